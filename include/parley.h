@@ -1,0 +1,700 @@
+/*
+ * parley.h - the public interface of libparley, and its manual.
+ *
+ * parley keeps records of high-level diplomatic visits (people, offices,
+ * tenures, countries, visits and their sources) in a SQLite store, analyses
+ * them, publishes them and discovers candidate visits in GDELT event data.
+ * The command-line tool and the web server use nothing but this header.
+ *
+ * CONVENTIONS (the same for every function below)
+ *
+ *  - Errors.  A function that can fail returns an int status: PARLEY_OK (0)
+ *    on success or one of the negative PARLEY_E* codes.  It also takes a
+ *    `parley_err *err` as its last argument; when err is not NULL and the call
+ *    fails, err->code and err->msg describe what went wrong and where (file,
+ *    line, field or parameter).  err may be NULL when the caller does not
+ *    want the message.  A failed call leaves its outputs unset and the store
+ *    unchanged.
+ *
+ *  - Memory.  Every function that hands back memory says who frees it and
+ *    with which function.  "Caller frees with free()" means the plain C
+ *    free().  Borrowed pointers (const char * returned from an object) stay
+ *    valid until the object is freed or the comment says otherwise.
+ *
+ *  - Strings are UTF-8, NUL-terminated.  Dates are text of one of three
+ *    precisions, 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' (see parley_date).
+ *
+ *  - Threads.  A parley_db handle is used by one thread at a time; open one
+ *    handle per thread.  Functions without a handle are thread-safe.
+ */
+#ifndef PARLEY_H
+#define PARLEY_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define PARLEY_VERSION "0.1.0"
+
+/* ===================================================================== */
+/* Errors                                                                 */
+/* ===================================================================== */
+
+enum parley_status {
+	PARLEY_OK = 0,
+	PARLEY_ENOMEM = -1,    /* out of memory */
+	PARLEY_EINVAL = -2,    /* bad argument or usage: a caller mistake */
+	PARLEY_EDATA = -3,     /* bad input data (file, record, request) */
+	PARLEY_ENOTFOUND = -4, /* the named record does not exist */
+	PARLEY_EIO = -5,       /* reading or writing a file failed */
+	PARLEY_EDB = -6,       /* the SQLite store failed */
+	PARLEY_ELIMIT = -7,    /* input larger than a fixed limit */
+	PARLEY_ECONFLICT = -8  /* the change contradicts existing records */
+};
+
+#define PARLEY_ERRMSG_MAX 1024
+
+typedef struct parley_err {
+	int code;                      /* a PARLEY_E* status, 0 when clear */
+	char msg[PARLEY_ERRMSG_MAX];   /* NUL-terminated, may be truncated */
+} parley_err;
+
+/* Sets err (when not NULL) to code and a printf-style message; returns code,
+ * so that `return parley_err_set(err, PARLEY_EDATA, "...")` reads well. */
+int parley_err_set(parley_err *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void parley_err_clear(parley_err *err);
+/* A short fixed name for a status ("data error"); never NULL, never freed. */
+const char *parley_strstatus(int code);
+
+/* ===================================================================== */
+/* Findings: the lines of a report from import, check or discovery        */
+/* ===================================================================== */
+
+typedef enum parley_severity {
+	PARLEY_ERROR = 0,   /* the input or record is wrong; the operation fails */
+	PARLEY_WARNING = 1, /* suspicious, reported, does not fail */
+	PARLEY_INFO = 2     /* counts and notes, e.g. "imported 161 visits" */
+} parley_severity;
+
+typedef struct parley_finding {
+	parley_severity severity;
+	const char *file;    /* input file, or NULL */
+	long line;           /* 1-based line in file, 0 when not applicable */
+	long column;         /* 1-based column or byte offset, 0 when n/a */
+	const char *record;  /* 'visit:1953-11-10-prk-chn-kim-il-sung', or NULL */
+	const char *field;   /* column or field name, or NULL */
+	const char *code;    /* short stable identifier: 'end-before-start' */
+	const char *message; /* one sentence for a person */
+} parley_finding;
+
+typedef struct parley_report parley_report;
+
+/* New empty report, or NULL when out of memory.  Free with
+ * parley_report_free(). */
+parley_report *parley_report_new(void);
+void parley_report_free(parley_report *r);
+/* Appends a finding; strings are copied.  Any string may be NULL. */
+int parley_report_add(parley_report *r, parley_severity sev, const char *file,
+                      long line, long column, const char *record,
+                      const char *field, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+size_t parley_report_count(const parley_report *r);
+size_t parley_report_count_severity(const parley_report *r, parley_severity s);
+/* Borrowed; valid until the report is freed.  NULL when i is out of range. */
+const parley_finding *parley_report_get(const parley_report *r, size_t i);
+/* Writes 'file:line:column: error: message [record field]' lines. */
+void parley_report_print(const parley_report *r, FILE *out, int min_severity);
+/* Writes the report as a JSON array of objects. */
+int parley_report_print_json(const parley_report *r, FILE *out, parley_err *err);
+
+/* ===================================================================== */
+/* Dates with precision                                                   */
+/* ===================================================================== */
+/*
+ * A date is known to the day, the month or the year.  A partial date stands
+ * for every day it could be: 2018-03 is the interval 2018-03-01..2018-03-31.
+ *
+ * Rules (docs/dates.md gives the reasoning):
+ *  - Ordering: by the first possible day; on a tie the finer date comes
+ *    first (2018-03-01 < 2018-03 < 2018).
+ *  - A period start..end covers start's first day to end's last day; an
+ *    unknown end covers start's last day (the visit lasted at most that).
+ *  - Overlap: two periods overlap when their covered intervals share a day.
+ *  - In era / as of: a visit belongs to the era containing the first
+ *    possible day of its start, and is counted "as of D" when that day is on
+ *    or before D.  A partial date is never silently moved to a later day.
+ */
+typedef enum parley_precision {
+	PARLEY_YEAR = 1,
+	PARLEY_MONTH = 2,
+	PARLEY_DAY = 3
+} parley_precision;
+
+typedef struct parley_date {
+	int year;  /* 1..9999 */
+	int month; /* 1..12, 0 when precision is YEAR */
+	int day;   /* 1..31, 0 unless precision is DAY */
+	parley_precision precision;
+} parley_date;
+
+/* Parses exactly n bytes of text ('1953', '1953-11', '1953-11-10').
+ * Rejects impossible dates (2019-02-29, 1969-09-31) with PARLEY_EDATA. */
+int parley_date_parse(const char *s, size_t n, parley_date *out, parley_err *err);
+/* Writes the canonical text into buf (at least 11 bytes); returns buf. */
+char *parley_date_format(parley_date d, char *buf, size_t cap);
+/* Day numbers (days since 1970-01-01, negative before) of the first and
+ * last possible day. */
+long parley_date_first_day(parley_date d);
+long parley_date_last_day(parley_date d);
+/* <0, 0, >0 by the ordering rule above. */
+int parley_date_cmp(parley_date a, parley_date b);
+/* The exact day of a day number. */
+parley_date parley_date_from_day(long day);
+/* Today in UTC, to the day. */
+parley_date parley_date_today(void);
+
+/* ===================================================================== */
+/* Ranks and levels                                                       */
+/* ===================================================================== */
+/*
+ * An office has a rank; a visit has a level, the rank of its visitor's
+ * highest office at the time.  Levels are ordered from the top:
+ *   paramount_leader > head_of_state > head_of_government > deputy
+ *   > other_senior > ministerial > vice_ministerial
+ * 'at_least_ministerial' says the rank is ministerial or above but not
+ * which (the think tank's unnamed rows); 'unknown' says nothing.
+ * A min-level filter passes a level whose lowest possible rank reaches it.
+ */
+/* Rank number 1 (vice_ministerial) .. 7 (paramount_leader); 2 for
+ * at_least_ministerial (its lower bound); 0 for unknown; -1 when the name is
+ * not a level. */
+int parley_level_rank(const char *level);
+/* True when `level` is at least `min_level` for certain. */
+int parley_level_at_least(const char *level, const char *min_level);
+
+/* ===================================================================== */
+/* The store                                                              */
+/* ===================================================================== */
+
+typedef struct parley_db parley_db;
+
+#define PARLEY_OPEN_READONLY 0x1 /* fail on writes */
+#define PARLEY_OPEN_CREATE 0x2   /* create the file when missing */
+
+/* Opens (and migrates to the current schema) the SQLite store at path.
+ * On success *out is a handle the caller closes with parley_close(). */
+int parley_open(const char *path, int flags, parley_db **out, parley_err *err);
+void parley_close(parley_db *db);
+/* The path to use when none is given: $PARLEY_DB, else "parley.db".
+ * Borrowed, static or from the environment; do not free. */
+const char *parley_default_db_path(void);
+/* Who the audit log records as the author of changes made on this handle
+ * from now on ("cli:root", "import:china-dprk-visits.csv").  Copied. */
+int parley_set_actor(parley_db *db, const char *actor, parley_err *err);
+/* Why the following changes are made ("rejected: duplicate of ..."), kept
+ * in the audit log until changed; NULL or "" clears it.  Copied. */
+int parley_set_reason(parley_db *db, const char *reason, parley_err *err);
+/* The schema version of an open store. */
+int parley_schema_version(parley_db *db);
+/* Number of records in a concept table ('visit', 'person', ...), or a
+ * negative status. */
+long parley_count(parley_db *db, const char *table, parley_err *err);
+/* The underlying SQLite connection, for the library's own modules and for
+ * tests.  Borrowed.  (Declared as void * so this header needs no sqlite3.h.) */
+void *parley_sqlite(parley_db *db);
+
+/* ===================================================================== */
+/* Concepts, import and export                                            */
+/* ===================================================================== */
+/*
+ * Each concept is a table with named columns; docs/formats.md lists them.
+ * The canonical interchange formats are:
+ *   csv    one concept per file, header = the concept's columns (RFC 4180,
+ *          UTF-8; a BOM and CRLF are accepted on input)
+ *   json   {"format":"parley","version":1,"<concept>":[{row},...],...}
+ *   ndjson one row per line: {"concept":"visit", <columns>...}
+ * plus readers for real public datasets (docs/formats.md): historyatstate
+ * trips, visits and presidents XML, archigos spells and annual files, COW
+ * country codes and states, the Beyond Parallel 2016 file, and the reference
+ * visits and office-holders CSV files.
+ */
+
+/* Concept names in dependency order (countries first), NULL-terminated.
+ * Static; do not free. */
+const char *const *parley_concepts(void);
+/* Column names of a concept, NULL-terminated; NULL for an unknown concept. */
+const char *const *parley_concept_columns(const char *concept);
+
+typedef struct parley_import_stats {
+	long rows_read;   /* data rows or records read, all files */
+	long inserted;    /* records created */
+	long updated;     /* records whose values changed */
+	long unchanged;   /* records already present with the same values */
+	long unmapped;    /* values a reader could not map (each reported) */
+} parley_import_stats;
+
+/* Imports files (all or nothing, in one transaction).  format names one
+ * format for every file, or NULL to detect each file's format from its
+ * content.  Every problem becomes a finding in rep (which may be NULL):
+ * file, line, field, what is wrong.  On any ERROR finding the store is left
+ * exactly as it was and PARLEY_EDATA is returned.  INFO findings give each
+ * file's format and counts.  Re-importing identical data changes nothing. */
+int parley_import(parley_db *db, const char *const *paths, size_t npaths,
+                  const char *format, parley_report *rep,
+                  parley_import_stats *stats, parley_err *err);
+/* Names of the formats import accepts, NULL-terminated.  Static. */
+const char *const *parley_import_formats(void);
+/* The format detected for a file's first bytes, or NULL.  Static string. */
+const char *parley_detect_format(const char *path, const char *head, size_t n);
+
+/* Writes the store to out.  format: "csv" (needs a concept), "json",
+ * "ndjson".  concept: one concept, or NULL for all.  Rows are ordered by
+ * key, so equal stores give byte-identical output. */
+int parley_export(parley_db *db, const char *format, const char *concept,
+                  FILE *out, parley_err *err);
+/* Writes one CSV file per concept into dir (created if missing). */
+int parley_export_dir(parley_db *db, const char *dir, parley_err *err);
+
+/* Loads the world's countries (the CSV files in data_dir/world) into the store;
+ * data_dir NULL means parley_bundled_dir().  One import: all or nothing. */
+int parley_load_world(parley_db *db, const char *data_dir, parley_report *rep,
+                      parley_err *err);
+/* Loads the world's countries and the bundled China-DPRK dataset
+ * (the CSV files in data_dir/bundled) in one import.  Loading it again changes
+ * nothing. */
+int parley_load_bundled(parley_db *db, const char *data_dir,
+                        parley_report *rep, parley_err *err);
+/* The data folder holding world/ and bundled/: $PARLEY_DATA, else the
+ * source tree's data/ folder.  Borrowed; do not free. */
+const char *parley_bundled_dir(void);
+
+/* ===================================================================== */
+/* Validation                                                             */
+/* ===================================================================== */
+
+/* Checks every record (docs/check.md lists the rules) and adds one finding
+ * per problem to rep, naming the record and the field.  Returns PARLEY_OK
+ * when the check ran (look at the report for errors), or a failure status. */
+int parley_check(parley_db *db, parley_report *rep, parley_err *err);
+
+/* ===================================================================== */
+/* Reading records                                                        */
+/* ===================================================================== */
+
+/* Case-, accent- and punctuation-insensitive key of a name: 'Kim Jong-un',
+ * 'KIM JONG UN' and 'kim jong un' fold alike.  Caller frees with free(). */
+char *parley_fold(const char *s);
+
+/* Each of these writes JSON (jansson-free text) to out; `pretty` indents. */
+typedef struct parley_visit_filter {
+	const char *country_a;  /* with country_b: either direction; alone: either side */
+	const char *country_b;
+	const char *from;       /* date; visits starting on or after */
+	const char *to;         /* date; visits starting on or before */
+	const char *person;     /* person id: visitor, companion or host */
+	const char *type;       /* visit type */
+	const char *min_level;  /* level name */
+	const char *status;     /* comma-separated statuses; NULL = confirmed,reported */
+	const char *query;      /* free text over names, aliases, places, summary */
+	const char *sort;       /* 'date' (default), '-date', 'level', 'visitor' */
+	long limit;             /* 0 = no limit */
+	long offset;
+} parley_visit_filter;
+
+/* Lists visits matching f as JSON {"total":N,"visits":[...]} written to out. */
+int parley_list_visits_json(parley_db *db, const parley_visit_filter *f,
+                            FILE *out, parley_err *err);
+/* One visit with everything attached, as a JSON object. */
+int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err *err);
+/* People whose name or alias matches (folded) q, as a JSON array. */
+int parley_find_people_json(parley_db *db, const char *q, FILE *out, parley_err *err);
+/* One person with aliases, tenures and visits, as a JSON object. */
+int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err *err);
+
+/* The audit log, newest first, as a JSON array of {seq, at, actor, action,
+ * entity, entity_key, before, after, reason}; entity and key filter when not
+ * NULL; limit 0 = all. */
+int parley_audit_json(parley_db *db, const char *entity, const char *key, long limit,
+                      FILE *out, parley_err *err);
+
+/* ===================================================================== */
+/* Analysis (issue 3) - declared below this line by the analysis module  */
+/* ===================================================================== */
+/*
+ * The figures an analyst writes about, computed from the records as of a
+ * date (docs/analysis.md gives every definition and rule).  Each analysis
+ * has a _compute function that returns a result struct (the caller frees it
+ * with the matching _free function), and a _write function that prints the
+ * result as "table" (aligned, for a terminal), "csv", "json" or "md" (a
+ * Markdown table).  Every count is a parley_ids: the number and the ids of
+ * the visits behind it, so that any figure can be expanded (--explain; JSON
+ * output always lists them).
+ *
+ * Counting rules: a visit is counted when its status is in opts->status, its
+ * level passes opts->min_level (parley_level_at_least), it is between the
+ * two countries (either direction) and the first possible day of its start
+ * is on or before the as-of date.  It belongs to the era containing that
+ * day.  Eras come from the tenures of each country's offices of rank
+ * paramount_leader; an era runs from its leader's first day up to (not
+ * including) the day it ended, and an era still open on the as-of date is
+ * cut there (and then includes the as-of day).
+ */
+
+/* Visit ids behind a count; n is the count.  Borrowed from the result. */
+typedef struct parley_ids {
+	size_t n;
+	const char *const *ids; /* n ids, by start date then id */
+} parley_ids;
+
+typedef struct parley_analysis_opts {
+	const char *a;         /* country code (ISO3), required */
+	const char *b;         /* the other country, required for pair analyses */
+	const char *as_of;     /* date; NULL = today (UTC) */
+	const char *from;      /* timeline and gaps: start here; NULL = first visit */
+	const char *min_level; /* NULL = "ministerial" (Foreign Minister or above) */
+	const char *status;    /* comma-separated; NULL = "confirmed,reported" */
+} parley_analysis_opts;
+
+#define PARLEY_NLEVELS 9
+/* Level names from the top (0 = paramount_leader) to 8 = unknown; NULL past
+ * the end.  Static. */
+const char *parley_analysis_level(int i);
+
+/* ---- Eras ---------------------------------------------------------- */
+typedef enum parley_era_by {
+	PARLEY_ERAS_PAIR = 0, /* overlaps of A's and B's leaders' tenures */
+	PARLEY_ERAS_A = 1,    /* A's leaders only */
+	PARLEY_ERAS_B = 2     /* B's leaders only */
+} parley_era_by;
+
+typedef struct parley_era {
+	const char *name;     /* 'Xi Jinping / Kim Jong-un' (A's leader first) */
+	const char *leader_a; /* person id of A's leader, NULL when by B */
+	const char *leader_b; /* person id of B's leader, NULL when by A */
+	char start[11];       /* first day, YYYY-MM-DD */
+	char end[11];         /* the day it ended (the successor's first day), or the as-of date when open */
+	int open;             /* 1 when the era was still running on the as-of date */
+	double years;         /* (end - start) / 365.2425 */
+	double per_year;      /* visits.n / years (0 when years is 0) */
+	parley_ids visits;       /* all counted visits in the era */
+	parley_ids a_to_b;       /* by A's officials to B */
+	parley_ids b_to_a;
+	parley_ids top_a_to_b;   /* by A's paramount leader (per tenures, or level paramount_leader) */
+	parley_ids top_b_to_a;
+	parley_ids unidentified; /* visits with no identified visitor */
+	parley_ids by_level[PARLEY_NLEVELS]; /* index as parley_analysis_level() */
+} parley_era;
+
+typedef struct parley_eras {
+	char a[8], b[8];
+	char as_of[11];
+	char min_level[32];
+	char status[64];
+	parley_era_by by;
+	size_t n;
+	parley_era *eras;   /* oldest first */
+	parley_ids total;   /* counted visits from the first era's start to the as-of date */
+	parley_ids outside; /* of total, those in no era (a gap between tenures) */
+	void *priv;
+} parley_eras;
+
+/* Computes the eras of o->a and o->b.  On success *out is a result the
+ * caller frees with parley_eras_free().  EINVAL for a bad option,
+ * ENOTFOUND when a country has no paramount-leader tenures. */
+int parley_eras_compute(parley_db *db, const parley_analysis_opts *o, parley_era_by by,
+                        parley_eras **out, parley_err *err);
+/* format: table|csv|json|md.  explain: add the visit ids behind each count
+ * (JSON always has them).  CSV has exactly the columns
+ * era,start,end,years,visits,per_year,a_to_b,b_to_a,top_a_to_b,top_b_to_a,unidentified */
+int parley_eras_write(const parley_eras *e, const char *format, int explain, FILE *out,
+                      parley_err *err);
+void parley_eras_free(parley_eras *e);
+
+/* ---- Timeline ------------------------------------------------------ */
+typedef enum parley_split {
+	PARLEY_SPLIT_DIRECTION = 0, /* series 'A->B', 'B->A' */
+	PARLEY_SPLIT_LEVEL = 1,     /* the levels that pass min_level, top first */
+	PARLEY_SPLIT_TYPE = 2       /* the visit types */
+} parley_split;
+
+typedef struct parley_bucket {
+	char period[8];       /* '2018' or '2018-03' */
+	char start[11];       /* first day of the bucket */
+	const char *era;      /* name of the pair era containing the first day, or NULL */
+	parley_ids total;
+	parley_ids *series;   /* nseries counts, in the order of parley_timeline.series */
+	parley_ids imprecise; /* visits dated more coarsely than the bucket, placed by their first possible day */
+} parley_bucket;
+
+typedef struct parley_timeline {
+	char a[8], b[8];
+	char as_of[11];
+	int by_month;
+	parley_split split;
+	size_t nseries;
+	const char *const *series; /* series names */
+	size_t n;
+	parley_bucket *buckets;    /* every bucket from the first to the as-of date, empty ones too */
+	void *priv;
+} parley_timeline;
+
+/* by_month: 0 = a bucket per year, 1 = per month.  Caller frees *out with
+ * parley_timeline_free(). */
+int parley_timeline_compute(parley_db *db, const parley_analysis_opts *o, int by_month,
+                            parley_split split, parley_timeline **out, parley_err *err);
+int parley_timeline_write(const parley_timeline *t, const char *format, int explain,
+                          FILE *out, parley_err *err);
+void parley_timeline_free(parley_timeline *t);
+
+/* ---- Gaps and quiet periods ---------------------------------------- */
+typedef struct parley_gap {
+	const char *before;       /* id of the visit that opens the interval */
+	const char *after;        /* id of the visit that closes it; NULL for the current interval */
+	const char *before_label; /* '2011-05-20 Kim Jong-il PRK->CHN' */
+	const char *after_label;  /* NULL for the current interval */
+	char start[11], end[11];  /* first possible start days of the two visits (end = as-of when current) */
+	long days;
+	double years;
+	int approximate;          /* a bounding date is known only to the month or year */
+	const char *era;          /* the pair era containing the interval's start, or NULL */
+} parley_gap;
+
+typedef struct parley_quiet {
+	char start[11], end[11];
+	parley_ids visits;        /* visits within the quiet period */
+	double rate;              /* visits per year within it */
+} parley_quiet;
+
+typedef struct parley_gaps {
+	char a[8], b[8];
+	char as_of[11];
+	char range_start[11];     /* first counted visit, or opts->from */
+	parley_ids total;         /* counted visits in range */
+	double long_run_rate;     /* total.n / years from range_start to as_of */
+	double window_years;      /* rolling window of the quiet rule */
+	double ratio;             /* quiet when the rolling rate < ratio * long-run rate */
+	size_t n;
+	parley_gap *gaps;         /* the longest intervals, longest first */
+	int has_current;
+	parley_gap current;       /* from the last counted visit to the as-of date */
+	size_t nquiet;
+	parley_quiet *quiet;      /* oldest first */
+	void *priv;
+} parley_gaps;
+
+/* top: how many intervals to keep (0 = 10); window_years (0 = 3) and ratio
+ * (0 = 0.25) set the quiet-period rule.  Free with parley_gaps_free(). */
+int parley_gaps_compute(parley_db *db, const parley_analysis_opts *o, size_t top,
+                        double window_years, double ratio, parley_gaps **out,
+                        parley_err *err);
+int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FILE *out,
+                      parley_err *err);
+void parley_gaps_free(parley_gaps *g);
+
+/* ---- Context: the sentences about one visit ------------------------ */
+typedef enum parley_claim {
+	PARLEY_CLAIM_NONE = 0,    /* a plain figure, no first/only/ordinal claim */
+	PARLEY_CLAIM_COVERED = 1, /* a claim the named coverage backs */
+	PARLEY_CLAIM_UNCOVERED = 2 /* the claim cannot be made: no coverage backs it */
+} parley_claim;
+
+typedef struct parley_sentence {
+	const char *kind;     /* 'first-abroad', 'first-in-years', 'nth-visit', 'since-previous' */
+	const char *text;     /* the sentence, ready to paste */
+	parley_claim claim;
+	const char *coverage; /* id of the coverage relied on, or NULL */
+	parley_ids visits;    /* the earlier visits the sentence rests on */
+} parley_sentence;
+
+typedef struct parley_context {
+	const char *visit;    /* the visit id */
+	const char *label;    /* '2018-03-25 Kim Jong-un PRK->CHN' */
+	size_t n;
+	parley_sentence *s;
+	void *priv;
+} parley_context;
+
+/* Sentences about visit_id as of its start.  o may be NULL; o->min_level
+ * and o->status filter the earlier visits (a and b are ignored: the pair is
+ * the visit's).  ENOTFOUND for an unknown visit.  Free with
+ * parley_context_free(). */
+int parley_context_compute(parley_db *db, const char *visit_id, const parley_analysis_opts *o,
+                           parley_context **out, parley_err *err);
+int parley_context_write(const parley_context *c, const char *format, FILE *out,
+                         parley_err *err);
+void parley_context_free(parley_context *c);
+
+/* ---- Companions ---------------------------------------------------- */
+typedef struct parley_companion {
+	const char *person;   /* person id, or NULL when the record names no person */
+	const char *name;
+	parley_ids visits;
+} parley_companion;
+
+typedef struct parley_companions {
+	const char *person;   /* the person asked about */
+	const char *name;
+	parley_ids led;       /* visits the person made as visitor */
+	size_t nwith;
+	parley_companion *with;        /* who accompanied them, most often first */
+	size_t naccompanied;
+	parley_companion *accompanied; /* whose visits they joined as a companion */
+	void *priv;
+} parley_companions;
+
+/* person: an id, or a name or alias (folded); ENOTFOUND when none matches,
+ * EDATA when a name is ambiguous.  o may be NULL (o->status filters; other
+ * fields ignored).  Free with parley_companions_free(). */
+int parley_companions_compute(parley_db *db, const char *person, const parley_analysis_opts *o,
+                              parley_companions **out, parley_err *err);
+int parley_companions_write(const parley_companions *c, const char *format, int explain,
+                            FILE *out, parley_err *err);
+void parley_companions_free(parley_companions *c);
+
+
+/* ===================================================================== */
+/* Publishing (issue 4) - declared below this line by the web module     */
+/* ===================================================================== */
+
+/* ===================================================================== */
+/* Discovery (issue 5) - declared below this line by the gdelt module    */
+/* ===================================================================== */
+/*
+ * GDELT event files are read as they come: 1.0 (57 or 58 columns) and 2.0
+ * (61 columns), tab-separated without quoting, plain or inside .zip, .gz,
+ * .bz2 or .xz, from files, folders (their .csv/.tsv/.txt/.zip/.gz/.bz2/.xz
+ * files, sorted by name), glob patterns or "-" (standard input).  The
+ * layout is detected per line.  A malformed line (wrong number of fields,
+ * bad date in a row the query looks at, overlong, no final newline) is
+ * counted and reported as a finding with file, line and why; it never
+ * stops a scan.  Plain files are memory-mapped in windows and scanned by
+ * all cores; peak memory does not grow with the input.  docs/gdelt.md.
+ */
+
+/* What to look for.  Countries are the 3-letter actor country codes of
+ * GDELT (CAMEO; ISO 3166-1 alpha-3 for states). */
+typedef struct parley_gdelt_query {
+	const char *country_a;  /* required */
+	const char *country_b;  /* required; rows match in either order */
+	const char *codes;      /* CAMEO event codes "036,040-046" (the default
+	                           when NULL); compared as written */
+	const char *since;      /* date (YYYY, YYYY-MM, YYYY-MM-DD) on SQLDATE, or NULL */
+	const char *until;      /* inclusive, or NULL */
+	int threads;            /* 0 = all online CPUs */
+	int progress;           /* nonzero: draw a progress line on stderr
+	                           (the caller decides, e.g. when it is a tty) */
+} parley_gdelt_query;
+
+typedef struct parley_gdelt_stats {
+	long files;             /* inputs read (archive members count once each) */
+	long rows;              /* well-formed rows, all layouts */
+	long rows57, rows58, rows61;
+	long malformed;         /* lines reported as malformed */
+	long matched;           /* rows that met the whole query */
+	uint64_t bytes;         /* bytes of (decompressed) text scanned */
+	double seconds;         /* wall time of the scan */
+} parley_gdelt_stats;
+
+/* ---- Aggregate counts ---- */
+typedef struct parley_gdelt_counts parley_gdelt_counts;
+
+/* Counts the rows between the two countries' actors (either order) with
+ * the query's event codes, grouped by the comma-separated fields of
+ * count_by, a list of: year, month (YYYYMM), date (YYYYMMDD), eventcode,
+ * basecode, rootcode, quadclass, actor1country, actor2country, place
+ * (ActionGeo FIPS code).  On success *out holds the groups sorted by their
+ * key; the caller frees it with parley_gdelt_counts_free().  stats and rep
+ * may be NULL. */
+int parley_gdelt_count(const char *const *paths, size_t npaths,
+                       const parley_gdelt_query *q, const char *count_by,
+                       parley_report *rep, parley_gdelt_stats *stats,
+                       parley_gdelt_counts **out, parley_err *err);
+size_t parley_gdelt_counts_len(const parley_gdelt_counts *c);
+size_t parley_gdelt_counts_nkeys(const parley_gdelt_counts *c);
+/* The name of grouping field k ("month"); borrowed. */
+const char *parley_gdelt_counts_field(const parley_gdelt_counts *c, size_t k);
+/* Group i's value of field k as written in the data; borrowed. */
+const char *parley_gdelt_counts_key(const parley_gdelt_counts *c, size_t i, size_t k);
+long parley_gdelt_counts_value(const parley_gdelt_counts *c, size_t i);
+/* Writes the groups: "table" (fields then count, space-separated, one
+ * group a line: "201901 042 3"), "csv" (with a header) or "json". */
+int parley_gdelt_counts_print(const parley_gdelt_counts *c, const char *format,
+                              FILE *out, parley_err *err);
+void parley_gdelt_counts_free(parley_gdelt_counts *c);
+
+/* ---- Candidate visits ---- */
+typedef struct parley_candidate {
+	char id[64];          /* visit id it is (or would be) stored under */
+	char from[8];         /* visiting country (ISO3), "" when unknown */
+	char to[8];           /* host country, "" when unknown */
+	char place[8];        /* ISO3 (or FIPS when unmapped) of the action place */
+	char start[11];       /* YYYY-MM-DD */
+	char end[11];
+	int days;             /* distinct event days */
+	long events, sources, articles, mentions;
+	int mirrored;         /* both a 042 and a 043 folded in */
+	double score;
+	/* "new" (stored as a candidate), "stored" (candidate from an earlier
+	 * run), "known" (matches a confirmed/reported visit), "rejected"
+	 * (matches a rejected visit), "third-country", "unknown-direction",
+	 * "not-stored" (no store, or --no-store) */
+	char match[24];
+	char match_id[128];   /* the matching visit, or "" */
+	char label[128];      /* the visiting actor's name as GDELT writes it */
+	char codes[64];       /* event codes and counts: "042x3 043x2" */
+	char **event_ids;     /* GLOBALEVENTIDs, sorted */
+	size_t nevent_ids;
+	char **urls;          /* distinct SOURCEURLs, sorted */
+	size_t nurls;
+} parley_candidate;
+
+typedef struct parley_candidates {
+	parley_candidate *v;
+	size_t n;
+} parley_candidates;
+
+typedef struct parley_discover_opts {
+	const char *types;    /* actor types counted as government or leadership,
+	                         "GOV,LEG,MIL" when NULL; one actor must have one */
+	double min_score;     /* candidates below are dropped */
+	int store;            /* nonzero: store new candidates (needs db) */
+	const char *actor;    /* audit actor for stored rows; NULL = "discover:gdelt" */
+} parley_discover_opts;
+
+/* Finds candidate visits between the query's countries (see docs/gdelt.md
+ * for the host rule, the folding and the score).  db may be NULL (nothing
+ * matched or stored).  With db, each candidate is compared with the visits
+ * in the store (same pair, dates overlapping within a day) and, when
+ * o->store is set, new ones are stored in one transaction as visits with
+ * status 'candidate', their source URLs as sources and their event ids as
+ * external_id rows (scheme 'gdelt').  On success *out holds the candidates
+ * ordered by start date; free with parley_candidates_free(). */
+int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths,
+                          const parley_gdelt_query *q, const parley_discover_opts *o,
+                          parley_report *rep, parley_gdelt_stats *stats,
+                          parley_candidates **out, parley_err *err);
+/* format: "table", "csv" or "json". */
+int parley_candidates_print(const parley_candidates *c, const char *format,
+                            FILE *out, parley_err *err);
+void parley_candidates_free(parley_candidates *c);
+
+/* ---- Review ---- */
+/* Lists the visits with status 'candidate' (format "table", "csv", "json"). */
+int parley_review_list(parley_db *db, const char *format, FILE *out, parley_err *err);
+/* Confirms a candidate (status 'confirmed'); the audit log records `by` as
+ * "review:<by>".  PARLEY_ENOTFOUND when there is no such visit,
+ * PARLEY_ECONFLICT when it is not a candidate. */
+int parley_review_accept(parley_db *db, const char *id, const char *by, parley_err *err);
+/* Rejects a candidate (status 'rejected', note = why); nothing is deleted. */
+int parley_review_reject(parley_db *db, const char *id, const char *by,
+                         const char *why, parley_err *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* PARLEY_H */

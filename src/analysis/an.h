@@ -1,0 +1,194 @@
+/*
+ * an.h - the analysis module's private header.
+ *
+ * The analyses are pure computations over an in-memory dataset (an_data):
+ * visits, tenures, coverage and delegation members, each with its dates
+ * already turned into day numbers.  The loader (an_load.c) fills an an_data
+ * from the store; the unit tests fill one by hand.  Keeping the arithmetic
+ * away from SQL lets hand-computed fixtures test it without a store.
+ */
+#ifndef PL_AN_H
+#define PL_AN_H
+
+#include "parley.h"
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define AN_OPEN LONG_MAX /* an open end: still in office, coverage to date */
+
+/* A bump allocator for the strings of a dataset and its results: everything
+ * is freed at once with the dataset. */
+typedef struct an_chunk an_chunk;
+typedef struct an_arena {
+	an_chunk *head;
+} an_arena;
+
+typedef struct an_visit {
+	const char *id;
+	const char *visitor;   /* person id, NULL = unidentified */
+	const char *name;      /* display name: person name, visitor label, or NULL */
+	const char *from, *to; /* country codes */
+	const char *level, *type, *status;
+	parley_date start;
+	long day;              /* first possible day of start */
+	long day_last;         /* last possible day of start */
+	int top;               /* the visitor was from's paramount leader (an_prepare) */
+	int unidentified;      /* no person id, and no name or a name saying it is unknown */
+} an_visit;
+
+typedef struct an_tenure {
+	const char *person, *name, *office, *office_name, *country, *rank;
+	long first;            /* first possible day of start */
+	long end;              /* first possible day of end (exclusive); AN_OPEN */
+	const char *start_text;
+} an_tenure;
+
+typedef struct an_cover {
+	const char *id, *desc, *from, *to, *min_level, *person;
+	long first;            /* first possible day of start */
+	long last;             /* last possible day of end (inclusive); AN_OPEN */
+	const char *start_text, *end_text;
+} an_cover;
+
+typedef struct an_member {    /* a named person on a visit (visit_person) */
+	const char *visit, *role, *person, *name;
+} an_member;
+
+typedef struct an_person {
+	const char *id, *name, *country;
+	long birth;            /* first possible day, or LONG_MIN when unknown */
+} an_person;
+
+typedef struct an_data {
+	an_arena arena;
+	an_visit *v; size_t nv, capv;
+	an_tenure *t; size_t nt, capt;
+	an_cover *c; size_t nc, capc;
+	an_member *m; size_t nm, capm;
+	an_person *p; size_t np, capp;
+	an_person *k; size_t nk, capk; /* countries: id = code, name */
+} an_data;
+
+/* Parsed options shared by the analyses. */
+typedef struct an_opts {
+	char a[8], b[8];
+	long as_of;            /* day number */
+	char as_of_text[11];
+	long from;             /* LONG_MIN = no lower bound */
+	char min_level[32];
+	char status[64];
+	const char *statuses[8];
+	size_t nstatus;
+} an_opts;
+
+/* -- an_data.c ---------------------------------------------------------- */
+void *an_alloc(an_arena *a, size_t n);     /* zeroed; freed with the arena */
+const char *an_strdup(an_arena *a, const char *s); /* NULL for NULL */
+void an_arena_free(an_arena *a);
+
+/* A fresh dataset; free with an_data_free().  NULL when out of memory. */
+an_data *an_data_new(void);
+void an_data_free(an_data *d);
+/* Each add copies its strings.  Dates are text; an unparsable or missing
+ * required date is PARLEY_EDATA naming the record. */
+int an_add_visit(an_data *d, const char *id, const char *visitor, const char *name,
+                 const char *from, const char *to, const char *level, const char *type,
+                 const char *status, const char *start, parley_err *err);
+int an_add_tenure(an_data *d, const char *person, const char *name, const char *office,
+                  const char *office_name, const char *country, const char *rank, const char *start, const char *end,
+                  parley_err *err);
+int an_add_cover(an_data *d, const char *id, const char *desc, const char *from,
+                 const char *to, const char *min_level, const char *start, const char *end,
+                 const char *person, parley_err *err);
+int an_add_member(an_data *d, const char *visit, const char *role, const char *person,
+                  const char *name, parley_err *err);
+int an_add_person(an_data *d, const char *id, const char *name, const char *country,
+                  const char *birth, parley_err *err);
+/* Sorts visits by first possible start day, then id, and tenures by start;
+ * marks top visits.  Call after the last add, before any analysis. */
+void an_prepare(an_data *d);
+int an_add_country(an_data *d, const char *code, const char *name, parley_err *err);
+/* The country's name, or its code when unknown. */
+const char *an_country_name(const an_data *d, const char *code);
+const an_person *an_person_find(const an_data *d, const char *id);
+/* The name of a person id (or the id itself when unknown). */
+const char *an_person_name(const an_data *d, const char *id);
+
+/* -- an_opts.c ---------------------------------------------------------- */
+/* Fills o from the public options; need_b says whether b is required. */
+int an_opts_parse(const parley_analysis_opts *in, bool need_b, an_opts *o, parley_err *err);
+/* True when v passes status, level and as-of (not the pair). */
+bool an_counts(const an_opts *o, const an_visit *v);
+/* True when v is between o->a and o->b in either direction. */
+bool an_in_pair(const an_opts *o, const an_visit *v);
+/* Index of a level name in parley_analysis_level order, or 8 (unknown). */
+int an_level_index(const char *level);
+/* "YYYY-MM-DD" of a day number into buf (11 bytes). */
+char *an_day_text(long day, char *buf);
+/* "2018-03-25 Kim Jong-un PRK->CHN" into the arena. */
+const char *an_visit_label(an_arena *a, const an_visit *v);
+
+/* A growable list of visit ids, turned into a parley_ids at the end. */
+typedef struct an_idlist {
+	const char **ids;
+	size_t n, cap;
+} an_idlist;
+int an_ids_push(an_arena *a, an_idlist *l, const char *id);
+parley_ids an_ids_done(const an_idlist *l);
+
+/* -- the pure analyses (each takes ownership of d, also on failure) ------ */
+int an_eras(an_data *d, const an_opts *o, parley_era_by by, parley_eras **out, parley_err *err);
+int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
+                parley_timeline **out, parley_err *err);
+int an_gaps(an_data *d, const an_opts *o, size_t top, double window_years, double ratio,
+            parley_gaps **out, parley_err *err);
+int an_context(an_data *d, const an_opts *o, const char *visit_id, parley_context **out,
+               parley_err *err);
+int an_companions(an_data *d, const an_opts *o, const char *person, parley_companions **out,
+                  parley_err *err);
+
+/* The eras of one country (by A / by B) or a pair, as an array in the arena;
+ * used by eras, timeline and gaps.  end is exclusive; open eras end at
+ * as_of + 1. */
+typedef struct an_era {
+	const char *name, *leader_a, *leader_b;
+	long start, end;
+	int open;
+} an_era;
+int an_era_list(an_data *d, const an_opts *o, parley_era_by by, an_era **out, size_t *n,
+                parley_err *err);
+/* The era containing day, or NULL. */
+const an_era *an_era_at(const an_era *e, size_t n, long day);
+
+/* -- an_load.c ------------------------------------------------------------ */
+/* Loads visits (between a and b when both are given, else all), all tenures
+ * with their office ranks, coverage, people and (when members) the
+ * delegation members.  On success *out is prepared; free with an_data_free. */
+int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
+            parley_err *err);
+
+/* -- an_out.c ------------------------------------------------------------- */
+/* A table of text cells printed as table, csv or md. */
+typedef struct an_table {
+	size_t ncols;
+	const char *const *head;
+	const bool *right;     /* right-align column i in table format */
+	const char **cells;    /* rows * ncols, row-major */
+	size_t nrows, caprows;
+	an_arena *arena;
+} an_table;
+int an_table_row(an_table *t, const char *const *cells);
+/* Like printf into the arena. */
+const char *an_fmt(an_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int an_table_write(const an_table *t, const char *format, FILE *out, parley_err *err);
+/* JSON: a string literal (null for NULL), and an ids array. */
+void an_json_str(FILE *out, const char *s);
+void an_json_ids(FILE *out, parley_ids ids);
+/* Writes "  label: id, id, ..." for --explain. */
+void an_explain(FILE *out, const char *label, parley_ids ids);
+/* True for table|csv|json|md; EINVAL otherwise. */
+int an_check_format(const char *format, parley_err *err);
+
+#endif

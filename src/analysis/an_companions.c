@@ -1,0 +1,281 @@
+/*
+ * an_companions.c - who travelled with whom.
+ *
+ * For a person P: the visits P led (as visitor), the people named as
+ * companions on those visits with how often and on which visits; and the
+ * reverse, the visitors whose delegations P joined as a companion.  A
+ * companion the record names without a person id is grouped by the name as
+ * written, so that nobody is silently merged or dropped.
+ */
+#include "an.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct group {
+	const char *person, *name;
+	an_idlist ids;
+} group;
+
+typedef struct groups {
+	group *g;
+	size_t n, cap;
+} groups;
+
+static int group_add(an_arena *a, groups *gs, const char *person, const char *name,
+                     const char *visit)
+{
+	group *g = NULL;
+	for (size_t i = 0; i < gs->n && !g; i++) {
+		bool same = person ? gs->g[i].person && strcmp(gs->g[i].person, person) == 0
+		                   : !gs->g[i].person && strcmp(gs->g[i].name, name) == 0;
+		if (same)
+			g = &gs->g[i];
+	}
+	if (!g) {
+		if (gs->n == gs->cap) {
+			size_t nc = gs->cap ? gs->cap * 2 : 16;
+			group *p = realloc(gs->g, nc * sizeof *p);
+			if (!p)
+				return PARLEY_ENOMEM;
+			gs->g = p;
+			gs->cap = nc;
+		}
+		g = &gs->g[gs->n++];
+		*g = (group){person, name, {0}};
+	}
+	/* a person listed twice on one visit still counts one visit */
+	if (g->ids.n && strcmp(g->ids.ids[g->ids.n - 1], visit) == 0)
+		return PARLEY_OK;
+	return an_ids_push(a, &g->ids, visit);
+}
+
+static int group_cmp(const void *x, const void *y)
+{
+	const group *a = x, *b = y;
+	if (a->ids.n != b->ids.n)
+		return a->ids.n > b->ids.n ? -1 : 1;
+	return strcmp(a->name, b->name);
+}
+
+static parley_companion *finish(an_arena *a, groups *gs)
+{
+	if (gs->n)
+		qsort(gs->g, gs->n, sizeof *gs->g, group_cmp);
+	parley_companion *c = an_alloc(a, (gs->n ? gs->n : 1) * sizeof *c);
+	for (size_t i = 0; c && i < gs->n; i++)
+		c[i] = (parley_companion){gs->g[i].person, gs->g[i].name, an_ids_done(&gs->g[i].ids)};
+	return c;
+}
+
+static int status_ok(const an_opts *o, const an_visit *v)
+{
+	for (size_t i = 0; i < o->nstatus; i++)
+		if (strcmp(o->statuses[i], v->status) == 0)
+			return 1;
+	return 0;
+}
+
+int an_companions(an_data *d, const an_opts *o, const char *person, parley_companions **out,
+                  parley_err *err)
+{
+	groups with = {0}, joined = {0};
+	an_idlist led = {0};
+	int rc = PARLEY_OK;
+	parley_companions *r = calloc(1, sizeof *r);
+	const an_person *p = an_person_find(d, person);
+	if (!r) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	if (!p) {
+		rc = parley_err_set(err, PARLEY_ENOTFOUND, "analysis: no person '%s'", person);
+		goto fail;
+	}
+	/* visits in date order, then each visit's delegation in its order */
+	for (size_t i = 0; i < d->nv && !rc; i++) {
+		const an_visit *v = &d->v[i];
+		if (!status_ok(o, v) || v->day > o->as_of)
+			continue;
+		if (v->visitor && strcmp(v->visitor, p->id) == 0) {
+			rc = an_ids_push(&d->arena, &led, v->id);
+			for (size_t j = 0; j < d->nm && !rc; j++) {
+				const an_member *m = &d->m[j];
+				if (strcmp(m->visit, v->id) == 0 && strcmp(m->role, "companion") == 0 &&
+				    !(m->person && strcmp(m->person, p->id) == 0))
+					rc = group_add(&d->arena, &with, m->person,
+					               m->person ? an_person_name(d, m->person) : m->name, v->id);
+			}
+		}
+		for (size_t j = 0; j < d->nm && !rc; j++) {
+			const an_member *m = &d->m[j];
+			if (strcmp(m->visit, v->id) == 0 && strcmp(m->role, "companion") == 0 && m->person &&
+			    strcmp(m->person, p->id) == 0 && !(v->visitor && strcmp(v->visitor, p->id) == 0))
+				rc = group_add(&d->arena, &joined, v->visitor,
+				               v->name ? v->name : "(unidentified visitor)", v->id);
+		}
+	}
+	if (rc) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	r->person = p->id;
+	r->name = p->name;
+	r->led = an_ids_done(&led);
+	r->nwith = with.n;
+	r->with = finish(&d->arena, &with);
+	r->naccompanied = joined.n;
+	r->accompanied = finish(&d->arena, &joined);
+	if (!r->with || !r->accompanied) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	r->priv = d;
+	free(with.g);
+	free(joined.g);
+	*out = r;
+	return PARLEY_OK;
+fail:
+	free(with.g);
+	free(joined.g);
+	free(r);
+	an_data_free(d);
+	return rc;
+}
+
+/* Resolves an id, or a name or alias folded, to a person id (in the arena). */
+static int resolve(parley_db *db, an_data *d, const char *q, const char **id, parley_err *err)
+{
+	if (an_person_find(d, q)) {
+		*id = q;
+		return PARLEY_OK;
+	}
+	char *fq = parley_fold(q);
+	if (!fq)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	const char *hit = NULL;
+	int nhit = 0;
+	for (size_t i = 0; i < d->np; i++) {
+		char *f = parley_fold(d->p[i].name);
+		if (f && strcmp(f, fq) == 0) {
+			hit = d->p[i].id;
+			nhit++;
+		}
+		free(f);
+	}
+	(void)db;
+	free(fq);
+	if (nhit > 1)
+		return parley_err_set(err, PARLEY_EDATA,
+		                      "analysis: '%s' names %d people; give a person id", q, nhit);
+	if (!hit)
+		return parley_err_set(err, PARLEY_ENOTFOUND, "analysis: no person '%s'", q);
+	*id = hit;
+	return PARLEY_OK;
+}
+
+int parley_companions_compute(parley_db *db, const char *person, const parley_analysis_opts *o,
+                              parley_companions **out, parley_err *err)
+{
+	if (!db || !person || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_companions_compute: NULL argument");
+	parley_analysis_opts oo = {0};
+	if (o) {
+		oo.status = o->status;
+		oo.as_of = o->as_of;
+	}
+	an_opts ao;
+	an_data *d = NULL;
+	int rc = an_opts_parse(&oo, false, &ao, err);
+	if (!rc)
+		rc = an_load(db, NULL, NULL, true, &d, err);
+	if (rc)
+		return rc;
+	const char *id = NULL;
+	if ((rc = resolve(db, d, person, &id, err))) {
+		an_data_free(d);
+		return rc;
+	}
+	return an_companions(d, &ao, id, out, err);
+}
+
+void parley_companions_free(parley_companions *c)
+{
+	if (!c)
+		return;
+	an_data_free(c->priv);
+	free(c);
+}
+
+static void json_list(FILE *out, const parley_companion *c, size_t n)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < n; i++) {
+		fputs(i ? ",\n{\"person\":" : "\n{\"person\":", out);
+		an_json_str(out, c[i].person);
+		fputs(",\"name\":", out);
+		an_json_str(out, c[i].name);
+		fprintf(out, ",\"visits\":{\"count\":%zu,\"ids\":", c[i].visits.n);
+		an_json_ids(out, c[i].visits);
+		fputs("}}", out);
+	}
+	fputc(']', out);
+}
+
+int parley_companions_write(const parley_companions *c, const char *format, int explain,
+                            FILE *out, parley_err *err)
+{
+	if (!c || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_companions_write: NULL argument");
+	if (!format)
+		format = "table";
+	int rc = an_check_format(format, err);
+	if (rc)
+		return rc;
+	if (strcmp(format, "json") == 0) {
+		fputs("{\"person\":", out);
+		an_json_str(out, c->person);
+		fputs(",\"name\":", out);
+		an_json_str(out, c->name);
+		fprintf(out, ",\"led\":{\"count\":%zu,\"ids\":", c->led.n);
+		an_json_ids(out, c->led);
+		fputs("},\"companions\":", out);
+		json_list(out, c->with, c->nwith);
+		fputs(",\"accompanied\":", out);
+		json_list(out, c->accompanied, c->naccompanied);
+		fputs("}\n", out);
+		return ferror(out) ? parley_err_set(err, PARLEY_EIO, "analysis: writing failed")
+		                   : PARLEY_OK;
+	}
+	an_data *d = c->priv;
+	an_arena *a = &d->arena;
+	static const char *const head[] = {"relation", "person", "name", "visits", "visit_ids"};
+	static const bool right[] = {false, false, false, true, false};
+	an_table t = {5, head, right, NULL, 0, 0, a};
+	for (int side = 0; side < 2; side++) {
+		const parley_companion *l = side ? c->accompanied : c->with;
+		size_t n = side ? c->naccompanied : c->nwith;
+		for (size_t i = 0; i < n; i++) {
+			size_t len = 1;
+			for (size_t q = 0; q < l[i].visits.n; q++)
+				len += strlen(l[i].visits.ids[q]) + 1;
+			char *ids = an_alloc(a, len);
+			if (!ids)
+				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+			size_t off = 0;
+			for (size_t q = 0; q < l[i].visits.n; q++)
+				off += (size_t)snprintf(ids + off, len - off, "%s%s", q ? " " : "",
+				                        l[i].visits.ids[q]);
+			const char *cell[] = {side ? "accompanied" : "companion", l[i].person, l[i].name,
+			                      an_fmt(a, "%zu", l[i].visits.n),
+			                      explain || strcmp(format, "table") != 0 ? ids : ""};
+			if (!cell[3] || an_table_row(&t, cell))
+				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		}
+	}
+	if (strcmp(format, "table") == 0)
+		fprintf(out, "%s (%s): led %zu visit%s; %zu companion%s; accompanied %zu visitor%s.\n\n",
+		        c->name, c->person, c->led.n, c->led.n == 1 ? "" : "s", c->nwith,
+		        c->nwith == 1 ? "" : "s", c->naccompanied, c->naccompanied == 1 ? "" : "s");
+	return an_table_write(&t, format, out, err);
+}

@@ -1,0 +1,488 @@
+/*
+ * an_context.c - the sentences an analyst writes about one visit.
+ *
+ * For a visit V it states: the visitor's first (or Nth) trip abroad since
+ * taking office, and to the host since then; the first visit to the host at
+ * V's level or above in N years; V's ordinal among the visitor's visits to
+ * the host; and the days since the previous visit between the two countries.
+ * "First" and ordinal claims are only as good as the data's completeness, so
+ * each is checked against the coverage table: a claim is made only when a
+ * coverage row declares that visits of that kind (direction, level, person)
+ * are recorded completely over the whole period the claim looks back on.
+ * The sentence names that coverage, or says that the claim cannot be made.
+ * Earlier visits are those whose first possible start day is before V's.
+ */
+#include "an.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define YEAR_DAYS 365.2425
+#define MAX_SENTENCES 8
+
+typedef struct ctx {
+	an_data *d;
+	an_arena *a;
+	const an_opts *o;
+	const an_visit *v;
+	parley_sentence s[MAX_SENTENCES];
+	size_t n;
+} ctx;
+
+static int status_ok(const an_opts *o, const an_visit *v)
+{
+	for (size_t i = 0; i < o->nstatus; i++)
+		if (strcmp(o->statuses[i], v->status) == 0)
+			return 1;
+	return 0;
+}
+
+/* The coverage row that declares complete the visits from -> to (to NULL =
+ * to every country) at level `level`, by `person` (NULL = anyone), over the
+ * days first..last; NULL when there is none. */
+static const an_cover *find_cover(const an_data *d, const char *from, const char *to,
+                                  const char *person, int level_rank, long first, long last)
+{
+	for (size_t i = 0; i < d->nc; i++) {
+		const an_cover *c = &d->c[i];
+		if (!to) {
+			/* a claim about trips to every country needs a row that says so:
+			 * from the visitor's country with no destination.  A row with
+			 * neither country covers both directions of the pairs the store
+			 * records, not the whole world. */
+			if (!c->from || strcmp(c->from, from) != 0 || c->to)
+				continue;
+		} else if ((c->from && strcmp(c->from, from) != 0) || (c->to && strcmp(c->to, to) != 0)) {
+			continue;
+		}
+		if (c->person && (!person || strcmp(c->person, person) != 0))
+			continue;
+		int m = parley_level_rank(c->min_level);
+		if (m < 0 || (m > 0 && level_rank < m))
+			continue;
+		if (c->first > first || c->last < last)
+			continue;
+		return c;
+	}
+	return NULL;
+}
+
+static const char *ordinal(an_arena *a, size_t n)
+{
+	const char *suf = "th";
+	if (n % 100 < 11 || n % 100 > 13) {
+		if (n % 10 == 1)
+			suf = "st";
+		else if (n % 10 == 2)
+			suf = "nd";
+		else if (n % 10 == 3)
+			suf = "rd";
+	}
+	return an_fmt(a, "%zu%s", n, suf);
+}
+
+static const char *level_words(an_arena *a, const char *level)
+{
+	char *s = (char *)an_strdup(a, level);
+	for (char *p = s; p && *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	return s;
+}
+
+static const char *date_text(an_arena *a, const an_visit *v)
+{
+	char buf[16];
+	parley_date_format(v->start, buf, sizeof buf);
+	return an_strdup(a, buf);
+}
+
+static const char *cover_note(an_arena *a, const an_cover *c)
+{
+	return an_fmt(a, "coverage '%s': %s, %s to %s", c->id, c->desc, c->start_text,
+	              c->end_text ? c->end_text : "date");
+}
+
+static int add(ctx *x, const char *kind, const char *text, parley_claim claim,
+               const an_cover *c, const an_idlist *ids)
+{
+	if (!text)
+		return PARLEY_ENOMEM;
+	if (x->n == MAX_SENTENCES)
+		return PARLEY_OK;
+	parley_sentence *s = &x->s[x->n++];
+	s->kind = kind;
+	s->text = text;
+	s->claim = claim;
+	s->coverage = c ? c->id : NULL;
+	an_idlist none = {0};
+	s->visits = an_ids_done(ids ? ids : &none);
+	return PARLEY_OK;
+}
+
+/* The visitor's office on V's first day: the highest-ranked tenure that
+ * contains it. */
+static const an_tenure *office_at(const an_data *d, const char *person, long day)
+{
+	const an_tenure *best = NULL;
+	for (size_t i = 0; i < d->nt; i++) {
+		const an_tenure *t = &d->t[i];
+		if (strcmp(t->person, person) != 0 || t->first > day || day >= t->end)
+			continue;
+		if (!best || parley_level_rank(t->rank) > parley_level_rank(best->rank))
+			best = t;
+	}
+	return best;
+}
+
+static int first_abroad(ctx *x)
+{
+	const an_visit *v = x->v;
+	an_arena *a = x->a;
+	const char *who = v->name;
+	const an_tenure *t = office_at(x->d, v->visitor, v->day);
+	if (!t)
+		return add(x, "first-abroad",
+		           an_fmt(a, "No office of %s on %s is recorded in the tenures, so a first "
+		                     "trip since taking office cannot be stated.",
+		                  who, date_text(a, v)),
+		           PARLEY_CLAIM_UNCOVERED, NULL, NULL);
+	an_idlist abroad = {0}, to_host = {0};
+	for (size_t i = 0; i < x->d->nv; i++) {
+		const an_visit *w = &x->d->v[i];
+		if (w == v || w->day >= v->day || w->day < t->first || !w->visitor ||
+		    strcmp(w->visitor, v->visitor) != 0 || strcmp(w->from, v->from) != 0 ||
+		    !status_ok(x->o, w))
+			continue;
+		if (an_ids_push(a, &abroad, w->id))
+			return PARLEY_ENOMEM;
+		if (strcmp(w->to, v->to) == 0 && an_ids_push(a, &to_host, w->id))
+			return PARLEY_ENOMEM;
+	}
+	char since[11];
+	an_day_text(t->first, since);
+	int lr = parley_level_rank(v->level);
+	const char *host = an_country_name(x->d, v->to);
+	const an_cover *c = find_cover(x->d, v->from, NULL, v->visitor, lr, t->first, v->day);
+	const char *nth = ordinal(a, abroad.n + 1);
+	int rc;
+	if (c)
+		rc = add(x, "first-abroad",
+		         an_fmt(a, "It is %s's %s trip abroad since taking office as %s on %s (%s).",
+		                who, abroad.n ? nth : "first", t->office_name, since, cover_note(a, c)),
+		         PARLEY_CLAIM_COVERED, c, &abroad);
+	else if (abroad.n == 0)
+		rc = add(x, "first-abroad",
+		         an_fmt(a, "No earlier trip abroad by %s since taking office as %s on %s is "
+		                   "recorded here, but no coverage declares all of %s's trips abroad "
+		                   "recorded, so it cannot be called the first.",
+		                who, t->office_name, since, who),
+		         PARLEY_CLAIM_UNCOVERED, NULL, &abroad);
+	else
+		rc = add(x, "first-abroad",
+		         an_fmt(a, "It is the %s trip abroad by %s since taking office as %s on %s "
+		                   "recorded here; no coverage declares all of them recorded, so the "
+		                   "ordinal cannot be claimed.",
+		                nth, who, t->office_name, since),
+		         PARLEY_CLAIM_UNCOVERED, NULL, &abroad);
+	if (rc)
+		return rc;
+	/* the same claim restricted to the host, which a pair dataset can back */
+	c = find_cover(x->d, v->from, v->to, v->visitor, lr, t->first, v->day);
+	nth = ordinal(a, to_host.n + 1);
+	if (c)
+		return add(x, "first-to-host",
+		           an_fmt(a, "It is %s's %s visit to %s since taking office on %s (%s).", who,
+		                  to_host.n ? nth : "first", host, since, cover_note(a, c)),
+		           PARLEY_CLAIM_COVERED, c, &to_host);
+	return add(x, "first-to-host",
+	           an_fmt(a, "%s earlier visit%s to %s by %s since taking office on %s %s recorded "
+	                     "here; no coverage backs a claim about all of them.",
+	                  to_host.n ? an_fmt(a, "%zu", to_host.n) : "No", to_host.n == 1 ? "" : "s",
+	                  host, who, since, to_host.n == 1 ? "is" : "are"),
+	           PARLEY_CLAIM_UNCOVERED, NULL, &to_host);
+}
+
+static int first_in_years(ctx *x)
+{
+	const an_visit *v = x->v;
+	an_arena *a = x->a;
+	int lr = parley_level_rank(v->level);
+	if (lr <= 0)
+		return add(x, "first-in-years",
+		           an_fmt(a, "The visit's level is %s, so no comparison with earlier visits of "
+		                     "its rank can be made.",
+		                  v->level),
+		           PARLEY_CLAIM_UNCOVERED, NULL, NULL);
+	const an_visit *p = NULL;
+	for (size_t i = 0; i < x->d->nv; i++) {
+		const an_visit *w = &x->d->v[i];
+		if (w == v || w->day >= v->day || strcmp(w->from, v->from) != 0 ||
+		    strcmp(w->to, v->to) != 0 || !status_ok(x->o, w) ||
+		    parley_level_rank(w->level) < lr)
+			continue;
+		p = w; /* visits are sorted: the last one seen is the latest */
+	}
+	const char *lw = level_words(a, v->level);
+	const char *from = an_country_name(x->d, v->from), *host = an_country_name(x->d, v->to);
+	an_idlist ids = {0};
+	if (!p) {
+		const an_cover *c = NULL;
+		/* the earliest-starting coverage that reaches V backs "first since" */
+		for (size_t i = 0; i < x->d->nc; i++) {
+			const an_cover *k = find_cover(x->d, v->from, v->to, NULL, lr, x->d->c[i].first,
+			                               v->day);
+			if (k && (!c || k->first < c->first))
+				c = k;
+		}
+		if (c)
+			return add(x, "first-in-years",
+			           an_fmt(a, "It is the first visit from %s to %s at %s level or above "
+			                     "since %s (%s).",
+			                  from, host, lw, c->start_text, cover_note(a, c)),
+			           PARLEY_CLAIM_COVERED, c, &ids);
+		return add(x, "first-in-years",
+		           an_fmt(a, "No earlier visit from %s to %s at %s level or above is recorded "
+		                     "here; no coverage declares such visits complete, so it cannot "
+		                     "be called the first.",
+		                  from, host, lw),
+		           PARLEY_CLAIM_UNCOVERED, NULL, &ids);
+	}
+	if (an_ids_push(a, &ids, p->id))
+		return PARLEY_ENOMEM;
+	double years = (double)(v->day - p->day) / YEAR_DAYS;
+	const char *prev = an_fmt(a, "%s's visit of %s", p->name ? p->name : "an unidentified visitor",
+	                          date_text(a, p));
+	const an_cover *c = find_cover(x->d, v->from, v->to, NULL, lr, p->day, v->day);
+	if (c)
+		return add(x, "first-in-years",
+		           an_fmt(a, "It is the first visit from %s to %s at %s level or above in %.1f "
+		                     "years, since %s (%s).",
+		                  from, host, lw, years, prev, cover_note(a, c)),
+		           PARLEY_CLAIM_COVERED, c, &ids);
+	return add(x, "first-in-years",
+	           an_fmt(a, "The previous visit from %s to %s at %s level or above recorded here is "
+	                     "%s, %.1f years earlier; no coverage declares such visits complete "
+	                     "for that period, so 'the first in %.1f years' cannot be claimed.",
+	                  from, host, lw, prev, years, years),
+	           PARLEY_CLAIM_UNCOVERED, NULL, &ids);
+}
+
+static int nth_visit(ctx *x)
+{
+	const an_visit *v = x->v;
+	an_arena *a = x->a;
+	an_idlist ids = {0};
+	long earliest = v->day;
+	int minrank = parley_level_rank(v->level);
+	for (size_t i = 0; i < x->d->nv; i++) {
+		const an_visit *w = &x->d->v[i];
+		if (w == v || w->day >= v->day || !w->visitor || strcmp(w->visitor, v->visitor) != 0 ||
+		    strcmp(w->from, v->from) != 0 || strcmp(w->to, v->to) != 0 || !status_ok(x->o, w))
+			continue;
+		if (an_ids_push(a, &ids, w->id))
+			return PARLEY_ENOMEM;
+		if (w->day < earliest)
+			earliest = w->day;
+		int r = parley_level_rank(w->level);
+		if (r < minrank)
+			minrank = r;
+	}
+	/* an ordinal needs the person's visits complete from when they could
+	 * first have made one: their first office, or their first recorded visit */
+	for (size_t i = 0; i < x->d->nt; i++)
+		if (strcmp(x->d->t[i].person, v->visitor) == 0 && x->d->t[i].first < earliest)
+			earliest = x->d->t[i].first;
+	const char *host = an_country_name(x->d, v->to);
+	const char *nth = ordinal(a, ids.n + 1);
+	const an_cover *c = find_cover(x->d, v->from, v->to, v->visitor, minrank, earliest, v->day);
+	char since[11];
+	an_day_text(earliest, since);
+	if (c)
+		return add(x, "nth-visit",
+		           an_fmt(a, "It is %s's %s visit to %s (%s).", v->name, nth, host,
+		                  cover_note(a, c)),
+		           PARLEY_CLAIM_COVERED, c, &ids);
+	return add(x, "nth-visit",
+	           an_fmt(a, "It is the %s visit to %s by %s recorded here; no coverage declares "
+	                     "all of %s's visits there recorded since %s, so the ordinal cannot be "
+	                     "claimed.",
+	                  nth, host, v->name, v->name, since),
+	           PARLEY_CLAIM_UNCOVERED, NULL, &ids);
+}
+
+static int since_previous(ctx *x)
+{
+	const an_visit *v = x->v;
+	an_arena *a = x->a;
+	const an_visit *p = NULL;
+	an_opts pair = *x->o;
+	snprintf(pair.a, sizeof pair.a, "%s", v->from);
+	snprintf(pair.b, sizeof pair.b, "%s", v->to);
+	for (size_t i = 0; i < x->d->nv; i++) {
+		const an_visit *w = &x->d->v[i];
+		if (w != v && w->day < v->day && an_in_pair(&pair, w) && status_ok(x->o, w) &&
+		    parley_level_at_least(w->level, x->o->min_level))
+			p = w;
+	}
+	an_idlist ids = {0};
+	const char *na = an_country_name(x->d, v->from), *nb = an_country_name(x->d, v->to);
+	if (!p)
+		return add(x, "since-previous",
+		           an_fmt(a, "No earlier visit between %s and %s at %s level or above is "
+		                     "recorded here.",
+		                  na, nb, level_words(a, x->o->min_level)),
+		           PARLEY_CLAIM_NONE, NULL, &ids);
+	if (an_ids_push(a, &ids, p->id))
+		return PARLEY_ENOMEM;
+	long days = v->day - p->day;
+	bool approx = v->start.precision != PARLEY_DAY || p->start.precision != PARLEY_DAY;
+	return add(x, "since-previous",
+	           an_fmt(a, "It came %s%ld days (%.1f years) after the previous recorded visit "
+	                     "between %s and %s at %s level or above: %s's visit to %s of %s.",
+	                  approx ? "about " : "", days, (double)days / YEAR_DAYS, na, nb,
+	                  level_words(a, x->o->min_level), p->name ? p->name : "an unidentified visitor",
+	                  an_country_name(x->d, p->to), date_text(a, p)),
+	           PARLEY_CLAIM_NONE, NULL, &ids);
+}
+
+int an_context(an_data *d, const an_opts *o, const char *visit_id, parley_context **out,
+               parley_err *err)
+{
+	ctx *x = calloc(1, sizeof *x);
+	parley_context *r = calloc(1, sizeof *r);
+	int rc = PARLEY_OK;
+	if (!x || !r) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	x->d = d;
+	x->a = &d->arena;
+	x->o = o;
+	for (size_t i = 0; i < d->nv; i++)
+		if (strcmp(d->v[i].id, visit_id) == 0)
+			x->v = &d->v[i];
+	if (!x->v) {
+		rc = parley_err_set(err, PARLEY_ENOTFOUND, "analysis: no visit '%s'", visit_id);
+		goto fail;
+	}
+	if (x->v->visitor) {
+		if (!rc)
+			rc = first_abroad(x);
+	}
+	if (!rc)
+		rc = first_in_years(x);
+	if (!rc && x->v->visitor)
+		rc = nth_visit(x);
+	if (!rc)
+		rc = since_previous(x);
+	if (rc) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	r->visit = x->v->id;
+	r->label = an_visit_label(&d->arena, x->v);
+	r->n = x->n;
+	r->s = an_alloc(&d->arena, (x->n ? x->n : 1) * sizeof *r->s);
+	if (!r->s || !r->label) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	memcpy(r->s, x->s, x->n * sizeof *r->s);
+	r->priv = d;
+	free(x);
+	*out = r;
+	return PARLEY_OK;
+fail:
+	free(x);
+	free(r);
+	an_data_free(d);
+	return rc;
+}
+
+int parley_context_compute(parley_db *db, const char *visit_id, const parley_analysis_opts *o,
+                           parley_context **out, parley_err *err)
+{
+	if (!db || !visit_id || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_context_compute: NULL argument");
+	parley_analysis_opts oo = {0};
+	if (o) {
+		oo.min_level = o->min_level;
+		oo.status = o->status;
+	}
+	an_opts ao;
+	an_data *d = NULL;
+	int rc = an_opts_parse(&oo, false, &ao, err);
+	if (!rc)
+		rc = an_load(db, NULL, NULL, false, &d, err);
+	if (rc)
+		return rc;
+	return an_context(d, &ao, visit_id, out, err);
+}
+
+void parley_context_free(parley_context *c)
+{
+	if (!c)
+		return;
+	an_data_free(c->priv);
+	free(c);
+}
+
+int parley_context_write(const parley_context *c, const char *format, FILE *out,
+                         parley_err *err)
+{
+	if (!c || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_context_write: NULL argument");
+	if (!format)
+		format = "table";
+	int rc = an_check_format(format, err);
+	if (rc)
+		return rc;
+	static const char *const claims[] = {"none", "covered", "uncovered"};
+	if (strcmp(format, "json") == 0) {
+		fputs("{\"visit\":", out);
+		an_json_str(out, c->visit);
+		fputs(",\"label\":", out);
+		an_json_str(out, c->label);
+		fputs(",\"sentences\":[", out);
+		for (size_t i = 0; i < c->n; i++) {
+			const parley_sentence *s = &c->s[i];
+			fputs(i ? ",\n{\"kind\":" : "\n{\"kind\":", out);
+			an_json_str(out, s->kind);
+			fprintf(out, ",\"claim\":\"%s\",\"coverage\":", claims[s->claim]);
+			an_json_str(out, s->coverage);
+			fputs(",\"text\":", out);
+			an_json_str(out, s->text);
+			fprintf(out, ",\"visits\":{\"count\":%zu,\"ids\":", s->visits.n);
+			an_json_ids(out, s->visits);
+			fputs("}}", out);
+		}
+		fputs("\n]}\n", out);
+	} else if (strcmp(format, "table") == 0) {
+		fprintf(out, "%s\n", c->label);
+		for (size_t i = 0; i < c->n; i++)
+			fprintf(out, "- %s\n", c->s[i].text);
+	} else {
+		an_data *d = c->priv;
+		static const char *const head[] = {"kind", "claim", "coverage", "text", "visits"};
+		an_table t = {5, head, NULL, NULL, 0, 0, &d->arena};
+		for (size_t i = 0; i < c->n; i++) {
+			const parley_sentence *s = &c->s[i];
+			size_t len = 1;
+			for (size_t q = 0; q < s->visits.n; q++)
+				len += strlen(s->visits.ids[q]) + 1;
+			char *ids = an_alloc(&d->arena, len);
+			if (!ids)
+				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+			size_t off = 0;
+			for (size_t q = 0; q < s->visits.n; q++)
+				off += (size_t)snprintf(ids + off, len - off, "%s%s", q ? " " : "",
+				                        s->visits.ids[q]);
+			const char *cell[] = {s->kind, claims[s->claim], s->coverage, s->text, ids};
+			if (an_table_row(&t, cell))
+				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		}
+		return an_table_write(&t, format, out, err);
+	}
+	return ferror(out) ? parley_err_set(err, PARLEY_EIO, "analysis: writing failed") : PARLEY_OK;
+}

@@ -1,0 +1,349 @@
+/*
+ * an_data.c - the in-memory dataset the analyses compute on.
+ *
+ * Strings live in an arena freed with the dataset, so that results can
+ * borrow visit ids and names from it without copying: a result owns its
+ * dataset and frees it.  an_prepare() sorts and derives what every analysis
+ * needs (first possible days, the "top visit" mark) once.
+ */
+#include "an.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+struct an_chunk {
+	an_chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define AN_CHUNK 65536
+
+void *an_alloc(an_arena *a, size_t n)
+{
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (n == 0)
+		n = sizeof(max_align_t);
+	an_chunk *c = a->head;
+	if (!c || c->cap - c->used < n) {
+		size_t cap = n > AN_CHUNK ? n : AN_CHUNK;
+		c = malloc(sizeof *c + cap);
+		if (!c)
+			return NULL;
+		c->next = a->head;
+		c->used = 0;
+		c->cap = cap;
+		a->head = c;
+	}
+	void *p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+const char *an_strdup(an_arena *a, const char *s)
+{
+	if (!s)
+		return NULL;
+	size_t n = strlen(s);
+	char *p = an_alloc(a, n + 1);
+	if (p)
+		memcpy(p, s, n + 1);
+	return p;
+}
+
+void an_arena_free(an_arena *a)
+{
+	an_chunk *c = a->head;
+	while (c) {
+		an_chunk *n = c->next;
+		free(c);
+		c = n;
+	}
+	a->head = NULL;
+}
+
+an_data *an_data_new(void)
+{
+	return calloc(1, sizeof(an_data));
+}
+
+void an_data_free(an_data *d)
+{
+	if (!d)
+		return;
+	an_arena_free(&d->arena);
+	free(d->v);
+	free(d->t);
+	free(d->c);
+	free(d->m);
+	free(d->p);
+	free(d->k);
+	free(d);
+}
+
+/* Grows an array of elements of size sz to hold one more. */
+static int grow(void **arr, size_t *cap, size_t n, size_t sz)
+{
+	if (n < *cap)
+		return PARLEY_OK;
+	size_t nc = *cap ? *cap * 2 : 64;
+	void *p = realloc(*arr, nc * sz);
+	if (!p)
+		return PARLEY_ENOMEM;
+	*arr = p;
+	*cap = nc;
+	return PARLEY_OK;
+}
+
+/* Empty strings mean "no value", as in the store's CSV. */
+static const char *dup_opt(an_data *d, const char *s)
+{
+	return s && *s ? an_strdup(&d->arena, s) : NULL;
+}
+
+static int parse_date(const char *s, const char *what, const char *rec, parley_date *out,
+                      parley_err *err)
+{
+	if (!s || !*s)
+		return parley_err_set(err, PARLEY_EDATA, "analysis: %s %s has no date", what,
+		                      rec ? rec : "?");
+	parley_err e = {0};
+	if (parley_date_parse(s, strlen(s), out, &e) != PARLEY_OK)
+		return parley_err_set(err, PARLEY_EDATA, "analysis: %s %s: bad date '%s'", what,
+		                      rec ? rec : "?", s);
+	return PARLEY_OK;
+}
+
+int an_add_visit(an_data *d, const char *id, const char *visitor, const char *name,
+                 const char *from, const char *to, const char *level, const char *type,
+                 const char *status, const char *start, parley_err *err)
+{
+	if (!id || !from || !to)
+		return parley_err_set(err, PARLEY_EDATA, "analysis: visit without id or countries");
+	if (grow((void **)&d->v, &d->capv, d->nv, sizeof *d->v))
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding visit %s", id);
+	an_visit v = {0};
+	int rc = parse_date(start, "visit", id, &v.start, err);
+	if (rc)
+		return rc;
+	v.day = parley_date_first_day(v.start);
+	v.day_last = parley_date_last_day(v.start);
+	v.id = an_strdup(&d->arena, id);
+	v.visitor = dup_opt(d, visitor);
+	v.name = dup_opt(d, name);
+	v.from = an_strdup(&d->arena, from);
+	v.to = an_strdup(&d->arena, to);
+	v.level = an_strdup(&d->arena, level && *level ? level : "unknown");
+	v.type = an_strdup(&d->arena, type && *type ? type : "unknown");
+	v.status = an_strdup(&d->arena, status && *status ? status : "confirmed");
+	/* a label such as 'unidentified (Beyond Parallel dataset entry)' names nobody */
+	v.unidentified = !v.visitor && (!v.name || strncasecmp(v.name, "unidentified", 12) == 0 ||
+	                                strncasecmp(v.name, "unknown", 7) == 0);
+	if (!v.id || !v.from || !v.to || !v.level || !v.type || !v.status)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding visit %s", id);
+	d->v[d->nv++] = v;
+	return PARLEY_OK;
+}
+
+int an_add_tenure(an_data *d, const char *person, const char *name, const char *office,
+                  const char *office_name, const char *country, const char *rank, const char *start, const char *end,
+                  parley_err *err)
+{
+	if (!person || !office)
+		return parley_err_set(err, PARLEY_EDATA, "analysis: tenure without person or office");
+	if (grow((void **)&d->t, &d->capt, d->nt, sizeof *d->t))
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a tenure");
+	an_tenure t = {0};
+	parley_date s, e;
+	int rc = parse_date(start, "tenure of", person, &s, err);
+	if (rc)
+		return rc;
+	t.first = parley_date_first_day(s);
+	t.end = AN_OPEN;
+	if (end && *end) {
+		rc = parse_date(end, "tenure end of", person, &e, err);
+		if (rc)
+			return rc;
+		t.end = parley_date_first_day(e);
+	}
+	t.person = an_strdup(&d->arena, person);
+	t.name = an_strdup(&d->arena, name && *name ? name : person);
+	t.office = an_strdup(&d->arena, office);
+	t.office_name = an_strdup(&d->arena, office_name && *office_name ? office_name : office);
+	t.country = dup_opt(d, country);
+	t.rank = an_strdup(&d->arena, rank && *rank ? rank : "unknown");
+	t.start_text = an_strdup(&d->arena, start);
+	if (!t.person || !t.name || !t.office || !t.rank || !t.start_text)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a tenure");
+	d->t[d->nt++] = t;
+	return PARLEY_OK;
+}
+
+int an_add_cover(an_data *d, const char *id, const char *desc, const char *from,
+                 const char *to, const char *min_level, const char *start, const char *end,
+                 const char *person, parley_err *err)
+{
+	if (!id)
+		return parley_err_set(err, PARLEY_EDATA, "analysis: coverage without id");
+	if (grow((void **)&d->c, &d->capc, d->nc, sizeof *d->c))
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding coverage");
+	an_cover c = {0};
+	parley_date s, e;
+	int rc = parse_date(start, "coverage", id, &s, err);
+	if (rc)
+		return rc;
+	c.first = parley_date_first_day(s);
+	c.last = AN_OPEN;
+	if (end && *end) {
+		rc = parse_date(end, "coverage end", id, &e, err);
+		if (rc)
+			return rc;
+		c.last = parley_date_last_day(e);
+	}
+	c.id = an_strdup(&d->arena, id);
+	c.desc = an_strdup(&d->arena, desc && *desc ? desc : id);
+	c.from = dup_opt(d, from);
+	c.to = dup_opt(d, to);
+	c.min_level = an_strdup(&d->arena, min_level && *min_level ? min_level : "unknown");
+	c.person = dup_opt(d, person);
+	c.start_text = an_strdup(&d->arena, start);
+	c.end_text = dup_opt(d, end);
+	if (!c.id || !c.desc || !c.min_level || !c.start_text)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding coverage");
+	d->c[d->nc++] = c;
+	return PARLEY_OK;
+}
+
+int an_add_member(an_data *d, const char *visit, const char *role, const char *person,
+                  const char *name, parley_err *err)
+{
+	if (!visit || !role)
+		return parley_err_set(err, PARLEY_EDATA, "analysis: delegation member without visit");
+	if (grow((void **)&d->m, &d->capm, d->nm, sizeof *d->m))
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a member");
+	an_member m = {an_strdup(&d->arena, visit), an_strdup(&d->arena, role), dup_opt(d, person),
+	               an_strdup(&d->arena, name && *name ? name : (person ? person : "?"))};
+	if (!m.visit || !m.role || !m.name)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a member");
+	d->m[d->nm++] = m;
+	return PARLEY_OK;
+}
+
+int an_add_person(an_data *d, const char *id, const char *name, const char *country,
+                  const char *birth, parley_err *err)
+{
+	if (!id)
+		return parley_err_set(err, PARLEY_EDATA, "analysis: person without id");
+	if (grow((void **)&d->p, &d->capp, d->np, sizeof *d->p))
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a person");
+	an_person p = {an_strdup(&d->arena, id), an_strdup(&d->arena, name && *name ? name : id),
+	               dup_opt(d, country), LONG_MIN};
+	parley_date b;
+	parley_err e = {0};
+	if (birth && *birth && parley_date_parse(birth, strlen(birth), &b, &e) == PARLEY_OK)
+		p.birth = parley_date_first_day(b);
+	if (!p.id || !p.name)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a person");
+	d->p[d->np++] = p;
+	return PARLEY_OK;
+}
+
+int an_add_country(an_data *d, const char *code, const char *name, parley_err *err)
+{
+	if (!code)
+		return parley_err_set(err, PARLEY_EDATA, "analysis: country without code");
+	if (grow((void **)&d->k, &d->capk, d->nk, sizeof *d->k))
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a country");
+	an_person k = {an_strdup(&d->arena, code), an_strdup(&d->arena, name && *name ? name : code),
+	               NULL, LONG_MIN};
+	if (!k.id || !k.name)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a country");
+	d->k[d->nk++] = k;
+	return PARLEY_OK;
+}
+
+const char *an_country_name(const an_data *d, const char *code)
+{
+	for (size_t i = 0; code && i < d->nk; i++)
+		if (strcmp(d->k[i].id, code) == 0)
+			return d->k[i].name;
+	return code;
+}
+
+static int visit_cmp(const void *x, const void *y)
+{
+	const an_visit *a = x, *b = y;
+	if (a->day != b->day)
+		return a->day < b->day ? -1 : 1;
+	/* the ordering rule: on a tie the finer date comes first */
+	if (a->start.precision != b->start.precision)
+		return a->start.precision > b->start.precision ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+static int tenure_cmp(const void *x, const void *y)
+{
+	const an_tenure *a = x, *b = y;
+	int c = strcmp(a->office, b->office);
+	if (c)
+		return c;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return strcmp(a->person, b->person);
+}
+
+const an_person *an_person_find(const an_data *d, const char *id)
+{
+	if (!id)
+		return NULL;
+	for (size_t i = 0; i < d->np; i++)
+		if (strcmp(d->p[i].id, id) == 0)
+			return &d->p[i];
+	return NULL;
+}
+
+const char *an_person_name(const an_data *d, const char *id)
+{
+	const an_person *p = an_person_find(d, id);
+	if (p)
+		return p->name;
+	for (size_t i = 0; i < d->nt; i++)
+		if (id && strcmp(d->t[i].person, id) == 0)
+			return d->t[i].name;
+	return id;
+}
+
+/* A visit is a "top" visit when its level says so, or when its visitor held
+ * the visiting country's paramount-leader office on the first possible day
+ * of its start (the era rule). */
+static int is_top(const an_data *d, const an_visit *v)
+{
+	if (strcmp(v->level, "paramount_leader") == 0)
+		return 1;
+	if (!v->visitor)
+		return 0;
+	for (size_t i = 0; i < d->nt; i++) {
+		const an_tenure *t = &d->t[i];
+		if (strcmp(t->rank, "paramount_leader") != 0 || !t->country ||
+		    strcmp(t->country, v->from) != 0 || strcmp(t->person, v->visitor) != 0)
+			continue;
+		if (t->first <= v->day && v->day < t->end)
+			return 1;
+	}
+	return 0;
+}
+
+void an_prepare(an_data *d)
+{
+	if (d->nv)
+		qsort(d->v, d->nv, sizeof *d->v, visit_cmp);
+	if (d->nt)
+		qsort(d->t, d->nt, sizeof *d->t, tenure_cmp);
+	for (size_t i = 0; i < d->nv; i++) {
+		d->v[i].top = is_top(d, &d->v[i]);
+		if (!d->v[i].name && d->v[i].visitor)
+			d->v[i].name = an_person_name(d, d->v[i].visitor);
+	}
+}

@@ -1,0 +1,515 @@
+/*
+ * an_eras.c - eras from paramount-leader tenures, and the counts per era.
+ *
+ * A country's eras are the tenures of its offices of rank paramount_leader,
+ * in order; a tenure ends at its end date or at its successor's start,
+ * whichever comes first (successive holders share the changeover day, and
+ * that day belongs to the successor).  A pair era is the overlap of one era
+ * of each country.  An era still running on the as-of date is cut there.
+ * Visits are placed by the first possible day of their start, so that a
+ * visit dated only '1976-09' is never moved into a later era than it could
+ * have been in (see parley.h, dates).
+ */
+#include "an.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define YEAR_DAYS 365.2425
+
+typedef struct one_era {
+	const an_tenure *t;
+	long start, end; /* end exclusive */
+	int open;
+} one_era;
+
+static int one_cmp(const void *x, const void *y)
+{
+	const one_era *a = x, *b = y;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+/* The eras of one country, cut at the as-of date, into *out (malloc'd). */
+static int country_eras(const an_data *d, const char *country, long as_of, one_era **out,
+                        size_t *n, parley_err *err)
+{
+	size_t cnt = 0;
+	for (size_t i = 0; i < d->nt; i++)
+		if (d->t[i].country && strcmp(d->t[i].country, country) == 0 &&
+		    strcmp(d->t[i].rank, "paramount_leader") == 0)
+			cnt++;
+	if (cnt == 0)
+		return parley_err_set(err, PARLEY_ENOTFOUND,
+		                      "analysis: no tenures of an office of rank paramount_leader "
+		                      "for %s, so it has no eras",
+		                      country);
+	one_era *e = calloc(cnt, sizeof *e);
+	if (!e)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	size_t k = 0;
+	for (size_t i = 0; i < d->nt; i++)
+		if (d->t[i].country && strcmp(d->t[i].country, country) == 0 &&
+		    strcmp(d->t[i].rank, "paramount_leader") == 0)
+			e[k++] = (one_era){&d->t[i], d->t[i].first, d->t[i].end, 0};
+	qsort(e, cnt, sizeof *e, one_cmp);
+	size_t m = 0;
+	for (size_t i = 0; i < cnt; i++) {
+		one_era x = e[i];
+		if (i + 1 < cnt && e[i + 1].start < x.end)
+			x.end = e[i + 1].start;
+		if (x.start > as_of || x.end <= x.start)
+			continue;
+		if (x.end > as_of) {
+			x.end = as_of + 1;
+			x.open = 1;
+		}
+		e[m++] = x;
+	}
+	*out = e;
+	*n = m;
+	return PARLEY_OK;
+}
+
+static int era_cmp(const void *x, const void *y)
+{
+	const an_era *a = x, *b = y;
+	return a->start < b->start ? -1 : a->start > b->start;
+}
+
+int an_era_list(an_data *d, const an_opts *o, parley_era_by by, an_era **out, size_t *n,
+                parley_err *err)
+{
+	one_era *ea = NULL, *eb = NULL;
+	size_t na = 0, nb = 0;
+	int rc = PARLEY_OK;
+	if (by != PARLEY_ERAS_B && (rc = country_eras(d, o->a, o->as_of, &ea, &na, err)))
+		goto done;
+	if (by != PARLEY_ERAS_A && (rc = country_eras(d, o->b, o->as_of, &eb, &nb, err)))
+		goto done;
+	size_t cap = by == PARLEY_ERAS_PAIR ? na * nb : (by == PARLEY_ERAS_A ? na : nb);
+	an_era *r = an_alloc(&d->arena, (cap ? cap : 1) * sizeof *r);
+	if (!r) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto done;
+	}
+	size_t k = 0;
+	if (by == PARLEY_ERAS_PAIR) {
+		for (size_t i = 0; i < na; i++)
+			for (size_t j = 0; j < nb; j++) {
+				long s = ea[i].start > eb[j].start ? ea[i].start : eb[j].start;
+				long e = ea[i].end < eb[j].end ? ea[i].end : eb[j].end;
+				if (s >= e)
+					continue;
+				r[k].name = an_fmt(&d->arena, "%s / %s", ea[i].t->name, eb[j].t->name);
+				r[k].leader_a = ea[i].t->person;
+				r[k].leader_b = eb[j].t->person;
+				r[k].start = s;
+				r[k].end = e;
+				r[k].open = ea[i].open && eb[j].open;
+				if (!r[k].name) {
+					rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+					goto done;
+				}
+				k++;
+			}
+	} else {
+		one_era *e = by == PARLEY_ERAS_A ? ea : eb;
+		size_t ne = by == PARLEY_ERAS_A ? na : nb;
+		for (size_t i = 0; i < ne; i++) {
+			r[k].name = e[i].t->name;
+			r[k].leader_a = by == PARLEY_ERAS_A ? e[i].t->person : NULL;
+			r[k].leader_b = by == PARLEY_ERAS_B ? e[i].t->person : NULL;
+			r[k].start = e[i].start;
+			r[k].end = e[i].end;
+			r[k].open = e[i].open;
+			k++;
+		}
+	}
+	qsort(r, k, sizeof *r, era_cmp);
+	*out = r;
+	*n = k;
+done:
+	free(ea);
+	free(eb);
+	return rc;
+}
+
+const an_era *an_era_at(const an_era *e, size_t n, long day)
+{
+	for (size_t i = 0; i < n; i++)
+		if (e[i].start <= day && day < e[i].end)
+			return &e[i];
+	return NULL;
+}
+
+/* Per-era id lists while counting. */
+typedef struct era_acc {
+	an_idlist visits, a_to_b, b_to_a, top_a_to_b, top_b_to_a, unidentified;
+	an_idlist by_level[PARLEY_NLEVELS];
+} era_acc;
+
+static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v)
+{
+	bool ab = strcmp(v->from, o->a) == 0;
+	int rc = an_ids_push(a, &x->visits, v->id);
+	if (!rc)
+		rc = an_ids_push(a, ab ? &x->a_to_b : &x->b_to_a, v->id);
+	if (!rc && v->top)
+		rc = an_ids_push(a, ab ? &x->top_a_to_b : &x->top_b_to_a, v->id);
+	if (!rc && v->unidentified)
+		rc = an_ids_push(a, &x->unidentified, v->id);
+	if (!rc)
+		rc = an_ids_push(a, &x->by_level[an_level_index(v->level)], v->id);
+	return rc;
+}
+
+static void acc_done(const era_acc *x, parley_era *e)
+{
+	e->visits = an_ids_done(&x->visits);
+	e->a_to_b = an_ids_done(&x->a_to_b);
+	e->b_to_a = an_ids_done(&x->b_to_a);
+	e->top_a_to_b = an_ids_done(&x->top_a_to_b);
+	e->top_b_to_a = an_ids_done(&x->top_b_to_a);
+	e->unidentified = an_ids_done(&x->unidentified);
+	for (int i = 0; i < PARLEY_NLEVELS; i++)
+		e->by_level[i] = an_ids_done(&x->by_level[i]);
+}
+
+int an_eras(an_data *d, const an_opts *o, parley_era_by by, parley_eras **out, parley_err *err)
+{
+	an_era *el = NULL;
+	size_t n = 0;
+	era_acc *acc = NULL;
+	parley_eras *r = NULL;
+	int rc = an_era_list(d, o, by, &el, &n, err);
+	if (rc)
+		goto fail;
+	r = calloc(1, sizeof *r);
+	acc = calloc(n + 2, sizeof *acc); /* n eras, total, outside */
+	parley_era *eras = an_alloc(&d->arena, (n ? n : 1) * sizeof *eras);
+	if (!r || !acc || !eras) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	long first = n ? el[0].start : LONG_MAX;
+	for (size_t i = 0; i < d->nv; i++) {
+		const an_visit *v = &d->v[i];
+		if (!an_counts(o, v) || !an_in_pair(o, v) || v->day < first)
+			continue;
+		const an_era *e = an_era_at(el, n, v->day);
+		if ((rc = an_ids_push(&d->arena, &acc[n].visits, v->id)))
+			break;
+		if (e)
+			rc = acc_add(&d->arena, &acc[e - el], o, v);
+		else
+			rc = an_ids_push(&d->arena, &acc[n + 1].visits, v->id);
+		if (rc)
+			break;
+	}
+	if (rc) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < n; i++) {
+		parley_era *e = &eras[i];
+		e->name = el[i].name;
+		e->leader_a = el[i].leader_a;
+		e->leader_b = el[i].leader_b;
+		e->open = el[i].open;
+		long end = e->open ? o->as_of : el[i].end;
+		an_day_text(el[i].start, e->start);
+		an_day_text(end, e->end);
+		e->years = (double)(end - el[i].start) / YEAR_DAYS;
+		acc_done(&acc[i], e);
+		e->per_year = e->years > 0 ? (double)e->visits.n / e->years : 0.0;
+	}
+	r->total = an_ids_done(&acc[n].visits);
+	r->outside = an_ids_done(&acc[n + 1].visits);
+	snprintf(r->a, sizeof r->a, "%s", o->a);
+	snprintf(r->b, sizeof r->b, "%s", o->b);
+	snprintf(r->as_of, sizeof r->as_of, "%s", o->as_of_text);
+	snprintf(r->min_level, sizeof r->min_level, "%s", o->min_level);
+	snprintf(r->status, sizeof r->status, "%s", o->status);
+	r->by = by;
+	r->n = n;
+	r->eras = eras;
+	r->priv = d;
+	free(acc);
+	*out = r;
+	return PARLEY_OK;
+fail:
+	free(acc);
+	free(r);
+	an_data_free(d);
+	return rc;
+}
+
+int parley_eras_compute(parley_db *db, const parley_analysis_opts *o, parley_era_by by,
+                        parley_eras **out, parley_err *err)
+{
+	an_opts ao;
+	an_data *d = NULL;
+	if (!db || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_eras_compute: NULL argument");
+	if (by != PARLEY_ERAS_PAIR && by != PARLEY_ERAS_A && by != PARLEY_ERAS_B)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_eras_compute: bad 'by'");
+	int rc = an_opts_parse(o, true, &ao, err);
+	if (!rc)
+		rc = an_load(db, ao.a, ao.b, false, &d, err);
+	if (rc)
+		return rc;
+	return an_eras(d, &ao, by, out, err);
+}
+
+void parley_eras_free(parley_eras *e)
+{
+	if (!e)
+		return;
+	an_data_free(e->priv);
+	free(e);
+}
+
+/* ---- output ---------------------------------------------------------- */
+
+static const char *const level_abbr[PARLEY_NLEVELS] = {
+    "PL", "HoS", "HoG", "dep", "senior", "min", "vice", ">=min", "unk"};
+
+static const char *share(an_arena *a, size_t part, size_t whole)
+{
+	if (whole == 0)
+		return "-";
+	return an_fmt(a, "%.0f%%", 100.0 * (double)part / (double)whole);
+}
+
+static void json_count(FILE *out, const char *key, parley_ids ids, bool comma)
+{
+	fprintf(out, "%s\"%s\":{\"count\":%zu,\"ids\":", comma ? "," : "", key, ids.n);
+	an_json_ids(out, ids);
+	fputc('}', out);
+}
+
+static int write_json(const parley_eras *e, FILE *out, parley_err *err)
+{
+	static const char *const bys[] = {"pair", "A", "B"};
+	fputs("{\"a\":", out);
+	an_json_str(out, e->a);
+	fputs(",\"b\":", out);
+	an_json_str(out, e->b);
+	fprintf(out, ",\"by\":\"%s\",\"as_of\":\"%s\",\"min_level\":", bys[e->by], e->as_of);
+	an_json_str(out, e->min_level);
+	fputs(",\"status\":", out);
+	an_json_str(out, e->status);
+	fputs(",\"eras\":[", out);
+	for (size_t i = 0; i < e->n; i++) {
+		const parley_era *x = &e->eras[i];
+		fputs(i ? ",\n{" : "\n{", out);
+		fputs("\"era\":", out);
+		an_json_str(out, x->name);
+		fputs(",\"leader_a\":", out);
+		an_json_str(out, x->leader_a);
+		fputs(",\"leader_b\":", out);
+		an_json_str(out, x->leader_b);
+		fprintf(out, ",\"start\":\"%s\",\"end\":\"%s\",\"open\":%s,\"years\":%.2f,"
+		             "\"per_year\":%.2f",
+		        x->start, x->end, x->open ? "true" : "false", x->years, x->per_year);
+		size_t dir = x->a_to_b.n + x->b_to_a.n;
+		if (dir)
+			fprintf(out, ",\"share_a_to_b\":%.4f,\"share_b_to_a\":%.4f",
+			        (double)x->a_to_b.n / (double)dir, (double)x->b_to_a.n / (double)dir);
+		else
+			fputs(",\"share_a_to_b\":null,\"share_b_to_a\":null", out);
+		json_count(out, "visits", x->visits, true);
+		json_count(out, "a_to_b", x->a_to_b, true);
+		json_count(out, "b_to_a", x->b_to_a, true);
+		json_count(out, "top_a_to_b", x->top_a_to_b, true);
+		json_count(out, "top_b_to_a", x->top_b_to_a, true);
+		json_count(out, "unidentified", x->unidentified, true);
+		fputs(",\"by_level\":{", out);
+		bool first = true;
+		for (int l = 0; l < PARLEY_NLEVELS; l++) {
+			if (!x->by_level[l].n)
+				continue;
+			json_count(out, parley_analysis_level(l), x->by_level[l], !first);
+			first = false;
+		}
+		fputs("}}", out);
+	}
+	fputs("\n]", out);
+	json_count(out, "total", e->total, true);
+	json_count(out, "outside_eras", e->outside, true);
+	fputs("}\n", out);
+	if (ferror(out))
+		return parley_err_set(err, PARLEY_EIO, "analysis: writing the output failed");
+	return PARLEY_OK;
+}
+
+int parley_eras_write(const parley_eras *e, const char *format, int explain, FILE *out,
+                      parley_err *err)
+{
+	if (!e || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_eras_write: NULL argument");
+	if (!format)
+		format = "table";
+	int rc = an_check_format(format, err);
+	if (rc)
+		return rc;
+	if (strcmp(format, "json") == 0)
+		return write_json(e, out, err);
+	an_data *d = e->priv;
+	an_arena *a = &d->arena;
+	bool csv = strcmp(format, "csv") == 0;
+	bool used[PARLEY_NLEVELS] = {0};
+	for (size_t i = 0; i < e->n; i++)
+		for (int l = 0; l < PARLEY_NLEVELS; l++)
+			used[l] |= e->eras[i].by_level[l].n > 0;
+	const char *head[32];
+	bool right[32];
+	size_t nc = 0;
+	const char *ab = an_fmt(a, "%s->%s", e->a, e->b), *ba = an_fmt(a, "%s->%s", e->b, e->a);
+	if (csv) {
+		static const char *const h[] = {"era", "start", "end", "years", "visits", "per_year",
+		                                "a_to_b", "b_to_a", "top_a_to_b", "top_b_to_a",
+		                                "unidentified"};
+		for (; nc < 11; nc++)
+			head[nc] = h[nc];
+	} else {
+		const char *h[] = {"era", "start", "end", "years", "visits", "per yr", ab, ba,
+		                   an_fmt(a, "top %s", ab), an_fmt(a, "top %s", ba), "unident.",
+		                   an_fmt(a, "share %s/%s", ab, ba)};
+		for (; nc < 12; nc++)
+			head[nc] = h[nc];
+		for (int l = 0; l < PARLEY_NLEVELS; l++)
+			if (used[l])
+				head[nc++] = level_abbr[l];
+	}
+	for (size_t i = 0; i < nc; i++)
+		right[i] = i >= 3;
+	if (explain && csv) {
+		static const char *const h[] = {"visit_ids", "a_to_b_ids", "b_to_a_ids",
+		                                "top_a_to_b_ids", "top_b_to_a_ids", "unidentified_ids"};
+		for (size_t i = 0; i < 6; i++, nc++) {
+			head[nc] = h[i];
+			right[nc] = false;
+		}
+	}
+	an_table t = {nc, head, right, NULL, 0, 0, a};
+	for (size_t i = 0; i <= e->n; i++) {
+		const char *cell[32];
+		size_t k = 0;
+		if (i == e->n && csv)
+			break;
+		if (i < e->n) {
+			const parley_era *x = &e->eras[i];
+			cell[k++] = x->name;
+			cell[k++] = x->start;
+			cell[k++] = csv || !x->open ? x->end : an_fmt(a, "%s*", x->end);
+			cell[k++] = an_fmt(a, "%.2f", x->years);
+			cell[k++] = an_fmt(a, "%zu", x->visits.n);
+			cell[k++] = an_fmt(a, "%.2f", x->per_year);
+			cell[k++] = an_fmt(a, "%zu", x->a_to_b.n);
+			cell[k++] = an_fmt(a, "%zu", x->b_to_a.n);
+			cell[k++] = an_fmt(a, "%zu", x->top_a_to_b.n);
+			cell[k++] = an_fmt(a, "%zu", x->top_b_to_a.n);
+			cell[k++] = an_fmt(a, "%zu", x->unidentified.n);
+			if (!csv) {
+				cell[k++] = an_fmt(a, "%s / %s",
+				                   share(a, x->a_to_b.n, x->a_to_b.n + x->b_to_a.n),
+				                   share(a, x->b_to_a.n, x->a_to_b.n + x->b_to_a.n));
+				for (int l = 0; l < PARLEY_NLEVELS; l++)
+					if (used[l])
+						cell[k++] = an_fmt(a, "%zu", x->by_level[l].n);
+			} else if (explain) {
+				parley_ids lists[] = {x->visits, x->a_to_b, x->b_to_a,
+				                      x->top_a_to_b, x->top_b_to_a, x->unidentified};
+				for (size_t j = 0; j < 6; j++) {
+					size_t len = 1;
+					for (size_t q = 0; q < lists[j].n; q++)
+						len += strlen(lists[j].ids[q]) + 1;
+					char *s = an_alloc(a, len);
+					if (!s)
+						return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+					size_t off = 0;
+					for (size_t q = 0; q < lists[j].n; q++)
+						off += (size_t)snprintf(s + off, len - off, "%s%s", q ? " " : "",
+						                        lists[j].ids[q]);
+					cell[k++] = s;
+				}
+			}
+		} else {
+			/* a total row for people reading the table */
+			size_t sums[6] = {0};
+			size_t lv[PARLEY_NLEVELS] = {0};
+			for (size_t j = 0; j < e->n; j++) {
+				const parley_era *x = &e->eras[j];
+				sums[0] += x->visits.n;
+				sums[1] += x->a_to_b.n;
+				sums[2] += x->b_to_a.n;
+				sums[3] += x->top_a_to_b.n;
+				sums[4] += x->top_b_to_a.n;
+				sums[5] += x->unidentified.n;
+				for (int l = 0; l < PARLEY_NLEVELS; l++)
+					lv[l] += x->by_level[l].n;
+			}
+			cell[k++] = "total";
+			cell[k++] = e->n ? e->eras[0].start : "";
+			cell[k++] = e->n ? e->eras[e->n - 1].end : "";
+			cell[k++] = "";
+			cell[k++] = an_fmt(a, "%zu", sums[0]);
+			cell[k++] = "";
+			for (int j = 1; j < 6; j++)
+				cell[k++] = an_fmt(a, "%zu", sums[j]);
+			cell[k++] = an_fmt(a, "%s / %s", share(a, sums[1], sums[1] + sums[2]),
+			                   share(a, sums[2], sums[1] + sums[2]));
+			for (int l = 0; l < PARLEY_NLEVELS; l++)
+				if (used[l])
+					cell[k++] = an_fmt(a, "%zu", lv[l]);
+		}
+		for (size_t j = 0; j < k; j++)
+			if (!cell[j])
+				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		if (an_table_row(&t, cell))
+			return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	}
+	rc = an_table_write(&t, format, out, err);
+	if (rc || csv)
+		return rc;
+	fprintf(out, "\n%s%s as of %s; level %s or above; status %s; %zu visits in eras",
+	        strcmp(format, "md") == 0 ? "" : "", e->by == PARLEY_ERAS_PAIR ? "Leader pairs" : "Leaders",
+	        e->as_of, e->min_level, e->status, e->total.n - e->outside.n);
+	if (e->outside.n)
+		fprintf(out, ", %zu between eras", e->outside.n);
+	fputs(".\n", out);
+	bool any_open = false;
+	for (size_t i = 0; i < e->n; i++)
+		any_open |= e->eras[i].open;
+	if (any_open)
+		fprintf(out, "* era still open: cut at the as-of date.\n");
+	fputs("Levels: ", out);
+	bool first = true;
+	for (int l = 0; l < PARLEY_NLEVELS; l++)
+		if (used[l]) {
+			fprintf(out, "%s%s = %s", first ? "" : ", ", level_abbr[l], parley_analysis_level(l));
+			first = false;
+		}
+	fputs(first ? "none.\n" : ".\n", out);
+	if (explain) {
+		for (size_t i = 0; i < e->n; i++) {
+			const parley_era *x = &e->eras[i];
+			fprintf(out, "\n%s (%s to %s)\n", x->name, x->start, x->end);
+			an_explain(out, "visits", x->visits);
+			an_explain(out, ab, x->a_to_b);
+			an_explain(out, ba, x->b_to_a);
+			an_explain(out, an_fmt(a, "top %s", ab), x->top_a_to_b);
+			an_explain(out, an_fmt(a, "top %s", ba), x->top_b_to_a);
+			an_explain(out, "unidentified", x->unidentified);
+			for (int l = 0; l < PARLEY_NLEVELS; l++)
+				if (x->by_level[l].n)
+					an_explain(out, parley_analysis_level(l), x->by_level[l]);
+		}
+		if (e->outside.n) {
+			fputs("\nbetween eras\n", out);
+			an_explain(out, "visits", e->outside);
+		}
+	}
+	return ferror(out) ? parley_err_set(err, PARLEY_EIO, "analysis: writing failed") : PARLEY_OK;
+}

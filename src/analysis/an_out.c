@@ -1,0 +1,209 @@
+/*
+ * an_out.c - printing analysis results: aligned tables, CSV, Markdown, JSON.
+ *
+ * Each analysis builds an an_table of text cells once and prints it in the
+ * format asked for, so the three tabular formats always carry the same
+ * figures.  JSON is written by each analysis (it has nested id lists), with
+ * the escaping helpers here.
+ */
+#include "an.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *an_fmt(an_arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return NULL;
+	char *p = an_alloc(a, (size_t)n + 1);
+	if (!p)
+		return NULL;
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+int an_table_row(an_table *t, const char *const *cells)
+{
+	if (t->nrows == t->caprows) {
+		size_t nc = t->caprows ? t->caprows * 2 : 32;
+		const char **p = an_alloc(t->arena, nc * t->ncols * sizeof *p);
+		if (!p)
+			return PARLEY_ENOMEM;
+		if (t->nrows)
+			memcpy(p, t->cells, t->nrows * t->ncols * sizeof *p);
+		t->cells = p;
+		t->caprows = nc;
+	}
+	for (size_t i = 0; i < t->ncols; i++)
+		t->cells[t->nrows * t->ncols + i] = cells[i] ? cells[i] : "";
+	t->nrows++;
+	return PARLEY_OK;
+}
+
+int an_check_format(const char *format, parley_err *err)
+{
+	static const char *const ok[] = {"table", "csv", "json", "md"};
+	for (size_t i = 0; i < 4; i++)
+		if (format && strcmp(format, ok[i]) == 0)
+			return PARLEY_OK;
+	return parley_err_set(err, PARLEY_EINVAL,
+	                      "analysis: format '%s' is not one of table, csv, json, md",
+	                      format ? format : "");
+}
+
+/* Display width: code points, not bytes, so that names in hangul or hanzi
+ * do not skew the columns more than they must. */
+static size_t width(const char *s)
+{
+	size_t w = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			w++;
+	return w;
+}
+
+static void pad(FILE *out, size_t n)
+{
+	while (n--)
+		fputc(' ', out);
+}
+
+static void csv_cell(FILE *out, const char *s)
+{
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}
+
+static void md_cell(FILE *out, const char *s)
+{
+	for (; *s; s++) {
+		if (*s == '|')
+			fputs("\\|", out);
+		else if (*s == '\n')
+			fputc(' ', out);
+		else
+			fputc(*s, out);
+	}
+}
+
+int an_table_write(const an_table *t, const char *format, FILE *out, parley_err *err)
+{
+	if (strcmp(format, "csv") == 0) {
+		for (size_t r = 0; r <= t->nrows; r++) {
+			for (size_t c = 0; c < t->ncols; c++) {
+				if (c)
+					fputc(',', out);
+				csv_cell(out, r == 0 ? t->head[c] : t->cells[(r - 1) * t->ncols + c]);
+			}
+			fputc('\n', out);
+		}
+	} else if (strcmp(format, "md") == 0) {
+		for (size_t r = 0; r <= t->nrows; r++) {
+			fputc('|', out);
+			for (size_t c = 0; c < t->ncols; c++) {
+				fputc(' ', out);
+				md_cell(out, r == 0 ? t->head[c] : t->cells[(r - 1) * t->ncols + c]);
+				fputs(" |", out);
+			}
+			fputc('\n', out);
+			if (r == 0) {
+				fputc('|', out);
+				for (size_t c = 0; c < t->ncols; c++)
+					fputs(t->right && t->right[c] ? " ---: |" : " --- |", out);
+				fputc('\n', out);
+			}
+		}
+	} else {
+		size_t *w = calloc(t->ncols, sizeof *w);
+		if (!w)
+			return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory printing");
+		for (size_t r = 0; r <= t->nrows; r++)
+			for (size_t c = 0; c < t->ncols; c++) {
+				size_t x = width(r == 0 ? t->head[c] : t->cells[(r - 1) * t->ncols + c]);
+				if (x > w[c])
+					w[c] = x;
+			}
+		for (size_t r = 0; r <= t->nrows; r++) {
+			for (size_t c = 0; c < t->ncols; c++) {
+				const char *s = r == 0 ? t->head[c] : t->cells[(r - 1) * t->ncols + c];
+				size_t x = width(s);
+				bool last = c + 1 == t->ncols;
+				if (c)
+					fputs("  ", out);
+				if (t->right && t->right[c]) {
+					pad(out, w[c] - x);
+					fputs(s, out);
+				} else {
+					fputs(s, out);
+					if (!last)
+						pad(out, w[c] - x);
+				}
+			}
+			fputc('\n', out);
+		}
+		free(w);
+	}
+	if (ferror(out))
+		return parley_err_set(err, PARLEY_EIO, "analysis: writing the output failed");
+	return PARLEY_OK;
+}
+
+void an_json_str(FILE *out, const char *s)
+{
+	if (!s) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"': fputs("\\\"", out); break;
+		case '\\': fputs("\\\\", out); break;
+		case '\n': fputs("\\n", out); break;
+		case '\r': fputs("\\r", out); break;
+		case '\t': fputs("\\t", out); break;
+		default:
+			if (*p < 0x20)
+				fprintf(out, "\\u%04x", *p);
+			else
+				fputc(*p, out);
+		}
+	}
+	fputc('"', out);
+}
+
+void an_json_ids(FILE *out, parley_ids ids)
+{
+	fputc('[', out);
+	for (size_t i = 0; i < ids.n; i++) {
+		if (i)
+			fputc(',', out);
+		an_json_str(out, ids.ids[i]);
+	}
+	fputc(']', out);
+}
+
+void an_explain(FILE *out, const char *label, parley_ids ids)
+{
+	fprintf(out, "  %s (%zu):", label, ids.n);
+	for (size_t i = 0; i < ids.n; i++)
+		fprintf(out, "%s %s", i ? "," : "", ids.ids[i]);
+	fputc('\n', out);
+}

@@ -1,0 +1,276 @@
+/*
+ * an_timeline.c - visits per year or month between two countries, split by
+ * direction, level or type, each bucket labelled with its leader-pair era.
+ *
+ * Every bucket from the first (the first counted visit's, or --from's) to
+ * the as-of date's is present, empty ones as zeros, so that a chart drawn
+ * from the output has no silent holes.  A visit goes to the bucket of the
+ * first possible day of its start; one dated more coarsely than the bucket
+ * (a year-only date in a monthly timeline) is also listed as imprecise.
+ */
+#include "an.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const types[] = {"state",   "official",     "unofficial", "working",
+                                    "transit", "multilateral", "private",    "unknown"};
+#define NTYPES 8
+
+static long bucket_of(parley_date s, int by_month)
+{
+	return by_month ? (long)s.year * 12 + (s.precision >= PARLEY_MONTH ? s.month - 1 : 0)
+	                : (long)s.year;
+}
+
+static long bucket_first_day(long b, int by_month)
+{
+	parley_date d = {by_month ? (int)(b / 12) : (int)b, by_month ? (int)(b % 12) + 1 : 1, 1,
+	                 PARLEY_DAY};
+	return parley_date_first_day(d);
+}
+
+int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
+                parley_timeline **out, parley_err *err)
+{
+	int rc = PARLEY_OK;
+	parley_timeline *t = calloc(1, sizeof *t);
+	an_idlist *acc = NULL;
+	if (!t) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	an_arena *a = &d->arena;
+	/* eras label buckets; a pair without leaders' tenures still has a timeline */
+	an_era *el = NULL;
+	size_t ne = 0;
+	if (an_era_list(d, o, PARLEY_ERAS_PAIR, &el, &ne, NULL) != PARLEY_OK)
+		ne = 0;
+	/* the series */
+	const char **names = an_alloc(a, 16 * sizeof *names);
+	size_t ns = 0;
+	if (!names) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	if (split == PARLEY_SPLIT_DIRECTION) {
+		names[ns++] = an_fmt(a, "%s->%s", o->a, o->b);
+		names[ns++] = an_fmt(a, "%s->%s", o->b, o->a);
+	} else if (split == PARLEY_SPLIT_LEVEL) {
+		for (int l = 0; l < PARLEY_NLEVELS; l++)
+			if (parley_level_at_least(parley_analysis_level(l), o->min_level))
+				names[ns++] = parley_analysis_level(l);
+	} else {
+		for (size_t i = 0; i < NTYPES; i++)
+			names[ns++] = types[i];
+	}
+	/* the range of buckets */
+	long first = LONG_MAX;
+	if (o->from != LONG_MIN) {
+		parley_date f = parley_date_from_day(o->from);
+		first = bucket_of(f, by_month);
+	} else {
+		for (size_t i = 0; i < d->nv; i++)
+			if (an_counts(o, &d->v[i]) && an_in_pair(o, &d->v[i])) {
+				first = bucket_of(d->v[i].start, by_month);
+				break;
+			}
+	}
+	long last = bucket_of(parley_date_from_day(o->as_of), by_month);
+	size_t nb = first <= last ? (size_t)(last - first + 1) : 0;
+	if (nb > 200000) {
+		rc = parley_err_set(err, PARLEY_ELIMIT, "analysis: timeline of %zu buckets is too long",
+		                    nb);
+		goto fail;
+	}
+	size_t per = ns + 2; /* series, total, imprecise */
+	acc = calloc(nb * per + 1, sizeof *acc);
+	parley_bucket *b = an_alloc(a, (nb ? nb : 1) * sizeof *b);
+	if (!acc || !b) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < d->nv && nb; i++) {
+		const an_visit *v = &d->v[i];
+		if (!an_counts(o, v) || !an_in_pair(o, v))
+			continue;
+		long k = bucket_of(v->start, by_month);
+		if (k < first || k > last || (o->from != LONG_MIN && v->day < o->from))
+			continue;
+		an_idlist *x = &acc[(size_t)(k - first) * per];
+		size_t s = ns;
+		if (split == PARLEY_SPLIT_DIRECTION)
+			s = strcmp(v->from, o->a) == 0 ? 0 : 1;
+		else
+			for (size_t j = 0; j < ns; j++)
+				if (strcmp(names[j], split == PARLEY_SPLIT_LEVEL ? v->level : v->type) == 0)
+					s = j;
+		if ((s < ns && an_ids_push(a, &x[s], v->id)) || an_ids_push(a, &x[ns], v->id) ||
+		    (by_month && v->start.precision == PARLEY_YEAR &&
+		     an_ids_push(a, &x[ns + 1], v->id))) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+			goto fail;
+		}
+	}
+	for (size_t i = 0; i < nb; i++) {
+		long k = first + (long)i;
+		long day = bucket_first_day(k, by_month);
+		if (by_month)
+			snprintf(b[i].period, sizeof b[i].period, "%04u-%02u",
+			         (unsigned)(k / 12) % 10000u, (unsigned)(k % 12) % 12u + 1u);
+		else
+			snprintf(b[i].period, sizeof b[i].period, "%04u", (unsigned)k % 10000u);
+		an_day_text(day, b[i].start);
+		const an_era *e = an_era_at(el, ne, day);
+		b[i].era = e ? e->name : NULL;
+		an_idlist *x = &acc[i * per];
+		parley_ids *ser = an_alloc(a, ns * sizeof *ser);
+		if (!ser) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+			goto fail;
+		}
+		for (size_t j = 0; j < ns; j++)
+			ser[j] = an_ids_done(&x[j]);
+		b[i].series = ser;
+		b[i].total = an_ids_done(&x[ns]);
+		b[i].imprecise = an_ids_done(&x[ns + 1]);
+	}
+	snprintf(t->a, sizeof t->a, "%s", o->a);
+	snprintf(t->b, sizeof t->b, "%s", o->b);
+	snprintf(t->as_of, sizeof t->as_of, "%s", o->as_of_text);
+	t->by_month = by_month;
+	t->split = split;
+	t->nseries = ns;
+	t->series = names;
+	t->n = nb;
+	t->buckets = b;
+	t->priv = d;
+	free(acc);
+	*out = t;
+	return PARLEY_OK;
+fail:
+	free(acc);
+	free(t);
+	an_data_free(d);
+	return rc;
+}
+
+int parley_timeline_compute(parley_db *db, const parley_analysis_opts *o, int by_month,
+                            parley_split split, parley_timeline **out, parley_err *err)
+{
+	an_opts ao;
+	an_data *d = NULL;
+	if (!db || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_timeline_compute: NULL argument");
+	if (split != PARLEY_SPLIT_DIRECTION && split != PARLEY_SPLIT_LEVEL &&
+	    split != PARLEY_SPLIT_TYPE)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_timeline_compute: bad split");
+	int rc = an_opts_parse(o, true, &ao, err);
+	if (!rc)
+		rc = an_load(db, ao.a, ao.b, false, &d, err);
+	if (rc)
+		return rc;
+	return an_timeline(d, &ao, by_month ? 1 : 0, split, out, err);
+}
+
+void parley_timeline_free(parley_timeline *t)
+{
+	if (!t)
+		return;
+	an_data_free(t->priv);
+	free(t);
+}
+
+int parley_timeline_write(const parley_timeline *t, const char *format, int explain,
+                          FILE *out, parley_err *err)
+{
+	if (!t || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_timeline_write: NULL argument");
+	if (!format)
+		format = "table";
+	int rc = an_check_format(format, err);
+	if (rc)
+		return rc;
+	static const char *const splits[] = {"direction", "level", "type"};
+	if (strcmp(format, "json") == 0) {
+		fprintf(out, "{\"a\":\"%s\",\"b\":\"%s\",\"as_of\":\"%s\",\"by\":\"%s\",\"split\":\"%s\","
+		             "\"series\":[",
+		        t->a, t->b, t->as_of, t->by_month ? "month" : "year", splits[t->split]);
+		for (size_t j = 0; j < t->nseries; j++) {
+			if (j)
+				fputc(',', out);
+			an_json_str(out, t->series[j]);
+		}
+		fputs("],\"buckets\":[", out);
+		for (size_t i = 0; i < t->n; i++) {
+			const parley_bucket *b = &t->buckets[i];
+			fprintf(out, "%s{\"period\":\"%s\",\"start\":\"%s\",\"era\":", i ? ",\n" : "\n",
+			        b->period, b->start);
+			an_json_str(out, b->era);
+			fprintf(out, ",\"total\":{\"count\":%zu,\"ids\":", b->total.n);
+			an_json_ids(out, b->total);
+			fputs("},\"series\":{", out);
+			for (size_t j = 0; j < t->nseries; j++) {
+				if (j)
+					fputc(',', out);
+				an_json_str(out, t->series[j]);
+				fprintf(out, ":{\"count\":%zu,\"ids\":", b->series[j].n);
+				an_json_ids(out, b->series[j]);
+				fputc('}', out);
+			}
+			fprintf(out, "},\"imprecise\":{\"count\":%zu,\"ids\":", b->imprecise.n);
+			an_json_ids(out, b->imprecise);
+			fputs("}}", out);
+		}
+		fputs("\n]}\n", out);
+		return ferror(out) ? parley_err_set(err, PARLEY_EIO, "analysis: writing failed")
+		                   : PARLEY_OK;
+	}
+	an_data *d = t->priv;
+	an_arena *a = &d->arena;
+	size_t nc = t->nseries + 4;
+	const char **head = an_alloc(a, nc * sizeof *head);
+	bool *right = an_alloc(a, nc * sizeof *right);
+	const char **cell = an_alloc(a, nc * sizeof *cell);
+	if (!head || !right || !cell)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	head[0] = t->by_month ? "month" : "year";
+	head[1] = "era";
+	head[2] = "total";
+	for (size_t j = 0; j < t->nseries; j++)
+		head[3 + j] = t->series[j];
+	head[nc - 1] = "imprecise";
+	for (size_t j = 2; j < nc; j++)
+		right[j] = true;
+	an_table tb = {nc, head, right, NULL, 0, 0, a};
+	for (size_t i = 0; i < t->n; i++) {
+		const parley_bucket *b = &t->buckets[i];
+		cell[0] = b->period;
+		cell[1] = b->era ? b->era : "";
+		cell[2] = an_fmt(a, "%zu", b->total.n);
+		for (size_t j = 0; j < t->nseries; j++)
+			cell[3 + j] = an_fmt(a, "%zu", b->series[j].n);
+		cell[nc - 1] = an_fmt(a, "%zu", b->imprecise.n);
+		for (size_t j = 0; j < nc; j++)
+			if (!cell[j])
+				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		if (an_table_row(&tb, cell))
+			return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	}
+	rc = an_table_write(&tb, format, out, err);
+	if (rc || !explain || strcmp(format, "csv") == 0)
+		return rc; /* CSV stays one table; its ids are in JSON */
+	for (size_t i = 0; i < t->n; i++) {
+		const parley_bucket *b = &t->buckets[i];
+		if (!b->total.n)
+			continue;
+		fprintf(out, "\n%s\n", b->period);
+		an_explain(out, "total", b->total);
+		for (size_t j = 0; j < t->nseries; j++)
+			if (b->series[j].n)
+				an_explain(out, t->series[j], b->series[j]);
+		if (b->imprecise.n)
+			an_explain(out, "imprecise", b->imprecise);
+	}
+	return ferror(out) ? parley_err_set(err, PARLEY_EIO, "analysis: writing failed") : PARLEY_OK;
+}

@@ -1,0 +1,81 @@
+/*
+ * cli.c - what the command files share: the global options, opening the
+ * store, and mapping library statuses to exit codes and messages.
+ */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *db_path;
+static bool json_out;
+
+void cli_set_db_path(const char *p)
+{
+	db_path = p;
+}
+
+const char *cli_db_path(void)
+{
+	return db_path ? db_path : parley_default_db_path();
+}
+
+bool cli_json(void)
+{
+	return json_out;
+}
+
+void cli_set_json(bool on)
+{
+	json_out = on;
+}
+
+int cli_exit_for(int status)
+{
+	switch (status) {
+	case PARLEY_OK: return EXIT_OK;
+	case PARLEY_EDATA:
+	case PARLEY_ENOTFOUND:
+	case PARLEY_ECONFLICT:
+	case PARLEY_ELIMIT: return EXIT_DATA;
+	case PARLEY_EINVAL: return EXIT_USAGE;
+	default: return EXIT_OTHER;
+	}
+}
+
+int cli_fail(const char *cmd, const parley_err *err)
+{
+	fprintf(stderr, "parley %s: %s\n", cmd, err->msg[0] ? err->msg : parley_strstatus(err->code));
+	return cli_exit_for(err->code);
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "parley %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'parley %s --help'.\n", cmd);
+	return EXIT_USAGE;
+}
+
+bool cli_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			break;
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return true;
+	}
+	return false;
+}
+
+int cli_open(int flags, parley_db **db)
+{
+	parley_err err = {0, ""};
+	if (parley_open(cli_db_path(), flags, db, &err))
+		return cli_fail("store", &err);
+	return EXIT_OK;
+}

@@ -1,0 +1,372 @@
+/*
+ * cmd_list.c - commands that read records: list, show, person.
+ */
+#include "cli.h"
+#include "table.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int list_visits_fn(void *ctx, FILE *out, parley_err *err)
+{
+	void **a = ctx;
+	return parley_list_visits_json(a[0], a[1], out, err);
+}
+
+static int show_visit_fn(void *ctx, FILE *out, parley_err *err)
+{
+	void **a = ctx;
+	return parley_show_visit_json(a[0], a[1], out, err);
+}
+
+static int find_people_fn(void *ctx, FILE *out, parley_err *err)
+{
+	void **a = ctx;
+	return parley_find_people_json(a[0], a[1], out, err);
+}
+
+static int show_person_fn(void *ctx, FILE *out, parley_err *err)
+{
+	void **a = ctx;
+	return parley_show_person_json(a[0], a[1], out, err);
+}
+
+static char *dates(json_t *v, char *buf, size_t cap)
+{
+	const char *s = cli_str(v, "start_date"), *e = cli_str(v, "end_date");
+	if (*e && strcmp(s, e) != 0)
+		snprintf(buf, cap, "%s..%s", s, e);
+	else
+		snprintf(buf, cap, "%s", s);
+	return buf;
+}
+
+/* The visitor as a reader should see it: a name, or the label, or unknown. */
+static const char *visitor_text(json_t *v)
+{
+	const char *n = cli_str(v, "visitor_name");
+	if (*n)
+		return n;
+	n = cli_str(v, "visitor_label");
+	return *n ? n : "(unidentified)";
+}
+
+static void print_visits(json_t *v)
+{
+	static const char *const h[] = {"ID", "DATES", "FROM>TO", "VISITOR", "LEVEL", "TYPE", "STATUS"};
+	cli_table *t = cli_table_new(7, h);
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(v, "visits"), i, row) {
+		char d[48], dir[16];
+		snprintf(dir, sizeof dir, "%s>%s", cli_str(row, "from_country"), cli_str(row, "to_country"));
+		const char *cells[] = {cli_str(row, "id"), dates(row, d, sizeof d), dir, visitor_text(row),
+		                       cli_str(row, "level"), cli_str(row, "type"), cli_str(row, "status")};
+		cli_table_add(t, cells);
+	}
+	cli_table_print(t, stdout, 48);
+	cli_table_free(t);
+	long total = (long)json_integer_value(json_object_get(v, "total"));
+	printf("%zu of %ld visit%s\n", json_array_size(json_object_get(v, "visits")), total,
+	       total == 1 ? "" : "s");
+}
+
+static int list_visits(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"between", required_argument, NULL, 'b'}, {"country", required_argument, NULL, 'c'},
+	    {"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
+	    {"person", required_argument, NULL, 'p'},  {"type", required_argument, NULL, 'y'},
+	    {"level", required_argument, NULL, 'l'},   {"min-level", required_argument, NULL, 'l'},
+	    {"status", required_argument, NULL, 's'},  {"query", required_argument, NULL, 'q'},
+	    {"sort", required_argument, NULL, 'o'},    {"limit", required_argument, NULL, 'n'},
+	    {"offset", required_argument, NULL, 'k'},  {0, 0, 0, 0}};
+	parley_visit_filter f;
+	memset(&f, 0, sizeof f);
+	char pair[64] = "";
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "q:", opts, NULL)) != -1) {
+		char *end;
+		switch (c) {
+		case 'b': {
+			const char *colon = strchr(optarg, ':');
+			if (!colon || colon == optarg || !colon[1] || strlen(optarg) >= sizeof pair)
+				return cli_usage_error("list", "--between needs A:B, e.g. CHN:PRK");
+			snprintf(pair, sizeof pair, "%s", optarg);
+			pair[colon - optarg] = '\0';
+			f.country_a = pair;
+			f.country_b = pair + (colon - optarg) + 1;
+			break;
+		}
+		case 'c': f.country_a = optarg; break;
+		case 'f': f.from = optarg; break;
+		case 't': f.to = optarg; break;
+		case 'p': f.person = optarg; break;
+		case 'y': f.type = optarg; break;
+		case 'l': f.min_level = optarg; break;
+		case 's': f.status = optarg; break;
+		case 'q': f.query = optarg; break;
+		case 'o': f.sort = optarg; break;
+		case 'n':
+			f.limit = strtol(optarg, &end, 10);
+			if (*end || f.limit < 0)
+				return cli_usage_error("list", "--limit needs a whole number >= 0");
+			break;
+		case 'k':
+			f.offset = strtol(optarg, &end, 10);
+			if (*end || f.offset < 0)
+				return cli_usage_error("list", "--offset needs a whole number >= 0");
+			break;
+		default: return cli_usage_error("list", "unknown option");
+		}
+	}
+	if (optind < argc)
+		return cli_usage_error("list", "unexpected argument '%s'", argv[optind]);
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
+	if (rc)
+		return rc;
+	parley_err err = {0, ""};
+	if (cli_json()) {
+		int st = parley_list_visits_json(db, &f, stdout, &err);
+		parley_close(db);
+		return st ? cli_fail("list", &err) : EXIT_OK;
+	}
+	void *ctx[] = {db, &f};
+	json_t *v = cli_capture_json(list_visits_fn, ctx, &err);
+	parley_close(db);
+	if (!v)
+		return cli_fail("list", &err);
+	print_visits(v);
+	json_decref(v);
+	return EXIT_OK;
+}
+
+/* list people|countries|offices|sources: the concept's rows, as exported. */
+static int list_concept(const char *concept)
+{
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
+	if (rc)
+		return rc;
+	parley_err err = {0, ""};
+	int st = parley_export(db, cli_json() ? "ndjson" : "csv", concept, stdout, &err);
+	parley_close(db);
+	return st ? cli_fail("list", &err) : EXIT_OK;
+}
+
+int cmd_list(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv) || argc < 2) {
+		puts("usage: parley [--db PATH] list visits [FILTERS] [--json]\n"
+		     "       parley [--db PATH] list people|countries|offices|tenures|sources [--json]\n\n"
+		     "Visit filters:\n"
+		     "  --between A:B     visits between two countries, both directions (CHN:PRK)\n"
+		     "  --country A       visits to or from one country\n"
+		     "  --from DATE       starting on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)\n"
+		     "  --to DATE         starting on or before DATE\n"
+		     "  --person ID       made by, or accompanied or hosted by, this person\n"
+		     "  --type TYPE       state, official, unofficial, working, transit, multilateral, ...\n"
+		     "  --min-level RANK  at least this level (paramount_leader ... ministerial)\n"
+		     "  --status LIST     comma-separated (default: confirmed,reported)\n"
+		     "  --query TEXT, -q  words in names, aliases, places or summary\n"
+		     "  --sort ORDER      date (default), -date, level, visitor\n"
+		     "  --limit N, --offset N");
+		return argc < 2 && !cli_wants_help(argc, argv) ? EXIT_USAGE : EXIT_OK;
+	}
+	const char *what = argv[1];
+	if (strcmp(what, "visits") == 0 || strcmp(what, "visit") == 0)
+		return list_visits(argc - 1, argv + 1);
+	if (argc > 2)
+		return cli_usage_error("list", "unexpected argument '%s'", argv[2]);
+	static const char *const plain[][2] = {{"people", "person"}, {"countries", "country"},
+	                                       {"offices", "office"}, {"tenures", "tenure"},
+	                                       {"sources", "source"}, {"coverage", "coverage"}};
+	for (size_t i = 0; i < sizeof plain / sizeof plain[0]; i++)
+		if (strcmp(what, plain[i][0]) == 0 || strcmp(what, plain[i][1]) == 0)
+			return list_concept(plain[i][1]);
+	return cli_usage_error("list", "cannot list '%s'", what);
+}
+
+static void field(const char *label, const char *value)
+{
+	if (value && *value)
+		printf("%-14s %s\n", label, value);
+}
+
+static void print_visit(json_t *v)
+{
+	char d[48];
+	field("visit", cli_str(v, "id"));
+	field("dates", dates(v, d, sizeof d));
+	printf("%-14s %s -> %s\n", "direction", cli_str(v, "from_country"), cli_str(v, "to_country"));
+	field("visitor", visitor_text(v));
+	if (*cli_str(v, "visitor_name"))
+		field("label", cli_str(v, "visitor_label"));
+	field("title", cli_str(v, "visitor_title"));
+	field("office", cli_str(v, "visitor_office"));
+	field("level", cli_str(v, "level"));
+	field("type", cli_str(v, "type"));
+	field("status", cli_str(v, "status"));
+	field("confidence", cli_str(v, "confidence"));
+	field("DISPUTED", cli_str(v, "disputed"));
+	field("summary", cli_str(v, "summary"));
+	field("note", cli_str(v, "note"));
+	size_t i;
+	json_t *x;
+	static const char *const lists[][2] = {{"hosts", "host met"}, {"delegation", "companion"}};
+	for (size_t k = 0; k < 2; k++)
+		json_array_foreach(json_object_get(v, lists[k][0]), i, x) {
+			char buf[512];
+			snprintf(buf, sizeof buf, "%s%s%s%s", cli_str(x, "name"),
+			         *cli_str(x, "detail") ? " (" : "", cli_str(x, "detail"),
+			         *cli_str(x, "detail") ? ")" : "");
+			field(lists[k][1], buf);
+		}
+	json_array_foreach(json_object_get(v, "places"), i, x) field("place", cli_str(x, "name"));
+	json_array_foreach(json_object_get(v, "activities"), i, x) {
+		char buf[1024];
+		snprintf(buf, sizeof buf, "%s: %s", cli_str(x, "kind"), cli_str(x, "description"));
+		field("activity", buf);
+	}
+	json_array_foreach(json_object_get(v, "sources"), i, x) {
+		const char *u = cli_str(x, "url");
+		field("source", *u ? u : cli_str(x, "citation"));
+	}
+	json_array_foreach(json_object_get(v, "external_ids"), i, x) {
+		char buf[256];
+		snprintf(buf, sizeof buf, "%s %s", cli_str(x, "scheme"), cli_str(x, "value"));
+		field("external id", buf);
+	}
+}
+
+static void print_person(json_t *v)
+{
+	field("person", cli_str(v, "id"));
+	field("name", cli_str(v, "name"));
+	field("native name", cli_str(v, "native_name"));
+	field("country", cli_str(v, "country"));
+	field("born", cli_str(v, "birth_date"));
+	field("died", cli_str(v, "death_date"));
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(v, "aliases"), i, x) field("alias", cli_str(x, "alias"));
+	json_array_foreach(json_object_get(v, "tenures"), i, x) {
+		char buf[512];
+		snprintf(buf, sizeof buf, "%s (%s) %s..%s", cli_str(x, "office_name"), cli_str(x, "rank"),
+		         cli_str(x, "start_date"), *cli_str(x, "end_date") ? cli_str(x, "end_date") : "");
+		field("tenure", buf);
+	}
+	json_array_foreach(json_object_get(v, "visits"), i, x) {
+		char buf[512];
+		snprintf(buf, sizeof buf, "%s %s>%s as %s (%s)", cli_str(x, "start_date"),
+		         cli_str(x, "from_country"), cli_str(x, "to_country"), cli_str(x, "role"),
+		         cli_str(x, "id"));
+		field("visit", buf);
+	}
+}
+
+int cmd_show(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv) || argc < 2) {
+		puts("usage: parley [--db PATH] show [visit|person] ID [--json]\n\n"
+		     "Shows one visit (every field, delegation, hosts, places, activities and\n"
+		     "sources) or one person (aliases, tenures, visits).");
+		return argc < 2 && !cli_wants_help(argc, argv) ? EXIT_USAGE : EXIT_OK;
+	}
+	const char *kind = "visit", *id = argv[1];
+	if (argc == 3) {
+		kind = argv[1];
+		id = argv[2];
+	} else if (argc > 3) {
+		return cli_usage_error("show", "unexpected argument '%s'", argv[3]);
+	}
+	int person = strcmp(kind, "person") == 0;
+	if (!person && strcmp(kind, "visit") != 0)
+		return cli_usage_error("show", "can show a visit or a person, not '%s'", kind);
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
+	if (rc)
+		return rc;
+	parley_err err = {0, ""};
+	if (cli_json()) {
+		int st = person ? parley_show_person_json(db, id, stdout, &err)
+		                : parley_show_visit_json(db, id, stdout, &err);
+		parley_close(db);
+		return st ? cli_fail("show", &err) : EXIT_OK;
+	}
+	void *ctx[] = {db, (void *)id};
+	json_t *v = cli_capture_json(person ? show_person_fn : show_visit_fn, ctx, &err);
+	parley_close(db);
+	if (!v)
+		return cli_fail("show", &err);
+	if (person)
+		print_person(v);
+	else
+		print_visit(v);
+	json_decref(v);
+	return EXIT_OK;
+}
+
+int cmd_person(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv) || argc != 2) {
+		puts("usage: parley [--db PATH] person NAME [--json]\n\n"
+		     "Finds people by any name or alias (romanisations, native script), ignoring\n"
+		     "case, accents, spaces and hyphens: 'kim jong un', 'Kim Jong-un' and '김정은'\n"
+		     "find the same person.  With one match, shows that person.");
+		return argc != 2 && !cli_wants_help(argc, argv) ? EXIT_USAGE : EXIT_OK;
+	}
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
+	if (rc)
+		return rc;
+	parley_err err = {0, ""};
+	void *ctx[] = {db, argv[1]};
+	json_t *v = cli_capture_json(find_people_fn, ctx, &err);
+	if (!v) {
+		parley_close(db);
+		return cli_fail("person", &err);
+	}
+	int out = EXIT_OK;
+	if (json_array_size(v) == 0) {
+		fprintf(stderr, "parley person: nobody matches '%s'\n", argv[1]);
+		out = EXIT_DATA;
+		if (cli_json())
+			puts("[]");
+	} else if (cli_json()) {
+		char *s = json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+		if (s)
+			puts(s);
+		free(s);
+	} else if (json_array_size(v) == 1) {
+		void *c2[] = {db, (void *)cli_str(json_array_get(v, 0), "id")};
+		json_t *p = cli_capture_json(show_person_fn, c2, &err);
+		if (p) {
+			print_person(p);
+			json_decref(p);
+		} else {
+			out = cli_fail("person", &err);
+		}
+	} else {
+		static const char *const h[] = {"ID", "NAME", "NATIVE", "MATCHED", "VISITS"};
+		cli_table *t = cli_table_new(5, h);
+		size_t i;
+		json_t *row;
+		json_array_foreach(v, i, row) {
+			char n[24];
+			snprintf(n, sizeof n, "%lld", (long long)json_integer_value(json_object_get(row, "visits")));
+			const char *cells[] = {cli_str(row, "id"), cli_str(row, "name"),
+			                       cli_str(row, "native_name"), cli_str(row, "matched"), n};
+			cli_table_add(t, cells);
+		}
+		cli_table_print(t, stdout, 40);
+		cli_table_free(t);
+	}
+	json_decref(v);
+	parley_close(db);
+	return out;
+}

@@ -1,0 +1,330 @@
+/*
+ * cmd_records.c - commands that create, fill, export and check a store:
+ * init, import, export, check, audit, stats.
+ */
+#include "cli.h"
+#include "table.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The audit log's author for changes made from the command line. */
+static void set_cli_actor(parley_db *db, const char *what)
+{
+	char actor[128];
+	const char *user = getenv("USER");
+	snprintf(actor, sizeof actor, "%s:%s", what, user && *user ? user : "unknown");
+	parley_set_actor(db, actor, NULL);
+}
+
+/* Prints a report: notes to stdout, problems to stderr; or JSON. */
+static void print_report(const parley_report *rep)
+{
+	if (cli_json()) {
+		parley_report_print_json(rep, stdout, NULL);
+		return;
+	}
+	for (size_t i = 0; i < parley_report_count(rep); i++) {
+		const parley_finding *f = parley_report_get(rep, i);
+		if (f->severity == PARLEY_INFO)
+			printf("%s: %s\n", f->file ? f->file : "parley", f->message);
+	}
+	parley_report_print(rep, stderr, PARLEY_WARNING);
+}
+
+int cmd_init(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] init [--bundled] [--data DIR]\n\n"
+		     "Creates the store (or brings an existing one to the current schema) and loads\n"
+		     "the world's countries.  --bundled also loads the China-DPRK dataset.\n"
+		     "Running it again changes nothing.\n\n"
+		     "  --bundled    load the bundled China-North Korea visits, people and tenures\n"
+		     "  --data DIR   the data folder holding world/ and bundled/ (default: $PARLEY_DATA,\n"
+		     "               else the source tree's data/)");
+		return EXIT_OK;
+	}
+	static const struct option opts[] = {{"bundled", no_argument, NULL, 'b'},
+	                                     {"data", required_argument, NULL, 'd'},
+	                                     {0, 0, 0, 0}};
+	int bundled = 0, c;
+	const char *data = NULL;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'b')
+			bundled = 1;
+		else if (c == 'd')
+			data = optarg;
+		else
+			return cli_usage_error("init", "unknown option");
+	}
+	if (optind < argc)
+		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_CREATE, &db);
+	if (rc)
+		return rc;
+	set_cli_actor(db, "init");
+	parley_report *rep = parley_report_new();
+	parley_err err = {0, ""};
+	int st = bundled ? parley_load_bundled(db, data, rep, &err)
+	                 : parley_load_world(db, data, rep, &err);
+	print_report(rep);
+	parley_report_free(rep);
+	if (st) {
+		parley_close(db);
+		return cli_fail("init", &err);
+	}
+	if (!cli_json()) {
+		printf("store %s:", cli_db_path());
+		const char *const *names = parley_concepts();
+		static const char *const shown[] = {"country", "person", "office", "tenure", "visit", "source"};
+		for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
+			printf("%s %ld %s", i ? "," : "", parley_count(db, shown[i], NULL), shown[i]);
+		(void)names;
+		puts("");
+	}
+	parley_close(db);
+	return EXIT_OK;
+}
+
+int cmd_import(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] import [--format NAME] FILE...\n\n"
+		     "Imports the files in one transaction: if any line of any file is wrong,\n"
+		     "every problem is reported (file:line: field: what) and the store is left\n"
+		     "exactly as it was.  Each file's format is detected from its content;\n"
+		     "--format forces one.  Re-importing the same data changes nothing.\n"
+		     "'-' reads standard input.\n\n"
+		     "  --format NAME  one of the formats listed below\n\nFormats:");
+		for (const char *const *f = parley_import_formats(); *f; f++)
+			printf("  %s\n", *f);
+		return EXIT_OK;
+	}
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {0, 0, 0, 0}};
+	const char *format = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else
+			return cli_usage_error("import", "unknown option");
+	}
+	if (optind >= argc)
+		return cli_usage_error("import", "no files to import");
+	parley_db *db;
+	int rc = cli_open(0, &db);
+	if (rc)
+		return rc;
+	set_cli_actor(db, "import");
+	parley_report *rep = parley_report_new();
+	parley_err err = {0, ""};
+	parley_import_stats stats;
+	int st = parley_import(db, (const char *const *)argv + optind, (size_t)(argc - optind),
+	                       format, rep, &stats, &err);
+	print_report(rep);
+	parley_report_free(rep);
+	parley_close(db);
+	if (st)
+		return cli_fail("import", &err);
+	if (!cli_json())
+		printf("imported: %ld rows read, %ld new, %ld changed, %ld unchanged, %ld unmapped values\n",
+		       stats.rows_read, stats.inserted, stats.updated, stats.unchanged, stats.unmapped);
+	return EXIT_OK;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] export [--format json|ndjson|csv] [--out PATH] [CONCEPT]\n\n"
+		     "Writes the store to standard output (or --out).  JSON and NDJSON hold every\n"
+		     "concept, or just CONCEPT; CSV holds one concept, or with --out DIR one\n"
+		     "file per concept.  Rows are ordered by key, so the output of equal stores\n"
+		     "is byte-identical.\n\nConcepts:");
+		for (const char *const *c = parley_concepts(); *c; c++)
+			printf("  %s\n", *c);
+		return EXIT_OK;
+	}
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {"out", required_argument, NULL, 'o'},
+	                                     {0, 0, 0, 0}};
+	const char *format = "json", *out = NULL;
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'f')
+			format = optarg;
+		else if (c == 'o')
+			out = optarg;
+		else
+			return cli_usage_error("export", "unknown option");
+	}
+	const char *concept = optind < argc ? argv[optind] : NULL;
+	if (optind + 1 < argc)
+		return cli_usage_error("export", "unexpected argument '%s'", argv[optind + 1]);
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
+	if (rc)
+		return rc;
+	parley_err err = {0, ""};
+	int st;
+	if (out && strcmp(format, "csv") == 0 && !concept) {
+		st = parley_export_dir(db, out, &err);
+	} else {
+		FILE *f = out ? fopen(out, "wb") : stdout;
+		if (!f) {
+			parley_close(db);
+			fprintf(stderr, "parley export: %s: cannot write\n", out);
+			return EXIT_OTHER;
+		}
+		st = parley_export(db, format, concept, f, &err);
+		if (f != stdout && fclose(f) != 0 && !st)
+			st = parley_err_set(&err, PARLEY_EIO, "%s: write failed", out);
+	}
+	parley_close(db);
+	return st ? cli_fail("export", &err) : EXIT_OK;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] check [--json]\n\n"
+		     "Validates every record: dates in order, visitor alive and in the stated\n"
+		     "office, visiting country differs from host, at least one source per visit,\n"
+		     "likely duplicates, unknown references.  Each finding names the record and\n"
+		     "the field.  Exit 0 when there are no errors (warnings allowed), 1 otherwise.\n"
+		     "docs/check.md lists the rules.");
+		return EXIT_OK;
+	}
+	if (argc > 1)
+		return cli_usage_error("check", "unexpected argument '%s'", argv[1]);
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
+	if (rc)
+		return rc;
+	parley_report *rep = parley_report_new();
+	parley_err err = {0, ""};
+	int st = parley_check(db, rep, &err);
+	parley_close(db);
+	if (st) {
+		parley_report_free(rep);
+		return cli_fail("check", &err);
+	}
+	size_t errors = parley_report_count_severity(rep, PARLEY_ERROR);
+	size_t warnings = parley_report_count_severity(rep, PARLEY_WARNING);
+	if (cli_json()) {
+		parley_report_print_json(rep, stdout, NULL);
+	} else {
+		parley_report_print(rep, stdout, PARLEY_WARNING);
+		printf("%zu error%s, %zu warning%s\n", errors, errors == 1 ? "" : "s", warnings,
+		       warnings == 1 ? "" : "s");
+	}
+	parley_report_free(rep);
+	return errors ? EXIT_DATA : EXIT_OK;
+}
+
+int cmd_stats(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] stats [--json]\n\nCounts the records of each concept.");
+		return EXIT_OK;
+	}
+	if (argc > 1)
+		return cli_usage_error("stats", "unexpected argument '%s'", argv[1]);
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
+	if (rc)
+		return rc;
+	if (cli_json())
+		fputc('{', stdout);
+	int i = 0;
+	for (const char *const *c = parley_concepts(); *c; c++, i++) {
+		long n = parley_count(db, *c, NULL);
+		if (cli_json())
+			printf("%s\"%s\":%ld", i ? "," : "", *c, n);
+		else
+			printf("%-14s %ld\n", *c, n);
+	}
+	if (cli_json())
+		puts("}");
+	parley_close(db);
+	return EXIT_OK;
+}
+
+struct audit_ctx {
+	parley_db *db;
+	const char *entity, *key;
+	long limit;
+};
+
+static int audit_json(void *ctx, FILE *out, parley_err *err)
+{
+	struct audit_ctx *a = ctx;
+	return parley_audit_json(a->db, a->entity, a->key, a->limit, out, err);
+}
+
+int cmd_audit(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] audit [--entity CONCEPT] [--key KEY] [--limit N] [--json]\n\n"
+		     "Shows the audit log, newest first: every insert, update and delete with\n"
+		     "its time, author and reason, and the record before and after (--json).");
+		return EXIT_OK;
+	}
+	static const struct option opts[] = {{"entity", required_argument, NULL, 'e'},
+	                                     {"key", required_argument, NULL, 'k'},
+	                                     {"limit", required_argument, NULL, 'l'},
+	                                     {0, 0, 0, 0}};
+	struct audit_ctx a = {NULL, NULL, NULL, 50};
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'e')
+			a.entity = optarg;
+		else if (c == 'k')
+			a.key = optarg;
+		else if (c == 'l') {
+			char *end;
+			a.limit = strtol(optarg, &end, 10);
+			if (*end || a.limit < 0)
+				return cli_usage_error("audit", "--limit needs a whole number >= 0");
+		} else
+			return cli_usage_error("audit", "unknown option");
+	}
+	if (optind < argc)
+		return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
+	int rc = cli_open(PARLEY_OPEN_READONLY, &a.db);
+	if (rc)
+		return rc;
+	parley_err err = {0, ""};
+	if (cli_json()) {
+		int st = parley_audit_json(a.db, a.entity, a.key, a.limit, stdout, &err);
+		parley_close(a.db);
+		return st ? cli_fail("audit", &err) : EXIT_OK;
+	}
+	json_t *v = cli_capture_json(audit_json, &a, &err);
+	parley_close(a.db);
+	if (!v)
+		return cli_fail("audit", &err);
+	static const char *const h[] = {"SEQ", "AT", "ACTOR", "ACTION", "RECORD", "REASON"};
+	cli_table *t = cli_table_new(6, h);
+	size_t i;
+	json_t *row;
+	json_array_foreach(v, i, row) {
+		char seq[24], rec[256];
+		snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(row, "seq")));
+		snprintf(rec, sizeof rec, "%s:%s", cli_str(row, "entity"), cli_str(row, "entity_key"));
+		const char *cells[] = {seq, cli_str(row, "at"), cli_str(row, "actor"),
+		                       cli_str(row, "action"), rec, cli_str(row, "reason")};
+		cli_table_add(t, cells);
+	}
+	cli_table_print(t, stdout, 60);
+	cli_table_free(t);
+	json_decref(v);
+	return EXIT_OK;
+}

@@ -1,0 +1,246 @@
+/*
+ * gdelt.h - what the files of the GDELT module share (not public).
+ *
+ * The module reads GDELT event files (1.0 with 57 or 58 columns, 2.0 with
+ * 61), tab-separated with no quoting, from plain files (memory-mapped and
+ * scanned by several threads), from .zip/.gz/.bz2/.xz archives and from
+ * standard input (streamed through libarchive).  A scan rejects most rows at
+ * the actor-country fields (0-based 7 and 17) before splitting the rest of
+ * the line; the rows that pass are split fully and handed to a "sink": the
+ * count-by aggregation (count.c) or candidate discovery (discover.c).
+ * docs/gdelt.md describes the reader, the folding rule and the scoring.
+ */
+#ifndef PL_GDELT_H
+#define PL_GDELT_H
+
+#include "internal.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+/* Lines longer than this are malformed (the longest real line is 679 bytes). */
+#define PL_GDELT_MAX_LINE (64 * 1024)
+/* The widest layout; a line with more fields is malformed. */
+#define PL_GDELT_MAX_FIELDS 61
+/* Malformed lines whose details are kept (all are counted). */
+#define PL_GDELT_MAX_BAD_KEPT 200
+
+/* 0-based field positions common to all layouts. */
+enum {
+	PL_GD_ID = 0,
+	PL_GD_SQLDATE = 1,
+	PL_GD_MONTHYEAR = 2,
+	PL_GD_YEAR = 3,
+	PL_GD_A1NAME = 6,
+	PL_GD_A1COUNTRY = 7,
+	PL_GD_A1TYPE1 = 12, /* 12, 13, 14: Type1..3Code */
+	PL_GD_A2NAME = 16,
+	PL_GD_A2COUNTRY = 17,
+	PL_GD_A2TYPE1 = 22, /* 22, 23, 24 */
+	PL_GD_EVENTCODE = 26,
+	PL_GD_BASECODE = 27,
+	PL_GD_ROOTCODE = 28,
+	PL_GD_QUADCLASS = 29,
+	PL_GD_NUMMENTIONS = 31,
+	PL_GD_NUMSOURCES = 32,
+	PL_GD_NUMARTICLES = 33
+};
+
+/* Layout-dependent positions: ActionGeo_CountryCode and SOURCEURL (-1 when
+ * the layout has none).  nfields is 57, 58 or 61. */
+int pl_gdelt_action_country_field(int nfields);
+int pl_gdelt_url_field(int nfields);
+/* True when n is the field count of a known layout. */
+static inline int pl_gdelt_layout_ok(int n)
+{
+	return n == 57 || n == 58 || n == 61;
+}
+
+/* One fully split line.  Pointers borrow the line's bytes; field i is
+ * f[i] with length n[i] (not NUL-terminated). */
+typedef struct pl_gdelt_row {
+	const char *line;
+	size_t len;
+	int nfields; /* fields counted; may exceed PL_GDELT_MAX_FIELDS (then malformed) */
+	const char *f[PL_GDELT_MAX_FIELDS];
+	uint32_t n[PL_GDELT_MAX_FIELDS];
+} pl_gdelt_row;
+
+/* Splits line (len bytes, without the newline; a final CR is dropped) at
+ * every tab.  Returns 1 when the field count is a known layout, else 0 and
+ * sets *why (static text). */
+int pl_gdelt_split(const char *line, size_t len, pl_gdelt_row *r, const char **why);
+
+/* Field i as a NUL-terminated copy in buf (truncated to cap-1). */
+const char *pl_gdelt_field(const pl_gdelt_row *r, int i, char *buf, size_t cap);
+/* Field i as a non-negative integer; -1 when empty or not digits. */
+long pl_gdelt_field_long(const pl_gdelt_row *r, int i);
+
+/* ------------------------------------------------------------------ */
+/* Line assembly for streams (lines.c)                                 */
+/* ------------------------------------------------------------------ */
+/* Cuts a byte stream arriving in arbitrary chunks into runs of complete
+ * lines.  Complete lines inside a chunk are passed in place (no copy); only
+ * a line that straddles chunks is copied into a bounded carry buffer.  The
+ * callback gets a run of whole lines, each ending in '\n', and the 1-based
+ * number of its first line.  A line longer than PL_GDELT_MAX_LINE is not
+ * passed: it is reported through on_long and skipped. */
+/* Returns the number of lines in the run (>= 0) or a negative status. */
+typedef long (*pl_gdelt_block_fn)(void *ctx, const char *p, size_t n, long first_line);
+typedef void (*pl_gdelt_long_fn)(void *ctx, long line, const char *why);
+
+typedef struct pl_gdelt_lines {
+	pl_gdelt_block_fn on_block;
+	pl_gdelt_long_fn on_long;
+	void *ctx;
+	char *carry;      /* PL_GDELT_MAX_LINE + 1 bytes */
+	size_t carry_len;
+	int skipping;     /* inside an overlong line */
+	long line;        /* number of the next line to start */
+	uint64_t bytes;   /* bytes fed */
+} pl_gdelt_lines;
+
+int pl_gdelt_lines_init(pl_gdelt_lines *L, pl_gdelt_block_fn on_block,
+                        pl_gdelt_long_fn on_long, void *ctx);
+/* Feeds n bytes; returns the first non-zero callback status, else 0. */
+int pl_gdelt_lines_feed(pl_gdelt_lines *L, const char *p, size_t n);
+/* Passes a final line that lacks its newline (with a newline appended);
+ * *unterminated is set to 1 when there was one. */
+int pl_gdelt_lines_finish(pl_gdelt_lines *L, int *unterminated);
+void pl_gdelt_lines_free(pl_gdelt_lines *L);
+
+/* ------------------------------------------------------------------ */
+/* The scan engine (scan.c)                                             */
+/* ------------------------------------------------------------------ */
+typedef struct pl_gdelt_bad {
+	int file;    /* index into the scan's file names */
+	int chunk;   /* chunk of the file the line was found in */
+	long line;   /* line number within the chunk until fixed up, then in the file */
+	char why[96];
+} pl_gdelt_bad;
+
+typedef struct pl_gdelt_scan pl_gdelt_scan;
+
+/* One thread's state.  The sink keeps its own per-thread data in `user`. */
+typedef struct pl_gdelt_worker {
+	pl_gdelt_scan *scan;
+	void *user;
+	int index;
+	int file, chunk;     /* where the worker is reading now */
+	long lines;          /* lines read in the current chunk */
+	long rows[3];        /* good rows by layout: 57, 58, 61 */
+	long malformed;
+	long passed;         /* rows that passed the actor-country filter */
+	pl_gdelt_bad *bad;   /* the first PL_GDELT_MAX_BAD_KEPT malformed lines */
+	size_t nbad;
+	int status;          /* first failure (PARLEY_ENOMEM) */
+	pl_gdelt_row row;    /* scratch */
+} pl_gdelt_worker;
+
+/* The sink: called for every row whose actor countries are the pair (either
+ * order) and whose layout is known.  Returns 0, or a reason (static text)
+ * that makes the line malformed, or sets w->status on a hard failure. */
+typedef const char *(*pl_gdelt_row_fn)(pl_gdelt_worker *w, const pl_gdelt_row *r);
+
+typedef struct pl_gdelt_scan_opts {
+	char a[4], b[4];        /* actor country codes, 3 letters each */
+	int threads;            /* 0 = online CPUs */
+	int progress;           /* draw a progress line on stderr */
+	pl_gdelt_row_fn row;
+	void *(*user_new)(void *sink_ctx); /* per-worker sink state; NULL = none */
+	void *sink_ctx;
+} pl_gdelt_scan_opts;
+
+struct pl_gdelt_scan {
+	pl_gdelt_scan_opts o;
+	uint32_t a32, b32;      /* "AAA\t" and "BBB\t" as little-endian words */
+	char **files;           /* expanded input names ("-" is stdin) */
+	size_t nfiles, cap_files;
+	pl_gdelt_worker *workers;
+	int nworkers;
+	parley_report *rep;
+	_Atomic uint64_t done_bytes;
+	_Atomic uint64_t done_lines;
+	uint64_t total_bytes;   /* of plain files and archives as stored */
+	long files_read;
+	long unterminated;
+};
+
+/* Expands paths (files, folders, globs, "-") into s->files; every problem
+ * (missing file) is a finding.  Returns PARLEY_OK or a failure status. */
+int pl_gdelt_expand(pl_gdelt_scan *s, const char *const *paths, size_t npaths,
+                    parley_err *err);
+
+/* Appends a copy of name to s->files; returns its index or -1 (no memory). */
+int pl_gdelt_add_name(pl_gdelt_scan *s, const char *name);
+
+/* Runs the scan over paths.  Findings (malformed lines with file, line and
+ * why; unreadable files) go to rep, which may be NULL.  On success the
+ * workers stay available in s->workers for the sink to merge; free with
+ * pl_gdelt_scan_free(). */
+int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
+                      const char *const *paths, size_t npaths, parley_report *rep,
+                      parley_err *err);
+void pl_gdelt_scan_free(pl_gdelt_scan *s);
+/* Totals over workers. */
+void pl_gdelt_scan_totals(const pl_gdelt_scan *s, parley_gdelt_stats *st);
+
+/* Processes whole lines (each ending '\n') in [p, p+n) (scan.c); used by the
+ * file and stream readers and by the fuzz target. */
+long pl_gdelt_scan_lines(pl_gdelt_worker *w, const char *p, size_t n);
+/* Records a malformed line for the worker's current chunk. */
+void pl_gdelt_worker_bad(pl_gdelt_worker *w, long line, const char *why);
+
+/* Reads one input through libarchive or read(2) and feeds w (input.c). */
+int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, parley_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Progress line (progress.c)                                          */
+/* ------------------------------------------------------------------ */
+typedef struct pl_gdelt_progress pl_gdelt_progress;
+/* Starts a thread that redraws a progress line on stderr every 200 ms from
+ * s->done_bytes / s->done_lines; NULL when not started.  Stop with
+ * pl_gdelt_progress_stop(), which erases the line and frees. */
+pl_gdelt_progress *pl_gdelt_progress_start(pl_gdelt_scan *s);
+void pl_gdelt_progress_stop(pl_gdelt_progress *p);
+
+/* ------------------------------------------------------------------ */
+/* Codes (codes.c) and countries (fips.c)                              */
+/* ------------------------------------------------------------------ */
+/* A set of CAMEO event codes parsed from "036,040-046" (ranges of codes of
+ * equal width).  Codes are compared as written. */
+typedef struct pl_gdelt_codes {
+	char code[256][5];
+	int n;
+} pl_gdelt_codes;
+
+int pl_gdelt_codes_parse(const char *spec, pl_gdelt_codes *c, parley_err *err);
+int pl_gdelt_codes_has(const pl_gdelt_codes *c, const char *s, size_t n);
+
+/* ISO 3166-1 alpha-3 code (static) for a FIPS 10-4 country code as used in
+ * GDELT's geo fields, or NULL when unknown or not a country. */
+const char *pl_fips_to_iso3(const char *fips, size_t n);
+/* English short name for a FIPS code (static) or NULL. */
+const char *pl_fips_name(const char *fips, size_t n);
+/* The name of an ISO3 code from the same table, or NULL. */
+const char *pl_iso3_name(const char *iso3);
+/* Number of entries and the i-th entry (for tests and docs). */
+size_t pl_fips_count(void);
+void pl_fips_at(size_t i, const char **fips, const char **iso3, const char **name);
+
+/* The part of a query every sink applies to a row of the pair (filter.c). */
+typedef struct pl_gdelt_filter {
+	pl_gdelt_codes codes;
+	long since_day, until_day; /* day numbers; LONG_MIN / LONG_MAX when open */
+} pl_gdelt_filter;
+
+int pl_gdelt_filter_init(pl_gdelt_filter *f, const parley_gdelt_query *q, parley_err *err);
+/* 1 when the row meets the filter, 0 when not, -1 when a field it needs is
+ * malformed (*why set, static).  *day gets SQLDATE as a day number. */
+int pl_gdelt_filter_row(const pl_gdelt_filter *f, const pl_gdelt_row *r, long *day,
+                        const char **why);
+
+/* Parses a YYYYMMDD day into a day number; returns 0 when malformed. */
+int pl_gdelt_day(const char *s, size_t n, long *day);
+
+#endif /* PL_GDELT_H */

@@ -1,0 +1,516 @@
+/*
+ * scan.c - the GDELT scan: lines in, rows of one country pair out.
+ *
+ * Method.  Bytes are examined 64 at a time: one pass of vector compares
+ * gives a bit mask of the tabs and one of the newlines in the block.  For
+ * each line only the tabs around field 7 (Actor1CountryCode) are located;
+ * if that field is neither country of the pair the rest of the line is only
+ * counted (popcount of the tab mask up to the newline, which also gives the
+ * layout), never split.  About 98% of rows stop there.  A row whose fields 7
+ * and 17 are the pair, in either order, is split in full (split.c) and
+ * handed to the sink.  The loop keeps the masks of a block across lines, so
+ * every byte is loaded once.  An AVX2 version is chosen at run time when the
+ * CPU has it; SSE2 is the x86-64 baseline; other machines use plain C.
+ *
+ * Plain files are memory-mapped in windows (scan_file) and split among the
+ * workers at newline boundaries; archives and standard input come through
+ * input.c.  Malformed lines are recorded per worker with a line number
+ * relative to the worker's chunk and fixed up when the chunks are joined.
+ */
+#include "gdelt.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <immintrin.h>
+#define PL_X86 1
+#endif
+
+/* Mapping window per step of a worker; peak memory is about
+ * workers x (WINDOW + PL_GDELT_MAX_LINE), whatever the file size. */
+#define WINDOW ((size_t)16 << 20)
+
+void pl_gdelt_worker_bad(pl_gdelt_worker *w, long line, const char *why)
+{
+	w->malformed++;
+	if (w->nbad >= PL_GDELT_MAX_BAD_KEPT)
+		return;
+	if (!w->bad) {
+		w->bad = calloc(PL_GDELT_MAX_BAD_KEPT, sizeof *w->bad);
+		if (!w->bad) {
+			w->status = PARLEY_ENOMEM;
+			return;
+		}
+	}
+	pl_gdelt_bad *b = &w->bad[w->nbad++];
+	b->file = w->file;
+	b->chunk = w->chunk;
+	b->line = line;
+	pl_strlcpy(b->why, why, sizeof b->why);
+}
+
+/* Called once per line by the loop in scan_core.inc. */
+static void pl_gdelt_line_done(pl_gdelt_worker *w, const char *ls, const char *nl,
+                               int nfields, int passed)
+{
+	long line = ++w->lines;
+	if (!pl_gdelt_layout_ok(nfields)) {
+		char why[96];
+		if (nl == ls || (nl == ls + 1 && ls[0] == '\r'))
+			pl_gdelt_worker_bad(w, line, "empty line");
+		else {
+			snprintf(why, sizeof why, "%d fields (expected 57, 58 or 61)", nfields);
+			pl_gdelt_worker_bad(w, line, why);
+		}
+		return;
+	}
+	w->rows[nfields == 57 ? 0 : nfields == 58 ? 1 : 2]++;
+	if (!passed)
+		return;
+	w->passed++;
+	const char *why = NULL;
+	if (!pl_gdelt_split(ls, (size_t)(nl - ls), &w->row, &why)) {
+		pl_gdelt_worker_bad(w, line, why);
+		return;
+	}
+	why = w->scan->o.row(w, &w->row);
+	if (why)
+		pl_gdelt_worker_bad(w, line, why);
+}
+
+/* Masks of tabs and newlines in the 64 bytes at p; bytes at or past end
+ * read as zero (a copy is made near the end, so nothing is read beyond). */
+static inline void masks_scalar(const char *p, const char *end, uint64_t *t, uint64_t *nl)
+{
+	uint64_t tm = 0, nm = 0;
+	size_t n = (size_t)(end - p) < 64 ? (size_t)(end - p) : 64;
+	for (size_t i = 0; i < n; i++) {
+		tm |= (uint64_t)(p[i] == '\t') << i;
+		nm |= (uint64_t)(p[i] == '\n') << i;
+	}
+	*t = tm;
+	*nl = nm;
+}
+
+#ifdef PL_X86
+static inline void masks_sse2(const char *p, const char *end, uint64_t *t, uint64_t *nl)
+{
+	char tmp[64];
+	if (end - p < 64) {
+		memset(tmp, 0, sizeof tmp);
+		memcpy(tmp, p, (size_t)(end - p));
+		p = tmp;
+	}
+	const __m128i tab = _mm_set1_epi8('\t'), lf = _mm_set1_epi8('\n');
+	uint64_t tm = 0, nm = 0;
+	for (int i = 0; i < 4; i++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i));
+		tm |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, tab)) << (16 * i);
+		nm |= (uint64_t)(uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(v, lf)) << (16 * i);
+	}
+	*t = tm;
+	*nl = nm;
+}
+
+__attribute__((target("avx2,popcnt,bmi"))) static inline void
+masks_avx2(const char *p, const char *end, uint64_t *t, uint64_t *nl)
+{
+	char tmp[64];
+	if (end - p < 64) {
+		memset(tmp, 0, sizeof tmp);
+		memcpy(tmp, p, (size_t)(end - p));
+		p = tmp;
+	}
+	const __m256i tab = _mm256_set1_epi8('\t'), lf = _mm256_set1_epi8('\n');
+	__m256i v0 = _mm256_loadu_si256((const __m256i *)(const void *)p);
+	__m256i v1 = _mm256_loadu_si256((const __m256i *)(const void *)(p + 32));
+	*t = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, tab)) |
+	     (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, tab)) << 32;
+	*nl = (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v0, lf)) |
+	      (uint64_t)(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v1, lf)) << 32;
+}
+
+#define SCAN_FN scan_sse2
+#define SCAN_ATTR
+#define MASKS masks_sse2
+#include "scan_core.inc"
+#undef SCAN_FN
+#undef SCAN_ATTR
+#undef MASKS
+
+#define SCAN_FN scan_avx2
+#define SCAN_ATTR __attribute__((target("avx2,popcnt,bmi")))
+#define MASKS masks_avx2
+#include "scan_core.inc"
+#undef SCAN_FN
+#undef SCAN_ATTR
+#undef MASKS
+#endif
+
+#define SCAN_FN scan_plain
+#define SCAN_ATTR
+#define MASKS masks_scalar
+#include "scan_core.inc"
+#undef SCAN_FN
+#undef SCAN_ATTR
+#undef MASKS
+
+/* PARLEY_GDELT_SIMD=none|sse2|avx2 forces a version (for tests and the
+ * benchmark); otherwise the best the CPU has. */
+static long (*pick_scan(void))(pl_gdelt_worker *, const char *, size_t)
+{
+	const char *force = getenv("PARLEY_GDELT_SIMD");
+	if (force && strcmp(force, "none") == 0)
+		return scan_plain;
+#ifdef PL_X86
+	if (force && strcmp(force, "sse2") == 0)
+		return scan_sse2;
+	__builtin_cpu_init();
+	if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt"))
+		return scan_avx2;
+	return scan_sse2;
+#else
+	return scan_plain;
+#endif
+}
+
+long pl_gdelt_scan_lines(pl_gdelt_worker *w, const char *p, size_t n)
+{
+	static long (*fn)(pl_gdelt_worker *, const char *, size_t);
+	if (!fn)
+		fn = pick_scan(); /* idempotent, so a race only repeats it */
+	return fn(w, p, n);
+}
+
+/* ------------------------------------------------------------------ */
+/* Plain files: memory-mapped windows, one chunk per worker            */
+/* ------------------------------------------------------------------ */
+
+typedef struct chunk_job {
+	pl_gdelt_worker *w;
+	int fd;
+	off_t start, end;   /* [start, end) holds whole lines, except maybe at EOF */
+	off_t fsize;
+	int unterminated;   /* set when the file's last line has no newline */
+} chunk_job;
+
+static void scan_range(chunk_job *j)
+{
+	pl_gdelt_worker *w = j->w;
+	long page = sysconf(_SC_PAGESIZE);
+	off_t cur = j->start;
+	int skipping = 0; /* inside a line longer than a whole window */
+	while (cur < j->end && w->status == 0) {
+		off_t mstart = cur - (cur % page);
+		off_t mend = cur + (off_t)(WINDOW + PL_GDELT_MAX_LINE);
+		if (mend > j->end)
+			mend = j->end;
+		size_t mlen = (size_t)(mend - mstart);
+		char *map = mmap(NULL, mlen, PROT_READ, MAP_PRIVATE | MAP_POPULATE, j->fd, mstart);
+		if (map == MAP_FAILED) {
+			w->status = PARLEY_EIO;
+			return;
+		}
+		const char *p = map + (cur - mstart), *e = map + mlen;
+		if (skipping) {
+			const char *nl = memchr(p, '\n', (size_t)(e - p));
+			if (!nl) {
+				cur = mend;
+				munmap(map, mlen);
+				continue;
+			}
+			skipping = 0;
+			p = nl + 1;
+		}
+		/* Whole lines only: up to the mapping's last newline. */
+		long lines_before = w->lines;
+		const char *last = p < e ? memrchr(p, '\n', (size_t)(e - p)) : NULL;
+		if (last) {
+			pl_gdelt_scan_lines(w, p, (size_t)(last + 1 - p));
+			p = last + 1;
+		}
+		if (mend == j->end && p < e) {
+			/* A final line without a newline: scan a copy that has one. */
+			size_t rest = (size_t)(e - p);
+			j->unterminated = 1;
+			if (rest > PL_GDELT_MAX_LINE) {
+				pl_gdelt_worker_bad(w, w->lines + 1, "line longer than 65536 bytes");
+				w->lines++;
+			} else {
+				char *tmp = malloc(rest + 1);
+				if (!tmp) {
+					w->status = PARLEY_ENOMEM;
+				} else {
+					memcpy(tmp, p, rest);
+					tmp[rest] = '\n';
+					pl_gdelt_scan_lines(w, tmp, rest + 1);
+					free(tmp);
+				}
+			}
+			p = e;
+		} else if (!last) {
+			/* No newline in a whole window: report once, skip to the next. */
+			pl_gdelt_worker_bad(w, w->lines + 1, "line longer than 65536 bytes");
+			w->lines++;
+			skipping = 1;
+			p = e;
+		}
+		atomic_fetch_add_explicit(&w->scan->done_bytes, (uint64_t)(p - (map + (cur - mstart))),
+		                          memory_order_relaxed);
+		atomic_fetch_add_explicit(&w->scan->done_lines, (uint64_t)(w->lines - lines_before),
+		                          memory_order_relaxed);
+		cur += (off_t)(p - (map + (cur - mstart)));
+		munmap(map, mlen);
+	}
+}
+
+static void *chunk_thread(void *arg)
+{
+	scan_range(arg);
+	return NULL;
+}
+
+/* The offset just after the first newline at or after off (or the end). */
+static off_t next_line_start(int fd, off_t off, off_t size)
+{
+	char buf[4096];
+	while (off < size) {
+		ssize_t n = pread(fd, buf, sizeof buf, off);
+		if (n <= 0)
+			return size;
+		const char *nl = memchr(buf, '\n', (size_t)n);
+		if (nl)
+			return off + (nl - buf) + 1;
+		off += n;
+	}
+	return size;
+}
+
+/* Scans one plain file with all workers.  Returns 0 or a failure status. */
+static int scan_file(pl_gdelt_scan *s, int file, int fd, off_t size, parley_err *err)
+{
+	int nw = s->nworkers;
+	if (size < (off_t)(1 << 20))
+		nw = 1; /* not worth the threads */
+	chunk_job jobs[64];
+	if (nw > (int)PL_ARRAY_LEN(jobs))
+		nw = (int)PL_ARRAY_LEN(jobs);
+	off_t prev = 0;
+	for (int i = 0; i < nw; i++) {
+		off_t e = i == nw - 1 ? size : next_line_start(fd, size / nw * (i + 1), size);
+		if (e < prev)
+			e = prev;
+		jobs[i] = (chunk_job){.w = &s->workers[i], .fd = fd, .start = prev, .end = e, .fsize = size};
+		pl_gdelt_worker *w = &s->workers[i];
+		w->file = file;
+		w->chunk = i;
+		w->lines = 0;
+		prev = e;
+	}
+	size_t mark[64];
+	for (int i = 0; i < nw; i++)
+		mark[i] = s->workers[i].nbad;
+	pthread_t th[64];
+	int started[64] = {0};
+	for (int i = 1; i < nw; i++)
+		started[i] = pthread_create(&th[i], NULL, chunk_thread, &jobs[i]) == 0;
+	scan_range(&jobs[0]);
+	for (int i = 1; i < nw; i++) {
+		if (started[i])
+			pthread_join(th[i], NULL);
+		else
+			scan_range(&jobs[i]); /* could not start a thread: do it here */
+	}
+	/* Chunk-relative line numbers become file line numbers. */
+	long base = 0;
+	for (int i = 0; i < nw; i++) {
+		pl_gdelt_worker *w = &s->workers[i];
+		for (size_t k = mark[i]; k < w->nbad; k++)
+			if (w->bad[k].file == file)
+				w->bad[k].line += base;
+		base += w->lines;
+		if (jobs[i].unterminated)
+			s->unterminated++;
+		if (w->status)
+			return parley_err_set(err, w->status, "%s: %s", s->files[file],
+			                      w->status == PARLEY_EIO ? strerror(errno) : "out of memory");
+	}
+	if (jobs[nw - 1].unterminated && s->rep)
+		parley_report_add(s->rep, PARLEY_WARNING, s->files[file], base, 0, NULL, NULL,
+		                  "gdelt-no-final-newline", "the last line has no newline at its end");
+	return PARLEY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* The run                                                              */
+/* ------------------------------------------------------------------ */
+
+static int is_compressed(int fd)
+{
+	unsigned char m[6] = {0};
+	ssize_t n = pread(fd, m, sizeof m, 0);
+	if (n >= 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4)
+		return 1;
+	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
+		return 1;
+	if (n >= 3 && m[0] == 'B' && m[1] == 'Z' && m[2] == 'h')
+		return 1;
+	if (n >= 6 && memcmp(m, "\xfd" "7zXZ\0", 6) == 0)
+		return 1;
+	return 0;
+}
+
+static int online_cpus(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 64 ? 64 : (int)n;
+}
+
+static int bad_cmp(const void *a, const void *b)
+{
+	const pl_gdelt_bad *x = a, *y = b;
+	if (x->file != y->file)
+		return x->file < y->file ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
+}
+
+/* Turns the kept malformed lines into findings, in file and line order. */
+static void report_bad(pl_gdelt_scan *s)
+{
+	if (!s->rep)
+		return;
+	size_t total = 0;
+	long count = 0;
+	for (int i = 0; i < s->nworkers; i++) {
+		total += s->workers[i].nbad;
+		count += s->workers[i].malformed;
+	}
+	pl_gdelt_bad *all = total ? malloc(total * sizeof *all) : NULL;
+	if (all) {
+		size_t k = 0;
+		for (int i = 0; i < s->nworkers; i++)
+			for (size_t j = 0; j < s->workers[i].nbad; j++)
+				all[k++] = s->workers[i].bad[j];
+		qsort(all, total, sizeof *all, bad_cmp);
+		size_t show = total < PL_GDELT_MAX_BAD_KEPT ? total : PL_GDELT_MAX_BAD_KEPT;
+		for (size_t j = 0; j < show; j++)
+			parley_report_add(s->rep, PARLEY_WARNING, s->files[all[j].file], all[j].line, 0,
+			                  NULL, NULL, "gdelt-malformed", "malformed line skipped: %s",
+			                  all[j].why);
+		free(all);
+		if ((long)show < count)
+			parley_report_add(s->rep, PARLEY_WARNING, NULL, 0, 0, NULL, NULL,
+			                  "gdelt-malformed", "%ld more malformed lines not listed",
+			                  count - (long)show);
+	}
+	if (count > 0)
+		parley_report_add(s->rep, PARLEY_INFO, NULL, 0, 0, NULL, NULL, "gdelt-malformed-total",
+		                  "%ld malformed lines skipped in all", count);
+}
+
+int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
+                      const char *const *paths, size_t npaths, parley_report *rep,
+                      parley_err *err)
+{
+	memset(s, 0, sizeof *s);
+	s->o = *o;
+	s->rep = rep;
+	if (strlen(o->a) != 3 || strlen(o->b) != 3)
+		return parley_err_set(err, PARLEY_EINVAL,
+		                      "--between: country codes have 3 letters (e.g. CHN:PRK)");
+	char a4[4] = {o->a[0], o->a[1], o->a[2], '\t'}, b4[4] = {o->b[0], o->b[1], o->b[2], '\t'};
+	memcpy(&s->a32, a4, 4);
+	memcpy(&s->b32, b4, 4);
+	s->nworkers = o->threads > 0 ? (o->threads > 64 ? 64 : o->threads) : online_cpus();
+	s->workers = calloc((size_t)s->nworkers, sizeof *s->workers);
+	if (!s->workers)
+		return parley_err_set(err, PARLEY_ENOMEM, "gdelt scan: out of memory");
+	for (int i = 0; i < s->nworkers; i++) {
+		s->workers[i].scan = s;
+		s->workers[i].index = i;
+		if (o->user_new) {
+			s->workers[i].user = o->user_new(o->sink_ctx);
+			if (!s->workers[i].user)
+				return parley_err_set(err, PARLEY_ENOMEM, "gdelt scan: out of memory");
+		}
+	}
+	int rc = pl_gdelt_expand(s, paths, npaths, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < s->nfiles; i++) {
+		struct stat st;
+		if (strcmp(s->files[i], "-") != 0 && stat(s->files[i], &st) == 0)
+			s->total_bytes += (uint64_t)st.st_size;
+	}
+	pl_gdelt_progress *prog = o->progress ? pl_gdelt_progress_start(s) : NULL;
+	size_t nexpanded = s->nfiles; /* archive members are appended to s->files */
+	for (size_t i = 0; i < nexpanded && rc == 0; i++) {
+		const char *name = s->files[i];
+		if (strcmp(name, "-") == 0) {
+			rc = pl_gdelt_read_stream(&s->workers[0], name, err);
+			continue;
+		}
+		int fd = open(name, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) != 0) {
+			if (rep)
+				parley_report_add(rep, PARLEY_ERROR, name, 0, 0, NULL, NULL, "gdelt-unreadable",
+				                  "cannot read: %s", strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			rc = parley_err_set(err, PARLEY_EIO, "%s: %s", name, strerror(errno));
+			break;
+		}
+		if (is_compressed(fd)) {
+			close(fd);
+			rc = pl_gdelt_read_stream(&s->workers[0], name, err);
+			continue;
+		}
+		s->files_read++;
+		if (st.st_size > 0)
+			rc = scan_file(s, (int)i, fd, st.st_size, err);
+		close(fd);
+	}
+	pl_gdelt_progress_stop(prog);
+	if (rc == 0)
+		report_bad(s);
+	return rc;
+}
+
+void pl_gdelt_scan_totals(const pl_gdelt_scan *s, parley_gdelt_stats *st)
+{
+	memset(st, 0, sizeof *st);
+	st->files = s->files_read;
+	for (int i = 0; i < s->nworkers; i++) {
+		const pl_gdelt_worker *w = &s->workers[i];
+		st->rows57 += w->rows[0];
+		st->rows58 += w->rows[1];
+		st->rows61 += w->rows[2];
+		st->malformed += w->malformed;
+	}
+	st->rows = st->rows57 + st->rows58 + st->rows61;
+	st->bytes = atomic_load(&s->done_bytes);
+}
+
+void pl_gdelt_scan_free(pl_gdelt_scan *s)
+{
+	if (!s)
+		return;
+	for (int i = 0; s->workers && i < s->nworkers; i++)
+		free(s->workers[i].bad);
+	free(s->workers);
+	for (size_t i = 0; i < s->nfiles; i++)
+		free(s->files[i]);
+	free(s->files);
+	s->workers = NULL;
+	s->files = NULL;
+	s->nfiles = 0;
+}

@@ -1,0 +1,116 @@
+/*
+ * audit.c - the audit log: triggers on every concept table that record each
+ * insert, update and delete with the row before and after (as JSON), the
+ * time, the actor and the reason.
+ *
+ * Triggers rather than C code, so that no write path can forget to log:
+ * whatever changes a record table goes through them.  They are generated
+ * from the concept descriptors and recreated whenever the schema migrates.
+ */
+#include "internal.h"
+
+static int json_of_row(pl_buf *b, const pl_concept *c, const char *row)
+{
+	int rc = pl_buf_puts(b, "json_object(");
+	for (size_t i = 0; i < c->ncols; i++)
+		rc |= pl_buf_printf(b, "%s'%s', %s.%s", i ? ", " : "", c->cols[i].name, row,
+		                    c->cols[i].name);
+	return rc | pl_buf_putc(b, ')');
+}
+
+static int key_of_row(pl_buf *b, const pl_concept *c, const char *row)
+{
+	int rc = 0, first = 1;
+	for (size_t i = 0; i < c->ncols; i++) {
+		if (!c->cols[i].key)
+			continue;
+		rc |= pl_buf_printf(b, "%s%s.%s", first ? "" : " || '|' || ", row, c->cols[i].name);
+		first = 0;
+	}
+	return rc;
+}
+
+static int trigger(pl_buf *b, const pl_concept *c, const char *event, const char *action)
+{
+	int ins = action[0] == 'i', del = action[0] == 'd';
+	int rc = pl_buf_printf(b,
+	                       "DROP TRIGGER IF EXISTS audit_%s_%s;"
+	                       "CREATE TRIGGER audit_%s_%s AFTER %s ON %s BEGIN "
+	                       "INSERT INTO audit(at, actor, action, entity, entity_key, before, after, reason) "
+	                       "VALUES (strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now'), parley_actor(), '%s', '%s', ",
+	                       c->name, action, c->name, action, event, c->name, action, c->name);
+	rc |= key_of_row(b, c, del ? "OLD" : "NEW");
+	rc |= pl_buf_puts(b, ", ");
+	rc |= ins ? pl_buf_puts(b, "NULL") : json_of_row(b, c, "OLD");
+	rc |= pl_buf_puts(b, ", ");
+	rc |= del ? pl_buf_puts(b, "NULL") : json_of_row(b, c, "NEW");
+	rc |= pl_buf_puts(b, ", parley_reason()); END;");
+	return rc;
+}
+
+int pl_audit_install(parley_db *db, parley_err *err)
+{
+	pl_buf b;
+	pl_buf_init(&b, 1 << 20);
+	int rc = 0;
+	for (size_t i = 0; i < pl_concept_count(); i++) {
+		const pl_concept *c = pl_concept_at(i);
+		rc |= trigger(&b, c, "INSERT", "insert");
+		rc |= trigger(&b, c, "UPDATE", "update");
+		rc |= trigger(&b, c, "DELETE", "delete");
+	}
+	if (rc) {
+		pl_buf_free(&b);
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory building audit triggers");
+	}
+	rc = pl_exec(db, b.data, err);
+	pl_buf_free(&b);
+	return rc;
+}
+
+int parley_audit_json(parley_db *db, const char *entity, const char *key, long limit,
+                      FILE *out, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db,
+	                    "SELECT seq, at, actor, action, entity, entity_key, before, after, reason"
+	                    " FROM audit WHERE (?1 IS NULL OR entity = ?1) AND (?2 IS NULL OR entity_key = ?2)"
+	                    " ORDER BY seq DESC LIMIT ?3",
+	                    &st, err);
+	if (rc)
+		return rc;
+	pl_bind_text_or_null(st, 1, entity);
+	pl_bind_text_or_null(st, 2, key);
+	sqlite3_bind_int64(st, 3, limit > 0 ? limit : -1);
+	pl_buf b;
+	pl_buf_init(&b, (size_t)256 << 20);
+	rc = pl_buf_putc(&b, '[');
+	int n = 0;
+	static const char *names[] = {"seq", "at", "actor", "action", "entity", "entity_key",
+	                              "before", "after", "reason"};
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		rc |= pl_buf_puts(&b, n++ ? ",\n{" : "\n{");
+		for (int i = 0; i < 9; i++) {
+			rc |= pl_buf_printf(&b, "%s\"%s\":", i ? "," : "", names[i]);
+			int t = sqlite3_column_type(st, i);
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			if (t == SQLITE_NULL)
+				rc |= pl_buf_puts(&b, "null");
+			else if (t == SQLITE_INTEGER)
+				rc |= pl_buf_printf(&b, "%lld", (long long)sqlite3_column_int64(st, i));
+			else if (i == 6 || i == 7) /* before/after are JSON already */
+				rc |= pl_buf_puts(&b, v);
+			else
+				rc |= pl_json_str(&b, v);
+		}
+		rc |= pl_buf_putc(&b, '}');
+	}
+	sqlite3_finalize(st);
+	rc |= pl_buf_puts(&b, "]\n");
+	if (rc)
+		rc = parley_err_set(err, rc, "reading the audit log: %s", parley_strstatus(rc));
+	else if (fwrite(b.data, 1, b.len, out) != b.len)
+		rc = parley_err_set(err, PARLEY_EIO, "writing the audit log failed");
+	pl_buf_free(&b);
+	return rc;
+}

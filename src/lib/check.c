@@ -1,0 +1,241 @@
+/*
+ * check.c - validation of the records (parley check).
+ *
+ * Rules, each with a stable code (docs/check.md):
+ *  errors:   end-before-start, same-country, no-source, visitor-not-born,
+ *            visitor-dead, not-in-office, unknown-reference, bad-date
+ *  warnings: likely-duplicate, level-without-office
+ * Dates follow the precision rules of parley.h: a rule fails only when it
+ * fails for every day a partial date could be, so "1953-11" never breaks
+ * a rule that some day of November 1953 satisfies.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct vrow {
+	char *id, *visitor;
+	parley_date start, end;
+	int has_end;
+} vrow;
+
+static int get_date(sqlite3_stmt *st, int col, parley_date *d)
+{
+	const char *s = (const char *)sqlite3_column_text(st, col);
+	return s && parley_date_parse(s, strlen(s), d, NULL) == PARLEY_OK;
+}
+
+static long last_of_period(const vrow *v)
+{
+	return parley_date_last_day(v->has_end ? v->end : v->start);
+}
+
+static int cmp_vrow(const void *a, const void *b)
+{
+	const vrow *x = a, *y = b;
+	int c = strcmp(x->visitor, y->visitor);
+	if (c)
+		return c;
+	c = parley_date_cmp(x->start, y->start);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+#define ADD(rep, sev, rec, field, code, ...) \
+	parley_report_add(rep, sev, NULL, 0, 0, rec, field, code, __VA_ARGS__)
+
+static int check_dates(parley_db *db, parley_report *rep, const char *table, parley_err *err)
+{
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT id, start_date, end_date FROM %s ORDER BY id", table);
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, sql, &st, err);
+	if (rc)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char rec[256];
+		snprintf(rec, sizeof rec, "%s:%s", table, (const char *)sqlite3_column_text(st, 0));
+		parley_date s, e;
+		int hs = get_date(st, 1, &s), he = get_date(st, 2, &e);
+		if (!hs)
+			ADD(rep, PARLEY_ERROR, rec, "start_date", "bad-date", "start date missing or invalid");
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL && !he)
+			ADD(rep, PARLEY_ERROR, rec, "end_date", "bad-date", "end date invalid");
+		if (hs && he && parley_date_last_day(e) < parley_date_first_day(s)) {
+			char a[16], b[16];
+			ADD(rep, PARLEY_ERROR, rec, "end_date", "end-before-start",
+			    "end %s is before start %s", parley_date_format(e, b, sizeof b),
+			    parley_date_format(s, a, sizeof a));
+		}
+	}
+	sqlite3_finalize(st);
+	return PARLEY_OK;
+}
+
+static int check_visits(parley_db *db, parley_report *rep, parley_err *err)
+{
+	sqlite3_stmt *st, *ten, *pl;
+	int rc = pl_prepare(db,
+	                    "SELECT v.id, v.visitor, v.visitor_office, v.from_country, v.to_country,"
+	                    " v.start_date, v.end_date, p.birth_date, p.death_date, v.level,"
+	                    " (SELECT count(*) FROM visit_source s WHERE s.visit = v.id)"
+	                    " FROM visit v LEFT JOIN person p ON p.id = v.visitor ORDER BY v.id",
+	                    &st, err);
+	if (rc)
+		return rc;
+	if ((rc = pl_prepare(db, "SELECT start_date, end_date FROM tenure WHERE person = ?1 AND office = ?2",
+	                     &ten, err))) {
+		sqlite3_finalize(st);
+		return rc;
+	}
+	/* Paramount-leader tenures of the visiting country, for the level rule. */
+	if ((rc = pl_prepare(db,
+	                     "SELECT t.person, t.start_date, t.end_date FROM tenure t JOIN office o"
+	                     " ON o.id = t.office WHERE o.country = ?1 AND o.rank = 'paramount_leader'",
+	                     &pl, err))) {
+		sqlite3_finalize(st);
+		sqlite3_finalize(ten);
+		return rc;
+	}
+	vrow *rows = NULL;
+	size_t n = 0, cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *id = (const char *)sqlite3_column_text(st, 0);
+		const char *visitor = (const char *)sqlite3_column_text(st, 1);
+		const char *office = (const char *)sqlite3_column_text(st, 2);
+		const char *from = (const char *)sqlite3_column_text(st, 3);
+		const char *to = (const char *)sqlite3_column_text(st, 4);
+		const char *level = (const char *)sqlite3_column_text(st, 9);
+		char rec[256];
+		snprintf(rec, sizeof rec, "visit:%s", id);
+		if (from && to && strcmp(from, to) == 0)
+			ADD(rep, PARLEY_ERROR, rec, "to_country", "same-country",
+			    "visiting and host country are both %s", from);
+		if (sqlite3_column_int(st, 10) == 0)
+			ADD(rep, PARLEY_ERROR, rec, "visit_source", "no-source",
+			    "the visit has no source");
+		parley_date s, e, birth, death;
+		if (!get_date(st, 5, &s))
+			continue;
+		int he = get_date(st, 6, &e);
+		long first = parley_date_first_day(s), last = parley_date_last_day(he ? e : s);
+		if (visitor && get_date(st, 7, &birth) && last < parley_date_first_day(birth)) {
+			char b[16];
+			ADD(rep, PARLEY_ERROR, rec, "visitor", "visitor-not-born",
+			    "%s was born %s, after the visit", visitor,
+			    parley_date_format(birth, b, sizeof b));
+		}
+		if (visitor && get_date(st, 8, &death) && first > parley_date_last_day(death)) {
+			char b[16];
+			ADD(rep, PARLEY_ERROR, rec, "visitor", "visitor-dead",
+			    "%s died %s, before the visit", visitor,
+			    parley_date_format(death, b, sizeof b));
+		}
+		if (visitor && office) {
+			sqlite3_reset(ten);
+			sqlite3_bind_text(ten, 1, visitor, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ten, 2, office, -1, SQLITE_TRANSIENT);
+			int any = 0, held = 0;
+			while (sqlite3_step(ten) == SQLITE_ROW) {
+				parley_date ts, te;
+				any = 1;
+				if (!get_date(ten, 0, &ts))
+					continue;
+				int open = !get_date(ten, 1, &te);
+				/* held on some possible day of the visit's start */
+				if (parley_date_first_day(ts) <= parley_date_last_day(s) &&
+				    (open || parley_date_last_day(te) >= first))
+					held = 1;
+			}
+			if (any && !held)
+				ADD(rep, PARLEY_ERROR, rec, "visitor_office", "not-in-office",
+				    "%s did not hold office %s on the visit's start date", visitor, office);
+		}
+		if (visitor && level && strcmp(level, "paramount_leader") == 0 && from) {
+			sqlite3_reset(pl);
+			sqlite3_bind_text(pl, 1, from, -1, SQLITE_TRANSIENT);
+			int any = 0, held = 0;
+			while (sqlite3_step(pl) == SQLITE_ROW) {
+				parley_date ts, te;
+				any = 1;
+				const char *who = (const char *)sqlite3_column_text(pl, 0);
+				if (!who || strcmp(who, visitor) != 0 || !get_date(pl, 1, &ts))
+					continue;
+				int open = !get_date(pl, 2, &te);
+				if (parley_date_first_day(ts) <= parley_date_last_day(s) &&
+				    (open || parley_date_last_day(te) >= first))
+					held = 1;
+			}
+			if (any && !held)
+				ADD(rep, PARLEY_WARNING, rec, "level", "level-without-office",
+				    "level is paramount_leader but %s held no paramount-leader tenure of %s then",
+				    visitor, from);
+		}
+		if (visitor) {
+			if (n == cap) {
+				cap = cap ? cap * 2 : 256;
+				vrow *r2 = realloc(rows, cap * sizeof *r2);
+				if (!r2) {
+					rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+					break;
+				}
+				rows = r2;
+			}
+			rows[n++] = (vrow){strdup(id), strdup(visitor), s, he ? e : s, he};
+		}
+	}
+	sqlite3_finalize(st);
+	sqlite3_finalize(ten);
+	sqlite3_finalize(pl);
+	/* Likely duplicates: the same visitor on overlapping dates. */
+	if (!rc && n)
+		qsort(rows, n, sizeof *rows, cmp_vrow);
+	for (size_t i = 0; !rc && i + 1 < n; i++) {
+		for (size_t j = i + 1; j < n && strcmp(rows[j].visitor, rows[i].visitor) == 0; j++) {
+			if (parley_date_first_day(rows[j].start) > last_of_period(&rows[i]))
+				break;
+			char rec[256];
+			snprintf(rec, sizeof rec, "visit:%s", rows[j].id);
+			ADD(rep, PARLEY_WARNING, rec, "start_date", "likely-duplicate",
+			    "same visitor (%s) on overlapping dates as visit %s", rows[i].visitor,
+			    rows[i].id);
+		}
+	}
+	for (size_t i = 0; i < n; i++) {
+		free(rows[i].id);
+		free(rows[i].visitor);
+	}
+	free(rows);
+	return rc;
+}
+
+static int check_references(parley_db *db, parley_report *rep, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "PRAGMA foreign_key_check", &st, err);
+	if (rc)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char rec[128];
+		snprintf(rec, sizeof rec, "%s:rowid %lld", (const char *)sqlite3_column_text(st, 0),
+		         (long long)sqlite3_column_int64(st, 1));
+		ADD(rep, PARLEY_ERROR, rec, NULL, "unknown-reference", "refers to a missing %s",
+		    (const char *)sqlite3_column_text(st, 2));
+	}
+	sqlite3_finalize(st);
+	return PARLEY_OK;
+}
+
+int parley_check(parley_db *db, parley_report *rep, parley_err *err)
+{
+	if (!db || !rep)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_check: no store or report");
+	int rc = check_dates(db, rep, "visit", err);
+	if (!rc)
+		rc = check_dates(db, rep, "tenure", err);
+	if (!rc)
+		rc = check_visits(db, rep, err);
+	if (!rc)
+		rc = check_references(db, rep, err);
+	return rc;
+}

@@ -1,0 +1,144 @@
+/*
+ * csv.c - an RFC 4180 reader over a buffer in memory.
+ *
+ * Real files differ in their line ends (the COW file ends lines with a bare
+ * CR and has no final terminator), so LF, CRLF and CR all end a record.  A
+ * quoted field may hold separators, doubled quotes and line breaks; text
+ * after a closing quote, or a quote that never closes, is an error naming
+ * the line and column.  Field text is copied into one backing buffer so the
+ * input is never modified.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void pl_csv_init(pl_csv *c, const char *data, size_t len, char sep)
+{
+	memset(c, 0, sizeof *c);
+	c->p = data;
+	c->end = data + len;
+	c->sep = sep;
+	c->next_line = 1;
+	pl_buf_init(&c->store, 0);
+	if (len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0)
+		c->p += 3;
+}
+
+void pl_csv_free(pl_csv *c)
+{
+	free(c->fields);
+	free(c->field_col);
+	free(c->offsets);
+	pl_buf_free(&c->store);
+	memset(c, 0, sizeof *c);
+}
+
+static int push_field(pl_csv *c, long col)
+{
+	if (c->nfields == c->fields_cap) {
+		size_t cap = c->fields_cap ? c->fields_cap * 2 : 32;
+		char **f = realloc(c->fields, cap * sizeof *f);
+		if (!f)
+			return PARLEY_ENOMEM;
+		c->fields = f;
+		long *fc = realloc(c->field_col, cap * sizeof *fc);
+		if (!fc)
+			return PARLEY_ENOMEM;
+		c->field_col = fc;
+		size_t *o = realloc(c->offsets, cap * sizeof *o);
+		if (!o)
+			return PARLEY_ENOMEM;
+		c->offsets = o;
+		c->fields_cap = cap;
+	}
+	c->offsets[c->nfields] = c->store.len;
+	c->field_col[c->nfields] = col;
+	c->nfields++;
+	return PARLEY_OK;
+}
+
+/* Consumes one line end at p if there is one; returns its length. */
+static size_t eol(const char *p, const char *end)
+{
+	if (p < end && *p == '\r')
+		return p + 1 < end && p[1] == '\n' ? 2 : 1;
+	if (p < end && *p == '\n')
+		return 1;
+	return 0;
+}
+
+int pl_csv_next(pl_csv *c, parley_err *err)
+{
+	if (c->p >= c->end)
+		return 0;
+	c->nfields = 0;
+	pl_buf_reset(&c->store);
+	c->line = c->next_line;
+	long line = c->line;
+	const char *line_start = c->p;
+	const char *p = c->p;
+	int rc;
+	for (;;) {
+		long col = (long)(p - line_start) + 1;
+		if ((rc = push_field(c, col)))
+			return parley_err_set(err, rc, "out of memory reading CSV");
+		if (p < c->end && *p == '"') {
+			long qline = line, qcol = col;
+			p++;
+			for (;;) {
+				if (p >= c->end)
+					return parley_err_set(err, PARLEY_EDATA,
+					                      "line %ld, column %ld: quoted field never closed",
+					                      qline, qcol);
+				if (*p == '"') {
+					if (p + 1 < c->end && p[1] == '"') {
+						rc = pl_buf_putc(&c->store, '"');
+						p += 2;
+					} else {
+						p++;
+						break;
+					}
+				} else {
+					size_t e = eol(p, c->end);
+					if (e) {
+						line++;
+						line_start = p + e;
+					}
+					rc = pl_buf_append(&c->store, p, e ? e : 1);
+					p += e ? e : 1;
+				}
+				if (rc)
+					return parley_err_set(err, rc, "out of memory reading CSV");
+			}
+			if (p < c->end && *p != c->sep && !eol(p, c->end))
+				return parley_err_set(err, PARLEY_EDATA,
+				                      "line %ld, column %ld: text after a closing quote",
+				                      line, (long)(p - line_start) + 1);
+		} else {
+			const char *s = p;
+			while (p < c->end && *p != c->sep && *p != '\n' && *p != '\r') {
+				if (*p == '"')
+					return parley_err_set(err, PARLEY_EDATA,
+					                      "line %ld, column %ld: quote inside an unquoted field",
+					                      line, (long)(p - line_start) + 1);
+				p++;
+			}
+			if ((rc = pl_buf_append(&c->store, s, (size_t)(p - s))))
+				return parley_err_set(err, rc, "out of memory reading CSV");
+		}
+		if ((rc = pl_buf_putc(&c->store, '\0')))
+			return parley_err_set(err, rc, "out of memory reading CSV");
+		if (p < c->end && *p == c->sep) {
+			p++;
+			continue;
+		}
+		p += eol(p, c->end);
+		break;
+	}
+	c->p = p;
+	c->next_line = line + 1;
+	for (size_t i = 0; i < c->nfields; i++)
+		c->fields[i] = c->store.data + c->offsets[i];
+	return 1;
+}

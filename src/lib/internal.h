@@ -1,0 +1,203 @@
+/*
+ * internal.h - what the library's modules share and the outside does not.
+ *
+ * Nothing here is part of the public contract (include/parley.h); the
+ * command-line tool and the server must not include this file.  Tests may.
+ * Internal names start with pl_.
+ */
+#ifndef PARLEY_INTERNAL_H
+#define PARLEY_INTERNAL_H
+
+#include "parley.h"
+
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stdbool.h>
+
+#define PL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ------------------------------------------------------------------ */
+/* Growable bounded buffer (buf.c)                                     */
+/* ------------------------------------------------------------------ */
+/* A byte buffer that grows up to a maximum fixed at creation: reaching the
+ * maximum is an error (PARLEY_ELIMIT), never an overflow.  data is always
+ * NUL-terminated after a successful append.  Free with pl_buf_free(). */
+typedef struct pl_buf {
+	char *data;
+	size_t len;
+	size_t cap;
+	size_t max; /* 0 = no maximum besides memory */
+} pl_buf;
+
+void pl_buf_init(pl_buf *b, size_t max);
+void pl_buf_free(pl_buf *b);
+void pl_buf_reset(pl_buf *b); /* len = 0, keeps memory */
+int pl_buf_append(pl_buf *b, const void *p, size_t n);
+int pl_buf_puts(pl_buf *b, const char *s);
+int pl_buf_putc(pl_buf *b, char c);
+int pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap);
+/* Hands the data to the caller (who frees it with free()) and resets b.
+ * Returns an empty string rather than NULL for an empty buffer; NULL only
+ * when out of memory. */
+char *pl_buf_take(pl_buf *b);
+
+/* Reads a whole file into memory (at most max bytes; 0 = 1 GiB).
+ * *out is NUL-terminated; caller frees with free(). */
+int pl_read_file(const char *path, size_t max, char **out, size_t *len, parley_err *err);
+
+/* strdup that returns NULL for NULL; caller frees. */
+char *pl_strdup(const char *s);
+char *pl_strndup(const char *s, size_t n);
+/* Bounded copy that always terminates; returns strlen(src). */
+size_t pl_strlcpy(char *dst, const char *src, size_t cap);
+/* Validates UTF-8; returns the byte offset of the first bad sequence, or
+ * -1 when all n bytes are valid. */
+long pl_utf8_invalid_at(const char *s, size_t n);
+/* Trims ASCII white space in place (returns s). */
+char *pl_trim(char *s);
+/* Makes a slug ('Kim Jong-un' -> 'kim-jong-un') into buf. */
+char *pl_slug(const char *s, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* CSV (csv.c): RFC 4180 over a memory buffer                          */
+/* ------------------------------------------------------------------ */
+/* Accepts a UTF-8 BOM, LF, CRLF and CR-only line ends, quoted fields with
+ * embedded separators, quotes and line breaks.  Reports malformed quoting
+ * with its line and column.  Field strings are owned by the reader and valid
+ * until the next pl_csv_next() call. */
+typedef struct pl_csv {
+	const char *p, *end;
+	char sep;
+	long line;       /* line where the current record started (1-based) */
+	long next_line;  /* line where the next record starts */
+	size_t nfields;
+	char **fields;   /* nfields NUL-terminated strings */
+	long *field_col; /* 1-based column of each field on its line */
+	size_t fields_cap;
+	pl_buf store;    /* backing storage for field text */
+	size_t *offsets;
+} pl_csv;
+
+void pl_csv_init(pl_csv *c, const char *data, size_t len, char sep);
+void pl_csv_free(pl_csv *c);
+/* 1 when a record was read, 0 at the end, or a negative status (err says
+ * line and column). */
+int pl_csv_next(pl_csv *c, parley_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Concepts (concept.c): the table descriptors import/export use        */
+/* ------------------------------------------------------------------ */
+typedef enum pl_coltype {
+	PL_TEXT,    /* any UTF-8 text */
+	PL_INT,     /* decimal integer */
+	PL_DATE,    /* partial date */
+	PL_ENUM,    /* one of a fixed list */
+	PL_LEVEL,   /* a rank or level name (parley_level_rank >= 0) */
+} pl_coltype;
+
+typedef struct pl_column {
+	const char *name;
+	pl_coltype type;
+	bool required;           /* NOT NULL, non-empty */
+	bool key;                /* part of the natural key */
+	const char *ref;         /* concept whose key this refers to, or NULL */
+	const char *const *values; /* PL_ENUM: NULL-terminated list */
+} pl_column;
+
+typedef struct pl_concept {
+	const char *name;        /* concept and table name: 'visit' */
+	const char *plural;      /* JSON key: 'visits' */
+	const pl_column *cols;
+	size_t ncols;
+} pl_concept;
+
+const pl_concept *pl_concept_find(const char *name);
+const pl_concept *pl_concept_at(size_t i); /* NULL past the end */
+size_t pl_concept_count(void);
+int pl_concept_col(const pl_concept *c, const char *name); /* index or -1 */
+
+/* ------------------------------------------------------------------ */
+/* The store (store.c)                                                 */
+/* ------------------------------------------------------------------ */
+struct parley_db {
+	sqlite3 *sql;
+	char *path;
+	char actor[128];
+	char *reason; /* for the audit log; NULL when none */
+	int readonly;
+};
+
+/* Sets err from the connection's last error; returns PARLEY_EDB. */
+int pl_db_error(parley_db *db, parley_err *err, const char *what);
+/* Runs SQL without results. */
+int pl_exec(parley_db *db, const char *sql, parley_err *err);
+/* Prepares SQL; caller finalizes with sqlite3_finalize(). */
+int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
+int pl_begin(parley_db *db, parley_err *err);    /* BEGIN IMMEDIATE */
+int pl_commit(parley_db *db, parley_err *err);
+void pl_rollback(parley_db *db);
+/* Binds text or NULL (for NULL or ""). */
+int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
+
+int pl_schema_migration_count(void);
+const char *pl_schema_migration(int i);
+/* Creates the audit triggers for every concept table (audit.c). */
+int pl_audit_install(parley_db *db, parley_err *err);
+
+/* ------------------------------------------------------------------ */
+/* Import (import.c): the sink every reader writes rows into            */
+/* ------------------------------------------------------------------ */
+typedef struct pl_import pl_import;
+
+/* Validates one row of a concept and upserts it by key.  values has
+ * concept->ncols entries in column order; NULL or "" means no value.
+ * Problems are added to the report with file and line; the import then
+ * fails as a whole at the end (so that every bad line is reported).
+ * Returns PARLEY_OK, or PARLEY_EDATA for a bad row (already reported). */
+int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values,
+                  const char *file, long line);
+/* Looks up an existing person id by a folded name or alias, including rows
+ * put earlier in this import; NULL when not found or ambiguous.  The
+ * returned string is owned by the import. */
+const char *pl_import_find_person(pl_import *imp, const char *name);
+/* Adds a finding to the import's report (which may be NULL). */
+void pl_import_report(pl_import *imp, parley_severity sev, const char *file,
+                      long line, long column, const char *record,
+                      const char *field, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+/* Counts a value the reader could not map; also reports it as a warning. */
+void pl_import_unmapped(pl_import *imp, const char *file, long line,
+                        const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+parley_db *pl_import_db(pl_import *imp);
+/* Reports an ERROR and returns PARLEY_EDATA when data is not valid UTF-8
+ * (naming the byte offset and line); PARLEY_OK otherwise. */
+int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len);
+
+
+/* A reader turns one file's bytes into rows.  detect returns a score
+ * (0 = not this format, higher = surer) from the file's first bytes. */
+typedef struct pl_reader {
+	const char *format;
+	int (*detect)(const char *path, const char *head, size_t n);
+	int (*read)(pl_import *imp, const char *path, const char *data, size_t len);
+} pl_reader;
+
+/* The readers of the canonical formats (import.c) and of real datasets
+ * (src/readers/); NULL-terminated. */
+extern const pl_reader *const pl_readers[];
+/* The readers of the canonical formats (import_csv.c, import_json.c). */
+extern const pl_reader pl_reader_csv, pl_reader_json, pl_reader_ndjson;
+
+/* Canonical source id for a URL or citation: 's-' + 16 hex digits of a
+ * stable hash.  buf needs 19 bytes. */
+char *pl_source_id(const char *url_or_citation, char *buf, size_t cap);
+
+/* ------------------------------------------------------------------ */
+/* JSON text helpers (jsonw.c)                                         */
+/* ------------------------------------------------------------------ */
+/* Appends s as a JSON string literal (with quotes) to b. */
+int pl_json_str(pl_buf *b, const char *s);
+
+#endif /* PARLEY_INTERNAL_H */

@@ -1,0 +1,288 @@
+/*
+ * store.c - opening the SQLite store, migrating it, and the small helpers
+ * every module uses to talk to it.
+ *
+ * The store runs in WAL mode with foreign keys on.  Two SQL functions are
+ * registered on every connection: parley_actor() and parley_reason(), which
+ * the audit triggers call to record who made a change and why, and
+ * parley_fold(text), the name-matching key of fold.c, parley_first_day and
+ * parley_last_day (day numbers of partial dates) and parley_rank(level).
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static void sql_actor(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	parley_db *db = sqlite3_user_data(ctx);
+	sqlite3_result_text(ctx, db->actor, -1, SQLITE_TRANSIENT);
+}
+
+static void sql_reason(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	(void)argv;
+	parley_db *db = sqlite3_user_data(ctx);
+	if (db->reason)
+		sqlite3_result_text(ctx, db->reason, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
+}
+
+static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	char *f = parley_fold(s);
+	if (!f) {
+		sqlite3_result_error_nomem(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, f, -1, free);
+}
+
+/* parley_first_day(date) and parley_last_day(date): day numbers of a
+ * partial date, so SQL can order and filter by the rules of parley.h. */
+static void sql_day(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	parley_date d;
+	if (!s || parley_date_parse(s, strlen(s), &d, NULL) != PARLEY_OK) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	int last = sqlite3_user_data(ctx) != NULL;
+	sqlite3_result_int64(ctx, last ? parley_date_last_day(d) : parley_date_first_day(d));
+}
+
+static void sql_rank(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	sqlite3_result_int(ctx, parley_level_rank((const char *)sqlite3_value_text(argv[0])));
+}
+
+int pl_db_error(parley_db *db, parley_err *err, const char *what)
+{
+	return parley_err_set(err, PARLEY_EDB, "%s: %s", what,
+	                      db && db->sql ? sqlite3_errmsg(db->sql) : "no database");
+}
+
+int pl_exec(parley_db *db, const char *sql, parley_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		parley_err_set(err, PARLEY_EDB, "database: %s", msg ? msg : "error");
+		sqlite3_free(msg);
+		return PARLEY_EDB;
+	}
+	return PARLEY_OK;
+}
+
+int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err)
+{
+	if (sqlite3_prepare_v2(db->sql, sql, -1, st, NULL) != SQLITE_OK)
+		return pl_db_error(db, err, "preparing a query");
+	return PARLEY_OK;
+}
+
+int pl_begin(parley_db *db, parley_err *err)
+{
+	return pl_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+int pl_commit(parley_db *db, parley_err *err)
+{
+	return pl_exec(db, "COMMIT", err);
+}
+
+void pl_rollback(parley_db *db)
+{
+	if (!sqlite3_get_autocommit(db->sql))
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
+{
+	if (!s || !*s)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+static int user_version(parley_db *db)
+{
+	sqlite3_stmt *st;
+	int v = -1;
+	if (sqlite3_prepare_v2(db->sql, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	return v;
+}
+
+int parley_schema_version(parley_db *db)
+{
+	return user_version(db);
+}
+
+static int migrate(parley_db *db, parley_err *err)
+{
+	int have = user_version(db), want = pl_schema_migration_count();
+	if (have < 0)
+		return pl_db_error(db, err, db->path);
+	if (have > want)
+		return parley_err_set(err, PARLEY_EDB,
+		                      "%s: store schema version %d is newer than this parley (%d)",
+		                      db->path, have, want);
+	if (have == want)
+		return PARLEY_OK;
+	if (db->readonly)
+		return parley_err_set(err, PARLEY_EDB,
+		                      "%s: store needs migrating from version %d to %d; open it writable",
+		                      db->path, have, want);
+	int rc = pl_begin(db, err);
+	if (rc)
+		return rc;
+	for (int i = have; i < want && !rc; i++)
+		rc = pl_exec(db, pl_schema_migration(i), err);
+	if (!rc)
+		rc = pl_audit_install(db, err);
+	if (!rc) {
+		char sql[64];
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", want);
+		rc = pl_exec(db, sql, err);
+	}
+	if (!rc)
+		rc = pl_commit(db, err);
+	if (rc)
+		pl_rollback(db);
+	return rc;
+}
+
+int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
+{
+	if (!path || !*path || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_open: no store path given");
+	struct stat sb;
+	int exists = stat(path, &sb) == 0;
+	if (!exists && !(flags & PARLEY_OPEN_CREATE))
+		return parley_err_set(err, PARLEY_ENOTFOUND,
+		                      "%s: no store there (create one with 'parley init')", path);
+	parley_db *db = calloc(1, sizeof *db);
+	if (!db)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	db->path = strdup(path);
+	db->readonly = (flags & PARLEY_OPEN_READONLY) != 0;
+	pl_strlcpy(db->actor, "parley", sizeof db->actor);
+	int oflags = db->readonly ? SQLITE_OPEN_READONLY
+	                          : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+	int rc = PARLEY_OK;
+	if (!db->path) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		rc = pl_db_error(db, err, path);
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->sql, 1);
+	sqlite3_busy_timeout(db->sql, 5000);
+	sqlite3_create_function(db->sql, "parley_actor", 0, SQLITE_UTF8, db, sql_actor, NULL, NULL);
+	sqlite3_create_function(db->sql, "parley_reason", 0, SQLITE_UTF8, db, sql_reason, NULL, NULL);
+	sqlite3_create_function(db->sql, "parley_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                        NULL, sql_fold, NULL, NULL);
+	sqlite3_create_function(db->sql, "parley_first_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                        NULL, sql_day, NULL, NULL);
+	sqlite3_create_function(db->sql, "parley_last_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                        (void *)1, sql_day, NULL, NULL);
+	sqlite3_create_function(db->sql, "parley_rank", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                        NULL, sql_rank, NULL, NULL);
+	/* Check that the file is a database before anything writes to it. */
+	rc = pl_exec(db, "SELECT count(*) FROM sqlite_schema", err);
+	if (rc) {
+		parley_err_set(err, PARLEY_EDB, "%s: not a parley store (%s)", path,
+		               sqlite3_errmsg(db->sql));
+		goto fail;
+	}
+	rc = pl_exec(db, "PRAGMA foreign_keys = ON", err);
+	if (!rc && !db->readonly)
+		rc = pl_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
+	if (!rc)
+		rc = migrate(db, err);
+	if (rc)
+		goto fail;
+	*out = db;
+	return PARLEY_OK;
+fail:
+	parley_close(db);
+	return rc;
+}
+
+void parley_close(parley_db *db)
+{
+	if (!db)
+		return;
+	if (db->sql)
+		sqlite3_close_v2(db->sql);
+	free(db->path);
+	free(db->reason);
+	free(db);
+}
+
+const char *parley_default_db_path(void)
+{
+	const char *p = getenv("PARLEY_DB");
+	return p && *p ? p : "parley.db";
+}
+
+int parley_set_actor(parley_db *db, const char *actor, parley_err *err)
+{
+	if (!db || !actor || !*actor)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_set_actor: empty actor");
+	pl_strlcpy(db->actor, actor, sizeof db->actor);
+	return PARLEY_OK;
+}
+
+int parley_set_reason(parley_db *db, const char *reason, parley_err *err)
+{
+	if (!db)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_set_reason: no store");
+	char *r = NULL;
+	if (reason && *reason && !(r = strdup(reason)))
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	free(db->reason);
+	db->reason = r;
+	return PARLEY_OK;
+}
+
+void *parley_sqlite(parley_db *db)
+{
+	return db ? db->sql : NULL;
+}
+
+long parley_count(parley_db *db, const char *table, parley_err *err)
+{
+	const pl_concept *c = pl_concept_find(table);
+	const char *name = c ? c->name : (table && strcmp(table, "audit") == 0 ? "audit" : NULL);
+	if (!name)
+		return parley_err_set(err, PARLEY_EINVAL, "unknown concept '%s'", table ? table : "");
+	char sql[96];
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM %s", name);
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, sql, &st, err);
+	if (rc)
+		return rc;
+	long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0)
+	                                        : pl_db_error(db, err, "counting");
+	sqlite3_finalize(st);
+	return n;
+}

@@ -1,0 +1,297 @@
+/*
+ * rd_util.c - the row builder and small helpers every dataset reader uses
+ * (see readers.h).  Rows are built by column name so that a reader reads
+ * like the mapping it implements and survives a column being added.
+ */
+#include "readers.h"
+
+#include <assert.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void rd_row_init(rd_row *r, const char *concept)
+{
+	memset(r, 0, sizeof *r);
+	r->c = pl_concept_find(concept);
+	assert(r->c && r->c->ncols <= RD_MAXCOLS);
+}
+
+void rd_set(rd_row *r, const char *col, const char *v)
+{
+	int i = pl_concept_col(r->c, col);
+	assert(i >= 0);
+	if (i < 0)
+		return;
+	free(r->v[i]);
+	r->v[i] = (v && *v) ? pl_strdup(v) : NULL;
+}
+
+void rd_setf(rd_row *r, const char *col, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	rd_set(r, col, buf);
+}
+
+const char *rd_get(const rd_row *r, const char *col)
+{
+	int i = pl_concept_col(r->c, col);
+	return i >= 0 ? r->v[i] : NULL;
+}
+
+void rd_row_free(rd_row *r)
+{
+	for (size_t i = 0; i < RD_MAXCOLS; i++) {
+		free(r->v[i]);
+		r->v[i] = NULL;
+	}
+}
+
+int rd_put(pl_import *imp, rd_row *r, const char *file, long line)
+{
+	const char *vals[RD_MAXCOLS];
+	for (size_t i = 0; i < RD_MAXCOLS; i++)
+		vals[i] = r->v[i];
+	int rc = pl_import_put(imp, r->c, vals, file, line);
+	rd_row_free(r);
+	return rc;
+}
+
+void rd_report_counts(pl_import *imp, const char *file, const char *format,
+                      const rd_counts *n)
+{
+	pl_import_report(imp, PARLEY_INFO, file, 0, 0, NULL, NULL, "imported",
+	                 "%s: read %ld records; imported %ld visits, %ld people, %ld offices, "
+	                 "%ld tenures, %ld countries, %ld sources, %ld places; %ld bad, %ld unmapped",
+	                 format, n->records, n->visits, n->people, n->offices, n->tenures,
+	                 n->countries, n->sources, n->places, n->bad, n->unmapped);
+}
+
+int rd_country_exists(pl_import *imp, const char *code)
+{
+	sqlite3_stmt *st = NULL;
+	if (pl_prepare(pl_import_db(imp), "SELECT 1 FROM country WHERE code = ?1", &st, NULL))
+		return 0;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* State numbers with no country row of their own.  260 (German Federal
+ * Republic) is ISO 3166's DEU; 816/815 (Vietnam) is VNM; 340 (Serbia before
+ * 1918, a Gleditsch-Ward code) is SRB; 563, 564 and 711 are Gleditsch-Ward
+ * codes for states COW does not list. */
+static const struct {
+	long ccode;
+	const char *code;
+} cow_fold[] = {
+    {260, "DEU"}, {340, "SRB"}, {563, "TRA"}, {564, "OFS"}, {711, "TBT"}, {815, "VNM"},
+};
+
+int rd_country_by_cow(pl_import *imp, long ccode, const char *date, char *out, size_t cap)
+{
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	/* Among the rows with this number: one whose period covers the date
+	 * (latest start first), else one without a period, else any. */
+	if (pl_prepare(pl_import_db(imp),
+	               "SELECT code FROM country WHERE cow_code = ?1 ORDER BY "
+	               " CASE WHEN ?2 IS NOT NULL AND start_date IS NOT NULL AND start_date <= ?2"
+	               "  AND (end_date IS NULL OR ?2 <= end_date || '-99') THEN 0"
+	               " WHEN ?2 IS NOT NULL AND start_date IS NULL AND end_date IS NOT NULL"
+	               "  AND ?2 <= end_date || '-99' THEN 0"
+	               " WHEN start_date IS NULL AND end_date IS NULL THEN 1 ELSE 2 END,"
+	               " start_date DESC, code LIMIT 1",
+	               &st, NULL) == PARLEY_OK) {
+		sqlite3_bind_int64(st, 1, ccode);
+		if (date && *date)
+			sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW) {
+			pl_strlcpy(out, (const char *)sqlite3_column_text(st, 0), cap);
+			found = 1;
+		}
+		sqlite3_finalize(st);
+	}
+	if (found)
+		return 1;
+	for (size_t i = 0; i < PL_ARRAY_LEN(cow_fold); i++)
+		if (cow_fold[i].ccode == ccode && rd_country_exists(imp, cow_fold[i].code)) {
+			pl_strlcpy(out, cow_fold[i].code, cap);
+			return 1;
+		}
+	return 0;
+}
+
+char *rd_norm_space(const char *s, char *out, size_t cap)
+{
+	size_t o = 0;
+	int space = 0;
+	if (cap == 0)
+		return out;
+	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
+		size_t w = 1;
+		int is_space = (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' ||
+		                *p == '\f' || *p == '\v');
+		if (p[0] == 0xC2 && p[1] == 0xA0) { /* no-break space */
+			is_space = 1;
+			w = 2;
+		}
+		if (is_space) {
+			space = 1;
+			p += w;
+			continue;
+		}
+		if (space && o > 0 && o + 1 < cap)
+			out[o++] = ' ';
+		space = 0;
+		if (o + 1 < cap)
+			out[o++] = (char)*p;
+		p++;
+	}
+	/* never cut a UTF-8 sequence in half when truncated */
+	while (o > 0 && o + 1 >= cap && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
+		o--;
+	if (o > 0 && o + 1 >= cap && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
+		o--;
+	out[o] = '\0';
+	return out;
+}
+
+int rd_valid_date(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	parley_date d;
+	return parley_date_parse(s, strlen(s), &d, NULL) == PARLEY_OK;
+}
+
+char *rd_lower(char *s)
+{
+	for (char *p = s; p && *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return s;
+}
+
+const char *rd_skip_bom(const char *s, size_t *n)
+{
+	if (*n >= 3 && (unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB &&
+	    (unsigned char)s[2] == 0xBF) {
+		*n -= 3;
+		return s + 3;
+	}
+	return s;
+}
+
+int rd_head_starts(const char *head, size_t n, const char *prefix)
+{
+	if (!head)
+		return 0;
+	head = rd_skip_bom(head, &n);
+	size_t k = strlen(prefix);
+	return n >= k && memcmp(head, prefix, k) == 0;
+}
+
+int rd_put_source(pl_import *imp, const char *url, const char *citation,
+                  const char *title, const char *publisher, const char *published,
+                  char *id, size_t cap, const char *file, long line)
+{
+	rd_row r;
+	pl_source_id(url && *url ? url : citation, id, cap);
+	rd_row_init(&r, "source");
+	rd_set(&r, "id", id);
+	rd_set(&r, "url", url);
+	rd_set(&r, "citation", citation);
+	rd_set(&r, "title", title);
+	rd_set(&r, "publisher", publisher);
+	rd_set(&r, "published", published);
+	return rd_put(imp, &r, file, line);
+}
+
+int rd_put_extid(pl_import *imp, const char *entity, const char *entity_id,
+                 const char *scheme, const char *value, const char *file, long line)
+{
+	rd_row r;
+	rd_row_init(&r, "external_id");
+	rd_set(&r, "entity", entity);
+	rd_set(&r, "entity_id", entity_id);
+	rd_set(&r, "scheme", scheme);
+	rd_set(&r, "value", value);
+	return rd_put(imp, &r, file, line);
+}
+
+/* FNV-1a: small, stable, good enough for a few thousand keys. */
+static size_t seen_hash(const char *k)
+{
+	size_t h = 1469598103934665603u;
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+		h = (h ^ *p) * 1099511628211u;
+	return h;
+}
+
+int rd_seen_has(const rd_seen *s, const char *key)
+{
+	if (!s->cap)
+		return 0;
+	for (size_t i = seen_hash(key) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
+		if (!s->slot[i])
+			return 0;
+		if (strcmp(s->slot[i], key) == 0)
+			return 1;
+	}
+}
+
+int rd_seen_add(rd_seen *s, const char *key)
+{
+	if ((s->n + 1) * 2 > s->cap) {
+		size_t ncap = s->cap ? s->cap * 2 : 256;
+		char **ns = calloc(ncap, sizeof *ns);
+		if (!ns)
+			return PARLEY_ENOMEM;
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slot[i])
+				continue;
+			size_t j = seen_hash(s->slot[i]) & (ncap - 1);
+			while (ns[j])
+				j = (j + 1) & (ncap - 1);
+			ns[j] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = ns;
+		s->cap = ncap;
+	}
+	size_t i = seen_hash(key) & (s->cap - 1);
+	for (; s->slot[i]; i = (i + 1) & (s->cap - 1))
+		if (strcmp(s->slot[i], key) == 0)
+			return 0;
+	s->slot[i] = pl_strdup(key);
+	if (!s->slot[i])
+		return PARLEY_ENOMEM;
+	s->n++;
+	return 1;
+}
+
+void rd_seen_free(rd_seen *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slot[i]);
+	free(s->slot);
+	memset(s, 0, sizeof *s);
+}
+
+int rd_person_exists(pl_import *imp, const char *id)
+{
+	sqlite3_stmt *st = NULL;
+	if (pl_prepare(pl_import_db(imp), "SELECT 1 FROM person WHERE id = ?1", &st, NULL))
+		return 0;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}

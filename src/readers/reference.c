@@ -1,0 +1,533 @@
+/*
+ * reference.c - readers for the flat spreadsheets in ../shared/reference/:
+ * the visits list (china-dprk-visits.csv: one row per visit, lists joined
+ * by '; ', URLs by ' | ') and the office-holders list
+ * (china-dprk-officeholders.csv: one row per tenure).  An analyst's sheet
+ * of the same shape imports directly.
+ *
+ * People are matched by name (pl_import_find_person: names and aliases, any
+ * case or accent) or created with a slug id.  In the office-holders file the
+ * same romanised name with two different native-script names is two people
+ * (the file has two men called Kim Yong-il).  Levels map as
+ * supreme_leader -> paramount_leader, head_of_government, ministerial,
+ * other -> other_senior, unknown -> at_least_ministerial (the think tank
+ * counted only Foreign Minister and above).
+ */
+#include "readers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Finds each header name; -1 for a missing one. */
+static void map_cols(const pl_csv *csv, const char *const *names, int n, int *pos)
+{
+	for (int c = 0; c < n; c++) {
+		pos[c] = -1;
+		for (size_t i = 0; i < csv->nfields; i++)
+			if (strcmp(csv->fields[i], names[c]) == 0)
+				pos[c] = (int)i;
+	}
+}
+
+static const char *fld(const pl_csv *csv, const int *pos, int c)
+{
+	return pos[c] >= 0 && (size_t)pos[c] < csv->nfields ? csv->fields[pos[c]] : "";
+}
+
+/* Calls fn for each trimmed, non-empty part of s split at sep. */
+static void each_part(const char *s, const char *sep, void (*fn)(void *, const char *, int),
+                      void *arg)
+{
+	char buf[4096];
+	size_t k = strlen(sep);
+	int seq = 0;
+	while (s && *s) {
+		const char *e = strstr(s, sep);
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		if (n >= sizeof buf)
+			n = sizeof buf - 1;
+		memcpy(buf, s, n);
+		buf[n] = '\0';
+		pl_trim(buf);
+		if (*buf)
+			fn(arg, buf, ++seq);
+		s = e ? e + k : NULL;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Visits                                                              */
+/* ------------------------------------------------------------------ */
+
+enum { V_START, V_END, V_NAME, V_TITLE, V_FROM, V_TO, V_HOSTS, V_TYPE, V_LEVEL, V_CITIES,
+       V_COMPANIONS, V_ACTIVITIES, V_URLS, V_CONF, V_NCOLS };
+static const char *const v_cols[V_NCOLS] = {
+    "start_date", "end_date", "visitor_name", "visitor_title_at_time", "visitor_country",
+    "host_country", "host_leader_met", "visit_type", "level", "cities",
+    "notable_companions", "activities", "source_url", "confidence"};
+
+typedef struct vis_ctx {
+	pl_import *imp;
+	const char *path;
+	long line;
+	const char *visit, *host;
+	rd_counts n;
+	rd_seen sources, people;
+	const char *role;
+} vis_ctx;
+
+static const char *map_level(const char *l)
+{
+	static const char *const m[][2] = {
+	    {"supreme_leader", "paramount_leader"}, {"paramount_leader", "paramount_leader"},
+	    {"head_of_state", "head_of_state"},     {"head_of_government", "head_of_government"},
+	    {"ministerial", "ministerial"},         {"other", "other_senior"},
+	    {"other_senior", "other_senior"},       {"unknown", "at_least_ministerial"},
+	};
+	for (size_t i = 0; i < PL_ARRAY_LEN(m); i++)
+		if (strcmp(l, m[i][0]) == 0)
+			return m[i][1];
+	return NULL;
+}
+
+/* A person id for a name: an existing person, or a new one (created here)
+ * with a slug id.  Writes into id. */
+static void person_for(vis_ctx *x, const char *name, const char *country, char *id, size_t cap)
+{
+	const char *found = pl_import_find_person(x->imp, name);
+	if (found) {
+		pl_strlcpy(id, found, cap);
+		return;
+	}
+	pl_slug(name, id, cap);
+	if (!*id)
+		return;
+	if (rd_person_exists(x->imp, id) || rd_seen_has(&x->people, id))
+		return;
+	rd_row r;
+	rd_row_init(&r, "person");
+	rd_set(&r, "id", id);
+	rd_set(&r, "name", name);
+	rd_set(&r, "country", country);
+	if (rd_put(x->imp, &r, x->path, x->line) == PARLEY_OK) {
+		x->n.people++;
+		rd_seen_add(&x->people, id);
+	}
+}
+
+static void put_named(void *arg, const char *name, int seq)
+{
+	vis_ctx *x = arg;
+	rd_row r;
+	const char *pid = pl_import_find_person(x->imp, name);
+	rd_row_init(&r, "visit_person");
+	rd_set(&r, "visit", x->visit);
+	rd_set(&r, "role", x->role);
+	rd_setf(&r, "seq", "%d", seq);
+	rd_set(&r, "person", pid);
+	rd_set(&r, "name", name);
+	rd_put(x->imp, &r, x->path, x->line);
+}
+
+static void put_city(void *arg, const char *name, int seq)
+{
+	vis_ctx *x = arg;
+	rd_row r;
+	rd_row_init(&r, "place");
+	rd_set(&r, "visit", x->visit);
+	rd_setf(&r, "seq", "%d", seq);
+	rd_set(&r, "name", name);
+	rd_set(&r, "country", x->host);
+	if (rd_put(x->imp, &r, x->path, x->line) == PARLEY_OK)
+		x->n.places++;
+}
+
+static void put_url(void *arg, const char *url, int seq)
+{
+	vis_ctx *x = arg;
+	char sid[24];
+	rd_row r;
+	(void)seq;
+	if (rd_put_source(x->imp, url, NULL, NULL, NULL, NULL, sid, sizeof sid, x->path,
+	                  x->line) != PARLEY_OK)
+		return;
+	if (rd_seen_add(&x->sources, sid) == 1)
+		x->n.sources++;
+	rd_row_init(&r, "visit_source");
+	rd_set(&r, "visit", x->visit);
+	rd_set(&r, "source", sid);
+	rd_put(x->imp, &r, x->path, x->line);
+	/* a Beyond Parallel line link names the entry this row comes from
+	 * (line n of the file holds entry n-1) */
+	const char *l = strstr(url, "gates_money.csv#L");
+	if (l) {
+		long line = strtol(l + 17, NULL, 10);
+		char v[24];
+		if (line > 1) {
+			snprintf(v, sizeof v, "%ld", line - 1);
+			rd_put_extid(x->imp, "visit", x->visit, "beyond-parallel-2016", v, x->path,
+			             x->line);
+		}
+	}
+}
+
+static int valid_enum(const char *concept, const char *col, const char *v)
+{
+	const pl_concept *c = pl_concept_find(concept);
+	int i = pl_concept_col(c, col);
+	for (const char *const *p = c->cols[i].values; p && *p; p++)
+		if (strcmp(*p, v) == 0)
+			return 1;
+	return 0;
+}
+
+static int read_visits(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	pl_csv csv;
+	parley_err err;
+	vis_ctx x;
+	rd_seen ids = {0};
+	int pos[V_NCOLS], rc, header = 1;
+
+	memset(&x, 0, sizeof x);
+	x.imp = imp;
+	x.path = path;
+	pl_csv_init(&csv, data, len, ',');
+	while ((rc = pl_csv_next(&csv, &err)) == 1) {
+		if (header) {
+			header = 0;
+			map_cols(&csv, v_cols, V_NCOLS, pos);
+			for (int c = 0; c <= V_LEVEL; c++)
+				if (pos[c] < 0) {
+					pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, v_cols[c],
+					                 "missing-column", "the header has no '%s' column",
+					                 v_cols[c]);
+					goto done;
+				}
+			continue;
+		}
+		if (csv.nfields == 1 && !csv.fields[0][0])
+			continue;
+		x.n.records++;
+		x.line = csv.line;
+		const char *start = fld(&csv, pos, V_START), *end = fld(&csv, pos, V_END);
+		const char *name = fld(&csv, pos, V_NAME), *from = fld(&csv, pos, V_FROM);
+		const char *to = fld(&csv, pos, V_TO), *lv = fld(&csv, pos, V_LEVEL);
+		const char *type = fld(&csv, pos, V_TYPE), *conf = fld(&csv, pos, V_CONF);
+		if (!rd_valid_date(start) || (*end && !rd_valid_date(end))) {
+			int bad_start = !rd_valid_date(start);
+			pl_import_report(imp, PARLEY_ERROR, path, csv.line,
+			                 csv.field_col[pos[bad_start ? V_START : V_END]], NULL,
+			                 bad_start ? "start_date" : "end_date", "bad-date",
+			                 "'%s' is not a valid date", bad_start ? start : end);
+			x.n.bad++;
+			continue;
+		}
+		const char *level = map_level(lv);
+		if (!level) {
+			pl_import_unmapped(imp, path, csv.line, "level",
+			                   "level '%s' is not known; recorded as unknown", lv);
+			x.n.unmapped++;
+			level = "unknown";
+		}
+		if (!valid_enum("visit", "type", type)) {
+			if (*type) {
+				pl_import_unmapped(imp, path, csv.line, "visit_type",
+				                   "visit type '%s' is not known; recorded as unknown", type);
+				x.n.unmapped++;
+			}
+			type = "unknown";
+		}
+		char clean[256], pid[160] = "", slug[160], vid[256];
+		int unidentified = strncmp(name, "unidentified", 12) == 0 || !*name;
+		pl_strlcpy(clean, name, sizeof clean);
+		char *paren = strstr(clean, " (");
+		if (paren)
+			*paren = '\0'; /* '(inferred)', '(delegation head)' stay in the label */
+		if (!unidentified)
+			person_for(&x, clean, from, pid, sizeof pid);
+		pl_strlcpy(slug, unidentified ? "unidentified" : (*pid ? pid : "unknown"), sizeof slug);
+		char fl[8], tl[8];
+		pl_strlcpy(fl, from, sizeof fl);
+		pl_strlcpy(tl, to, sizeof tl);
+		snprintf(vid, sizeof vid, "%s-%s-%s-%s", start, rd_lower(fl), rd_lower(tl), slug);
+		for (int k = 2; rd_seen_has(&ids, vid); k++)
+			snprintf(vid, sizeof vid, "%s-%s-%s-%s-%d", start, fl, tl, slug, k);
+		rd_seen_add(&ids, vid);
+
+		rd_row r;
+		rd_row_init(&r, "visit");
+		rd_set(&r, "id", vid);
+		rd_set(&r, "visitor", unidentified ? NULL : pid);
+		rd_set(&r, "visitor_label", unidentified || paren ? name : NULL);
+		rd_set(&r, "visitor_title", fld(&csv, pos, V_TITLE));
+		rd_set(&r, "level", level);
+		rd_set(&r, "from_country", from);
+		rd_set(&r, "to_country", to);
+		rd_set(&r, "start_date", start);
+		rd_set(&r, "end_date", end);
+		rd_set(&r, "type", type);
+		rd_set(&r, "summary", fld(&csv, pos, V_ACTIVITIES));
+		rd_set(&r, "confidence", valid_enum("visit", "confidence", conf) ? conf : NULL);
+		rd_set(&r, "status", "confirmed");
+		if (rd_put(imp, &r, path, csv.line) != PARLEY_OK) {
+			x.n.bad++;
+			continue;
+		}
+		x.n.visits++;
+		x.visit = vid;
+		x.host = to;
+		x.role = "host";
+		each_part(fld(&csv, pos, V_HOSTS), "; ", put_named, &x);
+		x.role = "companion";
+		each_part(fld(&csv, pos, V_COMPANIONS), "; ", put_named, &x);
+		each_part(fld(&csv, pos, V_CITIES), "; ", put_city, &x);
+		each_part(fld(&csv, pos, V_URLS), " | ", put_url, &x);
+	}
+	if (rc < 0) {
+		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL, "bad-csv", "%s",
+		                 err.msg);
+		x.n.bad++;
+	}
+done:
+	pl_csv_free(&csv);
+	rd_report_counts(imp, path, "reference-visits", &x.n);
+	rd_seen_free(&ids);
+	rd_seen_free(&x.sources);
+	rd_seen_free(&x.people);
+	return PARLEY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Office-holders                                                      */
+/* ------------------------------------------------------------------ */
+
+enum { O_COUNTRY, O_OFFICE, O_RANK, O_PERSON, O_NATIVE, O_ALIASES, O_START, O_END, O_RULE,
+       O_URLS, O_CONF, O_NCOLS };
+static const char *const o_cols[O_NCOLS] = {
+    "country", "office", "rank", "person", "person_native", "aliases", "start_date",
+    "end_date", "start_rule", "source_url", "confidence"};
+
+typedef struct holder {
+	char name[128], native[128], id[160];
+} holder;
+
+typedef struct off_ctx {
+	pl_import *imp;
+	const char *path;
+	long line;
+	const char *person, *tenure, *kind;
+	rd_counts n;
+	rd_seen sources;
+} off_ctx;
+
+static void put_alias(void *arg, const char *alias, int seq)
+{
+	off_ctx *x = arg;
+	rd_row r;
+	(void)seq;
+	rd_row_init(&r, "person_alias");
+	rd_set(&r, "person", x->person);
+	rd_set(&r, "alias", alias);
+	rd_set(&r, "kind", x->kind);
+	rd_put(x->imp, &r, x->path, x->line);
+}
+
+static void put_tenure_url(void *arg, const char *url, int seq)
+{
+	off_ctx *x = arg;
+	char sid[24];
+	rd_row r;
+	(void)seq;
+	if (rd_put_source(x->imp, url, NULL, NULL, NULL, NULL, sid, sizeof sid, x->path,
+	                  x->line) != PARLEY_OK)
+		return;
+	if (rd_seen_add(&x->sources, sid) == 1)
+		x->n.sources++;
+	rd_row_init(&r, "tenure_source");
+	rd_set(&r, "tenure", x->tenure);
+	rd_set(&r, "source", sid);
+	rd_put(x->imp, &r, x->path, x->line);
+}
+
+static int read_officeholders(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	pl_csv csv;
+	parley_err err;
+	off_ctx x;
+	rd_seen offices = {0}, ids = {0};
+	holder *hs = NULL;
+	size_t nh = 0;
+	int pos[O_NCOLS], rc, header = 1;
+
+	memset(&x, 0, sizeof x);
+	x.imp = imp;
+	x.path = path;
+	pl_csv_init(&csv, data, len, ',');
+	while ((rc = pl_csv_next(&csv, &err)) == 1) {
+		if (header) {
+			header = 0;
+			map_cols(&csv, o_cols, O_NCOLS, pos);
+			for (int c = 0; c <= O_START; c++)
+				if (pos[c] < 0) {
+					pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, o_cols[c],
+					                 "missing-column", "the header has no '%s' column",
+					                 o_cols[c]);
+					goto done;
+				}
+			continue;
+		}
+		if (csv.nfields == 1 && !csv.fields[0][0])
+			continue;
+		x.n.records++;
+		x.line = csv.line;
+		const char *country = fld(&csv, pos, O_COUNTRY), *office = fld(&csv, pos, O_OFFICE);
+		const char *rank = fld(&csv, pos, O_RANK), *name = fld(&csv, pos, O_PERSON);
+		const char *native = fld(&csv, pos, O_NATIVE), *start = fld(&csv, pos, O_START);
+		const char *end = fld(&csv, pos, O_END), *conf = fld(&csv, pos, O_CONF);
+		if (!rd_valid_date(start) || (*end && !rd_valid_date(end))) {
+			int bs = !rd_valid_date(start);
+			pl_import_report(imp, PARLEY_ERROR, path, csv.line,
+			                 csv.field_col[pos[bs ? O_START : O_END]], NULL,
+			                 bs ? "start_date" : "end_date", "bad-date",
+			                 "'%s' is not a valid date", bs ? start : end);
+			x.n.bad++;
+			continue;
+		}
+		const char *level = map_level(rank);
+		if (!level || strcmp(level, "at_least_ministerial") == 0) {
+			pl_import_unmapped(imp, path, csv.line, "rank",
+			                   "rank '%s' is not an office rank; row skipped", rank);
+			x.n.unmapped++;
+			continue;
+		}
+		if (!*name || !*office || !*country) {
+			pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL,
+			                 !*name ? "person" : !*office ? "office" : "country", "missing",
+			                 "the row needs a country, an office and a person");
+			x.n.bad++;
+			continue;
+		}
+		/* office id: country + slug of the title without its bracketed
+		 * history ('President of the PRC (Chairman of ...)') */
+		char title[512], oslug[200], oid[256], cl[8];
+		pl_strlcpy(title, office, sizeof title);
+		char *br = strstr(title, " (");
+		if (br)
+			*br = '\0';
+		pl_slug(title, oslug, sizeof oslug);
+		pl_strlcpy(cl, country, sizeof cl);
+		snprintf(oid, sizeof oid, "%s-%s", rd_lower(cl), oslug);
+		rd_row r;
+		if (rd_seen_add(&offices, oid) == 1) {
+			rd_row_init(&r, "office");
+			rd_set(&r, "id", oid);
+			rd_set(&r, "country", country);
+			rd_set(&r, "name", office);
+			rd_set(&r, "rank", level);
+			if (rd_put(imp, &r, path, csv.line) == PARLEY_OK)
+				x.n.offices++;
+		}
+		/* the person: same name and compatible native name = same person */
+		holder *h = NULL;
+		int same_name = 0;
+		for (size_t i = 0; i < nh; i++)
+			if (strcmp(hs[i].name, name) == 0) {
+				same_name++;
+				if (!*hs[i].native || !*native || strcmp(hs[i].native, native) == 0) {
+					h = &hs[i];
+					break;
+				}
+			}
+		if (!h) {
+			holder *nhs = realloc(hs, (nh + 1) * sizeof *hs);
+			if (!nhs)
+				break;
+			hs = nhs;
+			h = &hs[nh++];
+			memset(h, 0, sizeof *h);
+			pl_strlcpy(h->name, name, sizeof h->name);
+			pl_strlcpy(h->native, native, sizeof h->native);
+			const char *found = same_name ? NULL : pl_import_find_person(imp, name);
+			if (found) {
+				pl_strlcpy(h->id, found, sizeof h->id);
+			} else {
+				char s[140];
+				pl_slug(name, s, sizeof s);
+				pl_strlcpy(h->id, s, sizeof h->id);
+				for (int k = 2; rd_seen_has(&ids, h->id) ||
+				                (same_name && rd_person_exists(imp, h->id));
+				     k++)
+					snprintf(h->id, sizeof h->id, "%s-%d", s, k);
+				if (!rd_person_exists(imp, h->id)) {
+					rd_row_init(&r, "person");
+					rd_set(&r, "id", h->id);
+					rd_set(&r, "name", name);
+					rd_set(&r, "native_name", native);
+					rd_set(&r, "country", country);
+					if (same_name)
+						rd_setf(&r, "note", "not the same person as the other %s", name);
+					if (rd_put(imp, &r, path, csv.line) == PARLEY_OK)
+						x.n.people++;
+				}
+			}
+			rd_seen_add(&ids, h->id);
+			x.person = h->id;
+			x.kind = "romanisation";
+			each_part(fld(&csv, pos, O_ALIASES), "; ", put_alias, &x);
+			x.kind = "native";
+			each_part(native, " / ", put_alias, &x);
+		} else if (!*h->native && *native) {
+			pl_strlcpy(h->native, native, sizeof h->native);
+		}
+		char tid[512];
+		snprintf(tid, sizeof tid, "%s/%s/%s", oid, h->id, start);
+		rd_row_init(&r, "tenure");
+		rd_set(&r, "id", tid);
+		rd_set(&r, "person", h->id);
+		rd_set(&r, "office", oid);
+		rd_set(&r, "start_date", start);
+		rd_set(&r, "end_date", end);
+		rd_set(&r, "start_rule", fld(&csv, pos, O_RULE));
+		rd_set(&r, "confidence", valid_enum("tenure", "confidence", conf) ? conf : NULL);
+		if (rd_put(imp, &r, path, csv.line) != PARLEY_OK) {
+			x.n.bad++;
+			continue;
+		}
+		x.n.tenures++;
+		x.tenure = tid;
+		each_part(fld(&csv, pos, O_URLS), " | ", put_tenure_url, &x);
+	}
+	if (rc < 0) {
+		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL, "bad-csv", "%s",
+		                 err.msg);
+		x.n.bad++;
+	}
+done:
+	pl_csv_free(&csv);
+	rd_report_counts(imp, path, "reference-officeholders", &x.n);
+	free(hs);
+	rd_seen_free(&offices);
+	rd_seen_free(&ids);
+	rd_seen_free(&x.sources);
+	return PARLEY_OK;
+}
+
+static int detect_visits(const char *path, const char *head, size_t n)
+{
+	(void)path;
+	return rd_head_starts(head, n, "start_date,end_date,visitor_name,visitor_title_at_time")
+	           ? 90
+	           : 0;
+}
+
+static int detect_officeholders(const char *path, const char *head, size_t n)
+{
+	(void)path;
+	return rd_head_starts(head, n, "country,office,rank,person,person_native") ? 90 : 0;
+}
+
+const pl_reader pl_reader_ref_visits = {"reference-visits", detect_visits, read_visits};
+const pl_reader pl_reader_ref_officeholders = {"reference-officeholders", detect_officeholders,
+                                               read_officeholders};

@@ -1,0 +1,167 @@
+/*
+ * escape.c - making data text safe for the place it is written to.
+ *
+ * Every string that comes from the store passes through one of these
+ * before it reaches a page, an attribute, a URL, a JSON document or a CSV
+ * file.  Each context has its own rules, so each has its own function; the
+ * templates pick HTML escaping unless told otherwise.
+ */
+#include "web.h"
+
+#include <string.h>
+#include <strings.h>
+
+int pl_esc_html_n(pl_buf *b, const char *s, size_t n)
+{
+	if (!s)
+		return PARLEY_OK;
+	size_t run = 0; /* start of the pending run of plain bytes */
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		const char *rep = NULL;
+		switch (c) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default:
+			if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+				rep = ""; /* XML forbids C0 controls: drop them */
+			else if (c == 0x7f)
+				rep = "";
+		}
+		if (!rep)
+			continue;
+		int rc = pl_buf_append(b, s + run, i - run);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(b, rep);
+		if (rc != PARLEY_OK)
+			return rc;
+		run = i + 1;
+	}
+	return pl_buf_append(b, s + run, n - run);
+}
+
+int pl_esc_html(pl_buf *b, const char *s)
+{
+	return s ? pl_esc_html_n(b, s, strlen(s)) : PARLEY_OK;
+}
+
+int pl_esc_url(pl_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	if (!s)
+		return PARLEY_OK;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char c = *p;
+		int rc;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		    c == '-' || c == '.' || c == '_' || c == '~') {
+			rc = pl_buf_putc(b, (char)c);
+		} else {
+			char e[3] = {'%', hex[c >> 4], hex[c & 15]};
+			rc = pl_buf_append(b, e, 3);
+		}
+		if (rc != PARLEY_OK)
+			return rc;
+	}
+	return PARLEY_OK;
+}
+
+int pl_esc_json(pl_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	if (!s)
+		return PARLEY_OK;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		unsigned char c = *p;
+		int rc;
+		if (c == '"')
+			rc = pl_buf_puts(b, "\\\"");
+		else if (c == '\\')
+			rc = pl_buf_puts(b, "\\\\");
+		else if (c == '\n')
+			rc = pl_buf_puts(b, "\\n");
+		else if (c == '\r')
+			rc = pl_buf_puts(b, "\\r");
+		else if (c == '\t')
+			rc = pl_buf_puts(b, "\\t");
+		else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
+			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+			rc = pl_buf_append(b, e, 6);
+		} else if (c == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
+			/* U+2028 / U+2029 end a line in JavaScript */
+			rc = pl_buf_puts(b, p[2] == 0xa8 ? "\\u2028" : "\\u2029");
+			p += 2;
+		} else
+			rc = pl_buf_putc(b, (char)c);
+		if (rc != PARLEY_OK)
+			return rc;
+	}
+	return PARLEY_OK;
+}
+
+int pl_esc_csv(pl_buf *b, const char *s)
+{
+	if (!s)
+		return PARLEY_OK;
+	int formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
+	/* A plain negative number is data, not a formula. */
+	if (s[0] == '-' && s[1] >= '0' && s[1] <= '9' && strspn(s + 1, "0123456789.") == strlen(s + 1))
+		formula = 0;
+	int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
+	if (!quote)
+		return pl_buf_puts(b, s);
+	int rc = pl_buf_putc(b, '"');
+	if (rc == PARLEY_OK && formula)
+		rc = pl_buf_putc(b, '\'');
+	for (const char *p = s; *p && rc == PARLEY_OK; p++)
+		rc = *p == '"' ? pl_buf_puts(b, "\"\"") : pl_buf_putc(b, *p);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_putc(b, '"');
+	return rc;
+}
+
+int pl_href_ok(const char *s)
+{
+	if (!s)
+		return 0;
+	static const char *const ok[] = {"http://", "https://", "mailto:"};
+	for (size_t i = 0; i < PL_ARRAY_LEN(ok); i++)
+		if (strncasecmp(s, ok[i], strlen(ok[i])) == 0)
+			return strpbrk(s, " \t\r\n\"'<>`") == NULL;
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int pl_url_decode(char *s)
+{
+	char *w = s;
+	for (const char *r = s; *r; r++) {
+		if (*r == '+') {
+			*w++ = ' ';
+		} else if (*r == '%') {
+			int h = r[1] ? hexval(r[1]) : -1;
+			int l = h >= 0 && r[2] ? hexval(r[2]) : -1;
+			if (h < 0 || l < 0 || (h == 0 && l == 0))
+				return PARLEY_EDATA;
+			*w++ = (char)(h * 16 + l);
+			r += 2;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return PARLEY_OK;
+}

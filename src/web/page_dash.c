@@ -1,0 +1,467 @@
+/*
+ * page_dash.c - the dashboard of a country pair, its two charts, and the
+ * pair's eras, timeline and gaps as API answers.
+ *
+ * Chart titles state a finding computed here from the same numbers the
+ * chart draws (the rate of visits in the latest leader-pair era against
+ * the rate before it; the era with the most visits a year), never a topic.
+ */
+#include "webq.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *pair_where =
+    " ((v.from_country = ?1 AND v.to_country = ?2) OR (v.from_country = ?2 AND v.to_country = ?1))"
+    " AND v.status IN ('confirmed','reported')";
+
+static char *country_name(pl_page *pg, const char *code)
+{
+	const char *b[] = {code, NULL};
+	json_t *r = pl_row1(pg->w->db, "SELECT name FROM country WHERE code = ?", b, NULL);
+	char *s = pl_strdup(r ? json_string_value(json_object_get(r, "name")) : code);
+	json_decref(r);
+	return s;
+}
+
+/* Years of an era, to today when it is still open. */
+static double era_years(pl_page *pg, json_t *e)
+{
+	const char *s = json_string_value(json_object_get(e, "start_date"));
+	const char *en = json_string_value(json_object_get(e, "end_date"));
+	long days = pl_days_between(s, en ? en : pg->w->today);
+	return days > 0 ? days / 365.25 : 0;
+}
+
+json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b)
+{
+	pl_buf sql;
+	pl_buf_init(&sql, 2048);
+	pl_buf_printf(&sql, "SELECT substr(v.start_date,1,4) + 0 AS year, sum(v.from_country = ?1) AS from_a,"
+	                    " sum(v.from_country = ?2) AS from_b, count(*) AS total FROM visit v WHERE %s"
+	                    " GROUP BY 1 ORDER BY 1", pair_where);
+	const char *binds[] = {a, b, NULL};
+	json_t *years = pl_rows(pg->w->db, sql.data, binds, &pg->err);
+	pl_buf_free(&sql);
+	if (!years)
+		return NULL;
+	size_t i;
+	json_t *y;
+	json_array_foreach(years, i, y) {
+		char yr[16];
+		snprintf(yr, sizeof yr, "%lld", (long long)json_integer_value(json_object_get(y, "year")));
+		char *u = pl_list_url(pg, a, b, yr, yr);
+		json_object_set_new(y, "url", json_string(u));
+		free(u);
+	}
+	return json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "years", years);
+}
+
+json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b)
+{
+	pl_buf sql;
+	pl_buf_init(&sql, 2048);
+	pl_buf_printf(&sql, "SELECT v.id AS id, v.start_date AS start_date, coalesce(v.end_date, v.start_date) AS end_date,"
+	                    " coalesce(p.name, v.visitor_label, 'unidentified') AS visitor_name FROM visit v"
+	                    " LEFT JOIN person p ON p.id = v.visitor WHERE %s ORDER BY v.start_date, v.id", pair_where);
+	const char *binds[] = {a, b, NULL};
+	json_t *vs = pl_rows(pg->w->db, sql.data, binds, &pg->err);
+	pl_buf_free(&sql);
+	if (!vs)
+		return NULL;
+	json_t *gaps = json_array();
+	json_t *prev = NULL;
+	size_t i;
+	json_t *v;
+	json_array_foreach(vs, i, v) {
+		char *u = pl_url(pg, "visit", json_string_value(json_object_get(v, "id")));
+		json_object_set_new(v, "url", json_string(u));
+		free(u);
+		if (prev) {
+			const char *pe = json_string_value(json_object_get(prev, "end_date"));
+			const char *s = json_string_value(json_object_get(v, "start_date"));
+			long days = pl_days_between(pe, s);
+			if (days > 0)
+				json_array_append_new(gaps, json_pack("{s:I,s:s,s:s,s:O,s:O}", "days", (json_int_t)days,
+				    "from", pe, "to", s, "after", prev, "before", v));
+		}
+		prev = v;
+	}
+	/* Longest first, keep ten. */
+	size_t n = json_array_size(gaps);
+	for (size_t x = 1; x < n; x++)
+		for (size_t k = x; k > 0; k--) {
+			json_t *g1 = json_array_get(gaps, k - 1), *g2 = json_array_get(gaps, k);
+			if (json_integer_value(json_object_get(g1, "days")) >= json_integer_value(json_object_get(g2, "days")))
+				break;
+			json_incref(g1);
+			json_array_set(gaps, k - 1, g2);
+			json_array_set_new(gaps, k, g1);
+		}
+	while (json_array_size(gaps) > 10)
+		json_array_remove(gaps, json_array_size(gaps) - 1);
+	json_t *out = json_pack("{s:s,s:s,s:s,s:o}", "a", a, "b", b, "as_of", pg->w->today, "longest", gaps);
+	if (prev) {
+		const char *pe = json_string_value(json_object_get(prev, "end_date"));
+		long days = pl_days_between(pe, pg->w->today);
+		json_object_set_new(out, "current", json_pack("{s:I,s:s,s:O}", "days", (json_int_t)(days > 0 ? days : 0),
+		                                              "since", pe, "last_visit", prev));
+	}
+	json_decref(vs);
+	return out;
+}
+
+int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
+                   json_t *summary)
+{
+	json_t *tl = pl_pair_timeline(pg, a, b);
+	json_t *eras = pl_web_eras(pg->w->db, a, b, &pg->err);
+	if (!tl || !eras) {
+		json_decref(tl);
+		json_decref(eras);
+		return PARLEY_EDB;
+	}
+	char *na = country_name(pg, a), *nb = country_name(pg, b);
+	json_t *years = json_object_get(tl, "years");
+	size_t ny = json_array_size(years);
+	pl_chart_year *cy = calloc(ny ? ny : 1, sizeof *cy);
+	long total = 0, tot_a = 0, tot_b = 0, best_n = -1;
+	int best_y = 0;
+	for (size_t i = 0; i < ny; i++) {
+		json_t *y = json_array_get(years, i);
+		cy[i].year = (int)json_integer_value(json_object_get(y, "year"));
+		cy[i].n[0] = (int)json_integer_value(json_object_get(y, "from_a"));
+		cy[i].n[1] = (int)json_integer_value(json_object_get(y, "from_b"));
+		total += cy[i].n[0] + cy[i].n[1];
+		tot_a += cy[i].n[0];
+		tot_b += cy[i].n[1];
+		if (cy[i].n[0] + cy[i].n[1] > best_n) {
+			best_n = cy[i].n[0] + cy[i].n[1];
+			best_y = cy[i].year;
+		}
+	}
+	int first = ny ? cy[0].year : atoi(pg->w->today);
+	int last = atoi(pg->w->today);
+	if (ny && cy[ny - 1].year > last)
+		last = cy[ny - 1].year;
+
+	size_t ne = json_array_size(eras);
+	pl_chart_era *ce = calloc(ne ? ne : 1, sizeof *ce);
+	char **hrefs = calloc(ne ? ne : 1, sizeof *hrefs);
+	double best_rate = -1;
+	const char *best_era = NULL;
+	for (size_t i = 0; i < ne; i++) {
+		json_t *e = json_array_get(eras, i);
+		const char *s = json_string_value(json_object_get(e, "start_date"));
+		const char *en = json_string_value(json_object_get(e, "end_date"));
+		ce[i].label = json_string_value(json_object_get(e, "label"));
+		ce[i].start = pl_frac_year(s);
+		ce[i].end = en ? pl_frac_year(en) : pl_frac_year(pg->w->today);
+		ce[i].visits = (int)json_integer_value(json_object_get(e, "visits"));
+		char to[16] = "";
+		if (en) {
+			parley_date d;
+			if (parley_date_parse(en, strlen(en), &d, NULL) == PARLEY_OK)
+				parley_date_format(parley_date_from_day(parley_date_first_day(d) - 1), to, sizeof to);
+		}
+		hrefs[i] = pl_list_url(pg, a, b, s, to[0] ? to : NULL);
+		ce[i].href = hrefs[i];
+		double yrs = era_years(pg, e);
+		double rate = yrs > 0.5 ? ce[i].visits / yrs : 0;
+		json_object_set_new(e, "rate", json_real(round(rate * 100) / 100));
+		json_object_set_new(e, "url", json_string(hrefs[i]));
+		if (ce[i].end > first && rate > best_rate) {
+			best_rate = rate;
+			best_era = ce[i].label;
+		}
+	}
+
+	char title[400], title2[400], sub[300], desc[600], src[300];
+	/* Finding 1: the latest era's rate against the rate before it. */
+	if (ne >= 2 && total > 0) {
+		json_t *le = json_array_get(eras, ne - 1);
+		double yrs = era_years(pg, le);
+		long in_last = (long)json_integer_value(json_object_get(le, "visits"));
+		double before_years = ce[ne - 1].start - first;
+		double r1 = yrs > 0 ? in_last / yrs : 0;
+		double r0 = before_years > 0 ? (total - in_last) / before_years : 0;
+		snprintf(title, sizeof title, "Under %s, %s–%s visits averaged %.1f a year, against %.1f a year from %d",
+		         ce[ne - 1].label, na, nb, r1, r0, first);
+	} else {
+		snprintf(title, sizeof title, "%ld high-level visits between %s and %s since %d", total, na, nb, first);
+	}
+	snprintf(sub, sizeof sub, "High-level visits per year by direction, %d–%d; as of %s", first, last, pg->w->today);
+	snprintf(desc, sizeof desc,
+	         "%ld visits in all: %ld from %s to %s and %ld from %s to %s. The busiest year was %d with %ld visits.",
+	         total, tot_a, na, nb, tot_b, nb, na, best_y, best_n < 0 ? 0 : best_n);
+	snprintf(src, sizeof src, "parley store, visits with status confirmed or reported; eras from paramount-leader tenures");
+	char la[200], lb[200];
+	snprintf(la, sizeof la, "%s to %s", na, nb);
+	snprintf(lb, sizeof lb, "%s to %s", nb, na);
+
+	pl_chart c = {0};
+	c.id = "timeline";
+	c.title = title;
+	c.subtitle = sub;
+	c.desc = desc;
+	c.source = src;
+	c.dir_label[0] = la;
+	c.dir_label[1] = lb;
+	char yh[300];
+	if (pg->w->site)
+		snprintf(yh, sizeof yh, "%svisits/%%d.html", pg->rq->root);
+	else
+		snprintf(yh, sizeof yh, "%svisits?between=%s%%%%3A%s&from=%%d&to=%%d", pg->rq->root, a, b);
+	c.year_href = yh;
+	c.eras = ce;
+	c.neras = ne;
+	c.first_year = first;
+	c.last_year = last;
+	int rc = timeline ? pl_svg_timeline(timeline, &c, cy, ny) : PARLEY_OK;
+
+	/* The era chart: one mark per visit. */
+	if (rc == PARLEY_OK && marks) {
+		pl_buf sql;
+		pl_buf_init(&sql, 4096);
+		pl_buf_printf(&sql, "SELECT v.id AS id, v.start_date AS start_date, v.from_country AS from_country,"
+		                    " v.level AS level, coalesce(p.name, v.visitor_label, 'unidentified') AS visitor_name"
+		                    " FROM visit v LEFT JOIN person p ON p.id = v.visitor WHERE %s"
+		                    " ORDER BY pl_rank(v.level) DESC, v.start_date", pair_where);
+		const char *binds[] = {a, b, NULL};
+		json_t *vs = pl_rows(pg->w->db, sql.data, binds, &pg->err);
+		pl_buf_free(&sql);
+		size_t nm = vs ? json_array_size(vs) : 0;
+		pl_chart_mark *m = calloc(nm ? nm : 1, sizeof *m);
+		char **labels = calloc(nm ? nm : 1, sizeof *labels);
+		char **mh = calloc(nm ? nm : 1, sizeof *mh);
+		for (size_t i = 0; i < nm; i++) {
+			json_t *v = json_array_get(vs, i);
+			const char *lev = json_string_value(json_object_get(v, "level"));
+			m[i].when = pl_frac_year(json_string_value(json_object_get(v, "start_date")));
+			m[i].dir = strcmp(json_string_value(json_object_get(v, "from_country")), a) == 0 ? 0 : 1;
+			m[i].rank = parley_level_rank(lev);
+			pl_buf l;
+			pl_buf_init(&l, 1024);
+			pl_buf_printf(&l, "%s %s (%s)", json_string_value(json_object_get(v, "start_date")),
+			              json_string_value(json_object_get(v, "visitor_name")), lev);
+			labels[i] = pl_buf_take(&l);
+			m[i].label = labels[i];
+			mh[i] = pl_url(pg, "visit", json_string_value(json_object_get(v, "id")));
+			m[i].href = mh[i];
+		}
+		if (best_era)
+			snprintf(title2, sizeof title2, "Visits came most often under %s: %.1f a year", best_era, best_rate);
+		else
+			snprintf(title2, sizeof title2, "%ld visits between %s and %s", total, na, nb);
+		char sub2[300], desc2[1200];
+		snprintf(sub2, sizeof sub2, "Each mark is one visit, sized by level; eras with their visit counts; as of %s", pg->w->today);
+		pl_buf d;
+		pl_buf_init(&d, sizeof desc2);
+		pl_buf_puts(&d, "Visits per leader-pair era: ");
+		for (size_t i = 0; i < ne; i++)
+			pl_buf_printf(&d, "%s%s %d", i ? "; " : "", ce[i].label, ce[i].visits);
+		pl_buf_puts(&d, ".");
+		pl_strlcpy(desc2, d.data ? d.data : "", sizeof desc2);
+		pl_buf_free(&d);
+		c.id = "eras";
+		c.title = title2;
+		c.subtitle = sub2;
+		c.desc = desc2;
+		rc = pl_svg_era_marks(marks, &c, m, nm);
+		for (size_t i = 0; i < nm; i++) {
+			free(labels[i]);
+			free(mh[i]);
+		}
+		free(labels);
+		free(mh);
+		free(m);
+		json_decref(vs);
+	}
+	if (summary) {
+		json_object_set_new(summary, "timeline_title", json_string(title));
+		json_object_set_new(summary, "total", json_integer(total));
+		json_object_set_new(summary, "from_a", json_integer(tot_a));
+		json_object_set_new(summary, "from_b", json_integer(tot_b));
+		json_object_set_new(summary, "first_year", json_integer(first));
+		json_object_set_new(summary, "last_year", json_integer(last));
+		json_object_set_new(summary, "eras", json_incref(eras));
+		json_object_set_new(summary, "a_name", json_string(na));
+		json_object_set_new(summary, "b_name", json_string(nb));
+	}
+	for (size_t i = 0; i < ne; i++)
+		free(hrefs[i]);
+	free(hrefs);
+	free(ce);
+	free(cy);
+	free(na);
+	free(nb);
+	json_decref(tl);
+	json_decref(eras);
+	return rc;
+}
+
+void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
+{
+	if (!a[0] || !b[0]) {
+		pl_send_error(pg, 404, NULL, "the store has no visits yet");
+		return;
+	}
+	pl_buf t, m;
+	pl_buf_init(&t, 4u << 20);
+	pl_buf_init(&m, 4u << 20);
+	json_t *ctx = json_object();
+	if (pl_pair_charts(pg, a, b, &t, &m, ctx) != PARLEY_OK) {
+		pl_buf_free(&t);
+		pl_buf_free(&m);
+		json_decref(ctx);
+		pl_send_error(pg, 500, NULL, pg->err.msg[0] ? pg->err.msg : "chart failed");
+		return;
+	}
+	json_object_set_new(ctx, "timeline_svg", json_string(t.data ? t.data : ""));
+	json_object_set_new(ctx, "eras_svg", json_string(m.data ? m.data : ""));
+	pl_buf_free(&t);
+	pl_buf_free(&m);
+	char title[300];
+	snprintf(title, sizeof title, "%s and %s: high-level visits",
+	         json_string_value(json_object_get(ctx, "a_name")), json_string_value(json_object_get(ctx, "b_name")));
+	json_object_set_new(ctx, "title", json_string(title));
+	json_object_set_new(ctx, "a", json_string(a));
+	json_object_set_new(ctx, "b", json_string(b));
+	char *u = pl_list_url(pg, a, b, NULL, NULL);
+	json_object_set_new(ctx, "all_url", json_string(u));
+	free(u);
+	json_t *gaps = pl_pair_gaps(pg, a, b);
+	if (gaps) {
+		json_object_set(ctx, "current_gap", json_object_get(gaps, "current"));
+		json_t *longest = json_array_get(json_object_get(gaps, "longest"), 0);
+		if (longest)
+			json_object_set(ctx, "longest_gap", longest);
+		json_decref(gaps);
+	}
+	/* Latest visits, newest first. */
+	pl_wq q;
+	memset(&q, 0, sizeof q);
+	pl_strlcpy(q.a, a, sizeof q.a);
+	pl_strlcpy(q.b, b, sizeof q.b);
+	q.sort = "-date";
+	q.page = 1;
+	q.per_page = 8;
+	json_t *rows = NULL;
+	long total = 0;
+	if (pl_wq_visits(pg->w->db, &q, 0, &rows, &total, &pg->err) == PARLEY_OK) {
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			char *vu = pl_url(pg, "visit", json_string_value(json_object_get(r, "id")));
+			json_object_set_new(r, "url", json_string(vu));
+			free(vu);
+		}
+		json_object_set_new(ctx, "latest", rows);
+	}
+	/* Downloads: the data behind each chart, and the charts themselves. */
+	char dl[6][300];
+	const char *ext = pg->w->site ? ".json" : "";
+	const char *qs = pg->w->site ? "" : "?between=";
+	char pair[40];
+	snprintf(pair, sizeof pair, pg->w->site ? "" : "%s%%3A%s", a, b);
+	snprintf(dl[0], sizeof dl[0], "%sapi/v1/visits.csv%s%s", pg->rq->root, qs, pair);
+	snprintf(dl[1], sizeof dl[1], "%sapi/v1/visits%s%s%s", pg->rq->root, ext, qs, pair);
+	snprintf(dl[2], sizeof dl[2], "%sapi/v1/timeline.csv%s%s", pg->rq->root, qs, pair);
+	snprintf(dl[3], sizeof dl[3], "%sapi/v1/eras.csv%s%s", pg->rq->root, qs, pair);
+	snprintf(dl[4], sizeof dl[4], "%schart/timeline.svg%s%s", pg->rq->root, qs, pair);
+	snprintf(dl[5], sizeof dl[5], "%schart/eras.svg%s%s", pg->rq->root, qs, pair);
+	json_object_set_new(ctx, "downloads", json_pack("[{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s},{s:s,s:s}]",
+	    "label", "Visits (CSV)", "url", dl[0], "label", "Visits (JSON)", "url", dl[1],
+	    "label", "Visits per year (CSV)", "url", dl[2], "label", "Eras (CSV)", "url", dl[3],
+	    "label", "Timeline chart (SVG)", "url", dl[4], "label", "Era chart (SVG)", "url", dl[5]));
+	pl_render_page(pg, "dashboard", ctx);
+}
+
+/* The pair of a request: between=A:B, or the home pair. */
+static int request_pair(pl_page *pg, char *a, char *b)
+{
+	static const char *const allowed[] = {"between", NULL};
+	pl_wq q;
+	if (pl_wq_parse(&q, pg->rq->params, pg->rq->nparams, allowed, &pg->err) != PARLEY_OK) {
+		pl_send_error(pg, 400, q.bad_param, pg->err.msg);
+		return 0;
+	}
+	pl_strlcpy(a, q.a[0] ? q.a : pg->w->home_a, PL_CODE_MAX);
+	pl_strlcpy(b, q.b[0] ? q.b : pg->w->home_b, PL_CODE_MAX);
+	if (strcmp(a, b) > 0) { /* one canonical order: alphabetical */
+		char t[PL_CODE_MAX];
+		pl_strlcpy(t, a, sizeof t);
+		pl_strlcpy(a, b, PL_CODE_MAX);
+		pl_strlcpy(b, t, PL_CODE_MAX);
+	}
+	return 1;
+}
+
+void pl_chart_svg(pl_page *pg, const char *which, const char *a0, const char *b0)
+{
+	char a[PL_CODE_MAX], b[PL_CODE_MAX];
+	(void)a0;
+	(void)b0;
+	if (!request_pair(pg, a, b))
+		return;
+	pl_buf_reset(&pg->rs->body);
+	int tl = strcmp(which, "timeline.svg") == 0;
+	if (pl_pair_charts(pg, a, b, tl ? &pg->rs->body : NULL, tl ? NULL : &pg->rs->body, NULL) != PARLEY_OK) {
+		pl_send_error(pg, 500, NULL, "chart failed");
+		return;
+	}
+	pg->rs->type = "image/svg+xml; charset=utf-8";
+}
+
+void pl_api_pair(pl_page *pg, const char *what, int fmt)
+{
+	char a[PL_CODE_MAX], b[PL_CODE_MAX];
+	if (!request_pair(pg, a, b))
+		return;
+	if (strcmp(what, "eras") == 0) {
+		json_t *sum = json_object();
+		if (pl_pair_charts(pg, a, b, NULL, NULL, sum) != PARLEY_OK) {
+			json_decref(sum);
+			pl_send_error(pg, 500, NULL, pg->err.msg);
+			return;
+		}
+		json_t *eras = json_incref(json_object_get(sum, "eras"));
+		json_decref(sum);
+		if (fmt == 2) {
+			static const char *const cols[] = {"label", "start_date", "end_date", "leader_a", "leader_b",
+			                                   "visits", "from_a", "from_b", "by_leaders", "rate", NULL};
+			pl_send_csv(pg, eras, cols);
+			json_decref(eras);
+			return;
+		}
+		pl_send_json(pg, json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "eras", eras));
+	} else if (strcmp(what, "timeline") == 0) {
+		json_t *t = pl_pair_timeline(pg, a, b);
+		if (!t) {
+			pl_send_error(pg, 500, NULL, pg->err.msg);
+			return;
+		}
+		if (fmt == 2) {
+			static const char *const cols[] = {"year", "from_a", "from_b", "total", NULL};
+			pl_send_csv(pg, json_object_get(t, "years"), cols);
+			json_decref(t);
+			return;
+		}
+		pl_send_json(pg, t);
+	} else {
+		json_t *g = pl_pair_gaps(pg, a, b);
+		if (!g) {
+			pl_send_error(pg, 500, NULL, pg->err.msg);
+			return;
+		}
+		if (fmt == 2) {
+			static const char *const cols[] = {"days", "from", "to", NULL};
+			pl_send_csv(pg, json_object_get(g, "longest"), cols);
+			json_decref(g);
+			return;
+		}
+		pl_send_json(pg, g);
+	}
+}

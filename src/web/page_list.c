@@ -1,0 +1,386 @@
+/*
+ * page_list.c - the visit list (HTML, JSON, CSV) and the lists of people
+ * and countries.
+ *
+ * The list's URL holds the whole filter; every facet count links to the
+ * same URL with one more filter, and the CSV and JSON links carry the
+ * filter unchanged, so "get the data" gives exactly the rows on screen.
+ */
+#include "webq.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const csv_cols[] = {
+    "id", "start_date", "end_date", "from_country", "to_country", "visitor", "visitor_name",
+    "visitor_title", "level", "type", "status", "confidence", "places", "summary", NULL};
+
+/* The current query string with key set to value (NULL: removed) and page
+ * reset, appended to base.  Caller frees. */
+static char *with_param(const pl_page *pg, const char *base, const char *key, const char *value)
+{
+	pl_buf u;
+	pl_buf_init(&u, 8192);
+	pl_buf_puts(&u, base);
+	char sep = '?';
+	for (size_t i = 0; i < pg->rq->nparams; i++) {
+		const pl_param *p = &pg->rq->params[i];
+		if ((key && strcmp(p->key, key) == 0) || strcmp(p->key, "page") == 0 || !*p->value)
+			continue;
+		pl_buf_putc(&u, sep);
+		pl_esc_url(&u, p->key);
+		pl_buf_putc(&u, '=');
+		pl_esc_url(&u, p->value);
+		sep = '&';
+	}
+	if (key && value) {
+		pl_buf_putc(&u, sep);
+		pl_esc_url(&u, key);
+		pl_buf_putc(&u, '=');
+		pl_esc_url(&u, value);
+	}
+	return pl_buf_take(&u);
+}
+
+static char *page_link(const pl_page *pg, const char *base, long page)
+{
+	char n[24];
+	snprintf(n, sizeof n, "%ld", page);
+	return with_param(pg, base, "page", n);
+}
+
+/* Adds url/visitor_url to each visit row. */
+static void decorate(pl_page *pg, json_t *rows)
+{
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		char *u = pl_url(pg, "visit", json_string_value(json_object_get(r, "id")));
+		json_object_set_new(r, "url", json_string(u));
+		free(u);
+		const char *vis = json_string_value(json_object_get(r, "visitor"));
+		if (vis) {
+			u = pl_url(pg, "person", vis);
+			json_object_set_new(r, "visitor_url", json_string(u));
+			free(u);
+		}
+		json_object_set_new(r, "dir_class", json_string(
+		    strcmp(json_string_value(json_object_get(r, "from_country")),
+		           json_string_value(json_object_get(r, "to_country"))) < 0 ? "d0" : "d1"));
+	}
+}
+
+/* A facet: counts, each linked (server) to the list with that filter. */
+static json_t *facet(pl_page *pg, const pl_wq *q, const char *param, const char *expr,
+                     const char *order)
+{
+	json_t *f = pl_wq_facet(pg->w->db, q, expr, order, &pg->err);
+	if (!f)
+		return json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(f, i, r) {
+		json_t *v = json_object_get(r, "value");
+		char val[64];
+		if (json_is_integer(v))
+			snprintf(val, sizeof val, "%lld", (long long)json_integer_value(v));
+		else
+			pl_strlcpy(val, json_is_string(v) ? json_string_value(v) : "", sizeof val);
+		json_object_set_new(r, "label", json_string(val));
+		if (!pg->w->site) {
+			char *u = with_param(pg, "visits", param, val);
+			json_object_set_new(r, "url", json_string(u));
+			free(u);
+		}
+	}
+	return f;
+}
+
+/* People whose name or alias matches the search, for the list's side box. */
+static json_t *people_matching(pl_page *pg, const char *q)
+{
+	pl_buf fq;
+	pl_buf_init(&fq, 1024);
+	const unsigned char *p = (const unsigned char *)q;
+	int words = 0;
+	while (*p) {
+		while (*p && *p < 0x80 && !((*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'z')))
+			p++;
+		const unsigned char *s = p;
+		while (*p && (*p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'z')))
+			p++;
+		if (p > s) {
+			if (words++)
+				pl_buf_puts(&fq, " AND ");
+			pl_buf_putc(&fq, '"');
+			pl_buf_append(&fq, s, (size_t)(p - s));
+			pl_buf_puts(&fq, "\"*");
+		}
+	}
+	json_t *rows = NULL;
+	if (words) {
+		const char *b[] = {fq.data, NULL};
+		rows = pl_rows(pg->w->db,
+		    "SELECT p.id AS id, p.name AS name, p.native_name AS native_name, p.country AS country,"
+		    " (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id) AS aliases"
+		    " FROM temp.person_fts f JOIN person p ON p.id = f.id WHERE person_fts MATCH ?"
+		    " ORDER BY p.name LIMIT 20", b, &pg->err);
+	}
+	pl_buf_free(&fq);
+	if (!rows)
+		rows = json_array();
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		char *u = pl_url(pg, "person", json_string_value(json_object_get(r, "id")));
+		json_object_set_new(r, "url", json_string(u));
+		free(u);
+	}
+	return rows;
+}
+
+/* Static site: every row carries its search text so app.js can filter. */
+static void add_search_text(pl_page *pg, json_t *rows)
+{
+	sqlite3_stmt *st;
+	if (pl_prepare(pg->w->db, "SELECT body FROM temp.visit_fts WHERE id = ?", &st, NULL) != PARLEY_OK)
+		return;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, json_string_value(json_object_get(r, "id")), -1, SQLITE_TRANSIENT);
+		if (sqlite3_step(st) == SQLITE_ROW)
+			json_object_set_new(r, "search", json_string((const char *)sqlite3_column_text(st, 0)));
+	}
+	sqlite3_finalize(st);
+}
+
+void pl_page_visits(pl_page *pg, int fmt)
+{
+	pl_wq q;
+	if (pl_wq_parse(&q, pg->rq->params, pg->rq->nparams, pl_wq_list_params, &pg->err) != PARLEY_OK) {
+		pl_send_error(pg, 400, q.bad_param, pg->err.msg);
+		return;
+	}
+	int all = fmt == 2 || pg->w->site;
+	json_t *rows = NULL;
+	long total = 0;
+	if (pl_wq_visits(pg->w->db, &q, all, &rows, &total, &pg->err) != PARLEY_OK) {
+		pl_send_error(pg, 500, NULL, pg->err.msg);
+		return;
+	}
+	if (fmt == 2) {
+		pl_send_csv(pg, rows, csv_cols);
+		json_decref(rows);
+		return;
+	}
+	long pages = all ? 1 : (total + q.per_page - 1) / q.per_page;
+	if (pages < 1)
+		pages = 1;
+	if (q.page > pages && total > 0) {
+		json_decref(rows);
+		char msg[160];
+		snprintf(msg, sizeof msg, "parameter 'page': page %ld is past the last page (%ld)", q.page, pages);
+		pl_send_error(pg, 400, "page", msg);
+		return;
+	}
+	const char *base = fmt == 1 ? "/api/v1/visits" : "visits";
+	if (fmt == 1) {
+		json_t *links = json_object();
+		char *u = page_link(pg, base, q.page);
+		json_object_set_new(links, "self", json_string(u));
+		free(u);
+		u = page_link(pg, base, 1);
+		json_object_set_new(links, "first", json_string(u));
+		free(u);
+		u = page_link(pg, base, pages);
+		json_object_set_new(links, "last", json_string(u));
+		free(u);
+		if (q.page > 1) {
+			u = page_link(pg, base, q.page - 1);
+			json_object_set_new(links, "prev", json_string(u));
+			free(u);
+		}
+		if (q.page < pages) {
+			u = page_link(pg, base, q.page + 1);
+			json_object_set_new(links, "next", json_string(u));
+			free(u);
+		}
+		char *csv = with_param(pg, "/api/v1/visits.csv", NULL, NULL);
+		json_object_set_new(links, "csv", json_string(csv));
+		free(csv);
+		pl_send_json(pg, json_pack("{s:I,s:I,s:I,s:I,s:o,s:o}", "total", (json_int_t)total,
+		                           "page", (json_int_t)q.page, "per_page", (json_int_t)q.per_page,
+		                           "pages", (json_int_t)pages, "links", links, "visits", rows));
+		return;
+	}
+	/* HTML */
+	decorate(pg, rows);
+	if (pg->w->site)
+		add_search_text(pg, rows);
+	json_t *ctx = json_object();
+	json_object_set_new(ctx, "title", json_string("Visits"));
+	json_object_set_new(ctx, "total", json_integer(total));
+	json_object_set_new(ctx, "visits", rows);
+	json_object_set_new(ctx, "shown", json_integer((json_int_t)json_array_size(rows)));
+	json_t *f = json_object();
+	for (size_t i = 0; i < pg->rq->nparams; i++)
+		json_object_set_new(f, pg->rq->params[i].key, json_string(pg->rq->params[i].value));
+	json_object_set_new(ctx, "f", f);
+	/* A readable statement of the filter, e.g. "in 1953". */
+	pl_buf d;
+	pl_buf_init(&d, 2048);
+	if (q.a[0])
+		pl_buf_printf(&d, " between %s and %s", q.a, q.b);
+	if (q.dir_from[0])
+		pl_buf_printf(&d, " from %s to %s", q.dir_from, q.dir_to);
+	if (q.year)
+		pl_buf_printf(&d, " in %s", q.year);
+	if (q.from_raw && q.to_raw && strcmp(q.from_raw, q.to_raw) == 0)
+		pl_buf_printf(&d, " in %s", q.from_raw);
+	else {
+		if (q.from_raw)
+			pl_buf_printf(&d, " from %s", q.from_raw);
+		if (q.to_raw)
+			pl_buf_printf(&d, " to %s", q.to_raw);
+	}
+	if (q.level)
+		pl_buf_printf(&d, " at level %s", q.level);
+	if (q.min_level)
+		pl_buf_printf(&d, " at level %s or above", q.min_level);
+	if (q.type)
+		pl_buf_printf(&d, " of type %s", q.type);
+	if (q.status)
+		pl_buf_printf(&d, " with status %s", q.status);
+	if (q.person)
+		pl_buf_printf(&d, " involving %s", q.person);
+	if (q.q)
+		pl_buf_printf(&d, " matching \"%s\"", q.q);
+	json_object_set_new(ctx, "filter_text", json_string(d.data ? d.data : ""));
+	pl_buf_free(&d);
+	if (!pg->w->site) {
+		json_t *facets = json_array();
+		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Direction", "values",
+		    facet(pg, &q, "direction", "v.from_country || ':' || v.to_country", NULL)));
+		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Level", "values",
+		    facet(pg, &q, "level", "v.level", "pl_rank(1) DESC")));
+		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Type", "values",
+		    facet(pg, &q, "type", "v.type", NULL)));
+		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Status", "values",
+		    facet(pg, &q, "status", "v.status", NULL)));
+		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Year", "values",
+		    facet(pg, &q, "year", "substr(v.start_date,1,4)", "1 DESC")));
+		json_object_set_new(ctx, "facets", facets);
+		if (q.page > 1) {
+			char *u = page_link(pg, "visits", q.page - 1);
+			json_object_set_new(ctx, "prev_url", json_string(u));
+			free(u);
+		}
+		if (q.page < pages) {
+			char *u = page_link(pg, "visits", q.page + 1);
+			json_object_set_new(ctx, "next_url", json_string(u));
+			free(u);
+		}
+		json_object_set_new(ctx, "page", json_integer(q.page));
+		json_object_set_new(ctx, "pages", json_integer(pages));
+		static const char *const sorts[][2] = {
+		    {"date", "oldest first"}, {"-date", "newest first"}, {"level", "level"}, {"visitor", "visitor"}};
+		json_t *sl = json_array();
+		for (size_t i = 0; i < 4; i++) {
+			char *u = with_param(pg, "visits", "sort", sorts[i][0]);
+			json_array_append_new(sl, json_pack("{s:s,s:s,s:b}", "url", u, "label", sorts[i][1],
+			                                    "current", strcmp(q.sort, sorts[i][0]) == 0));
+			free(u);
+		}
+		json_object_set_new(ctx, "sorts", sl);
+		char *u = with_param(pg, "visits.csv", NULL, NULL);
+		json_object_set_new(ctx, "csv_url", json_string(u));
+		free(u);
+		u = with_param(pg, "api/v1/visits", NULL, NULL);
+		json_object_set_new(ctx, "json_url", json_string(u));
+		free(u);
+	} else {
+		json_object_set_new(ctx, "csv_url", json_string("api/v1/visits.csv"));
+		json_object_set_new(ctx, "json_url", json_string("api/v1/visits.json"));
+	}
+	if (q.q)
+		json_object_set_new(ctx, "people", people_matching(pg, q.q));
+	pl_render_page(pg, "visits", ctx);
+}
+
+void pl_page_people(pl_page *pg, int fmt)
+{
+	static const char *const allowed[] = {"q", NULL};
+	pl_wq q;
+	if (pl_wq_parse(&q, pg->rq->params, pg->rq->nparams, allowed, &pg->err) != PARLEY_OK) {
+		pl_send_error(pg, 400, q.bad_param, pg->err.msg);
+		return;
+	}
+	json_t *rows;
+	if (q.q) {
+		rows = people_matching(pg, q.q);
+	} else {
+		rows = pl_rows(pg->w->db,
+		    "SELECT p.id AS id, p.name AS name, p.native_name AS native_name, p.country AS country,"
+		    " (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id) AS aliases,"
+		    " (SELECT count(*) FROM visit v WHERE v.visitor = p.id) AS trips,"
+		    " (SELECT count(*) FROM visit_person vp WHERE vp.person = p.id AND vp.role = 'host') AS hosted"
+		    " FROM person p ORDER BY p.name COLLATE NOCASE, p.id", NULL, &pg->err);
+		if (!rows) {
+			pl_send_error(pg, 500, NULL, pg->err.msg);
+			return;
+		}
+		size_t i;
+		json_t *r;
+		json_array_foreach(rows, i, r) {
+			char *u = pl_url(pg, "person", json_string_value(json_object_get(r, "id")));
+			json_object_set_new(r, "url", json_string(u));
+			free(u);
+		}
+	}
+	if (fmt == 2) {
+		static const char *const cols[] = {"id", "name", "native_name", "country", "aliases", NULL};
+		pl_send_csv(pg, rows, cols);
+		json_decref(rows);
+		return;
+	}
+	if (fmt == 1) {
+		pl_send_json(pg, json_pack("{s:I,s:o}", "total", (json_int_t)json_array_size(rows), "people", rows));
+		return;
+	}
+	json_t *ctx = json_pack("{s:s,s:o,s:s}", "title", "People", "people", rows, "q", q.q ? q.q : "");
+	pl_render_page(pg, "people", ctx);
+}
+
+void pl_page_countries(pl_page *pg, int fmt)
+{
+	json_t *rows = pl_rows(pg->w->db,
+	    "SELECT c.code AS code, c.name AS name,"
+	    " (SELECT count(*) FROM visit WHERE from_country = c.code) AS visits_made,"
+	    " (SELECT count(*) FROM visit WHERE to_country = c.code) AS visits_hosted"
+	    " FROM country c ORDER BY c.name", NULL, &pg->err);
+	if (!rows) {
+		pl_send_error(pg, 500, NULL, pg->err.msg);
+		return;
+	}
+	if (fmt == 2) {
+		static const char *const cols[] = {"code", "name", "visits_made", "visits_hosted", NULL};
+		pl_send_csv(pg, rows, cols);
+		json_decref(rows);
+		return;
+	}
+	if (fmt == 1) {
+		pl_send_json(pg, json_pack("{s:I,s:o}", "total", (json_int_t)json_array_size(rows), "countries", rows));
+		return;
+	}
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		char *u = pl_url(pg, "country", json_string_value(json_object_get(r, "code")));
+		json_object_set_new(r, "url", json_string(u));
+		free(u);
+	}
+	pl_render_page(pg, "countries", json_pack("{s:s,s:o}", "title", "Countries", "countries", rows));
+}

@@ -1,0 +1,363 @@
+/*
+ * pages.c - the router, and what every page and API answer shares:
+ * links, the page frame, JSON, CSV and error responses.
+ *
+ * Links are built in one place (pl_url, pl_list_url) because the same pages
+ * are served live (absolute paths, query strings) and written as a static
+ * site (relative paths ending in .html, one list file per year or era).
+ */
+#include "webq.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *html_type = "text/html; charset=utf-8";
+static const char *json_type = "application/json; charset=utf-8";
+static const char *csv_type = "text/csv; charset=utf-8";
+
+/* ------------------------------------------------------------------ */
+/* Links                                                               */
+/* ------------------------------------------------------------------ */
+
+char *pl_url(const pl_page *pg, const char *kind, const char *id)
+{
+	pl_buf b;
+	pl_buf_init(&b, 4096);
+	pl_buf_puts(&b, pg->rq->root);
+	pl_buf_puts(&b, kind);
+	pl_buf_putc(&b, '/');
+	pl_esc_url(&b, id);
+	if (pg->w->site)
+		pl_buf_puts(&b, ".html");
+	return pl_buf_take(&b);
+}
+
+char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *from,
+                  const char *to)
+{
+	pl_buf u;
+	pl_buf_init(&u, 4096);
+	pl_buf_puts(&u, pg->rq->root);
+	if (pg->w->site) {
+		/* The static site has one list file per year and per date range. */
+		if (from && to && strlen(from) == 4 && strcmp(from, to) == 0)
+			pl_buf_printf(&u, "visits/%s.html", from);
+		else if (from || to)
+			pl_buf_printf(&u, "visits/%s_%s.html", from ? from : "start", to ? to : "now");
+		else
+			pl_buf_puts(&u, "visits.html");
+		return pl_buf_take(&u);
+	}
+	pl_buf_puts(&u, "visits");
+	char sep = '?';
+	if (a && b) {
+		pl_buf_printf(&u, "%cbetween=", sep);
+		pl_esc_url(&u, a);
+		pl_buf_puts(&u, "%3A");
+		pl_esc_url(&u, b);
+		sep = '&';
+	}
+	if (from) {
+		pl_buf_printf(&u, "%cfrom=", sep);
+		pl_esc_url(&u, from);
+		sep = '&';
+	}
+	if (to) {
+		pl_buf_printf(&u, "%cto=", sep);
+		pl_esc_url(&u, to);
+	}
+	return pl_buf_take(&u);
+}
+
+/* ------------------------------------------------------------------ */
+/* Responses                                                           */
+/* ------------------------------------------------------------------ */
+
+static const char *partial_fn(const char *name, void *ud)
+{
+	(void)ud;
+	char path[160];
+	snprintf(path, sizeof path, "templates/%s.mustache", name);
+	const pl_asset *a = pl_asset_find(path);
+	return a ? a->data : NULL;
+}
+
+void pl_render_page(pl_page *pg, const char *tpl, json_t *ctx)
+{
+	json_object_set_new(ctx, "root", json_string(pg->rq->root));
+	json_object_set_new(ctx, "today", json_string(pg->w->today));
+	json_object_set_new(ctx, "version", json_string(PARLEY_VERSION));
+	json_object_set_new(ctx, "site", json_boolean(pg->w->site));
+	json_object_set_new(ctx, "ext", json_string(pg->w->site ? ".html" : ""));
+	char *home = pl_list_url(pg, NULL, NULL, NULL, NULL);
+	json_object_set_new(ctx, "visits_url", json_string(home));
+	free(home);
+	char path[160];
+	snprintf(path, sizeof path, "templates/%s.mustache", tpl);
+	const pl_asset *a = pl_asset_find(path);
+	pl_buf_reset(&pg->rs->body);
+	parley_err err = {0};
+	if (!a || pl_tpl_render(&pg->rs->body, a->data, ctx, partial_fn, NULL, &err) != PARLEY_OK) {
+		pl_buf_reset(&pg->rs->body);
+		pl_buf_printf(&pg->rs->body, "<!doctype html><title>Error</title><p>Page template %s failed.</p>", tpl);
+		pg->rs->status = 500;
+		pg->rs->no_store = 1;
+		fprintf(stderr, "parley serve: template %s: %s\n", tpl, a ? err.msg : "missing");
+	}
+	pg->rs->type = html_type;
+	json_decref(ctx);
+}
+
+void pl_send_json(pl_page *pg, json_t *v)
+{
+	pl_buf_reset(&pg->rs->body);
+	char *s = json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	json_decref(v);
+	if (!s) {
+		pg->rs->status = 500;
+		pl_buf_puts(&pg->rs->body, "{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
+	} else {
+		pl_buf_puts(&pg->rs->body, s);
+		pl_buf_putc(&pg->rs->body, '\n');
+		free(s);
+	}
+	pg->rs->type = json_type;
+}
+
+void pl_send_error(pl_page *pg, int status, const char *param, const char *msg)
+{
+	pg->rs->status = status;
+	pg->rs->no_store = 1;
+	if (strncmp(pg->rq->path, "/api/", 5) == 0 || pl_asset_find("templates/error.mustache") == NULL) {
+		json_t *e = json_pack("{s:i,s:s}", "status", status, "message", msg);
+		if (param)
+			json_object_set_new(e, "parameter", json_string(param));
+		pl_send_json(pg, json_pack("{s:o}", "error", e));
+		pg->rs->status = status;
+		return;
+	}
+	json_t *ctx = json_pack("{s:i,s:s,s:s}", "status", status, "message", msg, "title",
+	                        status == 404 ? "Not found" : status == 400 ? "Bad request" : "Error");
+	if (param)
+		json_object_set_new(ctx, "parameter", json_string(param));
+	pl_render_page(pg, "error", ctx);
+	pg->rs->status = status;
+	pg->rs->no_store = 1;
+}
+
+void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
+{
+	pl_buf *b = &pg->rs->body;
+	pl_buf_reset(b);
+	for (size_t c = 0; cols[c]; c++) {
+		if (c)
+			pl_buf_putc(b, ',');
+		pl_esc_csv(b, cols[c]);
+	}
+	pl_buf_puts(b, "\r\n");
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		for (size_t c = 0; cols[c]; c++) {
+			if (c)
+				pl_buf_putc(b, ',');
+			json_t *v = json_object_get(r, cols[c]);
+			if (json_is_string(v))
+				pl_esc_csv(b, json_string_value(v));
+			else if (json_is_integer(v))
+				pl_buf_printf(b, "%lld", (long long)json_integer_value(v));
+			else if (json_is_real(v))
+				pl_buf_printf(b, "%g", json_real_value(v));
+		}
+		if (pl_buf_puts(b, "\r\n") != PARLEY_OK) {
+			pl_send_error(pg, 500, NULL, "CSV too large");
+			return;
+		}
+	}
+	pg->rs->type = csv_type;
+}
+
+/* ------------------------------------------------------------------ */
+/* Setup and routing                                                   */
+/* ------------------------------------------------------------------ */
+
+int pl_web_init(pl_web *w, parley_db *db, int site, parley_err *err)
+{
+	memset(w, 0, sizeof *w);
+	w->db = db;
+	w->site = site;
+	parley_date_format(parley_date_today(), w->today, sizeof w->today);
+	int rc = pl_web_db_prepare(db, err);
+	if (rc != PARLEY_OK)
+		return rc;
+	/* Home pair: the pair with the most visits (CHN:PRK for the bundled data). */
+	json_t *r = pl_row1(db,
+	    "SELECT min(from_country, to_country) AS a, max(from_country, to_country) AS b, count(*) AS n"
+	    " FROM visit GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 1", NULL, err);
+	if (r) {
+		pl_strlcpy(w->home_a, json_string_value(json_object_get(r, "a")), sizeof w->home_a);
+		pl_strlcpy(w->home_b, json_string_value(json_object_get(r, "b")), sizeof w->home_b);
+		json_decref(r);
+	}
+	return PARLEY_OK;
+}
+
+/* Matches path against prefix; *rest is what follows it. */
+static int route(const char *path, const char *prefix, const char **rest)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(path, prefix, n) != 0)
+		return 0;
+	*rest = path + n;
+	return 1;
+}
+
+/* Splits "ID.csv"/"ID.json" into id and format. */
+static int fmt_of(const char *rest, char *id, size_t cap, int dflt)
+{
+	pl_strlcpy(id, rest, cap);
+	size_t n = strlen(id);
+	if (n > 4 && strcmp(id + n - 4, ".csv") == 0) {
+		id[n - 4] = '\0';
+		return 2;
+	}
+	if (n > 5 && strcmp(id + n - 5, ".json") == 0) {
+		id[n - 5] = '\0';
+		return 1;
+	}
+	return dflt;
+}
+
+static int no_params(pl_page *pg)
+{
+	if (pg->rq->nparams == 0)
+		return 1;
+	char msg[200];
+	snprintf(msg, sizeof msg, "parameter '%s': unknown parameter", pg->rq->params[0].key);
+	pl_send_error(pg, 400, pg->rq->params[0].key, msg);
+	return 0;
+}
+
+static void static_asset(pl_page *pg, const char *name)
+{
+	char path[200];
+	/* Only names of embedded files: no path can leave the static folder. */
+	if (strstr(name, "..") || strchr(name, '/') || strlen(name) > 100) {
+		pl_send_error(pg, 404, NULL, "no such file");
+		return;
+	}
+	snprintf(path, sizeof path, "static/%s", name);
+	const pl_asset *a = pl_asset_find(path);
+	if (!a) {
+		pl_send_error(pg, 404, NULL, "no such file");
+		return;
+	}
+	pl_buf_reset(&pg->rs->body);
+	pl_buf_append(&pg->rs->body, a->data, a->len);
+	const char *dot = strrchr(name, '.');
+	pg->rs->type = !dot ? "application/octet-stream"
+	             : strcmp(dot, ".css") == 0 ? "text/css; charset=utf-8"
+	             : strcmp(dot, ".js") == 0 ? "text/javascript; charset=utf-8"
+	             : strcmp(dot, ".svg") == 0 ? "image/svg+xml"
+	             : "application/octet-stream";
+}
+
+void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
+{
+	pl_buf_init(&rs->body, PL_BODY_MAX);
+	rs->status = 200;
+	rs->type = html_type;
+	rs->no_store = 0;
+	pl_page pg = {.w = w, .rq = rq, .rs = rs};
+	const char *p = rq->path, *rest;
+	char id[512];
+
+	if (strcmp(p, "/") == 0 || strcmp(p, "/index.html") == 0) {
+		if (no_params(&pg))
+			pl_page_dashboard(&pg, w->home_a, w->home_b);
+	} else if (route(p, "/pair/", &rest)) {
+		char a[PL_CODE_MAX] = "", b[PL_CODE_MAX] = "";
+		fmt_of(rest, id, sizeof id, 0);
+		const char *dash = strchr(id, '-');
+		if (!dash || (size_t)(dash - id) >= sizeof a || strlen(dash + 1) >= sizeof b) {
+			pl_send_error(&pg, 404, NULL, "expected /pair/A-B with two country codes");
+			return;
+		}
+		memcpy(a, id, (size_t)(dash - id));
+		pl_strlcpy(b, dash + 1, sizeof b);
+		if (no_params(&pg))
+			pl_page_dashboard(&pg, a, b);
+	} else if (strcmp(p, "/visits") == 0 || strcmp(p, "/visits.html") == 0) {
+		pl_page_visits(&pg, 0);
+	} else if (strcmp(p, "/visits.csv") == 0 || strcmp(p, "/api/v1/visits.csv") == 0) {
+		pl_page_visits(&pg, 2);
+	} else if (strcmp(p, "/api/v1/visits") == 0 || strcmp(p, "/api/v1/visits.json") == 0) {
+		pl_page_visits(&pg, 1);
+	} else if (route(p, "/visit/", &rest)) {
+		if (no_params(&pg))
+			pl_page_visit(&pg, rest, 0);
+	} else if (route(p, "/api/v1/visits/", &rest)) {
+		int f = fmt_of(rest, id, sizeof id, 1);
+		if (no_params(&pg))
+			pl_page_visit(&pg, id, f);
+	} else if (strcmp(p, "/people") == 0) {
+		pl_page_people(&pg, 0);
+	} else if (strcmp(p, "/people.csv") == 0 || strcmp(p, "/api/v1/people.csv") == 0) {
+		pl_page_people(&pg, 2);
+	} else if (strcmp(p, "/api/v1/people") == 0) {
+		pl_page_people(&pg, 1);
+	} else if (route(p, "/person/", &rest)) {
+		if (no_params(&pg))
+			pl_page_person(&pg, rest, 0);
+	} else if (route(p, "/api/v1/people/", &rest)) {
+		int f = fmt_of(rest, id, sizeof id, 1);
+		if (no_params(&pg))
+			pl_page_person(&pg, id, f);
+	} else if (strcmp(p, "/countries") == 0) {
+		if (no_params(&pg))
+			pl_page_countries(&pg, 0);
+	} else if (strcmp(p, "/countries.csv") == 0 || strcmp(p, "/api/v1/countries.csv") == 0) {
+		if (no_params(&pg))
+			pl_page_countries(&pg, 2);
+	} else if (strcmp(p, "/api/v1/countries") == 0) {
+		if (no_params(&pg))
+			pl_page_countries(&pg, 1);
+	} else if (route(p, "/country/", &rest)) {
+		if (no_params(&pg))
+			pl_page_country(&pg, rest, 0);
+	} else if (route(p, "/api/v1/countries/", &rest)) {
+		int f = fmt_of(rest, id, sizeof id, 1);
+		if (no_params(&pg))
+			pl_page_country(&pg, id, f);
+	} else if (route(p, "/api/v1/context/", &rest)) {
+		int f = fmt_of(rest, id, sizeof id, 1);
+		if (no_params(&pg))
+			pl_api_context(&pg, id, f);
+	} else if (route(p, "/api/v1/", &rest) &&
+	           (strncmp(rest, "eras", 4) == 0 || strncmp(rest, "timeline", 8) == 0 ||
+	            strncmp(rest, "gaps", 4) == 0)) {
+		int f = fmt_of(rest, id, sizeof id, 1);
+		if (strcmp(id, "eras") && strcmp(id, "timeline") && strcmp(id, "gaps"))
+			pl_send_error(&pg, 404, NULL, "no such endpoint");
+		else
+			pl_api_pair(&pg, id, f);
+	} else if (strcmp(p, "/api/v1") == 0 || strcmp(p, "/api/v1/") == 0) {
+		if (no_params(&pg))
+			pl_send_json(&pg, json_pack("{s:s,s:[s,s,s,s,s,s,s,s,s,s]}", "version", PARLEY_VERSION,
+			    "endpoints", "/api/v1/visits", "/api/v1/visits/{id}", "/api/v1/people",
+			    "/api/v1/people/{id}", "/api/v1/countries", "/api/v1/countries/{code}",
+			    "/api/v1/eras?between=A:B", "/api/v1/timeline?between=A:B",
+			    "/api/v1/gaps?between=A:B", "/api/v1/context/{visit id}"));
+	} else if (route(p, "/chart/", &rest)) {
+		if (strcmp(rest, "timeline.svg") == 0 || strcmp(rest, "eras.svg") == 0)
+			pl_chart_svg(&pg, rest, NULL, NULL);
+		else
+			pl_send_error(&pg, 404, NULL, "no such chart");
+	} else if (route(p, "/static/", &rest)) {
+		if (no_params(&pg))
+			static_asset(&pg, rest);
+	} else {
+		pl_send_error(&pg, 404, NULL, "no such page");
+	}
+}

@@ -1,0 +1,391 @@
+/*
+ * svg.c - the dashboard's two charts, drawn as standalone SVG.
+ *
+ * The charts follow /work/shared/docs/CHARTS.md: the title states the
+ * finding and the subtitle the unit and as-of date (both supplied by the
+ * caller, which knows the numbers); <title> and <desc> for screen readers;
+ * bars from zero with the unit on the axis; horizontal text only; an
+ * Okabe-Ito palette with grey for context; eras as labelled shaded bands;
+ * a source line.  Every figure is a link to the visits behind it.  The SVG
+ * carries its own fonts-free styling so a downloaded file prints the same.
+ * All data text goes through pl_esc_html (valid for XML text and attributes).
+ */
+#include "web.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define W 960.0
+#define COL_A "#0072B2" /* Okabe-Ito blue */
+#define COL_B "#D55E00" /* Okabe-Ito vermillion */
+#define GRID "#d9d9d9"
+#define INK "#222222"
+#define MUTED "#595959"
+
+static const char *const dir_colour[2] = {COL_A, COL_B};
+
+typedef struct frame {
+	double x0, x1, y0, y1; /* plot area */
+	int first, last;
+} frame;
+
+static double xof(const frame *f, double year)
+{
+	double n = f->last - f->first + 1;
+	return f->x0 + (year - f->first) * (f->x1 - f->x0) / n;
+}
+
+/* Width of text in px at 13px, roughly: enough to keep labels apart. */
+static double text_w(const char *s, double px)
+{
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xc0) != 0x80)
+			chars++;
+	return (double)chars * px * 0.55;
+}
+
+static int put_text(pl_buf *b, double x, double y, const char *cls, const char *s)
+{
+	int rc = pl_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\">", x, y, cls);
+	if (rc == PARLEY_OK)
+		rc = pl_esc_html(b, s);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(b, "</text>\n");
+	return rc;
+}
+
+static int open_svg(pl_buf *b, const pl_chart *c, double h)
+{
+	int rc = pl_buf_printf(b,
+	    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"%s\" viewBox=\"0 0 %.0f %.0f\" "
+	    "role=\"img\" aria-labelledby=\"%s-t %s-d\" preserveAspectRatio=\"xMinYMin meet\">\n",
+	    c->id, W, h, c->id, c->id);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_printf(b, "<title id=\"%s-t\">", c->id);
+	if (rc == PARLEY_OK)
+		rc = pl_esc_html(b, c->title);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_printf(b, "</title>\n<desc id=\"%s-d\">", c->id);
+	if (rc == PARLEY_OK)
+		rc = pl_esc_html(b, c->desc);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(b,
+		    "</desc>\n<style>"
+		    "text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;"
+		    "font-size:13px;fill:" INK "}"
+		    ".ct{font-size:19px;font-weight:700}.cs{fill:" MUTED "}"
+		    ".ax{fill:" MUTED ";font-size:12px}.src{fill:" MUTED ";font-size:11.5px}"
+		    ".el{font-size:11.5px;fill:#404040}.hit{fill:transparent}"
+		    "a:hover .bar,a:focus .bar{opacity:.75}a:hover .hit,a:focus .hit{fill:rgba(0,0,0,.06)}"
+		    "</style>\n"
+		    "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
+	if (rc == PARLEY_OK)
+		rc = put_text(b, 16, 28, "ct", c->title);
+	if (rc == PARLEY_OK && c->subtitle)
+		rc = put_text(b, 16, 50, "cs", c->subtitle);
+	return rc;
+}
+
+static int legend(pl_buf *b, const pl_chart *c, double y, int circles)
+{
+	double x = 16;
+	int rc = PARLEY_OK;
+	for (int d = 0; d < 2 && rc == PARLEY_OK; d++) {
+		const char *lab = c->dir_label[d] ? c->dir_label[d] : (d ? "B to A" : "A to B");
+		if (circles)
+			rc = pl_buf_printf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"6\" fill=\"%s\"/>", x + 6,
+			                   y - 4, dir_colour[d]);
+		else
+			rc = pl_buf_printf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>",
+			                   x, y - 10, dir_colour[d]);
+		if (rc == PARLEY_OK)
+			rc = put_text(b, x + 18, y, "lg", lab);
+		x += 18 + text_w(lab, 13) + 24;
+	}
+	return rc;
+}
+
+/* Era bands: alternate light greys; labels placed greedily on two rows
+ * above the plot so that narrow eras do not overprint their neighbours.
+ * A label that fits nowhere is left to the band's <title> tooltip. */
+static int era_bands(pl_buf *b, const pl_chart *c, const frame *f, int counts)
+{
+	double row_end[2] = {-1e9, -1e9};
+	int rc = PARLEY_OK;
+	for (size_t i = 0; i < c->neras && rc == PARLEY_OK; i++) {
+		const pl_chart_era *e = &c->eras[i];
+		double s = e->start < f->first ? f->first : e->start;
+		double en = e->end > f->last + 1 ? f->last + 1 : e->end;
+		if (en <= s)
+			continue;
+		double xa = xof(f, s), xb = xof(f, en);
+		rc = pl_buf_printf(b, "<g class=\"era\"><rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+		                   xa, f->y0 - 34, xb - xa, f->y1 - f->y0 + 34, i % 2 ? "#f4f4f4" : "#e6e6e6");
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(b, "<title>");
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(b, e->label);
+		if (rc == PARLEY_OK && counts)
+			rc = pl_buf_printf(b, ": %d visit%s", e->visits, e->visits == 1 ? "" : "s");
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(b, "</title></g>\n");
+		char lab[256];
+		if (counts)
+			snprintf(lab, sizeof lab, "%s (%d)", e->label ? e->label : "", e->visits);
+		else
+			pl_strlcpy(lab, e->label ? e->label : "", sizeof lab);
+		double w = text_w(lab, 11.5);
+		for (int r = 0; r < 2 && rc == PARLEY_OK; r++) {
+			if (xa + 3 < row_end[r] || xa + 3 + w > f->x1 + 8)
+				continue;
+			if (e->href) {
+				rc = pl_buf_puts(b, "<a href=\"");
+				if (rc == PARLEY_OK)
+					rc = pl_esc_html(b, e->href);
+				if (rc == PARLEY_OK)
+					rc = pl_buf_puts(b, "\">");
+			}
+			if (rc == PARLEY_OK)
+				rc = put_text(b, xa + 3, f->y0 - 22 + 13 * r, "el", lab);
+			if (rc == PARLEY_OK && e->href)
+				rc = pl_buf_puts(b, "</a>");
+			row_end[r] = xa + 3 + w + 8;
+			break;
+		}
+	}
+	return rc;
+}
+
+static int year_axis(pl_buf *b, const frame *f)
+{
+	int n = f->last - f->first + 1;
+	int step = n <= 12 ? 1 : n <= 40 ? 5 : 10;
+	int rc = pl_buf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\"/>\n",
+	                       f->x0, f->x1, f->y1, f->y1);
+	for (int y = f->first; y <= f->last && rc == PARLEY_OK; y++) {
+		if (y % step != 0 && !(step == 1))
+			continue;
+		double x = xof(f, y + 0.5);
+		char t[16];
+		snprintf(t, sizeof t, "%d", y);
+		rc = pl_buf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\"/>"
+		                      "<text x=\"%.1f\" y=\"%.1f\" class=\"ax\" text-anchor=\"middle\">%s</text>\n",
+		                   x, x, f->y1, f->y1 + 5, x, f->y1 + 19, t);
+	}
+	return rc;
+}
+
+static int source_line(pl_buf *b, const pl_chart *c, double y)
+{
+	if (!c->source)
+		return PARLEY_OK;
+	char s[600];
+	snprintf(s, sizeof s, "Source: %s", c->source);
+	return put_text(b, 16, y, "src", s);
+}
+
+/* A "nice" tick step giving at most about five intervals. */
+static int nice_step(int max)
+{
+	static const int steps[] = {1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000};
+	for (size_t i = 0; i < PL_ARRAY_LEN(steps); i++)
+		if (max <= steps[i] * 5)
+			return steps[i];
+	return (max / 5 / 1000 + 1) * 1000;
+}
+
+int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, size_t nyears)
+{
+	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
+		return PARLEY_EINVAL;
+	const double H = 440;
+	frame f = {56, W - 16, 132, H - 64, c->first_year, c->last_year};
+	int n = f.last - f.first + 1;
+	int max = 1;
+	for (size_t i = 0; i < nyears; i++)
+		if (years[i].n[0] + years[i].n[1] > max)
+			max = years[i].n[0] + years[i].n[1];
+	int step = nice_step(max);
+	int top = ((max + step - 1) / step) * step;
+	double ppu = (f.y1 - f.y0) / top; /* pixels per visit */
+
+	int rc = open_svg(out, c, H);
+	if (rc == PARLEY_OK)
+		rc = legend(out, c, 76, 0);
+	if (rc == PARLEY_OK)
+		rc = era_bands(out, c, &f, 0);
+	/* Grid and value axis: bars start at zero; the unit is on the top label. */
+	for (int v = 0; v <= top && rc == PARLEY_OK; v += step) {
+		double y = f.y1 - v * ppu;
+		char t[32];
+		if (v == top)
+			snprintf(t, sizeof t, "%d visits", v);
+		else
+			snprintf(t, sizeof t, "%d", v);
+		rc = pl_buf_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
+		                        "<text x=\"%.1f\" y=\"%.1f\" class=\"ax\">%s</text>\n",
+		                   f.x0, f.x1, y, y, v ? GRID : INK, v == top ? f.x0 + 2 : 16.0,
+		                   v == top ? y - 5 : y + 4, t);
+	}
+	double bw = (f.x1 - f.x0) / n;
+	double barw = bw > 3 ? bw * 0.78 : bw;
+	size_t k = 0;
+	for (int y = f.first; y <= f.last && rc == PARLEY_OK; y++) {
+		int cnt[2] = {0, 0};
+		while (k < nyears && years[k].year < y)
+			k++;
+		if (k < nyears && years[k].year == y) {
+			cnt[0] = years[k].n[0];
+			cnt[1] = years[k].n[1];
+		}
+		double x = xof(&f, y);
+		if (c->year_href) {
+			char href[512];
+			snprintf(href, sizeof href, c->year_href, y, y);
+			rc = pl_buf_puts(out, "<a href=\"");
+			if (rc == PARLEY_OK)
+				rc = pl_esc_html(out, href);
+			if (rc == PARLEY_OK)
+				rc = pl_buf_puts(out, "\">");
+		}
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(out, "<g class=\"yr\" data-year=\"%d\" data-n0=\"%d\" data-n1=\"%d\">"
+			                        "<title>%d: %d visit%s (",
+			                   y, cnt[0], cnt[1], y, cnt[0] + cnt[1], cnt[0] + cnt[1] == 1 ? "" : "s");
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(out, "%d ", cnt[0]);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(out, c->dir_label[0]);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(out, ", %d ", cnt[1]);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(out, c->dir_label[1]);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(out, ")</title><rect class=\"hit\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+			                   x, f.y0, bw, f.y1 - f.y0);
+		double base = f.y1;
+		for (int d = 0; d < 2 && rc == PARLEY_OK; d++) {
+			if (!cnt[d])
+				continue;
+			double h = cnt[d] * ppu;
+			rc = pl_buf_printf(out, "<rect class=\"bar d%d\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>",
+			                   d, x + (bw - barw) / 2, base - h, barw, h, dir_colour[d]);
+			base -= h;
+		}
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(out, c->year_href ? "</g></a>\n" : "</g>\n");
+	}
+	if (rc == PARLEY_OK)
+		rc = year_axis(out, &f);
+	if (rc == PARLEY_OK)
+		rc = source_line(out, c, H - 14);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(out, "</svg>\n");
+	return rc;
+}
+
+/* Mark radius by level rank (0 unknown .. 7 paramount leader): area grows
+ * with rank, and an unknown level is the smallest, never zero. */
+static double radius(int rank)
+{
+	if (rank < 0)
+		rank = 0;
+	if (rank > 7)
+		rank = 7;
+	return 2.5 + sqrt((double)rank) * 2.2;
+}
+
+int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks, size_t nmarks)
+{
+	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
+		return PARLEY_EINVAL;
+	const double H = 470;
+	frame f = {56, W - 16, 150, H - 64, c->first_year, c->last_year};
+	double lane_h = (f.y1 - f.y0) / 2;
+	int rc = open_svg(out, c, H);
+	if (rc == PARLEY_OK)
+		rc = legend(out, c, 76, 1);
+	/* Size key: three reference levels. */
+	static const struct { int rank; const char *name; } key[] = {
+	    {7, "paramount leader"}, {5, "head of government"}, {2, "ministerial"}, {0, "unknown"}};
+	double kx = 16;
+	if (rc == PARLEY_OK)
+		rc = put_text(out, kx, 102, "lg", "Size shows level:");
+	kx += 122;
+	for (size_t i = 0; i < PL_ARRAY_LEN(key) && rc == PARLEY_OK; i++) {
+		double r = radius(key[i].rank);
+		rc = pl_buf_printf(out, "<circle cx=\"%.1f\" cy=\"97\" r=\"%.1f\" fill=\"none\" stroke=\"" INK "\"/>",
+		                   kx + r, r);
+		if (rc == PARLEY_OK)
+			rc = put_text(out, kx + 2 * r + 5, 102, "lg", key[i].name);
+		kx += 2 * r + 5 + text_w(key[i].name, 13) + 18;
+	}
+	if (rc == PARLEY_OK)
+		rc = era_bands(out, c, &f, 1);
+	/* Lanes, each with a direct label, so colour is not the only cue. */
+	for (int d = 0; d < 2 && rc == PARLEY_OK; d++) {
+		double ly = f.y0 + d * lane_h;
+		rc = pl_buf_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
+		                   f.x0, f.x1, ly + lane_h / 2, ly + lane_h / 2, GRID);
+		if (rc == PARLEY_OK)
+			rc = put_text(out, f.x0 + 4, ly + 14, "lg", c->dir_label[d] ? c->dir_label[d] : "");
+	}
+	/* Marks: a simple dodge stacks marks of one lane that would overlap. */
+	typedef struct { double x, y, r; } placed;
+	placed *pl = calloc(nmarks ? nmarks : 1, sizeof *pl);
+	if (!pl)
+		return PARLEY_ENOMEM;
+	for (size_t i = 0; i < nmarks && rc == PARLEY_OK; i++) {
+		const pl_chart_mark *m = &marks[i];
+		int d = m->dir ? 1 : 0;
+		double r = radius(m->rank);
+		double x = xof(&f, m->when);
+		double mid = f.y0 + d * lane_h + lane_h / 2 + 6;
+		double y = mid;
+		for (int t = 0; t < 40; t++) {
+			double off = ((t + 1) / 2) * 5.0 * (t % 2 ? -1 : 1);
+			y = mid + off;
+			int hit = 0;
+			for (size_t j = 0; j < i && !hit; j++) {
+				if (marks[j].dir != m->dir)
+					continue;
+				double dx = pl[j].x - x, dy = pl[j].y - y, rr = pl[j].r + r + 0.8;
+				hit = dx * dx + dy * dy < rr * rr;
+			}
+			if (!hit)
+				break;
+		}
+		double lo = f.y0 + d * lane_h + 20 + r, hi = f.y0 + (d + 1) * lane_h - r - 2;
+		if (y < lo)
+			y = lo;
+		if (y > hi)
+			y = hi;
+		pl[i] = (placed){x, y, r};
+		if (m->href) {
+			rc = pl_buf_puts(out, "<a href=\"");
+			if (rc == PARLEY_OK)
+				rc = pl_esc_html(out, m->href);
+			if (rc == PARLEY_OK)
+				rc = pl_buf_puts(out, "\">");
+		}
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(out, "<circle class=\"mark d%d\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" "
+			                        "fill-opacity=\"0.8\" stroke=\"#fff\" stroke-width=\"0.8\"><title>",
+			                   d, x, y, r, dir_colour[d]);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(out, m->label);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(out, m->href ? "</title></circle></a>\n" : "</title></circle>\n");
+	}
+	free(pl);
+	if (rc == PARLEY_OK)
+		rc = year_axis(out, &f);
+	if (rc == PARLEY_OK)
+		rc = source_line(out, c, H - 14);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(out, "</svg>\n");
+	return rc;
+}

@@ -1,0 +1,154 @@
+/*
+ * webq.h - requests, responses, filters and queries of the web module.
+ *
+ * A request is a decoded path and its query parameters; a response is a
+ * status, a content type and a body.  pl_web_handle maps one to the other
+ * with no knowledge of HTTP, so the server (server.c) and the static-site
+ * writer (site.c) share every page, and tests can call it directly.
+ */
+#ifndef PARLEY_WEBQ_H
+#define PARLEY_WEBQ_H
+
+#include "web.h"
+
+#define PL_CODE_MAX 9           /* country code + NUL */
+#define PL_WQ_MAX_PER_PAGE 1000
+#define PL_MAX_PARAMS 24        /* query parameters per request */
+#define PL_BODY_MAX (64u << 20) /* largest response body */
+
+typedef struct pl_param {
+	const char *key, *value;
+} pl_param;
+
+/* A validated visit filter.  Strings point into the request. */
+typedef struct pl_wq {
+	char a[PL_CODE_MAX], b[PL_CODE_MAX];               /* between=A:B */
+	char dir_from[PL_CODE_MAX], dir_to[PL_CODE_MAX];   /* direction=FROM:TO */
+	char from[16];     /* start_date >= from */
+	char to_excl[16];  /* start_date < to_excl (the day after to's last day) */
+	const char *from_raw, *to_raw, *year;
+	const char *level, *min_level, *type, *status, *person, *q, *sort;
+	long page, per_page;
+	const char *bad_param; /* set when parsing fails */
+} pl_wq;
+
+typedef struct pl_wq_binds {
+	const char *v[24];
+	int n;
+	pl_buf fts;
+} pl_wq_binds;
+
+/* The parameters the visit list accepts, NULL-terminated. */
+extern const char *const pl_wq_list_params[];
+
+/* Validates params against allowed (others are rejected).  On a bad value
+ * returns PARLEY_EDATA, sets q->bad_param and err ("parameter 'x': ..."). */
+int pl_wq_parse(pl_wq *q, const pl_param *ps, size_t n, const char *const *allowed,
+                parley_err *err);
+int pl_wq_where(const pl_wq *q, pl_buf *sql, pl_wq_binds *bd);
+int pl_wq_bind(sqlite3_stmt *st, const pl_wq_binds *bd, int first);
+void pl_wq_binds_free(pl_wq_binds *bd);
+/* Visits matching q: one page (or all rows when all), and the total.
+ * *out_rows is a new array; caller decrefs. */
+int pl_wq_visits(parley_db *db, const pl_wq *q, int all, json_t **out_rows, long *total,
+                 parley_err *err);
+/* [{"value":..,"n":..}] for expr over the filtered visits; caller decrefs. */
+json_t *pl_wq_facet(parley_db *db, const pl_wq *q, const char *expr, const char *order,
+                    parley_err *err);
+
+extern const char *const pl_visit_list_cols;
+extern const char *const pl_visit_from;
+
+/* Registers pl_rank() and builds the temp FTS5 tables on a connection. */
+int pl_web_db_prepare(parley_db *db, parley_err *err);
+/* Rows of a query with text binds (NULL-terminated list); caller decrefs. */
+json_t *pl_rows(parley_db *db, const char *sql, const char *const *binds, parley_err *err);
+/* First row or NULL; caller decrefs. */
+json_t *pl_row1(parley_db *db, const char *sql, const char *const *binds, parley_err *err);
+json_t *pl_row_json(sqlite3_stmt *st);
+/* Leader-pair eras of countries a and b with visit counts; caller decrefs. */
+json_t *pl_web_eras(parley_db *db, const char *a, const char *b, parley_err *err);
+double pl_frac_year(const char *date);
+long pl_days_between(const char *a, const char *b);
+
+/* ------------------------------------------------------------------ */
+/* Requests and responses                                             */
+/* ------------------------------------------------------------------ */
+
+typedef struct pl_web {
+	parley_db *db;
+	int site;           /* 1: links for the static site (relative, .html) */
+	char today[16];     /* as-of date of the pages (YYYY-MM-DD) */
+	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
+} pl_web;
+
+typedef struct pl_web_req {
+	const char *path;   /* decoded, starts with '/' */
+	pl_param params[PL_MAX_PARAMS];
+	size_t nparams;
+	const char *root;   /* prefix of links to the root: "/" (server), "", "../" (site) */
+} pl_web_req;
+
+typedef struct pl_web_resp {
+	int status;         /* HTTP status */
+	const char *type;   /* content type, static */
+	pl_buf body;
+	int no_store;       /* 1: do not cache (errors) */
+} pl_web_resp;
+
+/* Sets up w for a store (prepares the connection, picks the home pair). */
+int pl_web_init(pl_web *w, parley_db *db, int site, parley_err *err);
+/* Answers one request.  rs->body is initialised here; caller frees it
+ * with pl_buf_free().  Always fills a response (errors too). */
+void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs);
+
+/* Page helpers shared by the page files (pages.c). */
+typedef struct pl_page {
+	pl_web *w;
+	const pl_web_req *rq;
+	pl_web_resp *rs;
+	parley_err err;
+} pl_page;
+
+/* URL of a record page: kind "visit", "person", "country", "pair".
+ * Returns a new string; caller frees with free(). */
+char *pl_url(const pl_page *pg, const char *kind, const char *id);
+/* URL of the visit list for a pair and an inclusive date range (either may
+ * be NULL).  Caller frees. */
+char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *from,
+                  const char *to);
+/* Renders template name with ctx as the page's HTML body (status 200 unless
+ * set).  Adds the common context (root, today, nav). */
+void pl_render_page(pl_page *pg, const char *tpl, json_t *ctx);
+/* JSON body from v (steals the reference). */
+void pl_send_json(pl_page *pg, json_t *v);
+/* Error response: JSON under /api/, an HTML page elsewhere. */
+void pl_send_error(pl_page *pg, int status, const char *param, const char *msg);
+/* CSV of rows (array of objects) with the given columns. */
+void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols);
+
+/* Pages and API endpoints (page_*.c). */
+void pl_page_dashboard(pl_page *pg, const char *a, const char *b);
+void pl_page_visits(pl_page *pg, int fmt);      /* 0 html, 1 json, 2 csv */
+void pl_page_visit(pl_page *pg, const char *id, int fmt);
+void pl_page_person(pl_page *pg, const char *id, int fmt);
+void pl_page_people(pl_page *pg, int fmt);
+void pl_page_country(pl_page *pg, const char *code, int fmt);
+void pl_page_countries(pl_page *pg, int fmt);
+void pl_api_pair(pl_page *pg, const char *what, int fmt); /* eras, timeline, gaps */
+void pl_api_context(pl_page *pg, const char *id, int fmt);
+void pl_chart_svg(pl_page *pg, const char *which, const char *a, const char *b);
+
+/* Shared computations for the dashboard, the API and the context lines. */
+/* {"years":[{"year":Y,"from_a":n,"from_b":n,"total":n}],...}; caller decrefs. */
+json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b);
+/* Gaps between consecutive visits of the pair, longest first, plus the
+ * current gap; caller decrefs. */
+json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b);
+/* Context sentences of one visit (array of strings); caller decrefs. */
+json_t *pl_visit_context(pl_page *pg, json_t *visit);
+/* Builds the timeline and era charts' SVG for a pair into out. */
+int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
+                   json_t *summary);
+
+#endif /* PARLEY_WEBQ_H */
