@@ -561,6 +561,32 @@ void parley_companions_free(parley_companions *c);
 /* Publishing (issue 4) - declared below this line by the web module     */
 /* ===================================================================== */
 
+/*
+ * The web module publishes a store: a dashboard per country pair, a visit
+ * list with filters and search, a page per visit, person and country, SVG
+ * charts, a JSON API under /api/v1/ and CSV for every list (docs/api.md).
+ * Both entry points open the store read-only and never change it.
+ */
+typedef struct parley_serve_opts {
+	const char *listen;        /* "HOST:PORT" or ":PORT"; NULL = "127.0.0.1:8080" */
+	unsigned threads;          /* worker threads; 0 = one per CPU, at most 8 */
+	unsigned max_connections;  /* open connections at once; 0 = 512 */
+	unsigned timeout_s;        /* idle or slow request timeout; 0 = 10 seconds */
+	int quiet;                 /* 1: no start-up line on stderr */
+} parley_serve_opts;
+
+/* Serves the store at db_path over HTTP until SIGINT or SIGTERM, then
+ * returns PARLEY_OK.  opts may be NULL (all defaults).  Fails with
+ * PARLEY_EINVAL for a bad listen address and PARLEY_EIO when the address
+ * cannot be bound. */
+int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err *err);
+
+/* Writes the same pages as static files (HTML, JSON, CSV, SVG, with
+ * relative links) into out_dir, created if missing, for any static web
+ * host.  *files (may be NULL) receives the number of files written. */
+int parley_site(const char *db_path, const char *out_dir, long *files, parley_err *err);
+
+
 /* ===================================================================== */
 /* Discovery (issue 5) - declared below this line by the gdelt module    */
 /* ===================================================================== */

@@ -240,6 +240,40 @@ int pl_gdelt_filter_init(pl_gdelt_filter *f, const parley_gdelt_query *q, parley
 int pl_gdelt_filter_row(const pl_gdelt_filter *f, const pl_gdelt_row *r, long *day,
                         const char **why);
 
+/* ------------------------------------------------------------------ */
+/* Events and folding (candidate.c)                                    */
+/* ------------------------------------------------------------------ */
+/* The parts of one event row discovery needs. */
+typedef struct pl_gdelt_event {
+	char id[24];          /* GLOBALEVENTID */
+	long day;             /* SQLDATE as a day number */
+	char code[5];         /* EventCode as written */
+	char a1[4], a2[4];    /* actor country codes */
+	char place_fips[3];   /* ActionGeo_CountryCode, "" when empty */
+	char place[8];        /* its ISO3 (set by the caller), "" when unknown */
+	char from[4], to[4];  /* direction, "" when unknown (pl_gdelt_event_direct) */
+	int third;            /* the place is neither country */
+	long sources, articles, mentions;
+	char label1[64], label2[64]; /* Actor1Name, Actor2Name */
+	char *url;            /* SOURCEURL, malloc'd, or NULL */
+} pl_gdelt_event;
+
+/* Fills ev from a split row of a known layout; the URL is a malloc'd copy
+ * the caller frees (pl_gdelt_event_clear). */
+int pl_gdelt_event_from_row(const pl_gdelt_row *r, long day, pl_gdelt_event *ev);
+void pl_gdelt_event_clear(pl_gdelt_event *ev);
+/* True when one actor has one of the types (comma-separated, e.g. "GOV,LEG")
+ * among its Type1..3Code fields. */
+int pl_gdelt_row_has_type(const pl_gdelt_row *r, const char *types);
+/* Sets from/to (or third) from ev->place and the event code; see
+ * docs/gdelt.md "Who hosts". */
+void pl_gdelt_event_direct(pl_gdelt_event *ev, const char *a, const char *b);
+/* Folds events into candidates (docs/gdelt.md "Folding"); takes the events'
+ * URLs (ev[i].url becomes NULL).  *out is freed with parley_candidates_free(). */
+int pl_gdelt_fold(pl_gdelt_event *ev, size_t n, parley_candidates **out, parley_err *err);
+/* The score of a candidate from its totals (docs/gdelt.md "Score"). */
+double pl_gdelt_score(long sources, long articles, long mentions, int days, int mirrored);
+
 /* Parses a YYYYMMDD day into a day number; returns 0 when malformed. */
 int pl_gdelt_day(const char *s, size_t n, long *day);
 

@@ -67,9 +67,35 @@ static void life_date(arch_ctx *x, long line, const char *field, const char *dat
 		pl_strlcpy(out, year, cap);
 }
 
-/* Writes the rows of one spell.  f has A_NCOLS fields. */
-static void put_spell(arch_ctx *x, const char *const *f, long line)
+/* The person id already given to a leader UUID (external_id), if any. */
+static int leader_person(arch_ctx *x, const char *leadid, char *out, size_t cap)
 {
+	sqlite3_stmt *st = NULL;
+	int found = 0;
+	if (pl_prepare(pl_import_db(x->imp),
+	               "SELECT entity_id FROM external_id WHERE entity = 'person'"
+	               " AND scheme = 'archigos-leadid' AND value = ?1 ORDER BY entity_id LIMIT 1",
+	               &st, NULL))
+		return 0;
+	sqlite3_bind_text(st, 1, leadid, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		pl_strlcpy(out, (const char *)sqlite3_column_text(st, 0), cap);
+		found = 1;
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* Writes the rows of one spell.  raw has A_NCOLS fields; each is used
+ * trimmed (one end date in the spell file has a trailing space). */
+static void put_spell(arch_ctx *x, const char *const *raw, long line)
+{
+	char tbuf[A_NCOLS][512];
+	const char *f[A_NCOLS];
+	for (int c = 0; c < A_NCOLS; c++) {
+		pl_strlcpy(tbuf[c], raw[c] ? raw[c] : "", sizeof tbuf[c]);
+		f[c] = pl_trim(tbuf[c]);
+	}
 	char iso[16], person[160], slug[128], office[48], tenure[256], born[16], died[16];
 	char *e;
 	long ccode = strtol(f[A_CCODE], &e, 10);
@@ -103,12 +129,16 @@ static void put_spell(arch_ctx *x, const char *const *f, long line)
 		x->n.unmapped++;
 		return;
 	}
-	pl_slug(f[A_LEADER], slug, sizeof slug);
-	snprintf(person, sizeof person, "%s-%.8s", slug, f[A_LEADID]);
-	rd_lower(iso);
-	snprintf(office, sizeof office, "%s-archigos-leader", iso);
-	for (char *p = iso; *p; p++)
-		*p = (char)(*p - ('a' <= *p && *p <= 'z' ? 'a' - 'A' : 0));
+	/* one leader, one person, even where the coded name differs between
+	 * spells: the id of the leader's first spell is kept (and found again
+	 * by the leader UUID when the other Archigos file was imported) */
+	if (!leader_person(x, f[A_LEADID], person, sizeof person)) {
+		pl_slug(f[A_LEADER], slug, sizeof slug);
+		snprintf(person, sizeof person, "%s-%.8s", slug, f[A_LEADID]);
+	}
+	char lower[16];
+	pl_strlcpy(lower, iso, sizeof lower);
+	snprintf(office, sizeof office, "%s-archigos-leader", rd_lower(lower));
 
 	rd_row r;
 	if (rd_seen_add(&x->people, f[A_LEADID]) == 1) {

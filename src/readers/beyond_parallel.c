@@ -13,7 +13,9 @@
  * with '-' or '?' between, or one 'M/D/YY' date).  A date that cannot exist
  * (line 14 has '9/31/1969') is a fault of the source, not of the import: it
  * is reported as a warning naming the line, and that end date stays unknown,
- * so that the real file imports whole.
+ * so that the real file imports whole; so is an end before the start
+ * (entry 147: '7/10/2011 - 7/12/2010').  The location 'Norh' (entry 126)
+ * is read as North Korea, with a warning.
  */
 #include "readers.h"
 
@@ -128,6 +130,18 @@ static int read_bp(pl_import *imp, const char *path, const char *data, size_t le
 				         "end left unknown. ", m, d, y);
 				end[0] = '\0';
 			}
+			if (*end && strcmp(end, start) < 0) {
+				pl_import_report(imp, PARLEY_WARNING, path, csv.line, csv.field_col[2], NULL,
+				                 "date", "end-before-start",
+				                 "end date %s is before the start %s in '%s'; the visit is "
+				                 "kept with its end date unknown",
+				                 end, start, date);
+				snprintf(note, sizeof note,
+				         "the source gives the end date as %d/%d/%d, before the start; end "
+				         "left unknown. ",
+				         m, d, y);
+				end[0] = '\0';
+			}
 		} else if (*p) {
 			pl_import_report(imp, PARLEY_ERROR, path, csv.line, csv.field_col[2], NULL,
 			                 "date", "bad-date", "unexpected text after the date in '%s'",
@@ -142,6 +156,14 @@ static int read_bp(pl_import *imp, const char *path, const char *data, size_t le
 			to = "CHN";
 			from = "PRK";
 		} else if (strcmp(loc, "North Korea") == 0) {
+			to = "PRK";
+			from = "CHN";
+		} else if (strncmp(loc, "Nor", 3) == 0 && strlen(loc) < 12) {
+			/* 'Norh' (entry 126): a misspelling of North Korea, the only
+			 * location starting so; imported and reported */
+			pl_import_report(imp, PARLEY_WARNING, path, csv.line, csv.field_col[8], NULL,
+			                 "location", "location-misspelt",
+			                 "location '%s' read as 'North Korea'", loc);
 			to = "PRK";
 			from = "CHN";
 		} else {

@@ -366,7 +366,9 @@ static void read_visit(hos_ctx *x, xmlNodePtr v)
 		goto bad;
 	x->n.visits++;
 	snprintf(url, sizeof url, HOS_BASE "visits/%s", slug);
-	snprintf(title, sizeof title, "Visits by Foreign Leaders: %s", label);
+	/* one page per slug, so the title must not carry the label, which
+	 * varies between records of the same slug */
+	snprintf(title, sizeof title, "Visits by Foreign Leaders and Heads of State (%s)", slug);
 	link_source(x, vid, url, title, line);
 	rd_put_extid(x->imp, "visit", vid, "hos-visit", id, x->path, line);
 	goto out;

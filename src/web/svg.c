@@ -47,9 +47,27 @@ static double text_w(const char *s, double px)
 	return (double)chars * px * 0.55;
 }
 
+/* Text styles as presentation attributes, not CSS: the page's
+ * Content-Security-Policy forbids inline <style>, and attributes also
+ * survive when the SVG is downloaded or embedded elsewhere. */
+static const char *text_attrs(const char *cls)
+{
+	if (strcmp(cls, "ct") == 0)
+		return " font-size=\"19\" font-weight=\"700\"";
+	if (strcmp(cls, "cs") == 0)
+		return " fill=\"" MUTED "\"";
+	if (strcmp(cls, "ax") == 0)
+		return " fill=\"" MUTED "\" font-size=\"12\"";
+	if (strcmp(cls, "src") == 0)
+		return " fill=\"" MUTED "\" font-size=\"11.5\"";
+	if (strcmp(cls, "el") == 0)
+		return " fill=\"#404040\" font-size=\"11.5\"";
+	return "";
+}
+
 static int put_text(pl_buf *b, double x, double y, const char *cls, const char *s)
 {
-	int rc = pl_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\">", x, y, cls);
+	int rc = pl_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"%s\"%s>", x, y, cls, text_attrs(cls));
 	if (rc == PARLEY_OK)
 		rc = pl_esc_html(b, s);
 	if (rc == PARLEY_OK)
@@ -73,15 +91,9 @@ static int open_svg(pl_buf *b, const pl_chart *c, double h)
 		rc = pl_esc_html(b, c->desc);
 	if (rc == PARLEY_OK)
 		rc = pl_buf_puts(b,
-		    "</desc>\n<style>"
-		    "text{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;"
-		    "font-size:13px;fill:" INK "}"
-		    ".ct{font-size:19px;font-weight:700}.cs{fill:" MUTED "}"
-		    ".ax{fill:" MUTED ";font-size:12px}.src{fill:" MUTED ";font-size:11.5px}"
-		    ".el{font-size:11.5px;fill:#404040}.hit{fill:transparent}"
-		    "a:hover .bar,a:focus .bar{opacity:.75}a:hover .hit,a:focus .hit{fill:rgba(0,0,0,.06)}"
-		    "</style>\n"
-		    "<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n");
+		    "</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
+		    "<g font-family=\"system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif\" "
+		    "font-size=\"13\" fill=\"" INK "\">\n");
 	if (rc == PARLEY_OK)
 		rc = put_text(b, 16, 28, "ct", c->title);
 	if (rc == PARLEY_OK && c->subtitle)
@@ -172,7 +184,7 @@ static int year_axis(pl_buf *b, const frame *f)
 		char t[16];
 		snprintf(t, sizeof t, "%d", y);
 		rc = pl_buf_printf(b, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\"/>"
-		                      "<text x=\"%.1f\" y=\"%.1f\" class=\"ax\" text-anchor=\"middle\">%s</text>\n",
+		                      "<text x=\"%.1f\" y=\"%.1f\" class=\"ax\" fill=\"" MUTED "\" font-size=\"12\" text-anchor=\"middle\">%s</text>\n",
 		                   x, x, f->y1, f->y1 + 5, x, f->y1 + 19, t);
 	}
 	return rc;
@@ -226,7 +238,7 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 		else
 			snprintf(t, sizeof t, "%d", v);
 		rc = pl_buf_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
-		                        "<text x=\"%.1f\" y=\"%.1f\" class=\"ax\">%s</text>\n",
+		                        "<text x=\"%.1f\" y=\"%.1f\" class=\"ax\" fill=\"" MUTED "\" font-size=\"12\">%s</text>\n",
 		                   f.x0, f.x1, y, y, v ? GRID : INK, v == top ? f.x0 + 2 : 16.0,
 		                   v == top ? y - 5 : y + 4, t);
 	}
@@ -264,7 +276,7 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 		if (rc == PARLEY_OK)
 			rc = pl_esc_html(out, c->dir_label[1]);
 		if (rc == PARLEY_OK)
-			rc = pl_buf_printf(out, ")</title><rect class=\"hit\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
+			rc = pl_buf_printf(out, ")</title><rect class=\"hit\" fill=\"transparent\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\"/>",
 			                   x, f.y0, bw, f.y1 - f.y0);
 		double base = f.y1;
 		for (int d = 0; d < 2 && rc == PARLEY_OK; d++) {
@@ -283,7 +295,7 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 	if (rc == PARLEY_OK)
 		rc = source_line(out, c, H - 14);
 	if (rc == PARLEY_OK)
-		rc = pl_buf_puts(out, "</svg>\n");
+		rc = pl_buf_puts(out, "</g></svg>\n");
 	return rc;
 }
 
@@ -386,6 +398,6 @@ int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks,
 	if (rc == PARLEY_OK)
 		rc = source_line(out, c, H - 14);
 	if (rc == PARLEY_OK)
-		rc = pl_buf_puts(out, "</svg>\n");
+		rc = pl_buf_puts(out, "</g></svg>\n");
 	return rc;
 }

@@ -50,11 +50,22 @@ static json_t *lookup(tpl_state *st, const char *name)
 		const char *seg = dot + 1;
 		dot = strchr(seg, '.');
 		n = dot ? (size_t)(dot - seg) : strlen(seg);
-		if (n >= sizeof first || !json_is_object(v))
+		if (n >= sizeof first)
 			return NULL;
 		memcpy(first, seg, n);
 		first[n] = '\0';
-		v = json_object_get(v, first);
+		if (json_is_array(v)) {
+			/* list.0 is the first item: lets a template test for a non-empty list */
+			char *end;
+			long k = strtol(first, &end, 10);
+			if (*end || end == first || k < 0)
+				return NULL;
+			v = json_array_get(v, (size_t)k);
+		} else if (json_is_object(v)) {
+			v = json_object_get(v, first);
+		} else {
+			return NULL;
+		}
 	}
 	return v;
 }

@@ -48,7 +48,7 @@ int pl_url_decode(char *s);
 /* Templates (template.c)                                              */
 /* ------------------------------------------------------------------ */
 /* Mustache subset over a jansson context:
- *   {{name}}        value, HTML-escaped (a.b.c looks into objects; . is the current value)
+ *   {{name}}        value, HTML-escaped (a.b.c looks into objects, list.0 at an item; . is the current value)
  *   {{{name}}} {{&name}}  value unescaped (only for markup the code built, e.g. SVG)
  *   {{name|url}}    value percent-encoded as a URL component, then HTML-escaped
  *   {{name|json}}   value as JSON text, HTML-escaped

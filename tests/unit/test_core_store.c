@@ -1,1 +1,293 @@
-int main(void){return 0;}
+/* test_core_store.c - the store end to end: import all-or-nothing, upserts
+ * that change nothing on re-import, the audit log, export round trips and
+ * the check rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parley.h"
+
+static char dir[64];
+
+static const char *path_of(const char *name)
+{
+	static char p[4][128];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+	return p[k];
+}
+
+static void write_file(const char *name, const char *text)
+{
+	FILE *f = fopen(path_of(name), "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static const char *countries =
+    "code,name,iso2,cow_code,cow_abb,fips,cameo,start_date,end_date,note\n"
+    "CHN,China,CN,710,CHN,CH,CHN,,,\n"
+    "PRK,North Korea,KP,731,PRK,KN,PRK,,,\n";
+static const char *people =
+    "id,name,native_name,country,birth_date,death_date,note\n"
+    "kim-jong-un,Kim Jong-un,김정은,PRK,1984-01-08,,\n"
+    "mao-zedong,Mao Zedong,毛泽东,CHN,1893-12-26,1976-09-09,\n";
+static const char *visits =
+    "id,visitor,visitor_label,visitor_office,visitor_title,level,from_country,to_country,start_date,end_date,type,summary,confidence,status,disputed,note\n"
+    "v1,kim-jong-un,,,,paramount_leader,PRK,CHN,2018-03-25,2018-03-28,unofficial,\"talks, banquet\",high,confirmed,,\n"
+    "v2,,unnamed,,,at_least_ministerial,CHN,PRK,1965-04,,unknown,,low,reported,,\n";
+static const char *sources = "id,url,citation,title,publisher,published,accessed\n"
+                             "s1,https://example.org/a,,\"A \"\"quoted\"\" title\",,2018-03-28,\n";
+static const char *links = "visit,source,passage\nv1,s1,\"line one\nline two\"\nv2,s1,\n";
+
+static parley_db *fresh_store(void)
+{
+	char name[32];
+	static int n;
+	snprintf(name, sizeof name, "s%d.db", n++);
+	parley_db *db;
+	parley_err err;
+	assert_int_equal(parley_open(path_of(name), PARLEY_OPEN_CREATE, &db, &err), PARLEY_OK);
+	return db;
+}
+
+static int import(parley_db *db, const char *const *names, size_t n, parley_report *rep)
+{
+	const char *paths[8];
+	char store[8][128];
+	for (size_t i = 0; i < n; i++) {
+		snprintf(store[i], sizeof store[i], "%s", path_of(names[i]));
+		paths[i] = store[i];
+	}
+	parley_err err;
+	return parley_import(db, paths, n, NULL, rep, NULL, &err);
+}
+
+static char *export_text(parley_db *db, const char *format)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(parley_export(db, format, NULL, m, NULL), PARLEY_OK);
+	fclose(m);
+	return buf;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/parley-test-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	write_file("country.csv", countries);
+	write_file("person.csv", people);
+	write_file("visit.csv", visits);
+	write_file("source.csv", sources);
+	write_file("visit_source.csv", links);
+	return 0;
+}
+
+static const char *all[] = {"visit_source.csv", "visit.csv", "source.csv", "person.csv",
+                            "country.csv"};
+
+static void imports_in_dependency_order_and_round_trips(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	parley_report *rep = parley_report_new();
+	assert_int_equal(import(db, all, 5, rep), PARLEY_OK);
+	assert_int_equal(parley_count(db, "visit", NULL), 2);
+	assert_int_equal(parley_count(db, "visit_source", NULL), 2);
+	/* JSON and NDJSON round trips are byte-identical */
+	const char *formats[] = {"json", "ndjson"};
+	for (int f = 0; f < 2; f++) {
+		char *a = export_text(db, formats[f]);
+		write_file(f ? "dump.ndjson" : "dump.json", a);
+		parley_db *db2 = fresh_store();
+		const char *dump[] = {f ? "dump.ndjson" : "dump.json"};
+		assert_int_equal(import(db2, dump, 1, NULL), PARLEY_OK);
+		char *b = export_text(db2, formats[f]);
+		assert_string_equal(a, b);
+		free(a);
+		free(b);
+		parley_close(db2);
+	}
+	parley_report_free(rep);
+	parley_close(db);
+}
+
+static void reimport_changes_nothing_and_audit_records_changes(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	assert_int_equal(import(db, all, 5, NULL), PARLEY_OK);
+	long audit = parley_count(db, "audit", NULL);
+	assert_true(audit >= 9);
+	parley_import_stats st;
+	const char *p[] = {path_of("visit.csv")};
+	assert_int_equal(parley_import(db, p, 1, NULL, NULL, &st, NULL), PARLEY_OK);
+	assert_int_equal(st.unchanged, 2);
+	assert_int_equal(st.inserted + st.updated, 0);
+	assert_int_equal(parley_count(db, "audit", NULL), audit);
+	/* a changed summary is an update, logged with before and after */
+	write_file("visit2.csv",
+	           "id,visitor,visitor_label,visitor_office,visitor_title,level,from_country,to_country,start_date,end_date,type,summary,confidence,status,disputed,note\n"
+	           "v1,kim-jong-un,,,,paramount_leader,PRK,CHN,2018-03-25,2018-03-28,unofficial,new summary,high,confirmed,,\n");
+	parley_set_actor(db, "tester", NULL);
+	parley_set_reason(db, "correcting the summary", NULL);
+	const char *p2[] = {path_of("visit2.csv")};
+	assert_int_equal(parley_import(db, p2, 1, NULL, NULL, &st, NULL), PARLEY_OK);
+	assert_int_equal(st.updated, 1);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(parley_audit_json(db, "visit", "v1", 1, m, NULL), PARLEY_OK);
+	fclose(m);
+	assert_non_null(strstr(buf, "\"action\":\"update\""));
+	assert_non_null(strstr(buf, "\"actor\":\"tester\""));
+	assert_non_null(strstr(buf, "talks, banquet"));
+	assert_non_null(strstr(buf, "new summary"));
+	assert_non_null(strstr(buf, "correcting the summary"));
+	free(buf);
+	parley_close(db);
+}
+
+static void any_bad_line_leaves_the_store_unchanged(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	assert_int_equal(import(db, all, 5, NULL), PARLEY_OK);
+	char *before = export_text(db, "json");
+	long audit = parley_count(db, "audit", NULL);
+	struct {
+		const char *text, *code;
+		long line;
+	} bad[] = {
+	    {"id,name,native_name,country,birth_date,death_date,note\nok-one,OK,,,,,\nx,Bad,,,2019-02-29,,\n", "bad-date", 3},
+	    {"id,name,native_name,country,birth_date,death_date,note\nnew,New,,ZZZ,,,\n", "unknown-reference", 2},
+	    {"id,name,native_name,country,birth_date,death_date,note\nnew,\"unclosed\n", "bad-csv", 0},
+	    {"id,name,native_name,country,birth_date,death_date,note\nnew,Ne\xff,,,,,\n", "bad-utf8", 2},
+	    {"id,name,native_name,country,birth_date,death_date,note\nnew,New,,,,\n", "field-count", 2},
+	    {"id,visitor,visitor_label,visitor_office,visitor_title,level,from_country,to_country,start_date,end_date,type,summary,confidence,status,disputed,note\n"
+	     "v9,,,,,ministerial,CHN,PRK,2018-03-28,2018-03-01,unknown,,,confirmed,,\n", "end-before-start", 2},
+	    {"id,visitor,visitor_label,visitor_office,visitor_title,level,from_country,to_country,start_date,end_date,type,summary,confidence,status,disputed,note\n"
+	     "v9,,,,,emperor,CHN,PRK,2018-03-28,,unknown,,,confirmed,,\n", "bad-level", 2},
+	    {"{\"format\":\"parley\",\"version\":1,\"people\":[{\"id\":\"p\",\"name\":\"P\",\"shoe\":\"x\"}]}", "unknown-field", 0},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		write_file("bad.dat", bad[i].text);
+		const char *names[] = {"country.csv", "bad.dat"};
+		parley_report *rep = parley_report_new();
+		assert_int_equal(import(db, names, 2, rep), PARLEY_EDATA);
+		int found = 0;
+		for (size_t k = 0; k < parley_report_count(rep); k++) {
+			const parley_finding *f = parley_report_get(rep, k);
+			if (f->severity == PARLEY_ERROR && f->code && strcmp(f->code, bad[i].code) == 0) {
+				found = 1;
+				assert_non_null(strstr(f->file, "bad.dat"));
+				if (bad[i].line)
+					assert_int_equal(f->line, bad[i].line);
+			}
+		}
+		if (!found)
+			fail_msg("case %zu: no %s error", i, bad[i].code);
+		parley_report_free(rep);
+		char *after = export_text(db, "json");
+		assert_string_equal(before, after);
+		free(after);
+		assert_int_equal(parley_count(db, "audit", NULL), audit);
+	}
+	free(before);
+	parley_close(db);
+}
+
+static int has_finding(parley_report *rep, const char *code, const char *record)
+{
+	for (size_t k = 0; k < parley_report_count(rep); k++) {
+		const parley_finding *f = parley_report_get(rep, k);
+		if (f->code && strcmp(f->code, code) == 0 && f->record && strstr(f->record, record))
+			return 1;
+	}
+	return 0;
+}
+
+static void check_finds_each_rule(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	write_file("office.csv", "id,country,name,rank\nprk-leader,PRK,Supreme leader,paramount_leader\n");
+	write_file("tenure.csv", "id,person,office,start_date,end_date,start_rule,confidence,note\n"
+	                         "t1,kim-jong-un,prk-leader,2011-12-17,,,,\n");
+	write_file("visit3.csv",
+	           "id,visitor,visitor_label,visitor_office,visitor_title,level,from_country,to_country,start_date,end_date,type,summary,confidence,status,disputed,note\n"
+	           "dup,kim-jong-un,,,,paramount_leader,PRK,CHN,2018-03-27,,unofficial,,high,confirmed,,\n"
+	           "early,kim-jong-un,,prk-leader,,paramount_leader,PRK,CHN,2010-05,,unofficial,,high,confirmed,,\n"
+	           "unborn,kim-jong-un,,,,ministerial,PRK,CHN,1980,,unknown,,high,confirmed,,\n"
+	           "dead,mao-zedong,,,,paramount_leader,CHN,PRK,1977-01-02,,unknown,,high,confirmed,,\n"
+	           "self,,someone,,,ministerial,CHN,CHN,1990,,unknown,,high,confirmed,,\n");
+	const char *names[] = {"country.csv", "person.csv", "office.csv", "tenure.csv",
+	                       "visit.csv", "visit3.csv", "source.csv", "visit_source.csv"};
+	assert_int_equal(import(db, names, 8, NULL), PARLEY_OK);
+	parley_report *rep = parley_report_new();
+	assert_int_equal(parley_check(db, rep, NULL), PARLEY_OK);
+	assert_true(has_finding(rep, "likely-duplicate", "visit:dup"));
+	assert_true(has_finding(rep, "not-in-office", "visit:early"));
+	assert_true(has_finding(rep, "visitor-not-born", "visit:unborn"));
+	assert_true(has_finding(rep, "visitor-dead", "visit:dead"));
+	assert_true(has_finding(rep, "same-country", "visit:self"));
+	assert_true(has_finding(rep, "no-source", "visit:self"));
+	assert_false(has_finding(rep, "no-source", "visit:v1"));
+	assert_false(has_finding(rep, "not-in-office", "visit:v1"));
+	parley_report_free(rep);
+	parley_close(db);
+}
+
+static void find_people_by_any_alias(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	assert_int_equal(import(db, all, 5, NULL), PARLEY_OK);
+	const char *queries[] = {"KIM JONG UN", "kim jŏng-ŭn", "김정은", "jong-un"};
+	for (size_t i = 0; i < 4; i++) {
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+		assert_int_equal(parley_find_people_json(db, queries[i], m, NULL), PARLEY_OK);
+		fclose(m);
+		assert_non_null(strstr(buf, "\"id\":\"kim-jong-un\""));
+		assert_null(strstr(buf, "mao-zedong"));
+		free(buf);
+	}
+	parley_close(db);
+}
+
+static void refuses_a_file_that_is_not_a_store(void **state)
+{
+	(void)state;
+	write_file("junk.db", "this is not sqlite, just text that goes on for a while....");
+	parley_db *db = NULL;
+	parley_err err;
+	assert_int_not_equal(parley_open(path_of("junk.db"), 0, &db, &err), PARLEY_OK);
+	assert_null(db);
+	assert_int_equal(parley_open(path_of("missing.db"), 0, &db, &err), PARLEY_ENOTFOUND);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(imports_in_dependency_order_and_round_trips),
+	    cmocka_unit_test(reimport_changes_nothing_and_audit_records_changes),
+	    cmocka_unit_test(any_bad_line_leaves_the_store_unchanged),
+	    cmocka_unit_test(check_finds_each_rule),
+	    cmocka_unit_test(find_people_by_any_alias),
+	    cmocka_unit_test(refuses_a_file_that_is_not_a_store),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

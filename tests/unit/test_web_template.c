@@ -66,6 +66,8 @@ static void dotted_names_and_context_stack(void **s)
 {
 	(void)s;
 	expect("{{a.b.c}}", "{\"a\":{\"b\":{\"c\":\"deep\"}}}", "deep");
+	expect("{{l.1.x}}|{{l.5.x}}|{{#l.0}}some{{/l.0}}{{^e.0}}none{{/e.0}}",
+	       "{\"l\":[{\"x\":1},{\"x\":2}],\"e\":[]}", "2||somenone");
 	expect("{{#v}}{{id}}:{{title}};{{/v}}", "{\"title\":\"T\",\"v\":[{\"id\":1},{\"id\":2,\"title\":\"own\"}]}",
 	       "1:T;2:own;");
 	expect("{{#list}}<{{.}}>{{/list}}", "{\"list\":[\"a\",\"<b>\"]}", "<a><&lt;b&gt;>");

@@ -1,0 +1,486 @@
+/*
+ * server.c - `parley serve`: the pages and API over HTTP with libmicrohttpd.
+ *
+ * Requests are answered by pl_web_handle; this file adds what HTTP needs:
+ * limits (URL length, query size, connections, timeouts), security headers
+ * (Content-Security-Policy and friends), ETag/304, gzip, and a cache of
+ * finished responses.  The store is read-only here, so a response depends
+ * only on its URL until the store file changes; SQLite's data_version
+ * tells each connection when that happens and the cache is emptied.
+ *
+ * Responses are queued on the access handler's second call, not its first:
+ * queueing on the first call makes libmicrohttpd close every connection
+ * after one request (FIELD-NOTES: ~40k vs ~126k requests/s).
+ */
+#include "webq.h"
+
+#include <microhttpd.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <zlib.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#define MAX_URL 2048        /* path + query, bytes */
+#define MAX_QUERY 4096      /* decoded parameters, bytes in all */
+#define CACHE_MAX_ENTRIES 4096
+#define CACHE_MAX_BYTES (128u << 20)
+
+static const char *const csp =
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+/* ------------------------------------------------------------------ */
+/* Response cache                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct entry {
+	char *key;
+	char etag[24];
+	struct MHD_Response *plain, *gz, *not_modified;
+	size_t bytes;
+	struct entry *next;
+} entry;
+
+#define NBUCKETS 8192
+static entry *buckets[NBUCKETS];
+static size_t cache_entries, cache_bytes;
+static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
+
+static uint64_t fnv(const void *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (const unsigned char *c = p; n--; c++)
+		h = (h ^ *c) * 1099511628211ull;
+	return h;
+}
+
+static void entry_free(entry *e)
+{
+	if (!e)
+		return;
+	free(e->key);
+	if (e->plain)
+		MHD_destroy_response(e->plain);
+	if (e->gz)
+		MHD_destroy_response(e->gz);
+	if (e->not_modified)
+		MHD_destroy_response(e->not_modified);
+	free(e);
+}
+
+/* Caller holds the write lock. */
+static void cache_clear_locked(void)
+{
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		entry *e = buckets[i];
+		while (e) {
+			entry *n = e->next;
+			entry_free(e);
+			e = n;
+		}
+		buckets[i] = NULL;
+	}
+	cache_entries = cache_bytes = 0;
+}
+
+static void add_headers(struct MHD_Response *r, const char *type, const char *etag, int gz)
+{
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "Vary", "Accept-Encoding");
+	if (etag)
+		MHD_add_response_header(r, "ETag", etag);
+	if (gz)
+		MHD_add_response_header(r, "Content-Encoding", "gzip");
+}
+
+/* gzip of data into a new malloc'd buffer; NULL when it does not help. */
+static char *gzip(const char *data, size_t n, size_t *out_n)
+{
+	z_stream z;
+	memset(&z, 0, sizeof z);
+	if (deflateInit2(&z, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+		return NULL;
+	size_t cap = deflateBound(&z, n);
+	char *out = malloc(cap);
+	if (!out) {
+		deflateEnd(&z);
+		return NULL;
+	}
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)n;
+	z.next_out = (Bytef *)out;
+	z.avail_out = (uInt)cap;
+	int rc = deflate(&z, Z_FINISH);
+	*out_n = z.total_out;
+	deflateEnd(&z);
+	if (rc != Z_STREAM_END || *out_n >= n) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+/* Builds the responses of a rendered page; takes body's memory. */
+static entry *entry_new(const char *key, pl_web_resp *rs)
+{
+	entry *e = calloc(1, sizeof *e);
+	if (!e)
+		return NULL;
+	e->key = pl_strdup(key);
+	size_t n = rs->body.len;
+	char *body = pl_buf_take(&rs->body);
+	if (!e->key || !body) {
+		free(body);
+		entry_free(e);
+		return NULL;
+	}
+	snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)fnv(body, n));
+	size_t gn = 0;
+	char *gz = n > 512 ? gzip(body, n, &gn) : NULL;
+	e->plain = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
+	if (!e->plain) {
+		free(body);
+		free(gz);
+		entry_free(e);
+		return NULL;
+	}
+	add_headers(e->plain, rs->type, e->etag, 0);
+	if (gz) {
+		e->gz = MHD_create_response_from_buffer(gn, gz, MHD_RESPMEM_MUST_FREE);
+		if (e->gz)
+			add_headers(e->gz, rs->type, e->etag, 1);
+		else
+			free(gz);
+	}
+	e->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (e->not_modified) {
+		MHD_add_response_header(e->not_modified, "ETag", e->etag);
+		MHD_add_response_header(e->not_modified, "Cache-Control", "no-cache");
+		MHD_add_response_header(e->not_modified, "Vary", "Accept-Encoding");
+	}
+	e->bytes = n + gn + strlen(key) + sizeof *e;
+	return e;
+}
+
+/* ------------------------------------------------------------------ */
+/* Per-thread store handles                                            */
+/* ------------------------------------------------------------------ */
+
+typedef struct worker {
+	parley_db *db;
+	pl_web web;
+	sqlite3_stmt *data_version;
+	long long seen_version;
+	struct worker *next;
+} worker;
+
+static const char *g_db_path;
+static worker *g_workers;
+static pthread_mutex_t g_workers_lock = PTHREAD_MUTEX_INITIALIZER;
+static _Thread_local worker *tl_worker;
+
+static long long data_version(worker *w)
+{
+	long long v = -1;
+	if (sqlite3_step(w->data_version) == SQLITE_ROW)
+		v = sqlite3_column_int64(w->data_version, 0);
+	sqlite3_reset(w->data_version);
+	return v;
+}
+
+static worker *get_worker(void)
+{
+	if (tl_worker)
+		return tl_worker;
+	worker *w = calloc(1, sizeof *w);
+	if (!w)
+		return NULL;
+	parley_err err = {0};
+	if (parley_open(g_db_path, PARLEY_OPEN_READONLY, &w->db, &err) != PARLEY_OK ||
+	    pl_web_init(&w->web, w->db, 0, &err) != PARLEY_OK ||
+	    pl_prepare(w->db, "PRAGMA data_version", &w->data_version, &err) != PARLEY_OK) {
+		fprintf(stderr, "parley serve: %s\n", err.msg);
+		if (w->db)
+			parley_close(w->db);
+		free(w);
+		return NULL;
+	}
+	w->seen_version = data_version(w);
+	pthread_mutex_lock(&g_workers_lock);
+	w->next = g_workers;
+	g_workers = w;
+	pthread_mutex_unlock(&g_workers_lock);
+	tl_worker = w;
+	return w;
+}
+
+/* ------------------------------------------------------------------ */
+/* The access handler                                                  */
+/* ------------------------------------------------------------------ */
+
+typedef struct args {
+	pl_web_req *rq;
+	pl_buf *key;
+	size_t bytes;
+	int too_many, too_big;
+	char sep;
+} args;
+
+static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                   const char *value)
+{
+	(void)kind;
+	args *a = cls;
+	if (!value)
+		value = "";
+	a->bytes += strlen(key) + strlen(value) + 2;
+	if (a->bytes > MAX_QUERY) {
+		a->too_big = 1;
+		return MHD_NO;
+	}
+	if (a->rq->nparams >= PL_MAX_PARAMS) {
+		a->too_many = 1;
+		return MHD_NO;
+	}
+	a->rq->params[a->rq->nparams].key = key;
+	a->rq->params[a->rq->nparams].value = value;
+	a->rq->nparams++;
+	pl_buf_putc(a->key, a->sep);
+	pl_esc_url(a->key, key);
+	pl_buf_putc(a->key, '=');
+	pl_esc_url(a->key, value);
+	a->sep = '&';
+	return MHD_YES;
+}
+
+static enum MHD_Result send_plain(struct MHD_Connection *c, unsigned status, const char *msg)
+{
+	char body[300];
+	snprintf(body, sizeof body, "{\"error\":{\"status\":%u,\"message\":\"%s\"}}\n", status, msg);
+	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
+	if (!r)
+		return MHD_NO;
+	add_headers(r, "application/json; charset=utf-8", NULL, 0);
+	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static int accepts_gzip(struct MHD_Connection *c)
+{
+	const char *ae = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept-Encoding");
+	return ae && strstr(ae, "gzip") != NULL;
+}
+
+static enum MHD_Result queue_entry(struct MHD_Connection *c, entry *e, unsigned status)
+{
+	const char *inm = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-None-Match");
+	if (status == 200 && inm && e->not_modified && strstr(inm, e->etag))
+		return MHD_queue_response(c, MHD_HTTP_NOT_MODIFIED, e->not_modified);
+	struct MHD_Response *r = e->gz && accepts_gzip(c) ? e->gz : e->plain;
+	return MHD_queue_response(c, status, r);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	(void)cls;
+	(void)version;
+	(void)upload_data;
+	static int first_call_marker;
+	if (*con_cls == NULL) { /* first call: headers only; answer on the next */
+		*con_cls = &first_call_marker;
+		return MHD_YES;
+	}
+	if (*upload_size) { /* a body on a read-only server: ignore it */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
+		return send_plain(c, 405, "only GET and HEAD");
+	if (strlen(url) > MAX_URL)
+		return send_plain(c, 414, "URL too long");
+	if (url[0] != '/' || strstr(url, "/../") || strstr(url, "/./"))
+		return send_plain(c, 400, "bad path");
+
+	pl_web_req rq = {.path = url, .root = "/"};
+	pl_buf key;
+	pl_buf_init(&key, MAX_URL + MAX_QUERY * 3 + 16);
+	pl_buf_puts(&key, url);
+	args a = {.rq = &rq, .key = &key, .sep = '?'};
+	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
+	if (a.too_big || a.too_many) {
+		pl_buf_free(&key);
+		return send_plain(c, a.too_big ? 414 : 400, a.too_big ? "query too long" : "too many parameters");
+	}
+	worker *w = get_worker();
+	if (!w) {
+		pl_buf_free(&key);
+		return send_plain(c, 503, "store unavailable");
+	}
+	/* A change to the store file empties the cache and rebuilds search. */
+	long long v = data_version(w);
+	if (v != w->seen_version) {
+		w->seen_version = v;
+		pl_web_db_prepare(w->db, NULL);
+		pthread_rwlock_wrlock(&cache_lock);
+		cache_clear_locked();
+		pthread_rwlock_unlock(&cache_lock);
+	}
+	const char *k = key.data ? key.data : url;
+	uint64_t h = fnv(k, strlen(k));
+	size_t bi = (size_t)(h % NBUCKETS);
+	enum MHD_Result ret = MHD_NO;
+	int hit = 0;
+	pthread_rwlock_rdlock(&cache_lock);
+	for (entry *e = buckets[bi]; e; e = e->next)
+		if (strcmp(e->key, k) == 0) {
+			ret = queue_entry(c, e, 200);
+			hit = 1;
+			break;
+		}
+	pthread_rwlock_unlock(&cache_lock);
+	if (hit) {
+		pl_buf_free(&key);
+		return ret;
+	}
+	pl_web_resp rs;
+	pl_web_handle(&w->web, &rq, &rs);
+	unsigned status = (unsigned)rs.status;
+	entry *e = entry_new(k, &rs);
+	pl_buf_free(&rs.body);
+	if (!e) {
+		pl_buf_free(&key);
+		return send_plain(c, 500, "out of memory");
+	}
+	ret = queue_entry(c, e, status);
+	if (status == 200 && !rs.no_store) {
+		pthread_rwlock_wrlock(&cache_lock);
+		int dup = 0;
+		for (entry *x = buckets[bi]; x; x = x->next)
+			dup |= strcmp(x->key, k) == 0;
+		if (dup) {
+			entry_free(e);
+		} else {
+			if (cache_entries >= CACHE_MAX_ENTRIES || cache_bytes + e->bytes > CACHE_MAX_BYTES)
+				cache_clear_locked();
+			e->next = buckets[bi];
+			buckets[bi] = e;
+			cache_entries++;
+			cache_bytes += e->bytes;
+		}
+		pthread_rwlock_unlock(&cache_lock);
+	} else {
+		entry_free(e); /* MHD keeps its own reference while sending */
+	}
+	pl_buf_free(&key);
+	return ret;
+}
+
+/* ------------------------------------------------------------------ */
+/* Start and stop                                                      */
+/* ------------------------------------------------------------------ */
+
+static int parse_listen(const char *s, struct sockaddr_in *sa, parley_err *err)
+{
+	memset(sa, 0, sizeof *sa);
+	sa->sin_family = AF_INET;
+	const char *colon = strrchr(s, ':');
+	if (!colon)
+		return parley_err_set(err, PARLEY_EINVAL, "--listen '%s': expected HOST:PORT", s);
+	char host[64];
+	size_t hn = (size_t)(colon - s);
+	if (hn >= sizeof host)
+		return parley_err_set(err, PARLEY_EINVAL, "--listen '%s': host too long", s);
+	memcpy(host, s, hn);
+	host[hn] = '\0';
+	if (!host[0] || strcmp(host, "localhost") == 0)
+		pl_strlcpy(host, "127.0.0.1", sizeof host);
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || colon[1] == '\0' || port < 0 || port > 65535)
+		return parley_err_set(err, PARLEY_EINVAL, "--listen '%s': bad port", s);
+	if (inet_pton(AF_INET, host, &sa->sin_addr) != 1)
+		return parley_err_set(err, PARLEY_EINVAL, "--listen '%s': expected an IPv4 address", s);
+	sa->sin_port = htons((uint16_t)port);
+	return PARLEY_OK;
+}
+
+int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err *err)
+{
+	parley_serve_opts o = {0};
+	if (opts)
+		o = *opts;
+	const char *listen = o.listen ? o.listen : "127.0.0.1:8080";
+	struct sockaddr_in sa;
+	int rc = parse_listen(listen, &sa, err);
+	if (rc != PARLEY_OK)
+		return rc;
+	/* Fail early, in this thread, when the store cannot be opened. */
+	parley_db *probe;
+	if ((rc = parley_open(db_path, PARLEY_OPEN_READONLY, &probe, err)) != PARLEY_OK)
+		return rc;
+	parley_close(probe);
+	g_db_path = db_path;
+	unsigned threads = o.threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
+	}
+	/* The workers inherit a mask without SIGINT/SIGTERM; this thread waits for them. */
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	struct MHD_Daemon *d = MHD_start_daemon(
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+	    ntohs(sa.sin_port), NULL, NULL, on_request, NULL,
+	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_THREAD_POOL_SIZE, threads,
+	    MHD_OPTION_CONNECTION_LIMIT, o.max_connections ? o.max_connections : 512u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s ? o.timeout_s : 10u,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    MHD_OPTION_END);
+	if (!d) {
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		return parley_err_set(err, PARLEY_EIO, "serve: cannot listen on %s (in use, or not allowed)", listen);
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
+	if (!o.quiet)
+		fprintf(stderr, "parley serve: http://%s:%u/ (store %s, %u threads, read-only)\n",
+		        inet_ntoa(sa.sin_addr), info ? info->port : ntohs(sa.sin_port), db_path, threads);
+	int sig = 0;
+	sigwait(&set, &sig);
+	MHD_stop_daemon(d);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	pthread_rwlock_wrlock(&cache_lock);
+	cache_clear_locked();
+	pthread_rwlock_unlock(&cache_lock);
+	pthread_mutex_lock(&g_workers_lock);
+	while (g_workers) {
+		worker *w = g_workers;
+		g_workers = w->next;
+		sqlite3_finalize(w->data_version);
+		parley_close(w->db);
+		free(w);
+	}
+	pthread_mutex_unlock(&g_workers_lock);
+	if (!o.quiet)
+		fprintf(stderr, "parley serve: stopped\n");
+	return PARLEY_OK;
+}
