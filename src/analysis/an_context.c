@@ -43,6 +43,11 @@ static int status_ok(const an_opts *o, const an_visit *v)
 static const an_cover *find_cover(const an_data *d, const char *from, const char *to,
                                   const char *person, int level_rank, long first, long last)
 {
+	/* of the rows that cover the claim, the most specific one: a row about
+	 * this person, then about this direction, then about a higher level
+	 * says more than a blanket row for everything */
+	const an_cover *best = NULL;
+	int best_score = -1;
 	for (size_t i = 0; i < d->nc; i++) {
 		const an_cover *c = &d->c[i];
 		if (!to) {
@@ -62,13 +67,21 @@ static const an_cover *find_cover(const an_data *d, const char *from, const char
 			continue;
 		if (c->first > first || c->last < last)
 			continue;
-		return c;
+		int score = (c->person ? 64 : 0) + (c->from ? 16 : 0) + (c->to ? 16 : 0) + m;
+		if (score > best_score) {
+			best = c;
+			best_score = score;
+		}
 	}
-	return NULL;
+	return best;
 }
 
 static const char *ordinal(an_arena *a, size_t n)
 {
+	static const char *const words[] = {"first", "second", "third", "fourth", "fifth",
+	                                    "sixth", "seventh", "eighth", "ninth", "tenth"};
+	if (n >= 1 && n <= 10)
+		return words[n - 1];
 	const char *suf = "th";
 	if (n % 100 < 11 || n % 100 > 13) {
 		if (n % 10 == 1)
@@ -99,7 +112,7 @@ static const char *date_text(an_arena *a, const an_visit *v)
 
 static const char *cover_note(an_arena *a, const an_cover *c)
 {
-	return an_fmt(a, "coverage '%s': %s, %s to %s", c->id, c->desc, c->start_text,
+	return an_fmt(a, "per coverage '%s', %s to %s", c->id, c->start_text,
 	              c->end_text ? c->end_text : "date");
 }
 
@@ -169,7 +182,7 @@ static int first_abroad(ctx *x)
 	if (c)
 		rc = add(x, "first-abroad",
 		         an_fmt(a, "It is %s's %s trip abroad since taking office as %s on %s (%s).",
-		                who, abroad.n ? nth : "first", t->office_name, since, cover_note(a, c)),
+		                who, nth, t->office_name, since, cover_note(a, c)),
 		         PARLEY_CLAIM_COVERED, c, &abroad);
 	else if (abroad.n == 0)
 		rc = add(x, "first-abroad",
@@ -193,7 +206,7 @@ static int first_abroad(ctx *x)
 	if (c)
 		return add(x, "first-to-host",
 		           an_fmt(a, "It is %s's %s visit to %s since taking office on %s (%s).", who,
-		                  to_host.n ? nth : "first", host, since, cover_note(a, c)),
+		                  nth, host, since, cover_note(a, c)),
 		           PARLEY_CLAIM_COVERED, c, &to_host);
 	return add(x, "first-to-host",
 	           an_fmt(a, "%s earlier visit%s to %s by %s since taking office on %s %s recorded "

@@ -59,7 +59,7 @@ static int parse(const char *cmd, int argc, char **argv, common *c)
 	optind = 0; /* glibc: restart scanning this argv */
 	opterr = 0;
 	int ch, ok = 1;
-	while ((ch = getopt_long(argc, argv, "+h", long_opts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
 		switch (ch) {
 		case OPT_AS_OF: c->o.as_of = optarg; break;
 		case OPT_MIN_LEVEL: c->o.min_level = optarg; break;

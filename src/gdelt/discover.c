@@ -98,9 +98,11 @@ static void map_places(parley_db *db, pl_gdelt_event *ev, size_t n)
 			sqlite3_bind_text(st, 1, ev[i].place_fips, -1, SQLITE_STATIC);
 			if (sqlite3_step(st) == SQLITE_ROW) {
 				const char *code = (const char *)sqlite3_column_text(st, 0);
+				char copy[8];
+				pl_strlcpy(copy, code ? code : "", sizeof copy);
 				/* Only an unambiguous answer overrides the table. */
-				if (code && sqlite3_step(st) == SQLITE_DONE) {
-					pl_strlcpy(ev[i].place, code, sizeof ev[i].place);
+				if (copy[0] && sqlite3_step(st) == SQLITE_DONE) {
+					pl_strlcpy(ev[i].place, copy, sizeof ev[i].place);
 					continue;
 				}
 			}

@@ -122,12 +122,12 @@ static int decide(parley_db *db, const char *id, const char *by, const char *sta
 		pl_strlcpy(cur, col(st, 0), sizeof cur);
 	sqlite3_finalize(st);
 	if (r == SQLITE_DONE)
-		return parley_err_set(err, PARLEY_ENOTFOUND, "review: no visit '%s'", id);
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
 	if (r != SQLITE_ROW)
 		return pl_db_error(db, err, "review: reading the visit");
 	if (strcmp(cur, "candidate") != 0)
 		return parley_err_set(err, PARLEY_ECONFLICT,
-		                      "review: visit '%s' is %s, not a candidate", id, cur);
+		                      "visit '%s' is %s, not a candidate", id, cur);
 	char actor[128];
 	snprintf(actor, sizeof actor, "review:%s", by && *by ? by : "unknown");
 	if ((rc = parley_set_actor(db, actor, err)))

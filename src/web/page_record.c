@@ -60,7 +60,7 @@ static json_t *visit_object(pl_page *pg, const char *id)
 	static const char *const people_sql =
 	    "SELECT vp.seq AS seq, vp.person AS person, vp.name AS name, vp.detail AS detail"
 	    " FROM visit_person vp WHERE vp.visit = ? AND vp.role = '%s' ORDER BY vp.seq";
-	char sql[400];
+	char sql[2048];
 	snprintf(sql, sizeof sql, people_sql, "companion");
 	json_t *comp = rows(pg, sql, id);
 	urls_all(pg, comp, "url", "person", "person");

@@ -13,7 +13,7 @@
 #include <string.h>
 
 static const char *html_type = "text/html; charset=utf-8";
-static const char *json_type = "application/json; charset=utf-8";
+static const char *json_ctype = "application/json; charset=utf-8";
 static const char *csv_type = "text/csv; charset=utf-8";
 
 /* ------------------------------------------------------------------ */
@@ -112,7 +112,7 @@ void pl_render_page(pl_page *pg, const char *tpl, json_t *ctx)
 void pl_send_json(pl_page *pg, json_t *v)
 {
 	pl_buf_reset(&pg->rs->body);
-	char *s = json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII);
+	char *s = json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
 	json_decref(v);
 	if (!s) {
 		pg->rs->status = 500;
@@ -122,7 +122,7 @@ void pl_send_json(pl_page *pg, json_t *v)
 		pl_buf_putc(&pg->rs->body, '\n');
 		free(s);
 	}
-	pg->rs->type = json_type;
+	pg->rs->type = json_ctype;
 }
 
 void pl_send_error(pl_page *pg, int status, const char *param, const char *msg)

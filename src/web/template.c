@@ -197,7 +197,7 @@ static int find_close(tpl_state *st, const char *base, const char *p, const char
                       const char *name, tag *close)
 {
 	int level = 1;
-	tag t;
+	tag t = {0};
 	int rc;
 	while ((rc = next_tag(st, base, p, end, &t)) == 1) {
 		if ((t.kind == '#' || t.kind == '^') && strcmp(t.name, name) == 0)
@@ -235,8 +235,9 @@ static int section(tpl_state *st, const char *base, const tag *t, const char *bo
 		json_t *item;
 		json_array_foreach(v, i, item) {
 			int rc = push(st, item);
-			if (rc == PARLEY_OK)
-				rc = render(st, base, body, body_end);
+			if (rc != PARLEY_OK)
+				return rc;
+			rc = render(st, base, body, body_end);
 			st->depth--;
 			if (rc != PARLEY_OK)
 				return rc;
@@ -253,7 +254,7 @@ static int section(tpl_state *st, const char *base, const tag *t, const char *bo
 
 static int render(tpl_state *st, const char *base, const char *p, const char *end)
 {
-	tag t;
+	tag t = {0};
 	int rc;
 	while ((rc = next_tag(st, base, p, end, &t)) == 1) {
 		if ((rc = pl_buf_append(st->out, p, (size_t)(t.open - p))) != PARLEY_OK)
@@ -268,7 +269,7 @@ static int render(tpl_state *st, const char *base, const char *p, const char *en
 			                      (long)(t.open - base));
 		case '#':
 		case '^': {
-			tag close;
+			tag close = {0};
 			if ((rc = find_close(st, base, p, end, t.name, &close)) != PARLEY_OK)
 				return rc;
 			if ((rc = section(st, base, &t, p, close.open)) != PARLEY_OK)
