@@ -211,8 +211,8 @@ static int first_abroad(ctx *x)
 	return add(x, "first-to-host",
 	           an_fmt(a, "%s earlier visit%s to %s by %s since taking office on %s %s recorded "
 	                     "here; no coverage backs a claim about all of them.",
-	                  to_host.n ? an_fmt(a, "%zu", to_host.n) : "No", to_host.n == 1 ? "" : "s",
-	                  host, who, since, to_host.n == 1 ? "is" : "are"),
+	                  to_host.n ? an_fmt(a, "%zu", to_host.n) : "No", to_host.n > 1 ? "s" : "",
+	                  host, who, since, to_host.n > 1 ? "are" : "is"),
 	           PARLEY_CLAIM_UNCOVERED, NULL, &to_host);
 }
 
@@ -385,8 +385,19 @@ int an_context(an_data *d, const an_opts *o, const char *visit_id, parley_contex
 	}
 	if (!rc)
 		rc = first_in_years(x);
-	if (!rc && x->v->visitor)
+	if (!rc && x->v->visitor) {
+		size_t before = x->n;
 		rc = nth_visit(x);
+		/* when all the person's visits to the host fall in the current
+		 * office, the ordinal repeats the first-to-host sentence: drop it */
+		const parley_sentence *h = NULL;
+		for (size_t i = 0; i < before; i++)
+			if (strcmp(x->s[i].kind, "first-to-host") == 0)
+				h = &x->s[i];
+		if (!rc && h && x->n > before && h->claim == x->s[before].claim &&
+		    h->visits.n == x->s[before].visits.n)
+			x->n = before;
+	}
 	if (!rc)
 		rc = since_previous(x);
 	if (rc) {

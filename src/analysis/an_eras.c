@@ -473,8 +473,8 @@ int parley_eras_write(const parley_eras *e, const char *format, int explain, FIL
 	rc = an_table_write(&t, format, out, err);
 	if (rc || csv)
 		return rc;
-	fprintf(out, "\n%s%s as of %s; level %s or above; status %s; %zu visits in eras",
-	        strcmp(format, "md") == 0 ? "" : "", e->by == PARLEY_ERAS_PAIR ? "Leader pairs" : "Leaders",
+	fprintf(out, "\n%s as of %s; level %s or above; status %s; %zu visits in eras",
+	        e->by == PARLEY_ERAS_PAIR ? "Leader pairs" : "Leaders",
 	        e->as_of, e->min_level, e->status, e->total.n - e->outside.n);
 	if (e->outside.n)
 		fprintf(out, ", %zu between eras", e->outside.n);

@@ -4,7 +4,8 @@
  * Rules, each with a stable code (docs/check.md):
  *  errors:   end-before-start, same-country, no-source, visitor-not-born,
  *            visitor-dead, not-in-office, unknown-reference, bad-date
- *  warnings: likely-duplicate, level-without-office
+ *  warnings: likely-duplicate (same visitor and host, overlapping dates),
+ *            level-without-office
  * Dates follow the precision rules of parley.h: a rule fails only when it
  * fails for every day a partial date could be, so "1953-11" never breaks
  * a rule that some day of November 1953 satisfies.
@@ -15,7 +16,7 @@
 #include <string.h>
 
 typedef struct vrow {
-	char *id, *visitor;
+	char *id, *visitor, *to;
 	parley_date start, end;
 	int has_end;
 } vrow;
@@ -36,6 +37,8 @@ static int cmp_vrow(const void *a, const void *b)
 	const vrow *x = a, *y = b;
 	int c = strcmp(x->visitor, y->visitor);
 	if (c)
+		return c;
+	if ((c = strcmp(x->to, y->to)))
 		return c;
 	c = parley_date_cmp(x->start, y->start);
 	return c ? c : strcmp(x->id, y->id);
@@ -181,29 +184,34 @@ static int check_visits(parley_db *db, parley_report *rep, parley_err *err)
 				}
 				rows = r2;
 			}
-			rows[n++] = (vrow){strdup(id), strdup(visitor), s, he ? e : s, he};
+			rows[n++] = (vrow){strdup(id), strdup(visitor), strdup(to ? to : ""), s,
+			                   he ? e : s, he};
 		}
 	}
 	sqlite3_finalize(st);
 	sqlite3_finalize(ten);
 	sqlite3_finalize(pl);
-	/* Likely duplicates: the same visitor on overlapping dates. */
+	/* Likely duplicates: the same visitor in the same host country on
+	 * overlapping dates.  (Overlapping trips to different countries are how
+	 * a journey through several countries is recorded, one row a country.) */
 	if (!rc && n)
 		qsort(rows, n, sizeof *rows, cmp_vrow);
 	for (size_t i = 0; !rc && i + 1 < n; i++) {
-		for (size_t j = i + 1; j < n && strcmp(rows[j].visitor, rows[i].visitor) == 0; j++) {
+		for (size_t j = i + 1; j < n && strcmp(rows[j].visitor, rows[i].visitor) == 0 &&
+		                       strcmp(rows[j].to, rows[i].to) == 0; j++) {
 			if (parley_date_first_day(rows[j].start) > last_of_period(&rows[i]))
 				break;
 			char rec[256];
 			snprintf(rec, sizeof rec, "visit:%s", rows[j].id);
 			ADD(rep, PARLEY_WARNING, rec, "start_date", "likely-duplicate",
-			    "same visitor (%s) on overlapping dates as visit %s", rows[i].visitor,
-			    rows[i].id);
+			    "same visitor (%s) and host (%s) on overlapping dates as visit %s",
+			    rows[i].visitor, rows[i].to, rows[i].id);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		free(rows[i].id);
 		free(rows[i].visitor);
+		free(rows[i].to);
 	}
 	free(rows);
 	return rc;

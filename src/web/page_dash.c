@@ -187,8 +187,12 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		double before_years = ce[ne - 1].start - first;
 		double r1 = yrs > 0 ? in_last / yrs : 0;
 		double r0 = before_years > 0 ? (total - in_last) / before_years : 0;
-		snprintf(title, sizeof title, "Under %s, %s–%s visits averaged %.1f a year, against %.1f a year from %d",
-		         ce[ne - 1].label, na, nb, r1, r0, first);
+		char who[300];
+		snprintf(who, sizeof who, "%s and %s", json_string_value(json_object_get(le, "leader_a_name")),
+		         json_string_value(json_object_get(le, "leader_b_name")));
+		int y_end = (int)ce[ne - 1].start;
+		snprintf(title, sizeof title, "High-level visits %s %.1f a year under %s, from %.1f a year in %d–%d",
+		         r1 < r0 ? "fell to" : r1 > r0 ? "rose to" : "held at", r1, who, r0, first, y_end);
 	} else {
 		snprintf(title, sizeof title, "%ld high-level visits between %s and %s since %d", total, na, nb, first);
 	}
@@ -251,8 +255,17 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			mh[i] = pl_url(pg, "visit", json_string_value(json_object_get(v, "id")));
 			m[i].href = mh[i];
 		}
-		if (best_era)
-			snprintf(title2, sizeof title2, "Visits came most often under %s: %.1f a year", best_era, best_rate);
+		if (best_era) {
+			char who[300];
+			pl_strlcpy(who, best_era, sizeof who);
+			char *slash = strstr(who, " / ");
+			if (slash) { /* "A / B" reads as "A and B" in a sentence */
+				char rest[300];
+				pl_strlcpy(rest, slash + 3, sizeof rest);
+				snprintf(slash, sizeof who - (size_t)(slash - who), " and %s", rest);
+			}
+			snprintf(title2, sizeof title2, "Visits were most frequent under %s, at %.1f a year", who, best_rate);
+		}
 		else
 			snprintf(title2, sizeof title2, "%ld visits between %s and %s", total, na, nb);
 		char sub2[300], desc2[1200];
@@ -286,6 +299,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		json_object_set_new(summary, "from_b", json_integer(tot_b));
 		json_object_set_new(summary, "first_year", json_integer(first));
 		json_object_set_new(summary, "last_year", json_integer(last));
+		json_object_set_new(summary, "data_last_year", json_integer(ny ? cy[ny - 1].year : last));
 		json_object_set_new(summary, "eras", json_incref(eras));
 		json_object_set_new(summary, "a_name", json_string(na));
 		json_object_set_new(summary, "b_name", json_string(nb));

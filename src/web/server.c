@@ -26,7 +26,7 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 
-#define MAX_URL 2048        /* path + query, bytes */
+#define MAX_URL 2048        /* path, bytes; path + query at most MAX_URL + MAX_QUERY */
 #define MAX_QUERY 4096      /* decoded parameters, bytes in all */
 #define CACHE_MAX_ENTRIES 4096
 #define CACHE_MAX_BYTES (128u << 20)
@@ -292,6 +292,16 @@ static enum MHD_Result queue_entry(struct MHD_Connection *c, entry *e, unsigned 
 	return MHD_queue_response(c, status, r);
 }
 
+/* Sees the raw request target (path and query) before anything else, so
+ * that its full length can be limited. */
+static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	(void)cls;
+	(void)c;
+	size_t n = uri ? strlen(uri) : 0;
+	return (void *)(uintptr_t)((n + 1) << 1);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version,
                                   const char *upload_data, size_t *upload_size, void **con_cls)
@@ -299,18 +309,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)cls;
 	(void)version;
 	(void)upload_data;
-	static int first_call_marker;
-	if (*con_cls == NULL) { /* first call: headers only; answer on the next */
-		*con_cls = &first_call_marker;
+	/* *con_cls holds (raw URI length + 1) << 1 from uri_logger; bit 0 marks
+	 * that the first call (headers only) has been seen. */
+	uintptr_t state = (uintptr_t)*con_cls;
+	if (!(state & 1)) { /* first call: answer on the next */
+		*con_cls = (void *)(state | 1);
 		return MHD_YES;
 	}
+	size_t raw_len = state >> 1 ? (state >> 1) - 1 : 0;
 	if (*upload_size) { /* a body on a read-only server: ignore it */
 		*upload_size = 0;
 		return MHD_YES;
 	}
 	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
 		return send_plain(c, 405, "only GET and HEAD");
-	if (strlen(url) > MAX_URL)
+	if (strlen(url) > MAX_URL || raw_len > MAX_URL + MAX_QUERY)
 		return send_plain(c, 414, "URL too long");
 	if (url[0] != '/' || strstr(url, "/../") || strstr(url, "/./"))
 		return send_plain(c, 400, "bad path");
@@ -450,6 +463,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
 	    ntohs(sa.sin_port), NULL, NULL, on_request, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, o.max_connections ? o.max_connections : 512u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s ? o.timeout_s : 10u,

@@ -79,7 +79,7 @@ static int open_svg(pl_buf *b, const pl_chart *c, double h)
 {
 	int rc = pl_buf_printf(b,
 	    "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"chart\" id=\"%s\" viewBox=\"0 0 %.0f %.0f\" "
-	    "role=\"img\" aria-labelledby=\"%s-t %s-d\" preserveAspectRatio=\"xMinYMin meet\">\n",
+	    "aria-labelledby=\"%s-t %s-d\" preserveAspectRatio=\"xMinYMin meet\">\n",
 	    c->id, W, h, c->id, c->id);
 	if (rc == PARLEY_OK)
 		rc = pl_buf_printf(b, "<title id=\"%s-t\">", c->id);
@@ -94,8 +94,19 @@ static int open_svg(pl_buf *b, const pl_chart *c, double h)
 		    "</desc>\n<rect width=\"100%\" height=\"100%\" fill=\"#fff\"/>\n"
 		    "<g font-family=\"system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif\" "
 		    "font-size=\"13\" fill=\"" INK "\">\n");
-	if (rc == PARLEY_OK)
-		rc = put_text(b, 16, 28, "ct", c->title);
+	if (rc == PARLEY_OK) {
+		/* A long title gets a smaller font rather than running off the edge. */
+		double px = 19;
+		if (text_w(c->title, 19) * 1.08 > W - 32)
+			px = (W - 32) / (text_w(c->title, 1) * 1.08);
+		if (px < 13)
+			px = 13;
+		rc = pl_buf_printf(b, "<text x=\"16\" y=\"28\" class=\"ct\" font-size=\"%.1f\" font-weight=\"700\">", px);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(b, c->title);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(b, "</text>\n");
+	}
 	if (rc == PARLEY_OK && c->subtitle)
 		rc = put_text(b, 16, 50, "cs", c->subtitle);
 	return rc;
@@ -123,9 +134,72 @@ static int legend(pl_buf *b, const pl_chart *c, double y, int circles)
 /* Era bands: alternate light greys; labels placed greedily on two rows
  * above the plot so that narrow eras do not overprint their neighbours.
  * A label that fits nowhere is left to the band's <title> tooltip. */
+/* Places era labels on two rows above the plot: the widest eras choose
+ * first, and a label goes on the first row where it overlaps no label
+ * already placed.  A label that fits nowhere is left to the band's
+ * <title> tooltip. */
+static int era_labels(pl_buf *b, const pl_chart *c, const frame *f, int counts)
+{
+	enum { MAXL = 64 };
+	double occ[2][MAXL][2];
+	int nocc[2] = {0, 0};
+	int done[MAXL] = {0};
+	size_t n = c->neras < MAXL ? c->neras : MAXL;
+	int rc = PARLEY_OK;
+	for (size_t step = 0; step < n && rc == PARLEY_OK; step++) {
+		/* the widest era not yet considered */
+		size_t best = n;
+		double bw = -1;
+		for (size_t i = 0; i < n; i++) {
+			double w = c->eras[i].end - c->eras[i].start;
+			if (!done[i] && w > bw) {
+				bw = w;
+				best = i;
+			}
+		}
+		done[best] = 1;
+		const pl_chart_era *e = &c->eras[best];
+		double s = e->start < f->first ? f->first : e->start;
+		double en = e->end > f->last + 1 ? f->last + 1 : e->end;
+		if (en <= s)
+			continue;
+		char lab[256];
+		if (counts)
+			snprintf(lab, sizeof lab, "%s (%d)", e->label ? e->label : "", e->visits);
+		else
+			pl_strlcpy(lab, e->label ? e->label : "", sizeof lab);
+		double xa = xof(f, s) + 3, w = text_w(lab, 11.5);
+		if (xa + w > f->x1 + 8)
+			xa = f->x1 + 8 - w; /* near the right edge: end-align with the plot */
+		for (int r = 0; r < 2; r++) {
+			int clash = 0;
+			for (int k = 0; k < nocc[r] && !clash; k++)
+				clash = xa < occ[r][k][1] + 8 && occ[r][k][0] < xa + w + 8;
+			if (clash || nocc[r] >= MAXL)
+				continue;
+			occ[r][nocc[r]][0] = xa;
+			occ[r][nocc[r]][1] = xa + w;
+			nocc[r]++;
+			if (e->href) {
+				rc = pl_buf_puts(b, "<a href=\"");
+				if (rc == PARLEY_OK)
+					rc = pl_esc_html(b, e->href);
+				if (rc == PARLEY_OK)
+					rc = pl_buf_puts(b, "\">");
+			}
+			if (rc == PARLEY_OK)
+				rc = put_text(b, xa, f->y0 - 22 + 13 * r, "el", lab);
+			if (rc == PARLEY_OK && e->href)
+				rc = pl_buf_puts(b, "</a>");
+			break;
+		}
+	}
+	return rc;
+}
+
+/* Era bands: alternate light greys behind the plot, then their labels. */
 static int era_bands(pl_buf *b, const pl_chart *c, const frame *f, int counts)
 {
-	double row_end[2] = {-1e9, -1e9};
 	int rc = PARLEY_OK;
 	for (size_t i = 0; i < c->neras && rc == PARLEY_OK; i++) {
 		const pl_chart_era *e = &c->eras[i];
@@ -144,31 +218,8 @@ static int era_bands(pl_buf *b, const pl_chart *c, const frame *f, int counts)
 			rc = pl_buf_printf(b, ": %d visit%s", e->visits, e->visits == 1 ? "" : "s");
 		if (rc == PARLEY_OK)
 			rc = pl_buf_puts(b, "</title></g>\n");
-		char lab[256];
-		if (counts)
-			snprintf(lab, sizeof lab, "%s (%d)", e->label ? e->label : "", e->visits);
-		else
-			pl_strlcpy(lab, e->label ? e->label : "", sizeof lab);
-		double w = text_w(lab, 11.5);
-		for (int r = 0; r < 2 && rc == PARLEY_OK; r++) {
-			if (xa + 3 < row_end[r] || xa + 3 + w > f->x1 + 8)
-				continue;
-			if (e->href) {
-				rc = pl_buf_puts(b, "<a href=\"");
-				if (rc == PARLEY_OK)
-					rc = pl_esc_html(b, e->href);
-				if (rc == PARLEY_OK)
-					rc = pl_buf_puts(b, "\">");
-			}
-			if (rc == PARLEY_OK)
-				rc = put_text(b, xa + 3, f->y0 - 22 + 13 * r, "el", lab);
-			if (rc == PARLEY_OK && e->href)
-				rc = pl_buf_puts(b, "</a>");
-			row_end[r] = xa + 3 + w + 8;
-			break;
-		}
 	}
-	return rc;
+	return rc == PARLEY_OK ? era_labels(b, c, f, counts) : rc;
 }
 
 static int year_axis(pl_buf *b, const frame *f)
@@ -214,7 +265,7 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
 		return PARLEY_EINVAL;
 	const double H = 440;
-	frame f = {56, W - 16, 132, H - 64, c->first_year, c->last_year};
+	frame f = {72, W - 16, 132, H - 64, c->first_year, c->last_year};
 	int n = f.last - f.first + 1;
 	int max = 1;
 	for (size_t i = 0; i < nyears; i++)
@@ -238,9 +289,8 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 		else
 			snprintf(t, sizeof t, "%d", v);
 		rc = pl_buf_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>"
-		                        "<text x=\"%.1f\" y=\"%.1f\" class=\"ax\" fill=\"" MUTED "\" font-size=\"12\">%s</text>\n",
-		                   f.x0, f.x1, y, y, v ? GRID : INK, v == top ? f.x0 + 2 : 16.0,
-		                   v == top ? y - 5 : y + 4, t);
+		                        "<text x=\"%.1f\" y=\"%.1f\" class=\"ax\" fill=\"" MUTED "\" font-size=\"12\" text-anchor=\"end\">%s</text>\n",
+		                   f.x0, f.x1, y, y, v ? GRID : INK, f.x0 - 6, y + 4, t);
 	}
 	double bw = (f.x1 - f.x0) / n;
 	double barw = bw > 3 ? bw * 0.78 : bw;
@@ -315,7 +365,7 @@ int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks,
 	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
 		return PARLEY_EINVAL;
 	const double H = 470;
-	frame f = {56, W - 16, 150, H - 64, c->first_year, c->last_year};
+	frame f = {72, W - 16, 150, H - 64, c->first_year, c->last_year};
 	double lane_h = (f.y1 - f.y0) / 2;
 	int rc = open_svg(out, c, H);
 	if (rc == PARLEY_OK)

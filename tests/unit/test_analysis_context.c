@@ -95,9 +95,8 @@ static void test_first_trip_pair_coverage(void **state)
 	assert_non_null(strstr(s->text, "in 6.6 years, since Kim Jong-il's visit of 2011-08-25"));
 	assert_int_equal(s->visits.n, 1);
 	assert_string_equal(s->visits.ids[0], "k2");
-	s = kind(c, "nth-visit");
-	assert_int_equal(s->claim, PARLEY_CLAIM_COVERED);
-	assert_non_null(strstr(s->text, "Kim Jong-un's first visit to China"));
+	/* his only office began before all his visits: the ordinal would repeat it */
+	assert_null(kind(c, "nth-visit"));
 	s = kind(c, "since-previous");
 	assert_int_equal(s->claim, PARLEY_CLAIM_NONE);
 	assert_non_null(strstr(s->text, "128 days"));
@@ -118,8 +117,9 @@ static void test_world_coverage_and_ordinals(void **state)
 	/* u1, u2, u3 (Singapore) before: the 4th trip abroad, the 3rd to China */
 	assert_non_null(strstr(kind(c, "first-abroad")->text, "fourth trip abroad"));
 	assert_int_equal(kind(c, "first-abroad")->visits.n, 3);
-	assert_non_null(strstr(kind(c, "nth-visit")->text, "third visit to China"));
-	assert_int_equal(kind(c, "nth-visit")->visits.n, 2);
+	assert_non_null(strstr(kind(c, "first-to-host")->text, "third visit to China"));
+	assert_int_equal(kind(c, "first-to-host")->visits.n, 2);
+	assert_null(kind(c, "nth-visit")); /* the same two visits: not repeated */
 	parley_context_free(c);
 }
 
@@ -134,15 +134,21 @@ static void test_uncovered(void **state)
 	 * (rank 7 >= 2), and the previous visit u1 is 2018, so it is covered */
 	assert_int_equal(s->claim, PARLEY_CLAIM_COVERED);
 	assert_string_equal(s->coverage, "both-ways");
-	/* the ordinal needs coverage from Kim Jong-un's first office: 2011 is inside 1999-2024 */
-	assert_int_equal(kind(c, "nth-visit")->claim, PARLEY_CLAIM_COVERED);
+	/* since his first office (2011, inside 1999-2024): covered, the second visit */
+	assert_int_equal(kind(c, "first-to-host")->claim, PARLEY_CLAIM_COVERED);
+	assert_non_null(strstr(kind(c, "first-to-host")->text, "second visit to China"));
 	parley_context_free(c);
 	/* Kim Jong-il's 2011-05 visit: the previous one is before any data; his office began 1994,
 	 * before the both-ways row's 1999 start: the ordinal cannot be claimed */
 	assert_int_equal(an_context(korea(false, false), &o, "k1", &c, NULL), 0);
-	s = kind(c, "nth-visit");
+	s = kind(c, "first-to-host");
 	assert_int_equal(s->claim, PARLEY_CLAIM_UNCOVERED);
-	assert_non_null(strstr(s->text, "cannot be claimed"));
+	assert_non_null(strstr(s->text, "No earlier visit to China by Kim Jong-il since taking "
+	                                "office on 1994-07-08 is recorded"));
+	/* nothing earlier at that level: the first since the both-ways row begins (1999) */
+	s = kind(c, "first-in-years");
+	assert_int_equal(s->claim, PARLEY_CLAIM_COVERED);
+	assert_non_null(strstr(s->text, "paramount leader level or above since 1999"));
 	assert_non_null(strstr(kind(c, "since-previous")->text, "No earlier visit"));
 	parley_context_free(c);
 	parley_err err = {0};

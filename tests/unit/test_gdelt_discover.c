@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gdelt.h"
+#include "../../src/gdelt/gdelt.h"
 
 typedef struct ev {
 	const char *id, *date, *a1, *a1type, *a2, *a2type, *code, *place, *url;
@@ -203,9 +203,12 @@ static void test_direction_rule(void **state)
 static void test_sample_places_map(void **state)
 {
 	(void)state;
-	FILE *p = popen("cd /work/shared/data/gdelt && { gawk -F'\\t' 'NF==61{print $54}' *.CSV;"
-	                " gawk -F'\\t' 'NF<61{print $52}' *.tsv; } | sort -u",
-	                "r");
+	const char *shared = getenv("PARLEY_SHARED");
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "cd '%s/data/gdelt' && { gawk -F'\\t' 'NF==61{print $54}' *.CSV;"
+	         " gawk -F'\\t' 'NF<61{print $52}' *.tsv; } | sort -u",
+	         shared ? shared : "/work/shared");
+	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char line[64];
 	int n = 0, unmapped = 0;

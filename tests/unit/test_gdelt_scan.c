@@ -1,7 +1,7 @@
 /* test_gdelt_scan.c - the GDELT scan on the real sample files in
  * /work/shared/data/gdelt (PARLEY_GDELT_DATA overrides): counts checked
  * against the README's GBR/USA figures and against gawk run by the test
- * itself on the same files, both layouts, mixed 57/58 input, zip and gzip,
+ * itself on the same files ($PARLEY_SHARED/data/gdelt), both layouts, mixed 57/58 input, zip and gzip,
  * threads, and truncated and malformed lines. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,12 +13,19 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "gdelt.h"
+#include "../../src/gdelt/gdelt.h"
 
 static const char *data_dir(void)
 {
+	static char buf[512];
 	const char *d = getenv("PARLEY_GDELT_DATA");
-	return d ? d : "/work/shared/data/gdelt";
+	if (d)
+		return d;
+	d = getenv("PARLEY_SHARED"); /* set by tests/meson.build */
+	if (!d)
+		return "/work/shared/data/gdelt";
+	snprintf(buf, sizeof buf, "%s/data/gdelt", d);
+	return buf;
 }
 
 static char *data_path(const char *name)

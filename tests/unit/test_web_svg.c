@@ -68,7 +68,7 @@ static void timeline_is_accessible_and_escaped(void **s)
 	assert_int_equal(pl_svg_timeline(&b, &c, y, 1), PARLEY_OK);
 	assert_non_null(strstr(b.data, "<title id=\"timeline-t\">Visits &lt;peaked&gt; in 1955</title>"));
 	assert_non_null(strstr(b.data, "<desc id=\"timeline-d\">Most visits came in the 1950s</desc>"));
-	assert_non_null(strstr(b.data, "role=\"img\""));
+	assert_non_null(strstr(b.data, "aria-labelledby=\"timeline-t timeline-d\""));
 	assert_non_null(strstr(b.data, "Mao &lt;Zedong&gt; &amp; &quot;Kim&quot;"));
 	assert_null(strstr(b.data, "<Zedong>"));
 	assert_non_null(strstr(b.data, "Source: Test data &amp; co"));

@@ -1,0 +1,236 @@
+// Browser tests of parley's web pages, in Debian's Chromium through
+// playwright-core, run by node's built-in test runner (TAP output).
+//
+// The same checks run twice: against a live `parley serve` on a free
+// loopback port, and against the output of `parley site` served by a small
+// static file server.  Both use a store created with `parley init --bundled`.
+//
+// Environment: PARLEY (path to the parley binary; default: parley on PATH),
+// CHROMIUM (default /usr/bin/chromium).  Screenshots go to ./screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, readFileSync, existsSync, statSync, createReadStream, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, normalize, extname, dirname } from 'node:path';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import net from 'node:net';
+
+const require = createRequire(import.meta.url);
+const { chromium } = require('playwright-core');
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+const here = dirname(fileURLToPath(import.meta.url));
+const PARLEY = process.env.PARLEY || 'parley';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const shots = join(here, 'screenshots');
+mkdirSync(shots, { recursive: true });
+
+let work, db, serveProc, staticServer, browser;
+const targets = {}; // name -> { base, url(kind, ...) }
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+async function waitFor(url, ms = 10000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    try { const r = await fetch(url); if (r.ok) return; } catch { /* not up yet */ }
+    if (Date.now() > until) throw new Error('server did not come up: ' + url);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
+  '.json': 'application/json', '.csv': 'text/csv', '.svg': 'image/svg+xml' };
+
+function serveStatic(root, port) {
+  return new Promise((resolve) => {
+    const srv = createServer((req, res) => {
+      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      let file = normalize(join(root, path));
+      if (!file.startsWith(root)) { res.writeHead(403).end(); return; }
+      if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+      if (!existsSync(file)) { res.writeHead(404).end('not found'); return; }
+      res.writeHead(200, { 'Content-Type': types[extname(file)] || 'application/octet-stream' });
+      createReadStream(file).pipe(res);
+    });
+    srv.listen(port, '127.0.0.1', () => resolve(srv));
+  });
+}
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'parley-browser-'));
+  db = join(work, 'parley.db');
+  execFileSync(PARLEY, ['--db', db, 'init', '--bundled'], { stdio: 'ignore' });
+  const port = await freePort();
+  serveProc = spawn(PARLEY, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--quiet'], { stdio: 'inherit' });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(base + '/');
+  targets.serve = {
+    base,
+    home: base + '/',
+    timelineJson: base + '/api/v1/timeline',
+    visitsJson: base + '/api/v1/visits?per_page=1000',
+    visit: (id) => `${base}/visit/${encodeURIComponent(id)}`,
+    person: (id) => `${base}/person/${encodeURIComponent(id)}`,
+    people: base + '/people',
+    list: base + '/visits',
+  };
+  const out = join(work, 'site');
+  execFileSync(PARLEY, ['--db', db, 'site', '--out', out], { stdio: 'ignore' });
+  const sport = await freePort();
+  staticServer = await serveStatic(out, sport);
+  const sbase = `http://127.0.0.1:${sport}`;
+  targets.site = {
+    base: sbase,
+    home: sbase + '/index.html',
+    timelineJson: sbase + '/api/v1/timeline.json',
+    visitsJson: sbase + '/api/v1/visits.json',
+    visit: (id) => `${sbase}/visit/${id}.html`,
+    person: (id) => `${sbase}/person/${id}.html`,
+    people: sbase + '/people.html',
+    list: sbase + '/visits.html',
+  };
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (serveProc) serveProc.kill('SIGTERM');
+  if (staticServer) staticServer.close();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+async function newPage() {
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  return { page, errors, close: () => ctx.close() };
+}
+
+async function axeSerious(page) {
+  // Evaluated through the DevTools protocol: the pages' CSP forbids inline scripts.
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21aa'] } }));
+  return res.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.length} nodes, e.g. ${v.nodes[0].target})`);
+}
+
+async function json(url) {
+  const r = await fetch(url);
+  assert.equal(r.status, 200, url);
+  return r.json();
+}
+
+for (const name of ['serve', 'site']) {
+  test(`${name}: dashboard chart has one bar group per year`, async () => {
+    const t = targets[name];
+    const tl = await json(t.timelineJson);
+    const years = tl.years;
+    const first = years[0].year;
+    const last = Math.max(years[years.length - 1].year, new Date().getUTCFullYear());
+    const { page, errors, close } = await newPage();
+    await page.goto(t.home);
+    const groups = page.locator('svg#timeline g.yr');
+    assert.equal(await groups.count(), last - first + 1, 'one group per year from the first visit to now');
+    for (const y of years) {
+      const g = page.locator(`svg#timeline g.yr[data-year="${y.year}"]`);
+      const n0 = Number(await g.getAttribute('data-n0'));
+      const n1 = Number(await g.getAttribute('data-n1'));
+      assert.equal(n0 + n1, y.total, `year ${y.year}`);
+    }
+    assert.equal(await page.locator('svg#timeline title').first().count(), 1);
+    assert.equal(await page.locator('svg#timeline desc').count(), 1);
+    await page.screenshot({ path: join(shots, `${name}-dashboard.png`), fullPage: true });
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test(`${name}: clicking a year filters the list`, async () => {
+    const t = targets[name];
+    const tl = await json(t.timelineJson);
+    const busiest = tl.years.reduce((a, b) => (b.total > a.total ? b : a));
+    const { page, close } = await newPage();
+    await page.goto(t.home);
+    await Promise.all([
+      page.waitForNavigation(),
+      page.locator(`svg#timeline g.yr[data-year="${busiest.year}"] rect.bar`).first().click(),
+    ]);
+    const rows = page.locator('table.visits tbody tr.visit');
+    assert.equal(await rows.count(), busiest.total, `visits listed for ${busiest.year}`);
+    const yearsShown = new Set(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.year)));
+    assert.deepEqual([...yearsShown], [String(busiest.year)]);
+    await close();
+  });
+
+  test(`${name}: a search for an alias finds the person`, async () => {
+    const t = targets[name];
+    const { page, close } = await newPage();
+    await page.goto(t.people);
+    await page.fill('#people-q', 'Kim Jong Eun');
+    await Promise.all([page.waitForNavigation(), page.press('#people-q', 'Enter')]);
+    const hit = page.locator('table.people tr.person:visible a', { hasText: 'Kim Jong-un' });
+    assert.equal(await hit.count(), 1, 'Kim Jong-un found by the alias Kim Jong Eun');
+    const others = await page.locator('table.people tr.person:visible').count();
+    assert.equal(others, 1, 'only the matching person is listed');
+    await Promise.all([page.waitForNavigation(), hit.click()]);
+    assert.match(await page.locator('h1').innerText(), /Kim Jong-un/);
+    await page.screenshot({ path: join(shots, `${name}-person.png`), fullPage: true });
+    assert.deepEqual(await axeSerious(page), []);
+    await close();
+  });
+
+  test(`${name}: the visit page shows its sources`, async () => {
+    const t = targets[name];
+    const list = await json(t.visitsJson);
+    const v = list.visits.find((x) => x.id.includes('kim-jong-un')) || list.visits[list.visits.length - 1];
+    const detail = await json(`${targets.serve.base}/api/v1/visits/${encodeURIComponent(v.id)}`);
+    const links = detail.sources.filter((s) => s.url && /^https?:/i.test(s.url));
+    assert.ok(links.length > 0, 'the chosen visit has sources');
+    const { page, errors, close } = await newPage();
+    await page.goto(t.visit(v.id));
+    const hrefs = await page.locator('section.sources li a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    assert.deepEqual(hrefs.sort(), links.map((s) => s.url).sort());
+    await page.screenshot({ path: join(shots, `${name}-visit.png`), fullPage: true });
+    assert.deepEqual(await axeSerious(page), []);
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test(`${name}: no serious accessibility violations on dashboard and list`, async () => {
+    const t = targets[name];
+    const { page, close } = await newPage();
+    for (const url of [t.home, t.list]) {
+      await page.goto(url);
+      assert.deepEqual(await axeSerious(page), [], url);
+    }
+    await close();
+  });
+
+  test(`${name}: readable at 320 px`, async () => {
+    const t = targets[name];
+    const ctx = await browser.newContext({ viewport: { width: 320, height: 700 } });
+    const page = await ctx.newPage();
+    await page.goto(t.home);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px at 320px`);
+    await page.screenshot({ path: join(shots, `${name}-dashboard-320.png`), fullPage: false });
+    await ctx.close();
+  });
+}
