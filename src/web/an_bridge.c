@@ -1,0 +1,138 @@
+/*
+ * an_bridge.c - the analysis module's results (parley.h, Analysis) as
+ * jansson values for the pages and the API.
+ *
+ * The dashboard's era table, gaps and a visit's context sentences must say
+ * exactly what `parley eras`, `parley gaps` and `parley context` say, so
+ * the web module does not count these itself: it converts the analysis
+ * results.  Each function returns NULL when the analysis cannot answer
+ * (e.g. a pair without paramount-leader tenures); callers then fall back
+ * to showing less, never to a different count.
+ */
+#include "webq.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *ids_json(const parley_ids *ids)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < ids->n; i++)
+		json_array_append_new(a, json_string(ids->ids[i]));
+	return a;
+}
+
+/* Splits 'A / B' at the first " / " into two new strings (either may be NULL). */
+static void split_name(const char *name, char **x, char **y)
+{
+	const char *s = name ? strstr(name, " / ") : NULL;
+	*x = s ? pl_strndup(name, (size_t)(s - name)) : pl_strdup(name);
+	*y = s ? pl_strdup(s + 3) : NULL;
+}
+
+json_t *pl_an_eras(parley_db *db, const char *a, const char *b, const char *as_of, parley_err *err)
+{
+	parley_analysis_opts o = {.a = a, .b = b, .as_of = as_of};
+	parley_eras *e = NULL;
+	if (parley_eras_compute(db, &o, PARLEY_ERAS_PAIR, &e, err) != PARLEY_OK)
+		return NULL;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < e->n; i++) {
+		const parley_era *r = &e->eras[i];
+		char *na, *nb;
+		split_name(r->name, &na, &nb);
+		json_t *o2 = json_pack("{s:s,s:s?,s:s?,s:s?,s:s?,s:s,s:s?,s:b,s:f,s:f,s:I,s:I,s:I,s:I,s:I,s:I,s:I}",
+		    "label", r->name, "leader_a", r->leader_a, "leader_b", r->leader_b,
+		    "leader_a_name", na, "leader_b_name", nb, "start_date", r->start,
+		    "end_date", r->open ? NULL : r->end, "open", r->open,
+		    "years", (double)(long)(r->years * 100 + 0.5) / 100,
+		    "rate", (double)(long)(r->per_year * 100 + 0.5) / 100,
+		    "visits", (json_int_t)r->visits.n, "from_a", (json_int_t)r->a_to_b.n,
+		    "from_b", (json_int_t)r->b_to_a.n, "top_a", (json_int_t)r->top_a_to_b.n,
+		    "top_b", (json_int_t)r->top_b_to_a.n,
+		    "by_leaders", (json_int_t)(r->top_a_to_b.n + r->top_b_to_a.n),
+		    "unidentified", (json_int_t)r->unidentified.n);
+		free(na);
+		free(nb);
+		if (o2) {
+			json_object_set_new(o2, "visit_ids", ids_json(&r->visits));
+			json_array_append_new(arr, o2);
+		}
+	}
+	parley_eras_free(e);
+	return arr;
+}
+
+json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
+{
+	parley_analysis_opts o = {.a = a, .b = b, .as_of = pg->w->today};
+	parley_gaps *g = NULL;
+	if (parley_gaps_compute(pg->w->db, &o, 10, 0, 0, &g, NULL) != PARLEY_OK)
+		return NULL;
+	json_t *longest = json_array();
+	for (size_t i = 0; i < g->n + (g->has_current ? 1 : 0); i++) {
+		const parley_gap *x = i < g->n ? &g->gaps[i] : &g->current;
+		json_t *o2 = json_pack("{s:I,s:f,s:s,s:s,s:b,s:s?,s:{s:s,s:s?},s:s?}",
+		    "days", (json_int_t)x->days, "years", (double)(long)(x->years * 100 + 0.5) / 100,
+		    "from", x->start, "to", x->end, "approximate", x->approximate, "era", x->era,
+		    "opened_by", "id", x->before, "label", x->before_label, "closed_by", x->after);
+		if (!o2)
+			continue;
+		char *u = pl_url(pg, "visit", x->before);
+		json_object_set_new(json_object_get(o2, "opened_by"), "url", json_string(u));
+		free(u);
+		if (x->after) {
+			json_object_set_new(o2, "closed_by", json_pack("{s:s,s:s?}", "id", x->after, "label", x->after_label));
+			u = pl_url(pg, "visit", x->after);
+			json_object_set_new(json_object_get(o2, "closed_by"), "url", json_string(u));
+			free(u);
+		}
+		if (i < g->n)
+			json_array_append_new(longest, o2);
+		else
+			json_object_set_new(o2, "current", json_true()), longest = longest, /* kept below */
+			    json_array_append_new(longest, o2);
+	}
+	/* The current interval is the last element when present: move it out. */
+	json_t *current = NULL;
+	if (g->has_current) {
+		current = json_incref(json_array_get(longest, json_array_size(longest) - 1));
+		json_array_remove(longest, json_array_size(longest) - 1);
+	}
+	json_t *out = json_pack("{s:s,s:s,s:s,s:s,s:I,s:f,s:o}", "a", a, "b", b, "as_of", g->as_of,
+	                        "range_start", g->range_start, "visits", (json_int_t)g->total.n,
+	                        "long_run_rate", (double)(long)(g->long_run_rate * 100 + 0.5) / 100,
+	                        "longest", longest);
+	if (current)
+		json_object_set_new(out, "current", current);
+	json_t *quiet = json_array();
+	for (size_t i = 0; i < g->nquiet; i++)
+		json_array_append_new(quiet, json_pack("{s:s,s:s,s:I,s:f}", "start", g->quiet[i].start,
+		    "end", g->quiet[i].end, "visits", (json_int_t)g->quiet[i].visits.n,
+		    "rate", (double)(long)(g->quiet[i].rate * 100 + 0.5) / 100));
+	json_object_set_new(out, "quiet", quiet);
+	parley_gaps_free(g);
+	return out;
+}
+
+json_t *pl_an_context(parley_db *db, const char *visit_id)
+{
+	parley_context *c = NULL;
+	if (parley_context_compute(db, visit_id, NULL, &c, NULL) != PARLEY_OK)
+		return NULL;
+	static const char *const claims[] = {"none", "covered", "uncovered"};
+	json_t *arr = json_array();
+	for (size_t i = 0; i < c->n; i++) {
+		const parley_sentence *s = &c->s[i];
+		int k = s->claim >= 0 && s->claim <= 2 ? (int)s->claim : 0;
+		json_t *o = json_pack("{s:s?,s:s?,s:s,s:s?}", "kind", s->kind, "text", s->text,
+		                      "claim", claims[k], "coverage", s->coverage);
+		if (o) {
+			json_object_set_new(o, "visits", ids_json(&s->visits));
+			json_array_append_new(arr, o);
+		}
+	}
+	parley_context_free(c);
+	return arr;
+}
