@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A new array of the ids; caller decrefs. */
 static json_t *ids_json(const parley_ids *ids)
 {
 	json_t *a = json_array();
@@ -64,6 +65,29 @@ json_t *pl_an_eras(parley_db *db, const char *a, const char *b, const char *as_o
 	return arr;
 }
 
+/* One interval as JSON, with links to the visits that open and close it;
+ * caller decrefs. */
+static json_t *gap_json(pl_page *pg, const parley_gap *x)
+{
+	json_t *o = json_pack("{s:I,s:f,s:s,s:s,s:b,s:s?,s:{s:s,s:s?}}",
+	    "days", (json_int_t)x->days, "years", (double)(long)(x->years * 100 + 0.5) / 100,
+	    "from", x->start, "to", x->end, "approximate", x->approximate, "era", x->era,
+	    "opened_by", "id", x->before, "label", x->before_label);
+	if (!o)
+		return NULL;
+	char *u = pl_url(pg, "visit", x->before);
+	json_object_set_new(json_object_get(o, "opened_by"), "url", json_string(u));
+	free(u);
+	if (x->after) {
+		json_t *c = json_pack("{s:s,s:s?}", "id", x->after, "label", x->after_label);
+		u = pl_url(pg, "visit", x->after);
+		json_object_set_new(c, "url", json_string(u));
+		free(u);
+		json_object_set_new(o, "closed_by", c);
+	}
+	return o;
+}
+
 json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
 {
 	parley_analysis_opts o = {.a = a, .b = b, .as_of = pg->w->today};
@@ -71,41 +95,20 @@ json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
 	if (parley_gaps_compute(pg->w->db, &o, 10, 0, 0, &g, NULL) != PARLEY_OK)
 		return NULL;
 	json_t *longest = json_array();
-	for (size_t i = 0; i < g->n + (g->has_current ? 1 : 0); i++) {
-		const parley_gap *x = i < g->n ? &g->gaps[i] : &g->current;
-		json_t *o2 = json_pack("{s:I,s:f,s:s,s:s,s:b,s:s?,s:{s:s,s:s?},s:s?}",
-		    "days", (json_int_t)x->days, "years", (double)(long)(x->years * 100 + 0.5) / 100,
-		    "from", x->start, "to", x->end, "approximate", x->approximate, "era", x->era,
-		    "opened_by", "id", x->before, "label", x->before_label, "closed_by", x->after);
-		if (!o2)
-			continue;
-		char *u = pl_url(pg, "visit", x->before);
-		json_object_set_new(json_object_get(o2, "opened_by"), "url", json_string(u));
-		free(u);
-		if (x->after) {
-			json_object_set_new(o2, "closed_by", json_pack("{s:s,s:s?}", "id", x->after, "label", x->after_label));
-			u = pl_url(pg, "visit", x->after);
-			json_object_set_new(json_object_get(o2, "closed_by"), "url", json_string(u));
-			free(u);
-		}
-		if (i < g->n)
-			json_array_append_new(longest, o2);
-		else
-			json_object_set_new(o2, "current", json_true()), longest = longest, /* kept below */
-			    json_array_append_new(longest, o2);
-	}
-	/* The current interval is the last element when present: move it out. */
-	json_t *current = NULL;
-	if (g->has_current) {
-		current = json_incref(json_array_get(longest, json_array_size(longest) - 1));
-		json_array_remove(longest, json_array_size(longest) - 1);
+	for (size_t i = 0; i < g->n; i++) {
+		json_t *x = gap_json(pg, &g->gaps[i]);
+		if (x)
+			json_array_append_new(longest, x);
 	}
 	json_t *out = json_pack("{s:s,s:s,s:s,s:s,s:I,s:f,s:o}", "a", a, "b", b, "as_of", g->as_of,
 	                        "range_start", g->range_start, "visits", (json_int_t)g->total.n,
 	                        "long_run_rate", (double)(long)(g->long_run_rate * 100 + 0.5) / 100,
 	                        "longest", longest);
-	if (current)
-		json_object_set_new(out, "current", current);
+	if (out && g->has_current) {
+		json_t *c = gap_json(pg, &g->current);
+		if (c)
+			json_object_set_new(out, "current", c);
+	}
 	json_t *quiet = json_array();
 	for (size_t i = 0; i < g->nquiet; i++)
 		json_array_append_new(quiet, json_pack("{s:s,s:s,s:I,s:f}", "start", g->quiet[i].start,

@@ -17,6 +17,7 @@ static const char *pair_where =
     " ((v.from_country = ?1 AND v.to_country = ?2) OR (v.from_country = ?2 AND v.to_country = ?1))"
     " AND v.status IN ('confirmed','reported')";
 
+/* The country's name (its code when unknown); caller frees with free(). */
 static char *country_name(pl_page *pg, const char *code)
 {
 	const char *b[] = {code, NULL};
@@ -59,58 +60,11 @@ json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b)
 	return json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "years", years);
 }
 
+/* Gaps are the analysis module's (`parley gaps A B`). */
 json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b)
 {
-	pl_buf sql;
-	pl_buf_init(&sql, 2048);
-	pl_buf_printf(&sql, "SELECT v.id AS id, v.start_date AS start_date, coalesce(v.end_date, v.start_date) AS end_date,"
-	                    " coalesce(p.name, v.visitor_label, 'unidentified') AS visitor_name FROM visit v"
-	                    " LEFT JOIN person p ON p.id = v.visitor WHERE %s ORDER BY v.start_date, v.id", pair_where);
-	const char *binds[] = {a, b, NULL};
-	json_t *vs = pl_rows(pg->w->db, sql.data, binds, &pg->err);
-	pl_buf_free(&sql);
-	if (!vs)
-		return NULL;
-	json_t *gaps = json_array();
-	json_t *prev = NULL;
-	size_t i;
-	json_t *v;
-	json_array_foreach(vs, i, v) {
-		char *u = pl_url(pg, "visit", json_string_value(json_object_get(v, "id")));
-		json_object_set_new(v, "url", json_string(u));
-		free(u);
-		if (prev) {
-			const char *pe = json_string_value(json_object_get(prev, "end_date"));
-			const char *s = json_string_value(json_object_get(v, "start_date"));
-			long days = pl_days_between(pe, s);
-			if (days > 0)
-				json_array_append_new(gaps, json_pack("{s:I,s:s,s:s,s:O,s:O}", "days", (json_int_t)days,
-				    "from", pe, "to", s, "after", prev, "before", v));
-		}
-		prev = v;
-	}
-	/* Longest first, keep ten. */
-	size_t n = json_array_size(gaps);
-	for (size_t x = 1; x < n; x++)
-		for (size_t k = x; k > 0; k--) {
-			json_t *g1 = json_array_get(gaps, k - 1), *g2 = json_array_get(gaps, k);
-			if (json_integer_value(json_object_get(g1, "days")) >= json_integer_value(json_object_get(g2, "days")))
-				break;
-			json_incref(g1);
-			json_array_set(gaps, k - 1, g2);
-			json_array_set_new(gaps, k, g1);
-		}
-	while (json_array_size(gaps) > 10)
-		json_array_remove(gaps, json_array_size(gaps) - 1);
-	json_t *out = json_pack("{s:s,s:s,s:s,s:o}", "a", a, "b", b, "as_of", pg->w->today, "longest", gaps);
-	if (prev) {
-		const char *pe = json_string_value(json_object_get(prev, "end_date"));
-		long days = pl_days_between(pe, pg->w->today);
-		json_object_set_new(out, "current", json_pack("{s:I,s:s,s:O}", "days", (json_int_t)(days > 0 ? days : 0),
-		                                              "since", pe, "last_visit", prev));
-	}
-	json_decref(vs);
-	return out;
+	json_t *g = pl_an_gaps(pg, a, b);
+	return g ? g : json_pack("{s:s,s:s,s:s,s:[]}", "a", a, "b", b, "as_of", pg->w->today, "longest");
 }
 
 int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
@@ -168,9 +122,11 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		}
 		hrefs[i] = pl_list_url(pg, a, b, s, to[0] ? to : NULL);
 		ce[i].href = hrefs[i];
-		double yrs = era_years(pg, e);
-		double rate = yrs > 0.5 ? ce[i].visits / yrs : 0;
-		json_object_set_new(e, "rate", json_real(round(rate * 100) / 100));
+		/* The rate is the analysis module's; eras shorter than half a year
+		 * do not compete for "most frequent" (one visit would dominate). */
+		double rate = json_number_value(json_object_get(e, "rate"));
+		if (era_years(pg, e) < 0.5)
+			rate = 0;
 		json_object_set_new(e, "url", json_string(hrefs[i]));
 		if (ce[i].end > first && rate > best_rate) {
 			best_rate = rate;
@@ -379,7 +335,10 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	const char *ext = pg->w->site ? ".json" : "";
 	const char *qs = pg->w->site ? "" : "?between=";
 	char pair[40];
-	snprintf(pair, sizeof pair, pg->w->site ? "" : "%s%%3A%s", a, b);
+	if (pg->w->site)
+		pair[0] = '\0';
+	else
+		snprintf(pair, sizeof pair, "%s%%3A%s", a, b);
 	snprintf(dl[0], sizeof dl[0], "%sapi/v1/visits.csv%s%s", pg->rq->root, qs, pair);
 	snprintf(dl[1], sizeof dl[1], "%sapi/v1/visits%s%s%s", pg->rq->root, ext, qs, pair);
 	snprintf(dl[2], sizeof dl[2], "%sapi/v1/timeline.csv%s%s", pg->rq->root, qs, pair);

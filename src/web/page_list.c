@@ -71,7 +71,8 @@ static void decorate(pl_page *pg, json_t *rows)
 	}
 }
 
-/* A facet: counts, each linked (server) to the list with that filter. */
+/* A facet: counts, each linked (server) to the list with that filter.
+ * Caller decrefs. */
 static json_t *facet(pl_page *pg, const pl_wq *q, const char *param, const char *expr,
                      const char *order)
 {
@@ -97,7 +98,8 @@ static json_t *facet(pl_page *pg, const pl_wq *q, const char *param, const char 
 	return f;
 }
 
-/* People whose name or alias matches the search, for the list's side box. */
+/* People whose name or alias matches the search, for the list's side box.
+ * Caller decrefs. */
 static json_t *people_matching(pl_page *pg, const char *q)
 {
 	pl_buf fq;

@@ -31,6 +31,7 @@ static void urls_all(pl_page *pg, json_t *arr, const char *key, const char *kind
 		set_url(pg, r, key, kind, idkey);
 }
 
+/* Rows of sql with id bound (an empty array on failure); caller decrefs. */
 static json_t *rows(pl_page *pg, const char *sql, const char *id)
 {
 	const char *b[] = {id, NULL};
@@ -42,6 +43,8 @@ static json_t *rows(pl_page *pg, const char *sql, const char *id)
 /* Visits                                                              */
 /* ------------------------------------------------------------------ */
 
+/* A visit with everything attached, or NULL when there is no such visit;
+ * caller decrefs. */
 static json_t *visit_object(pl_page *pg, const char *id)
 {
 	const char *b[] = {id, NULL};
@@ -125,8 +128,13 @@ static const char *ordinal_suffix(long n)
 	return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
 }
 
+/* The context sentences are the analysis module's (`parley context ID`);
+ * when it cannot answer, a few plain counts computed here stand in. */
 json_t *pl_visit_context(pl_page *pg, json_t *v)
 {
+	json_t *an = pl_an_context(pg->w->db, json_string_value(json_object_get(v, "id")));
+	if (an)
+		return an;
 	json_t *out = json_array();
 	const char *id = json_string_value(json_object_get(v, "id"));
 	const char *visitor = json_string_value(json_object_get(v, "visitor"));
@@ -155,7 +163,7 @@ json_t *pl_visit_context(pl_page *pg, json_t *v)
 		else
 			s[0] = '\0';
 		if (s[0])
-			json_array_append_new(out, json_string(s));
+			json_array_append_new(out, json_pack("{s:s}", "text", s));
 	}
 	if (level && strcmp(level, "paramount_leader") == 0) {
 		const char *b[] = {from, to, id, NULL};
@@ -164,7 +172,7 @@ json_t *pl_visit_context(pl_page *pg, json_t *v)
 		                      " AND (w.start_date < v.start_date OR (w.start_date = v.start_date AND w.id <= v.id))", b);
 		snprintf(s, sizeof s, "The %ld%s recorded visit by a paramount leader of %s to %s.", nth,
 		         ordinal_suffix(nth), from_name, to_name);
-		json_array_append_new(out, json_string(s));
+		json_array_append_new(out, json_pack("{s:s}", "text", s));
 	}
 	json_t *prev = json_object_get(v, "previous");
 	if (prev) {
@@ -175,12 +183,12 @@ json_t *pl_visit_context(pl_page *pg, json_t *v)
 		if (days > 0) {
 			snprintf(s, sizeof s, "It began %ld days after the previous visit between %s and %s ended (%s).",
 			         days, from_name, to_name, pe);
-			json_array_append_new(out, json_string(s));
+			json_array_append_new(out, json_pack("{s:s}", "text", s));
 		}
 		json_decref(pr);
 	} else {
 		snprintf(s, sizeof s, "The earliest recorded visit between %s and %s.", from_name, to_name);
-		json_array_append_new(out, json_string(s));
+		json_array_append_new(out, json_pack("{s:s}", "text", s));
 	}
 	/* The leader-pair era it falls in. */
 	const char *a = strcmp(from, to) < 0 ? from : to, *b = strcmp(from, to) < 0 ? to : from;
@@ -199,7 +207,7 @@ json_t *pl_visit_context(pl_page *pg, json_t *v)
 			snprintf(s, sizeof s, "Visit %ld of %lld between the two countries under %s.", nth,
 			         (long long)json_integer_value(json_object_get(e, "visits")),
 			         json_string_value(json_object_get(e, "label")));
-			json_array_append_new(out, json_string(s));
+			json_array_append_new(out, json_pack("{s:s}", "text", s));
 			break;
 		}
 	}
@@ -255,8 +263,9 @@ void pl_api_context(pl_page *pg, const char *id, int fmt)
 		size_t i;
 		json_t *s;
 		json_array_foreach(c, i, s)
-			json_array_append_new(rowsv, json_pack("{s:O}", "sentence", s));
-		static const char *const cols[] = {"sentence", NULL};
+			json_array_append_new(rowsv, json_pack("{s:O?,s:O?,s:O?}", "kind", json_object_get(s, "kind"),
+			                                       "claim", json_object_get(s, "claim"), "text", json_object_get(s, "text")));
+		static const char *const cols[] = {"kind", "claim", "text", NULL};
 		pl_send_csv(pg, rowsv, cols);
 		json_decref(rowsv);
 		json_decref(c);
@@ -269,7 +278,8 @@ void pl_api_context(pl_page *pg, const char *id, int fmt)
 /* People                                                              */
 /* ------------------------------------------------------------------ */
 
-/* Tenures as a small SVG timeline, one row per tenure. */
+/* Tenures as a small SVG timeline, one row per tenure; NULL when there are
+ * none.  Caller frees with free(). */
 static char *tenure_svg(json_t *ten, const char *today)
 {
 	size_t n = json_array_size(ten);

@@ -344,7 +344,8 @@ int pl_wq_bind(sqlite3_stmt *st, const pl_wq_binds *bd, int first)
 /* Rows to JSON                                                        */
 /* ------------------------------------------------------------------ */
 
-/* One statement row as an object keyed by column names (NULLs kept). */
+/* One statement row as an object keyed by column names (NULLs kept);
+ * caller decrefs. */
 json_t *pl_row_json(sqlite3_stmt *st)
 {
 	json_t *o = json_object();
@@ -501,64 +502,14 @@ json_t *pl_wq_facet(parley_db *db, const pl_wq *q, const char *expr, const char 
 /* Eras: leader pairs from paramount-leader tenures                   */
 /* ------------------------------------------------------------------ */
 
-/* Until the analysis module's era API is in parley.h, the eras are the
- * overlaps of the two countries' paramount-leader tenures.  Dates are the
- * tenures' own; an open tenure runs to today. */
+/* The leader-pair eras are the analysis module's (the same as `parley
+ * eras A B`), so the dashboard's table and `parley eras` always agree.  A
+ * pair without paramount-leader tenures has no eras: an empty list. */
 json_t *pl_web_eras(parley_db *db, const char *a, const char *b, parley_err *err)
 {
-	static const char *const sql =
-	    "WITH la AS (SELECT t.person, p.name, t.start_date AS s, coalesce(t.end_date, '9999') AS e"
-	    "   FROM tenure t JOIN office o ON o.id = t.office JOIN person p ON p.id = t.person"
-	    "   WHERE o.country = ? AND o.rank = 'paramount_leader'),"
-	    " lb AS (SELECT t.person, p.name, t.start_date AS s, coalesce(t.end_date, '9999') AS e"
-	    "   FROM tenure t JOIN office o ON o.id = t.office JOIN person p ON p.id = t.person"
-	    "   WHERE o.country = ? AND o.rank = 'paramount_leader')"
-	    " SELECT la.person AS leader_a, la.name AS leader_a_name, lb.person AS leader_b,"
-	    "  lb.name AS leader_b_name, max(la.s, lb.s) AS start_date,"
-	    "  nullif(min(la.e, lb.e), '9999') AS end_date"
-	    " FROM la JOIN lb ON la.s < lb.e AND lb.s < la.e"
-	    " ORDER BY start_date";
-	const char *binds[] = {a, b, NULL};
-	json_t *eras = pl_rows(db, sql, binds, err);
-	if (!eras)
-		return NULL;
-	/* Visits per era and per direction, counted by start date. */
-	static const char *const cnt =
-	    "SELECT sum(v.from_country = ?1) AS from_a, sum(v.from_country = ?2) AS from_b,"
-	    " sum(v.visitor = ?5 OR v.visitor = ?6) AS by_leaders, count(*) AS visits"
-	    " FROM visit v WHERE ((v.from_country = ?1 AND v.to_country = ?2) OR"
-	    " (v.from_country = ?2 AND v.to_country = ?1)) AND v.status IN ('confirmed','reported')"
-	    " AND v.start_date >= ?3 AND (?4 IS NULL OR v.start_date < ?4)";
-	size_t i;
-	json_t *e;
-	json_array_foreach(eras, i, e) {
-		sqlite3_stmt *st;
-		if (pl_prepare(db, cnt, &st, err) != PARLEY_OK) {
-			json_decref(eras);
-			return NULL;
-		}
-		sqlite3_bind_text(st, 1, a, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, json_string_value(json_object_get(e, "start_date")), -1, SQLITE_TRANSIENT);
-		const char *end = json_string_value(json_object_get(e, "end_date"));
-		if (end)
-			sqlite3_bind_text(st, 4, end, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 5, json_string_value(json_object_get(e, "leader_a")), -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 6, json_string_value(json_object_get(e, "leader_b")), -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			json_object_set_new(e, "visits", json_integer(sqlite3_column_int64(st, 3)));
-			json_object_set_new(e, "from_a", json_integer(sqlite3_column_int64(st, 0)));
-			json_object_set_new(e, "from_b", json_integer(sqlite3_column_int64(st, 1)));
-			json_object_set_new(e, "by_leaders", json_integer(sqlite3_column_int64(st, 2)));
-		}
-		sqlite3_finalize(st);
-		char label[300];
-		snprintf(label, sizeof label, "%s / %s",
-		         json_string_value(json_object_get(e, "leader_a_name")),
-		         json_string_value(json_object_get(e, "leader_b_name")));
-		json_object_set_new(e, "label", json_string(label));
-	}
-	return eras;
+	(void)err;
+	json_t *e = pl_an_eras(db, a, b, NULL, NULL);
+	return e ? e : json_array();
 }
 
 /* Fractional year of a date's first possible day (2012-11-15 -> 2012.87). */

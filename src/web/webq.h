@@ -151,4 +151,10 @@ json_t *pl_visit_context(pl_page *pg, json_t *visit);
 int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
                    json_t *summary);
 
+/* The analysis module's results as JSON (an_bridge.c); NULL when the
+ * analysis cannot answer.  Caller decrefs. */
+json_t *pl_an_eras(parley_db *db, const char *a, const char *b, const char *as_of, parley_err *err);
+json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b);
+json_t *pl_an_context(parley_db *db, const char *visit_id);
+
 #endif /* PARLEY_WEBQ_H */
