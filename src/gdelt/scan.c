@@ -12,9 +12,10 @@
  * every byte is loaded once.  An AVX2 version is chosen at run time when the
  * CPU has it; SSE2 is the x86-64 baseline; other machines use plain C.
  *
- * Plain files are memory-mapped in windows (scan_file) and split among the
- * workers at newline boundaries; archives and standard input come through
- * input.c.  Malformed lines are recorded per worker with a line number
+ * Plain files are split among the workers at newline boundaries and read
+ * with pread(2) into a bounded buffer, or memory-mapped in windows
+ * (PARLEY_GDELT_IO=mmap; scan_range_read says why pread is the default);
+ * archives and standard input come through input.c.  Malformed lines are recorded per worker with a line number
  * relative to the worker's chunk and fixed up when the chunks are joined.
  */
 #include "gdelt.h"
@@ -272,10 +273,11 @@ static void scan_range(chunk_job *j)
 	}
 }
 
-/* The same with pread(2) into a bounded buffer instead of mmap: on virtual
- * machines where page-table updates are costly this can be faster, since
- * the buffer's pages stay mapped and in the TLB.  PARLEY_GDELT_IO=read|mmap
- * picks one (see docs/gdelt.md); the default is the one measured faster. */
+/* The same with pread(2) into a 1 MiB buffer per worker instead of mmap.
+ * On the project's machines (virtual, 4 KiB pages) scanning mapped page
+ * cache ran 2.5x slower than copying it into a buffer that stays in the
+ * cache and the TLB (docs/performance.md), so this is the default;
+ * PARLEY_GDELT_IO=mmap selects the mapping. */
 static void scan_range_read(chunk_job *j)
 {
 	pl_gdelt_worker *w = j->w;
@@ -340,7 +342,7 @@ static void scan_range_read(chunk_job *j)
 static int use_read_io(void)
 {
 	const char *io = getenv("PARLEY_GDELT_IO");
-	return io ? strcmp(io, "read") == 0 : 0;
+	return io ? strcmp(io, "mmap") != 0 : 1;
 }
 
 static void *chunk_thread(void *arg)

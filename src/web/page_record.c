@@ -113,106 +113,14 @@ static json_t *visit_object(pl_page *pg, const char *id)
 	return v;
 }
 
-static long count1(pl_page *pg, const char *sql, const char *const *binds)
-{
-	json_t *r = pl_row1(pg->w->db, sql, binds, NULL);
-	long n = r ? (long)json_integer_value(json_object_get(r, "n")) : 0;
-	json_decref(r);
-	return n;
-}
-
-static const char *ordinal_suffix(long n)
-{
-	if (n % 100 >= 11 && n % 100 <= 13)
-		return "th";
-	return n % 10 == 1 ? "st" : n % 10 == 2 ? "nd" : n % 10 == 3 ? "rd" : "th";
-}
-
-/* The context sentences are the analysis module's (`parley context ID`);
- * when it cannot answer, a few plain counts computed here stand in. */
+/* The context sentences are the analysis module's (`parley context ID`), so
+ * the page says exactly what the command says, with the same coverage rules
+ * for "first" and "only".  When it cannot answer, the page says nothing
+ * rather than make claims of its own. */
 json_t *pl_visit_context(pl_page *pg, json_t *v)
 {
 	json_t *an = pl_an_context(pg->w->db, json_string_value(json_object_get(v, "id")));
-	if (an)
-		return an;
-	json_t *out = json_array();
-	const char *id = json_string_value(json_object_get(v, "id"));
-	const char *visitor = json_string_value(json_object_get(v, "visitor"));
-	const char *vname = json_string_value(json_object_get(v, "visitor_name"));
-	const char *from = json_string_value(json_object_get(v, "from_country"));
-	const char *to = json_string_value(json_object_get(v, "to_country"));
-	const char *to_name = json_string_value(json_object_get(v, "to_name"));
-	const char *from_name = json_string_value(json_object_get(v, "from_name"));
-	const char *start = json_string_value(json_object_get(v, "start_date"));
-	const char *level = json_string_value(json_object_get(v, "level"));
-	char s[600];
-	if (!id || !from || !to || !start)
-		return out;
-	if (visitor) {
-		const char *b[] = {visitor, to, id, NULL};
-		long all = count1(pg, "SELECT count(*) AS n FROM visit WHERE visitor = ?1 AND to_country = ?2"
-		                      " AND status IN ('confirmed','reported')", b);
-		long nth = count1(pg, "SELECT count(*) AS n FROM visit w, visit v WHERE v.id = ?3 AND w.visitor = ?1"
-		                      " AND w.to_country = ?2 AND w.status IN ('confirmed','reported')"
-		                      " AND (w.start_date < v.start_date OR (w.start_date = v.start_date AND w.id <= v.id))", b);
-		if (all == 1)
-			snprintf(s, sizeof s, "The only recorded visit by %s to %s.", vname, to_name);
-		else if (nth >= 1)
-			snprintf(s, sizeof s, "The %ld%s of %ld recorded visits by %s to %s.", nth, ordinal_suffix(nth),
-			         all, vname, to_name);
-		else
-			s[0] = '\0';
-		if (s[0])
-			json_array_append_new(out, json_pack("{s:s}", "text", s));
-	}
-	if (level && strcmp(level, "paramount_leader") == 0) {
-		const char *b[] = {from, to, id, NULL};
-		long nth = count1(pg, "SELECT count(*) AS n FROM visit w, visit v WHERE v.id = ?3 AND w.from_country = ?1"
-		                      " AND w.to_country = ?2 AND w.level = 'paramount_leader' AND w.status IN ('confirmed','reported')"
-		                      " AND (w.start_date < v.start_date OR (w.start_date = v.start_date AND w.id <= v.id))", b);
-		snprintf(s, sizeof s, "The %ld%s recorded visit by a paramount leader of %s to %s.", nth,
-		         ordinal_suffix(nth), from_name, to_name);
-		json_array_append_new(out, json_pack("{s:s}", "text", s));
-	}
-	json_t *prev = json_object_get(v, "previous");
-	if (prev) {
-		const char *pb[] = {json_string_value(json_object_get(prev, "id")), NULL};
-		json_t *pr = pl_row1(pg->w->db, "SELECT coalesce(end_date, start_date) AS e FROM visit WHERE id = ?", pb, NULL);
-		const char *pe = pr ? json_string_value(json_object_get(pr, "e")) : NULL;
-		long days = pe ? pl_days_between(pe, start) : 0;
-		if (days > 0) {
-			snprintf(s, sizeof s, "It began %ld days after the previous visit between %s and %s ended (%s).",
-			         days, from_name, to_name, pe);
-			json_array_append_new(out, json_pack("{s:s}", "text", s));
-		}
-		json_decref(pr);
-	} else {
-		snprintf(s, sizeof s, "The earliest recorded visit between %s and %s.", from_name, to_name);
-		json_array_append_new(out, json_pack("{s:s}", "text", s));
-	}
-	/* The leader-pair era it falls in. */
-	const char *a = strcmp(from, to) < 0 ? from : to, *b = strcmp(from, to) < 0 ? to : from;
-	json_t *eras = pl_web_eras(pg->w->db, a, b, NULL);
-	size_t i;
-	json_t *e;
-	json_array_foreach(eras, i, e) {
-		const char *es = json_string_value(json_object_get(e, "start_date"));
-		const char *ee = json_string_value(json_object_get(e, "end_date"));
-		if (strcmp(start, es) >= 0 && (!ee || strcmp(start, ee) < 0)) {
-			const char *bb[] = {a, b, es, id, NULL};
-			long nth = count1(pg, "SELECT count(*) AS n FROM visit w, visit v WHERE v.id = ?4 AND"
-			    " ((w.from_country = ?1 AND w.to_country = ?2) OR (w.from_country = ?2 AND w.to_country = ?1))"
-			    " AND w.status IN ('confirmed','reported') AND w.start_date >= ?3"
-			    " AND (w.start_date < v.start_date OR (w.start_date = v.start_date AND w.id <= v.id))", bb);
-			snprintf(s, sizeof s, "Visit %ld of %lld between the two countries under %s.", nth,
-			         (long long)json_integer_value(json_object_get(e, "visits")),
-			         json_string_value(json_object_get(e, "label")));
-			json_array_append_new(out, json_pack("{s:s}", "text", s));
-			break;
-		}
-	}
-	json_decref(eras);
-	return out;
+	return an ? an : json_array();
 }
 
 static const char *const visit_csv_cols[] = {
