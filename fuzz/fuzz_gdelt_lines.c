@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "gdelt.h"
+#include "../src/gdelt/gdelt.h"
 
 typedef struct tally {
 	long rows_seen;

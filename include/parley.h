@@ -598,8 +598,10 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
  * layout is detected per line.  A malformed line (wrong number of fields,
  * bad date in a row the query looks at, overlong, no final newline) is
  * counted and reported as a finding with file, line and why; it never
- * stops a scan.  Plain files are memory-mapped in windows and scanned by
- * all cores; peak memory does not grow with the input.  docs/gdelt.md.
+ * stops a scan.  Plain files are split among all cores at newline
+ * boundaries and read through a bounded buffer per core (or mapped in
+ * windows, PARLEY_GDELT_IO=mmap); peak memory does not grow with the
+ * input.  docs/gdelt.md.
  */
 
 /* What to look for.  Countries are the 3-letter actor country codes of

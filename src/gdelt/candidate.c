@@ -297,7 +297,8 @@ static int make_candidate(parley_candidate *c, const group *g, pl_gdelt_event *e
 		len += (size_t)w;
 	}
 	qsort(c->event_ids, c->nevent_ids, sizeof *c->event_ids, cmp_idstr);
-	qsort(c->urls, c->nurls, sizeof *c->urls, cmp_str);
+	if (c->nurls)
+		qsort(c->urls, c->nurls, sizeof *c->urls, cmp_str);
 	size_t u = 0;
 	for (size_t k = 0; k < c->nurls; k++) {
 		if (u > 0 && strcmp(c->urls[u - 1], c->urls[k]) == 0) {
@@ -324,7 +325,8 @@ int pl_gdelt_fold(pl_gdelt_event *ev, size_t n, parley_candidates **out, parley_
 		goto done;
 	}
 	/* Unique by GLOBALEVENTID (the same file read twice, or a zip and its CSV). */
-	qsort(ev, n, sizeof *ev, cmp_id);
+	if (n)
+		qsort(ev, n, sizeof *ev, cmp_id);
 	size_t m = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (m > 0 && strcmp(ev[m - 1].id, ev[i].id) == 0) {
@@ -344,7 +346,8 @@ int pl_gdelt_fold(pl_gdelt_event *ev, size_t n, parley_candidates **out, parley_
 		if (ev[i].from[0] || ev[i].third)
 			idx[nk++] = i;
 	sort_base = ev;
-	qsort(idx, nk, sizeof *idx, cmp_fold);
+	if (nk)
+		qsort(idx, nk, sizeof *idx, cmp_fold);
 	for (size_t k = 0; k < nk && rc == PARLEY_OK; k++) {
 		pl_gdelt_event *e = &ev[idx[k]];
 		group *g = ng ? &groups[ng - 1] : NULL;
@@ -368,7 +371,8 @@ int pl_gdelt_fold(pl_gdelt_event *ev, size_t n, parley_candidates **out, parley_
 	for (size_t i = 0; i < n; i++)
 		if (!ev[i].from[0] && !ev[i].third)
 			idx[nu++] = i;
-	qsort(idx, nu, sizeof *idx, cmp_fold);
+	if (nu)
+		qsort(idx, nu, sizeof *idx, cmp_fold);
 	for (size_t k = 0; k < nu && rc == PARLEY_OK; k++) {
 		pl_gdelt_event *e = &ev[idx[k]];
 		group *hit = NULL;
@@ -394,7 +398,7 @@ int pl_gdelt_fold(pl_gdelt_event *ev, size_t n, parley_candidates **out, parley_
 		rc = make_candidate(&res->v[j], &groups[j], ev);
 		res->n++;
 	}
-	if (rc == PARLEY_OK)
+	if (rc == PARLEY_OK && res->n)
 		qsort(res->v, res->n, sizeof *res->v, cmp_cand);
 done:
 	for (size_t j = 0; groups && j < ng; j++)

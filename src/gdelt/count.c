@@ -280,7 +280,8 @@ int parley_gdelt_count(const char *const *paths, size_t npaths, const parley_gde
 			for (size_t j = 0; j < all.cap; j++)
 				if (all.g[j].key)
 					g[k++] = all.g[j];
-			qsort(g, all.n, sizeof *g, cmp_group);
+			if (all.n)
+				qsort(g, all.n, sizeof *g, cmp_group);
 			c->nkeys = (size_t)ctx.nkeys;
 			for (int i = 0; i < ctx.nkeys; i++)
 				c->names[i] = ctx.key_names[i];

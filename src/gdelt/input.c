@@ -3,7 +3,8 @@
  *
  * A path may be a file, a folder (its GDELT-looking files, sorted by name,
  * not recursive), a glob pattern the shell did not expand, or "-" for
- * standard input.  Plain files are scanned by scan.c with mmap.  Compressed
+ * standard input.  Plain files are scanned in place by scan.c (pread by
+ * default, mmap on request; scan.c says why).  Compressed
  * files (.zip, .gz, .bz2, .xz, recognised by their first bytes) and
  * standard input are streamed through libarchive, which decompresses
  * without seeking; each zip member is read as its own input.
@@ -97,7 +98,8 @@ static int add_folder(pl_gdelt_scan *s, const char *dir, parley_err *err)
 	}
 	closedir(d);
 	if (rc == PARLEY_OK) {
-		qsort(names, n, sizeof *names, cmp_str);
+		if (n)
+			qsort(names, n, sizeof *names, cmp_str);
 		for (size_t i = 0; i < n && rc == PARLEY_OK; i++)
 			if (pl_gdelt_add_name(s, names[i]) < 0)
 				rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");

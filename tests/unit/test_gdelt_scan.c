@@ -30,7 +30,7 @@ static const char *data_dir(void)
 
 static char *data_path(const char *name)
 {
-	static char buf[8][512];
+	static char buf[8][1024];
 	static int k;
 	k = (k + 1) % 8;
 	snprintf(buf[k], sizeof buf[k], "%s/%s", data_dir(), name);
@@ -275,7 +275,7 @@ static void test_malformed_lines(void **state)
 	parley_report_free(rep);
 	free(t);
 	/* The same bytes through the stream reader (gzip) give the same. */
-	char gz[600];
+	char gz[128];
 	snprintf(gz, sizeof gz, "%s.gz", path);
 	snprintf(cmd, sizeof cmd, "gzip -c '%s' > '%s'", path, gz);
 	assert_int_equal(system(cmd), 0);
@@ -361,7 +361,7 @@ static void test_folder_glob_and_errors(void **state)
 	assert_int_equal(st.files, 5);
 	assert_int_equal(st.malformed, 0);
 	free(t);
-	char pat[600];
+	char pat[1024];
 	snprintf(pat, sizeof pat, "%s/2019*.export.CSV", data_dir());
 	const char *g[] = {pat};
 	t = count_text(g, 1, "GBR", "USA", NULL, 0, &st, NULL);
