@@ -273,6 +273,23 @@ int parley_load_bundled(parley_db *db, const char *data_dir,
  * source tree's data/ folder.  Borrowed; do not free. */
 const char *parley_bundled_dir(void);
 
+/* Corrects one record: sets fields[i] to values[i] ("" = unknown) in the
+ * record of concept whose key is key (key columns joined with '|', as the
+ * audit log writes them: 'visit-id', or 'visit-id|companion|2').  The
+ * result passes the same validation as an import (problems go to rep) and
+ * the audit log keeps the record before and after with reason (may be
+ * NULL).  Key fields cannot be changed.  PARLEY_ENOTFOUND when no such
+ * record exists. */
+int parley_update(parley_db *db, const char *concept, const char *key,
+                  const char *const *fields, const char *const *values, size_t n,
+                  const char *reason, parley_report *rep, parley_err *err);
+/* Deletes one record and what belongs to it (a visit's people, places,
+ * activities and source links).  reason is required; the audit log keeps
+ * every removed row.  PARLEY_ECONFLICT when other records still refer to
+ * it (a person who made visits, say). */
+int parley_delete(parley_db *db, const char *concept, const char *key, const char *reason,
+                  parley_err *err);
+
 /* ===================================================================== */
 /* Validation                                                             */
 /* ===================================================================== */

@@ -7,6 +7,7 @@
  * the escaping helpers here.
  */
 #include "an.h"
+#include "internal.h" /* pl_csv_write_field */
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -76,21 +77,6 @@ static void pad(FILE *out, size_t n)
 		fputc(' ', out);
 }
 
-static void csv_cell(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static void md_cell(FILE *out, const char *s)
 {
 	for (; *s; s++) {
@@ -110,7 +96,7 @@ int an_table_write(const an_table *t, const char *format, FILE *out, parley_err 
 			for (size_t c = 0; c < t->ncols; c++) {
 				if (c)
 					fputc(',', out);
-				csv_cell(out, r == 0 ? t->head[c] : t->cells[(r - 1) * t->ncols + c]);
+				pl_csv_write_field(out, r == 0 ? t->head[c] : t->cells[(r - 1) * t->ncols + c]);
 			}
 			fputc('\n', out);
 		}

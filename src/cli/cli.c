@@ -4,9 +4,12 @@
  */
 #include "cli.h"
 
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *db_path;
 static bool json_out;
@@ -78,4 +81,16 @@ int cli_open(int flags, parley_db **db)
 	if (parley_open(cli_db_path(), flags, db, &err))
 		return cli_fail("store", &err);
 	return EXIT_OK;
+}
+
+void cli_set_actor(parley_db *db, const char *what)
+{
+	char actor[128];
+	const char *user = getenv("USER");
+	if (!user || !*user) {
+		struct passwd *pw = getpwuid(geteuid());
+		user = pw && pw->pw_name ? pw->pw_name : "unknown";
+	}
+	snprintf(actor, sizeof actor, "%s:%s", what, user);
+	parley_set_actor(db, actor, NULL);
 }

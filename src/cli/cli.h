@@ -29,6 +29,9 @@ void cli_set_db_path(const char *path);
  * stderr and returns the exit code to use (never 0).  Close with
  * parley_close(). */
 int cli_open(int flags, parley_db **db);
+/* Records "WHAT:USER" as the author of this handle's changes in the audit
+ * log (USER from $USER, else the account name). */
+void cli_set_actor(parley_db *db, const char *what);
 /* Maps a library status to an exit code. */
 int cli_exit_for(int status);
 /* Prints "parley CMD: message" to stderr for a failed call; returns the
@@ -49,6 +52,8 @@ int cmd_show(int argc, char **argv);
 int cmd_person(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
+int cmd_edit(int argc, char **argv);       /* cmd_edit.c */
+int cmd_delete(int argc, char **argv);
 
 int cmd_eras(int argc, char **argv);       /* cmd_analysis.c */
 int cmd_timeline(int argc, char **argv);

@@ -10,14 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The audit log's author for changes made from the command line. */
-static void set_cli_actor(parley_db *db, const char *what)
-{
-	char actor[128];
-	const char *user = getenv("USER");
-	snprintf(actor, sizeof actor, "%s:%s", what, user && *user ? user : "unknown");
-	parley_set_actor(db, actor, NULL);
-}
 
 /* Prints a report: notes to stdout, problems to stderr; or JSON. */
 static void print_report(const parley_report *rep)
@@ -66,7 +58,7 @@ int cmd_init(int argc, char **argv)
 	int rc = cli_open(PARLEY_OPEN_CREATE, &db);
 	if (rc)
 		return rc;
-	set_cli_actor(db, "init");
+	cli_set_actor(db, "init");
 	parley_report *rep = parley_report_new();
 	parley_err err = {0, ""};
 	int st = bundled ? parley_load_bundled(db, data, rep, &err)
@@ -121,7 +113,7 @@ int cmd_import(int argc, char **argv)
 	int rc = cli_open(0, &db);
 	if (rc)
 		return rc;
-	set_cli_actor(db, "import");
+	cli_set_actor(db, "import");
 	parley_report *rep = parley_report_new();
 	parley_err err = {0, ""};
 	parley_import_stats stats;

@@ -26,6 +26,8 @@ static const command commands[] = {
     {"list", cmd_list, "list visits (with filters), people, countries, offices, sources"},
     {"show", cmd_show, "show one visit, person or country in full"},
     {"person", cmd_person, "find people by any name or alias"},
+    {"edit", cmd_edit, "correct fields of one record, with a reason for the audit log"},
+    {"delete", cmd_delete, "delete one record (kept in the audit log), with a reason"},
     {"audit", cmd_audit, "show the audit log of changes"},
     {"stats", cmd_stats, "count the records of each concept"},
     {"eras", cmd_eras, "visits per leader era or leader pair"},

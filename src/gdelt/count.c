@@ -351,22 +351,6 @@ void parley_gdelt_counts_free(parley_gdelt_counts *c)
 	free(c);
 }
 
-/* CSV field: quoted only when it needs to be. */
-static void csv_field(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 int parley_gdelt_counts_print(const parley_gdelt_counts *c, const char *format, FILE *out,
                               parley_err *err)
 {
@@ -382,7 +366,7 @@ int parley_gdelt_counts_print(const parley_gdelt_counts *c, const char *format, 
 		fputs("count\n", out);
 		for (size_t i = 0; i < c->n; i++) {
 			for (size_t k = 0; k < c->nkeys; k++) {
-				csv_field(out, c->keys[i * c->nkeys + k]);
+				pl_csv_write_field(out, c->keys[i * c->nkeys + k]);
 				fputc(',', out);
 			}
 			fprintf(out, "%ld\n", c->values[i]);

@@ -417,21 +417,6 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 /* Output                                                               */
 /* ------------------------------------------------------------------ */
 
-static void csv_field(FILE *out, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static int print_json(const parley_candidates *cs, FILE *out, parley_err *err)
 {
 	pl_buf b;
@@ -504,21 +489,21 @@ int parley_candidates_print(const parley_candidates *cs, const char *format, FIL
 			fprintf(out, "%s,%s,%s,%s,%s,%s,%d,%ld,%ld,%ld,%ld,%d,%.2f,%s,%s,", c->id, c->from, c->to,
 			        c->place, c->start, c->end, c->days, c->events, c->sources, c->articles,
 			        c->mentions, c->mirrored, c->score, c->match, c->match_id);
-			csv_field(out, c->label);
+			pl_csv_write_field(out, c->label);
 			fputc(',', out);
-			csv_field(out, c->codes);
+			pl_csv_write_field(out, c->codes);
 			fputc(',', out);
 			pl_buf b;
 			pl_buf_init(&b, 0);
 			for (size_t k = 0; k < c->nevent_ids; k++)
 				pl_buf_printf(&b, "%s%s", k ? " " : "", c->event_ids[k]);
-			csv_field(out, b.data ? b.data : "");
+			pl_csv_write_field(out, b.data ? b.data : "");
 			fputc(',', out);
 			pl_buf_free(&b);
 			pl_buf_init(&b, 0);
 			for (size_t k = 0; k < c->nurls; k++)
 				pl_buf_printf(&b, "%s%s", k ? " " : "", c->urls[k]);
-			csv_field(out, b.data ? b.data : "");
+			pl_csv_write_field(out, b.data ? b.data : "");
 			pl_buf_free(&b);
 			fputc('\n', out);
 		}

@@ -11,23 +11,6 @@
 
 #include <string.h>
 
-static void csv_field(FILE *out, const char *s)
-{
-	if (!s)
-		s = "";
-	if (!strpbrk(s, ",\"\r\n")) {
-		fputs(s, out);
-		return;
-	}
-	fputc('"', out);
-	for (; *s; s++) {
-		if (*s == '"')
-			fputc('"', out);
-		fputc(*s, out);
-	}
-	fputc('"', out);
-}
-
 static const char *col(sqlite3_stmt *st, int i)
 {
 	const char *s = (const char *)sqlite3_column_text(st, i);
@@ -67,11 +50,11 @@ int parley_review_list(parley_db *db, const char *format, FILE *out, parley_err 
 			        sqlite3_column_int(st, 8), col(st, 6));
 		} else if (strcmp(format, "csv") == 0) {
 			for (int i = 0; i < 6; i++) {
-				csv_field(out, col(st, i));
+				pl_csv_write_field(out, col(st, i));
 				fputc(',', out);
 			}
 			fprintf(out, "%d,%d,", sqlite3_column_int(st, 7), sqlite3_column_int(st, 8));
-			csv_field(out, col(st, 6));
+			pl_csv_write_field(out, col(st, 6));
 			fputc('\n', out);
 		} else {
 			static const char *const names[] = {"id", "from", "to", "start", "end", "visitor_label",

@@ -142,3 +142,23 @@ int pl_csv_next(pl_csv *c, parley_err *err)
 		c->fields[i] = c->store.data + c->offsets[i];
 	return 1;
 }
+
+/* The writer side, shared by every module that prints CSV: a field is
+ * quoted only when it holds a separator, quote or line break, so plain
+ * values stay readable and round-trip through pl_csv_next() unchanged. */
+void pl_csv_write_field(FILE *out, const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, out);
+		return;
+	}
+	fputc('"', out);
+	for (; *s; s++) {
+		if (*s == '"')
+			fputc('"', out);
+		fputc(*s, out);
+	}
+	fputc('"', out);
+}

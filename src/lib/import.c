@@ -564,10 +564,48 @@ static void report_counts(pl_import *imp, const char *path, const char *format)
 	memset(imp->counts, 0, sizeof imp->counts);
 }
 
+int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err)
+{
+	if (db->readonly)
+		return parley_err_set(err, PARLEY_EINVAL, "%s: store opened read-only", db->path);
+	pl_import *imp = calloc(1, sizeof *imp);
+	if (!imp)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	imp->db = db;
+	imp->rep = rep;
+	int rc = pl_begin(db, err);
+	if (rc) {
+		free(imp);
+		return rc;
+	}
+	*out = imp;
+	return PARLEY_OK;
+}
+
+int pl_import_close(pl_import *imp, parley_err *err)
+{
+	finalize_all(imp);
+	int rc;
+	if (imp->errors) {
+		pl_rollback(imp->db);
+		rc = parley_err_set(err, PARLEY_EDATA, "%zu error%s; the store is unchanged",
+		                    imp->errors, imp->errors == 1 ? "" : "s");
+	} else if ((rc = pl_commit(imp->db, err))) {
+		pl_rollback(imp->db);
+	}
+	for (size_t i = 0; i < imp->nowned; i++)
+		free(imp->owned[i]);
+	free(imp->owned);
+	free(imp);
+	return rc;
+}
+
 int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err)
 {
+	if (stats)
+		memset(stats, 0, sizeof *stats);
 	if (!db || (!paths && npaths))
 		return parley_err_set(err, PARLEY_EINVAL, "parley_import: no store or files");
 	if (db->readonly)
@@ -584,35 +622,31 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 		return PARLEY_EINVAL;
 	}
 	input *in = calloc(npaths ? npaths : 1, sizeof *in);
-	pl_import *imp = calloc(1, sizeof *imp);
+	if (!in)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	int rc = PARLEY_OK;
-	if (!in || !imp) {
-		rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-		goto done;
-	}
-	imp->db = db;
-	imp->rep = rep;
 	/* Read and identify every file before touching the store. */
-	for (size_t i = 0; i < npaths; i++) {
+	for (size_t i = 0; i < npaths && !rc; i++) {
 		in[i].path = paths[i];
 		in[i].order = i;
 		rc = pl_read_file(paths[i], MAX_FILE, &in[i].data, &in[i].len, err);
 		if (rc)
-			goto done;
+			break;
 		size_t head = in[i].len < HEAD_BYTES ? in[i].len : HEAD_BYTES;
 		in[i].reader = forced ? forced : detect(paths[i], in[i].data, head);
-		if (!in[i].reader) {
+		if (!in[i].reader)
 			rc = parley_err_set(err, PARLEY_EDATA,
 			                    "%s: cannot tell the file's format from its content "
 			                    "(name one with --format)", paths[i]);
-			goto done;
-		}
-		in[i].rank = file_rank(in[i].reader->format, in[i].data, head);
+		else
+			in[i].rank = file_rank(in[i].reader->format, in[i].data, head);
 	}
-	qsort(in, npaths, sizeof *in, by_rank);
-	if ((rc = pl_begin(db, err)))
-		goto done;
-	for (size_t i = 0; i < npaths; i++) {
+	pl_import *imp = NULL;
+	if (!rc) {
+		qsort(in, npaths, sizeof *in, by_rank);
+		rc = pl_import_open(db, rep, &imp, err);
+	}
+	for (size_t i = 0; !rc && i < npaths; i++) {
 		size_t before = imp->errors;
 		int r = in[i].reader->read(imp, in[i].path, in[i].data, in[i].len);
 		if (r && imp->errors == before) /* a reader failure it did not report */
@@ -626,28 +660,18 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 		free(in[i].data);
 		in[i].data = NULL;
 	}
-	finalize_all(imp);
-	if (imp->errors) {
-		pl_rollback(db);
-		rc = parley_err_set(err, PARLEY_EDATA,
-		                    "import failed with %zu error%s; the store is unchanged",
-		                    imp->errors, imp->errors == 1 ? "" : "s");
-	} else if ((rc = pl_commit(db, err))) {
-		pl_rollback(db);
-	}
-done:
 	if (imp) {
-		finalize_all(imp);
 		if (stats)
 			*stats = imp->stats;
-		for (size_t i = 0; i < imp->nowned; i++)
-			free(imp->owned[i]);
-		free(imp->owned);
+		rc = pl_import_close(imp, err);
+		if (rc == PARLEY_EDATA && err) { /* name what failed */
+			char why[PARLEY_ERRMSG_MAX];
+			pl_strlcpy(why, err->msg, sizeof why);
+			parley_err_set(err, rc, "import failed with %s", why);
+		}
 	}
-	if (in)
-		for (size_t i = 0; i < npaths; i++)
-			free(in[i].data);
+	for (size_t i = 0; i < npaths; i++)
+		free(in[i].data);
 	free(in);
-	free(imp);
 	return rc;
 }

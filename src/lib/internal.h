@@ -84,6 +84,9 @@ void pl_csv_free(pl_csv *c);
 /* 1 when a record was read, 0 at the end, or a negative status (err says
  * line and column). */
 int pl_csv_next(pl_csv *c, parley_err *err);
+/* Writes one CSV field to out, quoted (with doubled quotes) only when it
+ * holds a comma, quote or line break; NULL writes nothing. */
+void pl_csv_write_field(FILE *out, const char *s);
 
 /* ------------------------------------------------------------------ */
 /* Concepts (concept.c): the table descriptors import/export use        */
@@ -171,6 +174,11 @@ void pl_import_unmapped(pl_import *imp, const char *file, long line,
                         const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 parley_db *pl_import_db(pl_import *imp);
+/* An import outside parley_import() (an edit): begins the transaction.
+ * pl_import_close() commits when no ERROR was reported, else rolls back and
+ * returns PARLEY_EDATA; it frees imp either way. */
+int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err);
+int pl_import_close(pl_import *imp, parley_err *err);
 /* Reports an ERROR and returns PARLEY_EDATA when data is not valid UTF-8
  * (naming the byte offset and line); PARLEY_OK otherwise. */
 int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len);

@@ -71,7 +71,41 @@ static void decorate(pl_page *pg, json_t *rows)
 	}
 }
 
-/* A facet: counts, each linked (server) to the list with that filter.
+/* The static site's file for one facet value ("visits/level/ministerial.html"),
+ * as pl_site_facet_file names it; NULL when the value is not a safe file
+ * name.  Caller frees. */
+static char *site_file(const pl_page *pg, const char *param, const char *val)
+{
+	char rel[256];
+	if (pl_site_facet_file(param, val, rel, sizeof rel) != PARLEY_OK)
+		return NULL;
+	pl_buf u;
+	pl_buf_init(&u, 1024);
+	pl_buf_puts(&u, pg->rq->root);
+	pl_buf_puts(&u, rel);
+	return pl_buf_take(&u);
+}
+
+/* A facet value's link on the static site, which cannot read query
+ * strings: from the unfiltered list, the pre-rendered file of that value
+ * (exactly its visits); from a list that is already filtered, the same
+ * file with ?param=value, which app.js applies on top of the page's own
+ * filter (without JavaScript the link shows the page unchanged).
+ * Caller frees; NULL when there is no such file. */
+static char *site_facet_url(const pl_page *pg, const char *param, const char *val)
+{
+	if (pg->rq->nparams == 0)
+		return site_file(pg, param, val);
+	pl_buf u;
+	pl_buf_init(&u, 1024);
+	pl_buf_puts(&u, "?");
+	pl_esc_url(&u, param);
+	pl_buf_putc(&u, '=');
+	pl_esc_url(&u, val);
+	return pl_buf_take(&u);
+}
+
+/* A facet: counts, each linked to the list with that filter.
  * Caller decrefs. */
 static json_t *facet(pl_page *pg, const pl_wq *q, const char *param, const char *expr,
                      const char *order)
@@ -89,11 +123,11 @@ static json_t *facet(pl_page *pg, const pl_wq *q, const char *param, const char 
 		else
 			pl_strlcpy(val, json_is_string(v) ? json_string_value(v) : "", sizeof val);
 		json_object_set_new(r, "label", json_string(val));
-		if (!pg->w->site) {
-			char *u = with_param(pg, "visits", param, val);
+		json_object_set_new(r, "param", json_string(param));
+		char *u = pg->w->site ? site_facet_url(pg, param, val) : with_param(pg, "visits", param, val);
+		if (u)
 			json_object_set_new(r, "url", json_string(u));
-			free(u);
-		}
+		free(u);
 	}
 	return f;
 }
@@ -142,20 +176,47 @@ static json_t *people_matching(pl_page *pg, const char *q)
 	return rows;
 }
 
-/* Static site: every row carries its search text so app.js can filter. */
+/* Static site: every row carries what app.js needs to filter, sort and
+ * page it without a server: its search text, the people involved, the
+ * level's rank and the direction as the facet writes it. */
 static void add_search_text(pl_page *pg, json_t *rows)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st, *pp;
 	if (pl_prepare(pg->w->db, "SELECT body FROM temp.visit_fts WHERE id = ?", &st, NULL) != PARLEY_OK)
 		return;
+	if (pl_prepare(pg->w->db, "SELECT group_concat(person, ' ') FROM (SELECT DISTINCT person FROM visit_person"
+	                          " WHERE visit = ?1 AND person IS NOT NULL ORDER BY person)", &pp, NULL) != PARLEY_OK) {
+		sqlite3_finalize(st);
+		return;
+	}
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
+		const char *id = json_string_value(json_object_get(r, "id"));
 		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, json_string_value(json_object_get(r, "id")), -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(st) == SQLITE_ROW)
 			json_object_set_new(r, "search", json_string((const char *)sqlite3_column_text(st, 0)));
+		sqlite3_reset(pp);
+		sqlite3_bind_text(pp, 1, id, -1, SQLITE_TRANSIENT);
+		const char *vis = json_string_value(json_object_get(r, "visitor"));
+		pl_buf people;
+		pl_buf_init(&people, 1u << 16);
+		pl_buf_puts(&people, vis ? vis : "");
+		if (sqlite3_step(pp) == SQLITE_ROW && sqlite3_column_text(pp, 0)) {
+			pl_buf_putc(&people, ' ');
+			pl_buf_puts(&people, (const char *)sqlite3_column_text(pp, 0));
+		}
+		json_object_set_new(r, "people", json_string(people.data ? people.data : ""));
+		pl_buf_free(&people);
+		const char *lev = json_string_value(json_object_get(r, "level"));
+		json_object_set_new(r, "rank", json_integer(lev ? parley_level_rank(lev) : 0));
+		char dir[2 * PL_CODE_MAX + 2];
+		snprintf(dir, sizeof dir, "%s:%s", json_string_value(json_object_get(r, "from_country")),
+		         json_string_value(json_object_get(r, "to_country")));
+		json_object_set_new(r, "direction", json_string(dir));
 	}
+	sqlite3_finalize(pp);
 	sqlite3_finalize(st);
 }
 
@@ -262,7 +323,7 @@ void pl_page_visits(pl_page *pg, int fmt)
 		pl_buf_printf(&d, " matching \"%s\"", q.q);
 	json_object_set_new(ctx, "filter_text", json_string(d.data ? d.data : ""));
 	pl_buf_free(&d);
-	if (!pg->w->site) {
+	{
 		json_t *facets = json_array();
 		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Direction", "values",
 		    facet(pg, &q, "direction", "v.from_country || ':' || v.to_country", NULL)));
@@ -275,6 +336,8 @@ void pl_page_visits(pl_page *pg, int fmt)
 		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Year", "values",
 		    facet(pg, &q, "year", "substr(v.start_date,1,4)", "1 DESC")));
 		json_object_set_new(ctx, "facets", facets);
+	}
+	if (!pg->w->site) {
 		if (q.page > 1) {
 			char *u = page_link(pg, "visits", q.page - 1);
 			json_object_set_new(ctx, "prev_url", json_string(u));
@@ -304,8 +367,23 @@ void pl_page_visits(pl_page *pg, int fmt)
 		json_object_set_new(ctx, "json_url", json_string(u));
 		free(u);
 	} else {
-		json_object_set_new(ctx, "csv_url", json_string("api/v1/visits.csv"));
-		json_object_set_new(ctx, "json_url", json_string("api/v1/visits.json"));
+		/* The site's "get the data" is the whole list's; app.js sorts and
+		 * pages the rows (sort links are hidden until it runs). */
+		char u[64];
+		snprintf(u, sizeof u, "%sapi/v1/visits.csv", pg->rq->root);
+		json_object_set_new(ctx, "csv_url", json_string(u));
+		snprintf(u, sizeof u, "%sapi/v1/visits.json", pg->rq->root);
+		json_object_set_new(ctx, "json_url", json_string(u));
+		static const char *const sorts[][2] = {
+		    {"date", "oldest first"}, {"-date", "newest first"}, {"level", "level"}, {"visitor", "visitor"}};
+		json_t *sl = json_array();
+		for (size_t i = 0; i < 4; i++) {
+			char href[32];
+			snprintf(href, sizeof href, "?sort=%s", sorts[i][0]);
+			json_array_append_new(sl, json_pack("{s:s,s:s,s:s,s:b}", "url", href, "label", sorts[i][1],
+			                                    "key", sorts[i][0], "current", i == 0));
+		}
+		json_object_set_new(ctx, "sorts", sl);
 	}
 	if (q.q)
 		json_object_set_new(ctx, "people", people_matching(pg, q.q));

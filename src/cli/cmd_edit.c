@@ -1,0 +1,120 @@
+/*
+ * cmd_edit.c - correcting records by hand: edit and delete.  Both go
+ * through the library's validation and the audit log, with a reason.
+ */
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+/* Parses --reason out of argv; returns the index of the first positional
+ * argument or -1 after printing a usage error. */
+static int parse_reason(const char *cmd, int argc, char **argv, const char **reason)
+{
+	static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
+	                                     {0, 0, 0, 0}};
+	int c;
+	optind = 0;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c != 'r') {
+			cli_usage_error(cmd, "unknown option");
+			return -1;
+		}
+		*reason = optarg;
+	}
+	return optind;
+}
+
+int cmd_edit(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] edit [--reason TEXT] CONCEPT KEY FIELD=VALUE...\n\n"
+		     "Corrects one record: 'parley edit visit 2018-03-25-prk-chn-kim-jong-un\n"
+		     "end_date=2018-03-28 --reason \"KCNA gives the 28th\"'.  FIELD= with nothing\n"
+		     "after it makes the field unknown.  The change is validated like an import and\n"
+		     "the audit log keeps the record before and after, with the reason.  KEY is the\n"
+		     "record's key; for concepts with several key columns, join them with '|'\n"
+		     "('visit-id|companion|2').  Key fields themselves cannot be changed.");
+		return EXIT_OK;
+	}
+	const char *reason = NULL;
+	int i = parse_reason("edit", argc, argv, &reason);
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc - i < 3)
+		return cli_usage_error("edit", "needs CONCEPT KEY FIELD=VALUE...");
+	const char *concept = argv[i], *key = argv[i + 1];
+	size_t n = (size_t)(argc - i - 2);
+	const char **fields = calloc(n, sizeof *fields), **values = calloc(n, sizeof *values);
+	char **copies = calloc(n, sizeof *copies);
+	int rc = EXIT_OK;
+	for (size_t k = 0; k < n && fields && values && copies; k++) {
+		char *eq = strchr(argv[i + 2 + (int)k], '=');
+		if (!eq) {
+			rc = cli_usage_error("edit", "'%s' is not FIELD=VALUE", argv[i + 2 + (int)k]);
+			break;
+		}
+		copies[k] = strndup(argv[i + 2 + (int)k], (size_t)(eq - argv[i + 2 + (int)k]));
+		fields[k] = copies[k];
+		values[k] = eq + 1;
+	}
+	if (!fields || !values || !copies)
+		rc = EXIT_OTHER;
+	parley_db *db = NULL;
+	if (!rc)
+		rc = cli_open(0, &db);
+	if (!rc) {
+		cli_set_actor(db, "edit");
+		parley_report *rep = parley_report_new();
+		parley_err err = {0, ""};
+		int st = parley_update(db, concept, key, fields, values, n, reason, rep, &err);
+		parley_report_print(rep, stderr, PARLEY_WARNING);
+		parley_report_free(rep);
+		if (st)
+			rc = cli_fail("edit", &err);
+		else
+			printf("%s %s: changed\n", concept, key);
+	}
+	parley_close(db);
+	for (size_t k = 0; copies && k < n; k++)
+		free(copies[k]);
+	free(copies);
+	free(fields);
+	free(values);
+	return rc;
+}
+
+int cmd_delete(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] delete --reason TEXT CONCEPT KEY\n\n"
+		     "Deletes one record and what belongs to it (a visit's delegation, hosts,\n"
+		     "places, activities and source links).  The reason is required; the audit\n"
+		     "log keeps every removed row in full.  A record that others still refer to\n"
+		     "(a person who made visits) is not deleted: exit 1.");
+		return EXIT_OK;
+	}
+	const char *reason = NULL;
+	int i = parse_reason("delete", argc, argv, &reason);
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc - i != 2)
+		return cli_usage_error("delete", "needs CONCEPT KEY");
+	if (!reason || !*reason)
+		return cli_usage_error("delete", "--reason is required: the audit log keeps it");
+	parley_db *db;
+	int rc = cli_open(0, &db);
+	if (rc)
+		return rc;
+	cli_set_actor(db, "edit");
+	parley_err err = {0, ""};
+	int st = parley_delete(db, argv[i], argv[i + 1], reason, &err);
+	parley_close(db);
+	if (st)
+		return cli_fail("delete", &err);
+	printf("%s %s: deleted (kept in the audit log)\n", argv[i], argv[i + 1]);
+	return EXIT_OK;
+}
