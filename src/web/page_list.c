@@ -369,11 +369,17 @@ void pl_page_visits(pl_page *pg, int fmt)
 	} else {
 		/* The site's "get the data" is the whole list's; app.js sorts and
 		 * pages the rows (sort links are hidden until it runs). */
-		char u[64];
-		snprintf(u, sizeof u, "%sapi/v1/visits.csv", pg->rq->root);
-		json_object_set_new(ctx, "csv_url", json_string(u));
-		snprintf(u, sizeof u, "%sapi/v1/visits.json", pg->rq->root);
-		json_object_set_new(ctx, "json_url", json_string(u));
+		char u[512];
+		if (pg->rq->self && strcmp(pg->rq->self, "visits") != 0) {
+			/* the page's own rows, written next to it by site.c */
+			snprintf(u, sizeof u, "%s%s.csv", pg->rq->root, pg->rq->self);
+			json_object_set_new(ctx, "csv_url", json_string(u));
+		} else {
+			snprintf(u, sizeof u, "%sapi/v1/visits.csv", pg->rq->root);
+			json_object_set_new(ctx, "csv_url", json_string(u));
+			snprintf(u, sizeof u, "%sapi/v1/visits.json", pg->rq->root);
+			json_object_set_new(ctx, "json_url", json_string(u));
+		}
 		static const char *const sorts[][2] = {
 		    {"date", "oldest first"}, {"-date", "newest first"}, {"level", "level"}, {"visitor", "visitor"}};
 		json_t *sl = json_array();

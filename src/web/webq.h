@@ -87,7 +87,15 @@ typedef struct pl_web_req {
 	pl_param params[PL_MAX_PARAMS];
 	size_t nparams;
 	const char *root;   /* prefix of links to the root: "/" (server), "", "../" (site) */
+	const char *self;   /* static site: the page's file without extension ("visits/2018"), else NULL */
 } pl_web_req;
+
+/* The static site's list file of one facet value, relative to the site's
+ * root, into out: year -> "visits/2018.html", direction (FROM:TO) ->
+ * "visits/direction/FROM-TO.html", level, type and status ->
+ * "visits/level/VALUE.html" etc.  PARLEY_EINVAL for another parameter or a
+ * value that is not a safe file name (site.c). */
+int pl_site_facet_file(const char *param, const char *value, char *out, size_t n);
 
 typedef struct pl_web_resp {
 	int status;         /* HTTP status */
