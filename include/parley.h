@@ -360,6 +360,14 @@ int parley_audit_json(parley_db *db, const char *entity, const char *key, long l
  * paramount_leader; an era runs from its leader's first day up to (not
  * including) the day it ended, and an era still open on the as-of date is
  * cut there (and then includes the as-of day).
+ *
+ * Errors, for every function below: PARLEY_EINVAL for a NULL argument or a
+ * bad option (country code, date, level, status, format), PARLEY_EDB when
+ * the store cannot be read, PARLEY_EDATA when a record in it has an
+ * unreadable date (err names the record), PARLEY_ENOMEM, and for the _write
+ * functions PARLEY_EIO when writing to out fails.  Strings and parley_ids
+ * inside a result are borrowed from it and valid until its _free; every
+ * _free accepts NULL.
  */
 
 /* Visit ids behind a count; n is the count.  Borrowed from the result. */
@@ -461,9 +469,13 @@ typedef struct parley_timeline {
 } parley_timeline;
 
 /* by_month: 0 = a bucket per year, 1 = per month.  Caller frees *out with
- * parley_timeline_free(). */
+ * parley_timeline_free().  A pair without paramount-leader tenures still has
+ * a timeline (its buckets have no era).  PARLEY_ELIMIT when the range holds
+ * more than 200,000 buckets; other errors as above. */
 int parley_timeline_compute(parley_db *db, const parley_analysis_opts *o, int by_month,
                             parley_split split, parley_timeline **out, parley_err *err);
+/* format: table|csv|json|md; explain lists the ids behind each count after
+ * the table (CSV stays one table; JSON always has them).  Errors as above. */
 int parley_timeline_write(const parley_timeline *t, const char *format, int explain,
                           FILE *out, parley_err *err);
 void parley_timeline_free(parley_timeline *t);
@@ -505,10 +517,13 @@ typedef struct parley_gaps {
 } parley_gaps;
 
 /* top: how many intervals to keep (0 = 10); window_years (0 = 3) and ratio
- * (0 = 0.25) set the quiet-period rule.  Free with parley_gaps_free(). */
+ * (0 = 0.25) set the quiet-period rule.  On success the caller frees *out
+ * with parley_gaps_free().  Errors as above. */
 int parley_gaps_compute(parley_db *db, const parley_analysis_opts *o, size_t top,
                         double window_years, double ratio, parley_gaps **out,
                         parley_err *err);
+/* format: table|csv|json|md; explain: the ids behind each figure.  Errors
+ * as above. */
 int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FILE *out,
                       parley_err *err);
 void parley_gaps_free(parley_gaps *g);
@@ -538,10 +553,11 @@ typedef struct parley_context {
 
 /* Sentences about visit_id as of its start.  o may be NULL; o->min_level
  * and o->status filter the earlier visits (a and b are ignored: the pair is
- * the visit's).  ENOTFOUND for an unknown visit.  Free with
- * parley_context_free(). */
+ * the visit's).  ENOTFOUND for an unknown visit; other errors as above.
+ * On success the caller frees *out with parley_context_free(). */
 int parley_context_compute(parley_db *db, const char *visit_id, const parley_analysis_opts *o,
                            parley_context **out, parley_err *err);
+/* format: table|csv|json|md.  Errors as above. */
 int parley_context_write(const parley_context *c, const char *format, FILE *out,
                          parley_err *err);
 void parley_context_free(parley_context *c);
@@ -566,9 +582,12 @@ typedef struct parley_companions {
 
 /* person: an id, or a name or alias (folded); ENOTFOUND when none matches,
  * EDATA when a name is ambiguous.  o may be NULL (o->status filters; other
- * fields ignored).  Free with parley_companions_free(). */
+ * fields ignored); other errors as above.  On success the caller frees
+ * *out with parley_companions_free(). */
 int parley_companions_compute(parley_db *db, const char *person, const parley_analysis_opts *o,
                               parley_companions **out, parley_err *err);
+/* format: table|csv|json|md; explain: the visit ids in the table too.
+ * Errors as above. */
 int parley_companions_write(const parley_companions *c, const char *format, int explain,
                             FILE *out, parley_err *err);
 void parley_companions_free(parley_companions *c);
@@ -653,8 +672,12 @@ typedef struct parley_gdelt_counts parley_gdelt_counts;
  * count_by, a list of: year, month (YYYYMM), date (YYYYMMDD), eventcode,
  * basecode, rootcode, quadclass, actor1country, actor2country, place
  * (ActionGeo FIPS code).  On success *out holds the groups sorted by their
- * key; the caller frees it with parley_gdelt_counts_free().  stats and rep
- * may be NULL. */
+ * key; the caller frees it with parley_gdelt_counts_free() (*out is NULL
+ * on failure).  stats and rep may be NULL; malformed lines are findings in
+ * rep, not errors.  Errors: PARLEY_EINVAL for a missing or bad country,
+ * code list, date or count_by field, or no input; PARLEY_EIO for an input
+ * that cannot be read (err names it); PARLEY_ELIMIT for too many event
+ * codes; PARLEY_ENOMEM. */
 int parley_gdelt_count(const char *const *paths, size_t npaths,
                        const parley_gdelt_query *q, const char *count_by,
                        parley_report *rep, parley_gdelt_stats *stats,
@@ -665,11 +688,15 @@ size_t parley_gdelt_counts_nkeys(const parley_gdelt_counts *c);
 const char *parley_gdelt_counts_field(const parley_gdelt_counts *c, size_t k);
 /* Group i's value of field k as written in the data; borrowed. */
 const char *parley_gdelt_counts_key(const parley_gdelt_counts *c, size_t i, size_t k);
+/* Group i's row count; -1 past the end. */
 long parley_gdelt_counts_value(const parley_gdelt_counts *c, size_t i);
 /* Writes the groups: "table" (fields then count, space-separated, one
- * group a line: "201901 042 3"), "csv" (with a header) or "json". */
+ * group a line: "201901 042 3"), "csv" (with a header) or "json" (NULL =
+ * "table").  PARLEY_EINVAL for another format, PARLEY_EIO when writing
+ * fails, PARLEY_ENOMEM. */
 int parley_gdelt_counts_print(const parley_gdelt_counts *c, const char *format,
                               FILE *out, parley_err *err);
+/* Frees the counts and every string in them; NULL is allowed. */
 void parley_gdelt_counts_free(parley_gdelt_counts *c);
 
 /* ---- Candidate visits ---- */
@@ -718,24 +745,33 @@ typedef struct parley_discover_opts {
  * o->store is set, new ones are stored in one transaction as visits with
  * status 'candidate', their source URLs as sources and their event ids as
  * external_id rows (scheme 'gdelt').  On success *out holds the candidates
- * ordered by start date; free with parley_candidates_free(). */
+ * ordered by start date; the caller frees it with parley_candidates_free()
+ * (*out is NULL on failure).  Errors: those of parley_gdelt_count(), and
+ * PARLEY_EDB when matching or storing fails (nothing is stored then: one
+ * transaction). */
 int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths,
                           const parley_gdelt_query *q, const parley_discover_opts *o,
                           parley_report *rep, parley_gdelt_stats *stats,
                           parley_candidates **out, parley_err *err);
-/* format: "table", "csv" or "json". */
+/* format: "table", "csv" or "json" (NULL = "table").  PARLEY_EINVAL for
+ * another format, PARLEY_EIO when writing fails, PARLEY_ENOMEM. */
 int parley_candidates_print(const parley_candidates *c, const char *format,
                             FILE *out, parley_err *err);
+/* Frees the candidates with their event ids and URLs; NULL is allowed. */
 void parley_candidates_free(parley_candidates *c);
 
 /* ---- Review ---- */
-/* Lists the visits with status 'candidate' (format "table", "csv", "json"). */
+/* Lists the visits with status 'candidate' (format "table", "csv", "json";
+ * NULL = "table").  PARLEY_EINVAL for another format, PARLEY_EDB when the
+ * store cannot be read, PARLEY_ENOMEM. */
 int parley_review_list(parley_db *db, const char *format, FILE *out, parley_err *err);
 /* Confirms a candidate (status 'confirmed'); the audit log records `by` as
  * "review:<by>".  PARLEY_ENOTFOUND when there is no such visit,
- * PARLEY_ECONFLICT when it is not a candidate. */
+ * PARLEY_ECONFLICT when it is not a candidate, PARLEY_EINVAL without an
+ * id, PARLEY_EDB when the store cannot be written. */
 int parley_review_accept(parley_db *db, const char *id, const char *by, parley_err *err);
-/* Rejects a candidate (status 'rejected', note = why); nothing is deleted. */
+/* Rejects a candidate (status 'rejected', note = why); nothing is deleted.
+ * PARLEY_EINVAL without why; otherwise the errors of parley_review_accept(). */
 int parley_review_reject(parley_db *db, const char *id, const char *by,
                          const char *why, parley_err *err);
 

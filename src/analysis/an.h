@@ -186,6 +186,9 @@ int an_table_write(const an_table *t, const char *format, FILE *out, parley_err 
 /* JSON: a string literal (null for NULL), and an ids array. */
 void an_json_str(FILE *out, const char *s);
 void an_json_ids(FILE *out, parley_ids ids);
+/* The ids joined by single spaces, in the arena ("" for none); NULL when
+ * out of memory.  Used for the id cells of CSV and table output. */
+const char *an_ids_join(an_arena *a, parley_ids ids);
 /* Writes "  label: id, id, ..." for --explain. */
 void an_explain(FILE *out, const char *label, parley_ids ids);
 /* True for table|csv|json|md; EINVAL otherwise. */

@@ -256,16 +256,9 @@ int parley_companions_write(const parley_companions *c, const char *format, int 
 		const parley_companion *l = side ? c->accompanied : c->with;
 		size_t n = side ? c->naccompanied : c->nwith;
 		for (size_t i = 0; i < n; i++) {
-			size_t len = 1;
-			for (size_t q = 0; q < l[i].visits.n; q++)
-				len += strlen(l[i].visits.ids[q]) + 1;
-			char *ids = an_alloc(a, len);
+			const char *ids = an_ids_join(a, l[i].visits);
 			if (!ids)
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-			size_t off = 0;
-			for (size_t q = 0; q < l[i].visits.n; q++)
-				off += (size_t)snprintf(ids + off, len - off, "%s%s", q ? " " : "",
-				                        l[i].visits.ids[q]);
 			const char *cell[] = {side ? "accompanied" : "companion", l[i].person, l[i].name,
 			                      an_fmt(a, "%zu", l[i].visits.n),
 			                      explain || strcmp(format, "table") != 0 ? ids : ""};

@@ -492,16 +492,9 @@ int parley_context_write(const parley_context *c, const char *format, FILE *out,
 		an_table t = {5, head, NULL, NULL, 0, 0, &d->arena};
 		for (size_t i = 0; i < c->n; i++) {
 			const parley_sentence *s = &c->s[i];
-			size_t len = 1;
-			for (size_t q = 0; q < s->visits.n; q++)
-				len += strlen(s->visits.ids[q]) + 1;
-			char *ids = an_alloc(&d->arena, len);
+			const char *ids = an_ids_join(&d->arena, s->visits);
 			if (!ids)
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-			size_t off = 0;
-			for (size_t q = 0; q < s->visits.n; q++)
-				off += (size_t)snprintf(ids + off, len - off, "%s%s", q ? " " : "",
-				                        s->visits.ids[q]);
 			const char *cell[] = {s->kind, claims[s->claim], s->coverage, s->text, ids};
 			if (an_table_row(&t, cell))
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");

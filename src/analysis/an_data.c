@@ -8,6 +8,7 @@
  */
 #include "an.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -22,6 +23,8 @@ struct an_chunk {
 
 void *an_alloc(an_arena *a, size_t n)
 {
+	if (n > SIZE_MAX / 2)
+		return NULL; /* the rounding and the chunk header below must not wrap */
 	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
 	if (n == 0)
 		n = sizeof(max_align_t);
@@ -103,6 +106,13 @@ static const char *dup_opt(an_data *d, const char *s)
 	return s && *s ? an_strdup(&d->arena, s) : NULL;
 }
 
+/* True when an optional value was given but its copy failed: a visitor
+ * lost that way would be counted as unidentified, so it is an error. */
+static bool lost(const char *in, const char *copy)
+{
+	return in && *in && !copy;
+}
+
 static int parse_date(const char *s, const char *what, const char *rec, parley_date *out,
                       parley_err *err)
 {
@@ -141,7 +151,8 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 	/* a label such as 'unidentified (Beyond Parallel dataset entry)' names nobody */
 	v.unidentified = !v.visitor && (!v.name || strncasecmp(v.name, "unidentified", 12) == 0 ||
 	                                strncasecmp(v.name, "unknown", 7) == 0);
-	if (!v.id || !v.from || !v.to || !v.level || !v.type || !v.status)
+	if (!v.id || !v.from || !v.to || !v.level || !v.type || !v.status ||
+	    lost(visitor, v.visitor) || lost(name, v.name))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding visit %s", id);
 	d->v[d->nv++] = v;
 	return PARLEY_OK;
@@ -175,7 +186,8 @@ int an_add_tenure(an_data *d, const char *person, const char *name, const char *
 	t.country = dup_opt(d, country);
 	t.rank = an_strdup(&d->arena, rank && *rank ? rank : "unknown");
 	t.start_text = an_strdup(&d->arena, start);
-	if (!t.person || !t.name || !t.office || !t.rank || !t.start_text)
+	if (!t.person || !t.name || !t.office || !t.rank || !t.start_text ||
+	    lost(country, t.country))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a tenure");
 	d->t[d->nt++] = t;
 	return PARLEY_OK;
@@ -210,7 +222,8 @@ int an_add_cover(an_data *d, const char *id, const char *desc, const char *from,
 	c.person = dup_opt(d, person);
 	c.start_text = an_strdup(&d->arena, start);
 	c.end_text = dup_opt(d, end);
-	if (!c.id || !c.desc || !c.min_level || !c.start_text)
+	if (!c.id || !c.desc || !c.min_level || !c.start_text || lost(from, c.from) ||
+	    lost(to, c.to) || lost(person, c.person) || lost(end, c.end_text))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding coverage");
 	d->c[d->nc++] = c;
 	return PARLEY_OK;
@@ -225,7 +238,7 @@ int an_add_member(an_data *d, const char *visit, const char *role, const char *p
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a member");
 	an_member m = {an_strdup(&d->arena, visit), an_strdup(&d->arena, role), dup_opt(d, person),
 	               an_strdup(&d->arena, name && *name ? name : (person ? person : "?"))};
-	if (!m.visit || !m.role || !m.name)
+	if (!m.visit || !m.role || !m.name || lost(person, m.person))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a member");
 	d->m[d->nm++] = m;
 	return PARLEY_OK;
@@ -244,7 +257,7 @@ int an_add_person(an_data *d, const char *id, const char *name, const char *coun
 	parley_err e = {0};
 	if (birth && *birth && parley_date_parse(birth, strlen(birth), &b, &e) == PARLEY_OK)
 		p.birth = parley_date_first_day(b);
-	if (!p.id || !p.name)
+	if (!p.id || !p.name || lost(country, p.country))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a person");
 	d->p[d->np++] = p;
 	return PARLEY_OK;

@@ -421,19 +421,8 @@ int parley_eras_write(const parley_eras *e, const char *format, int explain, FIL
 			} else if (explain) {
 				parley_ids lists[] = {x->visits, x->a_to_b, x->b_to_a,
 				                      x->top_a_to_b, x->top_b_to_a, x->unidentified};
-				for (size_t j = 0; j < 6; j++) {
-					size_t len = 1;
-					for (size_t q = 0; q < lists[j].n; q++)
-						len += strlen(lists[j].ids[q]) + 1;
-					char *s = an_alloc(a, len);
-					if (!s)
-						return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-					size_t off = 0;
-					for (size_t q = 0; q < lists[j].n; q++)
-						off += (size_t)snprintf(s + off, len - off, "%s%s", q ? " " : "",
-						                        lists[j].ids[q]);
-					cell[k++] = s;
-				}
+				for (size_t j = 0; j < 6; j++)
+					cell[k++] = an_ids_join(a, lists[j]); /* NULL: checked below */
 			}
 		} else {
 			/* a total row for people reading the table */

@@ -193,3 +193,17 @@ void an_explain(FILE *out, const char *label, parley_ids ids)
 		fprintf(out, "%s %s", i ? "," : "", ids.ids[i]);
 	fputc('\n', out);
 }
+
+const char *an_ids_join(an_arena *a, parley_ids ids)
+{
+	size_t len = 1;
+	for (size_t q = 0; q < ids.n; q++)
+		len += strlen(ids.ids[q]) + 1;
+	char *s = an_alloc(a, len);
+	if (!s)
+		return NULL;
+	size_t off = 0;
+	for (size_t q = 0; q < ids.n; q++)
+		off += (size_t)snprintf(s + off, len - off, "%s%s", q ? " " : "", ids.ids[q]);
+	return s;
+}

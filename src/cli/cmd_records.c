@@ -71,11 +71,9 @@ int cmd_init(int argc, char **argv)
 	}
 	if (!cli_json()) {
 		printf("store %s:", cli_db_path());
-		const char *const *names = parley_concepts();
 		static const char *const shown[] = {"country", "person", "office", "tenure", "visit", "source"};
 		for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
 			printf("%s %ld %s", i ? "," : "", parley_count(db, shown[i], NULL), shown[i]);
-		(void)names;
 		puts("");
 	}
 	parley_close(db);

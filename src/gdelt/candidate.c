@@ -136,8 +136,6 @@ static int group_add(group *g, size_t i, long day)
 	return PARLEY_OK;
 }
 
-static pl_gdelt_event *sort_base;
-
 static int cmp_id(const void *a, const void *b)
 {
 	const pl_gdelt_event *x = a, *y = b;
@@ -147,10 +145,13 @@ static int cmp_id(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
-/* Direction (or place), then day, then id: the folding order. */
-static int cmp_fold(const void *a, const void *b)
+/* Direction (or place), then day, then id: the folding order.  The events
+ * come through qsort_r's argument, not a global, so that two folds may run
+ * at once (the server's threads). */
+static int cmp_fold(const void *a, const void *b, void *base)
 {
-	const pl_gdelt_event *x = &sort_base[*(const size_t *)a], *y = &sort_base[*(const size_t *)b];
+	const pl_gdelt_event *ev = base;
+	const pl_gdelt_event *x = &ev[*(const size_t *)a], *y = &ev[*(const size_t *)b];
 	int c;
 	if (x->third != y->third)
 		return x->third - y->third;
@@ -345,9 +346,8 @@ int pl_gdelt_fold(pl_gdelt_event *ev, size_t n, parley_candidates **out, parley_
 	for (size_t i = 0; i < n; i++)
 		if (ev[i].from[0] || ev[i].third)
 			idx[nk++] = i;
-	sort_base = ev;
 	if (nk)
-		qsort(idx, nk, sizeof *idx, cmp_fold);
+		qsort_r(idx, nk, sizeof *idx, cmp_fold, ev);
 	for (size_t k = 0; k < nk && rc == PARLEY_OK; k++) {
 		pl_gdelt_event *e = &ev[idx[k]];
 		group *g = ng ? &groups[ng - 1] : NULL;
@@ -372,7 +372,7 @@ int pl_gdelt_fold(pl_gdelt_event *ev, size_t n, parley_candidates **out, parley_
 		if (!ev[i].from[0] && !ev[i].third)
 			idx[nu++] = i;
 	if (nu)
-		qsort(idx, nu, sizeof *idx, cmp_fold);
+		qsort_r(idx, nu, sizeof *idx, cmp_fold, ev);
 	for (size_t k = 0; k < nu && rc == PARLEY_OK; k++) {
 		pl_gdelt_event *e = &ev[idx[k]];
 		group *hit = NULL;
@@ -413,18 +413,24 @@ done:
 	return PARLEY_OK;
 }
 
+void pl_gdelt_candidate_clear(parley_candidate *c)
+{
+	for (size_t k = 0; k < c->nevent_ids; k++)
+		free(c->event_ids[k]);
+	for (size_t k = 0; k < c->nurls; k++)
+		free(c->urls[k]);
+	free(c->event_ids);
+	free(c->urls);
+	c->event_ids = c->urls = NULL;
+	c->nevent_ids = c->nurls = 0;
+}
+
 void parley_candidates_free(parley_candidates *c)
 {
 	if (!c)
 		return;
-	for (size_t i = 0; i < c->n; i++) {
-		for (size_t k = 0; k < c->v[i].nevent_ids; k++)
-			free(c->v[i].event_ids[k]);
-		for (size_t k = 0; k < c->v[i].nurls; k++)
-			free(c->v[i].urls[k]);
-		free(c->v[i].event_ids);
-		free(c->v[i].urls);
-	}
+	for (size_t i = 0; i < c->n; i++)
+		pl_gdelt_candidate_clear(&c->v[i]);
 	free(c->v);
 	free(c);
 }

@@ -374,20 +374,14 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 	size_t keep = 0;
 	for (size_t i = 0; i < cs->n; i++) {
 		if (cs->v[i].score + 1e-9 < o->min_score) {
-			parley_candidates tmp = {&cs->v[i], 1};
-			for (size_t k = 0; k < tmp.v->nevent_ids; k++)
-				free(tmp.v->event_ids[k]);
-			for (size_t k = 0; k < tmp.v->nurls; k++)
-				free(tmp.v->urls[k]);
-			free(tmp.v->event_ids);
-			free(tmp.v->urls);
+			pl_gdelt_candidate_clear(&cs->v[i]);
 			continue;
 		}
 		cs->v[keep++] = cs->v[i];
 	}
 	cs->n = keep;
 	if (db) {
-		sqlite3_stmt *st;
+		sqlite3_stmt *st = NULL;
 		rc = pl_prepare(db,
 		                "SELECT id, status, start_date, end_date FROM visit WHERE"
 		                " (from_country=?1 AND to_country=?2) OR (from_country=?2 AND to_country=?1)"
@@ -396,8 +390,8 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 		for (size_t i = 0; rc == PARLEY_OK && i < cs->n; i++)
 			if (strcmp(cs->v[i].match, "not-stored") == 0)
 				rc = match_one(db, st, &cs->v[i], err);
-		if (rc == PARLEY_OK)
-			sqlite3_finalize(st);
+		sqlite3_finalize(st); /* also when a match failed: a live statement blocks close */
+		st = NULL;
 		if (rc == PARLEY_OK && o->store)
 			rc = store_candidates(db, cs, o->actor ? o->actor : "discover:gdelt", rep, err);
 		if (rc == PARLEY_OK && !o->store)

@@ -20,6 +20,8 @@
 
 /* Lines longer than this are malformed (the longest real line is 679 bytes). */
 #define PL_GDELT_MAX_LINE (64 * 1024)
+/* The reason given for such a line (kept in step with PL_GDELT_MAX_LINE). */
+#define PL_GDELT_TOO_LONG "line longer than 65536 bytes"
 /* The widest layout; a line with more fields is malformed. */
 #define PL_GDELT_MAX_FIELDS 61
 /* Malformed lines whose details are kept (all are counted). */
@@ -133,7 +135,9 @@ typedef struct pl_gdelt_worker {
 	long passed;         /* rows that passed the actor-country filter */
 	pl_gdelt_bad *bad;   /* the first PL_GDELT_MAX_BAD_KEPT malformed lines */
 	size_t nbad;
-	int status;          /* first failure (PARLEY_ENOMEM) */
+	int status;          /* first failure (PARLEY_ENOMEM, PARLEY_EIO) */
+	int sys_errno;       /* errno of an EIO failure, taken in the worker's own
+	                        thread (errno is per thread); 0 = the file shrank */
 	pl_gdelt_row row;    /* scratch */
 } pl_gdelt_worker;
 
@@ -271,6 +275,9 @@ void pl_gdelt_event_direct(pl_gdelt_event *ev, const char *a, const char *b);
 /* Folds events into candidates (docs/gdelt.md "Folding"); takes the events'
  * URLs (ev[i].url becomes NULL).  *out is freed with parley_candidates_free(). */
 int pl_gdelt_fold(pl_gdelt_event *ev, size_t n, parley_candidates **out, parley_err *err);
+/* Frees what one candidate owns (event ids, URLs) and empties those lists;
+ * the candidate itself stays (it lives in a parley_candidates array). */
+void pl_gdelt_candidate_clear(parley_candidate *c);
 /* The score of a candidate from its totals (docs/gdelt.md "Score"). */
 double pl_gdelt_score(long sources, long articles, long mentions, int days, int mirrored);
 

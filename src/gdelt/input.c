@@ -144,10 +144,11 @@ int pl_gdelt_expand(pl_gdelt_scan *s, const char *const *paths, size_t npaths, p
 			if (gr != GLOB_NOMATCH)
 				globfree(&g);
 		} else {
+			int e = errno; /* stat's reason, before report_add can change it */
 			if (s->rep)
 				parley_report_add(s->rep, PARLEY_ERROR, p, 0, 0, NULL, NULL, "gdelt-unreadable",
-				                  "cannot read: %s", strerror(errno));
-			rc = parley_err_set(err, PARLEY_EIO, "%s: %s", p, strerror(errno));
+				                  "cannot read: %s", strerror(e));
+			rc = parley_err_set(err, PARLEY_EIO, "%s: %s", p, strerror(e));
 		}
 		if (rc == PARLEY_ENOMEM)
 			return parley_err_set(err, rc, "out of memory");

@@ -34,7 +34,7 @@ void pl_gdelt_lines_free(pl_gdelt_lines *L)
 static void too_long(pl_gdelt_lines *L)
 {
 	if (L->on_long)
-		L->on_long(L->ctx, L->line, "line longer than 65536 bytes");
+		L->on_long(L->ctx, L->line, PL_GDELT_TOO_LONG);
 }
 
 int pl_gdelt_lines_feed(pl_gdelt_lines *L, const char *p, size_t n)

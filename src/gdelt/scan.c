@@ -217,6 +217,7 @@ static void scan_range(chunk_job *j)
 		size_t mlen = (size_t)(mend - mstart);
 		char *map = mmap(NULL, mlen, PROT_READ, MAP_PRIVATE | MAP_POPULATE, j->fd, mstart);
 		if (map == MAP_FAILED) {
+			w->sys_errno = errno;
 			w->status = PARLEY_EIO;
 			return;
 		}
@@ -243,7 +244,7 @@ static void scan_range(chunk_job *j)
 			size_t rest = (size_t)(e - p);
 			j->unterminated = 1;
 			if (rest > PL_GDELT_MAX_LINE) {
-				pl_gdelt_worker_bad(w, w->lines + 1, "line longer than 65536 bytes");
+				pl_gdelt_worker_bad(w, w->lines + 1, PL_GDELT_TOO_LONG);
 				w->lines++;
 			} else {
 				char *tmp = malloc(rest + 1);
@@ -259,7 +260,7 @@ static void scan_range(chunk_job *j)
 			p = e;
 		} else if (!last) {
 			/* No newline in a whole window: report once, skip to the next. */
-			pl_gdelt_worker_bad(w, w->lines + 1, "line longer than 65536 bytes");
+			pl_gdelt_worker_bad(w, w->lines + 1, PL_GDELT_TOO_LONG);
 			w->lines++;
 			skipping = 1;
 			p = e;
@@ -296,6 +297,7 @@ static void scan_range_read(chunk_job *j)
 			want = (size_t)(j->end - cur);
 		ssize_t got = pread(j->fd, buf + have, want, cur);
 		if (got <= 0) {
+			w->sys_errno = got < 0 ? errno : 0; /* 0: the file shrank under us */
 			w->status = PARLEY_EIO;
 			break;
 		}
@@ -322,7 +324,7 @@ static void scan_range_read(chunk_job *j)
 		                          memory_order_relaxed);
 		have = (size_t)(e - p);
 		if (have > PL_GDELT_MAX_LINE) {
-			pl_gdelt_worker_bad(w, w->lines + 1, "line longer than 65536 bytes");
+			pl_gdelt_worker_bad(w, w->lines + 1, PL_GDELT_TOO_LONG);
 			w->lines++;
 			skipping = 1;
 			have = 0;
@@ -417,7 +419,9 @@ static int scan_file(pl_gdelt_scan *s, int file, int fd, off_t size, parley_err 
 			s->unterminated++;
 		if (w->status)
 			return parley_err_set(err, w->status, "%s: %s", s->files[file],
-			                      w->status == PARLEY_EIO ? strerror(errno) : "out of memory");
+			                      w->status != PARLEY_EIO ? "out of memory"
+			                      : w->sys_errno ? strerror(w->sys_errno)
+			                                     : "the file got shorter while it was read");
 	}
 	if (jobs[nw - 1].unterminated && s->rep)
 		parley_report_add(s->rep, PARLEY_WARNING, s->files[file], base, 0, NULL, NULL,
@@ -537,12 +541,13 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 		int fd = open(name, O_RDONLY | O_CLOEXEC);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) != 0) {
+			int e = errno; /* before report_add and close can change it */
 			if (rep)
 				parley_report_add(rep, PARLEY_ERROR, name, 0, 0, NULL, NULL, "gdelt-unreadable",
-				                  "cannot read: %s", strerror(errno));
+				                  "cannot read: %s", strerror(e));
 			if (fd >= 0)
 				close(fd);
-			rc = parley_err_set(err, PARLEY_EIO, "%s: %s", name, strerror(errno));
+			rc = parley_err_set(err, PARLEY_EIO, "%s: %s", name, strerror(e));
 			break;
 		}
 		if (is_compressed(fd)) {

@@ -9,6 +9,7 @@
  */
 #include "internal.h"
 
+#include <pthread.h>
 #include <string.h>
 
 static const char *const visit_types[] = {
@@ -154,13 +155,26 @@ int pl_concept_col(const pl_concept *c, const char *name)
 	return -1;
 }
 
-/* The name tables are filled from the descriptors; doing it every call is
- * cheap and keeps them free of initialisation-order concerns. */
+/* The name tables are filled once from the descriptors, so that the names
+ * are written in one place only; pthread_once keeps that thread-safe. */
+static pthread_once_t names_once = PTHREAD_ONCE_INIT;
+
+static void fill_names(void)
+{
+	for (size_t i = 0; i < PL_ARRAY_LEN(concepts); i++) {
+		const pl_concept *c = &concepts[i];
+		concept_names[i] = c->name;
+		size_t n = c->ncols < 19 ? c->ncols : 19;
+		for (size_t j = 0; j < n; j++)
+			column_names[i][j] = c->cols[j].name;
+		column_names[i][n] = NULL;
+	}
+	concept_names[PL_ARRAY_LEN(concepts)] = NULL;
+}
+
 const char *const *parley_concepts(void)
 {
-	for (size_t i = 0; i < PL_ARRAY_LEN(concepts); i++)
-		concept_names[i] = concepts[i].name;
-	concept_names[PL_ARRAY_LEN(concepts)] = NULL;
+	pthread_once(&names_once, fill_names);
 	return concept_names;
 }
 
@@ -169,9 +183,6 @@ const char *const *parley_concept_columns(const char *concept)
 	const pl_concept *c = pl_concept_find(concept);
 	if (!c)
 		return NULL;
-	size_t idx = (size_t)(c - concepts);
-	for (size_t i = 0; i < c->ncols && i < 19; i++)
-		column_names[idx][i] = c->cols[i].name;
-	column_names[idx][c->ncols < 19 ? c->ncols : 19] = NULL;
-	return column_names[idx];
+	pthread_once(&names_once, fill_names);
+	return column_names[c - concepts];
 }

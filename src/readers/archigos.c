@@ -15,6 +15,7 @@
  */
 #include "readers.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,6 +282,8 @@ static int read_spells(pl_import *imp, const char *path, const char *data, size_
  * Caller frees with free(). */
 static char *latin1_to_utf8(const char *s, size_t n, size_t *outlen)
 {
+	if (n > (SIZE_MAX - 1) / 2)
+		return NULL;
 	char *o = malloc(n * 2 + 1);
 	size_t k = 0;
 	if (!o)
@@ -318,8 +321,11 @@ static int read_annual(pl_import *imp, const char *path, const char *data, size_
 	arch_ctx x;
 	size_t ulen;
 	char *text = latin1_to_utf8(data, len, &ulen);
-	if (!text)
+	if (!text) {
+		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "out-of-memory",
+		                 "out of memory converting the file from Latin-1");
 		return PARLEY_ENOMEM;
+	}
 	ctx_init(&x, imp, path, "archigos-annual");
 
 	int pos[A_NCOLS];
@@ -367,17 +373,29 @@ static int read_annual(pl_import *imp, const char *path, const char *data, size_
 				cur[c] = NULL;
 			}
 		}
+		int oom = 0;
 		if (!cur[A_OBSID]) {
 			for (int c = 0; c < A_NCOLS; c++)
-				cur[c] = pl_strdup(fields[pos[c]]);
+				oom |= !(cur[c] = pl_strdup(fields[pos[c]]));
 			cur_line = line;
 		} else {
 			/* the end, exit and its detail come from the spell's last row */
 			static const int last[] = {A_END, A_EXIT, A_EXITCODE};
 			for (size_t k = 0; k < PL_ARRAY_LEN(last); k++) {
 				free(cur[last[k]]);
-				cur[last[k]] = pl_strdup(fields[pos[last[k]]]);
+				oom |= !(cur[last[k]] = pl_strdup(fields[pos[last[k]]]));
 			}
+		}
+		if (oom) {
+			/* a spell with a field lost would be written wrong: stop, say so */
+			pl_import_report(imp, PARLEY_ERROR, path, line, 0, NULL, NULL, "out-of-memory",
+			                 "out of memory; this row and the rest of the file not read");
+			x.n.bad++;
+			for (int c = 0; c < A_NCOLS; c++) {
+				free(cur[c]);
+				cur[c] = NULL;
+			}
+			break;
 		}
 	}
 	if (cur[A_OBSID])

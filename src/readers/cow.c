@@ -87,9 +87,27 @@ typedef struct cow_state {
 	long ccode, line;
 } cow_state;
 
+/* A whole number of at most 4 digits, or -1 (atoi would accept '1816x'
+ * and overflow on long digit runs). */
+static int small_num(const char *s)
+{
+	char *e;
+	if (!s || *s < '0' || *s > '9' || strlen(s) > 4)
+		return -1;
+	long v = strtol(s, &e, 10);
+	return *e ? -1 : (int)v;
+}
+
+/* Writes 'YYYY-MM-DD' from the three membership fields; a field that is not
+ * a number leaves out empty, which rd_valid_date() rejects. */
 static void ymd(char *out, size_t cap, const char *y, const char *m, const char *d)
 {
-	snprintf(out, cap, "%04d-%02d-%02d", atoi(y), atoi(m), atoi(d));
+	int yy = small_num(y), mm = small_num(m), dd = small_num(d);
+	if (yy < 0 || mm < 0 || dd < 0) {
+		out[0] = '\0';
+		return;
+	}
+	snprintf(out, cap, "%04d-%02d-%02d", yy, mm, dd);
 }
 
 /* Fills or creates the country row of one state. */
@@ -192,7 +210,9 @@ static int read_cow(pl_import *imp, const char *path, const char *data, size_t l
 			ymd(end, sizeof end, csv.fields[6], csv.fields[7], csv.fields[8]);
 			if (!rd_valid_date(start) || !rd_valid_date(end)) {
 				pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, "styear",
-				                 "bad-date", "bad membership date %s..%s", start, end);
+				                 "bad-date", "bad membership date %s/%s/%s..%s/%s/%s",
+				                 csv.fields[3], csv.fields[4], csv.fields[5], csv.fields[6],
+				                 csv.fields[7], csv.fields[8]);
 				n.bad++;
 				continue;
 			}

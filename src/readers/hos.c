@@ -46,11 +46,14 @@ static xmlDocPtr parse(pl_import *imp, const char *path, const char *data, size_
 		return NULL;
 	}
 	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-	if (!ctxt)
+	if (!ctxt) {
+		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "out-of-memory",
+		                 "out of memory starting the XML parser");
 		return NULL;
+	}
 	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, data, (int)len, path, NULL,
 	                                  XML_PARSE_NONET | XML_PARSE_NOERROR |
-	                                      XML_PARSE_NOWARNING);
+	                                      XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
 	if (!doc || !ctxt->wellFormed) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 		char msg[512] = "not well-formed XML";
@@ -197,8 +200,12 @@ static void read_trip(hos_ctx *x, xmlNodePtr t, int *offices_done)
 	xmlNodePtr cn = child(t, "country");
 	rd_row r;
 
-	if (!remarks)
+	if (!remarks) {
+		pl_import_report(x->imp, PARLEY_ERROR, x->path, line, 0, NULL, NULL, "out-of-memory",
+		                 "out of memory reading a trip; record skipped");
+		x->n.bad++;
 		return;
+	}
 	x->n.records++;
 	text_of(t, "id", id, sizeof id);
 	attr_of(t, "who", who, sizeof who);
@@ -326,8 +333,12 @@ static void read_visit(hos_ctx *x, xmlNodePtr v)
 	xmlNodePtr fn = child(v, "from");
 	rd_row r;
 
-	if (!desc)
+	if (!desc) {
+		pl_import_report(x->imp, PARLEY_ERROR, x->path, line, 0, NULL, NULL, "out-of-memory",
+		                 "out of memory reading a visit; record skipped");
+		x->n.bad++;
 		return;
+	}
 	x->n.records++;
 	text_of(v, "id", id, sizeof id);
 	text_of(v, "start-date", start, sizeof start);

@@ -98,7 +98,9 @@ const char *pl_hos_country(const char *slug, const char *label, const char *date
 	const char *d = date ? date : "";
 	if (!slug)
 		return NULL;
-	if (strcmp(slug, "china") == 0 &&
+	/* "People's Republic of China" also contains "Republic of China": only
+	 * a label that does not name the People's Republic means the ROC */
+	if (strcmp(slug, "china") == 0 && !strstr(lab, "People") &&
 	    (strstr(lab, "Republic of China") || strstr(lab, "China, Republic of")))
 		return strcmp(d, "1949-10-01") < 0 ? "CHN" : "TWN";
 	if (strcmp(slug, "russia") == 0)

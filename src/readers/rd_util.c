@@ -26,6 +26,8 @@ void rd_set(rd_row *r, const char *col, const char *v)
 		return;
 	free(r->v[i]);
 	r->v[i] = (v && *v) ? pl_strdup(v) : NULL;
+	if (v && *v && !r->v[i])
+		r->oom = 1; /* a row missing a value it was given must not be stored */
 }
 
 void rd_setf(rd_row *r, const char *col, const char *fmt, ...)
@@ -50,11 +52,18 @@ void rd_row_free(rd_row *r)
 		free(r->v[i]);
 		r->v[i] = NULL;
 	}
+	r->oom = 0;
 }
 
 int rd_put(pl_import *imp, rd_row *r, const char *file, long line)
 {
 	const char *vals[RD_MAXCOLS];
+	if (r->oom) {
+		rd_row_free(r);
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, NULL, NULL, "out-of-memory",
+		                 "out of memory building a %s row; row skipped", r->c->name);
+		return PARLEY_ENOMEM;
+	}
 	for (size_t i = 0; i < RD_MAXCOLS; i++)
 		vals[i] = r->v[i];
 	int rc = pl_import_put(imp, r->c, vals, file, line);
@@ -131,7 +140,7 @@ int rd_country_by_cow(pl_import *imp, long ccode, const char *date, char *out, s
 char *rd_norm_space(const char *s, char *out, size_t cap)
 {
 	size_t o = 0;
-	int space = 0;
+	int space = 0, cut = 0;
 	if (cap == 0)
 		return out;
 	for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p;) {
@@ -147,18 +156,34 @@ char *rd_norm_space(const char *s, char *out, size_t cap)
 			p += w;
 			continue;
 		}
-		if (space && o > 0 && o + 1 < cap)
-			out[o++] = ' ';
+		if (space && o > 0) {
+			if (o + 1 < cap)
+				out[o++] = ' ';
+			else
+				cut = 1;
+		}
 		space = 0;
 		if (o + 1 < cap)
 			out[o++] = (char)*p;
+		else
+			cut = 1;
 		p++;
 	}
-	/* never cut a UTF-8 sequence in half when truncated */
-	while (o > 0 && o + 1 >= cap && ((unsigned char)out[o - 1] & 0xC0) == 0x80)
-		o--;
-	if (o > 0 && o + 1 >= cap && ((unsigned char)out[o - 1] & 0xC0) == 0xC0)
-		o--;
+	/* Never cut a UTF-8 sequence in half when truncated: drop a last
+	 * sequence that lost bytes (a text that fitted exactly is kept whole). */
+	if (cut) {
+		size_t lead = o;
+		while (lead > 0 && ((unsigned char)out[lead - 1] & 0xC0) == 0x80)
+			lead--;
+		if (lead > 0 && ((unsigned char)out[lead - 1] & 0xC0) == 0xC0) {
+			unsigned char c = (unsigned char)out[lead - 1];
+			size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+			if (o - (lead - 1) < need)
+				o = lead - 1;
+		}
+		while (o > 0 && out[o - 1] == ' ')
+			o--;
+	}
 	out[o] = '\0';
 	return out;
 }

@@ -19,6 +19,7 @@
 typedef struct rd_row {
 	const pl_concept *c;
 	char *v[RD_MAXCOLS];
+	int oom; /* a value could not be copied: rd_put() refuses the row */
 } rd_row;
 
 /* Counts a reader reports at the end ("imported N visits, ..."). */
@@ -38,7 +39,8 @@ void rd_setf(rd_row *r, const char *col, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 const char *rd_get(const rd_row *r, const char *col);
 /* Puts the row into the import and frees its values.  Returns the status of
- * pl_import_put (PARLEY_EDATA when the row was reported as bad). */
+ * pl_import_put (PARLEY_EDATA when the row was reported as bad), or
+ * PARLEY_ENOMEM (reported) when a value could not be copied. */
 int rd_put(pl_import *imp, rd_row *r, const char *file, long line);
 void rd_row_free(rd_row *r);
 

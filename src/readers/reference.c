@@ -35,6 +35,38 @@ static const char *fld(const pl_csv *csv, const int *pos, int c)
 	return pos[c] >= 0 && (size_t)pos[c] < csv->nfields ? csv->fields[pos[c]] : "";
 }
 
+/* Maps the header row and checks that the first `required` columns are
+ * there; reports the first missing one and returns -1. */
+static int read_header(pl_import *imp, const char *path, const pl_csv *csv,
+                       const char *const *names, int n, int required, int *pos)
+{
+	map_cols(csv, names, n, pos);
+	for (int c = 0; c < required; c++)
+		if (pos[c] < 0) {
+			pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, names[c], "missing-column",
+			                 "the header has no '%s' column", names[c]);
+			return -1;
+		}
+	return 0;
+}
+
+/* Checks a required start date and an optional end date of the current
+ * row; reports the bad one (naming its column) and returns -1. */
+static int check_dates(pl_import *imp, const char *path, const pl_csv *csv, const int *pos,
+                       const char *const *names, int start_col, int end_col)
+{
+	const char *start = fld(csv, pos, start_col), *end = fld(csv, pos, end_col);
+	int bad_start = !rd_valid_date(start);
+	if (!bad_start && (!*end || rd_valid_date(end)))
+		return 0;
+	int c = bad_start ? start_col : end_col;
+	/* a short row has no such field: then no column is named */
+	long col = pos[c] >= 0 && (size_t)pos[c] < csv->nfields ? csv->field_col[pos[c]] : 0;
+	pl_import_report(imp, PARLEY_ERROR, path, csv->line, col, NULL, names[c], "bad-date",
+	                 "'%s' is not a valid date", bad_start ? start : end);
+	return -1;
+}
+
 /* Calls fn for each trimmed, non-empty part of s split at sep. */
 static void each_part(const char *s, const char *sep, void (*fn)(void *, const char *, int),
                       void *arg)
@@ -197,14 +229,8 @@ static int read_visits(pl_import *imp, const char *path, const char *data, size_
 	while ((rc = pl_csv_next(&csv, &err)) == 1) {
 		if (header) {
 			header = 0;
-			map_cols(&csv, v_cols, V_NCOLS, pos);
-			for (int c = 0; c <= V_LEVEL; c++)
-				if (pos[c] < 0) {
-					pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, v_cols[c],
-					                 "missing-column", "the header has no '%s' column",
-					                 v_cols[c]);
-					goto done;
-				}
+			if (read_header(imp, path, &csv, v_cols, V_NCOLS, V_LEVEL + 1, pos) < 0)
+				goto done;
 			continue;
 		}
 		if (csv.nfields == 1 && !csv.fields[0][0])
@@ -215,12 +241,7 @@ static int read_visits(pl_import *imp, const char *path, const char *data, size_
 		const char *name = fld(&csv, pos, V_NAME), *from = fld(&csv, pos, V_FROM);
 		const char *to = fld(&csv, pos, V_TO), *lv = fld(&csv, pos, V_LEVEL);
 		const char *type = fld(&csv, pos, V_TYPE), *conf = fld(&csv, pos, V_CONF);
-		if (!rd_valid_date(start) || (*end && !rd_valid_date(end))) {
-			int bad_start = !rd_valid_date(start);
-			pl_import_report(imp, PARLEY_ERROR, path, csv.line,
-			                 csv.field_col[pos[bad_start ? V_START : V_END]], NULL,
-			                 bad_start ? "start_date" : "end_date", "bad-date",
-			                 "'%s' is not a valid date", bad_start ? start : end);
+		if (check_dates(imp, path, &csv, pos, v_cols, V_START, V_END) < 0) {
 			x.n.bad++;
 			continue;
 		}
@@ -368,14 +389,8 @@ static int read_officeholders(pl_import *imp, const char *path, const char *data
 	while ((rc = pl_csv_next(&csv, &err)) == 1) {
 		if (header) {
 			header = 0;
-			map_cols(&csv, o_cols, O_NCOLS, pos);
-			for (int c = 0; c <= O_START; c++)
-				if (pos[c] < 0) {
-					pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, o_cols[c],
-					                 "missing-column", "the header has no '%s' column",
-					                 o_cols[c]);
-					goto done;
-				}
+			if (read_header(imp, path, &csv, o_cols, O_NCOLS, O_START + 1, pos) < 0)
+				goto done;
 			continue;
 		}
 		if (csv.nfields == 1 && !csv.fields[0][0])
@@ -386,12 +401,7 @@ static int read_officeholders(pl_import *imp, const char *path, const char *data
 		const char *rank = fld(&csv, pos, O_RANK), *name = fld(&csv, pos, O_PERSON);
 		const char *native = fld(&csv, pos, O_NATIVE), *start = fld(&csv, pos, O_START);
 		const char *end = fld(&csv, pos, O_END), *conf = fld(&csv, pos, O_CONF);
-		if (!rd_valid_date(start) || (*end && !rd_valid_date(end))) {
-			int bs = !rd_valid_date(start);
-			pl_import_report(imp, PARLEY_ERROR, path, csv.line,
-			                 csv.field_col[pos[bs ? O_START : O_END]], NULL,
-			                 bs ? "start_date" : "end_date", "bad-date",
-			                 "'%s' is not a valid date", bs ? start : end);
+		if (check_dates(imp, path, &csv, pos, o_cols, O_START, O_END) < 0) {
 			x.n.bad++;
 			continue;
 		}
@@ -442,8 +452,14 @@ static int read_officeholders(pl_import *imp, const char *path, const char *data
 			}
 		if (!h) {
 			holder *nhs = realloc(hs, (nh + 1) * sizeof *hs);
-			if (!nhs)
+			if (!nhs) {
+				/* not a silent stop: the rows not read are said */
+				pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
+				                 "out-of-memory",
+				                 "out of memory; this row and the rest of the file not read");
+				x.n.bad++;
 				break;
+			}
 			hs = nhs;
 			h = &hs[nh++];
 			memset(h, 0, sizeof *h);

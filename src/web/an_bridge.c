@@ -139,3 +139,56 @@ json_t *pl_an_context(parley_db *db, const char *visit_id)
 	parley_context_free(c);
 	return arr;
 }
+
+json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as_of)
+{
+	parley_analysis_opts o = {.a = a, .b = b, .as_of = as_of};
+	parley_eras *e = NULL;
+	if (parley_eras_compute(db, &o, PARLEY_ERAS_PAIR, &e, NULL) != PARLEY_OK)
+		return NULL;
+	/* leader id -> {id, person, name}; ids within an era are by start date,
+	 * and eras are oldest first, so the first id seen is the earliest. */
+	json_t *seen = json_object(), *out = json_array();
+	sqlite3_stmt *st = NULL;
+	if (pl_prepare(db, "SELECT 1 FROM visit WHERE id = ?1 AND visitor = ?2", &st, NULL) != PARLEY_OK) {
+		json_decref(seen);
+		json_decref(out);
+		parley_eras_free(e);
+		return NULL;
+	}
+	for (size_t i = 0; i < e->n; i++) {
+		const parley_era *r = &e->eras[i];
+		char *na, *nb;
+		split_name(r->name, &na, &nb);
+		const struct { const char *leader, *name; const parley_ids *ids; } side[2] = {
+		    {r->leader_a, na, &r->top_a_to_b}, {r->leader_b, nb, &r->top_b_to_a}};
+		for (int k = 0; k < 2; k++) {
+			if (!side[k].leader || json_object_get(seen, side[k].leader))
+				continue;
+			/* the leader's own trip: top_* also counts visits at level
+			 * paramount_leader, which another person could have made */
+			const char *first = NULL;
+			for (size_t j = 0; j < side[k].ids->n && !first; j++) {
+				sqlite3_reset(st);
+				sqlite3_bind_text(st, 1, side[k].ids->ids[j], -1, SQLITE_TRANSIENT);
+				sqlite3_bind_text(st, 2, side[k].leader, -1, SQLITE_TRANSIENT);
+				if (sqlite3_step(st) == SQLITE_ROW)
+					first = side[k].ids->ids[j];
+			}
+			if (!first)
+				continue;
+			json_t *f = json_pack("{s:s,s:s,s:s?}", "id", first, "person", side[k].leader,
+			                      "name", side[k].name);
+			if (!f)
+				continue;
+			json_object_set(seen, side[k].leader, f);
+			json_array_append_new(out, f);
+		}
+		free(na);
+		free(nb);
+	}
+	sqlite3_finalize(st);
+	json_decref(seen);
+	parley_eras_free(e);
+	return out;
+}

@@ -128,6 +128,17 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		if (era_years(pg, e) < 0.5)
 			rate = 0;
 		json_object_set_new(e, "url", json_string(hrefs[i]));
+		/* each direction's count links to the era's list in that direction
+		 * (on the static site app.js applies ?direction= to the era's file) */
+		for (int d = 0; d < 2; d++) {
+			pl_buf du;
+			pl_buf_init(&du, 4096);
+			pl_buf_puts(&du, hrefs[i]);
+			pl_buf_printf(&du, "%cdirection=%s%%3A%s", pg->w->site || !strchr(hrefs[i], '?') ? '?' : '&',
+			              d ? b : a, d ? a : b);
+			json_object_set_new(e, d ? "from_b_url" : "from_a_url", json_string(du.data));
+			pl_buf_free(&du);
+		}
 		if (ce[i].end > first && rate > best_rate) {
 			best_rate = rate;
 			best_era = ce[i].label;
@@ -179,7 +190,33 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	c.neras = ne;
 	c.first_year = first;
 	c.last_year = last;
+	/* Span annotation: the longest interval without a visit, from the
+	 * analysis module (`parley gaps`), linked to the two visits that bound it. */
+	pl_chart_span span = {0};
+	char span_label[120], *span_href = NULL;
+	json_t *gaps = timeline ? pl_pair_gaps(pg, a, b) : NULL;
+	json_t *g0 = json_array_get(json_object_get(gaps, "longest"), 0);
+	if (g0) {
+		const char *gf = json_string_value(json_object_get(g0, "from"));
+		const char *gt = json_string_value(json_object_get(g0, "to"));
+		snprintf(span_label, sizeof span_label, "Longest gap: %.1f years without a visit",
+		         json_number_value(json_object_get(g0, "years")));
+		span_href = pl_list_url(pg, a, b, gf, gt);
+		span.from = pl_frac_year(gf);
+		span.to = pl_frac_year(gt);
+		span.label = span_label;
+		span.href = span_href;
+		c.spans = &span;
+		c.nspans = 1;
+		size_t dl = strlen(desc);
+		snprintf(desc + dl, sizeof desc - dl, " The longest interval without a visit ran %.1f years, from %s to %s.",
+		         json_number_value(json_object_get(g0, "years")), gf, gt);
+	}
 	int rc = timeline ? pl_svg_timeline(timeline, &c, cy, ny) : PARLEY_OK;
+	c.spans = NULL;
+	c.nspans = 0;
+	free(span_href);
+	json_decref(gaps);
 
 	/* The era chart: one mark per visit. */
 	if (rc == PARLEY_OK && marks) {
@@ -196,6 +233,12 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		pl_chart_mark *m = calloc(nm ? nm : 1, sizeof *m);
 		char **labels = calloc(nm ? nm : 1, sizeof *labels);
 		char **mh = calloc(nm ? nm : 1, sizeof *mh);
+		char **notes = calloc(nm ? nm : 1, sizeof *notes);
+		/* Point annotations: each paramount leader's first visit as leader
+		 * (the analysis module's eras), never typed by hand. */
+		json_t *firsts = pl_an_firsts(pg->w->db, a, b, pg->w->today);
+		pl_buf fd;
+		pl_buf_init(&fd, 2048);
 		for (size_t i = 0; i < nm; i++) {
 			json_t *v = json_array_get(vs, i);
 			const char *lev = json_string_value(json_object_get(v, "level"));
@@ -206,6 +249,22 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			pl_buf_init(&l, 1024);
 			pl_buf_printf(&l, "%s %s (%s)", json_string_value(json_object_get(v, "start_date")),
 			              json_string_value(json_object_get(v, "visitor_name")), lev);
+			const char *vid = json_string_value(json_object_get(v, "id"));
+			size_t fi;
+			json_t *fj;
+			json_array_foreach(firsts, fi, fj) {
+				const char *nm1 = json_string_value(json_object_get(fj, "name"));
+				if (!vid || !nm1 || strcmp(vid, json_string_value(json_object_get(fj, "id"))) != 0)
+					continue;
+				pl_buf nb1;
+				pl_buf_init(&nb1, 512);
+				pl_buf_printf(&nb1, "%s's first", nm1);
+				notes[i] = pl_buf_take(&nb1);
+				m[i].note = notes[i];
+				pl_buf_printf(&l, "; %s's first visit as leader", nm1);
+				pl_buf_printf(&fd, "%s%s (%.4s)", fd.len ? ", " : "", nm1,
+				              json_string_value(json_object_get(v, "start_date")));
+			}
 			labels[i] = pl_buf_take(&l);
 			m[i].label = labels[i];
 			mh[i] = pl_url(pg, "visit", json_string_value(json_object_get(v, "id")));
@@ -232,7 +291,15 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		for (size_t i = 0; i < ne; i++)
 			pl_buf_printf(&d, "%s%s %d", i ? "; " : "", ce[i].label, ce[i].visits);
 		pl_buf_puts(&d, ".");
+		if (fd.len)
+			pl_buf_printf(&d, " Ringed: each paramount leader's first recorded visit as leader: %s.", fd.data);
 		pl_strlcpy(desc2, d.data ? d.data : "", sizeof desc2);
+		if (fd.len) {
+			size_t sl = strlen(sub2);
+			snprintf(sub2 + sl, sizeof sub2 - sl, "; ringed: each top leader's first visit as leader");
+		}
+		pl_buf_free(&fd);
+		json_decref(firsts);
 		pl_buf_free(&d);
 		c.id = "eras";
 		c.title = title2;
@@ -242,7 +309,9 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		for (size_t i = 0; i < nm; i++) {
 			free(labels[i]);
 			free(mh[i]);
+			free(notes[i]);
 		}
+		free(notes);
 		free(labels);
 		free(mh);
 		free(m);
@@ -306,8 +375,14 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	if (gaps) {
 		json_object_set(ctx, "current_gap", json_object_get(gaps, "current"));
 		json_t *longest = json_array_get(json_object_get(gaps, "longest"), 0);
-		if (longest)
+		if (longest) {
+			/* the figure links to the two visits that bound the interval */
+			char *gu = pl_list_url(pg, a, b, json_string_value(json_object_get(longest, "from")),
+			                       json_string_value(json_object_get(longest, "to")));
+			json_object_set_new(longest, "list_url", json_string(gu));
+			free(gu);
 			json_object_set(ctx, "longest_gap", longest);
+		}
 		json_decref(gaps);
 	}
 	/* Latest visits, newest first. */
@@ -349,6 +424,15 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	    "label", "Visits (CSV)", "url", dl[0], "label", "Visits (JSON)", "url", dl[1],
 	    "label", "Visits per year (CSV)", "url", dl[2], "label", "Eras (CSV)", "url", dl[3],
 	    "label", "Timeline chart (SVG)", "url", dl[4], "label", "Era chart (SVG)", "url", dl[5]));
+	if (pg->w->site && pg->w->png) { /* site.c draws them from the SVG */
+		json_t *d = json_object_get(ctx, "downloads");
+		for (int i = 0; i < 2; i++) {
+			char u[300];
+			snprintf(u, sizeof u, "%schart/%s.png", pg->rq->root, i ? "eras" : "timeline");
+			json_array_append_new(d, json_pack("{s:s,s:s}", "label", i ? "Era chart (PNG)" : "Timeline chart (PNG)", "url", u));
+			json_object_set_new(ctx, i ? "eras_png" : "timeline_png", json_string(u));
+		}
+	}
 	pl_render_page(pg, "dashboard", ctx);
 }
 

@@ -14,6 +14,56 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+/* PNG twins of the charts (for social cards and e-mail, which take no SVG)
+ * are drawn from the SVG by rsvg-convert (Debian: librsvg2-bin) when it is
+ * installed; parley has no rasteriser of its own.  Twice the SVG's size. */
+#define PNG_WIDTH 1920
+
+/* 1 when rsvg-convert is on PATH. */
+static int have_rsvg(void)
+{
+	const char *path = getenv("PATH");
+	if (!path)
+		return 0;
+	char dir[4096];
+	while (*path) {
+		size_t n = strcspn(path, ":");
+		if (n > 0 && n < sizeof dir - 16) {
+			memcpy(dir, path, n);
+			memcpy(dir + n, "/rsvg-convert", 14);
+			if (access(dir, X_OK) == 0)
+				return 1;
+		}
+		path += n + (path[n] == ':');
+	}
+	return 0;
+}
+
+/* Runs rsvg-convert on svg into png (no shell); PARLEY_EIO on failure. */
+static int svg_to_png(const char *svg, const char *png, parley_err *err)
+{
+	char width[16];
+	snprintf(width, sizeof width, "%d", PNG_WIDTH);
+	pid_t pid = fork();
+	if (pid < 0)
+		return parley_err_set(err, PARLEY_EIO, "site: cannot start rsvg-convert: %s", strerror(errno));
+	if (pid == 0) {
+		char *const argv[] = {"rsvg-convert", "--width", width, "--keep-aspect-ratio",
+		                      "--background-color", "white", "--output", (char *)png, (char *)svg, NULL};
+		execvp("rsvg-convert", argv);
+		_exit(127);
+	}
+	int st;
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return parley_err_set(err, PARLEY_EIO, "site: waiting for rsvg-convert: %s", strerror(errno));
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return parley_err_set(err, PARLEY_EIO, "site: rsvg-convert failed on %s", svg);
+	return PARLEY_OK;
+}
 
 typedef struct site {
 	pl_web w;
@@ -48,6 +98,34 @@ static int safe_name(const char *s)
 	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") == strlen(s);
 }
 
+int pl_site_facet_file(const char *param, const char *value, char *out, size_t n)
+{
+	if (!param || !value)
+		return PARLEY_EINVAL;
+	int w;
+	if (strcmp(param, "direction") == 0) {
+		/* FROM:TO is written FROM-TO (':' is not welcome in file names) */
+		char d[2 * PL_CODE_MAX + 2];
+		const char *colon = strchr(value, ':');
+		if (!colon || pl_strlcpy(d, value, sizeof d) >= sizeof d)
+			return PARLEY_EINVAL;
+		d[colon - value] = '-';
+		if (!safe_name(d) || strchr(d, ':'))
+			return PARLEY_EINVAL;
+		w = snprintf(out, n, "visits/direction/%s.html", d);
+		return w > 0 && (size_t)w < n ? PARLEY_OK : PARLEY_EINVAL;
+	}
+	if (!safe_name(value))
+		return PARLEY_EINVAL;
+	if (strcmp(param, "year") == 0)
+		w = strlen(value) == 4 && strspn(value, "0123456789") == 4 ? snprintf(out, n, "visits/%s.html", value) : -1;
+	else if (strcmp(param, "level") == 0 || strcmp(param, "type") == 0 || strcmp(param, "status") == 0)
+		w = snprintf(out, n, "visits/%s/%s.html", param, value);
+	else
+		return PARLEY_EINVAL;
+	return w > 0 && (size_t)w < n ? PARLEY_OK : PARLEY_EINVAL;
+}
+
 static int write_file(site *s, const char *rel, const char *data, size_t n)
 {
 	char path[4096];
@@ -76,7 +154,11 @@ static int page(site *s, const char *rel, const char *path, const char *const *k
 	int depth = 0;
 	for (const char *p = rel; *p; p++)
 		depth += *p == '/';
-	pl_web_req rq = {.path = path, .root = roots[depth > 3 ? 3 : depth]};
+	char self[512] = "";
+	const char *dot = strrchr(rel, '.');
+	if (dot && strcmp(dot, ".html") == 0 && (size_t)(dot - rel) < sizeof self)
+		memcpy(self, rel, (size_t)(dot - rel)), self[dot - rel] = '\0';
+	pl_web_req rq = {.path = path, .root = roots[depth > 3 ? 3 : depth], .self = self[0] ? self : NULL};
 	for (size_t i = 0; kv && kv[i] && kv[i + 1] && rq.nparams < PL_MAX_PARAMS; i += 2) {
 		rq.params[rq.nparams].key = kv[i];
 		rq.params[rq.nparams].value = kv[i + 1];
@@ -91,6 +173,46 @@ static int page(site *s, const char *rel, const char *path, const char *const *k
 	else
 		rc = write_file(s, rel, rs.body.data ? rs.body.data : "", rs.body.len);
 	pl_buf_free(&rs.body);
+	/* A list of visits gets its rows as CSV next to it ("get the data"). */
+	if (rc == PARLEY_OK && strcmp(path, "/visits") == 0 && self[0] && strcmp(self, "visits") != 0) {
+		char csv[520];
+		snprintf(csv, sizeof csv, "%s.csv", self);
+		rq.path = "/visits.csv";
+		pl_web_handle(&s->w, &rq, &rs);
+		if (rs.status != 200)
+			rc = parley_err_set(s->err, PARLEY_EDATA, "site: %s as CSV answered %d", rel, rs.status);
+		else
+			rc = write_file(s, csv, rs.body.data ? rs.body.data : "", rs.body.len);
+		pl_buf_free(&rs.body);
+	}
+	return rc;
+}
+
+/* One list file per value of a facet (the targets of the unfiltered
+ * list's facet links): expr over the listed visits (default statuses). */
+static int facet_pages(site *s, const char *param, const char *expr)
+{
+	char sql[512];
+	snprintf(sql, sizeof sql, "SELECT DISTINCT %s AS v FROM visit WHERE status IN ('confirmed','reported')"
+	                          " AND %s IS NOT NULL ORDER BY 1", expr, expr);
+	json_t *rows = pl_rows(s->w.db, sql, NULL, s->err);
+	if (!rows)
+		return PARLEY_EDB;
+	int rc = PARLEY_OK;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		const char *v = json_string_value(json_object_get(r, "v"));
+		char rel[256];
+		if (!v || pl_site_facet_file(param, v, rel, sizeof rel) != PARLEY_OK) {
+			fprintf(stderr, "parley site: no list page for %s '%s': not usable as a file name\n", param, v ? v : "");
+			continue;
+		}
+		const char *kv[] = {param, v, NULL};
+		if ((rc = page(s, rel, "/visits", kv)) != PARLEY_OK)
+			break;
+	}
+	json_decref(rows);
 	return rc;
 }
 
@@ -139,6 +261,10 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		parley_close(db);
 		return rc;
 	}
+	s.w.png = have_rsvg();
+	if (!s.w.png)
+		fprintf(stderr, "parley site: rsvg-convert not found, so the charts get no PNG twin"
+		                " (Debian: apt-get install librsvg2-bin)\n");
 	/* Static assets. */
 	for (size_t i = 0; rc == PARLEY_OK && pl_asset_at(i); i++) {
 		const pl_asset *a = pl_asset_at(i);
@@ -176,19 +302,47 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 			continue;
 		rc = page(&s, fixed[i].rel, fixed[i].path, fixed[i].pair ? home : NULL);
 	}
-	/* One list per year with visits. */
-	json_t *years = rc == PARLEY_OK ? pl_rows(db, "SELECT DISTINCT substr(start_date,1,4) AS y FROM visit ORDER BY 1", NULL, err) : NULL;
-	size_t i;
-	json_t *r;
-	json_array_foreach(years, i, r) {
-		const char *y = json_string_value(json_object_get(r, "y"));
-		char rel[64];
-		snprintf(rel, sizeof rel, "visits/%s.html", y);
-		const char *kv[] = {"from", y, "to", y, NULL};
-		if (rc == PARLEY_OK && safe_name(y))
-			rc = page(&s, rel, "/visits", kv);
+	/* PNG twins of the charts. */
+	for (size_t i = 0; rc == PARLEY_OK && s.w.png && have_pair && i < 2; i++) {
+		static const char *const names[] = {"timeline", "eras"};
+		char svg[4096], png[4096];
+		snprintf(svg, sizeof svg, "%s/chart/%s.svg", out_dir, names[i]);
+		snprintf(png, sizeof png, "%s/chart/%s.png", out_dir, names[i]);
+		if ((rc = svg_to_png(svg, png, err)) == PARLEY_OK)
+			s.files++;
+	}
+	/* One list per year from the first visit to the as-of year, empty years
+	 * too: every bar of the timeline, a zero one included, links to its list. */
+	json_t *years = rc == PARLEY_OK ? pl_rows(db, "SELECT min(substr(start_date,1,4)) + 0 AS y0,"
+	                                              " max(substr(start_date,1,4)) + 0 AS y1 FROM visit", NULL, err) : NULL;
+	json_t *yr = json_array_get(years, 0);
+	if (yr && json_is_integer(json_object_get(yr, "y0"))) {
+		long y0 = (long)json_integer_value(json_object_get(yr, "y0"));
+		long y1 = (long)json_integer_value(json_object_get(yr, "y1"));
+		long now = atol(s.w.today);
+		if (now > y1 && now - y0 < 1000)
+			y1 = now;
+		for (long y = y0; y <= y1 && rc == PARLEY_OK; y++) {
+			char ys[16], rel[64];
+			snprintf(ys, sizeof ys, "%04ld", y);
+			snprintf(rel, sizeof rel, "visits/%s.html", ys);
+			const char *kv[] = {"from", ys, "to", ys, NULL};
+			if (safe_name(ys))
+				rc = page(&s, rel, "/visits", kv);
+		}
 	}
 	json_decref(years);
+	size_t i;
+	json_t *r;
+	/* One list per direction, level, type and status. */
+	if (rc == PARLEY_OK)
+		rc = facet_pages(&s, "direction", "from_country || ':' || to_country");
+	if (rc == PARLEY_OK)
+		rc = facet_pages(&s, "level", "level");
+	if (rc == PARLEY_OK)
+		rc = facet_pages(&s, "type", "type");
+	if (rc == PARLEY_OK)
+		rc = facet_pages(&s, "status", "status");
 	/* One dashboard per pair, and one list per era of each pair. */
 	json_t *pairs = rc == PARLEY_OK ? pl_rows(db, "SELECT DISTINCT min(from_country, to_country) AS a,"
 	                                              " max(from_country, to_country) AS b FROM visit ORDER BY 1, 2", NULL, err) : NULL;
@@ -216,6 +370,18 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 				rc = page(&s, erel, "/visits", kv);
 		}
 		json_decref(eras);
+		/* the list behind the dashboard's longest-gap figure and annotation */
+		parley_analysis_opts go = {.a = a, .b = b, .as_of = s.w.today};
+		parley_gaps *g = NULL;
+		if (rc == PARLEY_OK && parley_gaps_compute(db, &go, 1, 0, 0, &g, NULL) == PARLEY_OK) {
+			if (g->n > 0) {
+				char grel[96];
+				snprintf(grel, sizeof grel, "visits/%s_%s.html", g->gaps[0].start, g->gaps[0].end);
+				const char *kv[] = {"from", g->gaps[0].start, "to", g->gaps[0].end, NULL};
+				rc = page(&s, grel, "/visits", kv);
+			}
+			parley_gaps_free(g);
+		}
 	}
 	json_decref(pairs);
 	if (rc == PARLEY_OK)

@@ -260,6 +260,65 @@ static int nice_step(int max)
 	return (max / 5 / 1000 + 1) * 1000;
 }
 
+/* Annotation text: dark, with a white halo (paint-order) so that it stays
+ * readable where it crosses a bar, a mark or an era band. */
+static int note_text(pl_buf *b, double x, double y, const char *anchor, const char *s, const char *href)
+{
+	int rc = PARLEY_OK;
+	if (href) {
+		rc = pl_buf_puts(b, "<a href=\"");
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(b, href);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(b, "\">");
+	}
+	if (rc == PARLEY_OK)
+		rc = pl_buf_printf(b, "<text x=\"%.1f\" y=\"%.1f\" class=\"note\" text-anchor=\"%s\" font-size=\"12\" "
+		                      "font-weight=\"600\" fill=\"" INK "\" stroke=\"#fff\" stroke-width=\"3\" "
+		                      "paint-order=\"stroke\" stroke-linejoin=\"round\">", x, y, anchor);
+	if (rc == PARLEY_OK)
+		rc = pl_esc_html(b, s);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(b, href ? "</text></a>\n" : "</text>\n");
+	return rc;
+}
+
+/* A bracket over an interval without visits, just above the taller bar at
+ * either end, with its label centred over it (kept inside the plot). */
+static int span_note(pl_buf *b, const frame *f, const pl_chart_span *sp, const pl_chart_year *years,
+                     size_t nyears, double ppu)
+{
+	double from = sp->from < f->first ? f->first : sp->from;
+	double to = sp->to > f->last + 1 ? f->last + 1 : sp->to;
+	if (to <= from)
+		return PARLEY_OK;
+	int tallest = 0;
+	for (size_t i = 0; i < nyears; i++)
+		if (years[i].year >= (int)floor(from) && years[i].year <= (int)floor(to) &&
+		    years[i].n[0] + years[i].n[1] > tallest)
+			tallest = years[i].n[0] + years[i].n[1];
+	double xa = xof(f, from), xb = xof(f, to);
+	double tx = (xa + xb) / 2, w = text_w(sp->label, 12) * 1.1;
+	if (tx - w / 2 < f->x0 + 2)
+		tx = f->x0 + 2 + w / 2;
+	if (tx + w / 2 > f->x1 - 2)
+		tx = f->x1 - 2 - w / 2;
+	double y = f->y1 - tallest * ppu - 12;
+	/* the label (about 14 px above the bracket) also clears the bars it spans */
+	for (size_t i = 0; i < nyears; i++) {
+		double bx = xof(f, years[i].year), bx1 = xof(f, years[i].year + 1);
+		double top = f->y1 - (years[i].n[0] + years[i].n[1]) * ppu;
+		if (bx1 > tx - w / 2 && bx < tx + w / 2 && top + 3 < y)
+			y = top + 3; /* the baseline (y - 6) sits 3 px above the bar */
+	}
+	if (y < f->y0 + 24)
+		y = f->y0 + 24;
+	int rc = pl_buf_printf(b, "<g class=\"span-note\"><path d=\"M%.1f %.1fV%.1fH%.1fV%.1f\" fill=\"none\" "
+	                          "stroke=\"" INK "\" stroke-width=\"1.5\"/></g>\n",
+	                       xa, y + 6, y, xb, y + 6);
+	return rc == PARLEY_OK ? note_text(b, tx, y - 6, "middle", sp->label, sp->href) : rc;
+}
+
 int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, size_t nyears)
 {
 	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
@@ -340,6 +399,8 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 		if (rc == PARLEY_OK)
 			rc = pl_buf_puts(out, c->year_href ? "</g></a>\n" : "</g>\n");
 	}
+	for (size_t i = 0; i < c->nspans && rc == PARLEY_OK; i++)
+		rc = span_note(out, &f, &c->spans[i], years, nyears, ppu);
 	if (rc == PARLEY_OK)
 		rc = year_axis(out, &f);
 	if (rc == PARLEY_OK)
@@ -441,6 +502,51 @@ int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks,
 			rc = pl_esc_html(out, m->label);
 		if (rc == PARLEY_OK)
 			rc = pl_buf_puts(out, m->href ? "</title></circle></a>\n" : "</title></circle>\n");
+	}
+	/* Point annotations (firsts): a ring round the mark and a label in the
+	 * lane's top rows, placed greedily so that labels do not overprint. */
+	enum { MAXN = 64, ROWS = 3 };
+	double occ[2][ROWS][MAXN][2];
+	int nocc[2][ROWS] = {{0, 0, 0}, {0, 0, 0}};
+	for (int d = 0; d < 2; d++) { /* the lane's own label holds the first row's left end */
+		occ[d][0][0][0] = f.x0;
+		occ[d][0][0][1] = f.x0 + 4 + text_w(c->dir_label[d] ? c->dir_label[d] : "", 13);
+		nocc[d][0] = 1;
+	}
+	for (size_t i = 0; i < nmarks && rc == PARLEY_OK; i++) {
+		const pl_chart_mark *m = &marks[i];
+		if (!m->note)
+			continue;
+		int d = m->dir ? 1 : 0;
+		double ly = f.y0 + d * lane_h;
+		rc = pl_buf_printf(out, "<circle class=\"note-ring\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"none\" "
+		                        "stroke=\"" INK "\" stroke-width=\"1.5\"/>", pl[i].x, pl[i].y, pl[i].r + 2.5);
+		double w = text_w(m->note, 12) * 1.1;
+		int placed_note = 0;
+		/* rows top down; in each, the label starts at the mark, else ends there */
+		for (int at = 0; at < 2 * ROWS && rc == PARLEY_OK && !placed_note; at++) {
+			int r = at / 2;
+			double tx = at % 2 ? pl[i].x + 4 - w : pl[i].x - 4;
+			if (tx + w > f.x1)
+				tx = f.x1 - w;
+			if (tx < f.x0)
+				tx = f.x0;
+			int clash = 0;
+			for (int k = 0; k < nocc[d][r] && !clash; k++)
+				clash = tx < occ[d][r][k][1] + 6 && occ[d][r][k][0] < tx + w + 6;
+			if (clash || nocc[d][r] >= MAXN)
+				continue;
+			occ[d][r][nocc[d][r]][0] = tx;
+			occ[d][r][nocc[d][r]][1] = tx + w;
+			nocc[d][r]++;
+			double ty = ly + 14 + 14 * r;
+			rc = pl_buf_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"" INK "\"/>",
+			                   pl[i].x, pl[i].x, ty + 3, pl[i].y - pl[i].r - 2.5);
+			if (rc == PARLEY_OK)
+				rc = note_text(out, tx, ty, "start", m->note, m->href);
+			placed_note = 1;
+		}
+		/* no room: the ring stays, and the mark's tooltip names the first */
 	}
 	free(pl);
 	if (rc == PARLEY_OK)

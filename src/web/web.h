@@ -90,7 +90,17 @@ typedef struct pl_chart_mark {
 	int rank;            /* parley_level_rank of the level, 0..7 */
 	const char *label;   /* tooltip text: '1953-11-10 Kim Il-sung (head of state)' */
 	const char *href;    /* the visit page */
+	const char *note;    /* a point annotation drawn next to the mark ("Kim Jong-un's first"), or NULL */
 } pl_chart_mark;
+
+/* A span annotation of the timeline: an interval without visits, drawn as
+ * a bracket over the years it covers, its label linked to the visits that
+ * open and close it. */
+typedef struct pl_chart_span {
+	double from, to;     /* fractional years */
+	const char *label;   /* '4.3 years without a visit' */
+	const char *href;    /* list of the bounding visits, or NULL */
+} pl_chart_span;
 
 typedef struct pl_chart {
 	const char *id;          /* element id prefix, e.g. 'timeline' */
@@ -102,6 +112,8 @@ typedef struct pl_chart {
 	const char *year_href;   /* printf pattern with two %d (from year, to year) for a year's list, or NULL */
 	const pl_chart_era *eras;
 	size_t neras;
+	const pl_chart_span *spans; /* timeline only */
+	size_t nspans;
 	int first_year, last_year;
 } pl_chart;
 

@@ -80,6 +80,7 @@ typedef struct pl_web {
 	int site;           /* 1: links for the static site (relative, .html) */
 	char today[16];     /* as-of date of the pages (YYYY-MM-DD) */
 	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
+	int png;            /* static site: charts also get a PNG twin (chart/NAME.png) */
 } pl_web;
 
 typedef struct pl_web_req {
@@ -164,5 +165,10 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 json_t *pl_an_eras(parley_db *db, const char *a, const char *b, const char *as_of, parley_err *err);
 json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b);
 json_t *pl_an_context(parley_db *db, const char *visit_id);
+/* The first visit by each paramount leader of the pair, as leader, from
+ * the analysis module's eras (top_a_to_b / top_b_to_a): an array of
+ * {"id","person","name"} in era order.  NULL when the eras cannot be
+ * computed.  Caller decrefs. */
+json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as_of);
 
 #endif /* PARLEY_WEBQ_H */

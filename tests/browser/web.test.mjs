@@ -98,6 +98,7 @@ before(async () => {
     person: (id) => `${sbase}/person/${id}.html`,
     people: sbase + '/people.html',
     list: sbase + '/visits.html',
+    dir: out,
   };
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -234,3 +235,193 @@ for (const name of ['serve', 'site']) {
     await ctx.close();
   });
 }
+
+// ---- The static site's visit list: facets, sorting and paging ----------
+
+async function apiTotal(query) {
+  const r = await json(`${targets.serve.base}/api/v1/visits?${query ? query + '&' : ''}per_page=1`);
+  return r.total;
+}
+
+async function visibleRows(page) {
+  return page.locator('table.visits tbody tr.visit:visible');
+}
+
+test('site: facets filter the list in place, combined, with counts that match the API', async () => {
+  const t = targets.site;
+  const { page, errors, close } = await newPage();
+  await page.goto(t.list);
+  const all = await apiTotal('');
+  assert.equal(await page.locator('#total').innerText(), String(all));
+  // 50 a page, the rest behind the pager
+  assert.equal(await (await visibleRows(page)).count(), Math.min(50, all));
+  // a level facet: its count, then the list it gives
+  const want = await apiTotal('level=paramount_leader');
+  const lev = page.locator('a[data-facet="level"][data-value="paramount_leader"]');
+  assert.equal(await lev.locator('xpath=..').locator('.n').innerText(), String(want));
+  await Promise.all([page.waitForNavigation(), lev.click()]);
+  assert.match(page.url(), /visits\.html\?level=paramount_leader$/);
+  let rows = await visibleRows(page);
+  assert.equal(await rows.count(), want);
+  assert.deepEqual([...new Set(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.level)))], ['paramount_leader']);
+  // then a direction on top of it
+  const both = await apiTotal('level=paramount_leader&direction=PRK:CHN');
+  const dir = page.locator('a[data-facet="direction"][data-value="PRK:CHN"]');
+  assert.equal(await dir.locator('xpath=..').locator('.n').innerText(), String(both));
+  await Promise.all([page.waitForNavigation(), dir.click()]);
+  rows = await visibleRows(page);
+  assert.equal(await rows.count(), both);
+  assert.equal(await page.locator('#total').innerText(), String(both));
+  // the active filters are listed and removable
+  const chips = page.locator('#active-filters a.chip');
+  assert.equal(await chips.count(), 2);
+  await Promise.all([page.waitForNavigation(), chips.filter({ hasText: 'direction' }).click()]);
+  assert.equal(await (await visibleRows(page)).count(), want);
+  // sorting: newest first
+  await Promise.all([page.waitForNavigation(), page.locator('#site-sort a[data-sort="-date"]').click()]);
+  const dates = await (await visibleRows(page)).evaluateAll((rs) => rs.map((r) => r.dataset.date));
+  assert.equal(dates.length, want);
+  assert.deepEqual(dates, [...dates].sort().reverse(), 'newest first');
+  await page.screenshot({ path: join(shots, 'site-list-filtered.png'), fullPage: true });
+  assert.deepEqual(await axeSerious(page), []);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('site: the list pages through its rows 50 at a time', async () => {
+  const t = targets.site;
+  const { page, close } = await newPage();
+  const full = await json(`${targets.serve.base}/api/v1/visits?per_page=1000`);
+  await page.goto(t.list);
+  const first = await (await visibleRows(page)).evaluateAll((rs) => rs.map((r) => r.querySelector('a').textContent));
+  assert.deepEqual(first, full.visits.slice(0, 50).map((v) => v.start_date));
+  await Promise.all([page.waitForNavigation(), page.locator('nav.pager a[rel="next"]').click()]);
+  const second = await (await visibleRows(page)).evaluateAll((rs) => rs.map((r) => r.querySelector('a').textContent));
+  assert.deepEqual(second, full.visits.slice(50, 100).map((v) => v.start_date));
+  assert.match(await page.locator('p.count').innerText(), /page 2 of \d+/);
+  await close();
+});
+
+test('site: without JavaScript every list still lists its visits, and facets lead to pre-rendered lists', async () => {
+  const t = targets.site;
+  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 }, javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  await page.goto(t.list);
+  const all = await apiTotal('');
+  assert.equal(await (await visibleRows(page)).count(), all, 'every visit is listed');
+  const hrefs = await page.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  const absolute = hrefs.filter((h) => /^(\/|[a-z]+:)/i.test(h) && !/^https?:\/\/(?!127\.0\.0\.1)/.test(h));
+  assert.deepEqual(absolute, [], 'links are relative');
+  for (const [param, value] of [['level', 'head_of_state'], ['type', 'official'], ['direction', 'CHN:PRK']]) {
+    await page.goto(t.list);
+    await Promise.all([page.waitForNavigation(), page.locator(`a[data-facet="${param}"][data-value="${value}"]`).click()]);
+    const want = await apiTotal(`${param}=${encodeURIComponent(value)}`);
+    assert.equal(await (await visibleRows(page)).count(), want, `${param}=${value}`);
+    assert.equal(await page.locator('#total').innerText(), String(want));
+  }
+  await ctx.close();
+});
+
+test('site: works from file:// with the filter in the URL', async () => {
+  const t = targets.site;
+  const { page, errors, close } = await newPage();
+  const want = await apiTotal('type=official&year=2018');
+  await page.goto(`file://${t.dir}/visits.html?type=official&year=2018`);
+  assert.equal(await (await visibleRows(page)).count(), want);
+  // a record link from the list opens from disk too
+  await Promise.all([page.waitForNavigation(), (await visibleRows(page)).first().locator('a').first().click()]);
+  assert.match(page.url(), /^file:\/\/.*\/visit\/[^/]+\.html$/);
+  assert.equal(await page.locator('h1').count(), 1);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+// ---- Chart annotations, widths, print and the PNG twins ----------------
+
+test('serve: charts annotate the longest gap and each leader\'s first visit, from the analysis', async () => {
+  const gaps = await json(`${targets.serve.base}/api/v1/gaps`);
+  const g = gaps.longest[0];
+  const { page, close } = await newPage();
+  await page.goto(targets.serve.home);
+  const note = page.locator('svg#timeline text.note');
+  assert.equal(await note.count(), 1);
+  assert.match(await note.textContent(), new RegExp(`${g.years.toFixed(1)} years without a visit`));
+  // the label links to the visits that bound the gap, and those are its two ends
+  await Promise.all([page.waitForNavigation(), note.click()]);
+  const dates = await page.locator('table.visits tbody tr.visit td.d a').allTextContents();
+  assert.deepEqual([dates[0], dates[dates.length - 1]], [g.from, g.to]);
+  await page.goBack();
+  // one ring per paramount leader with a recorded visit as leader; each
+  // ringed mark links to a visit made by that leader
+  const rings = await page.locator('svg#eras circle.note-ring').count();
+  const labels = await page.locator('svg#eras text.note').allTextContents();
+  assert.ok(rings >= labels.length && labels.length >= 5, `${rings} rings, ${labels.length} labels`);
+  const first = page.locator('svg#eras a', { has: page.locator('text.note', { hasText: "Kim Jong-un's first" }) });
+  await Promise.all([page.waitForNavigation(), first.click()]);
+  assert.match(await page.locator('h1').innerText(), /^Kim Jong-un:/);
+  const visits = await json(`${targets.serve.base}/api/v1/visits?person=kim-jong-un&direction=PRK:CHN&sort=date&per_page=1`);
+  assert.match(page.url(), new RegExp(`${visits.visits[0].id}$`), 'the ringed visit is his earliest trip');
+  await close();
+});
+
+test('serve: charts stay readable at 320, 640 and 1000 px', async () => {
+  for (const width of [320, 640, 1000]) {
+    const ctx = await browser.newContext({ viewport: { width, height: 900 } });
+    const page = await ctx.newPage();
+    await page.goto(targets.serve.home);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 1, `page scrolls sideways by ${overflow}px at ${width}px`);
+    // rendered size of the charts' axis text: at least 9 CSS px
+    const px = await page.evaluate(() => {
+      const svg = document.querySelector('svg#timeline');
+      return 12 * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+    });
+    assert.ok(px >= 9, `axis text is ${px.toFixed(1)}px at ${width}px`);
+    await page.locator('svg#eras').scrollIntoViewIfNeeded();
+    await page.locator('figure.chart-wrap').nth(1).screenshot({ path: join(shots, `serve-eras-chart-${width}.png`) });
+    await ctx.close();
+  }
+});
+
+test('serve: printing keeps charts whole and hides the controls', async () => {
+  const { page, close } = await newPage();
+  await page.goto(targets.serve.list);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('aside.facets').isVisible(), false, 'facets hidden in print');
+  assert.equal(await page.locator('header.top').isVisible(), false, 'navigation hidden in print');
+  await page.goto(targets.serve.home);
+  const brk = await page.locator('figure.chart-wrap').first().evaluate((el) => getComputedStyle(el).breakInside);
+  assert.equal(brk, 'avoid');
+  const ctx2 = await browser.newContext({ viewport: { width: 600, height: 900 } });
+  const p2 = await ctx2.newPage();
+  await p2.goto(targets.serve.home);
+  await p2.emulateMedia({ media: 'print' });
+  const w = await p2.evaluate(() => {
+    const s = document.querySelector('svg#timeline');
+    return s.getBoundingClientRect().width - s.parentElement.getBoundingClientRect().width;
+  });
+  assert.ok(w <= 1, 'in print the chart fits the page width (no sideways scroll)');
+  const pdf = await p2.pdf({ format: 'A4' });
+  assert.ok(pdf.length > 1000);
+  await ctx2.close();
+  await close();
+});
+
+test('site: every chart has a PNG twin at twice the SVG size (when rsvg-convert is installed)', async (t) => {
+  let rsvg = true;
+  try { execFileSync('rsvg-convert', ['--version'], { stdio: 'ignore' }); } catch { rsvg = false; }
+  if (!rsvg) { t.skip('rsvg-convert (Debian librsvg2-bin) is not installed'); return; }
+  for (const name of ['timeline', 'eras']) {
+    const svg = readFileSync(join(targets.site.dir, 'chart', `${name}.svg`), 'utf8');
+    const [, vw, vh] = svg.match(/viewBox="0 0 (\d+) (\d+)"/).map(Number);
+    const png = readFileSync(join(targets.site.dir, 'chart', `${name}.png`));
+    assert.equal(png.subarray(1, 4).toString(), 'PNG');
+    assert.equal(png.readUInt32BE(16), 2 * vw, `${name}.png width`);
+    assert.equal(png.readUInt32BE(20), 2 * vh, `${name}.png height`);
+  }
+  const { page, close } = await newPage();
+  await page.goto(targets.site.home);
+  const hrefs = await page.locator('ul.downloads a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  assert.ok(hrefs.includes('chart/timeline.png') && hrefs.includes('chart/eras.png'));
+  await close();
+});

@@ -251,6 +251,75 @@ static void test_unmapped_and_malformed(void **state)
 	unlink(path);
 }
 
+/* Truncation cuts only a UTF-8 sequence that lost bytes; a text that fits
+ * exactly is kept whole (it used to lose its last character). */
+static void test_norm_space_truncation(void **state)
+{
+	(void)state;
+	char out[4];
+	assert_string_equal(rd_norm_space("a\xC3\xA9", out, sizeof out), "a\xC3\xA9");
+	assert_string_equal(rd_norm_space("a\xC3\xA9" "b", out, sizeof out), "a\xC3\xA9");
+	assert_string_equal(rd_norm_space("ab\xC3\xA9", out, sizeof out), "ab");
+	assert_string_equal(rd_norm_space("  a \xC2\xA0 b ", out, sizeof out), "a b");
+	assert_string_equal(rd_norm_space("ab cd", out, sizeof out), "ab");
+}
+
+/* 'People's Republic of China' contains 'Republic of China' and is the PRC. */
+static void test_hos_prc_label(void **state)
+{
+	(void)state;
+	assert_string_equal("CHN", pl_hos_country("china", "People's Republic of China", "1990-01-01"));
+	assert_string_equal("CHN", pl_hos_country("china", "China, People\u2019s Republic of", "1990-01-01"));
+	assert_string_equal("TWN", pl_hos_country("china", "Republic of China", "1990-01-01"));
+}
+
+/* A membership year with trailing text is a bad date, not year 1816. */
+static void test_cow_bad_year(void **state)
+{
+	parley_db *db = *state;
+	char path[300];
+	const char *f = path;
+	parley_report *rep = parley_report_new();
+	assert_int_equal(write_tmp("s.csv", "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
+	                 "USA,2,United States of America,1816x,1,1,2016,12,31,2016\n"
+	                 "CAN,20,Canada,1920,1,99999999999999999999,2016,12,31,2016\n", path, sizeof path), 0);
+	assert_int_equal(parley_import(db, &f, 1, NULL, rep, NULL, NULL), PARLEY_EDATA);
+	const parley_finding *e = finding(rep, "bad-date", 2);
+	assert_non_null(e);
+	assert_non_null(strstr(e->message, "1816x"));
+	assert_non_null(finding(rep, "bad-date", 3));
+	parley_report_free(rep);
+	unlink(path);
+}
+
+/* Line numbers past 65535 are right (libxml2 caps them without
+ * XML_PARSE_BIG_LINES). */
+static void test_hos_big_line_numbers(void **state)
+{
+	parley_db *db = *state;
+	char path[300];
+	const char *f = path;
+	size_t blank = 70000, cap = blank + 1024;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	size_t n = (size_t)snprintf(text, cap, "<?xml version=\"1.0\"?>\n<visits>\n");
+	memset(text + n, '\n', blank);
+	n += blank;
+	snprintf(text + n, cap - n, " <visit>\n  <id>7</id>\n  <start-date>1990-13-40</start-date>\n"
+	         "  <visitor>King Arthur</visitor>\n  <from id=\"france\">France</from>\n </visit>\n</visits>\n");
+	assert_int_equal(write_tmp("big.xml", text, path, sizeof path), 0);
+	free(text);
+	parley_report *rep = parley_report_new();
+	assert_int_equal(parley_import(db, &f, 1, NULL, rep, NULL, NULL), PARLEY_EDATA);
+	const parley_finding *e = finding(rep, "bad-date", 0);
+	assert_non_null(e);
+	/* the <visit> is on line 70003; libxml2 2.9 places an element past
+	 * 65535 by its first child, one line on: never the capped 65535 */
+	assert_in_range(e->line, 2 + 70000 + 1, 2 + 70000 + 2);
+	parley_report_free(rep);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -258,6 +327,10 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_archigos_and_cow, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reference_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unmapped_and_malformed, setup, teardown),
+	    cmocka_unit_test(test_norm_space_truncation),
+	    cmocka_unit_test(test_hos_prc_label),
+	    cmocka_unit_test_setup_teardown(test_cow_bad_year, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_hos_big_line_numbers, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -101,9 +101,9 @@ static void era_marks_one_per_visit_sized_by_level(void **s)
 	pl_chart c = base_chart();
 	c.id = "eras";
 	pl_chart_mark m[] = {
-	    {1953.86, 0, 7, "1953-11-10 Kim Il-sung", "visit/a.html"},
-	    {1953.86, 0, 7, "same day, must not overlap", "visit/b.html"},
-	    {1958.1, 1, 2, "<script>x</script>", "visit/c.html"},
+	    {1953.86, 0, 7, "1953-11-10 Kim Il-sung", "visit/a.html", NULL},
+	    {1953.86, 0, 7, "same day, must not overlap", "visit/b.html", NULL},
+	    {1958.1, 1, 2, "<script>x</script>", "visit/c.html", NULL},
 	};
 	pl_buf b;
 	pl_buf_init(&b, 0);
@@ -131,6 +131,86 @@ static void era_marks_one_per_visit_sized_by_level(void **s)
 	pl_buf_free(&b);
 }
 
+/* The longest gap is a bracket over its years, above the taller bar at its
+ * ends, with an escaped label linked to the visits that bound it. */
+static void timeline_draws_gap_annotation(void **s)
+{
+	(void)s;
+	pl_chart c = base_chart();
+	const pl_chart_span sp = {1965.5, 1969.75, "Longest gap: 4.3 years <without> a visit", "visits?from=1965-06-28&to=1969-09-30"};
+	c.spans = &sp;
+	c.nspans = 1;
+	c.first_year = 1960;
+	c.last_year = 1975;
+	const pl_chart_year years[] = {{1965, {2, 1}}, {1969, {1, 0}}, {1974, {9, 9}}};
+	pl_buf b;
+	pl_buf_init(&b, 0);
+	assert_int_equal(pl_svg_timeline(&b, &c, years, 3), PARLEY_OK);
+	assert_int_equal((int)count(b.data, "class=\"span-note\""), 1);
+	assert_non_null(strstr(b.data, "Longest gap: 4.3 years &lt;without&gt; a visit"));
+	assert_non_null(strstr(b.data, "href=\"visits?from=1965-06-28&amp;to=1969-09-30\""));
+	/* the bracket's x range follows the dates; its height clears the 1965
+	 * bar (3 visits) but ignores 1974's taller bar away from it */
+	double x0, y0, y1, x1;
+	const char *d = strstr(b.data, "class=\"span-note\"><path d=\"M");
+	assert_non_null(d);
+	assert_int_equal(sscanf(strstr(d, "d=\"M") + 4, "%lf %lfV%lfH%lf", &x0, &y0, &y1, &x1), 4);
+	assert_true(x0 < x1);
+	/* plot: x0 72, x1 944 over 16 years; 1965.5 -> 72 + 5.5 * 54.5 */
+	assert_true(x0 > 370 && x0 < 375);
+	assert_true(x1 > 603 && x1 < 608);
+	/* y scale: max 18 -> top 20 over 244 px; 3 visits = 36.6 px above 376 */
+	assert_true(y1 < 376 - 36.6 && y1 > 376 - 36.6 - 30);
+	pl_buf_free(&b);
+	/* a span outside the chart's years draws nothing */
+	const pl_chart_span out = {1990, 1995, "outside", NULL};
+	c.spans = &out;
+	pl_buf_init(&b, 0);
+	assert_int_equal(pl_svg_timeline(&b, &c, years, 3), PARLEY_OK);
+	assert_null(strstr(b.data, "span-note"));
+	pl_buf_free(&b);
+}
+
+/* A mark with a note gets a ring and a label; labels that would collide
+ * move to another row, and one that fits nowhere keeps only its ring. */
+static void era_marks_draw_first_annotations(void **s)
+{
+	(void)s;
+	pl_chart c = base_chart();
+	c.id = "eras";
+	pl_chart_mark m[] = {
+	    {1960.0, 0, 7, "a", "visit/a.html", "Kim <Il-sung>'s first"},
+	    {1960.2, 0, 7, "b", "visit/b.html", "Second leader's first"},
+	    {1960.4, 0, 7, "c", "visit/c.html", "Third leader's first"},
+	    {1960.6, 0, 7, "e", "visit/e.html", "Fourth leader's first"},
+	    {1960.8, 0, 7, "f", "visit/f.html", "Fifth leader's first"},
+	    {1960.9, 0, 7, "g", "visit/g.html", "Sixth leader's first"},
+	    {1970.0, 1, 2, "d", "visit/d.html", NULL},
+	};
+	pl_buf b;
+	pl_buf_init(&b, 0);
+	assert_int_equal(pl_svg_era_marks(&b, &c, m, 7), PARLEY_OK);
+	assert_int_equal((int)count(b.data, "class=\"note-ring\""), 6);
+	assert_non_null(strstr(b.data, "Kim &lt;Il-sung&gt;&#39;s first"));
+	/* three rows, each label starting or ending at its mark: not all six fit */
+	size_t labels = count(b.data, "class=\"note\"");
+	assert_true(labels >= 3 && labels < 6);
+	assert_null(strstr(b.data, "Sixth leader"));
+	/* the two labels are on different rows */
+	double ya, yb;
+	const char *t1 = strstr(b.data, "class=\"note\"");
+	const char *t2 = strstr(t1 + 1, "class=\"note\"");
+	const char *p1 = t1, *p2 = t2;
+	while (strncmp(p1, " y=\"", 4) != 0)
+		p1--;
+	while (strncmp(p2, " y=\"", 4) != 0)
+		p2--;
+	assert_int_equal(sscanf(p1, " y=\"%lf\"", &ya), 1);
+	assert_int_equal(sscanf(p2, " y=\"%lf\"", &yb), 1);
+	assert_true(ya != yb);
+	pl_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -138,6 +218,8 @@ int main(void)
 	    cmocka_unit_test(timeline_is_accessible_and_escaped),
 	    cmocka_unit_test(timeline_rejects_bad_range),
 	    cmocka_unit_test(era_marks_one_per_visit_sized_by_level),
+	    cmocka_unit_test(timeline_draws_gap_annotation),
+	    cmocka_unit_test(era_marks_draw_first_annotations),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,35 +26,138 @@
     el.addEventListener('mouseleave', hideTip);
   });
 
-  // Static site: filter rows by the q parameter or the filter box.
+  // Static site: a static host cannot read query strings, so the visit
+  // lists carry every row with data-* attributes and this script filters
+  // (?year= ?direction= ?level= ?type= ?status= ?person= ?visitor= ?q=),
+  // sorts (?sort=date|-date|level|visitor) and pages (?page=, 50 a page)
+  // them in place.  The state lives in the URL, so links work from any
+  // host and from file://; without JavaScript every row stays listed.
   if (document.body.dataset.site) {
     var params = new URLSearchParams(location.search);
     var q = params.get('q') || '';
-    var rows = document.querySelectorAll('tr[data-search]');
+    var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-search]'));
+    var PER_PAGE = 50;
+    var DIMS = ['year', 'direction', 'level', 'type', 'status'];
+    var state = {};
+    DIMS.concat(['person', 'visitor', 'sort', 'page']).forEach(function (k) {
+      var v = params.get(k);
+      if (v) state[k] = v;
+    });
+    state.q = q;
     function fold(s) {
       return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
     }
-    function apply(text) {
-      var words = fold(text).split(' ').filter(Boolean);
-      var shown = 0;
-      rows.forEach(function (r) {
+    function inList(list, v) { return list.split(',').indexOf(v) >= 0; }
+    // Does row r pass the filter st, leaving out dimension skip?
+    function passes(r, st, skip) {
+      for (var i = 0; i < DIMS.length; i++) {
+        var d = DIMS[i];
+        if (d !== skip && st[d] && !inList(st[d], r.dataset[d] || '')) return false;
+      }
+      var people = ' ' + (r.dataset.people || '') + ' ';
+      if (st.person && people.indexOf(' ' + st.person + ' ') < 0) return false;
+      if (st.visitor && !inList(st.visitor, r.dataset.visitor || '')) return false;
+      if (st.q) {
         var hay = ' ' + fold(r.dataset.search + ' ' + r.textContent);
-        var ok = words.every(function (w) { return hay.indexOf(' ' + w) >= 0; });
-        r.hidden = !ok;
-        if (ok) shown++;
-      });
+        var words = fold(st.q).split(' ').filter(Boolean);
+        for (var j = 0; j < words.length; j++) if (hay.indexOf(' ' + words[j]) < 0) return false;
+      }
+      return true;
+    }
+    function query(st) {
+      var p = new URLSearchParams();
+      Object.keys(st).forEach(function (k) { if (st[k]) p.set(k, st[k]); });
+      var s = p.toString();
+      return s ? '?' + s : location.pathname.split('/').pop();
+    }
+    function with1(k, v) {
+      var st = Object.assign({}, state);
+      st[k] = v;
+      delete st.page;
+      return st;
+    }
+    var cmp = {
+      'date': function (a, b) { return a.dataset.date < b.dataset.date ? -1 : a.dataset.date > b.dataset.date ? 1 : 0; },
+      'level': function (a, b) { return (b.dataset.rank - a.dataset.rank) || cmp.date(a, b); },
+      'visitor': function (a, b) {
+        var x = a.cells[1].textContent.toLowerCase(), y = b.cells[1].textContent.toLowerCase();
+        return x < y ? -1 : x > y ? 1 : cmp.date(a, b);
+      }
+    };
+    cmp['-date'] = function (a, b) { return -cmp.date(a, b); };
+    function apply() {
+      var sort = cmp[state.sort] ? state.sort : 'date';
+      var order = rows.slice().sort(function (a, b) { return cmp[sort](a, b) || (rows.indexOf(a) - rows.indexOf(b)); });
+      var tbody = rows.length ? rows[0].parentNode : null;
+      order.forEach(function (r) { tbody.appendChild(r); });
+      var match = order.filter(function (r) { return passes(r, state, null); });
+      var pages = Math.max(1, Math.ceil(match.length / PER_PAGE));
+      var page = Math.min(Math.max(1, parseInt(state.page, 10) || 1), pages);
+      var onPage = match.slice((page - 1) * PER_PAGE, page * PER_PAGE);
+      rows.forEach(function (r) { r.hidden = true; });
+      onPage.forEach(function (r) { r.hidden = false; });
       var total = document.getElementById('total');
-      if (total) total.textContent = String(shown);
+      if (total) total.textContent = String(match.length);
+      var note = document.getElementById('shown-note');
+      if (note) note.textContent = pages > 1 ? ', page ' + page + ' of ' + pages : '';
+      // Facets: the count each value would give, and a link that adds it.
+      document.querySelectorAll('a[data-facet]').forEach(function (a) {
+        var d = a.dataset.facet, v = a.dataset.value;
+        var st = with1(d, v);
+        var n = rows.filter(function (r) { return passes(r, st, null); }).length;
+        var li = a.parentNode, cnt = li.querySelector('.n');
+        if (cnt) cnt.textContent = String(n);
+        li.hidden = n === 0;
+        a.href = query(st);
+        if (state[d] === v) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+      });
+      // Active filters, each removable.
+      var act = document.getElementById('active-filters');
+      if (act) {
+        act.textContent = '';
+        Object.keys(state).forEach(function (k) {
+          if (!state[k] || k === 'sort' || k === 'page') return;
+          var a = document.createElement('a');
+          a.className = 'chip';
+          a.href = query(with1(k, ''));
+          a.textContent = k + ': ' + state[k] + ' ✕';
+          a.setAttribute('aria-label', 'Remove filter ' + k + ' ' + state[k]);
+          act.appendChild(a);
+          act.appendChild(document.createTextNode(' '));
+        });
+        act.hidden = !act.firstChild;
+      }
+      document.querySelectorAll('#site-sort a[data-sort]').forEach(function (a) {
+        var st = Object.assign({}, state, { sort: a.dataset.sort });
+        delete st.page;
+        a.href = query(st);
+        if (a.dataset.sort === sort) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+      });
+      var pager = document.querySelector('nav.pager');
+      if (pager) {
+        pager.textContent = '';
+        [['prev', page - 1, '← Previous'], ['next', page + 1, 'Next →']].forEach(function (p) {
+          if (p[1] < 1 || p[1] > pages) { pager.appendChild(document.createElement('span')); return; }
+          var a = document.createElement('a');
+          a.rel = p[0];
+          a.href = query(Object.assign({}, state, { page: String(p[1]) }));
+          a.textContent = p[2];
+          pager.appendChild(a);
+        });
+      }
     }
     var box = document.getElementById('list-q');
     if (box && rows.length) {
       box.parentNode.parentNode.hidden = false;
       box.value = q;
-      box.addEventListener('input', function () { apply(box.value); });
+      box.addEventListener('input', function () { state.q = box.value; delete state.page; apply(); });
     }
+    var sortp = document.getElementById('site-sort');
+    if (sortp && rows.length) sortp.hidden = false;
     var pq = document.getElementById('people-q');
     if (pq) pq.value = q;
     document.querySelectorAll('input[name=q]').forEach(function (i) { if (!i.value) i.value = q; });
-    if (q && rows.length) apply(q);
+    if (rows.length && rows[0].dataset.date) apply();
+    else if (q) rows.forEach(function (r) { r.hidden = !passes(r, { q: q }, null); }); // people list
   }
 })();
