@@ -9,28 +9,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* cli_capture_json adapters: ctx is {db, argument} for a library call that
+ * writes JSON. */
 static int list_visits_fn(void *ctx, FILE *out, parley_err *err)
 {
 	void **a = ctx;
 	return parley_list_visits_json(a[0], a[1], out, err);
 }
 
-static int show_visit_fn(void *ctx, FILE *out, parley_err *err)
+typedef int (*by_name_fn)(parley_db *, const char *, FILE *, parley_err *);
+typedef struct by_name_call {
+	by_name_fn fn;
+	parley_db *db;
+	const char *arg;
+} by_name_call;
+
+static int by_name_fn_call(void *ctx, FILE *out, parley_err *err)
 {
-	void **a = ctx;
-	return parley_show_visit_json(a[0], a[1], out, err);
+	by_name_call *c = ctx;
+	return c->fn(c->db, c->arg, out, err);
 }
 
-static int find_people_fn(void *ctx, FILE *out, parley_err *err)
+static json_t *capture_by_name(by_name_fn fn, parley_db *db, const char *arg, parley_err *err)
 {
-	void **a = ctx;
-	return parley_find_people_json(a[0], a[1], out, err);
-}
-
-static int show_person_fn(void *ctx, FILE *out, parley_err *err)
-{
-	void **a = ctx;
-	return parley_show_person_json(a[0], a[1], out, err);
+	by_name_call c = {fn, db, arg};
+	return cli_capture_json(by_name_fn_call, &c, err);
 }
 
 static char *dates(json_t *v, char *buf, size_t cap)
@@ -298,8 +301,8 @@ int cmd_show(int argc, char **argv)
 		parley_close(db);
 		return st ? cli_fail("show", &err) : EXIT_OK;
 	}
-	void *ctx[] = {db, (void *)id};
-	json_t *v = cli_capture_json(person ? show_person_fn : show_visit_fn, ctx, &err);
+	json_t *v = capture_by_name(person ? parley_show_person_json : parley_show_visit_json, db, id,
+	                            &err);
 	parley_close(db);
 	if (!v)
 		return cli_fail("show", &err);
@@ -325,8 +328,7 @@ int cmd_person(int argc, char **argv)
 	if (rc)
 		return rc;
 	parley_err err = {0, ""};
-	void *ctx[] = {db, argv[1]};
-	json_t *v = cli_capture_json(find_people_fn, ctx, &err);
+	json_t *v = capture_by_name(parley_find_people_json, db, argv[1], &err);
 	if (!v) {
 		parley_close(db);
 		return cli_fail("person", &err);
@@ -343,8 +345,8 @@ int cmd_person(int argc, char **argv)
 			puts(s);
 		free(s);
 	} else if (json_array_size(v) == 1) {
-		void *c2[] = {db, (void *)cli_str(json_array_get(v, 0), "id")};
-		json_t *p = cli_capture_json(show_person_fn, c2, &err);
+		json_t *p = capture_by_name(parley_show_person_json, db,
+		                            cli_str(json_array_get(v, 0), "id"), &err);
 		if (p) {
 			print_person(p);
 			json_decref(p);

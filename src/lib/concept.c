@@ -10,6 +10,7 @@
 #include "internal.h"
 
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const visit_types[] = {
@@ -185,4 +186,29 @@ const char *const *parley_concept_columns(const char *concept)
 		return NULL;
 	pthread_once(&names_once, fill_names);
 	return column_names[c - concepts];
+}
+
+int pl_key_where(pl_buf *b, const pl_concept *c)
+{
+	int rc = pl_buf_puts(b, " WHERE ");
+	int first = 1;
+	for (size_t i = 0; i < c->ncols; i++) {
+		if (!c->cols[i].key)
+			continue;
+		rc |= pl_buf_printf(b, "%s%s = ?%zu", first ? "" : " AND ", c->cols[i].name, i + 1);
+		first = 0;
+	}
+	return rc;
+}
+
+void pl_bind_keys(sqlite3_stmt *st, const pl_concept *c, const char *const *values)
+{
+	for (size_t i = 0; i < c->ncols; i++) {
+		if (!c->cols[i].key)
+			continue;
+		if (c->cols[i].type == PL_INT)
+			sqlite3_bind_int64(st, (int)i + 1, strtoll(values[i], NULL, 10));
+		else
+			sqlite3_bind_text(st, (int)i + 1, values[i], -1, SQLITE_TRANSIENT);
+	}
 }

@@ -41,30 +41,6 @@ static int split_key(const pl_concept *c, const char *key, char *buf, size_t cap
 	return p ? -1 : k;
 }
 
-static int key_where(pl_buf *b, const pl_concept *c)
-{
-	int rc = pl_buf_puts(b, " WHERE ");
-	int first = 1;
-	for (size_t i = 0; i < c->ncols; i++) {
-		if (!c->cols[i].key)
-			continue;
-		rc |= pl_buf_printf(b, "%s%s = ?%zu", first ? "" : " AND ", c->cols[i].name, i + 1);
-		first = 0;
-	}
-	return rc;
-}
-
-static void bind_keys(sqlite3_stmt *st, const pl_concept *c, const char **vals)
-{
-	for (size_t i = 0; i < c->ncols; i++)
-		if (c->cols[i].key) {
-			if (c->cols[i].type == PL_INT)
-				sqlite3_bind_int64(st, (int)i + 1, strtoll(vals[i], NULL, 10));
-			else
-				sqlite3_bind_text(st, (int)i + 1, vals[i], -1, SQLITE_TRANSIENT);
-		}
-}
-
 static const pl_concept *concept_or_err(const char *concept, parley_err *err)
 {
 	const pl_concept *c = pl_concept_find(concept);
@@ -94,14 +70,14 @@ int parley_update(parley_db *db, const char *concept, const char *key,
 	for (size_t i = 0; i < c->ncols; i++)
 		rc |= pl_buf_printf(&sql, "%s%s", i ? ", " : "", c->cols[i].name);
 	rc |= pl_buf_printf(&sql, " FROM %s", c->name);
-	rc |= key_where(&sql, c);
+	rc |= pl_key_where(&sql, c);
 	sqlite3_stmt *st = NULL;
 	if (rc || (rc = pl_prepare(db, sql.data, &st, err))) {
 		pl_buf_free(&sql);
 		return rc ? rc : PARLEY_EDB;
 	}
 	pl_buf_free(&sql);
-	bind_keys(st, c, vals);
+	pl_bind_keys(st, c, vals);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return parley_err_set(err, PARLEY_ENOTFOUND, "no %s '%s'", c->name, key);
@@ -156,14 +132,14 @@ int parley_delete(parley_db *db, const char *concept, const char *key, const cha
 		                      c->name);
 	pl_buf sql;
 	pl_buf_init(&sql, 8192);
-	int rc = pl_buf_printf(&sql, "DELETE FROM %s", c->name) | key_where(&sql, c);
+	int rc = pl_buf_printf(&sql, "DELETE FROM %s", c->name) | pl_key_where(&sql, c);
 	sqlite3_stmt *st = NULL;
 	if (rc || (rc = pl_prepare(db, sql.data, &st, err))) {
 		pl_buf_free(&sql);
 		return rc ? rc : PARLEY_EDB;
 	}
 	pl_buf_free(&sql);
-	bind_keys(st, c, vals);
+	pl_bind_keys(st, c, vals);
 	if ((rc = parley_set_reason(db, reason, err)) || (rc = pl_begin(db, err))) {
 		sqlite3_finalize(st);
 		return rc;

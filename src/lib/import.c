@@ -43,9 +43,9 @@ parley_db *pl_import_db(pl_import *imp)
 	return imp->db;
 }
 
-void pl_import_report(pl_import *imp, parley_severity sev, const char *file,
-                      long line, long column, const char *record,
-                      const char *field, const char *code, const char *fmt, ...)
+static void vreport(pl_import *imp, parley_severity sev, const char *file, long line,
+                    long column, const char *record, const char *field, const char *code,
+                    const char *fmt, va_list ap)
 {
 	if (sev == PARLEY_ERROR)
 		imp->errors++;
@@ -53,28 +53,30 @@ void pl_import_report(pl_import *imp, parley_severity sev, const char *file,
 		return;
 	pl_buf b;
 	pl_buf_init(&b, 4096);
-	va_list ap;
-	va_start(ap, fmt);
 	pl_buf_vprintf(&b, fmt, ap);
-	va_end(ap);
 	parley_report_add(imp->rep, sev, file, line, column, record, field, code, "%s",
 	                  b.data ? b.data : "(message too long)");
 	pl_buf_free(&b);
+}
+
+void pl_import_report(pl_import *imp, parley_severity sev, const char *file,
+                      long line, long column, const char *record,
+                      const char *field, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vreport(imp, sev, file, line, column, record, field, code, fmt, ap);
+	va_end(ap);
 }
 
 void pl_import_unmapped(pl_import *imp, const char *file, long line,
                         const char *field, const char *fmt, ...)
 {
 	imp->stats.unmapped++;
-	pl_buf b;
-	pl_buf_init(&b, 4096);
 	va_list ap;
 	va_start(ap, fmt);
-	pl_buf_vprintf(&b, fmt, ap);
+	vreport(imp, PARLEY_WARNING, file, line, 0, NULL, field, "unmapped", fmt, ap);
 	va_end(ap);
-	pl_import_report(imp, PARLEY_WARNING, file, line, 0, NULL, field, "unmapped", "%s",
-	                 b.data ? b.data : "(message too long)");
-	pl_buf_free(&b);
 }
 
 int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len)
@@ -101,19 +103,6 @@ int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, s
 /* Statements, built from the descriptors                            */
 /* ---------------------------------------------------------------- */
 
-static int key_where(pl_buf *b, const pl_concept *c, int *param)
-{
-	int rc = pl_buf_puts(b, " WHERE ");
-	int first = 1;
-	for (size_t i = 0; i < c->ncols; i++) {
-		if (!c->cols[i].key)
-			continue;
-		rc |= pl_buf_printf(b, "%s%s = ?%d", first ? "" : " AND ", c->cols[i].name, ++*param);
-		first = 0;
-	}
-	return rc;
-}
-
 static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 {
 	const pl_concept *c = pl_concept_at(ci);
@@ -121,19 +110,18 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 		return PARLEY_OK;
 	pl_buf b;
 	pl_buf_init(&b, 8192);
-	int param = 0, rc;
-	/* SELECT all columns by key; key params are numbered 1..k */
+	int rc;
+	/* SELECT all columns by key; parameters numbered by column (pl_key_where) */
 	rc = pl_buf_puts(&b, "SELECT ");
 	for (size_t i = 0; i < c->ncols; i++)
 		rc |= pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
 	rc |= pl_buf_printf(&b, " FROM %s", c->name);
-	rc |= key_where(&b, c, &param);
+	rc |= pl_key_where(&b, c);
 	if (rc || pl_prepare(imp->db, b.data, &imp->select[ci], err))
 		goto fail;
 	pl_buf_reset(&b);
 	rc = pl_buf_printf(&b, "SELECT 1 FROM %s", c->name);
-	param = 0;
-	rc |= key_where(&b, c, &param);
+	rc |= pl_key_where(&b, c);
 	if (rc || pl_prepare(imp->db, b.data, &imp->exists[ci], err))
 		goto fail;
 	/* INSERT with every column as ?1..?n */
@@ -158,14 +146,7 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 		first = 0;
 		all_key = 0;
 	}
-	rc |= pl_buf_puts(&b, " WHERE ");
-	first = 1;
-	for (size_t i = 0; i < c->ncols; i++) {
-		if (!c->cols[i].key)
-			continue;
-		rc |= pl_buf_printf(&b, "%s%s = ?%zu", first ? "" : " AND ", c->cols[i].name, i + 1);
-		first = 0;
-	}
+	rc |= pl_key_where(&b, c);
 	if (rc)
 		goto fail;
 	if (all_key) { /* every column is key: nothing to update */
@@ -369,10 +350,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	/* Look the row up by key. */
 	sqlite3_stmt *sel = imp->select[ci];
 	sqlite3_reset(sel);
-	int k = 0;
-	for (size_t i = 0; i < c->ncols; i++)
-		if (c->cols[i].key)
-			bind_value(sel, ++k, &c->cols[i], values[i]);
+	pl_bind_keys(sel, c, values);
 	int r = sqlite3_step(sel);
 	sqlite3_stmt *w = NULL;
 	if (r == SQLITE_ROW) {

@@ -119,6 +119,12 @@ const pl_concept *pl_concept_find(const char *name);
 const pl_concept *pl_concept_at(size_t i); /* NULL past the end */
 size_t pl_concept_count(void);
 int pl_concept_col(const pl_concept *c, const char *name); /* index or -1 */
+/* Appends " WHERE k1 = ?i AND ..." for the key columns, each parameter
+ * numbered by its column's position + 1, the numbering of the INSERT of all
+ * columns, so one binding of a full row serves both. */
+int pl_key_where(pl_buf *b, const pl_concept *c);
+/* Binds the key columns of values (a full row, column order) the same way. */
+void pl_bind_keys(sqlite3_stmt *st, const pl_concept *c, const char *const *values);
 
 /* ------------------------------------------------------------------ */
 /* The store (store.c)                                                 */
