@@ -192,3 +192,43 @@ json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as
 	parley_eras_free(e);
 	return out;
 }
+
+json_t *pl_an_companions(pl_page *pg, const char *person)
+{
+	parley_companions *c = NULL;
+	if (parley_companions_compute(pg->w->db, person, NULL, &c, NULL) != PARLEY_OK)
+		return NULL;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < c->nwith; i++) {
+		const parley_companion *w = &c->with[i];
+		json_t *o = json_pack("{s:s?,s:s?,s:I}", "name", w->name, "person", w->person,
+		                      "trips", (json_int_t)w->visits.n);
+		if (!o)
+			continue;
+		json_object_set_new(o, "visit_ids", ids_json(&w->visits));
+		/* explicit nulls: a template must not find a parent's url */
+		json_object_set_new(o, "url", json_null());
+		json_object_set_new(o, "trips_url", json_null());
+		if (w->person) {
+			char *u = pl_url(pg, "person", w->person);
+			json_object_set_new(o, "url", json_string(u));
+			free(u);
+			/* the list of exactly these trips; the static site has no
+			 * file per companion, so there the count stays plain */
+			if (!pg->w->site) {
+				pl_buf l;
+				pl_buf_init(&l, 4096);
+				pl_buf_puts(&l, pg->rq->root);
+				pl_buf_puts(&l, "visits?visitor=");
+				pl_esc_url(&l, person);
+				pl_buf_puts(&l, "&companion=");
+				pl_esc_url(&l, w->person);
+				json_object_set_new(o, "trips_url", json_string(l.data));
+				pl_buf_free(&l);
+			}
+		}
+		json_array_append_new(arr, o);
+	}
+	parley_companions_free(c);
+	return arr;
+}

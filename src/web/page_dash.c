@@ -139,13 +139,23 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			json_object_set_new(e, d ? "from_b_url" : "from_a_url", json_string(du.data));
 			pl_buf_free(&du);
 		}
+		/* "by the two leaders" links to the era's visits that the analysis
+		 * counts as by either paramount leader (top=A,B); the static site
+		 * has no such file, so there it stays a plain number */
+		if (!pg->w->site) {
+			pl_buf tu;
+			pl_buf_init(&tu, 4096);
+			pl_buf_printf(&tu, "%s%ctop=%s%%2C%s", hrefs[i], strchr(hrefs[i], '?') ? '&' : '?', a, b);
+			json_object_set_new(e, "by_leaders_url", json_string(tu.data));
+			pl_buf_free(&tu);
+		}
 		if (ce[i].end > first && rate > best_rate) {
 			best_rate = rate;
 			best_era = ce[i].label;
 		}
 	}
 
-	char title[400], title2[400], sub[300], desc[600], src[300];
+	char title[400], title2[400] = "", sub[300], desc[600], src[300], sub2_copy[300] = "";
 	/* Finding 1: the latest era's rate against the rate before it. */
 	if (ne >= 2 && total > 0) {
 		json_t *le = json_array_get(eras, ne - 1);
@@ -298,6 +308,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			size_t sl = strlen(sub2);
 			snprintf(sub2 + sl, sizeof sub2 - sl, "; ringed: each top leader's first visit as leader");
 		}
+		pl_strlcpy(sub2_copy, sub2, sizeof sub2_copy);
 		pl_buf_free(&fd);
 		json_decref(firsts);
 		pl_buf_free(&d);
@@ -319,6 +330,13 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	}
 	if (summary) {
 		json_object_set_new(summary, "timeline_title", json_string(title));
+		/* the dashboard repeats each chart's title and subtitle as HTML
+		 * above it, where they wrap on a narrow screen */
+		json_object_set_new(summary, "timeline_sub", json_string(sub));
+		if (marks) {
+			json_object_set_new(summary, "eras_title", json_string(title2));
+			json_object_set_new(summary, "eras_sub", json_string(sub2_copy));
+		}
 		json_object_set_new(summary, "total", json_integer(total));
 		json_object_set_new(summary, "from_a", json_integer(tot_a));
 		json_object_set_new(summary, "from_b", json_integer(tot_b));
@@ -403,6 +421,7 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 			json_object_set_new(r, "url", json_string(vu));
 			free(vu);
 		}
+		pl_add_labels(rows);
 		json_object_set_new(ctx, "latest", rows);
 	}
 	/* Downloads: the data behind each chart, and the charts themselves. */

@@ -122,7 +122,36 @@ static json_t *facet(pl_page *pg, const pl_wq *q, const char *param, const char 
 			snprintf(val, sizeof val, "%lld", (long long)json_integer_value(v));
 		else
 			pl_strlcpy(val, json_is_string(v) ? json_string_value(v) : "", sizeof val);
+		/* the code stays in the URL and data-value; the reader sees a
+		 * label ("China to North Korea", "Paramount leader") */
+		json_object_set_new(r, "code", json_string(val));
 		json_object_set_new(r, "label", json_string(val));
+		if (strcmp(param, "direction") == 0) {
+			char fa[PL_CODE_MAX] = "", fb[PL_CODE_MAX] = "";
+			const char *sep = strchr(val, ':');
+			if (sep && (size_t)(sep - val) < sizeof fa) {
+				memcpy(fa, val, (size_t)(sep - val));
+				fa[sep - val] = '\0';
+				pl_strlcpy(fb, sep + 1, sizeof fb);
+				const char *ba[] = {fa, NULL}, *bb[] = {fb, NULL};
+				static const char *const nsql = "SELECT name FROM country WHERE code = ?";
+				json_t *na = pl_row1(pg->w->db, nsql, ba, NULL), *nb = pl_row1(pg->w->db, nsql, bb, NULL);
+				const char *sa = json_string_value(json_object_get(na, "name"));
+				const char *sb = json_string_value(json_object_get(nb, "name"));
+				pl_buf l;
+				pl_buf_init(&l, 512);
+				pl_buf_printf(&l, "%s to %s", sa ? sa : fa, sb ? sb : fb);
+				json_object_set_new(r, "label", json_string(l.data ? l.data : val));
+				pl_buf_free(&l);
+				json_decref(na);
+				json_decref(nb);
+			}
+		} else if (strcmp(param, "year") != 0) {
+			char *l = pl_code_label(val);
+			if (l)
+				json_object_set_new(r, "label", json_string(l));
+			free(l);
+		}
 		json_object_set_new(r, "param", json_string(param));
 		char *u = pg->w->site ? site_facet_url(pg, param, val) : with_param(pg, "visits", param, val);
 		if (u)
@@ -220,6 +249,8 @@ static void add_search_text(pl_page *pg, json_t *rows)
 	sqlite3_finalize(st);
 }
 
+static void visits(pl_page *pg, int fmt, pl_wq *qp);
+
 void pl_page_visits(pl_page *pg, int fmt)
 {
 	pl_wq q;
@@ -227,6 +258,18 @@ void pl_page_visits(pl_page *pg, int fmt)
 		pl_send_error(pg, 400, q.bad_param, pg->err.msg);
 		return;
 	}
+	int rc = pl_wq_resolve(pg->w->db, &q, pg->w->today, &pg->err);
+	if (rc != PARLEY_OK)
+		pl_send_error(pg, rc == PARLEY_EDATA ? 400 : 500, q.bad_param, pg->err.msg);
+	else
+		visits(pg, fmt, &q);
+	pl_wq_free(&q);
+}
+
+/* The list of a parsed and resolved filter. */
+static void visits(pl_page *pg, int fmt, pl_wq *qp)
+{
+	pl_wq q = *qp;
 	int all = fmt == 2 || pg->w->site;
 	json_t *rows = NULL;
 	long total = 0;
@@ -281,6 +324,7 @@ void pl_page_visits(pl_page *pg, int fmt)
 	}
 	/* HTML */
 	decorate(pg, rows);
+	pl_add_labels(rows);
 	if (pg->w->site)
 		add_search_text(pg, rows);
 	json_t *ctx = json_object();
@@ -319,6 +363,12 @@ void pl_page_visits(pl_page *pg, int fmt)
 		pl_buf_printf(&d, " with status %s", q.status);
 	if (q.person)
 		pl_buf_printf(&d, " involving %s", q.person);
+	if (q.visitor)
+		pl_buf_printf(&d, " led by %s", q.visitor);
+	if (q.companion)
+		pl_buf_printf(&d, " with %s in the delegation", q.companion);
+	if (q.top)
+		pl_buf_printf(&d, " by the paramount leader of %s", q.top);
 	if (q.q)
 		pl_buf_printf(&d, " matching \"%s\"", q.q);
 	json_object_set_new(ctx, "filter_text", json_string(d.data ? d.data : ""));

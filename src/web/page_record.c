@@ -145,6 +145,7 @@ void pl_page_visit(pl_page *pg, const char *id, int fmt)
 		pl_send_json(pg, v);
 		return;
 	}
+	pl_add_labels(v);
 	char title[400];
 	snprintf(title, sizeof title, "%s: %s to %s, %s", json_string_value(json_object_get(v, "visitor_name")),
 	         json_string_value(json_object_get(v, "from_name")), json_string_value(json_object_get(v, "to_name")),
@@ -270,10 +271,13 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 	json_t *acc = rows(pg, sql, id);
 	urls_all(pg, acc, "url", "visit", "id");
 	json_object_set_new(p, "accompanied", acc);
-	json_t *comp = rows(pg, "SELECT vp.name AS name, vp.person AS person, count(*) AS trips"
-	                        " FROM visit v JOIN visit_person vp ON vp.visit = v.id AND vp.role = 'companion'"
-	                        " WHERE v.visitor = ? GROUP BY vp.name, vp.person ORDER BY 3 DESC, 1 LIMIT 30", id);
-	urls_all(pg, comp, "url", "person", "person");
+	/* The analysis module's counts (`parley companions`), each linked to
+	 * the list of exactly its visits. */
+	json_t *comp = pl_an_companions(pg, id);
+	if (!comp)
+		comp = json_array();
+	while (json_array_size(comp) > 30)
+		json_array_remove(comp, json_array_size(comp) - 1);
 	json_object_set_new(p, "companions", comp);
 	if (fmt == 1) {
 		pl_send_json(pg, p);
@@ -285,6 +289,7 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 		json_decref(p);
 		return;
 	}
+	pl_add_labels(json_object_get(p, "trips"));
 	char *svg = tenure_svg(ten, pg->w->today);
 	json_t *ctx = json_pack("{s:s,s:o}", "title", json_string_value(json_object_get(p, "name")), "p", p);
 	if (svg)

@@ -361,3 +361,49 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 		pl_send_error(&pg, 404, NULL, "no such page");
 	}
 }
+
+/* ------------------------------------------------------------------ */
+/* Readable labels of codes                                            */
+/* ------------------------------------------------------------------ */
+
+char *pl_code_label(const char *code)
+{
+	char *s = pl_strdup(code ? code : "");
+	if (!s)
+		return NULL;
+	for (char *p = s; *p; p++)
+		if (*p == '_')
+			*p = ' ';
+	if (s[0] >= 'a' && s[0] <= 'z')
+		s[0] = (char)(s[0] - 'a' + 'A');
+	return s;
+}
+
+/* Sets key+"_label" on o from its string value of key. */
+static void add_label(json_t *o, const char *key)
+{
+	const char *v = json_string_value(json_object_get(o, key));
+	if (!v)
+		return;
+	char name[32];
+	snprintf(name, sizeof name, "%s_label", key);
+	char *l = pl_code_label(v);
+	if (l)
+		json_object_set_new(o, name, json_string(l));
+	free(l);
+}
+
+void pl_add_labels(json_t *rows)
+{
+	if (json_is_object(rows)) {
+		add_label(rows, "level");
+		add_label(rows, "type");
+		add_label(rows, "status");
+		return;
+	}
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r)
+		if (json_is_object(r))
+			pl_add_labels(r);
+}

@@ -156,8 +156,9 @@ static int parse_long(const char *v, long lo, long hi, long *out)
 }
 
 const char *const pl_wq_list_params[] = {"between", "direction", "from", "to", "year", "level",
-                                         "min_level", "type", "status", "person", "q", "sort",
-                                         "page", "per_page", NULL};
+                                         "min_level", "type", "status", "person", "visitor",
+                                         "companion", "top", "q", "sort", "page", "per_page",
+                                         NULL};
 
 int pl_wq_parse(pl_wq *q, const pl_param *ps, size_t n, const char *const *allowed,
                 parley_err *err)
@@ -227,6 +228,12 @@ int pl_wq_parse(pl_wq *q, const pl_param *ps, size_t n, const char *const *allow
 			if (strlen(v) > 200)
 				return bad(q, err, k, "too long", v);
 			q->person = v;
+		} else if (strcmp(k, "visitor") == 0 || strcmp(k, "companion") == 0) {
+			if (strlen(v) > 200)
+				return bad(q, err, k, "too long", v);
+			*(k[0] == 'v' ? &q->visitor : &q->companion) = v;
+		} else if (strcmp(k, "top") == 0) {
+			q->top = v; /* checked against between= below */
 		} else if (strcmp(k, "q") == 0) {
 			if (strlen(v) > 200)
 				return bad(q, err, k, "search text longer than 200 bytes", v);
@@ -246,7 +253,83 @@ int pl_wq_parse(pl_wq *q, const pl_param *ps, size_t n, const char *const *allow
 			/* handled by the caller (e.g. the visit id of /api/v1/context) */
 		}
 	}
+	if (q->top) {
+		/* top=A or top=A,B: each a country of the between= pair, once */
+		const char *p = q->top;
+		int seen_a = 0, seen_b = 0;
+		if (!q->a[0])
+			return bad(q, err, "top", "needs between=A:B (the pair whose eras define the leaders)", q->top);
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			int is_a = n == strlen(q->a) && strncmp(p, q->a, n) == 0;
+			int is_b = n == strlen(q->b) && strncmp(p, q->b, n) == 0;
+			if ((!is_a && !is_b) || (is_a && seen_a) || (is_b && seen_b))
+				return bad(q, err, "top", "expected one or both country codes of between=, separated by a comma", q->top);
+			seen_a |= is_a;
+			seen_b |= is_b;
+			p += n;
+			if (*p == ',' && *++p == '\0')
+				return bad(q, err, "top", "expected one or both country codes of between=, separated by a comma", q->top);
+		}
+	}
 	return PARLEY_OK;
+}
+
+/* 1 when the person id exists. */
+static int person_exists(parley_db *db, const char *id)
+{
+	const char *b[] = {id, NULL};
+	json_t *r = pl_row1(db, "SELECT 1 AS x FROM person WHERE id = ?", b, NULL);
+	json_decref(r);
+	return r != NULL;
+}
+
+int pl_wq_resolve(parley_db *db, pl_wq *q, const char *as_of, parley_err *err)
+{
+	if (q->visitor && !person_exists(db, q->visitor))
+		return bad(q, err, "visitor", "no person with that id", q->visitor);
+	if (q->companion && !person_exists(db, q->companion))
+		return bad(q, err, "companion", "no person with that id", q->companion);
+	if (!q->top)
+		return PARLEY_OK;
+	/* The analysis decides who was paramount leader when (tenures, or the
+	 * level paramount_leader), so the list holds exactly the visits behind
+	 * the era table's "by the two leaders" counts. */
+	parley_analysis_opts o = {.a = q->a, .b = q->b, .as_of = as_of};
+	parley_eras *e = NULL;
+	json_t *ids = json_array();
+	int rc = parley_eras_compute(db, &o, PARLEY_ERAS_PAIR, &e, NULL);
+	if (rc == PARLEY_OK) {
+		size_t la = strlen(q->a), lb = strlen(q->b);
+		const char *p = q->top;
+		int want_a = 0, want_b = 0;
+		while (*p) {
+			size_t n = strcspn(p, ",");
+			want_a |= n == la && strncmp(p, q->a, n) == 0;
+			want_b |= n == lb && strncmp(p, q->b, n) == 0;
+			p += n + (p[n] == ',');
+		}
+		for (size_t i = 0; i < e->n; i++) {
+			const parley_era *r = &e->eras[i];
+			for (size_t j = 0; want_a && j < r->top_a_to_b.n; j++)
+				json_array_append_new(ids, json_string(r->top_a_to_b.ids[j]));
+			for (size_t j = 0; want_b && j < r->top_b_to_a.n; j++)
+				json_array_append_new(ids, json_string(r->top_b_to_a.ids[j]));
+		}
+		parley_eras_free(e);
+	} else if (rc != PARLEY_ENOTFOUND) {
+		json_decref(ids);
+		return parley_err_set(err, PARLEY_EDB, "web: top=: the eras of %s and %s cannot be computed", q->a, q->b);
+	} /* a pair without tenures has no leader visits by that rule: none */
+	q->top_ids = json_dumps(ids, JSON_COMPACT);
+	json_decref(ids);
+	return q->top_ids ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "web: top=: out of memory");
+}
+
+void pl_wq_free(pl_wq *q)
+{
+	free(q->top_ids);
+	q->top_ids = NULL;
 }
 
 /* The FTS5 query for free text: each word becomes a quoted prefix term,
@@ -315,6 +398,19 @@ int pl_wq_where(const pl_wq *q, pl_buf *sql, pl_wq_binds *bd)
 		pl_buf_puts(sql, " AND (v.visitor = ? OR EXISTS(SELECT 1 FROM visit_person vp"
 		                 " WHERE vp.visit = v.id AND vp.person = ?))");
 		BIND(q->person); BIND(q->person);
+	}
+	if (q->visitor) {
+		pl_buf_puts(sql, " AND v.visitor = ?");
+		BIND(q->visitor);
+	}
+	if (q->companion) {
+		pl_buf_puts(sql, " AND EXISTS(SELECT 1 FROM visit_person vp WHERE vp.visit = v.id"
+		                 " AND vp.role = 'companion' AND vp.person = ?)");
+		BIND(q->companion);
+	}
+	if (q->top) {
+		pl_buf_puts(sql, " AND v.id IN (SELECT value FROM json_each(?))");
+		BIND(q->top_ids ? q->top_ids : "[]");
 	}
 	if (q->q) {
 		int words = fts_query(q->q, &bd->fts);

@@ -28,6 +28,10 @@ typedef struct pl_wq {
 	char to_excl[16];  /* start_date < to_excl (the day after to's last day) */
 	const char *from_raw, *to_raw, *year;
 	const char *level, *min_level, *type, *status, *person, *q, *sort;
+	const char *visitor;   /* visitor=ID: led by that person */
+	const char *companion; /* companion=ID: that person was in the delegation */
+	const char *top;       /* top=A[,B]: by the paramount leader of A (and B), per the analysis */
+	char *top_ids;         /* JSON array of the visit ids top stands for (pl_wq_resolve); freed by pl_wq_free */
 	long page, per_page;
 	const char *bad_param; /* set when parsing fails */
 } pl_wq;
@@ -45,6 +49,14 @@ extern const char *const pl_wq_list_params[];
  * returns PARLEY_EDATA, sets q->bad_param and err ("parameter 'x': ..."). */
 int pl_wq_parse(pl_wq *q, const pl_param *ps, size_t n, const char *const *allowed,
                 parley_err *err);
+/* Turns the filters that need the store into what the WHERE clause binds:
+ * top= into the analysis module's visit ids (eras of the between pair as
+ * of as_of), and checks that visitor= and companion= name known people.
+ * PARLEY_EDATA with q->bad_param set for an unknown person; PARLEY_EDB
+ * when the analysis cannot answer.  Call after pl_wq_parse; free with
+ * pl_wq_free. */
+int pl_wq_resolve(parley_db *db, pl_wq *q, const char *as_of, parley_err *err);
+void pl_wq_free(pl_wq *q);
 int pl_wq_where(const pl_wq *q, pl_buf *sql, pl_wq_binds *bd);
 int pl_wq_bind(sqlite3_stmt *st, const pl_wq_binds *bd, int first);
 void pl_wq_binds_free(pl_wq_binds *bd);
@@ -136,6 +148,15 @@ void pl_send_error(pl_page *pg, int status, const char *param, const char *msg);
 /* CSV of rows (array of objects) with the given columns. */
 void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols);
 
+/* A code as a reader sees it: "paramount_leader" -> "Paramount leader",
+ * "other_senior" -> "Other senior" (underscores to spaces, first letter
+ * capitalised).  Returns a new string; caller frees with free(). */
+char *pl_code_label(const char *code);
+/* Adds level_label, type_label and status_label (pl_code_label) to each
+ * object of rows that has level, type or status (HTML pages only: the
+ * codes stay in URLs, data attributes and the API). */
+void pl_add_labels(json_t *rows);
+
 /* Pages and API endpoints (page_*.c). */
 void pl_page_dashboard(pl_page *pg, const char *a, const char *b);
 void pl_page_visits(pl_page *pg, int fmt);      /* 0 html, 1 json, 2 csv */
@@ -170,5 +191,10 @@ json_t *pl_an_context(parley_db *db, const char *visit_id);
  * {"id","person","name"} in era order.  NULL when the eras cannot be
  * computed.  Caller decrefs. */
 json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as_of);
+/* Who accompanied person on the visits they led (`parley companions`),
+ * most often first: [{"name","person","trips","visit_ids","url",
+ * "trips_url"}], url and trips_url only for a companion with a person id.
+ * NULL when the analysis cannot answer.  Caller decrefs. */
+json_t *pl_an_companions(pl_page *pg, const char *person);
 
 #endif /* PARLEY_WEBQ_H */
