@@ -213,9 +213,19 @@ json_t *pl_an_companions(pl_page *pg, const char *person)
 			char *u = pl_url(pg, "person", w->person);
 			json_object_set_new(o, "url", json_string(u));
 			free(u);
-			/* the list of exactly these trips; the static site has no
-			 * file per companion, so there the count stays plain */
-			if (!pg->w->site) {
+			/* the list of exactly these trips; on the static site its
+			 * pre-rendered file (site.c) */
+			char rel[512];
+			if (pg->w->site) {
+				if (pl_site_companion_file(person, w->person, rel, sizeof rel) == PARLEY_OK) {
+					pl_buf l;
+					pl_buf_init(&l, 4096);
+					pl_buf_puts(&l, pg->rq->root);
+					pl_buf_puts(&l, rel);
+					json_object_set_new(o, "trips_url", json_string(l.data));
+					pl_buf_free(&l);
+				}
+			} else {
 				pl_buf l;
 				pl_buf_init(&l, 4096);
 				pl_buf_puts(&l, pg->rq->root);

@@ -141,8 +141,17 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		}
 		/* "by the two leaders" links to the era's visits that the analysis
 		 * counts as by either paramount leader (top=A,B); the static site
-		 * has no such file, so there it stays a plain number */
-		if (!pg->w->site) {
+		 * has that list pre-rendered (site.c) */
+		if (pg->w->site) {
+			char rel[200];
+			if (pl_site_top_file(a, b, s, to[0] ? to : NULL, rel, sizeof rel) == PARLEY_OK) {
+				pl_buf tu;
+				pl_buf_init(&tu, 4096);
+				pl_buf_printf(&tu, "%s%s", pg->rq->root, rel);
+				json_object_set_new(e, "by_leaders_url", json_string(tu.data));
+				pl_buf_free(&tu);
+			}
+		} else {
 			pl_buf tu;
 			pl_buf_init(&tu, 4096);
 			pl_buf_printf(&tu, "%s%ctop=%s%%2C%s", hrefs[i], strchr(hrefs[i], '?') ? '&' : '?', a, b);

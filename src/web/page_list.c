@@ -249,6 +249,42 @@ static void add_search_text(pl_page *pg, json_t *rows)
 	sqlite3_finalize(st);
 }
 
+/* Appends pre, then each code of a comma-separated list as its label
+ * (pl_code_label) joined by " or ", then post: "at level Paramount leader
+ * or Ministerial" rather than the codes. */
+static void put_labels(pl_buf *d, const char *pre, const char *codes, const char *post)
+{
+	pl_buf_puts(d, pre);
+	const char *p = codes;
+	for (int k = 0; *p; k++) {
+		size_t n = strcspn(p, ",");
+		char code[64];
+		if (n >= sizeof code)
+			n = sizeof code - 1;
+		memcpy(code, p, n);
+		code[n] = '\0';
+		char *l = pl_code_label(code);
+		if (k)
+			pl_buf_puts(d, " or ");
+		pl_buf_puts(d, l ? l : code);
+		free(l);
+		p += strcspn(p, ",");
+		p += *p == ',';
+	}
+	pl_buf_puts(d, post);
+}
+
+/* Appends pre and the name of country code (the code when unknown). */
+static void put_country(pl_page *pg, pl_buf *d, const char *pre, const char *code)
+{
+	const char *b[] = {code, NULL};
+	json_t *r = pl_row1(pg->w->db, "SELECT name FROM country WHERE code = ?", b, NULL);
+	const char *name = json_string_value(json_object_get(r, "name"));
+	pl_buf_puts(d, pre);
+	pl_buf_puts(d, name ? name : code);
+	json_decref(r);
+}
+
 static void visits(pl_page *pg, int fmt, pl_wq *qp);
 
 void pl_page_visits(pl_page *pg, int fmt)
@@ -336,13 +372,18 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	for (size_t i = 0; i < pg->rq->nparams; i++)
 		json_object_set_new(f, pg->rq->params[i].key, json_string(pg->rq->params[i].value));
 	json_object_set_new(ctx, "f", f);
-	/* A readable statement of the filter, e.g. "in 1953". */
+	/* A readable statement of the filter, e.g. "in 1953": labels and
+	 * country names for the reader, the codes stay in the URL. */
 	pl_buf d;
 	pl_buf_init(&d, 2048);
-	if (q.a[0])
-		pl_buf_printf(&d, " between %s and %s", q.a, q.b);
-	if (q.dir_from[0])
-		pl_buf_printf(&d, " from %s to %s", q.dir_from, q.dir_to);
+	if (q.a[0]) {
+		put_country(pg, &d, " between ", q.a);
+		put_country(pg, &d, " and ", q.b);
+	}
+	if (q.dir_from[0]) {
+		put_country(pg, &d, " from ", q.dir_from);
+		put_country(pg, &d, " to ", q.dir_to);
+	}
 	if (q.year)
 		pl_buf_printf(&d, " in %s", q.year);
 	if (q.from_raw && q.to_raw && strcmp(q.from_raw, q.to_raw) == 0)
@@ -354,21 +395,32 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 			pl_buf_printf(&d, " to %s", q.to_raw);
 	}
 	if (q.level)
-		pl_buf_printf(&d, " at level %s", q.level);
+		put_labels(&d, " at level ", q.level, "");
 	if (q.min_level)
-		pl_buf_printf(&d, " at level %s or above", q.min_level);
+		put_labels(&d, " at level ", q.min_level, " or above");
 	if (q.type)
-		pl_buf_printf(&d, " of type %s", q.type);
+		put_labels(&d, " of type ", q.type, "");
 	if (q.status)
-		pl_buf_printf(&d, " with status %s", q.status);
+		put_labels(&d, " with status ", q.status, "");
 	if (q.person)
 		pl_buf_printf(&d, " involving %s", q.person);
 	if (q.visitor)
 		pl_buf_printf(&d, " led by %s", q.visitor);
 	if (q.companion)
 		pl_buf_printf(&d, " with %s in the delegation", q.companion);
-	if (q.top)
-		pl_buf_printf(&d, " by the paramount leader of %s", q.top);
+	if (q.top) {
+		/* top=A[,B]: each code a country name, joined by "or" */
+		pl_buf_puts(&d, " by the paramount leader of");
+		const char *p = q.top;
+		for (int k = 0; *p; k++) {
+			size_t n = strcspn(p, ",");
+			char code[PL_CODE_MAX] = "";
+			if (n < sizeof code)
+				memcpy(code, p, n), code[n] = '\0';
+			put_country(pg, &d, k ? " or " : " ", code);
+			p += n + (p[n] == ',');
+		}
+	}
 	if (q.q)
 		pl_buf_printf(&d, " matching \"%s\"", q.q);
 	json_object_set_new(ctx, "filter_text", json_string(d.data ? d.data : ""));

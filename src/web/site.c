@@ -126,6 +126,28 @@ int pl_site_facet_file(const char *param, const char *value, char *out, size_t n
 	return w > 0 && (size_t)w < n ? PARLEY_OK : PARLEY_EINVAL;
 }
 
+int pl_site_top_file(const char *a, const char *b, const char *from, const char *to, char *out,
+                     size_t n)
+{
+	if (!a || !b || !from || !safe_name(a) || !safe_name(b) || !safe_name(from) || (to && !safe_name(to)))
+		return PARLEY_EINVAL;
+	if (strcmp(a, b) > 0) {
+		const char *t = a;
+		a = b;
+		b = t;
+	}
+	int w = snprintf(out, n, "visits/top/%s-%s_%s_%s.html", a, b, from, to ? to : "now");
+	return w > 0 && (size_t)w < n ? PARLEY_OK : PARLEY_EINVAL;
+}
+
+int pl_site_companion_file(const char *visitor, const char *companion, char *out, size_t n)
+{
+	if (!safe_name(visitor) || !safe_name(companion))
+		return PARLEY_EINVAL;
+	int w = snprintf(out, n, "visits/with/%s/%s.html", visitor, companion);
+	return w > 0 && (size_t)w < n ? PARLEY_OK : PARLEY_EINVAL;
+}
+
 static int write_file(site *s, const char *rel, const char *data, size_t n)
 {
 	char path[4096];
@@ -211,6 +233,37 @@ static int facet_pages(site *s, const char *param, const char *expr)
 		const char *kv[] = {param, v, NULL};
 		if ((rc = page(s, rel, "/visits", kv)) != PARLEY_OK)
 			break;
+	}
+	json_decref(rows);
+	return rc;
+}
+
+/* One list per visitor and companion (the targets of the person pages'
+ * "N trip(s)" links): the trips the visitor led with that person in the
+ * delegation, as the server's visitor=&companion=. */
+static int companion_pages(site *s)
+{
+	json_t *rows = pl_rows(s->w.db, "SELECT DISTINCT visitor AS id FROM visit WHERE visitor IS NOT NULL"
+	                                " ORDER BY 1", NULL, s->err);
+	if (!rows)
+		return PARLEY_EDB;
+	int rc = PARLEY_OK;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		const char *id = json_string_value(json_object_get(r, "id"));
+		parley_companions *c = NULL;
+		if (rc != PARLEY_OK || !id || parley_companions_compute(s->w.db, id, NULL, &c, NULL) != PARLEY_OK)
+			continue;
+		for (size_t k = 0; rc == PARLEY_OK && k < c->nwith; k++) {
+			const char *with = c->with[k].person;
+			char rel[512];
+			if (!with || pl_site_companion_file(id, with, rel, sizeof rel) != PARLEY_OK)
+				continue;
+			const char *kv[] = {"visitor", id, "companion", with, NULL};
+			rc = page(s, rel, "/visits", kv);
+		}
+		parley_companions_free(c);
 	}
 	json_decref(rows);
 	return rc;
@@ -368,6 +421,14 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 			const char *kv[] = {"from", from, to[0] ? "to" : NULL, to, NULL};
 			if (rc == PARLEY_OK)
 				rc = page(&s, erel, "/visits", kv);
+			/* and its visits by the two paramount leaders (the dashboard's
+			 * "by the two leaders" figure), as the server's top=A,B */
+			char trel[160], pr[2 * PL_CODE_MAX + 2], top[2 * PL_CODE_MAX + 2];
+			snprintf(pr, sizeof pr, "%s:%s", a, b);
+			snprintf(top, sizeof top, "%s,%s", a, b);
+			const char *tkv[] = {"between", pr, "top", top, "from", from, to[0] ? "to" : NULL, to, NULL};
+			if (rc == PARLEY_OK && pl_site_top_file(a, b, from, to[0] ? to : NULL, trel, sizeof trel) == PARLEY_OK)
+				rc = page(&s, trel, "/visits", tkv);
 		}
 		json_decref(eras);
 		/* the list behind the dashboard's longest-gap figure and annotation */
@@ -384,6 +445,8 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		}
 	}
 	json_decref(pairs);
+	if (rc == PARLEY_OK)
+		rc = companion_pages(&s);
 	if (rc == PARLEY_OK)
 		rc = per_record(&s, "SELECT id FROM visit ORDER BY id", "visit/%s.html", "/visit/%s",
 		                "api/v1/visits/%s.json", "/api/v1/visits/%s");

@@ -109,6 +109,17 @@ typedef struct pl_web_req {
  * "visits/level/VALUE.html" etc.  PARLEY_EINVAL for another parameter or a
  * value that is not a safe file name (site.c). */
 int pl_site_facet_file(const char *param, const char *value, char *out, size_t n);
+/* The static site's list of an era's visits by the paramount leaders of
+ * the pair (the dashboard's "by the two leaders", top=A,B): from and to
+ * (inclusive, NULL: to date) -> "visits/top/A-B_FROM_TO.html" with A < B,
+ * so either order of the pair names the same file.  PARLEY_EINVAL when a
+ * part is not a safe file name (site.c). */
+int pl_site_top_file(const char *a, const char *b, const char *from, const char *to, char *out,
+                     size_t n);
+/* The static site's list of the trips visitor led with companion in the
+ * delegation (a person page's "N trip(s)"): "visits/with/VISITOR/COMPANION.html".
+ * PARLEY_EINVAL when an id is not a safe file name (site.c). */
+int pl_site_companion_file(const char *visitor, const char *companion, char *out, size_t n);
 
 typedef struct pl_web_resp {
 	int status;         /* HTTP status */

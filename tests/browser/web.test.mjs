@@ -275,6 +275,12 @@ test('site: facets filter the list in place, combined, with counts that match th
   // the active filters are listed and removable
   const chips = page.locator('#active-filters a.chip');
   assert.equal(await chips.count(), 2);
+  // chips read as labels, as the facets do; the codes stay in the URL
+  const chipText = (await chips.allInnerTexts()).join(' | ');
+  assert.match(chipText, /level: Paramount leader/);
+  assert.match(chipText, /direction: North Korea to China/);
+  assert.doesNotMatch(chipText, /paramount_leader|PRK:CHN/);
+  assert.match(page.url(), /level=paramount_leader/);
   await Promise.all([page.waitForNavigation(), chips.filter({ hasText: 'direction' }).click()]);
   assert.equal(await (await visibleRows(page)).count(), want);
   // sorting: newest first

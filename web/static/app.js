@@ -64,6 +64,24 @@
       }
       return true;
     }
+    // What a chip shows for filter k=v: each comma-separated value as the
+    // facet link's text ("China to North Korea"), else for codes the same
+    // label as the server's pl_code_label ("paramount_leader" ->
+    // "Paramount leader"), joined by "or".  The URL keeps the codes.
+    function codeLabel(c) {
+      var s = c.replace(/_/g, ' ');
+      return s.charAt(0) >= 'a' && s.charAt(0) <= 'z' ? s.charAt(0).toUpperCase() + s.slice(1) : s;
+    }
+    function label(k, v) {
+      if (k === 'q') return '"' + v + '"';
+      return v.split(',').map(function (c) {
+        var a = Array.prototype.find.call(document.querySelectorAll('a[data-facet]'), function (x) {
+          return x.dataset.facet === k && x.dataset.value === c;
+        });
+        if (a) return a.textContent;
+        return ['level', 'type', 'status'].indexOf(k) >= 0 ? codeLabel(c) : c;
+      }).join(' or ');
+    }
     function query(st) {
       var p = new URLSearchParams();
       Object.keys(st).forEach(function (k) { if (st[k]) p.set(k, st[k]); });
@@ -120,8 +138,9 @@
           var a = document.createElement('a');
           a.className = 'chip';
           a.href = query(with1(k, ''));
-          a.textContent = k + ': ' + state[k] + ' ✕';
-          a.setAttribute('aria-label', 'Remove filter ' + k + ' ' + state[k]);
+          var shown = label(k, state[k]);
+          a.textContent = k + ': ' + shown + ' ✕';
+          a.setAttribute('aria-label', 'Remove filter ' + k + ' ' + shown);
           act.appendChild(a);
           act.appendChild(document.createTextNode(' '));
         });
