@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "parley.h"
+#include "fuzz_import_file.h"
 
 static const char *const formats[] = {
     "cow-codes", "cow-states", "archigos-spells", "archigos-annual",
@@ -17,23 +17,10 @@ static const char *const formats[] = {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static parley_db *db;
-	static char path[64];
+	/* the first byte picks the format */
 	if (size < 1)
 		return 0;
-	if (!db) {
-		if (parley_open(":memory:", PARLEY_OPEN_CREATE, &db, NULL) != PARLEY_OK)
-			abort();
-		snprintf(path, sizeof path, "/tmp/fuzz_reader_csv_%ld.txt", (long)getpid());
-	}
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return 0;
-	fwrite(data + 1, 1, size - 1, f);
-	fclose(f);
-	const char *p = path;
-	parley_report *rep = parley_report_new();
-	parley_import(db, &p, 1, formats[data[0] % 7], rep, NULL, NULL);
-	parley_report_free(rep);
+	size_t n = sizeof formats / sizeof formats[0];
+	fuzz_import_file(data + 1, size - 1, formats[data[0] % n], "reader-csv");
 	return 0;
 }

@@ -9,30 +9,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "parley.h"
+#include "fuzz_import_file.h"
 
 static const char *const formats[] = {"historyatstate-trips", "historyatstate-visits",
                                       "historyatstate-presidents"};
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static parley_db *db;
-	static char path[64];
+	/* the first byte picks the format */
 	if (size < 1)
 		return 0;
-	if (!db) {
-		if (parley_open(":memory:", PARLEY_OPEN_CREATE, &db, NULL) != PARLEY_OK)
-			abort();
-		snprintf(path, sizeof path, "/tmp/fuzz_reader_hos_%ld.xml", (long)getpid());
-	}
-	FILE *f = fopen(path, "wb");
-	if (!f)
-		return 0;
-	fwrite(data + 1, 1, size - 1, f);
-	fclose(f);
-	const char *p = path;
-	parley_report *rep = parley_report_new();
-	parley_import(db, &p, 1, formats[data[0] % 3], rep, NULL, NULL);
-	parley_report_free(rep);
+	size_t n = sizeof formats / sizeof formats[0];
+	fuzz_import_file(data + 1, size - 1, formats[data[0] % n], "reader-hos");
 	return 0;
 }

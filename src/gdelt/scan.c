@@ -203,6 +203,31 @@ typedef struct chunk_job {
 	int unterminated;   /* set when the file's last line has no newline */
 } chunk_job;
 
+/* What both I/O paths do with a block of bytes [*p, e): finish skipping an
+ * over-long line if one is being skipped, then scan every whole line up to
+ * the block's last newline and count them for the progress line.  *p moves
+ * past what was consumed.  Returns -1 while still inside the over-long line
+ * (no newline in the block), 0 when no whole line followed, 1 otherwise. */
+static int scan_block(pl_gdelt_worker *w, const char **p, const char *e, int *skipping)
+{
+	if (*skipping) {
+		const char *nl = memchr(*p, '\n', (size_t)(e - *p));
+		if (!nl)
+			return -1;
+		*skipping = 0;
+		*p = nl + 1;
+	}
+	long lines_before = w->lines;
+	const char *last = *p < e ? memrchr(*p, '\n', (size_t)(e - *p)) : NULL;
+	if (last) {
+		pl_gdelt_scan_lines(w, *p, (size_t)(last + 1 - *p));
+		*p = last + 1;
+	}
+	atomic_fetch_add_explicit(&w->scan->done_lines, (uint64_t)(w->lines - lines_before),
+	                          memory_order_relaxed);
+	return last != NULL;
+}
+
 static void scan_range(chunk_job *j)
 {
 	pl_gdelt_worker *w = j->w;
@@ -222,22 +247,12 @@ static void scan_range(chunk_job *j)
 			return;
 		}
 		const char *p = map + (cur - mstart), *e = map + mlen;
-		if (skipping) {
-			const char *nl = memchr(p, '\n', (size_t)(e - p));
-			if (!nl) {
-				cur = mend;
-				munmap(map, mlen);
-				continue;
-			}
-			skipping = 0;
-			p = nl + 1;
-		}
 		/* Whole lines only: up to the mapping's last newline. */
-		long lines_before = w->lines;
-		const char *last = p < e ? memrchr(p, '\n', (size_t)(e - p)) : NULL;
-		if (last) {
-			pl_gdelt_scan_lines(w, p, (size_t)(last + 1 - p));
-			p = last + 1;
+		int got = scan_block(w, &p, e, &skipping);
+		if (got < 0) {
+			cur = mend;
+			munmap(map, mlen);
+			continue;
 		}
 		if (mend == j->end && p < e) {
 			/* A final line without a newline: scan a copy that has one. */
@@ -258,7 +273,7 @@ static void scan_range(chunk_job *j)
 				}
 			}
 			p = e;
-		} else if (!last) {
+		} else if (!got) {
 			/* No newline in a whole window: report once, skip to the next. */
 			pl_gdelt_worker_bad(w, w->lines + 1, PL_GDELT_TOO_LONG);
 			w->lines++;
@@ -266,8 +281,6 @@ static void scan_range(chunk_job *j)
 			p = e;
 		}
 		atomic_fetch_add_explicit(&w->scan->done_bytes, (uint64_t)(p - (map + (cur - mstart))),
-		                          memory_order_relaxed);
-		atomic_fetch_add_explicit(&w->scan->done_lines, (uint64_t)(w->lines - lines_before),
 		                          memory_order_relaxed);
 		cur += (off_t)(p - (map + (cur - mstart)));
 		munmap(map, mlen);
@@ -304,24 +317,11 @@ static void scan_range_read(chunk_job *j)
 		cur += got;
 		size_t n = have + (size_t)got;
 		const char *p = buf, *e = buf + n;
-		if (skipping) {
-			const char *nl = memchr(p, '\n', n);
-			if (!nl) {
-				have = 0;
-				continue;
-			}
-			skipping = 0;
-			p = nl + 1;
-		}
-		long lines_before = w->lines;
-		const char *last = p < e ? memrchr(p, '\n', (size_t)(e - p)) : NULL;
-		if (last) {
-			pl_gdelt_scan_lines(w, p, (size_t)(last + 1 - p));
-			p = last + 1;
+		if (scan_block(w, &p, e, &skipping) < 0) {
+			have = 0;
+			continue;
 		}
 		atomic_fetch_add_explicit(&w->scan->done_bytes, (uint64_t)got, memory_order_relaxed);
-		atomic_fetch_add_explicit(&w->scan->done_lines, (uint64_t)(w->lines - lines_before),
-		                          memory_order_relaxed);
 		have = (size_t)(e - p);
 		if (have > PL_GDELT_MAX_LINE) {
 			pl_gdelt_worker_bad(w, w->lines + 1, PL_GDELT_TOO_LONG);

@@ -41,6 +41,19 @@ static int split_key(const pl_concept *c, const char *key, char *buf, size_t cap
 	return p ? -1 : k;
 }
 
+/* Prepares "<head> WHERE <key>" for concept c and binds the key values. */
+static int prepare_by_key(parley_db *db, const pl_concept *c, pl_buf *sql, const char **vals,
+                          sqlite3_stmt **st, parley_err *err)
+{
+	int rc = pl_key_where(sql, c);
+	if (rc)
+		rc = parley_err_set(err, rc, "building the query: %s", parley_strstatus(rc));
+	else if (!(rc = pl_prepare(db, sql->data, st, err)))
+		pl_bind_keys(*st, c, vals);
+	pl_buf_free(sql);
+	return rc;
+}
+
 static const pl_concept *concept_or_err(const char *concept, parley_err *err)
 {
 	const pl_concept *c = pl_concept_find(concept);
@@ -70,14 +83,13 @@ int parley_update(parley_db *db, const char *concept, const char *key,
 	for (size_t i = 0; i < c->ncols; i++)
 		rc |= pl_buf_printf(&sql, "%s%s", i ? ", " : "", c->cols[i].name);
 	rc |= pl_buf_printf(&sql, " FROM %s", c->name);
-	rc |= pl_key_where(&sql, c);
 	sqlite3_stmt *st = NULL;
-	if (rc || (rc = pl_prepare(db, sql.data, &st, err))) {
+	if (rc) {
 		pl_buf_free(&sql);
-		return rc ? rc : PARLEY_EDB;
+		return parley_err_set(err, rc, "building the query: %s", parley_strstatus(rc));
 	}
-	pl_buf_free(&sql);
-	pl_bind_keys(st, c, vals);
+	if ((rc = prepare_by_key(db, c, &sql, vals, &st, err)))
+		return rc;
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
 		return parley_err_set(err, PARLEY_ENOTFOUND, "no %s '%s'", c->name, key);
@@ -132,14 +144,14 @@ int parley_delete(parley_db *db, const char *concept, const char *key, const cha
 		                      c->name);
 	pl_buf sql;
 	pl_buf_init(&sql, 8192);
-	int rc = pl_buf_printf(&sql, "DELETE FROM %s", c->name) | pl_key_where(&sql, c);
 	sqlite3_stmt *st = NULL;
-	if (rc || (rc = pl_prepare(db, sql.data, &st, err))) {
+	int rc = pl_buf_printf(&sql, "DELETE FROM %s", c->name);
+	if (rc) {
 		pl_buf_free(&sql);
-		return rc ? rc : PARLEY_EDB;
+		return parley_err_set(err, rc, "building the query: %s", parley_strstatus(rc));
 	}
-	pl_buf_free(&sql);
-	pl_bind_keys(st, c, vals);
+	if ((rc = prepare_by_key(db, c, &sql, vals, &st, err)))
+		return rc;
 	if ((rc = parley_set_reason(db, reason, err)) || (rc = pl_begin(db, err))) {
 		sqlite3_finalize(st);
 		return rc;
