@@ -258,12 +258,64 @@ static int audit_json(void *ctx, FILE *out, parley_err *err)
 	return parley_audit_json(a->db, a->entity, a->key, a->limit, out, err);
 }
 
+/* A field's value as audit text: "" for null (unknown), numbers as digits. */
+static void audit_value(json_t *v, char *buf, size_t cap)
+{
+	if (!v || json_is_null(v))
+		snprintf(buf, cap, "(none)");
+	else if (json_is_string(v))
+		snprintf(buf, cap, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
+	else
+		snprintf(buf, cap, "?");
+}
+
+/* Adds one audit entry to the table: its first changed field on the row
+ * itself ("end_date: 2018-03-25 -> 2018-03-28"), each further one on a
+ * line of its own below, so that the table says what changed, not only
+ * who and when.  An insert or delete names no fields: the whole record
+ * came or went (--json has it in full). */
+static void audit_add_changes(cli_table *t, const char **cells, json_t *before, json_t *after)
+{
+	if (!json_is_object(before) || !json_is_object(after)) {
+		cells[6] = json_is_object(after) ? "(new record)" : "(record removed)";
+		cli_table_add(t, cells);
+		return;
+	}
+	int n = 0;
+	const char *k;
+	json_t *b;
+	json_object_foreach(before, k, b) {
+		json_t *a = json_object_get(after, k);
+		if (json_equal(a, b) || (!a && json_is_null(b)))
+			continue;
+		char bv[512], av[512], line[1200];
+		audit_value(b, bv, sizeof bv);
+		audit_value(a, av, sizeof av);
+		snprintf(line, sizeof line, "%s: %s -> %s", k, bv, av);
+		const char *blank[] = {"", "", "", "", "", "", line};
+		if (n++ == 0) {
+			cells[6] = line;
+			cli_table_add(t, cells);
+		} else {
+			cli_table_add(t, blank);
+		}
+	}
+	if (!n) {
+		cells[6] = "(no field changed)";
+		cli_table_add(t, cells);
+	}
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
 		puts("usage: parley [--db PATH] audit [--entity CONCEPT] [--key KEY] [--limit N] [--json]\n\n"
 		     "Shows the audit log, newest first: every insert, update and delete with\n"
-		     "its time, author and reason, and the record before and after (--json).");
+		     "its time, author and reason, and for each update the fields it changed\n"
+		     "(field: before -> after, one a line).  --json gives the record before and\n"
+		     "after in full.");
 		return EXIT_OK;
 	}
 	static const struct option opts[] = {{"entity", required_argument, NULL, 'e'},
@@ -301,8 +353,8 @@ int cmd_audit(int argc, char **argv)
 	parley_close(a.db);
 	if (!v)
 		return cli_fail("audit", &err);
-	static const char *const h[] = {"SEQ", "AT", "ACTOR", "ACTION", "RECORD", "REASON"};
-	cli_table *t = cli_table_new(6, h);
+	static const char *const h[] = {"SEQ", "AT", "ACTOR", "ACTION", "RECORD", "REASON", "CHANGED"};
+	cli_table *t = cli_table_new(7, h);
 	size_t i;
 	json_t *row;
 	json_array_foreach(v, i, row) {
@@ -310,8 +362,8 @@ int cmd_audit(int argc, char **argv)
 		snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(row, "seq")));
 		snprintf(rec, sizeof rec, "%s:%s", cli_str(row, "entity"), cli_str(row, "entity_key"));
 		const char *cells[] = {seq, cli_str(row, "at"), cli_str(row, "actor"),
-		                       cli_str(row, "action"), rec, cli_str(row, "reason")};
-		cli_table_add(t, cells);
+		                       cli_str(row, "action"), rec, cli_str(row, "reason"), NULL};
+		audit_add_changes(t, cells, json_object_get(row, "before"), json_object_get(row, "after"));
 	}
 	cli_table_print(t, stdout, 60);
 	cli_table_free(t);
