@@ -266,9 +266,39 @@ int parley_load_world(parley_db *db, const char *data_dir, parley_report *rep,
                       parley_err *err);
 /* Loads the world's countries and the bundled China-DPRK dataset
  * (the CSV files in data_dir/bundled) in one import.  Loading it again changes
- * nothing. */
+ * nothing.  Both are parley_apply_release() (an update that keeps what the
+ * user changed) without a dry run. */
 int parley_load_bundled(parley_db *db, const char *data_dir,
                         parley_report *rep, parley_err *err);
+/* What applying a data release did (or, in a dry run, would do). */
+typedef struct parley_release_stats {
+	char name[64];        /* the release ("china-dprk-2026-11-29"), from data/RELEASE */
+	char date[11];        /* its date, "" when not stated */
+	long inserted;        /* records added */
+	long updated;         /* records the user never touched, brought to the release */
+	long unchanged;       /* records already as the release has them */
+	long removed;         /* untouched records the release no longer holds */
+	long conflicts;       /* records the user changed, kept as they are (reported) */
+} parley_release_stats;
+
+/* Applies the bundled data release (world/ and, unless world_only,
+ * bundled/ under data_dir; NULL = parley_bundled_dir()) as an UPDATE, in
+ * one transaction: a record the user never touched (every audit entry for
+ * it written by a release: actor "bundled:..." or "init:...") is brought
+ * to the release's version, added, or removed when the release no longer
+ * holds it; a record the user changed, added or deleted is kept as it is
+ * and reported in rep as a WARNING with code "conflict" naming both
+ * versions.  dry_run: everything is validated and reported (INFO findings
+ * "would-add", "would-update", "would-remove") and nothing is written.
+ * A full (not world_only, not dry-run) release is recorded in the store's
+ * data_release table (parley_release_latest).  stats may be NULL.  Errors
+ * as parley_import (the store is then unchanged). */
+int parley_apply_release(parley_db *db, const char *data_dir, int world_only, int dry_run,
+                         parley_report *rep, parley_release_stats *stats, parley_err *err);
+/* The last release applied to the store: name and date into the buffers
+ * (name_cap >= 64, date_cap >= 11).  PARLEY_ENOTFOUND when none was. */
+int parley_release_latest(parley_db *db, char *name, size_t name_cap, char *date,
+                          size_t date_cap, parley_err *err);
 /* The data folder holding world/ and bundled/: $PARLEY_DATA, else the
  * source tree's data/ folder.  Borrowed; do not free. */
 const char *parley_bundled_dir(void);

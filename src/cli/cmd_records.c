@@ -29,19 +29,26 @@ static void print_report(const parley_report *rep)
 int cmd_init(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
-		puts("usage: parley [--db PATH] init [--bundled] [--data DIR]\n\n"
+		puts("usage: parley [--db PATH] init [--bundled] [--dry-run] [--data DIR]\n\n"
 		     "Creates the store (or brings an existing one to the current schema) and loads\n"
-		     "the world's countries.  --bundled also loads the China-DPRK dataset.\n"
-		     "Running it again changes nothing.\n\n"
+		     "the world's countries.  --bundled also loads the China-DPRK dataset.\n\n"
+		     "On a store that already holds data, loading is an UPDATE to the release in\n"
+		     "the data folder (data/RELEASE names it): records only a release ever wrote\n"
+		     "are brought to the release's version (or removed when it dropped them);\n"
+		     "records you changed, added or deleted (edit, import, rename, delete: the\n"
+		     "audit log says who) are kept, and each is reported as a conflict with both\n"
+		     "versions.  Running it again changes nothing.\n\n"
 		     "  --bundled    load the bundled China-North Korea visits, people and tenures\n"
+		     "  --dry-run    say what would be added, updated, removed or kept; write nothing\n"
 		     "  --data DIR   the data folder holding world/ and bundled/ (default: $PARLEY_DATA,\n"
 		     "               else the source tree's data/)");
 		return EXIT_OK;
 	}
 	static const struct option opts[] = {{"bundled", no_argument, NULL, 'b'},
 	                                     {"data", required_argument, NULL, 'd'},
+	                                     {"dry-run", no_argument, NULL, 'n'},
 	                                     {0, 0, 0, 0}};
-	int bundled = 0, c;
+	int bundled = 0, dry_run = 0, c;
 	const char *data = NULL;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -49,6 +56,8 @@ int cmd_init(int argc, char **argv)
 			bundled = 1;
 		else if (c == 'd')
 			data = optarg;
+		else if (c == 'n')
+			dry_run = 1;
 		else
 			return cli_usage_error("init", "unknown option");
 	}
@@ -61,8 +70,8 @@ int cmd_init(int argc, char **argv)
 	cli_set_actor(db, "init");
 	parley_report *rep = parley_report_new();
 	parley_err err = {0, ""};
-	int st = bundled ? parley_load_bundled(db, data, rep, &err)
-	                 : parley_load_world(db, data, rep, &err);
+	parley_release_stats stats;
+	int st = parley_apply_release(db, data, !bundled, dry_run, rep, &stats, &err);
 	print_report(rep);
 	parley_report_free(rep);
 	if (st) {
@@ -70,10 +79,15 @@ int cmd_init(int argc, char **argv)
 		return cli_fail("init", &err);
 	}
 	if (!cli_json()) {
+		if (dry_run)
+			puts("dry run: nothing was written");
 		printf("store %s:", cli_db_path());
 		static const char *const shown[] = {"country", "person", "office", "tenure", "visit", "source"};
 		for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
 			printf("%s %ld %s", i ? "," : "", parley_count(db, shown[i], NULL), shown[i]);
+		char name[64], date[11];
+		if (parley_release_latest(db, name, sizeof name, date, sizeof date, NULL) == PARLEY_OK)
+			printf("; data release %s%s%s", name, *date ? " of " : "", date);
 		puts("");
 	}
 	parley_close(db);

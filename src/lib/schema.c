@@ -178,8 +178,22 @@ static const char *const migration_1 =
     "CREATE INDEX visit_person_by_person ON visit_person(person);"
     "CREATE INDEX audit_by_entity ON audit(entity, entity_key);";
 
+/* The bundled data releases applied to the store (bundled.c), newest last:
+ * which release the bundled records come from, and what applying it did. */
+static const char *const migration_2 =
+    "CREATE TABLE data_release("
+    " seq INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"           /* 'china-dprk-2026-11-29' (data/RELEASE) */
+    " released TEXT,"                /* the release's date */
+    " applied TEXT NOT NULL,"        /* when it was applied to this store */
+    " actor TEXT NOT NULL,"
+    " inserted INTEGER NOT NULL, updated INTEGER NOT NULL, removed INTEGER NOT NULL,"
+    " conflicts INTEGER NOT NULL"
+    ") STRICT;";
+
 static const char *const migrations[] = {
     migration_1,
+    migration_2,
 };
 
 int pl_schema_migration_count(void)
