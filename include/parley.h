@@ -320,6 +320,45 @@ int parley_update(parley_db *db, const char *concept, const char *key,
 int parley_delete(parley_db *db, const char *concept, const char *key, const char *reason,
                   parley_err *err);
 
+/* One visit with what belongs to it, for parley_add_visit().  Every field
+ * may be NULL (= not given).  Lists hold "NAME" or "NAME|DETAIL" (companions
+ * and hosts: the name as written, matched to a person by name or alias),
+ * "NAME" or "NAME|ISO3" (places; the country defaults to `to`), and
+ * "DESCRIPTION", "KIND|DESCRIPTION" or "KIND|DESCRIPTION|DATE" (activities). */
+typedef struct parley_visit_input {
+	const char *id;              /* NULL: START-FROM-TO-VISITOR, as the bundled ids */
+	const char *visitor;         /* person id, name or alias; NULL: unidentified */
+	const char *visitor_label;   /* the visitor as the source names them */
+	const char *visitor_office, *visitor_title;
+	const char *level;           /* NULL: unknown */
+	const char *from, *to;       /* country codes */
+	const char *start, *end;     /* dates: YYYY, YYYY-MM or YYYY-MM-DD */
+	const char *type;            /* NULL: unknown */
+	const char *summary, *confidence, *note;
+	const char *status;          /* NULL: confirmed */
+	const char *source_url, *source_citation, *source_title, *source_publisher;
+	const char *source_published, *source_accessed, *source_passage;
+	const char *const *companions;
+	size_t ncompanions;
+	const char *const *hosts;
+	size_t nhosts;
+	const char *const *places;
+	size_t nplaces;
+	const char *const *activities;
+	size_t nactivities;
+} parley_visit_input;
+
+/* Adds one visit with its source, companions, hosts, places and activities
+ * in one transaction.  The rows are built from `in` and written through the
+ * import's validation, so each problem is the finding an import of the same
+ * rows would give (in rep, record and field named); on any error nothing is
+ * written and PARLEY_EDATA is returned.  A visit needs a source unless its
+ * status is 'candidate' (PARLEY_EINVAL); an existing id is an error (edit
+ * it instead).  reason (may be NULL) goes to the audit log.  On success the
+ * visit's id is copied to id_out (may be NULL; 256 bytes are enough). */
+int parley_add_visit(parley_db *db, const parley_visit_input *in, const char *reason,
+                     parley_report *rep, char *id_out, size_t id_cap, parley_err *err);
+
 /* ===================================================================== */
 /* Validation                                                             */
 /* ===================================================================== */
