@@ -260,6 +260,20 @@ int parley_export(parley_db *db, const char *format, const char *concept,
 /* Writes one CSV file per concept into dir (created if missing). */
 int parley_export_dir(parley_db *db, const char *dir, parley_err *err);
 
+/* The analyst export: one flat row per visit (era of leaders at its date,
+ * visitor and office at the time, level, delegation, hosts, places,
+ * activities, sources, date precision; parley_analyst_dictionary() names
+ * and describes each column), ordered by start date.  format "csv" (path
+ * NULL = standard output) or "xlsx" (path required: a workbook with the
+ * sheet "visits" and the sheet "dictionary").  *rows (may be NULL) gets the
+ * number of visits written.  PARLEY_EINVAL for another format, PARLEY_EIO
+ * when the file cannot be written, PARLEY_EDB. */
+int parley_export_analyst(parley_db *db, const char *format, const char *path, long *rows,
+                          parley_err *err);
+/* Writes the analyst export's data dictionary as Markdown (a table of
+ * column and description).  PARLEY_EIO when writing fails. */
+int parley_analyst_dictionary(FILE *out, parley_err *err);
+
 /* Loads the world's countries (the CSV files in data_dir/world) into the store;
  * data_dir NULL means parley_bundled_dir().  One import: all or nothing. */
 int parley_load_world(parley_db *db, const char *data_dir, parley_report *rep,

@@ -142,6 +142,47 @@ int cmd_import(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* export --analyst: the flat visits table, and its dictionary beside it. */
+static int export_analyst(const char *format, const char *out, const char *concept)
+{
+	if (concept)
+		return cli_usage_error("export", "--analyst exports visits; no CONCEPT");
+	if (strcmp(format, "xlsx") == 0 && !out)
+		return cli_usage_error("export", "an XLSX workbook needs --out PATH");
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
+	if (rc)
+		return rc;
+	parley_err err = {0, ""};
+	long rows = 0;
+	int st = parley_export_analyst(db, format, out, &rows, &err);
+	parley_close(db);
+	if (st)
+		return cli_fail("export", &err);
+	if (!out)
+		return EXIT_OK;
+	/* The dictionary beside the file: visits.xlsx -> visits.dictionary.md */
+	char dict[4096];
+	const char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
+	int stem = dot && (!slash || dot > slash + 1) ? (int)(dot - out) : (int)strlen(out);
+	if ((size_t)snprintf(dict, sizeof dict, "%.*s.dictionary.md", stem, out) >= sizeof dict) {
+		fprintf(stderr, "parley export: %s: path too long\n", out);
+		return EXIT_OTHER;
+	}
+	FILE *f = fopen(dict, "wb");
+	if (!f) {
+		fprintf(stderr, "parley export: %s: cannot write\n", dict);
+		return EXIT_OTHER;
+	}
+	st = parley_analyst_dictionary(f, &err);
+	if (fclose(f) != 0 && !st)
+		st = parley_err_set(&err, PARLEY_EIO, "%s: write failed", dict);
+	if (st)
+		return cli_fail("export", &err);
+	printf("%s: %ld visits (%s); data dictionary %s\n", out, rows, format, dict);
+	return EXIT_OK;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
@@ -149,28 +190,40 @@ int cmd_export(int argc, char **argv)
 		     "Writes the store to standard output (or --out).  JSON and NDJSON hold every\n"
 		     "concept, or just CONCEPT; CSV holds one concept, or with --out DIR one\n"
 		     "file per concept.  Rows are ordered by key, so the output of equal stores\n"
-		     "is byte-identical.\n\nConcepts:");
+		     "is byte-identical.\n\n"
+		     "  --analyst   one flat table of visits for a spreadsheet or statistics\n"
+		     "              package instead (era, visitor and office at the time, level,\n"
+		     "              delegation, hosts, places, sources, date precision): --format\n"
+		     "              csv|xlsx; with --out PATH the data dictionary is written beside\n"
+		     "              it as PATH-without-extension.dictionary.md\n\nConcepts:");
 		for (const char *const *c = parley_concepts(); *c; c++)
 			printf("  %s\n", *c);
 		return EXIT_OK;
 	}
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
 	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"analyst", no_argument, NULL, 'a'},
 	                                     {0, 0, 0, 0}};
-	const char *format = "json", *out = NULL;
-	int c;
+	const char *format = NULL, *out = NULL;
+	int c, analyst = 0;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'f')
 			format = optarg;
 		else if (c == 'o')
 			out = optarg;
+		else if (c == 'a')
+			analyst = 1;
 		else
 			return cli_usage_error("export", "unknown option");
 	}
 	const char *concept = optind < argc ? argv[optind] : NULL;
 	if (optind + 1 < argc)
 		return cli_usage_error("export", "unexpected argument '%s'", argv[optind + 1]);
+	if (analyst)
+		return export_analyst(format ? format : "csv", out, concept);
+	if (!format)
+		format = "json";
 	parley_db *db;
 	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
 	if (rc)
