@@ -334,6 +334,21 @@ int parley_update(parley_db *db, const char *concept, const char *key,
 int parley_delete(parley_db *db, const char *concept, const char *key, const char *reason,
                   parley_err *err);
 
+/* Gives the record of concept whose key is old_key the key new_key (a
+ * visit id after a date correction, say): every reference follows (the
+ * columns that refer to the concept, and external ids), in one
+ * transaction, and the audit log keeps each step with reason (required).
+ * The old key is remembered for redirects (parley_renamed_to).  Only for
+ * concepts with a one-column key.  *refs (may be NULL) gets the number of
+ * references moved.  PARLEY_ENOTFOUND without old_key, PARLEY_ECONFLICT
+ * when new_key exists, PARLEY_EINVAL for a bad concept, key or reason. */
+int parley_rename(parley_db *db, const char *concept, const char *old_key, const char *new_key,
+                  const char *reason, long *refs, parley_err *err);
+/* The key a renamed record has now (following renames of renames) into buf.
+ * PARLEY_ENOTFOUND when old_key was never renamed. */
+int parley_renamed_to(parley_db *db, const char *concept, const char *old_key, char *buf,
+                      size_t cap, parley_err *err);
+
 /* One visit with what belongs to it, for parley_add_visit().  Every field
  * may be NULL (= not given).  Lists hold "NAME" or "NAME|DETAIL" (companions
  * and hosts: the name as written, matched to a person by name or alias),

@@ -118,3 +118,41 @@ int cmd_delete(int argc, char **argv)
 	printf("%s %s: deleted (kept in the audit log)\n", argv[i], argv[i + 1]);
 	return EXIT_OK;
 }
+
+int cmd_rename(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] rename --reason TEXT CONCEPT OLD NEW\n\n"
+		     "Gives a record a new key: 'parley rename visit 2018-03-26-prk-chn-kim-jong-un\n"
+		     "2018-03-25-prk-chn-kim-jong-un --reason \"start date corrected\"'.  Every record\n"
+		     "that refers to it follows (a visit's delegation, hosts, places, activities,\n"
+		     "source links and external ids; a person's visits and tenures), in one\n"
+		     "transaction.  The reason is required; the audit log keeps every step, and\n"
+		     "the web answers the old address with a redirect (301) to the new page.\n"
+		     "Only for concepts with a one-column key (visit, person, office, tenure,\n"
+		     "source, country, coverage).");
+		return EXIT_OK;
+	}
+	const char *reason = NULL;
+	int i = parse_reason("rename", argc, argv, &reason);
+	if (i < 0)
+		return EXIT_USAGE;
+	if (argc - i != 3)
+		return cli_usage_error("rename", "needs CONCEPT OLD NEW");
+	if (!reason || !*reason)
+		return cli_usage_error("rename", "--reason is required: the audit log keeps it");
+	parley_db *db;
+	int rc = cli_open(0, &db);
+	if (rc)
+		return rc;
+	cli_set_actor(db, "rename");
+	parley_err err = {0, ""};
+	long refs = 0;
+	int st = parley_rename(db, argv[i], argv[i + 1], argv[i + 2], reason, &refs, &err);
+	parley_close(db);
+	if (st)
+		return cli_fail("rename", &err);
+	printf("%s %s: renamed to %s (%ld reference%s moved; the old key redirects)\n", argv[i],
+	       argv[i + 1], argv[i + 2], refs, refs == 1 ? "" : "s");
+	return EXIT_OK;
+}

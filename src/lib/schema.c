@@ -179,7 +179,8 @@ static const char *const migration_1 =
     "CREATE INDEX audit_by_entity ON audit(entity, entity_key);";
 
 /* The bundled data releases applied to the store (bundled.c), newest last:
- * which release the bundled records come from, and what applying it did. */
+ * which release the bundled records come from, and what applying it did;
+ * and the keys that renames gave up (rename.c). */
 static const char *const migration_2 =
     "CREATE TABLE data_release("
     " seq INTEGER PRIMARY KEY,"
@@ -189,6 +190,17 @@ static const char *const migration_2 =
     " actor TEXT NOT NULL,"
     " inserted INTEGER NOT NULL, updated INTEGER NOT NULL, removed INTEGER NOT NULL,"
     " conflicts INTEGER NOT NULL"
+    ") STRICT;"
+
+    /* Keys given up by `parley rename` (rename.c), so that the old address
+     * of a page redirects to the new one. */
+    "CREATE TABLE rename("
+    " entity TEXT NOT NULL,"         /* concept: visit, person, ... */
+    " old_key TEXT NOT NULL,"
+    " new_key TEXT NOT NULL,"        /* the current key (chains are followed when written) */
+    " at TEXT NOT NULL,"
+    " reason TEXT,"
+    " PRIMARY KEY(entity, old_key)"
     ") STRICT;";
 
 static const char *const migrations[] = {
