@@ -87,6 +87,27 @@ int cmd_edit(int argc, char **argv)
 	return rc;
 }
 
+/* For commands that take --reason (required) and exactly nargs arguments
+ * (named by what): parses them and opens the store for writing with the
+ * audit actor.  Returns the index of the first argument, or minus the exit
+ * code after printing why. */
+static int open_with_reason(const char *cmd, const char *actor, int argc, char **argv, int nargs,
+                            const char *what, const char **reason, parley_db **db)
+{
+	int i = parse_reason(cmd, argc, argv, reason);
+	if (i < 0)
+		return -EXIT_USAGE;
+	if (argc - i != nargs)
+		return -cli_usage_error(cmd, "needs %s", what);
+	if (!*reason || !**reason)
+		return -cli_usage_error(cmd, "--reason is required: the audit log keeps it");
+	int rc = cli_open(0, db);
+	if (rc)
+		return -rc;
+	cli_set_actor(*db, actor);
+	return i;
+}
+
 int cmd_delete(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
@@ -98,18 +119,10 @@ int cmd_delete(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const char *reason = NULL;
-	int i = parse_reason("delete", argc, argv, &reason);
-	if (i < 0)
-		return EXIT_USAGE;
-	if (argc - i != 2)
-		return cli_usage_error("delete", "needs CONCEPT KEY");
-	if (!reason || !*reason)
-		return cli_usage_error("delete", "--reason is required: the audit log keeps it");
 	parley_db *db;
-	int rc = cli_open(0, &db);
-	if (rc)
-		return rc;
-	cli_set_actor(db, "edit");
+	int i = open_with_reason("delete", "edit", argc, argv, 2, "CONCEPT KEY", &reason, &db);
+	if (i < 0)
+		return -i;
 	parley_err err = {0, ""};
 	int st = parley_delete(db, argv[i], argv[i + 1], reason, &err);
 	parley_close(db);
@@ -134,18 +147,10 @@ int cmd_rename(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const char *reason = NULL;
-	int i = parse_reason("rename", argc, argv, &reason);
-	if (i < 0)
-		return EXIT_USAGE;
-	if (argc - i != 3)
-		return cli_usage_error("rename", "needs CONCEPT OLD NEW");
-	if (!reason || !*reason)
-		return cli_usage_error("rename", "--reason is required: the audit log keeps it");
 	parley_db *db;
-	int rc = cli_open(0, &db);
-	if (rc)
-		return rc;
-	cli_set_actor(db, "rename");
+	int i = open_with_reason("rename", "rename", argc, argv, 3, "CONCEPT OLD NEW", &reason, &db);
+	if (i < 0)
+		return -i;
 	parley_err err = {0, ""};
 	long refs = 0;
 	int st = parley_rename(db, argv[i], argv[i + 1], argv[i + 2], reason, &refs, &err);

@@ -17,23 +17,7 @@
 #include "parley.h"
 
 static char dir[64];
-
-static const char *path_of(const char *name)
-{
-	static char p[4][256];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-	return p[k];
-}
-
-static void write_file(const char *name, const char *text)
-{
-	FILE *f = fopen(path_of(name), "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "test_tmpdir.h"
 
 static const char *countries =
     "code,name,iso2,cow_code,cow_abb,fips,cameo,start_date,end_date,note\n"
@@ -77,17 +61,6 @@ static void make_release(const char *name, const char *date, const char *visits,
 	write_file(f, text);
 	snprintf(f, sizeof f, "%s/bundled/visit_source.csv", name);
 	write_file(f, links);
-}
-
-static parley_db *fresh_store(void)
-{
-	char name[32];
-	static int n;
-	snprintf(name, sizeof name, "m%d.db", n++);
-	parley_db *db;
-	parley_err err;
-	assert_int_equal(parley_open(path_of(name), PARLEY_OPEN_CREATE, &db, &err), PARLEY_OK);
-	return db;
 }
 
 static const char *finding_code(const parley_report *r, const char *code)

@@ -14,23 +14,7 @@
 #include "parley.h"
 
 static char dir[64];
-
-static const char *path_of(const char *name)
-{
-	static char p[4][128];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-	return p[k];
-}
-
-static void write_file(const char *name, const char *text)
-{
-	FILE *f = fopen(path_of(name), "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "test_tmpdir.h"
 
 static const char *countries =
     "code,name,iso2,cow_code,cow_abb,fips,cameo,start_date,end_date,note\n"
@@ -47,17 +31,6 @@ static const char *visits =
 static const char *sources = "id,url,citation,title,publisher,published,accessed\n"
                              "s1,https://example.org/a,,\"A \"\"quoted\"\" title\",,2018-03-28,\n";
 static const char *links = "visit,source,passage\nv1,s1,\"line one\nline two\"\nv2,s1,\n";
-
-static parley_db *fresh_store(void)
-{
-	char name[32];
-	static int n;
-	snprintf(name, sizeof name, "s%d.db", n++);
-	parley_db *db;
-	parley_err err;
-	assert_int_equal(parley_open(path_of(name), PARLEY_OPEN_CREATE, &db, &err), PARLEY_OK);
-	return db;
-}
 
 static int import(parley_db *db, const char *const *names, size_t n, parley_report *rep)
 {
