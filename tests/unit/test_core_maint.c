@@ -73,16 +73,6 @@ static const char *finding_code(const parley_report *r, const char *code)
 	return NULL;
 }
 
-static char *export_visits(parley_db *db)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	assert_int_equal(parley_export(db, "csv", "visit", m, NULL), PARLEY_OK);
-	fclose(m);
-	return buf;
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -124,9 +114,9 @@ static void release_is_an_update_that_keeps_user_changes(void **state)
 	/* a dry run reports and writes nothing */
 	snprintf(root, sizeof root, "%s/rel2", dir);
 	parley_report *rep = parley_report_new();
-	char *before = export_visits(db);
+	char *before = export_text(db, "csv", "visit");
 	assert_int_equal(parley_apply_release(db, root, 0, 1, rep, &st, &err), PARLEY_OK);
-	char *after = export_visits(db);
+	char *after = export_text(db, "csv", "visit");
 	assert_string_equal(before, after);
 	assert_int_equal(st.updated, 1);
 	assert_int_equal(st.conflicts, 1);
@@ -140,7 +130,7 @@ static void release_is_an_update_that_keeps_user_changes(void **state)
 	/* applied: v2 follows, v1 stays the user's, v3 goes, v4 comes */
 	rep = parley_report_new();
 	assert_int_equal(parley_apply_release(db, root, 0, 0, rep, &st, &err), PARLEY_OK);
-	char *now = export_visits(db);
+	char *now = export_text(db, "csv", "visit");
 	assert_non_null(strstr(now, "one (mine)"));
 	assert_non_null(strstr(now, "two (r2)"));
 	assert_null(strstr(now, "one (r2)"));
@@ -232,11 +222,7 @@ static void add_visit_validates_like_an_import(void **state)
 	                            .to = "PRK", .start = "2019", .source_url = "https://example.org/b"};
 	assert_int_equal(parley_add_visit(db, &again, NULL, NULL, NULL, 0, &err), PARLEY_OK);
 	assert_int_equal(parley_count(db, "source", NULL), 2);
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	assert_int_equal(parley_export(db, "csv", "source", m, NULL), PARLEY_OK);
-	fclose(m);
+	char *buf = export_text(db, "csv", "source");
 	assert_non_null(strstr(buf, "https://example.org/b,,Title B,"));
 	free(buf);
 	/* no source, not a candidate */

@@ -38,4 +38,16 @@ static inline parley_db *fresh_store(void)
 	return db;
 }
 
+/* The store exported in format (one concept, or NULL for all), as text;
+ * the test frees it. */
+static inline char *export_text(parley_db *db, const char *format, const char *concept)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(parley_export(db, format, concept, m, NULL), PARLEY_OK);
+	fclose(m);
+	return buf;
+}
+
 #endif
