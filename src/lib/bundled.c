@@ -22,12 +22,6 @@
  * named, "init:USER" in stores loaded before that. */
 #define RELEASE_ACTOR "(actor LIKE 'bundled:%' OR actor LIKE 'init:%')"
 
-const char *parley_bundled_dir(void)
-{
-	const char *p = getenv("PARLEY_DATA");
-	return p && *p ? p : PARLEY_SOURCE_DIR "/data";
-}
-
 /* ---------------------------------------------------------------- */
 /* The release's files                                               */
 /* ---------------------------------------------------------------- */

@@ -181,7 +181,7 @@ static const char *const migration_1 =
 /* The bundled data releases applied to the store (bundled.c), newest last:
  * which release the bundled records come from, and what applying it did;
  * and the keys that renames gave up (rename.c). */
-static const char *const migration_2 =
+static const char *const migration_releases =
     "CREATE TABLE data_release("
     " seq INTEGER PRIMARY KEY,"
     " name TEXT NOT NULL,"           /* 'china-dprk-2026-11-29' (data/RELEASE) */
@@ -203,9 +203,42 @@ static const char *const migration_2 =
     " PRIMARY KEY(entity, old_key)"
     ") STRICT;";
 
+/* Accounts of a team server (account.c, session.c).  Not concepts: they are
+ * never exported with the records, and the audit log names changes to them
+ * without the password hash. */
+static const char *const migration_accounts =
+    "CREATE TABLE user("
+    " name TEXT PRIMARY KEY,"
+    " role TEXT NOT NULL CHECK(role IN ('reader','editor','reviewer','admin')),"
+    " pwhash TEXT NOT NULL,"         /* crypto_pwhash_str: Argon2id with its salt and limits */
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created TEXT NOT NULL,"
+    " last_login TEXT"
+    ") STRICT;"
+    /* id is the hex BLAKE2b hash of the token the browser holds. */
+    "CREATE TABLE session("
+    " id TEXT PRIMARY KEY,"
+    " user TEXT NOT NULL REFERENCES user(name) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " created TEXT NOT NULL,"
+    " expires TEXT NOT NULL,"
+    " ended TEXT,"
+    " address TEXT"
+    ") STRICT;"
+    "CREATE INDEX session_by_user ON session(user, expires);"
+    /* Failed logins, kept for the rate-limit window. */
+    "CREATE TABLE login_failure("
+    " at INTEGER NOT NULL,"          /* unix seconds */
+    " user TEXT NOT NULL,"
+    " address TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX login_failure_by_user ON login_failure(user, at);"
+    "CREATE INDEX login_failure_by_address ON login_failure(address, at);";
+
 static const char *const migrations[] = {
     migration_1,
-    migration_2,
+    migration_accounts,
+    migration_releases,
 };
 
 int pl_schema_migration_count(void)
