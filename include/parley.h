@@ -288,7 +288,8 @@ int parley_load_bundled(parley_db *db, const char *data_dir,
                         parley_report *rep, parley_err *err);
 /* What applying a data release did (or, in a dry run, would do). */
 typedef struct parley_release_stats {
-	char name[64];        /* the release ("china-dprk-2026-11-29"), from data/RELEASE */
+	char name[64];        /* the release: bundled/data_release.csv's newest row, else
+	                         the data folder's RELEASE file ("name=...", "date=...") */
 	char date[11];        /* its date, "" when not stated */
 	long inserted;        /* records added */
 	long updated;         /* records the user never touched, brought to the release */
@@ -307,7 +308,7 @@ typedef struct parley_release_stats {
  * versions.  dry_run: everything is validated and reported (INFO findings
  * "would-add", "would-update", "would-remove") and nothing is written.
  * A full (not world_only, not dry-run) release is recorded in the store's
- * data_release table (parley_release_latest).  stats may be NULL.  Errors
+ * release_applied table (parley_release_latest).  stats may be NULL.  Errors
  * as parley_import (the store is then unchanged). */
 int parley_apply_release(parley_db *db, const char *data_dir, int world_only, int dry_run,
                          parley_report *rep, parley_release_stats *stats, parley_err *err);

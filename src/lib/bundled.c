@@ -26,14 +26,41 @@
 /* The release's files                                               */
 /* ---------------------------------------------------------------- */
 
-/* Reads ROOT/RELEASE ("name=...", "date=..." lines) into st; a missing
- * file names the release "unnamed". */
+/* The release's name and date from ROOT/bundled/data_release.csv (the
+ * data version concept: the row with the newest `released`), else from
+ * ROOT/RELEASE ("name=...", "date=..." lines); "unnamed" when neither says. */
 static void read_release_name(const char *root, parley_release_stats *st)
 {
 	pl_strlcpy(st->name, "unnamed", sizeof st->name);
 	st->date[0] = '\0';
 	char path[4096], *text = NULL;
 	size_t len;
+	if ((size_t)snprintf(path, sizeof path, "%s/bundled/data_release.csv", root) < sizeof path &&
+	    pl_read_file(path, 1 << 20, &text, &len, NULL) == PARLEY_OK) {
+		pl_csv c;
+		pl_csv_init(&c, text, len, ',');
+		int iname = -1, idate = -1;
+		if (pl_csv_next(&c, NULL) == 1)
+			for (size_t i = 0; i < c.nfields; i++) {
+				if (strcmp(c.fields[i], "name") == 0)
+					iname = (int)i;
+				else if (strcmp(c.fields[i], "released") == 0)
+					idate = (int)i;
+			}
+		while (iname >= 0 && idate >= 0 && pl_csv_next(&c, NULL) == 1) {
+			if ((size_t)iname >= c.nfields || (size_t)idate >= c.nfields)
+				continue;
+			if (strcmp(c.fields[idate], st->date) > 0 || strcmp(st->name, "unnamed") == 0) {
+				pl_strlcpy(st->name, c.fields[iname], sizeof st->name);
+				pl_strlcpy(st->date, c.fields[idate], sizeof st->date);
+			}
+		}
+		pl_csv_free(&c);
+		free(text);
+		if (strcmp(st->name, "unnamed") != 0)
+			return;
+	}
+	text = NULL;
 	if ((size_t)snprintf(path, sizeof path, "%s/RELEASE", root) >= sizeof path ||
 	    pl_read_file(path, 4096, &text, &len, NULL))
 		return;
@@ -417,7 +444,7 @@ static int record_release(release *r, parley_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = pl_prepare(r->db,
-	                    "INSERT INTO data_release(name, released, applied, actor, inserted, updated,"
+	                    "INSERT INTO release_applied(name, released, applied, actor, inserted, updated,"
 	                    " removed, conflicts) VALUES (?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'),"
 	                    " ?3, ?4, ?5, ?6, ?7)",
 	                    &st, err);
@@ -535,7 +562,7 @@ int parley_release_latest(parley_db *db, char *name, size_t name_cap, char *date
                           size_t date_cap, parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT name, coalesce(released, '') FROM data_release"
+	int rc = pl_prepare(db, "SELECT name, coalesce(released, '') FROM release_applied"
 	                        " ORDER BY seq DESC LIMIT 1", &st, err);
 	if (rc)
 		return rc;

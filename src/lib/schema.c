@@ -182,7 +182,7 @@ static const char *const migration_1 =
  * which release the bundled records come from, and what applying it did;
  * and the keys that renames gave up (rename.c). */
 static const char *const migration_releases =
-    "CREATE TABLE data_release("
+    "CREATE TABLE release_applied("
     " seq INTEGER PRIMARY KEY,"
     " name TEXT NOT NULL,"           /* 'china-dprk-2026-11-29' (data/RELEASE) */
     " released TEXT,"                /* the release's date */
