@@ -10,7 +10,8 @@
  * Markdown dictionary are all written from that one table.  XLSX goes
  * through libxlsxwriter, which writes UTF-8 text as it is, so Hangul and
  * Hanzi open intact in a spreadsheet (a CSV opened by double-click is often
- * read in a legacy code page instead).
+ * read in a legacy code page instead); in its constant-memory mode each
+ * cell's text sits inline in the sheet's XML.
  */
 #include "internal.h"
 
@@ -163,7 +164,10 @@ static int csv_out(sqlite3_stmt *st, FILE *out, long *rows)
 
 static int xlsx_out(sqlite3_stmt *st, const char *path, long *rows, parley_err *err)
 {
-	lxw_workbook *wb = workbook_new(path);
+	/* Constant memory: rows go to disk as they are written (memory does not
+	 * grow with the store), and text is stored inline in the sheet's XML. */
+	lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL, .use_zip64 = LXW_FALSE};
+	lxw_workbook *wb = workbook_new_opt(path, &opt);
 	if (!wb)
 		return parley_err_set(err, PARLEY_EIO, "%s: cannot create the workbook", path);
 	lxw_worksheet *ws = workbook_add_worksheet(wb, "visits");
