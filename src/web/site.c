@@ -269,6 +269,50 @@ static int companion_pages(site *s)
 	return rc;
 }
 
+/* The static twin of the server's 301 for a record renamed by `parley
+ * rename`: its old page sends the browser on to the new one.  Only for old
+ * keys that no record holds again (the lookup answers those first). */
+static int renamed_pages(site *s, parley_db *db)
+{
+	json_t *rows = pl_rows(db, "SELECT entity, old_key, new_key FROM rename"
+	                           " WHERE entity IN ('visit', 'person')"
+	                           " AND old_key NOT IN (SELECT id FROM visit UNION SELECT id FROM person)"
+	                           " ORDER BY 1, 2", NULL, s->err);
+	if (!rows)
+		return PARLEY_EDB;
+	int rc = PARLEY_OK;
+	size_t i;
+	json_t *r;
+	json_array_foreach(rows, i, r) {
+		const char *kind = json_string_value(json_object_get(r, "entity"));
+		const char *old = json_string_value(json_object_get(r, "old_key"));
+		const char *now = json_string_value(json_object_get(r, "new_key"));
+		if (rc != PARLEY_OK || !safe_name(old) || !safe_name(now))
+			continue;
+		char rel[512];
+		snprintf(rel, sizeof rel, "%s/%s.html", kind, old);
+		pl_buf b, u;
+		pl_buf_init(&b, 1 << 16);
+		pl_buf_init(&u, 4096);
+		pl_esc_url(&u, now);
+		pl_buf_puts(&u, ".html");
+		pl_buf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		                "<meta http-equiv=\"refresh\" content=\"0; url=");
+		pl_esc_html(&b, u.data ? u.data : "");
+		pl_buf_puts(&b, "\"><title>Moved</title></head><body><p>Renamed: now at <a href=\"");
+		pl_esc_html(&b, u.data ? u.data : "");
+		pl_buf_puts(&b, "\">");
+		pl_esc_html(&b, now);
+		pl_buf_puts(&b, "</a>.</p></body></html>\n");
+		rc = b.data ? write_file(s, rel, b.data, b.len)
+		            : parley_err_set(s->err, PARLEY_ENOMEM, "site: out of memory");
+		pl_buf_free(&b);
+		pl_buf_free(&u);
+	}
+	json_decref(rows);
+	return rc;
+}
+
 /* One page per id of a query's first column. */
 static int per_record(site *s, const char *sql, const char *html_fmt, const char *path_fmt,
                       const char *json_fmt, const char *api_fmt)
@@ -456,6 +500,8 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	if (rc == PARLEY_OK)
 		rc = per_record(&s, "SELECT code AS id FROM country ORDER BY code", "country/%s.html", "/country/%s",
 		                NULL, NULL);
+	if (rc == PARLEY_OK)
+		rc = renamed_pages(&s, db);
 	parley_close(db);
 	if (files)
 		*files = s.files;
