@@ -7,7 +7,7 @@
  * columns the concept descriptors declare as references, and external ids),
  * delete the old record, all in one transaction.  The audit triggers log
  * each step with the reason, so the old key's history stays in the audit
- * log under the old key, and the rename table remembers old -> new so that
+ * log under the old key, and the key_rename table remembers old -> new so that
  * the web answers the old address with a redirect (301) to the new one.
  */
 #include "internal.h"
@@ -103,13 +103,13 @@ static int move(parley_db *db, const pl_concept *c, int k, const char *old_key,
 static int remember(parley_db *db, const char *entity, const char *old_key, const char *new_key,
                     parley_err *err)
 {
-	int rc = run(db, "UPDATE rename SET new_key = ?2 WHERE entity = ?3 AND new_key = ?1", old_key,
-	             new_key, entity, err);
+	int rc = run(db, "UPDATE key_rename SET new_key = ?2 WHERE entity = ?3 AND new_key = ?1",
+	             old_key, new_key, entity, err);
 	if (!rc)
-		rc = run(db, "DELETE FROM rename WHERE entity = ?2 AND old_key = ?1", new_key, entity, NULL,
-		         err);
+		rc = run(db, "DELETE FROM key_rename WHERE entity = ?2 AND old_key = ?1", new_key, entity,
+		         NULL, err);
 	if (!rc)
-		rc = run(db, "INSERT OR REPLACE INTO rename(entity, old_key, new_key, at, reason)"
+		rc = run(db, "INSERT OR REPLACE INTO key_rename(entity, old_key, new_key, at, reason)"
 		             " VALUES (?3, ?1, ?2, strftime('%Y-%m-%dT%H:%M:%SZ','now'), parley_reason())",
 		         old_key, new_key, entity, err);
 	return rc;
@@ -177,8 +177,8 @@ int parley_renamed_to(parley_db *db, const char *concept, const char *old_key, c
                       size_t cap, parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT new_key FROM rename WHERE entity = ?1 AND old_key = ?2", &st,
-	                    err);
+	int rc = pl_prepare(db, "SELECT new_key FROM key_rename WHERE entity = ?1 AND old_key = ?2",
+	                    &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, concept, -1, SQLITE_TRANSIENT);

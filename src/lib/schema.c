@@ -194,7 +194,7 @@ static const char *const migration_releases =
 
     /* Keys given up by `parley rename` (rename.c), so that the old address
      * of a page redirects to the new one. */
-    "CREATE TABLE rename("
+    "CREATE TABLE key_rename("
     " entity TEXT NOT NULL,"         /* concept: visit, person, ... */
     " old_key TEXT NOT NULL,"
     " new_key TEXT NOT NULL,"        /* the current key (chains are followed when written) */

@@ -274,7 +274,7 @@ static int companion_pages(site *s)
  * keys that no record holds again (the lookup answers those first). */
 static int renamed_pages(site *s, parley_db *db)
 {
-	json_t *rows = pl_rows(db, "SELECT entity, old_key, new_key FROM rename"
+	json_t *rows = pl_rows(db, "SELECT entity, old_key, new_key FROM key_rename"
 	                           " WHERE entity IN ('visit', 'person')"
 	                           " AND old_key NOT IN (SELECT id FROM visit UNION SELECT id FROM person)"
 	                           " ORDER BY 1, 2", NULL, s->err);
