@@ -178,8 +178,17 @@ static const char *const migration_1 =
     "CREATE INDEX visit_person_by_person ON visit_person(person);"
     "CREATE INDEX audit_by_entity ON audit(entity, entity_key);";
 
+/* Citations (issue 9): an archived copy of the page and how the cited page
+ * relates to the publication (original, copy, mirror, proxy); office
+ * seniority within a country, higher = more senior (docs/bundled-dataset.md). */
+static const char *const migration_sources_ranks =
+    "ALTER TABLE source ADD COLUMN archive_url TEXT;"
+    "ALTER TABLE source ADD COLUMN quality TEXT;"    /* original | copy | mirror | proxy */
+    "ALTER TABLE office ADD COLUMN rank_order INTEGER;";
+
 static const char *const migrations[] = {
     migration_1,
+    migration_sources_ranks,
 };
 
 int pl_schema_migration_count(void)
