@@ -382,6 +382,36 @@ CORRECTIONS = [
         "note": "Anju (3 Sept) added (FACTCHECK.md row 178)",
     },
     {
+        "row": 180,
+        "set": {"end_date": "2023-07-28"},
+        "append_activities": "met Kim Jong-un again, who then gave a banquet for the delegation "
+                             "with speeches by Li and Kim Yo-jong (28 July)",
+        "sources": [
+            src("http://world.kbs.co.kr/service/news_view.htm?lang=e&Seq_Code=179454",
+                publisher="KBS World", published="2023-07-28",
+                passage="KCNA: Kim Jong-un hosted the Chinese delegation headed by Li Hongzhong on "
+                        "Friday [28 July], a day after the parade; banquet attended by Kim Yo-jong"),
+            src("https://www.laprensalatina.com/kim-jong-un-met-chinese-delegation-visiting-"
+                "pyongyang-for-war-anniversary/",
+                title="Kim Jong-un met Chinese delegation visiting Pyongyang for war anniversary",
+                publisher="La Prensa Latina (EFE)", published="2023-07-29",
+                passage="Seoul, Jul 29 (EFE): Kim held talks with the delegation led by Li "
+                        "Hongzhong and then a reception where Li and Kim Yo-jong made speeches; the "
+                        "delegation arrived on Wednesday [26 July]"),
+        ],
+        "visitor_office": "chn-politburo-member",
+        "note": "end date set to 28 July, the last day the sources place him in Pyongyang (KBS "
+                "citing KCNA; EFE); the day he left is not reported; the 28 July meeting and "
+                "banquet added to the summary; visitor_office = Politburo member, as Yonhap and "
+                "KBS style him",
+    },
+    {
+        "row": 181,
+        "visitor_office": "chn-vice-premier",
+        "sources": [],
+        "note": "visitor_office = vice-premier, the title the row's sources give",
+    },
+    {
         "row": 182,
         "set": {"confidence": "high"},
         "add_hosts": [("Kim Jong-un", "13 Apr, talks and luncheon at the WPK Central Committee "
@@ -1202,6 +1232,9 @@ class Builder:
             corr = by_row.get(row_no, {})
             r = dict(r)
             r.update(corr.get("set", {}))
+            if corr.get("append_activities"):
+                r["activities"] = "; ".join(x for x in (r["activities"],
+                                                        corr["append_activities"]) if x)
             if corr.get("set", {}).get("visitor_name"):
                 corr = dict(corr, label=rows[row_no - 1]["visitor_name"])
             self.add_visit(row_no, r, corr, corr.get("level"))
@@ -1228,21 +1261,28 @@ class Builder:
     # 1999, Beyond Parallel's 161 rows, Kim Il-sung's trips) is described in
     # docs/bundled-dataset.md and deliberately NOT declared as coverage.
     def load_coverage(self):
-        src = "shared/reference/README.md (Coverage); shared/reference/FACTCHECK.md section 3"
+        # The ids keep the years they were first published with (stable keys
+        # for updates); the end dates follow DATA_THROUGH, as far as the news
+        # coverage of 2025-2026 was searched (docs/bundled-dataset.md).
+        src = ("shared/reference/README.md (Coverage); shared/reference/FACTCHECK.md section 3; "
+               "for 2025-%s the stored news searches listed in docs/bundled-dataset.md"
+               % DATA_THROUGH[:7])
         self.coverage = [
             {"id": "chn-prk-paramount-leader-1953-2024", "from_country": "CHN",
              "to_country": "PRK", "min_level": "paramount_leader", "start_date": "1953",
-             "end_date": "2024", "person": "", "source": src,
-             "description": "Visits to the DPRK by China's paramount leader, 1953-2024: complete "
-                            "as far as known (6: Hua 1978, Deng 1982, Jiang 1990 and 2001, Hu "
-                            "2005, Xi 2019); the fact-check found none missing"},
+             "end_date": DATA_THROUGH, "person": "", "source": src,
+             "description": "Visits to the DPRK by China's paramount leader, 1953 to %s: "
+                            "complete as far as known (6: Hua 1978, Deng 1982, Jiang 1990 and "
+                            "2001, Hu 2005, Xi 2019); the fact-check found none missing to 2024 "
+                            "and the news searches none in 2025-2026" % DATA_THROUGH},
             {"id": "prk-chn-paramount-leader-1994-2024", "from_country": "PRK",
              "to_country": "CHN", "min_level": "paramount_leader", "start_date": "1994-07-08",
-             "end_date": "2024", "person": "", "source": src,
-             "description": "Trips to China by Kim Jong-il (as leader) and Kim Jong-un, "
-                            "1994-2024: complete as far as known (8 and 4; Kim Jong-il's Aug 2011 "
+             "end_date": DATA_THROUGH, "person": "", "source": src,
+             "description": "Trips to China by Kim Jong-il (as leader) and Kim Jong-un, 1994 to "
+                            "%s: complete as far as known (8 and 5; Kim Jong-il's Aug 2011 "
                             "transit counted, Kim Jong-un's Feb-Mar 2019 rail journey to Hanoi "
-                            "not counted)"},
+                            "not counted; Sept 2025 reported as his first trip to China since "
+                            "2019)" % DATA_THROUGH},
         ]
 
     def write(self, out):
