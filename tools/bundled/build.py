@@ -382,6 +382,22 @@ CORRECTIONS = [
         "note": "Anju (3 Sept) added (FACTCHECK.md row 178)",
     },
     {
+        "row": 167,
+        "set": {"end_date": "2018-04-16"},
+        "sources": [
+            src("https://www.nknews.org/2018/04/kim-jong-un-hails-chinese-delegations-significant-"
+                "visit-to-pyongyang/?c=1546926072451",
+                title="Kim Jong Un hails Chinese delegation's \"significant\" visit to Pyongyang",
+                publisher="NK News",
+                passage="KCNA (Tuesday): Kim and Ri Sol Ju attended the ballet on Monday night [16 "
+                        "April] as the art troupe wraps up its stay"),
+        ],
+        "note": "end date set to 16 April, the last day the row's sources place Song Tao in "
+                "Pyongyang (Global Times: troupe arrived Friday 13 April, Kim met Song after the "
+                "ballet on Monday 16 April; Xinhua via People's Daily 17 April); the day he left "
+                "is not reported",
+    },
+    {
         "row": 180,
         "set": {"end_date": "2023-07-28"},
         "append_activities": "met Kim Jong-un again, who then gave a banquet for the delegation "
