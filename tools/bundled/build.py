@@ -398,6 +398,68 @@ CORRECTIONS = [
                 "is not reported",
     },
     {
+        "row": 172,
+        "add_hosts": [("Choe Ryong-hae", "saw him off at the airport (11 Sept)"),
+                      ("Kim Yo-jong", "saw him off at the airport (11 Sept)")],
+        "add_companions": [("Song Tao", "head of the CPC International Liaison Department"),
+                           ("Yang Zhenwu", "secretary general of the NPC Standing Committee"),
+                           ("Li Jinjun", "Chinese ambassador to the DPRK, listed as a delegation "
+                                         "member")],
+        "sources": [
+            src("https://www.globalsecurity.org/wmd/library/news/dprk/2018/dprk-180910-kcna03.htm",
+                title="Supreme Leader Kim Jong Un Meets Li Zhanshu",
+                publisher="KCNA (copy on GlobalSecurity.org)", published="2018-09-10",
+                passage="present were Song Tao, Yang Zhenwu and Li Jinjun, members of the party "
+                        "and government delegation led by Li Zhanshu; met at the WPK Central "
+                        "Committee office building on Sunday [9 Sept]"),
+            src("http://www.koreaherald.com/view.php?ud=20180904000895",
+                title="Ranking Chinese official to visit N. Korea for foundation anniversary",
+                publisher="The Korea Herald (Yonhap)", published="2018-09-04",
+                passage="KCNA: the delegation headed by Li Zhanshu is set to arrive in Pyongyang "
+                        "on Saturday [8 Sept]"),
+        ],
+        "note": "delegation members Song Tao, Yang Zhenwu and Li Jinjun added (KCNA); Choe "
+                "Ryong-hae and Kim Yo-jong, who saw him off (the row's summary and Korea Herald, "
+                "12 Sept 2018), added as hosts met",
+    },
+    {
+        "row": 175,
+        "set": {"start_date": "2019-01-24", "confidence": "high",
+                "visitor_title_at_time": "Vice Chairman of the WPK Central Committee; director of "
+                                         "the WPK International Department; Politburo member"},
+        "add_hosts": [("Xi Jinping", "27 Jan, with Peng Liyuan, before the performance")],
+        "add_companions": [("Hyon Song-wol", "reportedly co-leader of the troupe")],
+        "visitor_office": "prk-politburo-member",
+        "sources": [
+            src("http://news.koreaherald.com/view.php?ud=20190124000794",
+                title="N. Korean art troupe arrives in Beijing", publisher="The Korea Herald "
+                "(Yonhap)", published="2019-01-24",
+                passage="the delegation led by Ri Su-yong arrived at a Beijing train station at "
+                        "around 11 a.m. on Thursday [24 Jan]; KCNA: left Pyongyang on Wednesday "
+                        "afternoon"),
+            src("https://www.koreaherald.com/view.php?ud=20190128000152",
+                title="Xi watches performance of N. Korean art troupe",
+                publisher="The Korea Herald (Yonhap)", published="2019-01-28",
+                passage="Xi and Peng Liyuan met Ri Su-yong on Sunday [27 Jan] and watched the "
+                        "performance (Xinhua)"),
+            src("https://l.60780777.com/html/75e57799347.html",
+                title="NK art troupe to perform in China Saturday",
+                publisher="The Korea Times (copy on an unrelated site)",
+                passage="the troupe is jointly led by Ri Su-yong and Hyon Song-wol, the leader of "
+                        "the Samjiyon Orchestra and the Moranbong Band (diplomatic sources)"),
+            src("http://www.globaltimes.cn/content/1137341.shtml", publisher="Global Times "
+                "(Xinhua)", published="2019-01-28",
+                passage="Ri Su-yong, Politburo member, vice-chairman of the WPK Central Committee "
+                        "and director of its International Department, leading an art troupe; "
+                        "met by Xi and Peng on Sunday"),
+        ],
+        "note": "start date 26 -> 24 Jan: Yonhap (Korea Herald, 24 Jan 2019) reports Ri's arrival "
+                "in Beijing on Thursday 24 Jan (the row's only source is a later Yonhap "
+                "chronology); Xi Jinping added as host (27 Jan); Hyon Song-wol added as "
+                "reported co-leader (a Korea Times report, read only in a copy); confidence "
+                "raised to high; the end date (28 Jan) is kept from the reference row",
+    },
+    {
         "row": 180,
         "set": {"end_date": "2023-07-28"},
         "append_activities": "met Kim Jong-un again, who then gave a banquet for the delegation "
