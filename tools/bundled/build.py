@@ -47,11 +47,13 @@ FACTCHECK = "shared/reference/FACTCHECK.md"
 
 # The data release.  DATA_THROUGH is the last day the sources were searched for
 # visits (docs/bundled-dataset.md "Searched through"); analysis must not claim
-# anything about later days.  Bump RELEASE and RELEASE_DATE with every change
-# to the data.
+# anything about later days.  Give RELEASE a new name and date with every
+# change to the data.
 DATA_THROUGH = "2026-11-30"
-RELEASE = "china-dprk-2026.12"
-RELEASE_DATE = "2026-12-01"
+RELEASE = {"name": "china-dprk-2026.12", "released": "2026-12-01", "data_through": DATA_THROUGH,
+           "note": "China-DPRK high-level visits 1953 to November 2026: shared/reference "
+                   "(fact-checked) plus tools/bundled/additions.csv; 2024-2026 searched in the "
+                   "stored news corpus (docs/bundled-dataset.md)"}
 
 
 def src(url, citation=None, title=None, publisher=None, published=None, passage=None):
