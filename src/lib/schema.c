@@ -184,7 +184,7 @@ static const char *const migration_1 =
 static const char *const migration_releases =
     "CREATE TABLE release_applied("
     " seq INTEGER PRIMARY KEY,"
-    " name TEXT NOT NULL,"           /* 'china-dprk-2026-11-29' (data/RELEASE) */
+    " name TEXT NOT NULL,"           /* 'china-dprk-2026.12' (data/RELEASE) */
     " released TEXT,"                /* the release's date */
     " applied TEXT NOT NULL,"        /* when it was applied to this store */
     " actor TEXT NOT NULL,"
