@@ -64,7 +64,8 @@ int cmd_init(int argc, char **argv)
 	if (optind < argc)
 		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
 	parley_db *db;
-	int rc = cli_open(PARLEY_OPEN_CREATE, &db);
+	/* A dry run reports on an existing store; it never creates one. */
+	int rc = cli_open(dry_run ? 0 : PARLEY_OPEN_CREATE, &db);
 	if (rc)
 		return rc;
 	cli_set_actor(db, "init");
