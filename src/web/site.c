@@ -276,7 +276,8 @@ static int renamed_pages(site *s, parley_db *db)
 {
 	json_t *rows = pl_rows(db, "SELECT entity, old_key, new_key FROM key_rename"
 	                           " WHERE entity IN ('visit', 'person')"
-	                           " AND old_key NOT IN (SELECT id FROM visit UNION SELECT id FROM person)"
+	                           " AND NOT (entity = 'visit' AND old_key IN (SELECT id FROM visit))"
+	                           " AND NOT (entity = 'person' AND old_key IN (SELECT id FROM person))"
 	                           " ORDER BY 1, 2", NULL, s->err);
 	if (!rows)
 		return PARLEY_EDB;
