@@ -385,6 +385,32 @@ typedef struct parley_analysis_opts {
 	const char *status;    /* comma-separated; NULL = "confirmed,reported" */
 } parley_analysis_opts;
 
+/* Where the data ends (docs/analysis.md, "Where the data ends").  Every
+ * analysis result carries one: the data-through date of what it counted,
+ * and whether the as-of date ran past it (then every figure stops there). */
+typedef struct parley_through {
+	char date[11];        /* YYYY-MM-DD; "" when nothing says where the data ends */
+	const char *rule;     /* how it was found: "coverage 'ID'", "data version NAME",
+	                       * "latest recorded visit" (static or owned by the result) */
+	int cut;              /* 1 when the as-of date was past it and figures stop there */
+	char as_of[11];       /* the as-of date asked for */
+} parley_through;
+
+/* The store's data version: its newest data release (table data_release,
+ * loaded by `init --bundled` from data/bundled/data_release.csv). */
+typedef struct parley_data_version {
+	char name[64];        /* "" when the store has no release */
+	char released[11];
+	char data_through[11];
+} parley_data_version;
+int parley_data_version_get(parley_db *db, parley_data_version *out, parley_err *err);
+/* The data-through date of visits between a and b (either direction) at
+ * min_level (NULL = ministerial) and above, into date (11 bytes; "" when
+ * unknown).  rule (may be NULL) receives a description in a static or
+ * caller-sized buffer of rule_size bytes. */
+int parley_data_through(parley_db *db, const char *a, const char *b, const char *min_level,
+                        char date[11], char *rule, size_t rule_size, parley_err *err);
+
 #define PARLEY_NLEVELS 9
 /* Level names from the top (0 = paramount_leader) to 8 = unknown; NULL past
  * the end.  Static. */
@@ -426,6 +452,7 @@ typedef struct parley_eras {
 	parley_ids total;   /* counted visits from the first era's start to the as-of date */
 	parley_ids outside; /* of total, those in no era (a gap between tenures) */
 	void *priv;
+	parley_through through; /* open eras end at through.date when cut */
 } parley_eras;
 
 /* Computes the eras of o->a and o->b.  On success *out is a result the
@@ -454,6 +481,8 @@ typedef struct parley_bucket {
 	parley_ids total;
 	parley_ids *series;   /* nseries counts, in the order of parley_timeline.series */
 	parley_ids imprecise; /* visits dated more coarsely than the bucket, placed by their first possible day */
+	int no_data;          /* 1: the bucket starts after the data-through date ("no data", not 0) */
+	int partial;          /* 1: the data-through date falls inside the bucket */
 } parley_bucket;
 
 typedef struct parley_timeline {
@@ -466,6 +495,7 @@ typedef struct parley_timeline {
 	size_t n;
 	parley_bucket *buckets;    /* every bucket from the first to the as-of date, empty ones too */
 	void *priv;
+	parley_through through;
 } parley_timeline;
 
 /* by_month: 0 = a bucket per year, 1 = per month.  Caller frees *out with
@@ -514,6 +544,8 @@ typedef struct parley_gaps {
 	size_t nquiet;
 	parley_quiet *quiet;      /* oldest first */
 	void *priv;
+	parley_through through;   /* when cut, the current interval ends at through.date and
+	                           * is "at least" that long; no quiet period runs past it */
 } parley_gaps;
 
 /* top: how many intervals to keep (0 = 10); window_years (0 = 3) and ratio
@@ -549,6 +581,7 @@ typedef struct parley_context {
 	size_t n;
 	parley_sentence *s;
 	void *priv;
+	parley_through through;   /* of the visit's pair; no claim crosses it */
 } parley_context;
 
 /* Sentences about visit_id as of its start.  o may be NULL; o->min_level
@@ -578,6 +611,7 @@ typedef struct parley_companions {
 	size_t naccompanied;
 	parley_companion *accompanied; /* whose visits they joined as a companion */
 	void *priv;
+	parley_through through;        /* of the whole store */
 } parley_companions;
 
 /* person: an id, or a name or alias (folded); ENOTFOUND when none matches,

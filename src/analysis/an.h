@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define AN_OPEN LONG_MAX /* an open end: still in office, coverage to date */
 
@@ -50,6 +51,7 @@ typedef struct an_cover {
 	long first;            /* first possible day of start */
 	long last;             /* last possible day of end (inclusive); AN_OPEN */
 	const char *start_text, *end_text;
+	long through;          /* last possible day of data_through; AN_OPEN when not declared */
 } an_cover;
 
 typedef struct an_member {    /* a named person on a visit (visit_person) */
@@ -69,6 +71,12 @@ typedef struct an_data {
 	an_member *m; size_t nm, capm;
 	an_person *p; size_t np, capp;
 	an_person *k; size_t nk, capk; /* countries: id = code, name */
+	/* where the data ends (docs/analysis.md, "Where the data ends") */
+	const char *release;   /* the store's data version (newest release), or NULL */
+	const char *released;  /* its date */
+	long release_through;  /* its data-through day; AN_OPEN without a release */
+	long latest;           /* the loader's fallback: last possible day of the latest
+	                        * visit in the store; AN_OPEN (no cut) for fixtures */
 } an_data;
 
 /* Parsed options shared by the analyses. */
@@ -81,6 +89,10 @@ typedef struct an_opts {
 	char status[64];
 	const char *statuses[8];
 	size_t nstatus;
+	/* set by an_cut(): as_of above becomes min(asked, through) */
+	long asked;            /* the as-of day asked for */
+	long through;          /* data-through day of what is counted; AN_OPEN = unknown */
+	parley_through th;     /* the same for the results */
 } an_opts;
 
 /* -- an_data.c ---------------------------------------------------------- */
@@ -102,6 +114,8 @@ int an_add_tenure(an_data *d, const char *person, const char *name, const char *
 int an_add_cover(an_data *d, const char *id, const char *desc, const char *from,
                  const char *to, const char *min_level, const char *start, const char *end,
                  const char *person, parley_err *err);
+/* Sets the data_through of the coverage row added last ("" or NULL: none). */
+int an_cover_set_through(an_data *d, const char *through, parley_err *err);
 int an_add_member(an_data *d, const char *visit, const char *role, const char *person,
                   const char *name, parley_err *err);
 int an_add_person(an_data *d, const char *id, const char *name, const char *country,
@@ -115,6 +129,24 @@ const char *an_country_name(const an_data *d, const char *code);
 const an_person *an_person_find(const an_data *d, const char *id);
 /* The name of a person id (or the id itself when unknown). */
 const char *an_person_name(const an_data *d, const char *id);
+
+/* -- an_through.c --------------------------------------------------------- */
+/* Records the store's data version on d (strings copied). */
+int an_set_release(an_data *d, const char *name, const char *released, const char *through,
+                   parley_err *err);
+/* The data-through day of visits from -> to at min_level and above (the
+ * rule in docs/analysis.md); *rule (arena) says where it came from. */
+long an_dir_through(an_data *d, const char *from, const char *to, const char *min_level,
+                    const char **rule);
+/* The data-through day a coverage row's period is good for. */
+long an_cover_through(const an_data *d, const an_cover *c);
+/* Finds the data-through of what o counts (the pair, or the whole store
+ * when o has no pair) and cuts o->as_of there; fills o->th. */
+void an_cut(an_data *d, an_opts *o);
+/* The one line the CLI prints when figures were cut, or nothing. */
+void an_through_line(FILE *out, const parley_through *t, const char *as_of);
+/* JSON: ,"data_through":"DATE"|null,"data_through_rule":...,"cut":bool */
+void an_through_json(FILE *out, const parley_through *t);
 
 /* -- an_opts.c ---------------------------------------------------------- */
 /* Fills o from the public options; need_b says whether b is required. */

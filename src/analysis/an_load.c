@@ -9,6 +9,7 @@
 #include "an.h"
 
 #include <sqlite3.h>
+#include <string.h>
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -59,8 +60,31 @@ static int tenure_row(an_data *d, sqlite3_stmt *st, parley_err *err)
 
 static int cover_row(an_data *d, sqlite3_stmt *st, parley_err *err)
 {
-	return an_add_cover(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-	                    col(st, 5), col(st, 6), col(st, 7), err);
+	int rc = an_add_cover(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
+	                      col(st, 5), col(st, 6), col(st, 7), err);
+	return rc ? rc : an_cover_set_through(d, col(st, 8), err);
+}
+
+static int release_row(an_data *d, sqlite3_stmt *st, parley_err *err)
+{
+	return an_set_release(d, col(st, 0), col(st, 1), col(st, 2), err);
+}
+
+/* The fallback of the data-through rule: the latest start of any visit,
+ * its first possible day (a visit dated "2024" shows only that the data
+ * reaches 2024, not its end).  The greatest start text has the greatest
+ * first day. */
+static int latest_row(an_data *d, sqlite3_stmt *st, parley_err *err)
+{
+	const char *s = col(st, 0);
+	parley_date x;
+	if (s && parley_date_parse(s, strlen(s), &x, NULL) == PARLEY_OK) {
+		long day = parley_date_first_day(x);
+		if (d->latest == AN_OPEN || day > d->latest)
+			d->latest = day;
+	}
+	(void)err;
+	return PARLEY_OK;
 }
 
 static int person_row(an_data *d, sqlite3_stmt *st, parley_err *err)
@@ -106,8 +130,17 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
 	if (!rc)
 		rc = each_row(sql,
 		              "SELECT id, description, from_country, to_country, min_level,"
-		              " start_date, end_date, person FROM coverage",
+		              " start_date, end_date, person, data_through FROM coverage",
 		              NULL, NULL, d, cover_row, "coverage", err);
+	/* where the data ends: the newest release, else the latest visit */
+	if (!rc)
+		rc = each_row(sql,
+		              "SELECT name, released, data_through FROM data_release"
+		              " ORDER BY released DESC, name DESC LIMIT 1",
+		              NULL, NULL, d, release_row, "the data version", err);
+	if (!rc)
+		rc = each_row(sql, "SELECT start_date FROM visit ORDER BY start_date DESC LIMIT 1",
+		              NULL, NULL, d, latest_row, "the latest visit", err);
 	if (!rc)
 		rc = each_row(sql, "SELECT id, name, country, birth_date FROM person", NULL, NULL, d,
 		              person_row, "people", err);
@@ -125,5 +158,54 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
 	}
 	an_prepare(d);
 	*out = d;
+	return PARLEY_OK;
+}
+
+int parley_data_version_get(parley_db *db, parley_data_version *out, parley_err *err)
+{
+	sqlite3 *sql = parley_sqlite(db);
+	if (!sql || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_data_version_get: NULL argument");
+	memset(out, 0, sizeof *out);
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(sql,
+	                       "SELECT name, released, data_through FROM data_release"
+	                       " ORDER BY released DESC, name DESC LIMIT 1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(sql, err, "the data version");
+	int s = sqlite3_step(st);
+	if (s == SQLITE_ROW) {
+		snprintf(out->name, sizeof out->name, "%s", col(st, 0) ? col(st, 0) : "");
+		snprintf(out->released, sizeof out->released, "%s", col(st, 1) ? col(st, 1) : "");
+		snprintf(out->data_through, sizeof out->data_through, "%s", col(st, 2) ? col(st, 2) : "");
+	}
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return db_fail(sql, err, "the data version");
+	return PARLEY_OK;
+}
+
+int parley_data_through(parley_db *db, const char *a, const char *b, const char *min_level,
+                        char date[11], char *rule, size_t rule_size, parley_err *err)
+{
+	if (!db || !date)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_data_through: NULL argument");
+	date[0] = '\0';
+	if (rule && rule_size)
+		rule[0] = '\0';
+	parley_analysis_opts in = {.a = a, .b = b, .min_level = min_level};
+	an_opts o;
+	an_data *d = NULL;
+	int rc = an_opts_parse(&in, false, &o, err);
+	if (!rc)
+		rc = an_load(db, o.a[0] ? o.a : NULL, o.b[0] ? o.b : NULL, false, &d, err);
+	if (rc)
+		return rc;
+	o.as_of = LONG_MAX - 1; /* ask "where does it end", not "is today past it" */
+	an_cut(d, &o);
+	snprintf(date, 11, "%s", o.th.date);
+	if (rule && rule_size)
+		snprintf(rule, rule_size, "%s", o.th.rule ? o.th.rule : "");
+	an_data_free(d);
 	return PARLEY_OK;
 }

@@ -178,8 +178,22 @@ static const char *const migration_1 =
     "CREATE INDEX visit_person_by_person ON visit_person(person);"
     "CREATE INDEX audit_by_entity ON audit(entity, entity_key);";
 
+/* Where the data ends (issue 9): a coverage row may say how far its
+ * recording was searched, and the store carries the data releases it was
+ * loaded from, so that every figure can be cut where the data ends
+ * (docs/analysis.md, "Where the data ends"). */
+static const char *const migration_2 =
+    "ALTER TABLE coverage ADD COLUMN data_through TEXT;"
+    "CREATE TABLE data_release("
+    " name TEXT PRIMARY KEY,"        /* e.g. 'parley-bundled-2024.1' */
+    " released TEXT NOT NULL,"       /* the date the release was made */
+    " data_through TEXT NOT NULL,"   /* the last day its visits were searched for */
+    " note TEXT"
+    ") STRICT;";
+
 static const char *const migrations[] = {
     migration_1,
+    migration_2,
 };
 
 int pl_schema_migration_count(void)

@@ -502,8 +502,17 @@ CONCEPTS = {
     "external_id": (["entity", "entity_id", "scheme", "value"],
                     [("entity", str), ("entity_id", str), ("scheme", str), ("value", str)]),
     "coverage": (["id", "description", "from_country", "to_country", "min_level", "start_date",
-                  "end_date", "person", "source"], [("id", str)]),
+                  "end_date", "person", "source", "data_through"], [("id", str)]),
+    "data_release": (["name", "released", "data_through", "note"], [("name", str)]),
 }
+
+# The bundled data's version: the one place that says where the data ends
+# (docs/analysis.md, "Where the data ends").  Coverage rows leave their own
+# data_through empty, so they fall back to this date.  The reference file's
+# README: "Visits after 2024 ... are not included".
+RELEASE = {"name": "bundled-2024", "released": "2026-11-29", "data_through": "2024-12-31",
+           "note": "China-DPRK high-level visits 1953-2024 from shared/reference "
+                   "(fact-checked); visits after 2024 were not searched for"}
 
 # Office ids for the office strings of china-dprk-officeholders.csv.
 OFFICE_IDS = {
@@ -1012,13 +1021,13 @@ class Builder:
         self.coverage = [
             {"id": "chn-prk-paramount-leader-1953-2024", "from_country": "CHN",
              "to_country": "PRK", "min_level": "paramount_leader", "start_date": "1953",
-             "end_date": "2024", "person": "", "source": src,
+             "end_date": "2024", "person": "", "source": src, "data_through": "",
              "description": "Visits to the DPRK by China's paramount leader, 1953-2024: complete "
                             "as far as known (6: Hua 1978, Deng 1982, Jiang 1990 and 2001, Hu "
                             "2005, Xi 2019); the fact-check found none missing"},
             {"id": "prk-chn-paramount-leader-1994-2024", "from_country": "PRK",
              "to_country": "CHN", "min_level": "paramount_leader", "start_date": "1994-07-08",
-             "end_date": "2024", "person": "", "source": src,
+             "end_date": "2024", "person": "", "source": src, "data_through": "",
              "description": "Trips to China by Kim Jong-il (as leader) and Kim Jong-un, "
                             "1994-2024: complete as far as known (8 and 4; Kim Jong-il's Aug 2011 "
                             "transit counted, Kim Jong-un's Feb-Mar 2019 rail journey to Hanoi "
@@ -1045,6 +1054,7 @@ class Builder:
                                                list(self.visit_sources.values()))
         counts["external_id"] = write_concept(out, "external_id", self.external_ids)
         counts["coverage"] = write_concept(out, "coverage", self.coverage)
+        counts["data_release"] = write_concept(out, "data_release", [RELEASE])
         return counts
 
 
