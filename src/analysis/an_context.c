@@ -513,7 +513,11 @@ int parley_context_write(const parley_context *c, const char *format, FILE *out,
 		}
 		fputs("\n]}\n", out);
 	} else if (strcmp(format, "table") == 0) {
-		an_through_line(out, &c->through, c->through.as_of);
+		if (c->through.cut)
+			fprintf(out, "data through %s: this visit (%s) lies past it, so no first, "
+			             "ordinal or 'in N years' is claimed across it (%s)\n",
+			        c->through.date, c->through.as_of,
+			        c->through.rule ? c->through.rule : "declared");
 		fprintf(out, "%s\n", c->label);
 		for (size_t i = 0; i < c->n; i++)
 			fprintf(out, "- %s\n", c->s[i].text);
