@@ -627,6 +627,62 @@ int parley_companions_write(const parley_companions *c, const char *format, int 
 void parley_companions_free(parley_companions *c);
 
 
+/* ---- Matching: the one rule for "the same visit" (src/lib/match.c) ---- */
+/* A visit record as the matching rule sees it; all strings borrowed. */
+typedef struct parley_mvisit {
+	const char *id;
+	const char *from, *to;      /* country codes */
+	const char *start;          /* start date text (partial dates allowed) */
+	const char *visitor;        /* person id, NULL/"" when unidentified */
+	const char *level;
+	const char *const *ext;     /* external ids as "scheme=value" */
+	size_t next;
+} parley_mvisit;
+
+typedef enum parley_match_rule {
+	PARLEY_MATCH_NONE = 0,
+	PARLEY_MATCH_EXTID = 1,     /* the same external id (scheme and value) */
+	PARLEY_MATCH_VISITOR = 2,   /* same direction, starts within the tolerance, same person */
+	PARLEY_MATCH_LEVEL = 3      /* same direction and tolerance, a visitor unidentified,
+	                             * levels that can be the same rank */
+} parley_match_rule;
+
+/* "external id", "direction+date+visitor", "direction+date+level", "none". Static. */
+const char *parley_match_rule_name(parley_match_rule r);
+/* The rule by which a and b are the same visit (NONE when they are not);
+ * two identified visitors who differ never match by date.  days_apart (may
+ * be NULL) receives the distance between the first possible start days. */
+parley_match_rule parley_match_pair(const parley_mvisit *a, const parley_mvisit *b,
+                                    int tolerance_days, long *days_apart);
+/* Matches a against b one-to-one: external ids first, then the closest
+ * starts.  a_to_b[i] receives the index in b matched to a[i] or -1, and
+ * rule[i] the rule (both arrays of na, caller-owned). */
+int parley_match_lists(const parley_mvisit *a, size_t na, const parley_mvisit *b, size_t nb,
+                       int tolerance_days, long *a_to_b, parley_match_rule *rule,
+                       parley_err *err);
+
+/* ---- Compare: two sources side by side (src/analysis/an_compare.c) --- */
+typedef struct parley_compare_opts {
+	int tolerance_days;        /* start dates this far apart can match; 0 = 3,
+	                            * negative = same day only */
+	int eras;                  /* 1: era tables side by side, not the record list */
+	int their_eras;            /* eras: group B by its own era labels ("period '...'") */
+	parley_analysis_opts an;   /* a/b: the pair (eras: inferred when NULL), as_of,
+	                            * min_level, status: which visits count on each side */
+} parley_compare_opts;
+
+/* Compares the visits of two sources without importing either into db:
+ * "store" (db itself), "store:PATH" (another store, read-only) or the path
+ * of a file in any format `parley import` reads (imported into a scratch
+ * copy of db's reference records, deleted after).  Writes the matched
+ * pairs with their rule and field differences, only-in-A and only-in-B
+ * (or, with eras, the era tables side by side and the visits behind each
+ * difference) as format table|csv|json.  co may be NULL.  ENOTFOUND for a
+ * source that is not there; EDATA when a file does not import. */
+int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
+                   const parley_compare_opts *co, const char *format, FILE *out,
+                   parley_err *err);
+
 /* ===================================================================== */
 /* Publishing (issue 4) - declared below this line by the web module     */
 /* ===================================================================== */

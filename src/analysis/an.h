@@ -37,6 +37,9 @@ typedef struct an_visit {
 	long day_last;         /* last possible day of start */
 	int top;               /* the visitor was from's paramount leader (an_prepare) */
 	int unidentified;      /* no person id, and no name or a name saying it is unknown */
+	const char **ext;      /* compare only (an_load_compare): "scheme=value" ids */
+	size_t next;
+	const char *period;    /* compare only: the source's own era label, or NULL */
 } an_visit;
 
 typedef struct an_tenure {
@@ -200,6 +203,11 @@ const an_era *an_era_at(const an_era *e, size_t n, long day);
  * delegation members.  On success *out is prepared; free with an_data_free. */
 int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
             parley_err *err);
+
+/* For compare: also each visit's external ids, and the source's own era
+ * label where its note keeps one ("period '...'", as the Beyond Parallel
+ * reader writes it).  Call after an_load. */
+int an_load_compare(parley_db *db, an_data *d, parley_err *err);
 
 /* -- an_out.c ------------------------------------------------------------- */
 /* A table of text cells printed as table, csv or md. */

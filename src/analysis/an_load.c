@@ -209,3 +209,59 @@ int parley_data_through(parley_db *db, const char *a, const char *b, const char 
 	an_data_free(d);
 	return PARLEY_OK;
 }
+
+static an_visit *visit_by_id(an_data *d, const char *id)
+{
+	/* visits are sorted by date, not id: a linear scan, once per row */
+	for (size_t i = 0; id && i < d->nv; i++)
+		if (strcmp(d->v[i].id, id) == 0)
+			return &d->v[i];
+	return NULL;
+}
+
+static int ext_row(an_data *d, sqlite3_stmt *st, parley_err *err)
+{
+	an_visit *v = visit_by_id(d, col(st, 0));
+	if (!v)
+		return PARLEY_OK;
+	const char **n = an_alloc(&d->arena, (v->next + 1) * sizeof *n);
+	const char *x = an_fmt(&d->arena, "%s=%s", col(st, 1), col(st, 2));
+	if (!n || !x)
+		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+	if (v->next)
+		memcpy(n, v->ext, v->next * sizeof *n);
+	n[v->next++] = x;
+	v->ext = n;
+	return PARLEY_OK;
+}
+
+static int note_row(an_data *d, sqlite3_stmt *st, parley_err *err)
+{
+	an_visit *v = visit_by_id(d, col(st, 0));
+	const char *note = col(st, 1), *p = note ? strstr(note, "period '") : NULL;
+	if (!v || !p)
+		return PARLEY_OK;
+	p += 8;
+	const char *e = strchr(p, '\'');
+	if (!e || e == p)
+		return PARLEY_OK;
+	char *s = an_alloc(&d->arena, (size_t)(e - p) + 1);
+	if (!s)
+		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+	memcpy(s, p, (size_t)(e - p));
+	v->period = s;
+	return PARLEY_OK;
+}
+
+int an_load_compare(parley_db *db, an_data *d, parley_err *err)
+{
+	sqlite3 *sql = parley_sqlite(db);
+	int rc = each_row(sql,
+	                  "SELECT entity_id, scheme, value FROM external_id WHERE entity = 'visit'"
+	                  " ORDER BY entity_id, scheme, value",
+	                  NULL, NULL, d, ext_row, "external ids", err);
+	if (!rc)
+		rc = each_row(sql, "SELECT id, note FROM visit WHERE note LIKE '%period ''%'", NULL,
+		              NULL, d, note_row, "visit notes", err);
+	return rc;
+}
