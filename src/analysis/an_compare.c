@@ -105,10 +105,12 @@ static int open_side(parley_db *main, const char *spec, side *s, parley_err *err
 		s->own = true;
 		return parley_open(spec + 6, PARLEY_OPEN_READONLY, &s->db, err);
 	}
+	const char *slash = strrchr(spec, '/');
+	s->label = slash && slash[1] ? slash + 1 : spec; /* the file's name, not where it lies */
 	struct stat st;
 	if (stat(spec, &st) != 0 || !S_ISREG(st.st_mode))
 		return parley_err_set(err, PARLEY_ENOTFOUND,
-		                      "compare: '%s' is neither 'store', 'store:PATH' nor a file", spec);
+		                      "source '%s' is neither 'store', 'store:PATH' nor a file", spec);
 	int rc = scratch_store(main, s, err);
 	if (rc)
 		return rc;
@@ -125,10 +127,10 @@ static int open_side(parley_db *main, const char *spec, side *s, parley_err *err
 				break;
 			}
 		if (f)
-			rc = parley_err_set(err, rc, "compare: %s cannot be read as an import: line %ld: %s",
-			                    spec, f->line, f->message);
+			rc = parley_err_set(err, rc, "source %s does not import: line %ld: %s", spec,
+			                    f->line, f->message);
 		else
-			rc = parley_err_set(err, rc, "compare: %s: %s", spec, ie.msg);
+			rc = parley_err_set(err, rc, "source %s does not import: %s", spec, ie.msg);
 	}
 	parley_report_free(rep);
 	return rc;
@@ -186,6 +188,12 @@ static const char *differences(an_arena *a, const parley_mvisit *x, const parley
 	if (s && strcmp(x->level, y->level) != 0)
 		s = an_fmt(a, "%s%slevel %s | %s", s, *s ? "; " : "", x->level, y->level);
 	return s;
+}
+
+/* ", data through DATE" for a side whose figures were cut there, else "". */
+static const char *cut_note(an_arena *a, const side *s)
+{
+	return s->o.th.cut ? an_fmt(a, ", data through %s", s->o.th.date) : "";
 }
 
 /* ---- plain mode ------------------------------------------------------- */
@@ -285,12 +293,11 @@ static int write_plain(side *A, side *B, const long *ab, const parley_match_rule
 		}
 		if (!csv)
 			fprintf(out,
-			        "A: %s, %zu visits%s%s; B: %s, %zu visits%s%s; tolerance %d days\n"
+			        "A: %s, %zu visits%s; B: %s, %zu visits%s; tolerance %d days\n"
 			        "matched %zu (external id %zu, direction+date+visitor %zu, "
 			        "direction+date+level %zu), %zu with differences; only in A %zu; "
 			        "only in B %zu\n\n",
-			        A->label, A->n, A->o.th.date[0] ? ", data through " : "", A->o.th.date,
-			        B->label, B->n, B->o.th.date[0] ? ", data through " : "", B->o.th.date,
+			        A->label, A->n, cut_note(a, A), B->label, B->n, cut_note(a, B),
 			        co->tolerance_days, nm, by[PARLEY_MATCH_EXTID], by[PARLEY_MATCH_VISITOR],
 			        by[PARLEY_MATCH_LEVEL], ndiff, A->n - nm, B->n - nm);
 		int rc = an_table_write(&t, format, out, err);
@@ -479,10 +486,9 @@ static int write_eras(side *A, side *B, const long *ab, const parley_compare_opt
 		goto done;
 	}
 	if (!csv)
-		fprintf(out, "A: %s%s%s; B: %s%s%s; %s-%s eras as of %s, level %s or above; B grouped "
+		fprintf(out, "A: %s%s; B: %s%s; %s-%s eras as of %s, level %s or above; B grouped "
 		             "by %s\n\n",
-		        A->label, A->o.th.date[0] ? ", data through " : "", A->o.th.date, B->label,
-		        B->o.th.date[0] ? ", data through " : "", B->o.th.date, A->o.a, A->o.b,
+		        A->label, cut_note(a, A), B->label, cut_note(a, B), A->o.a, A->o.b,
 		        A->o.as_of_text, A->o.min_level,
 		        co->their_eras ? "its own era labels" : "dates, like A");
 	rc = an_table_write(&t, format, out, err);
