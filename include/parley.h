@@ -627,6 +627,38 @@ int parley_companions_write(const parley_companions *c, const char *format, int 
 void parley_companions_free(parley_companions *c);
 
 
+/* ---- Methods: what the methods page states, from the store ---------- */
+typedef struct parley_methods_cover {
+	const char *id, *description, *from, *to, *min_level, *start, *end, *data_through;
+} parley_methods_cover;
+typedef struct parley_methods_office {
+	const char *id, *name, *country, *rank;
+} parley_methods_office;
+typedef struct parley_methods_disputed {
+	const char *visit, *label, *disputed;
+} parley_methods_disputed;
+
+typedef struct parley_methods {
+	parley_data_version version;
+	size_t visits;           /* visits counted by default (confirmed, reported) */
+	size_t unidentified;     /* of those, with no identified visitor */
+	size_t imprecise;        /* of those, with a start known only to the month or year */
+	size_t low_confidence;   /* of those, with confidence 'low' */
+	size_t candidates;       /* visits awaiting review (status candidate), not counted */
+	size_t ncover;
+	parley_methods_cover *cover;       /* declared coverage, by id */
+	size_t noffice;
+	parley_methods_office *office;     /* offices and their ranks, by country, rank, name */
+	size_t ndisputed;
+	parley_methods_disputed *disputed; /* visits with a disputed fact, by start date */
+	void *priv;
+} parley_methods;
+
+/* Reads the facts the methods page states.  Caller frees *out with
+ * parley_methods_free(). */
+int parley_methods_compute(parley_db *db, parley_methods **out, parley_err *err);
+void parley_methods_free(parley_methods *m);
+
 /* ---- Matching: the one rule for "the same visit" (src/lib/match.c) ---- */
 /* A visit record as the matching rule sees it; all strings borrowed. */
 typedef struct parley_mvisit {

@@ -97,7 +97,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		}
 	}
 	int first = ny ? cy[0].year : atoi(pg->w->today);
-	int last = atoi(pg->w->today);
+	int last = pl_data_last_year(pg, a, b, atoi(pg->w->today)); /* no bars past the data */
 	if (ny && cy[ny - 1].year > last)
 		last = cy[ny - 1].year;
 
@@ -401,6 +401,7 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	json_t *gaps = pl_pair_gaps(pg, a, b);
 	if (gaps) {
 		json_object_set(ctx, "current_gap", json_object_get(gaps, "current"));
+		json_object_set(ctx, "pair_through", json_object_get(gaps, "data_through"));
 		json_t *longest = json_array_get(json_object_get(gaps, "longest"), 0);
 		if (longest) {
 			/* the figure links to the two visits that bound the interval */
