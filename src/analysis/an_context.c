@@ -523,14 +523,21 @@ int parley_context_write(const parley_context *c, const char *format, FILE *out,
 			fprintf(out, "- %s\n", c->s[i].text);
 	} else {
 		an_data *d = c->priv;
-		static const char *const head[] = {"kind", "claim", "coverage", "text", "visits"};
-		an_table t = {5, head, NULL, NULL, 0, 0, &d->arena};
+		static const char *const head[] = {"kind", "claim", "coverage", "text", "visits",
+		                                   "data_through"};
+		bool csv = strcmp(format, "csv") == 0;
+		an_table t = {csv ? 6 : 5, head, NULL, NULL, 0, 0, &d->arena};
+		if (!csv && c->through.cut)
+			fprintf(out, "data through %s: this visit (%s) lies past it (%s)\n\n",
+			        c->through.date, c->through.as_of,
+			        c->through.rule ? c->through.rule : "declared");
 		for (size_t i = 0; i < c->n; i++) {
 			const parley_sentence *s = &c->s[i];
 			const char *ids = an_ids_join(&d->arena, s->visits);
 			if (!ids)
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-			const char *cell[] = {s->kind, claims[s->claim], s->coverage, s->text, ids};
+			const char *cell[] = {s->kind, claims[s->claim], s->coverage, s->text, ids,
+			                      c->through.date};
 			if (an_table_row(&t, cell))
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		}

@@ -522,7 +522,10 @@ void pl_api_pair(pl_page *pg, const char *what, int fmt)
 			json_decref(eras);
 			return;
 		}
-		pl_send_json(pg, json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "eras", eras));
+		char th[11] = "";
+		parley_data_through(pg->w->db, a, b, NULL, th, NULL, 0, NULL);
+		pl_send_json(pg, json_pack("{s:s,s:s,s:s?,s:o}", "a", a, "b", b, "data_through",
+		                           th[0] ? th : NULL, "eras", eras));
 	} else if (strcmp(what, "timeline") == 0) {
 		json_t *t = pl_pair_timeline(pg, a, b);
 		if (!t) {
@@ -535,6 +538,10 @@ void pl_api_pair(pl_page *pg, const char *what, int fmt)
 			json_decref(t);
 			return;
 		}
+		char th[11] = "";
+		parley_data_through(pg->w->db, a, b, NULL, th, NULL, 0, NULL);
+		if (th[0]) /* years after it have no data, not zero visits */
+			json_object_set_new(t, "data_through", json_string(th));
 		pl_send_json(pg, t);
 	} else {
 		json_t *g = pl_pair_gaps(pg, a, b);
