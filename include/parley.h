@@ -295,6 +295,42 @@ int parley_delete(parley_db *db, const char *concept, const char *key, const cha
                   parley_err *err);
 
 /* ===================================================================== */
+/* Matching visits across datasets (import --match, compare)              */
+/* ===================================================================== */
+/* What two datasets' records of one visit have in common.  Every field is
+ * borrowed; NULL or "" means not known. */
+typedef struct parley_visit_desc {
+	const char *from_country;  /* country code of the visiting side */
+	const char *to_country;    /* country code of the host side */
+	const char *start_date;    /* 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' */
+	const char *visitor;       /* person id */
+	const char *visitor_label; /* the visitor's name as written */
+	const char *level;         /* level or rank name (parley_level_rank) */
+	const char *const *external_ids; /* "scheme:value" strings, NULL-terminated */
+} parley_visit_desc;
+
+typedef enum parley_match_how {
+	PARLEY_MATCH_NONE = 0,        /* not the same visit */
+	PARLEY_MATCH_EXTERNAL_ID = 1, /* both carry one same external id */
+	PARLEY_MATCH_RULE = 2         /* direction + date + visitor or level */
+} parley_match_how;
+
+/* The one rule that says whether a and b record the same visit (used by
+ * `import --match` and `compare`; docs/formats.md, "Matching visits"):
+ *  1. external id: a and b share a "scheme:value" -> PARLEY_MATCH_EXTERNAL_ID;
+ *  2. the rule: same from and to country, start dates at most tolerance_days
+ *     apart (partial dates: the gap between the intervals they cover, 0 when
+ *     they overlap), and the same visitor -- the same person id when both
+ *     have one, else the same folded name when both have one (a label
+ *     starting "unidentified" names no one) -- or, when that cannot be told,
+ *     levels that agree (equal ranks, or a bound "at_least_X" that the other
+ *     level reaches; "unknown" agrees with nothing) -> PARLEY_MATCH_RULE;
+ *  otherwise PARLEY_MATCH_NONE (also for a missing direction or start date,
+ *  or an unparsable date).  Pure: reads nothing but its arguments. */
+parley_match_how parley_visit_match(const parley_visit_desc *a, const parley_visit_desc *b,
+                                    int tolerance_days);
+
+/* ===================================================================== */
 /* Validation                                                             */
 /* ===================================================================== */
 
@@ -662,40 +698,6 @@ typedef struct parley_methods {
  * parley_methods_free(). */
 int parley_methods_compute(parley_db *db, parley_methods **out, parley_err *err);
 void parley_methods_free(parley_methods *m);
-
-/* ---- Matching: the one rule for "the same visit" (src/lib/match.c) ---- */
-/* A visit record as the matching rule sees it; all strings borrowed. */
-typedef struct parley_mvisit {
-	const char *id;
-	const char *from, *to;      /* country codes */
-	const char *start;          /* start date text (partial dates allowed) */
-	const char *visitor;        /* person id, NULL/"" when unidentified */
-	const char *level;
-	const char *const *ext;     /* external ids as "scheme=value" */
-	size_t next;
-} parley_mvisit;
-
-typedef enum parley_match_rule {
-	PARLEY_MATCH_NONE = 0,
-	PARLEY_MATCH_EXTID = 1,     /* the same external id (scheme and value) */
-	PARLEY_MATCH_VISITOR = 2,   /* same direction, starts within the tolerance, same person */
-	PARLEY_MATCH_LEVEL = 3      /* same direction and tolerance, a visitor unidentified,
-	                             * levels that can be the same rank */
-} parley_match_rule;
-
-/* "external id", "direction+date+visitor", "direction+date+level", "none". Static. */
-const char *parley_match_rule_name(parley_match_rule r);
-/* The rule by which a and b are the same visit (NONE when they are not);
- * two identified visitors who differ never match by date.  days_apart (may
- * be NULL) receives the distance between the first possible start days. */
-parley_match_rule parley_match_pair(const parley_mvisit *a, const parley_mvisit *b,
-                                    int tolerance_days, long *days_apart);
-/* Matches a against b one-to-one: external ids first, then the closest
- * starts.  a_to_b[i] receives the index in b matched to a[i] or -1, and
- * rule[i] the rule (both arrays of na, caller-owned). */
-int parley_match_lists(const parley_mvisit *a, size_t na, const parley_mvisit *b, size_t nb,
-                       int tolerance_days, long *a_to_b, parley_match_rule *rule,
-                       parley_err *err);
 
 /* ---- Compare: two sources side by side (src/analysis/an_compare.c) --- */
 typedef struct parley_compare_opts {

@@ -37,7 +37,8 @@ typedef struct an_visit {
 	long day_last;         /* last possible day of start */
 	int top;               /* the visitor was from's paramount leader (an_prepare) */
 	int unidentified;      /* no person id, and no name or a name saying it is unknown */
-	const char **ext;      /* compare only (an_load_compare): "scheme=value" ids */
+	const char **ext;      /* compare only (an_load_compare): "scheme:value" ids,
+	                        * NULL-terminated (parley_visit_desc) */
 	size_t next;
 	const char *period;    /* compare only: the source's own era label, or NULL */
 } an_visit;
@@ -208,6 +209,18 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
  * label where its note keeps one ("period '...'", as the Beyond Parallel
  * reader writes it).  Call after an_load. */
 int an_load_compare(parley_db *db, an_data *d, parley_err *err);
+
+/* -- an_match.c ----------------------------------------------------------- */
+/* Which part of the one rule (parley_visit_match) two records matched by. */
+typedef enum an_match_by {
+	AN_BY_NONE = 0, AN_BY_EXTID, AN_BY_VISITOR, AN_BY_NAME, AN_BY_LEVEL
+} an_match_by;
+const char *an_match_by_name(an_match_by by); /* static */
+/* Matches a against b one-to-one by parley_visit_match: external ids first,
+ * then the closest starts.  a_to_b[i] receives b's index or -1, by[i] the
+ * part of the rule (both arrays of na, caller-owned). */
+int an_match_lists(const parley_visit_desc *a, size_t na, const parley_visit_desc *b, size_t nb,
+                   int tolerance_days, long *a_to_b, an_match_by *by, parley_err *err);
 
 /* -- an_out.c ------------------------------------------------------------- */
 /* A table of text cells printed as table, csv or md. */

@@ -34,7 +34,7 @@ typedef struct side {
 	bool own;             /* db is ours to close */
 	char tmp[4096];       /* the throw-away store of a file source, or "" */
 	an_data *d;
-	parley_mvisit *mv;    /* the counted visits, as the matching rule sees them */
+	parley_visit_desc *mv; /* the counted visits, as the matching rule sees them */
 	const an_visit **vs;
 	size_t n;
 	an_opts o;            /* cut where this side's data ends */
@@ -167,25 +167,25 @@ static int select_side(side *s, const an_opts *o, parley_err *err)
 		const char *start = an_strdup(&s->d->arena, buf);
 		if (!start)
 			return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
-		s->mv[s->n] = (parley_mvisit){v->id, v->from, v->to, start, v->visitor, v->level,
-		                              v->ext, v->next};
+		s->mv[s->n] = (parley_visit_desc){v->from, v->to, start, v->visitor, v->name, v->level,
+		                                  v->ext};
 		s->vs[s->n++] = v;
 	}
 	return PARLEY_OK;
 }
 
 /* The fields two matched records disagree on, e.g. "start 1953-11-12 | 1953-11-10". */
-static const char *differences(an_arena *a, const parley_mvisit *x, const parley_mvisit *y,
+static const char *differences(an_arena *a, const parley_visit_desc *x, const parley_visit_desc *y,
                                const an_visit *vx, const an_visit *vy)
 {
 	const char *s = "";
-	if (strcmp(x->start, y->start) != 0)
-		s = an_fmt(a, "start %s | %s", x->start, y->start);
+	if (strcmp(x->start_date, y->start_date) != 0)
+		s = an_fmt(a, "start %s | %s", x->start_date, y->start_date);
 	const char *nx = vx->visitor ? vx->visitor : "(unidentified)";
 	const char *ny = vy->visitor ? vy->visitor : "(unidentified)";
 	if (s && strcmp(nx, ny) != 0)
 		s = an_fmt(a, "%s%svisitor %s | %s", s, *s ? "; " : "", nx, ny);
-	if (s && strcmp(x->level, y->level) != 0)
+	if (s && strcmp(x->level ? x->level : "", y->level ? y->level : "") != 0)
 		s = an_fmt(a, "%s%slevel %s | %s", s, *s ? "; " : "", x->level, y->level);
 	return s;
 }
@@ -198,7 +198,7 @@ static const char *cut_note(an_arena *a, const side *s)
 
 /* ---- plain mode ------------------------------------------------------- */
 
-static int write_plain(side *A, side *B, const long *ab, const parley_match_rule *rule,
+static int write_plain(side *A, side *B, const long *ab, const an_match_by *rule,
                        const parley_compare_opts *co, const char *format, FILE *out,
                        parley_err *err)
 {
@@ -206,7 +206,7 @@ static int write_plain(side *A, side *B, const long *ab, const parley_match_rule
 	bool *b_used = calloc(B->n + 1, sizeof *b_used);
 	if (!b_used)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
-	size_t nm = 0, by[4] = {0}, ndiff = 0;
+	size_t nm = 0, by[5] = {0}, ndiff = 0;
 	for (size_t i = 0; i < A->n; i++)
 		if (ab[i] >= 0) {
 			b_used[ab[i]] = true;
@@ -232,13 +232,13 @@ static int write_plain(side *A, side *B, const long *ab, const parley_match_rule
 		for (size_t i = 0; i < A->n; i++) {
 			if (ab[i] < 0)
 				continue;
-			const parley_mvisit *x = &A->mv[i], *y = &B->mv[ab[i]];
+			const parley_visit_desc *x = &A->mv[i], *y = &B->mv[ab[i]];
 			fputs(first ? "\n{\"a\":" : ",\n{\"a\":", out);
 			first = false;
-			an_json_str(out, x->id);
+			an_json_str(out, A->vs[i]->id);
 			fputs(",\"b\":", out);
-			an_json_str(out, y->id);
-			fprintf(out, ",\"rule\":\"%s\",\"differences\":", parley_match_rule_name(rule[i]));
+			an_json_str(out, B->vs[ab[i]]->id);
+			fprintf(out, ",\"rule\":\"%s\",\"differences\":", an_match_by_name(rule[i]));
 			an_json_str(out, differences(a, x, y, A->vs[i], B->vs[ab[i]]));
 			fputc('}', out);
 		}
@@ -248,7 +248,7 @@ static int write_plain(side *A, side *B, const long *ab, const parley_match_rule
 			if (ab[i] < 0) {
 				fputs(first ? "" : ",", out);
 				first = false;
-				an_json_str(out, A->mv[i].id);
+				an_json_str(out, A->vs[i]->id);
 			}
 		fputs("],\"only_in_b\":[", out);
 		first = true;
@@ -256,7 +256,7 @@ static int write_plain(side *A, side *B, const long *ab, const parley_match_rule
 			if (!b_used[j]) {
 				fputs(first ? "" : ",", out);
 				first = false;
-				an_json_str(out, B->mv[j].id);
+				an_json_str(out, B->vs[j]->id);
 			}
 		fputs("]}\n", out);
 	} else {
@@ -265,15 +265,15 @@ static int write_plain(side *A, side *B, const long *ab, const parley_match_rule
 		for (size_t i = 0; i < A->n; i++) {
 			const char *cell[5];
 			if (ab[i] >= 0) {
-				const parley_mvisit *x = &A->mv[i], *y = &B->mv[ab[i]];
+				const parley_visit_desc *x = &A->mv[i], *y = &B->mv[ab[i]];
 				cell[0] = "matched";
-				cell[1] = csv ? x->id : an_visit_label(a, A->vs[i]);
-				cell[2] = csv ? y->id : an_fmt(a, "%s (%s)", y->id, y->start);
-				cell[3] = parley_match_rule_name(rule[i]);
+				cell[1] = csv ? A->vs[i]->id : an_visit_label(a, A->vs[i]);
+				cell[2] = csv ? B->vs[ab[i]]->id : an_fmt(a, "%s (%s)", B->vs[ab[i]]->id, y->start_date);
+				cell[3] = an_match_by_name(rule[i]);
 				cell[4] = differences(a, x, y, A->vs[i], B->vs[ab[i]]);
 			} else {
 				cell[0] = "only in A";
-				cell[1] = csv ? A->mv[i].id : an_visit_label(a, A->vs[i]);
+				cell[1] = csv ? A->vs[i]->id : an_visit_label(a, A->vs[i]);
 				cell[2] = cell[3] = cell[4] = "";
 			}
 			if (!cell[1] || !cell[2] || !cell[4] || an_table_row(&t, cell)) {
@@ -285,7 +285,7 @@ static int write_plain(side *A, side *B, const long *ab, const parley_match_rule
 			if (b_used[j])
 				continue;
 			const char *cell[] = {"only in B", "",
-			                      csv ? B->mv[j].id : an_visit_label(a, B->vs[j]), "", ""};
+			                      csv ? B->vs[j]->id : an_visit_label(a, B->vs[j]), "", ""};
 			if (!cell[2] || an_table_row(&t, cell)) {
 				free(b_used);
 				return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
@@ -295,11 +295,12 @@ static int write_plain(side *A, side *B, const long *ab, const parley_match_rule
 			fprintf(out,
 			        "A: %s, %zu visits%s; B: %s, %zu visits%s; tolerance %d days\n"
 			        "matched %zu (external id %zu, direction+date+visitor %zu, "
-			        "direction+date+level %zu), %zu with differences; only in A %zu; "
+			        "direction+date+visitor name %zu, direction+date+level %zu), %zu with "
+			        "differences; only in A %zu; "
 			        "only in B %zu\n\n",
 			        A->label, A->n, cut_note(a, A), B->label, B->n, cut_note(a, B),
-			        co->tolerance_days, nm, by[PARLEY_MATCH_EXTID], by[PARLEY_MATCH_VISITOR],
-			        by[PARLEY_MATCH_LEVEL], ndiff, A->n - nm, B->n - nm);
+			        co->tolerance_days, nm, by[AN_BY_EXTID], by[AN_BY_VISITOR],
+			        by[AN_BY_NAME], by[AN_BY_LEVEL], ndiff, A->n - nm, B->n - nm);
 		int rc = an_table_write(&t, format, out, err);
 		if (rc) {
 			free(b_used);
@@ -519,9 +520,10 @@ static int infer_pair(const side *A, const side *B, char *a, char *b, parley_err
 	a[0] = b[0] = '\0';
 	for (size_t k = 0; k < 2; k++)
 		for (size_t i = 0; i < ss[k]->n; i++) {
-			const parley_mvisit *v = &ss[k]->mv[i];
-			const char *x = strcmp(v->from, v->to) < 0 ? v->from : v->to;
-			const char *y = x == v->from ? v->to : v->from;
+			const parley_visit_desc *v = &ss[k]->mv[i];
+			const char *f = v->from_country, *t = v->to_country;
+			const char *x = strcmp(f, t) < 0 ? f : t;
+			const char *y = x == f ? t : f;
 			if (!a[0]) {
 				pl_strlcpy(a, x, 8);
 				pl_strlcpy(b, y, 8);
@@ -562,7 +564,7 @@ int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
 		return rc;
 	side A = {0}, B = {0};
 	long *ab = NULL;
-	parley_match_rule *rule = NULL;
+	an_match_by *rule = NULL;
 	rc = open_side(db, a_spec, &A, err);
 	if (!rc)
 		rc = open_side(db, b_spec, &B, err);
@@ -589,7 +591,7 @@ int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
 			rc = parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	}
 	if (!rc)
-		rc = parley_match_lists(A.mv, A.n, B.mv, B.n, c.tolerance_days, ab, rule, err);
+		rc = an_match_lists(A.mv, A.n, B.mv, B.n, c.tolerance_days, ab, rule, err);
 	if (!rc)
 		rc = c.eras ? write_eras(&A, &B, ab, &c, format, out, err)
 		            : write_plain(&A, &B, ab, rule, &c, format, out, err);

@@ -224,13 +224,15 @@ static int ext_row(an_data *d, sqlite3_stmt *st, parley_err *err)
 	an_visit *v = visit_by_id(d, col(st, 0));
 	if (!v)
 		return PARLEY_OK;
-	const char **n = an_alloc(&d->arena, (v->next + 1) * sizeof *n);
-	const char *x = an_fmt(&d->arena, "%s=%s", col(st, 1), col(st, 2));
+	/* NULL-terminated, as parley_visit_desc wants them */
+	const char **n = an_alloc(&d->arena, (v->next + 2) * sizeof *n);
+	const char *x = an_fmt(&d->arena, "%s:%s", col(st, 1), col(st, 2));
 	if (!n || !x)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	if (v->next)
 		memcpy(n, v->ext, v->next * sizeof *n);
 	n[v->next++] = x;
+	n[v->next] = NULL;
 	v->ext = n;
 	return PARLEY_OK;
 }
