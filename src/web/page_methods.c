@@ -44,14 +44,15 @@ void pl_footer_ctx(pl_page *pg, json_t *ctx)
 	free(methods);
 }
 
-int pl_data_last_year(pl_page *pg, const char *a, const char *b, int dflt)
+const char *pl_data_end(pl_page *pg, const char *a, const char *b, char out[11])
 {
 	char through[11] = "";
-	if (parley_data_through(pg->w->db, a, b, NULL, through, NULL, 0, NULL) != PARLEY_OK ||
-	    !through[0])
-		return dflt;
-	int y = atoi(through);
-	return y && y < dflt ? y : dflt;
+	if (parley_data_through(pg->w->db, a, b, NULL, through, NULL, 0, NULL) == PARLEY_OK &&
+	    through[0] && strcmp(through, pg->w->today) < 0)
+		pl_strlcpy(out, through, 11);
+	else
+		pl_strlcpy(out, pg->w->today, 11);
+	return out;
 }
 
 static json_t *str_or_null(const char *s)
