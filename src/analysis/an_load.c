@@ -1,10 +1,12 @@
 /*
  * an_load.c - reads what the analyses need from the store into an an_data.
  *
- * The only place the analysis module touches SQL.  A few prepared
- * statements read visits (of one pair, or all), tenures with their offices'
- * countries and ranks, coverage, people and delegation members.  Everything
- * else is computed in memory, so that the same code runs on fixtures.
+ * Where the analyses touch SQL (an_methods.c reads the methods page's
+ * facts, an_compare.c opens sources).  A few prepared statements read
+ * visits (of one pair, or all), tenures with their offices' countries and
+ * ranks, coverage, the data version, people and delegation members; for
+ * compare also external ids and era labels.  Everything else is computed
+ * in memory, so that the same code runs on fixtures.
  */
 #include "an.h"
 
