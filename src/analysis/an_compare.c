@@ -73,6 +73,8 @@ static int scratch_store(parley_db *main, side *s, parley_err *err)
 	if (sqlite3_open(s->tmp, &to) != SQLITE_OK) {
 		rc = parley_err_set(err, PARLEY_EIO, "compare: cannot open the scratch store");
 	} else {
+		/* a scratch copy: no journal, no waiting for the disk */
+		sqlite3_exec(to, "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF;", NULL, NULL, NULL);
 		sqlite3_backup *b = sqlite3_backup_init(to, "main", parley_sqlite(main), "main");
 		if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE)
 			rc = parley_err_set(err, PARLEY_EIO, "compare: copying the store failed: %s",
@@ -87,6 +89,8 @@ static int scratch_store(parley_db *main, side *s, parley_err *err)
 		return rc;
 	s->own = true;
 	return pl_exec(s->db,
+	               /* a scratch copy: nothing to keep safe across a crash */
+	               "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;"
 	               "PRAGMA foreign_keys = ON;"
 	               "DELETE FROM visit; DELETE FROM external_id WHERE entity = 'visit';"
 	               "DELETE FROM coverage; DELETE FROM data_release; DELETE FROM audit;",
