@@ -712,7 +712,7 @@ typedef struct parley_compare_opts {
 /* Compares the visits of two sources without importing either into db:
  * "store" (db itself), "store:PATH" (another store, read-only) or the path
  * of a file in any format `parley import` reads (imported into a scratch
- * copy of db's reference records, deleted after).  Writes the matched
+ * copy of db's reference records, in memory).  Writes the matched
  * pairs with their rule and field differences, only-in-A and only-in-B
  * (or, with eras, the era tables side by side and the visits behind each
  * difference) as format table|csv|json.  co may be NULL.  ENOTFOUND for a

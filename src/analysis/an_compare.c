@@ -5,9 +5,9 @@
  * into the store: the store itself ("store"), another store
  * ("store:PATH"), or a file in any format `parley import` reads.  A file is
  * imported into a throw-away copy of the store's reference records
- * (countries, people, offices, tenures) with its visits removed, so that it
- * is validated exactly as an import would be and its visitors and eras
- * resolve against the same people and tenures; the copy is deleted after.
+ * (countries, people, offices, tenures) in memory, with its visits removed,
+ * so that it is validated exactly as an import would be and its visitors
+ * and eras resolve against the same people and tenures.
  *
  * The visits are matched one-to-one by the shared rule (src/lib/match.c).
  * Plain mode lists matched pairs with their rule and field differences,
@@ -26,13 +26,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 typedef struct side {
 	const char *spec, *label;
 	parley_db *db;
 	bool own;             /* db is ours to close */
-	char tmp[4096];       /* the throw-away store of a file source, or "" */
 	an_data *d;
 	parley_visit_desc *mv; /* the counted visits, as the matching rule sees them */
 	const an_visit **vs;
@@ -44,12 +42,6 @@ static void side_close(side *s)
 {
 	if (s->own)
 		parley_close(s->db);
-	if (s->tmp[0]) {
-		unlink(s->tmp);
-		char j[4200];
-		snprintf(j, sizeof j, "%s-journal", s->tmp);
-		unlink(j);
-	}
 	an_data_free(s->d);
 	free(s->mv);
 	free(s->vs);
@@ -57,40 +49,24 @@ static void side_close(side *s)
 
 /* A copy of the store with its visits (and what hangs on them), coverage
  * and data version removed: the reference records a file's visits refer
- * to, and nothing else. */
+ * to, and nothing else.  It lives in memory, so nothing is left behind
+ * however the command ends. */
 static int scratch_store(parley_db *main, side *s, parley_err *err)
 {
-	const char *dir = getenv("TMPDIR");
-	snprintf(s->tmp, sizeof s->tmp, "%s/parley-compare-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(s->tmp);
-	if (fd < 0) {
-		s->tmp[0] = '\0';
-		return parley_err_set(err, PARLEY_EIO, "compare: cannot create a scratch store");
-	}
-	close(fd);
-	sqlite3 *to = NULL;
-	int rc = PARLEY_OK;
-	if (sqlite3_open(s->tmp, &to) != SQLITE_OK) {
-		rc = parley_err_set(err, PARLEY_EIO, "compare: cannot open the scratch store");
-	} else {
-		/* a scratch copy: no journal, no waiting for the disk */
-		sqlite3_exec(to, "PRAGMA synchronous = OFF; PRAGMA journal_mode = OFF;", NULL, NULL, NULL);
-		sqlite3_backup *b = sqlite3_backup_init(to, "main", parley_sqlite(main), "main");
-		if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE)
-			rc = parley_err_set(err, PARLEY_EIO, "compare: copying the store failed: %s",
-			                    sqlite3_errmsg(to));
-		if (b)
-			sqlite3_backup_finish(b);
-	}
-	sqlite3_close(to);
-	if (!rc)
-		rc = parley_open(s->tmp, 0, &s->db, err);
+	int rc = parley_open(":memory:", PARLEY_OPEN_CREATE, &s->db, err);
 	if (rc)
 		return rc;
 	s->own = true;
+	sqlite3_backup *b = sqlite3_backup_init(parley_sqlite(s->db), "main", parley_sqlite(main),
+	                                        "main");
+	if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE)
+		rc = parley_err_set(err, PARLEY_EIO, "compare: copying the store failed: %s",
+		                    sqlite3_errmsg(parley_sqlite(s->db)));
+	if (b)
+		sqlite3_backup_finish(b);
+	if (rc)
+		return rc;
 	return pl_exec(s->db,
-	               /* a scratch copy: nothing to keep safe across a crash */
-	               "PRAGMA synchronous = OFF; PRAGMA journal_mode = MEMORY;"
 	               "PRAGMA foreign_keys = ON;"
 	               "DELETE FROM visit; DELETE FROM external_id WHERE entity = 'visit';"
 	               "DELETE FROM coverage; DELETE FROM data_release; DELETE FROM audit;",
