@@ -58,6 +58,7 @@ int cmd_rename(int argc, char **argv);
 int cmd_add(int argc, char **argv);        /* cmd_add.c */
 
 int cmd_eras(int argc, char **argv);       /* cmd_analysis.c */
+int cmd_compare(int argc, char **argv);    /* cmd_compare.c */
 int cmd_timeline(int argc, char **argv);
 int cmd_gaps(int argc, char **argv);
 int cmd_context(int argc, char **argv);
