@@ -306,6 +306,11 @@ int parley_check(parley_db *db, parley_report *rep, parley_err *err);
 /* Case-, accent- and punctuation-insensitive key of a name: 'Kim Jong-un',
  * 'KIM JONG UN' and 'kim jong un' fold alike.  Caller frees with free(). */
 char *parley_fold(const char *s);
+/* The same fold with the word breaks kept as single spaces: 'Dèng
+ * Xiǎopíng' -> "deng xiaoping", '김정은' -> "김정은".  It is the text the
+ * search index holds and the static site's filter compares (fold.c).
+ * Caller frees with free(); NULL for NULL or when out of memory. */
+char *parley_fold_words(const char *s);
 
 /* Each of these writes JSON (jansson-free text) to out; `pretty` indents. */
 typedef struct parley_visit_filter {
