@@ -312,31 +312,173 @@ char *parley_fold(const char *s);
  * Caller frees with free(); NULL for NULL or when out of memory. */
 char *parley_fold_words(const char *s);
 
-/* Each of these writes JSON (jansson-free text) to out; `pretty` indents. */
-typedef struct parley_visit_filter {
-	const char *country_a;  /* with country_b: either direction; alone: either side */
-	const char *country_b;
-	const char *from;       /* date; visits starting on or after */
-	const char *to;         /* date; visits starting on or before */
-	const char *person;     /* person id: visitor, companion or host */
-	const char *type;       /* visit type */
-	const char *min_level;  /* level name */
-	const char *status;     /* comma-separated statuses; NULL = confirmed,reported */
-	const char *query;      /* free text over names, aliases, places, summary */
-	const char *sort;       /* 'date' (default), '-date', 'level', 'visitor' */
-	long limit;             /* 0 = no limit */
-	long offset;
-} parley_visit_filter;
-
-/* Lists visits matching f as JSON {"total":N,"visits":[...]} written to out. */
-int parley_list_visits_json(parley_db *db, const parley_visit_filter *f,
-                            FILE *out, parley_err *err);
+/* Each of these writes JSON text to out. */
 /* One visit with everything attached, as a JSON object. */
 int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err *err);
 /* People whose name or alias matches (folded) q, as a JSON array. */
 int parley_find_people_json(parley_db *db, const char *q, FILE *out, parley_err *err);
 /* One person with aliases, tenures and visits, as a JSON object. */
 int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err *err);
+
+/* ===================================================================== */
+/* The query layer: one filter and typed visits for every surface         */
+/* ===================================================================== */
+/*
+ * The CLI, the JSON API, the HTML list, the CSV downloads and the static
+ * site all ask for visits through one filter, filled by name with
+ * parley_query_set(), so each accepts the same parameters and gives the
+ * same errors (docs/queries.md lists them).  Filters combine with AND.
+ *
+ * Dates: a visit matches a date range when the days its start date may
+ * stand for overlap the range: 1964-11 matches --from 1964-11-20, and
+ * 1964 matches --to 1964-03.  A range bound written as a month or year
+ * covers all of it (to=1964-11 runs to 1964-11-30).  Visits are ordered
+ * by the rule of parley_date_cmp (first possible day, finer date first).
+ *
+ * Search (q): the text is folded (parley_fold_words) and matched as a
+ * phrase against each visit's folded search text: its words in that
+ * order, each whole but the last, which may be the start of a word
+ * ("Kim Il" finds Kim Il-sung, not Kim Jong-il; "Dèng Xiǎopíng" =
+ * "deng xiaoping"; '김정은' and '邓小平' match as written).
+ */
+#define PARLEY_QUERY_CODE 9 /* a country code and its NUL */
+
+typedef struct parley_query {
+	char a[PARLEY_QUERY_CODE], b[PARLEY_QUERY_CODE];     /* between=A:B, either direction */
+	char dir_from[PARLEY_QUERY_CODE], dir_to[PARLEY_QUERY_CODE]; /* direction=FROM:TO */
+	char country[PARLEY_QUERY_CODE]; /* country=A: to or from A */
+	char from[11];          /* first day of the range, YYYY-MM-DD, "" = open */
+	char to[11];            /* last day of the range, "" = open */
+	char as_of[11];         /* as_of=D: started (first possible day) on or before D */
+	const char *level;      /* exact levels, comma-separated */
+	const char *min_level;  /* at least this level (parley_level_at_least) */
+	const char *type;       /* visit types, comma-separated */
+	const char *status;     /* statuses, comma-separated; NULL = confirmed,reported */
+	const char *office;     /* office id the visitor held: stated, or per tenures */
+	const char *person;     /* person id as visitor, companion or host */
+	const char *visitor;    /* person id who led the visit */
+	const char *companion;  /* person id in the delegation */
+	const char *host;       /* person id met as host */
+	const char *top;        /* top=A[,B]: by the paramount leader of A (and B) per the
+	                           eras of between= as of as_of (parley_eras_compute) */
+	const char *text;       /* q: the search phrase */
+	const char *sort;       /* date (default), -date, level, visitor */
+	long limit;             /* rows wanted; 0 = all */
+	long offset;            /* rows skipped */
+	long page, per_page;    /* page=, per_page= (1-based); set limit and offset */
+	const char *after;      /* reserved for keyset paging (a visit id); must be NULL */
+	const char *bad_param;  /* the parameter parley_query_set rejected last, static */
+} parley_query;
+
+/* An empty filter (every confirmed or reported visit, by date). */
+void parley_query_init(parley_query *q);
+/* Sets filter `name` ("between", "direction", "country", "from", "to",
+ * "year", "as_of", "level", "min_level", "type", "status", "office",
+ * "person", "visitor", "companion", "host", "top", "q", "sort", "limit",
+ * "offset", "page", "per_page"; '-' may stand for '_') from its text.
+ * value is borrowed: keep it alive as long as q.  An empty value leaves the
+ * filter unset.  PARLEY_EINVAL for an unknown name or a bad value, with
+ * err "parameter 'NAME': what was expected (got 'VALUE')" and
+ * q->bad_param set. */
+int parley_query_set(parley_query *q, const char *name, const char *value, parley_err *err);
+/* The names parley_query_set accepts, NULL-terminated.  Static. */
+const char *const *parley_query_params(void);
+
+typedef struct parley_visit_person {
+	const char *person;     /* person id, or NULL when the record names no person */
+	const char *name;       /* as written */
+	const char *detail;     /* 'spouse', 'Foreign Minister', or NULL */
+} parley_visit_person;
+
+typedef struct parley_visit_place {
+	const char *name;
+	const char *country;    /* or NULL */
+} parley_visit_place;
+
+typedef struct parley_visit_activity {
+	const char *kind, *date, *description;
+} parley_visit_activity;
+
+typedef struct parley_visit_source {
+	const char *id, *url, *citation, *title, *publisher, *published, *accessed;
+	const char *passage;    /* the words that support the visit, or NULL */
+} parley_visit_source;
+
+typedef struct parley_external_id {
+	const char *scheme, *value;
+} parley_external_id;
+
+/* One visit.  Every string is borrowed from the result; NULL = unknown. */
+typedef struct parley_visit {
+	const char *id;
+	const char *start_date, *end_date;
+	parley_precision precision; /* of start_date */
+	const char *from_country, *to_country;
+	const char *from_name, *to_name; /* country names (the code when unknown) */
+	const char *visitor;        /* person id, or NULL */
+	const char *visitor_name;   /* the person's name, else the label, else "unidentified" */
+	const char *visitor_label, *visitor_title;
+	const char *office;         /* stated office, else the highest held on the start day */
+	const char *office_name;
+	const char *level, *type, *status, *confidence, *summary, *disputed, *note;
+	const char *search;         /* the folded text a search matches */
+	const char *places_text;    /* place names joined by "; " */
+	size_t nsources_count;      /* number of sources (lists too) */
+	/* Filled by parley_visit_get and by parley_visits_find with details: */
+	size_t nhosts, ndelegation, nplaces, nactivities, nsources, nexternal_ids;
+	parley_visit_person *hosts, *delegation;
+	parley_visit_place *places;
+	parley_visit_activity *activities;
+	parley_visit_source *sources;
+	parley_external_id *external_ids;
+} parley_visit;
+
+typedef struct parley_visits {
+	long total;             /* visits matching the filter, all pages */
+	long offset;            /* of the first row */
+	long limit;             /* rows asked for (0 = all) */
+	size_t n;
+	parley_visit *v;        /* this page */
+	void *priv;
+} parley_visits;
+
+/* Visits matching q (NULL = the empty filter), one page as q asks.
+ * details: also fill each visit's hosts, delegation, places, activities,
+ * sources and external ids.  EINVAL for a bad filter (err names the
+ * parameter, q->bad_param is not set), ENOTFOUND for an unknown person in
+ * person/visitor/companion/host or office (err names it), EDB, ENOMEM.
+ * On success the caller frees *out with parley_visits_free(). */
+int parley_visits_find(parley_db *db, const parley_query *q, int details,
+                       parley_visits **out, parley_err *err);
+/* One visit with details; ENOTFOUND for an unknown id.  Caller frees
+ * with parley_visits_free(). */
+int parley_visit_get(parley_db *db, const char *id, parley_visits **out, parley_err *err);
+void parley_visits_free(parley_visits *r);
+
+typedef struct parley_facet_value {
+	const char *value;      /* '1964', 'CHN:PRK', 'ministerial' */
+	long n;
+} parley_facet_value;
+
+typedef struct parley_facet {
+	size_t n;
+	parley_facet_value *values; /* most first (year: newest first; level: top first) */
+	void *priv;
+} parley_facet;
+
+/* Counts of the visits matching q (paging ignored) by field: year,
+ * direction (FROM:TO), level, type, status, visitor.  Errors as
+ * parley_visits_find, EINVAL for another field.  Caller frees *out with
+ * parley_facet_free(). */
+int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
+                        parley_facet **out, parley_err *err);
+void parley_facet_free(parley_facet *f);
+
+/* Writes visits as "table" (aligned by display width), "csv" or "json"
+ * (the schema of GET /api/v1/visits: {"total","offset","visits":[...]}).
+ * EINVAL for another format, EIO when writing fails. */
+int parley_visits_write(const parley_visits *r, const char *format, FILE *out,
+                        parley_err *err);
 
 /* The audit log, newest first, as a JSON array of {seq, at, actor, action,
  * entity, entity_key, before, after, reason}; entity and key filter when not

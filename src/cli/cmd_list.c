@@ -9,14 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* cli_capture_json adapters: ctx is {db, argument} for a library call that
- * writes JSON. */
-static int list_visits_fn(void *ctx, FILE *out, parley_err *err)
-{
-	void **a = ctx;
-	return parley_list_visits_json(a[0], a[1], out, err);
-}
-
 typedef int (*by_name_fn)(parley_db *, const char *, FILE *, parley_err *);
 typedef struct by_name_call {
 	by_name_fn fn;
@@ -56,75 +48,59 @@ static const char *visitor_text(json_t *v)
 	return *n ? n : "(unidentified)";
 }
 
-static void print_visits(json_t *v)
+static void print_visits(const parley_visits *r)
 {
 	static const char *const h[] = {"ID", "DATES", "FROM>TO", "VISITOR", "LEVEL", "TYPE", "STATUS"};
 	cli_table *t = cli_table_new(7, h);
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(v, "visits"), i, row) {
-		char d[48], dir[16];
-		snprintf(dir, sizeof dir, "%s>%s", cli_str(row, "from_country"), cli_str(row, "to_country"));
-		const char *cells[] = {cli_str(row, "id"), dates(row, d, sizeof d), dir, visitor_text(row),
-		                       cli_str(row, "level"), cli_str(row, "type"), cli_str(row, "status")};
+	for (size_t i = 0; t && i < r->n; i++) {
+		const parley_visit *v = &r->v[i];
+		char d[48], dir[24];
+		if (v->end_date && strcmp(v->start_date, v->end_date) != 0)
+			snprintf(d, sizeof d, "%s..%s", v->start_date, v->end_date);
+		else
+			snprintf(d, sizeof d, "%s", v->start_date);
+		snprintf(dir, sizeof dir, "%s>%s", v->from_country, v->to_country);
+		const char *cells[] = {v->id, d, dir, v->visitor_name, v->level, v->type, v->status};
 		cli_table_add(t, cells);
 	}
-	cli_table_print(t, stdout, 48);
+	if (t)
+		cli_table_print(t, stdout, 48);
 	cli_table_free(t);
-	long total = (long)json_integer_value(json_object_get(v, "total"));
-	printf("%zu of %ld visit%s\n", json_array_size(json_object_get(v, "visits")), total,
-	       total == 1 ? "" : "s");
+	printf("%zu of %ld visit%s\n", r->n, r->total, r->total == 1 ? "" : "s");
 }
 
+/* list visits: every filter of the query layer, by the names the API uses
+ * (--min-level for min_level); the library checks each value, so a bad
+ * one fails here with the API's message. */
 static int list_visits(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"between", required_argument, NULL, 'b'}, {"country", required_argument, NULL, 'c'},
-	    {"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
-	    {"person", required_argument, NULL, 'p'},  {"type", required_argument, NULL, 'y'},
-	    {"level", required_argument, NULL, 'l'},   {"min-level", required_argument, NULL, 'l'},
-	    {"status", required_argument, NULL, 's'},  {"query", required_argument, NULL, 'q'},
-	    {"sort", required_argument, NULL, 'o'},    {"limit", required_argument, NULL, 'n'},
-	    {"offset", required_argument, NULL, 'k'},  {0, 0, 0, 0}};
-	parley_visit_filter f;
-	memset(&f, 0, sizeof f);
-	char pair[64] = "";
+	const char *const *names = parley_query_params();
+	size_t np = 0;
+	while (names[np])
+		np++;
+	struct option opts[40];
+	char longnames[40][24];
+	size_t k = 0;
+	for (; k < np && k < 38; k++) {
+		size_t j = 0;
+		for (; names[k][j] && j + 1 < sizeof longnames[k]; j++)
+			longnames[k][j] = names[k][j] == '_' ? '-' : names[k][j];
+		longnames[k][j] = '\0';
+		opts[k] = (struct option){longnames[k], required_argument, NULL, 1000 + (int)k};
+	}
+	opts[k++] = (struct option){"query", required_argument, NULL, 'q'};
+	opts[k] = (struct option){0, 0, 0, 0};
+	parley_query q;
+	parley_query_init(&q);
+	parley_err err = {0, ""};
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "q:", opts, NULL)) != -1) {
-		char *end;
-		switch (c) {
-		case 'b': {
-			const char *colon = strchr(optarg, ':');
-			if (!colon || colon == optarg || !colon[1] || strlen(optarg) >= sizeof pair)
-				return cli_usage_error("list", "--between needs A:B, e.g. CHN:PRK");
-			snprintf(pair, sizeof pair, "%s", optarg);
-			pair[colon - optarg] = '\0';
-			f.country_a = pair;
-			f.country_b = pair + (colon - optarg) + 1;
-			break;
-		}
-		case 'c': f.country_a = optarg; break;
-		case 'f': f.from = optarg; break;
-		case 't': f.to = optarg; break;
-		case 'p': f.person = optarg; break;
-		case 'y': f.type = optarg; break;
-		case 'l': f.min_level = optarg; break;
-		case 's': f.status = optarg; break;
-		case 'q': f.query = optarg; break;
-		case 'o': f.sort = optarg; break;
-		case 'n':
-			f.limit = strtol(optarg, &end, 10);
-			if (*end || f.limit < 0)
-				return cli_usage_error("list", "--limit needs a whole number >= 0");
-			break;
-		case 'k':
-			f.offset = strtol(optarg, &end, 10);
-			if (*end || f.offset < 0)
-				return cli_usage_error("list", "--offset needs a whole number >= 0");
-			break;
-		default: return cli_usage_error("list", "unknown option");
-		}
+		const char *name = c == 'q' ? "q" : c >= 1000 && c < 1000 + (int)np ? names[c - 1000] : NULL;
+		if (!name)
+			return cli_usage_error("list", "unknown option");
+		if (parley_query_set(&q, name, optarg, &err) != PARLEY_OK)
+			return cli_usage_error("list", "%s", err.msg);
 	}
 	if (optind < argc)
 		return cli_usage_error("list", "unexpected argument '%s'", argv[optind]);
@@ -132,20 +108,17 @@ static int list_visits(int argc, char **argv)
 	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
 	if (rc)
 		return rc;
-	parley_err err = {0, ""};
-	if (cli_json()) {
-		int st = parley_list_visits_json(db, &f, stdout, &err);
-		parley_close(db);
-		return st ? cli_fail("list", &err) : EXIT_OK;
-	}
-	void *ctx[] = {db, &f};
-	json_t *v = cli_capture_json(list_visits_fn, ctx, &err);
+	parley_visits *r = NULL;
+	int st = parley_visits_find(db, &q, 0, &r, &err);
 	parley_close(db);
-	if (!v)
-		return cli_fail("list", &err);
-	print_visits(v);
-	json_decref(v);
-	return EXIT_OK;
+	if (st)
+		return st == PARLEY_EINVAL ? cli_usage_error("list", "%s", err.msg) : cli_fail("list", &err);
+	if (cli_json())
+		st = parley_visits_write(r, "json", stdout, &err);
+	else
+		print_visits(r);
+	parley_visits_free(r);
+	return st ? cli_fail("list", &err) : EXIT_OK;
 }
 
 /* list people|countries|offices|sources: the concept's rows, as exported. */
@@ -166,18 +139,22 @@ int cmd_list(int argc, char **argv)
 	if (cli_wants_help(argc, argv) || argc < 2) {
 		puts("usage: parley [--db PATH] list visits [FILTERS] [--json]\n"
 		     "       parley [--db PATH] list people|countries|offices|tenures|sources [--json]\n\n"
-		     "Visit filters:\n"
-		     "  --between A:B     visits between two countries, both directions (CHN:PRK)\n"
-		     "  --country A       visits to or from one country\n"
-		     "  --from DATE       starting on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)\n"
-		     "  --to DATE         starting on or before DATE\n"
-		     "  --person ID       made by, or accompanied or hosted by, this person\n"
-		     "  --type TYPE       state, official, unofficial, working, transit, multilateral, ...\n"
-		     "  --min-level RANK  at least this level (paramount_leader ... ministerial)\n"
-		     "  --status LIST     comma-separated (default: confirmed,reported)\n"
-		     "  --query TEXT, -q  words in names, aliases, places or summary\n"
-		     "  --sort ORDER      date (default), -date, level, visitor\n"
-		     "  --limit N, --offset N");
+		     "Visit filters (the names and values of GET /api/v1/visits; docs/queries.md):\n"
+		     "  --between A:B       between two countries, both directions (CHN:PRK)\n"
+		     "  --direction FROM:TO from one country to the other\n"
+		     "  --country A         to or from one country\n"
+		     "  --from DATE, --to DATE, --year YYYY\n"
+		     "                      start date in the range (YYYY, YYYY-MM or YYYY-MM-DD);\n"
+		     "                      a partial date matches a range it overlaps\n"
+		     "  --as-of DATE        started on or before DATE\n"
+		     "  --level LIST        exactly these levels; --min-level RANK at least this one\n"
+		     "  --type LIST, --status LIST (default: confirmed,reported)\n"
+		     "  --office ID         the visitor held this office at the time\n"
+		     "  --person ID         visitor, companion or host; or --visitor, --companion, --host\n"
+		     "  --top A[,B]         by the paramount leader of A (and B); needs --between\n"
+		     "  --q TEXT, -q, --query  a phrase in names, aliases, places, people met, summary\n"
+		     "  --sort ORDER        date (default), -date, level, visitor\n"
+		     "  --limit N, --offset N, or --page N, --per-page N");
 		return argc < 2 && !cli_wants_help(argc, argv) ? EXIT_USAGE : EXIT_OK;
 	}
 	const char *what = argv[1];

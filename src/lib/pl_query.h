@@ -1,0 +1,22 @@
+/*
+ * pl_query.h - the query layer's pieces shared inside the library and with
+ * the web module: the page window of a filter and the one JSON shape of a
+ * visit (the CLI's --json and GET /api/v1/visits write the same objects).
+ */
+#ifndef PL_QUERY_H
+#define PL_QUERY_H
+
+#include "parley.h"
+
+#include <jansson.h>
+
+/* The rows q asks for: page/per_page when given, else limit/offset. */
+void pl_query_window(const parley_query *q, long *limit, long *offset);
+/* A visit as a JSON object: the list columns, and with details the
+ * hosts, delegation, places, activities, sources and external ids.
+ * New reference (caller decrefs), NULL when out of memory. */
+json_t *pl_visit_json(const parley_visit *v, int details);
+/* {"total","offset","visits":[...]} of a result; caller decrefs. */
+json_t *pl_visits_json(const parley_visits *r, int details);
+
+#endif
