@@ -474,7 +474,46 @@ int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
                         parley_facet **out, parley_err *err);
 void parley_facet_free(parley_facet *f);
 
-/* Writes visits as "table" (aligned by display width), "csv" or "json"
+/* People: a row of the people list. */
+typedef struct parley_person_row {
+	const char *id, *name, *native_name, *country;
+	const char *aliases;    /* joined by ", ", or NULL */
+	long trips;             /* visits led */
+	long hosted;            /* visits where they were met as host */
+} parley_person_row;
+
+typedef struct parley_people {
+	size_t n;
+	parley_person_row *p;   /* by name */
+	void *priv;
+} parley_people;
+
+/* People whose folded name, native name or alias holds text as a phrase
+ * (the rule of q= above), or everyone when text is NULL or folds to
+ * nothing; at most limit (0 = all).  Caller frees *out with
+ * parley_people_free().  EDB, ENOMEM. */
+int parley_people_find(parley_db *db, const char *text, size_t limit, parley_people **out,
+                       parley_err *err);
+void parley_people_free(parley_people *p);
+
+typedef struct parley_country_row {
+	const char *code, *name;
+	long visits_made, visits_hosted; /* every status */
+} parley_country_row;
+
+typedef struct parley_countries {
+	size_t n;
+	parley_country_row *c;  /* by name */
+	void *priv;
+} parley_countries;
+
+/* Countries: one (code, NULL when absent) or all (code NULL), by name.
+ * Caller frees *out with parley_countries_free().  EDB, ENOMEM. */
+int parley_countries_find(parley_db *db, const char *code, parley_countries **out,
+                          parley_err *err);
+void parley_countries_free(parley_countries *c);
+
+/* Writes visits as "csv" or "json"
  * (the schema of GET /api/v1/visits: {"total","offset","visits":[...]}).
  * EINVAL for another format, EIO when writing fails. */
 int parley_visits_write(const parley_visits *r, const char *format, FILE *out,

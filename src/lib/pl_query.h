@@ -9,6 +9,12 @@
 #include "parley.h"
 
 #include <jansson.h>
+#include <sqlite3.h>
+
+struct an_arena;
+/* Column i of a row copied into the analysis arena (NULL for NULL);
+ * *nomem set when the copy fails (query_people.c). */
+const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem);
 
 /* The rows q asks for: page/per_page when given, else limit/offset. */
 void pl_query_window(const parley_query *q, long *limit, long *offset);

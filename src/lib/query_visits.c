@@ -292,16 +292,6 @@ static const char *const list_from =
     " JOIN office o ON o.id = t.office WHERE t.person = v.visitor AND " HELD_ON_START
     " ORDER BY parley_rank(o.rank) DESC, t.office LIMIT 1))";
 
-static const char *col(an_arena *a, sqlite3_stmt *st, int i, int *nomem)
-{
-	const unsigned char *s = sqlite3_column_text(st, i);
-	if (!s)
-		return NULL;
-	const char *c = an_strdup(a, (const char *)s);
-	*nomem |= !c;
-	return c;
-}
-
 static int read_visit(an_arena *a, sqlite3_stmt *st, parley_visit *v)
 {
 	int nm = 0;
@@ -311,7 +301,7 @@ static int read_visit(an_arena *a, sqlite3_stmt *st, parley_visit *v)
 	                    &v->level, &v->type, &v->status, &v->confidence, &v->summary,
 	                    &v->disputed, &v->note, &v->search, &v->places_text};
 	for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
-		*f[i] = col(a, st, i, &nm);
+		*f[i] = pl_query_col(a, st, i, &nm);
 	v->nsources_count = (size_t)sqlite3_column_int64(st, 22);
 	size_t n = v->start_date ? strlen(v->start_date) : 0;
 	v->precision = n == 10 ? PARLEY_DAY : n == 7 ? PARLEY_MONTH : PARLEY_YEAR;
@@ -339,9 +329,9 @@ static int fill_people(parley_db *db, an_arena *a, parley_visit *v, const char *
 	*n = 0;
 	while (!nm && *n < cap && sqlite3_step(st) == SQLITE_ROW) {
 		parley_visit_person *p = &(*out)[(*n)++];
-		p->person = col(a, st, 0, &nm);
-		p->name = col(a, st, 1, &nm);
-		p->detail = col(a, st, 2, &nm);
+		p->person = pl_query_col(a, st, 0, &nm);
+		p->name = pl_query_col(a, st, 1, &nm);
+		p->detail = pl_query_col(a, st, 2, &nm);
 	}
 	sqlite3_finalize(st);
 	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
@@ -366,7 +356,7 @@ static int fill_rows(parley_db *db, an_arena *a, const char *id, const char *sql
 	*n = 0;
 	while (!nm && *n < cap && sqlite3_step(st) == SQLITE_ROW) {
 		for (int i = 0; i < nf; i++)
-			rows[*n * (size_t)nf + (size_t)i] = col(a, st, i, &nm);
+			rows[*n * (size_t)nf + (size_t)i] = pl_query_col(a, st, i, &nm);
 		(*n)++;
 	}
 	sqlite3_finalize(st);
@@ -622,7 +612,7 @@ int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
 		int nm = !r->pub.values;
 		while (!nm && r->pub.n < cap && sqlite3_step(st) == SQLITE_ROW) {
 			parley_facet_value *fv = &r->pub.values[r->pub.n++];
-			fv->value = col(&r->arena, st, 0, &nm);
+			fv->value = pl_query_col(&r->arena, st, 0, &nm);
 			fv->n = (long)sqlite3_column_int64(st, 1);
 		}
 		if (nm)

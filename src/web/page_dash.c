@@ -422,7 +422,7 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	q.per_page = 8;
 	json_t *rows = NULL;
 	long total = 0;
-	if (pl_wq_visits(pg->w->db, &q, 0, &rows, &total, &pg->err) == PARLEY_OK) {
+	if (pl_wq_visits(pg->w->db, &q, 0, 0, &rows, &total, &pg->err) == PARLEY_OK) {
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r) {

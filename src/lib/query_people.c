@@ -1,0 +1,153 @@
+/*
+ * query_people.c - people and countries as typed rows for every surface
+ * (the web's people and country lists, the search's side box).
+ */
+#include "internal.h"
+#include "../analysis/an.h"
+#include "pl_query.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct presult {
+	parley_people pub;
+	an_arena arena;
+} presult;
+
+typedef struct cresult {
+	parley_countries pub;
+	an_arena arena;
+} cresult;
+
+/* Column i as a string copied into the arena (NULL for NULL); *nomem set
+ * when the copy fails. */
+const char *pl_query_col(an_arena *a, sqlite3_stmt *st, int i, int *nomem)
+{
+	const unsigned char *s = sqlite3_column_text(st, i);
+	if (!s)
+		return NULL;
+	const char *c = an_strdup(a, (const char *)s);
+	*nomem |= !c;
+	return c;
+}
+
+/* Counts the rows of a bound statement, then rewinds it. */
+static size_t count_rows(sqlite3_stmt *st)
+{
+	size_t n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		n++;
+	sqlite3_reset(st);
+	return n;
+}
+
+void parley_people_free(parley_people *p)
+{
+	if (!p)
+		return;
+	presult *r = p->priv;
+	an_arena_free(&r->arena);
+	free(r);
+}
+
+int parley_people_find(parley_db *db, const char *text, size_t limit, parley_people **out,
+                       parley_err *err)
+{
+	*out = NULL;
+	char *fq = text ? parley_fold_words(text) : NULL;
+	if (text && !fq)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	sqlite3_stmt *st;
+	/* phrase rule of the visit search: ' ' + text holds ' ' + the words */
+	int rc = pl_prepare(db,
+	    "SELECT p.id, p.name, p.native_name, p.country,"
+	    " (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id),"
+	    " (SELECT count(*) FROM visit v WHERE v.visitor = p.id),"
+	    " (SELECT count(*) FROM visit_person vp WHERE vp.person = p.id AND vp.role = 'host')"
+	    " FROM person p WHERE ?1 IS NULL OR instr(' ' || parley_fold_words(p.name || ' ' ||"
+	    " coalesce(p.native_name, '') || ' ' || coalesce((SELECT group_concat(alias, ' ')"
+	    " FROM person_alias WHERE person = p.id), '')), ' ' || ?1) > 0"
+	    " ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2", &st, err);
+	if (rc) {
+		free(fq);
+		return rc;
+	}
+	if (fq && *fq)
+		sqlite3_bind_text(st, 1, fq, -1, SQLITE_TRANSIENT);
+	free(fq);
+	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	presult *r = calloc(1, sizeof *r);
+	size_t cap = r ? count_rows(st) : 0;
+	int nm = !r;
+	if (r) {
+		r->pub.priv = r;
+		r->pub.p = an_alloc(&r->arena, (cap ? cap : 1) * sizeof *r->pub.p);
+		nm = !r->pub.p;
+	}
+	while (!nm && r->pub.n < cap && sqlite3_step(st) == SQLITE_ROW) {
+		parley_person_row *p = &r->pub.p[r->pub.n++];
+		p->id = pl_query_col(&r->arena, st, 0, &nm);
+		p->name = pl_query_col(&r->arena, st, 1, &nm);
+		p->native_name = pl_query_col(&r->arena, st, 2, &nm);
+		p->country = pl_query_col(&r->arena, st, 3, &nm);
+		p->aliases = pl_query_col(&r->arena, st, 4, &nm);
+		p->trips = (long)sqlite3_column_int64(st, 5);
+		p->hosted = (long)sqlite3_column_int64(st, 6);
+	}
+	sqlite3_finalize(st);
+	if (nm) {
+		if (r)
+			parley_people_free(&r->pub);
+		return parley_err_set(err, PARLEY_ENOMEM, "people: out of memory");
+	}
+	*out = &r->pub;
+	return PARLEY_OK;
+}
+
+void parley_countries_free(parley_countries *c)
+{
+	if (!c)
+		return;
+	cresult *r = c->priv;
+	an_arena_free(&r->arena);
+	free(r);
+}
+
+int parley_countries_find(parley_db *db, const char *code, parley_countries **out,
+                          parley_err *err)
+{
+	*out = NULL;
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db,
+	    "SELECT c.code, c.name,"
+	    " (SELECT count(*) FROM visit WHERE from_country = c.code),"
+	    " (SELECT count(*) FROM visit WHERE to_country = c.code)"
+	    " FROM country c WHERE ?1 IS NULL OR c.code = ?1 ORDER BY c.name", &st, err);
+	if (rc)
+		return rc;
+	if (code)
+		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	cresult *r = calloc(1, sizeof *r);
+	size_t cap = r ? count_rows(st) : 0;
+	int nm = !r;
+	if (r) {
+		r->pub.priv = r;
+		r->pub.c = an_alloc(&r->arena, (cap ? cap : 1) * sizeof *r->pub.c);
+		nm = !r->pub.c;
+	}
+	while (!nm && r->pub.n < cap && sqlite3_step(st) == SQLITE_ROW) {
+		parley_country_row *c = &r->pub.c[r->pub.n++];
+		c->code = pl_query_col(&r->arena, st, 0, &nm);
+		c->name = pl_query_col(&r->arena, st, 1, &nm);
+		c->visits_made = (long)sqlite3_column_int64(st, 2);
+		c->visits_hosted = (long)sqlite3_column_int64(st, 3);
+	}
+	sqlite3_finalize(st);
+	if (nm) {
+		if (r)
+			parley_countries_free(&r->pub);
+		return parley_err_set(err, PARLEY_ENOMEM, "countries: out of memory");
+	}
+	*out = &r->pub;
+	return PARLEY_OK;
+}
