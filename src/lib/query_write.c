@@ -118,13 +118,19 @@ int parley_visits_write(const parley_visits *r, const char *format, FILE *out, p
 	if (!r || !format || !out)
 		return parley_err_set(err, PARLEY_EINVAL, "parley_visits_write: missing argument");
 	if (strcmp(format, "json") == 0) {
-		json_t *j = pl_visits_json(r, 0);
-		int bad = !j || json_dumpf(j, out, JSON_INDENT(1) | JSON_PRESERVE_ORDER) != 0 ||
-		          fputc('\n', out) == EOF;
-		json_decref(j);
-		if (bad)
-			return parley_err_set(err, j ? PARLEY_EIO : PARLEY_ENOMEM, "writing visits: %s",
-			                      j ? strerror(errno) : "out of memory");
+		/* compact, one visit a line, so a line is a visit for grep and diff */
+		int bad = fprintf(out, "{\"total\":%ld,\"offset\":%ld,\"visits\":[", r->total,
+		                  r->offset) < 0;
+		for (size_t i = 0; !bad && i < r->n; i++) {
+			json_t *o = pl_visit_json(&r->v[i], 0);
+			if (!o)
+				return parley_err_set(err, PARLEY_ENOMEM, "writing visits: out of memory");
+			bad = fputs(i ? ",\n" : "\n", out) == EOF ||
+			      json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0;
+			json_decref(o);
+		}
+		if (bad || fputs("]}\n", out) == EOF)
+			return parley_err_set(err, PARLEY_EIO, "writing visits: %s", strerror(errno));
 		return PARLEY_OK;
 	}
 	if (strcmp(format, "csv") != 0)
