@@ -62,6 +62,7 @@
     // The days a date may stand for (docs/queries.md): 1964-11 is
     // 1964-11-01..1964-11-30.
     function firstDay(d) { return d.length === 4 ? d + '-01-01' : d.length === 7 ? d + '-01' : d; }
+    function dateKey(d) { d = d || ''; return firstDay(d) + (d.length === 10 ? '0' : d.length === 7 ? '1' : '2'); }
     function lastDay(d) {
       if (d.length === 4) return d + '-12-31';
       if (d.length === 7) {
@@ -127,7 +128,8 @@
       return st;
     }
     var cmp = {
-      'date': function (a, b) { return a.dataset.date < b.dataset.date ? -1 : a.dataset.date > b.dataset.date ? 1 : 0; },
+      // the order of parley.h: first possible day, the finer date first on a tie
+      'date': function (a, b) { var x = dateKey(a.dataset.date), y = dateKey(b.dataset.date); return x < y ? -1 : x > y ? 1 : 0; },
       'level': function (a, b) { return (b.dataset.rank - a.dataset.rank) || cmp.date(a, b); },
       'visitor': function (a, b) {
         var x = a.cells[1].textContent.toLowerCase(), y = b.cells[1].textContent.toLowerCase();
