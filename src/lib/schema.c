@@ -215,7 +215,7 @@ static const char *const migration_2 =
 
     /* What a search matches: the visitor's names, aliases and title, the
      * summary, note and dispute, places, the people met and in the
-     * delegation (with their aliases), activities and the two countries. */
+     * delegation (as written, with their names, native names and aliases), activities and the two countries. */
     "CREATE VIEW visit_search_text(visit, body) AS SELECT v.id, parley_fold_words("
     " coalesce(p.name,'') || ' ' || coalesce(p.native_name,'') || ' ' || coalesce(v.visitor_label,'')"
     " || ' ' || coalesce(v.visitor_title,'') || ' ' || coalesce(v.summary,'') || ' ' || coalesce(v.note,'')"
@@ -223,6 +223,7 @@ static const char *const migration_2 =
     " || ' ' || coalesce((SELECT group_concat(alias, ' ') FROM person_alias WHERE person = v.visitor),'')"
     " || ' ' || coalesce((SELECT group_concat(name, ' ') FROM place WHERE visit = v.id),'')"
     " || ' ' || coalesce((SELECT group_concat(vp.name || ' ' || coalesce(vp.detail,'') || ' ' ||"
+    "   coalesce((SELECT name || ' ' || coalesce(native_name,'') FROM person WHERE id = vp.person),'') || ' ' ||"
     "   coalesce((SELECT group_concat(alias, ' ') FROM person_alias a WHERE a.person = vp.person),''), ' ')"
     "   FROM visit_person vp WHERE vp.visit = v.id),'')"
     " || ' ' || coalesce((SELECT group_concat(description, ' ') FROM activity WHERE visit = v.id),'')"
