@@ -132,18 +132,14 @@ static json_t *facet(pl_page *pg, const pl_wq *q, const char *param)
 				memcpy(fa, val, (size_t)(sep - val));
 				fa[sep - val] = '\0';
 				pl_strlcpy(fb, sep + 1, sizeof fb);
-				const char *ba[] = {fa, NULL}, *bb[] = {fb, NULL};
-				static const char *const nsql = "SELECT name FROM country WHERE code = ?";
-				json_t *na = pl_row1(pg->w->db, nsql, ba, NULL), *nb = pl_row1(pg->w->db, nsql, bb, NULL);
-				const char *sa = json_string_value(json_object_get(na, "name"));
-				const char *sb = json_string_value(json_object_get(nb, "name"));
+				char *sa = pl_country_name(pg->w->db, fa), *sb = pl_country_name(pg->w->db, fb);
 				pl_buf l;
 				pl_buf_init(&l, 512);
 				pl_buf_printf(&l, "%s to %s", sa ? sa : fa, sb ? sb : fb);
 				json_object_set_new(r, "label", json_string(l.data ? l.data : val));
 				pl_buf_free(&l);
-				json_decref(na);
-				json_decref(nb);
+				free(sa);
+				free(sb);
 			}
 		} else if (strcmp(param, "year") != 0) {
 			char *l = pl_code_label(val);
@@ -227,12 +223,10 @@ static void put_labels(pl_buf *d, const char *pre, const char *codes, const char
 /* Appends pre and the name of country code (the code when unknown). */
 static void put_country(pl_page *pg, pl_buf *d, const char *pre, const char *code)
 {
-	const char *b[] = {code, NULL};
-	json_t *r = pl_row1(pg->w->db, "SELECT name FROM country WHERE code = ?", b, NULL);
-	const char *name = json_string_value(json_object_get(r, "name"));
+	char *name = pl_country_name(pg->w->db, code);
 	pl_buf_puts(d, pre);
 	pl_buf_puts(d, name ? name : code);
-	json_decref(r);
+	free(name);
 }
 
 static void visits(pl_page *pg, int fmt, pl_wq *qp);
@@ -469,15 +463,18 @@ void pl_page_people(pl_page *pg, int fmt)
 
 void pl_page_countries(pl_page *pg, int fmt)
 {
-	json_t *rows = pl_rows(pg->w->db,
-	    "SELECT c.code AS code, c.name AS name,"
-	    " (SELECT count(*) FROM visit WHERE from_country = c.code) AS visits_made,"
-	    " (SELECT count(*) FROM visit WHERE to_country = c.code) AS visits_hosted"
-	    " FROM country c ORDER BY c.name", NULL, &pg->err);
-	if (!rows) {
+	parley_countries *cs = NULL;
+	if (parley_countries_find(pg->w->db, NULL, &cs, &pg->err) != PARLEY_OK) {
 		pl_send_error(pg, 500, NULL, pg->err.msg);
 		return;
 	}
+	json_t *rows = json_array();
+	for (size_t i = 0; i < cs->n; i++)
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:I,s:I}", "code", cs->c[i].code, "name",
+		                                      cs->c[i].name, "visits_made",
+		                                      (json_int_t)cs->c[i].visits_made, "visits_hosted",
+		                                      (json_int_t)cs->c[i].visits_hosted));
+	parley_countries_free(cs);
 	if (fmt == 2) {
 		static const char *const cols[] = {"code", "name", "visits_made", "visits_hosted", NULL};
 		pl_send_csv(pg, rows, cols);

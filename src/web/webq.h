@@ -133,6 +133,8 @@ typedef struct pl_page {
 /* URL of a record page: kind "visit", "person", "country", "pair".
  * Returns a new string; caller frees with free(). */
 char *pl_url(const pl_page *pg, const char *kind, const char *id);
+/* The name of a country (its code when unknown).  Caller frees with free(). */
+char *pl_country_name(parley_db *db, const char *code);
 /* URL of the visit list for a pair and an inclusive date range (either may
  * be NULL).  Caller frees. */
 char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *from,

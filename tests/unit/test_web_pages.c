@@ -284,6 +284,47 @@ static void bad_filters_answer_400(void **s)
 	pl_buf_free(&rs.body);
 }
 
+/* The sum of "total" over /api/v1/timeline's years for the pair. */
+static long timeline_total(void)
+{
+	pl_web_resp rs;
+	const char *kv[] = {"between", "AAA:BBB", NULL};
+	get(&rs, "/api/v1/timeline", kv);
+	assert_int_equal(rs.status, 200);
+	json_t *j = json_loads(rs.body.data, 0, NULL);
+	assert_non_null(j);
+	long sum = 0;
+	size_t i;
+	json_t *y;
+	json_array_foreach(json_object_get(j, "years"), i, y)
+		sum += (long)json_integer_value(json_object_get(y, "total"));
+	json_decref(j);
+	pl_buf_free(&rs.body);
+	return sum;
+}
+
+/* issue 8: the dashboard's timeline counts what its era table counts
+ * (ministerial or above, confirmed or reported, as of the page's date),
+ * not every visit of the pair. */
+static void dashboard_timeline_honours_level_and_as_of(void **s)
+{
+	(void)s;
+	assert_int_equal(timeline_total(), 5);
+	assert_int_equal(pl_exec(db, "INSERT INTO visit(id, visitor, level, from_country, to_country,"
+	                             " start_date, type, status) VALUES"
+	                             " ('v-vice','xav','vice_ministerial','AAA','BBB','2003','official','confirmed'),"
+	                             " ('v-late','xav','ministerial','AAA','BBB','2999-01-01','official','confirmed'),"
+	                             " ('v-rej','xav','ministerial','AAA','BBB','2004','official','rejected')", NULL),
+	                 PARLEY_OK);
+	assert_int_equal(timeline_total(), 5);
+	/* one more counted visit moves the figure by one */
+	assert_int_equal(pl_exec(db, "INSERT INTO visit(id, visitor, level, from_country, to_country,"
+	                             " start_date, type, status) VALUES"
+	                             " ('v-more','xav','ministerial','BBB','AAA','2004-05','official','reported')", NULL),
+	                 PARLEY_OK);
+	assert_int_equal(timeline_total(), 6);
+}
+
 static void list_sentence_shows_labels(void **s)
 {
 	(void)s;
@@ -310,6 +351,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(unknown_people_are_named, setup, teardown),
 	    cmocka_unit_test_setup_teardown(bad_filters_answer_400, setup, teardown),
 	    cmocka_unit_test_setup_teardown(list_sentence_shows_labels, setup, teardown),
+	    cmocka_unit_test_setup_teardown(dashboard_timeline_honours_level_and_as_of, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
