@@ -535,22 +535,36 @@ void pl_api_pair(pl_page *pg, const char *what, int fmt)
 	if (!request_pair(pg, a, b))
 		return;
 	if (strcmp(what, "eras") == 0) {
-		json_t *sum = json_object();
-		if (pl_pair_charts(pg, a, b, NULL, NULL, sum) != PARLEY_OK) {
-			json_decref(sum);
-			pl_send_error(pg, 500, NULL, pg->err.msg);
+		/* One schema per figure: the bytes `parley eras A B --format json|csv`
+		 * writes (the analysis module's writer), as of the page's date. */
+		parley_analysis_opts o = {.a = a, .b = b, .as_of = pg->w->today};
+		parley_eras *e = NULL;
+		int rc = parley_eras_compute(pg->w->db, &o, PARLEY_ERAS_PAIR, &e, &pg->err);
+		if (rc != PARLEY_OK) {
+			pl_send_error(pg, rc == PARLEY_ENOTFOUND ? 404 : 500, NULL, pg->err.msg);
 			return;
 		}
-		json_t *eras = json_incref(json_object_get(sum, "eras"));
-		json_decref(sum);
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+		rc = m ? parley_eras_write(e, fmt == 2 ? "csv" : "json", 0, m, &pg->err) : PARLEY_ENOMEM;
+		if (m)
+			fclose(m);
+		parley_eras_free(e);
+		json_t *j = rc == PARLEY_OK && fmt != 2 ? json_loadb(text, len, 0, NULL) : NULL;
+		if (rc != PARLEY_OK || (fmt != 2 && !j)) {
+			free(text);
+			pl_send_error(pg, 500, NULL, "eras: the answer could not be written");
+			return;
+		}
 		if (fmt == 2) {
-			static const char *const cols[] = {"label", "start_date", "end_date", "leader_a", "leader_b",
-			                                   "visits", "from_a", "from_b", "by_leaders", "rate", NULL};
-			pl_send_csv(pg, eras, cols);
-			json_decref(eras);
-			return;
+			pl_buf_reset(&pg->rs->body);
+			pl_buf_append(&pg->rs->body, text, len);
+			pg->rs->type = "text/csv; charset=utf-8";
+		} else {
+			pl_send_json(pg, j);
 		}
-		pl_send_json(pg, json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "eras", eras));
+		free(text);
 	} else if (strcmp(what, "timeline") == 0) {
 		json_t *t = pl_pair_timeline(pg, a, b);
 		if (!t) {

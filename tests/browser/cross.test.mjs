@@ -127,6 +127,15 @@ test(`the table holds at least 40 queries (${queries.length})`, () => {
   assert.ok(queries.length >= 40);
 });
 
+test('one schema per figure: parley eras --format json = GET /api/v1/eras', async () => {
+  const cliEras = JSON.parse(execFileSync(PARLEY, ['--db', db, 'eras', 'CHN', 'PRK', '--format', 'json'], { encoding: 'utf8' }));
+  const r = await fetch(`${base}/api/v1/eras?between=CHN:PRK`);
+  assert.equal(r.status, 200);
+  assert.deepEqual(await r.json(), cliEras);
+  const csv = execFileSync(PARLEY, ['--db', db, 'eras', 'CHN', 'PRK', '--format', 'csv'], { encoding: 'utf8' });
+  assert.equal(await (await fetch(`${base}/api/v1/eras.csv?between=CHN:PRK`)).text(), csv);
+});
+
 for (const qs of queries) {
   test(`same visits everywhere: ${qs}`, async () => {
     const c = cli(qs);
