@@ -422,6 +422,7 @@ typedef struct parley_visit {
 	const char *visitor_label, *visitor_title;
 	const char *office;         /* stated office, else the highest held on the start day */
 	const char *office_name;
+	const char *visitor_office; /* the office as stated on the record, or NULL */
 	const char *level, *type, *status, *confidence, *summary, *disputed, *note;
 	const char *search;         /* the folded text a search matches */
 	const char *places_text;    /* place names joined by "; " */
@@ -456,6 +457,12 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details,
  * with parley_visits_free(). */
 int parley_visit_get(parley_db *db, const char *id, parley_visits **out, parley_err *err);
 void parley_visits_free(parley_visits *r);
+/* The visits just before and after visit id between the same two
+ * countries (confirmed or reported), in list order: *prev and *next are
+ * results of one visit or NULL when there is none; the caller frees each
+ * with parley_visits_free().  ENOTFOUND for an unknown id. */
+int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
+                            parley_visits **next, parley_err *err);
 
 typedef struct parley_facet_value {
 	const char *value;      /* '1964', 'CHN:PRK', 'ministerial' */

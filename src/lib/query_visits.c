@@ -281,7 +281,7 @@ static const char *const list_cols =
     " coalesce(p.name, v.visitor_label, 'unidentified'), v.visitor_label, v.visitor_title,"
     " vo.id, vo.name, v.level, v.type, v.status, v.confidence, v.summary, v.disputed, v.note,"
     " s.body, (SELECT group_concat(name, '; ') FROM (SELECT name FROM place WHERE visit = v.id"
-    " ORDER BY seq)), (SELECT count(*) FROM visit_source WHERE visit = v.id)";
+    " ORDER BY seq)), (SELECT count(*) FROM visit_source WHERE visit = v.id), v.visitor_office";
 
 static const char *const list_from =
     " FROM visit v LEFT JOIN person p ON p.id = v.visitor"
@@ -303,6 +303,7 @@ static int read_visit(an_arena *a, sqlite3_stmt *st, parley_visit *v)
 	for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
 		*f[i] = pl_query_col(a, st, i, &nm);
 	v->nsources_count = (size_t)sqlite3_column_int64(st, 22);
+	v->visitor_office = pl_query_col(a, st, 23, &nm);
 	size_t n = v->start_date ? strlen(v->start_date) : 0;
 	v->precision = n == 10 ? PARLEY_DAY : n == 7 ? PARLEY_MONTH : PARLEY_YEAR;
 	if (!v->search)
@@ -526,10 +527,10 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	return PARLEY_OK;
 }
 
-int parley_visit_get(parley_db *db, const char *id, parley_visits **out, parley_err *err)
+/* One visit by sql (list columns, bound to id), or NULL in *out. */
+static int one_visit(parley_db *db, const char *sql_tail, const char *id, parley_visits **out,
+                     parley_err *err)
 {
-	if (!db || !id || !out)
-		return parley_err_set(err, PARLEY_EINVAL, "no visit id given");
 	*out = NULL;
 	vresult *r = vresult_new();
 	if (!r)
@@ -537,20 +538,52 @@ int parley_visit_get(parley_db *db, const char *id, parley_visits **out, parley_
 	binds b = {.n = 1, .v = {id}, .arena = &r->arena};
 	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
-	int rc = pl_buf_puts(&sql, list_cols) | pl_buf_puts(&sql, list_from) |
-	         pl_buf_puts(&sql, " WHERE v.id = ?");
+	int rc = pl_buf_puts(&sql, list_cols) | pl_buf_puts(&sql, list_from) | pl_buf_puts(&sql, sql_tail);
 	if (!rc)
-		rc = load_rows(db, r, &sql, &b, 1, err);
+		rc = load_rows(db, r, &sql, &b, 0, err);
 	pl_buf_free(&sql);
-	if (!rc && r->pub.n == 0)
-		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
-	if (rc) {
+	if (rc || r->pub.n == 0) {
 		parley_visits_free(&r->pub);
 		return rc;
 	}
 	r->pub.total = 1;
 	*out = &r->pub;
 	return PARLEY_OK;
+}
+
+int parley_visit_get(parley_db *db, const char *id, parley_visits **out, parley_err *err)
+{
+	if (!db || !id || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "no visit id given");
+	int rc = one_visit(db, " WHERE v.id = ?", id, out, err);
+	if (!rc && !*out)
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
+	if (!rc)
+		rc = fill_details(db, &((vresult *)(*out)->priv)->arena, &(*out)->v[0], err);
+	if (rc) {
+		parley_visits_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
+                            parley_visits **next, parley_err *err)
+{
+	*prev = *next = NULL;
+	int rc = must_exist(db, "visit", "id", id, err);
+	/* the same pair in either direction, by the list order (start_key, id) */
+#define NEIGHBOUR(CMP, DIR)                                                                  	" JOIN visit w ON w.id = ?1 WHERE v.status IN ('confirmed', 'reported') AND"           	" ((v.from_country = w.from_country AND v.to_country = w.to_country) OR"               	" (v.from_country = w.to_country AND v.to_country = w.from_country)) AND"              	" (v.start_key, v.id) " CMP " (w.start_key, w.id) ORDER BY v.start_key " DIR ", v.id " DIR " LIMIT 1"
+	if (!rc)
+		rc = one_visit(db, NEIGHBOUR("<", "DESC"), id, prev, err);
+	if (!rc)
+		rc = one_visit(db, NEIGHBOUR(">", "ASC"), id, next, err);
+#undef NEIGHBOUR
+	if (rc) {
+		parley_visits_free(*prev);
+		*prev = NULL;
+	}
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -8,6 +8,7 @@
  * sentences of context computed from the records (ordinals, gaps, era).
  */
 #include "webq.h"
+#include "pl_query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,72 +44,89 @@ static json_t *rows(pl_page *pg, const char *sql, const char *id)
 /* Visits                                                              */
 /* ------------------------------------------------------------------ */
 
-/* A visit with everything attached, or NULL when there is no such visit;
- * caller decrefs. */
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* People on a visit as page rows (seq, person, name, detail, url). */
+static json_t *people_rows(pl_page *pg, const parley_visit_person *p, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_pack("{s:I,s:o,s:s,s:o}", "seq", (json_int_t)(i + 1), "person",
+		                      str_or_null(p[i].person), "name", p[i].name ? p[i].name : "",
+		                      "detail", str_or_null(p[i].detail));
+		set_url(pg, o, "url", "person", "person");
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* The previous or next visit of the pair as {id, start_date, visitor_name, url}. */
+static void neighbour(pl_page *pg, json_t *v, const char *key, parley_visits *r)
+{
+	if (!r || !r->n)
+		return;
+	json_t *o = json_pack("{s:s,s:s,s:s}", "id", r->v[0].id, "start_date", r->v[0].start_date,
+	                      "visitor_name", r->v[0].visitor_name);
+	set_url(pg, o, "url", "visit", "id");
+	json_object_set_new(v, key, o);
+}
+
+/* A visit with everything attached (parley_visit_get), or NULL when there
+ * is no such visit; caller decrefs. */
 static json_t *visit_object(pl_page *pg, const char *id)
 {
-	const char *b[] = {id, NULL};
-	json_t *v = pl_row1(pg->w->db,
-	    "SELECT v.*, coalesce(p.name, v.visitor_label, 'unidentified') AS visitor_name,"
-	    " coalesce(cf.name, v.from_country) AS from_name, coalesce(ct.name, v.to_country) AS to_name,"
-	    " o.name AS visitor_office_name, substr(v.start_date,1,4) + 0 AS year"
-	    " FROM visit v LEFT JOIN person p ON p.id = v.visitor"
-	    " LEFT JOIN office o ON o.id = v.visitor_office"
-	    " LEFT JOIN country cf ON cf.code = v.from_country LEFT JOIN country ct ON ct.code = v.to_country"
-	    " WHERE v.id = ?", b, &pg->err);
-	if (!v)
+	parley_visits *r = NULL;
+	if (parley_visit_get(pg->w->db, id, &r, &pg->err) != PARLEY_OK)
 		return NULL;
+	const parley_visit *x = &r->v[0];
+	json_t *v = pl_visit_json(x, 0);
+	/* the page's names for the record's own columns */
+	json_object_set_new(v, "visitor_office", str_or_null(x->visitor_office));
+	json_object_set_new(v, "visitor_office_name", str_or_null(x->office_name));
+	json_object_set_new(v, "note", str_or_null(x->note));
+	json_object_del(v, "places");
+	json_object_del(v, "sources");
 	set_url(pg, v, "url", "visit", "id");
 	set_url(pg, v, "visitor_url", "person", "visitor");
-	static const char *const people_sql =
-	    "SELECT vp.seq AS seq, vp.person AS person, vp.name AS name, vp.detail AS detail"
-	    " FROM visit_person vp WHERE vp.visit = ? AND vp.role = '%s' ORDER BY vp.seq";
-	char sql[2048];
-	snprintf(sql, sizeof sql, people_sql, "companion");
-	json_t *comp = rows(pg, sql, id);
-	urls_all(pg, comp, "url", "person", "person");
-	json_object_set_new(v, "delegation", comp);
-	snprintf(sql, sizeof sql, people_sql, "host");
-	json_t *hosts = rows(pg, sql, id);
-	urls_all(pg, hosts, "url", "person", "person");
-	json_object_set_new(v, "hosts", hosts);
-	json_object_set_new(v, "activities", rows(pg,
-	    "SELECT seq, kind, date, description FROM activity WHERE visit = ? ORDER BY seq", id));
-	json_object_set_new(v, "places", rows(pg,
-	    "SELECT seq, name, country FROM place WHERE visit = ? ORDER BY seq", id));
-	json_t *src = rows(pg,
-	    "SELECT s.id AS id, s.url AS url, s.citation AS citation, s.title AS title,"
-	    " s.publisher AS publisher, s.published AS published, s.accessed AS accessed,"
-	    " vs.passage AS passage FROM visit_source vs JOIN source s ON s.id = vs.source"
-	    " WHERE vs.visit = ? ORDER BY s.id", id);
-	size_t i;
-	json_t *s;
-	json_array_foreach(src, i, s) {
-		const char *u = json_string_value(json_object_get(s, "url"));
-		json_object_set_new(s, "link", json_boolean(pl_href_ok(u)));
+	json_object_set_new(v, "delegation", people_rows(pg, x->delegation, x->ndelegation));
+	json_object_set_new(v, "hosts", people_rows(pg, x->hosts, x->nhosts));
+	json_t *acts = json_array(), *places = json_array(), *src = json_array(), *ext = json_array();
+	for (size_t i = 0; i < x->nactivities; i++) {
+		const parley_visit_activity *t = &x->activities[i];
+		json_array_append_new(acts, json_pack("{s:I,s:s,s:o,s:s}", "seq", (json_int_t)(i + 1), "kind",
+		                                      t->kind ? t->kind : "", "date", str_or_null(t->date),
+		                                      "description", t->description ? t->description : ""));
 	}
+	for (size_t i = 0; i < x->nplaces; i++)
+		json_array_append_new(places, json_pack("{s:I,s:s,s:o}", "seq", (json_int_t)(i + 1), "name",
+		                                        x->places[i].name ? x->places[i].name : "",
+		                                        "country", str_or_null(x->places[i].country)));
+	for (size_t i = 0; i < x->nsources; i++) {
+		const parley_visit_source *t = &x->sources[i];
+		json_array_append_new(src, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "id", t->id,
+		    "url", str_or_null(t->url), "citation", str_or_null(t->citation), "title",
+		    str_or_null(t->title), "publisher", str_or_null(t->publisher), "published",
+		    str_or_null(t->published), "accessed", str_or_null(t->accessed), "passage",
+		    str_or_null(t->passage), "link", pl_href_ok(t->url)));
+	}
+	for (size_t i = 0; i < x->nexternal_ids; i++)
+		json_array_append_new(ext, json_pack("{s:s,s:s}", "scheme", x->external_ids[i].scheme,
+		                                     "value", x->external_ids[i].value));
+	json_object_set_new(v, "activities", acts);
+	json_object_set_new(v, "places", places);
 	json_object_set_new(v, "sources", src);
-	json_object_set_new(v, "external_ids", rows(pg,
-	    "SELECT scheme, value FROM external_id WHERE entity = 'visit' AND entity_id = ? ORDER BY scheme, value", id));
-	/* Previous and next visit between the same pair. */
-	static const char *const nb =
-	    "SELECT w.id AS id, w.start_date AS start_date, coalesce(p.name, w.visitor_label, 'unidentified') AS visitor_name"
-	    " FROM visit v JOIN visit w ON ((w.from_country = v.from_country AND w.to_country = v.to_country) OR"
-	    " (w.from_country = v.to_country AND w.to_country = v.from_country)) AND w.id <> v.id"
-	    " AND w.status IN ('confirmed','reported')"
-	    " LEFT JOIN person p ON p.id = w.visitor WHERE v.id = ? AND %s ORDER BY w.start_date %s, w.id %s LIMIT 1";
-	snprintf(sql, sizeof sql, nb, "(w.start_date < v.start_date OR (w.start_date = v.start_date AND w.id < v.id))", "DESC", "DESC");
-	json_t *prev = pl_row1(pg->w->db, sql, b, NULL);
-	snprintf(sql, sizeof sql, nb, "(w.start_date > v.start_date OR (w.start_date = v.start_date AND w.id > v.id))", "", "");
-	json_t *next = pl_row1(pg->w->db, sql, b, NULL);
-	if (prev) {
-		set_url(pg, prev, "url", "visit", "id");
-		json_object_set_new(v, "previous", prev);
+	json_object_set_new(v, "external_ids", ext);
+	parley_visits_free(r);
+	parley_visits *prev = NULL, *next = NULL;
+	if (parley_visit_neighbours(pg->w->db, id, &prev, &next, NULL) == PARLEY_OK) {
+		neighbour(pg, v, "previous", prev);
+		neighbour(pg, v, "next", next);
 	}
-	if (next) {
-		set_url(pg, next, "url", "visit", "id");
-		json_object_set_new(v, "next", next);
-	}
+	parley_visits_free(prev);
+	parley_visits_free(next);
 	json_object_set_new(v, "context", pl_visit_context(pg, v));
 	return v;
 }
