@@ -505,6 +505,32 @@ int parley_people_find(parley_db *db, const char *text, size_t limit, parley_peo
                        parley_err *err);
 void parley_people_free(parley_people *p);
 
+typedef struct parley_alias_row {
+	const char *alias, *kind;
+} parley_alias_row;
+
+typedef struct parley_tenure_row {
+	const char *id, *office, *office_name, *rank, *country;
+	const char *start_date, *end_date; /* end NULL: still in office */
+	const char *confidence;
+} parley_tenure_row;
+
+/* One person with aliases and tenures (oldest first).  Strings are
+ * borrowed from the result. */
+typedef struct parley_person {
+	const char *id, *name, *native_name, *country, *country_name;
+	const char *birth_date, *death_date, *note;
+	size_t naliases, ntenures;
+	parley_alias_row *aliases;
+	parley_tenure_row *tenures;
+	void *priv;
+} parley_person;
+
+/* ENOTFOUND for an unknown id.  Caller frees *out with
+ * parley_person_free(). */
+int parley_person_get(parley_db *db, const char *id, parley_person **out, parley_err *err);
+void parley_person_free(parley_person *p);
+
 typedef struct parley_country_row {
 	const char *code, *name;
 	long visits_made, visits_hosted; /* every status */

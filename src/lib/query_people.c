@@ -151,3 +151,83 @@ int parley_countries_find(parley_db *db, const char *code, parley_countries **ou
 	*out = &r->pub;
 	return PARLEY_OK;
 }
+
+typedef struct person_result {
+	parley_person pub;
+	an_arena arena;
+} person_result;
+
+void parley_person_free(parley_person *p)
+{
+	if (!p)
+		return;
+	person_result *r = p->priv;
+	an_arena_free(&r->arena);
+	free(r);
+}
+
+/* Rows of sql bound to id, nf string columns each, into the arena. */
+static int string_rows(parley_db *db, an_arena *a, const char *sql, const char *id, int nf,
+                       const char ***out, size_t *n, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, sql, &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	size_t cap = count_rows(st);
+	const char **rows = an_alloc(a, (cap ? cap : 1) * (size_t)nf * sizeof *rows);
+	int nm = !rows;
+	*n = 0;
+	while (!nm && *n < cap && sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < nf; i++)
+			rows[*n * (size_t)nf + (size_t)i] = pl_query_col(a, st, i, &nm);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	*out = rows;
+	return nm ? parley_err_set(err, PARLEY_ENOMEM, "person: out of memory") : PARLEY_OK;
+}
+
+_Static_assert(sizeof(parley_alias_row) == 2 * sizeof(const char *), "alias layout");
+_Static_assert(sizeof(parley_tenure_row) == 8 * sizeof(const char *), "tenure layout");
+
+int parley_person_get(parley_db *db, const char *id, parley_person **out, parley_err *err)
+{
+	*out = NULL;
+	if (!id)
+		return parley_err_set(err, PARLEY_EINVAL, "no person id given");
+	person_result *r = calloc(1, sizeof *r);
+	if (!r)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	r->pub.priv = r;
+	const char **one;
+	size_t n = 0;
+	int rc = string_rows(db, &r->arena,
+	    "SELECT p.id, p.name, p.native_name, p.country, c.name, p.birth_date, p.death_date, p.note"
+	    " FROM person p LEFT JOIN country c ON c.code = p.country WHERE p.id = ?1", id, 8, &one, &n, err);
+	if (!rc && n == 0)
+		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no person '%s'", id);
+	if (!rc) {
+		const char **f[] = {&r->pub.id, &r->pub.name, &r->pub.native_name, &r->pub.country,
+		                    &r->pub.country_name, &r->pub.birth_date, &r->pub.death_date, &r->pub.note};
+		for (int i = 0; i < 8; i++)
+			*f[i] = one[i];
+	}
+	const char **rows;
+	if (!rc && !(rc = string_rows(db, &r->arena, "SELECT alias, kind FROM person_alias WHERE person = ?1"
+	                                              " ORDER BY alias", id, 2, &rows, &r->pub.naliases, err)))
+		r->pub.aliases = (parley_alias_row *)(void *)rows;
+	if (!rc && !(rc = string_rows(db, &r->arena,
+	                              "SELECT t.id, t.office, o.name, o.rank, o.country, t.start_date, t.end_date,"
+	                              " t.confidence FROM tenure t JOIN office o ON o.id = t.office"
+	                              " WHERE t.person = ?1 ORDER BY parley_first_day(t.start_date), t.id",
+	                              id, 8, &rows, &r->pub.ntenures, err)))
+		r->pub.tenures = (parley_tenure_row *)(void *)rows;
+	if (rc) {
+		parley_person_free(&r->pub);
+		return rc;
+	}
+	*out = &r->pub;
+	return PARLEY_OK;
+}

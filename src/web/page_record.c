@@ -254,41 +254,59 @@ static char *tenure_svg(json_t *ten, const char *today)
 	return pl_buf_take(&b);
 }
 
+/* The visits where person id had role (visitor, host, companion), by
+ * date, as page rows with their urls; caller decrefs. */
+static json_t *role_visits(pl_page *pg, const char *role, const char *id)
+{
+	parley_query q;
+	parley_query_init(&q);
+	parley_visits *r = NULL;
+	json_t *a = json_array();
+	if (parley_query_set(&q, role, id, &pg->err) != PARLEY_OK ||
+	    parley_visits_find(pg->w->db, &q, 0, &r, &pg->err) != PARLEY_OK)
+		return a;
+	for (size_t i = 0; i < r->n; i++) {
+		json_t *o = pl_visit_json(&r->v[i], 0);
+		set_url(pg, o, "url", "visit", "id");
+		json_array_append_new(a, o);
+	}
+	parley_visits_free(r);
+	return a;
+}
+
 void pl_page_person(pl_page *pg, const char *id, int fmt)
 {
-	const char *b[] = {id, NULL};
-	json_t *p = pl_row1(pg->w->db, "SELECT p.*, c.name AS country_name FROM person p"
-	                               " LEFT JOIN country c ON c.code = p.country WHERE p.id = ?", b, &pg->err);
-	if (!p) {
+	parley_person *pr = NULL;
+	if (parley_person_get(pg->w->db, id, &pr, &pg->err) != PARLEY_OK) {
 		pl_send_error(pg, 404, NULL, "no person with that id");
 		return;
 	}
+	json_t *p = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", pr->id, "name", pr->name,
+	    "native_name", str_or_null(pr->native_name), "country", str_or_null(pr->country),
+	    "birth_date", str_or_null(pr->birth_date), "death_date", str_or_null(pr->death_date),
+	    "note", str_or_null(pr->note), "country_name", str_or_null(pr->country_name));
 	set_url(pg, p, "url", "person", "id");
 	set_url(pg, p, "country_url", "country", "country");
-	json_object_set_new(p, "aliases", rows(pg, "SELECT alias, kind FROM person_alias WHERE person = ? ORDER BY alias", id));
-	json_t *ten = rows(pg, "SELECT t.office AS office, o.name AS office_name, o.rank AS rank, o.country AS country,"
-	                       " t.start_date AS start_date, t.end_date AS end_date, t.confidence AS confidence"
-	                       " FROM tenure t JOIN office o ON o.id = t.office WHERE t.person = ? ORDER BY t.start_date", id);
+	json_t *aliases = json_array(), *ten = json_array();
+	for (size_t i = 0; i < pr->naliases; i++)
+		json_array_append_new(aliases, json_pack("{s:s,s:o}", "alias", pr->aliases[i].alias, "kind",
+		                                         str_or_null(pr->aliases[i].kind)));
+	for (size_t i = 0; i < pr->ntenures; i++) {
+		const parley_tenure_row *t = &pr->tenures[i];
+		json_array_append_new(ten, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "office", t->office,
+		    "office_name", str_or_null(t->office_name), "rank", str_or_null(t->rank), "country",
+		    str_or_null(t->country), "start_date", str_or_null(t->start_date), "end_date",
+		    str_or_null(t->end_date), "confidence", str_or_null(t->confidence)));
+	}
+	parley_person_free(pr);
+	json_object_set_new(p, "aliases", aliases);
 	json_object_set_new(p, "tenures", ten);
-	static const char *const vsql =
-	    "SELECT v.id AS id, v.start_date AS start_date, v.end_date AS end_date, v.level AS level, v.type AS type,"
-	    " v.from_country AS from_country, v.to_country AS to_country, coalesce(ct.name, v.to_country) AS to_name,"
-	    " coalesce(cf.name, v.from_country) AS from_name, coalesce(pv.name, v.visitor_label, 'unidentified') AS visitor_name"
-	    " FROM visit v LEFT JOIN country ct ON ct.code = v.to_country LEFT JOIN country cf ON cf.code = v.from_country"
-	    " LEFT JOIN person pv ON pv.id = v.visitor WHERE %s ORDER BY v.start_date, v.id";
-	char sql[1200];
-	snprintf(sql, sizeof sql, vsql, "v.visitor = ?");
-	json_t *trips = rows(pg, sql, id);
-	urls_all(pg, trips, "url", "visit", "id");
-	json_object_set_new(p, "trips", trips);
-	snprintf(sql, sizeof sql, vsql, "v.id IN (SELECT visit FROM visit_person WHERE person = ? AND role = 'host')");
-	json_t *hosted = rows(pg, sql, id);
-	urls_all(pg, hosted, "url", "visit", "id");
-	json_object_set_new(p, "hosted", hosted);
-	snprintf(sql, sizeof sql, vsql, "v.id IN (SELECT visit FROM visit_person WHERE person = ? AND role = 'companion')");
-	json_t *acc = rows(pg, sql, id);
-	urls_all(pg, acc, "url", "visit", "id");
-	json_object_set_new(p, "accompanied", acc);
+	/* the visits behind each list are the query layer's, so a person's
+	 * "trips" equal the list /visits?visitor=ID links to */
+	static const char *const roles[][2] = {{"visitor", "trips"}, {"host", "hosted"},
+	                                       {"companion", "accompanied"}};
+	for (size_t k = 0; k < 3; k++)
+		json_object_set_new(p, roles[k][1], role_visits(pg, roles[k][0], id));
 	/* The analysis module's counts (`parley companions`), each linked to
 	 * the list of exactly its visits. */
 	json_t *comp = pl_an_companions(pg, id);
