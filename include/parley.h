@@ -533,6 +533,7 @@ void parley_person_free(parley_person *p);
 
 typedef struct parley_country_row {
 	const char *code, *name;
+	const char *iso2, *start_date, *end_date; /* NULL when not known */
 	long visits_made, visits_hosted; /* every status */
 } parley_country_row;
 
@@ -541,6 +542,22 @@ typedef struct parley_countries {
 	parley_country_row *c;  /* by name */
 	void *priv;
 } parley_countries;
+
+/* The holders of a country's offices of the given ranks (comma-separated,
+ * e.g. "paramount_leader,head_of_state"), by start: person, name,
+ * office, office_name, rank, start_date, end_date (NULL: in office).
+ * Caller frees *out with parley_holders_free().  EINVAL for a bad rank. */
+typedef struct parley_holder {
+	const char *person, *name, *office, *office_name, *rank, *start_date, *end_date;
+} parley_holder;
+typedef struct parley_holders {
+	size_t n;
+	parley_holder *h;
+	void *priv;
+} parley_holders;
+int parley_office_holders(parley_db *db, const char *country, const char *ranks,
+                          parley_holders **out, parley_err *err);
+void parley_holders_free(parley_holders *h);
 
 /* Countries: one (code, NULL when absent) or all (code NULL), by name.
  * Caller frees *out with parley_countries_free().  EDB, ENOMEM. */

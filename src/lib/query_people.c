@@ -121,7 +121,7 @@ int parley_countries_find(parley_db *db, const char *code, parley_countries **ou
 	int rc = pl_prepare(db,
 	    "SELECT c.code, c.name,"
 	    " (SELECT count(*) FROM visit WHERE from_country = c.code),"
-	    " (SELECT count(*) FROM visit WHERE to_country = c.code)"
+	    " (SELECT count(*) FROM visit WHERE to_country = c.code), c.iso2, c.start_date, c.end_date"
 	    " FROM country c WHERE ?1 IS NULL OR c.code = ?1 ORDER BY c.name", &st, err);
 	if (rc)
 		return rc;
@@ -141,6 +141,9 @@ int parley_countries_find(parley_db *db, const char *code, parley_countries **ou
 		c->name = pl_query_col(&r->arena, st, 1, &nm);
 		c->visits_made = (long)sqlite3_column_int64(st, 2);
 		c->visits_hosted = (long)sqlite3_column_int64(st, 3);
+		c->iso2 = pl_query_col(&r->arena, st, 4, &nm);
+		c->start_date = pl_query_col(&r->arena, st, 5, &nm);
+		c->end_date = pl_query_col(&r->arena, st, 6, &nm);
 	}
 	sqlite3_finalize(st);
 	if (nm) {
@@ -227,6 +230,70 @@ int parley_person_get(parley_db *db, const char *id, parley_person **out, parley
 	if (rc) {
 		parley_person_free(&r->pub);
 		return rc;
+	}
+	*out = &r->pub;
+	return PARLEY_OK;
+}
+
+typedef struct holders_result {
+	parley_holders pub;
+	an_arena arena;
+} holders_result;
+
+void parley_holders_free(parley_holders *h)
+{
+	if (!h)
+		return;
+	holders_result *r = h->priv;
+	an_arena_free(&r->arena);
+	free(r);
+}
+
+_Static_assert(sizeof(parley_holder) == 7 * sizeof(const char *), "holder layout");
+
+int parley_office_holders(parley_db *db, const char *country, const char *ranks,
+                          parley_holders **out, parley_err *err)
+{
+	*out = NULL;
+	for (const char *p = ranks ? ranks : ""; *p;) {
+		char one[40];
+		size_t n = strcspn(p, ",");
+		if (n == 0 || n >= sizeof one)
+			return parley_err_set(err, PARLEY_EINVAL, "ranks: '%s' is not a list of levels", ranks);
+		memcpy(one, p, n);
+		one[n] = '\0';
+		if (parley_level_rank(one) < 0)
+			return parley_err_set(err, PARLEY_EINVAL, "ranks: '%s' is not a level", one);
+		p += n + (p[n] == ',');
+	}
+	holders_result *r = calloc(1, sizeof *r);
+	if (!r)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	r->pub.priv = r;
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db,
+	    "SELECT t.person, p.name, t.office, o.name, o.rank, t.start_date, t.end_date FROM tenure t"
+	    " JOIN office o ON o.id = t.office JOIN person p ON p.id = t.person"
+	    " WHERE o.country = ?1 AND instr(',' || ?2 || ',', ',' || o.rank || ',') > 0"
+	    " ORDER BY parley_first_day(t.start_date), parley_rank(o.rank) DESC, t.id", &st, err);
+	if (rc) {
+		parley_holders_free(&r->pub);
+		return rc;
+	}
+	sqlite3_bind_text(st, 1, country ? country : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, ranks ? ranks : "", -1, SQLITE_STATIC);
+	size_t cap = count_rows(st);
+	r->pub.h = an_alloc(&r->arena, (cap ? cap : 1) * sizeof *r->pub.h);
+	int nm = !r->pub.h;
+	while (!nm && r->pub.n < cap && sqlite3_step(st) == SQLITE_ROW) {
+		const char **f = (const char **)(void *)&r->pub.h[r->pub.n++];
+		for (int i = 0; i < 7; i++)
+			f[i] = pl_query_col(&r->arena, st, i, &nm);
+	}
+	sqlite3_finalize(st);
+	if (nm) {
+		parley_holders_free(&r->pub);
+		return parley_err_set(err, PARLEY_ENOMEM, "office holders: out of memory");
 	}
 	*out = &r->pub;
 	return PARLEY_OK;

@@ -24,21 +24,7 @@ static void set_url(pl_page *pg, json_t *o, const char *key, const char *kind, c
 	free(u);
 }
 
-static void urls_all(pl_page *pg, json_t *arr, const char *key, const char *kind, const char *idkey)
-{
-	size_t i;
-	json_t *r;
-	json_array_foreach(arr, i, r)
-		set_url(pg, r, key, kind, idkey);
-}
 
-/* Rows of sql with id bound (an empty array on failure); caller decrefs. */
-static json_t *rows(pl_page *pg, const char *sql, const char *id)
-{
-	const char *b[] = {id, NULL};
-	json_t *r = pl_rows(pg->w->db, sql, b, &pg->err);
-	return r ? r : json_array();
-}
 
 /* ------------------------------------------------------------------ */
 /* Visits                                                              */
@@ -338,27 +324,95 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 /* Countries                                                           */
 /* ------------------------------------------------------------------ */
 
+/* A country's partners from the query layer's direction counts (country=
+ * code, confirmed or reported): visits made to and hosted from each,
+ * most visits first.  Caller decrefs. */
+static json_t *partner_rows(pl_page *pg, const char *code)
+{
+	parley_query q;
+	parley_query_init(&q);
+	parley_facet *f = NULL;
+	json_t *byc = json_object(), *out = json_array();
+	if (parley_query_set(&q, "country", code, &pg->err) != PARLEY_OK ||
+	    parley_visits_facet(pg->w->db, &q, "direction", &f, &pg->err) != PARLEY_OK) {
+		json_decref(byc);
+		return out;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		const char *v = f->values[i].value, *colon = v ? strchr(v, ':') : NULL;
+		if (!colon)
+			continue;
+		char from[PL_CODE_MAX] = "", to[PL_CODE_MAX] = "";
+		size_t nf = (size_t)(colon - v);
+		if (nf >= sizeof from)
+			continue;
+		memcpy(from, v, nf);
+		pl_strlcpy(to, colon + 1, sizeof to);
+		int made = strcmp(from, code) == 0;
+		const char *other = made ? to : from;
+		json_t *o = json_object_get(byc, other);
+		if (!o) {
+			char *name = pl_country_name(pg->w->db, other);
+			o = json_pack("{s:s,s:s,s:I,s:I,s:I}", "code", other, "name", name ? name : other,
+			              "made", (json_int_t)0, "hosted", (json_int_t)0, "visits", (json_int_t)0);
+			free(name);
+			json_object_set_new(byc, other, o);
+			json_array_append(out, o);
+		}
+		const char *k = made ? "made" : "hosted";
+		json_object_set_new(o, k, json_integer(json_integer_value(json_object_get(o, k)) + f->values[i].n));
+		json_object_set_new(o, "visits",
+		                    json_integer(json_integer_value(json_object_get(o, "visits")) + f->values[i].n));
+	}
+	parley_facet_free(f);
+	json_decref(byc);
+	/* most visits first, then by code */
+	size_t n = json_array_size(out);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0; j--) {
+			json_t *x = json_array_get(out, j - 1), *y = json_array_get(out, j);
+			json_int_t vx = json_integer_value(json_object_get(x, "visits"));
+			json_int_t vy = json_integer_value(json_object_get(y, "visits"));
+			if (vx > vy || (vx == vy && strcmp(json_string_value(json_object_get(x, "code")),
+			                                   json_string_value(json_object_get(y, "code"))) <= 0))
+				break;
+			json_incref(x);
+			json_array_set(out, j - 1, y);
+			json_array_set_new(out, j, x);
+		}
+	return out;
+}
+
 void pl_page_country(pl_page *pg, const char *code, int fmt)
 {
-	const char *b[] = {code, NULL};
-	json_t *c = pl_row1(pg->w->db, "SELECT * FROM country WHERE code = ?", b, &pg->err);
-	if (!c) {
+	parley_countries *cs = NULL;
+	if (parley_countries_find(pg->w->db, code, &cs, &pg->err) != PARLEY_OK || cs->n == 0) {
+		parley_countries_free(cs);
 		pl_send_error(pg, 404, NULL, "no country with that code");
 		return;
 	}
-	json_t *lead = rows(pg, "SELECT t.person AS person, p.name AS name, o.name AS office_name, o.rank AS rank,"
-	                        " t.start_date AS start_date, t.end_date AS end_date FROM tenure t"
-	                        " JOIN office o ON o.id = t.office JOIN person p ON p.id = t.person"
-	                        " WHERE o.country = ? AND o.rank IN ('paramount_leader','head_of_state','head_of_government')"
-	                        " ORDER BY t.start_date, o.rank", code);
-	urls_all(pg, lead, "url", "person", "person");
+	const parley_country_row *cr = &cs->c[0];
+	json_t *c = json_pack("{s:s,s:s,s:o,s:o,s:o}", "code", cr->code, "name", cr->name, "iso2",
+	                      str_or_null(cr->iso2), "start_date", str_or_null(cr->start_date),
+	                      "end_date", str_or_null(cr->end_date));
+	parley_countries_free(cs);
+	json_t *lead = json_array();
+	parley_holders *hs = NULL;
+	if (parley_office_holders(pg->w->db, code, "paramount_leader,head_of_state,head_of_government",
+	                          &hs, &pg->err) == PARLEY_OK) {
+		for (size_t i = 0; i < hs->n; i++) {
+			const parley_holder *h = &hs->h[i];
+			json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o}", "person", h->person, "name", h->name,
+			                      "office_name", str_or_null(h->office_name), "rank",
+			                      str_or_null(h->rank), "start_date", str_or_null(h->start_date),
+			                      "end_date", str_or_null(h->end_date));
+			set_url(pg, o, "url", "person", "person");
+			json_array_append_new(lead, o);
+		}
+		parley_holders_free(hs);
+	}
 	json_object_set_new(c, "leaders", lead);
-	json_t *partners = rows(pg, "SELECT CASE WHEN v.from_country = ?1 THEN v.to_country ELSE v.from_country END AS code,"
-	                            " coalesce(k.name, CASE WHEN v.from_country = ?1 THEN v.to_country ELSE v.from_country END) AS name,"
-	                            " sum(v.from_country = ?1) AS made, sum(v.to_country = ?1) AS hosted, count(*) AS visits"
-	                            " FROM visit v LEFT JOIN country k ON k.code = CASE WHEN v.from_country = ?1 THEN v.to_country ELSE v.from_country END"
-	                            " WHERE (v.from_country = ?1 OR v.to_country = ?1) AND v.status IN ('confirmed','reported')"
-	                            " GROUP BY 1 ORDER BY 5 DESC, 1", code);
+	json_t *partners = partner_rows(pg, code);
 	size_t i;
 	json_t *r;
 	json_array_foreach(partners, i, r) {
