@@ -199,6 +199,10 @@ int parley_set_actor(parley_db *db, const char *actor, parley_err *err);
 /* Why the following changes are made ("rejected: duplicate of ..."), kept
  * in the audit log until changed; NULL or "" clears it.  Copied. */
 int parley_set_reason(parley_db *db, const char *reason, parley_err *err);
+/* A number that changes whenever another connection has written to the
+ * store since this handle last asked (SQLite's data_version), so a reader
+ * knows when its caches are stale; -1 on failure. */
+long long parley_change_counter(parley_db *db);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
 /* Number of records in a concept table ('visit', 'person', ...), or a
@@ -355,7 +359,7 @@ typedef struct parley_query {
 	const char *level;      /* exact levels, comma-separated */
 	const char *min_level;  /* at least this level (parley_level_at_least) */
 	const char *type;       /* visit types, comma-separated */
-	const char *status;     /* statuses, comma-separated; NULL = confirmed,reported */
+	const char *status;     /* statuses, comma-separated, or "all"; NULL = confirmed,reported */
 	const char *office;     /* office id the visitor held: stated, or per tenures */
 	const char *person;     /* person id as visitor, companion or host */
 	const char *visitor;    /* person id who led the visit */

@@ -135,6 +135,7 @@ struct parley_db {
 	char actor[128];
 	char *reason; /* for the audit log; NULL when none */
 	int readonly;
+	sqlite3_stmt *changes; /* PRAGMA data_version, prepared on first use */
 };
 
 /* Sets err from the connection's last error; returns PARLEY_EDB. */

@@ -205,6 +205,8 @@ int parley_query_set(parley_query *q, const char *name, const char *v, parley_er
 		if (parley_level_rank(v) < 0)
 			return bad(q, err, k, "expected a level name such as head_of_government", v);
 		q->min_level = v;
+	} else if (strcmp(k, "status") == 0 && strcmp(v, "all") == 0) {
+		q->status = v; /* every status: candidates and rejected visits too */
 	} else if (strcmp(k, "type") == 0 || strcmp(k, "status") == 0) {
 		const char *const *ok = enum_values(k);
 		if (!ok || !check_list(v, ok))

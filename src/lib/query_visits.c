@@ -223,7 +223,7 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 	}
 	if (!rc && q->type)
 		rc = in_list(sql, b, "v.type", q->type);
-	if (!rc)
+	if (!rc && !(q->status && strcmp(q->status, "all") == 0))
 		rc = in_list(sql, b, "v.status", q->status ? q->status : "confirmed,reported");
 	if (!rc && q->office) {
 		rc = pl_buf_puts(sql, " AND (v.visitor_office = ? OR (v.visitor_office IS NULL AND EXISTS"

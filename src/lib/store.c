@@ -235,6 +235,7 @@ void parley_close(parley_db *db)
 {
 	if (!db)
 		return;
+	sqlite3_finalize(db->changes);
 	if (db->sql)
 		sqlite3_close_v2(db->sql);
 	free(db->path);
@@ -289,4 +290,14 @@ long parley_count(parley_db *db, const char *table, parley_err *err)
 	                                        : pl_db_error(db, err, "counting");
 	sqlite3_finalize(st);
 	return n;
+}
+
+long long parley_change_counter(parley_db *db)
+{
+	if (!db || (!db->changes && sqlite3_prepare_v2(db->sql, "PRAGMA data_version", -1,
+	                                                &db->changes, NULL) != SQLITE_OK))
+		return -1;
+	long long v = sqlite3_step(db->changes) == SQLITE_ROW ? sqlite3_column_int64(db->changes, 0) : -1;
+	sqlite3_reset(db->changes);
+	return v;
 }

@@ -16,26 +16,6 @@
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
-/* Connection setup                                                    */
-/* ------------------------------------------------------------------ */
-
-static void sql_rank(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const unsigned char *s = sqlite3_value_text(argv[0]);
-	sqlite3_result_int(ctx, s ? parley_level_rank((const char *)s) : 0);
-}
-
-int pl_web_db_prepare(parley_db *db, parley_err *err)
-{
-	sqlite3 *s = parley_sqlite(db);
-	if (sqlite3_create_function(s, "pl_rank", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-	                            sql_rank, NULL, NULL) != SQLITE_OK)
-		return parley_err_set(err, PARLEY_EDB, "web: registering pl_rank: %s", sqlite3_errmsg(s));
-	return PARLEY_OK;
-}
-
-/* ------------------------------------------------------------------ */
 /* Filters                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -210,64 +190,6 @@ json_t *pl_wq_facet(parley_db *db, const pl_wq *q, const char *field, parley_err
 		                                     (json_int_t)f->values[i].n));
 	parley_facet_free(f);
 	return arr;
-}
-
-/* ------------------------------------------------------------------ */
-/* Rows to JSON                                                        */
-/* ------------------------------------------------------------------ */
-
-/* One statement row as an object keyed by column names (NULLs kept);
- * caller decrefs. */
-json_t *pl_row_json(sqlite3_stmt *st)
-{
-	json_t *o = json_object();
-	int n = sqlite3_column_count(st);
-	for (int i = 0; i < n && o; i++) {
-		const char *name = sqlite3_column_name(st, i);
-		json_t *v;
-		switch (sqlite3_column_type(st, i)) {
-		case SQLITE_INTEGER: v = json_integer(sqlite3_column_int64(st, i)); break;
-		case SQLITE_FLOAT: v = json_real(sqlite3_column_double(st, i)); break;
-		case SQLITE_NULL: v = json_null(); break;
-		default: v = json_stringn((const char *)sqlite3_column_text(st, i),
-		                          (size_t)sqlite3_column_bytes(st, i));
-		}
-		json_object_set_new(o, name, v ? v : json_null());
-	}
-	return o;
-}
-
-/* Runs sql with up to 4 text binds (NULL ends the list) and collects the
- * rows.  Returns a new array (caller decrefs) or NULL with err set. */
-json_t *pl_rows(parley_db *db, const char *sql, const char *const *binds, parley_err *err)
-{
-	sqlite3_stmt *st;
-	if (pl_prepare(db, sql, &st, err) != PARLEY_OK)
-		return NULL;
-	for (int i = 0; binds && binds[i]; i++)
-		sqlite3_bind_text(st, i + 1, binds[i], -1, SQLITE_STATIC);
-	json_t *arr = json_array();
-	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(arr, pl_row_json(st));
-	if (rc != SQLITE_DONE) {
-		pl_db_error(db, err, "web query");
-		json_decref(arr);
-		arr = NULL;
-	}
-	sqlite3_finalize(st);
-	return arr;
-}
-
-json_t *pl_row1(parley_db *db, const char *sql, const char *const *binds, parley_err *err)
-{
-	json_t *rows = pl_rows(db, sql, binds, err);
-	if (!rows)
-		return NULL;
-	json_t *r = json_array_get(rows, 0);
-	json_incref(r);
-	json_decref(rows);
-	return r; /* NULL when there was no row */
 }
 
 /* ------------------------------------------------------------------ */

@@ -58,14 +58,6 @@ int pl_wq_visits(parley_db *db, pl_wq *q, int all, int search, json_t **out_rows
  * level, type, status: parley_visits_facet); caller decrefs. */
 json_t *pl_wq_facet(parley_db *db, const pl_wq *q, const char *field, parley_err *err);
 
-/* Registers pl_rank() on a connection (the search index lives in the
- * store, kept by its triggers: nothing is built per connection). */
-int pl_web_db_prepare(parley_db *db, parley_err *err);
-/* Rows of a query with text binds (NULL-terminated list); caller decrefs. */
-json_t *pl_rows(parley_db *db, const char *sql, const char *const *binds, parley_err *err);
-/* First row or NULL; caller decrefs. */
-json_t *pl_row1(parley_db *db, const char *sql, const char *const *binds, parley_err *err);
-json_t *pl_row_json(sqlite3_stmt *st);
 /* Leader-pair eras of countries a and b with visit counts; caller decrefs. */
 json_t *pl_web_eras(parley_db *db, const char *a, const char *b, parley_err *err);
 double pl_frac_year(const char *date);
