@@ -321,7 +321,10 @@ char *parley_fold_words(const char *s);
 /* Each of these writes JSON text to out. */
 /* One visit with everything attached, as a JSON object. */
 int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err *err);
-/* People whose name or alias matches (folded) q, as a JSON array. */
+/* People whose name, native name or alias holds q by the search rule of
+ * parley_people_find (fold, phrase), as a compact JSON array of {id, name,
+ * native_name, country, aliases, visits, hosted}.  EINVAL when q is empty
+ * or folds to nothing. */
 int parley_find_people_json(parley_db *db, const char *q, FILE *out, parley_err *err);
 /* One person with aliases, tenures and visits, as a JSON object. */
 int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err *err);

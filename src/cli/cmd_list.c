@@ -9,45 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef int (*by_name_fn)(parley_db *, const char *, FILE *, parley_err *);
-typedef struct by_name_call {
-	by_name_fn fn;
-	parley_db *db;
-	const char *arg;
-} by_name_call;
-
-static int by_name_fn_call(void *ctx, FILE *out, parley_err *err)
-{
-	by_name_call *c = ctx;
-	return c->fn(c->db, c->arg, out, err);
-}
-
-static json_t *capture_by_name(by_name_fn fn, parley_db *db, const char *arg, parley_err *err)
-{
-	by_name_call c = {fn, db, arg};
-	return cli_capture_json(by_name_fn_call, &c, err);
-}
-
-static char *dates(json_t *v, char *buf, size_t cap)
-{
-	const char *s = cli_str(v, "start_date"), *e = cli_str(v, "end_date");
-	if (*e && strcmp(s, e) != 0)
-		snprintf(buf, cap, "%s..%s", s, e);
-	else
-		snprintf(buf, cap, "%s", s);
-	return buf;
-}
-
-/* The visitor as a reader should see it: a name, or the label, or unknown. */
-static const char *visitor_text(json_t *v)
-{
-	const char *n = cli_str(v, "visitor_name");
-	if (*n)
-		return n;
-	n = cli_str(v, "visitor_label");
-	return *n ? n : "(unidentified)";
-}
-
 static void print_visits(const parley_visits *r)
 {
 	static const char *const h[] = {"ID", "DATES", "FROM>TO", "VISITOR", "LEVEL", "TYPE", "STATUS"};
@@ -177,76 +138,122 @@ static void field(const char *label, const char *value)
 		printf("%-14s %s\n", label, value);
 }
 
-static void print_visit(json_t *v)
+static void print_visit(const parley_visit *v)
 {
-	char d[48];
-	field("visit", cli_str(v, "id"));
-	field("dates", dates(v, d, sizeof d));
-	printf("%-14s %s -> %s\n", "direction", cli_str(v, "from_country"), cli_str(v, "to_country"));
-	field("visitor", visitor_text(v));
-	if (*cli_str(v, "visitor_name"))
-		field("label", cli_str(v, "visitor_label"));
-	field("title", cli_str(v, "visitor_title"));
-	field("office", cli_str(v, "visitor_office"));
-	field("level", cli_str(v, "level"));
-	field("type", cli_str(v, "type"));
-	field("status", cli_str(v, "status"));
-	field("confidence", cli_str(v, "confidence"));
-	field("DISPUTED", cli_str(v, "disputed"));
-	field("summary", cli_str(v, "summary"));
-	field("note", cli_str(v, "note"));
-	size_t i;
-	json_t *x;
-	static const char *const lists[][2] = {{"hosts", "host met"}, {"delegation", "companion"}};
+	char d[48], buf[1024];
+	field("visit", v->id);
+	if (v->end_date && strcmp(v->start_date, v->end_date) != 0)
+		snprintf(d, sizeof d, "%s..%s", v->start_date, v->end_date);
+	else
+		snprintf(d, sizeof d, "%s", v->start_date);
+	field("dates", d);
+	printf("%-14s %s -> %s\n", "direction", v->from_country, v->to_country);
+	field("visitor", v->visitor_name);
+	if (v->visitor)
+		field("label", v->visitor_label);
+	field("title", v->visitor_title);
+	field("office", v->visitor_office);
+	field("level", v->level);
+	field("type", v->type);
+	field("status", v->status);
+	field("confidence", v->confidence);
+	field("DISPUTED", v->disputed);
+	field("summary", v->summary);
+	field("note", v->note);
+	const parley_visit_person *lists[] = {v->hosts, v->delegation};
+	size_t counts[] = {v->nhosts, v->ndelegation};
+	static const char *const labels[] = {"host met", "companion"};
 	for (size_t k = 0; k < 2; k++)
-		json_array_foreach(json_object_get(v, lists[k][0]), i, x) {
-			char buf[512];
-			snprintf(buf, sizeof buf, "%s%s%s%s", cli_str(x, "name"),
-			         *cli_str(x, "detail") ? " (" : "", cli_str(x, "detail"),
-			         *cli_str(x, "detail") ? ")" : "");
-			field(lists[k][1], buf);
+		for (size_t i = 0; i < counts[k]; i++) {
+			const parley_visit_person *p = &lists[k][i];
+			int det = p->detail && *p->detail;
+			snprintf(buf, sizeof buf, "%s%s%s%s", p->name ? p->name : "", det ? " (" : "",
+			         det ? p->detail : "", det ? ")" : "");
+			field(labels[k], buf);
 		}
-	json_array_foreach(json_object_get(v, "places"), i, x) field("place", cli_str(x, "name"));
-	json_array_foreach(json_object_get(v, "activities"), i, x) {
-		char buf[1024];
-		snprintf(buf, sizeof buf, "%s: %s", cli_str(x, "kind"), cli_str(x, "description"));
+	for (size_t i = 0; i < v->nplaces; i++)
+		field("place", v->places[i].name);
+	for (size_t i = 0; i < v->nactivities; i++) {
+		snprintf(buf, sizeof buf, "%s: %s", v->activities[i].kind ? v->activities[i].kind : "",
+		         v->activities[i].description ? v->activities[i].description : "");
 		field("activity", buf);
 	}
-	json_array_foreach(json_object_get(v, "sources"), i, x) {
-		const char *u = cli_str(x, "url");
-		field("source", *u ? u : cli_str(x, "citation"));
-	}
-	json_array_foreach(json_object_get(v, "external_ids"), i, x) {
-		char buf[256];
-		snprintf(buf, sizeof buf, "%s %s", cli_str(x, "scheme"), cli_str(x, "value"));
+	for (size_t i = 0; i < v->nsources; i++)
+		field("source", v->sources[i].url && *v->sources[i].url ? v->sources[i].url : v->sources[i].citation);
+	for (size_t i = 0; i < v->nexternal_ids; i++) {
+		snprintf(buf, sizeof buf, "%s %s", v->external_ids[i].scheme, v->external_ids[i].value);
 		field("external id", buf);
 	}
 }
 
-static void print_person(json_t *v)
+/* A person's visits in every role, by date: "DATE FROM>TO as ROLE (ID)". */
+typedef struct role_line {
+	const char *date, *id;
+	char text[512];
+} role_line;
+
+static int cmp_role_line(const void *a, const void *b)
 {
-	field("person", cli_str(v, "id"));
-	field("name", cli_str(v, "name"));
-	field("native name", cli_str(v, "native_name"));
-	field("country", cli_str(v, "country"));
-	field("born", cli_str(v, "birth_date"));
-	field("died", cli_str(v, "death_date"));
-	size_t i;
-	json_t *x;
-	json_array_foreach(json_object_get(v, "aliases"), i, x) field("alias", cli_str(x, "alias"));
-	json_array_foreach(json_object_get(v, "tenures"), i, x) {
+	const role_line *x = a, *y = b;
+	int c = strcmp(x->date, y->date);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+static int print_person(parley_db *db, const parley_person *p, parley_err *err)
+{
+	field("person", p->id);
+	field("name", p->name);
+	field("native name", p->native_name);
+	field("country", p->country);
+	field("born", p->birth_date);
+	field("died", p->death_date);
+	for (size_t i = 0; i < p->naliases; i++)
+		field("alias", p->aliases[i].alias);
+	for (size_t i = 0; i < p->ntenures; i++) {
+		const parley_tenure_row *t = &p->tenures[i];
 		char buf[512];
-		snprintf(buf, sizeof buf, "%s (%s) %s..%s", cli_str(x, "office_name"), cli_str(x, "rank"),
-		         cli_str(x, "start_date"), *cli_str(x, "end_date") ? cli_str(x, "end_date") : "");
+		snprintf(buf, sizeof buf, "%s (%s) %s..%s", t->office_name ? t->office_name : "",
+		         t->rank ? t->rank : "", t->start_date ? t->start_date : "",
+		         t->end_date ? t->end_date : "");
 		field("tenure", buf);
 	}
-	json_array_foreach(json_object_get(v, "visits"), i, x) {
-		char buf[512];
-		snprintf(buf, sizeof buf, "%s %s>%s as %s (%s)", cli_str(x, "start_date"),
-		         cli_str(x, "from_country"), cli_str(x, "to_country"), cli_str(x, "role"),
-		         cli_str(x, "id"));
-		field("visit", buf);
+	static const char *const roles[] = {"visitor", "companion", "host"};
+	parley_visits *r[3] = {NULL, NULL, NULL};
+	size_t n = 0;
+	int rc = PARLEY_OK;
+	for (size_t k = 0; k < 3 && !rc; k++) {
+		parley_query q;
+		parley_query_init(&q);
+		rc = parley_query_set(&q, roles[k], p->id, err);
+		if (!rc)
+			rc = parley_query_set(&q, "status", "all", err);
+		if (!rc)
+			rc = parley_visits_find(db, &q, 0, &r[k], err);
+		if (!rc)
+			n += r[k]->n;
 	}
+	role_line *lines = !rc ? calloc(n ? n : 1, sizeof *lines) : NULL;
+	if (!rc && !lines)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	size_t m = 0;
+	for (size_t k = 0; lines && k < 3; k++)
+		for (size_t i = 0; i < r[k]->n; i++) {
+			const parley_visit *v = &r[k]->v[i];
+			lines[m].date = v->start_date;
+			lines[m].id = v->id;
+			snprintf(lines[m].text, sizeof lines[m].text, "%s %s>%s as %s (%s)", v->start_date,
+			         v->from_country, v->to_country, roles[k], v->id);
+			m++;
+		}
+	if (lines) {
+		qsort(lines, m, sizeof *lines, cmp_role_line);
+		for (size_t i = 0; i < m; i++)
+			field("visit", lines[i].text);
+	}
+	free(lines);
+	for (size_t k = 0; k < 3; k++)
+		parley_visits_free(r[k]);
+	return rc;
 }
 
 int cmd_show(int argc, char **argv)
@@ -278,17 +285,22 @@ int cmd_show(int argc, char **argv)
 		parley_close(db);
 		return st ? cli_fail("show", &err) : EXIT_OK;
 	}
-	json_t *v = capture_by_name(person ? parley_show_person_json : parley_show_visit_json, db, id,
-	                            &err);
+	int st;
+	if (person) {
+		parley_person *p = NULL;
+		st = parley_person_get(db, id, &p, &err);
+		if (!st)
+			st = print_person(db, p, &err);
+		parley_person_free(p);
+	} else {
+		parley_visits *v = NULL;
+		st = parley_visit_get(db, id, &v, &err);
+		if (!st)
+			print_visit(&v->v[0]);
+		parley_visits_free(v);
+	}
 	parley_close(db);
-	if (!v)
-		return cli_fail("show", &err);
-	if (person)
-		print_person(v);
-	else
-		print_visit(v);
-	json_decref(v);
-	return EXIT_OK;
+	return st ? cli_fail("show", &err) : EXIT_OK;
 }
 
 int cmd_person(int argc, char **argv)
@@ -305,47 +317,48 @@ int cmd_person(int argc, char **argv)
 	if (rc)
 		return rc;
 	parley_err err = {0, ""};
-	json_t *v = capture_by_name(parley_find_people_json, db, argv[1], &err);
-	if (!v) {
+	char *folded = parley_fold_words(argv[1]);
+	int letters = folded && *folded;
+	free(folded);
+	parley_people *ps = NULL;
+	if (!letters) {
+		parley_close(db);
+		parley_err_set(&err, PARLEY_EINVAL, "'%s' has no letters to match", argv[1]);
+		return cli_fail("person", &err);
+	}
+	if (parley_people_find(db, argv[1], 200, &ps, &err) != PARLEY_OK) {
 		parley_close(db);
 		return cli_fail("person", &err);
 	}
 	int out = EXIT_OK;
-	if (json_array_size(v) == 0) {
+	if (cli_json() && parley_find_people_json(db, argv[1], stdout, &err) != PARLEY_OK)
+		out = cli_fail("person", &err);
+	if (ps->n == 0) {
 		fprintf(stderr, "parley person: nobody matches '%s'\n", argv[1]);
 		out = EXIT_DATA;
-		if (cli_json())
-			puts("[]");
 	} else if (cli_json()) {
-		char *s = json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		if (s)
-			puts(s);
-		free(s);
-	} else if (json_array_size(v) == 1) {
-		json_t *p = capture_by_name(parley_show_person_json, db,
-		                            cli_str(json_array_get(v, 0), "id"), &err);
-		if (p) {
-			print_person(p);
-			json_decref(p);
-		} else {
+		/* written above: the library's JSON of the same search */
+	} else if (ps->n == 1) {
+		parley_person *p = NULL;
+		if (parley_person_get(db, ps->p[0].id, &p, &err) != PARLEY_OK ||
+		    print_person(db, p, &err) != PARLEY_OK)
 			out = cli_fail("person", &err);
-		}
+		parley_person_free(p);
 	} else {
-		static const char *const h[] = {"ID", "NAME", "NATIVE", "MATCHED", "VISITS"};
+		static const char *const h[] = {"ID", "NAME", "NATIVE", "ALIASES", "VISITS"};
 		cli_table *t = cli_table_new(5, h);
-		size_t i;
-		json_t *row;
-		json_array_foreach(v, i, row) {
+		for (size_t i = 0; t && i < ps->n; i++) {
 			char n[24];
-			snprintf(n, sizeof n, "%lld", (long long)json_integer_value(json_object_get(row, "visits")));
-			const char *cells[] = {cli_str(row, "id"), cli_str(row, "name"),
-			                       cli_str(row, "native_name"), cli_str(row, "matched"), n};
+			snprintf(n, sizeof n, "%ld", ps->p[i].trips);
+			const char *cells[] = {ps->p[i].id, ps->p[i].name, ps->p[i].native_name,
+			                       ps->p[i].aliases, n};
 			cli_table_add(t, cells);
 		}
-		cli_table_print(t, stdout, 40);
+		if (t)
+			cli_table_print(t, stdout, 40);
 		cli_table_free(t);
 	}
-	json_decref(v);
+	parley_people_free(ps);
 	parley_close(db);
 	return out;
 }

@@ -8,6 +8,8 @@
  */
 #include "internal.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,47 +167,34 @@ int parley_find_people_json(parley_db *db, const char *q, FILE *out, parley_err 
 {
 	if (!q || !*q)
 		return parley_err_set(err, PARLEY_EINVAL, "no name to look for");
-	char *fq = parley_fold(q);
+	char *fq = parley_fold_words(q);
 	if (!fq)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	if (!*fq) {
-		free(fq);
+	int empty = !*fq;
+	free(fq);
+	if (empty)
 		return parley_err_set(err, PARLEY_EINVAL, "'%s' has no letters to match", q);
-	}
-	sqlite3_stmt *st;
-	/* exact folded matches first, then matches inside a name or alias */
-	int rc = pl_prepare(db,
-	                    "WITH names(person, name) AS (SELECT id, name FROM person"
-	                    " UNION ALL SELECT id, native_name FROM person WHERE native_name IS NOT NULL"
-	                    " UNION ALL SELECT person, alias FROM person_alias),"
-	                    " hits AS (SELECT person, min(CASE WHEN parley_fold(name) = ?1 THEN 0 ELSE 1 END) AS exact,"
-	                    " group_concat(name, '; ') AS matched FROM names WHERE instr(parley_fold(name), ?1) > 0"
-	                    " GROUP BY person)"
-	                    " SELECT p.id, p.name, p.native_name, p.country, p.birth_date, p.death_date, h.matched,"
-	                    " (SELECT count(*) FROM visit v WHERE v.visitor = p.id)"
-	                    " FROM hits h JOIN person p ON p.id = h.person ORDER BY h.exact, p.name, p.id LIMIT 200",
-	                    &st, err);
-	if (rc) {
-		free(fq);
+	/* the query layer's people search: the fold and phrase rule of q= */
+	parley_people *ps = NULL;
+	int rc = parley_people_find(db, q, 200, &ps, err);
+	if (rc)
 		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < ps->n; i++) {
+		const parley_person_row *p = &ps->p[i];
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:I}", "id", p->id, "name",
+		                                     p->name, "native_name", p->native_name, "country",
+		                                     p->country, "aliases", p->aliases, "visits",
+		                                     (json_int_t)p->trips, "hosted", (json_int_t)p->hosted));
 	}
-	sqlite3_bind_text(st, 1, fq, -1, free);
-	pl_buf b;
-	pl_buf_init(&b, MAX_JSON);
-	rc = pl_buf_putc(&b, '[');
-	int n = 0;
-	static const char *names[] = {"id", "name", "native_name", "country", "birth_date",
-	                              "death_date", "matched", "visits"};
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		int f = 1;
-		rc |= pl_buf_puts(&b, n++ ? ",\n{" : "\n{");
-		for (int i = 0; i < 8; i++)
-			rc |= jcol(&b, &f, names[i], st, i);
-		rc |= pl_buf_putc(&b, '}');
-	}
-	sqlite3_finalize(st);
-	rc |= pl_buf_puts(&b, "]\n");
-	return finish(&b, rc, out, err);
+	parley_people_free(ps);
+	char *text = arr ? json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(arr);
+	if (!text)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	int bad = fputs(text, out) == EOF || fputc('\n', out) == EOF;
+	free(text);
+	return bad ? parley_err_set(err, PARLEY_EIO, "writing output: %s", strerror(errno)) : PARLEY_OK;
 }
 
 int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err *err)
