@@ -168,10 +168,19 @@ static json_t *people_matching(pl_page *pg, const char *q)
 	for (size_t i = 0; i < ps->n; i++) {
 		const parley_person_row *p = &ps->p[i];
 		char *u = pl_url(pg, "person", p->id);
-		json_array_append_new(rows, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:I,s:s?}", "id", p->id,
+		/* the text the search matches, folded as the server folds it, so
+		 * the static site's filter (app.js) finds the same people */
+		pl_buf t;
+		pl_buf_init(&t, 1u << 16);
+		pl_buf_printf(&t, "%s %s %s", p->name, p->native_name ? p->native_name : "",
+		              p->aliases ? p->aliases : "");
+		char *search = parley_fold_words(t.data ? t.data : "");
+		pl_buf_free(&t);
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:I,s:s?,s:s?}", "id", p->id,
 		    "name", p->name, "native_name", p->native_name, "country", p->country,
 		    "aliases", p->aliases, "trips", (json_int_t)p->trips, "hosted", (json_int_t)p->hosted,
-		    "url", u));
+		    "url", u, "search", search));
+		free(search);
 		free(u);
 	}
 	parley_people_free(ps);
