@@ -390,6 +390,11 @@ void parley_query_init(parley_query *q);
  * err "parameter 'NAME': what was expected (got 'VALUE')" and
  * q->bad_param set. */
 int parley_query_set(parley_query *q, const char *name, const char *value, parley_err *err);
+/* The search index follows every write the library makes (it is updated
+ * in the same transaction).  Rows written with raw SQL through
+ * parley_sqlite() are indexed at the library's next commit, or now by this
+ * call.  EDB when the store cannot be written. */
+int parley_search_sync(parley_db *db, parley_err *err);
 /* The names parley_query_set accepts, NULL-terminated.  Static. */
 const char *const *parley_query_params(void);
 

@@ -457,6 +457,24 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
 	return rc;
 }
 
+int pl_search_flush(parley_db *db, parley_err *err)
+{
+	return pl_exec(db,
+	    "DELETE FROM visit_search WHERE visit IN (SELECT visit FROM visit_search_dirty)"
+	    " AND visit NOT IN (SELECT id FROM visit);"
+	    "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text"
+	    " WHERE visit IN (SELECT visit FROM visit_search_dirty)"
+	    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
+	    "DELETE FROM visit_search_dirty;", err);
+}
+
+int parley_search_sync(parley_db *db, parley_err *err)
+{
+	if (!db)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_search_sync: no store");
+	return pl_search_flush(db, err);
+}
+
 static vresult *vresult_new(void)
 {
 	vresult *r = calloc(1, sizeof *r);

@@ -185,8 +185,9 @@ static const char *const migration_1 =
  *  - indexes for the filters the query offers.
  *  - visit_search holds each visit's search text, folded by
  *    parley_fold_words (fold.c), and visit_fts indexes it (FTS5, external
- *    content).  Triggers keep both current on every write to a table the
- *    text comes from, so no reader ever rebuilds an index. */
+ *    content).  Triggers mark the visits each write may change, and the
+ *    library refreshes those once before it commits (pl_search_flush), so
+ *    no reader ever rebuilds an index. */
 static const char *const migration_2 =
     "ALTER TABLE visit ADD COLUMN start_key TEXT GENERATED ALWAYS AS ("
     " CASE length(start_date) WHEN 10 THEN start_date || '0'"
@@ -232,41 +233,42 @@ static const char *const migration_2 =
     " LEFT JOIN country cf ON cf.code = v.from_country LEFT JOIN country ct ON ct.code = v.to_country;"
     "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text;"
 
-#define PL_SEARCH_REFRESH(WHICH)                                                         \
-	" INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text"   \
-	" WHERE visit IN (" WHICH ")"                                                         \
-	" ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
-#define PL_SEARCH_BY_PERSON(P)                                                            \
+    /* Writes only mark the visits whose text may have changed; the
+     * library refreshes them once, just before its transaction commits
+     * (pl_search_flush), so an import of a visit with its places, people
+     * and activities indexes it once, not once per row. */
+    "CREATE TABLE visit_search_dirty(visit TEXT PRIMARY KEY) WITHOUT ROWID;"
+#define PL_DIRTY(SEL) " INSERT OR IGNORE INTO visit_search_dirty(visit) " SEL ";"
+#define PL_BY_PERSON(P)                                                                   \
 	"SELECT id FROM visit WHERE visitor = " P                                              \
 	" UNION SELECT visit FROM visit_person WHERE person = " P
     "CREATE TRIGGER visit_search_visit_ai AFTER INSERT ON visit BEGIN"
-    PL_SEARCH_REFRESH("new.id") " END;"
+    PL_DIRTY("SELECT new.id") " END;"
     "CREATE TRIGGER visit_search_visit_au AFTER UPDATE ON visit BEGIN"
-    " DELETE FROM visit_search WHERE visit = old.id AND old.id IS NOT new.id;"
-    PL_SEARCH_REFRESH("new.id") " END;"
+    PL_DIRTY("SELECT old.id UNION SELECT new.id") " END;"
     "CREATE TRIGGER visit_search_visit_ad AFTER DELETE ON visit BEGIN"
-    " DELETE FROM visit_search WHERE visit = old.id; END;"
+    PL_DIRTY("SELECT old.id") " END;"
     "CREATE TRIGGER visit_search_person_au AFTER UPDATE ON person BEGIN"
-    PL_SEARCH_REFRESH(PL_SEARCH_BY_PERSON("new.id")) " END;"
+    PL_DIRTY(PL_BY_PERSON("new.id")) " END;"
     "CREATE TRIGGER visit_search_alias_ai AFTER INSERT ON person_alias BEGIN"
-    PL_SEARCH_REFRESH(PL_SEARCH_BY_PERSON("new.person")) " END;"
+    PL_DIRTY(PL_BY_PERSON("new.person")) " END;"
     "CREATE TRIGGER visit_search_alias_au AFTER UPDATE ON person_alias BEGIN"
-    PL_SEARCH_REFRESH(PL_SEARCH_BY_PERSON("old.person") " UNION " PL_SEARCH_BY_PERSON("new.person")) " END;"
+    PL_DIRTY(PL_BY_PERSON("old.person") " UNION " PL_BY_PERSON("new.person")) " END;"
     "CREATE TRIGGER visit_search_alias_ad AFTER DELETE ON person_alias BEGIN"
-    PL_SEARCH_REFRESH(PL_SEARCH_BY_PERSON("old.person")) " END;"
+    PL_DIRTY(PL_BY_PERSON("old.person")) " END;"
     "CREATE TRIGGER visit_search_country_au AFTER UPDATE OF name ON country BEGIN"
-    PL_SEARCH_REFRESH("SELECT id FROM visit WHERE from_country = new.code OR to_country = new.code") " END;"
+    PL_DIRTY("SELECT id FROM visit WHERE from_country = new.code OR to_country = new.code") " END;"
 #define PL_SEARCH_CHILD(T)                                                                \
 	"CREATE TRIGGER visit_search_" T "_ai AFTER INSERT ON " T " BEGIN"                   \
-	PL_SEARCH_REFRESH("new.visit") " END;"                                                \
+	PL_DIRTY("SELECT new.visit") " END;"                                                  \
 	"CREATE TRIGGER visit_search_" T "_au AFTER UPDATE ON " T " BEGIN"                   \
-	PL_SEARCH_REFRESH("old.visit, new.visit") " END;"                                     \
+	PL_DIRTY("SELECT old.visit UNION SELECT new.visit") " END;"                           \
 	"CREATE TRIGGER visit_search_" T "_ad AFTER DELETE ON " T " BEGIN"                   \
-	PL_SEARCH_REFRESH("old.visit") " END;"
+	PL_DIRTY("SELECT old.visit") " END;"
     PL_SEARCH_CHILD("place") PL_SEARCH_CHILD("visit_person") PL_SEARCH_CHILD("activity");
 #undef PL_SEARCH_CHILD
-#undef PL_SEARCH_BY_PERSON
-#undef PL_SEARCH_REFRESH
+#undef PL_BY_PERSON
+#undef PL_DIRTY
 
 static const char *const migrations[] = {
     migration_1,

@@ -93,7 +93,8 @@ static int setup(void **s)
 	    "INSERT INTO visit_person(visit, role, seq, person, name) VALUES"
 	    " ('v2','companion',1,'ann','Ann'),('v4','companion',1,'ann','Ann'),"
 	    " ('v5','companion',1,'ben','Ben');";
-	if (pl_exec(db, sql, NULL) != PARLEY_OK)
+	/* raw SQL: index it as the library's own writes are at commit */
+	if (pl_exec(db, sql, NULL) != PARLEY_OK || parley_search_sync(db, NULL) != PARLEY_OK)
 		return -1;
 	return pl_web_init(&web, db, 0, NULL) == PARLEY_OK ? 0 : -1;
 }

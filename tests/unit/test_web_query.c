@@ -139,7 +139,8 @@ static int setup(void **s)
 	    " ('v-4','p-two','ministerial','BBB','AAA','2005-01-01','official','rejected one','rejected');"
 	    "INSERT INTO source(id, url) VALUES('s-1','javascript:alert(1)'),('s-2','https://example.org/x');"
 	    "INSERT INTO visit_source(visit, source) VALUES('v-1','s-1'),('v-1','s-2');";
-	if (pl_exec(db, sql, NULL) != PARLEY_OK)
+	/* raw SQL: index it as the library's own writes are at commit */
+	if (pl_exec(db, sql, NULL) != PARLEY_OK || parley_search_sync(db, NULL) != PARLEY_OK)
 		return -1;
 	return pl_web_init(&web, db, 0, NULL) == PARLEY_OK ? 0 : -1;
 }
