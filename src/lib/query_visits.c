@@ -369,7 +369,7 @@ static int fill_rows(parley_db *db, an_arena *a, const char *id, const char *sql
  * strings per row has their layout. */
 _Static_assert(sizeof(parley_visit_place) == 2 * sizeof(const char *), "place layout");
 _Static_assert(sizeof(parley_visit_activity) == 3 * sizeof(const char *), "activity layout");
-_Static_assert(sizeof(parley_visit_source) == 8 * sizeof(const char *), "source layout");
+_Static_assert(sizeof(parley_visit_source) == 10 * sizeof(const char *), "source layout");
 _Static_assert(sizeof(parley_external_id) == 2 * sizeof(const char *), "external id layout");
 
 static int fill_details(parley_db *db, an_arena *a, parley_visit *v, parley_err *err)
@@ -387,8 +387,8 @@ static int fill_details(parley_db *db, an_arena *a, parley_visit *v, parley_err 
 		v->activities = (parley_visit_activity *)(void *)rows;
 	if (!rc && !(rc = fill_rows(db, a, v->id,
 	                            "SELECT s.id, s.url, s.citation, s.title, s.publisher, s.published,"
-	                            " s.accessed, vs.passage FROM visit_source vs JOIN source s"
-	                            " ON s.id = vs.source WHERE vs.visit = ?1 ORDER BY s.id", 8, &rows,
+	                            " s.accessed, s.archive_url, s.quality, vs.passage FROM visit_source vs"
+	                            " JOIN source s ON s.id = vs.source WHERE vs.visit = ?1 ORDER BY s.id", 10, &rows,
 	                            &v->nsources, err)))
 		v->sources = (parley_visit_source *)(void *)rows;
 	if (!rc && !(rc = fill_rows(db, a, v->id, "SELECT scheme, value FROM external_id WHERE"
@@ -459,6 +459,15 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
 
 int pl_search_flush(parley_db *db, parley_err *err)
 {
+	/* a store being migrated may not have the search tables yet */
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT 1 FROM sqlite_schema WHERE name = 'visit_search_dirty'", &st, err);
+	if (rc)
+		return rc;
+	int have = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!have)
+		return PARLEY_OK;
 	return pl_exec(db,
 	    "DELETE FROM visit_search WHERE visit IN (SELECT visit FROM visit_search_dirty)"
 	    " AND visit NOT IN (SELECT id FROM visit);"

@@ -80,14 +80,15 @@ json_t *pl_visit_json(const parley_visit *v, int details)
 		static const char *const pl[] = {"name", "country"};
 		static const char *const ac[] = {"kind", "date", "description"};
 		static const char *const sr[] = {"id", "url", "citation", "title", "publisher",
-		                                 "published", "accessed", "passage"};
+		                                 "published", "accessed", "archive_url", "quality",
+		                                 "passage"};
 		static const char *const ex[] = {"scheme", "value"};
 		put(o, "note", v->note);
 		json_object_set_new(o, "hosts", people(v->hosts, v->nhosts));
 		json_object_set_new(o, "delegation", people(v->delegation, v->ndelegation));
 		json_object_set_new(o, "place_list", rows(v->places, v->nplaces, pl, 2));
 		json_object_set_new(o, "activities", rows(v->activities, v->nactivities, ac, 3));
-		json_object_set_new(o, "source_list", rows(v->sources, v->nsources, sr, 8));
+		json_object_set_new(o, "source_list", rows(v->sources, v->nsources, sr, 10));
 		json_object_set_new(o, "external_ids", rows(v->external_ids, v->nexternal_ids, ex, 2));
 	}
 	return o;

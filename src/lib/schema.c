@@ -178,6 +178,46 @@ static const char *const migration_1 =
     "CREATE INDEX visit_person_by_person ON visit_person(person);"
     "CREATE INDEX audit_by_entity ON audit(entity, entity_key);";
 
+/* Accounts of a team server (account.c, session.c).  Not concepts: they are
+ * never exported with the records, and the audit log names changes to them
+ * without the password hash. */
+static const char *const migration_accounts =
+    "CREATE TABLE user("
+    " name TEXT PRIMARY KEY,"
+    " role TEXT NOT NULL CHECK(role IN ('reader','editor','reviewer','admin')),"
+    " pwhash TEXT NOT NULL,"         /* crypto_pwhash_str: Argon2id with its salt and limits */
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created TEXT NOT NULL,"
+    " last_login TEXT"
+    ") STRICT;"
+    /* id is the hex BLAKE2b hash of the token the browser holds. */
+    "CREATE TABLE session("
+    " id TEXT PRIMARY KEY,"
+    " user TEXT NOT NULL REFERENCES user(name) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " created TEXT NOT NULL,"
+    " expires TEXT NOT NULL,"
+    " ended TEXT,"
+    " address TEXT"
+    ") STRICT;"
+    "CREATE INDEX session_by_user ON session(user, expires);"
+    /* Failed logins, kept for the rate-limit window. */
+    "CREATE TABLE login_failure("
+    " at INTEGER NOT NULL,"          /* unix seconds */
+    " user TEXT NOT NULL,"
+    " address TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX login_failure_by_user ON login_failure(user, at);"
+    "CREATE INDEX login_failure_by_address ON login_failure(address, at);";
+
+/* Citations (issue 9): an archived copy of the page and how the cited page
+ * relates to the publication (original, copy, mirror, proxy); office
+ * seniority within a country, higher = more senior (docs/bundled-dataset.md). */
+static const char *const migration_sources_ranks =
+    "ALTER TABLE source ADD COLUMN archive_url TEXT;"
+    "ALTER TABLE source ADD COLUMN quality TEXT;"    /* original | copy | mirror | proxy */
+    "ALTER TABLE office ADD COLUMN rank_order INTEGER;";
+
 
 /* The query layer (query_visits.c, docs/queries.md).
  *  - start_key orders visits by the rule of parley.h (first possible day,
@@ -188,7 +228,7 @@ static const char *const migration_1 =
  *    content).  Triggers mark the visits each write may change, and the
  *    library refreshes those once before it commits (pl_search_flush), so
  *    no reader ever rebuilds an index. */
-static const char *const migration_2 =
+static const char *const migration_query =
     "ALTER TABLE visit ADD COLUMN start_key TEXT GENERATED ALWAYS AS ("
     " CASE length(start_date) WHEN 10 THEN start_date || '0'"
     " WHEN 7 THEN start_date || '-011' ELSE start_date || '-01-012' END) VIRTUAL;"
@@ -272,7 +312,9 @@ static const char *const migration_2 =
 
 static const char *const migrations[] = {
     migration_1,
-    migration_2,
+    migration_accounts,
+    migration_sources_ranks,
+    migration_query,
 };
 
 int pl_schema_migration_count(void)

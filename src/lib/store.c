@@ -103,14 +103,9 @@ int pl_begin(parley_db *db, parley_err *err)
 
 int pl_commit(parley_db *db, parley_err *err)
 {
-	/* the search index changes in the same transaction as the records;
-	 * a store still being migrated to it has no search tables yet */
-	if (parley_schema_version(db) >= 2) {
-		int rc = pl_search_flush(db, err);
-		if (rc)
-			return rc;
-	}
-	return pl_exec(db, "COMMIT", err);
+	/* the search index changes in the same transaction as the records */
+	int rc = pl_search_flush(db, err);
+	return rc ? rc : pl_exec(db, "COMMIT", err);
 }
 
 void pl_rollback(parley_db *db)

@@ -92,11 +92,17 @@ static json_t *visit_object(pl_page *pg, const char *id)
 		                                        "country", str_or_null(x->places[i].country)));
 	for (size_t i = 0; i < x->nsources; i++) {
 		const parley_visit_source *t = &x->sources[i];
-		json_array_append_new(src, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b}", "id", t->id,
+		/* a copy, mirror or proxy is flagged; an archived copy is linked
+		 * only when it is a safe http(s) URL */
+		int weak = t->quality && (strcmp(t->quality, "copy") == 0 || strcmp(t->quality, "mirror") == 0 ||
+		                          strcmp(t->quality, "proxy") == 0);
+		json_array_append_new(src, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}", "id", t->id,
 		    "url", str_or_null(t->url), "citation", str_or_null(t->citation), "title",
 		    str_or_null(t->title), "publisher", str_or_null(t->publisher), "published",
-		    str_or_null(t->published), "accessed", str_or_null(t->accessed), "passage",
-		    str_or_null(t->passage), "link", pl_href_ok(t->url)));
+		    str_or_null(t->published), "accessed", str_or_null(t->accessed), "archive_url",
+		    str_or_null(t->archive_url), "weak", str_or_null(weak ? t->quality : NULL), "passage",
+		    str_or_null(t->passage), "link", pl_href_ok(t->url), "archive_link",
+		    t->archive_url && pl_href_ok(t->archive_url)));
 	}
 	for (size_t i = 0; i < x->nexternal_ids; i++)
 		json_array_append_new(ext, json_pack("{s:s,s:s}", "scheme", x->external_ids[i].scheme,
