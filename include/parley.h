@@ -378,7 +378,8 @@ typedef struct parley_query {
 	long offset;            /* rows skipped */
 	long page, per_page;    /* page=, per_page= (1-based); set limit and offset */
 	const char *after;      /* reserved for keyset paging (a visit id); must be NULL */
-	const char *bad_param;  /* the parameter parley_query_set rejected last, static */
+	const char *bad_param;  /* the parameter parley_query_set rejected last (its canonical
+	                           name, static; for an unknown name, that name) */
 } parley_query;
 
 /* An empty filter (every confirmed or reported visit, by date). */
