@@ -18,6 +18,10 @@ const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem
 
 /* The rows q asks for: page/per_page when given, else limit/offset. */
 void pl_query_window(const parley_query *q, long *limit, long *offset);
+/* The query plan (EXPLAIN QUERY PLAN, one line per step) of the rows q
+ * selects, into out (cap bytes), so tests can check that each filter is
+ * answered from an index. */
+int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, parley_err *err);
 /* A visit as a JSON object: the list columns, and with details the
  * hosts, delegation, places, activities, sources and external ids.
  * New reference (caller decrefs), NULL when out of memory. */

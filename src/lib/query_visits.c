@@ -519,8 +519,8 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	pl_buf_init(&sql, MAX_SQL);
 	int rc = pl_query_where(db, q, &where, &b, err);
 	if (!rc) {
-		rc = pl_buf_puts(&sql, "SELECT count(*)") | pl_buf_puts(&sql, list_from) |
-		     pl_buf_puts(&sql, where.data);
+		/* the WHERE clause reads only the visit row: no joins to count */
+		rc = pl_buf_puts(&sql, "SELECT count(*) FROM visit v") | pl_buf_puts(&sql, where.data);
 		sqlite3_stmt *st = NULL;
 		if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err))) {
 			if (sqlite3_step(st) == SQLITE_ROW)
@@ -656,8 +656,7 @@ int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
 	binds b = {.n = 0, .arena = &r->arena};
 	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
-	int rc = pl_buf_printf(&sql, "SELECT %s, count(*) FROM visit v LEFT JOIN person p ON"
-	                             " p.id = v.visitor", fields[k][1]);
+	int rc = pl_buf_printf(&sql, "SELECT %s, count(*) FROM visit v", fields[k][1]);
 	size_t cap = 0;
 	sqlite3_stmt *st = NULL;
 	if (!rc)
@@ -687,3 +686,29 @@ int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
 	*out = &r->pub;
 	return PARLEY_OK;
 }
+
+int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, parley_err *err)
+{
+	an_arena arena = {0};
+	binds b = {.n = 0, .arena = &arena};
+	pl_buf sql, plan;
+	pl_buf_init(&sql, MAX_SQL);
+	pl_buf_init(&plan, cap ? cap : 1);
+	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN SELECT v.id FROM visit v");
+	if (!rc)
+		rc = pl_query_where(db, q, &sql, &b, err);
+	if (!rc)
+		rc = pl_buf_puts(&sql, order_by(q->sort));
+	sqlite3_stmt *st = NULL;
+	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err)))
+		while (sqlite3_step(st) == SQLITE_ROW)
+			pl_buf_printf(&plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	if (!rc && cap)
+		pl_strlcpy(out, plan.data ? plan.data : "", cap);
+	pl_buf_free(&plan);
+	pl_buf_free(&sql);
+	an_arena_free(&arena);
+	return rc;
+}
+
