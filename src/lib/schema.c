@@ -218,6 +218,19 @@ static const char *const migration_sources_ranks =
     "ALTER TABLE source ADD COLUMN quality TEXT;"    /* original | copy | mirror | proxy */
     "ALTER TABLE office ADD COLUMN rank_order INTEGER;";
 
+/* Where the data ends (issue 9): a coverage row may say how far its
+ * recording was searched, and the store carries the data releases it was
+ * loaded from, so that every figure can be cut where the data ends
+ * (docs/analysis.md, "Where the data ends"). */
+static const char *const migration_data_through =
+    "ALTER TABLE coverage ADD COLUMN data_through TEXT;"
+    "CREATE TABLE data_release("
+    " name TEXT PRIMARY KEY,"        /* e.g. 'parley-bundled-2024.1' */
+    " released TEXT NOT NULL,"       /* the date the release was made */
+    " data_through TEXT NOT NULL,"   /* the last day its visits were searched for */
+    " note TEXT"
+    ") STRICT;";
+
 
 /* The query layer (query_visits.c, docs/queries.md).
  *  - start_key orders visits by the rule of parley.h (first possible day,
@@ -314,6 +327,7 @@ static const char *const migrations[] = {
     migration_1,
     migration_accounts,
     migration_sources_ranks,
+    migration_data_through,
     migration_query,
 };
 
