@@ -12,6 +12,7 @@
  */
 #include "internal.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static int key_col(const pl_concept *c)
@@ -189,4 +190,58 @@ int parley_renamed_to(parley_db *db, const char *concept, const char *old_key, c
 		rc = parley_err_set(err, PARLEY_ENOTFOUND, "%s '%s' was not renamed", concept, old_key);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+void parley_renamed_free(parley_renamed *r, size_t n)
+{
+	for (size_t i = 0; r && i < n; i++) {
+		free(r[i].concept);
+		free(r[i].old_key);
+		free(r[i].new_key);
+	}
+	free(r);
+}
+
+int parley_renamed_list(parley_db *db, parley_renamed **out, size_t *n, parley_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT entity, old_key, new_key FROM key_rename ORDER BY 1, 2", &st,
+	                    err);
+	if (rc)
+		return rc;
+	parley_renamed *v = NULL;
+	size_t cnt = 0, cap = 0;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		const char *entity = (const char *)sqlite3_column_text(st, 0);
+		const char *old = (const char *)sqlite3_column_text(st, 1);
+		const pl_concept *c = pl_concept_find(entity);
+		int k = c ? key_col(c) : -1;
+		if (k < 0 || exists(db, c, k, old) != 0) /* held again: the record answers */
+			continue;
+		if (cnt == cap) {
+			cap = cap ? cap * 2 : 16;
+			parley_renamed *nv = realloc(v, cap * sizeof *nv);
+			if (!nv) {
+				rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+				break;
+			}
+			v = nv;
+		}
+		v[cnt].concept = pl_strdup(entity);
+		v[cnt].old_key = pl_strdup(old);
+		v[cnt].new_key = pl_strdup((const char *)sqlite3_column_text(st, 2));
+		cnt++;
+		if (!v[cnt - 1].concept || !v[cnt - 1].old_key || !v[cnt - 1].new_key)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	}
+	sqlite3_finalize(st);
+	if (rc) {
+		parley_renamed_free(v, cnt);
+		return rc;
+	}
+	*out = v;
+	*n = cnt;
+	return PARLEY_OK;
 }
