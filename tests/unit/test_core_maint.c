@@ -268,6 +268,18 @@ static void rename_moves_references_and_remembers(void **state)
 	parley_report_free(rep);
 	assert_int_equal(parley_renamed_to(db, "visit", "v2", now, sizeof now, &err),
 	                 PARLEY_ENOTFOUND);
+	/* the list the static site writes its forwarding pages from */
+	parley_renamed *rn = NULL;
+	size_t nrn = 0;
+	assert_int_equal(parley_renamed_list(db, &rn, &nrn, &err), PARLEY_OK);
+	assert_int_equal(nrn, 3);
+	assert_string_equal(rn[0].concept, "person");
+	assert_string_equal(rn[0].new_key, "person-b2");
+	assert_string_equal(rn[1].old_key, "v1");
+	assert_string_equal(rn[1].new_key, "v1c");
+	assert_string_equal(rn[2].old_key, "v1b");
+	assert_string_equal(rn[2].new_key, "v1c");
+	parley_renamed_free(rn, nrn);
 	parley_close(db);
 }
 
