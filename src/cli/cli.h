@@ -66,5 +66,6 @@ int cmd_site(int argc, char **argv);
 
 int cmd_discover(int argc, char **argv);   /* cmd_gdelt.c */
 int cmd_review(int argc, char **argv);
+int cmd_gdelt(int argc, char **argv);     /* gdelt load */
 
 #endif

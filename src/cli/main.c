@@ -39,6 +39,7 @@ static const command commands[] = {
     {"site", cmd_site, "write the web pages as a static site"},
     {"discover", cmd_discover, "find candidate visits in GDELT event files"},
     {"review", cmd_review, "list, accept or reject candidate visits"},
+    {"gdelt", cmd_gdelt, "load GDELT event files into a ClickHouse cluster"},
 };
 
 static void usage(FILE *out)

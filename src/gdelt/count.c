@@ -239,6 +239,8 @@ int parley_gdelt_count(const char *const *paths, size_t npaths, const parley_gde
 	o.row = count_row;
 	o.user_new = count_user_new;
 	o.sink_ctx = &ctx;
+	o.engine = q->engine;
+	o.query = q;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pl_gdelt_scan s;
