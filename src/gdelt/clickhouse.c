@@ -140,19 +140,28 @@ int ch_request(CURL *c, const ch_call *call, const char *what, parley_err *err)
 		if (r.nomem)
 			rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", what);
 		else if (r.sink_rc)
-			rc = parley_err_set(err, r.sink_rc, "%s: clickhouse %s:%d: %s", what, call->host,
-			                    call->port, r.sink_rc == PARLEY_ENOMEM ? "out of memory" : "stopped");
+			rc = parley_err_set(err, r.sink_rc, "%s: reading the answer of %s:%d: %s", what,
+			                    call->host, call->port,
+			                    r.sink_rc == PARLEY_ENOMEM ? "out of memory" : "stopped");
 		else if (cc != CURLE_OK && r.code == 0)
-			rc = parley_err_set(err, PARLEY_EIO, "%s: clickhouse %s:%d: cannot connect: %s", what,
+			rc = parley_err_set(err, PARLEY_EIO, "%s: cannot reach the server %s:%d (%s)", what,
 			                    call->host, call->port, cerr[0] ? cerr : curl_easy_strerror(cc));
 		else if (r.code != 200) {
-			char text[1024];
+			char text[1024], shard[160] = "";
 			tidy_error(r.errtext.data ? r.errtext.data : "", text, sizeof text);
-			rc = parley_err_set(err, PARLEY_EIO, "%s: clickhouse %s:%d: HTTP %ld: %s", what,
-			                    call->host, call->port, r.code, text[0] ? text : "no message");
+			/* A Distributed query names the shard it could not reach. */
+			const char *refused = strstr(text, "Connection refused (");
+			if (refused) {
+				refused += strlen("Connection refused (");
+				int n = (int)strcspn(refused, ")");
+				snprintf(shard, sizeof shard, "shard %.*s (native port) is down or unreachable; ", n,
+				         refused);
+			}
+			rc = parley_err_set(err, PARLEY_EIO, "%s: %sthe server %s:%d answered HTTP %ld: %s", what,
+			                    shard, call->host, call->port, r.code, text[0] ? text : "no message");
 		} else if (cc != CURLE_OK)
-			rc = parley_err_set(err, PARLEY_EIO, "%s: clickhouse %s:%d: %s", what, call->host,
-			                    call->port, cerr[0] ? cerr : curl_easy_strerror(cc));
+			rc = parley_err_set(err, PARLEY_EIO, "%s: the answer of %s:%d broke off (%s)", what,
+			                    call->host, call->port, cerr[0] ? cerr : curl_easy_strerror(cc));
 	} else {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", what);
 	}
