@@ -40,6 +40,8 @@ static const command commands[] = {
     {"discover", cmd_discover, "find candidate visits in GDELT event files"},
     {"review", cmd_review, "list, accept or reject candidate visits"},
     {"gdelt", cmd_gdelt, "load GDELT event files into a ClickHouse cluster"},
+    {"user", cmd_user, "accounts of a team server: add, passwd, role, disable, list, sessions"},
+    {"backup", cmd_backup, "write a consistent copy of the live store"},
 };
 
 static void usage(FILE *out)
