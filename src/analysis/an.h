@@ -168,6 +168,10 @@ const an_era *an_era_at(const an_era *e, size_t n, long day);
  * delegation members.  On success *out is prepared; free with an_data_free. */
 int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
             parley_err *err);
+/* The people one of whose aliases (other romanisations, native script) folds
+ * to the same text as q.  *n is how many; *first is the first person id in
+ * id order, malloc'd (the caller frees; NULL when *n is 0). */
+int an_alias_people(parley_db *db, const char *q, size_t *n, char **first, parley_err *err);
 
 /* -- an_out.c ------------------------------------------------------------- */
 /* A table of text cells printed as table, csv or md. */

@@ -163,8 +163,22 @@ static int resolve(parley_db *db, an_data *d, const char *q, const char **id, pa
 		}
 		free(f);
 	}
-	(void)db;
 	free(fq);
+	if (!hit) {
+		/* No display name matched: try the aliases (other romanisations,
+		 * Hangul, Hanzi), so "Lee Sol-ju" and "리설주" find ri-sol-ju. */
+		size_t na = 0;
+		char *first = NULL;
+		int rc = an_alias_people(db, q, &na, &first, err);
+		if (rc)
+			return rc;
+		const an_person *known = first ? an_person_find(d, first) : NULL;
+		free(first);
+		if (known) {
+			hit = known->id;
+			nhit = (int)na;
+		}
+	}
 	if (nhit > 1)
 		return parley_err_set(err, PARLEY_EDATA,
 		                      "analysis: '%s' names %d people; give a person id", q, nhit);

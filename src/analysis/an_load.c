@@ -9,6 +9,8 @@
 #include "an.h"
 
 #include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -126,4 +128,62 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
 	an_prepare(d);
 	*out = d;
 	return PARLEY_OK;
+}
+
+int an_alias_people(parley_db *db, const char *q, size_t *n, char **first, parley_err *err)
+{
+	*n = 0;
+	*first = NULL;
+	sqlite3 *sql = parley_sqlite(db);
+	if (!sql)
+		return parley_err_set(err, PARLEY_EINVAL, "analysis: no store");
+	char *fq = parley_fold(q);
+	if (!fq)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(sql, "SELECT person, alias FROM person_alias ORDER BY person", -1,
+	                       &st, NULL) != SQLITE_OK) {
+		free(fq);
+		return db_fail(sql, err, "aliases");
+	}
+	int rc = PARLEY_OK, s;
+	const char *last = NULL;
+	char *last_copy = NULL;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *person = col(st, 0), *alias = col(st, 1);
+		if (!person || !alias || (last && strcmp(last, person) == 0))
+			continue;
+		char *fa = parley_fold(alias);
+		if (!fa) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+			break;
+		}
+		int same = strcmp(fa, fq) == 0;
+		free(fa);
+		if (!same)
+			continue;
+		/* one count per person, however many of their aliases match */
+		free(last_copy);
+		last = last_copy = strdup(person);
+		if (!last_copy) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+			break;
+		}
+		if (!*first && !(*first = strdup(person))) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+			break;
+		}
+		(*n)++;
+	}
+	if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
+		rc = db_fail(sql, err, "aliases");
+	sqlite3_finalize(st);
+	free(last_copy);
+	free(fq);
+	if (rc) {
+		free(*first);
+		*first = NULL;
+		*n = 0;
+	}
+	return rc;
 }

@@ -23,6 +23,9 @@ static const char *const activity_kinds[] = {
     "talks", "banquet", "performance", "site_visit", "agreement", "ceremony",
     "meeting", "other", NULL};
 static const char *const alias_kinds[] = {"romanisation", "native", "other", NULL};
+/* How a cited page relates to the publication (docs/formats.md): NULL = not
+ * assessed. */
+static const char *const source_qualities[] = {"original", "copy", "mirror", "proxy", NULL};
 
 #define COL(n, t) {n, t, false, false, NULL, NULL}
 #define REQ(n, t) {n, t, true, false, NULL, NULL}
@@ -54,7 +57,7 @@ static const pl_column person_alias_cols[] = {
 
 static const pl_column office_cols[] = {
     KEY("id", PL_TEXT), REQREF("country", "country"), REQ("name", PL_TEXT),
-    {"rank", PL_LEVEL, true, false, NULL, NULL}};
+    {"rank", PL_LEVEL, true, false, NULL, NULL}, COL("rank_order", PL_INT)};
 
 static const pl_column tenure_cols[] = {
     KEY("id", PL_TEXT), REQREF("person", "person"), REQREF("office", "office"),
@@ -64,7 +67,7 @@ static const pl_column tenure_cols[] = {
 static const pl_column source_cols[] = {
     KEY("id", PL_TEXT), COL("url", PL_TEXT), COL("citation", PL_TEXT),
     COL("title", PL_TEXT), COL("publisher", PL_TEXT), COL("published", PL_DATE),
-    COL("accessed", PL_DATE)};
+    COL("accessed", PL_DATE), COL("archive_url", PL_TEXT), ENUM("quality", source_qualities)};
 
 static const pl_column tenure_source_cols[] = {
     KEYREF("tenure", "tenure"), KEYREF("source", "source")};

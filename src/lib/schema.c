@@ -210,9 +210,18 @@ static const char *const migration_accounts =
     "CREATE INDEX login_failure_by_user ON login_failure(user, at);"
     "CREATE INDEX login_failure_by_address ON login_failure(address, at);";
 
+/* Citations (issue 9): an archived copy of the page and how the cited page
+ * relates to the publication (original, copy, mirror, proxy); office
+ * seniority within a country, higher = more senior (docs/bundled-dataset.md). */
+static const char *const migration_sources_ranks =
+    "ALTER TABLE source ADD COLUMN archive_url TEXT;"
+    "ALTER TABLE source ADD COLUMN quality TEXT;"    /* original | copy | mirror | proxy */
+    "ALTER TABLE office ADD COLUMN rank_order INTEGER;";
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
+    migration_sources_ranks,
 };
 
 int pl_schema_migration_count(void)
