@@ -213,6 +213,10 @@ static size_t ident(const char *p, char *out, size_t cap, const char *stop)
 }
 
 static int ch_scan(parley_gdelt_engine *base, pl_gdelt_scan *s, parley_err *err);
+static int ch_count(parley_gdelt_engine *base, const parley_gdelt_query *q,
+                    const char *const *fields, int nfields,
+                    int (*add)(void *ctx, const char *key, size_t n, long count), void *ctx,
+                    long *matched, parley_err *err);
 
 static void ch_free(parley_gdelt_engine *base)
 {
@@ -254,6 +258,7 @@ int parley_gdelt_engine_open(const char *url, parley_gdelt_engine **out, parley_
 	}
 	pl_strlcpy(e->base.name, url, sizeof e->base.name);
 	e->base.scan = ch_scan;
+	e->base.count = ch_count;
 	e->base.free = ch_free;
 	*out = &e->base;
 	return PARLEY_OK;
@@ -307,22 +312,18 @@ int ch_find_shards(ch_engine *e, parley_err *err)
 /* Queries                                                              */
 /* ------------------------------------------------------------------ */
 
-/* The SELECT for the scan's query: the rows of the pair with its event
- * codes and days, as their original lines.  It may return more rows than
- * the query counts, never fewer: the sink applies the whole query again. */
-static int build_select(const ch_engine *e, const pl_gdelt_scan *s, pl_buf *b, parley_err *err)
+/* Appends " FROM DB.events WHERE ..." for the rows of the pair a:c with
+ * the query's event codes and days.  It may select more rows than the
+ * query counts, never fewer: the sink (or ch_count) applies the rest. */
+static int put_where(pl_buf *b, const ch_engine *e, const char *a, const char *c,
+                     const parley_gdelt_query *q, parley_err *err)
 {
 	pl_gdelt_filter f;
 	static const parley_gdelt_query none = {0};
-	int rc = pl_gdelt_filter_init(&f, s->o.query ? s->o.query : &none, err);
+	int rc = pl_gdelt_filter_init(&f, q ? q : &none, err);
 	if (rc)
 		return rc;
-	rc = pl_buf_puts(b, "SELECT arrayStringConcat(arraySlice([");
-	for (int i = 0; rc == PARLEY_OK && i < PL_GDELT_MAX_FIELDS; i++)
-		rc = pl_buf_printf(b, "%sc%d", i ? "," : "", i);
-	if (rc == PARLEY_OK)
-		rc = pl_buf_printf(b, "], 1, nfields), '\\t') FROM %s.events WHERE ((c7 = ", e->db);
-	const char *a = s->o.a, *c = s->o.b;
+	rc = pl_buf_printf(b, " FROM %s.events WHERE ((c7 = ", e->db);
 	if (rc == PARLEY_OK) rc = ch_quote(b, a, strlen(a));
 	if (rc == PARLEY_OK) rc = pl_buf_puts(b, " AND c17 = ");
 	if (rc == PARLEY_OK) rc = ch_quote(b, c, strlen(c));
@@ -343,9 +344,120 @@ static int build_select(const ch_engine *e, const pl_gdelt_scan *s, pl_buf *b, p
 		rc = pl_buf_printf(b, " AND day >= %ld", f.since_day);
 	if (rc == PARLEY_OK && f.until_day != LONG_MAX)
 		rc = pl_buf_printf(b, " AND day <= %ld", f.until_day);
-	if (rc == PARLEY_OK)
-		rc = pl_buf_puts(b, " FORMAT TabSeparatedRaw");
 	return rc ? parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", e->base.name) : PARLEY_OK;
+}
+
+/* The SELECT for the scan's query: the rows of the pair as their lines. */
+static int build_select(const ch_engine *e, const pl_gdelt_scan *s, pl_buf *b, parley_err *err)
+{
+	int rc = pl_buf_puts(b, "SELECT arrayStringConcat(arraySlice([");
+	for (int i = 0; rc == PARLEY_OK && i < PL_GDELT_MAX_FIELDS; i++)
+		rc = pl_buf_printf(b, "%sc%d", i ? "," : "", i);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(b, "], 1, nfields), '\\t')");
+	if (rc)
+		return parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", e->base.name);
+	rc = put_where(b, e, s->o.a, s->o.b, s->o.query, err);
+	if (rc == PARLEY_OK && pl_buf_puts(b, " FORMAT TabSeparatedRaw") != PARLEY_OK)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", e->base.name);
+	return rc;
+}
+
+/* The --count-by fields as columns, and the checks count.c makes of them
+ * (a row failing one is malformed there, so not counted). */
+static const struct {
+	const char *name, *expr, *check;
+} count_fields[] = {
+    {"year", "c3", "match(c3, '^[0-9]{4}$')"},
+    {"month", "c2", "match(c2, '^[0-9]{6}$')"},
+    {"date", "c1", NULL},
+    {"eventcode", "c26", NULL},
+    {"basecode", "c27", NULL},
+    {"rootcode", "c28", NULL},
+    {"quadclass", "c29", NULL},
+    {"actor1country", "c7", NULL},
+    {"actor2country", "c17", NULL},
+    {"place", "if(nfields = 61, c53, c51)", NULL}, /* pl_gdelt_action_country_field */
+};
+
+/* Counting on the cluster: GROUP BY the fields with count.c's row checks
+ * in the WHERE (a real SQLDATE day; Year and MonthYear digits when grouped
+ * by; the joined key under count.c's 256 bytes), so only the groups come
+ * back.  count.c sorts them as it sorts its own. */
+static int ch_count(parley_gdelt_engine *base, const parley_gdelt_query *q,
+                    const char *const *fields, int nfields,
+                    int (*add)(void *ctx, const char *key, size_t n, long count), void *ctx,
+                    long *matched, parley_err *err)
+{
+	ch_engine *e = (ch_engine *)base;
+	*matched = 0;
+	int idx[16];
+	if (nfields < 1 || nfields > (int)PL_ARRAY_LEN(idx))
+		return parley_err_set(err, PARLEY_EINVAL, "--count-by: 1 to 16 fields");
+	for (int k = 0; k < nfields; k++) {
+		idx[k] = -1;
+		for (size_t i = 0; i < PL_ARRAY_LEN(count_fields); i++)
+			if (strcmp(fields[k], count_fields[i].name) == 0)
+				idx[k] = (int)i;
+		if (idx[k] < 0)
+			return parley_err_set(err, PARLEY_EINVAL, "--count-by: unknown field '%s'", fields[k]);
+	}
+	pl_buf sql, out;
+	pl_buf_init(&sql, 0);
+	pl_buf_init(&out, 0);
+	int rc = pl_buf_puts(&sql, "SELECT ");
+	for (int k = 0; rc == PARLEY_OK && k < nfields; k++)
+		rc = pl_buf_printf(&sql, "%s, ", count_fields[idx[k]].expr);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(&sql, "count()");
+	rc = rc ? parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", e->base.name)
+	        : put_where(&sql, e, q->country_a, q->country_b, q, err);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(&sql, " AND day != " CH_NO_DAY " AND ");
+	for (int k = 0; rc == PARLEY_OK && k < nfields; k++)
+		rc = pl_buf_printf(&sql, "length(%s) + ", count_fields[idx[k]].expr);
+	/* count.c: the fields joined by 0x1f, plus a NUL, fit in 256 bytes */
+	if (rc == PARLEY_OK)
+		rc = pl_buf_printf(&sql, "%d < 256", nfields > 2 ? nfields - 1 : 1);
+	for (int k = 0; rc == PARLEY_OK && k < nfields; k++)
+		if (count_fields[idx[k]].check)
+			rc = pl_buf_printf(&sql, " AND %s", count_fields[idx[k]].check);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(&sql, " GROUP BY ");
+	for (int k = 0; rc == PARLEY_OK && k < nfields; k++)
+		rc = pl_buf_printf(&sql, "%s%s", k ? ", " : "", count_fields[idx[k]].expr);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(&sql, " FORMAT TabSeparatedRaw");
+	if (rc == PARLEY_ENOMEM)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", e->base.name);
+	if (rc == PARLEY_OK)
+		rc = ch_query(e->host, e->port, sql.data, &out, e->base.name, err);
+	/* Each line: the fields, then the count, tab-separated (no value holds
+	 * a tab: the rows were split at tabs). */
+	char *p = out.data;
+	while (rc == PARLEY_OK && p && *p) {
+		char *nl = strchr(p, '\n');
+		if (!nl)
+			break;
+		*nl = '\0';
+		char *last = strrchr(p, '\t');
+		if (!last) {
+			rc = parley_err_set(err, PARLEY_EIO, "%s: an answer line without a count", e->base.name);
+			break;
+		}
+		*last = '\0';
+		for (char *t = p; *t; t++)
+			if (*t == '\t')
+				*t = 0x1f;
+		long n = strtol(last + 1, NULL, 10);
+		if (add(ctx, p, (size_t)(last - p), n) != PARLEY_OK)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", e->base.name);
+		*matched += n;
+		p = nl + 1;
+	}
+	pl_buf_free(&sql);
+	pl_buf_free(&out);
+	return rc;
 }
 
 /* The answer's lines go through the line assembler to the scan loop, as

@@ -20,6 +20,15 @@ struct parley_gdelt_engine {
 	 * engine.  Returns PARLEY_OK or a failure status with err naming the
 	 * host. */
 	int (*scan)(parley_gdelt_engine *e, pl_gdelt_scan *s, parley_err *err);
+	/* Counts the rows of the query q grouped by the --count-by fields
+	 * (their names, nfields of them) on the engine, applying every check
+	 * count.c applies to a row, and calls add with each group's key (the
+	 * values joined by 0x1f, as count.c builds it) and count.  *matched
+	 * gets the rows counted.  NULL when the engine cannot group: count.c
+	 * then runs scan() with its own sink. */
+	int (*count)(parley_gdelt_engine *e, const parley_gdelt_query *q, const char *const *fields,
+	             int nfields, int (*add)(void *ctx, const char *key, size_t n, long count),
+	             void *ctx, long *matched, parley_err *err);
 	void (*free)(parley_gdelt_engine *e);
 };
 
