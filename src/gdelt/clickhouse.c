@@ -3,12 +3,13 @@
  * and the query side.  Loading is in clickhouse_load.c; the table layout is
  * described in clickhouse.h.
  *
- * A query asks the Distributed table for the rows of the pair with the
- * query's event codes and days, each given back as its original line
- * (FORMAT TabSeparatedRaw), and feeds them to the scan's own line loop and
- * sink.  Only the filtering, which is where the data volume is, runs on the
- * cluster; counting and folding stay the code a local scan runs, which is
- * what makes the two outputs byte-identical.  Every request carries
+ * Counting (ch_count) is a GROUP BY on the cluster with count.c's row
+ * checks written as SQL, so only the groups come back.  Candidates need
+ * whole events: the Distributed table gives back the rows of the pair with
+ * the query's event codes and days as their original lines (FORMAT
+ * TabSeparatedRaw), fed to the scan's own line loop and sink (ch_scan), so
+ * folding and storing stay the code a local scan runs.  Either way the
+ * output is byte-identical to a scan of the loaded files.  Every request carries
  * wait_end_of_query=1 so that an error met half-way (a shard that goes
  * away) arrives as an HTTP error, not as the tail of a 200 answer.
  */
