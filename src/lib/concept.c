@@ -105,7 +105,12 @@ static const pl_column coverage_cols[] = {
     KEY("id", PL_TEXT), REQ("description", PL_TEXT), REF("from_country", "country"),
     REF("to_country", "country"), {"min_level", PL_LEVEL, true, false, NULL, NULL},
     REQ("start_date", PL_DATE), COL("end_date", PL_DATE), REF("person", "person"),
-    COL("source", PL_TEXT)};
+    COL("source", PL_TEXT), COL("data_through", PL_DATE)};
+
+/* A data release: the store's data version (newest `released` wins). */
+static const pl_column data_release_cols[] = {
+    KEY("name", PL_TEXT), REQ("released", PL_DATE), REQ("data_through", PL_DATE),
+    COL("note", PL_TEXT)};
 
 #define CONCEPT(n, p, cols) {n, p, cols, PL_ARRAY_LEN(cols)}
 
@@ -125,6 +130,7 @@ static const pl_concept concepts[] = {
     CONCEPT("visit_source", "visit_sources", visit_source_cols),
     CONCEPT("external_id", "external_ids", external_id_cols),
     CONCEPT("coverage", "coverage", coverage_cols),
+    CONCEPT("data_release", "data_releases", data_release_cols),
 };
 
 static const char *concept_names[PL_ARRAY_LEN(concepts) + 1];

@@ -45,7 +45,10 @@ docs/bundled-dataset.md explains every mapping rule.
 
 FACTCHECK = "shared/reference/FACTCHECK.md"
 
-# The data release.  DATA_THROUGH is the last day the sources were searched for
+# The data release (data_release.csv: the one place that says where the
+# bundled data ends; coverage rows leave their own data_through empty and
+# fall back to it, docs/analysis.md "Where the data ends").  DATA_THROUGH is
+# the last day the sources were searched for
 # visits (docs/bundled-dataset.md "Searched through"); analysis must not claim
 # anything about later days.  Give RELEASE a new name and date with every
 # change to the data.
@@ -668,7 +671,8 @@ CONCEPTS = {
     "external_id": (["entity", "entity_id", "scheme", "value"],
                     [("entity", str), ("entity_id", str), ("scheme", str), ("value", str)]),
     "coverage": (["id", "description", "from_country", "to_country", "min_level", "start_date",
-                  "end_date", "person", "source"], [("id", str)]),
+                  "end_date", "person", "source", "data_through"], [("id", str)]),
+    "data_release": (["name", "released", "data_through", "note"], [("name", str)]),
 }
 
 # Office ids for the office strings of china-dprk-officeholders.csv.
@@ -1350,14 +1354,14 @@ class Builder:
         self.coverage = [
             {"id": "chn-prk-paramount-leader-1953-2024", "from_country": "CHN",
              "to_country": "PRK", "min_level": "paramount_leader", "start_date": "1953",
-             "end_date": DATA_THROUGH, "person": "", "source": src,
+             "end_date": DATA_THROUGH, "person": "", "source": src, "data_through": "",
              "description": "Visits to the DPRK by China's paramount leader, 1953 to %s: "
                             "complete as far as known (6: Hua 1978, Deng 1982, Jiang 1990 and "
                             "2001, Hu 2005, Xi 2019); the fact-check found none missing to 2024 "
                             "and the news searches none in 2025-2026" % DATA_THROUGH},
             {"id": "prk-chn-paramount-leader-1994-2024", "from_country": "PRK",
              "to_country": "CHN", "min_level": "paramount_leader", "start_date": "1994-07-08",
-             "end_date": DATA_THROUGH, "person": "", "source": src,
+             "end_date": DATA_THROUGH, "person": "", "source": src, "data_through": "",
              "description": "Trips to China by Kim Jong-il (as leader) and Kim Jong-un, 1994 to "
                             "%s: complete as far as known (8 and 5; Kim Jong-il's Aug 2011 "
                             "transit counted, Kim Jong-un's Feb-Mar 2019 rail journey to Hanoi "
@@ -1385,6 +1389,7 @@ class Builder:
                                                list(self.visit_sources.values()))
         counts["external_id"] = write_concept(out, "external_id", self.external_ids)
         counts["coverage"] = write_concept(out, "coverage", self.coverage)
+        counts["data_release"] = write_concept(out, "data_release", [RELEASE])
         return counts
 
 
