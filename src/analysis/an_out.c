@@ -151,28 +151,18 @@ int an_table_write(const an_table *t, const char *format, FILE *out, parley_err 
 	return PARLEY_OK;
 }
 
+/* Streams through the one escaper (pl_json_str); NULL is JSON null.  Write
+ * errors show in ferror(out), which an_finish() checks; out of memory for a
+ * single string is written as null rather than as a truncated literal. */
 void an_json_str(FILE *out, const char *s)
 {
-	if (!s) {
+	pl_buf b;
+	pl_buf_init(&b, (size_t)1 << 30);
+	if (!s || pl_json_str(&b, s))
 		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"': fputs("\\\"", out); break;
-		case '\\': fputs("\\\\", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\t': fputs("\\t", out); break;
-		default:
-			if (*p < 0x20)
-				fprintf(out, "\\u%04x", *p);
-			else
-				fputc(*p, out);
-		}
-	}
-	fputc('"', out);
+	else
+		fwrite(b.data, 1, b.len, out);
+	pl_buf_free(&b);
 }
 
 void an_json_ids(FILE *out, parley_ids ids)

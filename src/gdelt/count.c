@@ -29,16 +29,10 @@ static const struct {
     {"place", F_PLACE},
 };
 
-typedef struct group {
-	char *key;
-	uint64_t hash;
-	long count;
-} group;
-
-typedef struct table {
-	group *g;
-	size_t n, cap; /* cap is a power of two */
-} table;
+/* Groups live in the one hash map (map.c): key = the field values joined
+ * by 0x1f, n = the count. */
+typedef pl_map table;
+typedef pl_map_slot group;
 
 typedef struct count_ctx {
 	pl_gdelt_filter filter;
@@ -61,56 +55,19 @@ struct parley_gdelt_counts {
 	long *values;
 };
 
-static uint64_t hash_str(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
 static int table_add(table *t, const char *key, size_t n, long by)
 {
-	if ((t->n + 1) * 2 > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		group *g = calloc(cap, sizeof *g);
-		if (!g)
-			return PARLEY_ENOMEM;
-		for (size_t i = 0; i < t->cap; i++) {
-			if (!t->g[i].key)
-				continue;
-			size_t j = t->g[i].hash & (cap - 1);
-			while (g[j].key)
-				j = (j + 1) & (cap - 1);
-			g[j] = t->g[i];
-		}
-		free(t->g);
-		t->g = g;
-		t->cap = cap;
-	}
-	uint64_t h = hash_str(key, n);
-	size_t j = h & (t->cap - 1);
-	while (t->g[j].key) {
-		if (t->g[j].hash == h && strlen(t->g[j].key) == n && memcmp(t->g[j].key, key, n) == 0) {
-			t->g[j].count += by;
-			return PARLEY_OK;
-		}
-		j = (j + 1) & (t->cap - 1);
-	}
-	char *k = pl_strndup(key, n);
-	if (!k)
+	int added;
+	group *g = pl_map_put(t, key, n, &added);
+	if (!g)
 		return PARLEY_ENOMEM;
-	t->g[j] = (group){k, h, by};
-	t->n++;
+	g->n += by;
 	return PARLEY_OK;
 }
 
 static void table_free(table *t)
 {
-	for (size_t i = 0; i < t->cap; i++)
-		free(t->g[i].key);
-	free(t->g);
-	memset(t, 0, sizeof *t);
+	pl_map_free(t);
 }
 
 static void *count_user_new(void *ctx)
@@ -268,8 +225,8 @@ int parley_gdelt_count(const char *const *paths, size_t npaths, const parley_gde
 		if (!cw)
 			continue;
 		for (size_t j = 0; rc == PARLEY_OK && j < cw->t.cap; j++)
-			if (cw->t.g[j].key && table_add(&all, cw->t.g[j].key, strlen(cw->t.g[j].key),
-			                                cw->t.g[j].count) != PARLEY_OK)
+			if (cw->t.slot[j].key && table_add(&all, cw->t.slot[j].key, cw->t.slot[j].len,
+			                                   cw->t.slot[j].n) != PARLEY_OK)
 				rc = parley_err_set(err, PARLEY_ENOMEM, "discover gdelt: out of memory");
 		if (s.workers[i].status && rc == PARLEY_OK)
 			rc = parley_err_set(err, s.workers[i].status, "discover gdelt: out of memory");
@@ -294,8 +251,8 @@ int parley_gdelt_count(const char *const *paths, size_t npaths, const parley_gde
 		} else {
 			size_t k = 0;
 			for (size_t j = 0; j < all.cap; j++)
-				if (all.g[j].key)
-					g[k++] = all.g[j];
+				if (all.slot[j].key)
+					g[k++] = all.slot[j];
 			if (all.n)
 				qsort(g, all.n, sizeof *g, cmp_group);
 			c->nkeys = (size_t)ctx.nkeys;
@@ -316,7 +273,7 @@ int parley_gdelt_count(const char *const *paths, size_t npaths, const parley_gde
 					if (*p)
 						p++;
 				}
-				c->values[i] = g[i].count;
+				c->values[i] = g[i].n;
 				c->n++;
 			}
 			free(g);

@@ -13,9 +13,9 @@ static int json_of_row(pl_buf *b, const pl_concept *c, const char *row)
 {
 	int rc = pl_buf_puts(b, "json_object(");
 	for (size_t i = 0; i < c->ncols; i++)
-		rc |= pl_buf_printf(b, "%s'%s', %s.%s", i ? ", " : "", c->cols[i].name, row,
+		if (!rc) rc = pl_buf_printf(b, "%s'%s', %s.%s", i ? ", " : "", c->cols[i].name, row,
 		                    c->cols[i].name);
-	return rc | pl_buf_putc(b, ')');
+	return rc ? rc : pl_buf_putc(b, ')');
 }
 
 static int key_of_row(pl_buf *b, const pl_concept *c, const char *row)
@@ -24,7 +24,7 @@ static int key_of_row(pl_buf *b, const pl_concept *c, const char *row)
 	for (size_t i = 0; i < c->ncols; i++) {
 		if (!c->cols[i].key)
 			continue;
-		rc |= pl_buf_printf(b, "%s%s.%s", first ? "" : " || '|' || ", row, c->cols[i].name);
+		if (!rc) rc = pl_buf_printf(b, "%s%s.%s", first ? "" : " || '|' || ", row, c->cols[i].name);
 		first = 0;
 	}
 	return rc;
@@ -39,12 +39,12 @@ static int trigger(pl_buf *b, const pl_concept *c, const char *event, const char
 	                       "INSERT INTO audit(at, actor, action, entity, entity_key, before, after, reason) "
 	                       "VALUES (strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now'), parley_actor(), '%s', '%s', ",
 	                       c->name, action, c->name, action, event, c->name, action, c->name);
-	rc |= key_of_row(b, c, del ? "OLD" : "NEW");
-	rc |= pl_buf_puts(b, ", ");
-	rc |= ins ? pl_buf_puts(b, "NULL") : json_of_row(b, c, "OLD");
-	rc |= pl_buf_puts(b, ", ");
-	rc |= del ? pl_buf_puts(b, "NULL") : json_of_row(b, c, "NEW");
-	rc |= pl_buf_puts(b, ", parley_reason()); END;");
+	if (!rc) rc = key_of_row(b, c, del ? "OLD" : "NEW");
+	if (!rc) rc = pl_buf_puts(b, ", ");
+	if (!rc) rc = ins ? pl_buf_puts(b, "NULL") : json_of_row(b, c, "OLD");
+	if (!rc) rc = pl_buf_puts(b, ", ");
+	if (!rc) rc = del ? pl_buf_puts(b, "NULL") : json_of_row(b, c, "NEW");
+	if (!rc) rc = pl_buf_puts(b, ", parley_reason()); END;");
 	return rc;
 }
 
@@ -55,9 +55,9 @@ int pl_audit_install(parley_db *db, parley_err *err)
 	int rc = 0;
 	for (size_t i = 0; i < pl_concept_count(); i++) {
 		const pl_concept *c = pl_concept_at(i);
-		rc |= trigger(&b, c, "INSERT", "insert");
-		rc |= trigger(&b, c, "UPDATE", "update");
-		rc |= trigger(&b, c, "DELETE", "delete");
+		if (!rc) rc = trigger(&b, c, "INSERT", "insert");
+		if (!rc) rc = trigger(&b, c, "UPDATE", "update");
+		if (!rc) rc = trigger(&b, c, "DELETE", "delete");
 	}
 	if (rc) {
 		pl_buf_free(&b);
@@ -89,24 +89,26 @@ int parley_audit_json(parley_db *db, const char *entity, const char *key, long l
 	static const char *names[] = {"seq", "at", "actor", "action", "entity", "entity_key",
 	                              "before", "after", "reason"};
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		rc |= pl_buf_puts(&b, n++ ? ",\n{" : "\n{");
+		if (!rc) rc = pl_buf_puts(&b, n++ ? ",\n{" : "\n{");
 		for (int i = 0; i < 9; i++) {
-			rc |= pl_buf_printf(&b, "%s\"%s\":", i ? "," : "", names[i]);
+			if (!rc) rc = pl_buf_printf(&b, "%s\"%s\":", i ? "," : "", names[i]);
 			int t = sqlite3_column_type(st, i);
 			const char *v = (const char *)sqlite3_column_text(st, i);
+			if (rc)
+				break;
 			if (t == SQLITE_NULL)
-				rc |= pl_buf_puts(&b, "null");
+				rc = pl_buf_puts(&b, "null");
 			else if (t == SQLITE_INTEGER)
-				rc |= pl_buf_printf(&b, "%lld", (long long)sqlite3_column_int64(st, i));
+				rc = pl_buf_printf(&b, "%lld", (long long)sqlite3_column_int64(st, i));
 			else if (i == 6 || i == 7) /* before/after are JSON already */
-				rc |= pl_buf_puts(&b, v);
+				rc = pl_buf_puts(&b, v);
 			else
-				rc |= pl_json_str(&b, v);
+				rc = pl_json_str(&b, v);
 		}
-		rc |= pl_buf_putc(&b, '}');
+		if (!rc) rc = pl_buf_putc(&b, '}');
 	}
 	sqlite3_finalize(st);
-	rc |= pl_buf_puts(&b, "]\n");
+	if (!rc) rc = pl_buf_puts(&b, "]\n");
 	if (rc)
 		rc = parley_err_set(err, rc, "reading the audit log: %s", parley_strstatus(rc));
 	else if (fwrite(b.data, 1, b.len, out) != b.len)

@@ -173,13 +173,14 @@ static int prepare_by_key(release *r, const pl_concept *c, int all_cols, sqlite3
 	pl_buf b;
 	pl_buf_init(&b, 8192);
 	int rc = pl_buf_puts(&b, "SELECT ");
-	if (all_cols)
+	if (all_cols) {
 		for (size_t i = 0; i < c->ncols; i++)
-			rc |= pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
-	else
-		rc |= pl_buf_puts(&b, "1");
-	rc |= pl_buf_printf(&b, " FROM %s", c->name);
-	rc |= pl_key_where(&b, c);
+			if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
+	} else if (!rc) {
+		rc = pl_buf_puts(&b, "1");
+	}
+	if (!rc) rc = pl_buf_printf(&b, " FROM %s", c->name);
+	if (!rc) rc = pl_key_where(&b, c);
 	rc = rc ? PARLEY_ENOMEM : pl_prepare(r->db, b.data, st, NULL);
 	pl_buf_free(&b);
 	return rc;
@@ -326,7 +327,7 @@ static int key_expr(pl_buf *b, const pl_concept *c)
 	for (size_t i = 0; i < c->ncols; i++) {
 		if (!c->cols[i].key)
 			continue;
-		rc |= pl_buf_printf(b, "%s%s", first ? "" : " || '|' || ", c->cols[i].name);
+		if (!rc) rc = pl_buf_printf(b, "%s%s", first ? "" : " || '|' || ", c->cols[i].name);
 		first = 0;
 	}
 	return rc;

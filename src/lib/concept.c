@@ -204,7 +204,7 @@ int pl_key_where(pl_buf *b, const pl_concept *c)
 	for (size_t i = 0; i < c->ncols; i++) {
 		if (!c->cols[i].key)
 			continue;
-		rc |= pl_buf_printf(b, "%s%s = ?%zu", first ? "" : " AND ", c->cols[i].name, i + 1);
+		if (!rc) rc = pl_buf_printf(b, "%s%s = ?%zu", first ? "" : " AND ", c->cols[i].name, i + 1);
 		first = 0;
 	}
 	return rc;

@@ -143,18 +143,53 @@ int pl_csv_next(pl_csv *c, parley_err *err)
 	return 1;
 }
 
-/* The writer side, shared by every module that prints CSV: a field is
- * quoted only when it holds a separator, quote or line break, so plain
- * values stay readable and round-trip through pl_csv_next() unchanged. */
+/* The writer side: the one CSV writer every module uses.
+ *
+ * Quoting (both policies): a field is quoted only when it holds a comma,
+ * quote, CR or LF, so plain values stay readable.
+ *
+ * The formula guard (PL_CSV_SHEET only): a field that a spreadsheet would run
+ * as a formula (first character '=', '+', '-', '@', TAB or CR) is written
+ * quoted with a leading apostrophe, so it shows as text.  A plain number
+ * ("-12.5") is data, not a formula, and is left alone.  The canonical export
+ * (PL_CSV_CANONICAL) never guards: it must import back byte for byte, and it
+ * is read by parley, not by a spreadsheet.  docs/formats.md says which output
+ * uses which policy. */
+static int csv_guard(const char *s, pl_csv_policy pol)
+{
+	if (pol != PL_CSV_SHEET || !strchr("=+-@\t\r", s[0]) || !s[0])
+		return 0;
+	return !((s[0] == '-' || s[0] == '+') && s[1] && strspn(s + 1, "0123456789.") == strlen(s + 1));
+}
+
+int pl_csv_field(pl_buf *b, const char *s, pl_csv_policy pol)
+{
+	if (!s)
+		return PARLEY_OK;
+	int guard = csv_guard(s, pol);
+	if (!guard && !strpbrk(s, ",\"\r\n"))
+		return pl_buf_puts(b, s);
+	int rc = pl_buf_putc(b, '"');
+	if (!rc && guard)
+		rc = pl_buf_putc(b, '\'');
+	for (const char *p = s; *p && !rc; p++)
+		rc = *p == '"' ? pl_buf_append(b, "\"\"", 2) : pl_buf_putc(b, *p);
+	return rc ? rc : pl_buf_putc(b, '"');
+}
+
+/* For streams: the same bytes as pl_csv_field() with PL_CSV_SHEET; every
+ * CSV written to a FILE is a download or a report, never the canonical
+ * export.  Write errors show in ferror(out), which the callers check. */
 void pl_csv_write_field(FILE *out, const char *s)
 {
 	if (!s)
 		return;
-	if (!strpbrk(s, ",\"\r\n")) {
+	int guard = csv_guard(s, PL_CSV_SHEET);
+	if (!guard && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, out);
 		return;
 	}
-	fputc('"', out);
+	fputs(guard ? "\"'" : "\"", out);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', out);

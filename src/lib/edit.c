@@ -81,8 +81,8 @@ int parley_update(parley_db *db, const char *concept, const char *key,
 	pl_buf_init(&sql, 8192);
 	int rc = pl_buf_puts(&sql, "SELECT ");
 	for (size_t i = 0; i < c->ncols; i++)
-		rc |= pl_buf_printf(&sql, "%s%s", i ? ", " : "", c->cols[i].name);
-	rc |= pl_buf_printf(&sql, " FROM %s", c->name);
+		if (!rc) rc = pl_buf_printf(&sql, "%s%s", i ? ", " : "", c->cols[i].name);
+	if (!rc) rc = pl_buf_printf(&sql, " FROM %s", c->name);
 	sqlite3_stmt *st = NULL;
 	if (rc) {
 		pl_buf_free(&sql);

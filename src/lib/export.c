@@ -11,30 +11,20 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static int csv_field(pl_buf *b, const char *s)
-{
-	if (!strpbrk(s, ",\"\r\n"))
-		return pl_buf_puts(b, s);
-	int rc = pl_buf_putc(b, '"');
-	for (const char *p = s; *p && !rc; p++)
-		rc = *p == '"' ? pl_buf_append(b, "\"\"", 2) : pl_buf_putc(b, *p);
-	return rc ? rc : pl_buf_putc(b, '"');
-}
-
 static int select_all(parley_db *db, const pl_concept *c, sqlite3_stmt **st, parley_err *err)
 {
 	pl_buf b;
 	pl_buf_init(&b, 8192);
 	int rc = pl_buf_puts(&b, "SELECT ");
 	for (size_t i = 0; i < c->ncols; i++)
-		rc |= pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
-	rc |= pl_buf_printf(&b, " FROM %s ORDER BY ", c->name);
+		if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
+	if (!rc) rc = pl_buf_printf(&b, " FROM %s ORDER BY ", c->name);
 	int first = 1;
 	for (size_t i = 0; i < c->ncols; i++) {
 		if (!c->cols[i].key)
 			continue;
 		/* byte order for text, numeric for integers */
-		rc |= pl_buf_printf(&b, "%s%s%s", first ? "" : ", ", c->cols[i].name,
+		if (!rc) rc = pl_buf_printf(&b, "%s%s%s", first ? "" : ", ", c->cols[i].name,
 		                    c->cols[i].type == PL_INT ? "" : " COLLATE BINARY");
 		first = 0;
 	}
@@ -64,18 +54,18 @@ static int export_csv(parley_db *db, const pl_concept *c, FILE *out, parley_err 
 	pl_buf b;
 	pl_buf_init(&b, 0);
 	for (size_t i = 0; i < c->ncols; i++)
-		rc |= pl_buf_printf(&b, "%s%s", i ? "," : "", c->cols[i].name);
-	rc |= pl_buf_putc(&b, '\n');
+		if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? "," : "", c->cols[i].name);
+	if (!rc) rc = pl_buf_putc(&b, '\n');
 	int r;
 	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		for (size_t i = 0; i < c->ncols; i++) {
 			if (i)
-				rc |= pl_buf_putc(&b, ',');
+				if (!rc) rc = pl_buf_putc(&b, ',');
 			const char *v = (const char *)sqlite3_column_text(st, (int)i);
 			if (v)
-				rc |= csv_field(&b, v);
+				if (!rc) rc = pl_csv_field(&b, v, PL_CSV_CANONICAL);
 		}
-		rc |= pl_buf_putc(&b, '\n');
+		if (!rc) rc = pl_buf_putc(&b, '\n');
 		if (!rc && b.len > 1 << 16)
 			rc = flush(&b, out, err);
 	}
@@ -94,23 +84,23 @@ static int json_row(pl_buf *b, const pl_concept *c, sqlite3_stmt *st, const char
 	int rc = pl_buf_putc(b, '{');
 	int first = 1;
 	if (concept_tag) {
-		rc |= pl_buf_puts(b, "\"concept\":");
-		rc |= pl_json_str(b, concept_tag);
+		if (!rc) rc = pl_buf_puts(b, "\"concept\":");
+		if (!rc) rc = pl_json_str(b, concept_tag);
 		first = 0;
 	}
 	for (size_t i = 0; i < c->ncols; i++) {
 		if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
 			continue;
-		rc |= pl_buf_puts(b, first ? "" : ",");
-		rc |= pl_json_str(b, c->cols[i].name);
-		rc |= pl_buf_putc(b, ':');
-		if (c->cols[i].type == PL_INT)
-			rc |= pl_buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, (int)i));
-		else
-			rc |= pl_json_str(b, (const char *)sqlite3_column_text(st, (int)i));
+		if (!rc) rc = pl_buf_puts(b, first ? "" : ",");
+		if (!rc) rc = pl_json_str(b, c->cols[i].name);
+		if (!rc) rc = pl_buf_putc(b, ':');
+		if (!rc)
+			rc = c->cols[i].type == PL_INT
+			         ? pl_buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, (int)i))
+			         : pl_json_str(b, (const char *)sqlite3_column_text(st, (int)i));
 		first = 0;
 	}
-	return rc | pl_buf_putc(b, '}');
+	return rc ? rc : pl_buf_putc(b, '}');
 }
 
 static int export_json_like(parley_db *db, const pl_concept *only, int nd, FILE *out,
@@ -127,24 +117,24 @@ static int export_json_like(parley_db *db, const pl_concept *only, int nd, FILE 
 		if ((rc = select_all(db, c, &st, err)))
 			break;
 		if (!nd)
-			rc |= pl_buf_printf(&b, ",\n\"%s\":[", c->plural);
+			if (!rc) rc = pl_buf_printf(&b, ",\n\"%s\":[", c->plural);
 		int n = 0;
 		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 			if (!nd)
-				rc |= pl_buf_puts(&b, n ? ",\n" : "\n");
-			rc |= json_row(&b, c, st, nd ? c->name : NULL);
+				if (!rc) rc = pl_buf_puts(&b, n ? ",\n" : "\n");
+			if (!rc) rc = json_row(&b, c, st, nd ? c->name : NULL);
 			if (nd)
-				rc |= pl_buf_putc(&b, '\n');
+				if (!rc) rc = pl_buf_putc(&b, '\n');
 			n++;
 			if (!rc && b.len > 1 << 16)
 				rc = flush(&b, out, err);
 		}
 		sqlite3_finalize(st);
 		if (!nd && !rc)
-			rc |= pl_buf_puts(&b, n ? "\n]" : "]");
+			if (!rc) rc = pl_buf_puts(&b, n ? "\n]" : "]");
 	}
 	if (!nd && !rc)
-		rc |= pl_buf_puts(&b, "\n}\n");
+		if (!rc) rc = pl_buf_puts(&b, "\n}\n");
 	if (!rc)
 		rc = flush(&b, out, err);
 	else if (rc != PARLEY_EIO && rc != PARLEY_EDB)

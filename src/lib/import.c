@@ -128,25 +128,25 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 	/* SELECT all columns by key; parameters numbered by column (pl_key_where) */
 	rc = pl_buf_puts(&b, "SELECT ");
 	for (size_t i = 0; i < c->ncols; i++)
-		rc |= pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
-	rc |= pl_buf_printf(&b, " FROM %s", c->name);
-	rc |= pl_key_where(&b, c);
+		if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
+	if (!rc) rc = pl_buf_printf(&b, " FROM %s", c->name);
+	if (!rc) rc = pl_key_where(&b, c);
 	if (rc || pl_prepare(imp->db, b.data, &imp->select[ci], err))
 		goto fail;
 	pl_buf_reset(&b);
 	rc = pl_buf_printf(&b, "SELECT 1 FROM %s", c->name);
-	rc |= pl_key_where(&b, c);
+	if (!rc) rc = pl_key_where(&b, c);
 	if (rc || pl_prepare(imp->db, b.data, &imp->exists[ci], err))
 		goto fail;
 	/* INSERT with every column as ?1..?n */
 	pl_buf_reset(&b);
 	rc = pl_buf_printf(&b, "INSERT INTO %s(", c->name);
 	for (size_t i = 0; i < c->ncols; i++)
-		rc |= pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
-	rc |= pl_buf_puts(&b, ") VALUES (");
+		if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
+	if (!rc) rc = pl_buf_puts(&b, ") VALUES (");
 	for (size_t i = 0; i < c->ncols; i++)
-		rc |= pl_buf_printf(&b, "%s?%zu", i ? ", " : "", i + 1);
-	rc |= pl_buf_putc(&b, ')');
+		if (!rc) rc = pl_buf_printf(&b, "%s?%zu", i ? ", " : "", i + 1);
+	if (!rc) rc = pl_buf_putc(&b, ')');
 	if (rc || pl_prepare(imp->db, b.data, &imp->insert[ci], err))
 		goto fail;
 	/* UPDATE non-key columns, same numbering as INSERT */
@@ -156,11 +156,11 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 	for (size_t i = 0; i < c->ncols; i++) {
 		if (c->cols[i].key)
 			continue;
-		rc |= pl_buf_printf(&b, "%s%s = ?%zu", first ? "" : ", ", c->cols[i].name, i + 1);
+		if (!rc) rc = pl_buf_printf(&b, "%s%s = ?%zu", first ? "" : ", ", c->cols[i].name, i + 1);
 		first = 0;
 		all_key = 0;
 	}
-	rc |= pl_key_where(&b, c);
+	if (!rc) rc = pl_key_where(&b, c);
 	if (rc)
 		goto fail;
 	if (all_key) { /* every column is key: nothing to update */

@@ -13,6 +13,7 @@
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #define PL_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -41,6 +42,31 @@ int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap);
  * Returns an empty string rather than NULL for an empty buffer; NULL only
  * when out of memory. */
 char *pl_buf_take(pl_buf *b);
+
+/* The one hash map (map.c): string keys of n bytes, copied in; each slot
+ * carries a count and a pointer for the caller.  Zero-initialise a pl_map;
+ * free with pl_map_free() (frees the keys, not what p points to).  Walk it
+ * with for (i < cap) if (slot[i].key). */
+typedef struct pl_map_slot {
+	char *key; /* NUL-terminated copy; NULL = empty slot */
+	size_t len;
+	uint64_t hash;
+	long n;
+	void *p;
+} pl_map_slot;
+typedef struct pl_map {
+	pl_map_slot *slot;
+	size_t n, cap; /* cap is 0 or a power of two */
+} pl_map;
+/* FNV-1a 64: stable across runs and builds. */
+uint64_t pl_hash(const void *p, size_t n);
+/* The key's slot, or NULL when absent. */
+pl_map_slot *pl_map_find(const pl_map *m, const char *key, size_t n);
+/* The key's slot, inserted (n = 0, p = NULL, *added = 1) when absent; NULL
+ * only when out of memory.  Slots move when the map grows: a slot pointer
+ * is good until the next pl_map_put(). */
+pl_map_slot *pl_map_put(pl_map *m, const char *key, size_t n, int *added);
+void pl_map_free(pl_map *m);
 
 /* Reads a whole file into memory (at most max bytes; 0 = 1 GiB).
  * *out is NUL-terminated; caller frees with free(). */
@@ -84,8 +110,13 @@ void pl_csv_free(pl_csv *c);
 /* 1 when a record was read, 0 at the end, or a negative status (err says
  * line and column). */
 int pl_csv_next(pl_csv *c, parley_err *err);
-/* Writes one CSV field to out, quoted (with doubled quotes) only when it
- * holds a comma, quote or line break; NULL writes nothing. */
+/* The one CSV writer (csv.c).  A field is quoted (quotes doubled) only when
+ * it holds a comma, quote, CR or LF; NULL writes nothing.  PL_CSV_SHEET adds
+ * the formula guard for files meant for spreadsheets (docs/formats.md);
+ * PL_CSV_CANONICAL is for the re-importable export, which must round-trip. */
+typedef enum { PL_CSV_CANONICAL, PL_CSV_SHEET } pl_csv_policy;
+int pl_csv_field(pl_buf *b, const char *s, pl_csv_policy pol);
+/* pl_csv_field(.., PL_CSV_SHEET) to a stream; errors show in ferror(out). */
 void pl_csv_write_field(FILE *out, const char *s);
 
 /* ------------------------------------------------------------------ */
@@ -224,6 +255,9 @@ char *pl_source_id(const char *url_or_citation, char *buf, size_t cap);
 /* ------------------------------------------------------------------ */
 /* JSON text helpers (jsonw.c)                                         */
 /* ------------------------------------------------------------------ */
+/* The one JSON escaper: appends s escaped (no quotes) to b; NULL appends
+ * nothing.  '<', '>', '&', U+2028 and U+2029 are \u-escaped too. */
+int pl_json_esc(pl_buf *b, const char *s);
 /* Appends s as a JSON string literal (with quotes) to b. */
 int pl_json_str(pl_buf *b, const char *s);
 

@@ -20,8 +20,8 @@ static int jkey(pl_buf *b, int *first, const char *k)
 {
 	int rc = pl_buf_puts(b, *first ? "" : ",");
 	*first = 0;
-	rc |= pl_json_str(b, k);
-	return rc | pl_buf_putc(b, ':');
+	if (!rc) rc = pl_json_str(b, k);
+	return rc ? rc : pl_buf_putc(b, ':');
 }
 
 /* "key":"text" or "key":null from a result column. */
@@ -29,10 +29,10 @@ static int jcol(pl_buf *b, int *first, const char *k, sqlite3_stmt *st, int col)
 {
 	int rc = jkey(b, first, k);
 	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return rc | pl_buf_puts(b, "null");
+		return rc ? rc : pl_buf_puts(b, "null");
 	if (sqlite3_column_type(st, col) == SQLITE_INTEGER)
-		return rc | pl_buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, col));
-	return rc | pl_json_str(b, (const char *)sqlite3_column_text(st, col));
+		return rc ? rc : pl_buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, col));
+	return rc ? rc : pl_json_str(b, (const char *)sqlite3_column_text(st, col));
 }
 
 static int write_out(pl_buf *b, FILE *out, parley_err *err)
@@ -72,18 +72,20 @@ static int jarray(parley_db *db, pl_buf *b, int *first, const char *name, const 
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	rc = jkey(b, first, name) | pl_buf_putc(b, '[');
+	rc = jkey(b, first, name);
+	if (!rc)
+		rc = pl_buf_putc(b, '[');
 	int n = 0;
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		int f = 1;
-		rc |= pl_buf_puts(b, n++ ? "," : "");
-		rc |= pl_buf_putc(b, '{');
+		if (!rc) rc = pl_buf_puts(b, n++ ? "," : "");
+		if (!rc) rc = pl_buf_putc(b, '{');
 		for (int i = 0; i < nf; i++)
-			rc |= jcol(b, &f, fields[i], st, i);
-		rc |= pl_buf_putc(b, '}');
+			if (!rc) rc = jcol(b, &f, fields[i], st, i);
+		if (!rc) rc = pl_buf_putc(b, '}');
 	}
 	sqlite3_finalize(st);
-	return rc | pl_buf_putc(b, ']');
+	return rc ? rc : pl_buf_putc(b, ']');
 }
 
 int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err *err)
@@ -119,7 +121,7 @@ int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err 
 	                              "visitor_office", "note"};
 	for (int i = 0; i < 19; i++)
 		if (i != 15 && i != 16)
-			rc |= jcol(&b, &f, names[i], st, i);
+			if (!rc) rc = jcol(&b, &f, names[i], st, i);
 	sqlite3_finalize(st);
 	static const char *const vp[] = {"seq", "person", "name", "detail"};
 	static const char *const act[] = {"seq", "kind", "date", "description"};
@@ -219,7 +221,7 @@ int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err
 	static const char *names[] = {"id", "name", "native_name", "country", "birth_date",
 	                              "death_date", "note"};
 	for (int i = 0; i < 7; i++)
-		rc |= jcol(&b, &f, names[i], st, i);
+		if (!rc) rc = jcol(&b, &f, names[i], st, i);
 	sqlite3_finalize(st);
 	static const char *const al[] = {"alias", "kind"};
 	static const char *const tn[] = {"id", "office", "office_name", "country", "rank",

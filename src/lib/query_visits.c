@@ -39,6 +39,20 @@ static int bind(binds *b, const char *s)
 	return PARLEY_OK;
 }
 
+/* Two parameters in order; the first error wins. */
+static int bind2(binds *b, const char *x, const char *y)
+{
+	int rc = bind(b, x);
+	return rc ? rc : bind(b, y);
+}
+
+/* A clause with one parameter: the text, then its value. */
+static int clause(pl_buf *sql, binds *b, const char *text, const char *v)
+{
+	int rc = pl_buf_puts(sql, text);
+	return rc ? rc : bind(b, v);
+}
+
 /* " AND col IN (?,?,..)" for a comma-separated list. */
 static int in_list(pl_buf *sql, binds *b, const char *col, const char *list)
 {
@@ -130,11 +144,14 @@ static const char *top_ids(parley_db *db, const parley_query *q, an_arena *a, pa
 	for (size_t i = 0; i < e->n; i++) {
 		const parley_era *r = &e->eras[i];
 		for (size_t m = 0; want_a && m < r->top_a_to_b.n; m++)
-			w |= pl_buf_puts(&j, k++ ? "," : "") | pl_json_str(&j, r->top_a_to_b.ids[m]);
+			if (!w && !(w = pl_buf_puts(&j, k++ ? "," : "")))
+				w = pl_json_str(&j, r->top_a_to_b.ids[m]);
 		for (size_t m = 0; want_b && m < r->top_b_to_a.n; m++)
-			w |= pl_buf_puts(&j, k++ ? "," : "") | pl_json_str(&j, r->top_b_to_a.ids[m]);
+			if (!w && !(w = pl_buf_puts(&j, k++ ? "," : "")))
+				w = pl_json_str(&j, r->top_b_to_a.ids[m]);
 	}
-	w |= pl_buf_putc(&j, ']');
+	if (!w)
+		w = pl_buf_putc(&j, ']');
 	parley_eras_free(e);
 	const char *out = w ? NULL : an_strdup(a, j.data);
 	pl_buf_free(&j);
@@ -196,30 +213,31 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 	}
 	int rc = pl_buf_puts(sql, " WHERE 1");
 	if (q->a[0]) {
-		rc |= pl_buf_puts(sql, " AND ((v.from_country = ? AND v.to_country = ?) OR"
+		if (!rc) rc = pl_buf_puts(sql, " AND ((v.from_country = ? AND v.to_country = ?) OR"
 		                       " (v.from_country = ? AND v.to_country = ?))");
-		rc |= bind(b, q->a) | bind(b, q->b) | bind(b, q->b) | bind(b, q->a);
+		if (!rc) rc = bind2(b, q->a, q->b);
+		if (!rc) rc = bind2(b, q->b, q->a);
 	}
 	if (q->dir_from[0]) {
-		rc |= pl_buf_puts(sql, " AND v.from_country = ? AND v.to_country = ?");
-		rc |= bind(b, q->dir_from) | bind(b, q->dir_to);
+		if (!rc) rc = pl_buf_puts(sql, " AND v.from_country = ? AND v.to_country = ?");
+		if (!rc) rc = bind2(b, q->dir_from, q->dir_to);
 	}
 	if (q->country[0]) {
-		rc |= pl_buf_puts(sql, " AND (v.from_country = ? OR v.to_country = ?)");
-		rc |= bind(b, q->country) | bind(b, q->country);
+		if (!rc) rc = pl_buf_puts(sql, " AND (v.from_country = ? OR v.to_country = ?)");
+		if (!rc) rc = bind2(b, q->country, q->country);
 	}
 	if (!rc && (q->from[0] || q->to[0]))
 		rc = date_clause(sql, b, q);
 	if (!rc && q->as_of[0]) {
 		/* first possible day on or before as_of: start_key begins with it */
 		const char *k = an_fmt(b->arena, "%s9", q->as_of);
-		rc = k ? pl_buf_puts(sql, " AND v.start_key <= ?") | bind(b, k) : PARLEY_ENOMEM;
+		rc = k ? clause(sql, b, " AND v.start_key <= ?", k) : PARLEY_ENOMEM;
 	}
 	if (!rc && q->level)
 		rc = in_list(sql, b, "v.level", q->level);
 	if (!rc && q->min_level) {
 		/* parley_level_at_least: the level's lowest possible rank reaches it */
-		rc = pl_buf_puts(sql, " AND parley_rank(v.level) >= parley_rank(?)") | bind(b, q->min_level);
+		rc = clause(sql, b, " AND parley_rank(v.level) >= parley_rank(?)", q->min_level);
 	}
 	if (!rc && q->type)
 		rc = in_list(sql, b, "v.type", q->type);
@@ -229,26 +247,26 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 		rc = pl_buf_puts(sql, " AND (v.visitor_office = ? OR (v.visitor_office IS NULL AND EXISTS"
 		                      " (SELECT 1 FROM tenure t WHERE t.person = v.visitor AND t.office = ? AND "
 		                      HELD_ON_START ")))");
-		rc |= bind(b, q->office) | bind(b, q->office);
+		if (!rc) rc = bind2(b, q->office, q->office);
 	}
 	if (!rc && q->person) {
 		rc = pl_buf_puts(sql, " AND (v.visitor = ? OR v.id IN (SELECT visit FROM visit_person"
 		                      " WHERE person = ?))");
-		rc |= bind(b, q->person) | bind(b, q->person);
+		if (!rc) rc = bind2(b, q->person, q->person);
 	}
 	if (!rc && q->visitor)
-		rc = pl_buf_puts(sql, " AND v.visitor = ?") | bind(b, q->visitor);
+		rc = clause(sql, b, " AND v.visitor = ?", q->visitor);
 	if (!rc && q->companion)
-		rc = pl_buf_puts(sql, " AND v.id IN (SELECT visit FROM visit_person WHERE person = ?"
-		                      " AND role = 'companion')") | bind(b, q->companion);
+		rc = clause(sql, b, " AND v.id IN (SELECT visit FROM visit_person WHERE person = ?"
+		                    " AND role = 'companion')", q->companion);
 	if (!rc && q->host)
-		rc = pl_buf_puts(sql, " AND v.id IN (SELECT visit FROM visit_person WHERE person = ?"
-		                      " AND role = 'host')") | bind(b, q->host);
+		rc = clause(sql, b, " AND v.id IN (SELECT visit FROM visit_person WHERE person = ?"
+		                    " AND role = 'host')", q->host);
 	if (!rc && q->top) {
 		const char *j = top_ids(db, q, b->arena, err);
 		if (!j)
 			return err && err->code ? err->code : PARLEY_ENOMEM;
-		rc = pl_buf_puts(sql, " AND v.id IN (SELECT value FROM json_each(?))") | bind(b, j);
+		rc = clause(sql, b, " AND v.id IN (SELECT value FROM json_each(?))", j);
 	}
 	if (!rc && q->text) {
 		int nomem;
@@ -256,8 +274,8 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 		if (nomem)
 			rc = PARLEY_ENOMEM;
 		else if (m)
-			rc = pl_buf_puts(sql, " AND v.id IN (SELECT s.visit FROM visit_fts JOIN visit_search s"
-			                      " ON s.n = visit_fts.rowid WHERE visit_fts MATCH ?)") | bind(b, m);
+			rc = clause(sql, b, " AND v.id IN (SELECT s.visit FROM visit_fts JOIN visit_search s"
+			                    " ON s.n = visit_fts.rowid WHERE visit_fts MATCH ?)", m);
 	}
 	if (rc)
 		return parley_err_set(err, rc == PARLEY_ENOMEM ? PARLEY_ENOMEM : PARLEY_ELIMIT,
@@ -520,7 +538,9 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	int rc = pl_query_where(db, q, &where, &b, err);
 	if (!rc) {
 		/* the WHERE clause reads only the visit row: no joins to count */
-		rc = pl_buf_puts(&sql, "SELECT count(*) FROM visit v") | pl_buf_puts(&sql, where.data);
+		rc = pl_buf_puts(&sql, "SELECT count(*) FROM visit v");
+		if (!rc)
+			rc = pl_buf_puts(&sql, where.data);
 		sqlite3_stmt *st = NULL;
 		if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err))) {
 			if (sqlite3_step(st) == SQLITE_ROW)
@@ -536,9 +556,11 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	r->pub.offset = offset;
 	if (!rc) {
 		pl_buf_reset(&sql);
-		rc = pl_buf_puts(&sql, list_cols) | pl_buf_puts(&sql, list_from) |
-		     pl_buf_puts(&sql, where.data) | pl_buf_puts(&sql, order_by(q->sort)) |
-		     pl_buf_printf(&sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit : -1L, offset);
+		const char *parts[] = {list_cols, list_from, where.data, order_by(q->sort)};
+		for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++)
+			rc = pl_buf_puts(&sql, parts[i]);
+		if (!rc)
+			rc = pl_buf_printf(&sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit : -1L, offset);
 		if (!rc)
 			rc = load_rows(db, r, &sql, &b, details, err);
 	}
@@ -565,7 +587,11 @@ static int one_visit(parley_db *db, const char *sql_tail, const char *id, parley
 	binds b = {.n = 1, .v = {id}, .arena = &r->arena};
 	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
-	int rc = pl_buf_puts(&sql, list_cols) | pl_buf_puts(&sql, list_from) | pl_buf_puts(&sql, sql_tail);
+	int rc = pl_buf_puts(&sql, list_cols);
+	if (!rc)
+		rc = pl_buf_puts(&sql, list_from);
+	if (!rc)
+		rc = pl_buf_puts(&sql, sql_tail);
 	if (!rc)
 		rc = load_rows(db, r, &sql, &b, 0, err);
 	pl_buf_free(&sql);

@@ -143,21 +143,21 @@ int parley_report_print_json(const parley_report *r, FILE *out, parley_err *err)
 	int rc = pl_buf_putc(&b, '[');
 	for (size_t i = 0; r && !rc && i < r->n; i++) {
 		const parley_finding *f = &r->items[i];
-		rc |= pl_buf_puts(&b, i ? ",\n {\"severity\":" : "\n {\"severity\":");
-		rc |= pl_json_str(&b, sev_name(f->severity));
-		rc |= pl_buf_puts(&b, ",\"file\":");
-		rc |= f->file ? pl_json_str(&b, f->file) : pl_buf_puts(&b, "null");
-		rc |= pl_buf_printf(&b, ",\"line\":%ld,\"column\":%ld,\"record\":", f->line, f->column);
-		rc |= f->record ? pl_json_str(&b, f->record) : pl_buf_puts(&b, "null");
-		rc |= pl_buf_puts(&b, ",\"field\":");
-		rc |= f->field ? pl_json_str(&b, f->field) : pl_buf_puts(&b, "null");
-		rc |= pl_buf_puts(&b, ",\"code\":");
-		rc |= f->code ? pl_json_str(&b, f->code) : pl_buf_puts(&b, "null");
-		rc |= pl_buf_puts(&b, ",\"message\":");
-		rc |= pl_json_str(&b, f->message);
-		rc |= pl_buf_putc(&b, '}');
+		if (!rc) rc = pl_buf_puts(&b, i ? ",\n {\"severity\":" : "\n {\"severity\":");
+		if (!rc) rc = pl_json_str(&b, sev_name(f->severity));
+		if (!rc) rc = pl_buf_puts(&b, ",\"file\":");
+		if (!rc) rc = f->file ? pl_json_str(&b, f->file) : pl_buf_puts(&b, "null");
+		if (!rc) rc = pl_buf_printf(&b, ",\"line\":%ld,\"column\":%ld,\"record\":", f->line, f->column);
+		if (!rc) rc = f->record ? pl_json_str(&b, f->record) : pl_buf_puts(&b, "null");
+		if (!rc) rc = pl_buf_puts(&b, ",\"field\":");
+		if (!rc) rc = f->field ? pl_json_str(&b, f->field) : pl_buf_puts(&b, "null");
+		if (!rc) rc = pl_buf_puts(&b, ",\"code\":");
+		if (!rc) rc = f->code ? pl_json_str(&b, f->code) : pl_buf_puts(&b, "null");
+		if (!rc) rc = pl_buf_puts(&b, ",\"message\":");
+		if (!rc) rc = pl_json_str(&b, f->message);
+		if (!rc) rc = pl_buf_putc(&b, '}');
 	}
-	rc |= pl_buf_puts(&b, r && r->n ? "\n]\n" : "]\n");
+	if (!rc) rc = pl_buf_puts(&b, r && r->n ? "\n]\n" : "]\n");
 	if (rc) {
 		pl_buf_free(&b);
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory writing the report");

@@ -251,63 +251,20 @@ int rd_put_extid(pl_import *imp, const char *entity, const char *entity_id,
 	return rd_put(imp, &r, file, line);
 }
 
-/* FNV-1a: small, stable, good enough for a few thousand keys. */
-static size_t seen_hash(const char *k)
-{
-	size_t h = 1469598103934665603u;
-	for (const unsigned char *p = (const unsigned char *)k; *p; p++)
-		h = (h ^ *p) * 1099511628211u;
-	return h;
-}
-
 int rd_seen_has(const rd_seen *s, const char *key)
 {
-	if (!s->cap)
-		return 0;
-	for (size_t i = seen_hash(key) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->slot[i])
-			return 0;
-		if (strcmp(s->slot[i], key) == 0)
-			return 1;
-	}
+	return pl_map_find(s, key, strlen(key)) != NULL;
 }
 
 int rd_seen_add(rd_seen *s, const char *key)
 {
-	if ((s->n + 1) * 2 > s->cap) {
-		size_t ncap = s->cap ? s->cap * 2 : 256;
-		char **ns = calloc(ncap, sizeof *ns);
-		if (!ns)
-			return PARLEY_ENOMEM;
-		for (size_t i = 0; i < s->cap; i++) {
-			if (!s->slot[i])
-				continue;
-			size_t j = seen_hash(s->slot[i]) & (ncap - 1);
-			while (ns[j])
-				j = (j + 1) & (ncap - 1);
-			ns[j] = s->slot[i];
-		}
-		free(s->slot);
-		s->slot = ns;
-		s->cap = ncap;
-	}
-	size_t i = seen_hash(key) & (s->cap - 1);
-	for (; s->slot[i]; i = (i + 1) & (s->cap - 1))
-		if (strcmp(s->slot[i], key) == 0)
-			return 0;
-	s->slot[i] = pl_strdup(key);
-	if (!s->slot[i])
-		return PARLEY_ENOMEM;
-	s->n++;
-	return 1;
+	int added;
+	return pl_map_put(s, key, strlen(key), &added) ? added : PARLEY_ENOMEM;
 }
 
 void rd_seen_free(rd_seen *s)
 {
-	for (size_t i = 0; i < s->cap; i++)
-		free(s->slot[i]);
-	free(s->slot);
-	memset(s, 0, sizeof *s);
+	pl_map_free(s);
 }
 
 int rd_person_exists(pl_import *imp, const char *id)

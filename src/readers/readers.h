@@ -83,10 +83,7 @@ const char *pl_cow_abb_to_code(const char *abb);
 
 /* A set of strings, to count distinct things and to spot repeats.  Free
  * with rd_seen_free(). */
-typedef struct rd_seen {
-	char **slot;
-	size_t cap, n;
-} rd_seen;
+typedef pl_map rd_seen; /* the one hash map (map.c) */
 /* 1 when s was added (not seen before), 0 when already there, negative on
  * out of memory. */
 int rd_seen_add(rd_seen *s, const char *key);

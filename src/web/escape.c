@@ -71,56 +71,13 @@ int pl_esc_url(pl_buf *b, const char *s)
 
 int pl_esc_json(pl_buf *b, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	if (!s)
-		return PARLEY_OK;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		unsigned char c = *p;
-		int rc;
-		if (c == '"')
-			rc = pl_buf_puts(b, "\\\"");
-		else if (c == '\\')
-			rc = pl_buf_puts(b, "\\\\");
-		else if (c == '\n')
-			rc = pl_buf_puts(b, "\\n");
-		else if (c == '\r')
-			rc = pl_buf_puts(b, "\\r");
-		else if (c == '\t')
-			rc = pl_buf_puts(b, "\\t");
-		else if (c < 0x20 || c == '<' || c == '>' || c == '&') {
-			char e[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-			rc = pl_buf_append(b, e, 6);
-		} else if (c == 0xe2 && p[1] == 0x80 && (p[2] == 0xa8 || p[2] == 0xa9)) {
-			/* U+2028 / U+2029 end a line in JavaScript */
-			rc = pl_buf_puts(b, p[2] == 0xa8 ? "\\u2028" : "\\u2029");
-			p += 2;
-		} else
-			rc = pl_buf_putc(b, (char)c);
-		if (rc != PARLEY_OK)
-			return rc;
-	}
-	return PARLEY_OK;
+	return pl_json_esc(b, s);
 }
 
+/* Downloads are for spreadsheets: the one CSV writer with its formula guard. */
 int pl_esc_csv(pl_buf *b, const char *s)
 {
-	if (!s)
-		return PARLEY_OK;
-	int formula = (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@');
-	/* A plain negative number is data, not a formula. */
-	if (s[0] == '-' && s[1] >= '0' && s[1] <= '9' && strspn(s + 1, "0123456789.") == strlen(s + 1))
-		formula = 0;
-	int quote = formula || strpbrk(s, ",\"\r\n") != NULL;
-	if (!quote)
-		return pl_buf_puts(b, s);
-	int rc = pl_buf_putc(b, '"');
-	if (rc == PARLEY_OK && formula)
-		rc = pl_buf_putc(b, '\'');
-	for (const char *p = s; *p && rc == PARLEY_OK; p++)
-		rc = *p == '"' ? pl_buf_puts(b, "\"\"") : pl_buf_putc(b, *p);
-	if (rc == PARLEY_OK)
-		rc = pl_buf_putc(b, '"');
-	return rc;
+	return pl_csv_field(b, s, PL_CSV_SHEET);
 }
 
 int pl_href_ok(const char *s)

@@ -52,14 +52,6 @@ static entry *buckets[NBUCKETS];
 static size_t cache_entries, cache_bytes;
 static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
 
-static uint64_t fnv(const void *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (const unsigned char *c = p; n--; c++)
-		h = (h ^ *c) * 1099511628211ull;
-	return h;
-}
-
 static void entry_free(entry *e)
 {
 	if (!e)
@@ -145,7 +137,7 @@ static entry *entry_new(const char *key, pl_web_resp *rs)
 		entry_free(e);
 		return NULL;
 	}
-	snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)fnv(body, n));
+	snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)pl_hash(body, n));
 	size_t gn = 0;
 	char *gz = n > 512 ? gzip(body, n, &gn) : NULL;
 	e->plain = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
@@ -351,7 +343,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		pthread_rwlock_unlock(&cache_lock);
 	}
 	const char *k = key.data ? key.data : url;
-	uint64_t h = fnv(k, strlen(k));
+	uint64_t h = pl_hash(k, strlen(k));
 	size_t bi = (size_t)(h % NBUCKETS);
 	enum MHD_Result ret = MHD_NO;
 	int hit = 0;

@@ -33,9 +33,8 @@ int pl_esc_url(pl_buf *b, const char *s);
 /* The inside of a JSON string (no quotes).  < > & and U+2028/9 are \u
  * escaped too, so the text is safe inside an HTML <script> block. */
 int pl_esc_json(pl_buf *b, const char *s);
-/* One CSV field (RFC 4180): quoted when it holds , " CR or LF, or starts
- * with = + - @ (which spreadsheets would run as a formula; those also get
- * a leading apostrophe). */
+/* One CSV field for a download: the one writer, pl_csv_field(), with the
+ * spreadsheet formula guard (docs/formats.md, "CSV for spreadsheets"). */
 int pl_esc_csv(pl_buf *b, const char *s);
 /* True when s is safe as an href from the data: http:, https: or mailto:
  * URLs only (never javascript:, data:, ...). */

@@ -1,9 +1,12 @@
-/* test_core_csv.c - the RFC 4180 reader: quoting, line ends, errors. */
+/* test_core_csv.c - the RFC 4180 reader (quoting, line ends, errors) and the
+ * one writer (both formula policies). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -67,12 +70,91 @@ static void cr_only_file_without_final_terminator(void **state)
 	pl_csv_free(&c);
 }
 
+/* The one CSV writer: both policies, byte for byte. */
+static void expect_field(const char *in, pl_csv_policy pol, const char *want)
+{
+	pl_buf b;
+	pl_buf_init(&b, 1024);
+	assert_int_equal(pl_csv_field(&b, in, pol), PARLEY_OK);
+	assert_string_equal(b.data ? b.data : "", want);
+	pl_buf_free(&b);
+}
+
+static void writer_guards_formulas_only_for_spreadsheets(void **state)
+{
+	(void)state;
+	static const char *const risky[] = {"=1+2", "+SUM(A1)", "-x", "@cmd", "\tx", "\rx", "-", "=HYPERLINK(\"u\")"};
+	static const char *const guarded[] = {"\"'=1+2\"", "\"'+SUM(A1)\"", "\"'-x\"", "\"'@cmd\"",
+	                                      "\"'\tx\"", "\"'\rx\"", "\"'-\"", "\"'=HYPERLINK(\"\"u\"\")\""};
+	static const char *const canonical[] = {"=1+2", "+SUM(A1)", "-x", "@cmd", "\tx", "\"\rx\"", "-", "\"=HYPERLINK(\"\"u\"\")\""};
+	for (size_t i = 0; i < sizeof risky / sizeof risky[0]; i++) {
+		expect_field(risky[i], PL_CSV_SHEET, guarded[i]);
+		/* The canonical export keeps the value as it is, quoted only where
+		 * RFC 4180 needs it. */
+		expect_field(risky[i], PL_CSV_CANONICAL, canonical[i]);
+	}
+	/* Plain numbers are data in both policies. */
+	expect_field("-12.5", PL_CSV_SHEET, "-12.5");
+	expect_field("+7", PL_CSV_SHEET, "+7");
+	expect_field("a,b", PL_CSV_SHEET, "\"a,b\"");
+	expect_field("say \"hi\"", PL_CSV_CANONICAL, "\"say \"\"hi\"\"\"");
+	expect_field("", PL_CSV_SHEET, "");
+	expect_field("plain", PL_CSV_CANONICAL, "plain");
+}
+
+static void stream_writer_matches_the_sheet_policy(void **state)
+{
+	(void)state;
+	static const char *const in[] = {"=cmd", "a\nb", "-3", "\tt", "x\"y", "Kim Il Sung"};
+	for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+		char *mem = NULL;
+		size_t n = 0;
+		FILE *f = open_memstream(&mem, &n);
+		assert_non_null(f);
+		pl_csv_write_field(f, in[i]);
+		fclose(f);
+		pl_buf b;
+		pl_buf_init(&b, 1024);
+		assert_int_equal(pl_csv_field(&b, in[i], PL_CSV_SHEET), PARLEY_OK);
+		assert_string_equal(mem, b.data);
+		pl_buf_free(&b);
+		free(mem);
+	}
+}
+
+static void canonical_fields_read_back_unchanged(void **state)
+{
+	(void)state;
+	static const char *const in[] = {"=1+2", "-x", "@a", "\tlead", "\rcr", "a,\"b\"\nc", "plain"};
+	size_t n = sizeof in / sizeof in[0];
+	pl_buf b;
+	pl_buf_init(&b, 4096);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			assert_int_equal(pl_buf_putc(&b, ','), PARLEY_OK);
+		assert_int_equal(pl_csv_field(&b, in[i], PL_CSV_CANONICAL), PARLEY_OK);
+	}
+	assert_int_equal(pl_buf_putc(&b, '\n'), PARLEY_OK);
+	pl_csv c;
+	pl_csv_init(&c, b.data, b.len, ',');
+	assert_int_equal(pl_csv_next(&c, NULL), 1);
+	assert_int_equal(c.nfields, n);
+	for (size_t i = 0; i < n; i++)
+		assert_string_equal(c.fields[i], in[i]);
+	assert_int_equal(pl_csv_next(&c, NULL), 0);
+	pl_csv_free(&c);
+	pl_buf_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(reads_quoted_fields_and_all_line_ends),
 	    cmocka_unit_test(reports_bad_quoting_with_line_and_column),
 	    cmocka_unit_test(cr_only_file_without_final_terminator),
+	    cmocka_unit_test(writer_guards_formulas_only_for_spreadsheets),
+	    cmocka_unit_test(stream_writer_matches_the_sheet_policy),
+	    cmocka_unit_test(canonical_fields_read_back_unchanged),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
