@@ -32,6 +32,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 #ifdef __cplusplus
@@ -1402,6 +1403,16 @@ int parley_session_list(parley_db *db, const char *user, parley_session **out, s
  * dest and renamed into place only once complete and checked
  * (PRAGMA integrity_check), so dest is never half written. */
 int parley_backup(parley_db *db, const char *dest, parley_err *err);
+
+/* Prints an aligned text table (the one printer, for the CLI and the
+ * analyses): nrows rows of ncols cells, row-major, row 0 the header; padded
+ * by display width (Hangul and Hanzi take two columns, combining marks
+ * none), two spaces between columns, no trailing blanks; right[c] right-
+ * aligns column c (right may be NULL); a cell wider than max_width columns
+ * (0 = no limit) is cut with an ellipsis.  PARLEY_EIO when writing failed,
+ * PARLEY_ENOMEM when out of memory. */
+int parley_text_table(FILE *out, const char *const *cells, size_t nrows, size_t ncols,
+                      const bool *right, size_t max_width);
 
 #ifdef __cplusplus
 }

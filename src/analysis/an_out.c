@@ -7,7 +7,7 @@
  * the escaping helpers here.
  */
 #include "an.h"
-#include "internal.h" /* pl_csv_write_field */
+#include "internal.h" /* pl_csv_write_field, pl_json_str, parley_text_table */
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -60,23 +60,6 @@ int an_check_format(const char *format, parley_err *err)
 	                      format ? format : "");
 }
 
-/* Display width: code points, not bytes, so that names in hangul or hanzi
- * do not skew the columns more than they must. */
-static size_t width(const char *s)
-{
-	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
-	return w;
-}
-
-static void pad(FILE *out, size_t n)
-{
-	while (n--)
-		fputc(' ', out);
-}
-
 static void md_cell(FILE *out, const char *s)
 {
 	for (; *s; s++) {
@@ -117,34 +100,17 @@ int an_table_write(const an_table *t, const char *format, FILE *out, parley_err 
 			}
 		}
 	} else {
-		size_t *w = calloc(t->ncols, sizeof *w);
-		if (!w)
+		/* row 0 is the header: the cells follow it in one row-major list */
+		const char **all = malloc((t->nrows + 1) * t->ncols * sizeof *all + 1);
+		if (!all)
 			return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory printing");
-		for (size_t r = 0; r <= t->nrows; r++)
-			for (size_t c = 0; c < t->ncols; c++) {
-				size_t x = width(r == 0 ? t->head[c] : t->cells[(r - 1) * t->ncols + c]);
-				if (x > w[c])
-					w[c] = x;
-			}
-		for (size_t r = 0; r <= t->nrows; r++) {
-			for (size_t c = 0; c < t->ncols; c++) {
-				const char *s = r == 0 ? t->head[c] : t->cells[(r - 1) * t->ncols + c];
-				size_t x = width(s);
-				bool last = c + 1 == t->ncols;
-				if (c)
-					fputs("  ", out);
-				if (t->right && t->right[c]) {
-					pad(out, w[c] - x);
-					fputs(s, out);
-				} else {
-					fputs(s, out);
-					if (!last)
-						pad(out, w[c] - x);
-				}
-			}
-			fputc('\n', out);
-		}
-		free(w);
+		memcpy(all, t->head, t->ncols * sizeof *all);
+		if (t->nrows)
+			memcpy(all + t->ncols, t->cells, t->nrows * t->ncols * sizeof *all);
+		int rc = parley_text_table(out, all, t->nrows + 1, t->ncols, t->right, 0);
+		free(all);
+		if (rc == PARLEY_ENOMEM)
+			return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory printing");
 	}
 	if (ferror(out))
 		return parley_err_set(err, PARLEY_EIO, "analysis: writing the output failed");

@@ -68,6 +68,8 @@ pl_map_slot *pl_map_find(const pl_map *m, const char *key, size_t n);
 pl_map_slot *pl_map_put(pl_map *m, const char *key, size_t n, int *added);
 void pl_map_free(pl_map *m);
 
+/* Terminal columns of s (textw.c): wide characters two, marks none. */
+size_t pl_display_width(const char *s);
 /* Reads a whole file into memory (at most max bytes; 0 = 1 GiB).
  * *out is NUL-terminated; caller frees with free(). */
 int pl_read_file(const char *path, size_t max, char **out, size_t *len, parley_err *err);
