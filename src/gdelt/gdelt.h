@@ -122,6 +122,12 @@ typedef struct pl_gdelt_bad {
 } pl_gdelt_bad;
 
 typedef struct pl_gdelt_scan pl_gdelt_scan;
+/* One zip member or gzip file to be inflated by a worker (inflate.c). */
+typedef struct pl_gdelt_member pl_gdelt_member;
+
+/* Members up to this size (inflated, as declared) are inflated in one call
+ * into a buffer per worker; larger ones are streamed (inflate.c). */
+#define PL_GDELT_MAX_MEMBER ((uint64_t)256 << 20)
 
 /* One thread's state.  The sink keeps its own per-thread data in `user`. */
 typedef struct pl_gdelt_worker {
@@ -168,6 +174,8 @@ struct pl_gdelt_scan {
 	uint64_t total_bytes;   /* of plain files and archives as stored */
 	long files_read;
 	long unterminated;
+	pl_gdelt_member *jobs;  /* zip members and gzip files, read in parallel */
+	size_t njobs, cap_jobs;
 };
 
 /* Expands paths (files, folders, globs, "-") into s->files; every problem
@@ -197,6 +205,15 @@ void pl_gdelt_worker_bad(pl_gdelt_worker *w, long line, const char *why);
 
 /* Reads one input through libarchive or read(2) and feeds w (input.c). */
 int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, parley_err *err);
+
+/* Lists the members of the zip or gzip file s->files[file] (open as fd) as
+ * jobs for pl_gdelt_run_members (inflate.c).  Returns 1 when planned, 0 when
+ * the file is for libarchive instead (pl_gdelt_read_stream), or a negative
+ * status. */
+int pl_gdelt_plan_archive(pl_gdelt_scan *s, int file, int fd, uint64_t size);
+/* Reads the planned members, one per worker at a time, and reports what
+ * they found.  Returns PARLEY_OK or a failure status. */
+int pl_gdelt_run_members(pl_gdelt_scan *s, parley_err *err);
 
 /* ------------------------------------------------------------------ */
 /* Progress line (progress.c)                                          */

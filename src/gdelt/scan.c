@@ -551,8 +551,13 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 			break;
 		}
 		if (is_compressed(fd)) {
+			/* zip and gzip: inflated in parallel after this loop (inflate.c). */
+			int planned = pl_gdelt_plan_archive(s, (int)i, fd, (uint64_t)st.st_size);
 			close(fd);
-			rc = pl_gdelt_read_stream(&s->workers[0], name, err);
+			if (planned < 0)
+				rc = parley_err_set(err, planned, "%s: out of memory", name);
+			else if (!planned)
+				rc = pl_gdelt_read_stream(&s->workers[0], name, err);
 			continue;
 		}
 		s->files_read++;
@@ -560,6 +565,8 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 			rc = scan_file(s, (int)i, fd, st.st_size, err);
 		close(fd);
 	}
+	if (rc == 0)
+		rc = pl_gdelt_run_members(s, err);
 	pl_gdelt_progress_stop(prog);
 	if (rc == 0)
 		report_bad(s);
@@ -591,6 +598,9 @@ void pl_gdelt_scan_free(pl_gdelt_scan *s)
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);
+	free(s->jobs);
+	s->jobs = NULL;
+	s->njobs = s->cap_jobs = 0;
 	s->workers = NULL;
 	s->files = NULL;
 	s->nfiles = 0;
