@@ -174,6 +174,8 @@ struct pl_gdelt_scan {
 	uint64_t total_bytes;   /* of plain files and archives as stored */
 	long files_read;
 	long unterminated;
+	_Atomic int limit_hit;  /* a sink reached a documented limit ... */
+	char limit_msg[256];    /* ... and said so here (pl_gdelt_scan_limit) */
 	pl_gdelt_member *jobs;  /* zip members and gzip files, read in parallel */
 	size_t njobs, cap_jobs;
 };
@@ -196,6 +198,15 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 void pl_gdelt_scan_free(pl_gdelt_scan *s);
 /* Totals over workers. */
 void pl_gdelt_scan_totals(const pl_gdelt_scan *s, parley_gdelt_stats *st);
+
+/* Stops the worker with PARLEY_ELIMIT and the message (the first of all
+ * workers' is kept), for a sink past a documented limit. */
+void pl_gdelt_scan_limit(pl_gdelt_worker *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Sets err for a worker's failure status: the limit's message, out of
+ * memory, or a read error on name.  Returns status. */
+int pl_gdelt_status_err(const pl_gdelt_scan *s, int status, int sys_errno, const char *name,
+                        parley_err *err);
 
 /* Processes whole lines (each ending '\n') in [p, p+n) (scan.c); used by the
  * file and stream readers and by the fuzz target. */
@@ -260,6 +271,10 @@ int pl_gdelt_filter_init(pl_gdelt_filter *f, const parley_gdelt_query *q, parley
  * malformed (*why set, static).  *day gets SQLDATE as a day number. */
 int pl_gdelt_filter_row(const pl_gdelt_filter *f, const pl_gdelt_row *r, long *day,
                         const char **why);
+
+/* Distinct candidate events one discovery keeps in memory (about 560 bytes
+ * each while folding); past it discovery stops with a clear error. */
+#define PL_GDELT_MAX_EVENTS 400000L
 
 /* ------------------------------------------------------------------ */
 /* Events and folding (candidate.c)                                    */

@@ -479,6 +479,9 @@ int pl_gdelt_run_members(pl_gdelt_scan *s, parley_err *err)
 	for (int i = 1; i < nw; i++)
 		if (started[i])
 			pthread_join(th[i], NULL);
+	for (int i = 0; i < nw; i++)
+		if (s->workers[i].status)
+			return pl_gdelt_status_err(s, s->workers[i].status, 0, "gdelt scan", err);
 	/* Findings in job order, whichever worker read the member. */
 	for (size_t k = 0; k < s->njobs; k++) {
 		pl_gdelt_member *j = &s->jobs[k];
@@ -500,6 +503,6 @@ int pl_gdelt_run_members(pl_gdelt_scan *s, parley_err *err)
 	}
 	for (int i = 0; i < s->nworkers; i++)
 		if (s->workers[i].status)
-			return parley_err_set(err, s->workers[i].status, "gdelt scan: out of memory");
+			return pl_gdelt_status_err(s, s->workers[i].status, 0, "gdelt scan", err);
 	return PARLEY_OK;
 }

@@ -237,7 +237,7 @@ int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, parley_err *err)
 			atomic_fetch_add_explicit(&s->done_bytes, (uint64_t)(now - counted), memory_order_relaxed);
 			counted = now;
 			if (frc) {
-				rc = parley_err_set(err, frc, "%s: out of memory", name);
+				rc = pl_gdelt_status_err(s, frc, 0, name, err);
 				break;
 			}
 		}

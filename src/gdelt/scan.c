@@ -23,6 +23,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -56,6 +58,30 @@ void pl_gdelt_worker_bad(pl_gdelt_worker *w, long line, const char *why)
 	b->chunk = w->chunk;
 	b->line = line;
 	pl_strlcpy(b->why, why, sizeof b->why);
+}
+
+void pl_gdelt_scan_limit(pl_gdelt_worker *w, const char *fmt, ...)
+{
+	pl_gdelt_scan *s = w->scan;
+	w->status = PARLEY_ELIMIT;
+	if (atomic_exchange(&s->limit_hit, 1))
+		return; /* another worker's message is kept */
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->limit_msg, sizeof s->limit_msg, fmt, ap);
+	va_end(ap);
+}
+
+int pl_gdelt_status_err(const pl_gdelt_scan *s, int status, int sys_errno, const char *name,
+                        parley_err *err)
+{
+	if (status == PARLEY_ELIMIT)
+		return parley_err_set(err, status, "%s", s->limit_msg);
+	if (status == PARLEY_EIO)
+		return parley_err_set(err, status, "%s: %s", name,
+		                      sys_errno ? strerror(sys_errno)
+		                                : "the file got shorter while it was read");
+	return parley_err_set(err, status, "%s: out of memory", name);
 }
 
 /* Called once per line by the loop in scan_core.inc. */
@@ -418,10 +444,7 @@ static int scan_file(pl_gdelt_scan *s, int file, int fd, off_t size, parley_err 
 		if (jobs[i].unterminated)
 			s->unterminated++;
 		if (w->status)
-			return parley_err_set(err, w->status, "%s: %s", s->files[file],
-			                      w->status != PARLEY_EIO ? "out of memory"
-			                      : w->sys_errno ? strerror(w->sys_errno)
-			                                     : "the file got shorter while it was read");
+			return pl_gdelt_status_err(s, w->status, w->sys_errno, s->files[file], err);
 	}
 	if (jobs[nw - 1].unterminated && s->rep)
 		parley_report_add(s->rep, PARLEY_WARNING, s->files[file], base, 0, NULL, NULL,
