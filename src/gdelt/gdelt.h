@@ -127,7 +127,7 @@ typedef struct pl_gdelt_member pl_gdelt_member;
 
 /* Members up to this size (inflated, as declared) are inflated in one call
  * into a buffer per worker; larger ones are streamed (inflate.c). */
-#define PL_GDELT_MAX_MEMBER ((uint64_t)256 << 20)
+#define PL_GDELT_MAX_MEMBER ((uint64_t)64 << 20)
 
 /* One thread's state.  The sink keeps its own per-thread data in `user`. */
 typedef struct pl_gdelt_worker {
@@ -214,8 +214,14 @@ long pl_gdelt_scan_lines(pl_gdelt_worker *w, const char *p, size_t n);
 /* Records a malformed line for the worker's current chunk. */
 void pl_gdelt_worker_bad(pl_gdelt_worker *w, long line, const char *why);
 
-/* Reads one input through libarchive or read(2) and feeds w (input.c). */
-int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, parley_err *err);
+/* Reads one input through libarchive and feeds w (input.c): standard input
+ * when name is "-", else fd when it is >= 0 (a FIFO; the caller closes it),
+ * else the named file. */
+int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, int fd, parley_err *err);
+/* Seconds a scan waits for the first bytes from a FIFO before it gives up
+ * (a FIFO nobody writes to would block for ever); PARLEY_GDELT_FIFO_WAIT
+ * in the environment overrides it. */
+#define PL_GDELT_FIFO_WAIT 10
 
 /* Lists the members of the zip or gzip file s->files[file] (open as fd) as
  * jobs for pl_gdelt_run_members (inflate.c).  Returns 1 when planned, 0 when

@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -471,6 +472,47 @@ static int is_compressed(int fd)
 	return 0;
 }
 
+/* What is not a regular file: a FIFO is read as a stream (as from
+ * `<(zcat x.gz)`) once bytes arrive, or refused when none come within
+ * PL_GDELT_FIFO_WAIT seconds (no writer); devices and sockets are refused
+ * (/dev/zero would be an endless line). */
+static int read_special(pl_gdelt_scan *s, const char *name, int fd, const struct stat *st,
+                        parley_err *err)
+{
+	const char *what = S_ISCHR(st->st_mode)    ? "a character device"
+	                   : S_ISBLK(st->st_mode)  ? "a block device"
+	                   : S_ISSOCK(st->st_mode) ? "a socket"
+	                   : S_ISDIR(st->st_mode)  ? "a folder"
+	                                           : NULL;
+	if (!S_ISFIFO(st->st_mode)) {
+		if (s->rep)
+			parley_report_add(s->rep, PARLEY_ERROR, name, 0, 0, NULL, NULL, "gdelt-not-a-file",
+			                  "%s, not a file: give its data on standard input (-) to read it",
+			                  what ? what : "not a regular file");
+		return parley_err_set(err, PARLEY_EIO, "%s: %s, not a file", name,
+		                      what ? what : "not a regular file");
+	}
+	const char *env = getenv("PARLEY_GDELT_FIFO_WAIT");
+	int wait = env && *env ? atoi(env) : PL_GDELT_FIFO_WAIT;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int r;
+	do
+		r = poll(&p, 1, wait * 1000);
+	while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		if (s->rep)
+			parley_report_add(s->rep, PARLEY_ERROR, name, 0, 0, NULL, NULL, "gdelt-fifo-no-writer",
+			                  "a FIFO with nothing written to it within %d s: no writer?",
+			                  wait);
+		return parley_err_set(err, PARLEY_EIO, "%s: a FIFO with nothing written to it within %d s (no writer?)",
+		                      name, wait);
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return pl_gdelt_read_stream(&s->workers[0], name, fd, err);
+}
+
 static int online_cpus(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -558,10 +600,11 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 	for (size_t i = 0; i < nexpanded && rc == 0; i++) {
 		const char *name = s->files[i];
 		if (strcmp(name, "-") == 0) {
-			rc = pl_gdelt_read_stream(&s->workers[0], name, err);
+			rc = pl_gdelt_read_stream(&s->workers[0], name, -1, err);
 			continue;
 		}
-		int fd = open(name, O_RDONLY | O_CLOEXEC);
+		/* Non-blocking, so that opening a FIFO with no writer returns. */
+		int fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) != 0) {
 			int e = errno; /* before report_add and close can change it */
@@ -573,6 +616,11 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 			rc = parley_err_set(err, PARLEY_EIO, "%s: %s", name, strerror(e));
 			break;
 		}
+		if (!S_ISREG(st.st_mode)) {
+			rc = read_special(s, name, fd, &st, err);
+			close(fd);
+			continue;
+		}
 		if (is_compressed(fd)) {
 			/* zip and gzip: inflated in parallel after this loop (inflate.c). */
 			int planned = pl_gdelt_plan_archive(s, (int)i, fd, (uint64_t)st.st_size);
@@ -580,7 +628,7 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 			if (planned < 0)
 				rc = parley_err_set(err, planned, "%s: out of memory", name);
 			else if (!planned)
-				rc = pl_gdelt_read_stream(&s->workers[0], name, err);
+				rc = pl_gdelt_read_stream(&s->workers[0], name, -1, err);
 			continue;
 		}
 		s->files_read++;
