@@ -269,8 +269,10 @@ int parley_load_world(parley_db *db, const char *data_dir, parley_report *rep,
  * nothing. */
 int parley_load_bundled(parley_db *db, const char *data_dir,
                         parley_report *rep, parley_err *err);
-/* The data folder holding world/ and bundled/: $PARLEY_DATA, else the
- * source tree's data/ folder.  Borrowed; do not free. */
+/* The data folder holding world/ and bundled/: $PARLEY_DATA, else
+ * share/parley beside the running executable (installed), else data/ beside
+ * its build folder (a clone), else the datadir set at build time.
+ * Borrowed; do not free. */
 const char *parley_bundled_dir(void);
 
 /* Corrects one record: sets fields[i] to values[i] ("" = unknown) in the
