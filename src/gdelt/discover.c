@@ -30,6 +30,7 @@ typedef struct disc_worker {
 	disc_ctx *ctx;
 	pl_gdelt_event *ev;
 	size_t n, cap;
+	long matched;       /* rows kept, duplicates included (the summary's count) */
 	uint32_t *slot;     /* index + 1 into ev; 0 = empty */
 	size_t nslots;      /* a power of two, at least twice n */
 } disc_worker;
@@ -116,6 +117,7 @@ static const char *disc_row(pl_gdelt_worker *w, const pl_gdelt_row *r)
 		w->status = PARLEY_ENOMEM;
 		return NULL;
 	}
+	d->matched++;
 	size_t at = id_slot(d, r->f[PL_GD_ID], r->n[PL_GD_ID]);
 	if (d->slot[at])
 		return NULL; /* an event already kept (the same file read twice) */
@@ -406,10 +408,12 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pl_gdelt_event *all = NULL;
 	size_t n = 0, cap = 0;
+	long matched = 0;
 	for (int i = 0; s.workers && i < s.nworkers; i++) {
 		disc_worker *d = s.workers[i].user;
 		if (!d)
 			continue;
+		matched += d->matched;
 		if (s.workers[i].status && rc == PARLEY_OK)
 			rc = pl_gdelt_status_err(&s, s.workers[i].status, 0, "discover gdelt", err);
 		if (rc == PARLEY_OK && n + d->n > cap) {
@@ -435,7 +439,7 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 	}
 	if (stats) {
 		pl_gdelt_scan_totals(&s, stats);
-		stats->matched = (long)n;
+		stats->matched = matched;
 		stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	}
 	pl_gdelt_scan_free(&s);
