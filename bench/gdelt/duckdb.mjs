@@ -1,17 +1,19 @@
 // duckdb.mjs - the DuckDB side of bench/gdelt/run: the same count query with
 // read_csv on the tab-separated file, timed inside one Node process.
-// usage: node duckdb.mjs FILE A B REPS  -> prints "month code count" lines,
+// usage: node duckdb.mjs FILE A B REPS [CODES]  -> prints "month code count" lines,
 // then one "time SECONDS" line per repetition.
 import { DuckDBInstance } from '@duckdb/node-api';
 
-const [file, a, b, reps] = process.argv.slice(2);
+const [file, a, b, reps, codeList] = process.argv.slice(2);
+// FILE may be a glob (DuckDB reads every match); CODES: comma-separated.
+const codes = (codeList || '036,042,043,044,045,046').split(',');
 const names = Array.from({ length: 61 }, (_, i) => `c${i}`);
 const sql = `
   SELECT c2 AS month, c26 AS code, count(*) AS n
   FROM read_csv('${file.replace(/'/g, "''")}', delim='\\t', header=false, quote='', escape='',
                 all_varchar=true, names=[${names.map((n) => `'${n}'`).join(',')}])
   WHERE ((c7 = '${a}' AND c17 = '${b}') OR (c7 = '${b}' AND c17 = '${a}'))
-    AND c26 IN ('036','042','043','044','045','046')
+    AND c26 IN (${codes.map((c) => `'${c}'`).join(',')})
   GROUP BY 1, 2 ORDER BY 1, 2`;
 
 const instance = await DuckDBInstance.create(':memory:');

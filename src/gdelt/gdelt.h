@@ -176,7 +176,9 @@ struct pl_gdelt_scan {
 	long unterminated;
 	_Atomic int limit_hit;  /* a sink reached a documented limit ... */
 	char limit_msg[256];    /* ... and said so here (pl_gdelt_scan_limit) */
-	pl_gdelt_member *jobs;  /* zip members and gzip files, read in parallel */
+	int *arch;              /* zip and gzip files (indexes in files) ... */
+	size_t narch, cap_arch;
+	pl_gdelt_member *jobs;  /* ... and their members, read in parallel */
 	size_t njobs, cap_jobs;
 };
 
@@ -223,13 +225,13 @@ int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, int fd, parley_er
  * in the environment overrides it. */
 #define PL_GDELT_FIFO_WAIT 10
 
-/* Lists the members of the zip or gzip file s->files[file] (open as fd) as
- * jobs for pl_gdelt_run_members (inflate.c).  Returns 1 when planned, 0 when
- * the file is for libarchive instead (pl_gdelt_read_stream), or a negative
- * status. */
-int pl_gdelt_plan_archive(pl_gdelt_scan *s, int file, int fd, uint64_t size);
-/* Reads the planned members, one per worker at a time, and reports what
- * they found.  Returns PARLEY_OK or a failure status. */
+/* Adds the zip or gzip file s->files[file] to those pl_gdelt_run_members
+ * reads (inflate.c).  Returns PARLEY_OK or PARLEY_ENOMEM. */
+int pl_gdelt_plan_archive(pl_gdelt_scan *s, int file);
+/* Lists the members of those archives (their central directories are read
+ * in parallel), then reads the members, one per worker at a time, and
+ * reports what they found; archives it does not handle go to
+ * pl_gdelt_read_stream.  Returns PARLEY_OK or a failure status. */
 int pl_gdelt_run_members(pl_gdelt_scan *s, parley_err *err);
 
 /* ------------------------------------------------------------------ */

@@ -98,21 +98,73 @@ static int pread_all(int fd, void *buf, size_t n, uint64_t off)
 	return 0;
 }
 
-/* Lists the members of a zip from its central directory.  Returns 1 when
- * the jobs were added, 0 when this reader does not handle the archive (the
- * caller streams it through libarchive), or a negative status. */
-static int plan_zip(pl_gdelt_scan *s, int src, int fd, uint64_t size)
+/* The members of one archive, found by a worker (read_plan) and named and
+ * queued by the main thread (pl_gdelt_run_members), in the order given. */
+typedef struct arch_plan {
+	int handled;          /* 1 planned, 0 left to libarchive, < 0 a status */
+	pl_gdelt_member *m;   /* .file is set when queued */
+	char **names;         /* member names (zip), malloc'd */
+	size_t n, cap;
+} arch_plan;
+
+static int plan_add(arch_plan *p, const pl_gdelt_member *m, const char *name, size_t nlen)
 {
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? p->cap * 2 : 4;
+		pl_gdelt_member *v = realloc(p->m, cap * sizeof *v);
+		if (!v)
+			return PARLEY_ENOMEM;
+		p->m = v;
+		char **w = realloc(p->names, cap * sizeof *w);
+		if (!w)
+			return PARLEY_ENOMEM;
+		p->names = w;
+		p->cap = cap;
+	}
+	p->names[p->n] = name ? pl_strndup(name, nlen) : NULL;
+	if (name && !p->names[p->n])
+		return PARLEY_ENOMEM;
+	p->m[p->n++] = *m;
+	return PARLEY_OK;
+}
+
+static void plan_free(arch_plan *p)
+{
+	for (size_t k = 0; k < p->n; k++)
+		free(p->names[k]);
+	free(p->names);
+	free(p->m);
+	memset(p, 0, sizeof *p);
+}
+
+/* Finds the end-of-central-directory record in the last len bytes (at tail);
+ * its offset in tail, or -1. */
+static long find_eocd(const unsigned char *tail, size_t len)
+{
+	for (long i = (long)len - 22; i >= 0; i--)
+		if (le32(tail + i) == 0x06054b50)
+			return i;
+	return -1;
+}
+
+/* Lists the members of a zip from its central directory into p.  Returns 1
+ * when done, 0 when this reader does not handle the archive (libarchive
+ * streams it instead), or a negative status. */
+static int plan_zip(arch_plan *p, int src, int fd, uint64_t size)
+{
+	/* The record is 22 bytes plus a comment of up to 64 KiB; read the last
+	 * 4 KiB first (no comment, the usual case), then all that can hold it. */
 	unsigned char tail[65557];
-	size_t tn = size < sizeof tail ? (size_t)size : sizeof tail;
+	size_t tn = size < 4096 ? (size_t)size : 4096;
 	if (tn < 22 || pread_all(fd, tail, tn, size - tn) != 0)
 		return 0;
-	long eocd = -1;
-	for (long i = (long)tn - 22; i >= 0; i--)
-		if (le32(tail + i) == 0x06054b50) {
-			eocd = i;
-			break;
-		}
+	long eocd = find_eocd(tail, tn);
+	if (eocd < 0 && size > tn) {
+		tn = size < sizeof tail ? (size_t)size : sizeof tail;
+		if (pread_all(fd, tail, tn, size - tn) != 0)
+			return 0;
+		eocd = find_eocd(tail, tn);
+	}
 	if (eocd < 0)
 		return 0; /* cut short: libarchive reads what is there */
 	const unsigned char *e = tail + eocd;
@@ -128,18 +180,18 @@ static int plan_zip(pl_gdelt_scan *s, int src, int fd, uint64_t size)
 		free(cd);
 		return 0;
 	}
-	size_t first = s->njobs, p = 0;
-	int ok = 1, rc = 1;
-	for (uint32_t k = 0; k < count && ok; k++) {
-		if (p + 46 > cd_size || le32(cd + p) != 0x02014b50) {
-			ok = 0;
+	size_t at = 0;
+	int rc = 1;
+	for (uint32_t k = 0; k < count && rc == 1; k++) {
+		if (at + 46 > cd_size || le32(cd + at) != 0x02014b50) {
+			rc = 0;
 			break;
 		}
-		const unsigned char *h = cd + p;
+		const unsigned char *h = cd + at;
 		uint32_t flags = le16(h + 8), method = le16(h + 10);
 		uint32_t nlen = le16(h + 28), xlen = le16(h + 30), clen = le16(h + 32);
-		if (p + 46 + nlen + xlen + clen > cd_size) {
-			ok = 0;
+		if (at + 46 + nlen + xlen + clen > cd_size) {
+			rc = 0;
 			break;
 		}
 		pl_gdelt_member m = {0};
@@ -149,54 +201,63 @@ static int plan_zip(pl_gdelt_scan *s, int src, int fd, uint64_t size)
 		m.usize = le32(h + 24);
 		m.off = le32(h + 42);
 		const char *name = (const char *)h + 46;
-		p += 46 + nlen + xlen + clen;
+		at += 46 + nlen + xlen + clen;
 		if (nlen > 0 && name[nlen - 1] == '/')
 			continue; /* a folder */
 		if ((flags & 1) || (method != 0 && method != 8) || m.csize == 0xffffffffu ||
 		    m.usize == 0xffffffffu || m.off == 0xffffffffu || m.off + 30 > size) {
-			ok = 0; /* encrypted, another method, zip64: libarchive's */
+			rc = 0; /* encrypted, another method, zip64: libarchive's */
 			break;
 		}
 		m.kind = method == 0 ? JOB_ZIP_STORED : JOB_ZIP_DEFLATE;
-		pl_buf nb;
-		pl_buf_init(&nb, 8192);
-		if (pl_buf_printf(&nb, "%s:%.*s", s->files[src], (int)nlen, name) != PARLEY_OK) {
-			pl_buf_free(&nb);
+		if (plan_add(p, &m, name, nlen) != PARLEY_OK)
 			rc = PARLEY_ENOMEM;
-			break;
-		}
-		m.file = pl_gdelt_add_name(s, nb.data);
-		pl_buf_free(&nb);
-		if (m.file < 0 || add_job(s, &m) != PARLEY_OK) {
-			rc = PARLEY_ENOMEM;
-			break;
-		}
 	}
 	free(cd);
-	if (rc == 1 && !ok) {
-		/* Undo this archive's jobs (their names stay listed, unused). */
-		s->njobs = first;
-		return 0;
-	}
 	return rc;
 }
 
-int pl_gdelt_plan_archive(pl_gdelt_scan *s, int file, int fd, uint64_t size)
+/* Plans the archive s->files[file]: a zip's members, or a gzip file whole. */
+static int read_plan(pl_gdelt_scan *s, int file, arch_plan *p)
 {
-	unsigned char m[4] = {0};
-	if (size < 4 || pread_all(fd, m, 4, 0) != 0)
-		return 0;
-	if (m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4)
-		return plan_zip(s, file, fd, size);
-	if (m[0] == 0x1f && m[1] == 0x8b && size >= 18) {
-		unsigned char t[4];
-		if (pread_all(fd, t, 4, size - 4) != 0)
-			return 0;
-		pl_gdelt_member j = {.file = file, .src = file, .kind = JOB_GZIP, .csize = size,
-		                     .usize = le32(t)};
-		return add_job(s, &j) == PARLEY_OK ? 1 : PARLEY_ENOMEM;
+	int fd = open(s->files[file], O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		if (fd >= 0)
+			close(fd);
+		return 0; /* libarchive says why */
 	}
-	return 0;
+	uint64_t size = (uint64_t)st.st_size;
+	unsigned char m[4] = {0};
+	int rc = 0;
+	if (size >= 4 && pread_all(fd, m, 4, 0) == 0) {
+		if (m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4) {
+			rc = plan_zip(p, file, fd, size);
+		} else if (m[0] == 0x1f && m[1] == 0x8b && size >= 18) {
+			unsigned char t[4];
+			if (pread_all(fd, t, 4, size - 4) == 0) {
+				pl_gdelt_member j = {.src = file, .kind = JOB_GZIP, .csize = size,
+				                     .usize = le32(t)};
+				rc = plan_add(p, &j, NULL, 0) == PARLEY_OK ? 1 : PARLEY_ENOMEM;
+			}
+		}
+	}
+	close(fd);
+	return rc;
+}
+
+int pl_gdelt_plan_archive(pl_gdelt_scan *s, int file)
+{
+	if (s->narch == s->cap_arch) {
+		size_t cap = s->cap_arch ? s->cap_arch * 2 : 64;
+		int *v = realloc(s->arch, cap * sizeof *v);
+		if (!v)
+			return PARLEY_ENOMEM;
+		s->arch = v;
+		s->cap_arch = cap;
+	}
+	s->arch[s->narch++] = file;
+	return PARLEY_OK;
 }
 
 /* ------------------------------------------------------------------ */
@@ -412,8 +473,11 @@ static void do_job(inflater *f, pl_gdelt_member *j, int fd)
 	atomic_fetch_add_explicit(&w->scan->done_bytes, j->csize, memory_order_relaxed);
 }
 
+/* The workers take the next item (an archive to plan, then a member to
+ * read) from a shared counter. */
 typedef struct pool {
 	pl_gdelt_scan *s;
+	arch_plan *plans;  /* phase 1: one per archive */
 	_Atomic size_t next;
 } pool;
 
@@ -422,7 +486,23 @@ typedef struct pool_arg {
 	int index;
 } pool_arg;
 
-static void *pool_thread(void *arg)
+static void *plan_thread(void *arg)
+{
+	pool_arg *a = arg;
+	pl_gdelt_scan *s = a->p->s;
+	for (;;) {
+		size_t k = atomic_fetch_add(&a->p->next, 1);
+		if (k >= s->narch)
+			break;
+		arch_plan *p = &a->p->plans[k];
+		p->handled = read_plan(s, s->arch[k], p);
+		if (p->handled <= 0 && p->handled != PARLEY_ENOMEM)
+			plan_free(p);
+	}
+	return NULL;
+}
+
+static void *read_thread(void *arg)
 {
 	pool_arg *a = arg;
 	pl_gdelt_scan *s = a->p->s;
@@ -461,25 +541,78 @@ static void *pool_thread(void *arg)
 	return NULL;
 }
 
-int pl_gdelt_run_members(pl_gdelt_scan *s, parley_err *err)
+/* Runs fn on up to n workers (the calling thread is one of them). */
+static void run_pool(pool *p, void *(*fn)(void *), size_t n)
 {
-	if (s->njobs == 0)
-		return PARLEY_OK;
-	pool p = {.s = s};
-	atomic_init(&p.next, 0);
-	int nw = s->nworkers < (int)s->njobs ? s->nworkers : (int)s->njobs;
+	int nw = p->s->nworkers < (int)n ? p->s->nworkers : (int)n;
 	pool_arg args[64];
 	pthread_t th[64];
 	int started[64] = {0};
+	atomic_store(&p->next, 0);
 	for (int i = 0; i < nw; i++)
-		args[i] = (pool_arg){.p = &p, .index = i};
+		args[i] = (pool_arg){.p = p, .index = i};
 	for (int i = 1; i < nw; i++)
-		started[i] = pthread_create(&th[i], NULL, pool_thread, &args[i]) == 0;
-	pool_thread(&args[0]);
+		started[i] = pthread_create(&th[i], NULL, fn, &args[i]) == 0;
+	if (nw > 0)
+		fn(&args[0]);
 	for (int i = 1; i < nw; i++)
 		if (started[i])
 			pthread_join(th[i], NULL);
-	for (int i = 0; i < nw; i++)
+}
+
+/* Names and queues the planned members in the order the archives were
+ * given (so reports do not depend on which worker planned what); streams
+ * the archives this reader leaves to libarchive. */
+static int queue_members(pl_gdelt_scan *s, arch_plan *plans, parley_err *err)
+{
+	int rc = PARLEY_OK;
+	for (size_t k = 0; k < s->narch && rc == PARLEY_OK; k++) {
+		arch_plan *p = &plans[k];
+		int file = s->arch[k];
+		if (p->handled < 0) {
+			rc = parley_err_set(err, p->handled, "%s: out of memory", s->files[file]);
+			break;
+		}
+		if (p->handled == 0) {
+			rc = pl_gdelt_read_stream(&s->workers[0], s->files[file], -1, err);
+			continue;
+		}
+		for (size_t i = 0; i < p->n && rc == PARLEY_OK; i++) {
+			pl_gdelt_member *m = &p->m[i];
+			m->file = file;
+			if (p->names[i]) {
+				pl_buf nb;
+				pl_buf_init(&nb, 8192);
+				int idx = pl_buf_printf(&nb, "%s:%s", s->files[file], p->names[i]) == PARLEY_OK
+				              ? pl_gdelt_add_name(s, nb.data)
+				              : -1;
+				pl_buf_free(&nb);
+				m->file = idx;
+			}
+			if (m->file < 0 || add_job(s, m) != PARLEY_OK)
+				rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", s->files[file]);
+		}
+	}
+	for (size_t k = 0; k < s->narch; k++)
+		plan_free(&plans[k]);
+	return rc;
+}
+
+int pl_gdelt_run_members(pl_gdelt_scan *s, parley_err *err)
+{
+	if (s->narch == 0)
+		return PARLEY_OK;
+	pool p = {.s = s};
+	p.plans = calloc(s->narch, sizeof *p.plans);
+	if (!p.plans)
+		return parley_err_set(err, PARLEY_ENOMEM, "gdelt scan: out of memory");
+	run_pool(&p, plan_thread, s->narch);
+	int rc = queue_members(s, p.plans, err);
+	free(p.plans);
+	if (rc)
+		return rc;
+	run_pool(&p, read_thread, s->njobs);
+	for (int i = 0; i < s->nworkers; i++)
 		if (s->workers[i].status)
 			return pl_gdelt_status_err(s, s->workers[i].status, 0, "gdelt scan", err);
 	/* Findings in job order, whichever worker read the member. */
@@ -501,8 +634,5 @@ int pl_gdelt_run_members(pl_gdelt_scan *s, parley_err *err)
 				                  "the last line has no newline at its end");
 		}
 	}
-	for (int i = 0; i < s->nworkers; i++)
-		if (s->workers[i].status)
-			return pl_gdelt_status_err(s, s->workers[i].status, 0, "gdelt scan", err);
 	return PARLEY_OK;
 }

@@ -462,9 +462,9 @@ static int is_compressed(int fd)
 	unsigned char m[6] = {0};
 	ssize_t n = pread(fd, m, sizeof m, 0);
 	if (n >= 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4)
-		return 1;
+		return 2;
 	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
-		return 1;
+		return 2;
 	if (n >= 3 && m[0] == 'B' && m[1] == 'Z' && m[2] == 'h')
 		return 1;
 	if (n >= 6 && memcmp(m, "\xfd" "7zXZ\0", 6) == 0)
@@ -621,13 +621,15 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 			close(fd);
 			continue;
 		}
-		if (is_compressed(fd)) {
-			/* zip and gzip: inflated in parallel after this loop (inflate.c). */
-			int planned = pl_gdelt_plan_archive(s, (int)i, fd, (uint64_t)st.st_size);
+		int kind = is_compressed(fd);
+		if (kind) {
 			close(fd);
-			if (planned < 0)
-				rc = parley_err_set(err, planned, "%s: out of memory", name);
-			else if (!planned)
+			/* zip and gzip: read in parallel after this loop (inflate.c). */
+			if (kind == 2)
+				rc = pl_gdelt_plan_archive(s, (int)i) == PARLEY_OK
+				         ? PARLEY_OK
+				         : parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", name);
+			else
 				rc = pl_gdelt_read_stream(&s->workers[0], name, -1, err);
 			continue;
 		}
@@ -670,6 +672,9 @@ void pl_gdelt_scan_free(pl_gdelt_scan *s)
 		free(s->files[i]);
 	free(s->files);
 	free(s->jobs);
+	free(s->arch);
+	s->arch = NULL;
+	s->narch = s->cap_arch = 0;
 	s->jobs = NULL;
 	s->njobs = s->cap_jobs = 0;
 	s->workers = NULL;
