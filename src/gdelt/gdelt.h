@@ -2,9 +2,10 @@
  * gdelt.h - what the files of the GDELT module share (not public).
  *
  * The module reads GDELT event files (1.0 with 57 or 58 columns, 2.0 with
- * 61), tab-separated with no quoting, from plain files (memory-mapped and
- * scanned by several threads), from .zip/.gz/.bz2/.xz archives and from
- * standard input (streamed through libarchive).  A scan rejects most rows at
+ * 61), tab-separated with no quoting, from plain files (split among
+ * threads), from zip and gzip files (one member per thread, inflate.c),
+ * from .bz2/.xz files, FIFOs and standard input (streamed through
+ * libarchive).  A scan rejects most rows at
  * the actor-country fields (0-based 7 and 17) before splitting the rest of
  * the line; the rows that pass are split fully and handed to a "sink": the
  * count-by aggregation (count.c) or candidate discovery (discover.c).

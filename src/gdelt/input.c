@@ -4,10 +4,11 @@
  * A path may be a file, a folder (its GDELT-looking files, sorted by name,
  * not recursive), a glob pattern the shell did not expand, or "-" for
  * standard input.  Plain files are scanned in place by scan.c (pread by
- * default, mmap on request; scan.c says why).  Compressed
- * files (.zip, .gz, .bz2, .xz, recognised by their first bytes) and
- * standard input are streamed through libarchive, which decompresses
- * without seeking; each zip member is read as its own input.
+ * default, mmap on request; scan.c says why).  Zip and gzip files are
+ * read in parallel by inflate.c; the archives it leaves (zip64, bzip2, xz,
+ * damaged zips), FIFOs and standard input are streamed here through
+ * libarchive, which decompresses without seeking; each zip member is read
+ * as its own input.
  */
 #include "gdelt.h"
 
