@@ -1,7 +1,8 @@
 // duckdb.mjs - the DuckDB side of bench/gdelt/run: the same count query with
 // read_csv on the tab-separated file, timed inside one Node process.
 // usage: node duckdb.mjs FILE A B REPS [CODES]  -> prints "month code count" lines,
-// then one "time SECONDS" line per repetition.
+// then one "time SECONDS CPU_SECONDS" line per repetition (wall clock, and the
+// process's user+system CPU time, all threads).
 import { DuckDBInstance } from '@duckdb/node-api';
 
 const [file, a, b, reps, codeList] = process.argv.slice(2);
@@ -21,11 +22,13 @@ const con = await instance.connect();
 let rows = [];
 const times = [];
 for (let i = 0; i < Number(reps); i++) {
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   const reader = await con.runAndReadAll(sql);
   const t1 = process.hrtime.bigint();
-  times.push(Number(t1 - t0) / 1e9);
+  const c1 = process.cpuUsage(c0);
+  times.push(`${(Number(t1 - t0) / 1e9).toFixed(3)} ${((c1.user + c1.system) / 1e6).toFixed(3)}`);
   rows = reader.getRows();
 }
 for (const r of rows) console.log(`${r[0]} ${r[1]} ${r[2]}`);
-for (const t of times) console.log(`time ${t.toFixed(3)}`);
+for (const t of times) console.log(`time ${t}`);
