@@ -135,6 +135,7 @@ struct parley_db {
 	char actor[128];
 	char *reason; /* for the audit log; NULL when none */
 	int readonly;
+	sqlite3_stmt *changes; /* PRAGMA data_version, prepared on first use */
 };
 
 /* Sets err from the connection's last error; returns PARLEY_EDB. */
@@ -144,7 +145,10 @@ int pl_exec(parley_db *db, const char *sql, parley_err *err);
 /* Prepares SQL; caller finalizes with sqlite3_finalize(). */
 int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
 int pl_begin(parley_db *db, parley_err *err);    /* BEGIN IMMEDIATE */
-int pl_commit(parley_db *db, parley_err *err);
+int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index first */
+/* Refreshes the search text of the visits the triggers marked
+ * (query_visits.c). */
+int pl_search_flush(parley_db *db, parley_err *err);
 void pl_rollback(parley_db *db);
 /* Binds text or NULL (for NULL or ""). */
 int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
@@ -213,5 +217,16 @@ char *pl_source_id(const char *url_or_citation, char *buf, size_t cap);
 /* ------------------------------------------------------------------ */
 /* Appends s as a JSON string literal (with quotes) to b. */
 int pl_json_str(pl_buf *b, const char *s);
+
+/* ------------------------------------------------------------------ */
+/* Accounts (account.c)                                                */
+/* ------------------------------------------------------------------ */
+/* Starts libsodium (any number of times, from any thread). */
+int pl_sodium_ready(parley_err *err);
+/* Checks a password's length and hashes it with Argon2id into out
+ * (crypto_pwhash_STRBYTES bytes). */
+int pl_password_hash(const char *password, char *out, parley_err *err);
+/* The current UTC time as 'YYYY-MM-DDTHH:MM:SSZ' into buf (24 bytes). */
+void pl_utc_now(char *buf, size_t cap);
 
 #endif /* PARLEY_INTERNAL_H */
