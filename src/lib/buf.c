@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <utf8proc.h>
 
 void pl_buf_init(pl_buf *b, size_t max)
 {
@@ -173,41 +174,38 @@ size_t pl_strlcpy(char *dst, const char *src, size_t cap)
 	return n;
 }
 
+/* The one UTF-8 decoder is libutf8proc's (as for the fold and the display
+ * widths): it rejects overlong forms, surrogates and code points past
+ * U+10FFFF.  ASCII takes the short path, since imports validate every byte. */
 long pl_utf8_invalid_at(const char *s, size_t n)
 {
-	const unsigned char *p = (const unsigned char *)s;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
 	size_t i = 0;
 	while (i < n) {
-		unsigned c = p[i];
-		if (c < 0x80) {
+		if (p[i] < 0x80) {
 			i++;
 			continue;
 		}
-		size_t k;
-		unsigned min;
-		if (c >= 0xC2 && c <= 0xDF) {
-			k = 1;
-			min = 0x80;
-		} else if (c >= 0xE0 && c <= 0xEF) {
-			k = 2;
-			min = 0x800;
-		} else if (c >= 0xF0 && c <= 0xF4) {
-			k = 3;
-			min = 0x10000;
-		} else {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(n - i), &cp);
+		if (k < 1)
 			return (long)i;
-		}
-		unsigned cp = c & (0x3F >> k);
-		for (size_t j = 1; j <= k; j++) {
-			if (i + j >= n || (p[i + j] & 0xC0) != 0x80)
-				return (long)i;
-			cp = (cp << 6) | (p[i + j] & 0x3F);
-		}
-		if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return (long)i;
-		i += k + 1;
+		i += (size_t)k;
 	}
 	return -1;
+}
+
+size_t pl_utf8_whole(const char *s, size_t n)
+{
+	size_t lead = n;
+	while (lead > 0 && n - lead < 4 && ((unsigned char)s[lead - 1] & 0xC0) == 0x80)
+		lead--;
+	if (lead == 0 || (unsigned char)s[lead - 1] < 0x80)
+		return n;
+	lead--;
+	utf8proc_int32_t cp;
+	utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + lead, (utf8proc_ssize_t)(n - lead), &cp);
+	return k == (utf8proc_ssize_t)(n - lead) ? n : lead;
 }
 
 char *pl_trim(char *s)

@@ -82,6 +82,9 @@ size_t pl_strlcpy(char *dst, const char *src, size_t cap);
 /* Validates UTF-8; returns the byte offset of the first bad sequence, or
  * -1 when all n bytes are valid. */
 long pl_utf8_invalid_at(const char *s, size_t n);
+/* n, less a last UTF-8 sequence that is cut short or invalid: the length
+ * to keep when a text was truncated at n bytes. */
+size_t pl_utf8_whole(const char *s, size_t n);
 /* Trims ASCII white space in place (returns s). */
 char *pl_trim(char *s);
 /* Makes a slug ('Kim Jong-un' -> 'kim-jong-un') into buf. */

@@ -172,15 +172,7 @@ char *rd_norm_space(const char *s, char *out, size_t cap)
 	/* Never cut a UTF-8 sequence in half when truncated: drop a last
 	 * sequence that lost bytes (a text that fitted exactly is kept whole). */
 	if (cut) {
-		size_t lead = o;
-		while (lead > 0 && ((unsigned char)out[lead - 1] & 0xC0) == 0x80)
-			lead--;
-		if (lead > 0 && ((unsigned char)out[lead - 1] & 0xC0) == 0xC0) {
-			unsigned char c = (unsigned char)out[lead - 1];
-			size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-			if (o - (lead - 1) < need)
-				o = lead - 1;
-		}
+		o = pl_utf8_whole(out, o);
 		while (o > 0 && out[o - 1] == ' ')
 			o--;
 	}

@@ -38,6 +38,13 @@ static void utf8_validation_finds_the_offset(void **state)
 	assert_int_equal(pl_utf8_invalid_at("\xC0\xAF", 2), 0);       /* overlong */
 	assert_int_equal(pl_utf8_invalid_at("x\xED\xA0\x80", 4), 1);  /* surrogate */
 	assert_int_equal(pl_utf8_invalid_at("\xF4\x90\x80\x80", 4), 0); /* > U+10FFFF */
+	assert_int_equal(pl_utf8_invalid_at("\xE0\x80\x80", 3), 0);      /* overlong, 3 bytes */
+	/* pl_utf8_whole: a truncated last sequence is dropped, a whole one kept */
+	assert_int_equal(pl_utf8_whole("ab\xEA\xB9", 4), 2);  /* 김 lost its last byte */
+	assert_int_equal(pl_utf8_whole("ab\xEA", 3), 2);
+	assert_int_equal(pl_utf8_whole("ab김", strlen("ab김")), strlen("ab김"));
+	assert_int_equal(pl_utf8_whole("abc", 3), 3);
+	assert_int_equal(pl_utf8_whole("", 0), 0);
 }
 
 static void slugs_and_copies(void **state)
