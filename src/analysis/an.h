@@ -250,5 +250,9 @@ const char *an_ids_join(an_arena *a, parley_ids ids);
 void an_explain(FILE *out, const char *label, parley_ids ids);
 /* True for table|csv|json|md; EINVAL otherwise. */
 int an_check_format(const char *format, parley_err *err);
+/* The start of every parley_*_write (fn names it in the error): obj and out
+ * must not be NULL; *format defaults to "table" and must be one we print. */
+int an_write_begin(const void *obj, const FILE *out, const char *fn, const char **format,
+                   parley_err *err);
 
 #endif

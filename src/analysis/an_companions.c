@@ -243,11 +243,7 @@ static void json_list(FILE *out, const parley_companion *c, size_t n)
 int parley_companions_write(const parley_companions *c, const char *format, int explain,
                             FILE *out, parley_err *err)
 {
-	if (!c || !out)
-		return parley_err_set(err, PARLEY_EINVAL, "parley_companions_write: NULL argument");
-	if (!format)
-		format = "table";
-	int rc = an_check_format(format, err);
+	int rc = an_write_begin(c, out, "parley_companions_write", &format, err);
 	if (rc)
 		return rc;
 	if (strcmp(format, "json") == 0) {

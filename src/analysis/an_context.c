@@ -484,11 +484,7 @@ void parley_context_free(parley_context *c)
 int parley_context_write(const parley_context *c, const char *format, FILE *out,
                          parley_err *err)
 {
-	if (!c || !out)
-		return parley_err_set(err, PARLEY_EINVAL, "parley_context_write: NULL argument");
-	if (!format)
-		format = "table";
-	int rc = an_check_format(format, err);
+	int rc = an_write_begin(c, out, "parley_context_write", &format, err);
 	if (rc)
 		return rc;
 	static const char *const claims[] = {"none", "covered", "uncovered"};

@@ -352,11 +352,7 @@ static int write_json(const parley_eras *e, FILE *out, parley_err *err)
 int parley_eras_write(const parley_eras *e, const char *format, int explain, FILE *out,
                       parley_err *err)
 {
-	if (!e || !out)
-		return parley_err_set(err, PARLEY_EINVAL, "parley_eras_write: NULL argument");
-	if (!format)
-		format = "table";
-	int rc = an_check_format(format, err);
+	int rc = an_write_begin(e, out, "parley_eras_write", &format, err);
 	if (rc)
 		return rc;
 	if (strcmp(format, "json") == 0)

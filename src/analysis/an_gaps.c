@@ -245,11 +245,7 @@ static void json_gap(FILE *out, const parley_gap *x)
 int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FILE *out,
                       parley_err *err)
 {
-	if (!g || !out)
-		return parley_err_set(err, PARLEY_EINVAL, "parley_gaps_write: NULL argument");
-	if (!format)
-		format = "table";
-	int rc = an_check_format(format, err);
+	int rc = an_write_begin(g, out, "parley_gaps_write", &format, err);
 	if (rc)
 		return rc;
 	if (strcmp(format, "json") == 0) {

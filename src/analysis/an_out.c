@@ -60,6 +60,16 @@ int an_check_format(const char *format, parley_err *err)
 	                      format ? format : "");
 }
 
+int an_write_begin(const void *obj, const FILE *out, const char *fn, const char **format,
+                   parley_err *err)
+{
+	if (!obj || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "%s: NULL argument", fn);
+	if (!*format)
+		*format = "table";
+	return an_check_format(*format, err);
+}
+
 static void md_cell(FILE *out, const char *s)
 {
 	for (; *s; s++) {

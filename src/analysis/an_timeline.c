@@ -196,11 +196,7 @@ void parley_timeline_free(parley_timeline *t)
 int parley_timeline_write(const parley_timeline *t, const char *format, int explain,
                           FILE *out, parley_err *err)
 {
-	if (!t || !out)
-		return parley_err_set(err, PARLEY_EINVAL, "parley_timeline_write: NULL argument");
-	if (!format)
-		format = "table";
-	int rc = an_check_format(format, err);
+	int rc = an_write_begin(t, out, "parley_timeline_write", &format, err);
 	if (rc)
 		return rc;
 	static const char *const splits[] = {"direction", "level", "type"};

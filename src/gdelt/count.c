@@ -235,11 +235,8 @@ int parley_gdelt_count(const char *const *paths, size_t npaths, const parley_gde
 		free(cw);
 		s.workers[i].user = NULL;
 	}
-	if (stats) {
-		pl_gdelt_scan_totals(&s, stats);
-		stats->matched = matched;
-		stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	}
+	if (stats)
+		pl_gdelt_scan_stats(&s, stats, matched, &t0, &t1);
 	pl_gdelt_scan_free(&s);
 	parley_gdelt_counts *c = NULL;
 	if (rc == PARLEY_OK) {

@@ -439,11 +439,8 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 		free(d);
 		s.workers[i].user = NULL;
 	}
-	if (stats) {
-		pl_gdelt_scan_totals(&s, stats);
-		stats->matched = matched;
-		stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-	}
+	if (stats)
+		pl_gdelt_scan_stats(&s, stats, matched, &t0, &t1);
 	pl_gdelt_scan_free(&s);
 	parley_candidates *cs = NULL;
 	if (rc == PARLEY_OK) {

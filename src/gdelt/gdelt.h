@@ -18,6 +18,7 @@
 
 #include <stdatomic.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Lines longer than this are malformed (the longest real line is 679 bytes). */
 #define PL_GDELT_MAX_LINE (64 * 1024)
@@ -204,6 +205,10 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 void pl_gdelt_scan_free(pl_gdelt_scan *s);
 /* Totals over workers. */
 void pl_gdelt_scan_totals(const pl_gdelt_scan *s, parley_gdelt_stats *st);
+/* The totals plus matched and the seconds from t0 to t1: what count and
+ * discover report. */
+void pl_gdelt_scan_stats(const pl_gdelt_scan *s, parley_gdelt_stats *st, long matched,
+                         const struct timespec *t0, const struct timespec *t1);
 
 /* Stops the worker with PARLEY_ELIMIT and the message (the first of all
  * workers' is kept), for a sink past a documented limit. */

@@ -688,3 +688,11 @@ void pl_gdelt_scan_free(pl_gdelt_scan *s)
 	s->files = NULL;
 	s->nfiles = 0;
 }
+
+void pl_gdelt_scan_stats(const pl_gdelt_scan *s, parley_gdelt_stats *st, long matched,
+                         const struct timespec *t0, const struct timespec *t1)
+{
+	pl_gdelt_scan_totals(s, st);
+	st->matched = matched;
+	st->seconds = (double)(t1->tv_sec - t0->tv_sec) + (double)(t1->tv_nsec - t0->tv_nsec) / 1e9;
+}
