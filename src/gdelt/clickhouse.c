@@ -463,20 +463,6 @@ static int ch_count(parley_gdelt_engine *base, const parley_gdelt_query *q,
 
 /* The answer's lines go through the line assembler to the scan loop, as
  * a stream's do (input.c). */
-static long answer_block(void *ctx, const char *p, size_t n, long first_line)
-{
-	pl_gdelt_worker *w = ctx;
-	w->lines = first_line - 1;
-	long k = pl_gdelt_scan_lines(w, p, n);
-	atomic_fetch_add_explicit(&w->scan->done_lines, (uint64_t)k, memory_order_relaxed);
-	return w->status ? w->status : k;
-}
-
-static void answer_long(void *ctx, long line, const char *why)
-{
-	pl_gdelt_worker_bad(ctx, line, why);
-}
-
 static int answer_sink(void *ctx, const char *p, size_t n)
 {
 	pl_gdelt_lines *L = ctx;
@@ -499,7 +485,7 @@ static int ch_scan(parley_gdelt_engine *base, pl_gdelt_scan *s, parley_err *err)
 	pl_buf_init(&sql, 0);
 	int rc = build_select(e, s, &sql, err);
 	pl_gdelt_lines L;
-	if (rc == PARLEY_OK && pl_gdelt_lines_init(&L, answer_block, answer_long, w) != PARLEY_OK)
+	if (rc == PARLEY_OK && pl_gdelt_lines_init(&L, pl_gdelt_worker_block, pl_gdelt_worker_long, w) != PARLEY_OK)
 		rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", e->base.name);
 	else if (rc == PARLEY_OK) {
 		ch_call call = {.host = e->host, .port = e->port, .sql = sql.data, .sink = answer_sink,

@@ -224,6 +224,10 @@ int pl_gdelt_status_err(const pl_gdelt_scan *s, int status, int sys_errno, const
 long pl_gdelt_scan_lines(pl_gdelt_worker *w, const char *p, size_t n);
 /* Records a malformed line for the worker's current chunk. */
 void pl_gdelt_worker_bad(pl_gdelt_worker *w, long line, const char *why);
+/* The line assembler's callbacks (lines.c) for a worker ctx: scan a block
+ * of whole lines, report an over-long one (input.c). */
+long pl_gdelt_worker_block(void *ctx, const char *p, size_t n, long first_line);
+void pl_gdelt_worker_long(void *ctx, long line, const char *why);
 
 /* Reads one input through libarchive and feeds w (input.c): standard input
  * when name is "-", else fd when it is >= 0 (a FIFO; the caller closes it),

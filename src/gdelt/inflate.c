@@ -305,20 +305,6 @@ static void scan_buffer(pl_gdelt_worker *w, pl_gdelt_member *j, char *buf, size_
 	j->last_line = w->lines;
 }
 
-static long stream_block(void *ctx, const char *p, size_t n, long first_line)
-{
-	pl_gdelt_worker *w = ctx;
-	w->lines = first_line - 1;
-	long k = pl_gdelt_scan_lines(w, p, n);
-	atomic_fetch_add_explicit(&w->scan->done_lines, (uint64_t)k, memory_order_relaxed);
-	return w->status ? w->status : k;
-}
-
-static void stream_long(void *ctx, long line, const char *why)
-{
-	pl_gdelt_worker_bad(ctx, line, why);
-}
-
 /* Streams a member through zlib and the line assembler: for members over
  * the size limit, gzip files of several members, and damaged data (read up
  * to the damage).  data_off is where the compressed bytes start. */
@@ -329,7 +315,7 @@ static void stream_member(inflater *f, pl_gdelt_member *j, int fd, uint64_t data
 	unsigned char *in = malloc(CHUNK);
 	unsigned char *out = malloc(CHUNK);
 	pl_gdelt_lines L;
-	if (!in || !out || pl_gdelt_lines_init(&L, stream_block, stream_long, w) != PARLEY_OK) {
+	if (!in || !out || pl_gdelt_lines_init(&L, pl_gdelt_worker_block, pl_gdelt_worker_long, w) != PARLEY_OK) {
 		free(in);
 		free(out);
 		j->fail = PARLEY_ENOMEM;

@@ -179,7 +179,9 @@ int pl_gdelt_expand(pl_gdelt_scan *s, const char *const *paths, size_t npaths, p
 /* Streams                                                              */
 /* ------------------------------------------------------------------ */
 
-static long stream_block(void *ctx, const char *p, size_t n, long first_line)
+/* The line assembler's callbacks for a worker, shared by every input
+ * (streams here, zip members in inflate.c, ClickHouse answers). */
+long pl_gdelt_worker_block(void *ctx, const char *p, size_t n, long first_line)
 {
 	pl_gdelt_worker *w = ctx;
 	w->lines = first_line - 1; /* the assembler's numbering includes skipped lines */
@@ -188,10 +190,9 @@ static long stream_block(void *ctx, const char *p, size_t n, long first_line)
 	return w->status ? w->status : k;
 }
 
-static void stream_long(void *ctx, long line, const char *why)
+void pl_gdelt_worker_long(void *ctx, long line, const char *why)
 {
-	pl_gdelt_worker *w = ctx;
-	pl_gdelt_worker_bad(w, line, why);
+	pl_gdelt_worker_bad(ctx, line, why);
 }
 
 int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, int fd, parley_err *err)
@@ -215,7 +216,7 @@ int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, int fd, parley_er
 	}
 	int rc = PARLEY_OK;
 	pl_gdelt_lines L;
-	if (pl_gdelt_lines_init(&L, stream_block, stream_long, w) != PARLEY_OK) {
+	if (pl_gdelt_lines_init(&L, pl_gdelt_worker_block, pl_gdelt_worker_long, w) != PARLEY_OK) {
 		archive_read_free(a);
 		return parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", name);
 	}
