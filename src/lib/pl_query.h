@@ -15,6 +15,13 @@ struct an_arena;
 /* Column i of a row copied into the analysis arena (NULL for NULL);
  * *nomem set when the copy fails (query_people.c). */
 const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem);
+/* Counts the rows of a bound statement, then rewinds it (query_people.c). */
+size_t pl_query_count_rows(sqlite3_stmt *st);
+/* Rows of sql bound to id (?1), nf string columns each, into the arena:
+ * an array of *n * nf strings, which is the layout of a record struct of
+ * nf const char * fields (query_people.c). */
+int pl_query_rows(parley_db *db, struct an_arena *a, const char *id, const char *sql, int nf,
+                  const char ***out, size_t *n, parley_err *err);
 
 /* The rows q asks for: page/per_page when given, else limit/offset. */
 void pl_query_window(const parley_query *q, long *limit, long *offset);

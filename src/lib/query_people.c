@@ -31,8 +31,7 @@ const char *pl_query_col(an_arena *a, sqlite3_stmt *st, int i, int *nomem)
 	return c;
 }
 
-/* Counts the rows of a bound statement, then rewinds it. */
-static size_t count_rows(sqlite3_stmt *st)
+size_t pl_query_count_rows(sqlite3_stmt *st)
 {
 	size_t n = 0;
 	while (sqlite3_step(st) == SQLITE_ROW)
@@ -77,7 +76,7 @@ int parley_people_find(parley_db *db, const char *text, size_t limit, parley_peo
 	free(fq);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
 	presult *r = calloc(1, sizeof *r);
-	size_t cap = r ? count_rows(st) : 0;
+	size_t cap = r ? pl_query_count_rows(st) : 0;
 	int nm = !r;
 	if (r) {
 		r->pub.priv = r;
@@ -128,7 +127,7 @@ int parley_countries_find(parley_db *db, const char *code, parley_countries **ou
 	if (code)
 		sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
 	cresult *r = calloc(1, sizeof *r);
-	size_t cap = r ? count_rows(st) : 0;
+	size_t cap = r ? pl_query_count_rows(st) : 0;
 	int nm = !r;
 	if (r) {
 		r->pub.priv = r;
@@ -169,16 +168,15 @@ void parley_person_free(parley_person *p)
 	free(r);
 }
 
-/* Rows of sql bound to id, nf string columns each, into the arena. */
-static int string_rows(parley_db *db, an_arena *a, const char *sql, const char *id, int nf,
-                       const char ***out, size_t *n, parley_err *err)
+int pl_query_rows(parley_db *db, an_arena *a, const char *id, const char *sql, int nf,
+                  const char ***out, size_t *n, parley_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = pl_prepare(db, sql, &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	size_t cap = count_rows(st);
+	size_t cap = pl_query_count_rows(st);
 	const char **rows = an_alloc(a, (cap ? cap : 1) * (size_t)nf * sizeof *rows);
 	int nm = !rows;
 	*n = 0;
@@ -189,7 +187,7 @@ static int string_rows(parley_db *db, an_arena *a, const char *sql, const char *
 	}
 	sqlite3_finalize(st);
 	*out = rows;
-	return nm ? parley_err_set(err, PARLEY_ENOMEM, "person: out of memory") : PARLEY_OK;
+	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
 }
 
 _Static_assert(sizeof(parley_alias_row) == 2 * sizeof(const char *), "alias layout");
@@ -206,9 +204,9 @@ int parley_person_get(parley_db *db, const char *id, parley_person **out, parley
 	r->pub.priv = r;
 	const char **one;
 	size_t n = 0;
-	int rc = string_rows(db, &r->arena,
+	int rc = pl_query_rows(db, &r->arena, id,
 	    "SELECT p.id, p.name, p.native_name, p.country, c.name, p.birth_date, p.death_date, p.note"
-	    " FROM person p LEFT JOIN country c ON c.code = p.country WHERE p.id = ?1", id, 8, &one, &n, err);
+	    " FROM person p LEFT JOIN country c ON c.code = p.country WHERE p.id = ?1", 8, &one, &n, err);
 	if (!rc && n == 0)
 		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no person '%s'", id);
 	if (!rc) {
@@ -218,14 +216,14 @@ int parley_person_get(parley_db *db, const char *id, parley_person **out, parley
 			*f[i] = one[i];
 	}
 	const char **rows;
-	if (!rc && !(rc = string_rows(db, &r->arena, "SELECT alias, kind FROM person_alias WHERE person = ?1"
-	                                              " ORDER BY alias", id, 2, &rows, &r->pub.naliases, err)))
+	if (!rc && !(rc = pl_query_rows(db, &r->arena, id, "SELECT alias, kind FROM person_alias WHERE person = ?1"
+	                                              " ORDER BY alias", 2, &rows, &r->pub.naliases, err)))
 		r->pub.aliases = (parley_alias_row *)(void *)rows;
-	if (!rc && !(rc = string_rows(db, &r->arena,
+	if (!rc && !(rc = pl_query_rows(db, &r->arena, id,
 	                              "SELECT t.id, t.office, o.name, o.rank, o.country, t.start_date, t.end_date,"
 	                              " t.confidence FROM tenure t JOIN office o ON o.id = t.office"
 	                              " WHERE t.person = ?1 ORDER BY parley_first_day(t.start_date), t.id",
-	                              id, 8, &rows, &r->pub.ntenures, err)))
+	                              8, &rows, &r->pub.ntenures, err)))
 		r->pub.tenures = (parley_tenure_row *)(void *)rows;
 	if (rc) {
 		parley_person_free(&r->pub);
@@ -282,7 +280,7 @@ int parley_office_holders(parley_db *db, const char *country, const char *ranks,
 	}
 	sqlite3_bind_text(st, 1, country ? country : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, ranks ? ranks : "", -1, SQLITE_STATIC);
-	size_t cap = count_rows(st);
+	size_t cap = pl_query_count_rows(st);
 	r->pub.h = an_alloc(&r->arena, (cap ? cap : 1) * sizeof *r->pub.h);
 	int nm = !r->pub.h;
 	while (!nm && r->pub.n < cap && sqlite3_step(st) == SQLITE_ROW) {

@@ -339,10 +339,7 @@ static int fill_people(parley_db *db, an_arena *a, parley_visit *v, const char *
 		return rc;
 	sqlite3_bind_text(st, 1, v->id, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
-	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		cap++;
-	sqlite3_reset(st);
+	size_t cap = pl_query_count_rows(st);
 	*out = an_alloc(a, (cap ? cap : 1) * sizeof **out);
 	int nm = !*out;
 	*n = 0;
@@ -353,33 +350,6 @@ static int fill_people(parley_db *db, an_arena *a, parley_visit *v, const char *
 		p->detail = pl_query_col(a, st, 2, &nm);
 	}
 	sqlite3_finalize(st);
-	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
-}
-
-/* Generic: rows of sql (bound to the visit id) into an array of records
- * of nf string fields each. */
-static int fill_rows(parley_db *db, an_arena *a, const char *id, const char *sql, int nf,
-                     const char ***out, size_t *n, parley_err *err)
-{
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, sql, &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	size_t cap = 0;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		cap++;
-	sqlite3_reset(st);
-	const char **rows = an_alloc(a, (cap ? cap : 1) * (size_t)nf * sizeof *rows);
-	int nm = !rows;
-	*n = 0;
-	while (!nm && *n < cap && sqlite3_step(st) == SQLITE_ROW) {
-		for (int i = 0; i < nf; i++)
-			rows[*n * (size_t)nf + (size_t)i] = pl_query_col(a, st, i, &nm);
-		(*n)++;
-	}
-	sqlite3_finalize(st);
-	*out = rows;
 	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
 }
 
@@ -396,20 +366,20 @@ static int fill_details(parley_db *db, an_arena *a, parley_visit *v, parley_err 
 	int rc = fill_people(db, a, v, "host", &v->hosts, &v->nhosts, err);
 	if (!rc)
 		rc = fill_people(db, a, v, "companion", &v->delegation, &v->ndelegation, err);
-	if (!rc && !(rc = fill_rows(db, a, v->id, "SELECT name, country FROM place WHERE visit = ?1"
+	if (!rc && !(rc = pl_query_rows(db, a, v->id, "SELECT name, country FROM place WHERE visit = ?1"
 	                                          " ORDER BY seq", 2, &rows, &v->nplaces, err)))
 		v->places = (parley_visit_place *)(void *)rows;
-	if (!rc && !(rc = fill_rows(db, a, v->id, "SELECT kind, date, description FROM activity"
+	if (!rc && !(rc = pl_query_rows(db, a, v->id, "SELECT kind, date, description FROM activity"
 	                                          " WHERE visit = ?1 ORDER BY seq", 3, &rows,
 	                            &v->nactivities, err)))
 		v->activities = (parley_visit_activity *)(void *)rows;
-	if (!rc && !(rc = fill_rows(db, a, v->id,
+	if (!rc && !(rc = pl_query_rows(db, a, v->id,
 	                            "SELECT s.id, s.url, s.citation, s.title, s.publisher, s.published,"
 	                            " s.accessed, s.archive_url, s.quality, vs.passage FROM visit_source vs"
 	                            " JOIN source s ON s.id = vs.source WHERE vs.visit = ?1 ORDER BY s.id", 10, &rows,
 	                            &v->nsources, err)))
 		v->sources = (parley_visit_source *)(void *)rows;
-	if (!rc && !(rc = fill_rows(db, a, v->id, "SELECT scheme, value FROM external_id WHERE"
+	if (!rc && !(rc = pl_query_rows(db, a, v->id, "SELECT scheme, value FROM external_id WHERE"
 	                                          " entity = 'visit' AND entity_id = ?1"
 	                                          " ORDER BY scheme, value", 2, &rows,
 	                            &v->nexternal_ids, err)))
