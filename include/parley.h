@@ -291,6 +291,40 @@ int parley_delete(parley_db *db, const char *concept, const char *key, const cha
                   parley_err *err);
 
 /* ===================================================================== */
+/* Matching visits across datasets (import --match, compare)              */
+/* ===================================================================== */
+/* What two datasets' records of one visit have in common.  Every field is
+ * borrowed; NULL or "" means not known. */
+typedef struct parley_visit_desc {
+	const char *from_country;  /* country code of the visiting side */
+	const char *to_country;    /* country code of the host side */
+	const char *start_date;    /* 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' */
+	const char *visitor;       /* person id */
+	const char *visitor_label; /* the visitor's name as written */
+	const char *level;         /* level or rank name (parley_level_rank) */
+	const char *const *external_ids; /* "scheme:value" strings, NULL-terminated */
+} parley_visit_desc;
+
+typedef enum parley_match_how {
+	PARLEY_MATCH_NONE = 0,        /* not the same visit */
+	PARLEY_MATCH_EXTERNAL_ID = 1, /* both carry one same external id */
+	PARLEY_MATCH_RULE = 2         /* direction + date + visitor or level */
+} parley_match_how;
+
+/* The one rule that says whether a and b record the same visit (used by
+ * `import --match` and `compare`; docs/formats.md, "Matching visits"):
+ *  1. external id: a and b share a "scheme:value" -> PARLEY_MATCH_EXTERNAL_ID;
+ *  2. the rule: same from and to country, start dates at most tolerance_days
+ *     apart (partial dates: the gap between the intervals they cover, 0 when
+ *     they overlap), and the same visitor -- the same person id when both
+ *     have one, else the same folded name when both have one -- or, when a
+ *     side names no visitor, the same level -> PARLEY_MATCH_RULE;
+ *  otherwise PARLEY_MATCH_NONE (also for a missing direction or start date,
+ *  or an unparsable date).  Pure: reads nothing but its arguments. */
+parley_match_how parley_visit_match(const parley_visit_desc *a, const parley_visit_desc *b,
+                                    int tolerance_days);
+
+/* ===================================================================== */
 /* Validation                                                             */
 /* ===================================================================== */
 
