@@ -8,6 +8,13 @@
  * as it was.  A killed process leaves an uncommitted transaction, which
  * SQLite's journal undoes on the next open.
  *
+ * A failure of the store itself (disk full, I/O error, out of memory, busy,
+ * locked, corrupt) ends the import at once: after SQLITE_FULL or IOERR
+ * SQLite may already have rolled the transaction back by itself, and any
+ * further row would then be committed on its own in autocommit mode.  So
+ * such a failure sets `fatal`, every later row is refused without touching
+ * the store, and the import closes with a rollback.
+ *
  * Upserts match on the concept's key.  A row identical to the stored one
  * writes nothing, so re-importing the same data changes nothing and adds
  * nothing to the audit log.
@@ -29,6 +36,8 @@ struct pl_import {
 	parley_report *rep;
 	parley_import_stats stats;
 	size_t errors;
+	int fatal;                     /* the store failed: write nothing more */
+	char fatal_msg[256];           /* SQLite's words for that failure */
 	concept_counts counts[32];     /* per concept, current file */
 	sqlite3_stmt *select[32];      /* by key */
 	sqlite3_stmt *insert[32];
@@ -41,6 +50,28 @@ struct pl_import {
 parley_db *pl_import_db(pl_import *imp)
 {
 	return imp->db;
+}
+
+/* Whether a failed step means the store itself failed (as opposed to a
+ * row it refused, like a constraint), so that the import must stop. */
+static int store_failure(sqlite3 *sql, int r)
+{
+	switch (r & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		return 1;
+	default:
+		/* Whatever the code: a transaction that vanished cannot go on. */
+		return sqlite3_get_autocommit(sql);
+	}
 }
 
 static void vreport(pl_import *imp, parley_severity sev, const char *file, long line,
@@ -67,6 +98,26 @@ void pl_import_report(pl_import *imp, parley_severity sev, const char *file,
 	va_start(ap, fmt);
 	vreport(imp, sev, file, line, column, record, field, code, fmt, ap);
 	va_end(ap);
+}
+
+/* A step that failed with r: a store failure stops the import (reported
+ * once, PARLEY_EDB); anything else is this row's problem (PARLEY_EDATA). */
+static int step_failed(pl_import *imp, int r, const char *file, long line, const char *label)
+{
+	sqlite3 *sql = imp->db->sql;
+	if (!store_failure(sql, r)) {
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database",
+		                 "the store refused the row: %s", sqlite3_errmsg(sql));
+		return PARLEY_EDATA;
+	}
+	if (!imp->fatal) {
+		imp->fatal = 1;
+		snprintf(imp->fatal_msg, sizeof imp->fatal_msg, "%s", sqlite3_errstr(r));
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "store-failed",
+		                 "the store failed (%s): the import stops here and is rolled back",
+		                 sqlite3_errmsg(sql));
+	}
+	return PARLEY_EDB;
 }
 
 void pl_import_unmapped(pl_import *imp, const char *file, long line,
@@ -191,10 +242,15 @@ static int valid_int(const char *s)
 	return 1;
 }
 
-static int ref_exists(pl_import *imp, const char *concept, const char *value, parley_err *err)
+/* 1 when the referenced key exists, 0 when not, or -1 with *step set to
+ * the failed step's code (SQLITE_ERROR when the statement would not
+ * prepare, err saying why). */
+static int ref_exists(pl_import *imp, const char *concept, const char *value, int *step,
+                      parley_err *err)
 {
 	const pl_concept *rc_ = pl_concept_find(concept);
 	size_t ci = (size_t)(rc_ - pl_concept_at(0));
+	*step = SQLITE_ERROR;
 	if (prepare_concept(imp, ci, err))
 		return -1;
 	sqlite3_stmt *st = imp->exists[ci];
@@ -202,6 +258,7 @@ static int ref_exists(pl_import *imp, const char *concept, const char *value, pa
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
+	*step = r;
 	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 
@@ -247,6 +304,8 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	int bad = 0;
 	parley_err err = {0, ""};
 	size_t ci = (size_t)(c - pl_concept_at(0));
+	if (imp->fatal) /* the store failed: nothing more is written */
+		return PARLEY_EDB;
 	imp->stats.rows_read++;
 	record_label(c, values, label, sizeof label);
 	parley_date start = {0, 0, 0, 0}, end = {0, 0, 0, 0};
@@ -320,8 +379,11 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			break;
 		}
 		if (col->ref && !bad) {
-			int e = ref_exists(imp, col->ref, v, &err);
-			if (e < 0) {
+			int step;
+			int e = ref_exists(imp, col->ref, v, &step, &err);
+			if (e < 0 && step != SQLITE_ERROR) {
+				return step_failed(imp, step, file, line, label);
+			} else if (e < 0) {
 				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
 				                 "database", "%s", err.msg);
 				bad = 1;
@@ -369,21 +431,23 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		w = imp->insert[ci];
 	} else {
 		sqlite3_reset(sel);
-		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s",
-		                 sqlite3_errmsg(imp->db->sql));
-		return PARLEY_EDB;
+		return step_failed(imp, r, file, line, label);
 	}
+	/* The transaction must still be open: a row written in autocommit mode
+	 * would stay whatever happens to the rest of the import. */
+	if (sqlite3_get_autocommit(imp->db->sql))
+		return step_failed(imp, SQLITE_ABORT, file, line, label);
 	sqlite3_reset(w);
 	sqlite3_clear_bindings(w);
 	for (size_t i = 0; i < c->ncols; i++)
 		bind_value(w, (int)i + 1, &c->cols[i], values[i]);
 	r = sqlite3_step(w);
-	sqlite3_reset(w);
 	if (r != SQLITE_DONE) {
-		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database",
-		                 "the store refused the row: %s", sqlite3_errmsg(imp->db->sql));
-		return PARLEY_EDATA;
+		int rc = step_failed(imp, r, file, line, label);
+		sqlite3_reset(w);
+		return rc;
 	}
+	sqlite3_reset(w);
 	if (w == imp->insert[ci]) {
 		imp->counts[ci].inserted++;
 		imp->stats.inserted++;
@@ -564,7 +628,13 @@ int pl_import_close(pl_import *imp, parley_err *err)
 {
 	finalize_all(imp);
 	int rc;
-	if (imp->errors) {
+	if (imp->fatal) {
+		pl_rollback(imp->db);
+		rc = parley_err_set(err, PARLEY_EDB,
+		                    "the store failed (%s); the import was rolled back and the "
+		                    "store is unchanged",
+		                    imp->fatal_msg);
+	} else if (imp->errors) {
 		pl_rollback(imp->db);
 		rc = parley_err_set(err, PARLEY_EDATA, "%zu error%s; the store is unchanged",
 		                    imp->errors, imp->errors == 1 ? "" : "s");
@@ -624,7 +694,7 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 		qsort(in, npaths, sizeof *in, by_rank);
 		rc = pl_import_open(db, rep, &imp, err);
 	}
-	for (size_t i = 0; !rc && i < npaths; i++) {
+	for (size_t i = 0; !rc && i < npaths && !imp->fatal; i++) {
 		size_t before = imp->errors;
 		int r = in[i].reader->read(imp, in[i].path, in[i].data, in[i].len);
 		if (r && imp->errors == before) /* a reader failure it did not report */
