@@ -130,20 +130,40 @@ void pl_import_unmapped(pl_import *imp, const char *file, long line,
 	va_end(ap);
 }
 
+/* Line and column (1-based, in bytes) of offset at in data. */
+static void line_col(const char *data, long at, long *line, long *col)
+{
+	*line = 1;
+	*col = 1;
+	for (long i = 0; i < at; i++) {
+		if (data[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else {
+			++*col;
+		}
+	}
+}
+
+int pl_import_reject_nul(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	const char *z = memchr(data, '\0', len);
+	if (!z)
+		return PARLEY_OK;
+	long line, col;
+	line_col(data, (long)(z - data), &line, &col);
+	pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, NULL, "nul-byte",
+	                 "NUL byte at byte offset %ld: text may not hold one", (long)(z - data));
+	return PARLEY_EDATA;
+}
+
 int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len)
 {
 	long at = pl_utf8_invalid_at(data, len);
 	if (at < 0)
 		return PARLEY_OK;
-	long line = 1, col = 1;
-	for (long i = 0; i < at; i++) {
-		if (data[i] == '\n') {
-			line++;
-			col = 1;
-		} else {
-			col++;
-		}
-	}
+	long line, col;
+	line_col(data, at, &line, &col);
 	pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, NULL, "bad-utf8",
 	                 "invalid UTF-8 at byte offset %ld (byte 0x%02X)", at,
 	                 (unsigned)(unsigned char)data[at]);
@@ -322,9 +342,11 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			}
 			continue;
 		}
-		if (pl_utf8_invalid_at(v, strlen(v)) >= 0) {
+		long at = pl_utf8_invalid_at(v, strlen(v));
+		if (at >= 0) {
 			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name, "bad-utf8",
-			                 "invalid UTF-8 in %s", col->name);
+			                 "invalid UTF-8 in %s at byte %ld of the value (0x%02X)",
+			                 col->name, at + 1, (unsigned)(unsigned char)v[at]);
 			bad = 1;
 			continue;
 		}
@@ -696,7 +718,10 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 	}
 	for (size_t i = 0; !rc && i < npaths && !imp->fatal; i++) {
 		size_t before = imp->errors;
-		int r = in[i].reader->read(imp, in[i].path, in[i].data, in[i].len);
+		int r = PARLEY_EDATA;
+		if (in[i].reader->finds_nul ||
+		    !pl_import_reject_nul(imp, in[i].path, in[i].data, in[i].len))
+			r = in[i].reader->read(imp, in[i].path, in[i].data, in[i].len);
 		if (r && imp->errors == before) /* a reader failure it did not report */
 			pl_import_report(imp, PARLEY_ERROR, in[i].path, 0, 0, NULL, NULL, "read-failed",
 			                 "%s reader failed: %s", in[i].reader->format,

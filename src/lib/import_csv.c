@@ -37,10 +37,11 @@ static int csv_detect(const char *path, const char *head, size_t n)
 	return score;
 }
 
+/* Invalid UTF-8 is found value by value by pl_import_put (naming the line
+ * and the field), and a NUL byte by the CSV parser (likewise), so the whole
+ * file is not checked up front. */
 static int csv_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	if (pl_import_require_utf8(imp, path, data, len))
-		return PARLEY_EDATA;
 	pl_csv c;
 	pl_csv_init(&c, data, len, ',');
 	parley_err err = {0, ""};
@@ -67,11 +68,15 @@ static int csv_read(pl_import *imp, const char *path, const char *data, size_t l
 			rc = PARLEY_EDATA;
 	}
 	if (r < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "bad-csv", "%s", err.msg);
+		const char *field = c.bad_field && c.bad_field <= concept->ncols
+		                        ? concept->cols[c.bad_field - 1].name
+		                        : NULL;
+		pl_import_report(imp, PARLEY_ERROR, path, c.line, 0, NULL, field,
+		                 c.bad_field ? "nul-byte" : "bad-csv", "%s", err.msg);
 		rc = PARLEY_EDATA;
 	}
 	pl_csv_free(&c);
 	return rc;
 }
 
-const pl_reader pl_reader_csv = {"csv", csv_detect, csv_read};
+const pl_reader pl_reader_csv = {"csv", csv_detect, csv_read, true};

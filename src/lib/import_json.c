@@ -216,5 +216,5 @@ static int ndjson_read(pl_import *imp, const char *path, const char *data, size_
 	return rc;
 }
 
-const pl_reader pl_reader_json = {"json", json_detect, json_read};
-const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read};
+const pl_reader pl_reader_json = {"json", json_detect, json_read, false};
+const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read, false};

@@ -64,7 +64,8 @@ char *pl_slug(const char *s, char *buf, size_t cap);
 /* ------------------------------------------------------------------ */
 /* Accepts a UTF-8 BOM, LF, CRLF and CR-only line ends, quoted fields with
  * embedded separators, quotes and line breaks.  Reports malformed quoting
- * with its line and column.  Field strings are owned by the reader and valid
+ * with its line and column, and a NUL byte with its line, column and field
+ * (named from the first record, taken as the header).  Field strings are owned by the reader and valid
  * until the next pl_csv_next() call. */
 typedef struct pl_csv {
 	const char *p, *end;
@@ -77,6 +78,9 @@ typedef struct pl_csv {
 	size_t fields_cap;
 	pl_buf store;    /* backing storage for field text */
 	size_t *offsets;
+	char *header;    /* the first record's fields, NUL-separated, for errors */
+	size_t nheader;
+	size_t bad_field; /* 1-based field of the last NUL error, 0 when none */
 } pl_csv;
 
 void pl_csv_init(pl_csv *c, const char *data, size_t len, char sep);
@@ -188,6 +192,9 @@ int pl_import_close(pl_import *imp, parley_err *err);
 /* Reports an ERROR and returns PARLEY_EDATA when data is not valid UTF-8
  * (naming the byte offset and line); PARLEY_OK otherwise. */
 int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len);
+/* Reports an ERROR and returns PARLEY_EDATA when data holds a NUL byte
+ * (naming its line and column); PARLEY_OK otherwise. */
+int pl_import_reject_nul(pl_import *imp, const char *path, const char *data, size_t len);
 
 
 /* A reader turns one file's bytes into rows.  detect returns a score
@@ -196,6 +203,9 @@ typedef struct pl_reader {
 	const char *format;
 	int (*detect)(const char *path, const char *head, size_t n);
 	int (*read)(pl_import *imp, const char *path, const char *data, size_t len);
+	/* true when read() finds NUL bytes itself (the CSV parser does, naming
+	 * the field); otherwise import rejects a file holding one before read(). */
+	bool finds_nul;
 } pl_reader;
 
 /* The readers of the canonical formats (import.c) and of real datasets
