@@ -15,6 +15,13 @@
  * such a failure sets `fatal`, every later row is refused without touching
  * the store, and the import closes with a rollback.
  *
+ * Two rows with the same key in one import are an error naming both lines:
+ * the second would silently replace the first.  Every key put is noted (in
+ * a TEMP table, gone with the transaction).  A dataset reader may put a row
+ * it derives more than once (a trip file names its source on every trip),
+ * so for readers only a second row with other values is an error; in the
+ * canonical formats (csv, json, ndjson) any repeat is.
+ *
  * Upserts match on the concept's key.  A row identical to the stored one
  * writes nothing, so re-importing the same data changes nothing and adds
  * nothing to the audit log.
@@ -37,6 +44,8 @@ struct pl_import {
 	parley_import_stats stats;
 	size_t errors;
 	int fatal;                     /* the store failed: write nothing more */
+	int strict_keys;               /* a repeated key is an error even when equal */
+	sqlite3_stmt *seen_get, *seen_put; /* keys put so far (temp.pl_import_seen) */
 	char fatal_msg[256];           /* SQLite's words for that failure */
 	concept_counts counts[32];     /* per concept, current file */
 	sqlite3_stmt *select[32];      /* by key */
@@ -243,6 +252,9 @@ static void finalize_all(pl_import *imp)
 		sqlite3_finalize(imp->exists[i]);
 		imp->select[i] = imp->insert[i] = imp->update[i] = imp->exists[i] = NULL;
 	}
+	sqlite3_finalize(imp->seen_get);
+	sqlite3_finalize(imp->seen_put);
+	imp->seen_get = imp->seen_put = NULL;
 }
 
 /* ---------------------------------------------------------------- */
@@ -315,6 +327,59 @@ static int same_value(sqlite3_stmt *st, int i, const pl_column *col, const char 
 		return sqlite3_column_int64(st, i) == strtoll(v, NULL, 10);
 	const char *old = (const char *)sqlite3_column_text(st, i);
 	return old && strcmp(old, v) == 0;
+}
+
+/* Looks the row's key up among the keys put so far in this import.
+ * Returns 0 when new (and notes it), 1 when seen (*first_file and
+ * *first_line say where; *first_file is malloc'd, the caller frees it), or
+ * a negative SQLite step code when the store failed. */
+static int seen_before(pl_import *imp, const pl_concept *c, const char *const *values,
+                       const char *file, long line, char **first_file, long *first_line)
+{
+	pl_buf key;
+	pl_buf_init(&key, 0);
+	int rc = 0;
+	for (size_t i = 0; i < c->ncols; i++)
+		if (c->cols[i].key)
+			rc |= pl_buf_printf(&key, "%s\x1f", values[i] ? values[i] : "");
+	if (rc || !key.data) {
+		pl_buf_free(&key);
+		return -SQLITE_NOMEM;
+	}
+	sqlite3_stmt *g = imp->seen_get, *p = imp->seen_put;
+	sqlite3_reset(g);
+	sqlite3_bind_text(g, 1, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
+	int r = sqlite3_step(g);
+	if (r == SQLITE_ROW) {
+		*first_file = pl_strdup((const char *)sqlite3_column_text(g, 0));
+		*first_line = (long)sqlite3_column_int64(g, 1);
+		rc = 1;
+	} else if (r == SQLITE_DONE) {
+		sqlite3_reset(p);
+		sqlite3_bind_text(p, 1, c->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(p, 3, file ? file : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(p, 4, line);
+		r = sqlite3_step(p);
+		rc = r == SQLITE_DONE ? 0 : -r;
+		sqlite3_reset(p);
+	} else {
+		rc = -r;
+	}
+	sqlite3_reset(g);
+	pl_buf_free(&key);
+	return rc;
+}
+
+/* "FILE line N" or "FILE" (JSON rows have no line), into buf. */
+static const char *where_text(const char *file, long line, char *buf, size_t cap)
+{
+	if (line > 0)
+		snprintf(buf, cap, "%.200s line %ld", file, line);
+	else
+		snprintf(buf, cap, "%.200s", file);
+	return buf;
 }
 
 int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values,
@@ -431,6 +496,22 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s", err.msg);
 		return PARLEY_EDB;
 	}
+	char *first_file = NULL;
+	long first_line = 0;
+	int seen = seen_before(imp, c, values, file, line, &first_file, &first_line);
+	if (seen < 0)
+		return step_failed(imp, -seen, file, line, label);
+	char first_at[256] = "";
+	if (seen) {
+		where_text(first_file ? first_file : "?", first_line, first_at, sizeof first_at);
+		free(first_file);
+	}
+	if (seen && imp->strict_keys) {
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "duplicate-key",
+		                 "the same %s key as %s: one import may hold a record once", c->name,
+		                 first_at);
+		return PARLEY_EDATA;
+	}
 	/* Look the row up by key. */
 	sqlite3_stmt *sel = imp->select[ci];
 	sqlite3_reset(sel);
@@ -446,6 +527,11 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			imp->counts[ci].unchanged++;
 			imp->stats.unchanged++;
 			return PARLEY_OK;
+		}
+		if (seen) { /* a reader derived two different rows for one key */
+			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "duplicate-key",
+			                 "the same %s key as %s, with other values", c->name, first_at);
+			return PARLEY_EDATA;
 		}
 		w = imp->update[ci];
 	} else if (r == SQLITE_DONE) {
@@ -638,7 +724,21 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 	imp->db = db;
 	imp->rep = rep;
 	int rc = pl_begin(db, err);
+	if (!rc) /* in the transaction: rolled back or dropped with it */
+		rc = pl_exec(db,
+		             "CREATE TEMP TABLE pl_import_seen(concept TEXT, key TEXT, file TEXT,"
+		             " line INTEGER, PRIMARY KEY(concept, key)) WITHOUT ROWID",
+		             err);
+	if (!rc)
+		rc = pl_prepare(db, "SELECT file, line FROM temp.pl_import_seen"
+		                    " WHERE concept = ?1 AND key = ?2",
+		                &imp->seen_get, err);
+	if (!rc)
+		rc = pl_prepare(db, "INSERT INTO temp.pl_import_seen VALUES (?1, ?2, ?3, ?4)",
+		                &imp->seen_put, err);
 	if (rc) {
+		finalize_all(imp);
+		pl_rollback(db);
 		free(imp);
 		return rc;
 	}
@@ -660,7 +760,8 @@ int pl_import_close(pl_import *imp, parley_err *err)
 		pl_rollback(imp->db);
 		rc = parley_err_set(err, PARLEY_EDATA, "%zu error%s; the store is unchanged",
 		                    imp->errors, imp->errors == 1 ? "" : "s");
-	} else if ((rc = pl_commit(imp->db, err))) {
+	} else if ((rc = pl_exec(imp->db, "DROP TABLE temp.pl_import_seen", err)) ||
+	           (rc = pl_commit(imp->db, err))) {
 		pl_rollback(imp->db);
 	}
 	for (size_t i = 0; i < imp->nowned; i++)
@@ -719,6 +820,9 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 	for (size_t i = 0; !rc && i < npaths && !imp->fatal; i++) {
 		size_t before = imp->errors;
 		int r = PARLEY_EDATA;
+		const pl_reader *rd = in[i].reader;
+		imp->strict_keys = rd == &pl_reader_csv || rd == &pl_reader_json ||
+		                   rd == &pl_reader_ndjson;
 		if (in[i].reader->finds_nul ||
 		    !pl_import_reject_nul(imp, in[i].path, in[i].data, in[i].len))
 			r = in[i].reader->read(imp, in[i].path, in[i].data, in[i].len);
