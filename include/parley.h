@@ -236,6 +236,7 @@ typedef struct parley_import_stats {
 	long updated;     /* records whose values changed */
 	long unchanged;   /* records already present with the same values */
 	long unmapped;    /* values a reader could not map (each reported) */
+	long linked;      /* incoming visits linked to existing ones (--match) */
 } parley_import_stats;
 
 /* Imports files (all or nothing, in one transaction).  format names one
@@ -247,6 +248,29 @@ typedef struct parley_import_stats {
 int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err);
+/* How an import links an incoming visit (one whose id the store does not
+ * hold) to an existing visit instead of adding it (parley_visit_match). */
+typedef enum parley_link_mode {
+	PARLEY_LINK_EXTERNAL_ID = 0, /* the default: by a shared external id */
+	PARLEY_LINK_NONE = 1,        /* never: every incoming visit is added */
+	PARLEY_LINK_RULE = 2         /* by external id, else by the compare rule */
+} parley_link_mode;
+
+typedef struct parley_import_options {
+	const char *format;   /* one format for every file, or NULL to detect */
+	parley_link_mode link;
+	int link_days;        /* the rule's date tolerance in days; 0 = 3, <0 = none */
+	const char *map_path; /* column mapping for CSV files (docs/formats.md,
+	                       * "Your own spreadsheet"), or NULL */
+} parley_import_options;
+
+/* parley_import with options (NULL = the defaults).  A linked visit is not
+ * added: the store keeps its record, and the incoming visit's external ids
+ * and source links are attached to it; its places, people and activities
+ * are left out (reported as INFO, with the visit it was linked to). */
+int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
+                       const parley_import_options *opt, parley_report *rep,
+                       parley_import_stats *stats, parley_err *err);
 /* Names of the formats import accepts, NULL-terminated.  Static. */
 const char *const *parley_import_formats(void);
 /* The format detected for a file's first bytes, or NULL.  Static string. */
@@ -317,8 +341,10 @@ typedef enum parley_match_how {
  *  2. the rule: same from and to country, start dates at most tolerance_days
  *     apart (partial dates: the gap between the intervals they cover, 0 when
  *     they overlap), and the same visitor -- the same person id when both
- *     have one, else the same folded name when both have one -- or, when a
- *     side names no visitor, the same level -> PARLEY_MATCH_RULE;
+ *     have one, else the same folded name when both have one (a label
+ *     starting "unidentified" names no one) -- or, when that cannot be told,
+ *     levels that agree (equal ranks, or a bound "at_least_X" that the other
+ *     level reaches; "unknown" agrees with nothing) -> PARLEY_MATCH_RULE;
  *  otherwise PARLEY_MATCH_NONE (also for a missing direction or start date,
  *  or an unparsable date).  Pure: reads nothing but its arguments. */
 parley_match_how parley_visit_match(const parley_visit_desc *a, const parley_visit_desc *b,

@@ -54,6 +54,13 @@ struct pl_import {
 	sqlite3_stmt *exists[32];      /* key exists (for references) */
 	char **owned;                  /* strings handed out by find_person */
 	size_t nowned, owned_cap;
+	/* Linking (import --match): the first pass collects the ids of the
+	 * visits it adds; the second applies the links found for them. */
+	int collect;
+	char **new_visits;
+	size_t nnew, new_cap;
+	pl_link *links;
+	size_t nlinks;
 };
 
 parley_db *pl_import_db(pl_import *imp)
@@ -382,6 +389,67 @@ static const char *where_text(const char *file, long line, char *buf, size_t cap
 	return buf;
 }
 
+/* Rewrites a row for the links of this import into out (a copy of the
+ * value pointers).  Returns 1 to put out, 0 when the row is left out: a
+ * linked visit itself (the store keeps its record) and its places, people
+ * and activities (they describe the other dataset's record).  Its source
+ * links and external ids are put on the existing visit, which is what
+ * records the link. */
+static int apply_links(pl_import *imp, const pl_concept *c, const char *const *values,
+                       const char **out, const char *file, long line)
+{
+	for (size_t i = 0; i < c->ncols; i++)
+		out[i] = values[i];
+	if (strcmp(c->name, "visit") == 0) {
+		const pl_link *l = pl_link_find(imp->links, imp->nlinks, values[0]);
+		if (!l)
+			return 1;
+		imp->stats.linked++;
+		pl_import_report(imp, PARLEY_INFO, file, line, 0, values[0], NULL, "linked",
+		                 "visit %s is the existing visit %s (by %s): linked, not added",
+		                 values[0], l->to,
+		                 l->how == PARLEY_MATCH_EXTERNAL_ID ? "external id" : "the match rule");
+		return 0;
+	}
+	if (strcmp(c->name, "external_id") == 0) {
+		const pl_link *l = values[0] && strcmp(values[0], "visit") == 0
+		                       ? pl_link_find(imp->links, imp->nlinks, values[1])
+		                       : NULL;
+		if (l)
+			out[1] = l->to;
+		return 1;
+	}
+	for (size_t i = 0; i < c->ncols; i++) {
+		if (!c->cols[i].ref || strcmp(c->cols[i].ref, "visit") != 0)
+			continue;
+		const pl_link *l = pl_link_find(imp->links, imp->nlinks, values[i]);
+		if (!l)
+			continue;
+		if (strcmp(c->name, "visit_source") != 0)
+			return 0;
+		out[i] = l->to;
+	}
+	return 1;
+}
+
+static void collect_new_visit(pl_import *imp, const char *id)
+{
+	if (imp->nnew == imp->new_cap) {
+		size_t cap = imp->new_cap ? imp->new_cap * 2 : 64;
+		char **p = realloc(imp->new_visits, cap * sizeof *p);
+		if (!p) { /* linking is then impossible: fail rather than guess */
+			imp->errors++;
+			return;
+		}
+		imp->new_visits = p;
+		imp->new_cap = cap;
+	}
+	if ((imp->new_visits[imp->nnew] = pl_strdup(id)))
+		imp->nnew++;
+	else
+		imp->errors++;
+}
+
 int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values,
                   const char *file, long line)
 {
@@ -391,6 +459,14 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	size_t ci = (size_t)(c - pl_concept_at(0));
 	if (imp->fatal) /* the store failed: nothing more is written */
 		return PARLEY_EDB;
+	const char *linked[32];
+	if (imp->nlinks && c->ncols <= PL_ARRAY_LEN(linked)) {
+		if (!apply_links(imp, c, values, linked, file, line)) {
+			imp->stats.rows_read++;
+			return PARLEY_OK;
+		}
+		values = linked;
+	}
 	imp->stats.rows_read++;
 	record_label(c, values, label, sizeof label);
 	parley_date start = {0, 0, 0, 0}, end = {0, 0, 0, 0};
@@ -559,6 +635,8 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	if (w == imp->insert[ci]) {
 		imp->counts[ci].inserted++;
 		imp->stats.inserted++;
+		if (imp->collect && strcmp(c->name, "visit") == 0)
+			collect_new_visit(imp, values[0]);
 	} else {
 		imp->counts[ci].updated++;
 		imp->stats.updated++;
@@ -767,7 +845,86 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	for (size_t i = 0; i < imp->nowned; i++)
 		free(imp->owned[i]);
 	free(imp->owned);
+	for (size_t i = 0; i < imp->nnew; i++)
+		free(imp->new_visits[i]);
+	free(imp->new_visits);
+	pl_links_free(imp->links, imp->nlinks);
 	free(imp);
+	return rc;
+}
+
+/* Reads every file into the import (in rank order), stopping when the
+ * store fails.  The file data stays for a second pass. */
+static void read_files(pl_import *imp, input *in, size_t npaths)
+{
+	for (size_t i = 0; i < npaths && !imp->fatal; i++) {
+		size_t before = imp->errors;
+		int r = PARLEY_EDATA;
+		const pl_reader *rd = in[i].reader;
+		imp->strict_keys = rd == &pl_reader_csv || rd == &pl_reader_json ||
+		                   rd == &pl_reader_ndjson;
+		if (rd->finds_nul || !pl_import_reject_nul(imp, in[i].path, in[i].data, in[i].len))
+			r = rd->read(imp, in[i].path, in[i].data, in[i].len);
+		if (r && imp->errors == before) /* a reader failure it did not report */
+			pl_import_report(imp, PARLEY_ERROR, in[i].path, 0, 0, NULL, NULL, "read-failed",
+			                 "%s reader failed: %s", rd->format, parley_strstatus(r));
+		if (imp->errors == before)
+			report_counts(imp, in[i].path, rd->format);
+		else
+			memset(imp->counts, 0, sizeof imp->counts);
+	}
+}
+
+static void copy_findings(parley_report *to, const parley_report *from)
+{
+	for (size_t i = 0; i < parley_report_count(from); i++) {
+		const parley_finding *f = parley_report_get(from, i);
+		parley_report_add(to, f->severity, f->file, f->line, f->column, f->record, f->field,
+		                  f->code, "%s", f->message);
+	}
+}
+
+/* The import proper, with linking: a first pass inside a savepoint finds
+ * the visits this import would add; if some of them are visits the store
+ * holds already, the pass is undone and run again with those links, so
+ * that the store and the audit log only ever see the linked result. */
+static int run(pl_import *imp, input *in, size_t npaths, const parley_import_options *o,
+               parley_report *rep, parley_err *err)
+{
+	parley_db *db = imp->db;
+	if (o->link == PARLEY_LINK_NONE) {
+		read_files(imp, in, npaths);
+		return PARLEY_OK;
+	}
+	parley_report *first = rep ? parley_report_new() : NULL;
+	if (rep && !first)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	int rc = pl_exec(db, "SAVEPOINT pl_link", err);
+	if (!rc) {
+		imp->rep = first;
+		imp->collect = 1;
+		read_files(imp, in, npaths);
+		imp->collect = 0;
+		imp->rep = rep;
+	}
+	if (!rc && !imp->errors && !imp->fatal && imp->nnew)
+		rc = pl_match_links(db, imp->new_visits, imp->nnew, o->link,
+		                    o->link_days == 0 ? 3 : o->link_days < 0 ? 0 : o->link_days, rep, &imp->links,
+		                    &imp->nlinks, err);
+	if (!rc && imp->nlinks && !imp->fatal) {
+		rc = pl_exec(db, "ROLLBACK TO pl_link", err);
+		if (!rc) {
+			imp->errors = 0;
+			memset(&imp->stats, 0, sizeof imp->stats);
+			memset(imp->counts, 0, sizeof imp->counts);
+			read_files(imp, in, npaths);
+		}
+	} else if (!rc) {
+		copy_findings(rep, first);
+	}
+	if (!rc && !imp->fatal && !sqlite3_get_autocommit(db->sql))
+		rc = pl_exec(db, "RELEASE pl_link", err);
+	parley_report_free(first);
 	return rc;
 }
 
@@ -775,8 +932,23 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err)
 {
+	parley_import_options o = {format, PARLEY_LINK_EXTERNAL_ID, 0, NULL};
+	return parley_import_with(db, paths, npaths, &o, rep, stats, err);
+}
+
+int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
+                       const parley_import_options *opt, parley_report *rep,
+                       parley_import_stats *stats, parley_err *err)
+{
+	static const parley_import_options defaults = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL};
+	const parley_import_options *o = opt ? opt : &defaults;
+	const char *format = o->format;
 	if (stats)
 		memset(stats, 0, sizeof *stats);
+	if (o->link != PARLEY_LINK_EXTERNAL_ID && o->link != PARLEY_LINK_NONE &&
+	    o->link != PARLEY_LINK_RULE)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_import: unknown link mode %d",
+		                      (int)o->link);
 	if (!db || (!paths && npaths))
 		return parley_err_set(err, PARLEY_EINVAL, "parley_import: no store or files");
 	if (db->readonly)
@@ -817,25 +989,15 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 		qsort(in, npaths, sizeof *in, by_rank);
 		rc = pl_import_open(db, rep, &imp, err);
 	}
-	for (size_t i = 0; !rc && i < npaths && !imp->fatal; i++) {
-		size_t before = imp->errors;
-		int r = PARLEY_EDATA;
-		const pl_reader *rd = in[i].reader;
-		imp->strict_keys = rd == &pl_reader_csv || rd == &pl_reader_json ||
-		                   rd == &pl_reader_ndjson;
-		if (in[i].reader->finds_nul ||
-		    !pl_import_reject_nul(imp, in[i].path, in[i].data, in[i].len))
-			r = in[i].reader->read(imp, in[i].path, in[i].data, in[i].len);
-		if (r && imp->errors == before) /* a reader failure it did not report */
-			pl_import_report(imp, PARLEY_ERROR, in[i].path, 0, 0, NULL, NULL, "read-failed",
-			                 "%s reader failed: %s", in[i].reader->format,
-			                 parley_strstatus(r));
-		if (imp->errors == before)
-			report_counts(imp, in[i].path, in[i].reader->format);
-		else
-			memset(imp->counts, 0, sizeof imp->counts);
-		free(in[i].data);
-		in[i].data = NULL;
+	if (!rc)
+		rc = run(imp, in, npaths, o, rep, err);
+	if (rc && imp) { /* the run itself failed: nothing of it may stay */
+		parley_err keep = err ? *err : (parley_err){0, ""};
+		imp->errors++;
+		pl_import_close(imp, NULL);
+		imp = NULL;
+		if (err)
+			*err = keep;
 	}
 	if (imp) {
 		if (stats)

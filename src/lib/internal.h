@@ -197,6 +197,22 @@ int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, s
 int pl_import_reject_nul(pl_import *imp, const char *path, const char *data, size_t len);
 
 
+/* An incoming visit linked to an existing one (import_match.c). */
+typedef struct pl_link {
+	char *from; /* the incoming visit's id */
+	char *to;   /* the existing visit it is */
+	parley_match_how how;
+} pl_link;
+/* Compares each visit whose id is in incoming (sorted here) with every other
+ * visit of the store and links it to the one it matches (mode, days: see
+ * parley_import_options); a visit matching several is reported and not
+ * linked.  *out (sorted by from) is freed with pl_links_free(). */
+int pl_match_links(parley_db *db, char **incoming, size_t nin, parley_link_mode mode,
+                   int days, parley_report *rep, pl_link **out, size_t *nout, parley_err *err);
+void pl_links_free(pl_link *l, size_t n);
+/* The link of incoming visit id from, or NULL. */
+const pl_link *pl_link_find(const pl_link *links, size_t n, const char *from);
+
 /* A reader turns one file's bytes into rows.  detect returns a score
  * (0 = not this format, higher = surer) from the file's first bytes. */
 typedef struct pl_reader {

@@ -35,6 +35,29 @@ static int same_name(const char *x, const char *y)
 	return same;
 }
 
+/* A label names someone unless it is empty or says the visitor is not
+ * known ("unidentified", "unidentified (Beyond Parallel entry)"). */
+static int named(const char *label)
+{
+	return known(label) && strncmp(label, "unidentified", 12) != 0;
+}
+
+/* Two levels agree when their ranks are equal, or when one is a bound
+ * ("at_least_ministerial": the source counted that rank or above) that the
+ * other reaches.  "unknown" agrees with nothing: it says nothing. */
+static int levels_agree(const char *a, const char *b)
+{
+	int ra = parley_level_rank(a), rb = parley_level_rank(b);
+	if (ra <= 0 || rb <= 0)
+		return 0;
+	int bound_a = strncmp(a, "at_least_", 9) == 0, bound_b = strncmp(b, "at_least_", 9) == 0;
+	if (bound_a && !bound_b)
+		return rb >= ra;
+	if (bound_b && !bound_a)
+		return ra >= rb;
+	return ra == rb;
+}
+
 static int parse(const char *s, parley_date *d)
 {
 	return known(s) && parley_date_parse(s, strlen(s), d, NULL) == PARLEY_OK;
@@ -64,12 +87,8 @@ parley_match_how parley_visit_match(const parley_visit_desc *a, const parley_vis
 		return PARLEY_MATCH_NONE;
 	if (known(a->visitor) && known(b->visitor))
 		return strcmp(a->visitor, b->visitor) == 0 ? PARLEY_MATCH_RULE : PARLEY_MATCH_NONE;
-	if (known(a->visitor_label) && known(b->visitor_label))
+	if (named(a->visitor_label) && named(b->visitor_label))
 		return same_name(a->visitor_label, b->visitor_label) ? PARLEY_MATCH_RULE
 		                                                      : PARLEY_MATCH_NONE;
-	if (known(a->level) && known(b->level)) {
-		int ra = parley_level_rank(a->level), rb = parley_level_rank(b->level);
-		return ra >= 0 && ra == rb ? PARLEY_MATCH_RULE : PARLEY_MATCH_NONE;
-	}
-	return PARLEY_MATCH_NONE;
+	return levels_agree(a->level, b->level) ? PARLEY_MATCH_RULE : PARLEY_MATCH_NONE;
 }
