@@ -83,7 +83,7 @@ static int check_visits(parley_db *db, parley_report *rep, parley_err *err)
 	int rc = pl_prepare(db,
 	                    "SELECT v.id, v.visitor, v.visitor_office, v.from_country, v.to_country,"
 	                    " v.start_date, v.end_date, p.birth_date, p.death_date, v.level,"
-	                    " (SELECT count(*) FROM visit_source s WHERE s.visit = v.id)"
+	                    " (SELECT count(*) FROM visit_source s WHERE s.visit = v.id), v.status"
 	                    " FROM visit v LEFT JOIN person p ON p.id = v.visitor ORDER BY v.id",
 	                    &st, err);
 	if (rc)
@@ -116,7 +116,9 @@ static int check_visits(parley_db *db, parley_report *rep, parley_err *err)
 		if (from && to && strcmp(from, to) == 0)
 			ADD(rep, PARLEY_ERROR, rec, "to_country", "same-country",
 			    "visiting and host country are both %s", from);
-		if (sqlite3_column_int(st, 10) == 0)
+		const char *status = (const char *)sqlite3_column_text(st, 11);
+		/* a candidate is not counted by any figure until accepted */
+		if (sqlite3_column_int(st, 10) == 0 && !(status && strcmp(status, "candidate") == 0))
 			ADD(rep, PARLEY_ERROR, rec, "visit_source", "no-source",
 			    "the visit has no source");
 		parley_date s, e, birth, death;

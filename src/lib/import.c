@@ -22,6 +22,11 @@
  * so for readers only a second row with other values is an error; in the
  * canonical formats (csv, json, ndjson) any repeat is.
  *
+ * A visit this import adds or changes must have a source when the import
+ * ends (its visit_source rows may come later in the file, or in another
+ * file), unless its status is 'candidate': an unsourced visit would be
+ * counted at once by every figure.
+ *
  * Upserts match on the concept's key.  A row identical to the stored one
  * writes nothing, so re-importing the same data changes nothing and adds
  * nothing to the audit log.
@@ -61,6 +66,12 @@ struct pl_import {
 	size_t nnew, new_cap;
 	pl_link *links;
 	size_t nlinks;
+	/* Visits added or changed, for the source rule at the end. */
+	struct touched {
+		char *id, *file;
+		long line;
+	} *touched;
+	size_t ntouched, touched_cap;
 };
 
 parley_db *pl_import_db(pl_import *imp)
@@ -432,6 +443,77 @@ static int apply_links(pl_import *imp, const pl_concept *c, const char *const *v
 	return 1;
 }
 
+static void touch_visit(pl_import *imp, const char *id, const char *file, long line)
+{
+	if (imp->ntouched == imp->touched_cap) {
+		size_t cap = imp->touched_cap ? imp->touched_cap * 2 : 64;
+		struct touched *t = realloc(imp->touched, cap * sizeof *t);
+		if (!t) {
+			imp->errors++; /* cannot check the rule: refuse rather than skip it */
+			return;
+		}
+		imp->touched = t;
+		imp->touched_cap = cap;
+	}
+	struct touched *t = &imp->touched[imp->ntouched];
+	t->id = pl_strdup(id);
+	t->file = pl_strdup(file ? file : "");
+	t->line = line;
+	if (!t->id || !t->file) {
+		free(t->id);
+		free(t->file);
+		imp->errors++;
+		return;
+	}
+	imp->ntouched++;
+}
+
+static void forget_touched(pl_import *imp)
+{
+	for (size_t i = 0; i < imp->ntouched; i++) {
+		free(imp->touched[i].id);
+		free(imp->touched[i].file);
+	}
+	imp->ntouched = 0;
+}
+
+/* The source rule, once every row is in: each visit added or changed has a
+ * source, or is a candidate. */
+static void require_sources(pl_import *imp)
+{
+	sqlite3_stmt *st;
+	parley_err err = {0, ""};
+	if (!imp->ntouched)
+		return;
+	if (pl_prepare(imp->db,
+	               "SELECT status, (SELECT count(*) FROM visit_source WHERE visit = ?1)"
+	               " FROM visit WHERE id = ?1",
+	               &st, &err)) {
+		pl_import_report(imp, PARLEY_ERROR, NULL, 0, 0, NULL, NULL, "database", "%s", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < imp->ntouched && !imp->fatal; i++) {
+		struct touched *t = &imp->touched[i];
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			const char *status = (const char *)sqlite3_column_text(st, 0);
+			if (sqlite3_column_int(st, 1) == 0 && (!status || strcmp(status, "candidate") != 0)) {
+				char label[256];
+				snprintf(label, sizeof label, "visit:%.200s", t->id);
+				pl_import_report(imp, PARLEY_ERROR, t->file, t->line, 0, label, "visit_source",
+				                 "no-source",
+				                 "the visit has no source: give one (a visit_source row) or "
+				                 "import it with status 'candidate'");
+			}
+		} else if (r != SQLITE_DONE) {
+			step_failed(imp, r, t->file, t->line, t->id);
+		}
+	}
+	sqlite3_finalize(st);
+}
+
 static void collect_new_visit(pl_import *imp, const char *id)
 {
 	if (imp->nnew == imp->new_cap) {
@@ -632,6 +714,8 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		return rc;
 	}
 	sqlite3_reset(w);
+	if (strcmp(c->name, "visit") == 0)
+		touch_visit(imp, values[0], file, line);
 	if (w == imp->insert[ci]) {
 		imp->counts[ci].inserted++;
 		imp->stats.inserted++;
@@ -826,6 +910,8 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 
 int pl_import_close(pl_import *imp, parley_err *err)
 {
+	if (!imp->errors && !imp->fatal)
+		require_sources(imp);
 	finalize_all(imp);
 	int rc;
 	if (imp->fatal) {
@@ -849,6 +935,8 @@ int pl_import_close(pl_import *imp, parley_err *err)
 		free(imp->new_visits[i]);
 	free(imp->new_visits);
 	pl_links_free(imp->links, imp->nlinks);
+	forget_touched(imp);
+	free(imp->touched);
 	free(imp);
 	return rc;
 }
@@ -915,6 +1003,7 @@ static int run(pl_import *imp, input *in, size_t npaths, const parley_import_opt
 		rc = pl_exec(db, "ROLLBACK TO pl_link", err);
 		if (!rc) {
 			imp->errors = 0;
+			forget_touched(imp);
 			memset(&imp->stats, 0, sizeof imp->stats);
 			memset(imp->counts, 0, sizeof imp->counts);
 			read_files(imp, in, npaths);
