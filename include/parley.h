@@ -262,6 +262,10 @@ typedef struct parley_import_options {
 	int link_days;        /* the rule's date tolerance in days; 0 = 3, <0 = none */
 	const char *map_path; /* column mapping for CSV files (docs/formats.md,
 	                       * "Your own spreadsheet"), or NULL */
+	int replace;          /* 1: a row may change an existing companion, host,
+	                       * place or activity (items keyed by visit and seq);
+	                       * 0: that is an error.  An item row with an empty
+	                       * seq is appended (the next free number) either way. */
 } parley_import_options;
 
 /* parley_import with options (NULL = the defaults).  A linked visit is not

@@ -84,7 +84,7 @@ int cmd_import(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
 		puts("usage: parley [--db PATH] import [--format NAME] [--match HOW] [--match-days N]\n"
-		     "                                   [--map FILE] FILE...\n\n"
+		     "                                   [--map FILE] [--replace] FILE...\n\n"
 		     "Imports the files in one transaction: if any line of any file is wrong,\n"
 		     "every problem is reported (file:line: field: what) and the store is left\n"
 		     "exactly as it was.  Each file's format is detected from its content;\n"
@@ -97,7 +97,10 @@ int cmd_import(int argc, char **argv)
 		     "                   level), or none (docs/formats.md, \"Matching visits\")\n"
 		     "  --match-days N   the rule's date tolerance in days (default 3)\n"
 		     "  --map FILE       a column mapping for a CSV file of your own\n"
-		     "                   (lines 'column=Your header'; docs/formats.md)\n\nFormats:");
+		     "                   (lines 'column=Your header'; docs/formats.md)\n"
+		     "  --replace        let rows replace existing companions, hosts, places and\n"
+		     "                   activities of the same seq (without it that is an error;\n"
+		     "                   a row with an empty seq is always appended)\n\nFormats:");
 		for (const char *const *f = parley_import_formats(); *f; f++)
 			printf("  %s\n", *f);
 		return EXIT_OK;
@@ -106,8 +109,9 @@ int cmd_import(int argc, char **argv)
 	                                     {"match", required_argument, NULL, 'm'},
 	                                     {"match-days", required_argument, NULL, 'd'},
 	                                     {"map", required_argument, NULL, 'M'},
+	                                     {"replace", no_argument, NULL, 'r'},
 	                                     {0, 0, 0, 0}};
-	parley_import_options o = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL};
+	parley_import_options o = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0};
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -130,6 +134,8 @@ int cmd_import(int argc, char **argv)
 			o.link_days = v ? (int)v : -1; /* -1: exactly the same dates */
 		} else if (c == 'M') {
 			o.map_path = optarg;
+		} else if (c == 'r') {
+			o.replace = 1;
 		} else {
 			return cli_usage_error("import", "unknown option");
 		}

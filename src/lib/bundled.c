@@ -44,7 +44,10 @@ static int load_folders(parley_db *db, const char *root, const char *const *subs
 		}
 		flags = GLOB_APPEND;
 	}
-	int rc = parley_import(db, (const char *const *)g.gl_pathv, g.gl_pathc, "csv", rep, NULL, err);
+	/* A data release is authoritative for its items (companions, places...). */
+	parley_import_options o = {"csv", PARLEY_LINK_EXTERNAL_ID, 0, NULL, 1};
+	int rc = parley_import_with(db, (const char *const *)g.gl_pathv, g.gl_pathc, &o, rep, NULL,
+	                            err);
 	globfree(&g);
 	return rc;
 }

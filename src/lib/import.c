@@ -27,6 +27,12 @@
  * file), unless its status is 'candidate': an unsourced visit would be
  * counted at once by every figure.
  *
+ * Items of a visit (companions and hosts, places, activities: keyed by the
+ * visit and a seq number) are appended, never replaced by accident: a row
+ * with an empty seq takes the next free number, and a row whose seq names
+ * an existing item with other values is an error unless the import was
+ * asked to replace (import --replace; an edit names the full key and may).
+ *
  * Upserts match on the concept's key.  A row identical to the stored one
  * writes nothing, so re-importing the same data changes nothing and adds
  * nothing to the audit log.
@@ -50,6 +56,7 @@ struct pl_import {
 	size_t errors;
 	int fatal;                     /* the store failed: write nothing more */
 	int strict_keys;               /* a repeated key is an error even when equal */
+	int replace;                   /* a row may change an existing visit item */
 	sqlite3_stmt *seen_get, *seen_put; /* keys put so far (temp.pl_import_seen) */
 	char fatal_msg[256];           /* SQLite's words for that failure */
 	concept_counts counts[32];     /* per concept, current file */
@@ -514,6 +521,42 @@ static void require_sources(pl_import *imp)
 	sqlite3_finalize(st);
 }
 
+/* The index of a concept's "seq" key column (a visit's items), or -1. */
+static int seq_column(const pl_concept *c)
+{
+	int i = pl_concept_col(c, "seq");
+	return i >= 0 && c->cols[i].key ? i : -1;
+}
+
+/* The next free seq of the item's list (the other key columns alike) into
+ * buf; 0 when found, else a SQLite step code. */
+static int next_seq(pl_import *imp, const pl_concept *c, const char *const *values, int seq,
+                    char *buf, size_t cap)
+{
+	pl_buf sql;
+	pl_buf_init(&sql, 2048);
+	int rc = pl_buf_printf(&sql, "SELECT coalesce(max(seq), 0) + 1 FROM %s WHERE 1", c->name);
+	for (size_t i = 0; i < c->ncols; i++)
+		if (c->cols[i].key && (int)i != seq)
+			rc |= pl_buf_printf(&sql, " AND %s = ?%zu", c->cols[i].name, i + 1);
+	sqlite3_stmt *st = NULL;
+	if (rc || !sql.data || sqlite3_prepare_v2(imp->db->sql, sql.data, -1, &st, NULL) != SQLITE_OK) {
+		pl_buf_free(&sql);
+		return rc ? SQLITE_NOMEM : sqlite3_errcode(imp->db->sql);
+	}
+	pl_buf_free(&sql);
+	for (size_t i = 0; i < c->ncols; i++)
+		if (c->cols[i].key && (int)i != seq)
+			sqlite3_bind_text(st, (int)i + 1, values[i] ? values[i] : "", -1, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		snprintf(buf, cap, "%lld", (long long)sqlite3_column_int64(st, 0));
+		r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
 static void collect_new_visit(pl_import *imp, const char *id)
 {
 	if (imp->nnew == imp->new_cap) {
@@ -548,6 +591,21 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			return PARLEY_OK;
 		}
 		values = linked;
+	}
+	/* An item with no seq is appended. */
+	const char *appended[32];
+	char seqbuf[24];
+	int seq = seq_column(c);
+	if (seq >= 0 && (!values[seq] || !*values[seq]) && c->ncols <= PL_ARRAY_LEN(appended)) {
+		int r = next_seq(imp, c, values, seq, seqbuf, sizeof seqbuf);
+		if (r) {
+			imp->stats.rows_read++;
+			return step_failed(imp, r, file, line, c->name);
+		}
+		for (size_t i = 0; i < c->ncols; i++)
+			appended[i] = values[i];
+		appended[seq] = seqbuf;
+		values = appended;
 	}
 	imp->stats.rows_read++;
 	record_label(c, values, label, sizeof label);
@@ -685,6 +743,22 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			imp->counts[ci].unchanged++;
 			imp->stats.unchanged++;
 			return PARLEY_OK;
+		}
+		if (seq >= 0 && !imp->replace) {
+			size_t d = 0;
+			sqlite3_step(sel); /* again: the row was reset by the comparison */
+			while (d < c->ncols && same_value(sel, (int)d, &c->cols[d], values[d]))
+				d++;
+			const char *old = d < c->ncols ? (const char *)sqlite3_column_text(sel, (int)d) : NULL;
+			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label,
+			                 d < c->ncols ? c->cols[d].name : NULL, "item-exists",
+			                 "this item exists with %s '%.60s', this row has '%.60s': to add an "
+			                 "item leave seq empty; to replace it import with --replace or use "
+			                 "parley edit with its key",
+			                 d < c->ncols ? c->cols[d].name : "other values", old ? old : "",
+			                 d < c->ncols && values[d] ? values[d] : "");
+			sqlite3_reset(sel);
+			return PARLEY_EDATA;
 		}
 		if (seen) { /* a reader derived two different rows for one key */
 			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "duplicate-key",
@@ -885,6 +959,7 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	imp->db = db;
 	imp->rep = rep;
+	imp->replace = 1; /* an edit names the full key; parley_import decides for itself */
 	int rc = pl_begin(db, err);
 	if (!rc) /* in the transaction: rolled back or dropped with it */
 		rc = pl_exec(db,
@@ -1021,7 +1096,7 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err)
 {
-	parley_import_options o = {format, PARLEY_LINK_EXTERNAL_ID, 0, NULL};
+	parley_import_options o = {format, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0};
 	return parley_import_with(db, paths, npaths, &o, rep, stats, err);
 }
 
@@ -1029,7 +1104,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
                        const parley_import_options *opt, parley_report *rep,
                        parley_import_stats *stats, parley_err *err)
 {
-	static const parley_import_options defaults = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL};
+	static const parley_import_options defaults = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0};
 	const parley_import_options *o = opt ? opt : &defaults;
 	const char *format = o->format;
 	if (stats)
@@ -1078,8 +1153,10 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		qsort(in, npaths, sizeof *in, by_rank);
 		rc = pl_import_open(db, rep, &imp, err);
 	}
-	if (!rc)
+	if (!rc) {
+		imp->replace = o->replace;
 		rc = run(imp, in, npaths, o, rep, err);
+	}
 	if (rc && imp) { /* the run itself failed: nothing of it may stay */
 		parley_err keep = err ? *err : (parley_err){0, ""};
 		imp->errors++;
