@@ -305,8 +305,8 @@ const char *parley_bundled_dir(void);
  * record of concept whose key is key (key columns joined with '|', as the
  * audit log writes them: 'visit-id', or 'visit-id|companion|2').  The
  * result passes the same validation as an import (problems go to rep) and
- * the audit log keeps the record before and after with reason (may be
- * NULL).  Key fields cannot be changed.  PARLEY_ENOTFOUND when no such
+ * the audit log keeps the record before and after with reason (required:
+ * PARLEY_EINVAL without one).  Key fields cannot be changed.  PARLEY_ENOTFOUND when no such
  * record exists. */
 int parley_update(parley_db *db, const char *concept, const char *key,
                   const char *const *fields, const char *const *values, size_t n,
