@@ -260,8 +260,9 @@ typedef struct parley_import_options {
 	const char *format;   /* one format for every file, or NULL to detect */
 	parley_link_mode link;
 	int link_days;        /* the rule's date tolerance in days; 0 = 3, <0 = none */
-	const char *map_path; /* column mapping for CSV files (docs/formats.md,
-	                       * "Your own spreadsheet"), or NULL */
+	const char *map_path; /* column mapping for the CSV files no reader
+	                       * recognises (docs/formats.md, "Your own
+	                       * spreadsheet"), or NULL */
 	int replace;          /* 1: a row may change an existing companion, host,
 	                       * place or activity (items keyed by visit and seq);
 	                       * 0: that is an error.  An item row with an empty

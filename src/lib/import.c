@@ -57,6 +57,7 @@ struct pl_import {
 	int fatal;                     /* the store failed: write nothing more */
 	int strict_keys;               /* a repeated key is an error even when equal */
 	int replace;                   /* a row may change an existing visit item */
+	const pl_csv_map *map;         /* --map: every file is that spreadsheet */
 	sqlite3_stmt *seen_get, *seen_put; /* keys put so far (temp.pl_import_seen) */
 	char fatal_msg[256];           /* SQLite's words for that failure */
 	concept_counts counts[32];     /* per concept, current file */
@@ -918,6 +919,7 @@ typedef struct input {
 	const pl_reader *reader;
 	int rank;
 	size_t order;
+	int mapped; /* read through the --map column mapping */
 } input;
 
 static int by_rank(const void *a, const void *b)
@@ -1024,15 +1026,18 @@ static void read_files(pl_import *imp, input *in, size_t npaths)
 		size_t before = imp->errors;
 		int r = PARLEY_EDATA;
 		const pl_reader *rd = in[i].reader;
-		imp->strict_keys = rd == &pl_reader_csv || rd == &pl_reader_json ||
+		imp->strict_keys = in[i].mapped || rd == &pl_reader_csv || rd == &pl_reader_json ||
 		                   rd == &pl_reader_ndjson;
-		if (rd->finds_nul || !pl_import_reject_nul(imp, in[i].path, in[i].data, in[i].len))
+		if (in[i].mapped)
+			r = pl_csv_read_mapped(imp, imp->map, in[i].path, in[i].data, in[i].len);
+		else if (rd->finds_nul ||
+		         !pl_import_reject_nul(imp, in[i].path, in[i].data, in[i].len))
 			r = rd->read(imp, in[i].path, in[i].data, in[i].len);
 		if (r && imp->errors == before) /* a reader failure it did not report */
 			pl_import_report(imp, PARLEY_ERROR, in[i].path, 0, 0, NULL, NULL, "read-failed",
 			                 "%s reader failed: %s", rd->format, parley_strstatus(r));
 		if (imp->errors == before)
-			report_counts(imp, in[i].path, rd->format);
+			report_counts(imp, in[i].path, in[i].mapped ? "csv --map" : rd->format);
 		else
 			memset(imp->counts, 0, sizeof imp->counts);
 	}
@@ -1092,6 +1097,33 @@ static int run(pl_import *imp, input *in, size_t npaths, const parley_import_opt
 	return rc;
 }
 
+/* The error for a file no reader recognises: for a CSV header, what the
+ * closest format expects and how to map the columns. */
+static int unknown_format(const char *path, const char *head, size_t n, parley_report *rep,
+                          parley_err *err)
+{
+	pl_buf why;
+	pl_buf_init(&why, 8192);
+	int d = pl_csv_diagnose(head, n, &why);
+	if (d == 1 && rep) { /* the details are longer than an error message holds */
+		parley_report_add(rep, PARLEY_ERROR, path, 1, 0, NULL, NULL, "unknown-format",
+		                  "cannot tell the file's format: %s", why.data);
+		parley_err_set(err, PARLEY_EDATA,
+		               "%s: cannot tell the file's format: its header matches no format "
+		               "(see above)",
+		               path);
+	} else if (d == 1)
+		parley_err_set(err, PARLEY_EDATA, "%s: cannot tell the file's format: %s", path,
+		               why.data);
+	else
+		parley_err_set(err, PARLEY_EDATA,
+		               "%s: cannot tell the file's format from its content "
+		               "(name one with --format)",
+		               path);
+	pl_buf_free(&why);
+	return PARLEY_EDATA;
+}
+
 int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err)
@@ -1128,9 +1160,14 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		pl_buf_free(&names);
 		return PARLEY_EINVAL;
 	}
+	pl_csv_map *map = NULL;
+	if (o->map_path && pl_csv_map_load(o->map_path, &map, err))
+		return err ? err->code : PARLEY_EINVAL;
 	input *in = calloc(npaths ? npaths : 1, sizeof *in);
-	if (!in)
+	if (!in) {
+		pl_csv_map_free(map);
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	}
 	int rc = PARLEY_OK;
 	/* Read and identify every file before touching the store. */
 	for (size_t i = 0; i < npaths && !rc; i++) {
@@ -1141,12 +1178,15 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 			break;
 		size_t head = in[i].len < HEAD_BYTES ? in[i].len : HEAD_BYTES;
 		in[i].reader = forced ? forced : detect(paths[i], in[i].data, head);
-		if (!in[i].reader)
-			rc = parley_err_set(err, PARLEY_EDATA,
-			                    "%s: cannot tell the file's format from its content "
-			                    "(name one with --format)", paths[i]);
-		else
+		if (!in[i].reader && map) { /* a file no reader knows: the map says what it is */
+			in[i].mapped = 1;
+			in[i].reader = &pl_reader_csv;
+			in[i].rank = pl_csv_map_rank(map);
+		} else if (!in[i].reader) {
+			rc = unknown_format(paths[i], in[i].data, head, rep, err);
+		} else {
 			in[i].rank = file_rank(in[i].reader->format, in[i].data, head);
+		}
 	}
 	pl_import *imp = NULL;
 	if (!rc) {
@@ -1155,6 +1195,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 	}
 	if (!rc) {
 		imp->replace = o->replace;
+		imp->map = map;
 		rc = run(imp, in, npaths, o, rep, err);
 	}
 	if (rc && imp) { /* the run itself failed: nothing of it may stay */
@@ -1178,5 +1219,6 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 	for (size_t i = 0; i < npaths; i++)
 		free(in[i].data);
 	free(in);
+	pl_csv_map_free(map);
 	return rc;
 }

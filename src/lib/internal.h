@@ -197,6 +197,22 @@ int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, s
 int pl_import_reject_nul(pl_import *imp, const char *path, const char *data, size_t len);
 
 
+/* A team's own CSV through a column mapping (import_csv.c, --map FILE;
+ * docs/formats.md "Your own spreadsheet"): applies to the files of the
+ * import that no reader recognises.  Loaded once per import; free with
+ * pl_csv_map_free(). */
+typedef struct pl_csv_map pl_csv_map;
+int pl_csv_map_load(const char *path, pl_csv_map **out, parley_err *err);
+void pl_csv_map_free(pl_csv_map *m);
+/* The mapped concept's place in dependency order (file_rank of import.c). */
+int pl_csv_map_rank(const pl_csv_map *m);
+int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path,
+                       const char *data, size_t len);
+/* When head starts with a CSV header that matches no format, appends to out
+ * the closest concept, its columns, the ones missing and the unknown ones,
+ * and returns 1; 0 when head does not look like CSV; -1 out of memory. */
+int pl_csv_diagnose(const char *head, size_t n, pl_buf *out);
+
 /* An incoming visit linked to an existing one (import_match.c). */
 typedef struct pl_link {
 	char *from; /* the incoming visit's id */
