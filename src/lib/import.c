@@ -165,8 +165,7 @@ void pl_import_unmapped(pl_import *imp, const char *file, long line,
 	va_end(ap);
 }
 
-/* Line and column (1-based, in bytes) of offset at in data. */
-static void line_col(const char *data, long at, long *line, long *col)
+void pl_line_col(const char *data, long at, long *line, long *col)
 {
 	*line = 1;
 	*col = 1;
@@ -186,22 +185,9 @@ int pl_import_reject_nul(pl_import *imp, const char *path, const char *data, siz
 	if (!z)
 		return PARLEY_OK;
 	long line, col;
-	line_col(data, (long)(z - data), &line, &col);
+	pl_line_col(data, (long)(z - data), &line, &col);
 	pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, NULL, "nul-byte",
 	                 "NUL byte at byte offset %ld: text may not hold one", (long)(z - data));
-	return PARLEY_EDATA;
-}
-
-int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len)
-{
-	long at = pl_utf8_invalid_at(data, len);
-	if (at < 0)
-		return PARLEY_OK;
-	long line, col;
-	line_col(data, at, &line, &col);
-	pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, NULL, "bad-utf8",
-	                 "invalid UTF-8 at byte offset %ld (byte 0x%02X)", at,
-	                 (unsigned)(unsigned char)data[at]);
 	return PARLEY_EDATA;
 }
 

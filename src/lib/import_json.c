@@ -49,6 +49,93 @@ static int ndjson_detect(const char *path, const char *head, size_t n)
 	return 0;
 }
 
+/* Whether the character at i is escaped by an odd run of backslashes. */
+static int escaped(const char *d, size_t i)
+{
+	size_t n = 0;
+	while (i > n && d[i - 1 - n] == '\\')
+		n++;
+	return n & 1;
+}
+
+/* The key whose string value holds byte offset at ("name" in
+ * {"name": "a<at>b"}), copied into buf; NULL when at is not inside such a
+ * value (inside a key, say).  Lets a bad byte be reported by field. */
+static const char *key_at(const char *d, size_t at, char *buf, size_t cap)
+{
+	size_t i = at;
+	while (i > 0 && !(d[i - 1] == '"' && !escaped(d, i - 1)))
+		i--;
+	if (i == 0)
+		return NULL;
+	size_t q = i - 1; /* the value's opening quote */
+	while (q > 0 && (d[q - 1] == ' ' || d[q - 1] == '\t' || d[q - 1] == '\n' || d[q - 1] == '\r'))
+		q--;
+	if (q == 0 || d[q - 1] != ':')
+		return NULL;
+	q--;
+	while (q > 0 && (d[q - 1] == ' ' || d[q - 1] == '\t' || d[q - 1] == '\n' || d[q - 1] == '\r'))
+		q--;
+	if (q == 0 || d[q - 1] != '"')
+		return NULL;
+	size_t end = q - 1, s = end;
+	while (s > 0 && !(d[s - 1] == '"' && !escaped(d, s - 1)))
+		s--;
+	if (s == 0 || end - s >= cap)
+		return NULL;
+	memcpy(buf, d + s, end - s);
+	buf[end - s] = '\0';
+	return buf;
+}
+
+/* Invalid UTF-8 or a NUL byte, raw or escaped as \u0000, is an error naming
+ * the line, column and field.  Returns PARLEY_EDATA when one was found. */
+static int require_text(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	long bad = pl_utf8_invalid_at(data, len);
+	const char *z = memchr(data, '\0', len);
+	long nul = z ? (long)(z - data) : -1;
+	if (bad < 0 && nul < 0)
+		return PARLEY_OK;
+	int is_nul = nul >= 0 && (bad < 0 || nul < bad);
+	long at = is_nul ? nul : bad, line, col;
+	char key[128];
+	pl_line_col(data, at, &line, &col);
+	const char *field = key_at(data, (size_t)at, key, sizeof key);
+	if (is_nul)
+		pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, field, "nul-byte",
+		                 "NUL byte at byte offset %ld: text may not hold one", at);
+	else
+		pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, field, "bad-utf8",
+		                 "invalid UTF-8 at byte offset %ld (byte 0x%02X)", at,
+		                 (unsigned)(unsigned char)data[at]);
+	return PARLEY_EDATA;
+}
+
+/* A parse error of jansson's, as a finding; an escaped NUL (\u0000, which
+ * jansson refuses) is named by field like a raw one.  base is the offset
+ * of the parsed text in data (an NDJSON line). */
+static void json_error(pl_import *imp, const char *path, const char *data, size_t base,
+                       long line, const json_error_t *je)
+{
+	if (strstr(je->text, "JSON_ALLOW_NUL")) {
+		size_t end = base + (size_t)je->position, at = 0;
+		int found = 0;
+		for (size_t i = base; i + 6 <= end; i++)
+			if (memcmp(data + i, "\\u0000", 6) == 0 && !escaped(data, i)) {
+				at = i;
+				found = 1;
+			}
+		char key[128];
+		const char *field = found ? key_at(data, at, key, sizeof key) : NULL;
+		pl_import_report(imp, PARLEY_ERROR, path, line, je->column, NULL, field, "nul-byte",
+		                 "\\u0000 (NUL) in a string: text may not hold one");
+		return;
+	}
+	pl_import_report(imp, PARLEY_ERROR, path, line, je->column, NULL, NULL, "bad-json", "%s",
+	                 je->text);
+}
+
 /* Puts one JSON object as a row of concept c.  where names it in messages. */
 static int put_object(pl_import *imp, const pl_concept *c, json_t *obj, const char *path,
                       long line, const char *where, const char *skip_key)
@@ -87,13 +174,12 @@ static int put_object(pl_import *imp, const pl_concept *c, json_t *obj, const ch
 
 static int json_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	if (pl_import_require_utf8(imp, path, data, len))
+	if (require_text(imp, path, data, len))
 		return PARLEY_EDATA;
 	json_error_t je;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		pl_import_report(imp, PARLEY_ERROR, path, je.line, je.column, NULL, NULL, "bad-json",
-		                 "%s", je.text);
+		json_error(imp, path, data, 0, je.line, &je);
 		return PARLEY_EDATA;
 	}
 	int rc = PARLEY_OK;
@@ -157,7 +243,7 @@ static int by_concept(const void *a, const void *b)
 
 static int ndjson_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	if (pl_import_require_utf8(imp, path, data, len))
+	if (require_text(imp, path, data, len))
 		return PARLEY_EDATA;
 	nd_row *rows = NULL;
 	size_t n = 0, cap = 0;
@@ -178,8 +264,7 @@ static int ndjson_read(pl_import *imp, const char *path, const char *data, size_
 			json_t *obj = json_loadb(p, (size_t)(le - p), JSON_REJECT_DUPLICATES, &je);
 			const pl_concept *c = NULL;
 			if (!obj) {
-				pl_import_report(imp, PARLEY_ERROR, path, line, je.column, NULL, NULL,
-				                 "bad-json", "%s", je.text);
+				json_error(imp, path, data, (size_t)(p - data), line, &je);
 				rc = PARLEY_EDATA;
 			} else if (!json_is_object(obj) ||
 			           !(c = pl_concept_find(json_string_value(json_object_get(obj, "concept"))))) {
@@ -216,5 +301,5 @@ static int ndjson_read(pl_import *imp, const char *path, const char *data, size_
 	return rc;
 }
 
-const pl_reader pl_reader_json = {"json", json_detect, json_read, false};
-const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read, false};
+const pl_reader pl_reader_json = {"json", json_detect, json_read, true};
+const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read, true};

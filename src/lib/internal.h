@@ -189,9 +189,8 @@ parley_db *pl_import_db(pl_import *imp);
  * returns PARLEY_EDATA; it frees imp either way. */
 int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err);
 int pl_import_close(pl_import *imp, parley_err *err);
-/* Reports an ERROR and returns PARLEY_EDATA when data is not valid UTF-8
- * (naming the byte offset and line); PARLEY_OK otherwise. */
-int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len);
+/* Line and column (1-based, in bytes) of byte offset at in data. */
+void pl_line_col(const char *data, long at, long *line, long *col);
 /* Reports an ERROR and returns PARLEY_EDATA when data holds a NUL byte
  * (naming its line and column); PARLEY_OK otherwise. */
 int pl_import_reject_nul(pl_import *imp, const char *path, const char *data, size_t len);
