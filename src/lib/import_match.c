@@ -42,6 +42,17 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* One external id of a stored visit (v[idx]), for finding shared ones. */
+typedef struct ext_ref {
+	const char *ext;
+	size_t idx;
+} ext_ref;
+
+static int by_ext(const void *a, const void *b)
+{
+	return strcmp(((const ext_ref *)a)->ext, ((const ext_ref *)b)->ext);
+}
+
 static int by_from(const void *a, const void *b)
 {
 	return strcmp(((const pl_link *)a)->from, ((const pl_link *)b)->from);
@@ -182,17 +193,44 @@ int pl_match_links(parley_db *db, char **incoming, size_t nin, parley_link_mode 
 		rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	if (!rc && !(links = calloc(nin, sizeof *links)))
 		rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	/* The external ids of the visits already stored, sorted. */
+	ext_ref *ix = NULL;
+	size_t nix = 0;
+	for (size_t j = 0; !rc && j < n; j++)
+		nix += v[j].incoming ? 0 : v[j].next;
+	if (!rc && !(ix = calloc(nix ? nix : 1, sizeof *ix)))
+		rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	for (size_t j = 0, k = 0; !rc && j < n; j++)
+		for (size_t e = 0; !v[j].incoming && e < v[j].next; e++)
+			ix[k++] = (ext_ref){v[j].ext[e], j};
+	if (!rc)
+		qsort(ix, nix, sizeof *ix, by_ext);
 	for (size_t i = 0; !rc && i < n; i++) {
 		if (!v[i].incoming)
 			continue;
 		parley_visit_desc a = desc_of(&v[i]);
 		parley_match_how how = PARLEY_MATCH_NONE;
 		size_t nc = 0;
-		/* An external id is identity: it wins over any rule match. */
-		for (int pass = 0; pass < 2 && !nc; pass++) {
-			if (pass == 1 && mode != PARLEY_LINK_RULE)
-				break;
-			how = pass == 0 ? PARLEY_MATCH_EXTERNAL_ID : PARLEY_MATCH_RULE;
+		/* An external id is identity: it wins over any rule match.  The
+		 * index finds the visits sharing one without comparing every pair;
+		 * parley_visit_match still decides. */
+		how = PARLEY_MATCH_EXTERNAL_ID;
+		for (size_t e = 0; e < v[i].next; e++) {
+			ext_ref key = {v[i].ext[e], 0};
+			ext_ref *hit = bsearch(&key, ix, nix, sizeof *ix, by_ext);
+			while (hit && hit > ix && strcmp(hit[-1].ext, key.ext) == 0)
+				hit--;
+			for (; hit && hit < ix + nix && strcmp(hit->ext, key.ext) == 0; hit++) {
+				parley_visit_desc b = desc_of(&v[hit->idx]);
+				int dup = 0;
+				for (size_t k = 0; k < nc; k++)
+					dup |= cand[k] == hit->idx;
+				if (!dup && parley_visit_match(&a, &b, days) == how)
+					cand[nc++] = hit->idx;
+			}
+		}
+		if (!nc && mode == PARLEY_LINK_RULE) {
+			how = PARLEY_MATCH_RULE;
 			for (size_t j = 0; j < n; j++) {
 				if (v[j].incoming)
 					continue;
@@ -224,6 +262,7 @@ int pl_match_links(parley_db *db, char **incoming, size_t nin, parley_link_mode 
 		}
 	}
 	free(cand);
+	free(ix);
 	for (size_t i = 0; i < n; i++)
 		vdesc_free(&v[i]);
 	free(v);
