@@ -53,8 +53,15 @@ static int csv_read(pl_import *imp, const char *path, const char *data, size_t l
 	int r = pl_csv_next(&c, &err);
 	const pl_concept *concept = r == 1 ? concept_of_header(c.fields, c.nfields) : NULL;
 	if (!concept) {
-		pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
-		                 "the header does not name a concept's columns (see docs/formats.md)");
+		pl_buf why;
+		pl_buf_init(&why, 8192);
+		if (pl_csv_diagnose(data, len, &why) == 1)
+			pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
+			                 "the header does not name a concept's columns: %s", why.data);
+		else
+			pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
+			                 "the header does not name a concept's columns (see docs/formats.md)");
+		pl_buf_free(&why);
 		pl_csv_free(&c);
 		return PARLEY_EDATA;
 	}
