@@ -245,8 +245,14 @@ typedef struct parley_import_stats {
  * format for every file, or NULL to detect each file's format from its
  * content.  Every problem becomes a finding in rep (which may be NULL):
  * file, line, field, what is wrong.  On any ERROR finding the store is left
- * exactly as it was and PARLEY_EDATA is returned.  INFO findings give each
- * file's format and counts.  Re-importing identical data changes nothing. */
+ * exactly as it was and PARLEY_EDATA is returned; when the store itself
+ * fails (disk full, I/O error, out of memory, busy) the import stops at once,
+ * is rolled back and PARLEY_EDB is returned.  INFO findings give each file's
+ * format and counts.  Re-importing identical data changes nothing.  The
+ * rules every import applies (docs/formats.md): no invalid UTF-8 or NUL, one
+ * row per key, a source for every visit not a candidate, items of a visit
+ * never replaced by accident.  This is parley_import_with() with the default
+ * options (format as given). */
 int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err);
