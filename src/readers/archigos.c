@@ -271,7 +271,8 @@ static int read_spells(pl_import *imp, const char *path, const char *data, size_
 		put_spell(&x, f, csv.line);
 	}
 	if (rc < 0)
-		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL, "bad-csv", "%s",
+		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
+		                 csv.bad_field ? "nul-byte" : "bad-csv", "%s",
 		                 err.msg);
 	pl_csv_free(&csv);
 	ctx_done(&x);

@@ -246,7 +246,8 @@ static int read_cow(pl_import *imp, const char *path, const char *data, size_t l
 		pl_strlcpy(states[i].end, end, sizeof states[i].end);
 	}
 	if (rc < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL, "bad-csv", "%s",
+		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
+		                 csv.bad_field ? "nul-byte" : "bad-csv", "%s",
 		                 err.msg);
 		n.bad++;
 	}
