@@ -172,6 +172,46 @@ static int put_object(pl_import *imp, const pl_concept *c, json_t *obj, const ch
 	return pl_import_put(imp, c, vals, path, line);
 }
 
+/* The line on which each object of the top-level array `key` starts, so
+ * that rows of a JSON file are reported by line like those of the other
+ * formats (jansson keeps no positions).  The text has been parsed already,
+ * so a small scan of strings and brackets suffices.  Returns the number of
+ * objects found (lines[] holds up to cap of them). */
+static size_t element_lines(const char *d, size_t len, const char *key, long *lines, size_t cap)
+{
+	size_t klen = strlen(key), n = 0;
+	long line = 1;
+	int depth = 0, in_key = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = d[i];
+		if (ch == '\n') {
+			line++;
+		} else if (ch == '"') {
+			size_t s = i + 1;
+			for (i++; i < len && d[i] != '"'; i++)
+				if (d[i] == '\\')
+					i++;
+			if (depth == 1) { /* a key of the top object, or a value */
+				size_t j = i + 1;
+				while (j < len && (d[j] == ' ' || d[j] == '\t' || d[j] == '\r' || d[j] == '\n'))
+					j++;
+				if (j < len && d[j] == ':')
+					in_key = i - s == klen && memcmp(d + s, key, klen) == 0;
+			}
+		} else if (ch == '{' || ch == '[') {
+			if (ch == '{' && depth == 2 && in_key) {
+				if (n < cap)
+					lines[n] = line;
+				n++;
+			}
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+		}
+	}
+	return n;
+}
+
 static int json_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
 	if (require_text(imp, path, data, len))
@@ -203,12 +243,17 @@ static int json_read(pl_import *imp, const char *path, const char *data, size_t 
 	/* Concepts in dependency order, whatever order the keys came in. */
 	for (size_t ci = 0; ci < pl_concept_count(); ci++) {
 		const pl_concept *c = pl_concept_at(ci);
-		json_t *arr = json_object_get(root, c->plural);
+		const char *key = c->plural;
+		json_t *arr = json_object_get(root, key);
 		if (!arr)
-			arr = json_object_get(root, c->name);
+			arr = json_object_get(root, key = c->name);
 		if (!json_is_array(arr))
 			continue;
-		size_t i;
+		size_t i, n = json_array_size(arr);
+		long *lines = calloc(n ? n : 1, sizeof *lines);
+		/* lines only when every element is an object, so indexes align */
+		if (lines && element_lines(data, len, key, lines, n) != n)
+			memset(lines, 0, n * sizeof *lines);
 		json_t *row;
 		json_array_foreach(arr, i, row) {
 			char where[96];
@@ -219,9 +264,10 @@ static int json_read(pl_import *imp, const char *path, const char *data, size_t 
 				rc = PARLEY_EDATA;
 				continue;
 			}
-			if (put_object(imp, c, row, path, 0, where, NULL))
+			if (put_object(imp, c, row, path, lines ? lines[i] : 0, where, NULL))
 				rc = PARLEY_EDATA;
 		}
+		free(lines);
 	}
 	json_decref(root);
 	return rc;
