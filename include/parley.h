@@ -460,6 +460,32 @@ typedef struct parley_analysis_opts {
 	const char *status;    /* comma-separated; NULL = "confirmed,reported" */
 } parley_analysis_opts;
 
+/* Where the data ends (docs/analysis.md, "Where the data ends").  Every
+ * analysis result carries one: the data-through date of what it counted,
+ * and whether the as-of date ran past it (then every figure stops there). */
+typedef struct parley_through {
+	char date[11];        /* YYYY-MM-DD; "" when nothing says where the data ends */
+	const char *rule;     /* how it was found: "coverage 'ID'", "data version NAME",
+	                       * "latest recorded visit" (static or owned by the result) */
+	int cut;              /* 1 when the as-of date was past it and figures stop there */
+	char as_of[11];       /* the as-of date asked for */
+} parley_through;
+
+/* The store's data version: its newest data release (table data_release,
+ * loaded by `init --bundled` from data/bundled/data_release.csv). */
+typedef struct parley_data_version {
+	char name[64];        /* "" when the store has no release */
+	char released[11];
+	char data_through[11];
+} parley_data_version;
+int parley_data_version_get(parley_db *db, parley_data_version *out, parley_err *err);
+/* The data-through date of visits between a and b (either direction) at
+ * min_level (NULL = ministerial) and above, into date (11 bytes; "" when
+ * unknown).  rule (may be NULL) receives a description in a static or
+ * caller-sized buffer of rule_size bytes. */
+int parley_data_through(parley_db *db, const char *a, const char *b, const char *min_level,
+                        char date[11], char *rule, size_t rule_size, parley_err *err);
+
 #define PARLEY_NLEVELS 9
 /* Level names from the top (0 = paramount_leader) to 8 = unknown; NULL past
  * the end.  Static. */
@@ -501,6 +527,7 @@ typedef struct parley_eras {
 	parley_ids total;   /* counted visits from the first era's start to the as-of date */
 	parley_ids outside; /* of total, those in no era (a gap between tenures) */
 	void *priv;
+	parley_through through; /* open eras end at through.date when cut */
 } parley_eras;
 
 /* Computes the eras of o->a and o->b.  On success *out is a result the
@@ -529,6 +556,8 @@ typedef struct parley_bucket {
 	parley_ids total;
 	parley_ids *series;   /* nseries counts, in the order of parley_timeline.series */
 	parley_ids imprecise; /* visits dated more coarsely than the bucket, placed by their first possible day */
+	int no_data;          /* 1: the bucket starts after the data-through date ("no data", not 0) */
+	int partial;          /* 1: the data-through date falls inside the bucket */
 } parley_bucket;
 
 typedef struct parley_timeline {
@@ -541,6 +570,7 @@ typedef struct parley_timeline {
 	size_t n;
 	parley_bucket *buckets;    /* every bucket from the first to the as-of date, empty ones too */
 	void *priv;
+	parley_through through;
 } parley_timeline;
 
 /* by_month: 0 = a bucket per year, 1 = per month.  Caller frees *out with
@@ -589,6 +619,8 @@ typedef struct parley_gaps {
 	size_t nquiet;
 	parley_quiet *quiet;      /* oldest first */
 	void *priv;
+	parley_through through;   /* when cut, the current interval ends at through.date and
+	                           * is "at least" that long; no quiet period runs past it */
 } parley_gaps;
 
 /* top: how many intervals to keep (0 = 10); window_years (0 = 3) and ratio
@@ -624,6 +656,7 @@ typedef struct parley_context {
 	size_t n;
 	parley_sentence *s;
 	void *priv;
+	parley_through through;   /* of the visit's pair; no claim crosses it */
 } parley_context;
 
 /* Sentences about visit_id as of its start.  o may be NULL; o->min_level
@@ -653,6 +686,7 @@ typedef struct parley_companions {
 	size_t naccompanied;
 	parley_companion *accompanied; /* whose visits they joined as a companion */
 	void *priv;
+	parley_through through;        /* of the whole store */
 } parley_companions;
 
 /* person: an id, or a name or alias (folded); ENOTFOUND when none matches,
@@ -667,6 +701,60 @@ int parley_companions_write(const parley_companions *c, const char *format, int 
                             FILE *out, parley_err *err);
 void parley_companions_free(parley_companions *c);
 
+
+/* ---- Methods: what the methods page states, from the store ---------- */
+typedef struct parley_methods_cover {
+	const char *id, *description, *from, *to, *min_level, *start, *end, *data_through;
+} parley_methods_cover;
+typedef struct parley_methods_office {
+	const char *id, *name, *country, *rank;
+} parley_methods_office;
+typedef struct parley_methods_disputed {
+	const char *visit, *label, *disputed;
+} parley_methods_disputed;
+
+typedef struct parley_methods {
+	parley_data_version version;
+	size_t visits;           /* visits counted by default (confirmed, reported) */
+	size_t unidentified;     /* of those, with no identified visitor */
+	size_t imprecise;        /* of those, with a start known only to the month or year */
+	size_t low_confidence;   /* of those, with confidence 'low' */
+	size_t candidates;       /* visits awaiting review (status candidate), not counted */
+	size_t ncover;
+	parley_methods_cover *cover;       /* declared coverage, by id */
+	size_t noffice;
+	parley_methods_office *office;     /* offices and their ranks, by country, rank, name */
+	size_t ndisputed;
+	parley_methods_disputed *disputed; /* visits with a disputed fact, by start date */
+	void *priv;
+} parley_methods;
+
+/* Reads the facts the methods page states.  Caller frees *out with
+ * parley_methods_free(). */
+int parley_methods_compute(parley_db *db, parley_methods **out, parley_err *err);
+void parley_methods_free(parley_methods *m);
+
+/* ---- Compare: two sources side by side (src/analysis/an_compare.c) --- */
+typedef struct parley_compare_opts {
+	int tolerance_days;        /* start dates this far apart can match; 0 = 3,
+	                            * negative = same day only */
+	int eras;                  /* 1: era tables side by side, not the record list */
+	int their_eras;            /* eras: group B by its own era labels ("period '...'") */
+	parley_analysis_opts an;   /* a/b: the pair (eras: inferred when NULL), as_of,
+	                            * min_level, status: which visits count on each side */
+} parley_compare_opts;
+
+/* Compares the visits of two sources without importing either into db:
+ * "store" (db itself), "store:PATH" (another store, read-only) or the path
+ * of a file in any format `parley import` reads (imported into a scratch
+ * copy of db's reference records, in memory).  Writes the matched
+ * pairs with their rule and field differences, only-in-A and only-in-B
+ * (or, with eras, the era tables side by side and the visits behind each
+ * difference) as format table|csv|json.  co may be NULL.  ENOTFOUND for a
+ * source that is not there; EDATA when a file does not import. */
+int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
+                   const parley_compare_opts *co, const char *format, FILE *out,
+                   parley_err *err);
 
 /* ===================================================================== */
 /* Publishing (issue 4) - declared below this line by the web module     */

@@ -267,7 +267,8 @@ int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err 
 	static const char *const act[] = {"seq", "kind", "date", "description"};
 	static const char *const pl[] = {"seq", "name", "country"};
 	static const char *const src[] = {"id", "url", "citation", "title", "publisher",
-	                                  "published", "accessed", "passage"};
+	                                  "published", "accessed", "archive_url", "quality",
+	                                  "passage"};
 	static const char *const ext[] = {"scheme", "value"};
 	if (!rc)
 		rc = jarray(db, &b, &f, "delegation",
@@ -288,9 +289,9 @@ int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err 
 	if (!rc)
 		rc = jarray(db, &b, &f, "sources",
 		            "SELECT s.id, s.url, s.citation, s.title, s.publisher, s.published, s.accessed,"
-		            " vs.passage FROM visit_source vs JOIN source s ON s.id = vs.source"
-		            " WHERE vs.visit = ?1 ORDER BY s.id",
-		            id, src, 8, err);
+		            " s.archive_url, s.quality, vs.passage FROM visit_source vs"
+		            " JOIN source s ON s.id = vs.source WHERE vs.visit = ?1 ORDER BY s.id",
+		            id, src, 10, err);
 	if (!rc)
 		rc = jarray(db, &b, &f, "external_ids",
 		            "SELECT scheme, value FROM external_id WHERE entity = 'visit' AND entity_id = ?1"

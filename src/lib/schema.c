@@ -210,9 +210,32 @@ static const char *const migration_accounts =
     "CREATE INDEX login_failure_by_user ON login_failure(user, at);"
     "CREATE INDEX login_failure_by_address ON login_failure(address, at);";
 
+/* Citations (issue 9): an archived copy of the page and how the cited page
+ * relates to the publication (original, copy, mirror, proxy); office
+ * seniority within a country, higher = more senior (docs/bundled-dataset.md). */
+static const char *const migration_sources_ranks =
+    "ALTER TABLE source ADD COLUMN archive_url TEXT;"
+    "ALTER TABLE source ADD COLUMN quality TEXT;"    /* original | copy | mirror | proxy */
+    "ALTER TABLE office ADD COLUMN rank_order INTEGER;";
+
+/* Where the data ends (issue 9): a coverage row may say how far its
+ * recording was searched, and the store carries the data releases it was
+ * loaded from, so that every figure can be cut where the data ends
+ * (docs/analysis.md, "Where the data ends"). */
+static const char *const migration_data_through =
+    "ALTER TABLE coverage ADD COLUMN data_through TEXT;"
+    "CREATE TABLE data_release("
+    " name TEXT PRIMARY KEY,"        /* e.g. 'parley-bundled-2024.1' */
+    " released TEXT NOT NULL,"       /* the date the release was made */
+    " data_through TEXT NOT NULL,"   /* the last day its visits were searched for */
+    " note TEXT"
+    ") STRICT;";
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
+    migration_sources_ranks,
+    migration_data_through,
 };
 
 int pl_schema_migration_count(void)

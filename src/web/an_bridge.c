@@ -106,9 +106,16 @@ json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
 	                        "longest", longest);
 	if (out && g->has_current) {
 		json_t *c = gap_json(pg, &g->current);
+		/* past the data the interval is a lower bound: "at least N days, as of DATE" */
+		if (c && g->through.cut) {
+			json_object_set_new(c, "at_least", json_true());
+			json_object_set_new(c, "as_of", json_string(g->as_of));
+		}
 		if (c)
 			json_object_set_new(out, "current", c);
 	}
+	if (out && g->through.date[0])
+		json_object_set_new(out, "data_through", json_string(g->through.date));
 	json_t *quiet = json_array();
 	for (size_t i = 0; i < g->nquiet; i++)
 		json_array_append_new(quiet, json_pack("{s:s,s:s,s:I,s:f}", "start", g->quiet[i].start,

@@ -97,7 +97,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		}
 	}
 	int first = ny ? cy[0].year : atoi(pg->w->today);
-	int last = atoi(pg->w->today);
+	char data_end[11]; /* no bars, no era past where the data ends */
+	int last = atoi(pl_data_end(pg, a, b, data_end));
 	if (ny && cy[ny - 1].year > last)
 		last = cy[ny - 1].year;
 
@@ -112,7 +113,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		const char *en = json_string_value(json_object_get(e, "end_date"));
 		ce[i].label = json_string_value(json_object_get(e, "label"));
 		ce[i].start = pl_frac_year(s);
-		ce[i].end = en ? pl_frac_year(en) : pl_frac_year(pg->w->today);
+		ce[i].end = en ? pl_frac_year(en) : pl_frac_year(data_end);
 		ce[i].visits = (int)json_integer_value(json_object_get(e, "visits"));
 		char to[16] = "";
 		if (en) {
@@ -182,7 +183,10 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	} else {
 		snprintf(title, sizeof title, "%ld high-level visits between %s and %s since %d", total, na, nb, first);
 	}
-	snprintf(sub, sizeof sub, "High-level visits per year by direction, %d–%d; as of %s", first, last, pg->w->today);
+	snprintf(sub, sizeof sub, "High-level visits per year by direction, %d–%d; %s%s%sas of %s", first, last,
+	         strcmp(data_end, pg->w->today) ? "data through " : "",
+	         strcmp(data_end, pg->w->today) ? data_end : "", strcmp(data_end, pg->w->today) ? "; " : "",
+	         pg->w->today);
 	snprintf(desc, sizeof desc,
 	         "%ld visits in all: %ld from %s to %s and %ld from %s to %s. The busiest year was %d with %ld visits.",
 	         total, tot_a, na, nb, tot_b, nb, na, best_y, best_n < 0 ? 0 : best_n);
@@ -401,6 +405,7 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	json_t *gaps = pl_pair_gaps(pg, a, b);
 	if (gaps) {
 		json_object_set(ctx, "current_gap", json_object_get(gaps, "current"));
+		json_object_set(ctx, "pair_through", json_object_get(gaps, "data_through"));
 		json_t *longest = json_array_get(json_object_get(gaps, "longest"), 0);
 		if (longest) {
 			/* the figure links to the two visits that bound the interval */
@@ -521,7 +526,10 @@ void pl_api_pair(pl_page *pg, const char *what, int fmt)
 			json_decref(eras);
 			return;
 		}
-		pl_send_json(pg, json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "eras", eras));
+		char th[11] = "";
+		parley_data_through(pg->w->db, a, b, NULL, th, NULL, 0, NULL);
+		pl_send_json(pg, json_pack("{s:s,s:s,s:s?,s:o}", "a", a, "b", b, "data_through",
+		                           th[0] ? th : NULL, "eras", eras));
 	} else if (strcmp(what, "timeline") == 0) {
 		json_t *t = pl_pair_timeline(pg, a, b);
 		if (!t) {
@@ -534,6 +542,10 @@ void pl_api_pair(pl_page *pg, const char *what, int fmt)
 			json_decref(t);
 			return;
 		}
+		char th[11] = "";
+		parley_data_through(pg->w->db, a, b, NULL, th, NULL, 0, NULL);
+		if (th[0]) /* years after it have no data, not zero visits */
+			json_object_set_new(t, "data_through", json_string(th));
 		pl_send_json(pg, t);
 	} else {
 		json_t *g = pl_pair_gaps(pg, a, b);

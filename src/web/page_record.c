@@ -79,6 +79,8 @@ static json_t *visit_object(pl_page *pg, const char *id)
 	json_t *src = rows(pg,
 	    "SELECT s.id AS id, s.url AS url, s.citation AS citation, s.title AS title,"
 	    " s.publisher AS publisher, s.published AS published, s.accessed AS accessed,"
+	    " s.archive_url AS archive_url,"
+	    " CASE WHEN s.quality IN ('copy', 'mirror', 'proxy') THEN s.quality END AS weak,"
 	    " vs.passage AS passage FROM visit_source vs JOIN source s ON s.id = vs.source"
 	    " WHERE vs.visit = ? ORDER BY s.id", id);
 	size_t i;
@@ -86,6 +88,9 @@ static json_t *visit_object(pl_page *pg, const char *id)
 	json_array_foreach(src, i, s) {
 		const char *u = json_string_value(json_object_get(s, "url"));
 		json_object_set_new(s, "link", json_boolean(pl_href_ok(u)));
+		/* an archived copy is linked only when it is a safe http(s) URL */
+		const char *a = json_string_value(json_object_get(s, "archive_url"));
+		json_object_set_new(s, "archive_link", json_boolean(a && pl_href_ok(a)));
 	}
 	json_object_set_new(v, "sources", src);
 	json_object_set_new(v, "external_ids", rows(pg,

@@ -93,6 +93,7 @@ void pl_render_page(pl_page *pg, const char *tpl, json_t *ctx)
 	char *home = pl_list_url(pg, NULL, NULL, NULL, NULL);
 	json_object_set_new(ctx, "visits_url", json_string(home));
 	free(home);
+	pl_footer_ctx(pg, ctx); /* data version, data-through date, how to cite */
 	char path[160];
 	snprintf(path, sizeof path, "templates/%s.mustache", tpl);
 	const pl_asset *a = pl_asset_find(path);
@@ -301,6 +302,9 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 		int f = fmt_of(rest, id, sizeof id, 1);
 		if (no_params(&pg))
 			pl_page_visit(&pg, id, f);
+	} else if (strcmp(p, "/methods") == 0 || strcmp(p, "/methods.html") == 0) {
+		if (no_params(&pg))
+			pl_page_methods(&pg);
 	} else if (strcmp(p, "/people") == 0) {
 		pl_page_people(&pg, 0);
 	} else if (strcmp(p, "/people.csv") == 0 || strcmp(p, "/api/v1/people.csv") == 0) {

@@ -333,6 +333,7 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	    {"index.html", "/", 0},
 	    {"visits.html", "/visits", 0},
 	    {"people.html", "/people", 0},
+	    {"methods.html", "/methods", 0},
 	    {"countries.html", "/countries", 0},
 	    {"api/v1/visits.json", "/api/v1/visits", 0},
 	    {"api/v1/visits.csv", "/api/v1/visits.csv", 0},

@@ -176,6 +176,13 @@ void pl_page_person(pl_page *pg, const char *id, int fmt);
 void pl_page_people(pl_page *pg, int fmt);
 void pl_page_country(pl_page *pg, const char *code, int fmt);
 void pl_page_countries(pl_page *pg, int fmt);
+/* page_methods.c: the methods page; the footer's data version, data-through
+ * date and citation (added to every page's ctx by pl_render_page); where a
+ * pair's charts end: its data-through date, or today when that is earlier
+ * or unknown (into out, 11 bytes; returns out). */
+void pl_page_methods(pl_page *pg);
+void pl_footer_ctx(pl_page *pg, json_t *ctx);
+const char *pl_data_end(pl_page *pg, const char *a, const char *b, char out[11]);
 void pl_api_pair(pl_page *pg, const char *what, int fmt); /* eras, timeline, gaps */
 void pl_api_context(pl_page *pg, const char *id, int fmt);
 void pl_chart_svg(pl_page *pg, const char *which, const char *a, const char *b);
