@@ -275,6 +275,8 @@ typedef struct parley_import_options {
 	                       * place or activity (items keyed by visit and seq);
 	                       * 0: that is an error.  An item row with an empty
 	                       * seq is appended (the next free number) either way. */
+	int unsourced_ok;     /* 1: visits need no source (a scratch store that
+	                       * nothing counts, as compare reads a file into) */
 } parley_import_options;
 
 /* parley_import with options (NULL = the defaults).  A linked visit is not

@@ -111,7 +111,7 @@ int cmd_import(int argc, char **argv)
 	                                     {"map", required_argument, NULL, 'M'},
 	                                     {"replace", no_argument, NULL, 'r'},
 	                                     {0, 0, 0, 0}};
-	parley_import_options o = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0};
+	parley_import_options o = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0, 0};
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {

@@ -41,7 +41,7 @@ static int load_folders(parley_db *db, const char *root, const char *const *subs
 	/* A data release is authoritative: its visits are added as they are (not
 	 * linked to a user's copies; check reports shared external ids) and it
 	 * may replace the items of its visits (companions, places...). */
-	parley_import_options o = {"csv", PARLEY_LINK_NONE, 0, NULL, 1};
+	parley_import_options o = {"csv", PARLEY_LINK_NONE, 0, NULL, 1, 0};
 	int rc = parley_import_with(db, (const char *const *)g.gl_pathv, g.gl_pathc, &o, rep, NULL,
 	                            err);
 	globfree(&g);

@@ -57,6 +57,7 @@ struct pl_import {
 	int fatal;                     /* the store failed: write nothing more */
 	int strict_keys;               /* a repeated key is an error even when equal */
 	int replace;                   /* a row may change an existing visit item */
+	int unsourced_ok;              /* visits need no source (a scratch store) */
 	const pl_csv_map *map;         /* --map: every file is that spreadsheet */
 	sqlite3_stmt *seen_get, *seen_put; /* keys put so far (temp.pl_import_seen) */
 	char fatal_msg[256];           /* SQLite's words for that failure */
@@ -982,7 +983,7 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 
 int pl_import_close(pl_import *imp, parley_err *err)
 {
-	if (!imp->errors && !imp->fatal)
+	if (!imp->errors && !imp->fatal && !imp->unsourced_ok)
 		require_sources(imp);
 	finalize_all(imp);
 	int rc;
@@ -1123,7 +1124,7 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err)
 {
-	parley_import_options o = {format, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0};
+	parley_import_options o = {format, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0, 0};
 	return parley_import_with(db, paths, npaths, &o, rep, stats, err);
 }
 
@@ -1131,7 +1132,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
                        const parley_import_options *opt, parley_report *rep,
                        parley_import_stats *stats, parley_err *err)
 {
-	static const parley_import_options defaults = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0};
+	static const parley_import_options defaults = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0, 0};
 	const parley_import_options *o = opt ? opt : &defaults;
 	const char *format = o->format;
 	if (stats)
@@ -1190,6 +1191,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 	}
 	if (!rc) {
 		imp->replace = o->replace;
+		imp->unsourced_ok = o->unsourced_ok;
 		imp->map = map;
 		rc = run(imp, in, npaths, o, rep, err);
 	}
