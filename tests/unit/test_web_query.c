@@ -48,9 +48,9 @@ static void good_filters_parse(void **s)
 	assert_string_equal(q.b, "PRK");
 	assert_string_equal(q.dir_from, "PRK");
 	assert_string_equal(q.dir_to, "CHN");
-	assert_string_equal(q.from, "2018-03");
-	/* to=2018 covers every day of 2018: the bound is the day after */
-	assert_string_equal(q.to_excl, "2019-01-01");
+	assert_string_equal(q.pq.from, "2018-03-01");
+	/* to=2018 covers every day of 2018: the range ends on its last day */
+	assert_string_equal(q.pq.to, "2018-12-31");
 	assert_int_equal(q.page, 2);
 	assert_int_equal(q.per_page, 10);
 	assert_string_equal(q.sort, "-date");
@@ -63,18 +63,18 @@ static void date_bounds_follow_precision(void **s)
 	parley_err err = {0};
 	const char *a[] = {"to", "2016-02", NULL};
 	assert_int_equal(parse(&q, a, &err), PARLEY_OK);
-	assert_string_equal(q.to_excl, "2016-03-01");
+	assert_string_equal(q.pq.to, "2016-02-29");
 	const char *b[] = {"to", "2018-12-31", NULL};
 	assert_int_equal(parse(&q, b, &err), PARLEY_OK);
-	assert_string_equal(q.to_excl, "2019-01-01");
+	assert_string_equal(q.pq.to, "2018-12-31");
 	const char *c[] = {"year", "1953", NULL};
 	assert_int_equal(parse(&q, c, &err), PARLEY_OK);
-	assert_string_equal(q.from, "1953");
-	assert_string_equal(q.to_excl, "1954-01-01");
+	assert_string_equal(q.pq.from, "1953-01-01");
+	assert_string_equal(q.pq.to, "1953-12-31");
 	/* empty values are no filter (an HTML form sends every field) */
 	const char *d[] = {"from", "", "q", "", NULL};
 	assert_int_equal(parse(&q, d, &err), PARLEY_OK);
-	assert_string_equal(q.from, "");
+	assert_string_equal(q.pq.from, "");
 	assert_null(q.q);
 }
 
@@ -139,7 +139,8 @@ static int setup(void **s)
 	    " ('v-4','p-two','ministerial','BBB','AAA','2005-01-01','official','rejected one','rejected');"
 	    "INSERT INTO source(id, url) VALUES('s-1','javascript:alert(1)'),('s-2','https://example.org/x');"
 	    "INSERT INTO visit_source(visit, source) VALUES('v-1','s-1'),('v-1','s-2');";
-	if (pl_exec(db, sql, NULL) != PARLEY_OK)
+	/* raw SQL: index it as the library's own writes are at commit */
+	if (pl_exec(db, sql, NULL) != PARLEY_OK || parley_search_sync(db, NULL) != PARLEY_OK)
 		return -1;
 	return pl_web_init(&web, db, 0, NULL) == PARLEY_OK ? 0 : -1;
 }
