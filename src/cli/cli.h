@@ -54,6 +54,8 @@ int cmd_audit(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_edit(int argc, char **argv);       /* cmd_edit.c */
 int cmd_delete(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_add(int argc, char **argv);        /* cmd_add.c */
 
 int cmd_eras(int argc, char **argv);       /* cmd_analysis.c */
 int cmd_compare(int argc, char **argv);    /* cmd_compare.c */

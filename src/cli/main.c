@@ -28,6 +28,8 @@ static const command commands[] = {
     {"person", cmd_person, "find people by any name or alias"},
     {"edit", cmd_edit, "correct fields of one record, with a reason for the audit log"},
     {"delete", cmd_delete, "delete one record (kept in the audit log), with a reason"},
+    {"rename", cmd_rename, "give a record a new key; references follow, the old key redirects"},
+    {"add", cmd_add, "add one visit with its source, companions, hosts, places, activities"},
     {"audit", cmd_audit, "show the audit log of changes"},
     {"stats", cmd_stats, "count the records of each concept"},
     {"eras", cmd_eras, "visits per leader era or leader pair"},
