@@ -1177,6 +1177,8 @@ typedef struct parley_gdelt_query {
 	int threads;            /* 0 = all online CPUs */
 	int progress;           /* nonzero: draw a progress line on stderr
 	                           (the caller decides, e.g. when it is a tty) */
+	struct parley_gdelt_engine *engine; /* NULL: read the paths; else run the
+	                           query on this engine (paths are not read) */
 } parley_gdelt_query;
 
 typedef struct parley_gdelt_stats {
@@ -1299,6 +1301,50 @@ int parley_review_accept(parley_db *db, const char *id, const char *by, parley_e
  * PARLEY_EINVAL without why; otherwise the errors of parley_review_accept(). */
 int parley_review_reject(parley_db *db, const char *id, const char *by,
                          const char *why, parley_err *err);
+
+/* ---- Engines (issue 12): the same queries on a ClickHouse cluster ---- */
+/*
+ * An engine holds GDELT rows loaded by parley_gdelt_load() and answers the
+ * queries of parley_gdelt_count() and parley_gdelt_discover() when it is set
+ * in parley_gdelt_query.engine: the engine selects the rows of the pair
+ * (codes, dates) and parley's own sinks count or fold them, so the results
+ * are the same as a scan of the same files.  These functions live in the
+ * parley_clickhouse library (-lparley_clickhouse -lcurl).  docs/gdelt.md.
+ */
+typedef struct parley_gdelt_engine parley_gdelt_engine;
+
+/* Opens clickhouse://HOST:PORT/DB[?cluster=NAME] (the HTTP interface of one
+ * server of a cluster named in its remote_servers, "parley" by default).
+ * Nothing is sent yet.  *out is freed with parley_gdelt_engine_free().
+ * PARLEY_EINVAL for a malformed URL, PARLEY_ENOMEM. */
+int parley_gdelt_engine_open(const char *url, parley_gdelt_engine **out, parley_err *err);
+/* NULL is allowed. */
+void parley_gdelt_engine_free(parley_gdelt_engine *e);
+
+typedef struct parley_gdelt_load_stats {
+	long files;             /* inputs loaded now */
+	long skipped;           /* inputs loaded before (same name, size and CRC-32) */
+	long rows;              /* rows loaded now */
+	long malformed;         /* lines reported as malformed (not loaded) */
+	uint64_t bytes;         /* bytes of the inputs loaded now, as stored */
+	double seconds;
+} parley_gdelt_load_stats;
+
+/* Loads GDELT event files (the paths of parley_gdelt_count(), except
+ * standard input) into the engine, creating its tables when missing: on
+ * every shard a MergeTree partitioned by month and ordered by the actor
+ * countries and event code, a Distributed table over them, and, on the
+ * first shard, a table of the files loaded.  Rows go to shard
+ * GLOBALEVENTID mod shards.  The files are read with the scan's readers,
+ * so malformed lines are findings in rep exactly as in a scan, and are not
+ * loaded.  An input loaded before is skipped (a finding says so).
+ * threads/progress as in parley_gdelt_query.  stats and rep may be NULL.
+ * Errors: PARLEY_EINVAL (no input, standard input), PARLEY_EIO for an
+ * input that cannot be read or an engine that fails (err names the host),
+ * PARLEY_ENOMEM. */
+int parley_gdelt_load(parley_gdelt_engine *e, const char *const *paths, size_t npaths,
+                      int threads, int progress, parley_report *rep,
+                      parley_gdelt_load_stats *stats, parley_err *err);
 
 /* ===================================================================== */
 /* Accounts, sessions and backups (account.c, session.c, backup.c)        */

@@ -69,6 +69,7 @@ int cmd_site(int argc, char **argv);
 
 int cmd_discover(int argc, char **argv);   /* cmd_gdelt.c */
 int cmd_review(int argc, char **argv);
+int cmd_gdelt(int argc, char **argv);     /* gdelt load */
 
 int cmd_user(int argc, char **argv);       /* cmd_user.c */
 int cmd_backup(int argc, char **argv);

@@ -42,6 +42,7 @@ static const command commands[] = {
     {"site", cmd_site, "write the web pages as a static site"},
     {"discover", cmd_discover, "find candidate visits in GDELT event files"},
     {"review", cmd_review, "list, accept or reject candidate visits"},
+    {"gdelt", cmd_gdelt, "load GDELT event files into a ClickHouse cluster"},
     {"user", cmd_user, "accounts of a team server: add, passwd, role, disable, list, sessions"},
     {"backup", cmd_backup, "write a consistent copy of the live store"},
 };
