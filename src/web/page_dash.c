@@ -67,6 +67,21 @@ json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b)
 	return g ? g : json_pack("{s:s,s:s,s:s,s:[]}", "a", a, "b", b, "as_of", pg->w->today, "longest");
 }
 
+/* A timeline bar's link: the pair's list of that year, built by
+ * pl_list_url like every other list link (live and static site alike). */
+typedef struct year_link {
+	pl_page *pg;
+	const char *a, *b;
+} year_link;
+
+static char *year_href(int year, void *ud)
+{
+	const year_link *yl = ud;
+	char yr[16];
+	snprintf(yr, sizeof yr, "%d", year);
+	return pl_list_url(yl->pg, yl->a, yl->b, yr, yr);
+}
+
 int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
                    json_t *summary)
 {
@@ -199,12 +214,9 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	c.source = src;
 	c.dir_label[0] = la;
 	c.dir_label[1] = lb;
-	char yh[300];
-	if (pg->w->site)
-		snprintf(yh, sizeof yh, "%svisits/%%d.html", pg->rq->root);
-	else
-		snprintf(yh, sizeof yh, "%svisits?between=%s%%%%3A%s&from=%%d&to=%%d", pg->rq->root, a, b);
-	c.year_href = yh;
+	year_link yl = {pg, a, b};
+	c.year_href = year_href;
+	c.year_ud = &yl;
 	c.eras = ce;
 	c.neras = ne;
 	c.first_year = first;

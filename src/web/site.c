@@ -269,9 +269,11 @@ static int companion_pages(site *s)
 	return rc;
 }
 
-/* One page per id of a query's first column. */
-static int per_record(site *s, const char *sql, const char *html_fmt, const char *path_fmt,
-                      const char *json_fmt, const char *api_fmt)
+/* One page per id of a query's first column: the file html_dir ID .html
+ * from the route path_dir ID (and json_dir ID .json from api_dir ID).
+ * Directories, not printf patterns: no format is built from data. */
+static int per_record(site *s, const char *sql, const char *html_dir, const char *path_dir,
+                      const char *json_dir, const char *api_dir)
 {
 	json_t *rows = pl_rows(s->w.db, sql, NULL, s->err);
 	if (!rows)
@@ -286,13 +288,13 @@ static int per_record(site *s, const char *sql, const char *html_fmt, const char
 			continue;
 		}
 		char rel[512], path[512];
-		snprintf(rel, sizeof rel, html_fmt, id);
-		snprintf(path, sizeof path, path_fmt, id);
+		snprintf(rel, sizeof rel, "%s%s.html", html_dir, id);
+		snprintf(path, sizeof path, "%s%s", path_dir, id);
 		if ((rc = page(s, rel, path, NULL)) != PARLEY_OK)
 			break;
-		if (json_fmt) {
-			snprintf(rel, sizeof rel, json_fmt, id);
-			snprintf(path, sizeof path, api_fmt, id);
+		if (json_dir) {
+			snprintf(rel, sizeof rel, "%s%s.json", json_dir, id);
+			snprintf(path, sizeof path, "%s%s", api_dir, id);
 			if ((rc = page(s, rel, path, NULL)) != PARLEY_OK)
 				break;
 		}
@@ -448,13 +450,13 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	if (rc == PARLEY_OK)
 		rc = companion_pages(&s);
 	if (rc == PARLEY_OK)
-		rc = per_record(&s, "SELECT id FROM visit ORDER BY id", "visit/%s.html", "/visit/%s",
-		                "api/v1/visits/%s.json", "/api/v1/visits/%s");
+		rc = per_record(&s, "SELECT id FROM visit ORDER BY id", "visit/", "/visit/",
+		                "api/v1/visits/", "/api/v1/visits/");
 	if (rc == PARLEY_OK)
-		rc = per_record(&s, "SELECT id FROM person ORDER BY id", "person/%s.html", "/person/%s",
-		                "api/v1/people/%s.json", "/api/v1/people/%s");
+		rc = per_record(&s, "SELECT id FROM person ORDER BY id", "person/", "/person/",
+		                "api/v1/people/", "/api/v1/people/");
 	if (rc == PARLEY_OK)
-		rc = per_record(&s, "SELECT code AS id FROM country ORDER BY code", "country/%s.html", "/country/%s",
+		rc = per_record(&s, "SELECT code AS id FROM country ORDER BY code", "country/", "/country/",
 		                NULL, NULL);
 	parley_close(db);
 	if (files)

@@ -109,7 +109,11 @@ typedef struct pl_chart {
 	const char *desc;        /* the takeaway in words, for screen readers */
 	const char *source;      /* source line */
 	const char *dir_label[2];/* 'North Korea to China', 'China to North Korea' */
-	const char *year_href;   /* printf pattern with two %d (from year, to year) for a year's list, or NULL */
+	/* The link to a year's list of visits: a new string the chart frees
+	 * with free(), or NULL for no link.  A function, never a printf
+	 * pattern, so no format is built from data (a pair code once was). */
+	char *(*year_href)(int year, void *ud);
+	void *year_ud;
 	const pl_chart_era *eras;
 	size_t neras;
 	const pl_chart_span *spans; /* timeline only */
