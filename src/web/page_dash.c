@@ -27,6 +27,16 @@ static char *country_name(pl_page *pg, const char *code)
 	return s;
 }
 
+/* True when the store knows the country code: a pair of codes comes
+ * from the request, and an unknown one must not draw an empty dashboard. */
+static int country_known(pl_page *pg, const char *code)
+{
+	const char *b[] = {code, NULL};
+	json_t *r = pl_row1(pg->w->db, "SELECT 1 AS known FROM country WHERE code = ?", b, NULL);
+	json_decref(r);
+	return r != NULL;
+}
+
 /* Years of an era, to today when it is still open. */
 static double era_years(pl_page *pg, json_t *e)
 {
@@ -189,8 +199,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		double r1 = yrs > 0 ? in_last / yrs : 0;
 		double r0 = before_years > 0 ? (total - in_last) / before_years : 0;
 		char who[300];
-		snprintf(who, sizeof who, "%s and %s", json_string_value(json_object_get(le, "leader_a_name")),
-		         json_string_value(json_object_get(le, "leader_b_name")));
+		snprintf(who, sizeof who, "%s and %s", pl_text_or(le, "leader_a_name", "?"),
+		         pl_text_or(le, "leader_b_name", "?"));
 		int y_end = (int)ce[ne - 1].start;
 		snprintf(title, sizeof title, "High-level visits %s %.1f a year under %s, from %.1f a year in %d–%d",
 		         r1 < r0 ? "fell to" : r1 > r0 ? "rose to" : "held at", r1, who, r0, first, y_end);
@@ -278,8 +288,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			m[i].rank = parley_level_rank(lev);
 			pl_buf l;
 			pl_buf_init(&l, 1024);
-			pl_buf_printf(&l, "%s %s (%s)", json_string_value(json_object_get(v, "start_date")),
-			              json_string_value(json_object_get(v, "visitor_name")), lev);
+			pl_buf_printf(&l, "%s %s (%s)", pl_text_or(v, "start_date", "undated"),
+			              pl_text_or(v, "visitor_name", "unidentified"), lev ? lev : "?");
 			const char *vid = json_string_value(json_object_get(v, "id"));
 			size_t fi;
 			json_t *fj;
@@ -386,6 +396,14 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 		pl_send_error(pg, 404, NULL, "the store has no visits yet");
 		return;
 	}
+	if (strcmp(a, b) == 0) {
+		pl_send_error(pg, 404, NULL, "a pair is two different countries");
+		return;
+	}
+	if (!country_known(pg, a) || !country_known(pg, b)) {
+		pl_send_error(pg, 404, NULL, "no such country");
+		return;
+	}
 	pl_buf t, m;
 	pl_buf_init(&t, 4u << 20);
 	pl_buf_init(&m, 4u << 20);
@@ -487,6 +505,10 @@ static int request_pair(pl_page *pg, char *a, char *b)
 	}
 	pl_strlcpy(a, q.a[0] ? q.a : pg->w->home_a, PL_CODE_MAX);
 	pl_strlcpy(b, q.b[0] ? q.b : pg->w->home_b, PL_CODE_MAX);
+	if (q.a[0] && (!country_known(pg, a) || !country_known(pg, b))) {
+		pl_send_error(pg, 400, "between", "parameter 'between': no such country");
+		return 0;
+	}
 	if (strcmp(a, b) > 0) { /* one canonical order: alphabetical */
 		char t[PL_CODE_MAX];
 		pl_strlcpy(t, a, sizeof t);

@@ -147,9 +147,9 @@ void pl_page_visit(pl_page *pg, const char *id, int fmt)
 	}
 	pl_add_labels(v);
 	char title[400];
-	snprintf(title, sizeof title, "%s: %s to %s, %s", json_string_value(json_object_get(v, "visitor_name")),
-	         json_string_value(json_object_get(v, "from_name")), json_string_value(json_object_get(v, "to_name")),
-	         json_string_value(json_object_get(v, "start_date")));
+	snprintf(title, sizeof title, "%s: %s to %s, %s", pl_text_or(v, "visitor_name", "Unidentified visitor"),
+	         pl_text_or(v, "from_name", pl_text_or(v, "from_country", "?")),
+	         pl_text_or(v, "to_name", pl_text_or(v, "to_country", "?")), pl_text_or(v, "start_date", "undated"));
 	char yr[16];
 	snprintf(yr, sizeof yr, "%lld", (long long)json_integer_value(json_object_get(v, "year")));
 	char *yu = pl_list_url(pg, NULL, NULL, yr, yr);

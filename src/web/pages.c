@@ -127,6 +127,24 @@ void pl_send_json(pl_page *pg, json_t *v)
 
 void pl_send_error(pl_page *pg, int status, const char *param, const char *msg)
 {
+	/* A server error's detail (SQL, a file path, an SQLite message) is for
+	 * the log; the client learns only that it was the server's fault. */
+	if (status >= 500) {
+		fprintf(stderr, "parley serve: %s: %s\n", pg->rq->path, msg && msg[0] ? msg : "error");
+		msg = "internal error";
+	}
+	/* A message quoting the request is cut at its first invalid byte: JSON
+	 * and the page template take only valid text. */
+	char clean[512];
+	long bad = msg ? pl_utf8_invalid_at(msg, strlen(msg)) : -1;
+	if (bad >= 0) {
+		size_t n = (size_t)bad < sizeof clean - 1 ? (size_t)bad : sizeof clean - 1;
+		memcpy(clean, msg, n);
+		clean[n] = '\0';
+		msg = clean;
+	}
+	if (!msg)
+		msg = "error";
 	pg->rs->status = status;
 	pg->rs->no_store = 1;
 	if (strncmp(pg->rq->path, "/api/", 5) == 0 || pl_asset_find("templates/error.mustache") == NULL) {
@@ -360,6 +378,12 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 	} else {
 		pl_send_error(&pg, 404, NULL, "no such page");
 	}
+}
+
+const char *pl_text_or(json_t *o, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : dflt;
 }
 
 /* ------------------------------------------------------------------ */

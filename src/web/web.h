@@ -43,6 +43,13 @@ int pl_href_ok(const char *s);
 /* Decodes %XX and '+' in place (a query-string component).  Returns
  * PARLEY_EDATA on a bad escape or a NUL byte. */
 int pl_url_decode(char *s);
+/* The same for a URL path, where '+' is itself. */
+int pl_url_decode_path(char *s);
+
+/* o[key] as text, or dflt when it is missing or not a string (a value
+ * the store holds as invalid UTF-8 reaches JSON as null).  Never NULL when
+ * dflt is not, so it is safe for %s (pages.c). */
+const char *pl_text_or(json_t *o, const char *key, const char *dflt);
 
 /* ------------------------------------------------------------------ */
 /* Templates (template.c)                                              */
