@@ -60,15 +60,16 @@ static json_t *visit_object(pl_page *pg, const char *id)
 		return NULL;
 	set_url(pg, v, "url", "visit", "id");
 	set_url(pg, v, "visitor_url", "person", "visitor");
-	static const char *const people_sql =
-	    "SELECT vp.seq AS seq, vp.person AS person, vp.name AS name, vp.detail AS detail"
-	    " FROM visit_person vp WHERE vp.visit = ? AND vp.role = '%s' ORDER BY vp.seq";
+	/* a macro, so that the format stays a literal (-Wformat-nonliteral) */
+#define PEOPLE_SQL \
+	    "SELECT vp.seq AS seq, vp.person AS person, vp.name AS name, vp.detail AS detail" \
+	    " FROM visit_person vp WHERE vp.visit = ? AND vp.role = '%s' ORDER BY vp.seq"
 	char sql[2048];
-	snprintf(sql, sizeof sql, people_sql, "companion");
+	snprintf(sql, sizeof sql, PEOPLE_SQL, "companion");
 	json_t *comp = rows(pg, sql, id);
 	urls_all(pg, comp, "url", "person", "person");
 	json_object_set_new(v, "delegation", comp);
-	snprintf(sql, sizeof sql, people_sql, "host");
+	snprintf(sql, sizeof sql, PEOPLE_SQL, "host");
 	json_t *hosts = rows(pg, sql, id);
 	urls_all(pg, hosts, "url", "person", "person");
 	json_object_set_new(v, "hosts", hosts);
@@ -91,15 +92,16 @@ static json_t *visit_object(pl_page *pg, const char *id)
 	json_object_set_new(v, "external_ids", rows(pg,
 	    "SELECT scheme, value FROM external_id WHERE entity = 'visit' AND entity_id = ? ORDER BY scheme, value", id));
 	/* Previous and next visit between the same pair. */
-	static const char *const nb =
-	    "SELECT w.id AS id, w.start_date AS start_date, coalesce(p.name, w.visitor_label, 'unidentified') AS visitor_name"
-	    " FROM visit v JOIN visit w ON ((w.from_country = v.from_country AND w.to_country = v.to_country) OR"
-	    " (w.from_country = v.to_country AND w.to_country = v.from_country)) AND w.id <> v.id"
-	    " AND w.status IN ('confirmed','reported')"
-	    " LEFT JOIN person p ON p.id = w.visitor WHERE v.id = ? AND %s ORDER BY w.start_date %s, w.id %s LIMIT 1";
-	snprintf(sql, sizeof sql, nb, "(w.start_date < v.start_date OR (w.start_date = v.start_date AND w.id < v.id))", "DESC", "DESC");
+	/* a macro, so that the format stays a literal (-Wformat-nonliteral) */
+#define NEIGHBOUR_SQL \
+	    "SELECT w.id AS id, w.start_date AS start_date, coalesce(p.name, w.visitor_label, 'unidentified') AS visitor_name" \
+	    " FROM visit v JOIN visit w ON ((w.from_country = v.from_country AND w.to_country = v.to_country) OR" \
+	    " (w.from_country = v.to_country AND w.to_country = v.from_country)) AND w.id <> v.id" \
+	    " AND w.status IN ('confirmed','reported')" \
+	    " LEFT JOIN person p ON p.id = w.visitor WHERE v.id = ? AND %s ORDER BY w.start_date %s, w.id %s LIMIT 1"
+	snprintf(sql, sizeof sql, NEIGHBOUR_SQL, "(w.start_date < v.start_date OR (w.start_date = v.start_date AND w.id < v.id))", "DESC", "DESC");
 	json_t *prev = pl_row1(pg->w->db, sql, b, NULL);
-	snprintf(sql, sizeof sql, nb, "(w.start_date > v.start_date OR (w.start_date = v.start_date AND w.id > v.id))", "", "");
+	snprintf(sql, sizeof sql, NEIGHBOUR_SQL, "(w.start_date > v.start_date OR (w.start_date = v.start_date AND w.id > v.id))", "", "");
 	json_t *next = pl_row1(pg->w->db, sql, b, NULL);
 	if (prev) {
 		set_url(pg, prev, "url", "visit", "id");
@@ -252,22 +254,23 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 	                       " t.start_date AS start_date, t.end_date AS end_date, t.confidence AS confidence"
 	                       " FROM tenure t JOIN office o ON o.id = t.office WHERE t.person = ? ORDER BY t.start_date", id);
 	json_object_set_new(p, "tenures", ten);
-	static const char *const vsql =
-	    "SELECT v.id AS id, v.start_date AS start_date, v.end_date AS end_date, v.level AS level, v.type AS type,"
-	    " v.from_country AS from_country, v.to_country AS to_country, coalesce(ct.name, v.to_country) AS to_name,"
-	    " coalesce(cf.name, v.from_country) AS from_name, coalesce(pv.name, v.visitor_label, 'unidentified') AS visitor_name"
-	    " FROM visit v LEFT JOIN country ct ON ct.code = v.to_country LEFT JOIN country cf ON cf.code = v.from_country"
-	    " LEFT JOIN person pv ON pv.id = v.visitor WHERE %s ORDER BY v.start_date, v.id";
+	/* a macro, so that the format stays a literal (-Wformat-nonliteral) */
+#define TRIPS_SQL \
+	    "SELECT v.id AS id, v.start_date AS start_date, v.end_date AS end_date, v.level AS level, v.type AS type," \
+	    " v.from_country AS from_country, v.to_country AS to_country, coalesce(ct.name, v.to_country) AS to_name," \
+	    " coalesce(cf.name, v.from_country) AS from_name, coalesce(pv.name, v.visitor_label, 'unidentified') AS visitor_name" \
+	    " FROM visit v LEFT JOIN country ct ON ct.code = v.to_country LEFT JOIN country cf ON cf.code = v.from_country" \
+	    " LEFT JOIN person pv ON pv.id = v.visitor WHERE %s ORDER BY v.start_date, v.id"
 	char sql[1200];
-	snprintf(sql, sizeof sql, vsql, "v.visitor = ?");
+	snprintf(sql, sizeof sql, TRIPS_SQL, "v.visitor = ?");
 	json_t *trips = rows(pg, sql, id);
 	urls_all(pg, trips, "url", "visit", "id");
 	json_object_set_new(p, "trips", trips);
-	snprintf(sql, sizeof sql, vsql, "v.id IN (SELECT visit FROM visit_person WHERE person = ? AND role = 'host')");
+	snprintf(sql, sizeof sql, TRIPS_SQL, "v.id IN (SELECT visit FROM visit_person WHERE person = ? AND role = 'host')");
 	json_t *hosted = rows(pg, sql, id);
 	urls_all(pg, hosted, "url", "visit", "id");
 	json_object_set_new(p, "hosted", hosted);
-	snprintf(sql, sizeof sql, vsql, "v.id IN (SELECT visit FROM visit_person WHERE person = ? AND role = 'companion')");
+	snprintf(sql, sizeof sql, TRIPS_SQL, "v.id IN (SELECT visit FROM visit_person WHERE person = ? AND role = 'companion')");
 	json_t *acc = rows(pg, sql, id);
 	urls_all(pg, acc, "url", "visit", "id");
 	json_object_set_new(p, "accompanied", acc);
