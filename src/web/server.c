@@ -333,6 +333,30 @@ static void *reaper(void *arg)
 	return NULL;
 }
 
+/* libmicrohttpd's messages, at most one a second: a crowd of slow or
+ * broken clients must not turn into a flood on stderr. */
+__attribute__((format(printf, 2, 0)))
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static double last = -10;
+	static unsigned long dropped;
+	pthread_mutex_lock(&lock);
+	double t = now_s();
+	if (t - last >= 1.0) {
+		if (dropped)
+			fprintf(stderr, "parley serve: (%lu more messages)\n", dropped);
+		fputs("parley serve: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		last = t;
+		dropped = 0;
+	} else {
+		dropped++;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
 /* ------------------------------------------------------------------ */
 /* The access handler                                                  */
 /* ------------------------------------------------------------------ */
@@ -608,6 +632,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
 	    ntohs(sa.sin_port), NULL, NULL, on_request, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so that it takes every message */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
 	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
