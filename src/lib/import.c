@@ -43,6 +43,7 @@ parley_db *pl_import_db(pl_import *imp)
 	return imp->db;
 }
 
+__attribute__((format(printf, 9, 0)))
 static void vreport(pl_import *imp, parley_severity sev, const char *file, long line,
                     long column, const char *record, const char *field, const char *code,
                     const char *fmt, va_list ap)
