@@ -50,11 +50,11 @@ json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b)
 {
 	pl_buf sql;
 	pl_buf_init(&sql, 2048);
-	pl_buf_printf(&sql, "SELECT substr(v.start_date,1,4) + 0 AS year, sum(v.from_country = ?1) AS from_a,"
+	int rc = pl_buf_printf(&sql, "SELECT substr(v.start_date,1,4) + 0 AS year, sum(v.from_country = ?1) AS from_a,"
 	                    " sum(v.from_country = ?2) AS from_b, count(*) AS total FROM visit v WHERE %s"
 	                    " GROUP BY 1 ORDER BY 1", pair_where);
 	const char *binds[] = {a, b, NULL};
-	json_t *years = pl_rows(pg->w->db, sql.data, binds, &pg->err);
+	json_t *years = rc == PARLEY_OK ? pl_rows(pg->w->db, sql.data, binds, &pg->err) : NULL;
 	pl_buf_free(&sql);
 	if (!years)
 		return NULL;
@@ -155,13 +155,12 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		json_object_set_new(e, "url", json_string(hrefs[i]));
 		/* each direction's count links to the era's list in that direction
 		 * (on the static site app.js applies ?direction= to the era's file) */
-		for (int d = 0; d < 2; d++) {
+		for (int d = 0; d < 2 && hrefs[i]; d++) {
 			pl_buf du;
 			pl_buf_init(&du, 4096);
-			pl_buf_puts(&du, hrefs[i]);
-			pl_buf_printf(&du, "%cdirection=%s%%3A%s", pg->w->site || !strchr(hrefs[i], '?') ? '?' : '&',
-			              d ? b : a, d ? a : b);
-			json_object_set_new(e, d ? "from_b_url" : "from_a_url", json_string(du.data));
+			if (pl_buf_printf(&du, "%s%cdirection=%s%%3A%s", hrefs[i],
+			                  pg->w->site || !strchr(hrefs[i], '?') ? '?' : '&', d ? b : a, d ? a : b) == PARLEY_OK)
+				json_object_set_new(e, d ? "from_b_url" : "from_a_url", json_string(du.data));
 			pl_buf_free(&du);
 		}
 		/* "by the two leaders" links to the era's visits that the analysis
@@ -172,15 +171,15 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			if (pl_site_top_file(a, b, s, to[0] ? to : NULL, rel, sizeof rel) == PARLEY_OK) {
 				pl_buf tu;
 				pl_buf_init(&tu, 4096);
-				pl_buf_printf(&tu, "%s%s", pg->rq->root, rel);
-				json_object_set_new(e, "by_leaders_url", json_string(tu.data));
+				if (pl_buf_printf(&tu, "%s%s", pg->rq->root, rel) == PARLEY_OK)
+					json_object_set_new(e, "by_leaders_url", json_string(tu.data));
 				pl_buf_free(&tu);
 			}
-		} else {
+		} else if (hrefs[i]) {
 			pl_buf tu;
 			pl_buf_init(&tu, 4096);
-			pl_buf_printf(&tu, "%s%ctop=%s%%2C%s", hrefs[i], strchr(hrefs[i], '?') ? '&' : '?', a, b);
-			json_object_set_new(e, "by_leaders_url", json_string(tu.data));
+			if (pl_buf_printf(&tu, "%s%ctop=%s%%2C%s", hrefs[i], strchr(hrefs[i], '?') ? '&' : '?', a, b) == PARLEY_OK)
+				json_object_set_new(e, "by_leaders_url", json_string(tu.data));
 			pl_buf_free(&tu);
 		}
 		if (ce[i].end > first && rate > best_rate) {
@@ -263,12 +262,12 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	if (rc == PARLEY_OK && marks) {
 		pl_buf sql;
 		pl_buf_init(&sql, 4096);
-		pl_buf_printf(&sql, "SELECT v.id AS id, v.start_date AS start_date, v.from_country AS from_country,"
+		rc = pl_buf_printf(&sql, "SELECT v.id AS id, v.start_date AS start_date, v.from_country AS from_country,"
 		                    " v.level AS level, coalesce(p.name, v.visitor_label, 'unidentified') AS visitor_name"
 		                    " FROM visit v LEFT JOIN person p ON p.id = v.visitor WHERE %s"
 		                    " ORDER BY pl_rank(v.level) DESC, v.start_date", pair_where);
 		const char *binds[] = {a, b, NULL};
-		json_t *vs = pl_rows(pg->w->db, sql.data, binds, &pg->err);
+		json_t *vs = rc == PARLEY_OK ? pl_rows(pg->w->db, sql.data, binds, &pg->err) : NULL;
 		pl_buf_free(&sql);
 		size_t nm = vs ? json_array_size(vs) : 0;
 		pl_chart_mark *m = calloc(nm ? nm : 1, sizeof *m);
@@ -278,8 +277,9 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		/* Point annotations: each paramount leader's first visit as leader
 		 * (the analysis module's eras), never typed by hand. */
 		json_t *firsts = pl_an_firsts(pg->w->db, a, b, pg->w->today);
-		pl_buf fd;
+		pl_buf fd; /* the ringed firsts, for the description */
 		pl_buf_init(&fd, 2048);
+		int frc = PARLEY_OK;
 		for (size_t i = 0; i < nm; i++) {
 			json_t *v = json_array_get(vs, i);
 			const char *lev = json_string_value(json_object_get(v, "level"));
@@ -288,8 +288,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			m[i].rank = parley_level_rank(lev);
 			pl_buf l;
 			pl_buf_init(&l, 1024);
-			pl_buf_printf(&l, "%s %s (%s)", pl_text_or(v, "start_date", "undated"),
-			              pl_text_or(v, "visitor_name", "unidentified"), lev ? lev : "?");
+			int lrc = pl_buf_printf(&l, "%s %s (%s)", pl_text_or(v, "start_date", "undated"),
+			                        pl_text_or(v, "visitor_name", "unidentified"), lev ? lev : "?");
 			const char *vid = json_string_value(json_object_get(v, "id"));
 			size_t fi;
 			json_t *fj;
@@ -299,14 +299,19 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 					continue;
 				pl_buf nb1;
 				pl_buf_init(&nb1, 512);
-				pl_buf_printf(&nb1, "%s's first", nm1);
-				notes[i] = pl_buf_take(&nb1);
+				if (pl_buf_printf(&nb1, "%s's first", nm1) == PARLEY_OK)
+					notes[i] = pl_buf_take(&nb1);
+				pl_buf_free(&nb1);
 				m[i].note = notes[i];
-				pl_buf_printf(&l, "; %s's first visit as leader", nm1);
-				pl_buf_printf(&fd, "%s%s (%.4s)", fd.len ? ", " : "", nm1,
-				              json_string_value(json_object_get(v, "start_date")));
+				if (lrc == PARLEY_OK)
+					lrc = pl_buf_printf(&l, "; %s's first visit as leader", nm1);
+				if (frc == PARLEY_OK)
+					frc = pl_buf_printf(&fd, "%s%s (%.4s)", fd.len ? ", " : "", nm1,
+					                    pl_text_or(v, "start_date", ""));
 			}
-			labels[i] = pl_buf_take(&l);
+			/* a mark whose label did not fit has none (the chart draws no tooltip) */
+			labels[i] = lrc == PARLEY_OK ? pl_buf_take(&l) : NULL;
+			pl_buf_free(&l);
 			m[i].label = labels[i];
 			mh[i] = pl_url(pg, "visit", json_string_value(json_object_get(v, "id")));
 			m[i].href = mh[i];
@@ -328,14 +333,17 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		snprintf(sub2, sizeof sub2, "Each mark is one visit, sized by level; eras with their visit counts; as of %s", pg->w->today);
 		pl_buf d;
 		pl_buf_init(&d, sizeof desc2);
-		pl_buf_puts(&d, "Visits per leader-pair era: ");
-		for (size_t i = 0; i < ne; i++)
-			pl_buf_printf(&d, "%s%s %d", i ? "; " : "", ce[i].label, ce[i].visits);
-		pl_buf_puts(&d, ".");
-		if (fd.len)
-			pl_buf_printf(&d, " Ringed: each paramount leader's first recorded visit as leader: %s.", fd.data);
+		/* A description longer than its room keeps the eras that fit. */
+		int drc = pl_buf_puts(&d, "Visits per leader-pair era: ");
+		for (size_t i = 0; i < ne && drc == PARLEY_OK; i++)
+			drc = pl_buf_printf(&d, "%s%s %d", i ? "; " : "", ce[i].label, ce[i].visits);
+		if (drc == PARLEY_OK)
+			drc = pl_buf_puts(&d, ".");
+		int ringed = frc == PARLEY_OK && fd.len;
+		if (drc == PARLEY_OK && ringed)
+			drc = pl_buf_printf(&d, " Ringed: each paramount leader's first recorded visit as leader: %s.", fd.data);
 		pl_strlcpy(desc2, d.data ? d.data : "", sizeof desc2);
-		if (fd.len) {
+		if (ringed) {
 			size_t sl = strlen(sub2);
 			snprintf(sub2 + sl, sizeof sub2 - sl, "; ringed: each top leader's first visit as leader");
 		}

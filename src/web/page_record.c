@@ -213,9 +213,11 @@ static char *tenure_svg(json_t *ten, const char *today)
 	pl_buf b;
 	pl_buf_init(&b, 1 << 20);
 	double rowh = 30, h = 34 + n * rowh, x0 = 10, x1 = 950;
-	pl_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tenures\" viewBox=\"0 0 960 %.0f\" role=\"img\" aria-label=\"Offices held over time\">"
+	int rc = pl_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tenures\" viewBox=\"0 0 960 %.0f\" role=\"img\" aria-label=\"Offices held over time\">"
 	                  "<g font-family=\"system-ui,sans-serif\" font-size=\"13\" fill=\"#222\">", h);
 	json_array_foreach(ten, i, t) {
+		if (rc != PARLEY_OK)
+			break;
 		const char *e = json_string_value(json_object_get(t, "end_date"));
 		double s = pl_frac_year(json_string_value(json_object_get(t, "start_date")));
 		double en = pl_frac_year(e ? e : today);
@@ -223,18 +225,32 @@ static char *tenure_svg(json_t *ten, const char *today)
 		if (xb - xa < 2)
 			xb = xa + 2;
 		double y = 6 + i * rowh;
-		pl_buf_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"#009E73\"><title>", xa, y + 14, xb - xa);
-		pl_esc_html(&b, json_string_value(json_object_get(t, "office_name")));
-		pl_buf_printf(&b, "</title></rect><text x=\"%.1f\" y=\"%.1f\">", xa < 700 ? xa : 700, y + 10);
-		pl_esc_html(&b, json_string_value(json_object_get(t, "office_name")));
-		pl_buf_puts(&b, ", ");
-		pl_esc_html(&b, json_string_value(json_object_get(t, "start_date")));
-		pl_buf_puts(&b, "–");
-		pl_esc_html(&b, e ? e : "");
-		pl_buf_puts(&b, "</text>");
+		const char *office = json_string_value(json_object_get(t, "office_name"));
+		rc = pl_buf_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"#009E73\"><title>", xa, y + 14, xb - xa);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(&b, office);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(&b, "</title></rect><text x=\"%.1f\" y=\"%.1f\">", xa < 700 ? xa : 700, y + 10);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(&b, office);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(&b, ", ");
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(&b, json_string_value(json_object_get(t, "start_date")));
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(&b, "–");
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(&b, e ? e : "");
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(&b, "</text>");
 	}
-	pl_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#595959\">%d</text><text x=\"%.1f\" y=\"%.1f\" fill=\"#595959\" text-anchor=\"end\">%d</text></g></svg>",
-	              x0, h - 2, (int)lo, x1, h - 2, (int)hi);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#595959\">%d</text><text x=\"%.1f\" y=\"%.1f\" fill=\"#595959\" text-anchor=\"end\">%d</text></g></svg>",
+		                   x0, h - 2, (int)lo, x1, h - 2, (int)hi);
+	if (rc != PARLEY_OK) { /* no chart rather than half of one */
+		pl_buf_free(&b);
+		return NULL;
+	}
 	return pl_buf_take(&b);
 }
 
