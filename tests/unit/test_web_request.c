@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../../src/web/request.h"
+#include "test_web_store.h"
 
 static const pl_http_header host[] = {{"Host", "127.0.0.1"}};
 
@@ -156,47 +157,23 @@ static void methods_and_headers(void **s)
 
 /* ---- answers over a store ------------------------------------------ */
 
-static char dbpath[64];
-static parley_db *db;
-static pl_web web;
-
 static int setup(void **s)
 {
 	(void)s;
-	snprintf(dbpath, sizeof dbpath, "/tmp/parley-test-web-request-%ld.db", (long)getpid());
-	unlink(dbpath);
-	if (parley_open(dbpath, PARLEY_OPEN_CREATE, &db, NULL) != PARLEY_OK)
-		return -1;
 	/* the visitor's name is Latin-1 bytes, not UTF-8 ("Jos\xE9") */
 	const char *sql =
 	    "INSERT OR IGNORE INTO country(code, name) VALUES('AAA','Aland'),('BBB','Bland');"
 	    "INSERT INTO person(id, name, country) VALUES('jose', CAST(X'4A6F73E9' AS TEXT), 'AAA');"
 	    "INSERT INTO visit(id, visitor, level, from_country, to_country, start_date, type, status) VALUES"
 	    " ('v1','jose','ministerial','AAA','BBB','2001-03-04','official','confirmed');";
-	if (pl_exec(db, sql, NULL) != PARLEY_OK)
-		return -1;
-	return pl_web_init(&web, db, 0, NULL) == PARLEY_OK ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-	(void)s;
-	parley_close(db);
-	unlink(dbpath);
-	return 0;
-}
-
-static void get(pl_web_resp *rs, const char *path)
-{
-	pl_web_req rq = {.path = path, .root = "/"};
-	pl_web_handle(&web, &rq, rs);
+	return web_store_open("web-request", sql);
 }
 
 static void invalid_text_in_the_store_is_never_null(void **s)
 {
 	(void)s;
 	pl_web_resp rs;
-	get(&rs, "/visit/v1");
+	get(&rs, "/visit/v1", NULL);
 	assert_int_equal(rs.status, 200);
 	assert_non_null(rs.body.data);
 	assert_null(strstr(rs.body.data, "(null)"));
@@ -208,13 +185,13 @@ static void pairs_are_checked(void **s)
 {
 	(void)s;
 	pl_web_resp rs;
-	get(&rs, "/pair/AAA-BBB");
+	get(&rs, "/pair/AAA-BBB", NULL);
 	assert_int_equal(rs.status, 200);
 	pl_buf_free(&rs.body);
-	get(&rs, "/pair/AAA-AAA");
+	get(&rs, "/pair/AAA-AAA", NULL);
 	assert_int_equal(rs.status, 404);
 	pl_buf_free(&rs.body);
-	get(&rs, "/pair/AAA-%x%x");
+	get(&rs, "/pair/AAA-%x%x", NULL);
 	assert_int_equal(rs.status, 404);
 	pl_buf_free(&rs.body);
 }
