@@ -8,7 +8,8 @@
  *   svg.c       the two charts, from plain C arrays
  *   query.c     filters parsed from a query string, SQL over the store
  *   pages.c     routes: a request (path + query) -> a response (status, type, body)
- *   server.c    libmicrohttpd glue (keep-alive, ETag, gzip, limits, cache)
+ *   request.c   an HTTP request (method, raw target, headers) checked and decoded
+ *   server.c    libmicrohttpd glue (keep-alive, ETag, gzip, slow clients, cache)
  *   site.c      the same routes written to files for a static host
  * Nothing here is public; parley.h's Publishing section has the entry points.
  */
