@@ -53,7 +53,9 @@ enum parley_status {
 	PARLEY_EIO = -5,       /* reading or writing a file failed */
 	PARLEY_EDB = -6,       /* the SQLite store failed */
 	PARLEY_ELIMIT = -7,    /* input larger than a fixed limit */
-	PARLEY_ECONFLICT = -8  /* the change contradicts existing records */
+	PARLEY_ECONFLICT = -8, /* the change contradicts existing records */
+	PARLEY_EDENIED = -9,   /* wrong credentials, expired session or missing right */
+	PARLEY_EBUSY = -10     /* the store stayed locked by another writer past the bound */
 };
 
 #define PARLEY_ERRMSG_MAX 1024
@@ -269,8 +271,10 @@ int parley_load_world(parley_db *db, const char *data_dir, parley_report *rep,
  * nothing. */
 int parley_load_bundled(parley_db *db, const char *data_dir,
                         parley_report *rep, parley_err *err);
-/* The data folder holding world/ and bundled/: $PARLEY_DATA, else the
- * source tree's data/ folder.  Borrowed; do not free. */
+/* The data folder holding world/ and bundled/: $PARLEY_DATA, else
+ * share/parley beside the running executable (installed), else data/ beside
+ * its build folder (a clone), else the datadir set at build time.
+ * Borrowed; do not free. */
 const char *parley_bundled_dir(void);
 
 /* Corrects one record: sets fields[i] to values[i] ("" = unknown) in the
@@ -776,6 +780,100 @@ int parley_review_accept(parley_db *db, const char *id, const char *by, parley_e
  * PARLEY_EINVAL without why; otherwise the errors of parley_review_accept(). */
 int parley_review_reject(parley_db *db, const char *id, const char *by,
                          const char *why, parley_err *err);
+
+/* ===================================================================== */
+/* Accounts, sessions and backups (account.c, session.c, backup.c)        */
+/* ===================================================================== */
+/* A team server's users.  Passwords are hashed with Argon2id (libsodium's
+ * crypto_pwhash_str, interactive limits) and never stored or logged in
+ * clear.  A session is a random 256-bit token given to the browser; the store
+ * keeps only its hash, so a copy of the store cannot be used to log in. */
+
+typedef enum parley_role {
+	PARLEY_ROLE_READER = 0,   /* reads what the public reads, and pending changes: no */
+	PARLEY_ROLE_EDITOR = 1,   /* proposes changes (held for review when review is required) */
+	PARLEY_ROLE_REVIEWER = 2, /* approves or rejects changes; publishes directly */
+	PARLEY_ROLE_ADMIN = 3     /* everything, and the accounts */
+} parley_role;
+
+/* "reader", "editor", "reviewer", "admin"; never NULL. */
+const char *parley_role_name(parley_role role);
+/* PARLEY_EINVAL (naming the roles) for an unknown name. */
+int parley_role_parse(const char *name, parley_role *out, parley_err *err);
+
+#define PARLEY_NAME_MAX 64        /* user names: 1..63 bytes of [A-Za-z0-9._-] */
+#define PARLEY_PASSWORD_MIN 10    /* shortest password accepted, in bytes */
+#define PARLEY_PASSWORD_MAX 1024
+#define PARLEY_TOKEN_LEN 64       /* session and CSRF tokens: 64 hex digits */
+
+typedef struct parley_user {
+	char name[PARLEY_NAME_MAX];
+	parley_role role;
+	int disabled;
+	char created[24];             /* 'YYYY-MM-DDTHH:MM:SSZ' */
+	char last_login[24];          /* '' when never */
+} parley_user;
+
+/* Adds a user; PARLEY_ECONFLICT when the name exists, PARLEY_EINVAL for a
+ * bad name or a password shorter than PARLEY_PASSWORD_MIN.  Audited (the
+ * audit log records the account, never the password). */
+int parley_user_add(parley_db *db, const char *name, parley_role role, const char *password,
+                    parley_err *err);
+/* Sets a new password and ends every session of the user. */
+int parley_user_set_password(parley_db *db, const char *name, const char *password,
+                             parley_err *err);
+int parley_user_set_role(parley_db *db, const char *name, parley_role role, parley_err *err);
+/* Disables (disabled = 1) or enables a user; disabling ends their sessions. */
+int parley_user_set_disabled(parley_db *db, const char *name, int disabled, parley_err *err);
+/* One user; PARLEY_ENOTFOUND when there is none. */
+int parley_user_get(parley_db *db, const char *name, parley_user *out, parley_err *err);
+/* Every user, by name.  *out is an array of *n users; caller frees with free(). */
+int parley_user_list(parley_db *db, parley_user **out, size_t *n, parley_err *err);
+/* Number of users (enabled or not) into *n. */
+int parley_user_count(parley_db *db, long *n, parley_err *err);
+
+typedef struct parley_session {
+	char id[17];                  /* public id: 16 hex digits of the token's hash */
+	char user[PARLEY_NAME_MAX];
+	parley_role role;
+	char csrf[PARLEY_TOKEN_LEN + 1]; /* the session's CSRF token */
+	char created[24], expires[24];
+	char address[64];             /* where the login came from */
+} parley_session;
+
+/* Login limits: after PARLEY_LOGIN_MAX_FAILURES failed attempts for one
+ * account, or PARLEY_LOGIN_MAX_ADDR_FAILURES from one address, within
+ * PARLEY_LOGIN_WINDOW seconds, further attempts are refused with
+ * PARLEY_ELIMIT until the window has passed. */
+#define PARLEY_LOGIN_MAX_FAILURES 5
+#define PARLEY_LOGIN_MAX_ADDR_FAILURES 20
+#define PARLEY_LOGIN_WINDOW 900
+
+/* Checks a password and opens a session lasting ttl seconds.  On success
+ * token (PARLEY_TOKEN_LEN + 1 bytes) holds the new session's token, which
+ * is never stored, and *out the session (may be NULL).  A wrong name, wrong
+ * password or disabled user is the same PARLEY_EDENIED with the same
+ * message, and takes the same time (a missing user's check runs against a
+ * dummy hash).  PARLEY_ELIMIT when the rate limit refuses the attempt. */
+int parley_login(parley_db *db, const char *name, const char *password, const char *address,
+                 long ttl, char *token, parley_session *out, parley_err *err);
+/* The live session of token: PARLEY_EDENIED when unknown, expired, ended
+ * or its user disabled. */
+int parley_session_get(parley_db *db, const char *token, parley_session *out, parley_err *err);
+/* Ends the session of token (logout); ending an unknown one is not an error. */
+int parley_session_end(parley_db *db, const char *token, parley_err *err);
+/* Ends the session with public id id (from parley_session_list). */
+int parley_session_revoke(parley_db *db, const char *id, parley_err *err);
+/* The live sessions of user (every user's when user is NULL).  *out is an
+ * array of *n; caller frees with free(). */
+int parley_session_list(parley_db *db, const char *user, parley_session **out, size_t *n,
+                        parley_err *err);
+
+/* Writes a consistent copy of the live store to dest with SQLite's online
+ * backup, while others keep reading and writing; the copy is written beside
+ * dest and renamed into place only once complete and checked
+ * (PRAGMA integrity_check), so dest is never half written. */
+int parley_backup(parley_db *db, const char *dest, parley_err *err);
 
 #ifdef __cplusplus
 }

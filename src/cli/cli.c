@@ -41,6 +41,7 @@ int cli_exit_for(int status)
 	case PARLEY_EDATA:
 	case PARLEY_ENOTFOUND:
 	case PARLEY_ECONFLICT:
+	case PARLEY_EDENIED:
 	case PARLEY_ELIMIT: return EXIT_DATA;
 	case PARLEY_EINVAL: return EXIT_USAGE;
 	default: return EXIT_OTHER;

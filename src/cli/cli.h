@@ -67,4 +67,7 @@ int cmd_site(int argc, char **argv);
 int cmd_discover(int argc, char **argv);   /* cmd_gdelt.c */
 int cmd_review(int argc, char **argv);
 
+int cmd_user(int argc, char **argv);       /* cmd_user.c */
+int cmd_backup(int argc, char **argv);
+
 #endif

@@ -39,6 +39,8 @@ static const command commands[] = {
     {"site", cmd_site, "write the web pages as a static site"},
     {"discover", cmd_discover, "find candidate visits in GDELT event files"},
     {"review", cmd_review, "list, accept or reject candidate visits"},
+    {"user", cmd_user, "accounts of a team server: add, passwd, role, disable, list, sessions"},
+    {"backup", cmd_backup, "write a consistent copy of the live store"},
 };
 
 static void usage(FILE *out)

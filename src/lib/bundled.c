@@ -10,12 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *parley_bundled_dir(void)
-{
-	const char *p = getenv("PARLEY_DATA");
-	return p && *p ? p : PARLEY_SOURCE_DIR "/data";
-}
-
 /* Imports every *.csv of each listed subfolder of root in one import. */
 static int load_folders(parley_db *db, const char *root, const char *const *subs, size_t nsubs,
                         parley_report *rep, parley_err *err)

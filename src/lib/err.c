@@ -53,6 +53,8 @@ const char *parley_strstatus(int code)
 	case PARLEY_EDB: return "database error";
 	case PARLEY_ELIMIT: return "limit exceeded";
 	case PARLEY_ECONFLICT: return "conflict";
+	case PARLEY_EDENIED: return "denied";
+	case PARLEY_EBUSY: return "store busy";
 	default: return "unknown error";
 	}
 }

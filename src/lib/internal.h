@@ -214,4 +214,15 @@ char *pl_source_id(const char *url_or_citation, char *buf, size_t cap);
 /* Appends s as a JSON string literal (with quotes) to b. */
 int pl_json_str(pl_buf *b, const char *s);
 
+/* ------------------------------------------------------------------ */
+/* Accounts (account.c)                                                */
+/* ------------------------------------------------------------------ */
+/* Starts libsodium (any number of times, from any thread). */
+int pl_sodium_ready(parley_err *err);
+/* Checks a password's length and hashes it with Argon2id into out
+ * (crypto_pwhash_STRBYTES bytes). */
+int pl_password_hash(const char *password, char *out, parley_err *err);
+/* The current UTC time as 'YYYY-MM-DDTHH:MM:SSZ' into buf (24 bytes). */
+void pl_utc_now(char *buf, size_t cap);
+
 #endif /* PARLEY_INTERNAL_H */

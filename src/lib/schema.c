@@ -178,8 +178,41 @@ static const char *const migration_1 =
     "CREATE INDEX visit_person_by_person ON visit_person(person);"
     "CREATE INDEX audit_by_entity ON audit(entity, entity_key);";
 
+/* Accounts of a team server (account.c, session.c).  Not concepts: they are
+ * never exported with the records, and the audit log names changes to them
+ * without the password hash. */
+static const char *const migration_accounts =
+    "CREATE TABLE user("
+    " name TEXT PRIMARY KEY,"
+    " role TEXT NOT NULL CHECK(role IN ('reader','editor','reviewer','admin')),"
+    " pwhash TEXT NOT NULL,"         /* crypto_pwhash_str: Argon2id with its salt and limits */
+    " disabled INTEGER NOT NULL DEFAULT 0,"
+    " created TEXT NOT NULL,"
+    " last_login TEXT"
+    ") STRICT;"
+    /* id is the hex BLAKE2b hash of the token the browser holds. */
+    "CREATE TABLE session("
+    " id TEXT PRIMARY KEY,"
+    " user TEXT NOT NULL REFERENCES user(name) ON DELETE CASCADE,"
+    " csrf TEXT NOT NULL,"
+    " created TEXT NOT NULL,"
+    " expires TEXT NOT NULL,"
+    " ended TEXT,"
+    " address TEXT"
+    ") STRICT;"
+    "CREATE INDEX session_by_user ON session(user, expires);"
+    /* Failed logins, kept for the rate-limit window. */
+    "CREATE TABLE login_failure("
+    " at INTEGER NOT NULL,"          /* unix seconds */
+    " user TEXT NOT NULL,"
+    " address TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX login_failure_by_user ON login_failure(user, at);"
+    "CREATE INDEX login_failure_by_address ON login_failure(address, at);";
+
 static const char *const migrations[] = {
     migration_1,
+    migration_accounts,
 };
 
 int pl_schema_migration_count(void)

@@ -1,7 +1,7 @@
 /*
  * svg.c - the dashboard's two charts, drawn as standalone SVG.
  *
- * The charts follow /work/shared/docs/CHARTS.md: the title states the
+ * The charts follow the shared docs/CHARTS.md checklist: the title states the
  * finding and the subtitle the unit and as-of date (both supplied by the
  * caller, which knows the numbers); <title> and <desc> for screen readers;
  * bars from zero with the unit on the axis; horizontal text only; an

@@ -207,7 +207,7 @@ static void test_sample_places_map(void **state)
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd, "cd '%s/data/gdelt' && { gawk -F'\\t' 'NF==61{print $54}' *.CSV;"
 	         " gawk -F'\\t' 'NF<61{print $52}' *.tsv; } | sort -u",
-	         shared ? shared : "/work/shared");
+	         shared ? shared : PARLEY_TEST_SOURCE_DIR "/tests/real");
 	FILE *p = popen(cmd, "r");
 	assert_non_null(p);
 	char line[64];

@@ -1,5 +1,5 @@
 /* test_gdelt_scan.c - the GDELT scan on the real sample files in
- * /work/shared/data/gdelt (PARLEY_GDELT_DATA overrides): counts checked
+ * tests/real/data/gdelt (PARLEY_GDELT_DATA overrides): counts checked
  * against the README's GBR/USA figures and against gawk run by the test
  * itself on the same files ($PARLEY_SHARED/data/gdelt), both layouts, mixed 57/58 input, zip and gzip,
  * threads, and truncated and malformed lines. */
@@ -23,7 +23,7 @@ static const char *data_dir(void)
 		return d;
 	d = getenv("PARLEY_SHARED"); /* set by tests/meson.build */
 	if (!d)
-		return "/work/shared/data/gdelt";
+		return PARLEY_TEST_SOURCE_DIR "/tests/real/data/gdelt";
 	snprintf(buf, sizeof buf, "%s/data/gdelt", d);
 	return buf;
 }

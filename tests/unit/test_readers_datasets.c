@@ -31,12 +31,12 @@ static int setup(void **state)
 {
 	parley_db *db = NULL;
 	const char *env = getenv("PARLEY_SHARED");
-	snprintf(shared, sizeof shared, "%s", env ? env : PARLEY_SOURCE_DIR "/../shared");
+	snprintf(shared, sizeof shared, "%s", env ? env : PARLEY_TEST_SOURCE_DIR "/tests/real");
 	snprintf(dbpath, sizeof dbpath, "/tmp/test_readers_%ld.db", (long)getpid());
 	unlink(dbpath);
 	if (parley_open(dbpath, PARLEY_OPEN_CREATE, &db, NULL) != PARLEY_OK)
 		return -1;
-	const char *world = PARLEY_SOURCE_DIR "/data/world/country.csv";
+	const char *world = PARLEY_TEST_SOURCE_DIR "/data/world/country.csv";
 	if (parley_import(db, &world, 1, NULL, NULL, NULL, NULL) != PARLEY_OK)
 		return -1;
 	*state = db;
