@@ -201,6 +201,10 @@ int parley_set_actor(parley_db *db, const char *actor, parley_err *err);
 /* Why the following changes are made ("rejected: duplicate of ..."), kept
  * in the audit log until changed; NULL or "" clears it.  Copied. */
 int parley_set_reason(parley_db *db, const char *reason, parley_err *err);
+/* A number that changes whenever another connection has written to the
+ * store since this handle last asked (SQLite's data_version), so a reader
+ * knows when its caches are stale; -1 on failure. */
+long long parley_change_counter(parley_db *db);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
 /* Number of records in a concept table ('visit', 'person', ...), or a
@@ -295,6 +299,42 @@ int parley_delete(parley_db *db, const char *concept, const char *key, const cha
                   parley_err *err);
 
 /* ===================================================================== */
+/* Matching visits across datasets (import --match, compare)              */
+/* ===================================================================== */
+/* What two datasets' records of one visit have in common.  Every field is
+ * borrowed; NULL or "" means not known. */
+typedef struct parley_visit_desc {
+	const char *from_country;  /* country code of the visiting side */
+	const char *to_country;    /* country code of the host side */
+	const char *start_date;    /* 'YYYY', 'YYYY-MM' or 'YYYY-MM-DD' */
+	const char *visitor;       /* person id */
+	const char *visitor_label; /* the visitor's name as written */
+	const char *level;         /* level or rank name (parley_level_rank) */
+	const char *const *external_ids; /* "scheme:value" strings, NULL-terminated */
+} parley_visit_desc;
+
+typedef enum parley_match_how {
+	PARLEY_MATCH_NONE = 0,        /* not the same visit */
+	PARLEY_MATCH_EXTERNAL_ID = 1, /* both carry one same external id */
+	PARLEY_MATCH_RULE = 2         /* direction + date + visitor or level */
+} parley_match_how;
+
+/* The one rule that says whether a and b record the same visit (used by
+ * `import --match` and `compare`; docs/formats.md, "Matching visits"):
+ *  1. external id: a and b share a "scheme:value" -> PARLEY_MATCH_EXTERNAL_ID;
+ *  2. the rule: same from and to country, start dates at most tolerance_days
+ *     apart (partial dates: the gap between the intervals they cover, 0 when
+ *     they overlap), and the same visitor -- the same person id when both
+ *     have one, else the same folded name when both have one (a label
+ *     starting "unidentified" names no one) -- or, when that cannot be told,
+ *     levels that agree (equal ranks, or a bound "at_least_X" that the other
+ *     level reaches; "unknown" agrees with nothing) -> PARLEY_MATCH_RULE;
+ *  otherwise PARLEY_MATCH_NONE (also for a missing direction or start date,
+ *  or an unparsable date).  Pure: reads nothing but its arguments. */
+parley_match_how parley_visit_match(const parley_visit_desc *a, const parley_visit_desc *b,
+                                    int tolerance_days);
+
+/* ===================================================================== */
 /* Validation                                                             */
 /* ===================================================================== */
 
@@ -310,32 +350,279 @@ int parley_check(parley_db *db, parley_report *rep, parley_err *err);
 /* Case-, accent- and punctuation-insensitive key of a name: 'Kim Jong-un',
  * 'KIM JONG UN' and 'kim jong un' fold alike.  Caller frees with free(). */
 char *parley_fold(const char *s);
+/* The same fold with the word breaks kept as single spaces: 'Dèng
+ * Xiǎopíng' -> "deng xiaoping", '김정은' -> "김정은".  It is the text the
+ * search index holds and the static site's filter compares (fold.c).
+ * Caller frees with free(); NULL for NULL or when out of memory. */
+char *parley_fold_words(const char *s);
 
-/* Each of these writes JSON (jansson-free text) to out; `pretty` indents. */
-typedef struct parley_visit_filter {
-	const char *country_a;  /* with country_b: either direction; alone: either side */
-	const char *country_b;
-	const char *from;       /* date; visits starting on or after */
-	const char *to;         /* date; visits starting on or before */
-	const char *person;     /* person id: visitor, companion or host */
-	const char *type;       /* visit type */
-	const char *min_level;  /* level name */
-	const char *status;     /* comma-separated statuses; NULL = confirmed,reported */
-	const char *query;      /* free text over names, aliases, places, summary */
-	const char *sort;       /* 'date' (default), '-date', 'level', 'visitor' */
-	long limit;             /* 0 = no limit */
-	long offset;
-} parley_visit_filter;
-
-/* Lists visits matching f as JSON {"total":N,"visits":[...]} written to out. */
-int parley_list_visits_json(parley_db *db, const parley_visit_filter *f,
-                            FILE *out, parley_err *err);
+/* Each of these writes JSON text to out. */
 /* One visit with everything attached, as a JSON object. */
 int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err *err);
-/* People whose name or alias matches (folded) q, as a JSON array. */
+/* People whose name, native name or alias holds q by the search rule of
+ * parley_people_find (fold, phrase), as a compact JSON array of {id, name,
+ * native_name, country, aliases, visits, hosted}.  EINVAL when q is empty
+ * or folds to nothing. */
 int parley_find_people_json(parley_db *db, const char *q, FILE *out, parley_err *err);
 /* One person with aliases, tenures and visits, as a JSON object. */
 int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err *err);
+
+/* ===================================================================== */
+/* The query layer: one filter and typed visits for every surface         */
+/* ===================================================================== */
+/*
+ * The CLI, the JSON API, the HTML list, the CSV downloads and the static
+ * site all ask for visits through one filter, filled by name with
+ * parley_query_set(), so each accepts the same parameters and gives the
+ * same errors (docs/queries.md lists them).  Filters combine with AND.
+ *
+ * Dates: a visit matches a date range when the days its start date may
+ * stand for overlap the range: 1964-11 matches --from 1964-11-20, and
+ * 1964 matches --to 1964-03.  A range bound written as a month or year
+ * covers all of it (to=1964-11 runs to 1964-11-30).  Visits are ordered
+ * by the rule of parley_date_cmp (first possible day, finer date first).
+ *
+ * Search (q): the text is folded (parley_fold_words) and matched as a
+ * phrase against each visit's folded search text: its words in that
+ * order, each whole but the last, which may be the start of a word
+ * ("Kim Il" finds Kim Il-sung, not Kim Jong-il; "Dèng Xiǎopíng" =
+ * "deng xiaoping"; '김정은' and '邓小平' match as written).
+ */
+#define PARLEY_QUERY_CODE 9 /* a country code and its NUL */
+
+typedef struct parley_query {
+	char a[PARLEY_QUERY_CODE], b[PARLEY_QUERY_CODE];     /* between=A:B, either direction */
+	char dir_from[PARLEY_QUERY_CODE], dir_to[PARLEY_QUERY_CODE]; /* direction=FROM:TO */
+	char country[PARLEY_QUERY_CODE]; /* country=A: to or from A */
+	char from[11];          /* first day of the range, YYYY-MM-DD, "" = open */
+	char to[11];            /* last day of the range, "" = open */
+	char as_of[11];         /* as_of=D: started (first possible day) on or before D */
+	const char *level;      /* exact levels, comma-separated */
+	const char *min_level;  /* at least this level (parley_level_at_least) */
+	const char *type;       /* visit types, comma-separated */
+	const char *status;     /* statuses, comma-separated, or "all"; NULL = confirmed,reported */
+	const char *office;     /* office id the visitor held: stated, or per tenures */
+	const char *person;     /* person id as visitor, companion or host */
+	const char *visitor;    /* person id who led the visit */
+	const char *companion;  /* person id in the delegation */
+	const char *host;       /* person id met as host */
+	const char *top;        /* top=A[,B]: by the paramount leader of A (and B) per the
+	                           eras of between= as of as_of (parley_eras_compute) */
+	const char *text;       /* q: the search phrase */
+	const char *sort;       /* date (default), -date, level, visitor */
+	long limit;             /* rows wanted; 0 = all */
+	long offset;            /* rows skipped */
+	long page, per_page;    /* page=, per_page= (1-based); set limit and offset */
+	const char *after;      /* reserved for keyset paging (a visit id); must be NULL */
+	const char *bad_param;  /* the parameter parley_query_set rejected last (its canonical
+	                           name, static; for an unknown name, that name) */
+} parley_query;
+
+/* An empty filter (every confirmed or reported visit, by date). */
+void parley_query_init(parley_query *q);
+/* Sets filter `name` ("between", "direction", "country", "from", "to",
+ * "year", "as_of", "level", "min_level", "type", "status", "office",
+ * "person", "visitor", "companion", "host", "top", "q", "sort", "limit",
+ * "offset", "page", "per_page"; '-' may stand for '_') from its text.
+ * value is borrowed: keep it alive as long as q.  An empty value leaves the
+ * filter unset.  PARLEY_EINVAL for an unknown name or a bad value, with
+ * err "parameter 'NAME': what was expected (got 'VALUE')" and
+ * q->bad_param set. */
+int parley_query_set(parley_query *q, const char *name, const char *value, parley_err *err);
+/* The search index follows every write the library makes (it is updated
+ * in the same transaction).  Rows written with raw SQL through
+ * parley_sqlite() are indexed at the library's next commit, or now by this
+ * call.  EDB when the store cannot be written. */
+int parley_search_sync(parley_db *db, parley_err *err);
+/* The names parley_query_set accepts, NULL-terminated.  Static. */
+const char *const *parley_query_params(void);
+
+typedef struct parley_visit_person {
+	const char *person;     /* person id, or NULL when the record names no person */
+	const char *name;       /* as written */
+	const char *detail;     /* 'spouse', 'Foreign Minister', or NULL */
+} parley_visit_person;
+
+typedef struct parley_visit_place {
+	const char *name;
+	const char *country;    /* or NULL */
+} parley_visit_place;
+
+typedef struct parley_visit_activity {
+	const char *kind, *date, *description;
+} parley_visit_activity;
+
+typedef struct parley_visit_source {
+	const char *id, *url, *citation, *title, *publisher, *published, *accessed;
+	const char *archive_url; /* an archived copy, or NULL */
+	const char *quality;     /* original, copy, mirror, proxy, or NULL */
+	const char *passage;    /* the words that support the visit, or NULL */
+} parley_visit_source;
+
+typedef struct parley_external_id {
+	const char *scheme, *value;
+} parley_external_id;
+
+/* One visit.  Every string is borrowed from the result; NULL = unknown. */
+typedef struct parley_visit {
+	const char *id;
+	const char *start_date, *end_date;
+	parley_precision precision; /* of start_date */
+	const char *from_country, *to_country;
+	const char *from_name, *to_name; /* country names (the code when unknown) */
+	const char *visitor;        /* person id, or NULL */
+	const char *visitor_name;   /* the person's name, else the label, else "unidentified" */
+	const char *visitor_label, *visitor_title;
+	const char *office;         /* stated office, else the highest held on the start day */
+	const char *office_name;
+	const char *visitor_office; /* the office as stated on the record, or NULL */
+	const char *level, *type, *status, *confidence, *summary, *disputed, *note;
+	const char *search;         /* the folded text a search matches */
+	const char *places_text;    /* place names joined by "; " */
+	size_t nsources_count;      /* number of sources (lists too) */
+	/* Filled by parley_visit_get and by parley_visits_find with details: */
+	size_t nhosts, ndelegation, nplaces, nactivities, nsources, nexternal_ids;
+	parley_visit_person *hosts, *delegation;
+	parley_visit_place *places;
+	parley_visit_activity *activities;
+	parley_visit_source *sources;
+	parley_external_id *external_ids;
+} parley_visit;
+
+typedef struct parley_visits {
+	long total;             /* visits matching the filter, all pages */
+	long offset;            /* of the first row */
+	long limit;             /* rows asked for (0 = all) */
+	size_t n;
+	parley_visit *v;        /* this page */
+	void *priv;
+} parley_visits;
+
+/* Visits matching q (NULL = the empty filter), one page as q asks.
+ * details: also fill each visit's hosts, delegation, places, activities,
+ * sources and external ids.  EINVAL for a bad filter (err names the
+ * parameter, q->bad_param is not set), ENOTFOUND for an unknown person in
+ * person/visitor/companion/host or office (err names it), EDB, ENOMEM.
+ * On success the caller frees *out with parley_visits_free(). */
+int parley_visits_find(parley_db *db, const parley_query *q, int details,
+                       parley_visits **out, parley_err *err);
+/* One visit with details; ENOTFOUND for an unknown id.  Caller frees
+ * with parley_visits_free(). */
+int parley_visit_get(parley_db *db, const char *id, parley_visits **out, parley_err *err);
+void parley_visits_free(parley_visits *r);
+/* The visits just before and after visit id between the same two
+ * countries (confirmed or reported), in list order: *prev and *next are
+ * results of one visit or NULL when there is none; the caller frees each
+ * with parley_visits_free().  ENOTFOUND for an unknown id. */
+int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
+                            parley_visits **next, parley_err *err);
+
+typedef struct parley_facet_value {
+	const char *value;      /* '1964', 'CHN:PRK', 'ministerial' */
+	long n;
+} parley_facet_value;
+
+typedef struct parley_facet {
+	size_t n;
+	parley_facet_value *values; /* most first (year: newest first; level: top first) */
+	void *priv;
+} parley_facet;
+
+/* Counts of the visits matching q (paging ignored) by field: year,
+ * direction (FROM:TO), level, type, status, visitor.  Errors as
+ * parley_visits_find, EINVAL for another field.  Caller frees *out with
+ * parley_facet_free(). */
+int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
+                        parley_facet **out, parley_err *err);
+void parley_facet_free(parley_facet *f);
+
+/* People: a row of the people list. */
+typedef struct parley_person_row {
+	const char *id, *name, *native_name, *country;
+	const char *aliases;    /* joined by ", ", or NULL */
+	long trips;             /* visits led */
+	long hosted;            /* visits where they were met as host */
+} parley_person_row;
+
+typedef struct parley_people {
+	size_t n;
+	parley_person_row *p;   /* by name */
+	void *priv;
+} parley_people;
+
+/* People whose folded name, native name or alias holds text as a phrase
+ * (the rule of q= above), or everyone when text is NULL or folds to
+ * nothing; at most limit (0 = all).  Caller frees *out with
+ * parley_people_free().  EDB, ENOMEM. */
+int parley_people_find(parley_db *db, const char *text, size_t limit, parley_people **out,
+                       parley_err *err);
+void parley_people_free(parley_people *p);
+
+typedef struct parley_alias_row {
+	const char *alias, *kind;
+} parley_alias_row;
+
+typedef struct parley_tenure_row {
+	const char *id, *office, *office_name, *rank, *country;
+	const char *start_date, *end_date; /* end NULL: still in office */
+	const char *confidence;
+} parley_tenure_row;
+
+/* One person with aliases and tenures (oldest first).  Strings are
+ * borrowed from the result. */
+typedef struct parley_person {
+	const char *id, *name, *native_name, *country, *country_name;
+	const char *birth_date, *death_date, *note;
+	size_t naliases, ntenures;
+	parley_alias_row *aliases;
+	parley_tenure_row *tenures;
+	void *priv;
+} parley_person;
+
+/* ENOTFOUND for an unknown id.  Caller frees *out with
+ * parley_person_free(). */
+int parley_person_get(parley_db *db, const char *id, parley_person **out, parley_err *err);
+void parley_person_free(parley_person *p);
+
+typedef struct parley_country_row {
+	const char *code, *name;
+	const char *iso2, *start_date, *end_date; /* NULL when not known */
+	long visits_made, visits_hosted; /* every status */
+} parley_country_row;
+
+typedef struct parley_countries {
+	size_t n;
+	parley_country_row *c;  /* by name */
+	void *priv;
+} parley_countries;
+
+/* The holders of a country's offices of the given ranks (comma-separated,
+ * e.g. "paramount_leader,head_of_state"), by start: person, name,
+ * office, office_name, rank, start_date, end_date (NULL: in office).
+ * Caller frees *out with parley_holders_free().  EINVAL for a bad rank. */
+typedef struct parley_holder {
+	const char *person, *name, *office, *office_name, *rank, *start_date, *end_date;
+} parley_holder;
+typedef struct parley_holders {
+	size_t n;
+	parley_holder *h;
+	void *priv;
+} parley_holders;
+int parley_office_holders(parley_db *db, const char *country, const char *ranks,
+                          parley_holders **out, parley_err *err);
+void parley_holders_free(parley_holders *h);
+
+/* Countries: one (code, NULL when absent) or all (code NULL), by name.
+ * Caller frees *out with parley_countries_free().  EDB, ENOMEM. */
+int parley_countries_find(parley_db *db, const char *code, parley_countries **out,
+                          parley_err *err);
+void parley_countries_free(parley_countries *c);
+
+/* Writes visits as "csv" or "json"
+ * (the schema of GET /api/v1/visits: {"total","offset","visits":[...]}).
+ * EINVAL for another format, EIO when writing fails. */
+int parley_visits_write(const parley_visits *r, const char *format, FILE *out,
+                        parley_err *err);
 
 /* The audit log, newest first, as a JSON array of {seq, at, actor, action,
  * entity, entity_key, before, after, reason}; entity and key filter when not
@@ -389,6 +676,32 @@ typedef struct parley_analysis_opts {
 	const char *status;    /* comma-separated; NULL = "confirmed,reported" */
 } parley_analysis_opts;
 
+/* Where the data ends (docs/analysis.md, "Where the data ends").  Every
+ * analysis result carries one: the data-through date of what it counted,
+ * and whether the as-of date ran past it (then every figure stops there). */
+typedef struct parley_through {
+	char date[11];        /* YYYY-MM-DD; "" when nothing says where the data ends */
+	const char *rule;     /* how it was found: "coverage 'ID'", "data version NAME",
+	                       * "latest recorded visit" (static or owned by the result) */
+	int cut;              /* 1 when the as-of date was past it and figures stop there */
+	char as_of[11];       /* the as-of date asked for */
+} parley_through;
+
+/* The store's data version: its newest data release (table data_release,
+ * loaded by `init --bundled` from data/bundled/data_release.csv). */
+typedef struct parley_data_version {
+	char name[64];        /* "" when the store has no release */
+	char released[11];
+	char data_through[11];
+} parley_data_version;
+int parley_data_version_get(parley_db *db, parley_data_version *out, parley_err *err);
+/* The data-through date of visits between a and b (either direction) at
+ * min_level (NULL = ministerial) and above, into date (11 bytes; "" when
+ * unknown).  rule (may be NULL) receives a description in a static or
+ * caller-sized buffer of rule_size bytes. */
+int parley_data_through(parley_db *db, const char *a, const char *b, const char *min_level,
+                        char date[11], char *rule, size_t rule_size, parley_err *err);
+
 #define PARLEY_NLEVELS 9
 /* Level names from the top (0 = paramount_leader) to 8 = unknown; NULL past
  * the end.  Static. */
@@ -430,6 +743,7 @@ typedef struct parley_eras {
 	parley_ids total;   /* counted visits from the first era's start to the as-of date */
 	parley_ids outside; /* of total, those in no era (a gap between tenures) */
 	void *priv;
+	parley_through through; /* open eras end at through.date when cut */
 } parley_eras;
 
 /* Computes the eras of o->a and o->b.  On success *out is a result the
@@ -458,6 +772,8 @@ typedef struct parley_bucket {
 	parley_ids total;
 	parley_ids *series;   /* nseries counts, in the order of parley_timeline.series */
 	parley_ids imprecise; /* visits dated more coarsely than the bucket, placed by their first possible day */
+	int no_data;          /* 1: the bucket starts after the data-through date ("no data", not 0) */
+	int partial;          /* 1: the data-through date falls inside the bucket */
 } parley_bucket;
 
 typedef struct parley_timeline {
@@ -470,6 +786,7 @@ typedef struct parley_timeline {
 	size_t n;
 	parley_bucket *buckets;    /* every bucket from the first to the as-of date, empty ones too */
 	void *priv;
+	parley_through through;
 } parley_timeline;
 
 /* by_month: 0 = a bucket per year, 1 = per month.  Caller frees *out with
@@ -518,6 +835,8 @@ typedef struct parley_gaps {
 	size_t nquiet;
 	parley_quiet *quiet;      /* oldest first */
 	void *priv;
+	parley_through through;   /* when cut, the current interval ends at through.date and
+	                           * is "at least" that long; no quiet period runs past it */
 } parley_gaps;
 
 /* top: how many intervals to keep (0 = 10); window_years (0 = 3) and ratio
@@ -553,6 +872,7 @@ typedef struct parley_context {
 	size_t n;
 	parley_sentence *s;
 	void *priv;
+	parley_through through;   /* of the visit's pair; no claim crosses it */
 } parley_context;
 
 /* Sentences about visit_id as of its start.  o may be NULL; o->min_level
@@ -582,6 +902,7 @@ typedef struct parley_companions {
 	size_t naccompanied;
 	parley_companion *accompanied; /* whose visits they joined as a companion */
 	void *priv;
+	parley_through through;        /* of the whole store */
 } parley_companions;
 
 /* person: an id, or a name or alias (folded); ENOTFOUND when none matches,
@@ -596,6 +917,60 @@ int parley_companions_write(const parley_companions *c, const char *format, int 
                             FILE *out, parley_err *err);
 void parley_companions_free(parley_companions *c);
 
+
+/* ---- Methods: what the methods page states, from the store ---------- */
+typedef struct parley_methods_cover {
+	const char *id, *description, *from, *to, *min_level, *start, *end, *data_through;
+} parley_methods_cover;
+typedef struct parley_methods_office {
+	const char *id, *name, *country, *rank;
+} parley_methods_office;
+typedef struct parley_methods_disputed {
+	const char *visit, *label, *disputed;
+} parley_methods_disputed;
+
+typedef struct parley_methods {
+	parley_data_version version;
+	size_t visits;           /* visits counted by default (confirmed, reported) */
+	size_t unidentified;     /* of those, with no identified visitor */
+	size_t imprecise;        /* of those, with a start known only to the month or year */
+	size_t low_confidence;   /* of those, with confidence 'low' */
+	size_t candidates;       /* visits awaiting review (status candidate), not counted */
+	size_t ncover;
+	parley_methods_cover *cover;       /* declared coverage, by id */
+	size_t noffice;
+	parley_methods_office *office;     /* offices and their ranks, by country, rank, name */
+	size_t ndisputed;
+	parley_methods_disputed *disputed; /* visits with a disputed fact, by start date */
+	void *priv;
+} parley_methods;
+
+/* Reads the facts the methods page states.  Caller frees *out with
+ * parley_methods_free(). */
+int parley_methods_compute(parley_db *db, parley_methods **out, parley_err *err);
+void parley_methods_free(parley_methods *m);
+
+/* ---- Compare: two sources side by side (src/analysis/an_compare.c) --- */
+typedef struct parley_compare_opts {
+	int tolerance_days;        /* start dates this far apart can match; 0 = 3,
+	                            * negative = same day only */
+	int eras;                  /* 1: era tables side by side, not the record list */
+	int their_eras;            /* eras: group B by its own era labels ("period '...'") */
+	parley_analysis_opts an;   /* a/b: the pair (eras: inferred when NULL), as_of,
+	                            * min_level, status: which visits count on each side */
+} parley_compare_opts;
+
+/* Compares the visits of two sources without importing either into db:
+ * "store" (db itself), "store:PATH" (another store, read-only) or the path
+ * of a file in any format `parley import` reads (imported into a scratch
+ * copy of db's reference records, in memory).  Writes the matched
+ * pairs with their rule and field differences, only-in-A and only-in-B
+ * (or, with eras, the era tables side by side and the visits behind each
+ * difference) as format table|csv|json.  co may be NULL.  ENOTFOUND for a
+ * source that is not there; EDATA when a file does not import. */
+int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
+                   const parley_compare_opts *co, const char *format, FILE *out,
+                   parley_err *err);
 
 /* ===================================================================== */
 /* Publishing (issue 4) - declared below this line by the web module     */

@@ -15,6 +15,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #define AN_OPEN LONG_MAX /* an open end: still in office, coverage to date */
 
@@ -36,6 +37,10 @@ typedef struct an_visit {
 	long day_last;         /* last possible day of start */
 	int top;               /* the visitor was from's paramount leader (an_prepare) */
 	int unidentified;      /* no person id, and no name or a name saying it is unknown */
+	const char **ext;      /* compare only (an_load_compare): "scheme:value" ids,
+	                        * NULL-terminated (parley_visit_desc) */
+	size_t next;
+	const char *period;    /* compare only: the source's own era label, or NULL */
 } an_visit;
 
 typedef struct an_tenure {
@@ -50,6 +55,7 @@ typedef struct an_cover {
 	long first;            /* first possible day of start */
 	long last;             /* last possible day of end (inclusive); AN_OPEN */
 	const char *start_text, *end_text;
+	long through;          /* last possible day of data_through; AN_OPEN when not declared */
 } an_cover;
 
 typedef struct an_member {    /* a named person on a visit (visit_person) */
@@ -69,6 +75,12 @@ typedef struct an_data {
 	an_member *m; size_t nm, capm;
 	an_person *p; size_t np, capp;
 	an_person *k; size_t nk, capk; /* countries: id = code, name */
+	/* where the data ends (docs/analysis.md, "Where the data ends") */
+	const char *release;   /* the store's data version (newest release), or NULL */
+	const char *released;  /* its date */
+	long release_through;  /* its data-through day; AN_OPEN without a release */
+	long latest;           /* the loader's fallback: last possible day of the latest
+	                        * visit in the store; AN_OPEN (no cut) for fixtures */
 } an_data;
 
 /* Parsed options shared by the analyses. */
@@ -81,6 +93,10 @@ typedef struct an_opts {
 	char status[64];
 	const char *statuses[8];
 	size_t nstatus;
+	/* set by an_cut(): as_of above becomes min(asked, through) */
+	long asked;            /* the as-of day asked for */
+	long through;          /* data-through day of what is counted; AN_OPEN = unknown */
+	parley_through th;     /* the same for the results */
 } an_opts;
 
 /* -- an_data.c ---------------------------------------------------------- */
@@ -102,6 +118,8 @@ int an_add_tenure(an_data *d, const char *person, const char *name, const char *
 int an_add_cover(an_data *d, const char *id, const char *desc, const char *from,
                  const char *to, const char *min_level, const char *start, const char *end,
                  const char *person, parley_err *err);
+/* Sets the data_through of the coverage row added last ("" or NULL: none). */
+int an_cover_set_through(an_data *d, const char *through, parley_err *err);
 int an_add_member(an_data *d, const char *visit, const char *role, const char *person,
                   const char *name, parley_err *err);
 int an_add_person(an_data *d, const char *id, const char *name, const char *country,
@@ -115,6 +133,24 @@ const char *an_country_name(const an_data *d, const char *code);
 const an_person *an_person_find(const an_data *d, const char *id);
 /* The name of a person id (or the id itself when unknown). */
 const char *an_person_name(const an_data *d, const char *id);
+
+/* -- an_through.c --------------------------------------------------------- */
+/* Records the store's data version on d (strings copied). */
+int an_set_release(an_data *d, const char *name, const char *released, const char *through,
+                   parley_err *err);
+/* The data-through day of visits from -> to at min_level and above (the
+ * rule in docs/analysis.md); *rule (arena) says where it came from. */
+long an_dir_through(an_data *d, const char *from, const char *to, const char *min_level,
+                    const char **rule);
+/* The data-through day a coverage row's period is good for. */
+long an_cover_through(const an_data *d, const an_cover *c);
+/* Finds the data-through of what o counts (the pair, or the whole store
+ * when o has no pair) and cuts o->as_of there; fills o->th. */
+void an_cut(an_data *d, an_opts *o);
+/* The one line the CLI prints when figures were cut, or nothing. */
+void an_through_line(FILE *out, const parley_through *t, const char *as_of);
+/* JSON: ,"data_through":"DATE"|null,"data_through_rule":...,"cut":bool */
+void an_through_json(FILE *out, const parley_through *t);
 
 /* -- an_opts.c ---------------------------------------------------------- */
 /* Fills o from the public options; need_b says whether b is required. */
@@ -168,6 +204,27 @@ const an_era *an_era_at(const an_era *e, size_t n, long day);
  * delegation members.  On success *out is prepared; free with an_data_free. */
 int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
             parley_err *err);
+/* The people one of whose aliases (other romanisations, native script) folds
+ * to the same text as q.  *n is how many; *first is the first person id in
+ * id order, malloc'd (the caller frees; NULL when *n is 0). */
+int an_alias_people(parley_db *db, const char *q, size_t *n, char **first, parley_err *err);
+
+/* For compare: also each visit's external ids, and the source's own era
+ * label where its note keeps one ("period '...'", as the Beyond Parallel
+ * reader writes it).  Call after an_load. */
+int an_load_compare(parley_db *db, an_data *d, parley_err *err);
+
+/* -- an_match.c ----------------------------------------------------------- */
+/* Which part of the one rule (parley_visit_match) two records matched by. */
+typedef enum an_match_by {
+	AN_BY_NONE = 0, AN_BY_EXTID, AN_BY_VISITOR, AN_BY_NAME, AN_BY_LEVEL
+} an_match_by;
+const char *an_match_by_name(an_match_by by); /* static */
+/* Matches a against b one-to-one by parley_visit_match: external ids first,
+ * then the closest starts.  a_to_b[i] receives b's index or -1, by[i] the
+ * part of the rule (both arrays of na, caller-owned). */
+int an_match_lists(const parley_visit_desc *a, size_t na, const parley_visit_desc *b, size_t nb,
+                   int tolerance_days, long *a_to_b, an_match_by *by, parley_err *err);
 
 /* -- an_out.c ------------------------------------------------------------- */
 /* A table of text cells printed as table, csv or md. */

@@ -79,6 +79,9 @@ static int status_ok(const an_opts *o, const an_visit *v)
 int an_companions(an_data *d, const an_opts *o, const char *person, parley_companions **out,
                   parley_err *err)
 {
+	an_opts cut = *o;
+	an_cut(d, &cut); /* the store's data-through: companions are not one pair's */
+	o = &cut;
 	groups with = {0}, joined = {0};
 	an_idlist led = {0};
 	int rc = PARLEY_OK;
@@ -130,6 +133,7 @@ int an_companions(an_data *d, const an_opts *o, const char *person, parley_compa
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
 	}
+	r->through = o->th;
 	r->priv = d;
 	free(with.g);
 	free(joined.g);
@@ -163,8 +167,22 @@ static int resolve(parley_db *db, an_data *d, const char *q, const char **id, pa
 		}
 		free(f);
 	}
-	(void)db;
 	free(fq);
+	if (!hit) {
+		/* No display name matched: try the aliases (other romanisations,
+		 * Hangul, Hanzi), so "Lee Sol-ju" and "리설주" find ri-sol-ju. */
+		size_t na = 0;
+		char *first = NULL;
+		int rc = an_alias_people(db, q, &na, &first, err);
+		if (rc)
+			return rc;
+		const an_person *known = first ? an_person_find(d, first) : NULL;
+		free(first);
+		if (known) {
+			hit = known->id;
+			nhit = (int)na;
+		}
+	}
 	if (nhit > 1)
 		return parley_err_set(err, PARLEY_EDATA,
 		                      "analysis: '%s' names %d people; give a person id", q, nhit);
@@ -243,15 +261,20 @@ int parley_companions_write(const parley_companions *c, const char *format, int 
 		json_list(out, c->with, c->nwith);
 		fputs(",\"accompanied\":", out);
 		json_list(out, c->accompanied, c->naccompanied);
+		an_through_json(out, &c->through);
 		fputs("}\n", out);
 		return ferror(out) ? parley_err_set(err, PARLEY_EIO, "analysis: writing failed")
 		                   : PARLEY_OK;
 	}
 	an_data *d = c->priv;
 	an_arena *a = &d->arena;
-	static const char *const head[] = {"relation", "person", "name", "visits", "visit_ids"};
-	static const bool right[] = {false, false, false, true, false};
-	an_table t = {5, head, right, NULL, 0, 0, a};
+	static const char *const head[] = {"relation", "person", "name", "visits", "visit_ids",
+	                                   "data_through"};
+	static const bool right[] = {false, false, false, true, false, false};
+	bool csv = strcmp(format, "csv") == 0;
+	an_table t = {csv ? 6 : 5, head, right, NULL, 0, 0, a};
+	if (!csv)
+		an_through_line(out, &c->through, c->through.as_of);
 	for (int side = 0; side < 2; side++) {
 		const parley_companion *l = side ? c->accompanied : c->with;
 		size_t n = side ? c->naccompanied : c->nwith;
@@ -261,7 +284,8 @@ int parley_companions_write(const parley_companions *c, const char *format, int 
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 			const char *cell[] = {side ? "accompanied" : "companion", l[i].person, l[i].name,
 			                      an_fmt(a, "%zu", l[i].visits.n),
-			                      explain || strcmp(format, "table") != 0 ? ids : ""};
+			                      explain || strcmp(format, "table") != 0 ? ids : "",
+			                      c->through.date};
 			if (!cell[3] || an_table_row(&t, cell))
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		}

@@ -27,6 +27,7 @@ typedef struct ctx {
 	const an_visit *v;
 	parley_sentence s[MAX_SENTENCES];
 	size_t n;
+	an_opts pair;         /* the visit's pair, cut at the visit: pair.th says where its data ends */
 } ctx;
 
 static int status_ok(const an_opts *o, const an_visit *v)
@@ -65,7 +66,8 @@ static const an_cover *find_cover(const an_data *d, const char *from, const char
 		int m = parley_level_rank(c->min_level);
 		if (m < 0 || (m > 0 && level_rank < m))
 			continue;
-		if (c->first > first || c->last < last)
+		/* a claim's period must also lie within what was searched */
+		if (c->first > first || c->last < last || an_cover_through(d, c) < last)
 			continue;
 		int score = (c->person ? 64 : 0) + (c->from ? 16 : 0) + (c->to ? 16 : 0) + m;
 		if (score > best_score) {
@@ -266,6 +268,18 @@ static int first_in_years(ctx *x)
 	double years = (double)(v->day - p->day) / YEAR_DAYS;
 	const char *prev = an_fmt(a, "%s's visit of %s", p->name ? p->name : "an unidentified visitor",
 	                          date_text(a, p));
+	const char *rule = NULL;
+	long th = an_dir_through(x->d, v->from, v->to, v->level, &rule);
+	if (th != AN_OPEN && th != LONG_MIN && th < v->day) {
+		char tb[11];
+		return add(x, "first-in-years",
+		           an_fmt(a, "The previous visit from %s to %s at %s level or above recorded here is "
+		                     "%s, %.1f years earlier; but the data ends on %s (%s), before this "
+		                     "visit, so 'the first in %.1f years' cannot be claimed.",
+		                  from, host, lw, prev, years, an_day_text(th, tb),
+		                  rule ? rule : "declared", years),
+		           PARLEY_CLAIM_UNCOVERED, NULL, &ids);
+	}
 	const an_cover *c = find_cover(x->d, v->from, v->to, NULL, lr, p->day, v->day);
 	if (c)
 		return add(x, "first-in-years",
@@ -350,12 +364,19 @@ static int since_previous(ctx *x)
 		return PARLEY_ENOMEM;
 	long days = v->day - p->day;
 	bool approx = v->start.precision != PARLEY_DAY || p->start.precision != PARLEY_DAY;
+	/* a visit past where the pair's data ends: a later "previous" visit may
+	 * simply not be recorded, and the sentence says so */
+	const char *caveat = x->pair.th.cut
+	                         ? an_fmt(a, " The data between them ends on %s (%s), before this "
+	                                     "visit, so a later visit may be missing.",
+	                                  x->pair.th.date, x->pair.th.rule ? x->pair.th.rule : "declared")
+	                         : "";
 	return add(x, "since-previous",
 	           an_fmt(a, "It came %s%ld days (%.1f years) after the previous recorded visit "
-	                     "between %s and %s at %s level or above: %s's visit to %s of %s.",
+	                     "between %s and %s at %s level or above: %s's visit to %s of %s.%s",
 	                  approx ? "about " : "", days, (double)days / YEAR_DAYS, na, nb,
 	                  level_words(a, x->o->min_level), p->name ? p->name : "an unidentified visitor",
-	                  an_country_name(x->d, p->to), date_text(a, p)),
+	                  an_country_name(x->d, p->to), date_text(a, p), caveat ? caveat : ""),
 	           PARLEY_CLAIM_NONE, NULL, &ids);
 }
 
@@ -379,6 +400,13 @@ int an_context(an_data *d, const an_opts *o, const char *visit_id, parley_contex
 		rc = parley_err_set(err, PARLEY_ENOTFOUND, "analysis: no visit '%s'", visit_id);
 		goto fail;
 	}
+	/* the visit's pair, as of the visit: cut when the visit lies past its data */
+	x->pair = *o;
+	snprintf(x->pair.a, sizeof x->pair.a, "%s", x->v->from);
+	snprintf(x->pair.b, sizeof x->pair.b, "%s", x->v->to);
+	x->pair.as_of = x->v->day;
+	an_day_text(x->v->day, x->pair.as_of_text);
+	an_cut(d, &x->pair);
 	if (x->v->visitor) {
 		if (!rc)
 			rc = first_abroad(x);
@@ -413,6 +441,7 @@ int an_context(an_data *d, const an_opts *o, const char *visit_id, parley_contex
 		goto fail;
 	}
 	memcpy(r->s, x->s, x->n * sizeof *r->s);
+	r->through = x->pair.th;
 	r->priv = d;
 	free(x);
 	*out = r;
@@ -468,6 +497,7 @@ int parley_context_write(const parley_context *c, const char *format, FILE *out,
 		an_json_str(out, c->visit);
 		fputs(",\"label\":", out);
 		an_json_str(out, c->label);
+		an_through_json(out, &c->through);
 		fputs(",\"sentences\":[", out);
 		for (size_t i = 0; i < c->n; i++) {
 			const parley_sentence *s = &c->s[i];
@@ -483,19 +513,31 @@ int parley_context_write(const parley_context *c, const char *format, FILE *out,
 		}
 		fputs("\n]}\n", out);
 	} else if (strcmp(format, "table") == 0) {
+		if (c->through.cut)
+			fprintf(out, "data through %s: this visit (%s) lies past it, so no first, "
+			             "ordinal or 'in N years' is claimed across it (%s)\n",
+			        c->through.date, c->through.as_of,
+			        c->through.rule ? c->through.rule : "declared");
 		fprintf(out, "%s\n", c->label);
 		for (size_t i = 0; i < c->n; i++)
 			fprintf(out, "- %s\n", c->s[i].text);
 	} else {
 		an_data *d = c->priv;
-		static const char *const head[] = {"kind", "claim", "coverage", "text", "visits"};
-		an_table t = {5, head, NULL, NULL, 0, 0, &d->arena};
+		static const char *const head[] = {"kind", "claim", "coverage", "text", "visits",
+		                                   "data_through"};
+		bool csv = strcmp(format, "csv") == 0;
+		an_table t = {csv ? 6 : 5, head, NULL, NULL, 0, 0, &d->arena};
+		if (!csv && c->through.cut)
+			fprintf(out, "data through %s: this visit (%s) lies past it (%s)\n\n",
+			        c->through.date, c->through.as_of,
+			        c->through.rule ? c->through.rule : "declared");
 		for (size_t i = 0; i < c->n; i++) {
 			const parley_sentence *s = &c->s[i];
 			const char *ids = an_ids_join(&d->arena, s->visits);
 			if (!ids)
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-			const char *cell[] = {s->kind, claims[s->claim], s->coverage, s->text, ids};
+			const char *cell[] = {s->kind, claims[s->claim], s->coverage, s->text, ids,
+			                      c->through.date};
 			if (an_table_row(&t, cell))
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		}

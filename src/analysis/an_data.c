@@ -69,7 +69,10 @@ void an_arena_free(an_arena *a)
 
 an_data *an_data_new(void)
 {
-	return calloc(1, sizeof(an_data));
+	an_data *d = calloc(1, sizeof(an_data));
+	if (d)
+		d->release_through = d->latest = AN_OPEN; /* nothing says where the data ends */
+	return d;
 }
 
 void an_data_free(an_data *d)
@@ -208,6 +211,7 @@ int an_add_cover(an_data *d, const char *id, const char *desc, const char *from,
 		return rc;
 	c.first = parley_date_first_day(s);
 	c.last = AN_OPEN;
+	c.through = AN_OPEN;
 	if (end && *end) {
 		rc = parse_date(end, "coverage end", id, &e, err);
 		if (rc)
@@ -226,6 +230,18 @@ int an_add_cover(an_data *d, const char *id, const char *desc, const char *from,
 	    lost(to, c.to) || lost(person, c.person) || lost(end, c.end_text))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding coverage");
 	d->c[d->nc++] = c;
+	return PARLEY_OK;
+}
+
+int an_cover_set_through(an_data *d, const char *through, parley_err *err)
+{
+	if (!d->nc || !through || !*through)
+		return PARLEY_OK;
+	an_cover *c = &d->c[d->nc - 1];
+	parley_date t;
+	if (parse_date(through, "coverage data_through", c->id, &t, err))
+		return PARLEY_EDATA;
+	c->through = parley_date_last_day(t);
 	return PARLEY_OK;
 }
 

@@ -11,6 +11,7 @@
  * have been in (see parley.h, dates).
  */
 #include "an.h"
+#include "internal.h" /* pl_strlcpy */
 
 #include <stdlib.h>
 #include <string.h>
@@ -177,6 +178,9 @@ static void acc_done(const era_acc *x, parley_era *e)
 
 int an_eras(an_data *d, const an_opts *o, parley_era_by by, parley_eras **out, parley_err *err)
 {
+	an_opts cut = *o;
+	an_cut(d, &cut); /* figures stop where the data ends */
+	o = &cut;
 	an_era *el = NULL;
 	size_t n = 0;
 	era_acc *acc = NULL;
@@ -225,11 +229,12 @@ int an_eras(an_data *d, const an_opts *o, parley_era_by by, parley_eras **out, p
 	}
 	r->total = an_ids_done(&acc[n].visits);
 	r->outside = an_ids_done(&acc[n + 1].visits);
-	snprintf(r->a, sizeof r->a, "%s", o->a);
-	snprintf(r->b, sizeof r->b, "%s", o->b);
-	snprintf(r->as_of, sizeof r->as_of, "%s", o->as_of_text);
-	snprintf(r->min_level, sizeof r->min_level, "%s", o->min_level);
-	snprintf(r->status, sizeof r->status, "%s", o->status);
+	pl_strlcpy(r->a, o->a, sizeof r->a);
+	pl_strlcpy(r->b, o->b, sizeof r->b);
+	pl_strlcpy(r->as_of, o->as_of_text, sizeof r->as_of);
+	pl_strlcpy(r->min_level, o->min_level, sizeof r->min_level);
+	pl_strlcpy(r->status, o->status, sizeof r->status);
+	r->through = o->th;
 	r->by = by;
 	r->n = n;
 	r->eras = eras;
@@ -299,6 +304,7 @@ static int write_json(const parley_eras *e, FILE *out, parley_err *err)
 	an_json_str(out, e->min_level);
 	fputs(",\"status\":", out);
 	an_json_str(out, e->status);
+	an_through_json(out, &e->through);
 	fputs(",\"eras\":[", out);
 	for (size_t i = 0; i < e->n; i++) {
 		const parley_era *x = &e->eras[i];
@@ -355,6 +361,8 @@ int parley_eras_write(const parley_eras *e, const char *format, int explain, FIL
 		return rc;
 	if (strcmp(format, "json") == 0)
 		return write_json(e, out, err);
+	if (strcmp(format, "csv") != 0)
+		an_through_line(out, &e->through, e->as_of);
 	an_data *d = e->priv;
 	an_arena *a = &d->arena;
 	bool csv = strcmp(format, "csv") == 0;
@@ -369,8 +377,8 @@ int parley_eras_write(const parley_eras *e, const char *format, int explain, FIL
 	if (csv) {
 		static const char *const h[] = {"era", "start", "end", "years", "visits", "per_year",
 		                                "a_to_b", "b_to_a", "top_a_to_b", "top_b_to_a",
-		                                "unidentified"};
-		for (; nc < 11; nc++)
+		                                "unidentified", "data_through"};
+		for (; nc < 12; nc++)
 			head[nc] = h[nc];
 	} else {
 		const char *h[] = {"era", "start", "end", "years", "visits", "per yr", ab, ba,
@@ -411,6 +419,8 @@ int parley_eras_write(const parley_eras *e, const char *format, int explain, FIL
 			cell[k++] = an_fmt(a, "%zu", x->top_a_to_b.n);
 			cell[k++] = an_fmt(a, "%zu", x->top_b_to_a.n);
 			cell[k++] = an_fmt(a, "%zu", x->unidentified.n);
+			if (csv)
+				cell[k++] = e->through.date;
 			if (!csv) {
 				cell[k++] = an_fmt(a, "%s / %s",
 				                   share(a, x->a_to_b.n, x->a_to_b.n + x->b_to_a.n),
@@ -472,7 +482,9 @@ int parley_eras_write(const parley_eras *e, const char *format, int explain, FIL
 	for (size_t i = 0; i < e->n; i++)
 		any_open |= e->eras[i].open;
 	if (any_open)
-		fprintf(out, "* era still open: cut at the as-of date.\n");
+		fprintf(out, "* era still open: cut at the %s %s.\n",
+		        e->through.cut ? "data-through date" : "as-of date",
+		        e->through.cut ? e->through.date : e->as_of);
 	fputs("Levels: ", out);
 	bool first = true;
 	for (int l = 0; l < PARLEY_NLEVELS; l++)

@@ -12,6 +12,7 @@
  * windows merge into one quiet period.
  */
 #include "an.h"
+#include "internal.h" /* pl_strlcpy */
 
 #include <math.h>
 #include <stdlib.h>
@@ -58,6 +59,9 @@ static long month_last_day(long day)
 int an_gaps(an_data *d, const an_opts *o, size_t top, double window_years, double ratio,
             parley_gaps **out, parley_err *err)
 {
+	an_opts cut = *o;
+	an_cut(d, &cut); /* no interval or quiet period runs past the data */
+	o = &cut;
 	int rc = PARLEY_OK;
 	parley_gaps *g = calloc(1, sizeof *g);
 	const an_visit **vs = calloc(d->nv + 1, sizeof *vs);
@@ -177,9 +181,10 @@ int an_gaps(an_data *d, const an_opts *o, size_t top, double window_years, doubl
 	}
 	g->nquiet = nq;
 	g->quiet = q;
-	snprintf(g->a, sizeof g->a, "%s", o->a);
-	snprintf(g->b, sizeof g->b, "%s", o->b);
-	snprintf(g->as_of, sizeof g->as_of, "%s", o->as_of_text);
+	pl_strlcpy(g->a, o->a, sizeof g->a);
+	pl_strlcpy(g->b, o->b, sizeof g->b);
+	pl_strlcpy(g->as_of, o->as_of_text, sizeof g->as_of);
+	g->through = o->th;
 	g->priv = d;
 	free(vs);
 	free(gi);
@@ -252,7 +257,9 @@ int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FIL
 		             "\"total\":{\"count\":%zu,\"ids\":",
 		        g->a, g->b, g->as_of, g->range_start, g->total.n);
 		an_json_ids(out, g->total);
-		fprintf(out, "},\"long_run_rate\":%.4f,\"window_years\":%.2f,\"ratio\":%.2f,"
+		fputc('}', out);
+		an_through_json(out, &g->through);
+		fprintf(out, ",\"long_run_rate\":%.4f,\"window_years\":%.2f,\"ratio\":%.2f,"
 		             "\"gaps\":[",
 		        g->long_run_rate, g->window_years, g->ratio);
 		for (size_t i = 0; i < g->n; i++) {
@@ -264,6 +271,8 @@ int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FIL
 			json_gap(out, &g->current);
 		else
 			fputs("null", out);
+		/* cut: the current interval is a lower bound, as of the date asked */
+		fprintf(out, ",\"current_at_least\":%s", g->through.cut ? "true" : "false");
 		fputs(",\"quiet\":[", out);
 		for (size_t i = 0; i < g->nquiet; i++) {
 			const parley_quiet *q = &g->quiet[i];
@@ -281,9 +290,14 @@ int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FIL
 	an_arena *a = &d->arena;
 	bool csv = strcmp(format, "csv") == 0;
 	static const char *const head[] = {"kind", "start", "end", "days", "years", "from_visit",
-	                                   "to_visit", "visits", "per_year"};
-	static const bool right[] = {false, false, false, true, true, false, false, true, true};
-	an_table t = {9, head, right, NULL, 0, 0, a};
+	                                   "to_visit", "visits", "per_year", "data_through"};
+	static const bool right[] = {false, false, false, true, true, false, false, true, true,
+	                             false};
+	an_table t = {csv ? 10 : 9, head, right, NULL, 0, 0, a};
+	if (!csv)
+		an_through_line(out, &g->through, g->as_of);
+	const char *end_label = g->through.cut ? an_fmt(a, "(data through %s)", g->through.date)
+	                                       : "(as-of date)";
 	/* rank of the current interval among the closed ones */
 	size_t longer = 0;
 	for (size_t i = 0; i < g->n; i++)
@@ -294,19 +308,22 @@ int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FIL
 		    i < g->n ? an_fmt(a, "gap %zu", i + 1) : "current",
 		    x->start,
 		    x->end,
-		    an_fmt(a, "%s%ld", x->approximate && !csv ? "~" : "", x->days),
+		    an_fmt(a, "%s%ld", i == g->n && g->through.cut ? (csv ? "" : ">=")
+		                       : x->approximate && !csv ? "~" : "", x->days),
 		    an_fmt(a, "%.2f", x->years),
 		    csv ? x->before : x->before_label,
-		    x->after ? (csv ? x->after : x->after_label) : "(as-of date)",
+		    x->after ? (csv ? x->after : x->after_label) : end_label,
 		    "",
-		    ""};
+		    "",
+		    g->through.date};
 		if (an_table_row(&t, cell))
 			return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 	}
 	for (size_t i = 0; i < g->nquiet; i++) {
 		const parley_quiet *q = &g->quiet[i];
 		const char *cell[] = {"quiet", q->start, q->end, "", "", "", "",
-		                      an_fmt(a, "%zu", q->visits.n), an_fmt(a, "%.2f", q->rate)};
+		                      an_fmt(a, "%zu", q->visits.n), an_fmt(a, "%.2f", q->rate),
+		                      g->through.date};
 		if (an_table_row(&t, cell))
 			return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 	}
@@ -315,9 +332,14 @@ int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FIL
 		return rc;
 	fprintf(out, "\n%zu visits %s-%s from %s to %s: %.2f a year.  Quiet: fewer than %.2f "
 	             "visits in a %.1f-year window (%.0f%% of the long-run rate).\n",
-	        g->total.n, g->a, g->b, g->range_start, g->as_of, g->long_run_rate,
+	        g->total.n, g->a, g->b, g->range_start,
+	        g->through.cut ? g->through.date : g->as_of, g->long_run_rate,
 	        g->ratio * g->long_run_rate * g->window_years, g->window_years, g->ratio * 100);
-	if (g->has_current)
+	if (g->has_current && g->through.cut)
+		fprintf(out, "Current interval: at least %ld days, as of %s: since %s, and the data "
+		             "ends on %s; %zu of the intervals listed are longer.\n",
+		        g->current.days, g->as_of, g->current.before_label, g->through.date, longer);
+	else if (g->has_current)
 		fprintf(out, "Current interval: %ld days since %s; %zu of the intervals listed are "
 		             "longer.\n",
 		        g->current.days, g->current.before_label, longer);

@@ -9,6 +9,7 @@
  * (a year-only date in a monthly timeline) is also listed as imprecise.
  */
 #include "an.h"
+#include "internal.h" /* pl_strlcpy */
 
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +34,9 @@ static long bucket_first_day(long b, int by_month)
 int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
                 parley_timeline **out, parley_err *err)
 {
+	an_opts cut = *o;
+	an_cut(d, &cut); /* visits count up to where the data ends ... */
+	o = &cut;
 	int rc = PARLEY_OK;
 	parley_timeline *t = calloc(1, sizeof *t);
 	an_idlist *acc = NULL;
@@ -76,7 +80,9 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 				break;
 			}
 	}
-	long last = bucket_of(parley_date_from_day(o->as_of), by_month);
+	/* ... but the buckets run to the as-of date asked, those past the data
+	 * marked "no data" rather than shown as zeros */
+	long last = bucket_of(parley_date_from_day(o->asked), by_month);
 	size_t nb = first <= last ? (size_t)(last - first + 1) : 0;
 	if (nb > 200000) {
 		rc = parley_err_set(err, PARLEY_ELIMIT, "analysis: timeline of %zu buckets is too long",
@@ -134,10 +140,16 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 		b[i].series = ser;
 		b[i].total = an_ids_done(&x[ns]);
 		b[i].imprecise = an_ids_done(&x[ns + 1]);
+		if (o->th.cut) {
+			long next = bucket_first_day(k + 1, by_month);
+			b[i].no_data = day > o->as_of;
+			b[i].partial = day <= o->as_of && o->as_of < next - 1;
+		}
 	}
-	snprintf(t->a, sizeof t->a, "%s", o->a);
-	snprintf(t->b, sizeof t->b, "%s", o->b);
-	snprintf(t->as_of, sizeof t->as_of, "%s", o->as_of_text);
+	t->through = o->th;
+	pl_strlcpy(t->a, o->a, sizeof t->a);
+	pl_strlcpy(t->b, o->b, sizeof t->b);
+	pl_strlcpy(t->as_of, o->as_of_text, sizeof t->as_of);
 	t->by_month = by_month;
 	t->split = split;
 	t->nseries = ns;
@@ -193,9 +205,10 @@ int parley_timeline_write(const parley_timeline *t, const char *format, int expl
 		return rc;
 	static const char *const splits[] = {"direction", "level", "type"};
 	if (strcmp(format, "json") == 0) {
-		fprintf(out, "{\"a\":\"%s\",\"b\":\"%s\",\"as_of\":\"%s\",\"by\":\"%s\",\"split\":\"%s\","
-		             "\"series\":[",
+		fprintf(out, "{\"a\":\"%s\",\"b\":\"%s\",\"as_of\":\"%s\",\"by\":\"%s\",\"split\":\"%s\"",
 		        t->a, t->b, t->as_of, t->by_month ? "month" : "year", splits[t->split]);
+		an_through_json(out, &t->through);
+		fputs(",\"series\":[", out);
 		for (size_t j = 0; j < t->nseries; j++) {
 			if (j)
 				fputc(',', out);
@@ -207,6 +220,12 @@ int parley_timeline_write(const parley_timeline *t, const char *format, int expl
 			fprintf(out, "%s{\"period\":\"%s\",\"start\":\"%s\",\"era\":", i ? ",\n" : "\n",
 			        b->period, b->start);
 			an_json_str(out, b->era);
+			fprintf(out, ",\"no_data\":%s,\"partial\":%s", b->no_data ? "true" : "false",
+			        b->partial ? "true" : "false");
+			if (b->no_data) { /* past the data: no counts, never zeros */
+				fputs(",\"total\":null,\"series\":null,\"imprecise\":null}", out);
+				continue;
+			}
 			fprintf(out, ",\"total\":{\"count\":%zu,\"ids\":", b->total.n);
 			an_json_ids(out, b->total);
 			fputs("},\"series\":{", out);
@@ -228,7 +247,10 @@ int parley_timeline_write(const parley_timeline *t, const char *format, int expl
 	}
 	an_data *d = t->priv;
 	an_arena *a = &d->arena;
-	size_t nc = t->nseries + 4;
+	bool csv = strcmp(format, "csv") == 0;
+	size_t nc = t->nseries + 4 + (csv ? 1 : 0); /* CSV: a data_through column */
+	if (!csv)
+		an_through_line(out, &t->through, t->as_of);
 	const char **head = an_alloc(a, nc * sizeof *head);
 	bool *right = an_alloc(a, nc * sizeof *right);
 	const char **cell = an_alloc(a, nc * sizeof *cell);
@@ -239,18 +261,27 @@ int parley_timeline_write(const parley_timeline *t, const char *format, int expl
 	head[2] = "total";
 	for (size_t j = 0; j < t->nseries; j++)
 		head[3 + j] = t->series[j];
-	head[nc - 1] = "imprecise";
+	head[3 + t->nseries] = "imprecise";
+	if (csv)
+		head[nc - 1] = "data_through";
 	for (size_t j = 2; j < nc; j++)
 		right[j] = true;
 	an_table tb = {nc, head, right, NULL, 0, 0, a};
 	for (size_t i = 0; i < t->n; i++) {
 		const parley_bucket *b = &t->buckets[i];
 		cell[0] = b->period;
+		if (b->partial && !csv)
+			cell[0] = an_fmt(a, "%s (to %s)", b->period, t->through.date);
 		cell[1] = b->era ? b->era : "";
 		cell[2] = an_fmt(a, "%zu", b->total.n);
 		for (size_t j = 0; j < t->nseries; j++)
 			cell[3 + j] = an_fmt(a, "%zu", b->series[j].n);
-		cell[nc - 1] = an_fmt(a, "%zu", b->imprecise.n);
+		cell[3 + t->nseries] = an_fmt(a, "%zu", b->imprecise.n);
+		if (b->no_data) /* past where the data ends: not a zero.  CSV leaves it blank */
+			for (size_t j = 2; j < 4 + t->nseries; j++)
+				cell[j] = csv ? "" : "no data";
+		if (csv)
+			cell[nc - 1] = t->through.date;
 		for (size_t j = 0; j < nc; j++)
 			if (!cell[j])
 				return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
@@ -258,7 +289,7 @@ int parley_timeline_write(const parley_timeline *t, const char *format, int expl
 			return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 	}
 	rc = an_table_write(&tb, format, out, err);
-	if (rc || !explain || strcmp(format, "csv") == 0)
+	if (rc || !explain || csv)
 		return rc; /* CSV stays one table; its ids are in JSON */
 	for (size_t i = 0; i < t->n; i++) {
 		const parley_bucket *b = &t->buckets[i];

@@ -56,6 +56,7 @@ int cmd_edit(int argc, char **argv);       /* cmd_edit.c */
 int cmd_delete(int argc, char **argv);
 
 int cmd_eras(int argc, char **argv);       /* cmd_analysis.c */
+int cmd_compare(int argc, char **argv);    /* cmd_compare.c */
 int cmd_timeline(int argc, char **argv);
 int cmd_gaps(int argc, char **argv);
 int cmd_context(int argc, char **argv);

@@ -109,7 +109,8 @@ static int finish(const char *cmd, int rc, const parley_err *err)
 
 static const char *const common_help =
     "  --as-of DATE       count visits that started on or before DATE (default today);\n"
-    "                     open eras end there\n"
+    "                     open eras end there.  Past where the data ends (its\n"
+    "                     data-through date) every figure stops there and says so\n"
     "  --min-level RANK   lowest level counted (default ministerial: Foreign Minister or\n"
     "                     above; at_least_ministerial passes)\n"
     "  --status LIST      statuses counted (default confirmed,reported)\n"

@@ -9,122 +9,59 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* cli_capture_json adapters: ctx is {db, argument} for a library call that
- * writes JSON. */
-static int list_visits_fn(void *ctx, FILE *out, parley_err *err)
-{
-	void **a = ctx;
-	return parley_list_visits_json(a[0], a[1], out, err);
-}
-
-typedef int (*by_name_fn)(parley_db *, const char *, FILE *, parley_err *);
-typedef struct by_name_call {
-	by_name_fn fn;
-	parley_db *db;
-	const char *arg;
-} by_name_call;
-
-static int by_name_fn_call(void *ctx, FILE *out, parley_err *err)
-{
-	by_name_call *c = ctx;
-	return c->fn(c->db, c->arg, out, err);
-}
-
-static json_t *capture_by_name(by_name_fn fn, parley_db *db, const char *arg, parley_err *err)
-{
-	by_name_call c = {fn, db, arg};
-	return cli_capture_json(by_name_fn_call, &c, err);
-}
-
-static char *dates(json_t *v, char *buf, size_t cap)
-{
-	const char *s = cli_str(v, "start_date"), *e = cli_str(v, "end_date");
-	if (*e && strcmp(s, e) != 0)
-		snprintf(buf, cap, "%s..%s", s, e);
-	else
-		snprintf(buf, cap, "%s", s);
-	return buf;
-}
-
-/* The visitor as a reader should see it: a name, or the label, or unknown. */
-static const char *visitor_text(json_t *v)
-{
-	const char *n = cli_str(v, "visitor_name");
-	if (*n)
-		return n;
-	n = cli_str(v, "visitor_label");
-	return *n ? n : "(unidentified)";
-}
-
-static void print_visits(json_t *v)
+static void print_visits(const parley_visits *r)
 {
 	static const char *const h[] = {"ID", "DATES", "FROM>TO", "VISITOR", "LEVEL", "TYPE", "STATUS"};
 	cli_table *t = cli_table_new(7, h);
-	size_t i;
-	json_t *row;
-	json_array_foreach(json_object_get(v, "visits"), i, row) {
-		char d[48], dir[16];
-		snprintf(dir, sizeof dir, "%s>%s", cli_str(row, "from_country"), cli_str(row, "to_country"));
-		const char *cells[] = {cli_str(row, "id"), dates(row, d, sizeof d), dir, visitor_text(row),
-		                       cli_str(row, "level"), cli_str(row, "type"), cli_str(row, "status")};
+	for (size_t i = 0; t && i < r->n; i++) {
+		const parley_visit *v = &r->v[i];
+		char d[48], dir[24];
+		if (v->end_date && strcmp(v->start_date, v->end_date) != 0)
+			snprintf(d, sizeof d, "%s..%s", v->start_date, v->end_date);
+		else
+			snprintf(d, sizeof d, "%s", v->start_date);
+		snprintf(dir, sizeof dir, "%s>%s", v->from_country, v->to_country);
+		const char *cells[] = {v->id, d, dir, v->visitor_name, v->level, v->type, v->status};
 		cli_table_add(t, cells);
 	}
-	cli_table_print(t, stdout, 48);
+	if (t)
+		cli_table_print(t, stdout, 48);
 	cli_table_free(t);
-	long total = (long)json_integer_value(json_object_get(v, "total"));
-	printf("%zu of %ld visit%s\n", json_array_size(json_object_get(v, "visits")), total,
-	       total == 1 ? "" : "s");
+	printf("%zu of %ld visit%s\n", r->n, r->total, r->total == 1 ? "" : "s");
 }
 
+/* list visits: every filter of the query layer, by the names the API uses
+ * (--min-level for min_level); the library checks each value, so a bad
+ * one fails here with the API's message. */
 static int list_visits(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"between", required_argument, NULL, 'b'}, {"country", required_argument, NULL, 'c'},
-	    {"from", required_argument, NULL, 'f'},    {"to", required_argument, NULL, 't'},
-	    {"person", required_argument, NULL, 'p'},  {"type", required_argument, NULL, 'y'},
-	    {"level", required_argument, NULL, 'l'},   {"min-level", required_argument, NULL, 'l'},
-	    {"status", required_argument, NULL, 's'},  {"query", required_argument, NULL, 'q'},
-	    {"sort", required_argument, NULL, 'o'},    {"limit", required_argument, NULL, 'n'},
-	    {"offset", required_argument, NULL, 'k'},  {0, 0, 0, 0}};
-	parley_visit_filter f;
-	memset(&f, 0, sizeof f);
-	char pair[64] = "";
+	const char *const *names = parley_query_params();
+	size_t np = 0;
+	while (names[np])
+		np++;
+	struct option opts[40];
+	char longnames[40][24];
+	size_t k = 0;
+	for (; k < np && k < 38; k++) {
+		size_t j = 0;
+		for (; names[k][j] && j + 1 < sizeof longnames[k]; j++)
+			longnames[k][j] = names[k][j] == '_' ? '-' : names[k][j];
+		longnames[k][j] = '\0';
+		opts[k] = (struct option){longnames[k], required_argument, NULL, 1000 + (int)k};
+	}
+	opts[k++] = (struct option){"query", required_argument, NULL, 'q'};
+	opts[k] = (struct option){0, 0, 0, 0};
+	parley_query q;
+	parley_query_init(&q);
+	parley_err err = {0, ""};
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "q:", opts, NULL)) != -1) {
-		char *end;
-		switch (c) {
-		case 'b': {
-			const char *colon = strchr(optarg, ':');
-			if (!colon || colon == optarg || !colon[1] || strlen(optarg) >= sizeof pair)
-				return cli_usage_error("list", "--between needs A:B, e.g. CHN:PRK");
-			snprintf(pair, sizeof pair, "%s", optarg);
-			pair[colon - optarg] = '\0';
-			f.country_a = pair;
-			f.country_b = pair + (colon - optarg) + 1;
-			break;
-		}
-		case 'c': f.country_a = optarg; break;
-		case 'f': f.from = optarg; break;
-		case 't': f.to = optarg; break;
-		case 'p': f.person = optarg; break;
-		case 'y': f.type = optarg; break;
-		case 'l': f.min_level = optarg; break;
-		case 's': f.status = optarg; break;
-		case 'q': f.query = optarg; break;
-		case 'o': f.sort = optarg; break;
-		case 'n':
-			f.limit = strtol(optarg, &end, 10);
-			if (*end || f.limit < 0)
-				return cli_usage_error("list", "--limit needs a whole number >= 0");
-			break;
-		case 'k':
-			f.offset = strtol(optarg, &end, 10);
-			if (*end || f.offset < 0)
-				return cli_usage_error("list", "--offset needs a whole number >= 0");
-			break;
-		default: return cli_usage_error("list", "unknown option");
-		}
+		const char *name = c == 'q' ? "q" : c >= 1000 && c < 1000 + (int)np ? names[c - 1000] : NULL;
+		if (!name)
+			return cli_usage_error("list", "unknown option");
+		if (parley_query_set(&q, name, optarg, &err) != PARLEY_OK)
+			return cli_usage_error("list", "%s", err.msg);
 	}
 	if (optind < argc)
 		return cli_usage_error("list", "unexpected argument '%s'", argv[optind]);
@@ -132,20 +69,17 @@ static int list_visits(int argc, char **argv)
 	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
 	if (rc)
 		return rc;
-	parley_err err = {0, ""};
-	if (cli_json()) {
-		int st = parley_list_visits_json(db, &f, stdout, &err);
-		parley_close(db);
-		return st ? cli_fail("list", &err) : EXIT_OK;
-	}
-	void *ctx[] = {db, &f};
-	json_t *v = cli_capture_json(list_visits_fn, ctx, &err);
+	parley_visits *r = NULL;
+	int st = parley_visits_find(db, &q, 0, &r, &err);
 	parley_close(db);
-	if (!v)
-		return cli_fail("list", &err);
-	print_visits(v);
-	json_decref(v);
-	return EXIT_OK;
+	if (st)
+		return st == PARLEY_EINVAL ? cli_usage_error("list", "%s", err.msg) : cli_fail("list", &err);
+	if (cli_json())
+		st = parley_visits_write(r, "json", stdout, &err);
+	else
+		print_visits(r);
+	parley_visits_free(r);
+	return st ? cli_fail("list", &err) : EXIT_OK;
 }
 
 /* list people|countries|offices|sources: the concept's rows, as exported. */
@@ -166,18 +100,22 @@ int cmd_list(int argc, char **argv)
 	if (cli_wants_help(argc, argv) || argc < 2) {
 		puts("usage: parley [--db PATH] list visits [FILTERS] [--json]\n"
 		     "       parley [--db PATH] list people|countries|offices|tenures|sources [--json]\n\n"
-		     "Visit filters:\n"
-		     "  --between A:B     visits between two countries, both directions (CHN:PRK)\n"
-		     "  --country A       visits to or from one country\n"
-		     "  --from DATE       starting on or after DATE (YYYY, YYYY-MM or YYYY-MM-DD)\n"
-		     "  --to DATE         starting on or before DATE\n"
-		     "  --person ID       made by, or accompanied or hosted by, this person\n"
-		     "  --type TYPE       state, official, unofficial, working, transit, multilateral, ...\n"
-		     "  --min-level RANK  at least this level (paramount_leader ... ministerial)\n"
-		     "  --status LIST     comma-separated (default: confirmed,reported)\n"
-		     "  --query TEXT, -q  words in names, aliases, places or summary\n"
-		     "  --sort ORDER      date (default), -date, level, visitor\n"
-		     "  --limit N, --offset N");
+		     "Visit filters (the names and values of GET /api/v1/visits; docs/queries.md):\n"
+		     "  --between A:B       between two countries, both directions (CHN:PRK)\n"
+		     "  --direction FROM:TO from one country to the other\n"
+		     "  --country A         to or from one country\n"
+		     "  --from DATE, --to DATE, --year YYYY\n"
+		     "                      start date in the range (YYYY, YYYY-MM or YYYY-MM-DD);\n"
+		     "                      a partial date matches a range it overlaps\n"
+		     "  --as-of DATE        started on or before DATE\n"
+		     "  --level LIST        exactly these levels; --min-level RANK at least this one\n"
+		     "  --type LIST, --status LIST (default: confirmed,reported)\n"
+		     "  --office ID         the visitor held this office at the time\n"
+		     "  --person ID         visitor, companion or host; or --visitor, --companion, --host\n"
+		     "  --top A[,B]         by the paramount leader of A (and B); needs --between\n"
+		     "  --q TEXT, -q, --query  a phrase in names, aliases, places, people met, summary\n"
+		     "  --sort ORDER        date (default), -date, level, visitor\n"
+		     "  --limit N, --offset N, or --page N, --per-page N");
 		return argc < 2 && !cli_wants_help(argc, argv) ? EXIT_USAGE : EXIT_OK;
 	}
 	const char *what = argv[1];
@@ -200,76 +138,122 @@ static void field(const char *label, const char *value)
 		printf("%-14s %s\n", label, value);
 }
 
-static void print_visit(json_t *v)
+static void print_visit(const parley_visit *v)
 {
-	char d[48];
-	field("visit", cli_str(v, "id"));
-	field("dates", dates(v, d, sizeof d));
-	printf("%-14s %s -> %s\n", "direction", cli_str(v, "from_country"), cli_str(v, "to_country"));
-	field("visitor", visitor_text(v));
-	if (*cli_str(v, "visitor_name"))
-		field("label", cli_str(v, "visitor_label"));
-	field("title", cli_str(v, "visitor_title"));
-	field("office", cli_str(v, "visitor_office"));
-	field("level", cli_str(v, "level"));
-	field("type", cli_str(v, "type"));
-	field("status", cli_str(v, "status"));
-	field("confidence", cli_str(v, "confidence"));
-	field("DISPUTED", cli_str(v, "disputed"));
-	field("summary", cli_str(v, "summary"));
-	field("note", cli_str(v, "note"));
-	size_t i;
-	json_t *x;
-	static const char *const lists[][2] = {{"hosts", "host met"}, {"delegation", "companion"}};
+	char d[48], buf[1024];
+	field("visit", v->id);
+	if (v->end_date && strcmp(v->start_date, v->end_date) != 0)
+		snprintf(d, sizeof d, "%s..%s", v->start_date, v->end_date);
+	else
+		snprintf(d, sizeof d, "%s", v->start_date);
+	field("dates", d);
+	printf("%-14s %s -> %s\n", "direction", v->from_country, v->to_country);
+	field("visitor", v->visitor_name);
+	if (v->visitor)
+		field("label", v->visitor_label);
+	field("title", v->visitor_title);
+	field("office", v->visitor_office);
+	field("level", v->level);
+	field("type", v->type);
+	field("status", v->status);
+	field("confidence", v->confidence);
+	field("DISPUTED", v->disputed);
+	field("summary", v->summary);
+	field("note", v->note);
+	const parley_visit_person *lists[] = {v->hosts, v->delegation};
+	size_t counts[] = {v->nhosts, v->ndelegation};
+	static const char *const labels[] = {"host met", "companion"};
 	for (size_t k = 0; k < 2; k++)
-		json_array_foreach(json_object_get(v, lists[k][0]), i, x) {
-			char buf[512];
-			snprintf(buf, sizeof buf, "%s%s%s%s", cli_str(x, "name"),
-			         *cli_str(x, "detail") ? " (" : "", cli_str(x, "detail"),
-			         *cli_str(x, "detail") ? ")" : "");
-			field(lists[k][1], buf);
+		for (size_t i = 0; i < counts[k]; i++) {
+			const parley_visit_person *p = &lists[k][i];
+			int det = p->detail && *p->detail;
+			snprintf(buf, sizeof buf, "%s%s%s%s", p->name ? p->name : "", det ? " (" : "",
+			         det ? p->detail : "", det ? ")" : "");
+			field(labels[k], buf);
 		}
-	json_array_foreach(json_object_get(v, "places"), i, x) field("place", cli_str(x, "name"));
-	json_array_foreach(json_object_get(v, "activities"), i, x) {
-		char buf[1024];
-		snprintf(buf, sizeof buf, "%s: %s", cli_str(x, "kind"), cli_str(x, "description"));
+	for (size_t i = 0; i < v->nplaces; i++)
+		field("place", v->places[i].name);
+	for (size_t i = 0; i < v->nactivities; i++) {
+		snprintf(buf, sizeof buf, "%s: %s", v->activities[i].kind ? v->activities[i].kind : "",
+		         v->activities[i].description ? v->activities[i].description : "");
 		field("activity", buf);
 	}
-	json_array_foreach(json_object_get(v, "sources"), i, x) {
-		const char *u = cli_str(x, "url");
-		field("source", *u ? u : cli_str(x, "citation"));
-	}
-	json_array_foreach(json_object_get(v, "external_ids"), i, x) {
-		char buf[256];
-		snprintf(buf, sizeof buf, "%s %s", cli_str(x, "scheme"), cli_str(x, "value"));
+	for (size_t i = 0; i < v->nsources; i++)
+		field("source", v->sources[i].url && *v->sources[i].url ? v->sources[i].url : v->sources[i].citation);
+	for (size_t i = 0; i < v->nexternal_ids; i++) {
+		snprintf(buf, sizeof buf, "%s %s", v->external_ids[i].scheme, v->external_ids[i].value);
 		field("external id", buf);
 	}
 }
 
-static void print_person(json_t *v)
+/* A person's visits in every role, by date: "DATE FROM>TO as ROLE (ID)". */
+typedef struct role_line {
+	const char *date, *id;
+	char text[512];
+} role_line;
+
+static int cmp_role_line(const void *a, const void *b)
 {
-	field("person", cli_str(v, "id"));
-	field("name", cli_str(v, "name"));
-	field("native name", cli_str(v, "native_name"));
-	field("country", cli_str(v, "country"));
-	field("born", cli_str(v, "birth_date"));
-	field("died", cli_str(v, "death_date"));
-	size_t i;
-	json_t *x;
-	json_array_foreach(json_object_get(v, "aliases"), i, x) field("alias", cli_str(x, "alias"));
-	json_array_foreach(json_object_get(v, "tenures"), i, x) {
+	const role_line *x = a, *y = b;
+	int c = strcmp(x->date, y->date);
+	return c ? c : strcmp(x->id, y->id);
+}
+
+static int print_person(parley_db *db, const parley_person *p, parley_err *err)
+{
+	field("person", p->id);
+	field("name", p->name);
+	field("native name", p->native_name);
+	field("country", p->country);
+	field("born", p->birth_date);
+	field("died", p->death_date);
+	for (size_t i = 0; i < p->naliases; i++)
+		field("alias", p->aliases[i].alias);
+	for (size_t i = 0; i < p->ntenures; i++) {
+		const parley_tenure_row *t = &p->tenures[i];
 		char buf[512];
-		snprintf(buf, sizeof buf, "%s (%s) %s..%s", cli_str(x, "office_name"), cli_str(x, "rank"),
-		         cli_str(x, "start_date"), *cli_str(x, "end_date") ? cli_str(x, "end_date") : "");
+		snprintf(buf, sizeof buf, "%s (%s) %s..%s", t->office_name ? t->office_name : "",
+		         t->rank ? t->rank : "", t->start_date ? t->start_date : "",
+		         t->end_date ? t->end_date : "");
 		field("tenure", buf);
 	}
-	json_array_foreach(json_object_get(v, "visits"), i, x) {
-		char buf[512];
-		snprintf(buf, sizeof buf, "%s %s>%s as %s (%s)", cli_str(x, "start_date"),
-		         cli_str(x, "from_country"), cli_str(x, "to_country"), cli_str(x, "role"),
-		         cli_str(x, "id"));
-		field("visit", buf);
+	static const char *const roles[] = {"visitor", "companion", "host"};
+	parley_visits *r[3] = {NULL, NULL, NULL};
+	size_t n = 0;
+	int rc = PARLEY_OK;
+	for (size_t k = 0; k < 3 && !rc; k++) {
+		parley_query q;
+		parley_query_init(&q);
+		rc = parley_query_set(&q, roles[k], p->id, err);
+		if (!rc)
+			rc = parley_query_set(&q, "status", "all", err);
+		if (!rc)
+			rc = parley_visits_find(db, &q, 0, &r[k], err);
+		if (!rc)
+			n += r[k]->n;
 	}
+	role_line *lines = !rc ? calloc(n ? n : 1, sizeof *lines) : NULL;
+	if (!rc && !lines)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	size_t m = 0;
+	for (size_t k = 0; lines && k < 3; k++)
+		for (size_t i = 0; i < r[k]->n; i++) {
+			const parley_visit *v = &r[k]->v[i];
+			lines[m].date = v->start_date;
+			lines[m].id = v->id;
+			snprintf(lines[m].text, sizeof lines[m].text, "%s %s>%s as %s (%s)", v->start_date,
+			         v->from_country, v->to_country, roles[k], v->id);
+			m++;
+		}
+	if (lines) {
+		qsort(lines, m, sizeof *lines, cmp_role_line);
+		for (size_t i = 0; i < m; i++)
+			field("visit", lines[i].text);
+	}
+	free(lines);
+	for (size_t k = 0; k < 3; k++)
+		parley_visits_free(r[k]);
+	return rc;
 }
 
 int cmd_show(int argc, char **argv)
@@ -301,17 +285,22 @@ int cmd_show(int argc, char **argv)
 		parley_close(db);
 		return st ? cli_fail("show", &err) : EXIT_OK;
 	}
-	json_t *v = capture_by_name(person ? parley_show_person_json : parley_show_visit_json, db, id,
-	                            &err);
+	int st;
+	if (person) {
+		parley_person *p = NULL;
+		st = parley_person_get(db, id, &p, &err);
+		if (!st)
+			st = print_person(db, p, &err);
+		parley_person_free(p);
+	} else {
+		parley_visits *v = NULL;
+		st = parley_visit_get(db, id, &v, &err);
+		if (!st)
+			print_visit(&v->v[0]);
+		parley_visits_free(v);
+	}
 	parley_close(db);
-	if (!v)
-		return cli_fail("show", &err);
-	if (person)
-		print_person(v);
-	else
-		print_visit(v);
-	json_decref(v);
-	return EXIT_OK;
+	return st ? cli_fail("show", &err) : EXIT_OK;
 }
 
 int cmd_person(int argc, char **argv)
@@ -328,47 +317,48 @@ int cmd_person(int argc, char **argv)
 	if (rc)
 		return rc;
 	parley_err err = {0, ""};
-	json_t *v = capture_by_name(parley_find_people_json, db, argv[1], &err);
-	if (!v) {
+	char *folded = parley_fold_words(argv[1]);
+	int letters = folded && *folded;
+	free(folded);
+	parley_people *ps = NULL;
+	if (!letters) {
+		parley_close(db);
+		parley_err_set(&err, PARLEY_EINVAL, "'%s' has no letters to match", argv[1]);
+		return cli_fail("person", &err);
+	}
+	if (parley_people_find(db, argv[1], 200, &ps, &err) != PARLEY_OK) {
 		parley_close(db);
 		return cli_fail("person", &err);
 	}
 	int out = EXIT_OK;
-	if (json_array_size(v) == 0) {
+	if (cli_json() && parley_find_people_json(db, argv[1], stdout, &err) != PARLEY_OK)
+		out = cli_fail("person", &err);
+	if (ps->n == 0) {
 		fprintf(stderr, "parley person: nobody matches '%s'\n", argv[1]);
 		out = EXIT_DATA;
-		if (cli_json())
-			puts("[]");
 	} else if (cli_json()) {
-		char *s = json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
-		if (s)
-			puts(s);
-		free(s);
-	} else if (json_array_size(v) == 1) {
-		json_t *p = capture_by_name(parley_show_person_json, db,
-		                            cli_str(json_array_get(v, 0), "id"), &err);
-		if (p) {
-			print_person(p);
-			json_decref(p);
-		} else {
+		/* written above: the library's JSON of the same search */
+	} else if (ps->n == 1) {
+		parley_person *p = NULL;
+		if (parley_person_get(db, ps->p[0].id, &p, &err) != PARLEY_OK ||
+		    print_person(db, p, &err) != PARLEY_OK)
 			out = cli_fail("person", &err);
-		}
+		parley_person_free(p);
 	} else {
-		static const char *const h[] = {"ID", "NAME", "NATIVE", "MATCHED", "VISITS"};
+		static const char *const h[] = {"ID", "NAME", "NATIVE", "ALIASES", "VISITS"};
 		cli_table *t = cli_table_new(5, h);
-		size_t i;
-		json_t *row;
-		json_array_foreach(v, i, row) {
+		for (size_t i = 0; t && i < ps->n; i++) {
 			char n[24];
-			snprintf(n, sizeof n, "%lld", (long long)json_integer_value(json_object_get(row, "visits")));
-			const char *cells[] = {cli_str(row, "id"), cli_str(row, "name"),
-			                       cli_str(row, "native_name"), cli_str(row, "matched"), n};
+			snprintf(n, sizeof n, "%ld", ps->p[i].trips);
+			const char *cells[] = {ps->p[i].id, ps->p[i].name, ps->p[i].native_name,
+			                       ps->p[i].aliases, n};
 			cli_table_add(t, cells);
 		}
-		cli_table_print(t, stdout, 40);
+		if (t)
+			cli_table_print(t, stdout, 40);
 		cli_table_free(t);
 	}
-	json_decref(v);
+	parley_people_free(ps);
 	parley_close(db);
 	return out;
 }

@@ -35,6 +35,7 @@ static const command commands[] = {
     {"gaps", cmd_gaps, "longest intervals without a visit, quiet periods"},
     {"context", cmd_context, "the sentences an analyst would write about a visit"},
     {"companions", cmd_companions, "who accompanied a person, and whom they accompanied"},
+    {"compare", cmd_compare, "match the visits of two sources; era tables side by side"},
     {"serve", cmd_serve, "run the web dashboard and JSON API"},
     {"site", cmd_site, "write the web pages as a static site"},
     {"discover", cmd_discover, "find candidate visits in GDELT event files"},

@@ -6,6 +6,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
 struct cli_table {
 	size_t ncols, nrows, cap;
@@ -59,27 +60,51 @@ int cli_table_add(cli_table *t, const char *const *cells)
 	return PARLEY_OK;
 }
 
+/* Terminal columns of s: Hangul, Hanzi and other wide characters take two,
+ * combining marks none (utf8proc_charwidth); a bad byte counts one. */
 static size_t width(const char *s)
 {
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
 	size_t w = 0;
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			w++;
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p, left, &cp);
+		if (n < 1) {
+			n = 1;
+			cp = '?';
+		}
+		int cw = utf8proc_charwidth(cp);
+		w += cw > 0 ? (size_t)cw : 0;
+		p += n;
+		left -= n;
+	}
 	return w;
 }
 
-/* Byte length of the first n code points of s. */
-static size_t prefix_bytes(const char *s, size_t n)
+/* Byte length of the longest prefix of s at most cols columns wide; its
+ * width into *wout. */
+static size_t prefix_bytes(const char *s, size_t cols, size_t *wout)
 {
-	size_t i = 0, cp = 0;
-	while (s[i]) {
-		if (((unsigned char)s[i] & 0xC0) != 0x80) {
-			if (cp == n)
-				break;
-			cp++;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
+	size_t w = 0, i = 0;
+	while (left > 0) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t n = utf8proc_iterate(p + i, left, &cp);
+		if (n < 1) {
+			n = 1;
+			cp = '?';
 		}
-		i++;
+		int cw = utf8proc_charwidth(cp);
+		size_t x = cw > 0 ? (size_t)cw : 0;
+		if (w + x > cols)
+			break;
+		w += x;
+		i += (size_t)n;
+		left -= n;
 	}
+	*wout = w;
 	return i;
 }
 
@@ -102,9 +127,10 @@ void cli_table_print(const cli_table *t, FILE *out, size_t max_width)
 			size_t x = width(s);
 			int last = c + 1 == t->ncols;
 			if (x > max_width) {
-				fwrite(s, 1, prefix_bytes(s, max_width - 1), out);
+				size_t cw;
+				fwrite(s, 1, prefix_bytes(s, max_width - 1, &cw), out);
 				fputs("…", out);
-				x = max_width;
+				x = cw + 1;
 			} else {
 				fputs(s, out);
 			}

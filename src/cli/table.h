@@ -16,8 +16,8 @@ cli_table *cli_table_new(size_t ncols, const char *const *headers);
 void cli_table_free(cli_table *t);
 /* Adds a row of ncols cells (copied; NULL prints as empty). */
 int cli_table_add(cli_table *t, const char *const *cells);
-/* Writes the table with columns padded to their widest cell (by code
- * points); cells wider than max_width are cut with an ellipsis. */
+/* Writes the table with columns padded to their widest cell (by display
+ * width: Hangul and Hanzi take two columns); cells wider than max_width are cut with an ellipsis. */
 void cli_table_print(const cli_table *t, FILE *out, size_t max_width);
 
 /* Runs fn, which writes JSON to a FILE, and parses what it wrote.

@@ -5,7 +5,8 @@
  *  errors:   end-before-start, same-country, no-source, visitor-not-born,
  *            visitor-dead, not-in-office, unknown-reference, bad-date
  *  warnings: likely-duplicate (same visitor and host, overlapping dates),
- *            level-without-office
+ *            level-without-office, source-incomplete (a source without a
+ *            title or a publication date, so it cannot be cited)
  * Dates follow the precision rules of parley.h: a rule fails only when it
  * fails for every day a partial date could be, so "1953-11" never breaks
  * a rule that some day of November 1953 satisfies.
@@ -217,6 +218,34 @@ static int check_visits(parley_db *db, parley_report *rep, parley_err *err)
 	return rc;
 }
 
+/* A citation needs at least a title and a publication date; each source
+ * lacking either is listed, so the maintainers know what is left to fill. */
+static int check_sources(parley_db *db, parley_report *rep, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db,
+	                    "SELECT id, title IS NULL OR title = '', published IS NULL OR published = '',"
+	                    " COALESCE(url, citation) FROM source"
+	                    " WHERE title IS NULL OR title = '' OR published IS NULL OR published = ''"
+	                    " ORDER BY id",
+	                    &st, err);
+	if (rc)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char rec[256];
+		snprintf(rec, sizeof rec, "source:%s", (const char *)sqlite3_column_text(st, 0));
+		int no_title = sqlite3_column_int(st, 1), no_date = sqlite3_column_int(st, 2);
+		const char *where = (const char *)sqlite3_column_text(st, 3);
+		ADD(rep, PARLEY_WARNING, rec, no_title ? "title" : "published", "source-incomplete",
+		    "source has no %s: %s",
+		    no_title && no_date ? "title and no publication date" : no_title ? "title"
+		                                                                     : "publication date",
+		    where ? where : "");
+	}
+	sqlite3_finalize(st);
+	return PARLEY_OK;
+}
+
 static int check_references(parley_db *db, parley_report *rep, parley_err *err)
 {
 	sqlite3_stmt *st;
@@ -243,6 +272,8 @@ int parley_check(parley_db *db, parley_report *rep, parley_err *err)
 		rc = check_dates(db, rep, "tenure", err);
 	if (!rc)
 		rc = check_visits(db, rep, err);
+	if (!rc)
+		rc = check_sources(db, rep, err);
 	if (!rc)
 		rc = check_references(db, rep, err);
 	return rc;

@@ -23,6 +23,9 @@ static const char *const activity_kinds[] = {
     "talks", "banquet", "performance", "site_visit", "agreement", "ceremony",
     "meeting", "other", NULL};
 static const char *const alias_kinds[] = {"romanisation", "native", "other", NULL};
+/* How a cited page relates to the publication (docs/formats.md): NULL = not
+ * assessed. */
+static const char *const source_qualities[] = {"original", "copy", "mirror", "proxy", NULL};
 
 #define COL(n, t) {n, t, false, false, NULL, NULL}
 #define REQ(n, t) {n, t, true, false, NULL, NULL}
@@ -54,7 +57,7 @@ static const pl_column person_alias_cols[] = {
 
 static const pl_column office_cols[] = {
     KEY("id", PL_TEXT), REQREF("country", "country"), REQ("name", PL_TEXT),
-    {"rank", PL_LEVEL, true, false, NULL, NULL}};
+    {"rank", PL_LEVEL, true, false, NULL, NULL}, COL("rank_order", PL_INT)};
 
 static const pl_column tenure_cols[] = {
     KEY("id", PL_TEXT), REQREF("person", "person"), REQREF("office", "office"),
@@ -64,7 +67,7 @@ static const pl_column tenure_cols[] = {
 static const pl_column source_cols[] = {
     KEY("id", PL_TEXT), COL("url", PL_TEXT), COL("citation", PL_TEXT),
     COL("title", PL_TEXT), COL("publisher", PL_TEXT), COL("published", PL_DATE),
-    COL("accessed", PL_DATE)};
+    COL("accessed", PL_DATE), COL("archive_url", PL_TEXT), ENUM("quality", source_qualities)};
 
 static const pl_column tenure_source_cols[] = {
     KEYREF("tenure", "tenure"), KEYREF("source", "source")};
@@ -102,7 +105,12 @@ static const pl_column coverage_cols[] = {
     KEY("id", PL_TEXT), REQ("description", PL_TEXT), REF("from_country", "country"),
     REF("to_country", "country"), {"min_level", PL_LEVEL, true, false, NULL, NULL},
     REQ("start_date", PL_DATE), COL("end_date", PL_DATE), REF("person", "person"),
-    COL("source", PL_TEXT)};
+    COL("source", PL_TEXT), COL("data_through", PL_DATE)};
+
+/* A data release: the store's data version (newest `released` wins). */
+static const pl_column data_release_cols[] = {
+    KEY("name", PL_TEXT), REQ("released", PL_DATE), REQ("data_through", PL_DATE),
+    COL("note", PL_TEXT)};
 
 #define CONCEPT(n, p, cols) {n, p, cols, PL_ARRAY_LEN(cols)}
 
@@ -122,6 +130,7 @@ static const pl_concept concepts[] = {
     CONCEPT("visit_source", "visit_sources", visit_source_cols),
     CONCEPT("external_id", "external_ids", external_id_cols),
     CONCEPT("coverage", "coverage", coverage_cols),
+    CONCEPT("data_release", "data_releases", data_release_cols),
 };
 
 static const char *concept_names[PL_ARRAY_LEN(concepts) + 1];

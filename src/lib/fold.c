@@ -1,85 +1,139 @@
 /*
- * fold.c - the key by which names are matched: case-, accent- and
- * punctuation-insensitive.
+ * fold.c - the one fold by which names and search text are matched, built
+ * on libutf8proc.
  *
- * 'Kim Jong-un', 'KIM JONG UN' and 'Kim Jŏng-ŭn' all fold to 'kimjongun'.
- * Latin letters lose case and diacritics (Latin-1 and Latin Extended-A,
- * which covers McCune-Reischauer's breves); ASCII punctuation, spaces,
- * general punctuation and combining marks are dropped; every other script
- * (hangul, hanzi) is kept as it is, so native-script aliases match exactly.
+ * Each character is decomposed with compatibility mappings (NFKD), loses
+ * its marks (accents, McCune-Reischauer breves, tone marks of pinyin),
+ * is case-folded, and what is not a letter or a digit becomes a word
+ * break; the result is recomposed (NFC) so that Hangul syllables, which
+ * NFKD splits into jamo, come back whole.  A few Latin letters have no
+ * decomposition in Unicode (ł, đ, ø, ħ, ı, ŧ) and are mapped by hand.
+ *
+ *   'Dèng Xiǎopíng' -> "deng xiaoping"   'Kim Jŏng-ŭn' -> "kim jong un"
+ *   '김정은' -> "김정은"                    '邓小平' -> "邓小平"
+ *
+ * parley_fold_words() keeps the word breaks (one space): it is the text
+ * the store's search index holds and the JavaScript filter of the static
+ * site compares (web/static/app.js, fold(), mirrors this file).
+ * parley_fold() drops them: the key by which a name is matched to a
+ * person ('Kim Jong-un' = 'KIM JONG UN' = 'kimjongun').
  */
 #include "internal.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <utf8proc.h>
 
-/* U+00C0..U+00FF; '.' = drop */
-static const char latin1[] =
-    "aaaaaaaceeeeiiii" "dnooooo.ouuuuyts" "aaaaaaaceeeeiiii" "dnooooo.ouuuuyty";
-/* U+0100..U+017F */
-static const char latin_ext_a[] =
-    "aaaaaacccccccc" "dddd" "eeeeeeeeee" "gggggggg" "hhhh" "iiiiiiiiii" "ii" "jj"
-    "kkk" "llllllllll" "nnnnnnn" "nn" "oooooo" "oo" "rrrrrr" "ssssssss" "tttttt"
-    "uuuuuuuuuuuu" "ww" "yyy" "zzzzzz" "s";
-
-/* Decodes one UTF-8 sequence at p (n bytes left); returns its length, or 1
- * with *cp = 0xFFFD for a bad byte. */
-static size_t decode(const unsigned char *p, size_t n, unsigned *cp)
+/* Letters that keep a stroke instead of a mark, after case folding. */
+static utf8proc_int32_t unstroke(utf8proc_int32_t c)
 {
-	unsigned c = p[0];
-	size_t k = c < 0x80 ? 0 : c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 9;
-	if (k == 9 || k >= n) {
-		*cp = c < 0x80 ? c : 0xFFFD;
+	switch (c) {
+	case 0x142: return 'l'; /* ł */
+	case 0x111: return 'd'; /* đ */
+	case 0xF8: return 'o';  /* ø */
+	case 0x127: return 'h'; /* ħ */
+	case 0x131: return 'i'; /* ı */
+	case 0x167: return 't'; /* ŧ */
+	default: return c;
+	}
+}
+
+static int is_word_char(utf8proc_int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL: case UTF8PROC_CATEGORY_LT:
+	case UTF8PROC_CATEGORY_LM: case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
 		return 1;
+	default:
+		return 0;
 	}
-	unsigned v = k ? c & (0x3F >> k) : c;
-	for (size_t j = 1; j <= k; j++) {
-		if ((p[j] & 0xC0) != 0x80) {
-			*cp = 0xFFFD;
-			return 1;
+}
+
+/* Appends cp to the growing code-point array; 0 on success. */
+static int push(utf8proc_int32_t **v, size_t *n, size_t *cap, utf8proc_int32_t cp)
+{
+	if (*n == *cap) {
+		size_t c = *cap ? *cap * 2 : 64;
+		utf8proc_int32_t *p = realloc(*v, c * sizeof *p);
+		if (!p)
+			return -1;
+		*v = p;
+		*cap = c;
+	}
+	(*v)[(*n)++] = cp;
+	return 0;
+}
+
+/* The folded text of s; spaces: 1 keeps one space between words.
+ * Caller frees with free(); NULL when out of memory. */
+static char *fold(const char *s, int spaces)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t left = (utf8proc_ssize_t)strlen(s);
+	utf8proc_int32_t *v = NULL;
+	size_t n = 0, cap = 0;
+	const utf8proc_option_t opt = UTF8PROC_DECOMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+	                              UTF8PROC_STRIPMARK | UTF8PROC_IGNORE;
+	int fail = 0;
+	while (left > 0 && !fail) {
+		utf8proc_int32_t cp;
+		utf8proc_ssize_t len = utf8proc_iterate(p, left, &cp);
+		if (len < 1) { /* an invalid byte breaks a word, like punctuation */
+			len = 1;
+			cp = ' ';
 		}
-		v = (v << 6) | (p[j] & 0x3F);
+		p += len;
+		left -= len;
+		utf8proc_int32_t d[32];
+		int bound = 0;
+		utf8proc_ssize_t k = utf8proc_decompose_char(cp, d, 32, opt, &bound);
+		if (k < 0 || k > 32) {
+			d[0] = ' ';
+			k = 1;
+		}
+		for (utf8proc_ssize_t j = 0; j < k && !fail; j++) {
+			utf8proc_int32_t c = unstroke(d[j]);
+			fail = push(&v, &n, &cap, is_word_char(c) ? c : ' ');
+		}
 	}
-	*cp = v;
-	return k + 1;
+	if (!fail && n) { /* recomposition shortens the array */
+		utf8proc_ssize_t m = utf8proc_normalize_utf32(v, (utf8proc_ssize_t)n,
+		                                              UTF8PROC_COMPOSE | UTF8PROC_STABLE);
+		fail = m < 0;
+		if (!fail)
+			n = (size_t)m;
+	}
+	char *out = NULL;
+	if (!fail) {
+		out = malloc(n * 4 + 1);
+		fail = !out;
+	}
+	if (!fail) {
+		size_t o = 0;
+		int pending = 0;
+		for (size_t i = 0; i < n; i++) {
+			if (v[i] == ' ') {
+				pending = o > 0;
+				continue;
+			}
+			if (pending && spaces)
+				out[o++] = ' ';
+			pending = 0;
+			o += (size_t)utf8proc_encode_char(v[i], (utf8proc_uint8_t *)out + o);
+		}
+		out[o] = '\0';
+	}
+	free(v);
+	return fail ? NULL : out;
 }
 
 char *parley_fold(const char *s)
 {
-	if (!s)
-		return NULL;
-	size_t n = strlen(s);
-	char *out = malloc(n + 1); /* folding never lengthens the text */
-	if (!out)
-		return NULL;
-	size_t o = 0;
-	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0;
-	while (i < n) {
-		unsigned cp;
-		size_t len = decode(p + i, n - i, &cp);
-		char c = 0;
-		if (cp < 0x80) {
-			if (cp >= 'A' && cp <= 'Z')
-				c = (char)(cp - 'A' + 'a');
-			else if ((cp >= 'a' && cp <= 'z') || (cp >= '0' && cp <= '9'))
-				c = (char)cp;
-		} else if (cp >= 0xC0 && cp <= 0xFF) {
-			c = latin1[cp - 0xC0] == '.' ? 0 : latin1[cp - 0xC0];
-		} else if (cp >= 0x100 && cp <= 0x17F) {
-			c = latin_ext_a[cp - 0x100];
-		} else if ((cp >= 0x80 && cp < 0xC0) || (cp >= 0x300 && cp <= 0x36F) ||
-		           (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F) ||
-		           cp == 0xFFFD) {
-			c = 0; /* punctuation, spaces and combining marks */
-		} else {
-			memcpy(out + o, p + i, len);
-			o += len;
-		}
-		if (c)
-			out[o++] = c;
-		i += len;
-	}
-	out[o] = '\0';
-	return out;
+	return s ? fold(s, 0) : NULL;
+}
+
+char *parley_fold_words(const char *s)
+{
+	return s ? fold(s, 1) : NULL;
 }

@@ -494,9 +494,18 @@ static int file_rank(const char *format, const char *head, size_t n)
 		const pl_concept *c = pl_concept_at(i);
 		pl_buf b;
 		pl_buf_init(&b, 1024);
-		for (size_t j = 0; j < c->ncols; j++)
+		int match = 0;
+		for (size_t j = 0; j < c->ncols && !match; j++) {
 			pl_buf_printf(&b, "%s%s", j ? "," : "", c->cols[j].name);
-		int match = b.data && b.len == len && memcmp(b.data, h, len) == 0;
+			if (!b.data || b.len != len || memcmp(b.data, h, len) != 0)
+				continue;
+			/* the whole list, or an older one lacking optional trailing
+			 * columns (import_csv.c reads those as NULL) */
+			size_t k = j + 1;
+			while (k < c->ncols && !c->cols[k].required && !c->cols[k].key)
+				k++;
+			match = k == c->ncols;
+		}
 		pl_buf_free(&b);
 		if (match)
 			return (int)i;

@@ -6,20 +6,31 @@
 
 #include <string.h>
 
-/* The concept whose column list is exactly this header, or NULL. */
+/* The concept whose column list is exactly this header, or NULL.  A header
+ * that names the leading columns of a concept, the rest all optional, is
+ * accepted too: it is that concept as an older version of parley wrote it
+ * (before source.archive_url or office.rank_order existed), and the missing
+ * columns import as NULL. */
 static const pl_concept *concept_of_header(char **fields, size_t n)
 {
+	const pl_concept *older = NULL;
 	for (size_t i = 0; i < pl_concept_count(); i++) {
 		const pl_concept *c = pl_concept_at(i);
-		if (c->ncols != n)
+		if (c->ncols < n)
 			continue;
 		size_t j = 0;
 		while (j < n && strcmp(fields[j], c->cols[j].name) == 0)
 			j++;
-		if (j == n)
+		if (j < n)
+			continue;
+		if (c->ncols == n)
 			return c;
+		while (j < c->ncols && !c->cols[j].required && !c->cols[j].key)
+			j++;
+		if (j == c->ncols && !older)
+			older = c;
 	}
-	return NULL;
+	return older;
 }
 
 static int csv_detect(const char *path, const char *head, size_t n)
@@ -53,17 +64,28 @@ static int csv_read(pl_import *imp, const char *path, const char *data, size_t l
 		return PARLEY_EDATA;
 	}
 	int rc = PARLEY_OK;
+	size_t nhead = c.nfields; /* fewer than ncols for an older header */
+	/* No concept has more than 24 columns (checked below). */
+	const char *row[24];
+	if (concept->ncols > PL_ARRAY_LEN(row)) {
+		pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
+		                 "concept %s has too many columns", concept->name);
+		pl_csv_free(&c);
+		return PARLEY_EDATA;
+	}
 	while ((r = pl_csv_next(&c, &err)) == 1) {
 		if (c.nfields == 1 && c.fields[0][0] == '\0')
 			continue; /* blank line */
-		if (c.nfields != concept->ncols) {
+		if (c.nfields != nhead) {
 			pl_import_report(imp, PARLEY_ERROR, path, c.line, 0, NULL, NULL, "field-count",
-			                 "expected %zu fields (%s), found %zu", concept->ncols,
-			                 concept->name, c.nfields);
+			                 "expected %zu fields (%s), found %zu", nhead, concept->name,
+			                 c.nfields);
 			rc = PARLEY_EDATA;
 			continue;
 		}
-		if (pl_import_put(imp, concept, (const char *const *)c.fields, path, c.line))
+		for (size_t j = 0; j < concept->ncols; j++)
+			row[j] = j < nhead ? c.fields[j] : "";
+		if (pl_import_put(imp, concept, row, path, c.line))
 			rc = PARLEY_EDATA;
 	}
 	if (r < 0) {

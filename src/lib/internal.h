@@ -135,6 +135,7 @@ struct parley_db {
 	char actor[128];
 	char *reason; /* for the audit log; NULL when none */
 	int readonly;
+	sqlite3_stmt *changes; /* PRAGMA data_version, prepared on first use */
 };
 
 /* Sets err from the connection's last error; returns PARLEY_EDB. */
@@ -144,7 +145,10 @@ int pl_exec(parley_db *db, const char *sql, parley_err *err);
 /* Prepares SQL; caller finalizes with sqlite3_finalize(). */
 int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
 int pl_begin(parley_db *db, parley_err *err);    /* BEGIN IMMEDIATE */
-int pl_commit(parley_db *db, parley_err *err);
+int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index first */
+/* Refreshes the search text of the visits the triggers marked
+ * (query_visits.c). */
+int pl_search_flush(parley_db *db, parley_err *err);
 void pl_rollback(parley_db *db);
 /* Binds text or NULL (for NULL or ""). */
 int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);

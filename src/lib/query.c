@@ -8,6 +8,8 @@
  */
 #include "internal.h"
 
+#include <jansson.h>
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,156 +52,12 @@ static int finish(pl_buf *b, int rc, FILE *out, parley_err *err)
 	return rc;
 }
 
-/* ---------------------------------------------------------------- */
-/* Visit lists                                                       */
-/* ---------------------------------------------------------------- */
-
 static const char *visit_cols =
     "v.id, v.start_date, v.end_date, v.from_country, v.to_country, v.visitor,"
     " p.name, v.visitor_label, v.visitor_title, v.level, v.type, v.status, v.confidence,"
     " v.summary, v.disputed,"
     " (SELECT group_concat(name, '; ') FROM (SELECT name FROM place pl WHERE pl.visit = v.id ORDER BY seq)),"
     " (SELECT count(*) FROM visit_source vs WHERE vs.visit = v.id)";
-
-static int visit_summary(pl_buf *b, sqlite3_stmt *st)
-{
-	int f = 1, rc = pl_buf_putc(b, '{');
-	static const char *names[] = {"id", "start_date", "end_date", "from_country",
-	                              "to_country", "visitor", "visitor_name", "visitor_label",
-	                              "visitor_title", "level", "type", "status", "confidence",
-	                              "summary", "disputed", "places", "sources"};
-	for (int i = 0; i < 17; i++)
-		rc |= jcol(b, &f, names[i], st, i);
-	return rc | pl_buf_putc(b, '}');
-}
-
-static int valid_date_arg(const char *s, const char *name, parley_err *err)
-{
-	parley_date d;
-	parley_err e;
-	if (parley_date_parse(s, strlen(s), &d, &e))
-		return parley_err_set(err, PARLEY_EINVAL, "%s: %s", name, e.msg);
-	return PARLEY_OK;
-}
-
-/* Appends the WHERE clause for f, binding parameters by name. */
-static int where_clause(pl_buf *b, const parley_visit_filter *f, parley_err *err)
-{
-	int rc = pl_buf_puts(b, " WHERE instr(',' || :status || ',', ',' || v.status || ',') > 0");
-	if (f->country_a && f->country_b)
-		rc |= pl_buf_puts(b, " AND ((v.from_country = :a AND v.to_country = :b) OR"
-		                     " (v.from_country = :b AND v.to_country = :a))");
-	else if (f->country_a)
-		rc |= pl_buf_puts(b, " AND (v.from_country = :a OR v.to_country = :a)");
-	if (f->from) {
-		if (valid_date_arg(f->from, "from", err))
-			return PARLEY_EINVAL;
-		rc |= pl_buf_puts(b, " AND parley_first_day(v.start_date) >= parley_first_day(:from)");
-	}
-	if (f->to) {
-		if (valid_date_arg(f->to, "to", err))
-			return PARLEY_EINVAL;
-		rc |= pl_buf_puts(b, " AND parley_first_day(v.start_date) <= parley_last_day(:to)");
-	}
-	if (f->person)
-		rc |= pl_buf_puts(b, " AND (v.visitor = :person OR EXISTS (SELECT 1 FROM visit_person vp"
-		                     " WHERE vp.visit = v.id AND vp.person = :person))");
-	if (f->type)
-		rc |= pl_buf_puts(b, " AND v.type = :type");
-	if (f->min_level) {
-		if (parley_level_rank(f->min_level) < 0)
-			return parley_err_set(err, PARLEY_EINVAL, "min-level: '%s' is not a level",
-			                      f->min_level);
-		rc |= pl_buf_puts(b, " AND parley_rank(v.level) >= parley_rank(:minlevel)");
-	}
-	if (f->query)
-		rc |= pl_buf_puts(b, " AND (instr(parley_fold(coalesce(p.name,'') || ' ' ||"
-		                     " coalesce(v.visitor_label,'') || ' ' || coalesce(v.summary,'')),"
-		                     " parley_fold(:q)) > 0 OR EXISTS (SELECT 1 FROM person_alias a"
-		                     " WHERE a.person = v.visitor AND instr(parley_fold(a.alias), parley_fold(:q)) > 0)"
-		                     " OR EXISTS (SELECT 1 FROM place pl WHERE pl.visit = v.id AND"
-		                     " instr(parley_fold(pl.name), parley_fold(:q)) > 0))");
-	return rc;
-}
-
-static void bind_named(sqlite3_stmt *st, const char *name, const char *v)
-{
-	int i = sqlite3_bind_parameter_index(st, name);
-	if (i)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
-}
-
-static void bind_filter(sqlite3_stmt *st, const parley_visit_filter *f)
-{
-	bind_named(st, ":status", f->status ? f->status : "confirmed,reported");
-	bind_named(st, ":a", f->country_a);
-	bind_named(st, ":b", f->country_b);
-	bind_named(st, ":from", f->from);
-	bind_named(st, ":to", f->to);
-	bind_named(st, ":person", f->person);
-	bind_named(st, ":type", f->type);
-	bind_named(st, ":minlevel", f->min_level);
-	bind_named(st, ":q", f->query);
-}
-
-int parley_list_visits_json(parley_db *db, const parley_visit_filter *f, FILE *out,
-                            parley_err *err)
-{
-	static const parley_visit_filter none;
-	if (!f)
-		f = &none;
-	const char *order = "parley_first_day(v.start_date), v.id";
-	if (f->sort && strcmp(f->sort, "-date") == 0)
-		order = "parley_first_day(v.start_date) DESC, v.id DESC";
-	else if (f->sort && strcmp(f->sort, "level") == 0)
-		order = "parley_rank(v.level) DESC, parley_first_day(v.start_date), v.id";
-	else if (f->sort && strcmp(f->sort, "visitor") == 0)
-		order = "coalesce(p.name, v.visitor_label, '~'), parley_first_day(v.start_date), v.id";
-	else if (f->sort && strcmp(f->sort, "date") != 0)
-		return parley_err_set(err, PARLEY_EINVAL,
-		                      "sort: '%s' is not one of date, -date, level, visitor", f->sort);
-	if (f->limit < 0 || f->offset < 0)
-		return parley_err_set(err, PARLEY_EINVAL, "limit and offset must not be negative");
-	pl_buf sql, b;
-	pl_buf_init(&sql, 65536);
-	pl_buf_init(&b, MAX_JSON);
-	int rc = pl_buf_printf(&sql, "SELECT %s FROM visit v LEFT JOIN person p ON p.id = v.visitor",
-	                       visit_cols);
-	size_t where_at = sql.len;
-	int w = where_clause(&sql, f, err);
-	if (w == PARLEY_EINVAL) {
-		pl_buf_free(&sql);
-		return PARLEY_EINVAL;
-	}
-	rc |= w;
-	/* the same WHERE for the total */
-	pl_buf count;
-	pl_buf_init(&count, 65536);
-	rc |= pl_buf_puts(&count, "SELECT count(*) FROM visit v LEFT JOIN person p ON p.id = v.visitor");
-	rc |= pl_buf_puts(&count, sql.data + where_at);
-	rc |= pl_buf_printf(&sql, " ORDER BY %s LIMIT %ld OFFSET %ld", order,
-	                    f->limit > 0 ? f->limit : -1L, f->offset);
-	sqlite3_stmt *st = NULL, *ct = NULL;
-	if (rc || (rc = pl_prepare(db, sql.data, &st, err)) || (rc = pl_prepare(db, count.data, &ct, err)))
-		goto out;
-	bind_filter(st, f);
-	bind_filter(ct, f);
-	long total = sqlite3_step(ct) == SQLITE_ROW ? (long)sqlite3_column_int64(ct, 0) : 0;
-	rc = pl_buf_printf(&b, "{\"total\":%ld,\"offset\":%ld,\"visits\":[", total, f->offset);
-	int n = 0;
-	int r;
-	while (!rc && (r = sqlite3_step(st)) == SQLITE_ROW) {
-		rc |= pl_buf_puts(&b, n++ ? ",\n" : "\n");
-		rc |= visit_summary(&b, st);
-	}
-	rc |= pl_buf_puts(&b, "]}\n");
-out:
-	sqlite3_finalize(st);
-	sqlite3_finalize(ct);
-	pl_buf_free(&sql);
-	pl_buf_free(&count);
-	return finish(&b, rc, out, err);
-}
 
 /* ---------------------------------------------------------------- */
 /* One visit                                                         */
@@ -267,7 +125,8 @@ int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err 
 	static const char *const act[] = {"seq", "kind", "date", "description"};
 	static const char *const pl[] = {"seq", "name", "country"};
 	static const char *const src[] = {"id", "url", "citation", "title", "publisher",
-	                                  "published", "accessed", "passage"};
+	                                  "published", "accessed", "archive_url", "quality",
+	                                  "passage"};
 	static const char *const ext[] = {"scheme", "value"};
 	if (!rc)
 		rc = jarray(db, &b, &f, "delegation",
@@ -288,9 +147,9 @@ int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err 
 	if (!rc)
 		rc = jarray(db, &b, &f, "sources",
 		            "SELECT s.id, s.url, s.citation, s.title, s.publisher, s.published, s.accessed,"
-		            " vs.passage FROM visit_source vs JOIN source s ON s.id = vs.source"
-		            " WHERE vs.visit = ?1 ORDER BY s.id",
-		            id, src, 8, err);
+		            " s.archive_url, s.quality, vs.passage FROM visit_source vs"
+		            " JOIN source s ON s.id = vs.source WHERE vs.visit = ?1 ORDER BY s.id",
+		            id, src, 10, err);
 	if (!rc)
 		rc = jarray(db, &b, &f, "external_ids",
 		            "SELECT scheme, value FROM external_id WHERE entity = 'visit' AND entity_id = ?1"
@@ -309,47 +168,34 @@ int parley_find_people_json(parley_db *db, const char *q, FILE *out, parley_err 
 {
 	if (!q || !*q)
 		return parley_err_set(err, PARLEY_EINVAL, "no name to look for");
-	char *fq = parley_fold(q);
+	char *fq = parley_fold_words(q);
 	if (!fq)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	if (!*fq) {
-		free(fq);
+	int empty = !*fq;
+	free(fq);
+	if (empty)
 		return parley_err_set(err, PARLEY_EINVAL, "'%s' has no letters to match", q);
-	}
-	sqlite3_stmt *st;
-	/* exact folded matches first, then matches inside a name or alias */
-	int rc = pl_prepare(db,
-	                    "WITH names(person, name) AS (SELECT id, name FROM person"
-	                    " UNION ALL SELECT id, native_name FROM person WHERE native_name IS NOT NULL"
-	                    " UNION ALL SELECT person, alias FROM person_alias),"
-	                    " hits AS (SELECT person, min(CASE WHEN parley_fold(name) = ?1 THEN 0 ELSE 1 END) AS exact,"
-	                    " group_concat(name, '; ') AS matched FROM names WHERE instr(parley_fold(name), ?1) > 0"
-	                    " GROUP BY person)"
-	                    " SELECT p.id, p.name, p.native_name, p.country, p.birth_date, p.death_date, h.matched,"
-	                    " (SELECT count(*) FROM visit v WHERE v.visitor = p.id)"
-	                    " FROM hits h JOIN person p ON p.id = h.person ORDER BY h.exact, p.name, p.id LIMIT 200",
-	                    &st, err);
-	if (rc) {
-		free(fq);
+	/* the query layer's people search: the fold and phrase rule of q= */
+	parley_people *ps = NULL;
+	int rc = parley_people_find(db, q, 200, &ps, err);
+	if (rc)
 		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; arr && i < ps->n; i++) {
+		const parley_person_row *p = &ps->p[i];
+		json_array_append_new(arr, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:I}", "id", p->id, "name",
+		                                     p->name, "native_name", p->native_name, "country",
+		                                     p->country, "aliases", p->aliases, "visits",
+		                                     (json_int_t)p->trips, "hosted", (json_int_t)p->hosted));
 	}
-	sqlite3_bind_text(st, 1, fq, -1, free);
-	pl_buf b;
-	pl_buf_init(&b, MAX_JSON);
-	rc = pl_buf_putc(&b, '[');
-	int n = 0;
-	static const char *names[] = {"id", "name", "native_name", "country", "birth_date",
-	                              "death_date", "matched", "visits"};
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		int f = 1;
-		rc |= pl_buf_puts(&b, n++ ? ",\n{" : "\n{");
-		for (int i = 0; i < 8; i++)
-			rc |= jcol(&b, &f, names[i], st, i);
-		rc |= pl_buf_putc(&b, '}');
-	}
-	sqlite3_finalize(st);
-	rc |= pl_buf_puts(&b, "]\n");
-	return finish(&b, rc, out, err);
+	parley_people_free(ps);
+	char *text = arr ? json_dumps(arr, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(arr);
+	if (!text)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	int bad = fputs(text, out) == EOF || fputc('\n', out) == EOF;
+	free(text);
+	return bad ? parley_err_set(err, PARLEY_EIO, "writing output: %s", strerror(errno)) : PARLEY_OK;
 }
 
 int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err *err)

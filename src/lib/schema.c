@@ -210,9 +210,125 @@ static const char *const migration_accounts =
     "CREATE INDEX login_failure_by_user ON login_failure(user, at);"
     "CREATE INDEX login_failure_by_address ON login_failure(address, at);";
 
+/* Citations (issue 9): an archived copy of the page and how the cited page
+ * relates to the publication (original, copy, mirror, proxy); office
+ * seniority within a country, higher = more senior (docs/bundled-dataset.md). */
+static const char *const migration_sources_ranks =
+    "ALTER TABLE source ADD COLUMN archive_url TEXT;"
+    "ALTER TABLE source ADD COLUMN quality TEXT;"    /* original | copy | mirror | proxy */
+    "ALTER TABLE office ADD COLUMN rank_order INTEGER;";
+
+/* Where the data ends (issue 9): a coverage row may say how far its
+ * recording was searched, and the store carries the data releases it was
+ * loaded from, so that every figure can be cut where the data ends
+ * (docs/analysis.md, "Where the data ends"). */
+static const char *const migration_data_through =
+    "ALTER TABLE coverage ADD COLUMN data_through TEXT;"
+    "CREATE TABLE data_release("
+    " name TEXT PRIMARY KEY,"        /* e.g. 'parley-bundled-2024.1' */
+    " released TEXT NOT NULL,"       /* the date the release was made */
+    " data_through TEXT NOT NULL,"   /* the last day its visits were searched for */
+    " note TEXT"
+    ") STRICT;";
+
+
+/* The query layer (query_visits.c, docs/queries.md).
+ *  - start_key orders visits by the rule of parley.h (first possible day,
+ *    finer date first on a tie) as plain text, so an index can sort them.
+ *  - indexes for the filters the query offers.
+ *  - visit_search holds each visit's search text, folded by
+ *    parley_fold_words (fold.c), and visit_fts indexes it (FTS5, external
+ *    content).  Triggers mark the visits each write may change, and the
+ *    library refreshes those once before it commits (pl_search_flush), so
+ *    no reader ever rebuilds an index. */
+static const char *const migration_query =
+    "ALTER TABLE visit ADD COLUMN start_key TEXT GENERATED ALWAYS AS ("
+    " CASE length(start_date) WHEN 10 THEN start_date || '0'"
+    " WHEN 7 THEN start_date || '-011' ELSE start_date || '-01-012' END) VIRTUAL;"
+    "CREATE INDEX visit_by_key ON visit(start_key, id);"
+    "CREATE INDEX visit_by_pair_key ON visit(from_country, to_country, start_key);"
+    "CREATE INDEX visit_by_to_key ON visit(to_country, start_key);"
+    "CREATE INDEX visit_by_level_key ON visit(level, start_key);"
+    "CREATE INDEX visit_by_office ON visit(visitor_office);"
+    "CREATE INDEX visit_person_by_person_role ON visit_person(person, role, visit);"
+
+    "CREATE TABLE visit_search("
+    " n INTEGER PRIMARY KEY,"
+    " visit TEXT NOT NULL UNIQUE,"
+    " body TEXT NOT NULL"
+    ");"
+    "CREATE VIRTUAL TABLE visit_fts USING fts5(body, content='visit_search', content_rowid='n',"
+    " tokenize='unicode61 remove_diacritics 0');"
+    "CREATE TRIGGER visit_search_ai AFTER INSERT ON visit_search BEGIN"
+    " INSERT INTO visit_fts(rowid, body) VALUES (new.n, new.body); END;"
+    "CREATE TRIGGER visit_search_ad AFTER DELETE ON visit_search BEGIN"
+    " INSERT INTO visit_fts(visit_fts, rowid, body) VALUES ('delete', old.n, old.body); END;"
+    "CREATE TRIGGER visit_search_au AFTER UPDATE ON visit_search BEGIN"
+    " INSERT INTO visit_fts(visit_fts, rowid, body) VALUES ('delete', old.n, old.body);"
+    " INSERT INTO visit_fts(rowid, body) VALUES (new.n, new.body); END;"
+
+    /* What a search matches: the visitor's names, aliases and title, the
+     * summary, note and dispute, places, the people met and in the
+     * delegation (as written, with their names, native names and aliases), activities and the two countries. */
+    "CREATE VIEW visit_search_text(visit, body) AS SELECT v.id, parley_fold_words("
+    " coalesce(p.name,'') || ' ' || coalesce(p.native_name,'') || ' ' || coalesce(v.visitor_label,'')"
+    " || ' ' || coalesce(v.visitor_title,'') || ' ' || coalesce(v.summary,'') || ' ' || coalesce(v.note,'')"
+    " || ' ' || coalesce(v.disputed,'')"
+    " || ' ' || coalesce((SELECT group_concat(alias, ' ') FROM person_alias WHERE person = v.visitor),'')"
+    " || ' ' || coalesce((SELECT group_concat(name, ' ') FROM place WHERE visit = v.id),'')"
+    " || ' ' || coalesce((SELECT group_concat(vp.name || ' ' || coalesce(vp.detail,'') || ' ' ||"
+    "   coalesce((SELECT name || ' ' || coalesce(native_name,'') FROM person WHERE id = vp.person),'') || ' ' ||"
+    "   coalesce((SELECT group_concat(alias, ' ') FROM person_alias a WHERE a.person = vp.person),''), ' ')"
+    "   FROM visit_person vp WHERE vp.visit = v.id),'')"
+    " || ' ' || coalesce((SELECT group_concat(description, ' ') FROM activity WHERE visit = v.id),'')"
+    " || ' ' || coalesce(cf.name,'') || ' ' || coalesce(ct.name,''))"
+    " FROM visit v LEFT JOIN person p ON p.id = v.visitor"
+    " LEFT JOIN country cf ON cf.code = v.from_country LEFT JOIN country ct ON ct.code = v.to_country;"
+    "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text;"
+
+    /* Writes only mark the visits whose text may have changed; the
+     * library refreshes them once, just before its transaction commits
+     * (pl_search_flush), so an import of a visit with its places, people
+     * and activities indexes it once, not once per row. */
+    "CREATE TABLE visit_search_dirty(visit TEXT PRIMARY KEY) WITHOUT ROWID;"
+#define PL_DIRTY(SEL) " INSERT OR IGNORE INTO visit_search_dirty(visit) " SEL ";"
+#define PL_BY_PERSON(P)                                                                   \
+	"SELECT id FROM visit WHERE visitor = " P                                              \
+	" UNION SELECT visit FROM visit_person WHERE person = " P
+    "CREATE TRIGGER visit_search_visit_ai AFTER INSERT ON visit BEGIN"
+    PL_DIRTY("SELECT new.id") " END;"
+    "CREATE TRIGGER visit_search_visit_au AFTER UPDATE ON visit BEGIN"
+    PL_DIRTY("SELECT old.id UNION SELECT new.id") " END;"
+    "CREATE TRIGGER visit_search_visit_ad AFTER DELETE ON visit BEGIN"
+    PL_DIRTY("SELECT old.id") " END;"
+    "CREATE TRIGGER visit_search_person_au AFTER UPDATE ON person BEGIN"
+    PL_DIRTY(PL_BY_PERSON("new.id")) " END;"
+    "CREATE TRIGGER visit_search_alias_ai AFTER INSERT ON person_alias BEGIN"
+    PL_DIRTY(PL_BY_PERSON("new.person")) " END;"
+    "CREATE TRIGGER visit_search_alias_au AFTER UPDATE ON person_alias BEGIN"
+    PL_DIRTY(PL_BY_PERSON("old.person") " UNION " PL_BY_PERSON("new.person")) " END;"
+    "CREATE TRIGGER visit_search_alias_ad AFTER DELETE ON person_alias BEGIN"
+    PL_DIRTY(PL_BY_PERSON("old.person")) " END;"
+    "CREATE TRIGGER visit_search_country_au AFTER UPDATE OF name ON country BEGIN"
+    PL_DIRTY("SELECT id FROM visit WHERE from_country = new.code OR to_country = new.code") " END;"
+#define PL_SEARCH_CHILD(T)                                                                \
+	"CREATE TRIGGER visit_search_" T "_ai AFTER INSERT ON " T " BEGIN"                   \
+	PL_DIRTY("SELECT new.visit") " END;"                                                  \
+	"CREATE TRIGGER visit_search_" T "_au AFTER UPDATE ON " T " BEGIN"                   \
+	PL_DIRTY("SELECT old.visit UNION SELECT new.visit") " END;"                           \
+	"CREATE TRIGGER visit_search_" T "_ad AFTER DELETE ON " T " BEGIN"                   \
+	PL_DIRTY("SELECT old.visit") " END;"
+    PL_SEARCH_CHILD("place") PL_SEARCH_CHILD("visit_person") PL_SEARCH_CHILD("activity");
+#undef PL_SEARCH_CHILD
+#undef PL_BY_PERSON
+#undef PL_DIRTY
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
+    migration_sources_ranks,
+    migration_data_through,
+    migration_query,
 };
 
 int pl_schema_migration_count(void)

@@ -5,7 +5,8 @@
  * The store runs in WAL mode with foreign keys on.  Two SQL functions are
  * registered on every connection: parley_actor() and parley_reason(), which
  * the audit triggers call to record who made a change and why, and
- * parley_fold(text), the name-matching key of fold.c, parley_first_day and
+ * parley_fold(text), the name-matching key of fold.c, parley_fold_words(text)
+ * (the search text), parley_first_day and
  * parley_last_day (day numbers of partial dates) and parley_rank(level).
  */
 #include "internal.h"
@@ -41,7 +42,8 @@ static void sql_fold(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	char *f = parley_fold(s);
+	/* user data set: parley_fold_words (the search text), else the key */
+	char *f = sqlite3_user_data(ctx) ? parley_fold_words(s) : parley_fold(s);
 	if (!f) {
 		sqlite3_result_error_nomem(ctx);
 		return;
@@ -101,7 +103,9 @@ int pl_begin(parley_db *db, parley_err *err)
 
 int pl_commit(parley_db *db, parley_err *err)
 {
-	return pl_exec(db, "COMMIT", err);
+	/* the search index changes in the same transaction as the records */
+	int rc = pl_search_flush(db, err);
+	return rc ? rc : pl_exec(db, "COMMIT", err);
 }
 
 void pl_rollback(parley_db *db)
@@ -200,6 +204,8 @@ int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
 	sqlite3_create_function(db->sql, "parley_reason", 0, SQLITE_UTF8, db, sql_reason, NULL, NULL);
 	sqlite3_create_function(db->sql, "parley_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 	                        NULL, sql_fold, NULL, NULL);
+	sqlite3_create_function(db->sql, "parley_fold_words", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                        (void *)1, sql_fold, NULL, NULL);
 	sqlite3_create_function(db->sql, "parley_first_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 	                        NULL, sql_day, NULL, NULL);
 	sqlite3_create_function(db->sql, "parley_last_day", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
@@ -231,6 +237,7 @@ void parley_close(parley_db *db)
 {
 	if (!db)
 		return;
+	sqlite3_finalize(db->changes);
 	if (db->sql)
 		sqlite3_close_v2(db->sql);
 	free(db->path);
@@ -285,4 +292,14 @@ long parley_count(parley_db *db, const char *table, parley_err *err)
 	                                        : pl_db_error(db, err, "counting");
 	sqlite3_finalize(st);
 	return n;
+}
+
+long long parley_change_counter(parley_db *db)
+{
+	if (!db || (!db->changes && sqlite3_prepare_v2(db->sql, "PRAGMA data_version", -1,
+	                                                &db->changes, NULL) != SQLITE_OK))
+		return -1;
+	long long v = sqlite3_step(db->changes) == SQLITE_ROW ? sqlite3_column_int64(db->changes, 0) : -1;
+	sqlite3_reset(db->changes);
+	return v;
 }

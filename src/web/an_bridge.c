@@ -106,9 +106,16 @@ json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
 	                        "longest", longest);
 	if (out && g->has_current) {
 		json_t *c = gap_json(pg, &g->current);
+		/* past the data the interval is a lower bound: "at least N days, as of DATE" */
+		if (c && g->through.cut) {
+			json_object_set_new(c, "at_least", json_true());
+			json_object_set_new(c, "as_of", json_string(g->as_of));
+		}
 		if (c)
 			json_object_set_new(out, "current", c);
 	}
+	if (out && g->through.date[0])
+		json_object_set_new(out, "data_through", json_string(g->through.date));
 	json_t *quiet = json_array();
 	for (size_t i = 0; i < g->nquiet; i++)
 		json_array_append_new(quiet, json_pack("{s:s,s:s,s:I,s:f}", "start", g->quiet[i].start,
@@ -140,6 +147,24 @@ json_t *pl_an_context(parley_db *db, const char *visit_id)
 	return arr;
 }
 
+/* The ids of the visits person led (any status), as the keys of an
+ * object; NULL when the store cannot answer.  Caller decrefs. */
+static json_t *led_by(parley_db *db, const char *person)
+{
+	parley_query q;
+	parley_query_init(&q);
+	parley_visits *r = NULL;
+	if (parley_query_set(&q, "visitor", person, NULL) != PARLEY_OK ||
+	    parley_query_set(&q, "status", "all", NULL) != PARLEY_OK ||
+	    parley_visits_find(db, &q, 0, &r, NULL) != PARLEY_OK)
+		return NULL;
+	json_t *set = json_object();
+	for (size_t i = 0; set && i < r->n; i++)
+		json_object_set_new(set, r->v[i].id, json_true());
+	parley_visits_free(r);
+	return set;
+}
+
 json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as_of)
 {
 	parley_analysis_opts o = {.a = a, .b = b, .as_of = as_of};
@@ -149,13 +174,6 @@ json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as
 	/* leader id -> {id, person, name}; ids within an era are by start date,
 	 * and eras are oldest first, so the first id seen is the earliest. */
 	json_t *seen = json_object(), *out = json_array();
-	sqlite3_stmt *st = NULL;
-	if (pl_prepare(db, "SELECT 1 FROM visit WHERE id = ?1 AND visitor = ?2", &st, NULL) != PARLEY_OK) {
-		json_decref(seen);
-		json_decref(out);
-		parley_eras_free(e);
-		return NULL;
-	}
 	for (size_t i = 0; i < e->n; i++) {
 		const parley_era *r = &e->eras[i];
 		char *na, *nb;
@@ -168,13 +186,11 @@ json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as
 			/* the leader's own trip: top_* also counts visits at level
 			 * paramount_leader, which another person could have made */
 			const char *first = NULL;
-			for (size_t j = 0; j < side[k].ids->n && !first; j++) {
-				sqlite3_reset(st);
-				sqlite3_bind_text(st, 1, side[k].ids->ids[j], -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(st, 2, side[k].leader, -1, SQLITE_TRANSIENT);
-				if (sqlite3_step(st) == SQLITE_ROW)
+			json_t *led = led_by(db, side[k].leader);
+			for (size_t j = 0; led && j < side[k].ids->n && !first; j++)
+				if (json_object_get(led, side[k].ids->ids[j]))
 					first = side[k].ids->ids[j];
-			}
+			json_decref(led);
 			if (!first)
 				continue;
 			json_t *f = json_pack("{s:s,s:s,s:s?}", "id", first, "person", side[k].leader,
@@ -187,7 +203,6 @@ json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as
 		free(na);
 		free(nb);
 	}
-	sqlite3_finalize(st);
 	json_decref(seen);
 	parley_eras_free(e);
 	return out;

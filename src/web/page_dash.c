@@ -7,35 +7,12 @@
  * the rate before it; the era with the most visits a year), never a topic.
  */
 #include "webq.h"
+#include "pl_query.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char *pair_where =
-    " ((v.from_country = ?1 AND v.to_country = ?2) OR (v.from_country = ?2 AND v.to_country = ?1))"
-    " AND v.status IN ('confirmed','reported')";
-
-/* The country's name (its code when unknown); caller frees with free(). */
-static char *country_name(pl_page *pg, const char *code)
-{
-	const char *b[] = {code, NULL};
-	json_t *r = pl_row1(pg->w->db, "SELECT name FROM country WHERE code = ?", b, NULL);
-	char *s = pl_strdup(r ? json_string_value(json_object_get(r, "name")) : code);
-	json_decref(r);
-	return s;
-}
-
-/* True when the store knows the country code: a pair of codes comes
- * from the request, and an unknown one must not draw an empty dashboard. */
-static int country_known(pl_page *pg, const char *code)
-{
-	const char *b[] = {code, NULL};
-	json_t *r = pl_row1(pg->w->db, "SELECT 1 AS known FROM country WHERE code = ?", b, NULL);
-	json_decref(r);
-	return r != NULL;
-}
 
 /* Years of an era, to today when it is still open. */
 static double era_years(pl_page *pg, json_t *e)
@@ -46,27 +23,77 @@ static double era_years(pl_page *pg, json_t *e)
 	return days > 0 ? days / 365.25 : 0;
 }
 
+/* The filter of every dashboard figure: the pair, ministerial or above,
+ * confirmed or reported (the analysis defaults, as the era table), as of
+ * the page's date; direction narrows it to FROM:TO when not NULL. */
+static int dash_query(pl_page *pg, const char *a, const char *b, const char *direction,
+                      parley_query *q)
+{
+	char pair[2 * PL_CODE_MAX + 2];
+	snprintf(pair, sizeof pair, "%s:%s", a, b);
+	parley_query_init(q);
+	if (parley_query_set(q, direction ? "direction" : "between", direction ? direction : pair,
+	                     &pg->err) != PARLEY_OK ||
+	    parley_query_set(q, "min_level", "ministerial", &pg->err) != PARLEY_OK ||
+	    parley_query_set(q, "as_of", pg->w->today, &pg->err) != PARLEY_OK)
+		return PARLEY_EINVAL;
+	return PARLEY_OK;
+}
+
+/* The pair's visits, top level first (the era chart's marks), as list
+ * rows; NULL when the store cannot answer.  Caller decrefs. */
+static json_t *pair_visits(pl_page *pg, const char *a, const char *b)
+{
+	parley_query q;
+	parley_visits *r = NULL;
+	if (dash_query(pg, a, b, NULL, &q) != PARLEY_OK ||
+	    parley_query_set(&q, "sort", "level", &pg->err) != PARLEY_OK ||
+	    parley_visits_find(pg->w->db, &q, 0, &r, &pg->err) != PARLEY_OK)
+		return NULL;
+	json_t *rows = json_array();
+	for (size_t i = 0; rows && i < r->n; i++)
+		json_array_append_new(rows, pl_visit_json(&r->v[i], 0));
+	parley_visits_free(r);
+	return rows;
+}
+
 json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b)
 {
-	pl_buf sql;
-	pl_buf_init(&sql, 2048);
-	int rc = pl_buf_printf(&sql, "SELECT substr(v.start_date,1,4) + 0 AS year, sum(v.from_country = ?1) AS from_a,"
-	                    " sum(v.from_country = ?2) AS from_b, count(*) AS total FROM visit v WHERE %s"
-	                    " GROUP BY 1 ORDER BY 1", pair_where);
-	const char *binds[] = {a, b, NULL};
-	json_t *years = rc == PARLEY_OK ? pl_rows(pg->w->db, sql.data, binds, &pg->err) : NULL;
-	pl_buf_free(&sql);
-	if (!years)
-		return NULL;
-	size_t i;
-	json_t *y;
-	json_array_foreach(years, i, y) {
-		char yr[16];
-		snprintf(yr, sizeof yr, "%lld", (long long)json_integer_value(json_object_get(y, "year")));
-		char *u = pl_list_url(pg, a, b, yr, yr);
-		json_object_set_new(y, "url", json_string(u));
-		free(u);
+	/* The same visits as the era table beside it (the analysis defaults:
+	 * ministerial or above, confirmed or reported, as of the page's date),
+	 * counted per year and direction by the query layer. */
+	parley_facet *f[2] = {NULL, NULL};
+	for (int d = 0; d < 2; d++) {
+		char dir[2 * PL_CODE_MAX + 2];
+		parley_query q;
+		snprintf(dir, sizeof dir, "%s:%s", d ? b : a, d ? a : b);
+		if (dash_query(pg, a, b, dir, &q) != PARLEY_OK ||
+		    parley_visits_facet(pg->w->db, &q, "year", &f[d], &pg->err) != PARLEY_OK) {
+			parley_facet_free(f[0]);
+			return NULL;
+		}
 	}
+	/* both facets are newest first: merge them oldest first */
+	json_t *years = json_array();
+	size_t i = f[0]->n, j = f[1]->n;
+	while (i > 0 || j > 0) {
+		const char *ya = i ? f[0]->values[i - 1].value : NULL;
+		const char *yb = j ? f[1]->values[j - 1].value : NULL;
+		int c = !ya ? 1 : !yb ? -1 : strcmp(ya, yb);
+		long na = c <= 0 ? f[0]->values[i - 1].n : 0, nb = c >= 0 ? f[1]->values[j - 1].n : 0;
+		const char *yr = c <= 0 ? ya : yb;
+		char *u = pl_list_url(pg, a, b, yr, yr);
+		json_array_append_new(years, json_pack("{s:i,s:I,s:I,s:I,s:s}", "year", atoi(yr), "from_a",
+		                                       (json_int_t)na, "from_b", (json_int_t)nb, "total",
+		                                       (json_int_t)(na + nb), "url", u ? u : ""));
+		free(u);
+		if (c <= 0)
+			i--;
+		if (c >= 0)
+			j--;
+	}
+	parley_facet_free(f[0]);
+	parley_facet_free(f[1]);
 	return json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "years", years);
 }
 
@@ -75,6 +102,16 @@ json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b)
 {
 	json_t *g = pl_an_gaps(pg, a, b);
 	return g ? g : json_pack("{s:s,s:s,s:s,s:[]}", "a", a, "b", b, "as_of", pg->w->today, "longest");
+}
+
+/* True when the store knows the country code: a pair of codes comes
+ * from the request, and an unknown one must not draw an empty dashboard. */
+static int country_known(pl_page *pg, const char *code)
+{
+	parley_countries *c = NULL;
+	int known = parley_countries_find(pg->w->db, code, &c, NULL) == PARLEY_OK && c->n > 0;
+	parley_countries_free(c);
+	return known;
 }
 
 /* A timeline bar's link: the pair's list of that year, built by
@@ -102,7 +139,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		json_decref(eras);
 		return PARLEY_EDB;
 	}
-	char *na = country_name(pg, a), *nb = country_name(pg, b);
+	char *na = pl_country_name(pg->w->db, a), *nb = pl_country_name(pg->w->db, b);
 	json_t *years = json_object_get(tl, "years");
 	size_t ny = json_array_size(years);
 	pl_chart_year *cy = calloc(ny ? ny : 1, sizeof *cy);
@@ -122,7 +159,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		}
 	}
 	int first = ny ? cy[0].year : atoi(pg->w->today);
-	int last = atoi(pg->w->today);
+	char data_end[11]; /* no bars, no era past where the data ends */
+	int last = atoi(pl_data_end(pg, a, b, data_end));
 	if (ny && cy[ny - 1].year > last)
 		last = cy[ny - 1].year;
 
@@ -137,7 +175,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		const char *en = json_string_value(json_object_get(e, "end_date"));
 		ce[i].label = json_string_value(json_object_get(e, "label"));
 		ce[i].start = pl_frac_year(s);
-		ce[i].end = en ? pl_frac_year(en) : pl_frac_year(pg->w->today);
+		ce[i].end = en ? pl_frac_year(en) : pl_frac_year(data_end);
 		ce[i].visits = (int)json_integer_value(json_object_get(e, "visits"));
 		char to[16] = "";
 		if (en) {
@@ -206,7 +244,10 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	} else {
 		snprintf(title, sizeof title, "%ld high-level visits between %s and %s since %d", total, na, nb, first);
 	}
-	snprintf(sub, sizeof sub, "High-level visits per year by direction, %d–%d; as of %s", first, last, pg->w->today);
+	snprintf(sub, sizeof sub, "High-level visits per year by direction, %d–%d; %s%s%sas of %s", first, last,
+	         strcmp(data_end, pg->w->today) ? "data through " : "",
+	         strcmp(data_end, pg->w->today) ? data_end : "", strcmp(data_end, pg->w->today) ? "; " : "",
+	         pg->w->today);
 	snprintf(desc, sizeof desc,
 	         "%ld visits in all: %ld from %s to %s and %ld from %s to %s. The busiest year was %d with %ld visits.",
 	         total, tot_a, na, nb, tot_b, nb, na, best_y, best_n < 0 ? 0 : best_n);
@@ -260,15 +301,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 
 	/* The era chart: one mark per visit. */
 	if (rc == PARLEY_OK && marks) {
-		pl_buf sql;
-		pl_buf_init(&sql, 4096);
-		rc = pl_buf_printf(&sql, "SELECT v.id AS id, v.start_date AS start_date, v.from_country AS from_country,"
-		                    " v.level AS level, coalesce(p.name, v.visitor_label, 'unidentified') AS visitor_name"
-		                    " FROM visit v LEFT JOIN person p ON p.id = v.visitor WHERE %s"
-		                    " ORDER BY pl_rank(v.level) DESC, v.start_date", pair_where);
-		const char *binds[] = {a, b, NULL};
-		json_t *vs = rc == PARLEY_OK ? pl_rows(pg->w->db, sql.data, binds, &pg->err) : NULL;
-		pl_buf_free(&sql);
+		json_t *vs = pair_visits(pg, a, b);
 		size_t nm = vs ? json_array_size(vs) : 0;
 		pl_chart_mark *m = calloc(nm ? nm : 1, sizeof *m);
 		char **labels = calloc(nm ? nm : 1, sizeof *labels);
@@ -439,6 +472,7 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	json_t *gaps = pl_pair_gaps(pg, a, b);
 	if (gaps) {
 		json_object_set(ctx, "current_gap", json_object_get(gaps, "current"));
+		json_object_set(ctx, "pair_through", json_object_get(gaps, "data_through"));
 		json_t *longest = json_array_get(json_object_get(gaps, "longest"), 0);
 		if (longest) {
 			/* the figure links to the two visits that bound the interval */
@@ -460,7 +494,7 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	q.per_page = 8;
 	json_t *rows = NULL;
 	long total = 0;
-	if (pl_wq_visits(pg->w->db, &q, 0, &rows, &total, &pg->err) == PARLEY_OK) {
+	if (pl_wq_visits(pg->w->db, &q, 0, 0, &rows, &total, &pg->err) == PARLEY_OK) {
 		size_t i;
 		json_t *r;
 		json_array_foreach(rows, i, r) {
@@ -548,22 +582,40 @@ void pl_api_pair(pl_page *pg, const char *what, int fmt)
 	if (!request_pair(pg, a, b))
 		return;
 	if (strcmp(what, "eras") == 0) {
-		json_t *sum = json_object();
-		if (pl_pair_charts(pg, a, b, NULL, NULL, sum) != PARLEY_OK) {
-			json_decref(sum);
-			pl_send_error(pg, 500, NULL, pg->err.msg);
+		/* One schema per figure: the bytes `parley eras A B --format json|csv`
+		 * writes (the analysis module's writer), as of the page's date. */
+		parley_analysis_opts o = {.a = a, .b = b, .as_of = pg->w->today};
+		parley_eras *e = NULL;
+		int rc = parley_eras_compute(pg->w->db, &o, PARLEY_ERAS_PAIR, &e, &pg->err);
+		if (rc != PARLEY_OK) {
+			pl_send_error(pg, rc == PARLEY_ENOTFOUND ? 404 : 500, NULL, pg->err.msg);
 			return;
 		}
-		json_t *eras = json_incref(json_object_get(sum, "eras"));
-		json_decref(sum);
+		char *text = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&text, &len);
+		rc = m ? parley_eras_write(e, fmt == 2 ? "csv" : "json", 0, m, &pg->err) : PARLEY_ENOMEM;
+		if (m)
+			fclose(m);
+		parley_eras_free(e);
+		json_t *j = rc == PARLEY_OK && fmt != 2 ? json_loadb(text, len, 0, NULL) : NULL;
+		if (rc != PARLEY_OK || (fmt != 2 && !j)) {
+			free(text);
+			pl_send_error(pg, 500, NULL, "eras: the answer could not be written");
+			return;
+		}
 		if (fmt == 2) {
-			static const char *const cols[] = {"label", "start_date", "end_date", "leader_a", "leader_b",
-			                                   "visits", "from_a", "from_b", "by_leaders", "rate", NULL};
-			pl_send_csv(pg, eras, cols);
-			json_decref(eras);
-			return;
+			pl_buf_reset(&pg->rs->body);
+			if (pl_buf_append(&pg->rs->body, text, len) != PARLEY_OK) {
+				free(text);
+				pl_send_error(pg, 500, NULL, "eras: the answer is too large");
+				return;
+			}
+			pg->rs->type = "text/csv; charset=utf-8";
+		} else {
+			pl_send_json(pg, j);
 		}
-		pl_send_json(pg, json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "eras", eras));
+		free(text);
 	} else if (strcmp(what, "timeline") == 0) {
 		json_t *t = pl_pair_timeline(pg, a, b);
 		if (!t) {
@@ -576,6 +628,10 @@ void pl_api_pair(pl_page *pg, const char *what, int fmt)
 			json_decref(t);
 			return;
 		}
+		char th[11] = "";
+		parley_data_through(pg->w->db, a, b, NULL, th, NULL, 0, NULL);
+		if (th[0]) /* years after it have no data, not zero visits */
+			json_object_set_new(t, "data_through", json_string(th));
 		pl_send_json(pg, t);
 	} else {
 		json_t *g = pl_pair_gaps(pg, a, b);

@@ -107,10 +107,9 @@ static char *site_facet_url(const pl_page *pg, const char *param, const char *va
 
 /* A facet: counts, each linked to the list with that filter.
  * Caller decrefs. */
-static json_t *facet(pl_page *pg, const pl_wq *q, const char *param, const char *expr,
-                     const char *order)
+static json_t *facet(pl_page *pg, const pl_wq *q, const char *param)
 {
-	json_t *f = pl_wq_facet(pg->w->db, q, expr, order, &pg->err);
+	json_t *f = pl_wq_facet(pg->w->db, q, param, &pg->err);
 	if (!f)
 		return json_array();
 	size_t i;
@@ -133,18 +132,14 @@ static json_t *facet(pl_page *pg, const pl_wq *q, const char *param, const char 
 				memcpy(fa, val, (size_t)(sep - val));
 				fa[sep - val] = '\0';
 				pl_strlcpy(fb, sep + 1, sizeof fb);
-				const char *ba[] = {fa, NULL}, *bb[] = {fb, NULL};
-				static const char *const nsql = "SELECT name FROM country WHERE code = ?";
-				json_t *na = pl_row1(pg->w->db, nsql, ba, NULL), *nb = pl_row1(pg->w->db, nsql, bb, NULL);
-				const char *sa = json_string_value(json_object_get(na, "name"));
-				const char *sb = json_string_value(json_object_get(nb, "name"));
+				char *sa = pl_country_name(pg->w->db, fa), *sb = pl_country_name(pg->w->db, fb);
 				pl_buf l;
 				pl_buf_init(&l, 512);
 				pl_buf_printf(&l, "%s to %s", sa ? sa : fa, sb ? sb : fb);
 				json_object_set_new(r, "label", json_string(l.data ? l.data : val));
 				pl_buf_free(&l);
-				json_decref(na);
-				json_decref(nb);
+				free(sa);
+				free(sb);
 			}
 		} else if (strcmp(param, "year") != 0) {
 			char *l = pl_code_label(val);
@@ -161,83 +156,45 @@ static json_t *facet(pl_page *pg, const pl_wq *q, const char *param, const char 
 	return f;
 }
 
-/* People whose name or alias matches the search, for the list's side box.
- * Caller decrefs. */
+/* People whose name or alias matches the search (parley_people_find:
+ * the same fold and phrase rule as the visit search), for the list's side
+ * box and the people page.  Caller decrefs. */
 static json_t *people_matching(pl_page *pg, const char *q)
 {
-	pl_buf fq;
-	pl_buf_init(&fq, 1024);
-	const unsigned char *p = (const unsigned char *)q;
-	int words = 0;
-	while (*p) {
-		while (*p && *p < 0x80 && !((*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'z')))
-			p++;
-		const unsigned char *s = p;
-		while (*p && (*p >= 0x80 || (*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'z')))
-			p++;
-		if (p > s) {
-			if (words++)
-				pl_buf_puts(&fq, " AND ");
-			pl_buf_putc(&fq, '"');
-			pl_buf_append(&fq, s, (size_t)(p - s));
-			pl_buf_puts(&fq, "\"*");
-		}
-	}
-	json_t *rows = NULL;
-	if (words) {
-		const char *b[] = {fq.data, NULL};
-		rows = pl_rows(pg->w->db,
-		    "SELECT p.id AS id, p.name AS name, p.native_name AS native_name, p.country AS country,"
-		    " (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id) AS aliases"
-		    " FROM temp.person_fts f JOIN person p ON p.id = f.id WHERE person_fts MATCH ?"
-		    " ORDER BY p.name LIMIT 20", b, &pg->err);
-	}
-	pl_buf_free(&fq);
-	if (!rows)
-		rows = json_array();
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r) {
-		char *u = pl_url(pg, "person", json_string_value(json_object_get(r, "id")));
-		json_object_set_new(r, "url", json_string(u));
+	parley_people *ps = NULL;
+	json_t *rows = json_array();
+	if (parley_people_find(pg->w->db, q, q ? 20 : 0, &ps, &pg->err) != PARLEY_OK)
+		return rows;
+	for (size_t i = 0; i < ps->n; i++) {
+		const parley_person_row *p = &ps->p[i];
+		char *u = pl_url(pg, "person", p->id);
+		/* the text the search matches, folded as the server folds it, so
+		 * the static site's filter (app.js) finds the same people */
+		pl_buf t;
+		pl_buf_init(&t, 1u << 16);
+		pl_buf_printf(&t, "%s %s %s", p->name, p->native_name ? p->native_name : "",
+		              p->aliases ? p->aliases : "");
+		char *search = parley_fold_words(t.data ? t.data : "");
+		pl_buf_free(&t);
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:I,s:s?,s:s?}", "id", p->id,
+		    "name", p->name, "native_name", p->native_name, "country", p->country,
+		    "aliases", p->aliases, "trips", (json_int_t)p->trips, "hosted", (json_int_t)p->hosted,
+		    "url", u, "search", search));
+		free(search);
 		free(u);
 	}
+	parley_people_free(ps);
 	return rows;
 }
 
 /* Static site: every row carries what app.js needs to filter, sort and
  * page it without a server: its search text, the people involved, the
  * level's rank and the direction as the facet writes it. */
-static void add_search_text(pl_page *pg, json_t *rows)
+static void add_search_text(json_t *rows)
 {
-	sqlite3_stmt *st, *pp;
-	if (pl_prepare(pg->w->db, "SELECT body FROM temp.visit_fts WHERE id = ?", &st, NULL) != PARLEY_OK)
-		return;
-	if (pl_prepare(pg->w->db, "SELECT group_concat(person, ' ') FROM (SELECT DISTINCT person FROM visit_person"
-	                          " WHERE visit = ?1 AND person IS NOT NULL ORDER BY person)", &pp, NULL) != PARLEY_OK) {
-		sqlite3_finalize(st);
-		return;
-	}
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
-		const char *id = json_string_value(json_object_get(r, "id"));
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW)
-			json_object_set_new(r, "search", json_string((const char *)sqlite3_column_text(st, 0)));
-		sqlite3_reset(pp);
-		sqlite3_bind_text(pp, 1, id, -1, SQLITE_TRANSIENT);
-		const char *vis = json_string_value(json_object_get(r, "visitor"));
-		pl_buf people;
-		pl_buf_init(&people, 1u << 16);
-		pl_buf_puts(&people, vis ? vis : "");
-		if (sqlite3_step(pp) == SQLITE_ROW && sqlite3_column_text(pp, 0)) {
-			pl_buf_putc(&people, ' ');
-			pl_buf_puts(&people, (const char *)sqlite3_column_text(pp, 0));
-		}
-		json_object_set_new(r, "people", json_string(people.data ? people.data : ""));
-		pl_buf_free(&people);
 		const char *lev = json_string_value(json_object_get(r, "level"));
 		json_object_set_new(r, "rank", json_integer(lev ? parley_level_rank(lev) : 0));
 		char dir[2 * PL_CODE_MAX + 2];
@@ -245,8 +202,6 @@ static void add_search_text(pl_page *pg, json_t *rows)
 		         json_string_value(json_object_get(r, "to_country")));
 		json_object_set_new(r, "direction", json_string(dir));
 	}
-	sqlite3_finalize(pp);
-	sqlite3_finalize(st);
 }
 
 /* Appends pre, then each code of a comma-separated list as its label
@@ -277,12 +232,10 @@ static void put_labels(pl_buf *d, const char *pre, const char *codes, const char
 /* Appends pre and the name of country code (the code when unknown). */
 static void put_country(pl_page *pg, pl_buf *d, const char *pre, const char *code)
 {
-	const char *b[] = {code, NULL};
-	json_t *r = pl_row1(pg->w->db, "SELECT name FROM country WHERE code = ?", b, NULL);
-	const char *name = json_string_value(json_object_get(r, "name"));
+	char *name = pl_country_name(pg->w->db, code);
 	pl_buf_puts(d, pre);
 	pl_buf_puts(d, name ? name : code);
-	json_decref(r);
+	free(name);
 }
 
 static void visits(pl_page *pg, int fmt, pl_wq *qp);
@@ -294,12 +247,7 @@ void pl_page_visits(pl_page *pg, int fmt)
 		pl_send_error(pg, 400, q.bad_param, pg->err.msg);
 		return;
 	}
-	int rc = pl_wq_resolve(pg->w->db, &q, pg->w->today, &pg->err);
-	if (rc != PARLEY_OK)
-		pl_send_error(pg, rc == PARLEY_EDATA ? 400 : 500, q.bad_param, pg->err.msg);
-	else
-		visits(pg, fmt, &q);
-	pl_wq_free(&q);
+	visits(pg, fmt, &q);
 }
 
 /* The list of a parsed and resolved filter. */
@@ -309,8 +257,9 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	int all = fmt == 2 || pg->w->site;
 	json_t *rows = NULL;
 	long total = 0;
-	if (pl_wq_visits(pg->w->db, &q, all, &rows, &total, &pg->err) != PARLEY_OK) {
-		pl_send_error(pg, 500, NULL, pg->err.msg);
+	int rc = pl_wq_visits(pg->w->db, &q, all, pg->w->site, &rows, &total, &pg->err);
+	if (rc != PARLEY_OK) {
+		pl_send_error(pg, rc == PARLEY_EDATA ? 400 : 500, q.bad_param, pg->err.msg);
 		return;
 	}
 	if (fmt == 2) {
@@ -362,7 +311,7 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	decorate(pg, rows);
 	pl_add_labels(rows);
 	if (pg->w->site)
-		add_search_text(pg, rows);
+		add_search_text(rows);
 	json_t *ctx = json_object();
 	json_object_set_new(ctx, "title", json_string("Visits"));
 	json_object_set_new(ctx, "total", json_integer(total));
@@ -428,15 +377,15 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	{
 		json_t *facets = json_array();
 		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Direction", "values",
-		    facet(pg, &q, "direction", "v.from_country || ':' || v.to_country", NULL)));
+		    facet(pg, &q, "direction")));
 		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Level", "values",
-		    facet(pg, &q, "level", "v.level", "pl_rank(1) DESC")));
+		    facet(pg, &q, "level")));
 		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Type", "values",
-		    facet(pg, &q, "type", "v.type", NULL)));
+		    facet(pg, &q, "type")));
 		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Status", "values",
-		    facet(pg, &q, "status", "v.status", NULL)));
+		    facet(pg, &q, "status")));
 		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Year", "values",
-		    facet(pg, &q, "year", "substr(v.start_date,1,4)", "1 DESC")));
+		    facet(pg, &q, "year")));
 		json_object_set_new(ctx, "facets", facets);
 	}
 	if (!pg->w->site) {
@@ -506,28 +455,7 @@ void pl_page_people(pl_page *pg, int fmt)
 		pl_send_error(pg, 400, q.bad_param, pg->err.msg);
 		return;
 	}
-	json_t *rows;
-	if (q.q) {
-		rows = people_matching(pg, q.q);
-	} else {
-		rows = pl_rows(pg->w->db,
-		    "SELECT p.id AS id, p.name AS name, p.native_name AS native_name, p.country AS country,"
-		    " (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id) AS aliases,"
-		    " (SELECT count(*) FROM visit v WHERE v.visitor = p.id) AS trips,"
-		    " (SELECT count(*) FROM visit_person vp WHERE vp.person = p.id AND vp.role = 'host') AS hosted"
-		    " FROM person p ORDER BY p.name COLLATE NOCASE, p.id", NULL, &pg->err);
-		if (!rows) {
-			pl_send_error(pg, 500, NULL, pg->err.msg);
-			return;
-		}
-		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r) {
-			char *u = pl_url(pg, "person", json_string_value(json_object_get(r, "id")));
-			json_object_set_new(r, "url", json_string(u));
-			free(u);
-		}
-	}
+	json_t *rows = people_matching(pg, q.q);
 	if (fmt == 2) {
 		static const char *const cols[] = {"id", "name", "native_name", "country", "aliases", NULL};
 		pl_send_csv(pg, rows, cols);
@@ -544,15 +472,18 @@ void pl_page_people(pl_page *pg, int fmt)
 
 void pl_page_countries(pl_page *pg, int fmt)
 {
-	json_t *rows = pl_rows(pg->w->db,
-	    "SELECT c.code AS code, c.name AS name,"
-	    " (SELECT count(*) FROM visit WHERE from_country = c.code) AS visits_made,"
-	    " (SELECT count(*) FROM visit WHERE to_country = c.code) AS visits_hosted"
-	    " FROM country c ORDER BY c.name", NULL, &pg->err);
-	if (!rows) {
+	parley_countries *cs = NULL;
+	if (parley_countries_find(pg->w->db, NULL, &cs, &pg->err) != PARLEY_OK) {
 		pl_send_error(pg, 500, NULL, pg->err.msg);
 		return;
 	}
+	json_t *rows = json_array();
+	for (size_t i = 0; i < cs->n; i++)
+		json_array_append_new(rows, json_pack("{s:s,s:s,s:I,s:I}", "code", cs->c[i].code, "name",
+		                                      cs->c[i].name, "visits_made",
+		                                      (json_int_t)cs->c[i].visits_made, "visits_hosted",
+		                                      (json_int_t)cs->c[i].visits_hosted));
+	parley_countries_free(cs);
 	if (fmt == 2) {
 		static const char *const cols[] = {"code", "name", "visits_made", "visits_hosted", NULL};
 		pl_send_csv(pg, rows, cols);

@@ -8,6 +8,7 @@
  * sentences of context computed from the records (ordinals, gaps, era).
  */
 #include "webq.h"
+#include "pl_query.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,94 +24,101 @@ static void set_url(pl_page *pg, json_t *o, const char *key, const char *kind, c
 	free(u);
 }
 
-static void urls_all(pl_page *pg, json_t *arr, const char *key, const char *kind, const char *idkey)
-{
-	size_t i;
-	json_t *r;
-	json_array_foreach(arr, i, r)
-		set_url(pg, r, key, kind, idkey);
-}
 
-/* Rows of sql with id bound (an empty array on failure); caller decrefs. */
-static json_t *rows(pl_page *pg, const char *sql, const char *id)
-{
-	const char *b[] = {id, NULL};
-	json_t *r = pl_rows(pg->w->db, sql, b, &pg->err);
-	return r ? r : json_array();
-}
 
 /* ------------------------------------------------------------------ */
 /* Visits                                                              */
 /* ------------------------------------------------------------------ */
 
-/* A visit with everything attached, or NULL when there is no such visit;
- * caller decrefs. */
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+/* People on a visit as page rows (seq, person, name, detail, url). */
+static json_t *people_rows(pl_page *pg, const parley_visit_person *p, size_t n)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = json_pack("{s:I,s:o,s:s,s:o}", "seq", (json_int_t)(i + 1), "person",
+		                      str_or_null(p[i].person), "name", p[i].name ? p[i].name : "",
+		                      "detail", str_or_null(p[i].detail));
+		set_url(pg, o, "url", "person", "person");
+		json_array_append_new(a, o);
+	}
+	return a;
+}
+
+/* The previous or next visit of the pair as {id, start_date, visitor_name, url}. */
+static void neighbour(pl_page *pg, json_t *v, const char *key, parley_visits *r)
+{
+	if (!r || !r->n)
+		return;
+	json_t *o = json_pack("{s:s,s:s,s:s}", "id", r->v[0].id, "start_date", r->v[0].start_date,
+	                      "visitor_name", r->v[0].visitor_name);
+	set_url(pg, o, "url", "visit", "id");
+	json_object_set_new(v, key, o);
+}
+
+/* A visit with everything attached (parley_visit_get), or NULL when there
+ * is no such visit; caller decrefs. */
 static json_t *visit_object(pl_page *pg, const char *id)
 {
-	const char *b[] = {id, NULL};
-	json_t *v = pl_row1(pg->w->db,
-	    "SELECT v.*, coalesce(p.name, v.visitor_label, 'unidentified') AS visitor_name,"
-	    " coalesce(cf.name, v.from_country) AS from_name, coalesce(ct.name, v.to_country) AS to_name,"
-	    " o.name AS visitor_office_name, substr(v.start_date,1,4) + 0 AS year"
-	    " FROM visit v LEFT JOIN person p ON p.id = v.visitor"
-	    " LEFT JOIN office o ON o.id = v.visitor_office"
-	    " LEFT JOIN country cf ON cf.code = v.from_country LEFT JOIN country ct ON ct.code = v.to_country"
-	    " WHERE v.id = ?", b, &pg->err);
-	if (!v)
+	parley_visits *r = NULL;
+	if (parley_visit_get(pg->w->db, id, &r, &pg->err) != PARLEY_OK)
 		return NULL;
+	const parley_visit *x = &r->v[0];
+	json_t *v = pl_visit_json(x, 0);
+	/* the page's names for the record's own columns */
+	json_object_set_new(v, "visitor_office", str_or_null(x->visitor_office));
+	json_object_set_new(v, "visitor_office_name", str_or_null(x->office_name));
+	json_object_set_new(v, "note", str_or_null(x->note));
+	json_object_del(v, "places");
+	json_object_del(v, "sources");
 	set_url(pg, v, "url", "visit", "id");
 	set_url(pg, v, "visitor_url", "person", "visitor");
-	/* a macro, so that the format stays a literal (-Wformat-nonliteral) */
-#define PEOPLE_SQL \
-	    "SELECT vp.seq AS seq, vp.person AS person, vp.name AS name, vp.detail AS detail" \
-	    " FROM visit_person vp WHERE vp.visit = ? AND vp.role = '%s' ORDER BY vp.seq"
-	char sql[2048];
-	snprintf(sql, sizeof sql, PEOPLE_SQL, "companion");
-	json_t *comp = rows(pg, sql, id);
-	urls_all(pg, comp, "url", "person", "person");
-	json_object_set_new(v, "delegation", comp);
-	snprintf(sql, sizeof sql, PEOPLE_SQL, "host");
-	json_t *hosts = rows(pg, sql, id);
-	urls_all(pg, hosts, "url", "person", "person");
-	json_object_set_new(v, "hosts", hosts);
-	json_object_set_new(v, "activities", rows(pg,
-	    "SELECT seq, kind, date, description FROM activity WHERE visit = ? ORDER BY seq", id));
-	json_object_set_new(v, "places", rows(pg,
-	    "SELECT seq, name, country FROM place WHERE visit = ? ORDER BY seq", id));
-	json_t *src = rows(pg,
-	    "SELECT s.id AS id, s.url AS url, s.citation AS citation, s.title AS title,"
-	    " s.publisher AS publisher, s.published AS published, s.accessed AS accessed,"
-	    " vs.passage AS passage FROM visit_source vs JOIN source s ON s.id = vs.source"
-	    " WHERE vs.visit = ? ORDER BY s.id", id);
-	size_t i;
-	json_t *s;
-	json_array_foreach(src, i, s) {
-		const char *u = json_string_value(json_object_get(s, "url"));
-		json_object_set_new(s, "link", json_boolean(pl_href_ok(u)));
+	json_object_set_new(v, "delegation", people_rows(pg, x->delegation, x->ndelegation));
+	json_object_set_new(v, "hosts", people_rows(pg, x->hosts, x->nhosts));
+	json_t *acts = json_array(), *places = json_array(), *src = json_array(), *ext = json_array();
+	for (size_t i = 0; i < x->nactivities; i++) {
+		const parley_visit_activity *t = &x->activities[i];
+		json_array_append_new(acts, json_pack("{s:I,s:s,s:o,s:s}", "seq", (json_int_t)(i + 1), "kind",
+		                                      t->kind ? t->kind : "", "date", str_or_null(t->date),
+		                                      "description", t->description ? t->description : ""));
 	}
+	for (size_t i = 0; i < x->nplaces; i++)
+		json_array_append_new(places, json_pack("{s:I,s:s,s:o}", "seq", (json_int_t)(i + 1), "name",
+		                                        x->places[i].name ? x->places[i].name : "",
+		                                        "country", str_or_null(x->places[i].country)));
+	for (size_t i = 0; i < x->nsources; i++) {
+		const parley_visit_source *t = &x->sources[i];
+		/* a copy, mirror or proxy is flagged; an archived copy is linked
+		 * only when it is a safe http(s) URL */
+		int weak = t->quality && (strcmp(t->quality, "copy") == 0 || strcmp(t->quality, "mirror") == 0 ||
+		                          strcmp(t->quality, "proxy") == 0);
+		json_array_append_new(src, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:b,s:b}", "id", t->id,
+		    "url", str_or_null(t->url), "citation", str_or_null(t->citation), "title",
+		    str_or_null(t->title), "publisher", str_or_null(t->publisher), "published",
+		    str_or_null(t->published), "accessed", str_or_null(t->accessed), "archive_url",
+		    str_or_null(t->archive_url), "weak", str_or_null(weak ? t->quality : NULL), "passage",
+		    str_or_null(t->passage), "link", pl_href_ok(t->url), "archive_link",
+		    t->archive_url && pl_href_ok(t->archive_url)));
+	}
+	for (size_t i = 0; i < x->nexternal_ids; i++)
+		json_array_append_new(ext, json_pack("{s:s,s:s}", "scheme", x->external_ids[i].scheme,
+		                                     "value", x->external_ids[i].value));
+	json_object_set_new(v, "activities", acts);
+	json_object_set_new(v, "places", places);
 	json_object_set_new(v, "sources", src);
-	json_object_set_new(v, "external_ids", rows(pg,
-	    "SELECT scheme, value FROM external_id WHERE entity = 'visit' AND entity_id = ? ORDER BY scheme, value", id));
-	/* Previous and next visit between the same pair. */
-	/* a macro, so that the format stays a literal (-Wformat-nonliteral) */
-#define NEIGHBOUR_SQL \
-	    "SELECT w.id AS id, w.start_date AS start_date, coalesce(p.name, w.visitor_label, 'unidentified') AS visitor_name" \
-	    " FROM visit v JOIN visit w ON ((w.from_country = v.from_country AND w.to_country = v.to_country) OR" \
-	    " (w.from_country = v.to_country AND w.to_country = v.from_country)) AND w.id <> v.id" \
-	    " AND w.status IN ('confirmed','reported')" \
-	    " LEFT JOIN person p ON p.id = w.visitor WHERE v.id = ? AND %s ORDER BY w.start_date %s, w.id %s LIMIT 1"
-	snprintf(sql, sizeof sql, NEIGHBOUR_SQL, "(w.start_date < v.start_date OR (w.start_date = v.start_date AND w.id < v.id))", "DESC", "DESC");
-	json_t *prev = pl_row1(pg->w->db, sql, b, NULL);
-	snprintf(sql, sizeof sql, NEIGHBOUR_SQL, "(w.start_date > v.start_date OR (w.start_date = v.start_date AND w.id > v.id))", "", "");
-	json_t *next = pl_row1(pg->w->db, sql, b, NULL);
-	if (prev) {
-		set_url(pg, prev, "url", "visit", "id");
-		json_object_set_new(v, "previous", prev);
+	json_object_set_new(v, "external_ids", ext);
+	parley_visits_free(r);
+	parley_visits *prev = NULL, *next = NULL;
+	if (parley_visit_neighbours(pg->w->db, id, &prev, &next, NULL) == PARLEY_OK) {
+		neighbour(pg, v, "previous", prev);
+		neighbour(pg, v, "next", next);
 	}
-	if (next) {
-		set_url(pg, next, "url", "visit", "id");
-		json_object_set_new(v, "next", next);
-	}
+	parley_visits_free(prev);
+	parley_visits_free(next);
 	json_object_set_new(v, "context", pl_visit_context(pg, v));
 	return v;
 }
@@ -254,42 +262,59 @@ static char *tenure_svg(json_t *ten, const char *today)
 	return pl_buf_take(&b);
 }
 
+/* The visits where person id had role (visitor, host, companion), by
+ * date, as page rows with their urls; caller decrefs. */
+static json_t *role_visits(pl_page *pg, const char *role, const char *id)
+{
+	parley_query q;
+	parley_query_init(&q);
+	parley_visits *r = NULL;
+	json_t *a = json_array();
+	if (parley_query_set(&q, role, id, &pg->err) != PARLEY_OK ||
+	    parley_visits_find(pg->w->db, &q, 0, &r, &pg->err) != PARLEY_OK)
+		return a;
+	for (size_t i = 0; i < r->n; i++) {
+		json_t *o = pl_visit_json(&r->v[i], 0);
+		set_url(pg, o, "url", "visit", "id");
+		json_array_append_new(a, o);
+	}
+	parley_visits_free(r);
+	return a;
+}
+
 void pl_page_person(pl_page *pg, const char *id, int fmt)
 {
-	const char *b[] = {id, NULL};
-	json_t *p = pl_row1(pg->w->db, "SELECT p.*, c.name AS country_name FROM person p"
-	                               " LEFT JOIN country c ON c.code = p.country WHERE p.id = ?", b, &pg->err);
-	if (!p) {
+	parley_person *pr = NULL;
+	if (parley_person_get(pg->w->db, id, &pr, &pg->err) != PARLEY_OK) {
 		pl_send_error(pg, 404, NULL, "no person with that id");
 		return;
 	}
+	json_t *p = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", pr->id, "name", pr->name,
+	    "native_name", str_or_null(pr->native_name), "country", str_or_null(pr->country),
+	    "birth_date", str_or_null(pr->birth_date), "death_date", str_or_null(pr->death_date),
+	    "note", str_or_null(pr->note), "country_name", str_or_null(pr->country_name));
 	set_url(pg, p, "url", "person", "id");
 	set_url(pg, p, "country_url", "country", "country");
-	json_object_set_new(p, "aliases", rows(pg, "SELECT alias, kind FROM person_alias WHERE person = ? ORDER BY alias", id));
-	json_t *ten = rows(pg, "SELECT t.office AS office, o.name AS office_name, o.rank AS rank, o.country AS country,"
-	                       " t.start_date AS start_date, t.end_date AS end_date, t.confidence AS confidence"
-	                       " FROM tenure t JOIN office o ON o.id = t.office WHERE t.person = ? ORDER BY t.start_date", id);
+	json_t *aliases = json_array(), *ten = json_array();
+	for (size_t i = 0; i < pr->naliases; i++)
+		json_array_append_new(aliases, json_pack("{s:s,s:o}", "alias", pr->aliases[i].alias, "kind",
+		                                         str_or_null(pr->aliases[i].kind)));
+	for (size_t i = 0; i < pr->ntenures; i++) {
+		const parley_tenure_row *t = &pr->tenures[i];
+		json_array_append_new(ten, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "office", t->office,
+		    "office_name", str_or_null(t->office_name), "rank", str_or_null(t->rank), "country",
+		    str_or_null(t->country), "start_date", str_or_null(t->start_date), "end_date",
+		    str_or_null(t->end_date), "confidence", str_or_null(t->confidence)));
+	}
+	parley_person_free(pr);
+	json_object_set_new(p, "aliases", aliases);
 	json_object_set_new(p, "tenures", ten);
-	/* a macro, so that the format stays a literal (-Wformat-nonliteral) */
-#define TRIPS_SQL \
-	    "SELECT v.id AS id, v.start_date AS start_date, v.end_date AS end_date, v.level AS level, v.type AS type," \
-	    " v.from_country AS from_country, v.to_country AS to_country, coalesce(ct.name, v.to_country) AS to_name," \
-	    " coalesce(cf.name, v.from_country) AS from_name, coalesce(pv.name, v.visitor_label, 'unidentified') AS visitor_name" \
-	    " FROM visit v LEFT JOIN country ct ON ct.code = v.to_country LEFT JOIN country cf ON cf.code = v.from_country" \
-	    " LEFT JOIN person pv ON pv.id = v.visitor WHERE %s ORDER BY v.start_date, v.id"
-	char sql[1200];
-	snprintf(sql, sizeof sql, TRIPS_SQL, "v.visitor = ?");
-	json_t *trips = rows(pg, sql, id);
-	urls_all(pg, trips, "url", "visit", "id");
-	json_object_set_new(p, "trips", trips);
-	snprintf(sql, sizeof sql, TRIPS_SQL, "v.id IN (SELECT visit FROM visit_person WHERE person = ? AND role = 'host')");
-	json_t *hosted = rows(pg, sql, id);
-	urls_all(pg, hosted, "url", "visit", "id");
-	json_object_set_new(p, "hosted", hosted);
-	snprintf(sql, sizeof sql, TRIPS_SQL, "v.id IN (SELECT visit FROM visit_person WHERE person = ? AND role = 'companion')");
-	json_t *acc = rows(pg, sql, id);
-	urls_all(pg, acc, "url", "visit", "id");
-	json_object_set_new(p, "accompanied", acc);
+	/* the visits behind each list are the query layer's, so a person's
+	 * "trips" equal the list /visits?visitor=ID links to */
+	static const char *const roles[][2] = {{"visitor", "trips"}, {"host", "hosted"},
+	                                       {"companion", "accompanied"}};
+	for (size_t k = 0; k < 3; k++)
+		json_object_set_new(p, roles[k][1], role_visits(pg, roles[k][0], id));
 	/* The analysis module's counts (`parley companions`), each linked to
 	 * the list of exactly its visits. */
 	json_t *comp = pl_an_companions(pg, id);
@@ -321,27 +346,95 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 /* Countries                                                           */
 /* ------------------------------------------------------------------ */
 
+/* A country's partners from the query layer's direction counts (country=
+ * code, confirmed or reported): visits made to and hosted from each,
+ * most visits first.  Caller decrefs. */
+static json_t *partner_rows(pl_page *pg, const char *code)
+{
+	parley_query q;
+	parley_query_init(&q);
+	parley_facet *f = NULL;
+	json_t *byc = json_object(), *out = json_array();
+	if (parley_query_set(&q, "country", code, &pg->err) != PARLEY_OK ||
+	    parley_visits_facet(pg->w->db, &q, "direction", &f, &pg->err) != PARLEY_OK) {
+		json_decref(byc);
+		return out;
+	}
+	for (size_t i = 0; i < f->n; i++) {
+		const char *v = f->values[i].value, *colon = v ? strchr(v, ':') : NULL;
+		if (!colon)
+			continue;
+		char from[PL_CODE_MAX] = "", to[PL_CODE_MAX] = "";
+		size_t nf = (size_t)(colon - v);
+		if (nf >= sizeof from)
+			continue;
+		memcpy(from, v, nf);
+		pl_strlcpy(to, colon + 1, sizeof to);
+		int made = strcmp(from, code) == 0;
+		const char *other = made ? to : from;
+		json_t *o = json_object_get(byc, other);
+		if (!o) {
+			char *name = pl_country_name(pg->w->db, other);
+			o = json_pack("{s:s,s:s,s:I,s:I,s:I}", "code", other, "name", name ? name : other,
+			              "made", (json_int_t)0, "hosted", (json_int_t)0, "visits", (json_int_t)0);
+			free(name);
+			json_object_set_new(byc, other, o);
+			json_array_append(out, o);
+		}
+		const char *k = made ? "made" : "hosted";
+		json_object_set_new(o, k, json_integer(json_integer_value(json_object_get(o, k)) + f->values[i].n));
+		json_object_set_new(o, "visits",
+		                    json_integer(json_integer_value(json_object_get(o, "visits")) + f->values[i].n));
+	}
+	parley_facet_free(f);
+	json_decref(byc);
+	/* most visits first, then by code */
+	size_t n = json_array_size(out);
+	for (size_t i = 1; i < n; i++)
+		for (size_t j = i; j > 0; j--) {
+			json_t *x = json_array_get(out, j - 1), *y = json_array_get(out, j);
+			json_int_t vx = json_integer_value(json_object_get(x, "visits"));
+			json_int_t vy = json_integer_value(json_object_get(y, "visits"));
+			if (vx > vy || (vx == vy && strcmp(json_string_value(json_object_get(x, "code")),
+			                                   json_string_value(json_object_get(y, "code"))) <= 0))
+				break;
+			json_incref(x);
+			json_array_set(out, j - 1, y);
+			json_array_set_new(out, j, x);
+		}
+	return out;
+}
+
 void pl_page_country(pl_page *pg, const char *code, int fmt)
 {
-	const char *b[] = {code, NULL};
-	json_t *c = pl_row1(pg->w->db, "SELECT * FROM country WHERE code = ?", b, &pg->err);
-	if (!c) {
+	parley_countries *cs = NULL;
+	if (parley_countries_find(pg->w->db, code, &cs, &pg->err) != PARLEY_OK || cs->n == 0) {
+		parley_countries_free(cs);
 		pl_send_error(pg, 404, NULL, "no country with that code");
 		return;
 	}
-	json_t *lead = rows(pg, "SELECT t.person AS person, p.name AS name, o.name AS office_name, o.rank AS rank,"
-	                        " t.start_date AS start_date, t.end_date AS end_date FROM tenure t"
-	                        " JOIN office o ON o.id = t.office JOIN person p ON p.id = t.person"
-	                        " WHERE o.country = ? AND o.rank IN ('paramount_leader','head_of_state','head_of_government')"
-	                        " ORDER BY t.start_date, o.rank", code);
-	urls_all(pg, lead, "url", "person", "person");
+	const parley_country_row *cr = &cs->c[0];
+	json_t *c = json_pack("{s:s,s:s,s:o,s:o,s:o}", "code", cr->code, "name", cr->name, "iso2",
+	                      str_or_null(cr->iso2), "start_date", str_or_null(cr->start_date),
+	                      "end_date", str_or_null(cr->end_date));
+	parley_countries_free(cs);
+	json_t *lead = json_array();
+	parley_holders *hs = NULL;
+	if (parley_office_holders(pg->w->db, code, "paramount_leader,head_of_state,head_of_government",
+	                          &hs, &pg->err) == PARLEY_OK) {
+		for (size_t i = 0; i < hs->n; i++) {
+			const parley_holder *h = &hs->h[i];
+			json_t *o = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o}", "person", h->person, "name", h->name,
+			                      "office_name", str_or_null(h->office_name), "rank",
+			                      str_or_null(h->rank), "start_date", str_or_null(h->start_date),
+			                      "end_date", str_or_null(h->end_date));
+			set_url(pg, o, "url", "person", "person");
+			json_array_append_new(lead, o);
+		}
+		parley_holders_free(hs);
+	}
 	json_object_set_new(c, "leaders", lead);
-	json_t *partners = rows(pg, "SELECT CASE WHEN v.from_country = ?1 THEN v.to_country ELSE v.from_country END AS code,"
-	                            " coalesce(k.name, CASE WHEN v.from_country = ?1 THEN v.to_country ELSE v.from_country END) AS name,"
-	                            " sum(v.from_country = ?1) AS made, sum(v.to_country = ?1) AS hosted, count(*) AS visits"
-	                            " FROM visit v LEFT JOIN country k ON k.code = CASE WHEN v.from_country = ?1 THEN v.to_country ELSE v.from_country END"
-	                            " WHERE (v.from_country = ?1 OR v.to_country = ?1) AND v.status IN ('confirmed','reported')"
-	                            " GROUP BY 1 ORDER BY 5 DESC, 1", code);
+	json_t *partners = partner_rows(pg, code);
 	size_t i;
 	json_t *r;
 	json_array_foreach(partners, i, r) {

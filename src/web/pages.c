@@ -46,6 +46,17 @@ char *pl_url(const pl_page *pg, const char *kind, const char *id)
 	return take_if_ok(&b, rc);
 }
 
+char *pl_country_name(parley_db *db, const char *code)
+{
+	parley_countries *c = NULL;
+	const char *name = code;
+	if (parley_countries_find(db, code, &c, NULL) == PARLEY_OK && c->n)
+		name = c->c[0].name;
+	char *s = pl_strdup(name);
+	parley_countries_free(c);
+	return s;
+}
+
 char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *from,
                   const char *to)
 {
@@ -117,6 +128,7 @@ void pl_render_page(pl_page *pg, const char *tpl, json_t *ctx)
 	char *home = pl_list_url(pg, NULL, NULL, NULL, NULL);
 	json_object_set_new(ctx, "visits_url", json_string(home));
 	free(home);
+	pl_footer_ctx(pg, ctx); /* data version, data-through date, how to cite */
 	char path[160];
 	snprintf(path, sizeof path, "templates/%s.mustache", tpl);
 	const pl_asset *a = pl_asset_find(path);
@@ -243,17 +255,37 @@ int pl_web_init(pl_web *w, parley_db *db, int site, parley_err *err)
 	w->db = db;
 	w->site = site;
 	parley_date_format(parley_date_today(), w->today, sizeof w->today);
-	int rc = pl_web_db_prepare(db, err);
-	if (rc != PARLEY_OK)
-		return rc;
-	/* Home pair: the pair with the most visits (CHN:PRK for the bundled data). */
-	json_t *r = pl_row1(db,
-	    "SELECT min(from_country, to_country) AS a, max(from_country, to_country) AS b, count(*) AS n"
-	    " FROM visit GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2 LIMIT 1", NULL, err);
-	if (r) {
-		pl_strlcpy(w->home_a, json_string_value(json_object_get(r, "a")), sizeof w->home_a);
-		pl_strlcpy(w->home_b, json_string_value(json_object_get(r, "b")), sizeof w->home_b);
-		json_decref(r);
+	(void)err;
+	/* Home pair: the pair with the most visits (CHN:PRK for the bundled
+	 * data), from the query layer's direction counts over every status. */
+	parley_query q;
+	parley_query_init(&q);
+	parley_query_set(&q, "status", "all", NULL);
+	parley_facet *f = NULL;
+	if (parley_visits_facet(db, &q, "direction", &f, NULL) == PARLEY_OK) {
+		json_t *pairs = json_object();
+		long best = 0;
+		for (size_t i = 0; i < f->n; i++) {
+			const char *v = f->values[i].value, *colon = v ? strchr(v, ':') : NULL;
+			if (!colon || (size_t)(colon - v) >= PL_CODE_MAX || strlen(colon + 1) >= PL_CODE_MAX)
+				continue;
+			char x[PL_CODE_MAX], y[PL_CODE_MAX], key[2 * PL_CODE_MAX + 2];
+			memcpy(x, v, (size_t)(colon - v));
+			x[colon - v] = '\0';
+			pl_strlcpy(y, colon + 1, sizeof y);
+			int lt = strcmp(x, y) < 0;
+			snprintf(key, sizeof key, "%s:%s", lt ? x : y, lt ? y : x);
+			long n = (long)json_integer_value(json_object_get(pairs, key)) + f->values[i].n;
+			json_object_set_new(pairs, key, json_integer(n));
+			/* most visits; on a tie the first pair in alphabetical order */
+			if (n > best || (n == best && strcmp(key, w->home_a) < 0)) {
+				best = n;
+				pl_strlcpy(w->home_a, lt ? x : y, sizeof w->home_a);
+				pl_strlcpy(w->home_b, lt ? y : x, sizeof w->home_b);
+			}
+		}
+		json_decref(pairs);
+		parley_facet_free(f);
 	}
 	return PARLEY_OK;
 }
@@ -359,6 +391,9 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 		int f = fmt_of(rest, id, sizeof id, 1);
 		if (no_params(&pg))
 			pl_page_visit(&pg, id, f);
+	} else if (strcmp(p, "/methods") == 0 || strcmp(p, "/methods.html") == 0) {
+		if (no_params(&pg))
+			pl_page_methods(&pg);
 	} else if (strcmp(p, "/people") == 0) {
 		pl_page_people(&pg, 0);
 	} else if (strcmp(p, "/people.csv") == 0 || strcmp(p, "/api/v1/people.csv") == 0) {

@@ -180,7 +180,6 @@ static entry *entry_new(const char *key, pl_web_resp *rs)
 typedef struct worker {
 	parley_db *db;
 	pl_web web;
-	sqlite3_stmt *data_version;
 	long long seen_version;
 	struct worker *next;
 } worker;
@@ -192,11 +191,7 @@ static _Thread_local worker *tl_worker;
 
 static long long data_version(worker *w)
 {
-	long long v = -1;
-	if (sqlite3_step(w->data_version) == SQLITE_ROW)
-		v = sqlite3_column_int64(w->data_version, 0);
-	sqlite3_reset(w->data_version);
-	return v;
+	return parley_change_counter(w->db);
 }
 
 static worker *get_worker(void)
@@ -208,8 +203,7 @@ static worker *get_worker(void)
 		return NULL;
 	parley_err err = {0};
 	if (parley_open(g_db_path, PARLEY_OPEN_READONLY, &w->db, &err) != PARLEY_OK ||
-	    pl_web_init(&w->web, w->db, 0, &err) != PARLEY_OK ||
-	    pl_prepare(w->db, "PRAGMA data_version", &w->data_version, &err) != PARLEY_OK) {
+	    pl_web_init(&w->web, w->db, 0, &err) != PARLEY_OK) {
 		fprintf(stderr, "parley serve: %s\n", err.msg);
 		if (w->db)
 			parley_close(w->db);
@@ -466,11 +460,11 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 	worker *w = get_worker();
 	if (!w)
 		return send_error(c, 503, "store unavailable");
-	/* A change to the store file empties the cache and rebuilds search. */
+	/* A change to the store file empties the cache (the search index is
+	 * the store's own, kept by its triggers: nothing to rebuild). */
 	long long v = data_version(w);
 	if (v != w->seen_version) {
 		w->seen_version = v;
-		pl_web_db_prepare(w->db, NULL);
 		pthread_rwlock_wrlock(&cache_lock);
 		cache_clear_locked();
 		pthread_rwlock_unlock(&cache_lock);
@@ -673,7 +667,6 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	while (g_workers) {
 		worker *w = g_workers;
 		g_workers = w->next;
-		sqlite3_finalize(w->data_version);
 		parley_close(w->db);
 		free(w);
 	}

@@ -210,31 +210,35 @@ static int page(site *s, const char *rel, const char *path, const char *const *k
 	return rc;
 }
 
-/* One list file per value of a facet (the targets of the unfiltered
- * list's facet links): expr over the listed visits (default statuses). */
-static int facet_pages(site *s, const char *param, const char *expr)
+/* The values of a facet of the listed visits (default statuses), or
+ * NULL with s->err set.  Caller frees with parley_facet_free(). */
+static parley_facet *facet_of(site *s, const char *field)
 {
-	char sql[512];
-	snprintf(sql, sizeof sql, "SELECT DISTINCT %s AS v FROM visit WHERE status IN ('confirmed','reported')"
-	                          " AND %s IS NOT NULL ORDER BY 1", expr, expr);
-	json_t *rows = pl_rows(s->w.db, sql, NULL, s->err);
-	if (!rows)
+	parley_query q;
+	parley_query_init(&q);
+	parley_facet *f = NULL;
+	return parley_visits_facet(s->w.db, &q, field, &f, s->err) == PARLEY_OK ? f : NULL;
+}
+
+/* One list file per value of a facet (the targets of the unfiltered
+ * list's facet links). */
+static int facet_pages(site *s, const char *param)
+{
+	parley_facet *f = facet_of(s, param);
+	if (!f)
 		return PARLEY_EDB;
 	int rc = PARLEY_OK;
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r) {
-		const char *v = json_string_value(json_object_get(r, "v"));
+	for (size_t i = 0; rc == PARLEY_OK && i < f->n; i++) {
+		const char *v = f->values[i].value;
 		char rel[256];
 		if (!v || pl_site_facet_file(param, v, rel, sizeof rel) != PARLEY_OK) {
 			fprintf(stderr, "parley site: no list page for %s '%s': not usable as a file name\n", param, v ? v : "");
 			continue;
 		}
 		const char *kv[] = {param, v, NULL};
-		if ((rc = page(s, rel, "/visits", kv)) != PARLEY_OK)
-			break;
+		rc = page(s, rel, "/visits", kv);
 	}
-	json_decref(rows);
+	parley_facet_free(f);
 	return rc;
 }
 
@@ -243,15 +247,12 @@ static int facet_pages(site *s, const char *param, const char *expr)
  * delegation, as the server's visitor=&companion=. */
 static int companion_pages(site *s)
 {
-	json_t *rows = pl_rows(s->w.db, "SELECT DISTINCT visitor AS id FROM visit WHERE visitor IS NOT NULL"
-	                                " ORDER BY 1", NULL, s->err);
-	if (!rows)
+	parley_facet *f = facet_of(s, "visitor");
+	if (!f)
 		return PARLEY_EDB;
 	int rc = PARLEY_OK;
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r) {
-		const char *id = json_string_value(json_object_get(r, "id"));
+	for (size_t i = 0; i < f->n; i++) {
+		const char *id = f->values[i].value;
 		parley_companions *c = NULL;
 		if (rc != PARLEY_OK || !id || parley_companions_compute(s->w.db, id, NULL, &c, NULL) != PARLEY_OK)
 			continue;
@@ -265,24 +266,19 @@ static int companion_pages(site *s)
 		}
 		parley_companions_free(c);
 	}
-	json_decref(rows);
+	parley_facet_free(f);
 	return rc;
 }
 
-/* One page per id of a query's first column: the file html_dir ID .html
- * from the route path_dir ID (and json_dir ID .json from api_dir ID).
+/* One page (and with json_dir an API file) per id: the file html_dir ID
+ * .html from the route path_dir ID (and json_dir ID .json from api_dir ID).
  * Directories, not printf patterns: no format is built from data. */
-static int per_record(site *s, const char *sql, const char *html_dir, const char *path_dir,
-                      const char *json_dir, const char *api_dir)
+static int per_record(site *s, const char *const *ids, size_t n, const char *html_dir,
+                      const char *path_dir, const char *json_dir, const char *api_dir)
 {
-	json_t *rows = pl_rows(s->w.db, sql, NULL, s->err);
-	if (!rows)
-		return PARLEY_EDB;
 	int rc = PARLEY_OK;
-	size_t i;
-	json_t *r;
-	json_array_foreach(rows, i, r) {
-		const char *id = json_string_value(json_object_get(r, "id"));
+	for (size_t i = 0; i < n; i++) {
+		const char *id = ids[i];
 		if (!safe_name(id)) {
 			fprintf(stderr, "parley site: skipping record '%s': not usable as a file name\n", id ? id : "");
 			continue;
@@ -299,7 +295,6 @@ static int per_record(site *s, const char *sql, const char *html_dir, const char
 				break;
 		}
 	}
-	json_decref(rows);
 	return rc;
 }
 
@@ -335,6 +330,7 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	    {"index.html", "/", 0},
 	    {"visits.html", "/visits", 0},
 	    {"people.html", "/people", 0},
+	    {"methods.html", "/methods", 0},
 	    {"countries.html", "/countries", 0},
 	    {"api/v1/visits.json", "/api/v1/visits", 0},
 	    {"api/v1/visits.csv", "/api/v1/visits.csv", 0},
@@ -368,12 +364,10 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	}
 	/* One list per year from the first visit to the as-of year, empty years
 	 * too: every bar of the timeline, a zero one included, links to its list. */
-	json_t *years = rc == PARLEY_OK ? pl_rows(db, "SELECT min(substr(start_date,1,4)) + 0 AS y0,"
-	                                              " max(substr(start_date,1,4)) + 0 AS y1 FROM visit", NULL, err) : NULL;
-	json_t *yr = json_array_get(years, 0);
-	if (yr && json_is_integer(json_object_get(yr, "y0"))) {
-		long y0 = (long)json_integer_value(json_object_get(yr, "y0"));
-		long y1 = (long)json_integer_value(json_object_get(yr, "y1"));
+	parley_facet *years = rc == PARLEY_OK ? facet_of(&s, "year") : NULL;
+	if (years && years->n) { /* newest first */
+		long y0 = atol(years->values[years->n - 1].value);
+		long y1 = atol(years->values[0].value);
 		long now = atol(s.w.today);
 		if (now > y1 && now - y0 < 1000)
 			y1 = now;
@@ -386,22 +380,37 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 				rc = page(&s, rel, "/visits", kv);
 		}
 	}
-	json_decref(years);
-	size_t i;
+	parley_facet_free(years);
 	json_t *r;
 	/* One list per direction, level, type and status. */
 	if (rc == PARLEY_OK)
-		rc = facet_pages(&s, "direction", "from_country || ':' || to_country");
+		rc = facet_pages(&s, "direction");
 	if (rc == PARLEY_OK)
-		rc = facet_pages(&s, "level", "level");
+		rc = facet_pages(&s, "level");
 	if (rc == PARLEY_OK)
-		rc = facet_pages(&s, "type", "type");
+		rc = facet_pages(&s, "type");
 	if (rc == PARLEY_OK)
-		rc = facet_pages(&s, "status", "status");
+		rc = facet_pages(&s, "status");
 	/* One dashboard per pair, and one list per era of each pair. */
-	json_t *pairs = rc == PARLEY_OK ? pl_rows(db, "SELECT DISTINCT min(from_country, to_country) AS a,"
-	                                              " max(from_country, to_country) AS b FROM visit ORDER BY 1, 2", NULL, err) : NULL;
-	json_array_foreach(pairs, i, r) {
+	/* the pairs of the listed visits, each once in alphabetical order */
+	parley_facet *dirs = rc == PARLEY_OK ? facet_of(&s, "direction") : NULL;
+	json_t *pairs = json_object();
+	for (size_t k = 0; dirs && k < dirs->n; k++) {
+		const char *v = dirs->values[k].value, *colon = v ? strchr(v, ':') : NULL;
+		char key[2 * PL_CODE_MAX + 2];
+		if (!colon || (size_t)(colon - v) >= PL_CODE_MAX || strlen(colon + 1) >= PL_CODE_MAX)
+			continue;
+		char x[PL_CODE_MAX], y[PL_CODE_MAX];
+		memcpy(x, v, (size_t)(colon - v));
+		x[colon - v] = '\0';
+		pl_strlcpy(y, colon + 1, sizeof y);
+		int lt = strcmp(x, y) < 0;
+		snprintf(key, sizeof key, "%s:%s", lt ? x : y, lt ? y : x);
+		json_object_set_new(pairs, key, json_pack("{s:s,s:s}", "a", lt ? x : y, "b", lt ? y : x));
+	}
+	parley_facet_free(dirs);
+	const char *pk;
+	json_object_foreach(pairs, pk, r) {
 		const char *a = json_string_value(json_object_get(r, "a")), *b = json_string_value(json_object_get(r, "b"));
 		char rel[64], path[64];
 		snprintf(rel, sizeof rel, "pair/%s-%s.html", a, b);
@@ -449,15 +458,50 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	json_decref(pairs);
 	if (rc == PARLEY_OK)
 		rc = companion_pages(&s);
-	if (rc == PARLEY_OK)
-		rc = per_record(&s, "SELECT id FROM visit ORDER BY id", "visit/", "/visit/",
-		                "api/v1/visits/", "/api/v1/visits/");
-	if (rc == PARLEY_OK)
-		rc = per_record(&s, "SELECT id FROM person ORDER BY id", "person/", "/person/",
-		                "api/v1/people/", "/api/v1/people/");
-	if (rc == PARLEY_OK)
-		rc = per_record(&s, "SELECT code AS id FROM country ORDER BY code", "country/", "/country/",
-		                NULL, NULL);
+	if (rc == PARLEY_OK) { /* every visit has a page, candidates and rejected ones too */
+		parley_query q;
+		parley_query_init(&q);
+		parley_query_set(&q, "status", "all", NULL);
+		parley_visits *vs = NULL;
+		rc = parley_visits_find(db, &q, 0, &vs, err);
+		const char **ids = rc == PARLEY_OK ? calloc(vs->n + 1, sizeof *ids) : NULL;
+		if (rc == PARLEY_OK && !ids)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "site: out of memory");
+		for (size_t k = 0; ids && k < vs->n; k++)
+			ids[k] = vs->v[k].id;
+		if (rc == PARLEY_OK)
+			rc = per_record(&s, ids, vs->n, "visit/", "/visit/", "api/v1/visits/",
+			                "/api/v1/visits/");
+		free(ids);
+		parley_visits_free(vs);
+	}
+	if (rc == PARLEY_OK) {
+		parley_people *ps = NULL;
+		rc = parley_people_find(db, NULL, 0, &ps, err);
+		const char **ids = rc == PARLEY_OK ? calloc(ps->n + 1, sizeof *ids) : NULL;
+		if (rc == PARLEY_OK && !ids)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "site: out of memory");
+		for (size_t k = 0; ids && k < ps->n; k++)
+			ids[k] = ps->p[k].id;
+		if (rc == PARLEY_OK)
+			rc = per_record(&s, ids, ps->n, "person/", "/person/", "api/v1/people/",
+			                "/api/v1/people/");
+		free(ids);
+		parley_people_free(ps);
+	}
+	if (rc == PARLEY_OK) {
+		parley_countries *cs = NULL;
+		rc = parley_countries_find(db, NULL, &cs, err);
+		const char **ids = rc == PARLEY_OK ? calloc(cs->n + 1, sizeof *ids) : NULL;
+		if (rc == PARLEY_OK && !ids)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "site: out of memory");
+		for (size_t k = 0; ids && k < cs->n; k++)
+			ids[k] = cs->c[k].code;
+		if (rc == PARLEY_OK)
+			rc = per_record(&s, ids, cs->n, "country/", "/country/", NULL, NULL);
+		free(ids);
+		parley_countries_free(cs);
+	}
 	parley_close(db);
 	if (files)
 		*files = s.files;

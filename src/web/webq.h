@@ -20,64 +20,44 @@ typedef struct pl_param {
 	const char *key, *value;
 } pl_param;
 
-/* A validated visit filter.  Strings point into the request. */
+/* A validated visit filter: the library's parley_query (the one filter
+ * of every surface) and, for the page's own text, the values as given.
+ * Strings point into the request. */
 typedef struct pl_wq {
+	parley_query pq;
 	char a[PL_CODE_MAX], b[PL_CODE_MAX];               /* between=A:B */
 	char dir_from[PL_CODE_MAX], dir_to[PL_CODE_MAX];   /* direction=FROM:TO */
-	char from[16];     /* start_date >= from */
-	char to_excl[16];  /* start_date < to_excl (the day after to's last day) */
 	const char *from_raw, *to_raw, *year;
 	const char *level, *min_level, *type, *status, *person, *q, *sort;
 	const char *visitor;   /* visitor=ID: led by that person */
 	const char *companion; /* companion=ID: that person was in the delegation */
+	const char *host;      /* host=ID: met that person */
+	const char *office;    /* office=ID: the visitor held it */
 	const char *top;       /* top=A[,B]: by the paramount leader of A (and B), per the analysis */
-	char *top_ids;         /* JSON array of the visit ids top stands for (pl_wq_resolve); freed by pl_wq_free */
 	long page, per_page;
 	const char *bad_param; /* set when parsing fails */
 } pl_wq;
 
-typedef struct pl_wq_binds {
-	const char *v[24];
-	int n;
-	pl_buf fts;
-} pl_wq_binds;
-
 /* The parameters the visit list accepts, NULL-terminated. */
 extern const char *const pl_wq_list_params[];
 
-/* Validates params against allowed (others are rejected).  On a bad value
- * returns PARLEY_EDATA, sets q->bad_param and err ("parameter 'x': ..."). */
+/* Validates params against allowed (others are rejected) with
+ * parley_query_set.  On a bad value returns PARLEY_EDATA, sets
+ * q->bad_param and err ("parameter 'x': ..."). */
 int pl_wq_parse(pl_wq *q, const pl_param *ps, size_t n, const char *const *allowed,
                 parley_err *err);
-/* Turns the filters that need the store into what the WHERE clause binds:
- * top= into the analysis module's visit ids (eras of the between pair as
- * of as_of), and checks that visitor= and companion= name known people.
- * PARLEY_EDATA with q->bad_param set for an unknown person; PARLEY_EDB
- * when the analysis cannot answer.  Call after pl_wq_parse; free with
- * pl_wq_free. */
-int pl_wq_resolve(parley_db *db, pl_wq *q, const char *as_of, parley_err *err);
-void pl_wq_free(pl_wq *q);
-int pl_wq_where(const pl_wq *q, pl_buf *sql, pl_wq_binds *bd);
-int pl_wq_bind(sqlite3_stmt *st, const pl_wq_binds *bd, int first);
-void pl_wq_binds_free(pl_wq_binds *bd);
-/* Visits matching q: one page (or all rows when all), and the total.
- * *out_rows is a new array; caller decrefs. */
-int pl_wq_visits(parley_db *db, const pl_wq *q, int all, json_t **out_rows, long *total,
+/* Visits matching q (parley_visits_find): one page (or all rows when all),
+ * and the total.  search: each row also gets "search" (the folded text)
+ * and "people" (ids of visitor, hosts and delegation) for the static
+ * site's filter.  *out_rows is a new array; caller decrefs.  A filter the
+ * store rejects (unknown person or office) is PARLEY_EDATA with
+ * q->bad_param set. */
+int pl_wq_visits(parley_db *db, pl_wq *q, int all, int search, json_t **out_rows, long *total,
                  parley_err *err);
-/* [{"value":..,"n":..}] for expr over the filtered visits; caller decrefs. */
-json_t *pl_wq_facet(parley_db *db, const pl_wq *q, const char *expr, const char *order,
-                    parley_err *err);
+/* [{"value":..,"n":..}] of the filtered visits by field (year, direction,
+ * level, type, status: parley_visits_facet); caller decrefs. */
+json_t *pl_wq_facet(parley_db *db, const pl_wq *q, const char *field, parley_err *err);
 
-extern const char *const pl_visit_list_cols;
-extern const char *const pl_visit_from;
-
-/* Registers pl_rank() and builds the temp FTS5 tables on a connection. */
-int pl_web_db_prepare(parley_db *db, parley_err *err);
-/* Rows of a query with text binds (NULL-terminated list); caller decrefs. */
-json_t *pl_rows(parley_db *db, const char *sql, const char *const *binds, parley_err *err);
-/* First row or NULL; caller decrefs. */
-json_t *pl_row1(parley_db *db, const char *sql, const char *const *binds, parley_err *err);
-json_t *pl_row_json(sqlite3_stmt *st);
 /* Leader-pair eras of countries a and b with visit counts; caller decrefs. */
 json_t *pl_web_eras(parley_db *db, const char *a, const char *b, parley_err *err);
 double pl_frac_year(const char *date);
@@ -145,6 +125,8 @@ typedef struct pl_page {
 /* URL of a record page: kind "visit", "person", "country", "pair".
  * Returns a new string; caller frees with free(). */
 char *pl_url(const pl_page *pg, const char *kind, const char *id);
+/* The name of a country (its code when unknown).  Caller frees with free(). */
+char *pl_country_name(parley_db *db, const char *code);
 /* URL of the visit list for a pair and an inclusive date range (either may
  * be NULL).  Caller frees. */
 char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *from,
@@ -176,6 +158,13 @@ void pl_page_person(pl_page *pg, const char *id, int fmt);
 void pl_page_people(pl_page *pg, int fmt);
 void pl_page_country(pl_page *pg, const char *code, int fmt);
 void pl_page_countries(pl_page *pg, int fmt);
+/* page_methods.c: the methods page; the footer's data version, data-through
+ * date and citation (added to every page's ctx by pl_render_page); where a
+ * pair's charts end: its data-through date, or today when that is earlier
+ * or unknown (into out, 11 bytes; returns out). */
+void pl_page_methods(pl_page *pg);
+void pl_footer_ctx(pl_page *pg, json_t *ctx);
+const char *pl_data_end(pl_page *pg, const char *a, const char *b, char out[11]);
 void pl_api_pair(pl_page *pg, const char *what, int fmt); /* eras, timeline, gaps */
 void pl_api_context(pl_page *pg, const char *id, int fmt);
 void pl_chart_svg(pl_page *pg, const char *which, const char *a, const char *b);

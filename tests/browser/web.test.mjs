@@ -82,6 +82,7 @@ before(async () => {
     visit: (id) => `${base}/visit/${encodeURIComponent(id)}`,
     person: (id) => `${base}/person/${encodeURIComponent(id)}`,
     people: base + '/people',
+    methods: base + '/methods',
     list: base + '/visits',
   };
   const out = join(work, 'site');
@@ -97,6 +98,7 @@ before(async () => {
     visit: (id) => `${sbase}/visit/${id}.html`,
     person: (id) => `${sbase}/person/${id}.html`,
     people: sbase + '/people.html',
+    methods: sbase + '/methods.html',
     list: sbase + '/visits.html',
     dir: out,
   };
@@ -145,11 +147,14 @@ for (const name of ['serve', 'site']) {
     const tl = await json(t.timelineJson);
     const years = tl.years;
     const first = years[0].year;
-    const last = Math.max(years[years.length - 1].year, new Date().getUTCFullYear());
+    // the chart runs to where the data ends (the API's data_through), never past today
+    const now = new Date().getUTCFullYear();
+    const end = tl.data_through ? Math.min(Number(tl.data_through.slice(0, 4)), now) : now;
+    const last = Math.max(years[years.length - 1].year, end);
     const { page, errors, close } = await newPage();
     await page.goto(t.home);
     const groups = page.locator('svg#timeline g.yr');
-    assert.equal(await groups.count(), last - first + 1, 'one group per year from the first visit to now');
+    assert.equal(await groups.count(), last - first + 1, 'one group per year from the first visit to where the data ends');
     for (const y of years) {
       const g = page.locator(`svg#timeline g.yr[data-year="${y.year}"]`);
       const n0 = Number(await g.getAttribute('data-n0'));
@@ -214,13 +219,29 @@ for (const name of ['serve', 'site']) {
     await close();
   });
 
-  test(`${name}: no serious accessibility violations on dashboard and list`, async () => {
+  test(`${name}: no serious accessibility violations on dashboard, list and methods`, async () => {
     const t = targets[name];
     const { page, close } = await newPage();
-    for (const url of [t.home, t.list]) {
+    for (const url of [t.home, t.list, t.methods]) {
       await page.goto(url);
       assert.deepEqual(await axeSerious(page), [], url);
     }
+    await close();
+  });
+
+  test(`${name}: the footer's methods link leads to where the data ends`, async () => {
+    const t = targets[name];
+    const tl = await json(t.timelineJson);
+    const { page, errors, close } = await newPage();
+    await page.goto(t.home);
+    const foot = await page.locator('footer .through').textContent();
+    assert.match(foot, new RegExp(`data through ${tl.data_through}`));
+    assert.match(await page.locator('footer .cite').textContent(), /Cite this page: parley, .*data version .*accessed \d{4}-\d{2}-\d{2}\./);
+    await Promise.all([page.waitForLoadState('load'), page.locator('footer .through a').click()]);
+    await page.waitForSelector('h1');
+    assert.equal(await page.locator('h1').textContent(), 'Methods');
+    assert.match(await page.locator('#data-ends').textContent(), new RegExp(tl.data_through));
+    assert.deepEqual(errors, []);
     await close();
   });
 

@@ -180,9 +180,9 @@ static void test_companions(void **state)
 	capture cp;
 	assert_int_equal(parley_companions_write(c, "csv", 0, cap_open(&cp), NULL), 0);
 	char *s = cap_close(&cp);
-	assert_string_equal(s, "relation,person,name,visits,visit_ids\n"
-	                       "accompanied,kju,Kim Jong-un,2,u1 u2\n"
-	                       "accompanied,kji,Kim Jong-il,1,k2\n");
+	assert_string_equal(s, "relation,person,name,visits,visit_ids,data_through\n"
+	                       "accompanied,kju,Kim Jong-un,2,u1 u2,\n"
+	                       "accompanied,kji,Kim Jong-il,1,k2,\n");
 	free(s);
 	parley_companions_free(c);
 }

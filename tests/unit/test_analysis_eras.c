@@ -27,10 +27,10 @@ static void test_pair_eras_csv(void **state)
 	char *s = cap_close(&c);
 	assert_string_equal(s,
 	                    "era,start,end,years,visits,per_year,a_to_b,b_to_a,top_a_to_b,"
-	                    "top_b_to_a,unidentified\n"
-	                    "Ann / Cid,2000-01-01,2005-07-01,5.50,3,0.55,1,2,1,1,1\n"
-	                    "Ann / Dee,2005-07-01,2010-01-01,4.50,2,0.44,2,0,0,0,1\n"
-	                    "Bob / Dee,2010-01-01,2015-12-31,6.00,2,0.33,1,1,1,1,0\n");
+	                    "top_b_to_a,unidentified,data_through\n"
+	                    "Ann / Cid,2000-01-01,2005-07-01,5.50,3,0.55,1,2,1,1,1,\n"
+	                    "Ann / Dee,2005-07-01,2010-01-01,4.50,2,0.44,2,0,0,0,1,\n"
+	                    "Bob / Dee,2010-01-01,2015-12-31,6.00,2,0.33,1,1,1,1,0,\n");
 	free(s);
 	/* v11 (1999) is before the first pair era, so not in the total */
 	assert_int_equal(e->total.n, 7);

@@ -47,8 +47,8 @@ static void test_timeline_years(void **state)
 	capture c;
 	assert_int_equal(parley_timeline_write(t, "csv", 0, cap_open(&c), NULL), 0);
 	char *s = cap_close(&c);
-	assert_non_null(strstr(s, "year,era,total,AAA->BBB,BBB->AAA,imprecise\n1999,,1,1,0,0\n"));
-	assert_non_null(strstr(s, "\n2004,Ann / Cid,0,0,0,0\n"));
+	assert_non_null(strstr(s, "year,era,total,AAA->BBB,BBB->AAA,imprecise,data_through\n1999,,1,1,0,0,\n"));
+	assert_non_null(strstr(s, "\n2004,Ann / Cid,0,0,0,0,\n"));
 	free(s);
 	parley_timeline_free(t);
 }

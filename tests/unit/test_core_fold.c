@@ -38,11 +38,33 @@ static void keeps_other_scripts(void **state)
 	check("bad \xff byte", "badbyte");
 }
 
+/* The one fold (libutf8proc): pinyin tone marks, Hangul kept whole after
+ * decomposition, compatibility forms, and the word-keeping variant that
+ * the search index and the static site's filter share. */
+static void folds_tone_marks_and_keeps_hangul_whole(void **state)
+{
+	(void)state;
+	check("Dèng Xiǎopíng", "dengxiaoping");
+	check("Máo Zédōng", "maozedong");
+	check("김정은", "김정은");
+	check("ＫＩＭ", "kim");          /* fullwidth letters */
+	check("Straße", "strasse");       /* case folding, not lower-casing */
+	char *w = parley_fold_words("  Dèng  Xiǎopíng, 邓小平 / Kim Jŏng-ŭn 김정은!");
+	assert_non_null(w);
+	assert_string_equal(w, "deng xiaoping 邓小平 kim jong un 김정은");
+	free(w);
+	w = parley_fold_words("bad \xff byte");
+	assert_string_equal(w, "bad byte");
+	free(w);
+	assert_null(parley_fold_words(NULL));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(folds_case_accents_and_punctuation),
 	    cmocka_unit_test(keeps_other_scripts),
+	    cmocka_unit_test(folds_tone_marks_and_keeps_hangul_whole),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

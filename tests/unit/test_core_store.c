@@ -249,6 +249,39 @@ static void check_finds_each_rule(void **state)
 	parley_close(db);
 }
 
+/* Sources become citations (issue 9): a source without a title or a date is
+ * listed by check as a warning; the quality flag takes only its listed
+ * values; a file in the older seven-column layout still imports. */
+static void check_lists_sources_lacking_title_or_date(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	write_file("source2.csv", "id,url,citation,title,publisher,published,accessed,archive_url,quality\n"
+	                          "s2,https://example.org/b,,,Publisher,,,,mirror\n"
+	                          "s3,https://example.org/c,,Title C,,2019-01-02,,https://web.archive.org/x,original\n"
+	                          "s4,,A book,Title D,,,,,\n");
+	const char *names[] = {"country.csv", "person.csv", "visit.csv", "source.csv", "source2.csv",
+	                       "visit_source.csv"};
+	assert_int_equal(import(db, names, 6, NULL), PARLEY_OK);
+	parley_report *rep = parley_report_new();
+	assert_int_equal(parley_check(db, rep, NULL), PARLEY_OK);
+	assert_true(has_finding(rep, "source-incomplete", "source:s2"));
+	assert_true(has_finding(rep, "source-incomplete", "source:s4"));
+	assert_false(has_finding(rep, "source-incomplete", "source:s1"));
+	assert_false(has_finding(rep, "source-incomplete", "source:s3"));
+	assert_int_equal(parley_report_count_severity(rep, PARLEY_ERROR), 0);
+	parley_report_free(rep);
+	/* a quality outside the list is refused and the store is unchanged */
+	write_file("source3.csv", "id,url,citation,title,publisher,published,accessed,archive_url,quality\n"
+	                          "s5,https://example.org/d,,T,,2020,,,weak\n");
+	const char *bad[] = {"source3.csv"};
+	parley_report *rep2 = parley_report_new();
+	assert_int_not_equal(import(db, bad, 1, rep2), PARLEY_OK);
+	assert_int_equal(parley_count(db, "source", NULL), 4);
+	parley_report_free(rep2);
+	parley_close(db);
+}
+
 static void find_people_by_any_alias(void **state)
 {
 	(void)state;
@@ -286,6 +319,7 @@ int main(void)
 	    cmocka_unit_test(reimport_changes_nothing_and_audit_records_changes),
 	    cmocka_unit_test(any_bad_line_leaves_the_store_unchanged),
 	    cmocka_unit_test(check_finds_each_rule),
+	    cmocka_unit_test(check_lists_sources_lacking_title_or_date),
 	    cmocka_unit_test(find_people_by_any_alias),
 	    cmocka_unit_test(refuses_a_file_that_is_not_a_store),
 	};

@@ -23,7 +23,8 @@ static int web_store_open(const char *tag, const char *sql)
 	unlink(dbpath);
 	if (parley_open(dbpath, PARLEY_OPEN_CREATE, &db, NULL) != PARLEY_OK)
 		return -1;
-	if (pl_exec(db, sql, NULL) != PARLEY_OK)
+	/* raw SQL: index it as the library's own writes are at commit */
+	if (pl_exec(db, sql, NULL) != PARLEY_OK || parley_search_sync(db, NULL) != PARLEY_OK)
 		return -1;
 	return pl_web_init(&web, db, 0, NULL) == PARLEY_OK ? 0 : -1;
 }

@@ -45,6 +45,19 @@ docs/bundled-dataset.md explains every mapping rule.
 
 FACTCHECK = "shared/reference/FACTCHECK.md"
 
+# The data release (data_release.csv: the one place that says where the
+# bundled data ends; coverage rows leave their own data_through empty and
+# fall back to it, docs/analysis.md "Where the data ends").  DATA_THROUGH is
+# the last day the sources were searched for
+# visits (docs/bundled-dataset.md "Searched through"); analysis must not claim
+# anything about later days.  Give RELEASE a new name and date with every
+# change to the data.
+DATA_THROUGH = "2026-11-30"
+RELEASE = {"name": "china-dprk-2026.12", "released": "2026-12-01", "data_through": DATA_THROUGH,
+           "note": "China-DPRK high-level visits 1953 to November 2026: shared/reference "
+                   "(fact-checked) plus tools/bundled/additions.csv; 2024-2026 searched in the "
+                   "stored news corpus (docs/bundled-dataset.md)"}
+
 
 def src(url, citation=None, title=None, publisher=None, published=None, passage=None):
     return {"url": url, "citation": citation, "title": title, "publisher": publisher,
@@ -330,12 +343,27 @@ CORRECTIONS = [
         "row": 170,
         "set": {"confidence": "high"},
         "add_hosts": [("Xi Jinping", "16 May")],
+        "add_companions": [("Kim Su-gil", "reportedly; head of the WPK Pyongyang City Committee"),
+                           ("Kim Nung-o", "reportedly; head of the WPK North Pyongan Provincial "
+                                          "Committee"),
+                           ("Ryu Myong-son", "reportedly; WPK Central Committee official")],
+        "visitor_office": "prk-politburo-member",
         "sources": [src("http://www.globaltimes.cn/content/1102657.shtml",
                         publisher="Global Times (Xinhua)", published="2018-05-16",
-                        passage="Xi Jinping met the WPK friendship group led by Pak Thae-song")],
+                        passage="Xi Jinping met the WPK friendship group led by Pak Thae-song"),
+                    src("https://koreaherald.com/view.php?ud=20180515000127",
+                        publisher="The Korea Herald", published="2018-05-15",
+                        passage="KCNA: the WPK friendship visiting group led by Pak Thae-song, "
+                                "member of the Political Bureau, left Pyongyang on Monday [14 May]; "
+                                "according to sources it included Kim Su-gil, Kim Nung-o and Ryu "
+                                "Myong-son; Zhongguancun on Monday, the Chinese Academy of "
+                                "Agricultural Sciences on Tuesday [15 May]")],
         "note": "KCNA names Pak Thae-song as delegation head, so the '(delegation head)' hedge is "
                 "unnecessary and confidence is raised to high; Xi Jinping added as host "
-                "(FACTCHECK.md row 170 and 3c)",
+                "(FACTCHECK.md row 170 and 3c); delegation members named by the Korea Herald's "
+                "sources added (as reported); Politburo membership per KCNA (Korea Herald); the "
+                "visit lasted at least to 16 May, but no source read gives its end, so end_date "
+                "stays empty",
     },
     {
         "row": 41,
@@ -357,6 +385,147 @@ CORRECTIONS = [
                         passage="3 Sept 2019: Wang Yi visited the CPV martyrs' cemetery in Anju, "
                                 "South Pyongan")],
         "note": "Anju (3 Sept) added (FACTCHECK.md row 178)",
+    },
+    {
+        "row": 167,
+        "set": {"end_date": "2018-04-16"},
+        "sources": [
+            src("https://www.nknews.org/2018/04/kim-jong-un-hails-chinese-delegations-significant-"
+                "visit-to-pyongyang/?c=1546926072451",
+                title="Kim Jong Un hails Chinese delegation's \"significant\" visit to Pyongyang",
+                publisher="NK News",
+                passage="KCNA (Tuesday): Kim and Ri Sol Ju attended the ballet on Monday night [16 "
+                        "April] as the art troupe wraps up its stay"),
+        ],
+        "note": "end date set to 16 April, the last day the row's sources place Song Tao in "
+                "Pyongyang (Global Times: troupe arrived Friday 13 April, Kim met Song after the "
+                "ballet on Monday 16 April; Xinhua via People's Daily 17 April); the day he left "
+                "is not reported",
+    },
+    {
+        "row": 172,
+        "add_hosts": [("Choe Ryong-hae", "saw him off at the airport (11 Sept)"),
+                      ("Kim Yo-jong", "saw him off at the airport (11 Sept)")],
+        "add_companions": [("Song Tao", "head of the CPC International Liaison Department"),
+                           ("Yang Zhenwu", "secretary general of the NPC Standing Committee"),
+                           ("Li Jinjun", "Chinese ambassador to the DPRK, listed as a delegation "
+                                         "member")],
+        "sources": [
+            src("https://www.globalsecurity.org/wmd/library/news/dprk/2018/dprk-180910-kcna03.htm",
+                title="Supreme Leader Kim Jong Un Meets Li Zhanshu",
+                publisher="KCNA (copy on GlobalSecurity.org)", published="2018-09-10",
+                passage="present were Song Tao, Yang Zhenwu and Li Jinjun, members of the party "
+                        "and government delegation led by Li Zhanshu; met at the WPK Central "
+                        "Committee office building on Sunday [9 Sept]"),
+            src("http://www.koreaherald.com/view.php?ud=20180904000895",
+                title="Ranking Chinese official to visit N. Korea for foundation anniversary",
+                publisher="The Korea Herald (Yonhap)", published="2018-09-04",
+                passage="KCNA: the delegation headed by Li Zhanshu is set to arrive in Pyongyang "
+                        "on Saturday [8 Sept]"),
+        ],
+        "note": "delegation members Song Tao, Yang Zhenwu and Li Jinjun added (KCNA); Choe "
+                "Ryong-hae and Kim Yo-jong, who saw him off (the row's summary and Korea Herald, "
+                "12 Sept 2018), added as hosts met",
+    },
+    {
+        "row": 175,
+        "set": {"start_date": "2019-01-24", "confidence": "high",
+                "visitor_title_at_time": "Vice Chairman of the WPK Central Committee; director of "
+                                         "the WPK International Department; Politburo member"},
+        "add_hosts": [("Xi Jinping", "27 Jan, with Peng Liyuan, before the performance")],
+        "add_companions": [("Hyon Song-wol", "reportedly co-leader of the troupe")],
+        "visitor_office": "prk-politburo-member",
+        "sources": [
+            src("http://news.koreaherald.com/view.php?ud=20190124000794",
+                title="N. Korean art troupe arrives in Beijing", publisher="The Korea Herald "
+                "(Yonhap)", published="2019-01-24",
+                passage="the delegation led by Ri Su-yong arrived at a Beijing train station at "
+                        "around 11 a.m. on Thursday [24 Jan]; KCNA: left Pyongyang on Wednesday "
+                        "afternoon"),
+            src("https://www.koreaherald.com/view.php?ud=20190128000152",
+                title="Xi watches performance of N. Korean art troupe",
+                publisher="The Korea Herald (Yonhap)", published="2019-01-28",
+                passage="Xi and Peng Liyuan met Ri Su-yong on Sunday [27 Jan] and watched the "
+                        "performance (Xinhua)"),
+            src("https://l.60780777.com/html/75e57799347.html",
+                title="NK art troupe to perform in China Saturday",
+                publisher="The Korea Times (copy on an unrelated site)",
+                passage="the troupe is jointly led by Ri Su-yong and Hyon Song-wol, the leader of "
+                        "the Samjiyon Orchestra and the Moranbong Band (diplomatic sources)"),
+            src("http://www.globaltimes.cn/content/1137341.shtml", publisher="Global Times "
+                "(Xinhua)", published="2019-01-28",
+                passage="Ri Su-yong, Politburo member, vice-chairman of the WPK Central Committee "
+                        "and director of its International Department, leading an art troupe; "
+                        "met by Xi and Peng on Sunday"),
+        ],
+        "note": "start date 26 -> 24 Jan: Yonhap (Korea Herald, 24 Jan 2019) reports Ri's arrival "
+                "in Beijing on Thursday 24 Jan (the row's only source is a later Yonhap "
+                "chronology); Xi Jinping added as host (27 Jan); Hyon Song-wol added as "
+                "reported co-leader (a Korea Times report, read only in a copy); confidence "
+                "raised to high; the end date (28 Jan) is kept from the reference row",
+    },
+    {
+        "row": 180,
+        "set": {"end_date": "2023-07-28"},
+        "append_activities": "met Kim Jong-un again, who then gave a banquet for the delegation "
+                             "with speeches by Li and Kim Yo-jong (28 July)",
+        "sources": [
+            src("http://world.kbs.co.kr/service/news_view.htm?lang=e&Seq_Code=179454",
+                publisher="KBS World", published="2023-07-28",
+                passage="KCNA: Kim Jong-un hosted the Chinese delegation headed by Li Hongzhong on "
+                        "Friday [28 July], a day after the parade; banquet attended by Kim Yo-jong"),
+            src("https://www.laprensalatina.com/kim-jong-un-met-chinese-delegation-visiting-"
+                "pyongyang-for-war-anniversary/",
+                title="Kim Jong-un met Chinese delegation visiting Pyongyang for war anniversary",
+                publisher="La Prensa Latina (EFE)", published="2023-07-29",
+                passage="Seoul, Jul 29 (EFE): Kim held talks with the delegation led by Li "
+                        "Hongzhong and then a reception where Li and Kim Yo-jong made speeches; the "
+                        "delegation arrived on Wednesday [26 July]"),
+        ],
+        "visitor_office": "chn-politburo-member",
+        "note": "end date set to 28 July, the last day the sources place him in Pyongyang (KBS "
+                "citing KCNA; EFE); the day he left is not reported; the 28 July meeting and "
+                "banquet added to the summary; visitor_office = Politburo member, as Yonhap and "
+                "KBS style him",
+    },
+    {
+        "row": 181,
+        "visitor_office": "chn-vice-premier",
+        "sources": [],
+        "note": "visitor_office = vice-premier, the title the row's sources give",
+    },
+    {
+        "row": 182,
+        "set": {"confidence": "high"},
+        "add_hosts": [("Kim Jong-un", "13 Apr, talks and luncheon at the WPK Central Committee "
+                                      "headquarters")],
+        "add_companions": [("Liu Jianchao", "head of the CPC International Liaison Department"),
+                           ("Liu Qi", "secretary general of the NPC Standing Committee"),
+                           ("Sun Yeli", "minister of culture and tourism"),
+                           ("Ma Zhaoxu", "vice-minister of foreign affairs")],
+        "sources": [
+            src("https://kcnawatch.org/newstream/1713006283-382026422/"
+                "chinese-party-and-govt-delegation-arrives-in-pyongyang",
+                title="Chinese Party and Govt Delegation Arrives in Pyongyang",
+                publisher="KCNA (Naenara) via KCNA Watch", published="2024-04-13",
+                passage="arrived in Pyongyang on April 11; members include Liu Jianchao, Liu Qi, "
+                        "Sun Yeli, Ma Zhaoxu; greeted by Choe Ryong Hae"),
+            src("http://world.kbs.co.kr/service/news_view.htm?lang=e&Seq_Code=184871",
+                title="N. Korean Leader Vows to Develop Ties with China", publisher="KBS World",
+                published="2024-04-14",
+                passage="KCNA: Kim Jong-un met Zhao Leji on Saturday [13 Apr] at the WPK Central "
+                        "Committee headquarters; luncheon meeting; the delegation left Pyongyang "
+                        "on Saturday"),
+            src("https://www.donga.com/en/article/all/20240415/4880593/1",
+                title="Kim Jong Un, China's Zhao Leji seek enhanced cooperation",
+                publisher="The Dong-A Ilbo", published="2024-04-15",
+                passage="Kim met Zhao at the headquarters of the party's central committee on "
+                        "Saturday and accompanied him at his last luncheon"),
+        ],
+        "note": "host Kim Jong-un (13 Apr) and the named delegation members added from KCNA, KBS "
+                "and Dong-A; confidence raised to high (arrival 11 Apr and departure 13 Apr are "
+                "each reported by KCNA); the weak Portuguese copy of the KCNA departure report is "
+                "replaced by the Rodong Sinmun original",
     },
 ]
 
@@ -485,11 +654,11 @@ CONCEPTS = {
     "person": (["id", "name", "native_name", "country", "birth_date", "death_date", "note"],
                [("id", str)]),
     "person_alias": (["person", "alias", "kind"], [("person", str), ("alias", str)]),
-    "office": (["id", "country", "name", "rank"], [("id", str)]),
+    "office": (["id", "country", "name", "rank", "rank_order"], [("id", str)]),
     "tenure": (["id", "person", "office", "start_date", "end_date", "start_rule", "confidence",
                 "note"], [("id", str)]),
-    "source": (["id", "url", "citation", "title", "publisher", "published", "accessed"],
-               [("id", str)]),
+    "source": (["id", "url", "citation", "title", "publisher", "published", "accessed",
+                "archive_url", "quality"], [("id", str)]),
     "tenure_source": (["tenure", "source"], [("tenure", str), ("source", str)]),
     "visit": (["id", "visitor", "visitor_label", "visitor_office", "visitor_title", "level",
                "from_country", "to_country", "start_date", "end_date", "type", "summary",
@@ -502,7 +671,8 @@ CONCEPTS = {
     "external_id": (["entity", "entity_id", "scheme", "value"],
                     [("entity", str), ("entity_id", str), ("scheme", str), ("value", str)]),
     "coverage": (["id", "description", "from_country", "to_country", "min_level", "start_date",
-                  "end_date", "person", "source"], [("id", str)]),
+                  "end_date", "person", "source", "data_through"], [("id", str)]),
+    "data_release": (["name", "released", "data_through", "note"], [("name", str)]),
 }
 
 # Office ids for the office strings of china-dprk-officeholders.csv.
@@ -534,6 +704,71 @@ OFFICE_IDS = {
     ("PRK", "Director of the WPK International Department"):
         "prk-wpk-international-department-director",
 }
+
+# Posts that are not in the office-holders file but are how analysts rank a
+# visitor ("a Politburo member", "a vice-premier").  They carry no tenures:
+# a visit names one as its visitor_office only where a source read for that
+# visit states the post (see CORRECTIONS and additions.csv).
+EXTRA_OFFICES = [
+    ("chn-pbsc-member", "CHN", "Member of the CPC Politburo Standing Committee", "other_senior"),
+    ("chn-politburo-member", "CHN", "Member of the CPC Politburo", "other_senior"),
+    ("chn-vice-premier", "CHN", "Vice Premier of the State Council", "other_senior"),
+    ("prk-politburo-member", "PRK", "Member of the WPK Politburo", "other_senior"),
+]
+
+# rank_order: the seniority of a post within its country, higher = more
+# senior, so that "the highest-ranking Chinese visitor since 2019" is the
+# visit whose visitor_office has the largest rank_order, and "the first
+# premier since 2009" is a filter on one office.  The order follows the
+# protocol order the sources use (premier No. 2, NPC chairman No. 3, other
+# Standing Committee members, Politburo, vice-premiers, then minister-rank
+# posts).  Equal numbers mean "no agreed order".  docs/bundled-dataset.md.
+RANK_ORDER = {
+    "chn-paramount-leader": 100, "chn-cpc-chairman": 95, "chn-cpc-general-secretary": 95,
+    "chn-president": 90, "chn-premier": 80, "chn-npc-standing-committee-chairman": 75,
+    "chn-pbsc-member": 70, "chn-cpc-secretariat-general-secretary": 70,
+    "chn-vice-president": 65, "chn-politburo-member": 60, "chn-vice-premier": 55,
+    "chn-foreign-minister": 40, "chn-cpc-international-department-head": 40,
+    "prk-supreme-leader": 100, "prk-president": 90, "prk-sac-chairman": 90,
+    "prk-ndc-chairman": 90, "prk-spa-presidium-president": 85, "prk-premier": 80,
+    "prk-politburo-member": 60, "prk-wpk-international-secretary": 45,
+    "prk-foreign-minister": 40, "prk-wpk-international-department-director": 40,
+}
+
+# Source quality (source.quality): NULL = not assessed, 'original' = the
+# publisher's own page (wire copy carried by a news outlet counts), 'copy' =
+# the text re-posted elsewhere (blogs, aggregators, video re-uploads, GitHub
+# copies of data), 'mirror' = a copy of a whole site under another host (wiki
+# mirrors, raw IP addresses, staging or alias hosts), 'proxy' = a page served
+# through another site's fetcher.  tools/bundled/sources.csv overrides these
+# host rules for the sources read one by one.
+QUALITY_RULES = [
+    ("proxy", re.compile(r"kfd\.me|bitforum\.be\.eu\.org|movatter\.jp/mt/|initialnews\.com/scribble|"
+                         r"review\.clateway\.com")),
+    ("mirror", re.compile(r"^https?://\d+\.\d+\.\d+\.\d+[/:]|wikimili\.com|qaz\.wiki|zxc\.wiki|"
+                          r"xcv\.wiki|howlingpixel\.com|piglix\.com|nina\.az|knowpia\.com|"
+                          r"memim\.com|liquisearch\.com|theinfolist\.com|enwikipedia\.net|"
+                          r"wikiland\.org|wikihq\.org|gpedia\.com|friendlywiki\.com|hyperleap\.com|"
+                          r"owiki\.org|kidzsearch\.com|outremer\.quest|studentb\.eu|"
+                          r"the-uncensored-wiki\.com|self\.gutenberg\.org|oracleblog\.org|"
+                          r"eudic\.net|kiwix\.|cloudfront\.net|absoluteastronomy\.com|"
+                          r"hitchhikersgui\.de|namu\.moe|enpedia\.rxy\.jp|admiral31\.dip\.jp|"
+                          r"dvincitest\.com|dizaynex\.com|covid-19\.chinadaily\.com\.cn|"
+                          r"admin\.outlookindia\.com|manage\.thediplomat\.com")),
+    ("copy", re.compile(r"github\.com/|nkaggregator\.com|newsofemirates\.com|see\.news|"
+                        r"archyde\.com|billsinsider\.com|docslib\.org|bookreadfree\.com|"
+                        r"mail-archive\.com|ukobiw\.net|vclip\.net|koogle\.tv|armorthemes\.com|"
+                        r"kcnawatch\.org|panafricannews\.blogspot\.com|korean-vibe\.com|"
+                        r"portalrpdc\.com")),
+]
+
+
+def url_quality(url):
+    for q, rx in QUALITY_RULES:
+        if url and rx.search(url):
+            return q
+    return ""
+
 
 # The two men named Kim Yong-il (README "Known gaps").  Their ids carry the
 # office that tells them apart; a bare "Kim Yong-il" in the visits file is
@@ -739,7 +974,7 @@ class Builder:
         sid = source_id(url, citation)
         row = self.sources.setdefault(sid, {"id": sid, "url": url or "", "citation": "",
                                             "title": "", "publisher": "", "published": "",
-                                            "accessed": ""})
+                                            "accessed": "", "archive_url": "", "quality": ""})
         for k, v in (("citation", citation), ("title", title), ("publisher", publisher),
                      ("published", published)):
             if v and not row[k]:
@@ -778,7 +1013,7 @@ class Builder:
         for r in rows:
             oid = OFFICE_IDS[(r["country"], r["office"])]
             self.offices.setdefault(oid, {"id": oid, "country": r["country"], "name": r["office"],
-                                          "rank": r["rank"]})
+                                          "rank": r["rank"], "rank_order": RANK_ORDER[oid]})
             pid = PERSON_ID_BY_OFFICE.get((r["person"], oid), slug(r["person"]))
             natives = [n.strip() for n in r["person_native"].split(" / ") if n.strip()]
             self.add_person(pid, r["person"], r["country"], r["person_native"].strip())
@@ -799,6 +1034,60 @@ class Builder:
             for u in urls:
                 self.tenure_sources.add((tid, self.add_source(u)))
         return len(rows)
+
+    def load_extra_offices(self):
+        for oid, country, name, rank in EXTRA_OFFICES:
+            if oid in self.offices:
+                raise SystemExit("build: extra office %s already defined" % oid)
+            self.offices[oid] = {"id": oid, "country": country, "name": name, "rank": rank,
+                                 "rank_order": RANK_ORDER[oid]}
+
+    def load_people_file(self):
+        """tools/bundled/people.csv: companions who matter for analysis (the
+        leader's family, aides who travel repeatedly), with their aliases."""
+        with open(os.path.join(HERE, "people.csv"), encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        for r in rows:
+            if r["id"] in self.people:
+                raise SystemExit("build: people.csv: %s is already a person" % r["id"])
+            if not r["source_url"].strip():
+                raise SystemExit("build: people.csv: %s has no source" % r["id"])
+            self.add_person(r["id"], r["name"], r["country"], r["native_name"])
+            self.people[r["id"]]["note"] = r["note"]
+            for a in split_list(r["aliases"]):
+                self.aliases[(r["id"], a)] = "romanisation"
+            for n in [n.strip() for n in r["native_name"].split(" / ") if n.strip()]:
+                self.aliases[(r["id"], n)] = "native"
+        return len(rows)
+
+    def load_source_meta(self):
+        """tools/bundled/sources.csv: citation metadata of sources read one by
+        one, their quality, and weak copies replaced by an original."""
+        with open(os.path.join(HERE, "sources.csv"), encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        self.source_meta = {}
+        self.replaced_by = {}
+        for r in rows:
+            if r["url"] in self.source_meta:
+                raise SystemExit("build: sources.csv: %s twice" % r["url"])
+            self.source_meta[r["url"]] = r
+            if r["replaced_by"]:
+                self.replaced_by[r["url"]] = r["replaced_by"]
+
+    def apply_source_meta(self):
+        """Fills title/publisher/date/access/archive/quality from sources.csv
+        (which wins over the host rules for quality) and the host rules."""
+        for row in self.sources.values():
+            m = self.source_meta.get(row["url"]) if row["url"] else None
+            if m:
+                for k in ("title", "publisher", "published", "accessed", "archive_url"):
+                    if m[k] and not row[k]:
+                        row[k] = m[k]
+            row["quality"] = (m["quality"] if m and m["quality"] else url_quality(row["url"]))
+        unused = sorted(u for u in self.source_meta
+                        if source_id(u) not in self.sources and u not in self.replaced_by)
+        if unused:
+            raise SystemExit("build: sources.csv lists sources no record cites: %s" % unused[0])
 
     def office_held(self, pid, level, start, end):
         """The office of rank `level` the person surely held over the whole
@@ -863,6 +1152,10 @@ class Builder:
             if self.office_held(pid, "head_of_state", start, end):
                 level = "head_of_state"
         office = "" if corr.get("no_office") else self.office_held(pid, level, start, end)
+        if corr.get("visitor_office"):
+            if corr["visitor_office"] not in self.offices:
+                raise SystemExit("build: unknown office %s" % corr["visitor_office"])
+            office = corr["visitor_office"]
         conf = r["confidence"]
         vid = self.visit_id(start, frm, to, name)
         notes = ["reference row %d (china-dprk-visits.csv line %d)" % (row_no, row_no + 1)
@@ -896,13 +1189,15 @@ class Builder:
             hid = self.person_for(base, row_no, "host", to, True)
             self.visit_people.append({"visit": vid, "role": "host", "seq": seq, "person": hid,
                                       "name": h, "detail": det or ""})
-        for seq, c in enumerate(split_list(r["notable_companions"]), 1):
-            base, det = c, ""
+        companions = [(c, None) for c in split_list(r["notable_companions"])] + \
+            list(corr.get("add_companions", []))
+        for seq, (c, detail) in enumerate(companions, 1):
+            base, det = c, detail or ""
             m = DETAIL_RE.match(c)
             if m:
                 base, det = m.group(1), m.group(2)
             cid = ""
-            if not re.search(r"reportedly|unconfirmed", c):
+            if not re.search(r"reportedly|unconfirmed", c + " " + det):
                 cid = self.person_for(base, row_no, "companion", frm, False)
             self.visit_people.append({"visit": vid, "role": "companion", "seq": seq,
                                       "person": cid, "name": c, "detail": det})
@@ -920,17 +1215,31 @@ class Builder:
                                             "description": phrase})
         # sources
         urls = split_list(r["source_url"], " | ")
-        for u in urls:
+        passages = split_list(r.get("source_passages", ""), " | ")
+        if passages and len(passages) != len(urls):
+            raise SystemExit("build: %s: %d sources but %d passages" % (r["start_date"], len(urls),
+                                                                      len(passages)))
+        for i, u in enumerate(urls):
+            passage = passages[i] if passages else ""
+            if u in self.replaced_by:
+                # A weak copy cited by the reference file, replaced by the
+                # original it copies; the passage keeps the trail.
+                passage = "replaces the weak copy %s%s" % (u, "; " + passage if passage else "")
+                u = self.replaced_by[u]
             m = BP_URL_RE.search(u)
-            passage = ""
             if m:
                 line = int(m.group(1))
                 bp = self.bp_lines[line]
                 passage = "Beyond Parallel entry %s: %s, %s, %s" % (
                     bp["id"], bp["date"], bp["type"], bp["location"])
+                # The interactive's publication date is the reference
+                # README's (17 March 2017); the data file itself is a GitHub
+                # copy, flagged so by the quality rules.
                 sid = self.add_source(u, citation="Beyond Parallel (CSIS), 'China-DPRK High "
                                       "Level Visits Since 1953' source data, line %d" % line,
-                                      publisher="CSIS Beyond Parallel")
+                                      title="China-DPRK High Level Visits Since 1953 "
+                                            "(interactive source data, line %d)" % line,
+                                      publisher="CSIS Beyond Parallel", published="2017-03-17")
                 self.external_ids.append({"entity": "visit", "entity_id": vid,
                                           "scheme": BP_SCHEME, "value": bp["id"]})
                 self.note_bp_difference(vid, row_no, bp, r)
@@ -950,6 +1259,30 @@ class Builder:
         if corr.get("disputed"):
             self.disputes.append((vid, row_no, corr["disputed"]))
         return vid
+
+    def load_additions(self):
+        """tools/bundled/additions.csv: visits after the reference file (and
+        ones it misses), in the reference file's columns plus the parley level,
+        a stated visitor_office, disputed, note and one passage per source."""
+        with open(os.path.join(HERE, "additions.csv"), encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        for r in rows:
+            if r["level"] not in set(LEVEL_MAP.values()) | {"head_of_state"}:
+                raise SystemExit("build: additions.csv: unknown level %r" % r["level"])
+            if not r["source_url"].strip():
+                raise SystemExit("build: additions.csv: %s %s has no source"
+                                 % (r["start_date"], r["visitor_name"]))
+            if date_hi(r["end_date"] or r["start_date"]) > DATA_THROUGH:
+                raise SystemExit("build: additions.csv: %s is after DATA_THROUGH"
+                                 % r["start_date"])
+            corr = {"note": "added from tools/bundled/additions.csv" +
+                            ("; " + r["note"] if r["note"] else ""),
+                    "disputed": r["disputed"], "visitor_office": r["visitor_office"]}
+            level = r["level"]
+            # add_visit reads the reference file's level names.
+            r = dict(r, level={v: k for k, v in LEVEL_MAP.items()}.get(level, "other"))
+            self.add_visit(0, r, corr, level)
+        return len(rows)
 
     def note_bp_difference(self, vid, row_no, bp, r):
         """Records where the row's dates or place differ from its BP line."""
@@ -983,6 +1316,9 @@ class Builder:
             corr = by_row.get(row_no, {})
             r = dict(r)
             r.update(corr.get("set", {}))
+            if corr.get("append_activities"):
+                r["activities"] = "; ".join(x for x in (r["activities"],
+                                                        corr["append_activities"]) if x)
             if corr.get("set", {}).get("visitor_name"):
                 corr = dict(corr, label=rows[row_no - 1]["visitor_name"])
             self.add_visit(row_no, r, corr, corr.get("level"))
@@ -997,6 +1333,7 @@ class Builder:
             corr = {"add_hosts": a["hosts"], "sources": a["sources"], "note": a["note"],
                     "disputed": a["disputed"]}
             self.add_visit(0, r, corr, a["level"])
+        self.load_additions()
         for v in self.visits.values():
             v["note"] = "; ".join(v.pop("_notes"))
         return len(rows)
@@ -1008,21 +1345,28 @@ class Builder:
     # 1999, Beyond Parallel's 161 rows, Kim Il-sung's trips) is described in
     # docs/bundled-dataset.md and deliberately NOT declared as coverage.
     def load_coverage(self):
-        src = "shared/reference/README.md (Coverage); shared/reference/FACTCHECK.md section 3"
+        # The ids keep the years they were first published with (stable keys
+        # for updates); the end dates follow DATA_THROUGH, as far as the news
+        # coverage of 2025-2026 was searched (docs/bundled-dataset.md).
+        src = ("shared/reference/README.md (Coverage); shared/reference/FACTCHECK.md section 3; "
+               "for 2025-%s the stored news searches listed in docs/bundled-dataset.md"
+               % DATA_THROUGH[:7])
         self.coverage = [
             {"id": "chn-prk-paramount-leader-1953-2024", "from_country": "CHN",
              "to_country": "PRK", "min_level": "paramount_leader", "start_date": "1953",
-             "end_date": "2024", "person": "", "source": src,
-             "description": "Visits to the DPRK by China's paramount leader, 1953-2024: complete "
-                            "as far as known (6: Hua 1978, Deng 1982, Jiang 1990 and 2001, Hu "
-                            "2005, Xi 2019); the fact-check found none missing"},
+             "end_date": DATA_THROUGH, "person": "", "source": src, "data_through": "",
+             "description": "Visits to the DPRK by China's paramount leader, 1953 to %s: "
+                            "complete as far as known (6: Hua 1978, Deng 1982, Jiang 1990 and "
+                            "2001, Hu 2005, Xi 2019); the fact-check found none missing to 2024 "
+                            "and the news searches none in 2025-2026" % DATA_THROUGH},
             {"id": "prk-chn-paramount-leader-1994-2024", "from_country": "PRK",
              "to_country": "CHN", "min_level": "paramount_leader", "start_date": "1994-07-08",
-             "end_date": "2024", "person": "", "source": src,
-             "description": "Trips to China by Kim Jong-il (as leader) and Kim Jong-un, "
-                            "1994-2024: complete as far as known (8 and 4; Kim Jong-il's Aug 2011 "
+             "end_date": DATA_THROUGH, "person": "", "source": src, "data_through": "",
+             "description": "Trips to China by Kim Jong-il (as leader) and Kim Jong-un, 1994 to "
+                            "%s: complete as far as known (8 and 5; Kim Jong-il's Aug 2011 "
                             "transit counted, Kim Jong-un's Feb-Mar 2019 rail journey to Hanoi "
-                            "not counted)"},
+                            "not counted; Sept 2025 reported as his first trip to China since "
+                            "2019)" % DATA_THROUGH},
         ]
 
     def write(self, out):
@@ -1045,6 +1389,7 @@ class Builder:
                                                list(self.visit_sources.values()))
         counts["external_id"] = write_concept(out, "external_id", self.external_ids)
         counts["coverage"] = write_concept(out, "coverage", self.coverage)
+        counts["data_release"] = write_concept(out, "data_release", [RELEASE])
         return counts
 
 
@@ -1059,7 +1404,11 @@ def main(argv=None):
     b = Builder(args.ref)
     b.load_bp()
     b.load_officeholders()
+    b.load_extra_offices()
+    b.load_people_file()
+    b.load_source_meta()
     n = b.load_visits()
+    b.apply_source_meta()
     b.load_coverage()
     counts = b.write(args.out)
     print("read %d reference visit rows; applied %d corrections, kept %d disputes"

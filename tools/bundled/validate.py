@@ -112,6 +112,20 @@ def main(argv=None):
     # check rules
     tenures = data["tenure"]
     sourced = {r["visit"] for r in data["visit_source"]}
+    # Posts without tenures (build.EXTRA_OFFICES) are stated by the visit's
+    # own sources; there is no tenure to check them against.
+    extra_offices = {o[0] for o in build.EXTRA_OFFICES}
+    for i, o in enumerate(data["office"], 2):
+        if not o.get("rank_order", "").isdigit():
+            errors.append("office.csv:%d %s: rank_order missing" % (i, o["id"]))
+    qualities = {"", "original", "copy", "mirror", "proxy"}
+    for i, s in enumerate(data["source"], 2):
+        if s.get("quality", "") not in qualities:
+            errors.append("source.csv:%d %s: quality %r" % (i, s["id"], s["quality"]))
+    for i, v in enumerate(data["visit"], 2):
+        if build.date_hi(v["end_date"] or v["start_date"]) > build.DATA_THROUGH:
+            errors.append("visit.csv:%d %s: after DATA_THROUGH %s" % (i, v["id"],
+                                                                     build.DATA_THROUGH))
     for i, v in enumerate(data["visit"], 2):
         where = "visit.csv:%d %s" % (i, v["id"])
         if v["end_date"] and build.date_lo(v["end_date"]) < build.date_lo(v["start_date"]):
@@ -120,7 +134,7 @@ def main(argv=None):
             errors.append(where + ": from_country = to_country")
         if v["id"] not in sourced:
             errors.append(where + ": no source")
-        if v["visitor_office"]:
+        if v["visitor_office"] and v["visitor_office"] not in extra_offices:
             ok = any(t["person"] == v["visitor"] and t["office"] == v["visitor_office"] and
                      build.surely_within(v["start_date"], v["end_date"], t["start_date"],
                                          t["end_date"]) for t in tenures)

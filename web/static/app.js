@@ -36,16 +36,40 @@
     var params = new URLSearchParams(location.search);
     var q = params.get('q') || '';
     var rows = Array.prototype.slice.call(document.querySelectorAll('tr[data-search]'));
-    var PER_PAGE = 50;
+    var PER_PAGE = Math.min(1000, Math.max(1, parseInt(params.get('per_page'), 10) || 50));
     var DIMS = ['year', 'direction', 'level', 'type', 'status'];
     var state = {};
-    DIMS.concat(['person', 'visitor', 'sort', 'page']).forEach(function (k) {
+    DIMS.concat(['person', 'visitor', 'sort', 'page', 'between', 'country', 'from', 'to', 'min_level',
+      'per_page']).forEach(function (k) {
       var v = params.get(k);
       if (v) state[k] = v;
     });
     state.q = q;
+    // The one fold of src/lib/fold.c: decompose (NFKD), strip marks,
+    // case-fold, a few stroked letters by hand, anything but letters and
+    // digits a word break, recompose (NFC).  data-search holds the store's
+    // folded text, so a search matches here exactly as on the server: the
+    // folded words as a phrase, the last one a prefix.
+    var STROKE = { '\u0142': 'l', '\u0111': 'd', '\u00f8': 'o', '\u0127': 'h', '\u0131': 'i', '\u0167': 't' };
     function fold(s) {
-      return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+      return s.normalize('NFKD').replace(/\p{M}/gu, '').toUpperCase().toLowerCase()
+        .replace(/[\u0142\u0111\u00f8\u0127\u0131\u0167]/g, function (c) { return STROKE[c]; })
+        .replace(/[^\p{L}\p{N}]+/gu, ' ').normalize('NFC').trim();
+    }
+    // Ranks of parley_level_rank (src/lib/level.c).
+    var RANK = { paramount_leader: 7, head_of_state: 6, head_of_government: 5, deputy: 4, other_senior: 3,
+      ministerial: 2, vice_ministerial: 1, at_least_ministerial: 2, unknown: 0 };
+    // The days a date may stand for (docs/queries.md): 1964-11 is
+    // 1964-11-01..1964-11-30.
+    function firstDay(d) { return d.length === 4 ? d + '-01-01' : d.length === 7 ? d + '-01' : d; }
+    function dateKey(d) { d = d || ''; return firstDay(d) + (d.length === 10 ? '0' : d.length === 7 ? '1' : '2'); }
+    function lastDay(d) {
+      if (d.length === 4) return d + '-12-31';
+      if (d.length === 7) {
+        var n = new Date(Date.UTC(+d.slice(0, 4), +d.slice(5, 7), 0)).getUTCDate();
+        return d + '-' + String(n);
+      }
+      return d;
     }
     function inList(list, v) { return list.split(',').indexOf(v) >= 0; }
     // Does row r pass the filter st, leaving out dimension skip?
@@ -57,10 +81,19 @@
       var people = ' ' + (r.dataset.people || '') + ' ';
       if (st.person && people.indexOf(' ' + st.person + ' ') < 0) return false;
       if (st.visitor && !inList(st.visitor, r.dataset.visitor || '')) return false;
+      var dir = r.dataset.direction || '';
+      if (st.between) {
+        var ab = st.between.split(/[:-]/);
+        if (dir !== ab[0] + ':' + ab[1] && dir !== ab[1] + ':' + ab[0]) return false;
+      }
+      if (st.country && dir.split(':').indexOf(st.country) < 0) return false;
+      var date = r.dataset.date || '';
+      if (st.from && lastDay(date) < firstDay(st.from)) return false;
+      if (st.to && firstDay(date) > lastDay(st.to)) return false;
+      if (st.min_level && RANK[st.min_level] > 0 && +r.dataset.rank < RANK[st.min_level]) return false;
       if (st.q) {
-        var hay = ' ' + fold(r.dataset.search + ' ' + r.textContent);
-        var words = fold(st.q).split(' ').filter(Boolean);
-        for (var j = 0; j < words.length; j++) if (hay.indexOf(' ' + words[j]) < 0) return false;
+        var words = fold(st.q);
+        if (words && (' ' + (r.dataset.search || '')).indexOf(' ' + words) < 0) return false;
       }
       return true;
     }
@@ -95,7 +128,8 @@
       return st;
     }
     var cmp = {
-      'date': function (a, b) { return a.dataset.date < b.dataset.date ? -1 : a.dataset.date > b.dataset.date ? 1 : 0; },
+      // the order of parley.h: first possible day, the finer date first on a tie
+      'date': function (a, b) { var x = dateKey(a.dataset.date), y = dateKey(b.dataset.date); return x < y ? -1 : x > y ? 1 : 0; },
       'level': function (a, b) { return (b.dataset.rank - a.dataset.rank) || cmp.date(a, b); },
       'visitor': function (a, b) {
         var x = a.cells[1].textContent.toLowerCase(), y = b.cells[1].textContent.toLowerCase();

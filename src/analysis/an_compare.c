@@ -1,0 +1,583 @@
+/*
+ * an_compare.c - `parley compare`: why does my figure differ from theirs?
+ *
+ * Two sources of visits are read side by side without importing either
+ * into the store: the store itself ("store"), another store
+ * ("store:PATH"), or a file in any format `parley import` reads.  A file is
+ * imported into a throw-away copy of the store's reference records
+ * (countries, people, offices, tenures) in memory, with its visits removed,
+ * so that it is validated exactly as an import would be and its visitors
+ * and eras resolve against the same people and tenures.
+ *
+ * The visits are matched one-to-one by the shared rule (src/lib/match.c).
+ * Plain mode lists matched pairs with their rule and field differences,
+ * and the visits only in A or only in B.  Era mode counts each side's
+ * visits per era (the era rules of docs/analysis.md, each side cut where
+ * its own data ends) and names, per era, the visits behind the difference:
+ * those one side has and the other lacks, and those both have but place in
+ * different eras.  With their_eras, B's visits are grouped by B's own era
+ * label (a "period '...'" in the note) instead of by date.
+ */
+#include "an.h"
+#include "internal.h" /* pl_exec, pl_strlcpy */
+
+#include <ctype.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct side {
+	const char *spec, *label;
+	parley_db *db;
+	bool own;             /* db is ours to close */
+	an_data *d;
+	parley_visit_desc *mv; /* the counted visits, as the matching rule sees them */
+	const an_visit **vs;
+	size_t n;
+	an_opts o;            /* cut where this side's data ends */
+} side;
+
+static void side_close(side *s)
+{
+	if (s->own)
+		parley_close(s->db);
+	an_data_free(s->d);
+	free(s->mv);
+	free(s->vs);
+}
+
+/* A copy of the store with its visits (and what hangs on them), coverage
+ * and data version removed: the reference records a file's visits refer
+ * to, and nothing else.  It lives in memory, so nothing is left behind
+ * however the command ends. */
+static int scratch_store(parley_db *main, side *s, parley_err *err)
+{
+	int rc = parley_open(":memory:", PARLEY_OPEN_CREATE, &s->db, err);
+	if (rc)
+		return rc;
+	s->own = true;
+	sqlite3_backup *b = sqlite3_backup_init(parley_sqlite(s->db), "main", parley_sqlite(main),
+	                                        "main");
+	if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE)
+		rc = parley_err_set(err, PARLEY_EIO, "compare: copying the store failed: %s",
+		                    sqlite3_errmsg(parley_sqlite(s->db)));
+	if (b)
+		sqlite3_backup_finish(b);
+	if (rc)
+		return rc;
+	return pl_exec(s->db,
+	               "PRAGMA foreign_keys = ON;"
+	               "DELETE FROM visit; DELETE FROM external_id WHERE entity = 'visit';"
+	               "DELETE FROM coverage; DELETE FROM data_release; DELETE FROM audit;",
+	               err);
+}
+
+static int open_side(parley_db *main, const char *spec, side *s, parley_err *err)
+{
+	s->spec = spec;
+	s->label = spec;
+	if (strcmp(spec, "store") == 0) {
+		s->db = main;
+		return PARLEY_OK;
+	}
+	if (strncmp(spec, "store:", 6) == 0) {
+		s->own = true;
+		return parley_open(spec + 6, PARLEY_OPEN_READONLY, &s->db, err);
+	}
+	const char *slash = strrchr(spec, '/');
+	s->label = slash && slash[1] ? slash + 1 : spec; /* the file's name, not where it lies */
+	struct stat st;
+	if (stat(spec, &st) != 0 || !S_ISREG(st.st_mode))
+		return parley_err_set(err, PARLEY_ENOTFOUND,
+		                      "source '%s' is neither 'store', 'store:PATH' nor a file", spec);
+	int rc = scratch_store(main, s, err);
+	if (rc)
+		return rc;
+	parley_report *rep = parley_report_new();
+	if (!rep)
+		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+	parley_err ie = {0};
+	rc = parley_import(s->db, &spec, 1, NULL, rep, NULL, &ie);
+	if (rc) {
+		const parley_finding *f = NULL;
+		for (size_t i = 0; i < parley_report_count(rep); i++)
+			if (parley_report_get(rep, i)->severity == PARLEY_ERROR) {
+				f = parley_report_get(rep, i);
+				break;
+			}
+		if (f)
+			rc = parley_err_set(err, rc, "source %s does not import: line %ld: %s", spec,
+			                    f->line, f->message);
+		else
+			rc = parley_err_set(err, rc, "source %s does not import: %s", spec, ie.msg);
+	}
+	parley_report_free(rep);
+	return rc;
+}
+
+/* Loads a side's visits with their external ids and own era labels. */
+static int load_side(side *s, parley_err *err)
+{
+	int rc = an_load(s->db, NULL, NULL, false, &s->d, err);
+	if (!rc)
+		rc = an_load_compare(s->db, s->d, err);
+	if (!rc) {
+		s->mv = calloc(s->d->nv + 1, sizeof *s->mv);
+		s->vs = calloc(s->d->nv + 1, sizeof *s->vs);
+		if (!s->mv || !s->vs)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+	}
+	return rc;
+}
+
+/* Picks the visits counted (status, level, pair when one is given, as-of
+ * cut where this side's data ends). */
+static int select_side(side *s, const an_opts *o, parley_err *err)
+{
+	s->o = *o;
+	an_cut(s->d, &s->o);
+	s->n = 0;
+	for (size_t i = 0; i < s->d->nv; i++) {
+		const an_visit *v = &s->d->v[i];
+		if (!an_counts(&s->o, v) || (s->o.a[0] && !an_in_pair(&s->o, v)))
+			continue;
+		char buf[16];
+		parley_date_format(v->start, buf, sizeof buf);
+		const char *start = an_strdup(&s->d->arena, buf);
+		if (!start)
+			return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+		s->mv[s->n] = (parley_visit_desc){v->from, v->to, start, v->visitor, v->name, v->level,
+		                                  v->ext};
+		s->vs[s->n++] = v;
+	}
+	return PARLEY_OK;
+}
+
+/* The fields two matched records disagree on, e.g. "start 1953-11-12 | 1953-11-10". */
+static const char *differences(an_arena *a, const parley_visit_desc *x, const parley_visit_desc *y,
+                               const an_visit *vx, const an_visit *vy)
+{
+	const char *s = "";
+	if (strcmp(x->start_date, y->start_date) != 0)
+		s = an_fmt(a, "start %s | %s", x->start_date, y->start_date);
+	const char *nx = vx->visitor ? vx->visitor : "(unidentified)";
+	const char *ny = vy->visitor ? vy->visitor : "(unidentified)";
+	if (s && strcmp(nx, ny) != 0)
+		s = an_fmt(a, "%s%svisitor %s | %s", s, *s ? "; " : "", nx, ny);
+	if (s && strcmp(x->level ? x->level : "", y->level ? y->level : "") != 0)
+		s = an_fmt(a, "%s%slevel %s | %s", s, *s ? "; " : "", x->level, y->level);
+	return s;
+}
+
+/* ", data through DATE" for a side whose figures were cut there, else "". */
+static const char *cut_note(an_arena *a, const side *s)
+{
+	return s->o.th.cut ? an_fmt(a, ", data through %s", s->o.th.date) : "";
+}
+
+/* ---- plain mode ------------------------------------------------------- */
+
+static int write_plain(side *A, side *B, const long *ab, const an_match_by *rule,
+                       const parley_compare_opts *co, const char *format, FILE *out,
+                       parley_err *err)
+{
+	an_arena *a = &A->d->arena;
+	bool *b_used = calloc(B->n + 1, sizeof *b_used);
+	if (!b_used)
+		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+	size_t nm = 0, by[5] = {0}, ndiff = 0;
+	for (size_t i = 0; i < A->n; i++)
+		if (ab[i] >= 0) {
+			b_used[ab[i]] = true;
+			nm++;
+			by[rule[i]]++;
+			const char *d = differences(a, &A->mv[i], &B->mv[ab[i]], A->vs[i], B->vs[ab[i]]);
+			ndiff += d && *d;
+		}
+	bool json = strcmp(format, "json") == 0, csv = strcmp(format, "csv") == 0;
+	if (json) {
+		fputs("{\"a\":", out);
+		an_json_str(out, A->label);
+		fputs(",\"b\":", out);
+		an_json_str(out, B->label);
+		fprintf(out, ",\"tolerance_days\":%d,\"a_visits\":%zu,\"b_visits\":%zu", co->tolerance_days,
+		        A->n, B->n);
+		fputs(",\"a_data_through\":", out);
+		an_json_str(out, A->o.th.date[0] ? A->o.th.date : NULL);
+		fputs(",\"b_data_through\":", out);
+		an_json_str(out, B->o.th.date[0] ? B->o.th.date : NULL);
+		fputs(",\"matched\":[", out);
+		bool first = true;
+		for (size_t i = 0; i < A->n; i++) {
+			if (ab[i] < 0)
+				continue;
+			const parley_visit_desc *x = &A->mv[i], *y = &B->mv[ab[i]];
+			fputs(first ? "\n{\"a\":" : ",\n{\"a\":", out);
+			first = false;
+			an_json_str(out, A->vs[i]->id);
+			fputs(",\"b\":", out);
+			an_json_str(out, B->vs[ab[i]]->id);
+			fprintf(out, ",\"rule\":\"%s\",\"differences\":", an_match_by_name(rule[i]));
+			an_json_str(out, differences(a, x, y, A->vs[i], B->vs[ab[i]]));
+			fputc('}', out);
+		}
+		fputs("],\"only_in_a\":[", out);
+		first = true;
+		for (size_t i = 0; i < A->n; i++)
+			if (ab[i] < 0) {
+				fputs(first ? "" : ",", out);
+				first = false;
+				an_json_str(out, A->vs[i]->id);
+			}
+		fputs("],\"only_in_b\":[", out);
+		first = true;
+		for (size_t j = 0; j < B->n; j++)
+			if (!b_used[j]) {
+				fputs(first ? "" : ",", out);
+				first = false;
+				an_json_str(out, B->vs[j]->id);
+			}
+		fputs("]}\n", out);
+	} else {
+		static const char *const head[] = {"kind", "a", "b", "rule", "differences"};
+		an_table t = {5, head, NULL, NULL, 0, 0, a};
+		for (size_t i = 0; i < A->n; i++) {
+			const char *cell[5];
+			if (ab[i] >= 0) {
+				const parley_visit_desc *x = &A->mv[i], *y = &B->mv[ab[i]];
+				cell[0] = "matched";
+				cell[1] = csv ? A->vs[i]->id : an_visit_label(a, A->vs[i]);
+				cell[2] = csv ? B->vs[ab[i]]->id : an_fmt(a, "%s (%s)", B->vs[ab[i]]->id, y->start_date);
+				cell[3] = an_match_by_name(rule[i]);
+				cell[4] = differences(a, x, y, A->vs[i], B->vs[ab[i]]);
+			} else {
+				cell[0] = "only in A";
+				cell[1] = csv ? A->vs[i]->id : an_visit_label(a, A->vs[i]);
+				cell[2] = cell[3] = cell[4] = "";
+			}
+			if (!cell[1] || !cell[2] || !cell[4] || an_table_row(&t, cell)) {
+				free(b_used);
+				return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+			}
+		}
+		for (size_t j = 0; j < B->n; j++) {
+			if (b_used[j])
+				continue;
+			const char *cell[] = {"only in B", "",
+			                      csv ? B->vs[j]->id : an_visit_label(a, B->vs[j]), "", ""};
+			if (!cell[2] || an_table_row(&t, cell)) {
+				free(b_used);
+				return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+			}
+		}
+		if (!csv)
+			fprintf(out,
+			        "A: %s, %zu visits%s; B: %s, %zu visits%s; tolerance %d days\n"
+			        "matched %zu (external id %zu, direction+date+visitor %zu, "
+			        "direction+date+visitor name %zu, direction+date+level %zu), %zu with "
+			        "differences; only in A %zu; "
+			        "only in B %zu\n\n",
+			        A->label, A->n, cut_note(a, A), B->label, B->n, cut_note(a, B),
+			        co->tolerance_days, nm, by[AN_BY_EXTID], by[AN_BY_VISITOR],
+			        by[AN_BY_NAME], by[AN_BY_LEVEL], ndiff, A->n - nm, B->n - nm);
+		int rc = an_table_write(&t, format, out, err);
+		if (rc) {
+			free(b_used);
+			return rc;
+		}
+	}
+	free(b_used);
+	return ferror(out) ? parley_err_set(err, PARLEY_EIO, "compare: writing failed") : PARLEY_OK;
+}
+
+/* ---- era mode --------------------------------------------------------- */
+
+/* Lower-case letters and digits only: "Kim Il Sung" and "Kim Il-sung" agree. */
+static void fold(const char *s, char *out, size_t cap)
+{
+	size_t n = 0;
+	for (; s && *s && n + 1 < cap; s++)
+		if (isalnum((unsigned char)*s))
+			out[n++] = (char)tolower((unsigned char)*s);
+	out[n] = '\0';
+}
+
+typedef struct erow {
+	const char *name;
+	an_idlist a, b;            /* counted visits of each side in this era */
+	an_idlist why;             /* labels of the visits behind the difference */
+} erow;
+
+typedef struct eras_ctx {
+	an_arena *a;
+	erow *r;
+	size_t n, cap;
+	const an_era *el;
+	size_t ne;
+} eras_ctx;
+
+static erow *row_named(eras_ctx *x, const char *name)
+{
+	char f[256], g[256];
+	fold(name, f, sizeof f);
+	for (size_t i = 0; i < x->n; i++) {
+		fold(x->r[i].name, g, sizeof g);
+		if (strcmp(f, g) == 0)
+			return &x->r[i];
+	}
+	if (x->n == x->cap) {
+		size_t nc = x->cap ? x->cap * 2 : 16;
+		erow *p = an_alloc(x->a, nc * sizeof *p);
+		if (!p)
+			return NULL;
+		if (x->n)
+			memcpy(p, x->r, x->n * sizeof *p);
+		x->r = p;
+		x->cap = nc;
+	}
+	erow *r = &x->r[x->n++];
+	memset(r, 0, sizeof *r);
+	r->name = an_strdup(x->a, name);
+	return r->name ? r : NULL;
+}
+
+/* The era row a visit of a side falls in: by date, or by its own label. */
+static erow *era_of(eras_ctx *x, const an_visit *v, bool own_label)
+{
+	if (own_label)
+		return row_named(x, v->period ? v->period : "(no era label)");
+	const an_era *e = an_era_at(x->el, x->ne, v->day);
+	return row_named(x, e ? e->name : "(between eras)");
+}
+
+static int write_eras(side *A, side *B, const long *ab, const parley_compare_opts *co,
+                      const char *format, FILE *out, parley_err *err)
+{
+	an_arena *a = &A->d->arena;
+	eras_ctx x = {a, NULL, 0, 0, NULL, 0};
+	an_era *el = NULL;
+	int rc = an_era_list(A->d, &A->o, PARLEY_ERAS_PAIR, &el, &x.ne, err);
+	if (rc)
+		return rc;
+	x.el = el;
+	for (size_t i = 0; i < x.ne; i++)
+		if (!row_named(&x, el[i].name))
+			return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+	long *ba = malloc((B->n + 1) * sizeof *ba);
+	erow **ea = calloc(A->n + 1, sizeof *ea), **eb = calloc(B->n + 1, sizeof *eb);
+	if (!ba || !ea || !eb) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+		goto done;
+	}
+	for (size_t j = 0; j < B->n; j++)
+		ba[j] = -1;
+	for (size_t i = 0; i < A->n; i++)
+		if (ab[i] >= 0)
+			ba[ab[i]] = (long)i;
+	for (size_t i = 0; i < A->n && !rc; i++)
+		if (!(ea[i] = era_of(&x, A->vs[i], false)) || an_ids_push(a, &ea[i]->a, A->vs[i]->id))
+			rc = PARLEY_ENOMEM;
+	for (size_t j = 0; j < B->n && !rc; j++)
+		if (!(eb[j] = era_of(&x, B->vs[j], co->their_eras)) ||
+		    an_ids_push(a, &eb[j]->b, B->vs[j]->id))
+			rc = PARLEY_ENOMEM;
+	/* the visits behind each era's difference */
+	for (size_t i = 0; i < A->n && !rc; i++) {
+		const char *l = an_visit_label(a, A->vs[i]), *why = NULL;
+		if (ab[i] < 0)
+			why = an_fmt(a, "+ only in A: %s [%s]", l, A->vs[i]->id);
+		else if (eb[ab[i]] != ea[i])
+			why = an_fmt(a, "+ A counts it here, B in %s: %s [%s = %s]", eb[ab[i]]->name, l,
+			             A->vs[i]->id, B->vs[ab[i]]->id);
+		if (why && an_ids_push(a, &ea[i]->why, why))
+			rc = PARLEY_ENOMEM;
+	}
+	for (size_t j = 0; j < B->n && !rc; j++) {
+		/* a matched visit is named as A records it (B may not name its visitor) */
+		const an_visit *named = ba[j] >= 0 ? A->vs[ba[j]] : B->vs[j];
+		const char *l = an_visit_label(a, named), *why = NULL;
+		if (ba[j] < 0)
+			why = an_fmt(a, "- only in B: %s [%s]", l, B->vs[j]->id);
+		else if (ea[ba[j]] != eb[j])
+			why = an_fmt(a, "- B counts it here, A in %s: %s [%s = %s]", ea[ba[j]]->name, l,
+			             A->vs[ba[j]]->id, B->vs[j]->id);
+		if (why && an_ids_push(a, &eb[j]->why, why))
+			rc = PARLEY_ENOMEM;
+	}
+	if (rc) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+		goto done;
+	}
+	bool json = strcmp(format, "json") == 0, csv = strcmp(format, "csv") == 0;
+	if (json) {
+		fputs("{\"a\":", out);
+		an_json_str(out, A->label);
+		fputs(",\"b\":", out);
+		an_json_str(out, B->label);
+		fprintf(out, ",\"as_of\":\"%s\",\"b_grouping\":\"%s\"", A->o.as_of_text,
+		        co->their_eras ? "own era labels" : "dates");
+		fputs(",\"a_data_through\":", out);
+		an_json_str(out, A->o.th.date[0] ? A->o.th.date : NULL);
+		fputs(",\"b_data_through\":", out);
+		an_json_str(out, B->o.th.date[0] ? B->o.th.date : NULL);
+		fputs(",\"eras\":[", out);
+		for (size_t i = 0; i < x.n; i++) {
+			erow *r = &x.r[i];
+			fputs(i ? ",\n{\"era\":" : "\n{\"era\":", out);
+			an_json_str(out, r->name);
+			fprintf(out, ",\"a\":%zu,\"b\":%zu,\"difference\":%ld,\"a_ids\":", r->a.n, r->b.n,
+			        (long)r->a.n - (long)r->b.n);
+			an_json_ids(out, an_ids_done(&r->a));
+			fputs(",\"b_ids\":", out);
+			an_json_ids(out, an_ids_done(&r->b));
+			fputs(",\"explained_by\":", out);
+			an_json_ids(out, an_ids_done(&r->why));
+			fputc('}', out);
+		}
+		fputs("\n]}\n", out);
+		goto done;
+	}
+	static const char *const head[] = {"era", "A", "B", "A-B", "visits behind the difference"};
+	static const bool right[] = {false, true, true, true, false};
+	an_table t = {5, head, right, NULL, 0, 0, a};
+	size_t ta = 0, tb = 0;
+	for (size_t i = 0; i < x.n && !rc; i++) {
+		erow *r = &x.r[i];
+		ta += r->a.n;
+		tb += r->b.n;
+		const char *cell[] = {r->name, an_fmt(a, "%zu", r->a.n), an_fmt(a, "%zu", r->b.n),
+		                      an_fmt(a, "%+ld", (long)r->a.n - (long)r->b.n),
+		                      csv ? an_ids_join(a, an_ids_done(&r->why))
+		                          : an_fmt(a, "%zu", r->why.n)};
+		for (size_t k = 0; k < 5; k++)
+			if (!cell[k])
+				rc = PARLEY_ENOMEM;
+		if (!rc && an_table_row(&t, cell))
+			rc = PARLEY_ENOMEM;
+	}
+	if (!rc && !csv) {
+		const char *cell[] = {"total", an_fmt(a, "%zu", ta), an_fmt(a, "%zu", tb),
+		                      an_fmt(a, "%+ld", (long)ta - (long)tb), ""};
+		if (!cell[1] || !cell[2] || !cell[3] || an_table_row(&t, cell))
+			rc = PARLEY_ENOMEM;
+	}
+	if (rc) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+		goto done;
+	}
+	if (!csv)
+		fprintf(out, "A: %s%s; B: %s%s; %s-%s eras as of %s, level %s or above; B grouped "
+		             "by %s\n\n",
+		        A->label, cut_note(a, A), B->label, cut_note(a, B), A->o.a, A->o.b,
+		        A->o.as_of_text, A->o.min_level,
+		        co->their_eras ? "its own era labels" : "dates, like A");
+	rc = an_table_write(&t, format, out, err);
+	if (rc || csv)
+		goto done;
+	for (size_t i = 0; i < x.n; i++) {
+		erow *r = &x.r[i];
+		if (!r->why.n)
+			continue;
+		fprintf(out, "\n%s: A %zu, B %zu (%+ld)\n", r->name, r->a.n, r->b.n,
+		        (long)r->a.n - (long)r->b.n);
+		for (size_t k = 0; k < r->why.n; k++)
+			fprintf(out, "  %s\n", r->why.ids[k]);
+	}
+	if (ferror(out))
+		rc = parley_err_set(err, PARLEY_EIO, "compare: writing failed");
+done:
+	free(ba);
+	free(ea);
+	free(eb);
+	return rc;
+}
+
+/* The one pair both sources' visits are between, or EINVAL naming two. */
+static int infer_pair(const side *A, const side *B, char *a, char *b, parley_err *err)
+{
+	const side *ss[] = {A, B};
+	a[0] = b[0] = '\0';
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; i < ss[k]->n; i++) {
+			const parley_visit_desc *v = &ss[k]->mv[i];
+			const char *f = v->from_country, *t = v->to_country;
+			const char *x = strcmp(f, t) < 0 ? f : t;
+			const char *y = x == f ? t : f;
+			if (!a[0]) {
+				pl_strlcpy(a, x, 8);
+				pl_strlcpy(b, y, 8);
+			} else if (strcmp(a, x) != 0 || strcmp(b, y) != 0) {
+				return parley_err_set(err, PARLEY_EINVAL,
+				                      "compare --eras: the sources hold visits of more than one "
+				                      "pair (%s-%s, %s-%s); name one with --countries A,B",
+				                      a, b, x, y);
+			}
+		}
+	if (!a[0])
+		return parley_err_set(err, PARLEY_EINVAL, "compare --eras: no visits to compare");
+	return PARLEY_OK;
+}
+
+int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
+                   const parley_compare_opts *co, const char *format, FILE *out,
+                   parley_err *err)
+{
+	if (!db || !a_spec || !b_spec || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_compare: NULL argument");
+	parley_compare_opts dflt = {0};
+	parley_compare_opts c = co ? *co : dflt;
+	if (c.tolerance_days == 0)
+		c.tolerance_days = 3;
+	else if (c.tolerance_days < 0)
+		c.tolerance_days = 0;
+	if (c.tolerance_days > 3660)
+		return parley_err_set(err, PARLEY_EINVAL, "compare: --tolerance must be 0-3660 days");
+	if (!format)
+		format = "table";
+	if (strcmp(format, "table") && strcmp(format, "csv") && strcmp(format, "json"))
+		return parley_err_set(err, PARLEY_EINVAL,
+		                      "compare: format '%s' is not one of table, csv, json", format);
+	an_opts o;
+	int rc = an_opts_parse(&c.an, false, &o, err);
+	if (rc)
+		return rc;
+	side A = {0}, B = {0};
+	long *ab = NULL;
+	an_match_by *rule = NULL;
+	rc = open_side(db, a_spec, &A, err);
+	if (!rc)
+		rc = open_side(db, b_spec, &B, err);
+	if (!rc)
+		rc = load_side(&A, err);
+	if (!rc)
+		rc = load_side(&B, err);
+	if (!rc)
+		rc = select_side(&A, &o, err);
+	if (!rc)
+		rc = select_side(&B, &o, err);
+	if (!rc && c.eras && !o.b[0]) {
+		/* the era tables need one pair: the one the visits are between */
+		rc = infer_pair(&A, &B, o.a, o.b, err);
+		if (!rc)
+			rc = select_side(&A, &o, err);
+		if (!rc)
+			rc = select_side(&B, &o, err);
+	}
+	if (!rc) {
+		ab = malloc((A.n + 1) * sizeof *ab);
+		rule = malloc((A.n + 1) * sizeof *rule);
+		if (!ab || !rule)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+	}
+	if (!rc)
+		rc = an_match_lists(A.mv, A.n, B.mv, B.n, c.tolerance_days, ab, rule, err);
+	if (!rc)
+		rc = c.eras ? write_eras(&A, &B, ab, &c, format, out, err)
+		            : write_plain(&A, &B, ab, rule, &c, format, out, err);
+	free(ab);
+	free(rule);
+	side_close(&A);
+	side_close(&B);
+	return rc;
+}

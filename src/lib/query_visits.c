@@ -1,0 +1,714 @@
+/*
+ * query_visits.c - the one query under every list of visits: the filter
+ * (query_filter.c) becomes one WHERE clause, used for the page, the total
+ * and every facet, so a count, the list it links to and its CSV always hold
+ * the same visits.  Results are typed structs in an arena, in the style of
+ * the analysis results (docs/queries.md).
+ *
+ * Dates are compared as text through the rule of parley.h (see
+ * date_clause) so that the start_date and start_key indexes answer them;
+ * search goes through the store's FTS5 index, which triggers keep current
+ * (schema.c, migration 2).
+ */
+#include "internal.h"
+#include "pl_query.h"
+#include "../analysis/an.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_SQL ((size_t)1 << 20)
+#define MAX_BINDS 256
+
+typedef struct binds {
+	const char *v[MAX_BINDS];
+	int n;
+	an_arena *arena; /* copies of list items and computed values */
+} binds;
+
+typedef struct vresult {
+	parley_visits pub;
+	an_arena arena;
+} vresult;
+
+static int bind(binds *b, const char *s)
+{
+	if (b->n >= MAX_BINDS)
+		return PARLEY_ELIMIT;
+	b->v[b->n++] = s;
+	return PARLEY_OK;
+}
+
+/* " AND col IN (?,?,..)" for a comma-separated list. */
+static int in_list(pl_buf *sql, binds *b, const char *col, const char *list)
+{
+	int rc = pl_buf_printf(sql, " AND %s IN (", col);
+	const char *p = list;
+	for (int k = 0; !rc && *p; k++) {
+		size_t n = strcspn(p, ",");
+		char *item = an_alloc(b->arena, n + 1);
+		if (!item)
+			return PARLEY_ENOMEM;
+		memcpy(item, p, n);
+		rc = pl_buf_puts(sql, k ? ",?" : "?");
+		if (!rc)
+			rc = bind(b, item);
+		p += n + (p[n] == ',');
+	}
+	return rc ? rc : pl_buf_putc(sql, ')');
+}
+
+/* The rule of parley.h: a visit matches [from, to] when the days its start
+ * date may stand for overlap the range.  start_date sorts as text with a
+ * partial date before its own finer dates, so every match lies between
+ * from's year and to; the CASE keeps those whose own precision overlaps. */
+static int date_clause(pl_buf *sql, binds *b, const parley_query *q)
+{
+	const char *f = q->from[0] ? q->from : "0001-01-01";
+	const char *t = q->to[0] ? q->to : "9999-12-31";
+	char *fy = an_alloc(b->arena, 5), *fm = an_alloc(b->arena, 8);
+	char *ty = an_alloc(b->arena, 5), *tm = an_alloc(b->arena, 8);
+	if (!fy || !fm || !ty || !tm)
+		return PARLEY_ENOMEM;
+	memcpy(fy, f, 4);
+	memcpy(fm, f, 7);
+	memcpy(ty, t, 4);
+	memcpy(tm, t, 7);
+	int rc = pl_buf_puts(sql, " AND v.start_date BETWEEN ? AND ? AND CASE length(v.start_date)"
+	                          " WHEN 10 THEN v.start_date >= ?"
+	                          " WHEN 7 THEN v.start_date >= ? AND v.start_date <= ?"
+	                          " ELSE v.start_date <= ? END");
+	const char *v[] = {fy, t, f, fm, tm, ty};
+	for (size_t i = 0; !rc && i < 6; i++)
+		rc = bind(b, v[i]);
+	return rc;
+}
+
+/* The FTS5 phrase for a search: the folded words, the last a prefix.
+ * Folded text holds only letters, digits and single spaces, so no user
+ * text is ever read as FTS syntax.  NULL when the text folds to nothing. */
+static const char *fts_phrase(an_arena *a, const char *text, int *nomem)
+{
+	char *w = parley_fold_words(text);
+	*nomem = !w;
+	if (!w || !*w) {
+		free(w);
+		return NULL;
+	}
+	const char *out = an_fmt(a, "\"%s\"*", w);
+	free(w);
+	*nomem = !out;
+	return out;
+}
+
+/* The visit ids of top= (the paramount leaders' visits of the between=
+ * pair per its eras as of q->as_of, or today), as a JSON array. */
+static const char *top_ids(parley_db *db, const parley_query *q, an_arena *a, parley_err *err)
+{
+	parley_analysis_opts o = {.a = q->a, .b = q->b, .as_of = q->as_of[0] ? q->as_of : NULL};
+	parley_eras *e = NULL;
+	int rc = parley_eras_compute(db, &o, PARLEY_ERAS_PAIR, &e, NULL);
+	if (rc == PARLEY_ENOTFOUND) /* no tenures: no leader visits by that rule */
+		return "[]";
+	if (rc) {
+		parley_err_set(err, PARLEY_EDB, "parameter 'top': the eras of %s and %s cannot be computed",
+		               q->a, q->b);
+		return NULL;
+	}
+	size_t la = strlen(q->a), lb = strlen(q->b);
+	int want_a = 0, want_b = 0;
+	for (const char *p = q->top; *p;) {
+		size_t n = strcspn(p, ",");
+		want_a |= n == la && strncmp(p, q->a, n) == 0;
+		want_b |= n == lb && strncmp(p, q->b, n) == 0;
+		p += n + (p[n] == ',');
+	}
+	pl_buf j;
+	pl_buf_init(&j, MAX_SQL);
+	int w = pl_buf_putc(&j, '[');
+	size_t k = 0;
+	for (size_t i = 0; i < e->n; i++) {
+		const parley_era *r = &e->eras[i];
+		for (size_t m = 0; want_a && m < r->top_a_to_b.n; m++)
+			w |= pl_buf_puts(&j, k++ ? "," : "") | pl_json_str(&j, r->top_a_to_b.ids[m]);
+		for (size_t m = 0; want_b && m < r->top_b_to_a.n; m++)
+			w |= pl_buf_puts(&j, k++ ? "," : "") | pl_json_str(&j, r->top_b_to_a.ids[m]);
+	}
+	w |= pl_buf_putc(&j, ']');
+	parley_eras_free(e);
+	const char *out = w ? NULL : an_strdup(a, j.data);
+	pl_buf_free(&j);
+	if (!out)
+		parley_err_set(err, PARLEY_ENOMEM, "parameter 'top': out of memory");
+	return out;
+}
+
+/* ENOTFOUND unless table has a row with id. */
+static int must_exist(parley_db *db, const char *table, const char *param, const char *id,
+                      parley_err *err)
+{
+	char sql[64];
+	snprintf(sql, sizeof sql, "SELECT 1 FROM %s WHERE id = ?1", table);
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, sql, &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int s = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (s == SQLITE_ROW)
+		return PARLEY_OK;
+	if (s != SQLITE_DONE)
+		return pl_db_error(db, err, "checking a filter");
+	char v[80];
+	pl_strlcpy(v, id, sizeof v);
+	return parley_err_set(err, PARLEY_ENOTFOUND, "parameter '%s': no %s with that id (got '%s')",
+	                      param, table, v);
+}
+
+/* The office a visitor held on the visit's start (first possible day):
+ * a tenure from its start up to, not including, the day it ended. */
+#define HELD_ON_START                                                                       \
+	"parley_first_day(t.start_date) <= parley_first_day(v.start_date) AND (t.end_date IS NULL" \
+	" OR parley_first_day(t.end_date) > parley_first_day(v.start_date))"
+
+static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, parley_err *err)
+{
+	if (q->after)
+		return parley_err_set(err, PARLEY_EINVAL, "parameter 'after': keyset paging is not offered yet");
+	if (q->top && !q->a[0])
+		return parley_err_set(err, PARLEY_EINVAL,
+		                      "parameter 'top': needs between=A:B (the pair whose eras define the leaders) (got '%s')",
+		                      q->top);
+	static const char *const people[][2] = {{"person", NULL}, {"visitor", NULL},
+	                                        {"companion", NULL}, {"host", NULL}};
+	const char *ids[] = {q->person, q->visitor, q->companion, q->host};
+	for (size_t i = 0; i < 4; i++)
+		if (ids[i]) {
+			int rc = must_exist(db, "person", people[i][0], ids[i], err);
+			if (rc)
+				return rc;
+		}
+	if (q->office) {
+		int rc = must_exist(db, "office", "office", q->office, err);
+		if (rc)
+			return rc;
+	}
+	int rc = pl_buf_puts(sql, " WHERE 1");
+	if (q->a[0]) {
+		rc |= pl_buf_puts(sql, " AND ((v.from_country = ? AND v.to_country = ?) OR"
+		                       " (v.from_country = ? AND v.to_country = ?))");
+		rc |= bind(b, q->a) | bind(b, q->b) | bind(b, q->b) | bind(b, q->a);
+	}
+	if (q->dir_from[0]) {
+		rc |= pl_buf_puts(sql, " AND v.from_country = ? AND v.to_country = ?");
+		rc |= bind(b, q->dir_from) | bind(b, q->dir_to);
+	}
+	if (q->country[0]) {
+		rc |= pl_buf_puts(sql, " AND (v.from_country = ? OR v.to_country = ?)");
+		rc |= bind(b, q->country) | bind(b, q->country);
+	}
+	if (!rc && (q->from[0] || q->to[0]))
+		rc = date_clause(sql, b, q);
+	if (!rc && q->as_of[0]) {
+		/* first possible day on or before as_of: start_key begins with it */
+		const char *k = an_fmt(b->arena, "%s9", q->as_of);
+		rc = k ? pl_buf_puts(sql, " AND v.start_key <= ?") | bind(b, k) : PARLEY_ENOMEM;
+	}
+	if (!rc && q->level)
+		rc = in_list(sql, b, "v.level", q->level);
+	if (!rc && q->min_level) {
+		/* parley_level_at_least: the level's lowest possible rank reaches it */
+		rc = pl_buf_puts(sql, " AND parley_rank(v.level) >= parley_rank(?)") | bind(b, q->min_level);
+	}
+	if (!rc && q->type)
+		rc = in_list(sql, b, "v.type", q->type);
+	if (!rc && !(q->status && strcmp(q->status, "all") == 0))
+		rc = in_list(sql, b, "v.status", q->status ? q->status : "confirmed,reported");
+	if (!rc && q->office) {
+		rc = pl_buf_puts(sql, " AND (v.visitor_office = ? OR (v.visitor_office IS NULL AND EXISTS"
+		                      " (SELECT 1 FROM tenure t WHERE t.person = v.visitor AND t.office = ? AND "
+		                      HELD_ON_START ")))");
+		rc |= bind(b, q->office) | bind(b, q->office);
+	}
+	if (!rc && q->person) {
+		rc = pl_buf_puts(sql, " AND (v.visitor = ? OR v.id IN (SELECT visit FROM visit_person"
+		                      " WHERE person = ?))");
+		rc |= bind(b, q->person) | bind(b, q->person);
+	}
+	if (!rc && q->visitor)
+		rc = pl_buf_puts(sql, " AND v.visitor = ?") | bind(b, q->visitor);
+	if (!rc && q->companion)
+		rc = pl_buf_puts(sql, " AND v.id IN (SELECT visit FROM visit_person WHERE person = ?"
+		                      " AND role = 'companion')") | bind(b, q->companion);
+	if (!rc && q->host)
+		rc = pl_buf_puts(sql, " AND v.id IN (SELECT visit FROM visit_person WHERE person = ?"
+		                      " AND role = 'host')") | bind(b, q->host);
+	if (!rc && q->top) {
+		const char *j = top_ids(db, q, b->arena, err);
+		if (!j)
+			return err && err->code ? err->code : PARLEY_ENOMEM;
+		rc = pl_buf_puts(sql, " AND v.id IN (SELECT value FROM json_each(?))") | bind(b, j);
+	}
+	if (!rc && q->text) {
+		int nomem;
+		const char *m = fts_phrase(b->arena, q->text, &nomem);
+		if (nomem)
+			rc = PARLEY_ENOMEM;
+		else if (m)
+			rc = pl_buf_puts(sql, " AND v.id IN (SELECT s.visit FROM visit_fts JOIN visit_search s"
+			                      " ON s.n = visit_fts.rowid WHERE visit_fts MATCH ?)") | bind(b, m);
+	}
+	if (rc)
+		return parley_err_set(err, rc == PARLEY_ENOMEM ? PARLEY_ENOMEM : PARLEY_ELIMIT,
+		                      "building the query: %s", parley_strstatus(rc));
+	return PARLEY_OK;
+}
+
+static int prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
+                         parley_err *err)
+{
+	int rc = pl_prepare(db, sql, st, err);
+	for (int i = 0; !rc && i < b->n; i++)
+		if (sqlite3_bind_text(*st, i + 1, b->v[i], -1, SQLITE_STATIC) != SQLITE_OK)
+			rc = pl_db_error(db, err, "binding a filter");
+	return rc;
+}
+
+static const char *const list_cols =
+    "SELECT v.id, v.start_date, v.end_date, v.from_country, v.to_country,"
+    " coalesce(cf.name, v.from_country), coalesce(ct.name, v.to_country), v.visitor,"
+    " coalesce(p.name, v.visitor_label, 'unidentified'), v.visitor_label, v.visitor_title,"
+    " vo.id, vo.name, v.level, v.type, v.status, v.confidence, v.summary, v.disputed, v.note,"
+    " s.body, (SELECT group_concat(name, '; ') FROM (SELECT name FROM place WHERE visit = v.id"
+    " ORDER BY seq)), (SELECT count(*) FROM visit_source WHERE visit = v.id), v.visitor_office";
+
+static const char *const list_from =
+    " FROM visit v LEFT JOIN person p ON p.id = v.visitor"
+    " LEFT JOIN country cf ON cf.code = v.from_country"
+    " LEFT JOIN country ct ON ct.code = v.to_country"
+    " LEFT JOIN visit_search s ON s.visit = v.id"
+    " LEFT JOIN office vo ON vo.id = coalesce(v.visitor_office, (SELECT t.office FROM tenure t"
+    " JOIN office o ON o.id = t.office WHERE t.person = v.visitor AND " HELD_ON_START
+    " ORDER BY parley_rank(o.rank) DESC, t.office LIMIT 1))";
+
+static int read_visit(an_arena *a, sqlite3_stmt *st, parley_visit *v)
+{
+	int nm = 0;
+	const char **f[] = {&v->id, &v->start_date, &v->end_date, &v->from_country, &v->to_country,
+	                    &v->from_name, &v->to_name, &v->visitor, &v->visitor_name,
+	                    &v->visitor_label, &v->visitor_title, &v->office, &v->office_name,
+	                    &v->level, &v->type, &v->status, &v->confidence, &v->summary,
+	                    &v->disputed, &v->note, &v->search, &v->places_text};
+	for (int i = 0; i < (int)(sizeof f / sizeof f[0]); i++)
+		*f[i] = pl_query_col(a, st, i, &nm);
+	v->nsources_count = (size_t)sqlite3_column_int64(st, 22);
+	v->visitor_office = pl_query_col(a, st, 23, &nm);
+	size_t n = v->start_date ? strlen(v->start_date) : 0;
+	v->precision = n == 10 ? PARLEY_DAY : n == 7 ? PARLEY_MONTH : PARLEY_YEAR;
+	if (!v->search)
+		v->search = "";
+	return nm ? PARLEY_ENOMEM : PARLEY_OK;
+}
+
+static int fill_people(parley_db *db, an_arena *a, parley_visit *v, const char *role,
+                       parley_visit_person **out, size_t *n, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT person, name, detail FROM visit_person WHERE visit = ?1"
+	                        " AND role = ?2 ORDER BY seq", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, v->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, role, -1, SQLITE_STATIC);
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		cap++;
+	sqlite3_reset(st);
+	*out = an_alloc(a, (cap ? cap : 1) * sizeof **out);
+	int nm = !*out;
+	*n = 0;
+	while (!nm && *n < cap && sqlite3_step(st) == SQLITE_ROW) {
+		parley_visit_person *p = &(*out)[(*n)++];
+		p->person = pl_query_col(a, st, 0, &nm);
+		p->name = pl_query_col(a, st, 1, &nm);
+		p->detail = pl_query_col(a, st, 2, &nm);
+	}
+	sqlite3_finalize(st);
+	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
+}
+
+/* Generic: rows of sql (bound to the visit id) into an array of records
+ * of nf string fields each. */
+static int fill_rows(parley_db *db, an_arena *a, const char *id, const char *sql, int nf,
+                     const char ***out, size_t *n, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, sql, &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	size_t cap = 0;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		cap++;
+	sqlite3_reset(st);
+	const char **rows = an_alloc(a, (cap ? cap : 1) * (size_t)nf * sizeof *rows);
+	int nm = !rows;
+	*n = 0;
+	while (!nm && *n < cap && sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < nf; i++)
+			rows[*n * (size_t)nf + (size_t)i] = pl_query_col(a, st, i, &nm);
+		(*n)++;
+	}
+	sqlite3_finalize(st);
+	*out = rows;
+	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
+}
+
+/* The records below are structs of const char * only, so an array of nf
+ * strings per row has their layout. */
+_Static_assert(sizeof(parley_visit_place) == 2 * sizeof(const char *), "place layout");
+_Static_assert(sizeof(parley_visit_activity) == 3 * sizeof(const char *), "activity layout");
+_Static_assert(sizeof(parley_visit_source) == 10 * sizeof(const char *), "source layout");
+_Static_assert(sizeof(parley_external_id) == 2 * sizeof(const char *), "external id layout");
+
+static int fill_details(parley_db *db, an_arena *a, parley_visit *v, parley_err *err)
+{
+	const char **rows;
+	int rc = fill_people(db, a, v, "host", &v->hosts, &v->nhosts, err);
+	if (!rc)
+		rc = fill_people(db, a, v, "companion", &v->delegation, &v->ndelegation, err);
+	if (!rc && !(rc = fill_rows(db, a, v->id, "SELECT name, country FROM place WHERE visit = ?1"
+	                                          " ORDER BY seq", 2, &rows, &v->nplaces, err)))
+		v->places = (parley_visit_place *)(void *)rows;
+	if (!rc && !(rc = fill_rows(db, a, v->id, "SELECT kind, date, description FROM activity"
+	                                          " WHERE visit = ?1 ORDER BY seq", 3, &rows,
+	                            &v->nactivities, err)))
+		v->activities = (parley_visit_activity *)(void *)rows;
+	if (!rc && !(rc = fill_rows(db, a, v->id,
+	                            "SELECT s.id, s.url, s.citation, s.title, s.publisher, s.published,"
+	                            " s.accessed, s.archive_url, s.quality, vs.passage FROM visit_source vs"
+	                            " JOIN source s ON s.id = vs.source WHERE vs.visit = ?1 ORDER BY s.id", 10, &rows,
+	                            &v->nsources, err)))
+		v->sources = (parley_visit_source *)(void *)rows;
+	if (!rc && !(rc = fill_rows(db, a, v->id, "SELECT scheme, value FROM external_id WHERE"
+	                                          " entity = 'visit' AND entity_id = ?1"
+	                                          " ORDER BY scheme, value", 2, &rows,
+	                            &v->nexternal_ids, err)))
+		v->external_ids = (parley_external_id *)(void *)rows;
+	return rc;
+}
+
+static const char *order_by(const char *sort)
+{
+	if (sort && strcmp(sort, "-date") == 0)
+		return " ORDER BY v.start_key DESC, v.id DESC";
+	if (sort && strcmp(sort, "level") == 0)
+		return " ORDER BY parley_rank(v.level) DESC, v.start_key, v.id";
+	if (sort && strcmp(sort, "visitor") == 0)
+		return " ORDER BY coalesce(p.name, v.visitor_label, 'unidentified') COLLATE NOCASE,"
+		       " v.start_key, v.id";
+	return " ORDER BY v.start_key, v.id";
+}
+
+/* Runs the page query (sql is everything before ORDER BY) into r. */
+static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int details,
+                     parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = prepare_bound(db, sql->data, b, &st, err);
+	if (rc)
+		return rc;
+	size_t cap = 16;
+	parley_visit *v = malloc(cap * sizeof *v);
+	size_t n = 0;
+	int s = SQLITE_DONE;
+	while (v && !rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			parley_visit *g = realloc(v, 2 * cap * sizeof *v);
+			if (!g) {
+				rc = PARLEY_ENOMEM;
+				break;
+			}
+			v = g;
+			cap *= 2;
+		}
+		memset(&v[n], 0, sizeof v[n]);
+		rc = read_visit(&r->arena, st, &v[n]);
+		n++;
+	}
+	if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
+		rc = pl_db_error(db, err, "listing visits");
+	sqlite3_finalize(st);
+	if (!v || rc == PARLEY_ENOMEM) {
+		free(v);
+		return parley_err_set(err, PARLEY_ENOMEM, "listing visits: out of memory");
+	}
+	/* the rows move into the arena so one free releases everything */
+	r->pub.v = an_alloc(&r->arena, (n ? n : 1) * sizeof *v);
+	if (r->pub.v && n)
+		memcpy(r->pub.v, v, n * sizeof *v);
+	free(v);
+	if (!r->pub.v)
+		return parley_err_set(err, PARLEY_ENOMEM, "listing visits: out of memory");
+	r->pub.n = n;
+	for (size_t i = 0; !rc && details && i < n; i++)
+		rc = fill_details(db, &r->arena, &r->pub.v[i], err);
+	return rc;
+}
+
+int pl_search_flush(parley_db *db, parley_err *err)
+{
+	/* a store being migrated may not have the search tables yet */
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT 1 FROM sqlite_schema WHERE name = 'visit_search_dirty'", &st, err);
+	if (rc)
+		return rc;
+	int have = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (!have)
+		return PARLEY_OK;
+	return pl_exec(db,
+	    "DELETE FROM visit_search WHERE visit IN (SELECT visit FROM visit_search_dirty)"
+	    " AND visit NOT IN (SELECT id FROM visit);"
+	    "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text"
+	    " WHERE visit IN (SELECT visit FROM visit_search_dirty)"
+	    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
+	    "DELETE FROM visit_search_dirty;", err);
+}
+
+int parley_search_sync(parley_db *db, parley_err *err)
+{
+	if (!db)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_search_sync: no store");
+	return pl_search_flush(db, err);
+}
+
+static vresult *vresult_new(void)
+{
+	vresult *r = calloc(1, sizeof *r);
+	if (r)
+		r->pub.priv = r;
+	return r;
+}
+
+void parley_visits_free(parley_visits *r)
+{
+	if (!r)
+		return;
+	vresult *x = r->priv;
+	an_arena_free(&x->arena);
+	free(x);
+}
+
+int parley_visits_find(parley_db *db, const parley_query *q, int details, parley_visits **out,
+                       parley_err *err)
+{
+	static const parley_query none;
+	if (!db || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_visits_find: no store or no result");
+	if (!q)
+		q = &none;
+	*out = NULL;
+	vresult *r = vresult_new();
+	if (!r)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	binds b = {.n = 0, .arena = &r->arena};
+	pl_buf where, sql;
+	pl_buf_init(&where, MAX_SQL);
+	pl_buf_init(&sql, MAX_SQL);
+	int rc = pl_query_where(db, q, &where, &b, err);
+	if (!rc) {
+		/* the WHERE clause reads only the visit row: no joins to count */
+		rc = pl_buf_puts(&sql, "SELECT count(*) FROM visit v") | pl_buf_puts(&sql, where.data);
+		sqlite3_stmt *st = NULL;
+		if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err))) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				r->pub.total = (long)sqlite3_column_int64(st, 0);
+			else
+				rc = pl_db_error(db, err, "counting visits");
+		}
+		sqlite3_finalize(st);
+	}
+	long limit, offset;
+	pl_query_window(q, &limit, &offset);
+	r->pub.limit = limit;
+	r->pub.offset = offset;
+	if (!rc) {
+		pl_buf_reset(&sql);
+		rc = pl_buf_puts(&sql, list_cols) | pl_buf_puts(&sql, list_from) |
+		     pl_buf_puts(&sql, where.data) | pl_buf_puts(&sql, order_by(q->sort)) |
+		     pl_buf_printf(&sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit : -1L, offset);
+		if (!rc)
+			rc = load_rows(db, r, &sql, &b, details, err);
+	}
+	pl_buf_free(&where);
+	pl_buf_free(&sql);
+	if (rc) {
+		if (err && !err->code)
+			parley_err_set(err, rc, "listing visits: %s", parley_strstatus(rc));
+		parley_visits_free(&r->pub);
+		return rc;
+	}
+	*out = &r->pub;
+	return PARLEY_OK;
+}
+
+/* One visit by sql (list columns, bound to id), or NULL in *out. */
+static int one_visit(parley_db *db, const char *sql_tail, const char *id, parley_visits **out,
+                     parley_err *err)
+{
+	*out = NULL;
+	vresult *r = vresult_new();
+	if (!r)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	binds b = {.n = 1, .v = {id}, .arena = &r->arena};
+	pl_buf sql;
+	pl_buf_init(&sql, MAX_SQL);
+	int rc = pl_buf_puts(&sql, list_cols) | pl_buf_puts(&sql, list_from) | pl_buf_puts(&sql, sql_tail);
+	if (!rc)
+		rc = load_rows(db, r, &sql, &b, 0, err);
+	pl_buf_free(&sql);
+	if (rc || r->pub.n == 0) {
+		parley_visits_free(&r->pub);
+		return rc;
+	}
+	r->pub.total = 1;
+	*out = &r->pub;
+	return PARLEY_OK;
+}
+
+int parley_visit_get(parley_db *db, const char *id, parley_visits **out, parley_err *err)
+{
+	if (!db || !id || !out)
+		return parley_err_set(err, PARLEY_EINVAL, "no visit id given");
+	int rc = one_visit(db, " WHERE v.id = ?", id, out, err);
+	if (!rc && !*out)
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
+	if (!rc)
+		rc = fill_details(db, &((vresult *)(*out)->priv)->arena, &(*out)->v[0], err);
+	if (rc) {
+		parley_visits_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
+                            parley_visits **next, parley_err *err)
+{
+	*prev = *next = NULL;
+	int rc = must_exist(db, "visit", "id", id, err);
+	/* the same pair in either direction, by the list order (start_key, id) */
+#define NEIGHBOUR(CMP, DIR)                                                                  	" JOIN visit w ON w.id = ?1 WHERE v.status IN ('confirmed', 'reported') AND"           	" ((v.from_country = w.from_country AND v.to_country = w.to_country) OR"               	" (v.from_country = w.to_country AND v.to_country = w.from_country)) AND"              	" (v.start_key, v.id) " CMP " (w.start_key, w.id) ORDER BY v.start_key " DIR ", v.id " DIR " LIMIT 1"
+	if (!rc)
+		rc = one_visit(db, NEIGHBOUR("<", "DESC"), id, prev, err);
+	if (!rc)
+		rc = one_visit(db, NEIGHBOUR(">", "ASC"), id, next, err);
+#undef NEIGHBOUR
+	if (rc) {
+		parley_visits_free(*prev);
+		*prev = NULL;
+	}
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* Facets                                                               */
+/* ------------------------------------------------------------------ */
+
+typedef struct fresult {
+	parley_facet pub;
+	an_arena arena;
+} fresult;
+
+void parley_facet_free(parley_facet *f)
+{
+	if (!f)
+		return;
+	fresult *x = f->priv;
+	an_arena_free(&x->arena);
+	free(x);
+}
+
+int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
+                        parley_facet **out, parley_err *err)
+{
+	static const char *const fields[][3] = {
+	    {"year", "substr(v.start_date, 1, 4)", "1 DESC"},
+	    {"direction", "v.from_country || ':' || v.to_country", "2 DESC, 1"},
+	    {"level", "v.level", "parley_rank(1) DESC, 1"},
+	    {"type", "v.type", "2 DESC, 1"},
+	    {"status", "v.status", "2 DESC, 1"},
+	    {"visitor", "v.visitor", "2 DESC, 1"}};
+	static const parley_query none;
+	size_t k = 0;
+	while (k < 6 && field && strcmp(field, fields[k][0]) != 0)
+		k++;
+	if (k == 6 || !out || !db)
+		return parley_err_set(err, PARLEY_EINVAL, "facet: '%s' is not one of year, direction,"
+		                      " level, type, status, visitor", field ? field : "");
+	*out = NULL;
+	fresult *r = calloc(1, sizeof *r);
+	if (!r)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	r->pub.priv = r;
+	binds b = {.n = 0, .arena = &r->arena};
+	pl_buf sql;
+	pl_buf_init(&sql, MAX_SQL);
+	int rc = pl_buf_printf(&sql, "SELECT %s, count(*) FROM visit v", fields[k][1]);
+	size_t cap = 0;
+	sqlite3_stmt *st = NULL;
+	if (!rc)
+		rc = pl_query_where(db, q ? q : &none, &sql, &b, err);
+	if (!rc)
+		rc = pl_buf_printf(&sql, " GROUP BY 1 ORDER BY %s", fields[k][2]);
+	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err))) {
+		while (sqlite3_step(st) == SQLITE_ROW)
+			cap++;
+		sqlite3_reset(st);
+		r->pub.values = an_alloc(&r->arena, (cap ? cap : 1) * sizeof *r->pub.values);
+		int nm = !r->pub.values;
+		while (!nm && r->pub.n < cap && sqlite3_step(st) == SQLITE_ROW) {
+			parley_facet_value *fv = &r->pub.values[r->pub.n++];
+			fv->value = pl_query_col(&r->arena, st, 0, &nm);
+			fv->n = (long)sqlite3_column_int64(st, 1);
+		}
+		if (nm)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
+	}
+	sqlite3_finalize(st);
+	pl_buf_free(&sql);
+	if (rc) {
+		parley_facet_free(&r->pub);
+		return rc;
+	}
+	*out = &r->pub;
+	return PARLEY_OK;
+}
+
+int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, parley_err *err)
+{
+	an_arena arena = {0};
+	binds b = {.n = 0, .arena = &arena};
+	pl_buf sql, plan;
+	pl_buf_init(&sql, MAX_SQL);
+	pl_buf_init(&plan, cap ? cap : 1);
+	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN SELECT v.id FROM visit v");
+	if (!rc)
+		rc = pl_query_where(db, q, &sql, &b, err);
+	if (!rc)
+		rc = pl_buf_puts(&sql, order_by(q->sort));
+	sqlite3_stmt *st = NULL;
+	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err)))
+		while (sqlite3_step(st) == SQLITE_ROW)
+			pl_buf_printf(&plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
+	sqlite3_finalize(st);
+	if (!rc && cap)
+		pl_strlcpy(out, plan.data ? plan.data : "", cap);
+	pl_buf_free(&plan);
+	pl_buf_free(&sql);
+	an_arena_free(&arena);
+	return rc;
+}
+
