@@ -270,6 +270,51 @@ static int companion_pages(site *s)
 	return rc;
 }
 
+/* The static twin of the server's 301 for a record renamed by `parley
+ * rename`: its old page sends the browser on to the new one.  Only for old
+ * keys that no record holds again (the lookup answers those first). */
+static int renamed_pages(site *s, parley_db *db)
+{
+	parley_renamed *rn = NULL;
+	size_t nrn = 0;
+	int rc = parley_renamed_list(db, &rn, &nrn, s->err);
+	for (size_t i = 0; rc == PARLEY_OK && i < nrn; i++) {
+		const char *kind = rn[i].concept, *old = rn[i].old_key, *now = rn[i].new_key;
+		if ((strcmp(kind, "visit") != 0 && strcmp(kind, "person") != 0) || !safe_name(old) ||
+		    !safe_name(now))
+			continue;
+		char rel[512];
+		snprintf(rel, sizeof rel, "%s/%s.html", kind, old);
+		pl_buf b, u;
+		pl_buf_init(&b, 1 << 16);
+		pl_buf_init(&u, 4096);
+		int brc = pl_esc_url(&u, now);
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&u, ".html");
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			                      "<meta http-equiv=\"refresh\" content=\"0; url=");
+		if (brc == PARLEY_OK)
+			brc = pl_esc_html(&b, u.data);
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&b, "\"><title>Moved</title></head><body><p>Renamed: now at <a href=\"");
+		if (brc == PARLEY_OK)
+			brc = pl_esc_html(&b, u.data);
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&b, "\">");
+		if (brc == PARLEY_OK)
+			brc = pl_esc_html(&b, now);
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&b, "</a>.</p></body></html>\n");
+		rc = brc == PARLEY_OK ? write_file(s, rel, b.data, b.len)
+		                      : parley_err_set(s->err, brc, "site: the page of renamed %s '%s' is too large", kind, old);
+		pl_buf_free(&b);
+		pl_buf_free(&u);
+	}
+	parley_renamed_free(rn, nrn);
+	return rc;
+}
+
 /* One page (and with json_dir an API file) per id: the file html_dir ID
  * .html from the route path_dir ID (and json_dir ID .json from api_dir ID).
  * Directories, not printf patterns: no format is built from data. */
@@ -502,6 +547,8 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		free(ids);
 		parley_countries_free(cs);
 	}
+	if (rc == PARLEY_OK)
+		rc = renamed_pages(&s, db);
 	parley_close(db);
 	if (files)
 		*files = s.files;
