@@ -38,7 +38,7 @@ static void setup(void)
 
 static int status_known(int s)
 {
-	static const int ok[] = {200, 304, 400, 404, 405, 414};
+	static const int ok[] = {200, 301, 304, 400, 404, 405, 414};
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
 		if (s == ok[i])
 			return 1;

@@ -149,14 +149,22 @@ static int redirect_renamed(pl_page *pg, const char *concept, const char *kind,
 		return 0;
 	pl_buf loc;
 	pl_buf_init(&loc, sizeof pg->rs->location);
+	int rc;
 	if (fmt == 0) {
 		char *u = pl_url(pg, kind, now);
-		pl_buf_puts(&loc, u ? u : "");
+		rc = u ? pl_buf_puts(&loc, u) : PARLEY_ENOMEM;
 		free(u);
 	} else {
-		pl_buf_printf(&loc, "%sapi/v1/%s/", pg->rq->root, api);
-		pl_esc_url(&loc, now);
-		pl_buf_puts(&loc, fmt == 2 ? ".csv" : ".json");
+		rc = pl_buf_printf(&loc, "%sapi/v1/%s/", pg->rq->root, api);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_url(&loc, now);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(&loc, fmt == 2 ? ".csv" : ".json");
+	}
+	if (rc != PARLEY_OK) { /* a new key too long for a Location header */
+		pl_buf_free(&loc);
+		pl_send_error(pg, 500, NULL, "renamed: the new address does not fit");
+		return 1;
 	}
 	char msg[1200];
 	snprintf(msg, sizeof msg, "renamed: now at %s", loc.data ? loc.data : "");

@@ -403,6 +403,8 @@ static enum MHD_Result send_uncached(struct MHD_Connection *c, pl_web_resp *rs)
 	add_headers(r, rs->type ? rs->type : "application/json; charset=utf-8", NULL, 0);
 	if (rs->status == 405)
 		MHD_add_response_header(r, "Allow", PL_HTTP_ALLOW);
+	if (rs->location[0]) /* a renamed record's old address (301) */
+		MHD_add_response_header(r, "Location", rs->location);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
