@@ -1131,8 +1131,10 @@ int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
 typedef struct parley_serve_opts {
 	const char *listen;        /* "HOST:PORT" or ":PORT"; NULL = "127.0.0.1:8080" */
 	unsigned threads;          /* worker threads; 0 = one per CPU, at most 8 */
-	unsigned max_connections;  /* open connections at once; 0 = 512 */
-	unsigned timeout_s;        /* idle or slow request timeout; 0 = 10 seconds */
+	unsigned max_connections;  /* open connections at once; 0 = 4096 (fewer when the
+	                            * descriptor limit is lower) */
+	unsigned timeout_s;        /* idle timeout, and the time a request has to send all its
+	                            * headers however slowly; 0 = 10 seconds */
 	int quiet;                 /* 1: no start-up line on stderr */
 } parley_serve_opts;
 
