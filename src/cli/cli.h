@@ -71,4 +71,6 @@ int cmd_review(int argc, char **argv);
 int cmd_user(int argc, char **argv);       /* cmd_user.c */
 int cmd_backup(int argc, char **argv);
 
+int cmd_brief(int argc, char **argv);      /* cmd_brief.c */
+
 #endif

@@ -42,6 +42,7 @@ static const command commands[] = {
     {"review", cmd_review, "list, accept or reject candidate visits"},
     {"user", cmd_user, "accounts of a team server: add, passwd, role, disable, list, sessions"},
     {"backup", cmd_backup, "write a consistent copy of the live store"},
+    {"brief", cmd_brief, "briefs with live figures: new, list, show, render, publish, check, correct"},
 };
 
 static void usage(FILE *out)

@@ -52,5 +52,7 @@ int parley_load_world(parley_db *db, const char *data_dir, parley_report *rep, p
 int parley_load_bundled(parley_db *db, const char *data_dir, parley_report *rep, parley_err *err)
 {
 	static const char *const subs[] = {"world", "bundled"};
-	return load_folders(db, data_dir, subs, 2, rep, err);
+	int rc = load_folders(db, data_dir, subs, 2, rep, err);
+	/* the example brief (issue 10), published from the data just loaded */
+	return rc ? rc : parley_brief_load_bundled(db, data_dir, err);
 }
