@@ -134,8 +134,8 @@ void pl_page_brief(pl_page *pg, const char *id)
 	for (size_t i = 0; i < b.ncorr; i++)
 		json_array_append_new(corr, json_pack("{s:s,s:s}", "at", b.corr[i].at, "note", b.corr[i].note));
 	json_object_set_new(ctx, "corrections", corr);
-	/* Open Graph and Twitter card; a print stylesheet that keeps the charts
-	 * and their source lines and drops navigation and share links. */
+	/* Open Graph and Twitter card (the print rules are in style.css: the
+	 * Content-Security-Policy forbids inline styles). */
 	pl_buf head;
 	pl_buf_init(&head, 0);
 	pl_buf_puts(&head, "<meta property=\"og:type\" content=\"article\">\n<meta property=\"og:title\" content=\"");
@@ -158,10 +158,6 @@ void pl_page_brief(pl_page *pg, const char *id)
 	pl_esc_html(&head, m->title);
 	pl_buf_printf(&head, "\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Briefs\" href=\"%sbriefs.atom\">\n",
 	              pg->rq->root);
-	pl_buf_puts(&head, "<style media=\"print\">header.top,.share,footer.foot,.skip{display:none}"
-	                   " .brief-chart svg{max-width:100%;height:auto} a.figure{color:inherit;text-decoration:none}"
-	                   " a.figure::after{content:\" [\" attr(data-expr) \"]\";font-size:70%}"
-	                   " .brief-chart{break-inside:avoid}</style>\n");
 	json_object_set_new(ctx, "head_extra", json_string(head.data));
 	pl_buf_free(&head);
 	pl_buf_free(&apa);
