@@ -1042,7 +1042,7 @@ int parley_brief_correct(parley_db *db, const char *id, const char *note, const 
                          parley_err *err);
 /* Writes the brief's page as served at /briefs/ID (HTML) to out. */
 int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *err);
-/* Adds the site's staff (data_dir/bundled/briefs/authors.csv) and publishes
+/* Adds the site's staff (data_dir/briefs/authors.csv) and publishes
  * the example brief shipped with the bundled data (init --bundled); a
  * brief already published is left as it was.  data_dir NULL = the bundled
  * data's folder. */

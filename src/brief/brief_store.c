@@ -621,7 +621,7 @@ int parley_brief_load_bundled(parley_db *db, const char *data_dir, parley_err *e
 	char path[4096];
 	if (!data_dir)
 		data_dir = parley_bundled_dir();
-	snprintf(path, sizeof path, "%s/bundled/briefs/authors.csv", data_dir);
+	snprintf(path, sizeof path, "%s/briefs/authors.csv", data_dir);
 	char *text = NULL;
 	size_t len = 0;
 	int rc = pl_read_file(path, 1u << 20, &text, &len, err);
@@ -647,7 +647,7 @@ int parley_brief_load_bundled(parley_db *db, const char *data_dir, parley_err *e
 	free(text);
 	if (rc)
 		return rc;
-	snprintf(path, sizeof path, "%s/bundled/briefs/kim-jong-un-beijing-2018.md", data_dir);
+	snprintf(path, sizeof path, "%s/briefs/kim-jong-un-beijing-2018.md", data_dir);
 	rc = pl_read_file(path, 4u << 20, &text, &len, err);
 	if (rc)
 		return rc;
