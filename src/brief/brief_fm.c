@@ -115,9 +115,12 @@ int pl_brief_meta_parse(const char *name, const char *text, size_t len, pl_brief
 		return at(&c, text + pl_utf8_invalid_at(text, len), "invalid UTF-8", NULL);
 	if (memchr(text, '\0', len))
 		return at(&c, (const char *)memchr(text, '\0', len), "NUL byte in the file", NULL);
-	if (len < 4 || strncmp(text, "---", 3) != 0 || (text[3] != '\n' && text[3] != '\r'))
+	/* "---" then LF or CRLF (a CR alone is not a line end here: found by
+	 * fuzz_brief_expr) */
+	size_t first = len >= 4 && text[3] == '\n' ? 4 : len >= 5 && text[3] == '\r' && text[4] == '\n' ? 5 : 0;
+	if (!first || strncmp(text, "---", 3) != 0)
 		return at(&c, text, "expected the front matter to start with a line '---'", NULL);
-	const char *p = strchr(text, '\n') + 1, *end = text + len;
+	const char *p = text + first, *end = text + len;
 	const fm_key *cur = NULL; /* a list key awaiting "- item" lines */
 	int seen[PL_ARRAY_LEN(keys)] = {0};
 	int rc = PARLEY_OK, closed = 0;

@@ -187,6 +187,12 @@ static void front_matter(void **state)
 		if (rc != PARLEY_EDATA || !strstr(err.msg, bad[i].msg))
 			fail_msg("case %zu: rc %d msg '%s'", i, rc, err.msg);
 	}
+	/* a CR alone does not end the first line (found by fuzz_brief_expr) */
+	assert_int_equal(pl_brief_meta_parse("k.md", "---\r\r\r}}", 8, &m, &err), PARLEY_EDATA);
+	/* CRLF files parse */
+	assert_int_equal(pl_brief_meta_parse("k.md", "---\r\nid: a\r\ntitle: t\r\ndate: 2018-01-01\r\nas_of: 2018-01-01\r\nsummary: s\r\nauthors: [x]\r\n---\r\nbody", 94, &m, &err), PARLEY_OK);
+	assert_string_equal(m.title, "t");
+	pl_brief_meta_free(&m);
 	assert_int_equal(pl_brief_meta_parse("k.md", "no front matter", 15, &m, &err), PARLEY_EDATA);
 	assert_non_null(strstr(err.msg, "k.md:1:1"));
 }
