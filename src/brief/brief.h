@@ -42,6 +42,9 @@ const char *pl_expr_get(const pl_expr *e, const char *key);
  * Quoted values may hold "}}". */
 int pl_expr_next(const char *text, size_t len, size_t *pos, size_t *start, size_t *end);
 
+/* "25 March 2018" ("March 2018", "2018" for a partial date) into out. */
+void pl_date_words(const char *d, char *out, size_t n);
+
 /* 1-based line and column (in bytes) of offset off in text. */
 void pl_line_col(const char *text, size_t off, long *line, long *col);
 

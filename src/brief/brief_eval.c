@@ -202,8 +202,7 @@ static void duration_words(long days, char *out, size_t n)
 		snprintf(out, n, "%ld %ss", v, unit);
 }
 
-/* "25 March 2018" (or "March 2018", "2018" for a partial date). */
-static void date_words(const char *d, char *out, size_t n)
+void pl_date_words(const char *d, char *out, size_t n)
 {
 	static const char *const mon[] = {"January", "February", "March", "April", "May", "June",
 	                                  "July", "August", "September", "October", "November",
@@ -252,7 +251,7 @@ static int eval_list(parley_db *db, const pl_expr *e, const char *as_of, pl_figu
 	}
 	char v[128];
 	if (is_first) {
-		date_words(r->v[0].start_date, v, sizeof v);
+		pl_date_words(r->v[0].start_date, v, sizeof v);
 		f->ids = pl_strdup(r->v[0].id);
 		size_t ln = strlen(r->v[0].id) + 8;
 		f->link = malloc(ln);
@@ -408,7 +407,7 @@ static int eval_chart(parley_db *db, const pl_expr *e, const char *as_of, long n
 		for (size_t i = 0; i < er->total.n; i++)
 			pl_buf_printf(&ids, "%s%s", i ? " " : "", er->total.ids[i]);
 		char title[300], sub[300], src[300], desc[600], da[200], db_[200], aod[40], cid[32];
-		date_words(as_of, aod, sizeof aod);
+		pl_date_words(as_of, aod, sizeof aod);
 		snprintf(title, sizeof title, "%zu visits between %s and %s, by leader era", er->total.n, na, nb);
 		snprintf(sub, sizeof sub, "Visits per year at %s level or above, as of %s", q.min_level ? q.min_level : "any",
 		         aod);

@@ -30,17 +30,6 @@ static json_t *strlist_json(const pl_strlist *l)
 	return a;
 }
 
-static void date_words(const char *d, char *out, size_t n)
-{
-	static const char *const mon[] = {"January", "February", "March", "April", "May", "June", "July",
-	                                  "August", "September", "October", "November", "December"};
-	int y = 0, m = 0, day = 0;
-	if (d && sscanf(d, "%d-%d-%d", &y, &m, &day) == 3 && m >= 1 && m <= 12)
-		snprintf(out, n, "%d %s %d", day, mon[m - 1], y);
-	else
-		snprintf(out, n, "%s", d ? d : "");
-}
-
 /* "Surname, I." for APA from "Given Surname". */
 static void apa_name(pl_buf *b, const char *name)
 {
@@ -75,7 +64,7 @@ void pl_page_brief(pl_page *pg, const char *id)
 	const pl_brief_meta *m = &b.meta;
 	char *url = brief_url(pg, b.id);
 	char dw[40];
-	date_words(m->date, dw, sizeof dw);
+	pl_date_words(m->date, dw, sizeof dw);
 	json_t *ctx = json_pack("{s:s,s:s?,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s}",
 	    "title", m->title, "series", m->series, "date", m->date, "date_words", dw, "as_of", m->as_of,
 	    "summary", m->summary, "body", body.data ? body.data : "", "published", b.published,
