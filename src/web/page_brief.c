@@ -46,6 +46,11 @@ void pl_page_brief(pl_page *pg, const char *id)
 	pl_brief b;
 	parley_err err = {0};
 	int rc = pl_brief_load(pg->w->db, id, 1, &b, &err);
+	if (!rc && !pg->w->preview && strcmp(b.status, "published") != 0) {
+		/* a draft is seen only through `parley brief render` */
+		pl_brief_free(&b);
+		rc = parley_err_set(&err, PARLEY_ENOTFOUND, "no brief '%s'", id);
+	}
 	if (rc) {
 		pl_send_error(pg, rc == PARLEY_ENOTFOUND ? 404 : 500, NULL, err.msg);
 		return;
@@ -101,6 +106,50 @@ void pl_page_brief(pl_page *pg, const char *id)
 	pl_buf_printf(&bib, "},\n  title = {%s},\n  year = {%d},\n  date = {%s},\n  note = {Data as of %s}%s%s%s\n}",
 	              m->title, y, m->date, m->as_of, m->series ? ",\n  series = {" : "", m->series ? m->series : "",
 	              m->series ? "}" : "");
+	/* CSL-JSON, for reference managers */
+	json_t *csl_authors = json_array();
+	size_t ai;
+	json_t *av;
+	json_array_foreach(authors, ai, av) {
+		const char *full = json_string_value(json_object_get(av, "name"));
+		const char *sp = strrchr(full, ' ');
+		json_array_append_new(csl_authors, sp ? json_pack("{s:s%,s:s}", "given", full, (size_t)(sp - full), "family", sp + 1)
+		                                      : json_pack("{s:s}", "literal", full));
+	}
+	int cm = 0, cd = 0;
+	sscanf(m->date, "%*d-%d-%d", &cm, &cd);
+	json_t *csl = json_pack("{s:s,s:s,s:s,s:o,s:{s:[[i,i,i]]},s:s,s:s?}", "id", b.id, "type", "report",
+	                        "title", m->title, "author", csl_authors, "issued", "date-parts", y, cm, cd,
+	                        "publisher", "parley", "collection-title", m->series);
+	char *cs = json_dumps(csl, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_object_set_new(ctx, "csl_json", json_string(cs ? cs : ""));
+	free(cs);
+	json_decref(csl);
+	/* "most recent from" each author: their other published briefs, newest first */
+	pl_strlist pub;
+	if (pl_brief_published(pg->w->db, &pub, NULL) == PARLEY_OK) {
+		json_array_foreach(authors, ai, av) {
+			const char *aid = json_string_value(json_object_get(av, "id"));
+			json_t *recent = json_array();
+			for (size_t i = 0; i < pub.n && json_array_size(recent) < 3; i++) {
+				pl_brief o;
+				if (strcmp(pub.v[i], b.id) == 0 || pl_brief_load(pg->w->db, pub.v[i], 0, &o, NULL))
+					continue;
+				for (size_t k = 0; k < o.meta.authors.n; k++)
+					if (strcmp(o.meta.authors.v[k], aid) == 0) {
+						char *ou = brief_url(pg, o.id);
+						json_array_append_new(recent, json_pack("{s:s,s:s,s:s}", "url", ou, "title", o.meta.title, "date", o.meta.date));
+						free(ou);
+						break;
+					}
+				pl_brief_free(&o);
+			}
+			json_object_set_new(av, "recent", recent);
+		}
+		for (size_t i = 0; i < pub.n; i++)
+			free(pub.v[i]);
+		free(pub.v);
+	}
 	json_object_set_new(ctx, "authors", authors);
 	json_object_set_new(ctx, "cite_apa", json_string(apa.data));
 	json_object_set_new(ctx, "cite_chicago", json_string(chi.data));
@@ -252,6 +301,7 @@ int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *er
 	int rc = pl_web_init(&w, db, 0, err);
 	if (rc)
 		return rc;
+	w.preview = 1;
 	char path[600];
 	if (snprintf(path, sizeof path, "/briefs/%s", id) >= (int)sizeof path)
 		return parley_err_set(err, PARLEY_EINVAL, "brief id too long");
