@@ -35,7 +35,8 @@ int parley_brief_author_set(parley_db *db, const char *id, const char *name, con
 			return parley_err_set(err, PARLEY_EINVAL, "author id '%s': lower-case letters, digits and '-' only", id);
 	sqlite3_stmt *st;
 	int rc = pl_prepare(db, "INSERT INTO brief_author(id, name, role, bio) VALUES (?1, ?2, ?3, ?4)"
-	                        " ON CONFLICT(id) DO UPDATE SET name = ?2, role = ?3, bio = ?4",
+	                        " ON CONFLICT(id) DO UPDATE SET name = ?2, role = ?3, bio = ?4"
+	                        " WHERE name IS NOT ?2 OR role IS NOT ?3 OR bio IS NOT ?4", /* unchanged: no audit row */
 	                    &st, err);
 	if (rc)
 		return rc;

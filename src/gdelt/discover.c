@@ -317,6 +317,8 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 	so.row = disc_row;
 	so.user_new = disc_user_new;
 	so.sink_ctx = &ctx;
+	so.engine = q->engine;
+	so.query = q;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pl_gdelt_scan s;

@@ -153,6 +153,9 @@ typedef struct pl_gdelt_scan_opts {
 	pl_gdelt_row_fn row;
 	void *(*user_new)(void *sink_ctx); /* per-worker sink state; NULL = none */
 	void *sink_ctx;
+	int all_rows;           /* hand every well-formed row to the sink (loading) */
+	parley_gdelt_engine *engine;     /* rows come from an engine, not paths (engine.h) */
+	const parley_gdelt_query *query; /* the whole query, for an engine to push down */
 } pl_gdelt_scan_opts;
 
 struct pl_gdelt_scan {

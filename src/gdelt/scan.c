@@ -19,6 +19,7 @@
  * relative to the worker's chunk and fixed up when the chunks are joined.
  */
 #include "gdelt.h"
+#include "engine.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +75,7 @@ static void pl_gdelt_line_done(pl_gdelt_worker *w, const char *ls, const char *n
 		return;
 	}
 	w->rows[nfields == 57 ? 0 : nfields == 58 ? 1 : 2]++;
-	if (!passed)
+	if (!passed && !w->scan->o.all_rows)
 		return;
 	w->passed++;
 	const char *why = NULL;
@@ -521,6 +522,12 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 			if (!s->workers[i].user)
 				return parley_err_set(err, PARLEY_ENOMEM, "gdelt scan: out of memory");
 		}
+	}
+	if (o->engine) { /* the engine selects the rows of the pair (engine.h) */
+		int erc = o->engine->scan(o->engine, s, err);
+		if (erc == 0)
+			report_bad(s);
+		return erc;
 	}
 	int rc = pl_gdelt_expand(s, paths, npaths, err);
 	if (rc)
