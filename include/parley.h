@@ -1153,8 +1153,8 @@ int parley_brief_correct(parley_db *db, const char *id, const char *note, const 
 int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *err);
 /* Adds the site's staff (data_dir/briefs/authors.csv) and publishes
  * the example brief shipped with the bundled data (init --bundled); a
- * brief already published is left as it was.  data_dir NULL = the bundled
- * data's folder. */
+ * brief already published is left as it was; a data folder without
+ * briefs/ has none to add.  data_dir NULL = the bundled data's folder. */
 int parley_brief_load_bundled(parley_db *db, const char *data_dir, parley_err *err);
 
 

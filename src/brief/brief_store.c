@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static void today(char out[11])
 {
@@ -623,6 +624,8 @@ int parley_brief_load_bundled(parley_db *db, const char *data_dir, parley_err *e
 	if (!data_dir)
 		data_dir = parley_bundled_dir();
 	snprintf(path, sizeof path, "%s/briefs/authors.csv", data_dir);
+	if (access(path, F_OK) != 0)
+		return PARLEY_OK; /* a data folder without briefs (a release of records only) */
 	char *text = NULL;
 	size_t len = 0;
 	int rc = pl_read_file(path, 1u << 20, &text, &len, err);
