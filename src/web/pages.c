@@ -443,6 +443,16 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 			    "/api/v1/people/{id}", "/api/v1/countries", "/api/v1/countries/{code}",
 			    "/api/v1/eras?between=A:B", "/api/v1/timeline?between=A:B",
 			    "/api/v1/gaps?between=A:B", "/api/v1/context/{visit id}"));
+	} else if (strcmp(p, "/briefs") == 0 || strcmp(p, "/briefs.html") == 0) {
+		if (no_params(&pg))
+			pl_page_briefs(&pg);
+	} else if (strcmp(p, "/briefs.atom") == 0) {
+		if (no_params(&pg))
+			pl_page_briefs_atom(&pg);
+	} else if (route(p, "/briefs/", &rest)) {
+		fmt_of(rest, id, sizeof id, 0);
+		if (no_params(&pg))
+			pl_page_brief(&pg, id);
 	} else if (route(p, "/chart/", &rest)) {
 		if (strcmp(rest, "timeline.svg") == 0 || strcmp(rest, "eras.svg") == 0)
 			pl_chart_svg(&pg, rest, NULL, NULL);

@@ -8,6 +8,7 @@
  * the people list carry their search text so app.js can filter them.
  */
 #include "webq.h"
+#include "../brief/brief.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -398,6 +399,23 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 			continue;
 		rc = page(&s, fixed[i].rel, fixed[i].path, fixed[i].pair ? home : NULL);
 	}
+	/* Briefs (issue 10): the index, the feed and each published brief. */
+	if (rc == PARLEY_OK)
+		rc = page(&s, "briefs.html", "/briefs", NULL);
+	if (rc == PARLEY_OK)
+		rc = page(&s, "briefs.atom", "/briefs.atom", NULL);
+	pl_strlist briefs = {0};
+	if (rc == PARLEY_OK)
+		rc = pl_brief_published(db, &briefs, err);
+	for (size_t i = 0; i < briefs.n; i++) {
+		char rel[128], path[128];
+		snprintf(rel, sizeof rel, "briefs/%s.html", briefs.v[i]);
+		snprintf(path, sizeof path, "/briefs/%s", briefs.v[i]);
+		if (rc == PARLEY_OK && safe_name(briefs.v[i]))
+			rc = page(&s, rel, path, NULL);
+		free(briefs.v[i]);
+	}
+	free(briefs.v);
 	/* PNG twins of the charts. */
 	for (size_t i = 0; rc == PARLEY_OK && s.w.png && have_pair && i < 2; i++) {
 		static const char *const names[] = {"timeline", "eras"};
