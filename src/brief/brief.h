@@ -45,8 +45,6 @@ int pl_expr_next(const char *text, size_t len, size_t *pos, size_t *start, size_
 /* "25 March 2018" ("March 2018", "2018" for a partial date) into out. */
 void pl_date_words(const char *d, char *out, size_t n);
 
-/* 1-based line and column (in bytes) of offset off in text. */
-void pl_line_col(const char *text, size_t off, long *line, long *col);
 
 /* ---- Front matter -------------------------------------------------- */
 typedef struct pl_strlist {

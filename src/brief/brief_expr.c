@@ -51,14 +51,11 @@ const char *pl_expr_get(const pl_expr *e, const char *key)
 	return NULL;
 }
 
-static int fail(pl_expr *e, size_t at, size_t *err_col, parley_err *err, const char *fmt,
-                const char *arg)
-{
-	pl_expr_free(e);
-	if (err_col)
-		*err_col = at;
-	return parley_err_set(err, PARLEY_EDATA, fmt, arg ? arg : "");
-}
+/* Frees e, notes where the error is and sets err; every caller's format
+ * takes exactly one %s (a literal, checked by the compiler at each call). */
+#define fail(e, at, err_col, err, fmt, arg) \
+	(pl_expr_free(e), ((err_col) ? (void)(*(err_col) = (at)) : (void)0), \
+	 parley_err_set((err), PARLEY_EDATA, fmt, (arg) ? (const char *)(arg) : ""))
 
 /* Reads a name at s[*i]; returns a new string or NULL when none is there. */
 static char *name_at(const char *s, size_t n, size_t *i)
@@ -218,17 +215,3 @@ int pl_expr_next(const char *text, size_t len, size_t *pos, size_t *start, size_
 	return PARLEY_EDATA;
 }
 
-void pl_line_col(const char *text, size_t off, long *line, long *col)
-{
-	long l = 1, c = 1;
-	for (size_t i = 0; i < off && text[i]; i++) {
-		if (text[i] == '\n') {
-			l++;
-			c = 1;
-		} else {
-			c++;
-		}
-	}
-	*line = l;
-	*col = c;
-}
