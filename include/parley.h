@@ -243,17 +243,54 @@ typedef struct parley_import_stats {
 	long updated;     /* records whose values changed */
 	long unchanged;   /* records already present with the same values */
 	long unmapped;    /* values a reader could not map (each reported) */
+	long linked;      /* incoming visits linked to existing ones (--match) */
 } parley_import_stats;
 
 /* Imports files (all or nothing, in one transaction).  format names one
  * format for every file, or NULL to detect each file's format from its
  * content.  Every problem becomes a finding in rep (which may be NULL):
  * file, line, field, what is wrong.  On any ERROR finding the store is left
- * exactly as it was and PARLEY_EDATA is returned.  INFO findings give each
- * file's format and counts.  Re-importing identical data changes nothing. */
+ * exactly as it was and PARLEY_EDATA is returned; when the store itself
+ * fails (disk full, I/O error, out of memory, busy) the import stops at once,
+ * is rolled back and PARLEY_EDB is returned.  INFO findings give each file's
+ * format and counts.  Re-importing identical data changes nothing.  The
+ * rules every import applies (docs/formats.md): no invalid UTF-8 or NUL, one
+ * row per key, a source for every visit not a candidate, items of a visit
+ * never replaced by accident.  This is parley_import_with() with the default
+ * options (format as given). */
 int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err);
+/* How an import links an incoming visit (one whose id the store does not
+ * hold) to an existing visit instead of adding it (parley_visit_match). */
+typedef enum parley_link_mode {
+	PARLEY_LINK_EXTERNAL_ID = 0, /* the default: by a shared external id */
+	PARLEY_LINK_NONE = 1,        /* never: every incoming visit is added */
+	PARLEY_LINK_RULE = 2         /* by external id, else by the compare rule */
+} parley_link_mode;
+
+typedef struct parley_import_options {
+	const char *format;   /* one format for every file, or NULL to detect */
+	parley_link_mode link;
+	int link_days;        /* the rule's date tolerance in days; 0 = 3, <0 = none */
+	const char *map_path; /* column mapping for the CSV files no reader
+	                       * recognises (docs/formats.md, "Your own
+	                       * spreadsheet"), or NULL */
+	int replace;          /* 1: a row may change an existing companion, host,
+	                       * place or activity (items keyed by visit and seq);
+	                       * 0: that is an error.  An item row with an empty
+	                       * seq is appended (the next free number) either way. */
+	int unsourced_ok;     /* 1: visits need no source (a scratch store that
+	                       * nothing counts, as compare reads a file into) */
+} parley_import_options;
+
+/* parley_import with options (NULL = the defaults).  A linked visit is not
+ * added: the store keeps its record, and the incoming visit's external ids
+ * and source links are attached to it; its places, people and activities
+ * are left out (reported as INFO, with the visit it was linked to). */
+int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
+                       const parley_import_options *opt, parley_report *rep,
+                       parley_import_stats *stats, parley_err *err);
 /* Names of the formats import accepts, NULL-terminated.  Static. */
 const char *const *parley_import_formats(void);
 /* The format detected for a file's first bytes, or NULL.  Static string. */
@@ -331,8 +368,8 @@ const char *parley_bundled_dir(void);
  * record of concept whose key is key (key columns joined with '|', as the
  * audit log writes them: 'visit-id', or 'visit-id|companion|2').  The
  * result passes the same validation as an import (problems go to rep) and
- * the audit log keeps the record before and after with reason (may be
- * NULL).  Key fields cannot be changed.  PARLEY_ENOTFOUND when no such
+ * the audit log keeps the record before and after with reason (required:
+ * PARLEY_EINVAL without one).  Key fields cannot be changed.  PARLEY_ENOTFOUND when no such
  * record exists. */
 int parley_update(parley_db *db, const char *concept, const char *key,
                   const char *const *fields, const char *const *values, size_t n,
@@ -1095,8 +1132,10 @@ int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
 typedef struct parley_serve_opts {
 	const char *listen;        /* "HOST:PORT" or ":PORT"; NULL = "127.0.0.1:8080" */
 	unsigned threads;          /* worker threads; 0 = one per CPU, at most 8 */
-	unsigned max_connections;  /* open connections at once; 0 = 512 */
-	unsigned timeout_s;        /* idle or slow request timeout; 0 = 10 seconds */
+	unsigned max_connections;  /* open connections at once; 0 = 4096 (fewer when the
+	                            * descriptor limit is lower) */
+	unsigned timeout_s;        /* idle timeout, and the time a request has to send all its
+	                            * headers however slowly; 0 = 10 seconds */
 	int quiet;                 /* 1: no start-up line on stderr */
 } parley_serve_opts;
 
@@ -1110,6 +1149,53 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
  * relative links) into out_dir, created if missing, for any static web
  * host.  *files (may be NULL) receives the number of files written. */
 int parley_site(const char *db_path, const char *out_dir, long *files, parley_err *err);
+
+/* ---- Briefs (issue 10; docs/briefs.md) ------------------------------ */
+/*
+ * A brief is a Markdown file with a front matter block whose {{ ... }}
+ * expressions are live figures, evaluated as of the brief's as-of date
+ * through the query layer and the analysis.  Publishing records every
+ * figure in a ledger (expression, value, as-of date, visit ids); a
+ * published brief renders from its ledger.  Errors in a brief name the
+ * file, line and column ("kim.md:14:9: unknown person 'kim-jong-eun'").
+ */
+/* Adds or replaces an author of the site's staff (audited). */
+int parley_brief_author_set(parley_db *db, const char *id, const char *name, const char *role,
+                            const char *bio, parley_err *err);
+/* Stores the brief file text (len bytes; name is the file name errors
+ * cite) as a draft, after checking its front matter, its authors (each an
+ * author id) and the syntax of its expressions.  replace: a draft of the
+ * same id may be replaced; a published brief never is (ECONFLICT).  id
+ * (may be NULL) receives the brief's id (64 bytes). */
+int parley_brief_add(parley_db *db, const char *name, const char *text, size_t len,
+                     int replace, char id[64], parley_err *err);
+/* Evaluates every figure and chart of draft id as of its as-of date; on
+ * success records the ledger and marks it published on day (YYYY-MM-DD;
+ * NULL = today, UTC).  On the first failing expression nothing is
+ * published: EDATA/ENOTFOUND with "ID.md:LINE:COL: what". */
+int parley_brief_publish(parley_db *db, const char *id, const char *day, parley_err *err);
+/* The brief's file as stored (round-trips to the file it came from).
+ * Caller frees *text with free(). */
+int parley_brief_source(parley_db *db, const char *id, char **text, parley_err *err);
+/* Lists the briefs: format "table" or "json". */
+int parley_brief_list(parley_db *db, const char *format, FILE *out, parley_err *err);
+/* Recomputes every figure of published brief id (NULL = all) with today's
+ * data as of the same date and writes each that would now differ, with
+ * old and new values and the visits added to or removed from it (format
+ * "table" or "json").  *changed receives the number that differ. */
+int parley_brief_check(parley_db *db, const char *id, const char *format, FILE *out,
+                       long *changed, parley_err *err);
+/* Publishes a dated correction (day NULL = today) at the foot of brief id
+ * and sets its updated date.  ENOTFOUND for an unknown or unpublished brief. */
+int parley_brief_correct(parley_db *db, const char *id, const char *note, const char *day,
+                         parley_err *err);
+/* Writes the brief's page as served at /briefs/ID (HTML) to out. */
+int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *err);
+/* Adds the site's staff (data_dir/briefs/authors.csv) and publishes
+ * the example brief shipped with the bundled data (init --bundled); a
+ * brief already published is left as it was; a data folder without
+ * briefs/ has none to add.  data_dir NULL = the bundled data's folder. */
+int parley_brief_load_bundled(parley_db *db, const char *data_dir, parley_err *err);
 
 
 /* ===================================================================== */
