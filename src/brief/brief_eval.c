@@ -69,7 +69,7 @@ static int qs_add(fq *f, const char *k, const char *v, parley_err *err)
 	if (rc)
 		return rc;
 	rc = pl_buf_printf(&f->qs, "%s%s=", f->qs.len ? "&" : "", k);
-	rc |= pl_esc_url(&f->qs, v);
+	if (!rc) rc = pl_esc_url(&f->qs, v);
 	return rc ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
 }
 

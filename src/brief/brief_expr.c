@@ -150,7 +150,7 @@ int pl_expr_parse(const char *s, size_t n, pl_expr *e, size_t *err_col, parley_e
 					free(key);
 					return fail(e, i, err_col, err, "control character in a quoted value%s", NULL);
 				}
-				rc |= pl_buf_putc(&v, c);
+				if (!rc) rc = pl_buf_putc(&v, c);
 				i++;
 			}
 			i++; /* closing quote */
@@ -161,7 +161,7 @@ int pl_expr_parse(const char *s, size_t n, pl_expr *e, size_t *err_col, parley_e
 			}
 		} else {
 			while (i < n && is_bare(s[i]))
-				rc |= pl_buf_putc(&v, s[i++]);
+				if (!rc) rc = pl_buf_putc(&v, s[i++]);
 			if (i == vstart || (i < n && !is_space(s[i]))) {
 				pl_buf_free(&v);
 				free(key);

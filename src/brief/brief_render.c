@@ -31,7 +31,7 @@ int pl_brief_body_html(const pl_brief *b, const char *root, int site, pl_buf *ou
 	pl_buf_init(&md, 16u << 20);
 	int rc = 0;
 	while (pl_expr_next(text, len, &pos, &s, &e) == 1) {
-		rc |= pl_buf_append(&md, text + last, s - last);
+		if (!rc) rc = pl_buf_append(&md, text + last, s - last);
 		last = e;
 		if (k >= b->nfigs) {
 			pl_buf_free(&md);
@@ -40,34 +40,34 @@ int pl_brief_body_html(const pl_brief *b, const char *root, int site, pl_buf *ou
 		const pl_figure *f = &b->figs[k++];
 		if (f->svg) {
 			/* an HTML block: its own paragraph, no blank line inside */
-			rc |= pl_buf_printf(&md, "<figure class=\"brief-chart\" id=\"figure-%ld\">", f->n);
+			if (!rc) rc = pl_buf_printf(&md, "<figure class=\"brief-chart\" id=\"figure-%ld\">", f->n);
 			for (const char *p = f->svg; *p; p++)
 				if (*p != '\n')
-					rc |= pl_buf_putc(&md, *p);
-			rc |= pl_buf_puts(&md, "<figcaption><a class=\"figure-data\" href=\"");
-			rc |= pl_esc_html(&md, root);
-			rc |= pl_buf_puts(&md, site ? "visits.html?" : "visits?");
-			rc |= pl_esc_html(&md, f->query);
-			rc |= pl_buf_puts(&md, "\">The visits behind this chart</a></figcaption></figure>");
+					if (!rc) rc = pl_buf_putc(&md, *p);
+			if (!rc) rc = pl_buf_puts(&md, "<figcaption><a class=\"figure-data\" href=\"");
+			if (!rc) rc = pl_esc_html(&md, root);
+			if (!rc) rc = pl_buf_puts(&md, site ? "visits.html?" : "visits?");
+			if (!rc) rc = pl_esc_html(&md, f->query);
+			if (!rc) rc = pl_buf_puts(&md, "\">The visits behind this chart</a></figcaption></figure>");
 			continue;
 		}
-		rc |= pl_buf_printf(&md, "<a class=\"figure\" id=\"figure-%ld\" data-expr=\"", f->n);
-		rc |= pl_esc_html(&md, f->expr);
-		rc |= pl_buf_puts(&md, "\" href=\"");
-		rc |= pl_esc_html(&md, root);
+		if (!rc) rc = pl_buf_printf(&md, "<a class=\"figure\" id=\"figure-%ld\" data-expr=\"", f->n);
+		if (!rc) rc = pl_esc_html(&md, f->expr);
+		if (!rc) rc = pl_buf_puts(&md, "\" href=\"");
+		if (!rc) rc = pl_esc_html(&md, root);
 		if (f->link && *f->link) {
-			rc |= pl_esc_html(&md, f->link);
+			if (!rc) rc = pl_esc_html(&md, f->link);
 			if (site)
-				rc |= pl_buf_puts(&md, ".html");
+				if (!rc) rc = pl_buf_puts(&md, ".html");
 		} else {
-			rc |= pl_buf_puts(&md, site ? "visits.html?" : "visits?");
-			rc |= pl_esc_html(&md, f->query);
+			if (!rc) rc = pl_buf_puts(&md, site ? "visits.html?" : "visits?");
+			if (!rc) rc = pl_esc_html(&md, f->query);
 		}
-		rc |= pl_buf_puts(&md, "\">");
-		rc |= pl_esc_html(&md, f->value);
-		rc |= pl_buf_puts(&md, "</a>");
+		if (!rc) rc = pl_buf_puts(&md, "\">");
+		if (!rc) rc = pl_esc_html(&md, f->value);
+		if (!rc) rc = pl_buf_puts(&md, "</a>");
 	}
-	rc |= pl_buf_append(&md, text + last, len - last);
+	if (!rc) rc = pl_buf_append(&md, text + last, len - last);
 	if (!rc)
 		rc = pl_md_html(out, md.data ? md.data : "", md.len);
 	pl_buf_free(&md);

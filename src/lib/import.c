@@ -369,7 +369,7 @@ static int seen_before(pl_import *imp, const pl_concept *c, const char *const *v
 	int rc = 0;
 	for (size_t i = 0; i < c->ncols; i++)
 		if (c->cols[i].key)
-			rc |= pl_buf_printf(&key, "%s\x1f", values[i] ? values[i] : "");
+			if (!rc) rc = pl_buf_printf(&key, "%s\x1f", values[i] ? values[i] : "");
 	if (rc || !key.data) {
 		pl_buf_free(&key);
 		return -SQLITE_NOMEM;
@@ -541,7 +541,7 @@ static int next_seq(pl_import *imp, const pl_concept *c, const char *const *valu
 	int rc = pl_buf_printf(&sql, "SELECT coalesce(max(seq), 0) + 1 FROM %s WHERE 1", c->name);
 	for (size_t i = 0; i < c->ncols; i++)
 		if (c->cols[i].key && (int)i != seq)
-			rc |= pl_buf_printf(&sql, " AND %s = ?%zu", c->cols[i].name, i + 1);
+			if (!rc) rc = pl_buf_printf(&sql, " AND %s = ?%zu", c->cols[i].name, i + 1);
 	sqlite3_stmt *st = NULL;
 	if (rc || !sql.data || sqlite3_prepare_v2(imp->db->sql, sql.data, -1, &st, NULL) != SQLITE_OK) {
 		pl_buf_free(&sql);

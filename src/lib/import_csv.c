@@ -191,18 +191,18 @@ int pl_csv_diagnose(const char *head, size_t n, pl_buf *out)
 	}
 	int rc = 0;
 	if (!best) {
-		rc |= pl_buf_puts(out, "its header looks like no parley concept's columns");
+		if (!rc) rc = pl_buf_puts(out, "its header looks like no parley concept's columns");
 	} else {
-		rc |= pl_buf_printf(out, "its header is closest to the '%s' CSV format, whose header is: ",
+		if (!rc) rc = pl_buf_printf(out, "its header is closest to the '%s' CSV format, whose header is: ",
 		                    best->name);
 		for (size_t j = 0; j < best->ncols; j++)
-			rc |= pl_buf_printf(out, "%s%s", j ? "," : "", best->cols[j].name);
+			if (!rc) rc = pl_buf_printf(out, "%s%s", j ? "," : "", best->cols[j].name);
 		/* The same name but for case and punctuation: a rename. */
 		const char *sep = "; to rename: ";
 		for (size_t f = 0; f < c.nfields; f++)
 			for (size_t j = 0; j < best->ncols; j++)
 				if (likeness(c.fields[f], best->cols[j].name) == 2) {
-					rc |= pl_buf_printf(out, "%s'%.60s' -> %s", sep, c.fields[f],
+					if (!rc) rc = pl_buf_printf(out, "%s'%.60s' -> %s", sep, c.fields[f],
 					                    best->cols[j].name);
 					sep = ", ";
 				}
@@ -212,7 +212,7 @@ int pl_csv_diagnose(const char *head, size_t n, pl_buf *out)
 			for (size_t f = 0; f < c.nfields; f++)
 				there |= likeness(c.fields[f], best->cols[j].name) >= 2;
 			if (!there) {
-				rc |= pl_buf_printf(out, "%s%s%s", sep, best->cols[j].name,
+				if (!rc) rc = pl_buf_printf(out, "%s%s%s", sep, best->cols[j].name,
 				                    best->cols[j].required ? " (required)" : "");
 				sep = ", ";
 			}
@@ -223,14 +223,14 @@ int pl_csv_diagnose(const char *head, size_t n, pl_buf *out)
 			for (size_t j = 0; j < best->ncols; j++)
 				known |= likeness(c.fields[f], best->cols[j].name) >= 2;
 			if (!known) {
-				rc |= pl_buf_printf(out, "%s'%.60s'", sep, c.fields[f]);
+				if (!rc) rc = pl_buf_printf(out, "%s'%.60s'", sep, c.fields[f]);
 				sep = ", ";
 			}
 		}
 		if (best_missing == 0 && c.nfields == best->ncols)
-			rc |= pl_buf_puts(out, "; the columns are all there but in another order");
+			if (!rc) rc = pl_buf_puts(out, "; the columns are all there but in another order");
 	}
-	rc |= pl_buf_puts(out, ".  Rename the columns, or import with --map FILE naming which of "
+	if (!rc) rc = pl_buf_puts(out, ".  Rename the columns, or import with --map FILE naming which of "
 	                       "your columns holds each of parley's (docs/formats.md, \"Your own "
 	                       "spreadsheet\"), or name a format with --format");
 	pl_csv_free(&c);
