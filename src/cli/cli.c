@@ -95,3 +95,17 @@ void cli_set_actor(parley_db *db, const char *what)
 	snprintf(actor, sizeof actor, "%s:%s", what, user);
 	parley_set_actor(db, actor, NULL);
 }
+
+/* Finds "--name VALUE" in argv, removing both; NULL when absent. */
+const char *cli_take_opt(int *argc, char **argv, const char *name)
+{
+	for (int i = 1; i < *argc; i++) {
+		if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
+			const char *v = argv[i + 1];
+			memmove(argv + i, argv + i + 2, (size_t)(*argc - i - 2) * sizeof *argv);
+			*argc -= 2;
+			return v;
+		}
+	}
+	return NULL;
+}

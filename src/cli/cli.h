@@ -39,6 +39,8 @@ int cli_exit_for(int status);
 int cli_fail(const char *cmd, const parley_err *err);
 /* Prints "parley CMD: message" and a hint to run --help; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Finds "--name VALUE" in argv, removing both; NULL when absent (cli.c). */
+const char *cli_take_opt(int *argc, char **argv, const char *name);
 /* True when argv holds -h or --help; commands print their help then. */
 bool cli_wants_help(int argc, char **argv);
 

@@ -26,20 +26,6 @@ static const char brief_help[] =
     "recomputes the published figures with today's data and exits 1 when any\n"
     "differs; 'correct' publishes a dated correction at the foot of the brief.";
 
-/* Finds "--name VALUE" in argv, removing both; NULL when absent. */
-static const char *take_opt(int *argc, char **argv, const char *name)
-{
-	for (int i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
-			const char *v = argv[i + 1];
-			memmove(argv + i, argv + i + 2, (size_t)(*argc - i - 2) * sizeof *argv);
-			*argc -= 2;
-			return v;
-		}
-	}
-	return NULL;
-}
-
 static int take_flag(int *argc, char **argv, const char *name)
 {
 	for (int i = 1; i < *argc; i++) {
@@ -90,12 +76,12 @@ int cmd_brief(int argc, char **argv)
 	argv++;
 	int replace = take_flag(&argc, argv, "--replace");
 	int json = take_flag(&argc, argv, "--json") || cli_json();
-	const char *out_path = take_opt(&argc, argv, "--out");
-	const char *day = take_opt(&argc, argv, "--date");
-	const char *note = take_opt(&argc, argv, "--note");
-	const char *name = take_opt(&argc, argv, "--name");
-	const char *role = take_opt(&argc, argv, "--role");
-	const char *bio = take_opt(&argc, argv, "--bio");
+	const char *out_path = cli_take_opt(&argc, argv, "--out");
+	const char *day = cli_take_opt(&argc, argv, "--date");
+	const char *note = cli_take_opt(&argc, argv, "--note");
+	const char *name = cli_take_opt(&argc, argv, "--name");
+	const char *role = cli_take_opt(&argc, argv, "--role");
+	const char *bio = cli_take_opt(&argc, argv, "--bio");
 	for (int i = 1; i < argc; i++)
 		if (strncmp(argv[i], "--", 2) == 0)
 			return cli_usage_error("brief", "unknown option '%s'", argv[i]);

@@ -62,20 +62,6 @@ static void wipe_free(char *s)
 	free(s);
 }
 
-/* Finds "--name VALUE" in argv, removing both; NULL when absent. */
-static const char *take_opt(int *argc, char **argv, const char *name)
-{
-	for (int i = 1; i < *argc; i++) {
-		if (strcmp(argv[i], name) == 0 && i + 1 < *argc) {
-			const char *v = argv[i + 1];
-			memmove(argv + i, argv + i + 2, (size_t)(*argc - i - 2) * sizeof *argv);
-			*argc -= 2;
-			return v;
-		}
-	}
-	return NULL;
-}
-
 static int list_users(parley_db *db)
 {
 	parley_user *u;
@@ -142,8 +128,8 @@ int cmd_user(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const char *sub = argv[1];
-	const char *pwfile = take_opt(&argc, argv, "--password-file");
-	const char *role_name = take_opt(&argc, argv, "--role");
+	const char *pwfile = cli_take_opt(&argc, argv, "--password-file");
+	const char *role_name = cli_take_opt(&argc, argv, "--role");
 	int nargs = argc - 2; /* positional arguments after the subcommand */
 	char **args = argv + 2;
 	for (int i = 0; i < nargs; i++)
