@@ -14,8 +14,10 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define HEAD_BYTES 65536
 #define MAX_FILE ((size_t)4 << 30)
@@ -81,10 +83,16 @@ void pl_import_unmapped(pl_import *imp, const char *file, long line,
 
 int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len)
 {
+	return pl_import_require_utf8_at(imp, path, data, len, 1, 0);
+}
+
+int pl_import_require_utf8_at(pl_import *imp, const char *path, const char *data, size_t len,
+                              long line0, long long off0)
+{
 	long at = pl_utf8_invalid_at(data, len);
 	if (at < 0)
 		return PARLEY_OK;
-	long line = 1, col = 1;
+	long line = line0, col = 1;
 	for (long i = 0; i < at; i++) {
 		if (data[i] == '\n') {
 			line++;
@@ -94,7 +102,7 @@ int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, s
 		}
 	}
 	pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, NULL, "bad-utf8",
-	                 "invalid UTF-8 at byte offset %ld (byte 0x%02X)", at,
+	                 "invalid UTF-8 at byte offset %lld (byte 0x%02X)", off0 + at,
 	                 (unsigned)(unsigned char)data[at]);
 	return PARLEY_EDATA;
 }
@@ -514,12 +522,86 @@ static int file_rank(const char *format, const char *head, size_t n)
 
 typedef struct input {
 	const char *path;
-	char *data;
+	char *data;             /* the whole file, or for a streaming reader only its head */
 	size_t len;
+	int whole;              /* data holds the whole file */
 	const pl_reader *reader;
 	int rank;
 	size_t order;
 } input;
+
+/* Reads the head of a regular file (HEAD_BYTES) and its size; anything else
+ * (stdin, a pipe) whole, since a streaming reader may read it twice. */
+static int read_head(input *in, long long *size, parley_err *err)
+{
+	struct stat sb;
+	FILE *f = strcmp(in->path, "-") == 0 ? NULL : fopen(in->path, "rb");
+	if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (f)
+			fclose(f);
+		in->whole = 1;
+		int rc = pl_read_file(in->path, MAX_FILE, &in->data, &in->len, err);
+		*size = (long long)in->len;
+		return rc;
+	}
+	*size = (long long)sb.st_size;
+	in->data = malloc(HEAD_BYTES);
+	in->len = in->data ? fread(in->data, 1, HEAD_BYTES, f) : 0;
+	int bad = ferror(f);
+	fclose(f);
+	if (!in->data)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	if (bad)
+		return parley_err_set(err, PARLEY_EIO, "%s: read failed: %s", in->path, strerror(errno));
+	in->whole = in->len == (size_t)sb.st_size;
+	return PARLEY_OK;
+}
+
+/* Identifies one file and, for a reader of whole files, reads it all,
+ * within the reader's limit. */
+static int identify(input *in, const pl_reader *forced, parley_err *err)
+{
+	long long size = 0;
+	int rc = read_head(in, &size, err);
+	if (rc)
+		return rc;
+	size_t head = in->len < HEAD_BYTES ? in->len : HEAD_BYTES;
+	in->reader = forced ? forced : detect(in->path, in->data, head);
+	if (!in->reader)
+		return parley_err_set(err, PARLEY_EDATA, "%s: cannot tell the file's format from its "
+		                      "content (name one with --format)", in->path);
+	in->rank = file_rank(in->reader->format, in->data, head);
+	size_t max = in->reader->max_bytes ? in->reader->max_bytes : MAX_FILE;
+	if (!in->reader->read_stream && (unsigned long long)size > max)
+		return parley_err_set(err, PARLEY_ELIMIT, "%s: %lld bytes is more than the %zu MB a %s "
+		                      "file may hold: it is read whole%s (docs/formats.md)", in->path,
+		                      size, max >> 20, in->reader->format,
+		                      strcmp(in->reader->format, "json") == 0
+		                          ? "; NDJSON streams, so import that (parley export --format ndjson)" : "");
+	if (in->reader->read_stream || in->whole)
+		return PARLEY_OK;
+	free(in->data);
+	in->data = NULL;
+	in->whole = 1;
+	return pl_read_file(in->path, max, &in->data, &in->len, err);
+}
+
+/* Runs in's reader: from memory, or streaming from the file. */
+static int run_reader(pl_import *imp, input *in)
+{
+	if (!in->reader->read_stream)
+		return in->reader->read(imp, in->path, in->data, in->len);
+	FILE *f = !in->whole ? fopen(in->path, "rb")
+	          : in->len ? fmemopen(in->data, in->len, "rb") : fopen("/dev/null", "rb");
+	if (!f) {
+		pl_import_report(imp, PARLEY_ERROR, in->path, 0, 0, NULL, NULL, "read-failed",
+		                 "cannot open: %s", strerror(errno));
+		return PARLEY_EIO;
+	}
+	int r = in->reader->read_stream(imp, in->path, f);
+	fclose(f);
+	return r;
+}
 
 static int by_rank(const void *a, const void *b)
 {
@@ -616,17 +698,7 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 	for (size_t i = 0; i < npaths && !rc; i++) {
 		in[i].path = paths[i];
 		in[i].order = i;
-		rc = pl_read_file(paths[i], MAX_FILE, &in[i].data, &in[i].len, err);
-		if (rc)
-			break;
-		size_t head = in[i].len < HEAD_BYTES ? in[i].len : HEAD_BYTES;
-		in[i].reader = forced ? forced : detect(paths[i], in[i].data, head);
-		if (!in[i].reader)
-			rc = parley_err_set(err, PARLEY_EDATA,
-			                    "%s: cannot tell the file's format from its content "
-			                    "(name one with --format)", paths[i]);
-		else
-			in[i].rank = file_rank(in[i].reader->format, in[i].data, head);
+		rc = identify(&in[i], forced, err);
 	}
 	pl_import *imp = NULL;
 	if (!rc) {
@@ -635,7 +707,7 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 	}
 	for (size_t i = 0; !rc && i < npaths; i++) {
 		size_t before = imp->errors;
-		int r = in[i].reader->read(imp, in[i].path, in[i].data, in[i].len);
+		int r = run_reader(imp, &in[i]);
 		if (r && imp->errors == before) /* a reader failure it did not report */
 			pl_import_report(imp, PARLEY_ERROR, in[i].path, 0, 0, NULL, NULL, "read-failed",
 			                 "%s reader failed: %s", in[i].reader->format,

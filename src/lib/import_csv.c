@@ -48,52 +48,117 @@ static int csv_detect(const char *path, const char *head, size_t n)
 	return score;
 }
 
-static int csv_read(pl_import *imp, const char *path, const char *data, size_t len)
+/* Longest CSV record (its lines, when a quoted field spans several). */
+#define CSV_RECORD_MAX ((size_t)16 << 20)
+
+typedef struct csv_state {
+	const pl_concept *concept; /* from the header; NULL before it */
+	size_t nhead;              /* fields of the header (fewer than ncols: an older one) */
+	int failed;                /* a syntax error stopped the reading */
+} csv_state;
+
+/* The records of one piece of the file (whole records, starting on line
+ * line0 at byte at0): the header first, then rows. */
+static int csv_piece(pl_import *imp, const char *path, csv_state *st, const char *data,
+                     size_t len, long line0, long long at0)
 {
-	if (pl_import_require_utf8(imp, path, data, len))
+	if (pl_import_require_utf8_at(imp, path, data, len, line0, at0))
 		return PARLEY_EDATA;
 	pl_csv c;
 	pl_csv_init(&c, data, len, ',');
+	c.next_line = line0;
 	parley_err err = {0, ""};
-	int r = pl_csv_next(&c, &err);
-	const pl_concept *concept = r == 1 ? concept_of_header(c.fields, c.nfields) : NULL;
-	if (!concept) {
-		pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
-		                 "the header does not name a concept's columns (see docs/formats.md)");
-		pl_csv_free(&c);
-		return PARLEY_EDATA;
-	}
-	int rc = PARLEY_OK;
-	size_t nhead = c.nfields; /* fewer than ncols for an older header */
-	/* No concept has more than 24 columns (checked below). */
+	int r, rc = PARLEY_OK;
+	/* No concept has more than 24 columns (checked at the header). */
 	const char *row[24];
-	if (concept->ncols > PL_ARRAY_LEN(row)) {
-		pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
-		                 "concept %s has too many columns", concept->name);
-		pl_csv_free(&c);
-		return PARLEY_EDATA;
-	}
 	while ((r = pl_csv_next(&c, &err)) == 1) {
+		if (!st->concept) {
+			st->concept = concept_of_header(c.fields, c.nfields);
+			st->nhead = c.nfields;
+			if (!st->concept || st->concept->ncols > PL_ARRAY_LEN(row)) {
+				pl_import_report(imp, PARLEY_ERROR, path, c.line, 0, NULL, NULL, "bad-header",
+				                 st->concept ? "concept has too many columns"
+				                             : "the header does not name a concept's columns (see docs/formats.md)");
+				st->failed = 1;
+				rc = PARLEY_EDATA;
+				break;
+			}
+			continue;
+		}
 		if (c.nfields == 1 && c.fields[0][0] == '\0')
 			continue; /* blank line */
-		if (c.nfields != nhead) {
+		if (c.nfields != st->nhead) {
 			pl_import_report(imp, PARLEY_ERROR, path, c.line, 0, NULL, NULL, "field-count",
-			                 "expected %zu fields (%s), found %zu", nhead, concept->name,
+			                 "expected %zu fields (%s), found %zu", st->nhead, st->concept->name,
 			                 c.nfields);
 			rc = PARLEY_EDATA;
 			continue;
 		}
-		for (size_t j = 0; j < concept->ncols; j++)
-			row[j] = j < nhead ? c.fields[j] : "";
-		if (pl_import_put(imp, concept, row, path, c.line))
+		for (size_t j = 0; j < st->concept->ncols; j++)
+			row[j] = j < st->nhead ? c.fields[j] : "";
+		if (pl_import_put(imp, st->concept, row, path, c.line))
 			rc = PARLEY_EDATA;
 	}
 	if (r < 0) {
 		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "bad-csv", "%s", err.msg);
+		st->failed = 1;
 		rc = PARLEY_EDATA;
 	}
 	pl_csv_free(&c);
 	return rc;
 }
 
-const pl_reader pl_reader_csv = {"csv", csv_detect, csv_read};
+/* CSV streams: lines are gathered into one record (a quoted field may span
+ * lines: an odd count of quotes so far means the record goes on) and each
+ * record is read and put as it comes, so memory follows the longest record,
+ * never the file. */
+static int csv_stream(pl_import *imp, const char *path, FILE *f)
+{
+	pl_lines l;
+	pl_lines_init(&l, f, CSV_RECORD_MAX);
+	pl_buf rec;
+	pl_buf_init(&rec, CSV_RECORD_MAX);
+	parley_err err = {0, ""};
+	csv_state st = {NULL, 0, 0};
+	const char *p;
+	size_t n, quotes = 0;
+	long line0 = 1;
+	long long at0 = 0;
+	int r, rc = PARLEY_OK, open = 0;
+	while (!st.failed && (r = pl_lines_next(&l, &p, &n, &err)) == 1) {
+		if (!open) {
+			line0 = l.line;
+			at0 = l.at;
+			quotes = 0;
+			pl_buf_reset(&rec);
+		}
+		if ((open && pl_buf_putc(&rec, '\n')) || pl_buf_append(&rec, p, n)) {
+			r = parley_err_set(&err, PARLEY_ELIMIT, "line %ld: a record longer than %zu bytes",
+			                   line0, CSV_RECORD_MAX);
+			break;
+		}
+		for (size_t i = 0; i < n; i++)
+			quotes += p[i] == '"';
+		open = quotes % 2 == 1;
+		if (!open && rec.len && csv_piece(imp, path, &st, rec.data, rec.len, line0, at0))
+			rc = PARLEY_EDATA;
+	}
+	/* a quoted field never closed: pl_csv names it */
+	if (!st.failed && r == 0 && open && csv_piece(imp, path, &st, rec.data, rec.len, line0, at0))
+		rc = PARLEY_EDATA;
+	if (!st.failed && r == 0 && !st.concept) {
+		pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
+		                 "the header does not name a concept's columns (see docs/formats.md)");
+		rc = PARLEY_EDATA;
+	}
+	pl_buf_free(&rec);
+	pl_lines_free(&l);
+	if (r < 0) {
+		pl_import_report(imp, PARLEY_ERROR, path, l.line + 1, 0, NULL, NULL, "read-failed", "%s",
+		                 err.msg);
+		return PARLEY_EDATA;
+	}
+	return rc;
+}
+
+const pl_reader pl_reader_csv = {"csv", csv_detect, NULL, csv_stream, 0};

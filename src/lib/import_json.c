@@ -11,6 +11,7 @@
 #include "internal.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -141,80 +142,133 @@ static int json_read(pl_import *imp, const char *path, const char *data, size_t 
 	return rc;
 }
 
-typedef struct nd_row {
-	size_t concept;
-	long line;
-	json_t *obj;
-} nd_row;
+/* Longest NDJSON line (one record with its every field). */
+#define ND_LINE_MAX ((size_t)16 << 20)
 
-static int by_concept(const void *a, const void *b)
+/* The concept of a line (its index), -1 when it has none.  parley's own
+ * files start each line with {"concept":"NAME", read without parsing;
+ * any other line is parsed (*obj keeps the object for the caller). */
+static int line_concept(const char *p, size_t n, json_t **obj, json_error_t *je)
 {
-	const nd_row *x = a, *y = b;
-	if (x->concept != y->concept)
-		return x->concept < y->concept ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
+	static const char tag[] = "{\"concept\":\"";
+	*obj = NULL;
+	if (n > sizeof tag - 1 && memcmp(p, tag, sizeof tag - 1) == 0) {
+		const char *name = p + sizeof tag - 1;
+		const char *q = memchr(name, '"', n - (sizeof tag - 1));
+		char c[48];
+		if (q && (size_t)(q - name) < sizeof c) {
+			memcpy(c, name, (size_t)(q - name));
+			c[q - name] = '\0';
+			const pl_concept *pc = pl_concept_find(c);
+			if (pc)
+				return (int)(pc - pl_concept_at(0));
+		}
+	}
+	*obj = json_loadb(p, n, JSON_REJECT_DUPLICATES, je);
+	if (!*obj || !json_is_object(*obj))
+		return -1;
+	const pl_concept *pc = pl_concept_find(json_string_value(json_object_get(*obj, "concept")));
+	return pc ? (int)(pc - pl_concept_at(0)) : -1;
 }
 
-static int ndjson_read(pl_import *imp, const char *path, const char *data, size_t len)
+/* A non-blank line of an NDJSON file, its BOM (line 1) and spaces skipped;
+ * 0 for a blank line. */
+static int content(const pl_lines *l, const char **p, size_t *n)
 {
-	if (pl_import_require_utf8(imp, path, data, len))
-		return PARLEY_EDATA;
-	nd_row *rows = NULL;
-	size_t n = 0, cap = 0;
-	int rc = PARLEY_OK;
-	long line = 0;
-	const char *p = data, *end = data + len;
-	if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		line++;
-		const char *q = p;
-		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
-			q++;
-		if (q < le) {
+	if (l->line == 1 && *n >= 3 && memcmp(*p, "\xEF\xBB\xBF", 3) == 0) {
+		*p += 3;
+		*n -= 3;
+	}
+	size_t i = 0;
+	while (i < *n && ((*p)[i] == ' ' || (*p)[i] == '\t' || (*p)[i] == '\r'))
+		i++;
+	return i < *n;
+}
+
+/* NDJSON streams: rows may come in any order (a visit's sources after it),
+ * but are put in concept dependency order.  A first pass reads each line's
+ * concept (and reports lines that are not UTF-8, not JSON or name no
+ * concept); when the concepts already come in that order, as parley export
+ * writes them, one more pass puts every row, else one pass per concept.
+ * Memory follows the longest line, never the file. */
+static int ndjson_stream(pl_import *imp, const char *path, FILE *f)
+{
+	pl_lines l;
+	pl_lines_init(&l, f, ND_LINE_MAX);
+	parley_err err = {0, ""};
+	const char *p;
+	size_t n;
+	int r, rc = PARLEY_OK, last = -1, ordered = 1;
+	uint64_t present = 0;
+	_Static_assert(sizeof present * 8 >= 32, "concept mask");
+	while ((r = pl_lines_next(&l, &p, &n, &err)) == 1) {
+		if (!content(&l, &p, &n))
+			continue;
+		if (pl_import_require_utf8_at(imp, path, p, n, l.line, l.at)) {
+			rc = PARLEY_EDATA;
+			continue;
+		}
+		json_t *obj;
+		json_error_t je;
+		int c = line_concept(p, n, &obj, &je);
+		if (c < 0 && !obj) {
+			pl_import_report(imp, PARLEY_ERROR, path, l.line, je.column, NULL, NULL, "bad-json",
+			                 "%s", je.text);
+			rc = PARLEY_EDATA;
+		} else if (c < 0) {
+			pl_import_report(imp, PARLEY_ERROR, path, l.line, 1, NULL, "concept",
+			                 "unknown-concept", "each line needs \"concept\" naming a concept");
+			rc = PARLEY_EDATA;
+		} else {
+			present |= (uint64_t)1 << c;
+			ordered &= c >= last;
+			last = c;
+		}
+		json_decref(obj);
+	}
+	/* ordered: one pass for every concept (-1); else one per concept */
+	for (int want = ordered ? -1 : 0; r == 0 && want < (int)pl_concept_count(); want++) {
+		if (want >= 0 && !(present & ((uint64_t)1 << want)))
+			continue;
+		if ((r = pl_lines_rewind(&l, &err)) != PARLEY_OK)
+			break;
+		while ((r = pl_lines_next(&l, &p, &n, &err)) == 1) {
+			if (!content(&l, &p, &n) || pl_utf8_invalid_at(p, n) >= 0)
+				continue; /* blank, or reported by the first pass */
+			json_t *obj;
 			json_error_t je;
-			json_t *obj = json_loadb(p, (size_t)(le - p), JSON_REJECT_DUPLICATES, &je);
-			const pl_concept *c = NULL;
-			if (!obj) {
-				pl_import_report(imp, PARLEY_ERROR, path, line, je.column, NULL, NULL,
+			int c = line_concept(p, n, &obj, &je);
+			if (c < 0 || (want >= 0 && c != want)) {
+				json_decref(obj); /* another pass's row, or reported by the first */
+				continue;
+			}
+			if (!obj && !(obj = json_loadb(p, n, JSON_REJECT_DUPLICATES, &je))) {
+				pl_import_report(imp, PARLEY_ERROR, path, l.line, je.column, NULL, NULL,
 				                 "bad-json", "%s", je.text);
 				rc = PARLEY_EDATA;
-			} else if (!json_is_object(obj) ||
-			           !(c = pl_concept_find(json_string_value(json_object_get(obj, "concept"))))) {
-				pl_import_report(imp, PARLEY_ERROR, path, line, 1, NULL, "concept",
-				                 "unknown-concept", "each line needs \"concept\" naming a concept");
-				json_decref(obj);
-				rc = PARLEY_EDATA;
-			} else {
-				if (n == cap) {
-					cap = cap ? cap * 2 : 256;
-					nd_row *r2 = realloc(rows, cap * sizeof *r2);
-					if (!r2) {
-						json_decref(obj);
-						rc = PARLEY_ENOMEM;
-						break;
-					}
-					rows = r2;
-				}
-				rows[n++] = (nd_row){(size_t)(c - pl_concept_at(0)), line, obj};
+				continue;
 			}
+			const char *named = json_string_value(json_object_get(obj, "concept"));
+			if (!json_is_object(obj) || !named || strcmp(named, pl_concept_at((size_t)c)->name) != 0) {
+				pl_import_report(imp, PARLEY_ERROR, path, l.line, 1, NULL, "concept",
+				                 "unknown-concept", "each line needs \"concept\" naming a concept");
+				rc = PARLEY_EDATA;
+			} else if (put_object(imp, pl_concept_at((size_t)c), obj, path, l.line, NULL, "concept")) {
+				rc = PARLEY_EDATA;
+			}
+			json_decref(obj);
 		}
-		p = nl ? nl + 1 : end;
+		if (ordered)
+			break;
 	}
-	if (n)
-		qsort(rows, n, sizeof *rows, by_concept);
-	for (size_t i = 0; i < n; i++) {
-		if (rc != PARLEY_ENOMEM &&
-		    put_object(imp, pl_concept_at(rows[i].concept), rows[i].obj, path, rows[i].line,
-		               NULL, "concept"))
-			rc = PARLEY_EDATA;
-		json_decref(rows[i].obj);
+	pl_lines_free(&l);
+	if (r < 0) {
+		pl_import_report(imp, PARLEY_ERROR, path, l.line + 1, 0, NULL, NULL, "read-failed", "%s",
+		                 err.msg);
+		return PARLEY_EDATA;
 	}
-	free(rows);
 	return rc;
 }
 
-const pl_reader pl_reader_json = {"json", json_detect, json_read};
-const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read};
+const pl_reader pl_reader_json = {"json", json_detect, json_read, NULL, PL_JSON_DOC_MAX};
+const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, NULL, ndjson_stream, 0};

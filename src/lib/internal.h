@@ -199,8 +199,41 @@ int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, s
 typedef struct pl_reader {
 	const char *format;
 	int (*detect)(const char *path, const char *head, size_t n);
+	/* a reader of the whole file in memory ... */
 	int (*read)(pl_import *imp, const char *path, const char *data, size_t len);
+	/* ... or one that streams it from f (seekable, at its start), so its memory does not
+	 * follow the file's size; the engine calls read_stream when it is set */
+	int (*read_stream)(pl_import *imp, const char *path, FILE *f);
+	size_t max_bytes; /* a whole-file reader's largest file (0: the engine's limit) */
 } pl_reader;
+
+/* Most a JSON document may hold: it is parsed whole (jansson), about ten
+ * times its size in memory; NDJSON streams (docs/formats.md). */
+#define PL_JSON_DOC_MAX ((size_t)64 << 20)
+
+/* Lines of a file through one buffer that grows only to hold the longest
+ * line, at most max bytes (lines.c). */
+typedef struct pl_lines {
+	FILE *f;
+	char *buf;
+	size_t cap, start, end; /* unread bytes: buf[start..end) */
+	size_t max;
+	long line;              /* number of the line last returned, 1-based */
+	long long at;           /* its byte offset in the file */
+	long long base;         /* file offset of buf[0] */
+	int eof;
+} pl_lines;
+void pl_lines_init(pl_lines *l, FILE *f, size_t max);
+/* The next line without its '\n' in *p, *n (valid until the next call): 1,
+ * 0 at the end, or a negative status (err says: a line over max, a read error). */
+int pl_lines_next(pl_lines *l, const char **p, size_t *n, parley_err *err);
+/* Back to the first line (for a reader's next pass). */
+int pl_lines_rewind(pl_lines *l, parley_err *err);
+void pl_lines_free(pl_lines *l);
+/* pl_import_require_utf8 for a piece of a file that starts on line line0,
+ * at byte off0. */
+int pl_import_require_utf8_at(pl_import *imp, const char *path, const char *data, size_t len,
+                              long line0, long long off0);
 
 /* The readers of the canonical formats (import.c) and of real datasets
  * (src/readers/); NULL-terminated. */

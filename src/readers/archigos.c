@@ -422,5 +422,5 @@ static int detect_annual(const char *path, const char *head, size_t n)
 	return rd_head_starts(head, n, "obsid\tleadid\tccode\tidacr\tleader") ? 90 : 0;
 }
 
-const pl_reader pl_reader_archigos_spells = {"archigos-spells", detect_spells, read_spells};
-const pl_reader pl_reader_archigos_annual = {"archigos-annual", detect_annual, read_annual};
+const pl_reader pl_reader_archigos_spells = {"archigos-spells", detect_spells, read_spells, NULL, 0};
+const pl_reader pl_reader_archigos_annual = {"archigos-annual", detect_annual, read_annual, NULL, 0};

@@ -229,4 +229,4 @@ static int detect_bp(const char *path, const char *head, size_t n)
 	return rd_head_starts(head, n, "leader,id,date,total_amount,group") ? 90 : 0;
 }
 
-const pl_reader pl_reader_beyond_parallel = {"beyond-parallel-2016", detect_bp, read_bp};
+const pl_reader pl_reader_beyond_parallel = {"beyond-parallel-2016", detect_bp, read_bp, NULL, 0};

@@ -282,5 +282,5 @@ static int read_states(pl_import *imp, const char *path, const char *data, size_
 	return read_cow(imp, path, data, len, 1, "cow-states");
 }
 
-const pl_reader pl_reader_cow_codes = {"cow-codes", detect_codes, read_codes};
-const pl_reader pl_reader_cow_states = {"cow-states", detect_states, read_states};
+const pl_reader pl_reader_cow_codes = {"cow-codes", detect_codes, read_codes, NULL, 0};
+const pl_reader pl_reader_cow_states = {"cow-states", detect_states, read_states, NULL, 0};

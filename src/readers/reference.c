@@ -544,6 +544,6 @@ static int detect_officeholders(const char *path, const char *head, size_t n)
 	return rd_head_starts(head, n, "country,office,rank,person,person_native") ? 90 : 0;
 }
 
-const pl_reader pl_reader_ref_visits = {"reference-visits", detect_visits, read_visits};
+const pl_reader pl_reader_ref_visits = {"reference-visits", detect_visits, read_visits, NULL, 0};
 const pl_reader pl_reader_ref_officeholders = {"reference-officeholders", detect_officeholders,
-                                               read_officeholders};
+                                               read_officeholders, NULL, 0};
