@@ -178,9 +178,11 @@ json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b);
 json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b);
 /* Context sentences of one visit (array of strings); caller decrefs. */
 json_t *pl_visit_context(pl_page *pg, json_t *visit);
-/* Builds the timeline and era charts' SVG for a pair into out. */
+/* Builds the timeline and era charts' SVG for a pair into out.  The era
+ * chart draws one mark per visit up to PL_ERA_MARKS_MAX visits, past it one
+ * per year and direction, unless per_visit. */
 int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
-                   json_t *summary);
+                   int per_visit, json_t *summary);
 
 /* The analysis module's results as JSON (an_bridge.c); NULL when the
  * analysis cannot answer.  Caller decrefs. */
