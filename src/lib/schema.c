@@ -350,7 +350,8 @@ static const char *const migration_scale =
     "CREATE INDEX visit_by_visitor_key ON visit(visitor, start_key, id, status);"
     "CREATE INDEX visit_by_office_key ON visit(visitor_office, start_key, id);"
     "DROP INDEX visit_by_office;"
-    "CREATE INDEX tenure_by_office_person ON tenure(office, person);";
+    "CREATE INDEX tenure_by_office_person ON tenure(office, person);"
+    "CREATE INDEX office_by_country ON office(country);";
 
 static const char *const migrations[] = {
     migration_1,
