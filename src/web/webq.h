@@ -107,6 +107,7 @@ typedef struct pl_web_resp {
 	const char *type;   /* content type, static */
 	pl_buf body;
 	int no_store;       /* 1: do not cache (errors) */
+	char location[1024]; /* a redirect's Location header (renamed records), or "" */
 } pl_web_resp;
 
 /* Sets up w for a store (prepares the connection, picks the home pair). */
