@@ -161,4 +161,19 @@ static int csv_stream(pl_import *imp, const char *path, FILE *f)
 	return rc;
 }
 
-const pl_reader pl_reader_csv = {"csv", csv_detect, NULL, csv_stream, 0};
+/* The same reader over a file already in memory (callers that hold the
+ * bytes, such as the bundled-data release, bundled.c). */
+static int csv_read(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	FILE *f = len ? fmemopen((void *)data, len, "rb") : fopen("/dev/null", "rb");
+	if (!f) {
+		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "read-failed",
+		                 "cannot read the file from memory");
+		return PARLEY_ENOMEM;
+	}
+	int r = csv_stream(imp, path, f);
+	fclose(f);
+	return r;
+}
+
+const pl_reader pl_reader_csv = {"csv", csv_detect, csv_read, csv_stream, 0};

@@ -270,5 +270,20 @@ static int ndjson_stream(pl_import *imp, const char *path, FILE *f)
 	return rc;
 }
 
+/* The same reader over a file already in memory (callers that hold the
+ * bytes, such as the bundled-data release, bundled.c). */
+static int ndjson_read(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	FILE *f = len ? fmemopen((void *)data, len, "rb") : fopen("/dev/null", "rb");
+	if (!f) {
+		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "read-failed",
+		                 "cannot read the file from memory");
+		return PARLEY_ENOMEM;
+	}
+	int r = ndjson_stream(imp, path, f);
+	fclose(f);
+	return r;
+}
+
 const pl_reader pl_reader_json = {"json", json_detect, json_read, NULL, PL_JSON_DOC_MAX};
-const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, NULL, ndjson_stream, 0};
+const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read, ndjson_stream, 0};
