@@ -114,8 +114,11 @@ static int member_row(an_data *d, sqlite3_stmt *st, parley_err *err)
 	return an_add_member(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), err);
 }
 
-int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
-            parley_err *err)
+/* an_load, or with only_through just what says where the data ends
+ * (coverage, the data version, the latest visit: an_cut reads no visit),
+ * so the footer of every page does not read the whole store. */
+static int load(parley_db *db, const char *a, const char *b, bool members, bool only_through,
+                an_data **out, parley_err *err)
 {
 	sqlite3 *sql = parley_sqlite(db);
 	if (!sql)
@@ -144,8 +147,8 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
 	         : "SELECT v.id, v.visitor, COALESCE(p.name, v.visitor_label), v.from_country,"
 	           " v.to_country, v.level, v.type, v.status, v.start_date"
 	           " FROM visit v LEFT JOIN person p ON p.id = v.visitor";
-	int rc = each_row(sql, vq, a, b, d, visit_row, "visits", err);
-	if (!rc)
+	int rc = only_through ? PARLEY_OK : each_row(sql, vq, a, b, d, visit_row, "visits", err);
+	if (!rc && !only_through)
 		rc = each_row(sql,
 		              pair ? "SELECT t.person, p.name, t.office, o.name, o.country, o.rank, t.start_date,"
 		                     " t.end_date FROM tenure t JOIN office o ON o.id = t.office"
@@ -168,17 +171,17 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
 	if (!rc)
 		rc = each_row(sql, "SELECT start_date FROM visit ORDER BY start_date DESC LIMIT 1",
 		              NULL, NULL, d, latest_row, "the latest visit", err);
-	if (!rc)
+	if (!rc && !only_through)
 		rc = each_row(sql,
 		              pair ? "SELECT id, name, country, birth_date FROM person WHERE id IN ("
 		                     PAIR_PEOPLE " UNION SELECT t.person FROM tenure t WHERE t.rowid IN ("
 		                     PAIR_TENURES "))"
 		                   : "SELECT id, name, country, birth_date FROM person",
 		              a, b, d, person_row, "people", err);
-	if (!rc)
+	if (!rc && !only_through)
 		rc = each_row(sql, "SELECT code, name FROM country", NULL, NULL, d, country_row,
 		              "countries", err);
-	if (!rc && members)
+	if (!rc && members && !only_through)
 		rc = each_row(sql,
 		              pair ? "SELECT visit, role, person, name FROM visit_person"
 		                     " WHERE visit IN (" PAIR_VISITS ") AND ?1 IS NOT NULL AND ?2 IS NOT NULL"
@@ -196,6 +199,12 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
 	an_prepare(d);
 	*out = d;
 	return PARLEY_OK;
+}
+
+int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
+            parley_err *err)
+{
+	return load(db, a, b, members, false, out, err);
 }
 
 int parley_data_version_get(parley_db *db, parley_data_version *out, parley_err *err)
@@ -235,7 +244,7 @@ int parley_data_through(parley_db *db, const char *a, const char *b, const char 
 	an_data *d = NULL;
 	int rc = an_opts_parse(&in, false, &o, err);
 	if (!rc)
-		rc = an_load(db, o.a[0] ? o.a : NULL, o.b[0] ? o.b : NULL, false, &d, err);
+		rc = load(db, o.a[0] ? o.a : NULL, o.b[0] ? o.b : NULL, false, true, &d, err);
 	if (rc)
 		return rc;
 	o.as_of = LONG_MAX - 1; /* ask "where does it end", not "is today past it" */
