@@ -11,7 +11,6 @@
 #include "internal.h"
 
 #include <jansson.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -50,6 +49,93 @@ static int ndjson_detect(const char *path, const char *head, size_t n)
 	return 0;
 }
 
+/* Whether the character at i is escaped by an odd run of backslashes. */
+static int escaped(const char *d, size_t i)
+{
+	size_t n = 0;
+	while (i > n && d[i - 1 - n] == '\\')
+		n++;
+	return n & 1;
+}
+
+/* The key whose string value holds byte offset at ("name" in
+ * {"name": "a<at>b"}), copied into buf; NULL when at is not inside such a
+ * value (inside a key, say).  Lets a bad byte be reported by field. */
+static const char *key_at(const char *d, size_t at, char *buf, size_t cap)
+{
+	size_t i = at;
+	while (i > 0 && !(d[i - 1] == '"' && !escaped(d, i - 1)))
+		i--;
+	if (i == 0)
+		return NULL;
+	size_t q = i - 1; /* the value's opening quote */
+	while (q > 0 && (d[q - 1] == ' ' || d[q - 1] == '\t' || d[q - 1] == '\n' || d[q - 1] == '\r'))
+		q--;
+	if (q == 0 || d[q - 1] != ':')
+		return NULL;
+	q--;
+	while (q > 0 && (d[q - 1] == ' ' || d[q - 1] == '\t' || d[q - 1] == '\n' || d[q - 1] == '\r'))
+		q--;
+	if (q == 0 || d[q - 1] != '"')
+		return NULL;
+	size_t end = q - 1, s = end;
+	while (s > 0 && !(d[s - 1] == '"' && !escaped(d, s - 1)))
+		s--;
+	if (s == 0 || end - s >= cap)
+		return NULL;
+	memcpy(buf, d + s, end - s);
+	buf[end - s] = '\0';
+	return buf;
+}
+
+/* Invalid UTF-8 or a NUL byte, raw or escaped as \u0000, is an error naming
+ * the line, column and field.  Returns PARLEY_EDATA when one was found. */
+static int require_text(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	long bad = pl_utf8_invalid_at(data, len);
+	const char *z = memchr(data, '\0', len);
+	long nul = z ? (long)(z - data) : -1;
+	if (bad < 0 && nul < 0)
+		return PARLEY_OK;
+	int is_nul = nul >= 0 && (bad < 0 || nul < bad);
+	long at = is_nul ? nul : bad, line, col;
+	char key[128];
+	pl_line_col(data, at, &line, &col);
+	const char *field = key_at(data, (size_t)at, key, sizeof key);
+	if (is_nul)
+		pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, field, "nul-byte",
+		                 "NUL byte at byte offset %ld: text may not hold one", at);
+	else
+		pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, field, "bad-utf8",
+		                 "invalid UTF-8 at byte offset %ld (byte 0x%02X)", at,
+		                 (unsigned)(unsigned char)data[at]);
+	return PARLEY_EDATA;
+}
+
+/* A parse error of jansson's, as a finding; an escaped NUL (\u0000, which
+ * jansson refuses) is named by field like a raw one.  base is the offset
+ * of the parsed text in data (an NDJSON line). */
+static void json_error(pl_import *imp, const char *path, const char *data, size_t base,
+                       long line, const json_error_t *je)
+{
+	if (strstr(je->text, "JSON_ALLOW_NUL")) {
+		size_t end = base + (size_t)je->position, at = 0;
+		int found = 0;
+		for (size_t i = base; i + 6 <= end; i++)
+			if (memcmp(data + i, "\\u0000", 6) == 0 && !escaped(data, i)) {
+				at = i;
+				found = 1;
+			}
+		char key[128];
+		const char *field = found ? key_at(data, at, key, sizeof key) : NULL;
+		pl_import_report(imp, PARLEY_ERROR, path, line, je->column, NULL, field, "nul-byte",
+		                 "\\u0000 (NUL) in a string: text may not hold one");
+		return;
+	}
+	pl_import_report(imp, PARLEY_ERROR, path, line, je->column, NULL, NULL, "bad-json", "%s",
+	                 je->text);
+}
+
 /* Puts one JSON object as a row of concept c.  where names it in messages. */
 static int put_object(pl_import *imp, const pl_concept *c, json_t *obj, const char *path,
                       long line, const char *where, const char *skip_key)
@@ -86,15 +172,54 @@ static int put_object(pl_import *imp, const pl_concept *c, json_t *obj, const ch
 	return pl_import_put(imp, c, vals, path, line);
 }
 
+/* The line on which each object of the top-level array `key` starts, so
+ * that rows of a JSON file are reported by line like those of the other
+ * formats (jansson keeps no positions).  The text has been parsed already,
+ * so a small scan of strings and brackets suffices.  Returns the number of
+ * objects found (lines[] holds up to cap of them). */
+static size_t element_lines(const char *d, size_t len, const char *key, long *lines, size_t cap)
+{
+	size_t klen = strlen(key), n = 0;
+	long line = 1;
+	int depth = 0, in_key = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = d[i];
+		if (ch == '\n') {
+			line++;
+		} else if (ch == '"') {
+			size_t s = i + 1;
+			for (i++; i < len && d[i] != '"'; i++)
+				if (d[i] == '\\')
+					i++;
+			if (depth == 1) { /* a key of the top object, or a value */
+				size_t j = i + 1;
+				while (j < len && (d[j] == ' ' || d[j] == '\t' || d[j] == '\r' || d[j] == '\n'))
+					j++;
+				if (j < len && d[j] == ':')
+					in_key = i - s == klen && memcmp(d + s, key, klen) == 0;
+			}
+		} else if (ch == '{' || ch == '[') {
+			if (ch == '{' && depth == 2 && in_key) {
+				if (n < cap)
+					lines[n] = line;
+				n++;
+			}
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+		}
+	}
+	return n;
+}
+
 static int json_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	if (pl_import_require_utf8(imp, path, data, len))
+	if (require_text(imp, path, data, len))
 		return PARLEY_EDATA;
 	json_error_t je;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		pl_import_report(imp, PARLEY_ERROR, path, je.line, je.column, NULL, NULL, "bad-json",
-		                 "%s", je.text);
+		json_error(imp, path, data, 0, je.line, &je);
 		return PARLEY_EDATA;
 	}
 	int rc = PARLEY_OK;
@@ -118,12 +243,17 @@ static int json_read(pl_import *imp, const char *path, const char *data, size_t 
 	/* Concepts in dependency order, whatever order the keys came in. */
 	for (size_t ci = 0; ci < pl_concept_count(); ci++) {
 		const pl_concept *c = pl_concept_at(ci);
-		json_t *arr = json_object_get(root, c->plural);
+		const char *key = c->plural;
+		json_t *arr = json_object_get(root, key);
 		if (!arr)
-			arr = json_object_get(root, c->name);
+			arr = json_object_get(root, key = c->name);
 		if (!json_is_array(arr))
 			continue;
-		size_t i;
+		size_t i, n = json_array_size(arr);
+		long *lines = calloc(n ? n : 1, sizeof *lines);
+		/* lines only when every element is an object, so indexes align */
+		if (lines && element_lines(data, len, key, lines, n) != n)
+			memset(lines, 0, n * sizeof *lines);
 		json_t *row;
 		json_array_foreach(arr, i, row) {
 			char where[96];
@@ -134,156 +264,88 @@ static int json_read(pl_import *imp, const char *path, const char *data, size_t 
 				rc = PARLEY_EDATA;
 				continue;
 			}
-			if (put_object(imp, c, row, path, 0, where, NULL))
+			if (put_object(imp, c, row, path, lines ? lines[i] : 0, where, NULL))
 				rc = PARLEY_EDATA;
 		}
+		free(lines);
 	}
 	json_decref(root);
 	return rc;
 }
 
-/* Longest NDJSON line (one record with its every field). */
-#define ND_LINE_MAX ((size_t)16 << 20)
+typedef struct nd_row {
+	size_t concept;
+	long line;
+	json_t *obj;
+} nd_row;
 
-/* The concept of a line (its index), -1 when it has none.  parley's own
- * files start each line with {"concept":"NAME", read without parsing;
- * any other line is parsed (*obj keeps the object for the caller). */
-static int line_concept(const char *p, size_t n, json_t **obj, json_error_t *je)
+static int by_concept(const void *a, const void *b)
 {
-	static const char tag[] = "{\"concept\":\"";
-	*obj = NULL;
-	if (n > sizeof tag - 1 && memcmp(p, tag, sizeof tag - 1) == 0) {
-		const char *name = p + sizeof tag - 1;
-		const char *q = memchr(name, '"', n - (sizeof tag - 1));
-		char c[48];
-		if (q && (size_t)(q - name) < sizeof c) {
-			memcpy(c, name, (size_t)(q - name));
-			c[q - name] = '\0';
-			const pl_concept *pc = pl_concept_find(c);
-			if (pc)
-				return (int)(pc - pl_concept_at(0));
-		}
-	}
-	*obj = json_loadb(p, n, JSON_REJECT_DUPLICATES, je);
-	if (!*obj || !json_is_object(*obj))
-		return -1;
-	const pl_concept *pc = pl_concept_find(json_string_value(json_object_get(*obj, "concept")));
-	return pc ? (int)(pc - pl_concept_at(0)) : -1;
+	const nd_row *x = a, *y = b;
+	if (x->concept != y->concept)
+		return x->concept < y->concept ? -1 : 1;
+	return x->line < y->line ? -1 : x->line > y->line;
 }
 
-/* A non-blank line of an NDJSON file, its BOM (line 1) and spaces skipped;
- * 0 for a blank line. */
-static int content(const pl_lines *l, const char **p, size_t *n)
+static int ndjson_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	if (l->line == 1 && *n >= 3 && memcmp(*p, "\xEF\xBB\xBF", 3) == 0) {
-		*p += 3;
-		*n -= 3;
-	}
-	size_t i = 0;
-	while (i < *n && ((*p)[i] == ' ' || (*p)[i] == '\t' || (*p)[i] == '\r'))
-		i++;
-	return i < *n;
-}
-
-/* NDJSON streams: rows may come in any order (a visit's sources after it),
- * but are put in concept dependency order.  A first pass reads each line's
- * concept (and reports lines that are not UTF-8, not JSON or name no
- * concept); when the concepts already come in that order, as parley export
- * writes them, one more pass puts every row, else one pass per concept.
- * Memory follows the longest line, never the file. */
-static int ndjson_stream(pl_import *imp, const char *path, FILE *f)
-{
-	pl_lines l;
-	pl_lines_init(&l, f, ND_LINE_MAX);
-	parley_err err = {0, ""};
-	const char *p;
-	size_t n;
-	int r, rc = PARLEY_OK, last = -1, ordered = 1;
-	uint64_t present = 0;
-	_Static_assert(sizeof present * 8 >= 32, "concept mask");
-	while ((r = pl_lines_next(&l, &p, &n, &err)) == 1) {
-		if (!content(&l, &p, &n))
-			continue;
-		if (pl_import_require_utf8_at(imp, path, p, n, l.line, l.at)) {
-			rc = PARLEY_EDATA;
-			continue;
-		}
-		json_t *obj;
-		json_error_t je;
-		int c = line_concept(p, n, &obj, &je);
-		if (c < 0 && !obj) {
-			pl_import_report(imp, PARLEY_ERROR, path, l.line, je.column, NULL, NULL, "bad-json",
-			                 "%s", je.text);
-			rc = PARLEY_EDATA;
-		} else if (c < 0) {
-			pl_import_report(imp, PARLEY_ERROR, path, l.line, 1, NULL, "concept",
-			                 "unknown-concept", "each line needs \"concept\" naming a concept");
-			rc = PARLEY_EDATA;
-		} else {
-			present |= (uint64_t)1 << c;
-			ordered &= c >= last;
-			last = c;
-		}
-		json_decref(obj);
-	}
-	/* ordered: one pass for every concept (-1); else one per concept */
-	for (int want = ordered ? -1 : 0; r == 0 && want < (int)pl_concept_count(); want++) {
-		if (want >= 0 && !(present & ((uint64_t)1 << want)))
-			continue;
-		if ((r = pl_lines_rewind(&l, &err)) != PARLEY_OK)
-			break;
-		while ((r = pl_lines_next(&l, &p, &n, &err)) == 1) {
-			if (!content(&l, &p, &n) || pl_utf8_invalid_at(p, n) >= 0)
-				continue; /* blank, or reported by the first pass */
-			json_t *obj;
-			json_error_t je;
-			int c = line_concept(p, n, &obj, &je);
-			if (c < 0 || (want >= 0 && c != want)) {
-				json_decref(obj); /* another pass's row, or reported by the first */
-				continue;
-			}
-			if (!obj && !(obj = json_loadb(p, n, JSON_REJECT_DUPLICATES, &je))) {
-				pl_import_report(imp, PARLEY_ERROR, path, l.line, je.column, NULL, NULL,
-				                 "bad-json", "%s", je.text);
-				rc = PARLEY_EDATA;
-				continue;
-			}
-			const char *named = json_string_value(json_object_get(obj, "concept"));
-			if (!json_is_object(obj) || !named || strcmp(named, pl_concept_at((size_t)c)->name) != 0) {
-				pl_import_report(imp, PARLEY_ERROR, path, l.line, 1, NULL, "concept",
-				                 "unknown-concept", "each line needs \"concept\" naming a concept");
-				rc = PARLEY_EDATA;
-			} else if (put_object(imp, pl_concept_at((size_t)c), obj, path, l.line, NULL, "concept")) {
-				rc = PARLEY_EDATA;
-			}
-			json_decref(obj);
-		}
-		if (ordered)
-			break;
-	}
-	pl_lines_free(&l);
-	if (r < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, l.line + 1, 0, NULL, NULL, "read-failed", "%s",
-		                 err.msg);
+	if (require_text(imp, path, data, len))
 		return PARLEY_EDATA;
+	nd_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc = PARLEY_OK;
+	long line = 0;
+	const char *p = data, *end = data + len;
+	if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
+		p += 3;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		line++;
+		const char *q = p;
+		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
+			q++;
+		if (q < le) {
+			json_error_t je;
+			json_t *obj = json_loadb(p, (size_t)(le - p), JSON_REJECT_DUPLICATES, &je);
+			const pl_concept *c = NULL;
+			if (!obj) {
+				json_error(imp, path, data, (size_t)(p - data), line, &je);
+				rc = PARLEY_EDATA;
+			} else if (!json_is_object(obj) ||
+			           !(c = pl_concept_find(json_string_value(json_object_get(obj, "concept"))))) {
+				pl_import_report(imp, PARLEY_ERROR, path, line, 1, NULL, "concept",
+				                 "unknown-concept", "each line needs \"concept\" naming a concept");
+				json_decref(obj);
+				rc = PARLEY_EDATA;
+			} else {
+				if (n == cap) {
+					cap = cap ? cap * 2 : 256;
+					nd_row *r2 = realloc(rows, cap * sizeof *r2);
+					if (!r2) {
+						json_decref(obj);
+						rc = PARLEY_ENOMEM;
+						break;
+					}
+					rows = r2;
+				}
+				rows[n++] = (nd_row){(size_t)(c - pl_concept_at(0)), line, obj};
+			}
+		}
+		p = nl ? nl + 1 : end;
 	}
+	if (n)
+		qsort(rows, n, sizeof *rows, by_concept);
+	for (size_t i = 0; i < n; i++) {
+		if (rc != PARLEY_ENOMEM &&
+		    put_object(imp, pl_concept_at(rows[i].concept), rows[i].obj, path, rows[i].line,
+		               NULL, "concept"))
+			rc = PARLEY_EDATA;
+		json_decref(rows[i].obj);
+	}
+	free(rows);
 	return rc;
 }
 
-/* The same reader over a file already in memory (callers that hold the
- * bytes, such as the bundled-data release, bundled.c). */
-static int ndjson_read(pl_import *imp, const char *path, const char *data, size_t len)
-{
-	FILE *f = len ? fmemopen((void *)data, len, "rb") : fopen("/dev/null", "rb");
-	if (!f) {
-		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "read-failed",
-		                 "cannot read the file from memory");
-		return PARLEY_ENOMEM;
-	}
-	int r = ndjson_stream(imp, path, f);
-	fclose(f);
-	return r;
-}
-
-const pl_reader pl_reader_json = {"json", json_detect, json_read, NULL, PL_JSON_DOC_MAX};
-const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read, ndjson_stream, 0};
+const pl_reader pl_reader_json = {"json", json_detect, json_read, true};
+const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read, true};
