@@ -1134,8 +1134,10 @@ int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
 typedef struct parley_serve_opts {
 	const char *listen;        /* "HOST:PORT" or ":PORT"; NULL = "127.0.0.1:8080" */
 	unsigned threads;          /* worker threads; 0 = one per CPU, at most 8 */
-	unsigned max_connections;  /* open connections at once; 0 = 512 */
-	unsigned timeout_s;        /* idle or slow request timeout; 0 = 10 seconds */
+	unsigned max_connections;  /* open connections at once; 0 = 4096 (fewer when the
+	                            * descriptor limit is lower) */
+	unsigned timeout_s;        /* idle timeout, and the time a request has to send all its
+	                            * headers however slowly; 0 = 10 seconds */
 	int quiet;                 /* 1: no start-up line on stderr */
 } parley_serve_opts;
 
@@ -1149,6 +1151,53 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
  * relative links) into out_dir, created if missing, for any static web
  * host.  *files (may be NULL) receives the number of files written. */
 int parley_site(const char *db_path, const char *out_dir, long *files, parley_err *err);
+
+/* ---- Briefs (issue 10; docs/briefs.md) ------------------------------ */
+/*
+ * A brief is a Markdown file with a front matter block whose {{ ... }}
+ * expressions are live figures, evaluated as of the brief's as-of date
+ * through the query layer and the analysis.  Publishing records every
+ * figure in a ledger (expression, value, as-of date, visit ids); a
+ * published brief renders from its ledger.  Errors in a brief name the
+ * file, line and column ("kim.md:14:9: unknown person 'kim-jong-eun'").
+ */
+/* Adds or replaces an author of the site's staff (audited). */
+int parley_brief_author_set(parley_db *db, const char *id, const char *name, const char *role,
+                            const char *bio, parley_err *err);
+/* Stores the brief file text (len bytes; name is the file name errors
+ * cite) as a draft, after checking its front matter, its authors (each an
+ * author id) and the syntax of its expressions.  replace: a draft of the
+ * same id may be replaced; a published brief never is (ECONFLICT).  id
+ * (may be NULL) receives the brief's id (64 bytes). */
+int parley_brief_add(parley_db *db, const char *name, const char *text, size_t len,
+                     int replace, char id[64], parley_err *err);
+/* Evaluates every figure and chart of draft id as of its as-of date; on
+ * success records the ledger and marks it published on day (YYYY-MM-DD;
+ * NULL = today, UTC).  On the first failing expression nothing is
+ * published: EDATA/ENOTFOUND with "ID.md:LINE:COL: what". */
+int parley_brief_publish(parley_db *db, const char *id, const char *day, parley_err *err);
+/* The brief's file as stored (round-trips to the file it came from).
+ * Caller frees *text with free(). */
+int parley_brief_source(parley_db *db, const char *id, char **text, parley_err *err);
+/* Lists the briefs: format "table" or "json". */
+int parley_brief_list(parley_db *db, const char *format, FILE *out, parley_err *err);
+/* Recomputes every figure of published brief id (NULL = all) with today's
+ * data as of the same date and writes each that would now differ, with
+ * old and new values and the visits added to or removed from it (format
+ * "table" or "json").  *changed receives the number that differ. */
+int parley_brief_check(parley_db *db, const char *id, const char *format, FILE *out,
+                       long *changed, parley_err *err);
+/* Publishes a dated correction (day NULL = today) at the foot of brief id
+ * and sets its updated date.  ENOTFOUND for an unknown or unpublished brief. */
+int parley_brief_correct(parley_db *db, const char *id, const char *note, const char *day,
+                         parley_err *err);
+/* Writes the brief's page as served at /briefs/ID (HTML) to out. */
+int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *err);
+/* Adds the site's staff (data_dir/briefs/authors.csv) and publishes
+ * the example brief shipped with the bundled data (init --bundled); a
+ * brief already published is left as it was; a data folder without
+ * briefs/ has none to add.  data_dir NULL = the bundled data's folder. */
+int parley_brief_load_bundled(parley_db *db, const char *data_dir, parley_err *err);
 
 
 /* ===================================================================== */

@@ -73,6 +73,9 @@ int cmd_init(int argc, char **argv)
 	parley_err err = {0, ""};
 	parley_release_stats stats;
 	int st = parley_apply_release(db, data, !bundled, dry_run, rep, &stats, &err);
+	/* the example brief (issue 10), published from the data just loaded */
+	if (!st && bundled && !dry_run)
+		st = parley_brief_load_bundled(db, data, &err);
 	print_report(rep);
 	parley_report_free(rep);
 	if (st) {

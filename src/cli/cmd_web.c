@@ -26,8 +26,9 @@ static void serve_help(void)
 	     "  --db PATH              the store (default: --db before the command,\n"
 	     "                         $PARLEY_DB, or parley.db)\n"
 	     "  --threads N            worker threads (default: one per CPU, at most 8)\n"
-	     "  --max-connections N    open connections at once (default 512)\n"
-	     "  --timeout SECONDS      idle or slow connection timeout (default 10)\n"
+	     "  --max-connections N    open connections at once (default 4096)\n"
+	     "  --timeout SECONDS      idle timeout, and the time a request has to send all\n"
+	     "                         its headers (default 10)\n"
 	     "  --quiet                no start-up line");
 }
 

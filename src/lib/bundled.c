@@ -583,5 +583,7 @@ int parley_load_world(parley_db *db, const char *data_dir, parley_report *rep, p
 
 int parley_load_bundled(parley_db *db, const char *data_dir, parley_report *rep, parley_err *err)
 {
-	return parley_apply_release(db, data_dir, 0, 0, rep, NULL, err);
+	int rc = parley_apply_release(db, data_dir, 0, 0, rep, NULL, err);
+	/* the example brief (issue 10), published from the data just loaded */
+	return rc ? rc : parley_brief_load_bundled(db, data_dir, err);
 }

@@ -124,6 +124,7 @@ static int store_failure(sqlite3 *sql, int r)
 	}
 }
 
+__attribute__((format(printf, 9, 0)))
 static void vreport(pl_import *imp, parley_severity sev, const char *file, long line,
                     long column, const char *record, const char *field, const char *code,
                     const char *fmt, va_list ap)

@@ -36,7 +36,7 @@ int pl_buf_append(pl_buf *b, const void *p, size_t n);
 int pl_buf_puts(pl_buf *b, const char *s);
 int pl_buf_putc(pl_buf *b, char c);
 int pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap);
+int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hands the data to the caller (who frees it with free()) and resets b.
  * Returns an empty string rather than NULL for an empty buffer; NULL only
  * when out of memory. */

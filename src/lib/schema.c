@@ -377,6 +377,69 @@ static const char *const migration_scale =
     "DROP INDEX visit_by_office;"
     "CREATE INDEX tenure_by_office_person ON tenure(office, person);"
     "CREATE INDEX office_by_country ON office(country);";
+/* Briefs (issue 10, src/brief/): the site's own staff who write them, each
+ * brief's Markdown file as written, its figure ledger (what publishing
+ * computed, rendered from forever after) and its dated corrections.  Not
+ * concepts (never exported with the records); audited by the triggers
+ * below, which log every change with the actor and reason. */
+#define PL_BRIEF_AUDIT(T, KEY, COLS)                                                       \
+	"CREATE TRIGGER audit_" T "_insert AFTER INSERT ON " T " BEGIN "                       \
+	"INSERT INTO audit(at, actor, action, entity, entity_key, before, after, reason) VALUES " \
+	"(strftime('%Y-%m-%dT%H:%M:%fZ','now'), parley_actor(), 'insert', '" T "', NEW." KEY     \
+	", NULL, json_object(" COLS("NEW") "), parley_reason()); END;"                            \
+	"CREATE TRIGGER audit_" T "_update AFTER UPDATE ON " T " BEGIN "                       \
+	"INSERT INTO audit(at, actor, action, entity, entity_key, before, after, reason) VALUES " \
+	"(strftime('%Y-%m-%dT%H:%M:%fZ','now'), parley_actor(), 'update', '" T "', NEW." KEY     \
+	", json_object(" COLS("OLD") "), json_object(" COLS("NEW") "), parley_reason()); END;"    \
+	"CREATE TRIGGER audit_" T "_delete AFTER DELETE ON " T " BEGIN "                       \
+	"INSERT INTO audit(at, actor, action, entity, entity_key, before, after, reason) VALUES " \
+	"(strftime('%Y-%m-%dT%H:%M:%fZ','now'), parley_actor(), 'delete', '" T "', OLD." KEY     \
+	", json_object(" COLS("OLD") "), NULL, parley_reason()); END;"
+#define PL_AUTHOR_COLS(R) "'id'," R ".id,'name'," R ".name,'role'," R ".role,'bio'," R ".bio"
+#define PL_BRIEF_COLS(R)                                                                   \
+	"'id'," R ".id,'source'," R ".source,'status'," R ".status,'published'," R ".published,'updated'," R ".updated"
+#define PL_CORR_COLS(R) "'brief'," R ".brief,'at'," R ".at,'note'," R ".note"
+#define PL_FIG_COLS(R)                                                                     \
+	"'brief'," R ".brief,'n'," R ".n,'expr'," R ".expr,'value'," R ".value,'as_of'," R ".as_of,'ids'," R ".ids"
+static const char *const migration_briefs =
+    "CREATE TABLE brief_author("
+    " id TEXT PRIMARY KEY,"
+    " name TEXT NOT NULL,"
+    " role TEXT NOT NULL,"
+    " bio TEXT"
+    ") STRICT;"
+    "CREATE TABLE brief("
+    " id TEXT PRIMARY KEY,"
+    " source TEXT NOT NULL,"          /* the Markdown file, front matter and body, as written */
+    " status TEXT NOT NULL CHECK(status IN ('draft','published')),"
+    " published TEXT,"                /* the day it was published */
+    " updated TEXT"                   /* the day of its latest correction */
+    ") STRICT;"
+    "CREATE TABLE brief_figure("
+    " brief TEXT NOT NULL REFERENCES brief(id) ON DELETE CASCADE,"
+    " n INTEGER NOT NULL,"            /* its order in the brief, from 0 */
+    " line INTEGER NOT NULL, col INTEGER NOT NULL,"
+    " expr TEXT NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, as_of TEXT NOT NULL,"
+    " ids TEXT NOT NULL,"             /* the visits behind it, space-separated */
+    " query TEXT NOT NULL,"           /* the visit list's query string */
+    " link TEXT, svg TEXT,"
+    " PRIMARY KEY(brief, n)"
+    ") STRICT;"
+    "CREATE TABLE brief_correction("
+    " brief TEXT NOT NULL REFERENCES brief(id) ON DELETE CASCADE,"
+    " at TEXT NOT NULL,"
+    " note TEXT NOT NULL"
+    ") STRICT;"
+    "CREATE INDEX brief_correction_by_brief ON brief_correction(brief, at);"
+    PL_BRIEF_AUDIT("brief_author", "id", PL_AUTHOR_COLS)
+    PL_BRIEF_AUDIT("brief", "id", PL_BRIEF_COLS)
+    PL_BRIEF_AUDIT("brief_correction", "brief", PL_CORR_COLS)
+    PL_BRIEF_AUDIT("brief_figure", "brief", PL_FIG_COLS);
+#undef PL_FIG_COLS
+#undef PL_CORR_COLS
+#undef PL_BRIEF_COLS
+#undef PL_AUTHOR_COLS
+#undef PL_BRIEF_AUDIT
 
 static const char *const migrations[] = {
     migration_1,
@@ -385,6 +448,7 @@ static const char *const migrations[] = {
     migration_data_through,
     migration_query,
     migration_releases,
+    migration_briefs, /* appended: existing stores migrate forward */
     migration_scale, /* issue 13: reads migration_query's start_key */
 };
 

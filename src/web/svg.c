@@ -364,9 +364,8 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 			cnt[1] = years[k].n[1];
 		}
 		double x = xof(&f, y);
-		if (c->year_href) {
-			char href[512];
-			snprintf(href, sizeof href, c->year_href, y, y);
+		char *href = c->year_href ? c->year_href(y, c->year_ud) : NULL;
+		if (href) {
 			rc = pl_buf_puts(out, "<a href=\"");
 			if (rc == PARLEY_OK)
 				rc = pl_esc_html(out, href);
@@ -398,7 +397,8 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 			base -= h;
 		}
 		if (rc == PARLEY_OK)
-			rc = pl_buf_puts(out, c->year_href ? "</g></a>\n" : "</g>\n");
+			rc = pl_buf_puts(out, href ? "</g></a>\n" : "</g>\n");
+		free(href);
 	}
 	for (size_t i = 0; i < c->nspans && rc == PARLEY_OK; i++)
 		rc = span_note(out, &f, &c->spans[i], years, nyears, ppu);
@@ -489,12 +489,11 @@ int pl_svg_era_counts(pl_buf *out, const pl_chart *c, const pl_chart_year *years
 			if (n <= 0)
 				continue;
 			double x = xof(&f, years[i].year + 0.5), y = f.y0 + d * lane_h + lane_h / 2 + 6;
-			if (c->year_href) {
+			char *href = c->year_href ? c->year_href(years[i].year, c->year_ud) : NULL;
+			if (href) {
 				rc = pl_buf_puts(out, "<a href=\"");
-				char h[512];
-				snprintf(h, sizeof h, c->year_href, years[i].year, years[i].year);
 				if (rc == PARLEY_OK)
-					rc = pl_esc_html(out, h);
+					rc = pl_esc_html(out, href);
 				if (rc == PARLEY_OK)
 					rc = pl_buf_puts(out, "\">");
 			}
@@ -505,7 +504,8 @@ int pl_svg_era_counts(pl_buf *out, const pl_chart *c, const pl_chart_year *years
 			if (rc == PARLEY_OK)
 				rc = pl_esc_html(out, c->dir_label[d] ? c->dir_label[d] : "");
 			if (rc == PARLEY_OK)
-				rc = pl_buf_puts(out, c->year_href ? "</title></circle></a>\n" : "</title></circle>\n");
+				rc = pl_buf_puts(out, href ? "</title></circle></a>\n" : "</title></circle>\n");
+			free(href);
 		}
 	if (rc == PARLEY_OK)
 		rc = year_axis(out, &f);

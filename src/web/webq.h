@@ -74,6 +74,7 @@ typedef struct pl_web {
 	char today[16];     /* as-of date of the pages (YYYY-MM-DD) */
 	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
 	int png;            /* static site: charts also get a PNG twin (chart/NAME.png) */
+	int preview;        /* 1: /briefs/ID also shows drafts (parley brief render) */
 } pl_web;
 
 typedef struct pl_web_req {
@@ -170,6 +171,10 @@ const char *pl_data_end(pl_page *pg, const char *a, const char *b, char out[11])
 void pl_api_pair(pl_page *pg, const char *what, int fmt); /* eras, timeline, gaps */
 void pl_api_context(pl_page *pg, const char *id, int fmt);
 void pl_chart_svg(pl_page *pg, const char *which, const char *a, const char *b);
+/* page_brief.c: a brief, the index of briefs, their Atom feed. */
+void pl_page_brief(pl_page *pg, const char *id);
+void pl_page_briefs(pl_page *pg);
+void pl_page_briefs_atom(pl_page *pg);
 
 /* Shared computations for the dashboard, the API and the context lines. */
 /* {"years":[{"year":Y,"from_a":n,"from_b":n,"total":n}],...}; caller decrefs. */

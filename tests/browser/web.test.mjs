@@ -452,3 +452,50 @@ test('site: every chart has a PNG twin at twice the SVG size (when rsvg-convert 
   assert.ok(hrefs.includes('chart/timeline.png') && hrefs.includes('chart/eras.png'));
   await close();
 });
+
+// Briefs (issue 10): the example brief and the index, served and static.
+for (const name of ['serve', 'site']) {
+  const briefUrls = () => {
+    const b = targets[name].base;
+    return name === 'serve'
+      ? { brief: b + '/briefs/kim-jong-un-beijing-2018', index: b + '/briefs' }
+      : { brief: b + '/briefs/kim-jong-un-beijing-2018.html', index: b + '/briefs.html' };
+  };
+
+  test(`${name}: brief and brief index have no serious accessibility violations`, async () => {
+    const { page, errors, close } = await newPage();
+    const u = briefUrls();
+    for (const url of [u.brief, u.index]) {
+      await page.goto(url);
+      assert.deepEqual(await axeSerious(page), [], url);
+    }
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test(`${name}: a brief's figure leads to a list of exactly that many visits`, async () => {
+    const { page, close } = await newPage();
+    await page.goto(briefUrls().brief);
+    const fig = page.locator('a.figure', { hasText: /^8$/ }).first();
+    await fig.click();
+    await page.waitForLoadState('load');
+    // the list (server-rendered, or filtered in place by app.js) shows 8 visits
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('tr.visit')].filter((r) => r.offsetParent !== null).length === 8,
+    null, { timeout: 10000 });
+    await close();
+  });
+
+  test(`${name}: printing a brief keeps its chart and drops the share links`, async () => {
+    const { page, close } = await newPage();
+    await page.goto(briefUrls().brief);
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('.brief .share').isVisible(), false, 'share links hidden in print');
+    assert.equal(await page.locator('figure.brief-chart svg').isVisible(), true, 'chart printed');
+    const brk = await page.locator('figure.brief-chart').evaluate((el) => getComputedStyle(el).breakInside);
+    assert.equal(brk, 'avoid');
+    const pdf = await page.pdf({ format: 'A4' });
+    assert.ok(pdf.length > 1000);
+    await close();
+  });
+}

@@ -1,0 +1,324 @@
+/*
+ * page_brief.c - briefs on the web: /briefs (index), /briefs/ID (a brief,
+ * rendered from its figure ledger once published) and /briefs.atom (the
+ * feed of published briefs).  The figures and their links come from the
+ * brief module (src/brief); this file only lays them out.
+ */
+#include "webq.h"
+#include "../brief/brief.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* The brief's URL from the page (root-relative). Caller frees. */
+static char *brief_url(const pl_page *pg, const char *id)
+{
+	pl_buf b;
+	pl_buf_init(&b, 0);
+	pl_buf_printf(&b, "%sbriefs/", pg->rq->root);
+	pl_esc_url(&b, id);
+	if (pg->w->site)
+		pl_buf_puts(&b, ".html");
+	return pl_buf_take(&b);
+}
+
+static json_t *strlist_json(const pl_strlist *l)
+{
+	json_t *a = json_array();
+	for (size_t i = 0; i < l->n; i++)
+		json_array_append_new(a, json_string(l->v[i]));
+	return a;
+}
+
+/* "Surname, I." for APA from "Given Surname". */
+static void apa_name(pl_buf *b, const char *name)
+{
+	const char *sp = strrchr(name, ' ');
+	if (!sp) {
+		pl_buf_puts(b, name);
+		return;
+	}
+	pl_buf_printf(b, "%s, %.1s.", sp + 1, name);
+}
+
+void pl_page_brief(pl_page *pg, const char *id)
+{
+	pl_brief b;
+	parley_err err = {0};
+	int rc = pl_brief_load(pg->w->db, id, 1, &b, &err);
+	if (!rc && !pg->w->preview && strcmp(b.status, "published") != 0) {
+		/* a draft is seen only through `parley brief render` */
+		pl_brief_free(&b);
+		rc = parley_err_set(&err, PARLEY_ENOTFOUND, "no brief '%s'", id);
+	}
+	if (rc) {
+		pl_send_error(pg, rc == PARLEY_ENOTFOUND ? 404 : 500, NULL, err.msg);
+		return;
+	}
+	pl_buf body;
+	pl_buf_init(&body, PL_BODY_MAX);
+	/* a brief page is one level down: its links climb one more */
+	char root[64];
+	snprintf(root, sizeof root, "%s", pg->rq->root);
+	if (pl_brief_body_html(&b, root, pg->w->site, &body, &err)) {
+		pl_buf_free(&body);
+		pl_brief_free(&b);
+		pl_send_error(pg, 500, NULL, err.msg);
+		return;
+	}
+	const pl_brief_meta *m = &b.meta;
+	char *url = brief_url(pg, b.id);
+	char dw[40];
+	pl_date_words(m->date, dw, sizeof dw);
+	json_t *ctx = json_pack("{s:s,s:s?,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s}",
+	    "title", m->title, "series", m->series, "date", m->date, "date_words", dw, "as_of", m->as_of,
+	    "summary", m->summary, "body", body.data ? body.data : "", "published", b.published,
+	    "updated", b.updated, "image", m->image, "image_alt", m->image_alt ? m->image_alt : "",
+	    "image_credit", m->image_credit, "url", url);
+	json_t *authors = json_array();
+	pl_buf apa, chi, bib;
+	pl_buf_init(&apa, 0);
+	pl_buf_init(&chi, 0);
+	pl_buf_init(&bib, 0);
+	pl_buf_puts(&apa, "");
+	pl_buf_puts(&chi, "");
+	pl_buf_printf(&bib, "@misc{%s,\n  author = {", b.id);
+	for (size_t i = 0; i < m->authors.n; i++) {
+		char *n = NULL, *r = NULL, *bio = NULL;
+		if (pl_brief_author_get(pg->w->db, m->authors.v[i], &n, &r, &bio, NULL) == PARLEY_OK) {
+			json_array_append_new(authors, json_pack("{s:s,s:s,s:s,s:s?,s:b}", "id", m->authors.v[i],
+			    "name", n, "role", r, "bio", bio, "last", i + 1 == m->authors.n));
+			if (i)
+				pl_buf_puts(&apa, i + 1 == m->authors.n ? ", & " : ", ");
+			apa_name(&apa, n);
+			pl_buf_printf(&chi, "%s%s", i ? (i + 1 == m->authors.n ? " and " : ", ") : "", n);
+			pl_buf_printf(&bib, "%s%s", i ? " and " : "", n);
+		}
+		free(n);
+		free(r);
+		free(bio);
+	}
+	int y = atoi(m->date);
+	pl_buf_printf(&apa, " (%d, %s). %s [Brief]%s%s. parley.", y, dw, m->title, m->series ? ". " : "",
+	              m->series ? m->series : "");
+	pl_buf_printf(&chi, ". \u201c%s.\u201d %s%sparley, %s.", m->title, m->series ? m->series : "",
+	              m->series ? ". " : "", dw);
+	pl_buf_printf(&bib, "},\n  title = {%s},\n  year = {%d},\n  date = {%s},\n  note = {Data as of %s}%s%s%s\n}",
+	              m->title, y, m->date, m->as_of, m->series ? ",\n  series = {" : "", m->series ? m->series : "",
+	              m->series ? "}" : "");
+	/* CSL-JSON, for reference managers */
+	json_t *csl_authors = json_array();
+	size_t ai;
+	json_t *av;
+	json_array_foreach(authors, ai, av) {
+		const char *full = json_string_value(json_object_get(av, "name"));
+		const char *sp = strrchr(full, ' ');
+		json_array_append_new(csl_authors, sp ? json_pack("{s:s%,s:s}", "given", full, (size_t)(sp - full), "family", sp + 1)
+		                                      : json_pack("{s:s}", "literal", full));
+	}
+	int cm = 0, cd = 0;
+	sscanf(m->date, "%*d-%d-%d", &cm, &cd);
+	json_t *csl = json_pack("{s:s,s:s,s:s,s:o,s:{s:[[i,i,i]]},s:s,s:s?}", "id", b.id, "type", "report",
+	                        "title", m->title, "author", csl_authors, "issued", "date-parts", y, cm, cd,
+	                        "publisher", "parley", "collection-title", m->series);
+	char *cs = json_dumps(csl, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	json_object_set_new(ctx, "csl_json", json_string(cs ? cs : ""));
+	free(cs);
+	json_decref(csl);
+	/* "most recent from" each author: their other published briefs, newest first */
+	pl_strlist pub;
+	if (pl_brief_published(pg->w->db, &pub, NULL) == PARLEY_OK) {
+		json_array_foreach(authors, ai, av) {
+			const char *aid = json_string_value(json_object_get(av, "id"));
+			json_t *recent = json_array();
+			for (size_t i = 0; i < pub.n && json_array_size(recent) < 3; i++) {
+				pl_brief o;
+				if (strcmp(pub.v[i], b.id) == 0 || pl_brief_load(pg->w->db, pub.v[i], 0, &o, NULL))
+					continue;
+				for (size_t k = 0; k < o.meta.authors.n; k++)
+					if (strcmp(o.meta.authors.v[k], aid) == 0) {
+						char *ou = brief_url(pg, o.id);
+						json_array_append_new(recent, json_pack("{s:s,s:s,s:s}", "url", ou, "title", o.meta.title, "date", o.meta.date));
+						free(ou);
+						break;
+					}
+				pl_brief_free(&o);
+			}
+			json_object_set_new(av, "recent", recent);
+		}
+		for (size_t i = 0; i < pub.n; i++)
+			free(pub.v[i]);
+		free(pub.v);
+	}
+	json_object_set_new(ctx, "authors", authors);
+	json_object_set_new(ctx, "cite_apa", json_string(apa.data));
+	json_object_set_new(ctx, "cite_chicago", json_string(chi.data));
+	json_object_set_new(ctx, "bibtex", json_string(bib.data));
+	json_object_set_new(ctx, "topics", strlist_json(&m->topics));
+	json_object_set_new(ctx, "regions", strlist_json(&m->regions));
+	json_object_set_new(ctx, "has_tags", json_boolean(m->topics.n + m->regions.n > 0));
+	json_t *rel = json_array();
+	for (size_t i = 0; i < m->related.n; i++) {
+		pl_brief r;
+		if (pl_brief_load(pg->w->db, m->related.v[i], 0, &r, NULL) == PARLEY_OK) {
+			char *ru = brief_url(pg, r.id);
+			json_array_append_new(rel, json_pack("{s:s,s:s}", "url", ru, "title", r.meta.title));
+			free(ru);
+			pl_brief_free(&r);
+		}
+	}
+	json_object_set_new(ctx, "related", rel);
+	json_t *corr = json_array();
+	for (size_t i = 0; i < b.ncorr; i++)
+		json_array_append_new(corr, json_pack("{s:s,s:s}", "at", b.corr[i].at, "note", b.corr[i].note));
+	json_object_set_new(ctx, "corrections", corr);
+	/* Open Graph and Twitter card (the print rules are in style.css: the
+	 * Content-Security-Policy forbids inline styles). */
+	pl_buf head;
+	pl_buf_init(&head, 0);
+	pl_buf_puts(&head, "<meta property=\"og:type\" content=\"article\">\n<meta property=\"og:title\" content=\"");
+	pl_esc_html(&head, m->title);
+	pl_buf_puts(&head, "\">\n<meta property=\"og:description\" content=\"");
+	pl_esc_html(&head, m->summary);
+	pl_buf_puts(&head, "\">\n<meta property=\"og:url\" content=\"");
+	pl_esc_html(&head, url);
+	pl_buf_puts(&head, "\">\n<meta property=\"article:published_time\" content=\"");
+	pl_esc_html(&head, b.published ? b.published : m->date);
+	pl_buf_puts(&head, "\">\n");
+	if (m->image) {
+		pl_buf_puts(&head, "<meta property=\"og:image\" content=\"");
+		pl_esc_html(&head, m->image);
+		pl_buf_puts(&head, "\">\n<meta property=\"og:image:alt\" content=\"");
+		pl_esc_html(&head, m->image_alt ? m->image_alt : "");
+		pl_buf_puts(&head, "\">\n");
+	}
+	pl_buf_puts(&head, "<meta name=\"twitter:card\" content=\"summary_large_image\">\n<meta name=\"twitter:title\" content=\"");
+	pl_esc_html(&head, m->title);
+	pl_buf_printf(&head, "\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Briefs\" href=\"%sbriefs.atom\">\n",
+	              pg->rq->root);
+	json_object_set_new(ctx, "head_extra", json_string(head.data));
+	pl_buf_free(&head);
+	pl_buf_free(&apa);
+	pl_buf_free(&chi);
+	pl_buf_free(&bib);
+	pl_buf_free(&body);
+	free(url);
+	pl_brief_free(&b);
+	pl_render_page(pg, "brief", ctx);
+}
+
+void pl_page_briefs(pl_page *pg)
+{
+	pl_strlist ids;
+	parley_err err = {0};
+	if (pl_brief_published(pg->w->db, &ids, &err)) {
+		pl_send_error(pg, 500, NULL, err.msg);
+		return;
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; i < ids.n; i++) {
+		pl_brief b;
+		if (pl_brief_load(pg->w->db, ids.v[i], 0, &b, NULL) == PARLEY_OK) {
+			char *u = brief_url(pg, b.id);
+			json_array_append_new(list, json_pack("{s:s,s:s,s:s?,s:s,s:s}", "url", u, "title", b.meta.title,
+			    "series", b.meta.series, "date", b.meta.date, "summary", b.meta.summary));
+			free(u);
+			pl_brief_free(&b);
+		}
+		free(ids.v[i]);
+	}
+	free(ids.v);
+	char feed[80];
+	snprintf(feed, sizeof feed, "%sbriefs.atom", pg->rq->root);
+	json_t *ctx = json_pack("{s:s,s:o,s:s}", "title", "Briefs", "briefs", list, "feed_url", feed);
+	pl_render_page(pg, "briefs", ctx);
+}
+
+void pl_page_briefs_atom(pl_page *pg)
+{
+	pl_strlist ids;
+	parley_err err = {0};
+	if (pl_brief_published(pg->w->db, &ids, &err)) {
+		pl_send_error(pg, 500, NULL, err.msg);
+		return;
+	}
+	pl_buf *o = &pg->rs->body;
+	pl_buf_reset(o);
+	pl_buf_puts(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+	               "<title>parley briefs</title>\n<id>urn:parley:briefs</id>\n");
+	pl_buf_printf(o, "<link rel=\"self\" href=\"%sbriefs.atom\"/>\n", pg->rq->root);
+	int first = 1;
+	for (size_t i = 0; i < ids.n; i++) {
+		pl_brief b;
+		if (pl_brief_load(pg->w->db, ids.v[i], 0, &b, NULL) == PARLEY_OK) {
+			const char *upd = b.updated ? b.updated : b.published;
+			if (first)
+				pl_buf_printf(o, "<updated>%sT00:00:00Z</updated>\n", upd);
+			first = 0;
+			char *u = brief_url(pg, b.id);
+			pl_buf_puts(o, "<entry>\n<title>");
+			pl_esc_html(o, b.meta.title);
+			pl_buf_puts(o, "</title>\n<id>urn:parley:brief:");
+			pl_esc_html(o, b.id);
+			pl_buf_puts(o, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+			pl_esc_html(o, u);
+			pl_buf_printf(o, "\"/>\n<published>%sT00:00:00Z</published>\n<updated>%sT00:00:00Z</updated>\n",
+			              b.published, upd);
+			for (size_t k = 0; k < b.meta.authors.n; k++) {
+				char *n = NULL, *r = NULL, *bio = NULL;
+				if (pl_brief_author_get(pg->w->db, b.meta.authors.v[k], &n, &r, &bio, NULL) == PARLEY_OK) {
+					pl_buf_puts(o, "<author><name>");
+					pl_esc_html(o, n);
+					pl_buf_puts(o, "</name></author>\n");
+				}
+				free(n);
+				free(r);
+				free(bio);
+			}
+			for (size_t k = 0; k < b.meta.topics.n; k++) {
+				pl_buf_puts(o, "<category term=\"");
+				pl_esc_html(o, b.meta.topics.v[k]);
+				pl_buf_puts(o, "\"/>\n");
+			}
+			pl_buf_puts(o, "<summary>");
+			pl_esc_html(o, b.meta.summary);
+			pl_buf_puts(o, "</summary>\n</entry>\n");
+			free(u);
+			pl_brief_free(&b);
+		}
+		free(ids.v[i]);
+	}
+	free(ids.v);
+	if (first)
+		pl_buf_printf(o, "<updated>%sT00:00:00Z</updated>\n", pg->w->today);
+	pl_buf_puts(o, "</feed>\n");
+	pg->rs->type = "application/atom+xml; charset=utf-8";
+}
+
+int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *err)
+{
+	pl_web w;
+	int rc = pl_web_init(&w, db, 0, err);
+	if (rc)
+		return rc;
+	w.preview = 1;
+	char path[600];
+	if (snprintf(path, sizeof path, "/briefs/%s", id) >= (int)sizeof path)
+		return parley_err_set(err, PARLEY_EINVAL, "brief id too long");
+	pl_web_req rq = {.path = path, .root = "/"};
+	pl_web_resp rs;
+	pl_web_handle(&w, &rq, &rs);
+	if (rs.status != 200) {
+		/* the error page carries the message; say it plainly */
+		pl_brief b;
+		rc = pl_brief_load(db, id, 1, &b, err);
+		if (!rc) {
+			pl_brief_free(&b);
+			rc = parley_err_set(err, PARLEY_EDATA, "rendering brief '%s' failed (HTTP %d)", id, rs.status);
+		}
+	} else if (fwrite(rs.body.data, 1, rs.body.len, out) != rs.body.len) {
+		rc = parley_err_set(err, PARLEY_EIO, "writing the brief failed");
+	}
+	pl_buf_free(&rs.body);
+	return rc;
+}
