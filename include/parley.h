@@ -560,7 +560,8 @@ typedef struct parley_query {
 	long limit;             /* rows wanted; 0 = all */
 	long offset;            /* rows skipped */
 	long page, per_page;    /* page=, per_page= (1-based); set limit and offset */
-	const char *after;      /* reserved for keyset paging (a visit id); must be NULL */
+	const char *after;      /* after=ID: keyset paging, the rows after visit ID in the
+	                           sort (date or -date); replaces offset/page (docs/queries.md) */
 	const char *bad_param;  /* the parameter parley_query_set rejected last (its canonical
 	                           name, static; for an unknown name, that name) */
 } parley_query;
@@ -570,7 +571,7 @@ void parley_query_init(parley_query *q);
 /* Sets filter `name` ("between", "direction", "country", "from", "to",
  * "year", "as_of", "level", "min_level", "type", "status", "office",
  * "person", "visitor", "companion", "host", "top", "q", "sort", "limit",
- * "offset", "page", "per_page"; '-' may stand for '_') from its text.
+ * "offset", "page", "per_page", "after"; '-' may stand for '_') from its text.
  * value is borrowed: keep it alive as long as q.  An empty value leaves the
  * filter unset.  PARLEY_EINVAL for an unknown name or a bad value, with
  * err "parameter 'NAME': what was expected (got 'VALUE')" and
@@ -642,6 +643,8 @@ typedef struct parley_visits {
 	long limit;             /* rows asked for (0 = all) */
 	size_t n;
 	parley_visit *v;        /* this page */
+	const char *next_after; /* the after= of the next page (its last visit's id), NULL on the
+	                           last page or when the sort cannot page by key */
 	void *priv;
 } parley_visits;
 

@@ -75,6 +75,11 @@ typedef struct an_data {
 	an_member *m; size_t nm, capm;
 	an_person *p; size_t np, capp;
 	an_person *k; size_t nk, capk; /* countries: id = code, name */
+	/* set by an_prepare, so lookups cost a binary search, not a pass over
+	 * every person or tenure for every visit (issue 13) */
+	size_t *p_by_id;       /* indexes of p, by id; NULL before an_prepare */
+	size_t *top_by_person; /* indexes of paramount-leader tenures, by person */
+	size_t ntop;
 	/* where the data ends (docs/analysis.md, "Where the data ends") */
 	const char *release;   /* the store's data version (newest release), or NULL */
 	const char *released;  /* its date */

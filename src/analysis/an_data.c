@@ -86,6 +86,8 @@ void an_data_free(an_data *d)
 	free(d->m);
 	free(d->p);
 	free(d->k);
+	free(d->p_by_id);
+	free(d->top_by_person);
 	free(d);
 }
 
@@ -193,6 +195,9 @@ int an_add_tenure(an_data *d, const char *person, const char *name, const char *
 	    lost(country, t.country))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a tenure");
 	d->t[d->nt++] = t;
+	free(d->top_by_person); /* an_prepare builds it again */
+	d->top_by_person = NULL;
+	d->ntop = 0;
 	return PARLEY_OK;
 }
 
@@ -276,6 +281,8 @@ int an_add_person(an_data *d, const char *id, const char *name, const char *coun
 	if (!p.id || !p.name || lost(country, p.country))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a person");
 	d->p[d->np++] = p;
+	free(d->p_by_id); /* an_prepare builds it again */
+	d->p_by_id = NULL;
 	return PARLEY_OK;
 }
 
@@ -327,6 +334,20 @@ const an_person *an_person_find(const an_data *d, const char *id)
 {
 	if (!id)
 		return NULL;
+	if (d->p_by_id) {
+		size_t lo = 0, hi = d->np;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strcmp(d->p[d->p_by_id[mid]].id, id);
+			if (c == 0)
+				return &d->p[d->p_by_id[mid]];
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return NULL;
+	}
 	for (size_t i = 0; i < d->np; i++)
 		if (strcmp(d->p[i].id, id) == 0)
 			return &d->p[i];
@@ -353,15 +374,52 @@ static int is_top(const an_data *d, const an_visit *v)
 		return 1;
 	if (!v->visitor)
 		return 0;
-	for (size_t i = 0; i < d->nt; i++) {
-		const an_tenure *t = &d->t[i];
-		if (strcmp(t->rank, "paramount_leader") != 0 || !t->country ||
-		    strcmp(t->country, v->from) != 0 || strcmp(t->person, v->visitor) != 0)
+	if (!d->top_by_person) { /* not prepared, or no memory for the index: scan */
+		for (size_t i = 0; i < d->nt; i++) {
+			const an_tenure *t = &d->t[i];
+			if (strcmp(t->rank, "paramount_leader") == 0 && t->country &&
+			    strcmp(t->country, v->from) == 0 && strcmp(t->person, v->visitor) == 0 &&
+			    t->first <= v->day && v->day < t->end)
+				return 1;
+		}
+		return 0;
+	}
+	/* the visitor's paramount-leader tenures: a range of top_by_person */
+	size_t lo = 0, hi = d->ntop;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(d->t[d->top_by_person[mid]].person, v->visitor) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < d->ntop; i++) {
+		const an_tenure *t = &d->t[d->top_by_person[i]];
+		if (strcmp(t->person, v->visitor) != 0)
+			break;
+		if (!t->country || strcmp(t->country, v->from) != 0)
 			continue;
 		if (t->first <= v->day && v->day < t->end)
 			return 1;
 	}
 	return 0;
+}
+
+/* qsort_r is not C17: the arrays being sorted are named here. */
+static _Thread_local const an_data *sort_data;
+
+static int person_idx_cmp(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	int c = strcmp(sort_data->p[a].id, sort_data->p[b].id);
+	return c ? c : (a > b) - (a < b); /* the first of equal ids first, as the scan found it */
+}
+
+static int tenure_idx_cmp(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	int c = strcmp(sort_data->t[a].person, sort_data->t[b].person);
+	return c ? c : (a > b) - (a < b);
 }
 
 void an_prepare(an_data *d)
@@ -370,6 +428,25 @@ void an_prepare(an_data *d)
 		qsort(d->v, d->nv, sizeof *d->v, visit_cmp);
 	if (d->nt)
 		qsort(d->t, d->nt, sizeof *d->t, tenure_cmp);
+	/* lookup indexes; without memory for them the lookups scan, as before */
+	free(d->p_by_id);
+	free(d->top_by_person);
+	d->p_by_id = malloc((d->np ? d->np : 1) * sizeof *d->p_by_id);
+	d->top_by_person = malloc((d->nt ? d->nt : 1) * sizeof *d->top_by_person);
+	d->ntop = 0;
+	sort_data = d;
+	if (d->p_by_id) {
+		for (size_t i = 0; i < d->np; i++)
+			d->p_by_id[i] = i;
+		qsort(d->p_by_id, d->np, sizeof *d->p_by_id, person_idx_cmp);
+	}
+	if (d->top_by_person) {
+		for (size_t i = 0; i < d->nt; i++)
+			if (strcmp(d->t[i].rank, "paramount_leader") == 0)
+				d->top_by_person[d->ntop++] = i;
+		qsort(d->top_by_person, d->ntop, sizeof *d->top_by_person, tenure_idx_cmp);
+	}
+	sort_data = NULL;
 	for (size_t i = 0; i < d->nv; i++) {
 		d->v[i].top = is_top(d, &d->v[i]);
 		if (!d->v[i].name && d->v[i].visitor)

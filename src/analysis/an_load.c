@@ -27,17 +27,26 @@ static int db_fail(sqlite3 *sql, parley_err *err, const char *what)
 
 typedef int (*row_fn)(an_data *d, sqlite3_stmt *st, parley_err *err);
 
+/* Runs q with ?1 = a, ?2 = b and ?3 = the pair's key (pair_key of the
+ * visit table: "A:B", the smaller code first), for those it names. */
 static int each_row(sqlite3 *sql, const char *q, const char *a, const char *b, an_data *d,
                     row_fn fn, const char *what, parley_err *err)
 {
 	sqlite3_stmt *st = NULL;
 	if (sqlite3_prepare_v2(sql, q, -1, &st, NULL) != SQLITE_OK)
 		return db_fail(sql, err, what);
-	if (sqlite3_bind_parameter_count(st) >= 2) {
+	int np = sqlite3_bind_parameter_count(st);
+	if (np >= 2) {
 		if (a)
 			sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
 		if (b)
 			sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
+	}
+	if (np >= 3 && a && b) {
+		char key[64];
+		int lo = strcmp(a, b) < 0;
+		snprintf(key, sizeof key, "%s:%s", lo ? a : b, lo ? b : a);
+		sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
 	}
 	int rc = PARLEY_OK, s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW)
@@ -105,8 +114,11 @@ static int member_row(an_data *d, sqlite3_stmt *st, parley_err *err)
 	return an_add_member(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), err);
 }
 
-int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
-            parley_err *err)
+/* an_load, or with only_through just what says where the data ends
+ * (coverage, the data version, the latest visit: an_cut reads no visit),
+ * so the footer of every page does not read the whole store. */
+static int load(parley_db *db, const char *a, const char *b, bool members, bool only_through,
+                an_data **out, parley_err *err)
 {
 	sqlite3 *sql = parley_sqlite(db);
 	if (!sql)
@@ -114,22 +126,37 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
 	an_data *d = an_data_new();
 	if (!d)
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	/* For one pair (eras, timeline, gaps) only what its figures read, each
+	 * through an index (issue 13: the cost follows the pair, not the store):
+	 * its visits (pair_key), the tenures of the two countries' offices and
+	 * of the people on its visits, those people, and its delegations.  Every
+	 * pair at once (compare, context, companions) reads everything. */
+	int pair = a && b;
+#define PAIR_VISITS "SELECT id FROM visit WHERE pair_key = ?3"
+#define PAIR_PEOPLE                                                                          \
+	"SELECT visitor FROM visit WHERE pair_key = ?3 AND visitor IS NOT NULL"                  \
+	" UNION SELECT person FROM visit_person WHERE visit IN (" PAIR_VISITS ") AND person IS NOT NULL"
+#define PAIR_TENURES                                                                         \
+	"SELECT t2.rowid FROM office o2 JOIN tenure t2 ON t2.office = o2.id WHERE o2.country IN (?1, ?2)" \
+	" UNION SELECT t3.rowid FROM tenure t3 WHERE t3.person IN (" PAIR_PEOPLE ")"
 	const char *vq =
-	    a && b ? "SELECT v.id, v.visitor, COALESCE(p.name, v.visitor_label), v.from_country,"
-	             " v.to_country, v.level, v.type, v.status, v.start_date"
-	             " FROM visit v LEFT JOIN person p ON p.id = v.visitor"
-	             " WHERE (v.from_country = ?1 AND v.to_country = ?2)"
-	             "    OR (v.from_country = ?2 AND v.to_country = ?1)"
-	           : "SELECT v.id, v.visitor, COALESCE(p.name, v.visitor_label), v.from_country,"
-	             " v.to_country, v.level, v.type, v.status, v.start_date"
-	             " FROM visit v LEFT JOIN person p ON p.id = v.visitor";
-	int rc = each_row(sql, vq, a, b, d, visit_row, "visits", err);
-	if (!rc)
+	    pair ? "SELECT v.id, v.visitor, COALESCE(p.name, v.visitor_label), v.from_country,"
+	           " v.to_country, v.level, v.type, v.status, v.start_date"
+	           " FROM visit v LEFT JOIN person p ON p.id = v.visitor"
+	           " WHERE v.pair_key = ?3 AND ?1 IS NOT NULL AND ?2 IS NOT NULL"
+	         : "SELECT v.id, v.visitor, COALESCE(p.name, v.visitor_label), v.from_country,"
+	           " v.to_country, v.level, v.type, v.status, v.start_date"
+	           " FROM visit v LEFT JOIN person p ON p.id = v.visitor";
+	int rc = only_through ? PARLEY_OK : each_row(sql, vq, a, b, d, visit_row, "visits", err);
+	if (!rc && !only_through)
 		rc = each_row(sql,
-		              "SELECT t.person, p.name, t.office, o.name, o.country, o.rank, t.start_date,"
-		              " t.end_date FROM tenure t JOIN office o ON o.id = t.office"
-		              " LEFT JOIN person p ON p.id = t.person",
-		              NULL, NULL, d, tenure_row, "tenures", err);
+		              pair ? "SELECT t.person, p.name, t.office, o.name, o.country, o.rank, t.start_date,"
+		                     " t.end_date FROM tenure t JOIN office o ON o.id = t.office"
+		                     " LEFT JOIN person p ON p.id = t.person WHERE t.rowid IN (" PAIR_TENURES ")"
+		                   : "SELECT t.person, p.name, t.office, o.name, o.country, o.rank, t.start_date,"
+		                     " t.end_date FROM tenure t JOIN office o ON o.id = t.office"
+		                     " LEFT JOIN person p ON p.id = t.person",
+		              a, b, d, tenure_row, "tenures", err);
 	if (!rc)
 		rc = each_row(sql,
 		              "SELECT id, description, from_country, to_country, min_level,"
@@ -144,17 +171,27 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
 	if (!rc)
 		rc = each_row(sql, "SELECT start_date FROM visit ORDER BY start_date DESC LIMIT 1",
 		              NULL, NULL, d, latest_row, "the latest visit", err);
-	if (!rc)
-		rc = each_row(sql, "SELECT id, name, country, birth_date FROM person", NULL, NULL, d,
-		              person_row, "people", err);
-	if (!rc)
+	if (!rc && !only_through)
+		rc = each_row(sql,
+		              pair ? "SELECT id, name, country, birth_date FROM person WHERE id IN ("
+		                     PAIR_PEOPLE " UNION SELECT t.person FROM tenure t WHERE t.rowid IN ("
+		                     PAIR_TENURES "))"
+		                   : "SELECT id, name, country, birth_date FROM person",
+		              a, b, d, person_row, "people", err);
+	if (!rc && !only_through)
 		rc = each_row(sql, "SELECT code, name FROM country", NULL, NULL, d, country_row,
 		              "countries", err);
-	if (!rc && members)
+	if (!rc && members && !only_through)
 		rc = each_row(sql,
-		              "SELECT visit, role, person, name FROM visit_person"
-		              " ORDER BY visit, role, seq",
-		              NULL, NULL, d, member_row, "delegations", err);
+		              pair ? "SELECT visit, role, person, name FROM visit_person"
+		                     " WHERE visit IN (" PAIR_VISITS ") AND ?1 IS NOT NULL AND ?2 IS NOT NULL"
+		                     " ORDER BY visit, role, seq"
+		                   : "SELECT visit, role, person, name FROM visit_person"
+		                     " ORDER BY visit, role, seq",
+		              a, b, d, member_row, "delegations", err);
+#undef PAIR_TENURES
+#undef PAIR_PEOPLE
+#undef PAIR_VISITS
 	if (rc) {
 		an_data_free(d);
 		return rc;
@@ -162,6 +199,12 @@ int an_load(parley_db *db, const char *a, const char *b, bool members, an_data *
 	an_prepare(d);
 	*out = d;
 	return PARLEY_OK;
+}
+
+int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
+            parley_err *err)
+{
+	return load(db, a, b, members, false, out, err);
 }
 
 int parley_data_version_get(parley_db *db, parley_data_version *out, parley_err *err)
@@ -201,7 +244,7 @@ int parley_data_through(parley_db *db, const char *a, const char *b, const char 
 	an_data *d = NULL;
 	int rc = an_opts_parse(&in, false, &o, err);
 	if (!rc)
-		rc = an_load(db, o.a[0] ? o.a : NULL, o.b[0] ? o.b : NULL, false, &d, err);
+		rc = load(db, o.a[0] ? o.a : NULL, o.b[0] ? o.b : NULL, false, true, &d, err);
 	if (rc)
 		return rc;
 	o.as_of = LONG_MAX - 1; /* ask "where does it end", not "is today past it" */

@@ -28,6 +28,8 @@ static void print_visits(const parley_visits *r)
 		cli_table_print(t, stdout, 48);
 	cli_table_free(t);
 	printf("%zu of %ld visit%s\n", r->n, r->total, r->total == 1 ? "" : "s");
+	if (r->next_after) /* keyset paging: the next page costs what this one did */
+		printf("next page: --after %s\n", r->next_after);
 }
 
 /* list visits: every filter of the query layer, by the names the API uses
@@ -115,7 +117,10 @@ int cmd_list(int argc, char **argv)
 		     "  --top A[,B]         by the paramount leader of A (and B); needs --between\n"
 		     "  --q TEXT, -q, --query  a phrase in names, aliases, places, people met, summary\n"
 		     "  --sort ORDER        date (default), -date, level, visitor\n"
-		     "  --limit N, --offset N, or --page N, --per-page N");
+		     "  --limit N, --offset N, or --page N, --per-page N\n"
+		     "  --after ID          the page after visit ID (sort date or -date): as cheap\n"
+		     "                      on the last page as on the first; a page that has a\n"
+		     "                      next one ends with the --after to give");
 		return argc < 2 && !cli_wants_help(argc, argv) ? EXIT_USAGE : EXIT_OK;
 	}
 	const char *what = argv[1];

@@ -318,4 +318,7 @@ int pl_password_hash(const char *password, char *out, parley_err *err);
 /* The current UTC time as 'YYYY-MM-DDTHH:MM:SSZ' into buf (24 bytes). */
 void pl_utc_now(char *buf, size_t cap);
 
+/* The i-th level or rank name of level.c, NULL past the last (level.c). */
+const char *pl_level_name(size_t i);
+
 #endif /* PARLEY_INTERNAL_H */

@@ -28,6 +28,11 @@ int parley_level_rank(const char *level)
 	return -1;
 }
 
+const char *pl_level_name(size_t i)
+{
+	return i < PL_ARRAY_LEN(levels) ? levels[i].name : NULL;
+}
+
 int parley_level_at_least(const char *level, const char *min_level)
 {
 	int r = parley_level_rank(level), m = parley_level_rank(min_level);

@@ -12,7 +12,7 @@
 static const char *const params[] = {
     "between", "direction", "country", "from", "to", "year", "as_of", "level", "min_level",
     "type", "status", "office", "person", "visitor", "companion", "host", "top", "q", "sort",
-    "limit", "offset", "page", "per_page", NULL};
+    "limit", "offset", "page", "per_page", "after", NULL};
 
 const char *const *parley_query_params(void)
 {
@@ -213,6 +213,10 @@ int parley_query_set(parley_query *q, const char *name, const char *v, parley_er
 			return bad(q, err, k, k[0] == 't' ? "expected visit types separated by commas"
 			                                  : "expected statuses separated by commas", v);
 		*(k[0] == 't' ? &q->type : &q->status) = v;
+	} else if (strcmp(k, "after") == 0) {
+		if (!text_ok(v, 200))
+			return bad(q, err, k, "expected a visit id of at most 200 bytes of UTF-8", v);
+		q->after = v;
 	} else if (strcmp(k, "office") == 0 || strcmp(k, "person") == 0 || strcmp(k, "visitor") == 0 ||
 	           strcmp(k, "companion") == 0 || strcmp(k, "host") == 0) {
 		if (!text_ok(v, 200))

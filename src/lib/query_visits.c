@@ -24,6 +24,7 @@ typedef struct binds {
 	const char *v[MAX_BINDS];
 	int n;
 	an_arena *arena; /* copies of list items and computed values */
+	int status_index; /* 1: the status filter may pick the status index (see status_only) */
 } binds;
 
 typedef struct vresult {
@@ -73,29 +74,44 @@ static int in_list(pl_buf *sql, binds *b, const char *col, const char *list)
 }
 
 /* The rule of parley.h: a visit matches [from, to] when the days its start
- * date may stand for overlap the range.  start_date sorts as text with a
- * partial date before its own finer dates, so every match lies between
- * from's year and to; the CASE keeps those whose own precision overlaps. */
+ * date may stand for overlap the range.  Every match's first possible day
+ * lies between the first day of from's year and to, so start_key (which
+ * begins with that day) bounds the range in list order, in any index that
+ * ends in start_key; the CASE keeps those whose own precision overlaps. */
 static int date_clause(pl_buf *sql, binds *b, const parley_query *q)
 {
 	const char *f = q->from[0] ? q->from : "0001-01-01";
 	const char *t = q->to[0] ? q->to : "9999-12-31";
 	char *fy = an_alloc(b->arena, 5), *fm = an_alloc(b->arena, 8);
 	char *ty = an_alloc(b->arena, 5), *tm = an_alloc(b->arena, 8);
-	if (!fy || !fm || !ty || !tm)
+	const char *klo = an_fmt(b->arena, "%.4s-01-01", f), *khi = an_fmt(b->arena, "%s9", t);
+	if (!fy || !fm || !ty || !tm || !klo || !khi)
 		return PARLEY_ENOMEM;
 	memcpy(fy, f, 4);
 	memcpy(fm, f, 7);
 	memcpy(ty, t, 4);
 	memcpy(tm, t, 7);
-	int rc = pl_buf_puts(sql, " AND v.start_date BETWEEN ? AND ? AND CASE length(v.start_date)"
+	int rc = pl_buf_puts(sql, " AND v.start_key BETWEEN ? AND ? AND CASE length(v.start_date)"
 	                          " WHEN 10 THEN v.start_date >= ?"
 	                          " WHEN 7 THEN v.start_date >= ? AND v.start_date <= ?"
 	                          " ELSE v.start_date <= ? END");
-	const char *v[] = {fy, t, f, fm, tm, ty};
+	const char *v[] = {klo, khi, f, fm, tm, ty};
 	for (size_t i = 0; !rc && i < 6; i++)
 		rc = bind(b, v[i]);
 	return rc;
+}
+
+/* " AND v.level IN (...)" of every level at least min (parley_level_at_least),
+ * so the level index answers min_level= as it answers level=. */
+static int min_level_clause(pl_buf *sql, binds *b, const char *min)
+{
+	int rc = pl_buf_puts(sql, " AND v.level IN (");
+	int k = 0;
+	const char *l;
+	for (size_t i = 0; !rc && (l = pl_level_name(i)) != NULL; i++)
+		if (parley_level_at_least(l, min))
+			rc = clause(sql, b, k++ ? ",?" : "?", l);
+	return rc ? rc : pl_buf_putc(sql, ')');
 }
 
 /* The FTS5 phrase for a search: the folded words, the last a prefix.
@@ -189,10 +205,21 @@ static int must_exist(parley_db *db, const char *table, const char *param, const
 	"parley_first_day(t.start_date) <= parley_first_day(v.start_date) AND (t.end_date IS NULL" \
 	" OR parley_first_day(t.end_date) > parley_first_day(v.start_date))"
 
+/* Whether status is q's only filter.  Most visits of a store share a status,
+ * so a planner without statistics must not pick the status index when another
+ * filter's index can answer (it would sort most of the store for a page of
+ * 50); every filter index ends in status, so "+v.status" is checked from it.
+ * A count or facet of the status filter alone reads the status index; a
+ * page of it walks the list order and stops at its LIMIT. */
+static int status_only(const parley_query *q)
+{
+	return !q->a[0] && !q->dir_from[0] && !q->country[0] && !q->from[0] && !q->to[0] &&
+	       !q->as_of[0] && !q->level && !q->min_level && !q->type && !q->office && !q->person &&
+	       !q->visitor && !q->companion && !q->host && !q->top && !q->text;
+}
+
 static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, parley_err *err)
 {
-	if (q->after)
-		return parley_err_set(err, PARLEY_EINVAL, "parameter 'after': keyset paging is not offered yet");
 	if (q->top && !q->a[0])
 		return parley_err_set(err, PARLEY_EINVAL,
 		                      "parameter 'top': needs between=A:B (the pair whose eras define the leaders) (got '%s')",
@@ -213,10 +240,10 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 	}
 	int rc = pl_buf_puts(sql, " WHERE 1");
 	if (q->a[0]) {
-		if (!rc) rc = pl_buf_puts(sql, " AND ((v.from_country = ? AND v.to_country = ?) OR"
-		                       " (v.from_country = ? AND v.to_country = ?))");
-		if (!rc) rc = bind2(b, q->a, q->b);
-		if (!rc) rc = bind2(b, q->b, q->a);
+		/* pair_key: the pair either way, one index range (schema.c) */
+		int lo = strcmp(q->a, q->b) < 0;
+		const char *k = an_fmt(b->arena, "%s:%s", lo ? q->a : q->b, lo ? q->b : q->a);
+		if (!rc) rc = k ? clause(sql, b, " AND v.pair_key = ?", k) : PARLEY_ENOMEM;
 	}
 	if (q->dir_from[0]) {
 		if (!rc) rc = pl_buf_puts(sql, " AND v.from_country = ? AND v.to_country = ?");
@@ -235,19 +262,22 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 	}
 	if (!rc && q->level)
 		rc = in_list(sql, b, "v.level", q->level);
-	if (!rc && q->min_level) {
-		/* parley_level_at_least: the level's lowest possible rank reaches it */
-		rc = clause(sql, b, " AND parley_rank(v.level) >= parley_rank(?)", q->min_level);
-	}
+	if (!rc && q->min_level)
+		rc = min_level_clause(sql, b, q->min_level);
 	if (!rc && q->type)
 		rc = in_list(sql, b, "v.type", q->type);
 	if (!rc && !(q->status && strcmp(q->status, "all") == 0))
-		rc = in_list(sql, b, "v.status", q->status ? q->status : "confirmed,reported");
+		rc = in_list(sql, b, b->status_index ? "v.status" : "+v.status",
+		             q->status ? q->status : "confirmed,reported");
 	if (!rc && q->office) {
-		rc = pl_buf_puts(sql, " AND (v.visitor_office = ? OR (v.visitor_office IS NULL AND EXISTS"
+		/* the visitor IN (...) term lets the visitor index answer the
+		 * second branch: only holders of the office are read */
+		rc = pl_buf_puts(sql, " AND (v.visitor_office = ? OR (v.visitor_office IS NULL AND v.visitor IN"
+		                      " (SELECT person FROM tenure WHERE office = ?) AND EXISTS"
 		                      " (SELECT 1 FROM tenure t WHERE t.person = v.visitor AND t.office = ? AND "
 		                      HELD_ON_START ")))");
 		if (!rc) rc = bind2(b, q->office, q->office);
+		if (!rc) rc = bind(b, q->office);
 	}
 	if (!rc && q->person) {
 		rc = pl_buf_puts(sql, " AND (v.visitor = ? OR v.id IN (SELECT visit FROM visit_person"
@@ -399,9 +429,10 @@ static const char *order_by(const char *sort)
 	return " ORDER BY v.start_key, v.id";
 }
 
-/* Runs the page query (sql is everything before ORDER BY) into r. */
+/* Runs the page query into r, keeping at most keep rows (0 = all) and
+ * setting r->pub.next_after when the query found one more. */
 static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int details,
-                     parley_err *err)
+                     size_t keep, parley_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = prepare_bound(db, sql->data, b, &st, err);
@@ -439,6 +470,10 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
 	free(v);
 	if (!r->pub.v)
 		return parley_err_set(err, PARLEY_ENOMEM, "listing visits: out of memory");
+	if (keep && n > keep) {
+		n = keep;
+		r->pub.next_after = r->pub.v[n - 1].id;
+	}
 	r->pub.n = n;
 	for (size_t i = 0; !rc && details && i < n; i++)
 		rc = fill_details(db, &r->arena, &r->pub.v[i], err);
@@ -489,6 +524,48 @@ void parley_visits_free(parley_visits *r)
 	free(x);
 }
 
+/* after=ID: the rows after visit ID in the list order (start_key, id), or
+ * before it for sort=-date.  One range of whichever index answers the
+ * filter, so the thousandth page costs what the first does, and rows
+ * inserted meanwhile never shift a page already read. */
+static int keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, binds *b,
+                         parley_err *err)
+{
+	char v[80];
+	pl_strlcpy(v, q->after, sizeof v);
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
+	if (q->sort && !desc && strcmp(q->sort, "date") != 0)
+		return parley_err_set(err, PARLEY_EINVAL, "parameter 'after': keyset paging follows"
+		                      " sort=date or sort=-date, not sort=%s (got '%s')", q->sort, v);
+	long limit, offset;
+	pl_query_window(q, &limit, &offset);
+	if (offset)
+		return parley_err_set(err, PARLEY_EINVAL, "parameter 'after': replaces offset and page;"
+		                      " give one or the other (got '%s')", v);
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT start_key FROM visit WHERE id = ?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, q->after, -1, SQLITE_STATIC);
+	int s = sqlite3_step(st);
+	const char *key = s == SQLITE_ROW ? an_strdup(b->arena, (const char *)sqlite3_column_text(st, 0)) : NULL;
+	sqlite3_finalize(st);
+	if (s != SQLITE_ROW && s != SQLITE_DONE)
+		return pl_db_error(db, err, "reading the visit of after=");
+	if (s == SQLITE_DONE)
+		return parley_err_set(err, PARLEY_ENOTFOUND, "parameter 'after': no visit with that id (got '%s')", v);
+	if (!key)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	rc = pl_buf_puts(sql, desc ? " AND (v.start_key, v.id) < (?, ?)" : " AND (v.start_key, v.id) > (?, ?)");
+	return rc ? rc : bind2(b, key, q->after);
+}
+
+/* Whether the rows of q can be paged by key (sort by date either way). */
+static int keyset_sort(const parley_query *q)
+{
+	return !q->sort || strcmp(q->sort, "date") == 0 || strcmp(q->sort, "-date") == 0;
+}
+
 int parley_visits_find(parley_db *db, const parley_query *q, int details, parley_visits **out,
                        parley_err *err)
 {
@@ -501,18 +578,26 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	vresult *r = vresult_new();
 	if (!r)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	binds b = {.n = 0, .arena = &r->arena};
-	pl_buf where, sql;
+	binds b = {.n = 0, .arena = &r->arena}, bc = {.n = 0, .arena = &r->arena};
+	pl_buf where, cwhere, sql;
 	pl_buf_init(&where, MAX_SQL);
+	pl_buf_init(&cwhere, MAX_SQL);
 	pl_buf_init(&sql, MAX_SQL);
+	/* a page by another order sorts every match: the status index finds them */
+	b.status_index = status_only(q) && !keyset_sort(q);
 	int rc = pl_query_where(db, q, &where, &b, err);
+	bc.status_index = status_only(q);
+	if (!rc && bc.status_index)
+		rc = pl_query_where(db, q, &cwhere, &bc, err);
+	const pl_buf *cw = bc.status_index ? &cwhere : &where;
+	const binds *cb = bc.status_index ? &bc : &b;
 	if (!rc) {
 		/* the WHERE clause reads only the visit row: no joins to count */
 		rc = pl_buf_puts(&sql, "SELECT count(*) FROM visit v");
 		if (!rc)
-			rc = pl_buf_puts(&sql, where.data);
+			rc = pl_buf_puts(&sql, cw->data);
 		sqlite3_stmt *st = NULL;
-		if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err))) {
+		if (!rc && !(rc = prepare_bound(db, sql.data, cb, &st, err))) {
 			if (sqlite3_step(st) == SQLITE_ROW)
 				r->pub.total = (long)sqlite3_column_int64(st, 0);
 			else
@@ -524,17 +609,23 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	pl_query_window(q, &limit, &offset);
 	r->pub.limit = limit;
 	r->pub.offset = offset;
+	/* the total counts the whole filter; after= moves only the page */
+	if (!rc && q->after)
+		rc = keyset_clause(db, q, &where, &b, err);
 	if (!rc) {
+		/* one row more than asked tells whether a next page exists */
+		int more = limit > 0 && keyset_sort(q);
 		pl_buf_reset(&sql);
 		const char *parts[] = {list_cols, list_from, where.data, order_by(q->sort)};
 		for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++)
 			rc = pl_buf_puts(&sql, parts[i]);
 		if (!rc)
-			rc = pl_buf_printf(&sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit : -1L, offset);
+			rc = pl_buf_printf(&sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit + more : -1L, offset);
 		if (!rc)
-			rc = load_rows(db, r, &sql, &b, details, err);
+			rc = load_rows(db, r, &sql, &b, details, more ? (size_t)limit : 0, err);
 	}
 	pl_buf_free(&where);
+	pl_buf_free(&cwhere);
 	pl_buf_free(&sql);
 	if (rc) {
 		if (err && !err->code)
@@ -563,7 +654,7 @@ static int one_visit(parley_db *db, const char *sql_tail, const char *id, parley
 	if (!rc)
 		rc = pl_buf_puts(&sql, sql_tail);
 	if (!rc)
-		rc = load_rows(db, r, &sql, &b, 0, err);
+		rc = load_rows(db, r, &sql, &b, 0, 0, err);
 	pl_buf_free(&sql);
 	if (rc || r->pub.n == 0) {
 		parley_visits_free(&r->pub);
@@ -627,19 +718,24 @@ void parley_facet_free(parley_facet *f)
 	free(x);
 }
 
+/* What each facet counts.  The unary + keeps a column from being read in
+ * index order for GROUP BY, which would walk its whole index: the filter's
+ * own index finds the rows, and a small sort groups them.  start_key
+ * begins with the start's year, and lies in every filter index. */
+static const char *const facet_fields[][3] = {
+    {"year", "substr(v.start_key, 1, 4)", "1 DESC"},
+    {"direction", "v.from_country || ':' || v.to_country", "2 DESC, 1"},
+    {"level", "+v.level", "parley_rank(1) DESC, 1"},
+    {"type", "+v.type", "2 DESC, 1"},
+    {"status", "+v.status", "2 DESC, 1"},
+    {"visitor", "+v.visitor", "2 DESC, 1"}};
+
 int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
                         parley_facet **out, parley_err *err)
 {
-	static const char *const fields[][3] = {
-	    {"year", "substr(v.start_date, 1, 4)", "1 DESC"},
-	    {"direction", "v.from_country || ':' || v.to_country", "2 DESC, 1"},
-	    {"level", "v.level", "parley_rank(1) DESC, 1"},
-	    {"type", "v.type", "2 DESC, 1"},
-	    {"status", "v.status", "2 DESC, 1"},
-	    {"visitor", "v.visitor", "2 DESC, 1"}};
 	static const parley_query none;
 	size_t k = 0;
-	while (k < 6 && field && strcmp(field, fields[k][0]) != 0)
+	while (k < 6 && field && strcmp(field, facet_fields[k][0]) != 0)
 		k++;
 	if (k == 6 || !out || !db)
 		return parley_err_set(err, PARLEY_EINVAL, "facet: '%s' is not one of year, direction,"
@@ -649,16 +745,16 @@ int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
 	if (!r)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	r->pub.priv = r;
-	binds b = {.n = 0, .arena = &r->arena};
+	binds b = {.n = 0, .arena = &r->arena, .status_index = status_only(q ? q : &none)};
 	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
-	int rc = pl_buf_printf(&sql, "SELECT %s, count(*) FROM visit v", fields[k][1]);
+	int rc = pl_buf_printf(&sql, "SELECT %s, count(*) FROM visit v", facet_fields[k][1]);
 	size_t cap = 0;
 	sqlite3_stmt *st = NULL;
 	if (!rc)
 		rc = pl_query_where(db, q ? q : &none, &sql, &b, err);
 	if (!rc)
-		rc = pl_buf_printf(&sql, " GROUP BY 1 ORDER BY %s", fields[k][2]);
+		rc = pl_buf_printf(&sql, " GROUP BY 1 ORDER BY %s", facet_fields[k][2]);
 	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err))) {
 		while (sqlite3_step(st) == SQLITE_ROW)
 			cap++;
@@ -683,28 +779,54 @@ int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
 	return PARLEY_OK;
 }
 
-int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, parley_err *err)
+/* Appends the EXPLAIN QUERY PLAN of head + q's WHERE (+ keyset) + tail,
+ * one line per step, to plan. */
+static int plan_of(parley_db *db, const parley_query *q, const char *head, int keyset,
+                   const char *tail, pl_buf *plan, parley_err *err)
 {
 	an_arena arena = {0};
-	binds b = {.n = 0, .arena = &arena};
-	pl_buf sql, plan;
+	binds b = {.n = 0, .arena = &arena, .status_index = status_only(q) && !(keyset && keyset_sort(q))};
+	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
-	pl_buf_init(&plan, cap ? cap : 1);
-	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN SELECT v.id FROM visit v");
+	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN ");
+	if (!rc)
+		rc = pl_buf_puts(&sql, head);
 	if (!rc)
 		rc = pl_query_where(db, q, &sql, &b, err);
+	if (!rc && keyset && q->after)
+		rc = keyset_clause(db, q, &sql, &b, err);
 	if (!rc)
-		rc = pl_buf_puts(&sql, order_by(q->sort));
+		rc = pl_buf_puts(&sql, tail);
 	sqlite3_stmt *st = NULL;
 	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err)))
 		while (sqlite3_step(st) == SQLITE_ROW)
-			pl_buf_printf(&plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
+			pl_buf_printf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
 	sqlite3_finalize(st);
-	if (!rc && cap)
-		pl_strlcpy(out, plan.data ? plan.data : "", cap);
-	pl_buf_free(&plan);
 	pl_buf_free(&sql);
 	an_arena_free(&arena);
 	return rc;
 }
 
+int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, parley_err *err)
+{
+	pl_buf plan;
+	pl_buf_init(&plan, cap ? cap : 1);
+	/* the page, the total and one facet: each reads the same WHERE */
+	char head[4096];
+	snprintf(head, sizeof head, "%s%s", list_cols, list_from);
+	int rc = pl_buf_puts(&plan, "page:\n") |
+	         plan_of(db, q, head, 1, order_by(q->sort), &plan, err);
+	if (!rc)
+		rc = pl_buf_puts(&plan, "count:\n") |
+		     plan_of(db, q, "SELECT count(*) FROM visit v", 0, "", &plan, err);
+	if (!rc)
+		rc = pl_buf_puts(&plan, "facets:\n");
+	for (size_t k = 0; !rc && k < PL_ARRAY_LEN(facet_fields); k++) {
+		snprintf(head, sizeof head, "SELECT %s, count(*) FROM visit v", facet_fields[k][1]);
+		rc = plan_of(db, q, head, 0, " GROUP BY 1", &plan, err);
+	}
+	if (!rc && cap)
+		pl_strlcpy(out, plan.data ? plan.data : "", cap);
+	pl_buf_free(&plan);
+	return rc;
+}

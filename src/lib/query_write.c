@@ -104,8 +104,14 @@ json_t *pl_visits_json(const parley_visits *r, int details)
 		}
 	if (!a)
 		return NULL;
-	return json_pack("{s:I,s:I,s:o}", "total", (json_int_t)r->total, "offset",
-	                 (json_int_t)r->offset, "visits", a);
+	json_t *o = json_pack("{s:I,s:I,s:o}", "total", (json_int_t)r->total, "offset",
+	                      (json_int_t)r->offset, "visits", a);
+	/* the cursor of the next page (keyset paging), only when there is one */
+	if (o && r->next_after && json_object_set_new(o, "next_after", json_string(r->next_after))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 /* The CSV columns of a visit list (the web's visits.csv has the same). */

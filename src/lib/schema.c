@@ -348,6 +348,35 @@ static const char *const migration_query =
 #undef PL_BY_PERSON
 #undef PL_DIRTY
 
+/* Indexes for every filter of the query layer (issue 13, docs/queries.md
+ * "Indexes").  After migration_query, whose start_key it reads.
+ *  - pair_key names the pair either way ("CHN:USA" for both directions), so
+ *    between= is one index range already in list order, not an OR of two
+ *    ranges sorted afterwards.
+ *  - each filter's index ends in (start_key, id, status): the list order and
+ *    the keyset cursor come from the index, and the default status filter
+ *    and the count are answered from it without reading the table row.
+ *  - the (start_key, id, status) index replaces visit_by_key (its prefix). */
+static const char *const migration_scale =
+    "ALTER TABLE visit ADD COLUMN pair_key TEXT GENERATED ALWAYS AS ("
+    " CASE WHEN from_country < to_country THEN from_country || ':' || to_country"
+    " ELSE to_country || ':' || from_country END) VIRTUAL;"
+    "CREATE INDEX visit_by_pairk ON visit(pair_key, start_key, id, status);"
+    "CREATE INDEX visit_by_dir_key ON visit(from_country, to_country, start_key, id, status);"
+    "CREATE INDEX visit_by_to_key2 ON visit(to_country, start_key, id, status);"
+    "CREATE INDEX visit_by_level_key2 ON visit(level, start_key, id, status);"
+    "CREATE INDEX visit_by_type_key ON visit(type, start_key, id, status);"
+    "CREATE INDEX visit_by_status_key ON visit(status, start_key, id);"
+    "CREATE INDEX visit_by_key_status ON visit(start_key, id, status);"
+    "DROP INDEX visit_by_key;"
+    "DROP INDEX visit_by_pair_key;"
+    "DROP INDEX visit_by_to_key;"
+    "DROP INDEX visit_by_level_key;"
+    "CREATE INDEX visit_by_visitor_key ON visit(visitor, start_key, id, status);"
+    "CREATE INDEX visit_by_office_key ON visit(visitor_office, start_key, id);"
+    "DROP INDEX visit_by_office;"
+    "CREATE INDEX tenure_by_office_person ON tenure(office, person);"
+    "CREATE INDEX office_by_country ON office(country);";
 /* Briefs (issue 10, src/brief/): the site's own staff who write them, each
  * brief's Markdown file as written, its figure ledger (what publishing
  * computed, rendered from forever after) and its dated corrections.  Not
@@ -420,6 +449,7 @@ static const char *const migrations[] = {
     migration_query,
     migration_releases,
     migration_briefs, /* appended: existing stores migrate forward */
+    migration_scale, /* issue 13: reads migration_query's start_key */
 };
 
 int pl_schema_migration_count(void)

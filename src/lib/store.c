@@ -220,6 +220,14 @@ int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
 		goto fail;
 	}
 	rc = pl_exec(db, "PRAGMA foreign_keys = ON", err);
+	/* Reads of a large store (a pair's visits, its facets, one analysis
+	 * after another) touch the same pages again: map the file instead of
+	 * copying each page through SQLite's 2 MB cache (issue 13).  The mapped
+	 * pages are the kernel's page cache, shared and dropped under pressure,
+	 * though they count in the reader's resident size.  Writers keep the
+	 * default, so an import's memory stays its own. */
+	if (!rc && db->readonly)
+		rc = pl_exec(db, "PRAGMA mmap_size = 4294967296", err);
 	if (!rc && !db->readonly)
 		rc = pl_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
 	if (!rc)

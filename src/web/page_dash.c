@@ -104,6 +104,25 @@ json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b)
 	return g ? g : json_pack("{s:s,s:s,s:s,s:[]}", "a", a, "b", b, "as_of", pg->w->today, "longest");
 }
 
+/* The era chart's title: the era of the most frequent visits. */
+static void era_title(char *out, size_t cap, const char *best_era, double best_rate, long total,
+                      const char *na, const char *nb)
+{
+	if (!best_era) {
+		snprintf(out, cap, "%ld visits between %s and %s", total, na, nb);
+		return;
+	}
+	char who[300];
+	pl_strlcpy(who, best_era, sizeof who);
+	char *slash = strstr(who, " / ");
+	if (slash) { /* "A / B" reads as "A and B" in a sentence */
+		char rest[300];
+		pl_strlcpy(rest, slash + 3, sizeof rest);
+		snprintf(slash, sizeof who - (size_t)(slash - who), " and %s", rest);
+	}
+	snprintf(out, cap, "Visits were most frequent under %s, at %.1f a year", who, best_rate);
+}
+
 /* True when the store knows the country code: a pair of codes comes
  * from the request, and an unknown one must not draw an empty dashboard. */
 static int country_known(pl_page *pg, const char *code)
@@ -130,7 +149,7 @@ static char *year_href(int year, void *ud)
 }
 
 int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
-                   json_t *summary)
+                   int per_visit, json_t *summary)
 {
 	json_t *tl = pl_pair_timeline(pg, a, b);
 	json_t *eras = pl_web_eras(pg->w->db, a, b, &pg->err);
@@ -299,8 +318,38 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	free(span_href);
 	json_decref(gaps);
 
+	/* Past PL_ERA_MARKS_MAX visits one mark per visit is a solid band (and
+	 * reads every visit of the pair): one mark per year and direction,
+	 * sized by count, from the timeline's own counts.  The chart says so,
+	 * and the dashboard links the per-visit chart (marks=visits). */
+	int aggregate = marks && !per_visit && total > PL_ERA_MARKS_MAX;
+	if (rc == PARLEY_OK && aggregate) {
+		era_title(title2, sizeof title2, best_era, best_rate, total, na, nb);
+		snprintf(sub2_copy, sizeof sub2_copy, "%ld visits, too many to draw one by one (more than %d): "
+		         "each mark is one year's visits in one direction, its area by count; eras with their "
+		         "visit counts; as of %s", total, PL_ERA_MARKS_MAX, pg->w->today);
+		pl_buf d;
+		pl_buf_init(&d, 1200);
+		pl_buf_puts(&d, "Visits per leader-pair era: ");
+		for (size_t i = 0; i < ne; i++)
+			pl_buf_printf(&d, "%s%s %d", i ? "; " : "", ce[i].label, ce[i].visits);
+		pl_buf_printf(&d, ". The busiest year was %d with %ld visits.", best_y, best_n < 0 ? 0 : best_n);
+		c.id = "eras";
+		c.title = title2;
+		c.subtitle = sub2_copy;
+		c.desc = d.data ? d.data : "";
+		rc = pl_svg_era_counts(marks, &c, cy, ny);
+		pl_buf_free(&d);
+		if (summary && !pg->w->site) {
+			pl_buf u;
+			pl_buf_init(&u, 4096);
+			pl_buf_printf(&u, "%schart/eras.svg?between=%s%%3A%s&marks=visits", pg->rq->root, a, b);
+			json_object_set_new(summary, "eras_per_visit_url", json_string(u.data ? u.data : ""));
+			pl_buf_free(&u);
+		}
+	}
 	/* The era chart: one mark per visit. */
-	if (rc == PARLEY_OK && marks) {
+	if (rc == PARLEY_OK && marks && !aggregate) {
 		json_t *vs = pair_visits(pg, a, b);
 		size_t nm = vs ? json_array_size(vs) : 0;
 		pl_chart_mark *m = calloc(nm ? nm : 1, sizeof *m);
@@ -349,19 +398,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			mh[i] = pl_url(pg, "visit", json_string_value(json_object_get(v, "id")));
 			m[i].href = mh[i];
 		}
-		if (best_era) {
-			char who[300];
-			pl_strlcpy(who, best_era, sizeof who);
-			char *slash = strstr(who, " / ");
-			if (slash) { /* "A / B" reads as "A and B" in a sentence */
-				char rest[300];
-				pl_strlcpy(rest, slash + 3, sizeof rest);
-				snprintf(slash, sizeof who - (size_t)(slash - who), " and %s", rest);
-			}
-			snprintf(title2, sizeof title2, "Visits were most frequent under %s, at %.1f a year", who, best_rate);
-		}
-		else
-			snprintf(title2, sizeof title2, "%ld visits between %s and %s", total, na, nb);
+		era_title(title2, sizeof title2, best_era, best_rate, total, na, nb);
 		char sub2[300], desc2[1200];
 		snprintf(sub2, sizeof sub2, "Each mark is one visit, sized by level; eras with their visit counts; as of %s", pg->w->today);
 		pl_buf d;
@@ -449,7 +486,7 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	pl_buf_init(&t, 4u << 20);
 	pl_buf_init(&m, 4u << 20);
 	json_t *ctx = json_object();
-	if (pl_pair_charts(pg, a, b, &t, &m, ctx) != PARLEY_OK) {
+	if (pl_pair_charts(pg, a, b, &t, &m, 0, ctx) != PARLEY_OK) {
 		pl_buf_free(&t);
 		pl_buf_free(&m);
 		json_decref(ctx);
@@ -565,11 +602,31 @@ void pl_chart_svg(pl_page *pg, const char *which, const char *a0, const char *b0
 	char a[PL_CODE_MAX], b[PL_CODE_MAX];
 	(void)a0;
 	(void)b0;
-	if (!request_pair(pg, a, b))
+	/* marks=visits: the era chart one mark per visit, however many */
+	int per_visit = 0;
+	pl_web_req rq = *pg->rq;
+	rq.nparams = 0;
+	for (size_t i = 0; i < pg->rq->nparams; i++) {
+		const pl_param *p = &pg->rq->params[i];
+		if (strcmp(p->key, "marks") != 0) {
+			rq.params[rq.nparams++] = *p;
+		} else if (strcmp(p->value, "visits") == 0 || strcmp(p->value, "years") == 0) {
+			per_visit = p->value[0] == 'v';
+		} else {
+			pl_send_error(pg, 400, "marks", "parameter 'marks': expected visits or years");
+			return;
+		}
+	}
+	const pl_web_req *orig = pg->rq;
+	pg->rq = &rq;
+	int ok = request_pair(pg, a, b);
+	pg->rq = orig;
+	if (!ok)
 		return;
 	pl_buf_reset(&pg->rs->body);
 	int tl = strcmp(which, "timeline.svg") == 0;
-	if (pl_pair_charts(pg, a, b, tl ? &pg->rs->body : NULL, tl ? NULL : &pg->rs->body, NULL) != PARLEY_OK) {
+	if (pl_pair_charts(pg, a, b, tl ? &pg->rs->body : NULL, tl ? NULL : &pg->rs->body, per_visit,
+	                   NULL) != PARLEY_OK) {
 		pl_send_error(pg, 500, NULL, "chart failed");
 		return;
 	}

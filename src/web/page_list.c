@@ -50,6 +50,18 @@ static char *page_link(const pl_page *pg, const char *base, long page)
 	return with_param(pg, base, "page", n);
 }
 
+/* The next page's link, or NULL on the last page.  By date the link names
+ * the last visit shown (after=ID, keyset paging: as cheap at the end of a
+ * long list as at its start, and rows inserted meanwhile shift nothing);
+ * sorted otherwise, the next page number.  Caller frees. */
+static char *next_link(const pl_page *pg, const char *base, const pl_wq *q, long pages)
+{
+	if (q->next_after[0])
+		return with_param(pg, base, "after", q->next_after);
+	int by_date = strcmp(q->sort, "date") == 0 || strcmp(q->sort, "-date") == 0;
+	return !by_date && q->page < pages ? page_link(pg, base, q->page + 1) : NULL;
+}
+
 /* Adds url/visitor_url to each visit row. */
 static void decorate(pl_page *pg, json_t *rows)
 {
@@ -278,6 +290,7 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 		return;
 	}
 	const char *base = fmt == 1 ? "/api/v1/visits" : "visits";
+	int keyed = q.pq.after != NULL;
 	if (fmt == 1) {
 		json_t *links = json_object();
 		char *u = page_link(pg, base, q.page);
@@ -289,21 +302,22 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 		u = page_link(pg, base, pages);
 		json_object_set_new(links, "last", json_string(u));
 		free(u);
-		if (q.page > 1) {
+		if (q.page > 1 && !keyed) {
 			u = page_link(pg, base, q.page - 1);
 			json_object_set_new(links, "prev", json_string(u));
 			free(u);
 		}
-		if (q.page < pages) {
-			u = page_link(pg, base, q.page + 1);
+		if ((u = next_link(pg, base, &q, pages)) != NULL) {
 			json_object_set_new(links, "next", json_string(u));
 			free(u);
 		}
-		char *csv = with_param(pg, "/api/v1/visits.csv", NULL, NULL);
+		char *csv = with_param(pg, "/api/v1/visits.csv", "after", NULL);
 		json_object_set_new(links, "csv", json_string(csv));
 		free(csv);
-		pl_send_json(pg, json_pack("{s:I,s:I,s:I,s:I,s:o,s:o}", "total", (json_int_t)total,
-		                           "page", (json_int_t)q.page, "per_page", (json_int_t)q.per_page,
+		/* a page reached by after= has no number: "page" is null */
+		pl_send_json(pg, json_pack("{s:I,s:o,s:I,s:I,s:o,s:o}", "total", (json_int_t)total,
+		                           "page", keyed ? json_null() : json_integer(q.page),
+		                           "per_page", (json_int_t)q.per_page,
 		                           "pages", (json_int_t)pages, "links", links, "visits", rows));
 		return;
 	}
@@ -389,18 +403,23 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 		json_object_set_new(ctx, "facets", facets);
 	}
 	if (!pg->w->site) {
-		if (q.page > 1) {
+		if (q.page > 1 && !keyed) {
 			char *u = page_link(pg, "visits", q.page - 1);
 			json_object_set_new(ctx, "prev_url", json_string(u));
 			free(u);
 		}
-		if (q.page < pages) {
-			char *u = page_link(pg, "visits", q.page + 1);
-			json_object_set_new(ctx, "next_url", json_string(u));
+		if (keyed) {
+			char *u = with_param(pg, "visits", "after", NULL);
+			json_object_set_new(ctx, "first_url", json_string(u));
 			free(u);
 		}
+		char *nu = next_link(pg, "visits", &q, pages);
+		if (nu)
+			json_object_set_new(ctx, "next_url", json_string(nu));
+		free(nu);
 		json_object_set_new(ctx, "page", json_integer(q.page));
-		json_object_set_new(ctx, "pages", json_integer(pages));
+		if (!keyed) /* a page reached by after= has no number */
+			json_object_set_new(ctx, "pages", json_integer(pages));
 		static const char *const sorts[][2] = {
 		    {"date", "oldest first"}, {"-date", "newest first"}, {"level", "level"}, {"visitor", "visitor"}};
 		json_t *sl = json_array();

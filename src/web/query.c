@@ -22,7 +22,7 @@
 const char *const pl_wq_list_params[] = {"between", "direction", "country", "from", "to", "year",
                                          "as_of", "level", "min_level", "type", "status",
                                          "office", "person", "visitor", "companion", "host",
-                                         "top", "q", "sort", "page", "per_page", NULL};
+                                         "top", "q", "sort", "page", "per_page", "after", NULL};
 
 static int allowed_param(const char *k, const char *const *allowed)
 {
@@ -123,7 +123,8 @@ static int rejected(pl_wq *q, int rc, parley_err *err)
 {
 	if (rc != PARLEY_EINVAL && rc != PARLEY_ENOTFOUND)
 		return rc;
-	static const char *const names[] = {"person", "visitor", "companion", "host", "office", "top"};
+	static const char *const names[] = {"person", "visitor", "companion", "host", "office", "top",
+	                                    "after"};
 	for (size_t i = 0; err && i < sizeof names / sizeof names[0]; i++) {
 		char pre[32];
 		snprintf(pre, sizeof pre, "parameter '%s'", names[i]);
@@ -170,6 +171,7 @@ int pl_wq_visits(parley_db *db, pl_wq *q, int all, int search, json_t **out_rows
 		}
 	}
 	*total = r->total;
+	pl_strlcpy(q->next_after, r->next_after ? r->next_after : "", sizeof q->next_after);
 	parley_visits_free(r);
 	if (!arr)
 		return parley_err_set(err, PARLEY_ENOMEM, "listing visits: out of memory");

@@ -13,6 +13,7 @@
 #include "web.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,6 +422,100 @@ static double radius(int rank)
 	return 2.5 + sqrt((double)rank) * 2.2;
 }
 
+/* Mark radius of an aggregated mark: area in proportion to its count,
+ * the largest count of the chart at 15 px. */
+static double count_radius(long n, long max)
+{
+	return max > 0 ? 1.5 + 13.5 * sqrt((double)n / (double)max) : 1.5;
+}
+
+/* What the era charts share: legend, size key (levels, or counts up to
+ * max_count when max_count > 0), era bands, and the two labelled lanes. */
+static int era_head(pl_buf *out, const pl_chart *c, const frame *f, double lane_h, double H,
+                    long max_count)
+{
+	int rc = open_svg(out, c, H);
+	if (rc == PARLEY_OK)
+		rc = legend(out, c, 76, 1);
+	/* Size key: three reference levels, or three counts. */
+	static const struct { int rank; const char *name; } key[] = {
+	    {7, "paramount leader"}, {5, "head of government"}, {2, "ministerial"}, {0, "unknown"}};
+	double kx = 16;
+	if (rc == PARLEY_OK)
+		rc = put_text(out, kx, 102, "lg", max_count > 0 ? "Size shows visits in the year:" : "Size shows level:");
+	kx += max_count > 0 ? 196 : 122;
+	long counts[3] = {max_count, max_count / 4 > 1 ? max_count / 4 : 1, 1};
+	for (size_t i = 0; i < (max_count > 0 ? 3 : PL_ARRAY_LEN(key)) && rc == PARLEY_OK; i++) {
+		char name[32];
+		if (max_count > 0)
+			snprintf(name, sizeof name, "%ld", counts[i]);
+		double r = max_count > 0 ? count_radius(counts[i], max_count) : radius(key[i].rank);
+		rc = pl_buf_printf(out, "<circle cx=\"%.1f\" cy=\"97\" r=\"%.1f\" fill=\"none\" stroke=\"" INK "\"/>",
+		                   kx + r, r);
+		const char *label = max_count > 0 ? name : key[i].name;
+		if (rc == PARLEY_OK)
+			rc = put_text(out, kx + 2 * r + 5, 102, "lg", label);
+		kx += 2 * r + 5 + text_w(label, 13) + 18;
+	}
+	if (rc == PARLEY_OK)
+		rc = era_bands(out, c, f, 1);
+	/* Lanes, each with a direct label, so colour is not the only cue. */
+	for (int d = 0; d < 2 && rc == PARLEY_OK; d++) {
+		double ly = f->y0 + d * lane_h;
+		rc = pl_buf_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
+		                   f->x0, f->x1, ly + lane_h / 2, ly + lane_h / 2, GRID);
+		if (rc == PARLEY_OK)
+			rc = put_text(out, f->x0 + 4, ly + 14, "lg", c->dir_label[d] ? c->dir_label[d] : "");
+	}
+	return rc;
+}
+
+int pl_svg_era_counts(pl_buf *out, const pl_chart *c, const pl_chart_year *years, size_t nyears)
+{
+	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
+		return PARLEY_EINVAL;
+	const double H = 470;
+	frame f = {72, W - 16, 150, H - 64, c->first_year, c->last_year};
+	double lane_h = (f.y1 - f.y0) / 2;
+	long max = 0;
+	for (size_t i = 0; i < nyears; i++)
+		for (int d = 0; d < 2; d++)
+			if (years[i].n[d] > max)
+				max = years[i].n[d];
+	int rc = era_head(out, c, &f, lane_h, H, max > 0 ? max : 1);
+	for (size_t i = 0; i < nyears && rc == PARLEY_OK; i++)
+		for (int d = 0; d < 2 && rc == PARLEY_OK; d++) {
+			int n = years[i].n[d];
+			if (n <= 0)
+				continue;
+			double x = xof(&f, years[i].year + 0.5), y = f.y0 + d * lane_h + lane_h / 2 + 6;
+			char *href = c->year_href ? c->year_href(years[i].year, c->year_ud) : NULL;
+			if (href) {
+				rc = pl_buf_puts(out, "<a href=\"");
+				if (rc == PARLEY_OK)
+					rc = pl_esc_html(out, href);
+				if (rc == PARLEY_OK)
+					rc = pl_buf_puts(out, "\">");
+			}
+			if (rc == PARLEY_OK)
+				rc = pl_buf_printf(out, "<circle class=\"mark d%d\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" "
+				                        "fill-opacity=\"0.7\" stroke=\"#fff\" stroke-width=\"0.8\"><title>%d: %d visit%s, ",
+				                   d, x, y, count_radius(n, max), dir_colour[d], years[i].year, n, n == 1 ? "" : "s");
+			if (rc == PARLEY_OK)
+				rc = pl_esc_html(out, c->dir_label[d] ? c->dir_label[d] : "");
+			if (rc == PARLEY_OK)
+				rc = pl_buf_puts(out, href ? "</title></circle></a>\n" : "</title></circle>\n");
+			free(href);
+		}
+	if (rc == PARLEY_OK)
+		rc = year_axis(out, &f);
+	if (rc == PARLEY_OK)
+		rc = source_line(out, c, H - 14);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(out, "</g></svg>\n");
+	return rc;
+}
+
 int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks, size_t nmarks)
 {
 	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
@@ -428,39 +523,24 @@ int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks,
 	const double H = 470;
 	frame f = {72, W - 16, 150, H - 64, c->first_year, c->last_year};
 	double lane_h = (f.y1 - f.y0) / 2;
-	int rc = open_svg(out, c, H);
-	if (rc == PARLEY_OK)
-		rc = legend(out, c, 76, 1);
-	/* Size key: three reference levels. */
-	static const struct { int rank; const char *name; } key[] = {
-	    {7, "paramount leader"}, {5, "head of government"}, {2, "ministerial"}, {0, "unknown"}};
-	double kx = 16;
-	if (rc == PARLEY_OK)
-		rc = put_text(out, kx, 102, "lg", "Size shows level:");
-	kx += 122;
-	for (size_t i = 0; i < PL_ARRAY_LEN(key) && rc == PARLEY_OK; i++) {
-		double r = radius(key[i].rank);
-		rc = pl_buf_printf(out, "<circle cx=\"%.1f\" cy=\"97\" r=\"%.1f\" fill=\"none\" stroke=\"" INK "\"/>",
-		                   kx + r, r);
-		if (rc == PARLEY_OK)
-			rc = put_text(out, kx + 2 * r + 5, 102, "lg", key[i].name);
-		kx += 2 * r + 5 + text_w(key[i].name, 13) + 18;
-	}
-	if (rc == PARLEY_OK)
-		rc = era_bands(out, c, &f, 1);
-	/* Lanes, each with a direct label, so colour is not the only cue. */
-	for (int d = 0; d < 2 && rc == PARLEY_OK; d++) {
-		double ly = f.y0 + d * lane_h;
-		rc = pl_buf_printf(out, "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>",
-		                   f.x0, f.x1, ly + lane_h / 2, ly + lane_h / 2, GRID);
-		if (rc == PARLEY_OK)
-			rc = put_text(out, f.x0 + 4, ly + 14, "lg", c->dir_label[d] ? c->dir_label[d] : "");
-	}
-	/* Marks: a simple dodge stacks marks of one lane that would overlap. */
+	int rc = era_head(out, c, &f, lane_h, H, 0);
+	/* Marks: a simple dodge stacks marks of one lane that would overlap.
+	 * Only the marks in the neighbouring columns (BUCKET px, wider than two
+	 * of the largest marks) are checked, and a column so full that the lane
+	 * cannot hold more stops dodging, so the cost stays linear in marks. */
 	typedef struct { double x, y, r; } placed;
+	enum { BUCKET = 18, NB = (int)(W / BUCKET) + 2, FULL = 160 };
 	placed *pl = calloc(nmarks ? nmarks : 1, sizeof *pl);
-	if (!pl)
+	size_t *next = calloc(nmarks ? nmarks : 1, sizeof *next); /* chain of a column's marks */
+	size_t head[2][NB], count[2][NB];
+	if (!pl || !next) {
+		free(pl);
+		free(next);
 		return PARLEY_ENOMEM;
+	}
+	for (int d = 0; d < 2; d++)
+		for (int k = 0; k < NB; k++)
+			head[d][k] = SIZE_MAX, count[d][k] = 0;
 	for (size_t i = 0; i < nmarks && rc == PARLEY_OK; i++) {
 		const pl_chart_mark *m = &marks[i];
 		int d = m->dir ? 1 : 0;
@@ -468,19 +548,27 @@ int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks,
 		double x = xof(&f, m->when);
 		double mid = f.y0 + d * lane_h + lane_h / 2 + 6;
 		double y = mid;
-		for (int t = 0; t < 40; t++) {
+		int col = (int)(x / BUCKET);
+		if (col < 1)
+			col = 1;
+		if (col > NB - 2)
+			col = NB - 2;
+		size_t near = count[d][col - 1] + count[d][col] + count[d][col + 1];
+		for (int t = 0; t < 40 && near < FULL; t++) {
 			double off = ((t + 1) / 2) * 5.0 * (t % 2 ? -1 : 1);
 			y = mid + off;
 			int hit = 0;
-			for (size_t j = 0; j < i && !hit; j++) {
-				if (marks[j].dir != m->dir)
-					continue;
-				double dx = pl[j].x - x, dy = pl[j].y - y, rr = pl[j].r + r + 0.8;
-				hit = dx * dx + dy * dy < rr * rr;
-			}
+			for (int k = col - 1; k <= col + 1 && !hit; k++)
+				for (size_t j = head[d][k]; j != SIZE_MAX && !hit; j = next[j]) {
+					double dx = pl[j].x - x, dy = pl[j].y - y, rr = pl[j].r + r + 0.8;
+					hit = dx * dx + dy * dy < rr * rr;
+				}
 			if (!hit)
 				break;
 		}
+		next[i] = head[d][col];
+		head[d][col] = i;
+		count[d][col]++;
 		double lo = f.y0 + d * lane_h + 20 + r, hi = f.y0 + (d + 1) * lane_h - r - 2;
 		if (y < lo)
 			y = lo;
@@ -549,6 +637,7 @@ int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks,
 		/* no room: the ring stays, and the mark's tooltip names the first */
 	}
 	free(pl);
+	free(next);
 	if (rc == PARLEY_OK)
 		rc = year_axis(out, &f);
 	if (rc == PARLEY_OK)

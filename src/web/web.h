@@ -135,6 +135,12 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 /* One mark per visit on a time axis, directions in two lanes, radius by
  * level, era bands with the era's visit count. */
 int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks, size_t nmarks);
+/* The era chart past PL_ERA_MARKS_MAX visits, where one mark per visit
+ * would be a solid band: one mark per year and direction, its area in
+ * proportion to the count, linked to the year's list (c->year_href). */
+int pl_svg_era_counts(pl_buf *out, const pl_chart *c, const pl_chart_year *years, size_t nyears);
+/* Most visits the era chart draws one by one (docs/charts.md). */
+#define PL_ERA_MARKS_MAX 2000
 
 /* ------------------------------------------------------------------ */
 /* Embedded static files (assets.c, generated from web/ at build time) */

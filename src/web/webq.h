@@ -36,6 +36,7 @@ typedef struct pl_wq {
 	const char *top;       /* top=A[,B]: by the paramount leader of A (and B), per the analysis */
 	long page, per_page;
 	const char *bad_param; /* set when parsing fails */
+	char next_after[256];  /* set by pl_wq_visits: after= of the next page, "" on the last */
 } pl_wq;
 
 /* The parameters the visit list accepts, NULL-terminated. */
@@ -47,7 +48,7 @@ extern const char *const pl_wq_list_params[];
 int pl_wq_parse(pl_wq *q, const pl_param *ps, size_t n, const char *const *allowed,
                 parley_err *err);
 /* Visits matching q (parley_visits_find): one page (or all rows when all),
- * and the total.  search: each row also gets "search" (the folded text)
+ * and the total; q->next_after gets the next page's cursor.  search: each row also gets "search" (the folded text)
  * and "people" (ids of visitor, hosts and delegation) for the static
  * site's filter.  *out_rows is a new array; caller decrefs.  A filter the
  * store rejects (unknown person or office) is PARLEY_EDATA with
@@ -183,9 +184,11 @@ json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b);
 json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b);
 /* Context sentences of one visit (array of strings); caller decrefs. */
 json_t *pl_visit_context(pl_page *pg, json_t *visit);
-/* Builds the timeline and era charts' SVG for a pair into out. */
+/* Builds the timeline and era charts' SVG for a pair into out.  The era
+ * chart draws one mark per visit up to PL_ERA_MARKS_MAX visits, past it one
+ * per year and direction, unless per_visit. */
 int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
-                   json_t *summary);
+                   int per_visit, json_t *summary);
 
 /* The analysis module's results as JSON (an_bridge.c); NULL when the
  * analysis cannot answer.  Caller decrefs. */

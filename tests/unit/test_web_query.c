@@ -145,7 +145,16 @@ static void api_list_counts_and_pages(void **s)
 	/* the rejected visit is not counted by default */
 	assert_non_null(strstr(rs.body.data, "\"total\": 3"));
 	assert_non_null(strstr(rs.body.data, "\"pages\": 3"));
-	assert_non_null(strstr(rs.body.data, "\"next\": \"/api/v1/visits?between=AAA%3ABBB&per_page=1&page=2\""));
+	/* next pages by key: after the last visit shown (issue 13) */
+	assert_non_null(strstr(rs.body.data, "\"next\": \"/api/v1/visits?between=AAA%3ABBB&per_page=1&after=v-1\""));
+	pl_buf_free(&rs.body);
+	const char *nx[] = {"between", "AAA:BBB", "per_page", "1", "after", "v-2", NULL};
+	get(&rs, "/api/v1/visits", nx);
+	assert_int_equal(rs.status, 200);
+	assert_non_null(strstr(rs.body.data, "\"id\": \"v-3\""));
+	assert_non_null(strstr(rs.body.data, "\"total\": 3"));
+	assert_non_null(strstr(rs.body.data, "\"page\": null"));
+	assert_null(strstr(rs.body.data, "\"next\""));
 	pl_buf_free(&rs.body);
 
 	const char *y[] = {"from", "2001", "to", "2001", NULL};

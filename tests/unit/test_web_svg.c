@@ -140,6 +140,40 @@ static void era_marks_one_per_visit_sized_by_level(void **s)
 	pl_buf_free(&b);
 }
 
+/* Past PL_ERA_MARKS_MAX visits (issue 13): one mark per year and direction,
+ * area by count, each linked to its year's list, and a size key in counts;
+ * and the per-visit chart of 27,000 marks still draws (the dodge reads only
+ * neighbouring columns). */
+static void era_counts_aggregate_past_the_density(void **s)
+{
+	(void)s;
+	pl_chart c = base_chart();
+	c.id = "eras";
+	pl_chart_year y[] = {{1953, {400, 0}}, {1960, {100, 25}}, {1970, {0, 1}}};
+	pl_buf b;
+	pl_buf_init(&b, 0);
+	assert_int_equal(pl_svg_era_counts(&b, &c, y, 3), PARLEY_OK);
+	assert_int_equal((int)count(b.data, "<circle class=\"mark"), 4);
+	assert_non_null(strstr(b.data, "Size shows visits in the year:"));
+	assert_non_null(strstr(b.data, "href=\"visits.html?from=1960&amp;to=1960\""));
+	assert_non_null(strstr(b.data, "<title>1953: 400 visits, North Korea to China"));
+	/* area in proportion to the count: 400 against 100 is twice the radius less the floor */
+	double r400, r100;
+	assert_int_equal(sscanf(strstr(strstr(b.data, "<title>1953") - 120, "r=\""), "r=\"%lf\"", &r400), 1);
+	assert_int_equal(sscanf(strstr(strstr(b.data, "<title>1960: 100") - 120, "r=\""), "r=\"%lf\"", &r100), 1);
+	assert_true(r400 > r100 * 1.7 && r400 < r100 * 2.1);
+	pl_buf_free(&b);
+
+	enum { N = 27000 };
+	static pl_chart_mark m[N];
+	for (int i = 0; i < N; i++)
+		m[i] = (pl_chart_mark){1953 + (i % 2500) / 100.0, i % 2, i % 8, "v", "visit/x.html", NULL};
+	pl_buf_init(&b, 0);
+	assert_int_equal(pl_svg_era_marks(&b, &c, m, N), PARLEY_OK);
+	assert_int_equal((int)count(b.data, "<circle class=\"mark"), N);
+	pl_buf_free(&b);
+}
+
 /* The longest gap is a bracket over its years, above the taller bar at its
  * ends, with an escaped label linked to the visits that bound it. */
 static void timeline_draws_gap_annotation(void **s)
@@ -229,6 +263,7 @@ int main(void)
 	    cmocka_unit_test(era_marks_one_per_visit_sized_by_level),
 	    cmocka_unit_test(timeline_draws_gap_annotation),
 	    cmocka_unit_test(era_marks_draw_first_annotations),
+	    cmocka_unit_test(era_counts_aggregate_past_the_density),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
