@@ -988,6 +988,12 @@ typedef struct parley_serve_opts {
 	unsigned max_connections;  /* open connections at once; 0 = 512 */
 	unsigned timeout_s;        /* idle or slow request timeout; 0 = 10 seconds */
 	int quiet;                 /* 1: no start-up line on stderr */
+	/* The team server (docs/teams.md): editing is on when the store has a
+	 * user, or with editable; otherwise the server is read-only. */
+	int editable;
+	const char *tls_cert, *tls_key; /* PEM files: serve HTTPS (both or neither) */
+	const char *trust_proxy;   /* IPv4 address of a reverse proxy whose X-Forwarded-Proto
+	                              and X-Forwarded-For are believed; NULL = none */
 } parley_serve_opts;
 
 /* Serves the store at db_path over HTTP until SIGINT or SIGTERM, then
@@ -1247,6 +1253,25 @@ int parley_session_list(parley_db *db, const char *user, parley_session **out, s
  * dest and renamed into place only once complete and checked
  * (PRAGMA integrity_check), so dest is never half written. */
 int parley_backup(parley_db *db, const char *dest, parley_err *err);
+
+/* Visits written whole, in the shape GET /api/v1/visits/ID returns
+ * (visit_write.c): the server's write API and forms.  Every row passes the
+ * import's validation (problems go to rep, per field), all in one
+ * transaction.  id NULL creates the visit named by the body's "id"
+ * (PARLEY_ECONFLICT when it exists); otherwise changes visit id: fields
+ * and lists (delegation, hosts, places, activities, sources) present in the
+ * body replace the stored ones, others stay.  if_match (NULL: no check) is
+ * the version the change was made from: PARLEY_ECONFLICT when the visit is
+ * at another one.  reason is required.  out_id gets the visit's id. */
+int parley_visit_write(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, parley_err *err);
+/* Deletes visit id (and its lists) when it is at version if_match. */
+int parley_visit_remove(parley_db *db, const char *id, const char *if_match, const char *reason,
+                        parley_err *err);
+/* The visit's version: a quoted ETag ("\"v-...\"") that changes whenever
+ * the visit or one of its lists does.  PARLEY_ENOTFOUND when none. */
+int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parley_err *err);
 
 #ifdef __cplusplus
 }

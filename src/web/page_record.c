@@ -152,6 +152,8 @@ void pl_page_visit(pl_page *pg, const char *id, int fmt)
 		return;
 	}
 	if (fmt == 1) {
+		/* the version a write's If-Match names (parley_visit_etag) */
+		parley_visit_etag(pg->w->db, id, pg->rs->etag, sizeof pg->rs->etag, NULL);
 		pl_send_json(pg, v);
 		return;
 	}

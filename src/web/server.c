@@ -12,7 +12,7 @@
  * queueing on the first call makes libmicrohttpd close every connection
  * after one request (FIELD-NOTES: ~40k vs ~126k requests/s).
  */
-#include "webq.h"
+#include "team.h"
 
 #include <microhttpd.h>
 #include <pthread.h>
@@ -41,7 +41,7 @@ static const char *const csp =
 
 typedef struct entry {
 	char *key;
-	char etag[24];
+	char etag[48];
 	struct MHD_Response *plain, *gz, *not_modified;
 	size_t bytes;
 	struct entry *next;
@@ -145,7 +145,10 @@ static entry *entry_new(const char *key, pl_web_resp *rs)
 		entry_free(e);
 		return NULL;
 	}
-	snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)fnv(body, n));
+	if (rs->etag[0])
+		pl_strlcpy(e->etag, rs->etag, sizeof e->etag);
+	else
+		snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)fnv(body, n));
 	size_t gn = 0;
 	char *gz = n > 512 ? gzip(body, n, &gn) : NULL;
 	e->plain = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
@@ -293,7 +296,132 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
 	(void)cls;
 	(void)c;
 	size_t n = uri ? strlen(uri) : 0;
-	return (void *)(uintptr_t)((n + 1) << 1);
+	return (void *)(uintptr_t)((n + 1) << 2);
+}
+
+/* ------------------------------------------------------------------ */
+/* The team routes (team.c): requests with a body, sessions            */
+/* ------------------------------------------------------------------ */
+
+static int g_editing;            /* 1: the team routes answer */
+static int g_tls;                /* 1: libmicrohttpd serves HTTPS itself */
+static struct in_addr g_proxy;   /* --trust-proxy, or 0.0.0.0 */
+
+/* A team request's body, gathered over the access handler's calls; its
+ * pointer sits in *con_cls tagged with bit 1. */
+typedef struct team_body {
+	char *data;
+	size_t len, cap;
+	int too_big;
+	size_t raw_len;
+} team_body;
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls, (void)c, (void)toe;
+	uintptr_t v = (uintptr_t)*con_cls;
+	if (v & 2) {
+		team_body *b = (team_body *)(v & ~(uintptr_t)3);
+		if (b->data) /* may hold a password: wipe before freeing */
+			memset(b->data, 0, b->len);
+		free(b->data);
+		free(b);
+	}
+	*con_cls = NULL;
+}
+
+static int body_add(team_body *b, const char *p, size_t n)
+{
+	if (b->len + n + 1 > PL_TEAM_BODY_MAX) {
+		b->too_big = 1;
+		return 0;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *d = realloc(b->data, cap);
+		if (!d)
+			return -1;
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* The client's address and whether the request came over TLS: the peer's,
+ * or, from the trusted proxy only, what its X-Forwarded-* headers say. */
+static void client_of(struct MHD_Connection *c, char *addr, size_t cap, int *secure)
+{
+	*secure = g_tls;
+	pl_strlcpy(addr, "unknown", cap);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr || ci->client_addr->sa_family != AF_INET)
+		return;
+	const struct sockaddr_in *in = (const struct sockaddr_in *)ci->client_addr;
+	inet_ntop(AF_INET, &in->sin_addr, addr, (socklen_t)cap);
+	if (!g_proxy.s_addr || in->sin_addr.s_addr != g_proxy.s_addr)
+		return;
+	const char *proto = header(c, "X-Forwarded-Proto");
+	if (proto && strcmp(proto, "https") == 0)
+		*secure = 1;
+	const char *xff = header(c, "X-Forwarded-For");
+	if (xff && *xff) { /* the proxy appends the address it saw: the last one */
+		const char *last = strrchr(xff, ',');
+		last = last ? last + 1 : xff;
+		while (*last == ' ')
+			last++;
+		pl_strlcpy(addr, last, cap);
+	}
+}
+
+static enum MHD_Result team_answer(struct MHD_Connection *c, const char *url, const char *method,
+                                   team_body *b)
+{
+	if (b->too_big)
+		return send_plain(c, 413, "request body too large");
+	pl_team_req rq = {
+	    .method = strcmp(method, "HEAD") == 0 ? "GET" : method, .path = url,
+	    .body = b->data ? b->data : "", .len = b->len,
+	    .content_type = header(c, "Content-Type"), .cookie = header(c, "Cookie"),
+	    .csrf_header = header(c, "X-CSRF-Token"), .if_match = header(c, "If-Match"),
+	    .reason_header = header(c, "X-Reason")};
+	char addr[64];
+	client_of(c, addr, sizeof addr, &rq.secure);
+	rq.address = addr;
+	pl_team_resp rs;
+	pl_team_handle(&rq, &rs);
+	if (rs.changed) { /* every page and figure must show the change at once */
+		pthread_rwlock_wrlock(&cache_lock);
+		cache_clear_locked();
+		pthread_rwlock_unlock(&cache_lock);
+	}
+	size_t n = rs.body.len;
+	char *data = pl_buf_take(&rs.body);
+	struct MHD_Response *r = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	add_headers(r, rs.type, rs.etag[0] ? rs.etag : NULL, 0);
+	MHD_del_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (rs.location[0])
+		MHD_add_response_header(r, "Location", rs.location);
+	if (rs.set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", rs.set_cookie);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs.status, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -302,15 +430,35 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 {
 	(void)cls;
 	(void)version;
-	(void)upload_data;
-	/* *con_cls holds (raw URI length + 1) << 1 from uri_logger; bit 0 marks
-	 * that the first call (headers only) has been seen. */
+	/* *con_cls holds (raw URI length + 1) << 2 from uri_logger; bit 0 marks
+	 * that the first call (headers only) has been seen.  A team request
+	 * replaces it with its body's pointer, tagged with bit 1. */
 	uintptr_t state = (uintptr_t)*con_cls;
+	if (state & 2) {
+		team_body *b = (team_body *)(state & ~(uintptr_t)3);
+		if (*upload_size) {
+			if (!b->too_big && body_add(b, upload_data, *upload_size) < 0)
+				return MHD_NO;
+			*upload_size = 0;
+			return MHD_YES;
+		}
+		if (strlen(url) > MAX_URL || b->raw_len > MAX_URL + MAX_QUERY)
+			return send_plain(c, 414, "URL too long");
+		return team_answer(c, url, method, b);
+	}
 	if (!(state & 1)) { /* first call: answer on the next */
+		if (g_editing && pl_team_owns(method, url)) {
+			team_body *b = calloc(1, sizeof *b);
+			if (!b)
+				return MHD_NO;
+			b->raw_len = state >> 2 ? (state >> 2) - 1 : 0;
+			*con_cls = (void *)((uintptr_t)b | 2);
+			return MHD_YES;
+		}
 		*con_cls = (void *)(state | 1);
 		return MHD_YES;
 	}
-	size_t raw_len = state >> 1 ? (state >> 1) - 1 : 0;
+	size_t raw_len = state >> 2 ? (state >> 2) - 1 : 0;
 	if (*upload_size) { /* a body on a read-only server: ignore it */
 		*upload_size = 0;
 		return MHD_YES;
@@ -439,7 +587,31 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	parley_db *probe;
 	if ((rc = parley_open(db_path, PARLEY_OPEN_READONLY, &probe, err)) != PARLEY_OK)
 		return rc;
+	long users = 0;
+	rc = parley_user_count(probe, &users, err);
 	parley_close(probe);
+	if (rc != PARLEY_OK)
+		return rc;
+	g_editing = users > 0 || o.editable;
+	g_proxy.s_addr = 0;
+	if (o.trust_proxy && inet_pton(AF_INET, o.trust_proxy, &g_proxy) != 1)
+		return parley_err_set(err, PARLEY_EINVAL, "--trust-proxy '%s': expected an IPv4 address",
+		                      o.trust_proxy);
+	if (!o.tls_cert != !o.tls_key)
+		return parley_err_set(err, PARLEY_EINVAL, "--tls-cert and --tls-key go together");
+	char *cert = NULL, *key = NULL;
+	size_t cn = 0, kn = 0;
+	if (o.tls_cert && ((rc = pl_read_file(o.tls_cert, 1 << 20, &cert, &cn, err)) ||
+	                   (rc = pl_read_file(o.tls_key, 1 << 20, &key, &kn, err)))) {
+		free(cert);
+		return rc;
+	}
+	g_tls = cert != NULL;
+	if (g_editing && (rc = pl_team_open(db_path, err)) != PARLEY_OK) {
+		free(cert);
+		free(key);
+		return rc;
+	}
 	g_db_path = db_path;
 	unsigned threads = o.threads;
 	if (!threads) {
@@ -454,24 +626,37 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (g_tls ? MHD_USE_TLS : 0),
 	    ntohs(sa.sin_port), NULL, NULL, on_request, NULL,
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, o.max_connections ? o.max_connections : 512u,
 	    MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s ? o.timeout_s : 10u,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    /* the key and certificate come last: without TLS the list ends here */
+	    g_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
+	    MHD_OPTION_HTTPS_MEM_CERT, cert,
 	    MHD_OPTION_END);
+	if (key) /* libmicrohttpd has its own copy now */
+		memset(key, 0, kn);
+	free(key);
+	free(cert);
 	if (!d) {
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-		return parley_err_set(err, PARLEY_EIO, "serve: cannot listen on %s (in use, or not allowed)", listen);
+		if (g_editing)
+			pl_team_close();
+		return parley_err_set(err, PARLEY_EIO, "serve: cannot listen on %s (in use, or not allowed%s)",
+		                      listen, g_tls ? ", or the TLS key and certificate are not usable" : "");
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (!o.quiet)
-		fprintf(stderr, "parley serve: http://%s:%u/ (store %s, %u threads, read-only)\n",
-		        inet_ntoa(sa.sin_addr), info ? info->port : ntohs(sa.sin_port), db_path, threads);
+		fprintf(stderr, "parley serve: %s://%s:%u/ (store %s, %u threads, %s)\n",
+		        g_tls ? "https" : "http", inet_ntoa(sa.sin_addr),
+		        info ? info->port : ntohs(sa.sin_port), db_path, threads,
+		        g_editing ? "editing on" : "read-only");
 	int sig = 0;
 	sigwait(&set, &sig);
 	MHD_stop_daemon(d);
@@ -487,6 +672,8 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 		free(w);
 	}
 	pthread_mutex_unlock(&g_workers_lock);
+	if (g_editing)
+		pl_team_close();
 	if (!o.quiet)
 		fprintf(stderr, "parley serve: stopped\n");
 	return PARLEY_OK;
