@@ -50,6 +50,9 @@ typedef struct entry {
 #define NBUCKETS 8192
 static entry *buckets[NBUCKETS];
 static size_t cache_entries, cache_bytes;
+/* Counts the clears: a page rendered while the cache was cleared (a write
+ * came in) may show the old data, so it is not put in the cache. */
+static unsigned long cache_gen;
 static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 static uint64_t fnv(const void *p, size_t n)
@@ -87,6 +90,7 @@ static void cache_clear_locked(void)
 		buckets[i] = NULL;
 	}
 	cache_entries = cache_bytes = 0;
+	cache_gen++;
 }
 
 static void add_headers(struct MHD_Response *r, const char *type, const char *etag, int gz)
@@ -500,6 +504,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	enum MHD_Result ret = MHD_NO;
 	int hit = 0;
 	pthread_rwlock_rdlock(&cache_lock);
+	unsigned long gen = cache_gen;
 	for (entry *e = buckets[bi]; e; e = e->next)
 		if (strcmp(e->key, k) == 0) {
 			ret = queue_entry(c, e, 200);
@@ -523,7 +528,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	ret = queue_entry(c, e, status);
 	if (status == 200 && !rs.no_store) {
 		pthread_rwlock_wrlock(&cache_lock);
-		int dup = 0;
+		int dup = gen != cache_gen; /* cleared meanwhile: maybe stale */
 		for (entry *x = buckets[bi]; x; x = x->next)
 			dup |= strcmp(x->key, k) == 0;
 		if (dup) {
