@@ -1272,6 +1272,16 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 /* The visit's version: a quoted ETag ("\"v-...\"") that changes whenever
  * the visit or one of its lists does.  PARLEY_ENOTFOUND when none. */
 int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parley_err *err);
+/* The audit log of visit id and of its lists, newest first, as a JSON array
+ * of {seq, at, actor, action, entity, entity_key, before, after, reason}
+ * (before and after are objects).  *out is a new string; caller frees. */
+int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err);
+/* Sets the visit's fields back to what they were before change seq (an
+ * update of the visit row in its history), through parley_visit_write with
+ * if_match and the reason "revert of change #seq: reason"; the revert is
+ * itself in the audit log. */
+int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,
+                        const char *reason, parley_err *err);
 
 #ifdef __cplusplus
 }

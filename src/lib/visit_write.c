@@ -416,3 +416,78 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 	parley_set_reason(db, NULL, NULL);
 	return rc;
 }
+
+/* ------------------------------------------------------------------ */
+/* History and revert                                                 */
+/* ------------------------------------------------------------------ */
+
+int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err)
+{
+	*out = NULL;
+	/* the visit's row and the rows of its lists (keys 'ID|...'); the
+	 * audit_by_entity index serves both */
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db,
+	    "SELECT seq, at, actor, action, entity, entity_key, before, after, reason FROM audit"
+	    " WHERE (entity = 'visit' AND entity_key = ?1)"
+	    "    OR (entity IN ('visit_person', 'activity', 'place', 'visit_source')"
+	    "        AND entity_key >= ?1 || '|' AND entity_key < ?1 || '}')"
+	    " ORDER BY seq DESC LIMIT 1000", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	json_t *a = json_array();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		static const char *const names[] = {"seq", "at", "actor", "action", "entity",
+		                                    "entity_key", "before", "after", "reason"};
+		for (int i = 0; i < 9; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			json_t *jv = !v ? json_null()
+			           : i == 0 ? json_integer(sqlite3_column_int64(st, 0))
+			           : (i == 6 || i == 7) ? json_loads(v, 0, NULL)
+			           : json_string(v);
+			json_object_set_new(o, names[i], jv ? jv : json_null());
+		}
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		json_decref(a);
+		return pl_db_error(db, err, "reading the audit log");
+	}
+	*out = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return *out ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+}
+
+int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,
+                        const char *reason, parley_err *err)
+{
+	if (!reason || !*reason)
+		return parley_err_set(err, PARLEY_EINVAL, "a revert needs a reason for the audit log");
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT action, before FROM audit WHERE seq = ?1 AND entity = 'visit'"
+	                        " AND entity_key = ?2", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
+	char *before = NULL;
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (found && strcmp((const char *)sqlite3_column_text(st, 0), "update") == 0)
+		before = pl_strdup((const char *)sqlite3_column_text(st, 1));
+	sqlite3_finalize(st);
+	if (!found)
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no change #%ld to visit '%s'", seq, id);
+	if (!before)
+		return parley_err_set(err, PARLEY_EINVAL,
+		                      "change #%ld is not a correction of the visit's fields; only those "
+		                      "are reverted here", seq);
+	char why[600];
+	snprintf(why, sizeof why, "revert of change #%ld: %s", seq, reason);
+	rc = parley_visit_write(db, id, before, strlen(before), if_match, why, NULL, 0, NULL, err);
+	free(before);
+	return rc;
+}

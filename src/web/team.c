@@ -33,7 +33,7 @@ typedef void (*handler)(const route *r, const pl_team_req *rq, const parley_sess
 
 struct route {
 	const char *method;
-	const char *path;   /* exact, or a prefix when it ends in '/' ({id} follows) */
+	const char *path;   /* exact, or with one "{id}": a path segment, handed to fn */
 	int role;           /* least parley_role, or PUBLIC */
 	int csrf;           /* 1: a state change; needs the session's CSRF token */
 	handler fn;
@@ -47,6 +47,10 @@ static void h_routes(const route *, const pl_team_req *, const parley_session *,
 static void h_visit_create(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_visit_change(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_visit_delete(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_history_json(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_history_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_revert_api(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_revert_form(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 
 static const route routes[] = {
     {"GET", "/login", PUBLIC, 0, h_login_page},
@@ -55,25 +59,45 @@ static const route routes[] = {
     {"GET", "/api/v1/session", PARLEY_ROLE_READER, 0, h_session},
     {"GET", "/api/v1/routes", PUBLIC, 0, h_routes},
     {"POST", "/api/v1/visits", PARLEY_ROLE_EDITOR, 1, h_visit_create},
-    {"PATCH", "/api/v1/visits/", PARLEY_ROLE_EDITOR, 1, h_visit_change},
-    {"DELETE", "/api/v1/visits/", PARLEY_ROLE_EDITOR, 1, h_visit_delete},
+    {"PATCH", "/api/v1/visits/{id}", PARLEY_ROLE_EDITOR, 1, h_visit_change},
+    {"DELETE", "/api/v1/visits/{id}", PARLEY_ROLE_EDITOR, 1, h_visit_delete},
+    {"GET", "/api/v1/visits/{id}/history", PARLEY_ROLE_READER, 0, h_history_json},
+    {"POST", "/api/v1/visits/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_api},
+    {"GET", "/visit/{id}/history", PARLEY_ROLE_READER, 0, h_history_page},
+    {"POST", "/visit/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_form},
 };
 
-static const route *match(const char *method, const char *path, const char **rest, int *path_known)
+/* Matches path against a route's pattern; *rest gets the {id} segment
+ * (still URL-encoded) into id. */
+static int path_matches(const char *pattern, const char *path, char *id, size_t cap)
+{
+	const char *brace = strstr(pattern, "{id}");
+	if (!brace)
+		return strcmp(pattern, path) == 0;
+	size_t pre = (size_t)(brace - pattern);
+	const char *suf = brace + 4;
+	if (strncmp(path, pattern, pre) != 0)
+		return 0;
+	const char *seg = path + pre, *end = strchr(seg, '/');
+	size_t n = end ? (size_t)(end - seg) : strlen(seg);
+	if (!n || n >= cap || strcmp(seg + n, suf) != 0)
+		return 0;
+	memcpy(id, seg, n);
+	id[n] = '\0';
+	return 1;
+}
+
+static const route *match(const char *method, const char *path, char *id, size_t cap,
+                          int *path_known)
 {
 	*path_known = 0;
 	for (size_t i = 0; i < PL_ARRAY_LEN(routes); i++) {
 		const route *r = &routes[i];
-		size_t n = strlen(r->path);
-		int hit = r->path[n - 1] == '/' ? strncmp(path, r->path, n) == 0 && path[n] && !strchr(path + n, '/')
-		                                : strcmp(path, r->path) == 0;
-		if (!hit)
+		if (!path_matches(r->path, path, id, cap))
 			continue;
 		*path_known = 1;
-		if (strcmp(method, r->method) == 0) {
-			*rest = path + (r->path[n - 1] == '/' ? n : strlen(path));
+		if (strcmp(method, r->method) == 0)
 			return r;
-		}
 	}
 	return NULL;
 }
@@ -82,9 +106,9 @@ int pl_team_owns(const char *method, const char *path)
 {
 	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
 		return 1;
-	const char *rest;
+	char id[512];
 	int known;
-	return match("GET", path, &rest, &known) != NULL;
+	return match("GET", path, id, sizeof id, &known) != NULL;
 }
 
 int pl_team_open(const char *db_path, parley_err *err)
@@ -193,6 +217,14 @@ static char *form_field(const char *body, size_t len, const char *name)
 		p = stop + 1;
 	}
 	return NULL;
+}
+
+/* The id of a route's {id} segment, decoded, into out; 0 when bad. */
+static int rest_id(const char *rest, char *out, size_t cap)
+{
+	if (pl_strlcpy(out, rest, cap) >= cap || pl_url_decode(out) != PARLEY_OK || !*out)
+		return 0;
+	return 1;
 }
 
 static int is_form(const pl_team_req *rq)
@@ -313,11 +345,8 @@ static void h_routes(const route *r, const pl_team_req *rq, const parley_session
 	json_t *a = json_array();
 	for (size_t i = 0; i < PL_ARRAY_LEN(routes); i++) {
 		const route *x = &routes[i];
-		size_t n = strlen(x->path);
-		char path[128];
-		snprintf(path, sizeof path, "%s%s", x->path, x->path[n - 1] == '/' ? "{id}" : "");
 		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "method", x->method, "path",
-		                                   path, "role",
+		                                   x->path, "role",
 		                                   x->role == PUBLIC ? "public" : parley_role_name((parley_role)x->role),
 		                                   "csrf", x->csrf));
 	}
@@ -428,13 +457,6 @@ static void h_visit_create(const route *r, const pl_team_req *rq, const parley_s
 	visit_write(rq, s, NULL, rs);
 }
 
-/* The id of /api/v1/visits/{id}, decoded, into out; 0 when bad. */
-static int rest_id(const char *rest, char *out, size_t cap)
-{
-	if (pl_strlcpy(out, rest, cap) >= cap || pl_url_decode(out) != PARLEY_OK || !*out)
-		return 0;
-	return 1;
-}
 
 static void h_visit_change(const route *r, const pl_team_req *rq, const parley_session *s,
                            const char *rest, pl_team_resp *rs)
@@ -483,6 +505,237 @@ static void h_visit_delete(const route *r, const pl_team_req *rq, const parley_s
 }
 
 /* ------------------------------------------------------------------ */
+/* History and revert                                                  */
+/* ------------------------------------------------------------------ */
+
+/* The visit's audit entries as JSON (parley_visit_history), each with
+ * "changes": [{field, before, after}] for the fields that differ. */
+static json_t *history_of(const char *id, parley_err *err)
+{
+	char *text = NULL;
+	if (parley_visit_history(g_db, id, &text, err) != PARLEY_OK)
+		return NULL;
+	json_t *a = json_loads(text, 0, NULL);
+	free(text);
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e) {
+		json_t *b = json_object_get(e, "before"), *f = json_object_get(e, "after");
+		json_t *ch = json_array();
+		json_t *keys = json_is_object(f) ? f : b;
+		const char *k;
+		json_t *v;
+		json_object_foreach(keys, k, v) {
+			json_t *x = json_object_get(b, k), *y = json_object_get(f, k);
+			if (!json_equal(x ? x : json_null(), y ? y : json_null()))
+				json_array_append_new(ch, json_pack("{s:s,s:O,s:O}", "field", k, "before",
+				                                    x ? x : json_null(), "after", y ? y : json_null()));
+		}
+		json_object_set_new(e, "changes", ch);
+	}
+	return a;
+}
+
+static void h_history_json(const route *r, const pl_team_req *rq, const parley_session *s,
+                           const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rq, (void)s;
+	char id[512];
+	parley_err err = {0, ""};
+	char etag[48];
+	if (!rest_id(rest, id, sizeof id) || parley_visit_etag(g_db, id, etag, sizeof etag, &err)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	json_t *a = history_of(id, &err);
+	if (!a) {
+		send_error(rs, 500, err.msg);
+		return;
+	}
+	pl_strlcpy(rs->etag, etag, sizeof rs->etag);
+	send_json(rs, 200, json_pack("{s:s,s:s,s:o}", "id", id, "etag", etag, "history", a));
+}
+
+static void put_value(pl_buf *b, json_t *v)
+{
+	if (!v || json_is_null(v)) {
+		pl_buf_puts(b, "<i>none</i>");
+		return;
+	}
+	char *t = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+	pl_esc_html(b, t ? t : json_string_value(v));
+	free(t);
+}
+
+static void history_page(pl_team_resp *rs, int status, const char *id, const parley_session *s,
+                         const char *msg)
+{
+	parley_err err = {0, ""};
+	char etag[48];
+	if (parley_visit_etag(g_db, id, etag, sizeof etag, &err)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	json_t *a = history_of(id, &err);
+	if (!a) {
+		send_error(rs, 500, err.msg);
+		return;
+	}
+	rs->status = status;
+	rs->type = html_type;
+	pl_buf *b = &rs->body;
+	pl_buf_reset(b);
+	pl_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	               "<title>History of ");
+	pl_esc_html(b, id);
+	pl_buf_puts(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
+	               "<body><main id=\"main\"><h1>History of <a href=\"/visit/");
+	pl_esc_url(b, id);
+	pl_buf_puts(b, "\">");
+	pl_esc_html(b, id);
+	pl_buf_puts(b, "</a></h1>");
+	if (msg) {
+		pl_buf_puts(b, "<p class=\"error\" role=\"alert\" id=\"history-error\">");
+		pl_esc_html(b, msg);
+		pl_buf_puts(b, "</p>");
+	}
+	pl_buf_puts(b, "<table id=\"history\"><thead><tr><th scope=\"col\">Change</th><th scope=\"col\">"
+	               "When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th><th scope=\"col\">"
+	               "Why</th><th scope=\"col\">Fields: before &rarr; after</th><th scope=\"col\">"
+	               "</th></tr></thead><tbody>");
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e) {
+		long long seq = (long long)json_integer_value(json_object_get(e, "seq"));
+		const char *action = json_string_value(json_object_get(e, "action"));
+		const char *entity = json_string_value(json_object_get(e, "entity"));
+		pl_buf_printf(b, "<tr id=\"change-%lld\"><td>#%lld</td><td>", seq, seq);
+		pl_esc_html(b, json_string_value(json_object_get(e, "at")));
+		pl_buf_puts(b, "</td><td>");
+		pl_esc_html(b, json_string_value(json_object_get(e, "actor")));
+		pl_buf_puts(b, "</td><td>");
+		pl_esc_html(b, action);
+		pl_buf_puts(b, " ");
+		pl_esc_html(b, json_string_value(json_object_get(e, "entity_key")));
+		pl_buf_puts(b, "</td><td>");
+		pl_esc_html(b, json_string_value(json_object_get(e, "reason")));
+		pl_buf_puts(b, "</td><td><ul>");
+		size_t j;
+		json_t *c;
+		json_array_foreach(json_object_get(e, "changes"), j, c) {
+			pl_buf_puts(b, "<li><b>");
+			pl_esc_html(b, json_string_value(json_object_get(c, "field")));
+			pl_buf_puts(b, "</b>: ");
+			put_value(b, json_object_get(c, "before"));
+			pl_buf_puts(b, " &rarr; ");
+			put_value(b, json_object_get(c, "after"));
+			pl_buf_puts(b, "</li>");
+		}
+		pl_buf_puts(b, "</ul></td><td>");
+		if (s && s->role >= PARLEY_ROLE_EDITOR && action && entity &&
+		    strcmp(action, "update") == 0 && strcmp(entity, "visit") == 0) {
+			pl_buf_puts(b, "<form method=\"post\" action=\"/visit/");
+			pl_esc_url(b, id);
+			pl_buf_printf(b, "/revert\"><input type=\"hidden\" name=\"seq\" value=\"%lld\">", seq);
+			pl_buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+			pl_esc_html(b, s->csrf);
+			pl_buf_puts(b, "\"><input type=\"hidden\" name=\"etag\" value=\"");
+			pl_esc_html(b, etag);
+			pl_buf_printf(b, "\"><label for=\"reason-%lld\">Reason</label> <input id=\"reason-%lld\" "
+			                 "name=\"reason\" required> <button type=\"submit\">Revert</button></form>",
+			              seq, seq);
+		}
+		pl_buf_puts(b, "</td></tr>");
+	}
+	pl_buf_puts(b, "</tbody></table></main></body></html>\n");
+	json_decref(a);
+}
+
+static void h_history_page(const route *r, const pl_team_req *rq, const parley_session *s,
+                           const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rq;
+	char id[512];
+	if (!rest_id(rest, id, sizeof id)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	history_page(rs, 200, id, s, NULL);
+}
+
+static int do_revert(const parley_session *s, const char *id, long seq, const char *if_match,
+                     const char *reason, parley_err *err)
+{
+	char actor[96];
+	snprintf(actor, sizeof actor, "web:%s", s->user);
+	parley_set_actor(g_db, actor, NULL);
+	int rc = parley_visit_revert(g_db, id, seq, if_match, reason, err);
+	parley_set_actor(g_db, NULL, NULL);
+	return rc;
+}
+
+static void h_revert_api(const route *r, const pl_team_req *rq, const parley_session *s,
+                         const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	char id[512];
+	if (!rest_id(rest, id, sizeof id)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	if (!rq->if_match) {
+		send_error(rs, 428, "If-Match is required: send the ETag of the visit you revert");
+		return;
+	}
+	json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
+	json_t *jseq = json_object_get(v, "seq");
+	const char *reason = json_string_value(json_object_get(v, "reason"));
+	if (!reason)
+		reason = rq->reason_header;
+	parley_err err = {0, ""};
+	int rc = !json_is_integer(jseq) ? parley_err_set(&err, PARLEY_EINVAL, "send {\"seq\": N, \"reason\": ...}")
+	       : do_revert(s, id, (long)json_integer_value(jseq), rq->if_match, reason, &err);
+	json_decref(v);
+	answer_write(rs, rc, 200, id, NULL, &err, 1);
+}
+
+static void h_revert_form(const route *r, const pl_team_req *rq, const parley_session *s,
+                          const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	char id[512];
+	if (!rest_id(rest, id, sizeof id)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	char *seq = is_form(rq) ? form_field(rq->body, rq->len, "seq") : NULL;
+	char *reason = is_form(rq) ? form_field(rq->body, rq->len, "reason") : NULL;
+	char *etag = is_form(rq) ? form_field(rq->body, rq->len, "etag") : NULL;
+	parley_err err = {0, ""};
+	int rc = !seq || !etag ? parley_err_set(&err, PARLEY_EINVAL, "the form lost its change number")
+	       : do_revert(s, id, strtol(seq, NULL, 10), etag, reason, &err);
+	if (rc == PARLEY_OK) {
+		rs->changed = 1;
+		pl_buf loc;
+		pl_buf_init(&loc, sizeof rs->location);
+		pl_buf_puts(&loc, "/visit/");
+		pl_esc_url(&loc, id);
+		pl_buf_puts(&loc, "/history");
+		redirect(rs, loc.data ? loc.data : "/");
+		pl_buf_free(&loc);
+	} else {
+		history_page(rs, status_of(rc, 1), id, s,
+		             rc == PARLEY_ECONFLICT ? "the visit was changed since you opened this page; "
+		                                      "look at the newest changes and try again"
+		                                    : err.msg);
+	}
+	free(seq);
+	free(reason);
+	free(etag);
+}
+
+/* ------------------------------------------------------------------ */
 /* The checks every route passes                                       */
 /* ------------------------------------------------------------------ */
 
@@ -492,9 +745,9 @@ void pl_team_handle(const pl_team_req *rq, pl_team_resp *rs)
 	pl_buf_init(&rs->body, PL_BODY_MAX);
 	rs->status = 200;
 	rs->type = json_ctype;
-	const char *rest = "";
+	char rest[512] = "";
 	int known;
-	const route *r = match(rq->method, rq->path, &rest, &known);
+	const route *r = match(rq->method, rq->path, rest, sizeof rest, &known);
 	int api = strncmp(rq->path, "/api/", 5) == 0;
 	if (!r) {
 		send_error(rs, known ? 405 : 404, known ? "method not allowed here" : "no such page");
