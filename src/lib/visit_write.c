@@ -119,7 +119,7 @@ static int value_of(pl_import *imp, json_t *v, const char *where, const char *fi
 		*out = num;
 		return 0;
 	}
-	pl_import_report(imp, PARLEY_ERROR, "request", 0, 0, where, field, "bad-type",
+	pl_import_report(imp, PARLEY_ERROR, where, 0, 0, where, field, "bad-type",
 	                 "%s must be a string or null", field);
 	return 1;
 }
@@ -134,7 +134,7 @@ static int put_item(pl_import *imp, const pl_concept *c, json_t *item, const cha
 	char seqs[24];
 	int bad = 0;
 	if (!json_is_object(item)) {
-		pl_import_report(imp, PARLEY_ERROR, "request", 0, 0, where, NULL, "bad-json",
+		pl_import_report(imp, PARLEY_ERROR, where, 0, 0, where, NULL, "bad-json",
 		                 "expected an object");
 		return 1;
 	}
@@ -153,7 +153,7 @@ static int put_item(pl_import *imp, const pl_concept *c, json_t *item, const cha
 				continue; /* the source's own fields: put by put_source */
 			if (strcmp(k, "weak") == 0 || strcmp(k, "link") == 0 || strcmp(k, "archive_link") == 0)
 				continue; /* derived flags of the page */
-			pl_import_report(imp, PARLEY_ERROR, "request", 0, 0, where, k, "unknown-field",
+			pl_import_report(imp, PARLEY_ERROR, where, 0, 0, where, k, "unknown-field",
 			                 "%s has no field '%.60s'", c->name, k);
 			bad = 1;
 			continue;
@@ -169,7 +169,9 @@ static int put_item(pl_import *imp, const pl_concept *c, json_t *item, const cha
 		vals[i] = seqs;
 	if (bad)
 		return 1;
-	return pl_import_put(imp, c, vals, "request", 0) != PARLEY_OK;
+	/* findings name the item ("delegation[0]") as their file, so a form
+	 * can put each message next to its field */
+	return pl_import_put(imp, c, vals, where, 0) != PARLEY_OK;
 }
 
 /* A source named by a visit: linked when it exists; created from the
@@ -180,7 +182,7 @@ static int put_source(pl_import *imp, json_t *item, const char *where)
 	const pl_concept *c = pl_concept_find("source");
 	const char *id = json_string_value(json_object_get(item, "id"));
 	if (!id || !*id) {
-		pl_import_report(imp, PARLEY_ERROR, "request", 0, 0, where, "id", "required",
+		pl_import_report(imp, PARLEY_ERROR, where, 0, 0, where, "id", "required",
 		                 "id is required");
 		return 1;
 	}
@@ -200,7 +202,7 @@ static int put_source(pl_import *imp, json_t *item, const char *where)
 		                nums[i], sizeof nums[i], &vals[i]);
 	if (bad)
 		return 1;
-	return pl_import_put(imp, c, vals, "request", 0) != PARLEY_OK;
+	return pl_import_put(imp, c, vals, where, 0) != PARLEY_OK;
 }
 
 static int exec_id(parley_db *db, const char *sql, const char *id, const char *role,
@@ -230,7 +232,7 @@ static int put_list(pl_import *imp, const list_desc *L, json_t *arr, const char 
 	if (rc)
 		return rc;
 	if (!json_is_array(arr)) {
-		pl_import_report(imp, PARLEY_ERROR, "request", 0, 0, NULL, L->key, "bad-json",
+		pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, NULL, L->key, "bad-json",
 		                 "%s must be a list", L->key);
 		return PARLEY_OK;
 	}
@@ -320,7 +322,7 @@ int parley_visit_write(parley_db *db, const char *id, const char *json, size_t l
 	if (!vid || !*vid) {
 		json_decref(root);
 		if (rep)
-			parley_report_add(rep, PARLEY_ERROR, "request", 0, 0, NULL, "id", "required",
+			parley_report_add(rep, PARLEY_ERROR, "visit", 0, 0, NULL, "id", "required",
 			                  "id is required");
 		return parley_err_set(err, PARLEY_EDATA, "1 error; the store is unchanged");
 	}
@@ -363,10 +365,10 @@ int parley_visit_write(parley_db *db, const char *id, const char *json, size_t l
 			if (i >= 0)
 				value_of(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
 			else if (!is_list && !is_derived(k) && !strstr(k, "_label"))
-				pl_import_report(imp, PARLEY_ERROR, "request", 0, 0, where, k, "unknown-field",
+				pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, where, k, "unknown-field",
 				                 "visit has no field '%.60s'", k);
 		}
-		pl_import_put(imp, c, vals, "request", 0);
+		pl_import_put(imp, c, vals, "visit", 0);
 		for (size_t l = 0; l < PL_ARRAY_LEN(lists) && !rc; l++) {
 			json_t *arr = json_object_get(root, lists[l].key);
 			if (arr) /* a change leaves lists it does not name as they are */
@@ -374,7 +376,7 @@ int parley_visit_write(parley_db *db, const char *id, const char *json, size_t l
 		}
 	}
 	if (rc) { /* a failure before validation: roll back, report it as it is */
-		pl_import_report(imp, PARLEY_ERROR, "request", 0, 0, where, NULL, "conflict", "%s",
+		pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, where, NULL, "conflict", "%s",
 		                 inner.msg);
 		pl_import_close(imp, NULL);
 		parley_err_set(err, rc, "%s", inner.msg);

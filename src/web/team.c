@@ -16,7 +16,18 @@
 #include <string.h>
 
 static parley_db *g_db;
+static pl_web g_web;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+
+parley_db *pl_team_db(void)
+{
+	return g_db;
+}
+
+pl_web *pl_team_web(void)
+{
+	return &g_web;
+}
 
 static const char *const json_ctype = "application/json; charset=utf-8";
 static const char *const html_type = "text/html; charset=utf-8";
@@ -47,6 +58,20 @@ static void h_routes(const route *, const pl_team_req *, const parley_session *,
 static void h_visit_create(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_visit_change(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_visit_delete(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_form_get(const route *r, const pl_team_req *rq, const parley_session *s,
+                       const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_form_get(rq, s, rest, rs);
+}
+
+static void h_form_post(const route *r, const pl_team_req *rq, const parley_session *s,
+                        const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_form_post(rq, s, rest, rs);
+}
+
 static void h_history_json(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_history_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_revert_api(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
@@ -65,6 +90,10 @@ static const route routes[] = {
     {"POST", "/api/v1/visits/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_api},
     {"GET", "/visit/{id}/history", PARLEY_ROLE_READER, 0, h_history_page},
     {"POST", "/visit/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_form},
+    {"GET", "/visits/new", PARLEY_ROLE_EDITOR, 0, h_form_get},
+    {"POST", "/visits/new", PARLEY_ROLE_EDITOR, 1, h_form_post},
+    {"GET", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_form_get},
+    {"POST", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 1, h_form_post},
 };
 
 /* Matches path against a route's pattern; *rest gets the {id} segment
@@ -113,7 +142,8 @@ int pl_team_owns(const char *method, const char *path)
 
 int pl_team_open(const char *db_path, parley_err *err)
 {
-	return parley_open(db_path, 0, &g_db, err);
+	int rc = parley_open(db_path, 0, &g_db, err);
+	return rc ? rc : pl_web_init(&g_web, g_db, 0, err);
 }
 
 void pl_team_close(void)
@@ -143,6 +173,11 @@ static void send_error(pl_team_resp *rs, int status, const char *msg)
 	send_json(rs, status, json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", msg));
 }
 
+void pl_team_error(pl_team_resp *rs, int status, const char *msg)
+{
+	send_error(rs, status, msg);
+}
+
 static void redirect(pl_team_resp *rs, const char *to)
 {
 	rs->status = 303;
@@ -151,8 +186,13 @@ static void redirect(pl_team_resp *rs, const char *to)
 	pl_buf_reset(&rs->body);
 }
 
+void pl_team_redirect(pl_team_resp *rs, const char *to)
+{
+	redirect(rs, to);
+}
+
 /* The status of a library failure on a write. */
-static int status_of(int rc, int changing)
+int pl_team_status(int rc, int changing)
 {
 	switch (rc) {
 	case PARLEY_ENOTFOUND: return 404;
@@ -231,6 +271,11 @@ static int is_form(const pl_team_req *rq)
 {
 	return rq->content_type &&
 	       strncmp(rq->content_type, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+char *pl_team_field(const pl_team_req *rq, const char *name)
+{
+	return is_form(rq) ? form_field(rq->body, rq->len, name) : NULL;
 }
 
 /* Equal without stopping at the first difference (no timing hint). */
@@ -314,7 +359,7 @@ static void h_login(const route *r, const pl_team_req *rq, const parley_session 
 	} else if (rc == PARLEY_EDENIED) {
 		login_form(rs, 401, "wrong user name or password");
 	} else {
-		login_form(rs, status_of(rc, 0), err.msg);
+		login_form(rs, pl_team_status(rc, 0), err.msg);
 	}
 }
 
@@ -365,7 +410,8 @@ static void send_findings(pl_team_resp *rs, int status, const char *msg, parley_
 		const parley_finding *f = parley_report_get(rep, i);
 		if (f->severity != PARLEY_ERROR)
 			continue;
-		json_array_append_new(errs, json_pack("{s:o,s:o,s:o,s:s}", "record",
+		json_array_append_new(errs, json_pack("{s:o,s:o,s:o,s:o,s:s}", "item",
+		    f->file ? json_string(f->file) : json_null(), "record",
 		    f->record ? json_string(f->record) : json_null(), "field",
 		    f->field ? json_string(f->field) : json_null(), "code",
 		    f->code ? json_string(f->code) : json_null(), "message", f->message ? f->message : ""));
@@ -417,7 +463,7 @@ static void answer_write(pl_team_resp *rs, int rc, int status_ok, const char *id
 	if (rc == PARLEY_EDATA)
 		send_findings(rs, 422, err->msg, rep);
 	else
-		send_error(rs, status_of(rc, changing), err->msg);
+		send_error(rs, pl_team_status(rc, changing), err->msg);
 }
 
 static void visit_write(const pl_team_req *rq, const parley_session *s, const char *id,
@@ -500,7 +546,7 @@ static void h_visit_delete(const route *r, const pl_team_req *rq, const parley_s
 		rs->type = json_ctype;
 		pl_buf_reset(&rs->body);
 	} else {
-		send_error(rs, status_of(rc, 1), err.msg);
+		send_error(rs, pl_team_status(rc, 1), err.msg);
 	}
 }
 
@@ -725,7 +771,7 @@ static void h_revert_form(const route *r, const pl_team_req *rq, const parley_se
 		redirect(rs, loc.data ? loc.data : "/");
 		pl_buf_free(&loc);
 	} else {
-		history_page(rs, status_of(rc, 1), id, s,
+		history_page(rs, pl_team_status(rc, 1), id, s,
 		             rc == PARLEY_ECONFLICT ? "the visit was changed since you opened this page; "
 		                                      "look at the newest changes and try again"
 		                                    : err.msg);

@@ -45,4 +45,16 @@ int pl_team_owns(const char *method, const char *path);
 /* Answers rq into rs (rs->body initialised here; caller frees it). */
 void pl_team_handle(const pl_team_req *rq, pl_team_resp *rs);
 
+/* Shared by team.c and team_form.c; called with the team lock held. */
+parley_db *pl_team_db(void);
+pl_web *pl_team_web(void);          /* the read routes over the writer connection */
+char *pl_team_field(const pl_team_req *rq, const char *name); /* form field; caller frees */
+void pl_team_redirect(pl_team_resp *rs, const char *to);
+void pl_team_error(pl_team_resp *rs, int status, const char *msg);
+int pl_team_status(int rc, int changing);
+/* Forms to add and edit a visit (team_form.c); id is the route's {id}
+ * segment, still URL-encoded ("" for a new visit). */
+void pl_form_get(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);
+void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);
+
 #endif
