@@ -994,6 +994,7 @@ typedef struct parley_serve_opts {
 	const char *tls_cert, *tls_key; /* PEM files: serve HTTPS (both or neither) */
 	const char *trust_proxy;   /* IPv4 address of a reverse proxy whose X-Forwarded-Proto
 	                              and X-Forwarded-For are believed; NULL = none */
+	int review_required;       /* 1: editors' changes wait for a reviewer's approval */
 } parley_serve_opts;
 
 /* Serves the store at db_path over HTTP until SIGINT or SIGTERM, then
@@ -1266,6 +1267,11 @@ int parley_backup(parley_db *db, const char *dest, parley_err *err);
 int parley_visit_write(parley_db *db, const char *id, const char *json, size_t len,
                        const char *if_match, const char *reason, char *out_id, size_t id_cap,
                        parley_report *rep, parley_err *err);
+/* parley_visit_write's checks (validation, version, free id) without
+ * writing anything: the same answer, the store unchanged. */
+int parley_visit_check(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, parley_err *err);
 /* Deletes visit id (and its lists) when it is at version if_match. */
 int parley_visit_remove(parley_db *db, const char *id, const char *if_match, const char *reason,
                         parley_err *err);
@@ -1282,6 +1288,24 @@ int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *
  * itself in the audit log. */
 int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,
                         const char *reason, parley_err *err);
+
+/* Changes held for review (review.c): an editor's change when the server
+ * requires review.  kind "create" (visit NULL: the body names it),
+ * "change" or "delete" (json NULL); checked now as parley_visit_check does
+ * (problems in rep), kept, and written only on approval.  *out gets its
+ * number. */
+int parley_change_propose(parley_db *db, const char *kind, const char *visit, const char *json,
+                          size_t len, const char *if_match, const char *reason,
+                          const char *author, long *out, parley_report *rep, parley_err *err);
+/* The changes with status ("pending", "approved", "rejected"; NULL: all),
+ * oldest first, as a JSON array of {id, created, author, visit, kind, body,
+ * base, reason, status, reviewer, comment, decided}.  Caller frees *out. */
+int parley_changes_json(parley_db *db, const char *status, char **out, parley_err *err);
+/* Approves (writes it, from the version it was made on: PARLEY_ECONFLICT
+ * and still pending when the visit changed since) or rejects (comment
+ * required) change id; the audit log names author and reviewer. */
+int parley_change_decide(parley_db *db, long id, int approve, const char *reviewer,
+                         const char *comment, parley_report *rep, parley_err *err);
 
 #ifdef __cplusplus
 }

@@ -16,7 +16,8 @@ static void serve_help(void)
 {
 	puts("usage: parley serve [--listen HOST:PORT] [--db PATH] [--threads N]\n"
 	     "                    [--max-connections N] [--timeout SECONDS] [--quiet]\n"
-	     "                    [--editable] [--tls-cert PEM --tls-key PEM] [--trust-proxy ADDR]\n"
+	     "                    [--editable] [--review required|none]\n"
+	     "                    [--tls-cert PEM --tls-key PEM] [--trust-proxy ADDR]\n"
 	     "\n"
 	     "Serves the store read-only over HTTP: the dashboard of the country pair\n"
 	     "with the most visits at /, the visit list with filters and search at\n"
@@ -32,6 +33,7 @@ static void serve_help(void)
 	     "  --quiet                no start-up line\n"
 	     "  --editable             team editing even with no user yet (it is on\n"
 	     "                         whenever the store has a user; docs/teams.md)\n"
+	     "  --review required      editors' changes wait for a reviewer (default none)\n"
 	     "  --tls-cert, --tls-key  serve HTTPS with this certificate and key (PEM)\n"
 	     "  --trust-proxy ADDR     believe X-Forwarded-Proto/-For from this proxy only");
 }
@@ -58,6 +60,7 @@ int cmd_serve(int argc, char **argv)
 	    {"timeout", required_argument, NULL, 'T'}, {"quiet", no_argument, NULL, 'q'},
 	    {"editable", no_argument, NULL, 'E'}, {"tls-cert", required_argument, NULL, 'C'},
 	    {"tls-key", required_argument, NULL, 'K'}, {"trust-proxy", required_argument, NULL, 'P'},
+	    {"review", required_argument, NULL, 'R'},
 	    {NULL, 0, NULL, 0}};
 	parley_serve_opts o = {0};
 	const char *db = cli_db_path();
@@ -84,6 +87,11 @@ int cmd_serve(int argc, char **argv)
 		case 'C': o.tls_cert = optarg; break;
 		case 'K': o.tls_key = optarg; break;
 		case 'P': o.trust_proxy = optarg; break;
+		case 'R':
+			if (strcmp(optarg, "required") && strcmp(optarg, "none"))
+				return cli_usage_error("serve", "--review: expected 'required' or 'none', got '%s'", optarg);
+			o.review_required = strcmp(optarg, "required") == 0;
+			break;
 		default: return cli_usage_error("serve", "unknown option");
 		}
 	}

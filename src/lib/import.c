@@ -571,9 +571,16 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 
 int pl_import_close(pl_import *imp, parley_err *err)
 {
+	return pl_import_finish(imp, 1, err);
+}
+
+int pl_import_finish(pl_import *imp, int commit, parley_err *err)
+{
 	finalize_all(imp);
-	int rc;
-	if (imp->errors) {
+	int rc = PARLEY_OK;
+	if (!commit && !imp->errors) {
+		pl_rollback(imp->db); /* a check only: valid, and nothing written */
+	} else if (imp->errors) {
 		pl_rollback(imp->db);
 		rc = parley_err_set(err, PARLEY_EDATA, "%zu error%s; the store is unchanged",
 		                    imp->errors, imp->errors == 1 ? "" : "s");

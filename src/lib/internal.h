@@ -189,6 +189,9 @@ parley_db *pl_import_db(pl_import *imp);
  * returns PARLEY_EDATA; it frees imp either way. */
 int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err);
 int pl_import_close(pl_import *imp, parley_err *err);
+/* pl_import_close, or with commit 0 a check only: the same answer, and the
+ * transaction rolled back either way. */
+int pl_import_finish(pl_import *imp, int commit, parley_err *err);
 /* Reports an ERROR and returns PARLEY_EDATA when data is not valid UTF-8
  * (naming the byte offset and line); PARLEY_OK otherwise. */
 int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len);

@@ -296,9 +296,9 @@ static int check_version(parley_db *db, const char *id, const char *if_match, pa
 	return PARLEY_OK;
 }
 
-int parley_visit_write(parley_db *db, const char *id, const char *json, size_t len,
+static int write_visit(parley_db *db, const char *id, const char *json, size_t len,
                        const char *if_match, const char *reason, char *out_id, size_t id_cap,
-                       parley_report *rep, parley_err *err)
+                       parley_report *rep, int commit, parley_err *err)
 {
 	if (!reason || !*reason)
 		return parley_err_set(err, PARLEY_EINVAL, "a change needs a reason for the audit log");
@@ -381,7 +381,7 @@ int parley_visit_write(parley_db *db, const char *id, const char *json, size_t l
 		pl_import_close(imp, NULL);
 		parley_err_set(err, rc, "%s", inner.msg);
 	} else {
-		rc = pl_import_close(imp, err);
+		rc = pl_import_finish(imp, commit, err);
 	}
 	if (!rc && out_id)
 		pl_strlcpy(out_id, vid, id_cap);
@@ -390,6 +390,20 @@ int parley_visit_write(parley_db *db, const char *id, const char *json, size_t l
 		free(cur[i]);
 	json_decref(root);
 	return rc;
+}
+
+int parley_visit_write(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, parley_err *err)
+{
+	return write_visit(db, id, json, len, if_match, reason, out_id, id_cap, rep, 1, err);
+}
+
+int parley_visit_check(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, parley_err *err)
+{
+	return write_visit(db, id, json, len, if_match, reason, out_id, id_cap, rep, 0, err);
 }
 
 int parley_visit_remove(parley_db *db, const char *id, const char *if_match, const char *reason,

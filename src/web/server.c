@@ -612,7 +612,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 		return rc;
 	}
 	g_tls = cert != NULL;
-	if (g_editing && (rc = pl_team_open(db_path, err)) != PARLEY_OK) {
+	if (g_editing && (rc = pl_team_open(db_path, o.review_required, err)) != PARLEY_OK) {
 		free(cert);
 		free(key);
 		return rc;
@@ -661,7 +661,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 		fprintf(stderr, "parley serve: %s://%s:%u/ (store %s, %u threads, %s)\n",
 		        g_tls ? "https" : "http", inet_ntoa(sa.sin_addr),
 		        info ? info->port : ntohs(sa.sin_port), db_path, threads,
-		        g_editing ? "editing on" : "read-only");
+		        !g_editing ? "read-only" : o.review_required ? "editing on, review required" : "editing on");
 	int sig = 0;
 	sigwait(&set, &sig);
 	MHD_stop_daemon(d);

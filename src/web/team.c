@@ -17,6 +17,7 @@
 
 static parley_db *g_db;
 static pl_web g_web;
+static int g_review;
 static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
 
 parley_db *pl_team_db(void)
@@ -58,6 +59,48 @@ static void h_routes(const route *, const pl_team_req *, const parley_session *,
 static void h_visit_create(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_visit_change(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_visit_delete(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_changes(const route *r, const pl_team_req *rq, const parley_session *s,
+                      const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rest;
+	pl_review_list(rq, s, rs);
+}
+
+static void h_change_approve(const route *r, const pl_team_req *rq, const parley_session *s,
+                             const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_review_decide(rq, s, rest, 1, 0, rs);
+}
+
+static void h_change_reject(const route *r, const pl_team_req *rq, const parley_session *s,
+                            const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_review_decide(rq, s, rest, 0, 0, rs);
+}
+
+static void h_review_page(const route *r, const pl_team_req *rq, const parley_session *s,
+                          const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rest;
+	pl_review_page(rq, s, NULL, 200, rs);
+}
+
+static void h_review_approve(const route *r, const pl_team_req *rq, const parley_session *s,
+                             const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_review_decide(rq, s, rest, 1, 1, rs);
+}
+
+static void h_review_reject(const route *r, const pl_team_req *rq, const parley_session *s,
+                            const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_review_decide(rq, s, rest, 0, 1, rs);
+}
+
 static void h_form_get(const route *r, const pl_team_req *rq, const parley_session *s,
                        const char *rest, pl_team_resp *rs)
 {
@@ -73,6 +116,14 @@ static void h_form_post(const route *r, const pl_team_req *rq, const parley_sess
 }
 
 static void h_history_json(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_changes(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_change_approve(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_change_reject(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_review_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_review_approve(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_review_reject(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_form_get(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_form_post(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_history_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_revert_api(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_revert_form(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
@@ -90,6 +141,12 @@ static const route routes[] = {
     {"POST", "/api/v1/visits/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_api},
     {"GET", "/visit/{id}/history", PARLEY_ROLE_READER, 0, h_history_page},
     {"POST", "/visit/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_form},
+    {"GET", "/api/v1/changes", PARLEY_ROLE_REVIEWER, 0, h_changes},
+    {"POST", "/api/v1/changes/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_change_approve},
+    {"POST", "/api/v1/changes/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_change_reject},
+    {"GET", "/review", PARLEY_ROLE_REVIEWER, 0, h_review_page},
+    {"POST", "/review/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_review_approve},
+    {"POST", "/review/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_review_reject},
     {"GET", "/visits/new", PARLEY_ROLE_EDITOR, 0, h_form_get},
     {"POST", "/visits/new", PARLEY_ROLE_EDITOR, 1, h_form_post},
     {"GET", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_form_get},
@@ -140,8 +197,9 @@ int pl_team_owns(const char *method, const char *path)
 	return match("GET", path, id, sizeof id, &known) != NULL;
 }
 
-int pl_team_open(const char *db_path, parley_err *err)
+int pl_team_open(const char *db_path, int review, parley_err *err)
 {
+	g_review = review;
 	int rc = parley_open(db_path, 0, &g_db, err);
 	return rc ? rc : pl_web_init(&g_web, g_db, 0, err);
 }
@@ -176,6 +234,16 @@ static void send_error(pl_team_resp *rs, int status, const char *msg)
 void pl_team_error(pl_team_resp *rs, int status, const char *msg)
 {
 	send_error(rs, status, msg);
+}
+
+void pl_team_json(pl_team_resp *rs, int status, json_t *v)
+{
+	send_json(rs, status, v);
+}
+
+int pl_team_held(const parley_session *s)
+{
+	return g_review && s && s->role == PARLEY_ROLE_EDITOR;
 }
 
 static void redirect(pl_team_resp *rs, const char *to)
@@ -466,6 +534,28 @@ static void answer_write(pl_team_resp *rs, int rc, int status_ok, const char *id
 		send_error(rs, pl_team_status(rc, changing), err->msg);
 }
 
+void pl_team_propose(pl_team_resp *rs, const parley_session *s, const char *kind,
+                     const char *visit, const char *json, const char *if_match,
+                     const char *reason, int html)
+{
+	(void)html; /* forms answer through team_form.c; this is the API's answer */
+	parley_err err = {0, ""};
+	parley_report *rep = parley_report_new();
+	char actor[96];
+	snprintf(actor, sizeof actor, "web:%s", s->user);
+	long n = 0;
+	int rc = parley_change_propose(g_db, kind, visit, json, json ? strlen(json) : 0, if_match,
+	                               reason, actor, &n, rep, &err);
+	if (rc == PARLEY_OK)
+		send_json(rs, 202, json_pack("{s:I,s:s,s:s}", "pending", (json_int_t)n, "status", "pending",
+		                             "message", "held for review: published when a reviewer approves it"));
+	else if (rc == PARLEY_EDATA)
+		send_findings(rs, 422, err.msg, rep);
+	else
+		send_error(rs, pl_team_status(rc, strcmp(kind, "create") != 0), err.msg);
+	parley_report_free(rep);
+}
+
 static void visit_write(const pl_team_req *rq, const parley_session *s, const char *id,
                         pl_team_resp *rs)
 {
@@ -480,6 +570,12 @@ static void visit_write(const pl_team_req *rq, const parley_session *s, const ch
 	char *body, *reason;
 	if (split_reason(rq, &body, &reason)) {
 		send_error(rs, 500, "out of memory");
+		return;
+	}
+	if (pl_team_held(s)) {
+		pl_team_propose(rs, s, id ? "change" : "create", id, body, rq->if_match, reason, 0);
+		free(body);
+		free(reason);
 		return;
 	}
 	parley_err err = {0, ""};
@@ -533,6 +629,11 @@ static void h_visit_delete(const route *r, const pl_team_req *rq, const parley_s
 	char *fr = NULL;
 	if (!reason && is_form(rq))
 		reason = fr = form_field(rq->body, rq->len, "reason");
+	if (pl_team_held(s)) {
+		pl_team_propose(rs, s, "delete", id, NULL, rq->if_match, reason, 0);
+		free(fr);
+		return;
+	}
 	char actor[96];
 	snprintf(actor, sizeof actor, "web:%s", s->user);
 	parley_set_actor(g_db, actor, NULL);
@@ -713,6 +814,10 @@ static void h_history_page(const route *r, const pl_team_req *rq, const parley_s
 static int do_revert(const parley_session *s, const char *id, long seq, const char *if_match,
                      const char *reason, parley_err *err)
 {
+	if (pl_team_held(s)) /* a revert publishes at once: a reviewer's when review is required */
+		return parley_err_set(err, PARLEY_EDENIED,
+		                      "with review required, a reviewer reverts (or propose the old "
+		                      "values with the edit form)");
 	char actor[96];
 	snprintf(actor, sizeof actor, "web:%s", s->user);
 	parley_set_actor(g_db, actor, NULL);

@@ -36,8 +36,9 @@ typedef struct pl_team_resp {
 	int changed;               /* 1: records changed; cached pages are stale */
 } pl_team_resp;
 
-/* Opens the writer connection on db_path.  PARLEY_EDB etc. on failure. */
-int pl_team_open(const char *db_path, parley_err *err);
+/* Opens the writer connection on db_path; review: editors' changes are
+ * held for review.  PARLEY_EDB etc. on failure. */
+int pl_team_open(const char *db_path, int review, parley_err *err);
 void pl_team_close(void);
 /* True when the team routes answer this method and path (a write, or one
  * of the team's GET pages). */
@@ -52,6 +53,21 @@ char *pl_team_field(const pl_team_req *rq, const char *name); /* form field; cal
 void pl_team_redirect(pl_team_resp *rs, const char *to);
 void pl_team_error(pl_team_resp *rs, int status, const char *msg);
 int pl_team_status(int rc, int changing);
+void pl_team_json(pl_team_resp *rs, int status, json_t *v); /* takes v */
+/* 1 when s's changes must wait for review (the server requires it and s
+ * is an editor). */
+int pl_team_held(const parley_session *s);
+/* Holds a change for review and answers: 202 with {"pending": N} for the
+ * API (html 0), a page saying so for a form (html 1); or the failure. */
+void pl_team_propose(pl_team_resp *rs, const parley_session *s, const char *kind,
+                     const char *visit, const char *json, const char *if_match,
+                     const char *reason, int html);
+/* The review queue (team_review.c). */
+void pl_review_list(const pl_team_req *rq, const parley_session *s, pl_team_resp *rs);
+void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *msg, int status,
+                    pl_team_resp *rs);
+void pl_review_decide(const pl_team_req *rq, const parley_session *s, const char *id,
+                      int approve, int html, pl_team_resp *rs);
 /* Forms to add and edit a visit (team_form.c); id is the route's {id}
  * segment, still URL-encoded ("" for a new visit). */
 void pl_form_get(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);

@@ -363,13 +363,28 @@ void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *se
 	char actor[96], out_id[512] = "";
 	snprintf(actor, sizeof actor, "web:%s", s->user);
 	parley_db *db = pl_team_db();
+	int held = pl_team_held(s);
+	long pending = 0;
 	parley_set_actor(db, actor, NULL);
 	int rc = !body ? parley_err_set(&err, PARLEY_ENOMEM, "out of memory")
 	       : vid && (!etag || !*etag) ? parley_err_set(&err, PARLEY_EINVAL, "the form lost the visit's version; open it again")
+	       : held ? parley_change_propose(db, vid ? "change" : "create", vid, body, strlen(body),
+	                                      vid ? etag : NULL, reason, actor, &pending, rep, &err)
 	       : parley_visit_write(db, vid, body, strlen(body), vid ? etag : NULL, reason, out_id,
 	                            sizeof out_id, rep, &err);
 	parley_set_actor(db, NULL, NULL);
-	if (rc == PARLEY_OK) {
+	if (rc == PARLEY_OK && held) {
+		rs->status = 202;
+		rs->type = "text/html; charset=utf-8";
+		pl_buf_reset(&rs->body);
+		pl_buf_printf(&rs->body, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		              "<title>Held for review - parley</title><link rel=\"stylesheet\" "
+		              "href=\"/static/style.css\"></head><body><main id=\"main\"><h1>Held for "
+		              "review</h1><p id=\"pending\">Your change is number %ld in the review queue. "
+		              "It is published when a reviewer approves it; until then no figure counts it."
+		              "</p><p><a href=\"/\">Back to the figures</a></p></main></body></html>\n",
+		              pending);
+	} else if (rc == PARLEY_OK) {
 		rs->changed = 1;
 		pl_buf loc;
 		pl_buf_init(&loc, sizeof rs->location);
