@@ -1282,8 +1282,8 @@ int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parl
  * of {seq, at, actor, action, entity, entity_key, before, after, reason}
  * (before and after are objects).  *out is a new string; caller frees. */
 int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err);
-/* Sets the visit's fields back to what they were before change seq (an
- * update of the visit row in its history), through parley_visit_write with
+/* Sets the fields change seq changed (an update of the visit row in its
+ * history) back to what they were before it, leaving the others, through parley_visit_write with
  * if_match and the reason "revert of change #seq: reason"; the revert is
  * itself in the audit log. */
 int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,

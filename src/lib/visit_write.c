@@ -206,7 +206,7 @@ static int put_source(pl_import *imp, json_t *item, const char *where)
 }
 
 static int exec_id(parley_db *db, const char *sql, const char *id, const char *role,
-                   parley_err *err)
+                   const char *arg3, parley_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = pl_prepare(db, sql, &st, err);
@@ -215,27 +215,47 @@ static int exec_id(parley_db *db, const char *sql, const char *id, const char *r
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 	if (role)
 		sqlite3_bind_text(st, 2, role, -1, SQLITE_TRANSIENT);
+	if (arg3)
+		sqlite3_bind_text(st, 3, arg3, -1, SQLITE_TRANSIENT);
 	int r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	return r == SQLITE_DONE ? PARLEY_OK : pl_db_error(db, err, "replacing a visit's list");
 }
 
-/* Replaces one list of visit id with the JSON array arr. */
+/* Replaces one list of visit id with the JSON array arr: rows are put by
+ * position (an unchanged row writes nothing, so the history shows only
+ * what changed), then the rows past the new end are removed. */
 static int put_list(pl_import *imp, const list_desc *L, json_t *arr, const char *id,
                     parley_err *err)
 {
 	parley_db *db = pl_import_db(imp);
-	char sql[128];
-	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE visit = ?1%s", L->concept,
-	         L->role ? " AND role = ?2" : "");
-	int rc = exec_id(db, sql, id, L->role, err);
-	if (rc)
-		return rc;
 	if (!json_is_array(arr)) {
 		pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, NULL, L->key, "bad-json",
 		                 "%s must be a list", L->key);
 		return PARLEY_OK;
 	}
+	char sql[200], keep[32];
+	int rc;
+	if (strcmp(L->concept, "visit_source") == 0) {
+		json_t *ids = json_array();
+		size_t i;
+		json_t *item;
+		json_array_foreach(arr, i, item)
+			if (json_is_string(json_object_get(item, "id")))
+				json_array_append(ids, json_object_get(item, "id"));
+		char *list = json_dumps(ids, JSON_COMPACT);
+		json_decref(ids);
+		rc = exec_id(db, "DELETE FROM visit_source WHERE visit = ?1 AND source NOT IN"
+		                 " (SELECT value FROM json_each(?3))", id, NULL, list ? list : "[]", err);
+		free(list);
+	} else {
+		snprintf(keep, sizeof keep, "%zu", json_array_size(arr));
+		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE visit = ?1%s AND seq > CAST(?3 AS INTEGER)",
+		         L->concept, L->role ? " AND role = ?2" : "");
+		rc = exec_id(db, sql, id, L->role, keep, err);
+	}
+	if (rc)
+		return rc;
 	const pl_concept *c = pl_concept_find(L->concept);
 	size_t i;
 	json_t *item;
@@ -424,7 +444,7 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 		rc = parley_visit_etag(db, id, v, sizeof v, err);
 	}
 	if (!rc)
-		rc = exec_id(db, "DELETE FROM visit WHERE id = ?1", id, NULL, err);
+		rc = exec_id(db, "DELETE FROM visit WHERE id = ?1", id, NULL, NULL, err);
 	if (!rc)
 		rc = pl_commit(db, err);
 	if (rc)
@@ -484,16 +504,32 @@ int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_
 	if (!reason || !*reason)
 		return parley_err_set(err, PARLEY_EINVAL, "a revert needs a reason for the audit log");
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT action, before FROM audit WHERE seq = ?1 AND entity = 'visit'"
-	                        " AND entity_key = ?2", &st, err);
+	int rc = pl_prepare(db, "SELECT action, before, after FROM audit WHERE seq = ?1 AND"
+	                        " entity = 'visit' AND entity_key = ?2", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
 	char *before = NULL;
 	int found = sqlite3_step(st) == SQLITE_ROW;
-	if (found && strcmp((const char *)sqlite3_column_text(st, 0), "update") == 0)
-		before = pl_strdup((const char *)sqlite3_column_text(st, 1));
+	if (found && strcmp((const char *)sqlite3_column_text(st, 0), "update") == 0) {
+		/* only the fields that change changed go back: later changes to
+		 * other fields stay */
+		json_t *b = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+		json_t *a = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+		json_t *undo = json_object();
+		const char *k;
+		json_t *v;
+		json_object_foreach(b, k, v) {
+			json_t *now = json_object_get(a, k);
+			if (!json_equal(v, now ? now : json_null()))
+				json_object_set(undo, k, v);
+		}
+		before = json_dumps(undo, JSON_COMPACT);
+		json_decref(undo);
+		json_decref(a);
+		json_decref(b);
+	}
 	sqlite3_finalize(st);
 	if (!found)
 		return parley_err_set(err, PARLEY_ENOTFOUND, "no change #%ld to visit '%s'", seq, id);
