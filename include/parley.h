@@ -266,15 +266,60 @@ int parley_export(parley_db *db, const char *format, const char *concept,
 /* Writes one CSV file per concept into dir (created if missing). */
 int parley_export_dir(parley_db *db, const char *dir, parley_err *err);
 
+/* The analyst export: one flat row per visit (era of leaders at its date,
+ * visitor and office at the time, level, delegation, hosts, places,
+ * activities, sources, date precision; parley_analyst_dictionary() names
+ * and describes each column), ordered by start date.  format "csv" (path
+ * NULL = standard output) or "xlsx" (path required: a workbook with the
+ * sheet "visits" and the sheet "dictionary").  *rows (may be NULL) gets the
+ * number of visits written.  PARLEY_EINVAL for another format, PARLEY_EIO
+ * when the file cannot be written, PARLEY_EDB. */
+int parley_export_analyst(parley_db *db, const char *format, const char *path, long *rows,
+                          parley_err *err);
+/* Writes the analyst export's data dictionary as Markdown (a table of
+ * column and description).  PARLEY_EIO when writing fails. */
+int parley_analyst_dictionary(FILE *out, parley_err *err);
+
 /* Loads the world's countries (the CSV files in data_dir/world) into the store;
  * data_dir NULL means parley_bundled_dir().  One import: all or nothing. */
 int parley_load_world(parley_db *db, const char *data_dir, parley_report *rep,
                       parley_err *err);
 /* Loads the world's countries and the bundled China-DPRK dataset
  * (the CSV files in data_dir/bundled) in one import.  Loading it again changes
- * nothing. */
+ * nothing.  Both are parley_apply_release() (an update that keeps what the
+ * user changed) without a dry run. */
 int parley_load_bundled(parley_db *db, const char *data_dir,
                         parley_report *rep, parley_err *err);
+/* What applying a data release did (or, in a dry run, would do). */
+typedef struct parley_release_stats {
+	char name[64];        /* the release: bundled/data_release.csv's newest row, else
+	                         the data folder's RELEASE file ("name=...", "date=...") */
+	char date[11];        /* its date, "" when not stated */
+	long inserted;        /* records added */
+	long updated;         /* records the user never touched, brought to the release */
+	long unchanged;       /* records already as the release has them */
+	long removed;         /* untouched records the release no longer holds */
+	long conflicts;       /* records the user changed, kept as they are (reported) */
+} parley_release_stats;
+
+/* Applies the bundled data release (world/ and, unless world_only,
+ * bundled/ under data_dir; NULL = parley_bundled_dir()) as an UPDATE, in
+ * one transaction: a record the user never touched (every audit entry for
+ * it written by a release: actor "bundled:..." or "init:...") is brought
+ * to the release's version, added, or removed when the release no longer
+ * holds it; a record the user changed, added or deleted is kept as it is
+ * and reported in rep as a WARNING with code "conflict" naming both
+ * versions.  dry_run: everything is validated and reported (INFO findings
+ * "would-add", "would-update", "would-remove") and nothing is written.
+ * A full (not world_only, not dry-run) release is recorded in the store's
+ * release_applied table (parley_release_latest).  stats may be NULL.  Errors
+ * as parley_import (the store is then unchanged). */
+int parley_apply_release(parley_db *db, const char *data_dir, int world_only, int dry_run,
+                         parley_report *rep, parley_release_stats *stats, parley_err *err);
+/* The last release applied to the store: name and date into the buffers
+ * (name_cap >= 64, date_cap >= 11).  PARLEY_ENOTFOUND when none was. */
+int parley_release_latest(parley_db *db, char *name, size_t name_cap, char *date,
+                          size_t date_cap, parley_err *err);
 /* The data folder holding world/ and bundled/: $PARLEY_DATA, else
  * share/parley beside the running executable (installed), else data/ beside
  * its build folder (a clone), else the datadir set at build time.
@@ -297,6 +342,70 @@ int parley_update(parley_db *db, const char *concept, const char *key,
  * it (a person who made visits, say). */
 int parley_delete(parley_db *db, const char *concept, const char *key, const char *reason,
                   parley_err *err);
+
+/* Gives the record of concept whose key is old_key the key new_key (a
+ * visit id after a date correction, say): every reference follows (the
+ * columns that refer to the concept, and external ids), in one
+ * transaction, and the audit log keeps each step with reason (required).
+ * The old key is remembered for redirects (parley_renamed_to).  Only for
+ * concepts with a one-column key.  *refs (may be NULL) gets the number of
+ * references moved.  PARLEY_ENOTFOUND without old_key, PARLEY_ECONFLICT
+ * when new_key exists, PARLEY_EINVAL for a bad concept, key or reason. */
+int parley_rename(parley_db *db, const char *concept, const char *old_key, const char *new_key,
+                  const char *reason, long *refs, parley_err *err);
+/* The key a renamed record has now (following renames of renames) into buf.
+ * PARLEY_ENOTFOUND when old_key was never renamed. */
+int parley_renamed_to(parley_db *db, const char *concept, const char *old_key, char *buf,
+                      size_t cap, parley_err *err);
+
+/* A key given up by a rename whose record now has new_key. */
+typedef struct parley_renamed {
+	char *concept, *old_key, *new_key;
+} parley_renamed;
+/* Every old key no record holds again, ordered by concept and old key (the
+ * static site writes a page for each that sends the browser on).  On
+ * success the caller frees *out with parley_renamed_free(*out, *n). */
+int parley_renamed_list(parley_db *db, parley_renamed **out, size_t *n, parley_err *err);
+void parley_renamed_free(parley_renamed *r, size_t n);
+
+/* One visit with what belongs to it, for parley_add_visit().  Every field
+ * may be NULL (= not given).  Lists hold "NAME" or "NAME|DETAIL" (companions
+ * and hosts: the name as written, matched to a person by name or alias),
+ * "NAME" or "NAME|ISO3" (places; the country defaults to `to`), and
+ * "DESCRIPTION", "KIND|DESCRIPTION" or "KIND|DESCRIPTION|DATE" (activities). */
+typedef struct parley_visit_input {
+	const char *id;              /* NULL: START-FROM-TO-VISITOR, as the bundled ids */
+	const char *visitor;         /* person id, name or alias; NULL: unidentified */
+	const char *visitor_label;   /* the visitor as the source names them */
+	const char *visitor_office, *visitor_title;
+	const char *level;           /* NULL: unknown */
+	const char *from, *to;       /* country codes */
+	const char *start, *end;     /* dates: YYYY, YYYY-MM or YYYY-MM-DD */
+	const char *type;            /* NULL: unknown */
+	const char *summary, *confidence, *note;
+	const char *status;          /* NULL: confirmed */
+	const char *source_url, *source_citation, *source_title, *source_publisher;
+	const char *source_published, *source_accessed, *source_passage;
+	const char *const *companions;
+	size_t ncompanions;
+	const char *const *hosts;
+	size_t nhosts;
+	const char *const *places;
+	size_t nplaces;
+	const char *const *activities;
+	size_t nactivities;
+} parley_visit_input;
+
+/* Adds one visit with its source, companions, hosts, places and activities
+ * in one transaction.  The rows are built from `in` and written through the
+ * import's validation, so each problem is the finding an import of the same
+ * rows would give (in rep, record and field named); on any error nothing is
+ * written and PARLEY_EDATA is returned.  A visit needs a source unless its
+ * status is 'candidate' (PARLEY_EINVAL); an existing id is an error (edit
+ * it instead).  reason (may be NULL) goes to the audit log.  On success the
+ * visit's id is copied to id_out (may be NULL; 256 bytes are enough). */
+int parley_add_visit(parley_db *db, const parley_visit_input *in, const char *reason,
+                     parley_report *rep, char *id_out, size_t id_cap, parley_err *err);
 
 /* ===================================================================== */
 /* Matching visits across datasets (import --match, compare)              */
@@ -1038,6 +1147,8 @@ typedef struct parley_gdelt_query {
 	int threads;            /* 0 = all online CPUs */
 	int progress;           /* nonzero: draw a progress line on stderr
 	                           (the caller decides, e.g. when it is a tty) */
+	struct parley_gdelt_engine *engine; /* NULL: read the paths; else run the
+	                           query on this engine (paths are not read) */
 } parley_gdelt_query;
 
 typedef struct parley_gdelt_stats {
@@ -1160,6 +1271,50 @@ int parley_review_accept(parley_db *db, const char *id, const char *by, parley_e
  * PARLEY_EINVAL without why; otherwise the errors of parley_review_accept(). */
 int parley_review_reject(parley_db *db, const char *id, const char *by,
                          const char *why, parley_err *err);
+
+/* ---- Engines (issue 12): the same queries on a ClickHouse cluster ---- */
+/*
+ * An engine holds GDELT rows loaded by parley_gdelt_load() and answers the
+ * queries of parley_gdelt_count() and parley_gdelt_discover() when it is set
+ * in parley_gdelt_query.engine: the engine selects the rows of the pair
+ * (codes, dates) and parley's own sinks count or fold them, so the results
+ * are the same as a scan of the same files.  These functions live in the
+ * parley_clickhouse library (-lparley_clickhouse -lcurl).  docs/gdelt.md.
+ */
+typedef struct parley_gdelt_engine parley_gdelt_engine;
+
+/* Opens clickhouse://HOST:PORT/DB[?cluster=NAME] (the HTTP interface of one
+ * server of a cluster named in its remote_servers, "parley" by default).
+ * Nothing is sent yet.  *out is freed with parley_gdelt_engine_free().
+ * PARLEY_EINVAL for a malformed URL, PARLEY_ENOMEM. */
+int parley_gdelt_engine_open(const char *url, parley_gdelt_engine **out, parley_err *err);
+/* NULL is allowed. */
+void parley_gdelt_engine_free(parley_gdelt_engine *e);
+
+typedef struct parley_gdelt_load_stats {
+	long files;             /* inputs loaded now */
+	long skipped;           /* inputs loaded before (same name, size and CRC-32) */
+	long rows;              /* rows loaded now */
+	long malformed;         /* lines reported as malformed (not loaded) */
+	uint64_t bytes;         /* bytes of the inputs loaded now, as stored */
+	double seconds;
+} parley_gdelt_load_stats;
+
+/* Loads GDELT event files (the paths of parley_gdelt_count(), except
+ * standard input) into the engine, creating its tables when missing: on
+ * every shard a MergeTree partitioned by month and ordered by the actor
+ * countries and event code, a Distributed table over them, and, on the
+ * first shard, a table of the files loaded.  Rows go to shard
+ * GLOBALEVENTID mod shards.  The files are read with the scan's readers,
+ * so malformed lines are findings in rep exactly as in a scan, and are not
+ * loaded.  An input loaded before is skipped (a finding says so).
+ * threads/progress as in parley_gdelt_query.  stats and rep may be NULL.
+ * Errors: PARLEY_EINVAL (no input, standard input), PARLEY_EIO for an
+ * input that cannot be read or an engine that fails (err names the host),
+ * PARLEY_ENOMEM. */
+int parley_gdelt_load(parley_gdelt_engine *e, const char *const *paths, size_t npaths,
+                      int threads, int progress, parley_report *rep,
+                      parley_gdelt_load_stats *stats, parley_err *err);
 
 /* ===================================================================== */
 /* Accounts, sessions and backups (account.c, session.c, backup.c)        */

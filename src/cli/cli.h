@@ -54,6 +54,8 @@ int cmd_audit(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_edit(int argc, char **argv);       /* cmd_edit.c */
 int cmd_delete(int argc, char **argv);
+int cmd_rename(int argc, char **argv);
+int cmd_add(int argc, char **argv);        /* cmd_add.c */
 
 int cmd_eras(int argc, char **argv);       /* cmd_analysis.c */
 int cmd_compare(int argc, char **argv);    /* cmd_compare.c */
@@ -67,6 +69,7 @@ int cmd_site(int argc, char **argv);
 
 int cmd_discover(int argc, char **argv);   /* cmd_gdelt.c */
 int cmd_review(int argc, char **argv);
+int cmd_gdelt(int argc, char **argv);     /* gdelt load */
 
 int cmd_user(int argc, char **argv);       /* cmd_user.c */
 int cmd_backup(int argc, char **argv);

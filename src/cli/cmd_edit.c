@@ -87,6 +87,27 @@ int cmd_edit(int argc, char **argv)
 	return rc;
 }
 
+/* For commands that take --reason (required) and exactly nargs arguments
+ * (named by what): parses them and opens the store for writing with the
+ * audit actor.  Returns the index of the first argument, or minus the exit
+ * code after printing why. */
+static int open_with_reason(const char *cmd, const char *actor, int argc, char **argv, int nargs,
+                            const char *what, const char **reason, parley_db **db)
+{
+	int i = parse_reason(cmd, argc, argv, reason);
+	if (i < 0)
+		return -EXIT_USAGE;
+	if (argc - i != nargs)
+		return -cli_usage_error(cmd, "needs %s", what);
+	if (!*reason || !**reason)
+		return -cli_usage_error(cmd, "--reason is required: the audit log keeps it");
+	int rc = cli_open(0, db);
+	if (rc)
+		return -rc;
+	cli_set_actor(*db, actor);
+	return i;
+}
+
 int cmd_delete(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
@@ -98,23 +119,45 @@ int cmd_delete(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const char *reason = NULL;
-	int i = parse_reason("delete", argc, argv, &reason);
-	if (i < 0)
-		return EXIT_USAGE;
-	if (argc - i != 2)
-		return cli_usage_error("delete", "needs CONCEPT KEY");
-	if (!reason || !*reason)
-		return cli_usage_error("delete", "--reason is required: the audit log keeps it");
 	parley_db *db;
-	int rc = cli_open(0, &db);
-	if (rc)
-		return rc;
-	cli_set_actor(db, "edit");
+	int i = open_with_reason("delete", "edit", argc, argv, 2, "CONCEPT KEY", &reason, &db);
+	if (i < 0)
+		return -i;
 	parley_err err = {0, ""};
 	int st = parley_delete(db, argv[i], argv[i + 1], reason, &err);
 	parley_close(db);
 	if (st)
 		return cli_fail("delete", &err);
 	printf("%s %s: deleted (kept in the audit log)\n", argv[i], argv[i + 1]);
+	return EXIT_OK;
+}
+
+int cmd_rename(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] rename --reason TEXT CONCEPT OLD NEW\n\n"
+		     "Gives a record a new key: 'parley rename visit 2018-03-26-prk-chn-kim-jong-un\n"
+		     "2018-03-25-prk-chn-kim-jong-un --reason \"start date corrected\"'.  Every record\n"
+		     "that refers to it follows (a visit's delegation, hosts, places, activities,\n"
+		     "source links and external ids; a person's visits and tenures), in one\n"
+		     "transaction.  The reason is required; the audit log keeps every step, and\n"
+		     "the web answers the old address with a redirect (301) to the new page.\n"
+		     "Only for concepts with a one-column key (visit, person, office, tenure,\n"
+		     "source, country, coverage).");
+		return EXIT_OK;
+	}
+	const char *reason = NULL;
+	parley_db *db;
+	int i = open_with_reason("rename", "rename", argc, argv, 3, "CONCEPT OLD NEW", &reason, &db);
+	if (i < 0)
+		return -i;
+	parley_err err = {0, ""};
+	long refs = 0;
+	int st = parley_rename(db, argv[i], argv[i + 1], argv[i + 2], reason, &refs, &err);
+	parley_close(db);
+	if (st)
+		return cli_fail("rename", &err);
+	printf("%s %s: renamed to %s (%ld reference%s moved; the old key redirects)\n", argv[i],
+	       argv[i + 1], argv[i + 2], refs, refs == 1 ? "" : "s");
 	return EXIT_OK;
 }

@@ -8,6 +8,8 @@
  *   parley review [--format table|csv|json]
  *   parley review accept ID [--by USER]
  *   parley review reject ID --why TEXT [--by USER]
+ *   parley gdelt load PATH... --into clickhouse://HOST:PORT/DB [--threads N]
+ *   parley discover gdelt --engine clickhouse://HOST:PORT/DB --between A:B ...
  *
  * Results go to stdout; malformed lines and a summary go to stderr, where a
  * progress line is drawn too when stderr is a terminal.
@@ -21,6 +23,7 @@
 
 static const char discover_help[] =
     "usage: parley discover gdelt PATH... --between A:B [options]\n"
+    "       parley discover gdelt --engine clickhouse://HOST:PORT/DB --between A:B [options]\n"
     "\n"
     "Scans GDELT 1.0/2.0 event files (plain, .zip, .gz, .bz2, .xz; files, folders,\n"
     "globs, or - for standard input) for events between two countries' actors.\n"
@@ -35,6 +38,8 @@ static const char discover_help[] =
     "  --format F           table (default), csv or json\n"
     "  --threads N          worker threads (default: all cores)\n"
     "  --no-store           list candidates without storing them\n"
+    "  --engine URL         run the query on a ClickHouse cluster loaded with\n"
+    "                       'parley gdelt load' instead of reading files\n"
     "  --quiet              no summary on stderr\n";
 
 static const char review_help[] =
@@ -76,6 +81,7 @@ int cmd_discover(int argc, char **argv)
 		return EXIT_OTHER;
 	size_t npaths = 0;
 	const char *between = NULL, *count_by = NULL, *format = NULL, *threads = NULL, *min_score = NULL;
+	const char *engine = NULL;
 	parley_gdelt_query q = {0};
 	parley_discover_opts o = {0};
 	o.store = 1;
@@ -95,6 +101,8 @@ int cmd_discover(int argc, char **argv)
 			q.until = v;
 		else if ((v = opt_value(argc, argv, &i, "--min-score", &missing)))
 			min_score = v;
+		else if ((v = opt_value(argc, argv, &i, "--engine", &missing)))
+			engine = v;
 		else if ((v = opt_value(argc, argv, &i, "--types", &missing)))
 			o.types = v;
 		else if ((v = opt_value(argc, argv, &i, "--format", &missing)))
@@ -134,9 +142,13 @@ int cmd_discover(int argc, char **argv)
 	}
 	q.country_a = a;
 	q.country_b = b;
-	if (npaths == 0) {
+	if (npaths == 0 && !engine) {
 		free(paths);
 		return cli_usage_error("discover", "name one or more files, folders or - for standard input");
+	}
+	if (npaths > 0 && engine) {
+		free(paths);
+		return cli_usage_error("discover", "--engine reads the rows loaded into the engine: name no files");
 	}
 	if (threads) {
 		char *end;
@@ -162,9 +174,13 @@ int cmd_discover(int argc, char **argv)
 		return cli_usage_error("discover", "--format: table, csv or json");
 	}
 	q.progress = isatty(2);
-	parley_report *rep = parley_report_new();
 	parley_err err;
 	parley_err_clear(&err);
+	if (engine && parley_gdelt_engine_open(engine, &q.engine, &err) != PARLEY_OK) {
+		free(paths);
+		return cli_usage_error("discover", "--engine: %s", err.msg);
+	}
+	parley_report *rep = parley_report_new();
 	parley_gdelt_stats st;
 	memset(&st, 0, sizeof st);
 	int rc, exit_code = EXIT_OK;
@@ -180,6 +196,7 @@ int cmd_discover(int argc, char **argv)
 			int oc = cli_open(PARLEY_OPEN_CREATE, &db);
 			if (oc != EXIT_OK) {
 				parley_report_free(rep);
+				parley_gdelt_engine_free(q.engine);
 				free(paths);
 				return oc;
 			}
@@ -214,6 +231,94 @@ int cmd_discover(int argc, char **argv)
 		        st.files, st.rows, st.rows57, st.rows58, st.rows61, st.malformed, st.matched,
 		        (double)st.bytes / 1e6, st.seconds);
 	parley_report_free(rep);
+	parley_gdelt_engine_free(q.engine);
+	free(paths);
+	return exit_code;
+}
+
+static const char gdelt_help[] =
+    "usage: parley gdelt load PATH... --into clickhouse://HOST:PORT/DB [--threads N] [--quiet]\n"
+    "\n"
+    "Loads GDELT 1.0/2.0 event files (plain, .zip, .gz, .bz2, .xz; files, folders,\n"
+    "globs) into a ClickHouse cluster for 'parley discover gdelt --engine URL'.\n"
+    "The tables are created when missing; rows go to shard GLOBALEVENTID mod shards.\n"
+    "Malformed lines are reported as in 'parley discover' and not loaded. A file\n"
+    "loaded before (same name, size and CRC-32) is skipped. HOST:PORT is the HTTP\n"
+    "interface of one server; the cluster is the remote_servers entry 'parley'\n"
+    "(URL?cluster=NAME for another). scripts/cluster starts one on this machine.\n"
+    "\n"
+    "  --into URL           the cluster (required)\n"
+    "  --threads N          reader threads (default: all cores)\n"
+    "  --quiet              no summary on stderr\n";
+
+int cmd_gdelt(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		fputs(gdelt_help, stdout);
+		return EXIT_OK;
+	}
+	if (argc < 2 || strcmp(argv[1], "load") != 0)
+		return cli_usage_error("gdelt", "the only action is 'load' (parley gdelt load PATH... --into URL)");
+	const char **paths = calloc((size_t)argc, sizeof *paths);
+	if (!paths)
+		return EXIT_OTHER;
+	size_t npaths = 0;
+	const char *into = NULL, *threads = NULL;
+	int quiet = 0, t = 0;
+	for (int i = 2; i < argc; i++) {
+		int missing = 0;
+		const char *v;
+		if ((v = opt_value(argc, argv, &i, "--into", &missing)))
+			into = v;
+		else if ((v = opt_value(argc, argv, &i, "--threads", &missing)))
+			threads = v;
+		else if (strcmp(argv[i], "--quiet") == 0)
+			quiet = 1;
+		else if (!missing && argv[i][0] == '-' && argv[i][1] == '-') {
+			free(paths);
+			return cli_usage_error("gdelt", "unknown option '%s'", argv[i]);
+		} else if (!missing)
+			paths[npaths++] = argv[i];
+		if (missing) {
+			free(paths);
+			return cli_usage_error("gdelt", "%s needs a value", argv[i]);
+		}
+	}
+	if (!into || npaths == 0) {
+		free(paths);
+		return cli_usage_error("gdelt", "load needs PATH... and --into clickhouse://HOST:PORT/DB");
+	}
+	if (threads) {
+		char *end;
+		long n = strtol(threads, &end, 10);
+		if (*end || n < 1 || n > 64) {
+			free(paths);
+			return cli_usage_error("gdelt", "--threads: a number from 1 to 64");
+		}
+		t = (int)n;
+	}
+	parley_err err;
+	parley_err_clear(&err);
+	parley_gdelt_engine *e = NULL;
+	if (parley_gdelt_engine_open(into, &e, &err) != PARLEY_OK) {
+		free(paths);
+		return cli_usage_error("gdelt", "--into: %s", err.msg);
+	}
+	parley_report *rep = parley_report_new();
+	parley_gdelt_load_stats st;
+	int rc = parley_gdelt_load(e, paths, npaths, t, isatty(2), rep, &st, &err);
+	if (rep)
+		parley_report_print(rep, stderr, quiet ? PARLEY_WARNING : PARLEY_INFO);
+	int exit_code = EXIT_OK;
+	if (rc != PARLEY_OK)
+		exit_code = cli_fail("gdelt load", &err);
+	if (!quiet)
+		fprintf(stderr,
+		        "parley gdelt load: %ld files loaded (%.1f MB), %ld skipped as loaded before, %ld rows,"
+		        " %ld malformed lines not loaded, %.3f s\n",
+		        st.files, (double)st.bytes / 1e6, st.skipped, st.rows, st.malformed, st.seconds);
+	parley_report_free(rep);
+	parley_gdelt_engine_free(e);
 	free(paths);
 	return exit_code;
 }

@@ -29,19 +29,26 @@ static void print_report(const parley_report *rep)
 int cmd_init(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
-		puts("usage: parley [--db PATH] init [--bundled] [--data DIR]\n\n"
+		puts("usage: parley [--db PATH] init [--bundled] [--dry-run] [--data DIR]\n\n"
 		     "Creates the store (or brings an existing one to the current schema) and loads\n"
-		     "the world's countries.  --bundled also loads the China-DPRK dataset.\n"
-		     "Running it again changes nothing.\n\n"
+		     "the world's countries.  --bundled also loads the China-DPRK dataset.\n\n"
+		     "On a store that already holds data, loading is an UPDATE to the release in\n"
+		     "the data folder (data/RELEASE names it): records only a release ever wrote\n"
+		     "are brought to the release's version (or removed when it dropped them);\n"
+		     "records you changed, added or deleted (edit, import, rename, delete: the\n"
+		     "audit log says who) are kept, and each is reported as a conflict with both\n"
+		     "versions.  Running it again changes nothing.\n\n"
 		     "  --bundled    load the bundled China-North Korea visits, people and tenures\n"
+		     "  --dry-run    say what would be added, updated, removed or kept; write nothing\n"
 		     "  --data DIR   the data folder holding world/ and bundled/ (default: $PARLEY_DATA,\n"
 		     "               else the source tree's data/)");
 		return EXIT_OK;
 	}
 	static const struct option opts[] = {{"bundled", no_argument, NULL, 'b'},
 	                                     {"data", required_argument, NULL, 'd'},
+	                                     {"dry-run", no_argument, NULL, 'n'},
 	                                     {0, 0, 0, 0}};
-	int bundled = 0, c;
+	int bundled = 0, dry_run = 0, c;
 	const char *data = NULL;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -49,20 +56,23 @@ int cmd_init(int argc, char **argv)
 			bundled = 1;
 		else if (c == 'd')
 			data = optarg;
+		else if (c == 'n')
+			dry_run = 1;
 		else
 			return cli_usage_error("init", "unknown option");
 	}
 	if (optind < argc)
 		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
 	parley_db *db;
-	int rc = cli_open(PARLEY_OPEN_CREATE, &db);
+	/* A dry run reports on an existing store; it never creates one. */
+	int rc = cli_open(dry_run ? 0 : PARLEY_OPEN_CREATE, &db);
 	if (rc)
 		return rc;
 	cli_set_actor(db, "init");
 	parley_report *rep = parley_report_new();
 	parley_err err = {0, ""};
-	int st = bundled ? parley_load_bundled(db, data, rep, &err)
-	                 : parley_load_world(db, data, rep, &err);
+	parley_release_stats stats;
+	int st = parley_apply_release(db, data, !bundled, dry_run, rep, &stats, &err);
 	print_report(rep);
 	parley_report_free(rep);
 	if (st) {
@@ -70,10 +80,15 @@ int cmd_init(int argc, char **argv)
 		return cli_fail("init", &err);
 	}
 	if (!cli_json()) {
+		if (dry_run)
+			puts("dry run: nothing was written");
 		printf("store %s:", cli_db_path());
 		static const char *const shown[] = {"country", "person", "office", "tenure", "visit", "source"};
 		for (size_t i = 0; i < sizeof shown / sizeof shown[0]; i++)
 			printf("%s %ld %s", i ? "," : "", parley_count(db, shown[i], NULL), shown[i]);
+		char name[64], date[11];
+		if (parley_release_latest(db, name, sizeof name, date, sizeof date, NULL) == PARLEY_OK)
+			printf("; data release %s%s%s", name, *date ? " of " : "", date);
 		puts("");
 	}
 	parley_close(db);
@@ -128,6 +143,47 @@ int cmd_import(int argc, char **argv)
 	return EXIT_OK;
 }
 
+/* export --analyst: the flat visits table, and its dictionary beside it. */
+static int export_analyst(const char *format, const char *out, const char *concept)
+{
+	if (concept)
+		return cli_usage_error("export", "--analyst exports visits; no CONCEPT");
+	if (strcmp(format, "xlsx") == 0 && !out)
+		return cli_usage_error("export", "an XLSX workbook needs --out PATH");
+	parley_db *db;
+	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
+	if (rc)
+		return rc;
+	parley_err err = {0, ""};
+	long rows = 0;
+	int st = parley_export_analyst(db, format, out, &rows, &err);
+	parley_close(db);
+	if (st)
+		return cli_fail("export", &err);
+	if (!out)
+		return EXIT_OK;
+	/* The dictionary beside the file: visits.xlsx -> visits.dictionary.md */
+	char dict[4096];
+	const char *slash = strrchr(out, '/'), *dot = strrchr(out, '.');
+	int stem = dot && (!slash || dot > slash + 1) ? (int)(dot - out) : (int)strlen(out);
+	if ((size_t)snprintf(dict, sizeof dict, "%.*s.dictionary.md", stem, out) >= sizeof dict) {
+		fprintf(stderr, "parley export: %s: path too long\n", out);
+		return EXIT_OTHER;
+	}
+	FILE *f = fopen(dict, "wb");
+	if (!f) {
+		fprintf(stderr, "parley export: %s: cannot write\n", dict);
+		return EXIT_OTHER;
+	}
+	st = parley_analyst_dictionary(f, &err);
+	if (fclose(f) != 0 && !st)
+		st = parley_err_set(&err, PARLEY_EIO, "%s: write failed", dict);
+	if (st)
+		return cli_fail("export", &err);
+	printf("%s: %ld visits (%s); data dictionary %s\n", out, rows, format, dict);
+	return EXIT_OK;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
@@ -135,28 +191,40 @@ int cmd_export(int argc, char **argv)
 		     "Writes the store to standard output (or --out).  JSON and NDJSON hold every\n"
 		     "concept, or just CONCEPT; CSV holds one concept, or with --out DIR one\n"
 		     "file per concept.  Rows are ordered by key, so the output of equal stores\n"
-		     "is byte-identical.\n\nConcepts:");
+		     "is byte-identical.\n\n"
+		     "  --analyst   one flat table of visits for a spreadsheet or statistics\n"
+		     "              package instead (era, visitor and office at the time, level,\n"
+		     "              delegation, hosts, places, sources, date precision): --format\n"
+		     "              csv|xlsx; with --out PATH the data dictionary is written beside\n"
+		     "              it as PATH-without-extension.dictionary.md\n\nConcepts:");
 		for (const char *const *c = parley_concepts(); *c; c++)
 			printf("  %s\n", *c);
 		return EXIT_OK;
 	}
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
 	                                     {"out", required_argument, NULL, 'o'},
+	                                     {"analyst", no_argument, NULL, 'a'},
 	                                     {0, 0, 0, 0}};
-	const char *format = "json", *out = NULL;
-	int c;
+	const char *format = NULL, *out = NULL;
+	int c, analyst = 0;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'f')
 			format = optarg;
 		else if (c == 'o')
 			out = optarg;
+		else if (c == 'a')
+			analyst = 1;
 		else
 			return cli_usage_error("export", "unknown option");
 	}
 	const char *concept = optind < argc ? argv[optind] : NULL;
 	if (optind + 1 < argc)
 		return cli_usage_error("export", "unexpected argument '%s'", argv[optind + 1]);
+	if (analyst)
+		return export_analyst(format ? format : "csv", out, concept);
+	if (!format)
+		format = "json";
 	parley_db *db;
 	int rc = cli_open(PARLEY_OPEN_READONLY, &db);
 	if (rc)
@@ -258,12 +326,64 @@ static int audit_json(void *ctx, FILE *out, parley_err *err)
 	return parley_audit_json(a->db, a->entity, a->key, a->limit, out, err);
 }
 
+/* A field's value as audit text: "" for null (unknown), numbers as digits. */
+static void audit_value(json_t *v, char *buf, size_t cap)
+{
+	if (!v || json_is_null(v))
+		snprintf(buf, cap, "(none)");
+	else if (json_is_string(v))
+		snprintf(buf, cap, "%s", json_string_value(v));
+	else if (json_is_integer(v))
+		snprintf(buf, cap, "%lld", (long long)json_integer_value(v));
+	else
+		snprintf(buf, cap, "?");
+}
+
+/* Adds one audit entry to the table: its first changed field on the row
+ * itself ("end_date: 2018-03-25 -> 2018-03-28"), each further one on a
+ * line of its own below, so that the table says what changed, not only
+ * who and when.  An insert or delete names no fields: the whole record
+ * came or went (--json has it in full). */
+static void audit_add_changes(cli_table *t, const char **cells, json_t *before, json_t *after)
+{
+	if (!json_is_object(before) || !json_is_object(after)) {
+		cells[6] = json_is_object(after) ? "(new record)" : "(record removed)";
+		cli_table_add(t, cells);
+		return;
+	}
+	int n = 0;
+	const char *k;
+	json_t *b;
+	json_object_foreach(before, k, b) {
+		json_t *a = json_object_get(after, k);
+		if (json_equal(a, b) || (!a && json_is_null(b)))
+			continue;
+		char bv[512], av[512], line[1200];
+		audit_value(b, bv, sizeof bv);
+		audit_value(a, av, sizeof av);
+		snprintf(line, sizeof line, "%s: %s -> %s", k, bv, av);
+		const char *blank[] = {"", "", "", "", "", "", line};
+		if (n++ == 0) {
+			cells[6] = line;
+			cli_table_add(t, cells);
+		} else {
+			cli_table_add(t, blank);
+		}
+	}
+	if (!n) {
+		cells[6] = "(no field changed)";
+		cli_table_add(t, cells);
+	}
+}
+
 int cmd_audit(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
 		puts("usage: parley [--db PATH] audit [--entity CONCEPT] [--key KEY] [--limit N] [--json]\n\n"
 		     "Shows the audit log, newest first: every insert, update and delete with\n"
-		     "its time, author and reason, and the record before and after (--json).");
+		     "its time, author and reason, and for each update the fields it changed\n"
+		     "(field: before -> after, one a line).  --json gives the record before and\n"
+		     "after in full.");
 		return EXIT_OK;
 	}
 	static const struct option opts[] = {{"entity", required_argument, NULL, 'e'},
@@ -301,8 +421,8 @@ int cmd_audit(int argc, char **argv)
 	parley_close(a.db);
 	if (!v)
 		return cli_fail("audit", &err);
-	static const char *const h[] = {"SEQ", "AT", "ACTOR", "ACTION", "RECORD", "REASON"};
-	cli_table *t = cli_table_new(6, h);
+	static const char *const h[] = {"SEQ", "AT", "ACTOR", "ACTION", "RECORD", "REASON", "CHANGED"};
+	cli_table *t = cli_table_new(7, h);
 	size_t i;
 	json_t *row;
 	json_array_foreach(v, i, row) {
@@ -310,8 +430,8 @@ int cmd_audit(int argc, char **argv)
 		snprintf(seq, sizeof seq, "%lld", (long long)json_integer_value(json_object_get(row, "seq")));
 		snprintf(rec, sizeof rec, "%s:%s", cli_str(row, "entity"), cli_str(row, "entity_key"));
 		const char *cells[] = {seq, cli_str(row, "at"), cli_str(row, "actor"),
-		                       cli_str(row, "action"), rec, cli_str(row, "reason")};
-		cli_table_add(t, cells);
+		                       cli_str(row, "action"), rec, cli_str(row, "reason"), NULL};
+		audit_add_changes(t, cells, json_object_get(row, "before"), json_object_get(row, "after"));
 	}
 	cli_table_print(t, stdout, 60);
 	cli_table_free(t);

@@ -28,6 +28,8 @@ static const command commands[] = {
     {"person", cmd_person, "find people by any name or alias"},
     {"edit", cmd_edit, "correct fields of one record, with a reason for the audit log"},
     {"delete", cmd_delete, "delete one record (kept in the audit log), with a reason"},
+    {"rename", cmd_rename, "give a record a new key; references follow, the old key redirects"},
+    {"add", cmd_add, "add one visit with its source, companions, hosts, places, activities"},
     {"audit", cmd_audit, "show the audit log of changes"},
     {"stats", cmd_stats, "count the records of each concept"},
     {"eras", cmd_eras, "visits per leader era or leader pair"},
@@ -40,6 +42,7 @@ static const command commands[] = {
     {"site", cmd_site, "write the web pages as a static site"},
     {"discover", cmd_discover, "find candidate visits in GDELT event files"},
     {"review", cmd_review, "list, accept or reject candidate visits"},
+    {"gdelt", cmd_gdelt, "load GDELT event files into a ClickHouse cluster"},
     {"user", cmd_user, "accounts of a team server: add, passwd, role, disable, list, sessions"},
     {"backup", cmd_backup, "write a consistent copy of the live store"},
 };

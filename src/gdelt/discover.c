@@ -19,12 +19,20 @@
 typedef struct disc_ctx {
 	pl_gdelt_filter filter;
 	const char *types;
+	char a[4], b[4];
+	_Atomic long kept;  /* distinct events kept by all workers */
 } disc_ctx;
 
+/* Events kept by one worker, made unique by GLOBALEVENTID as they come (an
+ * open-addressing table of indexes into ev), so a file of one event
+ * repeated millions of times keeps one event, not millions. */
 typedef struct disc_worker {
 	disc_ctx *ctx;
 	pl_gdelt_event *ev;
 	size_t n, cap;
+	long matched;       /* rows kept, duplicates included (the summary's count) */
+	uint32_t *slot;     /* index + 1 into ev; 0 = empty */
+	size_t nslots;      /* a power of two, at least twice n */
 } disc_worker;
 
 static void *disc_user_new(void *ctx)
@@ -33,6 +41,54 @@ static void *disc_user_new(void *ctx)
 	if (d)
 		d->ctx = ctx;
 	return d;
+}
+
+static uint64_t id_hash(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* The slot for the id: the one holding it, or the empty one where it goes. */
+static size_t id_slot(const disc_worker *d, const char *id, size_t n)
+{
+	size_t mask = d->nslots - 1, i = (size_t)id_hash(id, n) & mask;
+	while (d->slot[i]) {
+		const char *have = d->ev[d->slot[i] - 1].id;
+		if (strlen(have) == n && memcmp(have, id, n) == 0)
+			return i;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+static int id_table_grow(disc_worker *d)
+{
+	size_t ns = d->nslots ? d->nslots * 2 : 1024;
+	uint32_t *v = calloc(ns, sizeof *v);
+	if (!v)
+		return PARLEY_ENOMEM;
+	free(d->slot);
+	d->slot = v;
+	d->nslots = ns;
+	for (size_t k = 0; k < d->n; k++)
+		d->slot[id_slot(d, d->ev[k].id, strlen(d->ev[k].id))] = (uint32_t)(k + 1);
+	return PARLEY_OK;
+}
+
+/* Why a text field may not be stored: invalid UTF-8 or a NUL byte (static
+ * text naming the field), or NULL when it is fine. */
+static const char *bad_text(const pl_gdelt_row *r, int i, const char *nul, const char *utf8)
+{
+	if (r->n[i] == 0)
+		return NULL;
+	if (memchr(r->f[i], '\0', r->n[i]))
+		return nul;
+	if (pl_utf8_invalid_at(r->f[i], r->n[i]) >= 0)
+		return utf8;
+	return NULL;
 }
 
 static const char *disc_row(pl_gdelt_worker *w, const pl_gdelt_row *r)
@@ -47,6 +103,31 @@ static const char *disc_row(pl_gdelt_worker *w, const pl_gdelt_row *r)
 		return NULL;
 	if (r->n[PL_GD_ID] == 0 || r->n[PL_GD_ID] >= sizeof d->ev[0].id)
 		return "GLOBALEVENTID empty or too long";
+	/* Text that would be stored (the visitor label, source URLs) must be
+	 * UTF-8 without NUL bytes, like everything else in the store. */
+	int uf = pl_gdelt_url_field(r->nfields);
+	if ((why = bad_text(r, PL_GD_A1NAME, "Actor1Name contains a NUL byte",
+	                    "Actor1Name is not valid UTF-8")) ||
+	    (why = bad_text(r, PL_GD_A2NAME, "Actor2Name contains a NUL byte",
+	                    "Actor2Name is not valid UTF-8")) ||
+	    (uf >= 0 && (why = bad_text(r, uf, "SOURCEURL contains a NUL byte",
+	                                "SOURCEURL is not valid UTF-8"))))
+		return why;
+	if (2 * (d->n + 1) > d->nslots && id_table_grow(d) != PARLEY_OK) {
+		w->status = PARLEY_ENOMEM;
+		return NULL;
+	}
+	d->matched++;
+	size_t at = id_slot(d, r->f[PL_GD_ID], r->n[PL_GD_ID]);
+	if (d->slot[at])
+		return NULL; /* an event already kept (the same file read twice) */
+	if (atomic_fetch_add(&d->ctx->kept, 1) >= PL_GDELT_MAX_EVENTS) {
+		pl_gdelt_scan_limit(w, "discover gdelt: more than %ld distinct candidate events between "
+		                       "%s and %s (the limit); narrow the query (--since/--until, "
+		                       "--codes, --types) or scan fewer files at a time",
+		                    (long)PL_GDELT_MAX_EVENTS, d->ctx->a, d->ctx->b);
+		return NULL;
+	}
 	if (d->n == d->cap) {
 		size_t cap = d->cap ? d->cap * 2 : 64;
 		pl_gdelt_event *v = realloc(d->ev, cap * sizeof *v);
@@ -62,6 +143,7 @@ static const char *disc_row(pl_gdelt_worker *w, const pl_gdelt_row *r)
 		return NULL;
 	}
 	d->n++;
+	d->slot[at] = (uint32_t)d->n;
 	return NULL;
 }
 
@@ -305,6 +387,8 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 	disc_ctx ctx;
 	memset(&ctx, 0, sizeof ctx);
 	ctx.types = o->types && *o->types ? o->types : "GOV,LEG,MIL";
+	pl_strlcpy(ctx.a, q->country_a, sizeof ctx.a);
+	pl_strlcpy(ctx.b, q->country_b, sizeof ctx.b);
 	int rc = pl_gdelt_filter_init(&ctx.filter, q, err);
 	if (rc)
 		return rc;
@@ -317,6 +401,8 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 	so.row = disc_row;
 	so.user_new = disc_user_new;
 	so.sink_ctx = &ctx;
+	so.engine = q->engine;
+	so.query = q;
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pl_gdelt_scan s;
@@ -324,12 +410,14 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	pl_gdelt_event *all = NULL;
 	size_t n = 0, cap = 0;
+	long matched = 0;
 	for (int i = 0; s.workers && i < s.nworkers; i++) {
 		disc_worker *d = s.workers[i].user;
 		if (!d)
 			continue;
+		matched += d->matched;
 		if (s.workers[i].status && rc == PARLEY_OK)
-			rc = parley_err_set(err, s.workers[i].status, "discover gdelt: out of memory");
+			rc = pl_gdelt_status_err(&s, s.workers[i].status, 0, "discover gdelt", err);
 		if (rc == PARLEY_OK && n + d->n > cap) {
 			size_t nc = (n + d->n) * 2;
 			pl_gdelt_event *v = realloc(all, nc * sizeof *v);
@@ -347,12 +435,13 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 				pl_gdelt_event_clear(&d->ev[k]);
 		}
 		free(d->ev);
+		free(d->slot);
 		free(d);
 		s.workers[i].user = NULL;
 	}
 	if (stats) {
 		pl_gdelt_scan_totals(&s, stats);
-		stats->matched = (long)n;
+		stats->matched = matched;
 		stats->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
 	}
 	pl_gdelt_scan_free(&s);

@@ -2,9 +2,10 @@
  * gdelt.h - what the files of the GDELT module share (not public).
  *
  * The module reads GDELT event files (1.0 with 57 or 58 columns, 2.0 with
- * 61), tab-separated with no quoting, from plain files (memory-mapped and
- * scanned by several threads), from .zip/.gz/.bz2/.xz archives and from
- * standard input (streamed through libarchive).  A scan rejects most rows at
+ * 61), tab-separated with no quoting, from plain files (split among
+ * threads), from zip and gzip files (one member per thread, inflate.c),
+ * from .bz2/.xz files, FIFOs and standard input (streamed through
+ * libarchive).  A scan rejects most rows at
  * the actor-country fields (0-based 7 and 17) before splitting the rest of
  * the line; the rows that pass are split fully and handed to a "sink": the
  * count-by aggregation (count.c) or candidate discovery (discover.c).
@@ -122,6 +123,12 @@ typedef struct pl_gdelt_bad {
 } pl_gdelt_bad;
 
 typedef struct pl_gdelt_scan pl_gdelt_scan;
+/* One zip member or gzip file to be inflated by a worker (inflate.c). */
+typedef struct pl_gdelt_member pl_gdelt_member;
+
+/* Members up to this size (inflated, as declared) are inflated in one call
+ * into a buffer per worker; larger ones are streamed (inflate.c). */
+#define PL_GDELT_MAX_MEMBER ((uint64_t)64 << 20)
 
 /* One thread's state.  The sink keeps its own per-thread data in `user`. */
 typedef struct pl_gdelt_worker {
@@ -153,6 +160,9 @@ typedef struct pl_gdelt_scan_opts {
 	pl_gdelt_row_fn row;
 	void *(*user_new)(void *sink_ctx); /* per-worker sink state; NULL = none */
 	void *sink_ctx;
+	int all_rows;           /* hand every well-formed row to the sink (loading) */
+	parley_gdelt_engine *engine;     /* rows come from an engine, not paths (engine.h) */
+	const parley_gdelt_query *query; /* the whole query, for an engine to push down */
 } pl_gdelt_scan_opts;
 
 struct pl_gdelt_scan {
@@ -168,6 +178,12 @@ struct pl_gdelt_scan {
 	uint64_t total_bytes;   /* of plain files and archives as stored */
 	long files_read;
 	long unterminated;
+	_Atomic int limit_hit;  /* a sink reached a documented limit ... */
+	char limit_msg[256];    /* ... and said so here (pl_gdelt_scan_limit) */
+	int *arch;              /* zip and gzip files (indexes in files) ... */
+	size_t narch, cap_arch;
+	pl_gdelt_member *jobs;  /* ... and their members, read in parallel */
+	size_t njobs, cap_jobs;
 };
 
 /* Expands paths (files, folders, globs, "-") into s->files; every problem
@@ -189,14 +205,38 @@ void pl_gdelt_scan_free(pl_gdelt_scan *s);
 /* Totals over workers. */
 void pl_gdelt_scan_totals(const pl_gdelt_scan *s, parley_gdelt_stats *st);
 
+/* Stops the worker with PARLEY_ELIMIT and the message (the first of all
+ * workers' is kept), for a sink past a documented limit. */
+void pl_gdelt_scan_limit(pl_gdelt_worker *w, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Sets err for a worker's failure status: the limit's message, out of
+ * memory, or a read error on name.  Returns status. */
+int pl_gdelt_status_err(const pl_gdelt_scan *s, int status, int sys_errno, const char *name,
+                        parley_err *err);
+
 /* Processes whole lines (each ending '\n') in [p, p+n) (scan.c); used by the
  * file and stream readers and by the fuzz target. */
 long pl_gdelt_scan_lines(pl_gdelt_worker *w, const char *p, size_t n);
 /* Records a malformed line for the worker's current chunk. */
 void pl_gdelt_worker_bad(pl_gdelt_worker *w, long line, const char *why);
 
-/* Reads one input through libarchive or read(2) and feeds w (input.c). */
-int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, parley_err *err);
+/* Reads one input through libarchive and feeds w (input.c): standard input
+ * when name is "-", else fd when it is >= 0 (a FIFO; the caller closes it),
+ * else the named file. */
+int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, int fd, parley_err *err);
+/* Seconds a scan waits for the first bytes from a FIFO before it gives up
+ * (a FIFO nobody writes to would block for ever); PARLEY_GDELT_FIFO_WAIT
+ * in the environment overrides it. */
+#define PL_GDELT_FIFO_WAIT 10
+
+/* Adds the zip or gzip file s->files[file] to those pl_gdelt_run_members
+ * reads (inflate.c).  Returns PARLEY_OK or PARLEY_ENOMEM. */
+int pl_gdelt_plan_archive(pl_gdelt_scan *s, int file);
+/* Lists the members of those archives (their central directories are read
+ * in parallel), then reads the members, one per worker at a time, and
+ * reports what they found; archives it does not handle go to
+ * pl_gdelt_read_stream.  Returns PARLEY_OK or a failure status. */
+int pl_gdelt_run_members(pl_gdelt_scan *s, parley_err *err);
 
 /* ------------------------------------------------------------------ */
 /* Progress line (progress.c)                                          */
@@ -243,6 +283,10 @@ int pl_gdelt_filter_init(pl_gdelt_filter *f, const parley_gdelt_query *q, parley
  * malformed (*why set, static).  *day gets SQLDATE as a day number. */
 int pl_gdelt_filter_row(const pl_gdelt_filter *f, const pl_gdelt_row *r, long *day,
                         const char **why);
+
+/* Distinct candidate events one discovery keeps in memory (about 560 bytes
+ * each while folding); past it discovery stops with a clear error. */
+#define PL_GDELT_MAX_EVENTS 400000L
 
 /* ------------------------------------------------------------------ */
 /* Events and folding (candidate.c)                                    */

@@ -4,10 +4,11 @@
  * A path may be a file, a folder (its GDELT-looking files, sorted by name,
  * not recursive), a glob pattern the shell did not expand, or "-" for
  * standard input.  Plain files are scanned in place by scan.c (pread by
- * default, mmap on request; scan.c says why).  Compressed
- * files (.zip, .gz, .bz2, .xz, recognised by their first bytes) and
- * standard input are streamed through libarchive, which decompresses
- * without seeking; each zip member is read as its own input.
+ * default, mmap on request; scan.c says why).  Zip and gzip files are
+ * read in parallel by inflate.c; the archives it leaves (zip64, bzip2, xz,
+ * damaged zips), FIFOs and standard input are streamed here through
+ * libarchive, which decompresses without seeking; each zip member is read
+ * as its own input.
  */
 #include "gdelt.h"
 
@@ -78,8 +79,24 @@ static int add_folder(pl_gdelt_scan *s, const char *dir, parley_err *err)
 			rc = parley_err_set(err, PARLEY_ELIMIT, "%s: path too long", dir);
 			break;
 		}
+		/* An entry that cannot be read is skipped, and said so: a dangling
+		 * link, a loop of links, a FIFO (it could block) or a folder. */
 		struct stat st;
-		if (stat(b.data, &st) != 0 || !S_ISREG(st.st_mode)) {
+		const char *skip = NULL;
+		if (stat(b.data, &st) != 0) {
+			struct stat lst;
+			skip = errno == ELOOP ? "a loop of symbolic links"
+			       : lstat(b.data, &lst) == 0 && S_ISLNK(lst.st_mode) ? "a dangling symbolic link"
+			                                                          : strerror(errno);
+		} else if (!S_ISREG(st.st_mode)) {
+			skip = S_ISDIR(st.st_mode) ? "a folder (folders are not read recursively)"
+			       : S_ISFIFO(st.st_mode) ? "a FIFO (give it by name to read it)"
+			                              : "not a regular file";
+		}
+		if (skip) {
+			if (s->rep)
+				parley_report_add(s->rep, PARLEY_WARNING, b.data, 0, 0, NULL, NULL,
+				                  "gdelt-skipped", "skipped: %s", skip);
 			pl_buf_free(&b);
 			continue;
 		}
@@ -177,7 +194,7 @@ static void stream_long(void *ctx, long line, const char *why)
 	pl_gdelt_worker_bad(w, line, why);
 }
 
-int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, parley_err *err)
+int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, int fd, parley_err *err)
 {
 	pl_gdelt_scan *s = w->scan;
 	struct archive *a = archive_read_new();
@@ -188,7 +205,8 @@ int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, parley_err *err)
 	archive_read_support_format_raw(a);
 	int is_stdin = strcmp(name, "-") == 0;
 	int r = is_stdin ? archive_read_open_fd(a, 0, 1 << 20)
-	                 : archive_read_open_filename(a, name, 1 << 20);
+	        : fd >= 0 ? archive_read_open_fd(a, fd, 1 << 20)
+	                  : archive_read_open_filename(a, name, 1 << 20);
 	if (r != ARCHIVE_OK) {
 		int rc = parley_err_set(err, PARLEY_EIO, "%s: %s", is_stdin ? "standard input" : name,
 		                        archive_error_string(a) ? archive_error_string(a) : "cannot open");
@@ -237,7 +255,7 @@ int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, parley_err *err)
 			atomic_fetch_add_explicit(&s->done_bytes, (uint64_t)(now - counted), memory_order_relaxed);
 			counted = now;
 			if (frc) {
-				rc = parley_err_set(err, frc, "%s: out of memory", name);
+				rc = pl_gdelt_status_err(s, frc, 0, name, err);
 				break;
 			}
 		}

@@ -19,12 +19,16 @@
  * relative to the worker's chunk and fixed up when the chunks are joined.
  */
 #include "gdelt.h"
+#include "engine.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -58,6 +62,30 @@ void pl_gdelt_worker_bad(pl_gdelt_worker *w, long line, const char *why)
 	pl_strlcpy(b->why, why, sizeof b->why);
 }
 
+void pl_gdelt_scan_limit(pl_gdelt_worker *w, const char *fmt, ...)
+{
+	pl_gdelt_scan *s = w->scan;
+	w->status = PARLEY_ELIMIT;
+	if (atomic_exchange(&s->limit_hit, 1))
+		return; /* another worker's message is kept */
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(s->limit_msg, sizeof s->limit_msg, fmt, ap);
+	va_end(ap);
+}
+
+int pl_gdelt_status_err(const pl_gdelt_scan *s, int status, int sys_errno, const char *name,
+                        parley_err *err)
+{
+	if (status == PARLEY_ELIMIT)
+		return parley_err_set(err, status, "%s", s->limit_msg);
+	if (status == PARLEY_EIO)
+		return parley_err_set(err, status, "%s: %s", name,
+		                      sys_errno ? strerror(sys_errno)
+		                                : "the file got shorter while it was read");
+	return parley_err_set(err, status, "%s: out of memory", name);
+}
+
 /* Called once per line by the loop in scan_core.inc. */
 static void pl_gdelt_line_done(pl_gdelt_worker *w, const char *ls, const char *nl,
                                int nfields, int passed)
@@ -74,7 +102,7 @@ static void pl_gdelt_line_done(pl_gdelt_worker *w, const char *ls, const char *n
 		return;
 	}
 	w->rows[nfields == 57 ? 0 : nfields == 58 ? 1 : 2]++;
-	if (!passed)
+	if (!passed && !w->scan->o.all_rows)
 		return;
 	w->passed++;
 	const char *why = NULL;
@@ -418,10 +446,7 @@ static int scan_file(pl_gdelt_scan *s, int file, int fd, off_t size, parley_err 
 		if (jobs[i].unterminated)
 			s->unterminated++;
 		if (w->status)
-			return parley_err_set(err, w->status, "%s: %s", s->files[file],
-			                      w->status != PARLEY_EIO ? "out of memory"
-			                      : w->sys_errno ? strerror(w->sys_errno)
-			                                     : "the file got shorter while it was read");
+			return pl_gdelt_status_err(s, w->status, w->sys_errno, s->files[file], err);
 	}
 	if (jobs[nw - 1].unterminated && s->rep)
 		parley_report_add(s->rep, PARLEY_WARNING, s->files[file], base, 0, NULL, NULL,
@@ -438,14 +463,55 @@ static int is_compressed(int fd)
 	unsigned char m[6] = {0};
 	ssize_t n = pread(fd, m, sizeof m, 0);
 	if (n >= 4 && m[0] == 'P' && m[1] == 'K' && m[2] == 3 && m[3] == 4)
-		return 1;
+		return 2;
 	if (n >= 2 && m[0] == 0x1f && m[1] == 0x8b)
-		return 1;
+		return 2;
 	if (n >= 3 && m[0] == 'B' && m[1] == 'Z' && m[2] == 'h')
 		return 1;
 	if (n >= 6 && memcmp(m, "\xfd" "7zXZ\0", 6) == 0)
 		return 1;
 	return 0;
+}
+
+/* What is not a regular file: a FIFO is read as a stream (as from
+ * `<(zcat x.gz)`) once bytes arrive, or refused when none come within
+ * PL_GDELT_FIFO_WAIT seconds (no writer); devices and sockets are refused
+ * (/dev/zero would be an endless line). */
+static int read_special(pl_gdelt_scan *s, const char *name, int fd, const struct stat *st,
+                        parley_err *err)
+{
+	const char *what = S_ISCHR(st->st_mode)    ? "a character device"
+	                   : S_ISBLK(st->st_mode)  ? "a block device"
+	                   : S_ISSOCK(st->st_mode) ? "a socket"
+	                   : S_ISDIR(st->st_mode)  ? "a folder"
+	                                           : NULL;
+	if (!S_ISFIFO(st->st_mode)) {
+		if (s->rep)
+			parley_report_add(s->rep, PARLEY_ERROR, name, 0, 0, NULL, NULL, "gdelt-not-a-file",
+			                  "%s, not a file: give its data on standard input (-) to read it",
+			                  what ? what : "not a regular file");
+		return parley_err_set(err, PARLEY_EIO, "%s: %s, not a file", name,
+		                      what ? what : "not a regular file");
+	}
+	const char *env = getenv("PARLEY_GDELT_FIFO_WAIT");
+	int wait = env && *env ? atoi(env) : PL_GDELT_FIFO_WAIT;
+	struct pollfd p = {.fd = fd, .events = POLLIN};
+	int r;
+	do
+		r = poll(&p, 1, wait * 1000);
+	while (r < 0 && errno == EINTR);
+	if (r == 0) {
+		if (s->rep)
+			parley_report_add(s->rep, PARLEY_ERROR, name, 0, 0, NULL, NULL, "gdelt-fifo-no-writer",
+			                  "a FIFO with nothing written to it within %d s: no writer?",
+			                  wait);
+		return parley_err_set(err, PARLEY_EIO, "%s: a FIFO with nothing written to it within %d s (no writer?)",
+		                      name, wait);
+	}
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
+	return pl_gdelt_read_stream(&s->workers[0], name, fd, err);
 }
 
 static int online_cpus(void)
@@ -522,6 +588,12 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 				return parley_err_set(err, PARLEY_ENOMEM, "gdelt scan: out of memory");
 		}
 	}
+	if (o->engine) { /* the engine selects the rows of the pair (engine.h) */
+		int erc = o->engine->scan(o->engine, s, err);
+		if (erc == 0)
+			report_bad(s);
+		return erc;
+	}
 	int rc = pl_gdelt_expand(s, paths, npaths, err);
 	if (rc)
 		return rc;
@@ -535,10 +607,11 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 	for (size_t i = 0; i < nexpanded && rc == 0; i++) {
 		const char *name = s->files[i];
 		if (strcmp(name, "-") == 0) {
-			rc = pl_gdelt_read_stream(&s->workers[0], name, err);
+			rc = pl_gdelt_read_stream(&s->workers[0], name, -1, err);
 			continue;
 		}
-		int fd = open(name, O_RDONLY | O_CLOEXEC);
+		/* Non-blocking, so that opening a FIFO with no writer returns. */
+		int fd = open(name, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		struct stat st;
 		if (fd < 0 || fstat(fd, &st) != 0) {
 			int e = errno; /* before report_add and close can change it */
@@ -550,9 +623,21 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 			rc = parley_err_set(err, PARLEY_EIO, "%s: %s", name, strerror(e));
 			break;
 		}
-		if (is_compressed(fd)) {
+		if (!S_ISREG(st.st_mode)) {
+			rc = read_special(s, name, fd, &st, err);
 			close(fd);
-			rc = pl_gdelt_read_stream(&s->workers[0], name, err);
+			continue;
+		}
+		int kind = is_compressed(fd);
+		if (kind) {
+			close(fd);
+			/* zip and gzip: read in parallel after this loop (inflate.c). */
+			if (kind == 2)
+				rc = pl_gdelt_plan_archive(s, (int)i) == PARLEY_OK
+				         ? PARLEY_OK
+				         : parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", name);
+			else
+				rc = pl_gdelt_read_stream(&s->workers[0], name, -1, err);
 			continue;
 		}
 		s->files_read++;
@@ -560,6 +645,8 @@ int pl_gdelt_scan_run(pl_gdelt_scan *s, const pl_gdelt_scan_opts *o,
 			rc = scan_file(s, (int)i, fd, st.st_size, err);
 		close(fd);
 	}
+	if (rc == 0)
+		rc = pl_gdelt_run_members(s, err);
 	pl_gdelt_progress_stop(prog);
 	if (rc == 0)
 		report_bad(s);
@@ -591,6 +678,12 @@ void pl_gdelt_scan_free(pl_gdelt_scan *s)
 	for (size_t i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);
+	free(s->jobs);
+	free(s->arch);
+	s->arch = NULL;
+	s->narch = s->cap_arch = 0;
+	s->jobs = NULL;
+	s->njobs = s->cap_jobs = 0;
 	s->workers = NULL;
 	s->files = NULL;
 	s->nfiles = 0;

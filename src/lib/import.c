@@ -36,7 +36,21 @@ struct pl_import {
 	sqlite3_stmt *exists[32];      /* key exists (for references) */
 	char **owned;                  /* strings handed out by find_person */
 	size_t nowned, owned_cap;
+	pl_import_guard guard;         /* decides which rows are written (bundled.c) */
+	void *guard_ctx;
+	int discard;                   /* roll back at close even without errors (dry run) */
 };
+
+void pl_import_set_guard(pl_import *imp, pl_import_guard fn, void *ctx)
+{
+	imp->guard = fn;
+	imp->guard_ctx = ctx;
+}
+
+void pl_import_discard(pl_import *imp)
+{
+	imp->discard = 1;
+}
 
 parley_db *pl_import_db(pl_import *imp)
 {
@@ -248,6 +262,8 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	parley_err err = {0, ""};
 	size_t ci = (size_t)(c - pl_concept_at(0));
 	imp->stats.rows_read++;
+	if (imp->guard && !imp->guard(imp->guard_ctx, c, values, file, line))
+		return PARLEY_OK; /* kept as it is (the guard reported why) */
 	record_label(c, values, label, sizeof label);
 	parley_date start = {0, 0, 0, 0}, end = {0, 0, 0, 0};
 	int has_start = 0, has_end = 0;
@@ -571,19 +587,15 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 
 int pl_import_close(pl_import *imp, parley_err *err)
 {
-	return pl_import_finish(imp, 1, err);
-}
-
-int pl_import_finish(pl_import *imp, int commit, parley_err *err)
-{
 	finalize_all(imp);
-	int rc = PARLEY_OK;
-	if (!commit && !imp->errors) {
-		pl_rollback(imp->db); /* a check only: valid, and nothing written */
-	} else if (imp->errors) {
+	int rc;
+	if (imp->errors) {
 		pl_rollback(imp->db);
 		rc = parley_err_set(err, PARLEY_EDATA, "%zu error%s; the store is unchanged",
 		                    imp->errors, imp->errors == 1 ? "" : "s");
+	} else if (imp->discard) {
+		pl_rollback(imp->db);
+		rc = PARLEY_OK;
 	} else if ((rc = pl_commit(imp->db, err))) {
 		pl_rollback(imp->db);
 	}

@@ -189,9 +189,15 @@ parley_db *pl_import_db(pl_import *imp);
  * returns PARLEY_EDATA; it frees imp either way. */
 int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err);
 int pl_import_close(pl_import *imp, parley_err *err);
-/* pl_import_close, or with commit 0 a check only: the same answer, and the
- * transaction rolled back either way. */
-int pl_import_finish(pl_import *imp, int commit, parley_err *err);
+/* A guard sees each row before pl_import_put() validates it and returns 1
+ * to let it through or 0 to keep the stored record as it is (it reports
+ * why itself).  bundled.c uses it to keep what a user changed. */
+typedef int (*pl_import_guard)(void *ctx, const pl_concept *c, const char *const *values,
+                               const char *file, long line);
+void pl_import_set_guard(pl_import *imp, pl_import_guard fn, void *ctx);
+/* Makes pl_import_close() roll back even without errors: a dry run that
+ * validated and wrote everything inside the transaction. */
+void pl_import_discard(pl_import *imp);
 /* Reports an ERROR and returns PARLEY_EDATA when data is not valid UTF-8
  * (naming the byte offset and line); PARLEY_OK otherwise. */
 int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len);

@@ -178,6 +178,31 @@ static const char *const migration_1 =
     "CREATE INDEX visit_person_by_person ON visit_person(person);"
     "CREATE INDEX audit_by_entity ON audit(entity, entity_key);";
 
+/* The bundled data releases applied to the store (bundled.c), newest last:
+ * which release the bundled records come from, and what applying it did;
+ * and the keys that renames gave up (rename.c). */
+static const char *const migration_releases =
+    "CREATE TABLE release_applied("
+    " seq INTEGER PRIMARY KEY,"
+    " name TEXT NOT NULL,"           /* 'china-dprk-2026.12' (bundled/data_release.csv) */
+    " released TEXT,"                /* the release's date */
+    " applied TEXT NOT NULL,"        /* when it was applied to this store */
+    " actor TEXT NOT NULL,"
+    " inserted INTEGER NOT NULL, updated INTEGER NOT NULL, removed INTEGER NOT NULL,"
+    " conflicts INTEGER NOT NULL"
+    ") STRICT;"
+
+    /* Keys given up by `parley rename` (rename.c), so that the old address
+     * of a page redirects to the new one. */
+    "CREATE TABLE key_rename("
+    " entity TEXT NOT NULL,"         /* concept: visit, person, ... */
+    " old_key TEXT NOT NULL,"
+    " new_key TEXT NOT NULL,"        /* the current key (chains are followed when written) */
+    " at TEXT NOT NULL,"
+    " reason TEXT,"
+    " PRIMARY KEY(entity, old_key)"
+    ") STRICT;";
+
 /* Accounts of a team server (account.c, session.c).  Not concepts: they are
  * never exported with the records, and the audit log names changes to them
  * without the password hash. */
@@ -348,6 +373,7 @@ static const char *const migrations[] = {
     migration_sources_ranks,
     migration_data_through,
     migration_query,
+    migration_releases,
     migration_review,
 };
 

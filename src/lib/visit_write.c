@@ -401,7 +401,9 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 		pl_import_close(imp, NULL);
 		parley_err_set(err, rc, "%s", inner.msg);
 	} else {
-		rc = pl_import_finish(imp, commit, err);
+		if (!commit) /* a check: validated and written inside the transaction, then undone */
+			pl_import_discard(imp);
+		rc = pl_import_close(imp, err);
 	}
 	if (!rc && out_id)
 		pl_strlcpy(out_id, vid, id_cap);

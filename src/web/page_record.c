@@ -138,6 +138,34 @@ static const char *const visit_csv_cols[] = {
     "to_country", "start_date", "end_date", "type", "summary", "confidence", "status",
     "disputed", "note", NULL};
 
+/* A record given a new key by `parley rename`: its old address answers
+ * 301 with the new one (page, or API in the same format); 0 when id was
+ * never renamed. */
+static int redirect_renamed(pl_page *pg, const char *concept, const char *kind,
+                            const char *api, const char *id, int fmt)
+{
+	char now[512];
+	if (parley_renamed_to(pg->w->db, concept, id, now, sizeof now, NULL) != PARLEY_OK)
+		return 0;
+	pl_buf loc;
+	pl_buf_init(&loc, sizeof pg->rs->location);
+	if (fmt == 0) {
+		char *u = pl_url(pg, kind, now);
+		pl_buf_puts(&loc, u ? u : "");
+		free(u);
+	} else {
+		pl_buf_printf(&loc, "%sapi/v1/%s/", pg->rq->root, api);
+		pl_esc_url(&loc, now);
+		pl_buf_puts(&loc, fmt == 2 ? ".csv" : ".json");
+	}
+	char msg[1200];
+	snprintf(msg, sizeof msg, "renamed: now at %s", loc.data ? loc.data : "");
+	pl_send_error(pg, 301, NULL, msg);
+	pl_strlcpy(pg->rs->location, loc.data ? loc.data : "", sizeof pg->rs->location);
+	pl_buf_free(&loc);
+	return 1;
+}
+
 void pl_page_visit(pl_page *pg, const char *id, int fmt)
 {
 	/* The JSON's ETag is the version a write's If-Match names, so body and
@@ -159,7 +187,8 @@ void pl_page_visit(pl_page *pg, const char *id, int fmt)
 		pg->rs->etag[0] = '\0';
 	}
 	if (!v) {
-		pl_send_error(pg, 404, NULL, "no visit with that id");
+		if (!redirect_renamed(pg, "visit", "visit", "visits", id, fmt))
+			pl_send_error(pg, 404, NULL, "no visit with that id");
 		return;
 	}
 	if (fmt == 2) {
@@ -287,7 +316,8 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 {
 	parley_person *pr = NULL;
 	if (parley_person_get(pg->w->db, id, &pr, &pg->err) != PARLEY_OK) {
-		pl_send_error(pg, 404, NULL, "no person with that id");
+		if (!redirect_renamed(pg, "person", "person", "people", id, fmt))
+			pl_send_error(pg, 404, NULL, "no person with that id");
 		return;
 	}
 	json_t *p = json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", pr->id, "name", pr->name,

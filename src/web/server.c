@@ -163,12 +163,16 @@ static entry *entry_new(const char *key, pl_web_resp *rs)
 		return NULL;
 	}
 	add_headers(e->plain, rs->type, e->etag, 0);
+	if (rs->location[0]) /* a renamed record's old address (301) */
+		MHD_add_response_header(e->plain, "Location", rs->location);
 	if (gz) {
 		e->gz = MHD_create_response_from_buffer(gn, gz, MHD_RESPMEM_MUST_FREE);
 		if (e->gz)
 			add_headers(e->gz, rs->type, e->etag, 1);
 		else
 			free(gz);
+		if (e->gz && rs->location[0])
+			MHD_add_response_header(e->gz, "Location", rs->location);
 	}
 	e->not_modified = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
 	if (e->not_modified) {

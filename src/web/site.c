@@ -270,6 +270,43 @@ static int companion_pages(site *s)
 	return rc;
 }
 
+/* The static twin of the server's 301 for a record renamed by `parley
+ * rename`: its old page sends the browser on to the new one.  Only for old
+ * keys that no record holds again (the lookup answers those first). */
+static int renamed_pages(site *s, parley_db *db)
+{
+	parley_renamed *rn = NULL;
+	size_t nrn = 0;
+	int rc = parley_renamed_list(db, &rn, &nrn, s->err);
+	for (size_t i = 0; rc == PARLEY_OK && i < nrn; i++) {
+		const char *kind = rn[i].concept, *old = rn[i].old_key, *now = rn[i].new_key;
+		if ((strcmp(kind, "visit") != 0 && strcmp(kind, "person") != 0) || !safe_name(old) ||
+		    !safe_name(now))
+			continue;
+		char rel[512];
+		snprintf(rel, sizeof rel, "%s/%s.html", kind, old);
+		pl_buf b, u;
+		pl_buf_init(&b, 1 << 16);
+		pl_buf_init(&u, 4096);
+		pl_esc_url(&u, now);
+		pl_buf_puts(&u, ".html");
+		pl_buf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		                "<meta http-equiv=\"refresh\" content=\"0; url=");
+		pl_esc_html(&b, u.data ? u.data : "");
+		pl_buf_puts(&b, "\"><title>Moved</title></head><body><p>Renamed: now at <a href=\"");
+		pl_esc_html(&b, u.data ? u.data : "");
+		pl_buf_puts(&b, "\">");
+		pl_esc_html(&b, now);
+		pl_buf_puts(&b, "</a>.</p></body></html>\n");
+		rc = b.data ? write_file(s, rel, b.data, b.len)
+		            : parley_err_set(s->err, PARLEY_ENOMEM, "site: out of memory");
+		pl_buf_free(&b);
+		pl_buf_free(&u);
+	}
+	parley_renamed_free(rn, nrn);
+	return rc;
+}
+
 /* One page (and with json_fmt an API file) per id. */
 static int per_record(site *s, const char *const *ids, size_t n, const char *html_fmt,
                       const char *path_fmt, const char *json_fmt, const char *api_fmt)
@@ -500,6 +537,8 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		free(ids);
 		parley_countries_free(cs);
 	}
+	if (rc == PARLEY_OK)
+		rc = renamed_pages(&s, db);
 	parley_close(db);
 	if (files)
 		*files = s.files;

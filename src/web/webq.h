@@ -106,6 +106,7 @@ typedef struct pl_web_resp {
 	const char *type;   /* content type, static */
 	pl_buf body;
 	int no_store;       /* 1: do not cache (errors) */
+	char location[1024]; /* a redirect's Location header (renamed records), or "" */
 	char etag[48];      /* the record's version (a visit's JSON), or "": the body's hash */
 } pl_web_resp;
 

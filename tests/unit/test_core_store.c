@@ -14,23 +14,7 @@
 #include "parley.h"
 
 static char dir[64];
-
-static const char *path_of(const char *name)
-{
-	static char p[4][128];
-	static int k;
-	k = (k + 1) % 4;
-	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
-	return p[k];
-}
-
-static void write_file(const char *name, const char *text)
-{
-	FILE *f = fopen(path_of(name), "wb");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
+#include "test_tmpdir.h"
 
 static const char *countries =
     "code,name,iso2,cow_code,cow_abb,fips,cameo,start_date,end_date,note\n"
@@ -48,17 +32,6 @@ static const char *sources = "id,url,citation,title,publisher,published,accessed
                              "s1,https://example.org/a,,\"A \"\"quoted\"\" title\",,2018-03-28,\n";
 static const char *links = "visit,source,passage\nv1,s1,\"line one\nline two\"\nv2,s1,\n";
 
-static parley_db *fresh_store(void)
-{
-	char name[32];
-	static int n;
-	snprintf(name, sizeof name, "s%d.db", n++);
-	parley_db *db;
-	parley_err err;
-	assert_int_equal(parley_open(path_of(name), PARLEY_OPEN_CREATE, &db, &err), PARLEY_OK);
-	return db;
-}
-
 static int import(parley_db *db, const char *const *names, size_t n, parley_report *rep)
 {
 	const char *paths[8];
@@ -69,16 +42,6 @@ static int import(parley_db *db, const char *const *names, size_t n, parley_repo
 	}
 	parley_err err;
 	return parley_import(db, paths, n, NULL, rep, NULL, &err);
-}
-
-static char *export_text(parley_db *db, const char *format)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *m = open_memstream(&buf, &len);
-	assert_int_equal(parley_export(db, format, NULL, m, NULL), PARLEY_OK);
-	fclose(m);
-	return buf;
 }
 
 static int setup(void **state)
@@ -108,12 +71,12 @@ static void imports_in_dependency_order_and_round_trips(void **state)
 	/* JSON and NDJSON round trips are byte-identical */
 	const char *formats[] = {"json", "ndjson"};
 	for (int f = 0; f < 2; f++) {
-		char *a = export_text(db, formats[f]);
+		char *a = export_text(db, formats[f], NULL);
 		write_file(f ? "dump.ndjson" : "dump.json", a);
 		parley_db *db2 = fresh_store();
 		const char *dump[] = {f ? "dump.ndjson" : "dump.json"};
 		assert_int_equal(import(db2, dump, 1, NULL), PARLEY_OK);
-		char *b = export_text(db2, formats[f]);
+		char *b = export_text(db2, formats[f], NULL);
 		assert_string_equal(a, b);
 		free(a);
 		free(b);
@@ -164,7 +127,7 @@ static void any_bad_line_leaves_the_store_unchanged(void **state)
 	(void)state;
 	parley_db *db = fresh_store();
 	assert_int_equal(import(db, all, 5, NULL), PARLEY_OK);
-	char *before = export_text(db, "json");
+	char *before = export_text(db, "json", NULL);
 	long audit = parley_count(db, "audit", NULL);
 	struct {
 		const char *text, *code;
@@ -199,7 +162,7 @@ static void any_bad_line_leaves_the_store_unchanged(void **state)
 		if (!found)
 			fail_msg("case %zu: no %s error", i, bad[i].code);
 		parley_report_free(rep);
-		char *after = export_text(db, "json");
+		char *after = export_text(db, "json", NULL);
 		assert_string_equal(before, after);
 		free(after);
 		assert_int_equal(parley_count(db, "audit", NULL), audit);

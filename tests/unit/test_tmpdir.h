@@ -1,0 +1,53 @@
+/* test_tmpdir.h - what the store tests share: files and stores in one
+ * temporary folder per test program.  The program defines `dir` (filled by
+ * mkdtemp in its setup) before including this header. */
+#ifndef PARLEY_TEST_TMPDIR_H
+#define PARLEY_TEST_TMPDIR_H
+
+#include <stdio.h>
+
+#include "parley.h"
+
+/* dir/name in one of four rotating buffers (so two may be used at once). */
+static inline const char *path_of(const char *name)
+{
+	static char p[4][512];
+	static int k;
+	k = (k + 1) % 4;
+	snprintf(p[k], sizeof p[k], "%s/%s", dir, name);
+	return p[k];
+}
+
+static inline void write_file(const char *name, const char *text)
+{
+	FILE *f = fopen(path_of(name), "wb");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+/* A new empty store in dir; the test closes it with parley_close(). */
+static inline parley_db *fresh_store(void)
+{
+	char name[32];
+	static int n;
+	snprintf(name, sizeof name, "s%d.db", n++);
+	parley_db *db;
+	parley_err err;
+	assert_int_equal(parley_open(path_of(name), PARLEY_OPEN_CREATE, &db, &err), PARLEY_OK);
+	return db;
+}
+
+/* The store exported in format (one concept, or NULL for all), as text;
+ * the test frees it. */
+static inline char *export_text(parley_db *db, const char *format, const char *concept)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	assert_int_equal(parley_export(db, format, concept, m, NULL), PARLEY_OK);
+	fclose(m);
+	return buf;
+}
+
+#endif
