@@ -13,7 +13,7 @@ _parley()
 		esac
 	done
 	case $prev in
-	--db|--out|--password-file) _filedir; return ;;
+	--db|--out|--password-file|--map) _filedir; return ;;
 	esac
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then

@@ -242,17 +242,54 @@ typedef struct parley_import_stats {
 	long updated;     /* records whose values changed */
 	long unchanged;   /* records already present with the same values */
 	long unmapped;    /* values a reader could not map (each reported) */
+	long linked;      /* incoming visits linked to existing ones (--match) */
 } parley_import_stats;
 
 /* Imports files (all or nothing, in one transaction).  format names one
  * format for every file, or NULL to detect each file's format from its
  * content.  Every problem becomes a finding in rep (which may be NULL):
  * file, line, field, what is wrong.  On any ERROR finding the store is left
- * exactly as it was and PARLEY_EDATA is returned.  INFO findings give each
- * file's format and counts.  Re-importing identical data changes nothing. */
+ * exactly as it was and PARLEY_EDATA is returned; when the store itself
+ * fails (disk full, I/O error, out of memory, busy) the import stops at once,
+ * is rolled back and PARLEY_EDB is returned.  INFO findings give each file's
+ * format and counts.  Re-importing identical data changes nothing.  The
+ * rules every import applies (docs/formats.md): no invalid UTF-8 or NUL, one
+ * row per key, a source for every visit not a candidate, items of a visit
+ * never replaced by accident.  This is parley_import_with() with the default
+ * options (format as given). */
 int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err);
+/* How an import links an incoming visit (one whose id the store does not
+ * hold) to an existing visit instead of adding it (parley_visit_match). */
+typedef enum parley_link_mode {
+	PARLEY_LINK_EXTERNAL_ID = 0, /* the default: by a shared external id */
+	PARLEY_LINK_NONE = 1,        /* never: every incoming visit is added */
+	PARLEY_LINK_RULE = 2         /* by external id, else by the compare rule */
+} parley_link_mode;
+
+typedef struct parley_import_options {
+	const char *format;   /* one format for every file, or NULL to detect */
+	parley_link_mode link;
+	int link_days;        /* the rule's date tolerance in days; 0 = 3, <0 = none */
+	const char *map_path; /* column mapping for the CSV files no reader
+	                       * recognises (docs/formats.md, "Your own
+	                       * spreadsheet"), or NULL */
+	int replace;          /* 1: a row may change an existing companion, host,
+	                       * place or activity (items keyed by visit and seq);
+	                       * 0: that is an error.  An item row with an empty
+	                       * seq is appended (the next free number) either way. */
+	int unsourced_ok;     /* 1: visits need no source (a scratch store that
+	                       * nothing counts, as compare reads a file into) */
+} parley_import_options;
+
+/* parley_import with options (NULL = the defaults).  A linked visit is not
+ * added: the store keeps its record, and the incoming visit's external ids
+ * and source links are attached to it; its places, people and activities
+ * are left out (reported as INFO, with the visit it was linked to). */
+int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
+                       const parley_import_options *opt, parley_report *rep,
+                       parley_import_stats *stats, parley_err *err);
 /* Names of the formats import accepts, NULL-terminated.  Static. */
 const char *const *parley_import_formats(void);
 /* The format detected for a file's first bytes, or NULL.  Static string. */
@@ -330,8 +367,8 @@ const char *parley_bundled_dir(void);
  * record of concept whose key is key (key columns joined with '|', as the
  * audit log writes them: 'visit-id', or 'visit-id|companion|2').  The
  * result passes the same validation as an import (problems go to rep) and
- * the audit log keeps the record before and after with reason (may be
- * NULL).  Key fields cannot be changed.  PARLEY_ENOTFOUND when no such
+ * the audit log keeps the record before and after with reason (required:
+ * PARLEY_EINVAL without one).  Key fields cannot be changed.  PARLEY_ENOTFOUND when no such
  * record exists. */
 int parley_update(parley_db *db, const char *concept, const char *key,
                   const char *const *fields, const char *const *values, size_t n,
@@ -1094,8 +1131,10 @@ int parley_compare(parley_db *db, const char *a_spec, const char *b_spec,
 typedef struct parley_serve_opts {
 	const char *listen;        /* "HOST:PORT" or ":PORT"; NULL = "127.0.0.1:8080" */
 	unsigned threads;          /* worker threads; 0 = one per CPU, at most 8 */
-	unsigned max_connections;  /* open connections at once; 0 = 512 */
-	unsigned timeout_s;        /* idle or slow request timeout; 0 = 10 seconds */
+	unsigned max_connections;  /* open connections at once; 0 = 4096 (fewer when the
+	                            * descriptor limit is lower) */
+	unsigned timeout_s;        /* idle timeout, and the time a request has to send all its
+	                            * headers however slowly; 0 = 10 seconds */
 	int quiet;                 /* 1: no start-up line on stderr */
 	/* The team server (docs/teams.md): editing is on when the store has a
 	 * user, or with editable; otherwise the server is read-only. */

@@ -98,7 +98,9 @@ static int open_side(parley_db *main, const char *spec, side *s, parley_err *err
 	if (!rep)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	parley_err ie = {0};
-	rc = parley_import(s->db, &spec, 1, NULL, rep, NULL, &ie);
+	/* The scratch store is read, never counted: its visits need no source. */
+	parley_import_options io = {NULL, PARLEY_LINK_NONE, 0, NULL, 0, 1};
+	rc = parley_import_with(s->db, &spec, 1, &io, rep, NULL, &ie);
 	if (rc) {
 		const parley_finding *f = NULL;
 		for (size_t i = 0; i < parley_report_count(rep); i++)

@@ -31,7 +31,7 @@ static int parse_reason(const char *cmd, int argc, char **argv, const char **rea
 int cmd_edit(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
-		puts("usage: parley [--db PATH] edit [--reason TEXT] CONCEPT KEY FIELD=VALUE...\n\n"
+		puts("usage: parley [--db PATH] edit --reason TEXT CONCEPT KEY FIELD=VALUE...\n\n"
 		     "Corrects one record: 'parley edit visit 2018-03-25-prk-chn-kim-jong-un\n"
 		     "end_date=2018-03-28 --reason \"KCNA gives the 28th\"'.  FIELD= with nothing\n"
 		     "after it makes the field unknown.  The change is validated like an import and\n"
@@ -46,6 +46,8 @@ int cmd_edit(int argc, char **argv)
 		return EXIT_USAGE;
 	if (argc - i < 3)
 		return cli_usage_error("edit", "needs CONCEPT KEY FIELD=VALUE...");
+	if (!reason || !*reason)
+		return cli_usage_error("edit", "--reason is required: the audit log keeps it");
 	const char *concept = argv[i], *key = argv[i + 1];
 	size_t n = (size_t)(argc - i - 2);
 	const char **fields = calloc(n, sizeof *fields), **values = calloc(n, sizeof *values);

@@ -98,27 +98,62 @@ int cmd_init(int argc, char **argv)
 int cmd_import(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
-		puts("usage: parley [--db PATH] import [--format NAME] FILE...\n\n"
+		puts("usage: parley [--db PATH] import [--format NAME] [--match HOW] [--match-days N]\n"
+		     "                                   [--map FILE] [--replace] FILE...\n\n"
 		     "Imports the files in one transaction: if any line of any file is wrong,\n"
 		     "every problem is reported (file:line: field: what) and the store is left\n"
 		     "exactly as it was.  Each file's format is detected from its content;\n"
 		     "--format forces one.  Re-importing the same data changes nothing.\n"
 		     "'-' reads standard input.\n\n"
-		     "  --format NAME  one of the formats listed below\n\nFormats:");
+		     "  --format NAME    one of the formats listed below\n"
+		     "  --match HOW      link an incoming visit to the visit the store already\n"
+		     "                   holds instead of adding it: external-id (the default),\n"
+		     "                   rule (external id, else direction + date + visitor or\n"
+		     "                   level), or none (docs/formats.md, \"Matching visits\")\n"
+		     "  --match-days N   the rule's date tolerance in days (default 3)\n"
+		     "  --map FILE       a column mapping for a CSV file of your own\n"
+		     "                   (lines 'column=Your header'; docs/formats.md)\n"
+		     "  --replace        let rows replace existing companions, hosts, places and\n"
+		     "                   activities of the same seq (without it that is an error;\n"
+		     "                   a row with an empty seq is always appended)\n\nFormats:");
 		for (const char *const *f = parley_import_formats(); *f; f++)
 			printf("  %s\n", *f);
 		return EXIT_OK;
 	}
 	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
+	                                     {"match", required_argument, NULL, 'm'},
+	                                     {"match-days", required_argument, NULL, 'd'},
+	                                     {"map", required_argument, NULL, 'M'},
+	                                     {"replace", no_argument, NULL, 'r'},
 	                                     {0, 0, 0, 0}};
-	const char *format = NULL;
+	parley_import_options o = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0, 0};
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'f')
-			format = optarg;
-		else
+		char *end;
+		if (c == 'f') {
+			o.format = optarg;
+		} else if (c == 'm') {
+			if (strcmp(optarg, "external-id") == 0)
+				o.link = PARLEY_LINK_EXTERNAL_ID;
+			else if (strcmp(optarg, "rule") == 0)
+				o.link = PARLEY_LINK_RULE;
+			else if (strcmp(optarg, "none") == 0)
+				o.link = PARLEY_LINK_NONE;
+			else
+				return cli_usage_error("import", "--match takes external-id, rule or none");
+		} else if (c == 'd') {
+			long v = strtol(optarg, &end, 10);
+			if (!*optarg || *end || v < 0 || v > 366)
+				return cli_usage_error("import", "--match-days takes 0 to 366");
+			o.link_days = v ? (int)v : -1; /* -1: exactly the same dates */
+		} else if (c == 'M') {
+			o.map_path = optarg;
+		} else if (c == 'r') {
+			o.replace = 1;
+		} else {
 			return cli_usage_error("import", "unknown option");
+		}
 	}
 	if (optind >= argc)
 		return cli_usage_error("import", "no files to import");
@@ -130,16 +165,19 @@ int cmd_import(int argc, char **argv)
 	parley_report *rep = parley_report_new();
 	parley_err err = {0, ""};
 	parley_import_stats stats;
-	int st = parley_import(db, (const char *const *)argv + optind, (size_t)(argc - optind),
-	                       format, rep, &stats, &err);
+	int st = parley_import_with(db, (const char *const *)argv + optind,
+	                            (size_t)(argc - optind), &o, rep, &stats, &err);
 	print_report(rep);
 	parley_report_free(rep);
 	parley_close(db);
 	if (st)
 		return cli_fail("import", &err);
 	if (!cli_json())
-		printf("imported: %ld rows read, %ld new, %ld changed, %ld unchanged, %ld unmapped values\n",
-		       stats.rows_read, stats.inserted, stats.updated, stats.unchanged, stats.unmapped);
+		printf("imported: %ld rows read, %ld new, %ld changed, %ld unchanged, %ld unmapped values%s",
+		       stats.rows_read, stats.inserted, stats.updated, stats.unchanged, stats.unmapped,
+		       stats.linked ? "" : "\n");
+	if (!cli_json() && stats.linked)
+		printf(", %ld visits linked\n", stats.linked);
 	return EXIT_OK;
 }
 

@@ -3,7 +3,9 @@
  *
  * Rules, each with a stable code (docs/check.md):
  *  errors:   end-before-start, same-country, no-source, visitor-not-born,
- *            visitor-dead, not-in-office, unknown-reference, bad-date
+ *            visitor-dead, not-in-office, unknown-reference, bad-date,
+ *            bad-utf8, nul-byte (text an older store let in),
+ *            duplicate-external-id
  *  warnings: likely-duplicate (same visitor and host, overlapping dates),
  *            level-without-office, source-incomplete (a source without a
  *            title or a publication date, so it cannot be cited)
@@ -82,7 +84,7 @@ static int check_visits(parley_db *db, parley_report *rep, parley_err *err)
 	int rc = pl_prepare(db,
 	                    "SELECT v.id, v.visitor, v.visitor_office, v.from_country, v.to_country,"
 	                    " v.start_date, v.end_date, p.birth_date, p.death_date, v.level,"
-	                    " (SELECT count(*) FROM visit_source s WHERE s.visit = v.id)"
+	                    " (SELECT count(*) FROM visit_source s WHERE s.visit = v.id), v.status"
 	                    " FROM visit v LEFT JOIN person p ON p.id = v.visitor ORDER BY v.id",
 	                    &st, err);
 	if (rc)
@@ -115,7 +117,9 @@ static int check_visits(parley_db *db, parley_report *rep, parley_err *err)
 		if (from && to && strcmp(from, to) == 0)
 			ADD(rep, PARLEY_ERROR, rec, "to_country", "same-country",
 			    "visiting and host country are both %s", from);
-		if (sqlite3_column_int(st, 10) == 0)
+		const char *status = (const char *)sqlite3_column_text(st, 11);
+		/* a candidate is not counted by any figure until accepted */
+		if (sqlite3_column_int(st, 10) == 0 && !(status && strcmp(status, "candidate") == 0))
 			ADD(rep, PARLEY_ERROR, rec, "visit_source", "no-source",
 			    "the visit has no source");
 		parley_date s, e, birth, death;
@@ -263,6 +267,91 @@ static int check_references(parley_db *db, parley_report *rep, parley_err *err)
 	return PARLEY_OK;
 }
 
+/* Every text value of every concept must be valid UTF-8 without NUL bytes:
+ * import refuses both now, but an older store (or a discovery run before
+ * the rule) may hold them, and they break exports and pages. */
+static int check_text(parley_db *db, parley_report *rep, parley_err *err)
+{
+	int rc = PARLEY_OK;
+	for (size_t ci = 0; !rc && ci < pl_concept_count(); ci++) {
+		const pl_concept *c = pl_concept_at(ci);
+		pl_buf sql;
+		pl_buf_init(&sql, 4096);
+		int brc = pl_buf_puts(&sql, "SELECT ");
+		for (size_t i = 0; i < c->ncols; i++)
+			brc |= pl_buf_printf(&sql, "%s%s", i ? ", " : "", c->cols[i].name);
+		brc |= pl_buf_printf(&sql, " FROM %s ORDER BY rowid", c->name);
+		sqlite3_stmt *st = NULL;
+		if (brc)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+		else
+			rc = pl_prepare(db, sql.data, &st, err);
+		pl_buf_free(&sql);
+		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+			char rec[256];
+			size_t o = (size_t)snprintf(rec, sizeof rec, "%s:", c->name);
+			for (size_t i = 0, first = 1; i < c->ncols && o < sizeof rec; i++) {
+				if (!c->cols[i].key)
+					continue;
+				/* the key as far as it is readable text: up to a NUL */
+				o += (size_t)snprintf(rec + o, sizeof rec - o, "%s%.60s", first ? "" : "/",
+				                      (const char *)sqlite3_column_text(st, (int)i));
+				first = 0;
+			}
+			for (size_t i = 0; i < c->ncols; i++) {
+				if (sqlite3_column_type(st, (int)i) == SQLITE_NULL ||
+				    sqlite3_column_type(st, (int)i) == SQLITE_INTEGER)
+					continue;
+				const char *v = (const char *)sqlite3_column_text(st, (int)i);
+				size_t n = (size_t)sqlite3_column_bytes(st, (int)i);
+				if (!v)
+					continue;
+				const char *z = memchr(v, '\0', n);
+				long bad = pl_utf8_invalid_at(v, n);
+				if (z)
+					ADD(rep, PARLEY_ERROR, rec, c->cols[i].name, "nul-byte",
+					    "%s holds a NUL byte at byte %zu of %zu", c->cols[i].name,
+					    (size_t)(z - v) + 1, n);
+				else if (bad >= 0)
+					ADD(rep, PARLEY_ERROR, rec, c->cols[i].name, "bad-utf8",
+					    "%s holds invalid UTF-8 at byte %ld (0x%02X)", c->cols[i].name,
+					    bad + 1, (unsigned)(unsigned char)v[bad]);
+			}
+		}
+		sqlite3_finalize(st);
+	}
+	return rc;
+}
+
+/* One external id names one record: two visits that carry the same
+ * scheme:value are the same visit recorded twice (an import that added
+ * instead of linking, see import --match). */
+static int check_external_ids(parley_db *db, parley_report *rep, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db,
+	                    "SELECT entity, scheme, value, group_concat(entity_id, ', '),"
+	                    " min(entity_id), count(DISTINCT entity_id)"
+	                    " FROM (SELECT * FROM external_id ORDER BY entity_id)"
+	                    " GROUP BY entity, scheme, value HAVING count(DISTINCT entity_id) > 1"
+	                    " ORDER BY entity, scheme, value",
+	                    &st, err);
+	if (rc)
+		return rc;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		char rec[256];
+		snprintf(rec, sizeof rec, "%s:%s", (const char *)sqlite3_column_text(st, 0),
+		         (const char *)sqlite3_column_text(st, 4));
+		ADD(rep, PARLEY_ERROR, rec, "external_id", "duplicate-external-id",
+		    "%s:%s is the external id of %d %s records: %s",
+		    (const char *)sqlite3_column_text(st, 1), (const char *)sqlite3_column_text(st, 2),
+		    sqlite3_column_int(st, 5), (const char *)sqlite3_column_text(st, 0),
+		    (const char *)sqlite3_column_text(st, 3));
+	}
+	sqlite3_finalize(st);
+	return PARLEY_OK;
+}
+
 int parley_check(parley_db *db, parley_report *rep, parley_err *err)
 {
 	if (!db || !rep)
@@ -276,5 +365,9 @@ int parley_check(parley_db *db, parley_report *rep, parley_err *err)
 		rc = check_sources(db, rep, err);
 	if (!rc)
 		rc = check_references(db, rep, err);
+	if (!rc)
+		rc = check_external_ids(db, rep, err);
+	if (!rc)
+		rc = check_text(db, rep, err);
 	return rc;
 }

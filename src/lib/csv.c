@@ -7,6 +7,10 @@
  * after a closing quote, or a quote that never closes, is an error naming
  * the line and column.  Field text is copied into one backing buffer so the
  * input is never modified.
+ *
+ * A NUL byte is an error too: field text is handed out as C strings, so a
+ * NUL would silently cut the value short.  The error names the field by
+ * its header name (the first record is taken as the header for that).
  */
 #include "internal.h"
 
@@ -30,6 +34,7 @@ void pl_csv_free(pl_csv *c)
 	free(c->fields);
 	free(c->field_col);
 	free(c->offsets);
+	free(c->header);
 	pl_buf_free(&c->store);
 	memset(c, 0, sizeof *c);
 }
@@ -56,6 +61,43 @@ static int push_field(pl_csv *c, long col)
 	c->field_col[c->nfields] = col;
 	c->nfields++;
 	return PARLEY_OK;
+}
+
+/* The error for a NUL byte at p in the field being read. */
+static int nul_error(pl_csv *c, long line, long col, parley_err *err)
+{
+	size_t field = c->nfields; /* 1-based: the field just pushed */
+	const char *name = NULL;
+	const char *h = c->header;
+	for (size_t i = 1; h && i <= c->nheader; i++, h += strlen(h) + 1)
+		if (i == field)
+			name = h;
+	c->bad_field = field;
+	if (name)
+		return parley_err_set(err, PARLEY_EDATA,
+		                      "line %ld, column %ld, field %zu (%.60s): NUL byte in the text",
+		                      line, col, field, name);
+	return parley_err_set(err, PARLEY_EDATA,
+	                      "line %ld, column %ld, field %zu: NUL byte in the text", line, col,
+	                      field);
+}
+
+/* Keeps the first record's fields as the header, for naming fields in errors. */
+static void keep_header(pl_csv *c)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < c->nfields; i++)
+		n += strlen(c->fields[i]) + 1;
+	c->header = malloc(n ? n : 1);
+	if (!c->header)
+		return; /* errors then name the field by number only */
+	char *o = c->header;
+	for (size_t i = 0; i < c->nfields; i++) {
+		size_t k = strlen(c->fields[i]) + 1;
+		memcpy(o, c->fields[i], k);
+		o += k;
+	}
+	c->nheader = c->nfields;
 }
 
 /* Consumes one line end at p if there is one; returns its length. */
@@ -91,6 +133,8 @@ int pl_csv_next(pl_csv *c, parley_err *err)
 					return parley_err_set(err, PARLEY_EDATA,
 					                      "line %ld, column %ld: quoted field never closed",
 					                      qline, qcol);
+				if (*p == '\0')
+					return nul_error(c, line, (long)(p - line_start) + 1, err);
 				if (*p == '"') {
 					if (p + 1 < c->end && p[1] == '"') {
 						rc = pl_buf_putc(&c->store, '"');
@@ -122,6 +166,8 @@ int pl_csv_next(pl_csv *c, parley_err *err)
 					return parley_err_set(err, PARLEY_EDATA,
 					                      "line %ld, column %ld: quote inside an unquoted field",
 					                      line, (long)(p - line_start) + 1);
+				if (*p == '\0')
+					return nul_error(c, line, (long)(p - line_start) + 1, err);
 				p++;
 			}
 			if ((rc = pl_buf_append(&c->store, s, (size_t)(p - s))))
@@ -140,6 +186,8 @@ int pl_csv_next(pl_csv *c, parley_err *err)
 	c->next_line = line + 1;
 	for (size_t i = 0; i < c->nfields; i++)
 		c->fields[i] = c->store.data + c->offsets[i];
+	if (!c->header)
+		keep_header(c);
 	return 1;
 }
 

@@ -71,6 +71,8 @@ int parley_update(parley_db *db, const char *concept, const char *key,
 		return PARLEY_EINVAL;
 	if (!key || !n)
 		return parley_err_set(err, PARLEY_EINVAL, "nothing to change");
+	if (!reason || !*reason) /* the audit log must say why, as for a deletion */
+		return parley_err_set(err, PARLEY_EINVAL, "a correction needs a reason for the audit log");
 	char keybuf[1024];
 	const char *vals[32] = {0};
 	if (split_key(c, key, keybuf, sizeof keybuf, vals) < 0)

@@ -5,6 +5,7 @@
 #include "internal.h"
 
 #include <stdio.h>
+#include <string.h>
 
 int parley_err_set(parley_err *err, int code, const char *fmt, ...)
 {
@@ -12,8 +13,22 @@ int parley_err_set(parley_err *err, int code, const char *fmt, ...)
 		va_list ap;
 		va_start(ap, fmt);
 		err->code = code;
-		vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+		int n = vsnprintf(err->msg, sizeof err->msg, fmt, ap);
 		va_end(ap);
+		/* A message cut short must not end inside a UTF-8 sequence (a long
+		 * CJK value in it would make the message invalid text, which JSON
+		 * writers then refuse): drop the partial character. */
+		if (n >= (int)sizeof err->msg) {
+			size_t len = strlen(err->msg), i = len;
+			while (i > 0 && ((unsigned char)err->msg[i - 1] & 0xC0) == 0x80)
+				i--;
+			if (i > 0 && (unsigned char)err->msg[i - 1] >= 0xC0) {
+				unsigned char lead = (unsigned char)err->msg[i - 1];
+				size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2;
+				if (len - (i - 1) < need)
+					err->msg[i - 1] = '\0';
+			}
+		}
 	}
 	return code;
 }

@@ -8,6 +8,31 @@
  * as it was.  A killed process leaves an uncommitted transaction, which
  * SQLite's journal undoes on the next open.
  *
+ * A failure of the store itself (disk full, I/O error, out of memory, busy,
+ * locked, corrupt) ends the import at once: after SQLITE_FULL or IOERR
+ * SQLite may already have rolled the transaction back by itself, and any
+ * further row would then be committed on its own in autocommit mode.  So
+ * such a failure sets `fatal`, every later row is refused without touching
+ * the store, and the import closes with a rollback.
+ *
+ * Two rows with the same key in one import are an error naming both lines:
+ * the second would silently replace the first.  Every key put is noted (in
+ * a TEMP table, gone with the transaction).  A dataset reader may put a row
+ * it derives more than once (a trip file names its source on every trip),
+ * so for readers only a second row with other values is an error; in the
+ * canonical formats (csv, json, ndjson) any repeat is.
+ *
+ * A visit this import adds or changes must have a source when the import
+ * ends (its visit_source rows may come later in the file, or in another
+ * file), unless its status is 'candidate': an unsourced visit would be
+ * counted at once by every figure.
+ *
+ * Items of a visit (companions and hosts, places, activities: keyed by the
+ * visit and a seq number) are appended, never replaced by accident: a row
+ * with an empty seq takes the next free number, and a row whose seq names
+ * an existing item with other values is an error unless the import was
+ * asked to replace (import --replace; an edit names the full key and may).
+ *
  * Upserts match on the concept's key.  A row identical to the stored one
  * writes nothing, so re-importing the same data changes nothing and adds
  * nothing to the audit log.
@@ -29,6 +54,13 @@ struct pl_import {
 	parley_report *rep;
 	parley_import_stats stats;
 	size_t errors;
+	int fatal;                     /* the store failed: write nothing more */
+	int strict_keys;               /* a repeated key is an error even when equal */
+	int replace;                   /* a row may change an existing visit item */
+	int unsourced_ok;              /* visits need no source (a scratch store) */
+	const pl_csv_map *map;         /* --map: every file is that spreadsheet */
+	sqlite3_stmt *seen_get, *seen_put; /* keys put so far (temp.pl_import_seen) */
+	char fatal_msg[256];           /* SQLite's words for that failure */
 	concept_counts counts[32];     /* per concept, current file */
 	sqlite3_stmt *select[32];      /* by key */
 	sqlite3_stmt *insert[32];
@@ -36,6 +68,19 @@ struct pl_import {
 	sqlite3_stmt *exists[32];      /* key exists (for references) */
 	char **owned;                  /* strings handed out by find_person */
 	size_t nowned, owned_cap;
+	/* Linking (import --match): the first pass collects the ids of the
+	 * visits it adds; the second applies the links found for them. */
+	int collect;
+	char **new_visits;
+	size_t nnew, new_cap;
+	pl_link *links;
+	size_t nlinks;
+	/* Visits added or changed, for the source rule at the end. */
+	struct touched {
+		char *id, *file;
+		long line;
+	} *touched;
+	size_t ntouched, touched_cap;
 	pl_import_guard guard;         /* decides which rows are written (bundled.c) */
 	void *guard_ctx;
 	int discard;                   /* roll back at close even without errors (dry run) */
@@ -57,6 +102,29 @@ parley_db *pl_import_db(pl_import *imp)
 	return imp->db;
 }
 
+/* Whether a failed step means the store itself failed (as opposed to a
+ * row it refused, like a constraint), so that the import must stop. */
+static int store_failure(sqlite3 *sql, int r)
+{
+	switch (r & 0xff) {
+	case SQLITE_FULL:
+	case SQLITE_IOERR:
+	case SQLITE_NOMEM:
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+	case SQLITE_CORRUPT:
+	case SQLITE_NOTADB:
+	case SQLITE_READONLY:
+	case SQLITE_CANTOPEN:
+	case SQLITE_PROTOCOL:
+		return 1;
+	default:
+		/* Whatever the code: a transaction that vanished cannot go on. */
+		return sqlite3_get_autocommit(sql);
+	}
+}
+
+__attribute__((format(printf, 9, 0)))
 static void vreport(pl_import *imp, parley_severity sev, const char *file, long line,
                     long column, const char *record, const char *field, const char *code,
                     const char *fmt, va_list ap)
@@ -83,6 +151,26 @@ void pl_import_report(pl_import *imp, parley_severity sev, const char *file,
 	va_end(ap);
 }
 
+/* A step that failed with r: a store failure stops the import (reported
+ * once, PARLEY_EDB); anything else is this row's problem (PARLEY_EDATA). */
+static int step_failed(pl_import *imp, int r, const char *file, long line, const char *label)
+{
+	sqlite3 *sql = imp->db->sql;
+	if (!store_failure(sql, r)) {
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database",
+		                 "the store refused the row: %s", sqlite3_errmsg(sql));
+		return PARLEY_EDATA;
+	}
+	if (!imp->fatal) {
+		imp->fatal = 1;
+		snprintf(imp->fatal_msg, sizeof imp->fatal_msg, "%s", sqlite3_errstr(r));
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "store-failed",
+		                 "the store failed (%s): the import stops here and is rolled back",
+		                 sqlite3_errmsg(sql));
+	}
+	return PARLEY_EDB;
+}
+
 void pl_import_unmapped(pl_import *imp, const char *file, long line,
                         const char *field, const char *fmt, ...)
 {
@@ -93,23 +181,29 @@ void pl_import_unmapped(pl_import *imp, const char *file, long line,
 	va_end(ap);
 }
 
-int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len)
+void pl_line_col(const char *data, long at, long *line, long *col)
 {
-	long at = pl_utf8_invalid_at(data, len);
-	if (at < 0)
-		return PARLEY_OK;
-	long line = 1, col = 1;
+	*line = 1;
+	*col = 1;
 	for (long i = 0; i < at; i++) {
 		if (data[i] == '\n') {
-			line++;
-			col = 1;
+			++*line;
+			*col = 1;
 		} else {
-			col++;
+			++*col;
 		}
 	}
-	pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, NULL, "bad-utf8",
-	                 "invalid UTF-8 at byte offset %ld (byte 0x%02X)", at,
-	                 (unsigned)(unsigned char)data[at]);
+}
+
+int pl_import_reject_nul(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	const char *z = memchr(data, '\0', len);
+	if (!z)
+		return PARLEY_OK;
+	long line, col;
+	pl_line_col(data, (long)(z - data), &line, &col);
+	pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, NULL, "nul-byte",
+	                 "NUL byte at byte offset %ld: text may not hold one", (long)(z - data));
 	return PARLEY_EDATA;
 }
 
@@ -186,6 +280,9 @@ static void finalize_all(pl_import *imp)
 		sqlite3_finalize(imp->exists[i]);
 		imp->select[i] = imp->insert[i] = imp->update[i] = imp->exists[i] = NULL;
 	}
+	sqlite3_finalize(imp->seen_get);
+	sqlite3_finalize(imp->seen_put);
+	imp->seen_get = imp->seen_put = NULL;
 }
 
 /* ---------------------------------------------------------------- */
@@ -205,10 +302,15 @@ static int valid_int(const char *s)
 	return 1;
 }
 
-static int ref_exists(pl_import *imp, const char *concept, const char *value, parley_err *err)
+/* 1 when the referenced key exists, 0 when not, or -1 with *step set to
+ * the failed step's code (SQLITE_ERROR when the statement would not
+ * prepare, err saying why). */
+static int ref_exists(pl_import *imp, const char *concept, const char *value, int *step,
+                      parley_err *err)
 {
 	const pl_concept *rc_ = pl_concept_find(concept);
 	size_t ci = (size_t)(rc_ - pl_concept_at(0));
+	*step = SQLITE_ERROR;
 	if (prepare_concept(imp, ci, err))
 		return -1;
 	sqlite3_stmt *st = imp->exists[ci];
@@ -216,6 +318,7 @@ static int ref_exists(pl_import *imp, const char *concept, const char *value, pa
 	sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
+	*step = r;
 	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 
@@ -254,6 +357,227 @@ static int same_value(sqlite3_stmt *st, int i, const pl_column *col, const char 
 	return old && strcmp(old, v) == 0;
 }
 
+/* Looks the row's key up among the keys put so far in this import.
+ * Returns 0 when new (and notes it), 1 when seen (*first_file and
+ * *first_line say where; *first_file is malloc'd, the caller frees it), or
+ * a negative SQLite step code when the store failed. */
+static int seen_before(pl_import *imp, const pl_concept *c, const char *const *values,
+                       const char *file, long line, char **first_file, long *first_line)
+{
+	pl_buf key;
+	pl_buf_init(&key, 0);
+	int rc = 0;
+	for (size_t i = 0; i < c->ncols; i++)
+		if (c->cols[i].key)
+			rc |= pl_buf_printf(&key, "%s\x1f", values[i] ? values[i] : "");
+	if (rc || !key.data) {
+		pl_buf_free(&key);
+		return -SQLITE_NOMEM;
+	}
+	sqlite3_stmt *g = imp->seen_get, *p = imp->seen_put;
+	sqlite3_reset(g);
+	sqlite3_bind_text(g, 1, c->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(g, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
+	int r = sqlite3_step(g);
+	if (r == SQLITE_ROW) {
+		*first_file = pl_strdup((const char *)sqlite3_column_text(g, 0));
+		*first_line = (long)sqlite3_column_int64(g, 1);
+		rc = 1;
+	} else if (r == SQLITE_DONE) {
+		sqlite3_reset(p);
+		sqlite3_bind_text(p, 1, c->name, -1, SQLITE_STATIC);
+		sqlite3_bind_text(p, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
+		sqlite3_bind_text(p, 3, file ? file : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(p, 4, line);
+		r = sqlite3_step(p);
+		rc = r == SQLITE_DONE ? 0 : -r;
+		sqlite3_reset(p);
+	} else {
+		rc = -r;
+	}
+	sqlite3_reset(g);
+	pl_buf_free(&key);
+	return rc;
+}
+
+/* "FILE line N" or "FILE" (JSON rows have no line), into buf. */
+static const char *where_text(const char *file, long line, char *buf, size_t cap)
+{
+	if (line > 0)
+		snprintf(buf, cap, "%.200s line %ld", file, line);
+	else
+		snprintf(buf, cap, "%.200s", file);
+	return buf;
+}
+
+/* Rewrites a row for the links of this import into out (a copy of the
+ * value pointers).  Returns 1 to put out, 0 when the row is left out: a
+ * linked visit itself (the store keeps its record) and its places, people
+ * and activities (they describe the other dataset's record).  Its source
+ * links and external ids are put on the existing visit, which is what
+ * records the link. */
+static int apply_links(pl_import *imp, const pl_concept *c, const char *const *values,
+                       const char **out, const char *file, long line)
+{
+	for (size_t i = 0; i < c->ncols; i++)
+		out[i] = values[i];
+	if (strcmp(c->name, "visit") == 0) {
+		const pl_link *l = pl_link_find(imp->links, imp->nlinks, values[0]);
+		if (!l)
+			return 1;
+		imp->stats.linked++;
+		pl_import_report(imp, PARLEY_INFO, file, line, 0, values[0], NULL, "linked",
+		                 "visit %s is the existing visit %s (by %s): linked, not added",
+		                 values[0], l->to,
+		                 l->how == PARLEY_MATCH_EXTERNAL_ID ? "external id" : "the match rule");
+		return 0;
+	}
+	if (strcmp(c->name, "external_id") == 0) {
+		const pl_link *l = values[0] && strcmp(values[0], "visit") == 0
+		                       ? pl_link_find(imp->links, imp->nlinks, values[1])
+		                       : NULL;
+		if (l)
+			out[1] = l->to;
+		return 1;
+	}
+	for (size_t i = 0; i < c->ncols; i++) {
+		if (!c->cols[i].ref || strcmp(c->cols[i].ref, "visit") != 0)
+			continue;
+		const pl_link *l = pl_link_find(imp->links, imp->nlinks, values[i]);
+		if (!l)
+			continue;
+		if (strcmp(c->name, "visit_source") != 0)
+			return 0;
+		out[i] = l->to;
+	}
+	return 1;
+}
+
+static void touch_visit(pl_import *imp, const char *id, const char *file, long line)
+{
+	if (imp->ntouched == imp->touched_cap) {
+		size_t cap = imp->touched_cap ? imp->touched_cap * 2 : 64;
+		struct touched *t = realloc(imp->touched, cap * sizeof *t);
+		if (!t) {
+			imp->errors++; /* cannot check the rule: refuse rather than skip it */
+			return;
+		}
+		imp->touched = t;
+		imp->touched_cap = cap;
+	}
+	struct touched *t = &imp->touched[imp->ntouched];
+	t->id = pl_strdup(id);
+	t->file = pl_strdup(file ? file : "");
+	t->line = line;
+	if (!t->id || !t->file) {
+		free(t->id);
+		free(t->file);
+		imp->errors++;
+		return;
+	}
+	imp->ntouched++;
+}
+
+static void forget_touched(pl_import *imp)
+{
+	for (size_t i = 0; i < imp->ntouched; i++) {
+		free(imp->touched[i].id);
+		free(imp->touched[i].file);
+	}
+	imp->ntouched = 0;
+}
+
+/* The source rule, once every row is in: each visit added or changed has a
+ * source, or is a candidate. */
+static void require_sources(pl_import *imp)
+{
+	sqlite3_stmt *st;
+	parley_err err = {0, ""};
+	if (!imp->ntouched)
+		return;
+	if (pl_prepare(imp->db,
+	               "SELECT status, (SELECT count(*) FROM visit_source WHERE visit = ?1)"
+	               " FROM visit WHERE id = ?1",
+	               &st, &err)) {
+		pl_import_report(imp, PARLEY_ERROR, NULL, 0, 0, NULL, NULL, "database", "%s", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < imp->ntouched && !imp->fatal; i++) {
+		struct touched *t = &imp->touched[i];
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
+		int r = sqlite3_step(st);
+		if (r == SQLITE_ROW) {
+			const char *status = (const char *)sqlite3_column_text(st, 0);
+			if (sqlite3_column_int(st, 1) == 0 && (!status || strcmp(status, "candidate") != 0)) {
+				char label[256];
+				snprintf(label, sizeof label, "visit:%.200s", t->id);
+				pl_import_report(imp, PARLEY_ERROR, t->file, t->line, 0, label, "visit_source",
+				                 "no-source",
+				                 "the visit has no source: give one (a visit_source row) or "
+				                 "import it with status 'candidate'");
+			}
+		} else if (r != SQLITE_DONE) {
+			step_failed(imp, r, t->file, t->line, t->id);
+		}
+	}
+	sqlite3_finalize(st);
+}
+
+/* The index of a concept's "seq" key column (a visit's items), or -1. */
+static int seq_column(const pl_concept *c)
+{
+	int i = pl_concept_col(c, "seq");
+	return i >= 0 && c->cols[i].key ? i : -1;
+}
+
+/* The next free seq of the item's list (the other key columns alike) into
+ * buf; 0 when found, else a SQLite step code. */
+static int next_seq(pl_import *imp, const pl_concept *c, const char *const *values, int seq,
+                    char *buf, size_t cap)
+{
+	pl_buf sql;
+	pl_buf_init(&sql, 2048);
+	int rc = pl_buf_printf(&sql, "SELECT coalesce(max(seq), 0) + 1 FROM %s WHERE 1", c->name);
+	for (size_t i = 0; i < c->ncols; i++)
+		if (c->cols[i].key && (int)i != seq)
+			rc |= pl_buf_printf(&sql, " AND %s = ?%zu", c->cols[i].name, i + 1);
+	sqlite3_stmt *st = NULL;
+	if (rc || !sql.data || sqlite3_prepare_v2(imp->db->sql, sql.data, -1, &st, NULL) != SQLITE_OK) {
+		pl_buf_free(&sql);
+		return rc ? SQLITE_NOMEM : sqlite3_errcode(imp->db->sql);
+	}
+	pl_buf_free(&sql);
+	for (size_t i = 0; i < c->ncols; i++)
+		if (c->cols[i].key && (int)i != seq)
+			sqlite3_bind_text(st, (int)i + 1, values[i] ? values[i] : "", -1, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		snprintf(buf, cap, "%lld", (long long)sqlite3_column_int64(st, 0));
+		r = 0;
+	}
+	sqlite3_finalize(st);
+	return r;
+}
+
+static void collect_new_visit(pl_import *imp, const char *id)
+{
+	if (imp->nnew == imp->new_cap) {
+		size_t cap = imp->new_cap ? imp->new_cap * 2 : 64;
+		char **p = realloc(imp->new_visits, cap * sizeof *p);
+		if (!p) { /* linking is then impossible: fail rather than guess */
+			imp->errors++;
+			return;
+		}
+		imp->new_visits = p;
+		imp->new_cap = cap;
+	}
+	if ((imp->new_visits[imp->nnew] = pl_strdup(id)))
+		imp->nnew++;
+	else
+		imp->errors++;
+}
+
 int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values,
                   const char *file, long line)
 {
@@ -261,6 +585,31 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	int bad = 0;
 	parley_err err = {0, ""};
 	size_t ci = (size_t)(c - pl_concept_at(0));
+	if (imp->fatal) /* the store failed: nothing more is written */
+		return PARLEY_EDB;
+	const char *linked[32];
+	if (imp->nlinks && c->ncols <= PL_ARRAY_LEN(linked)) {
+		if (!apply_links(imp, c, values, linked, file, line)) {
+			imp->stats.rows_read++;
+			return PARLEY_OK;
+		}
+		values = linked;
+	}
+	/* An item with no seq is appended. */
+	const char *appended[32];
+	char seqbuf[24];
+	int seq = seq_column(c);
+	if (seq >= 0 && (!values[seq] || !*values[seq]) && c->ncols <= PL_ARRAY_LEN(appended)) {
+		int r = next_seq(imp, c, values, seq, seqbuf, sizeof seqbuf);
+		if (r) {
+			imp->stats.rows_read++;
+			return step_failed(imp, r, file, line, c->name);
+		}
+		for (size_t i = 0; i < c->ncols; i++)
+			appended[i] = values[i];
+		appended[seq] = seqbuf;
+		values = appended;
+	}
 	imp->stats.rows_read++;
 	if (imp->guard && !imp->guard(imp->guard_ctx, c, values, file, line))
 		return PARLEY_OK; /* kept as it is (the guard reported why) */
@@ -279,9 +628,11 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			}
 			continue;
 		}
-		if (pl_utf8_invalid_at(v, strlen(v)) >= 0) {
+		long at = pl_utf8_invalid_at(v, strlen(v));
+		if (at >= 0) {
 			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name, "bad-utf8",
-			                 "invalid UTF-8 in %s", col->name);
+			                 "invalid UTF-8 in %s at byte %ld of the value (0x%02X)",
+			                 col->name, at + 1, (unsigned)(unsigned char)v[at]);
 			bad = 1;
 			continue;
 		}
@@ -336,8 +687,11 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			break;
 		}
 		if (col->ref && !bad) {
-			int e = ref_exists(imp, col->ref, v, &err);
-			if (e < 0) {
+			int step;
+			int e = ref_exists(imp, col->ref, v, &step, &err);
+			if (e < 0 && step != SQLITE_ERROR) {
+				return step_failed(imp, step, file, line, label);
+			} else if (e < 0) {
 				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
 				                 "database", "%s", err.msg);
 				bad = 1;
@@ -363,6 +717,22 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s", err.msg);
 		return PARLEY_EDB;
 	}
+	char *first_file = NULL;
+	long first_line = 0;
+	int seen = seen_before(imp, c, values, file, line, &first_file, &first_line);
+	if (seen < 0)
+		return step_failed(imp, -seen, file, line, label);
+	char first_at[256] = "";
+	if (seen) {
+		where_text(first_file ? first_file : "?", first_line, first_at, sizeof first_at);
+		free(first_file);
+	}
+	if (seen && imp->strict_keys) {
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "duplicate-key",
+		                 "the same %s key as %s: one import may hold a record once", c->name,
+		                 first_at);
+		return PARLEY_EDATA;
+	}
 	/* Look the row up by key. */
 	sqlite3_stmt *sel = imp->select[ci];
 	sqlite3_reset(sel);
@@ -379,30 +749,57 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			imp->stats.unchanged++;
 			return PARLEY_OK;
 		}
+		if (seq >= 0 && !imp->replace) {
+			size_t d = 0;
+			sqlite3_step(sel); /* again: the row was reset by the comparison */
+			while (d < c->ncols && same_value(sel, (int)d, &c->cols[d], values[d]))
+				d++;
+			const char *old = d < c->ncols ? (const char *)sqlite3_column_text(sel, (int)d) : NULL;
+			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label,
+			                 d < c->ncols ? c->cols[d].name : NULL, "item-exists",
+			                 "this item exists with %s '%.60s', this row has '%.60s': to add an "
+			                 "item leave seq empty; to replace it import with --replace or use "
+			                 "parley edit with its key",
+			                 d < c->ncols ? c->cols[d].name : "other values", old ? old : "",
+			                 d < c->ncols && values[d] ? values[d] : "");
+			sqlite3_reset(sel);
+			return PARLEY_EDATA;
+		}
+		if (seen) { /* a reader derived two different rows for one key */
+			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "duplicate-key",
+			                 "the same %s key as %s, with other values", c->name, first_at);
+			return PARLEY_EDATA;
+		}
 		w = imp->update[ci];
 	} else if (r == SQLITE_DONE) {
 		sqlite3_reset(sel);
 		w = imp->insert[ci];
 	} else {
 		sqlite3_reset(sel);
-		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s",
-		                 sqlite3_errmsg(imp->db->sql));
-		return PARLEY_EDB;
+		return step_failed(imp, r, file, line, label);
 	}
+	/* The transaction must still be open: a row written in autocommit mode
+	 * would stay whatever happens to the rest of the import. */
+	if (sqlite3_get_autocommit(imp->db->sql))
+		return step_failed(imp, SQLITE_ABORT, file, line, label);
 	sqlite3_reset(w);
 	sqlite3_clear_bindings(w);
 	for (size_t i = 0; i < c->ncols; i++)
 		bind_value(w, (int)i + 1, &c->cols[i], values[i]);
 	r = sqlite3_step(w);
-	sqlite3_reset(w);
 	if (r != SQLITE_DONE) {
-		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database",
-		                 "the store refused the row: %s", sqlite3_errmsg(imp->db->sql));
-		return PARLEY_EDATA;
+		int rc = step_failed(imp, r, file, line, label);
+		sqlite3_reset(w);
+		return rc;
 	}
+	sqlite3_reset(w);
+	if (strcmp(c->name, "visit") == 0)
+		touch_visit(imp, values[0], file, line);
 	if (w == imp->insert[ci]) {
 		imp->counts[ci].inserted++;
 		imp->stats.inserted++;
+		if (imp->collect && strcmp(c->name, "visit") == 0)
+			collect_new_visit(imp, values[0]);
 	} else {
 		imp->counts[ci].updated++;
 		imp->stats.updated++;
@@ -535,6 +932,7 @@ typedef struct input {
 	const pl_reader *reader;
 	int rank;
 	size_t order;
+	int mapped; /* read through the --map column mapping */
 } input;
 
 static int by_rank(const void *a, const void *b)
@@ -576,8 +974,23 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	imp->db = db;
 	imp->rep = rep;
+	imp->replace = 1; /* an edit names the full key; parley_import decides for itself */
 	int rc = pl_begin(db, err);
+	if (!rc) /* in the transaction: rolled back or dropped with it */
+		rc = pl_exec(db,
+		             "CREATE TEMP TABLE pl_import_seen(concept TEXT, key TEXT, file TEXT,"
+		             " line INTEGER, PRIMARY KEY(concept, key)) WITHOUT ROWID",
+		             err);
+	if (!rc)
+		rc = pl_prepare(db, "SELECT file, line FROM temp.pl_import_seen"
+		                    " WHERE concept = ?1 AND key = ?2",
+		                &imp->seen_get, err);
+	if (!rc)
+		rc = pl_prepare(db, "INSERT INTO temp.pl_import_seen VALUES (?1, ?2, ?3, ?4)",
+		                &imp->seen_put, err);
 	if (rc) {
+		finalize_all(imp);
+		pl_rollback(db);
 		free(imp);
 		return rc;
 	}
@@ -587,31 +1000,167 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 
 int pl_import_close(pl_import *imp, parley_err *err)
 {
+	if (!imp->errors && !imp->fatal && !imp->unsourced_ok)
+		require_sources(imp);
 	finalize_all(imp);
 	int rc;
-	if (imp->errors) {
+	if (imp->fatal) {
+		pl_rollback(imp->db);
+		rc = parley_err_set(err, PARLEY_EDB,
+		                    "the store failed (%s); the import was rolled back and the "
+		                    "store is unchanged",
+		                    imp->fatal_msg);
+	} else if (imp->errors) {
 		pl_rollback(imp->db);
 		rc = parley_err_set(err, PARLEY_EDATA, "%zu error%s; the store is unchanged",
 		                    imp->errors, imp->errors == 1 ? "" : "s");
 	} else if (imp->discard) {
 		pl_rollback(imp->db);
 		rc = PARLEY_OK;
-	} else if ((rc = pl_commit(imp->db, err))) {
+	} else if ((rc = pl_exec(imp->db, "DROP TABLE temp.pl_import_seen", err)) ||
+	           (rc = pl_commit(imp->db, err))) {
 		pl_rollback(imp->db);
 	}
 	for (size_t i = 0; i < imp->nowned; i++)
 		free(imp->owned[i]);
 	free(imp->owned);
+	for (size_t i = 0; i < imp->nnew; i++)
+		free(imp->new_visits[i]);
+	free(imp->new_visits);
+	pl_links_free(imp->links, imp->nlinks);
+	forget_touched(imp);
+	free(imp->touched);
 	free(imp);
 	return rc;
+}
+
+/* Reads every file into the import (in rank order), stopping when the
+ * store fails.  The file data stays for a second pass. */
+static void read_files(pl_import *imp, input *in, size_t npaths)
+{
+	for (size_t i = 0; i < npaths && !imp->fatal; i++) {
+		size_t before = imp->errors;
+		int r = PARLEY_EDATA;
+		const pl_reader *rd = in[i].reader;
+		imp->strict_keys = in[i].mapped || rd == &pl_reader_csv || rd == &pl_reader_json ||
+		                   rd == &pl_reader_ndjson;
+		if (in[i].mapped)
+			r = pl_csv_read_mapped(imp, imp->map, in[i].path, in[i].data, in[i].len);
+		else if (rd->finds_nul ||
+		         !pl_import_reject_nul(imp, in[i].path, in[i].data, in[i].len))
+			r = rd->read(imp, in[i].path, in[i].data, in[i].len);
+		if (r && imp->errors == before) /* a reader failure it did not report */
+			pl_import_report(imp, PARLEY_ERROR, in[i].path, 0, 0, NULL, NULL, "read-failed",
+			                 "%s reader failed: %s", rd->format, parley_strstatus(r));
+		if (imp->errors == before)
+			report_counts(imp, in[i].path, in[i].mapped ? "csv --map" : rd->format);
+		else
+			memset(imp->counts, 0, sizeof imp->counts);
+	}
+}
+
+static void copy_findings(parley_report *to, const parley_report *from)
+{
+	for (size_t i = 0; i < parley_report_count(from); i++) {
+		const parley_finding *f = parley_report_get(from, i);
+		parley_report_add(to, f->severity, f->file, f->line, f->column, f->record, f->field,
+		                  f->code, "%s", f->message);
+	}
+}
+
+/* The import proper, with linking: a first pass inside a savepoint finds
+ * the visits this import would add; if some of them are visits the store
+ * holds already, the pass is undone and run again with those links, so
+ * that the store and the audit log only ever see the linked result. */
+static int run(pl_import *imp, input *in, size_t npaths, const parley_import_options *o,
+               parley_report *rep, parley_err *err)
+{
+	parley_db *db = imp->db;
+	if (o->link == PARLEY_LINK_NONE) {
+		read_files(imp, in, npaths);
+		return PARLEY_OK;
+	}
+	parley_report *first = rep ? parley_report_new() : NULL;
+	if (rep && !first)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	int rc = pl_exec(db, "SAVEPOINT pl_link", err);
+	if (!rc) {
+		imp->rep = first;
+		imp->collect = 1;
+		read_files(imp, in, npaths);
+		imp->collect = 0;
+		imp->rep = rep;
+	}
+	if (!rc && !imp->errors && !imp->fatal && imp->nnew)
+		rc = pl_match_links(db, imp->new_visits, imp->nnew, o->link,
+		                    o->link_days == 0 ? 3 : o->link_days < 0 ? 0 : o->link_days, rep, &imp->links,
+		                    &imp->nlinks, err);
+	if (!rc && imp->nlinks && !imp->fatal) {
+		rc = pl_exec(db, "ROLLBACK TO pl_link", err);
+		if (!rc) {
+			imp->errors = 0;
+			forget_touched(imp);
+			memset(&imp->stats, 0, sizeof imp->stats);
+			memset(imp->counts, 0, sizeof imp->counts);
+			read_files(imp, in, npaths);
+		}
+	} else if (!rc) {
+		copy_findings(rep, first);
+	}
+	if (!rc && !imp->fatal && !sqlite3_get_autocommit(db->sql))
+		rc = pl_exec(db, "RELEASE pl_link", err);
+	parley_report_free(first);
+	return rc;
+}
+
+/* The error for a file no reader recognises: for a CSV header, what the
+ * closest format expects and how to map the columns. */
+static int unknown_format(const char *path, const char *head, size_t n, parley_report *rep,
+                          parley_err *err)
+{
+	pl_buf why;
+	pl_buf_init(&why, 8192);
+	int d = pl_csv_diagnose(head, n, &why);
+	if (d == 1 && rep) { /* the details are longer than an error message holds */
+		parley_report_add(rep, PARLEY_ERROR, path, 1, 0, NULL, NULL, "unknown-format",
+		                  "cannot tell the file's format: %s", why.data);
+		parley_err_set(err, PARLEY_EDATA,
+		               "%s: cannot tell the file's format: its header matches no format "
+		               "(see above)",
+		               path);
+	} else if (d == 1)
+		parley_err_set(err, PARLEY_EDATA, "%s: cannot tell the file's format: %s", path,
+		               why.data);
+	else
+		parley_err_set(err, PARLEY_EDATA,
+		               "%s: cannot tell the file's format from its content "
+		               "(name one with --format)",
+		               path);
+	pl_buf_free(&why);
+	return PARLEY_EDATA;
 }
 
 int parley_import(parley_db *db, const char *const *paths, size_t npaths,
                   const char *format, parley_report *rep,
                   parley_import_stats *stats, parley_err *err)
 {
+	parley_import_options o = {format, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0, 0};
+	return parley_import_with(db, paths, npaths, &o, rep, stats, err);
+}
+
+int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
+                       const parley_import_options *opt, parley_report *rep,
+                       parley_import_stats *stats, parley_err *err)
+{
+	static const parley_import_options defaults = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0, 0};
+	const parley_import_options *o = opt ? opt : &defaults;
+	const char *format = o->format;
 	if (stats)
 		memset(stats, 0, sizeof *stats);
+	if (o->link != PARLEY_LINK_EXTERNAL_ID && o->link != PARLEY_LINK_NONE &&
+	    o->link != PARLEY_LINK_RULE)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_import: unknown link mode %d",
+		                      (int)o->link);
 	if (!db || (!paths && npaths))
 		return parley_err_set(err, PARLEY_EINVAL, "parley_import: no store or files");
 	if (db->readonly)
@@ -627,9 +1176,14 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 		pl_buf_free(&names);
 		return PARLEY_EINVAL;
 	}
+	pl_csv_map *map = NULL;
+	if (o->map_path && pl_csv_map_load(o->map_path, &map, err))
+		return err ? err->code : PARLEY_EINVAL;
 	input *in = calloc(npaths ? npaths : 1, sizeof *in);
-	if (!in)
+	if (!in) {
+		pl_csv_map_free(map);
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	}
 	int rc = PARLEY_OK;
 	/* Read and identify every file before touching the store. */
 	for (size_t i = 0; i < npaths && !rc; i++) {
@@ -640,31 +1194,34 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 			break;
 		size_t head = in[i].len < HEAD_BYTES ? in[i].len : HEAD_BYTES;
 		in[i].reader = forced ? forced : detect(paths[i], in[i].data, head);
-		if (!in[i].reader)
-			rc = parley_err_set(err, PARLEY_EDATA,
-			                    "%s: cannot tell the file's format from its content "
-			                    "(name one with --format)", paths[i]);
-		else
+		if (!in[i].reader && map) { /* a file no reader knows: the map says what it is */
+			in[i].mapped = 1;
+			in[i].reader = &pl_reader_csv;
+			in[i].rank = pl_csv_map_rank(map);
+		} else if (!in[i].reader) {
+			rc = unknown_format(paths[i], in[i].data, head, rep, err);
+		} else {
 			in[i].rank = file_rank(in[i].reader->format, in[i].data, head);
+		}
 	}
 	pl_import *imp = NULL;
 	if (!rc) {
 		qsort(in, npaths, sizeof *in, by_rank);
 		rc = pl_import_open(db, rep, &imp, err);
 	}
-	for (size_t i = 0; !rc && i < npaths; i++) {
-		size_t before = imp->errors;
-		int r = in[i].reader->read(imp, in[i].path, in[i].data, in[i].len);
-		if (r && imp->errors == before) /* a reader failure it did not report */
-			pl_import_report(imp, PARLEY_ERROR, in[i].path, 0, 0, NULL, NULL, "read-failed",
-			                 "%s reader failed: %s", in[i].reader->format,
-			                 parley_strstatus(r));
-		if (imp->errors == before)
-			report_counts(imp, in[i].path, in[i].reader->format);
-		else
-			memset(imp->counts, 0, sizeof imp->counts);
-		free(in[i].data);
-		in[i].data = NULL;
+	if (!rc) {
+		imp->replace = o->replace;
+		imp->unsourced_ok = o->unsourced_ok;
+		imp->map = map;
+		rc = run(imp, in, npaths, o, rep, err);
+	}
+	if (rc && imp) { /* the run itself failed: nothing of it may stay */
+		parley_err keep = err ? *err : (parley_err){0, ""};
+		imp->errors++;
+		pl_import_close(imp, NULL);
+		imp = NULL;
+		if (err)
+			*err = keep;
 	}
 	if (imp) {
 		if (stats)
@@ -679,5 +1236,6 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 	for (size_t i = 0; i < npaths; i++)
 		free(in[i].data);
 	free(in);
+	pl_csv_map_free(map);
 	return rc;
 }

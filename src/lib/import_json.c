@@ -49,6 +49,93 @@ static int ndjson_detect(const char *path, const char *head, size_t n)
 	return 0;
 }
 
+/* Whether the character at i is escaped by an odd run of backslashes. */
+static int escaped(const char *d, size_t i)
+{
+	size_t n = 0;
+	while (i > n && d[i - 1 - n] == '\\')
+		n++;
+	return n & 1;
+}
+
+/* The key whose string value holds byte offset at ("name" in
+ * {"name": "a<at>b"}), copied into buf; NULL when at is not inside such a
+ * value (inside a key, say).  Lets a bad byte be reported by field. */
+static const char *key_at(const char *d, size_t at, char *buf, size_t cap)
+{
+	size_t i = at;
+	while (i > 0 && !(d[i - 1] == '"' && !escaped(d, i - 1)))
+		i--;
+	if (i == 0)
+		return NULL;
+	size_t q = i - 1; /* the value's opening quote */
+	while (q > 0 && (d[q - 1] == ' ' || d[q - 1] == '\t' || d[q - 1] == '\n' || d[q - 1] == '\r'))
+		q--;
+	if (q == 0 || d[q - 1] != ':')
+		return NULL;
+	q--;
+	while (q > 0 && (d[q - 1] == ' ' || d[q - 1] == '\t' || d[q - 1] == '\n' || d[q - 1] == '\r'))
+		q--;
+	if (q == 0 || d[q - 1] != '"')
+		return NULL;
+	size_t end = q - 1, s = end;
+	while (s > 0 && !(d[s - 1] == '"' && !escaped(d, s - 1)))
+		s--;
+	if (s == 0 || end - s >= cap)
+		return NULL;
+	memcpy(buf, d + s, end - s);
+	buf[end - s] = '\0';
+	return buf;
+}
+
+/* Invalid UTF-8 or a NUL byte, raw or escaped as \u0000, is an error naming
+ * the line, column and field.  Returns PARLEY_EDATA when one was found. */
+static int require_text(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	long bad = pl_utf8_invalid_at(data, len);
+	const char *z = memchr(data, '\0', len);
+	long nul = z ? (long)(z - data) : -1;
+	if (bad < 0 && nul < 0)
+		return PARLEY_OK;
+	int is_nul = nul >= 0 && (bad < 0 || nul < bad);
+	long at = is_nul ? nul : bad, line, col;
+	char key[128];
+	pl_line_col(data, at, &line, &col);
+	const char *field = key_at(data, (size_t)at, key, sizeof key);
+	if (is_nul)
+		pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, field, "nul-byte",
+		                 "NUL byte at byte offset %ld: text may not hold one", at);
+	else
+		pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, field, "bad-utf8",
+		                 "invalid UTF-8 at byte offset %ld (byte 0x%02X)", at,
+		                 (unsigned)(unsigned char)data[at]);
+	return PARLEY_EDATA;
+}
+
+/* A parse error of jansson's, as a finding; an escaped NUL (\u0000, which
+ * jansson refuses) is named by field like a raw one.  base is the offset
+ * of the parsed text in data (an NDJSON line). */
+static void json_error(pl_import *imp, const char *path, const char *data, size_t base,
+                       long line, const json_error_t *je)
+{
+	if (strstr(je->text, "JSON_ALLOW_NUL")) {
+		size_t end = base + (size_t)je->position, at = 0;
+		int found = 0;
+		for (size_t i = base; i + 6 <= end; i++)
+			if (memcmp(data + i, "\\u0000", 6) == 0 && !escaped(data, i)) {
+				at = i;
+				found = 1;
+			}
+		char key[128];
+		const char *field = found ? key_at(data, at, key, sizeof key) : NULL;
+		pl_import_report(imp, PARLEY_ERROR, path, line, je->column, NULL, field, "nul-byte",
+		                 "\\u0000 (NUL) in a string: text may not hold one");
+		return;
+	}
+	pl_import_report(imp, PARLEY_ERROR, path, line, je->column, NULL, NULL, "bad-json", "%s",
+	                 je->text);
+}
+
 /* Puts one JSON object as a row of concept c.  where names it in messages. */
 static int put_object(pl_import *imp, const pl_concept *c, json_t *obj, const char *path,
                       long line, const char *where, const char *skip_key)
@@ -85,15 +172,54 @@ static int put_object(pl_import *imp, const pl_concept *c, json_t *obj, const ch
 	return pl_import_put(imp, c, vals, path, line);
 }
 
+/* The line on which each object of the top-level array `key` starts, so
+ * that rows of a JSON file are reported by line like those of the other
+ * formats (jansson keeps no positions).  The text has been parsed already,
+ * so a small scan of strings and brackets suffices.  Returns the number of
+ * objects found (lines[] holds up to cap of them). */
+static size_t element_lines(const char *d, size_t len, const char *key, long *lines, size_t cap)
+{
+	size_t klen = strlen(key), n = 0;
+	long line = 1;
+	int depth = 0, in_key = 0;
+	for (size_t i = 0; i < len; i++) {
+		char ch = d[i];
+		if (ch == '\n') {
+			line++;
+		} else if (ch == '"') {
+			size_t s = i + 1;
+			for (i++; i < len && d[i] != '"'; i++)
+				if (d[i] == '\\')
+					i++;
+			if (depth == 1) { /* a key of the top object, or a value */
+				size_t j = i + 1;
+				while (j < len && (d[j] == ' ' || d[j] == '\t' || d[j] == '\r' || d[j] == '\n'))
+					j++;
+				if (j < len && d[j] == ':')
+					in_key = i - s == klen && memcmp(d + s, key, klen) == 0;
+			}
+		} else if (ch == '{' || ch == '[') {
+			if (ch == '{' && depth == 2 && in_key) {
+				if (n < cap)
+					lines[n] = line;
+				n++;
+			}
+			depth++;
+		} else if (ch == '}' || ch == ']') {
+			depth--;
+		}
+	}
+	return n;
+}
+
 static int json_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	if (pl_import_require_utf8(imp, path, data, len))
+	if (require_text(imp, path, data, len))
 		return PARLEY_EDATA;
 	json_error_t je;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		pl_import_report(imp, PARLEY_ERROR, path, je.line, je.column, NULL, NULL, "bad-json",
-		                 "%s", je.text);
+		json_error(imp, path, data, 0, je.line, &je);
 		return PARLEY_EDATA;
 	}
 	int rc = PARLEY_OK;
@@ -117,12 +243,17 @@ static int json_read(pl_import *imp, const char *path, const char *data, size_t 
 	/* Concepts in dependency order, whatever order the keys came in. */
 	for (size_t ci = 0; ci < pl_concept_count(); ci++) {
 		const pl_concept *c = pl_concept_at(ci);
-		json_t *arr = json_object_get(root, c->plural);
+		const char *key = c->plural;
+		json_t *arr = json_object_get(root, key);
 		if (!arr)
-			arr = json_object_get(root, c->name);
+			arr = json_object_get(root, key = c->name);
 		if (!json_is_array(arr))
 			continue;
-		size_t i;
+		size_t i, n = json_array_size(arr);
+		long *lines = calloc(n ? n : 1, sizeof *lines);
+		/* lines only when every element is an object, so indexes align */
+		if (lines && element_lines(data, len, key, lines, n) != n)
+			memset(lines, 0, n * sizeof *lines);
 		json_t *row;
 		json_array_foreach(arr, i, row) {
 			char where[96];
@@ -133,9 +264,10 @@ static int json_read(pl_import *imp, const char *path, const char *data, size_t 
 				rc = PARLEY_EDATA;
 				continue;
 			}
-			if (put_object(imp, c, row, path, 0, where, NULL))
+			if (put_object(imp, c, row, path, lines ? lines[i] : 0, where, NULL))
 				rc = PARLEY_EDATA;
 		}
+		free(lines);
 	}
 	json_decref(root);
 	return rc;
@@ -157,7 +289,7 @@ static int by_concept(const void *a, const void *b)
 
 static int ndjson_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	if (pl_import_require_utf8(imp, path, data, len))
+	if (require_text(imp, path, data, len))
 		return PARLEY_EDATA;
 	nd_row *rows = NULL;
 	size_t n = 0, cap = 0;
@@ -178,8 +310,7 @@ static int ndjson_read(pl_import *imp, const char *path, const char *data, size_
 			json_t *obj = json_loadb(p, (size_t)(le - p), JSON_REJECT_DUPLICATES, &je);
 			const pl_concept *c = NULL;
 			if (!obj) {
-				pl_import_report(imp, PARLEY_ERROR, path, line, je.column, NULL, NULL,
-				                 "bad-json", "%s", je.text);
+				json_error(imp, path, data, (size_t)(p - data), line, &je);
 				rc = PARLEY_EDATA;
 			} else if (!json_is_object(obj) ||
 			           !(c = pl_concept_find(json_string_value(json_object_get(obj, "concept"))))) {
@@ -216,5 +347,5 @@ static int ndjson_read(pl_import *imp, const char *path, const char *data, size_
 	return rc;
 }
 
-const pl_reader pl_reader_json = {"json", json_detect, json_read};
-const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read};
+const pl_reader pl_reader_json = {"json", json_detect, json_read, true};
+const pl_reader pl_reader_ndjson = {"ndjson", ndjson_detect, ndjson_read, true};

@@ -36,7 +36,7 @@ int pl_buf_append(pl_buf *b, const void *p, size_t n);
 int pl_buf_puts(pl_buf *b, const char *s);
 int pl_buf_putc(pl_buf *b, char c);
 int pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap);
+int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Hands the data to the caller (who frees it with free()) and resets b.
  * Returns an empty string rather than NULL for an empty buffer; NULL only
  * when out of memory. */
@@ -64,7 +64,8 @@ char *pl_slug(const char *s, char *buf, size_t cap);
 /* ------------------------------------------------------------------ */
 /* Accepts a UTF-8 BOM, LF, CRLF and CR-only line ends, quoted fields with
  * embedded separators, quotes and line breaks.  Reports malformed quoting
- * with its line and column.  Field strings are owned by the reader and valid
+ * with its line and column, and a NUL byte with its line, column and field
+ * (named from the first record, taken as the header).  Field strings are owned by the reader and valid
  * until the next pl_csv_next() call. */
 typedef struct pl_csv {
 	const char *p, *end;
@@ -77,6 +78,9 @@ typedef struct pl_csv {
 	size_t fields_cap;
 	pl_buf store;    /* backing storage for field text */
 	size_t *offsets;
+	char *header;    /* the first record's fields, NUL-separated, for errors */
+	size_t nheader;
+	size_t bad_field; /* 1-based field of the last NUL error, 0 when none */
 } pl_csv;
 
 void pl_csv_init(pl_csv *c, const char *data, size_t len, char sep);
@@ -198,10 +202,44 @@ void pl_import_set_guard(pl_import *imp, pl_import_guard fn, void *ctx);
 /* Makes pl_import_close() roll back even without errors: a dry run that
  * validated and wrote everything inside the transaction. */
 void pl_import_discard(pl_import *imp);
-/* Reports an ERROR and returns PARLEY_EDATA when data is not valid UTF-8
- * (naming the byte offset and line); PARLEY_OK otherwise. */
-int pl_import_require_utf8(pl_import *imp, const char *path, const char *data, size_t len);
+/* Line and column (1-based, in bytes) of byte offset at in data. */
+void pl_line_col(const char *data, long at, long *line, long *col);
+/* Reports an ERROR and returns PARLEY_EDATA when data holds a NUL byte
+ * (naming its line and column); PARLEY_OK otherwise. */
+int pl_import_reject_nul(pl_import *imp, const char *path, const char *data, size_t len);
 
+
+/* A team's own CSV through a column mapping (import_csv.c, --map FILE;
+ * docs/formats.md "Your own spreadsheet"): applies to the files of the
+ * import that no reader recognises.  Loaded once per import; free with
+ * pl_csv_map_free(). */
+typedef struct pl_csv_map pl_csv_map;
+int pl_csv_map_load(const char *path, pl_csv_map **out, parley_err *err);
+void pl_csv_map_free(pl_csv_map *m);
+/* The mapped concept's place in dependency order (file_rank of import.c). */
+int pl_csv_map_rank(const pl_csv_map *m);
+int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path,
+                       const char *data, size_t len);
+/* When head starts with a CSV header that matches no format, appends to out
+ * the closest concept, its columns, the ones missing and the unknown ones,
+ * and returns 1; 0 when head does not look like CSV; -1 out of memory. */
+int pl_csv_diagnose(const char *head, size_t n, pl_buf *out);
+
+/* An incoming visit linked to an existing one (import_match.c). */
+typedef struct pl_link {
+	char *from; /* the incoming visit's id */
+	char *to;   /* the existing visit it is */
+	parley_match_how how;
+} pl_link;
+/* Compares each visit whose id is in incoming (sorted here) with every other
+ * visit of the store and links it to the one it matches (mode, days: see
+ * parley_import_options); a visit matching several is reported and not
+ * linked.  *out (sorted by from) is freed with pl_links_free(). */
+int pl_match_links(parley_db *db, char **incoming, size_t nin, parley_link_mode mode,
+                   int days, parley_report *rep, pl_link **out, size_t *nout, parley_err *err);
+void pl_links_free(pl_link *l, size_t n);
+/* The link of incoming visit id from, or NULL. */
+const pl_link *pl_link_find(const pl_link *links, size_t n, const char *from);
 
 /* A reader turns one file's bytes into rows.  detect returns a score
  * (0 = not this format, higher = surer) from the file's first bytes. */
@@ -209,6 +247,9 @@ typedef struct pl_reader {
 	const char *format;
 	int (*detect)(const char *path, const char *head, size_t n);
 	int (*read)(pl_import *imp, const char *path, const char *data, size_t len);
+	/* true when read() finds NUL bytes itself (the CSV parser does, naming
+	 * the field); otherwise import rejects a file holding one before read(). */
+	bool finds_nul;
 } pl_reader;
 
 /* The readers of the canonical formats (import.c) and of real datasets

@@ -271,7 +271,8 @@ static int read_spells(pl_import *imp, const char *path, const char *data, size_
 		put_spell(&x, f, csv.line);
 	}
 	if (rc < 0)
-		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL, "bad-csv", "%s",
+		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
+		                 csv.bad_field ? "nul-byte" : "bad-csv", "%s",
 		                 err.msg);
 	pl_csv_free(&csv);
 	ctx_done(&x);
@@ -422,5 +423,5 @@ static int detect_annual(const char *path, const char *head, size_t n)
 	return rd_head_starts(head, n, "obsid\tleadid\tccode\tidacr\tleader") ? 90 : 0;
 }
 
-const pl_reader pl_reader_archigos_spells = {"archigos-spells", detect_spells, read_spells};
-const pl_reader pl_reader_archigos_annual = {"archigos-annual", detect_annual, read_annual};
+const pl_reader pl_reader_archigos_spells = {"archigos-spells", detect_spells, read_spells, true};
+const pl_reader pl_reader_archigos_annual = {"archigos-annual", detect_annual, read_annual, false};

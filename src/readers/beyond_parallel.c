@@ -214,7 +214,8 @@ static int read_bp(pl_import *imp, const char *path, const char *data, size_t le
 		rd_put_extid(imp, "visit", vid, "beyond-parallel-2016", id, path, csv.line);
 	}
 	if (rc < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL, "bad-csv", "%s",
+		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
+		                 csv.bad_field ? "nul-byte" : "bad-csv", "%s",
 		                 err.msg);
 		n.bad++;
 	}
@@ -229,4 +230,4 @@ static int detect_bp(const char *path, const char *head, size_t n)
 	return rd_head_starts(head, n, "leader,id,date,total_amount,group") ? 90 : 0;
 }
 
-const pl_reader pl_reader_beyond_parallel = {"beyond-parallel-2016", detect_bp, read_bp};
+const pl_reader pl_reader_beyond_parallel = {"beyond-parallel-2016", detect_bp, read_bp, true};

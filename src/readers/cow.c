@@ -246,7 +246,8 @@ static int read_cow(pl_import *imp, const char *path, const char *data, size_t l
 		pl_strlcpy(states[i].end, end, sizeof states[i].end);
 	}
 	if (rc < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL, "bad-csv", "%s",
+		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
+		                 csv.bad_field ? "nul-byte" : "bad-csv", "%s",
 		                 err.msg);
 		n.bad++;
 	}
@@ -282,5 +283,5 @@ static int read_states(pl_import *imp, const char *path, const char *data, size_
 	return read_cow(imp, path, data, len, 1, "cow-states");
 }
 
-const pl_reader pl_reader_cow_codes = {"cow-codes", detect_codes, read_codes};
-const pl_reader pl_reader_cow_states = {"cow-states", detect_states, read_states};
+const pl_reader pl_reader_cow_codes = {"cow-codes", detect_codes, read_codes, true};
+const pl_reader pl_reader_cow_states = {"cow-states", detect_states, read_states, true};

@@ -546,7 +546,7 @@ static int read_presidents(pl_import *imp, const char *path, const char *data, s
 	return read_hos(imp, path, data, len, "presidents", "historyatstate-presidents");
 }
 
-const pl_reader pl_reader_hos_trips = {"historyatstate-trips", detect_trips, read_trips};
-const pl_reader pl_reader_hos_visits = {"historyatstate-visits", detect_visits, read_visits};
+const pl_reader pl_reader_hos_trips = {"historyatstate-trips", detect_trips, read_trips, false};
+const pl_reader pl_reader_hos_visits = {"historyatstate-visits", detect_visits, read_visits, false};
 const pl_reader pl_reader_hos_presidents = {"historyatstate-presidents", detect_presidents,
-                                            read_presidents};
+                                            read_presidents, false};

@@ -307,7 +307,8 @@ static int read_visits(pl_import *imp, const char *path, const char *data, size_
 		each_part(fld(&csv, pos, V_URLS), " | ", put_url, &x);
 	}
 	if (rc < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL, "bad-csv", "%s",
+		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
+		                 csv.bad_field ? "nul-byte" : "bad-csv", "%s",
 		                 err.msg);
 		x.n.bad++;
 	}
@@ -516,7 +517,8 @@ static int read_officeholders(pl_import *imp, const char *path, const char *data
 		each_part(fld(&csv, pos, O_URLS), " | ", put_tenure_url, &x);
 	}
 	if (rc < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL, "bad-csv", "%s",
+		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
+		                 csv.bad_field ? "nul-byte" : "bad-csv", "%s",
 		                 err.msg);
 		x.n.bad++;
 	}
@@ -544,6 +546,6 @@ static int detect_officeholders(const char *path, const char *head, size_t n)
 	return rd_head_starts(head, n, "country,office,rank,person,person_native") ? 90 : 0;
 }
 
-const pl_reader pl_reader_ref_visits = {"reference-visits", detect_visits, read_visits};
+const pl_reader pl_reader_ref_visits = {"reference-visits", detect_visits, read_visits, true};
 const pl_reader pl_reader_ref_officeholders = {"reference-officeholders", detect_officeholders,
-                                               read_officeholders};
+                                               read_officeholders, true};

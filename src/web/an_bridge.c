@@ -235,20 +235,22 @@ json_t *pl_an_companions(pl_page *pg, const char *person)
 				if (pl_site_companion_file(person, w->person, rel, sizeof rel) == PARLEY_OK) {
 					pl_buf l;
 					pl_buf_init(&l, 4096);
-					pl_buf_puts(&l, pg->rq->root);
-					pl_buf_puts(&l, rel);
-					json_object_set_new(o, "trips_url", json_string(l.data));
+					if (pl_buf_printf(&l, "%s%s", pg->rq->root, rel) == PARLEY_OK)
+						json_object_set_new(o, "trips_url", json_string(l.data));
 					pl_buf_free(&l);
 				}
 			} else {
 				pl_buf l;
 				pl_buf_init(&l, 4096);
-				pl_buf_puts(&l, pg->rq->root);
-				pl_buf_puts(&l, "visits?visitor=");
-				pl_esc_url(&l, person);
-				pl_buf_puts(&l, "&companion=");
-				pl_esc_url(&l, w->person);
-				json_object_set_new(o, "trips_url", json_string(l.data));
+				int rc = pl_buf_printf(&l, "%svisits?visitor=", pg->rq->root);
+				if (rc == PARLEY_OK)
+					rc = pl_esc_url(&l, person);
+				if (rc == PARLEY_OK)
+					rc = pl_buf_puts(&l, "&companion=");
+				if (rc == PARLEY_OK)
+					rc = pl_esc_url(&l, w->person);
+				if (rc == PARLEY_OK)
+					json_object_set_new(o, "trips_url", json_string(l.data));
 				pl_buf_free(&l);
 			}
 		}

@@ -145,11 +145,12 @@ static int hexval(char c)
 	return -1;
 }
 
-int pl_url_decode(char *s)
+/* plus: '+' stands for a space (query strings), not in paths. */
+static int url_decode(char *s, int plus)
 {
 	char *w = s;
 	for (const char *r = s; *r; r++) {
-		if (*r == '+') {
+		if (plus && *r == '+') {
 			*w++ = ' ';
 		} else if (*r == '%') {
 			int h = r[1] ? hexval(r[1]) : -1;
@@ -164,4 +165,14 @@ int pl_url_decode(char *s)
 	}
 	*w = '\0';
 	return PARLEY_OK;
+}
+
+int pl_url_decode(char *s)
+{
+	return url_decode(s, 1);
+}
+
+int pl_url_decode_path(char *s)
+{
+	return url_decode(s, 0);
 }

@@ -104,6 +104,31 @@ json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b)
 	return g ? g : json_pack("{s:s,s:s,s:s,s:[]}", "a", a, "b", b, "as_of", pg->w->today, "longest");
 }
 
+/* True when the store knows the country code: a pair of codes comes
+ * from the request, and an unknown one must not draw an empty dashboard. */
+static int country_known(pl_page *pg, const char *code)
+{
+	parley_countries *c = NULL;
+	int known = parley_countries_find(pg->w->db, code, &c, NULL) == PARLEY_OK && c->n > 0;
+	parley_countries_free(c);
+	return known;
+}
+
+/* A timeline bar's link: the pair's list of that year, built by
+ * pl_list_url like every other list link (live and static site alike). */
+typedef struct year_link {
+	pl_page *pg;
+	const char *a, *b;
+} year_link;
+
+static char *year_href(int year, void *ud)
+{
+	const year_link *yl = ud;
+	char yr[16];
+	snprintf(yr, sizeof yr, "%d", year);
+	return pl_list_url(yl->pg, yl->a, yl->b, yr, yr);
+}
+
 int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
                    json_t *summary)
 {
@@ -168,13 +193,12 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		json_object_set_new(e, "url", json_string(hrefs[i]));
 		/* each direction's count links to the era's list in that direction
 		 * (on the static site app.js applies ?direction= to the era's file) */
-		for (int d = 0; d < 2; d++) {
+		for (int d = 0; d < 2 && hrefs[i]; d++) {
 			pl_buf du;
 			pl_buf_init(&du, 4096);
-			pl_buf_puts(&du, hrefs[i]);
-			pl_buf_printf(&du, "%cdirection=%s%%3A%s", pg->w->site || !strchr(hrefs[i], '?') ? '?' : '&',
-			              d ? b : a, d ? a : b);
-			json_object_set_new(e, d ? "from_b_url" : "from_a_url", json_string(du.data));
+			if (pl_buf_printf(&du, "%s%cdirection=%s%%3A%s", hrefs[i],
+			                  pg->w->site || !strchr(hrefs[i], '?') ? '?' : '&', d ? b : a, d ? a : b) == PARLEY_OK)
+				json_object_set_new(e, d ? "from_b_url" : "from_a_url", json_string(du.data));
 			pl_buf_free(&du);
 		}
 		/* "by the two leaders" links to the era's visits that the analysis
@@ -185,15 +209,15 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			if (pl_site_top_file(a, b, s, to[0] ? to : NULL, rel, sizeof rel) == PARLEY_OK) {
 				pl_buf tu;
 				pl_buf_init(&tu, 4096);
-				pl_buf_printf(&tu, "%s%s", pg->rq->root, rel);
-				json_object_set_new(e, "by_leaders_url", json_string(tu.data));
+				if (pl_buf_printf(&tu, "%s%s", pg->rq->root, rel) == PARLEY_OK)
+					json_object_set_new(e, "by_leaders_url", json_string(tu.data));
 				pl_buf_free(&tu);
 			}
-		} else {
+		} else if (hrefs[i]) {
 			pl_buf tu;
 			pl_buf_init(&tu, 4096);
-			pl_buf_printf(&tu, "%s%ctop=%s%%2C%s", hrefs[i], strchr(hrefs[i], '?') ? '&' : '?', a, b);
-			json_object_set_new(e, "by_leaders_url", json_string(tu.data));
+			if (pl_buf_printf(&tu, "%s%ctop=%s%%2C%s", hrefs[i], strchr(hrefs[i], '?') ? '&' : '?', a, b) == PARLEY_OK)
+				json_object_set_new(e, "by_leaders_url", json_string(tu.data));
 			pl_buf_free(&tu);
 		}
 		if (ce[i].end > first && rate > best_rate) {
@@ -212,8 +236,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		double r1 = yrs > 0 ? in_last / yrs : 0;
 		double r0 = before_years > 0 ? (total - in_last) / before_years : 0;
 		char who[300];
-		snprintf(who, sizeof who, "%s and %s", json_string_value(json_object_get(le, "leader_a_name")),
-		         json_string_value(json_object_get(le, "leader_b_name")));
+		snprintf(who, sizeof who, "%s and %s", pl_text_or(le, "leader_a_name", "?"),
+		         pl_text_or(le, "leader_b_name", "?"));
 		int y_end = (int)ce[ne - 1].start;
 		snprintf(title, sizeof title, "High-level visits %s %.1f a year under %s, from %.1f a year in %d–%d",
 		         r1 < r0 ? "fell to" : r1 > r0 ? "rose to" : "held at", r1, who, r0, first, y_end);
@@ -240,12 +264,9 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	c.source = src;
 	c.dir_label[0] = la;
 	c.dir_label[1] = lb;
-	char yh[300];
-	if (pg->w->site)
-		snprintf(yh, sizeof yh, "%svisits/%%d.html", pg->rq->root);
-	else
-		snprintf(yh, sizeof yh, "%svisits?between=%s%%%%3A%s&from=%%d&to=%%d", pg->rq->root, a, b);
-	c.year_href = yh;
+	year_link yl = {pg, a, b};
+	c.year_href = year_href;
+	c.year_ud = &yl;
 	c.eras = ce;
 	c.neras = ne;
 	c.first_year = first;
@@ -289,8 +310,9 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		/* Point annotations: each paramount leader's first visit as leader
 		 * (the analysis module's eras), never typed by hand. */
 		json_t *firsts = pl_an_firsts(pg->w->db, a, b, pg->w->today);
-		pl_buf fd;
+		pl_buf fd; /* the ringed firsts, for the description */
 		pl_buf_init(&fd, 2048);
+		int frc = PARLEY_OK;
 		for (size_t i = 0; i < nm; i++) {
 			json_t *v = json_array_get(vs, i);
 			const char *lev = json_string_value(json_object_get(v, "level"));
@@ -299,8 +321,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 			m[i].rank = parley_level_rank(lev);
 			pl_buf l;
 			pl_buf_init(&l, 1024);
-			pl_buf_printf(&l, "%s %s (%s)", json_string_value(json_object_get(v, "start_date")),
-			              json_string_value(json_object_get(v, "visitor_name")), lev);
+			int lrc = pl_buf_printf(&l, "%s %s (%s)", pl_text_or(v, "start_date", "undated"),
+			                        pl_text_or(v, "visitor_name", "unidentified"), lev ? lev : "?");
 			const char *vid = json_string_value(json_object_get(v, "id"));
 			size_t fi;
 			json_t *fj;
@@ -310,14 +332,19 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 					continue;
 				pl_buf nb1;
 				pl_buf_init(&nb1, 512);
-				pl_buf_printf(&nb1, "%s's first", nm1);
-				notes[i] = pl_buf_take(&nb1);
+				if (pl_buf_printf(&nb1, "%s's first", nm1) == PARLEY_OK)
+					notes[i] = pl_buf_take(&nb1);
+				pl_buf_free(&nb1);
 				m[i].note = notes[i];
-				pl_buf_printf(&l, "; %s's first visit as leader", nm1);
-				pl_buf_printf(&fd, "%s%s (%.4s)", fd.len ? ", " : "", nm1,
-				              json_string_value(json_object_get(v, "start_date")));
+				if (lrc == PARLEY_OK)
+					lrc = pl_buf_printf(&l, "; %s's first visit as leader", nm1);
+				if (frc == PARLEY_OK)
+					frc = pl_buf_printf(&fd, "%s%s (%.4s)", fd.len ? ", " : "", nm1,
+					                    pl_text_or(v, "start_date", ""));
 			}
-			labels[i] = pl_buf_take(&l);
+			/* a mark whose label did not fit has none (the chart draws no tooltip) */
+			labels[i] = lrc == PARLEY_OK ? pl_buf_take(&l) : NULL;
+			pl_buf_free(&l);
 			m[i].label = labels[i];
 			mh[i] = pl_url(pg, "visit", json_string_value(json_object_get(v, "id")));
 			m[i].href = mh[i];
@@ -339,14 +366,17 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		snprintf(sub2, sizeof sub2, "Each mark is one visit, sized by level; eras with their visit counts; as of %s", pg->w->today);
 		pl_buf d;
 		pl_buf_init(&d, sizeof desc2);
-		pl_buf_puts(&d, "Visits per leader-pair era: ");
-		for (size_t i = 0; i < ne; i++)
-			pl_buf_printf(&d, "%s%s %d", i ? "; " : "", ce[i].label, ce[i].visits);
-		pl_buf_puts(&d, ".");
-		if (fd.len)
-			pl_buf_printf(&d, " Ringed: each paramount leader's first recorded visit as leader: %s.", fd.data);
+		/* A description longer than its room keeps the eras that fit. */
+		int drc = pl_buf_puts(&d, "Visits per leader-pair era: ");
+		for (size_t i = 0; i < ne && drc == PARLEY_OK; i++)
+			drc = pl_buf_printf(&d, "%s%s %d", i ? "; " : "", ce[i].label, ce[i].visits);
+		if (drc == PARLEY_OK)
+			drc = pl_buf_puts(&d, ".");
+		int ringed = frc == PARLEY_OK && fd.len;
+		if (drc == PARLEY_OK && ringed)
+			drc = pl_buf_printf(&d, " Ringed: each paramount leader's first recorded visit as leader: %s.", fd.data);
 		pl_strlcpy(desc2, d.data ? d.data : "", sizeof desc2);
-		if (fd.len) {
+		if (ringed) {
 			size_t sl = strlen(sub2);
 			snprintf(sub2 + sl, sizeof sub2 - sl, "; ringed: each top leader's first visit as leader");
 		}
@@ -405,6 +435,14 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 {
 	if (!a[0] || !b[0]) {
 		pl_send_error(pg, 404, NULL, "the store has no visits yet");
+		return;
+	}
+	if (strcmp(a, b) == 0) {
+		pl_send_error(pg, 404, NULL, "a pair is two different countries");
+		return;
+	}
+	if (!country_known(pg, a) || !country_known(pg, b)) {
+		pl_send_error(pg, 404, NULL, "no such country");
 		return;
 	}
 	pl_buf t, m;
@@ -509,6 +547,10 @@ static int request_pair(pl_page *pg, char *a, char *b)
 	}
 	pl_strlcpy(a, q.a[0] ? q.a : pg->w->home_a, PL_CODE_MAX);
 	pl_strlcpy(b, q.b[0] ? q.b : pg->w->home_b, PL_CODE_MAX);
+	if (q.a[0] && (!country_known(pg, a) || !country_known(pg, b))) {
+		pl_send_error(pg, 400, "between", "parameter 'between': no such country");
+		return 0;
+	}
 	if (strcmp(a, b) > 0) { /* one canonical order: alphabetical */
 		char t[PL_CODE_MAX];
 		pl_strlcpy(t, a, sizeof t);
@@ -564,7 +606,11 @@ void pl_api_pair(pl_page *pg, const char *what, int fmt)
 		}
 		if (fmt == 2) {
 			pl_buf_reset(&pg->rs->body);
-			pl_buf_append(&pg->rs->body, text, len);
+			if (pl_buf_append(&pg->rs->body, text, len) != PARLEY_OK) {
+				free(text);
+				pl_send_error(pg, 500, NULL, "eras: the answer is too large");
+				return;
+			}
 			pg->rs->type = "text/csv; charset=utf-8";
 		} else {
 			pl_send_json(pg, j);

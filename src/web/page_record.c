@@ -149,14 +149,22 @@ static int redirect_renamed(pl_page *pg, const char *concept, const char *kind,
 		return 0;
 	pl_buf loc;
 	pl_buf_init(&loc, sizeof pg->rs->location);
+	int rc;
 	if (fmt == 0) {
 		char *u = pl_url(pg, kind, now);
-		pl_buf_puts(&loc, u ? u : "");
+		rc = u ? pl_buf_puts(&loc, u) : PARLEY_ENOMEM;
 		free(u);
 	} else {
-		pl_buf_printf(&loc, "%sapi/v1/%s/", pg->rq->root, api);
-		pl_esc_url(&loc, now);
-		pl_buf_puts(&loc, fmt == 2 ? ".csv" : ".json");
+		rc = pl_buf_printf(&loc, "%sapi/v1/%s/", pg->rq->root, api);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_url(&loc, now);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(&loc, fmt == 2 ? ".csv" : ".json");
+	}
+	if (rc != PARLEY_OK) { /* a new key too long for a Location header */
+		pl_buf_free(&loc);
+		pl_send_error(pg, 500, NULL, "renamed: the new address does not fit");
+		return 1;
 	}
 	char msg[1200];
 	snprintf(msg, sizeof msg, "renamed: now at %s", loc.data ? loc.data : "");
@@ -203,9 +211,9 @@ void pl_page_visit(pl_page *pg, const char *id, int fmt)
 	}
 	pl_add_labels(v);
 	char title[400];
-	snprintf(title, sizeof title, "%s: %s to %s, %s", json_string_value(json_object_get(v, "visitor_name")),
-	         json_string_value(json_object_get(v, "from_name")), json_string_value(json_object_get(v, "to_name")),
-	         json_string_value(json_object_get(v, "start_date")));
+	snprintf(title, sizeof title, "%s: %s to %s, %s", pl_text_or(v, "visitor_name", "Unidentified visitor"),
+	         pl_text_or(v, "from_name", pl_text_or(v, "from_country", "?")),
+	         pl_text_or(v, "to_name", pl_text_or(v, "to_country", "?")), pl_text_or(v, "start_date", "undated"));
 	char yr[16];
 	snprintf(yr, sizeof yr, "%lld", (long long)json_integer_value(json_object_get(v, "year")));
 	char *yu = pl_list_url(pg, NULL, NULL, yr, yr);
@@ -267,9 +275,11 @@ static char *tenure_svg(json_t *ten, const char *today)
 	pl_buf b;
 	pl_buf_init(&b, 1 << 20);
 	double rowh = 30, h = 34 + n * rowh, x0 = 10, x1 = 950;
-	pl_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tenures\" viewBox=\"0 0 960 %.0f\" role=\"img\" aria-label=\"Offices held over time\">"
+	int rc = pl_buf_printf(&b, "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"tenures\" viewBox=\"0 0 960 %.0f\" role=\"img\" aria-label=\"Offices held over time\">"
 	                  "<g font-family=\"system-ui,sans-serif\" font-size=\"13\" fill=\"#222\">", h);
 	json_array_foreach(ten, i, t) {
+		if (rc != PARLEY_OK)
+			break;
 		const char *e = json_string_value(json_object_get(t, "end_date"));
 		double s = pl_frac_year(json_string_value(json_object_get(t, "start_date")));
 		double en = pl_frac_year(e ? e : today);
@@ -277,18 +287,32 @@ static char *tenure_svg(json_t *ten, const char *today)
 		if (xb - xa < 2)
 			xb = xa + 2;
 		double y = 6 + i * rowh;
-		pl_buf_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"#009E73\"><title>", xa, y + 14, xb - xa);
-		pl_esc_html(&b, json_string_value(json_object_get(t, "office_name")));
-		pl_buf_printf(&b, "</title></rect><text x=\"%.1f\" y=\"%.1f\">", xa < 700 ? xa : 700, y + 10);
-		pl_esc_html(&b, json_string_value(json_object_get(t, "office_name")));
-		pl_buf_puts(&b, ", ");
-		pl_esc_html(&b, json_string_value(json_object_get(t, "start_date")));
-		pl_buf_puts(&b, "–");
-		pl_esc_html(&b, e ? e : "");
-		pl_buf_puts(&b, "</text>");
+		const char *office = json_string_value(json_object_get(t, "office_name"));
+		rc = pl_buf_printf(&b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"12\" fill=\"#009E73\"><title>", xa, y + 14, xb - xa);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(&b, office);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(&b, "</title></rect><text x=\"%.1f\" y=\"%.1f\">", xa < 700 ? xa : 700, y + 10);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(&b, office);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(&b, ", ");
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(&b, json_string_value(json_object_get(t, "start_date")));
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(&b, "–");
+		if (rc == PARLEY_OK)
+			rc = pl_esc_html(&b, e ? e : "");
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(&b, "</text>");
 	}
-	pl_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#595959\">%d</text><text x=\"%.1f\" y=\"%.1f\" fill=\"#595959\" text-anchor=\"end\">%d</text></g></svg>",
-	              x0, h - 2, (int)lo, x1, h - 2, (int)hi);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_printf(&b, "<text x=\"%.1f\" y=\"%.1f\" fill=\"#595959\">%d</text><text x=\"%.1f\" y=\"%.1f\" fill=\"#595959\" text-anchor=\"end\">%d</text></g></svg>",
+		                   x0, h - 2, (int)lo, x1, h - 2, (int)hi);
+	if (rc != PARLEY_OK) { /* no chart rather than half of one */
+		pl_buf_free(&b);
+		return NULL;
+	}
 	return pl_buf_take(&b);
 }
 

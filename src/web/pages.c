@@ -20,17 +20,30 @@ static const char *csv_type = "text/csv; charset=utf-8";
 /* Links                                                               */
 /* ------------------------------------------------------------------ */
 
+/* b's text for the caller (free()), or NULL when an append failed (rc). */
+static char *take_if_ok(pl_buf *b, int rc)
+{
+	if (rc != PARLEY_OK) {
+		pl_buf_free(b);
+		return NULL;
+	}
+	return pl_buf_take(b);
+}
+
 char *pl_url(const pl_page *pg, const char *kind, const char *id)
 {
 	pl_buf b;
 	pl_buf_init(&b, 4096);
-	pl_buf_puts(&b, pg->rq->root);
-	pl_buf_puts(&b, kind);
-	pl_buf_putc(&b, '/');
-	pl_esc_url(&b, id);
-	if (pg->w->site)
-		pl_buf_puts(&b, ".html");
-	return pl_buf_take(&b);
+	int rc = pl_buf_puts(&b, pg->rq->root);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(&b, kind);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_putc(&b, '/');
+	if (rc == PARLEY_OK)
+		rc = pl_esc_url(&b, id);
+	if (rc == PARLEY_OK && pg->w->site)
+		rc = pl_buf_puts(&b, ".html");
+	return take_if_ok(&b, rc);
 }
 
 char *pl_country_name(parley_db *db, const char *code)
@@ -49,36 +62,47 @@ char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *f
 {
 	pl_buf u;
 	pl_buf_init(&u, 4096);
-	pl_buf_puts(&u, pg->rq->root);
+	int rc = pl_buf_puts(&u, pg->rq->root);
 	if (pg->w->site) {
 		/* The static site has one list file per year and per date range. */
-		if (from && to && strlen(from) == 4 && strcmp(from, to) == 0)
-			pl_buf_printf(&u, "visits/%s.html", from);
+		if (rc != PARLEY_OK)
+			;
+		else if (from && to && strlen(from) == 4 && strcmp(from, to) == 0)
+			rc = pl_buf_printf(&u, "visits/%s.html", from);
 		else if (from || to)
-			pl_buf_printf(&u, "visits/%s_%s.html", from ? from : "start", to ? to : "now");
+			rc = pl_buf_printf(&u, "visits/%s_%s.html", from ? from : "start", to ? to : "now");
 		else
-			pl_buf_puts(&u, "visits.html");
-		return pl_buf_take(&u);
+			rc = pl_buf_puts(&u, "visits.html");
+		return take_if_ok(&u, rc);
 	}
-	pl_buf_puts(&u, "visits");
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(&u, "visits");
 	char sep = '?';
 	if (a && b) {
-		pl_buf_printf(&u, "%cbetween=", sep);
-		pl_esc_url(&u, a);
-		pl_buf_puts(&u, "%3A");
-		pl_esc_url(&u, b);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(&u, "%cbetween=", sep);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_url(&u, a);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(&u, "%3A");
+		if (rc == PARLEY_OK)
+			rc = pl_esc_url(&u, b);
 		sep = '&';
 	}
 	if (from) {
-		pl_buf_printf(&u, "%cfrom=", sep);
-		pl_esc_url(&u, from);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(&u, "%cfrom=", sep);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_url(&u, from);
 		sep = '&';
 	}
 	if (to) {
-		pl_buf_printf(&u, "%cto=", sep);
-		pl_esc_url(&u, to);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(&u, "%cto=", sep);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_url(&u, to);
 	}
-	return pl_buf_take(&u);
+	return take_if_ok(&u, rc);
 }
 
 /* ------------------------------------------------------------------ */
@@ -112,7 +136,10 @@ void pl_render_page(pl_page *pg, const char *tpl, json_t *ctx)
 	parley_err err = {0};
 	if (!a || pl_tpl_render(&pg->rs->body, a->data, ctx, partial_fn, NULL, &err) != PARLEY_OK) {
 		pl_buf_reset(&pg->rs->body);
-		pl_buf_printf(&pg->rs->body, "<!doctype html><title>Error</title><p>Page template %s failed.</p>", tpl);
+		/* a short literal into an emptied buffer: only memory can fail it,
+		 * and then the server answers 500 from an empty body */
+		if (pl_buf_printf(&pg->rs->body, "<!doctype html><title>Error</title><p>Page template %s failed.</p>", tpl) != PARLEY_OK)
+			pl_buf_reset(&pg->rs->body);
 		pg->rs->status = 500;
 		pg->rs->no_store = 1;
 		fprintf(stderr, "parley serve: template %s: %s\n", tpl, a ? err.msg : "missing");
@@ -126,66 +153,94 @@ void pl_send_json(pl_page *pg, json_t *v)
 	pl_buf_reset(&pg->rs->body);
 	char *s = json_dumps(v, JSON_INDENT(1) | JSON_PRESERVE_ORDER | JSON_ENSURE_ASCII | JSON_REAL_PRECISION(6));
 	json_decref(v);
-	if (!s) {
+	int rc = s ? pl_buf_puts(&pg->rs->body, s) : PARLEY_ENOMEM;
+	if (rc == PARLEY_OK)
+		rc = pl_buf_putc(&pg->rs->body, '\n');
+	free(s);
+	if (rc != PARLEY_OK) {
 		pg->rs->status = 500;
-		pl_buf_puts(&pg->rs->body, "{\"error\":{\"status\":500,\"message\":\"out of memory\"}}");
-	} else {
-		pl_buf_puts(&pg->rs->body, s);
-		pl_buf_putc(&pg->rs->body, '\n');
-		free(s);
+		pg->rs->no_store = 1;
+		pl_buf_reset(&pg->rs->body);
+		static const char fail[] = "{\"error\":{\"status\":500,\"message\":\"internal error\"}}\n";
+		if (pl_buf_append(&pg->rs->body, fail, sizeof fail - 1) != PARLEY_OK)
+			pl_buf_reset(&pg->rs->body);
 	}
 	pg->rs->type = json_ctype;
 }
 
 void pl_send_error(pl_page *pg, int status, const char *param, const char *msg)
 {
+	/* A server error's detail (SQL, a file path, an SQLite message) is for
+	 * the log; the client learns only that it was the server's fault. */
+	if (status >= 500) {
+		fprintf(stderr, "parley serve: %s: %s\n", pg->rq->path, msg && msg[0] ? msg : "error");
+		msg = "internal error";
+	}
+	/* A message quoting the request is cut at its first invalid byte: JSON
+	 * and the page template take only valid text. */
+	char clean[512];
+	long bad = msg ? pl_utf8_invalid_at(msg, strlen(msg)) : -1;
+	if (bad >= 0) {
+		size_t n = (size_t)bad < sizeof clean - 1 ? (size_t)bad : sizeof clean - 1;
+		memcpy(clean, msg, n);
+		clean[n] = '\0';
+		msg = clean;
+	}
+	if (!msg)
+		msg = "error";
 	pg->rs->status = status;
 	pg->rs->no_store = 1;
 	if (strncmp(pg->rq->path, "/api/", 5) == 0 || pl_asset_find("templates/error.mustache") == NULL) {
 		json_t *e = json_pack("{s:i,s:s}", "status", status, "message", msg);
 		if (param)
 			json_object_set_new(e, "parameter", json_string(param));
-		pl_send_json(pg, json_pack("{s:o}", "error", e));
-		pg->rs->status = status;
+		pl_send_json(pg, json_pack("{s:o}", "error", e)); /* keeps status, or 500 when it fails */
 		return;
 	}
 	json_t *ctx = json_pack("{s:i,s:s,s:s}", "status", status, "message", msg, "title",
 	                        status == 404 ? "Not found" : status == 400 ? "Bad request" : "Error");
 	if (param)
 		json_object_set_new(ctx, "parameter", json_string(param));
-	pl_render_page(pg, "error", ctx);
-	pg->rs->status = status;
-	pg->rs->no_store = 1;
+	pl_render_page(pg, "error", ctx); /* keeps status, or 500 when it fails */
 }
 
 void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
 {
 	pl_buf *b = &pg->rs->body;
 	pl_buf_reset(b);
-	for (size_t c = 0; cols[c]; c++) {
+	int rc = PARLEY_OK;
+	for (size_t c = 0; cols[c] && rc == PARLEY_OK; c++) {
 		if (c)
-			pl_buf_putc(b, ',');
-		pl_esc_csv(b, cols[c]);
+			rc = pl_buf_putc(b, ',');
+		if (rc == PARLEY_OK)
+			rc = pl_esc_csv(b, cols[c]);
 	}
-	pl_buf_puts(b, "\r\n");
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(b, "\r\n");
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
-		for (size_t c = 0; cols[c]; c++) {
+		for (size_t c = 0; cols[c] && rc == PARLEY_OK; c++) {
 			if (c)
-				pl_buf_putc(b, ',');
+				rc = pl_buf_putc(b, ',');
 			json_t *v = json_object_get(r, cols[c]);
+			if (rc != PARLEY_OK)
+				break;
 			if (json_is_string(v))
-				pl_esc_csv(b, json_string_value(v));
+				rc = pl_esc_csv(b, json_string_value(v));
 			else if (json_is_integer(v))
-				pl_buf_printf(b, "%lld", (long long)json_integer_value(v));
+				rc = pl_buf_printf(b, "%lld", (long long)json_integer_value(v));
 			else if (json_is_real(v))
-				pl_buf_printf(b, "%g", json_real_value(v));
+				rc = pl_buf_printf(b, "%g", json_real_value(v));
 		}
-		if (pl_buf_puts(b, "\r\n") != PARLEY_OK) {
-			pl_send_error(pg, 500, NULL, "CSV too large");
-			return;
-		}
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(b, "\r\n");
+		if (rc != PARLEY_OK)
+			break;
+	}
+	if (rc != PARLEY_OK) {
+		pl_send_error(pg, 500, NULL, "CSV too large");
+		return;
 	}
 	pg->rs->type = csv_type;
 }
@@ -286,7 +341,10 @@ static void static_asset(pl_page *pg, const char *name)
 		return;
 	}
 	pl_buf_reset(&pg->rs->body);
-	pl_buf_append(&pg->rs->body, a->data, a->len);
+	if (pl_buf_append(&pg->rs->body, a->data, a->len) != PARLEY_OK) {
+		pl_send_error(pg, 500, NULL, "out of memory");
+		return;
+	}
 	const char *dot = strrchr(name, '.');
 	pg->rs->type = !dot ? "application/octet-stream"
 	             : strcmp(dot, ".css") == 0 ? "text/css; charset=utf-8"
@@ -397,6 +455,12 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 	} else {
 		pl_send_error(&pg, 404, NULL, "no such page");
 	}
+}
+
+const char *pl_text_or(json_t *o, const char *key, const char *dflt)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+	return s ? s : dflt;
 }
 
 /* ------------------------------------------------------------------ */

@@ -12,6 +12,7 @@
  * queueing on the first call makes libmicrohttpd close every connection
  * after one request (FIELD-NOTES: ~40k vs ~126k requests/s).
  */
+#include "request.h"
 #include "team.h"
 
 #include <microhttpd.h>
@@ -20,14 +21,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
-#define MAX_URL 2048        /* path, bytes; path + query at most MAX_URL + MAX_QUERY */
-#define MAX_QUERY 4096      /* decoded parameters, bytes in all */
 #define CACHE_MAX_ENTRIES 4096
 #define CACHE_MAX_BYTES (128u << 20)
 
@@ -231,55 +232,206 @@ static worker *get_worker(void)
 }
 
 /* ------------------------------------------------------------------ */
+/* Slow clients                                                        */
+/* ------------------------------------------------------------------ */
+
+/* libmicrohttpd resets a connection's timeout on every byte, so a client
+ * that drips one header line every few seconds would hold its connection
+ * (and, with enough of them, the server) for ever (FIELD-NOTES).  Each
+ * connection is therefore tracked from the moment it is ready for a
+ * request (accepted, or its previous response sent): a reaper thread shuts
+ * down the socket of any connection whose request headers are not all in
+ * HEADER_DEADLINE_S later.  libmicrohttpd then sees the closed socket and
+ * frees the connection itself.  Idle keep-alive connections fall under the
+ * same rule. */
+#define HEADER_DEADLINE_S 10.0
+#define DEFAULT_MAX_CONNECTIONS 4096u
+
+typedef struct conn {
+	int fd;
+	double ready_at;     /* when the connection began waiting for a request */
+	int busy;            /* headers are in: a request is being answered */
+	int shut;            /* the reaper has shut it down */
+	struct conn *prev, *next;
+} conn;
+
+static conn g_conns;     /* list head (a ring) */
+static pthread_mutex_t g_conns_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_reaper_wake = PTHREAD_COND_INITIALIZER;
+static int g_reaper_stop;
+static double g_deadline_s = HEADER_DEADLINE_S;
+
+static double now_s(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+	(void)cls;
+	if (code == MHD_CONNECTION_NOTIFY_STARTED) {
+		const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+		conn *k = ci ? calloc(1, sizeof *k) : NULL;
+		*socket_context = k;
+		if (!k)
+			return; /* untracked: the idle timeout still applies */
+		k->fd = ci->connect_fd;
+		k->ready_at = now_s();
+		pthread_mutex_lock(&g_conns_lock);
+		k->next = g_conns.next;
+		k->prev = &g_conns;
+		g_conns.next->prev = k;
+		g_conns.next = k;
+		pthread_mutex_unlock(&g_conns_lock);
+	} else if (code == MHD_CONNECTION_NOTIFY_CLOSED) {
+		/* Called before libmicrohttpd closes the socket, so the reaper
+		 * never shuts down a descriptor that was reused. */
+		conn *k = *socket_context;
+		if (!k)
+			return;
+		pthread_mutex_lock(&g_conns_lock);
+		k->prev->next = k->next;
+		k->next->prev = k->prev;
+		pthread_mutex_unlock(&g_conns_lock);
+		free(k);
+		*socket_context = NULL;
+	}
+}
+
+/* busy: 1 when a request's headers are in, 0 when its response is sent. */
+static void conn_mark(struct MHD_Connection *c, int busy)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	conn *k = ci ? ci->socket_context : NULL;
+	if (!k)
+		return;
+	pthread_mutex_lock(&g_conns_lock);
+	k->busy = busy;
+	if (!busy)
+		k->ready_at = now_s();
+	pthread_mutex_unlock(&g_conns_lock);
+}
+
+static void *reaper(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&g_conns_lock);
+	while (!g_reaper_stop) {
+		double t = now_s();
+		for (conn *k = g_conns.next; k != &g_conns; k = k->next)
+			if (!k->busy && !k->shut && t - k->ready_at > g_deadline_s) {
+				shutdown(k->fd, SHUT_RDWR);
+				k->shut = 1;
+			}
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_nsec += 250 * 1000000L;
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&g_reaper_wake, &g_conns_lock, &until);
+	}
+	pthread_mutex_unlock(&g_conns_lock);
+	return NULL;
+}
+
+/* libmicrohttpd's messages, at most one a second: a crowd of slow or
+ * broken clients must not turn into a flood on stderr. */
+__attribute__((format(printf, 2, 0)))
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	(void)cls;
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static double last = -10;
+	static unsigned long dropped;
+	pthread_mutex_lock(&lock);
+	double t = now_s();
+	if (t - last >= 1.0) {
+		if (dropped)
+			fprintf(stderr, "parley serve: (%lu more messages)\n", dropped);
+		fputs("parley serve: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		last = t;
+		dropped = 0;
+	} else {
+		dropped++;
+	}
+	pthread_mutex_unlock(&lock);
+}
+
+/* ------------------------------------------------------------------ */
 /* The access handler                                                  */
 /* ------------------------------------------------------------------ */
 
-typedef struct args {
-	pl_web_req *rq;
-	pl_buf *key;
-	size_t bytes;
-	int too_many, too_big;
-	char sep;
-} args;
+/* A team request's body (team.c), gathered over the access handler's calls. */
+typedef struct team_body {
+	char *data;
+	size_t len, cap;
+	int too_big;
+} team_body;
 
-static enum MHD_Result collect_arg(void *cls, enum MHD_ValueKind kind, const char *key,
-                                   const char *value)
+/* What one request carries between the handler's calls; allocated in
+ * uri_logger, freed in on_completed. */
+typedef struct req_state {
+	char *target;        /* the raw request target, from uri_logger */
+	int seen;            /* the first call (headers only) has been made */
+	team_body *body;     /* a team route's body, or NULL on the read path */
+} req_state;
+
+#define MAX_HEADERS 100
+
+typedef struct headers {
+	pl_http_header h[MAX_HEADERS];
+	size_t n;
+	int too_many;
+} headers;
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
 {
 	(void)kind;
-	args *a = cls;
-	if (!value)
-		value = "";
-	a->bytes += strlen(key) + strlen(value) + 2;
-	if (a->bytes > MAX_QUERY) {
-		a->too_big = 1;
+	headers *hs = cls;
+	if (hs->n >= MAX_HEADERS) {
+		hs->too_many = 1;
 		return MHD_NO;
 	}
-	if (a->rq->nparams >= PL_MAX_PARAMS) {
-		a->too_many = 1;
-		return MHD_NO;
-	}
-	a->rq->params[a->rq->nparams].key = key;
-	a->rq->params[a->rq->nparams].value = value;
-	a->rq->nparams++;
-	pl_buf_putc(a->key, a->sep);
-	pl_esc_url(a->key, key);
-	pl_buf_putc(a->key, '=');
-	pl_esc_url(a->key, value);
-	a->sep = '&';
+	hs->h[hs->n].name = key;
+	hs->h[hs->n].value = value ? value : "";
+	hs->n++;
 	return MHD_YES;
 }
 
-static enum MHD_Result send_plain(struct MHD_Connection *c, unsigned status, const char *msg)
+/* An answer that is not cached (errors); frees rs->body. */
+static enum MHD_Result send_uncached(struct MHD_Connection *c, pl_web_resp *rs)
 {
-	char body[300];
-	snprintf(body, sizeof body, "{\"error\":{\"status\":%u,\"message\":\"%s\"}}\n", status, msg);
-	struct MHD_Response *r = MHD_create_response_from_buffer(strlen(body), body, MHD_RESPMEM_MUST_COPY);
-	if (!r)
+	static const char oom[] = "{\"error\":{\"status\":500,\"message\":\"out of memory\"}}\n";
+	size_t n = rs->body.data ? rs->body.len : sizeof oom - 1;
+	char *body = rs->body.data ? pl_buf_take(&rs->body) : NULL;
+	struct MHD_Response *r = body ? MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE)
+	                              : MHD_create_response_from_buffer(n, (void *)oom, MHD_RESPMEM_PERSISTENT);
+	if (!r) {
+		free(body);
 		return MHD_NO;
-	add_headers(r, "application/json; charset=utf-8", NULL, 0);
-	enum MHD_Result ret = MHD_queue_response(c, status, r);
+	}
+	add_headers(r, rs->type ? rs->type : "application/json; charset=utf-8", NULL, 0);
+	if (rs->status == 405)
+		MHD_add_response_header(r, "Allow", PL_HTTP_ALLOW);
+	if (rs->location[0]) /* a renamed record's old address (301) */
+		MHD_add_response_header(r, "Location", rs->location);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *c, int status, const char *msg)
+{
+	pl_web_resp rs;
+	pl_http_error(&rs, status, msg);
+	return send_uncached(c, &rs);
 }
 
 static int accepts_gzip(struct MHD_Connection *c)
@@ -297,14 +449,41 @@ static enum MHD_Result queue_entry(struct MHD_Connection *c, entry *e, unsigned 
 	return MHD_queue_response(c, status, r);
 }
 
-/* Sees the raw request target (path and query) before anything else, so
- * that its full length can be limited. */
+/* Sees the raw request target (path and query, still %-encoded) before
+ * anything else; request.c decodes it. */
 static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	(void)cls;
 	(void)c;
-	size_t n = uri ? strlen(uri) : 0;
-	return (void *)(uintptr_t)((n + 1) << 2);
+	req_state *st = calloc(1, sizeof *st);
+	if (st && !(st->target = pl_strdup(uri ? uri : ""))) {
+		free(st);
+		st = NULL;
+	}
+	return st;
+}
+
+/* The one completion callback: frees what uri_logger and the team routes
+ * allocated, and starts the connection's wait for its next request. */
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)toe;
+	req_state *st = *con_cls;
+	if (st) {
+		team_body *b = st->body;
+		if (b) {
+			if (b->data) /* may hold a password: wipe before freeing */
+				memset(b->data, 0, b->len);
+			free(b->data);
+			free(b);
+		}
+		free(st->target);
+		free(st);
+		*con_cls = NULL;
+	}
+	conn_mark(c, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -314,30 +493,6 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
 static int g_editing;            /* 1: the team routes answer */
 static int g_tls;                /* 1: libmicrohttpd serves HTTPS itself */
 static struct in_addr g_proxy;   /* --trust-proxy, or 0.0.0.0 */
-
-/* A team request's body, gathered over the access handler's calls; its
- * pointer sits in *con_cls tagged with bit 1. */
-typedef struct team_body {
-	char *data;
-	size_t len, cap;
-	int too_big;
-	size_t raw_len;
-} team_body;
-
-static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                         enum MHD_RequestTerminationCode toe)
-{
-	(void)cls, (void)c, (void)toe;
-	uintptr_t v = (uintptr_t)*con_cls;
-	if (v & 2) {
-		team_body *b = (team_body *)(v & ~(uintptr_t)3);
-		if (b->data) /* may hold a password: wipe before freeing */
-			memset(b->data, 0, b->len);
-		free(b->data);
-		free(b);
-	}
-	*con_cls = NULL;
-}
 
 static int body_add(team_body *b, const char *p, size_t n)
 {
@@ -396,7 +551,7 @@ static enum MHD_Result team_answer(struct MHD_Connection *c, const char *url, co
                                    team_body *b)
 {
 	if (b->too_big)
-		return send_plain(c, 413, "request body too large");
+		return send_error(c, 413, "request body too large");
 	pl_team_req rq = {
 	    .method = strcmp(method, "HEAD") == 0 ? "GET" : method, .path = url,
 	    .body = b->data ? b->data : "", .len = b->len,
@@ -432,67 +587,12 @@ static enum MHD_Result team_answer(struct MHD_Connection *c, const char *url, co
 	return ret;
 }
 
-static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
-                                  const char *method, const char *version,
-                                  const char *upload_data, size_t *upload_size, void **con_cls)
+/* The cached or freshly rendered answer to a checked request. */
+static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 {
-	(void)cls;
-	(void)version;
-	/* *con_cls holds (raw URI length + 1) << 2 from uri_logger; bit 0 marks
-	 * that the first call (headers only) has been seen.  A team request
-	 * replaces it with its body's pointer, tagged with bit 1. */
-	uintptr_t state = (uintptr_t)*con_cls;
-	if (state & 2) {
-		team_body *b = (team_body *)(state & ~(uintptr_t)3);
-		if (*upload_size) {
-			if (!b->too_big && body_add(b, upload_data, *upload_size) < 0)
-				return MHD_NO;
-			*upload_size = 0;
-			return MHD_YES;
-		}
-		if (strlen(url) > MAX_URL || b->raw_len > MAX_URL + MAX_QUERY)
-			return send_plain(c, 414, "URL too long");
-		return team_answer(c, url, method, b);
-	}
-	if (!(state & 1)) { /* first call: answer on the next */
-		if (g_editing && pl_team_owns(method, url)) {
-			team_body *b = calloc(1, sizeof *b);
-			if (!b)
-				return MHD_NO;
-			b->raw_len = state >> 2 ? (state >> 2) - 1 : 0;
-			*con_cls = (void *)((uintptr_t)b | 2);
-			return MHD_YES;
-		}
-		*con_cls = (void *)(state | 1);
-		return MHD_YES;
-	}
-	size_t raw_len = state >> 2 ? (state >> 2) - 1 : 0;
-	if (*upload_size) { /* a body on a read-only server: ignore it */
-		*upload_size = 0;
-		return MHD_YES;
-	}
-	if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0)
-		return send_plain(c, 405, "only GET and HEAD");
-	if (strlen(url) > MAX_URL || raw_len > MAX_URL + MAX_QUERY)
-		return send_plain(c, 414, "URL too long");
-	if (url[0] != '/' || strstr(url, "/../") || strstr(url, "/./"))
-		return send_plain(c, 400, "bad path");
-
-	pl_web_req rq = {.path = url, .root = "/"};
-	pl_buf key;
-	pl_buf_init(&key, MAX_URL + MAX_QUERY * 3 + 16);
-	pl_buf_puts(&key, url);
-	args a = {.rq = &rq, .key = &key, .sep = '?'};
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect_arg, &a);
-	if (a.too_big || a.too_many) {
-		pl_buf_free(&key);
-		return send_plain(c, a.too_big ? 414 : 400, a.too_big ? "query too long" : "too many parameters");
-	}
 	worker *w = get_worker();
-	if (!w) {
-		pl_buf_free(&key);
-		return send_plain(c, 503, "store unavailable");
-	}
+	if (!w)
+		return send_error(c, 503, "store unavailable");
 	/* A change to the store file empties the cache (the search index is
 	 * the store's own, kept by its triggers: nothing to rebuild). */
 	long long v = data_version(w);
@@ -502,7 +602,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		cache_clear_locked();
 		pthread_rwlock_unlock(&cache_lock);
 	}
-	const char *k = key.data ? key.data : url;
+	const char *k = hr->key.data ? hr->key.data : "/";
 	uint64_t h = fnv(k, strlen(k));
 	size_t bi = (size_t)(h % NBUCKETS);
 	enum MHD_Result ret = MHD_NO;
@@ -516,21 +616,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 			break;
 		}
 	pthread_rwlock_unlock(&cache_lock);
-	if (hit) {
-		pl_buf_free(&key);
+	if (hit)
 		return ret;
-	}
 	pl_web_resp rs;
-	pl_web_handle(&w->web, &rq, &rs);
+	pl_web_handle(&w->web, &hr->rq, &rs);
 	unsigned status = (unsigned)rs.status;
+	if (status != 200)
+		return send_uncached(c, &rs);
 	entry *e = entry_new(k, &rs);
 	pl_buf_free(&rs.body);
-	if (!e) {
-		pl_buf_free(&key);
-		return send_plain(c, 500, "out of memory");
-	}
+	if (!e)
+		return send_error(c, 500, "out of memory");
 	ret = queue_entry(c, e, status);
-	if (status == 200 && !rs.no_store) {
+	if (!rs.no_store) {
 		pthread_rwlock_wrlock(&cache_lock);
 		int dup = gen != cache_gen; /* cleared meanwhile: maybe stale */
 		for (entry *x = buckets[bi]; x; x = x->next)
@@ -549,7 +647,52 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	} else {
 		entry_free(e); /* MHD keeps its own reference while sending */
 	}
-	pl_buf_free(&key);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version,
+                                  const char *upload_data, size_t *upload_size, void **con_cls)
+{
+	(void)cls;
+	req_state *st = *con_cls;
+	if (!st)
+		return send_error(c, 500, "out of memory");
+	if (!st->seen) { /* first call, headers only: answer on the next */
+		st->seen = 1;
+		conn_mark(c, 1);
+		/* url is libmicrohttpd's decoded path: team.c routes on it, and
+		 * request.c still checks the raw target before it is answered. */
+		if (g_editing && pl_team_owns(method, url) && !(st->body = calloc(1, sizeof *st->body)))
+			return MHD_NO;
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		/* a team route gathers its body; the read path ignores one */
+		if (st->body && !st->body->too_big && body_add(st->body, upload_data, *upload_size) < 0)
+			return MHD_NO;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	headers hs = {.n = 0};
+	MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &hs);
+	if (hs.too_many)
+		return send_error(c, 400, "too many headers");
+	/* A team route's method (POST, PATCH, DELETE...) is team.c's to judge;
+	 * every other check (Host, UTF-8, %00, dot segments, sizes) applies to
+	 * it as to a read, so it is checked as a GET. */
+	pl_http_in in = {.method = st->body ? "GET" : method, .version = version, .target = st->target,
+	                 .headers = hs.h, .nheaders = hs.n};
+	pl_http_req hr;
+	pl_web_resp rs;
+	enum MHD_Result ret;
+	if (pl_http_parse(&in, &hr, &rs) != PARLEY_OK)
+		ret = send_uncached(c, &rs);
+	else if (st->body)
+		ret = team_answer(c, url, method, st->body);
+	else
+		ret = answer(c, &hr);
+	pl_http_req_free(&hr);
 	return ret;
 }
 
@@ -627,6 +770,24 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n < 1 ? 1 : n > 8 ? 8 : (unsigned)n;
 	}
+	/* Many open connections are the normal case under slow clients: take
+	 * every descriptor the system allows, and keep some for the store. */
+	struct rlimit nofile;
+	unsigned max_conn = o.max_connections ? o.max_connections : DEFAULT_MAX_CONNECTIONS;
+	if (getrlimit(RLIMIT_NOFILE, &nofile) == 0) {
+		if (nofile.rlim_cur < nofile.rlim_max) {
+			nofile.rlim_cur = nofile.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &nofile);
+			getrlimit(RLIMIT_NOFILE, &nofile);
+		}
+		rlim_t room = nofile.rlim_cur > 64 + 4 * threads ? nofile.rlim_cur - 64 - 4 * threads : 16;
+		if (nofile.rlim_cur != RLIM_INFINITY && max_conn > room)
+			max_conn = (unsigned)room;
+	}
+	unsigned timeout = o.timeout_s ? o.timeout_s : (unsigned)HEADER_DEADLINE_S;
+	g_deadline_s = timeout;
+	g_conns.next = g_conns.prev = &g_conns;
+	g_reaper_stop = 0;
 	/* The workers inherit a mask without SIGINT/SIGTERM; this thread waits for them. */
 	sigset_t set;
 	sigemptyset(&set);
@@ -637,12 +798,14 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	struct MHD_Daemon *d = MHD_start_daemon(
 	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (g_tls ? MHD_USE_TLS : 0),
 	    ntohs(sa.sin_port), NULL, NULL, on_request, NULL,
+	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so that it takes every message */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 	    MHD_OPTION_URI_LOG_CALLBACK, uri_logger, NULL,
+	    MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
+	    MHD_OPTION_NOTIFY_CONNECTION, on_connection, NULL,
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
-	    MHD_OPTION_CONNECTION_LIMIT, o.max_connections ? o.max_connections : 512u,
-	    MHD_OPTION_CONNECTION_TIMEOUT, o.timeout_s ? o.timeout_s : 10u,
+	    MHD_OPTION_CONNECTION_LIMIT, max_conn,
+	    MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    /* the key and certificate come last: without TLS the list ends here */
@@ -660,14 +823,27 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 		return parley_err_set(err, PARLEY_EIO, "serve: cannot listen on %s (in use, or not allowed%s)",
 		                      listen, g_tls ? ", or the TLS key and certificate are not usable" : "");
 	}
+	pthread_t reaper_thread;
+	if (pthread_create(&reaper_thread, NULL, reaper, NULL) != 0) {
+		MHD_stop_daemon(d);
+		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		if (g_editing)
+			pl_team_close();
+		return parley_err_set(err, PARLEY_ENOMEM, "serve: cannot start the slow-client reaper");
+	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (!o.quiet)
-		fprintf(stderr, "parley serve: %s://%s:%u/ (store %s, %u threads, %s)\n",
+		fprintf(stderr, "parley serve: %s://%s:%u/ (store %s, %u threads, %u connections, %s)\n",
 		        g_tls ? "https" : "http", inet_ntoa(sa.sin_addr),
-		        info ? info->port : ntohs(sa.sin_port), db_path, threads,
+		        info ? info->port : ntohs(sa.sin_port), db_path, threads, max_conn,
 		        !g_editing ? "read-only" : o.review_required ? "editing on, review required" : "editing on");
 	int sig = 0;
 	sigwait(&set, &sig);
+	pthread_mutex_lock(&g_conns_lock);
+	g_reaper_stop = 1;
+	pthread_cond_signal(&g_reaper_wake);
+	pthread_mutex_unlock(&g_conns_lock);
+	pthread_join(reaper_thread, NULL);
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	pthread_rwlock_wrlock(&cache_lock);

@@ -288,18 +288,26 @@ static int renamed_pages(site *s, parley_db *db)
 		pl_buf b, u;
 		pl_buf_init(&b, 1 << 16);
 		pl_buf_init(&u, 4096);
-		pl_esc_url(&u, now);
-		pl_buf_puts(&u, ".html");
-		pl_buf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-		                "<meta http-equiv=\"refresh\" content=\"0; url=");
-		pl_esc_html(&b, u.data ? u.data : "");
-		pl_buf_puts(&b, "\"><title>Moved</title></head><body><p>Renamed: now at <a href=\"");
-		pl_esc_html(&b, u.data ? u.data : "");
-		pl_buf_puts(&b, "\">");
-		pl_esc_html(&b, now);
-		pl_buf_puts(&b, "</a>.</p></body></html>\n");
-		rc = b.data ? write_file(s, rel, b.data, b.len)
-		            : parley_err_set(s->err, PARLEY_ENOMEM, "site: out of memory");
+		int brc = pl_esc_url(&u, now);
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&u, ".html");
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+			                      "<meta http-equiv=\"refresh\" content=\"0; url=");
+		if (brc == PARLEY_OK)
+			brc = pl_esc_html(&b, u.data);
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&b, "\"><title>Moved</title></head><body><p>Renamed: now at <a href=\"");
+		if (brc == PARLEY_OK)
+			brc = pl_esc_html(&b, u.data);
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&b, "\">");
+		if (brc == PARLEY_OK)
+			brc = pl_esc_html(&b, now);
+		if (brc == PARLEY_OK)
+			brc = pl_buf_puts(&b, "</a>.</p></body></html>\n");
+		rc = brc == PARLEY_OK ? write_file(s, rel, b.data, b.len)
+		                      : parley_err_set(s->err, brc, "site: the page of renamed %s '%s' is too large", kind, old);
 		pl_buf_free(&b);
 		pl_buf_free(&u);
 	}
@@ -307,9 +315,11 @@ static int renamed_pages(site *s, parley_db *db)
 	return rc;
 }
 
-/* One page (and with json_fmt an API file) per id. */
-static int per_record(site *s, const char *const *ids, size_t n, const char *html_fmt,
-                      const char *path_fmt, const char *json_fmt, const char *api_fmt)
+/* One page (and with json_dir an API file) per id: the file html_dir ID
+ * .html from the route path_dir ID (and json_dir ID .json from api_dir ID).
+ * Directories, not printf patterns: no format is built from data. */
+static int per_record(site *s, const char *const *ids, size_t n, const char *html_dir,
+                      const char *path_dir, const char *json_dir, const char *api_dir)
 {
 	int rc = PARLEY_OK;
 	for (size_t i = 0; i < n; i++) {
@@ -319,13 +329,13 @@ static int per_record(site *s, const char *const *ids, size_t n, const char *htm
 			continue;
 		}
 		char rel[512], path[512];
-		snprintf(rel, sizeof rel, html_fmt, id);
-		snprintf(path, sizeof path, path_fmt, id);
+		snprintf(rel, sizeof rel, "%s%s.html", html_dir, id);
+		snprintf(path, sizeof path, "%s%s", path_dir, id);
 		if ((rc = page(s, rel, path, NULL)) != PARLEY_OK)
 			break;
-		if (json_fmt) {
-			snprintf(rel, sizeof rel, json_fmt, id);
-			snprintf(path, sizeof path, api_fmt, id);
+		if (json_dir) {
+			snprintf(rel, sizeof rel, "%s%s.json", json_dir, id);
+			snprintf(path, sizeof path, "%s%s", api_dir, id);
 			if ((rc = page(s, rel, path, NULL)) != PARLEY_OK)
 				break;
 		}
@@ -505,8 +515,8 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		for (size_t k = 0; ids && k < vs->n; k++)
 			ids[k] = vs->v[k].id;
 		if (rc == PARLEY_OK)
-			rc = per_record(&s, ids, vs->n, "visit/%s.html", "/visit/%s", "api/v1/visits/%s.json",
-			                "/api/v1/visits/%s");
+			rc = per_record(&s, ids, vs->n, "visit/", "/visit/", "api/v1/visits/",
+			                "/api/v1/visits/");
 		free(ids);
 		parley_visits_free(vs);
 	}
@@ -519,8 +529,8 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		for (size_t k = 0; ids && k < ps->n; k++)
 			ids[k] = ps->p[k].id;
 		if (rc == PARLEY_OK)
-			rc = per_record(&s, ids, ps->n, "person/%s.html", "/person/%s", "api/v1/people/%s.json",
-			                "/api/v1/people/%s");
+			rc = per_record(&s, ids, ps->n, "person/", "/person/", "api/v1/people/",
+			                "/api/v1/people/");
 		free(ids);
 		parley_people_free(ps);
 	}
@@ -533,7 +543,7 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		for (size_t k = 0; ids && k < cs->n; k++)
 			ids[k] = cs->c[k].code;
 		if (rc == PARLEY_OK)
-			rc = per_record(&s, ids, cs->n, "country/%s.html", "/country/%s", NULL, NULL);
+			rc = per_record(&s, ids, cs->n, "country/", "/country/", NULL, NULL);
 		free(ids);
 		parley_countries_free(cs);
 	}

@@ -363,9 +363,8 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 			cnt[1] = years[k].n[1];
 		}
 		double x = xof(&f, y);
-		if (c->year_href) {
-			char href[512];
-			snprintf(href, sizeof href, c->year_href, y, y);
+		char *href = c->year_href ? c->year_href(y, c->year_ud) : NULL;
+		if (href) {
 			rc = pl_buf_puts(out, "<a href=\"");
 			if (rc == PARLEY_OK)
 				rc = pl_esc_html(out, href);
@@ -397,7 +396,8 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 			base -= h;
 		}
 		if (rc == PARLEY_OK)
-			rc = pl_buf_puts(out, c->year_href ? "</g></a>\n" : "</g>\n");
+			rc = pl_buf_puts(out, href ? "</g></a>\n" : "</g>\n");
+		free(href);
 	}
 	for (size_t i = 0; i < c->nspans && rc == PARLEY_OK; i++)
 		rc = span_note(out, &f, &c->spans[i], years, nyears, ppu);

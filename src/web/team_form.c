@@ -305,6 +305,10 @@ static void input_of(const parley_finding *f, char *out, size_t cap)
 	out[0] = '\0';
 	if (!f->field)
 		return;
+	if (f->code && strcmp(f->code, "no-source") == 0) { /* said at the first source row */
+		pl_strlcpy(out, "sources.0.id", cap);
+		return;
+	}
 	if (!f->file || strcmp(f->file, "visit") == 0) {
 		pl_strlcpy(out, f->field, cap);
 		return;

@@ -8,7 +8,8 @@
  *   svg.c       the two charts, from plain C arrays
  *   query.c     filters parsed from a query string, SQL over the store
  *   pages.c     routes: a request (path + query) -> a response (status, type, body)
- *   server.c    libmicrohttpd glue (keep-alive, ETag, gzip, limits, cache)
+ *   request.c   an HTTP request (method, raw target, headers) checked and decoded
+ *   server.c    libmicrohttpd glue (keep-alive, ETag, gzip, slow clients, cache)
  *   site.c      the same routes written to files for a static host
  * Nothing here is public; parley.h's Publishing section has the entry points.
  */
@@ -43,6 +44,13 @@ int pl_href_ok(const char *s);
 /* Decodes %XX and '+' in place (a query-string component).  Returns
  * PARLEY_EDATA on a bad escape or a NUL byte. */
 int pl_url_decode(char *s);
+/* The same for a URL path, where '+' is itself. */
+int pl_url_decode_path(char *s);
+
+/* o[key] as text, or dflt when it is missing or not a string (a value
+ * the store holds as invalid UTF-8 reaches JSON as null).  Never NULL when
+ * dflt is not, so it is safe for %s (pages.c). */
+const char *pl_text_or(json_t *o, const char *key, const char *dflt);
 
 /* ------------------------------------------------------------------ */
 /* Templates (template.c)                                              */
@@ -109,7 +117,11 @@ typedef struct pl_chart {
 	const char *desc;        /* the takeaway in words, for screen readers */
 	const char *source;      /* source line */
 	const char *dir_label[2];/* 'North Korea to China', 'China to North Korea' */
-	const char *year_href;   /* printf pattern with two %d (from year, to year) for a year's list, or NULL */
+	/* The link to a year's list of visits: a new string the chart frees
+	 * with free(), or NULL for no link.  A function, never a printf
+	 * pattern, so no format is built from data (a pair code once was). */
+	char *(*year_href)(int year, void *ud);
+	void *year_ud;
 	const pl_chart_era *eras;
 	size_t neras;
 	const pl_chart_span *spans; /* timeline only */

@@ -115,6 +115,12 @@ test('team: add through the form, review, edit with a conflict, revert; figures 
   await p.fill('#f-start_date', '2026-11-28');
   await p.fill('#f-reason', 'browser test: a new visit');
   await Promise.all([p.waitForLoadState('load'), p.click('#visit-form button[type=submit]')]);
+  // a visit needs a source (the import's rule): said at the first source row
+  assert.match(await p.textContent('#e-sources\\.0\\.id'), /no source/);
+  await p.fill('[name="sources.0.id"]', 's-browser-test');
+  await p.fill('[name="sources.0.citation"]', 'Browser test source (a test fixture, not a real source)');
+  await p.fill('#f-reason', 'browser test: a new visit');
+  await Promise.all([p.waitForLoadState('load'), p.click('#visit-form button[type=submit]')]);
   assert.match(await p.textContent('#pending'), /review queue/);
   assert.equal(await total(), total0, 'a held visit is counted nowhere');
 

@@ -34,8 +34,9 @@ static const char *links = "visit,source,passage\nv1,s1,\"line one\nline two\"\n
 
 static int import(parley_db *db, const char *const *names, size_t n, parley_report *rep)
 {
-	const char *paths[8];
-	char store[8][128];
+	const char *paths[16];
+	char store[16][128];
+	assert_true(n <= 16);
 	for (size_t i = 0; i < n; i++) {
 		snprintf(store[i], sizeof store[i], "%s", path_of(names[i]));
 		paths[i] = store[i];
@@ -195,9 +196,15 @@ static void check_finds_each_rule(void **state)
 	           "unborn,kim-jong-un,,,,ministerial,PRK,CHN,1980,,unknown,,high,confirmed,,\n"
 	           "dead,mao-zedong,,,,paramount_leader,CHN,PRK,1977-01-02,,unknown,,high,confirmed,,\n"
 	           "self,,someone,,,ministerial,CHN,CHN,1990,,unknown,,high,confirmed,,\n");
+	/* import refuses an unsourced visit: 'self' loses its source afterwards */
+	write_file("visit_source3.csv", "visit,source,passage\ndup,s1,\nearly,s1,\nunborn,s1,\n"
+	                                "dead,s1,\nself,s1,\n");
 	const char *names[] = {"country.csv", "person.csv", "office.csv", "tenure.csv",
-	                       "visit.csv", "visit3.csv", "source.csv", "visit_source.csv"};
-	assert_int_equal(import(db, names, 8, NULL), PARLEY_OK);
+	                       "visit.csv", "visit3.csv", "source.csv", "visit_source.csv",
+	                       "visit_source3.csv"};
+	assert_int_equal(import(db, names, 9, NULL), PARLEY_OK);
+	assert_int_equal(parley_delete(db, "visit_source", "self|s1", "test: unsourced", NULL),
+	                 PARLEY_OK);
 	parley_report *rep = parley_report_new();
 	assert_int_equal(parley_check(db, rep, NULL), PARLEY_OK);
 	assert_true(has_finding(rep, "likely-duplicate", "visit:dup"));

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "../../src/web/webq.h"
+#include "test_web_store.h"
 
 /* ---- pl_code_label ------------------------------------------------ */
 
@@ -63,17 +64,9 @@ static void labels_are_added_next_to_codes(void **s)
 
 /* ---- the query layer over a store ----------------------------------- */
 
-static char dbpath[64];
-static parley_db *db;
-static pl_web web;
-
 static int setup(void **s)
 {
 	(void)s;
-	snprintf(dbpath, sizeof dbpath, "/tmp/parley-test-web-pages-%ld.db", (long)getpid());
-	unlink(dbpath);
-	if (parley_open(dbpath, PARLEY_OPEN_CREATE, &db, NULL) != PARLEY_OK)
-		return -1;
 	const char *sql =
 	    "INSERT OR IGNORE INTO country(code, name) VALUES('AAA','Aland'),('BBB','Bland');"
 	    "INSERT INTO person(id, name, country) VALUES('ann','Ann','AAA'),('cid','Cid','BBB'),"
@@ -93,18 +86,7 @@ static int setup(void **s)
 	    "INSERT INTO visit_person(visit, role, seq, person, name) VALUES"
 	    " ('v2','companion',1,'ann','Ann'),('v4','companion',1,'ann','Ann'),"
 	    " ('v5','companion',1,'ben','Ben');";
-	/* raw SQL: index it as the library's own writes are at commit */
-	if (pl_exec(db, sql, NULL) != PARLEY_OK || parley_search_sync(db, NULL) != PARLEY_OK)
-		return -1;
-	return pl_web_init(&web, db, 0, NULL) == PARLEY_OK ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-	(void)s;
-	parley_close(db);
-	unlink(dbpath);
-	return 0;
+	return web_store_open("web-pages", sql);
 }
 
 /* Parses kv ("k1", "v1", ..., NULL) into q and resolves it; the status. */
@@ -231,18 +213,6 @@ static void unknown_people_are_named(void **s)
 	/* ids are matched exactly, not folded */
 	const char *u[] = {"visitor", "XAV", NULL};
 	expect_unknown(u, "visitor");
-}
-
-/* GET path?kv through the router; status and body in rs. */
-static void get(pl_web_resp *rs, const char *path, const char *const *kv)
-{
-	pl_web_req rq = {.path = path, .root = "/"};
-	for (size_t i = 0; kv && kv[i]; i += 2) {
-		rq.params[rq.nparams].key = kv[i];
-		rq.params[rq.nparams].value = kv[i + 1];
-		rq.nparams++;
-	}
-	pl_web_handle(&web, &rq, rs);
 }
 
 static void bad_filters_answer_400(void **s)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../../src/web/webq.h"
+#include "test_web_store.h"
 
 static int parse(pl_wq *q, const char *const *kv, parley_err *err)
 {
@@ -117,17 +118,9 @@ static void bad_filters_name_the_parameter(void **s)
 /* Pages over a small store                                            */
 /* ------------------------------------------------------------------ */
 
-static char dbpath[64];
-static parley_db *db;
-static pl_web web;
-
 static int setup(void **s)
 {
 	(void)s;
-	snprintf(dbpath, sizeof dbpath, "/tmp/parley-test-web-%ld.db", (long)getpid());
-	unlink(dbpath);
-	if (parley_open(dbpath, PARLEY_OPEN_CREATE, &db, NULL) != PARLEY_OK)
-		return -1;
 	const char *sql =
 	    "INSERT OR IGNORE INTO country(code, name) VALUES('AAA','Aland <A>'),('BBB','Bland');"
 	    "INSERT INTO person(id, name, country) VALUES('p-one','Person <One>','AAA'),('p-two','Two','BBB');"
@@ -139,30 +132,7 @@ static int setup(void **s)
 	    " ('v-4','p-two','ministerial','BBB','AAA','2005-01-01','official','rejected one','rejected');"
 	    "INSERT INTO source(id, url) VALUES('s-1','javascript:alert(1)'),('s-2','https://example.org/x');"
 	    "INSERT INTO visit_source(visit, source) VALUES('v-1','s-1'),('v-1','s-2');";
-	/* raw SQL: index it as the library's own writes are at commit */
-	if (pl_exec(db, sql, NULL) != PARLEY_OK || parley_search_sync(db, NULL) != PARLEY_OK)
-		return -1;
-	return pl_web_init(&web, db, 0, NULL) == PARLEY_OK ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-	(void)s;
-	parley_close(db);
-	unlink(dbpath);
-	return 0;
-}
-
-/* Answers path with params "k1", "v1", ..., NULL; body in rs. */
-static void get(pl_web_resp *rs, const char *path, const char *const *kv)
-{
-	pl_web_req rq = {.path = path, .root = "/"};
-	for (size_t i = 0; kv && kv[i]; i += 2) {
-		rq.params[rq.nparams].key = kv[i];
-		rq.params[rq.nparams].value = kv[i + 1];
-		rq.nparams++;
-	}
-	pl_web_handle(&web, &rq, rs);
+	return web_store_open("web", sql);
 }
 
 static void api_list_counts_and_pages(void **s)

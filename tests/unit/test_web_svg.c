@@ -22,6 +22,14 @@ static const pl_chart_era eras[] = {
     {"Hua / Kim", 1976.7, 1978.97, 2, NULL},
 };
 
+/* A year's link as the dashboard builds it; the chart frees it. */
+static char *year_link(int year, void *ud)
+{
+	char s[80];
+	snprintf(s, sizeof s, "%s?from=%d&to=%d", (const char *)ud, year, year);
+	return strdup(s);
+}
+
 static pl_chart base_chart(void)
 {
 	pl_chart c = {0};
@@ -32,7 +40,8 @@ static pl_chart base_chart(void)
 	c.source = "Test data & co";
 	c.dir_label[0] = "North Korea to China";
 	c.dir_label[1] = "China to North Korea";
-	c.year_href = "visits.html?from=%d&to=%d";
+	c.year_href = year_link;
+	c.year_ud = (void *)"visits.html";
 	c.eras = eras;
 	c.neras = 2;
 	c.first_year = 1953;
