@@ -1140,6 +1140,13 @@ typedef struct parley_serve_opts {
 	unsigned timeout_s;        /* idle timeout, and the time a request has to send all its
 	                            * headers however slowly; 0 = 10 seconds */
 	int quiet;                 /* 1: no start-up line on stderr */
+	/* The team server (docs/teams.md): editing is on when the store has a
+	 * user, or with editable; otherwise the server is read-only. */
+	int editable;
+	const char *tls_cert, *tls_key; /* PEM files: serve HTTPS (both or neither) */
+	const char *trust_proxy;   /* IPv4 address of a reverse proxy whose X-Forwarded-Proto
+	                              and X-Forwarded-For are believed; NULL = none */
+	int review_required;       /* 1: editors' changes wait for a reviewer's approval */
 } parley_serve_opts;
 
 /* Serves the store at db_path over HTTP until SIGINT or SIGTERM, then
@@ -1502,6 +1509,58 @@ int parley_backup(parley_db *db, const char *dest, parley_err *err);
  * PARLEY_ENOMEM when out of memory. */
 int parley_text_table(FILE *out, const char *const *cells, size_t nrows, size_t ncols,
                       const bool *right, size_t max_width);
+
+/* Visits written whole, in the shape GET /api/v1/visits/ID returns
+ * (visit_write.c): the server's write API and forms.  Every row passes the
+ * import's validation (problems go to rep, per field), all in one
+ * transaction.  id NULL creates the visit named by the body's "id"
+ * (PARLEY_ECONFLICT when it exists); otherwise changes visit id: fields
+ * and lists (delegation, hosts, places, activities, sources) present in the
+ * body replace the stored ones, others stay.  if_match (NULL: no check) is
+ * the version the change was made from: PARLEY_ECONFLICT when the visit is
+ * at another one.  reason is required.  out_id gets the visit's id. */
+int parley_visit_write(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, parley_err *err);
+/* parley_visit_write's checks (validation, version, free id) without
+ * writing anything: the same answer, the store unchanged. */
+int parley_visit_check(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, parley_err *err);
+/* Deletes visit id (and its lists) when it is at version if_match. */
+int parley_visit_remove(parley_db *db, const char *id, const char *if_match, const char *reason,
+                        parley_err *err);
+/* The visit's version: a quoted ETag ("\"v-...\"") that changes whenever
+ * the visit or one of its lists does.  PARLEY_ENOTFOUND when none. */
+int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parley_err *err);
+/* The audit log of visit id and of its lists, newest first, as a JSON array
+ * of {seq, at, actor, action, entity, entity_key, before, after, reason}
+ * (before and after are objects).  *out is a new string; caller frees. */
+int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err);
+/* Sets the fields change seq changed (an update of the visit row in its
+ * history) back to what they were before it, leaving the others, through parley_visit_write with
+ * if_match and the reason "revert of change #seq: reason"; the revert is
+ * itself in the audit log. */
+int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,
+                        const char *reason, parley_err *err);
+
+/* Changes held for review (review.c): an editor's change when the server
+ * requires review.  kind "create" (visit NULL: the body names it),
+ * "change" or "delete" (json NULL); checked now as parley_visit_check does
+ * (problems in rep), kept, and written only on approval.  *out gets its
+ * number. */
+int parley_change_propose(parley_db *db, const char *kind, const char *visit, const char *json,
+                          size_t len, const char *if_match, const char *reason,
+                          const char *author, long *out, parley_report *rep, parley_err *err);
+/* The changes with status ("pending", "approved", "rejected"; NULL: all),
+ * oldest first, as a JSON array of {id, created, author, visit, kind, body,
+ * base, reason, status, reviewer, comment, decided}.  Caller frees *out. */
+int parley_changes_json(parley_db *db, const char *status, char **out, parley_err *err);
+/* Approves (writes it, from the version it was made on: PARLEY_ECONFLICT
+ * and still pending when the visit changed since) or rejects (comment
+ * required) change id; the audit log names author and reviewer. */
+int parley_change_decide(parley_db *db, long id, int approve, const char *reviewer,
+                         const char *comment, parley_report *rep, parley_err *err);
 
 #ifdef __cplusplus
 }

@@ -16,6 +16,8 @@ static void serve_help(void)
 {
 	puts("usage: parley serve [--listen HOST:PORT] [--db PATH] [--threads N]\n"
 	     "                    [--max-connections N] [--timeout SECONDS] [--quiet]\n"
+	     "                    [--editable] [--review required|none]\n"
+	     "                    [--tls-cert PEM --tls-key PEM] [--trust-proxy ADDR]\n"
 	     "\n"
 	     "Serves the store read-only over HTTP: the dashboard of the country pair\n"
 	     "with the most visits at /, the visit list with filters and search at\n"
@@ -29,7 +31,12 @@ static void serve_help(void)
 	     "  --max-connections N    open connections at once (default 4096)\n"
 	     "  --timeout SECONDS      idle timeout, and the time a request has to send all\n"
 	     "                         its headers (default 10)\n"
-	     "  --quiet                no start-up line");
+	     "  --quiet                no start-up line\n"
+	     "  --editable             team editing even with no user yet (it is on\n"
+	     "                         whenever the store has a user; docs/teams.md)\n"
+	     "  --review required      editors' changes wait for a reviewer (default none)\n"
+	     "  --tls-cert, --tls-key  serve HTTPS with this certificate and key (PEM)\n"
+	     "  --trust-proxy ADDR     believe X-Forwarded-Proto/-For from this proxy only");
 }
 
 static int parse_uint(const char *cmd, const char *opt, const char *v, unsigned max, unsigned *out)
@@ -52,6 +59,9 @@ int cmd_serve(int argc, char **argv)
 	    {"listen", required_argument, NULL, 'l'}, {"db", required_argument, NULL, 'd'},
 	    {"threads", required_argument, NULL, 't'}, {"max-connections", required_argument, NULL, 'c'},
 	    {"timeout", required_argument, NULL, 'T'}, {"quiet", no_argument, NULL, 'q'},
+	    {"editable", no_argument, NULL, 'E'}, {"tls-cert", required_argument, NULL, 'C'},
+	    {"tls-key", required_argument, NULL, 'K'}, {"trust-proxy", required_argument, NULL, 'P'},
+	    {"review", required_argument, NULL, 'R'},
 	    {NULL, 0, NULL, 0}};
 	parley_serve_opts o = {0};
 	const char *db = cli_db_path();
@@ -74,6 +84,15 @@ int cmd_serve(int argc, char **argv)
 				return rc;
 			break;
 		case 'q': o.quiet = 1; break;
+		case 'E': o.editable = 1; break;
+		case 'C': o.tls_cert = optarg; break;
+		case 'K': o.tls_key = optarg; break;
+		case 'P': o.trust_proxy = optarg; break;
+		case 'R':
+			if (strcmp(optarg, "required") && strcmp(optarg, "none"))
+				return cli_usage_error("serve", "--review: expected 'required' or 'none', got '%s'", optarg);
+			o.review_required = strcmp(optarg, "required") == 0;
+			break;
 		default: return cli_usage_error("serve", "unknown option");
 		}
 	}

@@ -422,7 +422,12 @@ static const char *order_by(const char *sort)
 	if (sort && strcmp(sort, "-date") == 0)
 		return " ORDER BY v.start_key DESC, v.id DESC";
 	if (sort && strcmp(sort, "level") == 0)
-		return " ORDER BY parley_rank(v.level) DESC, v.start_key, v.id";
+		/* within a level, the visitor's office ranks the senior posts
+		 * (office.rank_order: a standing-committee member before a
+		 * politburo member), so "the highest-ranking visitor" is row one */
+		return " ORDER BY parley_rank(v.level) DESC,"
+		       " coalesce((SELECT o.rank_order FROM office o WHERE o.id = v.visitor_office), 0) DESC,"
+		       " v.start_key, v.id";
 	if (sort && strcmp(sort, "visitor") == 0)
 		return " ORDER BY coalesce(p.name, v.visitor_label, 'unidentified') COLLATE NOCASE,"
 		       " v.start_key, v.id";

@@ -440,6 +440,24 @@ static const char *const migration_briefs =
 #undef PL_BRIEF_COLS
 #undef PL_AUTHOR_COLS
 #undef PL_BRIEF_AUDIT
+/* Changes held for review (`serve --review required`): an editor's
+ * proposal, validated when made and written only when a reviewer approves
+ * it, so it counts in no figure before.  Not a record concept: not exported,
+ * and the audit log gets the change itself when it is approved. */
+static const char *const migration_review =
+    "CREATE TABLE pending_change("
+    " id INTEGER PRIMARY KEY,"
+    " created TEXT NOT NULL,"
+    " author TEXT NOT NULL,"
+    " visit TEXT NOT NULL,"
+    " kind TEXT NOT NULL CHECK (kind IN ('create', 'change', 'delete')),"
+    " body TEXT,"                    /* the write API's JSON; NULL for delete */
+    " base TEXT,"                    /* the version it was made from; NULL for create */
+    " reason TEXT NOT NULL,"
+    " status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'rejected')),"
+    " reviewer TEXT, comment TEXT, decided TEXT"
+    ") STRICT;"
+    "CREATE INDEX pending_change_by_status ON pending_change(status, id);";
 
 static const char *const migrations[] = {
     migration_1,
@@ -450,6 +468,7 @@ static const char *const migrations[] = {
     migration_releases,
     migration_briefs, /* appended: existing stores migrate forward */
     migration_scale, /* issue 13: reads migration_query's start_key */
+    migration_review,
 };
 
 int pl_schema_migration_count(void)

@@ -81,10 +81,14 @@ int pl_db_error(parley_db *db, parley_err *err, const char *what)
 int pl_exec(parley_db *db, const char *sql, parley_err *err)
 {
 	char *msg = NULL;
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		parley_err_set(err, PARLEY_EDB, "database: %s", msg ? msg : "error");
+	int r = sqlite3_exec(db->sql, sql, NULL, NULL, &msg);
+	if (r != SQLITE_OK) {
+		/* SQLITE_BUSY comes only after the busy timeout (the bound) has passed */
+		int code = (r & 0xff) == SQLITE_BUSY ? PARLEY_EBUSY : PARLEY_EDB;
+		parley_err_set(err, code, "database: %s%s", msg ? msg : "error",
+		               code == PARLEY_EBUSY ? " (another writer held the store past the 5 s bound)" : "");
 		sqlite3_free(msg);
-		return PARLEY_EDB;
+		return code;
 	}
 	return PARLEY_OK;
 }

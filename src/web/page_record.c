@@ -176,7 +176,24 @@ static int redirect_renamed(pl_page *pg, const char *concept, const char *kind,
 
 void pl_page_visit(pl_page *pg, const char *id, int fmt)
 {
-	json_t *v = visit_object(pg, id);
+	/* The JSON's ETag is the version a write's If-Match names, so body and
+	 * version must come from the same state: read the version before and
+	 * after the body, and read again when a write came in between. */
+	char before[48] = "";
+	json_t *v = NULL;
+	for (int tries = 0; tries < 8; tries++) {
+		if (fmt == 1)
+			parley_visit_etag(pg->w->db, id, before, sizeof before, NULL);
+		v = visit_object(pg, id);
+		if (fmt != 1 || !v)
+			break;
+		parley_visit_etag(pg->w->db, id, pg->rs->etag, sizeof pg->rs->etag, NULL);
+		if (strcmp(before, pg->rs->etag) == 0)
+			break;
+		json_decref(v);
+		v = NULL;
+		pg->rs->etag[0] = '\0';
+	}
 	if (!v) {
 		if (!redirect_renamed(pg, "visit", "visit", "visits", id, fmt))
 			pl_send_error(pg, 404, NULL, "no visit with that id");

@@ -360,6 +360,7 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 	rs->type = html_type;
 	rs->no_store = 0;
 	rs->location[0] = '\0';
+	rs->etag[0] = '\0';
 	pl_page pg = {.w = w, .rq = rq, .rs = rs};
 	const char *p = rq->path, *rest;
 	char id[512];

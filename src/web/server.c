@@ -13,6 +13,7 @@
  * after one request (FIELD-NOTES: ~40k vs ~126k requests/s).
  */
 #include "request.h"
+#include "team.h"
 
 #include <microhttpd.h>
 #include <pthread.h>
@@ -41,7 +42,7 @@ static const char *const csp =
 
 typedef struct entry {
 	char *key;
-	char etag[24];
+	char etag[48];
 	struct MHD_Response *plain, *gz, *not_modified;
 	size_t bytes;
 	struct entry *next;
@@ -50,6 +51,9 @@ typedef struct entry {
 #define NBUCKETS 8192
 static entry *buckets[NBUCKETS];
 static size_t cache_entries, cache_bytes;
+/* Counts the clears: a page rendered while the cache was cleared (a write
+ * came in) may show the old data, so it is not put in the cache. */
+static unsigned long cache_gen;
 static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
 
 static void entry_free(entry *e)
@@ -79,6 +83,7 @@ static void cache_clear_locked(void)
 		buckets[i] = NULL;
 	}
 	cache_entries = cache_bytes = 0;
+	cache_gen++;
 }
 
 static void add_headers(struct MHD_Response *r, const char *type, const char *etag, int gz)
@@ -137,7 +142,10 @@ static entry *entry_new(const char *key, pl_web_resp *rs)
 		entry_free(e);
 		return NULL;
 	}
-	snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)pl_hash(body, n));
+	if (rs->etag[0])
+		pl_strlcpy(e->etag, rs->etag, sizeof e->etag);
+	else
+		snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)pl_hash(body, n));
 	size_t gn = 0;
 	char *gz = n > 512 ? gzip(body, n, &gn) : NULL;
 	e->plain = MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE);
@@ -351,10 +359,19 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 /* The access handler                                                  */
 /* ------------------------------------------------------------------ */
 
-/* What one request carries between the handler's calls. */
+/* A team request's body (team.c), gathered over the access handler's calls. */
+typedef struct team_body {
+	char *data;
+	size_t len, cap;
+	int too_big;
+} team_body;
+
+/* What one request carries between the handler's calls; allocated in
+ * uri_logger, freed in on_completed. */
 typedef struct req_state {
 	char *target;        /* the raw request target, from uri_logger */
 	int seen;            /* the first call (headers only) has been made */
+	team_body *body;     /* a team route's body, or NULL on the read path */
 } req_state;
 
 #define MAX_HEADERS 100
@@ -438,6 +455,8 @@ static void *uri_logger(void *cls, const char *uri, struct MHD_Connection *c)
 	return st;
 }
 
+/* The one completion callback: frees what uri_logger and the team routes
+ * allocated, and starts the connection's wait for its next request. */
 static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
                          enum MHD_RequestTerminationCode toe)
 {
@@ -445,11 +464,119 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	(void)toe;
 	req_state *st = *con_cls;
 	if (st) {
+		team_body *b = st->body;
+		if (b) {
+			if (b->data) /* may hold a password: wipe before freeing */
+				memset(b->data, 0, b->len);
+			free(b->data);
+			free(b);
+		}
 		free(st->target);
 		free(st);
 		*con_cls = NULL;
 	}
 	conn_mark(c, 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* The team routes (team.c): requests with a body, sessions            */
+/* ------------------------------------------------------------------ */
+
+static int g_editing;            /* 1: the team routes answer */
+static int g_tls;                /* 1: libmicrohttpd serves HTTPS itself */
+static struct in_addr g_proxy;   /* --trust-proxy, or 0.0.0.0 */
+
+static int body_add(team_body *b, const char *p, size_t n)
+{
+	if (b->len + n + 1 > PL_TEAM_BODY_MAX) {
+		b->too_big = 1;
+		return 0;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *d = realloc(b->data, cap);
+		if (!d)
+			return -1;
+		b->data = d;
+		b->cap = cap;
+	}
+	memcpy(b->data + b->len, p, n);
+	b->len += n;
+	b->data[b->len] = '\0';
+	return 0;
+}
+
+static const char *header(struct MHD_Connection *c, const char *name)
+{
+	return MHD_lookup_connection_value(c, MHD_HEADER_KIND, name);
+}
+
+/* The client's address and whether the request came over TLS: the peer's,
+ * or, from the trusted proxy only, what its X-Forwarded-* headers say. */
+static void client_of(struct MHD_Connection *c, char *addr, size_t cap, int *secure)
+{
+	*secure = g_tls;
+	pl_strlcpy(addr, "unknown", cap);
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	if (!ci || !ci->client_addr || ci->client_addr->sa_family != AF_INET)
+		return;
+	const struct sockaddr_in *in = (const struct sockaddr_in *)ci->client_addr;
+	inet_ntop(AF_INET, &in->sin_addr, addr, (socklen_t)cap);
+	if (!g_proxy.s_addr || in->sin_addr.s_addr != g_proxy.s_addr)
+		return;
+	const char *proto = header(c, "X-Forwarded-Proto");
+	if (proto && strcmp(proto, "https") == 0)
+		*secure = 1;
+	const char *xff = header(c, "X-Forwarded-For");
+	if (xff && *xff) { /* the proxy appends the address it saw: the last one */
+		const char *last = strrchr(xff, ',');
+		last = last ? last + 1 : xff;
+		while (*last == ' ')
+			last++;
+		pl_strlcpy(addr, last, cap);
+	}
+}
+
+static enum MHD_Result team_answer(struct MHD_Connection *c, const char *url, const char *method,
+                                   team_body *b)
+{
+	if (b->too_big)
+		return send_error(c, 413, "request body too large");
+	pl_team_req rq = {
+	    .method = strcmp(method, "HEAD") == 0 ? "GET" : method, .path = url,
+	    .body = b->data ? b->data : "", .len = b->len,
+	    .content_type = header(c, "Content-Type"), .cookie = header(c, "Cookie"),
+	    .csrf_header = header(c, "X-CSRF-Token"), .if_match = header(c, "If-Match"),
+	    .reason_header = header(c, "X-Reason")};
+	char addr[64];
+	client_of(c, addr, sizeof addr, &rq.secure);
+	rq.address = addr;
+	pl_team_resp rs;
+	pl_team_handle(&rq, &rs);
+	if (rs.changed) { /* every page and figure must show the change at once */
+		pthread_rwlock_wrlock(&cache_lock);
+		cache_clear_locked();
+		pthread_rwlock_unlock(&cache_lock);
+	}
+	size_t n = rs.body.len;
+	char *data = pl_buf_take(&rs.body);
+	struct MHD_Response *r = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	add_headers(r, rs.type, rs.etag[0] ? rs.etag : NULL, 0);
+	MHD_del_response_header(r, "Cache-Control", "no-cache");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (rs.location[0])
+		MHD_add_response_header(r, "Location", rs.location);
+	if (rs.set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", rs.set_cookie);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs.status, r);
+	MHD_destroy_response(r);
+	return ret;
 }
 
 /* The cached or freshly rendered answer to a checked request. */
@@ -473,6 +600,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 	enum MHD_Result ret = MHD_NO;
 	int hit = 0;
 	pthread_rwlock_rdlock(&cache_lock);
+	unsigned long gen = cache_gen;
 	for (entry *e = buckets[bi]; e; e = e->next)
 		if (strcmp(e->key, k) == 0) {
 			ret = queue_entry(c, e, 200);
@@ -494,7 +622,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 	ret = queue_entry(c, e, status);
 	if (!rs.no_store) {
 		pthread_rwlock_wrlock(&cache_lock);
-		int dup = 0;
+		int dup = gen != cache_gen; /* cleared meanwhile: maybe stale */
 		for (entry *x = buckets[bi]; x; x = x->next)
 			dup |= strcmp(x->key, k) == 0;
 		if (dup) {
@@ -519,17 +647,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *upload_data, size_t *upload_size, void **con_cls)
 {
 	(void)cls;
-	(void)url; /* libmicrohttpd's decoded copy; request.c decodes the raw target */
-	(void)upload_data;
 	req_state *st = *con_cls;
 	if (!st)
 		return send_error(c, 500, "out of memory");
 	if (!st->seen) { /* first call, headers only: answer on the next */
 		st->seen = 1;
 		conn_mark(c, 1);
+		/* url is libmicrohttpd's decoded path: team.c routes on it, and
+		 * request.c still checks the raw target before it is answered. */
+		if (g_editing && pl_team_owns(method, url) && !(st->body = calloc(1, sizeof *st->body)))
+			return MHD_NO;
 		return MHD_YES;
 	}
-	if (*upload_size) { /* a body on a read-only server: ignore it */
+	if (*upload_size) {
+		/* a team route gathers its body; the read path ignores one */
+		if (st->body && !st->body->too_big && body_add(st->body, upload_data, *upload_size) < 0)
+			return MHD_NO;
 		*upload_size = 0;
 		return MHD_YES;
 	}
@@ -537,11 +670,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	MHD_get_connection_values(c, MHD_HEADER_KIND, collect_header, &hs);
 	if (hs.too_many)
 		return send_error(c, 400, "too many headers");
-	pl_http_in in = {.method = method, .version = version, .target = st->target,
+	/* A team route's method (POST, PATCH, DELETE...) is team.c's to judge;
+	 * every other check (Host, UTF-8, %00, dot segments, sizes) applies to
+	 * it as to a read, so it is checked as a GET. */
+	pl_http_in in = {.method = st->body ? "GET" : method, .version = version, .target = st->target,
 	                 .headers = hs.h, .nheaders = hs.n};
 	pl_http_req hr;
 	pl_web_resp rs;
-	enum MHD_Result ret = pl_http_parse(&in, &hr, &rs) == PARLEY_OK ? answer(c, &hr) : send_uncached(c, &rs);
+	enum MHD_Result ret;
+	if (pl_http_parse(&in, &hr, &rs) != PARLEY_OK)
+		ret = send_uncached(c, &rs);
+	else if (st->body)
+		ret = team_answer(c, url, method, st->body);
+	else
+		ret = answer(c, &hr);
 	pl_http_req_free(&hr);
 	return ret;
 }
@@ -589,7 +731,31 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	parley_db *probe;
 	if ((rc = parley_open(db_path, PARLEY_OPEN_READONLY, &probe, err)) != PARLEY_OK)
 		return rc;
+	long users = 0;
+	rc = parley_user_count(probe, &users, err);
 	parley_close(probe);
+	if (rc != PARLEY_OK)
+		return rc;
+	g_editing = users > 0 || o.editable;
+	g_proxy.s_addr = 0;
+	if (o.trust_proxy && inet_pton(AF_INET, o.trust_proxy, &g_proxy) != 1)
+		return parley_err_set(err, PARLEY_EINVAL, "--trust-proxy '%s': expected an IPv4 address",
+		                      o.trust_proxy);
+	if (!o.tls_cert != !o.tls_key)
+		return parley_err_set(err, PARLEY_EINVAL, "--tls-cert and --tls-key go together");
+	char *cert = NULL, *key = NULL;
+	size_t cn = 0, kn = 0;
+	if (o.tls_cert && ((rc = pl_read_file(o.tls_cert, 1 << 20, &cert, &cn, err)) ||
+	                   (rc = pl_read_file(o.tls_key, 1 << 20, &key, &kn, err)))) {
+		free(cert);
+		return rc;
+	}
+	g_tls = cert != NULL;
+	if (g_editing && (rc = pl_team_open(db_path, o.review_required, err)) != PARLEY_OK) {
+		free(cert);
+		free(key);
+		return rc;
+	}
 	g_db_path = db_path;
 	unsigned threads = o.threads;
 	if (!threads) {
@@ -622,7 +788,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG,
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (g_tls ? MHD_USE_TLS : 0),
 	    ntohs(sa.sin_port), NULL, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so that it takes every message */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -634,21 +800,35 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	    MHD_OPTION_CONNECTION_TIMEOUT, timeout,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
+	    /* the key and certificate come last: without TLS the list ends here */
+	    g_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
+	    MHD_OPTION_HTTPS_MEM_CERT, cert,
 	    MHD_OPTION_END);
+	if (key) /* libmicrohttpd has its own copy now */
+		memset(key, 0, kn);
+	free(key);
+	free(cert);
 	if (!d) {
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-		return parley_err_set(err, PARLEY_EIO, "serve: cannot listen on %s (in use, or not allowed)", listen);
+		if (g_editing)
+			pl_team_close();
+		return parley_err_set(err, PARLEY_EIO, "serve: cannot listen on %s (in use, or not allowed%s)",
+		                      listen, g_tls ? ", or the TLS key and certificate are not usable" : "");
 	}
 	pthread_t reaper_thread;
 	if (pthread_create(&reaper_thread, NULL, reaper, NULL) != 0) {
 		MHD_stop_daemon(d);
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+		if (g_editing)
+			pl_team_close();
 		return parley_err_set(err, PARLEY_ENOMEM, "serve: cannot start the slow-client reaper");
 	}
 	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	if (!o.quiet)
-		fprintf(stderr, "parley serve: http://%s:%u/ (store %s, %u threads, %u connections, read-only)\n",
-		        inet_ntoa(sa.sin_addr), info ? info->port : ntohs(sa.sin_port), db_path, threads, max_conn);
+		fprintf(stderr, "parley serve: %s://%s:%u/ (store %s, %u threads, %u connections, %s)\n",
+		        g_tls ? "https" : "http", inet_ntoa(sa.sin_addr),
+		        info ? info->port : ntohs(sa.sin_port), db_path, threads, max_conn,
+		        !g_editing ? "read-only" : o.review_required ? "editing on, review required" : "editing on");
 	int sig = 0;
 	sigwait(&set, &sig);
 	pthread_mutex_lock(&g_conns_lock);
@@ -669,6 +849,8 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 		free(w);
 	}
 	pthread_mutex_unlock(&g_workers_lock);
+	if (g_editing)
+		pl_team_close();
 	if (!o.quiet)
 		fprintf(stderr, "parley serve: stopped\n");
 	return PARLEY_OK;

@@ -109,6 +109,7 @@ typedef struct pl_web_resp {
 	pl_buf body;
 	int no_store;       /* 1: do not cache (errors) */
 	char location[1024]; /* a redirect's Location header (renamed records), or "" */
+	char etag[48];      /* the record's version (a visit's JSON), or "": the body's hash */
 } pl_web_resp;
 
 /* Sets up w for a store (prepares the connection, picks the home pair). */

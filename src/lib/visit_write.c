@@ -1,0 +1,547 @@
+/*
+ * visit_write.c - writing one visit with everything attached, in the shape
+ * GET /api/v1/visits/ID reads (the server's JSON write API and forms).
+ *
+ * Every row goes through pl_import_put, the validating upsert every import
+ * reader writes into, so a visit written here obeys exactly the rules (and
+ * gets exactly the messages) of `parley import`.  One call is one
+ * transaction: the If-Match check, the visit and its lists commit together
+ * or not at all, and the audit triggers log each row with actor and reason.
+ *
+ * A visit's version (its ETag) is a hash of its own rows and those of its
+ * lists, read inside the write transaction, so two editors who both read
+ * version X cannot both write over it: the second sees another version and
+ * gets PARLEY_ECONFLICT.
+ */
+#include "internal.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Keys of GET /api/v1/visits/ID that are derived (names, links, counts,
+ * neighbours): accepted and ignored, so what was read can be sent back. */
+static const char *const derived[] = {
+    "precision", "year", "from_name", "to_name", "visitor_name", "office", "office_name",
+    "visitor_office_name", "url", "visitor_url", "previous", "next", "context",
+    "external_ids", "place_list", "source_list", "level_label", "type_label",
+    "status_label", "etag", NULL};
+
+static int is_derived(const char *k)
+{
+	for (const char *const *d = derived; *d; d++)
+		if (strcmp(*d, k) == 0)
+			return 1;
+	return 0;
+}
+
+/* Lists of a visit: the JSON key, its concept and the role (visit_person). */
+typedef struct list_desc {
+	const char *key, *concept, *role;
+} list_desc;
+
+static const list_desc lists[] = {
+    {"delegation", "visit_person", "companion"},
+    {"hosts", "visit_person", "host"},
+    {"places", "place", NULL},
+    {"activities", "activity", NULL},
+    {"sources", "visit_source", NULL},
+};
+
+/* ------------------------------------------------------------------ */
+/* Versions                                                           */
+/* ------------------------------------------------------------------ */
+
+static void fnv_add(uint64_t *h, const void *p, size_t n)
+{
+	for (const unsigned char *c = p; n--; c++)
+		*h = (*h ^ *c) * 1099511628211ull;
+}
+
+static const char *const version_sql[] = {
+    "SELECT * FROM visit WHERE id = ?1",
+    "SELECT * FROM visit_person WHERE visit = ?1 ORDER BY role, seq",
+    "SELECT * FROM activity WHERE visit = ?1 ORDER BY seq",
+    "SELECT * FROM place WHERE visit = ?1 ORDER BY seq",
+    "SELECT * FROM visit_source WHERE visit = ?1 ORDER BY source",
+};
+
+int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parley_err *err)
+{
+	uint64_t h = 1469598103934665603ull;
+	int found = 0;
+	for (size_t q = 0; q < PL_ARRAY_LEN(version_sql); q++) {
+		sqlite3_stmt *st;
+		int rc = pl_prepare(db, version_sql[q], &st, err);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		int r;
+		while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+			found |= q == 0;
+			for (int i = 0; i < sqlite3_column_count(st); i++) {
+				const unsigned char *v = sqlite3_column_text(st, i);
+				fnv_add(&h, v ? (const char *)v : "\x01", v ? (size_t)sqlite3_column_bytes(st, i) : 1);
+				fnv_add(&h, "\x1f", 1);
+			}
+			fnv_add(&h, "\x1e", 1);
+		}
+		sqlite3_finalize(st);
+		if (r != SQLITE_DONE)
+			return pl_db_error(db, err, "reading the visit's version");
+		fnv_add(&h, "\x1d", 1);
+	}
+	if (!found)
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
+	snprintf(out, cap, "\"v-%016llx\"", (unsigned long long)h);
+	return PARLEY_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Rows from JSON                                                     */
+/* ------------------------------------------------------------------ */
+
+/* The text of a JSON value for a column: strings as they are, whole
+ * numbers written out, null and "" as unknown (NULL).  Other types are an
+ * error reported on field. */
+static int value_of(pl_import *imp, json_t *v, const char *where, const char *field,
+                    char *num, size_t cap, const char **out)
+{
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (json_is_string(v)) {
+		*out = json_string_value(v);
+		return 0;
+	}
+	if (json_is_integer(v)) {
+		snprintf(num, cap, "%lld", (long long)json_integer_value(v));
+		*out = num;
+		return 0;
+	}
+	pl_import_report(imp, PARLEY_ERROR, where, 0, 0, where, field, "bad-type",
+	                 "%s must be a string or null", field);
+	return 1;
+}
+
+/* Puts one row of a visit's list.  item: the JSON object; fixed columns
+ * (visit, role, seq) come from the caller. */
+static int put_item(pl_import *imp, const pl_concept *c, json_t *item, const char *visit,
+                    const char *role, long seq, const char *where)
+{
+	const char *vals[32] = {0};
+	char nums[32][24];
+	char seqs[24];
+	int bad = 0;
+	if (!json_is_object(item)) {
+		pl_import_report(imp, PARLEY_ERROR, where, 0, 0, where, NULL, "bad-json",
+		                 "expected an object");
+		return 1;
+	}
+	snprintf(seqs, sizeof seqs, "%ld", seq);
+	const char *k;
+	json_t *v;
+	json_object_foreach(item, k, v) {
+		if (strcmp(k, "seq") == 0 || strcmp(k, "url") == 0 || strcmp(k, "visit") == 0 ||
+		    strcmp(k, "role") == 0)
+			continue; /* given by position and by the visit */
+		int is_link = strcmp(c->name, "visit_source") == 0;
+		/* a source is named by its "id", as GET shows it */
+		int i = pl_concept_col(c, is_link && strcmp(k, "id") == 0 ? "source" : k);
+		if (i < 0) {
+			if (is_link && pl_concept_col(pl_concept_find("source"), k) >= 0)
+				continue; /* the source's own fields: put by put_source */
+			if (strcmp(k, "weak") == 0 || strcmp(k, "link") == 0 || strcmp(k, "archive_link") == 0)
+				continue; /* derived flags of the page */
+			pl_import_report(imp, PARLEY_ERROR, where, 0, 0, where, k, "unknown-field",
+			                 "%s has no field '%.60s'", c->name, k);
+			bad = 1;
+			continue;
+		}
+		bad |= value_of(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
+	}
+	int i;
+	if ((i = pl_concept_col(c, "visit")) >= 0)
+		vals[i] = visit;
+	if ((i = pl_concept_col(c, "role")) >= 0)
+		vals[i] = role;
+	if ((i = pl_concept_col(c, "seq")) >= 0)
+		vals[i] = seqs;
+	if (bad)
+		return 1;
+	/* findings name the item ("delegation[0]") as their file, so a form
+	 * can put each message next to its field */
+	return pl_import_put(imp, c, vals, where, 0) != PARLEY_OK;
+}
+
+/* A source named by a visit: linked when it exists; created from the
+ * object's source fields when it does not (an existing source is changed
+ * through its own record, not through every visit that cites it). */
+static int put_source(pl_import *imp, json_t *item, const char *where)
+{
+	const pl_concept *c = pl_concept_find("source");
+	const char *id = json_string_value(json_object_get(item, "id"));
+	if (!id || !*id) {
+		pl_import_report(imp, PARLEY_ERROR, where, 0, 0, where, "id", "required",
+		                 "id is required");
+		return 1;
+	}
+	sqlite3_stmt *st;
+	if (pl_prepare(pl_import_db(imp), "SELECT 1 FROM source WHERE id = ?1", &st, NULL))
+		return 1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	int exists = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	if (exists)
+		return 0;
+	const char *vals[32] = {0};
+	char nums[32][24];
+	int bad = 0;
+	for (size_t i = 0; i < c->ncols; i++)
+		bad |= value_of(imp, json_object_get(item, c->cols[i].name), where, c->cols[i].name,
+		                nums[i], sizeof nums[i], &vals[i]);
+	if (bad)
+		return 1;
+	return pl_import_put(imp, c, vals, where, 0) != PARLEY_OK;
+}
+
+static int exec_id(parley_db *db, const char *sql, const char *id, const char *role,
+                   const char *arg3, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, sql, &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	if (role)
+		sqlite3_bind_text(st, 2, role, -1, SQLITE_TRANSIENT);
+	if (arg3)
+		sqlite3_bind_text(st, 3, arg3, -1, SQLITE_TRANSIENT);
+	int r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? PARLEY_OK : pl_db_error(db, err, "replacing a visit's list");
+}
+
+/* Replaces one list of visit id with the JSON array arr: rows are put by
+ * position (an unchanged row writes nothing, so the history shows only
+ * what changed), then the rows past the new end are removed. */
+static int put_list(pl_import *imp, const list_desc *L, json_t *arr, const char *id,
+                    parley_err *err)
+{
+	parley_db *db = pl_import_db(imp);
+	if (!json_is_array(arr)) {
+		pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, NULL, L->key, "bad-json",
+		                 "%s must be a list", L->key);
+		return PARLEY_OK;
+	}
+	char sql[200], keep[32];
+	int rc;
+	if (strcmp(L->concept, "visit_source") == 0) {
+		json_t *ids = json_array();
+		size_t i;
+		json_t *item;
+		json_array_foreach(arr, i, item)
+			if (json_is_string(json_object_get(item, "id")))
+				json_array_append(ids, json_object_get(item, "id"));
+		char *list = json_dumps(ids, JSON_COMPACT);
+		json_decref(ids);
+		rc = exec_id(db, "DELETE FROM visit_source WHERE visit = ?1 AND source NOT IN"
+		                 " (SELECT value FROM json_each(?3))", id, NULL, list ? list : "[]", err);
+		free(list);
+	} else {
+		snprintf(keep, sizeof keep, "%zu", json_array_size(arr));
+		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE visit = ?1%s AND seq > CAST(?3 AS INTEGER)",
+		         L->concept, L->role ? " AND role = ?2" : "");
+		rc = exec_id(db, sql, id, L->role, keep, err);
+	}
+	if (rc)
+		return rc;
+	const pl_concept *c = pl_concept_find(L->concept);
+	size_t i;
+	json_t *item;
+	json_array_foreach(arr, i, item) {
+		char where[64];
+		snprintf(where, sizeof where, "%s[%zu]", L->key, i);
+		if (strcmp(L->key, "sources") == 0 && json_is_object(item) && put_source(imp, item, where))
+			continue;
+		put_item(imp, c, item, id, L->role, (long)i + 1, where);
+	}
+	return PARLEY_OK;
+}
+
+/* The visit's current columns (for a partial change), strdup'd into cur. */
+static int read_visit(parley_db *db, const pl_concept *c, const char *id, char **cur,
+                      parley_err *err)
+{
+	pl_buf sql;
+	pl_buf_init(&sql, 4096);
+	int rc = pl_buf_puts(&sql, "SELECT ");
+	for (size_t i = 0; i < c->ncols; i++)
+		if (!rc) rc = pl_buf_printf(&sql, "%s%s", i ? ", " : "", c->cols[i].name);
+	if (!rc) rc = pl_buf_puts(&sql, " FROM visit WHERE id = ?1");
+	sqlite3_stmt *st = NULL;
+	if (rc)
+		rc = parley_err_set(err, rc, "building the query");
+	else
+		rc = pl_prepare(db, sql.data, &st, err);
+	pl_buf_free(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_finalize(st);
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
+	}
+	for (size_t i = 0; i < c->ncols; i++) {
+		const unsigned char *v = sqlite3_column_text(st, (int)i);
+		cur[i] = v ? pl_strdup((const char *)v) : NULL;
+	}
+	sqlite3_finalize(st);
+	return PARLEY_OK;
+}
+
+/* Checks, inside the transaction, that the visit is at version if_match. */
+static int check_version(parley_db *db, const char *id, const char *if_match, parley_err *err)
+{
+	if (!if_match)
+		return PARLEY_OK;
+	char now[48];
+	int rc = parley_visit_etag(db, id, now, sizeof now, err);
+	if (rc)
+		return rc;
+	if (strcmp(if_match, "*") != 0 && !strstr(if_match, now))
+		return parley_err_set(err, PARLEY_ECONFLICT,
+		                      "visit '%s' was changed by someone else (now %s, you had %s)", id,
+		                      now, if_match);
+	return PARLEY_OK;
+}
+
+static int write_visit(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, int commit, parley_err *err)
+{
+	if (!reason || !*reason)
+		return parley_err_set(err, PARLEY_EINVAL, "a change needs a reason for the audit log");
+	json_error_t je;
+	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
+	if (!root)
+		return parley_err_set(err, PARLEY_EDATA, "request body, line %d column %d: %s", je.line,
+		                      je.column, je.text);
+	if (!json_is_object(root)) {
+		json_decref(root);
+		return parley_err_set(err, PARLEY_EDATA, "request body: expected a visit object");
+	}
+	const pl_concept *c = pl_concept_find("visit");
+	const char *body_id = json_string_value(json_object_get(root, "id"));
+	if (id && body_id && strcmp(id, body_id) != 0) {
+		json_decref(root);
+		return parley_err_set(err, PARLEY_EINVAL,
+		                      "id is part of the key; a visit with another id is another visit");
+	}
+	const char *vid = id ? id : body_id;
+	if (!vid || !*vid) {
+		json_decref(root);
+		if (rep)
+			parley_report_add(rep, PARLEY_ERROR, "visit", 0, 0, NULL, "id", "required",
+			                  "id is required");
+		return parley_err_set(err, PARLEY_EDATA, "1 error; the store is unchanged");
+	}
+	char *cur[32] = {0};
+	char nums[32][24];
+	int rc = parley_set_reason(db, reason, err);
+	pl_import *imp = NULL;
+	if (!rc)
+		rc = pl_import_open(db, rep, &imp, err);
+	if (rc) {
+		parley_set_reason(db, NULL, NULL);
+		json_decref(root);
+		return rc;
+	}
+	parley_err inner = {0, ""};
+	if (id) { /* a change: the current record, at the version the client had */
+		rc = check_version(db, vid, if_match, &inner);
+		if (!rc)
+			rc = read_visit(db, c, vid, cur, &inner);
+	} else { /* new: the id must be free */
+		char v[48];
+		rc = parley_visit_etag(db, vid, v, sizeof v, &inner);
+		rc = rc == PARLEY_ENOTFOUND ? PARLEY_OK
+		   : rc ? rc : parley_err_set(&inner, PARLEY_ECONFLICT, "visit '%s' exists already", vid);
+		cur[0] = pl_strdup(vid);
+	}
+	const char *vals[32] = {0};
+	char where[160];
+	snprintf(where, sizeof where, "visit:%.140s", vid);
+	if (!rc) {
+		for (size_t i = 0; i < c->ncols; i++)
+			vals[i] = cur[i];
+		const char *k;
+		json_t *v;
+		json_object_foreach(root, k, v) {
+			int i = pl_concept_col(c, k);
+			int is_list = 0;
+			for (size_t l = 0; l < PL_ARRAY_LEN(lists); l++)
+				is_list |= strcmp(lists[l].key, k) == 0;
+			if (i >= 0)
+				value_of(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
+			else if (!is_list && !is_derived(k) && !strstr(k, "_label"))
+				pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, where, k, "unknown-field",
+				                 "visit has no field '%.60s'", k);
+		}
+		pl_import_put(imp, c, vals, "visit", 0);
+		for (size_t l = 0; l < PL_ARRAY_LEN(lists) && !rc; l++) {
+			json_t *arr = json_object_get(root, lists[l].key);
+			if (arr) /* a change leaves lists it does not name as they are */
+				rc = put_list(imp, &lists[l], arr, vid, &inner);
+		}
+	}
+	if (rc) { /* a failure before validation: roll back, report it as it is */
+		pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, where, NULL, "conflict", "%s",
+		                 inner.msg);
+		pl_import_close(imp, NULL);
+		parley_err_set(err, rc, "%s", inner.msg);
+	} else {
+		if (!commit) /* a check: validated and written inside the transaction, then undone */
+			pl_import_discard(imp);
+		rc = pl_import_close(imp, err);
+	}
+	if (!rc && out_id)
+		pl_strlcpy(out_id, vid, id_cap);
+	parley_set_reason(db, NULL, NULL);
+	for (size_t i = 0; i < c->ncols; i++)
+		free(cur[i]);
+	json_decref(root);
+	return rc;
+}
+
+int parley_visit_write(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, parley_err *err)
+{
+	return write_visit(db, id, json, len, if_match, reason, out_id, id_cap, rep, 1, err);
+}
+
+int parley_visit_check(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, parley_err *err)
+{
+	return write_visit(db, id, json, len, if_match, reason, out_id, id_cap, rep, 0, err);
+}
+
+int parley_visit_remove(parley_db *db, const char *id, const char *if_match, const char *reason,
+                        parley_err *err)
+{
+	if (!reason || !*reason)
+		return parley_err_set(err, PARLEY_EINVAL, "a deletion needs a reason for the audit log");
+	int rc = parley_set_reason(db, reason, err);
+	if (!rc)
+		rc = pl_begin(db, err);
+	if (rc) {
+		parley_set_reason(db, NULL, NULL);
+		return rc;
+	}
+	rc = check_version(db, id, if_match, err);
+	if (!rc) {
+		char v[48];
+		rc = parley_visit_etag(db, id, v, sizeof v, err);
+	}
+	if (!rc)
+		rc = exec_id(db, "DELETE FROM visit WHERE id = ?1", id, NULL, NULL, err);
+	if (!rc)
+		rc = pl_commit(db, err);
+	if (rc)
+		pl_rollback(db);
+	parley_set_reason(db, NULL, NULL);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* History and revert                                                 */
+/* ------------------------------------------------------------------ */
+
+int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err)
+{
+	*out = NULL;
+	/* the visit's row and the rows of its lists (keys 'ID|...'); the
+	 * audit_by_entity index serves both */
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db,
+	    "SELECT seq, at, actor, action, entity, entity_key, before, after, reason FROM audit"
+	    " WHERE (entity = 'visit' AND entity_key = ?1)"
+	    "    OR (entity IN ('visit_person', 'activity', 'place', 'visit_source')"
+	    "        AND entity_key >= ?1 || '|' AND entity_key < ?1 || '}')"
+	    " ORDER BY seq DESC LIMIT 1000", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	json_t *a = json_array();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		static const char *const names[] = {"seq", "at", "actor", "action", "entity",
+		                                    "entity_key", "before", "after", "reason"};
+		for (int i = 0; i < 9; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			json_t *jv = !v ? json_null()
+			           : i == 0 ? json_integer(sqlite3_column_int64(st, 0))
+			           : (i == 6 || i == 7) ? json_loads(v, 0, NULL)
+			           : json_string(v);
+			json_object_set_new(o, names[i], jv ? jv : json_null());
+		}
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		json_decref(a);
+		return pl_db_error(db, err, "reading the audit log");
+	}
+	*out = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return *out ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+}
+
+int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,
+                        const char *reason, parley_err *err)
+{
+	if (!reason || !*reason)
+		return parley_err_set(err, PARLEY_EINVAL, "a revert needs a reason for the audit log");
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT action, before, after FROM audit WHERE seq = ?1 AND"
+	                        " entity = 'visit' AND entity_key = ?2", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, seq);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
+	char *before = NULL;
+	int found = sqlite3_step(st) == SQLITE_ROW;
+	if (found && strcmp((const char *)sqlite3_column_text(st, 0), "update") == 0) {
+		/* only the fields that change changed go back: later changes to
+		 * other fields stay */
+		json_t *b = json_loads((const char *)sqlite3_column_text(st, 1), 0, NULL);
+		json_t *a = json_loads((const char *)sqlite3_column_text(st, 2), 0, NULL);
+		json_t *undo = json_object();
+		const char *k;
+		json_t *v;
+		json_object_foreach(b, k, v) {
+			json_t *now = json_object_get(a, k);
+			if (!json_equal(v, now ? now : json_null()))
+				json_object_set(undo, k, v);
+		}
+		before = json_dumps(undo, JSON_COMPACT);
+		json_decref(undo);
+		json_decref(a);
+		json_decref(b);
+	}
+	sqlite3_finalize(st);
+	if (!found)
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no change #%ld to visit '%s'", seq, id);
+	if (!before)
+		return parley_err_set(err, PARLEY_EINVAL,
+		                      "change #%ld is not a correction of the visit's fields; only those "
+		                      "are reverted here", seq);
+	char why[600];
+	snprintf(why, sizeof why, "revert of change #%ld: %s", seq, reason);
+	rc = parley_visit_write(db, id, before, strlen(before), if_match, why, NULL, 0, NULL, err);
+	free(before);
+	return rc;
+}

@@ -1,0 +1,939 @@
+/*
+ * team.c - the team server's routes: login, logout, the session and the
+ * JSON write API, behind one table of routes (method, path, least role,
+ * CSRF) that the access checks, GET /api/v1/routes and the security tests
+ * all read, so a route cannot be added without its rule.
+ *
+ * Writes go through one read-write connection guarded by a mutex: SQLite
+ * takes one writer at a time anyway, and the store's busy timeout bounds
+ * how long a CLI import can hold us up (then PARLEY_EBUSY, a 503).
+ * Records are written by parley_visit_write, the import's validation path.
+ */
+#include "team.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+static parley_db *g_db;
+static pl_web g_web;
+static int g_review;
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+
+parley_db *pl_team_db(void)
+{
+	return g_db;
+}
+
+pl_web *pl_team_web(void)
+{
+	return &g_web;
+}
+
+static const char *const json_ctype = "application/json; charset=utf-8";
+static const char *const html_type = "text/html; charset=utf-8";
+
+/* ------------------------------------------------------------------ */
+/* The route table                                                     */
+/* ------------------------------------------------------------------ */
+
+#define PUBLIC (-1) /* no session needed */
+
+typedef struct route route;
+typedef void (*handler)(const route *r, const pl_team_req *rq, const parley_session *s,
+                        const char *rest, pl_team_resp *rs);
+
+struct route {
+	const char *method;
+	const char *path;   /* exact, or with one "{id}": a path segment, handed to fn */
+	int role;           /* least parley_role, or PUBLIC */
+	int csrf;           /* 1: a state change; needs the session's CSRF token */
+	handler fn;
+};
+
+static void h_login_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_login(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_logout(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_session(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_routes(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_visit_create(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_visit_change(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_visit_delete(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_changes(const route *r, const pl_team_req *rq, const parley_session *s,
+                      const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rest;
+	pl_review_list(rq, s, rs);
+}
+
+static void h_change_approve(const route *r, const pl_team_req *rq, const parley_session *s,
+                             const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_review_decide(rq, s, rest, 1, 0, rs);
+}
+
+static void h_change_reject(const route *r, const pl_team_req *rq, const parley_session *s,
+                            const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_review_decide(rq, s, rest, 0, 0, rs);
+}
+
+static void h_review_page(const route *r, const pl_team_req *rq, const parley_session *s,
+                          const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rest;
+	pl_review_page(rq, s, NULL, 200, rs);
+}
+
+static void h_review_approve(const route *r, const pl_team_req *rq, const parley_session *s,
+                             const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_review_decide(rq, s, rest, 1, 1, rs);
+}
+
+static void h_review_reject(const route *r, const pl_team_req *rq, const parley_session *s,
+                            const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_review_decide(rq, s, rest, 0, 1, rs);
+}
+
+static void h_form_get(const route *r, const pl_team_req *rq, const parley_session *s,
+                       const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_form_get(rq, s, rest, rs);
+}
+
+static void h_form_post(const route *r, const pl_team_req *rq, const parley_session *s,
+                        const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	pl_form_post(rq, s, rest, rs);
+}
+
+static void h_history_json(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_changes(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_change_approve(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_change_reject(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_review_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_review_approve(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_review_reject(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_form_get(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_form_post(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_history_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_revert_api(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+static void h_revert_form(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
+
+static const route routes[] = {
+    {"GET", "/login", PUBLIC, 0, h_login_page},
+    {"POST", "/login", PUBLIC, 0, h_login},
+    {"POST", "/logout", PARLEY_ROLE_READER, 1, h_logout},
+    {"GET", "/api/v1/session", PARLEY_ROLE_READER, 0, h_session},
+    {"GET", "/api/v1/routes", PUBLIC, 0, h_routes},
+    {"POST", "/api/v1/visits", PARLEY_ROLE_EDITOR, 1, h_visit_create},
+    {"PATCH", "/api/v1/visits/{id}", PARLEY_ROLE_EDITOR, 1, h_visit_change},
+    {"DELETE", "/api/v1/visits/{id}", PARLEY_ROLE_EDITOR, 1, h_visit_delete},
+    {"GET", "/api/v1/visits/{id}/history", PARLEY_ROLE_READER, 0, h_history_json},
+    {"POST", "/api/v1/visits/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_api},
+    {"GET", "/visit/{id}/history", PARLEY_ROLE_READER, 0, h_history_page},
+    {"POST", "/visit/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_form},
+    {"GET", "/api/v1/changes", PARLEY_ROLE_REVIEWER, 0, h_changes},
+    {"POST", "/api/v1/changes/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_change_approve},
+    {"POST", "/api/v1/changes/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_change_reject},
+    {"GET", "/review", PARLEY_ROLE_REVIEWER, 0, h_review_page},
+    {"POST", "/review/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_review_approve},
+    {"POST", "/review/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_review_reject},
+    {"GET", "/visits/new", PARLEY_ROLE_EDITOR, 0, h_form_get},
+    {"POST", "/visits/new", PARLEY_ROLE_EDITOR, 1, h_form_post},
+    {"GET", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_form_get},
+    {"POST", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 1, h_form_post},
+};
+
+/* Matches path against a route's pattern; *rest gets the {id} segment
+ * (still URL-encoded) into id. */
+static int path_matches(const char *pattern, const char *path, char *id, size_t cap)
+{
+	const char *brace = strstr(pattern, "{id}");
+	if (!brace)
+		return strcmp(pattern, path) == 0;
+	size_t pre = (size_t)(brace - pattern);
+	const char *suf = brace + 4;
+	if (strncmp(path, pattern, pre) != 0)
+		return 0;
+	const char *seg = path + pre, *end = strchr(seg, '/');
+	size_t n = end ? (size_t)(end - seg) : strlen(seg);
+	if (!n || n >= cap || strcmp(seg + n, suf) != 0)
+		return 0;
+	memcpy(id, seg, n);
+	id[n] = '\0';
+	return 1;
+}
+
+static const route *match(const char *method, const char *path, char *id, size_t cap,
+                          int *path_known)
+{
+	*path_known = 0;
+	for (size_t i = 0; i < PL_ARRAY_LEN(routes); i++) {
+		const route *r = &routes[i];
+		if (!path_matches(r->path, path, id, cap))
+			continue;
+		*path_known = 1;
+		if (strcmp(method, r->method) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+int pl_team_owns(const char *method, const char *path)
+{
+	if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+		return 1;
+	char id[512];
+	int known;
+	return match("GET", path, id, sizeof id, &known) != NULL;
+}
+
+int pl_team_open(const char *db_path, int review, parley_err *err)
+{
+	g_review = review;
+	int rc = parley_open(db_path, 0, &g_db, err);
+	return rc ? rc : pl_web_init(&g_web, g_db, 0, err);
+}
+
+void pl_team_close(void)
+{
+	parley_close(g_db);
+	g_db = NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Answers                                                             */
+/* ------------------------------------------------------------------ */
+
+static void send_json(pl_team_resp *rs, int status, json_t *v)
+{
+	rs->status = status;
+	rs->type = json_ctype;
+	pl_buf_reset(&rs->body);
+	char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
+	pl_buf_puts(&rs->body, s ? s : "{}");
+	pl_buf_putc(&rs->body, '\n');
+	free(s);
+	json_decref(v);
+}
+
+static void send_error(pl_team_resp *rs, int status, const char *msg)
+{
+	send_json(rs, status, json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", msg));
+}
+
+void pl_team_error(pl_team_resp *rs, int status, const char *msg)
+{
+	send_error(rs, status, msg);
+}
+
+void pl_team_json(pl_team_resp *rs, int status, json_t *v)
+{
+	send_json(rs, status, v);
+}
+
+int pl_team_held(const parley_session *s)
+{
+	return g_review && s && s->role == PARLEY_ROLE_EDITOR;
+}
+
+static void redirect(pl_team_resp *rs, const char *to)
+{
+	rs->status = 303;
+	rs->type = html_type;
+	pl_strlcpy(rs->location, to, sizeof rs->location);
+	pl_buf_reset(&rs->body);
+}
+
+void pl_team_redirect(pl_team_resp *rs, const char *to)
+{
+	redirect(rs, to);
+}
+
+/* The status of a library failure on a write. */
+int pl_team_status(int rc, int changing)
+{
+	switch (rc) {
+	case PARLEY_ENOTFOUND: return 404;
+	case PARLEY_EDATA: return 422;
+	case PARLEY_EINVAL: return 400;
+	case PARLEY_ECONFLICT: return changing ? 412 : 409;
+	case PARLEY_EBUSY: return 503;
+	case PARLEY_EDENIED: return 403;
+	case PARLEY_ELIMIT: return 429;
+	default: return 500;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Request helpers                                                     */
+/* ------------------------------------------------------------------ */
+
+/* The value of cookie name in a Cookie header into out; 0 when absent. */
+static int cookie_value(const char *hdr, const char *name, char *out, size_t cap)
+{
+	size_t n = strlen(name);
+	for (const char *p = hdr; p && *p;) {
+		while (*p == ' ' || *p == ';')
+			p++;
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+			size_t vl = len - n - 1;
+			if (vl >= cap)
+				return 0;
+			memcpy(out, p + n + 1, vl);
+			out[vl] = '\0';
+			return 1;
+		}
+		p = end;
+	}
+	return 0;
+}
+
+/* A field of an application/x-www-form-urlencoded body, decoded into a
+ * new string (caller frees), or NULL when absent or badly encoded. */
+static char *form_field(const char *body, size_t len, const char *name)
+{
+	size_t n = strlen(name);
+	const char *end = body + len;
+	for (const char *p = body; p < end;) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		if ((size_t)(stop - p) > n && strncmp(p, name, n) == 0 && p[n] == '=') {
+			size_t vl = (size_t)(stop - p) - n - 1;
+			char *v = malloc(vl + 1);
+			if (!v)
+				return NULL;
+			memcpy(v, p + n + 1, vl);
+			v[vl] = '\0';
+			if (pl_url_decode(v) != PARLEY_OK) {
+				free(v);
+				return NULL;
+			}
+			return v;
+		}
+		p = stop + 1;
+	}
+	return NULL;
+}
+
+/* The id of a route's {id} segment, decoded, into out; 0 when bad. */
+static int rest_id(const char *rest, char *out, size_t cap)
+{
+	if (pl_strlcpy(out, rest, cap) >= cap || pl_url_decode(out) != PARLEY_OK || !*out)
+		return 0;
+	return 1;
+}
+
+static int is_form(const pl_team_req *rq)
+{
+	return rq->content_type &&
+	       strncmp(rq->content_type, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+char *pl_team_field(const pl_team_req *rq, const char *name)
+{
+	return is_form(rq) ? form_field(rq->body, rq->len, name) : NULL;
+}
+
+/* Equal without stopping at the first difference (no timing hint). */
+static int same_token(const char *a, const char *b)
+{
+	size_t na = strlen(a), nb = strlen(b);
+	unsigned d = na != nb;
+	for (size_t i = 0; i < na && i < nb; i++)
+		d |= (unsigned)(a[i] ^ b[i]);
+	return d == 0;
+}
+
+static void set_cookie(pl_team_resp *rs, const pl_team_req *rq, const char *token, long max_age)
+{
+	snprintf(rs->set_cookie, sizeof rs->set_cookie,
+	         PL_SESSION_COOKIE "=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%ld%s", token,
+	         max_age, rq->secure ? "; Secure" : "");
+}
+
+/* ------------------------------------------------------------------ */
+/* Login, logout, session                                              */
+/* ------------------------------------------------------------------ */
+
+static void login_form(pl_team_resp *rs, int status, const char *msg)
+{
+	rs->status = status;
+	rs->type = html_type;
+	pl_buf_reset(&rs->body);
+	pl_buf_puts(&rs->body,
+	            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	            "<title>Log in - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
+	            "</head><body><main id=\"main\"><h1>Log in</h1>");
+	if (msg) {
+		pl_buf_puts(&rs->body, "<p class=\"error\" role=\"alert\" id=\"login-error\">");
+		pl_esc_html(&rs->body, msg);
+		pl_buf_puts(&rs->body, "</p>");
+	}
+	pl_buf_puts(&rs->body,
+	            "<form method=\"post\" action=\"/login\">"
+	            "<p><label for=\"user\">User name</label> "
+	            "<input id=\"user\" name=\"user\" autocomplete=\"username\" required></p>"
+	            "<p><label for=\"password\">Password</label> <input id=\"password\" "
+	            "name=\"password\" type=\"password\" autocomplete=\"current-password\" required></p>"
+	            "<p><button type=\"submit\">Log in</button></p></form>"
+	            "<p><a href=\"/\">Back to the figures</a></p></main></body></html>\n");
+}
+
+static void h_login_page(const route *r, const pl_team_req *rq, const parley_session *s,
+                         const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rq, (void)s, (void)rest;
+	login_form(rs, 200, NULL);
+}
+
+static void h_login(const route *r, const pl_team_req *rq, const parley_session *s,
+                    const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)s, (void)rest;
+	if (!is_form(rq)) {
+		login_form(rs, 400, "send the form (user, password)");
+		return;
+	}
+	char *user = form_field(rq->body, rq->len, "user");
+	char *pw = form_field(rq->body, rq->len, "password");
+	char token[PARLEY_TOKEN_LEN + 1];
+	parley_err err = {0, ""};
+	int rc = !user || !pw ? PARLEY_EDENIED
+	       : parley_login(g_db, user, pw, rq->address, PL_SESSION_TTL, token, NULL, &err);
+	if (pw) { /* the password goes nowhere else: not logged, not echoed */
+		memset(pw, 0, strlen(pw));
+		free(pw);
+	}
+	free(user);
+	if (rc == PARLEY_OK) {
+		set_cookie(rs, rq, token, PL_SESSION_TTL);
+		memset(token, 0, sizeof token);
+		redirect(rs, "/");
+	} else if (rc == PARLEY_ELIMIT) {
+		login_form(rs, 429, "too many failed attempts; try again in 15 minutes");
+	} else if (rc == PARLEY_EDENIED) {
+		login_form(rs, 401, "wrong user name or password");
+	} else {
+		login_form(rs, pl_team_status(rc, 0), err.msg);
+	}
+}
+
+static void h_logout(const route *r, const pl_team_req *rq, const parley_session *s,
+                     const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)s, (void)rest;
+	char token[PARLEY_TOKEN_LEN + 8];
+	if (cookie_value(rq->cookie, PL_SESSION_COOKIE, token, sizeof token))
+		parley_session_end(g_db, token, NULL);
+	set_cookie(rs, rq, "", 0);
+	redirect(rs, "/");
+}
+
+static void h_session(const route *r, const pl_team_req *rq, const parley_session *s,
+                      const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rq, (void)rest;
+	send_json(rs, 200, json_pack("{s:s,s:s,s:s,s:s}", "user", s->user, "role",
+	                             parley_role_name(s->role), "csrf_token", s->csrf, "expires",
+	                             s->expires));
+}
+
+static void h_routes(const route *r, const pl_team_req *rq, const parley_session *s,
+                     const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rq, (void)s, (void)rest;
+	json_t *a = json_array();
+	for (size_t i = 0; i < PL_ARRAY_LEN(routes); i++) {
+		const route *x = &routes[i];
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:b}", "method", x->method, "path",
+		                                   x->path, "role",
+		                                   x->role == PUBLIC ? "public" : parley_role_name((parley_role)x->role),
+		                                   "csrf", x->csrf));
+	}
+	send_json(rs, 200, json_pack("{s:o}", "routes", a));
+}
+
+/* ------------------------------------------------------------------ */
+/* The write API                                                       */
+/* ------------------------------------------------------------------ */
+
+/* 422 with the import's findings, one per field. */
+static void send_findings(pl_team_resp *rs, int status, const char *msg, parley_report *rep)
+{
+	json_t *errs = json_array();
+	for (size_t i = 0; rep && i < parley_report_count(rep); i++) {
+		const parley_finding *f = parley_report_get(rep, i);
+		if (f->severity != PARLEY_ERROR)
+			continue;
+		json_array_append_new(errs, json_pack("{s:o,s:o,s:o,s:o,s:s}", "item",
+		    f->file ? json_string(f->file) : json_null(), "record",
+		    f->record ? json_string(f->record) : json_null(), "field",
+		    f->field ? json_string(f->field) : json_null(), "code",
+		    f->code ? json_string(f->code) : json_null(), "message", f->message ? f->message : ""));
+	}
+	send_json(rs, status, json_pack("{s:{s:i,s:s,s:o}}", "error", "status", status, "message",
+	                                msg, "errors", errs));
+}
+
+/* The body without its "reason" (which the audit log takes), and the
+ * reason from the body or the X-Reason header, into new strings. */
+static int split_reason(const pl_team_req *rq, char **body, char **reason)
+{
+	*body = *reason = NULL;
+	json_error_t je;
+	json_t *v = json_loadb(rq->body, rq->len, JSON_REJECT_DUPLICATES, &je);
+	if (json_is_object(v)) {
+		const char *r = json_string_value(json_object_get(v, "reason"));
+		if (r)
+			*reason = pl_strdup(r);
+		json_object_del(v, "reason");
+		*body = json_dumps(v, JSON_COMPACT);
+	} else {
+		*body = pl_strdup(rq->body); /* the library names what is wrong with it */
+	}
+	json_decref(v);
+	if (!*reason && rq->reason_header && *rq->reason_header)
+		*reason = pl_strdup(rq->reason_header);
+	return *body ? PARLEY_OK : PARLEY_ENOMEM;
+}
+
+static void answer_write(pl_team_resp *rs, int rc, int status_ok, const char *id,
+                         parley_report *rep, parley_err *err, int changing)
+{
+	if (rc == PARLEY_OK) {
+		rs->changed = 1;
+		parley_visit_etag(g_db, id, rs->etag, sizeof rs->etag, NULL);
+		pl_buf loc;
+		pl_buf_init(&loc, sizeof rs->location);
+		pl_buf_puts(&loc, "/api/v1/visits/");
+		pl_esc_url(&loc, id);
+		pl_strlcpy(rs->location, loc.data ? loc.data : "", sizeof rs->location);
+		pl_buf_free(&loc);
+		send_json(rs, status_ok, json_pack("{s:s,s:s,s:s}", "id", id, "etag", rs->etag, "url",
+		                                   rs->location));
+		if (status_ok != 201)
+			rs->location[0] = '\0';
+		return;
+	}
+	if (rc == PARLEY_EDATA)
+		send_findings(rs, 422, err->msg, rep);
+	else
+		send_error(rs, pl_team_status(rc, changing), err->msg);
+}
+
+void pl_team_propose(pl_team_resp *rs, const parley_session *s, const char *kind,
+                     const char *visit, const char *json, const char *if_match,
+                     const char *reason, int html)
+{
+	(void)html; /* forms answer through team_form.c; this is the API's answer */
+	parley_err err = {0, ""};
+	parley_report *rep = parley_report_new();
+	char actor[96];
+	snprintf(actor, sizeof actor, "web:%s", s->user);
+	long n = 0;
+	int rc = parley_change_propose(g_db, kind, visit, json, json ? strlen(json) : 0, if_match,
+	                               reason, actor, &n, rep, &err);
+	if (rc == PARLEY_OK)
+		send_json(rs, 202, json_pack("{s:I,s:s,s:s}", "pending", (json_int_t)n, "status", "pending",
+		                             "message", "held for review: published when a reviewer approves it"));
+	else if (rc == PARLEY_EDATA)
+		send_findings(rs, 422, err.msg, rep);
+	else
+		send_error(rs, pl_team_status(rc, strcmp(kind, "create") != 0), err.msg);
+	parley_report_free(rep);
+}
+
+static void visit_write(const pl_team_req *rq, const parley_session *s, const char *id,
+                        pl_team_resp *rs)
+{
+	if (!rq->content_type || !strstr(rq->content_type, "json")) {
+		send_error(rs, 415, "send the visit as application/json");
+		return;
+	}
+	if (id && !rq->if_match) {
+		send_error(rs, 428, "If-Match is required: send the ETag of the visit you changed");
+		return;
+	}
+	char *body, *reason;
+	if (split_reason(rq, &body, &reason)) {
+		send_error(rs, 500, "out of memory");
+		return;
+	}
+	if (pl_team_held(s)) {
+		pl_team_propose(rs, s, id ? "change" : "create", id, body, rq->if_match, reason, 0);
+		free(body);
+		free(reason);
+		return;
+	}
+	parley_err err = {0, ""};
+	parley_report *rep = parley_report_new();
+	char actor[96], out_id[512] = "";
+	snprintf(actor, sizeof actor, "web:%s", s->user);
+	parley_set_actor(g_db, actor, NULL);
+	int rc = parley_visit_write(g_db, id, body, strlen(body), id ? rq->if_match : NULL, reason,
+	                            out_id, sizeof out_id, rep, &err);
+	parley_set_actor(g_db, NULL, NULL);
+	answer_write(rs, rc, id ? 200 : 201, id ? id : out_id, rep, &err, id != NULL);
+	parley_report_free(rep);
+	free(body);
+	free(reason);
+}
+
+static void h_visit_create(const route *r, const pl_team_req *rq, const parley_session *s,
+                           const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rest;
+	visit_write(rq, s, NULL, rs);
+}
+
+
+static void h_visit_change(const route *r, const pl_team_req *rq, const parley_session *s,
+                           const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	char id[512];
+	if (!rest_id(rest, id, sizeof id)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	visit_write(rq, s, id, rs);
+}
+
+static void h_visit_delete(const route *r, const pl_team_req *rq, const parley_session *s,
+                           const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	char id[512];
+	if (!rest_id(rest, id, sizeof id)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	if (!rq->if_match) {
+		send_error(rs, 428, "If-Match is required: send the ETag of the visit you delete");
+		return;
+	}
+	const char *reason = rq->reason_header;
+	char *fr = NULL;
+	if (!reason && is_form(rq))
+		reason = fr = form_field(rq->body, rq->len, "reason");
+	if (pl_team_held(s)) {
+		pl_team_propose(rs, s, "delete", id, NULL, rq->if_match, reason, 0);
+		free(fr);
+		return;
+	}
+	char actor[96];
+	snprintf(actor, sizeof actor, "web:%s", s->user);
+	parley_set_actor(g_db, actor, NULL);
+	parley_err err = {0, ""};
+	int rc = parley_visit_remove(g_db, id, rq->if_match, reason, &err);
+	parley_set_actor(g_db, NULL, NULL);
+	free(fr);
+	if (rc == PARLEY_OK) {
+		rs->changed = 1;
+		rs->status = 204;
+		rs->type = json_ctype;
+		pl_buf_reset(&rs->body);
+	} else {
+		send_error(rs, pl_team_status(rc, 1), err.msg);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* History and revert                                                  */
+/* ------------------------------------------------------------------ */
+
+/* The visit's audit entries as JSON (parley_visit_history), each with
+ * "changes": [{field, before, after}] for the fields that differ. */
+static json_t *history_of(const char *id, parley_err *err)
+{
+	char *text = NULL;
+	if (parley_visit_history(g_db, id, &text, err) != PARLEY_OK)
+		return NULL;
+	json_t *a = json_loads(text, 0, NULL);
+	free(text);
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e) {
+		json_t *b = json_object_get(e, "before"), *f = json_object_get(e, "after");
+		json_t *ch = json_array();
+		json_t *keys = json_is_object(f) ? f : b;
+		const char *k;
+		json_t *v;
+		json_object_foreach(keys, k, v) {
+			json_t *x = json_object_get(b, k), *y = json_object_get(f, k);
+			if (!json_equal(x ? x : json_null(), y ? y : json_null()))
+				json_array_append_new(ch, json_pack("{s:s,s:O,s:O}", "field", k, "before",
+				                                    x ? x : json_null(), "after", y ? y : json_null()));
+		}
+		json_object_set_new(e, "changes", ch);
+	}
+	return a;
+}
+
+static void h_history_json(const route *r, const pl_team_req *rq, const parley_session *s,
+                           const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rq, (void)s;
+	char id[512];
+	parley_err err = {0, ""};
+	char etag[48];
+	if (!rest_id(rest, id, sizeof id) || parley_visit_etag(g_db, id, etag, sizeof etag, &err)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	json_t *a = history_of(id, &err);
+	if (!a) {
+		send_error(rs, 500, err.msg);
+		return;
+	}
+	pl_strlcpy(rs->etag, etag, sizeof rs->etag);
+	send_json(rs, 200, json_pack("{s:s,s:s,s:o}", "id", id, "etag", etag, "history", a));
+}
+
+static void put_value(pl_buf *b, json_t *v)
+{
+	if (!v || json_is_null(v)) {
+		pl_buf_puts(b, "<i>none</i>");
+		return;
+	}
+	char *t = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+	pl_esc_html(b, t ? t : json_string_value(v));
+	free(t);
+}
+
+static void history_page(pl_team_resp *rs, int status, const char *id, const parley_session *s,
+                         const char *msg)
+{
+	parley_err err = {0, ""};
+	char etag[48];
+	if (parley_visit_etag(g_db, id, etag, sizeof etag, &err)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	json_t *a = history_of(id, &err);
+	if (!a) {
+		send_error(rs, 500, err.msg);
+		return;
+	}
+	rs->status = status;
+	rs->type = html_type;
+	pl_buf *b = &rs->body;
+	pl_buf_reset(b);
+	pl_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	               "<title>History of ");
+	pl_esc_html(b, id);
+	pl_buf_puts(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
+	               "<body><main id=\"main\"><h1>History of <a href=\"/visit/");
+	pl_esc_url(b, id);
+	pl_buf_puts(b, "\">");
+	pl_esc_html(b, id);
+	pl_buf_puts(b, "</a></h1>");
+	if (msg) {
+		pl_buf_puts(b, "<p class=\"error\" role=\"alert\" id=\"history-error\">");
+		pl_esc_html(b, msg);
+		pl_buf_puts(b, "</p>");
+	}
+	pl_buf_puts(b, "<table id=\"history\"><thead><tr><th scope=\"col\">Change</th><th scope=\"col\">"
+	               "When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th><th scope=\"col\">"
+	               "Why</th><th scope=\"col\">Fields: before &rarr; after</th><th scope=\"col\">"
+	               "</th></tr></thead><tbody>");
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e) {
+		long long seq = (long long)json_integer_value(json_object_get(e, "seq"));
+		const char *action = json_string_value(json_object_get(e, "action"));
+		const char *entity = json_string_value(json_object_get(e, "entity"));
+		pl_buf_printf(b, "<tr id=\"change-%lld\"><td>#%lld</td><td>", seq, seq);
+		pl_esc_html(b, json_string_value(json_object_get(e, "at")));
+		pl_buf_puts(b, "</td><td>");
+		pl_esc_html(b, json_string_value(json_object_get(e, "actor")));
+		pl_buf_puts(b, "</td><td>");
+		pl_esc_html(b, action);
+		pl_buf_puts(b, " ");
+		pl_esc_html(b, json_string_value(json_object_get(e, "entity_key")));
+		pl_buf_puts(b, "</td><td>");
+		pl_esc_html(b, json_string_value(json_object_get(e, "reason")));
+		pl_buf_puts(b, "</td><td><ul>");
+		size_t j;
+		json_t *c;
+		json_array_foreach(json_object_get(e, "changes"), j, c) {
+			pl_buf_puts(b, "<li><b>");
+			pl_esc_html(b, json_string_value(json_object_get(c, "field")));
+			pl_buf_puts(b, "</b>: ");
+			put_value(b, json_object_get(c, "before"));
+			pl_buf_puts(b, " &rarr; ");
+			put_value(b, json_object_get(c, "after"));
+			pl_buf_puts(b, "</li>");
+		}
+		pl_buf_puts(b, "</ul></td><td>");
+		if (s && s->role >= PARLEY_ROLE_EDITOR && action && entity &&
+		    strcmp(action, "update") == 0 && strcmp(entity, "visit") == 0) {
+			pl_buf_puts(b, "<form method=\"post\" action=\"/visit/");
+			pl_esc_url(b, id);
+			pl_buf_printf(b, "/revert\"><input type=\"hidden\" name=\"seq\" value=\"%lld\">", seq);
+			pl_buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+			pl_esc_html(b, s->csrf);
+			pl_buf_puts(b, "\"><input type=\"hidden\" name=\"etag\" value=\"");
+			pl_esc_html(b, etag);
+			pl_buf_printf(b, "\"><label for=\"reason-%lld\">Reason</label> <input id=\"reason-%lld\" "
+			                 "name=\"reason\" required> <button type=\"submit\">Revert</button></form>",
+			              seq, seq);
+		}
+		pl_buf_puts(b, "</td></tr>");
+	}
+	pl_buf_puts(b, "</tbody></table></main></body></html>\n");
+	json_decref(a);
+}
+
+static void h_history_page(const route *r, const pl_team_req *rq, const parley_session *s,
+                           const char *rest, pl_team_resp *rs)
+{
+	(void)r, (void)rq;
+	char id[512];
+	if (!rest_id(rest, id, sizeof id)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	history_page(rs, 200, id, s, NULL);
+}
+
+static int do_revert(const parley_session *s, const char *id, long seq, const char *if_match,
+                     const char *reason, parley_err *err)
+{
+	if (pl_team_held(s)) /* a revert publishes at once: a reviewer's when review is required */
+		return parley_err_set(err, PARLEY_EDENIED,
+		                      "with review required, a reviewer reverts (or propose the old "
+		                      "values with the edit form)");
+	char actor[96];
+	snprintf(actor, sizeof actor, "web:%s", s->user);
+	parley_set_actor(g_db, actor, NULL);
+	int rc = parley_visit_revert(g_db, id, seq, if_match, reason, err);
+	parley_set_actor(g_db, NULL, NULL);
+	return rc;
+}
+
+static void h_revert_api(const route *r, const pl_team_req *rq, const parley_session *s,
+                         const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	char id[512];
+	if (!rest_id(rest, id, sizeof id)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	if (!rq->if_match) {
+		send_error(rs, 428, "If-Match is required: send the ETag of the visit you revert");
+		return;
+	}
+	json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
+	json_t *jseq = json_object_get(v, "seq");
+	const char *reason = json_string_value(json_object_get(v, "reason"));
+	if (!reason)
+		reason = rq->reason_header;
+	parley_err err = {0, ""};
+	int rc = !json_is_integer(jseq) ? parley_err_set(&err, PARLEY_EINVAL, "send {\"seq\": N, \"reason\": ...}")
+	       : do_revert(s, id, (long)json_integer_value(jseq), rq->if_match, reason, &err);
+	json_decref(v);
+	answer_write(rs, rc, 200, id, NULL, &err, 1);
+}
+
+static void h_revert_form(const route *r, const pl_team_req *rq, const parley_session *s,
+                          const char *rest, pl_team_resp *rs)
+{
+	(void)r;
+	char id[512];
+	if (!rest_id(rest, id, sizeof id)) {
+		send_error(rs, 404, "no visit with that id");
+		return;
+	}
+	char *seq = is_form(rq) ? form_field(rq->body, rq->len, "seq") : NULL;
+	char *reason = is_form(rq) ? form_field(rq->body, rq->len, "reason") : NULL;
+	char *etag = is_form(rq) ? form_field(rq->body, rq->len, "etag") : NULL;
+	parley_err err = {0, ""};
+	int rc = !seq || !etag ? parley_err_set(&err, PARLEY_EINVAL, "the form lost its change number")
+	       : do_revert(s, id, strtol(seq, NULL, 10), etag, reason, &err);
+	if (rc == PARLEY_OK) {
+		rs->changed = 1;
+		pl_buf loc;
+		pl_buf_init(&loc, sizeof rs->location);
+		pl_buf_puts(&loc, "/visit/");
+		pl_esc_url(&loc, id);
+		pl_buf_puts(&loc, "/history");
+		redirect(rs, loc.data ? loc.data : "/");
+		pl_buf_free(&loc);
+	} else {
+		history_page(rs, pl_team_status(rc, 1), id, s,
+		             rc == PARLEY_ECONFLICT ? "the visit was changed since you opened this page; "
+		                                      "look at the newest changes and try again"
+		                                    : err.msg);
+	}
+	free(seq);
+	free(reason);
+	free(etag);
+}
+
+/* ------------------------------------------------------------------ */
+/* The checks every route passes                                       */
+/* ------------------------------------------------------------------ */
+
+void pl_team_handle(const pl_team_req *rq, pl_team_resp *rs)
+{
+	memset(rs, 0, sizeof *rs);
+	pl_buf_init(&rs->body, PL_BODY_MAX);
+	rs->status = 200;
+	rs->type = json_ctype;
+	char rest[512] = "";
+	int known;
+	const route *r = match(rq->method, rq->path, rest, sizeof rest, &known);
+	int api = strncmp(rq->path, "/api/", 5) == 0;
+	if (!r) {
+		send_error(rs, known ? 405 : 404, known ? "method not allowed here" : "no such page");
+		return;
+	}
+	pthread_mutex_lock(&g_lock);
+	parley_session s;
+	memset(&s, 0, sizeof s);
+	int have = 0;
+	char token[PARLEY_TOKEN_LEN + 8];
+	if (rq->cookie && cookie_value(rq->cookie, PL_SESSION_COOKIE, token, sizeof token))
+		have = parley_session_get(g_db, token, &s, NULL) == PARLEY_OK;
+	if (r->role != PUBLIC && !have) {
+		if (api)
+			send_error(rs, 401, "log in first (POST /login)");
+		else
+			redirect(rs, "/login");
+	} else if (r->role != PUBLIC && (int)s.role < r->role) {
+		char msg[128];
+		snprintf(msg, sizeof msg, "this needs the %s role; you are %s",
+		         parley_role_name((parley_role)r->role), parley_role_name(s.role));
+		send_error(rs, 403, msg);
+	} else if (r->csrf) {
+		char *field = NULL;
+		const char *given = rq->csrf_header;
+		if (!given && is_form(rq))
+			given = field = form_field(rq->body, rq->len, "csrf_token");
+		int ok = given && same_token(given, s.csrf);
+		free(field);
+		if (!ok)
+			send_error(rs, 403, "missing or wrong CSRF token (X-CSRF-Token or csrf_token)");
+		else
+			r->fn(r, rq, &s, rest, rs);
+	} else {
+		r->fn(r, rq, have ? &s : NULL, rest, rs);
+	}
+	pthread_mutex_unlock(&g_lock);
+}

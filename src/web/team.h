@@ -1,0 +1,76 @@
+/*
+ * team.h - the team server's own routes (team.c): login, logout, the
+ * session, and the JSON write API.  server.c hands them every request that
+ * is not a GET/HEAD of the read-only site, plus the few GETs listed by
+ * pl_team_owns, and only when editing is on; the read path is untouched.
+ */
+#ifndef PARLEY_TEAM_H
+#define PARLEY_TEAM_H
+
+#include "webq.h"
+
+#define PL_SESSION_COOKIE "parley_session"
+#define PL_SESSION_TTL (8 * 3600) /* seconds: a working day */
+#define PL_TEAM_BODY_MAX (1u << 20)
+
+typedef struct pl_team_req {
+	const char *method, *path;
+	const char *body;          /* NUL-terminated, len bytes */
+	size_t len;
+	const char *content_type;
+	const char *cookie;        /* the Cookie header, or NULL */
+	const char *csrf_header;   /* X-CSRF-Token, or NULL */
+	const char *if_match;      /* If-Match, or NULL */
+	const char *reason_header; /* X-Reason, or NULL */
+	const char *address;       /* the client's address (after --trust-proxy) */
+	int secure;                /* came over TLS (directly or via the trusted proxy) */
+} pl_team_req;
+
+typedef struct pl_team_resp {
+	int status;
+	const char *type;          /* static */
+	pl_buf body;
+	char location[600];        /* Location, or "" */
+	char etag[48];             /* ETag, or "" */
+	char set_cookie[256];      /* Set-Cookie, or "" */
+	int changed;               /* 1: records changed; cached pages are stale */
+} pl_team_resp;
+
+/* Opens the writer connection on db_path; review: editors' changes are
+ * held for review.  PARLEY_EDB etc. on failure. */
+int pl_team_open(const char *db_path, int review, parley_err *err);
+void pl_team_close(void);
+/* True when the team routes answer this method and path (a write, or one
+ * of the team's GET pages). */
+int pl_team_owns(const char *method, const char *path);
+/* Answers rq into rs (rs->body initialised here; caller frees it). */
+void pl_team_handle(const pl_team_req *rq, pl_team_resp *rs);
+
+/* Shared by team.c and team_form.c; called with the team lock held. */
+parley_db *pl_team_db(void);
+pl_web *pl_team_web(void);          /* the read routes over the writer connection */
+char *pl_team_field(const pl_team_req *rq, const char *name); /* form field; caller frees */
+void pl_team_redirect(pl_team_resp *rs, const char *to);
+void pl_team_error(pl_team_resp *rs, int status, const char *msg);
+int pl_team_status(int rc, int changing);
+void pl_team_json(pl_team_resp *rs, int status, json_t *v); /* takes v */
+/* 1 when s's changes must wait for review (the server requires it and s
+ * is an editor). */
+int pl_team_held(const parley_session *s);
+/* Holds a change for review and answers: 202 with {"pending": N} for the
+ * API (html 0), a page saying so for a form (html 1); or the failure. */
+void pl_team_propose(pl_team_resp *rs, const parley_session *s, const char *kind,
+                     const char *visit, const char *json, const char *if_match,
+                     const char *reason, int html);
+/* The review queue (team_review.c). */
+void pl_review_list(const pl_team_req *rq, const parley_session *s, pl_team_resp *rs);
+void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *msg, int status,
+                    pl_team_resp *rs);
+void pl_review_decide(const pl_team_req *rq, const parley_session *s, const char *id,
+                      int approve, int html, pl_team_resp *rs);
+/* Forms to add and edit a visit (team_form.c); id is the route's {id}
+ * segment, still URL-encoded ("" for a new visit). */
+void pl_form_get(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);
+void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * team_review.c - the review queue: changes editors made while the server
+ * requires review, listed for reviewers (JSON and a page) and approved or
+ * rejected with a comment (parley_change_decide writes an approved change
+ * through the same path as a direct save).
+ */
+#include "team.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *pending(parley_err *err)
+{
+	char *text = NULL;
+	if (parley_changes_json(pl_team_db(), "pending", &text, err) != PARLEY_OK)
+		return NULL;
+	json_t *a = json_loads(text, 0, NULL);
+	free(text);
+	return a;
+}
+
+void pl_review_list(const pl_team_req *rq, const parley_session *s, pl_team_resp *rs)
+{
+	(void)rq, (void)s;
+	parley_err err = {0, ""};
+	json_t *a = pending(&err);
+	if (!a)
+		pl_team_error(rs, 500, err.msg);
+	else
+		pl_team_json(rs, 200, json_pack("{s:o}", "changes", a));
+}
+
+void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *msg, int status,
+                    pl_team_resp *rs)
+{
+	(void)rq;
+	parley_err err = {0, ""};
+	json_t *a = pending(&err);
+	if (!a) {
+		pl_team_error(rs, 500, err.msg);
+		return;
+	}
+	rs->status = status;
+	rs->type = "text/html; charset=utf-8";
+	pl_buf *b = &rs->body;
+	pl_buf_reset(b);
+	pl_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	               "<title>Review - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
+	               "</head><body><main id=\"main\"><h1>Changes waiting for review</h1>");
+	if (msg) {
+		pl_buf_puts(b, "<p class=\"error\" role=\"alert\" id=\"review-error\">");
+		pl_esc_html(b, msg);
+		pl_buf_puts(b, "</p>");
+	}
+	if (!json_array_size(a))
+		pl_buf_puts(b, "<p id=\"queue-empty\">Nothing is waiting.</p>");
+	size_t i;
+	json_t *c;
+	json_array_foreach(a, i, c) {
+		long long id = (long long)json_integer_value(json_object_get(c, "id"));
+		const char *visit = json_string_value(json_object_get(c, "visit"));
+		pl_buf_printf(b, "<section class=\"change\" id=\"change-%lld\"><h2>#%lld: ", id, id);
+		pl_esc_html(b, json_string_value(json_object_get(c, "kind")));
+		pl_buf_puts(b, " <a href=\"/visit/");
+		pl_esc_url(b, visit);
+		pl_buf_puts(b, "\">");
+		pl_esc_html(b, visit);
+		pl_buf_puts(b, "</a></h2><p>By ");
+		pl_esc_html(b, json_string_value(json_object_get(c, "author")));
+		pl_buf_puts(b, ", ");
+		pl_esc_html(b, json_string_value(json_object_get(c, "created")));
+		pl_buf_puts(b, ". Why: ");
+		pl_esc_html(b, json_string_value(json_object_get(c, "reason")));
+		pl_buf_puts(b, "</p>");
+		json_t *body = json_object_get(c, "body");
+		if (body) {
+			char *t = json_dumps(body, JSON_INDENT(1) | JSON_SORT_KEYS);
+			pl_buf_puts(b, "<details><summary>The change as sent</summary><pre>");
+			pl_esc_html(b, t);
+			pl_buf_puts(b, "</pre></details>");
+			free(t);
+		}
+		for (int approve = 1; approve >= 0; approve--) {
+			pl_buf_printf(b, "<form method=\"post\" action=\"/review/%lld/%s\">", id,
+			              approve ? "approve" : "reject");
+			pl_buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+			pl_esc_html(b, s->csrf);
+			pl_buf_printf(b, "\"><label for=\"c-%lld-%d\">Comment%s</label> <input id=\"c-%lld-%d\" "
+			                 "name=\"comment\"%s> <button type=\"submit\">%s</button></form>",
+			              id, approve, approve ? " (optional)" : "", id, approve,
+			              approve ? "" : " required", approve ? "Approve" : "Reject");
+		}
+		pl_buf_puts(b, "</section>");
+	}
+	pl_buf_puts(b, "</main></body></html>\n");
+	json_decref(a);
+}
+
+void pl_review_decide(const pl_team_req *rq, const parley_session *s, const char *seg,
+                      int approve, int html, pl_team_resp *rs)
+{
+	char *end;
+	long id = strtol(seg, &end, 10);
+	if (!*seg || *end || id <= 0) {
+		pl_team_error(rs, 404, "no such change");
+		return;
+	}
+	char *comment = NULL;
+	if (html) {
+		comment = pl_team_field(rq, "comment");
+	} else {
+		json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
+		const char *c = json_string_value(json_object_get(v, "comment"));
+		comment = c ? pl_strdup(c) : NULL;
+		json_decref(v);
+	}
+	char who[96];
+	snprintf(who, sizeof who, "web:%s", s->user);
+	parley_err err = {0, ""};
+	parley_report *rep = parley_report_new();
+	int rc = parley_change_decide(pl_team_db(), id, approve, who, comment, rep, &err);
+	free(comment);
+	if (rc == PARLEY_OK)
+		rs->changed = approve;
+	if (rc == PARLEY_OK && html) {
+		pl_team_redirect(rs, "/review");
+	} else if (rc == PARLEY_OK) {
+		pl_team_json(rs, 200, json_pack("{s:I,s:s}", "id", (json_int_t)id, "status",
+		                                approve ? "approved" : "rejected"));
+	} else {
+		/* a change made on a version that has moved on: the reviewer sees why */
+		int status = rc == PARLEY_ECONFLICT && strstr(err.msg, "already") ? 409
+		           : pl_team_status(rc, 1);
+		if (html)
+			pl_review_page(rq, s, err.msg, status, rs);
+		else
+			pl_team_error(rs, status, err.msg);
+	}
+	parley_report_free(rep);
+}
