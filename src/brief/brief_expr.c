@@ -160,8 +160,11 @@ int pl_expr_parse(const char *s, size_t n, pl_expr *e, size_t *err_col, parley_e
 				return fail(e, i, err_col, err, "expected a space after the closing quote, not '%.1s'", s + i);
 			}
 		} else {
-			while (i < n && is_bare(s[i]))
-				if (!rc) rc = pl_buf_putc(&v, s[i++]);
+			while (i < n && is_bare(s[i])) {
+				if (!rc) /* past the limit: keep reading, the length check below reports it */
+					rc = pl_buf_putc(&v, s[i]);
+				i++;
+			}
 			if (i == vstart || (i < n && !is_space(s[i]))) {
 				pl_buf_free(&v);
 				free(key);

@@ -108,6 +108,13 @@ static void limits(void **state)
 	strcpy(longv + 311, "\"");
 	assert_int_equal(parse(longv, &e, &col, &err), PARLEY_EDATA);
 	assert_non_null(strstr(err.msg, "longer than 256"));
+	/* The same unquoted: the reader must keep moving past the limit (a
+	 * fuzz-found hang stopped advancing once the buffer was full). */
+	char bare[600] = "count pair=";
+	memset(bare + 11, 'E', 300);
+	bare[311] = '\0';
+	assert_int_equal(parse(bare, &e, &col, &err), PARLEY_EDATA);
+	assert_non_null(strstr(err.msg, "longer than 256"));
 }
 
 static void scanner_finds_expressions(void **state)
