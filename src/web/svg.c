@@ -320,6 +320,18 @@ static int span_note(pl_buf *b, const frame *f, const pl_chart_span *sp, const p
 	return rc == PARLEY_OK ? note_text(b, tx, y - 6, "middle", sp->label, sp->href) : rc;
 }
 
+/* What every time chart ends with: the year axis, the source line, and the
+ * closing of the plot group and the SVG. */
+static int chart_foot(pl_buf *out, const pl_chart *c, const frame *f, double H)
+{
+	int rc = year_axis(out, f);
+	if (rc == PARLEY_OK)
+		rc = source_line(out, c, H - 14);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(out, "</g></svg>\n");
+	return rc;
+}
+
 int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, size_t nyears)
 {
 	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
@@ -402,13 +414,7 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 	}
 	for (size_t i = 0; i < c->nspans && rc == PARLEY_OK; i++)
 		rc = span_note(out, &f, &c->spans[i], years, nyears, ppu);
-	if (rc == PARLEY_OK)
-		rc = year_axis(out, &f);
-	if (rc == PARLEY_OK)
-		rc = source_line(out, c, H - 14);
-	if (rc == PARLEY_OK)
-		rc = pl_buf_puts(out, "</g></svg>\n");
-	return rc;
+	return rc == PARLEY_OK ? chart_foot(out, c, &f, H) : rc;
 }
 
 /* Mark radius by level rank (0 unknown .. 7 paramount leader): area grows
@@ -507,13 +513,7 @@ int pl_svg_era_counts(pl_buf *out, const pl_chart *c, const pl_chart_year *years
 				rc = pl_buf_puts(out, href ? "</title></circle></a>\n" : "</title></circle>\n");
 			free(href);
 		}
-	if (rc == PARLEY_OK)
-		rc = year_axis(out, &f);
-	if (rc == PARLEY_OK)
-		rc = source_line(out, c, H - 14);
-	if (rc == PARLEY_OK)
-		rc = pl_buf_puts(out, "</g></svg>\n");
-	return rc;
+	return rc == PARLEY_OK ? chart_foot(out, c, &f, H) : rc;
 }
 
 int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks, size_t nmarks)
@@ -638,11 +638,5 @@ int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks,
 	}
 	free(pl);
 	free(next);
-	if (rc == PARLEY_OK)
-		rc = year_axis(out, &f);
-	if (rc == PARLEY_OK)
-		rc = source_line(out, c, H - 14);
-	if (rc == PARLEY_OK)
-		rc = pl_buf_puts(out, "</g></svg>\n");
-	return rc;
+	return rc == PARLEY_OK ? chart_foot(out, c, &f, H) : rc;
 }
