@@ -66,18 +66,16 @@ static void h_changes(const route *r, const pl_team_req *rq, const parley_sessio
 	pl_review_list(rq, s, rs);
 }
 
-static void h_change_approve(const route *r, const pl_team_req *rq, const parley_session *s,
-                             const char *rest, pl_team_resp *rs)
+/* Approve or reject a pending change: the route says which (its path ends in
+ * /approve or /reject) and whether the answer is a page (/review/...) or
+ * JSON (/api/v1/changes/...). */
+static void h_decide(const route *r, const pl_team_req *rq, const parley_session *s,
+                     const char *rest, pl_team_resp *rs)
 {
-	(void)r;
-	pl_review_decide(rq, s, rest, 1, 0, rs);
-}
-
-static void h_change_reject(const route *r, const pl_team_req *rq, const parley_session *s,
-                            const char *rest, pl_team_resp *rs)
-{
-	(void)r;
-	pl_review_decide(rq, s, rest, 0, 0, rs);
+	size_t n = strlen(r->path);
+	int approve = n >= 8 && strcmp(r->path + n - 8, "/approve") == 0;
+	int page = strncmp(r->path, "/review/", 8) == 0;
+	pl_review_decide(rq, s, rest, approve, page, rs);
 }
 
 static void h_review_page(const route *r, const pl_team_req *rq, const parley_session *s,
@@ -85,20 +83,6 @@ static void h_review_page(const route *r, const pl_team_req *rq, const parley_se
 {
 	(void)r, (void)rest;
 	pl_review_page(rq, s, NULL, 200, rs);
-}
-
-static void h_review_approve(const route *r, const pl_team_req *rq, const parley_session *s,
-                             const char *rest, pl_team_resp *rs)
-{
-	(void)r;
-	pl_review_decide(rq, s, rest, 1, 1, rs);
-}
-
-static void h_review_reject(const route *r, const pl_team_req *rq, const parley_session *s,
-                            const char *rest, pl_team_resp *rs)
-{
-	(void)r;
-	pl_review_decide(rq, s, rest, 0, 1, rs);
 }
 
 static void h_form_get(const route *r, const pl_team_req *rq, const parley_session *s,
@@ -117,11 +101,7 @@ static void h_form_post(const route *r, const pl_team_req *rq, const parley_sess
 
 static void h_history_json(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_changes(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_change_approve(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_change_reject(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_review_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_review_approve(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_review_reject(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_form_get(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_form_post(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_history_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
@@ -142,11 +122,11 @@ static const route routes[] = {
     {"GET", "/visit/{id}/history", PARLEY_ROLE_READER, 0, h_history_page},
     {"POST", "/visit/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_form},
     {"GET", "/api/v1/changes", PARLEY_ROLE_REVIEWER, 0, h_changes},
-    {"POST", "/api/v1/changes/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_change_approve},
-    {"POST", "/api/v1/changes/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_change_reject},
+    {"POST", "/api/v1/changes/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_decide},
+    {"POST", "/api/v1/changes/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_decide},
     {"GET", "/review", PARLEY_ROLE_REVIEWER, 0, h_review_page},
-    {"POST", "/review/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_review_approve},
-    {"POST", "/review/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_review_reject},
+    {"POST", "/review/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_decide},
+    {"POST", "/review/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_decide},
     {"GET", "/visits/new", PARLEY_ROLE_EDITOR, 0, h_form_get},
     {"POST", "/visits/new", PARLEY_ROLE_EDITOR, 1, h_form_post},
     {"GET", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_form_get},
