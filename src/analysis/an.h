@@ -12,6 +12,7 @@
 
 #include "parley.h"
 
+#include <jansson.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -154,8 +155,9 @@ long an_cover_through(const an_data *d, const an_cover *c);
 void an_cut(an_data *d, an_opts *o);
 /* The one line the CLI prints when figures were cut, or nothing. */
 void an_through_line(FILE *out, const parley_through *t, const char *as_of);
-/* JSON: ,"data_through":"DATE"|null,"data_through_rule":...,"cut":bool */
-void an_through_json(FILE *out, const parley_through *t);
+/* Sets "data_through":"DATE"|null, "data_through_rule", "cut":bool on o;
+ * returns o, or NULL (o released) when out of memory. */
+json_t *an_through_json(json_t *o, const parley_through *t);
 
 /* -- an_opts.c ---------------------------------------------------------- */
 /* Fills o from the public options; need_b says whether b is required. */
@@ -245,9 +247,13 @@ int an_table_row(an_table *t, const char *const *cells);
 /* Like printf into the arena. */
 const char *an_fmt(an_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int an_table_write(const an_table *t, const char *format, FILE *out, parley_err *err);
-/* JSON: a string literal (null for NULL), and an ids array. */
-void an_json_str(FILE *out, const char *s);
-void an_json_ids(FILE *out, parley_ids ids);
+/* JSON values (new references; NULL when out of memory): the ids as an
+ * array, and {"count":n,"ids":[...]}. */
+json_t *an_json_ids(parley_ids ids);
+json_t *an_json_count(parley_ids ids);
+/* Writes j and a newline with the one JSON writer and takes j (decref);
+ * a NULL j (a failed build) is ENOMEM, a failed write EIO. */
+int an_json_write(json_t *j, FILE *out, parley_err *err);
 /* The ids joined by single spaces, in the arena ("" for none); NULL when
  * out of memory.  Used for the id cells of CSV and table output. */
 const char *an_ids_join(an_arena *a, parley_ids ids);

@@ -8,6 +8,7 @@
  * written, so that nobody is silently merged or dropped.
  */
 #include "an.h"
+#include "internal.h" /* pl_json_* */
 
 #include <stdlib.h>
 #include <string.h>
@@ -225,19 +226,16 @@ void parley_companions_free(parley_companions *c)
 	free(c);
 }
 
-static void json_list(FILE *out, const parley_companion *c, size_t n)
+static json_t *json_list(const parley_companion *c, size_t n)
 {
-	fputc('[', out);
-	for (size_t i = 0; i < n; i++) {
-		fputs(i ? ",\n{\"person\":" : "\n{\"person\":", out);
-		an_json_str(out, c[i].person);
-		fputs(",\"name\":", out);
-		an_json_str(out, c[i].name);
-		fprintf(out, ",\"visits\":{\"count\":%zu,\"ids\":", c[i].visits.n);
-		an_json_ids(out, c[i].visits);
-		fputs("}}", out);
-	}
-	fputc(']', out);
+	json_t *a = json_array();
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, json_pack("{s:o,s:o,s:o}", "person",
+		                                       pl_json_text(c[i].person), "name",
+		                                       pl_json_text(c[i].name), "visits",
+		                                       an_json_count(c[i].visits))))
+			a = (json_decref(a), NULL);
+	return a;
 }
 
 int parley_companions_write(const parley_companions *c, const char *format, int explain,
@@ -246,22 +244,15 @@ int parley_companions_write(const parley_companions *c, const char *format, int 
 	int rc = an_write_begin(c, out, "parley_companions_write", &format, err);
 	if (rc)
 		return rc;
-	if (strcmp(format, "json") == 0) {
-		fputs("{\"person\":", out);
-		an_json_str(out, c->person);
-		fputs(",\"name\":", out);
-		an_json_str(out, c->name);
-		fprintf(out, ",\"led\":{\"count\":%zu,\"ids\":", c->led.n);
-		an_json_ids(out, c->led);
-		fputs("},\"companions\":", out);
-		json_list(out, c->with, c->nwith);
-		fputs(",\"accompanied\":", out);
-		json_list(out, c->accompanied, c->naccompanied);
-		an_through_json(out, &c->through);
-		fputs("}\n", out);
-		return ferror(out) ? parley_err_set(err, PARLEY_EIO, "analysis: writing failed")
-		                   : PARLEY_OK;
-	}
+	if (strcmp(format, "json") == 0)
+		return an_json_write(
+		    an_through_json(json_pack("{s:o,s:o,s:o,s:o,s:o}", "person", pl_json_text(c->person),
+		                              "name", pl_json_text(c->name), "led",
+		                              an_json_count(c->led), "companions",
+		                              json_list(c->with, c->nwith), "accompanied",
+		                              json_list(c->accompanied, c->naccompanied)),
+		                    &c->through),
+		    out, err);
 	an_data *d = c->priv;
 	an_arena *a = &d->arena;
 	static const char *const head[] = {"relation", "person", "name", "visits", "visit_ids",

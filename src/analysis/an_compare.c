@@ -199,48 +199,34 @@ static int write_plain(side *A, side *B, const long *ab, const an_match_by *rule
 		}
 	bool json = strcmp(format, "json") == 0, csv = strcmp(format, "csv") == 0;
 	if (json) {
-		fputs("{\"a\":", out);
-		an_json_str(out, A->label);
-		fputs(",\"b\":", out);
-		an_json_str(out, B->label);
-		fprintf(out, ",\"tolerance_days\":%d,\"a_visits\":%zu,\"b_visits\":%zu", co->tolerance_days,
-		        A->n, B->n);
-		fputs(",\"a_data_through\":", out);
-		an_json_str(out, A->o.th.date[0] ? A->o.th.date : NULL);
-		fputs(",\"b_data_through\":", out);
-		an_json_str(out, B->o.th.date[0] ? B->o.th.date : NULL);
-		fputs(",\"matched\":[", out);
-		bool first = true;
+		int rc = PARLEY_OK;
+		json_t *matched = json_array(), *only_a = json_array(), *only_b = json_array();
 		for (size_t i = 0; i < A->n; i++) {
-			if (ab[i] < 0)
-				continue;
-			const parley_visit_desc *x = &A->mv[i], *y = &B->mv[ab[i]];
-			fputs(first ? "\n{\"a\":" : ",\n{\"a\":", out);
-			first = false;
-			an_json_str(out, A->vs[i]->id);
-			fputs(",\"b\":", out);
-			an_json_str(out, B->vs[ab[i]]->id);
-			fprintf(out, ",\"rule\":\"%s\",\"differences\":", an_match_by_name(rule[i]));
-			an_json_str(out, differences(a, x, y, A->vs[i], B->vs[ab[i]]));
-			fputc('}', out);
+			json_t *x = ab[i] < 0 ? pl_json_text(A->vs[i]->id)
+			                      : json_pack("{s:o,s:o,s:s,s:o}", "a", pl_json_text(A->vs[i]->id),
+			                                  "b", pl_json_text(B->vs[ab[i]]->id), "rule",
+			                                  an_match_by_name(rule[i]), "differences",
+			                                  pl_json_text(differences(a, &A->mv[i], &B->mv[ab[i]],
+			                                                           A->vs[i], B->vs[ab[i]])));
+			if (json_array_append_new(ab[i] < 0 ? only_a : matched, x))
+				rc = PARLEY_ENOMEM;
 		}
-		fputs("],\"only_in_a\":[", out);
-		first = true;
-		for (size_t i = 0; i < A->n; i++)
-			if (ab[i] < 0) {
-				fputs(first ? "" : ",", out);
-				first = false;
-				an_json_str(out, A->vs[i]->id);
-			}
-		fputs("],\"only_in_b\":[", out);
-		first = true;
 		for (size_t j = 0; j < B->n; j++)
-			if (!b_used[j]) {
-				fputs(first ? "" : ",", out);
-				first = false;
-				an_json_str(out, B->vs[j]->id);
-			}
-		fputs("]}\n", out);
+			if (!b_used[j] && json_array_append_new(only_b, pl_json_text(B->vs[j]->id)))
+				rc = PARLEY_ENOMEM;
+		json_t *o = json_pack("{s:o,s:o,s:i,s:I,s:I,s:o,s:o,s:o,s:o,s:o}", "a",
+		                      pl_json_text(A->label), "b", pl_json_text(B->label),
+		                      "tolerance_days", co->tolerance_days, "a_visits", (json_int_t)A->n,
+		                      "b_visits", (json_int_t)B->n, "a_data_through",
+		                      pl_json_text(A->o.th.date[0] ? A->o.th.date : NULL),
+		                      "b_data_through", pl_json_text(B->o.th.date[0] ? B->o.th.date : NULL),
+		                      "matched", matched, "only_in_a", only_a, "only_in_b", only_b);
+		free(b_used);
+		if (rc) {
+			json_decref(o);
+			o = NULL;
+		}
+		return an_json_write(o, out, err);
 	} else {
 		static const char *const head[] = {"kind", "a", "b", "rule", "differences"};
 		an_table t = {5, head, NULL, NULL, 0, 0, a};
@@ -413,31 +399,25 @@ static int write_eras(side *A, side *B, const long *ab, const parley_compare_opt
 	}
 	bool json = strcmp(format, "json") == 0, csv = strcmp(format, "csv") == 0;
 	if (json) {
-		fputs("{\"a\":", out);
-		an_json_str(out, A->label);
-		fputs(",\"b\":", out);
-		an_json_str(out, B->label);
-		fprintf(out, ",\"as_of\":\"%s\",\"b_grouping\":\"%s\"", A->o.as_of_text,
-		        co->their_eras ? "own era labels" : "dates");
-		fputs(",\"a_data_through\":", out);
-		an_json_str(out, A->o.th.date[0] ? A->o.th.date : NULL);
-		fputs(",\"b_data_through\":", out);
-		an_json_str(out, B->o.th.date[0] ? B->o.th.date : NULL);
-		fputs(",\"eras\":[", out);
-		for (size_t i = 0; i < x.n; i++) {
+		json_t *eras = json_array();
+		for (size_t i = 0; eras && i < x.n; i++) {
 			erow *r = &x.r[i];
-			fputs(i ? ",\n{\"era\":" : "\n{\"era\":", out);
-			an_json_str(out, r->name);
-			fprintf(out, ",\"a\":%zu,\"b\":%zu,\"difference\":%ld,\"a_ids\":", r->a.n, r->b.n,
-			        (long)r->a.n - (long)r->b.n);
-			an_json_ids(out, an_ids_done(&r->a));
-			fputs(",\"b_ids\":", out);
-			an_json_ids(out, an_ids_done(&r->b));
-			fputs(",\"explained_by\":", out);
-			an_json_ids(out, an_ids_done(&r->why));
-			fputc('}', out);
+			if (json_array_append_new(
+			        eras, json_pack("{s:o,s:I,s:I,s:I,s:o,s:o,s:o}", "era", pl_json_text(r->name),
+			                        "a", (json_int_t)r->a.n, "b", (json_int_t)r->b.n,
+			                        "difference", (json_int_t)r->a.n - (json_int_t)r->b.n,
+			                        "a_ids", an_json_ids(an_ids_done(&r->a)), "b_ids",
+			                        an_json_ids(an_ids_done(&r->b)), "explained_by",
+			                        an_json_ids(an_ids_done(&r->why)))))
+				eras = (json_decref(eras), NULL);
 		}
-		fputs("\n]}\n", out);
+		rc = an_json_write(
+		    json_pack("{s:o,s:o,s:s,s:s,s:o,s:o,s:o}", "a", pl_json_text(A->label), "b",
+		              pl_json_text(B->label), "as_of", A->o.as_of_text, "b_grouping",
+		              co->their_eras ? "own era labels" : "dates", "a_data_through",
+		              pl_json_text(A->o.th.date[0] ? A->o.th.date : NULL), "b_data_through",
+		              pl_json_text(B->o.th.date[0] ? B->o.th.date : NULL), "eras", eras),
+		    out, err);
 		goto done;
 	}
 	static const char *const head[] = {"era", "A", "B", "A-B", "visits behind the difference"};

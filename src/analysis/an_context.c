@@ -13,6 +13,7 @@
  * Earlier visits are those whose first possible start day is before V's.
  */
 #include "an.h"
+#include "internal.h" /* pl_json_* */
 
 #include <stdlib.h>
 #include <string.h>
@@ -489,25 +490,22 @@ int parley_context_write(const parley_context *c, const char *format, FILE *out,
 		return rc;
 	static const char *const claims[] = {"none", "covered", "uncovered"};
 	if (strcmp(format, "json") == 0) {
-		fputs("{\"visit\":", out);
-		an_json_str(out, c->visit);
-		fputs(",\"label\":", out);
-		an_json_str(out, c->label);
-		an_through_json(out, &c->through);
-		fputs(",\"sentences\":[", out);
-		for (size_t i = 0; i < c->n; i++) {
-			const parley_sentence *s = &c->s[i];
-			fputs(i ? ",\n{\"kind\":" : "\n{\"kind\":", out);
-			an_json_str(out, s->kind);
-			fprintf(out, ",\"claim\":\"%s\",\"coverage\":", claims[s->claim]);
-			an_json_str(out, s->coverage);
-			fputs(",\"text\":", out);
-			an_json_str(out, s->text);
-			fprintf(out, ",\"visits\":{\"count\":%zu,\"ids\":", s->visits.n);
-			an_json_ids(out, s->visits);
-			fputs("}}", out);
+		json_t *ss = json_array();
+		for (size_t i = 0; ss && i < c->n; i++) {
+			const parley_sentence *x = &c->s[i];
+			if (json_array_append_new(
+			        ss, json_pack("{s:o,s:s,s:o,s:o,s:o}", "kind", pl_json_text(x->kind), "claim",
+			                      claims[x->claim], "coverage", pl_json_text(x->coverage),
+			                      "text", pl_json_text(x->text), "visits",
+			                      an_json_count(x->visits))))
+				ss = (json_decref(ss), NULL);
 		}
-		fputs("\n]}\n", out);
+		json_t *o = an_through_json(json_pack("{s:o,s:o}", "visit", pl_json_text(c->visit),
+		                                      "label", pl_json_text(c->label)),
+		                            &c->through);
+		rc = an_json_write(pl_json_merge(o, json_pack("{s:o}", "sentences", ss)), out, err);
+		if (rc)
+			return rc;
 	} else if (strcmp(format, "table") == 0) {
 		if (c->through.cut)
 			fprintf(out, "data through %s: this visit (%s) lies past it, so no first, "

@@ -286,67 +286,49 @@ static const char *share(an_arena *a, size_t part, size_t whole)
 	return an_fmt(a, "%.0f%%", 100.0 * (double)part / (double)whole);
 }
 
-static void json_count(FILE *out, const char *key, parley_ids ids, bool comma)
+/* The share of one direction in the directed visits, or null when there
+ * are none. */
+static json_t *dir_share(size_t part, size_t dir)
 {
-	fprintf(out, "%s\"%s\":{\"count\":%zu,\"ids\":", comma ? "," : "", key, ids.n);
-	an_json_ids(out, ids);
-	fputc('}', out);
+	return dir ? json_real(pl_json_round((double)part / (double)dir, 4)) : json_null();
+}
+
+static json_t *era_json(const parley_era *x)
+{
+	size_t dir = x->a_to_b.n + x->b_to_a.n;
+	json_t *by_level = json_object();
+	for (int l = 0; by_level && l < PARLEY_NLEVELS; l++)
+		if (x->by_level[l].n &&
+		    json_object_set_new(by_level, parley_analysis_level(l), an_json_count(x->by_level[l])))
+			by_level = (json_decref(by_level), NULL);
+	return json_pack("{s:o,s:o,s:o,s:s,s:s,s:b,s:f,s:f,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
+	                 "era", pl_json_text(x->name), "leader_a", pl_json_text(x->leader_a),
+	                 "leader_b", pl_json_text(x->leader_b), "start", x->start, "end", x->end,
+	                 "open", x->open, "years", pl_json_round(x->years, 2), "per_year",
+	                 pl_json_round(x->per_year, 2), "share_a_to_b", dir_share(x->a_to_b.n, dir),
+	                 "share_b_to_a", dir_share(x->b_to_a.n, dir), "visits",
+	                 an_json_count(x->visits), "a_to_b", an_json_count(x->a_to_b), "b_to_a",
+	                 an_json_count(x->b_to_a), "top_a_to_b", an_json_count(x->top_a_to_b),
+	                 "top_b_to_a", an_json_count(x->top_b_to_a), "unidentified",
+	                 an_json_count(x->unidentified), "by_level", by_level);
 }
 
 static int write_json(const parley_eras *e, FILE *out, parley_err *err)
 {
 	static const char *const bys[] = {"pair", "A", "B"};
-	fputs("{\"a\":", out);
-	an_json_str(out, e->a);
-	fputs(",\"b\":", out);
-	an_json_str(out, e->b);
-	fprintf(out, ",\"by\":\"%s\",\"as_of\":\"%s\",\"min_level\":", bys[e->by], e->as_of);
-	an_json_str(out, e->min_level);
-	fputs(",\"status\":", out);
-	an_json_str(out, e->status);
-	an_through_json(out, &e->through);
-	fputs(",\"eras\":[", out);
-	for (size_t i = 0; i < e->n; i++) {
-		const parley_era *x = &e->eras[i];
-		fputs(i ? ",\n{" : "\n{", out);
-		fputs("\"era\":", out);
-		an_json_str(out, x->name);
-		fputs(",\"leader_a\":", out);
-		an_json_str(out, x->leader_a);
-		fputs(",\"leader_b\":", out);
-		an_json_str(out, x->leader_b);
-		fprintf(out, ",\"start\":\"%s\",\"end\":\"%s\",\"open\":%s,\"years\":%.2f,"
-		             "\"per_year\":%.2f",
-		        x->start, x->end, x->open ? "true" : "false", x->years, x->per_year);
-		size_t dir = x->a_to_b.n + x->b_to_a.n;
-		if (dir)
-			fprintf(out, ",\"share_a_to_b\":%.4f,\"share_b_to_a\":%.4f",
-			        (double)x->a_to_b.n / (double)dir, (double)x->b_to_a.n / (double)dir);
-		else
-			fputs(",\"share_a_to_b\":null,\"share_b_to_a\":null", out);
-		json_count(out, "visits", x->visits, true);
-		json_count(out, "a_to_b", x->a_to_b, true);
-		json_count(out, "b_to_a", x->b_to_a, true);
-		json_count(out, "top_a_to_b", x->top_a_to_b, true);
-		json_count(out, "top_b_to_a", x->top_b_to_a, true);
-		json_count(out, "unidentified", x->unidentified, true);
-		fputs(",\"by_level\":{", out);
-		bool first = true;
-		for (int l = 0; l < PARLEY_NLEVELS; l++) {
-			if (!x->by_level[l].n)
-				continue;
-			json_count(out, parley_analysis_level(l), x->by_level[l], !first);
-			first = false;
-		}
-		fputs("}}", out);
-	}
-	fputs("\n]", out);
-	json_count(out, "total", e->total, true);
-	json_count(out, "outside_eras", e->outside, true);
-	fputs("}\n", out);
-	if (ferror(out))
-		return parley_err_set(err, PARLEY_EIO, "analysis: writing the output failed");
-	return PARLEY_OK;
+	json_t *eras = json_array();
+	for (size_t i = 0; eras && i < e->n; i++)
+		if (json_array_append_new(eras, era_json(&e->eras[i])))
+			eras = (json_decref(eras), NULL);
+	json_t *o = an_through_json(
+	    json_pack("{s:o,s:o,s:s,s:s,s:o,s:o}", "a", pl_json_text(e->a), "b", pl_json_text(e->b),
+	              "by", bys[e->by], "as_of", e->as_of, "min_level", pl_json_text(e->min_level),
+	              "status", pl_json_text(e->status)),
+	    &e->through);
+	o = pl_json_merge(o, json_pack("{s:o,s:o,s:o}", "eras", eras, "total",
+	                                an_json_count(e->total), "outside_eras",
+	                                an_json_count(e->outside)));
+	return an_json_write(o, out, err);
 }
 
 int parley_eras_write(const parley_eras *e, const char *format, int explain, FILE *out,

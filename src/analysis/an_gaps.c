@@ -222,24 +222,14 @@ void parley_gaps_free(parley_gaps *g)
 	free(g);
 }
 
-static void json_gap(FILE *out, const parley_gap *x)
+static json_t *json_gap(const parley_gap *x)
 {
-	fputs("{\"start\":", out);
-	an_json_str(out, x->start);
-	fputs(",\"end\":", out);
-	an_json_str(out, x->end);
-	fprintf(out, ",\"days\":%ld,\"years\":%.2f,\"approximate\":%s,\"before\":", x->days,
-	        x->years, x->approximate ? "true" : "false");
-	an_json_str(out, x->before);
-	fputs(",\"before_label\":", out);
-	an_json_str(out, x->before_label);
-	fputs(",\"after\":", out);
-	an_json_str(out, x->after);
-	fputs(",\"after_label\":", out);
-	an_json_str(out, x->after_label);
-	fputs(",\"era\":", out);
-	an_json_str(out, x->era);
-	fputc('}', out);
+	return json_pack("{s:o,s:o,s:I,s:f,s:b,s:o,s:o,s:o,s:o,s:o}", "start", pl_json_text(x->start),
+	                 "end", pl_json_text(x->end), "days", (json_int_t)x->days, "years",
+	                 pl_json_round(x->years, 2), "approximate", x->approximate, "before",
+	                 pl_json_text(x->before), "before_label", pl_json_text(x->before_label),
+	                 "after", pl_json_text(x->after), "after_label", pl_json_text(x->after_label),
+	                 "era", pl_json_text(x->era));
 }
 
 int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FILE *out,
@@ -249,38 +239,30 @@ int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FIL
 	if (rc)
 		return rc;
 	if (strcmp(format, "json") == 0) {
-		fprintf(out, "{\"a\":\"%s\",\"b\":\"%s\",\"as_of\":\"%s\",\"range_start\":\"%s\","
-		             "\"total\":{\"count\":%zu,\"ids\":",
-		        g->a, g->b, g->as_of, g->range_start, g->total.n);
-		an_json_ids(out, g->total);
-		fputc('}', out);
-		an_through_json(out, &g->through);
-		fprintf(out, ",\"long_run_rate\":%.4f,\"window_years\":%.2f,\"ratio\":%.2f,"
-		             "\"gaps\":[",
-		        g->long_run_rate, g->window_years, g->ratio);
-		for (size_t i = 0; i < g->n; i++) {
-			fputs(i ? ",\n" : "\n", out);
-			json_gap(out, &g->gaps[i]);
-		}
-		fputs("],\"current\":", out);
-		if (g->has_current)
-			json_gap(out, &g->current);
-		else
-			fputs("null", out);
-		/* cut: the current interval is a lower bound, as of the date asked */
-		fprintf(out, ",\"current_at_least\":%s", g->through.cut ? "true" : "false");
-		fputs(",\"quiet\":[", out);
-		for (size_t i = 0; i < g->nquiet; i++) {
+		json_t *gaps = json_array(), *quiet = json_array();
+		for (size_t i = 0; gaps && i < g->n; i++)
+			if (json_array_append_new(gaps, json_gap(&g->gaps[i])))
+				gaps = (json_decref(gaps), NULL);
+		for (size_t i = 0; quiet && i < g->nquiet; i++) {
 			const parley_quiet *q = &g->quiet[i];
-			fprintf(out, "%s{\"start\":\"%s\",\"end\":\"%s\",\"rate\":%.4f,\"visits\":"
-			             "{\"count\":%zu,\"ids\":",
-			        i ? ",\n" : "\n", q->start, q->end, q->rate, q->visits.n);
-			an_json_ids(out, q->visits);
-			fputs("}}", out);
+			if (json_array_append_new(quiet, json_pack("{s:s,s:s,s:f,s:o}", "start", q->start,
+			                                           "end", q->end, "rate",
+			                                           pl_json_round(q->rate, 4), "visits",
+			                                           an_json_count(q->visits))))
+				quiet = (json_decref(quiet), NULL);
 		}
-		fputs("]}\n", out);
-		return ferror(out) ? parley_err_set(err, PARLEY_EIO, "analysis: writing failed")
-		                   : PARLEY_OK;
+		json_t *o = an_through_json(json_pack("{s:s,s:s,s:s,s:s,s:o}", "a", g->a, "b", g->b,
+		                                      "as_of", g->as_of, "range_start", g->range_start,
+		                                      "total", an_json_count(g->total)),
+		                            &g->through);
+		/* cut: the current interval is a lower bound, as of the date asked */
+		o = pl_json_merge(o, json_pack("{s:f,s:f,s:f,s:o,s:o,s:b,s:o}", "long_run_rate",
+		                               pl_json_round(g->long_run_rate, 4), "window_years",
+		                               pl_json_round(g->window_years, 2), "ratio",
+		                               pl_json_round(g->ratio, 2), "gaps", gaps, "current",
+		                               g->has_current ? json_gap(&g->current) : json_null(),
+		                               "current_at_least", g->through.cut, "quiet", quiet));
+		return an_json_write(o, out, err);
 	}
 	an_data *d = g->priv;
 	an_arena *a = &d->arena;

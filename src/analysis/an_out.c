@@ -3,11 +3,11 @@
  *
  * Each analysis builds an an_table of text cells once and prints it in the
  * format asked for, so the three tabular formats always carry the same
- * figures.  JSON is written by each analysis (it has nested id lists), with
- * the escaping helpers here.
+ * figures.  JSON is built by each analysis as a jansson value (it has nested id
+ * lists) with the helpers here, and written by the one JSON writer.
  */
 #include "an.h"
-#include "internal.h" /* pl_csv_write_field, pl_json_str, parley_text_table */
+#include "internal.h" /* pl_csv_write_field, pl_json_*, parley_text_table */
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -127,29 +127,19 @@ int an_table_write(const an_table *t, const char *format, FILE *out, parley_err 
 	return PARLEY_OK;
 }
 
-/* Streams through the one escaper (pl_json_str); NULL is JSON null.  Write
- * errors show in ferror(out), which an_finish() checks; out of memory for a
- * single string is written as null rather than as a truncated literal. */
-void an_json_str(FILE *out, const char *s)
+json_t *an_json_ids(parley_ids ids)
 {
-	pl_buf b;
-	pl_buf_init(&b, (size_t)1 << 30);
-	if (!s || pl_json_str(&b, s))
-		fputs("null", out);
-	else
-		fwrite(b.data, 1, b.len, out);
-	pl_buf_free(&b);
+	return pl_json_ids(ids.ids, ids.n);
 }
 
-void an_json_ids(FILE *out, parley_ids ids)
+json_t *an_json_count(parley_ids ids)
 {
-	fputc('[', out);
-	for (size_t i = 0; i < ids.n; i++) {
-		if (i)
-			fputc(',', out);
-		an_json_str(out, ids.ids[i]);
-	}
-	fputc(']', out);
+	return json_pack("{s:I,s:o}", "count", (json_int_t)ids.n, "ids", an_json_ids(ids));
+}
+
+int an_json_write(json_t *j, FILE *out, parley_err *err)
+{
+	return pl_json_fwrite_line(out, j, "analysis", err);
 }
 
 void an_explain(FILE *out, const char *label, parley_ids ids)

@@ -18,6 +18,7 @@
  * both directions is only complete where both are.
  */
 #include "an.h"
+#include "internal.h" /* pl_json_text */
 
 #include <string.h>
 
@@ -116,11 +117,9 @@ void an_through_line(FILE *out, const parley_through *t, const char *as_of)
 	        as_of, t->rule ? t->rule : "declared");
 }
 
-void an_through_json(FILE *out, const parley_through *t)
+json_t *an_through_json(json_t *o, const parley_through *t)
 {
-	fputs(",\"data_through\":", out);
-	an_json_str(out, t->date[0] ? t->date : NULL);
-	fputs(",\"data_through_rule\":", out);
-	an_json_str(out, t->rule);
-	fprintf(out, ",\"cut\":%s", t->cut ? "true" : "false");
+	return pl_json_merge(o, json_pack("{s:o,s:o,s:b}", "data_through",
+	                                  pl_json_text(t->date[0] ? t->date : NULL),
+	                                  "data_through_rule", pl_json_text(t->rule), "cut", t->cut));
 }

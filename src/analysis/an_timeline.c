@@ -193,6 +193,22 @@ void parley_timeline_free(parley_timeline *t)
 	free(t);
 }
 
+/* One period: past the data it has no counts (null, never zeros). */
+static json_t *bucket_json(const parley_timeline *t, const parley_bucket *b)
+{
+	json_t *o = json_pack("{s:s,s:s,s:o,s:b,s:b}", "period", b->period, "start", b->start, "era",
+	                      pl_json_text(b->era), "no_data", b->no_data, "partial", b->partial);
+	if (b->no_data)
+		return pl_json_merge(o, json_pack("{s:n,s:n,s:n}", "total", "series", "imprecise"));
+	json_t *series = json_object();
+	for (size_t j = 0; series && j < t->nseries; j++)
+		if (json_object_set_new(series, t->series[j], an_json_count(b->series[j])))
+			series = (json_decref(series), NULL);
+	return pl_json_merge(o, json_pack("{s:o,s:o,s:o}", "total", an_json_count(b->total),
+	                                  "series", series, "imprecise",
+	                                  an_json_count(b->imprecise)));
+}
+
 int parley_timeline_write(const parley_timeline *t, const char *format, int explain,
                           FILE *out, parley_err *err)
 {
@@ -201,45 +217,18 @@ int parley_timeline_write(const parley_timeline *t, const char *format, int expl
 		return rc;
 	static const char *const splits[] = {"direction", "level", "type"};
 	if (strcmp(format, "json") == 0) {
-		fprintf(out, "{\"a\":\"%s\",\"b\":\"%s\",\"as_of\":\"%s\",\"by\":\"%s\",\"split\":\"%s\"",
-		        t->a, t->b, t->as_of, t->by_month ? "month" : "year", splits[t->split]);
-		an_through_json(out, &t->through);
-		fputs(",\"series\":[", out);
-		for (size_t j = 0; j < t->nseries; j++) {
-			if (j)
-				fputc(',', out);
-			an_json_str(out, t->series[j]);
-		}
-		fputs("],\"buckets\":[", out);
-		for (size_t i = 0; i < t->n; i++) {
-			const parley_bucket *b = &t->buckets[i];
-			fprintf(out, "%s{\"period\":\"%s\",\"start\":\"%s\",\"era\":", i ? ",\n" : "\n",
-			        b->period, b->start);
-			an_json_str(out, b->era);
-			fprintf(out, ",\"no_data\":%s,\"partial\":%s", b->no_data ? "true" : "false",
-			        b->partial ? "true" : "false");
-			if (b->no_data) { /* past the data: no counts, never zeros */
-				fputs(",\"total\":null,\"series\":null,\"imprecise\":null}", out);
-				continue;
-			}
-			fprintf(out, ",\"total\":{\"count\":%zu,\"ids\":", b->total.n);
-			an_json_ids(out, b->total);
-			fputs("},\"series\":{", out);
-			for (size_t j = 0; j < t->nseries; j++) {
-				if (j)
-					fputc(',', out);
-				an_json_str(out, t->series[j]);
-				fprintf(out, ":{\"count\":%zu,\"ids\":", b->series[j].n);
-				an_json_ids(out, b->series[j]);
-				fputc('}', out);
-			}
-			fprintf(out, "},\"imprecise\":{\"count\":%zu,\"ids\":", b->imprecise.n);
-			an_json_ids(out, b->imprecise);
-			fputs("}}", out);
-		}
-		fputs("\n]}\n", out);
-		return ferror(out) ? parley_err_set(err, PARLEY_EIO, "analysis: writing failed")
-		                   : PARLEY_OK;
+		json_t *buckets = json_array();
+		for (size_t i = 0; buckets && i < t->n; i++)
+			if (json_array_append_new(buckets, bucket_json(t, &t->buckets[i])))
+				buckets = (json_decref(buckets), NULL);
+		json_t *o = an_through_json(
+		    json_pack("{s:s,s:s,s:s,s:s,s:s}", "a", t->a, "b", t->b, "as_of", t->as_of, "by",
+		              t->by_month ? "month" : "year", "split", splits[t->split]),
+		    &t->through);
+		o = pl_json_merge(o, json_pack("{s:o,s:o}", "series",
+		                               pl_json_ids((const char *const *)t->series, t->nseries),
+		                               "buckets", buckets));
+		return an_json_write(o, out, err);
 	}
 	an_data *d = t->priv;
 	an_arena *a = &d->arena;

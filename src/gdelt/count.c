@@ -346,18 +346,13 @@ int parley_gdelt_counts_print(const parley_gdelt_counts *c, const char *format, 
 		pl_buf_init(&b, 0);
 		int rc = pl_buf_puts(&b, "[");
 		for (size_t i = 0; rc == PARLEY_OK && i < c->n; i++) {
-			rc = pl_buf_puts(&b, i ? ",\n {" : "\n {");
-			for (size_t k = 0; rc == PARLEY_OK && k < c->nkeys; k++) {
-				rc = pl_json_str(&b, c->names[k]);
-				if (rc == PARLEY_OK)
-					rc = pl_buf_putc(&b, ':');
-				if (rc == PARLEY_OK)
-					rc = pl_json_str(&b, c->keys[i * c->nkeys + k]);
-				if (rc == PARLEY_OK)
-					rc = pl_buf_putc(&b, ',');
-			}
-			if (rc == PARLEY_OK)
-				rc = pl_buf_printf(&b, "\"count\":%ld}", c->values[i]);
+			json_t *o = json_object();
+			for (size_t k = 0; o && k < c->nkeys; k++)
+				if (json_object_set_new(o, c->names[k], pl_json_text(c->keys[i * c->nkeys + k])))
+					o = (json_decref(o), NULL);
+			if (o && json_object_set_new(o, "count", json_integer(c->values[i])))
+				o = (json_decref(o), NULL);
+			rc = pl_json_item(&b, i, "\n ", o);
 		}
 		if (rc == PARLEY_OK)
 			rc = pl_buf_puts(&b, "\n]\n");

@@ -504,39 +504,18 @@ static int print_json(const parley_candidates *cs, FILE *out, parley_err *err)
 	int rc = pl_buf_puts(&b, "[");
 	for (size_t i = 0; rc == PARLEY_OK && i < cs->n; i++) {
 		const parley_candidate *c = &cs->v[i];
-		rc = pl_buf_puts(&b, i ? ",\n {\"id\":" : "\n {\"id\":");
-		if (!rc) rc = pl_json_str(&b, c->id);
-		if (!rc) rc = pl_buf_puts(&b, ",\"from\":");
-		if (!rc) rc = pl_json_str(&b, c->from);
-		if (!rc) rc = pl_buf_puts(&b, ",\"to\":");
-		if (!rc) rc = pl_json_str(&b, c->to);
-		if (!rc) rc = pl_buf_puts(&b, ",\"place\":");
-		if (!rc) rc = pl_json_str(&b, c->place);
-		if (!rc)
-			rc = pl_buf_printf(&b,
-			                   ",\"start\":\"%s\",\"end\":\"%s\",\"days\":%d,\"events\":%ld,"
-			                   "\"sources\":%ld,\"articles\":%ld,\"mentions\":%ld,\"mirrored\":%s,"
-			                   "\"score\":%.2f,\"match\":",
-			                   c->start, c->end, c->days, c->events, c->sources, c->articles,
-			                   c->mentions, c->mirrored ? "true" : "false", c->score);
-		if (!rc) rc = pl_json_str(&b, c->match);
-		if (!rc) rc = pl_buf_puts(&b, ",\"match_id\":");
-		if (!rc) rc = pl_json_str(&b, c->match_id);
-		if (!rc) rc = pl_buf_puts(&b, ",\"label\":");
-		if (!rc) rc = pl_json_str(&b, c->label);
-		if (!rc) rc = pl_buf_puts(&b, ",\"codes\":");
-		if (!rc) rc = pl_json_str(&b, c->codes);
-		if (!rc) rc = pl_buf_puts(&b, ",\"event_ids\":[");
-		for (size_t k = 0; !rc && k < c->nevent_ids; k++) {
-			if (k) rc = pl_buf_putc(&b, ',');
-			if (!rc) rc = pl_json_str(&b, c->event_ids[k]);
-		}
-		if (!rc) rc = pl_buf_puts(&b, "],\"urls\":[");
-		for (size_t k = 0; !rc && k < c->nurls; k++) {
-			if (k) rc = pl_buf_putc(&b, ',');
-			if (!rc) rc = pl_json_str(&b, c->urls[k]);
-		}
-		if (!rc) rc = pl_buf_puts(&b, "]}");
+		json_t *o = json_pack(
+		    "{s:o,s:o,s:o,s:o,s:s,s:s,s:i,s:I,s:I,s:I,s:I,s:b,s:f,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
+		    pl_json_text(c->id), "from", pl_json_text(c->from), "to", pl_json_text(c->to), "place",
+		    pl_json_text(c->place), "start", c->start, "end", c->end, "days", c->days, "events",
+		    (json_int_t)c->events, "sources", (json_int_t)c->sources, "articles",
+		    (json_int_t)c->articles, "mentions", (json_int_t)c->mentions, "mirrored", c->mirrored,
+		    "score", pl_json_round(c->score, 2), "match", pl_json_text(c->match), "match_id",
+		    pl_json_text(c->match_id), "label", pl_json_text(c->label), "codes",
+		    pl_json_text(c->codes), "event_ids",
+		    pl_json_ids((const char *const *)c->event_ids, c->nevent_ids), "urls",
+		    pl_json_ids((const char *const *)c->urls, c->nurls));
+		rc = pl_json_item(&b, i, "\n ", o);
 	}
 	if (!rc)
 		rc = pl_buf_puts(&b, "\n]\n");

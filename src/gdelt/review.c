@@ -59,18 +59,17 @@ int parley_review_list(parley_db *db, const char *format, FILE *out, parley_err 
 		} else {
 			static const char *const names[] = {"id", "from", "to", "start", "end", "visitor_label",
 			                                    "summary"};
-			rc = pl_buf_puts(&b, n ? ",\n {" : "\n {");
-			for (int i = 0; rc == PARLEY_OK && i < 7; i++) {
-				rc = pl_buf_printf(&b, "\"%s\":", names[i]);
-				if (!rc)
-					rc = sqlite3_column_type(st, i) == SQLITE_NULL ? pl_buf_puts(&b, "null")
-					                                               : pl_json_str(&b, col(st, i));
-				if (!rc)
-					rc = pl_buf_putc(&b, ',');
-			}
-			if (!rc)
-				rc = pl_buf_printf(&b, "\"events\":%d,\"sources\":%d}", sqlite3_column_int(st, 7),
-				                   sqlite3_column_int(st, 8));
+			json_t *o = json_object();
+			for (int i = 0; o && i < 7; i++)
+				if (json_object_set_new(o, names[i],
+				                        pl_json_text(sqlite3_column_type(st, i) == SQLITE_NULL
+				                                         ? NULL
+				                                         : col(st, i))))
+					o = (json_decref(o), NULL);
+			rc = pl_json_item(&b, (size_t)n,"\n ",
+			                  pl_json_merge(o, json_pack("{s:i,s:i}", "events",
+			                                             sqlite3_column_int(st, 7), "sources",
+			                                             sqlite3_column_int(st, 8))));
 		}
 		n++;
 	}

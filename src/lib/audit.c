@@ -89,23 +89,21 @@ int parley_audit_json(parley_db *db, const char *entity, const char *key, long l
 	static const char *names[] = {"seq", "at", "actor", "action", "entity", "entity_key",
 	                              "before", "after", "reason"};
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		if (!rc) rc = pl_buf_puts(&b, n++ ? ",\n{" : "\n{");
-		for (int i = 0; i < 9; i++) {
-			if (!rc) rc = pl_buf_printf(&b, "%s\"%s\":", i ? "," : "", names[i]);
+		json_t *row = json_object();
+		for (int i = 0; row && i < 9; i++) {
 			int t = sqlite3_column_type(st, i);
 			const char *v = (const char *)sqlite3_column_text(st, i);
-			if (rc)
-				break;
-			if (t == SQLITE_NULL)
-				rc = pl_buf_puts(&b, "null");
-			else if (t == SQLITE_INTEGER)
-				rc = pl_buf_printf(&b, "%lld", (long long)sqlite3_column_int64(st, i));
-			else if (i == 6 || i == 7) /* before/after are JSON already */
-				rc = pl_buf_puts(&b, v);
-			else
-				rc = pl_json_str(&b, v);
+			json_t *x = t == SQLITE_NULL      ? json_null()
+			            : t == SQLITE_INTEGER ? json_integer(sqlite3_column_int64(st, i))
+			            /* before/after are JSON already */
+			            : i == 6 || i == 7 ? json_loads(v, JSON_DECODE_ANY, NULL)
+			                               : NULL;
+			if (!x && t != SQLITE_NULL && t != SQLITE_INTEGER)
+				x = pl_json_text(v); /* text, or a before/after that is not JSON */
+			if (json_object_set_new(row, names[i], x))
+				row = (json_decref(row), NULL);
 		}
-		if (!rc) rc = pl_buf_putc(&b, '}');
+		rc = pl_json_item(&b, (size_t)n++, "\n", row);
 	}
 	sqlite3_finalize(st);
 	if (!rc) rc = pl_buf_puts(&b, "]\n");

@@ -78,29 +78,21 @@ static int export_csv(parley_db *db, const pl_concept *c, FILE *out, parley_err 
 	return rc;
 }
 
-/* One row as a JSON object; NULL columns are left out. */
-static int json_row(pl_buf *b, const pl_concept *c, sqlite3_stmt *st, const char *concept_tag)
+/* One row as a JSON object (a new reference; NULL when out of memory);
+ * NULL columns are left out. */
+static json_t *json_row(const pl_concept *c, sqlite3_stmt *st, const char *concept_tag)
 {
-	int rc = pl_buf_putc(b, '{');
-	int first = 1;
-	if (concept_tag) {
-		if (!rc) rc = pl_buf_puts(b, "\"concept\":");
-		if (!rc) rc = pl_json_str(b, concept_tag);
-		first = 0;
-	}
-	for (size_t i = 0; i < c->ncols; i++) {
+	json_t *o = concept_tag ? json_pack("{s:s}", "concept", concept_tag) : json_object();
+	for (size_t i = 0; o && i < c->ncols; i++) {
 		if (sqlite3_column_type(st, (int)i) == SQLITE_NULL)
 			continue;
-		if (!rc) rc = pl_buf_puts(b, first ? "" : ",");
-		if (!rc) rc = pl_json_str(b, c->cols[i].name);
-		if (!rc) rc = pl_buf_putc(b, ':');
-		if (!rc)
-			rc = c->cols[i].type == PL_INT
-			         ? pl_buf_printf(b, "%lld", (long long)sqlite3_column_int64(st, (int)i))
-			         : pl_json_str(b, (const char *)sqlite3_column_text(st, (int)i));
-		first = 0;
+		json_t *v = c->cols[i].type == PL_INT
+		                ? json_integer((json_int_t)sqlite3_column_int64(st, (int)i))
+		                : pl_json_text((const char *)sqlite3_column_text(st, (int)i));
+		if (json_object_set_new(o, c->cols[i].name, v))
+			o = (json_decref(o), NULL);
 	}
-	return rc ? rc : pl_buf_putc(b, '}');
+	return o;
 }
 
 static int export_json_like(parley_db *db, const pl_concept *only, int nd, FILE *out,
@@ -120,9 +112,9 @@ static int export_json_like(parley_db *db, const pl_concept *only, int nd, FILE 
 			if (!rc) rc = pl_buf_printf(&b, ",\n\"%s\":[", c->plural);
 		int n = 0;
 		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-			if (!nd)
-				if (!rc) rc = pl_buf_puts(&b, n ? ",\n" : "\n");
-			if (!rc) rc = json_row(&b, c, st, nd ? c->name : NULL);
+			/* a document's rows one a line after "[", ndjson's one a line */
+			rc = pl_json_item(&b, nd ? 0 : (size_t)n, nd ? "" : "\n",
+			                  json_row(c, st, nd ? c->name : NULL));
 			if (nd)
 				if (!rc) rc = pl_buf_putc(&b, '\n');
 			n++;

@@ -10,6 +10,7 @@
 
 #include "parley.h"
 
+#include <jansson.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -301,11 +302,32 @@ char *pl_source_id(const char *url_or_citation, char *buf, size_t cap);
 /* ------------------------------------------------------------------ */
 /* JSON text helpers (jsonw.c)                                         */
 /* ------------------------------------------------------------------ */
-/* The one JSON escaper: appends s escaped (no quotes) to b; NULL appends
- * nothing.  '<', '>', '&', U+2028 and U+2029 are \u-escaped too. */
-int pl_json_esc(pl_buf *b, const char *s);
-/* Appends s as a JSON string literal (with quotes) to b. */
-int pl_json_str(pl_buf *b, const char *s);
+/* Every JSON text parley writes is a jansson value dumped by these: compact,
+ * keys in insertion order, reals to 15 significant digits, and '<', '>',
+ * '&', U+2028, U+2029 \u-escaped (safe inside <script>).  Append j to b
+ * (b unchanged on failure: ELIMIT/ENOMEM, EINVAL for a NULL j). */
+int pl_json_write(pl_buf *b, const json_t *j);
+/* One item of a list streamed by hand (the list is too large to build, or
+ * its line layout is pinned): ',' unless it is item 0, then lead (e.g.
+ * "\n "), then item, which is taken (decref).  A NULL item (a failed
+ * build) is ENOMEM. */
+int pl_json_item(pl_buf *b, size_t i, const char *lead, json_t *item);
+/* The same to a stream: PARLEY_EIO when writing fails. */
+int pl_json_fwrite(FILE *out, const json_t *j);
+/* Writes j and a newline, takes (decrefs) j, and sets err naming what. */
+int pl_json_fwrite_line(FILE *out, json_t *j, const char *what, parley_err *err);
+/* A new JSON string of s (caller owns the reference); NULL gives JSON null;
+ * bytes that are not UTF-8 are written as U+FFFD, one each.  NULL only when
+ * out of memory. */
+json_t *pl_json_text(const char *s);
+/* o with more's keys added after its own; takes both references.  NULL
+ * (both released) when either is NULL: how a writer builds an object in
+ * parts without checking each part. */
+json_t *pl_json_merge(json_t *o, json_t *more);
+/* A new array of the strings (pl_json_text each); NULL when out of memory. */
+json_t *pl_json_ids(const char *const *ids, size_t n);
+/* x rounded half away from zero to that many decimals, for JSON reals. */
+double pl_json_round(double x, int decimals);
 
 /* ------------------------------------------------------------------ */
 /* Accounts (account.c)                                                */

@@ -153,24 +153,22 @@ static const char *top_ids(parley_db *db, const parley_query *q, an_arena *a, pa
 		want_b |= n == lb && strncmp(p, q->b, n) == 0;
 		p += n + (p[n] == ',');
 	}
-	pl_buf j;
-	pl_buf_init(&j, MAX_SQL);
-	int w = pl_buf_putc(&j, '[');
-	size_t k = 0;
-	for (size_t i = 0; i < e->n; i++) {
+	json_t *j = json_array();
+	for (size_t i = 0; j && i < e->n; i++) {
 		const parley_era *r = &e->eras[i];
-		for (size_t m = 0; want_a && m < r->top_a_to_b.n; m++)
-			if (!w && !(w = pl_buf_puts(&j, k++ ? "," : "")))
-				w = pl_json_str(&j, r->top_a_to_b.ids[m]);
-		for (size_t m = 0; want_b && m < r->top_b_to_a.n; m++)
-			if (!w && !(w = pl_buf_puts(&j, k++ ? "," : "")))
-				w = pl_json_str(&j, r->top_b_to_a.ids[m]);
+		for (int side = 0; side < 2; side++) {
+			const parley_ids *ids = side ? &r->top_b_to_a : &r->top_a_to_b;
+			for (size_t m = 0; j && (side ? want_b : want_a) && m < ids->n; m++)
+				if (json_array_append_new(j, pl_json_text(ids->ids[m])))
+					j = (json_decref(j), NULL);
+		}
 	}
-	if (!w)
-		w = pl_buf_putc(&j, ']');
 	parley_eras_free(e);
-	const char *out = w ? NULL : an_strdup(a, j.data);
-	pl_buf_free(&j);
+	pl_buf t;
+	pl_buf_init(&t, MAX_SQL);
+	const char *out = j && pl_json_write(&t, j) == PARLEY_OK ? an_strdup(a, t.data) : NULL;
+	pl_buf_free(&t);
+	json_decref(j);
 	if (!out)
 		parley_err_set(err, PARLEY_ENOMEM, "parameter 'top': out of memory");
 	return out;

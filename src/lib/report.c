@@ -143,26 +143,20 @@ int parley_report_print_json(const parley_report *r, FILE *out, parley_err *err)
 	int rc = pl_buf_putc(&b, '[');
 	for (size_t i = 0; r && !rc && i < r->n; i++) {
 		const parley_finding *f = &r->items[i];
-		if (!rc) rc = pl_buf_puts(&b, i ? ",\n {\"severity\":" : "\n {\"severity\":");
-		if (!rc) rc = pl_json_str(&b, sev_name(f->severity));
-		if (!rc) rc = pl_buf_puts(&b, ",\"file\":");
-		if (!rc) rc = f->file ? pl_json_str(&b, f->file) : pl_buf_puts(&b, "null");
-		if (!rc) rc = pl_buf_printf(&b, ",\"line\":%ld,\"column\":%ld,\"record\":", f->line, f->column);
-		if (!rc) rc = f->record ? pl_json_str(&b, f->record) : pl_buf_puts(&b, "null");
-		if (!rc) rc = pl_buf_puts(&b, ",\"field\":");
-		if (!rc) rc = f->field ? pl_json_str(&b, f->field) : pl_buf_puts(&b, "null");
-		if (!rc) rc = pl_buf_puts(&b, ",\"code\":");
-		if (!rc) rc = f->code ? pl_json_str(&b, f->code) : pl_buf_puts(&b, "null");
-		if (!rc) rc = pl_buf_puts(&b, ",\"message\":");
-		if (!rc) rc = pl_json_str(&b, f->message);
-		if (!rc) rc = pl_buf_putc(&b, '}');
+		json_t *o = json_pack("{s:s,s:o,s:I,s:I,s:o,s:o,s:o,s:o}", "severity",
+		                      sev_name(f->severity), "file", pl_json_text(f->file), "line",
+		                      (json_int_t)f->line, "column", (json_int_t)f->column, "record",
+		                      pl_json_text(f->record), "field", pl_json_text(f->field), "code",
+		                      pl_json_text(f->code), "message", pl_json_text(f->message));
+		rc = pl_json_item(&b, i, "\n ", o);
 	}
 	if (!rc) rc = pl_buf_puts(&b, r && r->n ? "\n]\n" : "]\n");
 	if (rc) {
 		pl_buf_free(&b);
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory writing the report");
 	}
-	fwrite(b.data, 1, b.len, out);
+	rc = fwrite(b.data, 1, b.len, out) == b.len ? PARLEY_OK
+	         : parley_err_set(err, PARLEY_EIO, "writing the report failed");
 	pl_buf_free(&b);
-	return PARLEY_OK;
+	return rc;
 }

@@ -69,11 +69,6 @@ int pl_esc_url(pl_buf *b, const char *s)
 	return PARLEY_OK;
 }
 
-int pl_esc_json(pl_buf *b, const char *s)
-{
-	return pl_json_esc(b, s);
-}
-
 /* Downloads are for spreadsheets: the one CSV writer with its formula guard. */
 int pl_esc_csv(pl_buf *b, const char *s)
 {

@@ -31,9 +31,6 @@ int pl_esc_html(pl_buf *b, const char *s);
 int pl_esc_html_n(pl_buf *b, const char *s, size_t n);
 /* A URL component: every byte but A-Z a-z 0-9 - . _ ~ is %XX-encoded. */
 int pl_esc_url(pl_buf *b, const char *s);
-/* The inside of a JSON string (no quotes).  < > & and U+2028/9 are \u
- * escaped too, so the text is safe inside an HTML <script> block. */
-int pl_esc_json(pl_buf *b, const char *s);
 /* One CSV field for a download: the one writer, pl_csv_field(), with the
  * spreadsheet formula guard (docs/formats.md, "CSV for spreadsheets"). */
 int pl_esc_csv(pl_buf *b, const char *s);
