@@ -120,7 +120,7 @@ int pl_json_fwrite(FILE *out, const json_t *j)
 
 int pl_json_fwrite_line(FILE *out, json_t *j, const char *what, parley_err *err)
 {
-	int rc = pl_json_fwrite(out, j);
+	int rc = j ? pl_json_fwrite(out, j) : PARLEY_ENOMEM;
 	if (!rc && fputc('\n', out) == EOF)
 		rc = PARLEY_EIO;
 	json_decref(j);
