@@ -13,6 +13,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "../../src/gdelt/gdelt.h"
 
 typedef struct ev {
@@ -232,6 +234,43 @@ static void test_sample_places_map(void **state)
 	assert_int_equal(unmapped, 0);
 }
 
+/* discover --format json: strict JSON with the keys and types of a
+ * candidate, and GDELT's own text (actor names, URLs) given back whole even
+ * when it is hostile; a byte that is not UTF-8 comes back as U+FFFD. */
+static void test_json_output(void **state)
+{
+	(void)state;
+	parley_candidates *cs = discover(NULL, 0, 0);
+	static const char hostile[] = "N \"K\" \\ </script>&\x01 \xe2\x80\xa8 \xff";
+	snprintf(cs->v[0].label, sizeof cs->v[0].label, "%s", hostile);
+	free(cs->v[0].urls[0]);
+	cs->v[0].urls[0] = strdup(hostile);
+	char *text = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&text, &len);
+	parley_err err;
+	assert_int_equal(parley_candidates_print(cs, "json", m, &err), PARLEY_OK);
+	fclose(m);
+	assert_null(strchr(text, '<'));
+	assert_null(strstr(text, "\xe2\x80\xa8"));
+	json_error_t je;
+	json_t *arr = json_loadb(text, len, 0, &je);
+	assert_non_null(arr);
+	assert_int_equal(json_array_size(arr), cs->n);
+	static const char want[] = "N \"K\" \\ </script>&\x01 \xe2\x80\xa8 \xef\xbf\xbd";
+	json_t *c = json_array_get(arr, 0);
+	assert_string_equal(json_string_value(json_object_get(c, "label")), want);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(c, "urls"), 0)), want);
+	assert_true(json_is_string(json_object_get(c, "id")));
+	assert_true(json_is_integer(json_object_get(c, "events")));
+	assert_true(json_is_real(json_object_get(c, "score")));
+	assert_true(json_is_true(json_object_get(c, "mirrored")));
+	assert_int_equal(json_array_size(json_object_get(c, "event_ids")), cs->v[0].nevent_ids);
+	json_decref(arr);
+	free(text);
+	parley_candidates_free(cs);
+}
+
 static void test_store_match_review(void **state)
 {
 	(void)state;
@@ -324,6 +363,7 @@ int main(void)
 	    cmocka_unit_test(test_folding),
 	    cmocka_unit_test(test_direction_rule),
 	    cmocka_unit_test(test_sample_places_map),
+	    cmocka_unit_test(test_json_output),
 	    cmocka_unit_test(test_store_match_review),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
