@@ -67,6 +67,50 @@ static int check_dates(pl_import *imp, const char *path, const pl_csv *csv, cons
 	return -1;
 }
 
+/* A reference CSV read row by row, the same way for both layouts: the
+ * header mapped and checked once, blank rows passed over, every other row
+ * counted and its dates checked, a broken CSV reported at its line. */
+typedef struct ref_rows {
+	pl_import *imp;
+	const char *path;
+	pl_csv *csv;
+	const char *const *cols;
+	int ncols, required, start_col, end_col;
+	int *pos;
+	rd_counts *n;
+	int header; /* 1 until the header row is read */
+} ref_rows;
+
+/* 1 with the next row whose dates are good; 0 at the end of the file or
+ * when the header lacks a required column (both reported). */
+static int next_row(ref_rows *r)
+{
+	parley_err err;
+	int rc;
+	while ((rc = pl_csv_next(r->csv, &err)) == 1) {
+		if (r->header) {
+			r->header = 0;
+			if (read_header(r->imp, r->path, r->csv, r->cols, r->ncols, r->required, r->pos) < 0)
+				return 0;
+			continue;
+		}
+		if (r->csv->nfields == 1 && !r->csv->fields[0][0])
+			continue;
+		r->n->records++;
+		if (check_dates(r->imp, r->path, r->csv, r->pos, r->cols, r->start_col, r->end_col) < 0) {
+			r->n->bad++;
+			continue;
+		}
+		return 1;
+	}
+	if (rc < 0) {
+		pl_import_report(r->imp, PARLEY_ERROR, r->path, r->csv->line, 0, NULL, NULL,
+		                 r->csv->bad_field ? "nul-byte" : "bad-csv", "%s", err.msg);
+		r->n->bad++;
+	}
+	return 0;
+}
+
 /* Calls fn for each trimmed, non-empty part of s split at sep. */
 static void each_part(const char *s, const char *sep, void (*fn)(void *, const char *, int),
                       void *arg)
@@ -217,34 +261,21 @@ static int valid_enum(const char *concept, const char *col, const char *v)
 static int read_visits(pl_import *imp, const char *path, const char *data, size_t len)
 {
 	pl_csv csv;
-	parley_err err;
 	vis_ctx x;
 	rd_seen ids = {0};
-	int pos[V_NCOLS], rc, header = 1;
+	int pos[V_NCOLS];
 
 	memset(&x, 0, sizeof x);
 	x.imp = imp;
 	x.path = path;
 	pl_csv_init(&csv, data, len, ',');
-	while ((rc = pl_csv_next(&csv, &err)) == 1) {
-		if (header) {
-			header = 0;
-			if (read_header(imp, path, &csv, v_cols, V_NCOLS, V_LEVEL + 1, pos) < 0)
-				goto done;
-			continue;
-		}
-		if (csv.nfields == 1 && !csv.fields[0][0])
-			continue;
-		x.n.records++;
+	ref_rows rows = {imp, path, &csv, v_cols, V_NCOLS, V_LEVEL + 1, V_START, V_END, pos, &x.n, 1};
+	while (next_row(&rows)) {
 		x.line = csv.line;
 		const char *start = fld(&csv, pos, V_START), *end = fld(&csv, pos, V_END);
 		const char *name = fld(&csv, pos, V_NAME), *from = fld(&csv, pos, V_FROM);
 		const char *to = fld(&csv, pos, V_TO), *lv = fld(&csv, pos, V_LEVEL);
 		const char *type = fld(&csv, pos, V_TYPE), *conf = fld(&csv, pos, V_CONF);
-		if (check_dates(imp, path, &csv, pos, v_cols, V_START, V_END) < 0) {
-			x.n.bad++;
-			continue;
-		}
 		const char *level = map_level(lv);
 		if (!level) {
 			pl_import_unmapped(imp, path, csv.line, "level",
@@ -306,13 +337,6 @@ static int read_visits(pl_import *imp, const char *path, const char *data, size_
 		each_part(fld(&csv, pos, V_CITIES), "; ", put_city, &x);
 		each_part(fld(&csv, pos, V_URLS), " | ", put_url, &x);
 	}
-	if (rc < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
-		                 csv.bad_field ? "nul-byte" : "bad-csv", "%s",
-		                 err.msg);
-		x.n.bad++;
-	}
-done:
 	pl_csv_free(&csv);
 	rd_report_counts(imp, path, "reference-visits", &x.n);
 	rd_seen_free(&ids);
@@ -376,36 +400,23 @@ static void put_tenure_url(void *arg, const char *url, int seq)
 static int read_officeholders(pl_import *imp, const char *path, const char *data, size_t len)
 {
 	pl_csv csv;
-	parley_err err;
 	off_ctx x;
 	rd_seen offices = {0}, ids = {0};
 	holder *hs = NULL;
 	size_t nh = 0;
-	int pos[O_NCOLS], rc, header = 1;
+	int pos[O_NCOLS];
 
 	memset(&x, 0, sizeof x);
 	x.imp = imp;
 	x.path = path;
 	pl_csv_init(&csv, data, len, ',');
-	while ((rc = pl_csv_next(&csv, &err)) == 1) {
-		if (header) {
-			header = 0;
-			if (read_header(imp, path, &csv, o_cols, O_NCOLS, O_START + 1, pos) < 0)
-				goto done;
-			continue;
-		}
-		if (csv.nfields == 1 && !csv.fields[0][0])
-			continue;
-		x.n.records++;
+	ref_rows rows = {imp, path, &csv, o_cols, O_NCOLS, O_START + 1, O_START, O_END, pos, &x.n, 1};
+	while (next_row(&rows)) {
 		x.line = csv.line;
 		const char *country = fld(&csv, pos, O_COUNTRY), *office = fld(&csv, pos, O_OFFICE);
 		const char *rank = fld(&csv, pos, O_RANK), *name = fld(&csv, pos, O_PERSON);
 		const char *native = fld(&csv, pos, O_NATIVE), *start = fld(&csv, pos, O_START);
 		const char *end = fld(&csv, pos, O_END), *conf = fld(&csv, pos, O_CONF);
-		if (check_dates(imp, path, &csv, pos, o_cols, O_START, O_END) < 0) {
-			x.n.bad++;
-			continue;
-		}
 		const char *level = map_level(rank);
 		if (!level || strcmp(level, "at_least_ministerial") == 0) {
 			pl_import_unmapped(imp, path, csv.line, "rank",
@@ -516,13 +527,6 @@ static int read_officeholders(pl_import *imp, const char *path, const char *data
 		x.tenure = tid;
 		each_part(fld(&csv, pos, O_URLS), " | ", put_tenure_url, &x);
 	}
-	if (rc < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, csv.line, 0, NULL, NULL,
-		                 csv.bad_field ? "nul-byte" : "bad-csv", "%s",
-		                 err.msg);
-		x.n.bad++;
-	}
-done:
 	pl_csv_free(&csv);
 	rd_report_counts(imp, path, "reference-officeholders", &x.n);
 	free(hs);
