@@ -192,21 +192,61 @@ static void ctx_done(hos_ctx *x, const char *format)
 	rd_seen_free(&x->countries_bad);
 }
 
+/* A TEXT_MAX buffer for one record's long text (caller frees), the record
+ * counted; NULL when out of memory (reported, the record counted bad). */
+static char *record_text(hos_ctx *x, long line, const char *what)
+{
+	char *p = malloc(TEXT_MAX);
+	if (!p) {
+		pl_import_report(x->imp, PARLEY_ERROR, x->path, line, 0, NULL, NULL, "out-of-memory",
+		                 "out of memory reading a %s; record skipped", what);
+		x->n.bad++;
+		return NULL;
+	}
+	x->n.records++;
+	return p;
+}
+
+/* The fields every visit of this dataset has, a trip abroad or a visit to
+ * the United States alike. */
+static void visit_row(rd_row *r, const char *vid, const char *level, const char *from,
+                      const char *to, const char *start, const char *end, const char *summary)
+{
+	rd_row_init(r, "visit");
+	rd_set(r, "id", vid);
+	rd_set(r, "level", level);
+	rd_set(r, "from_country", from);
+	rd_set(r, "to_country", to);
+	rd_set(r, "start_date", start);
+	rd_set(r, "end_date", end);
+	rd_set(r, "type", "unknown");
+	rd_set(r, "summary", summary);
+	rd_set(r, "status", "confirmed");
+}
+
+/* Stores the visit row, then its source page and its id in the dataset
+ * (scheme, id); -1 when the row is refused (reported by rd_put). */
+static int put_visit(hos_ctx *x, rd_row *r, long line, const char *vid, const char *url,
+                     const char *title, const char *scheme, const char *id)
+{
+	if (rd_put(x->imp, r, x->path, line) != PARLEY_OK)
+		return -1;
+	x->n.visits++;
+	link_source(x, vid, url, title, line);
+	rd_put_extid(x->imp, "visit", vid, scheme, id, x->path, line);
+	return 0;
+}
+
 static void read_trip(hos_ctx *x, xmlNodePtr t, int *offices_done)
 {
 	char id[64], who[160], role[32], name[256], start[32], end[32], slug[128], label[256];
-	char locale[1024], *remarks = malloc(TEXT_MAX), vid[96], url[512], title[512];
+	char locale[1024], vid[96], url[512], title[512];
 	long line = xmlGetLineNo(t);
 	xmlNodePtr cn = child(t, "country");
 	rd_row r;
-
-	if (!remarks) {
-		pl_import_report(x->imp, PARLEY_ERROR, x->path, line, 0, NULL, NULL, "out-of-memory",
-		                 "out of memory reading a trip; record skipped");
-		x->n.bad++;
+	char *remarks = record_text(x, line, "trip");
+	if (!remarks)
 		return;
-	}
-	x->n.records++;
 	text_of(t, "id", id, sizeof id);
 	attr_of(t, "who", who, sizeof who);
 	attr_of(t, "role", role, sizeof role);
@@ -256,24 +296,19 @@ static void read_trip(hos_ctx *x, xmlNodePtr t, int *offices_done)
 		if (rd_put(x->imp, &r, x->path, line) == PARLEY_OK)
 			x->n.people++;
 	}
-	rd_row_init(&r, "visit");
-	rd_set(&r, "id", vid);
+	visit_row(&r, vid, president ? "head_of_state" : "ministerial", "USA", to, start, end,
+	          remarks);
 	rd_set(&r, "visitor", who);
 	rd_set(&r, "visitor_office", president ? "usa-president" : "usa-secretary-of-state");
 	rd_set(&r, "visitor_title", president ? "President" : "Secretary of State");
-	rd_set(&r, "level", president ? "head_of_state" : "ministerial");
-	rd_set(&r, "from_country", "USA");
-	rd_set(&r, "to_country", to);
-	rd_set(&r, "start_date", start);
-	rd_set(&r, "end_date", end);
-	rd_set(&r, "type", "unknown");
-	rd_set(&r, "summary", remarks);
-	rd_set(&r, "status", "confirmed");
 	if (strcmp(label, slug) != 0 && *label)
 		rd_setf(&r, "note", "destination as recorded: %s", label);
-	if (rd_put(x->imp, &r, x->path, line) != PARLEY_OK)
+	snprintf(url, sizeof url, HOS_BASE "travels/%s/%s", president ? "president" : "secretary",
+	         who);
+	snprintf(title, sizeof title, "Travels Abroad of the %s: %s",
+	         president ? "President" : "Secretary of State", name);
+	if (put_visit(x, &r, line, vid, url, title, "hos-trip", id) < 0)
 		goto bad;
-	x->n.visits++;
 	if (*locale) {
 		rd_row_init(&r, "place");
 		rd_set(&r, "visit", vid);
@@ -283,12 +318,6 @@ static void read_trip(hos_ctx *x, xmlNodePtr t, int *offices_done)
 		if (rd_put(x->imp, &r, x->path, line) == PARLEY_OK)
 			x->n.places++;
 	}
-	snprintf(url, sizeof url, HOS_BASE "travels/%s/%s", president ? "president" : "secretary",
-	         who);
-	snprintf(title, sizeof title, "Travels Abroad of the %s: %s",
-	         president ? "President" : "Secretary of State", name);
-	link_source(x, vid, url, title, line);
-	rd_put_extid(x->imp, "visit", vid, "hos-trip", id, x->path, line);
 	goto out;
 bad:
 	x->n.bad++;
@@ -328,18 +357,13 @@ static const char *title_level(const char *visitor, char *title, size_t cap)
 static void read_visit(hos_ctx *x, xmlNodePtr v)
 {
 	char id[64], start[32], end[32], visitor[512], slug[128], label[256], vid[96];
-	char url[512], title[512], vtitle[64], *desc = malloc(TEXT_MAX);
+	char url[512], title[512], vtitle[64];
 	long line = xmlGetLineNo(v);
 	xmlNodePtr fn = child(v, "from");
 	rd_row r;
-
-	if (!desc) {
-		pl_import_report(x->imp, PARLEY_ERROR, x->path, line, 0, NULL, NULL, "out-of-memory",
-		                 "out of memory reading a visit; record skipped");
-		x->n.bad++;
+	char *desc = record_text(x, line, "visit");
+	if (!desc)
 		return;
-	}
-	x->n.records++;
 	text_of(v, "id", id, sizeof id);
 	text_of(v, "start-date", start, sizeof start);
 	text_of(v, "end-date", end, sizeof end);
@@ -359,29 +383,17 @@ static void read_visit(hos_ctx *x, xmlNodePtr v)
 	if (!from)
 		goto out;
 	const char *level = title_level(visitor, vtitle, sizeof vtitle);
-	rd_row_init(&r, "visit");
-	rd_set(&r, "id", vid);
+	visit_row(&r, vid, level, from, "USA", start, end, desc);
 	rd_set(&r, "visitor_label", visitor);
 	rd_set(&r, "visitor_title", vtitle);
-	rd_set(&r, "level", level);
-	rd_set(&r, "from_country", from);
-	rd_set(&r, "to_country", "USA");
-	rd_set(&r, "start_date", start);
-	rd_set(&r, "end_date", end);
-	rd_set(&r, "type", "unknown");
-	rd_set(&r, "summary", desc);
-	rd_set(&r, "status", "confirmed");
 	if (*label)
 		rd_setf(&r, "note", "country as recorded: %s", label);
-	if (rd_put(x->imp, &r, x->path, line) != PARLEY_OK)
-		goto bad;
-	x->n.visits++;
 	snprintf(url, sizeof url, HOS_BASE "visits/%s", slug);
 	/* one page per slug, so the title must not carry the label, which
 	 * varies between records of the same slug */
 	snprintf(title, sizeof title, "Visits by Foreign Leaders and Heads of State (%s)", slug);
-	link_source(x, vid, url, title, line);
-	rd_put_extid(x->imp, "visit", vid, "hos-visit", id, x->path, line);
+	if (put_visit(x, &r, line, vid, url, title, "hos-visit", id) < 0)
+		goto bad;
 	goto out;
 bad:
 	x->n.bad++;
