@@ -32,6 +32,16 @@ typedef struct frame {
 	int first, last;
 } frame;
 
+/* The plot area of a time chart H high whose plot starts at y0; 0 when the
+ * chart's years are out of order or span more than 500 years. */
+static int chart_frame(const pl_chart *c, double y0, double H, frame *f)
+{
+	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
+		return 0;
+	*f = (frame){72, W - 16, y0, H - 64, c->first_year, c->last_year};
+	return 1;
+}
+
 static double xof(const frame *f, double year)
 {
 	double n = f->last - f->first + 1;
@@ -74,6 +84,18 @@ static int put_text(pl_buf *b, double x, double y, const char *cls, const char *
 	if (rc == PARLEY_OK)
 		rc = pl_buf_puts(b, "</text>\n");
 	return rc;
+}
+
+/* Opens a link around what follows when there is one (href NULL: nothing);
+ * the caller closes it with "</a>" on the same condition. */
+static int link_open(pl_buf *b, const char *href)
+{
+	if (!href)
+		return PARLEY_OK;
+	int rc = pl_buf_puts(b, "<a href=\"");
+	if (rc == PARLEY_OK)
+		rc = pl_esc_html(b, href);
+	return rc == PARLEY_OK ? pl_buf_puts(b, "\">") : rc;
 }
 
 static int open_svg(pl_buf *b, const pl_chart *c, double h)
@@ -181,13 +203,7 @@ static int era_labels(pl_buf *b, const pl_chart *c, const frame *f, int counts)
 			occ[r][nocc[r]][0] = xa;
 			occ[r][nocc[r]][1] = xa + w;
 			nocc[r]++;
-			if (e->href) {
-				rc = pl_buf_puts(b, "<a href=\"");
-				if (rc == PARLEY_OK)
-					rc = pl_esc_html(b, e->href);
-				if (rc == PARLEY_OK)
-					rc = pl_buf_puts(b, "\">");
-			}
+			rc = link_open(b, e->href);
 			if (rc == PARLEY_OK)
 				rc = put_text(b, xa, f->y0 - 22 + 13 * r, "el", lab);
 			if (rc == PARLEY_OK && e->href)
@@ -334,10 +350,10 @@ static int chart_foot(pl_buf *out, const pl_chart *c, const frame *f, double H)
 
 int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, size_t nyears)
 {
-	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
-		return PARLEY_EINVAL;
 	const double H = 440;
-	frame f = {72, W - 16, 132, H - 64, c->first_year, c->last_year};
+	frame f;
+	if (!chart_frame(c, 132, H, &f))
+		return PARLEY_EINVAL;
 	int n = f.last - f.first + 1;
 	int max = 1;
 	for (size_t i = 0; i < nyears; i++)
@@ -377,13 +393,7 @@ int pl_svg_timeline(pl_buf *out, const pl_chart *c, const pl_chart_year *years, 
 		}
 		double x = xof(&f, y);
 		char *href = c->year_href ? c->year_href(y, c->year_ud) : NULL;
-		if (href) {
-			rc = pl_buf_puts(out, "<a href=\"");
-			if (rc == PARLEY_OK)
-				rc = pl_esc_html(out, href);
-			if (rc == PARLEY_OK)
-				rc = pl_buf_puts(out, "\">");
-		}
+		rc = link_open(out, href);
 		if (rc == PARLEY_OK)
 			rc = pl_buf_printf(out, "<g class=\"yr\" data-year=\"%d\" data-n0=\"%d\" data-n1=\"%d\">"
 			                        "<title>%d: %d visit%s (",
@@ -478,10 +488,10 @@ static int era_head(pl_buf *out, const pl_chart *c, const frame *f, double lane_
 
 int pl_svg_era_counts(pl_buf *out, const pl_chart *c, const pl_chart_year *years, size_t nyears)
 {
-	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
-		return PARLEY_EINVAL;
 	const double H = 470;
-	frame f = {72, W - 16, 150, H - 64, c->first_year, c->last_year};
+	frame f;
+	if (!chart_frame(c, 150, H, &f))
+		return PARLEY_EINVAL;
 	double lane_h = (f.y1 - f.y0) / 2;
 	long max = 0;
 	for (size_t i = 0; i < nyears; i++)
@@ -496,13 +506,7 @@ int pl_svg_era_counts(pl_buf *out, const pl_chart *c, const pl_chart_year *years
 				continue;
 			double x = xof(&f, years[i].year + 0.5), y = f.y0 + d * lane_h + lane_h / 2 + 6;
 			char *href = c->year_href ? c->year_href(years[i].year, c->year_ud) : NULL;
-			if (href) {
-				rc = pl_buf_puts(out, "<a href=\"");
-				if (rc == PARLEY_OK)
-					rc = pl_esc_html(out, href);
-				if (rc == PARLEY_OK)
-					rc = pl_buf_puts(out, "\">");
-			}
+			rc = link_open(out, href);
 			if (rc == PARLEY_OK)
 				rc = pl_buf_printf(out, "<circle class=\"mark d%d\" cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\" "
 				                        "fill-opacity=\"0.7\" stroke=\"#fff\" stroke-width=\"0.8\"><title>%d: %d visit%s, ",
@@ -518,10 +522,10 @@ int pl_svg_era_counts(pl_buf *out, const pl_chart *c, const pl_chart_year *years
 
 int pl_svg_era_marks(pl_buf *out, const pl_chart *c, const pl_chart_mark *marks, size_t nmarks)
 {
-	if (c->last_year < c->first_year || c->last_year - c->first_year > 500)
-		return PARLEY_EINVAL;
 	const double H = 470;
-	frame f = {72, W - 16, 150, H - 64, c->first_year, c->last_year};
+	frame f;
+	if (!chart_frame(c, 150, H, &f))
+		return PARLEY_EINVAL;
 	double lane_h = (f.y1 - f.y0) / 2;
 	int rc = era_head(out, c, &f, lane_h, H, 0);
 	/* Marks: a simple dodge stacks marks of one lane that would overlap.
