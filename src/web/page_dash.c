@@ -329,22 +329,27 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		         "each mark is one year's visits in one direction, its area by count; eras with their "
 		         "visit counts; as of %s", total, PL_ERA_MARKS_MAX, pg->w->today);
 		pl_buf d;
-		pl_buf_init(&d, 1200);
-		pl_buf_puts(&d, "Visits per leader-pair era: ");
-		for (size_t i = 0; i < ne; i++)
-			pl_buf_printf(&d, "%s%s %d", i ? "; " : "", ce[i].label, ce[i].visits);
-		pl_buf_printf(&d, ". The busiest year was %d with %ld visits.", best_y, best_n < 0 ? 0 : best_n);
+		pl_buf_init(&d, 1u << 16);
+		rc = pl_buf_puts(&d, "Visits per leader-pair era: ");
+		for (size_t i = 0; rc == PARLEY_OK && i < ne; i++)
+			rc = pl_buf_printf(&d, "%s%s %d", i ? "; " : "", ce[i].label, ce[i].visits);
+		if (rc == PARLEY_OK)
+			rc = pl_buf_printf(&d, ". The busiest year was %d with %ld visits.", best_y,
+			                   best_n < 0 ? 0 : best_n);
 		c.id = "eras";
 		c.title = title2;
 		c.subtitle = sub2_copy;
-		c.desc = d.data ? d.data : "";
-		rc = pl_svg_era_counts(marks, &c, cy, ny);
+		c.desc = d.data;
+		if (rc == PARLEY_OK)
+			rc = pl_svg_era_counts(marks, &c, cy, ny);
 		pl_buf_free(&d);
-		if (summary && !pg->w->site) {
+		if (rc == PARLEY_OK && summary && !pg->w->site) {
 			pl_buf u;
 			pl_buf_init(&u, 4096);
-			pl_buf_printf(&u, "%schart/eras.svg?between=%s%%3A%s&marks=visits", pg->rq->root, a, b);
-			json_object_set_new(summary, "eras_per_visit_url", json_string(u.data ? u.data : ""));
+			rc = pl_buf_printf(&u, "%schart/eras.svg?between=%s%%3A%s&marks=visits",
+			                   pg->rq->root, a, b);
+			if (rc == PARLEY_OK)
+				json_object_set_new(summary, "eras_per_visit_url", json_string(u.data));
 			pl_buf_free(&u);
 		}
 	}

@@ -18,29 +18,42 @@ static const char *const csv_cols[] = {
 
 /* The current query string with key set to value (NULL: removed) and page
  * reset, appended to base.  Caller frees. */
+/* Appends sep, key, '=', value, the two URL-encoded. */
+static int put_param(pl_buf *u, char sep, const char *key, const char *value)
+{
+	int rc = pl_buf_putc(u, sep);
+	if (rc == PARLEY_OK)
+		rc = pl_esc_url(u, key);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_putc(u, '=');
+	return rc == PARLEY_OK ? pl_esc_url(u, value) : rc;
+}
+
+/* The text of u (taken), or NULL when building it failed (rc). */
+static char *taken(pl_buf *u, int rc)
+{
+	if (rc == PARLEY_OK)
+		return pl_buf_take(u);
+	pl_buf_free(u);
+	return NULL;
+}
+
 static char *with_param(const pl_page *pg, const char *base, const char *key, const char *value)
 {
 	pl_buf u;
 	pl_buf_init(&u, 8192);
-	pl_buf_puts(&u, base);
+	int rc = pl_buf_puts(&u, base);
 	char sep = '?';
-	for (size_t i = 0; i < pg->rq->nparams; i++) {
+	for (size_t i = 0; rc == PARLEY_OK && i < pg->rq->nparams; i++) {
 		const pl_param *p = &pg->rq->params[i];
 		if ((key && strcmp(p->key, key) == 0) || strcmp(p->key, "page") == 0 || !*p->value)
 			continue;
-		pl_buf_putc(&u, sep);
-		pl_esc_url(&u, p->key);
-		pl_buf_putc(&u, '=');
-		pl_esc_url(&u, p->value);
+		rc = put_param(&u, sep, p->key, p->value);
 		sep = '&';
 	}
-	if (key && value) {
-		pl_buf_putc(&u, sep);
-		pl_esc_url(&u, key);
-		pl_buf_putc(&u, '=');
-		pl_esc_url(&u, value);
-	}
-	return pl_buf_take(&u);
+	if (rc == PARLEY_OK && key && value)
+		rc = put_param(&u, sep, key, value);
+	return taken(&u, rc);
 }
 
 static char *page_link(const pl_page *pg, const char *base, long page)
@@ -93,9 +106,8 @@ static char *site_file(const pl_page *pg, const char *param, const char *val)
 		return NULL;
 	pl_buf u;
 	pl_buf_init(&u, 1024);
-	pl_buf_puts(&u, pg->rq->root);
-	pl_buf_puts(&u, rel);
-	return pl_buf_take(&u);
+	int rc = pl_buf_puts(&u, pg->rq->root);
+	return taken(&u, rc == PARLEY_OK ? pl_buf_puts(&u, rel) : rc);
 }
 
 /* A facet value's link on the static site, which cannot read query
@@ -110,11 +122,7 @@ static char *site_facet_url(const pl_page *pg, const char *param, const char *va
 		return site_file(pg, param, val);
 	pl_buf u;
 	pl_buf_init(&u, 1024);
-	pl_buf_puts(&u, "?");
-	pl_esc_url(&u, param);
-	pl_buf_putc(&u, '=');
-	pl_esc_url(&u, val);
-	return pl_buf_take(&u);
+	return taken(&u, put_param(&u, '?', param, val));
 }
 
 /* A facet: counts, each linked to the list with that filter.
@@ -147,8 +155,8 @@ static json_t *facet(pl_page *pg, const pl_wq *q, const char *param)
 				char *sa = pl_country_name(pg->w->db, fa), *sb = pl_country_name(pg->w->db, fb);
 				pl_buf l;
 				pl_buf_init(&l, 512);
-				pl_buf_printf(&l, "%s to %s", sa ? sa : fa, sb ? sb : fb);
-				json_object_set_new(r, "label", json_string(l.data ? l.data : val));
+				if (pl_buf_printf(&l, "%s to %s", sa ? sa : fa, sb ? sb : fb) == PARLEY_OK)
+					json_object_set_new(r, "label", json_string(l.data));
 				pl_buf_free(&l);
 				free(sa);
 				free(sb);
@@ -184,9 +192,11 @@ static json_t *people_matching(pl_page *pg, const char *q)
 		 * the static site's filter (app.js) finds the same people */
 		pl_buf t;
 		pl_buf_init(&t, 1u << 16);
-		pl_buf_printf(&t, "%s %s %s", p->name, p->native_name ? p->native_name : "",
-		              p->aliases ? p->aliases : "");
-		char *search = parley_fold_words(t.data ? t.data : "");
+		/* a text past the limit is not searchable by the filter: no search
+		 * text, never a cut one */
+		int rc = pl_buf_printf(&t, "%s %s %s", p->name, p->native_name ? p->native_name : "",
+		                       p->aliases ? p->aliases : "");
+		char *search = rc == PARLEY_OK ? parley_fold_words(t.data) : NULL;
 		pl_buf_free(&t);
 		json_array_append_new(rows, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:I,s:I,s:s?,s:s?}", "id", p->id,
 		    "name", p->name, "native_name", p->native_name, "country", p->country,
@@ -219,11 +229,11 @@ static void add_search_text(json_t *rows)
 /* Appends pre, then each code of a comma-separated list as its label
  * (pl_code_label) joined by " or ", then post: "at level Paramount leader
  * or Ministerial" rather than the codes. */
-static void put_labels(pl_buf *d, const char *pre, const char *codes, const char *post)
+static int put_labels(pl_buf *d, const char *pre, const char *codes, const char *post)
 {
-	pl_buf_puts(d, pre);
+	int rc = pl_buf_puts(d, pre);
 	const char *p = codes;
-	for (int k = 0; *p; k++) {
+	for (int k = 0; rc == PARLEY_OK && *p; k++) {
 		size_t n = strcspn(p, ",");
 		char code[64];
 		if (n >= sizeof code)
@@ -232,22 +242,25 @@ static void put_labels(pl_buf *d, const char *pre, const char *codes, const char
 		code[n] = '\0';
 		char *l = pl_code_label(code);
 		if (k)
-			pl_buf_puts(d, " or ");
-		pl_buf_puts(d, l ? l : code);
+			rc = pl_buf_puts(d, " or ");
+		if (rc == PARLEY_OK)
+			rc = pl_buf_puts(d, l ? l : code);
 		free(l);
 		p += strcspn(p, ",");
 		p += *p == ',';
 	}
-	pl_buf_puts(d, post);
+	return rc == PARLEY_OK ? pl_buf_puts(d, post) : rc;
 }
 
 /* Appends pre and the name of country code (the code when unknown). */
-static void put_country(pl_page *pg, pl_buf *d, const char *pre, const char *code)
+static int put_country(pl_page *pg, pl_buf *d, const char *pre, const char *code)
 {
 	char *name = pl_country_name(pg->w->db, code);
-	pl_buf_puts(d, pre);
-	pl_buf_puts(d, name ? name : code);
+	int rc = pl_buf_puts(d, pre);
+	if (rc == PARLEY_OK)
+		rc = pl_buf_puts(d, name ? name : code);
 	free(name);
+	return rc;
 }
 
 static void visits(pl_page *pg, int fmt, pl_wq *qp);
@@ -338,54 +351,64 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	/* A readable statement of the filter, e.g. "in 1953": labels and
 	 * country names for the reader, the codes stay in the URL. */
 	pl_buf d;
-	pl_buf_init(&d, 2048);
+	pl_buf_init(&d, 1u << 16);
+	rc = PARLEY_OK;
 	if (q.a[0]) {
-		put_country(pg, &d, " between ", q.a);
-		put_country(pg, &d, " and ", q.b);
+		rc = put_country(pg, &d, " between ", q.a);
+		if (rc == PARLEY_OK)
+			rc = put_country(pg, &d, " and ", q.b);
 	}
-	if (q.dir_from[0]) {
-		put_country(pg, &d, " from ", q.dir_from);
-		put_country(pg, &d, " to ", q.dir_to);
+	if (rc == PARLEY_OK && q.dir_from[0]) {
+		rc = put_country(pg, &d, " from ", q.dir_from);
+		if (rc == PARLEY_OK)
+			rc = put_country(pg, &d, " to ", q.dir_to);
 	}
-	if (q.year)
-		pl_buf_printf(&d, " in %s", q.year);
-	if (q.from_raw && q.to_raw && strcmp(q.from_raw, q.to_raw) == 0)
-		pl_buf_printf(&d, " in %s", q.from_raw);
-	else {
-		if (q.from_raw)
-			pl_buf_printf(&d, " from %s", q.from_raw);
-		if (q.to_raw)
-			pl_buf_printf(&d, " to %s", q.to_raw);
+	if (rc == PARLEY_OK && q.year)
+		rc = pl_buf_printf(&d, " in %s", q.year);
+	if (rc == PARLEY_OK && q.from_raw && q.to_raw && strcmp(q.from_raw, q.to_raw) == 0) {
+		rc = pl_buf_printf(&d, " in %s", q.from_raw);
+	} else {
+		if (rc == PARLEY_OK && q.from_raw)
+			rc = pl_buf_printf(&d, " from %s", q.from_raw);
+		if (rc == PARLEY_OK && q.to_raw)
+			rc = pl_buf_printf(&d, " to %s", q.to_raw);
 	}
-	if (q.level)
-		put_labels(&d, " at level ", q.level, "");
-	if (q.min_level)
-		put_labels(&d, " at level ", q.min_level, " or above");
-	if (q.type)
-		put_labels(&d, " of type ", q.type, "");
-	if (q.status)
-		put_labels(&d, " with status ", q.status, "");
-	if (q.person)
-		pl_buf_printf(&d, " involving %s", q.person);
-	if (q.visitor)
-		pl_buf_printf(&d, " led by %s", q.visitor);
-	if (q.companion)
-		pl_buf_printf(&d, " with %s in the delegation", q.companion);
-	if (q.top) {
+	if (rc == PARLEY_OK && q.level)
+		rc = put_labels(&d, " at level ", q.level, "");
+	if (rc == PARLEY_OK && q.min_level)
+		rc = put_labels(&d, " at level ", q.min_level, " or above");
+	if (rc == PARLEY_OK && q.type)
+		rc = put_labels(&d, " of type ", q.type, "");
+	if (rc == PARLEY_OK && q.status)
+		rc = put_labels(&d, " with status ", q.status, "");
+	if (rc == PARLEY_OK && q.person)
+		rc = pl_buf_printf(&d, " involving %s", q.person);
+	if (rc == PARLEY_OK && q.visitor)
+		rc = pl_buf_printf(&d, " led by %s", q.visitor);
+	if (rc == PARLEY_OK && q.companion)
+		rc = pl_buf_printf(&d, " with %s in the delegation", q.companion);
+	if (rc == PARLEY_OK && q.top) {
 		/* top=A[,B]: each code a country name, joined by "or" */
-		pl_buf_puts(&d, " by the paramount leader of");
+		rc = pl_buf_puts(&d, " by the paramount leader of");
 		const char *p = q.top;
-		for (int k = 0; *p; k++) {
+		for (int k = 0; rc == PARLEY_OK && *p; k++) {
 			size_t n = strcspn(p, ",");
 			char code[PL_CODE_MAX] = "";
 			if (n < sizeof code)
 				memcpy(code, p, n), code[n] = '\0';
-			put_country(pg, &d, k ? " or " : " ", code);
+			rc = put_country(pg, &d, k ? " or " : " ", code);
 			p += n + (p[n] == ',');
 		}
 	}
-	if (q.q)
-		pl_buf_printf(&d, " matching \"%s\"", q.q);
+	if (rc == PARLEY_OK && q.q)
+		rc = pl_buf_printf(&d, " matching \"%s\"", q.q);
+	if (rc != PARLEY_OK) { /* a sentence that leaves out part of the filter would mislead */
+		pl_buf_free(&d);
+		json_decref(ctx);
+		pl_send_error(pg, rc == PARLEY_ENOMEM ? 500 : 400, NULL,
+		              "the filter is too long to describe");
+		return;
+	}
 	json_object_set_new(ctx, "filter_text", json_string(d.data ? d.data : ""));
 	pl_buf_free(&d);
 	{

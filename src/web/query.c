@@ -150,19 +150,25 @@ int pl_wq_visits(parley_db *db, pl_wq *q, int all, int search, json_t **out_rows
 		const parley_visit *v = &r->v[i];
 		json_t *o = pl_visit_json(v, 0);
 		if (o && search) {
+			/* the people ids the static site's filter matches on */
 			pl_buf people;
 			pl_buf_init(&people, 1u << 16);
-			pl_buf_puts(&people, v->visitor ? v->visitor : "");
+			int w = pl_buf_puts(&people, v->visitor ? v->visitor : "");
 			const parley_visit_person *lists[] = {v->hosts, v->delegation};
 			size_t counts[] = {v->nhosts, v->ndelegation};
 			for (size_t l = 0; l < 2; l++)
-				for (size_t k = 0; k < counts[l]; k++)
+				for (size_t k = 0; w == PARLEY_OK && k < counts[l]; k++)
 					if (lists[l][k].person) {
-						pl_buf_putc(&people, ' ');
-						pl_buf_puts(&people, lists[l][k].person);
+						w = pl_buf_putc(&people, ' ');
+						if (w == PARLEY_OK)
+							w = pl_buf_puts(&people, lists[l][k].person);
 					}
 			json_object_set_new(o, "search", json_string(v->search));
-			json_object_set_new(o, "people", json_string(people.data ? people.data : ""));
+			/* a row whose list cannot be written is an error, not a row
+			 * that silently matches fewer people */
+			if (w != PARLEY_OK ||
+			    json_object_set_new(o, "people", json_string(people.data ? people.data : "")))
+				o = (json_decref(o), NULL);
 			pl_buf_free(&people);
 		}
 		if (!o || json_array_append_new(arr, o)) {
