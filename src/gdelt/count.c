@@ -192,19 +192,10 @@ int parley_gdelt_count(const char *const *paths, size_t npaths, const parley_gde
 	if (rc)
 		return rc;
 	pl_gdelt_scan_opts o;
-	memset(&o, 0, sizeof o);
-	pl_strlcpy(o.a, q->country_a, sizeof o.a);
-	pl_strlcpy(o.b, q->country_b, sizeof o.b);
 	if (strlen(q->country_a) != 3 || strlen(q->country_b) != 3)
 		return parley_err_set(err, PARLEY_EINVAL,
 		                      "--between: country codes have 3 letters (e.g. CHN:PRK)");
-	o.threads = q->threads;
-	o.progress = q->progress;
-	o.row = count_row;
-	o.user_new = count_user_new;
-	o.sink_ctx = &ctx;
-	o.engine = q->engine;
-	o.query = q;
+	pl_gdelt_scan_opts_for(&o, q, count_row, count_user_new, &ctx);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pl_gdelt_scan s;

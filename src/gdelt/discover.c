@@ -393,16 +393,7 @@ int parley_gdelt_discover(parley_db *db, const char *const *paths, size_t npaths
 	if (rc)
 		return rc;
 	pl_gdelt_scan_opts so;
-	memset(&so, 0, sizeof so);
-	pl_strlcpy(so.a, q->country_a, sizeof so.a);
-	pl_strlcpy(so.b, q->country_b, sizeof so.b);
-	so.threads = q->threads;
-	so.progress = q->progress;
-	so.row = disc_row;
-	so.user_new = disc_user_new;
-	so.sink_ctx = &ctx;
-	so.engine = q->engine;
-	so.query = q;
+	pl_gdelt_scan_opts_for(&so, q, disc_row, disc_user_new, &ctx);
 	struct timespec t0, t1;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pl_gdelt_scan s;

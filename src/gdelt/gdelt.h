@@ -195,6 +195,11 @@ int pl_gdelt_expand(pl_gdelt_scan *s, const char *const *paths, size_t npaths,
 /* Appends a copy of name to s->files; returns its index or -1 (no memory). */
 int pl_gdelt_add_name(pl_gdelt_scan *s, const char *name);
 
+/* The options of a scan that answers the query q (its pair, threads,
+ * progress, engine) with the given sink. */
+void pl_gdelt_scan_opts_for(pl_gdelt_scan_opts *o, const parley_gdelt_query *q,
+                            pl_gdelt_row_fn row, void *(*user_new)(void *sink_ctx),
+                            void *sink_ctx);
 /* Runs the scan over paths.  Findings (malformed lines with file, line and
  * why; unreadable files) go to rep, which may be NULL.  On success the
  * workers stay available in s->workers for the sink to merge; free with

@@ -689,6 +689,22 @@ void pl_gdelt_scan_free(pl_gdelt_scan *s)
 	s->nfiles = 0;
 }
 
+void pl_gdelt_scan_opts_for(pl_gdelt_scan_opts *o, const parley_gdelt_query *q,
+                            pl_gdelt_row_fn row, void *(*user_new)(void *sink_ctx),
+                            void *sink_ctx)
+{
+	memset(o, 0, sizeof *o);
+	pl_strlcpy(o->a, q->country_a, sizeof o->a);
+	pl_strlcpy(o->b, q->country_b, sizeof o->b);
+	o->threads = q->threads;
+	o->progress = q->progress;
+	o->row = row;
+	o->user_new = user_new;
+	o->sink_ctx = sink_ctx;
+	o->engine = q->engine;
+	o->query = q;
+}
+
 void pl_gdelt_scan_stats(const pl_gdelt_scan *s, parley_gdelt_stats *st, long matched,
                          const struct timespec *t0, const struct timespec *t1)
 {

@@ -153,14 +153,10 @@ int parley_add_visit(parley_db *db, const parley_visit_input *in, const char *re
 		return parley_err_set(err, PARLEY_EINVAL,
 		                      "a visit needs a source (--source-url or --source-citation) "
 		                      "unless its status is 'candidate'");
-	int rc = parley_set_reason(db, reason, err);
-	pl_import *imp = NULL;
-	if (!rc)
-		rc = pl_import_open(db, rep, &imp, err);
-	if (rc) {
-		parley_set_reason(db, NULL, NULL);
+	pl_import *imp;
+	int rc = pl_import_open_reason(db, reason, rep, &imp, err);
+	if (rc)
 		return rc;
-	}
 	const char *visitor = person_of(imp, in->visitor);
 	char vid[256];
 	if (in->id && *in->id)

@@ -113,11 +113,9 @@ int parley_update(parley_db *db, const char *concept, const char *key,
 			cur[i] = pl_strdup(values[k] ? values[k] : "");
 		}
 	}
+	pl_import *imp;
 	if (!rc)
-		rc = parley_set_reason(db, reason, err);
-	pl_import *imp = NULL;
-	if (!rc)
-		rc = pl_import_open(db, rep, &imp, err);
+		rc = pl_import_open_reason(db, reason, rep, &imp, err);
 	if (!rc) {
 		char where[64];
 		snprintf(where, sizeof where, "parley edit");
@@ -154,7 +152,7 @@ int parley_delete(parley_db *db, const char *concept, const char *key, const cha
 	}
 	if ((rc = prepare_by_key(db, c, &sql, vals, &st, err)))
 		return rc;
-	if ((rc = parley_set_reason(db, reason, err)) || (rc = pl_begin(db, err))) {
+	if ((rc = pl_begin_reason(db, reason, err))) {
 		sqlite3_finalize(st);
 		return rc;
 	}

@@ -229,6 +229,13 @@ parley_db *pl_import_db(pl_import *imp);
  * pl_import_close() commits when no ERROR was reported, else rolls back and
  * returns PARLEY_EDATA; it frees imp either way. */
 int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err);
+/* A change made with a reason for the audit log (store.c): the reason set,
+ * then a write transaction begun or an import opened.  On failure the
+ * reason is cleared again, so nothing is left set; on success the caller
+ * clears it when the change is done. */
+int pl_import_open_reason(parley_db *db, const char *reason, parley_report *rep,
+                          pl_import **imp, parley_err *err);
+int pl_begin_reason(parley_db *db, const char *reason, parley_err *err);
 int pl_import_close(pl_import *imp, parley_err *err);
 /* A guard sees each row before pl_import_put() validates it and returns 1
  * to let it through or 0 to keep the stored record as it is (it reports

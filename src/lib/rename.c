@@ -146,13 +146,9 @@ int parley_rename(parley_db *db, const char *concept, const char *old_key, const
 		return parley_err_set(err, PARLEY_EINVAL, "the new %s is the old one", c->cols[k].name);
 	if (db->readonly)
 		return parley_err_set(err, PARLEY_EINVAL, "%s: store opened read-only", db->path);
-	int rc = parley_set_reason(db, reason, err);
-	if (!rc)
-		rc = pl_begin(db, err);
-	if (rc) {
-		parley_set_reason(db, NULL, NULL);
+	int rc = pl_begin_reason(db, reason, err);
+	if (rc)
 		return rc;
-	}
 	int have_old = exists(db, c, k, old_key), have_new = exists(db, c, k, new_key);
 	if (have_old < 0 || have_new < 0)
 		rc = pl_db_error(db, err, "looking up the keys");

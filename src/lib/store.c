@@ -283,6 +283,28 @@ int parley_set_reason(parley_db *db, const char *reason, parley_err *err)
 	return PARLEY_OK;
 }
 
+int pl_begin_reason(parley_db *db, const char *reason, parley_err *err)
+{
+	int rc = parley_set_reason(db, reason, err);
+	if (!rc)
+		rc = pl_begin(db, err);
+	if (rc)
+		parley_set_reason(db, NULL, NULL);
+	return rc;
+}
+
+int pl_import_open_reason(parley_db *db, const char *reason, parley_report *rep,
+                          pl_import **imp, parley_err *err)
+{
+	*imp = NULL;
+	int rc = parley_set_reason(db, reason, err);
+	if (!rc)
+		rc = pl_import_open(db, rep, imp, err);
+	if (rc)
+		parley_set_reason(db, NULL, NULL);
+	return rc;
+}
+
 void *parley_sqlite(parley_db *db)
 {
 	return db ? db->sql : NULL;

@@ -348,12 +348,9 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 	}
 	char *cur[32] = {0};
 	char nums[32][24];
-	int rc = parley_set_reason(db, reason, err);
-	pl_import *imp = NULL;
-	if (!rc)
-		rc = pl_import_open(db, rep, &imp, err);
+	pl_import *imp;
+	int rc = pl_import_open_reason(db, reason, rep, &imp, err);
 	if (rc) {
-		parley_set_reason(db, NULL, NULL);
 		json_decref(root);
 		return rc;
 	}
@@ -433,13 +430,9 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 {
 	if (!reason || !*reason)
 		return parley_err_set(err, PARLEY_EINVAL, "a deletion needs a reason for the audit log");
-	int rc = parley_set_reason(db, reason, err);
-	if (!rc)
-		rc = pl_begin(db, err);
-	if (rc) {
-		parley_set_reason(db, NULL, NULL);
+	int rc = pl_begin_reason(db, reason, err);
+	if (rc)
 		return rc;
-	}
 	rc = check_version(db, id, if_match, err);
 	if (!rc) {
 		char v[48];

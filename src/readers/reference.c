@@ -219,21 +219,34 @@ static void put_city(void *arg, const char *name, int seq)
 		x->n.places++;
 }
 
+/* Stores the source of url (counted once per file in n->sources) and the
+ * row of concept `link` tying it to the record `owner` names in column
+ * `owner_col` (a visit, a tenure); -1 when the source was refused. */
+static int put_source_link(pl_import *imp, const char *path, long line, rd_seen *sources,
+                           rd_counts *n, const char *url, const char *link,
+                           const char *owner_col, const char *owner)
+{
+	char sid[24];
+	rd_row r;
+	if (rd_put_source(imp, url, NULL, NULL, NULL, NULL, sid, sizeof sid, path, line) !=
+	    PARLEY_OK)
+		return -1;
+	if (rd_seen_add(sources, sid) == 1)
+		n->sources++;
+	rd_row_init(&r, link);
+	rd_set(&r, owner_col, owner);
+	rd_set(&r, "source", sid);
+	rd_put(imp, &r, path, line);
+	return 0;
+}
+
 static void put_url(void *arg, const char *url, int seq)
 {
 	vis_ctx *x = arg;
-	char sid[24];
-	rd_row r;
 	(void)seq;
-	if (rd_put_source(x->imp, url, NULL, NULL, NULL, NULL, sid, sizeof sid, x->path,
-	                  x->line) != PARLEY_OK)
+	if (put_source_link(x->imp, x->path, x->line, &x->sources, &x->n, url, "visit_source",
+	                    "visit", x->visit) < 0)
 		return;
-	if (rd_seen_add(&x->sources, sid) == 1)
-		x->n.sources++;
-	rd_row_init(&r, "visit_source");
-	rd_set(&r, "visit", x->visit);
-	rd_set(&r, "source", sid);
-	rd_put(x->imp, &r, x->path, x->line);
 	/* a Beyond Parallel line link names the entry this row comes from
 	 * (line n of the file holds entry n-1) */
 	const char *l = strstr(url, "gates_money.csv#L");
@@ -383,18 +396,9 @@ static void put_alias(void *arg, const char *alias, int seq)
 static void put_tenure_url(void *arg, const char *url, int seq)
 {
 	off_ctx *x = arg;
-	char sid[24];
-	rd_row r;
 	(void)seq;
-	if (rd_put_source(x->imp, url, NULL, NULL, NULL, NULL, sid, sizeof sid, x->path,
-	                  x->line) != PARLEY_OK)
-		return;
-	if (rd_seen_add(&x->sources, sid) == 1)
-		x->n.sources++;
-	rd_row_init(&r, "tenure_source");
-	rd_set(&r, "tenure", x->tenure);
-	rd_set(&r, "source", sid);
-	rd_put(x->imp, &r, x->path, x->line);
+	put_source_link(x->imp, x->path, x->line, &x->sources, &x->n, url, "tenure_source",
+	                "tenure", x->tenure);
 }
 
 static int read_officeholders(pl_import *imp, const char *path, const char *data, size_t len)

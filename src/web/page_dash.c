@@ -537,13 +537,7 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	json_t *rows = NULL;
 	long total = 0;
 	if (pl_wq_visits(pg->w->db, &q, 0, 0, &rows, &total, &pg->err) == PARLEY_OK) {
-		size_t i;
-		json_t *r;
-		json_array_foreach(rows, i, r) {
-			char *vu = pl_url(pg, "visit", json_string_value(json_object_get(r, "id")));
-			json_object_set_new(r, "url", json_string(vu));
-			free(vu);
-		}
+		pl_visit_links(pg, rows);
 		pl_add_labels(rows);
 		json_object_set_new(ctx, "latest", rows);
 	}

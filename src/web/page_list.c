@@ -75,8 +75,7 @@ static char *next_link(const pl_page *pg, const char *base, const pl_wq *q, long
 	return !by_date && q->page < pages ? page_link(pg, base, q->page + 1) : NULL;
 }
 
-/* Adds url/visitor_url to each visit row. */
-static void decorate(pl_page *pg, json_t *rows)
+void pl_visit_links(pl_page *pg, json_t *rows)
 {
 	size_t i;
 	json_t *r;
@@ -335,7 +334,7 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 		return;
 	}
 	/* HTML */
-	decorate(pg, rows);
+	pl_visit_links(pg, rows);
 	pl_add_labels(rows);
 	if (pg->w->site)
 		add_search_text(rows);
@@ -489,6 +488,21 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	pl_render_page(pg, "visits", ctx);
 }
 
+/* fmt 2 (CSV: the columns) or 1 (JSON: {"total":n,"<key>":rows}) sent,
+ * taking rows: 1; HTML (fmt 0) is the caller's: 0. */
+static int sent_as_data(pl_page *pg, int fmt, json_t *rows, const char *const *cols,
+                        const char *key)
+{
+	if (fmt == 2) {
+		pl_send_csv(pg, rows, cols);
+		json_decref(rows);
+	} else if (fmt == 1) {
+		pl_send_json(pg, json_pack("{s:I,s:o}", "total", (json_int_t)json_array_size(rows), key,
+		                           rows));
+	}
+	return fmt == 1 || fmt == 2;
+}
+
 void pl_page_people(pl_page *pg, int fmt)
 {
 	static const char *const allowed[] = {"q", NULL};
@@ -498,16 +512,9 @@ void pl_page_people(pl_page *pg, int fmt)
 		return;
 	}
 	json_t *rows = people_matching(pg, q.q);
-	if (fmt == 2) {
-		static const char *const cols[] = {"id", "name", "native_name", "country", "aliases", NULL};
-		pl_send_csv(pg, rows, cols);
-		json_decref(rows);
+	static const char *const cols_people[] = {"id", "name", "native_name", "country", "aliases", NULL};
+	if (sent_as_data(pg, fmt, rows, cols_people, "people"))
 		return;
-	}
-	if (fmt == 1) {
-		pl_send_json(pg, json_pack("{s:I,s:o}", "total", (json_int_t)json_array_size(rows), "people", rows));
-		return;
-	}
 	json_t *ctx = json_pack("{s:s,s:o,s:s}", "title", "People", "people", rows, "q", q.q ? q.q : "");
 	pl_render_page(pg, "people", ctx);
 }
@@ -526,16 +533,9 @@ void pl_page_countries(pl_page *pg, int fmt)
 		                                      (json_int_t)cs->c[i].visits_made, "visits_hosted",
 		                                      (json_int_t)cs->c[i].visits_hosted));
 	parley_countries_free(cs);
-	if (fmt == 2) {
-		static const char *const cols[] = {"code", "name", "visits_made", "visits_hosted", NULL};
-		pl_send_csv(pg, rows, cols);
-		json_decref(rows);
+	static const char *const cols_countries[] = {"code", "name", "visits_made", "visits_hosted", NULL};
+	if (sent_as_data(pg, fmt, rows, cols_countries, "countries"))
 		return;
-	}
-	if (fmt == 1) {
-		pl_send_json(pg, json_pack("{s:I,s:o}", "total", (json_int_t)json_array_size(rows), "countries", rows));
-		return;
-	}
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {

@@ -126,6 +126,8 @@ typedef struct pl_page {
 	parley_err err;
 } pl_page;
 
+/* Adds url, visitor_url and dir_class to each visit row (page_list.c). */
+void pl_visit_links(pl_page *pg, json_t *rows);
 /* URL of a record page: kind "visit", "person", "country", "pair".
  * Returns a new string; caller frees with free(). */
 char *pl_url(const pl_page *pg, const char *kind, const char *id);
