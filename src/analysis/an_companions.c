@@ -34,14 +34,10 @@ static int group_add(an_arena *a, groups *gs, const char *person, const char *na
 			g = &gs->g[i];
 	}
 	if (!g) {
-		if (gs->n == gs->cap) {
-			size_t nc = gs->cap ? gs->cap * 2 : 16;
-			group *p = realloc(gs->g, nc * sizeof *p);
-			if (!p)
-				return PARLEY_ENOMEM;
-			gs->g = p;
-			gs->cap = nc;
-		}
+		group *p = pl_grow(gs->g, &gs->cap, gs->n + 1, sizeof *p, 16);
+		if (!p)
+			return PARLEY_ENOMEM;
+		gs->g = p;
 		g = &gs->g[gs->n++];
 		*g = (group){person, name, {0}};
 	}

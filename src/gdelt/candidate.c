@@ -120,14 +120,10 @@ typedef struct group {
 
 static int group_add(group *g, size_t i, long day)
 {
-	if (g->n == g->cap) {
-		size_t cap = g->cap ? g->cap * 2 : 8;
-		size_t *v = realloc(g->ev, cap * sizeof *v);
-		if (!v)
-			return PARLEY_ENOMEM;
-		g->ev = v;
-		g->cap = cap;
-	}
+	size_t *v = pl_grow(g->ev, &g->cap, g->n + 1, sizeof *v, 8);
+	if (!v)
+		return PARLEY_ENOMEM;
+	g->ev = v;
 	if (g->n == 0 || day < g->first)
 		g->first = day;
 	if (g->n == 0 || day > g->last)

@@ -128,16 +128,12 @@ static const char *disc_row(pl_gdelt_worker *w, const pl_gdelt_row *r)
 		                    (long)PL_GDELT_MAX_EVENTS, d->ctx->a, d->ctx->b);
 		return NULL;
 	}
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 64;
-		pl_gdelt_event *v = realloc(d->ev, cap * sizeof *v);
-		if (!v) {
-			w->status = PARLEY_ENOMEM;
-			return NULL;
-		}
-		d->ev = v;
-		d->cap = cap;
+	pl_gdelt_event *v = pl_grow(d->ev, &d->cap, d->n + 1, sizeof *v, 64);
+	if (!v) {
+		w->status = PARLEY_ENOMEM;
+		return NULL;
 	}
+	d->ev = v;
 	if (pl_gdelt_event_from_row(r, day, &d->ev[d->n]) != PARLEY_OK) {
 		w->status = PARLEY_ENOMEM;
 		return NULL;

@@ -100,16 +100,13 @@ static int add_folder(pl_gdelt_scan *s, const char *dir, parley_err *err)
 			pl_buf_free(&b);
 			continue;
 		}
-		if (n == cap) {
-			cap = cap ? cap * 2 : 32;
-			char **v = realloc(names, cap * sizeof *v);
-			if (!v) {
-				pl_buf_free(&b);
-				rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", dir);
-				break;
-			}
-			names = v;
+		char **v = pl_grow(names, &cap, n + 1, sizeof *v, 32);
+		if (!v) {
+			pl_buf_free(&b);
+			rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", dir);
+			break;
 		}
+		names = v;
 		names[n++] = pl_buf_take(&b);
 		pl_buf_free(&b);
 	}

@@ -60,6 +60,25 @@ static int grow(pl_buf *b, size_t need)
 	return PARLEY_OK;
 }
 
+void *pl_grow(void *arr, size_t *cap, size_t need, size_t size, size_t first)
+{
+	if (need <= *cap && arr)
+		return arr;
+	size_t nc = *cap ? *cap : (first ? first : 1);
+	while (nc < need) {
+		if (nc > SIZE_MAX / 2)
+			return NULL;
+		nc *= 2;
+	}
+	if (size && nc > SIZE_MAX / size)
+		return NULL;
+	void *p = realloc(arr, nc * size);
+	if (!p)
+		return NULL;
+	*cap = nc;
+	return p;
+}
+
 int pl_buf_append(pl_buf *b, const void *p, size_t n)
 {
 	int rc = grow(b, b->len + n);

@@ -394,15 +394,12 @@ static int remove_dropped(release *r, parley_err *err)
 		char **keys = NULL;
 		size_t nk = 0, cap = 0;
 		while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-			if (nk == cap) {
-				cap = cap ? cap * 2 : 64;
-				char **nkeys = realloc(keys, cap * sizeof *nkeys);
-				if (!nkeys) {
-					rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-					break;
-				}
-				keys = nkeys;
+			char **nkeys = pl_grow(keys, &cap, nk + 1, sizeof *nkeys, 64);
+			if (!nkeys) {
+				rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+				break;
 			}
+			keys = nkeys;
 			keys[nk++] = pl_strdup((const char *)sqlite3_column_text(st, 0));
 		}
 		sqlite3_finalize(st);

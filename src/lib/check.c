@@ -180,15 +180,12 @@ static int check_visits(parley_db *db, parley_report *rep, parley_err *err)
 				    visitor, from);
 		}
 		if (visitor) {
-			if (n == cap) {
-				cap = cap ? cap * 2 : 256;
-				vrow *r2 = realloc(rows, cap * sizeof *r2);
-				if (!r2) {
-					rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-					break;
-				}
-				rows = r2;
+			vrow *r2 = pl_grow(rows, &cap, n + 1, sizeof *r2, 256);
+			if (!r2) {
+				rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+				break;
 			}
+			rows = r2;
 			rows[n++] = (vrow){strdup(id), strdup(visitor), strdup(to ? to : ""), s,
 			                   he ? e : s, he};
 		}

@@ -53,14 +53,10 @@ static int is_word_char(utf8proc_int32_t c)
 /* Appends cp to the growing code-point array; 0 on success. */
 static int push(utf8proc_int32_t **v, size_t *n, size_t *cap, utf8proc_int32_t cp)
 {
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 64;
-		utf8proc_int32_t *p = realloc(*v, c * sizeof *p);
-		if (!p)
-			return -1;
-		*v = p;
-		*cap = c;
-	}
+	utf8proc_int32_t *p = pl_grow(*v, cap, *n + 1, sizeof *p, 64);
+	if (!p)
+		return -1;
+	*v = p;
 	(*v)[(*n)++] = cp;
 	return 0;
 }

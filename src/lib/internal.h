@@ -43,6 +43,11 @@ int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap) __attribute__((format
  * Returns an empty string rather than NULL for an empty buffer; NULL only
  * when out of memory. */
 char *pl_buf_take(pl_buf *b);
+/* The one way an array grows: arr (of elements of size bytes, *cap of them)
+ * reallocated to hold at least need, doubling from first.  Returns the
+ * array (arr itself when it is large enough), or NULL when out of memory
+ * or the size would overflow; then arr and *cap are as they were. */
+void *pl_grow(void *arr, size_t *cap, size_t need, size_t size, size_t first);
 
 /* The one hash map (map.c): string keys of n bytes, copied in; each slot
  * carries a count and a pointer for the caller.  Zero-initialise a pl_map;

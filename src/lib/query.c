@@ -59,42 +59,65 @@ static const char *visit_cols =
 /* One visit                                                         */
 /* ---------------------------------------------------------------- */
 
-/* Sets "name":[rows of sql bound to id] with the given field names on o. */
-static int jarray(parley_db *db, json_t *o, const char *name, const char *sql, const char *id,
-                  const char *const *fields, int nf, parley_err *err)
+/* One list of a record: "name":[rows of sql bound to the record's id]. */
+typedef struct jlist {
+	const char *name, *sql;
+	const char *const *fields; /* nf names, one per result column */
+	int nf;
+} jlist;
+
+/* The record of sql bound to id as an object of the named columns (those
+ * in skip left out); NULL with *rc set when there is none (ENOTFOUND: "no
+ * WHAT 'ID'") or on failure. */
+static json_t *jrecord(parley_db *db, const char *sql, const char *id, const char *what,
+                       const char *const *names, int n, unsigned skip, int *rc,
+                       parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, sql, &st, err);
-	if (rc)
-		return rc;
+	if ((*rc = pl_prepare(db, sql, &st, err)))
+		return NULL;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	json_t *a = json_array();
-	while (a && sqlite3_step(st) == SQLITE_ROW)
-		if (json_array_append_new(a, jrow(json_object(), st, fields, nf, 0)))
-			a = (json_decref(a), NULL);
+	json_t *o = NULL;
+	if (sqlite3_step(st) != SQLITE_ROW)
+		*rc = parley_err_set(err, PARLEY_ENOTFOUND, "no %s '%s'", what, id);
+	else if (!(o = jrow(json_object(), st, names, n, skip)))
+		*rc = parley_err_set(err, PARLEY_ENOMEM, "building the answer: out of memory");
 	sqlite3_finalize(st);
-	return json_object_set_new(o, name, a) ? PARLEY_ENOMEM : PARLEY_OK;
+	return o;
+}
+
+/* Sets each of the n lists on o, in order. */
+static int jarrays(parley_db *db, json_t *o, const char *id, const jlist *l, size_t n,
+                   parley_err *err)
+{
+	int rc = PARLEY_OK;
+	for (size_t k = 0; !rc && k < n; k++) {
+		sqlite3_stmt *st;
+		if ((rc = pl_prepare(db, l[k].sql, &st, err)))
+			break;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		json_t *a = json_array();
+		while (a && sqlite3_step(st) == SQLITE_ROW)
+			if (json_array_append_new(a, jrow(json_object(), st, l[k].fields, l[k].nf, 0)))
+				a = (json_decref(a), NULL);
+		sqlite3_finalize(st);
+		rc = json_object_set_new(o, l[k].name, a) ? PARLEY_ENOMEM : PARLEY_OK;
+	}
+	return rc;
 }
 
 int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err *err)
 {
 	if (!id)
 		return parley_err_set(err, PARLEY_EINVAL, "no visit id given");
-	sqlite3_stmt *st;
 	pl_buf sql;
 	pl_buf_init(&sql, 8192);
 	int rc = pl_buf_printf(&sql, "SELECT %s, v.visitor_office, v.note FROM visit v"
 	                             " LEFT JOIN person p ON p.id = v.visitor WHERE v.id = ?1",
 	                       visit_cols);
-	if (rc || (rc = pl_prepare(db, sql.data, &st, err))) {
+	if (rc) {
 		pl_buf_free(&sql);
-		return rc ? rc : PARLEY_EDB;
-	}
-	pl_buf_free(&sql);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
+		return parley_err_set(err, rc, "building the query: %s", parley_strstatus(rc));
 	}
 	static const char *names[] = {"id", "start_date", "end_date", "from_country",
 	                              "to_country", "visitor", "visitor_name", "visitor_label",
@@ -102,10 +125,10 @@ int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err 
 	                              "summary", "disputed", "places_text", "source_count",
 	                              "visitor_office", "note"};
 	/* places_text and source_count are for the list, not this record */
-	json_t *o = jrow(json_object(), st, names, 19, 1u << 15 | 1u << 16);
-	sqlite3_finalize(st);
+	json_t *o = jrecord(db, sql.data, id, "visit", names, 19, 1u << 15 | 1u << 16, &rc, err);
+	pl_buf_free(&sql);
 	if (!o)
-		return parley_err_set(err, PARLEY_ENOMEM, "building the answer: out of memory");
+		return rc;
 	static const char *const vp[] = {"seq", "person", "name", "detail"};
 	static const char *const act[] = {"seq", "kind", "date", "description"};
 	static const char *const pl[] = {"seq", "name", "country"};
@@ -113,33 +136,27 @@ int parley_show_visit_json(parley_db *db, const char *id, FILE *out, parley_err 
 	                                  "published", "accessed", "archive_url", "quality",
 	                                  "passage"};
 	static const char *const ext[] = {"scheme", "value"};
-	if (!rc)
-		rc = jarray(db, o, "delegation",
-		            "SELECT seq, person, name, detail FROM visit_person WHERE visit = ?1 AND role = 'companion' ORDER BY seq",
-		            id, vp, 4, err);
-	if (!rc)
-		rc = jarray(db, o, "hosts",
-		            "SELECT seq, person, name, detail FROM visit_person WHERE visit = ?1 AND role = 'host' ORDER BY seq",
-		            id, vp, 4, err);
-	if (!rc)
-		rc = jarray(db, o, "activities",
-		            "SELECT seq, kind, date, description FROM activity WHERE visit = ?1 ORDER BY seq",
-		            id, act, 4, err);
-	if (!rc)
-		rc = jarray(db, o, "places",
-		            "SELECT seq, name, country FROM place WHERE visit = ?1 ORDER BY seq", id, pl, 3,
-		            err);
-	if (!rc)
-		rc = jarray(db, o, "sources",
-		            "SELECT s.id, s.url, s.citation, s.title, s.publisher, s.published, s.accessed,"
-		            " s.archive_url, s.quality, vs.passage FROM visit_source vs"
-		            " JOIN source s ON s.id = vs.source WHERE vs.visit = ?1 ORDER BY s.id",
-		            id, src, 10, err);
-	if (!rc)
-		rc = jarray(db, o, "external_ids",
-		            "SELECT scheme, value FROM external_id WHERE entity = 'visit' AND entity_id = ?1"
-		            " ORDER BY scheme, value",
-		            id, ext, 2, err);
+	static const jlist lists[] = {
+	    {"delegation",
+	     "SELECT seq, person, name, detail FROM visit_person WHERE visit = ?1 AND role = 'companion' ORDER BY seq",
+	     vp, 4},
+	    {"hosts",
+	     "SELECT seq, person, name, detail FROM visit_person WHERE visit = ?1 AND role = 'host' ORDER BY seq",
+	     vp, 4},
+	    {"activities",
+	     "SELECT seq, kind, date, description FROM activity WHERE visit = ?1 ORDER BY seq", act, 4},
+	    {"places", "SELECT seq, name, country FROM place WHERE visit = ?1 ORDER BY seq", pl, 3},
+	    {"sources",
+	     "SELECT s.id, s.url, s.citation, s.title, s.publisher, s.published, s.accessed,"
+	     " s.archive_url, s.quality, vs.passage FROM visit_source vs"
+	     " JOIN source s ON s.id = vs.source WHERE vs.visit = ?1 ORDER BY s.id",
+	     src, 10},
+	    {"external_ids",
+	     "SELECT scheme, value FROM external_id WHERE entity = 'visit' AND entity_id = ?1"
+	     " ORDER BY scheme, value",
+	     ext, 2},
+	};
+	rc = jarrays(db, o, id, lists, sizeof lists / sizeof *lists, err);
 	return finish(o, rc, out, err);
 }
 
@@ -182,44 +199,35 @@ int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err
 {
 	if (!id)
 		return parley_err_set(err, PARLEY_EINVAL, "no person id given");
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT id, name, native_name, country, birth_date, death_date, note"
-	                        " FROM person WHERE id = ?1", &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return parley_err_set(err, PARLEY_ENOTFOUND, "no person '%s'", id);
-	}
 	static const char *names[] = {"id", "name", "native_name", "country", "birth_date",
 	                              "death_date", "note"};
-	json_t *o = jrow(json_object(), st, names, 7, 0);
-	sqlite3_finalize(st);
+	int rc;
+	json_t *o = jrecord(db,
+	                    "SELECT id, name, native_name, country, birth_date, death_date, note"
+	                    " FROM person WHERE id = ?1",
+	                    id, "person", names, 7, 0, &rc, err);
 	if (!o)
-		return parley_err_set(err, PARLEY_ENOMEM, "building the answer: out of memory");
+		return rc;
 	static const char *const al[] = {"alias", "kind"};
 	static const char *const tn[] = {"id", "office", "office_name", "country", "rank",
 	                                 "start_date", "end_date", "confidence"};
 	static const char *const vs[] = {"id", "start_date", "end_date", "from_country",
 	                                 "to_country", "level", "type", "status", "role"};
-	if (!rc)
-		rc = jarray(db, o, "aliases",
-		            "SELECT alias, kind FROM person_alias WHERE person = ?1 ORDER BY alias", id, al, 2,
-		            err);
-	if (!rc)
-		rc = jarray(db, o, "tenures",
-		            "SELECT t.id, t.office, o.name, o.country, o.rank, t.start_date, t.end_date,"
-		            " t.confidence FROM tenure t JOIN office o ON o.id = t.office WHERE t.person = ?1"
-		            " ORDER BY parley_first_day(t.start_date), t.id",
-		            id, tn, 8, err);
-	if (!rc)
-		rc = jarray(db, o, "visits",
-		            "SELECT v.id, v.start_date, v.end_date, v.from_country, v.to_country, v.level,"
-		            " v.type, v.status, 'visitor' FROM visit v WHERE v.visitor = ?1"
-		            " UNION ALL SELECT v.id, v.start_date, v.end_date, v.from_country, v.to_country,"
-		            " v.level, v.type, v.status, vp.role FROM visit_person vp JOIN visit v ON v.id = vp.visit"
-		            " WHERE vp.person = ?1 ORDER BY 2, 1",
-		            id, vs, 9, err);
+	static const jlist lists[] = {
+	    {"aliases", "SELECT alias, kind FROM person_alias WHERE person = ?1 ORDER BY alias", al, 2},
+	    {"tenures",
+	     "SELECT t.id, t.office, o.name, o.country, o.rank, t.start_date, t.end_date,"
+	     " t.confidence FROM tenure t JOIN office o ON o.id = t.office WHERE t.person = ?1"
+	     " ORDER BY parley_first_day(t.start_date), t.id",
+	     tn, 8},
+	    {"visits",
+	     "SELECT v.id, v.start_date, v.end_date, v.from_country, v.to_country, v.level,"
+	     " v.type, v.status, 'visitor' FROM visit v WHERE v.visitor = ?1"
+	     " UNION ALL SELECT v.id, v.start_date, v.end_date, v.from_country, v.to_country,"
+	     " v.level, v.type, v.status, vp.role FROM visit_person vp JOIN visit v ON v.id = vp.visit"
+	     " WHERE vp.person = ?1 ORDER BY 2, 1",
+	     vs, 9},
+	};
+	rc = jarrays(db, o, id, lists, sizeof lists / sizeof *lists, err);
 	return finish(o, rc, out, err);
 }

@@ -216,15 +216,12 @@ int parley_renamed_list(parley_db *db, parley_renamed **out, size_t *n, parley_e
 		int k = c ? key_col(c) : -1;
 		if (k < 0 || exists(db, c, k, old) != 0) /* held again: the record answers */
 			continue;
-		if (cnt == cap) {
-			cap = cap ? cap * 2 : 16;
-			parley_renamed *nv = realloc(v, cap * sizeof *nv);
-			if (!nv) {
-				rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-				break;
-			}
-			v = nv;
+		parley_renamed *nv = pl_grow(v, &cap, cnt + 1, sizeof *nv, 16);
+		if (!nv) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+			break;
 		}
+		v = nv;
 		v[cnt].concept = pl_strdup(entity);
 		v[cnt].old_key = pl_strdup(old);
 		v[cnt].new_key = pl_strdup((const char *)sqlite3_column_text(st, 2));

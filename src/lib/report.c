@@ -57,14 +57,10 @@ int parley_report_add(parley_report *r, parley_severity sev, const char *file,
 		r->dropped++;
 		return PARLEY_OK;
 	}
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 16;
-		parley_finding *p = realloc(r->items, cap * sizeof *p);
-		if (!p)
-			return PARLEY_ENOMEM;
-		r->items = p;
-		r->cap = cap;
-	}
+	parley_finding *p = pl_grow(r->items, &r->cap, r->n + 1, sizeof *p, 16);
+	if (!p)
+		return PARLEY_ENOMEM;
+	r->items = p;
 	pl_buf msg;
 	pl_buf_init(&msg, 4096);
 	va_list ap;

@@ -224,16 +224,13 @@ static int read_cow(pl_import *imp, const char *path, const char *data, size_t l
 			if (strcmp(states[i].abb, abb) == 0)
 				break;
 		if (i == nstates) {
-			if (nstates == cap) {
-				cap = cap ? cap * 2 : 64;
-				cow_state *ns = realloc(states, cap * sizeof *ns);
-				if (!ns) {
-					free(states);
-					pl_csv_free(&csv);
-					return PARLEY_ENOMEM;
-				}
-				states = ns;
+			cow_state *ns = pl_grow(states, &cap, nstates + 1, sizeof *ns, 64);
+			if (!ns) {
+				free(states);
+				pl_csv_free(&csv);
+				return PARLEY_ENOMEM;
 			}
+			states = ns;
 			memset(&states[i], 0, sizeof states[i]);
 			pl_strlcpy(states[i].abb, abb, sizeof states[i].abb);
 			pl_strlcpy(states[i].code, code, sizeof states[i].code);

@@ -28,6 +28,26 @@ static void buffer_grows_to_its_maximum_and_no_further(void **state)
 	pl_buf_free(&b);
 }
 
+static void arrays_grow_by_doubling_and_refuse_overflow(void **state)
+{
+	(void)state;
+	size_t cap = 0;
+	long *a = pl_grow(NULL, &cap, 1, sizeof *a, 4);
+	assert_non_null(a);
+	assert_int_equal(cap, 4);
+	assert_ptr_equal(pl_grow(a, &cap, 4, sizeof *a, 4), a); /* large enough: unchanged */
+	a = pl_grow(a, &cap, 5, sizeof *a, 4);
+	assert_int_equal(cap, 8);
+	a = pl_grow(a, &cap, 100, sizeof *a, 4);
+	assert_int_equal(cap, 128);
+	a[99] = 7;
+	/* a size that would overflow: NULL, and the array and cap stay */
+	assert_null(pl_grow(a, &cap, SIZE_MAX / 2, sizeof *a, 4));
+	assert_int_equal(cap, 128);
+	assert_int_equal(a[99], 7);
+	free(a);
+}
+
 static void utf8_validation_finds_the_offset(void **state)
 {
 	(void)state;
@@ -82,6 +102,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(buffer_grows_to_its_maximum_and_no_further),
+	    cmocka_unit_test(arrays_grow_by_doubling_and_refuse_overflow),
 	    cmocka_unit_test(utf8_validation_finds_the_offset),
 	    cmocka_unit_test(slugs_and_copies),
 	    cmocka_unit_test(report_keeps_copies_and_counts),
