@@ -83,6 +83,21 @@ void pl_utc_now(char *buf, size_t cap)
 	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
+/* The audit log's after-image of a user change: o (taken) as JSON text;
+ * caller frees.  NULL when out of memory. */
+static char *user_json(json_t *o)
+{
+	pl_buf b;
+	pl_buf_init(&b, 0);
+	int rc = o ? pl_json_write(&b, o) : PARLEY_ENOMEM;
+	json_decref(o);
+	if (rc) {
+		pl_buf_free(&b);
+		return NULL;
+	}
+	return pl_buf_take(&b);
+}
+
 /* Writes one audit row for an account change: after is a JSON object
  * (without the hash), or NULL. */
 static int audit_user(parley_db *db, const char *action, const char *name, const char *after,
@@ -155,12 +170,16 @@ int parley_user_add(parley_db *db, const char *name, parley_role role, const cha
 	char hash[crypto_pwhash_STRBYTES];
 	if ((rc = pl_password_hash(password, hash, err)))
 		return rc;
-	char now[24], after[160];
+	char now[24];
 	pl_utc_now(now, sizeof now);
-	snprintf(after, sizeof after, "{\"name\":\"%s\",\"role\":\"%s\",\"disabled\":0}", name,
-	         parley_role_name(role));
-	if ((rc = pl_begin(db, err)))
+	char *after = user_json(
+	    json_pack("{s:s,s:s,s:i}", "name", name, "role", parley_role_name(role), "disabled", 0));
+	if (!after)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	if ((rc = pl_begin(db, err))) {
+		free(after);
 		return rc;
+	}
 	sqlite3_stmt *st;
 	rc = pl_prepare(db, "INSERT INTO user(name, role, pwhash, created) VALUES (?1, ?2, ?3, ?4)",
 	                &st, err);
@@ -183,6 +202,7 @@ int parley_user_add(parley_db *db, const char *name, parley_role role, const cha
 	if (rc)
 		pl_rollback(db);
 	sodium_memzero(hash, sizeof hash);
+	free(after);
 	return rc;
 }
 
@@ -201,10 +221,13 @@ int parley_user_set_password(parley_db *db, const char *name, const char *passwo
 
 int parley_user_set_role(parley_db *db, const char *name, parley_role role, parley_err *err)
 {
-	char after[64];
-	snprintf(after, sizeof after, "{\"role\":\"%s\"}", parley_role_name(role));
-	return update_user(db, name, "UPDATE user SET role = ?2 WHERE name = ?1",
-	                   parley_role_name(role), after, 0, err);
+	char *after = user_json(json_pack("{s:s}", "role", parley_role_name(role)));
+	if (!after)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	int rc = update_user(db, name, "UPDATE user SET role = ?2 WHERE name = ?1",
+	                     parley_role_name(role), after, 0, err);
+	free(after);
+	return rc;
 }
 
 int parley_user_set_disabled(parley_db *db, const char *name, int disabled, parley_err *err)

@@ -11,9 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* NULL is null; a bad byte of an older store is U+FFFD, never a key lost. */
 static int put(json_t *o, const char *k, const char *v)
 {
-	return json_object_set_new(o, k, v ? json_string(v) : json_null());
+	return json_object_set_new(o, k, pl_json_text(v));
 }
 
 static const char *precision_name(parley_precision p)
@@ -133,7 +134,7 @@ int parley_visits_write(const parley_visits *r, const char *format, FILE *out, p
 			if (!o)
 				return parley_err_set(err, PARLEY_ENOMEM, "writing visits: out of memory");
 			bad = fputs(i ? ",\n" : "\n", out) == EOF ||
-			      json_dumpf(o, out, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0;
+			      pl_json_fwrite(out, o) != PARLEY_OK;
 			json_decref(o);
 		}
 		if (bad || fputs("]}\n", out) == EOF)
