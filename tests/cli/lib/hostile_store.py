@@ -8,8 +8,8 @@ kim-jong-un and on the source of the first visit: a quote, a backslash,
 UTF-8.  The store's triggers call parley's own SQL functions, which plain
 sqlite3 lacks, so they are dropped for the write and put back as they were.
 
-hostile_store.py --expect prints the name as every JSON writer must give it
-back: the same text, with U+FFFD in place of the bad byte.
+Every JSON writer must give the name back as the same text with U+FFFD in
+place of the bad byte: RAW.decode("utf-8", "replace").
 """
 import sqlite3
 import sys
@@ -17,14 +17,7 @@ import sys
 RAW = b'Kim "Q" \\ </script>&\x01\x1f \xe2\x80\xa8 bad\xff end'
 
 
-def expected():
-    return RAW.decode("utf-8", errors="replace")
-
-
 def main():
-    if sys.argv[1] == "--expect":
-        print(ascii(expected()))
-        return
     db = sqlite3.connect(sys.argv[1])
     triggers = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'").fetchall()
     for name, _ in triggers:
