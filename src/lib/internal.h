@@ -321,4 +321,31 @@ void pl_utc_now(char *buf, size_t cap);
 /* The i-th level or rank name of level.c, NULL past the last (level.c). */
 const char *pl_level_name(size_t i);
 
+/* ------------------------------------------------------------------ */
+/* Records written whole (visit_write.c, record_write.c)               */
+/* ------------------------------------------------------------------ */
+struct json_t;
+/* The text of a JSON value for a column (strings as they are, integers
+ * written out into num, null and absent as NULL); any other type is an
+ * ERROR on field, reported to imp, and 1 is returned. */
+int pl_json_cell(pl_import *imp, struct json_t *v, const char *where, const char *field,
+                 char *num, size_t cap, const char **out);
+/* A record's version: a hash of the rows the n queries (each binding ?1 to
+ * id) return, as a quoted ETag "\"TAG-hex\"".  ENOTFOUND ("no NOUN 'id'")
+ * when the first query finds no row. */
+int pl_rows_etag(parley_db *db, const char *const *sqls, size_t n, const char *id,
+                 const char *tag, const char *noun, char *out, size_t cap, parley_err *err);
+/* The row of concept c whose column col is val, column by column into cur
+ * (strdup'd; caller frees each).  ENOTFOUND when none. */
+int pl_row_read(parley_db *db, const pl_concept *c, const char *col, const char *val,
+                char **cur, parley_err *err);
+/* The audit entries matching where (SQL; ?1 is id), newest first, as a
+ * JSON array text (parley_visit_history's shape); caller frees *out. */
+int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, parley_err *err);
+/* The fields audit entry seq (an update of entity id) changed, as they were
+ * before it: a JSON object text to write back; caller frees *out.
+ * ENOTFOUND, or EINVAL when seq is not an update of the record's row. */
+int pl_audit_undo(parley_db *db, const char *entity, const char *id, long seq, char **out,
+                  parley_err *err);
+
 #endif /* PARLEY_INTERNAL_H */

@@ -66,13 +66,14 @@ static const char *const version_sql[] = {
     "SELECT * FROM visit_source WHERE visit = ?1 ORDER BY source",
 };
 
-int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parley_err *err)
+int pl_rows_etag(parley_db *db, const char *const *sqls, size_t n, const char *id,
+                 const char *tag, const char *noun, char *out, size_t cap, parley_err *err)
 {
 	uint64_t h = 1469598103934665603ull;
 	int found = 0;
-	for (size_t q = 0; q < PL_ARRAY_LEN(version_sql); q++) {
+	for (size_t q = 0; q < n; q++) {
 		sqlite3_stmt *st;
-		int rc = pl_prepare(db, version_sql[q], &st, err);
+		int rc = pl_prepare(db, sqls[q], &st, err);
 		if (rc)
 			return rc;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -88,13 +89,19 @@ int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parl
 		}
 		sqlite3_finalize(st);
 		if (r != SQLITE_DONE)
-			return pl_db_error(db, err, "reading the visit's version");
+			return pl_db_error(db, err, "reading a record's version");
 		fnv_add(&h, "\x1d", 1);
 	}
 	if (!found)
-		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
-	snprintf(out, cap, "\"v-%016llx\"", (unsigned long long)h);
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no %s '%s'", noun, id);
+	snprintf(out, cap, "\"%s-%016llx\"", tag, (unsigned long long)h);
 	return PARLEY_OK;
+}
+
+int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parley_err *err)
+{
+	return pl_rows_etag(db, version_sql, PL_ARRAY_LEN(version_sql), id, "v", "visit", out, cap,
+	                    err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -104,8 +111,8 @@ int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parl
 /* The text of a JSON value for a column: strings as they are, whole
  * numbers written out, null and "" as unknown (NULL).  Other types are an
  * error reported on field. */
-static int value_of(pl_import *imp, json_t *v, const char *where, const char *field,
-                    char *num, size_t cap, const char **out)
+int pl_json_cell(pl_import *imp, json_t *v, const char *where, const char *field, char *num,
+                 size_t cap, const char **out)
 {
 	*out = NULL;
 	if (!v || json_is_null(v))
@@ -158,7 +165,7 @@ static int put_item(pl_import *imp, const pl_concept *c, json_t *item, const cha
 			bad = 1;
 			continue;
 		}
-		bad |= value_of(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
+		bad |= pl_json_cell(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
 	}
 	int i;
 	if ((i = pl_concept_col(c, "visit")) >= 0)
@@ -198,7 +205,7 @@ static int put_source(pl_import *imp, json_t *item, const char *where)
 	char nums[32][24];
 	int bad = 0;
 	for (size_t i = 0; i < c->ncols; i++)
-		bad |= value_of(imp, json_object_get(item, c->cols[i].name), where, c->cols[i].name,
+		bad |= pl_json_cell(imp, json_object_get(item, c->cols[i].name), where, c->cols[i].name,
 		                nums[i], sizeof nums[i], &vals[i]);
 	if (bad)
 		return 1;
@@ -269,16 +276,15 @@ static int put_list(pl_import *imp, const list_desc *L, json_t *arr, const char 
 	return PARLEY_OK;
 }
 
-/* The visit's current columns (for a partial change), strdup'd into cur. */
-static int read_visit(parley_db *db, const pl_concept *c, const char *id, char **cur,
-                      parley_err *err)
+int pl_row_read(parley_db *db, const pl_concept *c, const char *col, const char *val,
+                char **cur, parley_err *err)
 {
 	pl_buf sql;
 	pl_buf_init(&sql, 4096);
 	int rc = pl_buf_puts(&sql, "SELECT ");
 	for (size_t i = 0; i < c->ncols; i++)
 		if (!rc) rc = pl_buf_printf(&sql, "%s%s", i ? ", " : "", c->cols[i].name);
-	if (!rc) rc = pl_buf_puts(&sql, " FROM visit WHERE id = ?1");
+	if (!rc) rc = pl_buf_printf(&sql, " FROM %s WHERE %s = ?1", c->name, col);
 	sqlite3_stmt *st = NULL;
 	if (rc)
 		rc = parley_err_set(err, rc, "building the query");
@@ -287,10 +293,10 @@ static int read_visit(parley_db *db, const pl_concept *c, const char *id, char *
 	pl_buf_free(&sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, val, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no %s '%s'", c->name, val);
 	}
 	for (size_t i = 0; i < c->ncols; i++) {
 		const unsigned char *v = sqlite3_column_text(st, (int)i);
@@ -361,7 +367,7 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 	if (id) { /* a change: the current record, at the version the client had */
 		rc = check_version(db, vid, if_match, &inner);
 		if (!rc)
-			rc = read_visit(db, c, vid, cur, &inner);
+			rc = pl_row_read(db, c, "id", vid, cur, &inner);
 	} else { /* new: the id must be free */
 		char v[48];
 		rc = parley_visit_etag(db, vid, v, sizeof v, &inner);
@@ -383,7 +389,7 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 			for (size_t l = 0; l < PL_ARRAY_LEN(lists); l++)
 				is_list |= strcmp(lists[l].key, k) == 0;
 			if (i >= 0)
-				value_of(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
+				pl_json_cell(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
 			else if (!is_list && !is_derived(k) && !strstr(k, "_label"))
 				pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, where, k, "unknown-field",
 				                 "visit has no field '%.60s'", k);
@@ -459,18 +465,16 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 /* History and revert                                                 */
 /* ------------------------------------------------------------------ */
 
-int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err)
+int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, parley_err *err)
 {
 	*out = NULL;
-	/* the visit's row and the rows of its lists (keys 'ID|...'); the
-	 * audit_by_entity index serves both */
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db,
-	    "SELECT seq, at, actor, action, entity, entity_key, before, after, reason FROM audit"
-	    " WHERE (entity = 'visit' AND entity_key = ?1)"
-	    "    OR (entity IN ('visit_person', 'activity', 'place', 'visit_source')"
-	    "        AND entity_key >= ?1 || '|' AND entity_key < ?1 || '}')"
-	    " ORDER BY seq DESC LIMIT 1000", &st, err);
+	pl_buf sql;
+	pl_buf_init(&sql, 4096);
+	sqlite3_stmt *st = NULL;
+	int rc = pl_buf_printf(&sql, "SELECT seq, at, actor, action, entity, entity_key, before, after,"
+	                             " reason FROM audit WHERE %s ORDER BY seq DESC LIMIT 1000", where);
+	rc = rc ? parley_err_set(err, rc, "building the query") : pl_prepare(db, sql.data, &st, err);
+	pl_buf_free(&sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -500,19 +504,28 @@ int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *
 	return *out ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 }
 
-int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,
-                        const char *reason, parley_err *err)
+int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err)
 {
-	if (!reason || !*reason)
-		return parley_err_set(err, PARLEY_EINVAL, "a revert needs a reason for the audit log");
+	/* the visit's row and the rows of its lists (keys 'ID|...'); the
+	 * audit_by_entity index serves both */
+	return pl_audit_rows(db,
+	    "(entity = 'visit' AND entity_key = ?1)"
+	    " OR (entity IN ('visit_person', 'activity', 'place', 'visit_source')"
+	    "     AND entity_key >= ?1 || '|' AND entity_key < ?1 || '}')", id, out, err);
+}
+
+int pl_audit_undo(parley_db *db, const char *entity, const char *id, long seq, char **out,
+                  parley_err *err)
+{
+	*out = NULL;
 	sqlite3_stmt *st;
 	int rc = pl_prepare(db, "SELECT action, before, after FROM audit WHERE seq = ?1 AND"
-	                        " entity = 'visit' AND entity_key = ?2", &st, err);
+	                        " entity = ?3 AND entity_key = ?2", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
-	char *before = NULL;
+	sqlite3_bind_text(st, 3, entity, -1, SQLITE_TRANSIENT);
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	if (found && strcmp((const char *)sqlite3_column_text(st, 0), "update") == 0) {
 		/* only the fields that change changed go back: later changes to
@@ -527,18 +540,30 @@ int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_
 			if (!json_equal(v, now ? now : json_null()))
 				json_object_set(undo, k, v);
 		}
-		before = json_dumps(undo, JSON_COMPACT);
+		*out = json_dumps(undo, JSON_COMPACT);
 		json_decref(undo);
 		json_decref(a);
 		json_decref(b);
 	}
 	sqlite3_finalize(st);
 	if (!found)
-		return parley_err_set(err, PARLEY_ENOTFOUND, "no change #%ld to visit '%s'", seq, id);
-	if (!before)
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no change #%ld to %s '%s'", seq, entity, id);
+	if (!*out)
 		return parley_err_set(err, PARLEY_EINVAL,
-		                      "change #%ld is not a correction of the visit's fields; only those "
-		                      "are reverted here", seq);
+		                      "change #%ld is not a correction of the %s's fields; only those "
+		                      "are reverted here", seq, entity);
+	return PARLEY_OK;
+}
+
+int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,
+                        const char *reason, parley_err *err)
+{
+	if (!reason || !*reason)
+		return parley_err_set(err, PARLEY_EINVAL, "a revert needs a reason for the audit log");
+	char *before = NULL;
+	int rc = pl_audit_undo(db, "visit", id, seq, &before, err);
+	if (rc)
+		return rc;
 	char why[600];
 	snprintf(why, sizeof why, "revert of change #%ld: %s", seq, reason);
 	rc = parley_visit_write(db, id, before, strlen(before), if_match, why, NULL, 0, NULL, err);
