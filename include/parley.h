@@ -439,7 +439,8 @@ typedef struct parley_visit_input {
  * import's validation, so each problem is the finding an import of the same
  * rows would give (in rep, record and field named); on any error nothing is
  * written and PARLEY_EDATA is returned.  A visit needs a source unless its
- * status is 'candidate' (PARLEY_EINVAL); an existing id is an error (edit
+ * status is 'candidate': the import's rule and finding (no-source), as
+ * parley_visit_write's; an existing id is an error (edit
  * it instead).  reason (may be NULL) goes to the audit log.  On success the
  * visit's id is copied to id_out (may be NULL; 256 bytes are enough). */
 int parley_add_visit(parley_db *db, const parley_visit_input *in, const char *reason,
@@ -1554,7 +1555,9 @@ int parley_change_propose(parley_db *db, const char *kind, const char *visit, co
                           const char *author, long *out, parley_report *rep, parley_err *err);
 /* The changes with status ("pending", "approved", "rejected"; NULL: all),
  * oldest first, as a JSON array of {id, created, author, visit, kind, body,
- * base, reason, status, reviewer, comment, decided}.  Caller frees *out. */
+ * base, reason, status, reviewer, comment, decided, entity}: "visit" holds
+ * the id of the record, of entity "visit", "person" or "source".  Caller
+ * frees *out. */
 int parley_changes_json(parley_db *db, const char *status, char **out, parley_err *err);
 /* Approves (writes it, from the version it was made on: PARLEY_ECONFLICT
  * and still pending when the visit changed since) or rejects (comment
