@@ -339,6 +339,29 @@ int pl_rows_etag(parley_db *db, const char *const *sqls, size_t n, const char *i
  * (strdup'd; caller frees each).  ENOTFOUND when none. */
 int pl_row_read(parley_db *db, const pl_concept *c, const char *col, const char *val,
                 char **cur, parley_err *err);
+/* How a record is written whole (pl_record_put): its concept (noun), its
+ * version, an id for a new one without (NULL: none), its keys that are no
+ * column (lists, derived; 1 to skip), and its lists put after its row. */
+typedef struct pl_record_io {
+	const char *noun;
+	int (*etag)(parley_db *db, const char *noun, const char *id, char *out, size_t cap,
+	            parley_err *err);
+	void (*new_id)(struct json_t *root, char *buf, size_t cap);
+	int (*extra)(const char *key);
+	int (*lists)(pl_import *imp, struct json_t *root, const char *id, parley_err *inner);
+} pl_record_io;
+/* One record and its lists from JSON (parley_visit_write, parley_record_write):
+ * a reason required; id NULL creates (ECONFLICT when it exists), else
+ * changes from version if_match (ECONFLICT when another); the given fields
+ * over the stored ones, every row through pl_import_put, one transaction
+ * (commit 0: validated, then rolled back). */
+int pl_record_put(parley_db *db, const pl_record_io *io, const char *id, const char *json,
+                  size_t len, const char *if_match, const char *reason, char *out_id,
+                  size_t id_cap, parley_report *rep, int commit, parley_err *err);
+/* ECONFLICT ("... was changed by someone else") when record id is not at
+ * if_match (NULL: only that it exists); ENOTFOUND when there is none. */
+int pl_check_version(parley_db *db, const pl_record_io *io, const char *id,
+                     const char *if_match, parley_err *err);
 /* The audit entries matching where (SQL; ?1 is id), newest first, as a
  * JSON array text (parley_visit_history's shape); caller frees *out. */
 int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, parley_err *err);

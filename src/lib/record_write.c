@@ -107,21 +107,6 @@ int parley_record_etag(parley_db *db, const char *entity, const char *id, char *
 	return pl_rows_etag(db, K->version, K->nversion, id, K->tag, K->entity, out, cap, err);
 }
 
-/* Checks, inside the transaction, that the record is at version if_match. */
-static int check_version(parley_db *db, const rec_kind *K, const char *id, const char *if_match,
-                         parley_err *err)
-{
-	char now[48];
-	int rc = parley_record_etag(db, K->entity, id, now, sizeof now, err);
-	if (rc || !if_match)
-		return rc;
-	if (strcmp(if_match, "*") != 0 && !strstr(if_match, now))
-		return parley_err_set(err, PARLEY_ECONFLICT,
-		                      "%s '%s' was changed by someone else (now %s, you had %s)",
-		                      K->entity, id, now, if_match);
-	return PARLEY_OK;
-}
-
 static int exec2(parley_db *db, const char *sql, const char *a, const char *b, parley_err *err)
 {
 	sqlite3_stmt *st;
@@ -226,125 +211,73 @@ static int put_list(pl_import *imp, const rec_list *L, json_t *arr, const char *
 
 /* The id a new record gets when the body names none: a person's from their
  * name (as the bundled data's), a source's from its URL or citation. */
-static void new_id(const rec_kind *K, json_t *root, char *buf, size_t cap)
+static void person_id(json_t *root, char *buf, size_t cap)
 {
-	buf[0] = '\0';
-	if (strcmp(K->entity, "person") == 0) {
-		const char *name = json_string_value(json_object_get(root, "name"));
-		if (name && *name)
-			pl_slug(name, buf, cap);
-	} else {
-		const char *u = json_string_value(json_object_get(root, "url"));
-		if (!u || !*u)
-			u = json_string_value(json_object_get(root, "citation"));
-		if (u && *u)
-			pl_source_id(u, buf, cap);
-	}
+	const char *name = json_string_value(json_object_get(root, "name"));
+	if (name && *name)
+		pl_slug(name, buf, cap);
 }
+
+static void source_id(json_t *root, char *buf, size_t cap)
+{
+	const char *u = json_string_value(json_object_get(root, "url"));
+	if (!u || !*u)
+		u = json_string_value(json_object_get(root, "citation"));
+	if (u && *u)
+		pl_source_id(u, buf, cap);
+}
+
+static int extra_of(const rec_kind *K, const char *k)
+{
+	for (size_t l = 0; l < K->nlists; l++)
+		if (strcmp(K->lists[l].key, k) == 0)
+			return 1;
+	return listed(K->derived, k);
+}
+
+static int lists_of(const rec_kind *K, pl_import *imp, json_t *root, const char *id,
+                    parley_err *inner)
+{
+	int rc = PARLEY_OK;
+	for (size_t l = 0; l < K->nlists && !rc; l++) {
+		json_t *arr = json_object_get(root, K->lists[l].key);
+		if (arr) /* a change leaves lists it does not name as they are */
+			rc = put_list(imp, &K->lists[l], arr, id, inner);
+	}
+	return rc;
+}
+
+static int person_extra(const char *k)
+{
+	return extra_of(&kinds[0], k);
+}
+
+static int source_extra(const char *k)
+{
+	return extra_of(&kinds[1], k);
+}
+
+static int person_lists_put(pl_import *imp, json_t *root, const char *id, parley_err *inner)
+{
+	return lists_of(&kinds[0], imp, root, id, inner);
+}
+
+static int source_lists_put(pl_import *imp, json_t *root, const char *id, parley_err *inner)
+{
+	return lists_of(&kinds[1], imp, root, id, inner);
+}
+
+static const pl_record_io ios[] = {
+    {"person", parley_record_etag, person_id, person_extra, person_lists_put},
+    {"source", parley_record_etag, source_id, source_extra, source_lists_put},
+};
 
 static int write_record(parley_db *db, const rec_kind *K, const char *id, const char *json,
                         size_t len, const char *if_match, const char *reason, char *out_id,
                         size_t id_cap, parley_report *rep, int commit, parley_err *err)
 {
-	if (!reason || !*reason)
-		return parley_err_set(err, PARLEY_EINVAL, "a change needs a reason for the audit log");
-	json_error_t je;
-	json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root)
-		return parley_err_set(err, PARLEY_EDATA, "request body, line %d column %d: %s", je.line,
-		                      je.column, je.text);
-	if (!json_is_object(root)) {
-		json_decref(root);
-		return parley_err_set(err, PARLEY_EDATA, "request body: expected a %s object", K->entity);
-	}
-	const pl_concept *c = pl_concept_find(K->entity);
-	const char *body_id = json_string_value(json_object_get(root, "id"));
-	if (id && body_id && strcmp(id, body_id) != 0) {
-		json_decref(root);
-		return parley_err_set(err, PARLEY_EINVAL,
-		                      "id is part of the key; a %s with another id is another %s",
-		                      K->entity, K->entity);
-	}
-	char made[256];
-	const char *rid = id ? id : body_id;
-	if (!rid || !*rid) {
-		new_id(K, root, made, sizeof made);
-		rid = made;
-	}
-	if (!*rid) {
-		json_decref(root);
-		if (rep)
-			parley_report_add(rep, PARLEY_ERROR, K->entity, 0, 0, NULL, "id", "required",
-			                  "id is required");
-		return parley_err_set(err, PARLEY_EDATA, "1 error; the store is unchanged");
-	}
-	char *cur[32] = {0};
-	char nums[32][24];
-	int rc = parley_set_reason(db, reason, err);
-	pl_import *imp = NULL;
-	if (!rc)
-		rc = pl_import_open(db, rep, &imp, err);
-	if (rc) {
-		parley_set_reason(db, NULL, NULL);
-		json_decref(root);
-		return rc;
-	}
-	parley_err inner = {0, ""};
-	if (id) { /* a change: the current record, at the version the client had */
-		rc = check_version(db, K, rid, if_match, &inner);
-		if (!rc)
-			rc = pl_row_read(db, c, "id", rid, cur, &inner);
-	} else { /* new: the id must be free */
-		char v[48];
-		rc = parley_record_etag(db, K->entity, rid, v, sizeof v, &inner);
-		rc = rc == PARLEY_ENOTFOUND ? PARLEY_OK
-		   : rc ? rc : parley_err_set(&inner, PARLEY_ECONFLICT, "%s '%s' exists already",
-		                              K->entity, rid);
-		cur[0] = pl_strdup(rid);
-	}
-	char where[160];
-	snprintf(where, sizeof where, "%s:%.140s", K->entity, rid);
-	if (!rc) {
-		const char *vals[32] = {0};
-		for (size_t i = 0; i < c->ncols; i++)
-			vals[i] = cur[i];
-		const char *k;
-		json_t *v;
-		json_object_foreach(root, k, v) {
-			int i = pl_concept_col(c, k);
-			int is_list = 0;
-			for (size_t l = 0; l < K->nlists; l++)
-				is_list |= strcmp(K->lists[l].key, k) == 0;
-			if (i >= 0 && strcmp(k, "id") != 0)
-				pl_json_cell(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
-			else if (i < 0 && !is_list && !listed(K->derived, k))
-				pl_import_report(imp, PARLEY_ERROR, K->entity, 0, 0, where, k, "unknown-field",
-				                 "%s has no field '%.60s'", K->entity, k);
-		}
-		pl_import_put(imp, c, vals, K->entity, 0);
-		for (size_t l = 0; l < K->nlists && !rc; l++) {
-			json_t *arr = json_object_get(root, K->lists[l].key);
-			if (arr) /* a change leaves lists it does not name as they are */
-				rc = put_list(imp, &K->lists[l], arr, rid, &inner);
-		}
-	}
-	if (rc) { /* a failure before validation: roll back, report it as it is */
-		pl_import_report(imp, PARLEY_ERROR, K->entity, 0, 0, where, NULL, "conflict", "%s",
-		                 inner.msg);
-		pl_import_close(imp, NULL);
-		parley_err_set(err, rc, "%s", inner.msg);
-	} else {
-		if (!commit) /* a check: validated and written inside the transaction, then undone */
-			pl_import_discard(imp);
-		rc = pl_import_close(imp, err);
-	}
-	if (!rc && out_id)
-		pl_strlcpy(out_id, rid, id_cap);
-	parley_set_reason(db, NULL, NULL);
-	for (size_t i = 0; i < c->ncols; i++)
-		free(cur[i]);
-	json_decref(root);
-	return rc;
+	return pl_record_put(db, &ios[K - kinds], id, json, len, if_match, reason, out_id, id_cap,
+	                     rep, commit, err);
 }
 
 int parley_record_write(parley_db *db, const char *entity, const char *id, const char *json,
@@ -404,7 +337,7 @@ int parley_record_remove(parley_db *db, const char *entity, const char *id, cons
 		parley_set_reason(db, NULL, NULL);
 		return rc;
 	}
-	rc = check_version(db, K, id, if_match, err);
+	rc = pl_check_version(db, &ios[K - kinds], id, if_match, err);
 	if (!rc)
 		rc = still_named(db, K, id, err);
 	for (const char *const *d = K->drop; !rc && *d; d++)

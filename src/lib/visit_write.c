@@ -306,25 +306,23 @@ int pl_row_read(parley_db *db, const pl_concept *c, const char *col, const char 
 	return PARLEY_OK;
 }
 
-/* Checks, inside the transaction, that the visit is at version if_match. */
-static int check_version(parley_db *db, const char *id, const char *if_match, parley_err *err)
+int pl_check_version(parley_db *db, const pl_record_io *io, const char *id,
+                     const char *if_match, parley_err *err)
 {
-	if (!if_match)
-		return PARLEY_OK;
 	char now[48];
-	int rc = parley_visit_etag(db, id, now, sizeof now, err);
-	if (rc)
+	int rc = io->etag(db, io->noun, id, now, sizeof now, err);
+	if (rc || !if_match)
 		return rc;
 	if (strcmp(if_match, "*") != 0 && !strstr(if_match, now))
 		return parley_err_set(err, PARLEY_ECONFLICT,
-		                      "visit '%s' was changed by someone else (now %s, you had %s)", id,
-		                      now, if_match);
+		                      "%s '%s' was changed by someone else (now %s, you had %s)",
+		                      io->noun, id, now, if_match);
 	return PARLEY_OK;
 }
 
-static int write_visit(parley_db *db, const char *id, const char *json, size_t len,
-                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
-                       parley_report *rep, int commit, parley_err *err)
+int pl_record_put(parley_db *db, const pl_record_io *io, const char *id, const char *json,
+                  size_t len, const char *if_match, const char *reason, char *out_id,
+                  size_t id_cap, parley_report *rep, int commit, parley_err *err)
 {
 	if (!reason || !*reason)
 		return parley_err_set(err, PARLEY_EINVAL, "a change needs a reason for the audit log");
@@ -335,20 +333,26 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 		                      je.column, je.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return parley_err_set(err, PARLEY_EDATA, "request body: expected a visit object");
+		return parley_err_set(err, PARLEY_EDATA, "request body: expected a %s object", io->noun);
 	}
-	const pl_concept *c = pl_concept_find("visit");
+	const pl_concept *c = pl_concept_find(io->noun);
 	const char *body_id = json_string_value(json_object_get(root, "id"));
 	if (id && body_id && strcmp(id, body_id) != 0) {
 		json_decref(root);
 		return parley_err_set(err, PARLEY_EINVAL,
-		                      "id is part of the key; a visit with another id is another visit");
+		                      "id is part of the key; a %s with another id is another %s",
+		                      io->noun, io->noun);
 	}
-	const char *vid = id ? id : body_id;
-	if (!vid || !*vid) {
+	char made[256] = "";
+	const char *rid = id ? id : body_id;
+	if ((!rid || !*rid) && io->new_id) {
+		io->new_id(root, made, sizeof made);
+		rid = made;
+	}
+	if (!rid || !*rid) {
 		json_decref(root);
 		if (rep)
-			parley_report_add(rep, PARLEY_ERROR, "visit", 0, 0, NULL, "id", "required",
+			parley_report_add(rep, PARLEY_ERROR, io->noun, 0, 0, NULL, "id", "required",
 			                  "id is required");
 		return parley_err_set(err, PARLEY_EDATA, "1 error; the store is unchanged");
 	}
@@ -365,19 +369,20 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 	}
 	parley_err inner = {0, ""};
 	if (id) { /* a change: the current record, at the version the client had */
-		rc = check_version(db, vid, if_match, &inner);
+		rc = pl_check_version(db, io, rid, if_match, &inner);
 		if (!rc)
-			rc = pl_row_read(db, c, "id", vid, cur, &inner);
+			rc = pl_row_read(db, c, "id", rid, cur, &inner);
 	} else { /* new: the id must be free */
 		char v[48];
-		rc = parley_visit_etag(db, vid, v, sizeof v, &inner);
+		rc = io->etag(db, io->noun, rid, v, sizeof v, &inner);
 		rc = rc == PARLEY_ENOTFOUND ? PARLEY_OK
-		   : rc ? rc : parley_err_set(&inner, PARLEY_ECONFLICT, "visit '%s' exists already", vid);
-		cur[0] = pl_strdup(vid);
+		   : rc ? rc : parley_err_set(&inner, PARLEY_ECONFLICT, "%s '%s' exists already",
+		                              io->noun, rid);
+		cur[0] = pl_strdup(rid);
 	}
 	const char *vals[32] = {0};
 	char where[160];
-	snprintf(where, sizeof where, "visit:%.140s", vid);
+	snprintf(where, sizeof where, "%s:%.140s", io->noun, rid);
 	if (!rc) {
 		for (size_t i = 0; i < c->ncols; i++)
 			vals[i] = cur[i];
@@ -385,24 +390,18 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 		json_t *v;
 		json_object_foreach(root, k, v) {
 			int i = pl_concept_col(c, k);
-			int is_list = 0;
-			for (size_t l = 0; l < PL_ARRAY_LEN(lists); l++)
-				is_list |= strcmp(lists[l].key, k) == 0;
-			if (i >= 0)
+			if (i >= 0 && (!id || strcmp(k, "id") != 0))
 				pl_json_cell(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
-			else if (!is_list && !is_derived(k) && !strstr(k, "_label"))
-				pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, where, k, "unknown-field",
-				                 "visit has no field '%.60s'", k);
+			else if (i < 0 && !io->extra(k))
+				pl_import_report(imp, PARLEY_ERROR, io->noun, 0, 0, where, k, "unknown-field",
+				                 "%s has no field '%.60s'", io->noun, k);
 		}
-		pl_import_put(imp, c, vals, "visit", 0);
-		for (size_t l = 0; l < PL_ARRAY_LEN(lists) && !rc; l++) {
-			json_t *arr = json_object_get(root, lists[l].key);
-			if (arr) /* a change leaves lists it does not name as they are */
-				rc = put_list(imp, &lists[l], arr, vid, &inner);
-		}
+		vals[0] = rid; /* a new record's id may have been made here */
+		pl_import_put(imp, c, vals, io->noun, 0);
+		rc = io->lists(imp, root, rid, &inner);
 	}
 	if (rc) { /* a failure before validation: roll back, report it as it is */
-		pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, where, NULL, "conflict", "%s",
+		pl_import_report(imp, PARLEY_ERROR, io->noun, 0, 0, where, NULL, "conflict", "%s",
 		                 inner.msg);
 		pl_import_close(imp, NULL);
 		parley_err_set(err, rc, "%s", inner.msg);
@@ -412,12 +411,49 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 		rc = pl_import_close(imp, err);
 	}
 	if (!rc && out_id)
-		pl_strlcpy(out_id, vid, id_cap);
+		pl_strlcpy(out_id, rid, id_cap);
 	parley_set_reason(db, NULL, NULL);
 	for (size_t i = 0; i < c->ncols; i++)
 		free(cur[i]);
 	json_decref(root);
 	return rc;
+}
+
+/* A visit's keys that are no column: its lists, and what GET derives. */
+static int visit_extra(const char *k)
+{
+	for (size_t l = 0; l < PL_ARRAY_LEN(lists); l++)
+		if (strcmp(lists[l].key, k) == 0)
+			return 1;
+	return is_derived(k) || strstr(k, "_label") != NULL;
+}
+
+static int visit_lists(pl_import *imp, json_t *root, const char *id, parley_err *inner)
+{
+	int rc = PARLEY_OK;
+	for (size_t l = 0; l < PL_ARRAY_LEN(lists) && !rc; l++) {
+		json_t *arr = json_object_get(root, lists[l].key);
+		if (arr) /* a change leaves lists it does not name as they are */
+			rc = put_list(imp, &lists[l], arr, id, inner);
+	}
+	return rc;
+}
+
+static int visit_etag(parley_db *db, const char *noun, const char *id, char *out, size_t cap,
+                      parley_err *err)
+{
+	(void)noun;
+	return parley_visit_etag(db, id, out, cap, err);
+}
+
+static const pl_record_io visit_io = {"visit", visit_etag, NULL, visit_extra, visit_lists};
+
+static int write_visit(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, int commit, parley_err *err)
+{
+	return pl_record_put(db, &visit_io, id, json, len, if_match, reason, out_id, id_cap, rep,
+	                     commit, err);
 }
 
 int parley_visit_write(parley_db *db, const char *id, const char *json, size_t len,
@@ -446,11 +482,7 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 		parley_set_reason(db, NULL, NULL);
 		return rc;
 	}
-	rc = check_version(db, id, if_match, err);
-	if (!rc) {
-		char v[48];
-		rc = parley_visit_etag(db, id, v, sizeof v, err);
-	}
+	rc = pl_check_version(db, &visit_io, id, if_match, err);
 	if (!rc)
 		rc = exec_id(db, "DELETE FROM visit WHERE id = ?1", id, NULL, NULL, err);
 	if (!rc)
