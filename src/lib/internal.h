@@ -362,6 +362,9 @@ int pl_record_put(parley_db *db, const pl_record_io *io, const char *id, const c
  * if_match (NULL: only that it exists); ENOTFOUND when there is none. */
 int pl_check_version(parley_db *db, const pl_record_io *io, const char *id,
                      const char *if_match, parley_err *err);
+/* Runs sql (no rows) with ?1 id and, when not NULL, ?2 role and ?3 arg3. */
+int pl_exec_ids(parley_db *db, const char *sql, const char *id, const char *role,
+                const char *arg3, parley_err *err);
 /* The audit entries matching where (SQL; ?1 is id), newest first, as a
  * JSON array text (parley_visit_history's shape); caller frees *out. */
 int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, parley_err *err);

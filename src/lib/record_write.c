@@ -107,20 +107,6 @@ int parley_record_etag(parley_db *db, const char *entity, const char *id, char *
 	return pl_rows_etag(db, K->version, K->nversion, id, K->tag, K->entity, out, cap, err);
 }
 
-static int exec2(parley_db *db, const char *sql, const char *a, const char *b, parley_err *err)
-{
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, sql, &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
-	if (b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
-	int r = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? PARLEY_OK : pl_db_error(db, err, "replacing a record's list");
-}
-
 /* Puts the items of one list of record id (JSON array arr), then removes
  * the stored items the array no longer names.  An item that names a stored
  * one (a tenure by its id) changes only the fields it gives. */
@@ -202,8 +188,8 @@ static int put_list(pl_import *imp, const rec_list *L, json_t *arr, const char *
 	json_decref(keys);
 	char sql[256];
 	snprintf(sql, sizeof sql, "DELETE FROM %s WHERE %s = ?1 AND %s NOT IN"
-	                          " (SELECT value FROM json_each(?2))", c->name, L->parent, L->item);
-	int rc = list ? exec2(db, sql, id, list, err)
+	                          " (SELECT value FROM json_each(?3))", c->name, L->parent, L->item);
+	int rc = list ? pl_exec_ids(db, sql, id, NULL, list, err)
 	              : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	free(list);
 	return rc;
@@ -341,7 +327,7 @@ int parley_record_remove(parley_db *db, const char *entity, const char *id, cons
 	if (!rc)
 		rc = still_named(db, K, id, err);
 	for (const char *const *d = K->drop; !rc && *d; d++)
-		rc = exec2(db, *d, id, NULL, err);
+		rc = pl_exec_ids(db, *d, id, NULL, NULL, err);
 	if (!rc)
 		rc = pl_commit(db, err);
 	if (rc)

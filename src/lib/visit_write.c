@@ -212,8 +212,8 @@ static int put_source(pl_import *imp, json_t *item, const char *where)
 	return pl_import_put(imp, c, vals, where, 0) != PARLEY_OK;
 }
 
-static int exec_id(parley_db *db, const char *sql, const char *id, const char *role,
-                   const char *arg3, parley_err *err)
+int pl_exec_ids(parley_db *db, const char *sql, const char *id, const char *role,
+                const char *arg3, parley_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = pl_prepare(db, sql, &st, err);
@@ -226,7 +226,7 @@ static int exec_id(parley_db *db, const char *sql, const char *id, const char *r
 		sqlite3_bind_text(st, 3, arg3, -1, SQLITE_TRANSIENT);
 	int r = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? PARLEY_OK : pl_db_error(db, err, "replacing a visit's list");
+	return r == SQLITE_DONE ? PARLEY_OK : pl_db_error(db, err, "replacing a record's list");
 }
 
 /* Replaces one list of visit id with the JSON array arr: rows are put by
@@ -252,14 +252,14 @@ static int put_list(pl_import *imp, const list_desc *L, json_t *arr, const char 
 				json_array_append(ids, json_object_get(item, "id"));
 		char *list = json_dumps(ids, JSON_COMPACT);
 		json_decref(ids);
-		rc = exec_id(db, "DELETE FROM visit_source WHERE visit = ?1 AND source NOT IN"
+		rc = pl_exec_ids(db, "DELETE FROM visit_source WHERE visit = ?1 AND source NOT IN"
 		                 " (SELECT value FROM json_each(?3))", id, NULL, list ? list : "[]", err);
 		free(list);
 	} else {
 		snprintf(keep, sizeof keep, "%zu", json_array_size(arr));
 		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE visit = ?1%s AND seq > CAST(?3 AS INTEGER)",
 		         L->concept, L->role ? " AND role = ?2" : "");
-		rc = exec_id(db, sql, id, L->role, keep, err);
+		rc = pl_exec_ids(db, sql, id, L->role, keep, err);
 	}
 	if (rc)
 		return rc;
@@ -484,7 +484,7 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 	}
 	rc = pl_check_version(db, &visit_io, id, if_match, err);
 	if (!rc)
-		rc = exec_id(db, "DELETE FROM visit WHERE id = ?1", id, NULL, NULL, err);
+		rc = pl_exec_ids(db, "DELETE FROM visit WHERE id = ?1", id, NULL, NULL, err);
 	if (!rc)
 		rc = pl_commit(db, err);
 	if (rc)
