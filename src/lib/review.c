@@ -7,6 +7,8 @@
  * reviewer's approval writes it through parley_visit_write (or _remove)
  * from the version it was made on: when the visit changed meanwhile the
  * approval is refused (PARLEY_ECONFLICT) and the change stays pending.
+ * Changes to people and sources (parley_record_propose) wait in the same
+ * queue, their entity named, and are written by parley_record_write.
  */
 #include "internal.h"
 
