@@ -358,6 +358,9 @@ typedef struct pl_record_io {
 int pl_record_put(parley_db *db, const pl_record_io *io, const char *id, const char *json,
                   size_t len, const char *if_match, const char *reason, char *out_id,
                   size_t id_cap, parley_report *rep, int commit, parley_err *err);
+/* 1 when If-Match if_match ("*", or an ETag holding the version) names
+ * version now (a quoted "\"v-...\""). */
+int pl_version_matches(const char *if_match, const char *now);
 /* ECONFLICT ("... was changed by someone else") when record id is not at
  * if_match (NULL: only that it exists); ENOTFOUND when there is none. */
 int pl_check_version(parley_db *db, const pl_record_io *io, const char *id,

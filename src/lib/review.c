@@ -40,7 +40,7 @@ static int propose(parley_db *db, const char *entity, const char *kind, const ch
 		char now[48];
 		if ((rc = etag_of(db, entity, visit, now, sizeof now, err)))
 			return rc;
-		if (!if_match || (strcmp(if_match, "*") && !strstr(if_match, now)))
+		if (!pl_version_matches(if_match, now))
 			return parley_err_set(err, PARLEY_ECONFLICT, "%s '%s' was changed by someone else",
 			                      entity, visit);
 		pl_strlcpy(id, visit, sizeof id);

@@ -306,6 +306,16 @@ int pl_row_read(parley_db *db, const pl_concept *c, const char *col, const char 
 	return PARLEY_OK;
 }
 
+int pl_version_matches(const char *if_match, const char *now)
+{
+	/* the version without its quotes: a GET answer's ETag may carry more
+	 * after it (a person's: the hash of the page around the record) */
+	char core[48];
+	size_t n = strlen(now);
+	snprintf(core, sizeof core, "%.*s", n >= 2 ? (int)n - 2 : 0, now + (n >= 2));
+	return if_match && (strcmp(if_match, "*") == 0 || (*core && strstr(if_match, core)));
+}
+
 int pl_check_version(parley_db *db, const pl_record_io *io, const char *id,
                      const char *if_match, parley_err *err)
 {
@@ -313,7 +323,7 @@ int pl_check_version(parley_db *db, const pl_record_io *io, const char *id,
 	int rc = io->etag(db, io->noun, id, now, sizeof now, err);
 	if (rc || !if_match)
 		return rc;
-	if (strcmp(if_match, "*") != 0 && !strstr(if_match, now))
+	if (!pl_version_matches(if_match, now))
 		return parley_err_set(err, PARLEY_ECONFLICT,
 		                      "%s '%s' was changed by someone else (now %s, you had %s)",
 		                      io->noun, id, now, if_match);

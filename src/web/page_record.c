@@ -398,6 +398,7 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 		json_array_remove(comp, json_array_size(comp) - 1);
 	json_object_set_new(p, "companions", comp);
 	if (fmt == 1) {
+		pl_versioned_etag(pg, p);
 		pl_send_json(pg, p);
 		return;
 	}

@@ -32,5 +32,26 @@ void pl_page_source(pl_page *pg, const char *id)
 		pl_send_error(pg, 404, NULL, "no source with that id");
 		return;
 	}
+	pl_versioned_etag(pg, v);
 	pl_send_json(pg, v);
+}
+
+void pl_versioned_etag(pl_page *pg, json_t *v)
+{
+	/* the record's version (what If-Match names) and the hash of the whole
+	 * answer, which also holds what is derived from other records (a
+	 * person's trips, a source's citing visits): a revalidation sees those
+	 * change too, and a write still finds its version in the tag */
+	char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	size_t n = strlen(pg->rs->etag);
+	if (!text || n < 3) {
+		free(text);
+		pg->rs->etag[0] = '\0'; /* the server hashes the body */
+		return;
+	}
+	char core[24]; /* "p-" and 16 hex digits */
+	snprintf(core, sizeof core, "%.*s", (int)n - 2, pg->rs->etag + 1);
+	snprintf(pg->rs->etag, sizeof pg->rs->etag, "\"%s.%016llx\"", core,
+	         (unsigned long long)pl_hash(text, strlen(text)));
+	free(text);
 }
