@@ -4,7 +4,8 @@
  * team_records.c) a person with aliases and tenures, or a source.
  *
  * A form is turned into the JSON the write API takes and written by the
- * same parley_visit_write, so it has the import's rules and messages; each
+ * same parley_visit_write (parley_record_write for people and sources), so
+ * it has the import's rules and messages; each
  * message is shown next to its field (a finding's item and field name the
  * input).  A change made from an old version (someone saved in between) is
  * not written: the form comes back with both versions side by side and the
@@ -85,8 +86,13 @@ static void select_input(pl_buf *b, const char *name, const field *f, const char
 	pl_esc_html(b, name);
 	pl_buf_puts(b, "\" name=\"");
 	pl_esc_html(b, name);
-	pl_buf_puts(b, err ? "\" aria-invalid=\"true\"><option value=\"\"></option>"
-	                   : "\"><option value=\"\"></option>");
+	pl_buf_puts(b, "\"");
+	if (err) {
+		pl_buf_puts(b, " aria-invalid=\"true\" aria-describedby=\"e-");
+		pl_esc_html(b, name);
+		pl_buf_puts(b, "\"");
+	}
+	pl_buf_puts(b, "><option value=\"\"></option>");
 	for (const char *p = f->picker + 7; *p;) {
 		size_t n = strcspn(p, ",");
 		char opt[64];
