@@ -365,6 +365,13 @@ int pl_version_matches(const char *if_match, const char *now);
  * if_match (NULL: only that it exists); ENOTFOUND when there is none. */
 int pl_check_version(parley_db *db, const pl_record_io *io, const char *id,
                      const char *if_match, parley_err *err);
+/* Deletes record id at version if_match in one transaction: refused
+ * (EINVAL, saying what) while a query of refs ("SQL counting referrers
+ * with ?1|what they are", NULL-terminated; NULL: none) counts any; then
+ * runs the drop statements (?1: id) in order.  A reason is required. */
+int pl_record_drop(parley_db *db, const pl_record_io *io, const char *id, const char *if_match,
+                   const char *reason, const char *const *refs, const char *const *drop,
+                   parley_err *err);
 /* Runs sql (no rows) with ?1 id and, when not NULL, ?2 role and ?3 arg3. */
 int pl_exec_ids(parley_db *db, const char *sql, const char *id, const char *role,
                 const char *arg3, parley_err *err);

@@ -284,56 +284,12 @@ int parley_record_check(parley_db *db, const char *entity, const char *id, const
 	         : PARLEY_EINVAL;
 }
 
-/* Refuses to remove a record others still name: EINVAL saying who. */
-static int still_named(parley_db *db, const rec_kind *K, const char *id, parley_err *err)
-{
-	for (const char *const *q = K->refs; *q; q++) {
-		const char *bar = strchr(*q, '|');
-		char sql[400];
-		snprintf(sql, sizeof sql, "%.*s", (int)(bar - *q), *q);
-		sqlite3_stmt *st;
-		int rc = pl_prepare(db, sql, &st, err);
-		if (rc)
-			return rc;
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-		long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
-		sqlite3_finalize(st);
-		if (n < 0)
-			return pl_db_error(db, err, "looking for what names the record");
-		if (n > 0)
-			return parley_err_set(err, PARLEY_EINVAL,
-			                      "%s '%s' is not deleted: %ld %s; change those first",
-			                      K->entity, id, n, bar + 1);
-	}
-	return PARLEY_OK;
-}
-
 int parley_record_remove(parley_db *db, const char *entity, const char *id, const char *if_match,
                          const char *reason, parley_err *err)
 {
 	const rec_kind *K = kind_of(entity, err);
-	if (!K)
-		return PARLEY_EINVAL;
-	if (!reason || !*reason)
-		return parley_err_set(err, PARLEY_EINVAL, "a deletion needs a reason for the audit log");
-	int rc = parley_set_reason(db, reason, err);
-	if (!rc)
-		rc = pl_begin(db, err);
-	if (rc) {
-		parley_set_reason(db, NULL, NULL);
-		return rc;
-	}
-	rc = pl_check_version(db, &ios[K - kinds], id, if_match, err);
-	if (!rc)
-		rc = still_named(db, K, id, err);
-	for (const char *const *d = K->drop; !rc && *d; d++)
-		rc = pl_exec_ids(db, *d, id, NULL, NULL, err);
-	if (!rc)
-		rc = pl_commit(db, err);
-	if (rc)
-		pl_rollback(db);
-	parley_set_reason(db, NULL, NULL);
-	return rc;
+	return K ? pl_record_drop(db, &ios[K - kinds], id, if_match, reason, K->refs, K->drop, err)
+	         : PARLEY_EINVAL;
 }
 
 int parley_record_history(parley_db *db, const char *entity, const char *id, char **out,

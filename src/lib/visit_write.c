@@ -480,8 +480,34 @@ int parley_visit_check(parley_db *db, const char *id, const char *json, size_t l
 	return write_visit(db, id, json, len, if_match, reason, out_id, id_cap, rep, 0, err);
 }
 
-int parley_visit_remove(parley_db *db, const char *id, const char *if_match, const char *reason,
-                        parley_err *err)
+/* Refuses to remove a record others still name: EINVAL saying who. */
+static int still_named(parley_db *db, const char *noun, const char *const *refs, const char *id,
+                       parley_err *err)
+{
+	for (const char *const *q = refs; q && *q; q++) {
+		const char *bar = strchr(*q, '|');
+		char sql[400];
+		snprintf(sql, sizeof sql, "%.*s", (int)(bar - *q), *q);
+		sqlite3_stmt *st;
+		int rc = pl_prepare(db, sql, &st, err);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+		sqlite3_finalize(st);
+		if (n < 0)
+			return pl_db_error(db, err, "looking for what names the record");
+		if (n > 0)
+			return parley_err_set(err, PARLEY_EINVAL,
+			                      "%s '%s' is not deleted: %ld %s; change those first",
+			                      noun, id, n, bar + 1);
+	}
+	return PARLEY_OK;
+}
+
+int pl_record_drop(parley_db *db, const pl_record_io *io, const char *id, const char *if_match,
+                   const char *reason, const char *const *refs, const char *const *drop,
+                   parley_err *err)
 {
 	if (!reason || !*reason)
 		return parley_err_set(err, PARLEY_EINVAL, "a deletion needs a reason for the audit log");
@@ -492,15 +518,24 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 		parley_set_reason(db, NULL, NULL);
 		return rc;
 	}
-	rc = pl_check_version(db, &visit_io, id, if_match, err);
+	rc = pl_check_version(db, io, id, if_match, err);
 	if (!rc)
-		rc = pl_exec_ids(db, "DELETE FROM visit WHERE id = ?1", id, NULL, NULL, err);
+		rc = still_named(db, io->noun, refs, id, err);
+	for (const char *const *d = drop; !rc && *d; d++)
+		rc = pl_exec_ids(db, *d, id, NULL, NULL, err);
 	if (!rc)
 		rc = pl_commit(db, err);
 	if (rc)
 		pl_rollback(db);
 	parley_set_reason(db, NULL, NULL);
 	return rc;
+}
+
+int parley_visit_remove(parley_db *db, const char *id, const char *if_match, const char *reason,
+                        parley_err *err)
+{
+	static const char *const drop[] = {"DELETE FROM visit WHERE id = ?1", NULL}; /* lists cascade */
+	return pl_record_drop(db, &visit_io, id, if_match, reason, NULL, drop, err);
 }
 
 /* ------------------------------------------------------------------ */
