@@ -183,6 +183,9 @@ int pl_db_error(parley_db *db, parley_err *err, const char *what);
 /* Runs SQL without results. */
 int pl_exec(parley_db *db, const char *sql, parley_err *err);
 /* Prepares SQL; caller finalizes with sqlite3_finalize(). */
+/* SQL parley_brief_text(source): a brief file's searchable text, folded
+ * (src/brief/brief_catalog.c; the brief search index's triggers call it). */
+void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
 int pl_begin(parley_db *db, parley_err *err);    /* BEGIN IMMEDIATE */
 int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index first */

@@ -216,6 +216,9 @@ int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
 	                        (void *)1, sql_day, NULL, NULL);
 	sqlite3_create_function(db->sql, "parley_rank", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 	                        NULL, sql_rank, NULL, NULL);
+	/* the text of a brief its search index holds (brief_catalog.c) */
+	sqlite3_create_function(db->sql, "parley_brief_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                        NULL, pl_brief_sql_text, NULL, NULL);
 	/* Check that the file is a database before anything writes to it. */
 	rc = pl_exec(db, "SELECT count(*) FROM sqlite_schema", err);
 	if (rc) {
