@@ -172,7 +172,7 @@ int pl_query_rows(parley_db *db, an_arena *a, const char *id, const char *sql, i
                   const char ***out, size_t *n, parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, sql, &st, err);
+	int rc = pl_prepare_cached(db, sql, &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -185,7 +185,7 @@ int pl_query_rows(parley_db *db, an_arena *a, const char *id, const char *sql, i
 			rows[*n * (size_t)nf + (size_t)i] = pl_query_col(a, st, i, &nm);
 		(*n)++;
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	*out = rows;
 	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
 }

@@ -316,7 +316,7 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 static int prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
                          parley_err *err)
 {
-	int rc = pl_prepare(db, sql, st, err);
+	int rc = pl_prepare_cached(db, sql, st, err);
 	for (int i = 0; !rc && i < b->n; i++)
 		if (sqlite3_bind_text(*st, i + 1, b->v[i], -1, SQLITE_STATIC) != SQLITE_OK)
 			rc = pl_db_error(db, err, "binding a filter");
@@ -363,8 +363,8 @@ static int fill_people(parley_db *db, an_arena *a, parley_visit *v, const char *
                        parley_visit_person **out, size_t *n, parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT person, name, detail FROM visit_person WHERE visit = ?1"
-	                        " AND role = ?2 ORDER BY seq", &st, err);
+	int rc = pl_prepare_cached(db, "SELECT person, name, detail FROM visit_person WHERE visit = ?1"
+	                               " AND role = ?2 ORDER BY seq", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, v->id, -1, SQLITE_STATIC);
@@ -379,7 +379,7 @@ static int fill_people(parley_db *db, an_arena *a, parley_visit *v, const char *
 		p->name = pl_query_col(a, st, 1, &nm);
 		p->detail = pl_query_col(a, st, 2, &nm);
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
 }
 
@@ -463,7 +463,7 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
 	}
 	if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
 		rc = pl_db_error(db, err, "listing visits");
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	if (!v || rc == PARLEY_ENOMEM) {
 		free(v);
 		return parley_err_set(err, PARLEY_ENOMEM, "listing visits: out of memory");
@@ -608,7 +608,7 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 			else
 				rc = pl_db_error(db, err, "counting visits");
 		}
-		sqlite3_finalize(st);
+		pl_release(db, st);
 	}
 	long limit, offset;
 	pl_query_window(q, &limit, &offset);
@@ -774,7 +774,7 @@ int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
 		if (nm)
 			rc = parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	pl_buf_free(&sql);
 	if (rc) {
 		parley_facet_free(&r->pub);
@@ -806,7 +806,7 @@ static int plan_of(parley_db *db, const parley_query *q, const char *head, int k
 	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err)))
 		while (sqlite3_step(st) == SQLITE_ROW)
 			pl_buf_printf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	pl_buf_free(&sql);
 	an_arena_free(&arena);
 	return rc;

@@ -72,7 +72,7 @@ int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parl
 	int found = 0;
 	for (size_t q = 0; q < PL_ARRAY_LEN(version_sql); q++) {
 		sqlite3_stmt *st;
-		int rc = pl_prepare(db, version_sql[q], &st, err);
+		int rc = pl_prepare_cached(db, version_sql[q], &st, err);
 		if (rc)
 			return rc;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -86,7 +86,7 @@ int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parl
 			}
 			fnv_add(&h, "\x1e", 1);
 		}
-		sqlite3_finalize(st);
+		pl_release(db, st);
 		if (r != SQLITE_DONE)
 			return pl_db_error(db, err, "reading the visit's version");
 		fnv_add(&h, "\x1d", 1);

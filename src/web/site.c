@@ -71,6 +71,7 @@ typedef struct site {
 	const char *out;
 	long files;
 	parley_err *err;
+	char made[4096]; /* the folder write_file made last: most files share their folder with the one before */
 } site;
 
 static int mkdirs(const char *path, parley_err *err)
@@ -155,7 +156,9 @@ static int write_file(site *s, const char *rel, const char *data, size_t n)
 	snprintf(path, sizeof path, "%s/%s", s->out, rel);
 	char *slash = strrchr(path, '/');
 	*slash = '\0';
-	int rc = mkdirs(path, s->err);
+	int rc = strcmp(path, s->made) == 0 ? PARLEY_OK : mkdirs(path, s->err);
+	if (rc == PARLEY_OK)
+		pl_strlcpy(s->made, path, sizeof s->made);
 	*slash = '/';
 	if (rc != PARLEY_OK)
 		return rc;
