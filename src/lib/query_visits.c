@@ -316,6 +316,19 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 static int prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
                          parley_err *err)
 {
+	int rc = pl_prepare(db, sql, st, err);
+	for (int i = 0; !rc && i < b->n; i++)
+		if (sqlite3_bind_text(*st, i + 1, b->v[i], -1, SQLITE_STATIC) != SQLITE_OK)
+			rc = pl_db_error(db, err, "binding a filter");
+	return rc;
+}
+
+/* prepare_bound from the store's statement cache: the caller gives *st back
+ * with pl_release(), never sqlite3_finalize().  For load_rows, whose SQL a
+ * page per visit (a static site) runs again and again. */
+static int prepare_bound_cached(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
+                                parley_err *err)
+{
 	int rc = pl_prepare_cached(db, sql, st, err);
 	for (int i = 0; !rc && i < b->n; i++)
 		if (sqlite3_bind_text(*st, i + 1, b->v[i], -1, SQLITE_STATIC) != SQLITE_OK)
@@ -440,9 +453,11 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
                      size_t keep, parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prepare_bound(db, sql->data, b, &st, err);
-	if (rc)
+	int rc = prepare_bound_cached(db, sql->data, b, &st, err);
+	if (rc) {
+		pl_release(db, st);
 		return rc;
+	}
 	size_t cap = 16;
 	parley_visit *v = malloc(cap * sizeof *v);
 	size_t n = 0;
@@ -608,7 +623,7 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 			else
 				rc = pl_db_error(db, err, "counting visits");
 		}
-		pl_release(db, st);
+		sqlite3_finalize(st);
 	}
 	long limit, offset;
 	pl_query_window(q, &limit, &offset);
@@ -691,8 +706,10 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 {
 	*prev = *next = NULL;
 	int rc = must_exist(db, "visit", "id", id, err);
-	/* the same pair in either direction, by the list order (start_key, id) */
-#define NEIGHBOUR(CMP, DIR)                                                                  	" JOIN visit w ON w.id = ?1 WHERE v.status IN ('confirmed', 'reported') AND"           	" ((v.from_country = w.from_country AND v.to_country = w.to_country) OR"               	" (v.from_country = w.to_country AND v.to_country = w.from_country)) AND"              	" (v.start_key, v.id) " CMP " (w.start_key, w.id) ORDER BY v.start_key " DIR ", v.id " DIR " LIMIT 1"
+	/* the same pair in either direction (pair_key), by the list order
+	 * (start_key, id): visit_by_pairk seeks the one row, where an OR of the
+	 * two directions sorted every visit of the pair, list columns and all */
+#define NEIGHBOUR(CMP, DIR)                                                                  	" JOIN visit w ON w.id = ?1 WHERE v.status IN ('confirmed', 'reported') AND"           	" v.pair_key = w.pair_key AND"              	" (v.start_key, v.id) " CMP " (w.start_key, w.id) ORDER BY v.start_key " DIR ", v.id " DIR " LIMIT 1"
 	if (!rc)
 		rc = one_visit(db, NEIGHBOUR("<", "DESC"), id, prev, err);
 	if (!rc)
@@ -774,7 +791,7 @@ int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
 		if (nm)
 			rc = parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
 	}
-	pl_release(db, st);
+	sqlite3_finalize(st);
 	pl_buf_free(&sql);
 	if (rc) {
 		parley_facet_free(&r->pub);
@@ -806,7 +823,7 @@ static int plan_of(parley_db *db, const parley_query *q, const char *head, int k
 	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err)))
 		while (sqlite3_step(st) == SQLITE_ROW)
 			pl_buf_printf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
-	pl_release(db, st);
+	sqlite3_finalize(st);
 	pl_buf_free(&sql);
 	an_arena_free(&arena);
 	return rc;
