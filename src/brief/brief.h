@@ -156,5 +156,10 @@ int pl_brief_slug_is(const char *label, const char *slug);
  * prefix), best match first.  No words: no brief.  Free the strings and
  * the array with free(). */
 int pl_brief_search(parley_db *db, const char *text, pl_strlist *ids, parley_err *err);
+/* The folded text the search index holds for a brief file (its title,
+ * series, summary, topics, regions and body without expressions): what the
+ * static site's search page filters in the browser.  Caller frees; NULL
+ * when out of memory. */
+char *pl_brief_search_text(const char *source);
 
 #endif

@@ -156,6 +156,17 @@ static int brief_text(pl_buf *out, const char *src)
 	return rc;
 }
 
+char *pl_brief_search_text(const char *source)
+{
+	pl_buf t;
+	pl_buf_init(&t, 0);
+	char *f = NULL;
+	if (brief_text(&t, source) == PARLEY_OK)
+		f = parley_fold_words(t.data ? t.data : "");
+	pl_buf_free(&t);
+	return f;
+}
+
 void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
@@ -164,12 +175,7 @@ void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	pl_buf t;
-	pl_buf_init(&t, 0);
-	char *f = NULL;
-	if (brief_text(&t, src) == PARLEY_OK)
-		f = parley_fold_words(t.data ? t.data : "");
-	pl_buf_free(&t);
+	char *f = pl_brief_search_text(src);
 	if (!f) {
 		sqlite3_result_error_nomem(ctx);
 		return;

@@ -282,9 +282,9 @@ void pl_page_briefs(pl_page *pg)
 	pl_web_briefs_done(pg, &tmp);
 	char feed[80], search[80];
 	snprintf(feed, sizeof feed, "%sbriefs.atom", pg->rq->root);
-	snprintf(search, sizeof search, "%ssearch", pg->rq->root);
-	json_t *ctx = json_pack("{s:s,s:o,s:o,s:s,s:b}", "title", "Briefs", "briefs", list, "groups", groups,
-	                        "search_url", search, "serve", !pg->w->site);
+	snprintf(search, sizeof search, "%ssearch%s", pg->rq->root, pg->w->site ? ".html" : "");
+	json_t *ctx = json_pack("{s:s,s:o,s:o,s:s}", "title", "Briefs", "briefs", list, "groups", groups,
+	                        "search_url", search);
 	feed_link(ctx, "parley briefs", feed);
 	pl_render_page(pg, "briefs", ctx);
 }
@@ -374,6 +374,38 @@ void pl_page_brief_facet(pl_page *pg, const char *kind, const char *rest)
 	free(bio);
 }
 
+/* The static site's search page: no server answers ?q= there, so it lists
+ * every published brief with its folded search text (data-search), and
+ * app.js hides those without the words, as it filters the visit list;
+ * the visits are the visit list's own ?q=. */
+static void static_search(pl_page *pg)
+{
+	pl_strlist ids;
+	if (pl_brief_published(pg->w->db, &ids, &pg->err) != PARLEY_OK) {
+		pl_send_error(pg, 500, NULL, pg->err.msg);
+		return;
+	}
+	json_t *briefs = json_array();
+	for (size_t i = 0; i < ids.n; i++) {
+		pl_brief b;
+		if (pl_brief_load(pg->w->db, ids.v[i], 0, &b, NULL) == PARLEY_OK) {
+			json_t *r = brief_row(pg, &b);
+			char *f = pl_brief_search_text(b.source);
+			json_object_set_new(r, "search", json_string(f ? f : ""));
+			free(f);
+			json_array_append_new(briefs, r);
+			pl_brief_free(&b);
+		}
+		free(ids.v[i]);
+	}
+	free(ids.v);
+	char visits[80];
+	snprintf(visits, sizeof visits, "%svisits.html", pg->rq->root);
+	json_t *ctx = json_pack("{s:s,s:o,s:s,s:b}", "title", "Search", "briefs", briefs, "visits_url", visits,
+	                        "static", 1);
+	pl_render_page(pg, "search", ctx);
+}
+
 void pl_page_search(pl_page *pg, int fmt)
 {
 	const char *text = "";
@@ -383,6 +415,10 @@ void pl_page_search(pl_page *pg, int fmt)
 			return;
 		}
 		text = pg->rq->params[i].value;
+	}
+	if (pg->w->site) {
+		static_search(pg);
+		return;
 	}
 	pl_strlist ids;
 	if (pl_brief_search(pg->w->db, text, &ids, &pg->err) != PARLEY_OK) {

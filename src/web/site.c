@@ -448,6 +448,8 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		rc = page(&s, "briefs.html", "/briefs", NULL);
 	if (rc == PARLEY_OK)
 		rc = page(&s, "briefs.atom", "/briefs.atom", NULL);
+	if (rc == PARLEY_OK)
+		rc = page(&s, "search.html", "/search", NULL);
 	pl_strlist briefs = {0};
 	if (rc == PARLEY_OK)
 		rc = pl_brief_published(db, &briefs, err);

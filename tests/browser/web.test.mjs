@@ -470,7 +470,7 @@ for (const name of ['serve', 'site']) {
     const b = targets[name].base + '/briefs/';
     const pages = [u.brief, u.index, b + 'author/mira-han' + ext, b + 'series/korea-snapshot' + ext,
       b + 'topic/china-north-korea-relations' + ext, b + 'region/east-asia' + ext];
-    if (name === 'serve') pages.push(targets[name].base + '/search?q=Beijing');
+    pages.push(targets[name].base + (name === 'serve' ? '/search?q=Beijing' : '/search.html?q=Beijing'));
     for (const url of pages) {
       await page.goto(url);
       assert.deepEqual(await axeSerious(page), [], url);
@@ -547,6 +547,30 @@ test('serve: the search finds the brief by words with tone marks, and visits bes
   assert.match(await page.locator('p.total').innerText(), new RegExp(`^${api.visits.total} visit`));
   assert.ok(api.visits.total > 0, 'visits with Xi Jinping are found too');
   assert.equal(await page.locator('ul.search-visits li').count(), Math.min(20, api.visits.total));
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('site: the static search page filters the briefs in place by the folded words, and hands them to the visit list', async () => {
+  const { page, errors, close } = await newPage();
+  const row = () => page.locator('tr.brief-row', { hasText: "Kim Jong-un's first trip as leader goes to Beijing" });
+  await page.goto(targets.site.base + '/briefs.html');
+  await page.fill('#brief-q', 'Xí Jìnpíng');
+  await Promise.all([page.waitForNavigation(), page.press('#brief-q', 'Enter')]);
+  assert.match(page.url(), /search\.html\?q=/);
+  assert.equal(await row().isVisible(), true, 'found with the tone marks folded');
+  const href = await page.locator('#search-visits').getAttribute('href');
+  assert.equal(href, 'visits.html?q=' + encodeURIComponent('Xí Jìnpíng'));
+  await Promise.all([page.waitForNavigation(), page.locator('#search-visits').click()]);
+  const api = await json(targets.serve.base + '/api/v1/search?q=' + encodeURIComponent('Xí Jìnpíng'));
+  await page.waitForFunction((n) =>
+    [...document.querySelectorAll('tr.visit')].filter((r) => r.offsetParent !== null).length === Math.min(50, n),
+  api.visits.total, { timeout: 10000 });
+  // words the brief does not hold (its expressions' words among them) hide it
+  for (const q of ['Pyongyang Beijing zzz', 'count pair']) {
+    await page.goto(targets.site.base + '/search.html?q=' + encodeURIComponent(q));
+    assert.equal(await row().isVisible(), false, q);
+  }
   assert.deepEqual(errors, []);
   await close();
 });
