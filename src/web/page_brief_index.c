@@ -437,10 +437,14 @@ void pl_page_search(pl_page *pg, int fmt)
 		free(ids.v[i]);
 	}
 	free(ids.v);
-	/* the visits: the visit list's own search (its q=), first 20 */
+	/* the visits: the visit list's own search (its q=), first 20; words
+	 * that fold to nothing find nothing here (the list would show all) */
 	json_t *visits = json_array();
 	long total = 0;
-	if (*text) {
+	char *words = parley_fold_words(text);
+	int searched = words && *words;
+	free(words);
+	if (searched) {
 		pl_wq q;
 		const pl_param ps[] = {{"q", text}, {"per_page", "20"}};
 		static const char *const allowed[] = {"q", "per_page", NULL};
@@ -477,7 +481,7 @@ void pl_page_search(pl_page *pg, int fmt)
 	json_t *ctx = json_pack("{s:s,s:s,s:o,s:o,s:I,s:b,s:s,s:b}", "title", "Search", "q", text,
 	                        "briefs", briefs, "visits", visits, "visits_total", (json_int_t)total,
 	                        "more", total > (long)json_array_size(visits), "all_url", all.data,
-	                        "searched", *text != '\0');
+	                        "searched", searched);
 	pl_buf_free(&all);
 	pl_render_page(pg, "search", ctx);
 }
