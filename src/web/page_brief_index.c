@@ -27,15 +27,15 @@
  * page, and whether it has a feed (the issue asks for series, author and
  * topic feeds). */
 typedef struct facet {
-	const char *kind, *label;
+	const char *kind, *label, *plural;
 	int feed;
 } facet;
 
 static const facet facets[] = {
-    {"series", "Series", 1},
-    {"author", "Author", 1},
-    {"topic", "Topic", 1},
-    {"region", "Region", 0},
+    {"series", "Series", "Series", 1},
+    {"author", "Author", "Authors", 1},
+    {"topic", "Topic", "Topics", 1},
+    {"region", "Region", "Regions", 0},
 };
 
 const pl_brief_list *pl_web_briefs(pl_page *pg, pl_brief_list *tmp, parley_err *err)
@@ -273,9 +273,8 @@ void pl_page_briefs(pl_page *pg)
 		json_t *links = json_array();
 		facet_links(pg, l, facets[f].kind, links);
 		if (json_array_size(links))
-			json_array_append_new(groups, json_pack("{s:s,s:s,s:o}", "label",
-			    strcmp(facets[f].kind, "series") == 0 ? "Series" : strcmp(facets[f].kind, "author") == 0 ? "Authors"
-			    : strcmp(facets[f].kind, "topic") == 0 ? "Topics" : "Regions", "id", facets[f].kind, "links", links));
+			json_array_append_new(groups, json_pack("{s:s,s:s,s:o}", "label", facets[f].plural, "id",
+			                                        facets[f].kind, "links", links));
 		else
 			json_decref(links);
 	}
