@@ -39,8 +39,10 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define HEAD_BYTES 65536
 #define MAX_FILE ((size_t)4 << 30)
@@ -927,13 +929,100 @@ static int file_rank(const char *format, const char *head, size_t n)
 
 typedef struct input {
 	const char *path;
-	char *data;
+	char *data;             /* the whole file, or for a streaming reader only its head */
 	size_t len;
+	int whole;              /* data holds the whole file */
 	const pl_reader *reader;
 	int rank;
 	size_t order;
 	int mapped; /* read through the --map column mapping */
 } input;
+
+/* Reads the head of a regular file (HEAD_BYTES) and learns its size;
+ * anything else (stdin, a pipe) is read whole, since a streaming reader may
+ * read it more than once. */
+static int read_head(input *in, long long *size, parley_err *err)
+{
+	struct stat sb;
+	FILE *f = strcmp(in->path, "-") == 0 ? NULL : fopen(in->path, "rb");
+	if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (f)
+			fclose(f);
+		in->whole = 1;
+		int rc = pl_read_file(in->path, MAX_FILE, &in->data, &in->len, err);
+		*size = (long long)in->len;
+		return rc;
+	}
+	*size = (long long)sb.st_size;
+	in->data = malloc(HEAD_BYTES);
+	in->len = in->data ? fread(in->data, 1, HEAD_BYTES, f) : 0;
+	int bad = ferror(f);
+	fclose(f);
+	if (!in->data)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	if (bad)
+		return parley_err_set(err, PARLEY_EIO, "%s: read failed: %s", in->path, strerror(errno));
+	in->whole = in->len == (size_t)sb.st_size;
+	return PARLEY_OK;
+}
+
+/* Whether in is read as a stream: its function, or NULL when it is read
+ * whole.  A --map file is read as CSV, which streams. */
+static int (*streamer(const input *in))(pl_import *, const char *, FILE *)
+{
+	if (in->mapped || in->reader == &pl_reader_csv)
+		return pl_csv_stream;
+	if (in->reader == &pl_reader_ndjson)
+		return pl_ndjson_stream;
+	return NULL;
+}
+
+/* For a reader of whole files, reads the rest of the file, within the
+ * reader's limit (a JSON document: PL_JSON_DOC_MAX, naming NDJSON, which
+ * streams).  A streaming reader keeps only the head. */
+static int read_rest(input *in, long long size, parley_err *err)
+{
+	const pl_reader *r = in->reader;
+	size_t max = r == &pl_reader_json ? PL_JSON_DOC_MAX : MAX_FILE;
+	if (streamer(in)) /* only its head is read */
+		return PARLEY_OK;
+	if ((unsigned long long)size > max)
+		return parley_err_set(err, PARLEY_ELIMIT,
+		                      "%s: %lld bytes is more than the %zu MB a %s file may hold, as it "
+		                      "is read whole%s (docs/formats.md)",
+		                      in->path, size, max >> 20, r->format,
+		                      r == &pl_reader_json
+		                          ? "; NDJSON streams, so import that (parley export --format ndjson)"
+		                          : "");
+	if (in->whole)
+		return PARLEY_OK;
+	free(in->data);
+	in->data = NULL;
+	in->whole = 1;
+	return pl_read_file(in->path, max, &in->data, &in->len, err);
+}
+
+/* Runs in's reader: from memory, or streaming from the file. */
+static int run_reader(pl_import *imp, input *in)
+{
+	const pl_reader *rd = in->reader;
+	int (*stream)(pl_import *, const char *, FILE *) = streamer(in);
+	if (!stream) {
+		if (!rd->finds_nul && pl_import_reject_nul(imp, in->path, in->data, in->len))
+			return PARLEY_EDATA;
+		return rd->read(imp, in->path, in->data, in->len);
+	}
+	FILE *f = !in->whole ? fopen(in->path, "rb")
+	          : in->len ? fmemopen(in->data, in->len, "rb") : fopen("/dev/null", "rb");
+	if (!f) {
+		pl_import_report(imp, PARLEY_ERROR, in->path, 0, 0, NULL, NULL, "read-failed",
+		                 "cannot open: %s", strerror(errno));
+		return PARLEY_EIO;
+	}
+	int r = in->mapped ? pl_csv_read_mapped(imp, imp->map, in->path, f) : stream(imp, in->path, f);
+	fclose(f);
+	return r;
+}
 
 static int by_rank(const void *a, const void *b)
 {
@@ -1044,11 +1133,7 @@ static void read_files(pl_import *imp, input *in, size_t npaths)
 		const pl_reader *rd = in[i].reader;
 		imp->strict_keys = in[i].mapped || rd == &pl_reader_csv || rd == &pl_reader_json ||
 		                   rd == &pl_reader_ndjson;
-		if (in[i].mapped)
-			r = pl_csv_read_mapped(imp, imp->map, in[i].path, in[i].data, in[i].len);
-		else if (rd->finds_nul ||
-		         !pl_import_reject_nul(imp, in[i].path, in[i].data, in[i].len))
-			r = rd->read(imp, in[i].path, in[i].data, in[i].len);
+		r = run_reader(imp, &in[i]);
 		if (r && imp->errors == before) /* a reader failure it did not report */
 			pl_import_report(imp, PARLEY_ERROR, in[i].path, 0, 0, NULL, NULL, "read-failed",
 			                 "%s reader failed: %s", rd->format, parley_strstatus(r));
@@ -1189,7 +1274,8 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 	for (size_t i = 0; i < npaths && !rc; i++) {
 		in[i].path = paths[i];
 		in[i].order = i;
-		rc = pl_read_file(paths[i], MAX_FILE, &in[i].data, &in[i].len, err);
+		long long size = 0;
+		rc = read_head(&in[i], &size, err);
 		if (rc)
 			break;
 		size_t head = in[i].len < HEAD_BYTES ? in[i].len : HEAD_BYTES;
@@ -1203,6 +1289,8 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		} else {
 			in[i].rank = file_rank(in[i].reader->format, in[i].data, head);
 		}
+		if (!rc)
+			rc = read_rest(&in[i], size, err);
 	}
 	pl_import *imp = NULL;
 	if (!rc) {
