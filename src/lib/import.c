@@ -46,6 +46,11 @@
 
 #define HEAD_BYTES 65536
 #define MAX_FILE ((size_t)4 << 30)
+#define REF_CACHE_MAX 65536
+/* The page cache an import works in (KiB): its writes touch every index of
+ * every table it fills, and a cache that holds them saves re-reading and
+ * re-writing pages (issue 13).  Restored when the import closes. */
+#define IMPORT_CACHE_KIB 65536
 
 typedef struct concept_counts {
 	long inserted, updated, unchanged;
@@ -77,12 +82,12 @@ struct pl_import {
 	size_t nnew, new_cap;
 	pl_link *links;
 	size_t nlinks;
-	/* Visits added or changed, for the source rule at the end. */
-	struct touched {
-		char *id, *file;
-		long line;
-	} *touched;
-	size_t ntouched, touched_cap;
+	/* References found to exist, so that a visit's countries, visitor and
+	 * office are looked up once per import, not once per row (issue 13).
+	 * Bounded: emptied when full, and whenever a pass is rolled back. */
+	pl_map refs;
+	sqlite3_stmt *touch_put;       /* visits added or changed (temp.pl_import_touched) */
+	long cache_before;             /* the connection's cache_size, restored at close */
 	pl_import_guard guard;         /* decides which rows are written (bundled.c) */
 	void *guard_ctx;
 	int discard;                   /* roll back at close even without errors (dry run) */
@@ -284,7 +289,8 @@ static void finalize_all(pl_import *imp)
 	}
 	sqlite3_finalize(imp->seen_get);
 	sqlite3_finalize(imp->seen_put);
-	imp->seen_get = imp->seen_put = NULL;
+	sqlite3_finalize(imp->touch_put);
+	imp->seen_get = imp->seen_put = imp->touch_put = NULL;
 }
 
 /* ---------------------------------------------------------------- */
@@ -312,6 +318,11 @@ static int ref_exists(pl_import *imp, const char *concept, const char *value, in
 {
 	const pl_concept *rc_ = pl_concept_find(concept);
 	size_t ci = (size_t)(rc_ - pl_concept_at(0));
+	char key[256];
+	int kn = snprintf(key, sizeof key, "%s\x1f%s", concept, value);
+	int cacheable = kn > 0 && (size_t)kn < sizeof key;
+	if (cacheable && pl_map_find(&imp->refs, key, (size_t)kn))
+		return 1;
 	*step = SQLITE_ERROR;
 	if (prepare_concept(imp, ci, err))
 		return -1;
@@ -321,6 +332,12 @@ static int ref_exists(pl_import *imp, const char *concept, const char *value, in
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
 	*step = r;
+	if (r == SQLITE_ROW && cacheable) {
+		int added;
+		if (imp->refs.n >= REF_CACHE_MAX)
+			pl_map_free(&imp->refs); /* emptied: memory stays bounded */
+		pl_map_put(&imp->refs, key, (size_t)kn, &added); /* a failure only costs a lookup */
+	}
 	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 
@@ -359,12 +376,14 @@ static int same_value(sqlite3_stmt *st, int i, const pl_column *col, const char 
 	return old && strcmp(old, v) == 0;
 }
 
-/* Looks the row's key up among the keys put so far in this import.
- * Returns 0 when new (and notes it), 1 when seen (*first_file and
+/* Looks the row's key up among the keys put so far in this import (only
+ * notes it when is_new: the store lacks the key, so no row put so far had
+ * it).  Returns 0 when new (and notes it), 1 when seen (*first_file and
  * *first_line say where; *first_file is malloc'd, the caller frees it), or
  * a negative SQLite step code when the store failed. */
 static int seen_before(pl_import *imp, const pl_concept *c, const char *const *values,
-                       const char *file, long line, char **first_file, long *first_line)
+                       const char *file, long line, int is_new, char **first_file,
+                       long *first_line)
 {
 	pl_buf key;
 	pl_buf_init(&key, 0);
@@ -380,7 +399,7 @@ static int seen_before(pl_import *imp, const pl_concept *c, const char *const *v
 	sqlite3_reset(g);
 	sqlite3_bind_text(g, 1, c->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(g, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
-	int r = sqlite3_step(g);
+	int r = is_new ? SQLITE_DONE : sqlite3_step(g);
 	if (r == SQLITE_ROW) {
 		*first_file = pl_strdup((const char *)sqlite3_column_text(g, 0));
 		*first_line = (long)sqlite3_column_int64(g, 1);
@@ -455,74 +474,56 @@ static int apply_links(pl_import *imp, const pl_concept *c, const char *const *v
 	return 1;
 }
 
+/* Notes a visit this import added or changed, for the source rule at the
+ * end.  In a TEMP table (gone with the transaction), not in memory: an
+ * import of a million visits touches a million (issue 13). */
 static void touch_visit(pl_import *imp, const char *id, const char *file, long line)
 {
-	if (imp->ntouched == imp->touched_cap) {
-		size_t cap = imp->touched_cap ? imp->touched_cap * 2 : 64;
-		struct touched *t = realloc(imp->touched, cap * sizeof *t);
-		if (!t) {
-			imp->errors++; /* cannot check the rule: refuse rather than skip it */
-			return;
-		}
-		imp->touched = t;
-		imp->touched_cap = cap;
-	}
-	struct touched *t = &imp->touched[imp->ntouched];
-	t->id = pl_strdup(id);
-	t->file = pl_strdup(file ? file : "");
-	t->line = line;
-	if (!t->id || !t->file) {
-		free(t->id);
-		free(t->file);
-		imp->errors++;
-		return;
-	}
-	imp->ntouched++;
+	sqlite3_stmt *st = imp->touch_put;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, file ? file : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, line);
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE) /* cannot check the rule: refuse rather than skip it */
+		step_failed(imp, r, file, line, id);
 }
 
+/* After a pass is rolled back (linking): what it learnt is gone with it.
+ * (The touched visits went with the savepoint.) */
 static void forget_touched(pl_import *imp)
 {
-	for (size_t i = 0; i < imp->ntouched; i++) {
-		free(imp->touched[i].id);
-		free(imp->touched[i].file);
-	}
-	imp->ntouched = 0;
+	pl_map_free(&imp->refs);
 }
 
 /* The source rule, once every row is in: each visit added or changed has a
- * source, or is a candidate. */
+ * source, or is a candidate.  One query over the visits touched. */
 static void require_sources(pl_import *imp)
 {
 	sqlite3_stmt *st;
 	parley_err err = {0, ""};
-	if (!imp->ntouched)
-		return;
 	if (pl_prepare(imp->db,
-	               "SELECT status, (SELECT count(*) FROM visit_source WHERE visit = ?1)"
-	               " FROM visit WHERE id = ?1",
+	               "SELECT t.visit, t.file, t.line FROM temp.pl_import_touched t"
+	               " JOIN visit v ON v.id = t.visit"
+	               " WHERE v.status IS NOT 'candidate'"
+	               " AND NOT EXISTS (SELECT 1 FROM visit_source s WHERE s.visit = t.visit)"
+	               " ORDER BY t.rowid",
 	               &st, &err)) {
 		pl_import_report(imp, PARLEY_ERROR, NULL, 0, 0, NULL, NULL, "database", "%s", err.msg);
 		return;
 	}
-	for (size_t i = 0; i < imp->ntouched && !imp->fatal; i++) {
-		struct touched *t = &imp->touched[i];
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-		int r = sqlite3_step(st);
-		if (r == SQLITE_ROW) {
-			const char *status = (const char *)sqlite3_column_text(st, 0);
-			if (sqlite3_column_int(st, 1) == 0 && (!status || strcmp(status, "candidate") != 0)) {
-				char label[256];
-				snprintf(label, sizeof label, "visit:%.200s", t->id);
-				pl_import_report(imp, PARLEY_ERROR, t->file, t->line, 0, label, "visit_source",
-				                 "no-source",
-				                 "the visit has no source: give one (a visit_source row) or "
-				                 "import it with status 'candidate'");
-			}
-		} else if (r != SQLITE_DONE) {
-			step_failed(imp, r, t->file, t->line, t->id);
-		}
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		char label[256];
+		snprintf(label, sizeof label, "visit:%.200s", (const char *)sqlite3_column_text(st, 0));
+		pl_import_report(imp, PARLEY_ERROR, (const char *)sqlite3_column_text(st, 1),
+		                 sqlite3_column_int64(st, 2), 0, label, "visit_source", "no-source",
+		                 "the visit has no source: give one (a visit_source row) or "
+		                 "import it with status 'candidate'");
 	}
+	if (r != SQLITE_DONE)
+		step_failed(imp, r, NULL, 0, "visit");
 	sqlite3_finalize(st);
 }
 
@@ -719,27 +720,36 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s", err.msg);
 		return PARLEY_EDB;
 	}
+	/* Look the row up by key. */
+	sqlite3_stmt *sel = imp->select[ci];
+	sqlite3_reset(sel);
+	pl_bind_keys(sel, c, values);
+	int r = sqlite3_step(sel);
+	/* Every row put so far is in the store, so a key the store lacks was
+	 * not seen in this import: it is only noted (issue 13: one lookup less
+	 * per new row). */
 	char *first_file = NULL;
 	long first_line = 0;
-	int seen = seen_before(imp, c, values, file, line, &first_file, &first_line);
-	if (seen < 0)
+	int seen = r == SQLITE_ROW || r == SQLITE_DONE
+	               ? seen_before(imp, c, values, file, line, r == SQLITE_DONE, &first_file,
+	                             &first_line)
+	               : 0;
+	if (seen < 0) {
+		sqlite3_reset(sel);
 		return step_failed(imp, -seen, file, line, label);
+	}
 	char first_at[256] = "";
 	if (seen) {
 		where_text(first_file ? first_file : "?", first_line, first_at, sizeof first_at);
 		free(first_file);
 	}
 	if (seen && imp->strict_keys) {
+		sqlite3_reset(sel);
 		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "duplicate-key",
 		                 "the same %s key as %s: one import may hold a record once", c->name,
 		                 first_at);
 		return PARLEY_EDATA;
 	}
-	/* Look the row up by key. */
-	sqlite3_stmt *sel = imp->select[ci];
-	sqlite3_reset(sel);
-	pl_bind_keys(sel, c, values);
-	int r = sqlite3_step(sel);
 	sqlite3_stmt *w = NULL;
 	if (r == SQLITE_ROW) {
 		int same = 1;
@@ -1054,6 +1064,28 @@ static void report_counts(pl_import *imp, const char *path, const char *format)
 	memset(imp->counts, 0, sizeof imp->counts);
 }
 
+/* A larger page cache for the import's one transaction (IMPORT_CACHE_KIB);
+ * the connection's own is noted and restored by restore_pragmas(). */
+static int import_pragmas(pl_import *imp, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(imp->db, "PRAGMA main.cache_size", &st, err);
+	if (rc)
+		return rc;
+	imp->cache_before = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -2000;
+	sqlite3_finalize(st);
+	char sql[96];
+	snprintf(sql, sizeof sql, "PRAGMA main.cache_size = -%d", IMPORT_CACHE_KIB);
+	return pl_exec(imp->db, sql, err);
+}
+
+static void restore_pragmas(pl_import *imp)
+{
+	char sql[96];
+	snprintf(sql, sizeof sql, "PRAGMA main.cache_size = %ld", imp->cache_before);
+	sqlite3_exec(imp->db->sql, sql, NULL, NULL, NULL);
+}
+
 int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err)
 {
 	if (db->readonly)
@@ -1064,7 +1096,9 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 	imp->db = db;
 	imp->rep = rep;
 	imp->replace = 1; /* an edit names the full key; parley_import decides for itself */
-	int rc = pl_begin(db, err);
+	int rc = import_pragmas(imp, err);
+	if (!rc)
+		rc = pl_begin(db, err);
 	if (!rc) /* in the transaction: rolled back or dropped with it */
 		rc = pl_exec(db,
 		             "CREATE TEMP TABLE pl_import_seen(concept TEXT, key TEXT, file TEXT,"
@@ -1077,9 +1111,18 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 	if (!rc)
 		rc = pl_prepare(db, "INSERT INTO temp.pl_import_seen VALUES (?1, ?2, ?3, ?4)",
 		                &imp->seen_put, err);
+	if (!rc)
+		rc = pl_exec(db,
+		             "CREATE TEMP TABLE pl_import_touched(visit TEXT UNIQUE, file TEXT,"
+		             " line INTEGER)",
+		             err);
+	if (!rc)
+		rc = pl_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_touched VALUES (?1, ?2, ?3)",
+		                &imp->touch_put, err);
 	if (rc) {
 		finalize_all(imp);
 		pl_rollback(db);
+		restore_pragmas(imp);
 		free(imp);
 		return rc;
 	}
@@ -1106,9 +1149,19 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	} else if (imp->discard) {
 		pl_rollback(imp->db);
 		rc = PARLEY_OK;
-	} else if ((rc = pl_exec(imp->db, "DROP TABLE temp.pl_import_seen", err)) ||
+	} else if ((rc = pl_exec(imp->db, "DROP TABLE temp.pl_import_seen;"
+	                                  " DROP TABLE temp.pl_import_touched", err)) ||
 	           (rc = pl_commit(imp->db, err))) {
+		/* The rows fit in the import's page cache, so a full disk may show
+		 * only now, as the transaction is written: it is rolled back too. */
+		char why[PARLEY_ERRMSG_MAX];
+		pl_strlcpy(why, err ? err->msg : sqlite3_errmsg(imp->db->sql), sizeof why);
 		pl_rollback(imp->db);
+		if (rc == PARLEY_EDB)
+			parley_err_set(err, rc,
+			               "the store failed (%s) as the import was written; the import was "
+			               "rolled back and the store is unchanged",
+			               why);
 	}
 	for (size_t i = 0; i < imp->nowned; i++)
 		free(imp->owned[i]);
@@ -1117,8 +1170,8 @@ int pl_import_close(pl_import *imp, parley_err *err)
 		free(imp->new_visits[i]);
 	free(imp->new_visits);
 	pl_links_free(imp->links, imp->nlinks);
-	forget_touched(imp);
-	free(imp->touched);
+	pl_map_free(&imp->refs);
+	restore_pragmas(imp);
 	free(imp);
 	return rc;
 }
