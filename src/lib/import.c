@@ -75,11 +75,9 @@ struct pl_import {
 	sqlite3_stmt *exists[32];      /* key exists (for references) */
 	char **owned;                  /* strings handed out by find_person */
 	size_t nowned, owned_cap;
-	/* Linking (import --match): the first pass collects the ids of the
-	 * visits it adds; the second applies the links found for them. */
-	int collect;
-	char **new_visits;
-	size_t nnew, new_cap;
+	/* Linking (import --match): the first pass notes the visits it adds
+	 * (temp.pl_import_touched, added = 1); the second applies the links
+	 * found for them. */
 	pl_link *links;
 	size_t nlinks;
 	/* References found to exist, so that a visit's countries, visitor and
@@ -477,13 +475,14 @@ static int apply_links(pl_import *imp, const pl_concept *c, const char *const *v
 /* Notes a visit this import added or changed, for the source rule at the
  * end.  In a TEMP table (gone with the transaction), not in memory: an
  * import of a million visits touches a million (issue 13). */
-static void touch_visit(pl_import *imp, const char *id, const char *file, long line)
+static void touch_visit(pl_import *imp, const char *id, const char *file, long line, int added)
 {
 	sqlite3_stmt *st = imp->touch_put;
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, file ? file : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 3, line);
+	sqlite3_bind_int(st, 4, added);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (r != SQLITE_DONE) /* cannot check the rule: refuse rather than skip it */
@@ -561,24 +560,6 @@ static int next_seq(pl_import *imp, const pl_concept *c, const char *const *valu
 	}
 	sqlite3_finalize(st);
 	return r;
-}
-
-static void collect_new_visit(pl_import *imp, const char *id)
-{
-	if (imp->nnew == imp->new_cap) {
-		size_t cap = imp->new_cap ? imp->new_cap * 2 : 64;
-		char **p = realloc(imp->new_visits, cap * sizeof *p);
-		if (!p) { /* linking is then impossible: fail rather than guess */
-			imp->errors++;
-			return;
-		}
-		imp->new_visits = p;
-		imp->new_cap = cap;
-	}
-	if ((imp->new_visits[imp->nnew] = pl_strdup(id)))
-		imp->nnew++;
-	else
-		imp->errors++;
 }
 
 int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values,
@@ -806,12 +787,10 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	}
 	sqlite3_reset(w);
 	if (strcmp(c->name, "visit") == 0)
-		touch_visit(imp, values[0], file, line);
+		touch_visit(imp, values[0], file, line, w == imp->insert[ci]);
 	if (w == imp->insert[ci]) {
 		imp->counts[ci].inserted++;
 		imp->stats.inserted++;
-		if (imp->collect && strcmp(c->name, "visit") == 0)
-			collect_new_visit(imp, values[0]);
 	} else {
 		imp->counts[ci].updated++;
 		imp->stats.updated++;
@@ -1086,19 +1065,12 @@ static void restore_pragmas(pl_import *imp)
 	sqlite3_exec(imp->db->sql, sql, NULL, NULL, NULL);
 }
 
-int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err)
+/* Begins the import's transaction with its TEMP tables (gone with it):
+ * the keys put so far, and the visits added or changed. */
+static int begin_import(pl_import *imp, parley_err *err)
 {
-	if (db->readonly)
-		return parley_err_set(err, PARLEY_EINVAL, "%s: store opened read-only", db->path);
-	pl_import *imp = calloc(1, sizeof *imp);
-	if (!imp)
-		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	imp->db = db;
-	imp->rep = rep;
-	imp->replace = 1; /* an edit names the full key; parley_import decides for itself */
-	int rc = import_pragmas(imp, err);
-	if (!rc)
-		rc = pl_begin(db, err);
+	parley_db *db = imp->db;
+	int rc = pl_begin(db, err);
 	if (!rc) /* in the transaction: rolled back or dropped with it */
 		rc = pl_exec(db,
 		             "CREATE TEMP TABLE pl_import_seen(concept TEXT, key TEXT, file TEXT,"
@@ -1114,11 +1086,27 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 	if (!rc)
 		rc = pl_exec(db,
 		             "CREATE TEMP TABLE pl_import_touched(visit TEXT UNIQUE, file TEXT,"
-		             " line INTEGER)",
+		             " line INTEGER, added INTEGER)",
 		             err);
 	if (!rc)
-		rc = pl_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_touched VALUES (?1, ?2, ?3)",
+		rc = pl_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_touched VALUES (?1, ?2, ?3, ?4)",
 		                &imp->touch_put, err);
+	return rc;
+}
+
+int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err)
+{
+	if (db->readonly)
+		return parley_err_set(err, PARLEY_EINVAL, "%s: store opened read-only", db->path);
+	pl_import *imp = calloc(1, sizeof *imp);
+	if (!imp)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	imp->db = db;
+	imp->rep = rep;
+	imp->replace = 1; /* an edit names the full key; parley_import decides for itself */
+	int rc = import_pragmas(imp, err);
+	if (!rc)
+		rc = begin_import(imp, err);
 	if (rc) {
 		finalize_all(imp);
 		pl_rollback(db);
@@ -1166,9 +1154,6 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	for (size_t i = 0; i < imp->nowned; i++)
 		free(imp->owned[i]);
 	free(imp->owned);
-	for (size_t i = 0; i < imp->nnew; i++)
-		free(imp->new_visits[i]);
-	free(imp->new_visits);
 	pl_links_free(imp->links, imp->nlinks);
 	pl_map_free(&imp->refs);
 	restore_pragmas(imp);
@@ -1210,10 +1195,51 @@ static void copy_findings(parley_report *to, const parley_report *from)
  * the visits this import would add; if some of them are visits the store
  * holds already, the pass is undone and run again with those links, so
  * that the store and the audit log only ever see the linked result. */
+/* The visits the first pass added that could be linked: with external-id
+ * matching only those carrying an external id (issue 13: not a list of
+ * every new visit), with the rule all of them.  *ids is malloc'd with each
+ * string; the caller frees them. */
+static int incoming_visits(pl_import *imp, parley_link_mode mode, char ***ids, size_t *n,
+                           parley_err *err)
+{
+	sqlite3_stmt *st;
+	*ids = NULL;
+	*n = 0;
+	int rc = pl_prepare(imp->db,
+	                    mode == PARLEY_LINK_RULE
+	                        ? "SELECT visit FROM temp.pl_import_touched WHERE added"
+	                        : "SELECT visit FROM temp.pl_import_touched WHERE added AND visit IN"
+	                          " (SELECT entity_id FROM external_id WHERE entity = 'visit')",
+	                    &st, err);
+	size_t cap = 0;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **p = realloc(*ids, cap * sizeof *p);
+			if (!p) {
+				rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+				break;
+			}
+			*ids = p;
+		}
+		if (!((*ids)[*n] = pl_strdup((const char *)sqlite3_column_text(st, 0))))
+			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+		else
+			++*n;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The import proper, with linking: a first pass finds the visits this
+ * import would add; if some of them are visits the store holds already,
+ * the transaction is rolled back and begun again, and a second pass reads
+ * the files with those links, so that the store and the audit log only
+ * ever see the linked result.  (A whole rollback rather than a savepoint:
+ * under a savepoint SQLite journals every page each row changes.) */
 static int run(pl_import *imp, input *in, size_t npaths, const parley_import_options *o,
                parley_report *rep, parley_err *err)
 {
-	parley_db *db = imp->db;
 	if (o->link == PARLEY_LINK_NONE) {
 		read_files(imp, in, npaths);
 		return PARLEY_OK;
@@ -1221,20 +1247,25 @@ static int run(pl_import *imp, input *in, size_t npaths, const parley_import_opt
 	parley_report *first = rep ? parley_report_new() : NULL;
 	if (rep && !first)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	int rc = pl_exec(db, "SAVEPOINT pl_link", err);
-	if (!rc) {
-		imp->rep = first;
-		imp->collect = 1;
-		read_files(imp, in, npaths);
-		imp->collect = 0;
-		imp->rep = rep;
-	}
-	if (!rc && !imp->errors && !imp->fatal && imp->nnew)
-		rc = pl_match_links(db, imp->new_visits, imp->nnew, o->link,
+	imp->rep = first;
+	read_files(imp, in, npaths);
+	imp->rep = rep;
+	char **ids = NULL;
+	size_t nids = 0;
+	int rc = PARLEY_OK;
+	if (!imp->errors && !imp->fatal)
+		rc = incoming_visits(imp, o->link, &ids, &nids, err);
+	if (!rc && nids)
+		rc = pl_match_links(imp->db, ids, nids, o->link,
 		                    o->link_days == 0 ? 3 : o->link_days < 0 ? 0 : o->link_days, rep, &imp->links,
 		                    &imp->nlinks, err);
+	for (size_t i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
 	if (!rc && imp->nlinks && !imp->fatal) {
-		rc = pl_exec(db, "ROLLBACK TO pl_link", err);
+		finalize_all(imp);
+		pl_rollback(imp->db);
+		rc = begin_import(imp, err);
 		if (!rc) {
 			imp->errors = 0;
 			forget_touched(imp);
@@ -1245,8 +1276,6 @@ static int run(pl_import *imp, input *in, size_t npaths, const parley_import_opt
 	} else if (!rc) {
 		copy_findings(rep, first);
 	}
-	if (!rc && !imp->fatal && !sqlite3_get_autocommit(db->sql))
-		rc = pl_exec(db, "RELEASE pl_link", err);
 	parley_report_free(first);
 	return rc;
 }
