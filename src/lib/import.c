@@ -48,9 +48,12 @@
 #define MAX_FILE ((size_t)4 << 30)
 #define REF_CACHE_MAX 65536
 /* The page cache an import works in (KiB): its writes touch every index of
- * every table it fills, and a cache that holds them saves re-reading and
- * re-writing pages (issue 13).  Restored when the import closes. */
-#define IMPORT_CACHE_KIB 65536
+ * every table it fills (a dozen on visit), and past the cache each page is
+ * written out to the WAL and read back again and again: at 1M visits the
+ * indexes outgrow any cache, so this is the most of the 256 MB an import
+ * may use that leaves room for the rest (issue 13).  Restored when the
+ * import closes. */
+#define IMPORT_CACHE_KIB 163840
 
 typedef struct concept_counts {
 	long inserted, updated, unchanged;
