@@ -493,7 +493,7 @@ static void touch_visit(pl_import *imp, const char *id, const char *file, long l
 }
 
 /* After a pass is rolled back (linking): what it learnt is gone with it.
- * (The touched visits went with the savepoint.) */
+ * (The visits it touched went with the rollback.) */
 static void forget_touched(pl_import *imp)
 {
 	pl_map_free(&imp->refs);
