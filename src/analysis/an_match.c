@@ -231,7 +231,8 @@ static int bindex_candidates(const bindex *x, const parley_visit_desc *a, int to
 			PUSH(x->refs[r].j);
 	}
 #undef PUSH
-	qsort(*out, *n, sizeof **out, size_cmp);
+	if (*n > 1) /* none: *out may be NULL, which qsort must not be given */
+		qsort(*out, *n, sizeof **out, size_cmp);
 	size_t u = 0;
 	for (size_t r = 0; r < *n; r++)
 		if (!u || (*out)[u - 1] != (*out)[r])
