@@ -537,6 +537,7 @@ int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err
  */
 #define PARLEY_QUERY_CODE 9 /* a country code and its NUL */
 
+#define PARLEY_QUERY_IDS_MAX 10000
 typedef struct parley_query {
 	char a[PARLEY_QUERY_CODE], b[PARLEY_QUERY_CODE];     /* between=A:B, either direction */
 	char dir_from[PARLEY_QUERY_CODE], dir_to[PARLEY_QUERY_CODE]; /* direction=FROM:TO */
@@ -562,6 +563,8 @@ typedef struct parley_query {
 	long page, per_page;    /* page=, per_page= (1-based); set limit and offset */
 	const char *after;      /* after=ID: keyset paging, the rows after visit ID in the
 	                           sort (date or -date); replaces offset/page (docs/queries.md) */
+	const char *ids;        /* ids=A,B,...: only these visits (comma-separated ids; at most
+	                           PARLEY_QUERY_IDS_MAX): the rows behind a published figure */
 	const char *bad_param;  /* the parameter parley_query_set rejected last (its canonical
 	                           name, static; for an unknown name, that name) */
 } parley_query;
@@ -571,7 +574,7 @@ void parley_query_init(parley_query *q);
 /* Sets filter `name` ("between", "direction", "country", "from", "to",
  * "year", "as_of", "level", "min_level", "type", "status", "office",
  * "person", "visitor", "companion", "host", "top", "q", "sort", "limit",
- * "offset", "page", "per_page", "after"; '-' may stand for '_') from its text.
+ * "offset", "page", "per_page", "after", "ids"; '-' may stand for '_') from its text.
  * value is borrowed: keep it alive as long as q.  An empty value leaves the
  * filter unset.  PARLEY_EINVAL for an unknown name or a bad value, with
  * err "parameter 'NAME': what was expected (got 'VALUE')" and
