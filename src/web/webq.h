@@ -73,7 +73,7 @@ typedef struct pl_web {
 	int site;           /* 1: links for the static site (relative, .html) */
 	char today[16];     /* as-of date of the pages (YYYY-MM-DD) */
 	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
-	int png;            /* static site: charts also get a PNG twin (chart/NAME.png) */
+	int png;            /* static site: charts also get a PNG twin (chart/NAME.png); the server always has them */
 	int preview;        /* 1: /briefs/ID also shows drafts (parley brief render) */
 } pl_web;
 
