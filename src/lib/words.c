@@ -24,7 +24,7 @@ void pl_duration_words(long days, char *out, size_t n)
 	if (days < 60) {
 		v = days;
 		unit = "day";
-	} else if (days < 730) {
+	} else if (days < 731) { /* under two full years: floor() below would say "one year" */
 		v = lround(days / 30.436875); /* the mean Gregorian month */
 		unit = "month";
 	} else {

@@ -8,9 +8,10 @@
 
 #include <stddef.h>
 
-/* A duration of days in words: under 60 days "12 days", under two years
- * "four months" (rounded), else whole years "six years"; numbers up to
- * twenty in words. */
+/* A duration of days in words: under 60 days "12 days", up to two years
+ * "four months" (rounded), else whole years, rounded down ("six years" for
+ * 6.6: "the first in six years" never overstates); numbers up to twenty in
+ * words. */
 void pl_duration_words(long days, char *out, size_t n);
 /* "first" .. "tenth", then "11th", "22nd", "103rd". */
 void pl_ordinal_words(size_t k, char *out, size_t n);
