@@ -1204,6 +1204,16 @@ int parley_brief_correct(parley_db *db, const char *id, const char *note, const 
                          parley_err *err);
 /* Writes the brief's page as served at /briefs/ID (HTML) to out. */
 int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *err);
+/* The newsletter of the briefs published on or after since (YYYY-MM-DD, or a
+ * month or year: its first day) into out_dir (created): newsletter.html
+ * (e-mail-ready: inline styles, no scripts, no remote resources; charts as
+ * relative links to PNG files beside it), newsletter.txt (the same in plain
+ * text) and ID-chart-N.png per chart.  base_url (NULL: site paths like
+ * /briefs/ID) prefixes the links to the briefs' pages and must end in '/'.
+ * *count (may be NULL) gets the number of briefs.  EINVAL naming a bad
+ * date or URL; EIO when a file cannot be written. */
+int parley_brief_newsletter(parley_db *db, const char *since, const char *out_dir,
+                            const char *base_url, long *count, parley_err *err);
 /* Adds the site's staff (data_dir/briefs/authors.csv) and publishes
  * the example brief shipped with the bundled data (init --bundled); a
  * brief already published is left as it was; a data folder without
