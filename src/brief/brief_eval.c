@@ -385,7 +385,7 @@ static int eval_chart(parley_db *db, const pl_expr *e, const char *as_of, long n
 		parley_data_version dv;
 		memset(&dv, 0, sizeof dv);
 		parley_data_version_get(db, &dv, NULL);
-		snprintf(src, sizeof src, "Source: parley records%s%s; data through %s", dv.name[0] ? ", data version " : "",
+		snprintf(src, sizeof src, "parley records%s%s; data through %s", dv.name[0] ? ", data version " : "",
 		         dv.name, er->through.date[0] ? er->through.date : as_of);
 		snprintf(desc, sizeof desc, "Bar chart of visits per year between %s and %s from %s to %s, with leader-pair eras shaded; %zu visits in all.",
 		         na, nb, ny ? tl->buckets[0].period : "", as_of, er->total.n);
