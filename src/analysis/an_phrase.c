@@ -261,7 +261,7 @@ int an_phrase(an_data *d, const an_opts *o, const char *visit_id, const char *ki
 		if (strcmp(d->v[i].id, visit_id) == 0)
 			x.v = &d->v[i];
 	if (!an_phrase_kinds[k])
-		rc = parley_err_set(err, PARLEY_EINVAL,
+		rc = parley_err_set(err, PARLEY_EDATA,
 		                    "unknown sentence kind '%s' (first-in-years, first-office-since, "
 		                    "highest-since, nth-trip-in-office, gap-before)", kind ? kind : "");
 	else if (!x.v)

@@ -163,7 +163,7 @@ static void test_phrase_errors(void **state)
 	parley_context *c = NULL;
 	parley_err err = {0};
 	assert_int_equal(pl_phrase_compute(db, "2018-03-25-prk-chn-kim-jong-un", "trip-abroad", NULL, &c, &err),
-	                 PARLEY_EINVAL);
+	                 PARLEY_EDATA);
 	assert_non_null(strstr(err.msg, "unknown sentence kind 'trip-abroad'"));
 	assert_int_equal(pl_phrase_compute(db, "no-such-visit", "first-in-years", NULL, &c, &err),
 	                 PARLEY_ENOTFOUND);
