@@ -667,6 +667,30 @@ void parley_visits_free(parley_visits *r);
 int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
                             parley_visits **next, parley_err *err);
 
+/* A visit as the figures count it (eras, timeline, gaps, context,
+ * companions): only the columns they read, all held by one index
+ * (docs/queries.md "Indexes"), so a figure of 100,000 visits never reads
+ * their table rows.  Strings are borrowed for the callback only. */
+typedef struct parley_visit_fact {
+	const char *id;
+	const char *start_date;     /* as stored: YYYY, YYYY-MM or YYYY-MM-DD */
+	const char *from_country, *to_country;
+	const char *level;          /* the visitor's level at the time of the visit */
+	const char *type, *status;
+	const char *visitor;        /* person id, or NULL */
+	const char *visitor_label;  /* the record's own label, or NULL */
+} parley_visit_fact;
+/* Called per visit; a non-zero return stops the walk and is returned. */
+typedef int (*parley_visit_fact_fn)(void *ud, const parley_visit_fact *v, parley_err *err);
+/* Calls fn for each visit matching q (the filter of parley_visits_find;
+ * sort, paging and after= are ignored) in list order (parley_date_cmp,
+ * then id).  Errors as parley_visits_find, or fn's. */
+int parley_visit_facts(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                       parley_err *err);
+/* Calls fn once for visit id (any status); ENOTFOUND for an unknown id. */
+int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn, void *ud,
+                          parley_err *err);
+
 typedef struct parley_facet_value {
 	const char *value;      /* '1964', 'CHN:PRK', 'ministerial' */
 	long n;

@@ -448,8 +448,13 @@ void an_prepare(an_data *d)
 	}
 	sort_data = NULL;
 	for (size_t i = 0; i < d->nv; i++) {
-		d->v[i].top = is_top(d, &d->v[i]);
-		if (!d->v[i].name && d->v[i].visitor)
-			d->v[i].name = an_person_name(d, d->v[i].visitor);
+		an_visit *v = &d->v[i];
+		v->top = is_top(d, v);
+		/* the person's name, else the record's label (as COALESCE(name, label)) */
+		const an_person *p = v->label_name && v->visitor ? an_person_find(d, v->visitor) : NULL;
+		if (p)
+			v->name = p->name;
+		else if (!v->name && v->visitor)
+			v->name = an_person_name(d, v->visitor);
 	}
 }

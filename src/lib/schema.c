@@ -459,6 +459,17 @@ static const char *const migration_review =
     ") STRICT;"
     "CREATE INDEX pending_change_by_status ON pending_change(status, id);";
 
+/* The analyses' own index (issue 13, query_analysis.c): the direction
+ * index of migration_scale, same prefix and order, also holding every
+ * column a figure reads (level, type, visitor and label), so the eras,
+ * timeline and gaps of a pair, and the dashboard's counts per year and
+ * direction, read index ranges and never the table rows.  It replaces
+ * visit_by_dir_key (its prefix), so lists by direction= plan as before. */
+static const char *const migration_analysis =
+    "CREATE INDEX visit_by_dir_cover ON visit(from_country, to_country, start_key, id, status,"
+    " level, type, visitor, visitor_label);"
+    "DROP INDEX visit_by_dir_key;";
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
@@ -469,6 +480,7 @@ static const char *const migrations[] = {
     migration_briefs, /* appended: existing stores migrate forward */
     migration_scale, /* issue 13: reads migration_query's start_key */
     migration_review,
+    migration_analysis, /* issue 13: the analyses' covering index */
 };
 
 int pl_schema_migration_count(void)
