@@ -690,6 +690,19 @@ int parley_visit_facts(parley_db *db, const parley_query *q, parley_visit_fact_f
 /* Calls fn once for visit id (any status); ENOTFOUND for an unknown id. */
 int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn, void *ud,
                           parley_err *err);
+/* Called per direction with its count of visits. */
+typedef int (*parley_direction_fn)(void *ud, const char *from, const char *to, long n,
+                                   parley_err *err);
+/* Counts of the visits matching q (paging ignored) per direction, in one
+ * pass by (from, to) order: every pair at once (a country's partners, the
+ * home pair) in memory for one group, not for the visits.  Errors as
+ * parley_visits_find, or fn's. */
+int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_direction_fn fn,
+                               void *ud, parley_err *err);
+/* The name of country code into name (cap bytes), one index step (no
+ * counts, unlike parley_countries_find); ENOTFOUND for an unknown code. */
+int parley_country_name(parley_db *db, const char *code, char *name, size_t cap,
+                        parley_err *err);
 
 typedef struct parley_facet_value {
 	const char *value;      /* '1964', 'CHN:PRK', 'ministerial' */
@@ -1024,6 +1037,13 @@ int parley_gaps_compute(parley_db *db, const parley_analysis_opts *o, size_t top
 int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FILE *out,
                       parley_err *err);
 void parley_gaps_free(parley_gaps *g);
+/* The eras (PARLEY_ERAS_PAIR) and gaps (top intervals, default window and
+ * ratio) of a pair from one read of its visits: what parley_eras_compute
+ * and parley_gaps_compute give, at the cost of one.  *eras is NULL when
+ * the pair has no eras (no paramount-leader tenures); errors are the
+ * gaps' (then both are NULL).  The caller frees each with its free function. */
+int parley_pair_compute(parley_db *db, const parley_analysis_opts *o, size_t top,
+                        parley_eras **eras, parley_gaps **gaps, parley_err *err);
 
 /* ---- Context: the sentences about one visit ------------------------ */
 typedef enum parley_claim {

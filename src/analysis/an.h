@@ -88,6 +88,8 @@ typedef struct an_data {
 	long release_through;  /* its data-through day; AN_OPEN without a release */
 	long latest;           /* the loader's fallback: last possible day of the latest
 	                        * visit in the store; AN_OPEN (no cut) for fixtures */
+	int refs;              /* results sharing it beyond the first: an_data_free
+	                        * drops one of them before freeing (an_pair.c) */
 } an_data;
 
 /* Parsed options shared by the analyses. */

@@ -79,6 +79,10 @@ void an_data_free(an_data *d)
 {
 	if (!d)
 		return;
+	if (d->refs > 0) { /* another result still reads it */
+		d->refs--;
+		return;
+	}
 	an_arena_free(&d->arena);
 	free(d->v);
 	free(d->t);
@@ -424,7 +428,12 @@ static int tenure_idx_cmp(const void *x, const void *y)
 
 void an_prepare(an_data *d)
 {
-	if (d->nv)
+	/* the query layer reads visits in this order already: sort only when
+	 * they are not (fixtures, merged reads), a pass instead of n log n */
+	size_t k = 1;
+	while (k < d->nv && visit_cmp(&d->v[k - 1], &d->v[k]) <= 0)
+		k++;
+	if (k < d->nv)
 		qsort(d->v, d->nv, sizeof *d->v, visit_cmp);
 	if (d->nt)
 		qsort(d->t, d->nt, sizeof *d->t, tenure_cmp);

@@ -159,3 +159,53 @@ int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t 
 	pl_buf_free(&plan);
 	return rc;
 }
+
+int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_direction_fn fn,
+                               void *ud, parley_err *err)
+{
+	static const parley_query none;
+	if (!db || !fn)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_visits_by_direction: no store or no callback");
+	/* one pass, grouped in the order of visit_by_dir_cover (from, to):
+	 * memory for one group at a time, whatever the store holds */
+	an_arena arena = {0};
+	sqlite3_stmt *st = NULL;
+	int rc = pl_query_prepare_where(db, q ? q : &none,
+	                                "SELECT v.from_country, v.to_country, count(*) FROM visit v",
+	                                " GROUP BY v.from_country, v.to_country"
+	                                " ORDER BY v.from_country, v.to_country", &arena, &st, err);
+	int has = 0;
+	if (!rc)
+		rc = step(db, st, &has, err);
+	while (!rc && has) {
+		rc = fn(ud, col(st, 0), col(st, 1), (long)sqlite3_column_int64(st, 2), err);
+		if (!rc)
+			rc = step(db, st, &has, err);
+	}
+	sqlite3_finalize(st);
+	an_arena_free(&arena);
+	return rc;
+}
+
+int parley_country_name(parley_db *db, const char *code, char *name, size_t cap, parley_err *err)
+{
+	if (!db || !code || !name || !cap)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_country_name: NULL argument");
+	name[0] = '\0';
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT name FROM country WHERE code = ?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	int has = 0;
+	rc = step(db, st, &has, err);
+	if (!rc && has)
+		pl_strlcpy(name, col(st, 0) ? col(st, 0) : code, cap);
+	else if (!rc) {
+		char v[40];
+		pl_strlcpy(v, code, sizeof v);
+		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no country '%s'", v);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}

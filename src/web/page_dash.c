@@ -127,10 +127,8 @@ static void era_title(char *out, size_t cap, const char *best_era, double best_r
  * from the request, and an unknown one must not draw an empty dashboard. */
 static int country_known(pl_page *pg, const char *code)
 {
-	parley_countries *c = NULL;
-	int known = parley_countries_find(pg->w->db, code, &c, NULL) == PARLEY_OK && c->n > 0;
-	parley_countries_free(c);
-	return known;
+	char name[256]; /* the name alone: one index step, no visit counts */
+	return parley_country_name(pg->w->db, code, name, sizeof name, NULL) == PARLEY_OK;
 }
 
 /* A timeline bar's link: the pair's list of that year, built by
@@ -152,10 +150,17 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
                    int per_visit, json_t *summary)
 {
 	json_t *tl = pl_pair_timeline(pg, a, b);
-	json_t *eras = pl_web_eras(pg->w->db, a, b, &pg->err);
+	/* the eras and the gaps from one read of the pair's visits */
+	json_t *eras = NULL, *gaps = NULL;
+	if (tl && pl_an_pair(pg, a, b, &eras, &gaps) != PARLEY_OK) {
+		/* as before: no eras, and the gaps' own answer (or none) */
+		eras = json_array();
+		gaps = pl_pair_gaps(pg, a, b);
+	}
 	if (!tl || !eras) {
 		json_decref(tl);
 		json_decref(eras);
+		json_decref(gaps);
 		return PARLEY_EDB;
 	}
 	char *na = pl_country_name(pg->w->db, a), *nb = pl_country_name(pg->w->db, b);
@@ -294,7 +299,10 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	 * analysis module (`parley gaps`), linked to the two visits that bound it. */
 	pl_chart_span span = {0};
 	char span_label[120], *span_href = NULL;
-	json_t *gaps = timeline ? pl_pair_gaps(pg, a, b) : NULL;
+	if (!timeline) {
+		json_decref(gaps);
+		gaps = NULL;
+	}
 	json_t *g0 = json_array_get(json_object_get(gaps, "longest"), 0);
 	if (g0) {
 		const char *gf = json_string_value(json_object_get(g0, "from"));
@@ -316,6 +324,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	c.spans = NULL;
 	c.nspans = 0;
 	free(span_href);
+	if (summary && gaps) /* the dashboard states them too: computed once */
+		json_object_set(summary, "gaps", gaps);
 	json_decref(gaps);
 
 	/* Past PL_ERA_MARKS_MAX visits one mark per visit is a solid band (and
@@ -506,7 +516,10 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	char *u = pl_list_url(pg, a, b, NULL, NULL);
 	json_object_set_new(ctx, "all_url", json_string(u));
 	free(u);
-	json_t *gaps = pl_pair_gaps(pg, a, b);
+	json_t *gaps = json_incref(json_object_get(ctx, "gaps"));
+	json_object_del(ctx, "gaps");
+	if (!gaps)
+		gaps = pl_pair_gaps(pg, a, b);
 	if (gaps) {
 		json_object_set(ctx, "current_gap", json_object_get(gaps, "current"));
 		json_object_set(ctx, "pair_through", json_object_get(gaps, "data_through"));
