@@ -41,6 +41,8 @@ typedef struct an_visit {
 	                        * NULL-terminated (parley_visit_desc) */
 	size_t next;
 	const char *period;    /* compare only: the source's own era label, or NULL */
+	int rank;              /* parley_level_rank(level), once (an_add_visit) */
+	int level_ix;          /* an_level_index(level), once */
 	int label_name;        /* name is the record's label: the visitor's own name,
 	                        * when the person is known, wins (an_prepare) */
 } an_visit;
@@ -77,6 +79,9 @@ typedef struct an_data {
 	an_member *m; size_t nm, capm;
 	an_person *p; size_t np, capp;
 	an_person *k; size_t nk, capk; /* countries: id = code, name */
+	const char *vocab[32]; /* the few distinct codes, levels, types and statuses
+	                        * of the visits, each copied once (an_add_visit) */
+	size_t nvocab;
 	/* set by an_prepare, so lookups cost a binary search, not a pass over
 	 * every person or tenure for every visit (issue 13) */
 	size_t *p_by_id;       /* indexes of p, by id; NULL before an_prepare */

@@ -160,7 +160,7 @@ static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v)
 	if (!rc && v->unidentified)
 		rc = an_ids_push(a, &x->unidentified, v->id);
 	if (!rc)
-		rc = an_ids_push(a, &x->by_level[an_level_index(v->level)], v->id);
+		rc = an_ids_push(a, &x->by_level[v->level_ix], v->id);
 	return rc;
 }
 
