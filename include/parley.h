@@ -1037,13 +1037,23 @@ int parley_gaps_compute(parley_db *db, const parley_analysis_opts *o, size_t top
 int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FILE *out,
                       parley_err *err);
 void parley_gaps_free(parley_gaps *g);
+/* Visits of a pair in one year, by direction (parley_pair_compute). */
+typedef struct parley_pair_year {
+	int year;
+	long a_to_b, b_to_a;
+} parley_pair_year;
 /* The eras (PARLEY_ERAS_PAIR) and gaps (top intervals, default window and
  * ratio) of a pair from one read of its visits: what parley_eras_compute
  * and parley_gaps_compute give, at the cost of one.  *eras is NULL when
- * the pair has no eras (no paramount-leader tenures); errors are the
- * gaps' (then both are NULL).  The caller frees each with its free function. */
+ * the pair has no eras (no paramount-leader tenures).  years (may be NULL):
+ * the visits read per year and direction, oldest first, before any
+ * data-through cut: the counts of parley_visits_facet(year) for the list
+ * between=A:B with o's level, status and as-of (malloc'd, *nyears of them;
+ * the caller frees it).  Errors are the gaps' (then every output is NULL).
+ * The caller frees eras and gaps with their free functions. */
 int parley_pair_compute(parley_db *db, const parley_analysis_opts *o, size_t top,
-                        parley_eras **eras, parley_gaps **gaps, parley_err *err);
+                        parley_eras **eras, parley_gaps **gaps, parley_pair_year **years,
+                        size_t *nyears, parley_err *err);
 
 /* ---- Context: the sentences about one visit ------------------------ */
 typedef enum parley_claim {

@@ -139,17 +139,22 @@ json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
 	return out;
 }
 
-int pl_an_pair(pl_page *pg, const char *a, const char *b, json_t **eras, json_t **gaps)
+int pl_an_pair(pl_page *pg, const char *a, const char *b, json_t **eras, json_t **gaps,
+               json_t **timeline)
 {
 	parley_analysis_opts o = {.a = a, .b = b, .as_of = pg->w->today};
 	parley_eras *e = NULL;
 	parley_gaps *g = NULL;
-	*eras = *gaps = NULL;
-	int rc = parley_pair_compute(pg->w->db, &o, 10, &e, &g, &pg->err);
+	parley_pair_year *y = NULL;
+	size_t ny = 0;
+	*eras = *gaps = *timeline = NULL;
+	int rc = parley_pair_compute(pg->w->db, &o, 10, &e, &g, &y, &ny, &pg->err);
 	if (rc)
 		return rc;
 	*eras = e ? eras_json(e) : json_array();
 	*gaps = gaps_json(pg, a, b, g);
+	*timeline = pl_timeline_json(pg, a, b, y, ny);
+	free(y);
 	parley_eras_free(e);
 	parley_gaps_free(g);
 	return PARLEY_OK;

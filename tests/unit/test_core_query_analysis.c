@@ -272,6 +272,75 @@ static void context_and_companions_read_their_own_visits(void **s)
 	parley_companions_free(p);
 }
 
+
+/* One read for the dashboard: the eras and gaps are those of the two
+ * compute functions, and the years are the list's facets per direction. */
+static void one_read_gives_eras_gaps_and_years(void **s)
+{
+	(void)s;
+	parley_analysis_opts o = {.a = "CHN", .b = "PRK", .as_of = "1975-01-01"};
+	parley_eras *e = NULL, *e1 = NULL;
+	parley_gaps *g = NULL, *g1 = NULL;
+	parley_pair_year *y = NULL;
+	size_t ny = 0;
+	parley_err err = {0, ""};
+	if (parley_pair_compute(db, &o, 5, &e, &g, &y, &ny, &err) != PARLEY_OK)
+		fail_msg("pair: %s", err.msg);
+	assert_int_equal(parley_eras_compute(db, &o, PARLEY_ERAS_PAIR, &e1, &err), PARLEY_OK);
+	assert_int_equal(parley_gaps_compute(db, &o, 5, 0, 0, &g1, &err), PARLEY_OK);
+	assert_non_null(e);
+	assert_int_equal(e->n, e1->n);
+	assert_int_equal(e->total.n, e1->total.n);
+	for (size_t i = 0; i < e->n; i++)
+		assert_int_equal(e->eras[i].visits.n, e1->eras[i].visits.n);
+	assert_int_equal(g->n, g1->n);
+	assert_int_equal(g->total.n, g1->total.n);
+	for (size_t i = 0; i < g->n; i++) {
+		assert_string_equal(g->gaps[i].start, g1->gaps[i].start);
+		assert_int_equal(g->gaps[i].days, g1->gaps[i].days);
+	}
+	/* the facets of the same list, per direction */
+	for (int d = 0; d < 2; d++) {
+		parley_query q;
+		parley_query_init(&q);
+		assert_int_equal(parley_query_set(&q, "direction", d ? "PRK:CHN" : "CHN:PRK", NULL), PARLEY_OK);
+		assert_int_equal(parley_query_set(&q, "min_level", "ministerial", NULL), PARLEY_OK);
+		assert_int_equal(parley_query_set(&q, "as_of", "1975-01-01", NULL), PARLEY_OK);
+		parley_facet *f = NULL;
+		assert_int_equal(parley_visits_facet(db, &q, "year", &f, &err), PARLEY_OK);
+		size_t seen = 0;
+		for (size_t i = 0; i < ny; i++) {
+			long n = d ? y[i].b_to_a : y[i].a_to_b;
+			long want = 0;
+			for (size_t k = 0; k < f->n; k++)
+				if (atoi(f->values[k].value) == y[i].year)
+					want = f->values[k].n;
+			assert_int_equal(n, want);
+			seen += n > 0;
+			if (i)
+				assert_true(y[i - 1].year < y[i].year);
+		}
+		assert_int_equal(seen, f->n);
+		parley_facet_free(f);
+	}
+	assert_int_equal(ny, 3); /* 1964, 1966 and 1970: 1965 held only a vice minister */
+	parley_eras_free(e);
+	parley_eras_free(e1);
+	parley_gaps_free(g);
+	parley_gaps_free(g1);
+	free(y);
+	/* a pair without leaders' tenures has gaps and years, no eras */
+	o.a = "CHN";
+	o.b = "USA";
+	assert_int_equal(parley_pair_compute(db, &o, 5, &e, &g, &y, &ny, &err), PARLEY_OK);
+	assert_null(e);
+	assert_int_equal(g->total.n, 1);
+	assert_int_equal(ny, 1);
+	assert_int_equal(y[0].b_to_a, 1);
+	parley_gaps_free(g);
+	free(y);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -280,6 +349,7 @@ int main(void)
 	    cmocka_unit_test(a_direction_reads_the_covering_index),
 	    cmocka_unit_test(eras_count_the_lists_visits),
 	    cmocka_unit_test(context_and_companions_read_their_own_visits),
+	    cmocka_unit_test(one_read_gives_eras_gaps_and_years),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
