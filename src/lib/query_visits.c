@@ -691,8 +691,9 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 {
 	*prev = *next = NULL;
 	int rc = must_exist(db, "visit", "id", id, err);
-	/* the same pair in either direction, by the list order (start_key, id) */
-#define NEIGHBOUR(CMP, DIR)                                                                  	" JOIN visit w ON w.id = ?1 WHERE v.status IN ('confirmed', 'reported') AND"           	" ((v.from_country = w.from_country AND v.to_country = w.to_country) OR"               	" (v.from_country = w.to_country AND v.to_country = w.from_country)) AND"              	" (v.start_key, v.id) " CMP " (w.start_key, w.id) ORDER BY v.start_key " DIR ", v.id " DIR " LIMIT 1"
+	/* the same pair in either direction (pair_key: one range of its index,
+	 * read from the cursor back or on, issue 13), by the list order */
+#define NEIGHBOUR(CMP, DIR)                                                                  	" JOIN visit w ON w.id = ?1 WHERE v.status IN ('confirmed', 'reported') AND"           	" v.pair_key = w.pair_key AND"                                                          	" (v.start_key, v.id) " CMP " (w.start_key, w.id) ORDER BY v.start_key " DIR ", v.id " DIR " LIMIT 1"
 	if (!rc)
 		rc = one_visit(db, NEIGHBOUR("<", "DESC"), id, prev, err);
 	if (!rc)

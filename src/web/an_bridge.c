@@ -181,22 +181,24 @@ json_t *pl_an_context(parley_db *db, const char *visit_id)
 	return arr;
 }
 
-/* The ids of the visits person led (any status), as the keys of an
- * object; NULL when the store cannot answer.  Caller decrefs. */
-static json_t *led_by(parley_db *db, const char *person)
+/* Whether visit id was led by person (its visitor): one row by id. */
+typedef struct led_q {
+	const char *person;
+	int yes;
+} led_q;
+
+static int led_row(void *ud, const parley_visit_fact *f, parley_err *err)
 {
-	parley_query q;
-	parley_query_init(&q);
-	parley_visits *r = NULL;
-	if (parley_query_set(&q, "visitor", person, NULL) != PARLEY_OK ||
-	    parley_query_set(&q, "status", "all", NULL) != PARLEY_OK ||
-	    parley_visits_find(db, &q, 0, &r, NULL) != PARLEY_OK)
-		return NULL;
-	json_t *set = json_object();
-	for (size_t i = 0; set && i < r->n; i++)
-		json_object_set_new(set, r->v[i].id, json_true());
-	parley_visits_free(r);
-	return set;
+	(void)err;
+	led_q *q = ud;
+	q->yes = f->visitor && strcmp(f->visitor, q->person) == 0;
+	return PARLEY_OK;
+}
+
+static int led_by(parley_db *db, const char *person, const char *visit)
+{
+	led_q q = {person, 0};
+	return parley_visit_fact_get(db, visit, led_row, &q, NULL) == PARLEY_OK && q.yes;
 }
 
 json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as_of)
@@ -219,12 +221,10 @@ json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as
 				continue;
 			/* the leader's own trip: top_* also counts visits at level
 			 * paramount_leader, which another person could have made */
-			const char *first = NULL;
-			json_t *led = led_by(db, side[k].leader);
-			for (size_t j = 0; led && j < side[k].ids->n && !first; j++)
-				if (json_object_get(led, side[k].ids->ids[j]))
+			const char *first = NULL; /* in date order: the first led is the answer */
+			for (size_t j = 0; j < side[k].ids->n && !first; j++)
+				if (led_by(db, side[k].leader, side[k].ids->ids[j]))
 					first = side[k].ids->ids[j];
-			json_decref(led);
 			if (!first)
 				continue;
 			json_t *f = json_pack("{s:s,s:s,s:s?}", "id", first, "person", side[k].leader,
