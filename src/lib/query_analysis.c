@@ -63,7 +63,8 @@ static int step(parley_db *db, sqlite3_stmt *st, int *has, parley_err *err)
 	return pl_db_error(db, err, "reading visits");
 }
 
-/* List order of two current rows: start_key, then id (BINARY, as SQLite). */
+/* Order of two current rows by their first two columns (start_key and
+ * id, or from and to), BINARY as SQLite. */
 static int row_cmp(sqlite3_stmt *x, sqlite3_stmt *y)
 {
 	int c = strcmp(col(x, 0) ? col(x, 0) : "", col(y, 0) ? col(y, 0) : "");
@@ -160,29 +161,59 @@ int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t 
 	return rc;
 }
 
+/* The grouped counts of q: "tail" narrows it further, ":country" bound to
+ * country when tail names it. */
+static int prepare_groups(parley_db *db, const parley_query *q, const char *tail,
+                          const char *country, an_arena *arena, sqlite3_stmt **st,
+                          parley_err *err)
+{
+	int rc = pl_query_prepare_where(db, q, "SELECT v.from_country, v.to_country, count(*) FROM visit v",
+	                                tail, arena, st, err);
+	int k = rc ? 0 : sqlite3_bind_parameter_index(*st, ":country");
+	if (k > 0 && sqlite3_bind_text(*st, k, country, -1, SQLITE_STATIC) != SQLITE_OK)
+		rc = pl_db_error(db, err, "binding a filter");
+	return rc;
+}
+
+#define GROUPS " GROUP BY v.from_country, v.to_country ORDER BY v.from_country, v.to_country"
+
 int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_direction_fn fn,
                                void *ud, parley_err *err)
 {
 	static const parley_query none;
 	if (!db || !fn)
 		return parley_err_set(err, PARLEY_EINVAL, "parley_visits_by_direction: no store or no callback");
+	if (!q)
+		q = &none;
 	/* one pass, grouped in the order of visit_by_dir_cover (from, to):
-	 * memory for one group at a time, whatever the store holds */
-	an_arena arena = {0};
-	sqlite3_stmt *st = NULL;
-	int rc = pl_query_prepare_where(db, q ? q : &none,
-	                                "SELECT v.from_country, v.to_country, count(*) FROM visit v",
-	                                " GROUP BY v.from_country, v.to_country"
-	                                " ORDER BY v.from_country, v.to_country", &arena, &st, err);
-	int has = 0;
-	if (!rc)
-		rc = step(db, st, &has, err);
-	while (!rc && has) {
-		rc = fn(ud, col(st, 0), col(st, 1), (long)sqlite3_column_int64(st, 2), err);
-		if (!rc)
-			rc = step(db, st, &has, err);
+	 * memory for one group at a time, whatever the store holds.  country=X
+	 * is its two sides, each ranges of that index (the visits made: from X;
+	 * those hosted: to X from each other country), as an OR of two indexes
+	 * would read the table row of every one of X's visits to group it. */
+	parley_query h = *q;
+	const char *tails[2] = {GROUPS, NULL};
+	if (q->country[0]) {
+		h.country[0] = '\0';
+		tails[0] = " AND v.from_country = :country" GROUPS;
+		tails[1] = " AND v.to_country = :country AND v.from_country IN (SELECT code FROM country)"
+		           " AND v.from_country <> :country" GROUPS;
 	}
-	sqlite3_finalize(st);
+	an_arena arena = {0};
+	sqlite3_stmt *st[2] = {NULL, NULL};
+	int has[2] = {0, 0}, rc = PARLEY_OK;
+	for (size_t i = 0; !rc && i < 2 && tails[i]; i++) {
+		rc = prepare_groups(db, &h, tails[i], q->country, &arena, &st[i], err);
+		if (!rc)
+			rc = step(db, st[i], &has[i], err);
+	}
+	while (!rc && (has[0] || has[1])) {
+		size_t k = !has[0] ? 1 : !has[1] ? 0 : row_cmp(st[0], st[1]) <= 0 ? 0 : 1;
+		rc = fn(ud, col(st[k], 0), col(st[k], 1), (long)sqlite3_column_int64(st[k], 2), err);
+		if (!rc)
+			rc = step(db, st[k], &has[k], err);
+	}
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
 	an_arena_free(&arena);
 	return rc;
 }

@@ -341,6 +341,62 @@ static void one_read_gives_eras_gaps_and_years(void **s)
 	free(y);
 }
 
+static int add_direction(void *ud, const char *from, const char *to, long n, parley_err *err)
+{
+	(void)err;
+	char *out = ud;
+	size_t l = strlen(out);
+	snprintf(out + l, 1024 - l, "%s:%s=%ld ", from, to, n);
+	return PARLEY_OK;
+}
+
+/* Every pair at once: the counts per direction are the direction facet's,
+ * for the whole store and for one country's two sides, in (from, to) order. */
+static void directions_are_the_facets(void **s)
+{
+	(void)s;
+	static const char *const filters[][4] = {{"status", "all", NULL, NULL},
+	                                         {"country", "CHN", NULL, NULL},
+	                                         {"country", "PRK", "status", "all"},
+	                                         {"country", "USA", "min_level", "head_of_state"},
+	                                         {NULL, NULL, NULL, NULL}};
+	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
+		parley_query q;
+		parley_query_init(&q);
+		for (size_t k = 0; k < 4 && filters[i][k]; k += 2)
+			assert_int_equal(parley_query_set(&q, filters[i][k], filters[i][k + 1], NULL), PARLEY_OK);
+		parley_facet *f = NULL;
+		parley_err err = {0, ""};
+		assert_int_equal(parley_visits_facet(db, &q, "direction", &f, &err), PARLEY_OK);
+		/* the facet sorted by value, as "FROM:TO=N " */
+		char want[1024] = "", got[1024] = "";
+		const char *vals[64];
+		long ns[64];
+		size_t n = f->n < 64 ? f->n : 64;
+		for (size_t k = 0; k < n; k++) {
+			vals[k] = f->values[k].value;
+			ns[k] = f->values[k].n;
+		}
+		for (size_t a = 1; a < n; a++)
+			for (size_t b = a; b > 0 && strcmp(vals[b - 1], vals[b]) > 0; b--) {
+				const char *t = vals[b];
+				vals[b] = vals[b - 1];
+				vals[b - 1] = t;
+				long x = ns[b];
+				ns[b] = ns[b - 1];
+				ns[b - 1] = x;
+			}
+		for (size_t k = 0; k < n; k++) {
+			size_t l = strlen(want);
+			snprintf(want + l, sizeof want - l, "%s=%ld ", vals[k], ns[k]);
+		}
+		parley_facet_free(f);
+		assert_int_equal(parley_visits_by_direction(db, &q, add_direction, got, &err), PARLEY_OK);
+		assert_string_equal(got, want);
+		assert_true(want[0] != '\0');
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +406,7 @@ int main(void)
 	    cmocka_unit_test(eras_count_the_lists_visits),
 	    cmocka_unit_test(context_and_companions_read_their_own_visits),
 	    cmocka_unit_test(one_read_gives_eras_gaps_and_years),
+	    cmocka_unit_test(directions_are_the_facets),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
