@@ -325,6 +325,7 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 	 * by o's statuses; and read the visitor's tenures */
 	fact_sink s = {.d = d, .dedupe = 1};
 	one_visit x;
+	memset(&x, 0, sizeof x); /* read below only once the visit is found */
 	int rc = parley_visit_fact_get(db, id, remember, &x, err);
 	if (rc == PARLEY_ENOTFOUND)
 		rc = parley_err_set(err, PARLEY_ENOTFOUND, "analysis: no visit '%s'", id);
