@@ -119,6 +119,9 @@ void pl_csv_free(pl_csv *c);
 /* 1 when a record was read, 0 at the end, or a negative status (err says
  * line and column). */
 int pl_csv_next(pl_csv *c, parley_err *err);
+/* Points c at the next piece of input (one record of a streamed file,
+ * starting on line `line`), keeping the header it took from the first. */
+void pl_csv_feed(pl_csv *c, const char *data, size_t len, long line);
 /* The one CSV writer (csv.c).  A field is quoted (quotes doubled) only when
  * it holds a comma, quote, CR or LF; NULL writes nothing.  PL_CSV_SHEET adds
  * the formula guard for files meant for spreadsheets (docs/formats.md);
@@ -169,6 +172,7 @@ void pl_bind_keys(sqlite3_stmt *st, const pl_concept *c, const char *const *valu
 /* ------------------------------------------------------------------ */
 /* The store (store.c)                                                 */
 /* ------------------------------------------------------------------ */
+#define PL_STMT_CACHE 48
 struct parley_db {
 	sqlite3 *sql;
 	char *path;
@@ -176,14 +180,33 @@ struct parley_db {
 	char *reason; /* for the audit log; NULL when none */
 	int readonly;
 	sqlite3_stmt *changes; /* PRAGMA data_version, prepared on first use */
+	/* statements the same SQL runs again and again (a page per visit),
+	 * prepared once: pl_prepare_cached, pl_release */
+	struct pl_stmt_slot {
+		char *sql;
+		sqlite3_stmt *st;
+		int busy;
+		unsigned long used; /* stmt_tick at its last use: the least recent goes first */
+	} stmts[PL_STMT_CACHE];
+	unsigned long stmt_tick;
 };
 
 /* Sets err from the connection's last error; returns PARLEY_EDB. */
 int pl_db_error(parley_db *db, parley_err *err, const char *what);
 /* Runs SQL without results. */
 int pl_exec(parley_db *db, const char *sql, parley_err *err);
+/* SQL parley_brief_text(source): a brief file's searchable text, folded
+ * (src/brief/brief_catalog.c; the brief search index's triggers call it). */
+void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* Prepares SQL; caller finalizes with sqlite3_finalize(). */
 int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
+/* The same, from the store's cache of prepared statements when this SQL
+ * text was prepared before and is not in use (parsing the SQL costs more
+ * than running it for one record): give it back with pl_release(db, st),
+ * never sqlite3_finalize().  Bindings start cleared. */
+int pl_prepare_cached(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
+/* Resets st and returns it to the cache (finalizes it when not cached). */
+void pl_release(parley_db *db, sqlite3_stmt *st);
 int pl_begin(parley_db *db, parley_err *err);    /* BEGIN IMMEDIATE */
 int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index first */
 /* Refreshes the search text of the visits the triggers marked
@@ -254,8 +277,7 @@ int pl_csv_map_load(const char *path, pl_csv_map **out, parley_err *err);
 void pl_csv_map_free(pl_csv_map *m);
 /* The mapped concept's place in dependency order (file_rank of import.c). */
 int pl_csv_map_rank(const pl_csv_map *m);
-int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path,
-                       const char *data, size_t len);
+int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path, FILE *f);
 /* When head starts with a CSV header that matches no format, appends to out
  * the closest concept, its columns, the ones missing and the unknown ones,
  * and returns 1; 0 when head does not look like CSV; -1 out of memory. */
@@ -287,6 +309,45 @@ typedef struct pl_reader {
 	 * the field); otherwise import rejects a file holding one before read(). */
 	bool finds_nul;
 } pl_reader;
+
+/* The canonical readers that stream (issue 13): they read the file from f
+ * (seekable, at its start; NDJSON rewinds for another pass), so their
+ * memory does not follow the file's size.  The engine calls them in place
+ * of pl_reader_csv.read and pl_reader_ndjson.read (import.c, run_reader). */
+int pl_csv_stream(pl_import *imp, const char *path, FILE *f);
+int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f);
+
+/* Most a JSON document may hold: it is parsed whole (jansson, about ten
+ * times its size in memory); NDJSON streams (docs/formats.md). */
+#define PL_JSON_DOC_MAX ((size_t)64 << 20)
+/* Longest NDJSON line or CSV record an import reads (docs/formats.md). */
+#define PL_RECORD_MAX ((size_t)16 << 20)
+
+/* The records of a file through one buffer that grows only to hold the
+ * longest, at most max bytes (lines.c): NDJSON lines, or with csv set CSV
+ * records (a quoted field may span lines; LF, CRLF and CR end a record). */
+typedef struct pl_lines {
+	FILE *f;
+	char *buf;
+	size_t cap, start, end; /* unread bytes: buf[start..end) */
+	size_t max;
+	size_t scan;            /* bytes of the pending record already scanned */
+	int csv, inq;           /* CSV records; inside quotes at scan */
+	long pending;           /* line ends inside the pending record so far */
+	long line;              /* the line the record last returned starts on (1-based) */
+	long next_line;
+	long long at;           /* its byte offset in the file */
+	long long base;         /* file offset of buf[0] */
+	int eof;
+} pl_lines;
+void pl_lines_init(pl_lines *l, FILE *f, size_t max, int csv);
+/* The next record without its line end in *p, *n (valid until the next
+ * call): 1, 0 at the end, or a negative status (err says: a record over
+ * max, naming its line; a read error). */
+int pl_lines_next(pl_lines *l, const char **p, size_t *n, parley_err *err);
+/* Back to the first record (for a reader's next pass). */
+int pl_lines_rewind(pl_lines *l, parley_err *err);
+void pl_lines_free(pl_lines *l);
 
 /* The readers of the canonical formats (import.c) and of real datasets
  * (src/readers/); NULL-terminated. */
