@@ -1561,6 +1561,23 @@ int parley_changes_json(parley_db *db, const char *status, char **out, parley_er
  * required) change id; the audit log names author and reviewer. */
 int parley_change_decide(parley_db *db, long id, int approve, const char *reviewer,
                          const char *comment, parley_report *rep, parley_err *err);
+/* parley_changes_json narrowed to one author (the actor the change was
+ * proposed as, "web:NAME") and one visit; each of status, author and visit
+ * NULL: any.  Caller frees *out. */
+int parley_changes_find_json(parley_db *db, const char *status, const char *author,
+                             const char *visit, char **out, parley_err *err);
+/* What user name did (user_changes.c): the audit entries of the changes
+ * they published, proposed and had approved, approved as a reviewer, or
+ * decided as discovery candidates (actors "web:NAME", "web:NAME, approved
+ * by ...", "..., approved by web:NAME", "review:web:NAME"), newest first,
+ * at most 500, in parley_visit_history's shape.  PARLEY_ENOTFOUND when
+ * there is no such user.  Caller frees *out. */
+int parley_user_changes_json(parley_db *db, const char *name, char **out, parley_err *err);
+/* The discovery candidates waiting in the review queue (visits with status
+ * 'candidate', discovery_review.c), oldest first, as a JSON array of {id,
+ * from, to, start, end, visitor_label, summary, sources: [{id, url,
+ * citation}], events: [GDELT event ids]}.  Caller frees *out. */
+int parley_candidates_json(parley_db *db, char **out, parley_err *err);
 
 #ifdef __cplusplus
 }

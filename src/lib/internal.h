@@ -184,6 +184,10 @@ int pl_db_error(parley_db *db, parley_err *err, const char *what);
 int pl_exec(parley_db *db, const char *sql, parley_err *err);
 /* Prepares SQL; caller finalizes with sqlite3_finalize(). */
 int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
+/* Steps st (columns seq, at, actor, action, entity, entity_key, before,
+ * after, reason), finalizes it, and sets *out (caller frees) to the rows as
+ * a JSON array of objects, before and after parsed (visit_write.c). */
+int pl_audit_rows_json(parley_db *db, sqlite3_stmt *st, char **out, parley_err *err);
 int pl_begin(parley_db *db, parley_err *err);    /* BEGIN IMMEDIATE */
 int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index first */
 /* Refreshes the search text of the visits the triggers marked

@@ -574,6 +574,8 @@ static enum MHD_Result team_answer(struct MHD_Connection *c, const char *url, co
 		MHD_add_response_header(r, "Location", rs.location);
 	if (rs.set_cookie[0])
 		MHD_add_response_header(r, "Set-Cookie", rs.set_cookie);
+	if (rs.set_cookie2[0])
+		MHD_add_response_header(r, "Set-Cookie", rs.set_cookie2);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs.status, r);
 	MHD_destroy_response(r);
 	return ret;
