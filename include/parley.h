@@ -206,6 +206,17 @@ int parley_set_reason(parley_db *db, const char *reason, parley_err *err);
  * store since this handle last asked (SQLite's data_version), so a reader
  * knows when its caches are stale; -1 on failure. */
 long long parley_change_counter(parley_db *db);
+/* The newest sequence number of the audit log (0 when empty; -1 on
+ * failure): it moves with every change to a record (audit_scope.c). */
+long long parley_audit_head(parley_db *db);
+/* What the changes after audit entry `after` can have touched: *head gets
+ * the newest entry; *visits (caller frees) the ids, one a line, of the
+ * visits whose changes since were all to their note or summary alone
+ * (shown by their own answers, lists, searches and exports, never by
+ * another visit's record), or NULL when they may have changed anything
+ * (or nothing changed). */
+int parley_audit_scope(parley_db *db, long long after, long long *head, char **visits,
+                       parley_err *err);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
 /* Number of records in a concept table ('visit', 'person', ...), or a
