@@ -214,9 +214,10 @@ long long parley_audit_head(parley_db *db);
  * visits whose changes since were all to their note or summary alone
  * (shown by their own answers, lists, searches and exports, never by
  * another visit's record), or NULL when they may have changed anything
- * (or nothing changed). */
+ * (or nothing changed); *note_only 1 when only notes changed (shown by the
+ * visit's own record and found by searches, nowhere else). */
 int parley_audit_scope(parley_db *db, long long after, long long *head, char **visits,
-                       parley_err *err);
+                       int *note_only, parley_err *err);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
 /* Number of records in a concept table ('visit', 'person', ...), or a

@@ -5,13 +5,18 @@
  * Every record table is audited (a row per insert, update and delete,
  * with the record before and after), so the audit log's newest sequence
  * number moves whenever something a page shows changes.  Most team edits
- * correct the free text of one visit (its note or summary); those two
- * fields are shown by that visit's own answers and by lists, searches,
- * people's and countries' pages and exports, but never by another visit's
- * record (whose previous/next name only id, date and visitor, and whose
- * context sentences are counted from dates, levels and people).  Anything
- * else (another field, a list of the visit, another table, an insert or a
- * delete) can change any answer.
+ * correct the free text of one visit (its note or summary):
+ * - the note is shown only by the visit's own record (page and API,
+ *   page_record.c) and found by searches (visit_search_text): lists,
+ *   CSV, figures and other records do not show it;
+ * - the summary is also in lists, CSV and people's and countries' pages,
+ *   but never in another visit's record (whose previous/next name only id,
+ *   date and visitor, and whose context sentences are counted from dates,
+ *   levels and people).
+ * Anything else (another field, a list of the visit, another table, an
+ * insert or a delete) can change any answer.  A new answer that shows a
+ * visit's note or summary elsewhere must be added to these rules
+ * (server.c, cache_sync).
  */
 #include "internal.h"
 
@@ -32,8 +37,9 @@ long long parley_audit_head(parley_db *db)
 	return v;
 }
 
-/* 1 when before and after differ only in note and summary. */
-static int text_only(const char *before, const char *after)
+/* 1 when before and after differ only in note and summary; *note_only
+ * cleared when the summary differs. */
+static int text_only(const char *before, const char *after, int *note_only)
 {
 	json_t *b = json_loads(before ? before : "", 0, NULL);
 	json_t *a = json_loads(after ? after : "", 0, NULL);
@@ -46,8 +52,8 @@ static int text_only(const char *before, const char *after)
 		json_t *w = json_object_get(b, k);
 		if (!w)
 			ok = 0;
-		else if (!json_equal(v, w) && strcmp(k, "note") && strcmp(k, "summary"))
-			ok = 0;
+		else if (!json_equal(v, w) && strcmp(k, "note"))
+			ok = strcmp(k, "summary") == 0 ? (*note_only = 0, 1) : 0;
 	}
 	json_decref(a);
 	json_decref(b);
@@ -55,9 +61,10 @@ static int text_only(const char *before, const char *after)
 }
 
 int parley_audit_scope(parley_db *db, long long after, long long *head, char **visits,
-                       parley_err *err)
+                       int *note_only, parley_err *err)
 {
 	*visits = NULL;
+	*note_only = 1;
 	if ((*head = parley_audit_head(db)) < 0)
 		return pl_db_error(db, err, "reading the audit log's head");
 	if (*head <= after || after < 0 || *head - after > SCOPE_MAX_ROWS)
@@ -79,7 +86,7 @@ int parley_audit_scope(parley_db *db, long long after, long long *head, char **v
 		local = entity && action && key && strcmp(entity, "visit") == 0 &&
 		        strcmp(action, "update") == 0 && !strchr(key, '\n') &&
 		        text_only((const char *)sqlite3_column_text(st, 3),
-		                  (const char *)sqlite3_column_text(st, 4));
+		                  (const char *)sqlite3_column_text(st, 4), note_only);
 		if (local && (pl_buf_puts(&ids, key) || pl_buf_putc(&ids, '\n')))
 			local = 0;
 	}

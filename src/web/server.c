@@ -112,15 +112,29 @@ static int other_visit_record(const char *key, const char *ids)
 	return 1;
 }
 
-/* Caller holds the write lock: drops every entry but other visits'
- * records, and counts a clear (renders in flight are not kept). */
-static void cache_drop_locked(const char *ids)
+/* 1 when key is an answer a note-only change of the visits in ids cannot
+ * touch: anything but their own records and searches (q=). */
+static int note_blind(const char *key, const char *ids)
+{
+	if (strstr(key, "q="))
+		return 0;
+	static const char *const prefixes[] = {"/visit/", "/api/v1/visits/", "/api/v1/context/"};
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (strncmp(key, prefixes[i], strlen(prefixes[i])) == 0)
+			return other_visit_record(key, ids);
+	return 1;
+}
+
+/* Caller holds the write lock: drops every entry a change to the text of
+ * the visits in ids can touch (note_only: to their notes alone), and
+ * counts a clear (renders in flight are not kept). */
+static void cache_drop_locked(const char *ids, int note_only)
 {
 	for (size_t i = 0; i < NBUCKETS; i++) {
 		entry **pp = &buckets[i];
 		while (*pp) {
 			entry *e = *pp;
-			if (other_visit_record(e->key, ids)) {
+			if (note_only ? note_blind(e->key, ids) : other_visit_record(e->key, ids)) {
 				pp = &e->next;
 				continue;
 			}
@@ -136,24 +150,40 @@ static void cache_drop_locked(const char *ids)
 /* Brings the cache up to the store as db (the caller's connection) sees
  * it, after its data_version moved: nothing when the audit log has not
  * moved (a login, a held change), the answers a text-only edit can touch
- * when that is all that happened, else everything.  force: empty it even
- * when the audit log has not moved. */
-static void cache_sync(parley_db *db, int force)
+ * when that is all that happened, else everything.  Every change to a
+ * record is audited, so a team write always moves the audit log. */
+static void cache_sync(parley_db *db)
 {
-	pthread_rwlock_wrlock(&cache_lock);
-	long long head = -1;
-	char *ids = NULL;
-	if (parley_audit_scope(db, g_cache_seq, &head, &ids, NULL) != PARLEY_OK || head < 0) {
-		cache_clear_locked();
-		head = -1;
-	} else if (ids) {
-		cache_drop_locked(ids);
-	} else if (head != g_cache_seq || force) {
-		cache_clear_locked();
+	/* the audit log is read outside the write lock, so readers of the
+	 * cache are not held up; if another thread synced meanwhile, again */
+	for (int tries = 0;; tries++) {
+		pthread_rwlock_rdlock(&cache_lock);
+		long long from = g_cache_seq;
+		pthread_rwlock_unlock(&cache_lock);
+		long long head = -1;
+		char *ids = NULL;
+		int note_only = 0;
+		int rc = parley_audit_scope(db, from, &head, &ids, &note_only, NULL);
+		pthread_rwlock_wrlock(&cache_lock);
+		if (g_cache_seq != from && tries < 3) {
+			pthread_rwlock_unlock(&cache_lock);
+			free(ids);
+			continue;
+		}
+		if (rc != PARLEY_OK || head < 0 || g_cache_seq != from) {
+			cache_clear_locked();
+			g_cache_seq = -1;
+		} else if (head > from || from < 0) { /* lower: this connection's view is older */
+			if (ids)
+				cache_drop_locked(ids, note_only);
+			else
+				cache_clear_locked();
+			g_cache_seq = head;
+		}
+		pthread_rwlock_unlock(&cache_lock);
+		free(ids);
+		return;
 	}
-	g_cache_seq = head;
-	pthread_rwlock_unlock(&cache_lock);
-	free(ids);
 }
 
 static void add_headers(struct MHD_Response *r, const char *type, const char *etag, int gz)
@@ -644,7 +674,7 @@ static void team_run(team_job *j)
 {
 	pl_team_handle(&j->rq, &j->rs);
 	if (j->rs.changed)
-		cache_sync(pl_team_db(), 0);
+		cache_sync(pl_team_db());
 }
 
 static void *team_thread(void *arg)
@@ -771,7 +801,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 	long long v = data_version(w);
 	if (v != w->seen_version) {
 		w->seen_version = v;
-		cache_sync(w->db, 0);
+		cache_sync(w->db);
 	}
 	const char *k = hr->key.data ? hr->key.data : "/";
 	uint64_t h = pl_hash(k, strlen(k));
