@@ -6,7 +6,7 @@
       /login), read the CSRF token (GET /api/v1/session), then for SECONDS
       save edits continuously: GET /api/v1/visits/ID for its ETag, then
       PATCH it with If-Match, X-CSRF-Token and a note unique to this write
-      ("bench <user> #<n>").  Visits are drawn at random from VISITS (fewer
+      ("bench <run> <user> #<n>", the run being OUT's base name).  Visits are drawn at random from VISITS (fewer
       visits than writers, so editors collide and some saves get 412, as
       two editors would).  Writes every answer's status and each 2xx
       write's note to OUT.json.
@@ -20,6 +20,7 @@
 """
 import http.client
 import json
+import os
 import random
 import sqlite3
 import sys
@@ -31,7 +32,13 @@ import urllib.parse
 login_lock = threading.Lock()
 
 
-def writer(base, name, password, visits, seconds, out, start):
+def tag_of(out_file):
+    """The run's name (OUT.json's base name): in every note and reason, so runs on one
+    store are told apart."""
+    return os.path.splitext(os.path.basename(out_file))[0]
+
+
+def writer(base, name, password, visits, seconds, out, start, tag):
     host, port = urllib.parse.urlsplit(base).hostname, urllib.parse.urlsplit(base).port
     c = http.client.HTTPConnection(host, port, timeout=30)
 
@@ -65,7 +72,7 @@ def writer(base, name, password, visits, seconds, out, start):
         st, h, _ = req("GET", "/api/v1/visits/" + vid)
         etag = h.get("etag")
         n += 1
-        note = "bench %s #%d" % (name, n)
+        note = "bench %s %s #%d" % (tag, name, n)
         body = json.dumps({"note": note, "reason": "bench: " + note})
         t0 = time.time()
         st, h, _ = req("PATCH", "/api/v1/visits/" + vid, body,
@@ -80,7 +87,8 @@ def cmd_write(base, users_file, visits_file, seconds, out_file):
     visits = [l.strip() for l in open(visits_file) if l.strip()]
     outs = [[] for _ in users]
     start = threading.Barrier(len(users) + 1)
-    ts = [threading.Thread(target=writer, args=(base, u, p, visits, float(seconds), outs[i], start))
+    ts = [threading.Thread(target=writer, args=(base, u, p, visits, float(seconds), outs[i], start,
+                                                 tag_of(out_file)))
           for i, (u, p) in enumerate(users)]
     for t in ts:
         t.start()
@@ -101,7 +109,9 @@ def cmd_verify(db, out_file):
     committed = {r["note"]: r for r in rows if 200 <= r["status"] < 300}
     con = sqlite3.connect("file:%s?mode=ro" % db, uri=True)
     entries = con.execute("SELECT seq, entity_key, before, after FROM audit WHERE entity = 'visit'"
-                          " AND action = 'update' AND reason LIKE 'bench: %' ORDER BY seq").fetchall()
+                          " AND action = 'update' AND substr(reason, 1, ?) = ? ORDER BY seq",
+                          (len("bench: bench %s " % tag_of(out_file)),
+                           "bench: bench %s " % tag_of(out_file))).fetchall()
     found, problems, chains = {}, [], {}
     for seq, key, before, after in entries:
         b, a = json.loads(before or "{}"), json.loads(after or "{}")
