@@ -459,6 +459,12 @@ static const char *const migration_review =
     ") STRICT;"
     "CREATE INDEX pending_change_by_status ON pending_change(status, id);";
 
+/* Changes to people and sources are reviewed in the same queue: the record
+ * a change is about ("visit" names the record's id). */
+static const char *const migration_review_records =
+    "ALTER TABLE pending_change ADD COLUMN entity TEXT NOT NULL DEFAULT 'visit'"
+    " CHECK (entity IN ('visit', 'person', 'source'));";
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
@@ -469,6 +475,7 @@ static const char *const migrations[] = {
     migration_briefs, /* appended: existing stores migrate forward */
     migration_scale, /* issue 13: reads migration_query's start_key */
     migration_review,
+    migration_review_records,
 };
 
 int pl_schema_migration_count(void)

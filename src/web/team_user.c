@@ -82,25 +82,36 @@ void pl_user_changes(const pl_team_req *rq, const parley_session *s, const char 
 		pl_team_error(rs, status, err.msg);
 }
 
-/* A link to the visit a change touched: its history page.  Keys of a
- * visit's lists are 'VISIT|...'. */
+/* A link to the history of the record a change touched: a visit's (its
+ * lists' keys are 'VISIT|...'), a person's (aliases: 'PERSON|...') or a
+ * source's. */
 static void what_cell(pl_buf *b, const char *entity, const char *key)
 {
-	char visit[512] = "";
-	if (entity && key && (strcmp(entity, "visit") == 0 || strncmp(entity, "visit_", 6) == 0 ||
-	                      strcmp(entity, "activity") == 0 || strcmp(entity, "place") == 0)) {
-		pl_strlcpy(visit, key, sizeof visit);
-		visit[strcspn(visit, "|")] = '\0';
+	char rec[512] = "";
+	const char *base = NULL;
+	if (entity && key) {
+		if (strcmp(entity, "visit") == 0 || strncmp(entity, "visit_", 6) == 0 ||
+		    strcmp(entity, "activity") == 0 || strcmp(entity, "place") == 0)
+			base = "/visit/";
+		else if (strcmp(entity, "person") == 0 || strcmp(entity, "person_alias") == 0)
+			base = "/person/";
+		else if (strcmp(entity, "source") == 0)
+			base = "/source/";
+	}
+	if (base) {
+		pl_strlcpy(rec, key, sizeof rec);
+		rec[strcspn(rec, "|")] = '\0';
 	}
 	pl_esc_html(b, entity ? entity : "");
 	pl_buf_puts(b, " ");
-	if (*visit) {
-		pl_buf_puts(b, "<a href=\"/visit/");
-		pl_esc_url(b, visit);
+	if (*rec) {
+		pl_buf_puts(b, "<a href=\"");
+		pl_buf_puts(b, base);
+		pl_esc_url(b, rec);
 		pl_buf_puts(b, "/history\">");
 	}
 	pl_esc_html(b, key ? key : "");
-	if (*visit)
+	if (*rec)
 		pl_buf_puts(b, "</a>");
 }
 
@@ -155,8 +166,14 @@ void pl_user_page(const pl_team_req *rq, const parley_session *s, const char *se
 			              pending ? " class=\"pending\"" : "", id);
 			pl_esc_html(b, str(c, "created"));
 			pl_buf_puts(b, "</td><td>");
+			/* a held change is to a visit, a person or a source (its entity) */
+			const char *entity = str(c, "entity");
 			pl_esc_html(b, str(c, "kind"));
-			pl_buf_puts(b, " <a href=\"/visit/");
+			pl_buf_puts(b, " ");
+			pl_esc_html(b, *entity ? entity : "visit");
+			pl_buf_puts(b, strcmp(entity, "person") == 0   ? " <a href=\"/person/"
+			               : strcmp(entity, "source") == 0 ? " <a href=\"/source/"
+			                                               : " <a href=\"/visit/");
 			pl_esc_url(b, str(c, "visit"));
 			pl_buf_puts(b, "\">");
 			pl_esc_html(b, str(c, "visit"));
