@@ -550,6 +550,7 @@ int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err
  */
 #define PARLEY_QUERY_CODE 9 /* a country code and its NUL */
 
+#define PARLEY_QUERY_IDS_MAX 10000
 typedef struct parley_query {
 	char a[PARLEY_QUERY_CODE], b[PARLEY_QUERY_CODE];     /* between=A:B, either direction */
 	char dir_from[PARLEY_QUERY_CODE], dir_to[PARLEY_QUERY_CODE]; /* direction=FROM:TO */
@@ -575,6 +576,8 @@ typedef struct parley_query {
 	long page, per_page;    /* page=, per_page= (1-based); set limit and offset */
 	const char *after;      /* after=ID: keyset paging, the rows after visit ID in the
 	                           sort (date or -date); replaces offset/page (docs/queries.md) */
+	const char *ids;        /* ids=A,B,...: only these visits (comma-separated ids; at most
+	                           PARLEY_QUERY_IDS_MAX): the rows behind a published figure */
 	const char *bad_param;  /* the parameter parley_query_set rejected last (its canonical
 	                           name, static; for an unknown name, that name) */
 } parley_query;
@@ -584,7 +587,7 @@ void parley_query_init(parley_query *q);
 /* Sets filter `name` ("between", "direction", "country", "from", "to",
  * "year", "as_of", "level", "min_level", "type", "status", "office",
  * "person", "visitor", "companion", "host", "top", "q", "sort", "limit",
- * "offset", "page", "per_page", "after"; '-' may stand for '_') from its text.
+ * "offset", "page", "per_page", "after", "ids"; '-' may stand for '_') from its text.
  * value is borrowed: keep it alive as long as q.  An empty value leaves the
  * filter unset.  PARLEY_EINVAL for an unknown name or a bad value, with
  * err "parameter 'NAME': what was expected (got 'VALUE')" and
@@ -1214,6 +1217,16 @@ int parley_brief_correct(parley_db *db, const char *id, const char *note, const 
                          parley_err *err);
 /* Writes the brief's page as served at /briefs/ID (HTML) to out. */
 int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *err);
+/* The newsletter of the briefs published on or after since (YYYY-MM-DD, or a
+ * month or year: its first day) into out_dir (created): newsletter.html
+ * (e-mail-ready: inline styles, no scripts, no remote resources; charts as
+ * relative links to PNG files beside it), newsletter.txt (the same in plain
+ * text) and ID-chart-N.png per chart.  base_url (NULL: site paths like
+ * /briefs/ID) prefixes the links to the briefs' pages and must end in '/'.
+ * *count (may be NULL) gets the number of briefs.  EINVAL naming a bad
+ * date or URL; EIO when a file cannot be written. */
+int parley_brief_newsletter(parley_db *db, const char *since, const char *out_dir,
+                            const char *base_url, long *count, parley_err *err);
 /* Adds the site's staff (data_dir/briefs/authors.csv) and publishes
  * the example brief shipped with the bundled data (init --bundled); a
  * brief already published is left as it was; a data folder without
