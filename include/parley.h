@@ -206,6 +206,18 @@ int parley_set_reason(parley_db *db, const char *reason, parley_err *err);
  * store since this handle last asked (SQLite's data_version), so a reader
  * knows when its caches are stale; -1 on failure. */
 long long parley_change_counter(parley_db *db);
+/* The newest sequence number of the audit log (0 when empty; -1 on
+ * failure): it moves with every change to a record (audit_scope.c). */
+long long parley_audit_head(parley_db *db);
+/* What the changes after audit entry `after` can have touched: *head gets
+ * the newest entry; *visits (caller frees) the ids, one a line, of the
+ * visits whose changes since were all to their note or summary alone
+ * (shown by their own answers, lists, searches and exports, never by
+ * another visit's record), or NULL when they may have changed anything
+ * (or nothing changed); *note_only 1 when only notes changed (shown by the
+ * visit's own record and found by searches, nowhere else). */
+int parley_audit_scope(parley_db *db, long long after, long long *head, char **visits,
+                       int *note_only, parley_err *err);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
 /* Number of records in a concept table ('visit', 'person', ...), or a
@@ -1631,6 +1643,23 @@ int parley_changes_json(parley_db *db, const char *status, char **out, parley_er
  * required) change id; the audit log names author and reviewer. */
 int parley_change_decide(parley_db *db, long id, int approve, const char *reviewer,
                          const char *comment, parley_report *rep, parley_err *err);
+/* parley_changes_json narrowed to one author (the actor the change was
+ * proposed as, "web:NAME") and one visit; each of status, author and visit
+ * NULL: any.  Caller frees *out. */
+int parley_changes_find_json(parley_db *db, const char *status, const char *author,
+                             const char *visit, char **out, parley_err *err);
+/* What user name did (user_changes.c): the audit entries of the changes
+ * they published, proposed and had approved, approved as a reviewer, or
+ * decided as discovery candidates (actors "web:NAME", "web:NAME, approved
+ * by ...", "..., approved by web:NAME", "review:web:NAME"), newest first,
+ * at most 500, in parley_visit_history's shape.  PARLEY_ENOTFOUND when
+ * there is no such user.  Caller frees *out. */
+int parley_user_changes_json(parley_db *db, const char *name, char **out, parley_err *err);
+/* The discovery candidates waiting in the review queue (visits with status
+ * 'candidate', discovery_review.c), oldest first, as a JSON array of {id,
+ * from, to, start, end, visitor_label, summary, sources: [{id, url,
+ * citation}], events: [GDELT event ids]}.  Caller frees *out. */
+int parley_candidates_json(parley_db *db, char **out, parley_err *err);
 
 /* People (with their aliases and tenures) and sources written whole, in
  * the shape GET /api/v1/people/ID and GET /api/v1/sources/ID return
