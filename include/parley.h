@@ -206,6 +206,18 @@ int parley_set_reason(parley_db *db, const char *reason, parley_err *err);
  * store since this handle last asked (SQLite's data_version), so a reader
  * knows when its caches are stale; -1 on failure. */
 long long parley_change_counter(parley_db *db);
+/* The newest sequence number of the audit log (0 when empty; -1 on
+ * failure): it moves with every change to a record (audit_scope.c). */
+long long parley_audit_head(parley_db *db);
+/* What the changes after audit entry `after` can have touched: *head gets
+ * the newest entry; *visits (caller frees) the ids, one a line, of the
+ * visits whose changes since were all to their note or summary alone
+ * (shown by their own answers, lists, searches and exports, never by
+ * another visit's record), or NULL when they may have changed anything
+ * (or nothing changed); *note_only 1 when only notes changed (shown by the
+ * visit's own record and found by searches, nowhere else). */
+int parley_audit_scope(parley_db *db, long long after, long long *head, char **visits,
+                       int *note_only, parley_err *err);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
 /* Number of records in a concept table ('visit', 'person', ...), or a
@@ -671,6 +683,43 @@ void parley_visits_free(parley_visits *r);
 int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
                             parley_visits **next, parley_err *err);
 
+/* A visit as the figures count it (eras, timeline, gaps, context,
+ * companions): only the columns they read, all held by one index
+ * (docs/queries.md "Indexes"), so a figure of 100,000 visits never reads
+ * their table rows.  Strings are borrowed for the callback only. */
+typedef struct parley_visit_fact {
+	const char *id;
+	const char *start_date;     /* as stored: YYYY, YYYY-MM or YYYY-MM-DD */
+	const char *from_country, *to_country;
+	const char *level;          /* the visitor's level at the time of the visit */
+	const char *type, *status;
+	const char *visitor;        /* person id, or NULL */
+	const char *visitor_label;  /* the record's own label, or NULL */
+} parley_visit_fact;
+/* Called per visit; a non-zero return stops the walk and is returned. */
+typedef int (*parley_visit_fact_fn)(void *ud, const parley_visit_fact *v, parley_err *err);
+/* Calls fn for each visit matching q (the filter of parley_visits_find;
+ * sort, paging and after= are ignored) in list order (parley_date_cmp,
+ * then id).  Errors as parley_visits_find, or fn's. */
+int parley_visit_facts(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                       parley_err *err);
+/* Calls fn once for visit id (any status); ENOTFOUND for an unknown id. */
+int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn, void *ud,
+                          parley_err *err);
+/* Called per direction with its count of visits. */
+typedef int (*parley_direction_fn)(void *ud, const char *from, const char *to, long n,
+                                   parley_err *err);
+/* Counts of the visits matching q (paging ignored) per direction, in one
+ * pass by (from, to) order: every pair at once (a country's partners, the
+ * home pair) in memory for one group, not for the visits.  Errors as
+ * parley_visits_find, or fn's. */
+int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_direction_fn fn,
+                               void *ud, parley_err *err);
+/* The name of country code into name (cap bytes), one index step (no
+ * counts, unlike parley_countries_find); ENOTFOUND for an unknown code. */
+int parley_country_name(parley_db *db, const char *code, char *name, size_t cap,
+                        parley_err *err);
+
 typedef struct parley_facet_value {
 	const char *value;      /* '1964', 'CHN:PRK', 'ministerial' */
 	long n;
@@ -1004,6 +1053,23 @@ int parley_gaps_compute(parley_db *db, const parley_analysis_opts *o, size_t top
 int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FILE *out,
                       parley_err *err);
 void parley_gaps_free(parley_gaps *g);
+/* Visits of a pair in one year, by direction (parley_pair_compute). */
+typedef struct parley_pair_year {
+	int year;
+	long a_to_b, b_to_a;
+} parley_pair_year;
+/* The eras (PARLEY_ERAS_PAIR) and gaps (top intervals, default window and
+ * ratio) of a pair from one read of its visits: what parley_eras_compute
+ * and parley_gaps_compute give, at the cost of one.  *eras is NULL when
+ * the pair has no eras (no paramount-leader tenures).  years (may be NULL):
+ * the visits read per year and direction, oldest first, before any
+ * data-through cut: the counts of parley_visits_facet(year) for the list
+ * between=A:B with o's level, status and as-of (malloc'd, *nyears of them;
+ * the caller frees it).  Errors are the gaps' (then every output is NULL).
+ * The caller frees eras and gaps with their free functions. */
+int parley_pair_compute(parley_db *db, const parley_analysis_opts *o, size_t top,
+                        parley_eras **eras, parley_gaps **gaps, parley_pair_year **years,
+                        size_t *nyears, parley_err *err);
 
 /* ---- Context: the sentences about one visit ------------------------ */
 typedef enum parley_claim {
@@ -1577,6 +1643,23 @@ int parley_changes_json(parley_db *db, const char *status, char **out, parley_er
  * required) change id; the audit log names author and reviewer. */
 int parley_change_decide(parley_db *db, long id, int approve, const char *reviewer,
                          const char *comment, parley_report *rep, parley_err *err);
+/* parley_changes_json narrowed to one author (the actor the change was
+ * proposed as, "web:NAME") and one visit; each of status, author and visit
+ * NULL: any.  Caller frees *out. */
+int parley_changes_find_json(parley_db *db, const char *status, const char *author,
+                             const char *visit, char **out, parley_err *err);
+/* What user name did (user_changes.c): the audit entries of the changes
+ * they published, proposed and had approved, approved as a reviewer, or
+ * decided as discovery candidates (actors "web:NAME", "web:NAME, approved
+ * by ...", "..., approved by web:NAME", "review:web:NAME"), newest first,
+ * at most 500, in parley_visit_history's shape.  PARLEY_ENOTFOUND when
+ * there is no such user.  Caller frees *out. */
+int parley_user_changes_json(parley_db *db, const char *name, char **out, parley_err *err);
+/* The discovery candidates waiting in the review queue (visits with status
+ * 'candidate', discovery_review.c), oldest first, as a JSON array of {id,
+ * from, to, start, end, visitor_label, summary, sources: [{id, url,
+ * citation}], events: [GDELT event ids]}.  Caller frees *out. */
+int parley_candidates_json(parley_db *db, char **out, parley_err *err);
 
 /* People (with their aliases and tenures) and sources written whole, in
  * the shape GET /api/v1/people/ID and GET /api/v1/sources/ID return
