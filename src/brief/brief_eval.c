@@ -138,7 +138,7 @@ static int fq_build(parley_db *db, const pl_expr *e, const char *as_of, fq *f, p
 			pl_buf names;
 			pl_buf_init(&names, 4096);
 			for (size_t j = 0; j < er->n; j++)
-				pl_buf_printf(&names, "%s'%s'", j ? ", " : "", er->eras[j].name);
+				pl_buf_addf(&names, "%s'%s'", j ? ", " : "", er->eras[j].name);
 			rc = parley_err_set(err, PARLEY_ENOTFOUND, "no era '%s' of %s:%s as of %s (eras: %s)",
 			                    era, f->a, f->b, as_of, names.data ? names.data : "none");
 			pl_buf_free(&names);
@@ -197,9 +197,9 @@ static char *ids_of(const parley_visits *r, size_t from, size_t to)
 {
 	pl_buf b;
 	pl_buf_init(&b, 0);
-	pl_buf_puts(&b, "");
+	pl_buf_adds(&b, "");
 	for (size_t i = from; i < to && i < r->n; i++)
-		pl_buf_printf(&b, "%s%s", i > from ? " " : "", r->v[i].id);
+		pl_buf_addf(&b, "%s%s", i > from ? " " : "", r->v[i].id);
 	return pl_buf_take(&b);
 }
 
@@ -242,7 +242,7 @@ static int eval_list(parley_db *db, const pl_expr *e, const char *as_of, pl_figu
 		pl_duration_words(parley_date_first_day(b) - parley_date_first_day(a), v, sizeof v);
 		pl_buf ids;
 		pl_buf_init(&ids, 0);
-		pl_buf_printf(&ids, "%s %s", r->v[1].id, r->v[0].id);
+		pl_buf_addf(&ids, "%s %s", r->v[1].id, r->v[0].id);
 		f->ids = pl_buf_take(&ids);
 	} else if (is_rate) {
 		snprintf(v, sizeof v, "%.2f", q.years > 0 ? (double)r->total / q.years : 0.0);
@@ -298,10 +298,10 @@ static int eval_sentence(parley_db *db, const pl_expr *e, const char *as_of, pl_
 		f->value = pl_strdup(s->text);
 		pl_buf b;
 		pl_buf_init(&b, 0);
-		pl_buf_puts(&b, "");
+		pl_buf_adds(&b, "");
 		for (size_t i = 0; i < s->visits.n; i++)
-			pl_buf_printf(&b, "%s ", s->visits.ids[i]);
-		pl_buf_puts(&b, id);
+			pl_buf_addf(&b, "%s ", s->visits.ids[i]);
+		pl_buf_adds(&b, id);
 		f->ids = pl_buf_take(&b);
 		f->query = pl_strdup("");
 		size_t ln = strlen(id) + 8;
@@ -350,7 +350,7 @@ static int eval_chart(parley_db *db, const pl_expr *e, const char *as_of, long n
 	pl_buf svg, ids;
 	pl_buf_init(&svg, 4u << 20);
 	pl_buf_init(&ids, 0);
-	pl_buf_puts(&ids, "");
+	pl_buf_adds(&ids, "");
 	if (!rc) {
 		na = pl_country_name(db, q.a);
 		nb = pl_country_name(db, q.b);
@@ -376,7 +376,7 @@ static int eval_chart(parley_db *db, const pl_expr *e, const char *as_of, long n
 			eras[i].visits = (int)er->eras[i].visits.n;
 		}
 		for (size_t i = 0; i < er->total.n; i++)
-			pl_buf_printf(&ids, "%s%s", i ? " " : "", er->total.ids[i]);
+			pl_buf_addf(&ids, "%s%s", i ? " " : "", er->total.ids[i]);
 		char title[300], sub[300], src[300], desc[600], da[200], db_[200], aod[40], cid[32];
 		pl_date_words(as_of, aod, sizeof aod);
 		snprintf(title, sizeof title, "%zu visits between %s and %s, by leader era", er->total.n, na, nb);

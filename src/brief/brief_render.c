@@ -13,7 +13,7 @@
 
 static void md_out(const MD_CHAR *text, MD_SIZE size, void *ud)
 {
-	pl_buf_append((pl_buf *)ud, text, size);
+	pl_buf_add((pl_buf *)ud, text, size);
 }
 
 int pl_md_html(pl_buf *out, const char *md, size_t len)

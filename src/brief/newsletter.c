@@ -63,7 +63,7 @@ static void byline(parley_db *db, const pl_brief *b, pl_buf *out)
 		const char *name = b->meta.authors.v[i];
 		if (pl_brief_author_get(db, name, &n, &r, &bio, NULL) == PARLEY_OK && n)
 			name = n;
-		pl_buf_printf(out, "%s%s", i == 0 ? "" : i + 1 == b->meta.authors.n ? " and " : ", ", name);
+		pl_buf_addf(out, "%s%s", i == 0 ? "" : i + 1 == b->meta.authors.n ? " and " : ", ", name);
 		free(n);
 		free(r);
 		free(bio);
@@ -81,17 +81,17 @@ static void wrap(pl_buf *o, const char *s)
 		if (!w)
 			break;
 		if (col && col + 1 + w > 72) {
-			pl_buf_putc(o, '\n');
+			pl_buf_addc(o, '\n');
 			col = 0;
 		} else if (col) {
-			pl_buf_putc(o, ' ');
+			pl_buf_addc(o, ' ');
 			col++;
 		}
-		pl_buf_append(o, s, w);
+		pl_buf_add(o, s, w);
 		col += w;
 		s += w;
 	}
-	pl_buf_putc(o, '\n');
+	pl_buf_addc(o, '\n');
 }
 
 /* One brief into the HTML (h) and text (t) parts, and its charts as PNG
@@ -104,37 +104,37 @@ static int one_brief(parley_db *db, const pl_brief *b, const char *dir, const ch
 	pl_date_words(b->published ? b->published : m->date, dw, sizeof dw);
 	pl_buf u;
 	pl_buf_init(&u, 0);
-	pl_buf_printf(&u, "%sbriefs/", base ? base : "/");
+	pl_buf_addf(&u, "%sbriefs/", base ? base : "/");
 	pl_esc_url(&u, b->id);
 	if (base)
-		pl_buf_puts(&u, ".html");
+		pl_buf_adds(&u, ".html");
 	pl_strlcpy(url, u.data ? u.data : "", sizeof url);
 	pl_buf_free(&u);
 	pl_buf by;
 	pl_buf_init(&by, 0);
-	pl_buf_puts(&by, "");
+	pl_buf_adds(&by, "");
 	byline(db, b, &by);
 
-	pl_buf_puts(h, "<tr><td style=\"padding:24px 0;border-top:1px solid #d9d9d9;\">\n<p style=\"" NL_SANS
+	pl_buf_adds(h, "<tr><td style=\"padding:24px 0;border-top:1px solid #d9d9d9;\">\n<p style=\"" NL_SANS
 	               "font-size:12px;letter-spacing:.04em;text-transform:uppercase;color:#595959;margin:0 0 6px;\">");
 	if (m->series) {
 		pl_esc_html(h, m->series);
-		pl_buf_puts(h, " &middot; ");
+		pl_buf_adds(h, " &middot; ");
 	}
 	pl_esc_html(h, dw);
-	pl_buf_puts(h, "</p>\n<h2 style=\"" NL_FONT "font-size:24px;line-height:1.25;margin:0 0 8px;\"><a href=\"");
+	pl_buf_adds(h, "</p>\n<h2 style=\"" NL_FONT "font-size:24px;line-height:1.25;margin:0 0 8px;\"><a href=\"");
 	pl_esc_html(h, url);
-	pl_buf_puts(h, "\" style=\"color:#1a1a1a;text-decoration:none;\">");
+	pl_buf_adds(h, "\" style=\"color:#1a1a1a;text-decoration:none;\">");
 	pl_esc_html(h, m->title);
-	pl_buf_puts(h, "</a></h2>\n<p style=\"" NL_SANS "font-size:13px;color:#595959;margin:0 0 12px;\">By ");
+	pl_buf_adds(h, "</a></h2>\n<p style=\"" NL_SANS "font-size:13px;color:#595959;margin:0 0 12px;\">By ");
 	pl_esc_html(h, by.data);
-	pl_buf_puts(h, "</p>\n<p style=\"" NL_FONT "font-size:17px;line-height:1.5;color:#1a1a1a;margin:0 0 16px;\">");
+	pl_buf_adds(h, "</p>\n<p style=\"" NL_FONT "font-size:17px;line-height:1.5;color:#1a1a1a;margin:0 0 16px;\">");
 	pl_esc_html(h, m->summary);
-	pl_buf_puts(h, "</p>\n");
+	pl_buf_adds(h, "</p>\n");
 
 	if (m->series)
-		pl_buf_printf(t, "%s · ", m->series);
-	pl_buf_printf(t, "%s\n%s\nBy %s\n\n", dw, m->title, by.data);
+		pl_buf_addf(t, "%s · ", m->series);
+	pl_buf_addf(t, "%s\n%s\nBy %s\n\n", dw, m->title, by.data);
 	wrap(t, m->summary);
 	pl_buf_free(&by);
 
@@ -152,17 +152,17 @@ static int one_brief(parley_db *db, const pl_brief *b, const char *dir, const ch
 		if (rc == PARLEY_OK)
 			rc = write_out(dir, name, png.data, png.len, err);
 		pl_buf_free(&png);
-		pl_buf_puts(h, "<p style=\"margin:0 0 16px;\"><img src=\"");
+		pl_buf_adds(h, "<p style=\"margin:0 0 16px;\"><img src=\"");
 		pl_esc_html(h, name);
-		pl_buf_puts(h, "\" width=\"600\" alt=\"");
+		pl_buf_adds(h, "\" width=\"600\" alt=\"");
 		pl_esc_html(h, f->value);
-		pl_buf_puts(h, "\" style=\"display:block;width:100%;max-width:600px;height:auto;border:0;\"></p>\n");
-		pl_buf_printf(t, "\nChart: %s (%s)\n", f->value, name);
+		pl_buf_adds(h, "\" style=\"display:block;width:100%;max-width:600px;height:auto;border:0;\"></p>\n");
+		pl_buf_addf(t, "\nChart: %s (%s)\n", f->value, name);
 	}
-	pl_buf_puts(h, "<p style=\"" NL_SANS "font-size:15px;margin:0;\"><a href=\"");
+	pl_buf_adds(h, "<p style=\"" NL_SANS "font-size:15px;margin:0;\"><a href=\"");
 	pl_esc_html(h, url);
-	pl_buf_puts(h, "\" style=\"color:#0b5cad;\">Read the brief, with every figure linked to its visits</a></p>\n</td></tr>\n");
-	pl_buf_printf(t, "\nRead it: %s\n\n", url);
+	pl_buf_adds(h, "\" style=\"color:#0b5cad;\">Read the brief, with every figure linked to its visits</a></p>\n</td></tr>\n");
+	pl_buf_addf(t, "\nRead it: %s\n\n", url);
 	return rc;
 }
 
@@ -190,10 +190,10 @@ int parley_brief_newsletter(parley_db *db, const char *since, const char *out_di
 	pl_buf_init(&t, 64u << 20);
 	char fw[40];
 	pl_date_words(from, fw, sizeof fw);
-	pl_buf_puts(&h, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	pl_buf_adds(&h, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	                "<meta name=\"viewport\" content=\"width=device-width\">\n<title>Briefs since ");
 	pl_esc_html(&h, fw);
-	pl_buf_puts(&h, "</title></head>\n<body style=\"margin:0;padding:0;background:#f4f4f4;\">\n"
+	pl_buf_adds(&h, "</title></head>\n<body style=\"margin:0;padding:0;background:#f4f4f4;\">\n"
 	                "<table role=\"presentation\" width=\"100%\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
 	                "style=\"background:#f4f4f4;\"><tr><td align=\"center\" style=\"padding:24px 12px;\">\n"
 	                "<table role=\"presentation\" width=\"600\" cellpadding=\"0\" cellspacing=\"0\" border=\"0\" "
@@ -202,8 +202,8 @@ int parley_brief_newsletter(parley_db *db, const char *since, const char *out_di
 	                "font-size:28px;margin:0;color:#1a1a1a;\">Briefs</h1><p style=\"" NL_SANS
 	                "font-size:14px;color:#595959;margin:4px 0 0;\">Published since ");
 	pl_esc_html(&h, fw);
-	pl_buf_puts(&h, "</p></td></tr>\n");
-	pl_buf_printf(&t, "Briefs published since %s\n\n", fw);
+	pl_buf_adds(&h, "</p></td></tr>\n");
+	pl_buf_addf(&t, "Briefs published since %s\n\n", fw);
 	long n = 0;
 	for (size_t i = 0; i < ids.n; i++) {
 		pl_brief b;
@@ -218,15 +218,15 @@ int parley_brief_newsletter(parley_db *db, const char *since, const char *out_di
 	}
 	free(ids.v);
 	if (n == 0) {
-		pl_buf_puts(&h, "<tr><td style=\"padding:24px 0;" NL_SANS "font-size:15px;\">No brief has been published since then.</td></tr>\n");
-		pl_buf_puts(&t, "No brief has been published since then.\n");
+		pl_buf_adds(&h, "<tr><td style=\"padding:24px 0;" NL_SANS "font-size:15px;\">No brief has been published since then.</td></tr>\n");
+		pl_buf_adds(&t, "No brief has been published since then.\n");
 	}
-	pl_buf_printf(&h, "<tr><td style=\"padding:16px 0 24px;border-top:1px solid #d9d9d9;" NL_SANS
+	pl_buf_addf(&h, "<tr><td style=\"padding:16px 0 24px;border-top:1px solid #d9d9d9;" NL_SANS
 	                  "font-size:12px;color:#595959;\">%ld brief%s. Every figure in a brief is computed from the "
 	                  "records as of its date; corrections are shown at the foot of its page.</td></tr>\n"
 	                  "</table>\n</td></tr></table>\n</body></html>\n",
 	              n, n == 1 ? "" : "s");
-	pl_buf_printf(&t, "-- \n%ld brief%s. Every figure in a brief is computed from the records as of\n"
+	pl_buf_addf(&t, "-- \n%ld brief%s. Every figure in a brief is computed from the records as of\n"
 	                  "its date; corrections are shown at the foot of its page.\n",
 	              n, n == 1 ? "" : "s");
 	if (rc == PARLEY_OK && (!h.data || !t.data))

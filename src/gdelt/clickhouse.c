@@ -44,7 +44,7 @@ static size_t on_body(char *p, size_t size, size_t nmemb, void *user)
 	if (r->code != 200) {
 		size_t room = ERR_TEXT_MAX > r->errtext.len ? ERR_TEXT_MAX - r->errtext.len : 0;
 		if (room)
-			pl_buf_append(&r->errtext, p, n < room ? n : room);
+			pl_buf_add(&r->errtext, p, n < room ? n : room);
 		return n;
 	}
 	if (r->call->sink) {

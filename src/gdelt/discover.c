@@ -542,13 +542,13 @@ int parley_candidates_print(const parley_candidates *cs, const char *format, FIL
 			pl_buf b;
 			pl_buf_init(&b, 0);
 			for (size_t k = 0; k < c->nevent_ids; k++)
-				pl_buf_printf(&b, "%s%s", k ? " " : "", c->event_ids[k]);
+				pl_buf_addf(&b, "%s%s", k ? " " : "", c->event_ids[k]);
 			pl_csv_write_field(out, b.data ? b.data : "");
 			fputc(',', out);
 			pl_buf_free(&b);
 			pl_buf_init(&b, 0);
 			for (size_t k = 0; k < c->nurls; k++)
-				pl_buf_printf(&b, "%s%s", k ? " " : "", c->urls[k]);
+				pl_buf_addf(&b, "%s%s", k ? " " : "", c->urls[k]);
 			pl_csv_write_field(out, b.data ? b.data : "");
 			pl_buf_free(&b);
 			fputc('\n', out);

@@ -228,9 +228,9 @@ int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, int fd, parley_er
 		pl_buf_init(&nb, 8192);
 		const char *member = archive_entry_pathname(ent);
 		if (raw || !member)
-			pl_buf_puts(&nb, is_stdin ? "(stdin)" : name);
+			pl_buf_adds(&nb, is_stdin ? "(stdin)" : name);
 		else
-			pl_buf_printf(&nb, "%s:%s", is_stdin ? "(stdin)" : name, member);
+			pl_buf_addf(&nb, "%s:%s", is_stdin ? "(stdin)" : name, member);
 		int idx = pl_gdelt_add_name(s, nb.data ? nb.data : name);
 		pl_buf_free(&nb);
 		if (idx < 0) {

@@ -21,6 +21,7 @@ void pl_buf_init(pl_buf *b, size_t max)
 	b->len = 0;
 	b->cap = 0;
 	b->max = max;
+	b->err = PARLEY_OK;
 }
 
 void pl_buf_free(pl_buf *b)
@@ -32,6 +33,7 @@ void pl_buf_free(pl_buf *b)
 void pl_buf_reset(pl_buf *b)
 {
 	b->len = 0;
+	b->err = PARLEY_OK; /* what was lost went with the text */
 	if (b->data)
 		b->data[0] = '\0';
 }
@@ -81,6 +83,8 @@ void *pl_grow(void *arr, size_t *cap, size_t need, size_t size, size_t first)
 
 int pl_buf_append(pl_buf *b, const void *p, size_t n)
 {
+	if (b->err)
+		return b->err;
 	int rc = grow(b, b->len + n);
 	if (rc)
 		return rc;
@@ -109,6 +113,8 @@ int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap)
 	va_end(ap2);
 	if (n < 0)
 		return PARLEY_EINVAL;
+	if (b->err)
+		return b->err;
 	int rc = grow(b, b->len + (size_t)n);
 	if (rc)
 		return rc;
@@ -126,8 +132,46 @@ int pl_buf_printf(pl_buf *b, const char *fmt, ...)
 	return rc;
 }
 
+/* The sticky family: the checked appends remember their first failure, so
+ * a page of a hundred appends is checked once (pl_buf_failed). */
+void pl_buf_add(pl_buf *b, const void *p, size_t n)
+{
+	int rc = pl_buf_append(b, p, n);
+	if (rc)
+		b->err = rc;
+}
+
+void pl_buf_adds(pl_buf *b, const char *s)
+{
+	pl_buf_add(b, s, strlen(s));
+}
+
+void pl_buf_addc(pl_buf *b, char c)
+{
+	pl_buf_add(b, &c, 1);
+}
+
+void pl_buf_addf(pl_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = pl_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	if (rc)
+		b->err = rc;
+}
+
+int pl_buf_failed(const pl_buf *b)
+{
+	return b->err;
+}
+
 char *pl_buf_take(pl_buf *b)
 {
+	if (b->err) { /* half a page is no page */
+		pl_buf_free(b);
+		return NULL;
+	}
 	char *p = b->data;
 	if (!p) {
 		p = malloc(1);

@@ -245,10 +245,10 @@ static void note(release *r, const char *file, long line, const char *label, par
 	pl_buf_init(&b, 1 << 20);
 	va_list ap;
 	va_start(ap, fmt);
-	pl_buf_vprintf(&b, fmt, ap);
+	int rc = pl_buf_vprintf(&b, fmt, ap);
 	va_end(ap);
 	parley_report_add(r->rep, sev, file, line, 0, label, NULL, code, "%s",
-	                  b.data ? b.data : "(message too long)");
+	                  rc == PARLEY_OK && b.data ? b.data : "(message too long)");
 	pl_buf_free(&b);
 }
 
@@ -279,7 +279,7 @@ static int guard(void *ctx, const pl_concept *c, const char *const *v, const cha
 		const char *neu = v[i] && *v[i] ? v[i] : NULL;
 		if ((!old && !neu) || (old && neu && strcmp(old, neu) == 0))
 			continue;
-		pl_buf_printf(&diff, "%s%s: '%s' -> '%s'", diff.len ? "; " : "", c->cols[i].name,
+		pl_buf_addf(&diff, "%s%s: '%s' -> '%s'", diff.len ? "; " : "", c->cols[i].name,
 		              old ? old : "", neu ? neu : "");
 	}
 	sqlite3_reset(cur);

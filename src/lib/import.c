@@ -143,9 +143,9 @@ static void vreport(pl_import *imp, parley_severity sev, const char *file, long 
 		return;
 	pl_buf b;
 	pl_buf_init(&b, 4096);
-	pl_buf_vprintf(&b, fmt, ap);
+	int rc = pl_buf_vprintf(&b, fmt, ap);
 	parley_report_add(imp->rep, sev, file, line, column, record, field, code, "%s",
-	                  b.data ? b.data : "(message too long)");
+	                  rc == PARLEY_OK && b.data ? b.data : "(message too long)");
 	pl_buf_free(&b);
 }
 
@@ -654,7 +654,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 				pl_buf allowed;
 				pl_buf_init(&allowed, 1024);
 				for (const char *const *e = col->values; *e; e++)
-					pl_buf_printf(&allowed, "%s%s", e == col->values ? "" : ", ", *e);
+					pl_buf_addf(&allowed, "%s%s", e == col->values ? "" : ", ", *e);
 				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
 				                 "bad-value", "'%.40s' is not one of: %s", v,
 				                 allowed.data ? allowed.data : "");
@@ -902,7 +902,7 @@ static int file_rank(const char *format, const char *head, size_t n)
 		pl_buf_init(&b, 1024);
 		int match = 0;
 		for (size_t j = 0; j < c->ncols && !match; j++) {
-			pl_buf_printf(&b, "%s%s", j ? "," : "", c->cols[j].name);
+			pl_buf_addf(&b, "%s%s", j ? "," : "", c->cols[j].name);
 			if (!b.data || b.len != len || memcmp(b.data, h, len) != 0)
 				continue;
 			/* the whole list, or an older one lacking optional trailing
@@ -1035,11 +1035,11 @@ static void report_counts(pl_import *imp, const char *path, const char *format)
 		if (!n)
 			continue;
 		total += n;
-		pl_buf_printf(&b, "%s%ld %s (%ld new, %ld changed, %ld unchanged)", b.len ? "; " : "",
+		pl_buf_addf(&b, "%s%ld %s (%ld new, %ld changed, %ld unchanged)", b.len ? "; " : "",
 		              n, pl_concept_at(i)->plural, k->inserted, k->updated, k->unchanged);
 	}
 	if (!total)
-		pl_buf_puts(&b, "no records");
+		pl_buf_adds(&b, "no records");
 	pl_import_report(imp, PARLEY_INFO, path, 0, 0, NULL, NULL, "imported", "%s: %s", format,
 	                 b.data ? b.data : "");
 	pl_buf_free(&b);
@@ -1340,7 +1340,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		pl_buf names;
 		pl_buf_init(&names, 4096);
 		for (const pl_reader *const *r = pl_readers; *r; r++)
-			pl_buf_printf(&names, "%s%s", r == pl_readers ? "" : ", ", (*r)->format);
+			pl_buf_addf(&names, "%s%s", r == pl_readers ? "" : ", ", (*r)->format);
 		parley_err_set(err, PARLEY_EINVAL, "unknown format '%s' (known: %s)", format,
 		               names.data ? names.data : "");
 		pl_buf_free(&names);

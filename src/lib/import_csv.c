@@ -509,7 +509,7 @@ int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path, FI
 		for (size_t i = 0; i < k->ncols; i++)
 			used |= at[i] == (long)f;
 		if (!used)
-			pl_buf_printf(&left, "%s'%.60s'", left.len ? ", " : "", cp->fields[f]);
+			pl_buf_addf(&left, "%s'%.60s'", left.len ? ", " : "", cp->fields[f]);
 	}
 	if (left.len)
 		pl_import_report(imp, PARLEY_INFO, path, 1, 0, NULL, NULL, "map-unused",

@@ -251,7 +251,7 @@ int pl_match_links(parley_db *db, char **incoming, size_t nin, parley_link_mode 
 			pl_buf names;
 			pl_buf_init(&names, 4096);
 			for (size_t k = 0; k < nc && k < 8; k++)
-				pl_buf_printf(&names, "%s%s", k ? ", " : "", v[cand[k]].id);
+				pl_buf_addf(&names, "%s%s", k ? ", " : "", v[cand[k]].id);
 			parley_report_add(rep, PARLEY_WARNING, NULL, 0, 0, v[i].id, NULL, "ambiguous-match",
 			                  "matches %zu existing visits (%s%s); added, not linked", nc,
 			                  names.data ? names.data : "", nc > 8 ? ", ..." : "");

@@ -23,25 +23,41 @@
 /* ------------------------------------------------------------------ */
 /* A byte buffer that grows up to a maximum fixed at creation: reaching the
  * maximum is an error (PARLEY_ELIMIT), never an overflow.  data is always
- * NUL-terminated after a successful append.  Free with pl_buf_free(). */
+ * NUL-terminated after a successful append.  Free with pl_buf_free().
+ *
+ * Two families of appends (docs/design.md, "Buffers"):
+ * - pl_buf_append/puts/putc/printf: return the status, which the compiler
+ *   insists is read; on failure b is unchanged (so a caller may fall back).
+ * - pl_buf_add/adds/addc/addf: return nothing; the first failure sticks in
+ *   b->err and every later append (of either family) is a no-op returning it.
+ *   Long runs of HTML or SQL use these and check pl_buf_failed() once, where
+ *   the text is used; pl_buf_take() of a failed buffer gives NULL. */
 typedef struct pl_buf {
 	char *data;
 	size_t len;
 	size_t cap;
 	size_t max; /* 0 = no maximum besides memory */
+	int err;    /* first failure of a pl_buf_add*; 0 when none (sticky) */
 } pl_buf;
 
+#define PL_CHECKED __attribute__((warn_unused_result))
 void pl_buf_init(pl_buf *b, size_t max);
 void pl_buf_free(pl_buf *b);
-void pl_buf_reset(pl_buf *b); /* len = 0, keeps memory */
-int pl_buf_append(pl_buf *b, const void *p, size_t n);
-int pl_buf_puts(pl_buf *b, const char *s);
-int pl_buf_putc(pl_buf *b, char c);
-int pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void pl_buf_reset(pl_buf *b); /* len = 0 and err = 0, keeps memory */
+PL_CHECKED int pl_buf_append(pl_buf *b, const void *p, size_t n);
+PL_CHECKED int pl_buf_puts(pl_buf *b, const char *s);
+PL_CHECKED int pl_buf_putc(pl_buf *b, char c);
+PL_CHECKED int pl_buf_printf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+PL_CHECKED int pl_buf_vprintf(pl_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void pl_buf_add(pl_buf *b, const void *p, size_t n);
+void pl_buf_adds(pl_buf *b, const char *s);
+void pl_buf_addc(pl_buf *b, char c);
+void pl_buf_addf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The status of b's sticky appends: PARLEY_OK, or the first failure. */
+PL_CHECKED int pl_buf_failed(const pl_buf *b);
 /* Hands the data to the caller (who frees it with free()) and resets b.
- * Returns an empty string rather than NULL for an empty buffer; NULL only
- * when out of memory. */
+ * Returns an empty string rather than NULL for an empty buffer; NULL when
+ * out of memory or when a sticky append failed (b is then freed). */
 char *pl_buf_take(pl_buf *b);
 /* The one way an array grows: arr (of elements of size bytes, *cap of them)
  * reallocated to hold at least need, doubling from first.  Returns the

@@ -840,7 +840,7 @@ static int plan_of(parley_db *db, const parley_query *q, const char *head, int k
 	sqlite3_stmt *st = NULL;
 	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err)))
 		while (sqlite3_step(st) == SQLITE_ROW)
-			pl_buf_printf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
+			pl_buf_addf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
 	sqlite3_finalize(st);
 	pl_buf_free(&sql);
 	an_arena_free(&arena);

@@ -96,9 +96,9 @@ static int from_id(const char *id, const char *name, char *out, size_t n)
 			break;
 		}
 		if (b.len)
-			pl_buf_putc(&b, ' ');
+			pl_buf_addc(&b, ' ');
 		for (size_t i = 0; i < wn; i++)
-			pl_buf_putc(&b, all_caps(w, wn) ? w[i] : (char)tolower((unsigned char)w[i]));
+			pl_buf_addc(&b, all_caps(w, wn) ? w[i] : (char)tolower((unsigned char)w[i]));
 		p += wn + (p[wn] == '-');
 	}
 	if (ok && b.data && b.len < n)

@@ -15,10 +15,10 @@ char *pl_brief_url(const pl_page *pg, const char *id)
 {
 	pl_buf b;
 	pl_buf_init(&b, 0);
-	pl_buf_printf(&b, "%sbriefs/", pg->rq->root);
+	pl_buf_addf(&b, "%sbriefs/", pg->rq->root);
 	pl_esc_url(&b, id);
 	if (pg->w->site)
-		pl_buf_puts(&b, ".html");
+		pl_buf_adds(&b, ".html");
 	return pl_buf_take(&b);
 }
 
@@ -35,10 +35,10 @@ static void apa_name(pl_buf *b, const char *name)
 {
 	const char *sp = strrchr(name, ' ');
 	if (!sp) {
-		pl_buf_puts(b, name);
+		pl_buf_adds(b, name);
 		return;
 	}
-	pl_buf_printf(b, "%s, %.1s.", sp + 1, name);
+	pl_buf_addf(b, "%s, %.1s.", sp + 1, name);
 }
 
 void pl_page_brief(pl_page *pg, const char *id)
@@ -80,30 +80,30 @@ void pl_page_brief(pl_page *pg, const char *id)
 	pl_buf_init(&apa, 0);
 	pl_buf_init(&chi, 0);
 	pl_buf_init(&bib, 0);
-	pl_buf_puts(&apa, "");
-	pl_buf_puts(&chi, "");
-	pl_buf_printf(&bib, "@misc{%s,\n  author = {", b.id);
+	pl_buf_adds(&apa, "");
+	pl_buf_adds(&chi, "");
+	pl_buf_addf(&bib, "@misc{%s,\n  author = {", b.id);
 	for (size_t i = 0; i < m->authors.n; i++) {
 		char *n = NULL, *r = NULL, *bio = NULL;
 		if (pl_brief_author_get(pg->w->db, m->authors.v[i], &n, &r, &bio, NULL) == PARLEY_OK) {
 			json_array_append_new(authors, json_pack("{s:s,s:s,s:s,s:s?,s:b}", "id", m->authors.v[i],
 			    "name", n, "role", r, "bio", bio, "last", i + 1 == m->authors.n));
 			if (i)
-				pl_buf_puts(&apa, i + 1 == m->authors.n ? ", & " : ", ");
+				pl_buf_adds(&apa, i + 1 == m->authors.n ? ", & " : ", ");
 			apa_name(&apa, n);
-			pl_buf_printf(&chi, "%s%s", i ? (i + 1 == m->authors.n ? " and " : ", ") : "", n);
-			pl_buf_printf(&bib, "%s%s", i ? " and " : "", n);
+			pl_buf_addf(&chi, "%s%s", i ? (i + 1 == m->authors.n ? " and " : ", ") : "", n);
+			pl_buf_addf(&bib, "%s%s", i ? " and " : "", n);
 		}
 		free(n);
 		free(r);
 		free(bio);
 	}
 	int y = atoi(m->date);
-	pl_buf_printf(&apa, " (%d, %s). %s [Brief]%s%s. parley.", y, dw, m->title, m->series ? ". " : "",
+	pl_buf_addf(&apa, " (%d, %s). %s [Brief]%s%s. parley.", y, dw, m->title, m->series ? ". " : "",
 	              m->series ? m->series : "");
-	pl_buf_printf(&chi, ". \u201c%s.\u201d %s%sparley, %s.", m->title, m->series ? m->series : "",
+	pl_buf_addf(&chi, ". \u201c%s.\u201d %s%sparley, %s.", m->title, m->series ? m->series : "",
 	              m->series ? ". " : "", dw);
-	pl_buf_printf(&bib, "},\n  title = {%s},\n  year = {%d},\n  date = {%s},\n  note = {Data as of %s}%s%s%s\n}",
+	pl_buf_addf(&bib, "},\n  title = {%s},\n  year = {%d},\n  date = {%s},\n  note = {Data as of %s}%s%s%s\n}",
 	              m->title, y, m->date, m->as_of, m->series ? ",\n  series = {" : "", m->series ? m->series : "",
 	              m->series ? "}" : "");
 	/* CSL-JSON, for reference managers */
@@ -189,9 +189,9 @@ void pl_page_brief(pl_page *pg, const char *id)
 	if (b.nfigs) {
 		pl_buf du;
 		pl_buf_init(&du, 0);
-		pl_buf_printf(&du, "%sbriefs/", pg->rq->root);
+		pl_buf_addf(&du, "%sbriefs/", pg->rq->root);
 		pl_esc_url(&du, b.id);
-		pl_buf_puts(&du, ".csv");
+		pl_buf_adds(&du, ".csv");
 		json_object_set_new(ctx, "data_url", json_string(du.data));
 		pl_buf_free(&du);
 	}
@@ -199,15 +199,15 @@ void pl_page_brief(pl_page *pg, const char *id)
 	 * Content-Security-Policy forbids inline styles). */
 	pl_buf head;
 	pl_buf_init(&head, 0);
-	pl_buf_puts(&head, "<meta property=\"og:type\" content=\"article\">\n<meta property=\"og:title\" content=\"");
+	pl_buf_adds(&head, "<meta property=\"og:type\" content=\"article\">\n<meta property=\"og:title\" content=\"");
 	pl_esc_html(&head, m->title);
-	pl_buf_puts(&head, "\">\n<meta property=\"og:description\" content=\"");
+	pl_buf_adds(&head, "\">\n<meta property=\"og:description\" content=\"");
 	pl_esc_html(&head, m->summary);
-	pl_buf_puts(&head, "\">\n<meta property=\"og:url\" content=\"");
+	pl_buf_adds(&head, "\">\n<meta property=\"og:url\" content=\"");
 	pl_esc_html(&head, url);
-	pl_buf_puts(&head, "\">\n<meta property=\"article:published_time\" content=\"");
+	pl_buf_adds(&head, "\">\n<meta property=\"article:published_time\" content=\"");
 	pl_esc_html(&head, b.published ? b.published : m->date);
-	pl_buf_puts(&head, "\">\n");
+	pl_buf_adds(&head, "\">\n");
 	/* the card's image: the brief's first chart as PNG (social cards take
 	 * no SVG; page_figures.c draws it, `parley site` writes it), else the
 	 * front matter's image */
@@ -218,23 +218,23 @@ void pl_page_brief(pl_page *pg, const char *id)
 	char *card = chart ? pl_brief_chart_url(pg->rq->root, b.id, 1) : NULL;
 	const char *img = card ? card : m->image;
 	if (img) {
-		pl_buf_puts(&head, "<meta property=\"og:image\" content=\"");
+		pl_buf_adds(&head, "<meta property=\"og:image\" content=\"");
 		pl_esc_html(&head, img);
 		if (card)
-			pl_buf_printf(&head, "\">\n<meta property=\"og:image:type\" content=\"image/png\">\n"
+			pl_buf_addf(&head, "\">\n<meta property=\"og:image:type\" content=\"image/png\">\n"
 			                     "<meta property=\"og:image:width\" content=\"%d\">\n<meta property=\"og:image:alt\" content=\"",
 			              PL_PNG_WIDTH);
 		else
-			pl_buf_puts(&head, "\">\n<meta property=\"og:image:alt\" content=\"");
+			pl_buf_adds(&head, "\">\n<meta property=\"og:image:alt\" content=\"");
 		pl_esc_html(&head, card ? chart->value : m->image_alt ? m->image_alt : "");
-		pl_buf_puts(&head, "\">\n<meta name=\"twitter:image\" content=\"");
+		pl_buf_adds(&head, "\">\n<meta name=\"twitter:image\" content=\"");
 		pl_esc_html(&head, img);
-		pl_buf_puts(&head, "\">\n");
+		pl_buf_adds(&head, "\">\n");
 	}
 	free(card);
-	pl_buf_puts(&head, "<meta name=\"twitter:card\" content=\"summary_large_image\">\n<meta name=\"twitter:title\" content=\"");
+	pl_buf_adds(&head, "<meta name=\"twitter:card\" content=\"summary_large_image\">\n<meta name=\"twitter:title\" content=\"");
 	pl_esc_html(&head, m->title);
-	pl_buf_printf(&head, "\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Briefs\" href=\"%sbriefs.atom\">\n",
+	pl_buf_addf(&head, "\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Briefs\" href=\"%sbriefs.atom\">\n",
 	              pg->rq->root);
 	json_object_set_new(ctx, "head_extra", json_string(head.data));
 	pl_buf_free(&head);

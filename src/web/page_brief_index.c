@@ -81,9 +81,9 @@ char *pl_brief_facet_url(const pl_page *pg, const char *kind, const char *label,
 		return NULL;
 	pl_buf b;
 	pl_buf_init(&b, 0);
-	pl_buf_printf(&b, "%sbriefs/%s/", pg->rq->root, kind);
+	pl_buf_addf(&b, "%sbriefs/%s/", pg->rq->root, kind);
 	pl_esc_url(&b, slug);
-	pl_buf_puts(&b, ext ? ext : pg->w->site ? ".html" : "");
+	pl_buf_adds(&b, ext ? ext : pg->w->site ? ".html" : "");
 	free(slug);
 	return pl_buf_take(&b);
 }
@@ -134,11 +134,11 @@ static void feed_link(json_t *ctx, const char *title, const char *url)
 {
 	pl_buf h;
 	pl_buf_init(&h, 0);
-	pl_buf_puts(&h, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
+	pl_buf_adds(&h, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"");
 	pl_esc_html(&h, title);
-	pl_buf_puts(&h, "\" href=\"");
+	pl_buf_adds(&h, "\" href=\"");
 	pl_esc_html(&h, url);
-	pl_buf_puts(&h, "\">\n");
+	pl_buf_adds(&h, "\">\n");
 	json_object_set_new(ctx, "head_extra", json_string(h.data));
 	json_object_set_new(ctx, "feed_url", json_string(url));
 	pl_buf_free(&h);
@@ -150,13 +150,13 @@ static void atom(pl_page *pg, const char *title, const char *urn, const char *se
 {
 	pl_buf *o = &pg->rs->body;
 	pl_buf_reset(o);
-	pl_buf_puts(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
+	pl_buf_adds(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n<title>");
 	pl_esc_html(o, title);
-	pl_buf_puts(o, "</title>\n<id>");
+	pl_buf_adds(o, "</title>\n<id>");
 	pl_esc_html(o, urn);
-	pl_buf_puts(o, "</id>\n<link rel=\"self\" href=\"");
+	pl_buf_adds(o, "</id>\n<link rel=\"self\" href=\"");
 	pl_esc_html(o, self);
-	pl_buf_puts(o, "\"/>\n");
+	pl_buf_adds(o, "\"/>\n");
 	/* the feed's date is its newest entry's (a feed with none: the build day) */
 	const char *newest = NULL;
 	for (size_t i = 0; i < n; i++) {
@@ -164,41 +164,41 @@ static void atom(pl_page *pg, const char *title, const char *urn, const char *se
 		if (u && (!newest || strcmp(u, newest) > 0))
 			newest = u;
 	}
-	pl_buf_printf(o, "<updated>%sT00:00:00Z</updated>\n", newest ? newest : pg->w->today);
+	pl_buf_addf(o, "<updated>%sT00:00:00Z</updated>\n", newest ? newest : pg->w->today);
 	for (size_t i = 0; i < n; i++) {
 		const pl_brief *b = v[i];
 		const char *upd = b->updated ? b->updated : b->published;
 		char *u = pl_brief_url(pg, b->id);
-		pl_buf_puts(o, "<entry>\n<title>");
+		pl_buf_adds(o, "<entry>\n<title>");
 		pl_esc_html(o, b->meta.title);
-		pl_buf_puts(o, "</title>\n<id>urn:parley:brief:");
+		pl_buf_adds(o, "</title>\n<id>urn:parley:brief:");
 		pl_esc_html(o, b->id);
-		pl_buf_puts(o, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
+		pl_buf_adds(o, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
 		pl_esc_html(o, u);
-		pl_buf_printf(o, "\"/>\n<published>%sT00:00:00Z</published>\n<updated>%sT00:00:00Z</updated>\n",
+		pl_buf_addf(o, "\"/>\n<published>%sT00:00:00Z</published>\n<updated>%sT00:00:00Z</updated>\n",
 		              b->published, upd);
 		for (size_t k = 0; k < b->meta.authors.n; k++) {
 			char *nm = NULL, *r = NULL, *bio = NULL;
 			if (pl_brief_author_get(pg->w->db, b->meta.authors.v[k], &nm, &r, &bio, NULL) == PARLEY_OK) {
-				pl_buf_puts(o, "<author><name>");
+				pl_buf_adds(o, "<author><name>");
 				pl_esc_html(o, nm);
-				pl_buf_puts(o, "</name></author>\n");
+				pl_buf_adds(o, "</name></author>\n");
 			}
 			free(nm);
 			free(r);
 			free(bio);
 		}
 		for (size_t k = 0; k < b->meta.topics.n; k++) {
-			pl_buf_puts(o, "<category term=\"");
+			pl_buf_adds(o, "<category term=\"");
 			pl_esc_html(o, b->meta.topics.v[k]);
-			pl_buf_puts(o, "\"/>\n");
+			pl_buf_adds(o, "\"/>\n");
 		}
-		pl_buf_puts(o, "<summary>");
+		pl_buf_adds(o, "<summary>");
 		pl_esc_html(o, b->meta.summary);
-		pl_buf_puts(o, "</summary>\n</entry>\n");
+		pl_buf_adds(o, "</summary>\n</entry>\n");
 		free(u);
 	}
-	pl_buf_puts(o, "</feed>\n");
+	pl_buf_adds(o, "</feed>\n");
 	pg->rs->type = "application/atom+xml; charset=utf-8";
 }
 
@@ -340,8 +340,8 @@ void pl_page_brief_facet(pl_page *pg, const char *kind, const char *rest)
 		pl_buf t, urn;
 		pl_buf_init(&t, 0);
 		pl_buf_init(&urn, 0);
-		pl_buf_printf(&t, "parley briefs: %s", label);
-		pl_buf_printf(&urn, "urn:parley:briefs:%s:%s", kind, slug);
+		pl_buf_addf(&t, "parley briefs: %s", label);
+		pl_buf_addf(&urn, "urn:parley:briefs:%s:%s", kind, slug);
 		atom(pg, t.data, urn.data, self, v, nv);
 		pl_buf_free(&t);
 		pl_buf_free(&urn);
@@ -352,7 +352,7 @@ void pl_page_brief_facet(pl_page *pg, const char *kind, const char *rest)
 			json_array_append_new(list, brief_row(pg, v[i]));
 		pl_buf t;
 		pl_buf_init(&t, 0);
-		pl_buf_printf(&t, "%s: %s", fc->label, label);
+		pl_buf_addf(&t, "%s: %s", fc->label, label);
 		char briefs[80];
 		snprintf(briefs, sizeof briefs, "%sbriefs%s", pg->rq->root, pg->w->site ? ".html" : "");
 		json_t *ctx = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:o,s:s,s:b}", "title", t.data, "kind_label", fc->label,
@@ -475,7 +475,7 @@ void pl_page_search(pl_page *pg, int fmt)
 	}
 	pl_buf all;
 	pl_buf_init(&all, 0);
-	pl_buf_printf(&all, "%svisits?q=", pg->rq->root);
+	pl_buf_addf(&all, "%svisits?q=", pg->rq->root);
 	pl_esc_url(&all, text);
 	json_t *ctx = json_pack("{s:s,s:s,s:o,s:o,s:I,s:b,s:s,s:b}", "title", "Search", "q", text,
 	                        "briefs", briefs, "visits", visits, "visits_total", (json_int_t)total,

@@ -108,9 +108,9 @@ char *pl_brief_chart_url(const char *root, const char *id, long n)
 {
 	pl_buf u;
 	pl_buf_init(&u, 0);
-	pl_buf_printf(&u, "%sbriefs/", root);
+	pl_buf_addf(&u, "%sbriefs/", root);
 	pl_esc_url(&u, id);
-	pl_buf_printf(&u, "/chart-%ld.png", n);
+	pl_buf_addf(&u, "/chart-%ld.png", n);
 	return pl_buf_take(&u);
 }
 
@@ -118,7 +118,7 @@ char *pl_brief_data_ids(const pl_brief *b)
 {
 	pl_buf ids;
 	pl_buf_init(&ids, 0);
-	pl_buf_puts(&ids, "");
+	pl_buf_adds(&ids, "");
 	json_t *seen = json_object();
 	for (size_t i = 0; seen && i < b->nfigs; i++) {
 		const char *p = b->figs[i].ids ? b->figs[i].ids : "";
@@ -130,7 +130,7 @@ char *pl_brief_data_ids(const pl_brief *b)
 				one[n] = '\0';
 				if (!json_object_get(seen, one)) {
 					json_object_set_new(seen, one, json_true());
-					pl_buf_printf(&ids, "%s%s", ids.len ? "," : "", one);
+					pl_buf_addf(&ids, "%s%s", ids.len ? "," : "", one);
 				}
 			}
 			p += n + (p[n] == ' ');

@@ -256,8 +256,8 @@ static void send_json(pl_team_resp *rs, int status, json_t *v)
 	rs->type = json_ctype;
 	pl_buf_reset(&rs->body);
 	char *s = v ? json_dumps(v, JSON_COMPACT) : NULL;
-	pl_buf_puts(&rs->body, s ? s : "{}");
-	pl_buf_putc(&rs->body, '\n');
+	pl_buf_adds(&rs->body, s ? s : "{}");
+	pl_buf_addc(&rs->body, '\n');
 	free(s);
 	json_decref(v);
 }
@@ -419,17 +419,17 @@ static void login_form(pl_team_resp *rs, int status, const char *msg)
 	rs->status = status;
 	rs->type = html_type;
 	pl_buf_reset(&rs->body);
-	pl_buf_puts(&rs->body,
+	pl_buf_adds(&rs->body,
 	            "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	            "<title>Log in - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
 	            "</head><body><main id=\"main\"><h1>Log in</h1>");
 	if (msg) {
-		pl_buf_puts(&rs->body, "<p class=\"error\" role=\"alert\" id=\"login-error\">");
+		pl_buf_adds(&rs->body, "<p class=\"error\" role=\"alert\" id=\"login-error\">");
 		pl_esc_html(&rs->body, msg);
-		pl_buf_puts(&rs->body, "</p>");
+		pl_buf_adds(&rs->body, "</p>");
 	}
-	pl_buf_puts(&rs->body,
+	pl_buf_adds(&rs->body,
 	            "<form method=\"post\" action=\"/login\">"
 	            "<p><label for=\"user\">User name</label> "
 	            "<input id=\"user\" name=\"user\" autocomplete=\"username\" required></p>"
@@ -577,7 +577,7 @@ static void answer_write(pl_team_resp *rs, int rc, int status_ok, const char *id
 		parley_visit_etag(g_db, id, rs->etag, sizeof rs->etag, NULL);
 		pl_buf loc;
 		pl_buf_init(&loc, sizeof rs->location);
-		pl_buf_puts(&loc, "/api/v1/visits/");
+		pl_buf_adds(&loc, "/api/v1/visits/");
 		pl_esc_url(&loc, id);
 		pl_strlcpy(rs->location, loc.data ? loc.data : "", sizeof rs->location);
 		pl_buf_free(&loc);
@@ -856,9 +856,9 @@ static void h_revert_form(const route *r, const pl_team_req *rq, const parley_se
 		rs->changed = 1;
 		pl_buf loc;
 		pl_buf_init(&loc, sizeof rs->location);
-		pl_buf_puts(&loc, "/visit/");
+		pl_buf_adds(&loc, "/visit/");
 		pl_esc_url(&loc, id);
-		pl_buf_puts(&loc, "/history");
+		pl_buf_adds(&loc, "/history");
 		redirect(rs, loc.data ? loc.data : "/");
 		pl_buf_free(&loc);
 	} else {

@@ -25,77 +25,77 @@ json_t *pl_candidates_get(parley_err *err)
 
 void pl_candidates_html(pl_buf *b, json_t *a, const parley_session *s)
 {
-	pl_buf_puts(b, "<h2 id=\"candidates\">Discovery candidates</h2>");
+	pl_buf_adds(b, "<h2 id=\"candidates\">Discovery candidates</h2>");
 	if (!json_array_size(a))
-		pl_buf_puts(b, "<p id=\"candidates-empty\">No candidate is waiting.</p>");
+		pl_buf_adds(b, "<p id=\"candidates-empty\">No candidate is waiting.</p>");
 	size_t i;
 	json_t *c;
 	json_array_foreach(a, i, c) {
 		const char *id = json_string_value(json_object_get(c, "id"));
 		const char *end = json_string_value(json_object_get(c, "end"));
 		const char *who = json_string_value(json_object_get(c, "visitor_label"));
-		pl_buf_puts(b, "<section class=\"candidate\" id=\"candidate-");
+		pl_buf_adds(b, "<section class=\"candidate\" id=\"candidate-");
 		pl_esc_html(b, id);
-		pl_buf_puts(b, "\"><h3>");
+		pl_buf_adds(b, "\"><h3>");
 		pl_esc_html(b, id);
-		pl_buf_puts(b, "</h3><p>");
+		pl_buf_adds(b, "</h3><p>");
 		pl_esc_html(b, json_string_value(json_object_get(c, "from")));
-		pl_buf_puts(b, " to ");
+		pl_buf_adds(b, " to ");
 		pl_esc_html(b, json_string_value(json_object_get(c, "to")));
-		pl_buf_puts(b, ", ");
+		pl_buf_adds(b, ", ");
 		pl_esc_html(b, json_string_value(json_object_get(c, "start")));
 		if (end) {
-			pl_buf_puts(b, " to ");
+			pl_buf_adds(b, " to ");
 			pl_esc_html(b, end);
 		}
 		if (who) {
-			pl_buf_puts(b, "; visitor as GDELT names them: ");
+			pl_buf_adds(b, "; visitor as GDELT names them: ");
 			pl_esc_html(b, who);
 		}
-		pl_buf_puts(b, ". ");
+		pl_buf_adds(b, ". ");
 		pl_esc_html(b, json_string_value(json_object_get(c, "summary")));
-		pl_buf_puts(b, "</p><p>Sources:</p><ul class=\"sources\">");
+		pl_buf_adds(b, "</p><p>Sources:</p><ul class=\"sources\">");
 		size_t j;
 		json_t *src;
 		json_array_foreach(json_object_get(c, "sources"), j, src) {
 			const char *url = json_string_value(json_object_get(src, "url"));
 			const char *cite = json_string_value(json_object_get(src, "citation"));
-			pl_buf_puts(b, "<li>");
+			pl_buf_adds(b, "<li>");
 			if (url) { /* an article GDELT cites: the reviewer reads it before accepting */
-				pl_buf_puts(b, "<a rel=\"noopener noreferrer nofollow\" href=\"");
+				pl_buf_adds(b, "<a rel=\"noopener noreferrer nofollow\" href=\"");
 				pl_esc_html(b, url);
-				pl_buf_puts(b, "\">");
+				pl_buf_adds(b, "\">");
 				pl_esc_html(b, url);
-				pl_buf_puts(b, "</a>");
+				pl_buf_adds(b, "</a>");
 			} else {
 				pl_esc_html(b, cite ? cite : "");
 			}
-			pl_buf_puts(b, "</li>");
+			pl_buf_adds(b, "</li>");
 		}
 		if (!json_array_size(json_object_get(c, "sources")))
-			pl_buf_puts(b, "<li>none linked: accepting cites its GDELT event records</li>");
-		pl_buf_puts(b, "</ul><p>GDELT events: ");
+			pl_buf_adds(b, "<li>none linked: accepting cites its GDELT event records</li>");
+		pl_buf_adds(b, "</ul><p>GDELT events: ");
 		json_t *ev;
 		json_array_foreach(json_object_get(c, "events"), j, ev) {
-			pl_buf_puts(b, j ? ", " : "");
+			pl_buf_adds(b, j ? ", " : "");
 			pl_esc_html(b, json_string_value(ev));
 		}
-		pl_buf_puts(b, "</p>");
+		pl_buf_adds(b, "</p>");
 		for (int accept = 1; accept >= 0; accept--) {
-			pl_buf_puts(b, "<form method=\"post\" action=\"/review/candidates/");
+			pl_buf_adds(b, "<form method=\"post\" action=\"/review/candidates/");
 			pl_esc_url(b, id);
-			pl_buf_puts(b, accept ? "/accept\">" : "/reject\">");
-			pl_buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+			pl_buf_adds(b, accept ? "/accept\">" : "/reject\">");
+			pl_buf_adds(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
 			pl_esc_html(b, s->csrf);
-			pl_buf_puts(b, "\"><label for=\"k-");
+			pl_buf_adds(b, "\"><label for=\"k-");
 			pl_esc_html(b, id);
-			pl_buf_printf(b, "-%d\">Comment%s</label> <input id=\"k-", accept,
+			pl_buf_addf(b, "-%d\">Comment%s</label> <input id=\"k-", accept,
 			              accept ? " (optional)" : "");
 			pl_esc_html(b, id);
-			pl_buf_printf(b, "-%d\" name=\"comment\"%s> <button type=\"submit\">%s</button></form>",
+			pl_buf_addf(b, "-%d\" name=\"comment\"%s> <button type=\"submit\">%s</button></form>",
 			              accept, accept ? "" : " required", accept ? "Accept" : "Reject");
 		}
-		pl_buf_puts(b, "</section>");
+		pl_buf_adds(b, "</section>");
 	}
 }
 

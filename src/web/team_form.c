@@ -82,65 +82,65 @@ static void text_of(json_t *v, char *out, size_t cap)
 static void select_input(pl_buf *b, const char *name, const field *f, const char *val,
                          const char *err)
 {
-	pl_buf_puts(b, "<select id=\"f-");
+	pl_buf_adds(b, "<select id=\"f-");
 	pl_esc_html(b, name);
-	pl_buf_puts(b, "\" name=\"");
+	pl_buf_adds(b, "\" name=\"");
 	pl_esc_html(b, name);
-	pl_buf_puts(b, "\"");
+	pl_buf_adds(b, "\"");
 	if (err) {
-		pl_buf_puts(b, " aria-invalid=\"true\" aria-describedby=\"e-");
+		pl_buf_adds(b, " aria-invalid=\"true\" aria-describedby=\"e-");
 		pl_esc_html(b, name);
-		pl_buf_puts(b, "\"");
+		pl_buf_adds(b, "\"");
 	}
-	pl_buf_puts(b, "><option value=\"\"></option>");
+	pl_buf_adds(b, "><option value=\"\"></option>");
 	for (const char *p = f->picker + 7; *p;) {
 		size_t n = strcspn(p, ",");
 		char opt[64];
 		snprintf(opt, sizeof opt, "%.*s", (int)n, p);
-		pl_buf_puts(b, strcmp(opt, val) == 0 ? "<option selected>" : "<option>");
+		pl_buf_adds(b, strcmp(opt, val) == 0 ? "<option selected>" : "<option>");
 		pl_esc_html(b, opt);
-		pl_buf_puts(b, "</option>");
+		pl_buf_adds(b, "</option>");
 		p += n + (p[n] == ',');
 	}
-	pl_buf_puts(b, "</select>");
+	pl_buf_adds(b, "</select>");
 }
 
 static void text_input(pl_buf *b, const char *name, const field *f, const char *val,
                        const char *err, int readonly)
 {
-	pl_buf_puts(b, f->area ? "<textarea" : "<input");
-	pl_buf_puts(b, " id=\"f-");
+	pl_buf_adds(b, f->area ? "<textarea" : "<input");
+	pl_buf_adds(b, " id=\"f-");
 	pl_esc_html(b, name);
-	pl_buf_puts(b, "\" name=\"");
+	pl_buf_adds(b, "\" name=\"");
 	pl_esc_html(b, name);
-	pl_buf_puts(b, "\"");
+	pl_buf_adds(b, "\"");
 	if (f->picker) {
-		pl_buf_puts(b, " data-picker=\"");
-		pl_buf_puts(b, f->picker);
-		pl_buf_puts(b, "\" list=\"l-");
+		pl_buf_adds(b, " data-picker=\"");
+		pl_buf_adds(b, f->picker);
+		pl_buf_adds(b, "\" list=\"l-");
 		pl_esc_html(b, name);
-		pl_buf_puts(b, "\" autocomplete=\"off\"");
+		pl_buf_adds(b, "\" autocomplete=\"off\"");
 	}
 	if (readonly)
-		pl_buf_puts(b, " readonly");
+		pl_buf_adds(b, " readonly");
 	if (err) {
-		pl_buf_puts(b, " aria-invalid=\"true\" aria-describedby=\"e-");
+		pl_buf_adds(b, " aria-invalid=\"true\" aria-describedby=\"e-");
 		pl_esc_html(b, name);
-		pl_buf_puts(b, "\"");
+		pl_buf_adds(b, "\"");
 	}
 	if (f->area) {
-		pl_buf_puts(b, ">");
+		pl_buf_adds(b, ">");
 		pl_esc_html(b, val);
-		pl_buf_puts(b, "</textarea>");
+		pl_buf_adds(b, "</textarea>");
 	} else {
-		pl_buf_puts(b, " value=\"");
+		pl_buf_adds(b, " value=\"");
 		pl_esc_html(b, val);
-		pl_buf_puts(b, "\">");
+		pl_buf_adds(b, "\">");
 	}
 	if (f->picker) {
-		pl_buf_puts(b, "<datalist id=\"l-");
+		pl_buf_adds(b, "<datalist id=\"l-");
 		pl_esc_html(b, name);
-		pl_buf_puts(b, "\"></datalist>");
+		pl_buf_adds(b, "\"></datalist>");
 	}
 }
 
@@ -150,23 +150,23 @@ void pl_form_input(pl_buf *b, const char *name, const field *f, json_t *value, j
 	char val[4096];
 	text_of(value, val, sizeof val);
 	const char *err = json_string_value(json_object_get(errs, name));
-	pl_buf_puts(b, "<p class=\"field\"><label for=\"f-");
+	pl_buf_adds(b, "<p class=\"field\"><label for=\"f-");
 	pl_esc_html(b, name);
-	pl_buf_puts(b, "\">");
+	pl_buf_adds(b, "\">");
 	pl_esc_html(b, f->label);
-	pl_buf_puts(b, "</label> ");
+	pl_buf_adds(b, "</label> ");
 	if (f->picker && strncmp(f->picker, "choice:", 7) == 0)
 		select_input(b, name, f, val, err);
 	else
 		text_input(b, name, f, val, err, readonly);
 	if (err) {
-		pl_buf_puts(b, " <span class=\"field-error\" id=\"e-");
+		pl_buf_adds(b, " <span class=\"field-error\" id=\"e-");
 		pl_esc_html(b, name);
-		pl_buf_puts(b, "\">");
+		pl_buf_adds(b, "\">");
 		pl_esc_html(b, err);
-		pl_buf_puts(b, "</span>");
+		pl_buf_adds(b, "</span>");
 	}
-	pl_buf_puts(b, "</p>");
+	pl_buf_adds(b, "</p>");
 }
 
 /* The whole page.  v: the visit's values; errs: {input name: message};
@@ -180,30 +180,30 @@ static void render(const pl_form_kind *K, pl_team_resp *rs, int status, const ch
 	rs->type = "text/html; charset=utf-8";
 	pl_buf *b = &rs->body;
 	pl_buf_reset(b);
-	pl_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
 	if (id) {
-		pl_buf_puts(b, "Edit ");
+		pl_buf_adds(b, "Edit ");
 		pl_esc_html(b, id);
 	} else {
-		pl_buf_printf(b, "Add %s", K->noun);
+		pl_buf_addf(b, "Add %s", K->noun);
 	}
-	pl_buf_puts(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
+	pl_buf_adds(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
 	               "<script src=\"/static/team.js\" defer></script></head><body><main id=\"main\"><h1>");
-	pl_buf_printf(b, "%s %s</h1>", id ? "Edit" : "Add", K->noun);
+	pl_buf_addf(b, "%s %s</h1>", id ? "Edit" : "Add", K->noun);
 	if (json_array_size(general)) {
-		pl_buf_puts(b, "<div class=\"error\" role=\"alert\" id=\"form-errors\"><ul>");
+		pl_buf_adds(b, "<div class=\"error\" role=\"alert\" id=\"form-errors\"><ul>");
 		size_t i;
 		json_t *m;
 		json_array_foreach(general, i, m) {
-			pl_buf_puts(b, "<li>");
+			pl_buf_adds(b, "<li>");
 			pl_esc_html(b, json_string_value(m));
-			pl_buf_puts(b, "</li>");
+			pl_buf_adds(b, "</li>");
 		}
-		pl_buf_puts(b, "</ul></div>");
+		pl_buf_adds(b, "</ul></div>");
 	}
 	if (current) {
-		pl_buf_puts(b, "<section id=\"conflict\"><h2>Saved by someone else meanwhile</h2><p>The record "
+		pl_buf_adds(b, "<section id=\"conflict\"><h2>Saved by someone else meanwhile</h2><p>The record "
 		               "changed after you opened this form. Below: the fields where your version and "
 		               "the stored one differ. The form keeps your values; saving it again writes them "
 		               "over the stored version, so take from the stored one what you want to keep."
@@ -215,62 +215,62 @@ static void render(const pl_form_kind *K, pl_team_resp *rs, int status, const ch
 			text_of(json_object_get(current, K->top[i].name), c, sizeof c);
 			if (strcmp(K->top[i].name, "id") == 0 || strcmp(a, c) == 0)
 				continue;
-			pl_buf_puts(b, "<tr><th scope=\"row\">");
+			pl_buf_adds(b, "<tr><th scope=\"row\">");
 			pl_esc_html(b, K->top[i].name);
-			pl_buf_puts(b, "</th><td>");
+			pl_buf_adds(b, "</th><td>");
 			pl_esc_html(b, a);
-			pl_buf_puts(b, "</td><td>");
+			pl_buf_adds(b, "</td><td>");
 			pl_esc_html(b, c);
-			pl_buf_puts(b, "</td></tr>");
+			pl_buf_adds(b, "</td></tr>");
 		}
-		pl_buf_puts(b, "</tbody></table></section>");
+		pl_buf_adds(b, "</tbody></table></section>");
 	}
-	pl_buf_printf(b, "<form method=\"post\" id=\"%s-form\" action=\"", K->entity);
+	pl_buf_addf(b, "<form method=\"post\" id=\"%s-form\" action=\"", K->entity);
 	if (id) {
-		pl_buf_puts(b, K->edit_base);
+		pl_buf_adds(b, K->edit_base);
 		pl_esc_url(b, id);
-		pl_buf_puts(b, "/edit");
+		pl_buf_adds(b, "/edit");
 	} else {
-		pl_buf_puts(b, K->new_path);
+		pl_buf_adds(b, K->new_path);
 	}
-	pl_buf_puts(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
+	pl_buf_adds(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
 	pl_esc_html(b, s->csrf);
-	pl_buf_puts(b, "\"><input type=\"hidden\" name=\"etag\" value=\"");
+	pl_buf_adds(b, "\"><input type=\"hidden\" name=\"etag\" value=\"");
 	pl_esc_html(b, etag ? etag : "");
-	pl_buf_printf(b, "\"><fieldset><legend>The %s</legend>", K->entity);
+	pl_buf_addf(b, "\"><fieldset><legend>The %s</legend>", K->entity);
 	for (size_t i = 0; i < K->ntop; i++)
 		pl_form_input(b, K->top[i].name, &K->top[i], json_object_get(v, K->top[i].name), errs,
 		              id && strcmp(K->top[i].name, "id") == 0);
-	pl_buf_puts(b, "</fieldset>");
+	pl_buf_adds(b, "</fieldset>");
 	for (size_t l = 0; l < K->nlists; l++) {
 		const list *L = &K->lists[l];
 		json_t *rows = json_object_get(v, L->key);
 		size_t n = json_array_size(rows);
-		pl_buf_printf(b, "<fieldset id=\"%s\"><legend>%s</legend>", L->key, L->label);
+		pl_buf_addf(b, "<fieldset id=\"%s\"><legend>%s</legend>", L->key, L->label);
 		for (size_t r = 0; r < n + BLANK_ROWS && r < MAX_ROWS; r++) {
 			json_t *row = json_array_get(rows, r);
-			pl_buf_printf(b, "<div class=\"row\" id=\"%s-%zu\">", L->key, r);
+			pl_buf_addf(b, "<div class=\"row\" id=\"%s-%zu\">", L->key, r);
 			for (size_t c = 0; c < L->ncols; c++) {
 				char name[96];
 				snprintf(name, sizeof name, "%s.%zu.%s", L->key, r, L->cols[c].name);
 				pl_form_input(b, name, &L->cols[c], json_object_get(row, L->cols[c].name), errs, 0);
 			}
-			pl_buf_puts(b, "</div>");
+			pl_buf_adds(b, "</div>");
 		}
-		pl_buf_puts(b, "</fieldset>");
+		pl_buf_adds(b, "</fieldset>");
 	}
 	const char *rerr = json_string_value(json_object_get(errs, "reason"));
-	pl_buf_puts(b, "<p class=\"field\"><label for=\"f-reason\">Reason for the change (kept in the "
+	pl_buf_adds(b, "<p class=\"field\"><label for=\"f-reason\">Reason for the change (kept in the "
 	               "history)</label> <input id=\"f-reason\" name=\"reason\" required");
 	if (rerr)
-		pl_buf_puts(b, " aria-invalid=\"true\" aria-describedby=\"e-reason\"");
-	pl_buf_puts(b, ">");
+		pl_buf_adds(b, " aria-invalid=\"true\" aria-describedby=\"e-reason\"");
+	pl_buf_adds(b, ">");
 	if (rerr) {
-		pl_buf_puts(b, " <span class=\"field-error\" id=\"e-reason\">");
+		pl_buf_adds(b, " <span class=\"field-error\" id=\"e-reason\">");
 		pl_esc_html(b, rerr);
-		pl_buf_puts(b, "</span>");
+		pl_buf_adds(b, "</span>");
 	}
-	pl_buf_puts(b, "</p><p><button type=\"submit\">Save</button></p></form></main></body></html>\n");
+	pl_buf_adds(b, "</p><p><button type=\"submit\">Save</button></p></form></main></body></html>\n");
 }
 
 /* ------------------------------------------------------------------ */
@@ -283,8 +283,8 @@ static json_t *stored(const pl_form_kind *K, const char *id, char *etag, size_t 
 {
 	pl_buf path;
 	pl_buf_init(&path, 2048);
-	pl_buf_puts(&path, K->api_base);
-	pl_buf_puts(&path, id);
+	pl_buf_adds(&path, K->api_base);
+	pl_buf_adds(&path, id);
 	pl_web_req rq = {.path = path.data ? path.data : "/", .root = "/"};
 	pl_web_resp rs;
 	pl_web_handle(pl_team_web(), &rq, &rs);
@@ -448,7 +448,7 @@ void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_
 		rs->status = 202;
 		rs->type = "text/html; charset=utf-8";
 		pl_buf_reset(&rs->body);
-		pl_buf_printf(&rs->body, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		pl_buf_addf(&rs->body, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 		              "<title>Held for review - parley</title><link rel=\"stylesheet\" "
 		              "href=\"/static/style.css\"></head><body><main id=\"main\"><h1>Held for "
 		              "review</h1><p id=\"pending\">Your change is number %ld in the review queue. "
@@ -459,10 +459,10 @@ void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_
 		rs->changed = 1;
 		pl_buf loc;
 		pl_buf_init(&loc, sizeof rs->location);
-		pl_buf_puts(&loc, K->edit_base);
+		pl_buf_adds(&loc, K->edit_base);
 		pl_esc_url(&loc, out_id);
 		if (strcmp(K->entity, "visit") != 0) /* no public page: its history */
-			pl_buf_puts(&loc, "/history");
+			pl_buf_adds(&loc, "/history");
 		pl_team_redirect(rs, loc.data ? loc.data : "/");
 		pl_buf_free(&loc);
 	} else {

@@ -76,7 +76,7 @@ static void api_url(const pl_form_kind *K, const char *id, char *out, size_t cap
 {
 	pl_buf b;
 	pl_buf_init(&b, cap);
-	pl_buf_puts(&b, K->api_base);
+	pl_buf_adds(&b, K->api_base);
 	pl_esc_url(&b, id);
 	pl_strlcpy(out, b.data ? b.data : "", cap);
 	pl_buf_free(&b);
@@ -248,9 +248,9 @@ static void revert_form(const pl_form_kind *K, const pl_team_req *rq, const parl
 		rs->changed = 1;
 		pl_buf loc;
 		pl_buf_init(&loc, sizeof rs->location);
-		pl_buf_puts(&loc, K->edit_base);
+		pl_buf_adds(&loc, K->edit_base);
 		pl_esc_url(&loc, id);
-		pl_buf_puts(&loc, "/history");
+		pl_buf_adds(&loc, "/history");
 		pl_team_redirect(rs, loc.data ? loc.data : "/");
 		pl_buf_free(&loc);
 	} else {
@@ -357,7 +357,7 @@ void pl_records_route(const char *method, const char *path, const pl_team_req *r
 static void put_value(pl_buf *b, json_t *v)
 {
 	if (!v || json_is_null(v)) {
-		pl_buf_puts(b, "<i>none</i>");
+		pl_buf_adds(b, "<i>none</i>");
 		return;
 	}
 	char *t = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
@@ -373,35 +373,35 @@ void pl_history_render(pl_team_resp *rs, int status, const char *base, const cha
 	rs->type = "text/html; charset=utf-8";
 	pl_buf *b = &rs->body;
 	pl_buf_reset(b);
-	pl_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	               "<title>History of ");
 	pl_esc_html(b, id);
-	pl_buf_puts(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
+	pl_buf_adds(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
 	               "<body><main id=\"main\"><h1>History of ");
 	if (strcmp(entity, "source") != 0) { /* visits and people have a public page */
-		pl_buf_puts(b, "<a href=\"");
-		pl_buf_puts(b, base);
+		pl_buf_adds(b, "<a href=\"");
+		pl_buf_adds(b, base);
 		pl_esc_url(b, id);
-		pl_buf_puts(b, "\">");
+		pl_buf_adds(b, "\">");
 		pl_esc_html(b, id);
-		pl_buf_puts(b, "</a>");
+		pl_buf_adds(b, "</a>");
 	} else {
 		pl_esc_html(b, id);
 	}
-	pl_buf_puts(b, "</h1>");
+	pl_buf_adds(b, "</h1>");
 	if (s && s->role >= PARLEY_ROLE_EDITOR) {
-		pl_buf_puts(b, "<p><a id=\"edit-link\" href=\"");
-		pl_buf_puts(b, base);
+		pl_buf_adds(b, "<p><a id=\"edit-link\" href=\"");
+		pl_buf_adds(b, base);
 		pl_esc_url(b, id);
-		pl_buf_printf(b, "/edit\">Edit this %s</a></p>", entity);
+		pl_buf_addf(b, "/edit\">Edit this %s</a></p>", entity);
 	}
 	if (msg) {
-		pl_buf_puts(b, "<p class=\"error\" role=\"alert\" id=\"history-error\">");
+		pl_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"history-error\">");
 		pl_esc_html(b, msg);
-		pl_buf_puts(b, "</p>");
+		pl_buf_adds(b, "</p>");
 	}
-	pl_buf_puts(b, "<table id=\"history\"><thead><tr><th scope=\"col\">Change</th><th scope=\"col\">"
+	pl_buf_adds(b, "<table id=\"history\"><thead><tr><th scope=\"col\">Change</th><th scope=\"col\">"
 	               "When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th><th scope=\"col\">"
 	               "Why</th><th scope=\"col\">Fields: before &rarr; after</th><th scope=\"col\">"
 	               "</th></tr></thead><tbody>");
@@ -411,44 +411,44 @@ void pl_history_render(pl_team_resp *rs, int status, const char *base, const cha
 		long long seq = (long long)json_integer_value(json_object_get(e, "seq"));
 		const char *action = json_string_value(json_object_get(e, "action"));
 		const char *ent = json_string_value(json_object_get(e, "entity"));
-		pl_buf_printf(b, "<tr id=\"change-%lld\"><td>#%lld</td><td>", seq, seq);
+		pl_buf_addf(b, "<tr id=\"change-%lld\"><td>#%lld</td><td>", seq, seq);
 		pl_esc_html(b, json_string_value(json_object_get(e, "at")));
-		pl_buf_puts(b, "</td><td>");
+		pl_buf_adds(b, "</td><td>");
 		pl_esc_html(b, json_string_value(json_object_get(e, "actor")));
-		pl_buf_puts(b, "</td><td>");
+		pl_buf_adds(b, "</td><td>");
 		pl_esc_html(b, action);
-		pl_buf_puts(b, " ");
+		pl_buf_adds(b, " ");
 		pl_esc_html(b, json_string_value(json_object_get(e, "entity_key")));
-		pl_buf_puts(b, "</td><td>");
+		pl_buf_adds(b, "</td><td>");
 		pl_esc_html(b, json_string_value(json_object_get(e, "reason")));
-		pl_buf_puts(b, "</td><td><ul>");
+		pl_buf_adds(b, "</td><td><ul>");
 		size_t j;
 		json_t *c;
 		json_array_foreach(json_object_get(e, "changes"), j, c) {
-			pl_buf_puts(b, "<li><b>");
+			pl_buf_adds(b, "<li><b>");
 			pl_esc_html(b, json_string_value(json_object_get(c, "field")));
-			pl_buf_puts(b, "</b>: ");
+			pl_buf_adds(b, "</b>: ");
 			put_value(b, json_object_get(c, "before"));
-			pl_buf_puts(b, " &rarr; ");
+			pl_buf_adds(b, " &rarr; ");
 			put_value(b, json_object_get(c, "after"));
-			pl_buf_puts(b, "</li>");
+			pl_buf_adds(b, "</li>");
 		}
-		pl_buf_puts(b, "</ul></td><td>");
+		pl_buf_adds(b, "</ul></td><td>");
 		if (s && s->role >= PARLEY_ROLE_EDITOR && action && ent &&
 		    strcmp(action, "update") == 0 && strcmp(ent, entity) == 0) {
-			pl_buf_puts(b, "<form method=\"post\" action=\"");
-			pl_buf_puts(b, base);
+			pl_buf_adds(b, "<form method=\"post\" action=\"");
+			pl_buf_adds(b, base);
 			pl_esc_url(b, id);
-			pl_buf_printf(b, "/revert\"><input type=\"hidden\" name=\"seq\" value=\"%lld\">", seq);
-			pl_buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+			pl_buf_addf(b, "/revert\"><input type=\"hidden\" name=\"seq\" value=\"%lld\">", seq);
+			pl_buf_adds(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
 			pl_esc_html(b, s->csrf);
-			pl_buf_puts(b, "\"><input type=\"hidden\" name=\"etag\" value=\"");
+			pl_buf_adds(b, "\"><input type=\"hidden\" name=\"etag\" value=\"");
 			pl_esc_html(b, etag);
-			pl_buf_printf(b, "\"><label for=\"reason-%lld\">Reason</label> <input id=\"reason-%lld\" "
+			pl_buf_addf(b, "\"><label for=\"reason-%lld\">Reason</label> <input id=\"reason-%lld\" "
 			                 "name=\"reason\" required> <button type=\"submit\">Revert</button></form>",
 			              seq, seq);
 		}
-		pl_buf_puts(b, "</td></tr>");
+		pl_buf_adds(b, "</td></tr>");
 	}
-	pl_buf_puts(b, "</tbody></table></main></body></html>\n");
+	pl_buf_adds(b, "</tbody></table></main></body></html>\n");
 }

@@ -49,17 +49,17 @@ void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *
 	rs->type = "text/html; charset=utf-8";
 	pl_buf *b = &rs->body;
 	pl_buf_reset(b);
-	pl_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	               "<title>Review - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
 	               "</head><body><main id=\"main\"><h1>Changes waiting for review</h1>");
 	if (msg) {
-		pl_buf_puts(b, "<p class=\"error\" role=\"alert\" id=\"review-error\">");
+		pl_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"review-error\">");
 		pl_esc_html(b, msg);
-		pl_buf_puts(b, "</p>");
+		pl_buf_adds(b, "</p>");
 	}
 	if (!json_array_size(a))
-		pl_buf_puts(b, "<p id=\"queue-empty\">Nothing is waiting.</p>");
+		pl_buf_adds(b, "<p id=\"queue-empty\">Nothing is waiting.</p>");
 	size_t i;
 	json_t *c;
 	json_array_foreach(a, i, c) {
@@ -69,43 +69,43 @@ void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *
 		/* a person's or source's change links where its history is */
 		const char *base = !entity || strcmp(entity, "visit") == 0 ? "/visit/"
 		                 : strcmp(entity, "person") == 0 ? "/person/" : "/source/";
-		pl_buf_printf(b, "<section class=\"change\" id=\"change-%lld\"><h2>#%lld: ", id, id);
+		pl_buf_addf(b, "<section class=\"change\" id=\"change-%lld\"><h2>#%lld: ", id, id);
 		pl_esc_html(b, json_string_value(json_object_get(c, "kind")));
-		pl_buf_puts(b, " <a href=\"");
-		pl_buf_puts(b, base);
+		pl_buf_adds(b, " <a href=\"");
+		pl_buf_adds(b, base);
 		pl_esc_url(b, visit);
-		pl_buf_puts(b, strcmp(base, "/source/") == 0 ? "/history\">" : "\">");
+		pl_buf_adds(b, strcmp(base, "/source/") == 0 ? "/history\">" : "\">");
 		pl_esc_html(b, visit);
-		pl_buf_puts(b, "</a></h2><p>By ");
+		pl_buf_adds(b, "</a></h2><p>By ");
 		pl_esc_html(b, json_string_value(json_object_get(c, "author")));
-		pl_buf_puts(b, ", ");
+		pl_buf_adds(b, ", ");
 		pl_esc_html(b, json_string_value(json_object_get(c, "created")));
-		pl_buf_puts(b, ". Why: ");
+		pl_buf_adds(b, ". Why: ");
 		pl_esc_html(b, json_string_value(json_object_get(c, "reason")));
-		pl_buf_puts(b, "</p>");
+		pl_buf_adds(b, "</p>");
 		json_t *body = json_object_get(c, "body");
 		if (body) {
 			char *t = json_dumps(body, JSON_INDENT(1) | JSON_SORT_KEYS);
-			pl_buf_puts(b, "<details><summary>The change as sent</summary><pre>");
+			pl_buf_adds(b, "<details><summary>The change as sent</summary><pre>");
 			pl_esc_html(b, t);
-			pl_buf_puts(b, "</pre></details>");
+			pl_buf_adds(b, "</pre></details>");
 			free(t);
 		}
 		for (int approve = 1; approve >= 0; approve--) {
-			pl_buf_printf(b, "<form method=\"post\" action=\"/review/%lld/%s\">", id,
+			pl_buf_addf(b, "<form method=\"post\" action=\"/review/%lld/%s\">", id,
 			              approve ? "approve" : "reject");
-			pl_buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+			pl_buf_adds(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
 			pl_esc_html(b, s->csrf);
-			pl_buf_printf(b, "\"><label for=\"c-%lld-%d\">Comment%s</label> <input id=\"c-%lld-%d\" "
+			pl_buf_addf(b, "\"><label for=\"c-%lld-%d\">Comment%s</label> <input id=\"c-%lld-%d\" "
 			                 "name=\"comment\"%s> <button type=\"submit\">%s</button></form>",
 			              id, approve, approve ? " (optional)" : "", id, approve,
 			              approve ? "" : " required", approve ? "Approve" : "Reject");
 		}
-		pl_buf_puts(b, "</section>");
+		pl_buf_adds(b, "</section>");
 	}
 	pl_candidates_html(b, cands, s);
 	json_decref(cands);
-	pl_buf_puts(b, "</main></body></html>\n");
+	pl_buf_adds(b, "</main></body></html>\n");
 	json_decref(a);
 }
 

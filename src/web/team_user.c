@@ -103,16 +103,16 @@ static void what_cell(pl_buf *b, const char *entity, const char *key)
 		rec[strcspn(rec, "|")] = '\0';
 	}
 	pl_esc_html(b, entity ? entity : "");
-	pl_buf_puts(b, " ");
+	pl_buf_adds(b, " ");
 	if (*rec) {
-		pl_buf_puts(b, "<a href=\"");
-		pl_buf_puts(b, base);
+		pl_buf_adds(b, "<a href=\"");
+		pl_buf_adds(b, base);
 		pl_esc_url(b, rec);
-		pl_buf_puts(b, "/history\">");
+		pl_buf_adds(b, "/history\">");
 	}
 	pl_esc_html(b, key ? key : "");
 	if (*rec)
-		pl_buf_puts(b, "</a>");
+		pl_buf_adds(b, "</a>");
 }
 
 static const char *str(json_t *o, const char *k)
@@ -137,90 +137,90 @@ void pl_user_page(const pl_team_req *rq, const parley_session *s, const char *se
 	rs->type = "text/html; charset=utf-8";
 	pl_buf *b = &rs->body;
 	pl_buf_reset(b);
-	pl_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
 	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
 	               "<title>Changes by ");
 	pl_esc_html(b, name);
-	pl_buf_puts(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
+	pl_buf_adds(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
 	               "<body><main id=\"main\"><h1>Changes by ");
 	pl_esc_html(b, name);
-	pl_buf_puts(b, "</h1><p>Role: ");
+	pl_buf_adds(b, "</h1><p>Role: ");
 	pl_esc_html(b, str(o, "role"));
-	pl_buf_puts(b, ". <a href=\"/\">Back to the figures</a></p>");
+	pl_buf_adds(b, ". <a href=\"/\">Back to the figures</a></p>");
 	json_t *held = json_object_get(o, "held");
 	size_t i;
 	json_t *c;
 	if (held) {
-		pl_buf_puts(b, "<h2>Held for review</h2>");
+		pl_buf_adds(b, "<h2>Held for review</h2>");
 		if (!json_array_size(held))
-			pl_buf_puts(b, "<p id=\"held-none\">None.</p>");
+			pl_buf_adds(b, "<p id=\"held-none\">None.</p>");
 		else
-			pl_buf_puts(b, "<table id=\"held\"><thead><tr><th scope=\"col\">Change</th><th "
+			pl_buf_adds(b, "<table id=\"held\"><thead><tr><th scope=\"col\">Change</th><th "
 			               "scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Why"
 			               "</th><th scope=\"col\">Status</th></tr></thead><tbody>");
 		json_array_foreach(held, i, c) {
 			long long id = (long long)json_integer_value(json_object_get(c, "id"));
 			const char *st = str(c, "status");
 			int pending = strcmp(st, "pending") == 0;
-			pl_buf_printf(b, "<tr id=\"held-%lld\"%s><td>#%lld</td><td>", id,
+			pl_buf_addf(b, "<tr id=\"held-%lld\"%s><td>#%lld</td><td>", id,
 			              pending ? " class=\"pending\"" : "", id);
 			pl_esc_html(b, str(c, "created"));
-			pl_buf_puts(b, "</td><td>");
+			pl_buf_adds(b, "</td><td>");
 			/* a held change is to a visit, a person or a source (its entity) */
 			const char *entity = str(c, "entity");
 			pl_esc_html(b, str(c, "kind"));
-			pl_buf_puts(b, " ");
+			pl_buf_adds(b, " ");
 			pl_esc_html(b, *entity ? entity : "visit");
-			pl_buf_puts(b, strcmp(entity, "person") == 0   ? " <a href=\"/person/"
+			pl_buf_adds(b, strcmp(entity, "person") == 0   ? " <a href=\"/person/"
 			               : strcmp(entity, "source") == 0 ? " <a href=\"/source/"
 			                                               : " <a href=\"/visit/");
 			pl_esc_url(b, str(c, "visit"));
-			pl_buf_puts(b, "\">");
+			pl_buf_adds(b, "\">");
 			pl_esc_html(b, str(c, "visit"));
-			pl_buf_puts(b, "</a></td><td>");
+			pl_buf_adds(b, "</a></td><td>");
 			pl_esc_html(b, str(c, "reason"));
-			pl_buf_puts(b, "</td><td>");
+			pl_buf_adds(b, "</td><td>");
 			if (pending) {
-				pl_buf_puts(b, "pending review");
+				pl_buf_adds(b, "pending review");
 			} else {
 				pl_esc_html(b, st);
-				pl_buf_puts(b, " by ");
+				pl_buf_adds(b, " by ");
 				pl_esc_html(b, str(c, "reviewer"));
 				if (*str(c, "comment")) {
-					pl_buf_puts(b, ": ");
+					pl_buf_adds(b, ": ");
 					pl_esc_html(b, str(c, "comment"));
 				}
 			}
-			pl_buf_puts(b, "</td></tr>");
+			pl_buf_adds(b, "</td></tr>");
 		}
 		if (json_array_size(held))
-			pl_buf_puts(b, "</tbody></table>");
+			pl_buf_adds(b, "</tbody></table>");
 	}
 	json_t *ch = json_object_get(o, "changes");
-	pl_buf_puts(b, "<h2>Published changes</h2>");
+	pl_buf_adds(b, "<h2>Published changes</h2>");
 	if (!json_array_size(ch))
-		pl_buf_puts(b, "<p id=\"changes-none\">None yet.</p>");
+		pl_buf_adds(b, "<p id=\"changes-none\">None yet.</p>");
 	else
-		pl_buf_puts(b, "<table id=\"changes\"><thead><tr><th scope=\"col\">Change</th><th "
+		pl_buf_adds(b, "<table id=\"changes\"><thead><tr><th scope=\"col\">Change</th><th "
 		               "scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Why"
 		               "</th><th scope=\"col\">As</th></tr></thead><tbody>");
 	json_array_foreach(ch, i, c) {
 		long long seq = (long long)json_integer_value(json_object_get(c, "seq"));
-		pl_buf_printf(b, "<tr id=\"change-%lld\"><td>#%lld</td><td>", seq, seq);
+		pl_buf_addf(b, "<tr id=\"change-%lld\"><td>#%lld</td><td>", seq, seq);
 		pl_esc_html(b, str(c, "at"));
-		pl_buf_puts(b, "</td><td>");
+		pl_buf_adds(b, "</td><td>");
 		pl_esc_html(b, str(c, "action"));
-		pl_buf_puts(b, " ");
+		pl_buf_adds(b, " ");
 		what_cell(b, str(c, "entity"), str(c, "entity_key"));
-		pl_buf_puts(b, "</td><td>");
+		pl_buf_adds(b, "</td><td>");
 		pl_esc_html(b, str(c, "reason"));
-		pl_buf_puts(b, "</td><td>");
+		pl_buf_adds(b, "</td><td>");
 		pl_esc_html(b, str(c, "actor"));
-		pl_buf_puts(b, "</td></tr>");
+		pl_buf_adds(b, "</td></tr>");
 	}
 	if (json_array_size(ch))
-		pl_buf_puts(b, "</tbody></table>");
-	pl_buf_puts(b, "</main></body></html>\n");
+		pl_buf_adds(b, "</tbody></table>");
+	pl_buf_adds(b, "</main></body></html>\n");
 	json_decref(o);
 }
 

@@ -117,13 +117,14 @@ static void ndjson_bigger_than_the_buffer(void **s)
 	parley_db *db = fresh_store();
 	pl_buf b;
 	pl_buf_init(&b, 64 << 20);
-	pl_buf_puts(&b, countries);
+	pl_buf_adds(&b, countries);
 	int n = 30000;
 	for (int i = 0; i < n; i++)
-		pl_buf_printf(&b, "{\"concept\":\"person\",\"id\":\"p%d\",\"name\":\"Person %d, a name "
+		pl_buf_addf(&b, "{\"concept\":\"person\",\"id\":\"p%d\",\"name\":\"Person %d, a name "
 		                  "long enough to fill the buffer sooner\",\"country\":\"AAA\"}\n",
 		              i, i);
 	assert_true(b.len > (size_t)2 << 20);
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
 	write_file("big.ndjson", b.data);
 	outcome o = import1(db, "big.ndjson");
 	assert_int_equal(o.rc, PARLEY_OK);
@@ -131,7 +132,8 @@ static void ndjson_bigger_than_the_buffer(void **s)
 	parley_close(db);
 
 	db = fresh_store();
-	pl_buf_puts(&b, "{\"concept\":\"person\",\"id\":\"bad\",\"name\":\"x\",\"colour\":\"red\"}\n");
+	pl_buf_adds(&b, "{\"concept\":\"person\",\"id\":\"bad\",\"name\":\"x\",\"colour\":\"red\"}\n");
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
 	write_file("bad.ndjson", b.data);
 	o = import1(db, "bad.ndjson");
 	assert_int_equal(o.rc, PARLEY_EDATA);
@@ -140,10 +142,11 @@ static void ndjson_bigger_than_the_buffer(void **s)
 	assert_int_equal(parley_count(db, "person", NULL), 0); /* all or nothing */
 	/* invalid UTF-8 and a NUL deep in the file: line and field named */
 	pl_buf_reset(&b);
-	pl_buf_puts(&b, countries);
+	pl_buf_adds(&b, countries);
 	for (int i = 0; i < n; i++)
-		pl_buf_printf(&b, "{\"concept\":\"person\",\"id\":\"p%d\",\"name\":\"Person %d\"}\n", i, i);
-	pl_buf_puts(&b, "{\"concept\":\"person\",\"id\":\"q\",\"name\":\"bad \xff byte\"}\n");
+		pl_buf_addf(&b, "{\"concept\":\"person\",\"id\":\"p%d\",\"name\":\"Person %d\"}\n", i, i);
+	pl_buf_adds(&b, "{\"concept\":\"person\",\"id\":\"q\",\"name\":\"bad \xff byte\"}\n");
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
 	write_file("bad2.ndjson", b.data);
 	o = import1(db, "bad2.ndjson");
 	assert_int_equal(o.rc, PARLEY_EDATA);
@@ -219,20 +222,21 @@ static void failure_at_the_last_line(void **s)
 	long audit_before = parley_count(db, "audit", NULL);
 	pl_buf b;
 	pl_buf_init(&b, 64 << 20);
-	pl_buf_puts(&b, "{\"concept\":\"source\",\"id\":\"s1\",\"citation\":\"A book\"}\n");
+	pl_buf_adds(&b, "{\"concept\":\"source\",\"id\":\"s1\",\"citation\":\"A book\"}\n");
 	for (int i = 0; i < 5000; i++) {
-		pl_buf_printf(&b, "{\"concept\":\"person\",\"id\":\"p%d\",\"name\":\"Person %d\"}\n", i, i);
-		pl_buf_printf(&b,
+		pl_buf_addf(&b, "{\"concept\":\"person\",\"id\":\"p%d\",\"name\":\"Person %d\"}\n", i, i);
+		pl_buf_addf(&b,
 		              "{\"concept\":\"visit\",\"id\":\"v%d\",\"visitor\":\"p%d\",\"from_country\":"
 		              "\"AAA\",\"to_country\":\"BBB\",\"start_date\":\"2001-02-%02d\",\"level\":"
 		              "\"deputy\",\"type\":\"official\",\"status\":\"confirmed\"}\n",
 		              i, i, i % 28 + 1);
-		pl_buf_printf(&b, "{\"concept\":\"visit_source\",\"visit\":\"v%d\",\"source\":\"s1\"}\n", i);
+		pl_buf_addf(&b, "{\"concept\":\"visit_source\",\"visit\":\"v%d\",\"source\":\"s1\"}\n", i);
 	}
 	/* the last line: a visit in a month that has no 30th day */
-	pl_buf_puts(&b, "{\"concept\":\"visit\",\"id\":\"vlast\",\"level\":\"deputy\",\"from_country\":"
+	pl_buf_adds(&b, "{\"concept\":\"visit\",\"id\":\"vlast\",\"level\":\"deputy\",\"from_country\":"
 	                "\"AAA\",\"to_country\":\"BBB\",\"start_date\":\"2001-02-30\",\"type\":"
 	                "\"official\",\"status\":\"candidate\"}");
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
 	write_file("last.ndjson", b.data);
 	outcome o = import1(db, "last.ndjson");
 	assert_int_equal(o.rc, PARLEY_EDATA);
@@ -245,6 +249,7 @@ static void failure_at_the_last_line(void **s)
 	/* the same file without its last line imports whole */
 	char *nl = strrchr(b.data, '\n');
 	nl[1] = '\0';
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
 	write_file("good.ndjson", b.data);
 	assert_int_equal(import1(db, "good.ndjson").rc, PARLEY_OK);
 	assert_int_equal(parley_count(db, "visit", NULL), 5000);
@@ -263,13 +268,14 @@ static void csv_records_over_lines(void **s)
 	 * that a multi-line one straddles the reader's first buffer */
 	pl_buf b;
 	pl_buf_init(&b, 64 << 20);
-	pl_buf_puts(&b, "code,name,iso2,cow_code,cow_abb,fips,cameo,start_date,end_date,note\r\n");
+	pl_buf_adds(&b, "code,name,iso2,cow_code,cow_abb,fips,cameo,start_date,end_date,note\r\n");
 	int n = 0;
 	while (b.len < ((size_t)1 << 20) - 40)
-		pl_buf_printf(&b, "C%05d,Country %d,,,,,,,,\n", n, n), n++;
-	pl_buf_puts(&b, "AAA,Aland,,,,,,,,\"a note\r\nover lines,\nwith \"\"quotes\"\"\rend\"\r\n"
+		pl_buf_addf(&b, "C%05d,Country %d,,,,,,,,\n", n, n), n++;
+	pl_buf_adds(&b, "AAA,Aland,,,,,,,,\"a note\r\nover lines,\nwith \"\"quotes\"\"\rend\"\r\n"
 	                "\r\n"
 	                "BBB,Bland,,,,,,,,\rCCC,Cland,,,,,,,,");
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
 	write_file("country.csv", b.data);
 	outcome o = import1(db, "country.csv");
 	assert_int_equal(o.rc, PARLEY_OK);

@@ -98,9 +98,10 @@ static void sizes_are_bounded(void **s)
 	/* 25 parameters: one too many */
 	pl_buf b;
 	pl_buf_init(&b, 0);
-	pl_buf_puts(&b, "/visits?");
+	pl_buf_adds(&b, "/visits?");
 	for (int i = 0; i < PL_MAX_PARAMS + 1; i++)
-		pl_buf_printf(&b, "%sk%d=v", i ? "&" : "", i);
+		pl_buf_addf(&b, "%sk%d=v", i ? "&" : "", i);
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
 	assert_int_equal(status_of(b.data), 400);
 	pl_buf_free(&b);
 	/* a path longer than the limit */
@@ -115,9 +116,10 @@ static void sizes_are_bounded(void **s)
 	assert_int_equal(status_of(t), 414);
 	/* decoded parameters over their limit (each %41 decodes to one byte) */
 	pl_buf_init(&b, 0);
-	pl_buf_puts(&b, "/visits?q=");
+	pl_buf_adds(&b, "/visits?q=");
 	for (int i = 0; i < PL_HTTP_MAX_QUERY; i++)
-		pl_buf_putc(&b, 'a');
+		pl_buf_addc(&b, 'a');
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
 	assert_int_equal(status_of(b.data), 414);
 	pl_buf_free(&b);
 }
