@@ -6,6 +6,7 @@
  * are served live (absolute paths, query strings) and written as a static
  * site (relative paths ending in .html, one list file per year or era).
  */
+#include "request.h"
 #include "webq.h"
 
 #include <stdio.h>
@@ -360,7 +361,7 @@ static void static_asset(pl_page *pg, const char *name)
 	             : "application/octet-stream";
 }
 
-void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
+static void route_page(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 {
 	pl_buf_init(&rs->body, PL_BODY_MAX);
 	rs->status = 200;
@@ -496,6 +497,19 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 			static_asset(&pg, rest);
 	} else {
 		pl_send_error(&pg, 404, NULL, "no such page");
+	}
+}
+
+/* The one check of the pages' sticky appends (docs/design.md, "Buffers"):
+ * a page that lost an append is never handed out half-built. */
+void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
+{
+	route_page(w, rq, rs);
+	int rc = pl_buf_failed(&rs->body);
+	if (rc != PARLEY_OK) {
+		fprintf(stderr, "parley serve: %s: %s\n", rq->path, parley_strstatus(rc));
+		pl_buf_free(&rs->body);
+		pl_http_error(rs, 500, rc == PARLEY_ELIMIT ? "the answer is too large" : "out of memory");
 	}
 }
 

@@ -504,6 +504,10 @@ static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const 
 static enum MHD_Result send_uncached(struct MHD_Connection *c, pl_web_resp *rs)
 {
 	static const char oom[] = "{\"error\":{\"status\":500,\"message\":\"out of memory\"}}\n";
+	if (pl_buf_failed(&rs->body) != PARLEY_OK) { /* half a body: the literal instead */
+		pl_buf_free(&rs->body);
+		rs->status = 500;
+	}
 	size_t n = rs->body.data ? rs->body.len : sizeof oom - 1;
 	char *body = rs->body.data ? pl_buf_take(&rs->body) : NULL;
 	struct MHD_Response *r = body ? MHD_create_response_from_buffer(n, body, MHD_RESPMEM_MUST_FREE)
@@ -770,7 +774,12 @@ static enum MHD_Result team_answer(struct MHD_Connection *c, const char *url, co
 static enum MHD_Result team_send(struct MHD_Connection *c, pl_team_resp *rs)
 {
 	size_t n = rs->body.len;
-	char *data = pl_buf_take(&rs->body);
+	char *data = pl_buf_take(&rs->body); /* NULL for a failed body */
+	if (!data) {
+		pl_web_resp er = {.status = 500, .type = NULL};
+		pl_buf_init(&er.body, 0);
+		return send_uncached(c, &er); /* the literal: nothing left to fail */
+	}
 	struct MHD_Response *r = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(data);

@@ -876,7 +876,7 @@ static void h_revert_form(const route *r, const pl_team_req *rq, const parley_se
 /* The checks every route passes                                       */
 /* ------------------------------------------------------------------ */
 
-void pl_team_handle(const pl_team_req *rq, pl_team_resp *rs)
+static void team_route(const pl_team_req *rq, pl_team_resp *rs)
 {
 	memset(rs, 0, sizeof *rs);
 	pl_buf_init(&rs->body, PL_BODY_MAX);
@@ -922,4 +922,18 @@ void pl_team_handle(const pl_team_req *rq, pl_team_resp *rs)
 		r->fn(r, rq, have ? &s : NULL, rest, rs);
 	}
 	pthread_mutex_unlock(&g_lock);
+}
+
+/* The one check of the team pages' sticky appends (docs/design.md,
+ * "Buffers"): an answer that lost an append becomes a 500 (whose own
+ * failure leaves a failed body, which the server answers with a literal). */
+void pl_team_handle(const pl_team_req *rq, pl_team_resp *rs)
+{
+	team_route(rq, rs);
+	int rc = pl_buf_failed(&rs->body);
+	if (rc != PARLEY_OK) {
+		fprintf(stderr, "parley serve: %s %s: %s\n", rq->method, rq->path, parley_strstatus(rc));
+		rs->location[0] = '\0';
+		send_error(rs, 500, rc == PARLEY_ELIMIT ? "the answer is too large" : "out of memory");
+	}
 }
