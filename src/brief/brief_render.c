@@ -20,7 +20,7 @@ int pl_md_html(pl_buf *out, const char *md, size_t len)
 {
 	if (md_html(md, (MD_SIZE)len, md_out, out, MD_FLAG_TABLES | MD_FLAG_STRIKETHROUGH, 0) != 0)
 		return PARLEY_EDATA;
-	return PARLEY_OK;
+	return pl_buf_failed(out);
 }
 
 int pl_brief_body_html(const pl_brief *b, const char *root, int site, pl_buf *out,

@@ -108,12 +108,17 @@ static int one_brief(parley_db *db, const pl_brief *b, const char *dir, const ch
 	pl_esc_url(&u, b->id);
 	if (base)
 		pl_buf_adds(&u, ".html");
+	int lost = pl_buf_failed(&u);
 	pl_strlcpy(url, u.data ? u.data : "", sizeof url);
 	pl_buf_free(&u);
 	pl_buf by;
 	pl_buf_init(&by, 0);
 	pl_buf_adds(&by, "");
 	byline(db, b, &by);
+	if (lost || (lost = pl_buf_failed(&by)) != PARLEY_OK) {
+		pl_buf_free(&by);
+		return parley_err_set(err, lost, "newsletter: %s: %s", b->id, parley_strstatus(lost));
+	}
 
 	pl_buf_adds(h, "<tr><td style=\"padding:24px 0;border-top:1px solid #d9d9d9;\">\n<p style=\"" NL_SANS
 	               "font-size:12px;letter-spacing:.04em;text-transform:uppercase;color:#595959;margin:0 0 6px;\">");
@@ -229,7 +234,7 @@ int parley_brief_newsletter(parley_db *db, const char *since, const char *out_di
 	pl_buf_addf(&t, "-- \n%ld brief%s. Every figure in a brief is computed from the records as of\n"
 	                  "its date; corrections are shown at the foot of its page.\n",
 	              n, n == 1 ? "" : "s");
-	if (rc == PARLEY_OK && (!h.data || !t.data))
+	if (rc == PARLEY_OK && (pl_buf_failed(&h) || pl_buf_failed(&t) || !h.data || !t.data))
 		rc = parley_err_set(err, PARLEY_ENOMEM, "newsletter: out of memory");
 	if (rc == PARLEY_OK)
 		rc = write_out(out_dir, "newsletter.html", h.data, h.len, err);

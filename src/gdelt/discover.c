@@ -543,15 +543,19 @@ int parley_candidates_print(const parley_candidates *cs, const char *format, FIL
 			pl_buf_init(&b, 0);
 			for (size_t k = 0; k < c->nevent_ids; k++)
 				pl_buf_addf(&b, "%s%s", k ? " " : "", c->event_ids[k]);
+			int lost = pl_buf_failed(&b);
 			pl_csv_write_field(out, b.data ? b.data : "");
 			fputc(',', out);
 			pl_buf_free(&b);
 			pl_buf_init(&b, 0);
 			for (size_t k = 0; k < c->nurls; k++)
 				pl_buf_addf(&b, "%s%s", k ? " " : "", c->urls[k]);
+			lost = lost ? lost : pl_buf_failed(&b);
 			pl_csv_write_field(out, b.data ? b.data : "");
 			pl_buf_free(&b);
 			fputc('\n', out);
+			if (lost) /* a row without all its ids is no row */
+				return parley_err_set(err, lost, "discover gdelt: %s", parley_strstatus(lost));
 		}
 	} else if (strcmp(format, "json") == 0) {
 		int rc = print_json(cs, out, err);

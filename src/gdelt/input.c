@@ -231,7 +231,7 @@ int pl_gdelt_read_stream(pl_gdelt_worker *w, const char *name, int fd, parley_er
 			pl_buf_adds(&nb, is_stdin ? "(stdin)" : name);
 		else
 			pl_buf_addf(&nb, "%s:%s", is_stdin ? "(stdin)" : name, member);
-		int idx = pl_gdelt_add_name(s, nb.data ? nb.data : name);
+		int idx = pl_gdelt_add_name(s, !pl_buf_failed(&nb) && nb.data ? nb.data : name);
 		pl_buf_free(&nb);
 		if (idx < 0) {
 			rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", name);

@@ -284,7 +284,7 @@ static int guard(void *ctx, const pl_concept *c, const char *const *v, const cha
 	}
 	sqlite3_reset(cur);
 	int pass = 1;
-	if (present && !diff.len) {
+	if (present && !diff.len && !pl_buf_failed(&diff)) { /* a lost diff is a change */
 		r->st->unchanged++;
 	} else if (!present && parent_deleted(r, c, v, who, sizeof who)) {
 		/* A part of a record the user deleted (a deleted visit's companions):

@@ -841,6 +841,8 @@ static int plan_of(parley_db *db, const parley_query *q, const char *head, int k
 	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err)))
 		while (sqlite3_step(st) == SQLITE_ROW)
 			pl_buf_addf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
+	if (!rc && pl_buf_failed(plan))
+		rc = parley_err_set(err, pl_buf_failed(plan), "query plan: %s", parley_strstatus(pl_buf_failed(plan)));
 	sqlite3_finalize(st);
 	pl_buf_free(&sql);
 	an_arena_free(&arena);

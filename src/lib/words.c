@@ -101,7 +101,7 @@ static int from_id(const char *id, const char *name, char *out, size_t n)
 			pl_buf_addc(&b, all_caps(w, wn) ? w[i] : (char)tolower((unsigned char)w[i]));
 		p += wn + (p[wn] == '-');
 	}
-	if (ok && b.data && b.len < n)
+	if (ok && !pl_buf_failed(&b) && b.data && b.len < n)
 		snprintf(out, n, "%s", b.data);
 	else
 		ok = 0;
