@@ -186,6 +186,7 @@ void pl_page_brief(pl_page *pg, const char *id)
 		json_array_append_new(corr, json_pack("{s:s,s:s}", "at", b.corr[i].at, "note", b.corr[i].note));
 	json_object_set_new(ctx, "corrections", corr);
 	/* "get the data": the visits behind the figures, as CSV */
+	int lost = url ? PARLEY_OK : PARLEY_ENOMEM; /* the first failed append */
 	if (b.nfigs) {
 		pl_buf du;
 		pl_buf_init(&du, 0);
@@ -193,6 +194,7 @@ void pl_page_brief(pl_page *pg, const char *id)
 		pl_esc_url(&du, b.id);
 		pl_buf_adds(&du, ".csv");
 		json_object_set_new(ctx, "data_url", json_string(du.data));
+		lost = lost ? lost : pl_buf_failed(&du);
 		pl_buf_free(&du);
 	}
 	/* Open Graph and Twitter card (the print rules are in style.css: the
@@ -237,6 +239,9 @@ void pl_page_brief(pl_page *pg, const char *id)
 	pl_buf_addf(&head, "\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Briefs\" href=\"%sbriefs.atom\">\n",
 	              pg->rq->root);
 	json_object_set_new(ctx, "head_extra", json_string(head.data));
+	const pl_buf *parts[] = {&head, &apa, &chi, &bib, &body};
+	for (size_t i = 0; i < sizeof parts / sizeof *parts && !lost; i++)
+		lost = pl_buf_failed(parts[i]);
 	pl_buf_free(&head);
 	pl_buf_free(&apa);
 	pl_buf_free(&chi);
@@ -244,6 +249,11 @@ void pl_page_brief(pl_page *pg, const char *id)
 	pl_buf_free(&body);
 	free(url);
 	pl_brief_free(&b);
+	if (lost) { /* a page missing a piece is not sent */
+		json_decref(ctx);
+		pl_send_error(pg, 500, NULL, parley_strstatus(lost));
+		return;
+	}
 	pl_render_page(pg, "brief", ctx);
 }
 

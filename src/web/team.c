@@ -579,7 +579,7 @@ static void answer_write(pl_team_resp *rs, int rc, int status_ok, const char *id
 		pl_buf_init(&loc, sizeof rs->location);
 		pl_buf_adds(&loc, "/api/v1/visits/");
 		pl_esc_url(&loc, id);
-		pl_strlcpy(rs->location, loc.data ? loc.data : "", sizeof rs->location);
+		pl_strlcpy(rs->location, !pl_buf_failed(&loc) && loc.data ? loc.data : "", sizeof rs->location);
 		pl_buf_free(&loc);
 		send_json(rs, status_ok, json_pack("{s:s,s:s,s:s}", "id", id, "etag", rs->etag, "url",
 		                                   rs->location));
@@ -859,7 +859,7 @@ static void h_revert_form(const route *r, const pl_team_req *rq, const parley_se
 		pl_buf_adds(&loc, "/visit/");
 		pl_esc_url(&loc, id);
 		pl_buf_adds(&loc, "/history");
-		redirect(rs, loc.data ? loc.data : "/");
+		redirect(rs, !pl_buf_failed(&loc) && loc.data ? loc.data : "/");
 		pl_buf_free(&loc);
 	} else {
 		history_page(rs, pl_team_status(rc, 1), id, s,

@@ -285,7 +285,7 @@ static json_t *stored(const pl_form_kind *K, const char *id, char *etag, size_t 
 	pl_buf_init(&path, 2048);
 	pl_buf_adds(&path, K->api_base);
 	pl_buf_adds(&path, id);
-	pl_web_req rq = {.path = path.data ? path.data : "/", .root = "/"};
+	pl_web_req rq = {.path = !pl_buf_failed(&path) && path.data ? path.data : "/", .root = "/"};
 	pl_web_resp rs;
 	pl_web_handle(pl_team_web(), &rq, &rs);
 	json_t *v = rs.status == 200 ? json_loadb(rs.body.data, rs.body.len, 0, NULL) : NULL;
@@ -463,7 +463,7 @@ void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_
 		pl_esc_url(&loc, out_id);
 		if (strcmp(K->entity, "visit") != 0) /* no public page: its history */
 			pl_buf_adds(&loc, "/history");
-		pl_team_redirect(rs, loc.data ? loc.data : "/");
+		pl_team_redirect(rs, !pl_buf_failed(&loc) && loc.data ? loc.data : "/");
 		pl_buf_free(&loc);
 	} else {
 		json_t *errs = json_object(), *gen = json_array(), *current = NULL;

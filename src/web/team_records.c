@@ -78,7 +78,7 @@ static void api_url(const pl_form_kind *K, const char *id, char *out, size_t cap
 	pl_buf_init(&b, cap);
 	pl_buf_adds(&b, K->api_base);
 	pl_esc_url(&b, id);
-	pl_strlcpy(out, b.data ? b.data : "", cap);
+	pl_strlcpy(out, !pl_buf_failed(&b) && b.data ? b.data : "", cap);
 	pl_buf_free(&b);
 }
 
@@ -251,7 +251,7 @@ static void revert_form(const pl_form_kind *K, const pl_team_req *rq, const parl
 		pl_buf_adds(&loc, K->edit_base);
 		pl_esc_url(&loc, id);
 		pl_buf_adds(&loc, "/history");
-		pl_team_redirect(rs, loc.data ? loc.data : "/");
+		pl_team_redirect(rs, !pl_buf_failed(&loc) && loc.data ? loc.data : "/");
 		pl_buf_free(&loc);
 	} else {
 		history_page(K, rs, pl_team_status(rc, 1), id, s,
