@@ -28,6 +28,46 @@ static void buffer_grows_to_its_maximum_and_no_further(void **state)
 	pl_buf_free(&b);
 }
 
+/* The sticky family: the first failure is remembered, later appends of
+ * either family are refused with it, and take() hands out nothing. */
+static void a_failed_sticky_append_sticks_until_reset(void **state)
+{
+	(void)state;
+	pl_buf b;
+	pl_buf_init(&b, 8);
+	pl_buf_adds(&b, "abc");
+	pl_buf_addc(&b, 'd');
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	pl_buf_addf(&b, "%s", "too long"); /* 4 + 8 > 8: refused */
+	assert_int_equal(pl_buf_failed(&b), PARLEY_ELIMIT);
+	assert_string_equal(b.data, "abcd");   /* the refused text left no trace */
+	pl_buf_addc(&b, 'e');                   /* would fit, but the buffer failed */
+	pl_buf_add(&b, "f", 1);
+	assert_string_equal(b.data, "abcd");
+	assert_int_equal(pl_buf_putc(&b, 'g'), PARLEY_ELIMIT); /* the checked ones too */
+	assert_int_equal(pl_buf_printf(&b, "h"), PARLEY_ELIMIT);
+	assert_int_equal(b.len, 4);
+	assert_null(pl_buf_take(&b)); /* half a text is no text */
+	assert_null(b.data);
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK); /* take freed it: a new start */
+	pl_buf_adds(&b, "x");
+	assert_string_equal(b.data, "x");
+	pl_buf_adds(&b, "123456789");
+	assert_int_equal(pl_buf_failed(&b), PARLEY_ELIMIT);
+	pl_buf_reset(&b); /* the lost text went with the rest */
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	pl_buf_adds(&b, "ok");
+	assert_string_equal(b.data, "ok");
+	pl_buf_free(&b);
+	/* a checked append's failure does not stick: the caller handled it */
+	pl_buf_init(&b, 2);
+	assert_int_equal(pl_buf_puts(&b, "abc"), PARLEY_ELIMIT);
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	assert_int_equal(pl_buf_puts(&b, "ab"), PARLEY_OK);
+	assert_string_equal(b.data, "ab");
+	pl_buf_free(&b);
+}
+
 static void arrays_grow_by_doubling_and_refuse_overflow(void **state)
 {
 	(void)state;
@@ -102,6 +142,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(buffer_grows_to_its_maximum_and_no_further),
+	    cmocka_unit_test(a_failed_sticky_append_sticks_until_reset),
 	    cmocka_unit_test(arrays_grow_by_doubling_and_refuse_overflow),
 	    cmocka_unit_test(utf8_validation_finds_the_offset),
 	    cmocka_unit_test(slugs_and_copies),
