@@ -166,6 +166,13 @@ int pl_buf_failed(const pl_buf *b)
 	return b->err;
 }
 
+int pl_buf_stick(pl_buf *b, int rc)
+{
+	if (rc != PARLEY_OK && b->err == PARLEY_OK)
+		b->err = rc;
+	return rc;
+}
+
 char *pl_buf_take(pl_buf *b)
 {
 	if (b->err) { /* half a page is no page */

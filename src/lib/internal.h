@@ -55,6 +55,9 @@ void pl_buf_addc(pl_buf *b, char c);
 void pl_buf_addf(pl_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The status of b's sticky appends: PARLEY_OK, or the first failure. */
 PL_CHECKED int pl_buf_failed(const pl_buf *b);
+/* Makes a writer's failure rc (if any) b's sticky one; returns rc.  For
+ * writers over a pl_buf (escapes) whose callers may check once instead. */
+int pl_buf_stick(pl_buf *b, int rc);
 /* Hands the data to the caller (who frees it with free()) and resets b.
  * Returns an empty string rather than NULL for an empty buffer; NULL when
  * out of memory or when a sticky append failed (b is then freed). */

@@ -37,10 +37,10 @@ int pl_esc_html_n(pl_buf *b, const char *s, size_t n)
 		if (rc == PARLEY_OK)
 			rc = pl_buf_puts(b, rep);
 		if (rc != PARLEY_OK)
-			return rc;
+			return pl_buf_stick(b, rc);
 		run = i + 1;
 	}
-	return pl_buf_append(b, s + run, n - run);
+	return pl_buf_stick(b, pl_buf_append(b, s + run, n - run));
 }
 
 int pl_esc_html(pl_buf *b, const char *s)
@@ -64,7 +64,7 @@ int pl_esc_url(pl_buf *b, const char *s)
 			rc = pl_buf_append(b, e, 3);
 		}
 		if (rc != PARLEY_OK)
-			return rc;
+			return pl_buf_stick(b, rc);
 	}
 	return PARLEY_OK;
 }
@@ -72,7 +72,7 @@ int pl_esc_url(pl_buf *b, const char *s)
 /* Downloads are for spreadsheets: the one CSV writer with its formula guard. */
 int pl_esc_csv(pl_buf *b, const char *s)
 {
-	return pl_csv_field(b, s, PL_CSV_SHEET);
+	return pl_buf_stick(b, pl_csv_field(b, s, PL_CSV_SHEET));
 }
 
 int pl_href_ok(const char *s)

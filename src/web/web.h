@@ -22,7 +22,8 @@
 
 /* ------------------------------------------------------------------ */
 /* Escaping (escape.c).  Each appends to b; returns PARLEY_OK or the   */
-/* pl_buf error.  NULL strings append nothing.                         */
+/* pl_buf error, which also sticks in b (pl_buf_failed), so a page of  */
+/* escapes is checked once.  NULL strings append nothing.              */
 /* ------------------------------------------------------------------ */
 /* HTML text and quoted attribute values (also SVG/XML text): & < > " '
  * become entities; C0 control characters other than tab, CR and LF are
