@@ -129,8 +129,21 @@ static json_t *brief_row(const pl_page *pg, const pl_brief *b)
 	return r;
 }
 
-/* Adds the feed's <link> to ctx's head and its URL as feed_url. */
-static void feed_link(json_t *ctx, const char *title, const char *url)
+/* A page whose parts were all built (lost == PARLEY_OK), else a 500: a
+ * page missing a piece is not sent.  Takes ctx. */
+static void render_whole(pl_page *pg, const char *tpl, json_t *ctx, int lost)
+{
+	if (lost) {
+		json_decref(ctx);
+		pl_send_error(pg, 500, NULL, parley_strstatus(lost));
+		return;
+	}
+	pl_render_page(pg, tpl, ctx);
+}
+
+/* Adds the feed's <link> to ctx's head and its URL as feed_url; returns
+ * the head's sticky status. */
+static int feed_link(json_t *ctx, const char *title, const char *url)
 {
 	pl_buf h;
 	pl_buf_init(&h, 0);
@@ -141,7 +154,9 @@ static void feed_link(json_t *ctx, const char *title, const char *url)
 	pl_buf_adds(&h, "\">\n");
 	json_object_set_new(ctx, "head_extra", json_string(h.data));
 	json_object_set_new(ctx, "feed_url", json_string(url));
+	int lost = pl_buf_failed(&h);
 	pl_buf_free(&h);
+	return lost;
 }
 
 /* An Atom feed (RFC 4287) of the briefs v[0..n) into the response. */
@@ -284,8 +299,7 @@ void pl_page_briefs(pl_page *pg)
 	snprintf(search, sizeof search, "%ssearch%s", pg->rq->root, pg->w->site ? ".html" : "");
 	json_t *ctx = json_pack("{s:s,s:o,s:o,s:s}", "title", "Briefs", "briefs", list, "groups", groups,
 	                        "search_url", search);
-	feed_link(ctx, "parley briefs", feed);
-	pl_render_page(pg, "briefs", ctx);
+	render_whole(pg, "briefs", ctx, feed_link(ctx, "parley briefs", feed));
 }
 
 void pl_page_brief_facet(pl_page *pg, const char *kind, const char *rest)
@@ -342,7 +356,11 @@ void pl_page_brief_facet(pl_page *pg, const char *kind, const char *rest)
 		pl_buf_init(&urn, 0);
 		pl_buf_addf(&t, "parley briefs: %s", label);
 		pl_buf_addf(&urn, "urn:parley:briefs:%s:%s", kind, slug);
-		atom(pg, t.data, urn.data, self, v, nv);
+		int lost = pl_buf_failed(&t) ? pl_buf_failed(&t) : pl_buf_failed(&urn);
+		if (lost || !self)
+			pl_send_error(pg, 500, NULL, parley_strstatus(lost ? lost : PARLEY_ENOMEM));
+		else
+			atom(pg, t.data, urn.data, self, v, nv);
 		pl_buf_free(&t);
 		pl_buf_free(&urn);
 		free(self);
@@ -358,13 +376,14 @@ void pl_page_brief_facet(pl_page *pg, const char *kind, const char *rest)
 		json_t *ctx = json_pack("{s:s,s:s,s:s,s:s?,s:s?,s:o,s:s,s:b}", "title", t.data, "kind_label", fc->label,
 		                        "name", label, "role", role, "bio", bio, "briefs", list, "briefs_url", briefs,
 		                        "author", strcmp(kind, "author") == 0);
-		if (fc->feed) {
+		int lost = pl_buf_failed(&t);
+		if (fc->feed && !lost) {
 			char *fu = pl_brief_facet_url(pg, kind, strcmp(kind, "author") == 0 ? slug : label, ".atom");
-			feed_link(ctx, t.data, fu);
+			lost = fu ? feed_link(ctx, t.data, fu) : PARLEY_ENOMEM;
 			free(fu);
 		}
 		pl_buf_free(&t);
-		pl_render_page(pg, "brief_index", ctx);
+		render_whole(pg, "brief_index", ctx, lost);
 	}
 	free(v);
 	pl_web_briefs_done(pg, &tmp);
@@ -481,6 +500,7 @@ void pl_page_search(pl_page *pg, int fmt)
 	                        "briefs", briefs, "visits", visits, "visits_total", (json_int_t)total,
 	                        "more", total > (long)json_array_size(visits), "all_url", all.data,
 	                        "searched", searched);
+	int lost = pl_buf_failed(&all);
 	pl_buf_free(&all);
-	pl_render_page(pg, "search", ctx);
+	render_whole(pg, "search", ctx, lost);
 }
