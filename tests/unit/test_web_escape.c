@@ -46,6 +46,11 @@ static void html_respects_buffer_limit(void **s)
 	pl_buf b;
 	pl_buf_init(&b, 10);
 	assert_int_equal(pl_esc_html(&b, "<<<<<"), PARLEY_ELIMIT);
+	/* the failure sticks, so a page of escapes is checked once */
+	assert_int_equal(pl_buf_failed(&b), PARLEY_ELIMIT);
+	pl_buf_adds(&b, "x");
+	assert_int_equal(pl_esc_url(&b, "y"), PARLEY_ELIMIT);
+	assert_null(pl_buf_take(&b));
 	pl_buf_free(&b);
 }
 
