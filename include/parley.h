@@ -220,6 +220,9 @@ int parley_audit_scope(parley_db *db, long long after, long long *head, char **v
                        int *note_only, parley_err *err);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
+/* The schema version the store had when parley_open found it, before the
+ * migrations a writable open runs (`parley migrate` reports both). */
+int parley_schema_version_at_open(parley_db *db);
 /* Number of records in a concept table ('visit', 'person', ...), or a
  * negative status. */
 long parley_count(parley_db *db, const char *table, parley_err *err);
