@@ -17,24 +17,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SQL ((size_t)1 << 20)
-#define MAX_BINDS 256
+#define MAX_SQL PL_QUERY_MAX_SQL
 
-typedef struct binds {
-	const char *v[MAX_BINDS];
-	int n;
-	an_arena *arena; /* copies of list items and computed values */
-	int status_index; /* 1: the status filter may pick the status index (see status_only) */
-} binds;
+typedef pl_binds binds;
+
+/* The total of a filter the tally covers (query_tally.c). */
+#define TALLY_TOTAL "SELECT coalesce(sum(t.n), 0) FROM visit_tally t"
 
 typedef struct vresult {
 	parley_visits pub;
 	an_arena arena;
 } vresult;
 
-static int bind(binds *b, const char *s)
+int pl_bind(binds *b, const char *s)
 {
-	if (b->n >= MAX_BINDS)
+	if (b->n >= PL_MAX_BINDS)
 		return PARLEY_ELIMIT;
 	b->v[b->n++] = s;
 	return PARLEY_OK;
@@ -43,19 +40,19 @@ static int bind(binds *b, const char *s)
 /* Two parameters in order; the first error wins. */
 static int bind2(binds *b, const char *x, const char *y)
 {
-	int rc = bind(b, x);
-	return rc ? rc : bind(b, y);
+	int rc = pl_bind(b, x);
+	return rc ? rc : pl_bind(b, y);
 }
 
 /* A clause with one parameter: the text, then its value. */
 static int clause(pl_buf *sql, binds *b, const char *text, const char *v)
 {
 	int rc = pl_buf_puts(sql, text);
-	return rc ? rc : bind(b, v);
+	return rc ? rc : pl_bind(b, v);
 }
 
 /* " AND col IN (?,?,..)" for a comma-separated list. */
-static int in_list(pl_buf *sql, binds *b, const char *col, const char *list)
+int pl_bind_in_list(pl_buf *sql, binds *b, const char *col, const char *list)
 {
 	int rc = pl_buf_printf(sql, " AND %s IN (", col);
 	const char *p = list;
@@ -67,7 +64,7 @@ static int in_list(pl_buf *sql, binds *b, const char *col, const char *list)
 		memcpy(item, p, n);
 		rc = pl_buf_puts(sql, k ? ",?" : "?");
 		if (!rc)
-			rc = bind(b, item);
+			rc = pl_bind(b, item);
 		p += n + (p[n] == ',');
 	}
 	return rc ? rc : pl_buf_putc(sql, ')');
@@ -97,15 +94,15 @@ static int date_clause(pl_buf *sql, binds *b, const parley_query *q)
 	                          " ELSE v.start_date <= ? END");
 	const char *v[] = {klo, khi, f, fm, tm, ty};
 	for (size_t i = 0; !rc && i < 6; i++)
-		rc = bind(b, v[i]);
+		rc = pl_bind(b, v[i]);
 	return rc;
 }
 
 /* " AND v.level IN (...)" of every level at least min (parley_level_at_least),
  * so the level index answers min_level= as it answers level=. */
-static int min_level_clause(pl_buf *sql, binds *b, const char *min)
+int pl_bind_min_level(pl_buf *sql, binds *b, const char *col, const char *min)
 {
-	int rc = pl_buf_puts(sql, " AND v.level IN (");
+	int rc = pl_buf_printf(sql, " AND %s IN (", col);
 	int k = 0;
 	const char *l;
 	for (size_t i = 0; !rc && (l = pl_level_name(i)) != NULL; i++)
@@ -211,14 +208,14 @@ static int must_exist(parley_db *db, const char *table, const char *param, const
  * 50); every filter index ends in status, so "+v.status" is checked from it.
  * A count or facet of the status filter alone reads the status index; a
  * page of it walks the list order and stops at its LIMIT. */
-static int status_only(const parley_query *q)
+int pl_query_status_only(const parley_query *q)
 {
 	return !q->a[0] && !q->dir_from[0] && !q->country[0] && !q->from[0] && !q->to[0] &&
 	       !q->as_of[0] && !q->level && !q->min_level && !q->type && !q->office && !q->person &&
 	       !q->visitor && !q->companion && !q->host && !q->top && !q->text;
 }
 
-static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, parley_err *err)
+int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, parley_err *err)
 {
 	if (q->top && !q->a[0])
 		return parley_err_set(err, PARLEY_EINVAL,
@@ -261,14 +258,14 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 		rc = k ? clause(sql, b, " AND v.start_key <= ?", k) : PARLEY_ENOMEM;
 	}
 	if (!rc && q->level)
-		rc = in_list(sql, b, "v.level", q->level);
+		rc = pl_bind_in_list(sql, b, "v.level", q->level);
 	if (!rc && q->min_level)
-		rc = min_level_clause(sql, b, q->min_level);
+		rc = pl_bind_min_level(sql, b, "v.level", q->min_level);
 	if (!rc && q->type)
-		rc = in_list(sql, b, "v.type", q->type);
+		rc = pl_bind_in_list(sql, b, "v.type", q->type);
 	if (!rc && !(q->status && strcmp(q->status, "all") == 0))
-		rc = in_list(sql, b, b->status_index ? "v.status" : "+v.status",
-		             q->status ? q->status : "confirmed,reported");
+		rc = pl_bind_in_list(sql, b, b->status_index ? "v.status" : "+v.status",
+		             q->status ? q->status : PL_QUERY_DEFAULT_STATUS);
 	if (!rc && q->office) {
 		/* the visitor IN (...) term lets the visitor index answer the
 		 * second branch: only holders of the office are read */
@@ -277,7 +274,7 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 		                      " (SELECT 1 FROM tenure t WHERE t.person = v.visitor AND t.office = ? AND "
 		                      HELD_ON_START ")))");
 		if (!rc) rc = bind2(b, q->office, q->office);
-		if (!rc) rc = bind(b, q->office);
+		if (!rc) rc = pl_bind(b, q->office);
 	}
 	if (!rc && q->person) {
 		rc = pl_buf_puts(sql, " AND (v.visitor = ? OR v.id IN (SELECT visit FROM visit_person"
@@ -313,7 +310,7 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 	return PARLEY_OK;
 }
 
-static int prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
+int pl_prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
                          parley_err *err)
 {
 	int rc = pl_prepare(db, sql, st, err);
@@ -440,7 +437,7 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
                      size_t keep, parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = prepare_bound(db, sql->data, b, &st, err);
+	int rc = pl_prepare_bound(db, sql->data, b, &st, err);
 	if (rc)
 		return rc;
 	size_t cap = 16;
@@ -589,20 +586,25 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	pl_buf_init(&cwhere, MAX_SQL);
 	pl_buf_init(&sql, MAX_SQL);
 	/* a page by another order sorts every match: the status index finds them */
-	b.status_index = status_only(q) && !keyset_sort(q);
+	b.status_index = pl_query_status_only(q) && !keyset_sort(q);
 	int rc = pl_query_where(db, q, &where, &b, err);
-	bc.status_index = status_only(q);
-	if (!rc && bc.status_index)
+	/* the total: a sum of tally rows when the tally covers the filter,
+	 * else a count of the matches (the WHERE clause reads only the visit
+	 * row: no joins to count) */
+	int tally = pl_tally_covers(q);
+	bc.status_index = pl_query_status_only(q);
+	if (!rc && tally)
+		rc = pl_tally_where(q, &cwhere, &bc);
+	else if (!rc && bc.status_index)
 		rc = pl_query_where(db, q, &cwhere, &bc, err);
-	const pl_buf *cw = bc.status_index ? &cwhere : &where;
-	const binds *cb = bc.status_index ? &bc : &b;
+	const pl_buf *cw = tally || bc.status_index ? &cwhere : &where;
+	const binds *cb = tally || bc.status_index ? &bc : &b;
 	if (!rc) {
-		/* the WHERE clause reads only the visit row: no joins to count */
-		rc = pl_buf_puts(&sql, "SELECT count(*) FROM visit v");
+		rc = pl_buf_puts(&sql, tally ? TALLY_TOTAL : "SELECT count(*) FROM visit v");
 		if (!rc)
 			rc = pl_buf_puts(&sql, cw->data);
 		sqlite3_stmt *st = NULL;
-		if (!rc && !(rc = prepare_bound(db, sql.data, cb, &st, err))) {
+		if (!rc && !(rc = pl_prepare_bound(db, sql.data, cb, &st, err))) {
 			if (sqlite3_step(st) == SQLITE_ROW)
 				r->pub.total = (long)sqlite3_column_int64(st, 0);
 			else
@@ -705,105 +707,27 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 	return rc;
 }
 
-/* ------------------------------------------------------------------ */
-/* Facets                                                               */
-/* ------------------------------------------------------------------ */
-
-typedef struct fresult {
-	parley_facet pub;
-	an_arena arena;
-} fresult;
-
-void parley_facet_free(parley_facet *f)
-{
-	if (!f)
-		return;
-	fresult *x = f->priv;
-	an_arena_free(&x->arena);
-	free(x);
-}
-
-/* What each facet counts.  The unary + keeps a column from being read in
- * index order for GROUP BY, which would walk its whole index: the filter's
- * own index finds the rows, and a small sort groups them.  start_key
- * begins with the start's year, and lies in every filter index. */
-static const char *const facet_fields[][3] = {
-    {"year", "substr(v.start_key, 1, 4)", "1 DESC"},
-    {"direction", "v.from_country || ':' || v.to_country", "2 DESC, 1"},
-    {"level", "+v.level", "parley_rank(1) DESC, 1"},
-    {"type", "+v.type", "2 DESC, 1"},
-    {"status", "+v.status", "2 DESC, 1"},
-    {"visitor", "+v.visitor", "2 DESC, 1"}};
-
-int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
-                        parley_facet **out, parley_err *err)
-{
-	static const parley_query none;
-	size_t k = 0;
-	while (k < 6 && field && strcmp(field, facet_fields[k][0]) != 0)
-		k++;
-	if (k == 6 || !out || !db)
-		return parley_err_set(err, PARLEY_EINVAL, "facet: '%s' is not one of year, direction,"
-		                      " level, type, status, visitor", field ? field : "");
-	*out = NULL;
-	fresult *r = calloc(1, sizeof *r);
-	if (!r)
-		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	r->pub.priv = r;
-	binds b = {.n = 0, .arena = &r->arena, .status_index = status_only(q ? q : &none)};
-	pl_buf sql;
-	pl_buf_init(&sql, MAX_SQL);
-	int rc = pl_buf_printf(&sql, "SELECT %s, count(*) FROM visit v", facet_fields[k][1]);
-	size_t cap = 0;
-	sqlite3_stmt *st = NULL;
-	if (!rc)
-		rc = pl_query_where(db, q ? q : &none, &sql, &b, err);
-	if (!rc)
-		rc = pl_buf_printf(&sql, " GROUP BY 1 ORDER BY %s", facet_fields[k][2]);
-	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err))) {
-		while (sqlite3_step(st) == SQLITE_ROW)
-			cap++;
-		sqlite3_reset(st);
-		r->pub.values = an_alloc(&r->arena, (cap ? cap : 1) * sizeof *r->pub.values);
-		int nm = !r->pub.values;
-		while (!nm && r->pub.n < cap && sqlite3_step(st) == SQLITE_ROW) {
-			parley_facet_value *fv = &r->pub.values[r->pub.n++];
-			fv->value = pl_query_col(&r->arena, st, 0, &nm);
-			fv->n = (long)sqlite3_column_int64(st, 1);
-		}
-		if (nm)
-			rc = parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
-	}
-	sqlite3_finalize(st);
-	pl_buf_free(&sql);
-	if (rc) {
-		parley_facet_free(&r->pub);
-		return rc;
-	}
-	*out = &r->pub;
-	return PARLEY_OK;
-}
-
 /* Appends the EXPLAIN QUERY PLAN of head + q's WHERE (+ keyset) + tail,
  * one line per step, to plan. */
 static int plan_of(parley_db *db, const parley_query *q, const char *head, int keyset,
                    const char *tail, pl_buf *plan, parley_err *err)
 {
+	int tally = strstr(head, "FROM visit_tally t") != NULL; /* the tally's WHERE */
 	an_arena arena = {0};
-	binds b = {.n = 0, .arena = &arena, .status_index = status_only(q) && !(keyset && keyset_sort(q))};
+	binds b = {.n = 0, .arena = &arena, .status_index = pl_query_status_only(q) && !(keyset && keyset_sort(q))};
 	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
 	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN ");
 	if (!rc)
 		rc = pl_buf_puts(&sql, head);
 	if (!rc)
-		rc = pl_query_where(db, q, &sql, &b, err);
+		rc = tally ? pl_tally_where(q, &sql, &b) : pl_query_where(db, q, &sql, &b, err);
 	if (!rc && keyset && q->after)
 		rc = keyset_clause(db, q, &sql, &b, err);
 	if (!rc)
 		rc = pl_buf_puts(&sql, tail);
 	sqlite3_stmt *st = NULL;
-	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err)))
+	if (!rc && !(rc = pl_prepare_bound(db, sql.data, &b, &st, err)))
 		while (sqlite3_step(st) == SQLITE_ROW)
 			pl_buf_printf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
 	sqlite3_finalize(st);
@@ -816,7 +740,7 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 {
 	pl_buf plan;
 	pl_buf_init(&plan, cap ? cap : 1);
-	/* the page, the total and one facet: each reads the same WHERE */
+	/* the page, the total and the facets: each reads the same WHERE */
 	char head[4096];
 	snprintf(head, sizeof head, "%s%s", list_cols, list_from);
 	int rc = pl_buf_puts(&plan, "page:\n") |
@@ -826,10 +750,18 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 		     plan_of(db, q, "SELECT count(*) FROM visit v", 0, "", &plan, err);
 	if (!rc)
 		rc = pl_buf_puts(&plan, "facets:\n");
-	for (size_t k = 0; !rc && k < PL_ARRAY_LEN(facet_fields); k++) {
-		snprintf(head, sizeof head, "SELECT %s, count(*) FROM visit v", facet_fields[k][1]);
-		rc = plan_of(db, q, head, 0, " GROUP BY 1", &plan, err);
-	}
+	if (!rc)
+		rc = plan_of(db, q, pl_facet_pass_visits, 0, "", &plan, err);
+	if (!rc)
+		rc = plan_of(db, q, pl_facet_visitor_head, 0, " GROUP BY 1", &plan, err);
+	/* the total and the facets from the tally, when it covers q */
+	int tally = pl_tally_covers(q);
+	if (!rc && tally)
+		rc = pl_buf_puts(&plan, "tally:\n");
+	if (!rc && tally)
+		rc = plan_of(db, q, TALLY_TOTAL, 0, "", &plan, err);
+	if (!rc && tally)
+		rc = plan_of(db, q, pl_facet_pass_tally, 0, "", &plan, err);
 	if (!rc && cap)
 		pl_strlcpy(out, plan.data ? plan.data : "", cap);
 	pl_buf_free(&plan);

@@ -459,6 +459,46 @@ static const char *const migration_review =
     ") STRICT;"
     "CREATE INDEX pending_change_by_status ON pending_change(status, id);";
 
+/* The visit tally (issue 13, docs/queries.md "Counts"): how many visits
+ * each (pair, year, direction, level, type, status) holds, kept by triggers
+ * on every write to visit, so the total and the facets of a filter on those
+ * columns alone sum a few tally rows instead of reading every match.  The
+ * year is the start date's: a filter by whole years keeps exactly the visits
+ * of those years under the partial-date rule (query_tally.c).  A row whose
+ * count falls to zero is deleted, so the tally holds only what exists. */
+#define PL_TALLY_KEY(R)                                                                     \
+	"CASE WHEN " R ".from_country < " R ".to_country THEN " R ".from_country || ':' || "       \
+	R ".to_country ELSE " R ".to_country || ':' || " R ".from_country END, substr(" R         \
+	".start_date, 1, 4), " R ".from_country, " R ".to_country, " R ".level, " R ".type, " R ".status"
+#define PL_TALLY_MATCH(R)                                                                   \
+	"(pair_key, year, from_country, to_country, level, type, status) = (" PL_TALLY_KEY(R) ")"
+#define PL_TALLY_ADD(R)                                                                     \
+	" INSERT INTO visit_tally VALUES (" PL_TALLY_KEY(R) ", 1)"                              \
+	" ON CONFLICT DO UPDATE SET n = n + 1;"
+#define PL_TALLY_SUB(R)                                                                     \
+	" UPDATE visit_tally SET n = n - 1 WHERE " PL_TALLY_MATCH(R) ";"                        \
+	" DELETE FROM visit_tally WHERE n <= 0 AND " PL_TALLY_MATCH(R) ";"
+static const char *const migration_tally =
+    "CREATE TABLE visit_tally("
+    " pair_key TEXT NOT NULL, year TEXT NOT NULL,"
+    " from_country TEXT NOT NULL, to_country TEXT NOT NULL,"
+    " level TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY(pair_key, year, from_country, to_country, level, type, status)"
+    ") WITHOUT ROWID;"
+    "CREATE INDEX visit_tally_by_from ON visit_tally(from_country, year);"
+    "CREATE INDEX visit_tally_by_to ON visit_tally(to_country, year);"
+    "CREATE INDEX visit_tally_by_year ON visit_tally(year);"
+    "INSERT INTO visit_tally SELECT " PL_TALLY_KEY("v") ", count(*) FROM visit v GROUP BY 1, 2, 3, 4, 5, 6, 7;"
+    "CREATE TRIGGER visit_tally_ai AFTER INSERT ON visit BEGIN" PL_TALLY_ADD("new") " END;"
+    "CREATE TRIGGER visit_tally_ad AFTER DELETE ON visit BEGIN" PL_TALLY_SUB("old") " END;"
+    "CREATE TRIGGER visit_tally_au AFTER UPDATE OF from_country, to_country, start_date, level,"
+    " type, status ON visit BEGIN" PL_TALLY_SUB("old") PL_TALLY_ADD("new") " END;";
+#undef PL_TALLY_SUB
+#undef PL_TALLY_ADD
+#undef PL_TALLY_MATCH
+#undef PL_TALLY_KEY
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
@@ -469,6 +509,7 @@ static const char *const migrations[] = {
     migration_briefs, /* appended: existing stores migrate forward */
     migration_scale, /* issue 13: reads migration_query's start_key */
     migration_review,
+    migration_tally, /* issue 13: exact counts without reading every match */
 };
 
 int pl_schema_migration_count(void)
