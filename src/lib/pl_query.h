@@ -36,6 +36,7 @@ typedef struct pl_binds {
 	int n;
 	struct an_arena *arena; /* copies of list items and computed values */
 	int status_index; /* 1: the status filter may pick the status index (see pl_query_status_only) */
+	int walk; /* 1: no filter column may pick its index, so the page walks the list order */
 } pl_binds;
 /* Appends one parameter; ELIMIT past PL_MAX_BINDS. */
 int pl_bind(pl_binds *b, const char *s);

@@ -240,14 +240,17 @@ int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, 
 		/* pair_key: the pair either way, one index range (schema.c) */
 		int lo = strcmp(q->a, q->b) < 0;
 		const char *k = an_fmt(b->arena, "%s:%s", lo ? q->a : q->b, lo ? q->b : q->a);
-		if (!rc) rc = k ? clause(sql, b, " AND v.pair_key = ?", k) : PARLEY_ENOMEM;
+		if (!rc) rc = k ? clause(sql, b, b->walk ? " AND +v.pair_key = ?" : " AND v.pair_key = ?", k)
+		                : PARLEY_ENOMEM;
 	}
 	if (q->dir_from[0]) {
-		if (!rc) rc = pl_buf_puts(sql, " AND v.from_country = ? AND v.to_country = ?");
+		if (!rc) rc = pl_buf_puts(sql, b->walk ? " AND +v.from_country = ? AND +v.to_country = ?"
+		                                       : " AND v.from_country = ? AND v.to_country = ?");
 		if (!rc) rc = bind2(b, q->dir_from, q->dir_to);
 	}
 	if (q->country[0]) {
-		if (!rc) rc = pl_buf_puts(sql, " AND (v.from_country = ? OR v.to_country = ?)");
+		if (!rc) rc = pl_buf_puts(sql, b->walk ? " AND (+v.from_country = ? OR +v.to_country = ?)"
+		                                       : " AND (v.from_country = ? OR v.to_country = ?)");
 		if (!rc) rc = bind2(b, q->country, q->country);
 	}
 	if (!rc && (q->from[0] || q->to[0]))
@@ -258,11 +261,11 @@ int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, 
 		rc = k ? clause(sql, b, " AND v.start_key <= ?", k) : PARLEY_ENOMEM;
 	}
 	if (!rc && q->level)
-		rc = pl_bind_in_list(sql, b, "v.level", q->level);
+		rc = pl_bind_in_list(sql, b, b->walk ? "+v.level" : "v.level", q->level);
 	if (!rc && q->min_level)
-		rc = pl_bind_min_level(sql, b, "v.level", q->min_level);
+		rc = pl_bind_min_level(sql, b, b->walk ? "+v.level" : "v.level", q->min_level);
 	if (!rc && q->type)
-		rc = pl_bind_in_list(sql, b, "v.type", q->type);
+		rc = pl_bind_in_list(sql, b, b->walk ? "+v.type" : "v.type", q->type);
 	if (!rc && !(q->status && strcmp(q->status, "all") == 0))
 		rc = pl_bind_in_list(sql, b, b->status_index ? "v.status" : "+v.status",
 		             q->status ? q->status : PL_QUERY_DEFAULT_STATUS);
@@ -568,6 +571,60 @@ static int keyset_sort(const parley_query *q)
 	return !q->sort || strcmp(q->sort, "date") == 0 || strcmp(q->sort, "-date") == 0;
 }
 
+/* *out = the count head + where with b's parameters returns. */
+static int total_of(parley_db *db, const char *head, const pl_buf *where, const binds *b,
+                    long *out, parley_err *err)
+{
+	pl_buf sql;
+	pl_buf_init(&sql, MAX_SQL);
+	int rc = pl_buf_puts(&sql, head);
+	if (!rc)
+		rc = pl_buf_puts(&sql, where->data);
+	sqlite3_stmt *st = NULL;
+	if (!rc && !(rc = pl_prepare_bound(db, sql.data, b, &st, err))) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*out = (long)sqlite3_column_int64(st, 0);
+		else
+			rc = pl_db_error(db, err, "counting visits");
+	}
+	sqlite3_finalize(st);
+	pl_buf_free(&sql);
+	return rc;
+}
+
+/* Whether a page of q should walk the list order (*walk = 1) rather than
+ * take its filter's index.  The tally tells both sides exactly: walking
+ * the date range (all its visits, inrange) meets the n matches spread
+ * through it, so the first need rows come after about inrange * need / n
+ * steps; the filter's index reads all n and sorts them.  A filter whose
+ * index is already in list order (a pair, a direction) loses nothing
+ * either way: its index is taken. */
+static int walk_first(parley_db *db, const parley_query *q, long n, long need, int *walk,
+                      parley_err *err)
+{
+	*walk = 0;
+	if (n <= 0 || q->a[0] || q->dir_from[0])
+		return PARLEY_OK;
+	parley_query d;
+	parley_query_init(&d);
+	memcpy(d.from, q->from, sizeof d.from);
+	memcpy(d.to, q->to, sizeof d.to);
+	memcpy(d.as_of, q->as_of, sizeof d.as_of);
+	d.status = q->status;
+	an_arena arena = {0};
+	binds b = {.n = 0, .arena = &arena};
+	pl_buf where;
+	pl_buf_init(&where, MAX_SQL);
+	long inrange = 0;
+	int rc = pl_tally_where(&d, &where, &b);
+	if (!rc)
+		rc = total_of(db, TALLY_TOTAL, &where, &b, &inrange, err);
+	pl_buf_free(&where);
+	an_arena_free(&arena);
+	*walk = !rc && (double)inrange * (double)need < (double)n * (double)n;
+	return rc;
+}
+
 int parley_visits_find(parley_db *db, const parley_query *q, int details, parley_visits **out,
                        parley_err *err)
 {
@@ -585,37 +642,32 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	pl_buf_init(&where, MAX_SQL);
 	pl_buf_init(&cwhere, MAX_SQL);
 	pl_buf_init(&sql, MAX_SQL);
-	/* a page by another order sorts every match: the status index finds them */
-	b.status_index = pl_query_status_only(q) && !keyset_sort(q);
-	int rc = pl_query_where(db, q, &where, &b, err);
-	/* the total: a sum of tally rows when the tally covers the filter,
-	 * else a count of the matches (the WHERE clause reads only the visit
-	 * row: no joins to count) */
-	int tally = pl_tally_covers(q);
-	bc.status_index = pl_query_status_only(q);
-	if (!rc && tally)
-		rc = pl_tally_where(q, &cwhere, &bc);
-	else if (!rc && bc.status_index)
-		rc = pl_query_where(db, q, &cwhere, &bc, err);
-	const pl_buf *cw = tally || bc.status_index ? &cwhere : &where;
-	const binds *cb = tally || bc.status_index ? &bc : &b;
-	if (!rc) {
-		rc = pl_buf_puts(&sql, tally ? TALLY_TOTAL : "SELECT count(*) FROM visit v");
-		if (!rc)
-			rc = pl_buf_puts(&sql, cw->data);
-		sqlite3_stmt *st = NULL;
-		if (!rc && !(rc = pl_prepare_bound(db, sql.data, cb, &st, err))) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				r->pub.total = (long)sqlite3_column_int64(st, 0);
-			else
-				rc = pl_db_error(db, err, "counting visits");
-		}
-		sqlite3_finalize(st);
-	}
 	long limit, offset;
 	pl_query_window(q, &limit, &offset);
 	r->pub.limit = limit;
 	r->pub.offset = offset;
+	/* the total: a sum of tally rows when the tally covers the filter,
+	 * else a count of the matches (the WHERE clause reads only the visit
+	 * row: no joins to count) */
+	int tally = pl_tally_covers(q), rc = PARLEY_OK;
+	bc.status_index = pl_query_status_only(q);
+	if (tally)
+		rc = pl_tally_where(q, &cwhere, &bc);
+	if (!rc && tally)
+		rc = total_of(db, TALLY_TOTAL, &cwhere, &bc, &r->pub.total, err);
+	/* a page in list order walks that order when it meets its rows sooner
+	 * than the filter's index would find (and sort) them all */
+	if (!rc && tally && limit > 0 && keyset_sort(q))
+		rc = walk_first(db, q, r->pub.total, offset + limit + 1, &b.walk, err);
+	/* a page by another order sorts every match: the status index finds them */
+	b.status_index = pl_query_status_only(q) && !keyset_sort(q);
+	if (!rc)
+		rc = pl_query_where(db, q, &where, &b, err);
+	if (!rc && !tally && bc.status_index)
+		rc = pl_query_where(db, q, &cwhere, &bc, err);
+	if (!rc && !tally)
+		rc = total_of(db, "SELECT count(*) FROM visit v", bc.status_index ? &cwhere : &where,
+		              bc.status_index ? &bc : &b, &r->pub.total, err);
 	/* the total counts the whole filter; after= moves only the page */
 	if (!rc && q->after)
 		rc = keyset_clause(db, q, &where, &b, err);
@@ -710,11 +762,12 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 /* Appends the EXPLAIN QUERY PLAN of head + q's WHERE (+ keyset) + tail,
  * one line per step, to plan. */
 static int plan_of(parley_db *db, const parley_query *q, const char *head, int keyset,
-                   const char *tail, pl_buf *plan, parley_err *err)
+                   int walk, const char *tail, pl_buf *plan, parley_err *err)
 {
 	int tally = strstr(head, "FROM visit_tally t") != NULL; /* the tally's WHERE */
 	an_arena arena = {0};
-	binds b = {.n = 0, .arena = &arena, .status_index = pl_query_status_only(q) && !(keyset && keyset_sort(q))};
+	binds b = {.n = 0, .arena = &arena, .walk = walk,
+	           .status_index = pl_query_status_only(q) && !(keyset && keyset_sort(q))};
 	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
 	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN ");
@@ -744,24 +797,32 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 	char head[4096];
 	snprintf(head, sizeof head, "%s%s", list_cols, list_from);
 	int rc = pl_buf_puts(&plan, "page:\n") |
-	         plan_of(db, q, head, 1, order_by(q->sort), &plan, err);
+	         plan_of(db, q, head, 1, 0, order_by(q->sort), &plan, err);
 	if (!rc)
 		rc = pl_buf_puts(&plan, "count:\n") |
-		     plan_of(db, q, "SELECT count(*) FROM visit v", 0, "", &plan, err);
+		     plan_of(db, q, "SELECT count(*) FROM visit v", 0, 0, "", &plan, err);
 	if (!rc)
 		rc = pl_buf_puts(&plan, "facets:\n");
 	if (!rc)
-		rc = plan_of(db, q, pl_facet_pass_visits, 0, "", &plan, err);
+		rc = plan_of(db, q, pl_facet_pass_visits, 0, 0, "", &plan, err);
 	if (!rc)
-		rc = plan_of(db, q, pl_facet_visitor_head, 0, " GROUP BY 1", &plan, err);
+		rc = plan_of(db, q, pl_facet_visitor_head, 0, 0, " GROUP BY 1", &plan, err);
 	/* the total and the facets from the tally, when it covers q */
 	int tally = pl_tally_covers(q);
 	if (!rc && tally)
 		rc = pl_buf_puts(&plan, "tally:\n");
 	if (!rc && tally)
-		rc = plan_of(db, q, TALLY_TOTAL, 0, "", &plan, err);
+		rc = plan_of(db, q, TALLY_TOTAL, 0, 0, "", &plan, err);
 	if (!rc && tally)
-		rc = plan_of(db, q, pl_facet_pass_tally, 0, "", &plan, err);
+		rc = plan_of(db, q, pl_facet_pass_tally, 0, 0, "", &plan, err);
+	/* the page that walks the list order (walk_first) */
+	int walk = tally && keyset_sort(q) && !q->a[0] && !q->dir_from[0];
+	if (!rc && walk)
+		rc = pl_buf_puts(&plan, "walk:\n");
+	if (!rc && walk) {
+		snprintf(head, sizeof head, "%s%s", list_cols, list_from);
+		rc = plan_of(db, q, head, 1, 1, order_by(q->sort), &plan, err);
+	}
 	if (!rc && cap)
 		pl_strlcpy(out, plan.data ? plan.data : "", cap);
 	pl_buf_free(&plan);

@@ -256,15 +256,24 @@ static void check_plan(const char *const *kv, int walk_ok, int whole_store)
 	parley_err err = {0, ""};
 	if (pl_query_plan(db, &q, plan, sizeof plan, &err) != PARLEY_OK)
 		fail_msg("plan of %s: %s", what, err.msg);
-	int page = 0, tally = 0;
+	int page = 0, tally = 0, walk = 0;
 	for (const char *l = plan; *l; l = strchr(l, '\n') + 1) {
 		if (strncmp(l, "page:", 5) == 0 || strncmp(l, "count:", 6) == 0)
 			page = l[0] == 'p';
 		tally |= strncmp(l, "tally:", 6) == 0;
+		/* the page that walks the list order: an index, in order */
+		if (strncmp(l, "walk:", 5) == 0)
+			walk = 1;
 		int scan = strncmp(l, "SCAN v\n", 7) == 0 || strncmp(l, "SCAN v ", 7) == 0;
 		int index_walk = strncmp(l, "SCAN v USING ", 13) == 0;
-		if (scan && !(page ? walk_ok && index_walk : whole_store))
+		if (scan && !(walk ? index_walk : page ? walk_ok && index_walk : whole_store))
 			fail_msg("%sscans visit:\n%s", what, plan);
+		/* its first step reads the list-order index */
+		if (walk == 1 && strncmp(l, "walk:", 5) != 0) {
+			if (!strstr(l, " USING INDEX visit_by_key_status"))
+				fail_msg("%sa walk not in list order:\n%s", what, plan);
+			walk = 2;
+		}
 		/* the tally: a pair, direction or country is one range of an
 		 * index (two for a country), never a scan of the tally */
 		if (tally && (q.a[0] || q.dir_from[0] || q.country[0]) && strncmp(l, "SCAN t", 6) == 0)

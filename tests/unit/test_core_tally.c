@@ -3,7 +3,8 @@
  * (pair, date, level, status), reverted, removed, deleted, renamed, a
  * review accept and reject, changes approved from the review queue and raw
  * SQL, the tally equals a GROUP BY of the visits, and every total and
- * facet the tally answers equals the count of the matching visits. */
+ * facet the tally answers equals the count of the matching visits (and a
+ * page chosen with its help holds the same rows). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,6 +92,20 @@ static char *answer(const parley_query *q)
 	pl_buf_init(&b, (size_t)1 << 24);
 	pl_buf_printf(&b, "total %ld;", r->total);
 	parley_visits_free(r);
+	/* a page of 3 each way: a walk of the list order (walk_first) or the
+	 * filter's index give the same rows */
+	for (int d = 0; d < 2; d++) {
+		parley_query p = *q;
+		p.limit = 3;
+		p.sort = d ? "-date" : NULL;
+		if (parley_visits_find(db, &p, 0, &r, &err) != PARLEY_OK)
+			fail_msg("page: %s", err.msg);
+		pl_buf_puts(&b, " page:");
+		for (size_t i = 0; i < r->n; i++)
+			pl_buf_printf(&b, " %s", r->v[i].id);
+		pl_buf_printf(&b, " next %s;", r->next_after ? r->next_after : "-");
+		parley_visits_free(r);
+	}
 	static const char *const fields[] = {"direction", "level", "type", "status", "year"};
 	parley_facet *f[5];
 	if (parley_visits_facets(db, q, fields, 5, f, &err) != PARLEY_OK)
