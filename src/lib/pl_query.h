@@ -58,15 +58,20 @@ int pl_query_status_only(const parley_query *q);
  * status, year): q filters only on the pair, direction, country, whole
  * years, level, type and status. */
 int pl_tally_covers(const parley_query *q);
-/* " WHERE ..." of q over visit_tally t (only when pl_tally_covers(q)). */
+/* " WHERE ..." of q over the tally t (only when pl_tally_covers(q)). */
 int pl_tally_where(const parley_query *q, pl_buf *sql, pl_binds *b);
+/* The head of q's total from the tally (the sum; static). */
+const char *pl_tally_total(const parley_query *q);
+/* The head of the one-pass facet query over the tally (columns: direction
+ * or NULL unless q names countries or direction is 1, level, type,
+ * status, year, count; static). */
+const char *pl_tally_pass(const parley_query *q, int direction);
 /* Tests only: 1 makes pl_tally_covers answer 0, so every total and facet
  * counts the matching visits, to compare against the tally. */
 extern int pl_tally_off;
-/* The one-pass facet query's head over visit v and over the tally t, and
- * the visitor facet's (query_facets.c), for pl_query_plan. */
-extern const char *const pl_facet_pass_visits, *const pl_facet_pass_tally,
-    *const pl_facet_visitor_head;
+/* The one-pass facet query's head over visit v, and the visitor facet's
+ * (query_facets.c), for pl_query_plan. */
+extern const char *const pl_facet_pass_visits, *const pl_facet_visitor_head;
 
 /* The rows q asks for: page/per_page when given, else limit/offset. */
 void pl_query_window(const parley_query *q, long *limit, long *offset);

@@ -38,9 +38,6 @@ static const char *const pass_fields[] = {"direction", "level", "type", "status"
 const char *const pl_facet_pass_visits =
     "SELECT v.from_country || ':' || v.to_country, +v.level, +v.type, +v.status,"
     " substr(v.start_key, 1, 4), 1 FROM visit v";
-const char *const pl_facet_pass_tally =
-    "SELECT t.from_country || ':' || t.to_country, t.level, t.type, t.status, t.year, t.n"
-    " FROM visit_tally t";
 const char *const pl_facet_visitor_head = "SELECT +v.visitor, count(*) FROM visit v";
 
 static int by_count(const void *x, const void *y)
@@ -114,7 +111,7 @@ static int count_pass(parley_db *db, const parley_query *q, const int *want, pl_
 	pl_buf sql;
 	pl_buf_init(&sql, PL_QUERY_MAX_SQL);
 	int tally = pl_tally_covers(q);
-	int rc = pl_buf_puts(&sql, tally ? pl_facet_pass_tally : pl_facet_pass_visits);
+	int rc = pl_buf_puts(&sql, tally ? pl_tally_pass(q, want[0]) : pl_facet_pass_visits);
 	if (!rc)
 		rc = tally ? pl_tally_where(q, &sql, &b) : pl_query_where(db, q, &sql, &b, err);
 	if (rc && (!err || !err->code))

@@ -6,7 +6,8 @@
  * few thousand for the largest pair of a million-visit store) instead of
  * reading every matching visit, and the sum is exact: the tally is a
  * GROUP BY of visit kept current, not an estimate (docs/queries.md
- * "Counts").  Any other filter (text, people, office, top, a date range that
+ * "Counts").  A filter naming no country reads the yearly tally, the same
+ * without the countries (a few thousand rows however large the store).  Any other filter (text, people, office, top, a date range that
  * does not fall on whole years) counts the matching visits as before.
  */
 #include "internal.h"
@@ -21,6 +22,26 @@ int pl_tally_off;
 static int whole_year(const char *d, const char *tail)
 {
 	return !d[0] || (strlen(d) == 10 && strcmp(d + 4, tail) == 0);
+}
+
+/* Whether q names countries (the yearly tally has none). */
+static int countries(const parley_query *q)
+{
+	return q->a[0] || q->dir_from[0] || q->country[0];
+}
+
+const char *pl_tally_total(const parley_query *q)
+{
+	return countries(q) ? "SELECT coalesce(sum(t.n), 0) FROM visit_tally t"
+	                    : "SELECT coalesce(sum(t.n), 0) FROM visit_tally_year t";
+}
+
+const char *pl_tally_pass(const parley_query *q, int direction)
+{
+	return countries(q) || direction
+	           ? "SELECT t.from_country || ':' || t.to_country, t.level, t.type, t.status, t.year,"
+	             " t.n FROM visit_tally t"
+	           : "SELECT NULL, t.level, t.type, t.status, t.year, t.n FROM visit_tally_year t";
 }
 
 int pl_tally_covers(const parley_query *q)

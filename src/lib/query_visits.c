@@ -21,9 +21,6 @@
 
 typedef pl_binds binds;
 
-/* The total of a filter the tally covers (query_tally.c). */
-#define TALLY_TOTAL "SELECT coalesce(sum(t.n), 0) FROM visit_tally t"
-
 typedef struct vresult {
 	parley_visits pub;
 	an_arena arena;
@@ -618,7 +615,7 @@ static int walk_first(parley_db *db, const parley_query *q, long n, long need, i
 	long inrange = 0;
 	int rc = pl_tally_where(&d, &where, &b);
 	if (!rc)
-		rc = total_of(db, TALLY_TOTAL, &where, &b, &inrange, err);
+		rc = total_of(db, pl_tally_total(&d), &where, &b, &inrange, err);
 	pl_buf_free(&where);
 	an_arena_free(&arena);
 	*walk = !rc && (double)inrange * (double)need < (double)n * (double)n;
@@ -654,7 +651,7 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	if (tally)
 		rc = pl_tally_where(q, &cwhere, &bc);
 	if (!rc && tally)
-		rc = total_of(db, TALLY_TOTAL, &cwhere, &bc, &r->pub.total, err);
+		rc = total_of(db, pl_tally_total(q), &cwhere, &bc, &r->pub.total, err);
 	/* a page in list order walks that order when it meets its rows sooner
 	 * than the filter's index would find (and sort) them all */
 	if (!rc && tally && limit > 0 && keyset_sort(q))
@@ -764,7 +761,7 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 static int plan_of(parley_db *db, const parley_query *q, const char *head, int keyset,
                    int walk, const char *tail, pl_buf *plan, parley_err *err)
 {
-	int tally = strstr(head, "FROM visit_tally t") != NULL; /* the tally's WHERE */
+	int tally = strstr(head, "FROM visit_tally") != NULL; /* the tally's WHERE */
 	an_arena arena = {0};
 	binds b = {.n = 0, .arena = &arena, .walk = walk,
 	           .status_index = pl_query_status_only(q) && !(keyset && keyset_sort(q))};
@@ -812,9 +809,11 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 	if (!rc && tally)
 		rc = pl_buf_puts(&plan, "tally:\n");
 	if (!rc && tally)
-		rc = plan_of(db, q, TALLY_TOTAL, 0, 0, "", &plan, err);
+		rc = plan_of(db, q, pl_tally_total(q), 0, 0, "", &plan, err);
 	if (!rc && tally)
-		rc = plan_of(db, q, pl_facet_pass_tally, 0, 0, "", &plan, err);
+		rc = plan_of(db, q, pl_tally_pass(q, 1), 0, 0, "", &plan, err);
+	if (!rc && tally && pl_tally_pass(q, 0) != pl_tally_pass(q, 1))
+		rc = plan_of(db, q, pl_tally_pass(q, 0), 0, 0, "", &plan, err);
 	/* the page that walks the list order (walk_first) */
 	int walk = tally && keyset_sort(q) && !q->a[0] && !q->dir_from[0];
 	if (!rc && walk)

@@ -465,19 +465,27 @@ static const char *const migration_review =
  * columns alone sum a few tally rows instead of reading every match.  The
  * year is the start date's: a filter by whole years keeps exactly the visits
  * of those years under the partial-date rule (query_tally.c).  A row whose
- * count falls to zero is deleted, so the tally holds only what exists. */
+ * count falls to zero is deleted, so the tally holds only what exists.
+ * visit_tally_year is the same without the countries. */
 #define PL_TALLY_KEY(R)                                                                     \
 	"CASE WHEN " R ".from_country < " R ".to_country THEN " R ".from_country || ':' || "       \
 	R ".to_country ELSE " R ".to_country || ':' || " R ".from_country END, substr(" R         \
 	".start_date, 1, 4), " R ".from_country, " R ".to_country, " R ".level, " R ".type, " R ".status"
 #define PL_TALLY_MATCH(R)                                                                   \
 	"(pair_key, year, from_country, to_country, level, type, status) = (" PL_TALLY_KEY(R) ")"
+#define PL_TALLY_YEAR_KEY(R)                                                                \
+	"substr(" R ".start_date, 1, 4), " R ".level, " R ".type, " R ".status"
+#define PL_TALLY_YEAR_MATCH(R) "(year, level, type, status) = (" PL_TALLY_YEAR_KEY(R) ")"
 #define PL_TALLY_ADD(R)                                                                     \
 	" INSERT INTO visit_tally VALUES (" PL_TALLY_KEY(R) ", 1)"                              \
+	" ON CONFLICT DO UPDATE SET n = n + 1;"                                                  \
+	" INSERT INTO visit_tally_year VALUES (" PL_TALLY_YEAR_KEY(R) ", 1)"                    \
 	" ON CONFLICT DO UPDATE SET n = n + 1;"
 #define PL_TALLY_SUB(R)                                                                     \
 	" UPDATE visit_tally SET n = n - 1 WHERE " PL_TALLY_MATCH(R) ";"                        \
-	" DELETE FROM visit_tally WHERE n <= 0 AND " PL_TALLY_MATCH(R) ";"
+	" DELETE FROM visit_tally WHERE n <= 0 AND " PL_TALLY_MATCH(R) ";"                      \
+	" UPDATE visit_tally_year SET n = n - 1 WHERE " PL_TALLY_YEAR_MATCH(R) ";"              \
+	" DELETE FROM visit_tally_year WHERE n <= 0 AND " PL_TALLY_YEAR_MATCH(R) ";"
 static const char *const migration_tally =
     "CREATE TABLE visit_tally("
     " pair_key TEXT NOT NULL, year TEXT NOT NULL,"
@@ -491,6 +499,15 @@ static const char *const migration_tally =
     "CREATE INDEX visit_tally_by_to ON visit_tally(to_country, year, n);"
     "CREATE INDEX visit_tally_by_year ON visit_tally(year, n);"
     "INSERT INTO visit_tally SELECT " PL_TALLY_KEY("v") ", count(*) FROM visit v GROUP BY 1, 2, 3, 4, 5, 6, 7;"
+    /* the same without the countries: a few thousand rows that answer a
+     * filter naming no pair, direction or country */
+    "CREATE TABLE visit_tally_year("
+    " year TEXT NOT NULL, level TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY(year, level, type, status)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO visit_tally_year SELECT year, level, type, status, sum(n) FROM visit_tally"
+    " GROUP BY 1, 2, 3, 4;"
     "CREATE TRIGGER visit_tally_ai AFTER INSERT ON visit BEGIN" PL_TALLY_ADD("new") " END;"
     "CREATE TRIGGER visit_tally_ad AFTER DELETE ON visit BEGIN" PL_TALLY_SUB("old") " END;"
     "CREATE TRIGGER visit_tally_au AFTER UPDATE OF from_country, to_country, start_date, level,"
@@ -499,6 +516,8 @@ static const char *const migration_tally =
 #undef PL_TALLY_ADD
 #undef PL_TALLY_MATCH
 #undef PL_TALLY_KEY
+#undef PL_TALLY_YEAR_MATCH
+#undef PL_TALLY_YEAR_KEY
 
 static const char *const migrations[] = {
     migration_1,

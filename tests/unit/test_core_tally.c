@@ -53,6 +53,14 @@ static void tally_is_group_by(const char *after)
 		         after, t, v);
 	free(t);
 	free(v);
+	t = rows_of("SELECT year, level, type, status, n FROM visit_tally_year ORDER BY 1, 2, 3, 4");
+	v = rows_of("SELECT substr(start_date, 1, 4), level, type, status, count(*) FROM visit"
+	            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
+	if (strcmp(t, v) != 0)
+		fail_msg("after %s the yearly tally is not the visits grouped:\ntally:\n%.2000s\n"
+		         "visits:\n%.2000s", after, t, v);
+	free(t);
+	free(v);
 }
 
 /* The filters the tally answers, one per line of name=value pairs. */
@@ -293,6 +301,7 @@ static void every_write_keeps_the_tally(void **s)
 	     " DELETE FROM activity; DELETE FROM external_id; DELETE FROM visit");
 	check("deleting every visit");
 	assert_int_equal(scalar("SELECT count(*) FROM visit_tally"), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM visit_tally_year"), 0);
 }
 
 /* What the tally does not answer is counted from the visits: a range that
