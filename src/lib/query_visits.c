@@ -568,6 +568,31 @@ static int keyset_sort(const parley_query *q)
 	return !q->sort || strcmp(q->sort, "date") == 0 || strcmp(q->sort, "-date") == 0;
 }
 
+/* The SQL of a page: the list columns of the visits where (over visit v)
+ * selects, in q's order, limit rows (-1: all) from offset.  In date order
+ * the page's rows are chosen first from visit alone and only they are read
+ * whole, so a filter whose matches must be sorted (a search, a country)
+ * sorts bare keys, never the joins and subqueries of every match. */
+static int page_sql(pl_buf *sql, const parley_query *q, const char *where, long limit, long offset)
+{
+	const char *ord = order_by(q->sort);
+	int two = limit > 0 && keyset_sort(q);
+	int rc = pl_buf_puts(sql, list_cols);
+	if (!rc)
+		rc = pl_buf_puts(sql, list_from);
+	if (!rc && two)
+		rc = pl_buf_puts(sql, " WHERE v.rowid IN (SELECT v.rowid FROM visit v");
+	if (!rc)
+		rc = pl_buf_puts(sql, where);
+	if (!rc)
+		rc = pl_buf_puts(sql, ord);
+	if (!rc)
+		rc = pl_buf_printf(sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit : -1L, offset);
+	if (!rc && two)
+		rc = pl_buf_printf(sql, ")%s", ord);
+	return rc;
+}
+
 /* *out = the count head + where with b's parameters returns. */
 static int total_of(parley_db *db, const char *head, const pl_buf *where, const binds *b,
                     long *out, parley_err *err)
@@ -672,11 +697,7 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 		/* one row more than asked tells whether a next page exists */
 		int more = limit > 0 && keyset_sort(q);
 		pl_buf_reset(&sql);
-		const char *parts[] = {list_cols, list_from, where.data, order_by(q->sort)};
-		for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++)
-			rc = pl_buf_puts(&sql, parts[i]);
-		if (!rc)
-			rc = pl_buf_printf(&sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit + more : -1L, offset);
+		rc = page_sql(&sql, q, where.data, limit > 0 ? limit + more : -1L, offset);
 		if (!rc)
 			rc = load_rows(db, r, &sql, &b, details, more ? (size_t)limit : 0, err);
 	}
@@ -761,21 +782,26 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 static int plan_of(parley_db *db, const parley_query *q, const char *head, int keyset,
                    int walk, const char *tail, pl_buf *plan, parley_err *err)
 {
-	int tally = strstr(head, "FROM visit_tally") != NULL; /* the tally's WHERE */
+	int tally = head && strstr(head, "FROM visit_tally") != NULL; /* the tally's WHERE */
 	an_arena arena = {0};
 	binds b = {.n = 0, .arena = &arena, .walk = walk,
 	           .status_index = pl_query_status_only(q) && !(keyset && keyset_sort(q))};
-	pl_buf sql;
+	pl_buf sql, where;
 	pl_buf_init(&sql, MAX_SQL);
+	pl_buf_init(&where, MAX_SQL);
 	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN ");
 	if (!rc)
-		rc = pl_buf_puts(&sql, head);
-	if (!rc)
-		rc = tally ? pl_tally_where(q, &sql, &b) : pl_query_where(db, q, &sql, &b, err);
+		rc = tally ? pl_tally_where(q, &where, &b) : pl_query_where(db, q, &where, &b, err);
 	if (!rc && keyset && q->after)
-		rc = keyset_clause(db, q, &sql, &b, err);
+		rc = keyset_clause(db, q, &where, &b, err);
+	/* no head: the page of 50 (page_sql) */
 	if (!rc)
+		rc = head ? pl_buf_puts(&sql, head) : page_sql(&sql, q, where.data, 50, 0);
+	if (!rc && head)
+		rc = pl_buf_puts(&sql, where.data);
+	if (!rc && head)
 		rc = pl_buf_puts(&sql, tail);
+	pl_buf_free(&where);
 	sqlite3_stmt *st = NULL;
 	if (!rc && !(rc = pl_prepare_bound(db, sql.data, &b, &st, err)))
 		while (sqlite3_step(st) == SQLITE_ROW)
@@ -791,13 +817,13 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 	pl_buf plan;
 	pl_buf_init(&plan, cap ? cap : 1);
 	/* the page, the total and the facets: each reads the same WHERE */
-	char head[4096];
-	snprintf(head, sizeof head, "%s%s", list_cols, list_from);
-	int rc = pl_buf_puts(&plan, "page:\n") |
-	         plan_of(db, q, head, 1, 0, order_by(q->sort), &plan, err);
+	int rc = pl_buf_puts(&plan, "page:\n");
 	if (!rc)
-		rc = pl_buf_puts(&plan, "count:\n") |
-		     plan_of(db, q, "SELECT count(*) FROM visit v", 0, 0, "", &plan, err);
+		rc = plan_of(db, q, NULL, 1, 0, "", &plan, err);
+	if (!rc)
+		rc = pl_buf_puts(&plan, "count:\n");
+	if (!rc)
+		rc = plan_of(db, q, "SELECT count(*) FROM visit v", 0, 0, "", &plan, err);
 	if (!rc)
 		rc = pl_buf_puts(&plan, "facets:\n");
 	if (!rc)
@@ -818,10 +844,8 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 	int walk = tally && keyset_sort(q) && !q->a[0] && !q->dir_from[0];
 	if (!rc && walk)
 		rc = pl_buf_puts(&plan, "walk:\n");
-	if (!rc && walk) {
-		snprintf(head, sizeof head, "%s%s", list_cols, list_from);
-		rc = plan_of(db, q, head, 1, 1, order_by(q->sort), &plan, err);
-	}
+	if (!rc && walk)
+		rc = plan_of(db, q, NULL, 1, 1, "", &plan, err);
 	if (!rc && cap)
 		pl_strlcpy(out, plan.data ? plan.data : "", cap);
 	pl_buf_free(&plan);
