@@ -52,6 +52,28 @@ int pl_prepare_bound(parley_db *db, const char *sql, const pl_binds *b, sqlite3_
 int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, pl_binds *b, parley_err *err);
 /* Whether status is q's only filter (the status index may answer it). */
 int pl_query_status_only(const parley_query *q);
+/* The partial-date rule's clause of q's from/to over alias "v" (visit) or
+ * "s" (the search index's rows, which hold start_key alone). */
+int pl_date_clause(pl_buf *sql, pl_binds *b, const parley_query *q, const char *alias);
+/* The FTS5 phrase of a search (in the arena), NULL when it folds to
+ * nothing; *nomem set when out of memory. */
+const char *pl_fts_phrase(struct an_arena *a, const char *text, int *nomem);
+/* after=: " AND (start_key, id) > (?, ?)" over alias "v" or "s" (the
+ * visit's key read from the store; ENOTFOUND without it). */
+int pl_keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, pl_binds *b,
+                     const char *alias, parley_err *err);
+/* Whether q's rows are in date order (and may be paged by key). */
+int pl_keyset_sort(const parley_query *q);
+/* " ORDER BY ..." of a sort (NULL: by date). */
+const char *pl_order_by(const char *sort);
+
+/* Searches from the search index's rows (query_search.c). */
+/* Whether q is a search whose other filters the index's rows carry
+ * (pair, direction, country, dates, level, type, status). */
+int pl_search_covers(const parley_query *q);
+/* " FROM visit_fts JOIN visit_search s ... WHERE visit_fts MATCH ? AND ..."
+ * of q (only when pl_search_covers(q)). */
+int pl_search_from(const parley_query *q, pl_buf *sql, pl_binds *b);
 
 /* The visit tally (query_tally.c, schema.c migration_tally). */
 /* Whether the tally answers q's total and facets (direction, level, type,
@@ -66,12 +88,15 @@ const char *pl_tally_total(const parley_query *q);
  * or NULL unless q names countries or direction is 1, level, type,
  * status, year, count; static). */
 const char *pl_tally_pass(const parley_query *q, int direction);
-/* Tests only: 1 makes pl_tally_covers answer 0, so every total and facet
- * counts the matching visits, to compare against the tally. */
+/* Tests only: 1 makes pl_tally_covers and pl_search_covers answer 0, so
+ * every total, facet and page reads the matching visits, to compare
+ * against the tally and the search index's rows. */
 extern int pl_tally_off;
 /* The one-pass facet query's head over visit v, and the visitor facet's
  * (query_facets.c), for pl_query_plan. */
 extern const char *const pl_facet_pass_visits, *const pl_facet_visitor_head;
+/* The same over the search index's rows s (before pl_search_from). */
+extern const char *const pl_facet_pass_search;
 
 /* The rows q asks for: page/per_page when given, else limit/offset. */
 void pl_query_window(const parley_query *q, long *limit, long *offset);

@@ -4,7 +4,8 @@
  *
  * The first five are counted in one pass for all the facets a page shows:
  * from the visit tally when it covers the filter (query_tally.c: a sum of
- * tally rows, exact), otherwise from the matching visits themselves, each
+ * tally rows, exact), for a search from the search index's rows
+ * (query_search.c), otherwise from the matching visits themselves, each
  * read once whatever the number of facets.  The visitor facet is not in the
  * tally; it groups the matching visits in SQL.
  */
@@ -39,6 +40,9 @@ const char *const pl_facet_pass_visits =
     "SELECT v.from_country || ':' || v.to_country, +v.level, +v.type, +v.status,"
     " substr(v.start_key, 1, 4), 1 FROM visit v";
 const char *const pl_facet_visitor_head = "SELECT +v.visitor, count(*) FROM visit v";
+const char *const pl_facet_pass_search =
+    "SELECT s.from_country || ':' || s.to_country, s.level, s.type, s.status,"
+    " substr(s.start_key, 1, 4), 1";
 
 static int by_count(const void *x, const void *y)
 {
@@ -110,10 +114,14 @@ static int count_pass(parley_db *db, const parley_query *q, const int *want, pl_
 	pl_binds b = {.n = 0, .arena = &arena, .status_index = pl_query_status_only(q)};
 	pl_buf sql;
 	pl_buf_init(&sql, PL_QUERY_MAX_SQL);
-	int tally = pl_tally_covers(q);
-	int rc = pl_buf_puts(&sql, tally ? pl_tally_pass(q, want[0]) : pl_facet_pass_visits);
+	int tally = pl_tally_covers(q), search = !tally && pl_search_covers(q);
+	int rc = pl_buf_puts(&sql, tally    ? pl_tally_pass(q, want[0])
+	                           : search ? pl_facet_pass_search
+	                                    : pl_facet_pass_visits);
 	if (!rc)
-		rc = tally ? pl_tally_where(q, &sql, &b) : pl_query_where(db, q, &sql, &b, err);
+		rc = tally    ? pl_tally_where(q, &sql, &b)
+		     : search ? pl_search_from(q, &sql, &b)
+		              : pl_query_where(db, q, &sql, &b, err);
 	if (rc && (!err || !err->code))
 		rc = parley_err_set(err, rc, "facet: %s", parley_strstatus(rc));
 	sqlite3_stmt *st = NULL;

@@ -6,7 +6,7 @@
  * the analysis results (docs/queries.md).
  *
  * Dates are compared as text through the rule of parley.h (see
- * date_clause) so that the start_date and start_key indexes answer them;
+ * pl_date_clause) so that the start_date and start_key indexes answer them;
  * search goes through the store's FTS5 index, which triggers keep current
  * (schema.c, migration 2).
  */
@@ -72,7 +72,7 @@ int pl_bind_in_list(pl_buf *sql, binds *b, const char *col, const char *list)
  * lies between the first day of from's year and to, so start_key (which
  * begins with that day) bounds the range in list order, in any index that
  * ends in start_key; the CASE keeps those whose own precision overlaps. */
-static int date_clause(pl_buf *sql, binds *b, const parley_query *q)
+int pl_date_clause(pl_buf *sql, binds *b, const parley_query *q, const char *alias)
 {
 	const char *f = q->from[0] ? q->from : "0001-01-01";
 	const char *t = q->to[0] ? q->to : "9999-12-31";
@@ -85,10 +85,17 @@ static int date_clause(pl_buf *sql, binds *b, const parley_query *q)
 	memcpy(fm, f, 7);
 	memcpy(ty, t, 4);
 	memcpy(tm, t, 7);
-	int rc = pl_buf_puts(sql, " AND v.start_key BETWEEN ? AND ? AND CASE length(v.start_date)"
-	                          " WHEN 10 THEN v.start_date >= ?"
-	                          " WHEN 7 THEN v.start_date >= ? AND v.start_date <= ?"
-	                          " ELSE v.start_date <= ? END");
+	/* the search index's rows hold start_key alone: the date, its
+	 * precision ('0' day, '1' month, '2' year) last, read from it */
+	int rc = strcmp(alias, "s") == 0
+	    ? pl_buf_puts(sql, " AND s.start_key BETWEEN ? AND ? AND CASE substr(s.start_key, 11)"
+	                       " WHEN '0' THEN s.start_key >= ?"
+	                       " WHEN '1' THEN s.start_key >= ? AND substr(s.start_key, 1, 7) <= ?"
+	                       " ELSE substr(s.start_key, 1, 4) <= ? END")
+	    : pl_buf_puts(sql, " AND v.start_key BETWEEN ? AND ? AND CASE length(v.start_date)"
+	                       " WHEN 10 THEN v.start_date >= ?"
+	                       " WHEN 7 THEN v.start_date >= ? AND v.start_date <= ?"
+	                       " ELSE v.start_date <= ? END");
 	const char *v[] = {klo, khi, f, fm, tm, ty};
 	for (size_t i = 0; !rc && i < 6; i++)
 		rc = pl_bind(b, v[i]);
@@ -111,7 +118,7 @@ int pl_bind_min_level(pl_buf *sql, binds *b, const char *col, const char *min)
 /* The FTS5 phrase for a search: the folded words, the last a prefix.
  * Folded text holds only letters, digits and single spaces, so no user
  * text is ever read as FTS syntax.  NULL when the text folds to nothing. */
-static const char *fts_phrase(an_arena *a, const char *text, int *nomem)
+const char *pl_fts_phrase(an_arena *a, const char *text, int *nomem)
 {
 	char *w = parley_fold_words(text);
 	*nomem = !w;
@@ -251,7 +258,7 @@ int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, 
 		if (!rc) rc = bind2(b, q->country, q->country);
 	}
 	if (!rc && (q->from[0] || q->to[0]))
-		rc = date_clause(sql, b, q);
+		rc = pl_date_clause(sql, b, q, "v");
 	if (!rc && q->as_of[0]) {
 		/* first possible day on or before as_of: start_key begins with it */
 		const char *k = an_fmt(b->arena, "%s9", q->as_of);
@@ -297,7 +304,7 @@ int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, 
 	}
 	if (!rc && q->text) {
 		int nomem;
-		const char *m = fts_phrase(b->arena, q->text, &nomem);
+		const char *m = pl_fts_phrase(b->arena, q->text, &nomem);
 		if (nomem)
 			rc = PARLEY_ENOMEM;
 		else if (m)
@@ -414,7 +421,7 @@ static int fill_details(parley_db *db, an_arena *a, parley_visit *v, parley_err 
 	return rc;
 }
 
-static const char *order_by(const char *sort)
+const char *pl_order_by(const char *sort)
 {
 	if (sort && strcmp(sort, "-date") == 0)
 		return " ORDER BY v.start_key DESC, v.id DESC";
@@ -484,21 +491,43 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
 
 int pl_search_flush(parley_db *db, parley_err *err)
 {
-	/* a store being migrated may not have the search tables yet */
+	/* a store being migrated may not have the search tables, or the
+	 * columns of migration_search_dims, yet */
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT 1 FROM sqlite_schema WHERE name = 'visit_search_dirty'", &st, err);
+	int rc = pl_prepare(db, "SELECT (SELECT 1 FROM sqlite_schema WHERE name = 'visit_search_dirty'),"
+	                        " (SELECT 1 FROM pragma_table_info('visit_search') WHERE name = 'status')",
+	                    &st, err);
 	if (rc)
 		return rc;
-	int have = sqlite3_step(st) == SQLITE_ROW;
+	int have = 0, dims = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		have = sqlite3_column_int(st, 0);
+		dims = sqlite3_column_int(st, 1);
+	}
 	sqlite3_finalize(st);
 	if (!have)
 		return PARLEY_OK;
-	return pl_exec(db,
+	static const char *const drop =
 	    "DELETE FROM visit_search WHERE visit IN (SELECT visit FROM visit_search_dirty)"
-	    " AND visit NOT IN (SELECT id FROM visit);"
-	    "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text"
-	    " WHERE visit IN (SELECT visit FROM visit_search_dirty)"
-	    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
+	    " AND visit NOT IN (SELECT id FROM visit);";
+	rc = pl_exec(db, drop, err);
+	if (!rc && !dims)
+		rc = pl_exec(db,
+		    "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text"
+		    " WHERE visit IN (SELECT visit FROM visit_search_dirty)"
+		    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
+		    "DELETE FROM visit_search_dirty;", err);
+	return rc || !dims ? rc : pl_exec(db,
+	    "INSERT INTO visit_search(visit, body, start_key, from_country, to_country, level, type,"
+	    " status) SELECT t.visit, t.body, v.start_key, v.from_country, v.to_country, v.level, v.type,"
+	    " v.status FROM visit_search_text t JOIN visit v ON v.id = t.visit"
+	    " WHERE t.visit IN (SELECT visit FROM visit_search_dirty) AND true"
+	    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body, start_key = excluded.start_key,"
+	    " from_country = excluded.from_country, to_country = excluded.to_country,"
+	    " level = excluded.level, type = excluded.type, status = excluded.status"
+	    " WHERE (body, start_key, from_country, to_country, level, type, status) IS NOT"
+	    " (excluded.body, excluded.start_key, excluded.from_country, excluded.to_country,"
+	    " excluded.level, excluded.type, excluded.status);"
 	    "DELETE FROM visit_search_dirty;", err);
 }
 
@@ -530,8 +559,8 @@ void parley_visits_free(parley_visits *r)
  * before it for sort=-date.  One range of whichever index answers the
  * filter, so the thousandth page costs what the first does, and rows
  * inserted meanwhile never shift a page already read. */
-static int keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, binds *b,
-                         parley_err *err)
+int pl_keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, binds *b,
+                     const char *alias, parley_err *err)
 {
 	char v[80];
 	pl_strlcpy(v, q->after, sizeof v);
@@ -558,34 +587,42 @@ static int keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, bind
 		return parley_err_set(err, PARLEY_ENOTFOUND, "parameter 'after': no visit with that id (got '%s')", v);
 	if (!key)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	rc = pl_buf_puts(sql, desc ? " AND (v.start_key, v.id) < (?, ?)" : " AND (v.start_key, v.id) > (?, ?)");
+	int srch = strcmp(alias, "s") == 0; /* the search index's rows: (start_key, visit) */
+	rc = pl_buf_printf(sql, " AND (%s.start_key, %s) %s (?, ?)", alias, srch ? "s.visit" : "v.id",
+	                   desc ? "<" : ">");
 	return rc ? rc : bind2(b, key, q->after);
 }
 
 /* Whether the rows of q can be paged by key (sort by date either way). */
-static int keyset_sort(const parley_query *q)
+int pl_keyset_sort(const parley_query *q)
 {
 	return !q->sort || strcmp(q->sort, "date") == 0 || strcmp(q->sort, "-date") == 0;
 }
 
-/* The SQL of a page: the list columns of the visits where (over visit v)
- * selects, in q's order, limit rows (-1: all) from offset.  In date order
+/* The SQL of a page: the list columns of the visits where (over visit v,
+ * or with search the search index's rows s) selects, in q's order, limit
+ * rows (-1: all) from offset.  In date order
  * the page's rows are chosen first from visit alone and only they are read
  * whole, so a filter whose matches must be sorted (a search, a country)
  * sorts bare keys, never the joins and subqueries of every match. */
-static int page_sql(pl_buf *sql, const parley_query *q, const char *where, long limit, long offset)
+static int page_sql(pl_buf *sql, const parley_query *q, const char *where, long limit, long offset,
+                    int search)
 {
-	const char *ord = order_by(q->sort);
-	int two = limit > 0 && keyset_sort(q);
+	const char *ord = pl_order_by(q->sort);
+	int two = limit > 0 && pl_keyset_sort(q);
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
 	int rc = pl_buf_puts(sql, list_cols);
 	if (!rc)
 		rc = pl_buf_puts(sql, list_from);
+	/* a search (pl_search_from) picks the page from the index's rows */
 	if (!rc && two)
-		rc = pl_buf_puts(sql, " WHERE v.rowid IN (SELECT v.rowid FROM visit v");
+		rc = pl_buf_puts(sql, search ? " WHERE v.id IN (SELECT s.visit"
+		                             : " WHERE v.rowid IN (SELECT v.rowid FROM visit v");
 	if (!rc)
 		rc = pl_buf_puts(sql, where);
 	if (!rc)
-		rc = pl_buf_puts(sql, ord);
+		rc = pl_buf_puts(sql, !search ? ord : desc ? " ORDER BY s.start_key DESC, s.visit DESC"
+		                                           : " ORDER BY s.start_key, s.visit");
 	if (!rc)
 		rc = pl_buf_printf(sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit : -1L, offset);
 	if (!rc && two)
@@ -671,33 +708,38 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	/* the total: a sum of tally rows when the tally covers the filter,
 	 * else a count of the matches (the WHERE clause reads only the visit
 	 * row: no joins to count) */
-	int tally = pl_tally_covers(q), rc = PARLEY_OK;
+	int tally = pl_tally_covers(q), search = !tally && pl_search_covers(q), rc = PARLEY_OK;
+	/* a search in date order picks its page from the index's rows */
+	int spage = search && limit > 0 && pl_keyset_sort(q);
 	bc.status_index = pl_query_status_only(q);
 	if (tally)
 		rc = pl_tally_where(q, &cwhere, &bc);
-	if (!rc && tally)
-		rc = total_of(db, pl_tally_total(q), &cwhere, &bc, &r->pub.total, err);
+	else if (search)
+		rc = pl_search_from(q, &cwhere, &bc);
+	if (!rc && (tally || search))
+		rc = total_of(db, tally ? pl_tally_total(q) : "SELECT count(*)", &cwhere, &bc,
+		              &r->pub.total, err);
 	/* a page in list order walks that order when it meets its rows sooner
 	 * than the filter's index would find (and sort) them all */
-	if (!rc && tally && limit > 0 && keyset_sort(q))
+	if (!rc && tally && limit > 0 && pl_keyset_sort(q))
 		rc = walk_first(db, q, r->pub.total, offset + limit + 1, &b.walk, err);
 	/* a page by another order sorts every match: the status index finds them */
-	b.status_index = pl_query_status_only(q) && !keyset_sort(q);
+	b.status_index = pl_query_status_only(q) && !pl_keyset_sort(q);
 	if (!rc)
-		rc = pl_query_where(db, q, &where, &b, err);
-	if (!rc && !tally && bc.status_index)
+		rc = spage ? pl_search_from(q, &where, &b) : pl_query_where(db, q, &where, &b, err);
+	if (!rc && !tally && !search && bc.status_index)
 		rc = pl_query_where(db, q, &cwhere, &bc, err);
-	if (!rc && !tally)
+	if (!rc && !tally && !search)
 		rc = total_of(db, "SELECT count(*) FROM visit v", bc.status_index ? &cwhere : &where,
 		              bc.status_index ? &bc : &b, &r->pub.total, err);
 	/* the total counts the whole filter; after= moves only the page */
 	if (!rc && q->after)
-		rc = keyset_clause(db, q, &where, &b, err);
+		rc = pl_keyset_clause(db, q, &where, &b, spage ? "s" : "v", err);
 	if (!rc) {
 		/* one row more than asked tells whether a next page exists */
-		int more = limit > 0 && keyset_sort(q);
+		int more = limit > 0 && pl_keyset_sort(q);
 		pl_buf_reset(&sql);
-		rc = page_sql(&sql, q, where.data, limit > 0 ? limit + more : -1L, offset);
+		rc = page_sql(&sql, q, where.data, limit > 0 ? limit + more : -1L, offset, spage);
 		if (!rc)
 			rc = load_rows(db, r, &sql, &b, details, more ? (size_t)limit : 0, err);
 	}
@@ -779,24 +821,29 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 
 /* Appends the EXPLAIN QUERY PLAN of head + q's WHERE (+ keyset) + tail,
  * one line per step, to plan. */
+#define PLAN_WALK 1   /* the page that walks the list order */
+#define PLAN_SEARCH 2 /* from the search index's rows (query_search.c) */
 static int plan_of(parley_db *db, const parley_query *q, const char *head, int keyset,
-                   int walk, const char *tail, pl_buf *plan, parley_err *err)
+                   int mode, const char *tail, pl_buf *plan, parley_err *err)
 {
 	int tally = head && strstr(head, "FROM visit_tally") != NULL; /* the tally's WHERE */
+	int search = mode == PLAN_SEARCH;
 	an_arena arena = {0};
-	binds b = {.n = 0, .arena = &arena, .walk = walk,
-	           .status_index = pl_query_status_only(q) && !(keyset && keyset_sort(q))};
+	binds b = {.n = 0, .arena = &arena, .walk = mode == PLAN_WALK,
+	           .status_index = pl_query_status_only(q) && !(keyset && pl_keyset_sort(q))};
 	pl_buf sql, where;
 	pl_buf_init(&sql, MAX_SQL);
 	pl_buf_init(&where, MAX_SQL);
 	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN ");
 	if (!rc)
-		rc = tally ? pl_tally_where(q, &where, &b) : pl_query_where(db, q, &where, &b, err);
+		rc = tally    ? pl_tally_where(q, &where, &b)
+		     : search ? pl_search_from(q, &where, &b)
+		              : pl_query_where(db, q, &where, &b, err);
 	if (!rc && keyset && q->after)
-		rc = keyset_clause(db, q, &where, &b, err);
+		rc = pl_keyset_clause(db, q, &where, &b, search ? "s" : "v", err);
 	/* no head: the page of 50 (page_sql) */
 	if (!rc)
-		rc = head ? pl_buf_puts(&sql, head) : page_sql(&sql, q, where.data, 50, 0);
+		rc = head ? pl_buf_puts(&sql, head) : page_sql(&sql, q, where.data, 50, 0, search);
 	if (!rc && head)
 		rc = pl_buf_puts(&sql, where.data);
 	if (!rc && head)
@@ -841,11 +888,21 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 	if (!rc && tally && pl_tally_pass(q, 0) != pl_tally_pass(q, 1))
 		rc = plan_of(db, q, pl_tally_pass(q, 0), 0, 0, "", &plan, err);
 	/* the page that walks the list order (walk_first) */
-	int walk = tally && keyset_sort(q) && !q->a[0] && !q->dir_from[0];
+	int walk = tally && pl_keyset_sort(q) && !q->a[0] && !q->dir_from[0];
 	if (!rc && walk)
 		rc = pl_buf_puts(&plan, "walk:\n");
 	if (!rc && walk)
-		rc = plan_of(db, q, NULL, 1, 1, "", &plan, err);
+		rc = plan_of(db, q, NULL, 1, PLAN_WALK, "", &plan, err);
+	/* a search from the index's rows: its count, facets and page */
+	int search = pl_search_covers(q);
+	if (!rc && search)
+		rc = pl_buf_puts(&plan, "search:\n");
+	if (!rc && search)
+		rc = plan_of(db, q, "SELECT count(*)", 0, PLAN_SEARCH, "", &plan, err);
+	if (!rc && search)
+		rc = plan_of(db, q, pl_facet_pass_search, 0, PLAN_SEARCH, "", &plan, err);
+	if (!rc && search && pl_keyset_sort(q))
+		rc = plan_of(db, q, NULL, 1, PLAN_SEARCH, "", &plan, err);
 	if (!rc && cap)
 		pl_strlcpy(out, plan.data ? plan.data : "", cap);
 	pl_buf_free(&plan);

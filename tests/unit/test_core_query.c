@@ -256,7 +256,7 @@ static void check_plan(const char *const *kv, int walk_ok, int whole_store)
 	parley_err err = {0, ""};
 	if (pl_query_plan(db, &q, plan, sizeof plan, &err) != PARLEY_OK)
 		fail_msg("plan of %s: %s", what, err.msg);
-	int page = 0, tally = 0, walk = 0;
+	int page = 0, tally = 0, walk = 0, search = 0;
 	for (const char *l = plan; *l; l = strchr(l, '\n') + 1) {
 		if (strncmp(l, "page:", 5) == 0 || strncmp(l, "count:", 6) == 0)
 			page = l[0] == 'p';
@@ -276,6 +276,10 @@ static void check_plan(const char *const *kv, int walk_ok, int whole_store)
 		 * index (two for a country), never a scan of the tally */
 		if (tally && (q.a[0] || q.dir_from[0] || q.country[0]) && strncmp(l, "SCAN t", 6) == 0)
 			fail_msg("%sscans the tally:\n%s", what, plan);
+		/* a search reads the index's rows of its matches alone */
+		search |= strncmp(l, "search:", 7) == 0;
+		if (search && strncmp(l, "SCAN s", 6) == 0)
+			fail_msg("%sscans the search index's rows:\n%s", what, plan);
 	}
 	if (walk == 1)
 		fail_msg("%sa walk not in list order:\n%s", what, plan);
