@@ -80,8 +80,9 @@ int pl_search_from(const parley_query *q, pl_buf *sql, pl_binds *b);
  * status, year): q filters only on the pair, direction, country, whole
  * years, level, type and status. */
 int pl_tally_covers(const parley_query *q);
-/* " WHERE ..." of q over the tally t (only when pl_tally_covers(q)). */
-int pl_tally_where(const parley_query *q, pl_buf *sql, pl_binds *b);
+/* " WHERE ..." of q over the tally t that pl_tally_total(q) (direction 0)
+ * or pl_tally_pass(q, direction) reads (only when pl_tally_covers(q)). */
+int pl_tally_where(const parley_query *q, int direction, pl_buf *sql, pl_binds *b);
 /* The head of q's total from the tally (the sum; static). */
 const char *pl_tally_total(const parley_query *q);
 /* The head of the one-pass facet query over the tally (columns: direction

@@ -119,7 +119,7 @@ static int count_pass(parley_db *db, const parley_query *q, const int *want, pl_
 	                           : search ? pl_facet_pass_search
 	                                    : pl_facet_pass_visits);
 	if (!rc)
-		rc = tally    ? pl_tally_where(q, &sql, &b)
+		rc = tally    ? pl_tally_where(q, want[0], &sql, &b)
 		     : search ? pl_search_from(q, &sql, &b)
 		              : pl_query_where(db, q, &sql, &b, err);
 	if (rc && (!err || !err->code))

@@ -7,7 +7,9 @@
  * reading every matching visit, and the sum is exact: the tally is a
  * GROUP BY of visit kept current, not an estimate (docs/queries.md
  * "Counts").  A filter naming no country reads the yearly tally, the same
- * without the countries (a few thousand rows however large the store).  Any other filter (text, people, office, top, a date range that
+ * without the countries (a few thousand rows however large the store); one
+ * naming one country, the tally per country (unless it wants the direction
+ * facet, which only the full tally holds).  Any other filter (text, people, office, top, a date range that
  * does not fall on whole years) counts the matching visits as before.
  */
 #include "internal.h"
@@ -24,24 +26,33 @@ static int whole_year(const char *d, const char *tail)
 	return !d[0] || (strlen(d) == 10 && strcmp(d + 4, tail) == 0);
 }
 
-/* Whether q names countries (the yearly tally has none). */
-static int countries(const parley_query *q)
+/* The tally that answers q (with the direction facet when direction):
+ * the smallest of the three holding what q filters by. */
+enum { FINE, YEARLY, BY_COUNTRY };
+static int table(const parley_query *q, int direction)
 {
-	return q->a[0] || q->dir_from[0] || q->country[0];
+	if (q->a[0] || q->dir_from[0] || direction)
+		return FINE;
+	return q->country[0] ? BY_COUNTRY : YEARLY;
 }
 
 const char *pl_tally_total(const parley_query *q)
 {
-	return countries(q) ? "SELECT coalesce(sum(t.n), 0) FROM visit_tally t"
-	                    : "SELECT coalesce(sum(t.n), 0) FROM visit_tally_year t";
+	static const char *const heads[] = {
+	    "SELECT coalesce(sum(t.n), 0) FROM visit_tally t",
+	    "SELECT coalesce(sum(t.n), 0) FROM visit_tally_year t",
+	    "SELECT coalesce(sum(t.n), 0) FROM visit_tally_country t"};
+	return heads[table(q, 0)];
 }
 
 const char *pl_tally_pass(const parley_query *q, int direction)
 {
-	return countries(q) || direction
-	           ? "SELECT t.from_country || ':' || t.to_country, t.level, t.type, t.status, t.year,"
-	             " t.n FROM visit_tally t"
-	           : "SELECT NULL, t.level, t.type, t.status, t.year, t.n FROM visit_tally_year t";
+	static const char *const heads[] = {
+	    "SELECT t.from_country || ':' || t.to_country, t.level, t.type, t.status, t.year, t.n"
+	    " FROM visit_tally t",
+	    "SELECT NULL, t.level, t.type, t.status, t.year, t.n FROM visit_tally_year t",
+	    "SELECT NULL, t.level, t.type, t.status, t.year, t.n FROM visit_tally_country t"};
+	return heads[table(q, direction)];
 }
 
 int pl_tally_covers(const parley_query *q)
@@ -65,8 +76,9 @@ static int year_clause(pl_buf *sql, pl_binds *b, const char *op, const char *d)
 	return rc ? rc : pl_bind(b, y);
 }
 
-int pl_tally_where(const parley_query *q, pl_buf *sql, pl_binds *b)
+int pl_tally_where(const parley_query *q, int direction, pl_buf *sql, pl_binds *b)
 {
+	int by_country = table(q, direction) == BY_COUNTRY;
 	int rc = pl_buf_puts(sql, " WHERE 1");
 	if (!rc && q->a[0]) {
 		int lo = strcmp(q->a, q->b) < 0;
@@ -83,10 +95,11 @@ int pl_tally_where(const parley_query *q, pl_buf *sql, pl_binds *b)
 			rc = pl_bind(b, q->dir_to);
 	}
 	if (!rc && q->country[0]) {
-		rc = pl_buf_puts(sql, " AND (t.from_country = ? OR t.to_country = ?)");
+		rc = pl_buf_puts(sql, by_country ? " AND t.country = ?"
+		                                 : " AND (t.from_country = ? OR t.to_country = ?)");
 		if (!rc)
 			rc = pl_bind(b, q->country);
-		if (!rc)
+		if (!rc && !by_country)
 			rc = pl_bind(b, q->country);
 	}
 	if (!rc && q->from[0])

@@ -675,7 +675,7 @@ static int walk_first(parley_db *db, const parley_query *q, long n, long need, i
 	pl_buf where;
 	pl_buf_init(&where, MAX_SQL);
 	long inrange = 0;
-	int rc = pl_tally_where(&d, &where, &b);
+	int rc = pl_tally_where(&d, 0, &where, &b);
 	if (!rc)
 		rc = total_of(db, pl_tally_total(&d), &where, &b, &inrange, err);
 	pl_buf_free(&where);
@@ -713,7 +713,7 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	int spage = search && limit > 0 && pl_keyset_sort(q);
 	bc.status_index = pl_query_status_only(q);
 	if (tally)
-		rc = pl_tally_where(q, &cwhere, &bc);
+		rc = pl_tally_where(q, 0, &cwhere, &bc);
 	else if (search)
 		rc = pl_search_from(q, &cwhere, &bc);
 	if (!rc && (tally || search))
@@ -836,7 +836,7 @@ static int plan_of(parley_db *db, const parley_query *q, const char *head, int k
 	pl_buf_init(&where, MAX_SQL);
 	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN ");
 	if (!rc)
-		rc = tally    ? pl_tally_where(q, &where, &b)
+		rc = tally    ? pl_tally_where(q, strstr(head, "from_country") != NULL, &where, &b)
 		     : search ? pl_search_from(q, &where, &b)
 		              : pl_query_where(db, q, &where, &b, err);
 	if (!rc && keyset && q->after)

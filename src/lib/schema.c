@@ -466,7 +466,8 @@ static const char *const migration_review =
  * year is the start date's: a filter by whole years keeps exactly the visits
  * of those years under the partial-date rule (query_tally.c).  A row whose
  * count falls to zero is deleted, so the tally holds only what exists.
- * visit_tally_year is the same without the countries. */
+ * visit_tally_year is the same without the countries, visit_tally_country
+ * per country (a visit under each of its two). */
 #define PL_TALLY_KEY(R)                                                                     \
 	"CASE WHEN " R ".from_country < " R ".to_country THEN " R ".from_country || ':' || "       \
 	R ".to_country ELSE " R ".to_country || ':' || " R ".from_country END, substr(" R         \
@@ -476,16 +477,23 @@ static const char *const migration_review =
 #define PL_TALLY_YEAR_KEY(R)                                                                \
 	"substr(" R ".start_date, 1, 4), " R ".level, " R ".type, " R ".status"
 #define PL_TALLY_YEAR_MATCH(R) "(year, level, type, status) = (" PL_TALLY_YEAR_KEY(R) ")"
+#define PL_TALLY_COUNTRY_MATCH(R)                                                           \
+	"country IN (" R ".from_country, " R ".to_country) AND " PL_TALLY_YEAR_MATCH(R)
 #define PL_TALLY_ADD(R)                                                                     \
 	" INSERT INTO visit_tally VALUES (" PL_TALLY_KEY(R) ", 1)"                              \
 	" ON CONFLICT DO UPDATE SET n = n + 1;"                                                  \
 	" INSERT INTO visit_tally_year VALUES (" PL_TALLY_YEAR_KEY(R) ", 1)"                    \
+	" ON CONFLICT DO UPDATE SET n = n + 1;"                                                  \
+	" INSERT INTO visit_tally_country SELECT c, " PL_TALLY_YEAR_KEY(R) ", 1 FROM (SELECT "    \
+	R ".from_country AS c UNION SELECT " R ".to_country) WHERE true"                        \
 	" ON CONFLICT DO UPDATE SET n = n + 1;"
 #define PL_TALLY_SUB(R)                                                                     \
 	" UPDATE visit_tally SET n = n - 1 WHERE " PL_TALLY_MATCH(R) ";"                        \
 	" DELETE FROM visit_tally WHERE n <= 0 AND " PL_TALLY_MATCH(R) ";"                      \
 	" UPDATE visit_tally_year SET n = n - 1 WHERE " PL_TALLY_YEAR_MATCH(R) ";"              \
-	" DELETE FROM visit_tally_year WHERE n <= 0 AND " PL_TALLY_YEAR_MATCH(R) ";"
+	" DELETE FROM visit_tally_year WHERE n <= 0 AND " PL_TALLY_YEAR_MATCH(R) ";"            \
+	" UPDATE visit_tally_country SET n = n - 1 WHERE " PL_TALLY_COUNTRY_MATCH(R) ";"        \
+	" DELETE FROM visit_tally_country WHERE n <= 0 AND " PL_TALLY_COUNTRY_MATCH(R) ";"
 static const char *const migration_tally =
     "CREATE TABLE visit_tally("
     " pair_key TEXT NOT NULL, year TEXT NOT NULL,"
@@ -508,6 +516,18 @@ static const char *const migration_tally =
     ") WITHOUT ROWID;"
     "INSERT INTO visit_tally_year SELECT year, level, type, status, sum(n) FROM visit_tally"
     " GROUP BY 1, 2, 3, 4;"
+    /* and per country, each visit under both its countries: a filter by
+     * one country sums its own rows */
+    "CREATE TABLE visit_tally_country("
+    " country TEXT NOT NULL,"
+    " year TEXT NOT NULL, level TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY(country, year, level, type, status)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO visit_tally_country SELECT c, year, level, type, status, sum(n) FROM"
+    " (SELECT from_country AS c, year, level, type, status, n FROM visit_tally UNION ALL"
+    " SELECT to_country, year, level, type, status, n FROM visit_tally WHERE to_country <> from_country)"
+    " GROUP BY 1, 2, 3, 4, 5;"
     "CREATE TRIGGER visit_tally_ai AFTER INSERT ON visit BEGIN" PL_TALLY_ADD("new") " END;"
     "CREATE TRIGGER visit_tally_ad AFTER DELETE ON visit BEGIN" PL_TALLY_SUB("old") " END;"
     "CREATE TRIGGER visit_tally_au AFTER UPDATE OF from_country, to_country, start_date, level,"
@@ -516,6 +536,7 @@ static const char *const migration_tally =
 #undef PL_TALLY_ADD
 #undef PL_TALLY_MATCH
 #undef PL_TALLY_KEY
+#undef PL_TALLY_COUNTRY_MATCH
 #undef PL_TALLY_YEAR_MATCH
 #undef PL_TALLY_YEAR_KEY
 

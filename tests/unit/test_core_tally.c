@@ -54,6 +54,17 @@ static void tally_is_group_by(const char *after)
 		         after, t, v);
 	free(t);
 	free(v);
+	t = rows_of("SELECT country, year, level, type, status, n FROM visit_tally_country"
+	            " ORDER BY 1, 2, 3, 4, 5");
+	v = rows_of("SELECT c, substr(start_date, 1, 4), level, type, status, count(*) FROM"
+	            " (SELECT from_country AS c, * FROM visit UNION ALL"
+	            " SELECT to_country, * FROM visit WHERE to_country <> from_country)"
+	            " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5");
+	if (strcmp(t, v) != 0)
+		fail_msg("after %s the tally per country is not the visits grouped:\ntally:\n%.2000s\n"
+		         "visits:\n%.2000s", after, t, v);
+	free(t);
+	free(v);
 	t = rows_of("SELECT year, level, type, status, n FROM visit_tally_year ORDER BY 1, 2, 3, 4");
 	v = rows_of("SELECT substr(start_date, 1, 4), level, type, status, count(*) FROM visit"
 	            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
@@ -329,6 +340,7 @@ static void every_write_keeps_the_tally(void **s)
 	check("deleting every visit");
 	assert_int_equal(scalar("SELECT count(*) FROM visit_tally"), 0);
 	assert_int_equal(scalar("SELECT count(*) FROM visit_tally_year"), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM visit_tally_country"), 0);
 }
 
 /* What the tally does not answer is counted from the visits: a range that
