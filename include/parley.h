@@ -768,6 +768,10 @@ int parley_office_holders(parley_db *db, const char *country, const char *ranks,
                           parley_holders **out, parley_err *err);
 void parley_holders_free(parley_holders *h);
 
+/* The name of country code into buf (cap bytes, cut to fit): a label, with
+ * none of parley_countries_find's counts.  PARLEY_ENOTFOUND when the store
+ * has no such country (buf empty), EDB. */
+int parley_country_name(parley_db *db, const char *code, char *buf, size_t cap, parley_err *err);
 /* Countries: one (code, NULL when absent) or all (code NULL), by name.
  * Caller frees *out with parley_countries_free().  EDB, ENOMEM. */
 int parley_countries_find(parley_db *db, const char *code, parley_countries **out,

@@ -48,13 +48,9 @@ char *pl_url(const pl_page *pg, const char *kind, const char *id)
 
 char *pl_country_name(parley_db *db, const char *code)
 {
-	parley_countries *c = NULL;
-	const char *name = code;
-	if (parley_countries_find(db, code, &c, NULL) == PARLEY_OK && c->n)
-		name = c->c[0].name;
-	char *s = pl_strdup(name);
-	parley_countries_free(c);
-	return s;
+	char name[256];
+	return pl_strdup(parley_country_name(db, code, name, sizeof name, NULL) == PARLEY_OK ? name
+	                                                                                   : code);
 }
 
 char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *from,
