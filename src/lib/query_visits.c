@@ -630,6 +630,65 @@ static int page_sql(pl_buf *sql, const parley_query *q, const char *where, long 
 	return rc;
 }
 
+/* A search's page and total in one pass over its matches (pl_search_from
+ * in where, with b's parameters): the page's visit ids, in q's date order,
+ * with count(*) OVER () (every match, before the LIMIT) beside them; then
+ * those rows read whole.  *counted = 0 when the page is empty past the first
+ * (the caller counts).  Not for after=, whose page is not the whole filter. */
+static int search_page(parley_db *db, vresult *r, const parley_query *q, const char *where,
+                       const binds *b, long rows, long offset, int details, size_t keep,
+                       int *counted, parley_err *err)
+{
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
+	pl_buf sql, ids;
+	pl_buf_init(&sql, MAX_SQL);
+	pl_buf_init(&ids, MAX_SQL);
+	int rc = pl_buf_puts(&sql, "SELECT s.visit, count(*) OVER ()");
+	if (!rc)
+		rc = pl_buf_puts(&sql, where);
+	if (!rc)
+		rc = pl_buf_printf(&sql, "%s LIMIT %ld OFFSET %ld",
+		                   desc ? " ORDER BY s.start_key DESC, s.visit DESC"
+		                        : " ORDER BY s.start_key, s.visit", rows, offset);
+	if (!rc)
+		rc = pl_buf_putc(&ids, '[');
+	sqlite3_stmt *st = NULL;
+	long n = 0;
+	*counted = 0;
+	if (!rc && !(rc = pl_prepare_bound(db, sql.data, b, &st, err))) {
+		int s;
+		while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+			r->pub.total = (long)sqlite3_column_int64(st, 1);
+			rc = pl_buf_puts(&ids, n++ ? "," : "");
+			if (!rc)
+				rc = pl_json_str(&ids, (const char *)sqlite3_column_text(st, 0));
+		}
+		if (!rc && s != SQLITE_DONE)
+			rc = pl_db_error(db, err, "searching visits");
+	}
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = pl_buf_putc(&ids, ']');
+	*counted = n > 0 || offset == 0; /* no match at all: the total is 0 */
+	binds pb = {.n = 0, .arena = b->arena};
+	pl_buf_reset(&sql);
+	if (!rc)
+		rc = pl_buf_puts(&sql, list_cols);
+	if (!rc)
+		rc = pl_buf_puts(&sql, list_from);
+	if (!rc)
+		rc = pl_buf_puts(&sql, " WHERE v.id IN (SELECT value FROM json_each(?))");
+	if (!rc)
+		rc = pl_buf_puts(&sql, pl_order_by(q->sort));
+	if (!rc)
+		rc = pl_bind(&pb, ids.data);
+	if (!rc)
+		rc = load_rows(db, r, &sql, &pb, details, keep, err);
+	pl_buf_free(&sql);
+	pl_buf_free(&ids);
+	return rc;
+}
+
 /* *out = the count head + where with b's parameters returns. */
 static int total_of(parley_db *db, const char *head, const pl_buf *where, const binds *b,
                     long *out, parley_err *err)
@@ -716,7 +775,9 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 		rc = pl_tally_where(q, 0, &cwhere, &bc);
 	else if (search)
 		rc = pl_search_from(q, &cwhere, &bc);
-	if (!rc && (tally || search))
+	/* a search's first pages count their matches as they pick the page */
+	int one_pass = spage && !q->after, counted = 0;
+	if (!rc && (tally || (search && !one_pass)))
 		rc = total_of(db, tally ? pl_tally_total(q) : "SELECT count(*)", &cwhere, &bc,
 		              &r->pub.total, err);
 	/* a page in list order walks that order when it meets its rows sooner
@@ -735,9 +796,14 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	/* the total counts the whole filter; after= moves only the page */
 	if (!rc && q->after)
 		rc = pl_keyset_clause(db, q, &where, &b, spage ? "s" : "v", err);
-	if (!rc) {
-		/* one row more than asked tells whether a next page exists */
-		int more = limit > 0 && pl_keyset_sort(q);
+	/* one row more than asked tells whether a next page exists */
+	int more = limit > 0 && pl_keyset_sort(q);
+	if (!rc && one_pass) {
+		rc = search_page(db, r, q, where.data, &b, limit + more, offset, details,
+		                 more ? (size_t)limit : 0, &counted, err);
+		if (!rc && !counted) /* a page past the last: count them */
+			rc = total_of(db, "SELECT count(*)", &cwhere, &bc, &r->pub.total, err);
+	} else if (!rc) {
 		pl_buf_reset(&sql);
 		rc = page_sql(&sql, q, where.data, limit > 0 ? limit + more : -1L, offset, spage);
 		if (!rc)

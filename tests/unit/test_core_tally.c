@@ -112,18 +112,20 @@ static char *answer(const parley_query *q)
 	pl_buf_init(&b, (size_t)1 << 24);
 	pl_buf_printf(&b, "total %ld;", r->total);
 	parley_visits_free(r);
-	/* a page of 3 each way: a walk of the list order (walk_first) or the
-	 * filter's index give the same rows */
-	for (int d = 0; d < 2; d++) {
+	/* a page of 3 each way, and one past the last page: a walk of the list
+	 * order (walk_first), a search's one pass (search_page) or the
+	 * filter's index give the same rows and total */
+	for (int d = 0; d < 3; d++) {
 		parley_query p = *q;
 		p.limit = 3;
-		p.sort = d ? "-date" : NULL;
+		p.sort = d == 1 ? "-date" : NULL;
+		p.offset = d == 2 ? 100000 : 0; /* past the last page: still the total */
 		if (parley_visits_find(db, &p, 0, &r, &err) != PARLEY_OK)
 			fail_msg("page: %s", err.msg);
 		pl_buf_puts(&b, " page:");
 		for (size_t i = 0; i < r->n; i++)
 			pl_buf_printf(&b, " %s", r->v[i].id);
-		pl_buf_printf(&b, " next %s;", r->next_after ? r->next_after : "-");
+		pl_buf_printf(&b, " next %s total %ld;", r->next_after ? r->next_after : "-", r->total);
 		parley_visits_free(r);
 	}
 	static const char *const fields[] = {"direction", "level", "type", "status", "year"};
