@@ -117,6 +117,18 @@ static char *site_facet_url(const pl_page *pg, const char *param, const char *va
 	return pl_buf_take(&u);
 }
 
+/* The name of country code, looked up once per page in names (a direction
+ * facet of a large store names each country hundreds of times).  The
+ * string belongs to names (slot p); code itself when out of memory. */
+static const char *country_name(pl_page *pg, pl_map *names, const char *code)
+{
+	int added = 0;
+	pl_map_slot *s = pl_map_put(names, code, strlen(code), &added);
+	if (s && added)
+		s->p = pl_country_name(pg->w->db, code);
+	return s && s->p ? s->p : code;
+}
+
 /* A facet f (pl_wq_facets, taken over): counts, each linked to the list
  * with that filter.  Caller decrefs. */
 static json_t *facet(pl_page *pg, json_t *f, const char *param)
@@ -125,6 +137,7 @@ static json_t *facet(pl_page *pg, json_t *f, const char *param)
 		return json_array();
 	size_t i;
 	json_t *r;
+	pl_map names = {0};
 	json_array_foreach(f, i, r) {
 		json_t *v = json_object_get(r, "value");
 		char val[64];
@@ -143,14 +156,12 @@ static json_t *facet(pl_page *pg, json_t *f, const char *param)
 				memcpy(fa, val, (size_t)(sep - val));
 				fa[sep - val] = '\0';
 				pl_strlcpy(fb, sep + 1, sizeof fb);
-				char *sa = pl_country_name(pg->w->db, fa), *sb = pl_country_name(pg->w->db, fb);
 				pl_buf l;
 				pl_buf_init(&l, 512);
-				pl_buf_printf(&l, "%s to %s", sa ? sa : fa, sb ? sb : fb);
+				pl_buf_printf(&l, "%s to ", country_name(pg, &names, fa));
+				pl_buf_puts(&l, country_name(pg, &names, fb));
 				json_object_set_new(r, "label", json_string(l.data ? l.data : val));
 				pl_buf_free(&l);
-				free(sa);
-				free(sb);
 			}
 		} else if (strcmp(param, "year") != 0) {
 			char *l = pl_code_label(val);
@@ -164,6 +175,10 @@ static json_t *facet(pl_page *pg, json_t *f, const char *param)
 			json_object_set_new(r, "url", json_string(u));
 		free(u);
 	}
+	for (size_t k = 0; k < names.cap; k++)
+		if (names.slot[k].key)
+			free(names.slot[k].p);
+	pl_map_free(&names);
 	return f;
 }
 
