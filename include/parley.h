@@ -439,7 +439,8 @@ typedef struct parley_visit_input {
  * import's validation, so each problem is the finding an import of the same
  * rows would give (in rep, record and field named); on any error nothing is
  * written and PARLEY_EDATA is returned.  A visit needs a source unless its
- * status is 'candidate' (PARLEY_EINVAL); an existing id is an error (edit
+ * status is 'candidate': the import's rule and finding (no-source), as
+ * parley_visit_write's; an existing id is an error (edit
  * it instead).  reason (may be NULL) goes to the audit log.  On success the
  * visit's id is copied to id_out (may be NULL; 256 bytes are enough). */
 int parley_add_visit(parley_db *db, const parley_visit_input *in, const char *reason,
@@ -1564,13 +1565,59 @@ int parley_change_propose(parley_db *db, const char *kind, const char *visit, co
                           const char *author, long *out, parley_report *rep, parley_err *err);
 /* The changes with status ("pending", "approved", "rejected"; NULL: all),
  * oldest first, as a JSON array of {id, created, author, visit, kind, body,
- * base, reason, status, reviewer, comment, decided}.  Caller frees *out. */
+ * base, reason, status, reviewer, comment, decided, entity}: "visit" holds
+ * the id of the record, of entity "visit", "person" or "source".  Caller
+ * frees *out. */
 int parley_changes_json(parley_db *db, const char *status, char **out, parley_err *err);
 /* Approves (writes it, from the version it was made on: PARLEY_ECONFLICT
  * and still pending when the visit changed since) or rejects (comment
  * required) change id; the audit log names author and reviewer. */
 int parley_change_decide(parley_db *db, long id, int approve, const char *reviewer,
                          const char *comment, parley_report *rep, parley_err *err);
+
+/* People (with their aliases and tenures) and sources written whole, in
+ * the shape GET /api/v1/people/ID and GET /api/v1/sources/ID return
+ * (record_write.c): the visit's rules above for the other records a team
+ * edits.  entity is "person" or "source".  Every row passes the import's
+ * validation (problems in rep, per field; lists as "aliases[0]",
+ * "tenures[1]"), all in one transaction.  id NULL creates the record named
+ * by the body's "id" (or, without one, a person's slugged name or a
+ * source's id from its URL or citation; PARLEY_ECONFLICT when it exists);
+ * otherwise changes record id: fields and lists (aliases, tenures) present
+ * in the body replace the stored ones, others stay.  if_match (NULL: no
+ * check) is the version the change was made from: PARLEY_ECONFLICT when
+ * the record is at another one.  reason is required.  out_id gets the id. */
+int parley_record_write(parley_db *db, const char *entity, const char *id, const char *json,
+                        size_t len, const char *if_match, const char *reason, char *out_id,
+                        size_t id_cap, parley_report *rep, parley_err *err);
+/* parley_record_write's checks without writing anything. */
+int parley_record_check(parley_db *db, const char *entity, const char *id, const char *json,
+                        size_t len, const char *if_match, const char *reason, char *out_id,
+                        size_t id_cap, parley_report *rep, parley_err *err);
+/* Deletes record id (a person with their aliases and tenures) at version
+ * if_match; EINVAL (saying what) while visits or tenures still name it. */
+int parley_record_remove(parley_db *db, const char *entity, const char *id, const char *if_match,
+                         const char *reason, parley_err *err);
+/* The record's version, a quoted ETag ("\"p-...\"", "\"s-...\""); ENOTFOUND. */
+int parley_record_etag(parley_db *db, const char *entity, const char *id, char *out, size_t cap,
+                       parley_err *err);
+/* The record's audit log (a person's with their aliases and tenures),
+ * newest first, in parley_visit_history's shape.  Caller frees *out. */
+int parley_record_history(parley_db *db, const char *entity, const char *id, char **out,
+                          parley_err *err);
+/* parley_visit_revert for a person or source. */
+int parley_record_revert(parley_db *db, const char *entity, const char *id, long seq,
+                         const char *if_match, const char *reason, parley_err *err);
+/* A source as GET /api/v1/sources/ID answers it: its columns, and the ids
+ * of the visits and tenures citing it ("visits", "tenures").  Caller frees
+ * *out; ENOTFOUND. */
+int parley_source_json(parley_db *db, const char *id, char **out, parley_err *err);
+/* parley_change_propose for a person or source (entity as above); the
+ * queue lists it with its entity and an approval writes it through
+ * parley_record_write. */
+int parley_record_propose(parley_db *db, const char *entity, const char *kind, const char *id,
+                          const char *json, size_t len, const char *if_match, const char *reason,
+                          const char *author, long *out, parley_report *rep, parley_err *err);
 
 #ifdef __cplusplus
 }

@@ -147,12 +147,11 @@ int parley_add_visit(parley_db *db, const parley_visit_input *in, const char *re
 {
 	if (!db || !in)
 		return parley_err_set(err, PARLEY_EINVAL, "parley_add_visit: no store or visit");
+	/* The source rule (a visit has a source unless it is a candidate) is
+	 * the import's own, checked when the import closes, as for every other
+	 * writer (parley_visit_write, imports): one rule, one message. */
 	int has_source = (in->source_url && *in->source_url) ||
 	                 (in->source_citation && *in->source_citation);
-	if (!has_source && !(in->status && strcmp(in->status, "candidate") == 0))
-		return parley_err_set(err, PARLEY_EINVAL,
-		                      "a visit needs a source (--source-url or --source-citation) "
-		                      "unless its status is 'candidate'");
 	int rc = parley_set_reason(db, reason, err);
 	pl_import *imp = NULL;
 	if (!rc)

@@ -321,4 +321,67 @@ void pl_utc_now(char *buf, size_t cap);
 /* The i-th level or rank name of level.c, NULL past the last (level.c). */
 const char *pl_level_name(size_t i);
 
+/* ------------------------------------------------------------------ */
+/* Records written whole (visit_write.c, record_write.c)               */
+/* ------------------------------------------------------------------ */
+struct json_t;
+/* The text of a JSON value for a column (strings as they are, integers
+ * written out into num, null and absent as NULL); any other type is an
+ * ERROR on field, reported to imp, and 1 is returned. */
+int pl_json_cell(pl_import *imp, struct json_t *v, const char *where, const char *field,
+                 char *num, size_t cap, const char **out);
+/* A record's version: a hash of the rows the n queries (each binding ?1 to
+ * id) return, as a quoted ETag "\"TAG-hex\"".  ENOTFOUND ("no NOUN 'id'")
+ * when the first query finds no row. */
+int pl_rows_etag(parley_db *db, const char *const *sqls, size_t n, const char *id,
+                 const char *tag, const char *noun, char *out, size_t cap, parley_err *err);
+/* The row of concept c whose column col is val, column by column into cur
+ * (strdup'd; caller frees each).  ENOTFOUND when none. */
+int pl_row_read(parley_db *db, const pl_concept *c, const char *col, const char *val,
+                char **cur, parley_err *err);
+/* How a record is written whole (pl_record_put): its concept (noun), its
+ * version, an id for a new one without (NULL: none), its keys that are no
+ * column (lists, derived; 1 to skip), and its lists put after its row. */
+typedef struct pl_record_io {
+	const char *noun;
+	int (*etag)(parley_db *db, const char *noun, const char *id, char *out, size_t cap,
+	            parley_err *err);
+	void (*new_id)(struct json_t *root, char *buf, size_t cap);
+	int (*extra)(const char *key);
+	int (*lists)(pl_import *imp, struct json_t *root, const char *id, parley_err *inner);
+} pl_record_io;
+/* One record and its lists from JSON (parley_visit_write, parley_record_write):
+ * a reason required; id NULL creates (ECONFLICT when it exists), else
+ * changes from version if_match (ECONFLICT when another); the given fields
+ * over the stored ones, every row through pl_import_put, one transaction
+ * (commit 0: validated, then rolled back). */
+int pl_record_put(parley_db *db, const pl_record_io *io, const char *id, const char *json,
+                  size_t len, const char *if_match, const char *reason, char *out_id,
+                  size_t id_cap, parley_report *rep, int commit, parley_err *err);
+/* 1 when If-Match if_match ("*", or an ETag holding the version) names
+ * version now (a quoted "\"v-...\""). */
+int pl_version_matches(const char *if_match, const char *now);
+/* ECONFLICT ("... was changed by someone else") when record id is not at
+ * if_match (NULL: only that it exists); ENOTFOUND when there is none. */
+int pl_check_version(parley_db *db, const pl_record_io *io, const char *id,
+                     const char *if_match, parley_err *err);
+/* Deletes record id at version if_match in one transaction: refused
+ * (EINVAL, saying what) while a query of refs ("SQL counting referrers
+ * with ?1|what they are", NULL-terminated; NULL: none) counts any; then
+ * runs the drop statements (?1: id) in order.  A reason is required. */
+int pl_record_drop(parley_db *db, const pl_record_io *io, const char *id, const char *if_match,
+                   const char *reason, const char *const *refs, const char *const *drop,
+                   parley_err *err);
+/* Runs sql (no rows) with ?1 id and, when not NULL, ?2 role and ?3 arg3. */
+int pl_exec_ids(parley_db *db, const char *sql, const char *id, const char *role,
+                const char *arg3, parley_err *err);
+/* The audit entries matching where (SQL; ?1 is id), newest first, as a
+ * JSON array text (parley_visit_history's shape); caller frees *out. */
+int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, parley_err *err);
+/* The fields audit entry seq (an update of entity id) changed, as they were
+ * before it: a JSON object text to write back; caller frees *out.
+ * ENOTFOUND, or EINVAL when seq is not an update of the record's row. */
+int pl_audit_undo(parley_db *db, const char *entity, const char *id, long seq, char **out,
+                  parley_err *err);
+
 #endif /* PARLEY_INTERNAL_H */

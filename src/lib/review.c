@@ -7,6 +7,8 @@
  * reviewer's approval writes it through parley_visit_write (or _remove)
  * from the version it was made on: when the visit changed meanwhile the
  * approval is refused (PARLEY_ECONFLICT) and the change stays pending.
+ * Changes to people and sources (parley_record_propose) wait in the same
+ * queue, their entity named, and are written by parley_record_write.
  */
 #include "internal.h"
 
@@ -14,10 +16,19 @@
 #include <stdlib.h>
 #include <string.h>
 
-int parley_change_propose(parley_db *db, const char *kind, const char *visit, const char *json,
-                          size_t len, const char *if_match, const char *reason,
-                          const char *author, long *out, parley_report *rep, parley_err *err)
+/* The version of record id (a visit, person or source). */
+static int etag_of(parley_db *db, const char *entity, const char *id, char *out, size_t cap,
+                   parley_err *err)
 {
+	return strcmp(entity, "visit") == 0 ? parley_visit_etag(db, id, out, cap, err)
+	                                    : parley_record_etag(db, entity, id, out, cap, err);
+}
+
+static int propose(parley_db *db, const char *entity, const char *kind, const char *visit,
+                   const char *json, size_t len, const char *if_match, const char *reason,
+                   const char *author, long *out, parley_report *rep, parley_err *err)
+{
+	int is_visit = strcmp(entity, "visit") == 0;
 	char id[512] = "";
 	int rc;
 	int del = kind && strcmp(kind, "delete") == 0;
@@ -27,22 +38,25 @@ int parley_change_propose(parley_db *db, const char *kind, const char *visit, co
 		return parley_err_set(err, PARLEY_EINVAL, "a change needs a reason for the audit log");
 	if (del) {
 		char now[48];
-		if ((rc = parley_visit_etag(db, visit, now, sizeof now, err)))
+		if ((rc = etag_of(db, entity, visit, now, sizeof now, err)))
 			return rc;
-		if (!if_match || (strcmp(if_match, "*") && !strstr(if_match, now)))
-			return parley_err_set(err, PARLEY_ECONFLICT, "visit '%s' was changed by someone else",
-			                      visit);
+		if (!pl_version_matches(if_match, now))
+			return parley_err_set(err, PARLEY_ECONFLICT, "%s '%s' was changed by someone else",
+			                      entity, visit);
 		pl_strlcpy(id, visit, sizeof id);
 	} else {
-		rc = parley_visit_check(db, strcmp(kind, "change") == 0 ? visit : NULL, json, len,
-		                        if_match, reason, id, sizeof id, rep, err);
+		const char *which = strcmp(kind, "change") == 0 ? visit : NULL;
+		rc = is_visit ? parley_visit_check(db, which, json, len, if_match, reason, id, sizeof id,
+		                                   rep, err)
+		              : parley_record_check(db, entity, which, json, len, if_match, reason, id,
+		                                    sizeof id, rep, err);
 		if (rc)
 			return rc;
 	}
 	sqlite3_stmt *st;
 	if ((rc = pl_prepare(db,
-	        "INSERT INTO pending_change(created, author, visit, kind, body, base, reason)"
-	        " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?1, ?2, ?3, ?4, ?5, ?6)", &st, err)))
+	        "INSERT INTO pending_change(created, author, visit, kind, body, base, reason, entity)"
+	        " VALUES (strftime('%Y-%m-%dT%H:%M:%SZ','now'), ?1, ?2, ?3, ?4, ?5, ?6, ?7)", &st, err)))
 		return rc;
 	sqlite3_bind_text(st, 1, author ? author : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
@@ -56,6 +70,7 @@ int parley_change_propose(parley_db *db, const char *kind, const char *visit, co
 	else
 		sqlite3_bind_text(st, 5, if_match, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 6, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, entity, -1, SQLITE_TRANSIENT);
 	int r = sqlite3_step(st);
 	sqlite3_finalize(st);
 	if (r != SQLITE_DONE)
@@ -66,13 +81,30 @@ int parley_change_propose(parley_db *db, const char *kind, const char *visit, co
 	return PARLEY_OK;
 }
 
+int parley_change_propose(parley_db *db, const char *kind, const char *visit, const char *json,
+                          size_t len, const char *if_match, const char *reason,
+                          const char *author, long *out, parley_report *rep, parley_err *err)
+{
+	return propose(db, "visit", kind, visit, json, len, if_match, reason, author, out, rep, err);
+}
+
+int parley_record_propose(parley_db *db, const char *entity, const char *kind, const char *id,
+                          const char *json, size_t len, const char *if_match, const char *reason,
+                          const char *author, long *out, parley_report *rep, parley_err *err)
+{
+	char v[8];
+	if (!entity || (strcmp(entity, "person") && strcmp(entity, "source")))
+		return parley_record_etag(db, entity, "", v, sizeof v, err); /* names the entity */
+	return propose(db, entity, kind, id, json, len, if_match, reason, author, out, rep, err);
+}
+
 int parley_changes_json(parley_db *db, const char *status, char **out, parley_err *err)
 {
 	*out = NULL;
 	sqlite3_stmt *st;
 	int rc = pl_prepare(db,
 	    "SELECT id, created, author, visit, kind, body, base, reason, status, reviewer, comment,"
-	    " decided FROM pending_change WHERE ?1 IS NULL OR status = ?1 ORDER BY id LIMIT 1000",
+	    " decided, entity FROM pending_change WHERE ?1 IS NULL OR status = ?1 ORDER BY id LIMIT 1000",
 	    &st, err);
 	if (rc)
 		return rc;
@@ -80,12 +112,12 @@ int parley_changes_json(parley_db *db, const char *status, char **out, parley_er
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
 	static const char *const names[] = {"id", "created", "author", "visit", "kind", "body",
 	                                    "base", "reason", "status", "reviewer", "comment",
-	                                    "decided"};
+	                                    "decided", "entity"};
 	json_t *a = json_array();
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		json_t *o = json_object();
-		for (int i = 0; i < 12; i++) {
+		for (int i = 0; i < 13; i++) {
 			const char *v = (const char *)sqlite3_column_text(st, i);
 			json_t *jv = !v ? json_null() : i == 0 ? json_integer(sqlite3_column_int64(st, 0))
 			           : i == 5 ? json_loads(v, 0, NULL) : json_string(v);
@@ -109,7 +141,7 @@ int parley_change_decide(parley_db *db, long id, int approve, const char *review
 	if (!approve && (!comment || !*comment))
 		return parley_err_set(err, PARLEY_EINVAL, "a rejection needs a comment for the editor");
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT author, visit, kind, body, base, reason, status FROM"
+	int rc = pl_prepare(db, "SELECT author, visit, kind, body, base, reason, status, entity FROM"
 	                        " pending_change WHERE id = ?1", &st, err);
 	if (rc)
 		return rc;
@@ -118,12 +150,12 @@ int parley_change_decide(parley_db *db, long id, int approve, const char *review
 		sqlite3_finalize(st);
 		return parley_err_set(err, PARLEY_ENOTFOUND, "no change #%ld held for review", id);
 	}
-	char *col[7];
-	for (int i = 0; i < 7; i++)
+	char *col[8];
+	for (int i = 0; i < 8; i++)
 		col[i] = pl_strdup((const char *)sqlite3_column_text(st, i));
 	sqlite3_finalize(st);
 	const char *author = col[0], *visit = col[1], *kind = col[2], *body = col[3], *base = col[4],
-	           *reason = col[5], *status = col[6];
+	           *reason = col[5], *status = col[6], *entity = col[7] ? col[7] : "visit";
 	if (!status || strcmp(status, "pending") != 0) {
 		rc = parley_err_set(err, PARLEY_ECONFLICT, "change #%ld was %s already", id,
 		                    status ? status : "decided");
@@ -137,11 +169,16 @@ int parley_change_decide(parley_db *db, long id, int approve, const char *review
 		char prev[128];
 		pl_strlcpy(prev, db->actor, sizeof prev);
 		parley_set_actor(db, actor, NULL);
-		if (strcmp(kind, "delete") == 0)
+		const char *which = strcmp(kind, "change") == 0 ? visit : NULL;
+		size_t n = strlen(body ? body : "");
+		if (strcmp(entity, "visit") != 0)
+			rc = strcmp(kind, "delete") == 0
+			   ? parley_record_remove(db, entity, visit, base, why, err)
+			   : parley_record_write(db, entity, which, body, n, base, why, NULL, 0, rep, err);
+		else if (strcmp(kind, "delete") == 0)
 			rc = parley_visit_remove(db, visit, base, why, err);
 		else
-			rc = parley_visit_write(db, strcmp(kind, "change") == 0 ? visit : NULL, body,
-			                        strlen(body ? body : ""), base, why, NULL, 0, rep, err);
+			rc = parley_visit_write(db, which, body, n, base, why, NULL, 0, rep, err);
 		parley_set_actor(db, prev, NULL);
 	}
 	if (!rc) {
@@ -160,7 +197,7 @@ int parley_change_decide(parley_db *db, long id, int approve, const char *review
 			sqlite3_finalize(st);
 		}
 	}
-	for (int i = 0; i < 7; i++)
+	for (int i = 0; i < 8; i++)
 		free(col[i]);
 	return rc;
 }

@@ -459,6 +459,12 @@ static const char *const migration_review =
     ") STRICT;"
     "CREATE INDEX pending_change_by_status ON pending_change(status, id);";
 
+/* Changes to people and sources are reviewed in the same queue: the record
+ * a change is about ("visit" names the record's id). */
+static const char *const migration_review_records =
+    "ALTER TABLE pending_change ADD COLUMN entity TEXT NOT NULL DEFAULT 'visit'"
+    " CHECK (entity IN ('visit', 'person', 'source'));";
+
 /* The visit tally (issue 13, docs/queries.md "Counts"): how many visits
  * each (pair, year, direction, level, type, status) holds, kept by triggers
  * on every write to visit, so the total and the facets of a filter on those
@@ -573,6 +579,7 @@ static const char *const migrations[] = {
     migration_briefs, /* appended: existing stores migrate forward */
     migration_scale, /* issue 13: reads migration_query's start_key */
     migration_review,
+    migration_review_records,
     migration_tally, /* issue 13: exact counts without reading every match */
     migration_search_dims, /* issue 13: a search costs one read per match */
 };

@@ -66,13 +66,14 @@ static const char *const version_sql[] = {
     "SELECT * FROM visit_source WHERE visit = ?1 ORDER BY source",
 };
 
-int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parley_err *err)
+int pl_rows_etag(parley_db *db, const char *const *sqls, size_t n, const char *id,
+                 const char *tag, const char *noun, char *out, size_t cap, parley_err *err)
 {
 	uint64_t h = 1469598103934665603ull;
 	int found = 0;
-	for (size_t q = 0; q < PL_ARRAY_LEN(version_sql); q++) {
+	for (size_t q = 0; q < n; q++) {
 		sqlite3_stmt *st;
-		int rc = pl_prepare(db, version_sql[q], &st, err);
+		int rc = pl_prepare(db, sqls[q], &st, err);
 		if (rc)
 			return rc;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -88,13 +89,19 @@ int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parl
 		}
 		sqlite3_finalize(st);
 		if (r != SQLITE_DONE)
-			return pl_db_error(db, err, "reading the visit's version");
+			return pl_db_error(db, err, "reading a record's version");
 		fnv_add(&h, "\x1d", 1);
 	}
 	if (!found)
-		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
-	snprintf(out, cap, "\"v-%016llx\"", (unsigned long long)h);
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no %s '%s'", noun, id);
+	snprintf(out, cap, "\"%s-%016llx\"", tag, (unsigned long long)h);
 	return PARLEY_OK;
+}
+
+int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parley_err *err)
+{
+	return pl_rows_etag(db, version_sql, PL_ARRAY_LEN(version_sql), id, "v", "visit", out, cap,
+	                    err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -104,8 +111,8 @@ int parley_visit_etag(parley_db *db, const char *id, char *out, size_t cap, parl
 /* The text of a JSON value for a column: strings as they are, whole
  * numbers written out, null and "" as unknown (NULL).  Other types are an
  * error reported on field. */
-static int value_of(pl_import *imp, json_t *v, const char *where, const char *field,
-                    char *num, size_t cap, const char **out)
+int pl_json_cell(pl_import *imp, json_t *v, const char *where, const char *field, char *num,
+                 size_t cap, const char **out)
 {
 	*out = NULL;
 	if (!v || json_is_null(v))
@@ -158,7 +165,7 @@ static int put_item(pl_import *imp, const pl_concept *c, json_t *item, const cha
 			bad = 1;
 			continue;
 		}
-		bad |= value_of(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
+		bad |= pl_json_cell(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
 	}
 	int i;
 	if ((i = pl_concept_col(c, "visit")) >= 0)
@@ -198,15 +205,15 @@ static int put_source(pl_import *imp, json_t *item, const char *where)
 	char nums[32][24];
 	int bad = 0;
 	for (size_t i = 0; i < c->ncols; i++)
-		bad |= value_of(imp, json_object_get(item, c->cols[i].name), where, c->cols[i].name,
+		bad |= pl_json_cell(imp, json_object_get(item, c->cols[i].name), where, c->cols[i].name,
 		                nums[i], sizeof nums[i], &vals[i]);
 	if (bad)
 		return 1;
 	return pl_import_put(imp, c, vals, where, 0) != PARLEY_OK;
 }
 
-static int exec_id(parley_db *db, const char *sql, const char *id, const char *role,
-                   const char *arg3, parley_err *err)
+int pl_exec_ids(parley_db *db, const char *sql, const char *id, const char *role,
+                const char *arg3, parley_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = pl_prepare(db, sql, &st, err);
@@ -219,7 +226,7 @@ static int exec_id(parley_db *db, const char *sql, const char *id, const char *r
 		sqlite3_bind_text(st, 3, arg3, -1, SQLITE_TRANSIENT);
 	int r = sqlite3_step(st);
 	sqlite3_finalize(st);
-	return r == SQLITE_DONE ? PARLEY_OK : pl_db_error(db, err, "replacing a visit's list");
+	return r == SQLITE_DONE ? PARLEY_OK : pl_db_error(db, err, "replacing a record's list");
 }
 
 /* Replaces one list of visit id with the JSON array arr: rows are put by
@@ -245,14 +252,14 @@ static int put_list(pl_import *imp, const list_desc *L, json_t *arr, const char 
 				json_array_append(ids, json_object_get(item, "id"));
 		char *list = json_dumps(ids, JSON_COMPACT);
 		json_decref(ids);
-		rc = exec_id(db, "DELETE FROM visit_source WHERE visit = ?1 AND source NOT IN"
+		rc = pl_exec_ids(db, "DELETE FROM visit_source WHERE visit = ?1 AND source NOT IN"
 		                 " (SELECT value FROM json_each(?3))", id, NULL, list ? list : "[]", err);
 		free(list);
 	} else {
 		snprintf(keep, sizeof keep, "%zu", json_array_size(arr));
 		snprintf(sql, sizeof sql, "DELETE FROM %s WHERE visit = ?1%s AND seq > CAST(?3 AS INTEGER)",
 		         L->concept, L->role ? " AND role = ?2" : "");
-		rc = exec_id(db, sql, id, L->role, keep, err);
+		rc = pl_exec_ids(db, sql, id, L->role, keep, err);
 	}
 	if (rc)
 		return rc;
@@ -269,16 +276,15 @@ static int put_list(pl_import *imp, const list_desc *L, json_t *arr, const char 
 	return PARLEY_OK;
 }
 
-/* The visit's current columns (for a partial change), strdup'd into cur. */
-static int read_visit(parley_db *db, const pl_concept *c, const char *id, char **cur,
-                      parley_err *err)
+int pl_row_read(parley_db *db, const pl_concept *c, const char *col, const char *val,
+                char **cur, parley_err *err)
 {
 	pl_buf sql;
 	pl_buf_init(&sql, 4096);
 	int rc = pl_buf_puts(&sql, "SELECT ");
 	for (size_t i = 0; i < c->ncols; i++)
 		if (!rc) rc = pl_buf_printf(&sql, "%s%s", i ? ", " : "", c->cols[i].name);
-	if (!rc) rc = pl_buf_puts(&sql, " FROM visit WHERE id = ?1");
+	if (!rc) rc = pl_buf_printf(&sql, " FROM %s WHERE %s = ?1", c->name, col);
 	sqlite3_stmt *st = NULL;
 	if (rc)
 		rc = parley_err_set(err, rc, "building the query");
@@ -287,10 +293,10 @@ static int read_visit(parley_db *db, const pl_concept *c, const char *id, char *
 	pl_buf_free(&sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, val, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) != SQLITE_ROW) {
 		sqlite3_finalize(st);
-		return parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", id);
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no %s '%s'", c->name, val);
 	}
 	for (size_t i = 0; i < c->ncols; i++) {
 		const unsigned char *v = sqlite3_column_text(st, (int)i);
@@ -300,25 +306,33 @@ static int read_visit(parley_db *db, const pl_concept *c, const char *id, char *
 	return PARLEY_OK;
 }
 
-/* Checks, inside the transaction, that the visit is at version if_match. */
-static int check_version(parley_db *db, const char *id, const char *if_match, parley_err *err)
+int pl_version_matches(const char *if_match, const char *now)
 {
-	if (!if_match)
-		return PARLEY_OK;
+	/* the version without its quotes: a GET answer's ETag may carry more
+	 * after it (a person's: the hash of the page around the record) */
+	char core[48];
+	size_t n = strlen(now);
+	snprintf(core, sizeof core, "%.*s", n >= 2 ? (int)n - 2 : 0, now + (n >= 2));
+	return if_match && (strcmp(if_match, "*") == 0 || (*core && strstr(if_match, core)));
+}
+
+int pl_check_version(parley_db *db, const pl_record_io *io, const char *id,
+                     const char *if_match, parley_err *err)
+{
 	char now[48];
-	int rc = parley_visit_etag(db, id, now, sizeof now, err);
-	if (rc)
+	int rc = io->etag(db, io->noun, id, now, sizeof now, err);
+	if (rc || !if_match)
 		return rc;
-	if (strcmp(if_match, "*") != 0 && !strstr(if_match, now))
+	if (!pl_version_matches(if_match, now))
 		return parley_err_set(err, PARLEY_ECONFLICT,
-		                      "visit '%s' was changed by someone else (now %s, you had %s)", id,
-		                      now, if_match);
+		                      "%s '%s' was changed by someone else (now %s, you had %s)",
+		                      io->noun, id, now, if_match);
 	return PARLEY_OK;
 }
 
-static int write_visit(parley_db *db, const char *id, const char *json, size_t len,
-                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
-                       parley_report *rep, int commit, parley_err *err)
+int pl_record_put(parley_db *db, const pl_record_io *io, const char *id, const char *json,
+                  size_t len, const char *if_match, const char *reason, char *out_id,
+                  size_t id_cap, parley_report *rep, int commit, parley_err *err)
 {
 	if (!reason || !*reason)
 		return parley_err_set(err, PARLEY_EINVAL, "a change needs a reason for the audit log");
@@ -329,20 +343,26 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 		                      je.column, je.text);
 	if (!json_is_object(root)) {
 		json_decref(root);
-		return parley_err_set(err, PARLEY_EDATA, "request body: expected a visit object");
+		return parley_err_set(err, PARLEY_EDATA, "request body: expected a %s object", io->noun);
 	}
-	const pl_concept *c = pl_concept_find("visit");
+	const pl_concept *c = pl_concept_find(io->noun);
 	const char *body_id = json_string_value(json_object_get(root, "id"));
 	if (id && body_id && strcmp(id, body_id) != 0) {
 		json_decref(root);
 		return parley_err_set(err, PARLEY_EINVAL,
-		                      "id is part of the key; a visit with another id is another visit");
+		                      "id is part of the key; a %s with another id is another %s",
+		                      io->noun, io->noun);
 	}
-	const char *vid = id ? id : body_id;
-	if (!vid || !*vid) {
+	char made[256] = "";
+	const char *rid = id ? id : body_id;
+	if ((!rid || !*rid) && io->new_id) {
+		io->new_id(root, made, sizeof made);
+		rid = made;
+	}
+	if (!rid || !*rid) {
 		json_decref(root);
 		if (rep)
-			parley_report_add(rep, PARLEY_ERROR, "visit", 0, 0, NULL, "id", "required",
+			parley_report_add(rep, PARLEY_ERROR, io->noun, 0, 0, NULL, "id", "required",
 			                  "id is required");
 		return parley_err_set(err, PARLEY_EDATA, "1 error; the store is unchanged");
 	}
@@ -359,19 +379,20 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 	}
 	parley_err inner = {0, ""};
 	if (id) { /* a change: the current record, at the version the client had */
-		rc = check_version(db, vid, if_match, &inner);
+		rc = pl_check_version(db, io, rid, if_match, &inner);
 		if (!rc)
-			rc = read_visit(db, c, vid, cur, &inner);
+			rc = pl_row_read(db, c, "id", rid, cur, &inner);
 	} else { /* new: the id must be free */
 		char v[48];
-		rc = parley_visit_etag(db, vid, v, sizeof v, &inner);
+		rc = io->etag(db, io->noun, rid, v, sizeof v, &inner);
 		rc = rc == PARLEY_ENOTFOUND ? PARLEY_OK
-		   : rc ? rc : parley_err_set(&inner, PARLEY_ECONFLICT, "visit '%s' exists already", vid);
-		cur[0] = pl_strdup(vid);
+		   : rc ? rc : parley_err_set(&inner, PARLEY_ECONFLICT, "%s '%s' exists already",
+		                              io->noun, rid);
+		cur[0] = pl_strdup(rid);
 	}
 	const char *vals[32] = {0};
 	char where[160];
-	snprintf(where, sizeof where, "visit:%.140s", vid);
+	snprintf(where, sizeof where, "%s:%.140s", io->noun, rid);
 	if (!rc) {
 		for (size_t i = 0; i < c->ncols; i++)
 			vals[i] = cur[i];
@@ -379,24 +400,18 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 		json_t *v;
 		json_object_foreach(root, k, v) {
 			int i = pl_concept_col(c, k);
-			int is_list = 0;
-			for (size_t l = 0; l < PL_ARRAY_LEN(lists); l++)
-				is_list |= strcmp(lists[l].key, k) == 0;
-			if (i >= 0)
-				value_of(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
-			else if (!is_list && !is_derived(k) && !strstr(k, "_label"))
-				pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, where, k, "unknown-field",
-				                 "visit has no field '%.60s'", k);
+			if (i >= 0 && (!id || strcmp(k, "id") != 0))
+				pl_json_cell(imp, v, where, k, nums[i], sizeof nums[i], &vals[i]);
+			else if (i < 0 && !io->extra(k))
+				pl_import_report(imp, PARLEY_ERROR, io->noun, 0, 0, where, k, "unknown-field",
+				                 "%s has no field '%.60s'", io->noun, k);
 		}
-		pl_import_put(imp, c, vals, "visit", 0);
-		for (size_t l = 0; l < PL_ARRAY_LEN(lists) && !rc; l++) {
-			json_t *arr = json_object_get(root, lists[l].key);
-			if (arr) /* a change leaves lists it does not name as they are */
-				rc = put_list(imp, &lists[l], arr, vid, &inner);
-		}
+		vals[0] = rid; /* a new record's id may have been made here */
+		pl_import_put(imp, c, vals, io->noun, 0);
+		rc = io->lists(imp, root, rid, &inner);
 	}
 	if (rc) { /* a failure before validation: roll back, report it as it is */
-		pl_import_report(imp, PARLEY_ERROR, "visit", 0, 0, where, NULL, "conflict", "%s",
+		pl_import_report(imp, PARLEY_ERROR, io->noun, 0, 0, where, NULL, "conflict", "%s",
 		                 inner.msg);
 		pl_import_close(imp, NULL);
 		parley_err_set(err, rc, "%s", inner.msg);
@@ -406,12 +421,49 @@ static int write_visit(parley_db *db, const char *id, const char *json, size_t l
 		rc = pl_import_close(imp, err);
 	}
 	if (!rc && out_id)
-		pl_strlcpy(out_id, vid, id_cap);
+		pl_strlcpy(out_id, rid, id_cap);
 	parley_set_reason(db, NULL, NULL);
 	for (size_t i = 0; i < c->ncols; i++)
 		free(cur[i]);
 	json_decref(root);
 	return rc;
+}
+
+/* A visit's keys that are no column: its lists, and what GET derives. */
+static int visit_extra(const char *k)
+{
+	for (size_t l = 0; l < PL_ARRAY_LEN(lists); l++)
+		if (strcmp(lists[l].key, k) == 0)
+			return 1;
+	return is_derived(k) || strstr(k, "_label") != NULL;
+}
+
+static int visit_lists(pl_import *imp, json_t *root, const char *id, parley_err *inner)
+{
+	int rc = PARLEY_OK;
+	for (size_t l = 0; l < PL_ARRAY_LEN(lists) && !rc; l++) {
+		json_t *arr = json_object_get(root, lists[l].key);
+		if (arr) /* a change leaves lists it does not name as they are */
+			rc = put_list(imp, &lists[l], arr, id, inner);
+	}
+	return rc;
+}
+
+static int visit_etag(parley_db *db, const char *noun, const char *id, char *out, size_t cap,
+                      parley_err *err)
+{
+	(void)noun;
+	return parley_visit_etag(db, id, out, cap, err);
+}
+
+static const pl_record_io visit_io = {"visit", visit_etag, NULL, visit_extra, visit_lists};
+
+static int write_visit(parley_db *db, const char *id, const char *json, size_t len,
+                       const char *if_match, const char *reason, char *out_id, size_t id_cap,
+                       parley_report *rep, int commit, parley_err *err)
+{
+	return pl_record_put(db, &visit_io, id, json, len, if_match, reason, out_id, id_cap, rep,
+	                     commit, err);
 }
 
 int parley_visit_write(parley_db *db, const char *id, const char *json, size_t len,
@@ -428,8 +480,34 @@ int parley_visit_check(parley_db *db, const char *id, const char *json, size_t l
 	return write_visit(db, id, json, len, if_match, reason, out_id, id_cap, rep, 0, err);
 }
 
-int parley_visit_remove(parley_db *db, const char *id, const char *if_match, const char *reason,
-                        parley_err *err)
+/* Refuses to remove a record others still name: EINVAL saying who. */
+static int still_named(parley_db *db, const char *noun, const char *const *refs, const char *id,
+                       parley_err *err)
+{
+	for (const char *const *q = refs; q && *q; q++) {
+		const char *bar = strchr(*q, '|');
+		char sql[400];
+		snprintf(sql, sizeof sql, "%.*s", (int)(bar - *q), *q);
+		sqlite3_stmt *st;
+		int rc = pl_prepare(db, sql, &st, err);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+		long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+		sqlite3_finalize(st);
+		if (n < 0)
+			return pl_db_error(db, err, "looking for what names the record");
+		if (n > 0)
+			return parley_err_set(err, PARLEY_EINVAL,
+			                      "%s '%s' is not deleted: %ld %s; change those first",
+			                      noun, id, n, bar + 1);
+	}
+	return PARLEY_OK;
+}
+
+int pl_record_drop(parley_db *db, const pl_record_io *io, const char *id, const char *if_match,
+                   const char *reason, const char *const *refs, const char *const *drop,
+                   parley_err *err)
 {
 	if (!reason || !*reason)
 		return parley_err_set(err, PARLEY_EINVAL, "a deletion needs a reason for the audit log");
@@ -440,13 +518,11 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 		parley_set_reason(db, NULL, NULL);
 		return rc;
 	}
-	rc = check_version(db, id, if_match, err);
-	if (!rc) {
-		char v[48];
-		rc = parley_visit_etag(db, id, v, sizeof v, err);
-	}
+	rc = pl_check_version(db, io, id, if_match, err);
 	if (!rc)
-		rc = exec_id(db, "DELETE FROM visit WHERE id = ?1", id, NULL, NULL, err);
+		rc = still_named(db, io->noun, refs, id, err);
+	for (const char *const *d = drop; !rc && *d; d++)
+		rc = pl_exec_ids(db, *d, id, NULL, NULL, err);
 	if (!rc)
 		rc = pl_commit(db, err);
 	if (rc)
@@ -455,22 +531,27 @@ int parley_visit_remove(parley_db *db, const char *id, const char *if_match, con
 	return rc;
 }
 
+int parley_visit_remove(parley_db *db, const char *id, const char *if_match, const char *reason,
+                        parley_err *err)
+{
+	static const char *const drop[] = {"DELETE FROM visit WHERE id = ?1", NULL}; /* lists cascade */
+	return pl_record_drop(db, &visit_io, id, if_match, reason, NULL, drop, err);
+}
+
 /* ------------------------------------------------------------------ */
 /* History and revert                                                 */
 /* ------------------------------------------------------------------ */
 
-int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err)
+int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, parley_err *err)
 {
 	*out = NULL;
-	/* the visit's row and the rows of its lists (keys 'ID|...'); the
-	 * audit_by_entity index serves both */
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db,
-	    "SELECT seq, at, actor, action, entity, entity_key, before, after, reason FROM audit"
-	    " WHERE (entity = 'visit' AND entity_key = ?1)"
-	    "    OR (entity IN ('visit_person', 'activity', 'place', 'visit_source')"
-	    "        AND entity_key >= ?1 || '|' AND entity_key < ?1 || '}')"
-	    " ORDER BY seq DESC LIMIT 1000", &st, err);
+	pl_buf sql;
+	pl_buf_init(&sql, 4096);
+	sqlite3_stmt *st = NULL;
+	int rc = pl_buf_printf(&sql, "SELECT seq, at, actor, action, entity, entity_key, before, after,"
+	                             " reason FROM audit WHERE %s ORDER BY seq DESC LIMIT 1000", where);
+	rc = rc ? parley_err_set(err, rc, "building the query") : pl_prepare(db, sql.data, &st, err);
+	pl_buf_free(&sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -500,19 +581,28 @@ int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *
 	return *out ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 }
 
-int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,
-                        const char *reason, parley_err *err)
+int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err)
 {
-	if (!reason || !*reason)
-		return parley_err_set(err, PARLEY_EINVAL, "a revert needs a reason for the audit log");
+	/* the visit's row and the rows of its lists (keys 'ID|...'); the
+	 * audit_by_entity index serves both */
+	return pl_audit_rows(db,
+	    "(entity = 'visit' AND entity_key = ?1)"
+	    " OR (entity IN ('visit_person', 'activity', 'place', 'visit_source')"
+	    "     AND entity_key >= ?1 || '|' AND entity_key < ?1 || '}')", id, out, err);
+}
+
+int pl_audit_undo(parley_db *db, const char *entity, const char *id, long seq, char **out,
+                  parley_err *err)
+{
+	*out = NULL;
 	sqlite3_stmt *st;
 	int rc = pl_prepare(db, "SELECT action, before, after FROM audit WHERE seq = ?1 AND"
-	                        " entity = 'visit' AND entity_key = ?2", &st, err);
+	                        " entity = ?3 AND entity_key = ?2", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, seq);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_TRANSIENT);
-	char *before = NULL;
+	sqlite3_bind_text(st, 3, entity, -1, SQLITE_TRANSIENT);
 	int found = sqlite3_step(st) == SQLITE_ROW;
 	if (found && strcmp((const char *)sqlite3_column_text(st, 0), "update") == 0) {
 		/* only the fields that change changed go back: later changes to
@@ -527,18 +617,30 @@ int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_
 			if (!json_equal(v, now ? now : json_null()))
 				json_object_set(undo, k, v);
 		}
-		before = json_dumps(undo, JSON_COMPACT);
+		*out = json_dumps(undo, JSON_COMPACT);
 		json_decref(undo);
 		json_decref(a);
 		json_decref(b);
 	}
 	sqlite3_finalize(st);
 	if (!found)
-		return parley_err_set(err, PARLEY_ENOTFOUND, "no change #%ld to visit '%s'", seq, id);
-	if (!before)
+		return parley_err_set(err, PARLEY_ENOTFOUND, "no change #%ld to %s '%s'", seq, entity, id);
+	if (!*out)
 		return parley_err_set(err, PARLEY_EINVAL,
-		                      "change #%ld is not a correction of the visit's fields; only those "
-		                      "are reverted here", seq);
+		                      "change #%ld is not a correction of the %s's fields; only those "
+		                      "are reverted here", seq, entity);
+	return PARLEY_OK;
+}
+
+int parley_visit_revert(parley_db *db, const char *id, long seq, const char *if_match,
+                        const char *reason, parley_err *err)
+{
+	if (!reason || !*reason)
+		return parley_err_set(err, PARLEY_EINVAL, "a revert needs a reason for the audit log");
+	char *before = NULL;
+	int rc = pl_audit_undo(db, "visit", id, seq, &before, err);
+	if (rc)
+		return rc;
 	char why[600];
 	snprintf(why, sizeof why, "revert of change #%ld: %s", seq, reason);
 	rc = parley_visit_write(db, id, before, strlen(before), if_match, why, NULL, 0, NULL, err);

@@ -339,7 +339,25 @@ static json_t *role_visits(pl_page *pg, const char *role, const char *id)
 void pl_page_person(pl_page *pg, const char *id, int fmt)
 {
 	parley_person *pr = NULL;
-	if (parley_person_get(pg->w->db, id, &pr, &pg->err) != PARLEY_OK) {
+	/* the JSON's ETag is the version a write's If-Match names (as a
+	 * visit's): read around the record, again when a write came between */
+	char before[48] = "";
+	int got = 0;
+	for (int tries = 0; tries < 8 && !got; tries++) {
+		if (fmt == 1)
+			parley_record_etag(pg->w->db, "person", id, before, sizeof before, NULL);
+		if (parley_person_get(pg->w->db, id, &pr, &pg->err) != PARLEY_OK)
+			break;
+		if (fmt == 1)
+			parley_record_etag(pg->w->db, "person", id, pg->rs->etag, sizeof pg->rs->etag, NULL);
+		got = fmt != 1 || strcmp(before, pg->rs->etag) == 0;
+		if (!got) {
+			parley_person_free(pr);
+			pr = NULL;
+			pg->rs->etag[0] = '\0';
+		}
+	}
+	if (!got) {
 		if (!redirect_renamed(pg, "person", "person", "people", id, fmt))
 			pl_send_error(pg, 404, NULL, "no person with that id");
 		return;
@@ -356,7 +374,8 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 		                                         str_or_null(pr->aliases[i].kind)));
 	for (size_t i = 0; i < pr->ntenures; i++) {
 		const parley_tenure_row *t = &pr->tenures[i];
-		json_array_append_new(ten, json_pack("{s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "office", t->office,
+		json_array_append_new(ten, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", t->id,
+		    "office", t->office,
 		    "office_name", str_or_null(t->office_name), "rank", str_or_null(t->rank), "country",
 		    str_or_null(t->country), "start_date", str_or_null(t->start_date), "end_date",
 		    str_or_null(t->end_date), "confidence", str_or_null(t->confidence)));
@@ -379,6 +398,7 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 		json_array_remove(comp, json_array_size(comp) - 1);
 	json_object_set_new(p, "companions", comp);
 	if (fmt == 1) {
+		pl_versioned_etag(pg, p);
 		pl_send_json(pg, p);
 		return;
 	}

@@ -405,6 +405,12 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 		int f = fmt_of(rest, id, sizeof id, 1);
 		if (no_params(&pg))
 			pl_page_person(&pg, id, f);
+	} else if (route(p, "/api/v1/sources/", &rest)) {
+		int f = fmt_of(rest, id, sizeof id, 1);
+		if (f != 1)
+			pl_send_error(&pg, 404, NULL, "a source is JSON only: /api/v1/sources/ID");
+		else if (no_params(&pg))
+			pl_page_source(&pg, id);
 	} else if (strcmp(p, "/countries") == 0) {
 		if (no_params(&pg))
 			pl_page_countries(&pg, 0);

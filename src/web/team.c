@@ -99,6 +99,13 @@ static void h_form_post(const route *r, const pl_team_req *rq, const parley_sess
 	pl_form_post(rq, s, rest, rs);
 }
 
+/* People and sources: team_records.c answers by the route's pattern. */
+static void h_records(const route *r, const pl_team_req *rq, const parley_session *s,
+                      const char *rest, pl_team_resp *rs)
+{
+	pl_records_route(r->method, r->path, rq, s, rest, rs);
+}
+
 static void h_history_json(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_changes(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_review_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
@@ -131,6 +138,30 @@ static const route routes[] = {
     {"POST", "/visits/new", PARLEY_ROLE_EDITOR, 1, h_form_post},
     {"GET", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_form_get},
     {"POST", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 1, h_form_post},
+    /* people and sources (team_records.c) */
+    {"POST", "/api/v1/people", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"PATCH", "/api/v1/people/{id}", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"DELETE", "/api/v1/people/{id}", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/api/v1/people/{id}/history", PARLEY_ROLE_READER, 0, h_records},
+    {"POST", "/api/v1/people/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/person/{id}/history", PARLEY_ROLE_READER, 0, h_records},
+    {"POST", "/person/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/people/new", PARLEY_ROLE_EDITOR, 0, h_records},
+    {"POST", "/people/new", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/person/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_records},
+    {"POST", "/person/{id}/edit", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"POST", "/api/v1/sources", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"PATCH", "/api/v1/sources/{id}", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"DELETE", "/api/v1/sources/{id}", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/api/v1/sources/{id}/history", PARLEY_ROLE_READER, 0, h_records},
+    {"POST", "/api/v1/sources/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/source/{id}/history", PARLEY_ROLE_READER, 0, h_records},
+    {"POST", "/source/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/sources/new", PARLEY_ROLE_EDITOR, 0, h_records},
+    {"POST", "/sources/new", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/source/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_records},
+    {"POST", "/source/{id}/edit", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/api/v1/offices", PARLEY_ROLE_READER, 0, h_records}, /* the office picker */
 };
 
 /* Matches path against a route's pattern; *rest gets the {id} segment
@@ -490,6 +521,16 @@ static int split_reason(const pl_team_req *rq, char **body, char **reason)
 	return *body ? PARLEY_OK : PARLEY_ENOMEM;
 }
 
+void pl_team_findings(pl_team_resp *rs, int status, const char *msg, parley_report *rep)
+{
+	send_findings(rs, status, msg, rep);
+}
+
+int pl_team_split_reason(const pl_team_req *rq, char **body, char **reason)
+{
+	return split_reason(rq, body, reason);
+}
+
 static void answer_write(pl_team_resp *rs, int rc, int status_ok, const char *id,
                          parley_report *rep, parley_err *err, int changing)
 {
@@ -644,6 +685,11 @@ static json_t *history_of(const char *id, parley_err *err)
 		return NULL;
 	json_t *a = json_loads(text, 0, NULL);
 	free(text);
+	return pl_team_history_changes(a);
+}
+
+json_t *pl_team_history_changes(json_t *a)
+{
 	size_t i;
 	json_t *e;
 	json_array_foreach(a, i, e) {
@@ -683,17 +729,6 @@ static void h_history_json(const route *r, const pl_team_req *rq, const parley_s
 	send_json(rs, 200, json_pack("{s:s,s:s,s:o}", "id", id, "etag", etag, "history", a));
 }
 
-static void put_value(pl_buf *b, json_t *v)
-{
-	if (!v || json_is_null(v)) {
-		pl_buf_puts(b, "<i>none</i>");
-		return;
-	}
-	char *t = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
-	pl_esc_html(b, t ? t : json_string_value(v));
-	free(t);
-}
-
 static void history_page(pl_team_resp *rs, int status, const char *id, const parley_session *s,
                          const char *msg)
 {
@@ -708,74 +743,7 @@ static void history_page(pl_team_resp *rs, int status, const char *id, const par
 		send_error(rs, 500, err.msg);
 		return;
 	}
-	rs->status = status;
-	rs->type = html_type;
-	pl_buf *b = &rs->body;
-	pl_buf_reset(b);
-	pl_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	               "<title>History of ");
-	pl_esc_html(b, id);
-	pl_buf_puts(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
-	               "<body><main id=\"main\"><h1>History of <a href=\"/visit/");
-	pl_esc_url(b, id);
-	pl_buf_puts(b, "\">");
-	pl_esc_html(b, id);
-	pl_buf_puts(b, "</a></h1>");
-	if (msg) {
-		pl_buf_puts(b, "<p class=\"error\" role=\"alert\" id=\"history-error\">");
-		pl_esc_html(b, msg);
-		pl_buf_puts(b, "</p>");
-	}
-	pl_buf_puts(b, "<table id=\"history\"><thead><tr><th scope=\"col\">Change</th><th scope=\"col\">"
-	               "When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th><th scope=\"col\">"
-	               "Why</th><th scope=\"col\">Fields: before &rarr; after</th><th scope=\"col\">"
-	               "</th></tr></thead><tbody>");
-	size_t i;
-	json_t *e;
-	json_array_foreach(a, i, e) {
-		long long seq = (long long)json_integer_value(json_object_get(e, "seq"));
-		const char *action = json_string_value(json_object_get(e, "action"));
-		const char *entity = json_string_value(json_object_get(e, "entity"));
-		pl_buf_printf(b, "<tr id=\"change-%lld\"><td>#%lld</td><td>", seq, seq);
-		pl_esc_html(b, json_string_value(json_object_get(e, "at")));
-		pl_buf_puts(b, "</td><td>");
-		pl_esc_html(b, json_string_value(json_object_get(e, "actor")));
-		pl_buf_puts(b, "</td><td>");
-		pl_esc_html(b, action);
-		pl_buf_puts(b, " ");
-		pl_esc_html(b, json_string_value(json_object_get(e, "entity_key")));
-		pl_buf_puts(b, "</td><td>");
-		pl_esc_html(b, json_string_value(json_object_get(e, "reason")));
-		pl_buf_puts(b, "</td><td><ul>");
-		size_t j;
-		json_t *c;
-		json_array_foreach(json_object_get(e, "changes"), j, c) {
-			pl_buf_puts(b, "<li><b>");
-			pl_esc_html(b, json_string_value(json_object_get(c, "field")));
-			pl_buf_puts(b, "</b>: ");
-			put_value(b, json_object_get(c, "before"));
-			pl_buf_puts(b, " &rarr; ");
-			put_value(b, json_object_get(c, "after"));
-			pl_buf_puts(b, "</li>");
-		}
-		pl_buf_puts(b, "</ul></td><td>");
-		if (s && s->role >= PARLEY_ROLE_EDITOR && action && entity &&
-		    strcmp(action, "update") == 0 && strcmp(entity, "visit") == 0) {
-			pl_buf_puts(b, "<form method=\"post\" action=\"/visit/");
-			pl_esc_url(b, id);
-			pl_buf_printf(b, "/revert\"><input type=\"hidden\" name=\"seq\" value=\"%lld\">", seq);
-			pl_buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
-			pl_esc_html(b, s->csrf);
-			pl_buf_puts(b, "\"><input type=\"hidden\" name=\"etag\" value=\"");
-			pl_esc_html(b, etag);
-			pl_buf_printf(b, "\"><label for=\"reason-%lld\">Reason</label> <input id=\"reason-%lld\" "
-			                 "name=\"reason\" required> <button type=\"submit\">Revert</button></form>",
-			              seq, seq);
-		}
-		pl_buf_puts(b, "</td></tr>");
-	}
-	pl_buf_puts(b, "</tbody></table></main></body></html>\n");
+	pl_history_render(rs, status, "/visit/", "visit", id, etag, a, s, msg);
 	json_decref(a);
 }
 

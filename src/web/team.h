@@ -73,4 +73,51 @@ void pl_review_decide(const pl_team_req *rq, const parley_session *s, const char
 void pl_form_get(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);
 void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);
 
+/* A form's record (team_form.c renders and reads it; team_records.c
+ * describes people and sources).  picker: "person", "country", "office",
+ * "choice:a,b,c" (a select) or NULL. */
+typedef struct pl_form_field {
+	const char *name, *label, *picker;
+	int area; /* 1: a textarea */
+} pl_form_field;
+typedef struct pl_form_list {
+	const char *key, *label;
+	const pl_form_field *cols;
+	size_t ncols;
+} pl_form_list;
+typedef struct pl_form_kind {
+	const char *entity;    /* "visit", "person", "source": the write path and findings' item */
+	const char *noun;      /* "a visit" */
+	const char *new_path;  /* "/visits/new" */
+	const char *edit_base; /* "/visit/": + ID + "/edit" */
+	const char *api_base;  /* "/api/v1/visits/": + ID is the record as JSON */
+	const pl_form_field *top;
+	size_t ntop;
+	const pl_form_list *lists;
+	size_t nlists;
+} pl_form_kind;
+extern const pl_form_kind pl_form_visit;
+void pl_form_input(pl_buf *b, const char *name, const pl_form_field *f, json_t *value,
+                   json_t *errs, int readonly);
+void pl_form_get_of(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
+                    const char *id, pl_team_resp *rs);
+void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
+                     const char *id, pl_team_resp *rs);
+
+/* People and sources (team_records.c): their write API, history, revert
+ * and forms, for the routes of team.c's table that name them; path is the
+ * route's pattern, id its {id} segment (still URL-encoded). */
+void pl_records_route(const char *method, const char *path, const pl_team_req *rq,
+                      const parley_session *s, const char *id, pl_team_resp *rs);
+/* The history page of a record (visit, person or source): entries from
+ * parley_*_history, with a Revert form (posting to BASE ID /revert) on each
+ * correction of the record's own fields for an editor. */
+void pl_history_render(pl_team_resp *rs, int status, const char *base, const char *entity,
+                       const char *id, const char *etag, json_t *history,
+                       const parley_session *s, const char *msg);
+/* team.c's helpers for the routes of team_records.c. */
+void pl_team_findings(pl_team_resp *rs, int status, const char *msg, parley_report *rep);
+int pl_team_split_reason(const pl_team_req *rq, char **body, char **reason);
+json_t *pl_team_history_changes(json_t *history); /* adds each entry's "changes"; returns it */
+
 #endif

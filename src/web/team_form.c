@@ -1,9 +1,11 @@
 /*
- * team_form.c - the forms to add and edit a visit, with its delegation,
- * hosts, places, activities and sources.
+ * team_form.c - the forms to add and edit a record: a visit with its
+ * delegation, hosts, places, activities and sources, and (described in
+ * team_records.c) a person with aliases and tenures, or a source.
  *
  * A form is turned into the JSON the write API takes and written by the
- * same parley_visit_write, so it has the import's rules and messages; each
+ * same parley_visit_write (parley_record_write for people and sources), so
+ * it has the import's rules and messages; each
  * message is shown next to its field (a finding's item and field name the
  * input).  A change made from an old version (someone saved in between) is
  * not written: the form comes back with both versions side by side and the
@@ -14,10 +16,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct field {
-	const char *name, *label, *picker; /* picker: "person", "country" or NULL */
-	int area;                          /* 1: a textarea */
-} field;
+typedef pl_form_field field;
+typedef pl_form_list list;
 
 static const field top[] = {
     {"id", "Id (new visits: date-from-to-visitor)", NULL, 0},
@@ -38,12 +38,6 @@ static const field top[] = {
     {"note", "Note", NULL, 1},
 };
 
-typedef struct list {
-	const char *key, *label;
-	const field *cols;
-	size_t ncols;
-} list;
-
 static const field people_cols[] = {
     {"person", "Person", "person", 0}, {"name", "Name", NULL, 0}, {"detail", "Detail", NULL, 0}};
 static const field place_cols[] = {{"name", "Place", NULL, 0}, {"country", "Country", "country", 0}};
@@ -62,6 +56,10 @@ static const list lists[] = {
     {"sources", "Sources", source_cols, PL_ARRAY_LEN(source_cols)},
 };
 
+const pl_form_kind pl_form_visit = {
+    "visit", "a visit", "/visits/new", "/visit/", "/api/v1/visits/", top, PL_ARRAY_LEN(top),
+    lists, PL_ARRAY_LEN(lists)};
+
 #define MAX_ROWS 60   /* rows per list a form carries */
 #define BLANK_ROWS 2  /* empty rows offered under the filled ones */
 
@@ -79,17 +77,37 @@ static void text_of(json_t *v, char *out, size_t cap)
 		out[0] = '\0';
 }
 
-static void input(pl_buf *b, const char *name, const field *f, json_t *value, json_t *errs,
-                  int readonly)
+/* One of a few values (picker "choice:a,b,c"): a select, blank first, so
+ * a blank row stays blank. */
+static void select_input(pl_buf *b, const char *name, const field *f, const char *val,
+                         const char *err)
 {
-	char val[4096];
-	text_of(value, val, sizeof val);
-	const char *err = json_string_value(json_object_get(errs, name));
-	pl_buf_puts(b, "<p class=\"field\"><label for=\"f-");
+	pl_buf_puts(b, "<select id=\"f-");
 	pl_esc_html(b, name);
-	pl_buf_puts(b, "\">");
-	pl_esc_html(b, f->label);
-	pl_buf_puts(b, "</label> ");
+	pl_buf_puts(b, "\" name=\"");
+	pl_esc_html(b, name);
+	pl_buf_puts(b, "\"");
+	if (err) {
+		pl_buf_puts(b, " aria-invalid=\"true\" aria-describedby=\"e-");
+		pl_esc_html(b, name);
+		pl_buf_puts(b, "\"");
+	}
+	pl_buf_puts(b, "><option value=\"\"></option>");
+	for (const char *p = f->picker + 7; *p;) {
+		size_t n = strcspn(p, ",");
+		char opt[64];
+		snprintf(opt, sizeof opt, "%.*s", (int)n, p);
+		pl_buf_puts(b, strcmp(opt, val) == 0 ? "<option selected>" : "<option>");
+		pl_esc_html(b, opt);
+		pl_buf_puts(b, "</option>");
+		p += n + (p[n] == ',');
+	}
+	pl_buf_puts(b, "</select>");
+}
+
+static void text_input(pl_buf *b, const char *name, const field *f, const char *val,
+                       const char *err, int readonly)
+{
 	pl_buf_puts(b, f->area ? "<textarea" : "<input");
 	pl_buf_puts(b, " id=\"f-");
 	pl_esc_html(b, name);
@@ -124,6 +142,23 @@ static void input(pl_buf *b, const char *name, const field *f, json_t *value, js
 		pl_esc_html(b, name);
 		pl_buf_puts(b, "\"></datalist>");
 	}
+}
+
+void pl_form_input(pl_buf *b, const char *name, const field *f, json_t *value, json_t *errs,
+                   int readonly)
+{
+	char val[4096];
+	text_of(value, val, sizeof val);
+	const char *err = json_string_value(json_object_get(errs, name));
+	pl_buf_puts(b, "<p class=\"field\"><label for=\"f-");
+	pl_esc_html(b, name);
+	pl_buf_puts(b, "\">");
+	pl_esc_html(b, f->label);
+	pl_buf_puts(b, "</label> ");
+	if (f->picker && strncmp(f->picker, "choice:", 7) == 0)
+		select_input(b, name, f, val, err);
+	else
+		text_input(b, name, f, val, err, readonly);
 	if (err) {
 		pl_buf_puts(b, " <span class=\"field-error\" id=\"e-");
 		pl_esc_html(b, name);
@@ -137,8 +172,9 @@ static void input(pl_buf *b, const char *name, const field *f, json_t *value, js
 /* The whole page.  v: the visit's values; errs: {input name: message};
  * general: messages with no field; current: the stored visit when the
  * save met a newer version (both are shown), else NULL. */
-static void render(pl_team_resp *rs, int status, const char *id, json_t *v, json_t *errs,
-                   json_t *general, const char *etag, const parley_session *s, json_t *current)
+static void render(const pl_form_kind *K, pl_team_resp *rs, int status, const char *id, json_t *v,
+                   json_t *errs, json_t *general, const char *etag, const parley_session *s,
+                   json_t *current)
 {
 	rs->status = status;
 	rs->type = "text/html; charset=utf-8";
@@ -150,12 +186,11 @@ static void render(pl_team_resp *rs, int status, const char *id, json_t *v, json
 		pl_buf_puts(b, "Edit ");
 		pl_esc_html(b, id);
 	} else {
-		pl_buf_puts(b, "Add a visit");
+		pl_buf_printf(b, "Add %s", K->noun);
 	}
 	pl_buf_puts(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
 	               "<script src=\"/static/team.js\" defer></script></head><body><main id=\"main\"><h1>");
-	pl_buf_puts(b, id ? "Edit a visit" : "Add a visit");
-	pl_buf_puts(b, "</h1>");
+	pl_buf_printf(b, "%s %s</h1>", id ? "Edit" : "Add", K->noun);
 	if (json_array_size(general)) {
 		pl_buf_puts(b, "<div class=\"error\" role=\"alert\" id=\"form-errors\"><ul>");
 		size_t i;
@@ -168,20 +203,20 @@ static void render(pl_team_resp *rs, int status, const char *id, json_t *v, json
 		pl_buf_puts(b, "</ul></div>");
 	}
 	if (current) {
-		pl_buf_puts(b, "<section id=\"conflict\"><h2>Saved by someone else meanwhile</h2><p>The visit "
+		pl_buf_puts(b, "<section id=\"conflict\"><h2>Saved by someone else meanwhile</h2><p>The record "
 		               "changed after you opened this form. Below: the fields where your version and "
 		               "the stored one differ. The form keeps your values; saving it again writes them "
 		               "over the stored version, so take from the stored one what you want to keep."
 		               "</p><table><thead><tr><th scope=\"col\">Field</th><th scope=\"col\">Yours</th>"
 		               "<th scope=\"col\">Stored now</th></tr></thead><tbody>");
-		for (size_t i = 0; i < PL_ARRAY_LEN(top); i++) {
+		for (size_t i = 0; i < K->ntop; i++) {
 			char a[2048], c[2048];
-			text_of(json_object_get(v, top[i].name), a, sizeof a);
-			text_of(json_object_get(current, top[i].name), c, sizeof c);
-			if (strcmp(top[i].name, "id") == 0 || strcmp(a, c) == 0)
+			text_of(json_object_get(v, K->top[i].name), a, sizeof a);
+			text_of(json_object_get(current, K->top[i].name), c, sizeof c);
+			if (strcmp(K->top[i].name, "id") == 0 || strcmp(a, c) == 0)
 				continue;
 			pl_buf_puts(b, "<tr><th scope=\"row\">");
-			pl_esc_html(b, top[i].name);
+			pl_esc_html(b, K->top[i].name);
 			pl_buf_puts(b, "</th><td>");
 			pl_esc_html(b, a);
 			pl_buf_puts(b, "</td><td>");
@@ -190,25 +225,25 @@ static void render(pl_team_resp *rs, int status, const char *id, json_t *v, json
 		}
 		pl_buf_puts(b, "</tbody></table></section>");
 	}
-	pl_buf_puts(b, "<form method=\"post\" id=\"visit-form\" action=\"");
+	pl_buf_printf(b, "<form method=\"post\" id=\"%s-form\" action=\"", K->entity);
 	if (id) {
-		pl_buf_puts(b, "/visit/");
+		pl_buf_puts(b, K->edit_base);
 		pl_esc_url(b, id);
 		pl_buf_puts(b, "/edit");
 	} else {
-		pl_buf_puts(b, "/visits/new");
+		pl_buf_puts(b, K->new_path);
 	}
 	pl_buf_puts(b, "\"><input type=\"hidden\" name=\"csrf_token\" value=\"");
 	pl_esc_html(b, s->csrf);
 	pl_buf_puts(b, "\"><input type=\"hidden\" name=\"etag\" value=\"");
 	pl_esc_html(b, etag ? etag : "");
-	pl_buf_puts(b, "\"><fieldset><legend>The visit</legend>");
-	for (size_t i = 0; i < PL_ARRAY_LEN(top); i++)
-		input(b, top[i].name, &top[i], json_object_get(v, top[i].name), errs,
-		      id && strcmp(top[i].name, "id") == 0);
+	pl_buf_printf(b, "\"><fieldset><legend>The %s</legend>", K->entity);
+	for (size_t i = 0; i < K->ntop; i++)
+		pl_form_input(b, K->top[i].name, &K->top[i], json_object_get(v, K->top[i].name), errs,
+		              id && strcmp(K->top[i].name, "id") == 0);
 	pl_buf_puts(b, "</fieldset>");
-	for (size_t l = 0; l < PL_ARRAY_LEN(lists); l++) {
-		const list *L = &lists[l];
+	for (size_t l = 0; l < K->nlists; l++) {
+		const list *L = &K->lists[l];
 		json_t *rows = json_object_get(v, L->key);
 		size_t n = json_array_size(rows);
 		pl_buf_printf(b, "<fieldset id=\"%s\"><legend>%s</legend>", L->key, L->label);
@@ -218,7 +253,7 @@ static void render(pl_team_resp *rs, int status, const char *id, json_t *v, json
 			for (size_t c = 0; c < L->ncols; c++) {
 				char name[96];
 				snprintf(name, sizeof name, "%s.%zu.%s", L->key, r, L->cols[c].name);
-				input(b, name, &L->cols[c], json_object_get(row, L->cols[c].name), errs, 0);
+				pl_form_input(b, name, &L->cols[c], json_object_get(row, L->cols[c].name), errs, 0);
 			}
 			pl_buf_puts(b, "</div>");
 		}
@@ -242,12 +277,13 @@ static void render(pl_team_resp *rs, int status, const char *id, json_t *v, json
 /* Reading a visit and a form                                          */
 /* ------------------------------------------------------------------ */
 
-/* The visit as GET /api/v1/visits/ID answers it, and its ETag. */
-static json_t *stored(const char *id, char *etag, size_t cap)
+/* The record as GET /api/v1/visits/ID (people, sources) answers it, and
+ * its ETag. */
+static json_t *stored(const pl_form_kind *K, const char *id, char *etag, size_t cap)
 {
 	pl_buf path;
 	pl_buf_init(&path, 2048);
-	pl_buf_puts(&path, "/api/v1/visits/");
+	pl_buf_puts(&path, K->api_base);
 	pl_buf_puts(&path, id);
 	pl_web_req rq = {.path = path.data ? path.data : "/", .root = "/"};
 	pl_web_resp rs;
@@ -259,20 +295,20 @@ static json_t *stored(const char *id, char *etag, size_t cap)
 	return v;
 }
 
-/* The form's fields as a visit in the write API's shape. */
-static json_t *from_form(const pl_team_req *rq, const char *id)
+/* The form's fields as a record in the write API's shape. */
+static json_t *from_form(const pl_form_kind *K, const pl_team_req *rq, const char *id)
 {
 	json_t *v = json_object();
-	for (size_t i = 0; i < PL_ARRAY_LEN(top); i++) {
-		if (id && strcmp(top[i].name, "id") == 0)
+	for (size_t i = 0; i < K->ntop; i++) {
+		if (id && strcmp(K->top[i].name, "id") == 0)
 			continue;
-		char *x = pl_team_field(rq, top[i].name);
-		if (x)
-			json_object_set_new(v, top[i].name, json_string(x));
+		char *x = pl_team_field(rq, K->top[i].name);
+		if (x && (*x || id)) /* a new record's blank id: the library makes one */
+			json_object_set_new(v, K->top[i].name, json_string(x));
 		free(x);
 	}
-	for (size_t l = 0; l < PL_ARRAY_LEN(lists); l++) {
-		const list *L = &lists[l];
+	for (size_t l = 0; l < K->nlists; l++) {
+		const list *L = &K->lists[l];
 		json_t *rows = json_array();
 		for (size_t r = 0; r < MAX_ROWS; r++) {
 			json_t *row = json_object();
@@ -299,8 +335,9 @@ static json_t *from_form(const pl_team_req *rq, const char *id)
 	return v;
 }
 
-/* The input a finding belongs to: item "visit" or "delegation[2]", field. */
-static void input_of(const parley_finding *f, char *out, size_t cap)
+/* The input a finding belongs to: item "visit" (the record) or
+ * "delegation[2]", field. */
+static void input_of(const pl_form_kind *K, const parley_finding *f, char *out, size_t cap)
 {
 	out[0] = '\0';
 	if (!f->field)
@@ -309,7 +346,7 @@ static void input_of(const parley_finding *f, char *out, size_t cap)
 		pl_strlcpy(out, "sources.0.id", cap);
 		return;
 	}
-	if (!f->file || strcmp(f->file, "visit") == 0) {
+	if (!f->file || strcmp(f->file, K->entity) == 0) {
 		pl_strlcpy(out, f->field, cap);
 		return;
 	}
@@ -331,34 +368,66 @@ static int decode_id(const char *seg, char *out, size_t cap)
 
 void pl_form_get(const pl_team_req *rq, const parley_session *s, const char *seg, pl_team_resp *rs)
 {
+	pl_form_get_of(&pl_form_visit, rq, s, seg, rs);
+}
+
+void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *seg,
+                  pl_team_resp *rs)
+{
+	pl_form_post_of(&pl_form_visit, rq, s, seg, rs);
+}
+
+void pl_form_get_of(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
+                    const char *seg, pl_team_resp *rs)
+{
 	(void)rq;
 	char id[512], etag[48] = "";
 	json_t *v, *errs = json_object(), *gen = json_array();
 	if (*seg) {
-		if (!decode_id(seg, id, sizeof id) || !(v = stored(id, etag, sizeof etag))) {
-			pl_team_error(rs, 404, "no visit with that id");
+		if (!decode_id(seg, id, sizeof id) || !(v = stored(K, id, etag, sizeof etag))) {
+			pl_team_error(rs, 404, "no record with that id");
 			json_decref(errs);
 			json_decref(gen);
 			return;
 		}
 	} else {
-		v = json_pack("{s:s}", "status", "reported");
+		v = strcmp(K->entity, "visit") == 0 ? json_pack("{s:s}", "status", "reported")
+		                                     : json_object();
 	}
-	render(rs, 200, *seg ? id : NULL, v, errs, gen, etag, s, NULL);
+	render(K, rs, 200, *seg ? id : NULL, v, errs, gen, etag, s, NULL);
 	json_decref(v);
 	json_decref(errs);
 	json_decref(gen);
 }
 
-void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *seg, pl_team_resp *rs)
+/* The write (or, held for review, the proposal) of a form's record. */
+static int save(const pl_form_kind *K, parley_db *db, int held, const char *vid, const char *body,
+                const char *etag, const char *reason, const char *actor, long *pending,
+                char *out_id, size_t cap, parley_report *rep, parley_err *err)
+{
+	const char *kind = vid ? "change" : "create";
+	size_t n = strlen(body);
+	const char *base = vid ? etag : NULL;
+	if (strcmp(K->entity, "visit") == 0)
+		return held ? parley_change_propose(db, kind, vid, body, n, base, reason, actor, pending,
+		                                    rep, err)
+		            : parley_visit_write(db, vid, body, n, base, reason, out_id, cap, rep, err);
+	return held ? parley_record_propose(db, K->entity, kind, vid, body, n, base, reason, actor,
+	                                    pending, rep, err)
+	            : parley_record_write(db, K->entity, vid, body, n, base, reason, out_id, cap, rep,
+	                                  err);
+}
+
+void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
+                     const char *seg, pl_team_resp *rs)
 {
 	char id[512];
 	if (*seg && !decode_id(seg, id, sizeof id)) {
-		pl_team_error(rs, 404, "no visit with that id");
+		pl_team_error(rs, 404, "no record with that id");
 		return;
 	}
 	const char *vid = *seg ? id : NULL;
-	json_t *v = from_form(rq, vid);
+	json_t *v = from_form(K, rq, vid);
 	char *reason = pl_team_field(rq, "reason");
 	char *etag = pl_team_field(rq, "etag");
 	char *body = json_dumps(v, JSON_COMPACT);
@@ -371,11 +440,9 @@ void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *se
 	long pending = 0;
 	parley_set_actor(db, actor, NULL);
 	int rc = !body ? parley_err_set(&err, PARLEY_ENOMEM, "out of memory")
-	       : vid && (!etag || !*etag) ? parley_err_set(&err, PARLEY_EINVAL, "the form lost the visit's version; open it again")
-	       : held ? parley_change_propose(db, vid ? "change" : "create", vid, body, strlen(body),
-	                                      vid ? etag : NULL, reason, actor, &pending, rep, &err)
-	       : parley_visit_write(db, vid, body, strlen(body), vid ? etag : NULL, reason, out_id,
-	                            sizeof out_id, rep, &err);
+	       : vid && (!etag || !*etag) ? parley_err_set(&err, PARLEY_EINVAL, "the form lost the record's version; open it again")
+	       : save(K, db, held, vid, body, etag, reason, actor, &pending, out_id, sizeof out_id,
+	              rep, &err);
 	parley_set_actor(db, NULL, NULL);
 	if (rc == PARLEY_OK && held) {
 		rs->status = 202;
@@ -392,8 +459,10 @@ void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *se
 		rs->changed = 1;
 		pl_buf loc;
 		pl_buf_init(&loc, sizeof rs->location);
-		pl_buf_puts(&loc, "/visit/");
+		pl_buf_puts(&loc, K->edit_base);
 		pl_esc_url(&loc, out_id);
+		if (strcmp(K->entity, "visit") != 0) /* no public page: its history */
+			pl_buf_puts(&loc, "/history");
 		pl_team_redirect(rs, loc.data ? loc.data : "/");
 		pl_buf_free(&loc);
 	} else {
@@ -402,11 +471,11 @@ void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *se
 		for (size_t i = 0; i < parley_report_count(rep); i++) {
 			const parley_finding *f = parley_report_get(rep, i);
 			char name[128];
-			input_of(f, name, sizeof name);
+			input_of(K, f, name, sizeof name);
 			if (f->severity != PARLEY_ERROR)
 				continue;
-			if (f->field && strcmp(f->field, "visit") == 0 && rc == PARLEY_EDATA)
-				continue; /* a list row of a visit that was refused: said at the visit */
+			if (f->field && strcmp(f->field, K->entity) == 0 && rc == PARLEY_EDATA)
+				continue; /* a list row of a record that was refused: said at the record */
 			if (name[0] && !json_object_get(errs, name))
 				json_object_set_new(errs, name, json_string(f->message));
 			else if (strcmp(f->code ? f->code : "", "conflict") != 0)
@@ -415,15 +484,15 @@ void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *se
 		if (rc == PARLEY_EINVAL && strstr(err.msg, "reason"))
 			json_object_set_new(errs, "reason", json_string(err.msg));
 		else if (rc == PARLEY_ECONFLICT && vid)
-			current = stored(vid, now, sizeof now);
+			current = stored(K, vid, now, sizeof now);
 		else if (rc == PARLEY_ECONFLICT)
 			json_object_set_new(errs, "id", json_string(err.msg));
 		else if (rc != PARLEY_EDATA || !json_object_size(errs))
 			json_array_append_new(gen, json_string(err.msg));
 		if (vid)
 			json_object_set_new(v, "id", json_string(vid));
-		render(rs, rc == PARLEY_EDATA ? 422 : pl_team_status(rc, vid != NULL), vid, v, errs, gen,
-		       current ? now : etag, s, current);
+		render(K, rs, rc == PARLEY_EDATA ? 422 : pl_team_status(rc, vid != NULL), vid, v, errs,
+		       gen, current ? now : etag, s, current);
 		json_decref(errs);
 		json_decref(gen);
 		json_decref(current);

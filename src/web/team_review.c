@@ -60,11 +60,16 @@ void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *
 	json_array_foreach(a, i, c) {
 		long long id = (long long)json_integer_value(json_object_get(c, "id"));
 		const char *visit = json_string_value(json_object_get(c, "visit"));
+		const char *entity = json_string_value(json_object_get(c, "entity"));
+		/* a person's or source's change links where its history is */
+		const char *base = !entity || strcmp(entity, "visit") == 0 ? "/visit/"
+		                 : strcmp(entity, "person") == 0 ? "/person/" : "/source/";
 		pl_buf_printf(b, "<section class=\"change\" id=\"change-%lld\"><h2>#%lld: ", id, id);
 		pl_esc_html(b, json_string_value(json_object_get(c, "kind")));
-		pl_buf_puts(b, " <a href=\"/visit/");
+		pl_buf_puts(b, " <a href=\"");
+		pl_buf_puts(b, base);
 		pl_esc_url(b, visit);
-		pl_buf_puts(b, "\">");
+		pl_buf_puts(b, strcmp(base, "/source/") == 0 ? "/history\">" : "\">");
 		pl_esc_html(b, visit);
 		pl_buf_puts(b, "</a></h2><p>By ");
 		pl_esc_html(b, json_string_value(json_object_get(c, "author")));

@@ -162,6 +162,10 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b);
 void pl_page_visits(pl_page *pg, int fmt);      /* 0 html, 1 json, 2 csv */
 void pl_page_visit(pl_page *pg, const char *id, int fmt);
 void pl_page_person(pl_page *pg, const char *id, int fmt);
+/* GET /api/v1/sources/ID (page_source.c). */
+void pl_page_source(pl_page *pg, const char *id);
+/* Makes pg's ETag (a record's version) "VERSION.HASH of v" (page_source.c). */
+void pl_versioned_etag(pl_page *pg, json_t *v);
 void pl_page_people(pl_page *pg, int fmt);
 void pl_page_country(pl_page *pg, const char *code, int fmt);
 void pl_page_countries(pl_page *pg, int fmt);

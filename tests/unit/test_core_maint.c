@@ -225,9 +225,12 @@ static void add_visit_validates_like_an_import(void **state)
 	char *buf = export_text(db, "csv", "source");
 	assert_non_null(strstr(buf, "https://example.org/b,,Title B,"));
 	free(buf);
-	/* no source, not a candidate */
+	/* no source, not a candidate: the import's finding, nothing written */
 	parley_visit_input bare = {.visitor = "person-a", .from = "PRK", .to = "CHN", .start = "2018"};
-	assert_int_equal(parley_add_visit(db, &bare, NULL, NULL, NULL, 0, &err), PARLEY_EINVAL);
+	parley_report *nrep = parley_report_new();
+	assert_int_equal(parley_add_visit(db, &bare, NULL, nrep, NULL, 0, &err), PARLEY_EDATA);
+	assert_string_equal(parley_report_get(nrep, parley_report_count(nrep) - 1)->code, "no-source");
+	parley_report_free(nrep);
 	bare.status = "candidate";
 	assert_int_equal(parley_add_visit(db, &bare, NULL, NULL, NULL, 0, &err), PARLEY_OK);
 	parley_close(db);

@@ -1,11 +1,13 @@
 // team.js - the pickers of the team server's forms: an input with
-// data-picker="person" or "country" offers matching ids in its datalist as
-// the editor types, searching people by any name or alias (the people API's
-// q=, the server's own fold) and countries by code or name.  Without script
+// data-picker="person", "country" or "office" offers matching ids in its
+// datalist as the editor types, searching people by any name or alias (the
+// people API's q=, the server's own fold), countries by code or name and
+// offices by id, name or country (the team server's /api/v1/offices).  Without script
 // the inputs still take ids typed by hand.
 "use strict";
 (function () {
   let countries = null;
+  let offices = null;
   function fill(list, items) {
     list.textContent = "";
     for (const it of items.slice(0, 15)) {
@@ -32,6 +34,18 @@
       .filter((c) => c.code.toLowerCase().startsWith(f) || c.name.toLowerCase().includes(f))
       .map((c) => ({ id: c.code, label: c.name }));
   }
+  async function officeList(q) {
+    if (!offices) {
+      const r = await fetch("/api/v1/offices");
+      offices = r.ok ? (await r.json()).offices || [] : [];
+    }
+    const f = q.toLowerCase();
+    return offices
+      .filter((o) => o.id.toLowerCase().includes(f) || o.name.toLowerCase().includes(f) ||
+        o.country.toLowerCase() === f)
+      .map((o) => ({ id: o.id, label: o.name + " (" + o.country + ")" }));
+  }
+  const search = { person: people, country: countryList, office: officeList };
   for (const input of document.querySelectorAll("input[data-picker]")) {
     const list = document.getElementById(input.getAttribute("list"));
     let timer = 0;
@@ -40,7 +54,7 @@
       const q = input.value.trim();
       if (q.length < 2) return;
       timer = setTimeout(async () => {
-        const items = input.dataset.picker === "person" ? await people(q) : await countryList(q);
+        const items = await (search[input.dataset.picker] || countryList)(q);
         if (input.value.trim() === q) fill(list, items);
       }, 150);
     });

@@ -1,0 +1,454 @@
+/*
+ * team_records.c - people (with aliases and tenures) and sources on the
+ * team server: the JSON write API (POST, PATCH and DELETE with If-Match),
+ * history and revert (JSON and pages), the forms, and the office picker's
+ * list.  The routes are in team.c's table (so the route x role test walks
+ * them); this file answers them by the route's pattern.
+ *
+ * Records are written by parley_record_write, whose rows go through the
+ * import's validation (src/lib/record_write.c): the forms, the API and
+ * imports give the same messages.  The forms are team_form.c's, described
+ * here; the history page is this file's for every record, visits too.
+ */
+#include "team.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* The forms' records                                                   */
+/* ------------------------------------------------------------------ */
+
+static const pl_form_field person_top[] = {
+    {"id", "Id (new people: blank makes one from the name)", NULL, 0},
+    {"name", "Name", NULL, 0},
+    {"native_name", "Native name", NULL, 0},
+    {"country", "Country", "country", 0},
+    {"birth_date", "Born (YYYY, YYYY-MM or YYYY-MM-DD)", NULL, 0},
+    {"death_date", "Died", NULL, 0},
+    {"note", "Note", NULL, 1},
+};
+static const pl_form_field alias_cols[] = {
+    {"alias", "Alias", NULL, 0}, {"kind", "Kind", "choice:romanisation,native,other", 0}};
+static const pl_form_field tenure_cols[] = {
+    {"id", "Tenure id (blank: office/person/start)", NULL, 0},
+    {"office", "Office (search by name)", "office", 0},
+    {"start_date", "From", NULL, 0},
+    {"end_date", "To (blank: still in office)", NULL, 0},
+    {"start_rule", "How it began", NULL, 0},
+    {"confidence", "Confidence", "choice:high,medium,low", 0},
+    {"note", "Note", NULL, 0}};
+static const pl_form_list person_lists[] = {
+    {"aliases", "Aliases (any name the person is known by)", alias_cols, PL_ARRAY_LEN(alias_cols)},
+    {"tenures", "Tenures", tenure_cols, PL_ARRAY_LEN(tenure_cols)},
+};
+static const pl_form_kind person_form = {
+    "person", "a person", "/people/new", "/person/", "/api/v1/people/", person_top,
+    PL_ARRAY_LEN(person_top), person_lists, PL_ARRAY_LEN(person_lists)};
+
+static const pl_form_field source_top[] = {
+    {"id", "Id (new sources: blank makes one from the URL or citation)", NULL, 0},
+    {"url", "URL", NULL, 0},
+    {"citation", "Citation (when there is no URL)", NULL, 1},
+    {"title", "Title", NULL, 0},
+    {"publisher", "Publisher", NULL, 0},
+    {"published", "Published (YYYY, YYYY-MM or YYYY-MM-DD)", NULL, 0},
+    {"accessed", "Accessed", NULL, 0},
+    {"archive_url", "Archived copy (URL)", NULL, 0},
+    {"quality", "The page is", "choice:original,copy,mirror,proxy", 0},
+};
+static const pl_form_kind source_form = {
+    "source", "a source", "/sources/new", "/source/", "/api/v1/sources/", source_top,
+    PL_ARRAY_LEN(source_top), NULL, 0};
+
+/* ------------------------------------------------------------------ */
+/* Answers                                                             */
+/* ------------------------------------------------------------------ */
+
+static int decode(const char *seg, char *out, size_t cap)
+{
+	return seg && *seg && pl_strlcpy(out, seg, cap) < cap && pl_url_decode(out) == PARLEY_OK &&
+	       *out;
+}
+
+/* The record's API address into buf: /api/v1/people/ID. */
+static void api_url(const pl_form_kind *K, const char *id, char *out, size_t cap)
+{
+	pl_buf b;
+	pl_buf_init(&b, cap);
+	pl_buf_puts(&b, K->api_base);
+	pl_esc_url(&b, id);
+	pl_strlcpy(out, b.data ? b.data : "", cap);
+	pl_buf_free(&b);
+}
+
+static void answer(pl_team_resp *rs, const pl_form_kind *K, int rc, int status_ok,
+                   const char *id, parley_report *rep, parley_err *err, int changing)
+{
+	if (rc == PARLEY_OK) {
+		rs->changed = 1;
+		parley_record_etag(pl_team_db(), K->entity, id, rs->etag, sizeof rs->etag, NULL);
+		api_url(K, id, rs->location, sizeof rs->location);
+		pl_team_json(rs, status_ok, json_pack("{s:s,s:s,s:s}", "id", id, "etag", rs->etag, "url",
+		                                      rs->location));
+		if (status_ok != 201)
+			rs->location[0] = '\0';
+	} else if (rc == PARLEY_EDATA) {
+		pl_team_findings(rs, 422, err->msg, rep);
+	} else {
+		pl_team_error(rs, pl_team_status(rc, changing), err->msg);
+	}
+}
+
+/* Holds a change for review: 202 {"pending": N}, or why not. */
+static void propose(pl_team_resp *rs, const pl_form_kind *K, const parley_session *s,
+                    const char *kind, const char *id, const char *body, const char *if_match,
+                    const char *reason)
+{
+	parley_err err = {0, ""};
+	parley_report *rep = parley_report_new();
+	char actor[96];
+	snprintf(actor, sizeof actor, "web:%s", s->user);
+	long n = 0;
+	int rc = parley_record_propose(pl_team_db(), K->entity, kind, id, body,
+	                               body ? strlen(body) : 0, if_match, reason, actor, &n, rep, &err);
+	if (rc == PARLEY_OK)
+		pl_team_json(rs, 202, json_pack("{s:I,s:s,s:s}", "pending", (json_int_t)n, "status",
+		                                "pending", "message",
+		                                "held for review: published when a reviewer approves it"));
+	else if (rc == PARLEY_EDATA)
+		pl_team_findings(rs, 422, err.msg, rep);
+	else
+		pl_team_error(rs, pl_team_status(rc, strcmp(kind, "create") != 0), err.msg);
+	parley_report_free(rep);
+}
+
+static void with_actor(const parley_session *s)
+{
+	char actor[96];
+	snprintf(actor, sizeof actor, "web:%s", s->user);
+	parley_set_actor(pl_team_db(), actor, NULL);
+}
+
+/* POST (id NULL) or PATCH of a record from JSON. */
+static void api_write(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
+                      const char *id, pl_team_resp *rs)
+{
+	if (!rq->content_type || !strstr(rq->content_type, "json")) {
+		pl_team_error(rs, 415, "send the record as application/json");
+		return;
+	}
+	if (id && !rq->if_match) {
+		pl_team_error(rs, 428, "If-Match is required: send the ETag of the record you changed");
+		return;
+	}
+	char *body, *reason;
+	if (pl_team_split_reason(rq, &body, &reason)) {
+		pl_team_error(rs, 500, "out of memory");
+		return;
+	}
+	if (pl_team_held(s)) {
+		propose(rs, K, s, id ? "change" : "create", id, body, rq->if_match, reason);
+	} else {
+		parley_err err = {0, ""};
+		parley_report *rep = parley_report_new();
+		char out_id[512] = "";
+		with_actor(s);
+		int rc = parley_record_write(pl_team_db(), K->entity, id, body, strlen(body),
+		                             id ? rq->if_match : NULL, reason, out_id, sizeof out_id, rep,
+		                             &err);
+		parley_set_actor(pl_team_db(), NULL, NULL);
+		answer(rs, K, rc, id ? 200 : 201, id ? id : out_id, rep, &err, id != NULL);
+		parley_report_free(rep);
+	}
+	free(body);
+	free(reason);
+}
+
+static void api_delete(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
+                       const char *id, pl_team_resp *rs)
+{
+	if (!rq->if_match) {
+		pl_team_error(rs, 428, "If-Match is required: send the ETag of the record you delete");
+		return;
+	}
+	char *fr = NULL;
+	const char *reason = rq->reason_header;
+	if (!reason)
+		reason = fr = pl_team_field(rq, "reason");
+	if (pl_team_held(s)) {
+		propose(rs, K, s, "delete", id, NULL, rq->if_match, reason);
+		free(fr);
+		return;
+	}
+	parley_err err = {0, ""};
+	with_actor(s);
+	int rc = parley_record_remove(pl_team_db(), K->entity, id, rq->if_match, reason, &err);
+	parley_set_actor(pl_team_db(), NULL, NULL);
+	free(fr);
+	if (rc == PARLEY_OK) {
+		rs->changed = 1;
+		rs->status = 204;
+		pl_buf_reset(&rs->body);
+	} else {
+		pl_team_error(rs, pl_team_status(rc, 1), err.msg);
+	}
+}
+
+/* The record's history with each entry's changed fields, and its ETag. */
+static json_t *history(const pl_form_kind *K, const char *id, char *etag, size_t cap,
+                       parley_err *err)
+{
+	char *text = NULL;
+	if (parley_record_etag(pl_team_db(), K->entity, id, etag, cap, err) ||
+	    parley_record_history(pl_team_db(), K->entity, id, &text, err))
+		return NULL;
+	json_t *a = json_loads(text, 0, NULL);
+	free(text);
+	return pl_team_history_changes(a);
+}
+
+static int revert(const pl_form_kind *K, const parley_session *s, const char *id, long seq,
+                  const char *if_match, const char *reason, parley_err *err)
+{
+	if (pl_team_held(s)) /* a revert publishes at once: a reviewer's when review is required */
+		return parley_err_set(err, PARLEY_EDENIED,
+		                      "with review required, a reviewer reverts (or propose the old "
+		                      "values with the edit form)");
+	with_actor(s);
+	int rc = parley_record_revert(pl_team_db(), K->entity, id, seq, if_match, reason, err);
+	parley_set_actor(pl_team_db(), NULL, NULL);
+	return rc;
+}
+
+static void history_page(const pl_form_kind *K, pl_team_resp *rs, int status, const char *id,
+                         const parley_session *s, const char *msg)
+{
+	parley_err err = {0, ""};
+	char etag[48];
+	json_t *a = history(K, id, etag, sizeof etag, &err);
+	if (!a) {
+		pl_team_error(rs, err.code == PARLEY_ENOTFOUND ? 404 : 500, err.msg);
+		return;
+	}
+	pl_history_render(rs, status, K->edit_base, K->entity, id, etag, a, s, msg);
+	json_decref(a);
+}
+
+static void revert_form(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
+                        const char *id, pl_team_resp *rs)
+{
+	char *seq = pl_team_field(rq, "seq");
+	char *reason = pl_team_field(rq, "reason");
+	char *etag = pl_team_field(rq, "etag");
+	parley_err err = {0, ""};
+	int rc = !seq || !etag ? parley_err_set(&err, PARLEY_EINVAL, "the form lost its change number")
+	       : revert(K, s, id, strtol(seq, NULL, 10), etag, reason, &err);
+	if (rc == PARLEY_OK) {
+		rs->changed = 1;
+		pl_buf loc;
+		pl_buf_init(&loc, sizeof rs->location);
+		pl_buf_puts(&loc, K->edit_base);
+		pl_esc_url(&loc, id);
+		pl_buf_puts(&loc, "/history");
+		pl_team_redirect(rs, loc.data ? loc.data : "/");
+		pl_buf_free(&loc);
+	} else {
+		history_page(K, rs, pl_team_status(rc, 1), id, s,
+		             rc == PARLEY_ECONFLICT ? "the record was changed since you opened this page; "
+		                                      "look at the newest changes and try again"
+		                                    : err.msg);
+	}
+	free(seq);
+	free(reason);
+	free(etag);
+}
+
+static void revert_api(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
+                       const char *id, pl_team_resp *rs)
+{
+	if (!rq->if_match) {
+		pl_team_error(rs, 428, "If-Match is required: send the ETag of the record you revert");
+		return;
+	}
+	json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
+	json_t *jseq = json_object_get(v, "seq");
+	const char *reason = json_string_value(json_object_get(v, "reason"));
+	if (!reason)
+		reason = rq->reason_header;
+	parley_err err = {0, ""};
+	int rc = !json_is_integer(jseq)
+	       ? parley_err_set(&err, PARLEY_EINVAL, "send {\"seq\": N, \"reason\": ...}")
+	       : revert(K, s, id, (long)json_integer_value(jseq), rq->if_match, reason, &err);
+	json_decref(v);
+	answer(rs, K, rc, 200, id, NULL, &err, 1);
+}
+
+/* The offices for the office picker: id, name, country and rank. */
+static void offices(pl_team_resp *rs)
+{
+	parley_methods *m = NULL;
+	parley_err err = {0, ""};
+	if (parley_methods_compute(pl_team_db(), &m, &err)) {
+		pl_team_error(rs, 500, err.msg);
+		return;
+	}
+	json_t *a = json_array();
+	for (size_t i = 0; i < m->noffice; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:s}", "id", m->office[i].id, "name",
+		                                   m->office[i].name ? m->office[i].name : "", "country",
+		                                   m->office[i].country ? m->office[i].country : "",
+		                                   "rank", m->office[i].rank ? m->office[i].rank : ""));
+	parley_methods_free(m);
+	pl_team_json(rs, 200, json_pack("{s:o}", "offices", a));
+}
+
+void pl_records_route(const char *method, const char *path, const pl_team_req *rq,
+                      const parley_session *s, const char *seg, pl_team_resp *rs)
+{
+	if (strcmp(path, "/api/v1/offices") == 0) {
+		offices(rs);
+		return;
+	}
+	int api = strncmp(path, "/api/v1/", 8) == 0;
+	const char *noun = api ? path + 8 : path + 1;
+	const pl_form_kind *K = strncmp(noun, "people", 6) == 0 || strncmp(noun, "person", 6) == 0
+	                      ? &person_form : &source_form;
+	size_t n = strlen(path);
+	int ends_history = n > 8 && strcmp(path + n - 8, "/history") == 0;
+	int ends_revert = n > 7 && strcmp(path + n - 7, "/revert") == 0;
+	int is_new = n > 4 && strcmp(path + n - 4, "/new") == 0;
+	char id[512] = "";
+	if (strstr(path, "{id}") && !decode(seg, id, sizeof id)) {
+		pl_team_error(rs, 404, "no record with that id");
+		return;
+	}
+	if (api && ends_history) {
+		parley_err err = {0, ""};
+		char etag[48];
+		json_t *a = history(K, id, etag, sizeof etag, &err);
+		if (!a) {
+			pl_team_error(rs, err.code == PARLEY_ENOTFOUND ? 404 : 500, err.msg);
+			return;
+		}
+		pl_strlcpy(rs->etag, etag, sizeof rs->etag);
+		pl_team_json(rs, 200, json_pack("{s:s,s:s,s:o}", "id", id, "etag", etag, "history", a));
+	} else if (api && ends_revert) {
+		revert_api(K, rq, s, id, rs);
+	} else if (api && strcmp(method, "DELETE") == 0) {
+		api_delete(K, rq, s, id, rs);
+	} else if (api) {
+		api_write(K, rq, s, *id ? id : NULL, rs);
+	} else if (ends_history) {
+		history_page(K, rs, 200, id, s, NULL);
+	} else if (ends_revert) {
+		revert_form(K, rq, s, id, rs);
+	} else if (strcmp(method, "GET") == 0) {
+		pl_form_get_of(K, rq, s, is_new ? "" : seg, rs);
+	} else {
+		pl_form_post_of(K, rq, s, is_new ? "" : seg, rs);
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The history page of any record                                      */
+/* ------------------------------------------------------------------ */
+
+static void put_value(pl_buf *b, json_t *v)
+{
+	if (!v || json_is_null(v)) {
+		pl_buf_puts(b, "<i>none</i>");
+		return;
+	}
+	char *t = json_is_string(v) ? NULL : json_dumps(v, JSON_ENCODE_ANY);
+	pl_esc_html(b, t ? t : json_string_value(v));
+	free(t);
+}
+
+void pl_history_render(pl_team_resp *rs, int status, const char *base, const char *entity,
+                       const char *id, const char *etag, json_t *a, const parley_session *s,
+                       const char *msg)
+{
+	rs->status = status;
+	rs->type = "text/html; charset=utf-8";
+	pl_buf *b = &rs->body;
+	pl_buf_reset(b);
+	pl_buf_puts(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+	               "<title>History of ");
+	pl_esc_html(b, id);
+	pl_buf_puts(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
+	               "<body><main id=\"main\"><h1>History of ");
+	if (strcmp(entity, "source") != 0) { /* visits and people have a public page */
+		pl_buf_puts(b, "<a href=\"");
+		pl_buf_puts(b, base);
+		pl_esc_url(b, id);
+		pl_buf_puts(b, "\">");
+		pl_esc_html(b, id);
+		pl_buf_puts(b, "</a>");
+	} else {
+		pl_esc_html(b, id);
+	}
+	pl_buf_puts(b, "</h1>");
+	if (s && s->role >= PARLEY_ROLE_EDITOR) {
+		pl_buf_puts(b, "<p><a id=\"edit-link\" href=\"");
+		pl_buf_puts(b, base);
+		pl_esc_url(b, id);
+		pl_buf_printf(b, "/edit\">Edit this %s</a></p>", entity);
+	}
+	if (msg) {
+		pl_buf_puts(b, "<p class=\"error\" role=\"alert\" id=\"history-error\">");
+		pl_esc_html(b, msg);
+		pl_buf_puts(b, "</p>");
+	}
+	pl_buf_puts(b, "<table id=\"history\"><thead><tr><th scope=\"col\">Change</th><th scope=\"col\">"
+	               "When</th><th scope=\"col\">Who</th><th scope=\"col\">What</th><th scope=\"col\">"
+	               "Why</th><th scope=\"col\">Fields: before &rarr; after</th><th scope=\"col\">"
+	               "</th></tr></thead><tbody>");
+	size_t i;
+	json_t *e;
+	json_array_foreach(a, i, e) {
+		long long seq = (long long)json_integer_value(json_object_get(e, "seq"));
+		const char *action = json_string_value(json_object_get(e, "action"));
+		const char *ent = json_string_value(json_object_get(e, "entity"));
+		pl_buf_printf(b, "<tr id=\"change-%lld\"><td>#%lld</td><td>", seq, seq);
+		pl_esc_html(b, json_string_value(json_object_get(e, "at")));
+		pl_buf_puts(b, "</td><td>");
+		pl_esc_html(b, json_string_value(json_object_get(e, "actor")));
+		pl_buf_puts(b, "</td><td>");
+		pl_esc_html(b, action);
+		pl_buf_puts(b, " ");
+		pl_esc_html(b, json_string_value(json_object_get(e, "entity_key")));
+		pl_buf_puts(b, "</td><td>");
+		pl_esc_html(b, json_string_value(json_object_get(e, "reason")));
+		pl_buf_puts(b, "</td><td><ul>");
+		size_t j;
+		json_t *c;
+		json_array_foreach(json_object_get(e, "changes"), j, c) {
+			pl_buf_puts(b, "<li><b>");
+			pl_esc_html(b, json_string_value(json_object_get(c, "field")));
+			pl_buf_puts(b, "</b>: ");
+			put_value(b, json_object_get(c, "before"));
+			pl_buf_puts(b, " &rarr; ");
+			put_value(b, json_object_get(c, "after"));
+			pl_buf_puts(b, "</li>");
+		}
+		pl_buf_puts(b, "</ul></td><td>");
+		if (s && s->role >= PARLEY_ROLE_EDITOR && action && ent &&
+		    strcmp(action, "update") == 0 && strcmp(ent, entity) == 0) {
+			pl_buf_puts(b, "<form method=\"post\" action=\"");
+			pl_buf_puts(b, base);
+			pl_esc_url(b, id);
+			pl_buf_printf(b, "/revert\"><input type=\"hidden\" name=\"seq\" value=\"%lld\">", seq);
+			pl_buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+			pl_esc_html(b, s->csrf);
+			pl_buf_puts(b, "\"><input type=\"hidden\" name=\"etag\" value=\"");
+			pl_esc_html(b, etag);
+			pl_buf_printf(b, "\"><label for=\"reason-%lld\">Reason</label> <input id=\"reason-%lld\" "
+			                 "name=\"reason\" required> <button type=\"submit\">Revert</button></form>",
+			              seq, seq);
+		}
+		pl_buf_puts(b, "</td></tr>");
+	}
+	pl_buf_puts(b, "</tbody></table></main></body></html>\n");
+}
