@@ -135,4 +135,31 @@ int pl_brief_eval_all(parley_db *db, const char *name, const char *text, const p
 int pl_brief_body_html(const pl_brief *b, const char *root, int site, pl_buf *out,
                        parley_err *err);
 
+/* ---- The published briefs as a list (brief_catalog.c) -------------- */
+typedef struct pl_brief_list {
+	pl_brief *v;         /* front matter, published and updated dates; no source, figures or corrections */
+	size_t n;
+} pl_brief_list;
+
+/* The published briefs, newest publication date first, each read once.
+ * Free with pl_brief_list_free(). */
+int pl_brief_catalog(parley_db *db, pl_brief_list *l, parley_err *err);
+void pl_brief_list_free(pl_brief_list *l);
+/* The URL slug of a series, topic or region: its words by the one fold,
+ * joined by '-' ("Korea Snapshot" -> "korea-snapshot").  Caller frees;
+ * NULL when out of memory. */
+char *pl_brief_slug(const char *s);
+/* 1 when label's slug is slug. */
+int pl_brief_slug_is(const char *label, const char *slug);
+/* The ids of the published briefs whose text (title, series, summary,
+ * topics, regions, body) holds the words of text (folded; the last word a
+ * prefix), best match first.  No words: no brief.  Free the strings and
+ * the array with free(). */
+int pl_brief_search(parley_db *db, const char *text, pl_strlist *ids, parley_err *err);
+/* The folded text the search index holds for a brief file (its title,
+ * series, summary, topics, regions and body without expressions): what the
+ * static site's search page filters in the browser.  Caller frees; NULL
+ * when out of memory. */
+char *pl_brief_search_text(const char *source);
+
 #endif

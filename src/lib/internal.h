@@ -169,6 +169,7 @@ void pl_bind_keys(sqlite3_stmt *st, const pl_concept *c, const char *const *valu
 /* ------------------------------------------------------------------ */
 /* The store (store.c)                                                 */
 /* ------------------------------------------------------------------ */
+#define PL_STMT_CACHE 48
 struct parley_db {
 	sqlite3 *sql;
 	char *path;
@@ -176,14 +177,33 @@ struct parley_db {
 	char *reason; /* for the audit log; NULL when none */
 	int readonly;
 	sqlite3_stmt *changes; /* PRAGMA data_version, prepared on first use */
+	/* statements the same SQL runs again and again (a page per visit),
+	 * prepared once: pl_prepare_cached, pl_release */
+	struct pl_stmt_slot {
+		char *sql;
+		sqlite3_stmt *st;
+		int busy;
+		unsigned long used; /* stmt_tick at its last use: the least recent goes first */
+	} stmts[PL_STMT_CACHE];
+	unsigned long stmt_tick;
 };
 
 /* Sets err from the connection's last error; returns PARLEY_EDB. */
 int pl_db_error(parley_db *db, parley_err *err, const char *what);
 /* Runs SQL without results. */
 int pl_exec(parley_db *db, const char *sql, parley_err *err);
+/* SQL parley_brief_text(source): a brief file's searchable text, folded
+ * (src/brief/brief_catalog.c; the brief search index's triggers call it). */
+void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);
 /* Prepares SQL; caller finalizes with sqlite3_finalize(). */
 int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
+/* The same, from the store's cache of prepared statements when this SQL
+ * text was prepared before and is not in use (parsing the SQL costs more
+ * than running it for one record): give it back with pl_release(db, st),
+ * never sqlite3_finalize().  Bindings start cleared. */
+int pl_prepare_cached(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
+/* Resets st and returns it to the cache (finalizes it when not cached). */
+void pl_release(parley_db *db, sqlite3_stmt *st);
 int pl_begin(parley_db *db, parley_err *err);    /* BEGIN IMMEDIATE */
 int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index first */
 /* Refreshes the search text of the visits the triggers marked

@@ -137,14 +137,19 @@ int parley_countries_find(parley_db *db, const char *code, parley_countries **ou
 {
 	*out = NULL;
 	sqlite3_stmt *st;
-	/* the visits made and hosted, every status, from the tally (schema.c
-	 * migration_tally): a sum of the country's rows, not a count of its visits */
-	int rc = pl_prepare(db,
-	    "SELECT c.code, c.name,"
-	    " (SELECT coalesce(sum(n), 0) FROM visit_tally WHERE from_country = c.code),"
-	    " (SELECT coalesce(sum(n), 0) FROM visit_tally WHERE to_country = c.code), c.iso2,"
-	    " c.start_date, c.end_date"
-	    " FROM country c WHERE ?1 IS NULL OR c.code = ?1 ORDER BY c.name", &st, err);
+	/* one country by its key (a page per country, a name per facet value):
+	 * the primary key, not a scan of every country; cached, as pages ask
+	 * often.  The visits made and hosted, every status, from the tally
+	 * (schema.c migration_tally): a sum of the country's rows, not a count
+	 * of its visits */
+#define PL_COUNTRY_COLS                                                                   \
+	"SELECT c.code, c.name,"                                                             \
+	" (SELECT coalesce(sum(n), 0) FROM visit_tally WHERE from_country = c.code),"        \
+	" (SELECT coalesce(sum(n), 0) FROM visit_tally WHERE to_country = c.code), c.iso2,"  \
+	" c.start_date, c.end_date FROM country c"
+	int rc = pl_prepare_cached(db, code ? PL_COUNTRY_COLS " WHERE c.code = ?1"
+	                                    : PL_COUNTRY_COLS " ORDER BY c.name", &st, err);
+#undef PL_COUNTRY_COLS
 	if (rc)
 		return rc;
 	if (code)
@@ -167,7 +172,7 @@ int parley_countries_find(parley_db *db, const char *code, parley_countries **ou
 		c->start_date = pl_query_col(&r->arena, st, 5, &nm);
 		c->end_date = pl_query_col(&r->arena, st, 6, &nm);
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	if (nm) {
 		if (r)
 			parley_countries_free(&r->pub);
@@ -195,7 +200,7 @@ int pl_query_rows(parley_db *db, an_arena *a, const char *id, const char *sql, i
                   const char ***out, size_t *n, parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, sql, &st, err);
+	int rc = pl_prepare_cached(db, sql, &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -208,7 +213,7 @@ int pl_query_rows(parley_db *db, an_arena *a, const char *id, const char *sql, i
 			rows[*n * (size_t)nf + (size_t)i] = pl_query_col(a, st, i, &nm);
 		(*n)++;
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	*out = rows;
 	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
 }

@@ -327,6 +327,19 @@ int pl_prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stm
 	return rc;
 }
 
+/* prepare_bound from the store's statement cache: the caller gives *st back
+ * with pl_release(), never sqlite3_finalize().  For load_rows, whose SQL a
+ * page per visit (a static site) runs again and again. */
+static int prepare_bound_cached(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
+                                parley_err *err)
+{
+	int rc = pl_prepare_cached(db, sql, st, err);
+	for (int i = 0; !rc && i < b->n; i++)
+		if (sqlite3_bind_text(*st, i + 1, b->v[i], -1, SQLITE_STATIC) != SQLITE_OK)
+			rc = pl_db_error(db, err, "binding a filter");
+	return rc;
+}
+
 static const char *const list_cols =
     "SELECT v.id, v.start_date, v.end_date, v.from_country, v.to_country,"
     " coalesce(cf.name, v.from_country), coalesce(ct.name, v.to_country), v.visitor,"
@@ -367,8 +380,8 @@ static int fill_people(parley_db *db, an_arena *a, parley_visit *v, const char *
                        parley_visit_person **out, size_t *n, parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT person, name, detail FROM visit_person WHERE visit = ?1"
-	                        " AND role = ?2 ORDER BY seq", &st, err);
+	int rc = pl_prepare_cached(db, "SELECT person, name, detail FROM visit_person WHERE visit = ?1"
+	                               " AND role = ?2 ORDER BY seq", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, v->id, -1, SQLITE_STATIC);
@@ -383,7 +396,7 @@ static int fill_people(parley_db *db, an_arena *a, parley_visit *v, const char *
 		p->name = pl_query_col(a, st, 1, &nm);
 		p->detail = pl_query_col(a, st, 2, &nm);
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	return nm ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : PARLEY_OK;
 }
 
@@ -444,9 +457,11 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
                      size_t keep, parley_err *err)
 {
 	sqlite3_stmt *st;
-	int rc = pl_prepare_bound(db, sql->data, b, &st, err);
-	if (rc)
+	int rc = prepare_bound_cached(db, sql->data, b, &st, err);
+	if (rc) {
+		pl_release(db, st);
 		return rc;
+	}
 	size_t cap = 16;
 	parley_visit *v = malloc(cap * sizeof *v);
 	size_t n = 0;
@@ -467,7 +482,7 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
 	}
 	if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
 		rc = pl_db_error(db, err, "listing visits");
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	if (!v || rc == PARLEY_ENOMEM) {
 		free(v);
 		return parley_err_set(err, PARLEY_ENOMEM, "listing visits: out of memory");
@@ -871,8 +886,10 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 {
 	*prev = *next = NULL;
 	int rc = must_exist(db, "visit", "id", id, err);
-	/* the same pair in either direction, by the list order (start_key, id) */
-#define NEIGHBOUR(CMP, DIR)                                                                  	" JOIN visit w ON w.id = ?1 WHERE v.status IN ('confirmed', 'reported') AND"           	" ((v.from_country = w.from_country AND v.to_country = w.to_country) OR"               	" (v.from_country = w.to_country AND v.to_country = w.from_country)) AND"              	" (v.start_key, v.id) " CMP " (w.start_key, w.id) ORDER BY v.start_key " DIR ", v.id " DIR " LIMIT 1"
+	/* the same pair in either direction (pair_key), by the list order
+	 * (start_key, id): visit_by_pairk seeks the one row, where an OR of the
+	 * two directions sorted every visit of the pair, list columns and all */
+#define NEIGHBOUR(CMP, DIR)                                                                  	" JOIN visit w ON w.id = ?1 WHERE v.status IN ('confirmed', 'reported') AND"           	" v.pair_key = w.pair_key AND"              	" (v.start_key, v.id) " CMP " (w.start_key, w.id) ORDER BY v.start_key " DIR ", v.id " DIR " LIMIT 1"
 	if (!rc)
 		rc = one_visit(db, NEIGHBOUR("<", "DESC"), id, prev, err);
 	if (!rc)

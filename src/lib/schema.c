@@ -465,6 +465,22 @@ static const char *const migration_review_records =
     "ALTER TABLE pending_change ADD COLUMN entity TEXT NOT NULL DEFAULT 'visit'"
     " CHECK (entity IN ('visit', 'person', 'source'));";
 
+/* Search across briefs (issue 10, src/brief/brief_catalog.c): each brief's
+ * title, series, summary, topics, regions and body (its expressions left
+ * out), folded by the one fold, in an FTS5 index that the triggers keep as
+ * the brief table changes; searches read published briefs only. */
+static const char *const migration_brief_search =
+    "CREATE VIRTUAL TABLE brief_fts USING fts5(brief UNINDEXED, body,"
+    " tokenize='unicode61 remove_diacritics 0');"
+    "CREATE TRIGGER brief_fts_ai AFTER INSERT ON brief BEGIN"
+    " INSERT INTO brief_fts(brief, body) VALUES (new.id, parley_brief_text(new.source)); END;"
+    "CREATE TRIGGER brief_fts_au AFTER UPDATE OF id, source ON brief BEGIN"
+    " DELETE FROM brief_fts WHERE brief = old.id;"
+    " INSERT INTO brief_fts(brief, body) VALUES (new.id, parley_brief_text(new.source)); END;"
+    "CREATE TRIGGER brief_fts_ad AFTER DELETE ON brief BEGIN"
+    " DELETE FROM brief_fts WHERE brief = old.id; END;"
+    "INSERT INTO brief_fts(brief, body) SELECT id, parley_brief_text(source) FROM brief;";
+
 /* The visit tally (issue 13, docs/queries.md "Counts"): how many visits
  * each (pair, year, direction, level, type, status) holds, kept by triggers
  * on every write to visit, so the total and the facets of a filter on those
@@ -580,6 +596,7 @@ static const char *const migrations[] = {
     migration_scale, /* issue 13: reads migration_query's start_key */
     migration_review,
     migration_review_records,
+    migration_brief_search, /* issue 10: appended */
     migration_tally, /* issue 13: exact counts without reading every match */
     migration_search_dims, /* issue 13: a search costs one read per match */
 };

@@ -100,6 +100,48 @@ int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *er
 	return PARLEY_OK;
 }
 
+int pl_prepare_cached(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err)
+{
+	struct pl_stmt_slot *victim = NULL;
+	db->stmt_tick++;
+	for (size_t i = 0; i < PL_STMT_CACHE; i++) {
+		struct pl_stmt_slot *c = &db->stmts[i];
+		if (c->sql && !c->busy && strcmp(c->sql, sql) == 0) {
+			c->busy = 1;
+			c->used = db->stmt_tick;
+			*st = c->st;
+			return PARLEY_OK;
+		}
+		if (!c->busy && (!victim || (victim->sql && (!c->sql || c->used < victim->used))))
+			victim = c;
+	}
+	if (sqlite3_prepare_v3(db->sql, sql, -1, SQLITE_PREPARE_PERSISTENT, st, NULL) != SQLITE_OK)
+		return pl_db_error(db, err, "preparing a query");
+	/* the slot of the least recently used statement (every slot busy, or
+	 * no memory for the key: an ordinary statement, finalized on release) */
+	char *key = victim ? strdup(sql) : NULL;
+	if (key) {
+		sqlite3_finalize(victim->st);
+		free(victim->sql);
+		*victim = (struct pl_stmt_slot){.sql = key, .st = *st, .busy = 1, .used = db->stmt_tick};
+	}
+	return PARLEY_OK;
+}
+
+void pl_release(parley_db *db, sqlite3_stmt *st)
+{
+	if (!st)
+		return;
+	for (size_t i = 0; i < PL_STMT_CACHE; i++)
+		if (db->stmts[i].st == st && db->stmts[i].sql) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			db->stmts[i].busy = 0;
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
 int pl_begin(parley_db *db, parley_err *err)
 {
 	return pl_exec(db, "BEGIN IMMEDIATE", err);
@@ -216,6 +258,9 @@ int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
 	                        (void *)1, sql_day, NULL, NULL);
 	sqlite3_create_function(db->sql, "parley_rank", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
 	                        NULL, sql_rank, NULL, NULL);
+	/* the text of a brief its search index holds (brief_catalog.c) */
+	sqlite3_create_function(db->sql, "parley_brief_text", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC,
+	                        NULL, pl_brief_sql_text, NULL, NULL);
 	/* Check that the file is a database before anything writes to it. */
 	rc = pl_exec(db, "SELECT count(*) FROM sqlite_schema", err);
 	if (rc) {
@@ -250,6 +295,10 @@ void parley_close(parley_db *db)
 	if (!db)
 		return;
 	sqlite3_finalize(db->changes);
+	for (size_t i = 0; i < PL_STMT_CACHE; i++) {
+		sqlite3_finalize(db->stmts[i].st);
+		free(db->stmts[i].sql);
+	}
 	if (db->sql)
 		sqlite3_close_v2(db->sql);
 	free(db->path);

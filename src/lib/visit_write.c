@@ -73,7 +73,7 @@ int pl_rows_etag(parley_db *db, const char *const *sqls, size_t n, const char *i
 	int found = 0;
 	for (size_t q = 0; q < n; q++) {
 		sqlite3_stmt *st;
-		int rc = pl_prepare(db, sqls[q], &st, err);
+		int rc = pl_prepare_cached(db, sqls[q], &st, err);
 		if (rc)
 			return rc;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
@@ -87,7 +87,7 @@ int pl_rows_etag(parley_db *db, const char *const *sqls, size_t n, const char *i
 			}
 			fnv_add(&h, "\x1e", 1);
 		}
-		sqlite3_finalize(st);
+		pl_release(db, st);
 		if (r != SQLITE_DONE)
 			return pl_db_error(db, err, "reading a record's version");
 		fnv_add(&h, "\x1d", 1);

@@ -1,7 +1,7 @@
 /*
- * page_brief.c - briefs on the web: /briefs (index), /briefs/ID (a brief,
- * rendered from its figure ledger once published) and /briefs.atom (the
- * feed of published briefs).  The figures and their links come from the
+ * page_brief.c - a brief on the web: /briefs/ID (a brief, rendered from
+ * its figure ledger once published).  The index pages, the feeds and the
+ * search are in page_brief_index.c.  The figures and their links come from the
  * brief module (src/brief); this file only lays them out.
  */
 #include "webq.h"
@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The brief's URL from the page (root-relative). Caller frees. */
-static char *brief_url(const pl_page *pg, const char *id)
+char *pl_brief_url(const pl_page *pg, const char *id)
 {
 	pl_buf b;
 	pl_buf_init(&b, 0);
@@ -67,7 +66,7 @@ void pl_page_brief(pl_page *pg, const char *id)
 		return;
 	}
 	const pl_brief_meta *m = &b.meta;
-	char *url = brief_url(pg, b.id);
+	char *url = pl_brief_url(pg, b.id);
 	char dw[40];
 	pl_date_words(m->date, dw, sizeof dw);
 	json_t *ctx = json_pack("{s:s,s:s?,s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?,s:s}",
@@ -125,31 +124,44 @@ void pl_page_brief(pl_page *pg, const char *id)
 	json_object_set_new(ctx, "csl_json", json_string(cs ? cs : ""));
 	free(cs);
 	json_decref(csl);
-	/* "most recent from" each author: their other published briefs, newest first */
-	pl_strlist pub;
-	if (pl_brief_published(pg->w->db, &pub, NULL) == PARLEY_OK) {
-		json_array_foreach(authors, ai, av) {
-			const char *aid = json_string_value(json_object_get(av, "id"));
-			json_t *recent = json_array();
-			for (size_t i = 0; i < pub.n && json_array_size(recent) < 3; i++) {
-				pl_brief o;
-				if (strcmp(pub.v[i], b.id) == 0 || pl_brief_load(pg->w->db, pub.v[i], 0, &o, NULL))
-					continue;
-				for (size_t k = 0; k < o.meta.authors.n; k++)
-					if (strcmp(o.meta.authors.v[k], aid) == 0) {
-						char *ou = brief_url(pg, o.id);
-						json_array_append_new(recent, json_pack("{s:s,s:s,s:s}", "url", ou, "title", o.meta.title, "date", o.meta.date));
-						free(ou);
-						break;
-					}
-				pl_brief_free(&o);
-			}
-			json_object_set_new(av, "recent", recent);
+	/* "most recent from" each author: their other published briefs, newest
+	 * first, from the list of published briefs (read once, not per author) */
+	pl_brief_list tmp;
+	const pl_brief_list *pub = pl_web_briefs(pg, &tmp, NULL);
+	json_array_foreach(authors, ai, av) {
+		const char *aid = json_string_value(json_object_get(av, "id"));
+		json_t *recent = json_array();
+		for (size_t i = 0; pub && i < pub->n && json_array_size(recent) < 3; i++) {
+			const pl_brief *o = &pub->v[i];
+			for (size_t k = 0; strcmp(o->id, b.id) != 0 && k < o->meta.authors.n; k++)
+				if (strcmp(o->meta.authors.v[k], aid) == 0) {
+					char *ou = pl_brief_url(pg, o->id);
+					json_array_append_new(recent, json_pack("{s:s,s:s,s:s}", "url", ou, "title", o->meta.title, "date", o->meta.date));
+					free(ou);
+					break;
+				}
 		}
-		for (size_t i = 0; i < pub.n; i++)
-			free(pub.v[i]);
-		free(pub.v);
+		json_object_set_new(av, "recent", recent);
+		char *au = pl_brief_facet_url(pg, "author", aid, NULL);
+		json_object_set_new(av, "url", json_string(au ? au : ""));
+		free(au);
 	}
+	pl_web_briefs_done(pg, &tmp);
+	/* links to the indexes of the brief's series, topics and regions */
+	char *su = m->series ? pl_brief_facet_url(pg, "series", m->series, NULL) : NULL;
+	json_object_set_new(ctx, "series_url", su ? json_string(su) : json_null());
+	free(su);
+	static const char *const tag_kinds[] = {"topic", "region"};
+	const pl_strlist *tag_lists[] = {&m->topics, &m->regions};
+	json_t *tag_links = json_array();
+	for (size_t t = 0; t < 2; t++)
+		for (size_t i = 0; i < tag_lists[t]->n; i++) {
+			char *tu = pl_brief_facet_url(pg, tag_kinds[t], tag_lists[t]->v[i], NULL);
+			json_array_append_new(tag_links, json_pack("{s:s,s:s,s:s}", "name", tag_lists[t]->v[i],
+			                                           "url", tu ? tu : "", "kind", tag_kinds[t]));
+			free(tu);
+		}
+	json_object_set_new(ctx, "tag_links", tag_links);
 	json_object_set_new(ctx, "authors", authors);
 	json_object_set_new(ctx, "cite_apa", json_string(apa.data));
 	json_object_set_new(ctx, "cite_chicago", json_string(chi.data));
@@ -161,7 +173,7 @@ void pl_page_brief(pl_page *pg, const char *id)
 	for (size_t i = 0; i < m->related.n; i++) {
 		pl_brief r;
 		if (pl_brief_load(pg->w->db, m->related.v[i], 0, &r, NULL) == PARLEY_OK) {
-			char *ru = brief_url(pg, r.id);
+			char *ru = pl_brief_url(pg, r.id);
 			json_array_append_new(rel, json_pack("{s:s,s:s}", "url", ru, "title", r.meta.title));
 			free(ru);
 			pl_brief_free(&r);
@@ -205,94 +217,6 @@ void pl_page_brief(pl_page *pg, const char *id)
 	free(url);
 	pl_brief_free(&b);
 	pl_render_page(pg, "brief", ctx);
-}
-
-void pl_page_briefs(pl_page *pg)
-{
-	pl_strlist ids;
-	parley_err err = {0};
-	if (pl_brief_published(pg->w->db, &ids, &err)) {
-		pl_send_error(pg, 500, NULL, err.msg);
-		return;
-	}
-	json_t *list = json_array();
-	for (size_t i = 0; i < ids.n; i++) {
-		pl_brief b;
-		if (pl_brief_load(pg->w->db, ids.v[i], 0, &b, NULL) == PARLEY_OK) {
-			char *u = brief_url(pg, b.id);
-			json_array_append_new(list, json_pack("{s:s,s:s,s:s?,s:s,s:s}", "url", u, "title", b.meta.title,
-			    "series", b.meta.series, "date", b.meta.date, "summary", b.meta.summary));
-			free(u);
-			pl_brief_free(&b);
-		}
-		free(ids.v[i]);
-	}
-	free(ids.v);
-	char feed[80];
-	snprintf(feed, sizeof feed, "%sbriefs.atom", pg->rq->root);
-	json_t *ctx = json_pack("{s:s,s:o,s:s}", "title", "Briefs", "briefs", list, "feed_url", feed);
-	pl_render_page(pg, "briefs", ctx);
-}
-
-void pl_page_briefs_atom(pl_page *pg)
-{
-	pl_strlist ids;
-	parley_err err = {0};
-	if (pl_brief_published(pg->w->db, &ids, &err)) {
-		pl_send_error(pg, 500, NULL, err.msg);
-		return;
-	}
-	pl_buf *o = &pg->rs->body;
-	pl_buf_reset(o);
-	pl_buf_puts(o, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
-	               "<title>parley briefs</title>\n<id>urn:parley:briefs</id>\n");
-	pl_buf_printf(o, "<link rel=\"self\" href=\"%sbriefs.atom\"/>\n", pg->rq->root);
-	int first = 1;
-	for (size_t i = 0; i < ids.n; i++) {
-		pl_brief b;
-		if (pl_brief_load(pg->w->db, ids.v[i], 0, &b, NULL) == PARLEY_OK) {
-			const char *upd = b.updated ? b.updated : b.published;
-			if (first)
-				pl_buf_printf(o, "<updated>%sT00:00:00Z</updated>\n", upd);
-			first = 0;
-			char *u = brief_url(pg, b.id);
-			pl_buf_puts(o, "<entry>\n<title>");
-			pl_esc_html(o, b.meta.title);
-			pl_buf_puts(o, "</title>\n<id>urn:parley:brief:");
-			pl_esc_html(o, b.id);
-			pl_buf_puts(o, "</id>\n<link rel=\"alternate\" type=\"text/html\" href=\"");
-			pl_esc_html(o, u);
-			pl_buf_printf(o, "\"/>\n<published>%sT00:00:00Z</published>\n<updated>%sT00:00:00Z</updated>\n",
-			              b.published, upd);
-			for (size_t k = 0; k < b.meta.authors.n; k++) {
-				char *n = NULL, *r = NULL, *bio = NULL;
-				if (pl_brief_author_get(pg->w->db, b.meta.authors.v[k], &n, &r, &bio, NULL) == PARLEY_OK) {
-					pl_buf_puts(o, "<author><name>");
-					pl_esc_html(o, n);
-					pl_buf_puts(o, "</name></author>\n");
-				}
-				free(n);
-				free(r);
-				free(bio);
-			}
-			for (size_t k = 0; k < b.meta.topics.n; k++) {
-				pl_buf_puts(o, "<category term=\"");
-				pl_esc_html(o, b.meta.topics.v[k]);
-				pl_buf_puts(o, "\"/>\n");
-			}
-			pl_buf_puts(o, "<summary>");
-			pl_esc_html(o, b.meta.summary);
-			pl_buf_puts(o, "</summary>\n</entry>\n");
-			free(u);
-			pl_brief_free(&b);
-		}
-		free(ids.v[i]);
-	}
-	free(ids.v);
-	if (first)
-		pl_buf_printf(o, "<updated>%sT00:00:00Z</updated>\n", pg->w->today);
-	pl_buf_puts(o, "</feed>\n");
-	pg->rs->type = "application/atom+xml; charset=utf-8";
 }
 
 int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *err)

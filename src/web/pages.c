@@ -452,6 +452,17 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 	} else if (strcmp(p, "/briefs.atom") == 0) {
 		if (no_params(&pg))
 			pl_page_briefs_atom(&pg);
+	} else if (route(p, "/briefs/series/", &rest) || route(p, "/briefs/author/", &rest) ||
+	           route(p, "/briefs/topic/", &rest) || route(p, "/briefs/region/", &rest)) {
+		char kind[8];
+		pl_strlcpy(kind, p + 8, sizeof kind);
+		kind[strcspn(kind, "/")] = '\0';
+		if (no_params(&pg))
+			pl_page_brief_facet(&pg, kind, rest);
+	} else if (strcmp(p, "/search") == 0) {
+		pl_page_search(&pg, 0);
+	} else if (strcmp(p, "/api/v1/search") == 0) {
+		pl_page_search(&pg, 1);
 	} else if (route(p, "/briefs/", &rest)) {
 		fmt_of(rest, id, sizeof id, 0);
 		if (no_params(&pg))

@@ -71,6 +71,7 @@ typedef struct site {
 	const char *out;
 	long files;
 	parley_err *err;
+	char made[4096]; /* the folder write_file made last: most files share their folder with the one before */
 } site;
 
 static int mkdirs(const char *path, parley_err *err)
@@ -155,7 +156,9 @@ static int write_file(site *s, const char *rel, const char *data, size_t n)
 	snprintf(path, sizeof path, "%s/%s", s->out, rel);
 	char *slash = strrchr(path, '/');
 	*slash = '\0';
-	int rc = mkdirs(path, s->err);
+	int rc = strcmp(path, s->made) == 0 ? PARLEY_OK : mkdirs(path, s->err);
+	if (rc == PARLEY_OK)
+		pl_strlcpy(s->made, path, sizeof s->made);
 	*slash = '/';
 	if (rc != PARLEY_OK)
 		return rc;
@@ -344,6 +347,47 @@ static int per_record(site *s, const char *const *ids, size_t n, const char *htm
 	return rc;
 }
 
+/* The indexes of the published briefs per series, author, topic and
+ * region (briefs/KIND/SLUG.html), and the feeds of the first three
+ * (briefs/KIND/SLUG.atom): the targets of the brief pages' links. */
+static int brief_index_pages(site *s)
+{
+	static const struct { const char *kind; int feed; } kinds[] = {
+	    {"series", 1}, {"author", 1}, {"topic", 1}, {"region", 0}};
+	pl_brief_list l;
+	int rc = pl_brief_catalog(s->w.db, &l, s->err);
+	json_t *done = json_object();
+	for (size_t i = 0; rc == PARLEY_OK && i < l.n; i++) {
+		const pl_brief_meta *m = &l.v[i].meta;
+		for (size_t k = 0; rc == PARLEY_OK && k < PL_ARRAY_LEN(kinds); k++) {
+			const char *kind = kinds[k].kind;
+			const pl_strlist one = {m->series ? 1 : 0, m->series ? (char **)&m->series : NULL};
+			const pl_strlist *labels = k == 0 ? &one : k == 1 ? &m->authors : k == 2 ? &m->topics : &m->regions;
+			for (size_t j = 0; rc == PARLEY_OK && j < labels->n; j++) {
+				/* author ids are slugs already; labels fold to letters, digits and '-' */
+				char *slug = k == 1 ? pl_strdup(labels->v[j]) : pl_brief_slug(labels->v[j]);
+				char key[240], rel[300], path[300];
+				snprintf(key, sizeof key, "%s/%s", kind, slug ? slug : "");
+				if (slug && *slug && *slug != '-' && strlen(slug) < 200 && !json_object_get(done, key)) {
+					json_object_set_new(done, key, json_true());
+					snprintf(rel, sizeof rel, "briefs/%s.html", key);
+					snprintf(path, sizeof path, "/briefs/%s", key);
+					rc = page(s, rel, path, NULL);
+					if (rc == PARLEY_OK && kinds[k].feed) {
+						snprintf(rel, sizeof rel, "briefs/%s.atom", key);
+						snprintf(path, sizeof path, "/briefs/%s.atom", key);
+						rc = page(s, rel, path, NULL);
+					}
+				}
+				free(slug);
+			}
+		}
+	}
+	json_decref(done);
+	pl_brief_list_free(&l);
+	return rc;
+}
+
 int parley_site(const char *db_path, const char *out_dir, long *files, parley_err *err)
 {
 	if (!db_path || !out_dir || !*out_dir)
@@ -404,6 +448,8 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		rc = page(&s, "briefs.html", "/briefs", NULL);
 	if (rc == PARLEY_OK)
 		rc = page(&s, "briefs.atom", "/briefs.atom", NULL);
+	if (rc == PARLEY_OK)
+		rc = page(&s, "search.html", "/search", NULL);
 	pl_strlist briefs = {0};
 	if (rc == PARLEY_OK)
 		rc = pl_brief_published(db, &briefs, err);
@@ -416,6 +462,8 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		free(briefs.v[i]);
 	}
 	free(briefs.v);
+	if (rc == PARLEY_OK)
+		rc = brief_index_pages(&s);
 	/* PNG twins of the charts. */
 	for (size_t i = 0; rc == PARLEY_OK && s.w.png && have_pair && i < 2; i++) {
 		static const char *const names[] = {"timeline", "eras"};
@@ -567,6 +615,7 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	}
 	if (rc == PARLEY_OK)
 		rc = renamed_pages(&s, db);
+	pl_web_briefs_free(&s.w);
 	parley_close(db);
 	if (files)
 		*files = s.files;

@@ -78,6 +78,7 @@ typedef struct pl_web {
 	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
 	int png;            /* static site: charts also get a PNG twin (chart/NAME.png) */
 	int preview;        /* 1: /briefs/ID also shows drafts (parley brief render) */
+	struct pl_brief_list *briefs; /* static site: the published briefs, read once (page_brief_index.c) */
 } pl_web;
 
 typedef struct pl_web_req {
@@ -183,6 +184,23 @@ void pl_chart_svg(pl_page *pg, const char *which, const char *a, const char *b);
 void pl_page_brief(pl_page *pg, const char *id);
 void pl_page_briefs(pl_page *pg);
 void pl_page_briefs_atom(pl_page *pg);
+/* The URL of brief id's page from pg (root-relative).  Caller frees. */
+char *pl_brief_url(const pl_page *pg, const char *id);
+/* page_brief_index.c: the indexes of briefs per series, author, topic and
+ * region (kind; rest is "SLUG", "SLUG.html" or "SLUG.atom" for the feed),
+ * and the search across briefs and visits (fmt 0 HTML, 1 JSON). */
+void pl_page_brief_facet(pl_page *pg, const char *kind, const char *rest);
+void pl_page_search(pl_page *pg, int fmt);
+/* The URL of kind's index page of label (a series, topic or region as
+ * written, or an author's id), ext appended (NULL: the page's).  Caller frees. */
+char *pl_brief_facet_url(const pl_page *pg, const char *kind, const char *label, const char *ext);
+/* The published briefs: the static site's list, read once and kept in
+ * w->briefs, or (the server, whose store changes) read now into *tmp.
+ * NULL with err set on failure.  Pair with pl_web_briefs_done(pg, tmp). */
+const struct pl_brief_list *pl_web_briefs(pl_page *pg, struct pl_brief_list *tmp, parley_err *err);
+void pl_web_briefs_done(pl_page *pg, struct pl_brief_list *tmp);
+/* Frees the static site's list of briefs (site.c, when done). */
+void pl_web_briefs_free(pl_web *w);
 
 /* Shared computations for the dashboard, the API and the context lines. */
 /* {"years":[{"year":Y,"from_a":n,"from_b":n,"total":n}],...}; caller decrefs. */

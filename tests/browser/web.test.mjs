@@ -453,7 +453,8 @@ test('site: every chart has a PNG twin at twice the SVG size (when rsvg-convert 
   await close();
 });
 
-// Briefs (issue 10): the example brief and the index, served and static.
+// Briefs (issue 10): the example brief, the index and the pages per author,
+// series, topic and region, served and static; the search (served).
 for (const name of ['serve', 'site']) {
   const briefUrls = () => {
     const b = targets[name].base;
@@ -462,13 +463,48 @@ for (const name of ['serve', 'site']) {
       : { brief: b + '/briefs/kim-jong-un-beijing-2018.html', index: b + '/briefs.html' };
   };
 
-  test(`${name}: brief and brief index have no serious accessibility violations`, async () => {
+  test(`${name}: brief, brief index, author, series, topic and region pages have no serious accessibility violations`, async () => {
     const { page, errors, close } = await newPage();
     const u = briefUrls();
-    for (const url of [u.brief, u.index]) {
+    const ext = name === 'serve' ? '' : '.html';
+    const b = targets[name].base + '/briefs/';
+    const pages = [u.brief, u.index, b + 'author/mira-han' + ext, b + 'series/korea-snapshot' + ext,
+      b + 'topic/china-north-korea-relations' + ext, b + 'region/east-asia' + ext];
+    pages.push(targets[name].base + (name === 'serve' ? '/search?q=Beijing' : '/search.html?q=Beijing'));
+    for (const url of pages) {
       await page.goto(url);
       assert.deepEqual(await axeSerious(page), [], url);
     }
+    assert.deepEqual(errors, []);
+    await close();
+  });
+
+  test(`${name}: a brief links to its author, series, topic and region pages, and they link back`, async () => {
+    const { page, errors, close } = await newPage();
+    const u = briefUrls();
+    const checks = [
+      ['.brief .authors a', 'Mira Han', /Author:\s*Mira Han/],
+      ['.brief p.series a', 'Korea Snapshot', /Series:\s*Korea Snapshot/],
+      ['.brief .tags a', 'China-North Korea relations', /Topic:\s*China-North Korea relations/],
+      ['.brief .tags a', 'East Asia', /Region:\s*East Asia/],
+    ];
+    for (const [sel, text, h1] of checks) {
+      await page.goto(u.brief);
+      await Promise.all([page.waitForNavigation(), page.locator(sel, { hasText: text }).first().click()]);
+      assert.match(await page.locator('h1').innerText(), h1, text);
+      // each index lists the brief, and its link leads back to it
+      const back = page.locator('ul.brief-list a', { hasText: "Kim Jong-un's first trip as leader goes to Beijing" });
+      assert.equal(await back.count(), 1, `${text}: the brief is listed`);
+      await Promise.all([page.waitForNavigation(), back.click()]);
+      assert.equal(await page.locator('article.brief h1').innerText(), "Kim Jong-un's first trip as leader goes to Beijing");
+    }
+    // the author page names the role and bio and links the author's feed
+    await page.goto(targets[name].base + '/briefs/author/mira-han' + (name === 'serve' ? '' : '.html'));
+    assert.match(await page.locator('p.role').innerText(), /Senior Analyst/);
+    const feed = await page.locator('a', { hasText: 'Atom feed' }).getAttribute('href');
+    const r = await fetch(new URL(feed, page.url()).href);
+    assert.equal(r.status, 200, feed);
+    assert.match(await r.text(), /<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
     assert.deepEqual(errors, []);
     await close();
   });
@@ -499,3 +535,42 @@ for (const name of ['serve', 'site']) {
     await close();
   });
 }
+
+test('serve: the search finds the brief by words with tone marks, and visits beside it', async () => {
+  const { page, errors, close } = await newPage();
+  await page.goto(targets.serve.base + '/briefs');
+  await page.fill('#brief-q', 'Xí Jìnpíng');
+  await Promise.all([page.waitForNavigation(), page.press('#brief-q', 'Enter')]);
+  const hit = page.locator('ul.brief-list a', { hasText: "Kim Jong-un's first trip as leader goes to Beijing" });
+  assert.equal(await hit.count(), 1, 'the brief is found with the tone marks folded');
+  const api = await json(targets.serve.base + '/api/v1/search?q=' + encodeURIComponent('Xí Jìnpíng'));
+  assert.match(await page.locator('p.total').innerText(), new RegExp(`^${api.visits.total} visit`));
+  assert.ok(api.visits.total > 0, 'visits with Xi Jinping are found too');
+  assert.equal(await page.locator('ul.search-visits li').count(), Math.min(20, api.visits.total));
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('site: the static search page filters the briefs in place by the folded words, and hands them to the visit list', async () => {
+  const { page, errors, close } = await newPage();
+  const row = () => page.locator('tr.brief-row', { hasText: "Kim Jong-un's first trip as leader goes to Beijing" });
+  await page.goto(targets.site.base + '/briefs.html');
+  await page.fill('#brief-q', 'Xí Jìnpíng');
+  await Promise.all([page.waitForNavigation(), page.press('#brief-q', 'Enter')]);
+  assert.match(page.url(), /search\.html\?q=/);
+  assert.equal(await row().isVisible(), true, 'found with the tone marks folded');
+  const href = await page.locator('#search-visits').getAttribute('href');
+  assert.equal(href, 'visits.html?q=' + encodeURIComponent('Xí Jìnpíng'));
+  await Promise.all([page.waitForNavigation(), page.locator('#search-visits').click()]);
+  const api = await json(targets.serve.base + '/api/v1/search?q=' + encodeURIComponent('Xí Jìnpíng'));
+  await page.waitForFunction((n) =>
+    [...document.querySelectorAll('tr.visit')].filter((r) => r.offsetParent !== null).length === Math.min(50, n),
+  api.visits.total, { timeout: 10000 });
+  // words the brief does not hold (its expressions' words among them) hide it
+  for (const q of ['Pyongyang Beijing zzz', 'count pair']) {
+    await page.goto(targets.site.base + '/search.html?q=' + encodeURIComponent(q));
+    assert.equal(await row().isVisible(), false, q);
+  }
+  assert.deepEqual(errors, []);
+  await close();
+});

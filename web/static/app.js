@@ -210,6 +210,9 @@
     var pq = document.getElementById('people-q');
     if (pq) pq.value = q;
     document.querySelectorAll('input[name=q]').forEach(function (i) { if (!i.value) i.value = q; });
+    // the static search page: its link to the visit list carries the words
+    var sv = document.getElementById('search-visits');
+    if (sv && q) sv.setAttribute('href', sv.getAttribute('href') + '?q=' + encodeURIComponent(q));
     if (rows.length && rows[0].dataset.date) apply();
     else if (q) rows.forEach(function (r) { r.hidden = !passes(r, { q: q }, null); }); // people list
   }
