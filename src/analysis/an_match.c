@@ -9,6 +9,7 @@
  * first, then every other candidate pair closest first.
  */
 #include "an.h"
+#include "internal.h" /* pl_map */
 
 #include <stdlib.h>
 #include <string.h>
@@ -75,6 +76,170 @@ static int cand_cmp(const void *x, const void *y)
 	return a->j < b->j ? -1 : a->j > b->j;
 }
 
+/* One of B's visits in its direction's block, by the first day its start covers. */
+typedef struct bref {
+	size_t block;
+	long first;
+	size_t j;
+} bref;
+
+static int bref_cmp(const void *x, const void *y)
+{
+	const bref *a = x, *b = y;
+	if (a->block != b->block)
+		return a->block < b->block ? -1 : 1;
+	if (a->first != b->first)
+		return a->first < b->first ? -1 : 1;
+	return a->j < b->j ? -1 : a->j > b->j;
+}
+
+static int size_cmp(const void *x, const void *y)
+{
+	size_t a = *(const size_t *)x, b = *(const size_t *)y;
+	return a < b ? -1 : a > b;
+}
+
+static bool day_range(const char *s, long *first, long *last)
+{
+	parley_date d;
+	if (!s || parley_date_parse(s, strlen(s), &d, NULL) != PARLEY_OK)
+		return false;
+	*first = parley_date_first_day(d);
+	*last = parley_date_last_day(d);
+	return true;
+}
+
+/* B indexed so that each visit of A meets only the visits of B the rule
+ * could match (issue 13: compare grew with |A| x |B|): those sharing one of
+ * its external ids (a map from each id to its visits), and those of its
+ * direction whose start lies within the tolerance (each direction's visits
+ * sorted by date, a range found by binary search).  parley_visit_match
+ * still decides every pair, so the result is the pairwise one. */
+typedef struct bindex {
+	pl_map dirs;   /* "FROM\x1fTO" -> block number + 1 (slot n) */
+	pl_map exts;   /* "scheme:value" -> head of its list in ext[] + 1 (slot n) */
+	bref *refs;    /* every dated, directed visit of B, by block then date */
+	size_t nrefs, nblocks;
+	size_t *bstart; /* refs of block k: [bstart[k], bstart[k + 1]) */
+	struct { size_t j; long next; } *ext;
+	size_t next;
+	long maxspan;  /* the widest start of B (a year: 365 days) */
+} bindex;
+
+static void bindex_free(bindex *x)
+{
+	pl_map_free(&x->dirs);
+	pl_map_free(&x->exts);
+	free(x->refs);
+	free(x->bstart);
+	free(x->ext);
+}
+
+static int dir_key(const parley_visit_desc *v, char *buf, size_t cap)
+{
+	if (!known(v->from_country) || !known(v->to_country))
+		return -1;
+	int n = snprintf(buf, cap, "%s\x1f%s", v->from_country, v->to_country);
+	return n > 0 && (size_t)n < cap ? n : -1;
+}
+
+static int bindex_build(bindex *x, const parley_visit_desc *b, size_t nb)
+{
+	memset(x, 0, sizeof *x);
+	size_t next = 0;
+	for (size_t j = 0; j < nb; j++)
+		for (const char *const *e = b[j].external_ids; e && *e; e++)
+			next++;
+	x->refs = malloc((nb + 1) * sizeof *x->refs);
+	x->ext = malloc((next + 1) * sizeof *x->ext);
+	if (!x->refs || !x->ext)
+		return PARLEY_ENOMEM;
+	char key[128];
+	for (size_t j = 0; j < nb; j++) {
+		long first, last;
+		int kn = dir_key(&b[j], key, sizeof key);
+		if (kn >= 0 && day_range(b[j].start_date, &first, &last)) {
+			int added;
+			pl_map_slot *sl = pl_map_put(&x->dirs, key, (size_t)kn, &added);
+			if (!sl)
+				return PARLEY_ENOMEM;
+			if (added)
+				sl->n = (long)++x->nblocks;
+			x->refs[x->nrefs++] = (bref){(size_t)sl->n - 1, first, j};
+			if (last - first > x->maxspan)
+				x->maxspan = last - first;
+		}
+		for (const char *const *e = b[j].external_ids; e && *e; e++) {
+			int added;
+			pl_map_slot *sl = pl_map_put(&x->exts, *e, strlen(*e), &added);
+			if (!sl)
+				return PARLEY_ENOMEM;
+			x->ext[x->next].j = j;
+			x->ext[x->next].next = sl->n - 1; /* -1 ends the list */
+			sl->n = (long)++x->next;
+		}
+	}
+	qsort(x->refs, x->nrefs, sizeof *x->refs, bref_cmp);
+	x->bstart = calloc(x->nblocks + 1, sizeof *x->bstart);
+	if (!x->bstart)
+		return PARLEY_ENOMEM;
+	for (size_t k = 0, r = 0; k <= x->nblocks; k++) {
+		while (r < x->nrefs && x->refs[r].block < k)
+			r++;
+		x->bstart[k] = r;
+	}
+	return PARLEY_OK;
+}
+
+/* The visits of B that a could match, ascending, into *out (grown as needed). */
+static int bindex_candidates(const bindex *x, const parley_visit_desc *a, int tolerance_days,
+                             size_t **out, size_t *n, size_t *cap)
+{
+	*n = 0;
+#define PUSH(J)                                                                            \
+	do {                                                                                   \
+		if (*n == *cap) {                                                                  \
+			size_t c2 = *cap ? *cap * 2 : 64;                                              \
+			size_t *o2 = realloc(*out, c2 * sizeof *o2);                                   \
+			if (!o2)                                                                       \
+				return PARLEY_ENOMEM;                                                      \
+			*out = o2;                                                                     \
+			*cap = c2;                                                                     \
+		}                                                                                  \
+		(*out)[(*n)++] = (J);                                                              \
+	} while (0)
+	for (const char *const *e = a->external_ids; e && *e; e++) {
+		pl_map_slot *sl = pl_map_find(&x->exts, *e, strlen(*e));
+		for (long k = sl ? sl->n - 1 : -1; k >= 0; k = x->ext[k].next)
+			PUSH(x->ext[k].j);
+	}
+	char key[128];
+	long first, last;
+	int kn = dir_key(a, key, sizeof key);
+	pl_map_slot *sl = kn >= 0 ? pl_map_find(&x->dirs, key, (size_t)kn) : NULL;
+	if (sl && day_range(a->start_date, &first, &last)) {
+		size_t k = (size_t)sl->n - 1, lo = x->bstart[k], hi = x->bstart[k + 1];
+		long from = first - tolerance_days - x->maxspan, to = last + tolerance_days;
+		while (lo < hi) { /* the first whose start is not before `from` */
+			size_t mid = lo + (hi - lo) / 2;
+			if (x->refs[mid].first < from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t r = lo; r < x->bstart[k + 1] && x->refs[r].first <= to; r++)
+			PUSH(x->refs[r].j);
+	}
+#undef PUSH
+	qsort(*out, *n, sizeof **out, size_cmp);
+	size_t u = 0;
+	for (size_t r = 0; r < *n; r++)
+		if (!u || (*out)[u - 1] != (*out)[r])
+			(*out)[u++] = (*out)[r];
+	*n = u;
+	return PARLEY_OK;
+}
+
 int an_match_lists(const parley_visit_desc *a, size_t na, const parley_visit_desc *b, size_t nb,
                    int tolerance_days, long *a_to_b, an_match_by *by, parley_err *err)
 {
@@ -83,9 +248,13 @@ int an_match_lists(const parley_visit_desc *a, size_t na, const parley_visit_des
 	bool *taken = calloc(nb + 1, sizeof *taken);
 	size_t cap = 64, n = 0;
 	cand *c = malloc(cap * sizeof *c);
-	if (!taken || !c) {
+	bindex x;
+	int brc = bindex_build(&x, b, nb);
+	size_t *js = NULL, nj = 0, jcap = 0;
+	if (!taken || !c || brc) {
 		free(taken);
 		free(c);
+		bindex_free(&x);
 		return parley_err_set(err, PARLEY_ENOMEM, "matching: out of memory");
 	}
 	for (size_t i = 0; i < na; i++) {
@@ -94,7 +263,15 @@ int an_match_lists(const parley_visit_desc *a, size_t na, const parley_visit_des
 	}
 	for (size_t i = 0; i < na; i++) {
 		long da = first_day(a[i].start_date);
-		for (size_t j = 0; j < nb; j++) {
+		if (bindex_candidates(&x, &a[i], tolerance_days, &js, &nj, &jcap)) {
+			free(taken);
+			free(c);
+			free(js);
+			bindex_free(&x);
+			return parley_err_set(err, PARLEY_ENOMEM, "matching: out of memory");
+		}
+		for (size_t q = 0; q < nj; q++) {
+			size_t j = js[q];
 			parley_match_how how = parley_visit_match(&a[i], &b[j], tolerance_days);
 			if (how == PARLEY_MATCH_NONE)
 				continue;
@@ -103,6 +280,8 @@ int an_match_lists(const parley_visit_desc *a, size_t na, const parley_visit_des
 				if (!nc) {
 					free(taken);
 					free(c);
+					free(js);
+					bindex_free(&x);
 					return parley_err_set(err, PARLEY_ENOMEM, "matching: out of memory");
 				}
 				c = nc;
@@ -113,6 +292,8 @@ int an_match_lists(const parley_visit_desc *a, size_t na, const parley_visit_des
 			                by_of(how, &a[i], &b[j])};
 		}
 	}
+	free(js);
+	bindex_free(&x);
 	qsort(c, n, sizeof *c, cand_cmp);
 	for (size_t k = 0; k < n; k++) {
 		if (a_to_b[c[k].i] >= 0 || taken[c[k].j])

@@ -29,6 +29,13 @@ void pl_csv_init(pl_csv *c, const char *data, size_t len, char sep)
 		c->p += 3;
 }
 
+void pl_csv_feed(pl_csv *c, const char *data, size_t len, long line)
+{
+	c->p = data;
+	c->end = data + len;
+	c->next_line = line;
+}
+
 void pl_csv_free(pl_csv *c)
 {
 	free(c->fields);

@@ -39,11 +39,21 @@
  */
 #include "internal.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define HEAD_BYTES 65536
 #define MAX_FILE ((size_t)4 << 30)
+#define REF_CACHE_MAX 65536
+/* The page cache an import works in (KiB): its writes touch every index of
+ * every table it fills (a dozen on visit), and past the cache each page is
+ * written out to the WAL and read back again and again: at 1M visits the
+ * indexes outgrow any cache; with 160 MiB the 1M import did 1.5 times the
+ * work per CPU second it did with 64 MiB (issue 13).  Restored when the
+ * import closes. */
+#define IMPORT_CACHE_KIB 163840
 
 typedef struct concept_counts {
 	long inserted, updated, unchanged;
@@ -68,19 +78,17 @@ struct pl_import {
 	sqlite3_stmt *exists[32];      /* key exists (for references) */
 	char **owned;                  /* strings handed out by find_person */
 	size_t nowned, owned_cap;
-	/* Linking (import --match): the first pass collects the ids of the
-	 * visits it adds; the second applies the links found for them. */
-	int collect;
-	char **new_visits;
-	size_t nnew, new_cap;
+	/* Linking (import --match): the first pass notes the visits it adds
+	 * (temp.pl_import_touched, added = 1); the second applies the links
+	 * found for them. */
 	pl_link *links;
 	size_t nlinks;
-	/* Visits added or changed, for the source rule at the end. */
-	struct touched {
-		char *id, *file;
-		long line;
-	} *touched;
-	size_t ntouched, touched_cap;
+	/* References found to exist, so that a visit's countries, visitor and
+	 * office are looked up once per import, not once per row (issue 13).
+	 * Bounded: emptied when full, and whenever a pass is rolled back. */
+	pl_map refs;
+	sqlite3_stmt *touch_put;       /* visits added or changed (temp.pl_import_touched) */
+	long cache_before;             /* the connection's cache_size, restored at close */
 	pl_import_guard guard;         /* decides which rows are written (bundled.c) */
 	void *guard_ctx;
 	int discard;                   /* roll back at close even without errors (dry run) */
@@ -282,7 +290,8 @@ static void finalize_all(pl_import *imp)
 	}
 	sqlite3_finalize(imp->seen_get);
 	sqlite3_finalize(imp->seen_put);
-	imp->seen_get = imp->seen_put = NULL;
+	sqlite3_finalize(imp->touch_put);
+	imp->seen_get = imp->seen_put = imp->touch_put = NULL;
 }
 
 /* ---------------------------------------------------------------- */
@@ -310,6 +319,11 @@ static int ref_exists(pl_import *imp, const char *concept, const char *value, in
 {
 	const pl_concept *rc_ = pl_concept_find(concept);
 	size_t ci = (size_t)(rc_ - pl_concept_at(0));
+	char key[256];
+	int kn = snprintf(key, sizeof key, "%s\x1f%s", concept, value);
+	int cacheable = kn > 0 && (size_t)kn < sizeof key;
+	if (cacheable && pl_map_find(&imp->refs, key, (size_t)kn))
+		return 1;
 	*step = SQLITE_ERROR;
 	if (prepare_concept(imp, ci, err))
 		return -1;
@@ -319,6 +333,12 @@ static int ref_exists(pl_import *imp, const char *concept, const char *value, in
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
 	*step = r;
+	if (r == SQLITE_ROW && cacheable) {
+		int added;
+		if (imp->refs.n >= REF_CACHE_MAX)
+			pl_map_free(&imp->refs); /* emptied: memory stays bounded */
+		pl_map_put(&imp->refs, key, (size_t)kn, &added); /* a failure only costs a lookup */
+	}
 	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
 
@@ -357,12 +377,14 @@ static int same_value(sqlite3_stmt *st, int i, const pl_column *col, const char 
 	return old && strcmp(old, v) == 0;
 }
 
-/* Looks the row's key up among the keys put so far in this import.
- * Returns 0 when new (and notes it), 1 when seen (*first_file and
+/* Looks the row's key up among the keys put so far in this import (only
+ * notes it when is_new: the store lacks the key, so no row put so far had
+ * it).  Returns 0 when new (and notes it), 1 when seen (*first_file and
  * *first_line say where; *first_file is malloc'd, the caller frees it), or
  * a negative SQLite step code when the store failed. */
 static int seen_before(pl_import *imp, const pl_concept *c, const char *const *values,
-                       const char *file, long line, char **first_file, long *first_line)
+                       const char *file, long line, int is_new, char **first_file,
+                       long *first_line)
 {
 	pl_buf key;
 	pl_buf_init(&key, 0);
@@ -378,7 +400,7 @@ static int seen_before(pl_import *imp, const pl_concept *c, const char *const *v
 	sqlite3_reset(g);
 	sqlite3_bind_text(g, 1, c->name, -1, SQLITE_STATIC);
 	sqlite3_bind_text(g, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
-	int r = sqlite3_step(g);
+	int r = is_new ? SQLITE_DONE : sqlite3_step(g);
 	if (r == SQLITE_ROW) {
 		*first_file = pl_strdup((const char *)sqlite3_column_text(g, 0));
 		*first_line = (long)sqlite3_column_int64(g, 1);
@@ -453,74 +475,57 @@ static int apply_links(pl_import *imp, const pl_concept *c, const char *const *v
 	return 1;
 }
 
-static void touch_visit(pl_import *imp, const char *id, const char *file, long line)
+/* Notes a visit this import added or changed, for the source rule at the
+ * end.  In a TEMP table (gone with the transaction), not in memory: an
+ * import of a million visits touches a million (issue 13). */
+static void touch_visit(pl_import *imp, const char *id, const char *file, long line, int added)
 {
-	if (imp->ntouched == imp->touched_cap) {
-		size_t cap = imp->touched_cap ? imp->touched_cap * 2 : 64;
-		struct touched *t = realloc(imp->touched, cap * sizeof *t);
-		if (!t) {
-			imp->errors++; /* cannot check the rule: refuse rather than skip it */
-			return;
-		}
-		imp->touched = t;
-		imp->touched_cap = cap;
-	}
-	struct touched *t = &imp->touched[imp->ntouched];
-	t->id = pl_strdup(id);
-	t->file = pl_strdup(file ? file : "");
-	t->line = line;
-	if (!t->id || !t->file) {
-		free(t->id);
-		free(t->file);
-		imp->errors++;
-		return;
-	}
-	imp->ntouched++;
+	sqlite3_stmt *st = imp->touch_put;
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, file ? file : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, line);
+	sqlite3_bind_int(st, 4, added);
+	int r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE) /* cannot check the rule: refuse rather than skip it */
+		step_failed(imp, r, file, line, id);
 }
 
+/* After a pass is rolled back (linking): what it learnt is gone with it.
+ * (The visits it touched went with the rollback.) */
 static void forget_touched(pl_import *imp)
 {
-	for (size_t i = 0; i < imp->ntouched; i++) {
-		free(imp->touched[i].id);
-		free(imp->touched[i].file);
-	}
-	imp->ntouched = 0;
+	pl_map_free(&imp->refs);
 }
 
 /* The source rule, once every row is in: each visit added or changed has a
- * source, or is a candidate. */
+ * source, or is a candidate.  One query over the visits touched. */
 static void require_sources(pl_import *imp)
 {
 	sqlite3_stmt *st;
 	parley_err err = {0, ""};
-	if (!imp->ntouched)
-		return;
 	if (pl_prepare(imp->db,
-	               "SELECT status, (SELECT count(*) FROM visit_source WHERE visit = ?1)"
-	               " FROM visit WHERE id = ?1",
+	               "SELECT t.visit, t.file, t.line FROM temp.pl_import_touched t"
+	               " JOIN visit v ON v.id = t.visit"
+	               " WHERE v.status IS NOT 'candidate'"
+	               " AND NOT EXISTS (SELECT 1 FROM visit_source s WHERE s.visit = t.visit)"
+	               " ORDER BY t.rowid",
 	               &st, &err)) {
 		pl_import_report(imp, PARLEY_ERROR, NULL, 0, 0, NULL, NULL, "database", "%s", err.msg);
 		return;
 	}
-	for (size_t i = 0; i < imp->ntouched && !imp->fatal; i++) {
-		struct touched *t = &imp->touched[i];
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, t->id, -1, SQLITE_STATIC);
-		int r = sqlite3_step(st);
-		if (r == SQLITE_ROW) {
-			const char *status = (const char *)sqlite3_column_text(st, 0);
-			if (sqlite3_column_int(st, 1) == 0 && (!status || strcmp(status, "candidate") != 0)) {
-				char label[256];
-				snprintf(label, sizeof label, "visit:%.200s", t->id);
-				pl_import_report(imp, PARLEY_ERROR, t->file, t->line, 0, label, "visit_source",
-				                 "no-source",
-				                 "the visit has no source: give one (a visit_source row) or "
-				                 "import it with status 'candidate'");
-			}
-		} else if (r != SQLITE_DONE) {
-			step_failed(imp, r, t->file, t->line, t->id);
-		}
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		char label[256];
+		snprintf(label, sizeof label, "visit:%.200s", (const char *)sqlite3_column_text(st, 0));
+		pl_import_report(imp, PARLEY_ERROR, (const char *)sqlite3_column_text(st, 1),
+		                 sqlite3_column_int64(st, 2), 0, label, "visit_source", "no-source",
+		                 "the visit has no source: give one (a visit_source row) or "
+		                 "import it with status 'candidate'");
 	}
+	if (r != SQLITE_DONE)
+		step_failed(imp, r, NULL, 0, "visit");
 	sqlite3_finalize(st);
 }
 
@@ -558,24 +563,6 @@ static int next_seq(pl_import *imp, const pl_concept *c, const char *const *valu
 	}
 	sqlite3_finalize(st);
 	return r;
-}
-
-static void collect_new_visit(pl_import *imp, const char *id)
-{
-	if (imp->nnew == imp->new_cap) {
-		size_t cap = imp->new_cap ? imp->new_cap * 2 : 64;
-		char **p = realloc(imp->new_visits, cap * sizeof *p);
-		if (!p) { /* linking is then impossible: fail rather than guess */
-			imp->errors++;
-			return;
-		}
-		imp->new_visits = p;
-		imp->new_cap = cap;
-	}
-	if ((imp->new_visits[imp->nnew] = pl_strdup(id)))
-		imp->nnew++;
-	else
-		imp->errors++;
 }
 
 int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values,
@@ -717,27 +704,36 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s", err.msg);
 		return PARLEY_EDB;
 	}
+	/* Look the row up by key. */
+	sqlite3_stmt *sel = imp->select[ci];
+	sqlite3_reset(sel);
+	pl_bind_keys(sel, c, values);
+	int r = sqlite3_step(sel);
+	/* Every row put so far is in the store, so a key the store lacks was
+	 * not seen in this import: it is only noted (issue 13: one lookup less
+	 * per new row). */
 	char *first_file = NULL;
 	long first_line = 0;
-	int seen = seen_before(imp, c, values, file, line, &first_file, &first_line);
-	if (seen < 0)
+	int seen = r == SQLITE_ROW || r == SQLITE_DONE
+	               ? seen_before(imp, c, values, file, line, r == SQLITE_DONE, &first_file,
+	                             &first_line)
+	               : 0;
+	if (seen < 0) {
+		sqlite3_reset(sel);
 		return step_failed(imp, -seen, file, line, label);
+	}
 	char first_at[256] = "";
 	if (seen) {
 		where_text(first_file ? first_file : "?", first_line, first_at, sizeof first_at);
 		free(first_file);
 	}
 	if (seen && imp->strict_keys) {
+		sqlite3_reset(sel);
 		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "duplicate-key",
 		                 "the same %s key as %s: one import may hold a record once", c->name,
 		                 first_at);
 		return PARLEY_EDATA;
 	}
-	/* Look the row up by key. */
-	sqlite3_stmt *sel = imp->select[ci];
-	sqlite3_reset(sel);
-	pl_bind_keys(sel, c, values);
-	int r = sqlite3_step(sel);
 	sqlite3_stmt *w = NULL;
 	if (r == SQLITE_ROW) {
 		int same = 1;
@@ -794,12 +790,10 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	}
 	sqlite3_reset(w);
 	if (strcmp(c->name, "visit") == 0)
-		touch_visit(imp, values[0], file, line);
+		touch_visit(imp, values[0], file, line, w == imp->insert[ci]);
 	if (w == imp->insert[ci]) {
 		imp->counts[ci].inserted++;
 		imp->stats.inserted++;
-		if (imp->collect && strcmp(c->name, "visit") == 0)
-			collect_new_visit(imp, values[0]);
 	} else {
 		imp->counts[ci].updated++;
 		imp->stats.updated++;
@@ -927,13 +921,100 @@ static int file_rank(const char *format, const char *head, size_t n)
 
 typedef struct input {
 	const char *path;
-	char *data;
+	char *data;             /* the whole file, or for a streaming reader only its head */
 	size_t len;
+	int whole;              /* data holds the whole file */
 	const pl_reader *reader;
 	int rank;
 	size_t order;
 	int mapped; /* read through the --map column mapping */
 } input;
+
+/* Reads the head of a regular file (HEAD_BYTES) and learns its size;
+ * anything else (stdin, a pipe) is read whole, since a streaming reader may
+ * read it more than once. */
+static int read_head(input *in, long long *size, parley_err *err)
+{
+	struct stat sb;
+	FILE *f = strcmp(in->path, "-") == 0 ? NULL : fopen(in->path, "rb");
+	if (!f || fstat(fileno(f), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+		if (f)
+			fclose(f);
+		in->whole = 1;
+		int rc = pl_read_file(in->path, MAX_FILE, &in->data, &in->len, err);
+		*size = (long long)in->len;
+		return rc;
+	}
+	*size = (long long)sb.st_size;
+	in->data = malloc(HEAD_BYTES);
+	in->len = in->data ? fread(in->data, 1, HEAD_BYTES, f) : 0;
+	int bad = ferror(f);
+	fclose(f);
+	if (!in->data)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	if (bad)
+		return parley_err_set(err, PARLEY_EIO, "%s: read failed: %s", in->path, strerror(errno));
+	in->whole = in->len == (size_t)sb.st_size;
+	return PARLEY_OK;
+}
+
+/* Whether in is read as a stream: its function, or NULL when it is read
+ * whole.  A --map file is read as CSV, which streams. */
+static int (*streamer(const input *in))(pl_import *, const char *, FILE *)
+{
+	if (in->mapped || in->reader == &pl_reader_csv)
+		return pl_csv_stream;
+	if (in->reader == &pl_reader_ndjson)
+		return pl_ndjson_stream;
+	return NULL;
+}
+
+/* For a reader of whole files, reads the rest of the file, within the
+ * reader's limit (a JSON document: PL_JSON_DOC_MAX, naming NDJSON, which
+ * streams).  A streaming reader keeps only the head. */
+static int read_rest(input *in, long long size, parley_err *err)
+{
+	const pl_reader *r = in->reader;
+	size_t max = r == &pl_reader_json ? PL_JSON_DOC_MAX : MAX_FILE;
+	if (streamer(in)) /* only its head is read */
+		return PARLEY_OK;
+	if ((unsigned long long)size > max)
+		return parley_err_set(err, PARLEY_ELIMIT,
+		                      "%s: %lld bytes is more than the %zu MB a %s file may hold, as it "
+		                      "is read whole%s (docs/formats.md)",
+		                      in->path, size, max >> 20, r->format,
+		                      r == &pl_reader_json
+		                          ? "; NDJSON streams, so import that (parley export --format ndjson)"
+		                          : "");
+	if (in->whole)
+		return PARLEY_OK;
+	free(in->data);
+	in->data = NULL;
+	in->whole = 1;
+	return pl_read_file(in->path, max, &in->data, &in->len, err);
+}
+
+/* Runs in's reader: from memory, or streaming from the file. */
+static int run_reader(pl_import *imp, input *in)
+{
+	const pl_reader *rd = in->reader;
+	int (*stream)(pl_import *, const char *, FILE *) = streamer(in);
+	if (!stream) {
+		if (!rd->finds_nul && pl_import_reject_nul(imp, in->path, in->data, in->len))
+			return PARLEY_EDATA;
+		return rd->read(imp, in->path, in->data, in->len);
+	}
+	FILE *f = !in->whole ? fopen(in->path, "rb")
+	          : in->len ? fmemopen(in->data, in->len, "rb") : fopen("/dev/null", "rb");
+	if (!f) {
+		pl_import_report(imp, PARLEY_ERROR, in->path, 0, 0, NULL, NULL, "read-failed",
+		                 "cannot open: %s", strerror(errno));
+		return PARLEY_EIO;
+	}
+	int r = in->mapped ? pl_csv_read_mapped(imp, imp->map, in->path, f) : stream(imp, in->path, f);
+	fclose(f);
+	return r;
+}
 
 static int by_rank(const void *a, const void *b)
 {
@@ -965,16 +1046,33 @@ static void report_counts(pl_import *imp, const char *path, const char *format)
 	memset(imp->counts, 0, sizeof imp->counts);
 }
 
-int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err)
+/* A larger page cache for the import's one transaction (IMPORT_CACHE_KIB);
+ * the connection's own is noted and restored by restore_pragmas(). */
+static int import_pragmas(pl_import *imp, parley_err *err)
 {
-	if (db->readonly)
-		return parley_err_set(err, PARLEY_EINVAL, "%s: store opened read-only", db->path);
-	pl_import *imp = calloc(1, sizeof *imp);
-	if (!imp)
-		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	imp->db = db;
-	imp->rep = rep;
-	imp->replace = 1; /* an edit names the full key; parley_import decides for itself */
+	sqlite3_stmt *st;
+	int rc = pl_prepare(imp->db, "PRAGMA main.cache_size", &st, err);
+	if (rc)
+		return rc;
+	imp->cache_before = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -2000;
+	sqlite3_finalize(st);
+	char sql[96];
+	snprintf(sql, sizeof sql, "PRAGMA main.cache_size = -%d", IMPORT_CACHE_KIB);
+	return pl_exec(imp->db, sql, err);
+}
+
+static void restore_pragmas(pl_import *imp)
+{
+	char sql[96];
+	snprintf(sql, sizeof sql, "PRAGMA main.cache_size = %ld", imp->cache_before);
+	sqlite3_exec(imp->db->sql, sql, NULL, NULL, NULL);
+}
+
+/* Begins the import's transaction with its TEMP tables (gone with it):
+ * the keys put so far, and the visits added or changed. */
+static int begin_import(pl_import *imp, parley_err *err)
+{
+	parley_db *db = imp->db;
 	int rc = pl_begin(db, err);
 	if (!rc) /* in the transaction: rolled back or dropped with it */
 		rc = pl_exec(db,
@@ -988,9 +1086,34 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 	if (!rc)
 		rc = pl_prepare(db, "INSERT INTO temp.pl_import_seen VALUES (?1, ?2, ?3, ?4)",
 		                &imp->seen_put, err);
+	if (!rc)
+		rc = pl_exec(db,
+		             "CREATE TEMP TABLE pl_import_touched(visit TEXT UNIQUE, file TEXT,"
+		             " line INTEGER, added INTEGER)",
+		             err);
+	if (!rc)
+		rc = pl_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_touched VALUES (?1, ?2, ?3, ?4)",
+		                &imp->touch_put, err);
+	return rc;
+}
+
+int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_err *err)
+{
+	if (db->readonly)
+		return parley_err_set(err, PARLEY_EINVAL, "%s: store opened read-only", db->path);
+	pl_import *imp = calloc(1, sizeof *imp);
+	if (!imp)
+		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	imp->db = db;
+	imp->rep = rep;
+	imp->replace = 1; /* an edit names the full key; parley_import decides for itself */
+	int rc = import_pragmas(imp, err);
+	if (!rc)
+		rc = begin_import(imp, err);
 	if (rc) {
 		finalize_all(imp);
 		pl_rollback(db);
+		restore_pragmas(imp);
 		free(imp);
 		return rc;
 	}
@@ -1017,19 +1140,26 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	} else if (imp->discard) {
 		pl_rollback(imp->db);
 		rc = PARLEY_OK;
-	} else if ((rc = pl_exec(imp->db, "DROP TABLE temp.pl_import_seen", err)) ||
+	} else if ((rc = pl_exec(imp->db, "DROP TABLE temp.pl_import_seen;"
+	                                  " DROP TABLE temp.pl_import_touched", err)) ||
 	           (rc = pl_commit(imp->db, err))) {
+		/* The rows fit in the import's page cache, so a full disk may show
+		 * only now, as the transaction is written: it is rolled back too. */
+		char why[PARLEY_ERRMSG_MAX];
+		pl_strlcpy(why, err ? err->msg : sqlite3_errmsg(imp->db->sql), sizeof why);
 		pl_rollback(imp->db);
+		if (rc == PARLEY_EDB)
+			parley_err_set(err, rc,
+			               "the store failed (%s) as the import was written; the import was "
+			               "rolled back and the store is unchanged",
+			               why);
 	}
 	for (size_t i = 0; i < imp->nowned; i++)
 		free(imp->owned[i]);
 	free(imp->owned);
-	for (size_t i = 0; i < imp->nnew; i++)
-		free(imp->new_visits[i]);
-	free(imp->new_visits);
 	pl_links_free(imp->links, imp->nlinks);
-	forget_touched(imp);
-	free(imp->touched);
+	pl_map_free(&imp->refs);
+	restore_pragmas(imp);
 	free(imp);
 	return rc;
 }
@@ -1044,11 +1174,7 @@ static void read_files(pl_import *imp, input *in, size_t npaths)
 		const pl_reader *rd = in[i].reader;
 		imp->strict_keys = in[i].mapped || rd == &pl_reader_csv || rd == &pl_reader_json ||
 		                   rd == &pl_reader_ndjson;
-		if (in[i].mapped)
-			r = pl_csv_read_mapped(imp, imp->map, in[i].path, in[i].data, in[i].len);
-		else if (rd->finds_nul ||
-		         !pl_import_reject_nul(imp, in[i].path, in[i].data, in[i].len))
-			r = rd->read(imp, in[i].path, in[i].data, in[i].len);
+		r = run_reader(imp, &in[i]);
 		if (r && imp->errors == before) /* a reader failure it did not report */
 			pl_import_report(imp, PARLEY_ERROR, in[i].path, 0, 0, NULL, NULL, "read-failed",
 			                 "%s reader failed: %s", rd->format, parley_strstatus(r));
@@ -1072,10 +1198,51 @@ static void copy_findings(parley_report *to, const parley_report *from)
  * the visits this import would add; if some of them are visits the store
  * holds already, the pass is undone and run again with those links, so
  * that the store and the audit log only ever see the linked result. */
+/* The visits the first pass added that could be linked: with external-id
+ * matching only those carrying an external id (issue 13: not a list of
+ * every new visit), with the rule all of them.  *ids is malloc'd with each
+ * string; the caller frees them. */
+static int incoming_visits(pl_import *imp, parley_link_mode mode, char ***ids, size_t *n,
+                           parley_err *err)
+{
+	sqlite3_stmt *st;
+	*ids = NULL;
+	*n = 0;
+	int rc = pl_prepare(imp->db,
+	                    mode == PARLEY_LINK_RULE
+	                        ? "SELECT visit FROM temp.pl_import_touched WHERE added"
+	                        : "SELECT visit FROM temp.pl_import_touched WHERE added AND visit IN"
+	                          " (SELECT entity_id FROM external_id WHERE entity = 'visit')",
+	                    &st, err);
+	size_t cap = 0;
+	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char **p = realloc(*ids, cap * sizeof *p);
+			if (!p) {
+				rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+				break;
+			}
+			*ids = p;
+		}
+		if (!((*ids)[*n] = pl_strdup((const char *)sqlite3_column_text(st, 0))))
+			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+		else
+			++*n;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* The import proper, with linking: a first pass finds the visits this
+ * import would add; if some of them are visits the store holds already,
+ * the transaction is rolled back and begun again, and a second pass reads
+ * the files with those links, so that the store and the audit log only
+ * ever see the linked result.  (A whole rollback rather than a savepoint:
+ * under a savepoint SQLite journals every page each row changes.) */
 static int run(pl_import *imp, input *in, size_t npaths, const parley_import_options *o,
                parley_report *rep, parley_err *err)
 {
-	parley_db *db = imp->db;
 	if (o->link == PARLEY_LINK_NONE) {
 		read_files(imp, in, npaths);
 		return PARLEY_OK;
@@ -1083,20 +1250,25 @@ static int run(pl_import *imp, input *in, size_t npaths, const parley_import_opt
 	parley_report *first = rep ? parley_report_new() : NULL;
 	if (rep && !first)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	int rc = pl_exec(db, "SAVEPOINT pl_link", err);
-	if (!rc) {
-		imp->rep = first;
-		imp->collect = 1;
-		read_files(imp, in, npaths);
-		imp->collect = 0;
-		imp->rep = rep;
-	}
-	if (!rc && !imp->errors && !imp->fatal && imp->nnew)
-		rc = pl_match_links(db, imp->new_visits, imp->nnew, o->link,
+	imp->rep = first;
+	read_files(imp, in, npaths);
+	imp->rep = rep;
+	char **ids = NULL;
+	size_t nids = 0;
+	int rc = PARLEY_OK;
+	if (!imp->errors && !imp->fatal)
+		rc = incoming_visits(imp, o->link, &ids, &nids, err);
+	if (!rc && nids)
+		rc = pl_match_links(imp->db, ids, nids, o->link,
 		                    o->link_days == 0 ? 3 : o->link_days < 0 ? 0 : o->link_days, rep, &imp->links,
 		                    &imp->nlinks, err);
+	for (size_t i = 0; i < nids; i++)
+		free(ids[i]);
+	free(ids);
 	if (!rc && imp->nlinks && !imp->fatal) {
-		rc = pl_exec(db, "ROLLBACK TO pl_link", err);
+		finalize_all(imp);
+		pl_rollback(imp->db);
+		rc = begin_import(imp, err);
 		if (!rc) {
 			imp->errors = 0;
 			forget_touched(imp);
@@ -1107,8 +1279,6 @@ static int run(pl_import *imp, input *in, size_t npaths, const parley_import_opt
 	} else if (!rc) {
 		copy_findings(rep, first);
 	}
-	if (!rc && !imp->fatal && !sqlite3_get_autocommit(db->sql))
-		rc = pl_exec(db, "RELEASE pl_link", err);
 	parley_report_free(first);
 	return rc;
 }
@@ -1189,7 +1359,8 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 	for (size_t i = 0; i < npaths && !rc; i++) {
 		in[i].path = paths[i];
 		in[i].order = i;
-		rc = pl_read_file(paths[i], MAX_FILE, &in[i].data, &in[i].len, err);
+		long long size = 0;
+		rc = read_head(&in[i], &size, err);
 		if (rc)
 			break;
 		size_t head = in[i].len < HEAD_BYTES ? in[i].len : HEAD_BYTES;
@@ -1203,6 +1374,8 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		} else {
 			in[i].rank = file_rank(in[i].reader->format, in[i].data, head);
 		}
+		if (!rc)
+			rc = read_rest(&in[i], size, err);
 	}
 	pl_import *imp = NULL;
 	if (!rc) {

@@ -53,63 +53,151 @@ static int csv_detect(const char *path, const char *head, size_t n)
 	return score;
 }
 
+/* CSV streams (issue 13): records are read one at a time through a bounded
+ * buffer (lines.c; a quoted field may span lines) and parsed by the one CSV
+ * reader (csv.c), which keeps the header for naming fields in errors, so
+ * memory follows the longest record, never the file. */
+typedef struct csv_in {
+	pl_lines l;
+	pl_csv c;
+	const char *text; /* the record last read, as in the file */
+	size_t len;
+	int started;
+} csv_in;
+
+static void csv_in_init(csv_in *in, FILE *f)
+{
+	memset(in, 0, sizeof *in);
+	pl_lines_init(&in->l, f, PL_RECORD_MAX, 1);
+}
+
+static void csv_in_free(csv_in *in)
+{
+	pl_lines_free(&in->l);
+	if (in->started)
+		pl_csv_free(&in->c);
+}
+
+/* The next record into in->c: 1, 0 at the end, or a negative status with
+ * err saying why (a syntax error names its line; so does a record longer
+ * than PL_RECORD_MAX).  Blank lines after the header are skipped. */
+static int csv_in_next(csv_in *in, parley_err *err)
+{
+	for (;;) {
+		const char *p;
+		size_t n;
+		int r = pl_lines_next(&in->l, &p, &n, err);
+		if (r <= 0)
+			return r;
+		in->text = p;
+		in->len = n;
+		if (!in->started) {
+			pl_csv_init(&in->c, p, n, ',');
+			in->started = 1;
+		} else if (n == 0) {
+			continue; /* blank line */
+		} else {
+			pl_csv_feed(&in->c, p, n, in->l.line);
+		}
+		in->c.next_line = in->l.line;
+		r = pl_csv_next(&in->c, err);
+		if (r != 0)
+			return r;
+		/* an empty header (or only a BOM): no fields */
+		in->c.nfields = 0;
+		in->c.line = in->l.line;
+		return 1;
+	}
+}
+
+/* A record that could not be read (a syntax error, a record too long, a
+ * read error), as a finding; names the field of a NUL byte. */
+static void csv_in_report(pl_import *imp, const char *path, csv_in *in, int r,
+                          const pl_concept *concept, const parley_err *err)
+{
+	long line = r == PARLEY_EDATA ? in->c.line : in->l.next_line;
+	const char *field = concept && in->c.bad_field && in->c.bad_field <= concept->ncols
+	                        ? concept->cols[in->c.bad_field - 1].name
+	                        : NULL;
+	const char *code = r != PARLEY_EDATA ? (r == PARLEY_ELIMIT ? "record-too-long" : "read-failed")
+	                   : in->c.bad_field ? "nul-byte"
+	                                     : "bad-csv";
+	pl_import_report(imp, PARLEY_ERROR, path, line, 0, NULL, field, code, "%s", err->msg);
+}
+
 /* Invalid UTF-8 is found value by value by pl_import_put (naming the line
  * and the field), and a NUL byte by the CSV parser (likewise), so the whole
  * file is not checked up front. */
-static int csv_read(pl_import *imp, const char *path, const char *data, size_t len)
+int pl_csv_stream(pl_import *imp, const char *path, FILE *f)
 {
-	pl_csv c;
-	pl_csv_init(&c, data, len, ',');
+	csv_in in;
+	csv_in_init(&in, f);
 	parley_err err = {0, ""};
-	int r = pl_csv_next(&c, &err);
-	const pl_concept *concept = r == 1 ? concept_of_header(c.fields, c.nfields) : NULL;
+	int r = csv_in_next(&in, &err);
+	const pl_concept *concept = r == 1 ? concept_of_header(in.c.fields, in.c.nfields) : NULL;
+	if (r < 0) {
+		csv_in_report(imp, path, &in, r, NULL, &err);
+		csv_in_free(&in);
+		return PARLEY_EDATA;
+	}
 	if (!concept) {
 		pl_buf why;
 		pl_buf_init(&why, 8192);
-		if (pl_csv_diagnose(data, len, &why) == 1)
+		if (r == 1 && pl_csv_diagnose(in.text, in.len, &why) == 1)
 			pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
 			                 "the header does not name a concept's columns: %s", why.data);
 		else
 			pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
 			                 "the header does not name a concept's columns (see docs/formats.md)");
 		pl_buf_free(&why);
-		pl_csv_free(&c);
+		csv_in_free(&in);
 		return PARLEY_EDATA;
 	}
 	int rc = PARLEY_OK;
-	size_t nhead = c.nfields; /* fewer than ncols for an older header */
+	size_t nhead = in.c.nfields; /* fewer than ncols for an older header */
 	/* No concept has more than 24 columns (checked below). */
 	const char *row[24];
 	if (concept->ncols > PL_ARRAY_LEN(row)) {
 		pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header",
 		                 "concept %s has too many columns", concept->name);
-		pl_csv_free(&c);
+		csv_in_free(&in);
 		return PARLEY_EDATA;
 	}
-	while ((r = pl_csv_next(&c, &err)) == 1) {
-		if (c.nfields == 1 && c.fields[0][0] == '\0')
+	while ((r = csv_in_next(&in, &err)) == 1) {
+		pl_csv *c = &in.c;
+		if (c->nfields == 1 && c->fields[0][0] == '\0')
 			continue; /* blank line */
-		if (c.nfields != nhead) {
-			pl_import_report(imp, PARLEY_ERROR, path, c.line, 0, NULL, NULL, "field-count",
+		if (c->nfields != nhead) {
+			pl_import_report(imp, PARLEY_ERROR, path, c->line, 0, NULL, NULL, "field-count",
 			                 "expected %zu fields (%s), found %zu", nhead, concept->name,
-			                 c.nfields);
+			                 c->nfields);
 			rc = PARLEY_EDATA;
 			continue;
 		}
 		for (size_t j = 0; j < concept->ncols; j++)
-			row[j] = j < nhead ? c.fields[j] : "";
-		if (pl_import_put(imp, concept, row, path, c.line))
+			row[j] = j < nhead ? c->fields[j] : "";
+		if (pl_import_put(imp, concept, row, path, c->line))
 			rc = PARLEY_EDATA;
 	}
 	if (r < 0) {
-		const char *field = c.bad_field && c.bad_field <= concept->ncols
-		                        ? concept->cols[c.bad_field - 1].name
-		                        : NULL;
-		pl_import_report(imp, PARLEY_ERROR, path, c.line, 0, NULL, field,
-		                 c.bad_field ? "nul-byte" : "bad-csv", "%s", err.msg);
+		csv_in_report(imp, path, &in, r, concept, &err);
 		rc = PARLEY_EDATA;
 	}
-	pl_csv_free(&c);
+	csv_in_free(&in);
+	return rc;
+}
+
+/* A file in memory (the bundled data, stdin), through the same stream. */
+static int csv_read(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	FILE *f = len ? fmemopen((void *)data, len, "rb") : fopen("/dev/null", "rb");
+	if (!f) {
+		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "read-failed",
+		                 "cannot read the file from memory");
+		return PARLEY_EIO;
+	}
+	int rc = pl_csv_stream(imp, path, f);
+	fclose(f);
 	return rc;
 }
 
@@ -381,26 +469,31 @@ static long find_header(char **fields, size_t n, const char *name)
 	return -1;
 }
 
-int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path,
-                       const char *data, size_t len)
+int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path, FILE *fp)
 {
 	const pl_concept *k = m->concept;
-	pl_csv c;
-	pl_csv_init(&c, data, len, ',');
+	csv_in in;
+	csv_in_init(&in, fp);
+	pl_csv *cp = &in.c;
 	parley_err err = {0, ""};
 	long at[32];
-	int r = pl_csv_next(&c, &err), rc = PARLEY_OK;
-	if (r != 1) {
+	int r = csv_in_next(&in, &err), rc = PARLEY_OK;
+	if (r < 0) {
+		csv_in_report(imp, path, &in, r, NULL, &err);
+		csv_in_free(&in);
+		return PARLEY_EDATA;
+	}
+	if (r == 0) {
 		pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, NULL, "bad-header", "%s",
-		                 r < 0 ? err.msg : "the file is empty");
-		pl_csv_free(&c);
+		                 "the file is empty");
+		csv_in_free(&in);
 		return PARLEY_EDATA;
 	}
 	for (size_t i = 0; i < k->ncols; i++) {
 		at[i] = -1;
 		if (!m->header[i])
 			continue;
-		if ((at[i] = find_header(c.fields, c.nfields, m->header[i])) < 0) {
+		if ((at[i] = find_header(cp->fields, cp->nfields, m->header[i])) < 0) {
 			pl_import_report(imp, PARLEY_ERROR, path, 1, 0, NULL, k->cols[i].name,
 			                 "map-missing-column",
 			                 "the map takes %s from the column '%s', which the header lacks",
@@ -411,39 +504,38 @@ int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path,
 	/* Say which of the file's columns the import leaves out. */
 	pl_buf left;
 	pl_buf_init(&left, 4096);
-	for (size_t f = 0; f < c.nfields; f++) {
+	for (size_t f = 0; f < cp->nfields; f++) {
 		int used = 0;
 		for (size_t i = 0; i < k->ncols; i++)
 			used |= at[i] == (long)f;
 		if (!used)
-			pl_buf_printf(&left, "%s'%.60s'", left.len ? ", " : "", c.fields[f]);
+			pl_buf_printf(&left, "%s'%.60s'", left.len ? ", " : "", cp->fields[f]);
 	}
 	if (left.len)
 		pl_import_report(imp, PARLEY_INFO, path, 1, 0, NULL, NULL, "map-unused",
 		                 "columns not imported (the map names none of them): %s", left.data);
 	pl_buf_free(&left);
-	size_t nheader = c.nfields;
-	while (!rc && (r = pl_csv_next(&c, &err)) == 1) {
-		if (c.nfields == 1 && c.fields[0][0] == '\0')
+	size_t nheader = cp->nfields;
+	while (!rc && (r = csv_in_next(&in, &err)) == 1) {
+		if (cp->nfields == 1 && cp->fields[0][0] == '\0')
 			continue; /* blank line */
-		if (c.nfields != nheader) {
-			pl_import_report(imp, PARLEY_ERROR, path, c.line, 0, NULL, NULL, "field-count",
+		if (cp->nfields != nheader) {
+			pl_import_report(imp, PARLEY_ERROR, path, cp->line, 0, NULL, NULL, "field-count",
 			                 "expected %zu fields as in the header, found %zu", nheader,
-			                 c.nfields);
+			                 cp->nfields);
 			rc = PARLEY_EDATA;
 			continue;
 		}
 		const char *vals[32];
 		for (size_t i = 0; i < k->ncols; i++)
-			vals[i] = at[i] >= 0 ? c.fields[at[i]] : m->constant[i];
-		if (pl_import_put(imp, k, vals, path, c.line))
+			vals[i] = at[i] >= 0 ? cp->fields[at[i]] : m->constant[i];
+		if (pl_import_put(imp, k, vals, path, cp->line))
 			rc = PARLEY_EDATA;
 	}
 	if (r < 0) {
-		pl_import_report(imp, PARLEY_ERROR, path, c.line, 0, NULL, NULL,
-		                 c.bad_field ? "nul-byte" : "bad-csv", "%s", err.msg);
+		csv_in_report(imp, path, &in, r, NULL, &err);
 		rc = PARLEY_EDATA;
 	}
-	pl_csv_free(&c);
+	csv_in_free(&in);
 	return rc;
 }

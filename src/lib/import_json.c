@@ -11,6 +11,7 @@
 #include "internal.h"
 
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,8 +90,11 @@ static const char *key_at(const char *d, size_t at, char *buf, size_t cap)
 }
 
 /* Invalid UTF-8 or a NUL byte, raw or escaped as \u0000, is an error naming
- * the line, column and field.  Returns PARLEY_EDATA when one was found. */
-static int require_text(pl_import *imp, const char *path, const char *data, size_t len)
+ * the line, column and field.  data is a piece of the file starting on line
+ * line0 at byte off0 (an NDJSON line, or the whole document).  Returns
+ * PARLEY_EDATA when one was found. */
+static int require_text(pl_import *imp, const char *path, const char *data, size_t len,
+                        long line0, long long off0)
 {
 	long bad = pl_utf8_invalid_at(data, len);
 	const char *z = memchr(data, '\0', len);
@@ -101,13 +105,14 @@ static int require_text(pl_import *imp, const char *path, const char *data, size
 	long at = is_nul ? nul : bad, line, col;
 	char key[128];
 	pl_line_col(data, at, &line, &col);
+	line += line0 - 1;
 	const char *field = key_at(data, (size_t)at, key, sizeof key);
 	if (is_nul)
 		pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, field, "nul-byte",
-		                 "NUL byte at byte offset %ld: text may not hold one", at);
+		                 "NUL byte at byte offset %lld: text may not hold one", off0 + at);
 	else
 		pl_import_report(imp, PARLEY_ERROR, path, line, col, NULL, field, "bad-utf8",
-		                 "invalid UTF-8 at byte offset %ld (byte 0x%02X)", at,
+		                 "invalid UTF-8 at byte offset %lld (byte 0x%02X)", off0 + at,
 		                 (unsigned)(unsigned char)data[at]);
 	return PARLEY_EDATA;
 }
@@ -214,7 +219,7 @@ static size_t element_lines(const char *d, size_t len, const char *key, long *li
 
 static int json_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	if (require_text(imp, path, data, len))
+	if (require_text(imp, path, data, len, 1, 0))
 		return PARLEY_EDATA;
 	json_error_t je;
 	json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
@@ -273,77 +278,148 @@ static int json_read(pl_import *imp, const char *path, const char *data, size_t 
 	return rc;
 }
 
-typedef struct nd_row {
-	size_t concept;
-	long line;
-	json_t *obj;
-} nd_row;
-
-static int by_concept(const void *a, const void *b)
+/* The concept of an NDJSON line (its index), -1 when it names none.
+ * parley's own files (export, tools/synth) start each line with
+ * {"concept":"NAME", read here without parsing; any other line is parsed
+ * (*obj keeps the object for the caller to put or free; NULL with je set
+ * when it is not JSON). */
+static int line_concept(const char *p, size_t n, json_t **obj, json_error_t *je)
 {
-	const nd_row *x = a, *y = b;
-	if (x->concept != y->concept)
-		return x->concept < y->concept ? -1 : 1;
-	return x->line < y->line ? -1 : x->line > y->line;
+	static const char tag[] = "{\"concept\":\"";
+	*obj = NULL;
+	if (n > sizeof tag - 1 && memcmp(p, tag, sizeof tag - 1) == 0) {
+		const char *name = p + sizeof tag - 1;
+		const char *q = memchr(name, '"', n - (sizeof tag - 1));
+		char c[48];
+		if (q && (size_t)(q - name) < sizeof c) {
+			memcpy(c, name, (size_t)(q - name));
+			c[q - name] = '\0';
+			const pl_concept *pc = pl_concept_find(c);
+			if (pc)
+				return (int)(pc - pl_concept_at(0));
+		}
+	}
+	*obj = json_loadb(p, n, JSON_REJECT_DUPLICATES, je);
+	if (!*obj || !json_is_object(*obj))
+		return -1;
+	const pl_concept *pc = pl_concept_find(json_string_value(json_object_get(*obj, "concept")));
+	return pc ? (int)(pc - pl_concept_at(0)) : -1;
 }
 
+/* A non-blank line of an NDJSON file, its BOM (line 1) skipped; 0 for a
+ * blank line. */
+static int content(const pl_lines *l, const char **p, size_t *n)
+{
+	if (l->line == 1 && *n >= 3 && memcmp(*p, "\xEF\xBB\xBF", 3) == 0) {
+		*p += 3;
+		*n -= 3;
+	}
+	size_t i = 0;
+	while (i < *n && ((*p)[i] == ' ' || (*p)[i] == '\t' || (*p)[i] == '\r'))
+		i++;
+	return i < *n;
+}
+
+/* NDJSON streams (issue 13): rows may come in any order (a visit's sources
+ * before it), but are put in concept dependency order, each concept in file
+ * order, as if sorted.  A first pass reads each line's concept and reports
+ * the lines that are not UTF-8 text or name no concept; when the concepts
+ * already come in dependency order, as parley export writes them, one more
+ * pass puts every row, else one pass per concept present.  Memory follows
+ * the longest line (at most PL_RECORD_MAX), never the file. */
+int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
+{
+	pl_lines l;
+	pl_lines_init(&l, f, PL_RECORD_MAX, 0);
+	parley_err err = {0, ""};
+	const char *p;
+	size_t n;
+	int r, rc = PARLEY_OK, last = -1, ordered = 1, bad_text = 0;
+	uint64_t present = 0;
+	_Static_assert(sizeof present * 8 >= 32, "concept mask");
+	while ((r = pl_lines_next(&l, &p, &n, &err)) == 1) {
+		if (!content(&l, &p, &n))
+			continue;
+		if (require_text(imp, path, p, n, l.line, l.at)) {
+			rc = PARLEY_EDATA;
+			bad_text = 1;
+			continue;
+		}
+		json_t *obj;
+		json_error_t je;
+		int c = line_concept(p, n, &obj, &je);
+		if (c < 0 && !obj) {
+			json_error(imp, path, p, 0, l.line, &je);
+			rc = PARLEY_EDATA;
+		} else if (c < 0) {
+			pl_import_report(imp, PARLEY_ERROR, path, l.line, 1, NULL, "concept",
+			                 "unknown-concept", "each line needs \"concept\" naming a concept");
+			rc = PARLEY_EDATA;
+		} else {
+			present |= (uint64_t)1 << c;
+			ordered &= c >= last;
+			last = c;
+		}
+		json_decref(obj);
+	}
+	/* ordered: one pass for every concept (want -1); else one per concept */
+	for (int want = ordered ? -1 : 0; r == 0 && want < (int)pl_concept_count(); want++) {
+		if (want >= 0 && !(present & ((uint64_t)1 << want)))
+			continue;
+		if ((r = pl_lines_rewind(&l, &err)) != PARLEY_OK)
+			break;
+		while ((r = pl_lines_next(&l, &p, &n, &err)) == 1) {
+			if (!content(&l, &p, &n))
+				continue;
+			if (bad_text && (pl_utf8_invalid_at(p, n) >= 0 || memchr(p, '\0', n)))
+				continue; /* reported by the first pass */
+			json_t *obj;
+			json_error_t je;
+			int c = line_concept(p, n, &obj, &je);
+			if (c < 0 || (want >= 0 && c != want)) {
+				json_decref(obj); /* another pass's row, or reported by the first */
+				continue;
+			}
+			if (!obj && !(obj = json_loadb(p, n, JSON_REJECT_DUPLICATES, &je))) {
+				json_error(imp, path, p, 0, l.line, &je);
+				rc = PARLEY_EDATA;
+				continue;
+			}
+			const char *named = json_string_value(json_object_get(obj, "concept"));
+			if (!json_is_object(obj) || !named ||
+			    strcmp(named, pl_concept_at((size_t)c)->name) != 0) {
+				/* the quick read of the concept saw another than jansson did */
+				pl_import_report(imp, PARLEY_ERROR, path, l.line, 1, NULL, "concept",
+				                 "unknown-concept", "each line needs \"concept\" naming a concept");
+				rc = PARLEY_EDATA;
+			} else if (put_object(imp, pl_concept_at((size_t)c), obj, path, l.line, NULL,
+			                      "concept")) {
+				rc = PARLEY_EDATA;
+			}
+			json_decref(obj);
+		}
+		if (ordered)
+			break;
+	}
+	if (r < 0)
+		pl_import_report(imp, PARLEY_ERROR, path, l.next_line, 0, NULL, NULL,
+		                 err.code == PARLEY_ELIMIT ? "record-too-long" : "read-failed", "%s",
+		                 err.msg);
+	pl_lines_free(&l);
+	return r < 0 ? PARLEY_EDATA : rc;
+}
+
+/* A file in memory (stdin), through the same stream. */
 static int ndjson_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	if (require_text(imp, path, data, len))
-		return PARLEY_EDATA;
-	nd_row *rows = NULL;
-	size_t n = 0, cap = 0;
-	int rc = PARLEY_OK;
-	long line = 0;
-	const char *p = data, *end = data + len;
-	if (end - p >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0)
-		p += 3;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		const char *le = nl ? nl : end;
-		line++;
-		const char *q = p;
-		while (q < le && (*q == ' ' || *q == '\t' || *q == '\r'))
-			q++;
-		if (q < le) {
-			json_error_t je;
-			json_t *obj = json_loadb(p, (size_t)(le - p), JSON_REJECT_DUPLICATES, &je);
-			const pl_concept *c = NULL;
-			if (!obj) {
-				json_error(imp, path, data, (size_t)(p - data), line, &je);
-				rc = PARLEY_EDATA;
-			} else if (!json_is_object(obj) ||
-			           !(c = pl_concept_find(json_string_value(json_object_get(obj, "concept"))))) {
-				pl_import_report(imp, PARLEY_ERROR, path, line, 1, NULL, "concept",
-				                 "unknown-concept", "each line needs \"concept\" naming a concept");
-				json_decref(obj);
-				rc = PARLEY_EDATA;
-			} else {
-				if (n == cap) {
-					cap = cap ? cap * 2 : 256;
-					nd_row *r2 = realloc(rows, cap * sizeof *r2);
-					if (!r2) {
-						json_decref(obj);
-						rc = PARLEY_ENOMEM;
-						break;
-					}
-					rows = r2;
-				}
-				rows[n++] = (nd_row){(size_t)(c - pl_concept_at(0)), line, obj};
-			}
-		}
-		p = nl ? nl + 1 : end;
+	FILE *f = len ? fmemopen((void *)data, len, "rb") : fopen("/dev/null", "rb");
+	if (!f) {
+		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "read-failed",
+		                 "cannot read the file from memory");
+		return PARLEY_EIO;
 	}
-	if (n)
-		qsort(rows, n, sizeof *rows, by_concept);
-	for (size_t i = 0; i < n; i++) {
-		if (rc != PARLEY_ENOMEM &&
-		    put_object(imp, pl_concept_at(rows[i].concept), rows[i].obj, path, rows[i].line,
-		               NULL, "concept"))
-			rc = PARLEY_EDATA;
-		json_decref(rows[i].obj);
-	}
-	free(rows);
+	int rc = pl_ndjson_stream(imp, path, f);
+	fclose(f);
 	return rc;
 }
 

@@ -65,15 +65,21 @@ static parley_visit_desc desc_of(const vdesc *v)
 }
 
 /* Every visit with its external ids, sorted by id; incoming ones marked. */
-static int load(parley_db *db, char *const *incoming, size_t nin, vdesc **out, size_t *nout,
-                parley_err *err)
+static int load(parley_db *db, char *const *incoming, size_t nin, parley_link_mode mode,
+                vdesc **out, size_t *nout, parley_err *err)
 {
 	sqlite3_stmt *st = NULL, *ex = NULL;
 	vdesc *v = NULL;
 	size_t n = 0, cap = 0;
+	/* By external id only visits that have one can match: only those are
+	 * loaded, not the whole store (issue 13). */
 	int rc = pl_prepare(db,
-	                    "SELECT id, from_country, to_country, start_date, visitor,"
-	                    " visitor_label, level FROM visit ORDER BY id",
+	                    mode == PARLEY_LINK_RULE
+	                        ? "SELECT id, from_country, to_country, start_date, visitor,"
+	                          " visitor_label, level FROM visit ORDER BY id"
+	                        : "SELECT id, from_country, to_country, start_date, visitor,"
+	                          " visitor_label, level FROM visit WHERE id IN (SELECT entity_id"
+	                          " FROM external_id WHERE entity = 'visit') ORDER BY id",
 	                    &st, err);
 	if (!rc)
 		rc = pl_prepare(db,
@@ -185,7 +191,7 @@ int pl_match_links(parley_db *db, char **incoming, size_t nin, parley_link_mode 
 	qsort(incoming, nin, sizeof *incoming, cmp_str);
 	vdesc *v = NULL;
 	size_t n = 0;
-	int rc = load(db, incoming, nin, &v, &n, err);
+	int rc = load(db, incoming, nin, mode, &v, &n, err);
 	pl_link *links = NULL;
 	size_t nl = 0;
 	size_t *cand = rc ? NULL : calloc(n ? n : 1, sizeof *cand);

@@ -119,6 +119,9 @@ void pl_csv_free(pl_csv *c);
 /* 1 when a record was read, 0 at the end, or a negative status (err says
  * line and column). */
 int pl_csv_next(pl_csv *c, parley_err *err);
+/* Points c at the next piece of input (one record of a streamed file,
+ * starting on line `line`), keeping the header it took from the first. */
+void pl_csv_feed(pl_csv *c, const char *data, size_t len, long line);
 /* The one CSV writer (csv.c).  A field is quoted (quotes doubled) only when
  * it holds a comma, quote, CR or LF; NULL writes nothing.  PL_CSV_SHEET adds
  * the formula guard for files meant for spreadsheets (docs/formats.md);
@@ -274,8 +277,7 @@ int pl_csv_map_load(const char *path, pl_csv_map **out, parley_err *err);
 void pl_csv_map_free(pl_csv_map *m);
 /* The mapped concept's place in dependency order (file_rank of import.c). */
 int pl_csv_map_rank(const pl_csv_map *m);
-int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path,
-                       const char *data, size_t len);
+int pl_csv_read_mapped(pl_import *imp, const pl_csv_map *m, const char *path, FILE *f);
 /* When head starts with a CSV header that matches no format, appends to out
  * the closest concept, its columns, the ones missing and the unknown ones,
  * and returns 1; 0 when head does not look like CSV; -1 out of memory. */
@@ -307,6 +309,45 @@ typedef struct pl_reader {
 	 * the field); otherwise import rejects a file holding one before read(). */
 	bool finds_nul;
 } pl_reader;
+
+/* The canonical readers that stream (issue 13): they read the file from f
+ * (seekable, at its start; NDJSON rewinds for another pass), so their
+ * memory does not follow the file's size.  The engine calls them in place
+ * of pl_reader_csv.read and pl_reader_ndjson.read (import.c, run_reader). */
+int pl_csv_stream(pl_import *imp, const char *path, FILE *f);
+int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f);
+
+/* Most a JSON document may hold: it is parsed whole (jansson, about ten
+ * times its size in memory); NDJSON streams (docs/formats.md). */
+#define PL_JSON_DOC_MAX ((size_t)64 << 20)
+/* Longest NDJSON line or CSV record an import reads (docs/formats.md). */
+#define PL_RECORD_MAX ((size_t)16 << 20)
+
+/* The records of a file through one buffer that grows only to hold the
+ * longest, at most max bytes (lines.c): NDJSON lines, or with csv set CSV
+ * records (a quoted field may span lines; LF, CRLF and CR end a record). */
+typedef struct pl_lines {
+	FILE *f;
+	char *buf;
+	size_t cap, start, end; /* unread bytes: buf[start..end) */
+	size_t max;
+	size_t scan;            /* bytes of the pending record already scanned */
+	int csv, inq;           /* CSV records; inside quotes at scan */
+	long pending;           /* line ends inside the pending record so far */
+	long line;              /* the line the record last returned starts on (1-based) */
+	long next_line;
+	long long at;           /* its byte offset in the file */
+	long long base;         /* file offset of buf[0] */
+	int eof;
+} pl_lines;
+void pl_lines_init(pl_lines *l, FILE *f, size_t max, int csv);
+/* The next record without its line end in *p, *n (valid until the next
+ * call): 1, 0 at the end, or a negative status (err says: a record over
+ * max, naming its line; a read error). */
+int pl_lines_next(pl_lines *l, const char **p, size_t *n, parley_err *err);
+/* Back to the first record (for a reader's next pass). */
+int pl_lines_rewind(pl_lines *l, parley_err *err);
+void pl_lines_free(pl_lines *l);
 
 /* The readers of the canonical formats (import.c) and of real datasets
  * (src/readers/); NULL-terminated. */
