@@ -24,6 +24,13 @@ _parley()
 		fi
 		return
 	fi
+	# brief's subcommands, from its usage lines ("parley [--db PATH] brief SUB ...")
+	if [[ $cmd == brief && $cur != -* && ${words[cword - 1]} == brief ]]; then
+		COMPREPLY=($(compgen -W "$(parley brief --help 2>&1 |
+			awk '/^ *(usage: )?parley /{for (i = 1; i < NF; i++) if ($i == "brief") {print $(i + 1); break}}' |
+			sort -u)" -- "$cur"))
+		return
+	fi
 	if [[ $cur == -* ]]; then
 		COMPREPLY=($(compgen -W "$(parley "$cmd" --help 2>&1 |
 			grep -oE -- '--[a-z][a-z0-9-]*' | sort -u)" -- "$cur"))

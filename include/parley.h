@@ -206,6 +206,18 @@ int parley_set_reason(parley_db *db, const char *reason, parley_err *err);
  * store since this handle last asked (SQLite's data_version), so a reader
  * knows when its caches are stale; -1 on failure. */
 long long parley_change_counter(parley_db *db);
+/* The newest sequence number of the audit log (0 when empty; -1 on
+ * failure): it moves with every change to a record (audit_scope.c). */
+long long parley_audit_head(parley_db *db);
+/* What the changes after audit entry `after` can have touched: *head gets
+ * the newest entry; *visits (caller frees) the ids, one a line, of the
+ * visits whose changes since were all to their note or summary alone
+ * (shown by their own answers, lists, searches and exports, never by
+ * another visit's record), or NULL when they may have changed anything
+ * (or nothing changed); *note_only 1 when only notes changed (shown by the
+ * visit's own record and found by searches, nowhere else). */
+int parley_audit_scope(parley_db *db, long long after, long long *head, char **visits,
+                       int *note_only, parley_err *err);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
 /* Number of records in a concept table ('visit', 'person', ...), or a
@@ -538,6 +550,7 @@ int parley_show_person_json(parley_db *db, const char *id, FILE *out, parley_err
  */
 #define PARLEY_QUERY_CODE 9 /* a country code and its NUL */
 
+#define PARLEY_QUERY_IDS_MAX 10000
 typedef struct parley_query {
 	char a[PARLEY_QUERY_CODE], b[PARLEY_QUERY_CODE];     /* between=A:B, either direction */
 	char dir_from[PARLEY_QUERY_CODE], dir_to[PARLEY_QUERY_CODE]; /* direction=FROM:TO */
@@ -563,6 +576,8 @@ typedef struct parley_query {
 	long page, per_page;    /* page=, per_page= (1-based); set limit and offset */
 	const char *after;      /* after=ID: keyset paging, the rows after visit ID in the
 	                           sort (date or -date); replaces offset/page (docs/queries.md) */
+	const char *ids;        /* ids=A,B,...: only these visits (comma-separated ids; at most
+	                           PARLEY_QUERY_IDS_MAX): the rows behind a published figure */
 	const char *bad_param;  /* the parameter parley_query_set rejected last (its canonical
 	                           name, static; for an unknown name, that name) */
 } parley_query;
@@ -572,7 +587,7 @@ void parley_query_init(parley_query *q);
 /* Sets filter `name` ("between", "direction", "country", "from", "to",
  * "year", "as_of", "level", "min_level", "type", "status", "office",
  * "person", "visitor", "companion", "host", "top", "q", "sort", "limit",
- * "offset", "page", "per_page", "after"; '-' may stand for '_') from its text.
+ * "offset", "page", "per_page", "after", "ids"; '-' may stand for '_') from its text.
  * value is borrowed: keep it alive as long as q.  An empty value leaves the
  * filter unset.  PARLEY_EINVAL for an unknown name or a bad value, with
  * err "parameter 'NAME': what was expected (got 'VALUE')" and
@@ -1212,6 +1227,16 @@ int parley_brief_correct(parley_db *db, const char *id, const char *note, const 
                          parley_err *err);
 /* Writes the brief's page as served at /briefs/ID (HTML) to out. */
 int parley_brief_render(parley_db *db, const char *id, FILE *out, parley_err *err);
+/* The newsletter of the briefs published on or after since (YYYY-MM-DD, or a
+ * month or year: its first day) into out_dir (created): newsletter.html
+ * (e-mail-ready: inline styles, no scripts, no remote resources; charts as
+ * relative links to PNG files beside it), newsletter.txt (the same in plain
+ * text) and ID-chart-N.png per chart.  base_url (NULL: site paths like
+ * /briefs/ID) prefixes the links to the briefs' pages and must end in '/'.
+ * *count (may be NULL) gets the number of briefs.  EINVAL naming a bad
+ * date or URL; EIO when a file cannot be written. */
+int parley_brief_newsletter(parley_db *db, const char *since, const char *out_dir,
+                            const char *base_url, long *count, parley_err *err);
 /* Adds the site's staff (data_dir/briefs/authors.csv) and publishes
  * the example brief shipped with the bundled data (init --bundled); a
  * brief already published is left as it was; a data folder without
@@ -1574,6 +1599,23 @@ int parley_changes_json(parley_db *db, const char *status, char **out, parley_er
  * required) change id; the audit log names author and reviewer. */
 int parley_change_decide(parley_db *db, long id, int approve, const char *reviewer,
                          const char *comment, parley_report *rep, parley_err *err);
+/* parley_changes_json narrowed to one author (the actor the change was
+ * proposed as, "web:NAME") and one visit; each of status, author and visit
+ * NULL: any.  Caller frees *out. */
+int parley_changes_find_json(parley_db *db, const char *status, const char *author,
+                             const char *visit, char **out, parley_err *err);
+/* What user name did (user_changes.c): the audit entries of the changes
+ * they published, proposed and had approved, approved as a reviewer, or
+ * decided as discovery candidates (actors "web:NAME", "web:NAME, approved
+ * by ...", "..., approved by web:NAME", "review:web:NAME"), newest first,
+ * at most 500, in parley_visit_history's shape.  PARLEY_ENOTFOUND when
+ * there is no such user.  Caller frees *out. */
+int parley_user_changes_json(parley_db *db, const char *name, char **out, parley_err *err);
+/* The discovery candidates waiting in the review queue (visits with status
+ * 'candidate', discovery_review.c), oldest first, as a JSON array of {id,
+ * from, to, start, end, visitor_label, summary, sources: [{id, url,
+ * citation}], events: [GDELT event ids]}.  Caller frees *out. */
+int parley_candidates_json(parley_db *db, char **out, parley_err *err);
 
 /* People (with their aliases and tenures) and sources written whole, in
  * the shape GET /api/v1/people/ID and GET /api/v1/sources/ID return

@@ -187,6 +187,32 @@ int an_gaps(an_data *d, const an_opts *o, size_t top, double window_years, doubl
             parley_gaps **out, parley_err *err);
 int an_context(an_data *d, const an_opts *o, const char *visit_id, parley_context **out,
                parley_err *err);
+/* Brief-ready phrases about one visit (an_phrase.c, docs/briefs.md): kind
+ * first-in-years, first-office-since, highest-since, nth-trip-in-office or
+ * gap-before; *out holds one sentence. */
+int an_phrase(an_data *d, const an_opts *o, const char *visit_id, const char *kind,
+              parley_context **out, parley_err *err);
+/* The same from the store (an_load): min_level (NULL: ministerial) is
+ * gap-before's floor. */
+int pl_phrase_compute(parley_db *db, const char *visit_id, const char *kind,
+                      const char *min_level, parley_context **out, parley_err *err);
+/* The kinds an_phrase knows, NULL-terminated. */
+extern const char *const an_phrase_kinds[];
+
+/* Shared by the context sentences and the phrases (an_context.c). */
+/* True when v's status is one o counts. */
+int an_status_ok(const an_opts *o, const an_visit *v);
+/* The coverage row that declares complete the visits from -> to (to NULL:
+ * to every country) at level_rank, by person (NULL: anyone), over the days
+ * first..last; the most specific one, or NULL. */
+const an_cover *an_find_cover(const an_data *d, const char *from, const char *to,
+                              const char *person, int level_rank, long first, long last);
+/* person's highest-ranked tenure running on day, or NULL. */
+const an_tenure *an_office_at(const an_data *d, const char *person, long day);
+/* True when the store's visits are all between two countries and no
+ * coverage row declares from's trips abroad: "trip abroad" claims then
+ * mean nothing (the data cannot see other destinations). */
+int an_one_pair(const an_data *d, const char *from);
 int an_companions(an_data *d, const an_opts *o, const char *person, parley_companions **out,
                   parley_err *err);
 

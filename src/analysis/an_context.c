@@ -13,6 +13,7 @@
  * Earlier visits are those whose first possible start day is before V's.
  */
 #include "an.h"
+#include "words.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,7 @@ typedef struct ctx {
 	an_opts pair;         /* the visit's pair, cut at the visit: pair.th says where its data ends */
 } ctx;
 
-static int status_ok(const an_opts *o, const an_visit *v)
+int an_status_ok(const an_opts *o, const an_visit *v)
 {
 	for (size_t i = 0; i < o->nstatus; i++)
 		if (strcmp(o->statuses[i], v->status) == 0)
@@ -41,8 +42,8 @@ static int status_ok(const an_opts *o, const an_visit *v)
 /* The coverage row that declares complete the visits from -> to (to NULL =
  * to every country) at level `level`, by `person` (NULL = anyone), over the
  * days first..last; NULL when there is none. */
-static const an_cover *find_cover(const an_data *d, const char *from, const char *to,
-                                  const char *person, int level_rank, long first, long last)
+const an_cover *an_find_cover(const an_data *d, const char *from, const char *to,
+                               const char *person, int level_rank, long first, long last)
 {
 	/* of the rows that cover the claim, the most specific one: a row about
 	 * this person, then about this direction, then about a higher level
@@ -80,20 +81,9 @@ static const an_cover *find_cover(const an_data *d, const char *from, const char
 
 static const char *ordinal(an_arena *a, size_t n)
 {
-	static const char *const words[] = {"first", "second", "third", "fourth", "fifth",
-	                                    "sixth", "seventh", "eighth", "ninth", "tenth"};
-	if (n >= 1 && n <= 10)
-		return words[n - 1];
-	const char *suf = "th";
-	if (n % 100 < 11 || n % 100 > 13) {
-		if (n % 10 == 1)
-			suf = "st";
-		else if (n % 10 == 2)
-			suf = "nd";
-		else if (n % 10 == 3)
-			suf = "rd";
-	}
-	return an_fmt(a, "%zu%s", n, suf);
+	char w[32];
+	pl_ordinal_words(n, w, sizeof w);
+	return an_strdup(a, w);
 }
 
 static const char *level_words(an_arena *a, const char *level)
@@ -137,7 +127,7 @@ static int add(ctx *x, const char *kind, const char *text, parley_claim claim,
 
 /* The visitor's office on V's first day: the highest-ranked tenure that
  * contains it. */
-static const an_tenure *office_at(const an_data *d, const char *person, long day)
+const an_tenure *an_office_at(const an_data *d, const char *person, long day)
 {
 	const an_tenure *best = NULL;
 	for (size_t i = 0; i < d->nt; i++) {
@@ -155,7 +145,7 @@ static int first_abroad(ctx *x)
 	const an_visit *v = x->v;
 	an_arena *a = x->a;
 	const char *who = v->name;
-	const an_tenure *t = office_at(x->d, v->visitor, v->day);
+	const an_tenure *t = an_office_at(x->d, v->visitor, v->day);
 	if (!t)
 		return add(x, "first-abroad",
 		           an_fmt(a, "No office of %s on %s is recorded in the tenures, so a first "
@@ -167,43 +157,47 @@ static int first_abroad(ctx *x)
 		const an_visit *w = &x->d->v[i];
 		if (w == v || w->day >= v->day || w->day < t->first || !w->visitor ||
 		    strcmp(w->visitor, v->visitor) != 0 || strcmp(w->from, v->from) != 0 ||
-		    !status_ok(x->o, w))
+		    !an_status_ok(x->o, w))
 			continue;
 		if (an_ids_push(a, &abroad, w->id))
 			return PARLEY_ENOMEM;
 		if (strcmp(w->to, v->to) == 0 && an_ids_push(a, &to_host, w->id))
 			return PARLEY_ENOMEM;
 	}
-	char since[11];
+	char since[11], office[200];
 	an_day_text(t->first, since);
+	pl_office_plain(t->office, t->office_name, office, sizeof office);
 	int lr = parley_level_rank(v->level);
 	const char *host = an_country_name(x->d, v->to);
-	const an_cover *c = find_cover(x->d, v->from, NULL, v->visitor, lr, t->first, v->day);
+	const an_cover *c = an_find_cover(x->d, v->from, NULL, v->visitor, lr, t->first, v->day);
 	const char *nth = ordinal(a, abroad.n + 1);
-	int rc;
-	if (c)
+	int rc = PARLEY_OK;
+	if (an_one_pair(x->d, v->from)) {
+		/* data of one pair sees no other destination: no "trip abroad" */
+	} else if (c) {
 		rc = add(x, "first-abroad",
 		         an_fmt(a, "It is %s's %s trip abroad since taking office as %s on %s (%s).",
-		                who, nth, t->office_name, since, cover_note(a, c)),
+		                who, nth, office, since, cover_note(a, c)),
 		         PARLEY_CLAIM_COVERED, c, &abroad);
-	else if (abroad.n == 0)
+	} else if (abroad.n == 0) {
 		rc = add(x, "first-abroad",
 		         an_fmt(a, "No earlier trip abroad by %s since taking office as %s on %s is "
 		                   "recorded here, but no coverage declares all of %s's trips abroad "
 		                   "recorded, so it cannot be called the first.",
-		                who, t->office_name, since, who),
+		                who, office, since, who),
 		         PARLEY_CLAIM_UNCOVERED, NULL, &abroad);
-	else
+	} else {
 		rc = add(x, "first-abroad",
 		         an_fmt(a, "It is the %s trip abroad by %s since taking office as %s on %s "
 		                   "recorded here; no coverage declares all of them recorded, so the "
 		                   "ordinal cannot be claimed.",
-		                nth, who, t->office_name, since),
+		                nth, who, office, since),
 		         PARLEY_CLAIM_UNCOVERED, NULL, &abroad);
+	}
 	if (rc)
 		return rc;
 	/* the same claim restricted to the host, which a pair dataset can back */
-	c = find_cover(x->d, v->from, v->to, v->visitor, lr, t->first, v->day);
+	c = an_find_cover(x->d, v->from, v->to, v->visitor, lr, t->first, v->day);
 	nth = ordinal(a, to_host.n + 1);
 	if (c)
 		return add(x, "first-to-host",
@@ -233,7 +227,7 @@ static int first_in_years(ctx *x)
 	for (size_t i = 0; i < x->d->nv; i++) {
 		const an_visit *w = &x->d->v[i];
 		if (w == v || w->day >= v->day || strcmp(w->from, v->from) != 0 ||
-		    strcmp(w->to, v->to) != 0 || !status_ok(x->o, w) ||
+		    strcmp(w->to, v->to) != 0 || !an_status_ok(x->o, w) ||
 		    parley_level_rank(w->level) < lr)
 			continue;
 		p = w; /* visits are sorted: the last one seen is the latest */
@@ -245,7 +239,7 @@ static int first_in_years(ctx *x)
 		const an_cover *c = NULL;
 		/* the earliest-starting coverage that reaches V backs "first since" */
 		for (size_t i = 0; i < x->d->nc; i++) {
-			const an_cover *k = find_cover(x->d, v->from, v->to, NULL, lr, x->d->c[i].first,
+			const an_cover *k = an_find_cover(x->d, v->from, v->to, NULL, lr, x->d->c[i].first,
 			                               v->day);
 			if (k && (!c || k->first < c->first))
 				c = k;
@@ -280,7 +274,7 @@ static int first_in_years(ctx *x)
 		                  rule ? rule : "declared", years),
 		           PARLEY_CLAIM_UNCOVERED, NULL, &ids);
 	}
-	const an_cover *c = find_cover(x->d, v->from, v->to, NULL, lr, p->day, v->day);
+	const an_cover *c = an_find_cover(x->d, v->from, v->to, NULL, lr, p->day, v->day);
 	if (c)
 		return add(x, "first-in-years",
 		           an_fmt(a, "It is the first visit from %s to %s at %s level or above in %.1f "
@@ -305,7 +299,7 @@ static int nth_visit(ctx *x)
 	for (size_t i = 0; i < x->d->nv; i++) {
 		const an_visit *w = &x->d->v[i];
 		if (w == v || w->day >= v->day || !w->visitor || strcmp(w->visitor, v->visitor) != 0 ||
-		    strcmp(w->from, v->from) != 0 || strcmp(w->to, v->to) != 0 || !status_ok(x->o, w))
+		    strcmp(w->from, v->from) != 0 || strcmp(w->to, v->to) != 0 || !an_status_ok(x->o, w))
 			continue;
 		if (an_ids_push(a, &ids, w->id))
 			return PARLEY_ENOMEM;
@@ -322,7 +316,7 @@ static int nth_visit(ctx *x)
 			earliest = x->d->t[i].first;
 	const char *host = an_country_name(x->d, v->to);
 	const char *nth = ordinal(a, ids.n + 1);
-	const an_cover *c = find_cover(x->d, v->from, v->to, v->visitor, minrank, earliest, v->day);
+	const an_cover *c = an_find_cover(x->d, v->from, v->to, v->visitor, minrank, earliest, v->day);
 	char since[11];
 	an_day_text(earliest, since);
 	if (c)
@@ -348,7 +342,7 @@ static int since_previous(ctx *x)
 	snprintf(pair.b, sizeof pair.b, "%s", v->to);
 	for (size_t i = 0; i < x->d->nv; i++) {
 		const an_visit *w = &x->d->v[i];
-		if (w != v && w->day < v->day && an_in_pair(&pair, w) && status_ok(x->o, w) &&
+		if (w != v && w->day < v->day && an_in_pair(&pair, w) && an_status_ok(x->o, w) &&
 		    parley_level_at_least(w->level, x->o->min_level))
 			p = w;
 	}
@@ -378,6 +372,25 @@ static int since_previous(ctx *x)
 	                  level_words(a, x->o->min_level), p->name ? p->name : "an unidentified visitor",
 	                  an_country_name(x->d, p->to), date_text(a, p), caveat ? caveat : ""),
 	           PARLEY_CLAIM_NONE, NULL, &ids);
+}
+
+int an_one_pair(const an_data *d, const char *from)
+{
+	for (size_t i = 0; i < d->nc; i++)
+		if (d->c[i].from && strcmp(d->c[i].from, from) == 0 && !d->c[i].to)
+			return 0;
+	const char *a = NULL, *b = NULL;
+	for (size_t i = 0; i < d->nv; i++) {
+		const an_visit *v = &d->v[i];
+		if (!a) {
+			a = v->from;
+			b = v->to;
+		} else if (!((strcmp(v->from, a) == 0 && strcmp(v->to, b) == 0) ||
+		             (strcmp(v->from, b) == 0 && strcmp(v->to, a) == 0))) {
+			return 0;
+		}
+	}
+	return 1;
 }
 
 int an_context(an_data *d, const an_opts *o, const char *visit_id, parley_context **out,

@@ -134,6 +134,13 @@ int pl_brief_eval_all(parley_db *db, const char *name, const char *text, const p
  * chart's <figure>.  Then rendered by md4c into out. */
 int pl_brief_body_html(const pl_brief *b, const char *root, int site, pl_buf *out,
                        parley_err *err);
+/* The visit ids behind every figure and chart of b (its ledger, once
+ * published), each once in order of first use, comma-separated ("" when
+ * none).  New string, caller frees (src/web/page_figures.c). */
+char *pl_brief_data_ids(const pl_brief *b);
+/* root + "briefs/ID/chart-N.png": the URL of a brief's Nth chart (from 1)
+ * as PNG, the same in the server and the static site.  Caller frees. */
+char *pl_brief_chart_url(const char *root, const char *id, long n);
 
 /* ---- The published briefs as a list (brief_catalog.c) -------------- */
 typedef struct pl_brief_list {

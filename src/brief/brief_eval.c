@@ -11,6 +11,8 @@
  */
 #include "brief.h"
 #include "../web/webq.h"
+#include "words.h"
+#include "../analysis/an.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -176,32 +178,6 @@ static int fq_build(parley_db *db, const pl_expr *e, const char *as_of, fq *f, p
 
 static void fq_free(fq *f) { pl_buf_free(&f->qs); }
 
-static const char *const small[] = {"zero", "one", "two", "three", "four", "five", "six",
-                                    "seven", "eight", "nine", "ten", "eleven", "twelve",
-                                    "thirteen", "fourteen", "fifteen", "sixteen",
-                                    "seventeen", "eighteen", "nineteen", "twenty"};
-
-/* "six years", "four months", "12 days": a duration in words. */
-static void duration_words(long days, char *out, size_t n)
-{
-	long v;
-	const char *unit;
-	if (days < 60) {
-		v = days;
-		unit = "day";
-	} else if (days < 730) {
-		v = lround(days / 30.436875);
-		unit = "month";
-	} else {
-		v = (long)floor(days / 365.2425);
-		unit = "year";
-	}
-	if (v >= 0 && v <= 20)
-		snprintf(out, n, "%s %s%s", small[v], unit, v == 1 ? "" : "s");
-	else
-		snprintf(out, n, "%ld %ss", v, unit);
-}
-
 void pl_date_words(const char *d, char *out, size_t n)
 {
 	static const char *const mon[] = {"January", "February", "March", "April", "May", "June",
@@ -263,7 +239,7 @@ static int eval_list(parley_db *db, const pl_expr *e, const char *as_of, pl_figu
 		parley_date a, b;
 		parley_date_parse(r->v[1].start_date, strlen(r->v[1].start_date), &a, NULL);
 		parley_date_parse(r->v[0].start_date, strlen(r->v[0].start_date), &b, NULL);
-		duration_words(parley_date_first_day(b) - parley_date_first_day(a), v, sizeof v);
+		pl_duration_words(parley_date_first_day(b) - parley_date_first_day(a), v, sizeof v);
 		pl_buf ids;
 		pl_buf_init(&ids, 0);
 		pl_buf_printf(&ids, "%s %s", r->v[1].id, r->v[0].id);
@@ -313,16 +289,11 @@ static int eval_sentence(parley_db *db, const pl_expr *e, const char *as_of, pl_
 		rc = fq_build(db, &pe, as_of, &q, err);
 		fq_free(&q);
 	}
+	/* a brief-ready phrase (an_phrase.c): plain words, no coverage ids */
 	parley_context *c = NULL;
 	if (!rc)
-		rc = parley_context_compute(db, id, NULL, &c, err);
-	const parley_sentence *s = NULL;
-	for (size_t i = 0; !rc && i < c->n && !s; i++)
-		if (!kind || strcmp(c->s[i].kind, kind) == 0)
-			s = &c->s[i];
-	if (!rc && !s)
-		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no %s sentence about visit '%s'",
-		                    kind ? kind : "context", id);
+		rc = pl_phrase_compute(db, id, kind ? kind : "first-in-years", NULL, &c, err);
+	const parley_sentence *s = rc ? NULL : &c->s[0];
 	if (!rc) {
 		f->value = pl_strdup(s->text);
 		pl_buf b;
@@ -414,7 +385,7 @@ static int eval_chart(parley_db *db, const pl_expr *e, const char *as_of, long n
 		parley_data_version dv;
 		memset(&dv, 0, sizeof dv);
 		parley_data_version_get(db, &dv, NULL);
-		snprintf(src, sizeof src, "Source: parley records%s%s; data through %s", dv.name[0] ? ", data version " : "",
+		snprintf(src, sizeof src, "parley records%s%s; data through %s", dv.name[0] ? ", data version " : "",
 		         dv.name, er->through.date[0] ? er->through.date : as_of);
 		snprintf(desc, sizeof desc, "Bar chart of visits per year between %s and %s from %s to %s, with leader-pair eras shaded; %zu visits in all.",
 		         na, nb, ny ? tl->buckets[0].period : "", as_of, er->total.n);

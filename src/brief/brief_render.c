@@ -8,6 +8,7 @@
 #include "../web/web.h"
 
 #include <md4c-html.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void md_out(const MD_CHAR *text, MD_SIZE size, void *ud)
@@ -27,6 +28,7 @@ int pl_brief_body_html(const pl_brief *b, const char *root, int site, pl_buf *ou
 {
 	const char *text = b->source;
 	size_t len = strlen(text), pos = b->meta.body_off, s, e, last = pos, k = 0;
+	long charts = 0;
 	pl_buf md;
 	pl_buf_init(&md, 16u << 20);
 	int rc = 0;
@@ -48,7 +50,13 @@ int pl_brief_body_html(const pl_brief *b, const char *root, int site, pl_buf *ou
 			if (!rc) rc = pl_esc_html(&md, root);
 			if (!rc) rc = pl_buf_puts(&md, site ? "visits.html?" : "visits?");
 			if (!rc) rc = pl_esc_html(&md, f->query);
-			if (!rc) rc = pl_buf_puts(&md, "\">The visits behind this chart</a></figcaption></figure>");
+			if (!rc) rc = pl_buf_puts(&md, "\">The visits behind this chart</a>");
+			/* its PNG twin (page_figures.c), for slides and e-mail */
+			char *png = pl_brief_chart_url(root, b->id, ++charts);
+			if (!rc) rc = png ? pl_buf_puts(&md, " · <a class=\"figure-png\" href=\"") : PARLEY_ENOMEM;
+			if (!rc) rc = pl_esc_html(&md, png);
+			if (!rc) rc = pl_buf_puts(&md, "\">PNG</a></figcaption></figure>");
+			free(png);
 			continue;
 		}
 		if (!rc) rc = pl_buf_printf(&md, "<a class=\"figure\" id=\"figure-%ld\" data-expr=\"", f->n);

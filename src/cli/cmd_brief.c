@@ -1,7 +1,7 @@
 /*
  * cmd_brief.c - briefs: Markdown analysis whose figures are computed as of
  * their date, published with a ledger, checked and corrected in the open.
- *   parley brief new|list|show|render|publish|check|correct|author
+ *   parley brief new|list|show|render|publish|check|correct|author|newsletter
  */
 #include "cli.h"
 
@@ -17,14 +17,19 @@ static const char brief_help[] =
     "       parley [--db PATH] brief publish ID [--date YYYY-MM-DD]\n"
     "       parley [--db PATH] brief check [ID] [--json]\n"
     "       parley [--db PATH] brief correct ID --note TEXT [--date YYYY-MM-DD]\n"
-    "       parley [--db PATH] brief author add ID --name NAME --role ROLE [--bio BIO]\n\n"
+    "       parley [--db PATH] brief author add ID --name NAME --role ROLE [--bio BIO]\n"
+    "       parley [--db PATH] brief newsletter --since YYYY-MM-DD [--out DIR] [--url BASE]\n\n"
     "A brief is a Markdown file with a front matter block (docs/briefs.md) whose\n"
     "{{ ... }} expressions are figures computed as of its as-of date, e.g.\n"
     "{{ count pair=CHN:PRK era=\"Xi Jinping / Kim Jong-un\" }}.  'new' stores a draft;\n"
     "'publish' computes every figure and records it in the ledger (a failing\n"
     "expression is an error at FILE:LINE:COL and nothing is published); 'check'\n"
     "recomputes the published figures with today's data and exits 1 when any\n"
-    "differs; 'correct' publishes a dated correction at the foot of the brief.";
+    "differs; 'correct' publishes a dated correction at the foot of the brief.\n"
+    "'newsletter' writes a digest of the briefs published since a date into DIR\n"
+    "(default ./newsletter): newsletter.html for e-mail (inline styles, no\n"
+    "scripts), newsletter.txt, and each chart as a PNG file beside them; --url\n"
+    "BASE (ending in '/') makes the links to the briefs absolute.";
 
 static int take_flag(int *argc, char **argv, const char *name)
 {
@@ -82,6 +87,8 @@ int cmd_brief(int argc, char **argv)
 	const char *name = cli_take_opt(&argc, argv, "--name");
 	const char *role = cli_take_opt(&argc, argv, "--role");
 	const char *bio = cli_take_opt(&argc, argv, "--bio");
+	const char *since = cli_take_opt(&argc, argv, "--since");
+	const char *url = cli_take_opt(&argc, argv, "--url");
 	for (int i = 1; i < argc; i++)
 		if (strncmp(argv[i], "--", 2) == 0)
 			return cli_usage_error("brief", "unknown option '%s'", argv[i]);
@@ -89,9 +96,11 @@ int cmd_brief(int argc, char **argv)
 	int writes = strcmp(sub, "new") == 0 || strcmp(sub, "publish") == 0 ||
 	             strcmp(sub, "correct") == 0 || strcmp(sub, "author") == 0;
 	if (!writes && strcmp(sub, "list") && strcmp(sub, "show") && strcmp(sub, "render") &&
-	    strcmp(sub, "check"))
+	    strcmp(sub, "check") && strcmp(sub, "newsletter"))
 		return cli_usage_error("brief", "unknown subcommand '%s'", sub);
-	if (strcmp(sub, "list") && strcmp(sub, "check") && !arg)
+	if (strcmp(sub, "newsletter") == 0 && !since)
+		return cli_usage_error("brief", "newsletter needs --since YYYY-MM-DD");
+	if (strcmp(sub, "list") && strcmp(sub, "check") && strcmp(sub, "newsletter") && !arg)
 		return cli_usage_error("brief", "'%s' needs %s", sub, strcmp(sub, "new") == 0 ? "a file" : "an id");
 	parley_db *db;
 	int ec = cli_open(writes ? 0 : PARLEY_OPEN_READONLY, &db);
@@ -149,6 +158,12 @@ int cmd_brief(int argc, char **argv)
 		rc = parley_brief_check(db, arg, json ? "json" : "table", stdout, &changed, &err);
 		if (!rc && changed)
 			ec = EXIT_DATA;
+	} else if (strcmp(sub, "newsletter") == 0) {
+		long n = 0;
+		const char *dir = out_path ? out_path : "newsletter";
+		rc = parley_brief_newsletter(db, since, dir, url, &n, &err);
+		if (!rc)
+			printf("wrote %s/newsletter.html and newsletter.txt: %ld brief%s\n", dir, n, n == 1 ? "" : "s");
 	} else if (strcmp(sub, "correct") == 0) {
 		if (!note) {
 			parley_close(db);

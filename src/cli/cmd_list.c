@@ -115,6 +115,7 @@ int cmd_list(int argc, char **argv)
 		     "  --office ID         the visitor held this office at the time\n"
 		     "  --person ID         visitor, companion or host; or --visitor, --companion, --host\n"
 		     "  --top A[,B]         by the paramount leader of A (and B); needs --between\n"
+		     "  --ids ID,ID         only these visits (a brief's figure ledger lists them)\n"
 		     "  --q TEXT, -q, --query  a phrase in names, aliases, places, people met, summary\n"
 		     "  --sort ORDER        date (default), -date, level, visitor\n"
 		     "  --limit N, --offset N, or --page N, --per-page N\n"

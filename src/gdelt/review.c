@@ -88,6 +88,57 @@ int parley_review_list(parley_db *db, const char *format, FILE *out, parley_err 
 	return rc;
 }
 
+/* A confirmed visit needs a source (the import's rule).  Discovery links
+ * the articles GDELT cites; a candidate from a layout without SOURCEURL
+ * has only its event ids, so those records become its source: a citation
+ * naming the GDELT events, which anyone can look up.  PARLEY_EDATA when it
+ * has neither. */
+static int ensure_source(parley_db *db, const char *id, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT (SELECT count(*) FROM visit_source WHERE visit = ?1),"
+	                        " (SELECT group_concat(value, ', ') FROM (SELECT value FROM external_id"
+	                        "  WHERE entity = 'visit' AND entity_id = ?1 AND scheme = 'gdelt'"
+	                        "  ORDER BY value LIMIT 50))", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	char cite[1024] = "";
+	int n = -1;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		n = sqlite3_column_int(st, 0);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+			snprintf(cite, sizeof cite, "GDELT event records (GLOBALEVENTID) %s", col(st, 1));
+	}
+	sqlite3_finalize(st);
+	if (n < 0)
+		return pl_db_error(db, err, "review: reading the candidate's sources");
+	if (n > 0)
+		return PARLEY_OK;
+	if (!*cite)
+		return parley_err_set(err, PARLEY_EDATA,
+		                      "candidate '%s' has no source and no GDELT event to cite: add a "
+		                      "source before accepting it", id);
+	char sid[32];
+	pl_source_id(cite, sid, sizeof sid);
+	if ((rc = pl_prepare(db, "INSERT OR IGNORE INTO source(id, citation) VALUES(?1, ?2)", &st, err)))
+		return rc;
+	sqlite3_bind_text(st, 1, sid, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, cite, -1, SQLITE_STATIC);
+	int r = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (r == SQLITE_DONE && !(rc = pl_prepare(db, "INSERT INTO visit_source(visit, source)"
+	                                              " VALUES(?1, ?2)", &st, err))) {
+		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, sid, -1, SQLITE_STATIC);
+		r = sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+	if (rc)
+		return rc;
+	return r == SQLITE_DONE ? PARLEY_OK : pl_db_error(db, err, "review: citing the GDELT events");
+}
+
 /* Moves a candidate to `status` (and the note, when given) as "review:<by>". */
 static int decide(parley_db *db, const char *id, const char *by, const char *status,
                   const char *note, parley_err *err)
@@ -117,6 +168,10 @@ static int decide(parley_db *db, const char *id, const char *by, const char *sta
 		return rc;
 	if ((rc = pl_begin(db, err)))
 		return rc;
+	if (strcmp(status, "confirmed") == 0 && (rc = ensure_source(db, id, err))) {
+		pl_rollback(db);
+		return rc;
+	}
 	rc = pl_prepare(db,
 	                note ? "UPDATE visit SET status=?, note=? WHERE id=? AND status='candidate'"
 	                     : "UPDATE visit SET status=? WHERE id=? AND status='candidate'",

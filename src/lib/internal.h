@@ -207,6 +207,10 @@ int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *er
 int pl_prepare_cached(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
 /* Resets st and returns it to the cache (finalizes it when not cached). */
 void pl_release(parley_db *db, sqlite3_stmt *st);
+/* Steps st (columns seq, at, actor, action, entity, entity_key, before,
+ * after, reason), finalizes it, and sets *out (caller frees) to the rows as
+ * a JSON array of objects, before and after parsed (visit_write.c). */
+int pl_audit_rows_json(parley_db *db, sqlite3_stmt *st, char **out, parley_err *err);
 int pl_begin(parley_db *db, parley_err *err);    /* BEGIN IMMEDIATE */
 int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index first */
 /* Refreshes the search text of the visits the triggers marked

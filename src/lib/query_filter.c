@@ -12,7 +12,7 @@
 static const char *const params[] = {
     "between", "direction", "country", "from", "to", "year", "as_of", "level", "min_level",
     "type", "status", "office", "person", "visitor", "companion", "host", "top", "q", "sort",
-    "limit", "offset", "page", "per_page", "after", NULL};
+    "limit", "offset", "page", "per_page", "after", "ids", NULL};
 
 const char *const *parley_query_params(void)
 {
@@ -175,6 +175,26 @@ static int check_top(parley_query *q, parley_err *err)
 	return PARLEY_OK;
 }
 
+/* ids=A,B,...: non-empty ids of valid UTF-8,
+ * at most PARLEY_QUERY_IDS_MAX of them, each of at most 200 bytes. */
+static int ids_ok(const char *v)
+{
+	size_t n = 0;
+	for (const char *p = v;; n++) {
+		size_t len = strcspn(p, ",");
+		char one[201];
+		if (len == 0 || len > 200 || n >= PARLEY_QUERY_IDS_MAX)
+			return 0;
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (!text_ok(one, 200))
+			return 0;
+		if (!p[len])
+			return 1;
+		p += len + 1;
+	}
+}
+
 int parley_query_set(parley_query *q, const char *name, const char *v, parley_err *err)
 {
 	const char *k = name ? param_name(name) : NULL;
@@ -217,6 +237,11 @@ int parley_query_set(parley_query *q, const char *name, const char *v, parley_er
 		if (!text_ok(v, 200))
 			return bad(q, err, k, "expected a visit id of at most 200 bytes of UTF-8", v);
 		q->after = v;
+	} else if (strcmp(k, "ids") == 0) {
+		if (!ids_ok(v))
+			return bad(q, err, k, "expected visit ids separated by commas (at most 10000, each "
+			                      "of at most 200 bytes of UTF-8)", v);
+		q->ids = v;
 	} else if (strcmp(k, "office") == 0 || strcmp(k, "person") == 0 || strcmp(k, "visitor") == 0 ||
 	           strcmp(k, "companion") == 0 || strcmp(k, "host") == 0) {
 		if (!text_ok(v, 200))

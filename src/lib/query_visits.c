@@ -216,7 +216,7 @@ int pl_query_status_only(const parley_query *q)
 {
 	return !q->a[0] && !q->dir_from[0] && !q->country[0] && !q->from[0] && !q->to[0] &&
 	       !q->as_of[0] && !q->level && !q->min_level && !q->type && !q->office && !q->person &&
-	       !q->visitor && !q->companion && !q->host && !q->top && !q->text;
+	       !q->visitor && !q->companion && !q->host && !q->top && !q->text && !q->ids;
 }
 
 int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, parley_err *err)
@@ -301,6 +301,27 @@ int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, 
 		if (!j)
 			return err && err->code ? err->code : PARLEY_ENOMEM;
 		rc = clause(sql, b, " AND v.id IN (SELECT value FROM json_each(?))", j);
+	}
+	if (!rc && q->ids) {
+		/* the ids as one JSON array bound to one parameter: no SQL is built
+		 * from them, and the id index answers each */
+		pl_buf j;
+		pl_buf_init(&j, (size_t)PARLEY_QUERY_IDS_MAX * 1300 + 2);
+		int w = pl_buf_putc(&j, '[');
+		for (const char *p = q->ids; !w && *p;) {
+			size_t n = strcspn(p, ",");
+			char one[256]; /* parley_query_set took ids of at most 200 bytes */
+			pl_strlcpy(one, p, n + 1 < sizeof one ? n + 1 : sizeof one);
+			w = pl_buf_puts(&j, p == q->ids ? "" : ",");
+			if (!w)
+				w = pl_json_str(&j, one);
+			p += n + (p[n] == ',');
+		}
+		if (!w)
+			w = pl_buf_putc(&j, ']');
+		const char *arr = w ? NULL : an_strdup(b->arena, j.data);
+		pl_buf_free(&j);
+		rc = arr ? clause(sql, b, " AND v.id IN (SELECT value FROM json_each(?))", arr) : PARLEY_ENOMEM;
 	}
 	if (!rc && q->text) {
 		int nomem;

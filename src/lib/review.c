@@ -100,16 +100,30 @@ int parley_record_propose(parley_db *db, const char *entity, const char *kind, c
 
 int parley_changes_json(parley_db *db, const char *status, char **out, parley_err *err)
 {
+	return parley_changes_find_json(db, status, NULL, NULL, out, err);
+}
+
+int parley_changes_find_json(parley_db *db, const char *status, const char *author,
+                             const char *visit, char **out, parley_err *err)
+{
 	*out = NULL;
 	sqlite3_stmt *st;
+	/* the queue (by status) is served by its index; a user's or a visit's
+	 * few changes are a scan of a table that holds only held changes */
 	int rc = pl_prepare(db,
 	    "SELECT id, created, author, visit, kind, body, base, reason, status, reviewer, comment,"
-	    " decided, entity FROM pending_change WHERE ?1 IS NULL OR status = ?1 ORDER BY id LIMIT 1000",
+	    " decided, entity FROM pending_change WHERE (?1 IS NULL OR status = ?1)"
+	    " AND (?2 IS NULL OR author = ?2) AND (?3 IS NULL OR (visit = ?3 AND entity = 'visit'))"
+	    " ORDER BY id LIMIT 1000",
 	    &st, err);
 	if (rc)
 		return rc;
 	if (status)
 		sqlite3_bind_text(st, 1, status, -1, SQLITE_TRANSIENT);
+	if (author)
+		sqlite3_bind_text(st, 2, author, -1, SQLITE_TRANSIENT);
+	if (visit)
+		sqlite3_bind_text(st, 3, visit, -1, SQLITE_TRANSIENT);
 	static const char *const names[] = {"id", "created", "author", "visit", "kind", "body",
 	                                    "base", "reason", "status", "reviewer", "comment",
 	                                    "decided", "entity"};

@@ -555,6 +555,12 @@ int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, 
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
+	return pl_audit_rows_json(db, st, out, err);
+}
+
+int pl_audit_rows_json(parley_db *db, sqlite3_stmt *st, char **out, parley_err *err)
+{
+	*out = NULL;
 	json_t *a = json_array();
 	int r;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {

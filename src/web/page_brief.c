@@ -6,6 +6,7 @@
  */
 #include "webq.h"
 #include "../brief/brief.h"
+#include "png.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,16 @@ void pl_page_brief(pl_page *pg, const char *id)
 	for (size_t i = 0; i < b.ncorr; i++)
 		json_array_append_new(corr, json_pack("{s:s,s:s}", "at", b.corr[i].at, "note", b.corr[i].note));
 	json_object_set_new(ctx, "corrections", corr);
+	/* "get the data": the visits behind the figures, as CSV */
+	if (b.nfigs) {
+		pl_buf du;
+		pl_buf_init(&du, 0);
+		pl_buf_printf(&du, "%sbriefs/", pg->rq->root);
+		pl_esc_url(&du, b.id);
+		pl_buf_puts(&du, ".csv");
+		json_object_set_new(ctx, "data_url", json_string(du.data));
+		pl_buf_free(&du);
+	}
 	/* Open Graph and Twitter card (the print rules are in style.css: the
 	 * Content-Security-Policy forbids inline styles). */
 	pl_buf head;
@@ -197,13 +208,30 @@ void pl_page_brief(pl_page *pg, const char *id)
 	pl_buf_puts(&head, "\">\n<meta property=\"article:published_time\" content=\"");
 	pl_esc_html(&head, b.published ? b.published : m->date);
 	pl_buf_puts(&head, "\">\n");
-	if (m->image) {
+	/* the card's image: the brief's first chart as PNG (social cards take
+	 * no SVG; page_figures.c draws it, `parley site` writes it), else the
+	 * front matter's image */
+	const pl_figure *chart = NULL;
+	for (size_t i = 0; i < b.nfigs && !chart; i++)
+		if (b.figs[i].svg)
+			chart = &b.figs[i];
+	char *card = chart ? pl_brief_chart_url(pg->rq->root, b.id, 1) : NULL;
+	const char *img = card ? card : m->image;
+	if (img) {
 		pl_buf_puts(&head, "<meta property=\"og:image\" content=\"");
-		pl_esc_html(&head, m->image);
-		pl_buf_puts(&head, "\">\n<meta property=\"og:image:alt\" content=\"");
-		pl_esc_html(&head, m->image_alt ? m->image_alt : "");
+		pl_esc_html(&head, img);
+		if (card)
+			pl_buf_printf(&head, "\">\n<meta property=\"og:image:type\" content=\"image/png\">\n"
+			                     "<meta property=\"og:image:width\" content=\"%d\">\n<meta property=\"og:image:alt\" content=\"",
+			              PL_PNG_WIDTH);
+		else
+			pl_buf_puts(&head, "\">\n<meta property=\"og:image:alt\" content=\"");
+		pl_esc_html(&head, card ? chart->value : m->image_alt ? m->image_alt : "");
+		pl_buf_puts(&head, "\">\n<meta name=\"twitter:image\" content=\"");
+		pl_esc_html(&head, img);
 		pl_buf_puts(&head, "\">\n");
 	}
+	free(card);
 	pl_buf_puts(&head, "<meta name=\"twitter:card\" content=\"summary_large_image\">\n<meta name=\"twitter:title\" content=\"");
 	pl_esc_html(&head, m->title);
 	pl_buf_printf(&head, "\">\n<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Briefs\" href=\"%sbriefs.atom\">\n",

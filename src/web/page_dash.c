@@ -561,11 +561,11 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	    "label", "Visits (CSV)", "url", dl[0], "label", "Visits (JSON)", "url", dl[1],
 	    "label", "Visits per year (CSV)", "url", dl[2], "label", "Eras (CSV)", "url", dl[3],
 	    "label", "Timeline chart (SVG)", "url", dl[4], "label", "Era chart (SVG)", "url", dl[5]));
-	if (pg->w->site && pg->w->png) { /* site.c draws them from the SVG */
+	if (!pg->w->site || pg->w->png) { /* drawn in process from the SVG (png.c) */
 		json_t *d = json_object_get(ctx, "downloads");
 		for (int i = 0; i < 2; i++) {
 			char u[300];
-			snprintf(u, sizeof u, "%schart/%s.png", pg->rq->root, i ? "eras" : "timeline");
+			snprintf(u, sizeof u, "%schart/%s.png%s%s", pg->rq->root, i ? "eras" : "timeline", qs, pair);
 			json_array_append_new(d, json_pack("{s:s,s:s}", "label", i ? "Era chart (PNG)" : "Timeline chart (PNG)", "url", u));
 			json_object_set_new(ctx, i ? "eras_png" : "timeline_png", json_string(u));
 		}

@@ -463,6 +463,12 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 		pl_page_search(&pg, 0);
 	} else if (strcmp(p, "/api/v1/search") == 0) {
 		pl_page_search(&pg, 1);
+	} else if (route(p, "/briefs/", &rest) && strstr(rest, "/chart-")) {
+		if (no_params(&pg))
+			pl_brief_chart_png(&pg, rest);
+	} else if (route(p, "/briefs/", &rest) && fmt_of(rest, id, sizeof id, 0) == 2) {
+		if (no_params(&pg))
+			pl_brief_data_csv(&pg, id);
 	} else if (route(p, "/briefs/", &rest)) {
 		fmt_of(rest, id, sizeof id, 0);
 		if (no_params(&pg))
@@ -470,6 +476,8 @@ void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 	} else if (route(p, "/chart/", &rest)) {
 		if (strcmp(rest, "timeline.svg") == 0 || strcmp(rest, "eras.svg") == 0)
 			pl_chart_svg(&pg, rest, NULL, NULL);
+		else if (strcmp(rest, "timeline.png") == 0 || strcmp(rest, "eras.png") == 0)
+			pl_chart_png(&pg, rest);
 		else
 			pl_send_error(&pg, 404, NULL, "no such chart");
 	} else if (route(p, "/static/", &rest)) {

@@ -22,7 +22,8 @@
 const char *const pl_wq_list_params[] = {"between", "direction", "country", "from", "to", "year",
                                          "as_of", "level", "min_level", "type", "status",
                                          "office", "person", "visitor", "companion", "host",
-                                         "top", "q", "sort", "page", "per_page", "after", NULL};
+                                         "top", "q", "sort", "page", "per_page", "after", "ids",
+                                         NULL};
 
 static int allowed_param(const char *k, const char *const *allowed)
 {

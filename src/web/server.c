@@ -90,6 +90,106 @@ static void cache_clear_locked(void)
 	cache_gen++;
 }
 
+/* The audit entry the cache reflects: answers were rendered from a store
+ * whose audit log ended there (-1: unknown).  Under cache_lock. */
+static long long g_cache_seq = -1;
+
+/* 1 when key is a visit's record answer (/visit/ID, /api/v1/visits/ID,
+ * /api/v1/context/ID[.csv], no parameters) for a visit not in ids (one id
+ * a line): an answer a change to the note or summary of the visits in ids
+ * cannot touch (parley_audit_scope). */
+static int other_visit_record(const char *key, const char *ids)
+{
+	static const char *const prefixes[] = {"/visit/", "/api/v1/visits/", "/api/v1/context/"};
+	const char *id = NULL;
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0] && !id; i++)
+		if (strncmp(key, prefixes[i], strlen(prefixes[i])) == 0)
+			id = key + strlen(prefixes[i]);
+	if (!id || !*id || strpbrk(id, "/?%"))
+		return 0;
+	for (const char *p = ids; *p;) {
+		size_t n = strcspn(p, "\n");
+		if (strncmp(id, p, n) == 0) /* that visit, or an answer named after it */
+			return 0;
+		p += n + (p[n] == '\n');
+	}
+	return 1;
+}
+
+/* 1 when key is an answer a note-only change of the visits in ids cannot
+ * touch: anything but their own records and searches (q=). */
+static int note_blind(const char *key, const char *ids)
+{
+	if (strstr(key, "q="))
+		return 0;
+	static const char *const prefixes[] = {"/visit/", "/api/v1/visits/", "/api/v1/context/"};
+	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
+		if (strncmp(key, prefixes[i], strlen(prefixes[i])) == 0)
+			return other_visit_record(key, ids);
+	return 1;
+}
+
+/* Caller holds the write lock: drops every entry a change to the text of
+ * the visits in ids can touch (note_only: to their notes alone), and
+ * counts a clear (renders in flight are not kept). */
+static void cache_drop_locked(const char *ids, int note_only)
+{
+	for (size_t i = 0; i < NBUCKETS; i++) {
+		entry **pp = &buckets[i];
+		while (*pp) {
+			entry *e = *pp;
+			if (note_only ? note_blind(e->key, ids) : other_visit_record(e->key, ids)) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			cache_entries--;
+			cache_bytes -= e->bytes;
+			entry_free(e);
+		}
+	}
+	cache_gen++;
+}
+
+/* Brings the cache up to the store as db (the caller's connection) sees
+ * it, after its data_version moved: nothing when the audit log has not
+ * moved (a login, a held change), the answers a text-only edit can touch
+ * when that is all that happened, else everything.  Every change to a
+ * record is audited, so a team write always moves the audit log. */
+static void cache_sync(parley_db *db)
+{
+	/* the audit log is read outside the write lock, so readers of the
+	 * cache are not held up; if another thread synced meanwhile, again */
+	for (int tries = 0;; tries++) {
+		pthread_rwlock_rdlock(&cache_lock);
+		long long from = g_cache_seq;
+		pthread_rwlock_unlock(&cache_lock);
+		long long head = -1;
+		char *ids = NULL;
+		int note_only = 0;
+		int rc = parley_audit_scope(db, from, &head, &ids, &note_only, NULL);
+		pthread_rwlock_wrlock(&cache_lock);
+		if (g_cache_seq != from && tries < 3) {
+			pthread_rwlock_unlock(&cache_lock);
+			free(ids);
+			continue;
+		}
+		if (rc != PARLEY_OK || head < 0 || g_cache_seq != from) {
+			cache_clear_locked();
+			g_cache_seq = -1;
+		} else if (head > from || from < 0) { /* lower: this connection's view is older */
+			if (ids)
+				cache_drop_locked(ids, note_only);
+			else
+				cache_clear_locked();
+			g_cache_seq = head;
+		}
+		pthread_rwlock_unlock(&cache_lock);
+		free(ids);
+		return;
+	}
+}
+
 static void add_headers(struct MHD_Response *r, const char *type, const char *etag, int gz)
 {
 	MHD_add_response_header(r, "Content-Type", type);
@@ -372,10 +472,13 @@ typedef struct team_body {
 
 /* What one request carries between the handler's calls; allocated in
  * uri_logger, freed in on_completed. */
+typedef struct team_job team_job;
+
 typedef struct req_state {
 	char *target;        /* the raw request target, from uri_logger */
 	int seen;            /* the first call (headers only) has been made */
 	team_body *body;     /* a team route's body, or NULL on the read path */
+	team_job *job;       /* a team request handed to the team thread, or NULL */
 } req_state;
 
 #define MAX_HEADERS 100
@@ -475,6 +578,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			free(b->data);
 			free(b);
 		}
+		free(st->job); /* answered: the team thread is done with it */
 		free(st->target);
 		free(st);
 		*con_cls = NULL;
@@ -543,42 +647,149 @@ static void client_of(struct MHD_Connection *c, char *addr, size_t cap, int *sec
 	}
 }
 
-static enum MHD_Result team_answer(struct MHD_Connection *c, const char *url, const char *method,
-                                   team_body *b)
+/* ------------------------------------------------------------------ */
+/* The team thread                                                     */
+/* ------------------------------------------------------------------ */
+/* Team requests (writes, logins: one at a time, behind the team's lock,
+ * tens of milliseconds for an Argon2id check) are answered on a thread of
+ * their own, not on libmicrohttpd's: a worker thread waiting for the
+ * writer would stall every reader whose connection it also serves (the
+ * bench/teams profile: readers at 1% of their throughput, the server
+ * idle).  The connection is suspended meanwhile and resumed with the
+ * answer; its request's strings (URL, headers, body) stay valid until the
+ * request completes, so the job points at them. */
+struct team_job {
+	struct MHD_Connection *c;
+	pl_team_req rq;
+	char addr[64];
+	pl_team_resp rs;
+	team_job *next;
+};
+
+static pthread_mutex_t g_jobs_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_jobs_wake = PTHREAD_COND_INITIALIZER;
+static team_job *g_jobs_head, *g_jobs_tail;
+static int g_jobs_running; /* 1 while the team thread takes jobs */
+static pthread_t g_jobs_thread;
+
+/* Answers one job; a change empties the cache before the answer goes out,
+ * so every page and figure the client asks for next shows it. */
+static void team_run(team_job *j)
 {
+	pl_team_handle(&j->rq, &j->rs);
+	if (j->rs.changed)
+		cache_sync(pl_team_db());
+}
+
+static void *team_thread(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&g_jobs_lock);
+	for (;;) {
+		team_job *j = g_jobs_head;
+		if (!j) {
+			if (!g_jobs_running)
+				break;
+			pthread_cond_wait(&g_jobs_wake, &g_jobs_lock);
+			continue;
+		}
+		g_jobs_head = j->next;
+		if (!g_jobs_head)
+			g_jobs_tail = NULL;
+		pthread_mutex_unlock(&g_jobs_lock);
+		team_run(j);
+		MHD_resume_connection(j->c);
+		pthread_mutex_lock(&g_jobs_lock);
+	}
+	pthread_mutex_unlock(&g_jobs_lock);
+	return NULL;
+}
+
+/* Hands j to the team thread (the connection suspended until it is
+ * answered): 1; or 0 when the thread has stopped (the caller answers). */
+static int team_submit(team_job *j)
+{
+	pthread_mutex_lock(&g_jobs_lock);
+	int ok = g_jobs_running;
+	if (ok) {
+		MHD_suspend_connection(j->c);
+		j->next = NULL;
+		if (g_jobs_tail)
+			g_jobs_tail->next = j;
+		else
+			g_jobs_head = j;
+		g_jobs_tail = j;
+		pthread_cond_signal(&g_jobs_wake);
+	}
+	pthread_mutex_unlock(&g_jobs_lock);
+	return ok;
+}
+
+/* Stops the team thread once every job it holds is answered (their
+ * connections resumed: libmicrohttpd stops only with none suspended). */
+static void team_thread_stop(void)
+{
+	pthread_mutex_lock(&g_jobs_lock);
+	int was = g_jobs_running;
+	g_jobs_running = 0;
+	pthread_cond_signal(&g_jobs_wake);
+	pthread_mutex_unlock(&g_jobs_lock);
+	if (was)
+		pthread_join(g_jobs_thread, NULL);
+}
+
+static enum MHD_Result team_send(struct MHD_Connection *c, pl_team_resp *rs);
+
+static enum MHD_Result team_answer(struct MHD_Connection *c, const char *url, const char *method,
+                                   req_state *st)
+{
+	team_job *j = st->job;
+	if (j) { /* resumed: the team thread has answered */
+		enum MHD_Result ret = team_send(c, &j->rs);
+		free(j);
+		st->job = NULL;
+		return ret;
+	}
+	team_body *b = st->body;
 	if (b->too_big)
 		return send_error(c, 413, "request body too large");
-	pl_team_req rq = {
+	if (!(j = calloc(1, sizeof *j)))
+		return send_error(c, 500, "out of memory");
+	j->c = c;
+	j->rq = (pl_team_req){
 	    .method = strcmp(method, "HEAD") == 0 ? "GET" : method, .path = url,
 	    .body = b->data ? b->data : "", .len = b->len,
 	    .content_type = header(c, "Content-Type"), .cookie = header(c, "Cookie"),
 	    .csrf_header = header(c, "X-CSRF-Token"), .if_match = header(c, "If-Match"),
 	    .reason_header = header(c, "X-Reason")};
-	char addr[64];
-	client_of(c, addr, sizeof addr, &rq.secure);
-	rq.address = addr;
-	pl_team_resp rs;
-	pl_team_handle(&rq, &rs);
-	if (rs.changed) { /* every page and figure must show the change at once */
-		pthread_rwlock_wrlock(&cache_lock);
-		cache_clear_locked();
-		pthread_rwlock_unlock(&cache_lock);
-	}
-	size_t n = rs.body.len;
-	char *data = pl_buf_take(&rs.body);
+	client_of(c, j->addr, sizeof j->addr, &j->rq.secure);
+	j->rq.address = j->addr;
+	st->job = j;
+	if (team_submit(j))
+		return MHD_YES;
+	team_run(j); /* shutting down: answer here */
+	return team_answer(c, url, method, st);
+}
+
+static enum MHD_Result team_send(struct MHD_Connection *c, pl_team_resp *rs)
+{
+	size_t n = rs->body.len;
+	char *data = pl_buf_take(&rs->body);
 	struct MHD_Response *r = MHD_create_response_from_buffer(n, data, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(data);
 		return MHD_NO;
 	}
-	add_headers(r, rs.type, rs.etag[0] ? rs.etag : NULL, 0);
+	add_headers(r, rs->type, rs->etag[0] ? rs->etag : NULL, 0);
 	MHD_del_response_header(r, "Cache-Control", "no-cache");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
-	if (rs.location[0])
-		MHD_add_response_header(r, "Location", rs.location);
-	if (rs.set_cookie[0])
-		MHD_add_response_header(r, "Set-Cookie", rs.set_cookie);
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs.status, r);
+	if (rs->location[0])
+		MHD_add_response_header(r, "Location", rs->location);
+	if (rs->set_cookie[0])
+		MHD_add_response_header(r, "Set-Cookie", rs->set_cookie);
+	if (rs->set_cookie2[0])
+		MHD_add_response_header(r, "Set-Cookie", rs->set_cookie2);
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rs->status, r);
 	MHD_destroy_response(r);
 	return ret;
 }
@@ -594,9 +805,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 	long long v = data_version(w);
 	if (v != w->seen_version) {
 		w->seen_version = v;
-		pthread_rwlock_wrlock(&cache_lock);
-		cache_clear_locked();
-		pthread_rwlock_unlock(&cache_lock);
+		cache_sync(w->db);
 	}
 	const char *k = hr->key.data ? hr->key.data : "/";
 	uint64_t h = pl_hash(k, strlen(k));
@@ -685,7 +894,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	if (pl_http_parse(&in, &hr, &rs) != PARLEY_OK)
 		ret = send_uncached(c, &rs);
 	else if (st->body)
-		ret = team_answer(c, url, method, st->body);
+		ret = team_answer(c, url, method, st);
 	else
 		ret = answer(c, &hr);
 	pl_http_req_free(&hr);
@@ -737,6 +946,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 		return rc;
 	long users = 0;
 	rc = parley_user_count(probe, &users, err);
+	g_cache_seq = parley_audit_head(probe); /* the (empty) cache reflects the store as it is */
 	parley_close(probe);
 	if (rc != PARLEY_OK)
 		return rc;
@@ -794,7 +1004,8 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (g_tls ? MHD_USE_TLS : 0),
+	    MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ERROR_LOG | (g_tls ? MHD_USE_TLS : 0) |
+	        (g_editing ? MHD_ALLOW_SUSPEND_RESUME : 0),
 	    ntohs(sa.sin_port), NULL, NULL, on_request, NULL,
 	    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, /* first, so that it takes every message */
 	    MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -821,8 +1032,12 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 		return parley_err_set(err, PARLEY_EIO, "serve: cannot listen on %s (in use, or not allowed%s)",
 		                      listen, g_tls ? ", or the TLS key and certificate are not usable" : "");
 	}
+	pthread_mutex_lock(&g_jobs_lock);
+	g_jobs_running = g_editing && pthread_create(&g_jobs_thread, NULL, team_thread, NULL) == 0;
+	pthread_mutex_unlock(&g_jobs_lock);
 	pthread_t reaper_thread;
 	if (pthread_create(&reaper_thread, NULL, reaper, NULL) != 0) {
+		team_thread_stop();
 		MHD_stop_daemon(d);
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 		if (g_editing)
@@ -842,6 +1057,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	pthread_cond_signal(&g_reaper_wake);
 	pthread_mutex_unlock(&g_conns_lock);
 	pthread_join(reaper_thread, NULL);
+	team_thread_stop();
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	pthread_rwlock_wrlock(&cache_lock);

@@ -15,56 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-/* PNG twins of the charts (for social cards and e-mail, which take no SVG)
- * are drawn from the SVG by rsvg-convert (Debian: librsvg2-bin) when it is
- * installed; parley has no rasteriser of its own.  Twice the SVG's size. */
-#define PNG_WIDTH 1920
-
-/* 1 when rsvg-convert is on PATH. */
-static int have_rsvg(void)
-{
-	const char *path = getenv("PATH");
-	if (!path)
-		return 0;
-	char dir[4096];
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		if (n > 0 && n < sizeof dir - 16) {
-			memcpy(dir, path, n);
-			memcpy(dir + n, "/rsvg-convert", 14);
-			if (access(dir, X_OK) == 0)
-				return 1;
-		}
-		path += n + (path[n] == ':');
-	}
-	return 0;
-}
-
-/* Runs rsvg-convert on svg into png (no shell); PARLEY_EIO on failure. */
-static int svg_to_png(const char *svg, const char *png, parley_err *err)
-{
-	char width[16];
-	snprintf(width, sizeof width, "%d", PNG_WIDTH);
-	pid_t pid = fork();
-	if (pid < 0)
-		return parley_err_set(err, PARLEY_EIO, "site: cannot start rsvg-convert: %s", strerror(errno));
-	if (pid == 0) {
-		char *const argv[] = {"rsvg-convert", "--width", width, "--keep-aspect-ratio",
-		                      "--background-color", "white", "--output", (char *)png, (char *)svg, NULL};
-		execvp("rsvg-convert", argv);
-		_exit(127);
-	}
-	int st;
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return parley_err_set(err, PARLEY_EIO, "site: waiting for rsvg-convert: %s", strerror(errno));
-	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
-		return parley_err_set(err, PARLEY_EIO, "site: rsvg-convert failed on %s", svg);
-	return PARLEY_OK;
-}
 
 typedef struct site {
 	pl_web w;
@@ -212,6 +163,12 @@ static int page(site *s, const char *rel, const char *path, const char *const *k
 		pl_buf_free(&rs.body);
 	}
 	return rc;
+}
+
+/* pl_site_brief_files' writer: one file of the site. */
+static int site_write(void *ctx, const char *rel, const char *data, size_t n)
+{
+	return write_file(ctx, rel, data, n);
 }
 
 /* The values of a facet of the listed visits (default statuses), or
@@ -401,10 +358,7 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		parley_close(db);
 		return rc;
 	}
-	s.w.png = have_rsvg();
-	if (!s.w.png)
-		fprintf(stderr, "parley site: rsvg-convert not found, so the charts get no PNG twin"
-		                " (Debian: apt-get install librsvg2-bin)\n");
+	s.w.png = 1; /* PNG twins are drawn in process (png.c) */
 	/* Static assets. */
 	for (size_t i = 0; rc == PARLEY_OK && pl_asset_at(i); i++) {
 		const pl_asset *a = pl_asset_at(i);
@@ -459,20 +413,18 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		snprintf(path, sizeof path, "/briefs/%s", briefs.v[i]);
 		if (rc == PARLEY_OK && safe_name(briefs.v[i]))
 			rc = page(&s, rel, path, NULL);
+		if (rc == PARLEY_OK && safe_name(briefs.v[i]))
+			rc = pl_site_brief_files(&s.w, briefs.v[i], site_write, &s, err);
 		free(briefs.v[i]);
 	}
 	free(briefs.v);
 	if (rc == PARLEY_OK)
 		rc = brief_index_pages(&s);
 	/* PNG twins of the charts. */
-	for (size_t i = 0; rc == PARLEY_OK && s.w.png && have_pair && i < 2; i++) {
-		static const char *const names[] = {"timeline", "eras"};
-		char svg[4096], png[4096];
-		snprintf(svg, sizeof svg, "%s/chart/%s.svg", out_dir, names[i]);
-		snprintf(png, sizeof png, "%s/chart/%s.png", out_dir, names[i]);
-		if ((rc = svg_to_png(svg, png, err)) == PARLEY_OK)
-			s.files++;
-	}
+	if (rc == PARLEY_OK && have_pair)
+		rc = page(&s, "chart/timeline.png", "/chart/timeline.png", home);
+	if (rc == PARLEY_OK && have_pair)
+		rc = page(&s, "chart/eras.png", "/chart/eras.png", home);
 	/* One list per year from the first visit to the as-of year, empty years
 	 * too: every bar of the timeline, a zero one included, links to its list. */
 	parley_facet *years = rc == PARLEY_OK ? facet_of(&s, "year") : NULL;

@@ -99,6 +99,24 @@ static void h_form_post(const route *r, const pl_team_req *rq, const parley_sess
 	pl_form_post(rq, s, rest, rs);
 }
 
+/* The user pages, a visit's held changes and the discovery candidates
+ * (team_user.c, team_candidates.c): the route's path says which. */
+static void h_flow(const route *r, const pl_team_req *rq, const parley_session *s,
+                   const char *rest, pl_team_resp *rs)
+{
+	const char *p = r->path;
+	size_t n = strlen(p);
+	if (strcmp(p, "/user/{id}") == 0)
+		pl_user_page(rq, s, rest, rs);
+	else if (strcmp(p, "/api/v1/users/{id}/changes") == 0)
+		pl_user_changes(rq, s, rest, rs);
+	else if (strcmp(p, "/api/v1/visits/{id}/pending") == 0)
+		pl_visit_pending(rq, s, rest, rs);
+	else /* .../candidates/{id}/accept or /reject, a page's or the API's */
+		pl_candidate_decide(rq, s, rest, n >= 7 && strcmp(p + n - 7, "/accept") == 0,
+		                    strncmp(p, "/review/", 8) == 0, rs);
+}
+
 /* People and sources: team_records.c answers by the route's pattern. */
 static void h_records(const route *r, const pl_team_req *rq, const parley_session *s,
                       const char *rest, pl_team_resp *rs)
@@ -162,6 +180,13 @@ static const route routes[] = {
     {"GET", "/source/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_records},
     {"POST", "/source/{id}/edit", PARLEY_ROLE_EDITOR, 1, h_records},
     {"GET", "/api/v1/offices", PARLEY_ROLE_READER, 0, h_records}, /* the office picker */
+    {"GET", "/user/{id}", PARLEY_ROLE_READER, 0, h_flow},
+    {"GET", "/api/v1/users/{id}/changes", PARLEY_ROLE_READER, 0, h_flow},
+    {"GET", "/api/v1/visits/{id}/pending", PARLEY_ROLE_READER, 0, h_flow},
+    {"POST", "/api/v1/candidates/{id}/accept", PARLEY_ROLE_REVIEWER, 1, h_flow},
+    {"POST", "/api/v1/candidates/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_flow},
+    {"POST", "/review/candidates/{id}/accept", PARLEY_ROLE_REVIEWER, 1, h_flow},
+    {"POST", "/review/candidates/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_flow},
 };
 
 /* Matches path against a route's pattern; *rest gets the {id} segment
@@ -374,6 +399,17 @@ static void set_cookie(pl_team_resp *rs, const pl_team_req *rq, const char *toke
 	         max_age, rq->secure ? "; Secure" : "");
 }
 
+/* The user's name for page script (app.js's team bar): no secret, so
+ * script may read it; public visitors have none and their pages fetch
+ * nothing more. */
+static void set_name_cookie(pl_team_resp *rs, const pl_team_req *rq, const char *user,
+                            long max_age)
+{
+	snprintf(rs->set_cookie2, sizeof rs->set_cookie2,
+	         PL_NAME_COOKIE "=%s; SameSite=Strict; Path=/; Max-Age=%ld%s", user, max_age,
+	         rq->secure ? "; Secure" : "");
+}
+
 /* ------------------------------------------------------------------ */
 /* Login, logout, session                                              */
 /* ------------------------------------------------------------------ */
@@ -428,9 +464,9 @@ static void h_login(const route *r, const pl_team_req *rq, const parley_session 
 		memset(pw, 0, strlen(pw));
 		free(pw);
 	}
-	free(user);
 	if (rc == PARLEY_OK) {
 		set_cookie(rs, rq, token, PL_SESSION_TTL);
+		set_name_cookie(rs, rq, user, PL_SESSION_TTL);
 		memset(token, 0, sizeof token);
 		redirect(rs, "/");
 	} else if (rc == PARLEY_ELIMIT) {
@@ -440,6 +476,7 @@ static void h_login(const route *r, const pl_team_req *rq, const parley_session 
 	} else {
 		login_form(rs, pl_team_status(rc, 0), err.msg);
 	}
+	free(user);
 }
 
 static void h_logout(const route *r, const pl_team_req *rq, const parley_session *s,
@@ -450,6 +487,7 @@ static void h_logout(const route *r, const pl_team_req *rq, const parley_session
 	if (cookie_value(rq->cookie, PL_SESSION_COOKIE, token, sizeof token))
 		parley_session_end(g_db, token, NULL);
 	set_cookie(rs, rq, "", 0);
+	set_name_cookie(rs, rq, "", 0);
 	redirect(rs, "/");
 }
 

@@ -10,6 +10,7 @@
 #include "webq.h"
 
 #define PL_SESSION_COOKIE "parley_session"
+#define PL_NAME_COOKIE "parley_user" /* the user's name, for page script */
 #define PL_SESSION_TTL (8 * 3600) /* seconds: a working day */
 #define PL_TEAM_BODY_MAX (1u << 20)
 
@@ -33,6 +34,7 @@ typedef struct pl_team_resp {
 	char location[600];        /* Location, or "" */
 	char etag[48];             /* ETag, or "" */
 	char set_cookie[256];      /* Set-Cookie, or "" */
+	char set_cookie2[256];     /* a second Set-Cookie (the user name's), or "" */
 	int changed;               /* 1: records changed; cached pages are stale */
 } pl_team_resp;
 
@@ -68,6 +70,20 @@ void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *
                     pl_team_resp *rs);
 void pl_review_decide(const pl_team_req *rq, const parley_session *s, const char *id,
                       int approve, int html, pl_team_resp *rs);
+/* Discovery candidates in the queue (team_candidates.c): the list as JSON
+ * (NULL on failure, err set; caller decrefs), its section of /review, and
+ * accept/reject of candidate seg (the route's {id}, URL-encoded). */
+json_t *pl_candidates_get(parley_err *err);
+void pl_candidates_html(pl_buf *b, json_t *candidates, const parley_session *s);
+void pl_candidate_decide(const pl_team_req *rq, const parley_session *s, const char *seg,
+                         int accept, int html, pl_team_resp *rs);
+/* A user's page and changes, and a visit's held changes for its page
+ * (team_user.c); seg is the route's {id}, URL-encoded. */
+void pl_user_page(const pl_team_req *rq, const parley_session *s, const char *seg, pl_team_resp *rs);
+void pl_user_changes(const pl_team_req *rq, const parley_session *s, const char *seg,
+                     pl_team_resp *rs);
+void pl_visit_pending(const pl_team_req *rq, const parley_session *s, const char *seg,
+                      pl_team_resp *rs);
 /* Forms to add and edit a visit (team_form.c); id is the route's {id}
  * segment, still URL-encoded ("" for a new visit). */
 void pl_form_get(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);

@@ -24,10 +24,13 @@ void pl_review_list(const pl_team_req *rq, const parley_session *s, pl_team_resp
 	(void)rq, (void)s;
 	parley_err err = {0, ""};
 	json_t *a = pending(&err);
-	if (!a)
+	json_t *c = a ? pl_candidates_get(&err) : NULL;
+	if (!c) {
+		json_decref(a);
 		pl_team_error(rs, 500, err.msg);
-	else
-		pl_team_json(rs, 200, json_pack("{s:o}", "changes", a));
+	} else {
+		pl_team_json(rs, 200, json_pack("{s:o,s:o}", "changes", a, "candidates", c));
+	}
 }
 
 void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *msg, int status,
@@ -36,7 +39,9 @@ void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *
 	(void)rq;
 	parley_err err = {0, ""};
 	json_t *a = pending(&err);
-	if (!a) {
+	json_t *cands = a ? pl_candidates_get(&err) : NULL;
+	if (!cands) {
+		json_decref(a);
 		pl_team_error(rs, 500, err.msg);
 		return;
 	}
@@ -98,6 +103,8 @@ void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *
 		}
 		pl_buf_puts(b, "</section>");
 	}
+	pl_candidates_html(b, cands, s);
+	json_decref(cands);
 	pl_buf_puts(b, "</main></body></html>\n");
 	json_decref(a);
 }

@@ -76,7 +76,7 @@ typedef struct pl_web {
 	int site;           /* 1: links for the static site (relative, .html) */
 	char today[16];     /* as-of date of the pages (YYYY-MM-DD) */
 	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
-	int png;            /* static site: charts also get a PNG twin (chart/NAME.png) */
+	int png;            /* static site: charts also get a PNG twin (chart/NAME.png); the server always has them */
 	int preview;        /* 1: /briefs/ID also shows drafts (parley brief render) */
 	struct pl_brief_list *briefs; /* static site: the published briefs, read once (page_brief_index.c) */
 } pl_web;
@@ -180,6 +180,18 @@ const char *pl_data_end(pl_page *pg, const char *a, const char *b, char out[11])
 void pl_api_pair(pl_page *pg, const char *what, int fmt); /* eras, timeline, gaps */
 void pl_api_context(pl_page *pg, const char *id, int fmt);
 void pl_chart_svg(pl_page *pg, const char *which, const char *a, const char *b);
+/* page_figures.c: charts as PNG (which: "timeline.png", "eras.png"; the SVG
+ * routes' parameters), a brief's Nth chart as PNG (rest "ID/chart-N.png")
+ * and its data (the visit list's CSV of the ledger's visit ids). */
+void pl_chart_png(pl_page *pg, const char *which);
+void pl_brief_chart_png(pl_page *pg, const char *rest);
+void pl_brief_data_csv(pl_page *pg, const char *id);
+/* The static site's files of published brief id besides its page, through
+ * write (rel is relative to the site's root): briefs/ID.csv (when it has
+ * figures) and briefs/ID/chart-N.png per chart.  The first failure. */
+int pl_site_brief_files(pl_web *w, const char *id,
+                        int (*write)(void *ctx, const char *rel, const char *data, size_t n),
+                        void *ctx, parley_err *err);
 /* page_brief.c: a brief, the index of briefs, their Atom feed. */
 void pl_page_brief(pl_page *pg, const char *id);
 void pl_page_briefs(pl_page *pg);

@@ -49,7 +49,7 @@ async function waitFor(url, ms = 10000) {
 }
 
 const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript',
-  '.json': 'application/json', '.csv': 'text/csv', '.svg': 'image/svg+xml' };
+  '.json': 'application/json', '.csv': 'text/csv', '.svg': 'image/svg+xml', '.png': 'image/png' };
 
 function serveStatic(root, port) {
   return new Promise((resolve) => {
@@ -434,10 +434,7 @@ test('serve: printing keeps charts whole and hides the controls', async () => {
   await close();
 });
 
-test('site: every chart has a PNG twin at twice the SVG size (when rsvg-convert is installed)', async (t) => {
-  let rsvg = true;
-  try { execFileSync('rsvg-convert', ['--version'], { stdio: 'ignore' }); } catch { rsvg = false; }
-  if (!rsvg) { t.skip('rsvg-convert (Debian librsvg2-bin) is not installed'); return; }
+test('site: every chart has a PNG twin at twice the SVG size (drawn in process)', async () => {
   for (const name of ['timeline', 'eras']) {
     const svg = readFileSync(join(targets.site.dir, 'chart', `${name}.svg`), 'utf8');
     const [, vw, vh] = svg.match(/viewBox="0 0 (\d+) (\d+)"/).map(Number);
@@ -519,6 +516,36 @@ for (const name of ['serve', 'site']) {
     await page.waitForFunction(() =>
       [...document.querySelectorAll('tr.visit')].filter((r) => r.offsetParent !== null).length === 8,
     null, { timeout: 10000 });
+    await close();
+  });
+
+  test(`${name}: a brief's card image is its chart as PNG, and "get the data" is the ledger's visits`, async () => {
+    const { page, errors, close } = await newPage();
+    await page.goto(briefUrls().brief);
+    const og = await page.locator('meta[property="og:image"]').getAttribute('content');
+    const tw = await page.locator('meta[name="twitter:image"]').getAttribute('content');
+    assert.equal(tw, og);
+    // the same file as the chart's own PNG link, resolved against the page
+    const png = await page.locator('figure.brief-chart a.figure-png').first().getAttribute('href');
+    assert.equal(new URL(png, page.url()).href, new URL(og, page.url()).href);
+    const r = await page.request.get(new URL(og, page.url()).href);
+    assert.equal(r.status(), 200);
+    assert.match(r.headers()['content-type'], /^image\/png/);
+    const body = await r.body();
+    assert.equal(body.subarray(1, 4).toString(), 'PNG');
+    assert.equal(body.readUInt32BE(16), 1920);
+    // "get the data": a CSV with a row per visit behind the figures, each once
+    const csvHref = await page.locator('p.getdata a').getAttribute('href');
+    const csv = await (await page.request.get(new URL(csvHref, page.url()).href)).text();
+    const ids = csv.trim().split('\r\n').slice(1).map((l) => l.split(',')[0]);
+    assert.ok(ids.length >= 8);
+    assert.equal(new Set(ids).size, ids.length);
+    // every visit a figure links to directly is among them
+    const visitLinks = await page.locator('a.figure[href*="visit/"]').evaluateAll((as) =>
+      as.map((a) => decodeURIComponent(a.getAttribute('href').split('visit/')[1].replace(/\.html$/, ''))));
+    assert.ok(visitLinks.length >= 2);
+    for (const id of visitLinks) assert.ok(ids.includes(id), id);
+    assert.deepEqual(errors, []);
     await close();
   });
 

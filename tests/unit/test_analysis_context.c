@@ -104,6 +104,39 @@ static void test_first_trip_pair_coverage(void **state)
 	parley_context_free(c);
 }
 
+/* Data of one pair sees no other destination: no "trip abroad" sentence,
+ * unless a coverage row declares the visitor's trips abroad. */
+static void test_one_pair_no_trip_abroad(void **state)
+{
+	(void)state;
+	an_opts o = plain();
+	an_data *d = an_data_new();
+	assert_non_null(d);
+	assert_int_equal(an_add_country(d, "CHN", "China", NULL), 0);
+	assert_int_equal(an_add_country(d, "PRK", "North Korea", NULL), 0);
+	assert_int_equal(an_add_person(d, "kju", "Kim Jong-un", "PRK", NULL, NULL), 0);
+	assert_int_equal(an_add_tenure(d, "kju", "Kim Jong-un", "prk-supreme-leader",
+	                               "Supreme leader (de facto)", "PRK", "paramount_leader",
+	                               "2011-12-17", NULL, NULL), 0);
+	assert_int_equal(an_add_visit(d, "u1", "kju", NULL, "PRK", "CHN", "paramount_leader",
+	                              "unofficial", "confirmed", "2018-03-25", NULL), 0);
+	assert_int_equal(an_add_visit(d, "x1", NULL, NULL, "CHN", "PRK", "ministerial",
+	                              "official", "confirmed", "2017-11-17", NULL), 0);
+	an_prepare(d);
+	assert_true(an_one_pair(d, "PRK"));
+	parley_context *c = NULL;
+	assert_int_equal(an_context(d, &o, "u1", &c, NULL), 0);
+	assert_null(kind(c, "first-abroad"));
+	assert_non_null(kind(c, "first-to-host"));
+	for (size_t i = 0; i < c->n; i++)
+		assert_null(strstr(c->s[i].text, "abroad"));
+	parley_context_free(c);
+	/* the same with a third country: the sentence is back, with the office's plain name */
+	assert_int_equal(an_context(korea(true, false), &o, "u1", &c, NULL), 0);
+	assert_non_null(strstr(kind(c, "first-abroad")->text, "as supreme leader on"));
+	parley_context_free(c);
+}
+
 static void test_world_coverage_and_ordinals(void **state)
 {
 	(void)state;
@@ -191,6 +224,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_first_trip_pair_coverage),
+	    cmocka_unit_test(test_one_pair_no_trip_abroad),
 	    cmocka_unit_test(test_world_coverage_and_ordinals),
 	    cmocka_unit_test(test_uncovered),
 	    cmocka_unit_test(test_companions),

@@ -217,3 +217,60 @@
     else if (q) rows.forEach(function (r) { r.hidden = !passes(r, { q: q }, null); }); // people list
   }
 })();
+
+// Team server: a logged-in user (the server set the parley_user cookie at
+// login; public visitors have none, so their pages fetch nothing more)
+// gets a link to their own page in the header and, on a visit's page, the
+// History link, an Edit link when their role may edit, and a note when a
+// change of theirs to this visit is waiting for review.  The pages stay
+// the public's: this is all done here, from the team API.
+(function () {
+  'use strict';
+  var m = /(?:^|;\s*)parley_user=([^;]+)/.exec(document.cookie);
+  if (!m || document.body.dataset.site) return;
+  var user = decodeURIComponent(m[1]);
+  var nav = document.querySelector('header.top nav');
+  if (nav) {
+    var me = document.createElement('a');
+    me.href = '/user/' + encodeURIComponent(user);
+    me.id = 'my-changes';
+    me.textContent = 'Your changes (' + user + ')';
+    nav.appendChild(me);
+  }
+  var vm = /^\/visit\/([^/]+)$/.exec(location.pathname);
+  if (!vm) return;
+  var id = decodeURIComponent(vm[1]);
+  fetch('/api/v1/visits/' + encodeURIComponent(id) + '/pending', { credentials: 'same-origin' })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (d) {
+      if (!d) return;
+      var h1 = document.querySelector('main h1');
+      if (!h1) return;
+      var bar = document.createElement('p');
+      bar.id = 'team-bar';
+      function link(href, text, lid) {
+        var a = document.createElement('a');
+        a.href = href;
+        a.id = lid;
+        a.textContent = text;
+        if (bar.childNodes.length) bar.appendChild(document.createTextNode(' · '));
+        bar.appendChild(a);
+      }
+      var base = '/visit/' + encodeURIComponent(id);
+      if (d.can_edit) link(base + '/edit', 'Edit this visit', 'edit-link');
+      link(base + '/history', 'History', 'history-link');
+      h1.parentNode.insertBefore(bar, h1.nextSibling);
+      if (!d.pending.length) return;
+      var note = document.createElement('p');
+      note.id = 'your-pending';
+      note.className = 'pending';
+      note.setAttribute('role', 'status');
+      var mine = d.pending.filter(function (c) { return c.author === 'web:' + d.user; });
+      note.textContent = (mine.length
+        ? 'Your change' + (mine.length > 1 ? 's ' : ' ') + mine.map(function (c) { return '#' + c.id; }).join(', ') +
+          (mine.length > 1 ? ' are' : ' is') + ' pending review: this page shows the published version.'
+        : '') + (d.pending.length > mine.length
+        ? ' ' + (d.pending.length - mine.length) + ' change(s) by others wait in the review queue.' : '');
+      bar.parentNode.insertBefore(note, bar.nextSibling);
+    });
+})();
