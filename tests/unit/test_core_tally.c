@@ -266,8 +266,11 @@ static void every_write_keeps_the_tally(void **s)
 	assert_int_equal(scalar("SELECT count(*) FROM visit WHERE id = '1999-tally-usa-chn'"), 1);
 	check("a file import");
 
-	/* review: accept the candidate, then reject another */
-	assert_int_equal(parley_review_accept(db, "1999-tally-usa-chn", "rita", &err), PARLEY_OK);
+	/* review: accept the candidate (once it cites a source), then reject it */
+	exec("INSERT INTO source(id, citation) VALUES ('s-tally-import', 'A unit test source');"
+	     "INSERT INTO visit_source(visit, source) VALUES ('1999-tally-usa-chn', 's-tally-import')");
+	if (parley_review_accept(db, "1999-tally-usa-chn", "rita", &err) != PARLEY_OK)
+		fail_msg("review accept: %s", err.msg);
 	check("a review accept");
 	exec("UPDATE visit SET status = 'candidate' WHERE id = '1999-tally-usa-chn'");
 	check("a raw status change");
