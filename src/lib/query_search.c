@@ -7,7 +7,7 @@
  * commit).  A search whose other filters are on those columns alone counts
  * its matches, counts its facets and picks its page from the FTS5 matches
  * and their rows: one read per match, where joining every match to its
- * visit takes three.  Any other filter (a person, an office, top=) reads
+ * visit takes three.  Any other filter (a person, an office, top=, ids=) reads
  * the visits as before (query_visits.c).
  */
 #include "internal.h"
@@ -19,7 +19,8 @@
 
 int pl_search_covers(const parley_query *q)
 {
-	if (pl_tally_off || !q->text || q->office || q->person || q->visitor || q->companion || q->host || q->top)
+	if (pl_tally_off || !q->text || q->office || q->person || q->visitor || q->companion ||
+	    q->host || q->top || q->ids)
 		return 0;
 	/* text that folds to nothing is no filter: the visits answer */
 	char *w = parley_fold_words(q->text);

@@ -9,8 +9,9 @@
  * "Counts").  A filter naming no country reads the yearly tally, the same
  * without the countries (a few thousand rows however large the store); one
  * naming one country, the tally per country (unless it wants the direction
- * facet, which only the full tally holds).  Any other filter (text, people, office, top, a date range that
- * does not fall on whole years) counts the matching visits as before.
+ * facet, which only the full tally holds).  Any other filter (text, people,
+ * office, top, ids, a date range that does not fall on whole years) counts
+ * the matching visits as before.
  */
 #include "internal.h"
 #include "pl_query.h"
@@ -62,7 +63,7 @@ int pl_tally_covers(const parley_query *q)
 	 * 31 December (a month or year start overlaps the range iff its year
 	 * does); any other range needs the visit's own precision */
 	return !pl_tally_off && !q->office && !q->person && !q->visitor && !q->companion &&
-	       !q->host && !q->top && !q->text && whole_year(q->from, "-01-01") &&
+	       !q->host && !q->top && !q->text && !q->ids && whole_year(q->from, "-01-01") &&
 	       whole_year(q->to, "-12-31") && whole_year(q->as_of, "-12-31");
 }
 

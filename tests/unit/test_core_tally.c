@@ -356,7 +356,7 @@ static void other_filters_count_the_visits(void **s)
 	static const char *const others[][4] = {
 	    {"from", "1964-06", NULL}, {"to", "1970-03-31", NULL}, {"as_of", "2000-06", NULL},
 	    {"q", "Kim", NULL}, {"person", "kim-il-sung", NULL}, {"visitor", "kim-jong-un", NULL},
-	    {"host", "xi-jinping", NULL}};
+	    {"host", "xi-jinping", NULL}, {"ids", "v-1,v-2", NULL}};
 	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
 		parley_query q;
 		set(&q, others[i]);
