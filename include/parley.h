@@ -683,6 +683,43 @@ void parley_visits_free(parley_visits *r);
 int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
                             parley_visits **next, parley_err *err);
 
+/* A visit as the figures count it (eras, timeline, gaps, context,
+ * companions): only the columns they read, all held by one index
+ * (docs/queries.md "Indexes"), so a figure of 100,000 visits never reads
+ * their table rows.  Strings are borrowed for the callback only. */
+typedef struct parley_visit_fact {
+	const char *id;
+	const char *start_date;     /* as stored: YYYY, YYYY-MM or YYYY-MM-DD */
+	const char *from_country, *to_country;
+	const char *level;          /* the visitor's level at the time of the visit */
+	const char *type, *status;
+	const char *visitor;        /* person id, or NULL */
+	const char *visitor_label;  /* the record's own label, or NULL */
+} parley_visit_fact;
+/* Called per visit; a non-zero return stops the walk and is returned. */
+typedef int (*parley_visit_fact_fn)(void *ud, const parley_visit_fact *v, parley_err *err);
+/* Calls fn for each visit matching q (the filter of parley_visits_find;
+ * sort, paging and after= are ignored) in list order (parley_date_cmp,
+ * then id).  Errors as parley_visits_find, or fn's. */
+int parley_visit_facts(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                       parley_err *err);
+/* Calls fn once for visit id (any status); ENOTFOUND for an unknown id. */
+int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn, void *ud,
+                          parley_err *err);
+/* Called per direction with its count of visits. */
+typedef int (*parley_direction_fn)(void *ud, const char *from, const char *to, long n,
+                                   parley_err *err);
+/* Counts of the visits matching q (paging ignored) per direction, in one
+ * pass by (from, to) order: every pair at once (a country's partners, the
+ * home pair) in memory for one group, not for the visits.  Errors as
+ * parley_visits_find, or fn's. */
+int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_direction_fn fn,
+                               void *ud, parley_err *err);
+/* The name of country code into name (cap bytes), one index step (no
+ * counts, unlike parley_countries_find); ENOTFOUND for an unknown code. */
+int parley_country_name(parley_db *db, const char *code, char *name, size_t cap,
+                        parley_err *err);
+
 typedef struct parley_facet_value {
 	const char *value;      /* '1964', 'CHN:PRK', 'ministerial' */
 	long n;
@@ -784,10 +821,6 @@ int parley_office_holders(parley_db *db, const char *country, const char *ranks,
                           parley_holders **out, parley_err *err);
 void parley_holders_free(parley_holders *h);
 
-/* The name of country code into buf (cap bytes, cut to fit): a label, with
- * none of parley_countries_find's counts.  PARLEY_ENOTFOUND when the store
- * has no such country (buf empty), EDB. */
-int parley_country_name(parley_db *db, const char *code, char *buf, size_t cap, parley_err *err);
 /* Countries: one (code, NULL when absent) or all (code NULL), by name.
  * Caller frees *out with parley_countries_free().  EDB, ENOMEM. */
 int parley_countries_find(parley_db *db, const char *code, parley_countries **out,
@@ -1026,6 +1059,23 @@ int parley_gaps_compute(parley_db *db, const parley_analysis_opts *o, size_t top
 int parley_gaps_write(const parley_gaps *g, const char *format, int explain, FILE *out,
                       parley_err *err);
 void parley_gaps_free(parley_gaps *g);
+/* Visits of a pair in one year, by direction (parley_pair_compute). */
+typedef struct parley_pair_year {
+	int year;
+	long a_to_b, b_to_a;
+} parley_pair_year;
+/* The eras (PARLEY_ERAS_PAIR) and gaps (top intervals, default window and
+ * ratio) of a pair from one read of its visits: what parley_eras_compute
+ * and parley_gaps_compute give, at the cost of one.  *eras is NULL when
+ * the pair has no eras (no paramount-leader tenures).  years (may be NULL):
+ * the visits read per year and direction, oldest first, before any
+ * data-through cut: the counts of parley_visits_facet(year) for the list
+ * between=A:B with o's level, status and as-of (malloc'd, *nyears of them;
+ * the caller frees it).  Errors are the gaps' (then every output is NULL).
+ * The caller frees eras and gaps with their free functions. */
+int parley_pair_compute(parley_db *db, const parley_analysis_opts *o, size_t top,
+                        parley_eras **eras, parley_gaps **gaps, parley_pair_year **years,
+                        size_t *nyears, parley_err *err);
 
 /* ---- Context: the sentences about one visit ------------------------ */
 typedef enum parley_claim {

@@ -41,6 +41,10 @@ typedef struct an_visit {
 	                        * NULL-terminated (parley_visit_desc) */
 	size_t next;
 	const char *period;    /* compare only: the source's own era label, or NULL */
+	int rank;              /* parley_level_rank(level), once (an_add_visit) */
+	int level_ix;          /* an_level_index(level), once */
+	int label_name;        /* name is the record's label: the visitor's own name,
+	                        * when the person is known, wins (an_prepare) */
 } an_visit;
 
 typedef struct an_tenure {
@@ -75,6 +79,9 @@ typedef struct an_data {
 	an_member *m; size_t nm, capm;
 	an_person *p; size_t np, capp;
 	an_person *k; size_t nk, capk; /* countries: id = code, name */
+	const char *vocab[32]; /* the few distinct codes, levels, types and statuses
+	                        * of the visits, each copied once (an_add_visit) */
+	size_t nvocab;
 	/* set by an_prepare, so lookups cost a binary search, not a pass over
 	 * every person or tenure for every visit (issue 13) */
 	size_t *p_by_id;       /* indexes of p, by id; NULL before an_prepare */
@@ -86,6 +93,8 @@ typedef struct an_data {
 	long release_through;  /* its data-through day; AN_OPEN without a release */
 	long latest;           /* the loader's fallback: last possible day of the latest
 	                        * visit in the store; AN_OPEN (no cut) for fixtures */
+	int refs;              /* results sharing it beyond the first: an_data_free
+	                        * drops one of them before freeing (an_pair.c) */
 } an_data;
 
 /* Parsed options shared by the analyses. */
@@ -230,11 +239,27 @@ int an_era_list(an_data *d, const an_opts *o, parley_era_by by, an_era **out, si
 const an_era *an_era_at(const an_era *e, size_t n, long day);
 
 /* -- an_load.c ------------------------------------------------------------ */
-/* Loads visits (between a and b when both are given, else all), all tenures
- * with their office ranks, coverage, people and (when members) the
- * delegation members.  On success *out is prepared; free with an_data_free. */
-int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
-            parley_err *err);
+/* Loads every visit (any status), all tenures with their office ranks,
+ * coverage, people and (when members) the delegation members: compare's
+ * whole store.  On success *out is prepared; free with an_data_free.  The
+ * loaders below read only what one question needs (issue 13). */
+int an_load(parley_db *db, bool members, an_data **out, parley_err *err);
+/* For eras, timeline and gaps of o's pair: the visits they count (status,
+ * level, started by the as-of date asked) through the query layer
+ * (parley_visit_facts), the tenures of the two countries' offices and the
+ * visitors' names. */
+int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err);
+/* For the context of visit id: it, the earlier visits of its pair (any
+ * level) and of its visitor counted by o's statuses, the visitor's tenures. */
+int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out,
+                  parley_err *err);
+/* For companions: every person (a name or alias is resolved among them) ... */
+int an_load_people(parley_db *db, an_data **out, parley_err *err);
+/* ... then person's visits as visitor or in a delegation counted by o's
+ * statuses to its as-of date, with their delegations, added to d (and d
+ * prepared again). */
+int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, an_data *d,
+                          parley_err *err);
 /* The people one of whose aliases (other romanisations, native script) folds
  * to the same text as q.  *n is how many; *first is the first person id in
  * id order, malloc'd (the caller frees; NULL when *n is 0). */

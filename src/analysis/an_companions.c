@@ -206,11 +206,13 @@ int parley_companions_compute(parley_db *db, const char *person, const parley_an
 	an_data *d = NULL;
 	int rc = an_opts_parse(&oo, false, &ao, err);
 	if (!rc)
-		rc = an_load(db, NULL, NULL, true, &d, err);
+		rc = an_load_people(db, &d, err);
 	if (rc)
 		return rc;
+	/* the person first (among everyone), then only their visits */
 	const char *id = NULL;
-	if ((rc = resolve(db, d, person, &id, err))) {
+	if ((rc = resolve(db, d, person, &id, err)) ||
+	    (rc = an_load_person_visits(db, &ao, id, d, err))) {
 		an_data_free(d);
 		return rc;
 	}

@@ -121,7 +121,7 @@ static int open_side(parley_db *main, const char *spec, side *s, parley_err *err
 /* Loads a side's visits with their external ids and own era labels. */
 static int load_side(side *s, parley_err *err)
 {
-	int rc = an_load(s->db, NULL, NULL, false, &s->d, err);
+	int rc = an_load(s->db, false, &s->d, err);
 	if (!rc)
 		rc = an_load_compare(s->db, s->d, err);
 	if (!rc) {

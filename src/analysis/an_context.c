@@ -480,7 +480,7 @@ int parley_context_compute(parley_db *db, const char *visit_id, const parley_ana
 	an_data *d = NULL;
 	int rc = an_opts_parse(&oo, false, &ao, err);
 	if (!rc)
-		rc = an_load(db, NULL, NULL, false, &d, err);
+		rc = an_load_visit(db, &ao, visit_id, &d, err);
 	if (rc)
 		return rc;
 	return an_context(d, &ao, visit_id, out, err);

@@ -79,6 +79,10 @@ void an_data_free(an_data *d)
 {
 	if (!d)
 		return;
+	if (d->refs > 0) { /* another result still reads it */
+		d->refs--;
+		return;
+	}
 	an_arena_free(&d->arena);
 	free(d->v);
 	free(d->t);
@@ -131,6 +135,20 @@ static int parse_date(const char *s, const char *what, const char *rec, parley_d
 	return PARLEY_OK;
 }
 
+/* A copy of s shared by every visit with the same text: countries,
+ * levels, types and statuses take few values, so a short list holds them
+ * (a store of 100,000 visits copies each once, not 100,000 times). */
+static const char *vocab(an_data *d, const char *s)
+{
+	for (size_t i = 0; i < d->nvocab; i++)
+		if (d->vocab[i][0] == s[0] && strcmp(d->vocab[i], s) == 0)
+			return d->vocab[i];
+	const char *c = an_strdup(&d->arena, s);
+	if (c && d->nvocab < sizeof d->vocab / sizeof d->vocab[0])
+		d->vocab[d->nvocab++] = c;
+	return c;
+}
+
 int an_add_visit(an_data *d, const char *id, const char *visitor, const char *name,
                  const char *from, const char *to, const char *level, const char *type,
                  const char *status, const char *start, parley_err *err)
@@ -148,17 +166,19 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 	v.id = an_strdup(&d->arena, id);
 	v.visitor = dup_opt(d, visitor);
 	v.name = dup_opt(d, name);
-	v.from = an_strdup(&d->arena, from);
-	v.to = an_strdup(&d->arena, to);
-	v.level = an_strdup(&d->arena, level && *level ? level : "unknown");
-	v.type = an_strdup(&d->arena, type && *type ? type : "unknown");
-	v.status = an_strdup(&d->arena, status && *status ? status : "confirmed");
+	v.from = vocab(d, from);
+	v.to = vocab(d, to);
+	v.level = vocab(d, level && *level ? level : "unknown");
+	v.type = vocab(d, type && *type ? type : "unknown");
+	v.status = vocab(d, status && *status ? status : "confirmed");
 	/* a label such as 'unidentified (Beyond Parallel dataset entry)' names nobody */
 	v.unidentified = !v.visitor && (!v.name || strncasecmp(v.name, "unidentified", 12) == 0 ||
 	                                strncasecmp(v.name, "unknown", 7) == 0);
 	if (!v.id || !v.from || !v.to || !v.level || !v.type || !v.status ||
 	    lost(visitor, v.visitor) || lost(name, v.name))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding visit %s", id);
+	v.rank = parley_level_rank(v.level);
+	v.level_ix = an_level_index(v.level);
 	d->v[d->nv++] = v;
 	return PARLEY_OK;
 }
@@ -424,7 +444,12 @@ static int tenure_idx_cmp(const void *x, const void *y)
 
 void an_prepare(an_data *d)
 {
-	if (d->nv)
+	/* the query layer reads visits in this order already: sort only when
+	 * they are not (fixtures, merged reads), a pass instead of n log n */
+	size_t k = 1;
+	while (k < d->nv && visit_cmp(&d->v[k - 1], &d->v[k]) <= 0)
+		k++;
+	if (k < d->nv)
 		qsort(d->v, d->nv, sizeof *d->v, visit_cmp);
 	if (d->nt)
 		qsort(d->t, d->nt, sizeof *d->t, tenure_cmp);
@@ -448,8 +473,13 @@ void an_prepare(an_data *d)
 	}
 	sort_data = NULL;
 	for (size_t i = 0; i < d->nv; i++) {
-		d->v[i].top = is_top(d, &d->v[i]);
-		if (!d->v[i].name && d->v[i].visitor)
-			d->v[i].name = an_person_name(d, d->v[i].visitor);
+		an_visit *v = &d->v[i];
+		v->top = is_top(d, v);
+		/* the person's name, else the record's label (as COALESCE(name, label)) */
+		const an_person *p = v->label_name && v->visitor ? an_person_find(d, v->visitor) : NULL;
+		if (p)
+			v->name = p->name;
+		else if (!v->name && v->visitor)
+			v->name = an_person_name(d, v->visitor);
 	}
 }

@@ -160,7 +160,7 @@ static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v)
 	if (!rc && v->unidentified)
 		rc = an_ids_push(a, &x->unidentified, v->id);
 	if (!rc)
-		rc = an_ids_push(a, &x->by_level[an_level_index(v->level)], v->id);
+		rc = an_ids_push(a, &x->by_level[v->level_ix], v->id);
 	return rc;
 }
 
@@ -260,7 +260,7 @@ int parley_eras_compute(parley_db *db, const parley_analysis_opts *o, parley_era
 		return parley_err_set(err, PARLEY_EINVAL, "parley_eras_compute: bad 'by'");
 	int rc = an_opts_parse(o, true, &ao, err);
 	if (!rc)
-		rc = an_load(db, ao.a, ao.b, false, &d, err);
+		rc = an_load_pair(db, &ao, &d, err);
 	if (rc)
 		return rc;
 	return an_eras(d, &ao, by, out, err);

@@ -9,6 +9,7 @@
  * in memory, so that the same code runs on fixtures.
  */
 #include "an.h"
+#include "internal.h" /* pl_map */
 
 #include <sqlite3.h>
 #include <stdlib.h>
@@ -27,8 +28,7 @@ static int db_fail(sqlite3 *sql, parley_err *err, const char *what)
 
 typedef int (*row_fn)(an_data *d, sqlite3_stmt *st, parley_err *err);
 
-/* Runs q with ?1 = a, ?2 = b and ?3 = the pair's key (pair_key of the
- * visit table: "A:B", the smaller code first), for those it names. */
+/* Runs q with ?1 = a and ?2 = b, for those it names. */
 static int each_row(sqlite3 *sql, const char *q, const char *a, const char *b, an_data *d,
                     row_fn fn, const char *what, parley_err *err)
 {
@@ -36,18 +36,10 @@ static int each_row(sqlite3 *sql, const char *q, const char *a, const char *b, a
 	if (sqlite3_prepare_v2(sql, q, -1, &st, NULL) != SQLITE_OK)
 		return db_fail(sql, err, what);
 	int np = sqlite3_bind_parameter_count(st);
-	if (np >= 2) {
-		if (a)
-			sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
-		if (b)
-			sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
-	}
-	if (np >= 3 && a && b) {
-		char key[64];
-		int lo = strcmp(a, b) < 0;
-		snprintf(key, sizeof key, "%s:%s", lo ? a : b, lo ? b : a);
-		sqlite3_bind_text(st, 3, key, -1, SQLITE_TRANSIENT);
-	}
+	if (np >= 1 && a)
+		sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
+	if (np >= 2 && b)
+		sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
 	int rc = PARLEY_OK, s;
 	while ((s = sqlite3_step(st)) == SQLITE_ROW)
 		if ((rc = fn(d, st, err)))
@@ -56,12 +48,6 @@ static int each_row(sqlite3 *sql, const char *q, const char *a, const char *b, a
 		rc = db_fail(sql, err, what);
 	sqlite3_finalize(st);
 	return rc;
-}
-
-static int visit_row(an_data *d, sqlite3_stmt *st, parley_err *err)
-{
-	return an_add_visit(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-	                    col(st, 5), col(st, 6), col(st, 7), col(st, 8), err);
 }
 
 static int tenure_row(an_data *d, sqlite3_stmt *st, parley_err *err)
@@ -114,54 +100,85 @@ static int member_row(an_data *d, sqlite3_stmt *st, parley_err *err)
 	return an_add_member(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), err);
 }
 
-/* an_load, or with only_through just what says where the data ends
- * (coverage, the data version, the latest visit: an_cut reads no visit),
- * so the footer of every page does not read the whole store. */
-static int load(parley_db *db, const char *a, const char *b, bool members, bool only_through,
-                an_data **out, parley_err *err)
+/* Visits come from the query layer (parley_visit_facts: the lists' own
+ * filter, lean columns from one covering index); a sink adds them to the
+ * dataset, skipping ids already added when dedupe is set, and gathers the
+ * distinct visitors, whose names are then read by id. */
+typedef struct fact_sink {
+	an_data *d;
+	int dedupe;
+	pl_map seen;     /* visit ids added (dedupe) */
+	pl_map visitors; /* distinct visitor ids */
+} fact_sink;
+
+static int fact_add(void *ud, const parley_visit_fact *f, parley_err *err)
 {
-	sqlite3 *sql = parley_sqlite(db);
-	if (!sql)
-		return parley_err_set(err, PARLEY_EINVAL, "analysis: no store");
-	an_data *d = an_data_new();
-	if (!d)
+	fact_sink *s = ud;
+	int added = 1;
+	if (s->dedupe && f->id && !pl_map_put(&s->seen, f->id, strlen(f->id), &added))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-	/* For one pair (eras, timeline, gaps) only what its figures read, each
-	 * through an index (issue 13: the cost follows the pair, not the store):
-	 * its visits (pair_key), the tenures of the two countries' offices and
-	 * of the people on its visits, those people, and its delegations.  Every
-	 * pair at once (compare, context, companions) reads everything. */
-	int pair = a && b;
-#define PAIR_VISITS "SELECT id FROM visit WHERE pair_key = ?3"
-#define PAIR_PEOPLE                                                                          \
-	"SELECT visitor FROM visit WHERE pair_key = ?3 AND visitor IS NOT NULL"                  \
-	" UNION SELECT person FROM visit_person WHERE visit IN (" PAIR_VISITS ") AND person IS NOT NULL"
-#define PAIR_TENURES                                                                         \
-	"SELECT t2.rowid FROM office o2 JOIN tenure t2 ON t2.office = o2.id WHERE o2.country IN (?1, ?2)" \
-	" UNION SELECT t3.rowid FROM tenure t3 WHERE t3.person IN (" PAIR_PEOPLE ")"
-	const char *vq =
-	    pair ? "SELECT v.id, v.visitor, COALESCE(p.name, v.visitor_label), v.from_country,"
-	           " v.to_country, v.level, v.type, v.status, v.start_date"
-	           " FROM visit v LEFT JOIN person p ON p.id = v.visitor"
-	           " WHERE v.pair_key = ?3 AND ?1 IS NOT NULL AND ?2 IS NOT NULL"
-	         : "SELECT v.id, v.visitor, COALESCE(p.name, v.visitor_label), v.from_country,"
-	           " v.to_country, v.level, v.type, v.status, v.start_date"
-	           " FROM visit v LEFT JOIN person p ON p.id = v.visitor";
-	int rc = only_through ? PARLEY_OK : each_row(sql, vq, a, b, d, visit_row, "visits", err);
-	if (!rc && !only_through)
-		rc = each_row(sql,
-		              pair ? "SELECT t.person, p.name, t.office, o.name, o.country, o.rank, t.start_date,"
-		                     " t.end_date FROM tenure t JOIN office o ON o.id = t.office"
-		                     " LEFT JOIN person p ON p.id = t.person WHERE t.rowid IN (" PAIR_TENURES ")"
-		                   : "SELECT t.person, p.name, t.office, o.name, o.country, o.rank, t.start_date,"
-		                     " t.end_date FROM tenure t JOIN office o ON o.id = t.office"
-		                     " LEFT JOIN person p ON p.id = t.person",
-		              a, b, d, tenure_row, "tenures", err);
-	if (!rc)
-		rc = each_row(sql,
-		              "SELECT id, description, from_country, to_country, min_level,"
-		              " start_date, end_date, person, data_through FROM coverage",
-		              NULL, NULL, d, cover_row, "coverage", err);
+	if (!added)
+		return PARLEY_OK;
+	if (f->visitor && !pl_map_put(&s->visitors, f->visitor, strlen(f->visitor), &added))
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	int rc = an_add_visit(s->d, f->id, f->visitor, f->visitor_label, f->from_country,
+	                      f->to_country, f->level, f->type, f->status, f->start_date, err);
+	if (!rc) /* the record's label; the visitor's own name wins (an_prepare) */
+		s->d->v[s->d->nv - 1].label_name = 1;
+	return rc;
+}
+
+/* The query layer's filter for the visits an analysis counts: status and
+ * level as o says, started by as_of (first possible day); more are
+ * set by the caller.  o's texts outlive q. */
+static int counted(const an_opts *o, const char *as_of, parley_query *q, parley_err *err)
+{
+	parley_query_init(q);
+	int rc = parley_query_set(q, "status", o->status, err);
+	if (!rc && o->min_level[0])
+		rc = parley_query_set(q, "min_level", o->min_level, err);
+	if (!rc && as_of)
+		rc = parley_query_set(q, "as_of", as_of, err);
+	return rc;
+}
+
+/* The names (people rows) of the sink's visitors, each read by id. */
+static int visitor_people(sqlite3 *sql, an_data *d, const pl_map *visitors, parley_err *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v2(sql, "SELECT id, name, country, birth_date FROM person WHERE id = ?1",
+	                       -1, &st, NULL) != SQLITE_OK)
+		return db_fail(sql, err, "people");
+	int rc = PARLEY_OK;
+	for (size_t i = 0; !rc && i < visitors->cap; i++) {
+		const pl_map_slot *k = &visitors->slot[i];
+		if (!k->key)
+			continue;
+		sqlite3_reset(st);
+		sqlite3_bind_text(st, 1, k->key, (int)k->len, SQLITE_STATIC);
+		int s = sqlite3_step(st);
+		if (s == SQLITE_ROW)
+			rc = person_row(d, st, err);
+		else if (s != SQLITE_DONE)
+			rc = db_fail(sql, err, "people");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+#define TENURE_COLS                                                                           \
+	"SELECT t.person, p.name, t.office, o.name, o.country, o.rank, t.start_date, t.end_date"  \
+	" FROM tenure t JOIN office o ON o.id = t.office LEFT JOIN person p ON p.id = t.person"
+
+/* What every analysis reads beside visits, tenures and people: coverage,
+ * the data version, the latest visit (where the data ends) and the
+ * countries' names, each small or one index step. */
+static int load_common(sqlite3 *sql, an_data *d, bool only_through, parley_err *err)
+{
+	int rc = each_row(sql,
+	                  "SELECT id, description, from_country, to_country, min_level,"
+	                  " start_date, end_date, person, data_through FROM coverage",
+	                  NULL, NULL, d, cover_row, "coverage", err);
 	/* where the data ends: the newest release, else the latest visit */
 	if (!rc)
 		rc = each_row(sql,
@@ -172,26 +189,31 @@ static int load(parley_db *db, const char *a, const char *b, bool members, bool 
 		rc = each_row(sql, "SELECT start_date FROM visit ORDER BY start_date DESC LIMIT 1",
 		              NULL, NULL, d, latest_row, "the latest visit", err);
 	if (!rc && !only_through)
-		rc = each_row(sql,
-		              pair ? "SELECT id, name, country, birth_date FROM person WHERE id IN ("
-		                     PAIR_PEOPLE " UNION SELECT t.person FROM tenure t WHERE t.rowid IN ("
-		                     PAIR_TENURES "))"
-		                   : "SELECT id, name, country, birth_date FROM person",
-		              a, b, d, person_row, "people", err);
-	if (!rc && !only_through)
 		rc = each_row(sql, "SELECT code, name FROM country", NULL, NULL, d, country_row,
 		              "countries", err);
-	if (!rc && members && !only_through)
-		rc = each_row(sql,
-		              pair ? "SELECT visit, role, person, name FROM visit_person"
-		                     " WHERE visit IN (" PAIR_VISITS ") AND ?1 IS NOT NULL AND ?2 IS NOT NULL"
-		                     " ORDER BY visit, role, seq"
-		                   : "SELECT visit, role, person, name FROM visit_person"
-		                     " ORDER BY visit, role, seq",
-		              a, b, d, member_row, "delegations", err);
-#undef PAIR_TENURES
-#undef PAIR_PEOPLE
-#undef PAIR_VISITS
+	return rc;
+}
+
+static an_data *fresh(parley_db *db, sqlite3 **sql, parley_err *err)
+{
+	*sql = parley_sqlite(db);
+	if (!*sql) {
+		parley_err_set(err, PARLEY_EINVAL, "analysis: no store");
+		return NULL;
+	}
+	an_data *d = an_data_new();
+	if (!d)
+		parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	return d;
+}
+
+/* The end of every loader: prepared on success, freed on failure. */
+static int done(an_data *d, fact_sink *s, int rc, an_data **out)
+{
+	if (s) {
+		pl_map_free(&s->seen);
+		pl_map_free(&s->visitors);
+	}
 	if (rc) {
 		an_data_free(d);
 		return rc;
@@ -201,10 +223,199 @@ static int load(parley_db *db, const char *a, const char *b, bool members, bool 
 	return PARLEY_OK;
 }
 
-int an_load(parley_db *db, const char *a, const char *b, bool members, an_data **out,
-            parley_err *err)
+/* Everything (compare), or with only_through just what says where the
+ * data ends (coverage, the data version, the latest visit: an_cut reads no
+ * visit), so the footer of every page does not read the whole store. */
+static int load(parley_db *db, bool members, bool only_through, an_data **out, parley_err *err)
 {
-	return load(db, a, b, members, false, out, err);
+	sqlite3 *sql;
+	an_data *d = fresh(db, &sql, err);
+	if (!d)
+		return err && err->code ? err->code : PARLEY_ENOMEM;
+	fact_sink s = {.d = d};
+	int rc = PARLEY_OK;
+	if (!only_through) {
+		parley_query q;
+		parley_query_init(&q);
+		rc = parley_query_set(&q, "status", "all", err);
+		if (!rc)
+			rc = parley_visit_facts(db, &q, fact_add, &s, err);
+		if (!rc)
+			rc = each_row(sql, TENURE_COLS, NULL, NULL, d, tenure_row, "tenures", err);
+		if (!rc)
+			rc = each_row(sql, "SELECT id, name, country, birth_date FROM person", NULL, NULL,
+			              d, person_row, "people", err);
+	}
+	if (!rc)
+		rc = load_common(sql, d, only_through, err);
+	if (!rc && members && !only_through)
+		rc = each_row(sql,
+		              "SELECT visit, role, person, name FROM visit_person ORDER BY visit, role, seq",
+		              NULL, NULL, d, member_row, "delegations", err);
+	return done(d, &s, rc, out);
+}
+
+int an_load(parley_db *db, bool members, an_data **out, parley_err *err)
+{
+	return load(db, members, false, out, err);
+}
+
+int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err)
+{
+	sqlite3 *sql;
+	an_data *d = fresh(db, &sql, err);
+	if (!d)
+		return err && err->code ? err->code : PARLEY_ENOMEM;
+	/* only what the pair's figures read (issue 13: the cost follows the
+	 * pair, not the store): the visits they count, through the query layer;
+	 * the tenures of the two countries' offices (eras, and whether a visitor
+	 * was their leader: is_top reads the visiting country's offices); the
+	 * visitors' names */
+	fact_sink s = {.d = d};
+	parley_query q;
+	char pair[2 * sizeof o->a + 2];
+	snprintf(pair, sizeof pair, "%s:%s", o->a, o->b);
+	int rc = counted(o, o->as_of_text, &q, err);
+	if (!rc)
+		rc = parley_query_set(&q, "between", pair, err);
+	if (!rc)
+		rc = parley_visit_facts(db, &q, fact_add, &s, err);
+	if (!rc)
+		rc = each_row(sql, TENURE_COLS " WHERE t.office IN (SELECT id FROM office WHERE country IN (?1, ?2))",
+		              o->a, o->b, d, tenure_row, "tenures", err);
+	if (!rc)
+		rc = visitor_people(sql, d, &s.visitors, err);
+	if (!rc)
+		rc = load_common(sql, d, false, err);
+	return done(d, &s, rc, out);
+}
+
+/* The visit of an_load_visit, kept aside so its pair and visitor follow. */
+typedef struct one_visit {
+	char id[256], from[16], to[16], visitor[256], as_of[16];
+	int has_visitor;
+} one_visit;
+
+static int remember(void *ud, const parley_visit_fact *f, parley_err *err)
+{
+	one_visit *x = ud;
+	parley_date dt;
+	if (!f->start_date || parley_date_parse(f->start_date, strlen(f->start_date), &dt, NULL) != PARLEY_OK)
+		return parley_err_set(err, PARLEY_EDATA, "analysis: visit %s: bad date '%s'", f->id,
+		                      f->start_date ? f->start_date : "");
+	snprintf(x->id, sizeof x->id, "%s", f->id);
+	snprintf(x->from, sizeof x->from, "%s", f->from_country);
+	snprintf(x->to, sizeof x->to, "%s", f->to_country);
+	x->has_visitor = f->visitor != NULL;
+	snprintf(x->visitor, sizeof x->visitor, "%s", f->visitor ? f->visitor : "");
+	/* the as-of of the visits before it: its first possible day */
+	an_day_text(parley_date_first_day(dt), x->as_of);
+	return PARLEY_OK;
+}
+
+int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out,
+                  parley_err *err)
+{
+	sqlite3 *sql;
+	an_data *d = fresh(db, &sql, err);
+	if (!d)
+		return err && err->code ? err->code : PARLEY_ENOMEM;
+	/* a visit's sentences compare it with earlier visits of its pair (either
+	 * direction, any level) and of its visitor (to any country), counted
+	 * by o's statuses; and read the visitor's tenures */
+	fact_sink s = {.d = d, .dedupe = 1};
+	one_visit x;
+	memset(&x, 0, sizeof x); /* read below only once the visit is found */
+	int rc = parley_visit_fact_get(db, id, remember, &x, err);
+	if (rc == PARLEY_ENOTFOUND)
+		rc = parley_err_set(err, PARLEY_ENOTFOUND, "analysis: no visit '%s'", id);
+	if (!rc)
+		rc = parley_visit_fact_get(db, id, fact_add, &s, err);
+	parley_query q;
+	char pair[40];
+	snprintf(pair, sizeof pair, "%s:%s", x.from, x.to);
+	if (!rc && strcmp(x.from, x.to) != 0) {
+		rc = counted(o, x.as_of, &q, err);
+		if (!rc) {
+			q.min_level = NULL; /* first-in-years compares at the visit's own level */
+			rc = parley_query_set(&q, "between", pair, err);
+		}
+		if (!rc)
+			rc = parley_visit_facts(db, &q, fact_add, &s, err);
+	}
+	if (!rc && x.has_visitor) {
+		rc = counted(o, x.as_of, &q, err);
+		q.min_level = NULL;
+		if (!rc)
+			rc = parley_query_set(&q, "visitor", x.visitor, err);
+		if (!rc)
+			rc = parley_visit_facts(db, &q, fact_add, &s, err);
+		if (!rc)
+			rc = each_row(sql, TENURE_COLS " WHERE t.person = ?1", x.visitor, NULL, d,
+			              tenure_row, "tenures", err);
+	}
+	if (!rc)
+		rc = visitor_people(sql, d, &s.visitors, err);
+	if (!rc)
+		rc = load_common(sql, d, false, err);
+	return done(d, &s, rc, out);
+}
+
+int an_load_people(parley_db *db, an_data **out, parley_err *err)
+{
+	sqlite3 *sql;
+	an_data *d = fresh(db, &sql, err);
+	if (!d)
+		return err && err->code ? err->code : PARLEY_ENOMEM;
+	int rc = each_row(sql, "SELECT id, name, country, birth_date FROM person", NULL, NULL, d,
+	                  person_row, "people", err);
+	return done(d, NULL, rc, out);
+}
+
+/* A visit's delegation, in its order (role, seq). */
+static int visit_members(sqlite3_stmt *st, an_data *d, const char *visit, parley_err *err)
+{
+	sqlite3_reset(st);
+	sqlite3_bind_text(st, 1, visit, -1, SQLITE_STATIC);
+	int s, rc = PARLEY_OK;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
+		rc = member_row(d, st, err);
+	if (!rc && s != SQLITE_DONE)
+		rc = db_fail(sqlite3_db_handle(st), err, "delegations");
+	return rc;
+}
+
+int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, an_data *d,
+                          parley_err *err)
+{
+	sqlite3 *sql = parley_sqlite(db);
+	/* the person's visits as visitor or in a delegation, counted by o's
+	 * statuses to its as-of date (a companion's figures are not one pair's),
+	 * with their delegations */
+	fact_sink s = {.d = d};
+	parley_query q;
+	size_t before = d->nv;
+	int rc = counted(o, o->as_of_text, &q, err);
+	q.min_level = NULL;
+	if (!rc)
+		rc = parley_query_set(&q, "person", person, err);
+	if (!rc)
+		rc = parley_visit_facts(db, &q, fact_add, &s, err);
+	sqlite3_stmt *st = NULL;
+	if (!rc && sqlite3_prepare_v2(sql, "SELECT visit, role, person, name FROM visit_person"
+	                                   " WHERE visit = ?1 ORDER BY role, seq",
+	                              -1, &st, NULL) != SQLITE_OK)
+		rc = db_fail(sql, err, "delegations");
+	for (size_t i = before; !rc && i < d->nv; i++)
+		rc = visit_members(st, d, d->v[i].id, err);
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = load_common(sql, d, false, err);
+	pl_map_free(&s.seen);
+	pl_map_free(&s.visitors);
+	if (!rc)
+		an_prepare(d);
+	return rc;
 }
 
 int parley_data_version_get(parley_db *db, parley_data_version *out, parley_err *err)
@@ -244,7 +455,7 @@ int parley_data_through(parley_db *db, const char *a, const char *b, const char 
 	an_data *d = NULL;
 	int rc = an_opts_parse(&in, false, &o, err);
 	if (!rc)
-		rc = load(db, o.a[0] ? o.a : NULL, o.b[0] ? o.b : NULL, false, true, &d, err);
+		rc = load(db, false, true, &d, err);
 	if (rc)
 		return rc;
 	o.as_of = LONG_MAX - 1; /* ask "where does it end", not "is today past it" */

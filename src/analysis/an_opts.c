@@ -117,7 +117,9 @@ bool an_counts(const an_opts *o, const an_visit *v)
 {
 	if (v->day > o->as_of)
 		return false;
-	if (!parley_level_at_least(v->level, o->min_level))
+	/* parley_level_at_least, with the visit's rank found once (an_add_visit) */
+	int m = parley_level_rank(o->min_level);
+	if (v->rank < 0 || m < 0 || (m > 0 && v->rank < m))
 		return false;
 	for (size_t i = 0; i < o->nstatus; i++)
 		if (strcmp(o->statuses[i], v->status) == 0)

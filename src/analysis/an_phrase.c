@@ -296,7 +296,7 @@ int pl_phrase_compute(parley_db *db, const char *visit_id, const char *kind,
 	an_data *d = NULL;
 	int rc = an_opts_parse(&oo, false, &ao, err);
 	if (!rc)
-		rc = an_load(db, NULL, NULL, false, &d, err);
+		rc = an_load(db, false, &d, err); /* the whole store, as before (not yet narrowed to the visit) */
 	if (rc)
 		return rc;
 	return an_phrase(d, &ao, visit_id, kind, out, err);

@@ -101,6 +101,17 @@ extern const char *const pl_facet_pass_search;
 
 /* The rows q asks for: page/per_page when given, else limit/offset. */
 void pl_query_window(const parley_query *q, long *limit, long *offset);
+/* "head WHERE <q's filters> tail" (head "SELECT ... FROM visit v"), prepared and bound
+ * (query_visits.c; sort, paging and after= are not read): the lean
+ * readers of query_analysis.c share the lists' WHERE clause.  The bound
+ * values live in arena: free it after sqlite3_finalize(*st). */
+int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *head, const char *tail,
+                           struct an_arena *arena, sqlite3_stmt **st, parley_err *err);
+/* The plan (EXPLAIN QUERY PLAN lines) of parley_visit_facts for one
+ * direction or none (query_analysis.c), for the test that a figure reads
+ * its index, never the table. */
+int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t cap,
+                        parley_err *err);
 /* The query plan (EXPLAIN QUERY PLAN, one line per step) of the rows q
  * selects, into out (cap bytes), so tests can check that each filter is
  * answered from an index. */

@@ -112,26 +112,6 @@ void parley_countries_free(parley_countries *c)
 	free(r);
 }
 
-int parley_country_name(parley_db *db, const char *code, char *buf, size_t cap, parley_err *err)
-{
-	if (cap)
-		buf[0] = '\0';
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT name FROM country WHERE code = ?1", &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, code ? code : "", -1, SQLITE_STATIC);
-	int s = sqlite3_step(st);
-	if (s == SQLITE_ROW && cap)
-		pl_strlcpy(buf, (const char *)sqlite3_column_text(st, 0), cap);
-	sqlite3_finalize(st);
-	if (s == SQLITE_ROW)
-		return PARLEY_OK;
-	if (s != SQLITE_DONE)
-		return pl_db_error(db, err, "reading a country");
-	return parley_err_set(err, PARLEY_ENOTFOUND, "no country '%s'", code ? code : "");
-}
-
 int parley_countries_find(parley_db *db, const char *code, parley_countries **out,
                           parley_err *err)
 {

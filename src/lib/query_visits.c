@@ -1012,3 +1012,27 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 	pl_buf_free(&plan);
 	return rc;
 }
+
+/* "head WHERE <q's filters> tail" (head: "SELECT ... FROM visit v"), prepared and bound, for the
+ * lean readers of query_analysis.c: the one WHERE clause above, so the
+ * analyses count the visits the lists show.  Sort, paging and after= are
+ * not read.  The bound values live in arena: free it after finalizing *st. */
+int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *head, const char *tail,
+                           an_arena *arena, sqlite3_stmt **st, parley_err *err)
+{
+	binds b = {.n = 0, .arena = arena, .status_index = 0};
+	pl_buf sql;
+	pl_buf_init(&sql, MAX_SQL);
+	*st = NULL;
+	int rc = pl_buf_puts(&sql, head);
+	if (!rc)
+		rc = pl_query_where(db, q, &sql, &b, err);
+	if (!rc)
+		rc = pl_buf_puts(&sql, tail);
+	if (!rc)
+		rc = prepare_bound(db, sql.data, &b, st, err);
+	pl_buf_free(&sql);
+	if (rc && err && !err->code)
+		parley_err_set(err, rc, "reading visits: %s", parley_strstatus(rc));
+	return rc;
+}

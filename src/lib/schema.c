@@ -481,6 +481,17 @@ static const char *const migration_brief_search =
     " DELETE FROM brief_fts WHERE brief = old.id; END;"
     "INSERT INTO brief_fts(brief, body) SELECT id, parley_brief_text(source) FROM brief;";
 
+/* The analyses' own index (issue 13, query_analysis.c): the direction
+ * index of migration_scale, same prefix and order, also holding every
+ * column a figure reads (level, type, visitor and label), so the eras,
+ * timeline and gaps of a pair, and the dashboard's counts per year and
+ * direction, read index ranges and never the table rows.  It replaces
+ * visit_by_dir_key (its prefix), so lists by direction= plan as before. */
+static const char *const migration_analysis =
+    "CREATE INDEX visit_by_dir_cover ON visit(from_country, to_country, start_key, id, status,"
+    " level, type, visitor, visitor_label);"
+    "DROP INDEX visit_by_dir_key;";
+
 /* The visit tally (issue 13, docs/queries.md "Counts"): how many visits
  * each (pair, year, direction, level, type, status) holds, kept by triggers
  * on every write to visit, so the total and the facets of a filter on those
@@ -597,6 +608,7 @@ static const char *const migrations[] = {
     migration_review,
     migration_review_records,
     migration_brief_search, /* issue 10: appended */
+    migration_analysis, /* issue 13: the analyses' covering index */
     migration_tally, /* issue 13: exact counts without reading every match */
     migration_search_dims, /* issue 13: a search costs one read per match */
 };

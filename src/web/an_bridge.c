@@ -32,12 +32,10 @@ static void split_name(const char *name, char **x, char **y)
 	*y = s ? pl_strdup(s + 3) : NULL;
 }
 
-json_t *pl_an_eras(parley_db *db, const char *a, const char *b, const char *as_of, parley_err *err)
+/* The eras of a result as the dashboard's rows; caller decrefs.  Counts,
+ * not ids: the largest pair's eras hold 100,000 of them. */
+static json_t *eras_json(const parley_eras *e)
 {
-	parley_analysis_opts o = {.a = a, .b = b, .as_of = as_of};
-	parley_eras *e = NULL;
-	if (parley_eras_compute(db, &o, PARLEY_ERAS_PAIR, &e, err) != PARLEY_OK)
-		return NULL;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < e->n; i++) {
 		const parley_era *r = &e->eras[i];
@@ -56,11 +54,19 @@ json_t *pl_an_eras(parley_db *db, const char *a, const char *b, const char *as_o
 		    "unidentified", (json_int_t)r->unidentified.n);
 		free(na);
 		free(nb);
-		if (o2) {
-			json_object_set_new(o2, "visit_ids", ids_json(&r->visits));
+		if (o2)
 			json_array_append_new(arr, o2);
-		}
 	}
+	return arr;
+}
+
+json_t *pl_an_eras(parley_db *db, const char *a, const char *b, const char *as_of, parley_err *err)
+{
+	parley_analysis_opts o = {.a = a, .b = b, .as_of = as_of};
+	parley_eras *e = NULL;
+	if (parley_eras_compute(db, &o, PARLEY_ERAS_PAIR, &e, err) != PARLEY_OK)
+		return NULL;
+	json_t *arr = eras_json(e);
 	parley_eras_free(e);
 	return arr;
 }
@@ -88,12 +94,9 @@ static json_t *gap_json(pl_page *pg, const parley_gap *x)
 	return o;
 }
 
-json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
+/* The gaps of a result as JSON; caller decrefs. */
+static json_t *gaps_json(pl_page *pg, const char *a, const char *b, const parley_gaps *g)
 {
-	parley_analysis_opts o = {.a = a, .b = b, .as_of = pg->w->today};
-	parley_gaps *g = NULL;
-	if (parley_gaps_compute(pg->w->db, &o, 10, 0, 0, &g, NULL) != PARLEY_OK)
-		return NULL;
 	json_t *longest = json_array();
 	for (size_t i = 0; i < g->n; i++) {
 		json_t *x = gap_json(pg, &g->gaps[i]);
@@ -122,8 +125,39 @@ json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
 		    "end", g->quiet[i].end, "visits", (json_int_t)g->quiet[i].visits.n,
 		    "rate", (double)(long)(g->quiet[i].rate * 100 + 0.5) / 100));
 	json_object_set_new(out, "quiet", quiet);
+	return out;
+}
+
+json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
+{
+	parley_analysis_opts o = {.a = a, .b = b, .as_of = pg->w->today};
+	parley_gaps *g = NULL;
+	if (parley_gaps_compute(pg->w->db, &o, 10, 0, 0, &g, NULL) != PARLEY_OK)
+		return NULL;
+	json_t *out = gaps_json(pg, a, b, g);
 	parley_gaps_free(g);
 	return out;
+}
+
+int pl_an_pair(pl_page *pg, const char *a, const char *b, json_t **eras, json_t **gaps,
+               json_t **timeline)
+{
+	parley_analysis_opts o = {.a = a, .b = b, .as_of = pg->w->today};
+	parley_eras *e = NULL;
+	parley_gaps *g = NULL;
+	parley_pair_year *y = NULL;
+	size_t ny = 0;
+	*eras = *gaps = *timeline = NULL;
+	int rc = parley_pair_compute(pg->w->db, &o, 10, &e, &g, &y, &ny, &pg->err);
+	if (rc)
+		return rc;
+	*eras = e ? eras_json(e) : json_array();
+	*gaps = gaps_json(pg, a, b, g);
+	*timeline = pl_timeline_json(pg, a, b, y, ny);
+	free(y);
+	parley_eras_free(e);
+	parley_gaps_free(g);
+	return PARLEY_OK;
 }
 
 json_t *pl_an_context(parley_db *db, const char *visit_id)
@@ -147,22 +181,24 @@ json_t *pl_an_context(parley_db *db, const char *visit_id)
 	return arr;
 }
 
-/* The ids of the visits person led (any status), as the keys of an
- * object; NULL when the store cannot answer.  Caller decrefs. */
-static json_t *led_by(parley_db *db, const char *person)
+/* Whether visit id was led by person (its visitor): one row by id. */
+typedef struct led_q {
+	const char *person;
+	int yes;
+} led_q;
+
+static int led_row(void *ud, const parley_visit_fact *f, parley_err *err)
 {
-	parley_query q;
-	parley_query_init(&q);
-	parley_visits *r = NULL;
-	if (parley_query_set(&q, "visitor", person, NULL) != PARLEY_OK ||
-	    parley_query_set(&q, "status", "all", NULL) != PARLEY_OK ||
-	    parley_visits_find(db, &q, 0, &r, NULL) != PARLEY_OK)
-		return NULL;
-	json_t *set = json_object();
-	for (size_t i = 0; set && i < r->n; i++)
-		json_object_set_new(set, r->v[i].id, json_true());
-	parley_visits_free(r);
-	return set;
+	(void)err;
+	led_q *q = ud;
+	q->yes = f->visitor && strcmp(f->visitor, q->person) == 0;
+	return PARLEY_OK;
+}
+
+static int led_by(parley_db *db, const char *person, const char *visit)
+{
+	led_q q = {person, 0};
+	return parley_visit_fact_get(db, visit, led_row, &q, NULL) == PARLEY_OK && q.yes;
 }
 
 json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as_of)
@@ -185,12 +221,10 @@ json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as
 				continue;
 			/* the leader's own trip: top_* also counts visits at level
 			 * paramount_leader, which another person could have made */
-			const char *first = NULL;
-			json_t *led = led_by(db, side[k].leader);
-			for (size_t j = 0; led && j < side[k].ids->n && !first; j++)
-				if (json_object_get(led, side[k].ids->ids[j]))
+			const char *first = NULL; /* in date order: the first led is the answer */
+			for (size_t j = 0; j < side[k].ids->n && !first; j++)
+				if (led_by(db, side[k].leader, side[k].ids->ids[j]))
 					first = side[k].ids->ids[j];
-			json_decref(led);
 			if (!first)
 				continue;
 			json_t *f = json_pack("{s:s,s:s,s:s?}", "id", first, "person", side[k].leader,

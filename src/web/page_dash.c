@@ -57,6 +57,23 @@ static json_t *pair_visits(pl_page *pg, const char *a, const char *b)
 	return rows;
 }
 
+json_t *pl_timeline_json(pl_page *pg, const char *a, const char *b, const parley_pair_year *y,
+                         size_t n)
+{
+	json_t *years = json_array();
+	for (size_t i = 0; years && i < n; i++) {
+		char yr[16];
+		snprintf(yr, sizeof yr, "%d", y[i].year);
+		char *u = pl_list_url(pg, a, b, yr, yr);
+		json_array_append_new(years, json_pack("{s:i,s:I,s:I,s:I,s:s}", "year", y[i].year, "from_a",
+		                                       (json_int_t)y[i].a_to_b, "from_b", (json_int_t)y[i].b_to_a,
+		                                       "total", (json_int_t)(y[i].a_to_b + y[i].b_to_a),
+		                                       "url", u ? u : ""));
+		free(u);
+	}
+	return json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "years", years);
+}
+
 json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b)
 {
 	/* The same visits as the era table beside it (the analysis defaults:
@@ -74,19 +91,15 @@ json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b)
 		}
 	}
 	/* both facets are newest first: merge them oldest first */
-	json_t *years = json_array();
-	size_t i = f[0]->n, j = f[1]->n;
-	while (i > 0 || j > 0) {
+	parley_pair_year *y = calloc(f[0]->n + f[1]->n + 1, sizeof *y);
+	size_t i = f[0]->n, j = f[1]->n, n = 0;
+	while (y && (i > 0 || j > 0)) {
 		const char *ya = i ? f[0]->values[i - 1].value : NULL;
 		const char *yb = j ? f[1]->values[j - 1].value : NULL;
 		int c = !ya ? 1 : !yb ? -1 : strcmp(ya, yb);
-		long na = c <= 0 ? f[0]->values[i - 1].n : 0, nb = c >= 0 ? f[1]->values[j - 1].n : 0;
-		const char *yr = c <= 0 ? ya : yb;
-		char *u = pl_list_url(pg, a, b, yr, yr);
-		json_array_append_new(years, json_pack("{s:i,s:I,s:I,s:I,s:s}", "year", atoi(yr), "from_a",
-		                                       (json_int_t)na, "from_b", (json_int_t)nb, "total",
-		                                       (json_int_t)(na + nb), "url", u ? u : ""));
-		free(u);
+		y[n].year = atoi(c <= 0 ? ya : yb);
+		y[n].a_to_b = c <= 0 ? f[0]->values[i - 1].n : 0;
+		y[n++].b_to_a = c >= 0 ? f[1]->values[j - 1].n : 0;
 		if (c <= 0)
 			i--;
 		if (c >= 0)
@@ -94,7 +107,9 @@ json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b)
 	}
 	parley_facet_free(f[0]);
 	parley_facet_free(f[1]);
-	return json_pack("{s:s,s:s,s:o}", "a", a, "b", b, "years", years);
+	json_t *t = y ? pl_timeline_json(pg, a, b, y, n) : NULL;
+	free(y);
+	return t;
 }
 
 /* Gaps are the analysis module's (`parley gaps A B`). */
@@ -127,10 +142,8 @@ static void era_title(char *out, size_t cap, const char *best_era, double best_r
  * from the request, and an unknown one must not draw an empty dashboard. */
 static int country_known(pl_page *pg, const char *code)
 {
-	parley_countries *c = NULL;
-	int known = parley_countries_find(pg->w->db, code, &c, NULL) == PARLEY_OK && c->n > 0;
-	parley_countries_free(c);
-	return known;
+	char name[256]; /* the name alone: one index step, no visit counts */
+	return parley_country_name(pg->w->db, code, name, sizeof name, NULL) == PARLEY_OK;
 }
 
 /* A timeline bar's link: the pair's list of that year, built by
@@ -151,11 +164,18 @@ static char *year_href(int year, void *ud)
 int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
                    int per_visit, json_t *summary)
 {
-	json_t *tl = pl_pair_timeline(pg, a, b);
-	json_t *eras = pl_web_eras(pg->w->db, a, b, &pg->err);
+	/* the timeline, the eras and the gaps from one read of the pair's visits */
+	json_t *tl = NULL, *eras = NULL, *gaps = NULL;
+	if (pl_an_pair(pg, a, b, &eras, &gaps, &tl) != PARLEY_OK) {
+		/* as before: the query layer's counts, no eras, the gaps' own answer */
+		tl = pl_pair_timeline(pg, a, b);
+		eras = json_array();
+		gaps = pl_pair_gaps(pg, a, b);
+	}
 	if (!tl || !eras) {
 		json_decref(tl);
 		json_decref(eras);
+		json_decref(gaps);
 		return PARLEY_EDB;
 	}
 	char *na = pl_country_name(pg->w->db, a), *nb = pl_country_name(pg->w->db, b);
@@ -294,7 +314,10 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	 * analysis module (`parley gaps`), linked to the two visits that bound it. */
 	pl_chart_span span = {0};
 	char span_label[120], *span_href = NULL;
-	json_t *gaps = timeline ? pl_pair_gaps(pg, a, b) : NULL;
+	if (!timeline) {
+		json_decref(gaps);
+		gaps = NULL;
+	}
 	json_t *g0 = json_array_get(json_object_get(gaps, "longest"), 0);
 	if (g0) {
 		const char *gf = json_string_value(json_object_get(g0, "from"));
@@ -316,6 +339,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	c.spans = NULL;
 	c.nspans = 0;
 	free(span_href);
+	if (summary && gaps) /* the dashboard states them too: computed once */
+		json_object_set(summary, "gaps", gaps);
 	json_decref(gaps);
 
 	/* Past PL_ERA_MARKS_MAX visits one mark per visit is a solid band (and
@@ -506,7 +531,10 @@ void pl_page_dashboard(pl_page *pg, const char *a, const char *b)
 	char *u = pl_list_url(pg, a, b, NULL, NULL);
 	json_object_set_new(ctx, "all_url", json_string(u));
 	free(u);
-	json_t *gaps = pl_pair_gaps(pg, a, b);
+	json_t *gaps = json_incref(json_object_get(ctx, "gaps"));
+	json_object_del(ctx, "gaps");
+	if (!gaps)
+		gaps = pl_pair_gaps(pg, a, b);
 	if (gaps) {
 		json_object_set(ctx, "current_gap", json_object_get(gaps, "current"));
 		json_object_set(ctx, "pair_through", json_object_get(gaps, "data_through"));

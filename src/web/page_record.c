@@ -421,48 +421,50 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 /* Countries                                                           */
 /* ------------------------------------------------------------------ */
 
-/* A country's partners from the query layer's direction counts (country=
- * code, confirmed or reported): visits made to and hosted from each,
- * most visits first.  Caller decrefs. */
+/* A country's partners from the query layer's counts per direction
+ * (country=code, confirmed or reported; one pass, memory for the
+ * partners): visits made to and hosted from each, most visits first. */
+typedef struct partner_acc {
+	pl_page *pg;
+	const char *code;
+	json_t *byc, *out;
+} partner_acc;
+
+static int partner_count(void *ud, const char *from, const char *to, long n, parley_err *err)
+{
+	(void)err;
+	partner_acc *p = ud;
+	if (!from || !to)
+		return PARLEY_OK;
+	int made = strcmp(from, p->code) == 0;
+	const char *other = made ? to : from;
+	json_t *o = json_object_get(p->byc, other);
+	if (!o) {
+		char *name = pl_country_name(p->pg->w->db, other);
+		o = json_pack("{s:s,s:s,s:I,s:I,s:I}", "code", other, "name", name ? name : other,
+		              "made", (json_int_t)0, "hosted", (json_int_t)0, "visits", (json_int_t)0);
+		free(name);
+		if (!o)
+			return PARLEY_ENOMEM;
+		json_object_set_new(p->byc, other, o);
+		json_array_append(p->out, o);
+	}
+	const char *k = made ? "made" : "hosted";
+	json_object_set_new(o, k, json_integer(json_integer_value(json_object_get(o, k)) + n));
+	json_object_set_new(o, "visits", json_integer(json_integer_value(json_object_get(o, "visits")) + n));
+	return PARLEY_OK;
+}
+
+/* Caller decrefs. */
 static json_t *partner_rows(pl_page *pg, const char *code)
 {
 	parley_query q;
 	parley_query_init(&q);
-	parley_facet *f = NULL;
-	json_t *byc = json_object(), *out = json_array();
-	if (parley_query_set(&q, "country", code, &pg->err) != PARLEY_OK ||
-	    parley_visits_facet(pg->w->db, &q, "direction", &f, &pg->err) != PARLEY_OK) {
-		json_decref(byc);
-		return out;
-	}
-	for (size_t i = 0; i < f->n; i++) {
-		const char *v = f->values[i].value, *colon = v ? strchr(v, ':') : NULL;
-		if (!colon)
-			continue;
-		char from[PL_CODE_MAX] = "", to[PL_CODE_MAX] = "";
-		size_t nf = (size_t)(colon - v);
-		if (nf >= sizeof from)
-			continue;
-		memcpy(from, v, nf);
-		pl_strlcpy(to, colon + 1, sizeof to);
-		int made = strcmp(from, code) == 0;
-		const char *other = made ? to : from;
-		json_t *o = json_object_get(byc, other);
-		if (!o) {
-			char *name = pl_country_name(pg->w->db, other);
-			o = json_pack("{s:s,s:s,s:I,s:I,s:I}", "code", other, "name", name ? name : other,
-			              "made", (json_int_t)0, "hosted", (json_int_t)0, "visits", (json_int_t)0);
-			free(name);
-			json_object_set_new(byc, other, o);
-			json_array_append(out, o);
-		}
-		const char *k = made ? "made" : "hosted";
-		json_object_set_new(o, k, json_integer(json_integer_value(json_object_get(o, k)) + f->values[i].n));
-		json_object_set_new(o, "visits",
-		                    json_integer(json_integer_value(json_object_get(o, "visits")) + f->values[i].n));
-	}
-	parley_facet_free(f);
-	json_decref(byc);
+	partner_acc p = {pg, code, json_object(), json_array()};
+	json_t *out = p.out;
+	if (parley_query_set(&q, "country", code, &pg->err) == PARLEY_OK)
+		parley_visits_by_direction(pg->w->db, &q, partner_count, &p, &pg->err);
+	json_decref(p.byc);
 	/* most visits first, then by code */
 	size_t n = json_array_size(out);
 	for (size_t i = 1; i < n; i++)

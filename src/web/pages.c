@@ -48,9 +48,10 @@ char *pl_url(const pl_page *pg, const char *kind, const char *id)
 
 char *pl_country_name(parley_db *db, const char *code)
 {
-	char name[256];
-	return pl_strdup(parley_country_name(db, code, name, sizeof name, NULL) == PARLEY_OK ? name
-	                                                                                   : code);
+	char name[256]; /* the name alone: one index step, no visit counts */
+	if (parley_country_name(db, code, name, sizeof name, NULL) != PARLEY_OK)
+		pl_strlcpy(name, code, sizeof name);
+	return pl_strdup(name);
 }
 
 char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *from,
@@ -245,6 +246,37 @@ void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
 /* Setup and routing                                                   */
 /* ------------------------------------------------------------------ */
 
+/* The home pair while counting: visits per pair (both directions). */
+typedef struct home_acc {
+	pl_web *w;
+	json_t *pairs;
+	long best;
+} home_acc;
+
+static int home_count(void *ud, const char *x, const char *y, long n0, parley_err *err)
+{
+	(void)err;
+	home_acc *h = ud;
+	if (!x || !y || strlen(x) >= PL_CODE_MAX || strlen(y) >= PL_CODE_MAX)
+		return PARLEY_OK;
+	if (!h->pairs && !(h->pairs = json_object()))
+		return PARLEY_ENOMEM;
+	char key[2 * PL_CODE_MAX + 2];
+	int lt = strcmp(x, y) < 0;
+	snprintf(key, sizeof key, "%s:%s", lt ? x : y, lt ? y : x);
+	long n = (long)json_integer_value(json_object_get(h->pairs, key)) + n0;
+	json_object_set_new(h->pairs, key, json_integer(n));
+	/* most visits; on a tie the first pair in alphabetical order */
+	char cur[2 * PL_CODE_MAX + 2];
+	snprintf(cur, sizeof cur, "%s:%s", h->w->home_a, h->w->home_b);
+	if (n > h->best || (n == h->best && strcmp(key, cur) < 0)) {
+		h->best = n;
+		pl_strlcpy(h->w->home_a, lt ? x : y, sizeof h->w->home_a);
+		pl_strlcpy(h->w->home_b, lt ? y : x, sizeof h->w->home_b);
+	}
+	return PARLEY_OK;
+}
+
 int pl_web_init(pl_web *w, parley_db *db, int site, parley_err *err)
 {
 	memset(w, 0, sizeof *w);
@@ -253,36 +285,15 @@ int pl_web_init(pl_web *w, parley_db *db, int site, parley_err *err)
 	parley_date_format(parley_date_today(), w->today, sizeof w->today);
 	(void)err;
 	/* Home pair: the pair with the most visits (CHN:PRK for the bundled
-	 * data), from the query layer's direction counts over every status. */
+	 * data), from the query layer's counts per direction over every status:
+	 * one pass in (from, to) order, memory for the pairs (issue 13). */
 	parley_query q;
 	parley_query_init(&q);
 	parley_query_set(&q, "status", "all", NULL);
-	parley_facet *f = NULL;
-	if (parley_visits_facet(db, &q, "direction", &f, NULL) == PARLEY_OK) {
-		json_t *pairs = json_object();
-		long best = 0;
-		for (size_t i = 0; i < f->n; i++) {
-			const char *v = f->values[i].value, *colon = v ? strchr(v, ':') : NULL;
-			if (!colon || (size_t)(colon - v) >= PL_CODE_MAX || strlen(colon + 1) >= PL_CODE_MAX)
-				continue;
-			char x[PL_CODE_MAX], y[PL_CODE_MAX], key[2 * PL_CODE_MAX + 2];
-			memcpy(x, v, (size_t)(colon - v));
-			x[colon - v] = '\0';
-			pl_strlcpy(y, colon + 1, sizeof y);
-			int lt = strcmp(x, y) < 0;
-			snprintf(key, sizeof key, "%s:%s", lt ? x : y, lt ? y : x);
-			long n = (long)json_integer_value(json_object_get(pairs, key)) + f->values[i].n;
-			json_object_set_new(pairs, key, json_integer(n));
-			/* most visits; on a tie the first pair in alphabetical order */
-			if (n > best || (n == best && strcmp(key, w->home_a) < 0)) {
-				best = n;
-				pl_strlcpy(w->home_a, lt ? x : y, sizeof w->home_a);
-				pl_strlcpy(w->home_b, lt ? y : x, sizeof w->home_b);
-			}
-		}
-		json_decref(pairs);
-		parley_facet_free(f);
-	}
+	home_acc h = {w, NULL, 0};
+	if (parley_visits_by_direction(db, &q, home_count, &h, NULL) != PARLEY_OK)
+		w->home_a[0] = w->home_b[0] = '\0';
+	json_decref(h.pairs);
 	return PARLEY_OK;
 }
 

@@ -232,6 +232,16 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
  * analysis cannot answer.  Caller decrefs. */
 json_t *pl_an_eras(parley_db *db, const char *a, const char *b, const char *as_of, parley_err *err);
 json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b);
+/* A pair's eras (as pl_an_eras; [] when it has none), gaps (as
+ * pl_an_gaps) and timeline (as pl_pair_timeline) from one read of its
+ * visits (parley_pair_compute); each a new reference.  The analysis's
+ * error otherwise, with pg->err set. */
+int pl_an_pair(pl_page *pg, const char *a, const char *b, json_t **eras, json_t **gaps,
+               json_t **timeline);
+/* {"a","b","years":[{year, from_a, from_b, total, url}]} of counts per
+ * year, oldest first (page_dash.c); caller decrefs. */
+json_t *pl_timeline_json(pl_page *pg, const char *a, const char *b, const parley_pair_year *y,
+                         size_t n);
 json_t *pl_an_context(parley_db *db, const char *visit_id);
 /* The first visit by each paramount leader of the pair, as leader, from
  * the analysis module's eras (top_a_to_b / top_b_to_a): an array of

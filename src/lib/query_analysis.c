@@ -1,0 +1,242 @@
+/*
+ * query_analysis.c - the visits a figure counts, lean: the query layer's
+ * filter (query_visits.c's one WHERE clause, so a figure counts the visits
+ * its list shows) with only the columns the analyses read.  Every one of
+ * them is in the index visit_by_dir_cover (schema.c, migration_analysis),
+ * so the eras of a 100,000-visit pair read two index ranges (one per
+ * direction, merged here in list order) and never the table rows: the
+ * pair_key index orders a pair but holds no level or visitor (issue 13).
+ */
+#include "internal.h"
+#include "pl_query.h"
+#include "../analysis/an.h"
+
+#include <string.h>
+
+#define FACT_COLS                                                                           \
+	"SELECT v.start_key, v.id, v.from_country, v.to_country, v.level, v.type, v.status,"   \
+	" v.visitor, v.visitor_label FROM visit v"
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* The stored start_date from start_key: the key is the date with a suffix
+ * that names its precision (schema.c, migration_query: '0' after a day,
+ * '-011' after a month, '-01-012' after a year), so dropping the suffix
+ * its last character names gives the stored text back, whatever it is. */
+static void start_date(const char *key, int n, char *out, size_t cap)
+{
+	size_t len = key && n > 0 ? (size_t)n : 0;
+	size_t cut = !len ? 0 : key[len - 1] == '0' ? 1 : key[len - 1] == '1' ? 4 : 7;
+	len = len >= cut ? len - cut : 0;
+	if (len >= cap)
+		len = cap - 1;
+	if (len)
+		memcpy(out, key, len);
+	out[len] = '\0';
+}
+
+/* The current row of st (FACT_COLS) as a fact; date holds its start. */
+static void read_fact(sqlite3_stmt *st, char *date, size_t cap, parley_visit_fact *f)
+{
+	start_date(col(st, 0), sqlite3_column_bytes(st, 0), date, cap);
+	f->start_date = date;
+	f->id = col(st, 1);
+	f->from_country = col(st, 2);
+	f->to_country = col(st, 3);
+	f->level = col(st, 4);
+	f->type = col(st, 5);
+	f->status = col(st, 6);
+	f->visitor = col(st, 7);
+	f->visitor_label = col(st, 8);
+}
+
+/* Steps st; *has says whether it stands on a row. */
+static int step(parley_db *db, sqlite3_stmt *st, int *has, parley_err *err)
+{
+	int s = sqlite3_step(st);
+	*has = s == SQLITE_ROW;
+	if (s == SQLITE_ROW || s == SQLITE_DONE)
+		return PARLEY_OK;
+	return pl_db_error(db, err, "reading visits");
+}
+
+/* Order of two current rows by their first two columns (start_key and
+ * id, or from and to), BINARY as SQLite. */
+static int row_cmp(sqlite3_stmt *x, sqlite3_stmt *y)
+{
+	int c = strcmp(col(x, 0) ? col(x, 0) : "", col(y, 0) ? col(y, 0) : "");
+	return c ? c : strcmp(col(x, 1) ? col(x, 1) : "", col(y, 1) ? col(y, 1) : "");
+}
+
+int parley_visit_facts(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                       parley_err *err)
+{
+	static const parley_query none;
+	if (!db || !fn)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_visit_facts: no store or no callback");
+	if (!q)
+		q = &none;
+	/* between=A:B is its two directions, each one range of the covering
+	 * index; with direction= or top= it stays one query (top needs the pair) */
+	parley_query h[2] = {*q, *q};
+	size_t n = 1;
+	if (q->a[0] && !q->dir_from[0] && !q->top) {
+		n = 2;
+		for (size_t i = 0; i < 2; i++) {
+			h[i].a[0] = h[i].b[0] = '\0';
+			pl_strlcpy(h[i].dir_from, i ? q->b : q->a, sizeof h[i].dir_from);
+			pl_strlcpy(h[i].dir_to, i ? q->a : q->b, sizeof h[i].dir_to);
+		}
+	}
+	an_arena arena = {0};
+	sqlite3_stmt *st[2] = {NULL, NULL};
+	int has[2] = {0, 0}, rc = PARLEY_OK;
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = pl_query_prepare_where(db, &h[i], FACT_COLS, " ORDER BY v.start_key, v.id", &arena,
+		                            &st[i], err);
+		if (!rc)
+			rc = step(db, st[i], &has[i], err);
+	}
+	while (!rc && (has[0] || has[1])) {
+		size_t k = !has[0] ? 1 : !has[1] ? 0 : row_cmp(st[0], st[1]) <= 0 ? 0 : 1;
+		char date[32];
+		parley_visit_fact f;
+		read_fact(st[k], date, sizeof date, &f);
+		rc = fn(ud, &f, err);
+		if (!rc)
+			rc = step(db, st[k], &has[k], err);
+	}
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
+	an_arena_free(&arena);
+	return rc;
+}
+
+int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn, void *ud,
+                          parley_err *err)
+{
+	if (!db || !id || !fn)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_visit_fact_get: NULL argument");
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, FACT_COLS " WHERE v.id = ?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	int has = 0;
+	rc = step(db, st, &has, err);
+	if (!rc && !has) {
+		char v[80];
+		pl_strlcpy(v, id, sizeof v);
+		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no visit '%s'", v);
+	}
+	if (!rc) {
+		char date[32];
+		parley_visit_fact f;
+		read_fact(st, date, sizeof date, &f);
+		rc = fn(ud, &f, err);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t cap,
+                        parley_err *err)
+{
+	an_arena arena = {0};
+	sqlite3_stmt *st = NULL;
+	pl_buf plan;
+	pl_buf_init(&plan, cap ? cap : 1);
+	int rc = pl_query_prepare_where(db, q, "EXPLAIN QUERY PLAN " FACT_COLS,
+	                                " ORDER BY v.start_key, v.id", &arena, &st, err);
+	while (!rc && sqlite3_step(st) == SQLITE_ROW)
+		rc = pl_buf_printf(&plan, "%s\n", col(st, 3) ? col(st, 3) : "");
+	sqlite3_finalize(st);
+	an_arena_free(&arena);
+	if (!rc && cap)
+		pl_strlcpy(out, plan.data ? plan.data : "", cap);
+	pl_buf_free(&plan);
+	return rc;
+}
+
+/* The grouped counts of q: "tail" narrows it further, ":country" bound to
+ * country when tail names it. */
+static int prepare_groups(parley_db *db, const parley_query *q, const char *tail,
+                          const char *country, an_arena *arena, sqlite3_stmt **st,
+                          parley_err *err)
+{
+	int rc = pl_query_prepare_where(db, q, "SELECT v.from_country, v.to_country, count(*) FROM visit v",
+	                                tail, arena, st, err);
+	int k = rc ? 0 : sqlite3_bind_parameter_index(*st, ":country");
+	if (k > 0 && sqlite3_bind_text(*st, k, country, -1, SQLITE_STATIC) != SQLITE_OK)
+		rc = pl_db_error(db, err, "binding a filter");
+	return rc;
+}
+
+#define GROUPS " GROUP BY v.from_country, v.to_country ORDER BY v.from_country, v.to_country"
+
+int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_direction_fn fn,
+                               void *ud, parley_err *err)
+{
+	static const parley_query none;
+	if (!db || !fn)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_visits_by_direction: no store or no callback");
+	if (!q)
+		q = &none;
+	/* one pass, grouped in the order of visit_by_dir_cover (from, to):
+	 * memory for one group at a time, whatever the store holds.  country=X
+	 * is its two sides, each ranges of that index (the visits made: from X;
+	 * those hosted: to X from each other country), as an OR of two indexes
+	 * would read the table row of every one of X's visits to group it. */
+	parley_query h = *q;
+	const char *tails[2] = {GROUPS, NULL};
+	if (q->country[0]) {
+		h.country[0] = '\0';
+		tails[0] = " AND v.from_country = :country" GROUPS;
+		tails[1] = " AND v.to_country = :country AND v.from_country IN (SELECT code FROM country)"
+		           " AND v.from_country <> :country" GROUPS;
+	}
+	an_arena arena = {0};
+	sqlite3_stmt *st[2] = {NULL, NULL};
+	int has[2] = {0, 0}, rc = PARLEY_OK;
+	for (size_t i = 0; !rc && i < 2 && tails[i]; i++) {
+		rc = prepare_groups(db, &h, tails[i], q->country, &arena, &st[i], err);
+		if (!rc)
+			rc = step(db, st[i], &has[i], err);
+	}
+	while (!rc && (has[0] || has[1])) {
+		size_t k = !has[0] ? 1 : !has[1] ? 0 : row_cmp(st[0], st[1]) <= 0 ? 0 : 1;
+		rc = fn(ud, col(st[k], 0), col(st[k], 1), (long)sqlite3_column_int64(st[k], 2), err);
+		if (!rc)
+			rc = step(db, st[k], &has[k], err);
+	}
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
+	an_arena_free(&arena);
+	return rc;
+}
+
+int parley_country_name(parley_db *db, const char *code, char *name, size_t cap, parley_err *err)
+{
+	if (!db || !code || !name || !cap)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_country_name: NULL argument");
+	name[0] = '\0';
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, "SELECT name FROM country WHERE code = ?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
+	int has = 0;
+	rc = step(db, st, &has, err);
+	if (!rc && has)
+		pl_strlcpy(name, col(st, 0) ? col(st, 0) : code, cap);
+	else if (!rc) {
+		char v[40];
+		pl_strlcpy(v, code, sizeof v);
+		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no country '%s'", v);
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
