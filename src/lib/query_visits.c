@@ -1030,7 +1030,7 @@ int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *hea
 	if (!rc)
 		rc = pl_buf_puts(&sql, tail);
 	if (!rc)
-		rc = prepare_bound(db, sql.data, &b, st, err);
+		rc = pl_prepare_bound(db, sql.data, &b, st, err);
 	pl_buf_free(&sql);
 	if (rc && err && !err->code)
 		parley_err_set(err, rc, "reading visits: %s", parley_strstatus(rc));
