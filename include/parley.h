@@ -741,6 +741,12 @@ typedef struct parley_facet {
 int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
                         parley_facet **out, parley_err *err);
 void parley_facet_free(parley_facet *f);
+/* The facets of q named in fields (each as parley_visits_facet), counted
+ * in one pass over the matches: out[i] for fields[i], each freed with
+ * parley_facet_free() (all NULL on error).  A list page showing five facets
+ * calls this once rather than parley_visits_facet five times. */
+int parley_visits_facets(parley_db *db, const parley_query *q, const char *const *fields,
+                         size_t n, parley_facet **out, parley_err *err);
 
 /* People: a row of the people list. */
 typedef struct parley_person_row {
