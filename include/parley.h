@@ -220,6 +220,9 @@ int parley_audit_scope(parley_db *db, long long after, long long *head, char **v
                        int *note_only, parley_err *err);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
+/* The schema version the store had when parley_open found it, before the
+ * migrations a writable open runs (`parley migrate` reports both). */
+int parley_schema_version_at_open(parley_db *db);
 /* Number of records in a concept table ('visit', 'person', ...), or a
  * negative status. */
 long parley_count(parley_db *db, const char *table, parley_err *err);
@@ -738,6 +741,12 @@ typedef struct parley_facet {
 int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
                         parley_facet **out, parley_err *err);
 void parley_facet_free(parley_facet *f);
+/* The facets of q named in fields (each as parley_visits_facet), counted
+ * in one pass over the matches: out[i] for fields[i], each freed with
+ * parley_facet_free() (all NULL on error).  A list page showing five facets
+ * calls this once rather than parley_visits_facet five times. */
+int parley_visits_facets(parley_db *db, const parley_query *q, const char *const *fields,
+                         size_t n, parley_facet **out, parley_err *err);
 
 /* People: a row of the people list. */
 typedef struct parley_person_row {

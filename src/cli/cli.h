@@ -75,6 +75,7 @@ int cmd_gdelt(int argc, char **argv);     /* gdelt load */
 
 int cmd_user(int argc, char **argv);       /* cmd_user.c */
 int cmd_backup(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
 
 int cmd_brief(int argc, char **argv);      /* cmd_brief.c */
 

@@ -225,3 +225,29 @@ int cmd_backup(int argc, char **argv)
 	parley_close(db);
 	return rc;
 }
+
+int cmd_migrate(int argc, char **argv)
+{
+	if (cli_wants_help(argc, argv)) {
+		puts("usage: parley [--db PATH] migrate\n\n"
+		     "Brings a store made by an older parley up to this one's schema: opens it\n"
+		     "writable, which runs the missing migrations (new tables, columns and indexes,\n"
+		     "in one transaction; no record is changed), and prints the schema version\n"
+		     "before and after.  Read-only commands (eras, list, serve...) never migrate and\n"
+		     "ask for this instead.  A store already current is left as it is.");
+		return EXIT_OK;
+	}
+	if (argc != 1)
+		return cli_usage_error("migrate", "takes no arguments");
+	parley_db *db = NULL;
+	int rc = cli_open(0, &db);
+	if (rc)
+		return rc;
+	int before = parley_schema_version_at_open(db), after = parley_schema_version(db);
+	if (before == after)
+		printf("%s: schema version %d, already current\n", cli_db_path(), after);
+	else
+		printf("%s: migrated from schema version %d to %d\n", cli_db_path(), before, after);
+	parley_close(db);
+	return EXIT_OK;
+}

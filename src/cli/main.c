@@ -45,6 +45,7 @@ static const command commands[] = {
     {"gdelt", cmd_gdelt, "load GDELT event files into a ClickHouse cluster"},
     {"user", cmd_user, "accounts of a team server: add, passwd, role, disable, list, sessions"},
     {"backup", cmd_backup, "write a consistent copy of the live store"},
+    {"migrate", cmd_migrate, "bring a store made by an older parley up to this schema"},
     {"brief", cmd_brief, "briefs with live figures: new, list, show, render, publish, check, correct"},
 };
 

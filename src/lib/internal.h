@@ -204,6 +204,7 @@ struct parley_db {
 	char actor[128];
 	char *reason; /* for the audit log; NULL when none */
 	int readonly;
+	int opened_version; /* user_version found at open, before migrating */
 	sqlite3_stmt *changes; /* PRAGMA data_version, prepared on first use */
 	/* statements the same SQL runs again and again (a page per visit),
 	 * prepared once: pl_prepare_cached, pl_release */

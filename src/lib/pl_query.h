@@ -6,6 +6,7 @@
 #ifndef PL_QUERY_H
 #define PL_QUERY_H
 
+#include "internal.h"
 #include "parley.h"
 
 #include <jansson.h>
@@ -22,6 +23,81 @@ size_t pl_query_count_rows(sqlite3_stmt *st);
  * nf const char * fields (query_people.c). */
 int pl_query_rows(parley_db *db, struct an_arena *a, const char *id, const char *sql, int nf,
                   const char ***out, size_t *n, parley_err *err);
+
+/* Building a query: SQL text in a pl_buf, its parameters (text, bound in
+ * order) here.  Shared by the list query (query_visits.c), the facets
+ * (query_facets.c) and the tally (query_tally.c). */
+#define PL_QUERY_MAX_SQL ((size_t)1 << 20)
+#define PL_MAX_BINDS 256
+/* The statuses a filter keeps when it names none. */
+#define PL_QUERY_DEFAULT_STATUS "confirmed,reported"
+typedef struct pl_binds {
+	const char *v[PL_MAX_BINDS];
+	int n;
+	struct an_arena *arena; /* copies of list items and computed values */
+	int status_index; /* 1: the status filter may pick the status index (see pl_query_status_only) */
+	int walk; /* 1: no filter column may pick its index, so the page walks the list order */
+} pl_binds;
+/* Appends one parameter; ELIMIT past PL_MAX_BINDS. */
+int pl_bind(pl_binds *b, const char *s);
+/* " AND col IN (?,?,..)" for a comma-separated list (items copied into b's arena). */
+int pl_bind_in_list(pl_buf *sql, pl_binds *b, const char *col, const char *list);
+/* " AND col IN (...)" of every level at least min. */
+int pl_bind_min_level(pl_buf *sql, pl_binds *b, const char *col, const char *min);
+/* Prepares sql with b's parameters bound; caller finalizes *st. */
+int pl_prepare_bound(parley_db *db, const char *sql, const pl_binds *b, sqlite3_stmt **st,
+                     parley_err *err);
+/* " WHERE ..." of q over visit v (validating its person, office and top
+ * parameters against the store). */
+int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, pl_binds *b, parley_err *err);
+/* Whether status is q's only filter (the status index may answer it). */
+int pl_query_status_only(const parley_query *q);
+/* The partial-date rule's clause of q's from/to over alias "v" (visit) or
+ * "s" (the search index's rows, which hold start_key alone). */
+int pl_date_clause(pl_buf *sql, pl_binds *b, const parley_query *q, const char *alias);
+/* The FTS5 phrase of a search (in the arena), NULL when it folds to
+ * nothing; *nomem set when out of memory. */
+const char *pl_fts_phrase(struct an_arena *a, const char *text, int *nomem);
+/* after=: " AND (start_key, id) > (?, ?)" over alias "v" or "s" (the
+ * visit's key read from the store; ENOTFOUND without it). */
+int pl_keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, pl_binds *b,
+                     const char *alias, parley_err *err);
+/* Whether q's rows are in date order (and may be paged by key). */
+int pl_keyset_sort(const parley_query *q);
+/* " ORDER BY ..." of a sort (NULL: by date). */
+const char *pl_order_by(const char *sort);
+
+/* Searches from the search index's rows (query_search.c). */
+/* Whether q is a search whose other filters the index's rows carry
+ * (pair, direction, country, dates, level, type, status). */
+int pl_search_covers(const parley_query *q);
+/* " FROM visit_fts JOIN visit_search s ... WHERE visit_fts MATCH ? AND ..."
+ * of q (only when pl_search_covers(q)). */
+int pl_search_from(const parley_query *q, pl_buf *sql, pl_binds *b);
+
+/* The visit tally (query_tally.c, schema.c migration_tally). */
+/* Whether the tally answers q's total and facets (direction, level, type,
+ * status, year): q filters only on the pair, direction, country, whole
+ * years, level, type and status. */
+int pl_tally_covers(const parley_query *q);
+/* " WHERE ..." of q over the tally t that pl_tally_total(q) (direction 0)
+ * or pl_tally_pass(q, direction) reads (only when pl_tally_covers(q)). */
+int pl_tally_where(const parley_query *q, int direction, pl_buf *sql, pl_binds *b);
+/* The head of q's total from the tally (the sum; static). */
+const char *pl_tally_total(const parley_query *q);
+/* The head of the one-pass facet query over the tally (columns: direction
+ * or NULL unless q names countries or direction is 1, level, type,
+ * status, year, count; static). */
+const char *pl_tally_pass(const parley_query *q, int direction);
+/* Tests only: 1 makes pl_tally_covers and pl_search_covers answer 0, so
+ * every total, facet and page reads the matching visits, to compare
+ * against the tally and the search index's rows. */
+extern int pl_tally_off;
+/* The one-pass facet query's head over visit v, and the visitor facet's
+ * (query_facets.c), for pl_query_plan. */
+extern const char *const pl_facet_pass_visits, *const pl_facet_visitor_head;
+/* The same over the search index's rows s (before pl_search_from). */
+extern const char *const pl_facet_pass_search;
 
 /* The rows q asks for: page/per_page when given, else limit/offset. */
 void pl_query_window(const parley_query *q, long *limit, long *offset);

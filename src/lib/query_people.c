@@ -118,12 +118,15 @@ int parley_countries_find(parley_db *db, const char *code, parley_countries **ou
 	*out = NULL;
 	sqlite3_stmt *st;
 	/* one country by its key (a page per country, a name per facet value):
-	 * the primary key, not a scan of every country; cached, as pages ask often */
+	 * the primary key, not a scan of every country; cached, as pages ask
+	 * often.  The visits made and hosted, every status, from the tally
+	 * (schema.c migration_tally): a sum of the country's rows, not a count
+	 * of its visits */
 #define PL_COUNTRY_COLS                                                                   \
 	"SELECT c.code, c.name,"                                                             \
-	" (SELECT count(*) FROM visit WHERE from_country = c.code),"                         \
-	" (SELECT count(*) FROM visit WHERE to_country = c.code), c.iso2, c.start_date, c.end_date" \
-	" FROM country c"
+	" (SELECT coalesce(sum(n), 0) FROM visit_tally WHERE from_country = c.code),"        \
+	" (SELECT coalesce(sum(n), 0) FROM visit_tally WHERE to_country = c.code), c.iso2,"  \
+	" c.start_date, c.end_date FROM country c"
 	int rc = pl_prepare_cached(db, code ? PL_COUNTRY_COLS " WHERE c.code = ?1"
 	                                    : PL_COUNTRY_COLS " ORDER BY c.name", &st, err);
 #undef PL_COUNTRY_COLS

@@ -6,7 +6,7 @@
  * the analysis results (docs/queries.md).
  *
  * Dates are compared as text through the rule of parley.h (see
- * date_clause) so that the start_date and start_key indexes answer them;
+ * pl_date_clause) so that the start_date and start_key indexes answer them;
  * search goes through the store's FTS5 index, which triggers keep current
  * (schema.c, migration 2).
  */
@@ -17,24 +17,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_SQL ((size_t)1 << 20)
-#define MAX_BINDS 256
+#define MAX_SQL PL_QUERY_MAX_SQL
 
-typedef struct binds {
-	const char *v[MAX_BINDS];
-	int n;
-	an_arena *arena; /* copies of list items and computed values */
-	int status_index; /* 1: the status filter may pick the status index (see status_only) */
-} binds;
+typedef pl_binds binds;
 
 typedef struct vresult {
 	parley_visits pub;
 	an_arena arena;
 } vresult;
 
-static int bind(binds *b, const char *s)
+int pl_bind(binds *b, const char *s)
 {
-	if (b->n >= MAX_BINDS)
+	if (b->n >= PL_MAX_BINDS)
 		return PARLEY_ELIMIT;
 	b->v[b->n++] = s;
 	return PARLEY_OK;
@@ -43,19 +37,19 @@ static int bind(binds *b, const char *s)
 /* Two parameters in order; the first error wins. */
 static int bind2(binds *b, const char *x, const char *y)
 {
-	int rc = bind(b, x);
-	return rc ? rc : bind(b, y);
+	int rc = pl_bind(b, x);
+	return rc ? rc : pl_bind(b, y);
 }
 
 /* A clause with one parameter: the text, then its value. */
 static int clause(pl_buf *sql, binds *b, const char *text, const char *v)
 {
 	int rc = pl_buf_puts(sql, text);
-	return rc ? rc : bind(b, v);
+	return rc ? rc : pl_bind(b, v);
 }
 
 /* " AND col IN (?,?,..)" for a comma-separated list. */
-static int in_list(pl_buf *sql, binds *b, const char *col, const char *list)
+int pl_bind_in_list(pl_buf *sql, binds *b, const char *col, const char *list)
 {
 	int rc = pl_buf_printf(sql, " AND %s IN (", col);
 	const char *p = list;
@@ -67,7 +61,7 @@ static int in_list(pl_buf *sql, binds *b, const char *col, const char *list)
 		memcpy(item, p, n);
 		rc = pl_buf_puts(sql, k ? ",?" : "?");
 		if (!rc)
-			rc = bind(b, item);
+			rc = pl_bind(b, item);
 		p += n + (p[n] == ',');
 	}
 	return rc ? rc : pl_buf_putc(sql, ')');
@@ -78,7 +72,7 @@ static int in_list(pl_buf *sql, binds *b, const char *col, const char *list)
  * lies between the first day of from's year and to, so start_key (which
  * begins with that day) bounds the range in list order, in any index that
  * ends in start_key; the CASE keeps those whose own precision overlaps. */
-static int date_clause(pl_buf *sql, binds *b, const parley_query *q)
+int pl_date_clause(pl_buf *sql, binds *b, const parley_query *q, const char *alias)
 {
 	const char *f = q->from[0] ? q->from : "0001-01-01";
 	const char *t = q->to[0] ? q->to : "9999-12-31";
@@ -91,21 +85,28 @@ static int date_clause(pl_buf *sql, binds *b, const parley_query *q)
 	memcpy(fm, f, 7);
 	memcpy(ty, t, 4);
 	memcpy(tm, t, 7);
-	int rc = pl_buf_puts(sql, " AND v.start_key BETWEEN ? AND ? AND CASE length(v.start_date)"
-	                          " WHEN 10 THEN v.start_date >= ?"
-	                          " WHEN 7 THEN v.start_date >= ? AND v.start_date <= ?"
-	                          " ELSE v.start_date <= ? END");
+	/* the search index's rows hold start_key alone: the date, its
+	 * precision ('0' day, '1' month, '2' year) last, read from it */
+	int rc = strcmp(alias, "s") == 0
+	    ? pl_buf_puts(sql, " AND s.start_key BETWEEN ? AND ? AND CASE substr(s.start_key, 11)"
+	                       " WHEN '0' THEN s.start_key >= ?"
+	                       " WHEN '1' THEN s.start_key >= ? AND substr(s.start_key, 1, 7) <= ?"
+	                       " ELSE substr(s.start_key, 1, 4) <= ? END")
+	    : pl_buf_puts(sql, " AND v.start_key BETWEEN ? AND ? AND CASE length(v.start_date)"
+	                       " WHEN 10 THEN v.start_date >= ?"
+	                       " WHEN 7 THEN v.start_date >= ? AND v.start_date <= ?"
+	                       " ELSE v.start_date <= ? END");
 	const char *v[] = {klo, khi, f, fm, tm, ty};
 	for (size_t i = 0; !rc && i < 6; i++)
-		rc = bind(b, v[i]);
+		rc = pl_bind(b, v[i]);
 	return rc;
 }
 
 /* " AND v.level IN (...)" of every level at least min (parley_level_at_least),
  * so the level index answers min_level= as it answers level=. */
-static int min_level_clause(pl_buf *sql, binds *b, const char *min)
+int pl_bind_min_level(pl_buf *sql, binds *b, const char *col, const char *min)
 {
-	int rc = pl_buf_puts(sql, " AND v.level IN (");
+	int rc = pl_buf_printf(sql, " AND %s IN (", col);
 	int k = 0;
 	const char *l;
 	for (size_t i = 0; !rc && (l = pl_level_name(i)) != NULL; i++)
@@ -117,7 +118,7 @@ static int min_level_clause(pl_buf *sql, binds *b, const char *min)
 /* The FTS5 phrase for a search: the folded words, the last a prefix.
  * Folded text holds only letters, digits and single spaces, so no user
  * text is ever read as FTS syntax.  NULL when the text folds to nothing. */
-static const char *fts_phrase(an_arena *a, const char *text, int *nomem)
+const char *pl_fts_phrase(an_arena *a, const char *text, int *nomem)
 {
 	char *w = parley_fold_words(text);
 	*nomem = !w;
@@ -209,14 +210,14 @@ static int must_exist(parley_db *db, const char *table, const char *param, const
  * 50); every filter index ends in status, so "+v.status" is checked from it.
  * A count or facet of the status filter alone reads the status index; a
  * page of it walks the list order and stops at its LIMIT. */
-static int status_only(const parley_query *q)
+int pl_query_status_only(const parley_query *q)
 {
 	return !q->a[0] && !q->dir_from[0] && !q->country[0] && !q->from[0] && !q->to[0] &&
 	       !q->as_of[0] && !q->level && !q->min_level && !q->type && !q->office && !q->person &&
 	       !q->visitor && !q->companion && !q->host && !q->top && !q->text && !q->ids;
 }
 
-static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, parley_err *err)
+int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, parley_err *err)
 {
 	if (q->top && !q->a[0])
 		return parley_err_set(err, PARLEY_EINVAL,
@@ -241,32 +242,35 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 		/* pair_key: the pair either way, one index range (schema.c) */
 		int lo = strcmp(q->a, q->b) < 0;
 		const char *k = an_fmt(b->arena, "%s:%s", lo ? q->a : q->b, lo ? q->b : q->a);
-		if (!rc) rc = k ? clause(sql, b, " AND v.pair_key = ?", k) : PARLEY_ENOMEM;
+		if (!rc) rc = k ? clause(sql, b, b->walk ? " AND +v.pair_key = ?" : " AND v.pair_key = ?", k)
+		                : PARLEY_ENOMEM;
 	}
 	if (q->dir_from[0]) {
-		if (!rc) rc = pl_buf_puts(sql, " AND v.from_country = ? AND v.to_country = ?");
+		if (!rc) rc = pl_buf_puts(sql, b->walk ? " AND +v.from_country = ? AND +v.to_country = ?"
+		                                       : " AND v.from_country = ? AND v.to_country = ?");
 		if (!rc) rc = bind2(b, q->dir_from, q->dir_to);
 	}
 	if (q->country[0]) {
-		if (!rc) rc = pl_buf_puts(sql, " AND (v.from_country = ? OR v.to_country = ?)");
+		if (!rc) rc = pl_buf_puts(sql, b->walk ? " AND (+v.from_country = ? OR +v.to_country = ?)"
+		                                       : " AND (v.from_country = ? OR v.to_country = ?)");
 		if (!rc) rc = bind2(b, q->country, q->country);
 	}
 	if (!rc && (q->from[0] || q->to[0]))
-		rc = date_clause(sql, b, q);
+		rc = pl_date_clause(sql, b, q, "v");
 	if (!rc && q->as_of[0]) {
 		/* first possible day on or before as_of: start_key begins with it */
 		const char *k = an_fmt(b->arena, "%s9", q->as_of);
 		rc = k ? clause(sql, b, " AND v.start_key <= ?", k) : PARLEY_ENOMEM;
 	}
 	if (!rc && q->level)
-		rc = in_list(sql, b, "v.level", q->level);
+		rc = pl_bind_in_list(sql, b, b->walk ? "+v.level" : "v.level", q->level);
 	if (!rc && q->min_level)
-		rc = min_level_clause(sql, b, q->min_level);
+		rc = pl_bind_min_level(sql, b, b->walk ? "+v.level" : "v.level", q->min_level);
 	if (!rc && q->type)
-		rc = in_list(sql, b, "v.type", q->type);
+		rc = pl_bind_in_list(sql, b, b->walk ? "+v.type" : "v.type", q->type);
 	if (!rc && !(q->status && strcmp(q->status, "all") == 0))
-		rc = in_list(sql, b, b->status_index ? "v.status" : "+v.status",
-		             q->status ? q->status : "confirmed,reported");
+		rc = pl_bind_in_list(sql, b, b->status_index ? "v.status" : "+v.status",
+		             q->status ? q->status : PL_QUERY_DEFAULT_STATUS);
 	if (!rc && q->office) {
 		/* the visitor IN (...) term lets the visitor index answer the
 		 * second branch: only holders of the office are read */
@@ -275,7 +279,7 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 		                      " (SELECT 1 FROM tenure t WHERE t.person = v.visitor AND t.office = ? AND "
 		                      HELD_ON_START ")))");
 		if (!rc) rc = bind2(b, q->office, q->office);
-		if (!rc) rc = bind(b, q->office);
+		if (!rc) rc = pl_bind(b, q->office);
 	}
 	if (!rc && q->person) {
 		rc = pl_buf_puts(sql, " AND (v.visitor = ? OR v.id IN (SELECT visit FROM visit_person"
@@ -318,7 +322,7 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 	}
 	if (!rc && q->text) {
 		int nomem;
-		const char *m = fts_phrase(b->arena, q->text, &nomem);
+		const char *m = pl_fts_phrase(b->arena, q->text, &nomem);
 		if (nomem)
 			rc = PARLEY_ENOMEM;
 		else if (m)
@@ -331,7 +335,7 @@ static int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, bin
 	return PARLEY_OK;
 }
 
-static int prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
+int pl_prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
                          parley_err *err)
 {
 	int rc = pl_prepare(db, sql, st, err);
@@ -448,7 +452,7 @@ static int fill_details(parley_db *db, an_arena *a, parley_visit *v, parley_err 
 	return rc;
 }
 
-static const char *order_by(const char *sort)
+const char *pl_order_by(const char *sort)
 {
 	if (sort && strcmp(sort, "-date") == 0)
 		return " ORDER BY v.start_key DESC, v.id DESC";
@@ -520,21 +524,43 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
 
 int pl_search_flush(parley_db *db, parley_err *err)
 {
-	/* a store being migrated may not have the search tables yet */
+	/* a store being migrated may not have the search tables, or the
+	 * columns of migration_search_dims, yet */
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT 1 FROM sqlite_schema WHERE name = 'visit_search_dirty'", &st, err);
+	int rc = pl_prepare(db, "SELECT (SELECT 1 FROM sqlite_schema WHERE name = 'visit_search_dirty'),"
+	                        " (SELECT 1 FROM pragma_table_info('visit_search') WHERE name = 'status')",
+	                    &st, err);
 	if (rc)
 		return rc;
-	int have = sqlite3_step(st) == SQLITE_ROW;
+	int have = 0, dims = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		have = sqlite3_column_int(st, 0);
+		dims = sqlite3_column_int(st, 1);
+	}
 	sqlite3_finalize(st);
 	if (!have)
 		return PARLEY_OK;
-	return pl_exec(db,
+	static const char *const drop =
 	    "DELETE FROM visit_search WHERE visit IN (SELECT visit FROM visit_search_dirty)"
-	    " AND visit NOT IN (SELECT id FROM visit);"
-	    "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text"
-	    " WHERE visit IN (SELECT visit FROM visit_search_dirty)"
-	    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
+	    " AND visit NOT IN (SELECT id FROM visit);";
+	rc = pl_exec(db, drop, err);
+	if (!rc && !dims)
+		rc = pl_exec(db,
+		    "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text"
+		    " WHERE visit IN (SELECT visit FROM visit_search_dirty)"
+		    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
+		    "DELETE FROM visit_search_dirty;", err);
+	return rc || !dims ? rc : pl_exec(db,
+	    "INSERT INTO visit_search(visit, body, start_key, from_country, to_country, level, type,"
+	    " status) SELECT t.visit, t.body, v.start_key, v.from_country, v.to_country, v.level, v.type,"
+	    " v.status FROM visit_search_text t JOIN visit v ON v.id = t.visit"
+	    " WHERE t.visit IN (SELECT visit FROM visit_search_dirty) AND true"
+	    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body, start_key = excluded.start_key,"
+	    " from_country = excluded.from_country, to_country = excluded.to_country,"
+	    " level = excluded.level, type = excluded.type, status = excluded.status"
+	    " WHERE (body, start_key, from_country, to_country, level, type, status) IS NOT"
+	    " (excluded.body, excluded.start_key, excluded.from_country, excluded.to_country,"
+	    " excluded.level, excluded.type, excluded.status);"
 	    "DELETE FROM visit_search_dirty;", err);
 }
 
@@ -566,8 +592,8 @@ void parley_visits_free(parley_visits *r)
  * before it for sort=-date.  One range of whichever index answers the
  * filter, so the thousandth page costs what the first does, and rows
  * inserted meanwhile never shift a page already read. */
-static int keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, binds *b,
-                         parley_err *err)
+int pl_keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, binds *b,
+                     const char *alias, parley_err *err)
 {
 	char v[80];
 	pl_strlcpy(v, q->after, sizeof v);
@@ -594,14 +620,159 @@ static int keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, bind
 		return parley_err_set(err, PARLEY_ENOTFOUND, "parameter 'after': no visit with that id (got '%s')", v);
 	if (!key)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	rc = pl_buf_puts(sql, desc ? " AND (v.start_key, v.id) < (?, ?)" : " AND (v.start_key, v.id) > (?, ?)");
+	int srch = strcmp(alias, "s") == 0; /* the search index's rows: (start_key, visit) */
+	rc = pl_buf_printf(sql, " AND (%s.start_key, %s) %s (?, ?)", alias, srch ? "s.visit" : "v.id",
+	                   desc ? "<" : ">");
 	return rc ? rc : bind2(b, key, q->after);
 }
 
 /* Whether the rows of q can be paged by key (sort by date either way). */
-static int keyset_sort(const parley_query *q)
+int pl_keyset_sort(const parley_query *q)
 {
 	return !q->sort || strcmp(q->sort, "date") == 0 || strcmp(q->sort, "-date") == 0;
+}
+
+/* The SQL of a page: the list columns of the visits where (over visit v,
+ * or with search the search index's rows s) selects, in q's order, limit
+ * rows (-1: all) from offset.  In date order
+ * the page's rows are chosen first from visit alone and only they are read
+ * whole, so a filter whose matches must be sorted (a search, a country)
+ * sorts bare keys, never the joins and subqueries of every match. */
+static int page_sql(pl_buf *sql, const parley_query *q, const char *where, long limit, long offset,
+                    int search)
+{
+	const char *ord = pl_order_by(q->sort);
+	int two = limit > 0 && pl_keyset_sort(q);
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
+	int rc = pl_buf_puts(sql, list_cols);
+	if (!rc)
+		rc = pl_buf_puts(sql, list_from);
+	/* a search (pl_search_from) picks the page from the index's rows */
+	if (!rc && two)
+		rc = pl_buf_puts(sql, search ? " WHERE v.id IN (SELECT s.visit"
+		                             : " WHERE v.rowid IN (SELECT v.rowid FROM visit v");
+	if (!rc)
+		rc = pl_buf_puts(sql, where);
+	if (!rc)
+		rc = pl_buf_puts(sql, !search ? ord : desc ? " ORDER BY s.start_key DESC, s.visit DESC"
+		                                           : " ORDER BY s.start_key, s.visit");
+	if (!rc)
+		rc = pl_buf_printf(sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit : -1L, offset);
+	if (!rc && two)
+		rc = pl_buf_printf(sql, ")%s", ord);
+	return rc;
+}
+
+/* A search's page and total in one pass over its matches (pl_search_from
+ * in where, with b's parameters): the page's visit ids, in q's date order,
+ * with count(*) OVER () (every match, before the LIMIT) beside them; then
+ * those rows read whole.  *counted = 0 when the page is empty past the first
+ * (the caller counts).  Not for after=, whose page is not the whole filter. */
+static int search_page(parley_db *db, vresult *r, const parley_query *q, const char *where,
+                       const binds *b, long rows, long offset, int details, size_t keep,
+                       int *counted, parley_err *err)
+{
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
+	pl_buf sql, ids;
+	pl_buf_init(&sql, MAX_SQL);
+	pl_buf_init(&ids, MAX_SQL);
+	int rc = pl_buf_puts(&sql, "SELECT s.visit, count(*) OVER ()");
+	if (!rc)
+		rc = pl_buf_puts(&sql, where);
+	if (!rc)
+		rc = pl_buf_printf(&sql, "%s LIMIT %ld OFFSET %ld",
+		                   desc ? " ORDER BY s.start_key DESC, s.visit DESC"
+		                        : " ORDER BY s.start_key, s.visit", rows, offset);
+	if (!rc)
+		rc = pl_buf_putc(&ids, '[');
+	sqlite3_stmt *st = NULL;
+	long n = 0;
+	*counted = 0;
+	if (!rc && !(rc = pl_prepare_bound(db, sql.data, b, &st, err))) {
+		int s;
+		while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+			r->pub.total = (long)sqlite3_column_int64(st, 1);
+			rc = pl_json_item(&ids, (size_t)n++, "",
+			                  pl_json_text((const char *)sqlite3_column_text(st, 0)));
+		}
+		if (!rc && s != SQLITE_DONE)
+			rc = pl_db_error(db, err, "searching visits");
+	}
+	sqlite3_finalize(st);
+	if (!rc)
+		rc = pl_buf_putc(&ids, ']');
+	*counted = n > 0 || offset == 0; /* no match at all: the total is 0 */
+	binds pb = {.n = 0, .arena = b->arena};
+	pl_buf_reset(&sql);
+	if (!rc)
+		rc = pl_buf_puts(&sql, list_cols);
+	if (!rc)
+		rc = pl_buf_puts(&sql, list_from);
+	if (!rc)
+		rc = pl_buf_puts(&sql, " WHERE v.id IN (SELECT value FROM json_each(?))");
+	if (!rc)
+		rc = pl_buf_puts(&sql, pl_order_by(q->sort));
+	if (!rc)
+		rc = pl_bind(&pb, ids.data);
+	if (!rc)
+		rc = load_rows(db, r, &sql, &pb, details, keep, err);
+	pl_buf_free(&sql);
+	pl_buf_free(&ids);
+	return rc;
+}
+
+/* *out = the count head + where with b's parameters returns. */
+static int total_of(parley_db *db, const char *head, const pl_buf *where, const binds *b,
+                    long *out, parley_err *err)
+{
+	pl_buf sql;
+	pl_buf_init(&sql, MAX_SQL);
+	int rc = pl_buf_puts(&sql, head);
+	if (!rc)
+		rc = pl_buf_puts(&sql, where->data);
+	sqlite3_stmt *st = NULL;
+	if (!rc && !(rc = pl_prepare_bound(db, sql.data, b, &st, err))) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*out = (long)sqlite3_column_int64(st, 0);
+		else
+			rc = pl_db_error(db, err, "counting visits");
+	}
+	sqlite3_finalize(st);
+	pl_buf_free(&sql);
+	return rc;
+}
+
+/* Whether a page of q should walk the list order (*walk = 1) rather than
+ * take its filter's index.  The tally tells both sides exactly: walking
+ * the date range (all its visits, inrange) meets the n matches spread
+ * through it, so the first need rows come after about inrange * need / n
+ * steps; the filter's index reads all n and sorts them.  A filter whose
+ * index is already in list order (a pair, a direction) loses nothing
+ * either way: its index is taken. */
+static int walk_first(parley_db *db, const parley_query *q, long n, long need, int *walk,
+                      parley_err *err)
+{
+	*walk = 0;
+	if (n <= 0 || q->a[0] || q->dir_from[0])
+		return PARLEY_OK;
+	parley_query d;
+	parley_query_init(&d);
+	memcpy(d.from, q->from, sizeof d.from);
+	memcpy(d.to, q->to, sizeof d.to);
+	memcpy(d.as_of, q->as_of, sizeof d.as_of);
+	d.status = q->status;
+	an_arena arena = {0};
+	binds b = {.n = 0, .arena = &arena};
+	pl_buf where;
+	pl_buf_init(&where, MAX_SQL);
+	long inrange = 0;
+	int rc = pl_tally_where(&d, 0, &where, &b);
+	if (!rc)
+		rc = total_of(db, pl_tally_total(&d), &where, &b, &inrange, err);
+	pl_buf_free(&where);
+	an_arena_free(&arena);
+	*walk = !rc && (double)inrange * (double)need < (double)n * (double)n;
+	return rc;
 }
 
 int parley_visits_find(parley_db *db, const parley_query *q, int details, parley_visits **out,
@@ -621,44 +792,52 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	pl_buf_init(&where, MAX_SQL);
 	pl_buf_init(&cwhere, MAX_SQL);
 	pl_buf_init(&sql, MAX_SQL);
-	/* a page by another order sorts every match: the status index finds them */
-	b.status_index = status_only(q) && !keyset_sort(q);
-	int rc = pl_query_where(db, q, &where, &b, err);
-	bc.status_index = status_only(q);
-	if (!rc && bc.status_index)
-		rc = pl_query_where(db, q, &cwhere, &bc, err);
-	const pl_buf *cw = bc.status_index ? &cwhere : &where;
-	const binds *cb = bc.status_index ? &bc : &b;
-	if (!rc) {
-		/* the WHERE clause reads only the visit row: no joins to count */
-		rc = pl_buf_puts(&sql, "SELECT count(*) FROM visit v");
-		if (!rc)
-			rc = pl_buf_puts(&sql, cw->data);
-		sqlite3_stmt *st = NULL;
-		if (!rc && !(rc = prepare_bound(db, sql.data, cb, &st, err))) {
-			if (sqlite3_step(st) == SQLITE_ROW)
-				r->pub.total = (long)sqlite3_column_int64(st, 0);
-			else
-				rc = pl_db_error(db, err, "counting visits");
-		}
-		sqlite3_finalize(st);
-	}
 	long limit, offset;
 	pl_query_window(q, &limit, &offset);
 	r->pub.limit = limit;
 	r->pub.offset = offset;
+	/* the total: a sum of tally rows when the tally covers the filter,
+	 * else a count of the matches (the WHERE clause reads only the visit
+	 * row: no joins to count) */
+	int tally = pl_tally_covers(q), search = !tally && pl_search_covers(q), rc = PARLEY_OK;
+	/* a search in date order picks its page from the index's rows */
+	int spage = search && limit > 0 && pl_keyset_sort(q);
+	bc.status_index = pl_query_status_only(q);
+	if (tally)
+		rc = pl_tally_where(q, 0, &cwhere, &bc);
+	else if (search)
+		rc = pl_search_from(q, &cwhere, &bc);
+	/* a search's first pages count their matches as they pick the page */
+	int one_pass = spage && !q->after, counted = 0;
+	if (!rc && (tally || (search && !one_pass)))
+		rc = total_of(db, tally ? pl_tally_total(q) : "SELECT count(*)", &cwhere, &bc,
+		              &r->pub.total, err);
+	/* a page in list order walks that order when it meets its rows sooner
+	 * than the filter's index would find (and sort) them all */
+	if (!rc && tally && limit > 0 && pl_keyset_sort(q))
+		rc = walk_first(db, q, r->pub.total, offset + limit + 1, &b.walk, err);
+	/* a page by another order sorts every match: the status index finds them */
+	b.status_index = pl_query_status_only(q) && !pl_keyset_sort(q);
+	if (!rc)
+		rc = spage ? pl_search_from(q, &where, &b) : pl_query_where(db, q, &where, &b, err);
+	if (!rc && !tally && !search && bc.status_index)
+		rc = pl_query_where(db, q, &cwhere, &bc, err);
+	if (!rc && !tally && !search)
+		rc = total_of(db, "SELECT count(*) FROM visit v", bc.status_index ? &cwhere : &where,
+		              bc.status_index ? &bc : &b, &r->pub.total, err);
 	/* the total counts the whole filter; after= moves only the page */
 	if (!rc && q->after)
-		rc = keyset_clause(db, q, &where, &b, err);
-	if (!rc) {
-		/* one row more than asked tells whether a next page exists */
-		int more = limit > 0 && keyset_sort(q);
+		rc = pl_keyset_clause(db, q, &where, &b, spage ? "s" : "v", err);
+	/* one row more than asked tells whether a next page exists */
+	int more = limit > 0 && pl_keyset_sort(q);
+	if (!rc && one_pass) {
+		rc = search_page(db, r, q, where.data, &b, limit + more, offset, details,
+		                 more ? (size_t)limit : 0, &counted, err);
+		if (!rc && !counted) /* a page past the last: count them */
+			rc = total_of(db, "SELECT count(*)", &cwhere, &bc, &r->pub.total, err);
+	} else if (!rc) {
 		pl_buf_reset(&sql);
-		const char *parts[] = {list_cols, list_from, where.data, order_by(q->sort)};
-		for (size_t i = 0; !rc && i < sizeof parts / sizeof parts[0]; i++)
-			rc = pl_buf_puts(&sql, parts[i]);
-		if (!rc)
-			rc = pl_buf_printf(&sql, " LIMIT %ld OFFSET %ld", limit > 0 ? limit + more : -1L, offset);
+		rc = page_sql(&sql, q, where.data, limit > 0 ? limit + more : -1L, offset, spage);
 		if (!rc)
 			rc = load_rows(db, r, &sql, &b, details, more ? (size_t)limit : 0, err);
 	}
@@ -740,105 +919,38 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 	return rc;
 }
 
-/* ------------------------------------------------------------------ */
-/* Facets                                                               */
-/* ------------------------------------------------------------------ */
-
-typedef struct fresult {
-	parley_facet pub;
-	an_arena arena;
-} fresult;
-
-void parley_facet_free(parley_facet *f)
-{
-	if (!f)
-		return;
-	fresult *x = f->priv;
-	an_arena_free(&x->arena);
-	free(x);
-}
-
-/* What each facet counts.  The unary + keeps a column from being read in
- * index order for GROUP BY, which would walk its whole index: the filter's
- * own index finds the rows, and a small sort groups them.  start_key
- * begins with the start's year, and lies in every filter index. */
-static const char *const facet_fields[][3] = {
-    {"year", "substr(v.start_key, 1, 4)", "1 DESC"},
-    {"direction", "v.from_country || ':' || v.to_country", "2 DESC, 1"},
-    {"level", "+v.level", "parley_rank(1) DESC, 1"},
-    {"type", "+v.type", "2 DESC, 1"},
-    {"status", "+v.status", "2 DESC, 1"},
-    {"visitor", "+v.visitor", "2 DESC, 1"}};
-
-int parley_visits_facet(parley_db *db, const parley_query *q, const char *field,
-                        parley_facet **out, parley_err *err)
-{
-	static const parley_query none;
-	size_t k = 0;
-	while (k < 6 && field && strcmp(field, facet_fields[k][0]) != 0)
-		k++;
-	if (k == 6 || !out || !db)
-		return parley_err_set(err, PARLEY_EINVAL, "facet: '%s' is not one of year, direction,"
-		                      " level, type, status, visitor", field ? field : "");
-	*out = NULL;
-	fresult *r = calloc(1, sizeof *r);
-	if (!r)
-		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	r->pub.priv = r;
-	binds b = {.n = 0, .arena = &r->arena, .status_index = status_only(q ? q : &none)};
-	pl_buf sql;
-	pl_buf_init(&sql, MAX_SQL);
-	int rc = pl_buf_printf(&sql, "SELECT %s, count(*) FROM visit v", facet_fields[k][1]);
-	size_t cap = 0;
-	sqlite3_stmt *st = NULL;
-	if (!rc)
-		rc = pl_query_where(db, q ? q : &none, &sql, &b, err);
-	if (!rc)
-		rc = pl_buf_printf(&sql, " GROUP BY 1 ORDER BY %s", facet_fields[k][2]);
-	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err))) {
-		while (sqlite3_step(st) == SQLITE_ROW)
-			cap++;
-		sqlite3_reset(st);
-		r->pub.values = an_alloc(&r->arena, (cap ? cap : 1) * sizeof *r->pub.values);
-		int nm = !r->pub.values;
-		while (!nm && r->pub.n < cap && sqlite3_step(st) == SQLITE_ROW) {
-			parley_facet_value *fv = &r->pub.values[r->pub.n++];
-			fv->value = pl_query_col(&r->arena, st, 0, &nm);
-			fv->n = (long)sqlite3_column_int64(st, 1);
-		}
-		if (nm)
-			rc = parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
-	}
-	sqlite3_finalize(st);
-	pl_buf_free(&sql);
-	if (rc) {
-		parley_facet_free(&r->pub);
-		return rc;
-	}
-	*out = &r->pub;
-	return PARLEY_OK;
-}
-
 /* Appends the EXPLAIN QUERY PLAN of head + q's WHERE (+ keyset) + tail,
  * one line per step, to plan. */
+#define PLAN_WALK 1   /* the page that walks the list order */
+#define PLAN_SEARCH 2 /* from the search index's rows (query_search.c) */
 static int plan_of(parley_db *db, const parley_query *q, const char *head, int keyset,
-                   const char *tail, pl_buf *plan, parley_err *err)
+                   int mode, const char *tail, pl_buf *plan, parley_err *err)
 {
+	int tally = head && strstr(head, "FROM visit_tally") != NULL; /* the tally's WHERE */
+	int search = mode == PLAN_SEARCH;
 	an_arena arena = {0};
-	binds b = {.n = 0, .arena = &arena, .status_index = status_only(q) && !(keyset && keyset_sort(q))};
-	pl_buf sql;
+	binds b = {.n = 0, .arena = &arena, .walk = mode == PLAN_WALK,
+	           .status_index = pl_query_status_only(q) && !(keyset && pl_keyset_sort(q))};
+	pl_buf sql, where;
 	pl_buf_init(&sql, MAX_SQL);
+	pl_buf_init(&where, MAX_SQL);
 	int rc = pl_buf_puts(&sql, "EXPLAIN QUERY PLAN ");
 	if (!rc)
-		rc = pl_buf_puts(&sql, head);
-	if (!rc)
-		rc = pl_query_where(db, q, &sql, &b, err);
+		rc = tally    ? pl_tally_where(q, strstr(head, "from_country") != NULL, &where, &b)
+		     : search ? pl_search_from(q, &where, &b)
+		              : pl_query_where(db, q, &where, &b, err);
 	if (!rc && keyset && q->after)
-		rc = keyset_clause(db, q, &sql, &b, err);
+		rc = pl_keyset_clause(db, q, &where, &b, search ? "s" : "v", err);
+	/* no head: the page of 50 (page_sql) */
 	if (!rc)
+		rc = head ? pl_buf_puts(&sql, head) : page_sql(&sql, q, where.data, 50, 0, search);
+	if (!rc && head)
+		rc = pl_buf_puts(&sql, where.data);
+	if (!rc && head)
 		rc = pl_buf_puts(&sql, tail);
+	pl_buf_free(&where);
 	sqlite3_stmt *st = NULL;
-	if (!rc && !(rc = prepare_bound(db, sql.data, &b, &st, err)))
+	if (!rc && !(rc = pl_prepare_bound(db, sql.data, &b, &st, err)))
 		while (sqlite3_step(st) == SQLITE_ROW)
 			pl_buf_addf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
 	if (!rc && pl_buf_failed(plan))
@@ -853,20 +965,46 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 {
 	pl_buf plan;
 	pl_buf_init(&plan, cap ? cap : 1);
-	/* the page, the total and one facet: each reads the same WHERE */
-	char head[4096];
-	snprintf(head, sizeof head, "%s%s", list_cols, list_from);
-	int rc = pl_buf_puts(&plan, "page:\n") |
-	         plan_of(db, q, head, 1, order_by(q->sort), &plan, err);
+	/* the page, the total and the facets: each reads the same WHERE */
+	int rc = pl_buf_puts(&plan, "page:\n");
 	if (!rc)
-		rc = pl_buf_puts(&plan, "count:\n") |
-		     plan_of(db, q, "SELECT count(*) FROM visit v", 0, "", &plan, err);
+		rc = plan_of(db, q, NULL, 1, 0, "", &plan, err);
+	if (!rc)
+		rc = pl_buf_puts(&plan, "count:\n");
+	if (!rc)
+		rc = plan_of(db, q, "SELECT count(*) FROM visit v", 0, 0, "", &plan, err);
 	if (!rc)
 		rc = pl_buf_puts(&plan, "facets:\n");
-	for (size_t k = 0; !rc && k < PL_ARRAY_LEN(facet_fields); k++) {
-		snprintf(head, sizeof head, "SELECT %s, count(*) FROM visit v", facet_fields[k][1]);
-		rc = plan_of(db, q, head, 0, " GROUP BY 1", &plan, err);
-	}
+	if (!rc)
+		rc = plan_of(db, q, pl_facet_pass_visits, 0, 0, "", &plan, err);
+	if (!rc)
+		rc = plan_of(db, q, pl_facet_visitor_head, 0, 0, " GROUP BY 1", &plan, err);
+	/* the total and the facets from the tally, when it covers q */
+	int tally = pl_tally_covers(q);
+	if (!rc && tally)
+		rc = pl_buf_puts(&plan, "tally:\n");
+	if (!rc && tally)
+		rc = plan_of(db, q, pl_tally_total(q), 0, 0, "", &plan, err);
+	if (!rc && tally)
+		rc = plan_of(db, q, pl_tally_pass(q, 1), 0, 0, "", &plan, err);
+	if (!rc && tally && pl_tally_pass(q, 0) != pl_tally_pass(q, 1))
+		rc = plan_of(db, q, pl_tally_pass(q, 0), 0, 0, "", &plan, err);
+	/* the page that walks the list order (walk_first) */
+	int walk = tally && pl_keyset_sort(q) && !q->a[0] && !q->dir_from[0];
+	if (!rc && walk)
+		rc = pl_buf_puts(&plan, "walk:\n");
+	if (!rc && walk)
+		rc = plan_of(db, q, NULL, 1, PLAN_WALK, "", &plan, err);
+	/* a search from the index's rows: its count, facets and page */
+	int search = pl_search_covers(q);
+	if (!rc && search)
+		rc = pl_buf_puts(&plan, "search:\n");
+	if (!rc && search)
+		rc = plan_of(db, q, "SELECT count(*)", 0, PLAN_SEARCH, "", &plan, err);
+	if (!rc && search)
+		rc = plan_of(db, q, pl_facet_pass_search, 0, PLAN_SEARCH, "", &plan, err);
+	if (!rc && search && pl_keyset_sort(q))
+		rc = plan_of(db, q, NULL, 1, PLAN_SEARCH, "", &plan, err);
 	if (!rc && cap)
 		pl_strlcpy(out, plan.data ? plan.data : "", cap);
 	pl_buf_free(&plan);
@@ -890,7 +1028,7 @@ int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *hea
 	if (!rc)
 		rc = pl_buf_puts(&sql, tail);
 	if (!rc)
-		rc = prepare_bound(db, sql.data, &b, st, err);
+		rc = pl_prepare_bound(db, sql.data, &b, st, err);
 	pl_buf_free(&sql);
 	if (rc && err && !err->code)
 		parley_err_set(err, rc, "reading visits: %s", parley_strstatus(rc));

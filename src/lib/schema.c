@@ -492,6 +492,110 @@ static const char *const migration_analysis =
     " level, type, visitor, visitor_label);"
     "DROP INDEX visit_by_dir_key;";
 
+/* The visit tally (issue 13, docs/queries.md "Counts"): how many visits
+ * each (pair, year, direction, level, type, status) holds, kept by triggers
+ * on every write to visit, so the total and the facets of a filter on those
+ * columns alone sum a few tally rows instead of reading every match.  The
+ * year is the start date's: a filter by whole years keeps exactly the visits
+ * of those years under the partial-date rule (query_tally.c).  A row whose
+ * count falls to zero is deleted, so the tally holds only what exists.
+ * visit_tally_year is the same without the countries, visit_tally_country
+ * per country (a visit under each of its two). */
+#define PL_TALLY_KEY(R)                                                                     \
+	"CASE WHEN " R ".from_country < " R ".to_country THEN " R ".from_country || ':' || "       \
+	R ".to_country ELSE " R ".to_country || ':' || " R ".from_country END, substr(" R         \
+	".start_date, 1, 4), " R ".from_country, " R ".to_country, " R ".level, " R ".type, " R ".status"
+#define PL_TALLY_MATCH(R)                                                                   \
+	"(pair_key, year, from_country, to_country, level, type, status) = (" PL_TALLY_KEY(R) ")"
+#define PL_TALLY_YEAR_KEY(R)                                                                \
+	"substr(" R ".start_date, 1, 4), " R ".level, " R ".type, " R ".status"
+#define PL_TALLY_YEAR_MATCH(R) "(year, level, type, status) = (" PL_TALLY_YEAR_KEY(R) ")"
+#define PL_TALLY_COUNTRY_MATCH(R)                                                           \
+	"country IN (" R ".from_country, " R ".to_country) AND " PL_TALLY_YEAR_MATCH(R)
+#define PL_TALLY_ADD(R)                                                                     \
+	" INSERT INTO visit_tally VALUES (" PL_TALLY_KEY(R) ", 1)"                              \
+	" ON CONFLICT DO UPDATE SET n = n + 1;"                                                  \
+	" INSERT INTO visit_tally_year VALUES (" PL_TALLY_YEAR_KEY(R) ", 1)"                    \
+	" ON CONFLICT DO UPDATE SET n = n + 1;"                                                  \
+	" INSERT INTO visit_tally_country VALUES (" R ".from_country, " PL_TALLY_YEAR_KEY(R) ", 1)" \
+	" ON CONFLICT DO UPDATE SET n = n + 1;"                                                  \
+	" INSERT INTO visit_tally_country SELECT " R ".to_country, " PL_TALLY_YEAR_KEY(R) ", 1"   \
+	" WHERE " R ".to_country <> " R ".from_country ON CONFLICT DO UPDATE SET n = n + 1;"
+#define PL_TALLY_SUB(R)                                                                     \
+	" UPDATE visit_tally SET n = n - 1 WHERE " PL_TALLY_MATCH(R) ";"                        \
+	" DELETE FROM visit_tally WHERE n <= 0 AND " PL_TALLY_MATCH(R) ";"                      \
+	" UPDATE visit_tally_year SET n = n - 1 WHERE " PL_TALLY_YEAR_MATCH(R) ";"              \
+	" DELETE FROM visit_tally_year WHERE n <= 0 AND " PL_TALLY_YEAR_MATCH(R) ";"            \
+	" UPDATE visit_tally_country SET n = n - 1 WHERE " PL_TALLY_COUNTRY_MATCH(R) ";"        \
+	" DELETE FROM visit_tally_country WHERE n <= 0 AND " PL_TALLY_COUNTRY_MATCH(R) ";"
+static const char *const migration_tally =
+    "CREATE TABLE visit_tally("
+    " pair_key TEXT NOT NULL, year TEXT NOT NULL,"
+    " from_country TEXT NOT NULL, to_country TEXT NOT NULL,"
+    " level TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY(pair_key, year, from_country, to_country, level, type, status)"
+    ") WITHOUT ROWID;"
+    /* each index holds n: a sum reads the index alone.  No index by year
+     * alone: a filter naming no country sums visit_tally_year, and each
+     * index costs every write (the import) its update */
+    "CREATE INDEX visit_tally_by_from ON visit_tally(from_country, year, n);"
+    "CREATE INDEX visit_tally_by_to ON visit_tally(to_country, year, n);"
+    "INSERT INTO visit_tally SELECT " PL_TALLY_KEY("v") ", count(*) FROM visit v GROUP BY 1, 2, 3, 4, 5, 6, 7;"
+    /* the same without the countries: a few thousand rows that answer a
+     * filter naming no pair, direction or country */
+    "CREATE TABLE visit_tally_year("
+    " year TEXT NOT NULL, level TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY(year, level, type, status)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO visit_tally_year SELECT year, level, type, status, sum(n) FROM visit_tally"
+    " GROUP BY 1, 2, 3, 4;"
+    /* and per country, each visit under both its countries: a filter by
+     * one country sums its own rows */
+    "CREATE TABLE visit_tally_country("
+    " country TEXT NOT NULL,"
+    " year TEXT NOT NULL, level TEXT NOT NULL, type TEXT NOT NULL, status TEXT NOT NULL,"
+    " n INTEGER NOT NULL,"
+    " PRIMARY KEY(country, year, level, type, status)"
+    ") WITHOUT ROWID;"
+    "INSERT INTO visit_tally_country SELECT c, year, level, type, status, sum(n) FROM"
+    " (SELECT from_country AS c, year, level, type, status, n FROM visit_tally UNION ALL"
+    " SELECT to_country, year, level, type, status, n FROM visit_tally WHERE to_country <> from_country)"
+    " GROUP BY 1, 2, 3, 4, 5;"
+    "CREATE TRIGGER visit_tally_ai AFTER INSERT ON visit BEGIN" PL_TALLY_ADD("new") " END;"
+    "CREATE TRIGGER visit_tally_ad AFTER DELETE ON visit BEGIN" PL_TALLY_SUB("old") " END;"
+    "CREATE TRIGGER visit_tally_au AFTER UPDATE OF from_country, to_country, start_date, level,"
+    " type, status ON visit BEGIN" PL_TALLY_SUB("old") PL_TALLY_ADD("new") " END;";
+#undef PL_TALLY_SUB
+#undef PL_TALLY_ADD
+#undef PL_TALLY_MATCH
+#undef PL_TALLY_KEY
+#undef PL_TALLY_COUNTRY_MATCH
+#undef PL_TALLY_YEAR_MATCH
+#undef PL_TALLY_YEAR_KEY
+
+/* The search index's rows carry the columns a search is filtered and
+ * faceted by (issue 13): a search with a date, pair, level, type or status
+ * counts, facets and picks its page from the index's rows alone, one read
+ * per match, instead of reading each matching visit (query_search.c).
+ * pl_search_flush keeps them current with the text, at every commit.  The
+ * index is re-tokenised only when the text changes. */
+static const char *const migration_search_dims =
+    "DROP TRIGGER visit_search_au;"
+    "CREATE TRIGGER visit_search_au AFTER UPDATE OF body ON visit_search BEGIN"
+    " INSERT INTO visit_fts(visit_fts, rowid, body) VALUES ('delete', old.n, old.body);"
+    " INSERT INTO visit_fts(rowid, body) VALUES (new.n, new.body); END;"
+    "ALTER TABLE visit_search ADD COLUMN start_key TEXT;"
+    "ALTER TABLE visit_search ADD COLUMN from_country TEXT;"
+    "ALTER TABLE visit_search ADD COLUMN to_country TEXT;"
+    "ALTER TABLE visit_search ADD COLUMN level TEXT;"
+    "ALTER TABLE visit_search ADD COLUMN type TEXT;"
+    "ALTER TABLE visit_search ADD COLUMN status TEXT;"
+    "UPDATE visit_search SET (start_key, from_country, to_country, level, type, status) ="
+    " (SELECT v.start_key, v.from_country, v.to_country, v.level, v.type, v.status FROM visit v"
+    " WHERE v.id = visit_search.visit);";
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
@@ -505,6 +609,8 @@ static const char *const migrations[] = {
     migration_review_records,
     migration_brief_search, /* issue 10: appended */
     migration_analysis, /* issue 13: the analyses' covering index */
+    migration_tally, /* issue 13: exact counts without reading every match */
+    migration_search_dims, /* issue 13: a search costs one read per match */
 };
 
 int pl_schema_migration_count(void)

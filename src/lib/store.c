@@ -186,9 +186,15 @@ int parley_schema_version(parley_db *db)
 	return user_version(db);
 }
 
+int parley_schema_version_at_open(parley_db *db)
+{
+	return db->opened_version;
+}
+
 static int migrate(parley_db *db, parley_err *err)
 {
 	int have = user_version(db), want = pl_schema_migration_count();
+	db->opened_version = have;
 	if (have < 0)
 		return pl_db_error(db, err, db->path);
 	if (have > want)
@@ -197,10 +203,13 @@ static int migrate(parley_db *db, parley_err *err)
 		                      db->path, have, want);
 	if (have == want)
 		return PARLEY_OK;
+	/* a reader never writes, so it names the one command that migrates
+	 * (tables and indexes only; no record changes) */
 	if (db->readonly)
 		return parley_err_set(err, PARLEY_EDB,
-		                      "%s: store needs migrating from version %d to %d; open it writable",
-		                      db->path, have, want);
+		                      "%s: store schema version %d is older than this parley's (%d); "
+		                      "run 'parley --db %s migrate' to bring it up to date (no record changes)",
+		                      db->path, have, want, db->path);
 	int rc = pl_begin(db, err);
 	if (rc)
 		return rc;

@@ -124,15 +124,27 @@ static char *site_facet_url(const pl_page *pg, const char *param, const char *va
 	return taken(&u, put_param(&u, '?', param, val));
 }
 
-/* A facet: counts, each linked to the list with that filter.
- * Caller decrefs. */
-static json_t *facet(pl_page *pg, const pl_wq *q, const char *param)
+/* The name of country code, looked up once per page in names (a direction
+ * facet of a large store names each country hundreds of times).  The
+ * string belongs to names (slot p); code itself when out of memory. */
+static const char *country_name(pl_page *pg, pl_map *names, const char *code)
 {
-	json_t *f = pl_wq_facet(pg->w->db, q, param, &pg->err);
+	int added = 0;
+	pl_map_slot *s = pl_map_put(names, code, strlen(code), &added);
+	if (s && added)
+		s->p = pl_country_name(pg->w->db, code);
+	return s && s->p ? s->p : code;
+}
+
+/* A facet f (pl_wq_facets, taken over): counts, each linked to the list
+ * with that filter.  Caller decrefs. */
+static json_t *facet(pl_page *pg, json_t *f, const char *param)
+{
 	if (!f)
 		return json_array();
 	size_t i;
 	json_t *r;
+	pl_map names = {0};
 	json_array_foreach(f, i, r) {
 		json_t *v = json_object_get(r, "value");
 		char val[64];
@@ -151,14 +163,12 @@ static json_t *facet(pl_page *pg, const pl_wq *q, const char *param)
 				memcpy(fa, val, (size_t)(sep - val));
 				fa[sep - val] = '\0';
 				pl_strlcpy(fb, sep + 1, sizeof fb);
-				char *sa = pl_country_name(pg->w->db, fa), *sb = pl_country_name(pg->w->db, fb);
 				pl_buf l;
 				pl_buf_init(&l, 512);
-				if (pl_buf_printf(&l, "%s to %s", sa ? sa : fa, sb ? sb : fb) == PARLEY_OK)
+				if (pl_buf_printf(&l, "%s to %s", country_name(pg, &names, fa),
+				                  country_name(pg, &names, fb)) == PARLEY_OK)
 					json_object_set_new(r, "label", json_string(l.data));
 				pl_buf_free(&l);
-				free(sa);
-				free(sb);
 			}
 		} else if (strcmp(param, "year") != 0) {
 			char *l = pl_code_label(val);
@@ -172,6 +182,10 @@ static json_t *facet(pl_page *pg, const pl_wq *q, const char *param)
 			json_object_set_new(r, "url", json_string(u));
 		free(u);
 	}
+	for (size_t k = 0; k < names.cap; k++)
+		if (names.slot[k].key)
+			free(names.slot[k].p);
+	pl_map_free(&names);
 	return f;
 }
 
@@ -411,17 +425,15 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	json_object_set_new(ctx, "filter_text", json_string(d.data ? d.data : ""));
 	pl_buf_free(&d);
 	{
+		/* the five facets counted in one pass over the matches */
+		static const char *const fields[] = {"direction", "level", "type", "status", "year"};
+		static const char *const names[] = {"Direction", "Level", "Type", "Status", "Year"};
+		json_t *f[5] = {NULL};
+		pl_wq_facets(pg->w->db, &q, fields, 5, f, &pg->err);
 		json_t *facets = json_array();
-		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Direction", "values",
-		    facet(pg, &q, "direction")));
-		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Level", "values",
-		    facet(pg, &q, "level")));
-		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Type", "values",
-		    facet(pg, &q, "type")));
-		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Status", "values",
-		    facet(pg, &q, "status")));
-		json_array_append_new(facets, json_pack("{s:s,s:o}", "name", "Year", "values",
-		    facet(pg, &q, "year")));
+		for (size_t k = 0; k < 5; k++)
+			json_array_append_new(facets, json_pack("{s:s,s:o}", "name", names[k], "values",
+			                                        facet(pg, f[k], fields[k])));
 		json_object_set_new(ctx, "facets", facets);
 	}
 	if (!pg->w->site) {

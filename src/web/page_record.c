@@ -176,7 +176,7 @@ static int redirect_renamed(pl_page *pg, const char *concept, const char *kind,
 
 void pl_page_visit(pl_page *pg, const char *id, int fmt)
 {
-	/* The JSON's ETag is the version a write's If-Match names, so body and
+	/* The JSON's ETag holds the version a write's If-Match names, so body and
 	 * version must come from the same state: read the version before and
 	 * after the body, and read again when a write came in between. */
 	char before[48] = "";
@@ -206,6 +206,10 @@ void pl_page_visit(pl_page *pg, const char *id, int fmt)
 		return;
 	}
 	if (fmt == 1) {
+		/* version and hash of the answer: previous, next and context
+		 * change when a neighbouring visit does, and a revalidation
+		 * must see that (issue 11); If-Match still finds the version */
+		pl_versioned_etag(pg, v);
 		pl_send_json(pg, v);
 		return;
 	}

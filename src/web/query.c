@@ -186,19 +186,32 @@ int pl_wq_visits(parley_db *db, pl_wq *q, int all, int search, json_t **out_rows
 	return PARLEY_OK;
 }
 
-json_t *pl_wq_facet(parley_db *db, const pl_wq *q, const char *field, parley_err *err)
+int pl_wq_facets(parley_db *db, const pl_wq *q, const char *const *fields, size_t n,
+                 json_t **out, parley_err *err)
 {
 	parley_query pq;
 	to_query(q, 1, &pq);
-	parley_facet *f = NULL;
-	if (parley_visits_facet(db, &pq, field, &f, err) != PARLEY_OK)
-		return NULL;
-	json_t *arr = json_array();
-	for (size_t i = 0; arr && i < f->n; i++)
-		json_array_append_new(arr, json_pack("{s:s?,s:I}", "value", f->values[i].value, "n",
-		                                     (json_int_t)f->values[i].n));
-	parley_facet_free(f);
-	return arr;
+	parley_facet *f[8] = {NULL};
+	if (n > 8)
+		return parley_err_set(err, PARLEY_EINVAL, "facets: at most 8 at once");
+	int rc = parley_visits_facets(db, &pq, fields, n, f, err);
+	for (size_t k = 0; k < n; k++) {
+		out[k] = rc ? NULL : json_array();
+		for (size_t i = 0; out[k] && i < f[k]->n; i++)
+			if (json_array_append_new(out[k], json_pack("{s:s?,s:I}", "value", f[k]->values[i].value,
+			                                            "n", (json_int_t)f[k]->values[i].n))) {
+				json_decref(out[k]);
+				out[k] = NULL;
+			}
+		if (!rc && !out[k])
+			rc = parley_err_set(err, PARLEY_ENOMEM, "facets: out of memory");
+		parley_facet_free(f[k]);
+	}
+	for (size_t k = 0; rc && k < n; k++) {
+		json_decref(out[k]);
+		out[k] = NULL;
+	}
+	return rc;
 }
 
 /* ------------------------------------------------------------------ */

@@ -55,6 +55,10 @@ static size_t cache_entries, cache_bytes;
  * came in) may show the old data, so it is not put in the cache. */
 static unsigned long cache_gen;
 static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
+/* PARLEY_NO_RESPONSE_CACHE=1 (set before serve starts): every request is
+ * rendered from the store, so benches measure the uncached latency
+ * (bench/scale/run, docs/performance.md). */
+static int g_no_cache;
 
 static void entry_free(entry *e)
 {
@@ -819,7 +823,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 	int hit = 0;
 	pthread_rwlock_rdlock(&cache_lock);
 	unsigned long gen = cache_gen;
-	for (entry *e = buckets[bi]; e; e = e->next)
+	for (entry *e = g_no_cache ? NULL : buckets[bi]; e; e = e->next)
 		if (strcmp(e->key, k) == 0) {
 			ret = queue_entry(c, e, 200);
 			hit = 1;
@@ -838,7 +842,7 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 	if (!e)
 		return send_error(c, 500, "out of memory");
 	ret = queue_entry(c, e, status);
-	if (!rs.no_store) {
+	if (!rs.no_store && !g_no_cache) {
 		pthread_rwlock_wrlock(&cache_lock);
 		int dup = gen != cache_gen; /* cleared meanwhile: maybe stale */
 		for (entry *x = buckets[bi]; x; x = x->next)
@@ -956,6 +960,8 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	if (rc != PARLEY_OK)
 		return rc;
 	g_editing = users > 0 || o.editable;
+	const char *nc = getenv("PARLEY_NO_RESPONSE_CACHE");
+	g_no_cache = nc && *nc && strcmp(nc, "0") != 0;
 	g_proxy.s_addr = 0;
 	if (o.trust_proxy && inet_pton(AF_INET, o.trust_proxy, &g_proxy) != 1)
 		return parley_err_set(err, PARLEY_EINVAL, "--trust-proxy '%s': expected an IPv4 address",

@@ -55,9 +55,12 @@ int pl_wq_parse(pl_wq *q, const pl_param *ps, size_t n, const char *const *allow
  * q->bad_param set. */
 int pl_wq_visits(parley_db *db, pl_wq *q, int all, int search, json_t **out_rows, long *total,
                  parley_err *err);
-/* [{"value":..,"n":..}] of the filtered visits by field (year, direction,
- * level, type, status: parley_visits_facet); caller decrefs. */
-json_t *pl_wq_facet(parley_db *db, const pl_wq *q, const char *field, parley_err *err);
+/* [{"value":..,"n":..}] of the filtered visits by each of n fields (year,
+ * direction, level, type, status), counted in one pass
+ * (parley_visits_facets): out[i] for fields[i], each a new array the
+ * caller decrefs (all NULL on error). */
+int pl_wq_facets(parley_db *db, const pl_wq *q, const char *const *fields, size_t n,
+                 json_t **out, parley_err *err);
 
 /* Leader-pair eras of countries a and b with visit counts; caller decrefs. */
 json_t *pl_web_eras(parley_db *db, const char *a, const char *b, parley_err *err);

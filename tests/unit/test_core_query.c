@@ -236,7 +236,7 @@ static void bad_filters_name_the_parameter(void **s)
 	assert_string_equal(q.min_level, "deputy");
 }
 
-/* The plan of q (page, count, facets) must not scan visit: with any filter
+/* The plan of q (page, count, facets, tally) must not scan visit: with any filter
  * every step searches an index.  Two exceptions read what they must: when
  * the filter keeps the whole store (none, or only status=all and after=),
  * the count and facets read every row; and when status is the only filter
@@ -256,15 +256,33 @@ static void check_plan(const char *const *kv, int walk_ok, int whole_store)
 	parley_err err = {0, ""};
 	if (pl_query_plan(db, &q, plan, sizeof plan, &err) != PARLEY_OK)
 		fail_msg("plan of %s: %s", what, err.msg);
-	int page = 0;
+	int page = 0, tally = 0, walk = 0, search = 0;
 	for (const char *l = plan; *l; l = strchr(l, '\n') + 1) {
 		if (strncmp(l, "page:", 5) == 0 || strncmp(l, "count:", 6) == 0)
 			page = l[0] == 'p';
+		tally |= strncmp(l, "tally:", 6) == 0;
+		/* the page that walks the list order: an index, in order */
+		if (strncmp(l, "walk:", 5) == 0)
+			walk = 1;
 		int scan = strncmp(l, "SCAN v\n", 7) == 0 || strncmp(l, "SCAN v ", 7) == 0;
 		int index_walk = strncmp(l, "SCAN v USING ", 13) == 0;
-		if (scan && !(page ? walk_ok && index_walk : whole_store))
+		if (scan && !(walk ? index_walk : page ? walk_ok && index_walk : whole_store))
 			fail_msg("%sscans visit:\n%s", what, plan);
+		/* it reads the list-order index */
+		if (walk && (strstr(l, " USING INDEX visit_by_key_status") ||
+		             strstr(l, " USING COVERING INDEX visit_by_key_status")))
+			walk = 2;
+		/* the tally: a pair, direction or country is one range of an
+		 * index (two for a country), never a scan of the tally */
+		if (tally && (q.a[0] || q.dir_from[0] || q.country[0]) && strncmp(l, "SCAN t", 6) == 0)
+			fail_msg("%sscans the tally:\n%s", what, plan);
+		/* a search reads the index's rows of its matches alone */
+		search |= strncmp(l, "search:", 7) == 0;
+		if (search && strncmp(l, "SCAN s", 6) == 0)
+			fail_msg("%sscans the search index's rows:\n%s", what, plan);
 	}
+	if (walk == 1)
+		fail_msg("%sa walk not in list order:\n%s", what, plan);
 }
 
 /* Every filter the API offers, alone and with every other (issue 13), in

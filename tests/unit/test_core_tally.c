@@ -1,0 +1,400 @@
+/* test_core_tally.c - the visit tally and the search index's rows (issue
+ * 13) stay exact on every write
+ * path: after the bundled import, a file import, a visit written, edited
+ * (pair, date, level, status), reverted, removed, deleted, renamed, a
+ * review accept and reject, changes approved from the review queue and raw
+ * SQL, the tally equals a GROUP BY of the visits, and every total and
+ * facet the tally or a search answers equals the count of the matching
+ * visits (and a page chosen with their help holds the same rows). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sqlite3.h>
+
+#include "parley.h"
+#include "internal.h"
+#include "pl_query.h"
+
+static char dir[64];
+static char path[128];
+static parley_db *db;
+
+/* The tally's rows and the visits grouped the same way, as text. */
+static char *rows_of(const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(parley_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(parley_sqlite(db)));
+	pl_buf b;
+	pl_buf_init(&b, (size_t)1 << 26);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(st); i++)
+			pl_buf_printf(&b, "%s%s", i ? "|" : "", (const char *)sqlite3_column_text(st, i));
+		pl_buf_putc(&b, '\n');
+	}
+	sqlite3_finalize(st);
+	return pl_buf_take(&b);
+}
+
+static void tally_is_group_by(const char *after)
+{
+	char *t = rows_of("SELECT pair_key, year, from_country, to_country, level, type, status, n"
+	                  " FROM visit_tally ORDER BY 1, 2, 3, 4, 5, 6, 7");
+	char *v = rows_of("SELECT pair_key, substr(start_date, 1, 4), from_country, to_country, level,"
+	                  " type, status, count(*) FROM visit GROUP BY 1, 2, 3, 4, 5, 6, 7"
+	                  " ORDER BY 1, 2, 3, 4, 5, 6, 7");
+	if (strcmp(t, v) != 0)
+		fail_msg("after %s the tally is not the visits grouped:\ntally:\n%.2000s\nvisits:\n%.2000s",
+		         after, t, v);
+	free(t);
+	free(v);
+	t = rows_of("SELECT country, year, level, type, status, n FROM visit_tally_country"
+	            " ORDER BY 1, 2, 3, 4, 5");
+	v = rows_of("SELECT c, substr(start_date, 1, 4), level, type, status, count(*) FROM"
+	            " (SELECT from_country AS c, * FROM visit UNION ALL"
+	            " SELECT to_country, * FROM visit WHERE to_country <> from_country)"
+	            " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5");
+	if (strcmp(t, v) != 0)
+		fail_msg("after %s the tally per country is not the visits grouped:\ntally:\n%.2000s\n"
+		         "visits:\n%.2000s", after, t, v);
+	free(t);
+	free(v);
+	t = rows_of("SELECT year, level, type, status, n FROM visit_tally_year ORDER BY 1, 2, 3, 4");
+	v = rows_of("SELECT substr(start_date, 1, 4), level, type, status, count(*) FROM visit"
+	            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
+	if (strcmp(t, v) != 0)
+		fail_msg("after %s the yearly tally is not the visits grouped:\ntally:\n%.2000s\n"
+		         "visits:\n%.2000s", after, t, v);
+	free(t);
+	free(v);
+}
+
+/* The filters the tally answers, one per line of name=value pairs. */
+static const char *const covered[][8] = {
+    {NULL},
+    {"between", "CHN:PRK", NULL},
+    {"between", "PRK:CHN", "from", "1960", "to", "1979", NULL},
+    {"direction", "PRK:CHN", NULL},
+    {"country", "CHN", "status", "all", NULL},
+    {"country", "USA", "year", "2019", NULL},
+    {"from", "1964", NULL},
+    {"to", "1970", NULL},
+    {"year", "2018", "status", "all", NULL},
+    {"as_of", "2000", NULL},
+    {"min_level", "head_of_government", "between", "CHN:PRK", NULL},
+    {"level", "head_of_state,ministerial", NULL},
+    {"type", "official,state", "from", "2000", NULL},
+    {"status", "candidate,rejected", NULL},
+    {"status", "all", "min_level", "head_of_state", "country", "PRK", NULL},
+};
+
+static void set(parley_query *q, const char *const *kv)
+{
+	parley_query_init(q);
+	for (int k = 0; kv[k]; k += 2)
+		assert_int_equal(parley_query_set(q, kv[k], kv[k + 1], NULL), PARLEY_OK);
+}
+
+/* Total and five facets of q as one line of text. */
+static char *answer(const parley_query *q)
+{
+	parley_err err = {0, ""};
+	parley_visits *r = NULL;
+	if (parley_visits_find(db, q, 0, &r, &err) != PARLEY_OK)
+		fail_msg("find: %s", err.msg);
+	pl_buf b;
+	pl_buf_init(&b, (size_t)1 << 24);
+	pl_buf_printf(&b, "total %ld;", r->total);
+	parley_visits_free(r);
+	/* a page of 3 each way, and one past the last page: a walk of the list
+	 * order (walk_first), a search's one pass (search_page) or the
+	 * filter's index give the same rows and total */
+	for (int d = 0; d < 3; d++) {
+		parley_query p = *q;
+		p.limit = 3;
+		p.sort = d == 1 ? "-date" : NULL;
+		p.offset = d == 2 ? 100000 : 0; /* past the last page: still the total */
+		if (parley_visits_find(db, &p, 0, &r, &err) != PARLEY_OK)
+			fail_msg("page: %s", err.msg);
+		pl_buf_puts(&b, " page:");
+		for (size_t i = 0; i < r->n; i++)
+			pl_buf_printf(&b, " %s", r->v[i].id);
+		pl_buf_printf(&b, " next %s total %ld;", r->next_after ? r->next_after : "-", r->total);
+		parley_visits_free(r);
+	}
+	static const char *const fields[] = {"direction", "level", "type", "status", "year"};
+	parley_facet *f[5];
+	if (parley_visits_facets(db, q, fields, 5, f, &err) != PARLEY_OK)
+		fail_msg("facets: %s", err.msg);
+	for (int k = 0; k < 5; k++) {
+		long sum = 0;
+		pl_buf_printf(&b, " %s:", fields[k]);
+		for (size_t i = 0; i < f[k]->n; i++) {
+			pl_buf_printf(&b, " %s=%ld", f[k]->values[i].value, f[k]->values[i].n);
+			sum += f[k]->values[i].n;
+		}
+		pl_buf_printf(&b, " (sum %ld)", sum);
+		parley_facet_free(f[k]);
+	}
+	return pl_buf_take(&b);
+}
+
+/* The searches the search index's rows answer (query_search.c). */
+static const char *const searches[][10] = {
+    {"q", "kim", NULL},
+    {"q", "Kim Il", "status", "all", NULL},
+    {"q", "kim", "from", "1964-06", "to", "1970-03-31", NULL},
+    {"q", "pyongyang", "between", "CHN:PRK", "min_level", "head_of_government", NULL},
+    {"q", "beijing", "direction", "PRK:CHN", "type", "official,state", "as_of", "2000-06", NULL},
+    {"q", "china", "country", "USA", "level", "head_of_state,head_of_government", NULL},
+    {"q", "first", "status", "reported,confirmed", "year", "2026", NULL},
+};
+
+/* The answers of filter kv: from the tally or the search index's rows,
+ * then from the visits themselves; they must be the same. */
+static void agree(const char *after, const char *const *kv, int search)
+{
+	parley_query q;
+	set(&q, kv);
+	assert_true(search ? pl_search_covers(&q) : pl_tally_covers(&q));
+	char *t = answer(&q);
+	pl_tally_off = 1;
+	char *v = answer(&q);
+	pl_tally_off = 0;
+	if (strcmp(t, v) != 0)
+		fail_msg("after %s, %s %s=%s: the %s says\n%s\nthe visits say\n%s", after,
+		         search ? "search" : "filter", kv[0] ? kv[0] : "", kv[0] ? kv[1] : "",
+		         search ? "search index" : "tally", t, v);
+	free(t);
+	free(v);
+}
+
+/* Every covered filter and search: the same answer both ways. */
+static void answers_agree(const char *after)
+{
+	for (size_t i = 0; i < sizeof searches / sizeof searches[0]; i++)
+		agree(after, searches[i], 1);
+	for (size_t i = 0; i < sizeof covered / sizeof covered[0]; i++)
+		agree(after, covered[i], 0);
+}
+
+static void check(const char *after)
+{
+	tally_is_group_by(after);
+	answers_agree(after);
+}
+
+static long scalar(const char *sql)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(parley_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
+		fail_msg("%s: %s", sql, sqlite3_errmsg(parley_sqlite(db)));
+	long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return n;
+}
+
+/* Raw SQL, then the search index refresh the library's own writes do at
+ * commit (the tally needs none: its triggers run in the write itself). */
+static void exec(const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(parley_sqlite(db), sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg ? msg : "");
+	parley_err err = {0, ""};
+	if (parley_search_sync(db, &err) != PARLEY_OK)
+		fail_msg("sync: %s", err.msg);
+}
+
+static const char *visit_json =
+    "{\"id\":\"2026-11-01-prk-chn-tally\",\"level\":\"head_of_state\",\"from_country\":\"PRK\","
+    "\"to_country\":\"CHN\",\"start_date\":\"2026-11-01\",\"type\":\"official\","
+    "\"status\":\"reported\",\"summary\":\"First.\","
+    "\"sources\":[{\"id\":\"s-tally\",\"citation\":\"A unit test source\",\"passage\":\"p\"}]}";
+static const char *vid = "2026-11-01-prk-chn-tally";
+
+static void etag(char *v, size_t cap)
+{
+	parley_err err = {0, ""};
+	if (parley_visit_etag(db, vid, v, cap, &err) != PARLEY_OK)
+		fail_msg("etag: %s", err.msg);
+}
+
+static void write_ok(const char *id, const char *json, const char *why)
+{
+	char v[64] = "";
+	parley_err err = {0, ""};
+	if (id)
+		etag(v, sizeof v);
+	if (parley_visit_write(db, id, json, strlen(json), id ? v : NULL, why, NULL, 0, NULL, &err) !=
+	    PARLEY_OK)
+		fail_msg("%s: %s", why, err.msg);
+	check(why);
+}
+
+/* The bundled store, then each write path in turn. */
+static void every_write_keeps_the_tally(void **s)
+{
+	(void)s;
+	parley_err err = {0, ""};
+	check("an empty store");
+	if (parley_load_bundled(db, NULL, NULL, &err) != PARLEY_OK)
+		fail_msg("bundled: %s", err.msg);
+	assert_true(scalar("SELECT count(*) FROM visit") > 100);
+	check("the bundled import");
+
+	/* an import of a file: a new visit and a change of a bundled one */
+	char csv[160];
+	snprintf(csv, sizeof csv, "%s/visit.csv", dir);
+	FILE *f = fopen(csv, "w");
+	assert_non_null(f);
+	fputs("id,visitor,visitor_label,visitor_office,visitor_title,level,from_country,to_country,"
+	      "start_date,end_date,type,summary,confidence,status,disputed,note\n"
+	      "1999-tally-usa-chn,,A visitor,,,head_of_government,USA,CHN,1999,,working,An import,,"
+	      "candidate,,\n", f);
+	fclose(f);
+	const char *paths[] = {csv};
+	parley_import_options opt = {.unsourced_ok = 1};
+	if (parley_import_with(db, paths, 1, &opt, NULL, NULL, &err) != PARLEY_OK)
+		fail_msg("import: %s", err.msg);
+	assert_int_equal(scalar("SELECT count(*) FROM visit WHERE id = '1999-tally-usa-chn'"), 1);
+	check("a file import");
+
+	/* review: accept the candidate (once it cites a source), then reject it */
+	exec("INSERT INTO source(id, citation) VALUES ('s-tally-import', 'A unit test source');"
+	     "INSERT INTO visit_source(visit, source) VALUES ('1999-tally-usa-chn', 's-tally-import')");
+	if (parley_review_accept(db, "1999-tally-usa-chn", "rita", &err) != PARLEY_OK)
+		fail_msg("review accept: %s", err.msg);
+	check("a review accept");
+	exec("UPDATE visit SET status = 'candidate' WHERE id = '1999-tally-usa-chn'");
+	check("a raw status change");
+	assert_int_equal(parley_review_reject(db, "1999-tally-usa-chn", "rita", "not so", &err),
+	                 PARLEY_OK);
+	check("a review reject");
+
+	/* the write API: create, then change pair, date (precision too),
+	 * level, type and status, one at a time */
+	write_ok(NULL, visit_json, "a created visit");
+	write_ok(vid, "{\"from_country\":\"USA\"}", "a changed country");
+	write_ok(vid, "{\"start_date\":\"1971-07\"}", "a changed date");
+	write_ok(vid, "{\"start_date\":\"1972\",\"level\":\"ministerial\"}", "a changed level");
+	write_ok(vid, "{\"type\":\"state\",\"status\":\"confirmed\"}", "a changed status");
+	write_ok(vid, "{\"summary\":\"Only the text.\"}", "a text change");
+
+	/* revert of the level change: the history's update with that reason */
+	char *h = NULL;
+	assert_int_equal(parley_visit_history(db, vid, &h, &err), PARLEY_OK);
+	const char *at = strstr(h, "\"a changed level\"");
+	assert_non_null(at);
+	const char *seqp = NULL;
+	for (const char *p = h; p && p < at; p = strstr(p + 1, "\"seq\":"))
+		seqp = p;
+	assert_non_null(seqp);
+	long seq = strtol(strchr(seqp, ':') + 1, NULL, 10);
+	free(h);
+	char v[64];
+	etag(v, sizeof v);
+	assert_int_equal(parley_visit_revert(db, vid, seq, v, "undo", &err), PARLEY_OK);
+	check("a revert");
+
+	/* rename: the id moves, the counts do not */
+	assert_int_equal(parley_rename(db, "visit", vid, "1972-usa-chn-tally", "a better id", NULL,
+	                               &err), PARLEY_OK);
+	check("a rename");
+	assert_int_equal(parley_rename(db, "visit", "1972-usa-chn-tally", vid, "back", NULL, &err),
+	                 PARLEY_OK);
+
+	/* changes held for review, approved: a change, then the deletion */
+	long n = 0;
+	const char *prop = "{\"to_country\":\"PRK\",\"level\":\"head_of_government\"}";
+	etag(v, sizeof v);
+	assert_int_equal(parley_change_propose(db, "change", vid, prop, strlen(prop), v, "proposal",
+	                                       "web:eddie", &n, NULL, &err), PARLEY_OK);
+	check("a proposal (nothing written)");
+	assert_int_equal(parley_change_decide(db, n, 1, "web:vic", "ok", NULL, &err), PARLEY_OK);
+	check("an approved change");
+	etag(v, sizeof v);
+	assert_int_equal(parley_change_propose(db, "delete", vid, NULL, 0, v, "gone", "web:eddie", &n,
+	                                       NULL, &err), PARLEY_OK);
+	assert_int_equal(parley_change_decide(db, n, 1, "web:vic", "ok", NULL, &err), PARLEY_OK);
+	assert_int_equal(scalar("SELECT count(*) FROM visit WHERE id = '2026-11-01-prk-chn-tally'"), 0);
+	check("an approved deletion");
+
+	/* removal through the write API and deletion by concept */
+	write_ok(NULL, visit_json, "the visit again");
+	etag(v, sizeof v);
+	assert_int_equal(parley_visit_remove(db, vid, v, "gone", &err), PARLEY_OK);
+	check("a removal");
+	assert_int_equal(parley_delete(db, "visit", "1999-tally-usa-chn", "gone too", &err), PARLEY_OK);
+	check("a deletion");
+
+	/* raw SQL in bulk: every year moved, a pair swapped, all deleted */
+	exec("UPDATE visit SET start_date = '19' || substr(start_date, 3) WHERE start_date >= '2000'");
+	check("a bulk date change");
+	exec("UPDATE visit SET from_country = to_country, to_country = from_country"
+	     " WHERE rowid % 3 = 0");
+	check("swapped directions");
+	exec("DELETE FROM visit_person; DELETE FROM visit_source; DELETE FROM place;"
+	     " DELETE FROM activity; DELETE FROM external_id; DELETE FROM visit");
+	check("deleting every visit");
+	assert_int_equal(scalar("SELECT count(*) FROM visit_tally"), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM visit_tally_year"), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM visit_tally_country"), 0);
+}
+
+/* What the tally does not answer is counted from the visits: a range that
+ * is not whole years, a search, a person. */
+static void other_filters_count_the_visits(void **s)
+{
+	(void)s;
+	static const char *const others[][4] = {
+	    {"from", "1964-06", NULL}, {"to", "1970-03-31", NULL}, {"as_of", "2000-06", NULL},
+	    {"q", "Kim", NULL}, {"person", "kim-il-sung", NULL}, {"visitor", "kim-jong-un", NULL},
+	    {"host", "xi-jinping", NULL}, {"ids", "v-1,v-2", NULL}};
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+		parley_query q;
+		set(&q, others[i]);
+		assert_false(pl_tally_covers(&q));
+	}
+}
+
+static int setup(void **s)
+{
+	(void)s;
+	snprintf(dir, sizeof dir, "/tmp/parley-tally-XXXXXX");
+	if (!mkdtemp(dir))
+		return -1;
+	snprintf(path, sizeof path, "%s/t.db", dir);
+	return parley_open(path, PARLEY_OPEN_CREATE, &db, NULL) == PARLEY_OK ? 0 : -1;
+}
+
+static int teardown(void **s)
+{
+	(void)s;
+	parley_close(db);
+	const char *ext[] = {"", "-wal", "-shm"};
+	char p[192];
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", path, ext[i]);
+		unlink(p);
+	}
+	snprintf(p, sizeof p, "%s/visit.csv", dir);
+	unlink(p);
+	rmdir(dir);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(every_write_keeps_the_tally),
+	    cmocka_unit_test(other_filters_count_the_visits),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
