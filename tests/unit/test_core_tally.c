@@ -35,11 +35,13 @@ static char *rows_of(const char *sql)
 	pl_buf_init(&b, (size_t)1 << 26);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		for (int i = 0; i < sqlite3_column_count(st); i++)
-			pl_buf_printf(&b, "%s%s", i ? "|" : "", (const char *)sqlite3_column_text(st, i));
-		pl_buf_putc(&b, '\n');
+			pl_buf_addf(&b, "%s%s", i ? "|" : "", (const char *)sqlite3_column_text(st, i));
+		pl_buf_addc(&b, '\n');
 	}
 	sqlite3_finalize(st);
-	return pl_buf_take(&b);
+	char *s = pl_buf_take(&b); /* NULL when an append failed */
+	assert_non_null(s);
+	return s;
 }
 
 static void tally_is_group_by(const char *after)
@@ -110,7 +112,7 @@ static char *answer(const parley_query *q)
 		fail_msg("find: %s", err.msg);
 	pl_buf b;
 	pl_buf_init(&b, (size_t)1 << 24);
-	pl_buf_printf(&b, "total %ld;", r->total);
+	pl_buf_addf(&b, "total %ld;", r->total);
 	parley_visits_free(r);
 	/* a page of 3 each way, and one past the last page: a walk of the list
 	 * order (walk_first), a search's one pass (search_page) or the
@@ -122,10 +124,10 @@ static char *answer(const parley_query *q)
 		p.offset = d == 2 ? 100000 : 0; /* past the last page: still the total */
 		if (parley_visits_find(db, &p, 0, &r, &err) != PARLEY_OK)
 			fail_msg("page: %s", err.msg);
-		pl_buf_puts(&b, " page:");
+		pl_buf_adds(&b, " page:");
 		for (size_t i = 0; i < r->n; i++)
-			pl_buf_printf(&b, " %s", r->v[i].id);
-		pl_buf_printf(&b, " next %s total %ld;", r->next_after ? r->next_after : "-", r->total);
+			pl_buf_addf(&b, " %s", r->v[i].id);
+		pl_buf_addf(&b, " next %s total %ld;", r->next_after ? r->next_after : "-", r->total);
 		parley_visits_free(r);
 	}
 	static const char *const fields[] = {"direction", "level", "type", "status", "year"};
@@ -134,15 +136,17 @@ static char *answer(const parley_query *q)
 		fail_msg("facets: %s", err.msg);
 	for (int k = 0; k < 5; k++) {
 		long sum = 0;
-		pl_buf_printf(&b, " %s:", fields[k]);
+		pl_buf_addf(&b, " %s:", fields[k]);
 		for (size_t i = 0; i < f[k]->n; i++) {
-			pl_buf_printf(&b, " %s=%ld", f[k]->values[i].value, f[k]->values[i].n);
+			pl_buf_addf(&b, " %s=%ld", f[k]->values[i].value, f[k]->values[i].n);
 			sum += f[k]->values[i].n;
 		}
-		pl_buf_printf(&b, " (sum %ld)", sum);
+		pl_buf_addf(&b, " (sum %ld)", sum);
 		parley_facet_free(f[k]);
 	}
-	return pl_buf_take(&b);
+	char *s = pl_buf_take(&b); /* NULL when an append failed */
+	assert_non_null(s);
+	return s;
 }
 
 /* The searches the search index's rows answer (query_search.c). */
