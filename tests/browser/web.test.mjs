@@ -533,7 +533,7 @@ for (const name of ['serve', 'site']) {
     assert.match(r.headers()['content-type'], /^image\/png/);
     const body = await r.body();
     assert.equal(body.subarray(1, 4).toString(), 'PNG');
-    assert.equal(body.readUInt32BE(16), 1920);
+    assert.equal(body.readUInt32BE(16), 1200);
     // "get the data": a CSV with a row per visit behind the figures, each once
     const csvHref = await page.locator('p.getdata a').getAttribute('href');
     const csv = await (await page.request.get(new URL(csvHref, page.url()).href)).text();
