@@ -104,9 +104,12 @@ static int level_known(ph *x)
 	                      x->v->level);
 }
 
-static int first_in_years(ph *x)
+/* The last earlier visit at x->v's level or above (its id kept as the
+ * claim's evidence) and the coverage that declares the years between
+ * complete at that level, or NULL: what "first in years" and "highest
+ * since" both stand on.  An error when there is no such visit. */
+static int previous_at_level(ph *x, const an_visit **prev, const an_cover **cover)
 {
-	an_arena *a = &x->d->arena;
 	const an_visit *v = x->v;
 	int rc = level_known(x);
 	if (rc)
@@ -114,12 +117,24 @@ static int first_in_years(ph *x)
 	const an_visit *p = previous(x, at_or_above);
 	if (!p)
 		return no_previous(x, "at its level or above");
-	if (an_ids_push(a, &x->ids, p->id))
+	if (an_ids_push(&x->d->arena, &x->ids, p->id))
 		return nomem(x);
+	*prev = p;
+	*cover = an_find_cover(x->d, v->from, v->to, NULL, parley_level_rank(v->level), p->day, v->day);
+	return PARLEY_OK;
+}
+
+static int first_in_years(ph *x)
+{
+	an_arena *a = &x->d->arena;
+	const an_visit *v = x->v;
+	const an_visit *p;
+	const an_cover *c;
+	int rc = previous_at_level(x, &p, &c);
+	if (rc)
+		return rc;
 	char dur[64];
 	pl_duration_words(v->day - p->day, dur, sizeof dur);
-	const an_cover *c = an_find_cover(x->d, v->from, v->to, NULL, parley_level_rank(v->level),
-	                                  p->day, v->day);
 	return set(x, "first-in-years",
 	           an_fmt(a, "the first %svisit from %s to %s at %s in %s", c ? "" : "recorded ",
 	                  an_country_name(x->d, v->from), an_country_name(x->d, v->to),
@@ -178,17 +193,11 @@ static int first_office_since(ph *x)
 static int highest_since(ph *x)
 {
 	an_arena *a = &x->d->arena;
-	const an_visit *v = x->v;
-	int rc = level_known(x);
+	const an_visit *p;
+	const an_cover *c;
+	int rc = previous_at_level(x, &p, &c);
 	if (rc)
 		return rc;
-	const an_visit *p = previous(x, at_or_above);
-	if (!p)
-		return no_previous(x, "at its level or above");
-	if (an_ids_push(a, &x->ids, p->id))
-		return nomem(x);
-	const an_cover *c = an_find_cover(x->d, v->from, v->to, NULL, parley_level_rank(v->level),
-	                                  p->day, v->day);
 	return set(x, "highest-since",
 	           an_fmt(a, "the highest-ranking visitor%s since %d", c ? "" : " on record", p->start.year),
 	           c, 0);

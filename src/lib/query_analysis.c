@@ -71,6 +71,50 @@ static int row_cmp(sqlite3_stmt *x, sqlite3_stmt *y)
 	return c ? c : strcmp(col(x, 1) ? col(x, 1) : "", col(y, 1) ? col(y, 1) : "");
 }
 
+/* Hands on the rows of two statements, each ordered by row_cmp, as one
+ * ordered stream (a statement with no row, or none prepared, adds
+ * nothing), then frees both and the arena: a callback's nonzero return
+ * stops it and is returned. */
+static int merge_two(parley_db *db, sqlite3_stmt *st[2], int has[2], int rc, an_arena *arena,
+                     int (*row)(sqlite3_stmt *, void *, parley_err *), void *ctx, parley_err *err)
+{
+	while (!rc && (has[0] || has[1])) {
+		size_t k = !has[0] ? 1 : !has[1] ? 0 : row_cmp(st[0], st[1]) <= 0 ? 0 : 1;
+		rc = row(st[k], ctx, err);
+		if (!rc)
+			rc = step(db, st[k], &has[k], err);
+	}
+	sqlite3_finalize(st[0]);
+	sqlite3_finalize(st[1]);
+	an_arena_free(arena);
+	return rc;
+}
+
+struct fact_emit {
+	parley_visit_fact_fn fn;
+	void *ud;
+};
+
+static int emit_fact(sqlite3_stmt *s, void *ctx, parley_err *err)
+{
+	struct fact_emit *c = ctx;
+	char date[32];
+	parley_visit_fact f;
+	read_fact(s, date, sizeof date, &f);
+	return c->fn(c->ud, &f, err);
+}
+
+struct direction_emit {
+	parley_direction_fn fn;
+	void *ud;
+};
+
+static int emit_direction(sqlite3_stmt *s, void *ctx, parley_err *err)
+{
+	struct direction_emit *c = ctx;
+	return c->fn(c->ud, col(s, 0), col(s, 1), (long)sqlite3_column_int64(s, 2), err);
+}
+
 int parley_visit_facts(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
                        parley_err *err)
 {
@@ -100,19 +144,8 @@ int parley_visit_facts(parley_db *db, const parley_query *q, parley_visit_fact_f
 		if (!rc)
 			rc = step(db, st[i], &has[i], err);
 	}
-	while (!rc && (has[0] || has[1])) {
-		size_t k = !has[0] ? 1 : !has[1] ? 0 : row_cmp(st[0], st[1]) <= 0 ? 0 : 1;
-		char date[32];
-		parley_visit_fact f;
-		read_fact(st[k], date, sizeof date, &f);
-		rc = fn(ud, &f, err);
-		if (!rc)
-			rc = step(db, st[k], &has[k], err);
-	}
-	sqlite3_finalize(st[0]);
-	sqlite3_finalize(st[1]);
-	an_arena_free(&arena);
-	return rc;
+	struct fact_emit c = {fn, ud};
+	return merge_two(db, st, has, rc, &arena, emit_fact, &c, err);
 }
 
 int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn, void *ud,
@@ -206,16 +239,8 @@ int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_dire
 		if (!rc)
 			rc = step(db, st[i], &has[i], err);
 	}
-	while (!rc && (has[0] || has[1])) {
-		size_t k = !has[0] ? 1 : !has[1] ? 0 : row_cmp(st[0], st[1]) <= 0 ? 0 : 1;
-		rc = fn(ud, col(st[k], 0), col(st[k], 1), (long)sqlite3_column_int64(st[k], 2), err);
-		if (!rc)
-			rc = step(db, st[k], &has[k], err);
-	}
-	sqlite3_finalize(st[0]);
-	sqlite3_finalize(st[1]);
-	an_arena_free(&arena);
-	return rc;
+	struct direction_emit c = {fn, ud};
+	return merge_two(db, st, has, rc, &arena, emit_direction, &c, err);
 }
 
 int parley_country_name(parley_db *db, const char *code, char *name, size_t cap, parley_err *err)

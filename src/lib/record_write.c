@@ -258,30 +258,29 @@ static const pl_record_io ios[] = {
     {"source", parley_record_etag, source_id, source_extra, source_lists_put},
 };
 
-static int write_record(parley_db *db, const rec_kind *K, const char *id, const char *json,
+/* The write and the check differ only in whether the transaction commits. */
+static int write_record(parley_db *db, const char *entity, const char *id, const char *json,
                         size_t len, const char *if_match, const char *reason, char *out_id,
                         size_t id_cap, parley_report *rep, int commit, parley_err *err)
 {
-	return pl_record_put(db, &ios[K - kinds], id, json, len, if_match, reason, out_id, id_cap,
-	                     rep, commit, err);
+	const rec_kind *K = kind_of(entity, err);
+	return K ? pl_record_put(db, &ios[K - kinds], id, json, len, if_match, reason, out_id,
+	                         id_cap, rep, commit, err)
+	         : PARLEY_EINVAL;
 }
 
 int parley_record_write(parley_db *db, const char *entity, const char *id, const char *json,
                         size_t len, const char *if_match, const char *reason, char *out_id,
                         size_t id_cap, parley_report *rep, parley_err *err)
 {
-	const rec_kind *K = kind_of(entity, err);
-	return K ? write_record(db, K, id, json, len, if_match, reason, out_id, id_cap, rep, 1, err)
-	         : PARLEY_EINVAL;
+	return write_record(db, entity, id, json, len, if_match, reason, out_id, id_cap, rep, 1, err);
 }
 
 int parley_record_check(parley_db *db, const char *entity, const char *id, const char *json,
                         size_t len, const char *if_match, const char *reason, char *out_id,
                         size_t id_cap, parley_report *rep, parley_err *err)
 {
-	const rec_kind *K = kind_of(entity, err);
-	return K ? write_record(db, K, id, json, len, if_match, reason, out_id, id_cap, rep, 0, err)
-	         : PARLEY_EINVAL;
+	return write_record(db, entity, id, json, len, if_match, reason, out_id, id_cap, rep, 0, err);
 }
 
 int parley_record_remove(parley_db *db, const char *entity, const char *id, const char *if_match,

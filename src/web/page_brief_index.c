@@ -392,6 +392,33 @@ void pl_page_brief_facet(pl_page *pg, const char *kind, const char *rest)
 	free(bio);
 }
 
+/* The rows of the search page for the briefs ids names (one that no
+ * longer loads is left out), each with its folded search text when
+ * with_text (the static site filters in the browser) or else its id;
+ * frees ids.  The caller owns the returned array (json_decref). */
+static json_t *search_rows(pl_page *pg, pl_strlist *ids, int with_text)
+{
+	json_t *briefs = json_array();
+	for (size_t i = 0; i < ids->n; i++) {
+		pl_brief b;
+		if (pl_brief_load(pg->w->db, ids->v[i], 0, &b, NULL) == PARLEY_OK) {
+			json_t *r = brief_row(pg, &b);
+			if (with_text) {
+				char *f = pl_brief_search_text(b.source);
+				json_object_set_new(r, "search", json_string(f ? f : ""));
+				free(f);
+			} else {
+				json_object_set_new(r, "id", json_string(b.id));
+			}
+			json_array_append_new(briefs, r);
+			pl_brief_free(&b);
+		}
+		free(ids->v[i]);
+	}
+	free(ids->v);
+	return briefs;
+}
+
 /* The static site's search page: no server answers ?q= there, so it lists
  * every published brief with its folded search text (data-search), and
  * app.js hides those without the words, as it filters the visit list;
@@ -403,20 +430,7 @@ static void static_search(pl_page *pg)
 		pl_send_error(pg, 500, NULL, pg->err.msg);
 		return;
 	}
-	json_t *briefs = json_array();
-	for (size_t i = 0; i < ids.n; i++) {
-		pl_brief b;
-		if (pl_brief_load(pg->w->db, ids.v[i], 0, &b, NULL) == PARLEY_OK) {
-			json_t *r = brief_row(pg, &b);
-			char *f = pl_brief_search_text(b.source);
-			json_object_set_new(r, "search", json_string(f ? f : ""));
-			free(f);
-			json_array_append_new(briefs, r);
-			pl_brief_free(&b);
-		}
-		free(ids.v[i]);
-	}
-	free(ids.v);
+	json_t *briefs = search_rows(pg, &ids, 1);
 	char visits[80];
 	snprintf(visits, sizeof visits, "%svisits.html", pg->rq->root);
 	json_t *ctx = json_pack("{s:s,s:o,s:s,s:b}", "title", "Search", "briefs", briefs, "visits_url", visits,
@@ -443,18 +457,7 @@ void pl_page_search(pl_page *pg, int fmt)
 		pl_send_error(pg, 500, NULL, pg->err.msg);
 		return;
 	}
-	json_t *briefs = json_array();
-	for (size_t i = 0; i < ids.n; i++) {
-		pl_brief b;
-		if (pl_brief_load(pg->w->db, ids.v[i], 0, &b, NULL) == PARLEY_OK) {
-			json_t *r = brief_row(pg, &b);
-			json_object_set_new(r, "id", json_string(b.id));
-			json_array_append_new(briefs, r);
-			pl_brief_free(&b);
-		}
-		free(ids.v[i]);
-	}
-	free(ids.v);
+	json_t *briefs = search_rows(pg, &ids, 0);
 	/* the visits: the visit list's own search (its q=), first 20; words
 	 * that fold to nothing find nothing here (the list would show all) */
 	json_t *visits = json_array();
