@@ -382,6 +382,19 @@ char *pl_team_field(const pl_team_req *rq, const char *name)
 	return is_form(rq) ? form_field(rq->body, rq->len, name) : NULL;
 }
 
+/* One reading for every decision (review, candidates): a form posts the comment as a field,
+   the API as a JSON member. */
+char *pl_team_comment(const pl_team_req *rq, int html)
+{
+	if (html)
+		return pl_team_field(rq, "comment");
+	json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
+	const char *c = json_string_value(json_object_get(v, "comment"));
+	char *comment = c ? pl_strdup(c) : NULL;
+	json_decref(v);
+	return comment;
+}
+
 /* Equal without stopping at the first difference (no timing hint). */
 static int same_token(const char *a, const char *b)
 {

@@ -52,6 +52,8 @@ void pl_team_handle(const pl_team_req *rq, pl_team_resp *rs);
 parley_db *pl_team_db(void);
 pl_web *pl_team_web(void);          /* the read routes over the writer connection */
 char *pl_team_field(const pl_team_req *rq, const char *name); /* form field; caller frees */
+/* A decision's "comment": the form field (html) or the JSON body's; NULL if none; caller frees */
+char *pl_team_comment(const pl_team_req *rq, int html);
 void pl_team_redirect(pl_team_resp *rs, const char *to);
 void pl_team_error(pl_team_resp *rs, int status, const char *msg);
 int pl_team_status(int rc, int changing);
