@@ -382,6 +382,18 @@ char *pl_team_field(const pl_team_req *rq, const char *name)
 	return is_form(rq) ? form_field(rq->body, rq->len, name) : NULL;
 }
 
+/* Every team page opens the same way; one place writes it. */
+pl_buf *pl_team_page(pl_team_resp *rs, int status)
+{
+	rs->status = status;
+	rs->type = "text/html; charset=utf-8";
+	pl_buf *b = &rs->body;
+	pl_buf_reset(b);
+	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+	return b;
+}
+
 /* One reading for every decision (review, candidates): a form posts the comment as a field,
    the API as a JSON member. */
 char *pl_team_comment(const pl_team_req *rq, int html)

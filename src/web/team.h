@@ -54,6 +54,9 @@ pl_web *pl_team_web(void);          /* the read routes over the writer connectio
 char *pl_team_field(const pl_team_req *rq, const char *name); /* form field; caller frees */
 /* A decision's "comment": the form field (html) or the JSON body's; NULL if none; caller frees */
 char *pl_team_comment(const pl_team_req *rq, int html);
+/* Starts an HTML answer on rs (status, type, the head up to an open <title>); returns rs's
+   body, which rs owns, for the caller to write the title and the rest. */
+pl_buf *pl_team_page(pl_team_resp *rs, int status);
 void pl_team_redirect(pl_team_resp *rs, const char *to);
 void pl_team_error(pl_team_resp *rs, int status, const char *msg);
 int pl_team_status(int rc, int changing);

@@ -384,13 +384,8 @@ void pl_history_render(pl_team_resp *rs, int status, const char *base, const cha
                        const char *id, const char *etag, json_t *a, const parley_session *s,
                        const char *msg)
 {
-	rs->status = status;
-	rs->type = "text/html; charset=utf-8";
-	pl_buf *b = &rs->body;
-	pl_buf_reset(b);
-	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	               "<title>History of ");
+	pl_buf *b = pl_team_page(rs, status);
+	pl_buf_adds(b, "History of ");
 	pl_esc_html(b, id);
 	pl_buf_adds(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
 	               "<body><main id=\"main\"><h1>History of ");

@@ -153,13 +153,8 @@ void pl_user_page(const pl_team_req *rq, const parley_session *s, const char *se
 	json_t *o = changes_of(s, seg, name, sizeof name, rs);
 	if (!o)
 		return;
-	rs->status = 200;
-	rs->type = "text/html; charset=utf-8";
-	pl_buf *b = &rs->body;
-	pl_buf_reset(b);
-	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	               "<title>Changes by ");
+	pl_buf *b = pl_team_page(rs, 200);
+	pl_buf_adds(b, "Changes by ");
 	pl_esc_html(b, name);
 	pl_buf_adds(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
 	               "<body><main id=\"main\"><h1>Changes by ");
