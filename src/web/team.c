@@ -589,9 +589,26 @@ void pl_team_findings(pl_team_resp *rs, int status, const char *msg, parley_repo
 	send_findings(rs, status, msg, rep);
 }
 
-int pl_team_split_reason(const pl_team_req *rq, char **body, char **reason)
+int pl_team_write_start(const pl_team_req *rq, const char *id, const char *what, char **body,
+                        char **reason, pl_team_resp *rs)
 {
-	return split_reason(rq, body, reason);
+	char msg[128];
+	if (!rq->content_type || !strstr(rq->content_type, "json")) {
+		snprintf(msg, sizeof msg, "send the %s as application/json", what);
+		send_error(rs, 415, msg);
+		return -1;
+	}
+	if (id && !rq->if_match) { /* a change without the ETag could undo one it never saw */
+		snprintf(msg, sizeof msg, "If-Match is required: send the ETag of the %s you changed",
+		         what);
+		send_error(rs, 428, msg);
+		return -1;
+	}
+	if (split_reason(rq, body, reason)) {
+		send_error(rs, 500, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 static void answer_write(pl_team_resp *rs, int rc, int status_ok, const char *id,
@@ -643,19 +660,9 @@ void pl_team_propose(pl_team_resp *rs, const parley_session *s, const char *kind
 static void visit_write(const pl_team_req *rq, const parley_session *s, const char *id,
                         pl_team_resp *rs)
 {
-	if (!rq->content_type || !strstr(rq->content_type, "json")) {
-		send_error(rs, 415, "send the visit as application/json");
-		return;
-	}
-	if (id && !rq->if_match) {
-		send_error(rs, 428, "If-Match is required: send the ETag of the visit you changed");
-		return;
-	}
 	char *body, *reason;
-	if (split_reason(rq, &body, &reason)) {
-		send_error(rs, 500, "out of memory");
+	if (pl_team_write_start(rq, id, "visit", &body, &reason, rs))
 		return;
-	}
 	if (pl_team_held(s)) {
 		pl_team_propose(rs, s, id ? "change" : "create", id, body, rq->if_match, reason, 0);
 		free(body);

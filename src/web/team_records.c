@@ -135,19 +135,9 @@ static void with_actor(const parley_session *s)
 static void api_write(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                       const char *id, pl_team_resp *rs)
 {
-	if (!rq->content_type || !strstr(rq->content_type, "json")) {
-		pl_team_error(rs, 415, "send the record as application/json");
-		return;
-	}
-	if (id && !rq->if_match) {
-		pl_team_error(rs, 428, "If-Match is required: send the ETag of the record you changed");
-		return;
-	}
 	char *body, *reason;
-	if (pl_team_split_reason(rq, &body, &reason)) {
-		pl_team_error(rs, 500, "out of memory");
+	if (pl_team_write_start(rq, id, "record", &body, &reason, rs))
 		return;
-	}
 	if (pl_team_held(s)) {
 		propose(rs, K, s, id ? "change" : "create", id, body, rq->if_match, reason);
 	} else {
