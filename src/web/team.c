@@ -371,6 +371,15 @@ static int rest_id(const char *rest, char *out, size_t cap)
 	return 1;
 }
 
+/* As rest_id, and when the path names no visit answers 404 on rs: every visit route does. */
+static int visit_id(const char *rest, char *out, size_t cap, pl_team_resp *rs)
+{
+	if (rest_id(rest, out, cap))
+		return 1;
+	send_error(rs, 404, "no visit with that id");
+	return 0;
+}
+
 static int is_form(const pl_team_req *rq)
 {
 	return rq->content_type &&
@@ -696,10 +705,8 @@ static void h_visit_change(const route *r, const pl_team_req *rq, const parley_s
 {
 	(void)r;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	visit_write(rq, s, id, rs);
 }
 
@@ -708,10 +715,8 @@ static void h_visit_delete(const route *r, const pl_team_req *rq, const parley_s
 {
 	(void)r;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	if (!rq->if_match) {
 		send_error(rs, 428, "If-Match is required: send the ETag of the visit you delete");
 		return;
@@ -822,10 +827,8 @@ static void h_history_page(const route *r, const pl_team_req *rq, const parley_s
 {
 	(void)r, (void)rq;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	history_page(rs, 200, id, s, NULL);
 }
 
@@ -849,10 +852,8 @@ static void h_revert_api(const route *r, const pl_team_req *rq, const parley_ses
 {
 	(void)r;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	if (!rq->if_match) {
 		send_error(rs, 428, "If-Match is required: send the ETag of the visit you revert");
 		return;
@@ -874,10 +875,8 @@ static void h_revert_form(const route *r, const pl_team_req *rq, const parley_se
 {
 	(void)r;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	char *seq = is_form(rq) ? form_field(rq->body, rq->len, "seq") : NULL;
 	char *reason = is_form(rq) ? form_field(rq->body, rq->len, "reason") : NULL;
 	char *etag = is_form(rq) ? form_field(rq->body, rq->len, "etag") : NULL;
