@@ -371,6 +371,15 @@ static int rest_id(const char *rest, char *out, size_t cap)
 	return 1;
 }
 
+/* As rest_id, and when the path names no visit answers 404 on rs: every visit route does. */
+static int visit_id(const char *rest, char *out, size_t cap, pl_team_resp *rs)
+{
+	if (rest_id(rest, out, cap))
+		return 1;
+	send_error(rs, 404, "no visit with that id");
+	return 0;
+}
+
 static int is_form(const pl_team_req *rq)
 {
 	return rq->content_type &&
@@ -380,6 +389,31 @@ static int is_form(const pl_team_req *rq)
 char *pl_team_field(const pl_team_req *rq, const char *name)
 {
 	return is_form(rq) ? form_field(rq->body, rq->len, name) : NULL;
+}
+
+/* Every team page opens the same way; one place writes it. */
+pl_buf *pl_team_page(pl_team_resp *rs, int status)
+{
+	rs->status = status;
+	rs->type = "text/html; charset=utf-8";
+	pl_buf *b = &rs->body;
+	pl_buf_reset(b);
+	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+	return b;
+}
+
+/* One reading for every decision (review, candidates): a form posts the comment as a field,
+   the API as a JSON member. */
+char *pl_team_comment(const pl_team_req *rq, int html)
+{
+	if (html)
+		return pl_team_field(rq, "comment");
+	json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
+	const char *c = json_string_value(json_object_get(v, "comment"));
+	char *comment = c ? pl_strdup(c) : NULL;
+	json_decref(v);
+	return comment;
 }
 
 /* Equal without stopping at the first difference (no timing hint). */
@@ -564,9 +598,26 @@ void pl_team_findings(pl_team_resp *rs, int status, const char *msg, parley_repo
 	send_findings(rs, status, msg, rep);
 }
 
-int pl_team_split_reason(const pl_team_req *rq, char **body, char **reason)
+int pl_team_write_start(const pl_team_req *rq, const char *id, const char *what, char **body,
+                        char **reason, pl_team_resp *rs)
 {
-	return split_reason(rq, body, reason);
+	char msg[128];
+	if (!rq->content_type || !strstr(rq->content_type, "json")) {
+		snprintf(msg, sizeof msg, "send the %s as application/json", what);
+		send_error(rs, 415, msg);
+		return -1;
+	}
+	if (id && !rq->if_match) { /* a change without the ETag could undo one it never saw */
+		snprintf(msg, sizeof msg, "If-Match is required: send the ETag of the %s you changed",
+		         what);
+		send_error(rs, 428, msg);
+		return -1;
+	}
+	if (split_reason(rq, body, reason)) {
+		send_error(rs, 500, "out of memory");
+		return -1;
+	}
+	return 0;
 }
 
 static void answer_write(pl_team_resp *rs, int rc, int status_ok, const char *id,
@@ -618,19 +669,9 @@ void pl_team_propose(pl_team_resp *rs, const parley_session *s, const char *kind
 static void visit_write(const pl_team_req *rq, const parley_session *s, const char *id,
                         pl_team_resp *rs)
 {
-	if (!rq->content_type || !strstr(rq->content_type, "json")) {
-		send_error(rs, 415, "send the visit as application/json");
-		return;
-	}
-	if (id && !rq->if_match) {
-		send_error(rs, 428, "If-Match is required: send the ETag of the visit you changed");
-		return;
-	}
 	char *body, *reason;
-	if (split_reason(rq, &body, &reason)) {
-		send_error(rs, 500, "out of memory");
+	if (pl_team_write_start(rq, id, "visit", &body, &reason, rs))
 		return;
-	}
 	if (pl_team_held(s)) {
 		pl_team_propose(rs, s, id ? "change" : "create", id, body, rq->if_match, reason, 0);
 		free(body);
@@ -664,10 +705,8 @@ static void h_visit_change(const route *r, const pl_team_req *rq, const parley_s
 {
 	(void)r;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	visit_write(rq, s, id, rs);
 }
 
@@ -676,10 +715,8 @@ static void h_visit_delete(const route *r, const pl_team_req *rq, const parley_s
 {
 	(void)r;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	if (!rq->if_match) {
 		send_error(rs, 428, "If-Match is required: send the ETag of the visit you delete");
 		return;
@@ -790,10 +827,8 @@ static void h_history_page(const route *r, const pl_team_req *rq, const parley_s
 {
 	(void)r, (void)rq;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	history_page(rs, 200, id, s, NULL);
 }
 
@@ -817,10 +852,8 @@ static void h_revert_api(const route *r, const pl_team_req *rq, const parley_ses
 {
 	(void)r;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	if (!rq->if_match) {
 		send_error(rs, 428, "If-Match is required: send the ETag of the visit you revert");
 		return;
@@ -842,10 +875,8 @@ static void h_revert_form(const route *r, const pl_team_req *rq, const parley_se
 {
 	(void)r;
 	char id[512];
-	if (!rest_id(rest, id, sizeof id)) {
-		send_error(rs, 404, "no visit with that id");
+	if (!visit_id(rest, id, sizeof id, rs))
 		return;
-	}
 	char *seq = is_form(rq) ? form_field(rq->body, rq->len, "seq") : NULL;
 	char *reason = is_form(rq) ? form_field(rq->body, rq->len, "reason") : NULL;
 	char *etag = is_form(rq) ? form_field(rq->body, rq->len, "etag") : NULL;

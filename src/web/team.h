@@ -52,6 +52,11 @@ void pl_team_handle(const pl_team_req *rq, pl_team_resp *rs);
 parley_db *pl_team_db(void);
 pl_web *pl_team_web(void);          /* the read routes over the writer connection */
 char *pl_team_field(const pl_team_req *rq, const char *name); /* form field; caller frees */
+/* A decision's "comment": the form field (html) or the JSON body's; NULL if none; caller frees */
+char *pl_team_comment(const pl_team_req *rq, int html);
+/* Starts an HTML answer on rs (status, type, the head up to an open <title>); returns rs's
+   body, which rs owns, for the caller to write the title and the rest. */
+pl_buf *pl_team_page(pl_team_resp *rs, int status);
 void pl_team_redirect(pl_team_resp *rs, const char *to);
 void pl_team_error(pl_team_resp *rs, int status, const char *msg);
 int pl_team_status(int rc, int changing);
@@ -133,7 +138,12 @@ void pl_history_render(pl_team_resp *rs, int status, const char *base, const cha
                        const parley_session *s, const char *msg);
 /* team.c's helpers for the routes of team_records.c. */
 void pl_team_findings(pl_team_resp *rs, int status, const char *msg, parley_report *rep);
-int pl_team_split_reason(const pl_team_req *rq, char **body, char **reason);
+/* The checks before a JSON write of a `what` (visit, record): JSON body, If-Match when id
+   names one to change, then the body without its "reason" and the reason (from the body or
+   X-Reason), as new strings the caller frees.  0, or -1 with the error (415, 428, 500)
+   already answered on rs. */
+int pl_team_write_start(const pl_team_req *rq, const char *id, const char *what, char **body,
+                        char **reason, pl_team_resp *rs);
 json_t *pl_team_history_changes(json_t *history); /* adds each entry's "changes"; returns it */
 
 #endif

@@ -107,15 +107,7 @@ void pl_candidate_decide(const pl_team_req *rq, const parley_session *s, const c
 		pl_team_error(rs, 404, "no such candidate");
 		return;
 	}
-	char *comment = NULL;
-	if (html) {
-		comment = pl_team_field(rq, "comment");
-	} else {
-		json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
-		const char *c = json_string_value(json_object_get(v, "comment"));
-		comment = c ? pl_strdup(c) : NULL;
-		json_decref(v);
-	}
+	char *comment = pl_team_comment(rq, html);
 	parley_db *db = pl_team_db();
 	char who[96], why[1200];
 	snprintf(who, sizeof who, "web:%s", s->user);

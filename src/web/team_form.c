@@ -176,12 +176,7 @@ static void render(const pl_form_kind *K, pl_team_resp *rs, int status, const ch
                    json_t *errs, json_t *general, const char *etag, const parley_session *s,
                    json_t *current)
 {
-	rs->status = status;
-	rs->type = "text/html; charset=utf-8";
-	pl_buf *b = &rs->body;
-	pl_buf_reset(b);
-	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+	pl_buf *b = pl_team_page(rs, status);
 	if (id) {
 		pl_buf_adds(b, "Edit ");
 		pl_esc_html(b, id);

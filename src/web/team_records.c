@@ -12,6 +12,7 @@
  */
 #include "team.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -134,19 +135,9 @@ static void with_actor(const parley_session *s)
 static void api_write(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                       const char *id, pl_team_resp *rs)
 {
-	if (!rq->content_type || !strstr(rq->content_type, "json")) {
-		pl_team_error(rs, 415, "send the record as application/json");
-		return;
-	}
-	if (id && !rq->if_match) {
-		pl_team_error(rs, 428, "If-Match is required: send the ETag of the record you changed");
-		return;
-	}
 	char *body, *reason;
-	if (pl_team_split_reason(rq, &body, &reason)) {
-		pl_team_error(rs, 500, "out of memory");
+	if (pl_team_write_start(rq, id, "record", &body, &reason, rs))
 		return;
-	}
 	if (pl_team_held(s)) {
 		propose(rs, K, s, id ? "change" : "create", id, body, rq->if_match, reason);
 	} else {
@@ -165,13 +156,23 @@ static void api_write(const pl_form_kind *K, const pl_team_req *rq, const parley
 	free(reason);
 }
 
+/* 1 when the request carries If-Match; else answers 428 naming the verb and returns 0.
+   A delete or revert without the ETag would overwrite changes the sender never saw. */
+static int has_if_match(const pl_team_req *rq, pl_team_resp *rs, const char *verb)
+{
+	if (rq->if_match)
+		return 1;
+	char msg[96];
+	snprintf(msg, sizeof msg, "If-Match is required: send the ETag of the record you %s", verb);
+	pl_team_error(rs, 428, msg);
+	return 0;
+}
+
 static void api_delete(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                        const char *id, pl_team_resp *rs)
 {
-	if (!rq->if_match) {
-		pl_team_error(rs, 428, "If-Match is required: send the ETag of the record you delete");
+	if (!has_if_match(rq, rs, "delete"))
 		return;
-	}
 	char *fr = NULL;
 	const char *reason = rq->reason_header;
 	if (!reason)
@@ -208,6 +209,18 @@ static json_t *history(const pl_form_kind *K, const char *id, char *etag, size_t
 	return pl_team_history_changes(a);
 }
 
+/* As history, and on failure answers 404 (no such record) or 500 on rs; the page and the
+ * API fail alike.  The caller owns (json_decref) what it returns. */
+static json_t *history_or_error(const pl_form_kind *K, const char *id, char *etag, size_t cap,
+                                pl_team_resp *rs)
+{
+	parley_err err = {0, ""};
+	json_t *a = history(K, id, etag, cap, &err);
+	if (!a)
+		pl_team_error(rs, err.code == PARLEY_ENOTFOUND ? 404 : 500, err.msg);
+	return a;
+}
+
 static int revert(const pl_form_kind *K, const parley_session *s, const char *id, long seq,
                   const char *if_match, const char *reason, parley_err *err)
 {
@@ -224,13 +237,10 @@ static int revert(const pl_form_kind *K, const parley_session *s, const char *id
 static void history_page(const pl_form_kind *K, pl_team_resp *rs, int status, const char *id,
                          const parley_session *s, const char *msg)
 {
-	parley_err err = {0, ""};
 	char etag[48];
-	json_t *a = history(K, id, etag, sizeof etag, &err);
-	if (!a) {
-		pl_team_error(rs, err.code == PARLEY_ENOTFOUND ? 404 : 500, err.msg);
+	json_t *a = history_or_error(K, id, etag, sizeof etag, rs);
+	if (!a)
 		return;
-	}
 	pl_history_render(rs, status, K->edit_base, K->entity, id, etag, a, s, msg);
 	json_decref(a);
 }
@@ -267,10 +277,8 @@ static void revert_form(const pl_form_kind *K, const pl_team_req *rq, const parl
 static void revert_api(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                        const char *id, pl_team_resp *rs)
 {
-	if (!rq->if_match) {
-		pl_team_error(rs, 428, "If-Match is required: send the ETag of the record you revert");
+	if (!has_if_match(rq, rs, "revert"))
 		return;
-	}
 	json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
 	json_t *jseq = json_object_get(v, "seq");
 	const char *reason = json_string_value(json_object_get(v, "reason"));
@@ -324,13 +332,10 @@ void pl_records_route(const char *method, const char *path, const pl_team_req *r
 		return;
 	}
 	if (api && ends_history) {
-		parley_err err = {0, ""};
 		char etag[48];
-		json_t *a = history(K, id, etag, sizeof etag, &err);
-		if (!a) {
-			pl_team_error(rs, err.code == PARLEY_ENOTFOUND ? 404 : 500, err.msg);
+		json_t *a = history_or_error(K, id, etag, sizeof etag, rs);
+		if (!a)
 			return;
-		}
 		pl_strlcpy(rs->etag, etag, sizeof rs->etag);
 		pl_team_json(rs, 200, json_pack("{s:s,s:s,s:o}", "id", id, "etag", etag, "history", a));
 	} else if (api && ends_revert) {
@@ -369,13 +374,8 @@ void pl_history_render(pl_team_resp *rs, int status, const char *base, const cha
                        const char *id, const char *etag, json_t *a, const parley_session *s,
                        const char *msg)
 {
-	rs->status = status;
-	rs->type = "text/html; charset=utf-8";
-	pl_buf *b = &rs->body;
-	pl_buf_reset(b);
-	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	               "<title>History of ");
+	pl_buf *b = pl_team_page(rs, status);
+	pl_buf_adds(b, "History of ");
 	pl_esc_html(b, id);
 	pl_buf_adds(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
 	               "<body><main id=\"main\"><h1>History of ");

@@ -45,13 +45,8 @@ void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *
 		pl_team_error(rs, 500, err.msg);
 		return;
 	}
-	rs->status = status;
-	rs->type = "text/html; charset=utf-8";
-	pl_buf *b = &rs->body;
-	pl_buf_reset(b);
-	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	               "<title>Review - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
+	pl_buf *b = pl_team_page(rs, status);
+	pl_buf_adds(b, "Review - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
 	               "</head><body><main id=\"main\"><h1>Changes waiting for review</h1>");
 	if (msg) {
 		pl_buf_adds(b, "<p class=\"error\" role=\"alert\" id=\"review-error\">");
@@ -118,15 +113,7 @@ void pl_review_decide(const pl_team_req *rq, const parley_session *s, const char
 		pl_team_error(rs, 404, "no such change");
 		return;
 	}
-	char *comment = NULL;
-	if (html) {
-		comment = pl_team_field(rq, "comment");
-	} else {
-		json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
-		const char *c = json_string_value(json_object_get(v, "comment"));
-		comment = c ? pl_strdup(c) : NULL;
-		json_decref(v);
-	}
+	char *comment = pl_team_comment(rq, html);
 	char who[96];
 	snprintf(who, sizeof who, "web:%s", s->user);
 	parley_err err = {0, ""};

@@ -31,8 +31,8 @@ static json_t *loads_owned(char *text)
 
 /* The user's changes and (when s may see them) held changes; NULL and
  * *status set on failure (404 for no such user). */
-static json_t *changes_of(const parley_session *s, const char *seg, char *name, size_t cap,
-                          int *status, parley_err *err)
+static json_t *changes_find(const parley_session *s, const char *seg, char *name, size_t cap,
+                            int *status, parley_err *err)
 {
 	if (pl_strlcpy(name, seg, cap) >= cap || pl_url_decode(name) != PARLEY_OK || !*name) {
 		*status = 404;
@@ -68,18 +68,27 @@ static json_t *changes_of(const parley_session *s, const char *seg, char *name, 
 	return o;
 }
 
+/* As changes_find, and on failure answers the error on rs: the JSON and the HTML
+ * page fail the same way.  The caller owns (json_decref) what it returns. */
+static json_t *changes_of(const parley_session *s, const char *seg, char *name, size_t cap,
+                          pl_team_resp *rs)
+{
+	int status = 500;
+	parley_err err = {0, ""};
+	json_t *o = changes_find(s, seg, name, cap, &status, &err);
+	if (!o)
+		pl_team_error(rs, status, err.msg);
+	return o;
+}
+
 void pl_user_changes(const pl_team_req *rq, const parley_session *s, const char *seg,
                      pl_team_resp *rs)
 {
 	(void)rq;
 	char name[PARLEY_NAME_MAX + 8];
-	int status = 500;
-	parley_err err = {0, ""};
-	json_t *o = changes_of(s, seg, name, sizeof name, &status, &err);
+	json_t *o = changes_of(s, seg, name, sizeof name, rs);
 	if (o)
 		pl_team_json(rs, 200, o);
-	else
-		pl_team_error(rs, status, err.msg);
 }
 
 /* A link to the history of the record a change touched: a visit's (its
@@ -121,25 +130,31 @@ static const char *str(json_t *o, const char *k)
 	return v ? v : "";
 }
 
+/* The heading of one of the user page's change lists, then its empty note (n == 0) or the
+   opening of its table; both lists share the first four columns, so one place writes them. */
+static void change_table_head(pl_buf *b, const char *title, const char *id, const char *none,
+                              const char *last_col, size_t n)
+{
+	pl_buf_addf(b, "<h2>%s</h2>", title);
+	if (!n)
+		pl_buf_addf(b, "<p id=\"%s-none\">%s</p>", id, none);
+	else
+		pl_buf_addf(b, "<table id=\"%s\"><thead><tr><th scope=\"col\">Change</th><th "
+		               "scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Why"
+		               "</th><th scope=\"col\">%s</th></tr></thead><tbody>",
+		            id, last_col);
+}
+
 void pl_user_page(const pl_team_req *rq, const parley_session *s, const char *seg,
                   pl_team_resp *rs)
 {
 	(void)rq;
 	char name[PARLEY_NAME_MAX + 8];
-	int status = 500;
-	parley_err err = {0, ""};
-	json_t *o = changes_of(s, seg, name, sizeof name, &status, &err);
-	if (!o) {
-		pl_team_error(rs, status, err.msg);
+	json_t *o = changes_of(s, seg, name, sizeof name, rs);
+	if (!o)
 		return;
-	}
-	rs->status = 200;
-	rs->type = "text/html; charset=utf-8";
-	pl_buf *b = &rs->body;
-	pl_buf_reset(b);
-	pl_buf_adds(b, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-	               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-	               "<title>Changes by ");
+	pl_buf *b = pl_team_page(rs, 200);
+	pl_buf_adds(b, "Changes by ");
 	pl_esc_html(b, name);
 	pl_buf_adds(b, " - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\"></head>"
 	               "<body><main id=\"main\"><h1>Changes by ");
@@ -151,13 +166,7 @@ void pl_user_page(const pl_team_req *rq, const parley_session *s, const char *se
 	size_t i;
 	json_t *c;
 	if (held) {
-		pl_buf_adds(b, "<h2>Held for review</h2>");
-		if (!json_array_size(held))
-			pl_buf_adds(b, "<p id=\"held-none\">None.</p>");
-		else
-			pl_buf_adds(b, "<table id=\"held\"><thead><tr><th scope=\"col\">Change</th><th "
-			               "scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Why"
-			               "</th><th scope=\"col\">Status</th></tr></thead><tbody>");
+		change_table_head(b, "Held for review", "held", "None.", "Status", json_array_size(held));
 		json_array_foreach(held, i, c) {
 			long long id = (long long)json_integer_value(json_object_get(c, "id"));
 			const char *st = str(c, "status");
@@ -197,13 +206,7 @@ void pl_user_page(const pl_team_req *rq, const parley_session *s, const char *se
 			pl_buf_adds(b, "</tbody></table>");
 	}
 	json_t *ch = json_object_get(o, "changes");
-	pl_buf_adds(b, "<h2>Published changes</h2>");
-	if (!json_array_size(ch))
-		pl_buf_adds(b, "<p id=\"changes-none\">None yet.</p>");
-	else
-		pl_buf_adds(b, "<table id=\"changes\"><thead><tr><th scope=\"col\">Change</th><th "
-		               "scope=\"col\">When</th><th scope=\"col\">What</th><th scope=\"col\">Why"
-		               "</th><th scope=\"col\">As</th></tr></thead><tbody>");
+	change_table_head(b, "Published changes", "changes", "None yet.", "As", json_array_size(ch));
 	json_array_foreach(ch, i, c) {
 		long long seq = (long long)json_integer_value(json_object_get(c, "seq"));
 		pl_buf_addf(b, "<tr id=\"change-%lld\"><td>#%lld</td><td>", seq, seq);
