@@ -49,8 +49,8 @@ const char *pl_tally_total(const parley_query *q)
 const char *pl_tally_pass(const parley_query *q, int direction)
 {
 	static const char *const heads[] = {
-	    "SELECT t.from_country || ':' || t.to_country, t.level, t.type, t.status, t.year, t.n"
-	    " FROM visit_tally t",
+	    ("SELECT t.from_country || ':' || t.to_country, t.level, t.type, t.status, t.year, t.n"
+	     " FROM visit_tally t"),
 	    "SELECT NULL, t.level, t.type, t.status, t.year, t.n FROM visit_tally_year t",
 	    "SELECT NULL, t.level, t.type, t.status, t.year, t.n FROM visit_tally_country t"};
 	return heads[table(q, direction)];
