@@ -9,67 +9,28 @@
 // Environment: PARLEY, CHROMIUM (as web.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import net from 'node:net';
+import { startTeam, stopTeam, loginAs } from './team_server.mjs';
 
 const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-const PARLEY = process.env.PARLEY || 'parley';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const USERS = { eddie: ['editor', 'editor-secret-1'], vic: ['reviewer', 'reviewer-secret-1'],
   ada: ['admin', 'admin-secret-01'] };
 const ID = 'browser-test-person';
 
-let work, proc, browser, base;
+let browser, base;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
+let team;
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'parley-people-browser-'));
-  const db = join(work, 'team.db');
-  execFileSync(PARLEY, ['--db', db, 'init', '--bundled'], { stdio: 'ignore' });
-  for (const [u, [role, pw]] of Object.entries(USERS))
-    execFileSync(PARLEY, ['--db', db, 'user', 'add', u, '--role', role], { input: pw + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
-  const port = await freePort();
-  proc = spawn(PARLEY, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--quiet', '--review', 'required'],
-    { stdio: 'inherit' });
-  base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(base + '/api/v1')).ok) break; } catch { /* not up yet */ }
-    if (i > 100) throw new Error('server did not come up');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM,
-    args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'] });
+  team = await startTeam(USERS, 'parley-people-browser-');
+  ({ browser, base } = team);
 });
 
-after(async () => {
-  if (browser) await browser.close();
-  if (proc) proc.kill('SIGTERM');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
+after(() => stopTeam(team));
 
-async function login(user) {
-  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(base + '/login');
-  await page.fill('#user', user);
-  await page.fill('#password', USERS[user][1]);
-  await Promise.all([page.waitForURL(base + '/'), page.click('button[type=submit]')]);
-  return { ctx, page, errors };
+function login(user) {
+  return loginAs(team, user);
 }
 
 async function axeSerious(page) {

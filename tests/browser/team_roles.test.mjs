@@ -14,18 +14,11 @@
 // Environment: PARLEY, CHROMIUM (as web.test.mjs).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
-import net from 'node:net';
+import { startTeam, stopTeam, loginAs, PARLEY } from './team_server.mjs';
 
-const require = createRequire(import.meta.url);
-const { chromium } = require('playwright-core');
-const PARLEY = process.env.PARLEY || 'parley';
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const HERE = dirname(fileURLToPath(import.meta.url));
 const GDELT = join(HERE, '..', 'real', 'data', 'gdelt', '20191024143000.export.CSV');
 const USERS = { rita: ['reader', 'reader-secret-1'], eddie: ['editor', 'editor-secret-1'],
@@ -35,57 +28,21 @@ const VISIT = '2018-03-25-prk-chn-kim-jong-un';
 const COUNTED = '2017-11-17-chn-prk-song-tao';
 const CANDIDATE = '2019-10-24-usa-gbr-gdelt';
 
-let work, db, proc, browser, base;
+let browser, base, db;
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
+let team;
 before(async () => {
-  work = mkdtempSync(join(tmpdir(), 'parley-team-roles-'));
-  db = join(work, 'team.db');
-  execFileSync(PARLEY, ['--db', db, 'init', '--bundled'], { stdio: 'ignore' });
-  execFileSync(PARLEY, ['--db', db, 'discover', 'gdelt', GDELT, '--between', 'USA:GBR', '--types', 'MNC', '--quiet'],
-    { stdio: 'ignore' });
-  for (const [u, [role, pw]] of Object.entries(USERS))
-    execFileSync(PARLEY, ['--db', db, 'user', 'add', u, '--role', role], { input: pw + '\n', stdio: ['pipe', 'ignore', 'ignore'] });
-  const port = await freePort();
-  proc = spawn(PARLEY, ['serve', '--db', db, '--listen', `127.0.0.1:${port}`, '--quiet', '--review', 'required'],
-    { stdio: 'inherit' });
-  base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    try { if ((await fetch(base + '/api/v1')).ok) break; } catch { /* not up yet */ }
-    if (i > 100) throw new Error('server did not come up');
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  browser = await chromium.launch({ executablePath: CHROMIUM,
-    args: ['--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'] });
-});
-
-after(async () => {
-  if (browser) await browser.close();
-  if (proc) proc.kill('SIGTERM');
-  if (work) rmSync(work, { recursive: true, force: true });
-});
-
-async function login(user) {
-  const ctx = await browser.newContext({ viewport: { width: 1100, height: 900 } });
-  const page = await ctx.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  // every failed request, by URL (the favicon is the browser's own guess)
-  page.on('response', (r) => {
-    if (r.status() >= 400 && !r.url().endsWith('/favicon.ico')) errors.push(`${r.status()} ${r.url()}`);
+  team = await startTeam(USERS, 'parley-team-roles-', (d) => {
+    execFileSync(PARLEY, ['--db', d, 'discover', 'gdelt', GDELT, '--between', 'USA:GBR', '--types', 'MNC', '--quiet'],
+      { stdio: 'ignore' });
   });
-  await page.goto(base + '/login');
-  await page.fill('#user', user);
-  await page.fill('#password', USERS[user][1]);
-  await Promise.all([page.waitForURL(base + '/'), page.click('button[type=submit]')]);
-  return { ctx, page, errors };
+  ({ browser, base, db } = team);
+});
+
+after(() => stopTeam(team));
+
+function login(user) {
+  return loginAs(team, user, { failedRequests: true });
 }
 
 async function visitJson(id) {
