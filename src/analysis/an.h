@@ -94,6 +94,7 @@ typedef struct an_data {
 	long release_through;  /* its data-through day; AN_OPEN without a release */
 	long latest;           /* the loader's fallback: last possible day of the latest
 	                        * visit in the store; AN_OPEN (no cut) for fixtures */
+	struct pl_map *names;  /* visitor ids and labels, each copied once (an_add_visit) */
 	int refs;              /* results sharing it beyond the first: an_data_free
 	                        * drops one of them before freeing (an_pair.c) */
 } an_data;

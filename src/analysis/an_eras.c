@@ -137,10 +137,19 @@ done:
 
 const an_era *an_era_at(const an_era *e, size_t n, long day)
 {
-	for (size_t i = 0; i < n; i++)
-		if (e[i].start <= day && day < e[i].end)
-			return &e[i];
-	return NULL;
+	/* the eras are in order and never overlap (a country's end where the
+	 * next begins, a pair's are overlaps of two such lists): the last to
+	 * start by day is the only one that can hold it; a binary search, as
+	 * this runs once a visit */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e[mid].start <= day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && day < e[lo - 1].end ? &e[lo - 1] : NULL;
 }
 
 /* Per-era id lists while counting. */
