@@ -302,12 +302,12 @@ static json_t *dir_share(size_t part, size_t dir)
 	return dir ? json_real(pl_json_round((double)part / (double)dir, 4)) : json_null();
 }
 
-/* A figure's ids are written out up to this many; past it the figure
- * names its visits by the list filter that gives exactly them (the
- * "query"), which GET /api/v1/visits and `parley list visits` page: the
- * eras of a pair of 100,000 visits would otherwise write every id five
- * times (docs/analysis.md, "Eras as JSON"). */
-#define IDS_INLINE 1000
+/* A figure's ids are written out up to this many (a list a reader reads);
+ * past it the figure names its visits by the list filter that gives
+ * exactly them (the "query"), which GET /api/v1/visits and `parley list
+ * visits` page: the eras of a pair of 100,000 visits would otherwise write
+ * every id five times (docs/analysis.md, "Eras as JSON"). */
+#define IDS_INLINE 100
 
 /* {"count":n,"query":q|null,"ids":[...]}: ids when there are at most
  * IDS_INLINE of them or no query gives them. */
