@@ -151,14 +151,24 @@ static int parse_date(const char *s, const char *what, const char *rec, parley_d
 /* A copy of s shared by every visit with the same text: countries,
  * levels, types and statuses take few values, so a short list holds them
  * (a store of 100,000 visits copies each once, not 100,000 times). */
-static const char *vocab(an_data *d, const char *s)
+static const char *vocab(an_data *d, const char *s, size_t *hint)
 {
+	/* the entry this field found last is tried first: a pair's visits
+	 * come one direction at a time, most of one status, so it is the
+	 * answer for their countries and statuses nearly always */
+	size_t h = *hint;
+	if (h < d->nvocab && d->vocab[h][0] == s[0] && strcmp(d->vocab[h], s) == 0)
+		return d->vocab[h];
 	for (size_t i = 0; i < d->nvocab; i++)
-		if (d->vocab[i][0] == s[0] && strcmp(d->vocab[i], s) == 0)
+		if (d->vocab[i][0] == s[0] && strcmp(d->vocab[i], s) == 0) {
+			*hint = i;
 			return d->vocab[i];
+		}
 	const char *c = an_strdup(&d->arena, s);
-	if (c && d->nvocab < sizeof d->vocab / sizeof d->vocab[0])
+	if (c && d->nvocab < sizeof d->vocab / sizeof d->vocab[0]) {
+		*hint = d->nvocab;
 		d->vocab[d->nvocab++] = c;
+	}
 	return c;
 }
 
@@ -194,11 +204,11 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 	v.id = an_strdup(&d->arena, id);
 	v.visitor = intern(d, visitor);
 	v.name = intern(d, name);
-	v.from = vocab(d, from);
-	v.to = vocab(d, to);
-	v.level = vocab(d, level && *level ? level : "unknown");
-	v.type = vocab(d, type && *type ? type : "unknown");
-	v.status = vocab(d, status && *status ? status : "confirmed");
+	v.from = vocab(d, from, &d->vocab_hint[0]);
+	v.to = vocab(d, to, &d->vocab_hint[1]);
+	v.level = vocab(d, level && *level ? level : "unknown", &d->vocab_hint[2]);
+	v.type = vocab(d, type && *type ? type : "unknown", &d->vocab_hint[3]);
+	v.status = vocab(d, status && *status ? status : "confirmed", &d->vocab_hint[4]);
 	/* a label such as 'unidentified (Beyond Parallel dataset entry)' names nobody */
 	v.unidentified = !v.visitor && (!v.name || strncasecmp(v.name, "unidentified", 12) == 0 ||
 	                                strncasecmp(v.name, "unknown", 7) == 0);
