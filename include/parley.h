@@ -727,7 +727,9 @@ int parley_country_name(parley_db *db, const char *code, char *name, size_t cap,
  * coverage, country names, delegations; for compare external ids and
  * notes), each one question (src/lib/query_reference.c).  Every result
  * holds its rows in one arena: strings are borrowed from it, NULL when the
- * store holds none, and the caller frees the result with its _free(). */
+ * store holds none, and the caller frees the result (whichever reader made
+ * it; NULL: nothing) with parley_facts_free(). */
+void parley_facts_free(void *result);
 typedef struct parley_tenure_fact {
 	const char *person, *person_name; /* name NULL when the person is unknown */
 	const char *office, *office_name, *country, *rank;
@@ -744,7 +746,6 @@ typedef struct parley_tenure_facts {
  * together. */
 int parley_tenure_facts_find(parley_db *db, const char *a, const char *b, const char *person,
                              parley_tenure_facts **out, parley_err *err);
-void parley_tenure_facts_free(parley_tenure_facts *t);
 
 typedef struct parley_person_fact {
 	const char *id, *name, *country, *birth_date;
@@ -758,7 +759,6 @@ typedef struct parley_person_facts {
  * out), in that order, or everyone (ids NULL) in store order. */
 int parley_person_facts_find(parley_db *db, const char *const *ids, size_t nids,
                              parley_person_facts **out, parley_err *err);
-void parley_person_facts_free(parley_person_facts *p);
 
 typedef struct parley_coverage_row {
 	const char *id, *description, *from_country, *to_country, *min_level;
@@ -771,7 +771,6 @@ typedef struct parley_coverage {
 } parley_coverage;
 /* The declared coverage (what the records are complete for). */
 int parley_coverage_list(parley_db *db, parley_coverage **out, parley_err *err);
-void parley_coverage_free(parley_coverage *c);
 
 typedef struct parley_country_name_row {
 	const char *code, *name;
@@ -784,7 +783,6 @@ typedef struct parley_country_names_list {
 /* Every country's code and name, without the counts of
  * parley_countries_find (which read the tally). */
 int parley_country_names(parley_db *db, parley_country_names_list **out, parley_err *err);
-void parley_country_names_free(parley_country_names_list *c);
 
 typedef struct parley_member_fact {
 	const char *visit, *role, *person, *name; /* role: companion, host...; person NULL: unnamed */
@@ -797,7 +795,6 @@ typedef struct parley_member_facts {
 /* The people of visit's delegation and hosts, or of every visit (NULL). */
 int parley_member_facts_find(parley_db *db, const char *visit, parley_member_facts **out,
                              parley_err *err);
-void parley_member_facts_free(parley_member_facts *m);
 
 typedef struct parley_visit_ext {
 	const char *visit, *scheme, *value;
@@ -809,7 +806,6 @@ typedef struct parley_visit_exts {
 } parley_visit_exts;
 /* Every visit's external ids. */
 int parley_visit_exts_all(parley_db *db, parley_visit_exts **out, parley_err *err);
-void parley_visit_exts_free(parley_visit_exts *x);
 
 typedef struct parley_visit_note {
 	const char *visit, *note;
@@ -824,7 +820,6 @@ typedef struct parley_visit_notes {
  * EINVAL for an empty text. */
 int parley_visit_notes_find(parley_db *db, const char *text, parley_visit_notes **out,
                             parley_err *err);
-void parley_visit_notes_free(parley_visit_notes *v);
 
 /* The greatest start_date of any visit (any status) into out (cap bytes),
  * "" when the store has none: one step of the start index. */

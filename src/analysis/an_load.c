@@ -25,7 +25,7 @@ static int load_tenures(parley_db *db, an_data *d, const char *a, const char *b,
 		rc = an_add_tenure(d, x->person, x->person_name, x->office, x->office_name, x->country,
 		                   x->rank, x->start_date, x->end_date, err);
 	}
-	parley_tenure_facts_free(t);
+	parley_facts_free(t);
 	return rc;
 }
 
@@ -37,7 +37,7 @@ static int load_people(parley_db *db, an_data *d, const char *const *ids, size_t
 	int rc = parley_person_facts_find(db, ids, nids, &p, err);
 	for (size_t i = 0; !rc && i < p->n; i++)
 		rc = an_add_person(d, p->p[i].id, p->p[i].name, p->p[i].country, p->p[i].birth_date, err);
-	parley_person_facts_free(p);
+	parley_facts_free(p);
 	return rc;
 }
 
@@ -48,7 +48,7 @@ static int load_members(parley_db *db, an_data *d, const char *visit, parley_err
 	int rc = parley_member_facts_find(db, visit, &m, err);
 	for (size_t i = 0; !rc && i < m->n; i++)
 		rc = an_add_member(d, m->m[i].visit, m->m[i].role, m->m[i].person, m->m[i].name, err);
-	parley_member_facts_free(m);
+	parley_facts_free(m);
 	return rc;
 }
 
@@ -123,7 +123,7 @@ static int load_common(parley_db *db, an_data *d, bool only_through, parley_err 
 		if (!rc)
 			rc = an_cover_set_through(d, x->data_through, err);
 	}
-	parley_coverage_free(c);
+	parley_facts_free(c);
 	/* where the data ends: the newest release, else the latest visit */
 	parley_data_version v;
 	if (!rc)
@@ -149,7 +149,7 @@ static int load_common(parley_db *db, an_data *d, bool only_through, parley_err 
 		for (size_t i = 0; !rc && i < k->n; i++)
 			rc = an_add_country(d, k->c[i].code, k->c[i].name, err);
 	}
-	parley_country_names_free(k);
+	parley_facts_free(k);
 	return rc;
 }
 
@@ -422,7 +422,7 @@ int an_load_compare(parley_db *db, an_data *d, parley_err *err)
 		if (v)
 			rc = add_ext(d, v, &x->x[i], err);
 	}
-	parley_visit_exts_free(x);
+	parley_facts_free(x);
 	parley_visit_notes *t = NULL;
 	if (!rc)
 		rc = parley_visit_notes_find(db, "period '", &t, err);
@@ -431,6 +431,6 @@ int an_load_compare(parley_db *db, an_data *d, parley_err *err)
 		if (v)
 			rc = add_period(d, v, t->v[i].note, err);
 	}
-	parley_visit_notes_free(t);
+	parley_facts_free(t);
 	return rc;
 }

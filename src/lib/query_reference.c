@@ -12,6 +12,7 @@
 #include "pl_query.h"
 #include "../analysis/an.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,46 +42,81 @@ int pl_table_read(pl_table *t, sqlite3_stmt *st, parley_db *db, const char *what
 	return s == SQLITE_DONE ? PARLEY_OK : pl_db_error(db, err, what);
 }
 
-/* A reader's result: the arena that holds its rows (the priv of every
- * result struct below). */
-static void rows_free(void *priv)
+/* Every result below is laid out as this head: its rows, how many, and
+ * the arena that holds them (checked by HEAD below), so one reader and one
+ * free serve them all. */
+typedef struct rows_head {
+	size_t n;
+	void *rows;
+	void *priv; /* an_arena * */
+} rows_head;
+
+#define HEAD(T, f)                                                                           \
+	_Static_assert(sizeof(T) == sizeof(rows_head) && offsetof(T, n) == offsetof(rows_head, n) && \
+	                   offsetof(T, f) == offsetof(rows_head, rows) &&                             \
+	                   offsetof(T, priv) == offsetof(rows_head, priv),                            \
+	               #T " is laid out as rows_head")
+HEAD(parley_tenure_facts, t);
+HEAD(parley_person_facts, p);
+HEAD(parley_coverage, c);
+HEAD(parley_country_names_list, c);
+HEAD(parley_member_facts, m);
+HEAD(parley_visit_exts, x);
+HEAD(parley_visit_notes, v);
+
+void parley_facts_free(void *r)
 {
-	an_arena *a = priv;
-	if (!a)
-		return;
-	an_arena_free(a);
-	free(a);
+	rows_head *h = r;
+	if (h && h->priv) {
+		an_arena_free(h->priv);
+		free(h->priv);
+	}
+	free(h);
 }
 
-/* Runs sql with binds[0..nb) (text, NULL left unbound) and hands back its
- * rows of nf strings in a new arena: *rows (the layout of a struct of nf
- * const char * fields), *n, and *priv, the arena (rows_free). */
-static int read_rows(parley_db *db, const char *sql, const char *const *binds, int nb, int nf,
-                     const char *what, void **rows, size_t *n, void **priv, parley_err *err)
+/* A new result with its arena, rows empty; NULL when out of memory. */
+static rows_head *result_new(void)
 {
-	*priv = NULL;
+	rows_head *h = calloc(1, sizeof *h);
+	if (h && !(h->priv = calloc(1, sizeof(an_arena)))) {
+		free(h);
+		h = NULL;
+	}
+	return h;
+}
+
+/* Runs sql once per set of nb text parameters (binds holds nsets sets one
+ * after another; NULL left unbound) and hands back all their rows of nf
+ * strings (the layout of a row struct of nf const char * fields) as a new
+ * result in *out (parley_facts_free). */
+static int reader(parley_db *db, const char *sql, const char *const *binds, int nb, size_t nsets,
+                  int nf, const char *what, void **out, parley_err *err)
+{
+	*out = NULL;
 	if (!db)
 		return parley_err_set(err, PARLEY_EINVAL, "%s: no store", what);
-	an_arena *a = calloc(1, sizeof *a);
-	if (!a)
+	rows_head *h = result_new();
+	if (!h)
 		return parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", what);
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = NULL;
 	int rc = pl_prepare_cached(db, sql, &st, err);
-	pl_table t = {.arena = a, .nf = nf};
-	for (int i = 0; !rc && i < nb; i++)
-		if (binds[i])
-			sqlite3_bind_text(st, i + 1, binds[i], -1, SQLITE_STATIC);
-	if (!rc) {
+	pl_table t = {.arena = h->priv, .nf = nf};
+	for (size_t k = 0; !rc && k < nsets; k++) {
+		sqlite3_reset(st);
+		for (int i = 0; i < nb; i++)
+			if (binds[k * (size_t)nb + (size_t)i])
+				sqlite3_bind_text(st, i + 1, binds[k * (size_t)nb + (size_t)i], -1, SQLITE_STATIC);
 		rc = pl_table_read(&t, st, db, what, err);
-		pl_release(db, st);
 	}
+	if (st)
+		pl_release(db, st);
 	if (rc) {
-		rows_free(a);
+		parley_facts_free(h);
 		return rc;
 	}
-	*rows = t.cell;
-	*n = t.n;
-	*priv = a;
+	h->rows = t.cell;
+	h->n = t.n;
+	*out = h;
 	return PARLEY_OK;
 }
 
@@ -102,29 +138,14 @@ int parley_tenure_facts_find(parley_db *db, const char *a, const char *b, const 
 	*out = NULL;
 	if (a && person)
 		return parley_err_set(err, PARLEY_EINVAL, "tenures: countries or a person, not both");
-	parley_tenure_facts *r = calloc(1, sizeof *r);
-	if (!r)
-		return parley_err_set(err, PARLEY_ENOMEM, "tenures: out of memory");
 	const char *binds[2] = {a ? a : person, a ? (b ? b : a) : NULL};
 	const char *sql = a ? TENURE_COLS " WHERE t.office IN (SELECT id FROM office WHERE country IN (?1, ?2))"
 	                : person ? TENURE_COLS " WHERE t.person = ?1"
 	                         : TENURE_COLS;
-	void *rows = NULL;
-	int rc = read_rows(db, sql, binds, 2, 8, "tenures", &rows, &r->n, &r->priv, err);
-	if (rc) {
-		free(r);
-		return rc;
-	}
-	r->t = rows;
+	void *r;
+	int rc = reader(db, sql, binds, 2, 1, 8, "tenures", &r, err);
 	*out = r;
-	return PARLEY_OK;
-}
-
-void parley_tenure_facts_free(parley_tenure_facts *t)
-{
-	if (t)
-		rows_free(t->priv);
-	free(t);
+	return rc;
 }
 
 #define PERSON_COLS "SELECT id, name, country, birth_date FROM person"
@@ -132,156 +153,56 @@ void parley_tenure_facts_free(parley_tenure_facts *t)
 int parley_person_facts_find(parley_db *db, const char *const *ids, size_t nids,
                              parley_person_facts **out, parley_err *err)
 {
-	*out = NULL;
-	parley_person_facts *r = calloc(1, sizeof *r);
-	if (!r)
-		return parley_err_set(err, PARLEY_ENOMEM, "people: out of memory");
-	void *rows = NULL;
-	int rc = PARLEY_OK;
-	if (!ids) {
-		rc = read_rows(db, PERSON_COLS, NULL, 0, 4, "people", &rows, &r->n, &r->priv, err);
-	} else {
-		/* one primary-key step a person, appended in the order asked */
-		an_arena *a = db ? calloc(1, sizeof *a) : NULL;
-		pl_table t = {.arena = a, .nf = 4};
-		sqlite3_stmt *st = NULL;
-		rc = !db ? parley_err_set(err, PARLEY_EINVAL, "people: no store")
-		   : !a  ? parley_err_set(err, PARLEY_ENOMEM, "people: out of memory")
-		         : pl_prepare_cached(db, PERSON_COLS " WHERE id = ?1", &st, err);
-		for (size_t i = 0; !rc && i < nids; i++) {
-			sqlite3_reset(st);
-			sqlite3_bind_text(st, 1, ids[i], -1, SQLITE_STATIC);
-			rc = pl_table_read(&t, st, db, "people", err);
-		}
-		if (st)
-			pl_release(db, st);
-		r->priv = a;
-		rows = t.cell;
-		r->n = t.n;
-	}
-	if (rc) {
-		parley_person_facts_free(r);
-		return rc;
-	}
-	r->p = rows;
+	void *r;
+	/* by ids: one primary-key step a person, in the order asked */
+	int rc = ids ? reader(db, PERSON_COLS " WHERE id = ?1", ids, 1, nids, 4, "people", &r, err)
+	             : reader(db, PERSON_COLS, NULL, 0, 1, 4, "people", &r, err);
 	*out = r;
-	return PARLEY_OK;
-}
-
-void parley_person_facts_free(parley_person_facts *p)
-{
-	if (p)
-		rows_free(p->priv);
-	free(p);
+	return rc;
 }
 
 int parley_coverage_list(parley_db *db, parley_coverage **out, parley_err *err)
 {
-	*out = NULL;
-	parley_coverage *r = calloc(1, sizeof *r);
-	if (!r)
-		return parley_err_set(err, PARLEY_ENOMEM, "coverage: out of memory");
-	void *rows = NULL;
-	int rc = read_rows(db,
-	                   "SELECT id, description, from_country, to_country, min_level,"
-	                   " start_date, end_date, person, data_through FROM coverage",
-	                   NULL, 0, 9, "coverage", &rows, &r->n, &r->priv, err);
-	if (rc) {
-		free(r);
-		return rc;
-	}
-	r->c = rows;
+	void *r;
+	int rc = reader(db,
+	                "SELECT id, description, from_country, to_country, min_level,"
+	                " start_date, end_date, person, data_through FROM coverage",
+	                NULL, 0, 1, 9, "coverage", &r, err);
 	*out = r;
-	return PARLEY_OK;
-}
-
-void parley_coverage_free(parley_coverage *c)
-{
-	if (c)
-		rows_free(c->priv);
-	free(c);
+	return rc;
 }
 
 int parley_country_names(parley_db *db, parley_country_names_list **out, parley_err *err)
 {
-	*out = NULL;
-	parley_country_names_list *r = calloc(1, sizeof *r);
-	if (!r)
-		return parley_err_set(err, PARLEY_ENOMEM, "countries: out of memory");
-	void *rows = NULL;
-	int rc = read_rows(db, "SELECT code, name FROM country", NULL, 0, 2, "countries", &rows,
-	                   &r->n, &r->priv, err);
-	if (rc) {
-		free(r);
-		return rc;
-	}
-	r->c = rows;
+	void *r;
+	int rc = reader(db, "SELECT code, name FROM country", NULL, 0, 1, 2, "countries", &r, err);
 	*out = r;
-	return PARLEY_OK;
-}
-
-void parley_country_names_free(parley_country_names_list *c)
-{
-	if (c)
-		rows_free(c->priv);
-	free(c);
+	return rc;
 }
 
 int parley_member_facts_find(parley_db *db, const char *visit, parley_member_facts **out,
                              parley_err *err)
 {
-	*out = NULL;
-	parley_member_facts *r = calloc(1, sizeof *r);
-	if (!r)
-		return parley_err_set(err, PARLEY_ENOMEM, "delegations: out of memory");
-	void *rows = NULL;
-	int rc = read_rows(db,
-	                   visit ? "SELECT visit, role, person, name FROM visit_person"
-	                           " WHERE visit = ?1 ORDER BY role, seq"
-	                         : "SELECT visit, role, person, name FROM visit_person"
-	                           " ORDER BY visit, role, seq",
-	                   &visit, 1, 4, "delegations", &rows, &r->n, &r->priv, err);
-	if (rc) {
-		free(r);
-		return rc;
-	}
-	r->m = rows;
+	void *r;
+	int rc = reader(db,
+	                visit ? "SELECT visit, role, person, name FROM visit_person"
+	                        " WHERE visit = ?1 ORDER BY role, seq"
+	                      : "SELECT visit, role, person, name FROM visit_person"
+	                        " ORDER BY visit, role, seq",
+	                &visit, 1, 1, 4, "delegations", &r, err);
 	*out = r;
-	return PARLEY_OK;
-}
-
-void parley_member_facts_free(parley_member_facts *m)
-{
-	if (m)
-		rows_free(m->priv);
-	free(m);
+	return rc;
 }
 
 int parley_visit_exts_all(parley_db *db, parley_visit_exts **out, parley_err *err)
 {
-	*out = NULL;
-	parley_visit_exts *r = calloc(1, sizeof *r);
-	if (!r)
-		return parley_err_set(err, PARLEY_ENOMEM, "external ids: out of memory");
-	void *rows = NULL;
-	int rc = read_rows(db,
-	                   "SELECT entity_id, scheme, value FROM external_id WHERE entity = 'visit'"
-	                   " ORDER BY entity_id, scheme, value",
-	                   NULL, 0, 3, "external ids", &rows, &r->n, &r->priv, err);
-	if (rc) {
-		free(r);
-		return rc;
-	}
-	r->x = rows;
+	void *r;
+	int rc = reader(db,
+	                "SELECT entity_id, scheme, value FROM external_id WHERE entity = 'visit'"
+	                " ORDER BY entity_id, scheme, value",
+	                NULL, 0, 1, 3, "external ids", &r, err);
 	*out = r;
-	return PARLEY_OK;
-}
-
-void parley_visit_exts_free(parley_visit_exts *x)
-{
-	if (x)
-		rows_free(x->priv);
-	free(x);
+	return rc;
 }
 
 int parley_visit_notes_find(parley_db *db, const char *text, parley_visit_notes **out,
@@ -290,27 +211,12 @@ int parley_visit_notes_find(parley_db *db, const char *text, parley_visit_notes 
 	*out = NULL;
 	if (!text || !*text)
 		return parley_err_set(err, PARLEY_EINVAL, "visit notes: no text to look for");
-	parley_visit_notes *r = calloc(1, sizeof *r);
-	if (!r)
-		return parley_err_set(err, PARLEY_ENOMEM, "visit notes: out of memory");
-	void *rows = NULL;
+	void *r;
 	/* every note is read: no index holds them (compare reads every visit) */
-	int rc = read_rows(db, "SELECT id, note FROM visit WHERE instr(note, ?1) > 0", &text, 1, 2,
-	                   "visit notes", &rows, &r->n, &r->priv, err);
-	if (rc) {
-		free(r);
-		return rc;
-	}
-	r->v = rows;
+	int rc = reader(db, "SELECT id, note FROM visit WHERE instr(note, ?1) > 0", &text, 1, 1, 2,
+	                "visit notes", &r, err);
 	*out = r;
-	return PARLEY_OK;
-}
-
-void parley_visit_notes_free(parley_visit_notes *v)
-{
-	if (v)
-		rows_free(v->priv);
-	free(v);
+	return rc;
 }
 
 #define LATEST_START "SELECT start_date FROM visit ORDER BY start_date DESC LIMIT 1"

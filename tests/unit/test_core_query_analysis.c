@@ -412,10 +412,10 @@ static void reference_readers_answer_one_question(void **s)
 	parley_tenure_facts *t = NULL;
 	assert_int_equal(parley_tenure_facts_find(db, "CHN", "PRK", NULL, &t, &err), PARLEY_OK);
 	assert_int_equal(t->n, 3);
-	parley_tenure_facts_free(t);
+	parley_facts_free(t);
 	assert_int_equal(parley_tenure_facts_find(db, "USA", NULL, NULL, &t, &err), PARLEY_OK);
 	assert_int_equal(t->n, 0);
-	parley_tenure_facts_free(t);
+	parley_facts_free(t);
 	assert_int_equal(parley_tenure_facts_find(db, NULL, NULL, "zhou", &t, &err), PARLEY_OK);
 	assert_int_equal(t->n, 1);
 	assert_string_equal(t->t[0].person_name, "Zhou Enlai");
@@ -423,7 +423,7 @@ static void reference_readers_answer_one_question(void **s)
 	assert_string_equal(t->t[0].country, "CHN");
 	assert_string_equal(t->t[0].rank, "head_of_government");
 	assert_string_equal(t->t[0].end_date, "1976-01-08");
-	parley_tenure_facts_free(t);
+	parley_facts_free(t);
 	assert_int_equal(parley_tenure_facts_find(db, "CHN", NULL, "zhou", &t, &err), PARLEY_EINVAL);
 	assert_null(t);
 
@@ -434,10 +434,10 @@ static void reference_readers_answer_one_question(void **s)
 	assert_string_equal(p->p[0].name, "Zhou Enlai");
 	assert_string_equal(p->p[1].id, "kim");
 	assert_string_equal(p->p[1].country, "PRK");
-	parley_person_facts_free(p);
+	parley_facts_free(p);
 	assert_int_equal(parley_person_facts_find(db, NULL, 0, &p, &err), PARLEY_OK);
 	assert_int_equal(p->n, 5);
-	parley_person_facts_free(p);
+	parley_facts_free(p);
 
 	parley_member_facts *m = NULL;
 	assert_int_equal(parley_member_facts_find(db, NULL, &m, &err), PARLEY_OK);
@@ -445,20 +445,20 @@ static void reference_readers_answer_one_question(void **s)
 	assert_string_equal(m->m[0].role, "companion");
 	assert_string_equal(m->m[1].name, "Mao Zedong");
 	assert_string_equal(m->m[2].visit, "i-kim-zhou");
-	parley_member_facts_free(m);
+	parley_facts_free(m);
 	assert_int_equal(parley_member_facts_find(db, "i-kim-zhou", &m, &err), PARLEY_OK);
 	assert_int_equal(m->n, 1);
 	assert_string_equal(m->m[0].person, "kim");
-	parley_member_facts_free(m);
+	parley_facts_free(m);
 
 	parley_country_names_list *k = NULL;
 	assert_int_equal(parley_country_names(db, &k, &err), PARLEY_OK);
 	assert_int_equal(k->n, 3);
-	parley_country_names_free(k);
+	parley_facts_free(k);
 	parley_coverage *c = NULL;
 	assert_int_equal(parley_coverage_list(db, &c, &err), PARLEY_OK);
 	assert_int_equal(c->n, 0);
-	parley_coverage_free(c);
+	parley_facts_free(c);
 
 	char latest[16];
 	assert_int_equal(parley_visits_latest_start(db, latest, sizeof latest, &err), PARLEY_OK);
@@ -472,14 +472,14 @@ static void reference_readers_answer_one_question(void **s)
 	assert_int_equal(parley_visit_notes_find(db, "period '", &n, &err), PARLEY_OK);
 	assert_int_equal(n->n, 1);
 	assert_string_equal(n->v[0].visit, "h-other");
-	parley_visit_notes_free(n);
+	parley_facts_free(n);
 	assert_int_equal(parley_visit_notes_find(db, "", &n, &err), PARLEY_EINVAL);
 	parley_visit_exts *x = NULL;
 	assert_int_equal(parley_visit_exts_all(db, &x, &err), PARLEY_OK);
 	assert_int_equal(x->n, 1);
 	assert_string_equal(x->x[0].visit, "b-day");
 	assert_string_equal(x->x[0].value, "7");
-	parley_visit_exts_free(x);
+	parley_facts_free(x);
 	size_t na = 0;
 	char *first = NULL;
 	assert_int_equal(parley_people_by_alias(db, "mao zedong", &na, &first, &err), PARLEY_OK);
