@@ -1566,15 +1566,16 @@ int parley_review_reject(parley_db *db, const char *id, const char *by,
  * queries of parley_gdelt_count() and parley_gdelt_discover() when it is set
  * in parley_gdelt_query.engine: the engine selects the rows of the pair
  * (codes, dates) and parley's own sinks count or fold them, so the results
- * are the same as a scan of the same files.  These functions live in the
- * parley_clickhouse library (-lparley_clickhouse -lcurl).  docs/gdelt.md.
+ * are the same as a scan of the same files.  Their HTTP client (libcurl) is
+ * the module parley-http.so, loaded on first use.  docs/gdelt.md.
  */
 typedef struct parley_gdelt_engine parley_gdelt_engine;
 
 /* Opens clickhouse://HOST:PORT/DB[?cluster=NAME] (the HTTP interface of one
  * server of a cluster named in its remote_servers, "parley" by default).
  * Nothing is sent yet.  *out is freed with parley_gdelt_engine_free().
- * PARLEY_EINVAL for a malformed URL, PARLEY_ENOMEM. */
+ * PARLEY_EINVAL for a malformed URL, PARLEY_ENOMEM, PARLEY_EIO when the
+ * module parley-http.so is missing or cannot be loaded. */
 int parley_gdelt_engine_open(const char *url, parley_gdelt_engine **out, parley_err *err);
 /* NULL is allowed. */
 void parley_gdelt_engine_free(parley_gdelt_engine *e);

@@ -1,6 +1,6 @@
 /*
- * clickhouse.c - the ClickHouse engine: its URL, its HTTP client (libcurl)
- * and the query side.  Loading is in clickhouse_load.c; the table layout is
+ * clickhouse.c - the ClickHouse engine: its URL, its HTTP client (libcurl's
+ * POST, in the module parley-http.so: http_module.h) and the query side.  Loading is in clickhouse_load.c; the table layout is
  * described in clickhouse.h.
  *
  * Counting (ch_count) is a GROUP BY on the cluster with count.c's row
@@ -27,35 +27,58 @@
 #define ERR_TEXT_MAX 4096
 
 typedef struct ch_resp {
-	CURL *c;
 	const ch_call *call;
-	long code;      /* HTTP status, 0 until the body starts */
 	pl_buf errtext; /* body of a non-200 answer, bounded */
 	int sink_rc;    /* what stopped the sink, or 0 */
 	int nomem;
 } ch_resp;
 
-static size_t on_body(char *p, size_t size, size_t nmemb, void *user)
+/* Takes a piece of the answer (http_module.h); non-zero stops it. */
+static int on_body(void *user, long code, const char *p, size_t n)
 {
 	ch_resp *r = user;
-	size_t n = size * nmemb;
-	if (!r->code)
-		curl_easy_getinfo(r->c, CURLINFO_RESPONSE_CODE, &r->code);
-	if (r->code != 200) {
+	if (code != 200) {
 		size_t room = ERR_TEXT_MAX > r->errtext.len ? ERR_TEXT_MAX - r->errtext.len : 0;
 		if (room)
 			pl_buf_add(&r->errtext, p, n < room ? n : room);
-		return n;
+		return 0;
 	}
 	if (r->call->sink) {
 		r->sink_rc = r->call->sink(r->call->sink_ctx, p, n);
-		return r->sink_rc ? 0 : n;
+		return r->sink_rc;
 	}
 	if (r->call->out && pl_buf_append(r->call->out, p, n) != PARLEY_OK) {
 		r->nomem = 1;
-		return 0;
+		return 1;
 	}
-	return n;
+	return 0;
+}
+
+int ch_http(const pl_http_module **m, parley_err *err)
+{
+	const void *t = NULL;
+	int rc = pl_module_table(PL_HTTP_MODULE_FILE, PL_HTTP_MODULE_SYMBOL, PL_HTTP_MODULE_ABI,
+	                         "the ClickHouse engine", &t, err);
+	*m = t;
+	return rc;
+}
+
+/* Appends s to b as a URL query value: every byte but RFC 3986's
+ * unreserved ones as %XX (what curl_easy_escape does). */
+static int url_escape(pl_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	int rc = PARLEY_OK;
+	for (const unsigned char *p = (const unsigned char *)s; *p && rc == PARLEY_OK; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '.' || *p == '_' || *p == '~') {
+			rc = pl_buf_append(b, p, 1);
+		} else {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+			rc = pl_buf_append(b, e, 3);
+		}
+	}
+	return rc;
 }
 
 /* The server's error text on one line: distinct lines joined by spaces,
@@ -96,46 +119,34 @@ static void tidy_error(const char *in, char *out, size_t cap)
 	out[o] = '\0';
 }
 
-int ch_request(CURL *c, const ch_call *call, const char *what, parley_err *err)
+int ch_request(void *c, const ch_call *call, const char *what, parley_err *err)
 {
+	const pl_http_module *m = NULL;
+	int rc = ch_http(&m, err);
+	if (rc != PARLEY_OK)
+		return rc;
 	int own = c == NULL;
 	if (own)
-		c = curl_easy_init();
-	else
-		curl_easy_reset(c); /* keeps the connection cache */
+		c = m->open();
 	if (!c)
 		return parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", what);
 	pl_buf url;
 	pl_buf_init(&url, 0);
-	int rc = pl_buf_printf(&url, "http://%s:%d/?wait_end_of_query=1", call->host, call->port);
+	rc = pl_buf_printf(&url, "http://%s:%d/?wait_end_of_query=1", call->host, call->port);
 	if (rc == PARLEY_OK && call->body) {
-		char *q = curl_easy_escape(c, call->sql, 0);
-		rc = q ? pl_buf_printf(&url, "&query=%s", q) : PARLEY_ENOMEM;
-		curl_free(q);
+		rc = pl_buf_puts(&url, "&query=");
+		if (rc == PARLEY_OK)
+			rc = url_escape(&url, call->sql);
 	}
-	ch_resp r = {.c = c, .call = call};
+	ch_resp r = {.call = call};
 	pl_buf_init(&r.errtext, 0);
-	struct curl_slist *hdr = curl_slist_append(NULL, "Expect:"); /* no 100-continue round trip */
-	char cerr[CURL_ERROR_SIZE] = "";
-	CURLcode cc = CURLE_OK;
-	if (rc == PARLEY_OK && hdr) {
-		curl_easy_setopt(c, CURLOPT_URL, url.data);
-		curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
-		curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 10L);
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, hdr);
-		curl_easy_setopt(c, CURLOPT_POST, 1L);
+	char cerr[1024] = "";
+	long code = 0;
+	int failed = 0;
+	if (rc == PARLEY_OK) {
 		const char *body = call->body ? call->body : call->sql;
 		size_t blen = call->body ? call->body_len : strlen(call->sql);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
-		curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
-		curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-		curl_easy_setopt(c, CURLOPT_ERRORBUFFER, cerr);
-		cc = curl_easy_perform(c);
-		if (!r.code)
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.code);
-	} else if (rc == PARLEY_OK) {
-		rc = PARLEY_ENOMEM;
+		failed = m->post(c, url.data, body, blen, on_body, &r, &code, cerr, sizeof cerr) != 0;
 	}
 	if (rc == PARLEY_OK) {
 		if (r.nomem)
@@ -144,10 +155,10 @@ int ch_request(CURL *c, const ch_call *call, const char *what, parley_err *err)
 			rc = parley_err_set(err, r.sink_rc, "%s: reading the answer of %s:%d: %s", what,
 			                    call->host, call->port,
 			                    r.sink_rc == PARLEY_ENOMEM ? "out of memory" : "stopped");
-		else if (cc != CURLE_OK && r.code == 0)
+		else if (failed && code == 0)
 			rc = parley_err_set(err, PARLEY_EIO, "%s: cannot reach the server %s:%d (%s)", what,
-			                    call->host, call->port, cerr[0] ? cerr : curl_easy_strerror(cc));
-		else if (r.code != 200) {
+			                    call->host, call->port, cerr);
+		else if (code != 200) {
 			char text[1024], shard[160] = "";
 			tidy_error(r.errtext.data ? r.errtext.data : "", text, sizeof text);
 			/* A Distributed query names the shard it could not reach. */
@@ -159,18 +170,17 @@ int ch_request(CURL *c, const ch_call *call, const char *what, parley_err *err)
 				         refused);
 			}
 			rc = parley_err_set(err, PARLEY_EIO, "%s: %sthe server %s:%d answered HTTP %ld: %s", what,
-			                    shard, call->host, call->port, r.code, text[0] ? text : "no message");
-		} else if (cc != CURLE_OK)
+			                    shard, call->host, call->port, code, text[0] ? text : "no message");
+		} else if (failed)
 			rc = parley_err_set(err, PARLEY_EIO, "%s: the answer of %s:%d broke off (%s)", what,
-			                    call->host, call->port, cerr[0] ? cerr : curl_easy_strerror(cc));
+			                    call->host, call->port, cerr);
 	} else {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "%s: out of memory", what);
 	}
-	curl_slist_free_all(hdr);
 	pl_buf_free(&r.errtext);
 	pl_buf_free(&url);
 	if (own)
-		curl_easy_cleanup(c);
+		m->close(c);
 	return rc;
 }
 
@@ -256,6 +266,13 @@ int parley_gdelt_engine_open(const char *url, parley_gdelt_engine **out, parley_
 		free(e);
 		return parley_err_set(err, PARLEY_EINVAL, "engine '%s': %s (DB and NAME: letters, digits, _)",
 		                      url, bad);
+	}
+	/* libcurl is loaded now, so a missing module is said before any work */
+	const pl_http_module *m = NULL;
+	int hrc = ch_http(&m, err);
+	if (hrc != PARLEY_OK) {
+		free(e);
+		return hrc;
 	}
 	pl_strlcpy(e->base.name, url, sizeof e->base.name);
 	e->base.scan = ch_scan;

@@ -17,8 +17,8 @@
 #define PL_GDELT_CLICKHOUSE_H
 
 #include "engine.h"
-
-#include <curl/curl.h>
+#include "http_module.h"
+#include "module.h"
 
 #define CH_MAX_SHARDS 64
 /* `day` of a row whose SQLDATE is not a real day (INT32_MIN). */
@@ -52,10 +52,15 @@ typedef struct ch_call {
 	void *sink_ctx;
 } ch_call;
 
-/* Runs one request on host:port with handle c (NULL: a handle of its own).
+/* The HTTP module's table (loaded on the first call: module.h); fails
+ * with err naming parley-http.so when it is missing. */
+int ch_http(const pl_http_module **m, parley_err *err);
+
+/* Runs one request on host:port with handle c (the HTTP module's open();
+ * NULL: a handle of its own).
  * Fails with PARLEY_EIO and a message naming the host: cannot connect,
  * or the server's own error text (which names a shard that is down). */
-int ch_request(CURL *c, const ch_call *call, const char *what, parley_err *err);
+int ch_request(void *c, const ch_call *call, const char *what, parley_err *err);
 
 /* Runs sql and gives its whole answer in *out (caller frees with
  * pl_buf_free). */

@@ -46,7 +46,8 @@ typedef struct load_ctx {
 
 typedef struct load_worker {
 	load_ctx *x;
-	CURL *c;
+	const pl_http_module *http;
+	void *c; /* the HTTP module's handle */
 	pl_buf buf[CH_MAX_SHARDS];
 	long rows;
 } load_worker;
@@ -57,7 +58,9 @@ static void *load_user_new(void *ctx)
 	if (!lw)
 		return NULL;
 	lw->x = ctx;
-	lw->c = curl_easy_init();
+	/* loaded by parley_gdelt_engine_open already */
+	if (ch_http(&lw->http, NULL) == PARLEY_OK)
+		lw->c = lw->http->open();
 	if (!lw->c) {
 		free(lw);
 		return NULL;
@@ -73,7 +76,7 @@ static void load_user_free(load_worker *lw)
 		return;
 	for (int i = 0; i < CH_MAX_SHARDS; i++)
 		pl_buf_free(&lw->buf[i]);
-	curl_easy_cleanup(lw->c);
+	lw->http->close(lw->c);
 	free(lw);
 }
 

@@ -1,7 +1,8 @@
 /*
  * png.c - SVG to PNG in process: librsvg parses and draws the SVG onto a
- * cairo image surface, and encode_png() writes the surface as PNG into a
- * pl_buf with libdeflate.  Not cairo's own PNG writer: it goes through
+ * cairo image surface in the module parley-png.so (png_render.c, loaded on
+ * the first PNG: module.h), and encode_png() writes the pixels as PNG into
+ * a pl_buf with libdeflate.  Not cairo's own PNG writer: it goes through
  * libpng's adaptive row filters and zlib at its default level, which were
  * half the time of a 50-brief site (docs/performance.md); a chart is flat
  * colour, which unfiltered rows and libdeflate's fastest level compress
@@ -10,10 +11,10 @@
  * can answer /chart/NAME.png and the static site writes its twins directly.
  */
 #include "png.h"
+#include "module.h"
+#include "png_module.h"
 
-#include <cairo.h>
 #include <libdeflate.h>
-#include <librsvg/rsvg.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,14 +47,13 @@ static int put_chunk(pl_buf *out, const char type[4], const unsigned char *data,
 	return rc;
 }
 
-/* Appends surf (CAIRO_FORMAT_RGB24, flushed) to out as an 8-bit RGB PNG:
+/* Appends img (cairo's RGB24 pixels) to out as an 8-bit RGB PNG:
  * every row unfiltered (filter byte 0), one IDAT compressed by libdeflate
  * at level 1.  PARLEY_ENOMEM when memory runs out. */
-static int encode_png(cairo_surface_t *surf, pl_buf *out)
+static int encode_png(const pl_png_image *img, pl_buf *out)
 {
-	int w = cairo_image_surface_get_width(surf), h = cairo_image_surface_get_height(surf);
-	int stride = cairo_image_surface_get_stride(surf);
-	const unsigned char *px = cairo_image_surface_get_data(surf);
+	int w = img->width, h = img->height, stride = img->stride;
+	const unsigned char *px = img->data;
 	if (!px || w <= 0 || h <= 0)
 		return PARLEY_EINVAL;
 	size_t row = 1 + 3 * (size_t)w, raw_n = row * (size_t)h;
@@ -101,73 +101,25 @@ static int encode_png(cairo_surface_t *surf, pl_buf *out)
 	return rc;
 }
 
-/* The SVG's size in user units: its width and height when given in
- * absolute units, else its viewBox (parley's charts have only a viewBox). */
-static int svg_size(RsvgHandle *h, double *w, double *ht)
-{
-	if (rsvg_handle_get_intrinsic_size_in_pixels(h, w, ht) && *w > 0 && *ht > 0)
-		return 1;
-	gboolean has_w, has_h, has_vb;
-	RsvgLength lw, lh;
-	RsvgRectangle vb;
-	rsvg_handle_get_intrinsic_dimensions(h, &has_w, &lw, &has_h, &lh, &has_vb, &vb);
-	if (!has_vb || vb.width <= 0 || vb.height <= 0)
-		return 0;
-	*w = vb.width;
-	*ht = vb.height;
-	return 1;
-}
-
 int pl_svg_png(const char *svg, size_t n, int width, pl_buf *out, parley_err *err)
 {
 	if (!svg || !out || width <= 0 || width > PL_PNG_WIDTH * 4)
 		return parley_err_set(err, PARLEY_EINVAL, "png: no SVG or a bad width");
-	GError *ge = NULL;
-	RsvgHandle *h = rsvg_handle_new_from_data((const guint8 *)svg, n, &ge);
-	if (!h) {
-		int rc = parley_err_set(err, PARLEY_EDATA, "png: the SVG cannot be read: %s",
-		                        ge && ge->message ? ge->message : "unknown error");
-		if (ge)
-			g_error_free(ge);
+	const void *t = NULL;
+	int rc = pl_module_table(PL_PNG_MODULE_FILE, PL_PNG_MODULE_SYMBOL, PL_PNG_MODULE_ABI,
+	                         "png", &t, err);
+	if (rc != PARLEY_OK)
 		return rc;
-	}
-	double sw = 0, sh = 0;
-	if (!svg_size(h, &sw, &sh)) {
-		g_object_unref(h);
-		return parley_err_set(err, PARLEY_EDATA, "png: the SVG has neither a size nor a viewBox");
-	}
-	long height = (long)(width * sh / sw + 0.5);
-	if (height < 1 || (long)width * height > PNG_MAX_PIXELS) {
-		g_object_unref(h);
-		return parley_err_set(err, PARLEY_ELIMIT, "png: a %dx%ld image is too large", width, height);
-	}
-	cairo_surface_t *surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, (int)height);
-	cairo_t *cr = cairo_create(surf);
-	int rc = PARLEY_OK;
-	if (cairo_status(cr) != CAIRO_STATUS_SUCCESS) {
-		rc = parley_err_set(err, PARLEY_ENOMEM, "png: cannot make a %dx%ld image", width, height);
-	} else {
-		/* white under the chart: RGB24 has no alpha, and e-mail clients
-		 * differ on what a transparent background becomes */
-		cairo_set_source_rgb(cr, 1, 1, 1);
-		cairo_paint(cr);
-		RsvgRectangle vp = {0, 0, (double)width, (double)height};
-		if (!rsvg_handle_render_document(h, cr, &vp, &ge)) {
-			rc = parley_err_set(err, PARLEY_EDATA, "png: drawing the SVG failed: %s",
-			                    ge && ge->message ? ge->message : "unknown error");
-			if (ge)
-				g_error_free(ge);
-		}
-	}
-	if (rc == PARLEY_OK) {
-		cairo_surface_flush(surf);
-		int erc = encode_png(surf, out);
-		if (erc != PARLEY_OK)
-			rc = parley_err_set(err, erc, "png: the image does not fit in memory");
-	}
-	cairo_destroy(cr);
-	cairo_surface_destroy(surf);
-	g_object_unref(h);
+	const pl_png_module *m = t;
+	pl_png_image img = {0};
+	char msg[512] = "";
+	rc = m->render(svg, n, width, PNG_MAX_PIXELS, &img, msg, sizeof msg);
+	if (rc != PARLEY_OK)
+		return parley_err_set(err, rc, "%s", msg[0] ? msg : "png: drawing failed");
+	rc = encode_png(&img, out);
+	if (rc != PARLEY_OK)
+		rc = parley_err_set(err, rc, "png: the image does not fit in memory");
+	m->image_free(&img);
 	return rc;
 }
 
