@@ -1574,8 +1574,8 @@ typedef struct parley_gdelt_engine parley_gdelt_engine;
 /* Opens clickhouse://HOST:PORT/DB[?cluster=NAME] (the HTTP interface of one
  * server of a cluster named in its remote_servers, "parley" by default).
  * Nothing is sent yet.  *out is freed with parley_gdelt_engine_free().
- * PARLEY_EINVAL for a malformed URL, PARLEY_ENOMEM, PARLEY_EIO when the
- * module parley-http.so is missing or cannot be loaded. */
+ * PARLEY_EINVAL for a malformed URL, PARLEY_ENOMEM.  (A missing module
+ * parley-http.so is PARLEY_EIO from the first request.) */
 int parley_gdelt_engine_open(const char *url, parley_gdelt_engine **out, parley_err *err);
 /* NULL is allowed. */
 void parley_gdelt_engine_free(parley_gdelt_engine *e);

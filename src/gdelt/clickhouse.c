@@ -267,13 +267,6 @@ int parley_gdelt_engine_open(const char *url, parley_gdelt_engine **out, parley_
 		return parley_err_set(err, PARLEY_EINVAL, "engine '%s': %s (DB and NAME: letters, digits, _)",
 		                      url, bad);
 	}
-	/* libcurl is loaded now, so a missing module is said before any work */
-	const pl_http_module *m = NULL;
-	int hrc = ch_http(&m, err);
-	if (hrc != PARLEY_OK) {
-		free(e);
-		return hrc;
-	}
 	pl_strlcpy(e->base.name, url, sizeof e->base.name);
 	e->base.scan = ch_scan;
 	e->base.count = ch_count;
