@@ -5,8 +5,8 @@
  * GDELT lines, and the scan's own line loop and sinks do the rest: so a
  * count or a candidate list from an engine is the same as from the files
  * the engine was loaded with.  The only engine is ClickHouse
- * (clickhouse.c), built into a library of its own so that only what uses
- * it links libcurl; libparley reaches it through this table of functions.
+ * (clickhouse.c), whose HTTP client is the module parley-http.so
+ * (http_module.h); the scan reaches it through this table of functions.
  */
 #ifndef PL_GDELT_ENGINE_H
 #define PL_GDELT_ENGINE_H
