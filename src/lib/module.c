@@ -59,7 +59,7 @@ static int search_dirs(char dirs[][PATH_MAX], int cap)
 	    folder_of(info.dli_fname, self[nself], sizeof self[0]) &&
 	    (nself == 0 || strcmp(self[0], self[nself]) != 0))
 		nself++;
-	static const char *const rel[] = {"", "/..", "/parley", "/" PARLEY_BIN_TO_MODULEDIR};
+	static const char *const rel[] = {"", "/..", "/parley", ("/" PARLEY_BIN_TO_MODULEDIR)};
 	int k = 0;
 	for (int s = 0; s < nself; s++)
 		for (size_t r = 0; r < sizeof rel / sizeof rel[0] && k < cap; r++)
