@@ -92,6 +92,8 @@ struct pl_import {
 	pl_import_guard guard;         /* decides which rows are written (bundled.c) */
 	void *guard_ctx;
 	int discard;                   /* roll back at close even without errors (dry run) */
+	int bulk_wanted;               /* each transaction goes in bulk (import_bulk.c) */
+	pl_bulk bulk;
 };
 
 void pl_import_set_guard(pl_import *imp, pl_import_guard fn, void *ctx)
@@ -240,9 +242,13 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 	if (!rc) rc = pl_key_where(&b, c);
 	if (rc || pl_prepare(imp->db, b.data, &imp->exists[ci], err))
 		goto fail;
-	/* INSERT with every column as ?1..?n */
+	/* INSERT with every column as ?1..?n.  In bulk, OR FAIL: a row the
+	 * store refuses fails the whole import anyway (it is rolled back), so
+	 * SQLite need not journal each statement to undo it alone, a copy of
+	 * every page it touches (import_bulk.c) */
+	const char *fail = imp->bulk.on ? " OR FAIL" : "";
 	pl_buf_reset(&b);
-	rc = pl_buf_printf(&b, "INSERT INTO %s(", c->name);
+	rc = pl_buf_printf(&b, "INSERT%s INTO %s(", fail, c->name);
 	for (size_t i = 0; i < c->ncols; i++)
 		if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
 	if (!rc) rc = pl_buf_puts(&b, ") VALUES (");
@@ -253,7 +259,7 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 		goto fail;
 	/* UPDATE non-key columns, same numbering as INSERT */
 	pl_buf_reset(&b);
-	rc = pl_buf_printf(&b, "UPDATE %s SET ", c->name);
+	rc = pl_buf_printf(&b, "UPDATE%s %s SET ", fail, c->name);
 	int first = 1, all_key = 1;
 	for (size_t i = 0; i < c->ncols; i++) {
 		if (c->cols[i].key)
@@ -1094,6 +1100,8 @@ static int begin_import(pl_import *imp, parley_err *err)
 	if (!rc)
 		rc = pl_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_touched VALUES (?1, ?2, ?3, ?4)",
 		                &imp->touch_put, err);
+	if (!rc && imp->bulk_wanted)
+		rc = pl_bulk_begin(db, &imp->bulk, err);
 	return rc;
 }
 
@@ -1140,7 +1148,8 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	} else if (imp->discard) {
 		pl_rollback(imp->db);
 		rc = PARLEY_OK;
-	} else if ((rc = pl_exec(imp->db, "DROP TABLE temp.pl_import_seen;"
+	} else if ((rc = pl_bulk_end(imp->db, &imp->bulk, err)) ||
+	           (rc = pl_exec(imp->db, "DROP TABLE temp.pl_import_seen;"
 	                                  " DROP TABLE temp.pl_import_touched", err)) ||
 	           (rc = pl_commit(imp->db, err))) {
 		/* The rows fit in the import's page cache, so a full disk may show
@@ -1159,6 +1168,7 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	free(imp->owned);
 	pl_links_free(imp->links, imp->nlinks);
 	pl_map_free(&imp->refs);
+	pl_bulk_free(&imp->bulk);
 	restore_pragmas(imp);
 	free(imp);
 	return rc;
@@ -1355,6 +1365,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	}
 	int rc = PARLEY_OK;
+	long long total = 0; /* bytes in all inputs: whether to go in bulk */
 	/* Read and identify every file before touching the store. */
 	for (size_t i = 0; i < npaths && !rc; i++) {
 		in[i].path = paths[i];
@@ -1363,6 +1374,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		rc = read_head(&in[i], &size, err);
 		if (rc)
 			break;
+		total += size;
 		size_t head = in[i].len < HEAD_BYTES ? in[i].len : HEAD_BYTES;
 		in[i].reader = forced ? forced : detect(paths[i], in[i].data, head);
 		if (!in[i].reader && map) { /* a file no reader knows: the map says what it is */
@@ -1386,7 +1398,12 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		imp->replace = o->replace;
 		imp->unsourced_ok = o->unsourced_ok;
 		imp->map = map;
-		rc = run(imp, in, npaths, o, rep, err);
+		if (pl_bulk_wanted(db, total)) { /* from now on: this transaction and any again */
+			imp->bulk_wanted = 1;
+			rc = pl_bulk_begin(db, &imp->bulk, err);
+		}
+		if (!rc)
+			rc = run(imp, in, npaths, o, rep, err);
 	}
 	if (rc && imp) { /* the run itself failed: nothing of it may stay */
 		parley_err keep = err ? *err : (parley_err){0, ""};

@@ -248,6 +248,9 @@ int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 
 int pl_schema_migration_count(void);
 const char *pl_schema_migration(int i);
+/* The SQL that empties the visit tallies and fills them again from the
+ * visits (migration_tally's own fill). */
+const char *pl_schema_tally_refill(void);
 /* Creates the audit triggers for every concept table (audit.c). */
 int pl_audit_install(parley_db *db, parley_err *err);
 
@@ -289,6 +292,25 @@ int pl_import_open_reason(parley_db *db, const char *reason, parley_report *rep,
                           pl_import **imp, parley_err *err);
 int pl_begin_reason(parley_db *db, const char *reason, parley_err *err);
 int pl_import_close(pl_import *imp, parley_err *err);
+
+/* A bulk import (import_bulk.c): within the import's transaction, the
+ * secondary indexes, tally and search-marking triggers of the tables it
+ * fills are dropped (their SQL noted), and at the end made again, the
+ * tallies refilled and every visit's search text marked for refresh. */
+typedef struct pl_bulk {
+	char **sql; /* what was dropped, to create again */
+	size_t n, cap;
+	int on;
+} pl_bulk;
+/* 1 when an import of input_bytes into db goes in bulk: a large import
+ * into a store small beside it, or as pl_import_bulk_mode forces (tests:
+ * 1 always, -1 never, 0 decide). */
+int pl_bulk_wanted(parley_db *db, long long input_bytes);
+extern int pl_import_bulk_mode;
+int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err);
+/* Makes again what pl_bulk_begin dropped; frees b. */
+int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err);
+void pl_bulk_free(pl_bulk *b);
 /* A guard sees each row before pl_import_put() validates it and returns 1
  * to let it through or 0 to keep the stored record as it is (it reports
  * why itself).  bundled.c uses it to keep what a user changed. */
