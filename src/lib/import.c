@@ -1390,6 +1390,8 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 			rc = read_rest(&in[i], size, err);
 	}
 	pl_import *imp = NULL;
+	int bulk = !rc && pl_bulk_wanted(db, total);
+	int journal = bulk && pl_bulk_journal(db); /* before the transaction */
 	if (!rc) {
 		qsort(in, npaths, sizeof *in, by_rank);
 		rc = pl_import_open(db, rep, &imp, err);
@@ -1398,7 +1400,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		imp->replace = o->replace;
 		imp->unsourced_ok = o->unsourced_ok;
 		imp->map = map;
-		if (pl_bulk_wanted(db, total)) { /* from now on: this transaction and any again */
+		if (bulk) { /* from now on: this transaction and any again */
 			imp->bulk_wanted = 1;
 			rc = pl_bulk_begin(db, &imp->bulk, err);
 		}
@@ -1421,6 +1423,15 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 			char why[PARLEY_ERRMSG_MAX];
 			pl_strlcpy(why, err->msg, sizeof why);
 			parley_err_set(err, rc, "import failed with %s", why);
+		}
+	}
+	if (journal) { /* WAL again, whatever the outcome */
+		parley_err jerr = {0, ""};
+		int jrc = pl_bulk_journal_restore(db, &jerr);
+		if (jrc && !rc) {
+			rc = jrc;
+			if (err)
+				*err = jerr;
 		}
 	}
 	for (size_t i = 0; i < npaths; i++)

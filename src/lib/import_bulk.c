@@ -13,9 +13,10 @@
  *  - lets the rows in, each still validated and audited (the audit
  *    triggers stay: the log is the same, row for row);
  *  - creates the indexes and triggers again from the noted SQL, refills
- *    the tallies with one GROUP BY (the migration's own SQL), and marks
- *    every visit's search text dirty, which pl_search_flush rewrites where
- *    it changed as the transaction commits.
+ *    the tallies with one GROUP BY (the migration's own SQL), and brings
+ *    every visit's search text up to date (pl_search_refresh_all, the
+ *    refresh of the visits marked dirty, for all of them), written only
+ *    where it changed.
  * The result is the row-by-row result (tests/unit/test_core_import_bulk.c
  * compares the two).  Since it all happens in the one transaction, a
  * failure anywhere, or a rollback for a bad row, leaves the store, its
@@ -24,6 +25,19 @@
  * The rebuild reads the whole store, not only the rows imported, so an
  * import goes in bulk only when it is large and the store small beside it
  * (pl_bulk_wanted).
+ *
+ * The journal: in WAL mode every page of a large transaction is written
+ * twice (to the WAL, then by the checkpoint into the store), and each page
+ * read back that the cache no longer holds is looked up through every hash
+ * table of the WAL, hundreds of them at a million visits: rebuilding the
+ * indexes then took longer than the rows themselves.  So when no other
+ * connection has the store open, a bulk import switches it to a rollback
+ * journal for its transaction (pl_bulk_journal): the pages it adds go
+ * straight into the file, only pages the store held before are journaled,
+ * and a failure, or a crash (the journal is rolled back as the store is
+ * next opened), still leaves the store as it was.  The store is in WAL mode
+ * again after the import.  With another connection open, the switch is
+ * refused and the import keeps the WAL.
  */
 #include "internal.h"
 
@@ -47,7 +61,7 @@ int pl_import_bulk_mode;
 /* What is dropped: every index created by SQL on the tables a large import
  * fills (their primary keys stay: they check each row's key), the tally
  * triggers, and the triggers marking search text dirty on the visit and its
- * items (pl_bulk_end marks every visit instead). */
+ * items (pl_bulk_end refreshes every visit's instead). */
 static const char *const dropped =
     "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND ("
     " (type = 'index' AND tbl_name IN ('visit', 'visit_person', 'place', 'activity',"
@@ -148,14 +162,35 @@ int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err)
 	char pragma[96];
 	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_SORT_CACHE_KIB);
 	int rc = pl_exec(db, pragma, err);
+	/* the sorts of the index builds and the tally on a second core (the
+	 * connection's default, none, again after) */
+	if (!rc)
+		rc = pl_exec(db, "PRAGMA threads = 1", err);
 	for (size_t i = 0; !rc && i < b->n; i++)
 		rc = pl_exec(db, b->sql[i], err);
-	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = %ld", cache);
-	sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
 	if (!rc)
 		rc = pl_exec(db, pl_schema_tally_refill(), err);
+	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = %ld", cache);
+	sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
+	sqlite3_exec(db->sql, "PRAGMA threads = 0", NULL, NULL, NULL);
 	if (!rc)
-		rc = pl_exec(db, "INSERT OR IGNORE INTO visit_search_dirty(visit) SELECT id FROM visit", err);
+		rc = pl_search_refresh_all(db, err);
 	pl_bulk_free(b);
 	return rc;
+}
+
+int pl_bulk_journal(parley_db *db)
+{
+	sqlite3_stmt *st;
+	if (pl_prepare(db, "PRAGMA main.journal_mode = DELETE", &st, NULL))
+		return 0;
+	int changed = sqlite3_step(st) == SQLITE_ROW &&
+	              strcmp((const char *)sqlite3_column_text(st, 0), "delete") == 0;
+	sqlite3_finalize(st);
+	return changed;
+}
+
+int pl_bulk_journal_restore(parley_db *db, parley_err *err)
+{
+	return pl_exec(db, "PRAGMA main.journal_mode = WAL", err);
 }

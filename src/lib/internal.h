@@ -242,6 +242,8 @@ int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index fir
 /* Refreshes the search text of the visits the triggers marked
  * (query_visits.c). */
 int pl_search_flush(parley_db *db, parley_err *err);
+/* The same for every visit, marked or not (a bulk import, import_bulk.c). */
+int pl_search_refresh_all(parley_db *db, parley_err *err);
 void pl_rollback(parley_db *db);
 /* Binds text or NULL (for NULL or ""). */
 int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
@@ -311,6 +313,11 @@ int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err);
 /* Makes again what pl_bulk_begin dropped; frees b. */
 int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err);
 void pl_bulk_free(pl_bulk *b);
+/* Outside a transaction: switches db to a rollback journal for a bulk
+ * import when no other connection has it open; 1 when it did, and then
+ * pl_bulk_journal_restore() puts WAL back after the import. */
+int pl_bulk_journal(parley_db *db);
+int pl_bulk_journal_restore(parley_db *db, parley_err *err);
 /* A guard sees each row before pl_import_put() validates it and returns 1
  * to let it through or 0 to keep the stored record as it is (it reports
  * why itself).  bundled.c uses it to keep what a user changed. */
