@@ -70,6 +70,8 @@ struct pl_import {
 	int unsourced_ok;              /* visits need no source (a scratch store) */
 	const pl_csv_map *map;         /* --map: every file is that spreadsheet */
 	sqlite3_stmt *seen_get, *seen_put; /* keys put so far (temp.pl_import_seen) */
+	char **files;                  /* the files named there, by number */
+	size_t nfiles;
 	char fatal_msg[256];           /* SQLite's words for that failure */
 	concept_counts counts[32];     /* per concept, current file */
 	sqlite3_stmt *select[32];      /* by key */
@@ -383,6 +385,22 @@ static int same_value(sqlite3_stmt *st, int i, const pl_column *col, const char 
 	return old && strcmp(old, v) == 0;
 }
 
+/* The number of a file among those this import noted keys from (its
+ * path kept once), or -1 when out of memory. */
+static long file_number(pl_import *imp, const char *file)
+{
+	for (size_t i = imp->nfiles; i-- > 0;)
+		if (strcmp(imp->files[i], file) == 0)
+			return (long)i;
+	char **p = realloc(imp->files, (imp->nfiles + 1) * sizeof *p);
+	if (!p)
+		return -1;
+	imp->files = p;
+	if (!(p[imp->nfiles] = pl_strdup(file)))
+		return -1;
+	return (long)imp->nfiles++;
+}
+
 /* Looks the row's key up among the keys put so far in this import (only
  * notes it when is_new: the store lacks the key, so no row put so far had
  * it).  Returns 0 when new (and notes it), 1 when seen (*first_file and
@@ -403,19 +421,28 @@ static int seen_before(pl_import *imp, const pl_concept *c, const char *const *v
 		return -SQLITE_NOMEM;
 	}
 	sqlite3_stmt *g = imp->seen_get, *p = imp->seen_put;
+	/* the concept and the file by number: a million keys noted, each
+	 * holding a path, made the table several times larger (issue 13) */
+	int ci = (int)(c - pl_concept_at(0));
 	sqlite3_reset(g);
-	sqlite3_bind_text(g, 1, c->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(g, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(g, 1, ci);
+	sqlite3_bind_text(g, 2, key.data, (int)key.len, SQLITE_STATIC);
 	int r = is_new ? SQLITE_DONE : sqlite3_step(g);
 	if (r == SQLITE_ROW) {
-		*first_file = pl_strdup((const char *)sqlite3_column_text(g, 0));
+		size_t f = (size_t)sqlite3_column_int64(g, 0);
+		*first_file = pl_strdup(f < imp->nfiles ? imp->files[f] : "?");
 		*first_line = (long)sqlite3_column_int64(g, 1);
 		rc = 1;
 	} else if (r == SQLITE_DONE) {
+		long f = file_number(imp, file ? file : "");
+		if (f < 0) {
+			pl_buf_free(&key);
+			return -SQLITE_NOMEM;
+		}
 		sqlite3_reset(p);
-		sqlite3_bind_text(p, 1, c->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(p, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
-		sqlite3_bind_text(p, 3, file ? file : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(p, 1, ci);
+		sqlite3_bind_text(p, 2, key.data, (int)key.len, SQLITE_STATIC);
+		sqlite3_bind_int64(p, 3, f);
 		sqlite3_bind_int64(p, 4, line);
 		r = sqlite3_step(p);
 		rc = r == SQLITE_DONE ? 0 : -r;
@@ -1082,7 +1109,7 @@ static int begin_import(pl_import *imp, parley_err *err)
 	int rc = pl_begin(db, err);
 	if (!rc) /* in the transaction: rolled back or dropped with it */
 		rc = pl_exec(db,
-		             "CREATE TEMP TABLE pl_import_seen(concept TEXT, key TEXT, file TEXT,"
+		             "CREATE TEMP TABLE pl_import_seen(concept INTEGER, key TEXT, file INTEGER,"
 		             " line INTEGER, PRIMARY KEY(concept, key)) WITHOUT ROWID",
 		             err);
 	if (!rc)
@@ -1165,6 +1192,9 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	}
 	for (size_t i = 0; i < imp->nowned; i++)
 		free(imp->owned[i]);
+	for (size_t i = 0; i < imp->nfiles; i++)
+		free(imp->files[i]);
+	free(imp->files);
 	free(imp->owned);
 	pl_links_free(imp->links, imp->nlinks);
 	pl_map_free(&imp->refs);

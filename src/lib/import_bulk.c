@@ -51,10 +51,14 @@
  * a visit with its rows takes 400 to 700 bytes of NDJSON or CSV, so the
  * import adds about as many visits as the store has, or more. */
 #define BULK_BYTES_PER_VISIT 256
-/* The page cache while the indexes are built: a sort takes as much memory
- * again as the cache (SQLite's sorter), and both count in the import's
- * peak memory. */
-#define BULK_SORT_CACHE_KIB 65536
+/* The page cache of a bulk import (KiB), in place of the import's own
+ * (IMPORT_CACHE_KIB, import.c, restored when it closes): without the
+ * secondary indexes the rows touch few pages (the right edge of each table
+ * and key, and the visits their items name), and the sorts that build the
+ * indexes at the end take as much memory again as the cache (SQLite's
+ * sorter): both count in the import's peak memory (256 MB for a million
+ * visits, issue 13). */
+#define BULK_CACHE_KIB 65536
 
 int pl_import_bulk_mode;
 
@@ -139,6 +143,10 @@ int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err)
 	 * itself first; a violation would still fail the commit. */
 	if (!rc)
 		rc = pl_exec(db, "PRAGMA defer_foreign_keys = ON", err);
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_CACHE_KIB);
+	if (!rc)
+		rc = pl_exec(db, pragma, err);
 	pl_buf_free(&drop);
 	if (rc)
 		pl_bulk_free(b);
@@ -151,27 +159,13 @@ int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err)
 {
 	if (!b->on)
 		return PARLEY_OK;
-	/* the page cache the import set, lowered while the indexes are sorted */
-	sqlite3_stmt *st;
-	long cache = -2000;
-	if (pl_prepare(db, "PRAGMA main.cache_size", &st, NULL) == PARLEY_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			cache = (long)sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	char pragma[96];
-	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_SORT_CACHE_KIB);
-	int rc = pl_exec(db, pragma, err);
 	/* the sorts of the index builds and the tally on a second core (the
 	 * connection's default, none, again after) */
-	if (!rc)
-		rc = pl_exec(db, "PRAGMA threads = 1", err);
+	int rc = pl_exec(db, "PRAGMA threads = 1", err);
 	for (size_t i = 0; !rc && i < b->n; i++)
 		rc = pl_exec(db, b->sql[i], err);
 	if (!rc)
 		rc = pl_exec(db, pl_schema_tally_refill(), err);
-	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = %ld", cache);
-	sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
 	sqlite3_exec(db->sql, "PRAGMA threads = 0", NULL, NULL, NULL);
 	if (!rc)
 		rc = pl_search_refresh_all(db, err);
