@@ -59,6 +59,9 @@
  * sorter): both count in the import's peak memory (256 MB for a million
  * visits, issue 13). */
 #define BULK_CACHE_KIB 65536
+/* ...lowered while the indexes are built: the sorter fills a list as large
+ * as the cache while a second thread sorts and writes out the last one. */
+#define BULK_SORT_CACHE_KIB 40960
 
 int pl_import_bulk_mode;
 
@@ -161,12 +164,18 @@ int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err)
 		return PARLEY_OK;
 	/* the sorts of the index builds and the tally on a second core (the
 	 * connection's default, none, again after) */
-	int rc = pl_exec(db, "PRAGMA threads = 1", err);
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_SORT_CACHE_KIB);
+	int rc = pl_exec(db, pragma, err);
+	if (!rc)
+		rc = pl_exec(db, "PRAGMA threads = 1", err);
 	for (size_t i = 0; !rc && i < b->n; i++)
 		rc = pl_exec(db, b->sql[i], err);
 	if (!rc)
 		rc = pl_exec(db, pl_schema_tally_refill(), err);
 	sqlite3_exec(db->sql, "PRAGMA threads = 0", NULL, NULL, NULL);
+	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_CACHE_KIB);
+	sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
 	if (!rc)
 		rc = pl_search_refresh_all(db, err);
 	pl_bulk_free(b);
