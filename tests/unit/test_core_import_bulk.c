@@ -303,6 +303,45 @@ static void bulk_failure_rolls_back_everything(void **s)
 	parley_close(db);
 }
 
+static char *journal_mode(parley_db *db)
+{
+	return rows(db, "PRAGMA journal_mode");
+}
+
+/* A bulk import switches the store to a rollback journal for its
+ * transaction only when no other connection has it open, and leaves it in
+ * WAL mode either way; another reader sees the whole import at once. */
+static void bulk_journal_and_other_connections(void **s)
+{
+	(void)s;
+	write_base("base3.ndjson");
+	parley_db *db = fresh_store();
+	char *m = journal_mode(db);
+	assert_string_equal(m, "wal\n");
+	free(m);
+	/* alone: switched for the import, WAL again after it */
+	assert_int_equal(pl_bulk_journal(db), 1);
+	m = journal_mode(db);
+	assert_string_equal(m, "delete\n");
+	free(m);
+	assert_int_equal(pl_bulk_journal_restore(db, NULL), PARLEY_OK);
+	m = journal_mode(db);
+	assert_string_equal(m, "wal\n");
+	free(m);
+	/* with a reader open: the switch is refused, the import keeps the WAL */
+	parley_db *reader;
+	parley_err err = {0, ""};
+	assert_int_equal(parley_open(db->path, 0, &reader, &err), PARLEY_OK);
+	assert_int_equal(parley_count(reader, "visit", NULL), 0);
+	import_ok(db, "base3.ndjson", 1);
+	m = journal_mode(db);
+	assert_string_equal(m, "wal\n");
+	free(m);
+	assert_int_equal(parley_count(reader, "visit", NULL), 400);
+	parley_close(reader);
+	parley_close(db);
+}
+
 /* Whether an import goes in bulk: forced either way, else only a large
  * input beside the store's visits. */
 static void bulk_is_chosen_for_large_inputs(void **s)
@@ -329,6 +368,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(bulk_equals_row_by_row),
 	    cmocka_unit_test(bulk_failure_rolls_back_everything),
+	    cmocka_unit_test(bulk_journal_and_other_connections),
 	    cmocka_unit_test(bulk_is_chosen_for_large_inputs),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
