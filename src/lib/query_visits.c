@@ -1104,6 +1104,9 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 		rc = plan_of(db, q, "SELECT count(*)", 0, PLAN_SEARCH, "", &plan, err);
 	if (!rc && search)
 		rc = plan_of(db, q, pl_facet_pass_search, 0, PLAN_SEARCH, "", &plan, err);
+	/* its matches read once for page, total and facets (pl_search_matches) */
+	if (!rc && search)
+		rc = plan_of(db, q, pl_search_matches_head, 0, PLAN_SEARCH, "", &plan, err);
 	if (!rc && search && pl_keyset_sort(q))
 		rc = plan_of(db, q, NULL, 1, PLAN_SEARCH, "", &plan, err);
 	if (!rc && cap)
