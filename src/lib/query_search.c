@@ -96,11 +96,13 @@ int pl_search_from(const parley_query *q, pl_buf *sql, pl_binds *b)
  * twice.  Kept: exactly one search, the one whose SQL, parameters and
  * store version are those of the request, so a write (by this connection:
  * its change count; by another: data_version) or any other search replaces
- * it and no stale figure can be read from it. */
+ * it and no stale figure can be read from it; matches read inside a
+ * transaction are never reused (a rollback changes neither count). */
 struct pl_search_memo {
 	char *key; /* the matches' SQL and its parameters */
 	long long version; /* PRAGMA data_version when read */
 	long long changes; /* sqlite3_total_changes64 when read */
+	int in_txn; /* read inside a transaction, which may roll back: never reused */
 	pl_match *m;
 	size_t n;
 	an_arena arena; /* the rows' strings */
@@ -216,8 +218,12 @@ int pl_search_matches(parley_db *db, const parley_query *q, const pl_match **m, 
 	if (rc)
 		rc = parley_err_set(err, rc, "search: %s", parley_strstatus(rc));
 	long long version = parley_change_counter(db), changes = sqlite3_total_changes64(db->sql);
+	/* a rollback undoes rows without changing either count: matches read
+	 * inside a transaction are used once */
+	int in_txn = !sqlite3_get_autocommit(db->sql);
 	struct pl_search_memo *s = db->search_memo;
-	if (!rc && s && s->version == version && s->changes == changes && strcmp(s->key, key) == 0) {
+	if (!rc && s && !in_txn && !s->in_txn && s->version == version && s->changes == changes &&
+	    strcmp(s->key, key) == 0) {
 		*m = s->m;
 		*n = s->n;
 		free(key);
@@ -241,6 +247,7 @@ int pl_search_matches(parley_db *db, const parley_query *q, const pl_match **m, 
 		key = NULL;
 		fresh->version = version;
 		fresh->changes = changes;
+		fresh->in_txn = in_txn;
 		db->search_memo = fresh;
 		*m = fresh->m;
 		*n = fresh->n;

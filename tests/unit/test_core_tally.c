@@ -447,6 +447,44 @@ static void people_search_follows_writes(void **s)
 	assert_int_equal(scalar("SELECT count(*) FROM person_search WHERE person LIKE 'tally-zoe%'"), 0);
 }
 
+/* The total of a search for text on this connection. */
+static long search_total(const char *text)
+{
+	parley_query q;
+	parley_query_init(&q);
+	q.text = text;
+	q.limit = 10;
+	parley_visits *r = NULL;
+	parley_err err = {0, ""};
+	if (parley_visits_find(db, &q, 0, &r, &err) != PARLEY_OK)
+		fail_msg("search %s: %s", text, err.msg);
+	long n = r->total;
+	parley_visits_free(r);
+	return n;
+}
+
+/* A search's matches are kept for the next request of the same search
+ * (pl_search_matches); a visit written, then rolled back, changes neither
+ * the store's version nor the connection's change count back, so what a
+ * transaction read is never reused. */
+static void search_forgets_a_rollback(void **s)
+{
+	(void)s;
+	assert_int_equal(search_total("Qzxrollback"), 0);
+	exec("BEGIN; INSERT INTO visit(id, from_country, to_country, start_date, summary)"
+	     " VALUES ('tally-rollback', 'CHN', 'PRK', '1999-01-02', 'Qzxrollback talks')");
+	assert_int_equal(search_total("Qzxrollback"), 1);
+	assert_int_equal(search_total("Qzxrollback"), 1);
+	exec("ROLLBACK");
+	assert_int_equal(search_total("Qzxrollback"), 0);
+	/* outside a transaction the kept matches follow a write */
+	exec("INSERT INTO visit(id, from_country, to_country, start_date, summary)"
+	     " VALUES ('tally-rollback', 'CHN', 'PRK', '1999-01-02', 'Qzxrollback talks')");
+	assert_int_equal(search_total("Qzxrollback"), 1);
+	exec("DELETE FROM visit WHERE id = 'tally-rollback'");
+	assert_int_equal(search_total("Qzxrollback"), 0);
+}
+
 /* What the tally does not answer is counted from the visits: a range that
  * is not whole years, a search, a person. */
 static void other_filters_count_the_visits(void **s)
@@ -495,6 +533,7 @@ int main(void)
 	    cmocka_unit_test(every_write_keeps_the_tally),
 	    cmocka_unit_test(other_filters_count_the_visits),
 	    cmocka_unit_test(people_search_follows_writes),
+	    cmocka_unit_test(search_forgets_a_rollback),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
