@@ -215,8 +215,12 @@ struct parley_db {
 		unsigned long used; /* stmt_tick at its last use: the least recent goes first */
 	} stmts[PL_STMT_CACHE];
 	unsigned long stmt_tick;
+	/* the last search's matches (query_search.c, pl_search_matches) */
+	struct pl_search_memo *search_memo;
 };
 
+/* Frees db's kept search matches (query_search.c; parley_close). */
+void pl_search_memo_free(parley_db *db);
 /* Sets err from the connection's last error; returns PARLEY_EDB. */
 int pl_db_error(parley_db *db, parley_err *err, const char *what);
 /* Runs SQL without results. */
