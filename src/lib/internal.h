@@ -353,6 +353,10 @@ typedef struct pl_reader {
  * of pl_reader_csv.read and pl_reader_ndjson.read (import.c, run_reader). */
 int pl_csv_stream(pl_import *imp, const char *path, FILE *f);
 int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f);
+/* A file in memory (the bundled data, stdin) through one of them
+ * (import_csv.c): the readers' read() for data already read. */
+int pl_stream_mem(pl_import *imp, const char *path, const char *data, size_t len,
+                  int (*stream)(pl_import *imp, const char *path, FILE *f));
 
 /* Most a JSON document may hold: it is parsed whole (jansson, about ten
  * times its size in memory); NDJSON streams (docs/formats.md). */
