@@ -586,6 +586,13 @@ int pl_team_write_start(const pl_team_req *rq, const char *id, const char *what,
 /* History and revert                                                  */
 /* ------------------------------------------------------------------ */
 
+json_t *pl_team_loads(char *text)
+{
+	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+	free(text);
+	return v;
+}
+
 json_t *pl_team_history_changes(json_t *a)
 {
 	size_t i;

@@ -152,5 +152,8 @@ void pl_team_findings(pl_team_resp *rs, int status, const char *msg, parley_repo
 int pl_team_write_start(const pl_team_req *rq, const char *id, const char *what, char **body,
                         char **reason, pl_team_resp *rs);
 json_t *pl_team_history_changes(json_t *history); /* adds each entry's "changes"; returns it */
+/* The JSON text a parley_*_json call made, parsed; takes text (frees it; NULL gives NULL).
+   The caller decrefs what it returns. */
+json_t *pl_team_loads(char *text);
 
 #endif

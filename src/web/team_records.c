@@ -249,9 +249,7 @@ static json_t *history(const pl_form_kind *K, const char *id, char *etag, size_t
 	    (is_visit(K) ? parley_visit_history(db, id, &text, err)
 	                 : parley_record_history(db, K->entity, id, &text, err)))
 		return NULL;
-	json_t *a = json_loads(text, 0, NULL);
-	free(text);
-	return pl_team_history_changes(a);
+	return pl_team_history_changes(pl_team_loads(text));
 }
 
 /* As history, and on failure answers 404 (no such record) or 500 on rs; the page and the
