@@ -233,6 +233,12 @@ int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *er
 int pl_prepare_cached(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
 /* Resets st and returns it to the cache (finalizes it when not cached). */
 void pl_release(parley_db *db, sqlite3_stmt *st);
+/* Steps st to its end, finalizes it, and sets *out to its rows: an array
+ * of *n elements of size bytes, each filled by read(st, element).  what
+ * names the rows in errors ("listing users").  Caller frees *out. */
+int pl_rows_collect(parley_db *db, sqlite3_stmt *st, size_t size,
+                    void (*read)(sqlite3_stmt *st, void *elem), void **out, size_t *n,
+                    const char *what, parley_err *err);
 /* Steps st (columns seq, at, actor, action, entity, entity_key, before,
  * after, reason), finalizes it, and sets *out (caller frees) to the rows as
  * a JSON array of objects, before and after parsed (visit_write.c). */

@@ -102,6 +102,36 @@ int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *er
 	return PARLEY_OK;
 }
 
+int pl_rows_collect(parley_db *db, sqlite3_stmt *st, size_t size,
+                    void (*read)(sqlite3_stmt *st, void *elem), void **out, size_t *n,
+                    const char *what, parley_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	char *v = NULL;
+	size_t len = 0, cap = 0;
+	int s, rc = PARLEY_OK;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		char *nv = pl_grow(v, &cap, len + 1, size, 8);
+		if (!nv) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory %s", what);
+			break;
+		}
+		v = nv;
+		read(st, v + len++ * size);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = pl_db_error(db, err, what);
+	sqlite3_finalize(st);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return PARLEY_OK;
+}
+
 int pl_prepare_cached(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err)
 {
 	struct pl_stmt_slot *victim = NULL;
