@@ -154,11 +154,7 @@ static int update_user(parley_db *db, const char *name, const char *sql, const c
 	}
 	if (!rc)
 		rc = audit_user(db, "update", name, audit_after, err);
-	if (!rc)
-		rc = pl_commit(db, err);
-	if (rc)
-		pl_rollback(db);
-	return rc;
+	return pl_end(db, rc, err);
 }
 
 int parley_user_add(parley_db *db, const char *name, parley_role role, const char *password,
@@ -197,10 +193,7 @@ int parley_user_add(parley_db *db, const char *name, parley_role role, const cha
 	}
 	if (!rc)
 		rc = audit_user(db, "insert", name, after, err);
-	if (!rc)
-		rc = pl_commit(db, err);
-	if (rc)
-		pl_rollback(db);
+	rc = pl_end(db, rc, err);
 	sodium_memzero(hash, sizeof hash);
 	free(after);
 	return rc;

@@ -239,6 +239,12 @@ void pl_release(parley_db *db, sqlite3_stmt *st);
 int pl_rows_collect(parley_db *db, sqlite3_stmt *st, size_t size,
                     void (*read)(sqlite3_stmt *st, void *elem), void **out, size_t *n,
                     const char *what, parley_err *err);
+/* Steps st to its end, finalizes it, and sets *out (caller frees) to its
+ * rows as a compact JSON array of objects: column i named names[i], of
+ * kind kinds[i]: 'i' an integer, 'j' JSON text parsed, 's' a string (NULL
+ * is null in each).  what names the rows in errors. */
+int pl_rows_json(parley_db *db, sqlite3_stmt *st, const char *const *names, const char *kinds,
+                 const char *what, char **out, parley_err *err);
 /* Steps st (columns seq, at, actor, action, entity, entity_key, before,
  * after, reason), finalizes it, and sets *out (caller frees) to the rows as
  * a JSON array of objects, before and after parsed (visit_write.c). */
@@ -249,6 +255,9 @@ int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index fir
  * (query_visits.c). */
 int pl_search_flush(parley_db *db, parley_err *err);
 void pl_rollback(parley_db *db);
+/* Ends pl_begin's transaction: commits when rc is PARLEY_OK, else (and
+ * when the commit fails) rolls back.  Returns rc, or the commit's error. */
+int pl_end(parley_db *db, int rc, parley_err *err);
 /* Binds text or NULL (for NULL or ""). */
 int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 

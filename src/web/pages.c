@@ -65,6 +65,18 @@ char *pl_country_name(parley_db *db, const char *code)
 	return pl_strdup(name);
 }
 
+/* Appends "?key=value" (the first) or "&key=value" to u, value URL-escaped, when rc is
+ * still PARLEY_OK; returns the append's status. */
+static int add_param(pl_buf *u, char *sep, const char *key, const char *value, int rc)
+{
+	if (rc == PARLEY_OK)
+		rc = pl_buf_printf(u, "%c%s=", *sep, key);
+	if (rc == PARLEY_OK)
+		rc = pl_esc_url(u, value);
+	*sep = '&';
+	return rc;
+}
+
 char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *from,
                   const char *to)
 {
@@ -87,29 +99,16 @@ char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *f
 		rc = pl_buf_puts(&u, "visits");
 	char sep = '?';
 	if (a && b) {
-		if (rc == PARLEY_OK)
-			rc = pl_buf_printf(&u, "%cbetween=", sep);
-		if (rc == PARLEY_OK)
-			rc = pl_esc_url(&u, a);
+		rc = add_param(&u, &sep, "between", a, rc);
 		if (rc == PARLEY_OK)
 			rc = pl_buf_puts(&u, "%3A");
 		if (rc == PARLEY_OK)
 			rc = pl_esc_url(&u, b);
-		sep = '&';
 	}
-	if (from) {
-		if (rc == PARLEY_OK)
-			rc = pl_buf_printf(&u, "%cfrom=", sep);
-		if (rc == PARLEY_OK)
-			rc = pl_esc_url(&u, from);
-		sep = '&';
-	}
-	if (to) {
-		if (rc == PARLEY_OK)
-			rc = pl_buf_printf(&u, "%cto=", sep);
-		if (rc == PARLEY_OK)
-			rc = pl_esc_url(&u, to);
-	}
+	if (from)
+		rc = add_param(&u, &sep, "from", from, rc);
+	if (to)
+		rc = add_param(&u, &sep, "to", to, rc);
 	return take_if_ok(&u, rc);
 }
 
