@@ -6,16 +6,11 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
+#include <getopt.h> /* optind: the first positional argument after parse */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-enum {
-	OPT_AS_OF = 1000, OPT_MIN_LEVEL, OPT_STATUS, OPT_FORMAT, OPT_EXPLAIN, OPT_BY, OPT_SPLIT,
-	OPT_FROM, OPT_TOP, OPT_WINDOW, OPT_RATIO
-};
 
 /* Options every analysis command understands. */
 typedef struct common {
@@ -29,21 +24,6 @@ typedef struct common {
 	int by_month;          /* timeline: --by month */
 	parley_split split_by; /* timeline: --split */
 } common;
-
-static const struct option long_opts[] = {
-    {"as-of", required_argument, NULL, OPT_AS_OF},
-    {"min-level", required_argument, NULL, OPT_MIN_LEVEL},
-    {"status", required_argument, NULL, OPT_STATUS},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"explain", no_argument, NULL, OPT_EXPLAIN},
-    {"by", required_argument, NULL, OPT_BY},
-    {"split", required_argument, NULL, OPT_SPLIT},
-    {"from", required_argument, NULL, OPT_FROM},
-    {"top", required_argument, NULL, OPT_TOP},
-    {"window", required_argument, NULL, OPT_WINDOW},
-    {"ratio", required_argument, NULL, OPT_RATIO},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
 
 static double number(const char *s, int *ok)
 {
@@ -59,38 +39,30 @@ static int parse(const char *cmd, int argc, char **argv, common *c)
 {
 	memset(c, 0, sizeof *c);
 	c->format = cli_json() ? "json" : "table";
-	optind = 0; /* glibc: restart scanning this argv */
-	opterr = 0;
-	int ch, ok = 1;
-	while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_AS_OF: c->o.as_of = optarg; break;
-		case OPT_MIN_LEVEL: c->o.min_level = optarg; break;
-		case OPT_STATUS: c->o.status = optarg; break;
-		case OPT_FORMAT: c->format = optarg; break;
-		case OPT_EXPLAIN: c->explain = 1; break;
-		case OPT_BY: c->by = optarg; break;
-		case OPT_SPLIT: c->split = optarg; break;
-		case OPT_FROM: c->o.from = optarg; break;
-		case OPT_TOP:
-			c->top = (long)number(optarg, &ok);
-			if (!ok || c->top < 1 || c->top > 100000)
-				return cli_usage_error(cmd, "--top wants a count from 1, not '%s'", optarg);
-			break;
-		case OPT_WINDOW:
-			c->window = number(optarg, &ok);
-			if (!ok || c->window <= 0 || c->window > 100)
-				return cli_usage_error(cmd, "--window wants years (0-100), not '%s'", optarg);
-			break;
-		case OPT_RATIO:
-			c->ratio = number(optarg, &ok);
-			if (!ok || c->ratio <= 0 || c->ratio > 1)
-				return cli_usage_error(cmd, "--ratio wants a number in (0, 1], not '%s'",
-				                       optarg);
-			break;
-		default:
-			return cli_usage_error(cmd, "unknown option '%s'", argv[optind - 1]);
-		}
+	const char *top = NULL, *window = NULL, *ratio = NULL;
+	const cli_option opts[] = {
+	    {"as-of", &c->o.as_of, NULL}, {"min-level", &c->o.min_level, NULL},
+	    {"status", &c->o.status, NULL}, {"format", &c->format, NULL},
+	    {"explain", NULL, &c->explain}, {"by", &c->by, NULL}, {"split", &c->split, NULL},
+	    {"from", &c->o.from, NULL}, {"top", &top, NULL}, {"window", &window, NULL},
+	    {"ratio", &ratio, NULL}, {0}};
+	if (cli_options(cmd, argc, argv, opts) < 0)
+		return EXIT_USAGE;
+	int ok = 1;
+	if (top) {
+		c->top = (long)number(top, &ok);
+		if (!ok || c->top < 1 || c->top > 100000)
+			return cli_usage_error(cmd, "--top wants a count from 1, not '%s'", top);
+	}
+	if (window) {
+		c->window = number(window, &ok);
+		if (!ok || c->window <= 0 || c->window > 100)
+			return cli_usage_error(cmd, "--window wants years (0-100), not '%s'", window);
+	}
+	if (ratio) {
+		c->ratio = number(ratio, &ok);
+		if (!ok || c->ratio <= 0 || c->ratio > 1)
+			return cli_usage_error(cmd, "--ratio wants a number in (0, 1], not '%s'", ratio);
 	}
 	if (strcmp(c->format, "table") && strcmp(c->format, "csv") && strcmp(c->format, "json") &&
 	    strcmp(c->format, "md"))
