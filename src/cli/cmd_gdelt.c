@@ -50,6 +50,19 @@ static const char review_help[] =
     "Lists candidate visits, confirms one, or rejects one with a reason.\n"
     "The audit log records the reviewer as review:USER ($USER unless --by).\n";
 
+/* The options (by opts) and the paths after argv[1] (discover's source,
+ * gdelt's action) into paths (room for argc); -1 after a usage error. */
+static int options_and_paths(const char *cmd, int argc, char **argv, const cli_option *opts,
+                             const char **paths, size_t *npaths)
+{
+	int first = cli_options(cmd, argc - 1, argv + 1, opts);
+	if (first < 0)
+		return -1;
+	for (int i = first + 1; i < argc; i++)
+		paths[(*npaths)++] = argv[i];
+	return 0;
+}
+
 int cmd_discover(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
@@ -73,14 +86,10 @@ int cmd_discover(int argc, char **argv)
 	    {"engine", &engine, NULL}, {"types", &o.types, NULL}, {"format", &format, NULL},
 	    {"threads", &threads, NULL}, {"no-store", NULL, &no_store}, {"quiet", NULL, &quiet},
 	    {0}};
-	/* argv[1] is the source ("gdelt"): the options and paths follow it */
-	int first = cli_options("discover", argc - 1, argv + 1, opts);
-	if (first < 0) {
+	if (options_and_paths("discover", argc, argv, opts, paths, &npaths)) {
 		free(paths);
 		return EXIT_USAGE;
 	}
-	for (int i = first + 1; i < argc; i++)
-		paths[npaths++] = argv[i];
 	o.store = !no_store;
 	char a[8] = "", b[8] = "";
 	const char *colon = between ? strchr(between, ':') : NULL;
@@ -223,14 +232,10 @@ int cmd_gdelt(int argc, char **argv)
 	int quiet = 0, t = 0;
 	const cli_option opts[] = {
 	    {"into", &into, NULL}, {"threads", &threads, NULL}, {"quiet", NULL, &quiet}, {0}};
-	/* argv[1] is the action ("load"): the options and paths follow it */
-	int first = cli_options("gdelt", argc - 1, argv + 1, opts);
-	if (first < 0) {
+	if (options_and_paths("gdelt", argc, argv, opts, paths, &npaths)) {
 		free(paths);
 		return EXIT_USAGE;
 	}
-	for (int i = first + 1; i < argc; i++)
-		paths[npaths++] = argv[i];
 	if (!into || npaths == 0) {
 		free(paths);
 		return cli_usage_error("gdelt", "load needs PATH... and --into clickhouse://HOST:PORT/DB");
