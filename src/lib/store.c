@@ -102,6 +102,64 @@ int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *er
 	return PARLEY_OK;
 }
 
+int pl_rows_collect(parley_db *db, sqlite3_stmt *st, size_t size,
+                    void (*read)(sqlite3_stmt *st, void *elem), void **out, size_t *n,
+                    const char *what, parley_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	char *v = NULL;
+	size_t len = 0, cap = 0;
+	int s, rc = PARLEY_OK;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		char *nv = pl_grow(v, &cap, len + 1, size, 8);
+		if (!nv) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory %s", what);
+			break;
+		}
+		v = nv;
+		read(st, v + len++ * size);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = pl_db_error(db, err, what);
+	sqlite3_finalize(st);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return PARLEY_OK;
+}
+
+int pl_rows_json(parley_db *db, sqlite3_stmt *st, const char *const *names, const char *kinds,
+                 const char *what, char **out, parley_err *err)
+{
+	*out = NULL;
+	json_t *a = json_array();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; kinds[i]; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			json_t *jv = !v ? json_null()
+			           : kinds[i] == 'i' ? json_integer(sqlite3_column_int64(st, i))
+			           : kinds[i] == 'j' ? json_loads(v, 0, NULL)
+			           : json_string(v);
+			json_object_set_new(o, names[i], jv ? jv : json_null());
+		}
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		json_decref(a);
+		return pl_db_error(db, err, what);
+	}
+	*out = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return *out ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+}
+
 int pl_prepare_cached(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err)
 {
 	struct pl_stmt_slot *victim = NULL;
@@ -160,6 +218,15 @@ void pl_rollback(parley_db *db)
 {
 	if (!sqlite3_get_autocommit(db->sql))
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int pl_end(parley_db *db, int rc, parley_err *err)
+{
+	if (!rc)
+		rc = pl_commit(db, err);
+	if (rc)
+		pl_rollback(db);
+	return rc;
 }
 
 int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
@@ -222,11 +289,7 @@ static int migrate(parley_db *db, parley_err *err)
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", want);
 		rc = pl_exec(db, sql, err);
 	}
-	if (!rc)
-		rc = pl_commit(db, err);
-	if (rc)
-		pl_rollback(db);
-	return rc;
+	return pl_end(db, rc, err);
 }
 
 /* Statement journals in memory, never spilled to a temporary file: every
