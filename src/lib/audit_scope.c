@@ -30,10 +30,11 @@
 long long parley_audit_head(parley_db *db)
 {
 	sqlite3_stmt *st;
-	if (pl_prepare(db, "SELECT coalesce(max(seq), 0) FROM audit", &st, NULL))
+	/* cached: every reader thread asks after every save */
+	if (pl_prepare_cached(db, "SELECT coalesce(max(seq), 0) FROM audit", &st, NULL))
 		return -1;
 	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	return v;
 }
 
@@ -87,7 +88,7 @@ int parley_audit_scope(parley_db *db, long long after, long long *head, char **v
 	if (*head <= after || after < 0 || *head - after > SCOPE_MAX_ROWS)
 		return PARLEY_OK;
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT entity, action, entity_key, before, after FROM audit"
+	int rc = pl_prepare_cached(db, "SELECT entity, action, entity_key, before, after FROM audit"
 	                        " WHERE seq > ?1 AND seq <= ?2 ORDER BY seq", &st, err);
 	if (rc)
 		return rc;
@@ -108,7 +109,7 @@ int parley_audit_scope(parley_db *db, long long after, long long *head, char **v
 		if (local && (pl_buf_puts(&ids, key) || pl_buf_putc(&ids, '\n')))
 			local = 0;
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	if (local && ids.len && notes && !(*notes = pl_buf_take(&words)))
 		local = 0; /* no memory for the notes: as if anything changed */
 	if (local && ids.len)
