@@ -176,6 +176,9 @@ static void cache_sync(parley_db *db)
 		char *ids = NULL, *notes = NULL;
 		int note_only = 0;
 		int rc = parley_audit_scope(db, from, &head, &ids, &note_only, &notes, NULL);
+		if (rc == PARLEY_OK && head >= 0 && head == from)
+			return; /* the cache is where this connection sees the store (the
+			         * team thread synced after its save): nothing to lock */
 		pthread_rwlock_wrlock(&cache_lock);
 		if (g_cache_seq != from && tries < 3) {
 			pthread_rwlock_unlock(&cache_lock);
