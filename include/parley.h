@@ -727,6 +727,113 @@ int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_dire
 int parley_country_name(parley_db *db, const char *code, char *name, size_t cap,
                         parley_err *err);
 
+/* The reference records a figure reads beside its visits (tenures, people,
+ * coverage, country names, delegations; for compare external ids and
+ * notes), each one question (src/lib/query_reference.c).  Every result
+ * holds its rows in one arena: strings are borrowed from it, NULL when the
+ * store holds none, and the caller frees the result (whichever reader made
+ * it; NULL: nothing) with parley_facts_free(). */
+void parley_facts_free(void *result);
+typedef struct parley_tenure_fact {
+	const char *person, *person_name; /* name NULL when the person is unknown */
+	const char *office, *office_name, *country, *rank;
+	const char *start_date, *end_date; /* end NULL: still in office */
+} parley_tenure_fact;
+typedef struct parley_tenure_facts {
+	size_t n;
+	parley_tenure_fact *t; /* in store order */
+	void *priv;
+} parley_tenure_facts;
+/* Tenures with their office's country and rank: of the offices of country
+ * a or b when a is given (b NULL: a alone; through the office and tenure
+ * indexes), else of person when given, else all.  EINVAL for a and person
+ * together. */
+int parley_tenure_facts_find(parley_db *db, const char *a, const char *b, const char *person,
+                             parley_tenure_facts **out, parley_err *err);
+
+typedef struct parley_person_fact {
+	const char *id, *name, *country, *birth_date;
+} parley_person_fact;
+typedef struct parley_person_facts {
+	size_t n;
+	parley_person_fact *p;
+	void *priv;
+} parley_person_facts;
+/* The people ids[0..nids) names (one key step each; unknown ids left
+ * out), in that order, or everyone (ids NULL) in store order. */
+int parley_person_facts_find(parley_db *db, const char *const *ids, size_t nids,
+                             parley_person_facts **out, parley_err *err);
+
+typedef struct parley_coverage_row {
+	const char *id, *description, *from_country, *to_country, *min_level;
+	const char *start_date, *end_date, *person, *data_through;
+} parley_coverage_row;
+typedef struct parley_coverage {
+	size_t n;
+	parley_coverage_row *c; /* in store order */
+	void *priv;
+} parley_coverage;
+/* The declared coverage (what the records are complete for). */
+int parley_coverage_list(parley_db *db, parley_coverage **out, parley_err *err);
+
+typedef struct parley_country_name_row {
+	const char *code, *name;
+} parley_country_name_row;
+typedef struct parley_country_names_list {
+	size_t n;
+	parley_country_name_row *c; /* in store order */
+	void *priv;
+} parley_country_names_list;
+/* Every country's code and name, without the counts of
+ * parley_countries_find (which read the tally). */
+int parley_country_names(parley_db *db, parley_country_names_list **out, parley_err *err);
+
+typedef struct parley_member_fact {
+	const char *visit, *role, *person, *name; /* role: companion, host...; person NULL: unnamed */
+} parley_member_fact;
+typedef struct parley_member_facts {
+	size_t n;
+	parley_member_fact *m; /* by visit, role, order on the record */
+	void *priv;
+} parley_member_facts;
+/* The people of visit's delegation and hosts, or of every visit (NULL). */
+int parley_member_facts_find(parley_db *db, const char *visit, parley_member_facts **out,
+                             parley_err *err);
+
+typedef struct parley_visit_ext {
+	const char *visit, *scheme, *value;
+} parley_visit_ext;
+typedef struct parley_visit_exts {
+	size_t n;
+	parley_visit_ext *x; /* by visit, scheme, value */
+	void *priv;
+} parley_visit_exts;
+/* Every visit's external ids. */
+int parley_visit_exts_all(parley_db *db, parley_visit_exts **out, parley_err *err);
+
+typedef struct parley_visit_note {
+	const char *visit, *note;
+} parley_visit_note;
+typedef struct parley_visit_notes {
+	size_t n;
+	parley_visit_note *v;
+	void *priv;
+} parley_visit_notes;
+/* The visits whose note holds text (case-sensitive; reads every visit's
+ * note, as no index holds them: for whole-store work such as compare).
+ * EINVAL for an empty text. */
+int parley_visit_notes_find(parley_db *db, const char *text, parley_visit_notes **out,
+                            parley_err *err);
+
+/* The greatest start_date of any visit (any status) into out (cap bytes),
+ * "" when the store has none: one step of the start index. */
+int parley_visits_latest_start(parley_db *db, char *out, size_t cap, parley_err *err);
+
+/* How many people have an alias that folds (parley_fold) to text's fold,
+ * and the first of them by id into *first (caller frees; NULL when none). */
+int parley_people_by_alias(parley_db *db, const char *text, size_t *n, char **first,
+                           parley_err *err);
+
 typedef struct parley_facet_value {
 	const char *value;      /* '1964', 'CHN:PRK', 'ministerial' */
 	long n;
@@ -1592,6 +1699,12 @@ int parley_session_list(parley_db *db, const char *user, parley_session **out, s
  * dest and renamed into place only once complete and checked
  * (PRAGMA integrity_check), so dest is never half written. */
 int parley_backup(parley_db *db, const char *dest, parley_err *err);
+/* An in-memory copy of db with its visits (and what hangs on them: their
+ * people, places, sources' links, external ids), coverage, data version
+ * and audit removed: the reference records alone, which a file's visits
+ * may refer to (compare reads a file into it).  The caller closes *out
+ * with parley_close(). */
+int parley_reference_copy(parley_db *db, parley_db **out, parley_err *err);
 
 /* Prints an aligned text table (the one printer, for the CLI and the
  * analyses): nrows rows of ncols cells, row-major, row 0 the header; padded

@@ -262,10 +262,6 @@ int an_load_people(parley_db *db, an_data **out, parley_err *err);
  * prepared again). */
 int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, an_data *d,
                           parley_err *err);
-/* The people one of whose aliases (other romanisations, native script) folds
- * to the same text as q.  *n is how many; *first is the first person id in
- * id order, malloc'd (the caller frees; NULL when *n is 0). */
-int an_alias_people(parley_db *db, const char *q, size_t *n, char **first, parley_err *err);
 
 /* For compare: also each visit's external ids, and the source's own era
  * label where its note keeps one ("period '...'", as the Beyond Parallel

@@ -170,7 +170,7 @@ static int resolve(parley_db *db, an_data *d, const char *q, const char **id, pa
 		 * Hangul, Hanzi), so "Lee Sol-ju" and "리설주" find ri-sol-ju. */
 		size_t na = 0;
 		char *first = NULL;
-		int rc = an_alias_people(db, q, &na, &first, err);
+		int rc = parley_people_by_alias(db, q, &na, &first, err);
 		if (rc)
 			return rc;
 		const an_person *known = first ? an_person_find(d, first) : NULL;

@@ -19,10 +19,9 @@
  * label (a "period '...'" in the note) instead of by date.
  */
 #include "an.h"
-#include "internal.h" /* pl_exec, pl_strlcpy */
+#include "internal.h" /* pl_strlcpy */
 
 #include <ctype.h>
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,30 +46,13 @@ static void side_close(side *s)
 	free(s->vs);
 }
 
-/* A copy of the store with its visits (and what hangs on them), coverage
- * and data version removed: the reference records a file's visits refer
- * to, and nothing else.  It lives in memory, so nothing is left behind
- * however the command ends. */
+/* A copy of the store's reference records alone (parley_reference_copy),
+ * in memory, so nothing is left behind however the command ends. */
 static int scratch_store(parley_db *main, side *s, parley_err *err)
 {
-	int rc = parley_open(":memory:", PARLEY_OPEN_CREATE, &s->db, err);
-	if (rc)
-		return rc;
-	s->own = true;
-	sqlite3_backup *b = sqlite3_backup_init(parley_sqlite(s->db), "main", parley_sqlite(main),
-	                                        "main");
-	if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE)
-		rc = parley_err_set(err, PARLEY_EIO, "compare: copying the store failed: %s",
-		                    sqlite3_errmsg(parley_sqlite(s->db)));
-	if (b)
-		sqlite3_backup_finish(b);
-	if (rc)
-		return rc;
-	return pl_exec(s->db,
-	               "PRAGMA foreign_keys = ON;"
-	               "DELETE FROM visit; DELETE FROM external_id WHERE entity = 'visit';"
-	               "DELETE FROM coverage; DELETE FROM data_release; DELETE FROM audit;",
-	               err);
+	int rc = parley_reference_copy(main, &s->db, err);
+	s->own = !rc;
+	return rc;
 }
 
 static int open_side(parley_db *main, const char *spec, side *s, parley_err *err)

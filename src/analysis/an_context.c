@@ -173,27 +173,22 @@ static int first_abroad(ctx *x)
 	const an_cover *c = an_find_cover(x->d, v->from, NULL, v->visitor, lr, t->first, v->day);
 	const char *nth = ordinal(a, abroad.n + 1);
 	int rc = PARLEY_OK;
-	if (an_one_pair(x->d, v->from)) {
-		/* data of one pair sees no other destination: no "trip abroad" */
-	} else if (c) {
-		rc = add(x, "first-abroad",
-		         an_fmt(a, "It is %s's %s trip abroad since taking office as %s on %s (%s).",
-		                who, nth, office, since, cover_note(a, c)),
-		         PARLEY_CLAIM_COVERED, c, &abroad);
-	} else if (abroad.n == 0) {
-		rc = add(x, "first-abroad",
-		         an_fmt(a, "No earlier trip abroad by %s since taking office as %s on %s is "
-		                   "recorded here, but no coverage declares all of %s's trips abroad "
-		                   "recorded, so it cannot be called the first.",
-		                who, office, since, who),
-		         PARLEY_CLAIM_UNCOVERED, NULL, &abroad);
-	} else {
-		rc = add(x, "first-abroad",
-		         an_fmt(a, "It is the %s trip abroad by %s since taking office as %s on %s "
-		                   "recorded here; no coverage declares all of them recorded, so the "
-		                   "ordinal cannot be claimed.",
-		                nth, who, office, since),
-		         PARLEY_CLAIM_UNCOVERED, NULL, &abroad);
+	/* data of one pair sees no other destination: no "trip abroad" */
+	if (!an_one_pair(x->d, v->from)) {
+		const char *text =
+		    c ? an_fmt(a, "It is %s's %s trip abroad since taking office as %s on %s (%s).", who,
+		               nth, office, since, cover_note(a, c))
+		    : abroad.n == 0
+		        ? an_fmt(a, "No earlier trip abroad by %s since taking office as %s on %s is "
+		                    "recorded here, but no coverage declares all of %s's trips abroad "
+		                    "recorded, so it cannot be called the first.",
+		                 who, office, since, who)
+		        : an_fmt(a, "It is the %s trip abroad by %s since taking office as %s on %s "
+		                    "recorded here; no coverage declares all of them recorded, so the "
+		                    "ordinal cannot be claimed.",
+		                 nth, who, office, since);
+		rc = add(x, "first-abroad", text, c ? PARLEY_CLAIM_COVERED : PARLEY_CLAIM_UNCOVERED, c,
+		         &abroad);
 	}
 	if (rc)
 		return rc;

@@ -135,6 +135,28 @@ static int parse_date(const char *s, const char *what, const char *rec, parley_d
 	return PARLEY_OK;
 }
 
+/* The first day of start into *first and, when end is given, its first
+ * day (last 0) or last day (last 1) into *stop, else AN_OPEN; what_start
+ * and what_end name the dates in errors, with who. */
+static int parse_span(const char *start, const char *end, const char *what_start,
+                      const char *what_end, const char *who, int last, long *first, long *stop,
+                      parley_err *err)
+{
+	parley_date s, e;
+	int rc = parse_date(start, what_start, who, &s, err);
+	if (rc)
+		return rc;
+	*first = parley_date_first_day(s);
+	*stop = AN_OPEN;
+	if (end && *end) {
+		rc = parse_date(end, what_end, who, &e, err);
+		if (rc)
+			return rc;
+		*stop = last ? parley_date_last_day(e) : parley_date_first_day(e);
+	}
+	return PARLEY_OK;
+}
+
 /* A copy of s shared by every visit with the same text: countries,
  * levels, types and statuses take few values, so a short list holds them
  * (a store of 100,000 visits copies each once, not 100,000 times). */
@@ -192,18 +214,10 @@ int an_add_tenure(an_data *d, const char *person, const char *name, const char *
 	if (grow((void **)&d->t, &d->capt, d->nt, sizeof *d->t))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding a tenure");
 	an_tenure t = {0};
-	parley_date s, e;
-	int rc = parse_date(start, "tenure of", person, &s, err);
+	/* a tenure ends on the first day its end date names */
+	int rc = parse_span(start, end, "tenure of", "tenure end of", person, 0, &t.first, &t.end, err);
 	if (rc)
 		return rc;
-	t.first = parley_date_first_day(s);
-	t.end = AN_OPEN;
-	if (end && *end) {
-		rc = parse_date(end, "tenure end of", person, &e, err);
-		if (rc)
-			return rc;
-		t.end = parley_date_first_day(e);
-	}
 	t.person = an_strdup(&d->arena, person);
 	t.name = an_strdup(&d->arena, name && *name ? name : person);
 	t.office = an_strdup(&d->arena, office);
@@ -230,19 +244,11 @@ int an_add_cover(an_data *d, const char *id, const char *desc, const char *from,
 	if (grow((void **)&d->c, &d->capc, d->nc, sizeof *d->c))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding coverage");
 	an_cover c = {0};
-	parley_date s, e;
-	int rc = parse_date(start, "coverage", id, &s, err);
+	c.through = AN_OPEN;
+	/* coverage runs to the last day its end date names */
+	int rc = parse_span(start, end, "coverage", "coverage end", id, 1, &c.first, &c.last, err);
 	if (rc)
 		return rc;
-	c.first = parley_date_first_day(s);
-	c.last = AN_OPEN;
-	c.through = AN_OPEN;
-	if (end && *end) {
-		rc = parse_date(end, "coverage end", id, &e, err);
-		if (rc)
-			return rc;
-		c.last = parley_date_last_day(e);
-	}
 	c.id = an_strdup(&d->arena, id);
 	c.desc = an_strdup(&d->arena, desc && *desc ? desc : id);
 	c.from = dup_opt(d, from);

@@ -1,103 +1,55 @@
 /*
  * an_load.c - reads what the analyses need from the store into an an_data.
  *
- * Where the analyses touch SQL (an_methods.c reads the methods page's
- * facts, an_compare.c opens sources).  A few prepared statements read
- * visits (of one pair, or all), tenures with their offices' countries and
- * ranks, coverage, the data version, people and delegation members; for
- * compare also external ids and era labels.  Everything else is computed
- * in memory, so that the same code runs on fixtures.
+ * Everything comes through the query layer (issue 8): visits of one pair,
+ * or all, as parley_visit_facts; tenures with their offices' countries and
+ * ranks, coverage, the data version, people, country names and delegation
+ * members from its typed readers (src/lib/query_reference.c); for compare
+ * also external ids and era labels.  Everything else is computed in
+ * memory, so that the same code runs on fixtures.
  */
 #include "an.h"
 #include "internal.h" /* pl_map */
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char *col(sqlite3_stmt *st, int i)
+/* The tenures of f (parley_tenure_facts_find: a and b, or person, or all). */
+static int load_tenures(parley_db *db, an_data *d, const char *a, const char *b,
+                        const char *person, parley_err *err)
 {
-	return (const char *)sqlite3_column_text(st, i);
-}
-
-static int db_fail(sqlite3 *sql, parley_err *err, const char *what)
-{
-	return parley_err_set(err, PARLEY_EDB, "analysis: reading %s: %s", what,
-	                      sqlite3_errmsg(sql));
-}
-
-typedef int (*row_fn)(an_data *d, sqlite3_stmt *st, parley_err *err);
-
-/* Runs q with ?1 = a and ?2 = b, for those it names. */
-static int each_row(sqlite3 *sql, const char *q, const char *a, const char *b, an_data *d,
-                    row_fn fn, const char *what, parley_err *err)
-{
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(sql, q, -1, &st, NULL) != SQLITE_OK)
-		return db_fail(sql, err, what);
-	int np = sqlite3_bind_parameter_count(st);
-	if (np >= 1 && a)
-		sqlite3_bind_text(st, 1, a, -1, SQLITE_TRANSIENT);
-	if (np >= 2 && b)
-		sqlite3_bind_text(st, 2, b, -1, SQLITE_TRANSIENT);
-	int rc = PARLEY_OK, s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW)
-		if ((rc = fn(d, st, err)))
-			break;
-	if (!rc && s != SQLITE_DONE)
-		rc = db_fail(sql, err, what);
-	sqlite3_finalize(st);
+	parley_tenure_facts *t = NULL;
+	int rc = parley_tenure_facts_find(db, a, b, person, &t, err);
+	for (size_t i = 0; !rc && i < t->n; i++) {
+		const parley_tenure_fact *x = &t->t[i];
+		rc = an_add_tenure(d, x->person, x->person_name, x->office, x->office_name, x->country,
+		                   x->rank, x->start_date, x->end_date, err);
+	}
+	parley_facts_free(t);
 	return rc;
 }
 
-static int tenure_row(an_data *d, sqlite3_stmt *st, parley_err *err)
+/* The people ids names (NULL: everyone). */
+static int load_people(parley_db *db, an_data *d, const char *const *ids, size_t nids,
+                       parley_err *err)
 {
-	return an_add_tenure(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-	                     col(st, 5), col(st, 6), col(st, 7), err);
+	parley_person_facts *p = NULL;
+	int rc = parley_person_facts_find(db, ids, nids, &p, err);
+	for (size_t i = 0; !rc && i < p->n; i++)
+		rc = an_add_person(d, p->p[i].id, p->p[i].name, p->p[i].country, p->p[i].birth_date, err);
+	parley_facts_free(p);
+	return rc;
 }
 
-static int cover_row(an_data *d, sqlite3_stmt *st, parley_err *err)
+/* The delegation of visit (NULL: of every visit). */
+static int load_members(parley_db *db, an_data *d, const char *visit, parley_err *err)
 {
-	int rc = an_add_cover(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), col(st, 4),
-	                      col(st, 5), col(st, 6), col(st, 7), err);
-	return rc ? rc : an_cover_set_through(d, col(st, 8), err);
-}
-
-static int release_row(an_data *d, sqlite3_stmt *st, parley_err *err)
-{
-	return an_set_release(d, col(st, 0), col(st, 1), col(st, 2), err);
-}
-
-/* The fallback of the data-through rule: the latest start of any visit,
- * its first possible day (a visit dated "2024" shows only that the data
- * reaches 2024, not its end).  The greatest start text has the greatest
- * first day. */
-static int latest_row(an_data *d, sqlite3_stmt *st, parley_err *err)
-{
-	const char *s = col(st, 0);
-	parley_date x;
-	if (s && parley_date_parse(s, strlen(s), &x, NULL) == PARLEY_OK) {
-		long day = parley_date_first_day(x);
-		if (d->latest == AN_OPEN || day > d->latest)
-			d->latest = day;
-	}
-	(void)err;
-	return PARLEY_OK;
-}
-
-static int person_row(an_data *d, sqlite3_stmt *st, parley_err *err)
-{
-	return an_add_person(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), err);
-}
-
-static int country_row(an_data *d, sqlite3_stmt *st, parley_err *err)
-{
-	return an_add_country(d, col(st, 0), col(st, 1), err);
-}
-
-static int member_row(an_data *d, sqlite3_stmt *st, parley_err *err)
-{
-	return an_add_member(d, col(st, 0), col(st, 1), col(st, 2), col(st, 3), err);
+	parley_member_facts *m = NULL;
+	int rc = parley_member_facts_find(db, visit, &m, err);
+	for (size_t i = 0; !rc && i < m->n; i++)
+		rc = an_add_member(d, m->m[i].visit, m->m[i].role, m->m[i].person, m->m[i].name, err);
+	parley_facts_free(m);
+	return rc;
 }
 
 /* Visits come from the query layer (parley_visit_facts: the lists' own
@@ -143,61 +95,67 @@ static int counted(const an_opts *o, const char *as_of, parley_query *q, parley_
 }
 
 /* The names (people rows) of the sink's visitors, each read by id. */
-static int visitor_people(sqlite3 *sql, an_data *d, const pl_map *visitors, parley_err *err)
+static int visitor_people(parley_db *db, an_data *d, const pl_map *visitors, parley_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(sql, "SELECT id, name, country, birth_date FROM person WHERE id = ?1",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(sql, err, "people");
-	int rc = PARLEY_OK;
-	for (size_t i = 0; !rc && i < visitors->cap; i++) {
-		const pl_map_slot *k = &visitors->slot[i];
-		if (!k->key)
-			continue;
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, k->key, (int)k->len, SQLITE_STATIC);
-		int s = sqlite3_step(st);
-		if (s == SQLITE_ROW)
-			rc = person_row(d, st, err);
-		else if (s != SQLITE_DONE)
-			rc = db_fail(sql, err, "people");
-	}
-	sqlite3_finalize(st);
+	const char **ids = malloc((visitors->cap ? visitors->cap : 1) * sizeof *ids);
+	if (!ids)
+		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+	size_t n = 0;
+	for (size_t i = 0; i < visitors->cap; i++)
+		if (visitors->slot[i].key)
+			ids[n++] = visitors->slot[i].key;
+	int rc = load_people(db, d, ids, n, err);
+	free(ids);
 	return rc;
 }
-
-#define TENURE_COLS                                                                           \
-	"SELECT t.person, p.name, t.office, o.name, o.country, o.rank, t.start_date, t.end_date"  \
-	" FROM tenure t JOIN office o ON o.id = t.office LEFT JOIN person p ON p.id = t.person"
 
 /* What every analysis reads beside visits, tenures and people: coverage,
  * the data version, the latest visit (where the data ends) and the
  * countries' names, each small or one index step. */
-static int load_common(sqlite3 *sql, an_data *d, bool only_through, parley_err *err)
+static int load_common(parley_db *db, an_data *d, bool only_through, parley_err *err)
 {
-	int rc = each_row(sql,
-	                  "SELECT id, description, from_country, to_country, min_level,"
-	                  " start_date, end_date, person, data_through FROM coverage",
-	                  NULL, NULL, d, cover_row, "coverage", err);
+	parley_coverage *c = NULL;
+	int rc = parley_coverage_list(db, &c, err);
+	for (size_t i = 0; !rc && i < c->n; i++) {
+		const parley_coverage_row *x = &c->c[i];
+		rc = an_add_cover(d, x->id, x->description, x->from_country, x->to_country, x->min_level,
+		                  x->start_date, x->end_date, x->person, err);
+		if (!rc)
+			rc = an_cover_set_through(d, x->data_through, err);
+	}
+	parley_facts_free(c);
 	/* where the data ends: the newest release, else the latest visit */
+	parley_data_version v;
 	if (!rc)
-		rc = each_row(sql,
-		              "SELECT name, released, data_through FROM data_release"
-		              " ORDER BY released DESC, name DESC LIMIT 1",
-		              NULL, NULL, d, release_row, "the data version", err);
+		rc = parley_data_version_get(db, &v, err);
+	if (!rc && v.name[0])
+		rc = an_set_release(d, v.name, v.released, v.data_through, err);
+	char latest[32];
 	if (!rc)
-		rc = each_row(sql, "SELECT start_date FROM visit ORDER BY start_date DESC LIMIT 1",
-		              NULL, NULL, d, latest_row, "the latest visit", err);
-	if (!rc && !only_through)
-		rc = each_row(sql, "SELECT code, name FROM country", NULL, NULL, d, country_row,
-		              "countries", err);
+		rc = parley_visits_latest_start(db, latest, sizeof latest, err);
+	parley_date x;
+	/* the fallback of the data-through rule: the latest start of any visit,
+	 * its first possible day (a visit dated "2024" shows only that the
+	 * data reaches 2024, not its end); the greatest start text has the
+	 * greatest first day */
+	if (!rc && latest[0] && parley_date_parse(latest, strlen(latest), &x, NULL) == PARLEY_OK) {
+		long day = parley_date_first_day(x);
+		if (d->latest == AN_OPEN || day > d->latest)
+			d->latest = day;
+	}
+	parley_country_names_list *k = NULL;
+	if (!rc && !only_through) {
+		rc = parley_country_names(db, &k, err);
+		for (size_t i = 0; !rc && i < k->n; i++)
+			rc = an_add_country(d, k->c[i].code, k->c[i].name, err);
+	}
+	parley_facts_free(k);
 	return rc;
 }
 
-static an_data *fresh(parley_db *db, sqlite3 **sql, parley_err *err)
+static an_data *fresh(parley_db *db, parley_err *err)
 {
-	*sql = parley_sqlite(db);
-	if (!*sql) {
+	if (!db) {
 		parley_err_set(err, PARLEY_EINVAL, "analysis: no store");
 		return NULL;
 	}
@@ -228,8 +186,7 @@ static int done(an_data *d, fact_sink *s, int rc, an_data **out)
  * visit), so the footer of every page does not read the whole store. */
 static int load(parley_db *db, bool members, bool only_through, an_data **out, parley_err *err)
 {
-	sqlite3 *sql;
-	an_data *d = fresh(db, &sql, err);
+	an_data *d = fresh(db, err);
 	if (!d)
 		return err && err->code ? err->code : PARLEY_ENOMEM;
 	fact_sink s = {.d = d};
@@ -241,17 +198,14 @@ static int load(parley_db *db, bool members, bool only_through, an_data **out, p
 		if (!rc)
 			rc = parley_visit_facts(db, &q, fact_add, &s, err);
 		if (!rc)
-			rc = each_row(sql, TENURE_COLS, NULL, NULL, d, tenure_row, "tenures", err);
+			rc = load_tenures(db, d, NULL, NULL, NULL, err);
 		if (!rc)
-			rc = each_row(sql, "SELECT id, name, country, birth_date FROM person", NULL, NULL,
-			              d, person_row, "people", err);
+			rc = load_people(db, d, NULL, 0, err);
 	}
 	if (!rc)
-		rc = load_common(sql, d, only_through, err);
+		rc = load_common(db, d, only_through, err);
 	if (!rc && members && !only_through)
-		rc = each_row(sql,
-		              "SELECT visit, role, person, name FROM visit_person ORDER BY visit, role, seq",
-		              NULL, NULL, d, member_row, "delegations", err);
+		rc = load_members(db, d, NULL, err);
 	return done(d, &s, rc, out);
 }
 
@@ -262,8 +216,7 @@ int an_load(parley_db *db, bool members, an_data **out, parley_err *err)
 
 int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err)
 {
-	sqlite3 *sql;
-	an_data *d = fresh(db, &sql, err);
+	an_data *d = fresh(db, err);
 	if (!d)
 		return err && err->code ? err->code : PARLEY_ENOMEM;
 	/* only what the pair's figures read (issue 13: the cost follows the
@@ -281,12 +234,11 @@ int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err
 	if (!rc)
 		rc = parley_visit_facts(db, &q, fact_add, &s, err);
 	if (!rc)
-		rc = each_row(sql, TENURE_COLS " WHERE t.office IN (SELECT id FROM office WHERE country IN (?1, ?2))",
-		              o->a, o->b, d, tenure_row, "tenures", err);
+		rc = load_tenures(db, d, o->a, o->b, NULL, err);
 	if (!rc)
-		rc = visitor_people(sql, d, &s.visitors, err);
+		rc = visitor_people(db, d, &s.visitors, err);
 	if (!rc)
-		rc = load_common(sql, d, false, err);
+		rc = load_common(db, d, false, err);
 	return done(d, &s, rc, out);
 }
 
@@ -316,8 +268,7 @@ static int remember(void *ud, const parley_visit_fact *f, parley_err *err)
 int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out,
                   parley_err *err)
 {
-	sqlite3 *sql;
-	an_data *d = fresh(db, &sql, err);
+	an_data *d = fresh(db, err);
 	if (!d)
 		return err && err->code ? err->code : PARLEY_ENOMEM;
 	/* a visit's sentences compare it with earlier visits of its pair (either
@@ -351,44 +302,26 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 		if (!rc)
 			rc = parley_visit_facts(db, &q, fact_add, &s, err);
 		if (!rc)
-			rc = each_row(sql, TENURE_COLS " WHERE t.person = ?1", x.visitor, NULL, d,
-			              tenure_row, "tenures", err);
+			rc = load_tenures(db, d, NULL, NULL, x.visitor, err);
 	}
 	if (!rc)
-		rc = visitor_people(sql, d, &s.visitors, err);
+		rc = visitor_people(db, d, &s.visitors, err);
 	if (!rc)
-		rc = load_common(sql, d, false, err);
+		rc = load_common(db, d, false, err);
 	return done(d, &s, rc, out);
 }
 
 int an_load_people(parley_db *db, an_data **out, parley_err *err)
 {
-	sqlite3 *sql;
-	an_data *d = fresh(db, &sql, err);
+	an_data *d = fresh(db, err);
 	if (!d)
 		return err && err->code ? err->code : PARLEY_ENOMEM;
-	int rc = each_row(sql, "SELECT id, name, country, birth_date FROM person", NULL, NULL, d,
-	                  person_row, "people", err);
-	return done(d, NULL, rc, out);
-}
-
-/* A visit's delegation, in its order (role, seq). */
-static int visit_members(sqlite3_stmt *st, an_data *d, const char *visit, parley_err *err)
-{
-	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, visit, -1, SQLITE_STATIC);
-	int s, rc = PARLEY_OK;
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
-		rc = member_row(d, st, err);
-	if (!rc && s != SQLITE_DONE)
-		rc = db_fail(sqlite3_db_handle(st), err, "delegations");
-	return rc;
+	return done(d, NULL, load_people(db, d, NULL, 0, err), out);
 }
 
 int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, an_data *d,
                           parley_err *err)
 {
-	sqlite3 *sql = parley_sqlite(db);
 	/* the person's visits as visitor or in a delegation, counted by o's
 	 * statuses to its as-of date (a companion's figures are not one pair's),
 	 * with their delegations */
@@ -401,45 +334,15 @@ int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, a
 		rc = parley_query_set(&q, "person", person, err);
 	if (!rc)
 		rc = parley_visit_facts(db, &q, fact_add, &s, err);
-	sqlite3_stmt *st = NULL;
-	if (!rc && sqlite3_prepare_v2(sql, "SELECT visit, role, person, name FROM visit_person"
-	                                   " WHERE visit = ?1 ORDER BY role, seq",
-	                              -1, &st, NULL) != SQLITE_OK)
-		rc = db_fail(sql, err, "delegations");
 	for (size_t i = before; !rc && i < d->nv; i++)
-		rc = visit_members(st, d, d->v[i].id, err);
-	sqlite3_finalize(st);
+		rc = load_members(db, d, d->v[i].id, err);
 	if (!rc)
-		rc = load_common(sql, d, false, err);
+		rc = load_common(db, d, false, err);
 	pl_map_free(&s.seen);
 	pl_map_free(&s.visitors);
 	if (!rc)
 		an_prepare(d);
 	return rc;
-}
-
-int parley_data_version_get(parley_db *db, parley_data_version *out, parley_err *err)
-{
-	sqlite3 *sql = parley_sqlite(db);
-	if (!sql || !out)
-		return parley_err_set(err, PARLEY_EINVAL, "parley_data_version_get: NULL argument");
-	memset(out, 0, sizeof *out);
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(sql,
-	                       "SELECT name, released, data_through FROM data_release"
-	                       " ORDER BY released DESC, name DESC LIMIT 1",
-	                       -1, &st, NULL) != SQLITE_OK)
-		return db_fail(sql, err, "the data version");
-	int s = sqlite3_step(st);
-	if (s == SQLITE_ROW) {
-		snprintf(out->name, sizeof out->name, "%s", col(st, 0) ? col(st, 0) : "");
-		snprintf(out->released, sizeof out->released, "%s", col(st, 1) ? col(st, 1) : "");
-		snprintf(out->data_through, sizeof out->data_through, "%s", col(st, 2) ? col(st, 2) : "");
-	}
-	sqlite3_finalize(st);
-	if (s != SQLITE_ROW && s != SQLITE_DONE)
-		return db_fail(sql, err, "the data version");
-	return PARLEY_OK;
 }
 
 int parley_data_through(parley_db *db, const char *a, const char *b, const char *min_level,
@@ -476,14 +379,12 @@ static an_visit *visit_by_id(an_data *d, const char *id)
 	return NULL;
 }
 
-static int ext_row(an_data *d, sqlite3_stmt *st, parley_err *err)
+/* Adds one external id to visit v's NULL-terminated list (the form
+ * parley_visit_desc wants). */
+static int add_ext(an_data *d, an_visit *v, const parley_visit_ext *e, parley_err *err)
 {
-	an_visit *v = visit_by_id(d, col(st, 0));
-	if (!v)
-		return PARLEY_OK;
-	/* NULL-terminated, as parley_visit_desc wants them */
 	const char **n = an_alloc(&d->arena, (v->next + 2) * sizeof *n);
-	const char *x = an_fmt(&d->arena, "%s:%s", col(st, 1), col(st, 2));
+	const char *x = an_fmt(&d->arena, "%s:%s", e->scheme, e->value);
 	if (!n || !x)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	if (v->next)
@@ -494,11 +395,11 @@ static int ext_row(an_data *d, sqlite3_stmt *st, parley_err *err)
 	return PARLEY_OK;
 }
 
-static int note_row(an_data *d, sqlite3_stmt *st, parley_err *err)
+/* The era label a note keeps ("period '...'"), as v's period. */
+static int add_period(an_data *d, an_visit *v, const char *note, parley_err *err)
 {
-	an_visit *v = visit_by_id(d, col(st, 0));
-	const char *note = col(st, 1), *p = note ? strstr(note, "period '") : NULL;
-	if (!v || !p)
+	const char *p = note ? strstr(note, "period '") : NULL;
+	if (!p)
 		return PARLEY_OK;
 	p += 8;
 	const char *e = strchr(p, '\'');
@@ -514,71 +415,22 @@ static int note_row(an_data *d, sqlite3_stmt *st, parley_err *err)
 
 int an_load_compare(parley_db *db, an_data *d, parley_err *err)
 {
-	sqlite3 *sql = parley_sqlite(db);
-	int rc = each_row(sql,
-	                  "SELECT entity_id, scheme, value FROM external_id WHERE entity = 'visit'"
-	                  " ORDER BY entity_id, scheme, value",
-	                  NULL, NULL, d, ext_row, "external ids", err);
+	parley_visit_exts *x = NULL;
+	int rc = parley_visit_exts_all(db, &x, err);
+	for (size_t i = 0; !rc && i < x->n; i++) {
+		an_visit *v = visit_by_id(d, x->x[i].visit);
+		if (v)
+			rc = add_ext(d, v, &x->x[i], err);
+	}
+	parley_facts_free(x);
+	parley_visit_notes *t = NULL;
 	if (!rc)
-		rc = each_row(sql, "SELECT id, note FROM visit WHERE note LIKE '%period ''%'", NULL,
-		              NULL, d, note_row, "visit notes", err);
-	return rc;
-}
-
-int an_alias_people(parley_db *db, const char *q, size_t *n, char **first, parley_err *err)
-{
-	*n = 0;
-	*first = NULL;
-	sqlite3 *sql = parley_sqlite(db);
-	if (!sql)
-		return parley_err_set(err, PARLEY_EINVAL, "analysis: no store");
-	char *fq = parley_fold(q);
-	if (!fq)
-		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-	sqlite3_stmt *st = NULL;
-	if (sqlite3_prepare_v2(sql, "SELECT person, alias FROM person_alias ORDER BY person", -1,
-	                       &st, NULL) != SQLITE_OK) {
-		free(fq);
-		return db_fail(sql, err, "aliases");
+		rc = parley_visit_notes_find(db, "period '", &t, err);
+	for (size_t i = 0; !rc && i < t->n; i++) {
+		an_visit *v = visit_by_id(d, t->v[i].visit);
+		if (v)
+			rc = add_period(d, v, t->v[i].note, err);
 	}
-	int rc = PARLEY_OK, s;
-	const char *last = NULL;
-	char *last_copy = NULL;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *person = col(st, 0), *alias = col(st, 1);
-		if (!person || !alias || (last && strcmp(last, person) == 0))
-			continue;
-		char *fa = parley_fold(alias);
-		if (!fa) {
-			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-			break;
-		}
-		int same = strcmp(fa, fq) == 0;
-		free(fa);
-		if (!same)
-			continue;
-		/* one count per person, however many of their aliases match */
-		free(last_copy);
-		last = last_copy = strdup(person);
-		if (!last_copy) {
-			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-			break;
-		}
-		if (!*first && !(*first = strdup(person))) {
-			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-			break;
-		}
-		(*n)++;
-	}
-	if (!rc && s != SQLITE_DONE && s != SQLITE_ROW)
-		rc = db_fail(sql, err, "aliases");
-	sqlite3_finalize(st);
-	free(last_copy);
-	free(fq);
-	if (rc) {
-		free(*first);
-		*first = NULL;
-		*n = 0;
-	}
+	parley_facts_free(t);
 	return rc;
 }

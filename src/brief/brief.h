@@ -97,7 +97,7 @@ int pl_figure_eval(parley_db *db, const pl_expr *e, const char *as_of, pl_figure
  * into out (md4c).  EDATA when md4c fails. */
 int pl_md_html(pl_buf *out, const char *md, size_t len);
 
-/* ---- Stored briefs (brief_store.c) --------------------------------- */
+/* ---- Stored briefs (brief_store.c, over query_briefs.c) ------------- */
 typedef struct pl_correction {
 	char *at, *note;
 } pl_correction;
@@ -147,6 +147,36 @@ typedef struct pl_brief_list {
 	pl_brief *v;         /* front matter, published and updated dates; no source, figures or corrections */
 	size_t n;
 } pl_brief_list;
+
+/* ---- The brief tables (src/lib/query_briefs.c: no SQL in src/brief) -- */
+/* Inserts or changes author id (no audit row when nothing changes). */
+int pl_brief_author_put(parley_db *db, const char *id, const char *name, const char *role,
+                        const char *bio, parley_err *err);
+/* Brief id's status ("draft", "published") into status, "" when there is
+ * no such brief. */
+int pl_brief_status(parley_db *db, const char *id, char status[16], parley_err *err);
+/* Inserts draft id with source, or replaces the source of draft id. */
+int pl_brief_put_draft(parley_db *db, const char *id, const char *source, parley_err *err);
+/* Brief id's row into b's id, source, status, published and updated (new
+ * strings, freed by pl_brief_free); ENOTFOUND naming it. */
+int pl_brief_row(parley_db *db, const char *id, pl_brief *b, parley_err *err);
+/* Every brief's row (published_only: the published ones), newest
+ * publication first, then by id: each with its source, no front matter,
+ * figures or corrections.  Free with pl_brief_list_free(). */
+int pl_brief_rows(parley_db *db, int published_only, pl_brief_list *l, parley_err *err);
+/* The published figures of brief b->id (its ledger) appended to b->figs. */
+int pl_brief_ledger_read(parley_db *db, pl_brief *b, parley_err *err);
+/* The corrections of brief b->id, oldest first, appended to b->corr. */
+int pl_brief_corrections_read(parley_db *db, pl_brief *b, parley_err *err);
+/* Writes figs[0..n) as brief id's ledger and marks it published on day,
+ * inside the caller's transaction. */
+int pl_brief_ledger_write(parley_db *db, const char *id, const pl_figure *figs, size_t n,
+                          const char *day, parley_err *err);
+/* Records a correction of published brief id on day, in one transaction
+ * of its own; ENOTFOUND when no published brief has that id. */
+int pl_brief_correction_add(parley_db *db, const char *id, const char *day, const char *note,
+                            parley_err *err);
+
 
 /* The published briefs, newest publication date first, each read once.
  * Free with pl_brief_list_free(). */

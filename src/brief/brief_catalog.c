@@ -25,41 +25,16 @@ void pl_brief_list_free(pl_brief_list *l)
 
 int pl_brief_catalog(parley_db *db, pl_brief_list *l, parley_err *err)
 {
-	memset(l, 0, sizeof *l);
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT id, source, published, updated FROM brief"
-	                        " WHERE status = 'published' ORDER BY published DESC, id", &st, err);
-	if (rc)
-		return rc;
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		pl_brief *v = realloc(l->v, (l->n + 1) * sizeof *v);
-		if (!v) {
-			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-			break;
-		}
-		l->v = v;
-		pl_brief *b = memset(&v[l->n], 0, sizeof *b);
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		const char *src = (const char *)sqlite3_column_text(st, 1);
-		const char *pub = (const char *)sqlite3_column_text(st, 2);
-		const char *upd = (const char *)sqlite3_column_text(st, 3);
-		b->id = pl_strdup(id);
-		b->status = pl_strdup("published");
-		b->published = pub ? pl_strdup(pub) : NULL;
-		b->updated = upd ? pl_strdup(upd) : NULL;
+	int rc = pl_brief_rows(db, 1, l, err);
+	for (size_t i = 0; !rc && i < l->n; i++) {
+		pl_brief *b = &l->v[i];
 		char name[96];
-		snprintf(name, sizeof name, "%.80s.md", id);
+		snprintf(name, sizeof name, "%.80s.md", b->id);
+		rc = pl_brief_meta_parse(name, b->source, strlen(b->source), &b->meta, err);
 		/* the source stays out of the list: the pages need the front matter only */
-		if (!b->id || !b->status || (pub && !b->published) || (upd && !b->updated))
-			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-		else
-			rc = pl_brief_meta_parse(name, src, strlen(src), &b->meta, err);
-		if (rc)
-			pl_brief_free(b);
-		else
-			l->n++;
+		free(b->source);
+		b->source = NULL;
 	}
-	sqlite3_finalize(st);
 	if (rc)
 		pl_brief_list_free(l);
 	return rc;
@@ -82,51 +57,6 @@ int pl_brief_slug_is(const char *label, const char *slug)
 	int same = s && slug && strcmp(s, slug) == 0;
 	free(s);
 	return same;
-}
-
-int pl_brief_search(parley_db *db, const char *text, pl_strlist *ids, parley_err *err)
-{
-	memset(ids, 0, sizeof *ids);
-	char *w = parley_fold_words(text ? text : "");
-	if (!w)
-		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	if (!*w) { /* nothing to search for: no brief */
-		free(w);
-		return PARLEY_OK;
-	}
-	/* folded text is letters, digits and single spaces: never FTS syntax */
-	pl_buf m;
-	pl_buf_init(&m, 0);
-	int rc = pl_buf_printf(&m, "\"%s\"*", w);
-	free(w);
-	sqlite3_stmt *st = NULL;
-	if (!rc)
-		rc = pl_prepare(db, "SELECT b.id FROM brief_fts f JOIN brief b ON b.id = f.brief"
-		                    " WHERE brief_fts MATCH ?1 AND b.status = 'published'"
-		                    " ORDER BY bm25(brief_fts), b.published DESC, b.id", &st, err);
-	if (!rc)
-		sqlite3_bind_text(st, 1, m.data, -1, SQLITE_STATIC);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		char **v = realloc(ids->v, (ids->n + 1) * sizeof *v);
-		if (!v) {
-			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-			break;
-		}
-		ids->v = v;
-		if (!(v[ids->n] = pl_strdup((const char *)sqlite3_column_text(st, 0))))
-			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-		else
-			ids->n++;
-	}
-	sqlite3_finalize(st);
-	pl_buf_free(&m);
-	if (rc) {
-		for (size_t i = 0; i < ids->n; i++)
-			free(ids->v[i]);
-		free(ids->v);
-		memset(ids, 0, sizeof *ids);
-	}
-	return rc;
 }
 
 /* The text a search matches in a brief file: its title, series, summary,
@@ -165,20 +95,4 @@ char *pl_brief_search_text(const char *source)
 		f = parley_fold_words(t.data ? t.data : "");
 	pl_buf_free(&t);
 	return f;
-}
-
-void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const char *src = (const char *)sqlite3_value_text(argv[0]);
-	if (!src) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	char *f = pl_brief_search_text(src);
-	if (!f) {
-		sqlite3_result_error_nomem(ctx);
-		return;
-	}
-	sqlite3_result_text(ctx, f, -1, free);
 }

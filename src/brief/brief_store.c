@@ -20,12 +20,6 @@ static void today(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const char *s = (const char *)sqlite3_column_text(st, i);
-	return s ? pl_strdup(s) : NULL;
-}
-
 int parley_brief_author_set(parley_db *db, const char *id, const char *name, const char *role,
                             const char *bio, parley_err *err)
 {
@@ -34,40 +28,7 @@ int parley_brief_author_set(parley_db *db, const char *id, const char *name, con
 	for (const char *p = id; *p; p++)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '-'))
 			return parley_err_set(err, PARLEY_EINVAL, "author id '%s': lower-case letters, digits and '-' only", id);
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "INSERT INTO brief_author(id, name, role, bio) VALUES (?1, ?2, ?3, ?4)"
-	                        " ON CONFLICT(id) DO UPDATE SET name = ?2, role = ?3, bio = ?4"
-	                        " WHERE name IS NOT ?2 OR role IS NOT ?3 OR bio IS NOT ?4", /* unchanged: no audit row */
-	                    &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, role, -1, SQLITE_STATIC);
-	pl_bind_text_or_null(st, 4, bio);
-	if (sqlite3_step(st) != SQLITE_DONE)
-		rc = pl_db_error(db, err, "saving the author");
-	sqlite3_finalize(st);
-	return rc;
-}
-
-int pl_brief_author_get(parley_db *db, const char *id, char **name, char **role, char **bio,
-                        parley_err *err)
-{
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT name, role, bio FROM brief_author WHERE id = ?1", &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		*name = col_dup(st, 0);
-		*role = col_dup(st, 1);
-		*bio = col_dup(st, 2);
-	} else {
-		rc = parley_err_set(err, PARLEY_ENOTFOUND, "unknown author '%s'", id);
-	}
-	sqlite3_finalize(st);
-	return rc;
+	return pl_brief_author_put(db, id, name, role, bio, err);
 }
 
 /* file:line:col of the first occurrence of needle after the key line
@@ -187,53 +148,23 @@ int parley_brief_add(parley_db *db, const char *name, const char *text, size_t l
 	if (!rc)
 		rc = pl_begin(db, err);
 	if (!rc) {
-		sqlite3_stmt *st;
-		rc = pl_prepare(db, "SELECT status FROM brief WHERE id = ?1", &st, err);
-		if (!rc) {
-			sqlite3_bind_text(st, 1, m.id, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) == SQLITE_ROW) {
-				const char *status = (const char *)sqlite3_column_text(st, 0);
-				if (strcmp(status, "published") == 0)
-					rc = parley_err_set(err, PARLEY_ECONFLICT, "brief '%s' is published: its text no longer changes (publish a correction with 'parley brief correct')", m.id);
-				else if (!replace)
-					rc = parley_err_set(err, PARLEY_ECONFLICT, "brief '%s' exists (use --replace to replace the draft)", m.id);
-			}
-			sqlite3_finalize(st);
-		}
+		char status[16];
+		rc = pl_brief_status(db, m.id, status, err);
+		if (!rc && strcmp(status, "published") == 0)
+			rc = parley_err_set(err, PARLEY_ECONFLICT, "brief '%s' is published: its text no longer changes (publish a correction with 'parley brief correct')", m.id);
+		else if (!rc && status[0] && !replace)
+			rc = parley_err_set(err, PARLEY_ECONFLICT, "brief '%s' exists (use --replace to replace the draft)", m.id);
 		if (!rc)
-			rc = pl_prepare(db, "INSERT INTO brief(id, source, status) VALUES (?1, ?2, 'draft')"
-			                    " ON CONFLICT(id) DO UPDATE SET source = ?2", &st, err);
-		if (!rc) {
-			sqlite3_bind_text(st, 1, m.id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, t, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = pl_db_error(db, err, "saving the brief");
-			sqlite3_finalize(st);
-		}
+			rc = pl_brief_put_draft(db, m.id, t, err);
 		if (!rc)
 			rc = pl_commit(db, err);
 		else
-			pl_exec(db, "ROLLBACK", NULL);
+			pl_rollback(db);
 	}
 	if (!rc && id)
 		pl_strlcpy(id, m.id, 64);
 	pl_brief_meta_free(&m);
 	free(t);
-	return rc;
-}
-
-int parley_brief_source(parley_db *db, const char *id, char **text, parley_err *err)
-{
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT source FROM brief WHERE id = ?1", &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		*text = col_dup(st, 0);
-	else
-		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no brief '%s'", id);
-	sqlite3_finalize(st);
 	return rc;
 }
 
@@ -258,105 +189,24 @@ void pl_brief_free(pl_brief *b)
 	memset(b, 0, sizeof *b);
 }
 
-static int load_ledger(parley_db *db, pl_brief *b, parley_err *err)
-{
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT n, line, col, expr, kind, value, as_of, ids, query, link, svg"
-	                        " FROM brief_figure WHERE brief = ?1 ORDER BY n", &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, b->id, -1, SQLITE_STATIC);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		pl_figure *g = realloc(b->figs, (b->nfigs + 1) * sizeof *g);
-		if (!g) {
-			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-			break;
-		}
-		b->figs = g;
-		pl_figure *f = &g[b->nfigs++];
-		f->n = sqlite3_column_int64(st, 0);
-		f->line = sqlite3_column_int64(st, 1);
-		f->col = sqlite3_column_int64(st, 2);
-		f->expr = col_dup(st, 3);
-		f->kind = col_dup(st, 4);
-		f->value = col_dup(st, 5);
-		f->as_of = col_dup(st, 6);
-		f->ids = col_dup(st, 7);
-		f->query = col_dup(st, 8);
-		f->link = col_dup(st, 9);
-		f->svg = col_dup(st, 10);
-	}
-	sqlite3_finalize(st);
-	return rc;
-}
-
 int pl_brief_load(parley_db *db, const char *id, int figures, pl_brief *b, parley_err *err)
 {
 	memset(b, 0, sizeof *b);
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT id, source, status, published, updated FROM brief WHERE id = ?1",
-	                    &st, err);
-	if (rc)
-		return rc;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		b->id = col_dup(st, 0);
-		b->source = col_dup(st, 1);
-		b->status = col_dup(st, 2);
-		b->published = col_dup(st, 3);
-		b->updated = col_dup(st, 4);
-	} else {
-		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no brief '%s'", id);
-	}
-	sqlite3_finalize(st);
+	int rc = pl_brief_row(db, id, b, err);
 	char name[80];
 	snprintf(name, sizeof name, "%s.md", id);
 	if (!rc)
 		rc = pl_brief_meta_parse(name, b->source, strlen(b->source), &b->meta, err);
 	if (!rc && figures) {
 		if (strcmp(b->status, "published") == 0)
-			rc = load_ledger(db, b, err);
+			rc = pl_brief_ledger_read(db, b, err);
 		else
 			rc = pl_brief_eval_all(db, name, b->source, &b->meta, &b->figs, &b->nfigs, err);
 	}
 	if (!rc)
-		rc = pl_prepare(db, "SELECT at, note FROM brief_correction WHERE brief = ?1 ORDER BY at, rowid",
-		                &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			pl_correction *c = realloc(b->corr, (b->ncorr + 1) * sizeof *c);
-			if (!c)
-				break;
-			b->corr = c;
-			c[b->ncorr].at = col_dup(st, 0);
-			c[b->ncorr].note = col_dup(st, 1);
-			b->ncorr++;
-		}
-		sqlite3_finalize(st);
-	}
+		rc = pl_brief_corrections_read(db, b, err);
 	if (rc)
 		pl_brief_free(b);
-	return rc;
-}
-
-int pl_brief_published(parley_db *db, pl_strlist *ids, parley_err *err)
-{
-	memset(ids, 0, sizeof *ids);
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT id FROM brief WHERE status = 'published' ORDER BY published DESC, id",
-	                    &st, err);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		char **v = realloc(ids->v, (ids->n + 1) * sizeof *v);
-		if (!v) {
-			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-			break;
-		}
-		ids->v = v;
-		v[ids->n++] = col_dup(st, 0);
-	}
-	if (st)
-		sqlite3_finalize(st);
 	return rc;
 }
 
@@ -383,43 +233,11 @@ int parley_brief_publish(parley_db *db, const char *id, const char *day, parley_
 	if (!rc)
 		rc = pl_begin(db, err);
 	if (!rc) {
-		sqlite3_stmt *st;
-		rc = pl_prepare(db, "INSERT INTO brief_figure(brief, n, line, col, expr, kind, value, as_of,"
-		                    " ids, query, link, svg) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
-		                &st, err);
-		for (size_t i = 0; !rc && i < n; i++) {
-			pl_figure *f = &figs[i];
-			sqlite3_reset(st);
-			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 2, f->n);
-			sqlite3_bind_int64(st, 3, f->line);
-			sqlite3_bind_int64(st, 4, f->col);
-			sqlite3_bind_text(st, 5, f->expr, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 6, f->kind, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 7, f->value, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 8, f->as_of, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 9, f->ids, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 10, f->query ? f->query : "", -1, SQLITE_STATIC);
-			pl_bind_text_or_null(st, 11, f->link);
-			pl_bind_text_or_null(st, 12, f->svg);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = pl_db_error(db, err, "writing the figure ledger");
-		}
-		if (st)
-			sqlite3_finalize(st);
-		if (!rc)
-			rc = pl_prepare(db, "UPDATE brief SET status = 'published', published = ?2 WHERE id = ?1", &st, err);
-		if (!rc) {
-			sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 2, d, -1, SQLITE_STATIC);
-			if (sqlite3_step(st) != SQLITE_DONE)
-				rc = pl_db_error(db, err, "publishing the brief");
-			sqlite3_finalize(st);
-		}
+		rc = pl_brief_ledger_write(db, id, figs, n, d, err);
 		if (!rc)
 			rc = pl_commit(db, err);
 		else
-			pl_exec(db, "ROLLBACK", NULL);
+			pl_rollback(db);
 	}
 	for (size_t i = 0; i < n; i++)
 		pl_figure_free(&figs[i]);
@@ -438,66 +256,34 @@ int parley_brief_correct(parley_db *db, const char *id, const char *note, const 
 		pl_strlcpy(d, day, sizeof d);
 	else
 		today(d);
-	int rc = pl_begin(db, err);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st;
-	rc = pl_prepare(db, "UPDATE brief SET updated = ?2 WHERE id = ?1 AND status = 'published'", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, d, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = pl_db_error(db, err, "correcting the brief");
-		else if (sqlite3_changes(db->sql) == 0)
-			rc = parley_err_set(err, PARLEY_ENOTFOUND, "no published brief '%s'", id);
-		sqlite3_finalize(st);
-	}
-	if (!rc)
-		rc = pl_prepare(db, "INSERT INTO brief_correction(brief, at, note) VALUES (?1, ?2, ?3)", &st, err);
-	if (!rc) {
-		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, d, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, note, -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_DONE)
-			rc = pl_db_error(db, err, "saving the correction");
-		sqlite3_finalize(st);
-	}
-	if (!rc)
-		rc = pl_commit(db, err);
-	else
-		pl_exec(db, "ROLLBACK", NULL);
-	return rc;
+	return pl_brief_correction_add(db, id, d, note, err);
 }
 
 int parley_brief_list(parley_db *db, const char *format, FILE *out, parley_err *err)
 {
 	int json = format && strcmp(format, "json") == 0;
-	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT id, status, published, updated, source FROM brief ORDER BY published DESC, id",
-	                    &st, err);
+	pl_brief_list l;
+	int rc = pl_brief_rows(db, 0, &l, err);
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
 	if (!json)
 		fprintf(out, "%-36s %-9s %-10s %-10s %s\n", "id", "status", "published", "as_of", "title");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *id = (const char *)sqlite3_column_text(st, 0);
-		const char *src = (const char *)sqlite3_column_text(st, 4);
-		const char *pub = (const char *)sqlite3_column_text(st, 2);
+	for (size_t i = 0; i < l.n; i++) {
+		const pl_brief *b = &l.v[i];
 		pl_brief_meta m;
-		if (pl_brief_meta_parse(id, src, strlen(src), &m, NULL) != PARLEY_OK)
+		if (pl_brief_meta_parse(b->id, b->source, strlen(b->source), &m, NULL) != PARLEY_OK)
 			memset(&m, 0, sizeof m);
 		if (json)
-			json_array_append_new(arr, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?}", "id", id, "status",
-			    (const char *)sqlite3_column_text(st, 1), "published", pub, "updated",
-			    (const char *)sqlite3_column_text(st, 3), "as_of", m.as_of, "title", m.title,
-			    "series", m.series));
+			json_array_append_new(arr, json_pack("{s:s,s:s,s:s?,s:s?,s:s?,s:s?,s:s?}", "id", b->id,
+			    "status", b->status, "published", b->published, "updated", b->updated, "as_of",
+			    m.as_of, "title", m.title, "series", m.series));
 		else
-			fprintf(out, "%-36s %-9s %-10s %-10s %s\n", id, (const char *)sqlite3_column_text(st, 1),
-			        pub ? pub : "-", m.as_of ? m.as_of : "-", m.title ? m.title : "");
+			fprintf(out, "%-36s %-9s %-10s %-10s %s\n", b->id, b->status,
+			        b->published ? b->published : "-", m.as_of ? m.as_of : "-", m.title ? m.title : "");
 		pl_brief_meta_free(&m);
 	}
-	sqlite3_finalize(st);
+	pl_brief_list_free(&l);
 	if (json) {
 		json_dumpf(arr, out, JSON_INDENT(2));
 		fputc('\n', out);

@@ -336,6 +336,24 @@ int pl_gdelt_fold(pl_gdelt_event *ev, size_t n, parley_candidates **out, parley_
 /* Frees what one candidate owns (event ids, URLs) and empties those lists;
  * the candidate itself stays (it lives in a parley_candidates array). */
 void pl_gdelt_candidate_clear(parley_candidate *c);
+
+/* ---- The store's side of discovery (src/lib/discovery_store.c) ---- */
+/* 1 when the store has table name (a store made before countries had
+ * FIPS codes is read without them). */
+int pl_store_has_table(parley_db *db, const char *name);
+/* The one country whose FIPS code is fips into out (cap bytes): 1 when
+ * exactly one has it, else 0 (none, several, or the store cannot say). */
+int pl_country_by_fips(parley_db *db, const char *fips, char *out, size_t cap);
+/* Sets c->match ("known", "rejected", "stored" or "new") and c->match_id
+ * from the stored visits of its pair, either direction, whose dates meet
+ * its days (a day of slack each side). */
+int pl_candidate_match(parley_db *db, parley_candidate *c, parley_err *err);
+/* Stores every candidate matched "new" as a visit of status candidate with
+ * its sources and GDELT event ids, as actor, in one transaction; a country
+ * missing from the store is added from the FIPS table's name (an INFO in
+ * rep), or the candidate is left out ("not-stored", a WARNING). */
+int pl_candidates_store(parley_db *db, parley_candidates *cs, const char *actor, parley_report *rep,
+                        parley_err *err);
 /* The score of a candidate from its totals (docs/gdelt.md "Score"). */
 double pl_gdelt_score(long sources, long articles, long mentions, int days, int mirrored);
 

@@ -5,6 +5,8 @@
  * writing while it runs; a step that finds the store locked waits and tries
  * again.  It is written to DEST.partial, checked with integrity_check, and
  * only then renamed to DEST, so DEST is either the old file or a whole copy.
+ * parley_reference_copy copies a store into memory without its visits
+ * (compare's scratch store).
  */
 #include "internal.h"
 
@@ -70,4 +72,33 @@ done:
 	if (rc)
 		unlink(tmp);
 	return rc;
+}
+
+int parley_reference_copy(parley_db *db, parley_db **out, parley_err *err)
+{
+	*out = NULL;
+	if (!db)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_reference_copy: no store");
+	parley_db *c = NULL;
+	int rc = parley_open(":memory:", PARLEY_OPEN_CREATE, &c, err);
+	if (rc)
+		return rc;
+	sqlite3_backup *b = sqlite3_backup_init(c->sql, "main", db->sql, "main");
+	if (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE)
+		rc = parley_err_set(err, PARLEY_EIO, "copying the store failed: %s",
+		                    sqlite3_errmsg(c->sql));
+	if (b)
+		sqlite3_backup_finish(b);
+	if (!rc)
+		rc = pl_exec(c,
+		             "PRAGMA foreign_keys = ON;"
+		             "DELETE FROM visit; DELETE FROM external_id WHERE entity = 'visit';"
+		             "DELETE FROM coverage; DELETE FROM data_release; DELETE FROM audit;",
+		             err);
+	if (rc) {
+		parley_close(c);
+		return rc;
+	}
+	*out = c;
+	return PARLEY_OK;
 }

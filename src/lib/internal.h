@@ -277,6 +277,20 @@ void pl_import_unmapped(pl_import *imp, const char *file, long line,
                         const char *field, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 parley_db *pl_import_db(pl_import *imp);
+/* The dataset readers' lookups (query_import.c): 1 when found, 0 when not
+ * or when the store cannot say.  out receives the id found (cap bytes). */
+int pl_country_exists(parley_db *db, const char *code);
+int pl_person_exists(parley_db *db, const char *id);
+/* The person (first by id) holding external id scheme:value. */
+int pl_person_by_external_id(parley_db *db, const char *scheme, const char *value, char *out,
+                             size_t cap);
+/* The country a Correlates of War state number stands for on date (NULL:
+ * any): one whose period covers the date, else one without a period. */
+int pl_country_by_cow_code(parley_db *db, long ccode, const char *date, char *out, size_t cap);
+/* Calls fn(ud, field, value) for each stored field of country code (value
+ * NULL when empty). */
+typedef void (*pl_field_fn)(void *ud, const char *field, const char *value);
+int pl_country_fields(parley_db *db, const char *code, pl_field_fn fn, void *ud);
 /* An import outside parley_import() (an edit): begins the transaction.
  * pl_import_close() commits when no ERROR was reported, else rolls back and
  * returns PARLEY_EDATA; it frees imp either way. */

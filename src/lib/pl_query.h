@@ -107,6 +107,25 @@ void pl_query_window(const parley_query *q, long *limit, long *offset);
  * values live in arena: free it after sqlite3_finalize(*st). */
 int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *head, const char *tail,
                            struct an_arena *arena, sqlite3_stmt **st, parley_err *err);
+/* Rows of string columns read into an arena (query_reference.c): cell
+ * holds n rows of nf strings (NULL for NULL), the layout of a struct of nf
+ * const char * fields; cap rows fit before it grows. */
+typedef struct pl_table {
+	struct an_arena *arena;
+	const char **cell;
+	size_t n, cap;
+	int nf;
+} pl_table;
+/* Steps st (bound, not stepped) to its end, appending each row to t; the
+ * caller resets or releases st.  EDB (naming what), ENOMEM. */
+int pl_table_read(pl_table *t, sqlite3_stmt *st, parley_db *db, const char *what,
+                  parley_err *err);
+/* Steps an EXPLAIN QUERY PLAN statement to its end, its steps' details one
+ * a line into out (cap bytes), and finalizes it. */
+int pl_plan_text(sqlite3_stmt *st, char *out, size_t cap);
+/* The plan of parley_visits_latest_start (query_reference.c), for the test
+ * that it reads one index entry, not the table. */
+int pl_reference_plan(parley_db *db, char *out, size_t cap, parley_err *err);
 /* The plan (EXPLAIN QUERY PLAN lines) of parley_visit_facts for one
  * direction or none (query_analysis.c), for the test that a figure reads
  * its index, never the table. */

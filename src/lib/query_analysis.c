@@ -180,17 +180,11 @@ int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t 
 {
 	an_arena arena = {0};
 	sqlite3_stmt *st = NULL;
-	pl_buf plan;
-	pl_buf_init(&plan, cap ? cap : 1);
 	int rc = pl_query_prepare_where(db, q, "EXPLAIN QUERY PLAN " FACT_COLS,
 	                                " ORDER BY v.start_key, v.id", &arena, &st, err);
-	while (!rc && sqlite3_step(st) == SQLITE_ROW)
-		rc = pl_buf_printf(&plan, "%s\n", col(st, 3) ? col(st, 3) : "");
-	sqlite3_finalize(st);
+	if (!rc)
+		rc = pl_plan_text(st, out, cap);
 	an_arena_free(&arena);
-	if (!rc && cap)
-		pl_strlcpy(out, plan.data ? plan.data : "", cap);
-	pl_buf_free(&plan);
 	return rc;
 }
 

@@ -71,20 +71,7 @@ static void life_date(arch_ctx *x, long line, const char *field, const char *dat
 /* The person id already given to a leader UUID (external_id), if any. */
 static int leader_person(arch_ctx *x, const char *leadid, char *out, size_t cap)
 {
-	sqlite3_stmt *st = NULL;
-	int found = 0;
-	if (pl_prepare(pl_import_db(x->imp),
-	               "SELECT entity_id FROM external_id WHERE entity = 'person'"
-	               " AND scheme = 'archigos-leadid' AND value = ?1 ORDER BY entity_id LIMIT 1",
-	               &st, NULL))
-		return 0;
-	sqlite3_bind_text(st, 1, leadid, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		pl_strlcpy(out, (const char *)sqlite3_column_text(st, 0), cap);
-		found = 1;
-	}
-	sqlite3_finalize(st);
-	return found;
+	return pl_person_by_external_id(pl_import_db(x->imp), "archigos-leadid", leadid, out, cap);
 }
 
 /* Writes the rows of one spell.  raw has A_NCOLS fields; each is used

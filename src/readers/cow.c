@@ -110,29 +110,20 @@ static void ymd(char *out, size_t cap, const char *y, const char *m, const char 
 	snprintf(out, cap, "%04d-%02d-%02d", yy, mm, dd);
 }
 
+static void set_field(void *ud, const char *field, const char *value)
+{
+	rd_set(ud, field, value);
+}
+
 /* Fills or creates the country row of one state. */
 static void put_state(pl_import *imp, const char *path, const cow_state *s, rd_counts *n)
 {
-	static const char *const cols[] = {"code", "name", "iso2", "cow_code", "cow_abb", "fips",
-	                                   "cameo", "start_date", "end_date", "note"};
 	rd_row r;
-	sqlite3_stmt *st = NULL;
 	char ccode[24];
-	int exists = 0;
 
 	snprintf(ccode, sizeof ccode, "%ld", s->ccode);
 	rd_row_init(&r, "country");
-	if (pl_prepare(pl_import_db(imp),
-	               "SELECT code,name,iso2,cow_code,cow_abb,fips,cameo,start_date,end_date,note"
-	               " FROM country WHERE code = ?1", &st, NULL) == PARLEY_OK) {
-		sqlite3_bind_text(st, 1, s->code, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			exists = 1;
-			for (int i = 0; i < 10; i++)
-				rd_set(&r, cols[i], (const char *)sqlite3_column_text(st, i));
-		}
-		sqlite3_finalize(st);
-	}
+	int exists = pl_country_fields(pl_import_db(imp), s->code, set_field, &r);
 	if (!exists) {
 		rd_set(&r, "code", s->code);
 		rd_set(&r, "name", s->name);

@@ -83,13 +83,7 @@ void rd_report_counts(pl_import *imp, const char *file, const char *format,
 
 int rd_country_exists(pl_import *imp, const char *code)
 {
-	sqlite3_stmt *st = NULL;
-	if (pl_prepare(pl_import_db(imp), "SELECT 1 FROM country WHERE code = ?1", &st, NULL))
-		return 0;
-	sqlite3_bind_text(st, 1, code, -1, SQLITE_TRANSIENT);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return found;
+	return pl_country_exists(pl_import_db(imp), code);
 }
 
 /* State numbers with no country row of their own.  260 (German Federal
@@ -105,28 +99,7 @@ static const struct {
 
 int rd_country_by_cow(pl_import *imp, long ccode, const char *date, char *out, size_t cap)
 {
-	sqlite3_stmt *st = NULL;
-	int found = 0;
-	/* Among the rows with this number: one whose period covers the date
-	 * (latest start first), else one without a period, else any. */
-	if (pl_prepare(pl_import_db(imp),
-	               "SELECT code FROM country WHERE cow_code = ?1 ORDER BY "
-	               " CASE WHEN ?2 IS NOT NULL AND start_date IS NOT NULL AND start_date <= ?2"
-	               "  AND (end_date IS NULL OR ?2 <= end_date || '-99') THEN 0"
-	               " WHEN ?2 IS NOT NULL AND start_date IS NULL AND end_date IS NOT NULL"
-	               "  AND ?2 <= end_date || '-99' THEN 0"
-	               " WHEN start_date IS NULL AND end_date IS NULL THEN 1 ELSE 2 END,"
-	               " start_date DESC, code LIMIT 1",
-	               &st, NULL) == PARLEY_OK) {
-		sqlite3_bind_int64(st, 1, ccode);
-		if (date && *date)
-			sqlite3_bind_text(st, 2, date, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(st) == SQLITE_ROW) {
-			pl_strlcpy(out, (const char *)sqlite3_column_text(st, 0), cap);
-			found = 1;
-		}
-		sqlite3_finalize(st);
-	}
+	int found = pl_country_by_cow_code(pl_import_db(imp), ccode, date, out, cap);
 	if (found)
 		return 1;
 	for (size_t i = 0; i < PL_ARRAY_LEN(cow_fold); i++)
@@ -261,11 +234,5 @@ void rd_seen_free(rd_seen *s)
 
 int rd_person_exists(pl_import *imp, const char *id)
 {
-	sqlite3_stmt *st = NULL;
-	if (pl_prepare(pl_import_db(imp), "SELECT 1 FROM person WHERE id = ?1", &st, NULL))
-		return 0;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	int found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
-	return found;
+	return pl_person_exists(pl_import_db(imp), id);
 }

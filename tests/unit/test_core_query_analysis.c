@@ -3,7 +3,9 @@
  * order, as the list of the same filter; the stored start date back from
  * the index; a pair read from its covering index, never the table; and
  * the eras, context and companions of a small store counting exactly the
- * visits their list shows. */
+ * visits their list shows; the reference readers the loaders use
+ * (tenures, people, delegations, coverage, notes, aliases) and the one
+ * index entry that says where the data ends. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -397,6 +399,107 @@ static void directions_are_the_facets(void **s)
 	}
 }
 
+/* The reference readers the loaders use (query_reference.c) each answer
+ * their one question: a pair's tenures are its two countries' offices', a
+ * visitor's are theirs; people come back in the order asked, unknown ids
+ * left out; delegations in record order; the latest start of any status;
+ * notes matched as written; aliases by their fold.  Runs last: it adds a
+ * note, an external id and an alias to the store. */
+static void reference_readers_answer_one_question(void **s)
+{
+	(void)s;
+	parley_err err = {0, ""};
+	parley_tenure_facts *t = NULL;
+	assert_int_equal(parley_tenure_facts_find(db, "CHN", "PRK", NULL, &t, &err), PARLEY_OK);
+	assert_int_equal(t->n, 3);
+	parley_facts_free(t);
+	assert_int_equal(parley_tenure_facts_find(db, "USA", NULL, NULL, &t, &err), PARLEY_OK);
+	assert_int_equal(t->n, 0);
+	parley_facts_free(t);
+	assert_int_equal(parley_tenure_facts_find(db, NULL, NULL, "zhou", &t, &err), PARLEY_OK);
+	assert_int_equal(t->n, 1);
+	assert_string_equal(t->t[0].person_name, "Zhou Enlai");
+	assert_string_equal(t->t[0].office, "chn-premier");
+	assert_string_equal(t->t[0].country, "CHN");
+	assert_string_equal(t->t[0].rank, "head_of_government");
+	assert_string_equal(t->t[0].end_date, "1976-01-08");
+	parley_facts_free(t);
+	assert_int_equal(parley_tenure_facts_find(db, "CHN", NULL, "zhou", &t, &err), PARLEY_EINVAL);
+	assert_null(t);
+
+	const char *ids[] = {"zhou", "nobody", "kim"};
+	parley_person_facts *p = NULL;
+	assert_int_equal(parley_person_facts_find(db, ids, 3, &p, &err), PARLEY_OK);
+	assert_int_equal(p->n, 2);
+	assert_string_equal(p->p[0].name, "Zhou Enlai");
+	assert_string_equal(p->p[1].id, "kim");
+	assert_string_equal(p->p[1].country, "PRK");
+	parley_facts_free(p);
+	assert_int_equal(parley_person_facts_find(db, NULL, 0, &p, &err), PARLEY_OK);
+	assert_int_equal(p->n, 5);
+	parley_facts_free(p);
+
+	parley_member_facts *m = NULL;
+	assert_int_equal(parley_member_facts_find(db, NULL, &m, &err), PARLEY_OK);
+	assert_int_equal(m->n, 3);
+	assert_string_equal(m->m[0].role, "companion");
+	assert_string_equal(m->m[1].name, "Mao Zedong");
+	assert_string_equal(m->m[2].visit, "i-kim-zhou");
+	parley_facts_free(m);
+	assert_int_equal(parley_member_facts_find(db, "i-kim-zhou", &m, &err), PARLEY_OK);
+	assert_int_equal(m->n, 1);
+	assert_string_equal(m->m[0].person, "kim");
+	parley_facts_free(m);
+
+	parley_country_names_list *k = NULL;
+	assert_int_equal(parley_country_names(db, &k, &err), PARLEY_OK);
+	assert_int_equal(k->n, 3);
+	parley_facts_free(k);
+	parley_coverage *c = NULL;
+	assert_int_equal(parley_coverage_list(db, &c, &err), PARLEY_OK);
+	assert_int_equal(c->n, 0);
+	parley_facts_free(c);
+
+	char latest[16];
+	assert_int_equal(parley_visits_latest_start(db, latest, sizeof latest, &err), PARLEY_OK);
+	assert_string_equal(latest, "1972-02-21");
+
+	exec("UPDATE visit SET note = 'in the source''s period ''Opening''' WHERE id = 'h-other';"
+	     "UPDATE visit SET note = 'Period ''x''' WHERE id = 'c-vice';"
+	     "INSERT INTO external_id(entity, entity_id, scheme, value) VALUES ('visit','b-day','gdelt','7');"
+	     "INSERT INTO person_alias(person, alias) VALUES ('mao','Máo Zédōng');");
+	parley_visit_notes *n = NULL;
+	assert_int_equal(parley_visit_notes_find(db, "period '", &n, &err), PARLEY_OK);
+	assert_int_equal(n->n, 1);
+	assert_string_equal(n->v[0].visit, "h-other");
+	parley_facts_free(n);
+	assert_int_equal(parley_visit_notes_find(db, "", &n, &err), PARLEY_EINVAL);
+	parley_visit_exts *x = NULL;
+	assert_int_equal(parley_visit_exts_all(db, &x, &err), PARLEY_OK);
+	assert_int_equal(x->n, 1);
+	assert_string_equal(x->x[0].visit, "b-day");
+	assert_string_equal(x->x[0].value, "7");
+	parley_facts_free(x);
+	size_t na = 0;
+	char *first = NULL;
+	assert_int_equal(parley_people_by_alias(db, "mao zedong", &na, &first, &err), PARLEY_OK);
+	assert_int_equal(na, 1);
+	assert_string_equal(first, "mao");
+	free(first);
+}
+
+/* Where the data ends reads one entry of the start index, whatever the
+ * store holds (a "SCAN visit" without it would read every row). */
+static void latest_start_reads_one_index_entry(void **s)
+{
+	(void)s;
+	char plan[1024];
+	parley_err err = {0, ""};
+	if (pl_reference_plan(db, plan, sizeof plan, &err) != PARLEY_OK)
+		fail_msg("plan: %s", err.msg);
+	assert_string_equal(plan, "SCAN visit USING COVERING INDEX visit_by_start\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -407,6 +510,8 @@ int main(void)
 	    cmocka_unit_test(context_and_companions_read_their_own_visits),
 	    cmocka_unit_test(one_read_gives_eras_gaps_and_years),
 	    cmocka_unit_test(directions_are_the_facets),
+	    cmocka_unit_test(latest_start_reads_one_index_entry),
+	    cmocka_unit_test(reference_readers_answer_one_question),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

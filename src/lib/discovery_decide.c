@@ -1,13 +1,17 @@
 /*
- * review.c - the review queue: candidates from discovery become visits or
- * are turned down, by a named person, and nothing is deleted.
+ * discovery_decide.c - the review queue: candidates from discovery become
+ * visits or are turned down, by a named person, and nothing is deleted.
+ * In the query layer (issue 8: no SQL outside src/lib), beside the team
+ * queue's view of the same candidates (discovery_review.c).
  *
  * Accepting sets the status to 'confirmed'; rejecting sets it to 'rejected'
  * and puts the reason in the visit's note.  The audit triggers keep the
  * before and after of each change with the reviewer as actor
  * ("review:<user>"), so the history of a candidate can always be read back.
  */
-#include "gdelt.h"
+#include "internal.h"
+
+#include <jansson.h>
 
 #include <string.h>
 
