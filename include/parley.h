@@ -565,6 +565,8 @@ typedef struct parley_query {
 	char from[11];          /* first day of the range, YYYY-MM-DD, "" = open */
 	char to[11];            /* last day of the range, "" = open */
 	char as_of[11];         /* as_of=D: started (first possible day) on or before D */
+	char since[11];         /* since=D: started (first possible day) on or after D (the
+	                           lower bound of as_of: an era's visits, docs/queries.md) */
 	const char *level;      /* exact levels, comma-separated */
 	const char *min_level;  /* at least this level (parley_level_at_least) */
 	const char *type;       /* visit types, comma-separated */
@@ -592,7 +594,7 @@ typedef struct parley_query {
 /* An empty filter (every confirmed or reported visit, by date). */
 void parley_query_init(parley_query *q);
 /* Sets filter `name` ("between", "direction", "country", "from", "to",
- * "year", "as_of", "level", "min_level", "type", "status", "office",
+ * "year", "as_of", "since", "level", "min_level", "type", "status", "office",
  * "person", "visitor", "companion", "host", "top", "q", "sort", "limit",
  * "offset", "page", "per_page", "after", "ids"; '-' may stand for '_') from its text.
  * value is borrowed: keep it alive as long as q.  An empty value leaves the

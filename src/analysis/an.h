@@ -83,6 +83,7 @@ typedef struct an_data {
 	const char *vocab[32]; /* the few distinct codes, levels, types and statuses
 	                        * of the visits, each copied once (an_add_visit) */
 	size_t nvocab;
+	size_t vocab_hint[5];  /* the entry each field of a visit found last (an_add_visit) */
 	/* set by an_prepare, so lookups cost a binary search, not a pass over
 	 * every person or tenure for every visit (issue 13) */
 	size_t *p_by_id;       /* indexes of p, by id; NULL before an_prepare */
@@ -94,6 +95,7 @@ typedef struct an_data {
 	long release_through;  /* its data-through day; AN_OPEN without a release */
 	long latest;           /* the loader's fallback: last possible day of the latest
 	                        * visit in the store; AN_OPEN (no cut) for fixtures */
+	struct pl_map *names;  /* visitor ids and labels, each copied once (an_add_visit) */
 	int refs;              /* results sharing it beyond the first: an_data_free
 	                        * drops one of them before freeing (an_pair.c) */
 } an_data;

@@ -7,6 +7,7 @@
  * needs (first possible days, the "top visit" mark) once.
  */
 #include "an.h"
+#include "internal.h" /* pl_map */
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,7 +22,8 @@ struct an_chunk {
 
 #define AN_CHUNK 65536
 
-void *an_alloc(an_arena *a, size_t n)
+/* n bytes, not zeroed (an_strdup overwrites them all). */
+static void *alloc_raw(an_arena *a, size_t n)
 {
 	if (n > SIZE_MAX / 2)
 		return NULL; /* the rounding and the chunk header below must not wrap */
@@ -41,7 +43,14 @@ void *an_alloc(an_arena *a, size_t n)
 	}
 	void *p = (char *)c->data + c->used;
 	c->used += n;
-	memset(p, 0, n);
+	return p;
+}
+
+void *an_alloc(an_arena *a, size_t n)
+{
+	void *p = alloc_raw(a, n);
+	if (p)
+		memset(p, 0, n);
 	return p;
 }
 
@@ -50,7 +59,7 @@ const char *an_strdup(an_arena *a, const char *s)
 	if (!s)
 		return NULL;
 	size_t n = strlen(s);
-	char *p = an_alloc(a, n + 1);
+	char *p = alloc_raw(a, n + 1);
 	if (p)
 		memcpy(p, s, n + 1);
 	return p;
@@ -92,6 +101,10 @@ void an_data_free(an_data *d)
 	free(d->k);
 	free(d->p_by_id);
 	free(d->top_by_person);
+	if (d->names) {
+		pl_map_free(d->names);
+		free(d->names);
+	}
 	free(d);
 }
 
@@ -160,15 +173,40 @@ static int parse_span(const char *start, const char *end, const char *what_start
 /* A copy of s shared by every visit with the same text: countries,
  * levels, types and statuses take few values, so a short list holds them
  * (a store of 100,000 visits copies each once, not 100,000 times). */
-static const char *vocab(an_data *d, const char *s)
+static const char *vocab(an_data *d, const char *s, size_t *hint)
 {
+	/* the entry this field found last is tried first: a pair's visits
+	 * come one direction at a time, most of one status, so it is the
+	 * answer for their countries and statuses nearly always */
+	size_t h = *hint;
+	if (h < d->nvocab && d->vocab[h][0] == s[0] && strcmp(d->vocab[h], s) == 0)
+		return d->vocab[h];
 	for (size_t i = 0; i < d->nvocab; i++)
-		if (d->vocab[i][0] == s[0] && strcmp(d->vocab[i], s) == 0)
+		if (d->vocab[i][0] == s[0] && strcmp(d->vocab[i], s) == 0) {
+			*hint = i;
 			return d->vocab[i];
+		}
 	const char *c = an_strdup(&d->arena, s);
-	if (c && d->nvocab < sizeof d->vocab / sizeof d->vocab[0])
+	if (c && d->nvocab < sizeof d->vocab / sizeof d->vocab[0]) {
+		*hint = d->nvocab;
 		d->vocab[d->nvocab++] = c;
+	}
 	return c;
+}
+
+/* The one copy of a visitor id or label: a pair's 100,000 visits name a
+ * few hundred people, so each text is copied once (the map's key), not
+ * once a visit, and equal texts share a pointer (an_prepare's memo).
+ * Empty means no value, as in dup_opt; NULL also when out of memory. */
+static const char *intern(an_data *d, const char *s)
+{
+	if (!s || !*s)
+		return NULL;
+	if (!d->names && !(d->names = calloc(1, sizeof *d->names)))
+		return NULL;
+	int added;
+	pl_map_slot *k = pl_map_put(d->names, s, strlen(s), &added);
+	return k ? k->key : NULL;
 }
 
 int an_add_visit(an_data *d, const char *id, const char *visitor, const char *name,
@@ -186,13 +224,13 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 	v.day = parley_date_first_day(v.start);
 	v.day_last = parley_date_last_day(v.start);
 	v.id = an_strdup(&d->arena, id);
-	v.visitor = dup_opt(d, visitor);
-	v.name = dup_opt(d, name);
-	v.from = vocab(d, from);
-	v.to = vocab(d, to);
-	v.level = vocab(d, level && *level ? level : "unknown");
-	v.type = vocab(d, type && *type ? type : "unknown");
-	v.status = vocab(d, status && *status ? status : "confirmed");
+	v.visitor = intern(d, visitor);
+	v.name = intern(d, name);
+	v.from = vocab(d, from, &d->vocab_hint[0]);
+	v.to = vocab(d, to, &d->vocab_hint[1]);
+	v.level = vocab(d, level && *level ? level : "unknown", &d->vocab_hint[2]);
+	v.type = vocab(d, type && *type ? type : "unknown", &d->vocab_hint[3]);
+	v.status = vocab(d, status && *status ? status : "confirmed", &d->vocab_hint[4]);
 	/* a label such as 'unidentified (Beyond Parallel dataset entry)' names nobody */
 	v.unidentified = !v.visitor && (!v.name || strncasecmp(v.name, "unidentified", 12) == 0 ||
 	                                strncasecmp(v.name, "unknown", 7) == 0);
@@ -391,10 +429,25 @@ const char *an_person_name(const an_data *d, const char *id)
 	return id;
 }
 
+/* The first of person's paramount-leader tenures in top_by_person (a
+ * binary search; ntop when none). */
+static size_t top_first(const an_data *d, const char *person)
+{
+	size_t lo = 0, hi = d->ntop;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(d->t[d->top_by_person[mid]].person, person) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 /* A visit is a "top" visit when its level says so, or when its visitor held
  * the visiting country's paramount-leader office on the first possible day
- * of its start (the era rule). */
-static int is_top(const an_data *d, const an_visit *v)
+ * of its start (the era rule).  lo is top_first(d, v->visitor). */
+static int is_top(const an_data *d, const an_visit *v, size_t lo)
 {
 	if (strcmp(v->level, "paramount_leader") == 0)
 		return 1;
@@ -411,14 +464,6 @@ static int is_top(const an_data *d, const an_visit *v)
 		return 0;
 	}
 	/* the visitor's paramount-leader tenures: a range of top_by_person */
-	size_t lo = 0, hi = d->ntop;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(d->t[d->top_by_person[mid]].person, v->visitor) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	for (size_t i = lo; i < d->ntop; i++) {
 		const an_tenure *t = &d->t[d->top_by_person[i]];
 		if (strcmp(t->person, v->visitor) != 0)
@@ -478,11 +523,27 @@ void an_prepare(an_data *d)
 		qsort(d->top_by_person, d->ntop, sizeof *d->top_by_person, tenure_idx_cmp);
 	}
 	sort_data = NULL;
+	/* what each visitor's lookups found, by the pointer of its id: visits
+	 * of one visitor share it (intern), so 100,000 visits of a few hundred
+	 * people search the indexes a few hundred times; a pointer not in the
+	 * memo (another copy of an id, a slot taken) searches again */
+	struct {
+		const char *id;
+		size_t top;
+		const an_person *p;
+	} memo[256];
+	memset(memo, 0, sizeof memo);
 	for (size_t i = 0; i < d->nv; i++) {
 		an_visit *v = &d->v[i];
-		v->top = is_top(d, v);
+		size_t h = ((uintptr_t)v->visitor >> 4) % (sizeof memo / sizeof memo[0]);
+		if (v->visitor && memo[h].id != v->visitor) {
+			memo[h].id = v->visitor;
+			memo[h].top = d->top_by_person ? top_first(d, v->visitor) : 0;
+			memo[h].p = an_person_find(d, v->visitor);
+		}
+		v->top = is_top(d, v, v->visitor ? memo[h].top : 0);
 		/* the person's name, else the record's label (as COALESCE(name, label)) */
-		const an_person *p = v->label_name && v->visitor ? an_person_find(d, v->visitor) : NULL;
+		const an_person *p = v->label_name && v->visitor ? memo[h].p : NULL;
 		if (p)
 			v->name = p->name;
 		else if (!v->name && v->visitor)

@@ -137,10 +137,19 @@ done:
 
 const an_era *an_era_at(const an_era *e, size_t n, long day)
 {
-	for (size_t i = 0; i < n; i++)
-		if (e[i].start <= day && day < e[i].end)
-			return &e[i];
-	return NULL;
+	/* the eras are in order and never overlap (a country's end where the
+	 * next begins, a pair's are overlaps of two such lists): the last to
+	 * start by day is the only one that can hold it; a binary search, as
+	 * this runs once a visit */
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (e[mid].start <= day)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo && day < e[lo - 1].end ? &e[lo - 1] : NULL;
 }
 
 /* Per-era id lists while counting. */
@@ -293,41 +302,127 @@ static json_t *dir_share(size_t part, size_t dir)
 	return dir ? json_real(pl_json_round((double)part / (double)dir, 4)) : json_null();
 }
 
-static json_t *era_json(const parley_era *x)
+/* A figure's ids are written out up to this many (a list a reader reads);
+ * past it the figure names its visits by the list filter that gives
+ * exactly them (the "query"), which GET /api/v1/visits and `parley list
+ * visits` page: the eras of a pair of 100,000 visits would otherwise write
+ * every id five times (docs/analysis.md, "Eras as JSON"). */
+#define IDS_INLINE 100
+
+/* {"count":n,"query":q|null,"ids":[...]}: ids when there are at most
+ * IDS_INLINE of them or no query gives them. */
+static json_t *figure(parley_ids ids, const char *query)
 {
+	if (!query || ids.n <= IDS_INLINE)
+		return pl_json_merge(an_json_count(ids), json_pack("{s:o}", "query", pl_json_text(query)));
+	return json_pack("{s:I,s:s}", "count", (json_int_t)ids.n, "query", query);
+}
+
+/* The filters an era's figures share: its days (first possible day of the
+ * start on or after since, on or before until), the level and statuses
+ * counted. */
+typedef struct era_q {
+	an_arena *a;
+	const parley_eras *e;
+	char since[11], until[11];
+	int top_ok; /* the list's top= counts as these eras do (see era_json) */
+} era_q;
+
+/* The list filter of one figure: pair names the visits' countries
+ * ("between=A:B", "direction=A:B", ...); NULL when out of memory. */
+static const char *fq(const era_q *q, const char *pair)
+{
+	return an_fmt(q->a, "%s&since=%s&as_of=%s&min_level=%s&status=%s", pair, q->since, q->until,
+	              q->e->min_level, q->e->status);
+}
+
+static json_t *era_json(const era_q *q, const parley_era *x)
+{
+	const parley_eras *e = q->e;
 	size_t dir = x->a_to_b.n + x->b_to_a.n;
+	const char *between = an_fmt(q->a, "between=%s:%s", e->a, e->b);
 	json_t *by_level = json_object();
 	for (int l = 0; by_level && l < PARLEY_NLEVELS; l++)
 		if (x->by_level[l].n &&
-		    json_object_set_new(by_level, parley_analysis_level(l), an_json_count(x->by_level[l])))
+		    json_object_set_new(by_level, parley_analysis_level(l),
+		                        figure(x->by_level[l],
+		                               fq(q, an_fmt(q->a, "%s&level=%s", between,
+		                                            parley_analysis_level(l))))))
 			by_level = (json_decref(by_level), NULL);
+	/* unidentified visits have no list filter: their ids, always */
 	return json_pack("{s:o,s:o,s:o,s:s,s:s,s:b,s:f,s:f,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}",
 	                 "era", pl_json_text(x->name), "leader_a", pl_json_text(x->leader_a),
 	                 "leader_b", pl_json_text(x->leader_b), "start", x->start, "end", x->end,
 	                 "open", x->open, "years", pl_json_round(x->years, 2), "per_year",
 	                 pl_json_round(x->per_year, 2), "share_a_to_b", dir_share(x->a_to_b.n, dir),
 	                 "share_b_to_a", dir_share(x->b_to_a.n, dir), "visits",
-	                 an_json_count(x->visits), "a_to_b", an_json_count(x->a_to_b), "b_to_a",
-	                 an_json_count(x->b_to_a), "top_a_to_b", an_json_count(x->top_a_to_b),
-	                 "top_b_to_a", an_json_count(x->top_b_to_a), "unidentified",
-	                 an_json_count(x->unidentified), "by_level", by_level);
+	                 figure(x->visits, fq(q, between)), "a_to_b",
+	                 figure(x->a_to_b, fq(q, an_fmt(q->a, "direction=%s:%s", e->a, e->b))),
+	                 "b_to_a",
+	                 figure(x->b_to_a, fq(q, an_fmt(q->a, "direction=%s:%s", e->b, e->a))),
+	                 "top_a_to_b",
+	                 figure(x->top_a_to_b,
+	                        q->top_ok ? fq(q, an_fmt(q->a, "%s&top=%s", between, e->a)) : NULL),
+	                 "top_b_to_a",
+	                 figure(x->top_b_to_a,
+	                        q->top_ok ? fq(q, an_fmt(q->a, "%s&top=%s", between, e->b)) : NULL),
+	                 "unidentified", figure(x->unidentified, NULL), "by_level", by_level);
+}
+
+/* The day before a YYYY-MM-DD text into out (11 bytes). */
+static void day_before(const char *text, char *out)
+{
+	parley_date d;
+	if (parley_date_parse(text, strlen(text), &d, NULL) == PARLEY_OK)
+		an_day_text(parley_date_first_day(d) - 1, out);
+	else
+		pl_strlcpy(out, text, 11);
 }
 
 static int write_json(const parley_eras *e, FILE *out, parley_err *err)
 {
 	static const char *const bys[] = {"pair", "A", "B"};
+	an_data *d = e->priv;
+	era_q q = {.a = &d->arena, .e = e};
+	/* the list's top= takes the leaders' visits from the pair eras at the
+	 * default level and statuses: the same visits as these eras' when
+	 * they are pair eras counting no more than those */
+	int m = parley_level_rank(e->min_level);
+	q.top_ok = e->by == PARLEY_ERAS_PAIR && m >= parley_level_rank("ministerial");
+	for (const char *p = e->status; q.top_ok && *p;) {
+		size_t n = strcspn(p, ",");
+		q.top_ok = (n == 9 && strncmp(p, "confirmed", 9) == 0) ||
+		           (n == 8 && strncmp(p, "reported", 8) == 0);
+		p += n + (p[n] == ',');
+	}
+	/* the day the figures stop: the as-of date, or where the data ends */
+	const char *cut = e->through.cut && e->through.date[0] ? e->through.date : e->as_of;
 	json_t *eras = json_array();
-	for (size_t i = 0; eras && i < e->n; i++)
-		if (json_array_append_new(eras, era_json(&e->eras[i])))
+	for (size_t i = 0; eras && i < e->n; i++) {
+		const parley_era *x = &e->eras[i];
+		pl_strlcpy(q.since, x->start, sizeof q.since);
+		if (x->open) /* an open era's end is the day its figures stop */
+			pl_strlcpy(q.until, x->end, sizeof q.until);
+		else /* a closed one's is its successor's first day */
+			day_before(x->end, q.until);
+		if (json_array_append_new(eras, era_json(&q, x)))
 			eras = (json_decref(eras), NULL);
+	}
+	/* the total: every counted visit from the first era's start */
+	const char *total = NULL;
+	if (e->n) {
+		pl_strlcpy(q.since, e->eras[0].start, sizeof q.since);
+		pl_strlcpy(q.until, cut, sizeof q.until);
+		total = fq(&q, an_fmt(q.a, "between=%s:%s", e->a, e->b));
+	}
 	json_t *o = an_through_json(
 	    json_pack("{s:o,s:o,s:s,s:s,s:o,s:o}", "a", pl_json_text(e->a), "b", pl_json_text(e->b),
 	              "by", bys[e->by], "as_of", e->as_of, "min_level", pl_json_text(e->min_level),
 	              "status", pl_json_text(e->status)),
 	    &e->through);
-	o = pl_json_merge(o, json_pack("{s:o,s:o,s:o}", "eras", eras, "total",
-	                                an_json_count(e->total), "outside_eras",
-	                                an_json_count(e->outside)));
+	/* the visits between eras fall in several ranges: their ids, always */
+	o = pl_json_merge(o, json_pack("{s:o,s:o,s:o}", "eras", eras, "total", figure(e->total, total),
+	                                "outside_eras", figure(e->outside, NULL)));
 	return an_json_write(o, out, err);
 }
 

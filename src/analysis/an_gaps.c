@@ -33,6 +33,47 @@ static int gap_cmp(const void *x, const void *y)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
+/* Sifts h[i] down the heap of n (the root is the interval gap_cmp puts
+ * last). */
+static void sift_down(gap_ix *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && gap_cmp(&h[l], &h[m]) > 0)
+			m = l;
+		if (r < n && gap_cmp(&h[r], &h[m]) > 0)
+			m = r;
+		if (m == i)
+			return;
+		gap_ix t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+/* Adds x to the heap h of *n kept, at most top: when full, x replaces the
+ * root if it comes before it (gap_cmp). */
+static void keep_top(gap_ix *h, size_t *n, size_t top, gap_ix x)
+{
+	if (*n < top) {
+		size_t i = (*n)++;
+		h[i] = x;
+		while (i > 0) {
+			size_t p = (i - 1) / 2;
+			if (gap_cmp(&h[p], &h[i]) >= 0)
+				break;
+			gap_ix t = h[p];
+			h[p] = h[i];
+			h[i] = t;
+			i = p;
+		}
+	} else if (top && gap_cmp(&x, &h[0]) < 0) {
+		h[0] = x;
+		sift_down(h, *n, 0);
+	}
+}
+
 static void fill_gap(an_data *d, parley_gap *g, const an_visit *p, const an_visit *n, long end,
                      const an_era *el, size_t ne)
 {
@@ -104,12 +145,14 @@ int an_gaps(an_data *d, const an_opts *o, size_t top, double window_years, doubl
 	g->long_run_rate = span > 0 ? (double)n / span : 0;
 	g->window_years = window_years;
 	g->ratio = ratio;
-	/* the intervals, longest first */
-	size_t ng = n ? n - 1 : 0;
+	/* the intervals, longest first: the top of them kept in a heap whose
+	 * root is the least of those kept, then sorted (a pair of 100,000
+	 * visits asks for 10 of its intervals, not all of them in order) */
+	size_t ng = n ? n - 1 : 0, nk = 0;
 	for (size_t i = 0; i < ng; i++)
-		gi[i] = (gap_ix){i, vs[i + 1]->day - vs[i]->day};
-	qsort(gi, ng, sizeof *gi, gap_cmp);
-	g->n = ng < top ? ng : top;
+		keep_top(gi, &nk, top, (gap_ix){i, vs[i + 1]->day - vs[i]->day});
+	qsort(gi, nk, sizeof *gi, gap_cmp);
+	g->n = nk;
 	g->gaps = an_alloc(&d->arena, (g->n ? g->n : 1) * sizeof *g->gaps);
 	if (!g->gaps) {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");

@@ -6,6 +6,7 @@
  * totals agree.  Also small helpers: id lists and labels.
  */
 #include "an.h"
+#include "internal.h" /* pl_strlcpy */
 
 #include <ctype.h>
 #include <stdio.h>
@@ -117,8 +118,15 @@ bool an_counts(const an_opts *o, const an_visit *v)
 {
 	if (v->day > o->as_of)
 		return false;
-	/* parley_level_at_least, with the visit's rank found once (an_add_visit) */
-	int m = parley_level_rank(o->min_level);
+	/* parley_level_at_least, with the visit's rank found once (an_add_visit)
+	 * and the minimum's once per text (this runs once a visit) */
+	static _Thread_local char min_text[sizeof o->min_level];
+	static _Thread_local int min_rank = -1;
+	if (strcmp(min_text, o->min_level) != 0) {
+		pl_strlcpy(min_text, o->min_level, sizeof min_text);
+		min_rank = parley_level_rank(min_text);
+	}
+	int m = min_rank;
 	if (v->rank < 0 || m < 0 || (m > 0 && v->rank < m))
 		return false;
 	for (size_t i = 0; i < o->nstatus; i++)

@@ -109,7 +109,7 @@ int cmd_list(int argc, char **argv)
 		     "  --from DATE, --to DATE, --year YYYY\n"
 		     "                      start date in the range (YYYY, YYYY-MM or YYYY-MM-DD);\n"
 		     "                      a partial date matches a range it overlaps\n"
-		     "  --as-of DATE        started on or before DATE\n"
+		     "  --as-of DATE        started on or before DATE; --since DATE on or after it\n"
 		     "  --level LIST        exactly these levels; --min-level RANK at least this one\n"
 		     "  --type LIST, --status LIST (default: confirmed,reported)\n"
 		     "  --office ID         the visitor held this office at the time\n"

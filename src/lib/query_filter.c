@@ -10,7 +10,7 @@
 #include <string.h>
 
 static const char *const params[] = {
-    "between", "direction", "country", "from", "to", "year", "as_of", "level", "min_level",
+    "between", "direction", "country", "from", "to", "year", "as_of", "since", "level", "min_level",
     "type", "status", "office", "person", "visitor", "companion", "host", "top", "q", "sort",
     "limit", "offset", "page", "per_page", "after", "ids", NULL};
 
@@ -128,7 +128,7 @@ static int text_ok(const char *v, size_t max)
 	return n <= max && pl_utf8_invalid_at(v, n) < 0;
 }
 
-/* from/to/year/as_of: the first or last day of the date into out. */
+/* from/to/year/as_of/since: the first or last day of the date into out. */
 static int set_date(parley_query *q, const char *k, const char *v, parley_err *err)
 {
 	parley_date d;
@@ -141,6 +141,10 @@ static int set_date(parley_query *q, const char *k, const char *v, parley_err *e
 	parley_date_format(parley_date_from_day(parley_date_last_day(d)), last, sizeof last);
 	if (strcmp(k, "as_of") == 0) {
 		pl_strlcpy(q->as_of, last, sizeof q->as_of);
+		return PARLEY_OK;
+	}
+	if (strcmp(k, "since") == 0) {
+		pl_strlcpy(q->since, first, sizeof q->since);
 		return PARLEY_OK;
 	}
 	/* year= narrows from= and to=, whichever order they come in */
@@ -215,7 +219,7 @@ int parley_query_set(parley_query *q, const char *name, const char *v, parley_er
 			return bad(q, err, k, "expected a country code like PRK", v);
 		pl_strlcpy(q->country, v, sizeof q->country);
 	} else if (strcmp(k, "from") == 0 || strcmp(k, "to") == 0 || strcmp(k, "year") == 0 ||
-	           strcmp(k, "as_of") == 0) {
+	           strcmp(k, "as_of") == 0 || strcmp(k, "since") == 0) {
 		return set_date(q, k, v, err);
 	} else if (strcmp(k, "level") == 0) {
 		if (!check_list(v, NULL))

@@ -83,5 +83,11 @@ int pl_search_from(const parley_query *q, pl_buf *sql, pl_binds *b)
 		if (!rc)
 			rc = pl_bind(b, k);
 	}
+	if (!rc && q->since[0]) {
+		const char *k = an_strdup(b->arena, q->since);
+		rc = !k ? PARLEY_ENOMEM : pl_buf_puts(sql, " AND s.start_key >= ?");
+		if (!rc)
+			rc = pl_bind(b, k);
+	}
 	return rc ? rc : lists(q, sql, b);
 }

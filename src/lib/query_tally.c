@@ -63,7 +63,7 @@ int pl_tally_covers(const parley_query *q)
 	 * 31 December (a month or year start overlaps the range iff its year
 	 * does); any other range needs the visit's own precision */
 	return !pl_tally_off && !q->office && !q->person && !q->visitor && !q->companion &&
-	       !q->host && !q->top && !q->text && !q->ids && whole_year(q->from, "-01-01") &&
+	       !q->host && !q->top && !q->text && !q->ids && !q->since[0] && whole_year(q->from, "-01-01") &&
 	       whole_year(q->to, "-12-31") && whole_year(q->as_of, "-12-31");
 }
 

@@ -213,7 +213,7 @@ static int must_exist(parley_db *db, const char *table, const char *param, const
 int pl_query_status_only(const parley_query *q)
 {
 	return !q->a[0] && !q->dir_from[0] && !q->country[0] && !q->from[0] && !q->to[0] &&
-	       !q->as_of[0] && !q->level && !q->min_level && !q->type && !q->office && !q->person &&
+	       !q->as_of[0] && !q->since[0] && !q->level && !q->min_level && !q->type && !q->office && !q->person &&
 	       !q->visitor && !q->companion && !q->host && !q->top && !q->text && !q->ids;
 }
 
@@ -261,6 +261,12 @@ int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, 
 		/* first possible day on or before as_of: start_key begins with it */
 		const char *k = an_fmt(b->arena, "%s9", q->as_of);
 		rc = k ? clause(sql, b, " AND v.start_key <= ?", k) : PARLEY_ENOMEM;
+	}
+	if (!rc && q->since[0]) {
+		/* first possible day on or after since: start_key is that day and
+		 * a suffix, so it sorts at or after the day itself */
+		const char *k = an_strdup(b->arena, q->since);
+		rc = k ? clause(sql, b, " AND v.start_key >= ?", k) : PARLEY_ENOMEM;
 	}
 	if (!rc && q->level)
 		rc = pl_bind_in_list(sql, b, b->walk ? "+v.level" : "v.level", q->level);

@@ -20,7 +20,7 @@
 /* ------------------------------------------------------------------ */
 
 const char *const pl_wq_list_params[] = {"between", "direction", "country", "from", "to", "year",
-                                         "as_of", "level", "min_level", "type", "status",
+                                         "as_of", "since", "level", "min_level", "type", "status",
                                          "office", "person", "visitor", "companion", "host",
                                          "top", "q", "sort", "page", "per_page", "after", "ids",
                                          NULL};

@@ -224,11 +224,18 @@ json_t *pl_pair_timeline(pl_page *pg, const char *a, const char *b);
 json_t *pl_pair_gaps(pl_page *pg, const char *a, const char *b);
 /* Context sentences of one visit (array of strings); caller decrefs. */
 json_t *pl_visit_context(pl_page *pg, json_t *visit);
+/* The era chart one mark per visit (marks=visits): the years the reader
+ * picked (from= and to=, 0 when not), within which it draws at most
+ * PL_ERA_MARKS_MAX visits (docs/charts.md). */
+typedef struct pl_marks_period {
+	int from, to;
+} pl_marks_period;
 /* Builds the timeline and era charts' SVG for a pair into out.  The era
  * chart draws one mark per visit up to PL_ERA_MARKS_MAX visits, past it one
- * per year and direction, unless per_visit. */
+ * per year and direction; with per_visit, one mark per visit of the years
+ * picked, or of the latest years that hold at most PL_ERA_MARKS_MAX. */
 int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, pl_buf *marks,
-                   int per_visit, json_t *summary);
+                   const pl_marks_period *per_visit, json_t *summary);
 
 /* The analysis module's results as JSON (an_bridge.c); NULL when the
  * analysis cannot answer.  Caller decrefs. */

@@ -163,7 +163,14 @@ static void test_json_and_explain(void **state)
 	capture c;
 	assert_int_equal(parley_eras_write(e, "json", 0, cap_open(&c), NULL), 0);
 	char *s = cap_close(&c);
-	assert_non_null(strstr(s, "\"top_b_to_a\":{\"count\":1,\"ids\":[\"v04\"]}"));
+	/* each figure names its list query: the era's days, the leader's side */
+	assert_non_null(strstr(s, "\"top_b_to_a\":{\"count\":1,\"ids\":[\"v04\"],\"query\":"
+	                          "\"between=AAA:BBB\\u0026top=BBB\\u0026since=2000-01-01\\u0026as_of=2005-06-30"
+	                          "\\u0026min_level=ministerial\\u0026status=confirmed,reported\"}"));
+	/* the open era to the as-of date; unidentified visits have no query */
+	assert_non_null(strstr(s, "\"a_to_b\":{\"count\":1,\"ids\":[\"v09\"],\"query\":"
+	                          "\"direction=AAA:BBB\\u0026since=2010-01-01\\u0026as_of=2015-12-31"));
+	assert_non_null(strstr(s, "\"unidentified\":{\"count\":1,\"ids\":[\"v05\"],\"query\":null}"));
 	assert_non_null(strstr(s, "\"share_a_to_b\":0.3333"));
 	free(s);
 	assert_int_equal(parley_eras_write(e, "table", 1, cap_open(&c), NULL), 0);
@@ -176,6 +183,51 @@ static void test_json_and_explain(void **state)
 	assert_non_null(strstr(s, "| Ann / Cid | 2000-01-01 |"));
 	free(s);
 	assert_int_equal(parley_eras_write(e, "xml", 0, stdout, NULL), PARLEY_EINVAL);
+	parley_eras_free(e);
+}
+
+/* Past 100 visits a figure writes its query, not its ids (the eras of a
+ * pair of 100,000 visits stay small); unidentified visits, which no list
+ * filter names, keep their ids however many. */
+static void test_json_large_figure(void **state)
+{
+	(void)state;
+	an_data *d = an_data_new();
+	assert_non_null(d);
+	assert_int_equal(an_add_tenure(d, "ann", "Ann", "aaa-top", "Leader", "AAA", "paramount_leader",
+	                               "2000-01-01", NULL, NULL), 0);
+	assert_int_equal(an_add_tenure(d, "cid", "Cid", "bbb-top", "Chief", "BBB", "paramount_leader",
+	                               "2000-01-01", NULL, NULL), 0);
+	char id[16];
+	for (int i = 0; i < 101; i++) {
+		snprintf(id, sizeof id, "w%03d", i);
+		assert_int_equal(an_add_visit(d, id, "xav", NULL, "AAA", "BBB", "ministerial", "official",
+		                              "confirmed", "2001-02-03", NULL), 0);
+	}
+	for (int i = 0; i < 101; i++) {
+		snprintf(id, sizeof id, "u%03d", i);
+		assert_int_equal(an_add_visit(d, id, NULL, NULL, "BBB", "AAA", "ministerial", "official",
+		                              "confirmed", "2002-02-03", NULL), 0);
+	}
+	an_prepare(d);
+	an_opts o = opts("2015-12-31");
+	parley_eras *e = NULL;
+	assert_int_equal(an_eras(d, &o, PARLEY_ERAS_PAIR, &e, NULL), 0);
+	capture c;
+	assert_int_equal(parley_eras_write(e, "json", 0, cap_open(&c), NULL), 0);
+	char *s = cap_close(&c);
+	assert_non_null(strstr(s, "\"a_to_b\":{\"count\":101,\"query\":\"direction=AAA:BBB\\u0026since="
+	                          "2000-01-01\\u0026as_of=2015-12-31\\u0026min_level=ministerial\\u0026"
+	                          "status=confirmed,reported\"}"));
+	assert_non_null(strstr(s, "\"total\":{\"count\":202,\"query\":\"between=AAA:BBB\\u0026since="));
+	assert_non_null(strstr(s, "\"unidentified\":{\"count\":101,\"ids\":[\"u000\","));
+	assert_null(strstr(s, "\"w000\"")); /* no figure of the named visits lists them */
+	free(s);
+	/* --explain still lists every id */
+	assert_int_equal(parley_eras_write(e, "table", 1, cap_open(&c), NULL), 0);
+	s = cap_close(&c);
+	assert_non_null(strstr(s, "w100"));
+	free(s);
 	parley_eras_free(e);
 }
 
@@ -234,7 +286,8 @@ int main(void)
 	    cmocka_unit_test(test_pair_eras_csv),    cmocka_unit_test(test_boundary_and_top),
 	    cmocka_unit_test(test_as_of_cuts_open_era), cmocka_unit_test(test_by_country),
 	    cmocka_unit_test(test_min_level),        cmocka_unit_test(test_no_tenures),
-	    cmocka_unit_test(test_json_and_explain), cmocka_unit_test(test_store),
+	    cmocka_unit_test(test_json_and_explain), cmocka_unit_test(test_json_large_figure),
+	    cmocka_unit_test(test_store),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
