@@ -70,6 +70,8 @@ struct pl_import {
 	int unsourced_ok;              /* visits need no source (a scratch store) */
 	const pl_csv_map *map;         /* --map: every file is that spreadsheet */
 	sqlite3_stmt *seen_get, *seen_put; /* keys put so far (temp.pl_import_seen) */
+	char **files;                  /* the files named there, by number */
+	size_t nfiles;
 	char fatal_msg[256];           /* SQLite's words for that failure */
 	concept_counts counts[32];     /* per concept, current file */
 	sqlite3_stmt *select[32];      /* by key */
@@ -92,6 +94,8 @@ struct pl_import {
 	pl_import_guard guard;         /* decides which rows are written (bundled.c) */
 	void *guard_ctx;
 	int discard;                   /* roll back at close even without errors (dry run) */
+	int bulk_wanted;               /* each transaction goes in bulk (import_bulk.c) */
+	pl_bulk bulk;
 };
 
 void pl_import_set_guard(pl_import *imp, pl_import_guard fn, void *ctx)
@@ -240,9 +244,13 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 	if (!rc) rc = pl_key_where(&b, c);
 	if (rc || pl_prepare_cached(imp->db, b.data, &imp->exists[ci], err))
 		goto fail;
-	/* INSERT with every column as ?1..?n */
+	/* INSERT with every column as ?1..?n.  In bulk, OR FAIL: a row the
+	 * store refuses fails the whole import anyway (it is rolled back), so
+	 * SQLite need not journal each statement to undo it alone, a copy of
+	 * every page it touches (import_bulk.c) */
+	const char *fail = imp->bulk.on ? " OR FAIL" : "";
 	pl_buf_reset(&b);
-	rc = pl_buf_printf(&b, "INSERT INTO %s(", c->name);
+	rc = pl_buf_printf(&b, "INSERT%s INTO %s(", fail, c->name);
 	for (size_t i = 0; i < c->ncols; i++)
 		if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
 	if (!rc) rc = pl_buf_puts(&b, ") VALUES (");
@@ -253,7 +261,7 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 		goto fail;
 	/* UPDATE non-key columns, same numbering as INSERT */
 	pl_buf_reset(&b);
-	rc = pl_buf_printf(&b, "UPDATE %s SET ", c->name);
+	rc = pl_buf_printf(&b, "UPDATE%s %s SET ", fail, c->name);
 	int first = 1, all_key = 1;
 	for (size_t i = 0; i < c->ncols; i++) {
 		if (c->cols[i].key)
@@ -379,6 +387,22 @@ static int same_value(sqlite3_stmt *st, int i, const pl_column *col, const char 
 	return old && strcmp(old, v) == 0;
 }
 
+/* The number of a file among those this import noted keys from (its
+ * path kept once), or -1 when out of memory. */
+static long file_number(pl_import *imp, const char *file)
+{
+	for (size_t i = imp->nfiles; i-- > 0;)
+		if (strcmp(imp->files[i], file) == 0)
+			return (long)i;
+	char **p = realloc(imp->files, (imp->nfiles + 1) * sizeof *p);
+	if (!p)
+		return -1;
+	imp->files = p;
+	if (!(p[imp->nfiles] = pl_strdup(file)))
+		return -1;
+	return (long)imp->nfiles++;
+}
+
 /* Looks the row's key up among the keys put so far in this import (only
  * notes it when is_new: the store lacks the key, so no row put so far had
  * it).  Returns 0 when new (and notes it), 1 when seen (*first_file and
@@ -399,19 +423,28 @@ static int seen_before(pl_import *imp, const pl_concept *c, const char *const *v
 		return -SQLITE_NOMEM;
 	}
 	sqlite3_stmt *g = imp->seen_get, *p = imp->seen_put;
+	/* the concept and the file by number: a million keys noted, each
+	 * holding a path, made the table several times larger (issue 13) */
+	int ci = (int)(c - pl_concept_at(0));
 	sqlite3_reset(g);
-	sqlite3_bind_text(g, 1, c->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(g, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
+	sqlite3_bind_int(g, 1, ci);
+	sqlite3_bind_text(g, 2, key.data, (int)key.len, SQLITE_STATIC);
 	int r = is_new ? SQLITE_DONE : sqlite3_step(g);
 	if (r == SQLITE_ROW) {
-		*first_file = pl_strdup((const char *)sqlite3_column_text(g, 0));
+		size_t f = (size_t)sqlite3_column_int64(g, 0);
+		*first_file = pl_strdup(f < imp->nfiles ? imp->files[f] : "?");
 		*first_line = (long)sqlite3_column_int64(g, 1);
 		rc = 1;
 	} else if (r == SQLITE_DONE) {
+		long f = file_number(imp, file ? file : "");
+		if (f < 0) {
+			pl_buf_free(&key);
+			return -SQLITE_NOMEM;
+		}
 		sqlite3_reset(p);
-		sqlite3_bind_text(p, 1, c->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(p, 2, key.data, (int)key.len, SQLITE_TRANSIENT);
-		sqlite3_bind_text(p, 3, file ? file : "", -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int(p, 1, ci);
+		sqlite3_bind_text(p, 2, key.data, (int)key.len, SQLITE_STATIC);
+		sqlite3_bind_int64(p, 3, f);
 		sqlite3_bind_int64(p, 4, line);
 		r = sqlite3_step(p);
 		rc = r == SQLITE_DONE ? 0 : -r;
@@ -1082,7 +1115,7 @@ static int begin_import(pl_import *imp, parley_err *err)
 	int rc = pl_begin(db, err);
 	if (!rc)
 		rc = pl_exec(db,
-		             "CREATE TEMP TABLE IF NOT EXISTS pl_import_seen(concept TEXT, key TEXT, file TEXT,"
+		             "CREATE TEMP TABLE IF NOT EXISTS pl_import_seen(concept INTEGER, key TEXT, file INTEGER,"
 		             " line INTEGER, PRIMARY KEY(concept, key)) WITHOUT ROWID;"
 		             "CREATE TEMP TABLE IF NOT EXISTS pl_import_touched(visit TEXT UNIQUE, file TEXT,"
 		             " line INTEGER, added INTEGER);"
@@ -1098,6 +1131,8 @@ static int begin_import(pl_import *imp, parley_err *err)
 	if (!rc)
 		rc = pl_prepare_cached(db, "INSERT OR IGNORE INTO temp.pl_import_touched VALUES (?1, ?2, ?3, ?4)",
 		                &imp->touch_put, err);
+	if (!rc && imp->bulk_wanted)
+		rc = pl_bulk_begin(db, &imp->bulk, err);
 	return rc;
 }
 
@@ -1144,7 +1179,8 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	} else if (imp->discard) {
 		pl_rollback(imp->db);
 		rc = PARLEY_OK;
-	} else if ((rc = pl_exec(imp->db, "DELETE FROM temp.pl_import_seen;"
+	} else if ((rc = pl_bulk_end(imp->db, &imp->bulk, err)) ||
+	           (rc = pl_exec(imp->db, "DELETE FROM temp.pl_import_seen;"
 	                                  " DELETE FROM temp.pl_import_touched", err)) ||
 	           (rc = pl_commit(imp->db, err))) {
 		/* The rows fit in the import's page cache, so a full disk may show
@@ -1160,9 +1196,13 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	}
 	for (size_t i = 0; i < imp->nowned; i++)
 		free(imp->owned[i]);
+	for (size_t i = 0; i < imp->nfiles; i++)
+		free(imp->files[i]);
+	free(imp->files);
 	free(imp->owned);
 	pl_links_free(imp->links, imp->nlinks);
 	pl_map_free(&imp->refs);
+	pl_bulk_free(&imp->bulk);
 	restore_pragmas(imp);
 	free(imp);
 	return rc;
@@ -1359,6 +1399,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	}
 	int rc = PARLEY_OK;
+	long long total = 0; /* bytes in all inputs: whether to go in bulk */
 	/* Read and identify every file before touching the store. */
 	for (size_t i = 0; i < npaths && !rc; i++) {
 		in[i].path = paths[i];
@@ -1367,6 +1408,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		rc = read_head(&in[i], &size, err);
 		if (rc)
 			break;
+		total += size;
 		size_t head = in[i].len < HEAD_BYTES ? in[i].len : HEAD_BYTES;
 		in[i].reader = forced ? forced : detect(paths[i], in[i].data, head);
 		if (!in[i].reader && map) { /* a file no reader knows: the map says what it is */
@@ -1382,6 +1424,8 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 			rc = read_rest(&in[i], size, err);
 	}
 	pl_import *imp = NULL;
+	int bulk = !rc && pl_bulk_wanted(db, total);
+	int journal = bulk && pl_bulk_journal(db); /* before the transaction */
 	if (!rc) {
 		qsort(in, npaths, sizeof *in, by_rank);
 		rc = pl_import_open(db, rep, &imp, err);
@@ -1390,7 +1434,12 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		imp->replace = o->replace;
 		imp->unsourced_ok = o->unsourced_ok;
 		imp->map = map;
-		rc = run(imp, in, npaths, o, rep, err);
+		if (bulk) { /* from now on: this transaction and any again */
+			imp->bulk_wanted = 1;
+			rc = pl_bulk_begin(db, &imp->bulk, err);
+		}
+		if (!rc)
+			rc = run(imp, in, npaths, o, rep, err);
 	}
 	if (rc && imp) { /* the run itself failed: nothing of it may stay */
 		parley_err keep = err ? *err : (parley_err){0, ""};
@@ -1408,6 +1457,15 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 			char why[PARLEY_ERRMSG_MAX];
 			pl_strlcpy(why, err->msg, sizeof why);
 			parley_err_set(err, rc, "import failed with %s", why);
+		}
+	}
+	if (journal) { /* WAL again, whatever the outcome */
+		parley_err jerr = {0, ""};
+		int jrc = pl_bulk_journal_restore(db, &jerr);
+		if (jrc && !rc) {
+			rc = jrc;
+			if (err)
+				*err = jerr;
 		}
 	}
 	for (size_t i = 0; i < npaths; i++)

@@ -242,12 +242,17 @@ int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index fir
 /* Refreshes the search text of the visits the triggers marked
  * (query_visits.c). */
 int pl_search_flush(parley_db *db, parley_err *err);
+/* The same for every visit, marked or not (a bulk import, import_bulk.c). */
+int pl_search_refresh_all(parley_db *db, parley_err *err);
 void pl_rollback(parley_db *db);
 /* Binds text or NULL (for NULL or ""). */
 int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 
 int pl_schema_migration_count(void);
 const char *pl_schema_migration(int i);
+/* The SQL that empties the visit tallies and fills them again from the
+ * visits (migration_tally's own fill). */
+const char *pl_schema_tally_refill(void);
 /* Creates the audit triggers for every concept table (audit.c). */
 int pl_audit_install(parley_db *db, parley_err *err);
 
@@ -303,6 +308,30 @@ int pl_import_open_reason(parley_db *db, const char *reason, parley_report *rep,
                           pl_import **imp, parley_err *err);
 int pl_begin_reason(parley_db *db, const char *reason, parley_err *err);
 int pl_import_close(pl_import *imp, parley_err *err);
+
+/* A bulk import (import_bulk.c): within the import's transaction, the
+ * secondary indexes, tally and search-marking triggers of the tables it
+ * fills are dropped (their SQL noted), and at the end made again, the
+ * tallies refilled and every visit's search text marked for refresh. */
+typedef struct pl_bulk {
+	char **sql; /* what was dropped, to create again */
+	size_t n, cap;
+	int on;
+} pl_bulk;
+/* 1 when an import of input_bytes into db goes in bulk: a large import
+ * into a store small beside it, or as pl_import_bulk_mode forces (tests:
+ * 1 always, -1 never, 0 decide). */
+int pl_bulk_wanted(parley_db *db, long long input_bytes);
+extern int pl_import_bulk_mode;
+int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err);
+/* Makes again what pl_bulk_begin dropped; frees b. */
+int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err);
+void pl_bulk_free(pl_bulk *b);
+/* Outside a transaction: switches db to a rollback journal for a bulk
+ * import when no other connection has it open; 1 when it did, and then
+ * pl_bulk_journal_restore() puts WAL back after the import. */
+int pl_bulk_journal(parley_db *db);
+int pl_bulk_journal_restore(parley_db *db, parley_err *err);
 /* A guard sees each row before pl_import_put() validates it and returns 1
  * to let it through or 0 to keep the stored record as it is (it reports
  * why itself).  bundled.c uses it to keep what a user changed. */

@@ -528,7 +528,10 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
 	return rc;
 }
 
-int pl_search_flush(parley_db *db, parley_err *err)
+/* The search rows of the visits marked dirty, or of every visit (all: a
+ * bulk import, import_bulk.c, which marks none), made current; a row is
+ * written only where its text or columns changed. */
+static int search_refresh(parley_db *db, int all, parley_err *err)
 {
 	/* a store being migrated may not have the search tables, or the
 	 * columns of migration_search_dims, yet */
@@ -546,28 +549,45 @@ int pl_search_flush(parley_db *db, parley_err *err)
 	sqlite3_finalize(st);
 	if (!have)
 		return PARLEY_OK;
-	static const char *const drop =
-	    "DELETE FROM visit_search WHERE visit IN (SELECT visit FROM visit_search_dirty)"
-	    " AND visit NOT IN (SELECT id FROM visit);";
-	rc = pl_exec(db, drop, err);
+	/* which visits: the marked ones, or all */
+	const char *marked = all ? "true" : "visit IN (SELECT visit FROM visit_search_dirty)";
+	const char *t_marked = all ? "true" : "t.visit IN (SELECT visit FROM visit_search_dirty)";
+	pl_buf sql;
+	pl_buf_init(&sql, 1 << 16);
+	rc = pl_buf_printf(&sql, "DELETE FROM visit_search WHERE %s AND visit NOT IN (SELECT id FROM visit);",
+	                   marked);
 	if (!rc && !dims)
-		rc = pl_exec(db,
+		rc = pl_buf_printf(&sql,
 		    "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text"
-		    " WHERE visit IN (SELECT visit FROM visit_search_dirty)"
+		    " WHERE %s"
 		    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
-		    "DELETE FROM visit_search_dirty;", err);
-	return rc || !dims ? rc : pl_exec(db,
-	    "INSERT INTO visit_search(visit, body, start_key, from_country, to_country, level, type,"
-	    " status) SELECT t.visit, t.body, v.start_key, v.from_country, v.to_country, v.level, v.type,"
-	    " v.status FROM visit_search_text t JOIN visit v ON v.id = t.visit"
-	    " WHERE t.visit IN (SELECT visit FROM visit_search_dirty) AND true"
-	    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body, start_key = excluded.start_key,"
-	    " from_country = excluded.from_country, to_country = excluded.to_country,"
-	    " level = excluded.level, type = excluded.type, status = excluded.status"
-	    " WHERE (body, start_key, from_country, to_country, level, type, status) IS NOT"
-	    " (excluded.body, excluded.start_key, excluded.from_country, excluded.to_country,"
-	    " excluded.level, excluded.type, excluded.status);"
-	    "DELETE FROM visit_search_dirty;", err);
+		    "DELETE FROM visit_search_dirty;", marked);
+	if (!rc && dims)
+		rc = pl_buf_printf(&sql,
+		    "INSERT INTO visit_search(visit, body, start_key, from_country, to_country, level, type,"
+		    " status) SELECT t.visit, t.body, v.start_key, v.from_country, v.to_country, v.level, v.type,"
+		    " v.status FROM visit_search_text t JOIN visit v ON v.id = t.visit"
+		    " WHERE %s AND true"
+		    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body, start_key = excluded.start_key,"
+		    " from_country = excluded.from_country, to_country = excluded.to_country,"
+		    " level = excluded.level, type = excluded.type, status = excluded.status"
+		    " WHERE (body, start_key, from_country, to_country, level, type, status) IS NOT"
+		    " (excluded.body, excluded.start_key, excluded.from_country, excluded.to_country,"
+		    " excluded.level, excluded.type, excluded.status);"
+		    "DELETE FROM visit_search_dirty;", t_marked);
+	rc = rc ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : pl_exec(db, sql.data, err);
+	pl_buf_free(&sql);
+	return rc;
+}
+
+int pl_search_flush(parley_db *db, parley_err *err)
+{
+	return search_refresh(db, 0, err);
+}
+
+int pl_search_refresh_all(parley_db *db, parley_err *err)
+{
+	return search_refresh(db, 1, err);
 }
 
 int parley_search_sync(parley_db *db, parley_err *err)

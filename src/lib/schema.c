@@ -528,6 +528,18 @@ static const char *const migration_analysis =
 	" DELETE FROM visit_tally_year WHERE n <= 0 AND " PL_TALLY_YEAR_MATCH(R) ";"            \
 	" UPDATE visit_tally_country SET n = n - 1 WHERE " PL_TALLY_COUNTRY_MATCH(R) ";"        \
 	" DELETE FROM visit_tally_country WHERE n <= 0 AND " PL_TALLY_COUNTRY_MATCH(R) ";"
+/* The tallies from the visits (their first fill, and a bulk import's
+ * refill: import_bulk.c). */
+#define PL_TALLY_FILL \
+	"INSERT INTO visit_tally SELECT " PL_TALLY_KEY("v") ", count(*) FROM visit v GROUP BY 1, 2, 3, 4, 5, 6, 7;"
+#define PL_TALLY_FILL_YEAR \
+	"INSERT INTO visit_tally_year SELECT year, level, type, status, sum(n) FROM visit_tally" \
+	" GROUP BY 1, 2, 3, 4;"
+#define PL_TALLY_FILL_COUNTRY \
+	"INSERT INTO visit_tally_country SELECT c, year, level, type, status, sum(n) FROM" \
+	" (SELECT from_country AS c, year, level, type, status, n FROM visit_tally UNION ALL" \
+	" SELECT to_country, year, level, type, status, n FROM visit_tally WHERE to_country <> from_country)" \
+	" GROUP BY 1, 2, 3, 4, 5;"
 static const char *const migration_tally =
     "CREATE TABLE visit_tally("
     " pair_key TEXT NOT NULL, year TEXT NOT NULL,"
@@ -541,7 +553,7 @@ static const char *const migration_tally =
      * index costs every write (the import) its update */
     "CREATE INDEX visit_tally_by_from ON visit_tally(from_country, year, n);"
     "CREATE INDEX visit_tally_by_to ON visit_tally(to_country, year, n);"
-    "INSERT INTO visit_tally SELECT " PL_TALLY_KEY("v") ", count(*) FROM visit v GROUP BY 1, 2, 3, 4, 5, 6, 7;"
+    PL_TALLY_FILL
     /* the same without the countries: a few thousand rows that answer a
      * filter naming no pair, direction or country */
     "CREATE TABLE visit_tally_year("
@@ -549,8 +561,7 @@ static const char *const migration_tally =
     " n INTEGER NOT NULL,"
     " PRIMARY KEY(year, level, type, status)"
     ") WITHOUT ROWID;"
-    "INSERT INTO visit_tally_year SELECT year, level, type, status, sum(n) FROM visit_tally"
-    " GROUP BY 1, 2, 3, 4;"
+    PL_TALLY_FILL_YEAR
     /* and per country, each visit under both its countries: a filter by
      * one country sums its own rows */
     "CREATE TABLE visit_tally_country("
@@ -559,14 +570,21 @@ static const char *const migration_tally =
     " n INTEGER NOT NULL,"
     " PRIMARY KEY(country, year, level, type, status)"
     ") WITHOUT ROWID;"
-    "INSERT INTO visit_tally_country SELECT c, year, level, type, status, sum(n) FROM"
-    " (SELECT from_country AS c, year, level, type, status, n FROM visit_tally UNION ALL"
-    " SELECT to_country, year, level, type, status, n FROM visit_tally WHERE to_country <> from_country)"
-    " GROUP BY 1, 2, 3, 4, 5;"
+    PL_TALLY_FILL_COUNTRY
     "CREATE TRIGGER visit_tally_ai AFTER INSERT ON visit BEGIN" PL_TALLY_ADD("new") " END;"
     "CREATE TRIGGER visit_tally_ad AFTER DELETE ON visit BEGIN" PL_TALLY_SUB("old") " END;"
     "CREATE TRIGGER visit_tally_au AFTER UPDATE OF from_country, to_country, start_date, level,"
     " type, status ON visit BEGIN" PL_TALLY_SUB("old") PL_TALLY_ADD("new") " END;";
+/* The tallies refilled from the visits (import_bulk.c): the same SQL as
+ * their first fill. */
+const char *pl_schema_tally_refill(void)
+{
+	return "DELETE FROM visit_tally; DELETE FROM visit_tally_year; DELETE FROM visit_tally_country;"
+	    PL_TALLY_FILL PL_TALLY_FILL_YEAR PL_TALLY_FILL_COUNTRY;
+}
+#undef PL_TALLY_FILL_COUNTRY
+#undef PL_TALLY_FILL_YEAR
+#undef PL_TALLY_FILL
 #undef PL_TALLY_SUB
 #undef PL_TALLY_ADD
 #undef PL_TALLY_MATCH

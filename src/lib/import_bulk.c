@@ -1,0 +1,199 @@
+/*
+ * import_bulk.c - a large import without the per-row upkeep of what the
+ * store derives from its records (issue 13: 1M visits in 60 s).
+ *
+ * Row by row, every visit written updates a dozen secondary indexes, three
+ * tallies (schema.c, migration_tally) and marks its search text dirty
+ * (migration_query), and each of its places, people and sources updates
+ * theirs: at a million visits the indexes outgrow any page cache and most
+ * of the import's time goes to them.  A bulk import instead, inside the
+ * import's own single transaction:
+ *  - notes the SQL of those indexes and triggers (sqlite_schema) and drops
+ *    them;
+ *  - lets the rows in, each still validated and audited (the audit
+ *    triggers stay: the log is the same, row for row);
+ *  - creates the indexes and triggers again from the noted SQL, refills
+ *    the tallies with one GROUP BY (the migration's own SQL), and brings
+ *    every visit's search text up to date (pl_search_refresh_all, the
+ *    refresh of the visits marked dirty, for all of them), written only
+ *    where it changed.
+ * The result is the row-by-row result (tests/unit/test_core_import_bulk.c
+ * compares the two).  Since it all happens in the one transaction, a
+ * failure anywhere, or a rollback for a bad row, leaves the store, its
+ * schema included, exactly as it was.
+ *
+ * The rebuild reads the whole store, not only the rows imported, so an
+ * import goes in bulk only when it is large and the store small beside it
+ * (pl_bulk_wanted).
+ *
+ * The journal: in WAL mode every page of a large transaction is written
+ * twice (to the WAL, then by the checkpoint into the store), and each page
+ * read back that the cache no longer holds is looked up through every hash
+ * table of the WAL, hundreds of them at a million visits: rebuilding the
+ * indexes then took longer than the rows themselves.  So when no other
+ * connection has the store open, a bulk import switches it to a rollback
+ * journal for its transaction (pl_bulk_journal): the pages it adds go
+ * straight into the file, only pages the store held before are journaled,
+ * and a failure, or a crash (the journal is rolled back as the store is
+ * next opened), still leaves the store as it was.  The store is in WAL mode
+ * again after the import.  With another connection open, the switch is
+ * refused and the import keeps the WAL.
+ */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Inputs of at least this many bytes may go in bulk (a few thousand
+ * visits: below it the rebuild is not worth its fixed cost). */
+#define BULK_MIN_BYTES ((long long)8 << 20)
+/* ...when they hold at least this many bytes per visit the store holds:
+ * a visit with its rows takes 400 to 700 bytes of NDJSON or CSV, so the
+ * import adds about as many visits as the store has, or more. */
+#define BULK_BYTES_PER_VISIT 256
+/* The page cache of a bulk import (KiB), in place of the import's own
+ * (IMPORT_CACHE_KIB, import.c, restored when it closes): without the
+ * secondary indexes the rows touch few pages (the right edge of each table
+ * and key, and the visits their items name), and the sorts that build the
+ * indexes at the end take as much memory again as the cache (SQLite's
+ * sorter): both count in the import's peak memory (256 MB for a million
+ * visits, issue 13). */
+#define BULK_CACHE_KIB 65536
+/* ...lowered while the indexes are built: the sorter fills a list as large
+ * as the cache while a second thread sorts and writes out the last one. */
+#define BULK_SORT_CACHE_KIB 40960
+
+int pl_import_bulk_mode;
+
+/* What is dropped: every index created by SQL on the tables a large import
+ * fills (their primary keys stay: they check each row's key), the tally
+ * triggers, and the triggers marking search text dirty on the visit and its
+ * items (pl_bulk_end refreshes every visit's instead). */
+static const char *const dropped =
+    "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND ("
+    " (type = 'index' AND tbl_name IN ('visit', 'visit_person', 'place', 'activity',"
+    "  'visit_source', 'external_id', 'audit', 'visit_tally'))"
+    " OR (type = 'trigger' AND (name GLOB 'visit_tally_*' OR (name GLOB 'visit_search_*'"
+    "  AND tbl_name IN ('visit', 'place', 'visit_person', 'activity')))))"
+    " ORDER BY rowid";
+
+int pl_bulk_wanted(parley_db *db, long long input_bytes)
+{
+	if (pl_import_bulk_mode)
+		return pl_import_bulk_mode > 0;
+	if (input_bytes < BULK_MIN_BYTES)
+		return 0;
+	sqlite3_stmt *st;
+	if (pl_prepare(db, "SELECT count(*) FROM visit", &st, NULL))
+		return 0;
+	long long visits = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
+	sqlite3_finalize(st);
+	return visits >= 0 && input_bytes / BULK_BYTES_PER_VISIT >= visits;
+}
+
+void pl_bulk_free(pl_bulk *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		free(b->sql[i]);
+	free(b->sql);
+	b->sql = NULL;
+	b->n = b->cap = 0;
+	b->on = 0;
+}
+
+static int note(pl_bulk *b, const char *sql)
+{
+	if (b->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 32;
+		char **p = realloc(b->sql, cap * sizeof *p);
+		if (!p)
+			return PARLEY_ENOMEM;
+		b->sql = p;
+		b->cap = cap;
+	}
+	if (!(b->sql[b->n] = pl_strdup(sql)))
+		return PARLEY_ENOMEM;
+	b->n++;
+	return PARLEY_OK;
+}
+
+int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err)
+{
+	pl_bulk_free(b);
+	sqlite3_stmt *st;
+	int rc = pl_prepare(db, dropped, &st, err);
+	if (rc)
+		return rc;
+	pl_buf drop;
+	pl_buf_init(&drop, 1 << 20);
+	int s;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		rc = note(b, (const char *)sqlite3_column_text(st, 2));
+		if (!rc)
+			rc = pl_buf_printf(&drop, "DROP %s \"%s\";", (const char *)sqlite3_column_text(st, 0),
+			                   (const char *)sqlite3_column_text(st, 1));
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = pl_db_error(db, err, "reading the schema for a bulk import");
+	sqlite3_finalize(st);
+	if (rc == PARLEY_ENOMEM)
+		parley_err_set(err, rc, "out of memory");
+	if (!rc && drop.data)
+		rc = pl_exec(db, drop.data, err);
+	/* Foreign keys checked as the transaction commits, not by each
+	 * statement: with the rows written OR FAIL (import.c), no statement
+	 * then needs its own journal.  The import checks every reference
+	 * itself first; a violation would still fail the commit. */
+	if (!rc)
+		rc = pl_exec(db, "PRAGMA defer_foreign_keys = ON", err);
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_CACHE_KIB);
+	if (!rc)
+		rc = pl_exec(db, pragma, err);
+	pl_buf_free(&drop);
+	if (rc)
+		pl_bulk_free(b);
+	else
+		b->on = 1;
+	return rc;
+}
+
+int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err)
+{
+	if (!b->on)
+		return PARLEY_OK;
+	/* the sorts of the index builds and the tally on a second core (the
+	 * connection's default, none, again after) */
+	char pragma[64];
+	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_SORT_CACHE_KIB);
+	int rc = pl_exec(db, pragma, err);
+	if (!rc)
+		rc = pl_exec(db, "PRAGMA threads = 1", err);
+	for (size_t i = 0; !rc && i < b->n; i++)
+		rc = pl_exec(db, b->sql[i], err);
+	if (!rc)
+		rc = pl_exec(db, pl_schema_tally_refill(), err);
+	sqlite3_exec(db->sql, "PRAGMA threads = 0", NULL, NULL, NULL);
+	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_CACHE_KIB);
+	sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
+	if (!rc)
+		rc = pl_search_refresh_all(db, err);
+	pl_bulk_free(b);
+	return rc;
+}
+
+int pl_bulk_journal(parley_db *db)
+{
+	sqlite3_stmt *st;
+	if (pl_prepare(db, "PRAGMA main.journal_mode = DELETE", &st, NULL))
+		return 0;
+	int changed = sqlite3_step(st) == SQLITE_ROW &&
+	              strcmp((const char *)sqlite3_column_text(st, 0), "delete") == 0;
+	sqlite3_finalize(st);
+	return changed;
+}
+
+int pl_bulk_journal_restore(parley_db *db, parley_err *err)
+{
+	return pl_exec(db, "PRAGMA main.journal_mode = WAL", err);
+}

@@ -1,0 +1,380 @@
+/* test_core_import_bulk.c - a bulk import (import_bulk.c: indexes, tally
+ * and search triggers dropped for the rows and made again at the end, in
+ * the same transaction) leaves the store exactly as the row-by-row path
+ * does: the same records, audit log (row for row, but the time), tallies,
+ * search rows and full-text matches, schema and consistent indexes; and a
+ * bad row in a bulk import still rolls back everything, the dropped indexes
+ * and triggers included.  The input is a synthetic file of about 2,400
+ * rows (visits with people, places, activities and sources) made here,
+ * then a second import that changes some of those visits. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "parley.h"
+#include "internal.h"
+
+static char dir[64];
+#include "test_tmpdir.h"
+
+static const char *const codes[] = {"AAA", "BBB", "CCC", "DDD", "EEE", "FFF"};
+static const char *const words[] = {"treaty", "summit", "trade", "border", "energy", "culture"};
+
+/* The synthetic file: 6 countries, 12 people (one with an alias), 3
+ * offices, 40 sources and 400 visits, each with a source, and some with
+ * companions, places and activities; partial dates and every status. */
+static void write_base(const char *name)
+{
+	pl_buf b;
+	pl_buf_init(&b, 8 << 20);
+	for (int i = 0; i < 6; i++)
+		pl_buf_addf(&b, "{\"concept\":\"country\",\"code\":\"%s\",\"name\":\"Synthland %d\"}\n",
+		            codes[i], i);
+	for (int i = 0; i < 12; i++)
+		pl_buf_addf(&b, "{\"concept\":\"person\",\"id\":\"syn-p%d\",\"name\":\"Synthetic Person %d\","
+		                "\"country\":\"%s\"}\n",
+		            i, i, codes[i % 6]);
+	pl_buf_adds(&b, "{\"concept\":\"person_alias\",\"person\":\"syn-p3\",\"alias\":\"Old Three\","
+	                "\"kind\":\"other\"}\n");
+	for (int i = 0; i < 3; i++)
+		pl_buf_addf(&b, "{\"concept\":\"office\",\"id\":\"syn-o%d\",\"country\":\"%s\","
+		                "\"name\":\"Synthetic office %d\",\"rank\":\"ministerial\"}\n",
+		            i, codes[i], i);
+	for (int i = 0; i < 40; i++)
+		pl_buf_addf(&b, "{\"concept\":\"source\",\"id\":\"syn-s%d\",\"citation\":\"Synthetic "
+		                "source %d (test)\"}\n",
+		            i, i);
+	static const char *const levels[] = {"head_of_state", "head_of_government", "ministerial",
+	                                     "deputy"};
+	static const char *const statuses[] = {"confirmed", "confirmed", "candidate", "reported"};
+	for (int i = 0; i < 400; i++) {
+		int a = i % 6, z = (i * 7 + 1) % 6;
+		if (z == a)
+			z = (z + 1) % 6;
+		char date[16];
+		if (i % 9 == 0)
+			snprintf(date, sizeof date, "%d", 1950 + i % 70);
+		else if (i % 5 == 0)
+			snprintf(date, sizeof date, "%d-%02d", 1950 + i % 70, 1 + i % 12);
+		else
+			snprintf(date, sizeof date, "%d-%02d-%02d", 1950 + i % 70, 1 + i % 12, 1 + i % 28);
+		pl_buf_addf(&b, "{\"concept\":\"visit\",\"id\":\"syn-v%03d\",\"visitor\":\"syn-p%d\","
+		                "\"from_country\":\"%s\",\"to_country\":\"%s\",\"start_date\":\"%s\","
+		                "\"level\":\"%s\",\"type\":\"official\",\"status\":\"%s\","
+		                "\"summary\":\"%s and %s talks\"}\n",
+		            i, i % 12, codes[a], codes[z], date, levels[i % 4], statuses[i % 4],
+		            words[i % 6], words[(i / 6) % 6]);
+		pl_buf_addf(&b, "{\"concept\":\"visit_source\",\"visit\":\"syn-v%03d\",\"source\":\"syn-s%d\"}\n",
+		            i, i % 40);
+		if (i % 3 == 0)
+			pl_buf_addf(&b, "{\"concept\":\"visit_person\",\"visit\":\"syn-v%03d\",\"role\":\"companion\","
+			                "\"seq\":1,\"person\":\"syn-p%d\",\"name\":\"Synthetic Person %d\"}\n",
+			            i, (i + 5) % 12, (i + 5) % 12);
+		if (i % 2 == 0)
+			pl_buf_addf(&b, "{\"concept\":\"place\",\"visit\":\"syn-v%03d\",\"seq\":1,"
+			                "\"name\":\"Synthcity %d\",\"country\":\"%s\"}\n",
+			            i, i % 17, codes[z]);
+		if (i % 7 == 0)
+			pl_buf_addf(&b, "{\"concept\":\"activity\",\"visit\":\"syn-v%03d\",\"seq\":1,"
+			                "\"kind\":\"talks\",\"description\":\"Talks on %s\"}\n",
+			            i, words[(i + 2) % 6]);
+	}
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	write_file(name, b.data);
+	pl_buf_free(&b);
+}
+
+/* Changes to visits of the base: another pair, year, level and status for
+ * some (their tally rows move), a new summary for others (their search
+ * text changes), and new visits. */
+static void write_update(const char *name)
+{
+	pl_buf b;
+	pl_buf_init(&b, 1 << 20);
+	for (int i = 0; i < 400; i += 11)
+		pl_buf_addf(&b, "{\"concept\":\"visit\",\"id\":\"syn-v%03d\",\"visitor\":\"syn-p%d\","
+		                "\"from_country\":\"%s\",\"to_country\":\"%s\",\"start_date\":\"%d-06-01\","
+		                "\"level\":\"deputy\",\"type\":\"official\",\"status\":\"%s\","
+		                "\"summary\":\"revised %s memorandum\"}\n",
+		            i, (i + 1) % 12, codes[(i + 3) % 6], codes[(i + 4) % 6], 1990 + i % 20,
+		            i % 2 ? "confirmed" : "rejected", words[i % 6]);
+	for (int i = 400; i < 430; i++) {
+		pl_buf_addf(&b, "{\"concept\":\"visit\",\"id\":\"syn-v%03d\",\"visitor\":\"syn-p%d\","
+		                "\"from_country\":\"AAA\",\"to_country\":\"BBB\",\"start_date\":\"2020-0%d\","
+		                "\"level\":\"ministerial\",\"type\":\"official\",\"status\":\"confirmed\","
+		                "\"summary\":\"later %s visit\"}\n",
+		            i, i % 12, 1 + i % 9, words[i % 6]);
+		pl_buf_addf(&b, "{\"concept\":\"visit_source\",\"visit\":\"syn-v%03d\",\"source\":\"syn-s1\"}\n",
+		            i);
+	}
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	write_file(name, b.data);
+	pl_buf_free(&b);
+}
+
+static void import_ok(parley_db *db, const char *name, int mode)
+{
+	pl_import_bulk_mode = mode;
+	const char *p[] = {path_of(name)};
+	parley_err err = {0, ""};
+	parley_report *rep = parley_report_new();
+	int rc = parley_import(db, p, 1, NULL, rep, NULL, &err);
+	pl_import_bulk_mode = 0;
+	for (size_t i = 0; rc && i < parley_report_count(rep); i++)
+		if (parley_report_get(rep, i)->severity == PARLEY_ERROR)
+			fprintf(stderr, "%s line %ld: %s\n", name, parley_report_get(rep, i)->line,
+			        parley_report_get(rep, i)->message);
+	parley_report_free(rep);
+	if (rc)
+		fprintf(stderr, "import %s: %s\n", name, err.msg);
+	assert_int_equal(rc, PARLEY_OK);
+}
+
+/* Every row of a query as text, one line per row, columns by '|'
+ * (malloc'd; the caller frees it). */
+static char *rows(parley_db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL), SQLITE_OK);
+	pl_buf b;
+	pl_buf_init(&b, 64 << 20);
+	pl_buf_adds(&b, "");
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const unsigned char *t = sqlite3_column_text(st, i);
+			pl_buf_addf(&b, "%s%s", i ? "|" : "", t ? (const char *)t : "NULL");
+		}
+		pl_buf_adds(&b, "\n");
+	}
+	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	return b.data;
+}
+
+static void same(parley_db *a, parley_db *b, const char *sql)
+{
+	char *x = rows(a, sql), *y = rows(b, sql);
+	if (strcmp(x, y) != 0)
+		fprintf(stderr, "differs: %s\n", sql);
+	assert_string_equal(x, y);
+	free(x);
+	free(y);
+}
+
+static const char *const compared[] = {
+    /* the schema itself: every index and trigger made again, as it was */
+    "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name",
+    /* the records (every concept table) */
+    "SELECT * FROM country ORDER BY code",
+    "SELECT * FROM person ORDER BY id",
+    "SELECT * FROM person_alias ORDER BY person, alias",
+    "SELECT * FROM office ORDER BY id",
+    "SELECT * FROM source ORDER BY id",
+    "SELECT * FROM visit ORDER BY id",
+    "SELECT * FROM visit_person ORDER BY visit, role, seq",
+    "SELECT * FROM place ORDER BY visit, seq",
+    "SELECT * FROM activity ORDER BY visit, seq",
+    "SELECT * FROM visit_source ORDER BY visit, source",
+    /* the audit log, row for row (its time aside) */
+    "SELECT seq, actor, action, entity, entity_key, before, after, reason FROM audit ORDER BY seq",
+    /* the tallies */
+    "SELECT * FROM visit_tally ORDER BY 1, 2, 3, 4, 5, 6, 7",
+    "SELECT * FROM visit_tally_year ORDER BY 1, 2, 3, 4",
+    "SELECT * FROM visit_tally_country ORDER BY 1, 2, 3, 4, 5",
+    /* the search rows and what the full-text index finds */
+    "SELECT visit, body, start_key, from_country, to_country, level, type, status"
+    " FROM visit_search ORDER BY visit",
+    "SELECT s.visit FROM visit_fts f JOIN visit_search s ON s.n = f.rowid"
+    " WHERE visit_fts MATCH 'treaty' ORDER BY s.visit",
+    "SELECT s.visit FROM visit_fts f JOIN visit_search s ON s.n = f.rowid"
+    " WHERE visit_fts MATCH 'revised OR synthcity' ORDER BY s.visit",
+    "SELECT s.visit FROM visit_fts f JOIN visit_search s ON s.n = f.rowid"
+    " WHERE visit_fts MATCH 'old three' ORDER BY s.visit",
+    "SELECT count(*) FROM visit_search_dirty",
+    /* the indexes, read through themselves */
+    "SELECT from_country, to_country, start_key, id, status, level, type, visitor, visitor_label"
+    " FROM visit INDEXED BY visit_by_dir_cover ORDER BY from_country, to_country, start_key, id",
+    "SELECT pair_key, start_key, id, status FROM visit INDEXED BY visit_by_pairk"
+    " ORDER BY pair_key, start_key, id",
+    "SELECT entity, entity_key FROM audit INDEXED BY audit_by_entity ORDER BY entity, entity_key, seq",
+};
+
+static void integrity(parley_db *db)
+{
+	char *r = rows(db, "PRAGMA integrity_check");
+	assert_string_equal(r, "ok\n");
+	free(r);
+	assert_int_equal(sqlite3_exec(db->sql,
+	                              "INSERT INTO visit_fts(visit_fts, rank) VALUES ('integrity-check', 1)",
+	                              NULL, NULL, NULL),
+	                 SQLITE_OK);
+}
+
+/* The same two imports, row by row into one store and in bulk into
+ * another: the stores are the same. */
+static void bulk_equals_row_by_row(void **s)
+{
+	(void)s;
+	write_base("base.ndjson");
+	write_update("update.ndjson");
+	parley_db *row = fresh_store(), *bulk = fresh_store();
+	import_ok(row, "base.ndjson", -1);
+	import_ok(bulk, "base.ndjson", 1);
+	assert_int_equal(parley_count(bulk, "visit", NULL), 400);
+	for (size_t i = 0; i < PL_ARRAY_LEN(compared); i++)
+		same(row, bulk, compared[i]);
+	import_ok(row, "update.ndjson", -1);
+	import_ok(bulk, "update.ndjson", 1);
+	assert_int_equal(parley_count(bulk, "visit", NULL), 430);
+	for (size_t i = 0; i < PL_ARRAY_LEN(compared); i++)
+		same(row, bulk, compared[i]);
+	integrity(row);
+	integrity(bulk);
+	/* and the tallies are those of the visits (not merely equal to each
+	 * other): the migration's GROUP BY over the store */
+	char *kept = rows(bulk, "SELECT * FROM visit_tally ORDER BY 1, 2, 3, 4, 5, 6, 7");
+	assert_int_equal(sqlite3_exec(bulk->sql, pl_schema_tally_refill(), NULL, NULL, NULL), SQLITE_OK);
+	char *fresh = rows(bulk, "SELECT * FROM visit_tally ORDER BY 1, 2, 3, 4, 5, 6, 7");
+	assert_string_equal(kept, fresh);
+	assert_non_null(strstr(kept, "AAA:BBB"));
+	free(kept);
+	free(fresh);
+	parley_close(row);
+	parley_close(bulk);
+}
+
+/* A bad row at the very end of a bulk import: nothing of it stays, the
+ * schema (its dropped indexes and triggers) and the audit log included,
+ * and the store writes row by row as before afterwards. */
+static void bulk_failure_rolls_back_everything(void **s)
+{
+	(void)s;
+	write_base("base2.ndjson");
+	parley_db *db = fresh_store();
+	import_ok(db, "base2.ndjson", 1);
+	static const char *const kept[] = {
+	    "SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name",
+	    "SELECT * FROM visit ORDER BY id",
+	    "SELECT seq, action, entity, entity_key, after FROM audit ORDER BY seq",
+	    "SELECT * FROM visit_tally ORDER BY 1, 2, 3, 4, 5, 6, 7",
+	    "SELECT visit, body FROM visit_search ORDER BY visit"};
+	char *before[PL_ARRAY_LEN(kept)];
+	for (size_t i = 0; i < PL_ARRAY_LEN(kept); i++)
+		before[i] = rows(db, kept[i]);
+	/* new visits, then one whose source does not exist (the last line) */
+	pl_buf b;
+	pl_buf_init(&b, 1 << 20);
+	for (int i = 500; i < 600; i++)
+		pl_buf_addf(&b, "{\"concept\":\"visit\",\"id\":\"syn-v%03d\",\"from_country\":\"AAA\","
+		                "\"to_country\":\"CCC\",\"start_date\":\"2001\",\"level\":\"deputy\","
+		                "\"type\":\"working\",\"status\":\"candidate\"}\n",
+		            i);
+	pl_buf_adds(&b, "{\"concept\":\"visit_source\",\"visit\":\"syn-v599\",\"source\":\"nowhere\"}\n");
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	write_file("bad.ndjson", b.data);
+	pl_buf_free(&b);
+	pl_import_bulk_mode = 1;
+	const char *p[] = {path_of("bad.ndjson")};
+	parley_err err = {0, ""};
+	int rc = parley_import(db, p, 1, NULL, NULL, NULL, &err);
+	pl_import_bulk_mode = 0;
+	assert_int_equal(rc, PARLEY_EDATA);
+	for (size_t i = 0; i < PL_ARRAY_LEN(kept); i++) {
+		char *after = rows(db, kept[i]);
+		assert_string_equal(before[i], after);
+		free(after);
+		free(before[i]);
+	}
+	integrity(db);
+	/* row by row afterwards: the tally triggers are back */
+	write_file("one.ndjson", "{\"concept\":\"visit\",\"id\":\"syn-v999\",\"from_country\":\"EEE\","
+	                         "\"to_country\":\"FFF\",\"start_date\":\"1901\",\"level\":\"deputy\","
+	                         "\"type\":\"working\",\"status\":\"candidate\"}\n");
+	import_ok(db, "one.ndjson", -1);
+	char *t = rows(db, "SELECT n FROM visit_tally WHERE pair_key = 'EEE:FFF' AND year = '1901'");
+	assert_string_equal(t, "1\n");
+	free(t);
+	parley_close(db);
+}
+
+static char *journal_mode(parley_db *db)
+{
+	return rows(db, "PRAGMA journal_mode");
+}
+
+/* A bulk import switches the store to a rollback journal for its
+ * transaction only when no other connection has it open, and leaves it in
+ * WAL mode either way; another reader sees the whole import at once. */
+static void bulk_journal_and_other_connections(void **s)
+{
+	(void)s;
+	write_base("base3.ndjson");
+	parley_db *db = fresh_store();
+	char *m = journal_mode(db);
+	assert_string_equal(m, "wal\n");
+	free(m);
+	/* alone: switched for the import, WAL again after it */
+	assert_int_equal(pl_bulk_journal(db), 1);
+	m = journal_mode(db);
+	assert_string_equal(m, "delete\n");
+	free(m);
+	assert_int_equal(pl_bulk_journal_restore(db, NULL), PARLEY_OK);
+	m = journal_mode(db);
+	assert_string_equal(m, "wal\n");
+	free(m);
+	/* with a reader open: the switch is refused, the import keeps the WAL */
+	parley_db *reader;
+	parley_err err = {0, ""};
+	assert_int_equal(parley_open(db->path, 0, &reader, &err), PARLEY_OK);
+	assert_int_equal(parley_count(reader, "visit", NULL), 0);
+	import_ok(db, "base3.ndjson", 1);
+	m = journal_mode(db);
+	assert_string_equal(m, "wal\n");
+	free(m);
+	assert_int_equal(parley_count(reader, "visit", NULL), 400);
+	parley_close(reader);
+	parley_close(db);
+}
+
+/* Whether an import goes in bulk: forced either way, else only a large
+ * input beside the store's visits. */
+static void bulk_is_chosen_for_large_inputs(void **s)
+{
+	(void)s;
+	parley_db *db = fresh_store();
+	assert_false(pl_bulk_wanted(db, 1 << 20));          /* small: row by row */
+	assert_true(pl_bulk_wanted(db, (long long)64 << 20)); /* large, empty store */
+	import_ok(db, "base.ndjson", -1);                     /* 400 visits */
+	assert_false(pl_bulk_wanted(db, 50 * 1024));
+	pl_import_bulk_mode = 1;
+	assert_true(pl_bulk_wanted(db, 10));
+	pl_import_bulk_mode = -1;
+	assert_false(pl_bulk_wanted(db, (long long)1 << 40));
+	pl_import_bulk_mode = 0;
+	parley_close(db);
+}
+
+int main(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/parley-test-bulk-XXXXXX");
+	if (!mkdtemp(dir))
+		return 1;
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(bulk_equals_row_by_row),
+	    cmocka_unit_test(bulk_failure_rolls_back_everything),
+	    cmocka_unit_test(bulk_journal_and_other_connections),
+	    cmocka_unit_test(bulk_is_chosen_for_large_inputs),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return rc;
+}
