@@ -197,7 +197,7 @@ void pl_bind_keys(sqlite3_stmt *st, const pl_concept *c, const char *const *valu
 /* ------------------------------------------------------------------ */
 /* The store (store.c)                                                 */
 /* ------------------------------------------------------------------ */
-#define PL_STMT_CACHE 48
+#define PL_STMT_CACHE 128
 struct parley_db {
 	sqlite3 *sql;
 	char *path;

@@ -224,7 +224,7 @@ int parley_session_get(parley_db *db, const char *token, parley_session *out, pa
 	if (rc || (rc = token_id(token, id, err)))
 		return rc;
 	sqlite3_stmt *st;
-	rc = pl_prepare(db, SESSION_SELECT " AND s.id = ?1", &st, err);
+	rc = pl_prepare_cached(db, SESSION_SELECT " AND s.id = ?1", &st, err); /* every team request */
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -238,7 +238,7 @@ int parley_session_get(parley_db *db, const char *token, parley_session *out, pa
 	} else {
 		rc = pl_db_error(db, err, "reading the session");
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	return rc;
 }
 

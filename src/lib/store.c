@@ -80,19 +80,69 @@ int pl_db_error(parley_db *db, parley_err *err, const char *what)
 	                      db && db->sql ? sqlite3_errmsg(db->sql) : "no database");
 }
 
+/* pl_exec's error for step status r. */
+static int exec_error(parley_db *db, int r, parley_err *err)
+{
+	/* SQLITE_BUSY comes only after the busy timeout (the bound) has passed */
+	int code = (r & 0xff) == SQLITE_BUSY ? PARLEY_EBUSY : PARLEY_EDB;
+	return parley_err_set(err, code, "database: %s%s", sqlite3_errmsg(db->sql),
+	                      code == PARLEY_EBUSY ? " (another writer held the store past the 5 s bound)" : "");
+}
+
+/* The cached statement (pl_prepare_cached) that sql begins with: a whole
+ * statement ending in ';', or all of sql; its length in *n.  NULL when
+ * none is cached (or it is in use). */
+static sqlite3_stmt *cached_head(parley_db *db, const char *sql, size_t *n)
+{
+	for (size_t i = 0; i < PL_STMT_CACHE; i++) {
+		struct pl_stmt_slot *c = &db->stmts[i];
+		size_t k = c->sql && !c->busy ? strlen(c->sql) : 0;
+		if (k && strncmp(c->sql, sql, k) == 0 && (c->sql[k - 1] == ';' || !sql[k])) {
+			c->busy = 1;
+			c->used = ++db->stmt_tick;
+			*n = k;
+			return c->st;
+		}
+	}
+	return NULL;
+}
+
 int pl_exec(parley_db *db, const char *sql, parley_err *err)
 {
-	char *msg = NULL;
-	int r = sqlite3_exec(db->sql, sql, NULL, NULL, &msg);
-	if (r != SQLITE_OK) {
-		/* SQLITE_BUSY comes only after the busy timeout (the bound) has passed */
-		int code = (r & 0xff) == SQLITE_BUSY ? PARLEY_EBUSY : PARLEY_EDB;
-		parley_err_set(err, code, "database: %s%s", msg ? msg : "error",
-		               code == PARLEY_EBUSY ? " (another writer held the store past the 5 s bound)" : "");
-		sqlite3_free(msg);
-		return code;
+	/* Statement by statement through the statement cache: a team server's
+	 * every save runs the same few (its transaction, the search index's
+	 * refresh), and compiling them again was a fifth of a save's CPU
+	 * (bench/teams).  A statement not cached yet is compiled once to find
+	 * where it ends, then cached. */
+	int rc = PARLEY_OK;
+	for (const char *p = sql; !rc && *p;) {
+		size_t n = 0;
+		sqlite3_stmt *st = cached_head(db, p, &n);
+		if (!st) {
+			const char *tail = p;
+			if (sqlite3_prepare_v2(db->sql, p, -1, &st, &tail) != SQLITE_OK)
+				return exec_error(db, sqlite3_errcode(db->sql), err);
+			if (!st) /* only blanks or comments left */
+				break;
+			sqlite3_finalize(st);
+			n = (size_t)(tail - p);
+			char *one = pl_strndup(p, n);
+			if (!one)
+				return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+			rc = pl_prepare_cached(db, one, &st, err);
+			free(one);
+			if (rc)
+				return rc;
+		}
+		int r;
+		while ((r = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		if (r != SQLITE_DONE)
+			rc = exec_error(db, r, err);
+		pl_release(db, st);
+		p += n;
 	}
-	return PARLEY_OK;
+	return rc;
 }
 
 int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err)
