@@ -215,9 +215,13 @@ long long parley_audit_head(parley_db *db);
  * (shown by their own answers, lists, searches and exports, never by
  * another visit's record), or NULL when they may have changed anything
  * (or nothing changed); *note_only 1 when only notes changed (shown by the
- * visit's own record and found by searches, nowhere else). */
+ * visit's own record and found by searches, nowhere else).  With *visits,
+ * *notes (caller frees; notes may be NULL when not wanted) gets each
+ * change's note before and after, folded as searches see it
+ * (parley_fold_words), one a line, an empty line for no note: a search
+ * none of whose words is in them cannot have changed. */
 int parley_audit_scope(parley_db *db, long long after, long long *head, char **visits,
-                       int *note_only, parley_err *err);
+                       int *note_only, char **notes, parley_err *err);
 /* The schema version of an open store. */
 int parley_schema_version(parley_db *db);
 /* The schema version the store had when parley_open found it, before the

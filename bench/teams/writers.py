@@ -17,6 +17,12 @@
       entry's "before" note is the previous entry's "after" note: nobody
       overwrote a change they had not seen), and that each visit holds the
       last note of its chain.  Prints the counts; exit 1 on any lost update.
+  writers.py fresh BASE FRESH URLS
+      No stale answer: GETs every path in URLS (one a line) from the server
+      at BASE (its answer cache warm from the run) and from the server at
+      FRESH (the same store, PARLEY_NO_RESPONSE_CACHE=1: every answer read
+      from the store now) and compares status, body and ETag.  Prints the
+      counts; exit 1 when any differs.
 """
 import http.client
 import json
@@ -135,9 +141,33 @@ def cmd_verify(db, out_file):
     return 1 if missing or extra or problems else 0
 
 
+def cmd_fresh(base, fresh, urls_file):
+    paths = [l.strip() for l in open(urls_file) if l.strip()]
+
+    def conn(b):
+        u = urllib.parse.urlsplit(b)
+        return http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    a, f = conn(base), conn(fresh)
+    stale = []
+    for p in paths:
+        got = []
+        for c in (a, f):
+            c.request("GET", p)
+            r = c.getresponse()
+            got.append((r.status, r.read(), r.getheader("ETag")))
+        if got[0] != got[1]:
+            stale.append(p)
+    print("fresh: %d answers compared with an uncached server, %d differ" % (len(paths), len(stale)))
+    for p in stale[:5]:
+        print("   stale:", p)
+    return 1 if stale else 0
+
+
 if __name__ == "__main__":
     if len(sys.argv) == 7 and sys.argv[1] == "write":
         cmd_write(*sys.argv[2:])
+    elif len(sys.argv) == 5 and sys.argv[1] == "fresh":
+        sys.exit(cmd_fresh(*sys.argv[2:]))
     elif len(sys.argv) == 4 and sys.argv[1] == "verify":
         sys.exit(cmd_verify(sys.argv[2], sys.argv[3]))
     else:

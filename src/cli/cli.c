@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 
+#include <getopt.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -63,6 +64,32 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry 'parley %s --help'.\n", cmd);
 	return EXIT_USAGE;
+}
+
+int cli_options(const char *cmd, int argc, char **argv, const cli_option *opts)
+{
+	struct option lo[16];
+	size_t n = 0;
+	for (; opts[n].name && n < sizeof lo / sizeof lo[0] - 1; n++)
+		lo[n] = (struct option){opts[n].name, opts[n].value ? required_argument : no_argument,
+		                        NULL, 1000 + (int)n};
+	lo[n] = (struct option){NULL, 0, NULL, 0};
+	int c;
+	optind = 0; /* glibc: restart scanning this argv */
+	/* ':' first: getopt prints nothing and says ':' for a missing value */
+	while ((c = getopt_long(argc, argv, ":", lo, NULL)) != -1) {
+		if (c < 1000 || c >= 1000 + (int)n) {
+			cli_usage_error(cmd, c == ':' ? "option '%s' needs a value" : "unknown option '%s'",
+			                argv[optind - 1]);
+			return -1;
+		}
+		const cli_option *o = &opts[c - 1000];
+		if (o->value)
+			*o->value = optarg;
+		else
+			*o->flag = 1;
+	}
+	return optind;
 }
 
 bool cli_wants_help(int argc, char **argv)

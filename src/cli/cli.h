@@ -41,6 +41,17 @@ int cli_fail(const char *cmd, const parley_err *err);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Finds "--name VALUE" in argv, removing both; NULL when absent (cli.c). */
 const char *cli_take_opt(int *argc, char **argv, const char *name);
+/* One --name option of a command's table for cli_options: with a value
+ * (value set: *value = the value) or a switch (*flag = 1). */
+typedef struct cli_option {
+	const char *name;
+	const char **value;
+	int *flag;
+} cli_option;
+/* Parses argv's options (argv[0] the command) by opts, which a NULL name
+ * ends; returns the index of the first positional argument, or -1 after a
+ * usage error naming the unknown option (exit with EXIT_USAGE). */
+int cli_options(const char *cmd, int argc, char **argv, const cli_option *opts);
 /* True when argv holds -h or --help; commands print their help then. */
 bool cli_wants_help(int argc, char **argv);
 

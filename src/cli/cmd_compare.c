@@ -5,25 +5,9 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-enum { OPT_ERAS = 1000, OPT_THEIR, OPT_TOL, OPT_AS_OF, OPT_MIN_LEVEL, OPT_STATUS, OPT_FORMAT,
-       OPT_COUNTRIES };
-
-static const struct option long_opts[] = {
-    {"eras", no_argument, NULL, OPT_ERAS},
-    {"their-eras", no_argument, NULL, OPT_THEIR},
-    {"tolerance", required_argument, NULL, OPT_TOL},
-    {"as-of", required_argument, NULL, OPT_AS_OF},
-    {"min-level", required_argument, NULL, OPT_MIN_LEVEL},
-    {"status", required_argument, NULL, OPT_STATUS},
-    {"format", required_argument, NULL, OPT_FORMAT},
-    {"countries", required_argument, NULL, OPT_COUNTRIES},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0}};
 
 int cmd_compare(int argc, char **argv)
 {
@@ -46,41 +30,32 @@ int cmd_compare(int argc, char **argv)
 		return EXIT_OK;
 	}
 	parley_compare_opts co = {0};
-	const char *format = cli_json() ? "json" : "table";
-	char pair[32] = "";
-	optind = 0;
-	opterr = 0;
-	int ch;
-	while ((ch = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
-		switch (ch) {
-		case OPT_ERAS: co.eras = 1; break;
-		case OPT_THEIR: co.their_eras = 1; break;
-		case OPT_TOL: {
-			char *e = NULL;
-			long v = strtol(optarg, &e, 10);
-			if (!*optarg || *e || v < 0 || v > 3660)
-				return cli_usage_error("compare", "--tolerance wants days (0-3660), not '%s'",
-				                       optarg);
-			co.tolerance_days = v ? (int)v : -1; /* the library's "same day only" */
-			break;
-		}
-		case OPT_AS_OF: co.an.as_of = optarg; break;
-		case OPT_MIN_LEVEL: co.an.min_level = optarg; break;
-		case OPT_STATUS: co.an.status = optarg; break;
-		case OPT_FORMAT: format = optarg; break;
-		case OPT_COUNTRIES:
-			if (snprintf(pair, sizeof pair, "%s", optarg) >= (int)sizeof pair ||
-			    !strchr(pair, ','))
-				return cli_usage_error("compare", "--countries wants X,Y, not '%s'", optarg);
-			*strchr(pair, ',') = '\0';
-			co.an.a = pair;
-			co.an.b = pair + strlen(pair) + 1;
-			break;
-		default:
-			return cli_usage_error("compare", "unknown option '%s'", argv[optind - 1]);
-		}
+	const char *format = cli_json() ? "json" : "table", *tol = NULL, *countries = NULL;
+	const cli_option opts[] = {
+	    {"eras", NULL, &co.eras}, {"their-eras", NULL, &co.their_eras},
+	    {"tolerance", &tol, NULL}, {"as-of", &co.an.as_of, NULL},
+	    {"min-level", &co.an.min_level, NULL}, {"status", &co.an.status, NULL},
+	    {"format", &format, NULL}, {"countries", &countries, NULL}, {0}};
+	int first = cli_options("compare", argc, argv, opts);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (tol) {
+		char *e = NULL;
+		long v = strtol(tol, &e, 10);
+		if (!*tol || *e || v < 0 || v > 3660)
+			return cli_usage_error("compare", "--tolerance wants days (0-3660), not '%s'", tol);
+		co.tolerance_days = v ? (int)v : -1; /* the library's "same day only" */
 	}
-	if (argc - optind != 2)
+	char pair[32] = "";
+	if (countries) {
+		if (snprintf(pair, sizeof pair, "%s", countries) >= (int)sizeof pair ||
+		    !strchr(pair, ','))
+			return cli_usage_error("compare", "--countries wants X,Y, not '%s'", countries);
+		*strchr(pair, ',') = '\0';
+		co.an.a = pair;
+		co.an.b = pair + strlen(pair) + 1;
+	}
+	if (argc - first != 2)
 		return cli_usage_error("compare", "give two sources, e.g. parley compare store FILE");
 	if (co.their_eras && !co.eras)
 		return cli_usage_error("compare", "--their-eras goes with --eras");
@@ -89,7 +64,7 @@ int cmd_compare(int argc, char **argv)
 	if (code)
 		return code;
 	parley_err err = {0};
-	int rc = parley_compare(db, argv[optind], argv[optind + 1], &co, format, stdout, &err);
+	int rc = parley_compare(db, argv[first], argv[first + 1], &co, format, stdout, &err);
 	parley_close(db);
 	if (rc != PARLEY_OK)
 		return cli_fail("compare", &err);

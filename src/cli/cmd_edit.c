@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,18 +13,8 @@
  * argument or -1 after printing a usage error. */
 static int parse_reason(const char *cmd, int argc, char **argv, const char **reason)
 {
-	static const struct option opts[] = {{"reason", required_argument, NULL, 'r'},
-	                                     {0, 0, 0, 0}};
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c != 'r') {
-			cli_usage_error(cmd, "unknown option");
-			return -1;
-		}
-		*reason = optarg;
-	}
-	return optind;
+	const cli_option opts[] = {{"reason", reason, NULL}, {0}};
+	return cli_options(cmd, argc, argv, opts);
 }
 
 int cmd_edit(int argc, char **argv)

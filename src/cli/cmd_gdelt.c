@@ -50,22 +50,17 @@ static const char review_help[] =
     "Lists candidate visits, confirms one, or rejects one with a reason.\n"
     "The audit log records the reviewer as review:USER ($USER unless --by).\n";
 
-/* The value of option argv[*i] ("--x V" or "--x=V"); NULL when it is not
- * option `name`.  Sets *missing when the value is absent. */
-static const char *opt_value(int argc, char **argv, int *i, const char *name, int *missing)
+/* The options (by opts) and the paths after argv[1] (discover's source,
+ * gdelt's action) into paths (room for argc); -1 after a usage error. */
+static int options_and_paths(const char *cmd, int argc, char **argv, const cli_option *opts,
+                             const char **paths, size_t *npaths)
 {
-	size_t n = strlen(name);
-	if (strncmp(argv[*i], name, n) != 0)
-		return NULL;
-	if (argv[*i][n] == '=')
-		return argv[*i] + n + 1;
-	if (argv[*i][n] != '\0')
-		return NULL;
-	if (*i + 1 >= argc) {
-		*missing = 1;
-		return NULL;
-	}
-	return argv[++*i];
+	int first = cli_options(cmd, argc - 1, argv + 1, opts);
+	if (first < 0)
+		return -1;
+	for (int i = first + 1; i < argc; i++)
+		paths[(*npaths)++] = argv[i];
+	return 0;
 }
 
 int cmd_discover(int argc, char **argv)
@@ -84,48 +79,18 @@ int cmd_discover(int argc, char **argv)
 	const char *engine = NULL;
 	parley_gdelt_query q = {0};
 	parley_discover_opts o = {0};
-	o.store = 1;
-	int quiet = 0;
-	for (int i = 2; i < argc; i++) {
-		int missing = 0;
-		const char *v;
-		if ((v = opt_value(argc, argv, &i, "--between", &missing)))
-			between = v;
-		else if ((v = opt_value(argc, argv, &i, "--count-by", &missing)))
-			count_by = v;
-		else if ((v = opt_value(argc, argv, &i, "--codes", &missing)))
-			q.codes = v;
-		else if ((v = opt_value(argc, argv, &i, "--since", &missing)))
-			q.since = v;
-		else if ((v = opt_value(argc, argv, &i, "--until", &missing)))
-			q.until = v;
-		else if ((v = opt_value(argc, argv, &i, "--min-score", &missing)))
-			min_score = v;
-		else if ((v = opt_value(argc, argv, &i, "--engine", &missing)))
-			engine = v;
-		else if ((v = opt_value(argc, argv, &i, "--types", &missing)))
-			o.types = v;
-		else if ((v = opt_value(argc, argv, &i, "--format", &missing)))
-			format = v;
-		else if ((v = opt_value(argc, argv, &i, "--threads", &missing)))
-			threads = v;
-		else if (strcmp(argv[i], "--no-store") == 0)
-			o.store = 0;
-		else if (strcmp(argv[i], "--quiet") == 0)
-			quiet = 1;
-		else if (missing) {
-			free(paths);
-			return cli_usage_error("discover", "%s needs a value", argv[i]);
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			free(paths);
-			return cli_usage_error("discover", "unknown option '%s'", argv[i]);
-		} else
-			paths[npaths++] = argv[i];
-		if (missing) {
-			free(paths);
-			return cli_usage_error("discover", "%s needs a value", argv[i]);
-		}
+	int quiet = 0, no_store = 0;
+	const cli_option opts[] = {
+	    {"between", &between, NULL}, {"count-by", &count_by, NULL}, {"codes", &q.codes, NULL},
+	    {"since", &q.since, NULL}, {"until", &q.until, NULL}, {"min-score", &min_score, NULL},
+	    {"engine", &engine, NULL}, {"types", &o.types, NULL}, {"format", &format, NULL},
+	    {"threads", &threads, NULL}, {"no-store", NULL, &no_store}, {"quiet", NULL, &quiet},
+	    {0}};
+	if (options_and_paths("discover", argc, argv, opts, paths, &npaths)) {
+		free(paths);
+		return EXIT_USAGE;
 	}
+	o.store = !no_store;
 	char a[8] = "", b[8] = "";
 	const char *colon = between ? strchr(between, ':') : NULL;
 	if (!colon || colon - between != 3 || strlen(colon + 1) != 3) {
@@ -265,24 +230,11 @@ int cmd_gdelt(int argc, char **argv)
 	size_t npaths = 0;
 	const char *into = NULL, *threads = NULL;
 	int quiet = 0, t = 0;
-	for (int i = 2; i < argc; i++) {
-		int missing = 0;
-		const char *v;
-		if ((v = opt_value(argc, argv, &i, "--into", &missing)))
-			into = v;
-		else if ((v = opt_value(argc, argv, &i, "--threads", &missing)))
-			threads = v;
-		else if (strcmp(argv[i], "--quiet") == 0)
-			quiet = 1;
-		else if (!missing && argv[i][0] == '-' && argv[i][1] == '-') {
-			free(paths);
-			return cli_usage_error("gdelt", "unknown option '%s'", argv[i]);
-		} else if (!missing)
-			paths[npaths++] = argv[i];
-		if (missing) {
-			free(paths);
-			return cli_usage_error("gdelt", "%s needs a value", argv[i]);
-		}
+	const cli_option opts[] = {
+	    {"into", &into, NULL}, {"threads", &threads, NULL}, {"quiet", NULL, &quiet}, {0}};
+	if (options_and_paths("gdelt", argc, argv, opts, paths, &npaths)) {
+		free(paths);
+		return EXIT_USAGE;
 	}
 	if (!into || npaths == 0) {
 		free(paths);
@@ -330,26 +282,17 @@ int cmd_review(int argc, char **argv)
 		return EXIT_OK;
 	}
 	const char *action = NULL, *id = NULL, *by = NULL, *why = NULL, *format = NULL;
-	for (int i = 1; i < argc; i++) {
-		int missing = 0;
-		const char *v;
-		if ((v = opt_value(argc, argv, &i, "--by", &missing)))
-			by = v;
-		else if ((v = opt_value(argc, argv, &i, "--why", &missing)))
-			why = v;
-		else if ((v = opt_value(argc, argv, &i, "--format", &missing)))
-			format = v;
-		else if (missing)
-			return cli_usage_error("review", "%s needs a value", argv[i]);
-		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return cli_usage_error("review", "unknown option '%s'", argv[i]);
-		else if (!action)
-			action = argv[i];
-		else if (!id)
-			id = argv[i];
-		else
-			return cli_usage_error("review", "unexpected argument '%s'", argv[i]);
-	}
+	const cli_option opts[] = {
+	    {"by", &by, NULL}, {"why", &why, NULL}, {"format", &format, NULL}, {0}};
+	int first = cli_options("review", argc, argv, opts);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (first < argc)
+		action = argv[first];
+	if (first + 1 < argc)
+		id = argv[first + 1];
+	if (first + 2 < argc)
+		return cli_usage_error("review", "unexpected argument '%s'", argv[first + 2]);
 	if (action && strcmp(action, "list") && strcmp(action, "accept") && strcmp(action, "reject"))
 		return cli_usage_error("review", "unknown action '%s' (list, accept or reject)", action);
 	int is_list = !action || strcmp(action, "list") == 0;

@@ -5,7 +5,6 @@
 #include "cli.h"
 #include "table.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,25 +43,15 @@ int cmd_init(int argc, char **argv)
 		     "               else the source tree's data/)");
 		return EXIT_OK;
 	}
-	static const struct option opts[] = {{"bundled", no_argument, NULL, 'b'},
-	                                     {"data", required_argument, NULL, 'd'},
-	                                     {"dry-run", no_argument, NULL, 'n'},
-	                                     {0, 0, 0, 0}};
-	int bundled = 0, dry_run = 0, c;
+	int bundled = 0, dry_run = 0;
 	const char *data = NULL;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'b')
-			bundled = 1;
-		else if (c == 'd')
-			data = optarg;
-		else if (c == 'n')
-			dry_run = 1;
-		else
-			return cli_usage_error("init", "unknown option");
-	}
-	if (optind < argc)
-		return cli_usage_error("init", "unexpected argument '%s'", argv[optind]);
+	const cli_option opts[] = {
+	    {"bundled", NULL, &bundled}, {"data", &data, NULL}, {"dry-run", NULL, &dry_run}, {0}};
+	int first = cli_options("init", argc, argv, opts);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (first < argc)
+		return cli_usage_error("init", "unexpected argument '%s'", argv[first]);
 	parley_db *db;
 	/* A dry run reports on an existing store; it never creates one. */
 	int rc = cli_open(dry_run ? 0 : PARLEY_OPEN_CREATE, &db);
@@ -123,42 +112,32 @@ int cmd_import(int argc, char **argv)
 			printf("  %s\n", *f);
 		return EXIT_OK;
 	}
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-	                                     {"match", required_argument, NULL, 'm'},
-	                                     {"match-days", required_argument, NULL, 'd'},
-	                                     {"map", required_argument, NULL, 'M'},
-	                                     {"replace", no_argument, NULL, 'r'},
-	                                     {0, 0, 0, 0}};
 	parley_import_options o = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0, 0};
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	const char *match = NULL, *days = NULL;
+	int replace = 0;
+	const cli_option opts[] = {{"format", &o.format, NULL}, {"match", &match, NULL},
+	                           {"match-days", &days, NULL}, {"map", &o.map_path, NULL},
+	                           {"replace", NULL, &replace}, {0}};
+	int first = cli_options("import", argc, argv, opts);
+	if (first < 0)
+		return EXIT_USAGE;
+	o.replace = replace;
+	if (!match || strcmp(match, "external-id") == 0)
+		o.link = PARLEY_LINK_EXTERNAL_ID;
+	else if (strcmp(match, "rule") == 0)
+		o.link = PARLEY_LINK_RULE;
+	else if (strcmp(match, "none") == 0)
+		o.link = PARLEY_LINK_NONE;
+	else
+		return cli_usage_error("import", "--match takes external-id, rule or none");
+	if (days) {
 		char *end;
-		if (c == 'f') {
-			o.format = optarg;
-		} else if (c == 'm') {
-			if (strcmp(optarg, "external-id") == 0)
-				o.link = PARLEY_LINK_EXTERNAL_ID;
-			else if (strcmp(optarg, "rule") == 0)
-				o.link = PARLEY_LINK_RULE;
-			else if (strcmp(optarg, "none") == 0)
-				o.link = PARLEY_LINK_NONE;
-			else
-				return cli_usage_error("import", "--match takes external-id, rule or none");
-		} else if (c == 'd') {
-			long v = strtol(optarg, &end, 10);
-			if (!*optarg || *end || v < 0 || v > 366)
-				return cli_usage_error("import", "--match-days takes 0 to 366");
-			o.link_days = v ? (int)v : -1; /* -1: exactly the same dates */
-		} else if (c == 'M') {
-			o.map_path = optarg;
-		} else if (c == 'r') {
-			o.replace = 1;
-		} else {
-			return cli_usage_error("import", "unknown option");
-		}
+		long v = strtol(days, &end, 10);
+		if (!*days || *end || v < 0 || v > 366)
+			return cli_usage_error("import", "--match-days takes 0 to 366");
+		o.link_days = v ? (int)v : -1; /* -1: exactly the same dates */
 	}
-	if (optind >= argc)
+	if (first >= argc)
 		return cli_usage_error("import", "no files to import");
 	parley_db *db;
 	int rc = cli_open(0, &db);
@@ -168,8 +147,8 @@ int cmd_import(int argc, char **argv)
 	parley_report *rep = parley_report_new();
 	parley_err err = {0, ""};
 	parley_import_stats stats;
-	int st = parley_import_with(db, (const char *const *)argv + optind,
-	                            (size_t)(argc - optind), &o, rep, &stats, &err);
+	int st = parley_import_with(db, (const char *const *)argv + first,
+	                            (size_t)(argc - first), &o, rep, &stats, &err);
 	print_report(rep);
 	parley_report_free(rep);
 	parley_close(db);
@@ -242,26 +221,16 @@ int cmd_export(int argc, char **argv)
 			printf("  %s\n", *c);
 		return EXIT_OK;
 	}
-	static const struct option opts[] = {{"format", required_argument, NULL, 'f'},
-	                                     {"out", required_argument, NULL, 'o'},
-	                                     {"analyst", no_argument, NULL, 'a'},
-	                                     {0, 0, 0, 0}};
 	const char *format = NULL, *out = NULL;
-	int c, analyst = 0;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'f')
-			format = optarg;
-		else if (c == 'o')
-			out = optarg;
-		else if (c == 'a')
-			analyst = 1;
-		else
-			return cli_usage_error("export", "unknown option");
-	}
-	const char *concept = optind < argc ? argv[optind] : NULL;
-	if (optind + 1 < argc)
-		return cli_usage_error("export", "unexpected argument '%s'", argv[optind + 1]);
+	int analyst = 0;
+	const cli_option opts[] = {
+	    {"format", &format, NULL}, {"out", &out, NULL}, {"analyst", NULL, &analyst}, {0}};
+	int first = cli_options("export", argc, argv, opts);
+	if (first < 0)
+		return EXIT_USAGE;
+	const char *concept = first < argc ? argv[first] : NULL;
+	if (first + 1 < argc)
+		return cli_usage_error("export", "unexpected argument '%s'", argv[first + 1]);
 	if (analyst)
 		return export_analyst(format ? format : "csv", out, concept);
 	if (!format)
@@ -427,28 +396,21 @@ int cmd_audit(int argc, char **argv)
 		     "after in full.");
 		return EXIT_OK;
 	}
-	static const struct option opts[] = {{"entity", required_argument, NULL, 'e'},
-	                                     {"key", required_argument, NULL, 'k'},
-	                                     {"limit", required_argument, NULL, 'l'},
-	                                     {0, 0, 0, 0}};
 	struct audit_ctx a = {NULL, NULL, NULL, 50};
-	int c;
-	optind = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == 'e')
-			a.entity = optarg;
-		else if (c == 'k')
-			a.key = optarg;
-		else if (c == 'l') {
-			char *end;
-			a.limit = strtol(optarg, &end, 10);
-			if (*end || a.limit < 0)
-				return cli_usage_error("audit", "--limit needs a whole number >= 0");
-		} else
-			return cli_usage_error("audit", "unknown option");
+	const char *limit = NULL;
+	const cli_option opts[] = {
+	    {"entity", &a.entity, NULL}, {"key", &a.key, NULL}, {"limit", &limit, NULL}, {0}};
+	int first = cli_options("audit", argc, argv, opts);
+	if (first < 0)
+		return EXIT_USAGE;
+	if (limit) {
+		char *end;
+		a.limit = strtol(limit, &end, 10);
+		if (*end || a.limit < 0)
+			return cli_usage_error("audit", "--limit needs a whole number >= 0");
 	}
-	if (optind < argc)
-		return cli_usage_error("audit", "unexpected argument '%s'", argv[optind]);
+	if (first < argc)
+		return cli_usage_error("audit", "unexpected argument '%s'", argv[first]);
 	int rc = cli_open(PARLEY_OPEN_READONLY, &a.db);
 	if (rc)
 		return rc;

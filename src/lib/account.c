@@ -154,11 +154,7 @@ static int update_user(parley_db *db, const char *name, const char *sql, const c
 	}
 	if (!rc)
 		rc = audit_user(db, "update", name, audit_after, err);
-	if (!rc)
-		rc = pl_commit(db, err);
-	if (rc)
-		pl_rollback(db);
-	return rc;
+	return pl_end(db, rc, err);
 }
 
 int parley_user_add(parley_db *db, const char *name, parley_role role, const char *password,
@@ -197,10 +193,7 @@ int parley_user_add(parley_db *db, const char *name, parley_role role, const cha
 	}
 	if (!rc)
 		rc = audit_user(db, "insert", name, after, err);
-	if (!rc)
-		rc = pl_commit(db, err);
-	if (rc)
-		pl_rollback(db);
+	rc = pl_end(db, rc, err);
 	sodium_memzero(hash, sizeof hash);
 	free(after);
 	return rc;
@@ -269,6 +262,11 @@ int parley_user_get(parley_db *db, const char *name, parley_user *out, parley_er
 	return rc;
 }
 
+static void user_row(sqlite3_stmt *st, void *u)
+{
+	read_user(st, u);
+}
+
 int parley_user_list(parley_db *db, parley_user **out, size_t *n, parley_err *err)
 {
 	*out = NULL;
@@ -277,32 +275,10 @@ int parley_user_list(parley_db *db, parley_user **out, size_t *n, parley_err *er
 	int rc = pl_prepare(db, USER_COLUMNS " ORDER BY name", &st, err);
 	if (rc)
 		return rc;
-	parley_user *v = NULL;
-	size_t len = 0, cap = 0;
-	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			parley_user *nv = realloc(v, ncap * sizeof *nv);
-			if (!nv) {
-				rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory listing users");
-				break;
-			}
-			v = nv;
-			cap = ncap;
-		}
-		read_user(st, &v[len++]);
-	}
-	if (!rc && s != SQLITE_DONE)
-		rc = pl_db_error(db, err, "listing users");
-	sqlite3_finalize(st);
-	if (rc) {
-		free(v);
-		return rc;
-	}
+	void *v;
+	rc = pl_rows_collect(db, st, sizeof **out, user_row, &v, n, "listing users", err);
 	*out = v;
-	*n = len;
-	return PARLEY_OK;
+	return rc;
 }
 
 int parley_user_count(parley_db *db, long *n, parley_err *err)

@@ -30,16 +30,30 @@
 long long parley_audit_head(parley_db *db)
 {
 	sqlite3_stmt *st;
-	if (pl_prepare(db, "SELECT coalesce(max(seq), 0) FROM audit", &st, NULL))
+	/* cached: every reader thread asks after every save */
+	if (pl_prepare_cached(db, "SELECT coalesce(max(seq), 0) FROM audit", &st, NULL))
 		return -1;
 	long long v = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	return v;
 }
 
+/* Appends the folded words of obj's note and a newline (an empty line for
+ * no note) to out: what a search can have matched in it. */
+static int note_words(json_t *obj, pl_buf *out)
+{
+	const char *n = json_string_value(json_object_get(obj, "note"));
+	char *w = n ? parley_fold_words(n) : NULL;
+	int rc = n && !w ? PARLEY_ENOMEM : pl_buf_puts(out, w ? w : "");
+	free(w);
+	return rc ? rc : pl_buf_putc(out, '\n');
+}
+
 /* 1 when before and after differ only in note and summary; *note_only
- * cleared when the summary differs. */
-static int text_only(const char *before, const char *after, int *note_only)
+ * cleared when the summary differs.  notes gets the folded note before and
+ * after (note_words); a failure there is a 0 (the caller then empties
+ * everything). */
+static int text_only(const char *before, const char *after, int *note_only, pl_buf *notes)
 {
 	json_t *b = json_loads(before ? before : "", 0, NULL);
 	json_t *a = json_loads(after ? after : "", 0, NULL);
@@ -55,29 +69,34 @@ static int text_only(const char *before, const char *after, int *note_only)
 		else if (!json_equal(v, w) && strcmp(k, "note"))
 			ok = strcmp(k, "summary") == 0 ? (*note_only = 0, 1) : 0;
 	}
+	if (ok && (note_words(b, notes) || note_words(a, notes)))
+		ok = 0;
 	json_decref(a);
 	json_decref(b);
 	return ok;
 }
 
 int parley_audit_scope(parley_db *db, long long after, long long *head, char **visits,
-                       int *note_only, parley_err *err)
+                       int *note_only, char **notes, parley_err *err)
 {
 	*visits = NULL;
 	*note_only = 1;
+	if (notes)
+		*notes = NULL;
 	if ((*head = parley_audit_head(db)) < 0)
 		return pl_db_error(db, err, "reading the audit log's head");
 	if (*head <= after || after < 0 || *head - after > SCOPE_MAX_ROWS)
 		return PARLEY_OK;
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT entity, action, entity_key, before, after FROM audit"
+	int rc = pl_prepare_cached(db, "SELECT entity, action, entity_key, before, after FROM audit"
 	                        " WHERE seq > ?1 AND seq <= ?2 ORDER BY seq", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_int64(st, 1, after);
 	sqlite3_bind_int64(st, 2, *head);
-	pl_buf ids;
+	pl_buf ids, words;
 	pl_buf_init(&ids, 0);
+	pl_buf_init(&words, 0);
 	int local = 1, r;
 	while (local && (r = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *entity = (const char *)sqlite3_column_text(st, 0);
@@ -86,13 +105,16 @@ int parley_audit_scope(parley_db *db, long long after, long long *head, char **v
 		local = entity && action && key && strcmp(entity, "visit") == 0 &&
 		        strcmp(action, "update") == 0 && !strchr(key, '\n') &&
 		        text_only((const char *)sqlite3_column_text(st, 3),
-		                  (const char *)sqlite3_column_text(st, 4), note_only);
+		                  (const char *)sqlite3_column_text(st, 4), note_only, &words);
 		if (local && (pl_buf_puts(&ids, key) || pl_buf_putc(&ids, '\n')))
 			local = 0;
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
+	if (local && ids.len && notes && !(*notes = pl_buf_take(&words)))
+		local = 0; /* no memory for the notes: as if anything changed */
 	if (local && ids.len)
 		*visits = pl_buf_take(&ids);
 	pl_buf_free(&ids);
+	pl_buf_free(&words);
 	return PARLEY_OK;
 }

@@ -237,12 +237,12 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 		if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
 	if (!rc) rc = pl_buf_printf(&b, " FROM %s", c->name);
 	if (!rc) rc = pl_key_where(&b, c);
-	if (rc || pl_prepare(imp->db, b.data, &imp->select[ci], err))
+	if (rc || pl_prepare_cached(imp->db, b.data, &imp->select[ci], err))
 		goto fail;
 	pl_buf_reset(&b);
 	rc = pl_buf_printf(&b, "SELECT 1 FROM %s", c->name);
 	if (!rc) rc = pl_key_where(&b, c);
-	if (rc || pl_prepare(imp->db, b.data, &imp->exists[ci], err))
+	if (rc || pl_prepare_cached(imp->db, b.data, &imp->exists[ci], err))
 		goto fail;
 	/* INSERT with every column as ?1..?n.  In bulk, OR FAIL: a row the
 	 * store refuses fails the whole import anyway (it is rolled back), so
@@ -257,7 +257,7 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 	for (size_t i = 0; i < c->ncols; i++)
 		if (!rc) rc = pl_buf_printf(&b, "%s?%zu", i ? ", " : "", i + 1);
 	if (!rc) rc = pl_buf_putc(&b, ')');
-	if (rc || pl_prepare(imp->db, b.data, &imp->insert[ci], err))
+	if (rc || pl_prepare_cached(imp->db, b.data, &imp->insert[ci], err))
 		goto fail;
 	/* UPDATE non-key columns, same numbering as INSERT */
 	pl_buf_reset(&b);
@@ -275,7 +275,7 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 		goto fail;
 	if (all_key) { /* every column is key: nothing to update */
 		imp->update[ci] = NULL;
-	} else if (pl_prepare(imp->db, b.data, &imp->update[ci], err)) {
+	} else if (pl_prepare_cached(imp->db, b.data, &imp->update[ci], err)) {
 		goto fail;
 	}
 	pl_buf_free(&b);
@@ -289,16 +289,18 @@ fail:
 
 static void finalize_all(pl_import *imp)
 {
+	/* from the store's statement cache (prepare_concept, begin_import):
+	 * the next import, or a team server's next save, runs them again */
 	for (size_t i = 0; i < PL_ARRAY_LEN(imp->select); i++) {
-		sqlite3_finalize(imp->select[i]);
-		sqlite3_finalize(imp->insert[i]);
-		sqlite3_finalize(imp->update[i]);
-		sqlite3_finalize(imp->exists[i]);
+		pl_release(imp->db, imp->select[i]);
+		pl_release(imp->db, imp->insert[i]);
+		pl_release(imp->db, imp->update[i]);
+		pl_release(imp->db, imp->exists[i]);
 		imp->select[i] = imp->insert[i] = imp->update[i] = imp->exists[i] = NULL;
 	}
-	sqlite3_finalize(imp->seen_get);
-	sqlite3_finalize(imp->seen_put);
-	sqlite3_finalize(imp->touch_put);
+	pl_release(imp->db, imp->seen_get);
+	pl_release(imp->db, imp->seen_put);
+	pl_release(imp->db, imp->touch_put);
 	imp->seen_get = imp->seen_put = imp->touch_put = NULL;
 }
 
@@ -538,7 +540,7 @@ static void require_sources(pl_import *imp)
 {
 	sqlite3_stmt *st;
 	parley_err err = {0, ""};
-	if (pl_prepare(imp->db,
+	if (pl_prepare_cached(imp->db,
 	               "SELECT t.visit, t.file, t.line FROM temp.pl_import_touched t"
 	               " JOIN visit v ON v.id = t.visit"
 	               " WHERE v.status IS NOT 'candidate'"
@@ -559,7 +561,7 @@ static void require_sources(pl_import *imp)
 	}
 	if (r != SQLITE_DONE)
 		step_failed(imp, r, NULL, 0, "visit");
-	sqlite3_finalize(st);
+	pl_release(imp->db, st);
 }
 
 /* The index of a concept's "seq" key column (a visit's items), or -1. */
@@ -1101,31 +1103,33 @@ static void restore_pragmas(pl_import *imp)
 	sqlite3_exec(imp->db->sql, sql, NULL, NULL, NULL);
 }
 
-/* Begins the import's transaction with its TEMP tables (gone with it):
- * the keys put so far, and the visits added or changed. */
+/* Begins the import's transaction with its TEMP tables, empty: the keys
+ * put so far, and the visits added or changed.  The tables stay with the
+ * connection (emptied before each commit, and a rollback takes their rows
+ * with it): creating and dropping them at every import changed the
+ * connection's schema, so a team server's every save read the whole
+ * schema again and prepared every statement anew (bench/teams). */
 static int begin_import(pl_import *imp, parley_err *err)
 {
 	parley_db *db = imp->db;
 	int rc = pl_begin(db, err);
-	if (!rc) /* in the transaction: rolled back or dropped with it */
+	if (!rc)
 		rc = pl_exec(db,
-		             "CREATE TEMP TABLE pl_import_seen(concept INTEGER, key TEXT, file INTEGER,"
-		             " line INTEGER, PRIMARY KEY(concept, key)) WITHOUT ROWID",
+		             "CREATE TEMP TABLE IF NOT EXISTS pl_import_seen(concept INTEGER, key TEXT, file INTEGER,"
+		             " line INTEGER, PRIMARY KEY(concept, key)) WITHOUT ROWID;"
+		             "CREATE TEMP TABLE IF NOT EXISTS pl_import_touched(visit TEXT UNIQUE, file TEXT,"
+		             " line INTEGER, added INTEGER);"
+		             "DELETE FROM temp.pl_import_seen; DELETE FROM temp.pl_import_touched",
 		             err);
 	if (!rc)
-		rc = pl_prepare(db, "SELECT file, line FROM temp.pl_import_seen"
+		rc = pl_prepare_cached(db, "SELECT file, line FROM temp.pl_import_seen"
 		                    " WHERE concept = ?1 AND key = ?2",
 		                &imp->seen_get, err);
 	if (!rc)
-		rc = pl_prepare(db, "INSERT INTO temp.pl_import_seen VALUES (?1, ?2, ?3, ?4)",
+		rc = pl_prepare_cached(db, "INSERT INTO temp.pl_import_seen VALUES (?1, ?2, ?3, ?4)",
 		                &imp->seen_put, err);
 	if (!rc)
-		rc = pl_exec(db,
-		             "CREATE TEMP TABLE pl_import_touched(visit TEXT UNIQUE, file TEXT,"
-		             " line INTEGER, added INTEGER)",
-		             err);
-	if (!rc)
-		rc = pl_prepare(db, "INSERT OR IGNORE INTO temp.pl_import_touched VALUES (?1, ?2, ?3, ?4)",
+		rc = pl_prepare_cached(db, "INSERT OR IGNORE INTO temp.pl_import_touched VALUES (?1, ?2, ?3, ?4)",
 		                &imp->touch_put, err);
 	if (!rc && imp->bulk_wanted)
 		rc = pl_bulk_begin(db, &imp->bulk, err);
@@ -1176,8 +1180,8 @@ int pl_import_close(pl_import *imp, parley_err *err)
 		pl_rollback(imp->db);
 		rc = PARLEY_OK;
 	} else if ((rc = pl_bulk_end(imp->db, &imp->bulk, err)) ||
-	           (rc = pl_exec(imp->db, "DROP TABLE temp.pl_import_seen;"
-	                                  " DROP TABLE temp.pl_import_touched", err)) ||
+	           (rc = pl_exec(imp->db, "DELETE FROM temp.pl_import_seen;"
+	                                  " DELETE FROM temp.pl_import_touched", err)) ||
 	           (rc = pl_commit(imp->db, err))) {
 		/* The rows fit in the import's page cache, so a full disk may show
 		 * only now, as the transaction is written: it is rolled back too. */

@@ -68,13 +68,15 @@ int pl_import_bulk_mode;
 /* What is dropped: every index created by SQL on the tables a large import
  * fills (their primary keys stay: they check each row's key), the tally
  * triggers, and the triggers marking search text dirty on the visit and its
- * items (pl_bulk_end refreshes every visit's instead). */
+ * items and on people (pl_bulk_end refreshes every visit's and person's
+ * instead: their OR IGNORE would yield to the rows' OR FAIL). */
 static const char *const dropped =
     "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND ("
     " (type = 'index' AND tbl_name IN ('visit', 'visit_person', 'place', 'activity',"
     "  'visit_source', 'external_id', 'audit', 'visit_tally'))"
     " OR (type = 'trigger' AND (name GLOB 'visit_tally_*' OR (name GLOB 'visit_search_*'"
-    "  AND tbl_name IN ('visit', 'place', 'visit_person', 'activity')))))"
+    "  AND tbl_name IN ('visit', 'place', 'visit_person', 'activity'))"
+    "  OR name GLOB 'person_search_*')))"
     " ORDER BY rowid";
 
 int pl_bulk_wanted(parley_db *db, long long input_bytes)

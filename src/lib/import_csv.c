@@ -187,8 +187,8 @@ int pl_csv_stream(pl_import *imp, const char *path, FILE *f)
 	return rc;
 }
 
-/* A file in memory (the bundled data, stdin), through the same stream. */
-static int csv_read(pl_import *imp, const char *path, const char *data, size_t len)
+int pl_stream_mem(pl_import *imp, const char *path, const char *data, size_t len,
+                  int (*stream)(pl_import *imp, const char *path, FILE *f))
 {
 	FILE *f = len ? fmemopen((void *)data, len, "rb") : fopen("/dev/null", "rb");
 	if (!f) {
@@ -196,9 +196,15 @@ static int csv_read(pl_import *imp, const char *path, const char *data, size_t l
 		                 "cannot read the file from memory");
 		return PARLEY_EIO;
 	}
-	int rc = pl_csv_stream(imp, path, f);
+	int rc = stream(imp, path, f);
 	fclose(f);
 	return rc;
+}
+
+/* A file in memory (the bundled data, stdin), through the same stream. */
+static int csv_read(pl_import *imp, const char *path, const char *data, size_t len)
+{
+	return pl_stream_mem(imp, path, data, len, pl_csv_stream);
 }
 
 const pl_reader pl_reader_csv = {"csv", csv_detect, csv_read, true};

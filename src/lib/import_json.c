@@ -412,15 +412,7 @@ int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
 /* A file in memory (stdin), through the same stream. */
 static int ndjson_read(pl_import *imp, const char *path, const char *data, size_t len)
 {
-	FILE *f = len ? fmemopen((void *)data, len, "rb") : fopen("/dev/null", "rb");
-	if (!f) {
-		pl_import_report(imp, PARLEY_ERROR, path, 0, 0, NULL, NULL, "read-failed",
-		                 "cannot read the file from memory");
-		return PARLEY_EIO;
-	}
-	int rc = pl_ndjson_stream(imp, path, f);
-	fclose(f);
-	return rc;
+	return pl_stream_mem(imp, path, data, len, pl_ndjson_stream);
 }
 
 const pl_reader pl_reader_json = {"json", json_detect, json_read, true};

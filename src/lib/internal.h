@@ -197,7 +197,7 @@ void pl_bind_keys(sqlite3_stmt *st, const pl_concept *c, const char *const *valu
 /* ------------------------------------------------------------------ */
 /* The store (store.c)                                                 */
 /* ------------------------------------------------------------------ */
-#define PL_STMT_CACHE 48
+#define PL_STMT_CACHE 128
 struct parley_db {
 	sqlite3 *sql;
 	char *path;
@@ -215,8 +215,12 @@ struct parley_db {
 		unsigned long used; /* stmt_tick at its last use: the least recent goes first */
 	} stmts[PL_STMT_CACHE];
 	unsigned long stmt_tick;
+	/* the last search's matches (query_search.c, pl_search_matches) */
+	struct pl_search_memo *search_memo;
 };
 
+/* Frees db's kept search matches (query_search.c; parley_close). */
+void pl_search_memo_free(parley_db *db);
 /* Sets err from the connection's last error; returns PARLEY_EDB. */
 int pl_db_error(parley_db *db, parley_err *err, const char *what);
 /* Runs SQL without results. */
@@ -233,6 +237,18 @@ int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *er
 int pl_prepare_cached(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err);
 /* Resets st and returns it to the cache (finalizes it when not cached). */
 void pl_release(parley_db *db, sqlite3_stmt *st);
+/* Steps st to its end, finalizes it, and sets *out to its rows: an array
+ * of *n elements of size bytes, each filled by read(st, element).  what
+ * names the rows in errors ("listing users").  Caller frees *out. */
+int pl_rows_collect(parley_db *db, sqlite3_stmt *st, size_t size,
+                    void (*read)(sqlite3_stmt *st, void *elem), void **out, size_t *n,
+                    const char *what, parley_err *err);
+/* Steps st to its end, finalizes it, and sets *out (caller frees) to its
+ * rows as a compact JSON array of objects: column i named names[i], of
+ * kind kinds[i]: 'i' an integer, 'j' JSON text parsed, 's' a string (NULL
+ * is null in each).  what names the rows in errors. */
+int pl_rows_json(parley_db *db, sqlite3_stmt *st, const char *const *names, const char *kinds,
+                 const char *what, char **out, parley_err *err);
 /* Steps st (columns seq, at, actor, action, entity, entity_key, before,
  * after, reason), finalizes it, and sets *out (caller frees) to the rows as
  * a JSON array of objects, before and after parsed (visit_write.c). */
@@ -245,6 +261,9 @@ int pl_search_flush(parley_db *db, parley_err *err);
 /* The same for every visit, marked or not (a bulk import, import_bulk.c). */
 int pl_search_refresh_all(parley_db *db, parley_err *err);
 void pl_rollback(parley_db *db);
+/* Ends pl_begin's transaction: commits when rc is PARLEY_OK, else (and
+ * when the commit fails) rolls back.  Returns rc, or the commit's error. */
+int pl_end(parley_db *db, int rc, parley_err *err);
 /* Binds text or NULL (for NULL or ""). */
 int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 
@@ -396,6 +415,10 @@ typedef struct pl_reader {
  * of pl_reader_csv.read and pl_reader_ndjson.read (import.c, run_reader). */
 int pl_csv_stream(pl_import *imp, const char *path, FILE *f);
 int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f);
+/* A file in memory (the bundled data, stdin) through one of them
+ * (import_csv.c): the readers' read() for data already read. */
+int pl_stream_mem(pl_import *imp, const char *path, const char *data, size_t len,
+                  int (*stream)(pl_import *imp, const char *path, FILE *f));
 
 /* Most a JSON document may hold: it is parsed whole (jansson, about ten
  * times its size in memory); NDJSON streams (docs/formats.md). */

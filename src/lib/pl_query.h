@@ -75,6 +75,26 @@ int pl_search_covers(const parley_query *q);
  * of q (only when pl_search_covers(q)). */
 int pl_search_from(const parley_query *q, pl_buf *sql, pl_binds *b);
 
+/* A search's matches, read once for its page, total and facets
+ * (query_search.c): each match's visit id and the columns it is paged and
+ * faceted by. */
+typedef struct pl_match {
+	const char *visit, *start_key, *from, *to, *level, *type, *status;
+} pl_match;
+/* The most matches (FTS5 doclist entries, before the other filters) kept
+ * in memory; a search with more counts, pages and facets in SQL. */
+#define PL_SEARCH_MATCHES_MAX 100000
+/* The head of the matches' query (before pl_search_from), for pl_query_plan. */
+extern const char *const pl_search_matches_head;
+/* The matches of search q (only when pl_search_covers(q)), in no order:
+ * *m and *n belong to db and stay valid until the next call on db or
+ * parley_close; the same search on an unchanged store is read once.
+ * PARLEY_ELIMIT (err untouched) past PL_SEARCH_MATCHES_MAX. */
+int pl_search_matches(parley_db *db, const parley_query *q, const pl_match **m, size_t *n,
+                      parley_err *err);
+/* <0, 0, >0 as a comes before b in the list order (start_key, id). */
+int pl_match_cmp(const pl_match *a, const pl_match *b);
+
 /* The visit tally (query_tally.c, schema.c migration_tally). */
 /* Whether the tally answers q's total and facets (direction, level, type,
  * status, year): q filters only on the pair, direction, country, whole

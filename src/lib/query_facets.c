@@ -105,11 +105,56 @@ static parley_facet *from_map(const pl_map *m, const char *field)
 	return &r->pub;
 }
 
+/* Adds one to value v (NULL: none) of maps[k]. */
+static int count_one(pl_map *map, const char *v, long n, parley_err *err)
+{
+	int added;
+	pl_map_slot *slot = v ? pl_map_put(map, v, strlen(v), &added) : NULL;
+	if (v && !slot)
+		return parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
+	if (slot)
+		slot->n += n;
+	return PARLEY_OK;
+}
+
+/* The facets of a search from its matches, read once for its page and
+ * total too (pl_search_matches): the values of pl_facet_pass_search. */
+static int count_matches(const pl_match *m, size_t n, const int *want, pl_map *maps,
+                         parley_err *err)
+{
+	int rc = PARLEY_OK;
+	for (size_t i = 0; !rc && i < n; i++) {
+		char dir[2 * 64 + 2], year[5] = "";
+		const char *v[NPASS] = {NULL, m[i].level, m[i].type, m[i].status, NULL};
+		if (want[0] && m[i].from && m[i].to &&
+		    (size_t)snprintf(dir, sizeof dir, "%s:%s", m[i].from, m[i].to) < sizeof dir)
+			v[0] = dir;
+		else if (want[0] && m[i].from && m[i].to)
+			rc = parley_err_set(err, PARLEY_ELIMIT, "facet: a country code past 64 bytes");
+		if (m[i].start_key) {
+			/* substr(start_key, 1, 4) */
+			memcpy(year, m[i].start_key, strnlen(m[i].start_key, 4));
+			v[4] = year;
+		}
+		for (size_t k = 0; !rc && k < NPASS; k++)
+			if (want[k])
+				rc = count_one(&maps[k], v[k], 1, err);
+	}
+	return rc;
+}
+
 /* One pass over the tally rows (or the visits) of q, each row's count added
  * to the value of each field wanted: maps[k] for pass_fields[k]. */
 static int count_pass(parley_db *db, const parley_query *q, const int *want, pl_map *maps,
                       parley_err *err)
 {
+	if (!pl_tally_covers(q) && pl_search_covers(q)) {
+		const pl_match *m = NULL;
+		size_t n = 0;
+		int rc = pl_search_matches(db, q, &m, &n, err);
+		if (rc != PARLEY_ELIMIT) /* past the bound: SQL counts them below */
+			return rc ? rc : count_matches(m, n, want, maps, err);
+	}
 	an_arena arena = {0};
 	pl_binds b = {.n = 0, .arena = &arena, .status_index = pl_query_status_only(q)};
 	pl_buf sql;
@@ -130,17 +175,9 @@ static int count_pass(parley_db *db, const parley_query *q, const int *want, pl_
 	int s = SQLITE_DONE;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		long n = (long)sqlite3_column_int64(st, 5);
-		for (size_t k = 0; !rc && k < NPASS; k++) {
-			if (!want[k])
-				continue;
-			const char *v = (const char *)sqlite3_column_text(st, (int)k);
-			int added;
-			pl_map_slot *slot = v ? pl_map_put(&maps[k], v, strlen(v), &added) : NULL;
-			if (!slot)
-				rc = parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
-			else
-				slot->n += n;
-		}
+		for (size_t k = 0; !rc && k < NPASS; k++)
+			if (want[k])
+				rc = count_one(&maps[k], (const char *)sqlite3_column_text(st, (int)k), n, err);
 	}
 	if (!rc && s != SQLITE_DONE)
 		rc = pl_db_error(db, err, "counting facets");

@@ -57,15 +57,18 @@ int parley_people_find(parley_db *db, const char *text, size_t limit, parley_peo
 	if (text && !fq)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	sqlite3_stmt *st;
-	/* phrase rule of the visit search: ' ' + text holds ' ' + the words */
+	/* phrase rule of the visit search: ' ' + text holds ' ' + the words.
+	 * The folded text is the store's (person_search, kept at each commit);
+	 * while marks of unrefreshed writes remain (raw SQL), the names are
+	 * folded here, person by person. */
 	int rc = pl_prepare(db,
 	    "SELECT p.id, p.name, p.native_name, p.country,"
 	    " (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id),"
 	    " (SELECT count(*) FROM visit v WHERE v.visitor = p.id),"
 	    " (SELECT count(*) FROM visit_person vp WHERE vp.person = p.id AND vp.role = 'host')"
-	    " FROM person p WHERE ?1 IS NULL OR instr(' ' || parley_fold_words(p.name || ' ' ||"
-	    " coalesce(p.native_name, '') || ' ' || coalesce((SELECT group_concat(alias, ' ')"
-	    " FROM person_alias WHERE person = p.id), '')), ' ' || ?1) > 0"
+	    " FROM person p WHERE ?1 IS NULL OR CASE WHEN EXISTS (SELECT 1 FROM person_search_dirty)"
+	    " THEN instr(' ' || (SELECT body FROM person_search_text t WHERE t.person = p.id), ' ' || ?1) > 0"
+	    " ELSE p.id IN (SELECT person FROM person_search WHERE instr(' ' || body, ' ' || ?1) > 0) END"
 	    " ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2", &st, err);
 	if (rc) {
 		free(fq);
@@ -76,15 +79,25 @@ int parley_people_find(parley_db *db, const char *text, size_t limit, parley_peo
 	free(fq);
 	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
 	presult *r = calloc(1, sizeof *r);
-	size_t cap = r ? pl_query_count_rows(st) : 0;
+	/* one pass (its WHERE folds every person's names): the rows grow in
+	 * a heap array, then move into the arena */
+	size_t cap = 0;
+	parley_person_row *rows = NULL;
 	int nm = !r;
-	if (r) {
+	if (r)
 		r->pub.priv = r;
-		r->pub.p = an_alloc(&r->arena, (cap ? cap : 1) * sizeof *r->pub.p);
-		nm = !r->pub.p;
-	}
-	while (!nm && r->pub.n < cap && sqlite3_step(st) == SQLITE_ROW) {
-		parley_person_row *p = &r->pub.p[r->pub.n++];
+	while (!nm && sqlite3_step(st) == SQLITE_ROW) {
+		if (r->pub.n == cap) {
+			size_t c2 = cap ? 2 * cap : 16;
+			parley_person_row *g = realloc(rows, c2 * sizeof *g);
+			if (!g) {
+				nm = 1;
+				break;
+			}
+			rows = g;
+			cap = c2;
+		}
+		parley_person_row *p = &rows[r->pub.n++];
 		p->id = pl_query_col(&r->arena, st, 0, &nm);
 		p->name = pl_query_col(&r->arena, st, 1, &nm);
 		p->native_name = pl_query_col(&r->arena, st, 2, &nm);
@@ -94,6 +107,13 @@ int parley_people_find(parley_db *db, const char *text, size_t limit, parley_peo
 		p->hosted = (long)sqlite3_column_int64(st, 6);
 	}
 	sqlite3_finalize(st);
+	if (!nm) {
+		r->pub.p = an_alloc(&r->arena, (r->pub.n ? r->pub.n : 1) * sizeof *r->pub.p);
+		nm = !r->pub.p;
+		if (!nm && r->pub.n)
+			memcpy(r->pub.p, rows, r->pub.n * sizeof *rows);
+	}
+	free(rows);
 	if (nm) {
 		if (r)
 			parley_people_free(&r->pub);

@@ -537,14 +537,16 @@ static int search_refresh(parley_db *db, int all, parley_err *err)
 	 * columns of migration_search_dims, yet */
 	sqlite3_stmt *st;
 	int rc = pl_prepare(db, "SELECT (SELECT 1 FROM sqlite_schema WHERE name = 'visit_search_dirty'),"
-	                        " (SELECT 1 FROM pragma_table_info('visit_search') WHERE name = 'status')",
+	                        " (SELECT 1 FROM pragma_table_info('visit_search') WHERE name = 'status'),"
+	                        " (SELECT 1 FROM sqlite_schema WHERE name = 'person_search_dirty')",
 	                    &st, err);
 	if (rc)
 		return rc;
-	int have = 0, dims = 0;
+	int have = 0, dims = 0, people = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		have = sqlite3_column_int(st, 0);
 		dims = sqlite3_column_int(st, 1);
+		people = sqlite3_column_int(st, 2);
 	}
 	sqlite3_finalize(st);
 	if (!have)
@@ -556,6 +558,15 @@ static int search_refresh(parley_db *db, int all, parley_err *err)
 	pl_buf_init(&sql, 1 << 16);
 	rc = pl_buf_printf(&sql, "DELETE FROM visit_search WHERE %s AND visit NOT IN (SELECT id FROM visit);",
 	                   marked);
+	/* the people search's text (schema.c, migration_people_search) */
+	const char *p_marked = all ? "true" : "person IN (SELECT person FROM person_search_dirty)";
+	if (!rc && people)
+		rc = pl_buf_printf(&sql,
+		    "DELETE FROM person_search WHERE %s AND person NOT IN (SELECT id FROM person);"
+		    "INSERT INTO person_search(person, body) SELECT person, body FROM person_search_text"
+		    " WHERE %s AND true"
+		    " ON CONFLICT(person) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
+		    "DELETE FROM person_search_dirty;", p_marked, p_marked);
 	if (!rc && !dims)
 		rc = pl_buf_printf(&sql,
 		    "INSERT INTO visit_search(visit, body) SELECT visit, body FROM visit_search_text"
@@ -618,8 +629,10 @@ void parley_visits_free(parley_visits *r)
  * before it for sort=-date.  One range of whichever index answers the
  * filter, so the thousandth page costs what the first does, and rows
  * inserted meanwhile never shift a page already read. */
-int pl_keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, binds *b,
-                     const char *alias, parley_err *err)
+/* The start_key of visit after= into *key (in arena), after checking that
+ * q may be paged by key (a date sort, no offset). */
+static int keyset_key(parley_db *db, const parley_query *q, an_arena *a, const char **key,
+                      parley_err *err)
 {
 	char v[80];
 	pl_strlcpy(v, q->after, sizeof v);
@@ -638,14 +651,23 @@ int pl_keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, binds *b
 		return rc;
 	sqlite3_bind_text(st, 1, q->after, -1, SQLITE_STATIC);
 	int s = sqlite3_step(st);
-	const char *key = s == SQLITE_ROW ? an_strdup(b->arena, (const char *)sqlite3_column_text(st, 0)) : NULL;
+	*key = s == SQLITE_ROW ? an_strdup(a, (const char *)sqlite3_column_text(st, 0)) : NULL;
 	sqlite3_finalize(st);
 	if (s != SQLITE_ROW && s != SQLITE_DONE)
 		return pl_db_error(db, err, "reading the visit of after=");
 	if (s == SQLITE_DONE)
 		return parley_err_set(err, PARLEY_ENOTFOUND, "parameter 'after': no visit with that id (got '%s')", v);
-	if (!key)
-		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	return *key ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+}
+
+int pl_keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, binds *b,
+                     const char *alias, parley_err *err)
+{
+	const char *key = NULL;
+	int rc = keyset_key(db, q, b->arena, &key, err);
+	if (rc)
+		return rc;
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
 	int srch = strcmp(alias, "s") == 0; /* the search index's rows: (start_key, visit) */
 	rc = pl_buf_printf(sql, " AND (%s.start_key, %s) %s (?, ?)", alias, srch ? "s.visit" : "v.id",
 	                   desc ? "<" : ">");
@@ -689,6 +711,28 @@ static int page_sql(pl_buf *sql, const parley_query *q, const char *where, long 
 	return rc;
 }
 
+/* The visits of ids (a JSON array of ids) read whole, in q's order. */
+static int load_ids(parley_db *db, vresult *r, const parley_query *q, const char *ids,
+                    int details, size_t keep, parley_err *err)
+{
+	binds pb = {.n = 0, .arena = &r->arena};
+	pl_buf sql;
+	pl_buf_init(&sql, MAX_SQL);
+	int rc = pl_buf_puts(&sql, list_cols);
+	if (!rc)
+		rc = pl_buf_puts(&sql, list_from);
+	if (!rc)
+		rc = pl_buf_puts(&sql, " WHERE v.id IN (SELECT value FROM json_each(?))");
+	if (!rc)
+		rc = pl_buf_puts(&sql, pl_order_by(q->sort));
+	if (!rc)
+		rc = pl_bind(&pb, ids);
+	if (!rc)
+		rc = load_rows(db, r, &sql, &pb, details, keep, err);
+	pl_buf_free(&sql);
+	return rc;
+}
+
 /* A search's page and total in one pass over its matches (pl_search_from
  * in where, with b's parameters): the page's visit ids, in q's date order,
  * with count(*) OVER () (every match, before the LIMIT) beside them; then
@@ -728,21 +772,57 @@ static int search_page(parley_db *db, vresult *r, const parley_query *q, const c
 	if (!rc)
 		rc = pl_buf_putc(&ids, ']');
 	*counted = n > 0 || offset == 0; /* no match at all: the total is 0 */
-	binds pb = {.n = 0, .arena = b->arena};
-	pl_buf_reset(&sql);
-	if (!rc)
-		rc = pl_buf_puts(&sql, list_cols);
-	if (!rc)
-		rc = pl_buf_puts(&sql, list_from);
-	if (!rc)
-		rc = pl_buf_puts(&sql, " WHERE v.id IN (SELECT value FROM json_each(?))");
-	if (!rc)
-		rc = pl_buf_puts(&sql, pl_order_by(q->sort));
-	if (!rc)
-		rc = pl_bind(&pb, ids.data);
-	if (!rc)
-		rc = load_rows(db, r, &sql, &pb, details, keep, err);
 	pl_buf_free(&sql);
+	if (!rc)
+		rc = load_ids(db, r, q, ids.data, details, keep, err);
+	pl_buf_free(&ids);
+	return rc;
+}
+
+static int match_asc(const void *x, const void *y)
+{
+	return pl_match_cmp(*(const pl_match *const *)x, *(const pl_match *const *)y);
+}
+
+static int match_desc(const void *x, const void *y)
+{
+	return pl_match_cmp(*(const pl_match *const *)y, *(const pl_match *const *)x);
+}
+
+/* A search's page from its matches read once (pl_search_matches): the
+ * total is their number; the page the rows after after= (if any) in q's
+ * date order, from offset, rows of them, then read whole. */
+static int matches_page(parley_db *db, vresult *r, const parley_query *q, const pl_match *m,
+                        size_t n, long rows, long offset, int details, size_t keep,
+                        parley_err *err)
+{
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
+	r->pub.total = (long)n;
+	pl_match after = {.visit = q->after};
+	int rc = q->after ? keyset_key(db, q, &r->arena, &after.start_key, err) : PARLEY_OK;
+	const pl_match **ord = rc ? NULL : malloc((n ? n : 1) * sizeof *ord);
+	if (!rc && !ord)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "searching visits: out of memory");
+	size_t k = 0;
+	for (size_t i = 0; !rc && i < n; i++)
+		if (!q->after || (desc ? pl_match_cmp(&m[i], &after) < 0 : pl_match_cmp(&m[i], &after) > 0))
+			ord[k++] = &m[i];
+	if (!rc && k > 1)
+		qsort(ord, k, sizeof *ord, desc ? match_desc : match_asc);
+	pl_buf ids;
+	pl_buf_init(&ids, MAX_SQL);
+	if (!rc)
+		rc = pl_buf_putc(&ids, '[');
+	size_t first = offset > 0 ? (size_t)offset : 0, j = 0;
+	for (size_t i = first; !rc && i < k && j < (size_t)rows; i++, j++)
+		rc = pl_json_item(&ids, j, "", pl_json_text(ord[i]->visit));
+	free(ord);
+	if (!rc)
+		rc = pl_buf_putc(&ids, ']');
+	if (!rc)
+		rc = load_ids(db, r, q, ids.data, details, keep, err);
+	else if (err && !err->code)
+		parley_err_set(err, rc, "searching visits: %s", parley_strstatus(rc));
 	pl_buf_free(&ids);
 	return rc;
 }
@@ -833,6 +913,28 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 		rc = pl_tally_where(q, 0, &cwhere, &bc);
 	else if (search)
 		rc = pl_search_from(q, &cwhere, &bc);
+	/* a search in date order reads its matches once, for its total and
+	 * its page (and the facets that follow: pl_search_matches); past
+	 * PL_SEARCH_MATCHES_MAX, SQL counts and pages them */
+	const pl_match *mt = NULL;
+	size_t mn = 0;
+	int memo = 0;
+	if (!rc && spage) {
+		rc = pl_search_matches(db, q, &mt, &mn, err);
+		memo = rc == PARLEY_OK;
+		if (rc == PARLEY_ELIMIT)
+			rc = PARLEY_OK;
+	}
+	/* one row more than asked tells whether a next page exists */
+	int more = limit > 0 && pl_keyset_sort(q);
+	if (!rc && memo) {
+		rc = matches_page(db, r, q, mt, mn, limit + more, offset, details,
+		                  more ? (size_t)limit : 0, err);
+		pl_buf_free(&where);
+		pl_buf_free(&cwhere);
+		pl_buf_free(&sql);
+		goto done;
+	}
 	/* a search's first pages count their matches as they pick the page */
 	int one_pass = spage && !q->after, counted = 0;
 	if (!rc && (tally || (search && !one_pass)))
@@ -854,8 +956,6 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	/* the total counts the whole filter; after= moves only the page */
 	if (!rc && q->after)
 		rc = pl_keyset_clause(db, q, &where, &b, spage ? "s" : "v", err);
-	/* one row more than asked tells whether a next page exists */
-	int more = limit > 0 && pl_keyset_sort(q);
 	if (!rc && one_pass) {
 		rc = search_page(db, r, q, where.data, &b, limit + more, offset, details,
 		                 more ? (size_t)limit : 0, &counted, err);
@@ -870,6 +970,7 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	pl_buf_free(&where);
 	pl_buf_free(&cwhere);
 	pl_buf_free(&sql);
+done:
 	if (rc) {
 		if (err && !err->code)
 			parley_err_set(err, rc, "listing visits: %s", parley_strstatus(rc));
@@ -1029,6 +1130,9 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 		rc = plan_of(db, q, "SELECT count(*)", 0, PLAN_SEARCH, "", &plan, err);
 	if (!rc && search)
 		rc = plan_of(db, q, pl_facet_pass_search, 0, PLAN_SEARCH, "", &plan, err);
+	/* its matches read once for page, total and facets (pl_search_matches) */
+	if (!rc && search)
+		rc = plan_of(db, q, pl_search_matches_head, 0, PLAN_SEARCH, "", &plan, err);
 	if (!rc && search && pl_keyset_sort(q))
 		rc = plan_of(db, q, NULL, 1, PLAN_SEARCH, "", &plan, err);
 	if (!rc && cap)

@@ -160,10 +160,7 @@ int parley_rename(parley_db *db, const char *concept, const char *old_key, const
 		rc = move(db, c, k, old_key, new_key, &nrefs, err);
 	if (!rc)
 		rc = remember(db, c->name, old_key, new_key, err);
-	if (!rc)
-		rc = pl_commit(db, err);
-	if (rc)
-		pl_rollback(db);
+	rc = pl_end(db, rc, err);
 	parley_set_reason(db, NULL, NULL);
 	if (!rc && refs)
 		*refs = nrefs;

@@ -127,26 +127,9 @@ int parley_changes_find_json(parley_db *db, const char *status, const char *auth
 	static const char *const names[] = {"id", "created", "author", "visit", "kind", "body",
 	                                    "base", "reason", "status", "reviewer", "comment",
 	                                    "decided", "entity"};
-	json_t *a = json_array();
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
-		for (int i = 0; i < 13; i++) {
-			const char *v = (const char *)sqlite3_column_text(st, i);
-			json_t *jv = !v ? json_null() : i == 0 ? json_integer(sqlite3_column_int64(st, 0))
-			           : i == 5 ? json_loads(v, 0, NULL) : json_string(v);
-			json_object_set_new(o, names[i], jv ? jv : json_null());
-		}
-		json_array_append_new(a, o);
-	}
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE) {
-		json_decref(a);
-		return pl_db_error(db, err, "reading the changes held for review");
-	}
-	*out = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	return *out ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	/* id a number, body parsed JSON, the rest strings */
+	return pl_rows_json(db, st, names, "issssjsssssss", "reading the changes held for review",
+	                    out, err);
 }
 
 int parley_change_decide(parley_db *db, long id, int approve, const char *reviewer,

@@ -224,7 +224,7 @@ int parley_session_get(parley_db *db, const char *token, parley_session *out, pa
 	if (rc || (rc = token_id(token, id, err)))
 		return rc;
 	sqlite3_stmt *st;
-	rc = pl_prepare(db, SESSION_SELECT " AND s.id = ?1", &st, err);
+	rc = pl_prepare_cached(db, SESSION_SELECT " AND s.id = ?1", &st, err); /* every team request */
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -238,7 +238,7 @@ int parley_session_get(parley_db *db, const char *token, parley_session *out, pa
 	} else {
 		rc = pl_db_error(db, err, "reading the session");
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	return rc;
 }
 
@@ -280,6 +280,15 @@ int parley_session_revoke(parley_db *db, const char *id, parley_err *err)
 	return rc;
 }
 
+/* A session as a listing shows it: a short id, never its tokens. */
+static void listed_session(sqlite3_stmt *st, void *elem)
+{
+	parley_session *s = elem;
+	read_session(st, s);
+	s->id[16] = '\0';
+	memset(s->csrf, 0, sizeof s->csrf);
+}
+
 int parley_session_list(parley_db *db, const char *user, parley_session **out, size_t *n,
                         parley_err *err)
 {
@@ -291,33 +300,8 @@ int parley_session_list(parley_db *db, const char *user, parley_session **out, s
 	if (rc)
 		return rc;
 	pl_bind_text_or_null(st, 1, user);
-	parley_session *v = NULL;
-	size_t len = 0, cap = 0;
-	int s;
-	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			size_t ncap = cap ? cap * 2 : 8;
-			parley_session *nv = realloc(v, ncap * sizeof *nv);
-			if (!nv) {
-				rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory listing sessions");
-				break;
-			}
-			v = nv;
-			cap = ncap;
-		}
-		read_session(st, &v[len]);
-		v[len].id[16] = '\0';
-		memset(v[len].csrf, 0, sizeof v[len].csrf); /* a listing never shows tokens */
-		len++;
-	}
-	if (!rc && s != SQLITE_DONE)
-		rc = pl_db_error(db, err, "listing sessions");
-	sqlite3_finalize(st);
-	if (rc) {
-		free(v);
-		return rc;
-	}
+	void *v;
+	rc = pl_rows_collect(db, st, sizeof **out, listed_session, &v, n, "listing sessions", err);
 	*out = v;
-	*n = len;
-	return PARLEY_OK;
+	return rc;
 }

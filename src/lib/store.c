@@ -80,19 +80,69 @@ int pl_db_error(parley_db *db, parley_err *err, const char *what)
 	                      db && db->sql ? sqlite3_errmsg(db->sql) : "no database");
 }
 
+/* pl_exec's error for step status r. */
+static int exec_error(parley_db *db, int r, parley_err *err)
+{
+	/* SQLITE_BUSY comes only after the busy timeout (the bound) has passed */
+	int code = (r & 0xff) == SQLITE_BUSY ? PARLEY_EBUSY : PARLEY_EDB;
+	return parley_err_set(err, code, "database: %s%s", sqlite3_errmsg(db->sql),
+	                      code == PARLEY_EBUSY ? " (another writer held the store past the 5 s bound)" : "");
+}
+
+/* The cached statement (pl_prepare_cached) that sql begins with: a whole
+ * statement ending in ';', or all of sql; its length in *n.  NULL when
+ * none is cached (or it is in use). */
+static sqlite3_stmt *cached_head(parley_db *db, const char *sql, size_t *n)
+{
+	for (size_t i = 0; i < PL_STMT_CACHE; i++) {
+		struct pl_stmt_slot *c = &db->stmts[i];
+		size_t k = c->sql && !c->busy ? strlen(c->sql) : 0;
+		if (k && strncmp(c->sql, sql, k) == 0 && (c->sql[k - 1] == ';' || !sql[k])) {
+			c->busy = 1;
+			c->used = ++db->stmt_tick;
+			*n = k;
+			return c->st;
+		}
+	}
+	return NULL;
+}
+
 int pl_exec(parley_db *db, const char *sql, parley_err *err)
 {
-	char *msg = NULL;
-	int r = sqlite3_exec(db->sql, sql, NULL, NULL, &msg);
-	if (r != SQLITE_OK) {
-		/* SQLITE_BUSY comes only after the busy timeout (the bound) has passed */
-		int code = (r & 0xff) == SQLITE_BUSY ? PARLEY_EBUSY : PARLEY_EDB;
-		parley_err_set(err, code, "database: %s%s", msg ? msg : "error",
-		               code == PARLEY_EBUSY ? " (another writer held the store past the 5 s bound)" : "");
-		sqlite3_free(msg);
-		return code;
+	/* Statement by statement through the statement cache: a team server's
+	 * every save runs the same few (its transaction, the search index's
+	 * refresh), and compiling them again was a fifth of a save's CPU
+	 * (bench/teams).  A statement not cached yet is compiled once to find
+	 * where it ends, then cached. */
+	int rc = PARLEY_OK;
+	for (const char *p = sql; !rc && *p;) {
+		size_t n = 0;
+		sqlite3_stmt *st = cached_head(db, p, &n);
+		if (!st) {
+			const char *tail = p;
+			if (sqlite3_prepare_v2(db->sql, p, -1, &st, &tail) != SQLITE_OK)
+				return exec_error(db, sqlite3_errcode(db->sql), err);
+			if (!st) /* only blanks or comments left */
+				break;
+			sqlite3_finalize(st);
+			n = (size_t)(tail - p);
+			char *one = pl_strndup(p, n);
+			if (!one)
+				return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+			rc = pl_prepare_cached(db, one, &st, err);
+			free(one);
+			if (rc)
+				return rc;
+		}
+		int r;
+		while ((r = sqlite3_step(st)) == SQLITE_ROW)
+			;
+		if (r != SQLITE_DONE)
+			rc = exec_error(db, r, err);
+		pl_release(db, st);
+		p += n;
 	}
-	return PARLEY_OK;
+	return rc;
 }
 
 int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err)
@@ -100,6 +150,64 @@ int pl_prepare(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *er
 	if (sqlite3_prepare_v2(db->sql, sql, -1, st, NULL) != SQLITE_OK)
 		return pl_db_error(db, err, "preparing a query");
 	return PARLEY_OK;
+}
+
+int pl_rows_collect(parley_db *db, sqlite3_stmt *st, size_t size,
+                    void (*read)(sqlite3_stmt *st, void *elem), void **out, size_t *n,
+                    const char *what, parley_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	char *v = NULL;
+	size_t len = 0, cap = 0;
+	int s, rc = PARLEY_OK;
+	while ((s = sqlite3_step(st)) == SQLITE_ROW) {
+		char *nv = pl_grow(v, &cap, len + 1, size, 8);
+		if (!nv) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory %s", what);
+			break;
+		}
+		v = nv;
+		read(st, v + len++ * size);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = pl_db_error(db, err, what);
+	sqlite3_finalize(st);
+	if (rc) {
+		free(v);
+		return rc;
+	}
+	*out = v;
+	*n = len;
+	return PARLEY_OK;
+}
+
+int pl_rows_json(parley_db *db, sqlite3_stmt *st, const char *const *names, const char *kinds,
+                 const char *what, char **out, parley_err *err)
+{
+	*out = NULL;
+	json_t *a = json_array();
+	int r;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (int i = 0; kinds[i]; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			json_t *jv = !v ? json_null()
+			           : kinds[i] == 'i' ? json_integer(sqlite3_column_int64(st, i))
+			           : kinds[i] == 'j' ? json_loads(v, 0, NULL)
+			           : json_string(v);
+			json_object_set_new(o, names[i], jv ? jv : json_null());
+		}
+		json_array_append_new(a, o);
+	}
+	sqlite3_finalize(st);
+	if (r != SQLITE_DONE) {
+		json_decref(a);
+		return pl_db_error(db, err, what);
+	}
+	*out = json_dumps(a, JSON_COMPACT);
+	json_decref(a);
+	return *out ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 }
 
 int pl_prepare_cached(parley_db *db, const char *sql, sqlite3_stmt **st, parley_err *err)
@@ -162,6 +270,15 @@ void pl_rollback(parley_db *db)
 		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 }
 
+int pl_end(parley_db *db, int rc, parley_err *err)
+{
+	if (!rc)
+		rc = pl_commit(db, err);
+	if (rc)
+		pl_rollback(db);
+	return rc;
+}
+
 int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s)
 {
 	if (!s || !*s)
@@ -222,11 +339,7 @@ static int migrate(parley_db *db, parley_err *err)
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", want);
 		rc = pl_exec(db, sql, err);
 	}
-	if (!rc)
-		rc = pl_commit(db, err);
-	if (rc)
-		pl_rollback(db);
-	return rc;
+	return pl_end(db, rc, err);
 }
 
 /* Statement journals in memory, never spilled to a temporary file: every
@@ -306,6 +419,13 @@ int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
 	 * default, so an import's memory stays its own. */
 	if (!rc && db->readonly)
 		rc = pl_exec(db, "PRAGMA mmap_size = 4294967296", err);
+	/* SQLite maps at most 2 GB (SQLITE_MAX_MMAP_SIZE, Debian's build):
+	 * pages past it are copied in through the page cache, one pread each
+	 * (at 1M visits, 2.8 GB, the search index's rows lie there: a third
+	 * of a search's CPU went to pread).  A reader's cache of 64 MiB keeps
+	 * them; it grows only as such pages are read. */
+	if (!rc && db->readonly)
+		rc = pl_exec(db, "PRAGMA cache_size = -65536", err);
 	if (!rc && !db->readonly)
 		rc = pl_exec(db, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL", err);
 	if (!rc)
@@ -324,6 +444,7 @@ void parley_close(parley_db *db)
 	if (!db)
 		return;
 	sqlite3_finalize(db->changes);
+	pl_search_memo_free(db);
 	for (size_t i = 0; i < PL_STMT_CACHE; i++) {
 		sqlite3_finalize(db->stmts[i].st);
 		free(db->stmts[i].sql);

@@ -516,10 +516,7 @@ int pl_record_drop(parley_db *db, const pl_record_io *io, const char *id, const 
 		rc = still_named(db, io->noun, refs, id, err);
 	for (const char *const *d = drop; !rc && *d; d++)
 		rc = pl_exec_ids(db, *d, id, NULL, NULL, err);
-	if (!rc)
-		rc = pl_commit(db, err);
-	if (rc)
-		pl_rollback(db);
+	rc = pl_end(db, rc, err);
 	parley_set_reason(db, NULL, NULL);
 	return rc;
 }
@@ -553,31 +550,9 @@ int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, 
 
 int pl_audit_rows_json(parley_db *db, sqlite3_stmt *st, char **out, parley_err *err)
 {
-	*out = NULL;
-	json_t *a = json_array();
-	int r;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		json_t *o = json_object();
-		static const char *const names[] = {"seq", "at", "actor", "action", "entity",
-		                                    "entity_key", "before", "after", "reason"};
-		for (int i = 0; i < 9; i++) {
-			const char *v = (const char *)sqlite3_column_text(st, i);
-			json_t *jv = !v ? json_null()
-			           : i == 0 ? json_integer(sqlite3_column_int64(st, 0))
-			           : (i == 6 || i == 7) ? json_loads(v, 0, NULL)
-			           : json_string(v);
-			json_object_set_new(o, names[i], jv ? jv : json_null());
-		}
-		json_array_append_new(a, o);
-	}
-	sqlite3_finalize(st);
-	if (r != SQLITE_DONE) {
-		json_decref(a);
-		return pl_db_error(db, err, "reading the audit log");
-	}
-	*out = json_dumps(a, JSON_COMPACT);
-	json_decref(a);
-	return *out ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	static const char *const names[] = {"seq", "at", "actor", "action", "entity",
+	                                    "entity_key", "before", "after", "reason"};
+	return pl_rows_json(db, st, names, "isssssjjs", "reading the audit log", out, err);
 }
 
 int parley_visit_history(parley_db *db, const char *id, char **out, parley_err *err)

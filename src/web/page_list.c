@@ -80,15 +80,8 @@ void pl_visit_links(pl_page *pg, json_t *rows)
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
-		char *u = pl_url(pg, "visit", json_string_value(json_object_get(r, "id")));
-		json_object_set_new(r, "url", json_string(u));
-		free(u);
-		const char *vis = json_string_value(json_object_get(r, "visitor"));
-		if (vis) {
-			u = pl_url(pg, "person", vis);
-			json_object_set_new(r, "visitor_url", json_string(u));
-			free(u);
-		}
+		pl_set_url(pg, r, "url", "visit", "id");
+		pl_set_url(pg, r, "visitor_url", "person", "visitor");
 		json_object_set_new(r, "dir_class", json_string(
 		    strcmp(json_string_value(json_object_get(r, "from_country")),
 		           json_string_value(json_object_get(r, "to_country"))) < 0 ? "d0" : "d1"));
@@ -550,10 +543,7 @@ void pl_page_countries(pl_page *pg, int fmt)
 		return;
 	size_t i;
 	json_t *r;
-	json_array_foreach(rows, i, r) {
-		char *u = pl_url(pg, "country", json_string_value(json_object_get(r, "code")));
-		json_object_set_new(r, "url", json_string(u));
-		free(u);
-	}
+	json_array_foreach(rows, i, r)
+		pl_set_url(pg, r, "url", "country", "code");
 	pl_render_page(pg, "countries", json_pack("{s:s,s:o}", "title", "Countries", "countries", rows));
 }

@@ -14,18 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void set_url(pl_page *pg, json_t *o, const char *key, const char *kind, const char *idkey)
-{
-	const char *id = json_string_value(json_object_get(o, idkey));
-	if (!id)
-		return;
-	char *u = pl_url(pg, kind, id);
-	json_object_set_new(o, key, json_string(u));
-	free(u);
-}
-
-
-
 /* ------------------------------------------------------------------ */
 /* Visits                                                              */
 /* ------------------------------------------------------------------ */
@@ -43,7 +31,7 @@ static json_t *people_rows(pl_page *pg, const parley_visit_person *p, size_t n)
 		json_t *o = json_pack("{s:I,s:o,s:s,s:o}", "seq", (json_int_t)(i + 1), "person",
 		                      str_or_null(p[i].person), "name", p[i].name ? p[i].name : "",
 		                      "detail", str_or_null(p[i].detail));
-		set_url(pg, o, "url", "person", "person");
+		pl_set_url(pg, o, "url", "person", "person");
 		json_array_append_new(a, o);
 	}
 	return a;
@@ -56,7 +44,7 @@ static void neighbour(pl_page *pg, json_t *v, const char *key, parley_visits *r)
 		return;
 	json_t *o = json_pack("{s:s,s:s,s:s}", "id", r->v[0].id, "start_date", r->v[0].start_date,
 	                      "visitor_name", r->v[0].visitor_name);
-	set_url(pg, o, "url", "visit", "id");
+	pl_set_url(pg, o, "url", "visit", "id");
 	json_object_set_new(v, key, o);
 }
 
@@ -75,8 +63,8 @@ static json_t *visit_object(pl_page *pg, const char *id)
 	json_object_set_new(v, "note", str_or_null(x->note));
 	json_object_del(v, "places");
 	json_object_del(v, "sources");
-	set_url(pg, v, "url", "visit", "id");
-	set_url(pg, v, "visitor_url", "person", "visitor");
+	pl_set_url(pg, v, "url", "visit", "id");
+	pl_set_url(pg, v, "visitor_url", "person", "visitor");
 	json_object_set_new(v, "delegation", people_rows(pg, x->delegation, x->ndelegation));
 	json_object_set_new(v, "hosts", people_rows(pg, x->hosts, x->nhosts));
 	json_t *acts = json_array(), *places = json_array(), *src = json_array(), *ext = json_array();
@@ -333,7 +321,7 @@ static json_t *role_visits(pl_page *pg, const char *role, const char *id)
 		return a;
 	for (size_t i = 0; i < r->n; i++) {
 		json_t *o = pl_visit_json(&r->v[i], 0);
-		set_url(pg, o, "url", "visit", "id");
+		pl_set_url(pg, o, "url", "visit", "id");
 		json_array_append_new(a, o);
 	}
 	parley_visits_free(r);
@@ -370,8 +358,8 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 	    "native_name", str_or_null(pr->native_name), "country", str_or_null(pr->country),
 	    "birth_date", str_or_null(pr->birth_date), "death_date", str_or_null(pr->death_date),
 	    "note", str_or_null(pr->note), "country_name", str_or_null(pr->country_name));
-	set_url(pg, p, "url", "person", "id");
-	set_url(pg, p, "country_url", "country", "country");
+	pl_set_url(pg, p, "url", "person", "id");
+	pl_set_url(pg, p, "country_url", "country", "country");
 	json_t *aliases = json_array(), *ten = json_array();
 	for (size_t i = 0; i < pr->naliases; i++)
 		json_array_append_new(aliases, json_pack("{s:s,s:o}", "alias", pr->aliases[i].alias, "kind",
@@ -509,7 +497,7 @@ void pl_page_country(pl_page *pg, const char *code, int fmt)
 			                      "office_name", str_or_null(h->office_name), "rank",
 			                      str_or_null(h->rank), "start_date", str_or_null(h->start_date),
 			                      "end_date", str_or_null(h->end_date));
-			set_url(pg, o, "url", "person", "person");
+			pl_set_url(pg, o, "url", "person", "person");
 			json_array_append_new(lead, o);
 		}
 		parley_holders_free(hs);

@@ -47,12 +47,34 @@ char *pl_url(const pl_page *pg, const char *kind, const char *id)
 	return take_if_ok(&b, rc);
 }
 
+void pl_set_url(pl_page *pg, json_t *o, const char *key, const char *kind, const char *idkey)
+{
+	const char *id = json_string_value(json_object_get(o, idkey));
+	if (!id)
+		return;
+	char *u = pl_url(pg, kind, id);
+	json_object_set_new(o, key, json_string(u));
+	free(u);
+}
+
 char *pl_country_name(parley_db *db, const char *code)
 {
 	char name[256]; /* the name alone: one index step, no visit counts */
 	if (parley_country_name(db, code, name, sizeof name, NULL) != PARLEY_OK)
 		pl_strlcpy(name, code, sizeof name);
 	return pl_strdup(name);
+}
+
+/* Appends "?key=value" (the first) or "&key=value" to u, value URL-escaped, when rc is
+ * still PARLEY_OK; returns the append's status. */
+static int add_param(pl_buf *u, char *sep, const char *key, const char *value, int rc)
+{
+	if (rc == PARLEY_OK)
+		rc = pl_buf_printf(u, "%c%s=", *sep, key);
+	if (rc == PARLEY_OK)
+		rc = pl_esc_url(u, value);
+	*sep = '&';
+	return rc;
 }
 
 char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *from,
@@ -77,29 +99,16 @@ char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *f
 		rc = pl_buf_puts(&u, "visits");
 	char sep = '?';
 	if (a && b) {
-		if (rc == PARLEY_OK)
-			rc = pl_buf_printf(&u, "%cbetween=", sep);
-		if (rc == PARLEY_OK)
-			rc = pl_esc_url(&u, a);
+		rc = add_param(&u, &sep, "between", a, rc);
 		if (rc == PARLEY_OK)
 			rc = pl_buf_puts(&u, "%3A");
 		if (rc == PARLEY_OK)
 			rc = pl_esc_url(&u, b);
-		sep = '&';
 	}
-	if (from) {
-		if (rc == PARLEY_OK)
-			rc = pl_buf_printf(&u, "%cfrom=", sep);
-		if (rc == PARLEY_OK)
-			rc = pl_esc_url(&u, from);
-		sep = '&';
-	}
-	if (to) {
-		if (rc == PARLEY_OK)
-			rc = pl_buf_printf(&u, "%cto=", sep);
-		if (rc == PARLEY_OK)
-			rc = pl_esc_url(&u, to);
-	}
+	if (from)
+		rc = add_param(&u, &sep, "from", from, rc);
+	if (to)
+		rc = add_param(&u, &sep, "to", to, rc);
 	return take_if_ok(&u, rc);
 }
 
@@ -361,6 +370,71 @@ static void static_asset(pl_page *pg, const char *name)
 	             : "application/octet-stream";
 }
 
+/* The lists: a path (or its other name) answers one format of a list page.
+ * strict: the page takes no parameters (the others read their filters). */
+static const struct list_route {
+	const char *path, *alt;
+	void (*fn)(pl_page *pg, int fmt);
+	int fmt; /* 0 html, 1 json, 2 csv */
+	int strict;
+} list_routes[] = {
+    {"/visits", "/visits.html", pl_page_visits, 0, 0},
+    {"/visits.csv", "/api/v1/visits.csv", pl_page_visits, 2, 0},
+    {"/api/v1/visits", "/api/v1/visits.json", pl_page_visits, 1, 0},
+    {"/people", NULL, pl_page_people, 0, 0},
+    {"/people.csv", "/api/v1/people.csv", pl_page_people, 2, 0},
+    {"/api/v1/people", NULL, pl_page_people, 1, 0},
+    {"/countries", NULL, pl_page_countries, 0, 1},
+    {"/countries.csv", "/api/v1/countries.csv", pl_page_countries, 2, 1},
+    {"/api/v1/countries", NULL, pl_page_countries, 1, 1},
+    {"/search", NULL, pl_page_search, 0, 0},
+    {"/api/v1/search", NULL, pl_page_search, 1, 0},
+};
+
+/* The records: html + ID is the page; api + ID[.json|.csv] the data (JSON
+ * unless the name says CSV).  None takes parameters. */
+static const struct record_route {
+	const char *html, *api; /* html NULL: data only */
+	void (*fn)(pl_page *pg, const char *id, int fmt);
+} record_routes[] = {
+    {"/visit/", "/api/v1/visits/", pl_page_visit},
+    {"/person/", "/api/v1/people/", pl_page_person},
+    {"/country/", "/api/v1/countries/", pl_page_country},
+    {NULL, "/api/v1/context/", pl_api_context},
+};
+
+/* Answers p from the tables above; 0 when neither names it. */
+static int route_table(pl_page *pg, const char *p)
+{
+	for (size_t i = 0; i < PL_ARRAY_LEN(list_routes); i++) {
+		const struct list_route *L = &list_routes[i];
+		if (strcmp(p, L->path) == 0 || (L->alt && strcmp(p, L->alt) == 0)) {
+			if (!L->strict || no_params(pg))
+				L->fn(pg, L->fmt);
+			return 1;
+		}
+	}
+	const char *rest;
+	char id[512];
+	for (size_t i = 0; i < PL_ARRAY_LEN(record_routes); i++) {
+		const struct record_route *R = &record_routes[i];
+		int f = -1;
+		const char *arg = id;
+		if (R->html && route(p, R->html, &rest)) {
+			arg = rest; /* a page's name is the id, whole */
+			f = 0;
+		} else if (route(p, R->api, &rest)) {
+			f = fmt_of(rest, id, sizeof id, 1);
+		}
+		if (f >= 0) {
+			if (no_params(pg))
+				R->fn(pg, arg, f);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void route_page(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 {
 	pl_buf_init(&rs->body, PL_BODY_MAX);
@@ -373,7 +447,9 @@ static void route_page(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 	const char *p = rq->path, *rest;
 	char id[512];
 
-	if (strcmp(p, "/") == 0 || strcmp(p, "/index.html") == 0) {
+	if (route_table(&pg, p)) {
+		/* answered */
+	} else if (strcmp(p, "/") == 0 || strcmp(p, "/index.html") == 0) {
 		if (no_params(&pg))
 			pl_page_dashboard(&pg, w->home_a, w->home_b);
 	} else if (route(p, "/pair/", &rest)) {
@@ -388,61 +464,15 @@ static void route_page(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 		pl_strlcpy(b, dash + 1, sizeof b);
 		if (no_params(&pg))
 			pl_page_dashboard(&pg, a, b);
-	} else if (strcmp(p, "/visits") == 0 || strcmp(p, "/visits.html") == 0) {
-		pl_page_visits(&pg, 0);
-	} else if (strcmp(p, "/visits.csv") == 0 || strcmp(p, "/api/v1/visits.csv") == 0) {
-		pl_page_visits(&pg, 2);
-	} else if (strcmp(p, "/api/v1/visits") == 0 || strcmp(p, "/api/v1/visits.json") == 0) {
-		pl_page_visits(&pg, 1);
-	} else if (route(p, "/visit/", &rest)) {
-		if (no_params(&pg))
-			pl_page_visit(&pg, rest, 0);
-	} else if (route(p, "/api/v1/visits/", &rest)) {
-		int f = fmt_of(rest, id, sizeof id, 1);
-		if (no_params(&pg))
-			pl_page_visit(&pg, id, f);
 	} else if (strcmp(p, "/methods") == 0 || strcmp(p, "/methods.html") == 0) {
 		if (no_params(&pg))
 			pl_page_methods(&pg);
-	} else if (strcmp(p, "/people") == 0) {
-		pl_page_people(&pg, 0);
-	} else if (strcmp(p, "/people.csv") == 0 || strcmp(p, "/api/v1/people.csv") == 0) {
-		pl_page_people(&pg, 2);
-	} else if (strcmp(p, "/api/v1/people") == 0) {
-		pl_page_people(&pg, 1);
-	} else if (route(p, "/person/", &rest)) {
-		if (no_params(&pg))
-			pl_page_person(&pg, rest, 0);
-	} else if (route(p, "/api/v1/people/", &rest)) {
-		int f = fmt_of(rest, id, sizeof id, 1);
-		if (no_params(&pg))
-			pl_page_person(&pg, id, f);
 	} else if (route(p, "/api/v1/sources/", &rest)) {
 		int f = fmt_of(rest, id, sizeof id, 1);
 		if (f != 1)
 			pl_send_error(&pg, 404, NULL, "a source is JSON only: /api/v1/sources/ID");
 		else if (no_params(&pg))
 			pl_page_source(&pg, id);
-	} else if (strcmp(p, "/countries") == 0) {
-		if (no_params(&pg))
-			pl_page_countries(&pg, 0);
-	} else if (strcmp(p, "/countries.csv") == 0 || strcmp(p, "/api/v1/countries.csv") == 0) {
-		if (no_params(&pg))
-			pl_page_countries(&pg, 2);
-	} else if (strcmp(p, "/api/v1/countries") == 0) {
-		if (no_params(&pg))
-			pl_page_countries(&pg, 1);
-	} else if (route(p, "/country/", &rest)) {
-		if (no_params(&pg))
-			pl_page_country(&pg, rest, 0);
-	} else if (route(p, "/api/v1/countries/", &rest)) {
-		int f = fmt_of(rest, id, sizeof id, 1);
-		if (no_params(&pg))
-			pl_page_country(&pg, id, f);
-	} else if (route(p, "/api/v1/context/", &rest)) {
-		int f = fmt_of(rest, id, sizeof id, 1);
-		if (no_params(&pg))
-			pl_api_context(&pg, id, f);
 	} else if (route(p, "/api/v1/", &rest) &&
 	           (strncmp(rest, "eras", 4) == 0 || strncmp(rest, "timeline", 8) == 0 ||
 	            strncmp(rest, "gaps", 4) == 0)) {
@@ -471,10 +501,6 @@ static void route_page(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 		kind[strcspn(kind, "/")] = '\0';
 		if (no_params(&pg))
 			pl_page_brief_facet(&pg, kind, rest);
-	} else if (strcmp(p, "/search") == 0) {
-		pl_page_search(&pg, 0);
-	} else if (strcmp(p, "/api/v1/search") == 0) {
-		pl_page_search(&pg, 1);
 	} else if (route(p, "/briefs/", &rest) && strstr(rest, "/chart-")) {
 		if (no_params(&pg))
 			pl_brief_chart_png(&pg, rest);

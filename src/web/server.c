@@ -12,6 +12,7 @@
  * queueing on the first call makes libmicrohttpd close every connection
  * after one request (FIELD-NOTES: ~40k vs ~126k requests/s).
  */
+#include "cache_scope.h"
 #include "request.h"
 #include "team.h"
 
@@ -42,6 +43,7 @@ static const char *const csp =
 
 typedef struct entry {
 	char *key;
+	char *words;  /* its request's search words (pl_cache_words), or NULL */
 	char etag[48];
 	struct MHD_Response *plain, *gz, *not_modified;
 	size_t bytes;
@@ -51,8 +53,9 @@ typedef struct entry {
 #define NBUCKETS 8192
 static entry *buckets[NBUCKETS];
 static size_t cache_entries, cache_bytes;
-/* Counts the clears: a page rendered while the cache was cleared (a write
- * came in) may show the old data, so it is not put in the cache. */
+/* Counts the drops (a write came in): a page rendered across a drop may
+ * show the old data, so it is put in the cache only when none of the drops
+ * since its render began touches it (drop_log). */
 static unsigned long cache_gen;
 static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
 /* PARLEY_NO_RESPONSE_CACHE=1 (set before serve starts): every request is
@@ -65,6 +68,7 @@ static void entry_free(entry *e)
 	if (!e)
 		return;
 	free(e->key);
+	free(e->words);
 	if (e->plain)
 		MHD_destroy_response(e->plain);
 	if (e->gz)
@@ -74,8 +78,44 @@ static void entry_free(entry *e)
 	free(e);
 }
 
-/* Caller holds the write lock. */
-static void cache_clear_locked(void)
+/* The last DROP_LOG drops, by generation: the drop that made cache_gen g
+ * is drops[g % DROP_LOG] (when its gen is g).  Under cache_lock. */
+#define DROP_LOG 64
+typedef struct drop_rec {
+	unsigned long gen;
+	char *visits, *notes; /* pl_cache_change's, owned; visits NULL: everything */
+	int note_only;
+} drop_rec;
+static drop_rec drops[DROP_LOG];
+
+/* Caller holds the write lock: counts a drop of what c touches (takes
+ * visits and notes), so renders in flight that it touches are not kept. */
+static void drop_log_add(char *visits, int note_only, char *notes)
+{
+	drop_rec *d = &drops[++cache_gen % DROP_LOG];
+	free(d->visits);
+	free(d->notes);
+	*d = (drop_rec){.gen = cache_gen, .visits = visits, .notes = notes, .note_only = note_only};
+}
+
+/* Caller holds the lock: 1 when a drop since generation gen touches the
+ * answer under key (words: its search words), or is no longer known. */
+static int dropped_since(unsigned long gen, const char *key, const char *words)
+{
+	if (cache_gen - gen >= DROP_LOG)
+		return 1;
+	for (unsigned long g = gen + 1; g <= cache_gen; g++) {
+		const drop_rec *d = &drops[g % DROP_LOG];
+		pl_cache_change c = {.visits = d->visits, .note_only = d->note_only, .notes = d->notes};
+		if (d->gen != g || pl_cache_touched(key, words, &c))
+			return 1;
+	}
+	return 0;
+}
+
+/* Caller holds the write lock: empties the cache; stale: because the
+ * store changed (renders in flight are not kept), else to make room. */
+static void cache_clear_locked(int stale)
 {
 	for (size_t i = 0; i < NBUCKETS; i++) {
 		entry *e = buckets[i];
@@ -87,58 +127,26 @@ static void cache_clear_locked(void)
 		buckets[i] = NULL;
 	}
 	cache_entries = cache_bytes = 0;
-	cache_gen++;
+	if (stale)
+		drop_log_add(NULL, 0, NULL);
 }
 
 /* The audit entry the cache reflects: answers were rendered from a store
  * whose audit log ended there (-1: unknown).  Under cache_lock. */
 static long long g_cache_seq = -1;
 
-/* 1 when key is a visit's record answer (/visit/ID, /api/v1/visits/ID,
- * /api/v1/context/ID[.csv], no parameters) for a visit not in ids (one id
- * a line): an answer a change to the note or summary of the visits in ids
- * cannot touch (parley_audit_scope). */
-static int other_visit_record(const char *key, const char *ids)
-{
-	static const char *const prefixes[] = {"/visit/", "/api/v1/visits/", "/api/v1/context/"};
-	const char *id = NULL;
-	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0] && !id; i++)
-		if (strncmp(key, prefixes[i], strlen(prefixes[i])) == 0)
-			id = key + strlen(prefixes[i]);
-	if (!id || !*id || strpbrk(id, "/?%"))
-		return 0;
-	for (const char *p = ids; *p;) {
-		size_t n = strcspn(p, "\n");
-		if (strncmp(id, p, n) == 0) /* that visit, or an answer named after it */
-			return 0;
-		p += n + (p[n] == '\n');
-	}
-	return 1;
-}
-
-/* 1 when key is an answer a note-only change of the visits in ids cannot
- * touch: anything but their own records and searches (q=). */
-static int note_blind(const char *key, const char *ids)
-{
-	if (strstr(key, "q="))
-		return 0;
-	static const char *const prefixes[] = {"/visit/", "/api/v1/visits/", "/api/v1/context/"};
-	for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-		if (strncmp(key, prefixes[i], strlen(prefixes[i])) == 0)
-			return other_visit_record(key, ids);
-	return 1;
-}
-
 /* Caller holds the write lock: drops every entry a change to the text of
- * the visits in ids can touch (note_only: to their notes alone), and
- * counts a clear (renders in flight are not kept). */
-static void cache_drop_locked(const char *ids, int note_only)
+ * the visits in ids can touch (note_only: to their notes alone, which were
+ * and became notes; cache_scope.c), and logs the drop (takes ids and
+ * notes). */
+static void cache_drop_locked(char *ids, int note_only, char *notes)
 {
+	pl_cache_change c = {.visits = ids, .note_only = note_only, .notes = notes};
 	for (size_t i = 0; i < NBUCKETS; i++) {
 		entry **pp = &buckets[i];
 		while (*pp) {
 			entry *e = *pp;
-			if (note_only ? note_blind(e->key, ids) : other_visit_record(e->key, ids)) {
+			if (!pl_cache_touched(e->key, e->words, &c)) {
 				pp = &e->next;
 				continue;
 			}
@@ -148,7 +156,7 @@ static void cache_drop_locked(const char *ids, int note_only)
 			entry_free(e);
 		}
 	}
-	cache_gen++;
+	drop_log_add(ids, note_only, notes);
 }
 
 /* Brings the cache up to the store as db (the caller's connection) sees
@@ -165,27 +173,34 @@ static void cache_sync(parley_db *db)
 		long long from = g_cache_seq;
 		pthread_rwlock_unlock(&cache_lock);
 		long long head = -1;
-		char *ids = NULL;
+		char *ids = NULL, *notes = NULL;
 		int note_only = 0;
-		int rc = parley_audit_scope(db, from, &head, &ids, &note_only, NULL);
+		int rc = parley_audit_scope(db, from, &head, &ids, &note_only, &notes, NULL);
+		if (rc == PARLEY_OK && head >= 0 && head == from)
+			return; /* the cache is where this connection sees the store (the
+			         * team thread synced after its save): nothing to lock */
 		pthread_rwlock_wrlock(&cache_lock);
 		if (g_cache_seq != from && tries < 3) {
 			pthread_rwlock_unlock(&cache_lock);
 			free(ids);
+			free(notes);
 			continue;
 		}
 		if (rc != PARLEY_OK || head < 0 || g_cache_seq != from) {
-			cache_clear_locked();
+			cache_clear_locked(1);
 			g_cache_seq = -1;
 		} else if (head > from || from < 0) { /* lower: this connection's view is older */
-			if (ids)
-				cache_drop_locked(ids, note_only);
-			else
-				cache_clear_locked();
+			if (ids) {
+				cache_drop_locked(ids, note_only, notes);
+				ids = notes = NULL; /* the drop log has them */
+			} else {
+				cache_clear_locked(1);
+			}
 			g_cache_seq = head;
 		}
 		pthread_rwlock_unlock(&cache_lock);
 		free(ids);
+		free(notes);
 		return;
 	}
 }
@@ -842,16 +857,18 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 	if (!e)
 		return send_error(c, 500, "out of memory");
 	ret = queue_entry(c, e, status);
-	if (!rs.no_store && !g_no_cache) {
+	int keep = !rs.no_store && !g_no_cache && pl_cache_words(&hr->rq, &e->words) == PARLEY_OK;
+	if (keep) {
 		pthread_rwlock_wrlock(&cache_lock);
-		int dup = gen != cache_gen; /* cleared meanwhile: maybe stale */
+		/* a drop meanwhile that touches it: maybe stale */
+		int dup = gen != cache_gen && dropped_since(gen, k, e->words);
 		for (entry *x = buckets[bi]; x; x = x->next)
 			dup |= strcmp(x->key, k) == 0;
 		if (dup) {
 			entry_free(e);
 		} else {
 			if (cache_entries >= CACHE_MAX_ENTRIES || cache_bytes + e->bytes > CACHE_MAX_BYTES)
-				cache_clear_locked();
+				cache_clear_locked(0);
 			e->next = buckets[bi];
 			buckets[bi] = e;
 			cache_entries++;
@@ -1070,7 +1087,12 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	pthread_rwlock_wrlock(&cache_lock);
-	cache_clear_locked();
+	cache_clear_locked(0);
+	for (size_t i = 0; i < DROP_LOG; i++) {
+		free(drops[i].visits);
+		free(drops[i].notes);
+		drops[i] = (drop_rec){.gen = 0};
+	}
 	pthread_rwlock_unlock(&cache_lock);
 	pthread_mutex_lock(&g_workers_lock);
 	while (g_workers) {

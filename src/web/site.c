@@ -11,6 +11,7 @@
 #include "../brief/brief.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -276,15 +277,18 @@ static int renamed_pages(site *s, parley_db *db)
 	return rc;
 }
 
-/* One page (and with json_dir an API file) per id: the file html_dir ID
- * .html from the route path_dir ID (and json_dir ID .json from api_dir ID).
- * Directories, not printf patterns: no format is built from data. */
-static int per_record(site *s, const char *const *ids, size_t n, const char *html_dir,
-                      const char *path_dir, const char *json_dir, const char *api_dir)
+/* One page (and with json_dir an API file) per record of recs, n records
+ * of size bytes whose id (a const char *) is at offset off: the file
+ * html_dir ID .html from the route path_dir ID (and json_dir ID .json from
+ * api_dir ID).  Directories, not printf patterns: no format is built from
+ * data. */
+static int per_record(site *s, const void *recs, size_t n, size_t size, size_t off,
+                      const char *html_dir, const char *path_dir, const char *json_dir,
+                      const char *api_dir)
 {
 	int rc = PARLEY_OK;
 	for (size_t i = 0; i < n; i++) {
-		const char *id = ids[i];
+		const char *id = *(const char *const *)((const char *)recs + i * size + off);
 		if (!safe_name(id)) {
 			fprintf(stderr, "parley site: skipping record '%s': not usable as a file name\n", id ? id : "");
 			continue;
@@ -527,42 +531,25 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 		parley_query_set(&q, "status", "all", NULL);
 		parley_visits *vs = NULL;
 		rc = parley_visits_find(db, &q, 0, &vs, err);
-		const char **ids = rc == PARLEY_OK ? calloc(vs->n + 1, sizeof *ids) : NULL;
-		if (rc == PARLEY_OK && !ids)
-			rc = parley_err_set(err, PARLEY_ENOMEM, "site: out of memory");
-		for (size_t k = 0; ids && k < vs->n; k++)
-			ids[k] = vs->v[k].id;
 		if (rc == PARLEY_OK)
-			rc = per_record(&s, ids, vs->n, "visit/", "/visit/", "api/v1/visits/",
-			                "/api/v1/visits/");
-		free(ids);
+			rc = per_record(&s, vs->v, vs->n, sizeof vs->v[0], offsetof(parley_visit, id),
+			                "visit/", "/visit/", "api/v1/visits/", "/api/v1/visits/");
 		parley_visits_free(vs);
 	}
 	if (rc == PARLEY_OK) {
 		parley_people *ps = NULL;
 		rc = parley_people_find(db, NULL, 0, &ps, err);
-		const char **ids = rc == PARLEY_OK ? calloc(ps->n + 1, sizeof *ids) : NULL;
-		if (rc == PARLEY_OK && !ids)
-			rc = parley_err_set(err, PARLEY_ENOMEM, "site: out of memory");
-		for (size_t k = 0; ids && k < ps->n; k++)
-			ids[k] = ps->p[k].id;
 		if (rc == PARLEY_OK)
-			rc = per_record(&s, ids, ps->n, "person/", "/person/", "api/v1/people/",
-			                "/api/v1/people/");
-		free(ids);
+			rc = per_record(&s, ps->p, ps->n, sizeof ps->p[0], offsetof(parley_person, id),
+			                "person/", "/person/", "api/v1/people/", "/api/v1/people/");
 		parley_people_free(ps);
 	}
 	if (rc == PARLEY_OK) {
 		parley_countries *cs = NULL;
 		rc = parley_countries_find(db, NULL, &cs, err);
-		const char **ids = rc == PARLEY_OK ? calloc(cs->n + 1, sizeof *ids) : NULL;
-		if (rc == PARLEY_OK && !ids)
-			rc = parley_err_set(err, PARLEY_ENOMEM, "site: out of memory");
-		for (size_t k = 0; ids && k < cs->n; k++)
-			ids[k] = cs->c[k].code;
 		if (rc == PARLEY_OK)
-			rc = per_record(&s, ids, cs->n, "country/", "/country/", NULL, NULL);
-		free(ids);
+			rc = per_record(&s, cs->c, cs->n, sizeof cs->c[0], offsetof(parley_country_row, code),
+			                "country/", "/country/", NULL, NULL);
 		parley_countries_free(cs);
 	}
 	if (rc == PARLEY_OK)

@@ -7,7 +7,8 @@
  * Writes go through one read-write connection guarded by a mutex: SQLite
  * takes one writer at a time anyway, and the store's busy timeout bounds
  * how long a CLI import can hold us up (then PARLEY_EBUSY, a 503).
- * Records are written by parley_visit_write, the import's validation path.
+ * Records (visits, people, sources: team_records.c) are written through
+ * the import's validation path.
  */
 #include "team.h"
 
@@ -56,9 +57,6 @@ static void h_login(const route *, const pl_team_req *, const parley_session *, 
 static void h_logout(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_session(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_routes(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_visit_create(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_visit_change(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_visit_delete(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 static void h_changes(const route *r, const pl_team_req *rq, const parley_session *s,
                       const char *rest, pl_team_resp *rs)
 {
@@ -85,20 +83,6 @@ static void h_review_page(const route *r, const pl_team_req *rq, const parley_se
 	pl_review_page(rq, s, NULL, 200, rs);
 }
 
-static void h_form_get(const route *r, const pl_team_req *rq, const parley_session *s,
-                       const char *rest, pl_team_resp *rs)
-{
-	(void)r;
-	pl_form_get(rq, s, rest, rs);
-}
-
-static void h_form_post(const route *r, const pl_team_req *rq, const parley_session *s,
-                        const char *rest, pl_team_resp *rs)
-{
-	(void)r;
-	pl_form_post(rq, s, rest, rs);
-}
-
 /* The user pages, a visit's held changes and the discovery candidates
  * (team_user.c, team_candidates.c): the route's path says which. */
 static void h_flow(const route *r, const pl_team_req *rq, const parley_session *s,
@@ -117,21 +101,13 @@ static void h_flow(const route *r, const pl_team_req *rq, const parley_session *
 		                    strncmp(p, "/review/", 8) == 0, rs);
 }
 
-/* People and sources: team_records.c answers by the route's pattern. */
+/* Visits, people and sources: team_records.c answers by the route's pattern. */
 static void h_records(const route *r, const pl_team_req *rq, const parley_session *s,
                       const char *rest, pl_team_resp *rs)
 {
 	pl_records_route(r->method, r->path, rq, s, rest, rs);
 }
 
-static void h_history_json(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_changes(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_review_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_form_get(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_form_post(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_history_page(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_revert_api(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
-static void h_revert_form(const route *, const pl_team_req *, const parley_session *, const char *, pl_team_resp *);
 
 static const route routes[] = {
     {"GET", "/login", PUBLIC, 0, h_login_page},
@@ -139,24 +115,23 @@ static const route routes[] = {
     {"POST", "/logout", PARLEY_ROLE_READER, 1, h_logout},
     {"GET", "/api/v1/session", PARLEY_ROLE_READER, 0, h_session},
     {"GET", "/api/v1/routes", PUBLIC, 0, h_routes},
-    {"POST", "/api/v1/visits", PARLEY_ROLE_EDITOR, 1, h_visit_create},
-    {"PATCH", "/api/v1/visits/{id}", PARLEY_ROLE_EDITOR, 1, h_visit_change},
-    {"DELETE", "/api/v1/visits/{id}", PARLEY_ROLE_EDITOR, 1, h_visit_delete},
-    {"GET", "/api/v1/visits/{id}/history", PARLEY_ROLE_READER, 0, h_history_json},
-    {"POST", "/api/v1/visits/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_api},
-    {"GET", "/visit/{id}/history", PARLEY_ROLE_READER, 0, h_history_page},
-    {"POST", "/visit/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_revert_form},
+    {"POST", "/api/v1/visits", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"PATCH", "/api/v1/visits/{id}", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"DELETE", "/api/v1/visits/{id}", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/api/v1/visits/{id}/history", PARLEY_ROLE_READER, 0, h_records},
+    {"POST", "/api/v1/visits/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/visit/{id}/history", PARLEY_ROLE_READER, 0, h_records},
+    {"POST", "/visit/{id}/revert", PARLEY_ROLE_EDITOR, 1, h_records},
     {"GET", "/api/v1/changes", PARLEY_ROLE_REVIEWER, 0, h_changes},
     {"POST", "/api/v1/changes/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_decide},
     {"POST", "/api/v1/changes/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_decide},
     {"GET", "/review", PARLEY_ROLE_REVIEWER, 0, h_review_page},
     {"POST", "/review/{id}/approve", PARLEY_ROLE_REVIEWER, 1, h_decide},
     {"POST", "/review/{id}/reject", PARLEY_ROLE_REVIEWER, 1, h_decide},
-    {"GET", "/visits/new", PARLEY_ROLE_EDITOR, 0, h_form_get},
-    {"POST", "/visits/new", PARLEY_ROLE_EDITOR, 1, h_form_post},
-    {"GET", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_form_get},
-    {"POST", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 1, h_form_post},
-    /* people and sources (team_records.c) */
+    {"GET", "/visits/new", PARLEY_ROLE_EDITOR, 0, h_records},
+    {"POST", "/visits/new", PARLEY_ROLE_EDITOR, 1, h_records},
+    {"GET", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 0, h_records},
+    {"POST", "/visit/{id}/edit", PARLEY_ROLE_EDITOR, 1, h_records},
     {"POST", "/api/v1/people", PARLEY_ROLE_EDITOR, 1, h_records},
     {"PATCH", "/api/v1/people/{id}", PARLEY_ROLE_EDITOR, 1, h_records},
     {"DELETE", "/api/v1/people/{id}", PARLEY_ROLE_EDITOR, 1, h_records},
@@ -363,23 +338,6 @@ static char *form_field(const char *body, size_t len, const char *name)
 	return NULL;
 }
 
-/* The id of a route's {id} segment, decoded, into out; 0 when bad. */
-static int rest_id(const char *rest, char *out, size_t cap)
-{
-	if (pl_strlcpy(out, rest, cap) >= cap || pl_url_decode(out) != PARLEY_OK || !*out)
-		return 0;
-	return 1;
-}
-
-/* As rest_id, and when the path names no visit answers 404 on rs: every visit route does. */
-static int visit_id(const char *rest, char *out, size_t cap, pl_team_resp *rs)
-{
-	if (rest_id(rest, out, cap))
-		return 1;
-	send_error(rs, 404, "no visit with that id");
-	return 0;
-}
-
 static int is_form(const pl_team_req *rq)
 {
 	return rq->content_type &&
@@ -554,7 +512,7 @@ static void h_routes(const route *r, const pl_team_req *rq, const parley_session
 /* ------------------------------------------------------------------ */
 
 /* 422 with the import's findings, one per field. */
-static void send_findings(pl_team_resp *rs, int status, const char *msg, parley_report *rep)
+void pl_team_findings(pl_team_resp *rs, int status, const char *msg, parley_report *rep)
 {
 	json_t *errs = json_array();
 	for (size_t i = 0; rep && i < parley_report_count(rep); i++) {
@@ -593,9 +551,13 @@ static int split_reason(const pl_team_req *rq, char **body, char **reason)
 	return *body ? PARLEY_OK : PARLEY_ENOMEM;
 }
 
-void pl_team_findings(pl_team_resp *rs, int status, const char *msg, parley_report *rep)
+/* The audit log's actor for what s writes next ("web:USER"); NULL clears it. */
+void pl_team_actor(const parley_session *s)
 {
-	send_findings(rs, status, msg, rep);
+	char actor[96];
+	if (s)
+		snprintf(actor, sizeof actor, "web:%s", s->user);
+	parley_set_actor(g_db, s ? actor : NULL, NULL);
 }
 
 int pl_team_write_start(const pl_team_req *rq, const char *id, const char *what, char **body,
@@ -620,147 +582,15 @@ int pl_team_write_start(const pl_team_req *rq, const char *id, const char *what,
 	return 0;
 }
 
-static void answer_write(pl_team_resp *rs, int rc, int status_ok, const char *id,
-                         parley_report *rep, parley_err *err, int changing)
-{
-	if (rc == PARLEY_OK) {
-		rs->changed = 1;
-		parley_visit_etag(g_db, id, rs->etag, sizeof rs->etag, NULL);
-		pl_buf loc;
-		pl_buf_init(&loc, sizeof rs->location);
-		pl_buf_adds(&loc, "/api/v1/visits/");
-		pl_esc_url(&loc, id);
-		pl_strlcpy(rs->location, !pl_buf_failed(&loc) && loc.data ? loc.data : "", sizeof rs->location);
-		pl_buf_free(&loc);
-		send_json(rs, status_ok, json_pack("{s:s,s:s,s:s}", "id", id, "etag", rs->etag, "url",
-		                                   rs->location));
-		if (status_ok != 201)
-			rs->location[0] = '\0';
-		return;
-	}
-	if (rc == PARLEY_EDATA)
-		send_findings(rs, 422, err->msg, rep);
-	else
-		send_error(rs, pl_team_status(rc, changing), err->msg);
-}
-
-void pl_team_propose(pl_team_resp *rs, const parley_session *s, const char *kind,
-                     const char *visit, const char *json, const char *if_match,
-                     const char *reason, int html)
-{
-	(void)html; /* forms answer through team_form.c; this is the API's answer */
-	parley_err err = {0, ""};
-	parley_report *rep = parley_report_new();
-	char actor[96];
-	snprintf(actor, sizeof actor, "web:%s", s->user);
-	long n = 0;
-	int rc = parley_change_propose(g_db, kind, visit, json, json ? strlen(json) : 0, if_match,
-	                               reason, actor, &n, rep, &err);
-	if (rc == PARLEY_OK)
-		send_json(rs, 202, json_pack("{s:I,s:s,s:s}", "pending", (json_int_t)n, "status", "pending",
-		                             "message", "held for review: published when a reviewer approves it"));
-	else if (rc == PARLEY_EDATA)
-		send_findings(rs, 422, err.msg, rep);
-	else
-		send_error(rs, pl_team_status(rc, strcmp(kind, "create") != 0), err.msg);
-	parley_report_free(rep);
-}
-
-static void visit_write(const pl_team_req *rq, const parley_session *s, const char *id,
-                        pl_team_resp *rs)
-{
-	char *body, *reason;
-	if (pl_team_write_start(rq, id, "visit", &body, &reason, rs))
-		return;
-	if (pl_team_held(s)) {
-		pl_team_propose(rs, s, id ? "change" : "create", id, body, rq->if_match, reason, 0);
-		free(body);
-		free(reason);
-		return;
-	}
-	parley_err err = {0, ""};
-	parley_report *rep = parley_report_new();
-	char actor[96], out_id[512] = "";
-	snprintf(actor, sizeof actor, "web:%s", s->user);
-	parley_set_actor(g_db, actor, NULL);
-	int rc = parley_visit_write(g_db, id, body, strlen(body), id ? rq->if_match : NULL, reason,
-	                            out_id, sizeof out_id, rep, &err);
-	parley_set_actor(g_db, NULL, NULL);
-	answer_write(rs, rc, id ? 200 : 201, id ? id : out_id, rep, &err, id != NULL);
-	parley_report_free(rep);
-	free(body);
-	free(reason);
-}
-
-static void h_visit_create(const route *r, const pl_team_req *rq, const parley_session *s,
-                           const char *rest, pl_team_resp *rs)
-{
-	(void)r, (void)rest;
-	visit_write(rq, s, NULL, rs);
-}
-
-
-static void h_visit_change(const route *r, const pl_team_req *rq, const parley_session *s,
-                           const char *rest, pl_team_resp *rs)
-{
-	(void)r;
-	char id[512];
-	if (!visit_id(rest, id, sizeof id, rs))
-		return;
-	visit_write(rq, s, id, rs);
-}
-
-static void h_visit_delete(const route *r, const pl_team_req *rq, const parley_session *s,
-                           const char *rest, pl_team_resp *rs)
-{
-	(void)r;
-	char id[512];
-	if (!visit_id(rest, id, sizeof id, rs))
-		return;
-	if (!rq->if_match) {
-		send_error(rs, 428, "If-Match is required: send the ETag of the visit you delete");
-		return;
-	}
-	const char *reason = rq->reason_header;
-	char *fr = NULL;
-	if (!reason && is_form(rq))
-		reason = fr = form_field(rq->body, rq->len, "reason");
-	if (pl_team_held(s)) {
-		pl_team_propose(rs, s, "delete", id, NULL, rq->if_match, reason, 0);
-		free(fr);
-		return;
-	}
-	char actor[96];
-	snprintf(actor, sizeof actor, "web:%s", s->user);
-	parley_set_actor(g_db, actor, NULL);
-	parley_err err = {0, ""};
-	int rc = parley_visit_remove(g_db, id, rq->if_match, reason, &err);
-	parley_set_actor(g_db, NULL, NULL);
-	free(fr);
-	if (rc == PARLEY_OK) {
-		rs->changed = 1;
-		rs->status = 204;
-		rs->type = json_ctype;
-		pl_buf_reset(&rs->body);
-	} else {
-		send_error(rs, pl_team_status(rc, 1), err.msg);
-	}
-}
-
 /* ------------------------------------------------------------------ */
 /* History and revert                                                  */
 /* ------------------------------------------------------------------ */
 
-/* The visit's audit entries as JSON (parley_visit_history), each with
- * "changes": [{field, before, after}] for the fields that differ. */
-static json_t *history_of(const char *id, parley_err *err)
+json_t *pl_team_loads(char *text)
 {
-	char *text = NULL;
-	if (parley_visit_history(g_db, id, &text, err) != PARLEY_OK)
-		return NULL;
-	json_t *a = json_loads(text, 0, NULL);
+	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
 	free(text);
-	return pl_team_history_changes(a);
+	return v;
 }
 
 json_t *pl_team_history_changes(json_t *a)
@@ -782,125 +612,6 @@ json_t *pl_team_history_changes(json_t *a)
 		json_object_set_new(e, "changes", ch);
 	}
 	return a;
-}
-
-static void h_history_json(const route *r, const pl_team_req *rq, const parley_session *s,
-                           const char *rest, pl_team_resp *rs)
-{
-	(void)r, (void)rq, (void)s;
-	char id[512];
-	parley_err err = {0, ""};
-	char etag[48];
-	if (!rest_id(rest, id, sizeof id) || parley_visit_etag(g_db, id, etag, sizeof etag, &err)) {
-		send_error(rs, 404, "no visit with that id");
-		return;
-	}
-	json_t *a = history_of(id, &err);
-	if (!a) {
-		send_error(rs, 500, err.msg);
-		return;
-	}
-	pl_strlcpy(rs->etag, etag, sizeof rs->etag);
-	send_json(rs, 200, json_pack("{s:s,s:s,s:o}", "id", id, "etag", etag, "history", a));
-}
-
-static void history_page(pl_team_resp *rs, int status, const char *id, const parley_session *s,
-                         const char *msg)
-{
-	parley_err err = {0, ""};
-	char etag[48];
-	if (parley_visit_etag(g_db, id, etag, sizeof etag, &err)) {
-		send_error(rs, 404, "no visit with that id");
-		return;
-	}
-	json_t *a = history_of(id, &err);
-	if (!a) {
-		send_error(rs, 500, err.msg);
-		return;
-	}
-	pl_history_render(rs, status, "/visit/", "visit", id, etag, a, s, msg);
-	json_decref(a);
-}
-
-static void h_history_page(const route *r, const pl_team_req *rq, const parley_session *s,
-                           const char *rest, pl_team_resp *rs)
-{
-	(void)r, (void)rq;
-	char id[512];
-	if (!visit_id(rest, id, sizeof id, rs))
-		return;
-	history_page(rs, 200, id, s, NULL);
-}
-
-static int do_revert(const parley_session *s, const char *id, long seq, const char *if_match,
-                     const char *reason, parley_err *err)
-{
-	if (pl_team_held(s)) /* a revert publishes at once: a reviewer's when review is required */
-		return parley_err_set(err, PARLEY_EDENIED,
-		                      "with review required, a reviewer reverts (or propose the old "
-		                      "values with the edit form)");
-	char actor[96];
-	snprintf(actor, sizeof actor, "web:%s", s->user);
-	parley_set_actor(g_db, actor, NULL);
-	int rc = parley_visit_revert(g_db, id, seq, if_match, reason, err);
-	parley_set_actor(g_db, NULL, NULL);
-	return rc;
-}
-
-static void h_revert_api(const route *r, const pl_team_req *rq, const parley_session *s,
-                         const char *rest, pl_team_resp *rs)
-{
-	(void)r;
-	char id[512];
-	if (!visit_id(rest, id, sizeof id, rs))
-		return;
-	if (!rq->if_match) {
-		send_error(rs, 428, "If-Match is required: send the ETag of the visit you revert");
-		return;
-	}
-	json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
-	json_t *jseq = json_object_get(v, "seq");
-	const char *reason = json_string_value(json_object_get(v, "reason"));
-	if (!reason)
-		reason = rq->reason_header;
-	parley_err err = {0, ""};
-	int rc = !json_is_integer(jseq) ? parley_err_set(&err, PARLEY_EINVAL, "send {\"seq\": N, \"reason\": ...}")
-	       : do_revert(s, id, (long)json_integer_value(jseq), rq->if_match, reason, &err);
-	json_decref(v);
-	answer_write(rs, rc, 200, id, NULL, &err, 1);
-}
-
-static void h_revert_form(const route *r, const pl_team_req *rq, const parley_session *s,
-                          const char *rest, pl_team_resp *rs)
-{
-	(void)r;
-	char id[512];
-	if (!visit_id(rest, id, sizeof id, rs))
-		return;
-	char *seq = is_form(rq) ? form_field(rq->body, rq->len, "seq") : NULL;
-	char *reason = is_form(rq) ? form_field(rq->body, rq->len, "reason") : NULL;
-	char *etag = is_form(rq) ? form_field(rq->body, rq->len, "etag") : NULL;
-	parley_err err = {0, ""};
-	int rc = !seq || !etag ? parley_err_set(&err, PARLEY_EINVAL, "the form lost its change number")
-	       : do_revert(s, id, strtol(seq, NULL, 10), etag, reason, &err);
-	if (rc == PARLEY_OK) {
-		rs->changed = 1;
-		pl_buf loc;
-		pl_buf_init(&loc, sizeof rs->location);
-		pl_buf_adds(&loc, "/visit/");
-		pl_esc_url(&loc, id);
-		pl_buf_adds(&loc, "/history");
-		redirect(rs, !pl_buf_failed(&loc) && loc.data ? loc.data : "/");
-		pl_buf_free(&loc);
-	} else {
-		history_page(rs, pl_team_status(rc, 1), id, s,
-		             rc == PARLEY_ECONFLICT ? "the visit was changed since you opened this page; "
-		                                      "look at the newest changes and try again"
-		                                    : err.msg);
-	}
-	free(seq);
-	free(reason);
-	free(etag);
 }
 
 /* ------------------------------------------------------------------ */

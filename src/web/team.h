@@ -64,11 +64,9 @@ void pl_team_json(pl_team_resp *rs, int status, json_t *v); /* takes v */
 /* 1 when s's changes must wait for review (the server requires it and s
  * is an editor). */
 int pl_team_held(const parley_session *s);
-/* Holds a change for review and answers: 202 with {"pending": N} for the
- * API (html 0), a page saying so for a form (html 1); or the failure. */
-void pl_team_propose(pl_team_resp *rs, const parley_session *s, const char *kind,
-                     const char *visit, const char *json, const char *if_match,
-                     const char *reason, int html);
+/* Sets the audit log's actor to s's user ("web:NAME") for the writes that follow; NULL
+   clears it. */
+void pl_team_actor(const parley_session *s);
 /* The review queue (team_review.c). */
 void pl_review_list(const pl_team_req *rq, const parley_session *s, pl_team_resp *rs);
 void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *msg, int status,
@@ -89,10 +87,6 @@ void pl_user_changes(const pl_team_req *rq, const parley_session *s, const char 
                      pl_team_resp *rs);
 void pl_visit_pending(const pl_team_req *rq, const parley_session *s, const char *seg,
                       pl_team_resp *rs);
-/* Forms to add and edit a visit (team_form.c); id is the route's {id}
- * segment, still URL-encoded ("" for a new visit). */
-void pl_form_get(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);
-void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *id, pl_team_resp *rs);
 
 /* A form's record (team_form.c renders and reads it; team_records.c
  * describes people and sources).  picker: "person", "country", "office",
@@ -116,6 +110,7 @@ typedef struct pl_form_kind {
 	size_t ntop;
 	const pl_form_list *lists;
 	size_t nlists;
+	const char *word;      /* "visit", "record": what the API's errors call one */
 } pl_form_kind;
 extern const pl_form_kind pl_form_visit;
 void pl_form_input(pl_buf *b, const char *name, const pl_form_field *f, json_t *value,
@@ -124,10 +119,22 @@ void pl_form_get_of(const pl_form_kind *K, const pl_team_req *rq, const parley_s
                     const char *id, pl_team_resp *rs);
 void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                      const char *id, pl_team_resp *rs);
+/* The library's write and proposal of one of K's records (team_records.c):
+ * parley_visit_write and parley_change_propose for visits, parley_record_*
+ * for the others, with their arguments. */
+int pl_rec_write(const pl_form_kind *K, const char *id, const char *json, const char *if_match,
+                 const char *reason, char *out_id, size_t id_cap, parley_report *rep,
+                 parley_err *err);
+int pl_rec_propose(const pl_form_kind *K, const char *kind, const char *id, const char *json,
+                   const char *if_match, const char *reason, const char *author, long *out,
+                   parley_report *rep, parley_err *err);
+/* Redirects rs to K->edit_base + id (URL-escaped) + suffix ("/history" or ""). */
+void pl_rec_redirect(pl_team_resp *rs, const pl_form_kind *K, const char *id,
+                     const char *suffix);
 
-/* People and sources (team_records.c): their write API, history, revert
- * and forms, for the routes of team.c's table that name them; path is the
- * route's pattern, id its {id} segment (still URL-encoded). */
+/* Visits, people and sources (team_records.c): their write API, history,
+ * revert and forms, for the routes of team.c's table that name them; path
+ * is the route's pattern, id its {id} segment (still URL-encoded). */
 void pl_records_route(const char *method, const char *path, const pl_team_req *rq,
                       const parley_session *s, const char *id, pl_team_resp *rs);
 /* The history page of a record (visit, person or source): entries from
@@ -145,5 +152,8 @@ void pl_team_findings(pl_team_resp *rs, int status, const char *msg, parley_repo
 int pl_team_write_start(const pl_team_req *rq, const char *id, const char *what, char **body,
                         char **reason, pl_team_resp *rs);
 json_t *pl_team_history_changes(json_t *history); /* adds each entry's "changes"; returns it */
+/* The JSON text a parley_*_json call made, parsed; takes text (frees it; NULL gives NULL).
+   The caller decrefs what it returns. */
+json_t *pl_team_loads(char *text);
 
 #endif

@@ -16,8 +16,7 @@ json_t *pl_candidates_get(parley_err *err)
 	char *text = NULL;
 	if (parley_candidates_json(pl_team_db(), &text, err) != PARLEY_OK)
 		return NULL;
-	json_t *a = json_loads(text, 0, NULL);
-	free(text);
+	json_t *a = pl_team_loads(text);
 	if (!a)
 		parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	return a;

@@ -58,7 +58,7 @@ static const list lists[] = {
 
 const pl_form_kind pl_form_visit = {
     "visit", "a visit", "/visits/new", "/visit/", "/api/v1/visits/", top, PL_ARRAY_LEN(top),
-    lists, PL_ARRAY_LEN(lists)};
+    lists, PL_ARRAY_LEN(lists), "visit"};
 
 #define MAX_ROWS 60   /* rows per list a form carries */
 #define BLANK_ROWS 2  /* empty rows offered under the filled ones */
@@ -361,17 +361,6 @@ static int decode_id(const char *seg, char *out, size_t cap)
 	return *seg && pl_strlcpy(out, seg, cap) < cap && pl_url_decode(out) == PARLEY_OK;
 }
 
-void pl_form_get(const pl_team_req *rq, const parley_session *s, const char *seg, pl_team_resp *rs)
-{
-	pl_form_get_of(&pl_form_visit, rq, s, seg, rs);
-}
-
-void pl_form_post(const pl_team_req *rq, const parley_session *s, const char *seg,
-                  pl_team_resp *rs)
-{
-	pl_form_post_of(&pl_form_visit, rq, s, seg, rs);
-}
-
 void pl_form_get_of(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                     const char *seg, pl_team_resp *rs)
 {
@@ -395,24 +384,6 @@ void pl_form_get_of(const pl_form_kind *K, const pl_team_req *rq, const parley_s
 	json_decref(gen);
 }
 
-/* The write (or, held for review, the proposal) of a form's record. */
-static int save(const pl_form_kind *K, parley_db *db, int held, const char *vid, const char *body,
-                const char *etag, const char *reason, const char *actor, long *pending,
-                char *out_id, size_t cap, parley_report *rep, parley_err *err)
-{
-	const char *kind = vid ? "change" : "create";
-	size_t n = strlen(body);
-	const char *base = vid ? etag : NULL;
-	if (strcmp(K->entity, "visit") == 0)
-		return held ? parley_change_propose(db, kind, vid, body, n, base, reason, actor, pending,
-		                                    rep, err)
-		            : parley_visit_write(db, vid, body, n, base, reason, out_id, cap, rep, err);
-	return held ? parley_record_propose(db, K->entity, kind, vid, body, n, base, reason, actor,
-	                                    pending, rep, err)
-	            : parley_record_write(db, K->entity, vid, body, n, base, reason, out_id, cap, rep,
-	                                  err);
-}
-
 void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                      const char *seg, pl_team_resp *rs)
 {
@@ -430,15 +401,16 @@ void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_
 	parley_err err = {0, ""};
 	char actor[96], out_id[512] = "";
 	snprintf(actor, sizeof actor, "web:%s", s->user);
-	parley_db *db = pl_team_db();
 	int held = pl_team_held(s);
 	long pending = 0;
-	parley_set_actor(db, actor, NULL);
+	const char *base = vid ? etag : NULL; /* the version a change was made from */
+	pl_team_actor(s);
 	int rc = !body ? parley_err_set(&err, PARLEY_ENOMEM, "out of memory")
 	       : vid && (!etag || !*etag) ? parley_err_set(&err, PARLEY_EINVAL, "the form lost the record's version; open it again")
-	       : save(K, db, held, vid, body, etag, reason, actor, &pending, out_id, sizeof out_id,
-	              rep, &err);
-	parley_set_actor(db, NULL, NULL);
+	       : held ? pl_rec_propose(K, vid ? "change" : "create", vid, body, base, reason, actor,
+	                               &pending, rep, &err)
+	       : pl_rec_write(K, vid, body, base, reason, out_id, sizeof out_id, rep, &err);
+	pl_team_actor(NULL);
 	if (rc == PARLEY_OK && held) {
 		rs->status = 202;
 		rs->type = "text/html; charset=utf-8";
@@ -452,14 +424,8 @@ void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_
 		              pending);
 	} else if (rc == PARLEY_OK) {
 		rs->changed = 1;
-		pl_buf loc;
-		pl_buf_init(&loc, sizeof rs->location);
-		pl_buf_adds(&loc, K->edit_base);
-		pl_esc_url(&loc, out_id);
-		if (strcmp(K->entity, "visit") != 0) /* no public page: its history */
-			pl_buf_adds(&loc, "/history");
-		pl_team_redirect(rs, !pl_buf_failed(&loc) && loc.data ? loc.data : "/");
-		pl_buf_free(&loc);
+		/* a visit's page, or (no public page) the record's history */
+		pl_rec_redirect(rs, K, out_id, strcmp(K->entity, "visit") != 0 ? "/history" : "");
 	} else {
 		json_t *errs = json_object(), *gen = json_array(), *current = NULL;
 		char now[48] = "";

@@ -1,13 +1,13 @@
 /*
- * team_records.c - people (with aliases and tenures) and sources on the
- * team server: the JSON write API (POST, PATCH and DELETE with If-Match),
+ * team_records.c - visits, people (with aliases and tenures) and sources
+ * on the team server: the JSON write API (POST, PATCH and DELETE with If-Match),
  * history and revert (JSON and pages), the forms, and the office picker's
  * list.  The routes are in team.c's table (so the route x role test walks
  * them); this file answers them by the route's pattern.
  *
- * Records are written by parley_record_write, whose rows go through the
- * import's validation (src/lib/record_write.c): the forms, the API and
- * imports give the same messages.  The forms are team_form.c's, described
+ * Records are written by parley_visit_write and parley_record_write, whose
+ * rows go through the import's validation (src/lib/visit_write.c,
+ * record_write.c): the forms, the API and imports give the same messages.  The forms are team_form.c's, described
  * here; the history page is this file's for every record, visits too.
  */
 #include "team.h"
@@ -45,7 +45,7 @@ static const pl_form_list person_lists[] = {
 };
 static const pl_form_kind person_form = {
     "person", "a person", "/people/new", "/person/", "/api/v1/people/", person_top,
-    PL_ARRAY_LEN(person_top), person_lists, PL_ARRAY_LEN(person_lists)};
+    PL_ARRAY_LEN(person_top), person_lists, PL_ARRAY_LEN(person_lists), "record"};
 
 static const pl_form_field source_top[] = {
     {"id", "Id (new sources: blank makes one from the URL or citation)", NULL, 0},
@@ -60,11 +60,49 @@ static const pl_form_field source_top[] = {
 };
 static const pl_form_kind source_form = {
     "source", "a source", "/sources/new", "/source/", "/api/v1/sources/", source_top,
-    PL_ARRAY_LEN(source_top), NULL, 0};
+    PL_ARRAY_LEN(source_top), NULL, 0, "record"};
 
 /* ------------------------------------------------------------------ */
 /* Answers                                                             */
 /* ------------------------------------------------------------------ */
+
+/* The library's calls for K's records: a visit's have their own names
+ * (parley_visit_*, parley_change_propose), people's and sources' take the
+ * entity (parley_record_*). */
+static int is_visit(const pl_form_kind *K)
+{
+	return strcmp(K->entity, "visit") == 0;
+}
+
+int pl_rec_write(const pl_form_kind *K, const char *id, const char *json, const char *if_match,
+                 const char *reason, char *out_id, size_t id_cap, parley_report *rep,
+                 parley_err *err)
+{
+	parley_db *db = pl_team_db();
+	size_t n = strlen(json);
+	return is_visit(K)
+	     ? parley_visit_write(db, id, json, n, if_match, reason, out_id, id_cap, rep, err)
+	     : parley_record_write(db, K->entity, id, json, n, if_match, reason, out_id, id_cap, rep,
+	                           err);
+}
+
+int pl_rec_propose(const pl_form_kind *K, const char *kind, const char *id, const char *json,
+                   const char *if_match, const char *reason, const char *author, long *out,
+                   parley_report *rep, parley_err *err)
+{
+	parley_db *db = pl_team_db();
+	size_t n = json ? strlen(json) : 0;
+	return is_visit(K)
+	     ? parley_change_propose(db, kind, id, json, n, if_match, reason, author, out, rep, err)
+	     : parley_record_propose(db, K->entity, kind, id, json, n, if_match, reason, author, out,
+	                             rep, err);
+}
+
+static int rec_etag(const pl_form_kind *K, const char *id, char *out, size_t cap, parley_err *err)
+{
+	return is_visit(K) ? parley_visit_etag(pl_team_db(), id, out, cap, err)
+	                   : parley_record_etag(pl_team_db(), K->entity, id, out, cap, err);
+}
 
 static int decode(const char *seg, char *out, size_t cap)
 {
@@ -72,15 +110,25 @@ static int decode(const char *seg, char *out, size_t cap)
 	       *out;
 }
 
-/* The record's API address into buf: /api/v1/people/ID. */
-static void api_url(const pl_form_kind *K, const char *id, char *out, size_t cap)
+/* base + the id (URL-escaped) + suffix into out: a record's addresses. */
+static void record_url(const char *base, const char *id, const char *suffix, char *out,
+                       size_t cap)
 {
 	pl_buf b;
 	pl_buf_init(&b, cap);
-	pl_buf_adds(&b, K->api_base);
+	pl_buf_adds(&b, base);
 	pl_esc_url(&b, id);
+	pl_buf_adds(&b, suffix);
 	pl_strlcpy(out, !pl_buf_failed(&b) && b.data ? b.data : "", cap);
 	pl_buf_free(&b);
+}
+
+void pl_rec_redirect(pl_team_resp *rs, const pl_form_kind *K, const char *id,
+                     const char *suffix)
+{
+	char to[sizeof rs->location];
+	record_url(K->edit_base, id, suffix, to, sizeof to);
+	pl_team_redirect(rs, *to ? to : "/");
 }
 
 static void answer(pl_team_resp *rs, const pl_form_kind *K, int rc, int status_ok,
@@ -88,8 +136,8 @@ static void answer(pl_team_resp *rs, const pl_form_kind *K, int rc, int status_o
 {
 	if (rc == PARLEY_OK) {
 		rs->changed = 1;
-		parley_record_etag(pl_team_db(), K->entity, id, rs->etag, sizeof rs->etag, NULL);
-		api_url(K, id, rs->location, sizeof rs->location);
+		rec_etag(K, id, rs->etag, sizeof rs->etag, NULL);
+		record_url(K->api_base, id, "", rs->location, sizeof rs->location);
 		pl_team_json(rs, status_ok, json_pack("{s:s,s:s,s:s}", "id", id, "etag", rs->etag, "url",
 		                                      rs->location));
 		if (status_ok != 201)
@@ -111,8 +159,7 @@ static void propose(pl_team_resp *rs, const pl_form_kind *K, const parley_sessio
 	char actor[96];
 	snprintf(actor, sizeof actor, "web:%s", s->user);
 	long n = 0;
-	int rc = parley_record_propose(pl_team_db(), K->entity, kind, id, body,
-	                               body ? strlen(body) : 0, if_match, reason, actor, &n, rep, &err);
+	int rc = pl_rec_propose(K, kind, id, body, if_match, reason, actor, &n, rep, &err);
 	if (rc == PARLEY_OK)
 		pl_team_json(rs, 202, json_pack("{s:I,s:s,s:s}", "pending", (json_int_t)n, "status",
 		                                "pending", "message",
@@ -124,19 +171,12 @@ static void propose(pl_team_resp *rs, const pl_form_kind *K, const parley_sessio
 	parley_report_free(rep);
 }
 
-static void with_actor(const parley_session *s)
-{
-	char actor[96];
-	snprintf(actor, sizeof actor, "web:%s", s->user);
-	parley_set_actor(pl_team_db(), actor, NULL);
-}
-
 /* POST (id NULL) or PATCH of a record from JSON. */
 static void api_write(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                       const char *id, pl_team_resp *rs)
 {
 	char *body, *reason;
-	if (pl_team_write_start(rq, id, "record", &body, &reason, rs))
+	if (pl_team_write_start(rq, id, K->word, &body, &reason, rs))
 		return;
 	if (pl_team_held(s)) {
 		propose(rs, K, s, id ? "change" : "create", id, body, rq->if_match, reason);
@@ -144,11 +184,10 @@ static void api_write(const pl_form_kind *K, const pl_team_req *rq, const parley
 		parley_err err = {0, ""};
 		parley_report *rep = parley_report_new();
 		char out_id[512] = "";
-		with_actor(s);
-		int rc = parley_record_write(pl_team_db(), K->entity, id, body, strlen(body),
-		                             id ? rq->if_match : NULL, reason, out_id, sizeof out_id, rep,
-		                             &err);
-		parley_set_actor(pl_team_db(), NULL, NULL);
+		pl_team_actor(s);
+		int rc = pl_rec_write(K, id, body, id ? rq->if_match : NULL, reason, out_id,
+		                      sizeof out_id, rep, &err);
+		pl_team_actor(NULL);
 		answer(rs, K, rc, id ? 200 : 201, id ? id : out_id, rep, &err, id != NULL);
 		parley_report_free(rep);
 	}
@@ -158,12 +197,14 @@ static void api_write(const pl_form_kind *K, const pl_team_req *rq, const parley
 
 /* 1 when the request carries If-Match; else answers 428 naming the verb and returns 0.
    A delete or revert without the ETag would overwrite changes the sender never saw. */
-static int has_if_match(const pl_team_req *rq, pl_team_resp *rs, const char *verb)
+static int has_if_match(const pl_form_kind *K, const pl_team_req *rq, pl_team_resp *rs,
+                        const char *verb)
 {
 	if (rq->if_match)
 		return 1;
 	char msg[96];
-	snprintf(msg, sizeof msg, "If-Match is required: send the ETag of the record you %s", verb);
+	snprintf(msg, sizeof msg, "If-Match is required: send the ETag of the %s you %s", K->word,
+	         verb);
 	pl_team_error(rs, 428, msg);
 	return 0;
 }
@@ -171,7 +212,7 @@ static int has_if_match(const pl_team_req *rq, pl_team_resp *rs, const char *ver
 static void api_delete(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                        const char *id, pl_team_resp *rs)
 {
-	if (!has_if_match(rq, rs, "delete"))
+	if (!has_if_match(K, rq, rs, "delete"))
 		return;
 	char *fr = NULL;
 	const char *reason = rq->reason_header;
@@ -183,9 +224,11 @@ static void api_delete(const pl_form_kind *K, const pl_team_req *rq, const parle
 		return;
 	}
 	parley_err err = {0, ""};
-	with_actor(s);
-	int rc = parley_record_remove(pl_team_db(), K->entity, id, rq->if_match, reason, &err);
-	parley_set_actor(pl_team_db(), NULL, NULL);
+	parley_db *db = pl_team_db();
+	pl_team_actor(s);
+	int rc = is_visit(K) ? parley_visit_remove(db, id, rq->if_match, reason, &err)
+	       : parley_record_remove(db, K->entity, id, rq->if_match, reason, &err);
+	pl_team_actor(NULL);
 	free(fr);
 	if (rc == PARLEY_OK) {
 		rs->changed = 1;
@@ -201,12 +244,12 @@ static json_t *history(const pl_form_kind *K, const char *id, char *etag, size_t
                        parley_err *err)
 {
 	char *text = NULL;
-	if (parley_record_etag(pl_team_db(), K->entity, id, etag, cap, err) ||
-	    parley_record_history(pl_team_db(), K->entity, id, &text, err))
+	parley_db *db = pl_team_db();
+	if (rec_etag(K, id, etag, cap, err) ||
+	    (is_visit(K) ? parley_visit_history(db, id, &text, err)
+	                 : parley_record_history(db, K->entity, id, &text, err)))
 		return NULL;
-	json_t *a = json_loads(text, 0, NULL);
-	free(text);
-	return pl_team_history_changes(a);
+	return pl_team_history_changes(pl_team_loads(text));
 }
 
 /* As history, and on failure answers 404 (no such record) or 500 on rs; the page and the
@@ -228,9 +271,11 @@ static int revert(const pl_form_kind *K, const parley_session *s, const char *id
 		return parley_err_set(err, PARLEY_EDENIED,
 		                      "with review required, a reviewer reverts (or propose the old "
 		                      "values with the edit form)");
-	with_actor(s);
-	int rc = parley_record_revert(pl_team_db(), K->entity, id, seq, if_match, reason, err);
-	parley_set_actor(pl_team_db(), NULL, NULL);
+	parley_db *db = pl_team_db();
+	pl_team_actor(s);
+	int rc = is_visit(K) ? parley_visit_revert(db, id, seq, if_match, reason, err)
+	       : parley_record_revert(db, K->entity, id, seq, if_match, reason, err);
+	pl_team_actor(NULL);
 	return rc;
 }
 
@@ -256,18 +301,12 @@ static void revert_form(const pl_form_kind *K, const pl_team_req *rq, const parl
 	       : revert(K, s, id, strtol(seq, NULL, 10), etag, reason, &err);
 	if (rc == PARLEY_OK) {
 		rs->changed = 1;
-		pl_buf loc;
-		pl_buf_init(&loc, sizeof rs->location);
-		pl_buf_adds(&loc, K->edit_base);
-		pl_esc_url(&loc, id);
-		pl_buf_adds(&loc, "/history");
-		pl_team_redirect(rs, !pl_buf_failed(&loc) && loc.data ? loc.data : "/");
-		pl_buf_free(&loc);
+		pl_rec_redirect(rs, K, id, "/history");
 	} else {
-		history_page(K, rs, pl_team_status(rc, 1), id, s,
-		             rc == PARLEY_ECONFLICT ? "the record was changed since you opened this page; "
-		                                      "look at the newest changes and try again"
-		                                    : err.msg);
+		char msg[128];
+		snprintf(msg, sizeof msg, "the %s was changed since you opened this page; look at the "
+		         "newest changes and try again", K->word);
+		history_page(K, rs, pl_team_status(rc, 1), id, s, rc == PARLEY_ECONFLICT ? msg : err.msg);
 	}
 	free(seq);
 	free(reason);
@@ -277,7 +316,7 @@ static void revert_form(const pl_form_kind *K, const pl_team_req *rq, const parl
 static void revert_api(const pl_form_kind *K, const pl_team_req *rq, const parley_session *s,
                        const char *id, pl_team_resp *rs)
 {
-	if (!has_if_match(rq, rs, "revert"))
+	if (!has_if_match(K, rq, rs, "revert"))
 		return;
 	json_t *v = json_loadb(rq->body, rq->len, 0, NULL);
 	json_t *jseq = json_object_get(v, "seq");
@@ -320,7 +359,8 @@ void pl_records_route(const char *method, const char *path, const pl_team_req *r
 	}
 	int api = strncmp(path, "/api/v1/", 8) == 0;
 	const char *noun = api ? path + 8 : path + 1;
-	const pl_form_kind *K = strncmp(noun, "people", 6) == 0 || strncmp(noun, "person", 6) == 0
+	const pl_form_kind *K = strncmp(noun, "visit", 5) == 0 ? &pl_form_visit
+	                      : strncmp(noun, "people", 6) == 0 || strncmp(noun, "person", 6) == 0
 	                      ? &person_form : &source_form;
 	size_t n = strlen(path);
 	int ends_history = n > 8 && strcmp(path + n - 8, "/history") == 0;
@@ -328,7 +368,9 @@ void pl_records_route(const char *method, const char *path, const pl_team_req *r
 	int is_new = n > 4 && strcmp(path + n - 4, "/new") == 0;
 	char id[512] = "";
 	if (strstr(path, "{id}") && !decode(seg, id, sizeof id)) {
-		pl_team_error(rs, 404, "no record with that id");
+		char msg[64];
+		snprintf(msg, sizeof msg, "no %s with that id", K->word);
+		pl_team_error(rs, 404, msg);
 		return;
 	}
 	if (api && ends_history) {

@@ -9,42 +9,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *pending(parley_err *err)
+/* The queue: the pending changes and the discovery candidates; 0, or -1
+ * with a 500 answered on rs.  The caller decrefs both. */
+static int queue(json_t **changes, json_t **cands, pl_team_resp *rs)
 {
+	parley_err err = {0, ""};
 	char *text = NULL;
-	if (parley_changes_json(pl_team_db(), "pending", &text, err) != PARLEY_OK)
-		return NULL;
-	json_t *a = json_loads(text, 0, NULL);
-	free(text);
-	return a;
+	*changes = parley_changes_json(pl_team_db(), "pending", &text, &err) == PARLEY_OK
+	         ? pl_team_loads(text) : NULL;
+	*cands = *changes ? pl_candidates_get(&err) : NULL;
+	if (*cands)
+		return 0;
+	json_decref(*changes);
+	pl_team_error(rs, 500, err.msg);
+	return -1;
 }
 
 void pl_review_list(const pl_team_req *rq, const parley_session *s, pl_team_resp *rs)
 {
 	(void)rq, (void)s;
-	parley_err err = {0, ""};
-	json_t *a = pending(&err);
-	json_t *c = a ? pl_candidates_get(&err) : NULL;
-	if (!c) {
-		json_decref(a);
-		pl_team_error(rs, 500, err.msg);
-	} else {
+	json_t *a, *c;
+	if (queue(&a, &c, rs) == 0)
 		pl_team_json(rs, 200, json_pack("{s:o,s:o}", "changes", a, "candidates", c));
-	}
 }
 
 void pl_review_page(const pl_team_req *rq, const parley_session *s, const char *msg, int status,
                     pl_team_resp *rs)
 {
 	(void)rq;
-	parley_err err = {0, ""};
-	json_t *a = pending(&err);
-	json_t *cands = a ? pl_candidates_get(&err) : NULL;
-	if (!cands) {
-		json_decref(a);
-		pl_team_error(rs, 500, err.msg);
+	json_t *a, *cands;
+	if (queue(&a, &cands, rs))
 		return;
-	}
 	pl_buf *b = pl_team_page(rs, status);
 	pl_buf_adds(b, "Review - parley</title><link rel=\"stylesheet\" href=\"/static/style.css\">"
 	               "</head><body><main id=\"main\"><h1>Changes waiting for review</h1>");

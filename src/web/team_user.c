@@ -22,13 +22,6 @@ static int sees_held(const parley_session *s, const char *name)
 	return strcmp(s->user, name) == 0 || s->role >= PARLEY_ROLE_REVIEWER;
 }
 
-static json_t *loads_owned(char *text)
-{
-	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
-	free(text);
-	return v;
-}
-
 /* The user's changes and (when s may see them) held changes; NULL and
  * *status set on failure (404 for no such user). */
 static json_t *changes_find(const parley_session *s, const char *seg, char *name, size_t cap,
@@ -49,7 +42,7 @@ static json_t *changes_find(const parley_session *s, const char *seg, char *name
 	parley_user u;
 	parley_user_get(db, name, &u, NULL);
 	json_t *o = json_pack("{s:s,s:s,s:o}", "user", name, "role", parley_role_name(u.role),
-	                      "changes", loads_owned(text));
+	                      "changes", pl_team_loads(text));
 	if (o && sees_held(s, name)) {
 		char author[96];
 		snprintf(author, sizeof author, "web:%s", name);
@@ -59,7 +52,7 @@ static json_t *changes_find(const parley_session *s, const char *seg, char *name
 			*status = pl_team_status(rc, 0);
 			return NULL;
 		}
-		json_object_set_new(o, "held", loads_owned(text));
+		json_object_set_new(o, "held", pl_team_loads(text));
 	}
 	if (!o) {
 		*status = 500;
@@ -248,7 +241,7 @@ void pl_visit_pending(const pl_team_req *rq, const parley_session *s, const char
 		pl_team_error(rs, pl_team_status(rc, 0), err.msg);
 		return;
 	}
-	json_t *a = loads_owned(text), *out = json_array();
+	json_t *a = pl_team_loads(text), *out = json_array();
 	size_t i;
 	json_t *c;
 	json_array_foreach(a, i, c) /* the summary the page shows, not the body */

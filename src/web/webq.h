@@ -135,6 +135,8 @@ void pl_visit_links(pl_page *pg, json_t *rows);
 /* URL of a record page: kind "visit", "person", "country", "pair".
  * Returns a new string; caller frees with free(). */
 char *pl_url(const pl_page *pg, const char *kind, const char *id);
+/* o[key] = the pl_url of kind for the id in o[idkey]; nothing when o has no such id. */
+void pl_set_url(pl_page *pg, json_t *o, const char *key, const char *kind, const char *idkey);
 /* The name of a country (its code when unknown).  Caller frees with free(). */
 char *pl_country_name(parley_db *db, const char *code);
 /* URL of the visit list for a pair and an inclusive date range (either may

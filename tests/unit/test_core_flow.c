@@ -57,32 +57,45 @@ static void audit_scope(void **state)
 	char *ids = NULL;
 	int note_only = 0;
 	/* nothing since: no ids, head unchanged */
-	assert_int_equal(parley_audit_scope(db, h0, &head, &ids, &note_only, &err), PARLEY_OK);
+	assert_int_equal(parley_audit_scope(db, h0, &head, &ids, &note_only, NULL, &err), PARLEY_OK);
 	assert_true(head == h0 && ids == NULL);
-	/* a note: this visit, note only */
-	patch(db, "{\"note\":\"A note.\"}", "web:ann");
-	assert_int_equal(parley_audit_scope(db, h0, &head, &ids, &note_only, &err), PARLEY_OK);
+	/* a note: this visit, note only; its notes before (none: an empty
+	 * line) and after, folded as the search index holds them */
+	patch(db, "{\"note\":\"A Note, Ŭnder-way.\"}", "web:ann");
+	char *notes = NULL;
+	assert_int_equal(parley_audit_scope(db, h0, &head, &ids, &note_only, &notes, &err), PARLEY_OK);
 	assert_true(head > h0);
 	assert_non_null(ids);
 	assert_string_equal(ids, "2026-11-02-prk-chn-flow\n");
 	assert_int_equal(note_only, 1);
+	assert_non_null(notes);
+	assert_string_equal(notes, "\na note under way\n");
+	free(notes);
+	free(ids);
+	/* a second note edit: both changes' notes, in order */
+	patch(db, "{\"note\":\"Second\"}", "web:ann");
+	assert_int_equal(parley_audit_scope(db, h0, &head, &ids, &note_only, &notes, &err), PARLEY_OK);
+	assert_string_equal(ids, "2026-11-02-prk-chn-flow\n2026-11-02-prk-chn-flow\n");
+	assert_string_equal(notes, "\na note under way\na note under way\nsecond\n");
+	free(notes);
 	free(ids);
 	/* and a summary: still this visit's text, no longer note only */
 	long long h1 = head;
 	patch(db, "{\"summary\":\"Second.\"}", "web:ann");
-	assert_int_equal(parley_audit_scope(db, h0, &head, &ids, &note_only, &err), PARLEY_OK);
+	assert_int_equal(parley_audit_scope(db, h0, &head, &ids, &note_only, NULL, &err), PARLEY_OK);
 	assert_non_null(ids);
 	assert_int_equal(note_only, 0);
 	free(ids);
 	/* a date can change any figure: no ids; nor for an insert (the first run) */
 	long long h2 = head;
 	patch(db, "{\"start_date\":\"2026-11-03\"}", "web:ann");
-	assert_int_equal(parley_audit_scope(db, h2, &head, &ids, &note_only, &err), PARLEY_OK);
-	assert_true(head > h2 && ids == NULL);
-	assert_int_equal(parley_audit_scope(db, 0, &head, &ids, &note_only, &err), PARLEY_OK);
+	notes = NULL;
+	assert_int_equal(parley_audit_scope(db, h2, &head, &ids, &note_only, &notes, &err), PARLEY_OK);
+	assert_true(head > h2 && ids == NULL && notes == NULL);
+	assert_int_equal(parley_audit_scope(db, 0, &head, &ids, &note_only, NULL, &err), PARLEY_OK);
 	assert_null(ids);
 	/* unknown starting point: no ids */
-	assert_int_equal(parley_audit_scope(db, -1, &head, &ids, &note_only, &err), PARLEY_OK);
+	assert_int_equal(parley_audit_scope(db, -1, &head, &ids, &note_only, NULL, &err), PARLEY_OK);
 	assert_null(ids);
 	(void)h1;
 	parley_close(db);

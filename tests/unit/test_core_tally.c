@@ -128,6 +128,20 @@ static char *answer(const parley_query *q)
 		for (size_t i = 0; i < r->n; i++)
 			pl_buf_addf(&b, " %s", r->v[i].id);
 		pl_buf_addf(&b, " next %s total %ld;", r->next_after ? r->next_after : "-", r->total);
+		/* the page after the first row (keyset paging, after=): from the
+		 * search's matches in memory or from SQL, the same rows */
+		if (d < 2 && r->n) {
+			parley_query k = p;
+			k.after = r->v[0].id;
+			parley_visits *ra = NULL;
+			if (parley_visits_find(db, &k, 0, &ra, &err) != PARLEY_OK)
+				fail_msg("page after %s: %s", k.after, err.msg);
+			pl_buf_adds(&b, " after:");
+			for (size_t i = 0; i < ra->n; i++)
+				pl_buf_addf(&b, " %s", ra->v[i].id);
+			pl_buf_addf(&b, " next %s total %ld;", ra->next_after ? ra->next_after : "-", ra->total);
+			parley_visits_free(ra);
+		}
 		parley_visits_free(r);
 	}
 	static const char *const fields[] = {"direction", "level", "type", "status", "year"};
@@ -188,8 +202,22 @@ static void answers_agree(const char *after)
 		agree(after, covered[i], 0);
 }
 
+/* The people search's folded text (person_search) is the names, native
+ * names and aliases folded now (person_search_text). */
+static void people_text_is_current(const char *after)
+{
+	char *t = rows_of("SELECT person, body FROM person_search ORDER BY 1");
+	char *v = rows_of("SELECT person, body FROM person_search_text ORDER BY 1");
+	if (strcmp(t, v) != 0)
+		fail_msg("after %s the people search's text is stale:\nkept:\n%.2000s\nnow:\n%.2000s",
+		         after, t, v);
+	free(t);
+	free(v);
+}
+
 static void check(const char *after)
 {
+	people_text_is_current(after);
 	tally_is_group_by(after);
 	answers_agree(after);
 }
@@ -352,6 +380,111 @@ static void every_write_keeps_the_tally(void **s)
 	assert_int_equal(scalar("SELECT count(*) FROM visit_tally_country"), 0);
 }
 
+/* The ids parley_people_find returns for text, space-separated. */
+static char *people_ids(const char *text)
+{
+	parley_people *ps = NULL;
+	parley_err err = {0, ""};
+	if (parley_people_find(db, text, 0, &ps, &err) != PARLEY_OK)
+		fail_msg("people %s: %s", text, err.msg);
+	pl_buf b;
+	pl_buf_init(&b, 1u << 20);
+	pl_buf_adds(&b, "");
+	for (size_t i = 0; i < ps->n; i++)
+		pl_buf_addf(&b, "%s ", ps->p[i].id);
+	parley_people_free(ps);
+	char *s = pl_buf_take(&b);
+	assert_non_null(s);
+	return s;
+}
+
+static void people_are(const char *text, const char *want, const char *after)
+{
+	char *got = people_ids(text);
+	if (strcmp(got, want) != 0)
+		fail_msg("after %s, people matching '%s': got '%s', want '%s'", after, text, got, want);
+	free(got);
+}
+
+/* The people search reads the store's folded text: it follows a person
+ * written, renamed and given an alias, and finds them by a folded name
+ * even while raw SQL's marks are not yet refreshed (it folds then). */
+static void people_search_follows_writes(void **s)
+{
+	(void)s;
+	parley_err err = {0, ""};
+	char *msg = NULL;
+	/* raw SQL, not refreshed: the marks stay, the names are folded per person */
+	if (sqlite3_exec(parley_sqlite(db), "INSERT INTO person(id, name, native_name, country)"
+	                 " VALUES ('tally-zoe', 'Zoë Qwertyuiop', 'Ζωή', 'USA');"
+	                 "INSERT INTO person_alias(person, alias) VALUES ('tally-zoe', 'Asdfghjkl Zed')",
+	                 NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("insert: %s", msg ? msg : "");
+	assert_true(scalar("SELECT count(*) FROM person_search_dirty") > 0);
+	people_are("zoe qwerty", "tally-zoe ", "a raw insert (unrefreshed)");
+	people_are("ASDFGHJKL", "tally-zoe ", "a raw insert (unrefreshed)");
+	people_are("ζωη", "tally-zoe ", "a raw insert (unrefreshed)");
+	people_are("qwertyuiop zoe", "", "a raw insert (unrefreshed)");
+	/* refreshed: the same answers from the kept text */
+	assert_int_equal(parley_search_sync(db, &err), PARLEY_OK);
+	assert_int_equal(scalar("SELECT count(*) FROM person_search_dirty"), 0);
+	people_text_is_current("a refresh");
+	people_are("zoe qwerty", "tally-zoe ", "a refresh");
+	people_are("ζωη", "tally-zoe ", "a refresh");
+	people_are("qwertyuiop zoe", "", "a refresh");
+	/* an alias changed, a rename through the library */
+	exec("UPDATE person_alias SET alias = 'Lkjhgf' WHERE person = 'tally-zoe'");
+	people_text_is_current("an alias change");
+	people_are("asdfghjkl", "", "an alias change");
+	people_are("lkjhgf", "tally-zoe ", "an alias change");
+	assert_int_equal(parley_rename(db, "person", "tally-zoe", "tally-zoe-2", "a better id", NULL,
+	                               &err), PARLEY_OK);
+	people_text_is_current("a person renamed");
+	people_are("zoe", "tally-zoe-2 ", "a person renamed");
+	exec("DELETE FROM person_alias WHERE person = 'tally-zoe-2'; DELETE FROM person WHERE id = 'tally-zoe-2'");
+	people_text_is_current("a person deleted");
+	people_are("zoe qwerty", "", "a person deleted");
+	assert_int_equal(scalar("SELECT count(*) FROM person_search WHERE person LIKE 'tally-zoe%'"), 0);
+}
+
+/* The total of a search for text on this connection. */
+static long search_total(const char *text)
+{
+	parley_query q;
+	parley_query_init(&q);
+	q.text = text;
+	q.limit = 10;
+	parley_visits *r = NULL;
+	parley_err err = {0, ""};
+	if (parley_visits_find(db, &q, 0, &r, &err) != PARLEY_OK)
+		fail_msg("search %s: %s", text, err.msg);
+	long n = r->total;
+	parley_visits_free(r);
+	return n;
+}
+
+/* A search's matches are kept for the next request of the same search
+ * (pl_search_matches); a visit written, then rolled back, changes neither
+ * the store's version nor the connection's change count back, so what a
+ * transaction read is never reused. */
+static void search_forgets_a_rollback(void **s)
+{
+	(void)s;
+	assert_int_equal(search_total("Qzxrollback"), 0);
+	exec("BEGIN; INSERT INTO visit(id, from_country, to_country, start_date, summary)"
+	     " VALUES ('tally-rollback', 'CHN', 'PRK', '1999-01-02', 'Qzxrollback talks')");
+	assert_int_equal(search_total("Qzxrollback"), 1);
+	assert_int_equal(search_total("Qzxrollback"), 1);
+	exec("ROLLBACK");
+	assert_int_equal(search_total("Qzxrollback"), 0);
+	/* outside a transaction the kept matches follow a write */
+	exec("INSERT INTO visit(id, from_country, to_country, start_date, summary)"
+	     " VALUES ('tally-rollback', 'CHN', 'PRK', '1999-01-02', 'Qzxrollback talks')");
+	assert_int_equal(search_total("Qzxrollback"), 1);
+	exec("DELETE FROM visit WHERE id = 'tally-rollback'");
+	assert_int_equal(search_total("Qzxrollback"), 0);
+}
+
 /* What the tally does not answer is counted from the visits: a range that
  * is not whole years, a search, a person. */
 static void other_filters_count_the_visits(void **s)
@@ -399,6 +532,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_write_keeps_the_tally),
 	    cmocka_unit_test(other_filters_count_the_visits),
+	    cmocka_unit_test(people_search_follows_writes),
+	    cmocka_unit_test(search_forgets_a_rollback),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
