@@ -341,27 +341,31 @@ int pl_query_where(parley_db *db, const parley_query *q, pl_buf *sql, binds *b, 
 	return PARLEY_OK;
 }
 
-int pl_prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
-                         parley_err *err)
+/* The statement for sql with b's filters bound, fresh (the caller finalizes
+ * it) or, when cached, from the store's statement cache (the caller gives it
+ * back with pl_release(), never sqlite3_finalize()). */
+static int bind_filters(parley_db *db, const char *sql, const binds *b, int cached,
+                        sqlite3_stmt **st, parley_err *err)
 {
-	int rc = pl_prepare(db, sql, st, err);
+	int rc = cached ? pl_prepare_cached(db, sql, st, err) : pl_prepare(db, sql, st, err);
 	for (int i = 0; !rc && i < b->n; i++)
 		if (sqlite3_bind_text(*st, i + 1, b->v[i], -1, SQLITE_STATIC) != SQLITE_OK)
 			rc = pl_db_error(db, err, "binding a filter");
 	return rc;
 }
 
-/* prepare_bound from the store's statement cache: the caller gives *st back
- * with pl_release(), never sqlite3_finalize().  For load_rows, whose SQL a
- * page per visit (a static site) runs again and again. */
+int pl_prepare_bound(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
+                         parley_err *err)
+{
+	return bind_filters(db, sql, b, 0, st, err);
+}
+
+/* From the cache, for load_rows, whose SQL a page per visit (a static site)
+ * runs again and again. */
 static int prepare_bound_cached(parley_db *db, const char *sql, const binds *b, sqlite3_stmt **st,
                                 parley_err *err)
 {
-	int rc = pl_prepare_cached(db, sql, st, err);
-	for (int i = 0; !rc && i < b->n; i++)
-		if (sqlite3_bind_text(*st, i + 1, b->v[i], -1, SQLITE_STATIC) != SQLITE_OK)
-			rc = pl_db_error(db, err, "binding a filter");
-	return rc;
+	return bind_filters(db, sql, b, 1, st, err);
 }
 
 static const char *const list_cols =
