@@ -169,7 +169,8 @@ int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn
 	if (!db || !id || !fn)
 		return parley_err_set(err, PARLEY_EINVAL, "parley_visit_fact_get: NULL argument");
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, FACT_COLS " WHERE v.id = ?1", &st, err);
+	/* from the statement cache: a visit page reads one fact per miss */
+	int rc = pl_prepare_cached(db, FACT_COLS " WHERE v.id = ?1", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -186,7 +187,7 @@ int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn
 		read_fact(st, NULL, date, sizeof date, &f);
 		rc = fn(ud, &f, err);
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	return rc;
 }
 
