@@ -715,18 +715,25 @@ static int page_sql(pl_buf *sql, const parley_query *q, const char *where, long 
 	return rc;
 }
 
+/* A list's whole-row SELECT (list_cols, list_from) with where after it, in
+ * sql, which this initializes (the caller frees it with pl_buf_free, even on
+ * an error). */
+static int list_sql(pl_buf *sql, const char *where)
+{
+	pl_buf_init(sql, MAX_SQL);
+	int rc = pl_buf_puts(sql, list_cols);
+	if (!rc)
+		rc = pl_buf_puts(sql, list_from);
+	return rc ? rc : pl_buf_puts(sql, where);
+}
+
 /* The visits of ids (a JSON array of ids) read whole, in q's order. */
 static int load_ids(parley_db *db, vresult *r, const parley_query *q, const char *ids,
                     int details, size_t keep, parley_err *err)
 {
 	binds pb = {.n = 0, .arena = &r->arena};
 	pl_buf sql;
-	pl_buf_init(&sql, MAX_SQL);
-	int rc = pl_buf_puts(&sql, list_cols);
-	if (!rc)
-		rc = pl_buf_puts(&sql, list_from);
-	if (!rc)
-		rc = pl_buf_puts(&sql, " WHERE v.id IN (SELECT value FROM json_each(?))");
+	int rc = list_sql(&sql, " WHERE v.id IN (SELECT value FROM json_each(?))");
 	if (!rc)
 		rc = pl_buf_puts(&sql, pl_order_by(q->sort));
 	if (!rc)
@@ -995,12 +1002,7 @@ static int one_visit(parley_db *db, const char *sql_tail, const char *id, parley
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
 	binds b = {.n = 1, .v = {id}, .arena = &r->arena};
 	pl_buf sql;
-	pl_buf_init(&sql, MAX_SQL);
-	int rc = pl_buf_puts(&sql, list_cols);
-	if (!rc)
-		rc = pl_buf_puts(&sql, list_from);
-	if (!rc)
-		rc = pl_buf_puts(&sql, sql_tail);
+	int rc = list_sql(&sql, sql_tail);
 	if (!rc)
 		rc = load_rows(db, r, &sql, &b, 0, 0, err);
 	pl_buf_free(&sql);
