@@ -12,7 +12,7 @@
  *   - a status from the set the server uses, and a body;
  *   - never a 5xx: no request can make the server fail on a good store;
  *   - an API answer (application/json) parses as JSON;
- *   - every answer is valid UTF-8. */
+ *   - every answer is valid UTF-8, but a PNG chart, which must be a PNG. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +50,15 @@ static void check(const pl_web_resp *rs)
 	if (!status_known(rs->status) || !rs->body.data) {
 		fprintf(stderr, "status %d, body %s\n", rs->status, rs->body.data ? "present" : "missing");
 		abort();
+	}
+	/* a chart drawn as PNG (the PNG module, built beside the fuzz targets
+	 * by tests/fuzz-run) is binary: it must be a PNG, not text */
+	if (rs->type && strcmp(rs->type, "image/png") == 0) {
+		if (rs->body.len < 8 || memcmp(rs->body.data, "\x89PNG\r\n\x1a\n", 8) != 0) {
+			fprintf(stderr, "status %d: an image/png body that is not a PNG\n", rs->status);
+			abort();
+		}
+		return;
 	}
 	if (pl_utf8_invalid_at(rs->body.data, rs->body.len) >= 0) {
 		fprintf(stderr, "status %d: the body is not valid UTF-8\n", rs->status);
