@@ -362,19 +362,11 @@ static void bulk_is_chosen_for_large_inputs(void **s)
 
 int main(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/parley-test-bulk-XXXXXX");
-	if (!mkdtemp(dir))
-		return 1;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(bulk_equals_row_by_row),
 	    cmocka_unit_test(bulk_failure_rolls_back_everything),
 	    cmocka_unit_test(bulk_journal_and_other_connections),
 	    cmocka_unit_test(bulk_is_chosen_for_large_inputs),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		return 1;
-	return rc;
+	return RUN_IN_TMPDIR("bulk", tests);
 }

@@ -346,9 +346,6 @@ static void json_document_limit(void **s)
 
 int main(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/parley-test-stream-XXXXXX");
-	if (!mkdtemp(dir))
-		return 1;
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(ndjson_in_any_order),
 	    cmocka_unit_test(ndjson_bigger_than_the_buffer),
@@ -357,10 +354,5 @@ int main(void)
 	    cmocka_unit_test(csv_records_over_lines),
 	    cmocka_unit_test(json_document_limit),
 	};
-	int rc = cmocka_run_group_tests(tests, NULL, NULL);
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	if (system(cmd) != 0)
-		return 1;
-	return rc;
+	return RUN_IN_TMPDIR("stream", tests);
 }

@@ -16,6 +16,7 @@
 #include "parley.h"
 #include "internal.h"
 #include "pl_query.h"
+#include "test_sql.h"
 
 static char path[64];
 static parley_db *db;
@@ -23,13 +24,7 @@ static parley_db *db;
 /* Raw SQL, then the index refresh the library's own writes do at commit. */
 static void exec(const char *sql)
 {
-	char *msg = NULL;
-	int rc = sqlite3_exec(parley_sqlite(db), sql, NULL, NULL, &msg);
-	if (rc != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "");
-	parley_err err = {0, ""};
-	if (parley_search_sync(db, &err) != PARLEY_OK)
-		fail_msg("sync: %s", err.msg);
+	exec_synced(db, sql);
 }
 
 static int setup(void **s)

@@ -20,18 +20,14 @@
 #include "parley.h"
 #include "internal.h"
 #include "pl_query.h"
+#include "test_sql.h"
 
 static char path[64];
 static parley_db *db;
 
 static void exec(const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(parley_sqlite(db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "");
-	parley_err err = {0, ""};
-	if (parley_search_sync(db, &err) != PARLEY_OK)
-		fail_msg("sync: %s", err.msg);
+	exec_synced(db, sql);
 }
 
 /* Two pairs in both directions; dates of each precision on the same first

@@ -20,6 +20,7 @@
 #include "parley.h"
 #include "internal.h"
 #include "pl_query.h"
+#include "test_sql.h"
 
 static char dir[64];
 static char path[128];
@@ -236,12 +237,7 @@ static long scalar(const char *sql)
  * commit (the tally needs none: its triggers run in the write itself). */
 static void exec(const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(parley_sqlite(db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg ? msg : "");
-	parley_err err = {0, ""};
-	if (parley_search_sync(db, &err) != PARLEY_OK)
-		fail_msg("sync: %s", err.msg);
+	exec_synced(db, sql);
 }
 
 static const char *visit_json =

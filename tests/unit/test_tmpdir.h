@@ -5,6 +5,7 @@
 #define PARLEY_TEST_TMPDIR_H
 
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "parley.h"
 
@@ -48,6 +49,22 @@ static inline char *export_text(parley_db *db, const char *format, const char *c
 	assert_int_equal(parley_export(db, format, concept, m, NULL), PARLEY_OK);
 	fclose(m);
 	return buf;
+}
+
+/* main() of a test program whose stores live in dir: makes dir
+ * (/tmp/parley-test-NAME-XXXXXX), runs the tests, removes dir. */
+#define RUN_IN_TMPDIR(name, tests) run_in_tmpdir(name, tests, sizeof tests / sizeof tests[0])
+static inline int run_in_tmpdir(const char *name, const struct CMUnitTest *tests, size_t n)
+{
+	snprintf(dir, sizeof dir, "/tmp/parley-test-%s-XXXXXX", name);
+	if (!mkdtemp(dir))
+		return 1;
+	int rc = _cmocka_run_group_tests(name, tests, n, NULL, NULL);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		return 1;
+	return rc;
 }
 
 #endif
