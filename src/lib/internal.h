@@ -225,6 +225,9 @@ void pl_search_memo_free(parley_db *db);
 int pl_db_error(parley_db *db, parley_err *err, const char *what);
 /* Runs SQL without results. */
 int pl_exec(parley_db *db, const char *sql, parley_err *err);
+/* parley_fold (spaces 0) or parley_fold_words (1) through libutf8proc,
+ * without the ASCII shortcut that gives the same (fold.c); caller frees. */
+char *pl_fold_general(const char *s, int spaces);
 /* SQL parley_brief_text(source): a brief file's searchable text, folded
  * (src/brief/brief_catalog.c; the brief search index's triggers call it). */
 void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);

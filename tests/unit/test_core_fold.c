@@ -7,6 +7,8 @@
 #include <stdlib.h>
 
 #include "parley.h"
+#include "internal.h"
+#include <string.h>
 
 static void check(const char *in, const char *want)
 {
@@ -59,12 +61,54 @@ static void folds_tone_marks_and_keeps_hangul_whole(void **state)
 	assert_null(parley_fold_words(NULL));
 }
 
+/* ASCII text folds by a shortcut (fold.c): it must give what libutf8proc
+ * gives, for every ASCII character alone, between letters, at either end
+ * and in runs, in both variants; and text with one non-ASCII byte still
+ * takes the general path. */
+static void ascii_shortcut_is_the_general_fold(void **state)
+{
+	(void)state;
+	char s[16];
+	for (int c = 1; c < 128; c++) {
+		/* each # is the character */
+		const char *const shapes[] = {"#", "a#b", "#Z9", "Q#", "x##Y", " #-# "};
+		for (size_t k = 0; k < sizeof shapes / sizeof *shapes; k++) {
+			size_t o = 0;
+			for (const char *p = shapes[k]; *p && o + 1 < sizeof s; p++)
+				s[o++] = *p == '#' ? (char)c : *p;
+			s[o] = '\0';
+			for (int spaces = 0; spaces < 2; spaces++) {
+				char *fast = spaces ? parley_fold_words(s) : parley_fold(s);
+				char *slow = pl_fold_general(s, spaces);
+				assert_non_null(fast);
+				assert_non_null(slow);
+				if (strcmp(fast, slow) != 0)
+					fail_msg("char %d in '%s' (words %d): '%s' against '%s'", c, s, spaces, fast, slow);
+				free(fast);
+				free(slow);
+			}
+		}
+	}
+	const char *const texts[] = {"  Visit of the PRESIDENT (2nd), talks: trade/energy!  ",
+	                             "US-China 1972 -- Nixon", "", "---", "a  b\tc\nD"};
+	for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+		for (int spaces = 0; spaces < 2; spaces++) {
+			char *fast = spaces ? parley_fold_words(texts[i]) : parley_fold(texts[i]);
+			char *slow = pl_fold_general(texts[i], spaces);
+			assert_string_equal(fast, slow);
+			free(fast);
+			free(slow);
+		}
+	check("Hernández TALKS", "hernandeztalks"); /* not ASCII: the general path */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(folds_case_accents_and_punctuation),
 	    cmocka_unit_test(keeps_other_scripts),
 	    cmocka_unit_test(folds_tone_marks_and_keeps_hangul_whole),
+	    cmocka_unit_test(ascii_shortcut_is_the_general_fold),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
