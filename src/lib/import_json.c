@@ -306,6 +306,150 @@ static int line_concept(const char *p, size_t n, json_t **obj, json_error_t *je)
 	return pc ? (int)(pc - pl_concept_at(0)) : -1;
 }
 
+int pl_ndjson_flat = 1;
+
+/* One JSON string at *pp (its opening quote), unescaped into *out; 1 when
+ * read, 0 when it is anything the quick read leaves to jansson: a \u
+ * escape, a control character, an unknown escape, or no closing quote. */
+static int flat_string(const char **pp, const char *end, char **out)
+{
+	const char *p = *pp + 1;
+	char *o = *out;
+	while (p < end && *p != '"') {
+		unsigned char ch = (unsigned char)*p;
+		if (ch < 0x20)
+			return 0;
+		if (ch != '\\') {
+			*o++ = *p++;
+			continue;
+		}
+		if (++p >= end)
+			return 0;
+		switch (*p) {
+		case '"': *o++ = '"'; break;
+		case '\\': *o++ = '\\'; break;
+		case '/': *o++ = '/'; break;
+		case 'b': *o++ = '\b'; break;
+		case 'f': *o++ = '\f'; break;
+		case 'n': *o++ = '\n'; break;
+		case 'r': *o++ = '\r'; break;
+		case 't': *o++ = '\t'; break;
+		default: return 0; /* \u (NUL, surrogates) and errors: jansson's */
+		}
+		p++;
+	}
+	if (p >= end)
+		return 0;
+	*o++ = '\0';
+	*pp = p + 1;
+	*out = o;
+	return 1;
+}
+
+static const char *flat_ws(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n'))
+		p++;
+	return p;
+}
+
+/* The quick read of an NDJSON line (issue 13: jansson built a tree of
+ * every line of a million-visit import only for put_object to read it
+ * back): a flat object of known, distinct fields whose values are strings,
+ * null, or whole numbers for integer fields, as parley export and
+ * tools/synth write them.  vals[] gets what put_object would give
+ * pl_import_put for the same line (strings unescaped into buf, which holds
+ * at least n + 1 bytes; a whole number as its digits, as jansson would
+ * print it back).  Returns 1 when read so; 0 for anything else (another
+ * shape, an unknown or repeated field, a value of another type, a \u
+ * escape, bad JSON), which the caller then parses with jansson, so that
+ * every finding is reported as before. */
+static int flat_line(const pl_concept *c, const char *p, size_t n, char *buf,
+                     const char **vals)
+{
+	const char *end = p + n;
+	uint32_t seen = 0;
+	int concept_seen = 0;
+	char *o = buf;
+	_Static_assert(sizeof seen * 8 >= 32, "columns");
+	if (c->ncols > 32)
+		return 0;
+	for (size_t i = 0; i < c->ncols; i++)
+		vals[i] = NULL;
+	p = flat_ws(p, end);
+	if (p >= end || *p++ != '{')
+		return 0;
+	p = flat_ws(p, end);
+	if (p < end && *p == '}')
+		return 0; /* no "concept": not what the tag read */
+	for (;;) {
+		if (p >= end || *p != '"')
+			return 0;
+		char *key = o;
+		if (!flat_string(&p, end, &o))
+			return 0;
+		p = flat_ws(p, end);
+		if (p >= end || *p++ != ':')
+			return 0;
+		p = flat_ws(p, end);
+		if (p >= end)
+			return 0;
+		int col = -1;
+		if (strcmp(key, "concept") == 0) {
+			if (concept_seen++)
+				return 0;
+		} else if ((col = pl_concept_col(c, key)) < 0 || (seen >> col & 1)) {
+			return 0;
+		} else {
+			seen |= (uint32_t)1 << col;
+		}
+		o = key; /* the key's bytes are no longer needed */
+		if (*p == '"') {
+			char *v = o;
+			if (!flat_string(&p, end, &o))
+				return 0;
+			if (col < 0) { /* the concept: the one the tag named */
+				if (strcmp(v, c->name) != 0)
+					return 0;
+				o = v;
+			} else {
+				vals[col] = v;
+			}
+		} else if (end - p >= 4 && memcmp(p, "null", 4) == 0) {
+			if (col < 0)
+				return 0;
+			p += 4;
+		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			/* a whole number for an integer field, written as jansson
+			 * prints it back: no leading zero, no "-0", no fraction or
+			 * exponent, and within 18 digits (no overflow) */
+			const char *d = p + (*p == '-'), *q = d;
+			while (q < end && *q >= '0' && *q <= '9')
+				q++;
+			if (col < 0 || c->cols[col].type != PL_INT || q == d || q - d > 18 ||
+			    (*d == '0' && (q - d > 1 || d != p)) ||
+			    (q < end && (*q == '.' || *q == 'e' || *q == 'E')))
+				return 0;
+			vals[col] = o;
+			memcpy(o, p, (size_t)(q - p));
+			o += q - p;
+			*o++ = '\0';
+			p = q;
+		} else {
+			return 0;
+		}
+		p = flat_ws(p, end);
+		if (p < end && *p == ',') {
+			p = flat_ws(p + 1, end);
+			continue;
+		}
+		if (p >= end || *p++ != '}')
+			return 0;
+		break;
+	}
+	return concept_seen == 1 && flat_ws(p, end) == end;
+}
+
 /* A non-blank line of an NDJSON file, its BOM (line 1) skipped; 0 for a
  * blank line. */
 static int content(const pl_lines *l, const char **p, size_t *n)
@@ -337,6 +481,9 @@ int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
 	int r, rc = PARLEY_OK, last = -1, ordered = 1, bad_text = 0;
 	uint64_t present = 0;
 	_Static_assert(sizeof present * 8 >= 32, "concept mask");
+	char *flat = NULL; /* the quick read's strings (flat_line), one line's worth */
+	size_t flat_cap = 0;
+	const char *vals[32];
 	while ((r = pl_lines_next(&l, &p, &n, &err)) == 1) {
 		if (!content(&l, &p, &n))
 			continue;
@@ -380,6 +527,25 @@ int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
 				json_decref(obj); /* another pass's row, or reported by the first */
 				continue;
 			}
+			if (!obj && pl_ndjson_flat) { /* the quick read, when the line allows */
+				if (n + 1 > flat_cap) {
+					char *g = realloc(flat, n + 1);
+					if (!g) {
+						pl_import_report(imp, PARLEY_ERROR, path, l.line, 0, NULL, NULL,
+						                 "read-failed", "out of memory");
+						rc = PARLEY_EDATA;
+						break;
+					}
+					flat = g;
+					flat_cap = n + 1;
+				}
+				const pl_concept *pc = pl_concept_at((size_t)c);
+				if (flat_line(pc, p, n, flat, vals)) {
+					if (pl_import_put(imp, pc, vals, path, l.line))
+						rc = PARLEY_EDATA;
+					continue;
+				}
+			}
 			if (!obj && !(obj = json_loadb(p, n, JSON_REJECT_DUPLICATES, &je))) {
 				json_error(imp, path, p, 0, l.line, &je);
 				rc = PARLEY_EDATA;
@@ -406,6 +572,7 @@ int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
 		                 err.code == PARLEY_ELIMIT ? "record-too-long" : "read-failed", "%s",
 		                 err.msg);
 	pl_lines_free(&l);
+	free(flat);
 	return r < 0 ? PARLEY_EDATA : rc;
 }
 

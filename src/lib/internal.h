@@ -345,6 +345,10 @@ typedef struct pl_bulk {
  * 1 always, -1 never, 0 decide). */
 int pl_bulk_wanted(parley_db *db, long long input_bytes);
 extern int pl_import_bulk_mode;
+/* 1 (the default): NDJSON lines of the usual shape are read without
+ * jansson (import_json.c, flat_line); 0: every line through jansson
+ * (tests compare the two). */
+extern int pl_ndjson_flat;
 int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err);
 /* Makes again what pl_bulk_begin dropped; frees b. */
 int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err);

@@ -64,13 +64,19 @@ static void write_base(const char *name)
 			snprintf(date, sizeof date, "%d-%02d", 1950 + i % 70, 1 + i % 12);
 		else
 			snprintf(date, sizeof date, "%d-%02d-%02d", 1950 + i % 70, 1 + i % 12, 1 + i % 28);
+		/* escapes the quick NDJSON read takes (import_json.c, flat_line),
+		 * and one it leaves to jansson (\\u), nulls and blanks */
+		const char *extra = i % 10 == 0   ? " \\\"quoted\\\" back\\\\slash\\ttab\\/"
+		                    : i % 10 == 5 ? " caf\\u00e9 \\u00C9t\\u00e9"
+		                                  : "";
 		pl_buf_addf(&b, "{\"concept\":\"visit\",\"id\":\"syn-v%03d\",\"visitor\":\"syn-p%d\","
 		                "\"from_country\":\"%s\",\"to_country\":\"%s\",\"start_date\":\"%s\","
 		                "\"level\":\"%s\",\"type\":\"official\",\"status\":\"%s\","
-		                "\"summary\":\"%s and %s talks\"}\n",
+		                "\"summary\":\"%s and %s talks%s\"%s}\n",
 		            i, i % 12, codes[a], codes[z], date, levels[i % 4], statuses[i % 4],
-		            words[i % 6], words[(i / 6) % 6]);
-		pl_buf_addf(&b, "{\"concept\":\"visit_source\",\"visit\":\"syn-v%03d\",\"source\":\"syn-s%d\"}\n",
+		            words[i % 6], words[(i / 6) % 6], extra, i % 4 == 1 ? ",\"note\":null" : "");
+		pl_buf_addf(&b, i % 8 ? "{\"concept\":\"visit_source\",\"visit\":\"syn-v%03d\",\"source\":\"syn-s%d\"}\n"
+		                      : " { \"concept\":\"visit_source\" , \"visit\" :\t\"syn-v%03d\",\"source\":\"syn-s%d\" }\r\n",
 		            i, i % 40);
 		if (i % 3 == 0)
 			pl_buf_addf(&b, "{\"concept\":\"visit_person\",\"visit\":\"syn-v%03d\",\"role\":\"companion\","
@@ -116,6 +122,28 @@ static void write_update(const char *name)
 	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
 	write_file(name, b.data);
 	pl_buf_free(&b);
+}
+
+/* The findings of an import, one line each (malloc'd; the caller frees). */
+static char *findings(parley_db *db, const char *name, int *rc)
+{
+	const char *p[] = {path_of(name)};
+	parley_err err = {0, ""};
+	parley_report *rep = parley_report_new();
+	*rc = parley_import(db, p, 1, NULL, rep, NULL, &err);
+	pl_buf b;
+	pl_buf_init(&b, 1 << 20);
+	pl_buf_adds(&b, "");
+	for (size_t i = 0; i < parley_report_count(rep); i++) {
+		const parley_finding *f = parley_report_get(rep, i);
+		pl_buf_addf(&b, "%d %ld %ld %s %s %s %s\n", (int)f->severity, f->line, f->column,
+		            f->record ? f->record : "-",
+		            f->field ? f->field : "-", f->code ? f->code : "-", f->message);
+	}
+	pl_buf_addf(&b, "%s\n", err.msg);
+	parley_report_free(rep);
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	return b.data;
 }
 
 static void import_ok(parley_db *db, const char *name, int mode)
@@ -249,6 +277,64 @@ static void bulk_equals_row_by_row(void **s)
 	parley_close(bulk);
 }
 
+/* The quick read of NDJSON lines (import_json.c, flat_line) gives the
+ * store jansson's reading gives, row for row and in the audit log, lines
+ * with escapes, nulls, blanks and \\u escapes (left to jansson) among
+ * them; and every finding of a bad file is the same either way. */
+static void quick_ndjson_read_equals_jansson(void **s)
+{
+	(void)s;
+	write_base("base4.ndjson");
+	write_update("update4.ndjson");
+	parley_db *quick = fresh_store(), *full = fresh_store();
+	for (int pass = 0; pass < 2; pass++) {
+		const char *name = pass ? "update4.ndjson" : "base4.ndjson";
+		import_ok(quick, name, 1);
+		pl_ndjson_flat = 0;
+		import_ok(full, name, 1);
+		pl_ndjson_flat = 1;
+		for (size_t i = 0; i < PL_ARRAY_LEN(compared); i++)
+			same(quick, full, compared[i]);
+	}
+	char *v = rows(quick, "SELECT summary FROM visit WHERE id IN ('syn-v001', 'syn-v005', 'syn-v010')"
+	                      " ORDER BY id");
+	assert_string_equal(v, "summit and treaty talks\n"
+	                       "culture and treaty talks caf\xc3\xa9 \xc3\x89t\xc3\xa9\n"
+	                       "energy and summit talks \"quoted\" back\\slash\ttab/\n");
+	free(v);
+	/* bad lines: an unknown field, a number for a text field, a repeated
+	 * field, a fraction, a leading zero, NUL escaped, a bad escape, a
+	 * truncated line, a concept named twice, true */
+	write_file("bad4.ndjson",
+	           "{\"concept\":\"source\",\"id\":\"syn-x1\",\"citation\":\"a\",\"colour\":\"red\"}\n"
+	           "{\"concept\":\"source\",\"id\":\"syn-x2\",\"citation\":7}\n"
+	           "{\"concept\":\"source\",\"id\":\"syn-x3\",\"citation\":\"a\",\"citation\":\"b\"}\n"
+	           "{\"concept\":\"place\",\"visit\":\"syn-v001\",\"seq\":1.5,\"name\":\"X\"}\n"
+	           "{\"concept\":\"place\",\"visit\":\"syn-v001\",\"seq\":01,\"name\":\"X\"}\n"
+	           "{\"concept\":\"source\",\"id\":\"syn-x4\",\"citation\":\"a\\u0000b\"}\n"
+	           "{\"concept\":\"source\",\"id\":\"syn-x5\",\"citation\":\"a\\qb\"}\n"
+	           "{\"concept\":\"source\",\"id\":\"syn-x6\",\"citation\":\"a\"\n"
+	           "{\"concept\":\"source\",\"concept\":\"source\",\"id\":\"syn-x7\",\"citation\":\"a\"}\n"
+	           "{\"concept\":\"source\",\"id\":\"syn-x8\",\"citation\":true}\n"
+	           "{\"concept\":\"source\",\"id\":\"syn-x9\",\"citation\":\"fine\"} x\n");
+	int rq, rf;
+	char *a = findings(quick, "bad4.ndjson", &rq);
+	pl_ndjson_flat = 0;
+	char *b = findings(full, "bad4.ndjson", &rf);
+	pl_ndjson_flat = 1;
+	assert_int_equal(rq, PARLEY_EDATA);
+	assert_int_equal(rf, PARLEY_EDATA);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "colour"));
+	assert_non_null(strstr(a, "11 errors"));
+	free(a);
+	free(b);
+	for (size_t i = 0; i < PL_ARRAY_LEN(compared); i++)
+		same(quick, full, compared[i]);
+	parley_close(quick);
+	parley_close(full);
+}
+
 /* A bad row at the very end of a bulk import: nothing of it stays, the
  * schema (its dropped indexes and triggers) and the audit log included,
  * and the store writes row by row as before afterwards. */
@@ -365,6 +451,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(bulk_equals_row_by_row),
 	    cmocka_unit_test(bulk_failure_rolls_back_everything),
+	    cmocka_unit_test(quick_ndjson_read_equals_jansson),
 	    cmocka_unit_test(bulk_journal_and_other_connections),
 	    cmocka_unit_test(bulk_is_chosen_for_large_inputs),
 	};
