@@ -329,8 +329,12 @@ static int ref_exists(pl_import *imp, const char *concept, const char *value, in
 {
 	const pl_concept *rc_ = pl_concept_find(concept);
 	size_t ci = (size_t)(rc_ - pl_concept_at(0));
+	/* Visits are not cached: an import names each visit in its items only
+	 * a few times, in passes a million rows apart, so a cache of visits
+	 * never answered and only pushed out the countries, people and
+	 * offices it holds (issue 13). */
 	char key[256];
-	int kn = snprintf(key, sizeof key, "%s\x1f%s", concept, value);
+	int kn = strcmp(concept, "visit") == 0 ? -1 : snprintf(key, sizeof key, "%s\x1f%s", concept, value);
 	int cacheable = kn > 0 && (size_t)kn < sizeof key;
 	if (cacheable && pl_map_find(&imp->refs, key, (size_t)kn))
 		return 1;
