@@ -338,6 +338,7 @@ int pl_import_close(pl_import *imp, parley_err *err);
 typedef struct pl_bulk {
 	char **sql; /* what was dropped, to create again */
 	size_t n, cap;
+	size_t late; /* the last ones (the tallies' indexes): after the tallies' refill */
 	int on;
 } pl_bulk;
 /* 1 when an import of input_bytes into db goes in bulk: a large import
