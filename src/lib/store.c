@@ -332,6 +332,10 @@ static int migrate(parley_db *db, parley_err *err)
 		return rc;
 	for (int i = have; i < want && !rc; i++)
 		rc = pl_exec(db, pl_schema_migration(i), err);
+	/* a migration that marks search rows (migration_search_pack) has them
+	 * packed before it commits */
+	if (!rc)
+		rc = pl_pack_flush(db, err);
 	if (!rc)
 		rc = pl_audit_install(db, err);
 	if (!rc) {

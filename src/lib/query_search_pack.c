@@ -1,0 +1,729 @@
+/*
+ * query_search_pack.c - a search counted from its FTS5 doclist alone.
+ *
+ * A common word matches a sixth of a million-visit store (q=visit: 174,000
+ * visits), and reading each match's row to filter, count and facet it cost
+ * 0.3 to 0.8 s of CPU whatever the page (issue 13).  The store keeps, beside
+ * the search index, each search row's filter columns packed into 8 bytes
+ * (schema.c, migration_search_pack): the row's start_key, its two countries,
+ * level, type and status, the last five as small codes (search_code), in
+ * blobs of 256 rows by rowid (search_pack, chunk = rowid / 256).  A search
+ * then reads its doclist's rowids (about 40 ns each), the blobs of the
+ * chunks they fall in, and filters, counts and facets in C: exact, as the
+ * SQL over the rows is, at a few percent of its cost.  Only the page's rows
+ * (those up to the page's last key) are read from the store.
+ *
+ * The pack is kept by the store: a trigger on visit_search marks the chunk
+ * of every row written (search_pack_dirty), and pl_pack_flush repacks the
+ * marked chunks before the library commits (with pl_search_flush) and after
+ * a migration.  A reader that finds a mark left (raw SQL that did not go
+ * through the library), a row without a pack, or a value past the codes'
+ * room answers PARLEY_ELIMIT and the caller reads the rows as before, so a
+ * figure is never taken from a stale pack.
+ */
+#include "internal.h"
+#include "pl_query.h"
+#include "../analysis/an.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CHUNK_ROWS 256
+#define CHUNK_BYTES (CHUNK_ROWS * 8)
+#define MAX_COUNTRY 1023 /* 10 bits */
+#define MAX_SMALL 15     /* 4 bits: level, type, status */
+
+/* A packed row: bit 62 set (0 = no row), then start_key as year (14 bits),
+ * month (4), day (5) and precision (2), the from and to countries (10 bits
+ * each), level, type and status (4 each).  The key (w >> 32) orders as the
+ * start_key text does: fixed-width digits, most significant first. */
+#define W_VALID ((uint64_t)1 << 62)
+#define W_KEY(w) ((uint32_t)((w) >> 32) & 0x1ffffffu)
+#define W_FROM(w) ((unsigned)((w) >> 22) & 1023u)
+#define W_TO(w) ((unsigned)((w) >> 12) & 1023u)
+#define W_LEVEL(w) ((unsigned)((w) >> 8) & 15u)
+#define W_TYPE(w) ((unsigned)((w) >> 4) & 15u)
+#define W_STATUS(w) ((unsigned)(w) & 15u)
+#define K_YEAR(k) (((k) >> 11) & 16383u)
+
+enum { K_COUNTRY, K_LEVEL, K_TYPE, K_STATUS, NKINDS };
+static const char *const kind_name[NKINDS] = {"country", "level", "type", "status"};
+static const unsigned kind_max[NKINDS] = {MAX_COUNTRY, MAX_SMALL, MAX_SMALL, MAX_SMALL};
+
+/* The codes of the store: value -> id per kind, and id -> value. */
+typedef struct codes {
+	pl_map map[NKINDS];        /* slot.n = id */
+	const char **name[NKINDS]; /* [id] = value (keys of map), id 1..n */
+	unsigned n[NKINDS];
+} codes;
+
+static void codes_free(codes *c)
+{
+	for (int k = 0; k < NKINDS; k++) {
+		pl_map_free(&c->map[k]);
+		free(c->name[k]);
+	}
+}
+
+static int kind_of(const char *s)
+{
+	for (int k = 0; k < NKINDS; k++)
+		if (strcmp(s, kind_name[k]) == 0)
+			return k;
+	return -1;
+}
+
+/* Loads search_code into c (zeroed by the caller). */
+static int codes_load(parley_db *db, codes *c, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare_cached(db, "SELECT kind, value, id FROM search_code", &st, err);
+	int s;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		int k = kind_of((const char *)sqlite3_column_text(st, 0));
+		const char *v = (const char *)sqlite3_column_text(st, 1);
+		long long id = sqlite3_column_int64(st, 2);
+		if (k < 0 || !v || id < 1 || id > (long long)kind_max[k])
+			continue; /* not ours: never read */
+		int added;
+		pl_map_slot *slot = pl_map_put(&c->map[k], v, strlen(v), &added);
+		if (!slot)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "search pack: out of memory");
+		else {
+			slot->n = (long)id;
+			if ((unsigned)id > c->n[k])
+				c->n[k] = (unsigned)id;
+		}
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = pl_db_error(db, err, "reading the search codes");
+	pl_release(db, st);
+	for (int k = 0; !rc && k < NKINDS; k++) {
+		c->name[k] = calloc(c->n[k] + 1, sizeof *c->name[k]);
+		if (!c->name[k])
+			return parley_err_set(err, PARLEY_ENOMEM, "search pack: out of memory");
+		for (size_t i = 0; i < c->map[k].cap; i++)
+			if (c->map[k].slot[i].key)
+				c->name[k][c->map[k].slot[i].n] = c->map[k].slot[i].key;
+	}
+	return rc;
+}
+
+/* The id of value v of kind k, added to the store when new (0: no room, or
+ * no value: the row is left unpacked). */
+static int code_of(parley_db *db, codes *c, int k, const char *v, unsigned *id, parley_err *err)
+{
+	*id = 0;
+	if (!v)
+		return PARLEY_OK;
+	pl_map_slot *slot = pl_map_find(&c->map[k], v, strlen(v));
+	if (slot) {
+		*id = (unsigned)slot->n;
+		return PARLEY_OK;
+	}
+	if (c->n[k] >= kind_max[k])
+		return PARLEY_OK;
+	sqlite3_stmt *st;
+	int rc = pl_prepare_cached(db, "INSERT INTO search_code(kind, value, id) VALUES (?1, ?2, ?3)",
+	                           &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_text(st, 1, kind_name[k], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)c->n[k] + 1);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = pl_db_error(db, err, "adding a search code");
+	pl_release(db, st);
+	int added;
+	slot = rc ? NULL : pl_map_put(&c->map[k], v, strlen(v), &added);
+	if (!rc && !slot)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "search pack: out of memory");
+	if (!rc) {
+		slot->n = (long)++c->n[k];
+		*id = c->n[k];
+	}
+	return rc;
+}
+
+/* start_key "YYYY-MM-DDp" as the packed key's 25 bits; 0 when it is not of
+ * that shape (the row is left unpacked). */
+static uint32_t key_of(const char *s)
+{
+	static const char shape[] = "dddd-dd-ddd";
+	if (!s || strlen(s) != 11)
+		return 0;
+	for (int i = 0; i < 11; i++)
+		if (shape[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
+			return 0;
+	unsigned y = (unsigned)((s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0'));
+	unsigned m = (unsigned)((s[5] - '0') * 10 + (s[6] - '0'));
+	unsigned d = (unsigned)((s[8] - '0') * 10 + (s[9] - '0'));
+	unsigned p = (unsigned)(s[10] - '0');
+	if (m > 15 || d > 31 || p > 3)
+		return 0;
+	return (uint32_t)(y << 11 | m << 7 | d << 2 | p);
+}
+
+/* The start_key text of a packed key (12 bytes with the NUL). */
+static void key_text(uint32_t k, char out[12])
+{
+	unsigned y = K_YEAR(k), m = (k >> 7) & 15u, d = (k >> 2) & 31u, p = k & 3u;
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = (char)('0' + p);
+	out[11] = '\0';
+}
+
+static void put64(unsigned char *p, uint64_t w)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(w >> (8 * i));
+}
+
+static uint64_t get64(const unsigned char *p)
+{
+	uint64_t w = 0;
+	for (int i = 7; i >= 0; i--)
+		w = w << 8 | p[i];
+	return w;
+}
+
+/* Repacks chunk ch from its rows of visit_search. */
+static int pack_chunk(parley_db *db, codes *c, long long ch, parley_err *err)
+{
+	unsigned char data[CHUNK_BYTES];
+	memset(data, 0, sizeof data);
+	sqlite3_stmt *st;
+	int rc = pl_prepare_cached(db,
+	    "SELECT n, start_key, from_country, to_country, level, type, status FROM visit_search"
+	    " WHERE n BETWEEN ?1 AND ?1 + 255", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, ch * CHUNK_ROWS);
+	int rows = 0, s;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		long long n = sqlite3_column_int64(st, 0);
+		uint32_t key = key_of((const char *)sqlite3_column_text(st, 1));
+		unsigned id[5];
+		static const int kinds[5] = {K_COUNTRY, K_COUNTRY, K_LEVEL, K_TYPE, K_STATUS};
+		for (int i = 0; !rc && i < 5; i++)
+			rc = code_of(db, c, kinds[i], (const char *)sqlite3_column_text(st, 2 + i), &id[i], err);
+		int ok = !rc && key && id[0] && id[1] && id[2] && id[3] && id[4];
+		rows++;
+		if (ok)
+			put64(&data[(n - ch * CHUNK_ROWS) * 8],
+			      W_VALID | (uint64_t)key << 32 | (uint64_t)id[0] << 22 | (uint64_t)id[1] << 12 |
+			          (uint64_t)id[2] << 8 | (uint64_t)id[3] << 4 | id[4]);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = pl_db_error(db, err, "packing search rows");
+	pl_release(db, st);
+	if (rc)
+		return rc;
+	rc = pl_prepare_cached(db, rows ? "INSERT OR REPLACE INTO search_pack(chunk, data) VALUES (?1, ?2)"
+	                                : "DELETE FROM search_pack WHERE chunk = ?1", &st, err);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, ch);
+	if (rows)
+		sqlite3_bind_blob(st, 2, data, sizeof data, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE)
+		rc = pl_db_error(db, err, "writing the search pack");
+	pl_release(db, st);
+	return rc;
+}
+
+int pl_pack_flush(parley_db *db, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare_cached(db, "SELECT 1 FROM sqlite_schema WHERE name = 'search_pack_dirty'",
+	                           &st, err);
+	if (rc)
+		return rc;
+	int have = sqlite3_step(st) == SQLITE_ROW;
+	pl_release(db, st);
+	if (!have)
+		return PARLEY_OK;
+	codes c;
+	memset(&c, 0, sizeof c);
+	rc = codes_load(db, &c, err);
+	if (!rc)
+		rc = pl_prepare(db, "SELECT chunk FROM search_pack_dirty ORDER BY chunk", &st, err);
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
+		rc = pack_chunk(db, &c, sqlite3_column_int64(st, 0), err);
+	if (!rc && s != SQLITE_DONE)
+		rc = pl_db_error(db, err, "reading the search pack's marks");
+	if (!rc)
+		sqlite3_finalize(st);
+	else if (st)
+		sqlite3_finalize(st);
+	codes_free(&c);
+	return rc ? rc : pl_exec(db, "DELETE FROM search_pack_dirty", err);
+}
+
+/* ------------------------------------------------------------------ */
+/* Reading: q's filters over the packed rows                           */
+/* ------------------------------------------------------------------ */
+
+/* q's filters in the codes' terms. */
+typedef struct pfilter {
+	unsigned a, b, dir_from, dir_to, country; /* country ids; 0 = none asked */
+	int pair, dir, by_country, none; /* none: a country asked for is in no row */
+	uint32_t level_ok, type_ok, status_ok; /* bit id set: passes */
+	int dates; /* from/to given: the partial-date rule (pl_date_clause) */
+	char f[16], fm[8], ty[5], tm[8], klo[16], khi[24];
+	char as_of[24], since[24];
+} pfilter;
+
+/* SQLite's BINARY order of a[0..an) against b (NUL-terminated). */
+static int bincmp(const char *a, size_t an, const char *b)
+{
+	size_t bn = strlen(b), n = an < bn ? an : bn;
+	int c = memcmp(a, b, n);
+	return c ? c : an < bn ? -1 : an > bn ? 1 : 0;
+}
+
+/* Bit id of each code of kind k in the comma-separated list (as
+ * pl_bind_in_list splits it). */
+static uint32_t list_bits(const codes *c, int k, const char *list)
+{
+	uint32_t bits = 0;
+	const char *p = list;
+	while (*p) {
+		size_t n = strcspn(p, ",");
+		pl_map_slot *slot = pl_map_find(&c->map[k], p, n);
+		if (slot)
+			bits |= (uint32_t)1 << slot->n;
+		p += n + (p[n] == ',');
+	}
+	return bits;
+}
+
+static unsigned country_id(const codes *c, const char *code, int *none)
+{
+	pl_map_slot *slot = pl_map_find(&c->map[K_COUNTRY], code, strlen(code));
+	if (!slot)
+		*none = 1;
+	return slot ? (unsigned)slot->n : 0;
+}
+
+static void filter_of(const parley_query *q, const codes *c, pfilter *f)
+{
+	memset(f, 0, sizeof *f);
+	if (q->a[0]) {
+		f->pair = 1;
+		f->a = country_id(c, q->a, &f->none);
+		f->b = country_id(c, q->b, &f->none);
+	}
+	if (q->dir_from[0]) {
+		f->dir = 1;
+		f->dir_from = country_id(c, q->dir_from, &f->none);
+		f->dir_to = country_id(c, q->dir_to, &f->none);
+	}
+	if (q->country[0]) {
+		f->by_country = 1;
+		f->country = country_id(c, q->country, &f->none);
+	}
+	f->level_ok = f->type_ok = f->status_ok = ~(uint32_t)0;
+	if (q->level)
+		f->level_ok &= list_bits(c, K_LEVEL, q->level);
+	if (q->min_level) {
+		uint32_t bits = 0;
+		const char *l;
+		for (size_t i = 0; (l = pl_level_name(i)) != NULL; i++)
+			if (parley_level_at_least(l, q->min_level))
+				bits |= list_bits(c, K_LEVEL, l);
+		f->level_ok &= bits;
+	}
+	if (q->type)
+		f->type_ok &= list_bits(c, K_TYPE, q->type);
+	if (!(q->status && strcmp(q->status, "all") == 0))
+		f->status_ok &= list_bits(c, K_STATUS, q->status ? q->status : PL_QUERY_DEFAULT_STATUS);
+	if (q->from[0] || q->to[0]) {
+		/* the values pl_date_clause binds for alias "s" */
+		const char *from = q->from[0] ? q->from : "0001-01-01";
+		const char *to = q->to[0] ? q->to : "9999-12-31";
+		f->dates = 1;
+		snprintf(f->f, sizeof f->f, "%s", from);
+		snprintf(f->fm, sizeof f->fm, "%.7s", from);
+		snprintf(f->ty, sizeof f->ty, "%.4s", to);
+		snprintf(f->tm, sizeof f->tm, "%.7s", to);
+		snprintf(f->klo, sizeof f->klo, "%.4s-01-01", from);
+		snprintf(f->khi, sizeof f->khi, "%s9", to);
+	}
+	if (q->as_of[0])
+		snprintf(f->as_of, sizeof f->as_of, "%s9", q->as_of);
+	if (q->since[0])
+		snprintf(f->since, sizeof f->since, "%s", q->since);
+}
+
+/* Whether a packed row passes f: pl_search_from's WHERE, in C. */
+static int passes(const pfilter *f, uint64_t w)
+{
+	unsigned from = W_FROM(w), to = W_TO(w);
+	if (!(f->level_ok >> W_LEVEL(w) & 1) || !(f->type_ok >> W_TYPE(w) & 1) ||
+	    !(f->status_ok >> W_STATUS(w) & 1))
+		return 0;
+	if (f->pair && !((from == f->a && to == f->b) || (from == f->b && to == f->a)))
+		return 0;
+	if (f->dir && !(from == f->dir_from && to == f->dir_to))
+		return 0;
+	if (f->by_country && from != f->country && to != f->country)
+		return 0;
+	if (!f->dates && !f->as_of[0] && !f->since[0])
+		return 1;
+	char k[12];
+	key_text(W_KEY(w), k);
+	if (f->dates) {
+		if (bincmp(k, 11, f->klo) < 0 || bincmp(k, 11, f->khi) > 0)
+			return 0;
+		if (k[10] == '0' ? bincmp(k, 11, f->f) < 0
+		    : k[10] == '1' ? bincmp(k, 11, f->fm) < 0 || bincmp(k, 7, f->tm) > 0
+		                   : bincmp(k, 4, f->ty) > 0)
+			return 0;
+	}
+	if (f->as_of[0] && bincmp(k, 11, f->as_of) > 0)
+		return 0;
+	return !f->since[0] || bincmp(k, 11, f->since) >= 0;
+}
+
+/* One pass over the doclist of q's text: each match's packed row handed to
+ * fn when it passes q's filters.  ELIMIT when the pack cannot answer. */
+typedef int (*pack_fn)(void *ctx, long long n, uint64_t w);
+static int pack_pass(parley_db *db, const parley_query *q, codes *c, pack_fn fn, void *ctx,
+                     parley_err *err)
+{
+	if (!pl_search_covers(q))
+		return PARLEY_ELIMIT;
+	sqlite3_stmt *st;
+	/* the pack is whole only with no chunk marked */
+	int rc = pl_prepare_cached(db, "SELECT (SELECT 1 FROM sqlite_schema WHERE name = 'search_pack_dirty')", &st, err);
+	if (rc)
+		return rc;
+	int have = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	pl_release(db, st);
+	if (!have)
+		return PARLEY_ELIMIT;
+	rc = pl_prepare_cached(db, "SELECT 1 FROM search_pack_dirty LIMIT 1", &st, err);
+	if (rc)
+		return rc;
+	int dirty = sqlite3_step(st) == SQLITE_ROW;
+	pl_release(db, st);
+	if (dirty)
+		return PARLEY_ELIMIT;
+	rc = codes_load(db, c, err);
+	if (rc)
+		return rc;
+	pfilter f;
+	filter_of(q, c, &f);
+	if (f.none)
+		return PARLEY_OK; /* a country no row holds: no match */
+	an_arena arena = {0};
+	int nomem = 0;
+	const char *phrase = pl_fts_phrase(&arena, q->text, &nomem);
+	if (!phrase) {
+		an_arena_free(&arena);
+		return parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	}
+	sqlite3_stmt *chunk = NULL;
+	rc = pl_prepare_cached(db, "SELECT rowid FROM visit_fts WHERE visit_fts MATCH ?1", &st, err);
+	if (!rc)
+		rc = pl_prepare_cached(db, "SELECT data FROM search_pack WHERE chunk = ?1", &chunk, err);
+	if (!rc)
+		sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
+	unsigned char data[CHUNK_BYTES];
+	long long cur = -1;
+	int s = SQLITE_DONE;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		long long n = sqlite3_column_int64(st, 0);
+		if (n < 0) {
+			rc = PARLEY_ELIMIT;
+			break;
+		}
+		if (n / CHUNK_ROWS != cur) {
+			cur = n / CHUNK_ROWS;
+			sqlite3_reset(chunk);
+			sqlite3_bind_int64(chunk, 1, cur);
+			const void *blob = sqlite3_step(chunk) == SQLITE_ROW ? sqlite3_column_blob(chunk, 0) : NULL;
+			if (!blob || sqlite3_column_bytes(chunk, 0) != CHUNK_BYTES) {
+				rc = PARLEY_ELIMIT; /* a row without its pack */
+				break;
+			}
+			memcpy(data, blob, sizeof data);
+		}
+		uint64_t w = get64(&data[(n % CHUNK_ROWS) * 8]);
+		if (!(w & W_VALID))
+			rc = PARLEY_ELIMIT; /* a row left unpacked */
+		else if (passes(&f, w))
+			rc = fn(ctx, n, w);
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = pl_db_error(db, err, "searching visits");
+	if (chunk)
+		pl_release(db, chunk);
+	pl_release(db, st);
+	an_arena_free(&arena);
+	return rc;
+}
+
+/* The facets: counts per code (level, type, status), per year, per
+ * direction (from id * (countries + 1) + to id). */
+typedef struct fcount {
+	long level[MAX_SMALL + 1], type[MAX_SMALL + 1], status[MAX_SMALL + 1];
+	long *year; /* [16384] */
+	long *dir;  /* [(nc + 1)^2] */
+	unsigned nc;
+	const int *want;
+} fcount;
+
+static int count_fn(void *ctx, long long n, uint64_t w)
+{
+	(void)n;
+	fcount *fc = ctx;
+	fc->level[W_LEVEL(w)]++;
+	fc->type[W_TYPE(w)]++;
+	fc->status[W_STATUS(w)]++;
+	fc->year[K_YEAR(W_KEY(w))]++;
+	if (fc->want[0])
+		fc->dir[W_FROM(w) * (fc->nc + 1) + W_TO(w)]++;
+	return PARLEY_OK;
+}
+
+/* Adds count n to value v of map m. */
+static int add(pl_map *m, const char *v, size_t len, long n, parley_err *err)
+{
+	if (!n)
+		return PARLEY_OK;
+	int added;
+	pl_map_slot *slot = pl_map_put(m, v, len, &added);
+	if (!slot)
+		return parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
+	slot->n += n;
+	return PARLEY_OK;
+}
+
+int pl_pack_facets(parley_db *db, const parley_query *q, const int *want, pl_map *maps,
+                   parley_err *err)
+{
+	codes c;
+	memset(&c, 0, sizeof c);
+	fcount fc = {.want = want};
+	fc.year = calloc(16384, sizeof *fc.year);
+	int rc = fc.year ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
+	/* the codes are loaded by the pass; the direction array needs their
+	 * number first */
+	codes pre;
+	memset(&pre, 0, sizeof pre);
+	if (!rc && want[0])
+		rc = codes_load(db, &pre, err);
+	if (!rc && want[0]) {
+		fc.nc = pre.n[K_COUNTRY];
+		fc.dir = calloc((size_t)(fc.nc + 1) * (fc.nc + 1), sizeof *fc.dir);
+		if (!fc.dir)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
+	}
+	codes_free(&pre);
+	if (!rc)
+		rc = pack_pass(db, q, &c, count_fn, &fc, err);
+	/* the codes the pass read may have grown past those counted for the
+	 * direction array only if a write came between: not in one reader's
+	 * two reads of a snapshot; checked all the same */
+	if (!rc && want[0] && c.n[K_COUNTRY] > fc.nc)
+		rc = PARLEY_ELIMIT;
+	/* pass_fields order: direction, level, type, status, year */
+	for (unsigned i = 1; !rc && want[0] && i <= fc.nc; i++)
+		for (unsigned j = 1; !rc && j <= fc.nc; j++) {
+			long n = fc.dir[i * (fc.nc + 1) + j];
+			if (!n)
+				continue;
+			char dir[2 * 64 + 2];
+			int len = snprintf(dir, sizeof dir, "%s:%s", c.name[K_COUNTRY][i], c.name[K_COUNTRY][j]);
+			if (len < 0 || (size_t)len >= sizeof dir)
+				rc = parley_err_set(err, PARLEY_ELIMIT, "facet: a country code past 64 bytes");
+			else
+				rc = add(&maps[0], dir, (size_t)len, n, err);
+		}
+	static const int kinds[3] = {K_LEVEL, K_TYPE, K_STATUS};
+	for (int k = 0; !rc && k < 3; k++) {
+		const long *cnt = k == 0 ? fc.level : k == 1 ? fc.type : fc.status;
+		for (unsigned i = 1; !rc && want[1 + k] && i <= c.n[kinds[k]]; i++)
+			rc = add(&maps[1 + k], c.name[kinds[k]][i], strlen(c.name[kinds[k]][i]), cnt[i], err);
+	}
+	for (unsigned y = 0; !rc && want[4] && y < 10000; y++)
+		if (fc.year[y]) {
+			char t[5] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
+			             (char)('0' + y % 10), 0};
+			rc = add(&maps[4], t, 4, fc.year[y], err);
+		}
+	free(fc.year);
+	free(fc.dir);
+	codes_free(&c);
+	return rc;
+}
+
+/* The page: every passing match's key (and rowid), the total. */
+typedef struct pkeys {
+	uint64_t *k;  /* each kept match's key (W_KEY) */
+	long long *n; /* and its rowid */
+	size_t len, cap;
+	long total;
+	int desc, after; /* after: keep only keys on the page's side of akey */
+	uint32_t akey;
+} pkeys;
+
+static int key_fn(void *ctx, long long n, uint64_t w)
+{
+	pkeys *p = ctx;
+	p->total++;
+	uint32_t k = W_KEY(w);
+	if (p->after && (p->desc ? k > p->akey : k < p->akey))
+		return PARLEY_OK;
+	/* the after visit's own key: which of them follow it takes their ids,
+	 * so all are read, and none counts toward the page's last key */
+	if (p->after && k == p->akey)
+		k = 0;
+	if (p->len == p->cap) {
+		size_t c2 = p->cap ? 2 * p->cap : 1024;
+		uint64_t *g = realloc(p->k, c2 * sizeof *g);
+		if (!g)
+			return PARLEY_ENOMEM;
+		p->k = g;
+		long long *h = realloc(p->n, c2 * sizeof *h);
+		if (!h)
+			return PARLEY_ENOMEM;
+		p->n = h;
+		p->cap = c2;
+	}
+	p->k[p->len] = k;
+	p->n[p->len++] = n;
+	return PARLEY_OK;
+}
+
+/* The value of rank r (0-based) among a[0..n) in ascending order
+ * (quickselect; a is reordered). */
+static uint64_t select_rank(uint64_t *a, size_t n, size_t r)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		uint64_t pivot = a[lo + (hi - lo) / 2];
+		size_t i = lo, j = hi;
+		while (i <= j) {
+			while (a[i] < pivot)
+				i++;
+			while (a[j] > pivot)
+				j--;
+			if (i <= j) {
+				uint64_t t = a[i];
+				a[i] = a[j];
+				a[j] = t;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (r <= j)
+			hi = j;
+		else if (r >= i)
+			lo = i;
+		else
+			return a[r];
+	}
+	return a[r];
+}
+
+int pl_pack_page(parley_db *db, const parley_query *q, size_t need, long *total, pl_match **out,
+                 size_t *nout, an_arena *arena, parley_err *err)
+{
+	*out = NULL;
+	*nout = 0;
+	codes c;
+	memset(&c, 0, sizeof c);
+	pkeys p = {.desc = q->sort && strcmp(q->sort, "-date") == 0};
+	int rc = PARLEY_OK;
+	if (q->after) {
+		/* the after visit's key, from its search row */
+		sqlite3_stmt *st;
+		rc = pl_prepare_cached(db, "SELECT start_key FROM visit_search WHERE visit = ?1", &st, err);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(st, 1, q->after, -1, SQLITE_STATIC);
+		uint32_t k = sqlite3_step(st) == SQLITE_ROW ? key_of((const char *)sqlite3_column_text(st, 0)) : 0;
+		pl_release(db, st);
+		if (!k)
+			return PARLEY_ELIMIT; /* the rows' way names what is wrong */
+		p.after = 1;
+		p.akey = k;
+	}
+	rc = pack_pass(db, q, &c, key_fn, &p, err);
+	if (rc == PARLEY_ENOMEM)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	/* the page's last key: the need-th in q's order; every match up to it
+	 * is read (the ties at that key too), then sorted by (start_key, id) */
+	uint64_t last = 0;
+	size_t ranked = 0; /* the keys ranked: all but the after visit's ties (0) */
+	uint64_t *tmp = NULL;
+	for (size_t i = 0; !rc && i < p.len; i++)
+		ranked += p.k[i] != 0;
+	int all = ranked <= need || need == 0;
+	if (!rc && !all && !(tmp = malloc(ranked * sizeof *tmp)))
+		rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	if (!rc && !all) {
+		size_t j = 0;
+		for (size_t i = 0; i < p.len; i++)
+			if (p.k[i])
+				tmp[j++] = p.k[i];
+		last = select_rank(tmp, ranked, p.desc ? ranked - need : need - 1);
+	}
+	free(tmp);
+	size_t keep = 0;
+	for (size_t i = 0; !rc && i < p.len; i++)
+		if (all || !p.k[i] || (p.desc ? p.k[i] >= last : p.k[i] <= last))
+			p.n[keep++] = p.n[i];
+	pl_match *m = NULL;
+	if (!rc && keep) {
+		m = an_alloc(arena, keep * sizeof *m);
+		if (!m)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	}
+	sqlite3_stmt *st = NULL;
+	if (!rc && keep)
+		rc = pl_prepare_cached(db, "SELECT visit, start_key FROM visit_search WHERE n = ?1", &st, err);
+	size_t k = 0;
+	for (size_t i = 0; !rc && i < keep; i++) {
+		sqlite3_reset(st);
+		sqlite3_bind_int64(st, 1, p.n[i]);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = pl_db_error(db, err, "reading a search's page");
+			break;
+		}
+		int nm = 0;
+		memset(&m[k], 0, sizeof m[k]);
+		m[k].visit = pl_query_col(arena, st, 0, &nm);
+		m[k].start_key = pl_query_col(arena, st, 1, &nm);
+		if (nm)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+		k++;
+	}
+	if (st)
+		pl_release(db, st);
+	free(p.k);
+	free(p.n);
+	codes_free(&c);
+	if (rc)
+		return rc;
+	*out = m;
+	*nout = k;
+	*total = p.total;
+	return PARLEY_OK;
+}
