@@ -654,13 +654,18 @@ static const char *const migration_search_pack =
     " PRIMARY KEY(kind, value)) WITHOUT ROWID;"
     "CREATE TABLE search_pack(chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);"
     "CREATE TABLE search_pack_dirty(chunk INTEGER PRIMARY KEY);"
+    /* NOT IN, not OR IGNORE: a statement's own conflict clause (an OR
+     * FAIL import) overrides its triggers' */
+#define PL_PACK_MARK(SEL) " INSERT INTO search_pack_dirty SELECT c FROM (" SEL ")" \
+	" WHERE c NOT IN (SELECT chunk FROM search_pack_dirty);"
     "CREATE TRIGGER search_pack_ai AFTER INSERT ON visit_search BEGIN"
-    " INSERT OR IGNORE INTO search_pack_dirty VALUES (new.n >> 8); END;"
+    PL_PACK_MARK("SELECT new.n >> 8 AS c") " END;"
     "CREATE TRIGGER search_pack_ad AFTER DELETE ON visit_search BEGIN"
-    " INSERT OR IGNORE INTO search_pack_dirty VALUES (old.n >> 8); END;"
+    PL_PACK_MARK("SELECT old.n >> 8 AS c") " END;"
     "CREATE TRIGGER search_pack_au AFTER UPDATE ON visit_search BEGIN"
-    " INSERT OR IGNORE INTO search_pack_dirty VALUES (old.n >> 8), (new.n >> 8); END;"
+    PL_PACK_MARK("SELECT old.n >> 8 AS c UNION SELECT new.n >> 8") " END;"
     "INSERT INTO search_pack_dirty SELECT DISTINCT n >> 8 FROM visit_search;";
+#undef PL_PACK_MARK
 
 static const char *const migrations[] = {
     migration_1,
