@@ -397,54 +397,181 @@ static int passes(const pfilter *f, uint64_t w)
 	return !f->since[0] || bincmp(k, 11, f->since) >= 0;
 }
 
-/* One pass over the doclist of q's text: each match's packed row handed to
- * fn when it passes q's filters.  ELIMIT when the pack cannot answer. */
-typedef int (*pack_fn)(void *ctx, long long n, uint64_t w);
-static int pack_pass(parley_db *db, const parley_query *q, codes *c, pack_fn fn, void *ctx,
-                     parley_err *err)
+/* One pass over a search's doclist: its matches that pass the filters,
+ * counted by facet value, and each one's key and rowid for the page.  The
+ * HTML list asks for its page and then for its facets: a connection keeps
+ * its last pass (like pl_search_matches), keyed by the filter and the
+ * store's change counters, so the page and the facets read the doclist
+ * once; a write or another search replaces it, and a pass read inside a
+ * transaction (which may roll back) is never reused. */
+struct pl_pack_memo {
+	char *key;
+	long long version, changes;
+	int in_txn;
+	codes c;
+	long total;
+	long level[MAX_SMALL + 1], type[MAX_SMALL + 1], status[MAX_SMALL + 1];
+	long *year; /* [16384] */
+	long *dir;  /* [(nc + 1)^2]: from id * (nc + 1) + to id */
+	unsigned nc;
+	uint32_t *k;  /* each passing match's key (W_KEY), in rowid order */
+	long long *n; /* and its rowid */
+	size_t len, cap;
+};
+
+void pl_pack_memo_free(parley_db *db)
 {
-	if (!pl_search_covers(q))
-		return PARLEY_ELIMIT;
+	struct pl_pack_memo *p = db ? db->pack_memo : NULL;
+	if (!p)
+		return;
+	free(p->key);
+	codes_free(&p->c);
+	free(p->year);
+	free(p->dir);
+	free(p->k);
+	free(p->n);
+	free(p);
+	db->pack_memo = NULL;
+}
+
+static void memo_drop(struct pl_pack_memo *p)
+{
+	free(p->key);
+	codes_free(&p->c);
+	free(p->year);
+	free(p->dir);
+	free(p->k);
+	free(p->n);
+	free(p);
+}
+
+/* The filter of q (all but its window, sort and after=) as one string;
+ * NULL when out of memory.  Caller frees. */
+static char *filter_key(const parley_query *q)
+{
+	const char *v[] = {q->text, q->a, q->b, q->dir_from, q->dir_to, q->country, q->from,
+	                   q->to, q->as_of, q->since, q->level, q->min_level, q->type, q->status};
+	pl_buf k;
+	pl_buf_init(&k, PL_QUERY_MAX_SQL);
+	int rc = PARLEY_OK;
+	for (size_t i = 0; !rc && i < sizeof v / sizeof v[0]; i++) {
+		rc = pl_buf_putc(&k, v[i] ? '=' : '-'); /* NULL apart from "" */
+		if (!rc)
+			rc = pl_buf_puts(&k, v[i] ? v[i] : "");
+		if (!rc)
+			rc = pl_buf_putc(&k, '\x1f');
+	}
+	if (rc) {
+		pl_buf_free(&k);
+		return NULL;
+	}
+	return pl_buf_take(&k);
+}
+
+/* Whether the pack is whole: its tables exist and no chunk is marked. */
+static int pack_whole(parley_db *db, int *whole, parley_err *err)
+{
 	sqlite3_stmt *st;
-	/* the pack is whole only with no chunk marked */
-	int rc = pl_prepare_cached(db, "SELECT (SELECT 1 FROM sqlite_schema WHERE name = 'search_pack_dirty')", &st, err);
+	*whole = 0;
+	int rc = pl_prepare_cached(db, "SELECT 1 FROM sqlite_schema WHERE name = 'search_pack_dirty'", &st, err);
 	if (rc)
 		return rc;
-	int have = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	int have = sqlite3_step(st) == SQLITE_ROW;
 	pl_release(db, st);
 	if (!have)
-		return PARLEY_ELIMIT;
+		return PARLEY_OK;
 	rc = pl_prepare_cached(db, "SELECT 1 FROM search_pack_dirty LIMIT 1", &st, err);
 	if (rc)
 		return rc;
-	int dirty = sqlite3_step(st) == SQLITE_ROW;
+	*whole = sqlite3_step(st) != SQLITE_ROW;
 	pl_release(db, st);
-	if (dirty)
-		return PARLEY_ELIMIT;
-	rc = codes_load(db, c, err);
-	if (rc)
-		return rc;
-	pfilter f;
-	filter_of(q, c, &f);
-	if (f.none)
-		return PARLEY_OK; /* a country no row holds: no match */
-	an_arena arena = {0};
-	int nomem = 0;
-	const char *phrase = pl_fts_phrase(&arena, q->text, &nomem);
-	if (!phrase) {
-		an_arena_free(&arena);
-		return parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	return PARLEY_OK;
+}
+
+/* Adds one passing match to p. */
+static int take(struct pl_pack_memo *p, long long n, uint64_t w)
+{
+	p->total++;
+	p->level[W_LEVEL(w)]++;
+	p->type[W_TYPE(w)]++;
+	p->status[W_STATUS(w)]++;
+	p->year[K_YEAR(W_KEY(w))]++;
+	p->dir[W_FROM(w) * (p->nc + 1) + W_TO(w)]++;
+	if (p->len == p->cap) {
+		size_t c2 = p->cap ? 2 * p->cap : 1024;
+		uint32_t *g = realloc(p->k, c2 * sizeof *g);
+		if (!g)
+			return PARLEY_ENOMEM;
+		p->k = g;
+		long long *h = realloc(p->n, c2 * sizeof *h);
+		if (!h)
+			return PARLEY_ENOMEM;
+		p->n = h;
+		p->cap = c2;
 	}
-	sqlite3_stmt *chunk = NULL;
-	rc = pl_prepare_cached(db, "SELECT rowid FROM visit_fts WHERE visit_fts MATCH ?1", &st, err);
+	p->k[p->len] = W_KEY(w);
+	p->n[p->len++] = n;
+	return PARLEY_OK;
+}
+
+/* The pass of q: from the connection's memo when it is q's on an unchanged
+ * store, else read (and kept).  ELIMIT when the pack cannot answer. */
+static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo **out,
+                     parley_err *err)
+{
+	*out = NULL;
+	if (!pl_search_covers(q))
+		return PARLEY_ELIMIT;
+	char *key = filter_key(q);
+	if (!key)
+		return parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	long long version = parley_change_counter(db), changes = sqlite3_total_changes64(db->sql);
+	int in_txn = !sqlite3_get_autocommit(db->sql);
+	struct pl_pack_memo *p = db->pack_memo;
+	if (p && !in_txn && !p->in_txn && p->version == version && p->changes == changes &&
+	    strcmp(p->key, key) == 0) {
+		free(key);
+		*out = p;
+		return PARLEY_OK;
+	}
+	int whole = 0;
+	int rc = pack_whole(db, &whole, err);
+	if (!rc && !whole)
+		rc = PARLEY_ELIMIT;
+	p = rc ? NULL : calloc(1, sizeof *p);
+	if (!rc && !p)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
 	if (!rc)
+		rc = codes_load(db, &p->c, err);
+	if (!rc) {
+		p->nc = p->c.n[K_COUNTRY];
+		p->year = calloc(16384, sizeof *p->year);
+		p->dir = calloc((size_t)(p->nc + 1) * (p->nc + 1), sizeof *p->dir);
+		if (!p->year || !p->dir)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	}
+	pfilter f;
+	if (!rc)
+		filter_of(q, &p->c, &f);
+	an_arena arena = {0};
+	const char *phrase = NULL;
+	if (!rc && !f.none) { /* none: a country no row holds, so no match */
+		int nomem = 0;
+		phrase = pl_fts_phrase(&arena, q->text, &nomem);
+		if (!phrase)
+			rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	}
+	sqlite3_stmt *st = NULL, *chunk = NULL;
+	if (!rc && phrase)
+		rc = pl_prepare_cached(db, "SELECT rowid FROM visit_fts WHERE visit_fts MATCH ?1", &st, err);
+	if (!rc && phrase)
 		rc = pl_prepare_cached(db, "SELECT data FROM search_pack WHERE chunk = ?1", &chunk, err);
-	if (!rc)
+	if (st)
 		sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
 	unsigned char data[CHUNK_BYTES];
 	long long cur = -1;
 	int s = SQLITE_DONE;
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+	while (!rc && st && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		long long n = sqlite3_column_int64(st, 0);
 		if (n < 0) {
 			rc = PARLEY_ELIMIT;
@@ -462,40 +589,33 @@ static int pack_pass(parley_db *db, const parley_query *q, codes *c, pack_fn fn,
 			memcpy(data, blob, sizeof data);
 		}
 		uint64_t w = get64(&data[(n % CHUNK_ROWS) * 8]);
-		if (!(w & W_VALID))
-			rc = PARLEY_ELIMIT; /* a row left unpacked */
-		else if (passes(&f, w))
-			rc = fn(ctx, n, w);
+		/* a row left unpacked, or a code past those loaded (the codes grow
+		 * only in a write, never within one snapshot: checked all the same) */
+		if (!(w & W_VALID) || W_FROM(w) > p->nc || W_TO(w) > p->nc)
+			rc = PARLEY_ELIMIT;
+		else if (passes(&f, w) && take(p, n, w))
+			rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
 	}
-	if (!rc && s != SQLITE_DONE)
+	if (!rc && st && s != SQLITE_DONE)
 		rc = pl_db_error(db, err, "searching visits");
 	if (chunk)
 		pl_release(db, chunk);
-	pl_release(db, st);
+	if (st)
+		pl_release(db, st);
 	an_arena_free(&arena);
-	return rc;
-}
-
-/* The facets: counts per code (level, type, status), per year, per
- * direction (from id * (countries + 1) + to id). */
-typedef struct fcount {
-	long level[MAX_SMALL + 1], type[MAX_SMALL + 1], status[MAX_SMALL + 1];
-	long *year; /* [16384] */
-	long *dir;  /* [(nc + 1)^2] */
-	unsigned nc;
-	const int *want;
-} fcount;
-
-static int count_fn(void *ctx, long long n, uint64_t w)
-{
-	(void)n;
-	fcount *fc = ctx;
-	fc->level[W_LEVEL(w)]++;
-	fc->type[W_TYPE(w)]++;
-	fc->status[W_STATUS(w)]++;
-	fc->year[K_YEAR(W_KEY(w))]++;
-	if (fc->want[0])
-		fc->dir[W_FROM(w) * (fc->nc + 1) + W_TO(w)]++;
+	if (rc) {
+		free(key);
+		if (p)
+			memo_drop(p);
+		return rc;
+	}
+	pl_pack_memo_free(db);
+	p->key = key;
+	p->version = version;
+	p->changes = changes;
+	p->in_txn = in_txn;
+	db->pack_memo = p;
+	*out = p;
 	return PARLEY_OK;
 }
 
@@ -515,39 +635,19 @@ static int add(pl_map *m, const char *v, size_t len, long n, parley_err *err)
 int pl_pack_facets(parley_db *db, const parley_query *q, const int *want, pl_map *maps,
                    parley_err *err)
 {
-	codes c;
-	memset(&c, 0, sizeof c);
-	fcount fc = {.want = want};
-	fc.year = calloc(16384, sizeof *fc.year);
-	int rc = fc.year ? PARLEY_OK : parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
-	/* the codes are loaded by the pass; the direction array needs their
-	 * number first */
-	codes pre;
-	memset(&pre, 0, sizeof pre);
-	if (!rc && want[0])
-		rc = codes_load(db, &pre, err);
-	if (!rc && want[0]) {
-		fc.nc = pre.n[K_COUNTRY];
-		fc.dir = calloc((size_t)(fc.nc + 1) * (fc.nc + 1), sizeof *fc.dir);
-		if (!fc.dir)
-			rc = parley_err_set(err, PARLEY_ENOMEM, "facet: out of memory");
-	}
-	codes_free(&pre);
-	if (!rc)
-		rc = pack_pass(db, q, &c, count_fn, &fc, err);
-	/* the codes the pass read may have grown past those counted for the
-	 * direction array only if a write came between: not in one reader's
-	 * two reads of a snapshot; checked all the same */
-	if (!rc && want[0] && c.n[K_COUNTRY] > fc.nc)
-		rc = PARLEY_ELIMIT;
+	struct pl_pack_memo *p;
+	int rc = pack_pass(db, q, &p, err);
+	if (rc)
+		return rc;
+	const codes *c = &p->c;
 	/* pass_fields order: direction, level, type, status, year */
-	for (unsigned i = 1; !rc && want[0] && i <= fc.nc; i++)
-		for (unsigned j = 1; !rc && j <= fc.nc; j++) {
-			long n = fc.dir[i * (fc.nc + 1) + j];
+	for (unsigned i = 1; !rc && want[0] && i <= p->nc; i++)
+		for (unsigned j = 1; !rc && j <= p->nc; j++) {
+			long n = p->dir[i * (p->nc + 1) + j];
 			if (!n)
 				continue;
 			char dir[2 * 64 + 2];
-			int len = snprintf(dir, sizeof dir, "%s:%s", c.name[K_COUNTRY][i], c.name[K_COUNTRY][j]);
+			int len = snprintf(dir, sizeof dir, "%s:%s", c->name[K_COUNTRY][i], c->name[K_COUNTRY][j]);
 			if (len < 0 || (size_t)len >= sizeof dir)
 				rc = parley_err_set(err, PARLEY_ELIMIT, "facet: a country code past 64 bytes");
 			else
@@ -555,67 +655,26 @@ int pl_pack_facets(parley_db *db, const parley_query *q, const int *want, pl_map
 		}
 	static const int kinds[3] = {K_LEVEL, K_TYPE, K_STATUS};
 	for (int k = 0; !rc && k < 3; k++) {
-		const long *cnt = k == 0 ? fc.level : k == 1 ? fc.type : fc.status;
-		for (unsigned i = 1; !rc && want[1 + k] && i <= c.n[kinds[k]]; i++)
-			rc = add(&maps[1 + k], c.name[kinds[k]][i], strlen(c.name[kinds[k]][i]), cnt[i], err);
+		const long *cnt = k == 0 ? p->level : k == 1 ? p->type : p->status;
+		for (unsigned i = 1; !rc && want[1 + k] && i <= c->n[kinds[k]]; i++)
+			rc = add(&maps[1 + k], c->name[kinds[k]][i], strlen(c->name[kinds[k]][i]), cnt[i], err);
 	}
 	for (unsigned y = 0; !rc && want[4] && y < 10000; y++)
-		if (fc.year[y]) {
+		if (p->year[y]) {
 			char t[5] = {(char)('0' + y / 1000), (char)('0' + y / 100 % 10), (char)('0' + y / 10 % 10),
 			             (char)('0' + y % 10), 0};
-			rc = add(&maps[4], t, 4, fc.year[y], err);
+			rc = add(&maps[4], t, 4, p->year[y], err);
 		}
-	free(fc.year);
-	free(fc.dir);
-	codes_free(&c);
 	return rc;
-}
-
-/* The page: every passing match's key (and rowid), the total. */
-typedef struct pkeys {
-	uint64_t *k;  /* each kept match's key (W_KEY) */
-	long long *n; /* and its rowid */
-	size_t len, cap;
-	long total;
-	int desc, after; /* after: keep only keys on the page's side of akey */
-	uint32_t akey;
-} pkeys;
-
-static int key_fn(void *ctx, long long n, uint64_t w)
-{
-	pkeys *p = ctx;
-	p->total++;
-	uint32_t k = W_KEY(w);
-	if (p->after && (p->desc ? k > p->akey : k < p->akey))
-		return PARLEY_OK;
-	/* the after visit's own key: which of them follow it takes their ids,
-	 * so all are read, and none counts toward the page's last key */
-	if (p->after && k == p->akey)
-		k = 0;
-	if (p->len == p->cap) {
-		size_t c2 = p->cap ? 2 * p->cap : 1024;
-		uint64_t *g = realloc(p->k, c2 * sizeof *g);
-		if (!g)
-			return PARLEY_ENOMEM;
-		p->k = g;
-		long long *h = realloc(p->n, c2 * sizeof *h);
-		if (!h)
-			return PARLEY_ENOMEM;
-		p->n = h;
-		p->cap = c2;
-	}
-	p->k[p->len] = k;
-	p->n[p->len++] = n;
-	return PARLEY_OK;
 }
 
 /* The value of rank r (0-based) among a[0..n) in ascending order
  * (quickselect; a is reordered). */
-static uint64_t select_rank(uint64_t *a, size_t n, size_t r)
+static uint32_t select_rank(uint32_t *a, size_t n, size_t r)
 {
 	size_t lo = 0, hi = n - 1;
 	while (lo < hi) {
-		uint64_t pivot = a[lo + (hi - lo) / 2];
+		uint32_t pivot = a[lo + (hi - lo) / 2];
 		size_t i = lo, j = hi;
 		while (i <= j) {
 			while (a[i] < pivot)
@@ -623,7 +682,7 @@ static uint64_t select_rank(uint64_t *a, size_t n, size_t r)
 			while (a[j] > pivot)
 				j--;
 			if (i <= j) {
-				uint64_t t = a[i];
+				uint32_t t = a[i];
 				a[i] = a[j];
 				a[j] = t;
 				i++;
@@ -642,88 +701,89 @@ static uint64_t select_rank(uint64_t *a, size_t n, size_t r)
 	return a[r];
 }
 
+/* Whether a match of key k may stand on the page: on after='s side, and
+ * of its key or up to the page's last key (all: every match). */
+static int on_page(const parley_query *q, int desc, uint32_t akey, int all, uint32_t last,
+                   uint32_t k)
+{
+	if (q->after && (desc ? k > akey : k < akey))
+		return 0;
+	return all || (q->after && k == akey) || (desc ? k >= last : k <= last);
+}
+
 int pl_pack_page(parley_db *db, const parley_query *q, size_t need, long *total, pl_match **out,
                  size_t *nout, an_arena *arena, parley_err *err)
 {
 	*out = NULL;
 	*nout = 0;
-	codes c;
-	memset(&c, 0, sizeof c);
-	pkeys p = {.desc = q->sort && strcmp(q->sort, "-date") == 0};
-	int rc = PARLEY_OK;
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
+	uint32_t akey = 0;
 	if (q->after) {
 		/* the after visit's key, from its search row */
 		sqlite3_stmt *st;
-		rc = pl_prepare_cached(db, "SELECT start_key FROM visit_search WHERE visit = ?1", &st, err);
+		int rc = pl_prepare_cached(db, "SELECT start_key FROM visit_search WHERE visit = ?1", &st, err);
 		if (rc)
 			return rc;
 		sqlite3_bind_text(st, 1, q->after, -1, SQLITE_STATIC);
-		uint32_t k = sqlite3_step(st) == SQLITE_ROW ? key_of((const char *)sqlite3_column_text(st, 0)) : 0;
+		akey = sqlite3_step(st) == SQLITE_ROW ? key_of((const char *)sqlite3_column_text(st, 0)) : 0;
 		pl_release(db, st);
-		if (!k)
+		if (!akey)
 			return PARLEY_ELIMIT; /* the rows' way names what is wrong */
-		p.after = 1;
-		p.akey = k;
 	}
-	rc = pack_pass(db, q, &c, key_fn, &p, err);
-	if (rc == PARLEY_ENOMEM)
-		rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
-	/* the page's last key: the need-th in q's order; every match up to it
-	 * is read (the ties at that key too), then sorted by (start_key, id) */
-	uint64_t last = 0;
-	size_t ranked = 0; /* the keys ranked: all but the after visit's ties (0) */
-	uint64_t *tmp = NULL;
-	for (size_t i = 0; !rc && i < p.len; i++)
-		ranked += p.k[i] != 0;
+	struct pl_pack_memo *p;
+	int rc = pack_pass(db, q, &p, err);
+	if (rc)
+		return rc;
+	/* the matches on the page's side of after= (all of them without it);
+	 * those of the after visit's own key are all read (which of them
+	 * follow it takes their ids) and none counts toward the page's last
+	 * key: the need-th of the others in q's order.  Every match up to that
+	 * key is read (its ties too), then sorted by (start_key, id). */
+	size_t ranked = 0;
+	uint32_t *tmp = p->len ? malloc(p->len * sizeof *tmp) : NULL;
+	if (p->len && !tmp)
+		return parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	for (size_t i = 0; i < p->len; i++) {
+		uint32_t k = p->k[i];
+		if (!q->after || (desc ? k < akey : k > akey))
+			tmp[ranked++] = k;
+	}
 	int all = ranked <= need || need == 0;
-	if (!rc && !all && !(tmp = malloc(ranked * sizeof *tmp)))
-		rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
-	if (!rc && !all) {
-		size_t j = 0;
-		for (size_t i = 0; i < p.len; i++)
-			if (p.k[i])
-				tmp[j++] = p.k[i];
-		last = select_rank(tmp, ranked, p.desc ? ranked - need : need - 1);
-	}
+	uint32_t last = all ? 0 : select_rank(tmp, ranked, desc ? ranked - need : need - 1);
 	free(tmp);
 	size_t keep = 0;
-	for (size_t i = 0; !rc && i < p.len; i++)
-		if (all || !p.k[i] || (p.desc ? p.k[i] >= last : p.k[i] <= last))
-			p.n[keep++] = p.n[i];
-	pl_match *m = NULL;
-	if (!rc && keep) {
-		m = an_alloc(arena, keep * sizeof *m);
-		if (!m)
-			rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
-	}
+	for (size_t i = 0; i < p->len; i++)
+		keep += on_page(q, desc, akey, all, last, p->k[i]);
+	pl_match *m = keep ? an_alloc(arena, keep * sizeof *m) : NULL;
+	if (keep && !m)
+		return parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
 	sqlite3_stmt *st = NULL;
-	if (!rc && keep)
+	if (keep)
 		rc = pl_prepare_cached(db, "SELECT visit, start_key FROM visit_search WHERE n = ?1", &st, err);
-	size_t k = 0;
-	for (size_t i = 0; !rc && i < keep; i++) {
+	size_t j = 0;
+	for (size_t i = 0; !rc && i < p->len && j < keep; i++) {
+		if (!on_page(q, desc, akey, all, last, p->k[i]))
+			continue;
 		sqlite3_reset(st);
-		sqlite3_bind_int64(st, 1, p.n[i]);
+		sqlite3_bind_int64(st, 1, p->n[i]);
 		if (sqlite3_step(st) != SQLITE_ROW) {
 			rc = pl_db_error(db, err, "reading a search's page");
 			break;
 		}
 		int nm = 0;
-		memset(&m[k], 0, sizeof m[k]);
-		m[k].visit = pl_query_col(arena, st, 0, &nm);
-		m[k].start_key = pl_query_col(arena, st, 1, &nm);
+		memset(&m[j], 0, sizeof m[j]);
+		m[j].visit = pl_query_col(arena, st, 0, &nm);
+		m[j].start_key = pl_query_col(arena, st, 1, &nm);
 		if (nm)
 			rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
-		k++;
+		j++;
 	}
 	if (st)
 		pl_release(db, st);
-	free(p.k);
-	free(p.n);
-	codes_free(&c);
 	if (rc)
 		return rc;
 	*out = m;
-	*nout = k;
-	*total = p.total;
+	*nout = j;
+	*total = p->total;
 	return PARLEY_OK;
 }
