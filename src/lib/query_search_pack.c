@@ -561,14 +561,15 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 		if (!phrase)
 			rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
 	}
-	sqlite3_stmt *st = NULL, *chunk = NULL;
+	sqlite3_stmt *st = NULL;
 	if (!rc && phrase)
 		rc = pl_prepare_cached(db, "SELECT rowid FROM visit_fts WHERE visit_fts MATCH ?1", &st, err);
-	if (!rc && phrase)
-		rc = pl_prepare_cached(db, "SELECT data FROM search_pack WHERE chunk = ?1", &chunk, err);
 	if (st)
 		sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
-	unsigned char data[CHUNK_BYTES];
+	/* each match's 8 bytes read in place (incremental blob I/O: a seek to
+	 * the chunk, no statement step, no copy of its 2 KiB), the chunk kept
+	 * while the doclist stays in it */
+	sqlite3_blob *chunk = NULL;
 	long long cur = -1;
 	int s = SQLITE_DONE;
 	while (!rc && st && (s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -579,16 +580,19 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 		}
 		if (n / CHUNK_ROWS != cur) {
 			cur = n / CHUNK_ROWS;
-			sqlite3_reset(chunk);
-			sqlite3_bind_int64(chunk, 1, cur);
-			const void *blob = sqlite3_step(chunk) == SQLITE_ROW ? sqlite3_column_blob(chunk, 0) : NULL;
-			if (!blob || sqlite3_column_bytes(chunk, 0) != CHUNK_BYTES) {
+			int b = chunk ? sqlite3_blob_reopen(chunk, cur)
+			              : sqlite3_blob_open(db->sql, "main", "search_pack", "data", cur, 0, &chunk);
+			if (b != SQLITE_OK || sqlite3_blob_bytes(chunk) != CHUNK_BYTES) {
 				rc = PARLEY_ELIMIT; /* a row without its pack */
 				break;
 			}
-			memcpy(data, blob, sizeof data);
 		}
-		uint64_t w = get64(&data[(n % CHUNK_ROWS) * 8]);
+		unsigned char word[8];
+		if (sqlite3_blob_read(chunk, word, 8, (int)(n % CHUNK_ROWS) * 8) != SQLITE_OK) {
+			rc = pl_db_error(db, err, "reading the search pack");
+			break;
+		}
+		uint64_t w = get64(word);
 		/* a row left unpacked, or a code past those loaded (the codes grow
 		 * only in a write, never within one snapshot: checked all the same) */
 		if (!(w & W_VALID) || W_FROM(w) > p->nc || W_TO(w) > p->nc)
@@ -598,8 +602,7 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 	}
 	if (!rc && st && s != SQLITE_DONE)
 		rc = pl_db_error(db, err, "searching visits");
-	if (chunk)
-		pl_release(db, chunk);
+	sqlite3_blob_close(chunk); /* a no-op on NULL */
 	if (st)
 		pl_release(db, st);
 	an_arena_free(&arena);
