@@ -111,6 +111,10 @@ int pl_pack_facets(parley_db *db, const parley_query *q, const int *want, pl_map
 int pl_pack_page(parley_db *db, const parley_query *q, size_t need, long *total, pl_match **out,
                  size_t *nout, struct an_arena *arena, parley_err *err);
 
+/* Tests only: 1 makes the search pack compare its dates as text, the way
+ * of pl_date_clause, instead of as bounds on its packed keys. */
+extern int pl_pack_text_dates;
+
 /* The visit tally (query_tally.c, schema.c migration_tally). */
 /* Whether the tally answers q's total and facets (direction, level, type,
  * status, year): q filters only on the pair, direction, country, whole

@@ -275,6 +275,8 @@ int pl_pack_flush(parley_db *db, parley_err *err)
 /* Reading: q's filters over the packed rows                           */
 /* ------------------------------------------------------------------ */
 
+int pl_pack_text_dates;
+
 /* q's filters in the codes' terms. */
 typedef struct pfilter {
 	unsigned a, b, dir_from, dir_to, country; /* country ids; 0 = none asked */
@@ -283,7 +285,91 @@ typedef struct pfilter {
 	int dates; /* from/to given: the partial-date rule (pl_date_clause) */
 	char f[16], fm[8], ty[5], tm[8], klo[16], khi[24];
 	char as_of[24], since[24];
+	/* the same rule as bounds on the packed key (ints = 1 when every bound
+	 * is a date of the key's shape; else the text is compared) */
+	int ints;
+	int64_t lo, hi;       /* every row: lo <= key <= hi */
+	int64_t day_lo;       /* a day: key >= day_lo */
+	int64_t mon_lo, mon_hi; /* a month: mon_lo <= key <= mon_hi */
+	int64_t year_hi;      /* a year: key <= year_hi */
 } pfilter;
+
+static int64_t pack_key(unsigned y, unsigned m, unsigned d, unsigned p)
+{
+	return (int64_t)(y << 11 | m << 7 | d << 2 | p);
+}
+
+/* A bound of 4, 7, 10 or 11 characters in the key's shape
+ * ("YYYY-MM-DDp") read into *y, *m, *d, *p (0 where absent); 0 when it is
+ * not of that shape or past what a key holds (month 15, day 31). */
+static int bound_parts(const char *b, unsigned *y, unsigned *m, unsigned *d, unsigned *p)
+{
+	static const char shape[] = "dddd-dd-ddd";
+	size_t n = strlen(b);
+	if (n != 4 && n != 7 && n != 10 && n != 11)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (shape[i] == 'd' ? (b[i] < '0' || b[i] > '9') : b[i] != '-')
+			return 0;
+	*y = (unsigned)((b[0] - '0') * 1000 + (b[1] - '0') * 100 + (b[2] - '0') * 10 + (b[3] - '0'));
+	*m = n >= 7 ? (unsigned)((b[5] - '0') * 10 + (b[6] - '0')) : 0;
+	*d = n >= 10 ? (unsigned)((b[8] - '0') * 10 + (b[9] - '0')) : 0;
+	*p = n == 11 ? (unsigned)(b[10] - '0') : 0;
+	return *m <= 15 && *d <= 31;
+}
+
+/* The least key k with k >= b as text (SQLite's BINARY order: a key
+ * equal to b's length of it is greater, being longer); 0 when b is not of
+ * the key's shape. */
+static int ge_bound(const char *b, int64_t *out)
+{
+	unsigned y, m, d, p;
+	if (!bound_parts(b, &y, &m, &d, &p))
+		return 0;
+	*out = strlen(b) < 11 ? pack_key(y, m, d, 0) : p <= 3 ? pack_key(y, m, d, p) : pack_key(y, m, d, 3) + 1;
+	return 1;
+}
+
+/* The greatest key k with k <= b as text. */
+static int le_bound(const char *b, int64_t *out)
+{
+	unsigned y, m, d, p;
+	if (!bound_parts(b, &y, &m, &d, &p))
+		return 0;
+	*out = strlen(b) < 11 ? pack_key(y, m, d, 0) - 1 : pack_key(y, m, d, p <= 3 ? p : 3);
+	return 1;
+}
+
+/* The greatest key whose first len characters are <= b (of len characters). */
+static int prefix_le_bound(const char *b, size_t len, int64_t *out)
+{
+	unsigned y, m, d, p;
+	if (strlen(b) != len || !bound_parts(b, &y, &m, &d, &p))
+		return 0;
+	*out = len == 4 ? pack_key(y, 15, 31, 3) : pack_key(y, m, 31, 3);
+	return 1;
+}
+
+/* The date bounds of f as key bounds (f->ints), when they all convert. */
+static void int_bounds(pfilter *f)
+{
+	int64_t lo = 0, hi = INT64_MAX, v;
+	int ok = 1;
+	f->day_lo = f->mon_lo = 0;
+	f->mon_hi = f->year_hi = INT64_MAX;
+	if (f->dates) {
+		ok = ge_bound(f->klo, &v) && (lo = v > lo ? v : lo, le_bound(f->khi, &v)) &&
+		     (hi = v < hi ? v : hi, ge_bound(f->f, &f->day_lo)) && ge_bound(f->fm, &f->mon_lo) &&
+		     prefix_le_bound(f->tm, 7, &f->mon_hi) && prefix_le_bound(f->ty, 4, &f->year_hi);
+	}
+	if (ok && f->as_of[0])
+		ok = le_bound(f->as_of, &v) && (hi = v < hi ? v : hi, 1);
+	if (ok && f->since[0])
+		ok = ge_bound(f->since, &v) && (lo = v > lo ? v : lo, 1);
+	f->lo = lo;
+	f->hi = hi;
+	f->ints = ok;
+}
 
 /* SQLite's BINARY order of a[0..an) against b (NUL-terminated). */
 static int bincmp(const char *a, size_t an, const char *b)
@@ -365,6 +451,8 @@ static void filter_of(const parley_query *q, const codes *c, pfilter *f)
 		snprintf(f->as_of, sizeof f->as_of, "%s9", q->as_of);
 	if (q->since[0])
 		snprintf(f->since, sizeof f->since, "%s", q->since);
+	int_bounds(f);
+	f->ints &= !pl_pack_text_dates;
 }
 
 /* Whether a packed row passes f: pl_search_from's WHERE, in C. */
@@ -382,6 +470,18 @@ static int passes(const pfilter *f, uint64_t w)
 		return 0;
 	if (!f->dates && !f->as_of[0] && !f->since[0])
 		return 1;
+	if (f->ints) {
+		int64_t k = (int64_t)W_KEY(w);
+		if (k < f->lo || k > f->hi)
+			return 0;
+		if (!f->dates)
+			return 1;
+		switch (k & 3) {
+		case 0: return k >= f->day_lo;
+		case 1: return k >= f->mon_lo && k <= f->mon_hi;
+		default: return k <= f->year_hi;
+		}
+	}
 	char k[12];
 	key_text(W_KEY(w), k);
 	if (f->dates) {
@@ -571,6 +671,10 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 	 * while the doclist stays in it */
 	sqlite3_blob *chunk = NULL;
 	long long cur = -1;
+	/* a chunk met twice is read whole (a common word meets each about 40
+	 * times: one read of 2 KiB, not 40 calls) */
+	unsigned char all[CHUNK_BYTES];
+	int hits = 0;
 	int s = SQLITE_DONE;
 	while (!rc && st && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		long long n = sqlite3_column_int64(st, 0);
@@ -586,13 +690,23 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 				rc = PARLEY_ELIMIT; /* a row without its pack */
 				break;
 			}
+			hits = 0;
 		}
 		unsigned char word[8];
-		if (sqlite3_blob_read(chunk, word, 8, (int)(n % CHUNK_ROWS) * 8) != SQLITE_OK) {
+		const unsigned char *at = word;
+		int off = (int)(n % CHUNK_ROWS) * 8;
+		if (hits == 1 && sqlite3_blob_read(chunk, all, CHUNK_BYTES, 0) != SQLITE_OK) {
 			rc = pl_db_error(db, err, "reading the search pack");
 			break;
 		}
-		uint64_t w = get64(word);
+		if (hits >= 1)
+			at = &all[off];
+		else if (sqlite3_blob_read(chunk, word, 8, off) != SQLITE_OK) {
+			rc = pl_db_error(db, err, "reading the search pack");
+			break;
+		}
+		hits++;
+		uint64_t w = get64(at);
 		/* a row left unpacked, or a code past those loaded (the codes grow
 		 * only in a write, never within one snapshot: checked all the same) */
 		if (!(w & W_VALID) || W_FROM(w) > p->nc || W_TO(w) > p->nc)

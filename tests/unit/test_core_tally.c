@@ -197,6 +197,8 @@ static const char *const searches[][10] = {
     {"q", "first", "status", "reported,confirmed", "year", "2026", NULL},
     {"q", "kim", "since", "1970-02", "as_of", "1999-12-31", NULL},
     {"q", "visit", "from", "1953", "to", "1980-07-04", "status", "all", NULL},
+    {"q", "kim", "from", "1961-07-11", "to", "1961-07-11", "status", "all", NULL},
+    {"q", "china", "since", "1999", "as_of", "2019-05", NULL},
 };
 
 /* The answers of filter kv: from the tally or the search index's rows,
@@ -221,6 +223,15 @@ static void agree(const char *after, const char *const *kv, int search)
 			         rc, err.msg);
 	}
 	char *t = answer(&q);
+	if (search) {
+		/* the pack's dates as key bounds and as text: the same */
+		pl_pack_text_dates = 1;
+		char *x = answer(&q);
+		pl_pack_text_dates = 0;
+		if (strcmp(t, x) != 0)
+			fail_msg("after %s, search %s: key bounds say\n%s\ntext says\n%s", after, kv[1], t, x);
+		free(x);
+	}
 	pl_tally_off = 1;
 	char *v = answer(&q);
 	pl_tally_off = 0;
