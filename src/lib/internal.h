@@ -219,11 +219,14 @@ struct parley_db {
 	struct pl_search_memo *search_memo;
 	/* the last search pack pass (query_search_pack.c, pl_pack_page) */
 	struct pl_pack_memo *pack_memo;
+	/* the search pack's chunks read for the store's version (the same) */
+	struct pl_pack_chunks *pack_chunks;
 };
 
 /* Frees db's kept search matches (query_search.c; parley_close). */
 void pl_search_memo_free(parley_db *db);
-/* Frees db's kept search pack pass (query_search_pack.c; parley_close). */
+/* Frees db's kept search pack pass and chunks (query_search_pack.c;
+ * parley_close). */
 void pl_pack_memo_free(parley_db *db);
 /* Sets err from the connection's last error; returns PARLEY_EDB. */
 int pl_db_error(parley_db *db, parley_err *err, const char *what);

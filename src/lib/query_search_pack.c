@@ -519,19 +519,18 @@ struct pl_pack_memo {
 	size_t len, cap;
 };
 
+static void chunks_free(struct pl_pack_chunks *k);
+static void memo_drop(struct pl_pack_memo *p);
+
 void pl_pack_memo_free(parley_db *db)
 {
-	struct pl_pack_memo *p = db ? db->pack_memo : NULL;
-	if (!p)
+	if (!db)
 		return;
-	free(p->key);
-	codes_free(&p->c);
-	free(p->year);
-	free(p->dir);
-	free(p->k);
-	free(p->n);
-	free(p);
+	if (db->pack_memo)
+		memo_drop(db->pack_memo);
 	db->pack_memo = NULL;
+	chunks_free(db->pack_chunks);
+	db->pack_chunks = NULL;
 }
 
 static void memo_drop(struct pl_pack_memo *p)
@@ -586,6 +585,84 @@ static int pack_whole(parley_db *db, int *whole, parley_err *err)
 	*whole = sqlite3_step(st) != SQLITE_ROW;
 	pl_release(db, st);
 	return PARLEY_OK;
+}
+
+/* The chunks a connection has read, whole, for the store version it read
+ * them in: the doclist of a sparse word meets a new chunk at nearly every
+ * match, and a blob seek per chunk cost a search page a fifth of its CPU
+ * (4,900 matches of q=summit: 3,900 chunks).  At most the pack's size (8
+ * MiB at 1M visits); a write (by this connection: its change count; by
+ * another: data_version) empties it, and reads inside a transaction keep
+ * nothing. */
+struct pl_pack_chunks {
+	long long version, changes;
+	unsigned char **c; /* [chunk]: CHUNK_BYTES, or NULL when not read yet */
+	size_t n;
+};
+
+static void chunks_free(struct pl_pack_chunks *k)
+{
+	for (size_t i = 0; k && i < k->n; i++)
+		free(k->c[i]);
+	if (k)
+		free(k->c);
+	free(k);
+}
+
+/* The connection's chunk cache for this version (emptied if it was
+ * another's); NULL inside a transaction or when out of memory (then every
+ * chunk is read for the pass alone). */
+static struct pl_pack_chunks *chunks_for(parley_db *db, long long version, long long changes,
+                                         int in_txn)
+{
+	struct pl_pack_chunks *k = db->pack_chunks;
+	if (in_txn)
+		return NULL;
+	if (k && k->version == version && k->changes == changes)
+		return k;
+	chunks_free(k);
+	db->pack_chunks = k = calloc(1, sizeof *k);
+	if (k) {
+		k->version = version;
+		k->changes = changes;
+	}
+	return k;
+}
+
+/* Chunk ch whole: from the cache, else read (into the cache, or into own
+ * when there is none).  NULL with *rc set (ELIMIT: no such chunk). */
+static const unsigned char *chunk_read(parley_db *db, struct pl_pack_chunks *k, sqlite3_blob **b,
+                                       long long ch, unsigned char *own, int *rc, parley_err *err)
+{
+	if (k && (size_t)ch < k->n && k->c[ch])
+		return k->c[ch];
+	int r = *b ? sqlite3_blob_reopen(*b, ch)
+	           : sqlite3_blob_open(db->sql, "main", "search_pack", "data", ch, 0, b);
+	if (r != SQLITE_OK || sqlite3_blob_bytes(*b) != CHUNK_BYTES) {
+		*rc = PARLEY_ELIMIT; /* a row without its pack */
+		return NULL;
+	}
+	unsigned char *to = own;
+	if (k && (size_t)ch >= k->n) {
+		size_t cap = k->n;
+		unsigned char **g = pl_grow(k->c, &cap, (size_t)ch + 1, sizeof *g, 1024);
+		if (g) {
+			memset(g + k->n, 0, (cap - k->n) * sizeof *g);
+			k->c = g;
+			k->n = cap;
+		}
+	}
+	if (k && (size_t)ch < k->n && (k->c[ch] = malloc(CHUNK_BYTES)) != NULL)
+		to = k->c[ch];
+	if (sqlite3_blob_read(*b, to, CHUNK_BYTES, 0) != SQLITE_OK) {
+		*rc = pl_db_error(db, err, "reading the search pack");
+		if (to != own) {
+			free(to);
+			k->c[ch] = NULL;
+		}
+		return NULL;
+	}
+	return to;
 }
 
 /* Adds one passing match to p. */
@@ -671,10 +748,9 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 	 * while the doclist stays in it */
 	sqlite3_blob *chunk = NULL;
 	long long cur = -1;
-	/* a chunk met twice is read whole (a common word meets each about 40
-	 * times: one read of 2 KiB, not 40 calls) */
-	unsigned char all[CHUNK_BYTES];
-	int hits = 0;
+	struct pl_pack_chunks *cache = chunks_for(db, version, changes, in_txn);
+	unsigned char own[CHUNK_BYTES];
+	const unsigned char *data = NULL;
 	int s = SQLITE_DONE;
 	while (!rc && st && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		long long n = sqlite3_column_int64(st, 0);
@@ -684,28 +760,11 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 		}
 		if (n / CHUNK_ROWS != cur) {
 			cur = n / CHUNK_ROWS;
-			int b = chunk ? sqlite3_blob_reopen(chunk, cur)
-			              : sqlite3_blob_open(db->sql, "main", "search_pack", "data", cur, 0, &chunk);
-			if (b != SQLITE_OK || sqlite3_blob_bytes(chunk) != CHUNK_BYTES) {
-				rc = PARLEY_ELIMIT; /* a row without its pack */
+			data = chunk_read(db, cache, &chunk, cur, own, &rc, err);
+			if (!data)
 				break;
-			}
-			hits = 0;
 		}
-		unsigned char word[8];
-		const unsigned char *at = word;
-		int off = (int)(n % CHUNK_ROWS) * 8;
-		if (hits == 1 && sqlite3_blob_read(chunk, all, CHUNK_BYTES, 0) != SQLITE_OK) {
-			rc = pl_db_error(db, err, "reading the search pack");
-			break;
-		}
-		if (hits >= 1)
-			at = &all[off];
-		else if (sqlite3_blob_read(chunk, word, 8, off) != SQLITE_OK) {
-			rc = pl_db_error(db, err, "reading the search pack");
-			break;
-		}
-		hits++;
+		const unsigned char *at = &data[(n % CHUNK_ROWS) * 8];
 		uint64_t w = get64(at);
 		/* a row left unpacked, or a code past those loaded (the codes grow
 		 * only in a write, never within one snapshot: checked all the same) */
@@ -726,7 +785,8 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 			memo_drop(p);
 		return rc;
 	}
-	pl_pack_memo_free(db);
+	if (db->pack_memo)
+		memo_drop(db->pack_memo);
 	p->key = key;
 	p->version = version;
 	p->changes = changes;
