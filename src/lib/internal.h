@@ -270,6 +270,8 @@ int pl_search_refresh_all(parley_db *db, parley_err *err);
 /* Repacks the search rows marked since the last flush (query_search_pack.c;
  * pl_search_flush and a migration call it). */
 int pl_pack_flush(parley_db *db, parley_err *err);
+/* Repacks every chunk, marked or not (pl_search_refresh_all). */
+int pl_pack_rebuild(parley_db *db, parley_err *err);
 void pl_rollback(parley_db *db);
 /* Ends pl_begin's transaction: commits when rc is PARLEY_OK, else (and
  * when the commit fails) rolls back.  Returns rc, or the commit's error. */

@@ -271,6 +271,25 @@ int pl_pack_flush(parley_db *db, parley_err *err)
 	return rc ? rc : pl_exec(db, "DELETE FROM search_pack_dirty", err);
 }
 
+int pl_pack_rebuild(parley_db *db, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare_cached(db, "SELECT 1 FROM sqlite_schema WHERE name = 'search_pack_dirty'",
+	                           &st, err);
+	if (rc)
+		return rc;
+	int have = sqlite3_step(st) == SQLITE_ROW;
+	pl_release(db, st);
+	if (!have)
+		return PARLEY_OK;
+	/* every chunk that holds a row marked, every old pack dropped (a chunk
+	 * left without rows has nothing to answer) */
+	rc = pl_exec(db, "DELETE FROM search_pack;"
+	                 " INSERT INTO search_pack_dirty SELECT DISTINCT n >> 8 FROM visit_search"
+	                 " WHERE (n >> 8) NOT IN (SELECT chunk FROM search_pack_dirty);", err);
+	return rc ? rc : pl_pack_flush(db, err);
+}
+
 /* ------------------------------------------------------------------ */
 /* Reading: q's filters over the packed rows                           */
 /* ------------------------------------------------------------------ */

@@ -592,8 +592,9 @@ static int search_refresh(parley_db *db, int all, parley_err *err)
 		    "DELETE FROM visit_search_dirty;", t_marked);
 	rc = rc ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : pl_exec(db, sql.data, err);
 	pl_buf_free(&sql);
-	/* the rows just written, packed (query_search_pack.c) */
-	return rc ? rc : pl_pack_flush(db, err);
+	/* the rows just written, packed (query_search_pack.c); all of them
+	 * after a bulk import, which writes the rows without the marks */
+	return rc ? rc : all ? pl_pack_rebuild(db, err) : pl_pack_flush(db, err);
 }
 
 int pl_search_flush(parley_db *db, parley_err *err)
