@@ -83,6 +83,8 @@ typedef struct an_data {
 	const char *vocab[32]; /* the few distinct codes, levels, types and statuses
 	                        * of the visits, each copied once (an_add_visit) */
 	size_t nvocab;
+	int vocab_rank[32];    /* parley_level_rank and an_level_index of each entry */
+	int vocab_level[32];
 	size_t vocab_hint[5];  /* the entry each field of a visit found last (an_add_visit) */
 	/* set by an_prepare, so lookups cost a binary search, not a pass over
 	 * every person or tenure for every visit (issue 13) */
@@ -95,7 +97,8 @@ typedef struct an_data {
 	long release_through;  /* its data-through day; AN_OPEN without a release */
 	long latest;           /* the loader's fallback: last possible day of the latest
 	                        * visit in the store; AN_OPEN (no cut) for fixtures */
-	struct pl_map *names;  /* visitor ids and labels, each copied once (an_add_visit) */
+	struct pl_map *names;  /* visitor ids and labels, each copied once (an_add_visit);
+	                        * a visitor id's slot has AN_NAME_VISITOR in its n */
 	int refs;              /* results sharing it beyond the first: an_data_free
 	                        * drops one of them before freeing (an_pair.c) */
 } an_data;
@@ -115,6 +118,8 @@ typedef struct an_opts {
 	long through;          /* data-through day of what is counted; AN_OPEN = unknown */
 	parley_through th;     /* the same for the results */
 } an_opts;
+
+#define AN_NAME_VISITOR 1L
 
 /* -- an_data.c ---------------------------------------------------------- */
 void *an_alloc(an_arena *a, size_t n);     /* zeroed; freed with the arena */

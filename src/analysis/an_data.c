@@ -189,6 +189,9 @@ static const char *vocab(an_data *d, const char *s, size_t *hint)
 	const char *c = an_strdup(&d->arena, s);
 	if (c && d->nvocab < sizeof d->vocab / sizeof d->vocab[0]) {
 		*hint = d->nvocab;
+		/* what a level text means, found once per text, not once a visit */
+		d->vocab_rank[d->nvocab] = parley_level_rank(c);
+		d->vocab_level[d->nvocab] = an_level_index(c);
 		d->vocab[d->nvocab++] = c;
 	}
 	return c;
@@ -198,7 +201,7 @@ static const char *vocab(an_data *d, const char *s, size_t *hint)
  * few hundred people, so each text is copied once (the map's key), not
  * once a visit, and equal texts share a pointer (an_prepare's memo).
  * Empty means no value, as in dup_opt; NULL also when out of memory. */
-static const char *intern(an_data *d, const char *s)
+static const char *intern(an_data *d, const char *s, long mark)
 {
 	if (!s || !*s)
 		return NULL;
@@ -206,7 +209,10 @@ static const char *intern(an_data *d, const char *s)
 		return NULL;
 	int added;
 	pl_map_slot *k = pl_map_put(d->names, s, strlen(s), &added);
-	return k ? k->key : NULL;
+	if (!k)
+		return NULL;
+	k->n |= mark; /* AN_NAME_VISITOR: an_visitors lists it */
+	return k->key;
 }
 
 int an_add_visit(an_data *d, const char *id, const char *visitor, const char *name,
@@ -224,8 +230,8 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 	v.day = parley_date_first_day(v.start);
 	v.day_last = parley_date_last_day(v.start);
 	v.id = an_strdup(&d->arena, id);
-	v.visitor = intern(d, visitor);
-	v.name = intern(d, name);
+	v.visitor = intern(d, visitor, AN_NAME_VISITOR);
+	v.name = intern(d, name, 0);
 	v.from = vocab(d, from, &d->vocab_hint[0]);
 	v.to = vocab(d, to, &d->vocab_hint[1]);
 	v.level = vocab(d, level && *level ? level : "unknown", &d->vocab_hint[2]);
@@ -237,8 +243,10 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 	if (!v.id || !v.from || !v.to || !v.level || !v.type || !v.status ||
 	    lost(visitor, v.visitor) || lost(name, v.name))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding visit %s", id);
-	v.rank = parley_level_rank(v.level);
-	v.level_ix = an_level_index(v.level);
+	size_t h = d->vocab_hint[2];
+	int known = h < d->nvocab && d->vocab[h] == v.level;
+	v.rank = known ? d->vocab_rank[h] : parley_level_rank(v.level);
+	v.level_ix = known ? d->vocab_level[h] : an_level_index(v.level);
 	d->v[d->nv++] = v;
 	return PARLEY_OK;
 }
