@@ -195,6 +195,11 @@ typedef struct an_idlist {
 	size_t n, cap;
 } an_idlist;
 int an_ids_push(an_arena *a, an_idlist *l, const char *id);
+/* The same in two passes over the same ids, so that a list of 100,000
+ * ids is one array of its size, not a series of doublings each copied
+ * into the arena: with counting set it only counts (into cap); the first
+ * push after that allocates the count. */
+int an_ids_add(an_arena *a, an_idlist *l, const char *id, int counting);
 parley_ids an_ids_done(const an_idlist *l);
 
 /* -- the pure analyses (each takes ownership of d, also on failure) ------ */

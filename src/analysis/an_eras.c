@@ -158,18 +158,19 @@ typedef struct era_acc {
 	an_idlist by_level[PARLEY_NLEVELS];
 } era_acc;
 
-static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v)
+/* Adds v to the lists of its era (an_ids_add: counting, or adding). */
+static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v, int counting)
 {
 	bool ab = strcmp(v->from, o->a) == 0;
-	int rc = an_ids_push(a, &x->visits, v->id);
+	int rc = an_ids_add(a, &x->visits, v->id, counting);
 	if (!rc)
-		rc = an_ids_push(a, ab ? &x->a_to_b : &x->b_to_a, v->id);
+		rc = an_ids_add(a, ab ? &x->a_to_b : &x->b_to_a, v->id, counting);
 	if (!rc && v->top)
-		rc = an_ids_push(a, ab ? &x->top_a_to_b : &x->top_b_to_a, v->id);
+		rc = an_ids_add(a, ab ? &x->top_a_to_b : &x->top_b_to_a, v->id, counting);
 	if (!rc && v->unidentified)
-		rc = an_ids_push(a, &x->unidentified, v->id);
+		rc = an_ids_add(a, &x->unidentified, v->id, counting);
 	if (!rc)
-		rc = an_ids_push(a, &x->by_level[v->level_ix], v->id);
+		rc = an_ids_add(a, &x->by_level[v->level_ix], v->id, counting);
 	return rc;
 }
 
@@ -200,25 +201,34 @@ int an_eras(an_data *d, const an_opts *o, parley_era_by by, parley_eras **out, p
 	r = calloc(1, sizeof *r);
 	acc = calloc(n + 2, sizeof *acc); /* n eras, total, outside */
 	parley_era *eras = an_alloc(&d->arena, (n ? n : 1) * sizeof *eras);
-	if (!r || !acc || !eras) {
+	/* each counted visit and its era (n: outside every era), found once
+	 * for the pass that counts the lists and the one that fills them */
+	size_t *at = malloc((d->nv ? d->nv : 1) * 2 * sizeof *at);
+	if (!r || !acc || !eras || !at) {
+		free(at);
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
 	}
 	long first = n ? el[0].start : LONG_MAX;
+	size_t nat = 0;
 	for (size_t i = 0; i < d->nv; i++) {
 		const an_visit *v = &d->v[i];
 		if (!an_counts(o, v) || !an_in_pair(o, v) || v->day < first)
 			continue;
 		const an_era *e = an_era_at(el, n, v->day);
-		if ((rc = an_ids_push(&d->arena, &acc[n].visits, v->id)))
-			break;
-		if (e)
-			rc = acc_add(&d->arena, &acc[e - el], o, v);
-		else
-			rc = an_ids_push(&d->arena, &acc[n + 1].visits, v->id);
-		if (rc)
-			break;
+		at[nat++] = i;
+		at[nat++] = e ? (size_t)(e - el) : n;
 	}
+	for (int counting = 1; !rc && counting >= 0; counting--)
+		for (size_t j = 0; !rc && j < nat; j += 2) {
+			const an_visit *v = &d->v[at[j]];
+			size_t e = at[j + 1];
+			rc = an_ids_add(&d->arena, &acc[n].visits, v->id, counting);
+			if (!rc)
+				rc = e < n ? acc_add(&d->arena, &acc[e], o, v, counting)
+				           : an_ids_add(&d->arena, &acc[n + 1].visits, v->id, counting);
+		}
+	free(at);
 	if (rc) {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;

@@ -173,6 +173,20 @@ int an_ids_push(an_arena *a, an_idlist *l, const char *id)
 	return PARLEY_OK;
 }
 
+int an_ids_add(an_arena *a, an_idlist *l, const char *id, int counting)
+{
+	if (counting) {
+		l->cap++;
+		return PARLEY_OK;
+	}
+	if (!l->ids && l->cap) { /* counted: the exact array, never grown */
+		l->ids = an_alloc(a, l->cap * sizeof *l->ids);
+		if (!l->ids)
+			return PARLEY_ENOMEM;
+	}
+	return an_ids_push(a, l, id);
+}
+
 parley_ids an_ids_done(const an_idlist *l)
 {
 	static const char *const none[1] = {NULL};

@@ -96,6 +96,13 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
 	}
+	/* each counted visit, its bucket and its series, found once for the
+	 * pass that counts the lists and the one that fills them */
+	size_t *at = malloc((d->nv ? d->nv : 1) * 3 * sizeof *at), nat = 0;
+	if (!at) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
 	for (size_t i = 0; i < d->nv && nb; i++) {
 		const an_visit *v = &d->v[i];
 		if (!an_counts(o, v) || !an_in_pair(o, v))
@@ -103,7 +110,6 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 		long k = bucket_of(v->start, by_month);
 		if (k < first || k > last || (o->from != LONG_MIN && v->day < o->from))
 			continue;
-		an_idlist *x = &acc[(size_t)(k - first) * per];
 		size_t s = ns;
 		if (split == PARLEY_SPLIT_DIRECTION)
 			s = strcmp(v->from, o->a) == 0 ? 0 : 1;
@@ -111,12 +117,25 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 			for (size_t j = 0; j < ns; j++)
 				if (strcmp(names[j], split == PARLEY_SPLIT_LEVEL ? v->level : v->type) == 0)
 					s = j;
-		if ((s < ns && an_ids_push(a, &x[s], v->id)) || an_ids_push(a, &x[ns], v->id) ||
-		    (by_month && v->start.precision == PARLEY_YEAR &&
-		     an_ids_push(a, &x[ns + 1], v->id))) {
-			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-			goto fail;
+		at[nat++] = i;
+		at[nat++] = (size_t)(k - first);
+		at[nat++] = s;
+	}
+	for (int counting = 1; !rc && counting >= 0; counting--)
+		for (size_t j = 0; !rc && j < nat; j += 3) {
+			const an_visit *v = &d->v[at[j]];
+			an_idlist *x = &acc[at[j + 1] * per];
+			size_t s = at[j + 2];
+			if ((s < ns && an_ids_add(a, &x[s], v->id, counting)) ||
+			    an_ids_add(a, &x[ns], v->id, counting) ||
+			    (by_month && v->start.precision == PARLEY_YEAR &&
+			     an_ids_add(a, &x[ns + 1], v->id, counting)))
+				rc = PARLEY_ENOMEM;
 		}
+	free(at);
+	if (rc) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
 	}
 	for (size_t i = 0; i < nb; i++) {
 		long k = first + (long)i;

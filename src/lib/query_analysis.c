@@ -71,12 +71,20 @@ static int step(parley_db *db, sqlite3_stmt *st, int *has, parley_err *err)
 	return pl_db_error(db, err, "reading visits");
 }
 
-/* Order of two current rows by their first two columns (start_key and
- * id, or from and to), BINARY as SQLite. */
-static int row_cmp(sqlite3_stmt *x, sqlite3_stmt *y)
+/* The first two columns of st's current row (start_key and id, or from
+ * and to), "" for NULL: the merge order.  They stay good until st steps
+ * again, so each row's are read once, not at every comparison. */
+static void sort_key(sqlite3_stmt *st, int has, const char *key[2])
 {
-	int c = strcmp(col(x, 0) ? col(x, 0) : "", col(y, 0) ? col(y, 0) : "");
-	return c ? c : strcmp(col(x, 1) ? col(x, 1) : "", col(y, 1) ? col(y, 1) : "");
+	for (int i = 0; i < 2; i++)
+		key[i] = has && col(st, i) ? col(st, i) : "";
+}
+
+/* Order of two rows by their sort keys, BINARY as SQLite. */
+static int row_cmp(const char *const x[2], const char *const y[2])
+{
+	int c = strcmp(x[0], y[0]);
+	return c ? c : strcmp(x[1], y[1]);
 }
 
 /* Hands on the rows of two statements, each ordered by row_cmp, as one
@@ -87,11 +95,16 @@ static int merge_two(parley_db *db, sqlite3_stmt *st[2], int has[2], int rc, an_
                      int (*row)(sqlite3_stmt *, size_t, void *, parley_err *), void *ctx,
                      parley_err *err)
 {
+	const char *key[2][2];
+	for (size_t k = 0; k < 2; k++)
+		sort_key(st[k], has[k], key[k]);
 	while (!rc && (has[0] || has[1])) {
-		size_t k = !has[0] ? 1 : !has[1] ? 0 : row_cmp(st[0], st[1]) <= 0 ? 0 : 1;
+		size_t k = !has[0] ? 1 : !has[1] ? 0 : row_cmp(key[0], key[1]) <= 0 ? 0 : 1;
 		rc = row(st[k], k, ctx, err);
 		if (!rc)
 			rc = step(db, st[k], &has[k], err);
+		if (!rc)
+			sort_key(st[k], has[k], key[k]);
 	}
 	sqlite3_finalize(st[0]);
 	sqlite3_finalize(st[1]);
