@@ -174,6 +174,18 @@ static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v,
 	return rc;
 }
 
+/* Adds v to the total and to era e's lists (e == n: outside every era),
+ * counting or adding (an_ids_add). */
+static int era_add(an_arena *a, era_acc *acc, size_t n, const an_opts *o, const an_visit *v,
+                   size_t e, int counting)
+{
+	int rc = an_ids_add(a, &acc[n].visits, v->id, counting);
+	if (!rc)
+		rc = e < n ? acc_add(a, &acc[e], o, v, counting)
+		           : an_ids_add(a, &acc[n + 1].visits, v->id, counting);
+	return rc;
+}
+
 static void acc_done(const era_acc *x, parley_era *e)
 {
 	e->visits = an_ids_done(&x->visits);
@@ -201,8 +213,8 @@ int an_eras(an_data *d, const an_opts *o, parley_era_by by, parley_eras **out, p
 	r = calloc(1, sizeof *r);
 	acc = calloc(n + 2, sizeof *acc); /* n eras, total, outside */
 	parley_era *eras = an_alloc(&d->arena, (n ? n : 1) * sizeof *eras);
-	/* each counted visit and its era (n: outside every era), found once
-	 * for the pass that counts the lists and the one that fills them */
+	/* each counted visit and its era (n: outside every era), found in the
+	 * pass that counts the lists, for the one that fills them */
 	size_t *at = malloc((d->nv ? d->nv : 1) * 2 * sizeof *at);
 	if (!r || !acc || !eras || !at) {
 		free(at);
@@ -211,23 +223,18 @@ int an_eras(an_data *d, const an_opts *o, parley_era_by by, parley_eras **out, p
 	}
 	long first = n ? el[0].start : LONG_MAX;
 	size_t nat = 0;
-	for (size_t i = 0; i < d->nv; i++) {
+	for (size_t i = 0; !rc && i < d->nv; i++) {
 		const an_visit *v = &d->v[i];
 		if (!an_counts(o, v) || !an_in_pair(o, v) || v->day < first)
 			continue;
-		const an_era *e = an_era_at(el, n, v->day);
-		at[nat++] = i;
-		at[nat++] = e ? (size_t)(e - el) : n;
+		const an_era *x = an_era_at(el, n, v->day);
+		at[nat] = i;
+		at[nat + 1] = x ? (size_t)(x - el) : n;
+		rc = era_add(&d->arena, acc, n, o, v, at[nat + 1], 1);
+		nat += 2;
 	}
-	for (int counting = 1; !rc && counting >= 0; counting--)
-		for (size_t j = 0; !rc && j < nat; j += 2) {
-			const an_visit *v = &d->v[at[j]];
-			size_t e = at[j + 1];
-			rc = an_ids_add(&d->arena, &acc[n].visits, v->id, counting);
-			if (!rc)
-				rc = e < n ? acc_add(&d->arena, &acc[e], o, v, counting)
-				           : an_ids_add(&d->arena, &acc[n + 1].visits, v->id, counting);
-		}
+	for (size_t j = 0; !rc && j < nat; j += 2)
+		rc = era_add(&d->arena, acc, n, o, &d->v[at[j]], at[j + 1], 0);
 	free(at);
 	if (rc) {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");

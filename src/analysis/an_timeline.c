@@ -31,6 +31,17 @@ static long bucket_first_day(long b, int by_month)
 	return parley_date_first_day(d);
 }
 
+/* Adds v to its bucket's lists x: series s (ns: none), the total, and
+ * at month buckets the imprecise (an_ids_add: counting, or adding). */
+static int bucket_add(an_arena *a, an_idlist *x, size_t ns, size_t s, int by_month,
+                      const an_visit *v, int counting)
+{
+	if ((s < ns && an_ids_add(a, &x[s], v->id, counting)) || an_ids_add(a, &x[ns], v->id, counting) ||
+	    (by_month && v->start.precision == PARLEY_YEAR && an_ids_add(a, &x[ns + 1], v->id, counting)))
+		return PARLEY_ENOMEM;
+	return PARLEY_OK;
+}
+
 int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
                 parley_timeline **out, parley_err *err)
 {
@@ -96,8 +107,8 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
 	}
-	/* each counted visit, its bucket and its series, found once for the
-	 * pass that counts the lists and the one that fills them */
+	/* each counted visit, its bucket and its series, found in the pass
+	 * that counts the lists, for the one that fills them */
 	size_t *at = malloc((d->nv ? d->nv : 1) * 3 * sizeof *at), nat = 0;
 	if (!at) {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
@@ -120,18 +131,10 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 		at[nat++] = i;
 		at[nat++] = (size_t)(k - first);
 		at[nat++] = s;
+		bucket_add(a, &acc[(size_t)(k - first) * per], ns, s, by_month, v, 1);
 	}
-	for (int counting = 1; !rc && counting >= 0; counting--)
-		for (size_t j = 0; !rc && j < nat; j += 3) {
-			const an_visit *v = &d->v[at[j]];
-			an_idlist *x = &acc[at[j + 1] * per];
-			size_t s = at[j + 2];
-			if ((s < ns && an_ids_add(a, &x[s], v->id, counting)) ||
-			    an_ids_add(a, &x[ns], v->id, counting) ||
-			    (by_month && v->start.precision == PARLEY_YEAR &&
-			     an_ids_add(a, &x[ns + 1], v->id, counting)))
-				rc = PARLEY_ENOMEM;
-		}
+	for (size_t j = 0; !rc && j < nat; j += 3)
+		rc = bucket_add(a, &acc[at[j + 1] * per], ns, at[j + 2], by_month, &d->v[at[j]], 0);
 	free(at);
 	if (rc) {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
