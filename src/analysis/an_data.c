@@ -457,7 +457,7 @@ static size_t top_first(const an_data *d, const char *person)
  * of its start (the era rule).  lo is top_first(d, v->visitor). */
 static int is_top(const an_data *d, const an_visit *v, size_t lo)
 {
-	if (strcmp(v->level, "paramount_leader") == 0)
+	if (v->level[0] == 'p' && strcmp(v->level, "paramount_leader") == 0)
 		return 1;
 	if (!v->visitor)
 		return 0;

@@ -161,7 +161,7 @@ typedef struct era_acc {
 /* Adds v to the lists of its era (an_ids_add: counting, or adding). */
 static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v, int counting)
 {
-	bool ab = strcmp(v->from, o->a) == 0;
+	bool ab = an_same(v->from, o->a);
 	int rc = an_ids_add(a, &x->visits, v->id, counting);
 	if (!rc)
 		rc = an_ids_add(a, ab ? &x->a_to_b : &x->b_to_a, v->id, counting);

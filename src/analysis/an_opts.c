@@ -137,8 +137,8 @@ bool an_counts(const an_opts *o, const an_visit *v)
 
 bool an_in_pair(const an_opts *o, const an_visit *v)
 {
-	return (strcmp(v->from, o->a) == 0 && strcmp(v->to, o->b) == 0) ||
-	       (strcmp(v->from, o->b) == 0 && strcmp(v->to, o->a) == 0);
+	return (an_same(v->from, o->a) && an_same(v->to, o->b)) ||
+	       (an_same(v->from, o->b) && an_same(v->to, o->a));
 }
 
 char *an_day_text(long day, char *buf)

@@ -123,7 +123,7 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 			continue;
 		size_t s = ns;
 		if (split == PARLEY_SPLIT_DIRECTION)
-			s = strcmp(v->from, o->a) == 0 ? 0 : 1;
+			s = an_same(v->from, o->a) ? 0 : 1;
 		else
 			for (size_t j = 0; j < ns; j++)
 				if (strcmp(names[j], split == PARLEY_SPLIT_LEVEL ? v->level : v->type) == 0)

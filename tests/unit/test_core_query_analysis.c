@@ -128,6 +128,10 @@ static void facts_are_the_lists_visits(void **s)
 	SAME("between", "CHN:PRK");
 	SAME("between", "PRK:CHN", "status", "all");
 	SAME("between", "CHN:PRK", "min_level", "ministerial", "as_of", "1966-05");
+	/* a pair's min_level is tested on the rows read (query_analysis.c) */
+	SAME("between", "PRK:CHN", "min_level", "head_of_state", "status", "all");
+	SAME("between", "CHN:PRK", "min_level", "vice_ministerial");
+	SAME("between", "CHN:PRK", "min_level", "paramount_leader", "level", "paramount_leader,head_of_government");
 	SAME("between", "CHN:PRK", "status", "candidate,rejected");
 	SAME("direction", "PRK:CHN", "status", "all");
 	SAME("country", "CHN", "min_level", "head_of_state");
