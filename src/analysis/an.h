@@ -86,6 +86,11 @@ typedef struct an_data {
 	int vocab_rank[32];    /* parley_level_rank and an_level_index of each entry */
 	int vocab_level[32];
 	size_t vocab_hint[5];  /* the entry each field of a visit found last (an_add_visit) */
+	struct an_last_start { /* the start an_add_visit parsed last ("": none yet) */
+		char text[16];
+		parley_date start;
+		long day, day_last;
+	} last_start;
 	/* set by an_prepare, so lookups cost a binary search, not a pass over
 	 * every person or tenure for every visit (issue 13) */
 	size_t *p_by_id;       /* indexes of p, by id; NULL before an_prepare */
@@ -211,8 +216,19 @@ int an_ids_push(an_arena *a, an_idlist *l, const char *id);
 /* The same in two passes over the same ids, so that a list of 100,000
  * ids is one array of its size, not a series of doublings each copied
  * into the arena: with counting set it only counts (into cap); the first
- * push after that allocates the count. */
-int an_ids_add(an_arena *a, an_idlist *l, const char *id, int counting);
+ * push after that allocates the count (an_ids_first).  Inline: it runs
+ * several times a visit. */
+int an_ids_first(an_arena *a, an_idlist *l, const char *id);
+static inline int an_ids_add(an_arena *a, an_idlist *l, const char *id, int counting)
+{
+	if (counting)
+		l->cap++;
+	else if (l->n < l->cap && l->ids)
+		l->ids[l->n++] = id;
+	else
+		return an_ids_first(a, l, id);
+	return PARLEY_OK;
+}
 parley_ids an_ids_done(const an_idlist *l);
 
 /* -- the pure analyses (each takes ownership of d, also on failure) ------ */

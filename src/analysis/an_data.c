@@ -224,11 +224,27 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 	if (grow((void **)&d->v, &d->capv, d->nv, sizeof *d->v))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding visit %s", id);
 	an_visit v = {0};
-	int rc = parse_date(start, "visit", id, &v.start, err);
-	if (rc)
-		return rc;
-	v.day = parley_date_first_day(v.start);
-	v.day_last = parley_date_last_day(v.start);
+	/* visits come in date order, a few on each day: a start like the
+	 * previous visit's is not parsed again */
+	struct an_last_start *last = &d->last_start;
+	if (start && last->text[0] && strcmp(start, last->text) == 0) {
+		v.start = last->start;
+		v.day = last->day;
+		v.day_last = last->day_last;
+	} else {
+		int rc = parse_date(start, "visit", id, &v.start, err);
+		if (rc)
+			return rc;
+		v.day = parley_date_first_day(v.start);
+		v.day_last = parley_date_last_day(v.start);
+		size_t n = strlen(start);
+		if (n < sizeof last->text) {
+			memcpy(last->text, start, n + 1);
+			last->start = v.start;
+			last->day = v.day;
+			last->day_last = v.day_last;
+		}
+	}
 	v.id = an_strdup(&d->arena, id);
 	v.visitor = intern(d, visitor, AN_NAME_VISITOR);
 	v.name = intern(d, name, 0);

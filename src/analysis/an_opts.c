@@ -173,12 +173,8 @@ int an_ids_push(an_arena *a, an_idlist *l, const char *id)
 	return PARLEY_OK;
 }
 
-int an_ids_add(an_arena *a, an_idlist *l, const char *id, int counting)
+int an_ids_first(an_arena *a, an_idlist *l, const char *id)
 {
-	if (counting) {
-		l->cap++;
-		return PARLEY_OK;
-	}
 	if (!l->ids && l->cap) { /* counted: the exact array, never grown */
 		l->ids = an_alloc(a, l->cap * sizeof *l->ids);
 		if (!l->ids)
