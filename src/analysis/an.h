@@ -36,15 +36,16 @@ typedef struct an_visit {
 	parley_date start;
 	long day;              /* first possible day of start */
 	long day_last;         /* last possible day of start */
-	int top;               /* the visitor was from's paramount leader (an_prepare) */
-	int unidentified;      /* no person id, and no name or a name saying it is unknown */
 	const char **ext;      /* compare only (an_load_compare): "scheme:value" ids,
 	                        * NULL-terminated (parley_visit_desc) */
-	size_t next;
 	const char *period;    /* compare only: the source's own era label, or NULL */
-	int rank;              /* parley_level_rank(level), once (an_add_visit) */
-	int level_ix;          /* an_level_index(level), once */
-	int label_name;        /* name is the record's label: the visitor's own name,
+	/* small numbers in bytes: a pair's 100,000 visits are 100,000 of these
+	 * (each byte of it 100 KB of fresh memory to fault in) */
+	signed char top;       /* the visitor was from's paramount leader (an_prepare) */
+	signed char unidentified; /* no person id, and no name or a name saying it is unknown */
+	signed char rank;      /* parley_level_rank(level), once (an_add_visit) */
+	signed char level_ix;  /* an_level_index(level), once */
+	signed char label_name; /* name is the record's label: the visitor's own name,
 	                        * when the person is known, wins (an_prepare) */
 } an_visit;
 

@@ -13,6 +13,7 @@
 #include "an.h"
 #include "internal.h" /* pl_strlcpy */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -174,6 +175,8 @@ static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v,
 	return rc;
 }
 
+#define SKIP UINT32_MAX /* a visit no era list counts */
+
 /* Adds v to the total and to era e's lists (e == n: outside every era),
  * counting or adding (an_ids_add). */
 static int era_add(an_arena *a, era_acc *acc, size_t n, const an_opts *o, const an_visit *v,
@@ -213,28 +216,27 @@ int an_eras(an_data *d, const an_opts *o, parley_era_by by, parley_eras **out, p
 	r = calloc(1, sizeof *r);
 	acc = calloc(n + 2, sizeof *acc); /* n eras, total, outside */
 	parley_era *eras = an_alloc(&d->arena, (n ? n : 1) * sizeof *eras);
-	/* each counted visit and its era (n: outside every era), found in the
-	 * pass that counts the lists, for the one that fills them */
-	size_t *at = malloc((d->nv ? d->nv : 1) * 2 * sizeof *at);
+	/* each visit's era (n: outside every era; SKIP: not counted), found in
+	 * the pass that counts the lists, for the one that fills them */
+	uint32_t *at = malloc((d->nv ? d->nv : 1) * sizeof *at);
 	if (!r || !acc || !eras || !at) {
 		free(at);
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
 	}
 	long first = n ? el[0].start : LONG_MAX;
-	size_t nat = 0;
 	for (size_t i = 0; !rc && i < d->nv; i++) {
 		const an_visit *v = &d->v[i];
+		at[i] = SKIP;
 		if (!an_counts(o, v) || !an_in_pair(o, v) || v->day < first)
 			continue;
 		const an_era *x = an_era_at(el, n, v->day);
-		at[nat] = i;
-		at[nat + 1] = x ? (size_t)(x - el) : n;
-		rc = era_add(&d->arena, acc, n, o, v, at[nat + 1], 1);
-		nat += 2;
+		at[i] = (uint32_t)(x ? (size_t)(x - el) : n);
+		rc = era_add(&d->arena, acc, n, o, v, at[i], 1);
 	}
-	for (size_t j = 0; !rc && j < nat; j += 2)
-		rc = era_add(&d->arena, acc, n, o, &d->v[at[j]], at[j + 1], 0);
+	for (size_t i = 0; !rc && i < d->nv; i++)
+		if (at[i] != SKIP)
+			rc = era_add(&d->arena, acc, n, o, &d->v[i], at[i], 0);
 	free(at);
 	if (rc) {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");

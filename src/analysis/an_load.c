@@ -380,14 +380,17 @@ static an_visit *visit_by_id(an_data *d, const char *id)
  * parley_visit_desc wants). */
 static int add_ext(an_data *d, an_visit *v, const parley_visit_ext *e, parley_err *err)
 {
-	const char **n = an_alloc(&d->arena, (v->next + 2) * sizeof *n);
+	size_t next = 0;
+	while (v->ext && v->ext[next])
+		next++;
+	const char **n = an_alloc(&d->arena, (next + 2) * sizeof *n);
 	const char *x = an_fmt(&d->arena, "%s:%s", e->scheme, e->value);
 	if (!n || !x)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
-	if (v->next)
-		memcpy(n, v->ext, v->next * sizeof *n);
-	n[v->next++] = x;
-	n[v->next] = NULL;
+	if (next)
+		memcpy(n, v->ext, next * sizeof *n);
+	n[next++] = x;
+	n[next] = NULL;
 	v->ext = n;
 	return PARLEY_OK;
 }

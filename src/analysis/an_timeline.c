@@ -11,6 +11,7 @@
 #include "an.h"
 #include "internal.h" /* pl_strlcpy */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,6 +31,8 @@ static long bucket_first_day(long b, int by_month)
 	                 PARLEY_DAY};
 	return parley_date_first_day(d);
 }
+
+#define SKIP UINT32_MAX /* a visit no bucket counts */
 
 /* Adds v to its bucket's lists x: series s (ns: none), the total, and
  * at month buckets the imprecise (an_ids_add: counting, or adding). */
@@ -107,16 +110,21 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
 	}
-	/* each counted visit, its bucket and its series, found in the pass
-	 * that counts the lists, for the one that fills them */
-	size_t *at = malloc((d->nv ? d->nv : 1) * 3 * sizeof *at), nat = 0;
-	if (!at) {
+	/* each visit's bucket (SKIP: not counted; nb <= 200,000) and series
+	 * (ns <= 16), found in the pass that counts the lists, for the one
+	 * that fills them */
+	uint32_t *at = malloc((d->nv ? d->nv : 1) * sizeof *at);
+	unsigned char *ser_of = malloc(d->nv ? d->nv : 1);
+	if (!at || !ser_of) {
+		free(at);
+		free(ser_of);
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
 	}
-	for (size_t i = 0; i < d->nv && nb; i++) {
+	for (size_t i = 0; i < d->nv; i++) {
 		const an_visit *v = &d->v[i];
-		if (!an_counts(o, v) || !an_in_pair(o, v))
+		at[i] = SKIP;
+		if (!nb || !an_counts(o, v) || !an_in_pair(o, v))
 			continue;
 		long k = bucket_of(v->start, by_month);
 		if (k < first || k > last || (o->from != LONG_MIN && v->day < o->from))
@@ -128,14 +136,15 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 			for (size_t j = 0; j < ns; j++)
 				if (strcmp(names[j], split == PARLEY_SPLIT_LEVEL ? v->level : v->type) == 0)
 					s = j;
-		at[nat++] = i;
-		at[nat++] = (size_t)(k - first);
-		at[nat++] = s;
-		bucket_add(a, &acc[(size_t)(k - first) * per], ns, s, by_month, v, 1);
+		at[i] = (uint32_t)(k - first);
+		ser_of[i] = (unsigned char)s;
+		bucket_add(a, &acc[at[i] * per], ns, s, by_month, v, 1);
 	}
-	for (size_t j = 0; !rc && j < nat; j += 3)
-		rc = bucket_add(a, &acc[at[j + 1] * per], ns, at[j + 2], by_month, &d->v[at[j]], 0);
+	for (size_t i = 0; !rc && i < d->nv; i++)
+		if (at[i] != SKIP)
+			rc = bucket_add(a, &acc[at[i] * per], ns, ser_of[i], by_month, &d->v[i], 0);
 	free(at);
+	free(ser_of);
 	if (rc) {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
