@@ -291,8 +291,9 @@ int an_load(parley_db *db, bool members, an_data **out, parley_err *err);
 /* For eras, timeline and gaps of o's pair: the visits they count (status,
  * level, started by the as-of date asked) through the query layer
  * (parley_visit_facts), the tenures of the two countries' offices and the
- * visitors' names. */
-int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err);
+ * visitors' names.  Without types, every visit's type is "unknown" (one
+ * column fewer to read, for the analyses that never look at it). */
+int an_load_pair(parley_db *db, const an_opts *o, bool types, an_data **out, parley_err *err);
 /* For the context of visit id: it, the earlier visits of its pair (any
  * level) and of its visitor counted by o's statuses, the visitor's tenures. */
 int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out,

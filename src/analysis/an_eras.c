@@ -288,7 +288,7 @@ int parley_eras_compute(parley_db *db, const parley_analysis_opts *o, parley_era
 		return parley_err_set(err, PARLEY_EINVAL, "parley_eras_compute: bad 'by'");
 	int rc = an_opts_parse(o, true, &ao, err);
 	if (!rc)
-		rc = an_load_pair(db, &ao, &d, err);
+		rc = an_load_pair(db, &ao, false, &d, err);
 	if (rc)
 		return rc;
 	return an_eras(d, &ao, by, out, err);

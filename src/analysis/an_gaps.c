@@ -252,7 +252,7 @@ int parley_gaps_compute(parley_db *db, const parley_analysis_opts *o, size_t top
 		return parley_err_set(err, PARLEY_EINVAL, "parley_gaps_compute: NULL argument");
 	int rc = an_opts_parse(o, true, &ao, err);
 	if (!rc)
-		rc = an_load_pair(db, &ao, &d, err);
+		rc = an_load_pair(db, &ao, false, &d, err);
 	if (rc)
 		return rc;
 	return an_gaps(d, &ao, top, window_years, ratio, out, err);

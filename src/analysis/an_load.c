@@ -10,6 +10,7 @@
  */
 #include "an.h"
 #include "internal.h" /* pl_map */
+#include "pl_query.h" /* pl_visit_facts */
 
 #include <stdlib.h>
 #include <string.h>
@@ -212,7 +213,7 @@ int an_load(parley_db *db, bool members, an_data **out, parley_err *err)
 	return load(db, members, false, out, err);
 }
 
-int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err)
+int an_load_pair(parley_db *db, const an_opts *o, bool types, an_data **out, parley_err *err)
 {
 	an_data *d = fresh(db, err);
 	if (!d)
@@ -229,8 +230,8 @@ int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err
 	int rc = counted(o, o->as_of_text, &q, err);
 	if (!rc)
 		rc = parley_query_set(&q, "between", pair, err);
-	if (!rc)
-		rc = parley_visit_facts(db, &q, fact_add, &s, err);
+	if (!rc) /* the type, only for the analysis that reads it */
+		rc = pl_visit_facts(db, &q, !types, fact_add, &s, err);
 	if (!rc)
 		rc = load_tenures(db, d, o->a, o->b, NULL, err);
 	if (!rc)

@@ -210,7 +210,7 @@ int parley_timeline_compute(parley_db *db, const parley_analysis_opts *o, int by
 		return parley_err_set(err, PARLEY_EINVAL, "parley_timeline_compute: bad split");
 	int rc = an_opts_parse(o, true, &ao, err);
 	if (!rc)
-		rc = an_load_pair(db, &ao, &d, err);
+		rc = an_load_pair(db, &ao, split == PARLEY_SPLIT_TYPE, &d, err);
 	if (rc)
 		return rc;
 	return an_timeline(d, &ao, by_month ? 1 : 0, split, out, err);

@@ -14,15 +14,16 @@
 #include <stdint.h>
 #include <string.h>
 
-#define FACT_COLS                                                                           \
-	"SELECT v.start_key, v.id, v.from_country, v.to_country, v.level, v.type, v.status,"   \
+#define COLS(from, to, type)                                                                \
+	"SELECT v.start_key, v.id, " from ", " to ", v.level, " type ", v.status,"              \
 	" v.visitor, v.visitor_label FROM visit v"
+#define FACT_COLS COLS("v.from_country", "v.to_country", "v.type")
 /* The same for one direction, whose countries the query names: a column
  * not read is one SQLite does not decode, 100,000 times for a large pair
- * (read_fact takes the countries from the query). */
-#define DIR_COLS                                                                            \
-	"SELECT v.start_key, v.id, NULL, NULL, v.level, v.type, v.status,"                     \
-	" v.visitor, v.visitor_label FROM visit v"
+ * (read_fact takes the countries from the query).  Without the type when
+ * the caller reads none (pl_visit_facts). */
+#define DIR_COLS COLS("NULL", "NULL", "v.type")
+#define DIR_COLS_UNTYPED COLS("NULL", "NULL", "NULL")
 
 static const char *col(sqlite3_stmt *st, int i)
 {
@@ -158,6 +159,12 @@ static int emit_direction(sqlite3_stmt *s, size_t k, void *ctx, parley_err *err)
 int parley_visit_facts(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
                        parley_err *err)
 {
+	return pl_visit_facts(db, q, 0, fn, ud, err);
+}
+
+int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_visit_fact_fn fn,
+                   void *ud, parley_err *err)
+{
 	static const parley_query none;
 	if (!db || !fn)
 		return parley_err_set(err, PARLEY_EINVAL, "parley_visit_facts: no store or no callback");
@@ -197,7 +204,7 @@ int parley_visit_facts(parley_db *db, const parley_query *q, parley_visit_fact_f
 			c.dir[i][0] = h[i].dir_from;
 			c.dir[i][1] = h[i].dir_to;
 		}
-		rc = pl_query_prepare_where(db, &h[i], n == 2 ? DIR_COLS : FACT_COLS,
+		rc = pl_query_prepare_where(db, &h[i], n == 1 ? FACT_COLS : untyped ? DIR_COLS_UNTYPED : DIR_COLS,
 		                            " ORDER BY v.start_key, v.id", &arena, &st[i], err);
 		if (!rc)
 			rc = step(db, st[i], &has[i], err);
