@@ -22,8 +22,8 @@
  * (caught through its documented system-call override for "open"), never
  * one of its own: closing a second descriptor of a file would drop every
  * POSIX lock this process holds on it.  When that descriptor cannot be
- * caught (the VFS reused one it kept from a closed connection), the file
- * is read as before: only slower.
+ * caught (the VFS reused one it kept from a closed connection), the
+ * default VFS maps the file as before, up to its cap.
  */
 #include "internal.h"
 
@@ -176,9 +176,17 @@ static int map_shm_unmap(sqlite3_file *f, int del)
  * a page is handed out only with this much of the file after it. */
 #define EOF_SLACK 256
 
+/* Without the descriptor, the default VFS maps as it would (its 2 GB). */
+static int real_fetches(sqlite3_file *f)
+{
+	return ((map_file *)f)->fd < 0 && REAL(f)->pMethods->iVersion >= 3;
+}
+
 static int map_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
 {
 	map_file *p = (map_file *)f;
+	if (real_fetches(f))
+		return REAL(f)->pMethods->xFetch(REAL(f), off, n, pp);
 	*pp = NULL;
 	if (p->fd < 0 || p->limit <= 0)
 		return SQLITE_OK;
@@ -204,8 +212,9 @@ static int map_fetch(sqlite3_file *f, sqlite3_int64 off, int n, void **pp)
 
 static int map_unfetch(sqlite3_file *f, sqlite3_int64 off, void *page)
 {
-	(void)off;
 	map_file *p = (map_file *)f;
+	if (real_fetches(f))
+		return REAL(f)->pMethods->xUnfetch(REAL(f), off, page);
 	if (page)
 		p->out--;
 	else
