@@ -211,7 +211,7 @@ static const char *intern(an_data *d, const char *s, long mark)
 	pl_map_slot *k = pl_map_put(d->names, s, strlen(s), &added);
 	if (!k)
 		return NULL;
-	k->n |= mark; /* AN_NAME_VISITOR: an_visitors lists it */
+	k->n |= mark; /* AN_NAME_VISITOR: the loader reads these people (an_load.c) */
 	return k->key;
 }
 

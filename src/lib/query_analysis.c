@@ -118,8 +118,8 @@ struct fact_emit {
 	parley_visit_fact_fn fn;
 	void *ud;
 	const char *dir[2][2]; /* each stream's from and to (DIR_COLS), or NULL */
-	/* the levels min_level= lets through (pl_bind_min_level's list, tested
-	 * here: see parley_visit_facts), NULL-terminated; NULL: every level */
+	/* with by_level, the levels min_level= lets through (the list of
+	 * pl_bind_min_level, tested here: see pl_visit_facts), NULL-terminated */
 	const char *levels[16];
 	int by_level;
 };
