@@ -170,17 +170,9 @@ static int parse_span(const char *start, const char *end, const char *what_start
 	return PARLEY_OK;
 }
 
-/* A copy of s shared by every visit with the same text: countries,
- * levels, types and statuses take few values, so a short list holds them
- * (a store of 100,000 visits copies each once, not 100,000 times). */
-static const char *vocab(an_data *d, const char *s, size_t *hint)
+/* vocab() past its first guess: s among every entry, else added. */
+static const char *vocab_find(an_data *d, const char *s, size_t *hint)
 {
-	/* the entry this field found last is tried first: a pair's visits
-	 * come one direction at a time, most of one status, so it is the
-	 * answer for their countries and statuses nearly always */
-	size_t h = *hint;
-	if (h < d->nvocab && d->vocab[h][0] == s[0] && strcmp(d->vocab[h], s) == 0)
-		return d->vocab[h];
 	for (size_t i = 0; i < d->nvocab; i++)
 		if (d->vocab[i][0] == s[0] && strcmp(d->vocab[i], s) == 0) {
 			*hint = i;
@@ -195,6 +187,21 @@ static const char *vocab(an_data *d, const char *s, size_t *hint)
 		d->vocab[d->nvocab++] = c;
 	}
 	return c;
+}
+
+/* A copy of s shared by every visit with the same text: countries,
+ * levels, types and statuses take few values, so a short list holds them
+ * (a store of 100,000 visits copies each once, not 100,000 times). */
+static inline const char *vocab(an_data *d, const char *s, size_t *hint)
+{
+	/* the entry this field found last is tried first, inline (five times
+	 * a visit): a pair's visits come one direction at a time, most of one
+	 * status, so it is the answer for their countries and statuses nearly
+	 * always */
+	size_t h = *hint;
+	if (h < d->nvocab && d->vocab[h][0] == s[0] && strcmp(d->vocab[h], s) == 0)
+		return d->vocab[h];
+	return vocab_find(d, s, hint);
 }
 
 /* The one copy of a visitor id or label: a pair's 100,000 visits name a
