@@ -138,7 +138,7 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 					s = j;
 		at[i] = (uint32_t)(k - first);
 		ser_of[i] = (unsigned char)s;
-		bucket_add(a, &acc[at[i] * per], ns, s, by_month, v, 1);
+		(void)bucket_add(a, &acc[at[i] * per], ns, s, by_month, v, 1); /* counting cannot fail */
 	}
 	for (size_t i = 0; !rc && i < d->nv; i++)
 		if (at[i] != SKIP)
