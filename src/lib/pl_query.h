@@ -16,6 +16,11 @@ struct an_arena;
 /* Column i of a row copied into the analysis arena (NULL for NULL);
  * *nomem set when the copy fails (query_people.c). */
 const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem);
+/* parley_visit_facts; with untyped set, a pair's facts may come without
+ * their type (NULL), a column the caller does not read and SQLite then
+ * does not decode (query_analysis.c). */
+int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_visit_fact_fn fn,
+                   void *ud, parley_err *err);
 /* Counts the rows of a bound statement, then rewinds it (query_people.c). */
 size_t pl_query_count_rows(sqlite3_stmt *st);
 /* Rows of sql bound to id (?1), nf string columns each, into the arena:
@@ -94,6 +99,26 @@ int pl_search_matches(parley_db *db, const parley_query *q, const pl_match **m, 
                       parley_err *err);
 /* <0, 0, >0 as a comes before b in the list order (start_key, id). */
 int pl_match_cmp(const pl_match *a, const pl_match *b);
+
+/* The search pack (query_search_pack.c, schema.c migration_search_pack):
+ * each search row's filter columns packed by the store, so a search is
+ * filtered, counted and faceted from its FTS5 doclist alone.  Each answers
+ * PARLEY_ELIMIT (err untouched) when the pack cannot answer q (not a
+ * pl_search_covers search, a chunk marked, a row unpacked): the caller
+ * then reads the rows. */
+/* Adds q's facet counts to maps[k] for each pass field k wanted
+ * (direction, level, type, status, year: query_facets.c). */
+int pl_pack_facets(parley_db *db, const parley_query *q, const int *want, pl_map *maps,
+                   parley_err *err);
+/* q's total, and the matches (visit and start_key, in the arena, in no
+ * order) that may stand among its first need rows after q->after in q's
+ * date order: every match up to the need-th one's key, ties included. */
+int pl_pack_page(parley_db *db, const parley_query *q, size_t need, long *total, pl_match **out,
+                 size_t *nout, struct an_arena *arena, parley_err *err);
+
+/* Tests only: 1 makes the search pack compare its dates as text, the way
+ * of pl_date_clause, instead of as bounds on its packed keys. */
+extern int pl_pack_text_dates;
 
 /* The visit tally (query_tally.c, schema.c migration_tally). */
 /* Whether the tally answers q's total and facets (direction, level, type,

@@ -332,6 +332,10 @@ static int migrate(parley_db *db, parley_err *err)
 		return rc;
 	for (int i = have; i < want && !rc; i++)
 		rc = pl_exec(db, pl_schema_migration(i), err);
+	/* a migration that marks search rows (migration_search_pack) has them
+	 * packed before it commits */
+	if (!rc)
+		rc = pl_pack_flush(db, err);
 	if (!rc)
 		rc = pl_audit_install(db, err);
 	if (!rc) {
@@ -357,6 +361,7 @@ static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 static void configure_sqlite(void)
 {
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+	pl_vfs_map_register(); /* readers map the whole file (vfs_map.c) */
 }
 
 int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
@@ -382,7 +387,9 @@ int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
 		goto fail;
 	}
 	pthread_once(&config_once, configure_sqlite);
-	if (sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	/* a reader maps the whole file, past the 2 GB Debian's SQLite maps */
+	const char *vfs = db->readonly ? pl_vfs_map_name() : NULL;
+	if (sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
 		rc = pl_db_error(db, err, path);
 		goto fail;
 	}
@@ -422,8 +429,9 @@ int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
 	/* SQLite maps at most 2 GB (SQLITE_MAX_MMAP_SIZE, Debian's build):
 	 * pages past it are copied in through the page cache, one pread each
 	 * (at 1M visits, 2.8 GB, the search index's rows lie there: a third
-	 * of a search's CPU went to pread).  A reader's cache of 64 MiB keeps
-	 * them; it grows only as such pages are read. */
+	 * of a search's CPU went to pread).  Readers open through vfs_map.c,
+	 * which maps the rest too; where it cannot, a reader's cache of 64 MiB
+	 * keeps such pages; it grows only as they are read. */
 	if (!rc && db->readonly)
 		rc = pl_exec(db, "PRAGMA cache_size = -65536", err);
 	if (!rc && !db->readonly)
@@ -445,6 +453,7 @@ void parley_close(parley_db *db)
 		return;
 	sqlite3_finalize(db->changes);
 	pl_search_memo_free(db);
+	pl_pack_memo_free(db);
 	for (size_t i = 0; i < PL_STMT_CACHE; i++) {
 		sqlite3_finalize(db->stmts[i].st);
 		free(db->stmts[i].sql);
