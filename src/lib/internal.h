@@ -225,6 +225,9 @@ void pl_search_memo_free(parley_db *db);
 int pl_db_error(parley_db *db, parley_err *err, const char *what);
 /* Runs SQL without results. */
 int pl_exec(parley_db *db, const char *sql, parley_err *err);
+/* A fresh, migrated store in a private temporary file that SQLite deletes
+ * as it is closed (parley_close): scratch work that may outgrow memory. */
+int pl_open_scratch(parley_db **out, parley_err *err);
 /* SQL parley_brief_text(source): a brief file's searchable text, folded
  * (src/brief/brief_catalog.c; the brief search index's triggers call it). */
 void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);

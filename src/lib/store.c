@@ -359,10 +359,25 @@ static void configure_sqlite(void)
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
 }
 
+static int open_path(const char *path, int flags, parley_db **out, parley_err *err);
+
 int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
 {
 	if (!path || !*path || !out)
 		return parley_err_set(err, PARLEY_EINVAL, "parley_open: no store path given");
+	return open_path(path, flags, out, err);
+}
+
+int pl_open_scratch(parley_db **out, parley_err *err)
+{
+	/* SQLite's name for "a private temporary file, deleted as the
+	 * connection closes": its pages beyond the cache go to disk, so a
+	 * scratch store of a million visits costs disk, not memory */
+	return open_path("", PARLEY_OPEN_CREATE, out, err);
+}
+
+static int open_path(const char *path, int flags, parley_db **out, parley_err *err)
+{
 	struct stat sb;
 	int exists = stat(path, &sb) == 0;
 	if (!exists && !(flags & PARLEY_OPEN_CREATE))
