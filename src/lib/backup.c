@@ -116,12 +116,14 @@ static int copy_reference(parley_db *c, const char *path, parley_err *err)
 	pl_buf sql, cols;
 	pl_buf_init(&sql, 1 << 20);
 	pl_buf_init(&cols, 1 << 16);
-	/* No audit log of a store that is thrown away: its rows would copy
-	 * the store's own log.  Dropped before the copy, so the import into it
-	 * writes none either. */
+	/* No audit log and no search text in a store that is thrown away
+	 * unsearched (its audit rows would copy the store's own log): their
+	 * triggers are dropped before the copy, so the import into it writes
+	 * none either. */
 	{
-		rc = pl_prepare(c, "SELECT name FROM sqlite_schema WHERE type = 'trigger'"
-		                   " AND name GLOB 'audit_*'", &st, err);
+		rc = pl_prepare(c, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND ("
+		                   "name GLOB 'audit_*' OR name GLOB 'visit_search_*'"
+		                   " OR name GLOB 'person_search_*')", &st, err);
 		while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
 			rc = pl_buf_printf(&sql, "DROP TRIGGER \"%s\";", (const char *)sqlite3_column_text(st, 0));
 		if (!rc && s != SQLITE_DONE)
