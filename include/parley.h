@@ -1352,6 +1352,21 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
  * relative links) into out_dir, created if missing, for any static web
  * host.  *files (may be NULL) receives the number of files written. */
 int parley_site(const char *db_path, const char *out_dir, long *files, parley_err *err);
+/* What parley_site_with writes. */
+typedef struct parley_site_opts {
+	/* Both set: the site of that one pair alone (codes in either order):
+	 * its dashboard as index.html and pair/A-B.html, its visit list and
+	 * API files (visits, eras, timeline, gaps, as JSON and CSV), its
+	 * charts, the lists of its eras, its leaders' visits and its longest
+	 * gap (of the pair's visits alone), and a page per visit of the pair
+	 * (the cost follows the pair, not the store); no people, country, year,
+	 * facet, brief or methods pages.  EINVAL for a malformed pair,
+	 * ENOTFOUND for a country the store lacks.  Neither: the whole site. */
+	const char *pair_a, *pair_b;
+} parley_site_opts;
+/* parley_site with options (NULL: the whole site). */
+int parley_site_with(const char *db_path, const char *out_dir, const parley_site_opts *opts,
+                     long *files, parley_err *err);
 
 /* ---- Briefs (issue 10; docs/briefs.md) ------------------------------ */
 /*
