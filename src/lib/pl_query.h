@@ -109,6 +109,11 @@ const char *pl_tally_total(const parley_query *q);
  * or NULL unless q names countries or direction is 1, level, type,
  * status, year, count; static). */
 const char *pl_tally_pass(const parley_query *q, int direction);
+/* Whether visit_tally_dir (visits per direction and status) answers q's
+ * counts per direction: q filters by status alone, and by the country the
+ * caller groups for; then " WHERE ..." of q over that table as t. */
+int pl_tally_dir_covers(const parley_query *q);
+int pl_tally_dir_where(const parley_query *q, pl_buf *sql, pl_binds *b);
 /* Tests only: 1 makes pl_tally_covers and pl_search_covers answer 0, so
  * every total, facet and page reads the matching visits, to compare
  * against the tally and the search index's rows. */

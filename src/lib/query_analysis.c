@@ -204,21 +204,51 @@ int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t 
 	return rc;
 }
 
-/* The grouped counts of q: "tail" narrows it further, ":country" bound to
- * country when tail names it. */
-static int prepare_groups(parley_db *db, const parley_query *q, const char *tail,
+/* The grouped counts of q, one row per (from, to) in that order: "tail"
+ * narrows it further (":country" bound to country when tail names it) and
+ * groups.  From the tallies the store keeps (query_tally.c) when they
+ * cover q: per direction and status (a few thousand rows however many
+ * visits) for a status filter, else per pair, year, level, type and
+ * status; else from the visits.  The home pair of every page and a
+ * country's partners do not read a million visits. */
+static int prepare_groups(parley_db *db, const parley_query *q, int tally, const char *tail,
                           const char *country, an_arena *arena, sqlite3_stmt **st,
                           parley_err *err)
 {
-	int rc = pl_query_prepare_where(db, q, "SELECT v.from_country, v.to_country, count(*) FROM visit v",
-	                                tail, arena, st, err);
+	int rc;
+	if (tally) {
+		int dir = pl_tally_dir_covers(q);
+		pl_binds b = {.n = 0, .arena = arena};
+		pl_buf sql;
+		pl_buf_init(&sql, 8192);
+		rc = pl_buf_puts(&sql, dir ? "SELECT t.from_country, t.to_country, sum(t.n) FROM visit_tally_dir t"
+		                           : "SELECT t.from_country, t.to_country, sum(t.n) FROM visit_tally t");
+		if (!rc)
+			rc = dir ? pl_tally_dir_where(q, &sql, &b) : pl_tally_where(q, 1, &sql, &b);
+		if (!rc)
+			rc = pl_buf_puts(&sql, tail);
+		*st = NULL;
+		if (!rc)
+			rc = pl_prepare_bound(db, sql.data, &b, st, err);
+		else
+			rc = parley_err_set(err, rc, "reading visits: %s", parley_strstatus(rc));
+		pl_buf_free(&sql);
+	} else {
+		rc = pl_query_prepare_where(db, q, "SELECT v.from_country, v.to_country, count(*) FROM visit v",
+		                            tail, arena, st, err);
+	}
 	int k = rc ? 0 : sqlite3_bind_parameter_index(*st, ":country");
 	if (k > 0 && sqlite3_bind_text(*st, k, country, -1, SQLITE_STATIC) != SQLITE_OK)
 		rc = pl_db_error(db, err, "binding a filter");
 	return rc;
 }
 
-#define GROUPS " GROUP BY v.from_country, v.to_country ORDER BY v.from_country, v.to_country"
+/* GROUP BY and the sides of country=X, over the visits (v) or the tally (t) */
+#define GROUPS(t) " GROUP BY " t ".from_country, " t ".to_country ORDER BY " t ".from_country, " t ".to_country"
+#define MADE(t) " AND " t ".from_country = :country" GROUPS(t)
+#define HOSTED(t)                                                                                  \
+	" AND " t ".to_country = :country AND " t ".from_country IN (SELECT code FROM country)"      \
+	" AND " t ".from_country <> :country" GROUPS(t)
 
 int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_direction_fn fn,
                                void *ud, parley_err *err)
@@ -234,18 +264,18 @@ int parley_visits_by_direction(parley_db *db, const parley_query *q, parley_dire
 	 * those hosted: to X from each other country), as an OR of two indexes
 	 * would read the table row of every one of X's visits to group it. */
 	parley_query h = *q;
-	const char *tails[2] = {GROUPS, NULL};
+	int tally = pl_tally_covers(q);
+	const char *tails[2] = {tally ? GROUPS("t") : GROUPS("v"), NULL};
 	if (q->country[0]) {
 		h.country[0] = '\0';
-		tails[0] = " AND v.from_country = :country" GROUPS;
-		tails[1] = " AND v.to_country = :country AND v.from_country IN (SELECT code FROM country)"
-		           " AND v.from_country <> :country" GROUPS;
+		tails[0] = tally ? MADE("t") : MADE("v");
+		tails[1] = tally ? HOSTED("t") : HOSTED("v");
 	}
 	an_arena arena = {0};
 	sqlite3_stmt *st[2] = {NULL, NULL};
 	int has[2] = {0, 0}, rc = PARLEY_OK;
 	for (size_t i = 0; !rc && i < 2 && tails[i]; i++) {
-		rc = prepare_groups(db, &h, tails[i], q->country, &arena, &st[i], err);
+		rc = prepare_groups(db, &h, tally, tails[i], q->country, &arena, &st[i], err);
 		if (!rc)
 			rc = step(db, st[i], &has[i], err);
 	}

@@ -119,3 +119,17 @@ int pl_tally_where(const parley_query *q, int direction, pl_buf *sql, pl_binds *
 		rc = pl_bind_in_list(sql, b, "t.status", q->status ? q->status : PL_QUERY_DEFAULT_STATUS);
 	return rc;
 }
+
+int pl_tally_dir_covers(const parley_query *q)
+{
+	return pl_tally_covers(q) && !q->a[0] && !q->dir_from[0] && !q->from[0] && !q->to[0] &&
+	       !q->as_of[0] && !q->level && !q->min_level && !q->type;
+}
+
+int pl_tally_dir_where(const parley_query *q, pl_buf *sql, pl_binds *b)
+{
+	int rc = pl_buf_puts(sql, " WHERE 1");
+	if (!rc && !(q->status && strcmp(q->status, "all") == 0))
+		rc = pl_bind_in_list(sql, b, "t.status", q->status ? q->status : PL_QUERY_DEFAULT_STATUS);
+	return rc;
+}

@@ -575,13 +575,46 @@ static const char *const migration_tally =
     "CREATE TRIGGER visit_tally_ad AFTER DELETE ON visit BEGIN" PL_TALLY_SUB("old") " END;"
     "CREATE TRIGGER visit_tally_au AFTER UPDATE OF from_country, to_country, start_date, level,"
     " type, status ON visit BEGIN" PL_TALLY_SUB("old") PL_TALLY_ADD("new") " END;";
+/* Visits per direction and status, kept like the tally above (issue 13):
+ * which pair has the most visits (every page's home pair) and a country's
+ * partners read a few thousand rows, where summing visit_tally read half a
+ * million at 1M visits on every server thread's first request.  Its
+ * triggers are visit_tally_*: a bulk import drops and recreates them with
+ * the others and refills the table with them (pl_schema_tally_refill). */
+#define PL_TALLY_DIR_MATCH(R) \
+	"(from_country, to_country, status) = (" R ".from_country, " R ".to_country, " R ".status)"
+#define PL_TALLY_DIR_ADD(R)                                                                 \
+	" INSERT INTO visit_tally_dir VALUES (" R ".from_country, " R ".to_country, " R        \
+	".status, 1) ON CONFLICT DO UPDATE SET n = n + 1;"
+#define PL_TALLY_DIR_SUB(R)                                                                 \
+	" UPDATE visit_tally_dir SET n = n - 1 WHERE " PL_TALLY_DIR_MATCH(R) ";"                \
+	" DELETE FROM visit_tally_dir WHERE n <= 0 AND " PL_TALLY_DIR_MATCH(R) ";"
+#define PL_TALLY_DIR_FILL                                                                   \
+	"INSERT INTO visit_tally_dir SELECT from_country, to_country, status, sum(n)"          \
+	" FROM visit_tally GROUP BY 1, 2, 3;"
+static const char *const migration_tally_dir =
+    "CREATE TABLE visit_tally_dir("
+    " from_country TEXT NOT NULL, to_country TEXT NOT NULL, status TEXT NOT NULL,"
+    " n INTEGER NOT NULL, PRIMARY KEY(from_country, to_country, status)) WITHOUT ROWID;"
+    PL_TALLY_DIR_FILL
+    "CREATE TRIGGER visit_tally_dir_ai AFTER INSERT ON visit BEGIN" PL_TALLY_DIR_ADD("new") " END;"
+    "CREATE TRIGGER visit_tally_dir_ad AFTER DELETE ON visit BEGIN" PL_TALLY_DIR_SUB("old") " END;"
+    "CREATE TRIGGER visit_tally_dir_au AFTER UPDATE OF from_country, to_country, status ON visit"
+    " BEGIN" PL_TALLY_DIR_SUB("old") PL_TALLY_DIR_ADD("new") " END;";
+#undef PL_TALLY_DIR_SUB
+#undef PL_TALLY_DIR_ADD
+#undef PL_TALLY_DIR_MATCH
+
+
 /* The tallies refilled from the visits (import_bulk.c): the same SQL as
- * their first fill. */
+ * their first fills. */
 const char *pl_schema_tally_refill(void)
 {
 	return "DELETE FROM visit_tally; DELETE FROM visit_tally_year; DELETE FROM visit_tally_country;"
-	    PL_TALLY_FILL PL_TALLY_FILL_YEAR PL_TALLY_FILL_COUNTRY;
+	    " DELETE FROM visit_tally_dir;" PL_TALLY_FILL PL_TALLY_FILL_YEAR PL_TALLY_FILL_COUNTRY
+	    PL_TALLY_DIR_FILL;
 }
+#undef PL_TALLY_DIR_FILL
 #undef PL_TALLY_FILL_COUNTRY
 #undef PL_TALLY_FILL_YEAR
 #undef PL_TALLY_FILL
@@ -657,6 +690,7 @@ static const char *const migrations[] = {
     migration_tally, /* issue 13: exact counts without reading every match */
     migration_search_dims, /* issue 13: a search costs one read per match */
     migration_people_search, /* issue 13: the people search's folded text */
+    migration_tally_dir, /* issue 13: counts per direction without the tally's half million */
 };
 
 int pl_schema_migration_count(void)

@@ -16,6 +16,7 @@
 #include "request.h"
 #include "team.h"
 
+#include <errno.h>
 #include <microhttpd.h>
 #include <pthread.h>
 #include <signal.h>
@@ -712,9 +713,14 @@ static void team_run(team_job *j)
 static void *team_thread(void *arg)
 {
 	(void)arg;
-	/* best effort: a container may forbid it, and writes are then as fast
-	 * as reads, which is only slower for the readers */
-	(void)setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), TEAM_THREAD_NICE);
+	/* nicer than the server by TEAM_THREAD_NICE (the server may itself run
+	 * niced); best effort: where it is refused, writes run at the readers'
+	 * priority, which is only slower for the readers */
+	id_t tid = (id_t)syscall(SYS_gettid);
+	errno = 0;
+	int base = getpriority(PRIO_PROCESS, tid);
+	if (errno == 0)
+		(void)setpriority(PRIO_PROCESS, tid, base + TEAM_THREAD_NICE > 19 ? 19 : base + TEAM_THREAD_NICE);
 	pthread_mutex_lock(&g_jobs_lock);
 	for (;;) {
 		team_job *j = g_jobs_head;

@@ -68,6 +68,14 @@ static void tally_is_group_by(const char *after)
 		         "visits:\n%.2000s", after, t, v);
 	free(t);
 	free(v);
+	t = rows_of("SELECT from_country, to_country, status, n FROM visit_tally_dir ORDER BY 1, 2, 3");
+	v = rows_of("SELECT from_country, to_country, status, count(*) FROM visit GROUP BY 1, 2, 3"
+	            " ORDER BY 1, 2, 3");
+	if (strcmp(t, v) != 0)
+		fail_msg("after %s the tally per direction is not the visits grouped:\ntally:\n%.2000s\n"
+		         "visits:\n%.2000s", after, t, v);
+	free(t);
+	free(v);
 	t = rows_of("SELECT year, level, type, status, n FROM visit_tally_year ORDER BY 1, 2, 3, 4");
 	v = rows_of("SELECT substr(start_date, 1, 4), level, type, status, count(*) FROM visit"
 	            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
@@ -104,7 +112,15 @@ static void set(parley_query *q, const char *const *kv)
 		assert_int_equal(parley_query_set(q, kv[k], kv[k + 1], NULL), PARLEY_OK);
 }
 
-/* Total and five facets of q as one line of text. */
+static int add_direction(void *ud, const char *from, const char *to, long n, parley_err *err)
+{
+	(void)err;
+	pl_buf_addf(ud, " %s>%s=%ld", from ? from : "?", to ? to : "?", n);
+	return PARLEY_OK;
+}
+
+/* Total, pages, five facets and the counts per direction of q as one
+ * line of text. */
 static char *answer(const parley_query *q)
 {
 	parley_err err = {0, ""};
@@ -159,6 +175,12 @@ static char *answer(const parley_query *q)
 		pl_buf_addf(&b, " (sum %ld)", sum);
 		parley_facet_free(f[k]);
 	}
+	pl_buf_adds(&b, " by direction:");
+	if (parley_visits_by_direction(db, q, add_direction, &b, &err) != PARLEY_OK)
+		fail_msg("by direction: %s", err.msg);
+	pl_buf_adds(&b, " by direction:");
+	if (parley_visits_by_direction(db, q, add_direction, &b, &err) != PARLEY_OK)
+		fail_msg("by direction: %s", err.msg);
 	char *s = pl_buf_take(&b); /* NULL when an append failed */
 	assert_non_null(s);
 	return s;
