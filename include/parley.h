@@ -1306,7 +1306,8 @@ typedef struct parley_compare_opts {
  * "store" (db itself), "store:PATH" (another store, read-only) or the path
  * of a file in any format `parley import` reads (imported into a scratch
  * store holding a copy of db's reference records, in a temporary file
- * under $TMPDIR that is deleted as it closes).  Writes the matched
+ * in SQLite's temporary folder, $SQLITE_TMPDIR or $TMPDIR else /var/tmp,
+ * deleted as it closes).  Writes the matched
  * pairs with their rule and field differences, only-in-A and only-in-B
  * (or, with eras, the era tables side by side and the visits behind each
  * difference) as format table|csv|json.  co may be NULL.  ENOTFOUND for a

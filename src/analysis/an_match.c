@@ -120,10 +120,15 @@ typedef struct bindex {
 	pl_map exts;   /* "scheme:value" -> head of its list in ext[] + 1 (slot n) */
 	bref *refs;    /* every dated, directed visit of B, by block then date */
 	size_t nrefs, nblocks;
-	size_t *bstart; /* refs of block k: [bstart[k], bstart[k + 1]) */
+	/* refs of direction k: its visits dated to the day in sub-block 2k,
+	 * those with a wider start (a month, a year) in 2k + 1, each
+	 * [bstart[b], bstart[b + 1]): a visit of A then reads the day-dated
+	 * ones of its own dates (plus the tolerance), not a year's worth of
+	 * them, which grew with the store (issue 13) */
+	size_t *bstart;
 	struct { size_t j; long next; } *ext;
 	size_t next;
-	long maxspan;  /* the widest start of B (a year: 365 days) */
+	long maxspan;  /* the widest start of B (a year: 365 days): sub-blocks 2k + 1 */
 } bindex;
 
 static void bindex_free(bindex *x)
@@ -165,7 +170,7 @@ static int bindex_build(bindex *x, const parley_visit_desc *b, size_t nb)
 				return PARLEY_ENOMEM;
 			if (added)
 				sl->n = (long)++x->nblocks;
-			x->refs[x->nrefs++] = (bref){(size_t)sl->n - 1, first, j};
+			x->refs[x->nrefs++] = (bref){2 * ((size_t)sl->n - 1) + (last > first), first, j};
 			if (last - first > x->maxspan)
 				x->maxspan = last - first;
 		}
@@ -180,10 +185,10 @@ static int bindex_build(bindex *x, const parley_visit_desc *b, size_t nb)
 		}
 	}
 	qsort(x->refs, x->nrefs, sizeof *x->refs, bref_cmp);
-	x->bstart = calloc(x->nblocks + 1, sizeof *x->bstart);
+	x->bstart = calloc(2 * x->nblocks + 1, sizeof *x->bstart);
 	if (!x->bstart)
 		return PARLEY_ENOMEM;
-	for (size_t k = 0, r = 0; k <= x->nblocks; k++) {
+	for (size_t k = 0, r = 0; k <= 2 * x->nblocks; k++) {
 		while (r < x->nrefs && x->refs[r].block < k)
 			r++;
 		x->bstart[k] = r;
@@ -253,18 +258,21 @@ static int range_candidates(const bindex *x, size_t k, const parley_visit_desc *
 	long first, last;
 	if (!day_range(a->start_date, &first, &last))
 		return PARLEY_OK;
-	size_t lo = x->bstart[k], hi = x->bstart[k + 1];
-	long from = first - tolerance_days - x->maxspan, to = last + tolerance_days;
-	while (lo < hi) { /* the first whose start is not before `from` */
-		size_t mid = lo + (hi - lo) / 2;
-		if (x->refs[mid].first < from)
-			lo = mid + 1;
-		else
-			hi = mid;
+	for (size_t sub = 2 * k; sub <= 2 * k + 1; sub++) {
+		/* a day-dated visit's start is its first day: no span to allow for */
+		size_t lo = x->bstart[sub], hi = x->bstart[sub + 1];
+		long from = first - tolerance_days - (sub % 2 ? x->maxspan : 0), to = last + tolerance_days;
+		while (lo < hi) { /* the first whose start is not before `from` */
+			size_t mid = lo + (hi - lo) / 2;
+			if (x->refs[mid].first < from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (size_t r = lo; r < x->bstart[sub + 1] && x->refs[r].first <= to; r++)
+			if (push_j(out, n, cap, x->refs[r].j))
+				return PARLEY_ENOMEM;
 	}
-	for (size_t r = lo; r < x->bstart[k + 1] && x->refs[r].first <= to; r++)
-		if (push_j(out, n, cap, x->refs[r].j))
-			return PARLEY_ENOMEM;
 	sort_unique(*out, n);
 	return PARLEY_OK;
 }
