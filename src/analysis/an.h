@@ -36,15 +36,16 @@ typedef struct an_visit {
 	parley_date start;
 	long day;              /* first possible day of start */
 	long day_last;         /* last possible day of start */
-	int top;               /* the visitor was from's paramount leader (an_prepare) */
-	int unidentified;      /* no person id, and no name or a name saying it is unknown */
 	const char **ext;      /* compare only (an_load_compare): "scheme:value" ids,
 	                        * NULL-terminated (parley_visit_desc) */
-	size_t next;
 	const char *period;    /* compare only: the source's own era label, or NULL */
-	int rank;              /* parley_level_rank(level), once (an_add_visit) */
-	int level_ix;          /* an_level_index(level), once */
-	int label_name;        /* name is the record's label: the visitor's own name,
+	/* small numbers in bytes: a pair's 100,000 visits are 100,000 of these
+	 * (each byte of it 100 KB of fresh memory to fault in) */
+	signed char top;       /* the visitor was from's paramount leader (an_prepare) */
+	signed char unidentified; /* no person id, and no name or a name saying it is unknown */
+	signed char rank;      /* parley_level_rank(level), once (an_add_visit) */
+	signed char level_ix;  /* an_level_index(level), once */
+	signed char label_name; /* name is the record's label: the visitor's own name,
 	                        * when the person is known, wins (an_prepare) */
 } an_visit;
 
@@ -83,7 +84,14 @@ typedef struct an_data {
 	const char *vocab[32]; /* the few distinct codes, levels, types and statuses
 	                        * of the visits, each copied once (an_add_visit) */
 	size_t nvocab;
+	int vocab_rank[32];    /* parley_level_rank and an_level_index of each entry */
+	int vocab_level[32];
 	size_t vocab_hint[5];  /* the entry each field of a visit found last (an_add_visit) */
+	struct an_last_start { /* the start an_add_visit parsed last ("": none yet) */
+		char text[16];
+		parley_date start;
+		long day, day_last;
+	} last_start;
 	/* set by an_prepare, so lookups cost a binary search, not a pass over
 	 * every person or tenure for every visit (issue 13) */
 	size_t *p_by_id;       /* indexes of p, by id; NULL before an_prepare */
@@ -95,7 +103,8 @@ typedef struct an_data {
 	long release_through;  /* its data-through day; AN_OPEN without a release */
 	long latest;           /* the loader's fallback: last possible day of the latest
 	                        * visit in the store; AN_OPEN (no cut) for fixtures */
-	struct pl_map *names;  /* visitor ids and labels, each copied once (an_add_visit) */
+	struct pl_map *names;  /* visitor ids and labels, each copied once (an_add_visit);
+	                        * a visitor id's slot has AN_NAME_VISITOR in its n */
 	int refs;              /* results sharing it beyond the first: an_data_free
 	                        * drops one of them before freeing (an_pair.c) */
 } an_data;
@@ -115,6 +124,21 @@ typedef struct an_opts {
 	long through;          /* data-through day of what is counted; AN_OPEN = unknown */
 	parley_through th;     /* the same for the results */
 } an_opts;
+
+#define AN_NAME_VISITOR 1L
+
+/* strcmp(a, b) == 0 for the country codes compared once a visit: the
+ * same pointer (the dataset's one copy) or a byte loop inlined, where a
+ * call per comparison cost more than the comparison of three letters at
+ * 100,000 visits (longer texts: strcmp). */
+static inline bool an_same(const char *a, const char *b)
+{
+	if (a == b)
+		return true;
+	while (*a && *a == *b)
+		a++, b++;
+	return *a == *b;
+}
 
 /* -- an_data.c ---------------------------------------------------------- */
 void *an_alloc(an_arena *a, size_t n);     /* zeroed; freed with the arena */
@@ -190,6 +214,22 @@ typedef struct an_idlist {
 	size_t n, cap;
 } an_idlist;
 int an_ids_push(an_arena *a, an_idlist *l, const char *id);
+/* The same in two passes over the same ids, so that a list of 100,000
+ * ids is one array of its size, not a series of doublings each copied
+ * into the arena: with counting set it only counts (into cap); the first
+ * push after that allocates the count (an_ids_first).  Inline: it runs
+ * several times a visit. */
+int an_ids_first(an_arena *a, an_idlist *l, const char *id);
+static inline int an_ids_add(an_arena *a, an_idlist *l, const char *id, int counting)
+{
+	if (counting)
+		l->cap++;
+	else if (l->n < l->cap && l->ids)
+		l->ids[l->n++] = id;
+	else
+		return an_ids_first(a, l, id);
+	return PARLEY_OK;
+}
 parley_ids an_ids_done(const an_idlist *l);
 
 /* -- the pure analyses (each takes ownership of d, also on failure) ------ */
@@ -251,8 +291,9 @@ int an_load(parley_db *db, bool members, an_data **out, parley_err *err);
 /* For eras, timeline and gaps of o's pair: the visits they count (status,
  * level, started by the as-of date asked) through the query layer
  * (parley_visit_facts), the tenures of the two countries' offices and the
- * visitors' names. */
-int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err);
+ * visitors' names.  Without types, every visit's type is "unknown" (one
+ * column fewer to read, for the analyses that never look at it). */
+int an_load_pair(parley_db *db, const an_opts *o, bool types, an_data **out, parley_err *err);
 /* For the context of visit id: it, the earlier visits of its pair (any
  * level) and of its visitor counted by o's statuses, the visitor's tenures. */
 int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out,

@@ -170,17 +170,9 @@ static int parse_span(const char *start, const char *end, const char *what_start
 	return PARLEY_OK;
 }
 
-/* A copy of s shared by every visit with the same text: countries,
- * levels, types and statuses take few values, so a short list holds them
- * (a store of 100,000 visits copies each once, not 100,000 times). */
-static const char *vocab(an_data *d, const char *s, size_t *hint)
+/* vocab() past its first guess: s among every entry, else added. */
+static const char *vocab_find(an_data *d, const char *s, size_t *hint)
 {
-	/* the entry this field found last is tried first: a pair's visits
-	 * come one direction at a time, most of one status, so it is the
-	 * answer for their countries and statuses nearly always */
-	size_t h = *hint;
-	if (h < d->nvocab && d->vocab[h][0] == s[0] && strcmp(d->vocab[h], s) == 0)
-		return d->vocab[h];
 	for (size_t i = 0; i < d->nvocab; i++)
 		if (d->vocab[i][0] == s[0] && strcmp(d->vocab[i], s) == 0) {
 			*hint = i;
@@ -189,16 +181,34 @@ static const char *vocab(an_data *d, const char *s, size_t *hint)
 	const char *c = an_strdup(&d->arena, s);
 	if (c && d->nvocab < sizeof d->vocab / sizeof d->vocab[0]) {
 		*hint = d->nvocab;
+		/* what a level text means, found once per text, not once a visit */
+		d->vocab_rank[d->nvocab] = parley_level_rank(c);
+		d->vocab_level[d->nvocab] = an_level_index(c);
 		d->vocab[d->nvocab++] = c;
 	}
 	return c;
+}
+
+/* A copy of s shared by every visit with the same text: countries,
+ * levels, types and statuses take few values, so a short list holds them
+ * (a store of 100,000 visits copies each once, not 100,000 times). */
+static inline const char *vocab(an_data *d, const char *s, size_t *hint)
+{
+	/* the entry this field found last is tried first, inline (five times
+	 * a visit): a pair's visits come one direction at a time, most of one
+	 * status, so it is the answer for their countries and statuses nearly
+	 * always */
+	size_t h = *hint;
+	if (h < d->nvocab && d->vocab[h][0] == s[0] && strcmp(d->vocab[h], s) == 0)
+		return d->vocab[h];
+	return vocab_find(d, s, hint);
 }
 
 /* The one copy of a visitor id or label: a pair's 100,000 visits name a
  * few hundred people, so each text is copied once (the map's key), not
  * once a visit, and equal texts share a pointer (an_prepare's memo).
  * Empty means no value, as in dup_opt; NULL also when out of memory. */
-static const char *intern(an_data *d, const char *s)
+static const char *intern(an_data *d, const char *s, long mark)
 {
 	if (!s || !*s)
 		return NULL;
@@ -206,7 +216,10 @@ static const char *intern(an_data *d, const char *s)
 		return NULL;
 	int added;
 	pl_map_slot *k = pl_map_put(d->names, s, strlen(s), &added);
-	return k ? k->key : NULL;
+	if (!k)
+		return NULL;
+	k->n |= mark; /* AN_NAME_VISITOR: the loader reads these people (an_load.c) */
+	return k->key;
 }
 
 int an_add_visit(an_data *d, const char *id, const char *visitor, const char *name,
@@ -218,14 +231,30 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 	if (grow((void **)&d->v, &d->capv, d->nv, sizeof *d->v))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding visit %s", id);
 	an_visit v = {0};
-	int rc = parse_date(start, "visit", id, &v.start, err);
-	if (rc)
-		return rc;
-	v.day = parley_date_first_day(v.start);
-	v.day_last = parley_date_last_day(v.start);
+	/* visits come in date order, a few on each day: a start like the
+	 * previous visit's is not parsed again */
+	struct an_last_start *last = &d->last_start;
+	if (start && last->text[0] && strcmp(start, last->text) == 0) {
+		v.start = last->start;
+		v.day = last->day;
+		v.day_last = last->day_last;
+	} else {
+		int rc = parse_date(start, "visit", id, &v.start, err);
+		if (rc)
+			return rc;
+		v.day = parley_date_first_day(v.start);
+		v.day_last = parley_date_last_day(v.start);
+		size_t n = strlen(start);
+		if (n < sizeof last->text) {
+			memcpy(last->text, start, n + 1);
+			last->start = v.start;
+			last->day = v.day;
+			last->day_last = v.day_last;
+		}
+	}
 	v.id = an_strdup(&d->arena, id);
-	v.visitor = intern(d, visitor);
-	v.name = intern(d, name);
+	v.visitor = intern(d, visitor, AN_NAME_VISITOR);
+	v.name = intern(d, name, 0);
 	v.from = vocab(d, from, &d->vocab_hint[0]);
 	v.to = vocab(d, to, &d->vocab_hint[1]);
 	v.level = vocab(d, level && *level ? level : "unknown", &d->vocab_hint[2]);
@@ -237,8 +266,10 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 	if (!v.id || !v.from || !v.to || !v.level || !v.type || !v.status ||
 	    lost(visitor, v.visitor) || lost(name, v.name))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding visit %s", id);
-	v.rank = parley_level_rank(v.level);
-	v.level_ix = an_level_index(v.level);
+	size_t h = d->vocab_hint[2];
+	int known = h < d->nvocab && d->vocab[h] == v.level;
+	v.rank = known ? d->vocab_rank[h] : parley_level_rank(v.level);
+	v.level_ix = known ? d->vocab_level[h] : an_level_index(v.level);
 	d->v[d->nv++] = v;
 	return PARLEY_OK;
 }
@@ -449,7 +480,7 @@ static size_t top_first(const an_data *d, const char *person)
  * of its start (the era rule).  lo is top_first(d, v->visitor). */
 static int is_top(const an_data *d, const an_visit *v, size_t lo)
 {
-	if (strcmp(v->level, "paramount_leader") == 0)
+	if (v->level[0] == 'p' && strcmp(v->level, "paramount_leader") == 0)
 		return 1;
 	if (!v->visitor)
 		return 0;

@@ -13,6 +13,7 @@
 #include "an.h"
 #include "internal.h" /* pl_strlcpy */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -158,18 +159,33 @@ typedef struct era_acc {
 	an_idlist by_level[PARLEY_NLEVELS];
 } era_acc;
 
-static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v)
+/* Adds v to the lists of its era (an_ids_add: counting, or adding). */
+static int acc_add(an_arena *a, era_acc *x, const an_opts *o, const an_visit *v, int counting)
 {
-	bool ab = strcmp(v->from, o->a) == 0;
-	int rc = an_ids_push(a, &x->visits, v->id);
+	bool ab = an_same(v->from, o->a);
+	int rc = an_ids_add(a, &x->visits, v->id, counting);
 	if (!rc)
-		rc = an_ids_push(a, ab ? &x->a_to_b : &x->b_to_a, v->id);
+		rc = an_ids_add(a, ab ? &x->a_to_b : &x->b_to_a, v->id, counting);
 	if (!rc && v->top)
-		rc = an_ids_push(a, ab ? &x->top_a_to_b : &x->top_b_to_a, v->id);
+		rc = an_ids_add(a, ab ? &x->top_a_to_b : &x->top_b_to_a, v->id, counting);
 	if (!rc && v->unidentified)
-		rc = an_ids_push(a, &x->unidentified, v->id);
+		rc = an_ids_add(a, &x->unidentified, v->id, counting);
 	if (!rc)
-		rc = an_ids_push(a, &x->by_level[v->level_ix], v->id);
+		rc = an_ids_add(a, &x->by_level[v->level_ix], v->id, counting);
+	return rc;
+}
+
+#define SKIP UINT32_MAX /* a visit no era list counts */
+
+/* Adds v to the total and to era e's lists (e == n: outside every era),
+ * counting or adding (an_ids_add). */
+static int era_add(an_arena *a, era_acc *acc, size_t n, const an_opts *o, const an_visit *v,
+                   size_t e, int counting)
+{
+	int rc = an_ids_add(a, &acc[n].visits, v->id, counting);
+	if (!rc)
+		rc = e < n ? acc_add(a, &acc[e], o, v, counting)
+		           : an_ids_add(a, &acc[n + 1].visits, v->id, counting);
 	return rc;
 }
 
@@ -200,25 +216,28 @@ int an_eras(an_data *d, const an_opts *o, parley_era_by by, parley_eras **out, p
 	r = calloc(1, sizeof *r);
 	acc = calloc(n + 2, sizeof *acc); /* n eras, total, outside */
 	parley_era *eras = an_alloc(&d->arena, (n ? n : 1) * sizeof *eras);
-	if (!r || !acc || !eras) {
+	/* each visit's era (n: outside every era; SKIP: not counted), found in
+	 * the pass that counts the lists, for the one that fills them */
+	uint32_t *at = malloc((d->nv ? d->nv : 1) * sizeof *at);
+	if (!r || !acc || !eras || !at) {
+		free(at);
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
 	}
 	long first = n ? el[0].start : LONG_MAX;
-	for (size_t i = 0; i < d->nv; i++) {
+	for (size_t i = 0; !rc && i < d->nv; i++) {
 		const an_visit *v = &d->v[i];
+		at[i] = SKIP;
 		if (!an_counts(o, v) || !an_in_pair(o, v) || v->day < first)
 			continue;
-		const an_era *e = an_era_at(el, n, v->day);
-		if ((rc = an_ids_push(&d->arena, &acc[n].visits, v->id)))
-			break;
-		if (e)
-			rc = acc_add(&d->arena, &acc[e - el], o, v);
-		else
-			rc = an_ids_push(&d->arena, &acc[n + 1].visits, v->id);
-		if (rc)
-			break;
+		const an_era *x = an_era_at(el, n, v->day);
+		at[i] = (uint32_t)(x ? (size_t)(x - el) : n);
+		rc = era_add(&d->arena, acc, n, o, v, at[i], 1);
 	}
+	for (size_t i = 0; !rc && i < d->nv; i++)
+		if (at[i] != SKIP)
+			rc = era_add(&d->arena, acc, n, o, &d->v[i], at[i], 0);
+	free(at);
 	if (rc) {
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
@@ -269,7 +288,7 @@ int parley_eras_compute(parley_db *db, const parley_analysis_opts *o, parley_era
 		return parley_err_set(err, PARLEY_EINVAL, "parley_eras_compute: bad 'by'");
 	int rc = an_opts_parse(o, true, &ao, err);
 	if (!rc)
-		rc = an_load_pair(db, &ao, &d, err);
+		rc = an_load_pair(db, &ao, false, &d, err);
 	if (rc)
 		return rc;
 	return an_eras(d, &ao, by, out, err);

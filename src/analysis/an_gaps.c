@@ -126,18 +126,19 @@ int an_gaps(an_data *d, const an_opts *o, size_t top, double window_years, doubl
 	size_t ne = 0;
 	if (an_era_list(d, o, PARLEY_ERAS_PAIR, &el, &ne, NULL) != PARLEY_OK)
 		ne = 0;
-	an_idlist total = {0};
 	size_t n = 0;
 	for (size_t i = 0; i < d->nv; i++) {
 		const an_visit *v = &d->v[i];
 		if (!an_counts(o, v) || !an_in_pair(o, v) || (o->from != LONG_MIN && v->day < o->from))
 			continue;
 		vs[n++] = v;
-		if (an_ids_push(&d->arena, &total, v->id)) {
+	}
+	an_idlist total = {.cap = n}; /* counted: one array of n (an_ids_add) */
+	for (size_t i = 0; i < n; i++)
+		if (an_ids_add(&d->arena, &total, vs[i]->id, 0)) {
 			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 			goto fail;
 		}
-	}
 	g->total = an_ids_done(&total);
 	long start = o->from != LONG_MIN ? o->from : (n ? vs[0]->day : o->as_of);
 	an_day_text(start, g->range_start);
@@ -251,7 +252,7 @@ int parley_gaps_compute(parley_db *db, const parley_analysis_opts *o, size_t top
 		return parley_err_set(err, PARLEY_EINVAL, "parley_gaps_compute: NULL argument");
 	int rc = an_opts_parse(o, true, &ao, err);
 	if (!rc)
-		rc = an_load_pair(db, &ao, &d, err);
+		rc = an_load_pair(db, &ao, false, &d, err);
 	if (rc)
 		return rc;
 	return an_gaps(d, &ao, top, window_years, ratio, out, err);

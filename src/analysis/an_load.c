@@ -10,6 +10,7 @@
  */
 #include "an.h"
 #include "internal.h" /* pl_map */
+#include "pl_query.h" /* pl_visit_facts */
 
 #include <stdlib.h>
 #include <string.h>
@@ -54,13 +55,13 @@ static int load_members(parley_db *db, an_data *d, const char *visit, parley_err
 
 /* Visits come from the query layer (parley_visit_facts: the lists' own
  * filter, lean columns from one covering index); a sink adds them to the
- * dataset, skipping ids already added when dedupe is set, and gathers the
- * distinct visitors, whose names are then read by id. */
+ * dataset, skipping ids already added when dedupe is set.  The dataset
+ * marks the distinct visitors (an_add_visit), whose names are then read
+ * by id. */
 typedef struct fact_sink {
 	an_data *d;
 	int dedupe;
 	pl_map seen;     /* visit ids added (dedupe) */
-	pl_map visitors; /* distinct visitor ids */
 } fact_sink;
 
 static int fact_add(void *ud, const parley_visit_fact *f, parley_err *err)
@@ -71,8 +72,6 @@ static int fact_add(void *ud, const parley_visit_fact *f, parley_err *err)
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 	if (!added)
 		return PARLEY_OK;
-	if (f->visitor && !pl_map_put(&s->visitors, f->visitor, strlen(f->visitor), &added))
-		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 	int rc = an_add_visit(s->d, f->id, f->visitor, f->visitor_label, f->from_country,
 	                      f->to_country, f->level, f->type, f->status, f->start_date, err);
 	if (!rc) /* the record's label; the visitor's own name wins (an_prepare) */
@@ -94,16 +93,18 @@ static int counted(const an_opts *o, const char *as_of, parley_query *q, parley_
 	return rc;
 }
 
-/* The names (people rows) of the sink's visitors, each read by id. */
-static int visitor_people(parley_db *db, an_data *d, const pl_map *visitors, parley_err *err)
+/* The names (people rows) of d's visitors, each read by id. */
+static int visitor_people(parley_db *db, an_data *d, parley_err *err)
 {
-	const char **ids = malloc((visitors->cap ? visitors->cap : 1) * sizeof *ids);
+	const pl_map *names = d->names;
+	size_t cap = names ? names->cap : 0;
+	const char **ids = malloc((cap ? cap : 1) * sizeof *ids);
 	if (!ids)
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 	size_t n = 0;
-	for (size_t i = 0; i < visitors->cap; i++)
-		if (visitors->slot[i].key)
-			ids[n++] = visitors->slot[i].key;
+	for (size_t i = 0; i < cap; i++)
+		if (names->slot[i].key && (names->slot[i].n & AN_NAME_VISITOR))
+			ids[n++] = names->slot[i].key;
 	int rc = load_people(db, d, ids, n, err);
 	free(ids);
 	return rc;
@@ -168,10 +169,8 @@ static an_data *fresh(parley_db *db, parley_err *err)
 /* The end of every loader: prepared on success, freed on failure. */
 static int done(an_data *d, fact_sink *s, int rc, an_data **out)
 {
-	if (s) {
+	if (s)
 		pl_map_free(&s->seen);
-		pl_map_free(&s->visitors);
-	}
 	if (rc) {
 		an_data_free(d);
 		return rc;
@@ -214,7 +213,7 @@ int an_load(parley_db *db, bool members, an_data **out, parley_err *err)
 	return load(db, members, false, out, err);
 }
 
-int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err)
+int an_load_pair(parley_db *db, const an_opts *o, bool types, an_data **out, parley_err *err)
 {
 	an_data *d = fresh(db, err);
 	if (!d)
@@ -231,12 +230,12 @@ int an_load_pair(parley_db *db, const an_opts *o, an_data **out, parley_err *err
 	int rc = counted(o, o->as_of_text, &q, err);
 	if (!rc)
 		rc = parley_query_set(&q, "between", pair, err);
-	if (!rc)
-		rc = parley_visit_facts(db, &q, fact_add, &s, err);
+	if (!rc) /* the type, only for the analysis that reads it */
+		rc = pl_visit_facts(db, &q, !types, fact_add, &s, err);
 	if (!rc)
 		rc = load_tenures(db, d, o->a, o->b, NULL, err);
 	if (!rc)
-		rc = visitor_people(db, d, &s.visitors, err);
+		rc = visitor_people(db, d, err);
 	if (!rc)
 		rc = load_common(db, d, false, err);
 	return done(d, &s, rc, out);
@@ -305,7 +304,7 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 			rc = load_tenures(db, d, NULL, NULL, x.visitor, err);
 	}
 	if (!rc)
-		rc = visitor_people(db, d, &s.visitors, err);
+		rc = visitor_people(db, d, err);
 	if (!rc)
 		rc = load_common(db, d, false, err);
 	return done(d, &s, rc, out);
@@ -339,7 +338,6 @@ int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, a
 	if (!rc)
 		rc = load_common(db, d, false, err);
 	pl_map_free(&s.seen);
-	pl_map_free(&s.visitors);
 	if (!rc)
 		an_prepare(d);
 	return rc;
@@ -416,14 +414,17 @@ static an_visit *visit_by_id(const by_id *b, const char *id)
  * parley_visit_desc wants). */
 static int add_ext(an_data *d, an_visit *v, const parley_visit_ext *e, parley_err *err)
 {
-	const char **n = an_alloc(&d->arena, (v->next + 2) * sizeof *n);
+	size_t next = 0;
+	while (v->ext && v->ext[next])
+		next++;
+	const char **n = an_alloc(&d->arena, (next + 2) * sizeof *n);
 	const char *x = an_fmt(&d->arena, "%s:%s", e->scheme, e->value);
 	if (!n || !x)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
-	if (v->next)
-		memcpy(n, v->ext, v->next * sizeof *n);
-	n[v->next++] = x;
-	n[v->next] = NULL;
+	if (next)
+		memcpy(n, v->ext, next * sizeof *n);
+	n[next++] = x;
+	n[next] = NULL;
 	v->ext = n;
 	return PARLEY_OK;
 }

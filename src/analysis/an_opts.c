@@ -137,8 +137,8 @@ bool an_counts(const an_opts *o, const an_visit *v)
 
 bool an_in_pair(const an_opts *o, const an_visit *v)
 {
-	return (strcmp(v->from, o->a) == 0 && strcmp(v->to, o->b) == 0) ||
-	       (strcmp(v->from, o->b) == 0 && strcmp(v->to, o->a) == 0);
+	return (an_same(v->from, o->a) && an_same(v->to, o->b)) ||
+	       (an_same(v->from, o->b) && an_same(v->to, o->a));
 }
 
 char *an_day_text(long day, char *buf)
@@ -171,6 +171,16 @@ int an_ids_push(an_arena *a, an_idlist *l, const char *id)
 	}
 	l->ids[l->n++] = id;
 	return PARLEY_OK;
+}
+
+int an_ids_first(an_arena *a, an_idlist *l, const char *id)
+{
+	if (!l->ids && l->cap) { /* counted: the exact array, never grown */
+		l->ids = an_alloc(a, l->cap * sizeof *l->ids);
+		if (!l->ids)
+			return PARLEY_ENOMEM;
+	}
+	return an_ids_push(a, l, id);
 }
 
 parley_ids an_ids_done(const an_idlist *l)

@@ -53,7 +53,7 @@ int parley_pair_compute(parley_db *db, const parley_analysis_opts *o, size_t top
 	an_data *d = NULL;
 	int rc = an_opts_parse(o, true, &ao, err);
 	if (!rc)
-		rc = an_load_pair(db, &ao, &d, err);
+		rc = an_load_pair(db, &ao, false, &d, err);
 	if (rc)
 		return rc;
 	/* the visits read are the list's (an_load_pair): counted before the

@@ -11,6 +11,7 @@
 #include "an.h"
 #include "internal.h" /* pl_strlcpy */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +30,19 @@ static long bucket_first_day(long b, int by_month)
 	parley_date d = {by_month ? (int)(b / 12) : (int)b, by_month ? (int)(b % 12) + 1 : 1, 1,
 	                 PARLEY_DAY};
 	return parley_date_first_day(d);
+}
+
+#define SKIP UINT32_MAX /* a visit no bucket counts */
+
+/* Adds v to its bucket's lists x: series s (ns: none), the total, and
+ * at month buckets the imprecise (an_ids_add: counting, or adding). */
+static int bucket_add(an_arena *a, an_idlist *x, size_t ns, size_t s, int by_month,
+                      const an_visit *v, int counting)
+{
+	if ((s < ns && an_ids_add(a, &x[s], v->id, counting)) || an_ids_add(a, &x[ns], v->id, counting) ||
+	    (by_month && v->start.precision == PARLEY_YEAR && an_ids_add(a, &x[ns + 1], v->id, counting)))
+		return PARLEY_ENOMEM;
+	return PARLEY_OK;
 }
 
 int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
@@ -96,27 +110,44 @@ int an_timeline(an_data *d, const an_opts *o, int by_month, parley_split split,
 		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
 		goto fail;
 	}
-	for (size_t i = 0; i < d->nv && nb; i++) {
+	/* each visit's bucket (SKIP: not counted; nb <= 200,000) and series
+	 * (ns <= 16), found in the pass that counts the lists, for the one
+	 * that fills them */
+	uint32_t *at = malloc((d->nv ? d->nv : 1) * sizeof *at);
+	unsigned char *ser_of = malloc(d->nv ? d->nv : 1);
+	if (!at || !ser_of) {
+		free(at);
+		free(ser_of);
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
+	}
+	for (size_t i = 0; i < d->nv; i++) {
 		const an_visit *v = &d->v[i];
-		if (!an_counts(o, v) || !an_in_pair(o, v))
+		at[i] = SKIP;
+		if (!nb || !an_counts(o, v) || !an_in_pair(o, v))
 			continue;
 		long k = bucket_of(v->start, by_month);
 		if (k < first || k > last || (o->from != LONG_MIN && v->day < o->from))
 			continue;
-		an_idlist *x = &acc[(size_t)(k - first) * per];
 		size_t s = ns;
 		if (split == PARLEY_SPLIT_DIRECTION)
-			s = strcmp(v->from, o->a) == 0 ? 0 : 1;
+			s = an_same(v->from, o->a) ? 0 : 1;
 		else
 			for (size_t j = 0; j < ns; j++)
 				if (strcmp(names[j], split == PARLEY_SPLIT_LEVEL ? v->level : v->type) == 0)
 					s = j;
-		if ((s < ns && an_ids_push(a, &x[s], v->id)) || an_ids_push(a, &x[ns], v->id) ||
-		    (by_month && v->start.precision == PARLEY_YEAR &&
-		     an_ids_push(a, &x[ns + 1], v->id))) {
-			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
-			goto fail;
-		}
+		at[i] = (uint32_t)(k - first);
+		ser_of[i] = (unsigned char)s;
+		(void)bucket_add(a, &acc[at[i] * per], ns, s, by_month, v, 1); /* counting cannot fail */
+	}
+	for (size_t i = 0; !rc && i < d->nv; i++)
+		if (at[i] != SKIP)
+			rc = bucket_add(a, &acc[at[i] * per], ns, ser_of[i], by_month, &d->v[i], 0);
+	free(at);
+	free(ser_of);
+	if (rc) {
+		rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+		goto fail;
 	}
 	for (size_t i = 0; i < nb; i++) {
 		long k = first + (long)i;
@@ -179,7 +210,7 @@ int parley_timeline_compute(parley_db *db, const parley_analysis_opts *o, int by
 		return parley_err_set(err, PARLEY_EINVAL, "parley_timeline_compute: bad split");
 	int rc = an_opts_parse(o, true, &ao, err);
 	if (!rc)
-		rc = an_load_pair(db, &ao, &d, err);
+		rc = an_load_pair(db, &ao, split == PARLEY_SPLIT_TYPE, &d, err);
 	if (rc)
 		return rc;
 	return an_timeline(d, &ao, by_month ? 1 : 0, split, out, err);

@@ -221,6 +221,13 @@ struct parley_db {
 	struct pl_search_memo *search_memo;
 };
 
+/* The VFS readers open stores with (vfs_map.c): the default one with the
+ * whole file memory-mapped, past the 2 GB cap of Debian's SQLite.
+ * pl_vfs_map_register() runs once, before the first open; the name is
+ * NULL (open with the default VFS) when it could not register. */
+void pl_vfs_map_register(void);
+const char *pl_vfs_map_name(void);
+
 /* Frees db's kept search matches (query_search.c; parley_close). */
 void pl_search_memo_free(parley_db *db);
 /* Sets err from the connection's last error; returns PARLEY_EDB. */

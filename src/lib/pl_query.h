@@ -16,6 +16,11 @@ struct an_arena;
 /* Column i of a row copied into the analysis arena (NULL for NULL);
  * *nomem set when the copy fails (query_people.c). */
 const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem);
+/* parley_visit_facts; with untyped set, a pair's facts may come without
+ * their type (NULL), a column the caller does not read and SQLite then
+ * does not decode (query_analysis.c). */
+int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_visit_fact_fn fn,
+                   void *ud, parley_err *err);
 /* Counts the rows of a bound statement, then rewinds it (query_people.c). */
 size_t pl_query_count_rows(sqlite3_stmt *st);
 /* Rows of sql bound to id (?1), nf string columns each, into the arena:

@@ -357,6 +357,7 @@ static pthread_once_t config_once = PTHREAD_ONCE_INIT;
 static void configure_sqlite(void)
 {
 	sqlite3_config(SQLITE_CONFIG_STMTJRNL_SPILL, -1);
+	pl_vfs_map_register(); /* readers map the whole file (vfs_map.c) */
 }
 
 static int open_path(const char *path, int flags, parley_db **out, parley_err *err);
@@ -423,7 +424,9 @@ static int open_path(const char *path, int flags, parley_db **out, parley_err *e
 		goto fail;
 	}
 	pthread_once(&config_once, configure_sqlite);
-	if (sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+	/* a reader maps the whole file, past the 2 GB Debian's SQLite maps */
+	const char *vfs = db->readonly ? pl_vfs_map_name() : NULL;
+	if (sqlite3_open_v2(path, &db->sql, oflags | SQLITE_OPEN_NOMUTEX, vfs) != SQLITE_OK) {
 		rc = pl_db_error(db, err, path);
 		goto fail;
 	}
@@ -463,8 +466,9 @@ static int open_path(const char *path, int flags, parley_db **out, parley_err *e
 	/* SQLite maps at most 2 GB (SQLITE_MAX_MMAP_SIZE, Debian's build):
 	 * pages past it are copied in through the page cache, one pread each
 	 * (at 1M visits, 2.8 GB, the search index's rows lie there: a third
-	 * of a search's CPU went to pread).  A reader's cache of 64 MiB keeps
-	 * them; it grows only as such pages are read. */
+	 * of a search's CPU went to pread).  Readers open through vfs_map.c,
+	 * which maps the rest too; where it cannot, a reader's cache of 64 MiB
+	 * keeps such pages; it grows only as they are read. */
 	if (!rc && db->readonly)
 		rc = pl_exec(db, "PRAGMA cache_size = -65536", err);
 	if (!rc && !db->readonly)

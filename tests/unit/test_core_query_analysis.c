@@ -128,6 +128,10 @@ static void facts_are_the_lists_visits(void **s)
 	SAME("between", "CHN:PRK");
 	SAME("between", "PRK:CHN", "status", "all");
 	SAME("between", "CHN:PRK", "min_level", "ministerial", "as_of", "1966-05");
+	/* a pair's min_level is tested on the rows read (query_analysis.c) */
+	SAME("between", "PRK:CHN", "min_level", "head_of_state", "status", "all");
+	SAME("between", "CHN:PRK", "min_level", "vice_ministerial");
+	SAME("between", "CHN:PRK", "min_level", "paramount_leader", "level", "paramount_leader,head_of_government");
 	SAME("between", "CHN:PRK", "status", "candidate,rejected");
 	SAME("direction", "PRK:CHN", "status", "all");
 	SAME("country", "CHN", "min_level", "head_of_state");
@@ -227,6 +231,44 @@ static void eras_count_the_lists_visits(void **s)
 	assert_int_equal(top_a, 0);
 	assert_int_equal(top_b, 3);
 	parley_eras_free(e);
+}
+
+/* A series of bucket period of t, by its name. */
+static size_t series_n(const parley_timeline *t, const char *period, const char *name)
+{
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t j = 0; strcmp(t->buckets[i].period, period) == 0 && j < t->nseries; j++)
+			if (strcmp(t->series[j], name) == 0)
+				return t->buckets[i].series[j].n;
+	fail_msg("no series %s in %s", name, period);
+	return 0;
+}
+
+/* The timeline by type reads the visits' types from the store; eras and
+ * the other splits leave the type column unread (an_load_pair), and
+ * still count the same visits. */
+static void timeline_by_type_reads_the_types(void **s)
+{
+	(void)s;
+	parley_analysis_opts o = {.a = "CHN", .b = "PRK", .as_of = "1975-01-01"};
+	parley_timeline *t = NULL;
+	parley_err err = {0, ""};
+	if (parley_timeline_compute(db, &o, 0, PARLEY_SPLIT_TYPE, &t, &err) != PARLEY_OK)
+		fail_msg("timeline: %s", err.msg);
+	/* 1964: z-year and m-day official, a-month transit, b-day state */
+	assert_int_equal(series_n(t, "1964", "official"), 2);
+	assert_int_equal(series_n(t, "1964", "transit"), 1);
+	assert_int_equal(series_n(t, "1964", "state"), 1);
+	assert_int_equal(series_n(t, "1964", "unknown"), 0);
+	/* 1970: g-late state, i-kim-zhou official */
+	assert_int_equal(series_n(t, "1970", "state"), 1);
+	assert_int_equal(series_n(t, "1970", "official"), 1);
+	parley_timeline_free(t);
+	if (parley_timeline_compute(db, &o, 0, PARLEY_SPLIT_DIRECTION, &t, &err) != PARLEY_OK)
+		fail_msg("timeline: %s", err.msg);
+	assert_int_equal(series_n(t, "1964", "CHN->PRK"), 2);
+	assert_int_equal(series_n(t, "1964", "PRK->CHN"), 2);
+	parley_timeline_free(t);
 }
 
 static const char *sentence(const parley_context *c, const char *kind)
@@ -503,6 +545,7 @@ int main(void)
 	    cmocka_unit_test(facts_stop_and_fail_clearly),
 	    cmocka_unit_test(a_direction_reads_the_covering_index),
 	    cmocka_unit_test(eras_count_the_lists_visits),
+	    cmocka_unit_test(timeline_by_type_reads_the_types),
 	    cmocka_unit_test(context_and_companions_read_their_own_visits),
 	    cmocka_unit_test(one_read_gives_eras_gaps_and_years),
 	    cmocka_unit_test(directions_are_the_facets),
