@@ -69,14 +69,16 @@ int pl_import_bulk_mode;
  * fills (their primary keys stay: they check each row's key), the tally
  * triggers, and the triggers marking search text dirty on the visit and its
  * items and on people (pl_bulk_end refreshes every visit's and person's
- * instead: their OR IGNORE would yield to the rows' OR FAIL). */
+ * instead: their OR IGNORE would yield to the rows' OR FAIL), and those
+ * marking the search pack's chunks (pl_search_refresh_all repacks them
+ * all, once). */
 static const char *const dropped =
     "SELECT type, name, sql FROM sqlite_schema WHERE sql IS NOT NULL AND ("
     " (type = 'index' AND tbl_name IN ('visit', 'visit_person', 'place', 'activity',"
     "  'visit_source', 'external_id', 'audit', 'visit_tally'))"
     " OR (type = 'trigger' AND (name GLOB 'visit_tally_*' OR (name GLOB 'visit_search_*'"
     "  AND tbl_name IN ('visit', 'place', 'visit_person', 'activity'))"
-    "  OR name GLOB 'person_search_*')))"
+    "  OR name GLOB 'person_search_*' OR name GLOB 'search_pack_*')))"
     " ORDER BY rowid";
 
 int pl_bulk_wanted(parley_db *db, long long input_bytes)

@@ -219,6 +219,10 @@ struct parley_db {
 	unsigned long stmt_tick;
 	/* the last search's matches (query_search.c, pl_search_matches) */
 	struct pl_search_memo *search_memo;
+	/* the last search pack pass (query_search_pack.c, pl_pack_page) */
+	struct pl_pack_memo *pack_memo;
+	/* the search pack's chunks read for the store's version (the same) */
+	struct pl_pack_chunks *pack_chunks;
 };
 
 /* The VFS readers open stores with (vfs_map.c): the default one with the
@@ -230,6 +234,9 @@ const char *pl_vfs_map_name(void);
 
 /* Frees db's kept search matches (query_search.c; parley_close). */
 void pl_search_memo_free(parley_db *db);
+/* Frees db's kept search pack pass and chunks (query_search_pack.c;
+ * parley_close). */
+void pl_pack_memo_free(parley_db *db);
 /* Sets err from the connection's last error; returns PARLEY_EDB. */
 int pl_db_error(parley_db *db, parley_err *err, const char *what);
 /* Runs SQL without results. */
@@ -277,6 +284,11 @@ int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index fir
 int pl_search_flush(parley_db *db, parley_err *err);
 /* The same for every visit, marked or not (a bulk import, import_bulk.c). */
 int pl_search_refresh_all(parley_db *db, parley_err *err);
+/* Repacks the search rows marked since the last flush (query_search_pack.c;
+ * pl_search_flush and a migration call it). */
+int pl_pack_flush(parley_db *db, parley_err *err);
+/* Repacks every chunk, marked or not (pl_search_refresh_all). */
+int pl_pack_rebuild(parley_db *db, parley_err *err);
 void pl_rollback(parley_db *db);
 /* Ends pl_begin's transaction: commits when rc is PARLEY_OK, else (and
  * when the commit fails) rolls back.  Returns rc, or the commit's error. */

@@ -100,6 +100,26 @@ int pl_search_matches(parley_db *db, const parley_query *q, const pl_match **m, 
 /* <0, 0, >0 as a comes before b in the list order (start_key, id). */
 int pl_match_cmp(const pl_match *a, const pl_match *b);
 
+/* The search pack (query_search_pack.c, schema.c migration_search_pack):
+ * each search row's filter columns packed by the store, so a search is
+ * filtered, counted and faceted from its FTS5 doclist alone.  Each answers
+ * PARLEY_ELIMIT (err untouched) when the pack cannot answer q (not a
+ * pl_search_covers search, a chunk marked, a row unpacked): the caller
+ * then reads the rows. */
+/* Adds q's facet counts to maps[k] for each pass field k wanted
+ * (direction, level, type, status, year: query_facets.c). */
+int pl_pack_facets(parley_db *db, const parley_query *q, const int *want, pl_map *maps,
+                   parley_err *err);
+/* q's total, and the matches (visit and start_key, in the arena, in no
+ * order) that may stand among its first need rows after q->after in q's
+ * date order: every match up to the need-th one's key, ties included. */
+int pl_pack_page(parley_db *db, const parley_query *q, size_t need, long *total, pl_match **out,
+                 size_t *nout, struct an_arena *arena, parley_err *err);
+
+/* Tests only: 1 makes the search pack compare its dates as text, the way
+ * of pl_date_clause, instead of as bounds on its packed keys. */
+extern int pl_pack_text_dates;
+
 /* The visit tally (query_tally.c, schema.c migration_tally). */
 /* Whether the tally answers q's total and facets (direction, level, type,
  * status, year): q filters only on the pair, direction, country, whole

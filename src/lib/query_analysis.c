@@ -338,7 +338,9 @@ int parley_country_name(parley_db *db, const char *code, char *name, size_t cap,
 		return parley_err_set(err, PARLEY_EINVAL, "parley_country_name: NULL argument");
 	name[0] = '\0';
 	sqlite3_stmt *st;
-	int rc = pl_prepare(db, "SELECT name FROM country WHERE code = ?1", &st, err);
+	/* cached: a list page names each country of its facets and rows, a
+	 * statement prepared for each cost more than the lookup */
+	int rc = pl_prepare_cached(db, "SELECT name FROM country WHERE code = ?1", &st, err);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, code, -1, SQLITE_STATIC);
@@ -351,6 +353,6 @@ int parley_country_name(parley_db *db, const char *code, char *name, size_t cap,
 		pl_strlcpy(v, code, sizeof v);
 		rc = parley_err_set(err, PARLEY_ENOTFOUND, "no country '%s'", v);
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	return rc;
 }

@@ -149,9 +149,12 @@ static int count_pass(parley_db *db, const parley_query *q, const int *want, pl_
                       parley_err *err)
 {
 	if (!pl_tally_covers(q) && pl_search_covers(q)) {
+		int rc = pl_pack_facets(db, q, want, maps, err);
+		if (rc != PARLEY_ELIMIT) /* the pack cannot answer: the matches' rows */
+			return rc;
 		const pl_match *m = NULL;
 		size_t n = 0;
-		int rc = pl_search_matches(db, q, &m, &n, err);
+		rc = pl_search_matches(db, q, &m, &n, err);
 		if (rc != PARLEY_ELIMIT) /* past the bound: SQL counts them below */
 			return rc ? rc : count_matches(m, n, want, maps, err);
 	}

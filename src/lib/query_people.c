@@ -61,14 +61,19 @@ int parley_people_find(parley_db *db, const char *text, size_t limit, parley_peo
 	 * The folded text is the store's (person_search, kept at each commit);
 	 * while marks of unrefreshed writes remain (raw SQL), the names are
 	 * folded here, person by person. */
-	int rc = pl_prepare(db,
+	/* instr(body, ?1) first: it reads the stored text in place, and only a
+	 * row holding the words somewhere is copied behind a space for the
+	 * word-start test (every person's text copied cost a search page a
+	 * seventh of its CPU at 5,000 people); the statement is kept */
+	int rc = pl_prepare_cached(db,
 	    "SELECT p.id, p.name, p.native_name, p.country,"
 	    " (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id),"
 	    " (SELECT count(*) FROM visit v WHERE v.visitor = p.id),"
 	    " (SELECT count(*) FROM visit_person vp WHERE vp.person = p.id AND vp.role = 'host')"
 	    " FROM person p WHERE ?1 IS NULL OR CASE WHEN EXISTS (SELECT 1 FROM person_search_dirty)"
 	    " THEN instr(' ' || (SELECT body FROM person_search_text t WHERE t.person = p.id), ' ' || ?1) > 0"
-	    " ELSE p.id IN (SELECT person FROM person_search WHERE instr(' ' || body, ' ' || ?1) > 0) END"
+	    " ELSE p.id IN (SELECT person FROM person_search WHERE instr(body, ?1) > 0"
+	    " AND instr(' ' || body, ' ' || ?1) > 0) END"
 	    " ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2", &st, err);
 	if (rc) {
 		free(fq);
@@ -106,7 +111,7 @@ int parley_people_find(parley_db *db, const char *text, size_t limit, parley_peo
 		p->trips = (long)sqlite3_column_int64(st, 5);
 		p->hosted = (long)sqlite3_column_int64(st, 6);
 	}
-	sqlite3_finalize(st);
+	pl_release(db, st);
 	if (!nm) {
 		r->pub.p = an_alloc(&r->arena, (r->pub.n ? r->pub.n : 1) * sizeof *r->pub.p);
 		nm = !r->pub.p;

@@ -594,7 +594,9 @@ static int search_refresh(parley_db *db, int all, parley_err *err)
 		    "DELETE FROM visit_search_dirty;", t_marked);
 	rc = rc ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : pl_exec(db, sql.data, err);
 	pl_buf_free(&sql);
-	return rc;
+	/* the rows just written, packed (query_search_pack.c); all of them
+	 * after a bulk import, which writes the rows without the marks */
+	return rc ? rc : all ? pl_pack_rebuild(db, err) : pl_pack_flush(db, err);
 }
 
 int pl_search_flush(parley_db *db, parley_err *err)
@@ -932,6 +934,26 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	const pl_match *mt = NULL;
 	size_t mn = 0;
 	int memo = 0;
+	/* the search pack first: the doclist's rowids filtered and counted in
+	 * C, and only the matches up to the page's last key read */
+	if (!rc && spage) {
+		pl_match *pm = NULL;
+		size_t pn = 0;
+		long ptotal = 0;
+		int more1 = pl_keyset_sort(q) ? 1 : 0;
+		rc = pl_pack_page(db, q, (size_t)(offset + limit + more1), &ptotal, &pm, &pn, &r->arena, err);
+		if (!rc) {
+			rc = matches_page(db, r, q, pm, pn, limit + more1, offset, details,
+			                  more1 ? (size_t)limit : 0, err);
+			r->pub.total = ptotal;
+			pl_buf_free(&where);
+			pl_buf_free(&cwhere);
+			pl_buf_free(&sql);
+			goto done;
+		}
+		if (rc == PARLEY_ELIMIT)
+			rc = PARLEY_OK;
+	}
 	if (!rc && spage) {
 		rc = pl_search_matches(db, q, &mt, &mn, err);
 		memo = rc == PARLEY_OK;

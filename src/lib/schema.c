@@ -674,6 +674,32 @@ static const char *const migration_people_search =
     "CREATE TRIGGER person_search_alias_ad AFTER DELETE ON person_alias BEGIN"
     " INSERT OR IGNORE INTO person_search_dirty VALUES (old.person); END;";
 
+/* The search pack (issue 13, query_search_pack.c): each search row's
+ * filter columns (start_key, countries, level, type, status) packed in 8
+ * bytes, 256 rows a blob by rowid, so a search matching 174,000 visits is
+ * filtered, counted and faceted from its doclist without reading a row.
+ * search_code numbers the values (per kind, from 1, never renumbered).  A
+ * trigger marks the chunk of every search row written; the library repacks
+ * the marked chunks before it commits (pl_pack_flush), and here, after the
+ * migration, every chunk. */
+static const char *const migration_search_pack =
+    "CREATE TABLE search_code(kind TEXT NOT NULL, value TEXT NOT NULL, id INTEGER NOT NULL,"
+    " PRIMARY KEY(kind, value)) WITHOUT ROWID;"
+    "CREATE TABLE search_pack(chunk INTEGER PRIMARY KEY, data BLOB NOT NULL);"
+    "CREATE TABLE search_pack_dirty(chunk INTEGER PRIMARY KEY);"
+    /* NOT IN, not OR IGNORE: a statement's own conflict clause (an OR
+     * FAIL import) overrides its triggers' */
+#define PL_PACK_MARK(SEL) " INSERT INTO search_pack_dirty SELECT c FROM (" SEL ")" \
+	" WHERE c NOT IN (SELECT chunk FROM search_pack_dirty);"
+    "CREATE TRIGGER search_pack_ai AFTER INSERT ON visit_search BEGIN"
+    PL_PACK_MARK("SELECT new.n >> 8 AS c") " END;"
+    "CREATE TRIGGER search_pack_ad AFTER DELETE ON visit_search BEGIN"
+    PL_PACK_MARK("SELECT old.n >> 8 AS c") " END;"
+    "CREATE TRIGGER search_pack_au AFTER UPDATE ON visit_search BEGIN"
+    PL_PACK_MARK("SELECT old.n >> 8 AS c UNION SELECT new.n >> 8") " END;"
+    "INSERT INTO search_pack_dirty SELECT DISTINCT n >> 8 FROM visit_search;";
+#undef PL_PACK_MARK
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
@@ -691,6 +717,7 @@ static const char *const migrations[] = {
     migration_search_dims, /* issue 13: a search costs one read per match */
     migration_people_search, /* issue 13: the people search's folded text */
     migration_tally_dir, /* issue 13: counts per direction without the tally's half million */
+    migration_search_pack, /* issue 13: a search counted from its doclist */
 };
 
 int pl_schema_migration_count(void)

@@ -332,6 +332,10 @@ static int migrate(parley_db *db, parley_err *err)
 		return rc;
 	for (int i = have; i < want && !rc; i++)
 		rc = pl_exec(db, pl_schema_migration(i), err);
+	/* a migration that marks search rows (migration_search_pack) has them
+	 * packed before it commits */
+	if (!rc)
+		rc = pl_pack_flush(db, err);
 	if (!rc)
 		rc = pl_audit_install(db, err);
 	if (!rc) {
@@ -490,6 +494,7 @@ void parley_close(parley_db *db)
 		return;
 	sqlite3_finalize(db->changes);
 	pl_search_memo_free(db);
+	pl_pack_memo_free(db);
 	for (size_t i = 0; i < PL_STMT_CACHE; i++) {
 		sqlite3_finalize(db->stmts[i].st);
 		free(db->stmts[i].sql);
