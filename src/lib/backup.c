@@ -123,7 +123,7 @@ static int copy_reference(parley_db *c, const char *path, parley_err *err)
 	{
 		rc = pl_prepare(c, "SELECT name FROM sqlite_schema WHERE type = 'trigger' AND ("
 		                   "name GLOB 'audit_*' OR name GLOB 'visit_search_*'"
-		                   " OR name GLOB 'person_search_*')", &st, err);
+		                   " OR name GLOB 'person_search_*' OR name GLOB 'search_pack_*')", &st, err);
 		while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW)
 			rc = pl_buf_printf(&sql, "DROP TRIGGER \"%s\";", (const char *)sqlite3_column_text(st, 0));
 		if (!rc && s != SQLITE_DONE)
