@@ -14,6 +14,7 @@ _parley()
 	done
 	case $prev in
 	--db|--out|--password-file|--map) _filedir; return ;;
+	--pair) return ;; # two country codes, A-B: nothing to complete from files
 	esac
 	if [[ -z $cmd ]]; then
 		if [[ $cur == -* ]]; then

@@ -1305,7 +1305,9 @@ typedef struct parley_compare_opts {
 /* Compares the visits of two sources without importing either into db:
  * "store" (db itself), "store:PATH" (another store, read-only) or the path
  * of a file in any format `parley import` reads (imported into a scratch
- * copy of db's reference records, in memory).  Writes the matched
+ * store holding a copy of db's reference records, in a temporary file
+ * in SQLite's temporary folder, $SQLITE_TMPDIR or $TMPDIR else /var/tmp,
+ * deleted as it closes).  Writes the matched
  * pairs with their rule and field differences, only-in-A and only-in-B
  * (or, with eras, the era tables side by side and the visits behind each
  * difference) as format table|csv|json.  co may be NULL.  ENOTFOUND for a
@@ -1351,6 +1353,21 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
  * relative links) into out_dir, created if missing, for any static web
  * host.  *files (may be NULL) receives the number of files written. */
 int parley_site(const char *db_path, const char *out_dir, long *files, parley_err *err);
+/* What parley_site_with writes. */
+typedef struct parley_site_opts {
+	/* Both set: the site of that one pair alone (codes in either order):
+	 * its dashboard as index.html and pair/A-B.html, its visit list and
+	 * API files (visits, eras, timeline, gaps, as JSON and CSV), its
+	 * charts, the lists of its eras, its leaders' visits and its longest
+	 * gap (of the pair's visits alone), and a page per visit of the pair
+	 * (the cost follows the pair, not the store); no people, country, year,
+	 * facet, brief or methods pages.  EINVAL for a malformed pair,
+	 * ENOTFOUND for a country the store lacks.  Neither: the whole site. */
+	const char *pair_a, *pair_b;
+} parley_site_opts;
+/* parley_site with options (NULL: the whole site). */
+int parley_site_with(const char *db_path, const char *out_dir, const parley_site_opts *opts,
+                     long *files, parley_err *err);
 
 /* ---- Briefs (issue 10; docs/briefs.md) ------------------------------ */
 /*
@@ -1702,11 +1719,14 @@ int parley_session_list(parley_db *db, const char *user, parley_session **out, s
  * dest and renamed into place only once complete and checked
  * (PRAGMA integrity_check), so dest is never half written. */
 int parley_backup(parley_db *db, const char *dest, parley_err *err);
-/* An in-memory copy of db with its visits (and what hangs on them: their
- * people, places, sources' links, external ids), coverage, data version
- * and audit removed: the reference records alone, which a file's visits
- * may refer to (compare reads a file into it).  The caller closes *out
- * with parley_close(). */
+/* A scratch store holding db's reference records alone (countries and
+ * their names, people and aliases, offices, tenures, sources, external ids
+ * of all but visits, renamed keys), which a file's visits may refer to
+ * (compare reads a file into it): no visits, coverage, data version or
+ * audit log, and no audit or search upkeep of what goes into it.  It lies
+ * in a temporary file that SQLite deletes as it is closed (an in-memory db
+ * is copied into memory, its visits deleted).  The caller closes *out with
+ * parley_close(). */
 int parley_reference_copy(parley_db *db, parley_db **out, parley_err *err);
 
 /* Prints an aligned text table (the one printer, for the CLI and the

@@ -368,12 +368,45 @@ int parley_data_through(parley_db *db, const char *a, const char *b, const char 
 	return PARLEY_OK;
 }
 
-static an_visit *visit_by_id(an_data *d, const char *id)
+/* The visits of d by id: pointers sorted by id, built only when some
+ * external id or era label is there to attach (visits are sorted by date,
+ * not id: a scan per row grew with visits x ids). */
+typedef struct by_id {
+	an_data *d;
+	an_visit **v;
+} by_id;
+
+static int id_cmp(const void *x, const void *y)
 {
-	/* visits are sorted by date, not id: a linear scan, once per row */
-	for (size_t i = 0; id && i < d->nv; i++)
-		if (strcmp(d->v[i].id, id) == 0)
-			return &d->v[i];
+	return strcmp((*(an_visit *const *)x)->id, (*(an_visit *const *)y)->id);
+}
+
+static int by_id_build(by_id *b, parley_err *err)
+{
+	if (b->v)
+		return PARLEY_OK;
+	b->v = malloc((b->d->nv + 1) * sizeof *b->v);
+	if (!b->v)
+		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
+	for (size_t i = 0; i < b->d->nv; i++)
+		b->v[i] = &b->d->v[i];
+	qsort(b->v, b->d->nv, sizeof *b->v, id_cmp);
+	return PARLEY_OK;
+}
+
+static an_visit *visit_by_id(const by_id *b, const char *id)
+{
+	size_t lo = 0, hi = id ? b->d->nv : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(b->v[mid]->id, id);
+		if (c == 0)
+			return b->v[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
 	return NULL;
 }
 
@@ -416,10 +449,13 @@ static int add_period(an_data *d, an_visit *v, const char *note, parley_err *err
 
 int an_load_compare(parley_db *db, an_data *d, parley_err *err)
 {
+	by_id b = {d, NULL};
 	parley_visit_exts *x = NULL;
 	int rc = parley_visit_exts_all(db, &x, err);
+	if (!rc && x->n)
+		rc = by_id_build(&b, err);
 	for (size_t i = 0; !rc && i < x->n; i++) {
-		an_visit *v = visit_by_id(d, x->x[i].visit);
+		an_visit *v = visit_by_id(&b, x->x[i].visit);
 		if (v)
 			rc = add_ext(d, v, &x->x[i], err);
 	}
@@ -427,11 +463,14 @@ int an_load_compare(parley_db *db, an_data *d, parley_err *err)
 	parley_visit_notes *t = NULL;
 	if (!rc)
 		rc = parley_visit_notes_find(db, "period '", &t, err);
+	if (!rc && t->n)
+		rc = by_id_build(&b, err);
 	for (size_t i = 0; !rc && i < t->n; i++) {
-		an_visit *v = visit_by_id(d, t->v[i].visit);
+		an_visit *v = visit_by_id(&b, t->v[i].visit);
 		if (v)
 			rc = add_period(d, v, t->v[i].note, err);
 	}
 	parley_facts_free(t);
+	free(b.v);
 	return rc;
 }

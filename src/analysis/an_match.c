@@ -120,10 +120,15 @@ typedef struct bindex {
 	pl_map exts;   /* "scheme:value" -> head of its list in ext[] + 1 (slot n) */
 	bref *refs;    /* every dated, directed visit of B, by block then date */
 	size_t nrefs, nblocks;
-	size_t *bstart; /* refs of block k: [bstart[k], bstart[k + 1]) */
+	/* refs of direction k: its visits dated to the day in sub-block 2k,
+	 * those with a wider start (a month, a year) in 2k + 1, each
+	 * [bstart[b], bstart[b + 1]): a visit of A then reads the day-dated
+	 * ones of its own dates (plus the tolerance), not a year's worth of
+	 * them, which grew with the store (issue 13) */
+	size_t *bstart;
 	struct { size_t j; long next; } *ext;
 	size_t next;
-	long maxspan;  /* the widest start of B (a year: 365 days) */
+	long maxspan;  /* the widest start of B (a year: 365 days): sub-blocks 2k + 1 */
 } bindex;
 
 static void bindex_free(bindex *x)
@@ -165,7 +170,7 @@ static int bindex_build(bindex *x, const parley_visit_desc *b, size_t nb)
 				return PARLEY_ENOMEM;
 			if (added)
 				sl->n = (long)++x->nblocks;
-			x->refs[x->nrefs++] = (bref){(size_t)sl->n - 1, first, j};
+			x->refs[x->nrefs++] = (bref){2 * ((size_t)sl->n - 1) + (last > first), first, j};
 			if (last - first > x->maxspan)
 				x->maxspan = last - first;
 		}
@@ -180,10 +185,10 @@ static int bindex_build(bindex *x, const parley_visit_desc *b, size_t nb)
 		}
 	}
 	qsort(x->refs, x->nrefs, sizeof *x->refs, bref_cmp);
-	x->bstart = calloc(x->nblocks + 1, sizeof *x->bstart);
+	x->bstart = calloc(2 * x->nblocks + 1, sizeof *x->bstart);
 	if (!x->bstart)
 		return PARLEY_ENOMEM;
-	for (size_t k = 0, r = 0; k <= x->nblocks; k++) {
+	for (size_t k = 0, r = 0; k <= 2 * x->nblocks; k++) {
 		while (r < x->nrefs && x->refs[r].block < k)
 			r++;
 		x->bstart[k] = r;
@@ -191,35 +196,72 @@ static int bindex_build(bindex *x, const parley_visit_desc *b, size_t nb)
 	return PARLEY_OK;
 }
 
-/* The visits of B that a could match, ascending, into *out (grown as needed). */
-static int bindex_candidates(const bindex *x, const parley_visit_desc *a, int tolerance_days,
-                             size_t **out, size_t *n, size_t *cap)
+/* Appends J to *out (grown as needed); ENOMEM when it cannot grow. */
+static int push_j(size_t **out, size_t *n, size_t *cap, size_t j)
+{
+	if (*n == *cap) {
+		size_t c2 = *cap ? *cap * 2 : 64;
+		size_t *o2 = realloc(*out, c2 * sizeof *o2);
+		if (!o2)
+			return PARLEY_ENOMEM;
+		*out = o2;
+		*cap = c2;
+	}
+	(*out)[(*n)++] = j;
+	return PARLEY_OK;
+}
+
+/* Sorts *out ascending and drops repeats. */
+static void sort_unique(size_t *out, size_t *n)
+{
+	if (*n > 1) /* none: out may be NULL, which qsort must not be given */
+		qsort(out, *n, sizeof *out, size_cmp);
+	size_t u = 0;
+	for (size_t r = 0; r < *n; r++)
+		if (!u || out[u - 1] != out[r])
+			out[u++] = out[r];
+	*n = u;
+}
+
+/* The visits of B sharing one of a's external ids, ascending, into *out. */
+static int ext_candidates(const bindex *x, const parley_visit_desc *a, size_t **out, size_t *n,
+                          size_t *cap)
 {
 	*n = 0;
-#define PUSH(J)                                                                            \
-	do {                                                                                   \
-		if (*n == *cap) {                                                                  \
-			size_t c2 = *cap ? *cap * 2 : 64;                                              \
-			size_t *o2 = realloc(*out, c2 * sizeof *o2);                                   \
-			if (!o2)                                                                       \
-				return PARLEY_ENOMEM;                                                      \
-			*out = o2;                                                                     \
-			*cap = c2;                                                                     \
-		}                                                                                  \
-		(*out)[(*n)++] = (J);                                                              \
-	} while (0)
 	for (const char *const *e = a->external_ids; e && *e; e++) {
 		pl_map_slot *sl = pl_map_find(&x->exts, *e, strlen(*e));
 		for (long k = sl ? sl->n - 1 : -1; k >= 0; k = x->ext[k].next)
-			PUSH(x->ext[k].j);
+			if (push_j(out, n, cap, x->ext[k].j))
+				return PARLEY_ENOMEM;
 	}
+	sort_unique(*out, n);
+	return PARLEY_OK;
+}
+
+/* The block of a's direction in B's index, or -1 when B has no visit in
+ * that direction (or a has no direction or start). */
+static long block_of(const bindex *x, const parley_visit_desc *a)
+{
 	char key[128];
 	long first, last;
 	int kn = dir_key(a, key, sizeof key);
 	pl_map_slot *sl = kn >= 0 ? pl_map_find(&x->dirs, key, (size_t)kn) : NULL;
-	if (sl && day_range(a->start_date, &first, &last)) {
-		size_t k = (size_t)sl->n - 1, lo = x->bstart[k], hi = x->bstart[k + 1];
-		long from = first - tolerance_days - x->maxspan, to = last + tolerance_days;
+	return sl && day_range(a->start_date, &first, &last) ? sl->n - 1 : -1;
+}
+
+/* The visits of B in a's direction (block k) whose start lies within the
+ * tolerance of a's, ascending, into *out. */
+static int range_candidates(const bindex *x, size_t k, const parley_visit_desc *a,
+                            int tolerance_days, size_t **out, size_t *n, size_t *cap)
+{
+	*n = 0;
+	long first, last;
+	if (!day_range(a->start_date, &first, &last))
+		return PARLEY_OK;
+	for (size_t sub = 2 * k; sub <= 2 * k + 1; sub++) {
+		/* a day-dated visit's start is its first day: no span to allow for */
+		size_t lo = x->bstart[sub], hi = x->bstart[sub + 1];
+		long from = first - tolerance_days - (sub % 2 ? x->maxspan : 0), to = last + tolerance_days;
 		while (lo < hi) { /* the first whose start is not before `from` */
 			size_t mid = lo + (hi - lo) / 2;
 			if (x->refs[mid].first < from)
@@ -227,83 +269,131 @@ static int bindex_candidates(const bindex *x, const parley_visit_desc *a, int to
 			else
 				hi = mid;
 		}
-		for (size_t r = lo; r < x->bstart[k + 1] && x->refs[r].first <= to; r++)
-			PUSH(x->refs[r].j);
+		for (size_t r = lo; r < x->bstart[sub + 1] && x->refs[r].first <= to; r++)
+			if (push_j(out, n, cap, x->refs[r].j))
+				return PARLEY_ENOMEM;
 	}
-#undef PUSH
-	if (*n > 1) /* none: *out may be NULL, which qsort must not be given */
-		qsort(*out, *n, sizeof **out, size_cmp);
-	size_t u = 0;
-	for (size_t r = 0; r < *n; r++)
-		if (!u || (*out)[u - 1] != (*out)[r])
-			(*out)[u++] = (*out)[r];
-	*n = u;
+	sort_unique(*out, n);
 	return PARLEY_OK;
 }
 
+/* A growable list of candidate pairs. */
+typedef struct cands {
+	cand *c;
+	size_t n, cap;
+} cands;
+
+static int cand_push(cands *l, cand c)
+{
+	if (l->n == l->cap) {
+		size_t c2 = l->cap ? l->cap * 2 : 256;
+		cand *p = realloc(l->c, c2 * sizeof *p);
+		if (!p)
+			return PARLEY_ENOMEM;
+		l->c = p;
+		l->cap = c2;
+	}
+	l->c[l->n++] = c;
+	return PARLEY_OK;
+}
+
+/* Takes the candidates closest first (cand_cmp), each visit once. */
+static void assign(cands *l, long *a_to_b, an_match_by *by, bool *taken)
+{
+	if (l->n > 1)
+		qsort(l->c, l->n, sizeof *l->c, cand_cmp);
+	for (size_t k = 0; k < l->n; k++) {
+		const cand *c = &l->c[k];
+		if (a_to_b[c->i] >= 0 || taken[c->j])
+			continue;
+		a_to_b[c->i] = (long)c->j;
+		by[c->i] = c->by;
+		taken[c->j] = true;
+	}
+	l->n = 0;
+}
+
+/* A's visits by the block of their direction in B's index. */
+typedef struct ablock {
+	size_t block, i;
+} ablock;
+
+static int ablock_cmp(const void *x, const void *y)
+{
+	const ablock *a = x, *b = y;
+	if (a->block != b->block)
+		return a->block < b->block ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/*
+ * The greedy one-to-one assignment over every candidate pair, closest
+ * first, in two steps that give the same result with memory bounded by
+ * the largest direction, not by all pairs (issue 13: at a million visits
+ * the candidates of every direction at once took 750 MB):
+ *  1. pairs sharing an external id, which sort before all others (their
+ *     distance is -1), taken first;
+ *  2. every other pair matches by the rule, which wants one direction:
+ *     the visits of one direction of A meet only B's of that direction,
+ *     so each direction is an assignment of its own, run one at a time
+ *     in the same order (cand_cmp) on what step 1 left.
+ */
 int an_match_lists(const parley_visit_desc *a, size_t na, const parley_visit_desc *b, size_t nb,
                    int tolerance_days, long *a_to_b, an_match_by *by, parley_err *err)
 {
 	if ((na && (!a || !a_to_b || !by)) || (nb && !b) || tolerance_days < 0)
 		return parley_err_set(err, PARLEY_EINVAL, "an_match_lists: bad argument");
 	bool *taken = calloc(nb + 1, sizeof *taken);
-	size_t cap = 64, n = 0;
-	cand *c = malloc(cap * sizeof *c);
+	ablock *ab = malloc((na + 1) * sizeof *ab);
+	cands l = {0};
 	bindex x;
-	int brc = bindex_build(&x, b, nb);
-	size_t *js = NULL, nj = 0, jcap = 0;
-	if (!taken || !c || brc) {
-		free(taken);
-		free(c);
-		bindex_free(&x);
-		return parley_err_set(err, PARLEY_ENOMEM, "matching: out of memory");
-	}
+	int rc = bindex_build(&x, b, nb);
+	size_t *js = NULL, nj = 0, jcap = 0, nab = 0;
+	if (!taken || !ab)
+		rc = PARLEY_ENOMEM;
 	for (size_t i = 0; i < na; i++) {
 		a_to_b[i] = -1;
 		by[i] = AN_BY_NONE;
 	}
-	for (size_t i = 0; i < na; i++) {
+	/* 1. external ids */
+	for (size_t i = 0; !rc && i < na; i++) {
+		if (!a[i].external_ids || !*a[i].external_ids)
+			continue;
+		rc = ext_candidates(&x, &a[i], &js, &nj, &jcap);
+		for (size_t q = 0; !rc && q < nj; q++)
+			if (parley_visit_match(&a[i], &b[js[q]], tolerance_days) == PARLEY_MATCH_EXTERNAL_ID)
+				rc = cand_push(&l, (cand){i, js[q], -1, AN_BY_EXTID});
+	}
+	if (!rc)
+		assign(&l, a_to_b, by, taken);
+	/* 2. the rule, one direction at a time */
+	for (size_t i = 0; !rc && i < na; i++) {
+		long k = a_to_b[i] < 0 ? block_of(&x, &a[i]) : -1;
+		if (k >= 0)
+			ab[nab++] = (ablock){(size_t)k, i};
+	}
+	if (!rc && nab > 1)
+		qsort(ab, nab, sizeof *ab, ablock_cmp);
+	for (size_t r = 0; !rc && r < nab; r++) {
+		size_t i = ab[r].i;
 		long da = first_day(a[i].start_date);
-		if (bindex_candidates(&x, &a[i], tolerance_days, &js, &nj, &jcap)) {
-			free(taken);
-			free(c);
-			free(js);
-			bindex_free(&x);
-			return parley_err_set(err, PARLEY_ENOMEM, "matching: out of memory");
-		}
-		for (size_t q = 0; q < nj; q++) {
+		rc = range_candidates(&x, ab[r].block, &a[i], tolerance_days, &js, &nj, &jcap);
+		for (size_t q = 0; !rc && q < nj; q++) {
 			size_t j = js[q];
-			parley_match_how how = parley_visit_match(&a[i], &b[j], tolerance_days);
-			if (how == PARLEY_MATCH_NONE)
+			if (taken[j])
 				continue;
-			if (n == cap) {
-				cand *nc = realloc(c, cap * 2 * sizeof *c);
-				if (!nc) {
-					free(taken);
-					free(c);
-					free(js);
-					bindex_free(&x);
-					return parley_err_set(err, PARLEY_ENOMEM, "matching: out of memory");
-				}
-				c = nc;
-				cap *= 2;
-			}
-			/* external ids go first whatever their dates say */
-			c[n++] = (cand){i, j, how == PARLEY_MATCH_EXTERNAL_ID ? -1 : labs(da - first_day(b[j].start_date)),
-			                by_of(how, &a[i], &b[j])};
+			parley_match_how how = parley_visit_match(&a[i], &b[j], tolerance_days);
+			if (how == PARLEY_MATCH_RULE)
+				rc = cand_push(&l, (cand){i, j, labs(da - first_day(b[j].start_date)),
+				                          by_of(how, &a[i], &b[j])});
 		}
+		if (!rc && (r + 1 == nab || ab[r + 1].block != ab[r].block))
+			assign(&l, a_to_b, by, taken);
 	}
 	free(js);
-	bindex_free(&x);
-	qsort(c, n, sizeof *c, cand_cmp);
-	for (size_t k = 0; k < n; k++) {
-		if (a_to_b[c[k].i] >= 0 || taken[c[k].j])
-			continue;
-		a_to_b[c[k].i] = (long)c[k].j;
-		by[c[k].i] = c[k].by;
-		taken[c[k].j] = true;
-	}
+	free(l.c);
+	free(ab);
 	free(taken);
-	free(c);
-	return PARLEY_OK;
+	bindex_free(&x);
+	return rc ? parley_err_set(err, PARLEY_ENOMEM, "matching: out of memory") : PARLEY_OK;
 }

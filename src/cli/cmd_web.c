@@ -107,24 +107,29 @@ int cmd_serve(int argc, char **argv)
 int cmd_site(int argc, char **argv)
 {
 	if (cli_wants_help(argc, argv)) {
-		puts("usage: parley site --out DIR [--db PATH]\n"
+		puts("usage: parley site --out DIR [--pair A-B] [--db PATH]\n"
 		     "\n"
 		     "Writes the server's pages as static files into DIR (HTML, JSON, CSV,\n"
 		     "SVG) with relative links, for any static web host or for opening from\n"
 		     "disk: the dashboard (index.html), the visit list and one list per year\n"
 		     "and era, a page per visit, person and country, and the API's data files\n"
-		     "under api/v1/.");
+		     "under api/v1/.\n"
+		     "  --pair A-B   only the pages of the pair of countries A and B: its\n"
+		     "               dashboard (index.html), visit list, data files, charts,\n"
+		     "               era lists and a page per visit of the pair");
 		return EXIT_OK;
 	}
 	static const struct option longopts[] = {
-	    {"out", required_argument, NULL, 'o'}, {"db", required_argument, NULL, 'd'}, {NULL, 0, NULL, 0}};
-	const char *out = NULL, *db = cli_db_path();
+	    {"out", required_argument, NULL, 'o'}, {"db", required_argument, NULL, 'd'},
+	    {"pair", required_argument, NULL, 'p'}, {NULL, 0, NULL, 0}};
+	const char *out = NULL, *db = cli_db_path(), *pair = NULL;
 	int c;
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "+o:d:", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'd': db = optarg; break;
+		case 'p': pair = optarg; break;
 		default: return cli_usage_error("site", "unknown option");
 		}
 	}
@@ -132,9 +137,23 @@ int cmd_site(int argc, char **argv)
 		return cli_usage_error("site", "unexpected argument '%s'", argv[optind]);
 	if (!out)
 		return cli_usage_error("site", "--out DIR is required");
+	/* A-B as in the pair's page (/pair/CHN-USA), or A:B as in --between */
+	char a[32] = "";
+	parley_site_opts so = {0};
+	if (pair) {
+		size_t n = strcspn(pair, "-:");
+		if (!pair[n] || n == 0 || n >= sizeof a || !pair[n + 1] || strchr(pair + n + 1, '-') ||
+		    strchr(pair + n + 1, ':'))
+			return cli_usage_error("site", "--pair wants two country codes as A-B, e.g. CHN-USA, not '%s'",
+			                       pair);
+		memcpy(a, pair, n);
+		a[n] = '\0';
+		so.pair_a = a;
+		so.pair_b = pair + n + 1;
+	}
 	parley_err err = {0};
 	long files = 0;
-	if (parley_site(db, out, &files, &err) != PARLEY_OK)
+	if (parley_site_with(db, out, pair ? &so : NULL, &files, &err) != PARLEY_OK)
 		return cli_fail("site", &err);
 	printf("wrote %ld files to %s\n", files, out);
 	return EXIT_OK;

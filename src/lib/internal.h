@@ -204,6 +204,8 @@ struct parley_db {
 	char actor[128];
 	char *reason; /* for the audit log; NULL when none */
 	int readonly;
+	int scratch;  /* pl_open_scratch: thrown away unsearched, so no search
+	               * text, audit log or search triggers are kept in it */
 	int opened_version; /* user_version found at open, before migrating */
 	sqlite3_stmt *changes; /* PRAGMA data_version, prepared on first use */
 	/* statements the same SQL runs again and again (a page per visit),
@@ -242,6 +244,14 @@ int pl_exec(parley_db *db, const char *sql, parley_err *err);
 /* parley_fold (spaces 0) or parley_fold_words (1) through libutf8proc,
  * without the ASCII shortcut that gives the same (fold.c); caller frees. */
 char *pl_fold_general(const char *s, int spaces);
+/* A fresh, migrated store in a private temporary file that SQLite deletes
+ * as it is closed (parley_close): scratch work that may outgrow memory. */
+int pl_open_scratch(parley_db **out, parley_err *err);
+/* Stops mapping db's file, for one pass over a whole store (a mapped
+ * store's pages count in the reader's resident memory); returns the
+ * mapping size to give pl_mmap_resume, 0 when none was on. */
+long long pl_mmap_pause(parley_db *db);
+void pl_mmap_resume(parley_db *db, long long size);
 /* SQL parley_brief_text(source): a brief file's searchable text, folded
  * (src/brief/brief_catalog.c; the brief search index's triggers call it). */
 void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);

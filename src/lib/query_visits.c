@@ -537,6 +537,8 @@ static int load_rows(parley_db *db, vresult *r, pl_buf *sql, const binds *b, int
  * written only where its text or columns changed. */
 static int search_refresh(parley_db *db, int all, parley_err *err)
 {
+	if (db->scratch) /* never searched: no search text to keep (pl_open_scratch) */
+		return PARLEY_OK;
 	/* a store being migrated may not have the search tables, or the
 	 * columns of migration_search_dims, yet */
 	sqlite3_stmt *st;

@@ -364,10 +364,51 @@ static void configure_sqlite(void)
 	pl_vfs_map_register(); /* readers map the whole file (vfs_map.c) */
 }
 
+static int open_path(const char *path, int flags, parley_db **out, parley_err *err);
+
 int parley_open(const char *path, int flags, parley_db **out, parley_err *err)
 {
 	if (!path || !*path || !out)
 		return parley_err_set(err, PARLEY_EINVAL, "parley_open: no store path given");
+	return open_path(path, flags, out, err);
+}
+
+int pl_open_scratch(parley_db **out, parley_err *err)
+{
+	/* SQLite's name for "a private temporary file, deleted as the
+	 * connection closes": its pages beyond the cache go to disk, so a
+	 * scratch store of a million visits costs disk, not memory */
+	int rc = open_path("", PARLEY_OPEN_CREATE, out, err);
+	if (!rc)
+		(*out)->scratch = 1;
+	return rc;
+}
+
+long long pl_mmap_pause(parley_db *db)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+	if (pl_prepare(db, "PRAGMA mmap_size", &st, NULL) == PARLEY_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			n = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (n > 0)
+		sqlite3_exec(db->sql, "PRAGMA mmap_size = 0", NULL, NULL, NULL);
+	return n > 0 ? n : 0;
+}
+
+void pl_mmap_resume(parley_db *db, long long size)
+{
+	char pragma[64];
+	if (size <= 0)
+		return;
+	snprintf(pragma, sizeof pragma, "PRAGMA mmap_size = %lld", size);
+	sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
+}
+
+static int open_path(const char *path, int flags, parley_db **out, parley_err *err)
+{
 	struct stat sb;
 	int exists = stat(path, &sb) == 0;
 	if (!exists && !(flags & PARLEY_OPEN_CREATE))

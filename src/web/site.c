@@ -349,7 +349,120 @@ static int brief_index_pages(site *s)
 	return rc;
 }
 
+/* A page and an API file per visit of every status (between: "A:B", of
+ * that pair only; NULL: all). */
+static int visit_pages(site *s, parley_db *db, const char *between)
+{
+	parley_query q;
+	parley_query_init(&q);
+	int rc = parley_query_set(&q, "status", "all", s->err);
+	if (rc == PARLEY_OK && between)
+		rc = parley_query_set(&q, "between", between, s->err);
+	parley_visits *vs = NULL;
+	if (rc == PARLEY_OK)
+		rc = parley_visits_find(db, &q, 0, &vs, s->err);
+	if (rc == PARLEY_OK)
+		rc = per_record(s, vs->v, vs->n, sizeof vs->v[0], offsetof(parley_visit, id), "visit/",
+		                "/visit/", "api/v1/visits/", "/api/v1/visits/");
+	parley_visits_free(vs);
+	return rc;
+}
+
+/* A pair's dashboard, one list per era of the pair with its visits by
+ * the two paramount leaders, and the list behind the longest gap (a and b
+ * in alphabetical order).  The era and gap lists hold every visit of their
+ * dates (the files the dashboards of all pairs link to), or with only,
+ * in one pair's site, the pair's alone. */
+static int pair_pages(site *s, parley_db *db, const char *a, const char *b, int only)
+{
+	char between[2 * PL_CODE_MAX + 2];
+	snprintf(between, sizeof between, "%s:%s", a, b);
+	int rc = PARLEY_OK;
+	char rel[64], path[64];
+	snprintf(rel, sizeof rel, "pair/%s-%s.html", a, b);
+	snprintf(path, sizeof path, "/pair/%s-%s", a, b);
+	if (rc == PARLEY_OK && safe_name(a) && safe_name(b))
+		rc = page(s, rel, path, NULL);
+	json_t *eras = rc == PARLEY_OK ? pl_web_eras(db, a, b, s->err) : NULL;
+	size_t k;
+	json_t *e;
+	json_array_foreach(eras, k, e) {
+		const char *from = json_string_value(json_object_get(e, "start_date"));
+		const char *end = json_string_value(json_object_get(e, "end_date"));
+		char to[16] = "";
+		parley_date d;
+		if (end && parley_date_parse(end, strlen(end), &d, NULL) == PARLEY_OK)
+			parley_date_format(parley_date_from_day(parley_date_first_day(d) - 1), to, sizeof to);
+		char erel[96];
+		snprintf(erel, sizeof erel, "visits/%s_%s.html", from, to[0] ? to : "now");
+		const char *kv[] = {"from", from, to[0] ? "to" : NULL, to, NULL};
+		const char *pkv[] = {"between", between, "from", from, to[0] ? "to" : NULL, to, NULL};
+		if (rc == PARLEY_OK)
+			rc = page(s, erel, "/visits", only ? pkv : kv);
+		/* and its visits by the two paramount leaders (the dashboard's
+		 * "by the two leaders" figure), as the server's top=A,B */
+		char trel[160], pr[2 * PL_CODE_MAX + 2], top[2 * PL_CODE_MAX + 2];
+		snprintf(pr, sizeof pr, "%s:%s", a, b);
+		snprintf(top, sizeof top, "%s,%s", a, b);
+		const char *tkv[] = {"between", pr, "top", top, "from", from, to[0] ? "to" : NULL, to, NULL};
+		if (rc == PARLEY_OK && pl_site_top_file(a, b, from, to[0] ? to : NULL, trel, sizeof trel) == PARLEY_OK)
+			rc = page(s, trel, "/visits", tkv);
+	}
+	json_decref(eras);
+	/* the list behind the dashboard's longest-gap figure and annotation */
+	parley_analysis_opts go = {.a = a, .b = b, .as_of = s->w.today};
+	parley_gaps *g = NULL;
+	if (rc == PARLEY_OK && parley_gaps_compute(db, &go, 1, 0, 0, &g, NULL) == PARLEY_OK) {
+		if (g->n > 0) {
+			char grel[96];
+			snprintf(grel, sizeof grel, "visits/%s_%s.html", g->gaps[0].start, g->gaps[0].end);
+			const char *kv[] = {"from", g->gaps[0].start, "to", g->gaps[0].end, NULL};
+			const char *pkv[] = {"between", between, "from", g->gaps[0].start, "to", g->gaps[0].end, NULL};
+			rc = page(s, grel, "/visits", only ? pkv : kv);
+		}
+		parley_gaps_free(g);
+	}
+	return rc;
+}
+
+/* The pair of opts (both codes or neither), alphabetical, into a and b
+ * ("" for none); EINVAL or ENOTFOUND naming what is wrong. */
+static int site_pair(parley_db *db, const parley_site_opts *opts, char *a, char *b, parley_err *err)
+{
+	a[0] = b[0] = '\0';
+	if (!opts || (!opts->pair_a && !opts->pair_b))
+		return PARLEY_OK;
+	const char *x = opts->pair_a, *y = opts->pair_b;
+	if (!x || !y || !*x || !*y || strlen(x) >= PL_CODE_MAX || strlen(y) >= PL_CODE_MAX ||
+	    !safe_name(x) || !safe_name(y) || strcmp(x, y) == 0)
+		return parley_err_set(err, PARLEY_EINVAL,
+		                      "site: a pair is two different country codes, e.g. CHN-USA (got '%s-%s')",
+		                      x ? x : "", y ? y : "");
+	const char *codes[] = {x, y};
+	for (size_t i = 0; i < 2; i++) {
+		parley_countries *c = NULL;
+		int rc = parley_countries_find(db, codes[i], &c, err);
+		size_t n = c ? c->n : 0;
+		parley_countries_free(c);
+		if (rc)
+			return rc;
+		if (!n)
+			return parley_err_set(err, PARLEY_ENOTFOUND, "site: no country '%s' in the store (pair %s-%s)",
+			                      codes[i], x, y);
+	}
+	int lt = strcmp(x, y) < 0;
+	pl_strlcpy(a, lt ? x : y, PL_CODE_MAX);
+	pl_strlcpy(b, lt ? y : x, PL_CODE_MAX);
+	return PARLEY_OK;
+}
+
 int parley_site(const char *db_path, const char *out_dir, long *files, parley_err *err)
+{
+	return parley_site_with(db_path, out_dir, NULL, files, err);
+}
+
+int parley_site_with(const char *db_path, const char *out_dir, const parley_site_opts *opts,
+                     long *files, parley_err *err)
 {
 	if (!db_path || !out_dir || !*out_dir)
 		return parley_err_set(err, PARLEY_EINVAL, "site: a store and an output folder are needed");
@@ -358,9 +471,17 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	int rc = parley_open(db_path, PARLEY_OPEN_READONLY, &db, err);
 	if (rc != PARLEY_OK)
 		return rc;
-	if ((rc = pl_web_init(&s.w, db, 1, err)) != PARLEY_OK || (rc = mkdirs(out_dir, err)) != PARLEY_OK) {
+	char one_a[PL_CODE_MAX], one_b[PL_CODE_MAX];
+	if ((rc = site_pair(db, opts, one_a, one_b, err)) != PARLEY_OK ||
+	    (rc = pl_web_init(&s.w, db, 1, err)) != PARLEY_OK || (rc = mkdirs(out_dir, err)) != PARLEY_OK) {
 		parley_close(db);
 		return rc;
+	}
+	/* one pair's site: its dashboard is the home page */
+	int one = one_a[0] != '\0';
+	if (one) {
+		pl_strlcpy(s.w.home_a, one_a, sizeof s.w.home_a);
+		pl_strlcpy(s.w.home_b, one_b, sizeof s.w.home_b);
 	}
 	s.w.png = 1; /* PNG twins are drawn in process (png.c) */
 	/* Static assets. */
@@ -373,15 +494,17 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	char pair[2 * PL_CODE_MAX + 2];
 	snprintf(pair, sizeof pair, "%s:%s", s.w.home_a, s.w.home_b);
 	home[1] = pair;
-	/* Pages and data files that do not depend on a record. */
+	/* Pages and data files that do not depend on a record.  pair: of the
+	 * home pair; 2: of the whole store, or of the one pair in its site;
+	 * 0: of the whole store, not in one pair's site. */
 	struct { const char *rel, *path; int pair; } fixed[] = {
-	    {"index.html", "/", 0},
-	    {"visits.html", "/visits", 0},
+	    {"index.html", "/", 2},
+	    {"visits.html", "/visits", 2},
 	    {"people.html", "/people", 0},
 	    {"methods.html", "/methods", 0},
 	    {"countries.html", "/countries", 0},
-	    {"api/v1/visits.json", "/api/v1/visits", 0},
-	    {"api/v1/visits.csv", "/api/v1/visits.csv", 0},
+	    {"api/v1/visits.json", "/api/v1/visits", 2},
+	    {"api/v1/visits.csv", "/api/v1/visits.csv", 2},
 	    {"api/v1/people.json", "/api/v1/people", 0},
 	    {"api/v1/people.csv", "/api/v1/people.csv", 0},
 	    {"api/v1/countries.json", "/api/v1/countries", 0},
@@ -397,9 +520,23 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	};
 	int have_pair = s.w.home_a[0] != '\0';
 	for (size_t i = 0; rc == PARLEY_OK && i < PL_ARRAY_LEN(fixed); i++) {
-		if ((fixed[i].pair || i == 0) && !have_pair)
+		if (((fixed[i].pair == 1 || i == 0) && !have_pair) || (one && !fixed[i].pair))
 			continue;
-		rc = page(&s, fixed[i].rel, fixed[i].path, fixed[i].pair ? home : NULL);
+		/* the index is the home pair's dashboard either way; in one pair's
+		 * site the lists are that pair's */
+		int by_pair = fixed[i].pair == 1 || (one && i != 0);
+		rc = page(&s, fixed[i].rel, fixed[i].path, by_pair ? home : NULL);
+	}
+	if (one) {
+		if (rc == PARLEY_OK)
+			rc = page(&s, "chart/timeline.png", "/chart/timeline.png", home);
+		if (rc == PARLEY_OK)
+			rc = page(&s, "chart/eras.png", "/chart/eras.png", home);
+		if (rc == PARLEY_OK)
+			rc = pair_pages(&s, db, one_a, one_b, 1);
+		if (rc == PARLEY_OK) /* a page per visit of the pair, candidates and rejected ones too */
+			rc = visit_pages(&s, db, pair);
+		goto finish;
 	}
 	/* Briefs (issue 10): the index, the feed and each published brief. */
 	if (rc == PARLEY_OK)
@@ -478,64 +615,15 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	parley_facet_free(dirs);
 	const char *pk;
 	json_object_foreach(pairs, pk, r) {
-		const char *a = json_string_value(json_object_get(r, "a")), *b = json_string_value(json_object_get(r, "b"));
-		char rel[64], path[64];
-		snprintf(rel, sizeof rel, "pair/%s-%s.html", a, b);
-		snprintf(path, sizeof path, "/pair/%s-%s", a, b);
-		if (rc == PARLEY_OK && safe_name(a) && safe_name(b))
-			rc = page(&s, rel, path, NULL);
-		json_t *eras = rc == PARLEY_OK ? pl_web_eras(db, a, b, err) : NULL;
-		size_t k;
-		json_t *e;
-		json_array_foreach(eras, k, e) {
-			const char *from = json_string_value(json_object_get(e, "start_date"));
-			const char *end = json_string_value(json_object_get(e, "end_date"));
-			char to[16] = "";
-			parley_date d;
-			if (end && parley_date_parse(end, strlen(end), &d, NULL) == PARLEY_OK)
-				parley_date_format(parley_date_from_day(parley_date_first_day(d) - 1), to, sizeof to);
-			char erel[96];
-			snprintf(erel, sizeof erel, "visits/%s_%s.html", from, to[0] ? to : "now");
-			const char *kv[] = {"from", from, to[0] ? "to" : NULL, to, NULL};
-			if (rc == PARLEY_OK)
-				rc = page(&s, erel, "/visits", kv);
-			/* and its visits by the two paramount leaders (the dashboard's
-			 * "by the two leaders" figure), as the server's top=A,B */
-			char trel[160], pr[2 * PL_CODE_MAX + 2], top[2 * PL_CODE_MAX + 2];
-			snprintf(pr, sizeof pr, "%s:%s", a, b);
-			snprintf(top, sizeof top, "%s,%s", a, b);
-			const char *tkv[] = {"between", pr, "top", top, "from", from, to[0] ? "to" : NULL, to, NULL};
-			if (rc == PARLEY_OK && pl_site_top_file(a, b, from, to[0] ? to : NULL, trel, sizeof trel) == PARLEY_OK)
-				rc = page(&s, trel, "/visits", tkv);
-		}
-		json_decref(eras);
-		/* the list behind the dashboard's longest-gap figure and annotation */
-		parley_analysis_opts go = {.a = a, .b = b, .as_of = s.w.today};
-		parley_gaps *g = NULL;
-		if (rc == PARLEY_OK && parley_gaps_compute(db, &go, 1, 0, 0, &g, NULL) == PARLEY_OK) {
-			if (g->n > 0) {
-				char grel[96];
-				snprintf(grel, sizeof grel, "visits/%s_%s.html", g->gaps[0].start, g->gaps[0].end);
-				const char *kv[] = {"from", g->gaps[0].start, "to", g->gaps[0].end, NULL};
-				rc = page(&s, grel, "/visits", kv);
-			}
-			parley_gaps_free(g);
-		}
+		if (rc == PARLEY_OK)
+			rc = pair_pages(&s, db, json_string_value(json_object_get(r, "a")),
+			                json_string_value(json_object_get(r, "b")), 0);
 	}
 	json_decref(pairs);
 	if (rc == PARLEY_OK)
 		rc = companion_pages(&s);
-	if (rc == PARLEY_OK) { /* every visit has a page, candidates and rejected ones too */
-		parley_query q;
-		parley_query_init(&q);
-		parley_query_set(&q, "status", "all", NULL);
-		parley_visits *vs = NULL;
-		rc = parley_visits_find(db, &q, 0, &vs, err);
-		if (rc == PARLEY_OK)
-			rc = per_record(&s, vs->v, vs->n, sizeof vs->v[0], offsetof(parley_visit, id),
-			                "visit/", "/visit/", "api/v1/visits/", "/api/v1/visits/");
-		parley_visits_free(vs);
-	}
+	if (rc == PARLEY_OK) /* every visit has a page, candidates and rejected ones too */
+		rc = visit_pages(&s, db, NULL);
 	if (rc == PARLEY_OK) {
 		parley_people *ps = NULL;
 		rc = parley_people_find(db, NULL, 0, &ps, err);
@@ -554,6 +642,7 @@ int parley_site(const char *db_path, const char *out_dir, long *files, parley_er
 	}
 	if (rc == PARLEY_OK)
 		rc = renamed_pages(&s, db);
+finish:
 	pl_web_briefs_free(&s.w);
 	parley_close(db);
 	if (files)
