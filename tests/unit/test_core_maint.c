@@ -76,8 +76,6 @@ static const char *finding_code(const parley_report *r, const char *code)
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/parley-maint-XXXXXX");
-	assert_non_null(mkdtemp(dir));
 	make_release("rel1", "2026-11-01",
 	             "v1,person-a,,,,head_of_state,PRK,CHN,2018-03-25,,unknown,one,,confirmed,,\n"
 	             "v2,person-a,,,,head_of_state,PRK,CHN,2018-05-07,,unknown,two,,confirmed,,\n"
@@ -293,5 +291,5 @@ int main(void)
 	    cmocka_unit_test(add_visit_validates_like_an_import),
 	    cmocka_unit_test(rename_moves_references_and_remembers),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return RUN_IN_TMPDIR_AFTER("maint", tests, setup);
 }

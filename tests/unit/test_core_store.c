@@ -48,8 +48,6 @@ static int import(parley_db *db, const char *const *names, size_t n, parley_repo
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/parley-test-XXXXXX");
-	assert_non_null(mkdtemp(dir));
 	write_file("country.csv", countries);
 	write_file("person.csv", people);
 	write_file("visit.csv", visits);
@@ -293,5 +291,5 @@ int main(void)
 	    cmocka_unit_test(find_people_by_any_alias),
 	    cmocka_unit_test(refuses_a_file_that_is_not_a_store),
 	};
-	return cmocka_run_group_tests(tests, setup, NULL);
+	return RUN_IN_TMPDIR_AFTER("store", tests, setup);
 }

@@ -52,14 +52,18 @@ static inline char *export_text(parley_db *db, const char *format, const char *c
 }
 
 /* main() of a test program whose stores live in dir: makes dir
- * (/tmp/parley-test-NAME-XXXXXX), runs the tests, removes dir. */
-#define RUN_IN_TMPDIR(name, tests) run_in_tmpdir(name, tests, sizeof tests / sizeof tests[0])
-static inline int run_in_tmpdir(const char *name, const struct CMUnitTest *tests, size_t n)
+ * (/tmp/parley-test-NAME-XXXXXX), runs the tests (after setup, a group
+ * setup that fills dir, when not NULL), removes dir whatever they did. */
+#define RUN_IN_TMPDIR(name, tests) run_in_tmpdir(name, tests, sizeof tests / sizeof tests[0], NULL)
+#define RUN_IN_TMPDIR_AFTER(name, tests, setup)                                               \
+	run_in_tmpdir(name, tests, sizeof tests / sizeof tests[0], setup)
+static inline int run_in_tmpdir(const char *name, const struct CMUnitTest *tests, size_t n,
+                                CMFixtureFunction setup)
 {
 	snprintf(dir, sizeof dir, "/tmp/parley-test-%s-XXXXXX", name);
 	if (!mkdtemp(dir))
 		return 1;
-	int rc = _cmocka_run_group_tests(name, tests, n, NULL, NULL);
+	int rc = _cmocka_run_group_tests(name, tests, n, setup, NULL);
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
 	if (system(cmd) != 0)
