@@ -242,17 +242,25 @@ static int pack_chunk(parley_db *db, codes *c, long long ch, parley_err *err)
 	return rc;
 }
 
-int pl_pack_flush(parley_db *db, parley_err *err)
+/* *have: 1 when the store has the search pack (its migration ran). */
+static int pack_present(parley_db *db, int *have, parley_err *err)
 {
 	sqlite3_stmt *st;
 	int rc = pl_prepare_cached(db, "SELECT 1 FROM sqlite_schema WHERE name = 'search_pack_dirty'",
 	                           &st, err);
 	if (rc)
 		return rc;
-	int have = sqlite3_step(st) == SQLITE_ROW;
+	*have = sqlite3_step(st) == SQLITE_ROW;
 	pl_release(db, st);
-	if (!have)
-		return PARLEY_OK;
+	return PARLEY_OK;
+}
+
+int pl_pack_flush(parley_db *db, parley_err *err)
+{
+	int have = 0, rc = pack_present(db, &have, err);
+	if (rc || !have)
+		return rc;
+	sqlite3_stmt *st = NULL;
 	codes c;
 	memset(&c, 0, sizeof c);
 	rc = codes_load(db, &c, err);
@@ -263,25 +271,16 @@ int pl_pack_flush(parley_db *db, parley_err *err)
 		rc = pack_chunk(db, &c, sqlite3_column_int64(st, 0), err);
 	if (!rc && s != SQLITE_DONE)
 		rc = pl_db_error(db, err, "reading the search pack's marks");
-	if (!rc)
-		sqlite3_finalize(st);
-	else if (st)
-		sqlite3_finalize(st);
+	sqlite3_finalize(st); /* NULL when it was never prepared */
 	codes_free(&c);
 	return rc ? rc : pl_exec(db, "DELETE FROM search_pack_dirty", err);
 }
 
 int pl_pack_rebuild(parley_db *db, parley_err *err)
 {
-	sqlite3_stmt *st;
-	int rc = pl_prepare_cached(db, "SELECT 1 FROM sqlite_schema WHERE name = 'search_pack_dirty'",
-	                           &st, err);
-	if (rc)
+	int have = 0, rc = pack_present(db, &have, err);
+	if (rc || !have)
 		return rc;
-	int have = sqlite3_step(st) == SQLITE_ROW;
-	pl_release(db, st);
-	if (!have)
-		return PARLEY_OK;
 	/* every chunk that holds a row marked, every old pack dropped (a chunk
 	 * left without rows has nothing to answer) */
 	rc = pl_exec(db, "DELETE FROM search_pack;"

@@ -22,6 +22,7 @@
 #include "pl_query.h"
 
 static char dir[64];
+#include "test_pack.h"
 #include "test_tmpdir.h"
 
 static const char *const codes[] = {"AAA", "BBB", "CCC", "DDD", "EEE", "FFF"};
@@ -259,13 +260,8 @@ static void pack_agrees(parley_db *db, const char *text)
 	parley_query_init(&q);
 	q.text = text;
 	q.status = "all";
-	static const int want[5] = {1, 1, 1, 1, 1};
-	pl_map maps[5];
-	memset(maps, 0, sizeof maps);
 	parley_err err = {0, ""};
-	int rc = pl_pack_facets(db, &q, want, maps, &err);
-	for (int k = 0; k < 5; k++)
-		pl_map_free(&maps[k]);
+	int rc = pack_answers(db, &q, &err);
 	if (rc != PARLEY_OK)
 		fail_msg("search %s: the search pack did not answer (%d: %s)", text, rc, err.msg);
 	static const char *const fields[] = {"direction", "level", "type", "status", "year"};

@@ -20,6 +20,7 @@
 #include "parley.h"
 #include "internal.h"
 #include "pl_query.h"
+#include "test_pack.h"
 #include "test_sql.h"
 
 static char dir[64];
@@ -45,45 +46,42 @@ static char *rows_of(const char *sql)
 	return s;
 }
 
+/* Each tally, and the same GROUP BY over the visits: they must agree. */
+static const struct {
+	const char *name, *tally, *visits;
+} tallies[] = {
+    {"tally",
+     "SELECT pair_key, year, from_country, to_country, level, type, status, n"
+     " FROM visit_tally ORDER BY 1, 2, 3, 4, 5, 6, 7",
+     "SELECT pair_key, substr(start_date, 1, 4), from_country, to_country, level,"
+     " type, status, count(*) FROM visit GROUP BY 1, 2, 3, 4, 5, 6, 7"
+     " ORDER BY 1, 2, 3, 4, 5, 6, 7"},
+    {"tally per country",
+     "SELECT country, year, level, type, status, n FROM visit_tally_country ORDER BY 1, 2, 3, 4, 5",
+     "SELECT c, substr(start_date, 1, 4), level, type, status, count(*) FROM"
+     " (SELECT from_country AS c, * FROM visit UNION ALL"
+     " SELECT to_country, * FROM visit WHERE to_country <> from_country)"
+     " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"},
+    {"tally per direction",
+     "SELECT from_country, to_country, status, n FROM visit_tally_dir ORDER BY 1, 2, 3",
+     "SELECT from_country, to_country, status, count(*) FROM visit GROUP BY 1, 2, 3"
+     " ORDER BY 1, 2, 3"},
+    {"yearly tally",
+     "SELECT year, level, type, status, n FROM visit_tally_year ORDER BY 1, 2, 3, 4",
+     "SELECT substr(start_date, 1, 4), level, type, status, count(*) FROM visit"
+     " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4"},
+};
+
 static void tally_is_group_by(const char *after)
 {
-	char *t = rows_of("SELECT pair_key, year, from_country, to_country, level, type, status, n"
-	                  " FROM visit_tally ORDER BY 1, 2, 3, 4, 5, 6, 7");
-	char *v = rows_of("SELECT pair_key, substr(start_date, 1, 4), from_country, to_country, level,"
-	                  " type, status, count(*) FROM visit GROUP BY 1, 2, 3, 4, 5, 6, 7"
-	                  " ORDER BY 1, 2, 3, 4, 5, 6, 7");
-	if (strcmp(t, v) != 0)
-		fail_msg("after %s the tally is not the visits grouped:\ntally:\n%.2000s\nvisits:\n%.2000s",
-		         after, t, v);
-	free(t);
-	free(v);
-	t = rows_of("SELECT country, year, level, type, status, n FROM visit_tally_country"
-	            " ORDER BY 1, 2, 3, 4, 5");
-	v = rows_of("SELECT c, substr(start_date, 1, 4), level, type, status, count(*) FROM"
-	            " (SELECT from_country AS c, * FROM visit UNION ALL"
-	            " SELECT to_country, * FROM visit WHERE to_country <> from_country)"
-	            " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5");
-	if (strcmp(t, v) != 0)
-		fail_msg("after %s the tally per country is not the visits grouped:\ntally:\n%.2000s\n"
-		         "visits:\n%.2000s", after, t, v);
-	free(t);
-	free(v);
-	t = rows_of("SELECT from_country, to_country, status, n FROM visit_tally_dir ORDER BY 1, 2, 3");
-	v = rows_of("SELECT from_country, to_country, status, count(*) FROM visit GROUP BY 1, 2, 3"
-	            " ORDER BY 1, 2, 3");
-	if (strcmp(t, v) != 0)
-		fail_msg("after %s the tally per direction is not the visits grouped:\ntally:\n%.2000s\n"
-		         "visits:\n%.2000s", after, t, v);
-	free(t);
-	free(v);
-	t = rows_of("SELECT year, level, type, status, n FROM visit_tally_year ORDER BY 1, 2, 3, 4");
-	v = rows_of("SELECT substr(start_date, 1, 4), level, type, status, count(*) FROM visit"
-	            " GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4");
-	if (strcmp(t, v) != 0)
-		fail_msg("after %s the yearly tally is not the visits grouped:\ntally:\n%.2000s\n"
-		         "visits:\n%.2000s", after, t, v);
-	free(t);
-	free(v);
+	for (size_t i = 0; i < sizeof tallies / sizeof tallies[0]; i++) {
+		char *t = rows_of(tallies[i].tally), *v = rows_of(tallies[i].visits);
+		if (strcmp(t, v) != 0)
+			fail_msg("after %s the %s is not the visits grouped:\ntally:\n%.2000s\nvisits:\n%.2000s",
+			         after, tallies[i].name, t, v);
+		free(t);
+		free(v);
+	}
 }
 
 /* The filters the tally answers, one per line of name=value pairs. */
@@ -211,13 +209,8 @@ static void agree(const char *after, const char *const *kv, int search)
 	/* a search is answered by the search pack, kept current by every
 	 * write (query_search_pack.c), not by its fallback to the rows */
 	if (search) {
-		static const int want[5] = {1, 1, 1, 1, 1};
-		pl_map maps[5];
-		memset(maps, 0, sizeof maps);
 		parley_err err = {0, ""};
-		int rc = pl_pack_facets(db, &q, want, maps, &err);
-		for (int k = 0; k < 5; k++)
-			pl_map_free(&maps[k]);
+		int rc = pack_answers(db, &q, &err);
 		if (rc != PARLEY_OK)
 			fail_msg("after %s, search %s: the search pack did not answer (%d: %s)", after, kv[1],
 			         rc, err.msg);
@@ -534,18 +527,13 @@ static void search_forgets_a_rollback(void **s)
  * did not go through the library (no flush) leaves its mark, and the search
  * then reads its rows, with the same, exact answer; the library's next flush
  * repacks the chunk and the pack answers again. */
-static int pack_answers(const char *text)
+static int pack_answers_text(const char *text)
 {
 	parley_query q;
 	parley_query_init(&q);
 	q.text = text;
-	static const int want[5] = {1, 1, 1, 1, 1};
-	pl_map maps[5];
-	memset(maps, 0, sizeof maps);
 	parley_err err = {0, ""};
-	int rc = pl_pack_facets(db, &q, want, maps, &err);
-	for (int k = 0; k < 5; k++)
-		pl_map_free(&maps[k]);
+	int rc = pack_answers(db, &q, &err);
 	if (rc != PARLEY_OK && rc != PARLEY_ELIMIT)
 		fail_msg("pack: %s", err.msg);
 	return rc == PARLEY_OK;
@@ -556,7 +544,7 @@ static void search_pack_follows_raw_writes(void **s)
 	(void)s;
 	exec("INSERT INTO visit(id, from_country, to_country, start_date, summary)"
 	     " VALUES ('tally-pack', 'CHN', 'PRK', '1999-01-02', 'Qzxpack talks')");
-	assert_true(pack_answers("Qzxpack"));
+	assert_true(pack_answers_text("Qzxpack"));
 	assert_int_equal(search_total("Qzxpack"), 1);
 	/* the search row's status changed by raw SQL, no flush: marked */
 	char *msg = NULL;
@@ -564,15 +552,15 @@ static void search_pack_follows_raw_writes(void **s)
 	                 NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("update: %s", msg);
 	assert_int_equal(scalar("SELECT count(*) FROM search_pack_dirty"), 1);
-	assert_false(pack_answers("Qzxpack"));
+	assert_false(pack_answers_text("Qzxpack"));
 	assert_int_equal(search_total("Qzxpack"), 0); /* rejected: not in the default statuses */
 	parley_err err = {0, ""};
 	assert_int_equal(parley_search_sync(db, &err), PARLEY_OK);
 	assert_int_equal(scalar("SELECT count(*) FROM search_pack_dirty"), 0);
-	assert_true(pack_answers("Qzxpack"));
+	assert_true(pack_answers_text("Qzxpack"));
 	assert_int_equal(search_total("Qzxpack"), 0);
 	exec("DELETE FROM visit WHERE id = 'tally-pack'");
-	assert_true(pack_answers("Qzxpack"));
+	assert_true(pack_answers_text("Qzxpack"));
 	assert_int_equal(search_total("Qzxpack"), 0);
 }
 
