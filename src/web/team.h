@@ -35,6 +35,7 @@ typedef struct pl_team_resp {
 	char etag[48];             /* ETag, or "" */
 	char set_cookie[256];      /* Set-Cookie, or "" */
 	char set_cookie2[256];     /* a second Set-Cookie (the user name's), or "" */
+	int changed;               /* 1: records changed; cached pages are stale */
 } pl_team_resp;
 
 /* Opens the writer connection on db_path; review: editors' changes are

@@ -119,6 +119,8 @@ void pl_candidate_decide(const pl_team_req *rq, const parley_session *s, const c
 	                : parley_review_reject(db, id, who, comment, &err);
 	parley_set_reason(db, NULL, NULL);
 	free(comment);
+	if (rc == PARLEY_OK)
+		rs->changed = 1;
 	if (rc == PARLEY_OK && html) {
 		pl_team_redirect(rs, "/review");
 	} else if (rc == PARLEY_OK) {

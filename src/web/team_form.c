@@ -423,6 +423,7 @@ void pl_form_post_of(const pl_form_kind *K, const pl_team_req *rq, const parley_
 		              "</p><p><a href=\"/\">Back to the figures</a></p></main></body></html>\n",
 		              pending);
 	} else if (rc == PARLEY_OK) {
+		rs->changed = 1;
 		/* a visit's page, or (no public page) the record's history */
 		pl_rec_redirect(rs, K, out_id, strcmp(K->entity, "visit") != 0 ? "/history" : "");
 	} else {

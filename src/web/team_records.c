@@ -135,6 +135,7 @@ static void answer(pl_team_resp *rs, const pl_form_kind *K, int rc, int status_o
                    const char *id, parley_report *rep, parley_err *err, int changing)
 {
 	if (rc == PARLEY_OK) {
+		rs->changed = 1;
 		rec_etag(K, id, rs->etag, sizeof rs->etag, NULL);
 		record_url(K->api_base, id, "", rs->location, sizeof rs->location);
 		pl_team_json(rs, status_ok, json_pack("{s:s,s:s,s:s}", "id", id, "etag", rs->etag, "url",
@@ -230,6 +231,7 @@ static void api_delete(const pl_form_kind *K, const pl_team_req *rq, const parle
 	pl_team_actor(NULL);
 	free(fr);
 	if (rc == PARLEY_OK) {
+		rs->changed = 1;
 		rs->status = 204;
 		pl_buf_reset(&rs->body);
 	} else {
@@ -298,6 +300,7 @@ static void revert_form(const pl_form_kind *K, const pl_team_req *rq, const parl
 	int rc = !seq || !etag ? parley_err_set(&err, PARLEY_EINVAL, "the form lost its change number")
 	       : revert(K, s, id, strtol(seq, NULL, 10), etag, reason, &err);
 	if (rc == PARLEY_OK) {
+		rs->changed = 1;
 		pl_rec_redirect(rs, K, id, "/history");
 	} else {
 		char msg[128];

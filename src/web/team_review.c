@@ -115,6 +115,8 @@ void pl_review_decide(const pl_team_req *rq, const parley_session *s, const char
 	parley_report *rep = parley_report_new();
 	int rc = parley_change_decide(pl_team_db(), id, approve, who, comment, rep, &err);
 	free(comment);
+	if (rc == PARLEY_OK)
+		rs->changed = approve;
 	if (rc == PARLEY_OK && html) {
 		pl_team_redirect(rs, "/review");
 	} else if (rc == PARLEY_OK) {
