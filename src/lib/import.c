@@ -334,24 +334,31 @@ static int ref_exists(pl_import *imp, const char *concept, const char *value, in
 	 * never answered and only pushed out the countries, people and
 	 * offices it holds (issue 13). */
 	char key[256];
-	int kn = strcmp(concept, "visit") == 0 ? -1 : snprintf(key, sizeof key, "%s\x1f%s", concept, value);
-	int cacheable = kn > 0 && (size_t)kn < sizeof key;
-	if (cacheable && pl_map_find(&imp->refs, key, (size_t)kn))
+	size_t cl = strlen(concept), vl = strlen(value);
+	int cacheable = strcmp(concept, "visit") != 0 && cl + 1 + vl < sizeof key;
+	size_t kn = cl + 1 + vl;
+	if (cacheable) { /* "concept\x1fvalue" */
+		memcpy(key, concept, cl);
+		key[cl] = '\x1f';
+		memcpy(key + cl + 1, value, vl);
+	}
+	if (cacheable && pl_map_find(&imp->refs, key, kn))
 		return 1;
 	*step = SQLITE_ERROR;
 	if (prepare_concept(imp, ci, err))
 		return -1;
 	sqlite3_stmt *st = imp->exists[ci];
 	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, value, (int)vl, SQLITE_STATIC);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
+	sqlite3_clear_bindings(st); /* value is the caller's: no pointer to it stays */
 	*step = r;
 	if (r == SQLITE_ROW && cacheable) {
 		int added;
 		if (imp->refs.n >= REF_CACHE_MAX)
 			pl_map_free(&imp->refs); /* emptied: memory stays bounded */
-		pl_map_put(&imp->refs, key, (size_t)kn, &added); /* a failure only costs a lookup */
+		pl_map_put(&imp->refs, key, kn, &added); /* a failure only costs a lookup */
 	}
 	return r == SQLITE_ROW ? 1 : r == SQLITE_DONE ? 0 : -1;
 }
@@ -375,7 +382,9 @@ static int bind_value(sqlite3_stmt *st, int i, const pl_column *col, const char 
 		return sqlite3_bind_null(st, i);
 	if (col->type == PL_INT)
 		return sqlite3_bind_int64(st, i, strtoll(v, NULL, 10));
-	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+	/* not copied: the statement is stepped, reset and its bindings
+	 * cleared while the row's values live (pl_import_put) */
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
 }
 
 static int same_value(sqlite3_stmt *st, int i, const pl_column *col, const char *v)
@@ -416,23 +425,33 @@ static int seen_before(pl_import *imp, const pl_concept *c, const char *const *v
                        const char *file, long line, int is_new, char **first_file,
                        long *first_line)
 {
-	pl_buf key;
-	pl_buf_init(&key, 0);
-	int rc = 0;
+	/* the key columns, each ended by 0x1F, in a buffer on the stack when
+	 * they fit (issue 13: a formatted buffer per row) */
+	char small[512], *kd = small;
+	size_t klen = 0;
 	for (size_t i = 0; i < c->ncols; i++)
 		if (c->cols[i].key)
-			if (!rc) rc = pl_buf_printf(&key, "%s\x1f", values[i] ? values[i] : "");
-	if (rc || !key.data) {
-		pl_buf_free(&key);
+			klen += (values[i] ? strlen(values[i]) : 0) + 1;
+	if (klen > sizeof small && !(kd = malloc(klen)))
 		return -SQLITE_NOMEM;
+	size_t o = 0;
+	for (size_t i = 0; i < c->ncols; i++) {
+		if (!c->cols[i].key)
+			continue;
+		size_t n = values[i] ? strlen(values[i]) : 0;
+		if (n)
+			memcpy(kd + o, values[i], n);
+		o += n;
+		kd[o++] = '\x1f';
 	}
+	int rc = 0;
 	sqlite3_stmt *g = imp->seen_get, *p = imp->seen_put;
 	/* the concept and the file by number: a million keys noted, each
 	 * holding a path, made the table several times larger (issue 13) */
 	int ci = (int)(c - pl_concept_at(0));
 	sqlite3_reset(g);
 	sqlite3_bind_int(g, 1, ci);
-	sqlite3_bind_text(g, 2, key.data, (int)key.len, SQLITE_STATIC);
+	sqlite3_bind_text(g, 2, kd, (int)klen, SQLITE_STATIC);
 	int r = is_new ? SQLITE_DONE : sqlite3_step(g);
 	if (r == SQLITE_ROW) {
 		size_t f = (size_t)sqlite3_column_int64(g, 0);
@@ -442,12 +461,13 @@ static int seen_before(pl_import *imp, const pl_concept *c, const char *const *v
 	} else if (r == SQLITE_DONE) {
 		long f = file_number(imp, file ? file : "");
 		if (f < 0) {
-			pl_buf_free(&key);
+			if (kd != small)
+				free(kd);
 			return -SQLITE_NOMEM;
 		}
 		sqlite3_reset(p);
 		sqlite3_bind_int(p, 1, ci);
-		sqlite3_bind_text(p, 2, key.data, (int)key.len, SQLITE_STATIC);
+		sqlite3_bind_text(p, 2, kd, (int)klen, SQLITE_STATIC);
 		sqlite3_bind_int64(p, 3, f);
 		sqlite3_bind_int64(p, 4, line);
 		r = sqlite3_step(p);
@@ -457,7 +477,8 @@ static int seen_before(pl_import *imp, const pl_concept *c, const char *const *v
 		rc = -r;
 	}
 	sqlite3_reset(g);
-	pl_buf_free(&key);
+	if (kd != small)
+		free(kd);
 	return rc;
 }
 
@@ -521,12 +542,13 @@ static void touch_visit(pl_import *imp, const char *id, const char *file, long l
 {
 	sqlite3_stmt *st = imp->touch_put;
 	sqlite3_reset(st);
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, file ? file : "", -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, file ? file : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, line);
 	sqlite3_bind_int(st, 4, added);
 	int r = sqlite3_step(st);
 	sqlite3_reset(st);
+	sqlite3_clear_bindings(st); /* no pointer to the caller's strings stays */
 	if (r != SQLITE_DONE) /* cannot check the rule: refuse rather than skip it */
 		step_failed(imp, r, file, line, id);
 }
@@ -605,7 +627,7 @@ static int next_seq(pl_import *imp, const pl_concept *c, const char *const *valu
 }
 
 static int inserted(pl_import *imp, const pl_concept *c, size_t ci, const char *const *values,
-                    const char *file, long line, const char *label);
+                    const char *file, long line);
 
 int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values,
                   const char *file, long line)
@@ -642,7 +664,9 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	imp->stats.rows_read++;
 	if (imp->guard && !imp->guard(imp->guard_ctx, c, values, file, line))
 		return PARLEY_OK; /* kept as it is (the guard reported why) */
-	record_label(c, values, label, sizeof label);
+	/* the row's label ("visit:KEY") is made only for a finding that names
+	 * it, not for every row (issue 13: a snprintf per row) */
+#define LABEL record_label(c, values, label, sizeof label)
 	parley_date start = {0, 0, 0, 0}, end = {0, 0, 0, 0};
 	int has_start = 0, has_end = 0;
 	for (size_t i = 0; i < c->ncols; i++) {
@@ -651,7 +675,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		int empty = !v || !*v;
 		if (empty) {
 			if (col->required) {
-				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
+				pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, col->name,
 				                 "required", "%s is required", col->name);
 				bad = 1;
 			}
@@ -659,7 +683,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		}
 		long at = pl_utf8_invalid_at(v, strlen(v));
 		if (at >= 0) {
-			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name, "bad-utf8",
+			pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, col->name, "bad-utf8",
 			                 "invalid UTF-8 in %s at byte %ld of the value (0x%02X)",
 			                 col->name, at + 1, (unsigned)(unsigned char)v[at]);
 			bad = 1;
@@ -668,7 +692,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		switch (col->type) {
 		case PL_INT:
 			if (!valid_int(v)) {
-				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
+				pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, col->name,
 				                 "bad-integer", "'%.40s' is not a whole number", v);
 				bad = 1;
 			}
@@ -676,7 +700,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		case PL_DATE: {
 			parley_date d;
 			if (parley_date_parse(v, strlen(v), &d, &err)) {
-				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
+				pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, col->name,
 				                 "bad-date", "%s", err.msg);
 				bad = 1;
 			} else if (strcmp(col->name, "start_date") == 0) {
@@ -697,7 +721,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 				pl_buf_init(&allowed, 1024);
 				for (const char *const *e = col->values; *e; e++)
 					pl_buf_addf(&allowed, "%s%s", e == col->values ? "" : ", ", *e);
-				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
+				pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, col->name,
 				                 "bad-value", "'%.40s' is not one of: %s", v,
 				                 allowed.data ? allowed.data : "");
 				pl_buf_free(&allowed);
@@ -707,7 +731,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		}
 		case PL_LEVEL:
 			if (parley_level_rank(v) < 0) {
-				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
+				pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, col->name,
 				                 "bad-level", "'%.40s' is not a rank or level", v);
 				bad = 1;
 			}
@@ -719,13 +743,13 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			int step;
 			int e = ref_exists(imp, col->ref, v, &step, &err);
 			if (e < 0 && step != SQLITE_ERROR) {
-				return step_failed(imp, step, file, line, label);
+				return step_failed(imp, step, file, line, LABEL);
 			} else if (e < 0) {
-				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
+				pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, col->name,
 				                 "database", "%s", err.msg);
 				bad = 1;
 			} else if (!e) {
-				pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, col->name,
+				pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, col->name,
 				                 "unknown-reference", "unknown %s '%.60s'", col->ref, v);
 				bad = 1;
 			}
@@ -734,7 +758,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	if (!bad && has_start && has_end &&
 	    parley_date_last_day(end) < parley_date_first_day(start)) {
 		char a[16], b[16];
-		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, "end_date",
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, "end_date",
 		                 "end-before-start", "end %s is before start %s",
 		                 parley_date_format(end, b, sizeof b),
 		                 parley_date_format(start, a, sizeof a));
@@ -743,7 +767,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	if (bad)
 		return PARLEY_EDATA;
 	if (prepare_concept(imp, ci, &err)) {
-		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s", err.msg);
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, NULL, "database", "%s", err.msg);
 		return PARLEY_EDB;
 	}
 	/* In bulk nearly every row is new (pl_bulk_wanted): its INSERT is tried
@@ -755,15 +779,15 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		sqlite3_stmt *ins = imp->insert[ci];
 		sqlite3_int64 before = sqlite3_total_changes64(imp->db->sql);
 		sqlite3_reset(ins);
-		sqlite3_clear_bindings(ins);
 		for (size_t i = 0; i < c->ncols; i++)
 			bind_value(ins, (int)i + 1, &c->cols[i], values[i]);
 		int r = sqlite3_step(ins);
 		sqlite3_reset(ins);
+		sqlite3_clear_bindings(ins);
 		if (r == SQLITE_DONE)
-			return inserted(imp, c, ci, values, file, line, label);
+			return inserted(imp, c, ci, values, file, line);
 		if ((r & 0xff) != SQLITE_CONSTRAINT || sqlite3_total_changes64(imp->db->sql) != before)
-			return step_failed(imp, r, file, line, label);
+			return step_failed(imp, r, file, line, LABEL);
 	}
 	/* Look the row up by key. */
 	sqlite3_stmt *sel = imp->select[ci];
@@ -781,7 +805,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	               : 0;
 	if (seen < 0) {
 		sqlite3_reset(sel);
-		return step_failed(imp, -seen, file, line, label);
+		return step_failed(imp, -seen, file, line, LABEL);
 	}
 	char first_at[256] = "";
 	if (seen) {
@@ -790,7 +814,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	}
 	if (seen && imp->strict_keys) {
 		sqlite3_reset(sel);
-		pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "duplicate-key",
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, NULL, "duplicate-key",
 		                 "the same %s key as %s: one import may hold a record once", c->name,
 		                 first_at);
 		return PARLEY_EDATA;
@@ -812,7 +836,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			while (d < c->ncols && same_value(sel, (int)d, &c->cols[d], values[d]))
 				d++;
 			const char *old = d < c->ncols ? (const char *)sqlite3_column_text(sel, (int)d) : NULL;
-			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label,
+			pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL,
 			                 d < c->ncols ? c->cols[d].name : NULL, "item-exists",
 			                 "this item exists with %s '%.60s', this row has '%.60s': to add an "
 			                 "item leave seq empty; to replace it import with --replace or use "
@@ -823,7 +847,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			return PARLEY_EDATA;
 		}
 		if (seen) { /* a reader derived two different rows for one key */
-			pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "duplicate-key",
+			pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, NULL, "duplicate-key",
 			                 "the same %s key as %s, with other values", c->name, first_at);
 			return PARLEY_EDATA;
 		}
@@ -833,23 +857,24 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		w = imp->insert[ci];
 	} else {
 		sqlite3_reset(sel);
-		return step_failed(imp, r, file, line, label);
+		return step_failed(imp, r, file, line, LABEL);
 	}
 	/* The transaction must still be open: a row written in autocommit mode
 	 * would stay whatever happens to the rest of the import. */
 	if (sqlite3_get_autocommit(imp->db->sql))
-		return step_failed(imp, SQLITE_ABORT, file, line, label);
+		return step_failed(imp, SQLITE_ABORT, file, line, LABEL);
 	sqlite3_reset(w);
-	sqlite3_clear_bindings(w);
 	for (size_t i = 0; i < c->ncols; i++)
 		bind_value(w, (int)i + 1, &c->cols[i], values[i]);
 	r = sqlite3_step(w);
 	if (r != SQLITE_DONE) {
-		int rc = step_failed(imp, r, file, line, label);
+		int rc = step_failed(imp, r, file, line, LABEL);
 		sqlite3_reset(w);
+		sqlite3_clear_bindings(w);
 		return rc;
 	}
 	sqlite3_reset(w);
+	sqlite3_clear_bindings(w);
 	if (strcmp(c->name, "visit") == 0)
 		touch_visit(imp, values[0], file, line, w == imp->insert[ci]);
 	if (w == imp->insert[ci]) {
@@ -861,24 +886,28 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	}
 	return PARLEY_OK;
 }
+#undef LABEL
 
 /* After the INSERT of a key the store lacked (pl_import_put, in bulk): the
  * key noted as put, the visit touched, the row counted, as the lookup path
  * does for a new row. */
 static int inserted(pl_import *imp, const pl_concept *c, size_t ci, const char *const *values,
-                    const char *file, long line, const char *label)
+                    const char *file, long line)
 {
+	char label[256];
+#define LABEL record_label(c, values, label, sizeof label)
 	char *first_file = NULL;
 	long first_line = 0;
 	int seen = seen_before(imp, c, values, file, line, 1, &first_file, &first_line);
 	free(first_file);
 	if (seen < 0)
-		return step_failed(imp, -seen, file, line, label);
+		return step_failed(imp, -seen, file, line, LABEL);
 	if (strcmp(c->name, "visit") == 0)
 		touch_visit(imp, values[0], file, line, 1);
 	imp->counts[ci].inserted++;
 	imp->stats.inserted++;
 	return PARLEY_OK;
+#undef LABEL
 }
 
 const char *pl_import_find_person(pl_import *imp, const char *name)

@@ -283,7 +283,20 @@ static int json_read(pl_import *imp, const char *path, const char *data, size_t 
  * {"concept":"NAME", read here without parsing; any other line is parsed
  * (*obj keeps the object for the caller to put or free; NULL with je set
  * when it is not JSON). */
-static int line_concept(const char *p, size_t n, json_t **obj, json_error_t *je)
+/* The names a stream's tags used so far, with their concepts, so that
+ * each of its lines is matched by one comparison, not a search of every
+ * concept's names (issue 13: an import reads its lines once per concept). */
+typedef struct concept_memo {
+	struct {
+		char name[48];
+		size_t len;
+		int ci;
+	} e[8];
+	size_t n;
+} concept_memo;
+
+static int line_concept(const char *p, size_t n, json_t **obj, json_error_t *je,
+                        concept_memo *m)
 {
 	static const char tag[] = "{\"concept\":\"";
 	*obj = NULL;
@@ -291,12 +304,23 @@ static int line_concept(const char *p, size_t n, json_t **obj, json_error_t *je)
 		const char *name = p + sizeof tag - 1;
 		const char *q = memchr(name, '"', n - (sizeof tag - 1));
 		char c[48];
-		if (q && (size_t)(q - name) < sizeof c) {
-			memcpy(c, name, (size_t)(q - name));
-			c[q - name] = '\0';
+		size_t len = q ? (size_t)(q - name) : 0;
+		if (q && len < sizeof c) {
+			for (size_t i = 0; i < m->n; i++)
+				if (m->e[i].len == len && memcmp(m->e[i].name, name, len) == 0)
+					return m->e[i].ci;
+			memcpy(c, name, len);
+			c[len] = '\0';
 			const pl_concept *pc = pl_concept_find(c);
-			if (pc)
-				return (int)(pc - pl_concept_at(0));
+			if (pc) {
+				int ci = (int)(pc - pl_concept_at(0));
+				if (m->n < PL_ARRAY_LEN(m->e)) {
+					memcpy(m->e[m->n].name, c, len + 1);
+					m->e[m->n].len = len;
+					m->e[m->n++].ci = ci;
+				}
+				return ci;
+			}
 		}
 	}
 	*obj = json_loadb(p, n, JSON_REJECT_DUPLICATES, je);
@@ -469,8 +493,11 @@ static int content(const pl_lines *l, const char **p, size_t *n)
  * order, as if sorted.  A first pass reads each line's concept and reports
  * the lines that are not UTF-8 text or name no concept; when the concepts
  * already come in dependency order, as parley export writes them, one more
- * pass puts every row, else one pass per concept present.  Memory follows
- * the longest line (at most PL_RECORD_MAX), never the file. */
+ * pass puts every row, else one pass per concept present, each from the
+ * concept's first line to its last (noted by the first pass: people and
+ * offices at the head of a file are not looked for in the rest of it).
+ * Memory follows the longest line (at most PL_RECORD_MAX), never the
+ * file. */
 int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
 {
 	pl_lines l;
@@ -481,6 +508,10 @@ int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
 	int r, rc = PARLEY_OK, last = -1, ordered = 1, bad_text = 0;
 	uint64_t present = 0;
 	_Static_assert(sizeof present * 8 >= 32, "concept mask");
+	/* each concept's first line (offset, number) and last line's offset */
+	long long first_at[64], last_at[64];
+	long first_line[64];
+	concept_memo memo = {.n = 0};
 	char *flat = NULL; /* the quick read's strings (flat_line), one line's worth */
 	size_t flat_cap = 0;
 	const char *vals[32];
@@ -494,7 +525,7 @@ int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
 		}
 		json_t *obj;
 		json_error_t je;
-		int c = line_concept(p, n, &obj, &je);
+		int c = line_concept(p, n, &obj, &je, &memo);
 		if (c < 0 && !obj) {
 			json_error(imp, path, p, 0, l.line, &je);
 			rc = PARLEY_EDATA;
@@ -503,6 +534,11 @@ int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
 			                 "unknown-concept", "each line needs \"concept\" naming a concept");
 			rc = PARLEY_EDATA;
 		} else {
+			if (!(present & (uint64_t)1 << c)) {
+				first_at[c] = l.at;
+				first_line[c] = l.line;
+			}
+			last_at[c] = l.at;
 			present |= (uint64_t)1 << c;
 			ordered &= c >= last;
 			last = c;
@@ -513,16 +549,21 @@ int pl_ndjson_stream(pl_import *imp, const char *path, FILE *f)
 	for (int want = ordered ? -1 : 0; r == 0 && want < (int)pl_concept_count(); want++) {
 		if (want >= 0 && !(present & ((uint64_t)1 << want)))
 			continue;
-		if ((r = pl_lines_rewind(&l, &err)) != PARLEY_OK)
+		if ((r = want < 0 ? pl_lines_rewind(&l, &err)
+		                  : pl_lines_seek(&l, first_at[want], first_line[want], &err)) != PARLEY_OK)
 			break;
 		while ((r = pl_lines_next(&l, &p, &n, &err)) == 1) {
+			if (want >= 0 && l.at > last_at[want]) {
+				r = 0; /* past the concept's last line */
+				break;
+			}
 			if (!content(&l, &p, &n))
 				continue;
 			if (bad_text && (pl_utf8_invalid_at(p, n) >= 0 || memchr(p, '\0', n)))
 				continue; /* reported by the first pass */
 			json_t *obj;
 			json_error_t je;
-			int c = line_concept(p, n, &obj, &je);
+			int c = line_concept(p, n, &obj, &je, &memo);
 			if (c < 0 || (want >= 0 && c != want)) {
 				json_decref(obj); /* another pass's row, or reported by the first */
 				continue;

@@ -487,6 +487,10 @@ void pl_lines_init(pl_lines *l, FILE *f, size_t max, int csv);
 int pl_lines_next(pl_lines *l, const char **p, size_t *n, parley_err *err);
 /* Back to the first record (for a reader's next pass). */
 int pl_lines_rewind(pl_lines *l, parley_err *err);
+/* To the record starting at byte offset at of the file, on line line (an
+ * offset and line pl_lines_next gave as l->at and l->line): a later pass
+ * reads only from where its records begin. */
+int pl_lines_seek(pl_lines *l, long long at, long line, parley_err *err);
 void pl_lines_free(pl_lines *l);
 
 /* The readers of the canonical formats (import.c) and of real datasets

@@ -35,15 +35,20 @@ void pl_lines_free(pl_lines *l)
 
 int pl_lines_rewind(pl_lines *l, parley_err *err)
 {
-	if (fseek(l->f, 0, SEEK_SET) != 0)
+	return pl_lines_seek(l, 0, 1, err);
+}
+
+int pl_lines_seek(pl_lines *l, long long at, long line, parley_err *err)
+{
+	if (fseeko(l->f, (off_t)at, SEEK_SET) != 0)
 		return parley_err_set(err, PARLEY_EIO, "cannot read the file again: %s", strerror(errno));
 	clearerr(l->f);
 	l->start = l->end = l->scan = 0;
 	l->inq = 0;
 	l->pending = 0;
 	l->line = 0;
-	l->next_line = 1;
-	l->base = l->at = 0;
+	l->next_line = line;
+	l->base = l->at = at;
 	l->eof = 0;
 	return PARLEY_OK;
 }
