@@ -158,6 +158,59 @@ static void ndjson_bigger_than_the_buffer(void **s)
 	parley_close(db);
 }
 
+/* Each concept's pass reads from its first line to its last (the first
+ * pass notes them): with the countries at the end of a file larger than
+ * the reader's buffer and the people before them, every row is put, and a
+ * finding after a pass began mid-file names its line and the first line of
+ * the key, as in a pass over the whole file. */
+static void ndjson_passes_start_at_their_concept(void **s)
+{
+	(void)s;
+	parley_db *db = fresh_store();
+	pl_buf b;
+	pl_buf_init(&b, 64 << 20);
+	int n = 30000;
+	for (int i = 0; i < n; i++)
+		pl_buf_addf(&b, "{\"concept\":\"person\",\"id\":\"p%d\",\"name\":\"Person %d, a name "
+		                  "long enough to fill the buffer sooner\",\"country\":\"AAA\"}\n",
+		              i, i);
+	assert_true(b.len > (size_t)2 << 20);
+	pl_buf_adds(&b, "{\"concept\":\"visit\",\"id\":\"v1\",\"visitor\":\"p7\",\"from_country\":"
+	                "\"AAA\",\"to_country\":\"BBB\",\"start_date\":\"2001-02\",\"level\":\"deputy\","
+	                "\"type\":\"official\",\"status\":\"candidate\"}\n");
+	pl_buf_adds(&b, countries);
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	write_file("late.ndjson", b.data);
+	outcome o = import1(db, "late.ndjson");
+	assert_int_equal(o.rc, PARLEY_OK);
+	assert_int_equal(parley_count(db, "person", NULL), n);
+	assert_int_equal(parley_count(db, "visit", NULL), 1);
+	assert_int_equal(parley_count(db, "country", NULL), 2);
+	parley_close(db);
+
+	/* the same with p5 (line 6) again after the countries: the people's
+	 * pass ends at that line, which is named with the first */
+	db = fresh_store();
+	pl_buf_adds(&b, "{\"concept\":\"person\",\"id\":\"p5\",\"name\":\"Five again\"}\n");
+	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
+	write_file("late2.ndjson", b.data);
+	o = import1(db, "late2.ndjson");
+	assert_int_equal(o.rc, PARLEY_EDATA);
+	assert_int_equal(o.line, n + 4);
+	assert_string_equal(o.code, "duplicate-key");
+	parley_report *rep = parley_report_new();
+	const char *p[] = {path_of("late2.ndjson")};
+	parley_import(db, p, 1, NULL, rep, NULL, NULL);
+	int named = 0;
+	for (size_t i = 0; i < parley_report_count(rep); i++)
+		named |= strstr(parley_report_get(rep, i)->message, "late2.ndjson line 6") != NULL;
+	parley_report_free(rep);
+	assert_true(named);
+	assert_int_equal(parley_count(db, "person", NULL), 0); /* all or nothing */
+	pl_buf_free(&b);
+	parley_close(db);
+}
+
 /* A line over PL_RECORD_MAX: an error naming the file and the line,
  * and the store unchanged; the same for a CSV record. */
 static void line_over_the_limit(void **s)
@@ -349,6 +402,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(ndjson_in_any_order),
 	    cmocka_unit_test(ndjson_bigger_than_the_buffer),
+	    cmocka_unit_test(ndjson_passes_start_at_their_concept),
 	    cmocka_unit_test(line_over_the_limit),
 	    cmocka_unit_test(failure_at_the_last_line),
 	    cmocka_unit_test(csv_records_over_lines),
