@@ -182,7 +182,7 @@ static int grow(void **arr, size_t *cap, size_t n, size_t sz)
 	return PARLEY_OK;
 }
 
-/* grow() for the visits, the one array that reaches megabytes (120 bytes
+/* grow() for the visits, the one array that reaches megabytes (104 bytes
  * a visit): past half a huge page it moves to its own huge mapping
  * (huge_map), which then grows by mremap, keeping the pages it has. */
 static int grow_visits(an_data *d)
