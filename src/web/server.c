@@ -32,6 +32,13 @@
 #include <sys/syscall.h>
 #include <sys/socket.h>
 
+/* Each connection's memory for its request line, headers and response
+ * headers: a request of the largest target request.h accepts (14 KiB) and
+ * some KiB of headers fit.  libmicrohttpd zeroes the whole of it after
+ * every request, so it is no larger: at 64 KiB that memset was a tenth of
+ * the server's CPU under bench/teams (a cached read: 14.3 -> 12.9 us). */
+#define CONNECTION_MEMORY (32u * 1024)
+
 #define CACHE_MAX_ENTRIES 4096
 #define CACHE_MAX_BYTES (128u << 20)
 
@@ -493,12 +500,16 @@ typedef struct team_body {
 /* What one request carries between the handler's calls; allocated in
  * uri_logger, freed in on_completed. */
 typedef struct team_job team_job;
+/* A miss rendered on a render thread; freed by render_job_free. */
+typedef struct render_job render_job;
+static void render_job_free(render_job *j);
 
 typedef struct req_state {
 	char *target;        /* the raw request target, from uri_logger */
 	int seen;            /* the first call (headers only) has been made */
 	team_body *body;     /* a team route's body, or NULL on the read path */
 	team_job *job;       /* a team request handed to the team thread, or NULL */
+	render_job *render;  /* a miss handed to a render thread, or NULL */
 } req_state;
 
 #define MAX_HEADERS 100
@@ -603,6 +614,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			free(b);
 		}
 		free(st->job); /* answered: the team thread is done with it */
+		render_job_free(st->render);
 		free(st->target);
 		free(st);
 		*con_cls = NULL;
@@ -840,8 +852,185 @@ static enum MHD_Result team_send(struct MHD_Connection *c, pl_team_resp *rs)
 	return ret;
 }
 
-/* The cached or freshly rendered answer to a checked request. */
-static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
+/* ------------------------------------------------------------------ */
+/* Renders off the connection threads                                  */
+/* ------------------------------------------------------------------ */
+/* Each of libmicrohttpd's threads serves many connections, one request at
+ * a time.  A cached answer takes microseconds; a miss is rendered from
+ * the store, a millisecond or more (a visit's record with its context),
+ * and every other connection of that thread waits meanwhile.  With editors
+ * saving, each save makes one such miss (the saved visit's record), and
+ * those waits were the readers' tail (bench/teams: p99 9 ms against 4 ms
+ * without writers, while a hit is answered in under 10 us).  So with
+ * editing on, a miss is rendered on a render thread: the connection is
+ * suspended, the thread renders and resumes it, and its own thread goes on
+ * answering hits.  Read-only, nothing changes the store, misses are rare
+ * after the first requests, and requests stay on their own thread. */
+struct render_job {
+	struct MHD_Connection *c;
+	pl_http_req hr;        /* the request (owned) */
+	unsigned long gen;     /* cache_gen when the cache missed */
+	int client_gz;         /* the client takes gzip */
+	pl_web_resp rs;        /* the answer (its body moves to e for a 200) */
+	entry *e;              /* a 200's responses, or NULL */
+	int keep;              /* e may go into the cache */
+	render_job *next;
+};
+
+#define RENDER_THREADS 2
+
+static pthread_mutex_t g_render_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_render_wake = PTHREAD_COND_INITIALIZER;
+static render_job *g_render_head, *g_render_tail;
+static int g_render_running; /* 1 while the render threads take jobs */
+static unsigned g_render_n;
+static pthread_t g_render_threads[RENDER_THREADS];
+
+/* Renders j's request with this thread's store handle (any thread). */
+static void render_run(render_job *j)
+{
+	worker *w = get_worker();
+	if (!w) {
+		pl_http_error(&j->rs, 503, "store unavailable");
+		return;
+	}
+	pl_web_handle(&w->web, &j->hr.rq, &j->rs);
+	if (j->rs.status != 200)
+		return;
+	/* a response the cache will not keep is compressed only for a client
+	 * that takes gzip, and then fast: wrk and API scripts send no
+	 * Accept-Encoding, and a 180 KB search page took a seventh of its CPU
+	 * in deflate at level 6 */
+	int may_keep = !j->rs.no_store && !g_no_cache;
+	const char *k = j->hr.key.data ? j->hr.key.data : "/";
+	j->e = entry_new(k, &j->rs, may_keep ? 2 : j->client_gz ? 1 : 0);
+	pl_buf_free(&j->rs.body);
+	j->keep = j->e && may_keep && pl_cache_words(&j->hr.rq, &j->e->words) == PARLEY_OK;
+}
+
+/* Sends j's answer on its connection's thread and keeps it in the cache
+ * unless a drop since the miss touches it; frees what j holds. */
+static enum MHD_Result render_finish(struct MHD_Connection *c, render_job *j)
+{
+	enum MHD_Result ret;
+	entry *e = j->e;
+	j->e = NULL;
+	if (j->rs.status != 200)
+		ret = send_uncached(c, &j->rs);
+	else if (!e)
+		ret = send_error(c, 500, "out of memory");
+	else
+		ret = queue_entry(c, e, 200);
+	if (e && j->keep) {
+		const char *k = j->hr.key.data ? j->hr.key.data : "/";
+		size_t bi = (size_t)(pl_hash(k, strlen(k)) % NBUCKETS);
+		pthread_rwlock_wrlock(&cache_lock);
+		/* a drop meanwhile that touches it: maybe stale */
+		int dup = j->gen != cache_gen && dropped_since(j->gen, k, e->words);
+		for (entry *x = buckets[bi]; x; x = x->next)
+			dup |= strcmp(x->key, k) == 0;
+		if (dup) {
+			entry_free(e);
+		} else {
+			if (cache_entries >= CACHE_MAX_ENTRIES || cache_bytes + e->bytes > CACHE_MAX_BYTES)
+				cache_clear_locked(0);
+			e->next = buckets[bi];
+			buckets[bi] = e;
+			cache_entries++;
+			cache_bytes += e->bytes;
+		}
+		pthread_rwlock_unlock(&cache_lock);
+	} else {
+		entry_free(e); /* MHD keeps its own reference while sending */
+	}
+	pl_http_req_free(&j->hr);
+	return ret;
+}
+
+/* Frees a job whose answer was never sent (its connection closed). */
+static void render_job_free(render_job *j)
+{
+	if (!j)
+		return;
+	entry_free(j->e);
+	pl_buf_free(&j->rs.body);
+	pl_http_req_free(&j->hr);
+	free(j);
+}
+
+static void *render_thread(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&g_render_lock);
+	for (;;) {
+		render_job *j = g_render_head;
+		if (!j) {
+			if (!g_render_running)
+				break;
+			pthread_cond_wait(&g_render_wake, &g_render_lock);
+			continue;
+		}
+		g_render_head = j->next;
+		if (!g_render_head)
+			g_render_tail = NULL;
+		pthread_mutex_unlock(&g_render_lock);
+		render_run(j);
+		MHD_resume_connection(j->c);
+		pthread_mutex_lock(&g_render_lock);
+	}
+	pthread_mutex_unlock(&g_render_lock);
+	return NULL;
+}
+
+/* Hands j to a render thread (the connection suspended until it is
+ * rendered): 1; or 0 when none runs (the caller renders). */
+static int render_submit(render_job *j)
+{
+	pthread_mutex_lock(&g_render_lock);
+	int ok = g_render_running;
+	if (ok) {
+		MHD_suspend_connection(j->c);
+		j->next = NULL;
+		if (g_render_tail)
+			g_render_tail->next = j;
+		else
+			g_render_head = j;
+		g_render_tail = j;
+		pthread_cond_signal(&g_render_wake);
+	}
+	pthread_mutex_unlock(&g_render_lock);
+	return ok;
+}
+
+/* Starts up to RENDER_THREADS render threads; none started: misses are
+ * rendered on the connection's thread, as read-only. */
+static void render_threads_start(void)
+{
+	pthread_mutex_lock(&g_render_lock);
+	g_render_running = 1;
+	for (g_render_n = 0; g_render_n < RENDER_THREADS; g_render_n++)
+		if (pthread_create(&g_render_threads[g_render_n], NULL, render_thread, NULL) != 0)
+			break;
+	g_render_running = g_render_n > 0;
+	pthread_mutex_unlock(&g_render_lock);
+}
+
+/* Stops the render threads once every job is rendered and its connection
+ * resumed (libmicrohttpd stops only with none suspended). */
+static void render_threads_stop(void)
+{
+	pthread_mutex_lock(&g_render_lock);
+	g_render_running = 0;
+	pthread_cond_broadcast(&g_render_wake);
+	pthread_mutex_unlock(&g_render_lock);
+	for (unsigned i = 0; i < g_render_n; i++)
+		pthread_join(g_render_threads[i], NULL);
+	g_render_n = 0;
+}
+
+/* The cached or freshly rendered answer to a checked request (takes hr's
+ * memory); a miss goes to a render thread when one runs (st->render). */
+static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr, req_state *st)
 {
 	worker *w = get_worker();
 	if (!w)
@@ -869,42 +1058,18 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 	pthread_rwlock_unlock(&cache_lock);
 	if (hit)
 		return ret;
-	pl_web_resp rs;
-	pl_web_handle(&w->web, &hr->rq, &rs);
-	unsigned status = (unsigned)rs.status;
-	if (status != 200)
-		return send_uncached(c, &rs);
-	/* a response the cache will not keep is compressed only for a client
-	 * that takes gzip, and then fast: wrk and API scripts send no
-	 * Accept-Encoding, and a 180 KB search page took a seventh of its CPU
-	 * in deflate at level 6 */
-	int may_keep = !rs.no_store && !g_no_cache;
-	entry *e = entry_new(k, &rs, may_keep ? 2 : accepts_gzip(c) ? 1 : 0);
-	pl_buf_free(&rs.body);
-	if (!e)
+	render_job *j = calloc(1, sizeof *j);
+	if (!j)
 		return send_error(c, 500, "out of memory");
-	ret = queue_entry(c, e, status);
-	int keep = !rs.no_store && !g_no_cache && pl_cache_words(&hr->rq, &e->words) == PARLEY_OK;
-	if (keep) {
-		pthread_rwlock_wrlock(&cache_lock);
-		/* a drop meanwhile that touches it: maybe stale */
-		int dup = gen != cache_gen && dropped_since(gen, k, e->words);
-		for (entry *x = buckets[bi]; x; x = x->next)
-			dup |= strcmp(x->key, k) == 0;
-		if (dup) {
-			entry_free(e);
-		} else {
-			if (cache_entries >= CACHE_MAX_ENTRIES || cache_bytes + e->bytes > CACHE_MAX_BYTES)
-				cache_clear_locked(0);
-			e->next = buckets[bi];
-			buckets[bi] = e;
-			cache_entries++;
-			cache_bytes += e->bytes;
-		}
-		pthread_rwlock_unlock(&cache_lock);
-	} else {
-		entry_free(e); /* MHD keeps its own reference while sending */
-	}
+	*j = (render_job){.c = c, .hr = *hr, .gen = gen, .client_gz = accepts_gzip(c)};
+	*hr = (pl_http_req){.mem = NULL}; /* the job has it */
+	st->render = j;
+	if (!g_no_cache && render_submit(j))
+		return MHD_YES;
+	render_run(j);
+	st->render = NULL;
+	ret = render_finish(c, j);
+	free(j);
 	return ret;
 }
 
@@ -916,6 +1081,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	req_state *st = *con_cls;
 	if (!st)
 		return send_error(c, 500, "out of memory");
+	if (st->render) { /* resumed: a render thread has rendered it */
+		render_job *j = st->render;
+		st->render = NULL;
+		enum MHD_Result ret = render_finish(c, j);
+		free(j);
+		return ret;
+	}
 	if (!st->seen) { /* first call, headers only: answer on the next */
 		st->seen = 1;
 		conn_mark(c, 1);
@@ -949,7 +1121,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	else if (st->body)
 		ret = team_answer(c, url, method, st);
 	else
-		ret = answer(c, &hr);
+		ret = answer(c, &hr, st);
 	pl_http_req_free(&hr);
 	return ret;
 }
@@ -1068,7 +1240,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, max_conn,
 	    MHD_OPTION_CONNECTION_TIMEOUT, timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    /* the key and certificate come last: without TLS the list ends here */
 	    g_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
@@ -1088,9 +1260,12 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	pthread_mutex_lock(&g_jobs_lock);
 	g_jobs_running = g_editing && pthread_create(&g_jobs_thread, NULL, team_thread, NULL) == 0;
 	pthread_mutex_unlock(&g_jobs_lock);
+	if (g_editing && !g_no_cache)
+		render_threads_start();
 	pthread_t reaper_thread;
 	if (pthread_create(&reaper_thread, NULL, reaper, NULL) != 0) {
 		team_thread_stop();
+		render_threads_stop();
 		MHD_stop_daemon(d);
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 		if (g_editing)
@@ -1111,6 +1286,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	pthread_mutex_unlock(&g_conns_lock);
 	pthread_join(reaper_thread, NULL);
 	team_thread_stop();
+	render_threads_stop();
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	pthread_rwlock_wrlock(&cache_lock);
