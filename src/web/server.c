@@ -871,20 +871,37 @@ struct render_job {
 	pl_http_req hr;        /* the request (owned) */
 	unsigned long gen;     /* cache_gen when the cache missed */
 	int client_gz;         /* the client takes gzip */
+	int again;             /* resumed to look in the cache again */
+	int tries;             /* misses of this request so far */
 	pl_web_resp rs;        /* the answer (its body moves to e for a 200) */
-	entry *e;              /* a 200's responses, or NULL */
+	entry *e;              /* a 200's responses when not in the cache, or NULL */
 	int keep;              /* e may go into the cache */
-	render_job *next;
+	render_job *next;      /* the queue, or a rendering job's waiters */
+	render_job *waiters;   /* misses of the same key waiting for this render */
+	render_job *flight;    /* the next job being rendered or queued */
 };
 
 #define RENDER_THREADS 2
+/* A request that misses this often (each time a drop came in while its
+ * answer was rendered) is rendered on its connection's thread. */
+#define RENDER_TRIES 3
 
 static pthread_mutex_t g_render_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t g_render_wake = PTHREAD_COND_INITIALIZER;
 static render_job *g_render_head, *g_render_tail;
+/* The jobs queued or being rendered: a miss of the same key waits for
+ * that render and then looks in the cache again, instead of rendering the
+ * same answer once more (under saves, every reader of the saved visit
+ * missed at once).  A handful at a time: a list. */
+static render_job *g_flight;
 static int g_render_running; /* 1 while the render threads take jobs */
 static unsigned g_render_n;
 static pthread_t g_render_threads[RENDER_THREADS];
+
+static const char *job_key(const render_job *j)
+{
+	return j->hr.key.data ? j->hr.key.data : "/";
+}
 
 /* Renders j's request with this thread's store handle (any thread). */
 static void render_run(render_job *j)
@@ -902,47 +919,51 @@ static void render_run(render_job *j)
 	 * Accept-Encoding, and a 180 KB search page took a seventh of its CPU
 	 * in deflate at level 6 */
 	int may_keep = !j->rs.no_store && !g_no_cache;
-	const char *k = j->hr.key.data ? j->hr.key.data : "/";
-	j->e = entry_new(k, &j->rs, may_keep ? 2 : j->client_gz ? 1 : 0);
+	j->e = entry_new(job_key(j), &j->rs, may_keep ? 2 : j->client_gz ? 1 : 0);
 	pl_buf_free(&j->rs.body);
-	j->keep = j->e && may_keep && pl_cache_words(&j->hr.rq, &j->e->words) == PARLEY_OK;
+	if (!j->e) {
+		pl_http_error(&j->rs, 500, "out of memory");
+		return;
+	}
+	j->keep = may_keep && pl_cache_words(&j->hr.rq, &j->e->words) == PARLEY_OK;
 }
 
-/* Sends j's answer on its connection's thread and keeps it in the cache
- * unless a drop since the miss touches it; frees what j holds. */
+/* Puts j's rendered answer into the cache unless a drop since its miss
+ * touches it (maybe stale) or the key is there already: 1, and the cache
+ * owns it; else 0, and j still does. */
+static int cache_put(render_job *j)
+{
+	const char *k = job_key(j);
+	entry *e = j->e;
+	size_t bi = (size_t)(pl_hash(k, strlen(k)) % NBUCKETS);
+	pthread_rwlock_wrlock(&cache_lock);
+	int dup = j->gen != cache_gen && dropped_since(j->gen, k, e->words);
+	for (entry *x = buckets[bi]; x; x = x->next)
+		dup |= strcmp(x->key, k) == 0;
+	if (!dup) {
+		if (cache_entries >= CACHE_MAX_ENTRIES || cache_bytes + e->bytes > CACHE_MAX_BYTES)
+			cache_clear_locked(0);
+		e->next = buckets[bi];
+		buckets[bi] = e;
+		cache_entries++;
+		cache_bytes += e->bytes;
+		j->e = NULL;
+	}
+	pthread_rwlock_unlock(&cache_lock);
+	return !dup;
+}
+
+/* Sends j's own answer on its connection's thread, after keeping it in
+ * the cache when it may; frees what j holds (not j). */
 static enum MHD_Result render_finish(struct MHD_Connection *c, render_job *j)
 {
-	enum MHD_Result ret;
-	entry *e = j->e;
+	enum MHD_Result ret = j->e ? queue_entry(c, j->e, 200) : send_uncached(c, &j->rs);
+	/* MHD keeps its own reference to a queued response: the cache's copy
+	 * may go at the next drop */
+	if (j->e && j->keep)
+		cache_put(j);
+	entry_free(j->e);
 	j->e = NULL;
-	if (j->rs.status != 200)
-		ret = send_uncached(c, &j->rs);
-	else if (!e)
-		ret = send_error(c, 500, "out of memory");
-	else
-		ret = queue_entry(c, e, 200);
-	if (e && j->keep) {
-		const char *k = j->hr.key.data ? j->hr.key.data : "/";
-		size_t bi = (size_t)(pl_hash(k, strlen(k)) % NBUCKETS);
-		pthread_rwlock_wrlock(&cache_lock);
-		/* a drop meanwhile that touches it: maybe stale */
-		int dup = j->gen != cache_gen && dropped_since(j->gen, k, e->words);
-		for (entry *x = buckets[bi]; x; x = x->next)
-			dup |= strcmp(x->key, k) == 0;
-		if (dup) {
-			entry_free(e);
-		} else {
-			if (cache_entries >= CACHE_MAX_ENTRIES || cache_bytes + e->bytes > CACHE_MAX_BYTES)
-				cache_clear_locked(0);
-			e->next = buckets[bi];
-			buckets[bi] = e;
-			cache_entries++;
-			cache_bytes += e->bytes;
-		}
-		pthread_rwlock_unlock(&cache_lock);
-	} else {
-		entry_free(e); /* MHD keeps its own reference while sending */
-	}
 	pl_http_req_free(&j->hr);
 	return ret;
 }
@@ -975,6 +996,29 @@ static void *render_thread(void *arg)
 			g_render_tail = NULL;
 		pthread_mutex_unlock(&g_render_lock);
 		render_run(j);
+		/* in the cache: the request (and its waiters) find it there;
+		 * else it answers with its own copy */
+		if (j->e && j->keep && cache_put(j)) {
+			j->again = 1;
+			j->rs.status = 0; /* no answer of its own: the cache's */
+		}
+		j->keep = 0;
+		pthread_mutex_lock(&g_render_lock);
+		for (render_job **pp = &g_flight; *pp; pp = &(*pp)->flight)
+			if (*pp == j) {
+				*pp = j->flight;
+				break;
+			}
+		render_job *wt = j->waiters;
+		pthread_mutex_unlock(&g_render_lock);
+		/* each resumed job may be freed at once by its connection's
+		 * thread: read what is needed first */
+		while (wt) {
+			render_job *n = wt->next;
+			wt->again = 1;
+			MHD_resume_connection(wt->c);
+			wt = n;
+		}
 		MHD_resume_connection(j->c);
 		pthread_mutex_lock(&g_render_lock);
 	}
@@ -982,21 +1026,32 @@ static void *render_thread(void *arg)
 	return NULL;
 }
 
-/* Hands j to a render thread (the connection suspended until it is
- * rendered): 1; or 0 when none runs (the caller renders). */
+/* Hands j to a render thread, or to the render of the same key already
+ * queued or under way (the connection suspended until then): 1; or 0 when
+ * no render thread runs (the caller renders). */
 static int render_submit(render_job *j)
 {
 	pthread_mutex_lock(&g_render_lock);
 	int ok = g_render_running;
 	if (ok) {
 		MHD_suspend_connection(j->c);
+		render_job *f = g_flight;
+		while (f && strcmp(job_key(f), job_key(j)) != 0)
+			f = f->flight;
 		j->next = NULL;
-		if (g_render_tail)
-			g_render_tail->next = j;
-		else
-			g_render_head = j;
-		g_render_tail = j;
-		pthread_cond_signal(&g_render_wake);
+		if (f) {
+			j->next = f->waiters;
+			f->waiters = j;
+		} else {
+			if (g_render_tail)
+				g_render_tail->next = j;
+			else
+				g_render_head = j;
+			g_render_tail = j;
+			j->flight = g_flight;
+			g_flight = j;
+			pthread_cond_signal(&g_render_wake);
+		}
 	}
 	pthread_mutex_unlock(&g_render_lock);
 	return ok;
@@ -1028,8 +1083,54 @@ static void render_threads_stop(void)
 	g_render_n = 0;
 }
 
+/* Queues the cached answer to key on c: 1 (ret set), else 0 and *gen the
+ * cache's generation (the drops so far) when it missed. */
+static int cache_answer(struct MHD_Connection *c, const char *k, enum MHD_Result *ret, unsigned long *gen)
+{
+	size_t bi = (size_t)(pl_hash(k, strlen(k)) % NBUCKETS);
+	int hit = 0;
+	pthread_rwlock_rdlock(&cache_lock);
+	*gen = cache_gen;
+	for (entry *e = g_no_cache ? NULL : buckets[bi]; e; e = e->next)
+		if (strcmp(e->key, k) == 0) {
+			*ret = queue_entry(c, e, 200);
+			hit = 1;
+			break;
+		}
+	pthread_rwlock_unlock(&cache_lock);
+	return hit;
+}
+
+/* Answers job j (a miss, or resumed to look again): from the cache, else
+ * on a render thread (st->render = j, the connection suspended), else
+ * here.  Frees j unless a render thread has it. */
+static enum MHD_Result answer_job(struct MHD_Connection *c, render_job *j, req_state *st)
+{
+	enum MHD_Result ret = MHD_NO;
+	if (j->again) { /* its render, or the one it waited for, is done */
+		j->again = 0;
+		if (cache_answer(c, job_key(j), &ret, &j->gen)) {
+			render_job_free(j);
+			return ret;
+		}
+	}
+	if (j->e || (j->rs.status && j->rs.status != 200)) { /* its own answer */
+		ret = render_finish(c, j);
+		free(j);
+		return ret;
+	}
+	st->render = j;
+	if (!g_no_cache && ++j->tries <= RENDER_TRIES && render_submit(j))
+		return MHD_YES;
+	st->render = NULL;
+	render_run(j);
+	ret = render_finish(c, j);
+	free(j);
+	return ret;
+}
+
 /* The cached or freshly rendered answer to a checked request (takes hr's
- * memory); a miss goes to a render thread when one runs (st->render). */
+ * memory). */
 static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr, req_state *st)
 {
 	worker *w = get_worker();
@@ -1043,34 +1144,16 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr, req_sta
 		cache_sync(w->db);
 	}
 	const char *k = hr->key.data ? hr->key.data : "/";
-	uint64_t h = pl_hash(k, strlen(k));
-	size_t bi = (size_t)(h % NBUCKETS);
 	enum MHD_Result ret = MHD_NO;
-	int hit = 0;
-	pthread_rwlock_rdlock(&cache_lock);
-	unsigned long gen = cache_gen;
-	for (entry *e = g_no_cache ? NULL : buckets[bi]; e; e = e->next)
-		if (strcmp(e->key, k) == 0) {
-			ret = queue_entry(c, e, 200);
-			hit = 1;
-			break;
-		}
-	pthread_rwlock_unlock(&cache_lock);
-	if (hit)
+	unsigned long gen;
+	if (cache_answer(c, k, &ret, &gen))
 		return ret;
 	render_job *j = calloc(1, sizeof *j);
 	if (!j)
 		return send_error(c, 500, "out of memory");
 	*j = (render_job){.c = c, .hr = *hr, .gen = gen, .client_gz = accepts_gzip(c)};
 	*hr = (pl_http_req){.mem = NULL}; /* the job has it */
-	st->render = j;
-	if (!g_no_cache && render_submit(j))
-		return MHD_YES;
-	render_run(j);
-	st->render = NULL;
-	ret = render_finish(c, j);
-	free(j);
-	return ret;
+	return answer_job(c, j, st);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -1081,12 +1164,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	req_state *st = *con_cls;
 	if (!st)
 		return send_error(c, 500, "out of memory");
-	if (st->render) { /* resumed: a render thread has rendered it */
+	if (st->render) { /* resumed: its render, or the one it waited for, is done */
 		render_job *j = st->render;
 		st->render = NULL;
-		enum MHD_Result ret = render_finish(c, j);
-		free(j);
-		return ret;
+		return answer_job(c, j, st);
 	}
 	if (!st->seen) { /* first call, headers only: answer on the next */
 		st->seen = 1;
