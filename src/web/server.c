@@ -1010,6 +1010,7 @@ static void *render_thread(void *arg)
 				break;
 			}
 		render_job *wt = j->waiters;
+		j->waiters = j->flight = NULL; /* it may miss again and be queued anew */
 		pthread_mutex_unlock(&g_render_lock);
 		/* each resumed job may be freed at once by its connection's
 		 * thread: read what is needed first */
