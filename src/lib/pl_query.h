@@ -21,6 +21,12 @@ const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem
  * does not decode (query_analysis.c). */
 int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_visit_fact_fn fn,
                    void *ud, parley_err *err);
+/* The last visit of q's filter in list order (start_key, then id): the
+ * latest before q's as-of date, in one index seek per direction; fn is
+ * called once, or not at all when q matches nothing.  Sort and paging of q
+ * are not read (query_analysis.c: the context sentences' "previous visit"). */
+int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                       parley_err *err);
 /* Counts the rows of a bound statement, then rewinds it (query_people.c). */
 size_t pl_query_count_rows(sqlite3_stmt *st);
 /* Rows of sql bound to id (?1), nf string columns each, into the arena:
