@@ -163,6 +163,13 @@ void pl_query_window(const parley_query *q, long *limit, long *offset);
  * values live in arena: free it after sqlite3_finalize(*st). */
 int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *head, const char *tail,
                            struct an_arena *arena, sqlite3_stmt **st, parley_err *err);
+/* The same from the statement cache (pl_prepare_cached), for the few
+ * readers one visit page runs again and again (the context sentences'
+ * loader; a static site writes a page per visit): release *st with
+ * pl_release, then free the arena. */
+int pl_query_prepare_where_cached(parley_db *db, const parley_query *q, const char *head,
+                                  const char *tail, struct an_arena *arena, sqlite3_stmt **st,
+                                  parley_err *err);
 /* Rows of string columns read into an arena (query_reference.c): cell
  * holds n rows of nf strings (NULL for NULL), the layout of a struct of nf
  * const char * fields; cap rows fit before it grows. */

@@ -108,8 +108,8 @@ static int merge_two(parley_db *db, sqlite3_stmt *st[2], int has[2], int rc, an_
 		if (!rc)
 			sort_key(st[k], has[k], key[k]);
 	}
-	sqlite3_finalize(st[0]);
-	sqlite3_finalize(st[1]);
+	pl_release(db, st[0]); /* finalized unless it came from the statement cache */
+	pl_release(db, st[1]);
 	an_arena_free(arena);
 	return rc;
 }
@@ -204,8 +204,8 @@ int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_vis
 			c.dir[i][0] = h[i].dir_from;
 			c.dir[i][1] = h[i].dir_to;
 		}
-		rc = pl_query_prepare_where(db, &h[i], n == 1 ? FACT_COLS : untyped ? DIR_COLS_UNTYPED : DIR_COLS,
-		                            " ORDER BY v.start_key, v.id", &arena, &st[i], err);
+		rc = pl_query_prepare_where_cached(db, &h[i], n == 1 ? FACT_COLS : untyped ? DIR_COLS_UNTYPED : DIR_COLS,
+		                                   " ORDER BY v.start_key, v.id", &arena, &st[i], err);
 		if (!rc)
 			rc = step(db, st[i], &has[i], err);
 	}
@@ -235,8 +235,9 @@ int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_f
 	sqlite3_stmt *st[2] = {NULL, NULL};
 	int has[2] = {0, 0}, rc = PARLEY_OK;
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = pl_query_prepare_where(db, &h[i], FACT_COLS, " ORDER BY v.start_key DESC, v.id DESC LIMIT 1",
-		                            &arena, &st[i], err);
+		rc = pl_query_prepare_where_cached(db, &h[i], FACT_COLS,
+		                                   " ORDER BY v.start_key DESC, v.id DESC LIMIT 1", &arena,
+		                                   &st[i], err);
 		if (!rc)
 			rc = step(db, st[i], &has[i], err);
 	}
@@ -250,8 +251,8 @@ int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_f
 		read_fact(st[k], NULL, date, sizeof date, &f);
 		rc = fn(ud, &f, err);
 	}
-	sqlite3_finalize(st[0]);
-	sqlite3_finalize(st[1]);
+	pl_release(db, st[0]);
+	pl_release(db, st[1]);
 	an_arena_free(&arena);
 	return rc;
 }
