@@ -194,6 +194,10 @@ int pl_reference_plan(parley_db *db, char *out, size_t cap, parley_err *err);
  * its index, never the table. */
 int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t cap,
                         parley_err *err);
+/* The same for pl_visit_fact_last of one direction or none, for the test
+ * that it reads one index entry backwards (no sort, no table scan). */
+int pl_visit_fact_last_plan(parley_db *db, const parley_query *q, char *out, size_t cap,
+                            parley_err *err);
 /* The query plan (EXPLAIN QUERY PLAN, one line per step) of the rows q
  * selects, into out (cap bytes), so tests can check that each filter is
  * answered from an index. */

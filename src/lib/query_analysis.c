@@ -212,6 +212,9 @@ int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_vis
 	return merge_two(db, st, has, rc, &arena, emit_fact, &c, err);
 }
 
+/* The last row of a filter: its index read backwards, one entry. */
+#define LAST_TAIL " ORDER BY v.start_key DESC, v.id DESC LIMIT 1"
+
 int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
                        parley_err *err)
 {
@@ -235,9 +238,7 @@ int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_f
 	sqlite3_stmt *st[2] = {NULL, NULL};
 	int has[2] = {0, 0}, rc = PARLEY_OK;
 	for (size_t i = 0; !rc && i < n; i++) {
-		rc = pl_query_prepare_where_cached(db, &h[i], FACT_COLS,
-		                                   " ORDER BY v.start_key DESC, v.id DESC LIMIT 1", &arena,
-		                                   &st[i], err);
+		rc = pl_query_prepare_where_cached(db, &h[i], FACT_COLS, LAST_TAIL, &arena, &st[i], err);
 		if (!rc)
 			rc = step(db, st[i], &has[i], err);
 	}
@@ -292,6 +293,18 @@ int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t 
 	sqlite3_stmt *st = NULL;
 	int rc = pl_query_prepare_where(db, q, "EXPLAIN QUERY PLAN " FACT_COLS,
 	                                " ORDER BY v.start_key, v.id", &arena, &st, err);
+	if (!rc)
+		rc = pl_plan_text(st, out, cap);
+	an_arena_free(&arena);
+	return rc;
+}
+
+int pl_visit_fact_last_plan(parley_db *db, const parley_query *q, char *out, size_t cap,
+                            parley_err *err)
+{
+	an_arena arena = {0};
+	sqlite3_stmt *st = NULL;
+	int rc = pl_query_prepare_where(db, q, "EXPLAIN QUERY PLAN " FACT_COLS, LAST_TAIL, &arena, &st, err);
 	if (!rc)
 		rc = pl_plan_text(st, out, cap);
 	an_arena_free(&arena);
