@@ -139,8 +139,10 @@ json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b)
 	return out;
 }
 
+static json_t *firsts_of(parley_db *db, const parley_eras *e);
+
 int pl_an_pair(pl_page *pg, const char *a, const char *b, json_t **eras, json_t **gaps,
-               json_t **timeline)
+               json_t **timeline, json_t **firsts)
 {
 	parley_analysis_opts o = {.a = a, .b = b, .as_of = pg->w->today};
 	parley_eras *e = NULL;
@@ -148,10 +150,15 @@ int pl_an_pair(pl_page *pg, const char *a, const char *b, json_t **eras, json_t 
 	parley_pair_year *y = NULL;
 	size_t ny = 0;
 	*eras = *gaps = *timeline = NULL;
+	if (firsts)
+		*firsts = NULL;
 	int rc = parley_pair_compute(pg->w->db, &o, 10, &e, &g, &y, &ny, &pg->err);
 	if (rc)
 		return rc;
 	*eras = e ? eras_json(e) : json_array();
+	if (firsts) /* from these eras: a second analysis of the pair cost a
+	             * zoomed chart half its time at 1M visits */
+		*firsts = e ? firsts_of(pg->w->db, e) : json_array();
 	*gaps = gaps_json(pg, a, b, g);
 	*timeline = pl_timeline_json(pg, a, b, y, ny);
 	free(y);
@@ -201,46 +208,6 @@ static int led_by(parley_db *db, const char *person, const char *visit)
 	return parley_visit_fact_get(db, visit, led_row, &q, NULL) == PARLEY_OK && q.yes;
 }
 
-json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as_of)
-{
-	parley_analysis_opts o = {.a = a, .b = b, .as_of = as_of};
-	parley_eras *e = NULL;
-	if (parley_eras_compute(db, &o, PARLEY_ERAS_PAIR, &e, NULL) != PARLEY_OK)
-		return NULL;
-	/* leader id -> {id, person, name}; ids within an era are by start date,
-	 * and eras are oldest first, so the first id seen is the earliest. */
-	json_t *seen = json_object(), *out = json_array();
-	for (size_t i = 0; i < e->n; i++) {
-		const parley_era *r = &e->eras[i];
-		char *na, *nb;
-		split_name(r->name, &na, &nb);
-		const struct { const char *leader, *name; const parley_ids *ids; } side[2] = {
-		    {r->leader_a, na, &r->top_a_to_b}, {r->leader_b, nb, &r->top_b_to_a}};
-		for (int k = 0; k < 2; k++) {
-			if (!side[k].leader || json_object_get(seen, side[k].leader))
-				continue;
-			/* the leader's own trip: top_* also counts visits at level
-			 * paramount_leader, which another person could have made */
-			const char *first = NULL; /* in date order: the first led is the answer */
-			for (size_t j = 0; j < side[k].ids->n && !first; j++)
-				if (led_by(db, side[k].leader, side[k].ids->ids[j]))
-					first = side[k].ids->ids[j];
-			if (!first)
-				continue;
-			json_t *f = json_pack("{s:s,s:s,s:s?}", "id", first, "person", side[k].leader,
-			                      "name", side[k].name);
-			if (!f)
-				continue;
-			json_object_set(seen, side[k].leader, f);
-			json_array_append_new(out, f);
-		}
-		free(na);
-		free(nb);
-	}
-	json_decref(seen);
-	parley_eras_free(e);
-	return out;
-}
 
 json_t *pl_an_companions(pl_page *pg, const char *person)
 {
@@ -292,4 +259,52 @@ json_t *pl_an_companions(pl_page *pg, const char *person)
 	}
 	parley_companions_free(c);
 	return arr;
+}
+
+/* The firsts of pl_an_firsts from eras already computed. */
+static json_t *firsts_of(parley_db *db, const parley_eras *e)
+{
+	/* leader id -> {id, person, name}; ids within an era are by start date,
+	 * and eras are oldest first, so the first id seen is the earliest. */
+	json_t *seen = json_object(), *out = json_array();
+	for (size_t i = 0; i < e->n; i++) {
+		const parley_era *r = &e->eras[i];
+		char *na, *nb;
+		split_name(r->name, &na, &nb);
+		const struct { const char *leader, *name; const parley_ids *ids; } side[2] = {
+		    {r->leader_a, na, &r->top_a_to_b}, {r->leader_b, nb, &r->top_b_to_a}};
+		for (int k = 0; k < 2; k++) {
+			if (!side[k].leader || json_object_get(seen, side[k].leader))
+				continue;
+			/* the leader's own trip: top_* also counts visits at level
+			 * paramount_leader, which another person could have made */
+			const char *first = NULL; /* in date order: the first led is the answer */
+			for (size_t j = 0; j < side[k].ids->n && !first; j++)
+				if (led_by(db, side[k].leader, side[k].ids->ids[j]))
+					first = side[k].ids->ids[j];
+			if (!first)
+				continue;
+			json_t *f = json_pack("{s:s,s:s,s:s?}", "id", first, "person", side[k].leader,
+			                      "name", side[k].name);
+			if (!f)
+				continue;
+			json_object_set(seen, side[k].leader, f);
+			json_array_append_new(out, f);
+		}
+		free(na);
+		free(nb);
+	}
+	json_decref(seen);
+	return out;
+}
+
+json_t *pl_an_firsts(parley_db *db, const char *a, const char *b, const char *as_of)
+{
+	parley_analysis_opts o = {.a = a, .b = b, .as_of = as_of};
+	parley_eras *e = NULL;
+	if (parley_eras_compute(db, &o, PARLEY_ERAS_PAIR, &e, NULL) != PARLEY_OK)
+		return NULL;
+	json_t *out = firsts_of(db, e);
+	parley_eras_free(e);
+	return out;
 }

@@ -204,8 +204,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
                    const pl_marks_period *per_visit, json_t *summary)
 {
 	/* the timeline, the eras and the gaps from one read of the pair's visits */
-	json_t *tl = NULL, *eras = NULL, *gaps = NULL;
-	if (pl_an_pair(pg, a, b, &eras, &gaps, &tl) != PARLEY_OK) {
+	json_t *tl = NULL, *eras = NULL, *gaps = NULL, *firsts = NULL;
+	if (pl_an_pair(pg, a, b, &eras, &gaps, &tl, marks ? &firsts : NULL) != PARLEY_OK) {
 		/* as before: the query layer's counts, no eras, the gaps' own answer */
 		tl = pl_pair_timeline(pg, a, b);
 		eras = json_array();
@@ -215,6 +215,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		json_decref(tl);
 		json_decref(eras);
 		json_decref(gaps);
+		json_decref(firsts);
 		return PARLEY_EDB;
 	}
 	char *na = pl_country_name(pg->w->db, a), *nb = pl_country_name(pg->w->db, b);
@@ -440,7 +441,8 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		char **notes = calloc(nm ? nm : 1, sizeof *notes);
 		/* Point annotations: each paramount leader's first visit as leader
 		 * (the analysis module's eras), never typed by hand. */
-		json_t *firsts = pl_an_firsts(pg->w->db, a, b, pg->w->today);
+		if (!firsts) /* the analysis failed above: the eras' own */
+			firsts = pl_an_firsts(pg->w->db, a, b, pg->w->today);
 		pl_buf fd; /* the ringed firsts, for the description */
 		pl_buf_init(&fd, 2048);
 		int frc = PARLEY_OK;
@@ -508,6 +510,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 		pl_strlcpy(sub2_copy, sub2, sizeof sub2_copy);
 		pl_buf_free(&fd);
 		json_decref(firsts);
+		firsts = NULL;
 		pl_buf_free(&d);
 		c.id = "eras";
 		c.title = title2;
@@ -553,6 +556,7 @@ int pl_pair_charts(pl_page *pg, const char *a, const char *b, pl_buf *timeline, 
 	free(nb);
 	json_decref(tl);
 	json_decref(eras);
+	json_decref(firsts); /* not drawn: an aggregated chart or an error */
 	return rc;
 }
 

@@ -252,10 +252,11 @@ json_t *pl_an_eras(parley_db *db, const char *a, const char *b, const char *as_o
 json_t *pl_an_gaps(pl_page *pg, const char *a, const char *b);
 /* A pair's eras (as pl_an_eras; [] when it has none), gaps (as
  * pl_an_gaps) and timeline (as pl_pair_timeline) from one read of its
- * visits (parley_pair_compute); each a new reference.  The analysis's
- * error otherwise, with pg->err set. */
+ * visits (parley_pair_compute); each a new reference; and, when firsts
+ * is not NULL, pl_an_firsts of the same eras.  The analysis's error
+ * otherwise, with pg->err set. */
 int pl_an_pair(pl_page *pg, const char *a, const char *b, json_t **eras, json_t **gaps,
-               json_t **timeline);
+               json_t **timeline, json_t **firsts);
 /* {"a","b","years":[{year, from_a, from_b, total, url}]} of counts per
  * year, oldest first (page_dash.c); caller decrefs. */
 json_t *pl_timeline_json(pl_page *pg, const char *a, const char *b, const parley_pair_year *y,

@@ -220,6 +220,7 @@ static const char *const compared[] = {
     "SELECT * FROM visit_tally_year ORDER BY 1, 2, 3, 4",
     "SELECT * FROM visit_tally_country ORDER BY 1, 2, 3, 4, 5",
     "SELECT * FROM visit_tally_dir ORDER BY 1, 2, 3",
+    "SELECT * FROM person_tally ORDER BY 1",
     /* the search rows and what the full-text index finds */
     "SELECT visit, body, start_key, from_country, to_country, level, type, status"
     " FROM visit_search ORDER BY visit",

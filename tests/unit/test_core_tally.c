@@ -66,6 +66,12 @@ static const struct {
      "SELECT from_country, to_country, status, n FROM visit_tally_dir ORDER BY 1, 2, 3",
      "SELECT from_country, to_country, status, count(*) FROM visit GROUP BY 1, 2, 3"
      " ORDER BY 1, 2, 3"},
+    {"tally per person",
+     "SELECT person, trips, hosted FROM person_tally ORDER BY 1",
+     "SELECT person, sum(t), sum(h) FROM (SELECT visitor AS person, 1 AS t, 0 AS h FROM visit"
+     " WHERE visitor IS NOT NULL UNION ALL SELECT person, 0, 1 FROM visit_person WHERE role = 'host'"
+     " AND person IS NOT NULL)"
+     " GROUP BY 1 ORDER BY 1"},
     {"yearly tally",
      "SELECT year, level, type, status, n FROM visit_tally_year ORDER BY 1, 2, 3, 4",
      "SELECT substr(start_date, 1, 4), level, type, status, count(*) FROM visit"
@@ -128,15 +134,18 @@ static char *answer(const parley_query *q)
 	pl_buf b;
 	pl_buf_init(&b, (size_t)1 << 24);
 	pl_buf_addf(&b, "total %ld;", r->total);
+	long total = r->total;
 	parley_visits_free(r);
-	/* a page of 3 each way, and one past the last page: a walk of the list
-	 * order (walk_first), a search's one pass (search_page) or the
-	 * filter's index give the same rows and total */
-	for (int d = 0; d < 3; d++) {
+	/* a page of 3 each way, one past the last page, and one from the
+	 * middle each way: a walk of the list order (walk_first), a search's
+	 * one pass (search_page), the filter's index or a deep offset started
+	 * at the year the tally puts it in (skip_years) give the same rows and
+	 * total */
+	for (int d = 0; d < 5; d++) {
 		parley_query p = *q;
 		p.limit = 3;
-		p.sort = d == 1 ? "-date" : NULL;
-		p.offset = d == 2 ? 100000 : 0; /* past the last page: still the total */
+		p.sort = d == 1 || d == 4 ? "-date" : NULL;
+		p.offset = d == 2 ? 100000 : d >= 3 ? total / 2 + d - 3 : 0;
 		if (parley_visits_find(db, &p, 0, &r, &err) != PARLEY_OK)
 			fail_msg("page: %s", err.msg);
 		pl_buf_adds(&b, " page:");
@@ -404,6 +413,22 @@ static void every_write_keeps_the_tally(void **s)
 	assert_int_equal(parley_delete(db, "visit", "1999-tally-usa-chn", "gone too", &err), PARLEY_OK);
 	check("a deletion");
 
+	/* who made and hosted visits (person_tally): visitors and hosts
+	 * moved, hosts made companions, visitors removed */
+	assert_true(scalar("SELECT count(*) FROM person_tally WHERE trips > 0") > 10);
+	assert_true(scalar("SELECT count(*) FROM person_tally WHERE hosted > 0") > 10);
+	exec("UPDATE visit_person SET role = 'companion', seq = seq + 1000"
+	     " WHERE rowid % 2 = 0 AND role = 'host'");
+	check("hosts made companions");
+	exec("UPDATE visit_person SET person = (SELECT min(id) FROM person) WHERE rowid % 5 = 0");
+	check("hosts and companions moved to one person");
+	exec("UPDATE visit_person SET person = NULL WHERE rowid % 7 = 0");
+	check("hosts named without a person id");
+	exec("UPDATE visit SET visitor = (SELECT max(id) FROM person) WHERE rowid % 4 = 1");
+	check("visitors moved to one person");
+	exec("UPDATE visit SET visitor = NULL WHERE rowid % 4 = 2");
+	check("visitors removed");
+
 	/* raw SQL in bulk: every year moved, a pair swapped, all deleted */
 	exec("UPDATE visit SET start_date = '19' || substr(start_date, 3) WHERE start_date >= '2000'");
 	check("a bulk date change");
@@ -416,6 +441,7 @@ static void every_write_keeps_the_tally(void **s)
 	assert_int_equal(scalar("SELECT count(*) FROM visit_tally"), 0);
 	assert_int_equal(scalar("SELECT count(*) FROM visit_tally_year"), 0);
 	assert_int_equal(scalar("SELECT count(*) FROM visit_tally_country"), 0);
+	assert_int_equal(scalar("SELECT count(*) FROM person_tally"), 0);
 }
 
 /* The ids parley_people_find returns for text, space-separated. */
