@@ -243,7 +243,7 @@ int an_load_pair(parley_db *db, const an_opts *o, bool types, an_data **out, par
 
 /* The visit of an_load_visit, kept aside so its pair and visitor follow. */
 typedef struct one_visit {
-	char id[256], from[16], to[16], visitor[256], as_of[16];
+	char id[256], from[16], to[16], visitor[256], level[64], as_of[16], before[16];
 	int has_visitor;
 } one_visit;
 
@@ -259,9 +259,39 @@ static int remember(void *ud, const parley_visit_fact *f, parley_err *err)
 	snprintf(x->to, sizeof x->to, "%s", f->to_country);
 	x->has_visitor = f->visitor != NULL;
 	snprintf(x->visitor, sizeof x->visitor, "%s", f->visitor ? f->visitor : "");
-	/* the as-of of the visits before it: its first possible day */
+	snprintf(x->level, sizeof x->level, "%s", f->level ? f->level : "unknown");
+	/* the as-of of the visits before it: its first possible day (the
+	 * visitor's visits), or the day before it (the pair's previous ones) */
 	an_day_text(parley_date_first_day(dt), x->as_of);
+	an_day_text(parley_date_first_day(dt) - 1, x->before);
+	parley_date b; /* before the first date a store can hold: nothing is */
+	if (parley_date_parse(x->before, strlen(x->before), &b, NULL) != PARLEY_OK)
+		x->before[0] = '\0';
 	return PARLEY_OK;
+}
+
+/* The visit of the pair that a context sentence compares V with: the
+ * latest before V's first possible day (as_of: the day before it) of the
+ * query's filter, added to the dataset.  That visit is the latest of the
+ * same filter among all the pair's earlier visits, so the sentence names
+ * the visit it named when the loader read the pair's whole history, with
+ * one index seek per direction (issue 13). */
+static int latest_before(parley_db *db, const an_opts *o, const char *as_of, const char *pair,
+                         const char *direction, const char *min_level, fact_sink *s,
+                         parley_err *err)
+{
+	parley_query q;
+	int rc = counted(o, as_of, &q, err);
+	q.min_level = NULL;
+	if (!rc && min_level)
+		rc = parley_query_set(&q, "min_level", min_level, err);
+	if (!rc && pair)
+		rc = parley_query_set(&q, "between", pair, err);
+	if (!rc && direction)
+		rc = parley_query_set(&q, "direction", direction, err);
+	if (!rc)
+		rc = pl_visit_fact_last(db, &q, fact_add, s, err);
+	return rc;
 }
 
 int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out,
@@ -270,9 +300,16 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 	an_data *d = fresh(db, err);
 	if (!d)
 		return err && err->code ? err->code : PARLEY_ENOMEM;
-	/* a visit's sentences compare it with earlier visits of its pair (either
-	 * direction, any level) and of its visitor (to any country), counted
-	 * by o's statuses; and read the visitor's tenures */
+	/* a visit's sentences compare it with its visitor's earlier visits (to
+	 * any country: every one of them may be named), counted by o's
+	 * statuses, and with two visits of its pair: the previous one from the
+	 * same country to the same host at its level or above (first-in-years)
+	 * and the previous one either way at o's minimum level (since-previous).
+	 * Those two are read by index seeks, not found among the pair's whole
+	 * history (a late visit of a 100,000-visit pair read them all); the
+	 * visitor's visits come whole, as every sentence about the visitor
+	 * lists them (and a store whose visits all lie between two countries
+	 * is told by them: an_one_pair) */
 	fact_sink s = {.d = d, .dedupe = 1};
 	one_visit x;
 	memset(&x, 0, sizeof x); /* read below only once the visit is found */
@@ -282,16 +319,16 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 	if (!rc)
 		rc = parley_visit_fact_get(db, id, fact_add, &s, err);
 	parley_query q;
-	char pair[40];
+	char pair[40], dir[40];
 	snprintf(pair, sizeof pair, "%s:%s", x.from, x.to);
-	if (!rc && strcmp(x.from, x.to) != 0) {
-		rc = counted(o, x.as_of, &q, err);
-		if (!rc) {
-			q.min_level = NULL; /* first-in-years compares at the visit's own level */
-			rc = parley_query_set(&q, "between", pair, err);
-		}
+	snprintf(dir, sizeof dir, "%s:%s", x.from, x.to);
+	if (!rc && strcmp(x.from, x.to) != 0 && x.before[0]) {
+		/* first-in-years compares at the visit's own level (none below
+		 * any rank: no comparison, no seek) */
+		if (parley_level_rank(x.level) > 0)
+			rc = latest_before(db, o, x.before, NULL, dir, x.level, &s, err);
 		if (!rc)
-			rc = parley_visit_facts(db, &q, fact_add, &s, err);
+			rc = latest_before(db, o, x.before, pair, NULL, o->min_level, &s, err);
 	}
 	if (!rc && x.has_visitor) {
 		rc = counted(o, x.as_of, &q, err);
@@ -410,22 +447,33 @@ static an_visit *visit_by_id(const by_id *b, const char *id)
 	return NULL;
 }
 
+/* v's compare fields, made on first use; NULL when out of memory. */
+static struct an_visit_more *more(an_data *d, an_visit *v)
+{
+	if (!v->more)
+		v->more = an_alloc(&d->arena, sizeof *v->more);
+	return v->more;
+}
+
 /* Adds one external id to visit v's NULL-terminated list (the form
  * parley_visit_desc wants). */
 static int add_ext(an_data *d, an_visit *v, const parley_visit_ext *e, parley_err *err)
 {
+	struct an_visit_more *m = more(d, v);
+	if (!m)
+		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	size_t next = 0;
-	while (v->ext && v->ext[next])
+	while (m->ext && m->ext[next])
 		next++;
 	const char **n = an_alloc(&d->arena, (next + 2) * sizeof *n);
 	const char *x = an_fmt(&d->arena, "%s:%s", e->scheme, e->value);
 	if (!n || !x)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	if (next)
-		memcpy(n, v->ext, next * sizeof *n);
+		memcpy(n, m->ext, next * sizeof *n);
 	n[next++] = x;
 	n[next] = NULL;
-	v->ext = n;
+	m->ext = n;
 	return PARLEY_OK;
 }
 
@@ -440,10 +488,11 @@ static int add_period(an_data *d, an_visit *v, const char *note, parley_err *err
 	if (!e || e == p)
 		return PARLEY_OK;
 	char *s = an_alloc(&d->arena, (size_t)(e - p) + 1);
-	if (!s)
+	struct an_visit_more *m = more(d, v);
+	if (!s || !m)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	memcpy(s, p, (size_t)(e - p));
-	v->period = s;
+	m->period = s;
 	return PARLEY_OK;
 }
 

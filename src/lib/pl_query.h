@@ -21,6 +21,12 @@ const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem
  * does not decode (query_analysis.c). */
 int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_visit_fact_fn fn,
                    void *ud, parley_err *err);
+/* The last visit of q's filter in list order (start_key, then id): the
+ * latest before q's as-of date, in one index seek per direction; fn is
+ * called once, or not at all when q matches nothing.  Sort and paging of q
+ * are not read (query_analysis.c: the context sentences' "previous visit"). */
+int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                       parley_err *err);
 /* Counts the rows of a bound statement, then rewinds it (query_people.c). */
 size_t pl_query_count_rows(sqlite3_stmt *st);
 /* Rows of sql bound to id (?1), nf string columns each, into the arena:
@@ -157,6 +163,13 @@ void pl_query_window(const parley_query *q, long *limit, long *offset);
  * values live in arena: free it after sqlite3_finalize(*st). */
 int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *head, const char *tail,
                            struct an_arena *arena, sqlite3_stmt **st, parley_err *err);
+/* The same from the statement cache (pl_prepare_cached), for the few
+ * readers one visit page runs again and again (the context sentences'
+ * loader; a static site writes a page per visit): release *st with
+ * pl_release, then free the arena. */
+int pl_query_prepare_where_cached(parley_db *db, const parley_query *q, const char *head,
+                                  const char *tail, struct an_arena *arena, sqlite3_stmt **st,
+                                  parley_err *err);
 /* Rows of string columns read into an arena (query_reference.c): cell
  * holds n rows of nf strings (NULL for NULL), the layout of a struct of nf
  * const char * fields; cap rows fit before it grows. */
@@ -181,6 +194,10 @@ int pl_reference_plan(parley_db *db, char *out, size_t cap, parley_err *err);
  * its index, never the table. */
 int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t cap,
                         parley_err *err);
+/* The same for pl_visit_fact_last of one direction or none, for the test
+ * that it reads one index entry backwards (no sort, no table scan). */
+int pl_visit_fact_last_plan(parley_db *db, const parley_query *q, char *out, size_t cap,
+                            parley_err *err);
 /* The query plan (EXPLAIN QUERY PLAN, one line per step) of the rows q
  * selects, into out (cap bytes), so tests can check that each filter is
  * answered from an index. */

@@ -108,8 +108,8 @@ static int merge_two(parley_db *db, sqlite3_stmt *st[2], int has[2], int rc, an_
 		if (!rc)
 			sort_key(st[k], has[k], key[k]);
 	}
-	sqlite3_finalize(st[0]);
-	sqlite3_finalize(st[1]);
+	pl_release(db, st[0]); /* finalized unless it came from the statement cache */
+	pl_release(db, st[1]);
 	an_arena_free(arena);
 	return rc;
 }
@@ -204,12 +204,58 @@ int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_vis
 			c.dir[i][0] = h[i].dir_from;
 			c.dir[i][1] = h[i].dir_to;
 		}
-		rc = pl_query_prepare_where(db, &h[i], n == 1 ? FACT_COLS : untyped ? DIR_COLS_UNTYPED : DIR_COLS,
-		                            " ORDER BY v.start_key, v.id", &arena, &st[i], err);
+		rc = pl_query_prepare_where_cached(db, &h[i], n == 1 ? FACT_COLS : untyped ? DIR_COLS_UNTYPED : DIR_COLS,
+		                                   " ORDER BY v.start_key, v.id", &arena, &st[i], err);
 		if (!rc)
 			rc = step(db, st[i], &has[i], err);
 	}
 	return merge_two(db, st, has, rc, &arena, emit_fact, &c, err);
+}
+
+/* The last row of a filter: its index read backwards, one entry. */
+#define LAST_TAIL " ORDER BY v.start_key DESC, v.id DESC LIMIT 1"
+
+int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                       parley_err *err)
+{
+	if (!db || !q || !fn)
+		return parley_err_set(err, PARLEY_EINVAL, "pl_visit_fact_last: NULL argument");
+	/* between=A:B is its two directions, each read backwards from the
+	 * as-of date for one row of the covering index; the later of the two
+	 * is the pair's.  min_level= stays in SQL here: the first row read
+	 * must be the answer. */
+	parley_query h[2] = {*q, *q};
+	size_t n = 1;
+	if (q->a[0] && !q->dir_from[0] && !q->top) {
+		n = 2;
+		for (size_t i = 0; i < 2; i++) {
+			h[i].a[0] = h[i].b[0] = '\0';
+			pl_strlcpy(h[i].dir_from, i ? q->b : q->a, sizeof h[i].dir_from);
+			pl_strlcpy(h[i].dir_to, i ? q->a : q->b, sizeof h[i].dir_to);
+		}
+	}
+	an_arena arena = {0};
+	sqlite3_stmt *st[2] = {NULL, NULL};
+	int has[2] = {0, 0}, rc = PARLEY_OK;
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = pl_query_prepare_where_cached(db, &h[i], FACT_COLS, LAST_TAIL, &arena, &st[i], err);
+		if (!rc)
+			rc = step(db, st[i], &has[i], err);
+	}
+	if (!rc && (has[0] || has[1])) {
+		const char *key[2][2];
+		for (size_t k = 0; k < 2; k++)
+			sort_key(st[k], has[k], key[k]);
+		size_t k = !has[0] ? 1 : !has[1] ? 0 : row_cmp(key[0], key[1]) >= 0 ? 0 : 1;
+		char date[32];
+		parley_visit_fact f;
+		read_fact(st[k], NULL, date, sizeof date, &f);
+		rc = fn(ud, &f, err);
+	}
+	pl_release(db, st[0]);
+	pl_release(db, st[1]);
+	an_arena_free(&arena);
+	return rc;
 }
 
 int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn, void *ud,
@@ -247,6 +293,18 @@ int pl_visit_facts_plan(parley_db *db, const parley_query *q, char *out, size_t 
 	sqlite3_stmt *st = NULL;
 	int rc = pl_query_prepare_where(db, q, "EXPLAIN QUERY PLAN " FACT_COLS,
 	                                " ORDER BY v.start_key, v.id", &arena, &st, err);
+	if (!rc)
+		rc = pl_plan_text(st, out, cap);
+	an_arena_free(&arena);
+	return rc;
+}
+
+int pl_visit_fact_last_plan(parley_db *db, const parley_query *q, char *out, size_t cap,
+                            parley_err *err)
+{
+	an_arena arena = {0};
+	sqlite3_stmt *st = NULL;
+	int rc = pl_query_prepare_where(db, q, "EXPLAIN QUERY PLAN " FACT_COLS, LAST_TAIL, &arena, &st, err);
 	if (!rc)
 		rc = pl_plan_text(st, out, cap);
 	an_arena_free(&arena);

@@ -1244,8 +1244,8 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
  * lean readers of query_analysis.c: the one WHERE clause above, so the
  * analyses count the visits the lists show.  Sort, paging and after= are
  * not read.  The bound values live in arena: free it after finalizing *st. */
-int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *head, const char *tail,
-                           an_arena *arena, sqlite3_stmt **st, parley_err *err)
+static int prepare_where(parley_db *db, const parley_query *q, const char *head, const char *tail,
+                         int cached, an_arena *arena, sqlite3_stmt **st, parley_err *err)
 {
 	binds b = {.n = 0, .arena = arena, .status_index = 0};
 	pl_buf sql;
@@ -1257,9 +1257,22 @@ int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *hea
 	if (!rc)
 		rc = pl_buf_puts(&sql, tail);
 	if (!rc)
-		rc = pl_prepare_bound(db, sql.data, &b, st, err);
+		rc = bind_filters(db, sql.data, &b, cached, st, err);
 	pl_buf_free(&sql);
 	if (rc && err && !err->code)
 		parley_err_set(err, rc, "reading visits: %s", parley_strstatus(rc));
 	return rc;
+}
+
+int pl_query_prepare_where(parley_db *db, const parley_query *q, const char *head, const char *tail,
+                           an_arena *arena, sqlite3_stmt **st, parley_err *err)
+{
+	return prepare_where(db, q, head, tail, 0, arena, st, err);
+}
+
+int pl_query_prepare_where_cached(parley_db *db, const parley_query *q, const char *head,
+                                  const char *tail, an_arena *arena, sqlite3_stmt **st,
+                                  parley_err *err)
+{
+	return prepare_where(db, q, head, tail, 1, arena, st, err);
 }

@@ -749,6 +749,18 @@ static const char *const migration_search_pack =
     "INSERT INTO search_pack_dirty SELECT DISTINCT n >> 8 FROM visit_search;";
 #undef PL_PACK_MARK
 
+/* The context sentences' index (issue 13, an_load_visit): the visitor
+ * index of migration_scale, same prefix and order, also holding every
+ * column a visit's facts read (parley_visit_facts), so a visitor's earlier
+ * visits, which a visit's context lists (10,000 of them for a busy
+ * synthetic foreign minister at 1M visits), are one index range and not a
+ * table row each.  It replaces visit_by_visitor_key (its prefix), so lists
+ * by visitor= plan as before. */
+static const char *const migration_visitor_cover =
+    "CREATE INDEX visit_by_visitor_cover ON visit(visitor, start_key, id, status, from_country,"
+    " to_country, level, type, visitor_label);"
+    "DROP INDEX visit_by_visitor_key;";
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
@@ -768,6 +780,7 @@ static const char *const migrations[] = {
     migration_tally_dir, /* issue 13: counts per direction without the tally's half million */
     migration_search_pack, /* issue 13: a search counted from its doclist */
     migration_person_tally, /* issue 13: the people list without counting visits */
+    migration_visitor_cover, /* issue 13: a visit's context reads its visitor's visits from one index */
 };
 
 int pl_schema_migration_count(void)

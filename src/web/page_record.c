@@ -117,8 +117,34 @@ static json_t *visit_object(pl_page *pg, const char *id)
  * rather than make claims of its own. */
 json_t *pl_visit_context(pl_page *pg, json_t *v)
 {
-	json_t *an = pl_an_context(pg->w->db, json_string_value(json_object_get(v, "id")));
-	return an ? an : json_array();
+	const char *id = json_string_value(json_object_get(v, "id"));
+	pl_web *w = pg->w;
+	/* a static site writes each visit's page, then its JSON, from a store
+	 * opened read-only: the second has the first one's sentences (a copy,
+	 * as each page owns and may label its own) */
+	json_t *an = w->site && id && w->context_id && strcmp(w->context_id, id) == 0
+	                 ? json_deep_copy(w->context) : NULL;
+	if (an)
+		return an;
+	an = pl_an_context(w->db, id);
+	if (!an)
+		return json_array();
+	if (w->site && id) {
+		pl_web_context_free(w);
+		w->context_id = pl_strdup(id);
+		w->context = w->context_id ? json_deep_copy(an) : NULL;
+		if (!w->context)
+			pl_web_context_free(w);
+	}
+	return an;
+}
+
+void pl_web_context_free(pl_web *w)
+{
+	free(w->context_id);
+	json_decref(w->context);
+	w->context_id = NULL;
+	w->context = NULL;
 }
 
 static const char *const visit_csv_cols[] = {

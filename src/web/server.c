@@ -32,6 +32,13 @@
 #include <sys/syscall.h>
 #include <sys/socket.h>
 
+/* Each connection's memory for its request line, headers and response
+ * headers: a request of the largest target request.h accepts (14 KiB) and
+ * some KiB of headers fit.  libmicrohttpd zeroes the whole of it after
+ * every request, so it is no larger: at 64 KiB that memset was a tenth of
+ * the server's CPU under bench/teams (a cached read: 14.3 -> 12.9 us). */
+#define CONNECTION_MEMORY (32u * 1024)
+
 #define CACHE_MAX_ENTRIES 4096
 #define CACHE_MAX_BYTES (128u << 20)
 
@@ -493,12 +500,16 @@ typedef struct team_body {
 /* What one request carries between the handler's calls; allocated in
  * uri_logger, freed in on_completed. */
 typedef struct team_job team_job;
+/* A miss rendered on a render thread; freed by render_job_free. */
+typedef struct render_job render_job;
+static void render_job_free(render_job *j);
 
 typedef struct req_state {
 	char *target;        /* the raw request target, from uri_logger */
 	int seen;            /* the first call (headers only) has been made */
 	team_body *body;     /* a team route's body, or NULL on the read path */
 	team_job *job;       /* a team request handed to the team thread, or NULL */
+	render_job *render;  /* a miss handed to a render thread, or NULL */
 } req_state;
 
 #define MAX_HEADERS 100
@@ -603,6 +614,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 			free(b);
 		}
 		free(st->job); /* answered: the team thread is done with it */
+		render_job_free(st->render);
 		free(st->target);
 		free(st);
 		*con_cls = NULL;
@@ -840,8 +852,287 @@ static enum MHD_Result team_send(struct MHD_Connection *c, pl_team_resp *rs)
 	return ret;
 }
 
-/* The cached or freshly rendered answer to a checked request. */
-static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
+/* ------------------------------------------------------------------ */
+/* Renders off the connection threads                                  */
+/* ------------------------------------------------------------------ */
+/* Each of libmicrohttpd's threads serves many connections, one request at
+ * a time.  A cached answer takes microseconds; a miss is rendered from
+ * the store, a millisecond or more (a visit's record with its context),
+ * and every other connection of that thread waits meanwhile.  With editors
+ * saving, each save makes one such miss (the saved visit's record), and
+ * those waits were the readers' tail (bench/teams: p99 9 ms against 4 ms
+ * without writers, while a hit is answered in under 10 us).  So with
+ * editing on, a miss is rendered on a render thread: the connection is
+ * suspended, the thread renders and resumes it, and its own thread goes on
+ * answering hits.  Read-only, nothing changes the store, misses are rare
+ * after the first requests, and requests stay on their own thread. */
+struct render_job {
+	struct MHD_Connection *c;
+	pl_http_req hr;        /* the request (owned) */
+	unsigned long gen;     /* cache_gen when the cache missed */
+	int client_gz;         /* the client takes gzip */
+	int again;             /* resumed to look in the cache again */
+	int tries;             /* misses of this request so far */
+	pl_web_resp rs;        /* the answer (its body moves to e for a 200) */
+	entry *e;              /* a 200's responses when not in the cache, or NULL */
+	int keep;              /* e may go into the cache */
+	render_job *next;      /* the queue, or a rendering job's waiters */
+	render_job *waiters;   /* misses of the same key waiting for this render */
+	render_job *flight;    /* the next job being rendered or queued */
+};
+
+#define RENDER_THREADS 2
+/* A request that misses this often (each time a drop came in while its
+ * answer was rendered) is rendered on its connection's thread. */
+#define RENDER_TRIES 3
+
+static pthread_mutex_t g_render_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_render_wake = PTHREAD_COND_INITIALIZER;
+static render_job *g_render_head, *g_render_tail;
+/* The jobs queued or being rendered: a miss of the same key waits for
+ * that render and then looks in the cache again, instead of rendering the
+ * same answer once more (under saves, every reader of the saved visit
+ * missed at once).  A handful at a time: a list. */
+static render_job *g_flight;
+static int g_render_running; /* 1 while the render threads take jobs */
+static unsigned g_render_n;
+static pthread_t g_render_threads[RENDER_THREADS];
+
+static const char *job_key(const render_job *j)
+{
+	return j->hr.key.data ? j->hr.key.data : "/";
+}
+
+/* Renders j's request with this thread's store handle (any thread). */
+static void render_run(render_job *j)
+{
+	worker *w = get_worker();
+	if (!w) {
+		pl_http_error(&j->rs, 503, "store unavailable");
+		return;
+	}
+	pl_web_handle(&w->web, &j->hr.rq, &j->rs);
+	if (j->rs.status != 200)
+		return;
+	/* a response the cache will not keep is compressed only for a client
+	 * that takes gzip, and then fast: wrk and API scripts send no
+	 * Accept-Encoding, and a 180 KB search page took a seventh of its CPU
+	 * in deflate at level 6 */
+	int may_keep = !j->rs.no_store && !g_no_cache;
+	j->e = entry_new(job_key(j), &j->rs, may_keep ? 2 : j->client_gz ? 1 : 0);
+	pl_buf_free(&j->rs.body);
+	if (!j->e) {
+		pl_http_error(&j->rs, 500, "out of memory");
+		return;
+	}
+	j->keep = may_keep && pl_cache_words(&j->hr.rq, &j->e->words) == PARLEY_OK;
+}
+
+/* Puts j's rendered answer into the cache unless a drop since its miss
+ * touches it (maybe stale) or the key is there already: 1, and the cache
+ * owns it; else 0, and j still does. */
+static int cache_put(render_job *j)
+{
+	const char *k = job_key(j);
+	entry *e = j->e;
+	size_t bi = (size_t)(pl_hash(k, strlen(k)) % NBUCKETS);
+	pthread_rwlock_wrlock(&cache_lock);
+	int dup = j->gen != cache_gen && dropped_since(j->gen, k, e->words);
+	for (entry *x = buckets[bi]; x; x = x->next)
+		dup |= strcmp(x->key, k) == 0;
+	if (!dup) {
+		if (cache_entries >= CACHE_MAX_ENTRIES || cache_bytes + e->bytes > CACHE_MAX_BYTES)
+			cache_clear_locked(0);
+		e->next = buckets[bi];
+		buckets[bi] = e;
+		cache_entries++;
+		cache_bytes += e->bytes;
+		j->e = NULL;
+	}
+	pthread_rwlock_unlock(&cache_lock);
+	return !dup;
+}
+
+/* Sends j's own answer on its connection's thread, after keeping it in
+ * the cache when it may; frees what j holds (not j). */
+static enum MHD_Result render_finish(struct MHD_Connection *c, render_job *j)
+{
+	enum MHD_Result ret = j->e ? queue_entry(c, j->e, 200) : send_uncached(c, &j->rs);
+	/* MHD keeps its own reference to a queued response: the cache's copy
+	 * may go at the next drop */
+	if (j->e && j->keep)
+		cache_put(j);
+	entry_free(j->e);
+	j->e = NULL;
+	pl_http_req_free(&j->hr);
+	return ret;
+}
+
+/* Frees a job whose answer was never sent (its connection closed). */
+static void render_job_free(render_job *j)
+{
+	if (!j)
+		return;
+	entry_free(j->e);
+	pl_buf_free(&j->rs.body);
+	pl_http_req_free(&j->hr);
+	free(j);
+}
+
+static void *render_thread(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&g_render_lock);
+	for (;;) {
+		render_job *j = g_render_head;
+		if (!j) {
+			if (!g_render_running)
+				break;
+			pthread_cond_wait(&g_render_wake, &g_render_lock);
+			continue;
+		}
+		g_render_head = j->next;
+		if (!g_render_head)
+			g_render_tail = NULL;
+		pthread_mutex_unlock(&g_render_lock);
+		render_run(j);
+		/* in the cache: the request (and its waiters) find it there;
+		 * else it answers with its own copy */
+		if (j->e && j->keep && cache_put(j)) {
+			j->again = 1;
+			j->rs.status = 0; /* no answer of its own: the cache's */
+		}
+		j->keep = 0;
+		pthread_mutex_lock(&g_render_lock);
+		for (render_job **pp = &g_flight; *pp; pp = &(*pp)->flight)
+			if (*pp == j) {
+				*pp = j->flight;
+				break;
+			}
+		render_job *wt = j->waiters;
+		j->waiters = j->flight = NULL; /* it may miss again and be queued anew */
+		pthread_mutex_unlock(&g_render_lock);
+		/* each resumed job may be freed at once by its connection's
+		 * thread: read what is needed first */
+		while (wt) {
+			render_job *n = wt->next;
+			wt->again = 1;
+			MHD_resume_connection(wt->c);
+			wt = n;
+		}
+		MHD_resume_connection(j->c);
+		pthread_mutex_lock(&g_render_lock);
+	}
+	pthread_mutex_unlock(&g_render_lock);
+	return NULL;
+}
+
+/* Hands j to a render thread, or to the render of the same key already
+ * queued or under way (the connection suspended until then): 1; or 0 when
+ * no render thread runs (the caller renders). */
+static int render_submit(render_job *j)
+{
+	pthread_mutex_lock(&g_render_lock);
+	int ok = g_render_running;
+	if (ok) {
+		MHD_suspend_connection(j->c);
+		render_job *f = g_flight;
+		while (f && strcmp(job_key(f), job_key(j)) != 0)
+			f = f->flight;
+		j->next = NULL;
+		if (f) {
+			j->next = f->waiters;
+			f->waiters = j;
+		} else {
+			if (g_render_tail)
+				g_render_tail->next = j;
+			else
+				g_render_head = j;
+			g_render_tail = j;
+			j->flight = g_flight;
+			g_flight = j;
+			pthread_cond_signal(&g_render_wake);
+		}
+	}
+	pthread_mutex_unlock(&g_render_lock);
+	return ok;
+}
+
+/* Starts up to RENDER_THREADS render threads; none started: misses are
+ * rendered on the connection's thread, as read-only. */
+static void render_threads_start(void)
+{
+	pthread_mutex_lock(&g_render_lock);
+	g_render_running = 1;
+	for (g_render_n = 0; g_render_n < RENDER_THREADS; g_render_n++)
+		if (pthread_create(&g_render_threads[g_render_n], NULL, render_thread, NULL) != 0)
+			break;
+	g_render_running = g_render_n > 0;
+	pthread_mutex_unlock(&g_render_lock);
+}
+
+/* Stops the render threads once every job is rendered and its connection
+ * resumed (libmicrohttpd stops only with none suspended). */
+static void render_threads_stop(void)
+{
+	pthread_mutex_lock(&g_render_lock);
+	g_render_running = 0;
+	pthread_cond_broadcast(&g_render_wake);
+	pthread_mutex_unlock(&g_render_lock);
+	for (unsigned i = 0; i < g_render_n; i++)
+		pthread_join(g_render_threads[i], NULL);
+	g_render_n = 0;
+}
+
+/* Queues the cached answer to key on c: 1 (ret set), else 0 and *gen the
+ * cache's generation (the drops so far) when it missed. */
+static int cache_answer(struct MHD_Connection *c, const char *k, enum MHD_Result *ret, unsigned long *gen)
+{
+	size_t bi = (size_t)(pl_hash(k, strlen(k)) % NBUCKETS);
+	int hit = 0;
+	pthread_rwlock_rdlock(&cache_lock);
+	*gen = cache_gen;
+	for (entry *e = g_no_cache ? NULL : buckets[bi]; e; e = e->next)
+		if (strcmp(e->key, k) == 0) {
+			*ret = queue_entry(c, e, 200);
+			hit = 1;
+			break;
+		}
+	pthread_rwlock_unlock(&cache_lock);
+	return hit;
+}
+
+/* Answers job j (a miss, or resumed to look again): from the cache, else
+ * on a render thread (st->render = j, the connection suspended), else
+ * here.  Frees j unless a render thread has it. */
+static enum MHD_Result answer_job(struct MHD_Connection *c, render_job *j, req_state *st)
+{
+	enum MHD_Result ret = MHD_NO;
+	if (j->again) { /* its render, or the one it waited for, is done */
+		j->again = 0;
+		if (cache_answer(c, job_key(j), &ret, &j->gen)) {
+			render_job_free(j);
+			return ret;
+		}
+	}
+	if (j->e || (j->rs.status && j->rs.status != 200)) { /* its own answer */
+		ret = render_finish(c, j);
+		free(j);
+		return ret;
+	}
+	st->render = j;
+	if (!g_no_cache && ++j->tries <= RENDER_TRIES && render_submit(j))
+		return MHD_YES;
+	st->render = NULL;
+	render_run(j);
+	ret = render_finish(c, j);
+	free(j);
+	return ret;
+}
+
+/* The cached or freshly rendered answer to a checked request (takes hr's
+ * memory). */
+static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr, req_state *st)
 {
 	worker *w = get_worker();
 	if (!w)
@@ -854,58 +1145,16 @@ static enum MHD_Result answer(struct MHD_Connection *c, pl_http_req *hr)
 		cache_sync(w->db);
 	}
 	const char *k = hr->key.data ? hr->key.data : "/";
-	uint64_t h = pl_hash(k, strlen(k));
-	size_t bi = (size_t)(h % NBUCKETS);
 	enum MHD_Result ret = MHD_NO;
-	int hit = 0;
-	pthread_rwlock_rdlock(&cache_lock);
-	unsigned long gen = cache_gen;
-	for (entry *e = g_no_cache ? NULL : buckets[bi]; e; e = e->next)
-		if (strcmp(e->key, k) == 0) {
-			ret = queue_entry(c, e, 200);
-			hit = 1;
-			break;
-		}
-	pthread_rwlock_unlock(&cache_lock);
-	if (hit)
+	unsigned long gen;
+	if (cache_answer(c, k, &ret, &gen))
 		return ret;
-	pl_web_resp rs;
-	pl_web_handle(&w->web, &hr->rq, &rs);
-	unsigned status = (unsigned)rs.status;
-	if (status != 200)
-		return send_uncached(c, &rs);
-	/* a response the cache will not keep is compressed only for a client
-	 * that takes gzip, and then fast: wrk and API scripts send no
-	 * Accept-Encoding, and a 180 KB search page took a seventh of its CPU
-	 * in deflate at level 6 */
-	int may_keep = !rs.no_store && !g_no_cache;
-	entry *e = entry_new(k, &rs, may_keep ? 2 : accepts_gzip(c) ? 1 : 0);
-	pl_buf_free(&rs.body);
-	if (!e)
+	render_job *j = calloc(1, sizeof *j);
+	if (!j)
 		return send_error(c, 500, "out of memory");
-	ret = queue_entry(c, e, status);
-	int keep = !rs.no_store && !g_no_cache && pl_cache_words(&hr->rq, &e->words) == PARLEY_OK;
-	if (keep) {
-		pthread_rwlock_wrlock(&cache_lock);
-		/* a drop meanwhile that touches it: maybe stale */
-		int dup = gen != cache_gen && dropped_since(gen, k, e->words);
-		for (entry *x = buckets[bi]; x; x = x->next)
-			dup |= strcmp(x->key, k) == 0;
-		if (dup) {
-			entry_free(e);
-		} else {
-			if (cache_entries >= CACHE_MAX_ENTRIES || cache_bytes + e->bytes > CACHE_MAX_BYTES)
-				cache_clear_locked(0);
-			e->next = buckets[bi];
-			buckets[bi] = e;
-			cache_entries++;
-			cache_bytes += e->bytes;
-		}
-		pthread_rwlock_unlock(&cache_lock);
-	} else {
-		entry_free(e); /* MHD keeps its own reference while sending */
-	}
-	return ret;
+	*j = (render_job){.c = c, .hr = *hr, .gen = gen, .client_gz = accepts_gzip(c)};
+	*hr = (pl_http_req){.mem = NULL}; /* the job has it */
+	return answer_job(c, j, st);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -916,6 +1165,11 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	req_state *st = *con_cls;
 	if (!st)
 		return send_error(c, 500, "out of memory");
+	if (st->render) { /* resumed: its render, or the one it waited for, is done */
+		render_job *j = st->render;
+		st->render = NULL;
+		return answer_job(c, j, st);
+	}
 	if (!st->seen) { /* first call, headers only: answer on the next */
 		st->seen = 1;
 		conn_mark(c, 1);
@@ -949,7 +1203,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	else if (st->body)
 		ret = team_answer(c, url, method, st);
 	else
-		ret = answer(c, &hr);
+		ret = answer(c, &hr, st);
 	pl_http_req_free(&hr);
 	return ret;
 }
@@ -1074,7 +1328,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	    MHD_OPTION_THREAD_POOL_SIZE, threads,
 	    MHD_OPTION_CONNECTION_LIMIT, max_conn,
 	    MHD_OPTION_CONNECTION_TIMEOUT, timeout,
-	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONNECTION_MEMORY,
 	    MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u,
 	    /* the key and certificate come last: without TLS the list ends here */
 	    g_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, key,
@@ -1094,9 +1348,12 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	pthread_mutex_lock(&g_jobs_lock);
 	g_jobs_running = g_editing && pthread_create(&g_jobs_thread, NULL, team_thread, NULL) == 0;
 	pthread_mutex_unlock(&g_jobs_lock);
+	if (g_editing && !g_no_cache)
+		render_threads_start();
 	pthread_t reaper_thread;
 	if (pthread_create(&reaper_thread, NULL, reaper, NULL) != 0) {
 		team_thread_stop();
+		render_threads_stop();
 		MHD_stop_daemon(d);
 		pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 		if (g_editing)
@@ -1117,6 +1374,7 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	pthread_mutex_unlock(&g_conns_lock);
 	pthread_join(reaper_thread, NULL);
 	team_thread_stop();
+	render_threads_stop();
 	MHD_stop_daemon(d);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 	pthread_rwlock_wrlock(&cache_lock);

@@ -644,6 +644,7 @@ int parley_site_with(const char *db_path, const char *out_dir, const parley_site
 		rc = renamed_pages(&s, db);
 finish:
 	pl_web_briefs_free(&s.w);
+	pl_web_context_free(&s.w);
 	parley_close(db);
 	if (files)
 		*files = s.files;

@@ -79,6 +79,11 @@ typedef struct pl_web {
 	int png;            /* static site: charts also get a PNG twin (chart/NAME.png); the server always has them */
 	int preview;        /* 1: /briefs/ID also shows drafts (parley brief render) */
 	struct pl_brief_list *briefs; /* static site: the published briefs, read once (page_brief_index.c) */
+	/* static site: the context sentences of the visit written last, as its
+	 * page and then its JSON show the same ones (page_record.c); freed by
+	 * pl_web_context_free */
+	char *context_id;
+	json_t *context;
 } pl_web;
 
 typedef struct pl_web_req {
@@ -118,6 +123,8 @@ typedef struct pl_web_resp {
 
 /* Sets up w for a store (prepares the connection, picks the home pair). */
 int pl_web_init(pl_web *w, parley_db *db, int site, parley_err *err);
+/* Frees the static site's remembered context sentences (pl_web.context). */
+void pl_web_context_free(pl_web *w);
 /* Answers one request.  rs->body is initialised here; caller frees it
  * with pl_buf_free().  Always fills a response (errors too). */
 void pl_web_handle(pl_web *w, const pl_web_req *rq, pl_web_resp *rs);

@@ -313,6 +313,93 @@ static void context_and_companions_read_their_own_visits(void **s)
 }
 
 
+/* The last visit of a filter (the context sentences' "previous visit") is
+ * the last of the same filter's facts, ties of one first day broken as the
+ * list breaks them (the coarser date, then the greater id, last), from
+ * either direction of a pair; nothing when nothing matches. */
+static void the_last_visit_is_the_last_of_the_facts(void **s)
+{
+	(void)s;
+	static const char *const filters[][8] = {
+	    {"between", "CHN:PRK", NULL},
+	    {"between", "PRK:CHN", "as_of", "1964-01-01", NULL},
+	    {"between", "CHN:PRK", "as_of", "1970-04-04", "min_level", "ministerial", NULL},
+	    {"direction", "CHN:PRK", "as_of", "1965-03-01", "min_level", "vice_ministerial", NULL},
+	    {"direction", "PRK:CHN", "as_of", "1970-04-04", "min_level", "paramount_leader", NULL},
+	    {"between", "CHN:PRK", "status", "all", "as_of", "1967", NULL},
+	    {"direction", "CHN:PRK", "as_of", "1963", NULL},
+	    {"visitor", "kim", "as_of", "1969", NULL}};
+	size_t nonempty = 0;
+	for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++) {
+		parley_query q;
+		parley_query_init(&q);
+		for (size_t k = 0; k < 8 && filters[i][k]; k += 2)
+			assert_int_equal(parley_query_set(&q, filters[i][k], filters[i][k + 1], NULL), PARLEY_OK);
+		seen all = {"", ""}, last = {"", ""};
+		parley_err err = {0, ""};
+		if (parley_visit_facts(db, &q, collect, &all, &err) != PARLEY_OK ||
+		    pl_visit_fact_last(db, &q, collect, &last, &err) != PARLEY_OK)
+			fail_msg("filter %zu: %s", i, err.msg);
+		/* the last line of all the rows */
+		size_t n = strlen(all.rows);
+		const char *tail = all.rows;
+		for (size_t k = 0; n > 1 && k + 1 < n; k++)
+			if (all.rows[k] == '\n')
+				tail = all.rows + k + 1;
+		if (strcmp(last.rows, tail) != 0)
+			fail_msg("filter %zu: last '%s', the facts end with '%s'", i, last.rows, tail);
+		nonempty += last.rows[0] != '\0';
+	}
+	assert_int_equal(nonempty, 7); /* only CHN->PRK as of 1963 matches nothing */
+	/* one direction: one entry of the covering index, read backwards */
+	parley_query q;
+	parley_query_init(&q);
+	assert_int_equal(parley_query_set(&q, "direction", "PRK:CHN", NULL), PARLEY_OK);
+	assert_int_equal(parley_query_set(&q, "as_of", "1970-04-04", NULL), PARLEY_OK);
+	assert_int_equal(parley_query_set(&q, "min_level", "head_of_state", NULL), PARLEY_OK);
+	char plan[4096];
+	parley_err err = {0, ""};
+	if (pl_visit_fact_last_plan(db, &q, plan, sizeof plan, &err) != PARLEY_OK)
+		fail_msg("plan: %s", err.msg);
+	assert_string_equal(plan, "SEARCH v USING INDEX visit_by_dir_cover (from_country=? AND to_country=? AND start_key<?)\n");
+}
+
+/* The previous visits the context sentences name, read by those seeks,
+ * are the ones the pair's whole history gives: on a tie of first days the
+ * one last in list order, never one of the visit's own first day. */
+static void context_names_the_previous_visits_of_the_list(void **s)
+{
+	(void)s;
+	parley_context *c = NULL;
+	parley_err err = {0, ""};
+	/* c-vice (CHN->PRK 1965-03-02, vice-ministerial): at its level or above
+	 * from China, m-day and b-day (1964-01-01, b-day first by id); at
+	 * ministerial either way, z-year (1964: the coarsest date of that day) */
+	if (parley_context_compute(db, "c-vice", NULL, &c, &err) != PARLEY_OK)
+		fail_msg("context: %s", err.msg);
+	assert_non_null(strstr(sentence(c, "first-in-years"), "Zhou Enlai's visit of 1964-01-01,"));
+	assert_string_equal(c->s[c->n - 1].kind, "since-previous");
+	assert_int_equal(c->s[c->n - 1].visits.n, 1);
+	assert_string_equal(c->s[c->n - 1].visits.ids[0], "z-year");
+	assert_non_null(strstr(sentence(c, "since-previous"), "Kim Il-sung's visit to China of 1964."));
+	parley_context_free(c);
+	/* i-kim-zhou (CHN->PRK 1970-04-05): g-late, the same day, is not before it */
+	assert_int_equal(parley_context_compute(db, "i-kim-zhou", NULL, &c, &err), PARLEY_OK);
+	assert_non_null(strstr(sentence(c, "since-previous"), "1966-05"));
+	assert_non_null(strstr(sentence(c, "first-in-years"), "Zhou Enlai's visit of 1964-01-01,"));
+	parley_context_free(c);
+	/* g-late at paramount level from PRK: z-year, not the rejected e-rej or the
+	 * candidate f-cand; with every status counted, f-cand */
+	assert_int_equal(parley_context_compute(db, "g-late", NULL, &c, &err), PARLEY_OK);
+	assert_non_null(strstr(sentence(c, "first-in-years"), "Kim Il-sung's visit of 1964,"));
+	parley_context_free(c);
+	parley_analysis_opts o = {.status = "confirmed,reported,candidate,rejected"};
+	assert_int_equal(parley_context_compute(db, "g-late", &o, &c, &err), PARLEY_OK);
+	assert_non_null(strstr(sentence(c, "first-in-years"), "Kim Il-sung's visit of 1967-02-01,"));
+	assert_non_null(strstr(sentence(c, "since-previous"), "1967-02-01"));
+	parley_context_free(c);
+}
+
 /* One read for the dashboard: the eras and gaps are those of the two
  * compute functions, and the years are the list's facets per direction. */
 static void one_read_gives_eras_gaps_and_years(void **s)
@@ -547,6 +634,8 @@ int main(void)
 	    cmocka_unit_test(eras_count_the_lists_visits),
 	    cmocka_unit_test(timeline_by_type_reads_the_types),
 	    cmocka_unit_test(context_and_companions_read_their_own_visits),
+	    cmocka_unit_test(the_last_visit_is_the_last_of_the_facts),
+	    cmocka_unit_test(context_names_the_previous_visits_of_the_list),
 	    cmocka_unit_test(one_read_gives_eras_gaps_and_years),
 	    cmocka_unit_test(directions_are_the_facets),
 	    cmocka_unit_test(latest_start_reads_one_index_entry),
