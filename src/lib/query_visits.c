@@ -875,8 +875,8 @@ static int total_of(parley_db *db, const char *head, const pl_buf *where, const 
  * steps; the filter's index reads all n and sorts them.  A filter whose
  * index is already in list order (a pair, a direction) loses nothing
  * either way: its index is taken. */
-static int walk_first(parley_db *db, const parley_query *q, long n, long need, int *walk,
-                      parley_err *err)
+static int walk_first(parley_db *db, const parley_query *q, const char *year, long n, long need,
+                      int *walk, parley_err *err)
 {
 	*walk = 0;
 	if (n <= 0 || q->a[0] || q->dir_from[0])
@@ -885,6 +885,13 @@ static int walk_first(parley_db *db, const parley_query *q, long n, long need, i
 	parley_query_init(&d);
 	memcpy(d.from, q->from, sizeof d.from);
 	memcpy(d.to, q->to, sizeof d.to);
+	/* a deep page starts at year (skip_years): the range from it on, in
+	 * list order */
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
+	if (year[0] && !desc && (!d.from[0] || strncmp(d.from, year, 4) < 0))
+		snprintf(d.from, sizeof d.from, "%.4s-01-01", year);
+	if (year[0] && desc && (!d.to[0] || strncmp(d.to, year, 4) > 0))
+		snprintf(d.to, sizeof d.to, "%.4s-12-31", year);
 	memcpy(d.as_of, q->as_of, sizeof d.as_of);
 	d.status = q->status;
 	an_arena arena = {0};
@@ -905,14 +912,13 @@ static int walk_first(parley_db *db, const parley_query *q, long n, long need, i
  * pair at 1M visits stepped over 100,000 rows to reach its 50).  The
  * tally's counts per year (the filter's own rows, cwhere and bc) tell in
  * which year the page's first row lies and how many rows come before that
- * year; the page then starts at that year's first key (" AND
- * v.start_key >= 'YYYY'", or below the next year's in -date order) with
- * only the rest of the offset to step.  start_key begins with the start
- * year (schema.c), the tally's year is the same four characters, so one
- * year's rows are contiguous in date order either way.  *offset is
- * lowered when a year is skipped; where and b gain the bound. */
+ * year: *before, and year ("" when the page starts in the first year).
+ * The page then starts at that year's first key (year_bound) with only
+ * the rest of the offset to step.  start_key begins with the start year
+ * (schema.c) and the tally's year is the same four characters, so one
+ * year's rows are contiguous in date order either way. */
 static int skip_years(parley_db *db, const parley_query *q, const pl_buf *cwhere, const binds *bc,
-                      pl_buf *where, binds *b, long *offset, parley_err *err)
+                      long offset, long *before, char year[8], parley_err *err)
 {
 	int desc = q->sort && strcmp(q->sort, "-date") == 0;
 	pl_buf sql;
@@ -920,38 +926,39 @@ static int skip_years(parley_db *db, const parley_query *q, const pl_buf *cwhere
 	int rc = pl_buf_printf(&sql, "SELECT t.year, sum(t.n)%s%s GROUP BY t.year ORDER BY t.year%s",
 	                       strstr(pl_tally_total(q), " FROM "), cwhere->data, desc ? " DESC" : "");
 	sqlite3_stmt *st = NULL;
-	long before = 0;
-	char year[8] = "";
+	long n0 = 0;
 	if (!rc && !(rc = pl_prepare_bound(db, sql.data, bc, &st, err))) {
 		int s;
 		while ((s = sqlite3_step(st)) == SQLITE_ROW) {
 			long n = (long)sqlite3_column_int64(st, 1);
 			const char *y = (const char *)sqlite3_column_text(st, 0);
-			if (before + n > *offset) {
-				if (y && strlen(y) == 4)
+			if (n0 + n > offset) {
+				if (n0 > 0 && y && strlen(y) == 4) {
 					memcpy(year, y, 5);
+					*before = n0;
+				}
 				break;
 			}
-			before += n;
+			n0 += n;
 		}
 		if (s != SQLITE_ROW && s != SQLITE_DONE)
 			rc = pl_db_error(db, err, "counting visits per year");
 	}
 	sqlite3_finalize(st);
 	pl_buf_free(&sql);
-	if (rc || !year[0] || before == 0)
-		return rc;
-	/* the bound as a key: the year itself sorts before its first key,
-	 * the next year's before that year's first (desc) */
+	return rc;
+}
+
+/* " AND v.start_key >= 'YYYY'" (or, in -date order, below the next
+ * year's first key) on where, for skip_years' year. */
+static int year_bound(const parley_query *q, const char *year, pl_buf *where, binds *b)
+{
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
 	const char *key = desc ? an_fmt(b->arena, "%04d", atoi(year) + 1) : an_fmt(b->arena, "%s", year);
 	if (!key)
 		return PARLEY_ENOMEM;
-	rc = pl_buf_puts(where, desc ? " AND v.start_key < ?" : " AND v.start_key >= ?");
-	if (!rc)
-		rc = pl_bind(b, key);
-	if (!rc)
-		*offset -= before;
-	return rc;
+	int rc = pl_buf_puts(where, desc ? " AND v.start_key < ?" : " AND v.start_key >= ?");
+	return rc ? rc : pl_bind(b, key);
 }
 
 int parley_visits_find(parley_db *db, const parley_query *q, int details, parley_visits **out,
@@ -1035,8 +1042,13 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 		              &r->pub.total, err);
 	/* a page in list order walks that order when it meets its rows sooner
 	 * than the filter's index would find (and sort) them all */
+	char year[8] = "";
+	long before = 0;
+	if (!rc && tally && limit > 0 && pl_keyset_sort(q) && !q->after && offset > 0)
+		rc = skip_years(db, q, &cwhere, &bc, offset, &before, year, err);
 	if (!rc && tally && limit > 0 && pl_keyset_sort(q))
-		rc = walk_first(db, q, r->pub.total, offset + limit + 1, &b.walk, err);
+		rc = walk_first(db, q, year, r->pub.total - before, offset - before + limit + 1, &b.walk,
+		                err);
 	/* a page by another order sorts every match: the status index finds them */
 	b.status_index = pl_query_status_only(q) && !pl_keyset_sort(q);
 	if (!rc)
@@ -1049,8 +1061,10 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	/* the total counts the whole filter; after= moves only the page */
 	if (!rc && q->after)
 		rc = pl_keyset_clause(db, q, &where, &b, spage ? "s" : "v", err);
-	else if (!rc && tally && offset > 0 && limit > 0 && pl_keyset_sort(q))
-		rc = skip_years(db, q, &cwhere, &bc, &where, &b, &offset, err);
+	else if (!rc && year[0]) {
+		rc = year_bound(q, year, &where, &b);
+		offset -= before;
+	}
 	if (!rc && one_pass) {
 		rc = search_page(db, r, q, where.data, &b, limit + more, offset, details,
 		                 more ? (size_t)limit : 0, &counted, err);
