@@ -140,7 +140,7 @@ static int select_side(side *s, const an_opts *o, parley_err *err)
 		if (!start)
 			return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 		s->mv[s->n] = (parley_visit_desc){v->from, v->to, start, v->visitor, v->name, v->level,
-		                                  v->ext};
+		                                  v->more ? v->more->ext : NULL};
 		s->vs[s->n++] = v;
 	}
 	return PARLEY_OK;
@@ -324,7 +324,7 @@ static erow *row_named(eras_ctx *x, const char *name)
 static erow *era_of(eras_ctx *x, const an_visit *v, bool own_label)
 {
 	if (own_label)
-		return row_named(x, v->period ? v->period : "(no era label)");
+		return row_named(x, v->more && v->more->period ? v->more->period : "(no era label)");
 	const an_era *e = an_era_at(x->el, x->ne, v->day);
 	return row_named(x, e ? e->name : "(between eras)");
 }

@@ -414,22 +414,33 @@ static an_visit *visit_by_id(const by_id *b, const char *id)
 	return NULL;
 }
 
+/* v's compare fields, made on first use; NULL when out of memory. */
+static struct an_visit_more *more(an_data *d, an_visit *v)
+{
+	if (!v->more)
+		v->more = an_alloc(&d->arena, sizeof *v->more);
+	return v->more;
+}
+
 /* Adds one external id to visit v's NULL-terminated list (the form
  * parley_visit_desc wants). */
 static int add_ext(an_data *d, an_visit *v, const parley_visit_ext *e, parley_err *err)
 {
+	struct an_visit_more *m = more(d, v);
+	if (!m)
+		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	size_t next = 0;
-	while (v->ext && v->ext[next])
+	while (m->ext && m->ext[next])
 		next++;
 	const char **n = an_alloc(&d->arena, (next + 2) * sizeof *n);
 	const char *x = an_fmt(&d->arena, "%s:%s", e->scheme, e->value);
 	if (!n || !x)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	if (next)
-		memcpy(n, v->ext, next * sizeof *n);
+		memcpy(n, m->ext, next * sizeof *n);
 	n[next++] = x;
 	n[next] = NULL;
-	v->ext = n;
+	m->ext = n;
 	return PARLEY_OK;
 }
 
@@ -444,10 +455,11 @@ static int add_period(an_data *d, an_visit *v, const char *note, parley_err *err
 	if (!e || e == p)
 		return PARLEY_OK;
 	char *s = an_alloc(&d->arena, (size_t)(e - p) + 1);
-	if (!s)
+	struct an_visit_more *m = more(d, v);
+	if (!s || !m)
 		return parley_err_set(err, PARLEY_ENOMEM, "compare: out of memory");
 	memcpy(s, p, (size_t)(e - p));
-	v->period = s;
+	m->period = s;
 	return PARLEY_OK;
 }
 

@@ -333,12 +333,70 @@ static void test_bundled(void **state)
 	unlink(side);
 }
 
+/* A dataset past the size where the visits and the arena move to their
+ * own huge-page mappings (an_data.c: half of 2 MiB, so some 9,000 visits
+ * of 120 bytes, then mremap at each doubling): every visit reads back as
+ * it was added, every arena allocation is zeroed however its chunk was
+ * made, and the eras of the whole still sum (check_eras). */
+static void test_large_dataset(void **state)
+{
+	(void)state;
+	rng = 77;
+	an_data *d = an_data_new();
+	assert_non_null(d);
+	tenures(d, "AAA", "a");
+	tenures(d, "BBB", "b");
+	const int nv = 60000;
+	for (int i = 0; i < nv; i++) {
+		char id[32], s[16], who[8];
+		snprintf(id, sizeof id, "big%06d", i);
+		day_text(ymd(1950, 1, 1) + i / 3, 3, s); /* in date order, three a day */
+		snprintf(who, sizeof who, "a%d", i % 7);
+		assert_int_equal(an_add_visit(d, id, who, NULL, i % 2 ? "AAA" : "BBB",
+		                              i % 2 ? "BBB" : "AAA", levels[i % 9], types[i % 5],
+		                              statuses[i % 2], s, NULL),
+		                 0);
+		/* arena allocations of every size between the visits: small,
+		 * chunk-sized and past a huge page; each fresh one is zero */
+		size_t n = i % 1000 == 0 ? (size_t)(3u << 20) : i % 97 == 0 ? 70000 : 40;
+		unsigned char *p = an_alloc(&d->arena, n);
+		assert_non_null(p);
+		for (size_t k = 0; k < n; k += n > 4096 ? 4093 : 1)
+			assert_int_equal(p[k], 0);
+		assert_int_equal(p[n - 1], 0);
+		memset(p, 0xab, n); /* a later allocation must not see this */
+	}
+	assert_int_equal(d->nv, (size_t)nv);
+	for (int i = 0; i < nv; i++) {
+		char id[32], who[8];
+		snprintf(id, sizeof id, "big%06d", i);
+		snprintf(who, sizeof who, "a%d", i % 7);
+		const an_visit *v = &d->v[i];
+		assert_string_equal(v->id, id);
+		assert_string_equal(v->visitor, who);
+		assert_string_equal(v->from, i % 2 ? "AAA" : "BBB");
+		assert_string_equal(v->level, levels[i % 9]);
+		assert_string_equal(v->status, statuses[i % 2]);
+		assert_int_equal(v->day, ymd(1950, 1, 1) + i / 3);
+	}
+	an_prepare(d);
+	an_opts o;
+	parley_analysis_opts in = {.a = "AAA", .b = "BBB", .status = "confirmed,reported", .as_of = "2030-01-01"};
+	assert_int_equal(an_opts_parse(&in, false, &o, NULL), 0);
+	parley_eras *e = NULL;
+	assert_int_equal(an_eras(d, &o, PARLEY_ERAS_PAIR, &e, NULL), 0);
+	check_eras(e, d, &o);
+	assert_true(e->total.n > 0);
+	parley_eras_free(e); /* frees d with it */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_random_sums),
 	    cmocka_unit_test(test_random_as_of_stable),
 	    cmocka_unit_test(test_bundled),
+	    cmocka_unit_test(test_large_dataset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -217,6 +217,48 @@ static void check_finds_each_rule(void **state)
 	parley_close(db);
 }
 
+/* Likely duplicates come in the order of visitor, host, start and id as
+ * texts (check.c sorts by their ranks), whatever order the rows were read
+ * in (by id: here the later visitor, mao-zedong, and host, RUS, first). */
+static void check_lists_likely_duplicates_in_order(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	write_file("country2.csv", "code,name,iso2,cow_code,cow_abb,fips,cameo,start_date,end_date,note\n"
+	                           "RUS,Russia,RU,365,RUS,RS,RUS,,,\n");
+	write_file("visit4.csv",
+	           "id,visitor,visitor_label,visitor_office,visitor_title,level,from_country,to_country,start_date,end_date,type,summary,confidence,status,disputed,note\n"
+	           "a2,mao-zedong,,,,paramount_leader,CHN,PRK,1970-10-01,1970-10-05,unknown,,high,confirmed,,\n"
+	           "a1,mao-zedong,,,,paramount_leader,CHN,PRK,1970-10-03,,unknown,,high,confirmed,,\n"
+	           "b4,kim-jong-un,,,,paramount_leader,PRK,RUS,2019-04-25,,unknown,,high,confirmed,,\n"
+	           "b3,kim-jong-un,,,,paramount_leader,PRK,RUS,2019-04-24,2019-04-26,unknown,,high,confirmed,,\n"
+	           "k2,kim-jong-un,,,,paramount_leader,PRK,CHN,2018-03-26,,unknown,,high,confirmed,,\n");
+	write_file("visit_source4.csv", "visit,source,passage\na2,s1,\na1,s1,\nb4,s1,\nb3,s1,\nk2,s1,\n");
+	const char *names[] = {"country.csv", "country2.csv", "person.csv", "visit.csv",
+	                       "visit4.csv", "source.csv", "visit_source.csv", "visit_source4.csv"};
+	assert_int_equal(import(db, names, 8, NULL), PARLEY_OK);
+	parley_report *rep = parley_report_new();
+	assert_int_equal(parley_check(db, rep, NULL), PARLEY_OK);
+	static const char *const want[][2] = {
+	    {"visit:k2", "same visitor (kim-jong-un) and host (CHN) on overlapping dates as visit v1"},
+	    {"visit:b4", "same visitor (kim-jong-un) and host (RUS) on overlapping dates as visit b3"},
+	    {"visit:a1", "same visitor (mao-zedong) and host (PRK) on overlapping dates as visit a2"},
+	};
+	size_t n = 0;
+	for (size_t k = 0; k < parley_report_count(rep); k++) {
+		const parley_finding *f = parley_report_get(rep, k);
+		if (!f->code || strcmp(f->code, "likely-duplicate") != 0)
+			continue;
+		assert_true(n < sizeof want / sizeof want[0]);
+		assert_string_equal(f->record, want[n][0]);
+		assert_string_equal(f->message, want[n][1]);
+		n++;
+	}
+	assert_int_equal(n, sizeof want / sizeof want[0]);
+	parley_report_free(rep);
+	parley_close(db);
+}
+
 /* Sources become citations (issue 9): a source without a title or a date is
  * listed by check as a warning; the quality flag takes only its listed
  * values; a file in the older seven-column layout still imports. */
@@ -287,6 +329,7 @@ int main(void)
 	    cmocka_unit_test(reimport_changes_nothing_and_audit_records_changes),
 	    cmocka_unit_test(any_bad_line_leaves_the_store_unchanged),
 	    cmocka_unit_test(check_finds_each_rule),
+	    cmocka_unit_test(check_lists_likely_duplicates_in_order),
 	    cmocka_unit_test(check_lists_sources_lacking_title_or_date),
 	    cmocka_unit_test(find_people_by_any_alias),
 	    cmocka_unit_test(refuses_a_file_that_is_not_a_store),
