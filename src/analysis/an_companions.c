@@ -65,6 +65,29 @@ static parley_companion *finish(an_arena *a, groups *gs)
 	return c;
 }
 
+/* Members by visit id, then by their order in d->m (a delegation's
+ * order), for members_of. */
+static int member_cmp(const void *x, const void *y)
+{
+	const an_member *a = *(const an_member *const *)x, *b = *(const an_member *const *)y;
+	int c = strcmp(a->visit, b->visit);
+	return c ? c : (a > b) - (a < b);
+}
+
+/* The first index of visit's members in by (sorted by member_cmp), or n. */
+static size_t members_of(const an_member *const *by, size_t n, const char *visit)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(by[mid]->visit, visit) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 static int status_ok(const an_opts *o, const an_visit *v)
 {
 	for (size_t i = 0; i < o->nstatus; i++)
@@ -81,6 +104,7 @@ int an_companions(an_data *d, const an_opts *o, const char *person, parley_compa
 	o = &cut;
 	groups with = {0}, joined = {0};
 	an_idlist led = {0};
+	const an_member **by_visit = NULL;
 	int rc = PARLEY_OK;
 	parley_companions *r = calloc(1, sizeof *r);
 	const an_person *p = an_person_find(d, person);
@@ -92,25 +116,37 @@ int an_companions(an_data *d, const an_opts *o, const char *person, parley_compa
 		rc = parley_err_set(err, PARLEY_ENOTFOUND, "analysis: no person '%s'", person);
 		goto fail;
 	}
+	/* the companions of each visit, found through the members sorted by
+	 * visit (a scan of every member per visit grew with visits x members:
+	 * 1.4 s for a person with 10,000 trips) */
+	if (d->nm) {
+		by_visit = malloc(d->nm * sizeof *by_visit);
+		if (!by_visit) {
+			rc = parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory");
+			goto fail;
+		}
+		for (size_t j = 0; j < d->nm; j++)
+			by_visit[j] = &d->m[j];
+		qsort(by_visit, d->nm, sizeof *by_visit, member_cmp);
+	}
 	/* visits in date order, then each visit's delegation in its order */
 	for (size_t i = 0; i < d->nv && !rc; i++) {
 		const an_visit *v = &d->v[i];
 		if (!status_ok(o, v) || v->day > o->as_of)
 			continue;
-		if (v->visitor && strcmp(v->visitor, p->id) == 0) {
+		int led_it = v->visitor && strcmp(v->visitor, p->id) == 0;
+		if (led_it)
 			rc = an_ids_push(&d->arena, &led, v->id);
-			for (size_t j = 0; j < d->nm && !rc; j++) {
-				const an_member *m = &d->m[j];
-				if (strcmp(m->visit, v->id) == 0 && strcmp(m->role, "companion") == 0 &&
-				    !(m->person && strcmp(m->person, p->id) == 0))
-					rc = group_add(&d->arena, &with, m->person,
-					               m->person ? an_person_name(d, m->person) : m->name, v->id);
-			}
-		}
-		for (size_t j = 0; j < d->nm && !rc; j++) {
-			const an_member *m = &d->m[j];
-			if (strcmp(m->visit, v->id) == 0 && strcmp(m->role, "companion") == 0 && m->person &&
-			    strcmp(m->person, p->id) == 0 && !(v->visitor && strcmp(v->visitor, p->id) == 0))
+		for (size_t j = members_of(by_visit, d->nm, v->id); j < d->nm && !rc &&
+		                                                      strcmp(by_visit[j]->visit, v->id) == 0; j++) {
+			const an_member *m = by_visit[j];
+			if (strcmp(m->role, "companion") != 0)
+				continue;
+			int me = m->person && strcmp(m->person, p->id) == 0;
+			if (led_it && !me)
+				rc = group_add(&d->arena, &with, m->person,
+				               m->person ? an_person_name(d, m->person) : m->name, v->id);
+			else if (!led_it && me)
 				rc = group_add(&d->arena, &joined, v->visitor,
 				               v->name ? v->name : "(unidentified visitor)", v->id);
 		}
@@ -132,11 +168,13 @@ int an_companions(an_data *d, const an_opts *o, const char *person, parley_compa
 	}
 	r->through = o->th;
 	r->priv = d;
+	free(by_visit);
 	free(with.g);
 	free(joined.g);
 	*out = r;
 	return PARLEY_OK;
 fail:
+	free(by_visit);
 	free(with.g);
 	free(joined.g);
 	free(r);

@@ -360,18 +360,22 @@ int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, a
 {
 	/* the person's visits as visitor or in a delegation, counted by o's
 	 * statuses to its as-of date (a companion's figures are not one pair's),
-	 * with their delegations */
+	 * with the companions on them (all that companions reads: one query,
+	 * where a query per visit cost 0.1 s for a person of 10,000 trips) */
 	fact_sink s = {.d = d};
 	parley_query q;
-	size_t before = d->nv;
 	int rc = counted(o, o->as_of_text, &q, err);
 	q.min_level = NULL;
 	if (!rc)
 		rc = parley_query_set(&q, "person", person, err);
 	if (!rc)
 		rc = parley_visit_facts(db, &q, fact_add, &s, err);
-	for (size_t i = before; !rc && i < d->nv; i++)
-		rc = load_members(db, d, d->v[i].id, err);
+	parley_member_facts *m = NULL;
+	if (!rc)
+		rc = pl_companion_facts(db, person, &m, err);
+	for (size_t i = 0; !rc && i < m->n; i++)
+		rc = an_add_member(d, m->m[i].visit, m->m[i].role, m->m[i].person, m->m[i].name, err);
+	parley_facts_free(m);
 	if (!rc)
 		rc = load_common(db, d, false, err);
 	pl_map_free(&s.seen);

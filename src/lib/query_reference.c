@@ -194,6 +194,22 @@ int parley_member_facts_find(parley_db *db, const char *visit, parley_member_fac
 	return rc;
 }
 
+int pl_companion_facts(parley_db *db, const char *person, parley_member_facts **out,
+                       parley_err *err)
+{
+	void *r;
+	/* two index ranges (the person's own places in delegations; the
+	 * companions of the visits they led), not every member of every
+	 * visit read one visit at a time */
+	int rc = reader(db,
+	                "SELECT vp.visit, vp.role, vp.person, vp.name FROM visit_person vp"
+	                " WHERE vp.role = 'companion' AND (vp.person = ?1 OR vp.visit IN"
+	                " (SELECT id FROM visit WHERE visitor = ?1)) ORDER BY vp.visit, vp.seq",
+	                &person, 1, 1, 4, "delegations", &r, err);
+	*out = r;
+	return rc;
+}
+
 int parley_visit_exts_all(parley_db *db, parley_visit_exts **out, parley_err *err)
 {
 	void *r;

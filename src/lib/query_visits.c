@@ -698,15 +698,20 @@ static int page_sql(pl_buf *sql, const parley_query *q, const char *where, long 
                     int search)
 {
 	const char *ord = pl_order_by(q->sort);
-	int two = limit > 0 && pl_keyset_sort(q);
+	/* any sort picks its page by the bare key first (sort=level reads the
+	 * office's rank, sort=visitor the person's name; nothing else) */
+	int two = limit > 0 && (pl_keyset_sort(q) || !search);
 	int desc = q->sort && strcmp(q->sort, "-date") == 0;
+	int by_name = q->sort && strcmp(q->sort, "visitor") == 0;
 	int rc = pl_buf_puts(sql, list_cols);
 	if (!rc)
 		rc = pl_buf_puts(sql, list_from);
 	/* a search (pl_search_from) picks the page from the index's rows */
 	if (!rc && two)
 		rc = pl_buf_puts(sql, search ? " WHERE v.id IN (SELECT s.visit"
-		                             : " WHERE v.rowid IN (SELECT v.rowid FROM visit v");
+		                  : by_name ? " WHERE v.rowid IN (SELECT v.rowid FROM visit v"
+		                              " LEFT JOIN person p ON p.id = v.visitor"
+		                            : " WHERE v.rowid IN (SELECT v.rowid FROM visit v");
 	if (!rc)
 		rc = pl_buf_puts(sql, where);
 	if (!rc)

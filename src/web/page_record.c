@@ -334,24 +334,57 @@ static char *tenure_svg(json_t *ten, const char *today)
 	return pl_buf_take(&b);
 }
 
+/* A person page lists at most this many visits per role: the latest, with
+ * the total and a link to the whole list (/visits?visitor=ID), so the page
+ * costs what it shows, not what a person with 10,000 trips did. */
+#define PERSON_LIST_MAX 50
+
 /* The visits where person id had role (visitor, host, companion), by
- * date, as page rows with their urls; caller decrefs. */
-static json_t *role_visits(pl_page *pg, const char *role, const char *id)
+ * date, as page rows with their urls: all of them when cap is 0, else the
+ * latest cap (still in date order); *total counts them all.  Caller
+ * decrefs. */
+static json_t *role_visits(pl_page *pg, const char *role, const char *id, long cap, long *total)
 {
 	parley_query q;
 	parley_query_init(&q);
 	parley_visits *r = NULL;
 	json_t *a = json_array();
+	*total = 0;
+	/* the latest cap: the list's reverse order (start_key, id descending)
+	 * read back to front gives exactly the tail of the date order */
+	if (cap > 0)
+		q.sort = "-date";
+	q.limit = cap;
 	if (parley_query_set(&q, role, id, &pg->err) != PARLEY_OK ||
 	    parley_visits_find(pg->w->db, &q, 0, &r, &pg->err) != PARLEY_OK)
 		return a;
-	for (size_t i = 0; i < r->n; i++) {
+	*total = r->total;
+	for (size_t k = 0; k < r->n; k++) {
+		size_t i = cap > 0 ? r->n - 1 - k : k;
 		json_t *o = pl_visit_json(&r->v[i], 0);
 		pl_set_url(pg, o, "url", "visit", "id");
 		json_array_append_new(a, o);
 	}
 	parley_visits_free(r);
 	return a;
+}
+
+/* For a list cut at the cap, what the page says of it: {shown, total,
+ * url} with url the whole list (/visits?ROLE=ID); NULL when it is whole. */
+static json_t *list_note(pl_page *pg, const char *role, const char *id, size_t shown, long total)
+{
+	if (total <= (long)shown)
+		return NULL;
+	pl_buf l;
+	pl_buf_init(&l, 4096);
+	int rc = pl_buf_printf(&l, "%svisits?%s=", pg->rq->root, role);
+	if (rc == PARLEY_OK)
+		rc = pl_esc_url(&l, id);
+	json_t *o = rc == PARLEY_OK ? json_pack("{s:I,s:I,s:s}", "shown", (json_int_t)shown, "total",
+	                                        (json_int_t)total, "url", l.data)
+	                            : NULL;
+	pl_buf_free(&l);
+	return o;
 }
 
 void pl_page_person(pl_page *pg, const char *id, int fmt)
@@ -403,10 +436,22 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 	json_object_set_new(p, "tenures", ten);
 	/* the visits behind each list are the query layer's, so a person's
 	 * "trips" equal the list /visits?visitor=ID links to */
-	static const char *const roles[][2] = {{"visitor", "trips"}, {"host", "hosted"},
-	                                       {"companion", "accompanied"}};
-	for (size_t k = 0; k < 3; k++)
-		json_object_set_new(p, roles[k][1], role_visits(pg, roles[k][0], id));
+	static const char *const roles[][4] = {{"visitor", "trips", "trips_total", "trips_more"},
+	                                       {"host", "hosted", "hosted_total", "hosted_more"},
+	                                       {"companion", "accompanied", "accompanied_total",
+	                                        "accompanied_more"}};
+	/* a CSV download stays whole, and so does the static site, which has
+	 * no list page to link to */
+	long cap = fmt == 2 || pg->w->site ? 0 : PERSON_LIST_MAX;
+	json_t *more[3] = {NULL, NULL, NULL};
+	for (size_t k = 0; k < 3; k++) {
+		long total = 0;
+		json_t *l = role_visits(pg, roles[k][0], id, cap, &total);
+		if (fmt == 0)
+			more[k] = list_note(pg, roles[k][0], id, json_array_size(l), total);
+		json_object_set_new(p, roles[k][1], l);
+		json_object_set_new(p, roles[k][2], json_integer(total));
+	}
 	/* The analysis module's counts (`parley companions`), each linked to
 	 * the list of exactly its visits. */
 	json_t *comp = pl_an_companions(pg, id);
@@ -427,6 +472,9 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 		return;
 	}
 	pl_add_labels(json_object_get(p, "trips"));
+	for (size_t k = 0; k < 3; k++)
+		if (more[k])
+			json_object_set_new(p, roles[k][3], more[k]);
 	char *svg = tenure_svg(ten, pg->w->today);
 	json_t *ctx = json_pack("{s:s,s:o}", "title", json_string_value(json_object_get(p, "name")), "p", p);
 	if (svg)
