@@ -124,6 +124,22 @@ struct fact_emit {
 	int by_level;
 };
 
+/* q as the queries of its directions: between=A:B (without direction= or
+ * top=, which needs the pair) as A->B and B->A in h[0] and h[1] (2
+ * returned), else q itself in h[0] (1). */
+static size_t split_pair(const parley_query *q, parley_query h[2])
+{
+	h[0] = h[1] = *q;
+	if (!q->a[0] || q->dir_from[0] || q->top)
+		return 1;
+	for (size_t i = 0; i < 2; i++) {
+		h[i].a[0] = h[i].b[0] = '\0';
+		pl_strlcpy(h[i].dir_from, i ? q->b : q->a, sizeof h[i].dir_from);
+		pl_strlcpy(h[i].dir_to, i ? q->a : q->b, sizeof h[i].dir_to);
+	}
+	return 2;
+}
+
 /* True when level is one of c's levels. */
 static int level_ok(const struct fact_emit *c, const char *level)
 {
@@ -172,16 +188,10 @@ int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_vis
 		q = &none;
 	/* between=A:B is its two directions, each one range of the covering
 	 * index; with direction= or top= it stays one query (top needs the pair) */
-	parley_query h[2] = {*q, *q};
-	size_t n = 1;
+	parley_query h[2];
+	size_t n = split_pair(q, h);
 	struct fact_emit c = {fn, ud, {{NULL, NULL}, {NULL, NULL}}, {NULL}, 0};
-	if (q->a[0] && !q->dir_from[0] && !q->top) {
-		n = 2;
-		for (size_t i = 0; i < 2; i++) {
-			h[i].a[0] = h[i].b[0] = '\0';
-			pl_strlcpy(h[i].dir_from, i ? q->b : q->a, sizeof h[i].dir_from);
-			pl_strlcpy(h[i].dir_to, i ? q->a : q->b, sizeof h[i].dir_to);
-		}
+	if (n == 2) {
 		/* min_level= is tested on each row read, not in SQL: its
 		 * "level IN (7 levels)" is a lookup in a temporary b-tree per row
 		 * (SQLite's plan for a constant list of more than two terms), a
@@ -224,16 +234,8 @@ int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_f
 	 * as-of date for one row of the covering index; the later of the two
 	 * is the pair's.  min_level= stays in SQL here: the first row read
 	 * must be the answer. */
-	parley_query h[2] = {*q, *q};
-	size_t n = 1;
-	if (q->a[0] && !q->dir_from[0] && !q->top) {
-		n = 2;
-		for (size_t i = 0; i < 2; i++) {
-			h[i].a[0] = h[i].b[0] = '\0';
-			pl_strlcpy(h[i].dir_from, i ? q->b : q->a, sizeof h[i].dir_from);
-			pl_strlcpy(h[i].dir_to, i ? q->a : q->b, sizeof h[i].dir_to);
-		}
-	}
+	parley_query h[2];
+	size_t n = split_pair(q, h);
 	an_arena arena = {0};
 	sqlite3_stmt *st[2] = {NULL, NULL};
 	int has[2] = {0, 0}, rc = PARLEY_OK;

@@ -407,6 +407,10 @@ void pl_mmap_resume(parley_db *db, long long size)
 	sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
 }
 
+/* open_path's own flag, beside PARLEY_OPEN_*: a hot journal was rolled back
+ * already (once is enough; a second means something else is wrong). */
+#define PL_OPEN_RECOVERED 0x100
+
 static int open_path(const char *path, int flags, parley_db **out, parley_err *err)
 {
 	struct stat sb;
@@ -453,6 +457,21 @@ static int open_path(const char *path, int flags, parley_db **out, parley_err *e
 	                        NULL, pl_brief_sql_text, NULL, NULL);
 	/* Check that the file is a database before anything writes to it. */
 	rc = pl_exec(db, "SELECT count(*) FROM sqlite_schema", err);
+	if (rc && db->readonly && !(flags & PL_OPEN_RECOVERED) &&
+	    sqlite3_extended_errcode(db->sql) == SQLITE_READONLY_ROLLBACK) {
+		/* A write was interrupted with a rollback journal (a bulk import
+		 * writes with one, import_bulk.c, and can be killed): the journal is
+		 * hot, and only a writer may roll it back.  A reader does that once,
+		 * as any writer's open would, then reads the store as it was. */
+		parley_close(db);
+		parley_db *w = NULL;
+		parley_err werr = {0, ""};
+		if (open_path(path, flags & ~PARLEY_OPEN_READONLY, &w, &werr) != PARLEY_OK)
+			return parley_err_set(err, PARLEY_EDB, "%s: an interrupted write must be rolled back "
+			                      "first, and this process cannot: %s", path, werr.msg);
+		parley_close(w);
+		return open_path(path, flags | PL_OPEN_RECOVERED, out, err);
+	}
 	if (rc) {
 		parley_err_set(err, PARLEY_EDB, "%s: not a parley store (%s)", path,
 		               sqlite3_errmsg(db->sql));

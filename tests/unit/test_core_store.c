@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "parley.h"
@@ -322,6 +325,52 @@ static void refuses_a_file_that_is_not_a_store(void **state)
 	assert_int_equal(parley_open(path_of("missing.db"), 0, &db, &err), PARLEY_ENOTFOUND);
 }
 
+/* A write killed mid-transaction with a rollback journal (a bulk import
+ * writes with one) leaves the journal hot: a reader's open rolls it back
+ * (only a writer may) and reads the store as it was, where it used to fail
+ * with "attempt to write a readonly database" (tests/cli records-sigkill). */
+static void a_reader_rolls_back_an_interrupted_write(void **state)
+{
+	(void)state;
+	const char *path = path_of("killed.db");
+	parley_db *db = NULL;
+	parley_err err;
+	assert_int_equal(parley_open(path, PARLEY_OPEN_CREATE, &db, &err), PARLEY_OK);
+	parley_close(db);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) { /* the writer, killed (it never commits nor rolls back) */
+		parley_db *w = NULL;
+		if (parley_open(path, 0, &w, &err) != PARLEY_OK)
+			_exit(2);
+		sqlite3 *s = parley_sqlite(w);
+		int rc = sqlite3_exec(s, "PRAGMA journal_mode = DELETE; PRAGMA cache_size = 8; BEGIN;"
+		                         " CREATE TABLE killed_write(x);"
+		                         " WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n"
+		                         " WHERE i < 20000) INSERT INTO killed_write SELECT randomblob(200)"
+		                         " FROM n;", NULL, NULL, NULL);
+		_exit(rc == SQLITE_OK ? 0 : 3);
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	char journal[200];
+	snprintf(journal, sizeof journal, "%s-journal", path);
+	struct stat sb;
+	assert_int_equal(stat(journal, &sb), 0); /* hot: the write spilled into the file */
+	assert_true(sb.st_size > 0);
+	assert_int_equal(parley_open(path, PARLEY_OPEN_READONLY, &db, &err), PARLEY_OK);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(parley_sqlite(db),
+	                                    "SELECT count(*) FROM sqlite_schema WHERE name = 'killed_write'",
+	                                    -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(st, 0), 0);
+	sqlite3_finalize(st);
+	parley_close(db);
+	assert_int_not_equal(stat(journal, &sb), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +382,7 @@ int main(void)
 	    cmocka_unit_test(check_lists_sources_lacking_title_or_date),
 	    cmocka_unit_test(find_people_by_any_alias),
 	    cmocka_unit_test(refuses_a_file_that_is_not_a_store),
+	    cmocka_unit_test(a_reader_rolls_back_an_interrupted_write),
 	};
 	return RUN_IN_TMPDIR_AFTER("store", tests, setup);
 }
