@@ -44,7 +44,7 @@ static const rec_list person_lists[] = {
 };
 static const char *const person_derived[] = {
     "country_name", "url", "country_url", "trips", "hosted", "accompanied", "companions",
-    "etag", NULL};
+    "trips_total", "hosted_total", "accompanied_total", "etag", NULL};
 static const char *const person_version[] = {
     "SELECT * FROM person WHERE id = ?1",
     "SELECT * FROM person_alias WHERE person = ?1 ORDER BY alias",
