@@ -14,15 +14,27 @@
 
 #include "parley.h"
 
+/* the input's file, one per process, removed when the run ends (libFuzzer
+ * exits through exit(): its time limit, a crash report) */
+static char fuzz_import_path[512];
+
+static void fuzz_import_remove(void)
+{
+	unlink(fuzz_import_path);
+}
+
 static void fuzz_import_file(const uint8_t *data, size_t size, const char *format,
                              const char *tag)
 {
 	static parley_db *db;
-	static char path[96];
+	char *path = fuzz_import_path;
 	if (!db) {
 		if (parley_open(":memory:", PARLEY_OPEN_CREATE, &db, NULL) != PARLEY_OK)
 			abort();
-		snprintf(path, sizeof path, "/tmp/fuzz-%s-%ld.dat", tag, (long)getpid());
+		const char *tmp = getenv("TMPDIR");
+		snprintf(path, sizeof fuzz_import_path, "%s/fuzz-%s-%ld.dat", tmp && *tmp ? tmp : "/tmp",
+		         tag, (long)getpid());
+		atexit(fuzz_import_remove);
 	}
 	FILE *f = fopen(path, "wb");
 	if (!f)
