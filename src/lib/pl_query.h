@@ -77,6 +77,16 @@ int pl_keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, pl_binds
 int pl_keyset_sort(const parley_query *q);
 /* " ORDER BY ..." of a sort (NULL: by date). */
 const char *pl_order_by(const char *sort);
+/* Whether q's sort (level, visitor) pages by arms (query_sort.c). */
+int pl_sort_arms_apply(const parley_query *q);
+/* The ids of q's page (offset, limit) sorted by level or visitor, as a JSON
+ * array in *ids (the caller frees it with free()), found by counting the
+ * arms of the sort's first key and sorting only those the page falls in:
+ * where bound to b is q's WHERE (pl_query_where), cwhere bound to bc the
+ * tally's (pl_tally_where) when tally (query_sort.c). */
+int pl_sort_page_ids(parley_db *db, const parley_query *q, const char *where, const pl_binds *b,
+                     const char *cwhere, const pl_binds *bc, int tally, long offset, long limit,
+                     char **ids, parley_err *err);
 
 /* Searches from the search index's rows (query_search.c). */
 /* Whether q is a search whose other filters the index's rows carry

@@ -1070,6 +1070,14 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 		                 more ? (size_t)limit : 0, &counted, err);
 		if (!rc && !counted) /* a page past the last: count them */
 			rc = total_of(db, "SELECT count(*)", &cwhere, &bc, &r->pub.total, err);
+	} else if (!rc && limit > 0 && !spage && pl_sort_arms_apply(q)) {
+		/* by level or visitor: only the arms the page falls in are sorted */
+		char *ids = NULL;
+		rc = pl_sort_page_ids(db, q, where.data, &b, cwhere.data ? cwhere.data : "", &bc, tally,
+		                      offset, limit, &ids, err);
+		if (!rc)
+			rc = load_ids(db, r, q, ids, details, 0, err);
+		free(ids);
 	} else if (!rc) {
 		pl_buf_reset(&sql);
 		rc = page_sql(&sql, q, where.data, limit > 0 ? limit + more : -1L, offset, spage);
@@ -1135,7 +1143,7 @@ int parley_visit_neighbours(parley_db *db, const char *id, parley_visits **prev,
 	*prev = *next = NULL;
 	int rc = must_exist(db, "visit", "id", id, err);
 	/* the same pair in either direction (pair_key), by the list order
-	 * (start_key, id): visit_by_pairk seeks the one row, where an OR of the
+	 * (start_key, id): visit_by_pair_cover seeks the one row, where an OR of the
 	 * two directions sorted every visit of the pair, list columns and all */
 #define NEIGHBOUR(CMP, DIR)                                                                  	" JOIN visit w ON w.id = ?1 WHERE v.status IN ('confirmed', 'reported') AND"           	" v.pair_key = w.pair_key AND"              	" (v.start_key, v.id) " CMP " (w.start_key, w.id) ORDER BY v.start_key " DIR ", v.id " DIR " LIMIT 1"
 	if (!rc)

@@ -761,6 +761,25 @@ static const char *const migration_visitor_cover =
     " to_country, level, type, visitor_label);"
     "DROP INDEX visit_by_visitor_key;";
 
+/* Two indexes widened (issue 13), each replacing its prefix, so every
+ * plan that read the old one reads the new one the same way:
+ *  - a pair's list sorted by level or by visitor (query_sort.c): the
+ *    pair's index carries the level, the visitor's office (the rank within
+ *    a level) and the visitor and label (the groups of sort=visitor), so
+ *    the counts and the page are read from the index range of the pair and
+ *    never from its table rows (at 1M visits the largest pair's 100,000).
+ *  - a page that walks the list order (walk_first in query_visits.c: a
+ *    country's deep page steps over thousands of other countries' visits)
+ *    tests each row's countries, level and type in the list-order index,
+ *    not in its table row. */
+static const char *const migration_sort_cover =
+    "CREATE INDEX visit_by_pair_cover ON visit(pair_key, start_key, id, status, level,"
+    " visitor_office, visitor, visitor_label);"
+    "DROP INDEX visit_by_pairk;"
+    "CREATE INDEX visit_by_key_cover ON visit(start_key, id, status, from_country, to_country,"
+    " level, type);"
+    "DROP INDEX visit_by_key_status;";
+
 static const char *const migrations[] = {
     migration_1,
     migration_accounts,
@@ -781,6 +800,7 @@ static const char *const migrations[] = {
     migration_search_pack, /* issue 13: a search counted from its doclist */
     migration_person_tally, /* issue 13: the people list without counting visits */
     migration_visitor_cover, /* issue 13: a visit's context reads its visitor's visits from one index */
+    migration_sort_cover, /* issue 13: sorts by level or visitor, and walks, read indexes */
 };
 
 int pl_schema_migration_count(void)

@@ -237,7 +237,8 @@ static const char *const compared[] = {
     /* the indexes, read through themselves */
     "SELECT from_country, to_country, start_key, id, status, level, type, visitor, visitor_label"
     " FROM visit INDEXED BY visit_by_dir_cover ORDER BY from_country, to_country, start_key, id",
-    "SELECT pair_key, start_key, id, status FROM visit INDEXED BY visit_by_pairk"
+    "SELECT pair_key, start_key, id, status, level, visitor_office, visitor, visitor_label"
+    " FROM visit INDEXED BY visit_by_pair_cover"
     " ORDER BY pair_key, start_key, id",
     "SELECT entity, entity_key FROM audit INDEXED BY audit_by_entity ORDER BY entity, entity_key, seq",
 };

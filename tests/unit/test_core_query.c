@@ -264,8 +264,8 @@ static void check_plan(const char *const *kv, int walk_ok, int whole_store)
 		if (scan && !(walk ? index_walk : page ? walk_ok && index_walk : whole_store))
 			fail_msg("%sscans visit:\n%s", what, plan);
 		/* it reads the list-order index */
-		if (walk && (strstr(l, " USING INDEX visit_by_key_status") ||
-		             strstr(l, " USING COVERING INDEX visit_by_key_status")))
+		if (walk && (strstr(l, " USING INDEX visit_by_key_cover") ||
+		             strstr(l, " USING COVERING INDEX visit_by_key_cover")))
 			walk = 2;
 		/* the tally: a pair, direction or country is one range of an
 		 * index (two for a country), never a scan of the tally */
