@@ -339,8 +339,11 @@ int pl_sort_page_ids(parley_db *db, const parley_query *q, const char *where, co
 	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
 	int rc;
-	if (by_name) /* the groups first, then their names (never a name per match) */
-		rc = pl_buf_printf(&sql, "SELECT v.visitor, v.visitor_label FROM visit v%s", where);
+	if (by_name) /* the groups first, then their names (never a name per match); a
+	              * filter by status alone reads them from the visitors' index, not
+	              * the table rows of most of the store */
+		rc = pl_buf_printf(&sql, "SELECT v.visitor, v.visitor_label FROM visit v%s%s",
+		                   b->status_index ? " INDEXED BY visit_by_visitor_cover" : "", where);
 	else if (tally)
 		rc = pl_buf_printf(&sql, "SELECT t.level, sum(t.n)%s%s GROUP BY t.level",
 		                   strstr(pl_tally_total(q), " FROM "), cwhere);
@@ -352,11 +355,17 @@ int pl_sort_page_ids(parley_db *db, const parley_query *q, const char *where, co
 		rc = by_name ? visitor_arms(db, sql.data, b, b->arena, &a, err)
 		             : level_arms(db, sql.data, tally ? bc : b, b->arena, &a, err);
 	pl_buf_free(&sql);
-	/* a visitor's arm leaves the filter's own indexes to its visitors' */
+	/* a visitor's arm leaves the filter's own indexes to its visitors';
+	 * a level's arm, but for a pair or direction (whose index carries the
+	 * level), to the level's (visit_by_level_cover: a country's matches are
+	 * tested there, not in their table rows), never to the status index,
+	 * which holds most of a store */
+	int lev_walk = !by_name && !q->a[0] && !q->dir_from[0];
+	int own = by_name || lev_walk || b->status_index;
 	pl_buf wwalk;
 	pl_buf_init(&wwalk, MAX_SQL);
-	pl_binds bw = {.n = 0, .arena = b->arena, .walk = 1, .status_index = 0};
-	if (!rc && by_name)
+	pl_binds bw = {.n = 0, .arena = b->arena, .walk = by_name || lev_walk, .status_index = 0};
+	if (!rc && own)
 		rc = pl_query_where(db, q, &wwalk, &bw, err);
 	json_t *ids = rc ? NULL : json_array();
 	if (!rc && !ids)
@@ -368,8 +377,8 @@ int pl_sort_page_ids(parley_db *db, const parley_query *q, const char *where, co
 			continue;
 		}
 		long got = 0;
-		rc = arm_rows(db, q, by_name ? wwalk.data : where, by_name ? &bw : b, &a.v[i], skip, need,
-		              ids, &got, err);
+		rc = arm_rows(db, q, own ? wwalk.data : where, own ? &bw : b, &a.v[i], skip, need, ids,
+		              &got, err);
 		need -= got;
 		skip = 0;
 	}

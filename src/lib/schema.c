@@ -771,14 +771,20 @@ static const char *const migration_visitor_cover =
  *  - a page that walks the list order (walk_first in query_visits.c: a
  *    country's deep page steps over thousands of other countries' visits)
  *    tests each row's countries, level and type in the list-order index,
- *    not in its table row. */
+ *    not in its table row.
+ *  - a list sorted by level that is not a pair's (the whole store, a
+ *    country) reads one level at a time from the level's index, which
+ *    carries the countries and the visitor's office. */
 static const char *const migration_sort_cover =
     "CREATE INDEX visit_by_pair_cover ON visit(pair_key, start_key, id, status, level,"
     " visitor_office, visitor, visitor_label);"
     "DROP INDEX visit_by_pairk;"
     "CREATE INDEX visit_by_key_cover ON visit(start_key, id, status, from_country, to_country,"
     " level, type);"
-    "DROP INDEX visit_by_key_status;";
+    "DROP INDEX visit_by_key_status;"
+    "CREATE INDEX visit_by_level_cover ON visit(level, start_key, id, status, from_country,"
+    " to_country, visitor_office);"
+    "DROP INDEX visit_by_level_key2;";
 
 static const char *const migrations[] = {
     migration_1,
