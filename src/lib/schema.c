@@ -774,7 +774,10 @@ static const char *const migration_visitor_cover =
  *    not in its table row.
  *  - a list sorted by level that is not a pair's (the whole store, a
  *    country) reads one level at a time from the level's index, which
- *    carries the countries and the visitor's office. */
+ *    carries the countries and the visitor's office.
+ *  - a country's list sorted by visitor groups its matches by visitor from
+ *    its two indexes (visit_by_dir_cover for the visits it made, this one
+ *    for those it hosted), not from their table rows. */
 static const char *const migration_sort_cover =
     "CREATE INDEX visit_by_pair_cover ON visit(pair_key, start_key, id, status, level,"
     " visitor_office, visitor, visitor_label);"
@@ -784,7 +787,10 @@ static const char *const migration_sort_cover =
     "DROP INDEX visit_by_key_status;"
     "CREATE INDEX visit_by_level_cover ON visit(level, start_key, id, status, from_country,"
     " to_country, visitor_office);"
-    "DROP INDEX visit_by_level_key2;";
+    "DROP INDEX visit_by_level_key2;"
+    "CREATE INDEX visit_by_to_cover ON visit(to_country, start_key, id, status, from_country,"
+    " visitor, visitor_label);"
+    "DROP INDEX visit_by_to_key2;";
 
 static const char *const migrations[] = {
     migration_1,

@@ -4,7 +4,8 @@
  * filters the tally answers and filters it does not, and on the cases that
  * split or join the arms: levels of one rank, a level of no rank, offices of
  * one rank within a level, names equal but for case (two people, and a
- * label with no person), visits with no visitor at all. */
+ * label with no person), visits with no visitor at all, a visit within one
+ * country (counted once in that country's list). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -137,7 +138,8 @@ static void sorted_pages_are_the_sorted_list(void **s)
 	    "  'CHN', '1991-02-01', 'official', 'g'),"
 	    " ('sort-8', 'sort-b', NULL, NULL, 'odd_level', 'CHN', 'PRK', '1960', 'official', 'h'),"
 	    " ('sort-9', NULL, 'Unidentified', NULL, 'at_least_ministerial', 'CHN', 'PRK', '1991-03-04',"
-	    "  'official', 'i');");
+	    "  'official', 'i'),"
+	    " ('sort-10', 'sort-c', NULL, NULL, 'ministerial', 'PRK', 'PRK', '1991-02-01', 'official', 'j');");
 	static const char *const filters[][10] = {
 	    {"sort", "level", NULL},
 	    {"sort", "visitor", NULL},
@@ -146,6 +148,8 @@ static void sorted_pages_are_the_sorted_list(void **s)
 	    {"sort", "level", "direction", "PRK:CHN", NULL},
 	    {"sort", "visitor", "country", "PRK", "from", "1950", "to", "1995"},
 	    {"sort", "level", "country", "CHN", "type", "official", NULL},
+	    {"sort", "visitor", "country", "PRK", NULL},
+	    {"sort", "visitor", "country", "CHN", "level", "ministerial", NULL},
 	    {"sort", "visitor", "status", "all", NULL},
 	    {"sort", "level", "from", "1960-06-01", NULL},
 	    {"sort", "visitor", "between", "CHN:PRK", "level", "ministerial,at_least_ministerial,unknown", NULL},
