@@ -122,6 +122,15 @@ int pl_pack_facets(parley_db *db, const parley_query *q, const int *want, pl_map
 int pl_pack_page(parley_db *db, const parley_query *q, size_t need, long *total, pl_match **out,
                  size_t *nout, struct an_arena *arena, parley_err *err);
 
+/* The rowids the search "word"* matches in visit_fts, read from the FTS5
+ * index's records (query_search_doclist.c): *bits (caller frees) has bit n
+ * set for each match n, *nwords words of it.  PARLEY_ELIMIT (err
+ * untouched) when word is not one word of ASCII letters and digits, inside
+ * a transaction, or when the index is in a shape the reader does not know:
+ * the caller asks FTS5. */
+int pl_fts_prefix_rowids(parley_db *db, const char *word, uint64_t **bits, size_t *nwords,
+                         parley_err *err);
+
 /* Tests only: 1 makes the search pack compare its dates as text, the way
  * of pl_date_clause, instead of as bounds on its packed keys. */
 extern int pl_pack_text_dates;
