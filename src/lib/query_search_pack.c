@@ -616,14 +616,23 @@ struct pl_pack_chunks {
 	long long version, changes;
 	unsigned char **c; /* [chunk]: CHUNK_BYTES, or NULL when not read yet */
 	size_t n;
+	/* the last one-word search's rowids (pl_fts_prefix_rowids): the same
+	 * word asked with other filters (the list's years, its pages, the API
+	 * beside the HTML list) reads its doclist once per store version */
+	char *word;
+	uint64_t *bits;
+	size_t nbits;
 };
 
 static void chunks_free(struct pl_pack_chunks *k)
 {
 	for (size_t i = 0; k && i < k->n; i++)
 		free(k->c[i]);
-	if (k)
+	if (k) {
 		free(k->c);
+		free(k->word);
+		free(k->bits);
+	}
 	free(k);
 }
 
@@ -759,19 +768,38 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 	/* a one-word search's rowids read from the index's records
 	 * (query_search_doclist.c), a few instructions each where stepping
 	 * FTS5 takes about a thousand; else FTS5 lists them */
-	uint64_t *bits = NULL;
+	struct pl_pack_chunks *cache = chunks_for(db, version, changes, in_txn);
+	const uint64_t *bits = NULL;
+	uint64_t *own_bits = NULL;
 	size_t nbits = 0, bw = 0;
 	uint64_t word = 0;
 	int fast = 0;
-	if (!rc && phrase) {
-		char *w = parley_fold_words(q->text);
-		int r2 = w ? pl_fts_prefix_rowids(db, w, &bits, &nbits, err) : PARLEY_ENOMEM;
-		free(w);
-		if (r2 == PARLEY_OK)
+	char *w = !rc && phrase ? parley_fold_words(q->text) : NULL;
+	if (!rc && phrase && !w)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	if (!rc && phrase && cache && cache->word && strcmp(cache->word, w) == 0) {
+		bits = cache->bits;
+		nbits = cache->nbits;
+		fast = 1;
+	} else if (!rc && phrase) {
+		int r2 = pl_fts_prefix_rowids(db, w, &own_bits, &nbits, err);
+		if (r2 == PARLEY_OK) {
 			fast = 1;
-		else if (r2 != PARLEY_ELIMIT)
+			bits = own_bits;
+			if (cache) { /* kept for the next request of the word */
+				free(cache->word);
+				free(cache->bits);
+				cache->word = w;
+				cache->bits = own_bits;
+				cache->nbits = nbits;
+				w = NULL;
+				own_bits = NULL;
+			}
+		} else if (r2 != PARLEY_ELIMIT) {
 			rc = parley_err_set(err, r2, "search: %s", parley_strstatus(r2));
+		}
 	}
+	free(w);
 	sqlite3_stmt *st = NULL;
 	if (!rc && phrase && !fast)
 		rc = pl_prepare_cached(db, "SELECT rowid FROM visit_fts WHERE visit_fts MATCH ?1", &st, err);
@@ -782,7 +810,6 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 	 * while the doclist stays in it */
 	sqlite3_blob *chunk = NULL;
 	long long cur = -1;
-	struct pl_pack_chunks *cache = chunks_for(db, version, changes, in_txn);
 	unsigned char own[CHUNK_BYTES];
 	const unsigned char *data = NULL;
 	int s = SQLITE_DONE;
@@ -821,7 +848,7 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 	}
 	if (!rc && st && s != SQLITE_DONE)
 		rc = pl_db_error(db, err, "searching visits");
-	free(bits);
+	free(own_bits);
 	sqlite3_blob_close(chunk); /* a no-op on NULL */
 	if (st)
 		pl_release(db, st);
