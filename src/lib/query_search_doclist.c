@@ -35,8 +35,12 @@
 
 /* An SQLite varint at p (before end): its byte count, 0 when it runs past
  * end. */
-static int varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
+static inline int varint(const unsigned char *p, const unsigned char *end, uint64_t *v)
 {
+	if (p < end && !(*p & 0x80)) { /* most: a rowid delta, a size */
+		*v = *p;
+		return 1;
+	}
 	uint64_t x = 0;
 	for (int i = 0; i < 8; i++) {
 		if (p + i >= end)

@@ -191,10 +191,17 @@ static void put64(unsigned char *p, uint64_t w)
 
 static uint64_t get64(const unsigned char *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* put64's order is the machine's: one load per match of a search */
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+#else
 	uint64_t w = 0;
 	for (int i = 7; i >= 0; i--)
 		w = w << 8 | p[i];
 	return w;
+#endif
 }
 
 /* Repacks chunk ch from its rows of visit_search. */
