@@ -502,8 +502,10 @@ int pl_fts_prefix_rowids(parley_db *db, const char *word, uint64_t **bits, size_
 		rc = scan_segment(&r, &s[i], pfx, wl + 1, i);
 	if (r.blob)
 		sqlite3_blob_close(r.blob);
-	if (began)
-		sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL);
+	/* a read transaction: its end never fails for want of a write; if
+	 * it did, the connection must not stay inside it */
+	if (began && sqlite3_exec(db->sql, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		sqlite3_exec(db->sql, "ROLLBACK", NULL, NULL, NULL);
 	if (!rc)
 		rc = combine(&r);
 	free(s);
