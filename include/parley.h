@@ -1253,6 +1253,12 @@ typedef struct parley_companions {
  * *out with parley_companions_free(). */
 int parley_companions_compute(parley_db *db, const char *person, const parley_analysis_opts *o,
                               parley_companions **out, parley_err *err);
+/* The same with only what the person page shows: led and `with` equal
+ * parley_companions_compute's; accompanied is left empty (naccompanied 0),
+ * as the visits the person joined are not read.  Errors as above; the
+ * caller frees *out with parley_companions_free(). */
+int parley_companions_led(parley_db *db, const char *person, const parley_analysis_opts *o,
+                          parley_companions **out, parley_err *err);
 /* format: table|csv|json|md; explain: the visit ids in the table too.
  * Errors as above. */
 int parley_companions_write(const parley_companions *c, const char *format, int explain,

@@ -310,9 +310,10 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 int an_load_people(parley_db *db, an_data **out, parley_err *err);
 /* ... then person's visits as visitor or in a delegation counted by o's
  * statuses to its as-of date, with their delegations, added to d (and d
- * prepared again). */
-int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, an_data *d,
-                          parley_err *err);
+ * prepared again); led_only: only the visits person led and their
+ * companions (what `with` reads; `accompanied` then stays empty). */
+int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, bool led_only,
+                          an_data *d, parley_err *err);
 
 /* For compare: also each visit's external ids, and the source's own era
  * label where its note keeps one ("period '...'", as the Beyond Parallel

@@ -610,10 +610,11 @@ int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, 
 int pl_audit_undo(parley_db *db, const char *entity, const char *id, long seq, char **out,
                   parley_err *err);
 
-/* The companions (role 'companion') of the visits person led, and person's
- * own places as a companion, by visit and order on the record: what
- * `parley companions` reads.  Caller frees *out with parley_facts_free. */
-int pl_companion_facts(parley_db *db, const char *person, parley_member_facts **out,
-                       parley_err *err);
+/* The companions (role 'companion') of the visits person led, and (unless
+ * led_only) person's own places as a companion, by visit and order on the
+ * record: what `parley companions` reads (led_only: what the person page
+ * shows).  Caller frees *out with parley_facts_free. */
+int pl_companion_facts(parley_db *db, const char *person, bool led_only,
+                       parley_member_facts **out, parley_err *err);
 
 #endif /* PARLEY_INTERNAL_H */

@@ -212,7 +212,9 @@ static int led_by(parley_db *db, const char *person, const char *visit)
 json_t *pl_an_companions(pl_page *pg, const char *person)
 {
 	parley_companions *c = NULL;
-	if (parley_companions_compute(pg->w->db, person, NULL, &c, NULL) != PARLEY_OK)
+	/* the page lists who travelled with the person (with), not whom
+	 * they accompanied: that side is not read */
+	if (parley_companions_led(pg->w->db, person, NULL, &c, NULL) != PARLEY_OK)
 		return NULL;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < c->nwith; i++) {
