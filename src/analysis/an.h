@@ -115,6 +115,17 @@ typedef struct an_data {
 	                        * a visitor id's slot has AN_NAME_VISITOR in its n */
 	int refs;              /* results sharing it beyond the first: an_data_free
 	                        * drops one of them before freeing (an_pair.c) */
+	/* A visit's context (an_load_visit): its visitor's earlier visits
+	 * counted in the store, where v holds only the latest of each list
+	 * a sentence gives (issue 13).  set 0: the sentences count v (fixtures). */
+	struct an_visitor_counts {
+		int set;
+		long abroad, to_host; /* from the visit's country since the office began; of them to its host */
+		long nth;             /* from its country to its host, ever */
+		long nth_first;       /* the first possible day of the first of those (0: none) */
+		int nth_minrank;      /* the lowest level rank among them (INT_MAX: none) */
+		int outside;          /* a visit up to its day lies outside its pair */
+	} vc;
 } an_data;
 
 /* Parsed options shared by the analyses. */

@@ -245,6 +245,7 @@ int an_load_pair(parley_db *db, const an_opts *o, bool types, an_data **out, par
 typedef struct one_visit {
 	char id[256], from[16], to[16], visitor[256], level[64], as_of[16], before[16];
 	int has_visitor;
+	long day; /* its first possible day */
 } one_visit;
 
 static int remember(void *ud, const parley_visit_fact *f, parley_err *err)
@@ -262,7 +263,8 @@ static int remember(void *ud, const parley_visit_fact *f, parley_err *err)
 	snprintf(x->level, sizeof x->level, "%s", f->level ? f->level : "unknown");
 	/* the as-of of the visits before it: its first possible day (the
 	 * visitor's visits), or the day before it (the pair's previous ones) */
-	an_day_text(parley_date_first_day(dt), x->as_of);
+	x->day = parley_date_first_day(dt);
+	an_day_text(x->day, x->as_of);
 	an_day_text(parley_date_first_day(dt) - 1, x->before);
 	parley_date b; /* before the first date a store can hold: nothing is */
 	if (parley_date_parse(x->before, strlen(x->before), &b, NULL) != PARLEY_OK)
@@ -294,6 +296,144 @@ static int latest_before(parley_db *db, const an_opts *o, const char *as_of, con
 	return rc;
 }
 
+/* The visitor's earlier visits as the context sentences use them
+ * (an_context.c): counted in the store (an_data.vc), and only the latest
+ * PARLEY_CONTEXT_IDS_MAX of each list a sentence gives read as visits: of
+ * those from the visit's country since the visitor's office began (trips
+ * abroad, and of them to the host), and of those from its country to its
+ * host.  A site's pages of a pair each read their visitor's whole history
+ * before, so the site grew with the pair times its visitors' histories
+ * (100x for 10x visits: issue 13); now a page reads three counts over one
+ * index range and a few dozen rows. */
+typedef struct visitor_walk {
+	const one_visit *x;
+	struct an_visitor_counts *vc;
+	long since;            /* the office's first day; LONG_MAX: no office */
+	long got_abroad, got_nth;
+	fact_sink *s;
+} visitor_walk;
+
+static int in_pair(const one_visit *x, const char *from, const char *to)
+{
+	return from && to &&
+	       ((strcmp(from, x->from) == 0 && strcmp(to, x->to) == 0) ||
+	        (strcmp(from, x->to) == 0 && strcmp(to, x->from) == 0));
+}
+
+/* The groups of the visitor's visits before the visit (pl_visit_fact_groups). */
+static int count_before(void *ud, const char *from, const char *to, const char *level, long n,
+                        const char *first_key, parley_err *err)
+{
+	(void)err;
+	visitor_walk *w = ud;
+	if (!in_pair(w->x, from, to))
+		w->vc->outside = 1;
+	if (!from || !to || strcmp(from, w->x->from) != 0 || strcmp(to, w->x->to) != 0)
+		return PARLEY_OK;
+	w->vc->nth += n;
+	parley_date dt;
+	/* the key begins with the first possible day (YYYY-MM-DD) */
+	if (first_key && strlen(first_key) >= 10 && parley_date_parse(first_key, 10, &dt, NULL) == PARLEY_OK) {
+		long day = parley_date_first_day(dt);
+		if (!w->vc->nth_first || day < w->vc->nth_first)
+			w->vc->nth_first = day;
+	}
+	int r = parley_level_rank(level ? level : "unknown");
+	if (r < w->vc->nth_minrank)
+		w->vc->nth_minrank = r;
+	return PARLEY_OK;
+}
+
+/* ... since the office began: trips abroad and to the host. */
+static int count_since(void *ud, const char *from, const char *to, const char *level, long n,
+                       const char *first_key, parley_err *err)
+{
+	(void)level;
+	(void)first_key;
+	(void)err;
+	visitor_walk *w = ud;
+	if (!from || strcmp(from, w->x->from) != 0)
+		return PARLEY_OK;
+	w->vc->abroad += n;
+	if (to && strcmp(to, w->x->to) == 0)
+		w->vc->to_host += n;
+	return PARLEY_OK;
+}
+
+/* ... on the visit's own day (they are not earlier, but a store whose
+ * visits all lie in one pair is told by them: an_one_pair). */
+static int count_same_day(void *ud, const char *from, const char *to, const char *level, long n,
+                          const char *first_key, parley_err *err)
+{
+	(void)level;
+	(void)n;
+	(void)first_key;
+	(void)err;
+	visitor_walk *w = ud;
+	if (!in_pair(w->x, from, to))
+		w->vc->outside = 1;
+	return PARLEY_OK;
+}
+
+/* The visitor's visits newest first: each one that is among the latest
+ * PARLEY_CONTEXT_IDS_MAX of a list is added, until every list has them. */
+static int take_latest(void *ud, const parley_visit_fact *f, parley_err *err)
+{
+	visitor_walk *w = ud;
+	long need_abroad = w->vc->abroad < PARLEY_CONTEXT_IDS_MAX ? w->vc->abroad : PARLEY_CONTEXT_IDS_MAX;
+	long need_nth = w->vc->nth < PARLEY_CONTEXT_IDS_MAX ? w->vc->nth : PARLEY_CONTEXT_IDS_MAX;
+	if (w->got_abroad >= need_abroad && w->got_nth >= need_nth)
+		return PL_WALK_STOP;
+	int from = f->from_country && strcmp(f->from_country, w->x->from) == 0;
+	int nth = from && f->to_country && strcmp(f->to_country, w->x->to) == 0;
+	int abroad = 0;
+	parley_date dt;
+	if (from && w->since != LONG_MAX && f->start_date &&
+	    parley_date_parse(f->start_date, strlen(f->start_date), &dt, NULL) == PARLEY_OK)
+		abroad = parley_date_first_day(dt) >= w->since;
+	int take = (nth && w->got_nth++ < need_nth) | (abroad && w->got_abroad++ < need_abroad);
+	return take ? fact_add(w->s, f, err) : PARLEY_OK;
+}
+
+static int visitor_visits(parley_db *db, const an_opts *o, const one_visit *x, an_data *d,
+                          fact_sink *s, parley_err *err)
+{
+	struct an_visitor_counts *vc = &d->vc;
+	*vc = (struct an_visitor_counts){.set = 1, .nth_minrank = INT_MAX};
+	const an_tenure *t = an_office_at(d, x->visitor, x->day);
+	visitor_walk w = {x, vc, t ? t->first : LONG_MAX, 0, 0, s};
+	char since[16];
+	if (t)
+		an_day_text(t->first, since);
+	parley_query q;
+	/* 0: before the visit, by office and list; 1: before it, since the
+	 * office began; 2: on its day */
+	for (int k = 0; k < 3; k++) {
+		if ((k < 2 && !x->before[0]) || (k == 1 && !t))
+			continue;
+		int rc = counted(o, k == 2 ? x->as_of : x->before, &q, err);
+		q.min_level = NULL;
+		if (!rc)
+			rc = parley_query_set(&q, "visitor", x->visitor, err);
+		if (!rc && k)
+			rc = parley_query_set(&q, "since", k == 1 ? since : x->as_of, err);
+		if (!rc)
+			rc = pl_visit_fact_groups(db, &q, k == 0 ? count_before : k == 1 ? count_since : count_same_day,
+			                          &w, err);
+		if (rc)
+			return rc;
+	}
+	if (!x->before[0] || (!vc->abroad && !vc->nth))
+		return PARLEY_OK;
+	int rc = counted(o, x->before, &q, err);
+	q.min_level = NULL;
+	if (!rc)
+		rc = parley_query_set(&q, "visitor", x->visitor, err);
+	if (!rc)
+		rc = pl_visit_facts_back(db, &q, take_latest, &w, err);
+	return rc;
+}
+
 int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out,
                   parley_err *err)
 {
@@ -307,9 +447,8 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 	 * and the previous one either way at o's minimum level (since-previous).
 	 * Those two are read by index seeks, not found among the pair's whole
 	 * history (a late visit of a 100,000-visit pair read them all); the
-	 * visitor's visits come whole, as every sentence about the visitor
-	 * lists them (and a store whose visits all lie between two countries
-	 * is told by them: an_one_pair) */
+	 * visitor's visits are counted, and only the latest of each list
+	 * read (visitor_visits) */
 	fact_sink s = {.d = d, .dedupe = 1};
 	one_visit x;
 	memset(&x, 0, sizeof x); /* read below only once the visit is found */
@@ -318,7 +457,6 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 		rc = parley_err_set(err, PARLEY_ENOTFOUND, "analysis: no visit '%s'", id);
 	if (!rc)
 		rc = parley_visit_fact_get(db, id, fact_add, &s, err);
-	parley_query q;
 	char pair[40], dir[40];
 	snprintf(pair, sizeof pair, "%s:%s", x.from, x.to);
 	snprintf(dir, sizeof dir, "%s:%s", x.from, x.to);
@@ -330,15 +468,12 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 		if (!rc)
 			rc = latest_before(db, o, x.before, pair, NULL, o->min_level, &s, err);
 	}
+	/* the tenures first: the office held on the visit's day bounds the
+	 * trips abroad counted */
 	if (!rc && x.has_visitor) {
-		rc = counted(o, x.as_of, &q, err);
-		q.min_level = NULL;
+		rc = load_tenures(db, d, NULL, NULL, x.visitor, err);
 		if (!rc)
-			rc = parley_query_set(&q, "visitor", x.visitor, err);
-		if (!rc)
-			rc = parley_visit_facts(db, &q, fact_add, &s, err);
-		if (!rc)
-			rc = load_tenures(db, d, NULL, NULL, x.visitor, err);
+			rc = visitor_visits(db, o, &x, d, &s, err);
 	}
 	if (!rc)
 		rc = visitor_people(db, d, err);

@@ -21,6 +21,23 @@ const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem
  * does not decode (query_analysis.c). */
 int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_visit_fact_fn fn,
                    void *ud, parley_err *err);
+/* What a callback of pl_visit_facts_back returns to end the walk there
+ * (pl_visit_facts_back then returns PARLEY_OK). */
+#define PL_WALK_STOP 1
+/* The visits of q's filter (one query: not between=) newest first, the
+ * reverse of list order (start_key, then id), until fn returns
+ * PL_WALK_STOP: a context sentence's latest visits, read without the ones
+ * before them (query_analysis.c).  Sort and paging of q are not read. */
+int pl_visit_facts_back(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                        parley_err *err);
+/* The visits of q's filter (one query: not between=) counted per from,
+ * to and level, with the least start_key of each group (its first
+ * possible day begins it): what a context sentence says of all of them,
+ * counted in SQLite over the filter's index. */
+typedef int (*pl_visit_group_fn)(void *ud, const char *from, const char *to, const char *level,
+                                 long n, const char *first_key, parley_err *err);
+int pl_visit_fact_groups(parley_db *db, const parley_query *q, pl_visit_group_fn fn, void *ud,
+                         parley_err *err);
 /* The last visit of q's filter in list order (start_key, then id): the
  * latest before q's as-of date, in one index seek per direction; fn is
  * called once, or not at all when q matches nothing.  Sort and paging of q

@@ -260,6 +260,69 @@ int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_f
 	return rc;
 }
 
+/* q as one query of the statement cache (between=A:B is two: refused). */
+static int one_query(parley_db *db, const parley_query *q, const char *head, const char *tail,
+                     an_arena *arena, sqlite3_stmt **st, const char *who, parley_err *err)
+{
+	parley_query h[2];
+	if (split_pair(q, h) != 1)
+		return parley_err_set(err, PARLEY_EINVAL, "%s: between= is two directions; give one", who);
+	return pl_query_prepare_where_cached(db, q, head, tail, arena, st, err);
+}
+
+int pl_visit_facts_back(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                        parley_err *err)
+{
+	if (!db || !q || !fn)
+		return parley_err_set(err, PARLEY_EINVAL, "pl_visit_facts_back: NULL argument");
+	an_arena arena = {0};
+	sqlite3_stmt *st = NULL;
+	int has = 0;
+	/* the index of the filter read backwards from its end: a walk that
+	 * stops after the rows it wants reads only those */
+	int rc = one_query(db, q, FACT_COLS, " ORDER BY v.start_key DESC, v.id DESC", &arena, &st,
+	                   "pl_visit_facts_back", err);
+	if (!rc)
+		rc = step(db, st, &has, err);
+	while (!rc && has) {
+		char date[32];
+		parley_visit_fact f;
+		read_fact(st, NULL, date, sizeof date, &f);
+		rc = fn(ud, &f, err);
+		if (!rc)
+			rc = step(db, st, &has, err);
+	}
+	pl_release(db, st);
+	an_arena_free(&arena);
+	return rc == PL_WALK_STOP ? PARLEY_OK : rc;
+}
+
+int pl_visit_fact_groups(parley_db *db, const parley_query *q, pl_visit_group_fn fn, void *ud,
+                         parley_err *err)
+{
+	if (!db || !q || !fn)
+		return parley_err_set(err, PARLEY_EINVAL, "pl_visit_fact_groups: NULL argument");
+	an_arena arena = {0};
+	sqlite3_stmt *st = NULL;
+	int has = 0;
+	/* counted in SQLite over the filter's index range: no row leaves it */
+	int rc = one_query(db, q,
+	                   "SELECT v.from_country, v.to_country, v.level, count(*), min(v.start_key)"
+	                   " FROM visit v",
+	                   " GROUP BY 1, 2, 3", &arena, &st, "pl_visit_fact_groups", err);
+	if (!rc)
+		rc = step(db, st, &has, err);
+	while (!rc && has) {
+		rc = fn(ud, col(st, 0), col(st, 1), col(st, 2), (long)sqlite3_column_int64(st, 3),
+		        col(st, 4), err);
+		if (!rc)
+			rc = step(db, st, &has, err);
+	}
+	pl_release(db, st);
+	an_arena_free(&arena);
+	return rc;
+}
+
 int parley_visit_fact_get(parley_db *db, const char *id, parley_visit_fact_fn fn, void *ud,
                           parley_err *err)
 {
