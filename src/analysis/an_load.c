@@ -303,8 +303,8 @@ static int latest_before(parley_db *db, const an_opts *o, const char *as_of, con
  * abroad, and of them to the host), and of those from its country to its
  * host.  A site's pages of a pair each read their visitor's whole history
  * before, so the site grew with the pair times its visitors' histories
- * (100x for 10x visits: issue 13); now a page reads three counts over one
- * index range and a few dozen rows. */
+ * (100x for 10x visits: issue 13); now a page counts them in one pass over
+ * their index range (pl_visitor_counts) and reads a few dozen rows. */
 typedef struct visitor_walk {
 	const one_visit *x;
 	struct an_visitor_counts *vc;
@@ -312,68 +312,6 @@ typedef struct visitor_walk {
 	long got_abroad, got_nth;
 	fact_sink *s;
 } visitor_walk;
-
-static int in_pair(const one_visit *x, const char *from, const char *to)
-{
-	return from && to &&
-	       ((strcmp(from, x->from) == 0 && strcmp(to, x->to) == 0) ||
-	        (strcmp(from, x->to) == 0 && strcmp(to, x->from) == 0));
-}
-
-/* The groups of the visitor's visits before the visit (pl_visit_fact_groups). */
-static int count_before(void *ud, const char *from, const char *to, const char *level, long n,
-                        const char *first_key, parley_err *err)
-{
-	(void)err;
-	visitor_walk *w = ud;
-	if (!in_pair(w->x, from, to))
-		w->vc->outside = 1;
-	if (!from || !to || strcmp(from, w->x->from) != 0 || strcmp(to, w->x->to) != 0)
-		return PARLEY_OK;
-	w->vc->nth += n;
-	parley_date dt;
-	/* the key begins with the first possible day (YYYY-MM-DD) */
-	if (first_key && strlen(first_key) >= 10 && parley_date_parse(first_key, 10, &dt, NULL) == PARLEY_OK) {
-		long day = parley_date_first_day(dt);
-		if (!w->vc->nth_first || day < w->vc->nth_first)
-			w->vc->nth_first = day;
-	}
-	int r = parley_level_rank(level ? level : "unknown");
-	if (r < w->vc->nth_minrank)
-		w->vc->nth_minrank = r;
-	return PARLEY_OK;
-}
-
-/* ... since the office began: trips abroad and to the host. */
-static int count_since(void *ud, const char *from, const char *to, const char *level, long n,
-                       const char *first_key, parley_err *err)
-{
-	(void)level;
-	(void)first_key;
-	(void)err;
-	visitor_walk *w = ud;
-	if (!from || strcmp(from, w->x->from) != 0)
-		return PARLEY_OK;
-	w->vc->abroad += n;
-	if (to && strcmp(to, w->x->to) == 0)
-		w->vc->to_host += n;
-	return PARLEY_OK;
-}
-
-/* ... on the visit's own day (they are not earlier, but a store whose
- * visits all lie in one pair is told by them: an_one_pair). */
-static int count_same_day(void *ud, const char *from, const char *to, const char *level, long n,
-                          const char *first_key, parley_err *err)
-{
-	(void)level;
-	(void)n;
-	(void)first_key;
-	(void)err;
-	visitor_walk *w = ud;
-	if (!in_pair(w->x, from, to))
-		w->vc->outside = 1;
-	return PARLEY_OK;
-}
 
 /* The visitor's visits newest first: each one that is among the latest
  * PARLEY_CONTEXT_IDS_MAX of a list is added, until every list has them. */
@@ -402,30 +340,40 @@ static int visitor_visits(parley_db *db, const an_opts *o, const one_visit *x, a
 	*vc = (struct an_visitor_counts){.set = 1, .nth_minrank = INT_MAX};
 	const an_tenure *t = an_office_at(d, x->visitor, x->day);
 	visitor_walk w = {x, vc, t ? t->first : LONG_MAX, 0, 0, s};
-	char since[16];
+	char since[16] = "";
 	if (t)
 		an_day_text(t->first, since);
-	parley_query q;
-	/* 0: before the visit, by office and list; 1: before it, since the
-	 * office began; 2: on its day */
-	for (int k = 0; k < 3; k++) {
-		if ((k < 2 && !x->before[0]) || (k == 1 && !t))
-			continue;
-		int rc = counted(o, k == 2 ? x->as_of : x->before, &q, err);
-		q.min_level = NULL;
-		if (!rc)
-			rc = parley_query_set(&q, "visitor", x->visitor, err);
-		if (!rc && k)
-			rc = parley_query_set(&q, "since", k == 1 ? since : x->as_of, err);
-		if (!rc)
-			rc = pl_visit_fact_groups(db, &q, k == 0 ? count_before : k == 1 ? count_since : count_same_day,
-			                          &w, err);
-		if (rc)
-			return rc;
+	pl_visitor_counts_q cq = {x->visitor, x->from, x->to, x->as_of, since, o->statuses, o->nstatus};
+	pl_visitor_counts_r cr;
+	int rc = pl_visitor_counts(db, &cq, &cr, err);
+	if (rc)
+		return rc;
+	vc->nth = cr.nth;
+	vc->abroad = t ? cr.abroad : 0;
+	vc->to_host = t ? cr.to_host : 0;
+	vc->outside = cr.outside;
+	parley_date dt;
+	/* the key begins with the first possible day (YYYY-MM-DD) */
+	if (cr.nth && strlen(cr.nth_first_key) >= 10 &&
+	    parley_date_parse(cr.nth_first_key, 10, &dt, NULL) == PARLEY_OK)
+		vc->nth_first = parley_date_first_day(dt);
+	/* the lowest rank of their levels (a list cut short loses its last) */
+	size_t len = strlen(cr.nth_levels);
+	for (char *p = cr.nth_levels; cr.nth && *p;) {
+		size_t n = strcspn(p, ",");
+		if (!p[n] && len + 1 >= sizeof cr.nth_levels)
+			break;
+		char level[64];
+		pl_strlcpy(level, p, n + 1 < sizeof level ? n + 1 : sizeof level);
+		int r = parley_level_rank(level);
+		if (r < vc->nth_minrank)
+			vc->nth_minrank = r;
+		p += n + (p[n] == ',');
 	}
 	if (!x->before[0] || (!vc->abroad && !vc->nth))
 		return PARLEY_OK;
-	int rc = counted(o, x->before, &q, err);
+	parley_query q;
+	rc = counted(o, x->before, &q, err);
 	q.min_level = NULL;
 	if (!rc)
 		rc = parley_query_set(&q, "visitor", x->visitor, err);

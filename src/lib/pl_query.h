@@ -30,14 +30,28 @@ int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_vis
  * before them (query_analysis.c).  Sort and paging of q are not read. */
 int pl_visit_facts_back(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
                         parley_err *err);
-/* The visits of q's filter (one query: not between=) counted per from,
- * to and level, with the least start_key of each group (its first
- * possible day begins it): what a context sentence says of all of them,
- * counted in SQLite over the filter's index. */
-typedef int (*pl_visit_group_fn)(void *ud, const char *from, const char *to, const char *level,
-                                 long n, const char *first_key, parley_err *err);
-int pl_visit_fact_groups(parley_db *db, const parley_query *q, pl_visit_group_fn fn, void *ud,
-                         parley_err *err);
+/* What a visit's context says of its visitor's other visits (an_load.c),
+ * counted in one pass over the visitor's index range up to the visit's day:
+ * of those of a status in statuses before day (YYYY-MM-DD, its first
+ * possible day), from -> to ones (nth: their number, the least key and
+ * the distinct levels, comma-separated; a level list longer than the
+ * buffer is cut, which only the lowest-rank test reads); of those since
+ * the office began (since, YYYY-MM-DD; "" for ever) from `from`, and to
+ * `to`; and whether any up to day (its own day too) lies outside the pair. */
+typedef struct pl_visitor_counts_q {
+	const char *visitor, *from, *to;
+	const char *day, *since;
+	const char *const *statuses;
+	size_t nstatus; /* at most 8 */
+} pl_visitor_counts_q;
+typedef struct pl_visitor_counts_r {
+	long nth, abroad, to_host;
+	int outside;
+	char nth_first_key[40];
+	char nth_levels[512];
+} pl_visitor_counts_r;
+int pl_visitor_counts(parley_db *db, const pl_visitor_counts_q *q, pl_visitor_counts_r *r,
+                      parley_err *err);
 /* The last visit of q's filter in list order (start_key, then id): the
  * latest before q's as-of date, in one index seek per direction; fn is
  * called once, or not at all when q matches nothing.  Sort and paging of q

@@ -297,29 +297,55 @@ int pl_visit_facts_back(parley_db *db, const parley_query *q, parley_visit_fact_
 	return rc == PL_WALK_STOP ? PARLEY_OK : rc;
 }
 
-int pl_visit_fact_groups(parley_db *db, const parley_query *q, pl_visit_group_fn fn, void *ud,
-                         parley_err *err)
+/* One pass over the visitor's range of visit_by_visitor_cover up to the
+ * visit's day (?2: its day and '9', above every key of that day), every
+ * figure a conditional count of it: ?3 the visit's day (a key below it is
+ * an earlier day), ?4 and ?5 its countries, ?6 the office's first day,
+ * ?7.. the statuses (NULL: unused).  A GROUP BY sorted the range per
+ * visit: this counts it in place. */
+#define VISITOR_COUNTS                                                                         \
+	"SELECT count(CASE WHEN v.start_key < ?3 AND v.from_country = ?4 AND v.to_country = ?5"   \
+	" THEN 1 END), min(CASE WHEN v.start_key < ?3 AND v.from_country = ?4 AND"                 \
+	" v.to_country = ?5 THEN v.start_key END), group_concat(DISTINCT CASE WHEN"               \
+	" v.start_key < ?3 AND v.from_country = ?4 AND v.to_country = ?5 THEN v.level END),"      \
+	" count(CASE WHEN v.start_key < ?3 AND v.start_key >= ?6 AND v.from_country = ?4"         \
+	" THEN 1 END), count(CASE WHEN v.start_key < ?3 AND v.start_key >= ?6 AND"                \
+	" v.from_country = ?4 AND v.to_country = ?5 THEN 1 END), count(CASE WHEN NOT"             \
+	" ((v.from_country = ?4 AND v.to_country = ?5) OR (v.from_country = ?5 AND"               \
+	" v.to_country = ?4)) THEN 1 END) FROM visit v WHERE v.visitor = ?1 AND"                  \
+	" v.start_key <= ?2 AND +v.status IN (?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+
+int pl_visitor_counts(parley_db *db, const pl_visitor_counts_q *q, pl_visitor_counts_r *r,
+                      parley_err *err)
 {
-	if (!db || !q || !fn)
-		return parley_err_set(err, PARLEY_EINVAL, "pl_visit_fact_groups: NULL argument");
-	an_arena arena = {0};
-	sqlite3_stmt *st = NULL;
-	int has = 0;
-	/* counted in SQLite over the filter's index range: no row leaves it */
-	int rc = one_query(db, q,
-	                   "SELECT v.from_country, v.to_country, v.level, count(*), min(v.start_key)"
-	                   " FROM visit v",
-	                   " GROUP BY 1, 2, 3", &arena, &st, "pl_visit_fact_groups", err);
-	if (!rc)
-		rc = step(db, st, &has, err);
-	while (!rc && has) {
-		rc = fn(ud, col(st, 0), col(st, 1), col(st, 2), (long)sqlite3_column_int64(st, 3),
-		        col(st, 4), err);
-		if (!rc)
-			rc = step(db, st, &has, err);
+	if (!db || !q || !q->visitor || !q->from || !q->to || !r)
+		return parley_err_set(err, PARLEY_EINVAL, "pl_visitor_counts: NULL argument");
+	memset(r, 0, sizeof *r);
+	char upto[16];
+	snprintf(upto, sizeof upto, "%s9", q->day);
+	sqlite3_stmt *st;
+	int rc = pl_prepare_cached(db, VISITOR_COUNTS, &st, err);
+	if (rc)
+		return rc;
+	const char *text[] = {q->visitor, upto, q->day, q->from, q->to, q->since};
+	for (int i = 0; i < 6; i++)
+		sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_STATIC);
+	for (int i = 0; i < 8; i++)
+		if (i < (int)q->nstatus)
+			sqlite3_bind_text(st, 7 + i, q->statuses[i], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 7 + i);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->nth = (long)sqlite3_column_int64(st, 0);
+		pl_strlcpy(r->nth_first_key, col(st, 1) ? col(st, 1) : "", sizeof r->nth_first_key);
+		pl_strlcpy(r->nth_levels, col(st, 2) ? col(st, 2) : "", sizeof r->nth_levels);
+		r->abroad = (long)sqlite3_column_int64(st, 3);
+		r->to_host = (long)sqlite3_column_int64(st, 4);
+		r->outside = sqlite3_column_int64(st, 5) > 0;
+	} else {
+		rc = pl_db_error(db, err, "counting the visitor's visits");
 	}
 	pl_release(db, st);
-	an_arena_free(&arena);
 	return rc;
 }
 
