@@ -353,23 +353,9 @@ static int visitor_visits(parley_db *db, const an_opts *o, const one_visit *x, a
 	vc->to_host = t ? cr.to_host : 0;
 	vc->outside = cr.outside;
 	parley_date dt;
-	/* the key begins with the first possible day (YYYY-MM-DD) */
-	if (cr.nth && strlen(cr.nth_first_key) >= 10 &&
-	    parley_date_parse(cr.nth_first_key, 10, &dt, NULL) == PARLEY_OK)
+	if (cr.nth && parley_date_parse(cr.nth_first, strlen(cr.nth_first), &dt, NULL) == PARLEY_OK)
 		vc->nth_first = parley_date_first_day(dt);
-	/* the lowest rank of their levels (a list cut short loses its last) */
-	size_t len = strlen(cr.nth_levels);
-	for (char *p = cr.nth_levels; cr.nth && *p;) {
-		size_t n = strcspn(p, ",");
-		if (!p[n] && len + 1 >= sizeof cr.nth_levels)
-			break;
-		char level[64];
-		pl_strlcpy(level, p, n + 1 < sizeof level ? n + 1 : sizeof level);
-		int r = parley_level_rank(level);
-		if (r < vc->nth_minrank)
-			vc->nth_minrank = r;
-		p += n + (p[n] == ',');
-	}
+	vc->nth_minrank = cr.nth_minrank;
 	if (!x->before[0] || (!vc->abroad && !vc->nth))
 		return PARLEY_OK;
 	parley_query q;

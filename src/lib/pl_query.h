@@ -33,11 +33,13 @@ int pl_visit_facts_back(parley_db *db, const parley_query *q, parley_visit_fact_
 /* What a visit's context says of its visitor's other visits (an_load.c),
  * counted in one pass over the visitor's index range up to the visit's day:
  * of those of a status in statuses before day (YYYY-MM-DD, its first
- * possible day), from -> to ones (nth: their number, the least key and
- * the distinct levels, comma-separated; a level list longer than the
- * buffer is cut, which only the lowest-rank test reads); of those since
+ * possible day), from -> to ones (nth: their number, the first one's day
+ * and the lowest rank of their levels); of those since
  * the office began (since, YYYY-MM-DD; "" for ever) from `from`, and to
- * `to`; and whether any up to day (its own day too) lies outside the pair. */
+ * `to`; and whether any up to day (its own day too) lies outside the pair.
+ * The second time a visitor is asked about (a site's pages of a pair ask
+ * about each visitor again and again), the visitor's visits are read once
+ * into memory, and counted there while the store stays unchanged. */
 typedef struct pl_visitor_counts_q {
 	const char *visitor, *from, *to;
 	const char *day, *since;
@@ -47,8 +49,8 @@ typedef struct pl_visitor_counts_q {
 typedef struct pl_visitor_counts_r {
 	long nth, abroad, to_host;
 	int outside;
-	char nth_first_key[40];
-	char nth_levels[512];
+	char nth_first[11]; /* the first possible day of the first nth one ("": none) */
+	int nth_minrank;    /* the lowest parley_level_rank among them (INT_MAX: none) */
 } pl_visitor_counts_r;
 int pl_visitor_counts(parley_db *db, const pl_visitor_counts_q *q, pl_visitor_counts_r *r,
                       parley_err *err);
