@@ -329,8 +329,10 @@ static int take_latest(void *ud, const parley_visit_fact *f, parley_err *err)
 	if (from && w->since != LONG_MAX && f->start_date &&
 	    parley_date_parse(f->start_date, strlen(f->start_date), &dt, NULL) == PARLEY_OK)
 		abroad = parley_date_first_day(dt) >= w->since;
-	int take = (nth && w->got_nth++ < need_nth) | (abroad && w->got_abroad++ < need_abroad);
-	return take ? fact_add(w->s, f, err) : PARLEY_OK;
+	/* both counted: a visit may be among the latest of either list */
+	int take_nth = nth && w->got_nth++ < need_nth;
+	int take_abroad = abroad && w->got_abroad++ < need_abroad;
+	return take_nth || take_abroad ? fact_add(w->s, f, err) : PARLEY_OK;
 }
 
 static int visitor_visits(parley_db *db, const an_opts *o, const one_visit *x, an_data *d,
