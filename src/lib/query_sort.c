@@ -335,13 +335,18 @@ static int arm_rows(parley_db *db, const parley_query *q, const char *where, con
 static int country_halves(parley_db *db, const parley_query *q, pl_buf *out, pl_binds *bo,
                           pl_buf *to, pl_binds *bt, parley_err *err)
 {
-	parley_query d = *q;
-	d.country[0] = '\0';
+	/* q without its country, in the arena: the parameters bound point
+	 * into it (the dates) until the statements are finalized */
+	parley_query *d = an_alloc(bo->arena, sizeof *d);
+	if (!d)
+		return PARLEY_ENOMEM;
+	*d = *q;
+	d->country[0] = '\0';
 	pl_buf w;
 	pl_buf_init(&w, MAX_SQL);
 	/* the filter's other terms, where no index of theirs competes
 	 * (bo->walk), in each statement: the same parameters in each */
-	int rc = pl_query_where(db, &d, &w, bo, err);
+	int rc = pl_query_where(db, d, &w, bo, err);
 	for (int i = 0; !rc && i < bo->n; i++)
 		rc = pl_bind(bt, bo->v[i]);
 	if (!rc)
