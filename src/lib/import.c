@@ -863,6 +863,15 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	 * would stay whatever happens to the rest of the import. */
 	if (sqlite3_get_autocommit(imp->db->sql))
 		return step_failed(imp, SQLITE_ABORT, file, line, LABEL);
+	/* In bulk, the inserts so far are logged before an update is (their
+	 * audit is set-based, import_bulk.c): the log keeps the order of the
+	 * writes. */
+	if (w == imp->update[ci] && imp->bulk.on && pl_bulk_audit_flush(imp->db, &imp->bulk, &err)) {
+		pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, NULL, "database", "%s", err.msg);
+		imp->fatal = 1;
+		snprintf(imp->fatal_msg, sizeof imp->fatal_msg, "%s", err.msg);
+		return PARLEY_EDB;
+	}
 	sqlite3_reset(w);
 	for (size_t i = 0; i < c->ncols; i++)
 		bind_value(w, (int)i + 1, &c->cols[i], values[i]);
@@ -875,6 +884,9 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	}
 	sqlite3_reset(w);
 	sqlite3_clear_bindings(w);
+	if (w == imp->insert[ci] && imp->bulk.on &&
+	    pl_bulk_inserted(&imp->bulk, ci, sqlite3_last_insert_rowid(imp->db->sql)))
+		return step_failed(imp, SQLITE_NOMEM, file, line, LABEL);
 	if (strcmp(c->name, "visit") == 0)
 		touch_visit(imp, values[0], file, line, w == imp->insert[ci]);
 	if (w == imp->insert[ci]) {
@@ -896,6 +908,9 @@ static int inserted(pl_import *imp, const pl_concept *c, size_t ci, const char *
 {
 	char label[256];
 #define LABEL record_label(c, values, label, sizeof label)
+	/* its audit row, set-based later (import_bulk.c) */
+	if (pl_bulk_inserted(&imp->bulk, ci, sqlite3_last_insert_rowid(imp->db->sql)))
+		return step_failed(imp, SQLITE_NOMEM, file, line, LABEL);
 	char *first_file = NULL;
 	long first_line = 0;
 	int seen = seen_before(imp, c, values, file, line, 1, &first_file, &first_line);
