@@ -1515,6 +1515,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 	pl_import *imp = NULL;
 	int bulk = !rc && pl_bulk_wanted(db, total);
 	int journal = bulk && pl_bulk_journal(db); /* before the transaction */
+	int checks = bulk && pl_bulk_checks_off(db); /* the same */
 	if (!rc) {
 		qsort(in, npaths, sizeof *in, by_rank);
 		rc = pl_import_open(db, rep, &imp, err);
@@ -1546,6 +1547,15 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 			char why[PARLEY_ERRMSG_MAX];
 			pl_strlcpy(why, err->msg, sizeof why);
 			parley_err_set(err, rc, "import failed with %s", why);
+		}
+	}
+	if (checks) { /* SQLite's foreign key checks again, whatever the outcome */
+		parley_err cerr = {0, ""};
+		int crc = pl_bulk_checks_restore(db, &cerr);
+		if (crc && !rc) {
+			rc = crc;
+			if (err)
+				*err = cerr;
 		}
 	}
 	if (journal) { /* WAL again, whatever the outcome */

@@ -32,6 +32,15 @@
  * import goes in bulk only when it is large and the store small beside it
  * (pl_bulk_wanted).
  *
+ * Foreign keys: the import looks up every reference a row makes itself
+ * (import.c, ref_exists: each foreign key of a concept table is a column
+ * with a ref), and reports an unknown one as the row's error; SQLite's own
+ * check then only looked up the same parents again, one to four lookups
+ * per row (and a bulk import deletes nothing, so no row loses a parent).
+ * So a bulk import turns SQLite's check off for its transaction
+ * (pl_bulk_checks_off, before the transaction: the pragma does nothing
+ * inside one) and on again after it, whatever the outcome.
+ *
  * The journal: in WAL mode every page of a large transaction is written
  * twice (to the WAL, then by the checkpoint into the store), and each page
  * read back that the cache no longer holds is looked up through every hash
@@ -249,8 +258,9 @@ int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err)
 		parley_err_set(err, rc, "out of memory");
 	if (!rc && drop.data)
 		rc = pl_exec(db, drop.data, err);
-	/* Foreign keys checked as the transaction commits, not by each
-	 * statement: with the rows written OR FAIL (import.c), no statement
+	/* Where SQLite's foreign key checks stay on (pl_bulk_checks_off
+	 * could not turn them off), checked as the transaction commits, not by
+	 * each statement: with the rows written OR FAIL (import.c), no statement
 	 * then needs its own journal.  The import checks every reference
 	 * itself first; a violation would still fail the commit. */
 	if (!rc)
@@ -303,6 +313,21 @@ int pl_bulk_journal(parley_db *db)
 	              strcmp((const char *)sqlite3_column_text(st, 0), "delete") == 0;
 	sqlite3_finalize(st);
 	return changed;
+}
+
+int pl_bulk_checks_off(parley_db *db)
+{
+	sqlite3_stmt *st;
+	if (pl_prepare(db, "PRAGMA foreign_keys", &st, NULL))
+		return 0;
+	int on = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return on && pl_exec(db, "PRAGMA foreign_keys = OFF", NULL) == PARLEY_OK;
+}
+
+int pl_bulk_checks_restore(parley_db *db, parley_err *err)
+{
+	return pl_exec(db, "PRAGMA foreign_keys = ON", err);
 }
 
 int pl_bulk_journal_restore(parley_db *db, parley_err *err)

@@ -395,6 +395,11 @@ extern int pl_import_bulk_mode;
  * (tests compare the two). */
 extern int pl_ndjson_flat;
 int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err);
+/* Turns SQLite's foreign key checks off for a bulk import (outside its
+ * transaction): 1 when they were on and are now off, for
+ * pl_bulk_checks_restore after the import; 0 when nothing changed. */
+int pl_bulk_checks_off(parley_db *db);
+int pl_bulk_checks_restore(parley_db *db, parley_err *err);
 /* Makes again what pl_bulk_begin dropped; frees b. */
 int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err);
 void pl_bulk_free(pl_bulk *b);

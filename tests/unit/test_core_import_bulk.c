@@ -255,6 +255,14 @@ static void integrity(parley_db *db)
 	char *r = rows(db, "PRAGMA integrity_check");
 	assert_string_equal(r, "ok\n");
 	free(r);
+	/* every reference has its record (a bulk import checks them itself,
+	 * SQLite's own check off), and the check is on again */
+	r = rows(db, "PRAGMA foreign_key_check");
+	assert_string_equal(r, "");
+	free(r);
+	r = rows(db, "PRAGMA foreign_keys");
+	assert_string_equal(r, "1\n");
+	free(r);
 	assert_int_equal(sqlite3_exec(db->sql,
 	                              "INSERT INTO visit_fts(visit_fts, rank) VALUES ('integrity-check', 1)",
 	                              NULL, NULL, NULL),
