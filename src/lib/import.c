@@ -95,6 +95,14 @@ struct pl_import {
 	void *guard_ctx;
 	int discard;                   /* roll back at close even without errors (dry run) */
 	int bulk_wanted;               /* each transaction goes in bulk (import_bulk.c) */
+	/* In bulk, the keys of rows inserted are not noted (temp.pl_import_seen:
+	 * a third of a new row's cost): a key the import put twice is known by
+	 * its row's rowid (pl_bulk.base), but not where it was first put.
+	 * When a finding must say where, the bulk run is failed with redo set,
+	 * and parley_import runs the import again row by row, whose findings
+	 * are the ones reported (only ever for an import that fails). */
+	int redo;
+	int keys_by_rowid; /* the above: in bulk, when the input can be read again */
 	pl_bulk bulk;
 };
 
@@ -235,7 +243,8 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 	rc = pl_buf_puts(&b, "SELECT ");
 	for (size_t i = 0; i < c->ncols; i++)
 		if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
-	if (!rc) rc = pl_buf_printf(&b, " FROM %s", c->name);
+	/* and the rowid, last: whether a bulk import inserted the row */
+	if (!rc) rc = pl_buf_printf(&b, ", rowid FROM %s", c->name);
 	if (!rc) rc = pl_key_where(&b, c);
 	if (rc || pl_prepare_cached(imp->db, b.data, &imp->select[ci], err))
 		goto fail;
@@ -799,7 +808,11 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	 * per new row). */
 	char *first_file = NULL;
 	long first_line = 0;
-	int seen = r == SQLITE_ROW || r == SQLITE_DONE
+	/* in bulk, a row this import inserted is seen, its key never noted */
+	int put_here = r == SQLITE_ROW && imp->keys_by_rowid && imp->bulk.on && imp->bulk.logged[ci] &&
+	               sqlite3_column_int64(sel, (int)c->ncols) > imp->bulk.base[ci];
+	int seen = put_here ? 1
+	           : r == SQLITE_ROW || r == SQLITE_DONE
 	               ? seen_before(imp, c, values, file, line, r == SQLITE_DONE, &first_file,
 	                             &first_line)
 	               : 0;
@@ -808,12 +821,15 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		return step_failed(imp, -seen, file, line, LABEL);
 	}
 	char first_at[256] = "";
-	if (seen) {
+	if (put_here) /* where is unknown: the findings come from a run row by row */
+		snprintf(first_at, sizeof first_at, "an earlier row");
+	else if (seen) {
 		where_text(first_file ? first_file : "?", first_line, first_at, sizeof first_at);
 		free(first_file);
 	}
 	if (seen && imp->strict_keys) {
 		sqlite3_reset(sel);
+		imp->redo |= put_here;
 		pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, NULL, "duplicate-key",
 		                 "the same %s key as %s: one import may hold a record once", c->name,
 		                 first_at);
@@ -847,6 +863,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			return PARLEY_EDATA;
 		}
 		if (seen) { /* a reader derived two different rows for one key */
+			imp->redo |= put_here;
 			pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, NULL, "duplicate-key",
 			                 "the same %s key as %s, with other values", c->name, first_at);
 			return PARLEY_EDATA;
@@ -911,9 +928,12 @@ static int inserted(pl_import *imp, const pl_concept *c, size_t ci, const char *
 	/* its audit row, set-based later (import_bulk.c) */
 	if (pl_bulk_inserted(&imp->bulk, ci, sqlite3_last_insert_rowid(imp->db->sql)))
 		return step_failed(imp, SQLITE_NOMEM, file, line, LABEL);
+	/* its key is not noted where its rowid tells (pl_import.redo) */
 	char *first_file = NULL;
 	long first_line = 0;
-	int seen = seen_before(imp, c, values, file, line, 1, &first_file, &first_line);
+	int seen = imp->keys_by_rowid && imp->bulk.logged[ci]
+	               ? 0
+	               : seen_before(imp, c, values, file, line, 1, &first_file, &first_line);
 	free(first_file);
 	if (seen < 0)
 		return step_failed(imp, -seen, file, line, LABEL);
@@ -1404,6 +1424,7 @@ static int run(pl_import *imp, input *in, size_t npaths, const parley_import_opt
 		rc = begin_import(imp, err);
 		if (!rc) {
 			imp->errors = 0;
+			imp->redo = 0;
 			forget_touched(imp);
 			memset(&imp->stats, 0, sizeof imp->stats);
 			memset(imp->counts, 0, sizeof imp->counts);
@@ -1451,9 +1472,12 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 	return parley_import_with(db, paths, npaths, &o, rep, stats, err);
 }
 
-int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
+/* parley_import_with, in bulk when may_bulk and the import is large;
+ * *redo set when a bulk run failed on a finding it cannot word as the
+ * row-by-row run does (pl_import.redo): nothing of it was reported. */
+static int import_once(parley_db *db, const char *const *paths, size_t npaths,
                        const parley_import_options *opt, parley_report *rep,
-                       parley_import_stats *stats, parley_err *err)
+                       parley_import_stats *stats, parley_err *err, int may_bulk, int *redo)
 {
 	static const parley_import_options defaults = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0, 0};
 	const parley_import_options *o = opt ? opt : &defaults;
@@ -1513,9 +1537,16 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 			rc = read_rest(&in[i], size, err);
 	}
 	pl_import *imp = NULL;
-	int bulk = !rc && pl_bulk_wanted(db, total);
-	int journal = bulk && pl_bulk_journal(db); /* before the transaction */
-	int checks = bulk && pl_bulk_checks_off(db); /* the same */
+	int bulk = !rc && may_bulk && pl_bulk_wanted(db, total);
+	/* a bulk run's findings are held back until it is known to need no
+	 * run row by row */
+	parley_report *outer = rep, *brep = bulk && rep ? parley_report_new() : NULL;
+	if (bulk && rep && !brep)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	if (brep)
+		rep = brep;
+	int journal = bulk && !rc && pl_bulk_journal(db); /* before the transaction */
+	int checks = bulk && !rc && pl_bulk_checks_off(db); /* the same */
 	if (!rc) {
 		qsort(in, npaths, sizeof *in, by_rank);
 		rc = pl_import_open(db, rep, &imp, err);
@@ -1526,12 +1557,17 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		imp->map = map;
 		if (bulk) { /* from now on: this transaction and any again */
 			imp->bulk_wanted = 1;
+			/* a run row by row reads the files again: not stdin */
+			imp->keys_by_rowid = 1;
+			for (size_t i = 0; i < npaths; i++)
+				imp->keys_by_rowid &= strcmp(paths[i], "-") != 0;
 			rc = pl_bulk_begin(db, &imp->bulk, err);
 		}
 		if (!rc)
 			rc = run(imp, in, npaths, o, rep, err);
 	}
 	if (rc && imp) { /* the run itself failed: nothing of it may stay */
+		*redo = imp->redo;
 		parley_err keep = err ? *err : (parley_err){0, ""};
 		imp->errors++;
 		pl_import_close(imp, NULL);
@@ -1542,6 +1578,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 	if (imp) {
 		if (stats)
 			*stats = imp->stats;
+		*redo = imp->redo;
 		rc = pl_import_close(imp, err);
 		if (rc == PARLEY_EDATA && err) { /* name what failed */
 			char why[PARLEY_ERRMSG_MAX];
@@ -1567,9 +1604,25 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 				*err = jerr;
 		}
 	}
+	if (brep) {
+		if (!*redo)
+			copy_findings(outer, brep);
+		parley_report_free(brep);
+	}
 	for (size_t i = 0; i < npaths; i++)
 		free(in[i].data);
 	free(in);
 	pl_csv_map_free(map);
+	return rc;
+}
+
+int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
+                       const parley_import_options *opt, parley_report *rep,
+                       parley_import_stats *stats, parley_err *err)
+{
+	int redo = 0;
+	int rc = import_once(db, paths, npaths, opt, rep, stats, err, 1, &redo);
+	if (redo) /* the bulk run was rolled back: the same import row by row */
+		rc = import_once(db, paths, npaths, opt, rep, stats, err, 0, &redo);
 	return rc;
 }

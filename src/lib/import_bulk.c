@@ -138,6 +138,7 @@ void pl_bulk_free(pl_bulk *b)
 	free(b->runs);
 	memset(b->logged, 0, sizeof b->logged);
 	memset(b->done, 0, sizeof b->done);
+	memset(b->base, 0, sizeof b->base);
 	memset(b->audit, 0, sizeof b->audit);
 	b->runs = NULL;
 	b->nruns = b->runs_cap = 0;
@@ -240,6 +241,7 @@ int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err)
 			if (rc)
 				break;
 			b->done[ci] = sqlite3_step(top) == SQLITE_ROW ? sqlite3_column_int64(top, 0) : 0;
+			b->base[ci] = b->done[ci];
 			sqlite3_finalize(top);
 			b->logged[ci] = 1;
 		}

@@ -378,6 +378,7 @@ typedef struct pl_bulk {
 	 * the order they were made (each run up to its last rowid). */
 	unsigned char logged[32];
 	sqlite3_int64 done[32];
+	sqlite3_int64 base[32]; /* the last rowid before the import (logged ones) */
 	struct pl_bulk_run {
 		int concept;
 		sqlite3_int64 last;
