@@ -544,11 +544,31 @@ static int apply_links(pl_import *imp, const pl_concept *c, const char *const *v
 	return 1;
 }
 
+/* Whether the visits this import adds are known by their rowid (a bulk
+ * import whose input can be read again: pl_import.redo), not noted in
+ * temp.pl_import_touched. */
+static int visits_by_rowid(pl_import *imp)
+{
+	const pl_concept *v = pl_concept_find("visit");
+	return imp->keys_by_rowid && imp->bulk.on && imp->bulk.logged[v - pl_concept_at(0)];
+}
+
+/* The first rowid of the visits this import added (visits_by_rowid). */
+static sqlite3_int64 added_visits(pl_import *imp)
+{
+	const pl_concept *v = pl_concept_find("visit");
+	return imp->bulk.base[v - pl_concept_at(0)] + 1;
+}
+
 /* Notes a visit this import added or changed, for the source rule at the
  * end.  In a TEMP table (gone with the transaction), not in memory: an
  * import of a million visits touches a million (issue 13). */
 static void touch_visit(pl_import *imp, const char *id, const char *file, long line, int added)
 {
+	/* in bulk a visit added is one past the import's first rowid
+	 * (added_visits), and is not noted (pl_import.redo) */
+	if (added && visits_by_rowid(imp))
+		return;
 	sqlite3_stmt *st = imp->touch_put;
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -575,6 +595,32 @@ static void require_sources(pl_import *imp)
 {
 	sqlite3_stmt *st;
 	parley_err err = {0, ""};
+	/* In bulk, the visits added were not noted with their lines: when one
+	 * of them breaks the rule, the run row by row says where */
+	if (visits_by_rowid(imp)) {
+		if (pl_prepare_cached(imp->db,
+		                      "SELECT v.id FROM visit v WHERE v.rowid >= ?1"
+		                      " AND v.status IS NOT 'candidate'"
+		                      " AND NOT EXISTS (SELECT 1 FROM visit_source s WHERE s.visit = v.id)"
+		                      " LIMIT 1",
+		                      &st, &err)) {
+			pl_import_report(imp, PARLEY_ERROR, NULL, 0, 0, NULL, NULL, "database", "%s", err.msg);
+			return;
+		}
+		sqlite3_bind_int64(st, 1, added_visits(imp));
+		int r = sqlite3_step(st);
+		pl_release(imp->db, st);
+		if (r == SQLITE_ROW) {
+			imp->redo = 1;
+			pl_import_report(imp, PARLEY_ERROR, NULL, 0, 0, "visit", "visit_source", "no-source",
+			                 "a visit added has no source");
+			return;
+		}
+		if (r != SQLITE_DONE) {
+			step_failed(imp, r, NULL, 0, "visit");
+			return;
+		}
+	}
 	if (pl_prepare_cached(imp->db,
 	               "SELECT t.visit, t.file, t.line FROM temp.pl_import_touched t"
 	               " JOIN visit v ON v.id = t.visit"
@@ -1269,10 +1315,14 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 	return PARLEY_OK;
 }
 
-int pl_import_close(pl_import *imp, parley_err *err)
+/* pl_import_close, saying in *redo (when not NULL) whether the import
+ * must run again row by row (pl_import.redo: set up to its last check). */
+static int import_close(pl_import *imp, parley_err *err, int *redo)
 {
 	if (!imp->errors && !imp->fatal && !imp->unsourced_ok)
 		require_sources(imp);
+	if (redo)
+		*redo = imp->redo;
 	finalize_all(imp);
 	int rc;
 	if (imp->fatal) {
@@ -1315,6 +1365,11 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	restore_pragmas(imp);
 	free(imp);
 	return rc;
+}
+
+int pl_import_close(pl_import *imp, parley_err *err)
+{
+	return import_close(imp, err, NULL);
 }
 
 /* Reads every file into the import (in rank order), stopping when the
@@ -1361,12 +1416,23 @@ static int incoming_visits(pl_import *imp, parley_link_mode mode, char ***ids, s
 	sqlite3_stmt *st;
 	*ids = NULL;
 	*n = 0;
+	/* in bulk, the visits past the import's first rowid, in the order
+	 * they were added (touch_visit) */
+	int by_rowid = visits_by_rowid(imp);
 	int rc = pl_prepare(imp->db,
-	                    mode == PARLEY_LINK_RULE
+	                    by_rowid && mode == PARLEY_LINK_RULE
+	                        ? "SELECT id FROM visit WHERE rowid >= ?1 ORDER BY rowid"
+	                    : by_rowid
+	                        ? "SELECT id FROM visit WHERE rowid >= ?1 AND id IN"
+	                          " (SELECT entity_id FROM external_id WHERE entity = 'visit')"
+	                          " ORDER BY rowid"
+	                    : mode == PARLEY_LINK_RULE
 	                        ? "SELECT visit FROM temp.pl_import_touched WHERE added"
 	                        : "SELECT visit FROM temp.pl_import_touched WHERE added AND visit IN"
 	                          " (SELECT entity_id FROM external_id WHERE entity = 'visit')",
 	                    &st, err);
+	if (!rc && by_rowid)
+		sqlite3_bind_int64(st, 1, added_visits(imp));
 	size_t cap = 0;
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		if (*n == cap) {
@@ -1567,10 +1633,9 @@ static int import_once(parley_db *db, const char *const *paths, size_t npaths,
 			rc = run(imp, in, npaths, o, rep, err);
 	}
 	if (rc && imp) { /* the run itself failed: nothing of it may stay */
-		*redo = imp->redo;
 		parley_err keep = err ? *err : (parley_err){0, ""};
 		imp->errors++;
-		pl_import_close(imp, NULL);
+		import_close(imp, NULL, redo);
 		imp = NULL;
 		if (err)
 			*err = keep;
@@ -1578,8 +1643,7 @@ static int import_once(parley_db *db, const char *const *paths, size_t npaths,
 	if (imp) {
 		if (stats)
 			*stats = imp->stats;
-		*redo = imp->redo;
-		rc = pl_import_close(imp, err);
+		rc = import_close(imp, err, redo);
 		if (rc == PARLEY_EDATA && err) { /* name what failed */
 			char why[PARLEY_ERRMSG_MAX];
 			pl_strlcpy(why, err->msg, sizeof why);
