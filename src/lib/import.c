@@ -191,6 +191,17 @@ static int step_failed(pl_import *imp, int r, const char *file, long line, const
 	return PARLEY_EDB;
 }
 
+/* The audit of a bulk import failed to be written (out of memory, or the
+ * store): the import stops, as for a store failure. */
+static int bulk_failed(pl_import *imp, const parley_err *err, const char *file, long line,
+                       const char *label)
+{
+	pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s", err->msg);
+	imp->fatal = 1;
+	snprintf(imp->fatal_msg, sizeof imp->fatal_msg, "%s", err->msg);
+	return PARLEY_EDB;
+}
+
 void pl_import_unmapped(pl_import *imp, const char *file, long line,
                         const char *field, const char *fmt, ...)
 {
@@ -929,12 +940,8 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	/* In bulk, the inserts so far are logged before an update is (their
 	 * audit is set-based, import_bulk.c): the log keeps the order of the
 	 * writes. */
-	if (w == imp->update[ci] && imp->bulk.on && pl_bulk_audit_flush(imp->db, &imp->bulk, &err)) {
-		pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, NULL, "database", "%s", err.msg);
-		imp->fatal = 1;
-		snprintf(imp->fatal_msg, sizeof imp->fatal_msg, "%s", err.msg);
-		return PARLEY_EDB;
-	}
+	if (w == imp->update[ci] && imp->bulk.on && pl_bulk_audit_flush(imp->db, &imp->bulk, &err))
+		return bulk_failed(imp, &err, file, line, LABEL);
 	sqlite3_reset(w);
 	for (size_t i = 0; i < c->ncols; i++)
 		bind_value(w, (int)i + 1, &c->cols[i], values[i]);
@@ -948,8 +955,8 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	sqlite3_reset(w);
 	sqlite3_clear_bindings(w);
 	if (w == imp->insert[ci] && imp->bulk.on &&
-	    pl_bulk_inserted(&imp->bulk, ci, sqlite3_last_insert_rowid(imp->db->sql)))
-		return step_failed(imp, SQLITE_NOMEM, file, line, LABEL);
+	    pl_bulk_inserted(imp->db, &imp->bulk, ci, sqlite3_last_insert_rowid(imp->db->sql), &err))
+		return bulk_failed(imp, &err, file, line, LABEL);
 	if (strcmp(c->name, "visit") == 0)
 		touch_visit(imp, values[0], file, line, w == imp->insert[ci]);
 	if (w == imp->insert[ci]) {
@@ -972,8 +979,9 @@ static int inserted(pl_import *imp, const pl_concept *c, size_t ci, const char *
 	char label[256];
 #define LABEL record_label(c, values, label, sizeof label)
 	/* its audit row, set-based later (import_bulk.c) */
-	if (pl_bulk_inserted(&imp->bulk, ci, sqlite3_last_insert_rowid(imp->db->sql)))
-		return step_failed(imp, SQLITE_NOMEM, file, line, LABEL);
+	parley_err err = {0, ""};
+	if (pl_bulk_inserted(imp->db, &imp->bulk, ci, sqlite3_last_insert_rowid(imp->db->sql), &err))
+		return bulk_failed(imp, &err, file, line, LABEL);
 	/* its key is not noted where its rowid tells (pl_import.redo) */
 	char *first_file = NULL;
 	long first_line = 0;

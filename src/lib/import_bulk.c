@@ -87,6 +87,11 @@
  * indexes and the tallies: 37 s against 25 s), and it counts in the
  * import's peak memory. */
 #define BULK_SORT_CACHE_KIB 2048
+/* The audit rows of inserts are written every so many rows inserted
+ * (pl_bulk_inserted): a few statements per second of rows, each reading
+ * back rows the cache still holds. */
+#define BULK_AUDIT_BATCH 8192
+int pl_bulk_audit_batch = BULK_AUDIT_BATCH;
 
 int pl_import_bulk_mode;
 
@@ -141,13 +146,20 @@ void pl_bulk_free(pl_bulk *b)
 	memset(b->base, 0, sizeof b->base);
 	memset(b->audit, 0, sizeof b->audit);
 	b->runs = NULL;
-	b->nruns = b->runs_cap = 0;
+	b->nruns = b->runs_cap = b->pending = 0;
 }
 
-int pl_bulk_inserted(pl_bulk *b, size_t ci, sqlite3_int64 rowid)
+int pl_bulk_inserted(parley_db *db, pl_bulk *b, size_t ci, sqlite3_int64 rowid, parley_err *err)
 {
 	if (ci >= PL_ARRAY_LEN(b->logged) || !b->logged[ci])
 		return PARLEY_OK; /* its trigger logged it */
+	/* written every BULK_AUDIT_BATCH rows, while their pages are still in
+	 * the cache, rather than all read back at the end */
+	if (++b->pending >= (size_t)pl_bulk_audit_batch) {
+		int rc = pl_bulk_audit_flush(db, b, err);
+		if (rc)
+			return rc;
+	}
 	if (b->nruns && b->runs[b->nruns - 1].concept == (int)ci) {
 		b->runs[b->nruns - 1].last = rowid;
 		return PARLEY_OK;
@@ -197,6 +209,8 @@ int pl_bulk_audit_flush(parley_db *db, pl_bulk *b, parley_err *err)
 		memmove(b->runs, b->runs + i, (b->nruns - i) * sizeof *b->runs);
 		b->nruns -= i;
 	}
+	if (!b->nruns)
+		b->pending = 0;
 	return rc;
 }
 

@@ -384,6 +384,7 @@ typedef struct pl_bulk {
 		sqlite3_int64 last;
 	} *runs;
 	size_t nruns, runs_cap;
+	size_t pending; /* rows inserted since the last audit written */
 	sqlite3_stmt *audit[32];
 } pl_bulk;
 /* 1 when an import of input_bytes into db goes in bulk: a large import
@@ -405,8 +406,10 @@ int pl_bulk_checks_restore(parley_db *db, parley_err *err);
 int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err);
 void pl_bulk_free(pl_bulk *b);
 /* Notes the insert of rowid into concept ci, for its audit row (written by
- * pl_bulk_audit_flush); PARLEY_ENOMEM when it cannot be noted. */
-int pl_bulk_inserted(pl_bulk *b, size_t ci, sqlite3_int64 rowid);
+ * pl_bulk_audit_flush, every so many rows and at the end). */
+int pl_bulk_inserted(parley_db *db, pl_bulk *b, size_t ci, sqlite3_int64 rowid, parley_err *err);
+/* Rows inserted between two writes of their audit (tests make it small). */
+extern int pl_bulk_audit_batch;
 /* Writes the audit rows of every insert noted so far, in the order they
  * were made: before any other audited write (an update) and at the end. */
 int pl_bulk_audit_flush(parley_db *db, pl_bulk *b, parley_err *err);
