@@ -198,7 +198,7 @@ static int bulk_failed(pl_import *imp, const parley_err *err, const char *file, 
 {
 	pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s", err->msg);
 	imp->fatal = 1;
-	snprintf(imp->fatal_msg, sizeof imp->fatal_msg, "%s", err->msg);
+	pl_strlcpy(imp->fatal_msg, err->msg, sizeof imp->fatal_msg);
 	return PARLEY_EDB;
 }
 
