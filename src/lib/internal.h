@@ -287,6 +287,9 @@ int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index fir
 int pl_search_flush(parley_db *db, parley_err *err);
 /* The same for every visit, marked or not (a bulk import, import_bulk.c). */
 int pl_search_refresh_all(parley_db *db, parley_err *err);
+/* Writes every visit's search row from one merged read of the tables,
+ * the text of the view visit_search_text (search_text.c). */
+int pl_search_text_all(parley_db *db, parley_err *err);
 /* Repacks the search rows marked since the last flush (query_search_pack.c;
  * pl_search_flush and a migration call it). */
 int pl_pack_flush(parley_db *db, parley_err *err);

@@ -579,7 +579,11 @@ static int search_refresh(parley_db *db, int all, parley_err *err)
 		    " WHERE %s"
 		    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
 		    "DELETE FROM visit_search_dirty;", marked);
-	if (!rc && dims)
+	/* all of them: built in one merged read of the tables (search_text.c),
+	 * the text this view gives */
+	if (!rc && dims && all)
+		rc = pl_buf_puts(&sql, "DELETE FROM visit_search_dirty;");
+	if (!rc && dims && !all)
 		rc = pl_buf_printf(&sql,
 		    "INSERT INTO visit_search(visit, body, start_key, from_country, to_country, level, type,"
 		    " status) SELECT t.visit, t.body, v.start_key, v.from_country, v.to_country, v.level, v.type,"
@@ -594,6 +598,8 @@ static int search_refresh(parley_db *db, int all, parley_err *err)
 		    "DELETE FROM visit_search_dirty;", t_marked);
 	rc = rc ? parley_err_set(err, PARLEY_ENOMEM, "out of memory") : pl_exec(db, sql.data, err);
 	pl_buf_free(&sql);
+	if (!rc && dims && all)
+		rc = pl_search_text_all(db, err);
 	/* the rows just written, packed (query_search_pack.c); all of them
 	 * after a bulk import, which writes the rows without the marks */
 	return rc ? rc : all ? pl_pack_rebuild(db, err) : pl_pack_flush(db, err);
