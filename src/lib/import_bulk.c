@@ -186,7 +186,7 @@ int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err)
 	for (size_t i = 0; !rc && i < early; i++)
 		rc = pl_exec(db, b->sql[i], err);
 	if (!rc)
-		rc = pl_exec(db, pl_schema_tally_refill(), err);
+		rc = pl_tally_refill(db, err);
 	for (size_t i = early; !rc && i < b->n; i++)
 		rc = pl_exec(db, b->sql[i], err);
 	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_CACHE_KIB);

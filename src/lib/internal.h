@@ -307,6 +307,11 @@ const char *pl_schema_migration(int i);
 /* The SQL that empties the visit tallies and fills them again from the
  * visits (migration_tally's own fill). */
 const char *pl_schema_tally_refill(void);
+/* The same for the people's tally alone. */
+const char *pl_schema_person_tally_refill(void);
+/* Refills every tally: the visit tallies counted in memory from one read
+ * of the visits (tally_fill.c), the same rows as pl_schema_tally_refill. */
+int pl_tally_refill(parley_db *db, parley_err *err);
 /* Creates the audit triggers for every concept table (audit.c). */
 int pl_audit_install(parley_db *db, parley_err *err);
 
