@@ -290,6 +290,9 @@ int pl_search_refresh_all(parley_db *db, parley_err *err);
 /* Writes every visit's search row from one merged read of the tables,
  * the text of the view visit_search_text (search_text.c). */
 int pl_search_text_all(parley_db *db, parley_err *err);
+/* SQLite's BINARY order of two texts of an and bn bytes: memcmp, then the
+ * shorter first (search_text.c). */
+int pl_bincmp(const void *a, size_t an, const void *b, size_t bn);
 /* Repacks the search rows marked since the last flush (query_search_pack.c;
  * pl_search_flush and a migration call it). */
 int pl_pack_flush(parley_db *db, parley_err *err);

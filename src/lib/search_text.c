@@ -50,9 +50,7 @@ typedef struct st_ctx {
 	pl_buf raw;       /* the text before folding */
 } st_ctx;
 
-/* SQLite's BINARY order (memcmp, then the shorter first), by which every
- * stream is ordered. */
-static int bincmp(const void *a, size_t an, const void *b, size_t bn)
+int pl_bincmp(const void *a, size_t an, const void *b, size_t bn)
 {
 	int c = memcmp(a, b, an < bn ? an : bn);
 	return c ? c : (an > bn) - (an < bn);
@@ -102,7 +100,9 @@ static void countries_free(pl_map *m)
 	pl_map_free(m);
 }
 
-/* The person of id (n bytes), added when absent; NULL when out of memory. */
+/* The person of id (n bytes), added when absent; NULL when out of memory
+ * (the caller has checked that id holds no NUL: the map's keys are C
+ * strings). */
 static st_person *person_put(pl_map *m, const char *id, size_t n)
 {
 	int added;
@@ -129,7 +129,9 @@ static st_person *person_find(const pl_map *m, sqlite3_stmt *st, int i)
 	return s ? s->p : NULL;
 }
 
-/* The people with their aliases, and the countries' names, into c. */
+/* The people with their aliases, and the countries' names, into c.
+ * PARLEY_ELIMIT (err not set) for a key with a NUL in it, which only raw
+ * SQL can write: the caller then runs the view. */
 static int load_maps(st_ctx *c, parley_err *err)
 {
 	sqlite3_stmt *st = NULL;
@@ -139,6 +141,10 @@ static int load_maps(st_ctx *c, parley_err *err)
 		const char *id;
 		size_t n;
 		col(st, 0, &id, &n);
+		if (!id || memchr(id, 0, n)) {
+			rc = PARLEY_ELIMIT;
+			break;
+		}
 		st_person *p = person_put(&c->people, id, n);
 		if (!p) {
 			rc = PARLEY_ENOMEM;
@@ -163,6 +169,10 @@ static int load_maps(st_ctx *c, parley_err *err)
 		const char *id;
 		size_t n;
 		col(st, 0, &id, &n);
+		if (!id || memchr(id, 0, n)) {
+			rc = PARLEY_ELIMIT;
+			break;
+		}
 		st_person *p = person_put(&c->people, id, n);
 		if (!p) {
 			rc = PARLEY_ENOMEM;
@@ -186,6 +196,10 @@ static int load_maps(st_ctx *c, parley_err *err)
 		size_t n, nn;
 		col(st, 0, &code, &n);
 		col(st, 1, &name, &nn);
+		if (!code || memchr(code, 0, n)) {
+			rc = PARLEY_ELIMIT;
+			break;
+		}
 		int added;
 		pl_map_slot *slot = pl_map_put(&c->countries, code, n, &added);
 		pl_buf b;
@@ -207,7 +221,8 @@ static int load_maps(st_ctx *c, parley_err *err)
 	return rc == PARLEY_ENOMEM ? parley_err_set(err, rc, "search text: out of memory") : rc;
 }
 
-/* Moves s past rows whose visit (column 0) orders before id: a row of no
+/* Moves s past rows whose visit (column 0) orders before id (every
+ * stream is in SQLite's BINARY order, pl_bincmp's): a row of no
  * visit (the foreign keys forbid it) is in no visit's text, as in the
  * view.  *here: 1 when s is then on a row of id. */
 static int seek(st_ctx *c, st_stream *s, const char *id, size_t n, int *here, parley_err *err)
@@ -218,7 +233,7 @@ static int seek(st_ctx *c, st_stream *s, const char *id, size_t n, int *here, pa
 		const char *v;
 		size_t vn;
 		col(s->st, 0, &v, &vn);
-		int cmp = bincmp(v ? v : "", vn, id, n);
+		int cmp = pl_bincmp(v ? v : "", vn, id, n);
 		if (cmp == 0)
 			*here = 1;
 		if (cmp >= 0)
@@ -418,9 +433,10 @@ int pl_search_text_all(parley_db *db, parley_err *err)
 	st_stream places = {0}, people = {0}, acts = {0};
 	pl_buf saved;
 	pl_buf_init(&saved, 0);
-	int rc = fts_off(db, &saved, err);
+	/* the maps first: PARLEY_ELIMIT leaves the store untouched */
+	int rc = load_maps(&c, err);
 	if (!rc)
-		rc = load_maps(&c, err);
+		rc = fts_off(db, &saved, err);
 	/* each in its primary key's order: the visit id first, no sort */
 	if (!rc)
 		rc = pl_prepare(db, "SELECT id, visitor, visitor_label, visitor_title, summary, note, disputed,"

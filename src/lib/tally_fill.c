@@ -108,13 +108,6 @@ static int dict_id(dict *d, const char *s, size_t n, unsigned *id)
 	return PARLEY_OK;
 }
 
-/* SQLite's BINARY order: memcmp, then the shorter first. */
-static int bincmp(const char *a, size_t an, const char *b, size_t bn)
-{
-	int c = memcmp(a, b, an < bn ? an : bn);
-	return c ? c : (an > bn) - (an < bn);
-}
-
 typedef struct ranked {
 	const char *v;
 	size_t n;
@@ -124,7 +117,7 @@ typedef struct ranked {
 static int by_value(const void *x, const void *y)
 {
 	const ranked *a = x, *b = y;
-	return bincmp(a->v, a->n, b->v, b->n);
+	return pl_bincmp(a->v, a->n, b->v, b->n);
 }
 
 /* d->rank, from the values' order. */
@@ -358,7 +351,7 @@ static int write_table(fill *f, const agg *a, int table, parley_err *err)
 		if (table == 0) {
 			unsigned x = F_FROM(k), y = F_TO(k);
 			/* CASE WHEN from < to THEN from:to ELSE to:from */
-			int fwd = bincmp(dc->val[x], dc->len[x], dc->val[y], dc->len[y]) < 0;
+			int fwd = pl_bincmp(dc->val[x], dc->len[x], dc->val[y], dc->len[y]) < 0;
 			pl_buf_reset(&pair);
 			pl_buf_add(&pair, dc->val[fwd ? x : y], dc->len[fwd ? x : y]);
 			pl_buf_addc(&pair, ':');
