@@ -282,7 +282,7 @@ static int sorted(const fill *f, const agg *a, int table, row **out)
 	if (!r)
 		return PARLEY_ENOMEM;
 	size_t n = 0;
-	const unsigned *rc = f->d[D_COUNTRY].rank, *ry = f->d[D_YEAR].rank, *rl = f->d[D_LEVEL].rank,
+	const unsigned *rk = f->d[D_COUNTRY].rank, *ry = f->d[D_YEAR].rank, *rl = f->d[D_LEVEL].rank,
 	               *rt = f->d[D_TYPE].rank, *rs = f->d[D_STATUS].rank;
 	for (size_t i = 0; i < a->cap; i++) {
 		if (!a->n[i])
@@ -297,7 +297,7 @@ static int sorted(const fill *f, const agg *a, int table, row **out)
 			   * pair's two countries in order first (the pair key's
 			   * order where the codes are of one length, as ISO's are;
 			   * any order would give the same table) */
-			unsigned a1 = rc[F_FROM(k)], b1 = rc[F_TO(k)];
+			unsigned a1 = rk[F_FROM(k)], b1 = rk[F_TO(k)];
 			unsigned lo = a1 < b1 ? a1 : b1, hi = a1 < b1 ? b1 : a1;
 			w->order_hi = (uint64_t)lo << 42 | (uint64_t)hi << 28 | (uint64_t)ry[F_YEAR(k)] << 14 | a1;
 			w->order_lo = (uint64_t)b1 << 22 | (ylts & ((1u << 22) - 1));
@@ -309,11 +309,11 @@ static int sorted(const fill *f, const agg *a, int table, row **out)
 			break;
 		case 2: /* (country, year, level, type, status) */
 			w->order_hi = 0;
-			w->order_lo = (uint64_t)rc[F_TO(k)] << 36 | ylts;
+			w->order_lo = (uint64_t)rk[F_TO(k)] << 36 | ylts;
 			break;
 		default: /* (from, to, status) */
 			w->order_hi = 0;
-			w->order_lo = (uint64_t)rc[F_FROM(k)] << 36 | (uint64_t)rc[F_TO(k)] << 22 | rs[F_STATUS(k)];
+			w->order_lo = (uint64_t)rk[F_FROM(k)] << 36 | (uint64_t)rk[F_TO(k)] << 22 | rs[F_STATUS(k)];
 			break;
 		}
 	}
