@@ -30,7 +30,8 @@
 
 /* A person as the view reads one: "name native_name" (the view's
  * name || ' ' || coalesce(native_name, '')), and the aliases joined by a
- * space, NULL when none. */
+ * space, NULL when none.  A country is kept the same way, its name in
+ * names. */
 typedef struct st_person {
 	int known;        /* a row in person (aliases alone do not make one) */
 	pl_buf names;     /* "name native_name" */
@@ -46,7 +47,7 @@ typedef struct st_stream {
 typedef struct st_ctx {
 	parley_db *db;
 	pl_map people;    /* id -> st_person (p) */
-	pl_map countries; /* code -> name (p, malloc'd) */
+	pl_map countries; /* code -> st_person (p), its name in names */
 	pl_buf raw;       /* the text before folding */
 } st_ctx;
 
@@ -92,14 +93,6 @@ static void people_free(pl_map *m)
 	pl_map_free(m);
 }
 
-static void countries_free(pl_map *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		if (m->slot[i].key)
-			free(m->slot[i].p);
-	pl_map_free(m);
-}
-
 /* The person of id (n bytes), added when absent; NULL when out of memory
  * (the caller has checked that id holds no NUL: the map's keys are C
  * strings). */
@@ -129,14 +122,16 @@ static st_person *person_find(const pl_map *m, sqlite3_stmt *st, int i)
 	return s ? s->p : NULL;
 }
 
-/* The people with their aliases, and the countries' names, into c.
- * PARLEY_ELIMIT (err not set) for a key with a NUL in it, which only raw
- * SQL can write: the caller then runs the view. */
-static int load_maps(st_ctx *c, parley_err *err)
+enum { L_PERSON, L_ALIAS, L_COUNTRY };
+
+/* Reads the rows of sql (a key, then its values) into m: a person's names,
+ * one more alias, or a country's name (kept in names).  PARLEY_ELIMIT (err
+ * not set) for a key with a NUL in it, which only raw SQL can write: the
+ * map's keys are C strings, and the caller then runs the view. */
+static int load(st_ctx *c, pl_map *m, const char *sql, int kind, parley_err *err)
 {
-	sqlite3_stmt *st = NULL;
-	int rc = pl_prepare(c->db, "SELECT id, name, native_name FROM person", &st, err);
-	int s = SQLITE_DONE;
+	sqlite3_stmt *st;
+	int rc = pl_prepare(c->db, sql, &st, err), s = SQLITE_DONE;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *id;
 		size_t n;
@@ -145,80 +140,38 @@ static int load_maps(st_ctx *c, parley_err *err)
 			rc = PARLEY_ELIMIT;
 			break;
 		}
-		st_person *p = person_put(&c->people, id, n);
+		st_person *p = person_put(m, id, n);
 		if (!p) {
 			rc = PARLEY_ENOMEM;
 			break;
 		}
-		p->known = 1;
-		add_col(&p->names, st, 1);
-		pl_buf_addc(&p->names, ' ');
-		add_col(&p->names, st, 2);
-		if (pl_buf_failed(&p->names))
+		pl_buf *b = kind == L_ALIAS ? &p->aliases : &p->names;
+		if (kind == L_ALIAS && b->len)
+			pl_buf_addc(b, ' ');
+		add_col(b, st, 1);
+		if (kind == L_PERSON) {
+			p->known = 1;
+			pl_buf_addc(b, ' ');
+			add_col(b, st, 2);
+		}
+		if (pl_buf_failed(b))
 			rc = PARLEY_ENOMEM;
 	}
 	if (!rc && s != SQLITE_DONE)
-		rc = pl_db_error(c->db, err, "reading people for the search text");
-	sqlite3_finalize(st);
-	st = NULL;
-	/* in the view's order: its subquery reads the primary key (person, alias) */
-	if (!rc)
-		rc = pl_prepare(c->db, "SELECT person, alias FROM person_alias ORDER BY person, alias", &st, err);
-	s = SQLITE_DONE;
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *id;
-		size_t n;
-		col(st, 0, &id, &n);
-		if (!id || memchr(id, 0, n)) {
-			rc = PARLEY_ELIMIT;
-			break;
-		}
-		st_person *p = person_put(&c->people, id, n);
-		if (!p) {
-			rc = PARLEY_ENOMEM;
-			break;
-		}
-		if (p->aliases.len)
-			pl_buf_addc(&p->aliases, ' ');
-		add_col(&p->aliases, st, 1);
-		if (pl_buf_failed(&p->aliases))
-			rc = PARLEY_ENOMEM;
-	}
-	if (!rc && s != SQLITE_DONE)
-		rc = pl_db_error(c->db, err, "reading aliases for the search text");
-	sqlite3_finalize(st);
-	st = NULL;
-	if (!rc)
-		rc = pl_prepare(c->db, "SELECT code, name FROM country", &st, err);
-	s = SQLITE_DONE;
-	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *code, *name;
-		size_t n, nn;
-		col(st, 0, &code, &n);
-		col(st, 1, &name, &nn);
-		if (!code || memchr(code, 0, n)) {
-			rc = PARLEY_ELIMIT;
-			break;
-		}
-		int added;
-		pl_map_slot *slot = pl_map_put(&c->countries, code, n, &added);
-		pl_buf b;
-		pl_buf_init(&b, 0);
-		pl_buf_add(&b, name ? name : "", nn);
-		char *copy = pl_buf_take(&b);
-		if (!slot || !copy) {
-			free(copy);
-			rc = PARLEY_ENOMEM;
-			break;
-		}
-		free(slot->p);
-		slot->p = copy;
-		slot->n = (long)nn;
-	}
-	if (!rc && s != SQLITE_DONE)
-		rc = pl_db_error(c->db, err, "reading countries for the search text");
+		rc = pl_db_error(c->db, err, "reading people and countries for the search text");
 	sqlite3_finalize(st);
 	return rc == PARLEY_ENOMEM ? parley_err_set(err, rc, "search text: out of memory") : rc;
+}
+
+/* The people with their aliases, and the countries' names, into c. */
+static int load_maps(st_ctx *c, parley_err *err)
+{
+	int rc = load(c, &c->people, "SELECT id, name, native_name FROM person", L_PERSON, err);
+	/* in the view's order: its subquery reads the primary key (person, alias) */
+	if (!rc)
+		rc = load(c, &c->people, "SELECT person, alias FROM person_alias ORDER BY person, alias",
+		          L_ALIAS, err);
+	return rc ? rc : load(c, &c->countries, "SELECT code, name FROM country", L_COUNTRY, err);
 }
 
 /* Moves s past rows whose visit (column 0) orders before id (every
@@ -290,8 +243,10 @@ static void add_country(st_ctx *c, sqlite3_stmt *st, int i)
 	size_t n;
 	col(st, i, &code, &n);
 	pl_map_slot *s = code ? pl_map_find(&c->countries, code, n) : NULL;
-	if (s)
-		pl_buf_add(&c->raw, s->p, (size_t)s->n);
+	if (s) {
+		const st_person *country = s->p;
+		pl_buf_add(&c->raw, country->names.data, country->names.len);
+	}
 }
 
 /* The visit columns read, in this order. */
@@ -485,7 +440,7 @@ int pl_search_text_all(parley_db *db, parley_err *err)
 	sqlite3_finalize(people.st);
 	sqlite3_finalize(acts.st);
 	people_free(&c.people);
-	countries_free(&c.countries);
+	people_free(&c.countries);
 	pl_buf_free(&c.raw);
 	return rc;
 }

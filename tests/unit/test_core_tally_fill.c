@@ -22,6 +22,7 @@
 
 static char dir[64];
 #include "test_tmpdir.h"
+#include "test_rows.h"
 
 static const char *const tables[] = {
     "SELECT * FROM visit_tally ORDER BY 1, 2, 3, 4, 5, 6, 7",
@@ -31,33 +32,6 @@ static const char *const tables[] = {
     "SELECT * FROM person_tally ORDER BY 1",
 };
 #define NTABLES (sizeof tables / sizeof tables[0])
-
-static char *rows(parley_db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(db->sql));
-	pl_buf b;
-	pl_buf_init(&b, 64 << 20);
-	pl_buf_adds(&b, "");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const unsigned char *t = sqlite3_column_text(st, i);
-			pl_buf_addf(&b, "%s%s", i ? "|" : "", t ? (const char *)t : "NULL");
-		}
-		pl_buf_adds(&b, "\n");
-	}
-	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
-	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
-	return b.data;
-}
-
-static void exec(parley_db *db, const char *sql)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db->sql, sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
-}
 
 /* Refills the tallies both ways, in one transaction rolled back after each,
  * and compares every table; returns the tally's row count. */
