@@ -43,6 +43,9 @@
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 /* Inputs of at least this many bytes may go in bulk (a few thousand
  * visits: below it the rebuild is not worth its fixed cost). */
@@ -182,6 +185,14 @@ int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err)
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_SORT_CACHE_KIB);
 	int rc = pl_exec(db, pragma, err);
+#ifdef __GLIBC__
+	/* the pages the smaller cache let go are free in the heap, where the
+	 * large arrays of the tallies and the search text (mapped apart by
+	 * malloc) cannot reuse them: handed back, they do not count twice in
+	 * the import's peak memory (165 MiB at 1M visits without, issue 13's
+	 * limit is 256 MB) */
+	malloc_trim(0);
+#endif
 	size_t early = b->n - b->late;
 	for (size_t i = 0; !rc && i < early; i++)
 		rc = pl_exec(db, b->sql[i], err);

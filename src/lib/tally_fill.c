@@ -156,7 +156,7 @@ static size_t agg_slot(const agg *a, uint64_t k)
 
 static int agg_add(agg *a, uint64_t k, long long by)
 {
-	if ((a->used + 1) * 2 > a->cap) {
+	if ((a->used + 1) * 4 > a->cap * 3) { /* at most 3/4 full: linear probing copes */
 		agg g = {.cap = a->cap ? a->cap * 2 : 1024};
 		g.key = malloc(g.cap * sizeof *g.key);
 		g.n = calloc(g.cap, sizeof *g.n);
@@ -329,7 +329,7 @@ static void bind_value(sqlite3_stmt *st, int i, const dict *d, unsigned id)
 
 /* Writes the rows of a into table (0 visit_tally, 1 per year, 2 per
  * country, 3 per direction). */
-static int write_table(fill *f, const agg *a, int table, parley_err *err)
+static int write_table(fill *f, agg *a, int table, parley_err *err)
 {
 	static const char *const sql[] = {
 	    "INSERT INTO visit_tally VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -340,12 +340,17 @@ static int write_table(fill *f, const agg *a, int table, parley_err *err)
 	int rc = sorted(f, a, table, &r);
 	if (rc)
 		return parley_err_set(err, rc, "tallies: out of memory");
+	/* the counts are in r now: the table's memory (half a million rows at
+	 * 1M visits) is not held while they are written */
+	size_t nrows = a->used;
+	agg_free(a);
+	memset(a, 0, sizeof *a);
 	sqlite3_stmt *st;
 	rc = pl_prepare(f->db, sql[table], &st, err);
 	pl_buf pair;
 	pl_buf_init(&pair, 0);
 	const dict *dc = &f->d[D_COUNTRY];
-	for (size_t i = 0; !rc && i < a->used; i++) {
+	for (size_t i = 0; !rc && i < nrows; i++) {
 		uint64_t k = r[i].key;
 		int p = 1;
 		if (table == 0) {
