@@ -191,10 +191,17 @@ static void put64(unsigned char *p, uint64_t w)
 
 static uint64_t get64(const unsigned char *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* put64's order is the machine's: one load per match of a search */
+	uint64_t w;
+	memcpy(&w, p, sizeof w);
+	return w;
+#else
 	uint64_t w = 0;
 	for (int i = 7; i >= 0; i--)
 		w = w << 8 | p[i];
 	return w;
+#endif
 }
 
 /* Repacks chunk ch from its rows of visit_search. */
@@ -612,18 +619,40 @@ static int pack_whole(parley_db *db, int *whole, parley_err *err)
  * MiB at 1M visits); a write (by this connection: its change count; by
  * another: data_version) empties it, and reads inside a transaction keep
  * nothing. */
+/* A word's matches: each one's rowid and packed row, in rowid order. */
+struct pl_word_rows {
+	char *word;
+	uint64_t *w;
+	uint32_t *n;
+	size_t count;
+};
+
+static void word_rows_free(struct pl_word_rows *r)
+{
+	free(r->word);
+	free(r->w);
+	free(r->n);
+	memset(r, 0, sizeof *r);
+}
+
 struct pl_pack_chunks {
 	long long version, changes;
 	unsigned char **c; /* [chunk]: CHUNK_BYTES, or NULL when not read yet */
 	size_t n;
+	/* the last one-word search's matches (word_rows): the same word asked
+	 * with other filters (the list's years, its pages, the API beside the
+	 * HTML list) reads its doclist and its rows once per store version */
+	struct pl_word_rows rows;
 };
 
 static void chunks_free(struct pl_pack_chunks *k)
 {
 	for (size_t i = 0; k && i < k->n; i++)
 		free(k->c[i]);
-	if (k)
+	if (k) {
 		free(k->c);
+		word_rows_free(&k->rows);
+	}
 	free(k);
 }
 
@@ -681,6 +710,52 @@ static const unsigned char *chunk_read(parley_db *db, struct pl_pack_chunks *k, 
 		return NULL;
 	}
 	return to;
+}
+
+/* The matches of the search "word"* (pl_fts_prefix_rowids) and their
+ * packed rows, into r (the caller frees it with word_rows_free; r->word is
+ * left to the caller).  Each chunk is read once, into a buffer of the
+ * stack: a common word meets every chunk, and a copy of each kept on the
+ * heap cost its first request some 2,000 fresh pages (8 MiB at 1M visits)
+ * where the rows of its matches take 12 bytes each.  PARLEY_ELIMIT when
+ * the reader or the pack cannot answer. */
+static int word_rows(parley_db *db, const char *word, struct pl_word_rows *r, parley_err *err)
+{
+	uint64_t *bits = NULL;
+	size_t nbits = 0, count = 0;
+	int rc = pl_fts_prefix_rowids(db, word, &bits, &nbits, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < nbits; i++)
+		count += (size_t)__builtin_popcountll(bits[i]);
+	r->w = malloc((count ? count : 1) * sizeof *r->w);
+	r->n = malloc((count ? count : 1) * sizeof *r->n);
+	if (!r->w || !r->n)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	sqlite3_blob *b = NULL;
+	long long cur = -1;
+	unsigned char own[CHUNK_BYTES];
+	const unsigned char *data = NULL;
+	for (size_t i = 0; !rc && i < nbits; i++)
+		for (uint64_t x = bits[i]; x && !rc; x &= x - 1) {
+			size_t n = i * 64 + (size_t)__builtin_ctzll(x);
+			if ((long long)(n / CHUNK_ROWS) != cur) {
+				cur = (long long)(n / CHUNK_ROWS);
+				data = chunk_read(db, NULL, &b, cur, own, &rc, err);
+				if (!data)
+					break;
+			}
+			r->w[r->count] = get64(&data[(n % CHUNK_ROWS) * 8]);
+			r->n[r->count++] = (uint32_t)n; /* below 2^32: the reader's bound */
+		}
+	sqlite3_blob_close(b); /* a no-op on NULL */
+	free(bits);
+	if (rc) {
+		free(r->w);
+		free(r->n);
+		memset(r, 0, sizeof *r);
+	}
+	return rc;
 }
 
 /* Adds one passing match to p. */
@@ -756,8 +831,38 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 		if (!phrase)
 			rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
 	}
+	/* a one-word search's matches from the index's records
+	 * (query_search_doclist.c), a few instructions each where stepping
+	 * FTS5 takes about a thousand, and their packed rows kept for the next
+	 * request of the word; else FTS5 lists them */
+	struct pl_pack_chunks *cache = chunks_for(db, version, changes, in_txn);
+	struct pl_word_rows own_rows = {0};
+	const struct pl_word_rows *wr = NULL;
+	char *word = !rc && phrase ? parley_fold_words(q->text) : NULL;
+	if (!rc && phrase && !word)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "search: out of memory");
+	if (!rc && phrase && cache && cache->rows.word && strcmp(cache->rows.word, word) == 0) {
+		wr = &cache->rows;
+	} else if (!rc && phrase) {
+		int r2 = word_rows(db, word, &own_rows, err);
+		if (r2 == PARLEY_OK) {
+			own_rows.word = word;
+			word = NULL;
+			if (cache) { /* kept for the next request of the word */
+				word_rows_free(&cache->rows);
+				cache->rows = own_rows;
+				memset(&own_rows, 0, sizeof own_rows);
+				wr = &cache->rows;
+			} else {
+				wr = &own_rows;
+			}
+		} else if (r2 != PARLEY_ELIMIT) {
+			rc = r2;
+		}
+	}
+	free(word);
 	sqlite3_stmt *st = NULL;
-	if (!rc && phrase)
+	if (!rc && phrase && !wr)
 		rc = pl_prepare_cached(db, "SELECT rowid FROM visit_fts WHERE visit_fts MATCH ?1", &st, err);
 	if (st)
 		sqlite3_bind_text(st, 1, phrase, -1, SQLITE_STATIC);
@@ -766,24 +871,34 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 	 * while the doclist stays in it */
 	sqlite3_blob *chunk = NULL;
 	long long cur = -1;
-	struct pl_pack_chunks *cache = chunks_for(db, version, changes, in_txn);
 	unsigned char own[CHUNK_BYTES];
 	const unsigned char *data = NULL;
 	int s = SQLITE_DONE;
-	while (!rc && st && (s = sqlite3_step(st)) == SQLITE_ROW) {
-		long long n = sqlite3_column_int64(st, 0);
-		if (n < 0) {
-			rc = PARLEY_ELIMIT;
+	size_t wi = 0;
+	while (!rc) {
+		long long n;
+		uint64_t w;
+		if (wr) {
+			if (wi == wr->count)
+				break;
+			n = wr->n[wi];
+			w = wr->w[wi++];
+		} else if (st && (s = sqlite3_step(st)) == SQLITE_ROW) {
+			n = sqlite3_column_int64(st, 0);
+			if (n < 0) {
+				rc = PARLEY_ELIMIT;
+				break;
+			}
+			if (n / CHUNK_ROWS != cur) {
+				cur = n / CHUNK_ROWS;
+				data = chunk_read(db, cache, &chunk, cur, own, &rc, err);
+				if (!data)
+					break;
+			}
+			w = get64(&data[(n % CHUNK_ROWS) * 8]);
+		} else {
 			break;
 		}
-		if (n / CHUNK_ROWS != cur) {
-			cur = n / CHUNK_ROWS;
-			data = chunk_read(db, cache, &chunk, cur, own, &rc, err);
-			if (!data)
-				break;
-		}
-		const unsigned char *at = &data[(n % CHUNK_ROWS) * 8];
-		uint64_t w = get64(at);
 		/* a row left unpacked, or a code past those loaded (the codes grow
 		 * only in a write, never within one snapshot: checked all the same) */
 		if (!(w & W_VALID) || W_FROM(w) > p->nc || W_TO(w) > p->nc)
@@ -793,6 +908,7 @@ static int pack_pass(parley_db *db, const parley_query *q, struct pl_pack_memo *
 	}
 	if (!rc && st && s != SQLITE_DONE)
 		rc = pl_db_error(db, err, "searching visits");
+	word_rows_free(&own_rows);
 	sqlite3_blob_close(chunk); /* a no-op on NULL */
 	if (st)
 		pl_release(db, st);

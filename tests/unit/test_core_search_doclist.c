@@ -1,0 +1,253 @@
+/* test_core_search_doclist.c - a one-word search's rowids read from the
+ * FTS5 index's records (query_search_doclist.c) are exactly those FTS5
+ * gives for the same prefix query: on stores written in many
+ * transactions (many segments, merges left half done), with updates and
+ * deletes (entries that cancel older ones), small leaves (doclists and
+ * position lists running over several leaves) and terms that share a
+ * prefix.  The reader must answer (not fall back) on these stores. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sqlite3.h>
+
+#include "parley.h"
+#include "internal.h"
+#include "pl_query.h"
+
+static char dir[64];
+#include "test_tmpdir.h"
+
+static const char *const vocab[] = {"visit", "visits", "visited", "visitor", "vis", "visa",
+                                    "treaty", "trade", "talks", "t", "summit", "sum", "a",
+                                    "ab", "abc", "x9", "1999", "19", "zulu", "visitations"};
+#define NVOCAB (sizeof vocab / sizeof vocab[0])
+
+/* prefixes asked: every word, and shorter ones */
+static const char *const asked[] = {"v", "vi", "vis", "visi", "visit", "visits", "visited",
+                                    "visitor", "visa", "t", "tr", "treaty", "s", "sum", "a",
+                                    "ab", "abc", "abcd", "x", "x9", "1", "19", "1999", "z",
+                                    "zulu", "q", "visitations", "0"};
+
+static unsigned long long rng = 88172645463325252ULL;
+static unsigned rnd(unsigned n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (unsigned)(rng % n);
+}
+
+static void exec(parley_db *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(parley_sqlite(db), sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+}
+
+/* A body of n words from the vocabulary. */
+static char *body(unsigned n)
+{
+	pl_buf b;
+	pl_buf_init(&b, (size_t)1 << 20);
+	for (unsigned i = 0; i < n; i++)
+		pl_buf_addf(&b, "%s%s", i ? " " : "", vocab[rnd(NVOCAB)]);
+	char *s = pl_buf_take(&b);
+	assert_non_null(s);
+	return s;
+}
+
+/* The reader's rowids for w against FTS5's own, one by one. */
+static void compare(parley_db *db, const char *w)
+{
+	uint64_t *bits = NULL;
+	size_t nw = 0;
+	parley_err err = {0};
+	int rc = pl_fts_prefix_rowids(db, w, &bits, &nw, &err);
+	if (rc != PARLEY_OK)
+		fail_msg("'%s': the reader did not answer (%d)", w, rc);
+	char sql[256];
+	snprintf(sql, sizeof sql, "SELECT rowid FROM visit_fts WHERE visit_fts MATCH '\"%s\"*'", w);
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(parley_sqlite(db), sql, -1, &st, NULL), SQLITE_OK);
+	size_t n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		long long id = sqlite3_column_int64(st, 0);
+		if (id < 0 || (size_t)id / 64 >= nw || !(bits[id / 64] >> (id % 64) & 1))
+			fail_msg("'%s': FTS5 matches rowid %lld, the reader does not", w, id);
+		n++;
+	}
+	sqlite3_finalize(st);
+	size_t set = 0;
+	for (size_t i = 0; i < nw; i++)
+		set += (size_t)__builtin_popcountll(bits[i]);
+	if (set != n)
+		fail_msg("'%s': FTS5 matches %zu rowids, the reader %zu", w, n, set);
+	free(bits);
+}
+
+/* Rounds of inserts, updates and deletes, each its own transaction (a
+ * segment each), compared after every few. */
+static void rounds(parley_db *db, int nround, unsigned rows, unsigned longest)
+{
+	sqlite3_stmt *ins, *upd, *del;
+	sqlite3 *s = parley_sqlite(db);
+	assert_int_equal(sqlite3_prepare_v2(s, "INSERT INTO visit_search(visit, body) VALUES (?1, ?2)", -1, &ins, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "UPDATE visit_search SET body = ?2 WHERE n = ?1", -1, &upd, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "DELETE FROM visit_search WHERE n = ?1", -1, &del, NULL), SQLITE_OK);
+	static int serial;
+	for (int r = 0; r < nround; r++) {
+		exec(db, "BEGIN");
+		for (unsigned i = 0; i < rows; i++) {
+			char id[32];
+			snprintf(id, sizeof id, "v%d", serial++);
+			/* now and then a long body: its positions run over leaves */
+			char *b = body(rnd(50) == 0 ? longest : 1 + rnd(12));
+			sqlite3_bind_text(ins, 1, id, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 2, b, -1, SQLITE_TRANSIENT);
+			assert_int_equal(sqlite3_step(ins), SQLITE_DONE);
+			sqlite3_reset(ins);
+			free(b);
+		}
+		long long max = 0;
+		sqlite3_stmt *m;
+		sqlite3_prepare_v2(s, "SELECT max(n) FROM visit_search", -1, &m, NULL);
+		if (sqlite3_step(m) == SQLITE_ROW)
+			max = sqlite3_column_int64(m, 0);
+		sqlite3_finalize(m);
+		for (unsigned i = 0; max && i < rows / 6; i++) {
+			char *b = body(1 + rnd(8));
+			sqlite3_bind_int64(upd, 1, 1 + rnd((unsigned)max));
+			sqlite3_bind_text(upd, 2, b, -1, SQLITE_TRANSIENT);
+			assert_int_equal(sqlite3_step(upd), SQLITE_DONE);
+			sqlite3_reset(upd);
+			free(b);
+			sqlite3_bind_int64(del, 1, 1 + rnd((unsigned)max));
+			assert_int_equal(sqlite3_step(del), SQLITE_DONE);
+			sqlite3_reset(del);
+		}
+		exec(db, "COMMIT");
+		if (r % 5 == 4 || r == nround - 1)
+			for (size_t k = 0; k < sizeof asked / sizeof asked[0]; k++)
+				compare(db, asked[k]);
+	}
+	sqlite3_finalize(ins);
+	sqlite3_finalize(upd);
+	sqlite3_finalize(del);
+}
+
+/* The structure's segments and whether a merge is left half done. */
+static void shape(parley_db *db, int *segs)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(parley_sqlite(db),
+	                                    "SELECT count(DISTINCT segid) FROM visit_fts_idx", -1, &st, NULL),
+	                 SQLITE_OK);
+	*segs = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : 0;
+	sqlite3_finalize(st);
+}
+
+/* An SQLite varint at *p (the structure record is well formed: FTS5 wrote it). */
+static uint64_t get_varint(const unsigned char **p)
+{
+	uint64_t x = 0;
+	for (int i = 0; i < 8; i++) {
+		unsigned char c = *(*p)++;
+		x = x << 7 | (c & 0x7f);
+		if (!(c & 0x80))
+			return x;
+	}
+	return x << 8 | *(*p)++;
+}
+
+/* Whether a level of the index holds a merge left half done (its count of
+ * input segments, in the structure record, above 0). */
+static int merge_under_way(parley_db *db)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(parley_sqlite(db), "SELECT block FROM visit_fts_data WHERE id = 10",
+	                                    -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	const unsigned char *p = (const unsigned char *)sqlite3_column_blob(st, 0) + 4;
+	uint64_t levels = get_varint(&p), any = 0;
+	(void)get_varint(&p); /* segments */
+	(void)get_varint(&p); /* write counter */
+	for (uint64_t l = 0; l < levels; l++) {
+		any |= get_varint(&p); /* inputs of a merge under way */
+		uint64_t segs = get_varint(&p);
+		for (uint64_t k = 0; k < 3 * segs; k++)
+			(void)get_varint(&p);
+	}
+	sqlite3_finalize(st);
+	return any != 0;
+}
+
+static void reader_equals_fts5_on_default_leaves(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	rounds(db, 40, 300, 3000);
+	int segs;
+	shape(db, &segs);
+	assert_true(segs > 1);
+	parley_close(db);
+}
+
+static void reader_equals_fts5_on_small_leaves(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	/* 64-byte leaves: nearly every doclist and many position lists run
+	 * over leaves; merges of 2 segments at a time, done in small steps */
+	exec(db, "INSERT INTO visit_fts(visit_fts, rank) VALUES ('pgsz', 64);"
+	         "INSERT INTO visit_fts(visit_fts, rank) VALUES ('automerge', 2);"
+	         "INSERT INTO visit_fts(visit_fts, rank) VALUES ('usermerge', 2);");
+	rounds(db, 30, 120, 400);
+	/* a merge in small steps leaves one half done */
+	exec(db, "INSERT INTO visit_fts(visit_fts, rank) VALUES ('merge', 3)");
+	assert_true(merge_under_way(db));
+	for (size_t k = 0; k < sizeof asked / sizeof asked[0]; k++)
+		compare(db, asked[k]);
+	exec(db, "INSERT INTO visit_fts(visit_fts) VALUES ('optimize')");
+	for (size_t k = 0; k < sizeof asked / sizeof asked[0]; k++)
+		compare(db, asked[k]);
+	parley_close(db);
+}
+
+static void reader_declines_what_it_cannot_read(void **state)
+{
+	(void)state;
+	parley_db *db = fresh_store();
+	rounds(db, 1, 50, 10);
+	uint64_t *bits = NULL;
+	size_t nw = 0;
+	parley_err err = {0};
+	/* more than one word, a letter FTS5 folds, an empty word */
+	assert_int_equal(pl_fts_prefix_rowids(db, "visit summit", &bits, &nw, &err), PARLEY_ELIMIT);
+	assert_int_equal(pl_fts_prefix_rowids(db, "Visit", &bits, &nw, &err), PARLEY_ELIMIT);
+	assert_int_equal(pl_fts_prefix_rowids(db, "vis\xc3\xa9", &bits, &nw, &err), PARLEY_ELIMIT);
+	assert_int_equal(pl_fts_prefix_rowids(db, "", &bits, &nw, &err), PARLEY_ELIMIT);
+	/* inside a transaction, pending rows are in FTS5's memory */
+	exec(db, "BEGIN");
+	assert_int_equal(pl_fts_prefix_rowids(db, "visit", &bits, &nw, &err), PARLEY_ELIMIT);
+	exec(db, "COMMIT");
+	assert_null(bits);
+	assert_int_equal(err.code, 0);
+	parley_close(db);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(reader_equals_fts5_on_default_leaves),
+	    cmocka_unit_test(reader_equals_fts5_on_small_leaves),
+	    cmocka_unit_test(reader_declines_what_it_cannot_read),
+	};
+	return RUN_IN_TMPDIR("search_doclist", tests);
+}
