@@ -92,6 +92,16 @@ static void wexec(const char *sql)
 	must(sqlite3_exec(g_w, sql, NULL, NULL, NULL) == SQLITE_OK, sql);
 }
 
+/* On parley's connection: the store's triggers may call its functions. */
+static void pexec(const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(parley_sqlite(g_db), sql, NULL, NULL, &msg) != SQLITE_OK) {
+		fprintf(stderr, "fuzz_search_doclist setup: %s: %s\n", sql, msg);
+		abort();
+	}
+}
+
 /* The rows of one of the two tables, as they are now. */
 static int load_rows(const char *sql, blobrow **out, int idx)
 {
@@ -119,6 +129,8 @@ static int load_rows(const char *sql, blobrow **out, int idx)
 	return n;
 }
 
+static void check(const char *w, int must_answer);
+
 static void setup(void)
 {
 	const char *tmp = getenv("TMPDIR");
@@ -137,14 +149,14 @@ static void setup(void)
 	/* 64-byte leaves: doclists and position lists run over leaves, and
 	 * the %_idx b-tree has rows; no automatic merge, so several segments
 	 * stay, one of them holding deletes that cancel older entries */
-	wexec("INSERT INTO visit_fts(visit_fts, rank) VALUES ('pgsz', 64);"
+	pexec("INSERT INTO visit_fts(visit_fts, rank) VALUES ('pgsz', 64);"
 	      "INSERT INTO visit_fts(visit_fts, rank) VALUES ('automerge', 0);"
 	      "INSERT INTO visit_fts(visit_fts, rank) VALUES ('crisismerge', 64);");
 	static const char *const txn[] = {
 	    "INSERT INTO visit_search(visit, body) VALUES ('v1', 'visit treaty talks'),"
 	    " ('v2', 'visits trade summit a ab'), ('v3', 'visited visitor vis visa 1999 19'),"
-	    " ('v4', 'zulu t treaty visit visit visit visit visit visit visit visit visit visit'"
-	    "  ' visit visit visit visit visit visit visit visit visit visit visit visit')",
+	    " ('v4', 'zulu t treaty visit visit visit visit visit visit visit visit visit visit"
+	    " visit visit visit visit visit visit visit visit visit visit visit visit')",
 	    "INSERT INTO visit_search(visit, body) VALUES ('v5', 'visitations abc sum'),"
 	    " ('v6', 'trade talks visit'), ('v7', 'a ab abc x9 1999 visits')",
 	    "UPDATE visit_search SET body = 'summit zulu' WHERE visit = 'v2';"
@@ -152,13 +164,24 @@ static void setup(void)
 	    "INSERT INTO visit_search(visit, body) VALUES ('v8', 'visitor trade vis 19')",
 	};
 	for (size_t i = 0; i < sizeof txn / sizeof txn[0]; i++) {
-		wexec("BEGIN");
-		wexec(txn[i]);
-		wexec("COMMIT");
+		pexec("BEGIN");
+		pexec(txn[i]);
+		pexec("COMMIT");
 	}
 	g_ndata = load_rows("SELECT id, block FROM visit_fts_data ORDER BY id", &g_data, 0);
 	g_nidx = load_rows("SELECT segid, term, pgno FROM visit_fts_idx ORDER BY segid, term", &g_idx, 1);
 	must(g_ndata > 3 && g_nidx > 0, "the store has too few FTS5 records");
+	int segs = 0;
+	sqlite3_stmt *st;
+	must(sqlite3_prepare_v2(g_w, "SELECT count(DISTINCT segid) FROM visit_fts_idx", -1, &st, NULL) == SQLITE_OK,
+	     "segments");
+	if (sqlite3_step(st) == SQLITE_ROW)
+		segs = sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	must(segs > 1, "the store has one segment");
+	/* the reader answers, and as FTS5 does, on the records FTS5 wrote */
+	for (size_t i = 0; i < NASKED; i++)
+		check(g_asked[i], 1);
 }
 
 static void bind_bytes(sqlite3_stmt *st, int col, const unsigned char *b, int n)
@@ -281,8 +304,9 @@ static void restore(void)
 	wexec("COMMIT");
 }
 
-/* The reader's answer for w against FTS5's, when both answer. */
-static void check(const char *w)
+/* The reader's answer for w against FTS5's, when both answer; must: the
+ * reader must answer (the store as FTS5 wrote it). */
+static void check(const char *w, int must_answer)
 {
 	uint64_t *bits = NULL;
 	size_t nw = 0;
@@ -294,6 +318,10 @@ static void check(const char *w)
 	}
 	if (!sqlite3_get_autocommit(parley_sqlite(g_db))) {
 		fprintf(stderr, "'%s': the reader left its transaction open\n", w);
+		abort();
+	}
+	if (rc != PARLEY_OK && must_answer) {
+		fprintf(stderr, "'%s': the reader declines the store as FTS5 wrote it\n", w);
 		abort();
 	}
 	if (rc != PARLEY_OK) {
@@ -344,7 +372,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		setup();
 	corrupt(data, size);
 	for (size_t i = 0; i < NASKED; i++)
-		check(g_asked[i]);
+		check(g_asked[i], 0);
 	restore();
 	return 0;
 }
