@@ -258,8 +258,10 @@ static int run_start(reader *r, const unsigned char *term, size_t tlen, int age)
  * index byte first), each a run of age age. */
 static int scan_segment(reader *r, const seg *s, const unsigned char *pfx, size_t plen, int age)
 {
-	if (s->first <= 0 || s->last < s->first)
+	if (s->first == 0 && s->last == 0)
 		return PARLEY_OK; /* an empty segment (all merged away) */
+	if (s->first <= 0 || s->last < s->first)
+		return PARLEY_ELIMIT; /* not FTS5's shape; FTS5 may still read a leaf */
 	r->seg = s->id;
 	r->last = s->last;
 	/* the leaf where terms >= pfx begin: the %_idx b-tree, as FTS5 seeks */
@@ -273,14 +275,17 @@ static int scan_segment(reader *r, const seg *s, const unsigned char *pfx, size_
 	sqlite3_bind_blob(st, 2, pfx, (int)plen, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		sqlite3_int64 pg = sqlite3_column_int64(st, 0) >> 1;
-		if (pg > start)
-			start = pg > s->last ? s->last : (int)pg;
+		if (pg > s->last)
+			rc = PARLEY_ELIMIT; /* FTS5 would find no leaf there */
+		else if (pg > start)
+			start = (int)pg;
 	}
 	pl_release(r->db, st);
-	rc = leaf_load(r, start);
+	if (!rc)
+		rc = leaf_load(r, start);
 	unsigned char tb[MAX_TERM];
 	size_t tl = 0;
-	int ti = 0, done = 0;
+	int ti = 0, done = 0, matched = 0;
 	while (!rc) {
 		leaf *l = &r->l;
 		if (ti >= l->nterm) {
@@ -313,9 +318,19 @@ static int scan_segment(reader *r, const seg *s, const unsigned char *pfx, size_
 		if (c > 0)
 			break; /* past every term of the prefix */
 		if (c < 0 || tl < plen) {
+			/* a term before the prefix: only on the leaf the %_idx
+			 * b-tree named, before the prefix's terms.  Anywhere else the
+			 * records are out of order, and FTS5 (which takes the first
+			 * term past that leaf as the seek's answer) reads them
+			 * otherwise */
+			if (matched || r->pg != start) {
+				rc = PARLEY_ELIMIT;
+				break;
+			}
 			ti++;
 			continue;
 		}
+		matched = 1;
 		rc = run_start(r, tb, tl, age);
 		if (!rc)
 			rc = doclist(r, (int)(p - l->p), &ti, &done);
@@ -341,7 +356,8 @@ static int segments(parley_db *db, seg **out, int *n)
 	int ns = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *p = sqlite3_column_blob(st, 0);
-		const unsigned char *end = p + sqlite3_column_bytes(st, 0);
+		/* an empty record's blob is NULL, where no offset may be added */
+		const unsigned char *end = p ? p + sqlite3_column_bytes(st, 0) : NULL;
 		uint64_t nlevel, nseg, wc;
 		int k;
 		/* a V2 record (contentless_delete tables) is not read here */
