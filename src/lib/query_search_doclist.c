@@ -181,9 +181,13 @@ static int doclist(reader *r, int o, int *ti, int *done)
 	leaf *l = &r->l;
 	uint64_t rowid = 0;
 	int first = 1, fresh = 0, t = *ti;
+	while (t < l->nterm && l->term[t] < o)
+		t++; /* past the doclist's own term */
 	for (;;) {
-		while (t < l->nterm && l->term[t] < o)
-			t++;
+		/* an entry that ran over the next term's start: FTS5 ends the
+		 * doclist there (the footer says where each term begins) */
+		if (t < l->nterm && l->term[t] < o)
+			return PARLEY_ELIMIT;
 		if (t < l->nterm && l->term[t] == o) {
 			if (first)
 				return PARLEY_ELIMIT;
@@ -222,16 +226,34 @@ static int doclist(reader *r, int o, int *ti, int *done)
 		int rc = entry(r, rowid, skip > 0);
 		if (rc)
 			return rc;
-		while (skip > (uint64_t)(l->sz - o)) {
-			skip -= (uint64_t)(l->sz - o);
-			rc = next_leaf(r, done);
-			if (rc || *done)
-				return rc ? rc : PARLEY_ELIMIT; /* positions past the segment */
-			o = 4;
-			t = 0;
-			fresh = 1;
+		/* the positions are walked, not only skipped: FTS5 merges a
+		 * prefix's position lists and, on a malformed one, gives rowids
+		 * its records do not hold.  One column (body), so each is a
+		 * varint of at least 2 (a position delta plus 2; 1 would be a
+		 * column change, 0 nothing FTS5 writes), whole on its leaf (FTS5
+		 * splits position lists between varints) */
+		while (skip) {
+			if (o == l->sz) {
+				rc = next_leaf(r, done);
+				if (rc || *done)
+					return rc ? rc : PARLEY_ELIMIT; /* positions past the segment */
+				o = 4;
+				t = 0;
+				fresh = 1;
+				continue;
+			}
+			int take = skip < (uint64_t)(l->sz - o) ? (int)skip : l->sz - o;
+			const unsigned char *q = l->p + o, *qe = q + take;
+			while (q < qe) {
+				uint64_t pv;
+				int n = varint(q, qe, &pv);
+				if (!n || pv < 2)
+					return PARLEY_ELIMIT;
+				q += n;
+			}
+			o += take;
+			skip -= (uint64_t)take;
 		}
-		o += (int)skip;
 	}
 	*ti = t;
 	return PARLEY_OK;
@@ -252,6 +274,15 @@ static int run_start(reader *r, const unsigned char *term, size_t tlen, int age)
 	memcpy(c, term, tlen);
 	r->run[r->nrun++] = (struct run){.term = c, .tlen = tlen, .start = r->ne, .age = age};
 	return PARLEY_OK;
+}
+
+/* Whether the term that keeps pre bytes of old (ol bytes) and adds
+ * add[0..n) comes after old. */
+static int rises(const unsigned char *old, size_t ol, size_t pre, const unsigned char *add, size_t n)
+{
+	size_t rest = ol - pre, m = n < rest ? n : rest;
+	int c = memcmp(add, old + pre, m);
+	return c > 0 || (c == 0 && n > rest);
 }
 
 /* Reads the terms of segment s that begin with pfx (plen bytes, FTS5's
@@ -285,7 +316,7 @@ static int scan_segment(reader *r, const seg *s, const unsigned char *pfx, size_
 		rc = leaf_load(r, start);
 	unsigned char tb[MAX_TERM];
 	size_t tl = 0;
-	int ti = 0, done = 0, matched = 0;
+	int ti = 0, done = 0, matched = 0, seen = 0;
 	while (!rc) {
 		leaf *l = &r->l;
 		if (ti >= l->nterm) {
@@ -311,6 +342,14 @@ static int scan_segment(reader *r, const seg *s, const unsigned char *pfx, size_
 			break;
 		}
 		p += k;
+		/* FTS5 writes a segment's terms in strictly rising order and its
+		 * scan across segments relies on it (an entry and the delete that
+		 * cancels it are paired by term): out of order, decline */
+		if (seen && !rises(tb, tl, (size_t)pre, p, (size_t)n)) {
+			rc = PARLEY_ELIMIT;
+			break;
+		}
+		seen = 1;
 		memcpy(tb + pre, p, n);
 		tl = pre + n;
 		p += n;

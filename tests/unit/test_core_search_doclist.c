@@ -242,10 +242,15 @@ static void reader_declines_what_it_cannot_read(void **state)
 	parley_close(db);
 }
 
+/* what agree() reports with its verdict: the change made to the store */
+static char changed[600];
+
 /* When the reader answers and FTS5 answers without reporting corruption,
- * the two agree (on a store whose records were altered, either may
- * decline). */
-static void agree(parley_db *db, const char *w)
+ * the reader gives no rowid FTS5 does not, and (exact) misses none (on a
+ * store whose records were altered, either may decline; on a corrupted
+ * position list FTS5's own prefix merge may lose rowids, so there only
+ * the first holds). */
+static void agree(parley_db *db, const char *w, int exact)
 {
 	uint64_t *bits = NULL;
 	size_t nw = 0;
@@ -269,9 +274,11 @@ static void agree(parley_db *db, const char *w)
 	for (size_t i = 0; i < nw; i++)
 		set += (size_t)__builtin_popcountll(bits[i]);
 	free(bits);
-	if (rc == SQLITE_DONE && (missed || set != n))
-		fail_msg("'%s': FTS5 matches %zu rowids, the reader %zu (%zu of FTS5's missing)", w, n, set,
-		         missed);
+	/* every rowid FTS5 gives is counted once: the reader's extra ones are
+	 * set - (n - missed) */
+	if (rc == SQLITE_DONE && (set > n - missed || (exact && missed)))
+		fail_msg("'%s' (%s): FTS5 matches %zu rowids, the reader %zu (%zu of FTS5's missing)", w,
+		         changed, n, set, missed);
 }
 
 /* Each %_idx row in turn removed, or pointed past its segment's last
@@ -331,8 +338,9 @@ static void reader_never_answers_otherwise_than_fts5_on_a_broken_idx(void **stat
 				assert_int_equal(sqlite3_step(put), SQLITE_DONE);
 				sqlite3_reset(put);
 			}
+			snprintf(changed, sizeof changed, "idx row %zu %s", i, way ? "past the segment" : "removed");
 			for (size_t k = 0; k < sizeof asked / sizeof asked[0]; k++)
-				agree(db, asked[k]);
+				agree(db, asked[k], 1);
 			if (way == 1) {
 				sqlite3_bind_int64(del, 1, rows[i].seg);
 				sqlite3_bind_blob(del, 2, rows[i].term, rows[i].len, SQLITE_STATIC);
@@ -384,16 +392,79 @@ static void reader_never_answers_otherwise_than_fts5_on_a_changed_structure(void
 		for (int v = 0; v < 3; v++) {
 			memcpy(b, orig, (size_t)n);
 			b[i] = v == 0 ? 0 : v == 1 ? 1 : b[i] ^ 1;
+			snprintf(changed, sizeof changed, "structure byte %d = %d", i, b[i]);
 			sqlite3_bind_blob(put, 1, b, n, SQLITE_STATIC);
 			assert_int_equal(sqlite3_step(put), SQLITE_DONE);
 			sqlite3_reset(put);
 			for (size_t k = 0; k < sizeof asked / sizeof asked[0]; k++)
-				agree(db, asked[k]);
+				agree(db, asked[k], 1);
 		}
 	sqlite3_bind_blob(put, 1, orig, n, SQLITE_STATIC);
 	assert_int_equal(sqlite3_step(put), SQLITE_DONE);
 	sqlite3_finalize(put);
 	sqlite3_close(w);
+	for (size_t k = 0; k < sizeof asked / sizeof asked[0]; k++)
+		compare(db, asked[k]);
+	parley_close(db);
+}
+
+/* Each byte of each leaf changed in turn (a bit flipped, the top bit
+ * flipped): a term made larger than the ones after it breaks FTS5's
+ * pairing of an entry with the delete that cancels it in a newer
+ * segment, so FTS5 gives the deleted rowid; the reader must agree or
+ * decline (found by fuzz_search_doclist). */
+static void reader_never_answers_otherwise_than_fts5_on_changed_leaves(void **state)
+{
+	(void)state;
+	static const char *const few[] = {"v", "vis", "visit", "visits", "t", "a", "s", "1"};
+	parley_db *db = fresh_store();
+	exec(db, "INSERT INTO visit_fts(visit_fts, rank) VALUES ('pgsz', 64);"
+	         "INSERT INTO visit_fts(visit_fts, rank) VALUES ('automerge', 0);");
+	rounds(db, 3, 12, 30);
+	sqlite3 *s = parley_sqlite(db);
+	sqlite3_stmt *st, *put;
+	assert_int_equal(sqlite3_prepare_v2(s, "SELECT id, block FROM visit_fts_data WHERE id > 10", -1, &st, NULL),
+	                 SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(s, "UPDATE visit_fts_data SET block = ?2 WHERE id = ?1", -1, &put, NULL),
+	                 SQLITE_OK);
+	size_t nleaf = 0, cap = 0;
+	struct leafrow {
+		long long id;
+		unsigned char b[1024];
+		int n;
+	} *rows = NULL;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		rows = pl_grow(rows, &cap, nleaf + 1, sizeof *rows, 16);
+		assert_non_null(rows);
+		rows[nleaf].id = sqlite3_column_int64(st, 0);
+		rows[nleaf].n = sqlite3_column_bytes(st, 1);
+		assert_true(rows[nleaf].n < 1024);
+		memcpy(rows[nleaf].b, sqlite3_column_blob(st, 1), (size_t)rows[nleaf].n);
+		nleaf++;
+	}
+	sqlite3_finalize(st);
+	assert_true(nleaf > 3);
+	unsigned char b[1024];
+	for (size_t i = 0; i < nleaf; i++)
+		for (int at = 4; at < rows[i].n; at++)
+			for (int v = 0; v < 2; v++) {
+				memcpy(b, rows[i].b, (size_t)rows[i].n);
+				b[at] ^= v ? 0x80 : 1;
+				snprintf(changed, sizeof changed, "leaf %lld byte %d ^ %d", rows[i].id, at, v ? 0x80 : 1);
+				for (int h = 0; h < rows[i].n && getenv("DBG"); h++)
+					snprintf(changed + strlen(changed), sizeof changed - strlen(changed), "%02x", b[h]);
+				sqlite3_bind_int64(put, 1, rows[i].id);
+				sqlite3_bind_blob(put, 2, b, rows[i].n, SQLITE_STATIC);
+				assert_int_equal(sqlite3_step(put), SQLITE_DONE);
+				sqlite3_reset(put);
+				for (size_t k = 0; k < sizeof few / sizeof few[0]; k++)
+					agree(db, few[k], 0);
+				sqlite3_bind_blob(put, 2, rows[i].b, rows[i].n, SQLITE_STATIC);
+				assert_int_equal(sqlite3_step(put), SQLITE_DONE);
+				sqlite3_reset(put);
+			}
+	sqlite3_finalize(put);
+	free(rows);
 	for (size_t k = 0; k < sizeof asked / sizeof asked[0]; k++)
 		compare(db, asked[k]);
 	parley_close(db);
@@ -423,6 +494,7 @@ int main(void)
 	    cmocka_unit_test(reader_declines_what_it_cannot_read),
 	    cmocka_unit_test(reader_never_answers_otherwise_than_fts5_on_a_broken_idx),
 	    cmocka_unit_test(reader_never_answers_otherwise_than_fts5_on_a_changed_structure),
+	    cmocka_unit_test(reader_never_answers_otherwise_than_fts5_on_changed_leaves),
 	    cmocka_unit_test(reader_declines_an_empty_structure_record),
 	};
 	return RUN_IN_TMPDIR("search_doclist", tests);
