@@ -142,6 +142,11 @@ static int leaf_load(reader *r, int pg)
 		}
 		l->term[l->nterm++] = (int)off;
 	}
+	/* FTS5 writes a leaf's first rowid before its first term; it reads a
+	 * doclist running on to the leaf from the header's offset, the reader
+	 * up to the footer's first term */
+	if (l->nterm && l->rowid_off && l->rowid_off >= l->term[0])
+		return PARLEY_ELIMIT;
 	r->pg = pg;
 	return PARLEY_OK;
 }
