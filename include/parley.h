@@ -1200,12 +1200,23 @@ typedef enum parley_claim {
 	PARLEY_CLAIM_UNCOVERED = 2 /* the claim cannot be made: no coverage backs it */
 } parley_claim;
 
+/* A context sentence lists at most this many of the visits it rests on,
+ * the latest (a busy visitor's earlier visits are thousands: each visit's
+ * context would grow with them, and a pair's site with their square). */
+#define PARLEY_CONTEXT_IDS_MAX 50
+
 typedef struct parley_sentence {
 	const char *kind;     /* 'first-abroad', 'first-in-years', 'nth-visit', 'since-previous' */
 	const char *text;     /* the sentence, ready to paste */
 	parley_claim claim;
 	const char *coverage; /* id of the coverage relied on, or NULL */
-	parley_ids visits;    /* the earlier visits the sentence rests on */
+	parley_ids visits;    /* the earlier visits the sentence rests on: the latest
+	                       * PARLEY_CONTEXT_IDS_MAX of them at most, by date */
+	size_t total;         /* how many there are (visits.n when all are listed) */
+	/* the list that holds them all, as filter names and values of
+	 * parley_query_set (visitor, country, direction, since, as_of), in
+	 * pairs, NULL after the last; list[0] NULL when there is none */
+	const char *list[11];
 } parley_sentence;
 
 typedef struct parley_context {
@@ -1253,6 +1264,12 @@ typedef struct parley_companions {
  * *out with parley_companions_free(). */
 int parley_companions_compute(parley_db *db, const char *person, const parley_analysis_opts *o,
                               parley_companions **out, parley_err *err);
+/* The same with only what the person page shows: led and `with` equal
+ * parley_companions_compute's; accompanied is left empty (naccompanied 0),
+ * as the visits the person joined are not read.  Errors as above; the
+ * caller frees *out with parley_companions_free(). */
+int parley_companions_led(parley_db *db, const char *person, const parley_analysis_opts *o,
+                          parley_companions **out, parley_err *err);
 /* format: table|csv|json|md; explain: the visit ids in the table too.
  * Errors as above. */
 int parley_companions_write(const parley_companions *c, const char *format, int explain,

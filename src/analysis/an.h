@@ -115,6 +115,17 @@ typedef struct an_data {
 	                        * a visitor id's slot has AN_NAME_VISITOR in its n */
 	int refs;              /* results sharing it beyond the first: an_data_free
 	                        * drops one of them before freeing (an_pair.c) */
+	/* A visit's context (an_load_visit): its visitor's earlier visits
+	 * counted in the store, where v holds only the latest of each list
+	 * a sentence gives (issue 13).  set 0: the sentences count v (fixtures). */
+	struct an_visitor_counts {
+		int set;
+		long abroad, to_host; /* from the visit's country since the office began; of them to its host */
+		long nth;             /* from its country to its host, ever */
+		long nth_first;       /* the first possible day of the first of those (0: none) */
+		int nth_minrank;      /* the lowest level rank among them (INT_MAX: none) */
+		int outside;          /* a visit up to its day lies outside its pair */
+	} vc;
 } an_data;
 
 /* Parsed options shared by the analyses. */
@@ -310,9 +321,10 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 int an_load_people(parley_db *db, an_data **out, parley_err *err);
 /* ... then person's visits as visitor or in a delegation counted by o's
  * statuses to its as-of date, with their delegations, added to d (and d
- * prepared again). */
-int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, an_data *d,
-                          parley_err *err);
+ * prepared again); led_only: only the visits person led and their
+ * companions (what `with` reads; `accompanied` then stays empty). */
+int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, bool led_only,
+                          an_data *d, parley_err *err);
 
 /* For compare: also each visit's external ids, and the source's own era
  * label where its note keeps one ("period '...'", as the Beyond Parallel

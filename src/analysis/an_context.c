@@ -109,8 +109,39 @@ static const char *cover_note(an_arena *a, const an_cover *c)
 	              c->end_text ? c->end_text : "date");
 }
 
-static int add(ctx *x, const char *kind, const char *text, parley_claim claim,
-               const an_cover *c, const an_idlist *ids)
+/* The list of the visitor's visits before v (as_of the day before it)
+ * that holds sentence s's: from v's country (visitor= and country=) or to
+ * its host (direction= when dir), since day since (LONG_MIN: ever); the
+ * strings live in the arena. */
+static int set_list(ctx *x, parley_sentence *s, int dir, long since)
+{
+	const an_visit *v = x->v;
+	const char **l = s->list;
+	char day[11];
+	size_t k = 0;
+	l[k++] = "visitor";
+	l[k++] = v->visitor;
+	l[k++] = dir ? "direction" : "country";
+	l[k++] = dir ? an_fmt(x->a, "%s:%s", v->from, v->to) : v->from;
+	if (since != LONG_MIN) {
+		l[k++] = "since";
+		l[k++] = an_strdup(x->a, an_day_text(since, day));
+	}
+	l[k++] = "as_of";
+	l[k++] = an_strdup(x->a, an_day_text(v->day - 1, day));
+	l[k] = NULL;
+	for (size_t i = 1; i < k; i += 2)
+		if (!l[i])
+			return PARLEY_ENOMEM;
+	return PARLEY_OK;
+}
+
+/* A sentence resting on the visits ids (in date order; NULL: none) of
+ * total in all: it lists the latest PARLEY_CONTEXT_IDS_MAX of them; list
+ * (1: from v's country, 2: to its host; 0: none) and since say the list
+ * of the visitor's visits that holds them all (set_list). */
+static int add_n(ctx *x, const char *kind, const char *text, parley_claim claim,
+                 const an_cover *c, const an_idlist *ids, size_t total, int list, long since)
 {
 	if (!text)
 		return PARLEY_ENOMEM;
@@ -123,7 +154,26 @@ static int add(ctx *x, const char *kind, const char *text, parley_claim claim,
 	s->coverage = c ? c->id : NULL;
 	an_idlist none = {0};
 	s->visits = an_ids_done(ids ? ids : &none);
-	return PARLEY_OK;
+	if (s->visits.n > PARLEY_CONTEXT_IDS_MAX) {
+		s->visits.ids += s->visits.n - PARLEY_CONTEXT_IDS_MAX;
+		s->visits.n = PARLEY_CONTEXT_IDS_MAX;
+	}
+	s->total = total;
+	return list ? set_list(x, s, list == 2, since) : PARLEY_OK;
+}
+
+/* The same when ids are all of them. */
+static int add(ctx *x, const char *kind, const char *text, parley_claim claim,
+               const an_cover *c, const an_idlist *ids)
+{
+	return add_n(x, kind, text, claim, c, ids, ids ? ids->n : 0, 0, 0);
+}
+
+/* Whether the visit's data sees one pair only: the loader's count says
+ * when a visit of the visitor's, not all of them read, lies outside it. */
+static int one_pair(const ctx *x)
+{
+	return !(x->d->vc.set && x->d->vc.outside) && an_one_pair(x->d, x->v->from);
 }
 
 /* The visitor's office on V's first day: the highest-ranked tenure that
@@ -165,20 +215,25 @@ static int first_abroad(ctx *x)
 		if (strcmp(w->to, v->to) == 0 && an_ids_push(a, &to_host, w->id))
 			return PARLEY_ENOMEM;
 	}
+	/* d holds the latest of each list (an_load_visit); the loader counted
+	 * them all, and fixtures are counted here */
+	const struct an_visitor_counts *vc = &x->d->vc;
+	size_t n_abroad = vc->set ? (size_t)vc->abroad : abroad.n;
+	size_t n_host = vc->set ? (size_t)vc->to_host : to_host.n;
 	char since[11], office[200];
 	an_day_text(t->first, since);
 	pl_office_plain(t->office, t->office_name, office, sizeof office);
 	int lr = parley_level_rank(v->level);
 	const char *host = an_country_name(x->d, v->to);
 	const an_cover *c = an_find_cover(x->d, v->from, NULL, v->visitor, lr, t->first, v->day);
-	const char *nth = ordinal(a, abroad.n + 1);
+	const char *nth = ordinal(a, n_abroad + 1);
 	int rc = PARLEY_OK;
 	/* data of one pair sees no other destination: no "trip abroad" */
-	if (!an_one_pair(x->d, v->from)) {
+	if (!one_pair(x)) {
 		const char *text =
 		    c ? an_fmt(a, "It is %s's %s trip abroad since taking office as %s on %s (%s).", who,
 		               nth, office, since, cover_note(a, c))
-		    : abroad.n == 0
+		    : n_abroad == 0
 		        ? an_fmt(a, "No earlier trip abroad by %s since taking office as %s on %s is "
 		                    "recorded here, but no coverage declares all of %s's trips abroad "
 		                    "recorded, so it cannot be called the first.",
@@ -187,25 +242,25 @@ static int first_abroad(ctx *x)
 		                    "recorded here; no coverage declares all of them recorded, so the "
 		                    "ordinal cannot be claimed.",
 		                 nth, who, office, since);
-		rc = add(x, "first-abroad", text, c ? PARLEY_CLAIM_COVERED : PARLEY_CLAIM_UNCOVERED, c,
-		         &abroad);
+		rc = add_n(x, "first-abroad", text, c ? PARLEY_CLAIM_COVERED : PARLEY_CLAIM_UNCOVERED, c,
+		           &abroad, n_abroad, 1, t->first);
 	}
 	if (rc)
 		return rc;
 	/* the same claim restricted to the host, which a pair dataset can back */
 	c = an_find_cover(x->d, v->from, v->to, v->visitor, lr, t->first, v->day);
-	nth = ordinal(a, to_host.n + 1);
+	nth = ordinal(a, n_host + 1);
 	if (c)
-		return add(x, "first-to-host",
-		           an_fmt(a, "It is %s's %s visit to %s since taking office on %s (%s).", who,
-		                  nth, host, since, cover_note(a, c)),
-		           PARLEY_CLAIM_COVERED, c, &to_host);
-	return add(x, "first-to-host",
+		return add_n(x, "first-to-host",
+		             an_fmt(a, "It is %s's %s visit to %s since taking office on %s (%s).", who,
+		                    nth, host, since, cover_note(a, c)),
+		             PARLEY_CLAIM_COVERED, c, &to_host, n_host, 2, t->first);
+	return add_n(x, "first-to-host",
 	           an_fmt(a, "%s earlier visit%s to %s by %s since taking office on %s %s recorded "
 	                     "here; no coverage backs a claim about all of them.",
-	                  to_host.n ? an_fmt(a, "%zu", to_host.n) : "No", to_host.n > 1 ? "s" : "",
-	                  host, who, since, to_host.n > 1 ? "are" : "is"),
-	           PARLEY_CLAIM_UNCOVERED, NULL, &to_host);
+	                  n_host ? an_fmt(a, "%zu", n_host) : "No", n_host > 1 ? "s" : "",
+	                  host, who, since, n_host > 1 ? "are" : "is"),
+	           PARLEY_CLAIM_UNCOVERED, NULL, &to_host, n_host, 2, t->first);
 }
 
 static int first_in_years(ctx *x)
@@ -305,27 +360,34 @@ static int nth_visit(ctx *x)
 		if (r < minrank)
 			minrank = r;
 	}
+	/* d holds the latest of them; the loader counted them all */
+	const struct an_visitor_counts *vc = &x->d->vc;
+	size_t total = vc->set ? (size_t)vc->nth : ids.n;
+	if (vc->set && vc->nth && vc->nth_first < earliest)
+		earliest = vc->nth_first;
+	if (vc->set && vc->nth_minrank < minrank)
+		minrank = vc->nth_minrank;
 	/* an ordinal needs the person's visits complete from when they could
 	 * first have made one: their first office, or their first recorded visit */
 	for (size_t i = 0; i < x->d->nt; i++)
 		if (strcmp(x->d->t[i].person, v->visitor) == 0 && x->d->t[i].first < earliest)
 			earliest = x->d->t[i].first;
 	const char *host = an_country_name(x->d, v->to);
-	const char *nth = ordinal(a, ids.n + 1);
+	const char *nth = ordinal(a, total + 1);
 	const an_cover *c = an_find_cover(x->d, v->from, v->to, v->visitor, minrank, earliest, v->day);
 	char since[11];
 	an_day_text(earliest, since);
 	if (c)
-		return add(x, "nth-visit",
-		           an_fmt(a, "It is %s's %s visit to %s (%s).", v->name, nth, host,
-		                  cover_note(a, c)),
-		           PARLEY_CLAIM_COVERED, c, &ids);
-	return add(x, "nth-visit",
+		return add_n(x, "nth-visit",
+		             an_fmt(a, "It is %s's %s visit to %s (%s).", v->name, nth, host,
+		                    cover_note(a, c)),
+		             PARLEY_CLAIM_COVERED, c, &ids, total, 2, LONG_MIN);
+	return add_n(x, "nth-visit",
 	           an_fmt(a, "It is the %s visit to %s by %s recorded here; no coverage declares "
 	                     "all of %s's visits there recorded since %s, so the ordinal cannot be "
 	                     "claimed.",
 	                  nth, host, v->name, v->name, since),
-	           PARLEY_CLAIM_UNCOVERED, NULL, &ids);
+	           PARLEY_CLAIM_UNCOVERED, NULL, &ids, total, 2, LONG_MIN);
 }
 
 static int since_previous(ctx *x)
@@ -432,7 +494,7 @@ int an_context(an_data *d, const an_opts *o, const char *visit_id, parley_contex
 			if (strcmp(x->s[i].kind, "first-to-host") == 0)
 				h = &x->s[i];
 		if (!rc && h && x->n > before && h->claim == x->s[before].claim &&
-		    h->visits.n == x->s[before].visits.n)
+		    h->total == x->s[before].total)
 			x->n = before;
 	}
 	if (!rc)
@@ -502,10 +564,10 @@ int parley_context_write(const parley_context *c, const char *format, FILE *out,
 		for (size_t i = 0; ss && i < c->n; i++) {
 			const parley_sentence *x = &c->s[i];
 			if (json_array_append_new(
-			        ss, json_pack("{s:o,s:s,s:o,s:o,s:o}", "kind", pl_json_text(x->kind), "claim",
-			                      claims[x->claim], "coverage", pl_json_text(x->coverage),
-			                      "text", pl_json_text(x->text), "visits",
-			                      an_json_count(x->visits))))
+			        ss, json_pack("{s:o,s:s,s:o,s:o,s:{s:I,s:o}}", "kind", pl_json_text(x->kind),
+			                      "claim", claims[x->claim], "coverage", pl_json_text(x->coverage),
+			                      "text", pl_json_text(x->text), "visits", "count",
+			                      (json_int_t)x->total, "ids", an_json_ids(x->visits))))
 				ss = (json_decref(ss), NULL);
 		}
 		json_t *o = an_through_json(json_pack("{s:o,s:o}", "visit", pl_json_text(c->visit),

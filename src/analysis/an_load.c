@@ -245,6 +245,7 @@ int an_load_pair(parley_db *db, const an_opts *o, bool types, an_data **out, par
 typedef struct one_visit {
 	char id[256], from[16], to[16], visitor[256], level[64], as_of[16], before[16];
 	int has_visitor;
+	long day; /* its first possible day */
 } one_visit;
 
 static int remember(void *ud, const parley_visit_fact *f, parley_err *err)
@@ -262,7 +263,8 @@ static int remember(void *ud, const parley_visit_fact *f, parley_err *err)
 	snprintf(x->level, sizeof x->level, "%s", f->level ? f->level : "unknown");
 	/* the as-of of the visits before it: its first possible day (the
 	 * visitor's visits), or the day before it (the pair's previous ones) */
-	an_day_text(parley_date_first_day(dt), x->as_of);
+	x->day = parley_date_first_day(dt);
+	an_day_text(x->day, x->as_of);
 	an_day_text(parley_date_first_day(dt) - 1, x->before);
 	parley_date b; /* before the first date a store can hold: nothing is */
 	if (parley_date_parse(x->before, strlen(x->before), &b, NULL) != PARLEY_OK)
@@ -294,6 +296,80 @@ static int latest_before(parley_db *db, const an_opts *o, const char *as_of, con
 	return rc;
 }
 
+/* The visitor's earlier visits as the context sentences use them
+ * (an_context.c): counted in the store (an_data.vc), and only the latest
+ * PARLEY_CONTEXT_IDS_MAX of each list a sentence gives read as visits: of
+ * those from the visit's country since the visitor's office began (trips
+ * abroad, and of them to the host), and of those from its country to its
+ * host.  A site's pages of a pair each read their visitor's whole history
+ * before, so the site grew with the pair times its visitors' histories
+ * (100x for 10x visits: issue 13); now a page counts them in one pass over
+ * their index range (pl_visitor_counts) and reads a few dozen rows. */
+typedef struct visitor_walk {
+	const one_visit *x;
+	struct an_visitor_counts *vc;
+	long since;            /* the office's first day; LONG_MAX: no office */
+	long got_abroad, got_nth;
+	fact_sink *s;
+} visitor_walk;
+
+/* The visitor's visits newest first: each one that is among the latest
+ * PARLEY_CONTEXT_IDS_MAX of a list is added, until every list has them. */
+static int take_latest(void *ud, const parley_visit_fact *f, parley_err *err)
+{
+	visitor_walk *w = ud;
+	long need_abroad = w->vc->abroad < PARLEY_CONTEXT_IDS_MAX ? w->vc->abroad : PARLEY_CONTEXT_IDS_MAX;
+	long need_nth = w->vc->nth < PARLEY_CONTEXT_IDS_MAX ? w->vc->nth : PARLEY_CONTEXT_IDS_MAX;
+	if (w->got_abroad >= need_abroad && w->got_nth >= need_nth)
+		return PL_WALK_STOP;
+	int from = f->from_country && strcmp(f->from_country, w->x->from) == 0;
+	int nth = from && f->to_country && strcmp(f->to_country, w->x->to) == 0;
+	int abroad = 0;
+	parley_date dt;
+	if (from && w->since != LONG_MAX && f->start_date &&
+	    parley_date_parse(f->start_date, strlen(f->start_date), &dt, NULL) == PARLEY_OK)
+		abroad = parley_date_first_day(dt) >= w->since;
+	/* both counted: a visit may be among the latest of either list */
+	int take_nth = nth && w->got_nth++ < need_nth;
+	int take_abroad = abroad && w->got_abroad++ < need_abroad;
+	return take_nth || take_abroad ? fact_add(w->s, f, err) : PARLEY_OK;
+}
+
+static int visitor_visits(parley_db *db, const an_opts *o, const one_visit *x, an_data *d,
+                          fact_sink *s, parley_err *err)
+{
+	struct an_visitor_counts *vc = &d->vc;
+	*vc = (struct an_visitor_counts){.set = 1, .nth_minrank = INT_MAX};
+	const an_tenure *t = an_office_at(d, x->visitor, x->day);
+	visitor_walk w = {x, vc, t ? t->first : LONG_MAX, 0, 0, s};
+	char since[16] = "";
+	if (t)
+		an_day_text(t->first, since);
+	pl_visitor_counts_q cq = {x->visitor, x->from, x->to, x->as_of, since, o->statuses, o->nstatus};
+	pl_visitor_counts_r cr;
+	int rc = pl_visitor_counts(db, &cq, &cr, err);
+	if (rc)
+		return rc;
+	vc->nth = cr.nth;
+	vc->abroad = t ? cr.abroad : 0;
+	vc->to_host = t ? cr.to_host : 0;
+	vc->outside = cr.outside;
+	parley_date dt;
+	if (cr.nth && parley_date_parse(cr.nth_first, strlen(cr.nth_first), &dt, NULL) == PARLEY_OK)
+		vc->nth_first = parley_date_first_day(dt);
+	vc->nth_minrank = cr.nth_minrank;
+	if (!x->before[0] || (!vc->abroad && !vc->nth))
+		return PARLEY_OK;
+	parley_query q;
+	rc = counted(o, x->before, &q, err);
+	q.min_level = NULL;
+	if (!rc)
+		rc = parley_query_set(&q, "visitor", x->visitor, err);
+	if (!rc)
+		rc = pl_visit_facts_back(db, &q, take_latest, &w, err);
+	return rc;
+}
+
 int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out,
                   parley_err *err)
 {
@@ -307,9 +383,8 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 	 * and the previous one either way at o's minimum level (since-previous).
 	 * Those two are read by index seeks, not found among the pair's whole
 	 * history (a late visit of a 100,000-visit pair read them all); the
-	 * visitor's visits come whole, as every sentence about the visitor
-	 * lists them (and a store whose visits all lie between two countries
-	 * is told by them: an_one_pair) */
+	 * visitor's visits are counted, and only the latest of each list
+	 * read (visitor_visits) */
 	fact_sink s = {.d = d, .dedupe = 1};
 	one_visit x;
 	memset(&x, 0, sizeof x); /* read below only once the visit is found */
@@ -318,7 +393,6 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 		rc = parley_err_set(err, PARLEY_ENOTFOUND, "analysis: no visit '%s'", id);
 	if (!rc)
 		rc = parley_visit_fact_get(db, id, fact_add, &s, err);
-	parley_query q;
 	char pair[40], dir[40];
 	snprintf(pair, sizeof pair, "%s:%s", x.from, x.to);
 	snprintf(dir, sizeof dir, "%s:%s", x.from, x.to);
@@ -330,15 +404,12 @@ int an_load_visit(parley_db *db, const an_opts *o, const char *id, an_data **out
 		if (!rc)
 			rc = latest_before(db, o, x.before, pair, NULL, o->min_level, &s, err);
 	}
+	/* the tenures first: the office held on the visit's day bounds the
+	 * trips abroad counted */
 	if (!rc && x.has_visitor) {
-		rc = counted(o, x.as_of, &q, err);
-		q.min_level = NULL;
+		rc = load_tenures(db, d, NULL, NULL, x.visitor, err);
 		if (!rc)
-			rc = parley_query_set(&q, "visitor", x.visitor, err);
-		if (!rc)
-			rc = parley_visit_facts(db, &q, fact_add, &s, err);
-		if (!rc)
-			rc = load_tenures(db, d, NULL, NULL, x.visitor, err);
+			rc = visitor_visits(db, o, &x, d, &s, err);
 	}
 	if (!rc)
 		rc = visitor_people(db, d, err);
@@ -355,24 +426,34 @@ int an_load_people(parley_db *db, an_data **out, parley_err *err)
 	return done(d, NULL, load_people(db, d, NULL, 0, err), out);
 }
 
-int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, an_data *d,
-                          parley_err *err)
+int an_load_person_visits(parley_db *db, const an_opts *o, const char *person, bool led_only,
+                          an_data *d, parley_err *err)
 {
-	/* the person's visits as visitor or in a delegation, counted by o's
-	 * statuses to its as-of date (a companion's figures are not one pair's),
-	 * with the companions on them (all that companions reads: one query,
-	 * where a query per visit cost 0.1 s for a person of 10,000 trips) */
-	fact_sink s = {.d = d};
+	/* the person's visits as visitor or as a companion (the visits they
+	 * hosted name no companion of theirs: companions reads none of them),
+	 * counted by o's statuses to its as-of date (a companion's figures are
+	 * not one pair's), with the companions on them (all that companions
+	 * reads: one query, where a query per visit cost 0.1 s for a person of
+	 * 10,000 trips).  One filter per role, each read from its own index
+	 * (the visitor's covering range; the delegation rows by person): the
+	 * filter person= ORs the roles and read every visit's row, 60% of a
+	 * person's companions at 1M visits (issue 13); a visit of both roles
+	 * comes once (dedupe). */
+	static const char *const roles[] = {"visitor", "companion"};
+	fact_sink s = {.d = d, .dedupe = 1};
 	parley_query q;
-	int rc = counted(o, o->as_of_text, &q, err);
-	q.min_level = NULL;
-	if (!rc)
-		rc = parley_query_set(&q, "person", person, err);
-	if (!rc)
-		rc = parley_visit_facts(db, &q, fact_add, &s, err);
+	int rc = PARLEY_OK;
+	for (size_t k = 0; !rc && k < (led_only ? 1 : sizeof roles / sizeof *roles); k++) {
+		rc = counted(o, o->as_of_text, &q, err);
+		q.min_level = NULL;
+		if (!rc)
+			rc = parley_query_set(&q, roles[k], person, err);
+		if (!rc)
+			rc = parley_visit_facts(db, &q, fact_add, &s, err);
+	}
 	parley_member_facts *m = NULL;
 	if (!rc)
-		rc = pl_companion_facts(db, person, &m, err);
+		rc = pl_companion_facts(db, person, led_only, &m, err);
 	for (size_t i = 0; !rc && i < m->n; i++)
 		rc = an_add_member(d, m->m[i].visit, m->m[i].role, m->m[i].person, m->m[i].name, err);
 	parley_facts_free(m);

@@ -63,6 +63,7 @@ static int set(ph *x, const char *kind, const char *text, const an_cover *c, int
 	x->s.claim = no_claim ? PARLEY_CLAIM_NONE : c ? PARLEY_CLAIM_COVERED : PARLEY_CLAIM_UNCOVERED;
 	x->s.coverage = c ? c->id : NULL;
 	x->s.visits = an_ids_done(&x->ids);
+	x->s.total = x->s.visits.n;
 	return PARLEY_OK;
 }
 

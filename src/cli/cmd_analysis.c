@@ -252,7 +252,9 @@ static int context_run(parley_db *db, common *c, char **args, parley_err *err)
 			printf("\n%s (%s%s%s): %zu visit%s", s->kind,
 			       s->claim == PARLEY_CLAIM_COVERED ? "claimed, coverage " :
 			       s->claim == PARLEY_CLAIM_UNCOVERED ? "not claimable" : "figure",
-			       s->coverage ? s->coverage : "", "", s->visits.n, s->visits.n == 1 ? "" : "s");
+			       s->coverage ? s->coverage : "", "", s->total, s->total == 1 ? "" : "s");
+			if (s->visits.n < s->total) /* the list holds the latest */
+				printf(", the latest %zu", s->visits.n);
 			for (size_t j = 0; j < s->visits.n; j++)
 				printf("%s %s", j ? "," : ":", s->visits.ids[j]);
 			putchar('\n');

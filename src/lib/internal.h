@@ -223,6 +223,9 @@ struct parley_db {
 	struct pl_pack_memo *pack_memo;
 	/* the search pack's chunks read for the store's version (the same) */
 	struct pl_pack_chunks *pack_chunks;
+	/* the visitors whose visits the context counts read (query_analysis.c,
+	 * pl_visitor_counts) */
+	struct pl_visitor_memo *visitor_memo;
 };
 
 /* The VFS readers open stores with (vfs_map.c): the default one with the
@@ -237,6 +240,8 @@ void pl_search_memo_free(parley_db *db);
 /* Frees db's kept search pack pass and chunks (query_search_pack.c;
  * parley_close). */
 void pl_pack_memo_free(parley_db *db);
+/* Frees db->visitor_memo (query_analysis.c). */
+void pl_visitor_memo_free(parley_db *db);
 /* Sets err from the connection's last error; returns PARLEY_EDB. */
 int pl_db_error(parley_db *db, parley_err *err, const char *what);
 /* Runs SQL without results. */
@@ -610,10 +615,11 @@ int pl_audit_rows(parley_db *db, const char *where, const char *id, char **out, 
 int pl_audit_undo(parley_db *db, const char *entity, const char *id, long seq, char **out,
                   parley_err *err);
 
-/* The companions (role 'companion') of the visits person led, and person's
- * own places as a companion, by visit and order on the record: what
- * `parley companions` reads.  Caller frees *out with parley_facts_free. */
-int pl_companion_facts(parley_db *db, const char *person, parley_member_facts **out,
-                       parley_err *err);
+/* The companions (role 'companion') of the visits person led, and (unless
+ * led_only) person's own places as a companion, by visit and order on the
+ * record: what `parley companions` reads (led_only: what the person page
+ * shows).  Caller frees *out with parley_facts_free. */
+int pl_companion_facts(parley_db *db, const char *person, bool led_only,
+                       parley_member_facts **out, parley_err *err);
 
 #endif /* PARLEY_INTERNAL_H */

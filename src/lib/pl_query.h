@@ -21,6 +21,39 @@ const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem
  * does not decode (query_analysis.c). */
 int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_visit_fact_fn fn,
                    void *ud, parley_err *err);
+/* What a callback of pl_visit_facts_back returns to end the walk there
+ * (pl_visit_facts_back then returns PARLEY_OK). */
+#define PL_WALK_STOP 1
+/* The visits of q's filter (one query: not between=) newest first, the
+ * reverse of list order (start_key, then id), until fn returns
+ * PL_WALK_STOP: a context sentence's latest visits, read without the ones
+ * before them (query_analysis.c).  Sort and paging of q are not read. */
+int pl_visit_facts_back(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                        parley_err *err);
+/* What a visit's context says of its visitor's other visits (an_load.c),
+ * counted in one pass over the visitor's index range up to the visit's day:
+ * of those of a status in statuses before day (YYYY-MM-DD, its first
+ * possible day), from -> to ones (nth: their number, the first one's day
+ * and the lowest rank of their levels); of those since
+ * the office began (since, YYYY-MM-DD; "" for ever) from `from`, and to
+ * `to`; and whether any up to day (its own day too) lies outside the pair.
+ * The second time a visitor is asked about (a site's pages of a pair ask
+ * about each visitor again and again), the visitor's visits are read once
+ * into memory, and counted there while the store stays unchanged. */
+typedef struct pl_visitor_counts_q {
+	const char *visitor, *from, *to;
+	const char *day, *since;
+	const char *const *statuses;
+	size_t nstatus; /* at most 8 */
+} pl_visitor_counts_q;
+typedef struct pl_visitor_counts_r {
+	long nth, abroad, to_host;
+	int outside;
+	char nth_first[11]; /* the first possible day of the first nth one ("": none) */
+	int nth_minrank;    /* the lowest parley_level_rank among them (INT_MAX: none) */
+} pl_visitor_counts_r;
+int pl_visitor_counts(parley_db *db, const pl_visitor_counts_q *q, pl_visitor_counts_r *r,
+                      parley_err *err);
 /* The last visit of q's filter in list order (start_key, then id): the
  * latest before q's as-of date, in one index seek per direction; fn is
  * called once, or not at all when q matches nothing.  Sort and paging of q

@@ -11,7 +11,9 @@
 #include "pl_query.h"
 #include "../analysis/an.h"
 
+#include <limits.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define COLS(from, to, type)                                                                \
@@ -257,6 +259,261 @@ int pl_visit_fact_last(parley_db *db, const parley_query *q, parley_visit_fact_f
 	pl_release(db, st[0]);
 	pl_release(db, st[1]);
 	an_arena_free(&arena);
+	return rc;
+}
+
+/* q as one query of the statement cache (between=A:B is two: refused). */
+static int one_query(parley_db *db, const parley_query *q, const char *head, const char *tail,
+                     an_arena *arena, sqlite3_stmt **st, const char *who, parley_err *err)
+{
+	parley_query h[2];
+	if (split_pair(q, h) != 1)
+		return parley_err_set(err, PARLEY_EINVAL, "%s: between= is two directions; give one", who);
+	return pl_query_prepare_where_cached(db, q, head, tail, arena, st, err);
+}
+
+int pl_visit_facts_back(parley_db *db, const parley_query *q, parley_visit_fact_fn fn, void *ud,
+                        parley_err *err)
+{
+	if (!db || !q || !fn)
+		return parley_err_set(err, PARLEY_EINVAL, "pl_visit_facts_back: NULL argument");
+	an_arena arena = {0};
+	sqlite3_stmt *st = NULL;
+	int has = 0;
+	/* the index of the filter read backwards from its end: a walk that
+	 * stops after the rows it wants reads only those */
+	int rc = one_query(db, q, FACT_COLS, " ORDER BY v.start_key DESC, v.id DESC", &arena, &st,
+	                   "pl_visit_facts_back", err);
+	if (!rc)
+		rc = step(db, st, &has, err);
+	while (!rc && has) {
+		char date[32];
+		parley_visit_fact f;
+		read_fact(st, NULL, date, sizeof date, &f);
+		rc = fn(ud, &f, err);
+		if (!rc)
+			rc = step(db, st, &has, err);
+	}
+	pl_release(db, st);
+	an_arena_free(&arena);
+	return rc == PL_WALK_STOP ? PARLEY_OK : rc;
+}
+
+/* One pass over the visitor's range of visit_by_visitor_cover up to the
+ * visit's day (?2: its day and '9', above every key of that day), every
+ * figure a conditional count of it: ?3 the visit's day (a key below it is
+ * an earlier day), ?4 and ?5 its countries, ?6 the office's first day,
+ * ?7.. the statuses (NULL: unused).  A GROUP BY sorted the range per
+ * visit: this counts it in place. */
+#define VISITOR_COUNTS                                                                         \
+	"SELECT count(CASE WHEN v.start_key < ?3 AND v.from_country = ?4 AND v.to_country = ?5"   \
+	" THEN 1 END), min(CASE WHEN v.start_key < ?3 AND v.from_country = ?4 AND"                 \
+	" v.to_country = ?5 THEN v.start_key END), group_concat(DISTINCT CASE WHEN"               \
+	" v.start_key < ?3 AND v.from_country = ?4 AND v.to_country = ?5 THEN v.level END),"      \
+	" count(CASE WHEN v.start_key < ?3 AND v.start_key >= ?6 AND v.from_country = ?4"         \
+	" THEN 1 END), count(CASE WHEN v.start_key < ?3 AND v.start_key >= ?6 AND"                \
+	" v.from_country = ?4 AND v.to_country = ?5 THEN 1 END), count(CASE WHEN NOT"             \
+	" ((v.from_country = ?4 AND v.to_country = ?5) OR (v.from_country = ?5 AND"               \
+	" v.to_country = ?4)) THEN 1 END) FROM visit v WHERE v.visitor = ?1 AND"                  \
+	" v.start_key <= ?2 AND +v.status IN (?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"
+
+/* A visitor's visits of some statuses as the counts read them, in list
+ * order: the first possible day (the start_key's first 10 characters),
+ * the countries and the level's rank. */
+typedef struct vm_row {
+	char day[11], from[16], to[16];
+	int rank;
+} vm_row;
+
+#define VM_SLOTS 8
+
+struct pl_visitor_memo {
+	struct vm_slot {
+		char visitor[256], status[128]; /* the key: id and statuses, comma-joined */
+		long long version, changes;     /* the store they were read at */
+		unsigned long used;
+		int loaded;                     /* 0: asked about once (counted in SQL) */
+		vm_row *r;
+		size_t n;
+	} slot[VM_SLOTS];
+	unsigned long tick;
+};
+
+void pl_visitor_memo_free(parley_db *db)
+{
+	if (!db || !db->visitor_memo)
+		return;
+	for (size_t i = 0; i < VM_SLOTS; i++)
+		free(db->visitor_memo->slot[i].r);
+	free(db->visitor_memo);
+	db->visitor_memo = NULL;
+}
+
+#define VISITOR_ROWS                                                                           \
+	"SELECT v.start_key, v.from_country, v.to_country, v.level FROM visit v WHERE"            \
+	" v.visitor = ?1 AND +v.status IN (?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)"                  \
+	" ORDER BY v.start_key, v.id"
+
+/* Binds q to st: the visitor, the day and what VISITOR_COUNTS reads. */
+static void bind_counts(sqlite3_stmt *st, const pl_visitor_counts_q *q, const char *upto, int all)
+{
+	const char *text[] = {q->visitor, upto, q->day, q->from, q->to, q->since};
+	for (int i = 0; i < (all ? 6 : 1); i++)
+		sqlite3_bind_text(st, i + 1, text[i], -1, SQLITE_STATIC);
+	for (int i = 0; i < 8; i++)
+		if (i < (int)q->nstatus)
+			sqlite3_bind_text(st, 7 + i, q->statuses[i], -1, SQLITE_STATIC);
+		else
+			sqlite3_bind_null(st, 7 + i);
+}
+
+/* The slot of q's visitor and statuses, found or taken (the least recent
+ * goes); NULL without memory. */
+static struct vm_slot *memo_slot(parley_db *db, const pl_visitor_counts_q *q, const char *status)
+{
+	if (!db->visitor_memo && !(db->visitor_memo = calloc(1, sizeof *db->visitor_memo)))
+		return NULL;
+	struct pl_visitor_memo *m = db->visitor_memo;
+	long long version = parley_change_counter(db), changes = sqlite3_total_changes64(db->sql);
+	struct vm_slot *hit = NULL, *old = &m->slot[0];
+	for (size_t i = 0; i < VM_SLOTS && !hit; i++) {
+		struct vm_slot *x = &m->slot[i];
+		if (x->visitor[0] && strcmp(x->visitor, q->visitor) == 0 && strcmp(x->status, status) == 0)
+			hit = x;
+		else if (x->used < old->used)
+			old = x;
+	}
+	if (hit && (hit->version != version || hit->changes != changes)) {
+		/* the store changed: asked about once more, from now */
+		free(hit->r);
+		hit->r = NULL;
+		hit->n = 0;
+		hit->loaded = -1;
+	}
+	if (!hit) {
+		hit = old;
+		free(hit->r);
+		*hit = (struct vm_slot){0};
+		pl_strlcpy(hit->visitor, q->visitor, sizeof hit->visitor);
+		pl_strlcpy(hit->status, status, sizeof hit->status);
+		hit->loaded = -1;
+	}
+	hit->version = version;
+	hit->changes = changes;
+	hit->used = ++m->tick;
+	hit->loaded++; /* -1 -> 0 the first time; 0 -> 1: read the rows now */
+	return hit;
+}
+
+/* Reads the slot's rows (loaded 1); PARLEY_OK or an error. */
+static int memo_load(parley_db *db, const pl_visitor_counts_q *q, struct vm_slot *x, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare_cached(db, VISITOR_ROWS, &st, err);
+	if (rc)
+		return rc;
+	bind_counts(st, q, NULL, 0);
+	size_t cap = 0;
+	int s;
+	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		if (x->n == cap) {
+			vm_row *p = pl_grow(x->r, &cap, x->n + 1, sizeof *p, 256);
+			if (!p) {
+				rc = parley_err_set(err, PARLEY_ENOMEM, "counting the visitor's visits: out of memory");
+				break;
+			}
+			x->r = p;
+		}
+		vm_row *r = &x->r[x->n++];
+		pl_strlcpy(r->day, col(st, 0) ? col(st, 0) : "", sizeof r->day);
+		pl_strlcpy(r->from, col(st, 1) ? col(st, 1) : "", sizeof r->from);
+		pl_strlcpy(r->to, col(st, 2) ? col(st, 2) : "", sizeof r->to);
+		r->rank = parley_level_rank(col(st, 3) ? col(st, 3) : "unknown");
+	}
+	if (!rc && s != SQLITE_DONE)
+		rc = pl_db_error(db, err, "reading the visitor's visits");
+	pl_release(db, st);
+	if (rc) {
+		free(x->r);
+		x->r = NULL;
+		x->n = 0;
+		x->loaded = 0;
+	}
+	return rc;
+}
+
+/* VISITOR_COUNTS over the slot's rows: the same figures. */
+static void memo_count(const struct vm_slot *x, const pl_visitor_counts_q *q, pl_visitor_counts_r *r)
+{
+	for (size_t i = 0; i < x->n; i++) {
+		const vm_row *w = &x->r[i];
+		int c = strcmp(w->day, q->day);
+		if (c > 0)
+			break; /* in list order: the rest lie after the visit's day */
+		int from = strcmp(w->from, q->from) == 0, to = strcmp(w->to, q->to) == 0;
+		if (!((from && to) || (strcmp(w->from, q->to) == 0 && strcmp(w->to, q->from) == 0)))
+			r->outside = 1;
+		if (c == 0 || !from)
+			continue;
+		int since = strcmp(w->day, q->since) >= 0;
+		r->abroad += since;
+		if (!to)
+			continue;
+		r->to_host += since;
+		if (!r->nth++)
+			pl_strlcpy(r->nth_first, w->day, sizeof r->nth_first);
+		if (w->rank < r->nth_minrank)
+			r->nth_minrank = w->rank;
+	}
+}
+
+int pl_visitor_counts(parley_db *db, const pl_visitor_counts_q *q, pl_visitor_counts_r *r,
+                      parley_err *err)
+{
+	if (!db || !q || !q->visitor || !q->from || !q->to || !q->day || !q->since || !r)
+		return parley_err_set(err, PARLEY_EINVAL, "pl_visitor_counts: NULL argument");
+	memset(r, 0, sizeof *r);
+	r->nth_minrank = INT_MAX;
+	char status[128] = "";
+	size_t len = 0;
+	for (size_t i = 0; i < q->nstatus && i < 8 && len < sizeof status; i++)
+		len += (size_t)snprintf(status + len, sizeof status - len, "%s%s", i ? "," : "", q->statuses[i]);
+	struct vm_slot *x = memo_slot(db, q, status);
+	if (x && x->loaded == 1 && memo_load(db, q, x, err) != PARLEY_OK)
+		return err ? err->code : PARLEY_EDB;
+	if (x && x->loaded >= 1) {
+		memo_count(x, q, r);
+		return PARLEY_OK;
+	}
+	char upto[16];
+	snprintf(upto, sizeof upto, "%s9", q->day);
+	sqlite3_stmt *st;
+	int rc = pl_prepare_cached(db, VISITOR_COUNTS, &st, err);
+	if (rc)
+		return rc;
+	bind_counts(st, q, upto, 1);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		r->nth = (long)sqlite3_column_int64(st, 0);
+		const char *first = col(st, 1);
+		if (first && strlen(first) >= 10)
+			pl_strlcpy(r->nth_first, first, sizeof r->nth_first);
+		/* the distinct levels, comma-joined (no level holds a comma) */
+		for (const char *p = col(st, 2); p && *p;) {
+			size_t n = strcspn(p, ",");
+			char level[64];
+			pl_strlcpy(level, p, n + 1 < sizeof level ? n + 1 : sizeof level);
+			int k = parley_level_rank(level);
+			if (k < r->nth_minrank)
+				r->nth_minrank = k;
+			p += n + (p[n] == ',');
+		}
+		r->abroad = (long)sqlite3_column_int64(st, 3);
+		r->to_host = (long)sqlite3_column_int64(st, 4);
+		r->outside = sqlite3_column_int64(st, 5) > 0;
+	} else {
+		rc = pl_db_error(db, err, "counting the visitor's visits");
+	}
+	pl_release(db, st);
 	return rc;
 }
 

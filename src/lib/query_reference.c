@@ -194,17 +194,25 @@ int parley_member_facts_find(parley_db *db, const char *visit, parley_member_fac
 	return rc;
 }
 
-int pl_companion_facts(parley_db *db, const char *person, parley_member_facts **out,
-                       parley_err *err)
+int pl_companion_facts(parley_db *db, const char *person, bool led_only,
+                       parley_member_facts **out, parley_err *err)
 {
 	void *r;
 	/* two index ranges (the person's own places in delegations; the
 	 * companions of the visits they led), not every member of every
-	 * visit read one visit at a time */
+	 * visit read one visit at a time; led_only: the second alone, one
+	 * seek of the delegation key per visit of the visitor's range, in
+	 * that key's order (no sort, no table row for a visit without
+	 * companions: most of them) */
 	int rc = reader(db,
-	                "SELECT vp.visit, vp.role, vp.person, vp.name FROM visit_person vp"
-	                " WHERE vp.role = 'companion' AND (vp.person = ?1 OR vp.visit IN"
-	                " (SELECT id FROM visit WHERE visitor = ?1)) ORDER BY vp.visit, vp.seq",
+	                led_only
+	                    ? "SELECT vp.visit, vp.role, vp.person, vp.name FROM visit v"
+	                      " JOIN visit_person vp INDEXED BY visit_person_companion"
+	                      " ON vp.visit = v.id AND vp.role = 'companion'"
+	                      " WHERE v.visitor = ?1 ORDER BY vp.visit, vp.seq"
+	                    : "SELECT vp.visit, vp.role, vp.person, vp.name FROM visit_person vp"
+	                      " WHERE vp.role = 'companion' AND (vp.person = ?1 OR vp.visit IN"
+	                      " (SELECT id FROM visit WHERE visitor = ?1)) ORDER BY vp.visit, vp.seq",
 	                &person, 1, 1, 4, "delegations", &r, err);
 	*out = r;
 	return rc;

@@ -514,6 +514,7 @@ void parley_close(parley_db *db)
 	sqlite3_finalize(db->changes);
 	pl_search_memo_free(db);
 	pl_pack_memo_free(db);
+	pl_visitor_memo_free(db);
 	for (size_t i = 0; i < PL_STMT_CACHE; i++) {
 		sqlite3_finalize(db->stmts[i].st);
 		free(db->stmts[i].sql);

@@ -167,10 +167,31 @@ int pl_an_pair(pl_page *pg, const char *a, const char *b, json_t **eras, json_t 
 	return PARLEY_OK;
 }
 
-json_t *pl_an_context(parley_db *db, const char *visit_id)
+/* The server's list of all the visits a context sentence rests on, when
+ * it lists only the latest (/visits?visitor=...): NULL when there is none
+ * or on the static site, which has no list page to link to.  Caller
+ * decrefs. */
+static json_t *context_list_url(pl_page *pg, const parley_sentence *s)
+{
+	if (pg->w->site || !s->list[0])
+		return NULL;
+	pl_buf l;
+	pl_buf_init(&l, 4096);
+	int rc = pl_buf_printf(&l, "%svisits", pg->rq->root);
+	for (size_t i = 0; rc == PARLEY_OK && s->list[i] && s->list[i + 1]; i += 2) {
+		rc = pl_buf_printf(&l, "%s%s=", i ? "&" : "?", s->list[i]);
+		if (rc == PARLEY_OK)
+			rc = pl_esc_url(&l, s->list[i + 1]);
+	}
+	json_t *u = rc == PARLEY_OK ? json_string(l.data) : NULL;
+	pl_buf_free(&l);
+	return u;
+}
+
+json_t *pl_an_context(pl_page *pg, const char *visit_id)
 {
 	parley_context *c = NULL;
-	if (parley_context_compute(db, visit_id, NULL, &c, NULL) != PARLEY_OK)
+	if (parley_context_compute(pg->w->db, visit_id, NULL, &c, NULL) != PARLEY_OK)
 		return NULL;
 	static const char *const claims[] = {"none", "covered", "uncovered"};
 	json_t *arr = json_array();
@@ -181,6 +202,13 @@ json_t *pl_an_context(parley_db *db, const char *visit_id)
 		                      "claim", claims[k], "coverage", s->coverage);
 		if (o) {
 			json_object_set_new(o, "visits", ids_json(&s->visits));
+			/* a list cut to its latest: how many in all, and where they are */
+			if (s->total > s->visits.n) {
+				json_object_set_new(o, "visits_total", json_integer((json_int_t)s->total));
+				json_t *u = context_list_url(pg, s);
+				if (u)
+					json_object_set_new(o, "visits_url", u);
+			}
 			json_array_append_new(arr, o);
 		}
 	}
@@ -212,7 +240,9 @@ static int led_by(parley_db *db, const char *person, const char *visit)
 json_t *pl_an_companions(pl_page *pg, const char *person)
 {
 	parley_companions *c = NULL;
-	if (parley_companions_compute(pg->w->db, person, NULL, &c, NULL) != PARLEY_OK)
+	/* the page lists who travelled with the person (with), not whom
+	 * they accompanied: that side is not read */
+	if (parley_companions_led(pg->w->db, person, NULL, &c, NULL) != PARLEY_OK)
 		return NULL;
 	json_t *arr = json_array();
 	for (size_t i = 0; i < c->nwith; i++) {

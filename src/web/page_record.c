@@ -126,7 +126,7 @@ json_t *pl_visit_context(pl_page *pg, json_t *v)
 	                 ? json_deep_copy(w->context) : NULL;
 	if (an)
 		return an;
-	an = pl_an_context(w->db, id);
+	an = pl_an_context(pg, id);
 	if (!an)
 		return json_array();
 	if (w->site && id) {

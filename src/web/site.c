@@ -216,7 +216,7 @@ static int companion_pages(site *s)
 	for (size_t i = 0; i < f->n; i++) {
 		const char *id = f->values[i].value;
 		parley_companions *c = NULL;
-		if (rc != PARLEY_OK || !id || parley_companions_compute(s->w.db, id, NULL, &c, NULL) != PARLEY_OK)
+		if (rc != PARLEY_OK || !id || parley_companions_led(s->w.db, id, NULL, &c, NULL) != PARLEY_OK)
 			continue;
 		for (size_t k = 0; rc == PARLEY_OK && k < c->nwith; k++) {
 			const char *with = c->with[k].person;

@@ -261,7 +261,7 @@ int pl_an_pair(pl_page *pg, const char *a, const char *b, json_t **eras, json_t 
  * year, oldest first (page_dash.c); caller decrefs. */
 json_t *pl_timeline_json(pl_page *pg, const char *a, const char *b, const parley_pair_year *y,
                          size_t n);
-json_t *pl_an_context(parley_db *db, const char *visit_id);
+json_t *pl_an_context(pl_page *pg, const char *visit_id);
 /* The first visit by each paramount leader of the pair, as leader, from
  * the analysis module's eras (top_a_to_b / top_b_to_a): an array of
  * {"id","person","name"} in era order.  NULL when the eras cannot be
