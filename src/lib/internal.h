@@ -292,6 +292,12 @@ int pl_commit(parley_db *db, parley_err *err); /* refreshes the search index fir
 int pl_search_flush(parley_db *db, parley_err *err);
 /* The same for every visit, marked or not (a bulk import, import_bulk.c). */
 int pl_search_refresh_all(parley_db *db, parley_err *err);
+/* Writes every visit's search row from one merged read of the tables,
+ * the text of the view visit_search_text (search_text.c). */
+int pl_search_text_all(parley_db *db, parley_err *err);
+/* SQLite's BINARY order of two texts of an and bn bytes: memcmp, then the
+ * shorter first (search_text.c). */
+int pl_bincmp(const void *a, size_t an, const void *b, size_t bn);
 /* Repacks the search rows marked since the last flush (query_search_pack.c;
  * pl_search_flush and a migration call it). */
 int pl_pack_flush(parley_db *db, parley_err *err);
@@ -309,6 +315,11 @@ const char *pl_schema_migration(int i);
 /* The SQL that empties the visit tallies and fills them again from the
  * visits (migration_tally's own fill). */
 const char *pl_schema_tally_refill(void);
+/* The same for the people's tally alone. */
+const char *pl_schema_person_tally_refill(void);
+/* Refills every tally: the visit tallies counted in memory from one read
+ * of the visits (tally_fill.c), the same rows as pl_schema_tally_refill. */
+int pl_tally_refill(parley_db *db, parley_err *err);
 /* Creates the audit triggers for every concept table (audit.c). */
 int pl_audit_install(parley_db *db, parley_err *err);
 /* The SQL writing the audit rows of the inserts of c's rowids in (?1, ?2]

@@ -557,6 +557,18 @@ static int search_refresh(parley_db *db, int all, parley_err *err)
 	sqlite3_finalize(st);
 	if (!have)
 		return PARLEY_OK;
+	/* all of them: built in one merged read of the tables (search_text.c),
+	 * the text this view gives, unless the store holds keys it cannot map
+	 * (PARLEY_ELIMIT: then by the view, below) */
+	int merged = 0;
+	if (dims && all) {
+		rc = pl_search_text_all(db, err);
+		merged = !rc;
+		if (rc == PARLEY_ELIMIT)
+			rc = PARLEY_OK;
+		if (rc)
+			return rc;
+	}
 	/* which visits: the marked ones, or all */
 	const char *marked = all ? "true" : "visit IN (SELECT visit FROM visit_search_dirty)";
 	const char *t_marked = all ? "true" : "t.visit IN (SELECT visit FROM visit_search_dirty)";
@@ -579,7 +591,9 @@ static int search_refresh(parley_db *db, int all, parley_err *err)
 		    " WHERE %s"
 		    " ON CONFLICT(visit) DO UPDATE SET body = excluded.body WHERE body IS NOT excluded.body;"
 		    "DELETE FROM visit_search_dirty;", marked);
-	if (!rc && dims)
+	if (!rc && merged)
+		rc = pl_buf_puts(&sql, "DELETE FROM visit_search_dirty;");
+	if (!rc && dims && !merged)
 		rc = pl_buf_printf(&sql,
 		    "INSERT INTO visit_search(visit, body, start_key, from_country, to_country, level, type,"
 		    " status) SELECT t.visit, t.body, v.start_key, v.from_country, v.to_country, v.level, v.type,"

@@ -662,6 +662,12 @@ const char *pl_schema_tally_refill(void)
 	    " DELETE FROM visit_tally_dir; DELETE FROM person_tally;" PL_TALLY_FILL PL_TALLY_FILL_YEAR
 	    PL_TALLY_FILL_COUNTRY PL_TALLY_DIR_FILL PL_TALLY_PERSON_FILL;
 }
+
+/* The people's tally alone (tally_fill.c counts the others in memory). */
+const char *pl_schema_person_tally_refill(void)
+{
+	return "DELETE FROM person_tally;" PL_TALLY_PERSON_FILL;
+}
 #undef PL_TALLY_PERSON_FILL
 #undef PL_TALLY_DIR_FILL
 #undef PL_TALLY_FILL_COUNTRY

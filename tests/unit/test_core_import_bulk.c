@@ -24,6 +24,7 @@
 static char dir[64];
 #include "test_pack.h"
 #include "test_tmpdir.h"
+#include "test_rows.h"
 
 static const char *const codes[] = {"AAA", "BBB", "CCC", "DDD", "EEE", "FFF"};
 static const char *const words[] = {"treaty", "summit", "trade", "border", "energy", "culture"};
@@ -176,27 +177,7 @@ static void import_ok(parley_db *db, const char *name, int mode)
 	assert_int_equal(rc, PARLEY_OK);
 }
 
-/* Every row of a query as text, one line per row, columns by '|'
- * (malloc'd; the caller frees it). */
-static char *rows(parley_db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db->sql, sql, -1, &st, NULL), SQLITE_OK);
-	pl_buf b;
-	pl_buf_init(&b, 64 << 20);
-	pl_buf_adds(&b, "");
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const unsigned char *t = sqlite3_column_text(st, i);
-			pl_buf_addf(&b, "%s%s", i ? "|" : "", t ? (const char *)t : "NULL");
-		}
-		pl_buf_adds(&b, "\n");
-	}
-	assert_int_equal(sqlite3_finalize(st), SQLITE_OK);
-	assert_int_equal(pl_buf_failed(&b), PARLEY_OK);
-	return b.data;
-}
-
+/* The rows of sql in a and in b (test_rows.h): the same. */
 static void same(parley_db *a, parley_db *b, const char *sql)
 {
 	char *x = rows(a, sql), *y = rows(b, sql);
