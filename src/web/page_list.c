@@ -271,6 +271,23 @@ static int put_country(pl_page *pg, pl_buf *d, const char *pre, const char *code
 
 static void visits(pl_page *pg, int fmt, pl_wq *qp);
 
+/* n with a comma between thousands ("100,000") into out, for the text of
+ * a page; out holds at least 32 bytes. */
+static void grouped(long n, char *out, size_t size)
+{
+	char d[32];
+	int len = snprintf(d, sizeof d, "%ld", n < 0 ? -n : n);
+	size_t o = 0;
+	if (n < 0 && o + 1 < size)
+		out[o++] = '-';
+	for (int i = 0; i < len && o + 1 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0 && o + 2 < size)
+			out[o++] = ',';
+		out[o++] = d[i];
+	}
+	out[o] = '\0';
+}
+
 void pl_page_visits(pl_page *pg, int fmt)
 {
 	pl_wq q;
@@ -286,6 +303,10 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 {
 	pl_wq q = *qp;
 	int all = fmt == 2 || pg->w->site;
+	/* a static list page holds at most PL_SITE_LIST_MAX rows (its CSV
+	 * and the JSON file hold them all) */
+	if (pg->w->site && fmt == 0)
+		q.cap = pg->w->list_max > 0 ? pg->w->list_max : PL_SITE_LIST_MAX;
 	json_t *rows = NULL;
 	long total = 0;
 	int rc = pl_wq_visits(pg->w->db, &q, all, pg->w->site, &rows, &total, &pg->err);
@@ -350,6 +371,15 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	json_object_set_new(ctx, "total", json_integer(total));
 	json_object_set_new(ctx, "visits", rows);
 	json_object_set_new(ctx, "shown", json_integer((json_int_t)json_array_size(rows)));
+	if (q.cap && total > (long)json_array_size(rows)) {
+		/* the page says plainly that it lists a part; app.js reads the
+		 * numbers to keep its count honest */
+		char listed[32], all_n[32];
+		grouped((long)json_array_size(rows), listed, sizeof listed);
+		grouped(total, all_n, sizeof all_n);
+		json_object_set_new(ctx, "capped", json_pack("{s:s,s:s,s:I}", "listed", listed, "total", all_n,
+		                                              "listed_n", (json_int_t)json_array_size(rows)));
+	}
 	json_t *f = json_object();
 	for (size_t i = 0; i < pg->rq->nparams; i++)
 		json_object_set_new(f, pg->rq->params[i].key, json_string(pg->rq->params[i].value));
