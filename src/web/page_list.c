@@ -303,9 +303,10 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 {
 	pl_wq q = *qp;
 	int all = fmt == 2 || pg->w->site;
-	/* a static list page holds at most PL_SITE_LIST_MAX rows (its CSV
-	 * and the JSON file hold them all) */
-	if (pg->w->site && fmt == 0)
+	/* a static list page and the site's JSON file hold at most
+	 * PL_SITE_LIST_MAX rows, so they stay under PL_BODY_MAX; the CSV
+	 * beside them holds every row */
+	if (pg->w->site && fmt != 2)
 		q.cap = pg->w->list_max > 0 ? pg->w->list_max : PL_SITE_LIST_MAX;
 	json_t *rows = NULL;
 	long total = 0;
@@ -354,11 +355,25 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 		char *csv = with_param(pg, "/api/v1/visits.csv", "after", NULL);
 		json_object_set_new(links, "csv", json_string(csv));
 		free(csv);
+		json_t *listed = NULL;
+		if (q.cap && total > (long)json_array_size(rows)) {
+			/* the static file of a list over the cap says what it holds */
+			char n[32], all_n[32], note[160];
+			grouped((long)json_array_size(rows), n, sizeof n);
+			grouped(total, all_n, sizeof all_n);
+			snprintf(note, sizeof note,
+			         "The first %s of %s visits (oldest first); every visit is in the CSV (links.csv).", n, all_n);
+			listed = json_pack("{s:I,s:s}", "listed", (json_int_t)json_array_size(rows), "note", note);
+		}
 		/* a page reached by after= has no number: "page" is null */
-		pl_send_json(pg, json_pack("{s:I,s:o,s:I,s:I,s:o,s:o}", "total", (json_int_t)total,
+		json_t *body = json_pack("{s:I,s:o,s:I,s:I,s:o,s:o}", "total", (json_int_t)total,
 		                           "page", keyed ? json_null() : json_integer(q.page),
 		                           "per_page", (json_int_t)q.per_page,
-		                           "pages", (json_int_t)pages, "links", links, "visits", rows));
+		                           "pages", (json_int_t)pages, "links", links, "visits", rows);
+		if (body && listed)
+			json_object_update(body, listed);
+		json_decref(listed);
+		pl_send_json(pg, body);
 		return;
 	}
 	/* HTML */
