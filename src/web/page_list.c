@@ -362,7 +362,7 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 			grouped((long)json_array_size(rows), n, sizeof n);
 			grouped(total, all_n, sizeof all_n);
 			snprintf(note, sizeof note,
-			         "The first %s of %s visits (oldest first); every visit is in the CSV (links.csv).", n, all_n);
+			         "The first %s of %s visits (oldest first); every visit is in visits.csv beside this file.", n, all_n);
 			listed = json_pack("{s:I,s:s}", "listed", (json_int_t)json_array_size(rows), "note", note);
 		}
 		/* a page reached by after= has no number: "page" is null */
