@@ -48,6 +48,28 @@ static int trigger(pl_buf *b, const pl_concept *c, const char *event, const char
 	return rc;
 }
 
+/* The audit rows of inserts, set-based (a bulk import, import_bulk.c): the
+ * row its insert trigger (trigger() above, the same key and JSON) writes
+ * for each row of c whose rowid is in (?1, ?2], in rowid order, which is
+ * the order they were inserted in.  The time, actor and reason are taken
+ * once for the statement (uncorrelated subqueries, evaluated once), not
+ * once per row: the time is then that of the statement, where each
+ * trigger took its row's.  The SQL into b. */
+int pl_audit_insert_sql(pl_buf *b, const pl_concept *c)
+{
+	int rc = pl_buf_printf(b,
+	                       "INSERT INTO audit(at, actor, action, entity, entity_key, before, after, reason) "
+	                       "SELECT (SELECT strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ','now')), (SELECT parley_actor()),"
+	                       " 'insert', '%s', ",
+	                       c->name);
+	if (!rc) rc = key_of_row(b, c, "r_");
+	if (!rc) rc = pl_buf_puts(b, ", NULL, ");
+	if (!rc) rc = json_of_row(b, c, "r_");
+	if (!rc) rc = pl_buf_printf(b, ", (SELECT parley_reason()) FROM %s AS r_"
+	                               " WHERE r_.rowid > ?1 AND r_.rowid <= ?2 ORDER BY r_.rowid", c->name);
+	return rc;
+}
+
 int pl_audit_install(parley_db *db, parley_err *err)
 {
 	pl_buf b;

@@ -95,6 +95,14 @@ struct pl_import {
 	void *guard_ctx;
 	int discard;                   /* roll back at close even without errors (dry run) */
 	int bulk_wanted;               /* each transaction goes in bulk (import_bulk.c) */
+	/* In bulk, the keys of rows inserted are not noted (temp.pl_import_seen:
+	 * a third of a new row's cost): a key the import put twice is known by
+	 * its row's rowid (pl_bulk.base), but not where it was first put.
+	 * When a finding must say where, the bulk run is failed with redo set,
+	 * and parley_import runs the import again row by row, whose findings
+	 * are the ones reported (only ever for an import that fails). */
+	int redo;
+	int keys_by_rowid; /* the above: in bulk, when the input can be read again */
 	pl_bulk bulk;
 };
 
@@ -183,6 +191,17 @@ static int step_failed(pl_import *imp, int r, const char *file, long line, const
 	return PARLEY_EDB;
 }
 
+/* The audit of a bulk import failed to be written (out of memory, or the
+ * store): the import stops, as for a store failure. */
+static int bulk_failed(pl_import *imp, const parley_err *err, const char *file, long line,
+                       const char *label)
+{
+	pl_import_report(imp, PARLEY_ERROR, file, line, 0, label, NULL, "database", "%s", err->msg);
+	imp->fatal = 1;
+	pl_strlcpy(imp->fatal_msg, err->msg, sizeof imp->fatal_msg);
+	return PARLEY_EDB;
+}
+
 void pl_import_unmapped(pl_import *imp, const char *file, long line,
                         const char *field, const char *fmt, ...)
 {
@@ -235,7 +254,8 @@ static int prepare_concept(pl_import *imp, size_t ci, parley_err *err)
 	rc = pl_buf_puts(&b, "SELECT ");
 	for (size_t i = 0; i < c->ncols; i++)
 		if (!rc) rc = pl_buf_printf(&b, "%s%s", i ? ", " : "", c->cols[i].name);
-	if (!rc) rc = pl_buf_printf(&b, " FROM %s", c->name);
+	/* and the rowid, last: whether a bulk import inserted the row */
+	if (!rc) rc = pl_buf_printf(&b, ", rowid FROM %s", c->name);
 	if (!rc) rc = pl_key_where(&b, c);
 	if (rc || pl_prepare_cached(imp->db, b.data, &imp->select[ci], err))
 		goto fail;
@@ -535,11 +555,31 @@ static int apply_links(pl_import *imp, const pl_concept *c, const char *const *v
 	return 1;
 }
 
+/* Whether the visits this import adds are known by their rowid (a bulk
+ * import whose input can be read again: pl_import.redo), not noted in
+ * temp.pl_import_touched. */
+static int visits_by_rowid(pl_import *imp)
+{
+	const pl_concept *v = pl_concept_find("visit");
+	return imp->keys_by_rowid && imp->bulk.on && imp->bulk.logged[v - pl_concept_at(0)];
+}
+
+/* The first rowid of the visits this import added (visits_by_rowid). */
+static sqlite3_int64 added_visits(pl_import *imp)
+{
+	const pl_concept *v = pl_concept_find("visit");
+	return imp->bulk.base[v - pl_concept_at(0)] + 1;
+}
+
 /* Notes a visit this import added or changed, for the source rule at the
  * end.  In a TEMP table (gone with the transaction), not in memory: an
  * import of a million visits touches a million (issue 13). */
 static void touch_visit(pl_import *imp, const char *id, const char *file, long line, int added)
 {
+	/* in bulk a visit added is one past the import's first rowid
+	 * (added_visits), and is not noted (pl_import.redo) */
+	if (added && visits_by_rowid(imp))
+		return;
 	sqlite3_stmt *st = imp->touch_put;
 	sqlite3_reset(st);
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
@@ -566,6 +606,32 @@ static void require_sources(pl_import *imp)
 {
 	sqlite3_stmt *st;
 	parley_err err = {0, ""};
+	/* In bulk, the visits added were not noted with their lines: when one
+	 * of them breaks the rule, the run row by row says where */
+	if (visits_by_rowid(imp)) {
+		if (pl_prepare_cached(imp->db,
+		                      "SELECT v.id FROM visit v WHERE v.rowid >= ?1"
+		                      " AND v.status IS NOT 'candidate'"
+		                      " AND NOT EXISTS (SELECT 1 FROM visit_source s WHERE s.visit = v.id)"
+		                      " LIMIT 1",
+		                      &st, &err)) {
+			pl_import_report(imp, PARLEY_ERROR, NULL, 0, 0, NULL, NULL, "database", "%s", err.msg);
+			return;
+		}
+		sqlite3_bind_int64(st, 1, added_visits(imp));
+		int r = sqlite3_step(st);
+		pl_release(imp->db, st);
+		if (r == SQLITE_ROW) {
+			imp->redo = 1;
+			pl_import_report(imp, PARLEY_ERROR, NULL, 0, 0, "visit", "visit_source", "no-source",
+			                 "a visit added has no source");
+			return;
+		}
+		if (r != SQLITE_DONE) {
+			step_failed(imp, r, NULL, 0, "visit");
+			return;
+		}
+	}
 	if (pl_prepare_cached(imp->db,
 	               "SELECT t.visit, t.file, t.line FROM temp.pl_import_touched t"
 	               " JOIN visit v ON v.id = t.visit"
@@ -799,7 +865,11 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	 * per new row). */
 	char *first_file = NULL;
 	long first_line = 0;
-	int seen = r == SQLITE_ROW || r == SQLITE_DONE
+	/* in bulk, a row this import inserted is seen, its key never noted */
+	int put_here = r == SQLITE_ROW && imp->keys_by_rowid && imp->bulk.on && imp->bulk.logged[ci] &&
+	               sqlite3_column_int64(sel, (int)c->ncols) > imp->bulk.base[ci];
+	int seen = put_here ? 1
+	           : r == SQLITE_ROW || r == SQLITE_DONE
 	               ? seen_before(imp, c, values, file, line, r == SQLITE_DONE, &first_file,
 	                             &first_line)
 	               : 0;
@@ -808,12 +878,15 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 		return step_failed(imp, -seen, file, line, LABEL);
 	}
 	char first_at[256] = "";
-	if (seen) {
+	if (put_here) /* where is unknown: the findings come from a run row by row */
+		snprintf(first_at, sizeof first_at, "an earlier row");
+	else if (seen) {
 		where_text(first_file ? first_file : "?", first_line, first_at, sizeof first_at);
 		free(first_file);
 	}
 	if (seen && imp->strict_keys) {
 		sqlite3_reset(sel);
+		imp->redo |= put_here;
 		pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, NULL, "duplicate-key",
 		                 "the same %s key as %s: one import may hold a record once", c->name,
 		                 first_at);
@@ -847,6 +920,7 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 			return PARLEY_EDATA;
 		}
 		if (seen) { /* a reader derived two different rows for one key */
+			imp->redo |= put_here;
 			pl_import_report(imp, PARLEY_ERROR, file, line, 0, LABEL, NULL, "duplicate-key",
 			                 "the same %s key as %s, with other values", c->name, first_at);
 			return PARLEY_EDATA;
@@ -863,6 +937,11 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	 * would stay whatever happens to the rest of the import. */
 	if (sqlite3_get_autocommit(imp->db->sql))
 		return step_failed(imp, SQLITE_ABORT, file, line, LABEL);
+	/* In bulk, the inserts so far are logged before an update is (their
+	 * audit is set-based, import_bulk.c): the log keeps the order of the
+	 * writes. */
+	if (w == imp->update[ci] && imp->bulk.on && pl_bulk_audit_flush(imp->db, &imp->bulk, &err))
+		return bulk_failed(imp, &err, file, line, LABEL);
 	sqlite3_reset(w);
 	for (size_t i = 0; i < c->ncols; i++)
 		bind_value(w, (int)i + 1, &c->cols[i], values[i]);
@@ -875,6 +954,9 @@ int pl_import_put(pl_import *imp, const pl_concept *c, const char *const *values
 	}
 	sqlite3_reset(w);
 	sqlite3_clear_bindings(w);
+	if (w == imp->insert[ci] && imp->bulk.on &&
+	    pl_bulk_inserted(imp->db, &imp->bulk, ci, sqlite3_last_insert_rowid(imp->db->sql), &err))
+		return bulk_failed(imp, &err, file, line, LABEL);
 	if (strcmp(c->name, "visit") == 0)
 		touch_visit(imp, values[0], file, line, w == imp->insert[ci]);
 	if (w == imp->insert[ci]) {
@@ -896,9 +978,16 @@ static int inserted(pl_import *imp, const pl_concept *c, size_t ci, const char *
 {
 	char label[256];
 #define LABEL record_label(c, values, label, sizeof label)
+	/* its audit row, set-based later (import_bulk.c) */
+	parley_err err = {0, ""};
+	if (pl_bulk_inserted(imp->db, &imp->bulk, ci, sqlite3_last_insert_rowid(imp->db->sql), &err))
+		return bulk_failed(imp, &err, file, line, LABEL);
+	/* its key is not noted where its rowid tells (pl_import.redo) */
 	char *first_file = NULL;
 	long first_line = 0;
-	int seen = seen_before(imp, c, values, file, line, 1, &first_file, &first_line);
+	int seen = imp->keys_by_rowid && imp->bulk.logged[ci]
+	               ? 0
+	               : seen_before(imp, c, values, file, line, 1, &first_file, &first_line);
 	free(first_file);
 	if (seen < 0)
 		return step_failed(imp, -seen, file, line, LABEL);
@@ -1234,10 +1323,14 @@ int pl_import_open(parley_db *db, parley_report *rep, pl_import **out, parley_er
 	return PARLEY_OK;
 }
 
-int pl_import_close(pl_import *imp, parley_err *err)
+/* pl_import_close, saying in *redo (when not NULL) whether the import
+ * must run again row by row (pl_import.redo: set up to its last check). */
+static int import_close(pl_import *imp, parley_err *err, int *redo)
 {
 	if (!imp->errors && !imp->fatal && !imp->unsourced_ok)
 		require_sources(imp);
+	if (redo)
+		*redo = imp->redo;
 	finalize_all(imp);
 	int rc;
 	if (imp->fatal) {
@@ -1280,6 +1373,11 @@ int pl_import_close(pl_import *imp, parley_err *err)
 	restore_pragmas(imp);
 	free(imp);
 	return rc;
+}
+
+int pl_import_close(pl_import *imp, parley_err *err)
+{
+	return import_close(imp, err, NULL);
 }
 
 /* Reads every file into the import (in rank order), stopping when the
@@ -1326,12 +1424,23 @@ static int incoming_visits(pl_import *imp, parley_link_mode mode, char ***ids, s
 	sqlite3_stmt *st;
 	*ids = NULL;
 	*n = 0;
+	/* in bulk, the visits past the import's first rowid, in the order
+	 * they were added (touch_visit) */
+	int by_rowid = visits_by_rowid(imp);
 	int rc = pl_prepare(imp->db,
-	                    mode == PARLEY_LINK_RULE
+	                    by_rowid && mode == PARLEY_LINK_RULE
+	                        ? "SELECT id FROM visit WHERE rowid >= ?1 ORDER BY rowid"
+	                    : by_rowid
+	                        ? "SELECT id FROM visit WHERE rowid >= ?1 AND id IN"
+	                          " (SELECT entity_id FROM external_id WHERE entity = 'visit')"
+	                          " ORDER BY rowid"
+	                    : mode == PARLEY_LINK_RULE
 	                        ? "SELECT visit FROM temp.pl_import_touched WHERE added"
 	                        : "SELECT visit FROM temp.pl_import_touched WHERE added AND visit IN"
 	                          " (SELECT entity_id FROM external_id WHERE entity = 'visit')",
 	                    &st, err);
+	if (!rc && by_rowid)
+		sqlite3_bind_int64(st, 1, added_visits(imp));
 	size_t cap = 0;
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		if (*n == cap) {
@@ -1389,6 +1498,7 @@ static int run(pl_import *imp, input *in, size_t npaths, const parley_import_opt
 		rc = begin_import(imp, err);
 		if (!rc) {
 			imp->errors = 0;
+			imp->redo = 0;
 			forget_touched(imp);
 			memset(&imp->stats, 0, sizeof imp->stats);
 			memset(imp->counts, 0, sizeof imp->counts);
@@ -1436,9 +1546,12 @@ int parley_import(parley_db *db, const char *const *paths, size_t npaths,
 	return parley_import_with(db, paths, npaths, &o, rep, stats, err);
 }
 
-int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
+/* parley_import_with, in bulk when may_bulk and the import is large;
+ * *redo set when a bulk run failed on a finding it cannot word as the
+ * row-by-row run does (pl_import.redo): nothing of it was reported. */
+static int import_once(parley_db *db, const char *const *paths, size_t npaths,
                        const parley_import_options *opt, parley_report *rep,
-                       parley_import_stats *stats, parley_err *err)
+                       parley_import_stats *stats, parley_err *err, int may_bulk, int *redo)
 {
 	static const parley_import_options defaults = {NULL, PARLEY_LINK_EXTERNAL_ID, 0, NULL, 0, 0};
 	const parley_import_options *o = opt ? opt : &defaults;
@@ -1498,8 +1611,16 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 			rc = read_rest(&in[i], size, err);
 	}
 	pl_import *imp = NULL;
-	int bulk = !rc && pl_bulk_wanted(db, total);
-	int journal = bulk && pl_bulk_journal(db); /* before the transaction */
+	int bulk = !rc && may_bulk && pl_bulk_wanted(db, total);
+	/* a bulk run's findings are held back until it is known to need no
+	 * run row by row */
+	parley_report *outer = rep, *brep = bulk && rep ? parley_report_new() : NULL;
+	if (bulk && rep && !brep)
+		rc = parley_err_set(err, PARLEY_ENOMEM, "out of memory");
+	if (brep)
+		rep = brep;
+	int journal = bulk && !rc && pl_bulk_journal(db); /* before the transaction */
+	int checks = bulk && !rc && pl_bulk_checks_off(db); /* the same */
 	if (!rc) {
 		qsort(in, npaths, sizeof *in, by_rank);
 		rc = pl_import_open(db, rep, &imp, err);
@@ -1510,6 +1631,10 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 		imp->map = map;
 		if (bulk) { /* from now on: this transaction and any again */
 			imp->bulk_wanted = 1;
+			/* a run row by row reads the files again: not stdin */
+			imp->keys_by_rowid = 1;
+			for (size_t i = 0; i < npaths; i++)
+				imp->keys_by_rowid &= strcmp(paths[i], "-") != 0;
 			rc = pl_bulk_begin(db, &imp->bulk, err);
 		}
 		if (!rc)
@@ -1518,7 +1643,7 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 	if (rc && imp) { /* the run itself failed: nothing of it may stay */
 		parley_err keep = err ? *err : (parley_err){0, ""};
 		imp->errors++;
-		pl_import_close(imp, NULL);
+		import_close(imp, NULL, redo);
 		imp = NULL;
 		if (err)
 			*err = keep;
@@ -1526,11 +1651,20 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 	if (imp) {
 		if (stats)
 			*stats = imp->stats;
-		rc = pl_import_close(imp, err);
+		rc = import_close(imp, err, redo);
 		if (rc == PARLEY_EDATA && err) { /* name what failed */
 			char why[PARLEY_ERRMSG_MAX];
 			pl_strlcpy(why, err->msg, sizeof why);
 			parley_err_set(err, rc, "import failed with %s", why);
+		}
+	}
+	if (checks) { /* SQLite's foreign key checks again, whatever the outcome */
+		parley_err cerr = {0, ""};
+		int crc = pl_bulk_checks_restore(db, &cerr);
+		if (crc && !rc) {
+			rc = crc;
+			if (err)
+				*err = cerr;
 		}
 	}
 	if (journal) { /* WAL again, whatever the outcome */
@@ -1542,9 +1676,25 @@ int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
 				*err = jerr;
 		}
 	}
+	if (brep) {
+		if (!*redo)
+			copy_findings(outer, brep);
+		parley_report_free(brep);
+	}
 	for (size_t i = 0; i < npaths; i++)
 		free(in[i].data);
 	free(in);
 	pl_csv_map_free(map);
+	return rc;
+}
+
+int parley_import_with(parley_db *db, const char *const *paths, size_t npaths,
+                       const parley_import_options *opt, parley_report *rep,
+                       parley_import_stats *stats, parley_err *err)
+{
+	int redo = 0;
+	int rc = import_once(db, paths, npaths, opt, rep, stats, err, 1, &redo);
+	if (redo) /* the bulk run was rolled back: the same import row by row */
+		rc = import_once(db, paths, npaths, opt, rep, stats, err, 0, &redo);
 	return rc;
 }

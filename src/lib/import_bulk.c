@@ -10,8 +10,14 @@
  * import's own single transaction:
  *  - notes the SQL of those indexes and triggers (sqlite_schema) and drops
  *    them;
- *  - lets the rows in, each still validated and audited (the audit
- *    triggers stay: the log is the same, row for row);
+ *  - lets the rows in, each still validated and audited: the updates by
+ *    their audit triggers, the inserts set-based (their insert triggers
+ *    are dropped too: they were about 43% of a row's insert), one
+ *    INSERT ... SELECT per run of rows of one table, over the rowids the
+ *    run added (pl_bulk_inserted, pl_bulk_audit_flush), written before
+ *    any update and at the end.  The log is the row-by-row log, row for
+ *    row and in the same order of seq, except the time: one per
+ *    statement, not one per row (test_core_import_bulk compares them);
  *  - creates the indexes and triggers again from the noted SQL, refills
  *    the tallies with one GROUP BY (the migration's own SQL), and brings
  *    every visit's search text up to date (pl_search_refresh_all, the
@@ -25,6 +31,15 @@
  * The rebuild reads the whole store, not only the rows imported, so an
  * import goes in bulk only when it is large and the store small beside it
  * (pl_bulk_wanted).
+ *
+ * Foreign keys: the import looks up every reference a row makes itself
+ * (import.c, ref_exists: each foreign key of a concept table is a column
+ * with a ref), and reports an unknown one as the row's error; SQLite's own
+ * check then only looked up the same parents again, one to four lookups
+ * per row (and a bulk import deletes nothing, so no row loses a parent).
+ * So a bulk import turns SQLite's check off for its transaction
+ * (pl_bulk_checks_off, before the transaction: the pragma does nothing
+ * inside one) and on again after it, whatever the outcome.
  *
  * The journal: in WAL mode every page of a large transaction is written
  * twice (to the WAL, then by the checkpoint into the store), and each page
@@ -43,6 +58,11 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Rowids: a row inserted gets the table's largest rowid plus one, and an
+ * import deletes no rows, so the rows a bulk import inserts into a table
+ * are those past the largest rowid logged before them, in the order they
+ * were inserted (every concept table has rowids, schema.c). */
 
 /* Inputs of at least this many bytes may go in bulk (a few thousand
  * visits: below it the rebuild is not worth its fixed cost). */
@@ -67,6 +87,11 @@
  * indexes and the tallies: 37 s against 25 s), and it counts in the
  * import's peak memory. */
 #define BULK_SORT_CACHE_KIB 2048
+/* The audit rows of inserts are written every so many rows inserted
+ * (pl_bulk_inserted): a few statements per second of rows, each reading
+ * back rows the cache still holds. */
+#define BULK_AUDIT_BATCH 8192
+int pl_bulk_audit_batch = BULK_AUDIT_BATCH;
 
 int pl_import_bulk_mode;
 
@@ -76,14 +101,17 @@ int pl_import_bulk_mode;
  * items and on people (pl_bulk_end refreshes every visit's and person's
  * instead: their OR IGNORE would yield to the rows' OR FAIL), and those
  * marking the search pack's chunks (pl_search_refresh_all repacks them
- * all, once). */
+ * all, once); and the audit triggers of inserts into the concept tables
+ * (pl_bulk_begin leaves out those of other tables: their audit rows are
+ * written set-based, pl_bulk_audit_flush). */
 static const char *const dropped =
     "SELECT type, name, sql, tbl_name FROM sqlite_schema WHERE sql IS NOT NULL AND ("
     " (type = 'index' AND tbl_name IN ('visit', 'visit_person', 'place', 'activity',"
     "  'visit_source', 'external_id', 'audit', 'visit_tally'))"
     " OR (type = 'trigger' AND (name GLOB 'visit_tally_*' OR (name GLOB 'visit_search_*'"
     "  AND tbl_name IN ('visit', 'place', 'visit_person', 'activity'))"
-    "  OR name GLOB 'person_search_*' OR name GLOB 'search_pack_*')))"
+    "  OR name GLOB 'person_search_*' OR name GLOB 'search_pack_*'"
+    "  OR name = 'audit_' || tbl_name || '_insert')))"
     /* the tallies' own indexes last: made after the tallies are refilled,
      * not kept up by each of their half a million rows at 1M visits */
     " ORDER BY type = 'index' AND tbl_name = 'visit_tally', rowid";
@@ -110,6 +138,80 @@ void pl_bulk_free(pl_bulk *b)
 	b->sql = NULL;
 	b->n = b->cap = b->late = 0;
 	b->on = 0;
+	for (size_t i = 0; i < PL_ARRAY_LEN(b->audit); i++)
+		sqlite3_finalize(b->audit[i]);
+	free(b->runs);
+	memset(b->logged, 0, sizeof b->logged);
+	memset(b->done, 0, sizeof b->done);
+	memset(b->base, 0, sizeof b->base);
+	memset(b->audit, 0, sizeof b->audit);
+	b->runs = NULL;
+	b->nruns = b->runs_cap = b->pending = 0;
+}
+
+int pl_bulk_inserted(parley_db *db, pl_bulk *b, size_t ci, sqlite3_int64 rowid, parley_err *err)
+{
+	if (ci >= PL_ARRAY_LEN(b->logged) || !b->logged[ci])
+		return PARLEY_OK; /* its trigger logged it */
+	/* written every BULK_AUDIT_BATCH rows, while their pages are still in
+	 * the cache, rather than all read back at the end */
+	if (++b->pending >= (size_t)pl_bulk_audit_batch) {
+		int rc = pl_bulk_audit_flush(db, b, err);
+		if (rc)
+			return rc;
+	}
+	if (b->nruns && b->runs[b->nruns - 1].concept == (int)ci) {
+		b->runs[b->nruns - 1].last = rowid;
+		return PARLEY_OK;
+	}
+	if (b->nruns == b->runs_cap) {
+		size_t cap = b->runs_cap ? b->runs_cap * 2 : 64;
+		struct pl_bulk_run *p = realloc(b->runs, cap * sizeof *p);
+		if (!p)
+			return PARLEY_ENOMEM;
+		b->runs = p;
+		b->runs_cap = cap;
+	}
+	b->runs[b->nruns++] = (struct pl_bulk_run){(int)ci, rowid};
+	return PARLEY_OK;
+}
+
+int pl_bulk_audit_flush(parley_db *db, pl_bulk *b, parley_err *err)
+{
+	int rc = PARLEY_OK;
+	size_t i = 0;
+	while (!rc && i < b->nruns) {
+		int ci = b->runs[i].concept;
+		if (!b->audit[ci]) {
+			pl_buf sql;
+			pl_buf_init(&sql, 1 << 16);
+			rc = pl_audit_insert_sql(&sql, pl_concept_at((size_t)ci));
+			if (rc)
+				rc = parley_err_set(err, rc, "out of memory");
+			else
+				rc = pl_prepare(db, sql.data, &b->audit[ci], err);
+			pl_buf_free(&sql);
+			if (rc)
+				break;
+		}
+		sqlite3_stmt *st = b->audit[ci];
+		sqlite3_bind_int64(st, 1, b->done[ci]);
+		sqlite3_bind_int64(st, 2, b->runs[i].last);
+		if (sqlite3_step(st) != SQLITE_DONE)
+			rc = pl_db_error(db, err, "writing the audit of a bulk import");
+		sqlite3_reset(st);
+		if (!rc)
+			b->done[ci] = b->runs[i++].last;
+	}
+	/* the runs written are gone; any left stay noted (after a failure the
+	 * import is rolled back) */
+	if (i) {
+		memmove(b->runs, b->runs + i, (b->nruns - i) * sizeof *b->runs);
+		b->nruns -= i;
+	}
+	if (!b->nruns)
+		b->pending = 0;
+	return rc;
 }
 
 static int note(pl_bulk *b, const char *sql)
@@ -139,6 +241,24 @@ int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err)
 	pl_buf_init(&drop, 1 << 20);
 	int s;
 	while (!rc && (s = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *table = (const char *)sqlite3_column_text(st, 3);
+		if (strncmp(name, "audit_", 6) == 0) { /* an insert's audit trigger */
+			const pl_concept *c = pl_concept_find(table);
+			size_t ci = c ? (size_t)(c - pl_concept_at(0)) : PL_ARRAY_LEN(b->logged);
+			if (ci >= PL_ARRAY_LEN(b->logged))
+				continue; /* not a concept: no import writes it, its trigger stays */
+			sqlite3_stmt *top;
+			char q[128];
+			snprintf(q, sizeof q, "SELECT coalesce(max(rowid), 0) FROM \"%s\"", table);
+			rc = pl_prepare(db, q, &top, err);
+			if (rc)
+				break;
+			b->done[ci] = sqlite3_step(top) == SQLITE_ROW ? sqlite3_column_int64(top, 0) : 0;
+			b->base[ci] = b->done[ci];
+			sqlite3_finalize(top);
+			b->logged[ci] = 1;
+		}
 		rc = note(b, (const char *)sqlite3_column_text(st, 2));
 		if (strcmp((const char *)sqlite3_column_text(st, 0), "index") == 0 &&
 		    strcmp((const char *)sqlite3_column_text(st, 3), "visit_tally") == 0)
@@ -154,8 +274,9 @@ int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err)
 		parley_err_set(err, rc, "out of memory");
 	if (!rc && drop.data)
 		rc = pl_exec(db, drop.data, err);
-	/* Foreign keys checked as the transaction commits, not by each
-	 * statement: with the rows written OR FAIL (import.c), no statement
+	/* Where SQLite's foreign key checks stay on (pl_bulk_checks_off
+	 * could not turn them off), checked as the transaction commits, not by
+	 * each statement: with the rows written OR FAIL (import.c), no statement
 	 * then needs its own journal.  The import checks every reference
 	 * itself first; a violation would still fail the commit. */
 	if (!rc)
@@ -181,7 +302,9 @@ int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err)
 	 * saved on a machine whose cores are busy anyway */
 	char pragma[64];
 	snprintf(pragma, sizeof pragma, "PRAGMA main.cache_size = -%d", BULK_SORT_CACHE_KIB);
-	int rc = pl_exec(db, pragma, err);
+	int rc = pl_bulk_audit_flush(db, b, err);
+	if (!rc)
+		rc = pl_exec(db, pragma, err);
 	size_t early = b->n - b->late;
 	for (size_t i = 0; !rc && i < early; i++)
 		rc = pl_exec(db, b->sql[i], err);
@@ -206,6 +329,21 @@ int pl_bulk_journal(parley_db *db)
 	              strcmp((const char *)sqlite3_column_text(st, 0), "delete") == 0;
 	sqlite3_finalize(st);
 	return changed;
+}
+
+int pl_bulk_checks_off(parley_db *db)
+{
+	sqlite3_stmt *st;
+	if (pl_prepare(db, "PRAGMA foreign_keys", &st, NULL))
+		return 0;
+	int on = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_finalize(st);
+	return on && pl_exec(db, "PRAGMA foreign_keys = OFF", NULL) == PARLEY_OK;
+}
+
+int pl_bulk_checks_restore(parley_db *db, parley_err *err)
+{
+	return pl_exec(db, "PRAGMA foreign_keys = ON", err);
 }
 
 int pl_bulk_journal_restore(parley_db *db, parley_err *err)

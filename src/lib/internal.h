@@ -311,6 +311,9 @@ const char *pl_schema_migration(int i);
 const char *pl_schema_tally_refill(void);
 /* Creates the audit triggers for every concept table (audit.c). */
 int pl_audit_install(parley_db *db, parley_err *err);
+/* The SQL writing the audit rows of the inserts of c's rowids in (?1, ?2]
+ * as its insert trigger would have (audit.c), into b. */
+int pl_audit_insert_sql(pl_buf *b, const pl_concept *c);
 
 /* ------------------------------------------------------------------ */
 /* Import (import.c): the sink every reader writes rows into            */
@@ -374,6 +377,20 @@ typedef struct pl_bulk {
 	size_t n, cap;
 	size_t late; /* the last ones (the tallies' indexes): after the tallies' refill */
 	int on;
+	/* The audit of inserts, set-based (import_bulk.c, pl_bulk_inserted):
+	 * per concept, whether its insert trigger was dropped and the last
+	 * rowid logged; the inserts not logged yet, as runs of one concept in
+	 * the order they were made (each run up to its last rowid). */
+	unsigned char logged[32];
+	sqlite3_int64 done[32];
+	sqlite3_int64 base[32]; /* the last rowid before the import (logged ones) */
+	struct pl_bulk_run {
+		int concept;
+		sqlite3_int64 last;
+	} *runs;
+	size_t nruns, runs_cap;
+	size_t pending; /* rows inserted since the last audit written */
+	sqlite3_stmt *audit[32];
 } pl_bulk;
 /* 1 when an import of input_bytes into db goes in bulk: a large import
  * into a store small beside it, or as pl_import_bulk_mode forces (tests:
@@ -385,9 +402,22 @@ extern int pl_import_bulk_mode;
  * (tests compare the two). */
 extern int pl_ndjson_flat;
 int pl_bulk_begin(parley_db *db, pl_bulk *b, parley_err *err);
+/* Turns SQLite's foreign key checks off for a bulk import (outside its
+ * transaction): 1 when they were on and are now off, for
+ * pl_bulk_checks_restore after the import; 0 when nothing changed. */
+int pl_bulk_checks_off(parley_db *db);
+int pl_bulk_checks_restore(parley_db *db, parley_err *err);
 /* Makes again what pl_bulk_begin dropped; frees b. */
 int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err);
 void pl_bulk_free(pl_bulk *b);
+/* Notes the insert of rowid into concept ci, for its audit row (written by
+ * pl_bulk_audit_flush, every so many rows and at the end). */
+int pl_bulk_inserted(parley_db *db, pl_bulk *b, size_t ci, sqlite3_int64 rowid, parley_err *err);
+/* Rows inserted between two writes of their audit (tests make it small). */
+extern int pl_bulk_audit_batch;
+/* Writes the audit rows of every insert noted so far, in the order they
+ * were made: before any other audited write (an update) and at the end. */
+int pl_bulk_audit_flush(parley_db *db, pl_bulk *b, parley_err *err);
 /* Outside a transaction: switches db to a rollback journal for a bulk
  * import when no other connection has it open; 1 when it did, and then
  * pl_bulk_journal_restore() puts WAL back after the import. */

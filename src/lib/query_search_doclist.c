@@ -142,6 +142,11 @@ static int leaf_load(reader *r, int pg)
 		}
 		l->term[l->nterm++] = (int)off;
 	}
+	/* FTS5 writes a leaf's first rowid before its first term; it reads a
+	 * doclist running on to the leaf from the header's offset, the reader
+	 * up to the footer's first term */
+	if (l->nterm && l->rowid_off && l->rowid_off >= l->term[0])
+		return PARLEY_ELIMIT;
 	r->pg = pg;
 	return PARLEY_OK;
 }
@@ -181,9 +186,13 @@ static int doclist(reader *r, int o, int *ti, int *done)
 	leaf *l = &r->l;
 	uint64_t rowid = 0;
 	int first = 1, fresh = 0, t = *ti;
+	while (t < l->nterm && l->term[t] < o)
+		t++; /* past the doclist's own term */
 	for (;;) {
-		while (t < l->nterm && l->term[t] < o)
-			t++;
+		/* an entry that ran over the next term's start: FTS5 ends the
+		 * doclist there (the footer says where each term begins) */
+		if (t < l->nterm && l->term[t] < o)
+			return PARLEY_ELIMIT;
 		if (t < l->nterm && l->term[t] == o) {
 			if (first)
 				return PARLEY_ELIMIT;
@@ -222,16 +231,34 @@ static int doclist(reader *r, int o, int *ti, int *done)
 		int rc = entry(r, rowid, skip > 0);
 		if (rc)
 			return rc;
-		while (skip > (uint64_t)(l->sz - o)) {
-			skip -= (uint64_t)(l->sz - o);
-			rc = next_leaf(r, done);
-			if (rc || *done)
-				return rc ? rc : PARLEY_ELIMIT; /* positions past the segment */
-			o = 4;
-			t = 0;
-			fresh = 1;
+		/* the positions are walked, not only skipped: FTS5 merges a
+		 * prefix's position lists and, on a malformed one, gives rowids
+		 * its records do not hold.  One column (body), so each is a
+		 * varint of at least 2 (a position delta plus 2; 1 would be a
+		 * column change, 0 nothing FTS5 writes), whole on its leaf (FTS5
+		 * splits position lists between varints) */
+		while (skip) {
+			if (o == l->sz) {
+				rc = next_leaf(r, done);
+				if (rc || *done)
+					return rc ? rc : PARLEY_ELIMIT; /* positions past the segment */
+				o = 4;
+				t = 0;
+				fresh = 1;
+				continue;
+			}
+			int take = skip < (uint64_t)(l->sz - o) ? (int)skip : l->sz - o;
+			const unsigned char *q = l->p + o, *qe = q + take;
+			while (q < qe) {
+				uint64_t pv;
+				int n = varint(q, qe, &pv);
+				if (!n || pv < 2)
+					return PARLEY_ELIMIT;
+				q += n;
+			}
+			o += take;
+			skip -= (uint64_t)take;
 		}
-		o += (int)skip;
 	}
 	*ti = t;
 	return PARLEY_OK;
@@ -254,12 +281,23 @@ static int run_start(reader *r, const unsigned char *term, size_t tlen, int age)
 	return PARLEY_OK;
 }
 
+/* Whether the term that keeps pre bytes of old (ol bytes) and adds
+ * add[0..n) comes after old. */
+static int rises(const unsigned char *old, size_t ol, size_t pre, const unsigned char *add, size_t n)
+{
+	size_t rest = ol - pre, m = n < rest ? n : rest;
+	int c = memcmp(add, old + pre, m);
+	return c > 0 || (c == 0 && n > rest);
+}
+
 /* Reads the terms of segment s that begin with pfx (plen bytes, FTS5's
  * index byte first), each a run of age age. */
 static int scan_segment(reader *r, const seg *s, const unsigned char *pfx, size_t plen, int age)
 {
-	if (s->first <= 0 || s->last < s->first)
+	if (s->first == 0 && s->last == 0)
 		return PARLEY_OK; /* an empty segment (all merged away) */
+	if (s->first <= 0 || s->last < s->first)
+		return PARLEY_ELIMIT; /* not FTS5's shape; FTS5 may still read a leaf */
 	r->seg = s->id;
 	r->last = s->last;
 	/* the leaf where terms >= pfx begin: the %_idx b-tree, as FTS5 seeks */
@@ -273,14 +311,17 @@ static int scan_segment(reader *r, const seg *s, const unsigned char *pfx, size_
 	sqlite3_bind_blob(st, 2, pfx, (int)plen, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		sqlite3_int64 pg = sqlite3_column_int64(st, 0) >> 1;
-		if (pg > start)
-			start = pg > s->last ? s->last : (int)pg;
+		if (pg > s->last)
+			rc = PARLEY_ELIMIT; /* FTS5 would find no leaf there */
+		else if (pg > start)
+			start = (int)pg;
 	}
 	pl_release(r->db, st);
-	rc = leaf_load(r, start);
+	if (!rc)
+		rc = leaf_load(r, start);
 	unsigned char tb[MAX_TERM];
 	size_t tl = 0;
-	int ti = 0, done = 0;
+	int ti = 0, done = 0, matched = 0, seen = 0;
 	while (!rc) {
 		leaf *l = &r->l;
 		if (ti >= l->nterm) {
@@ -306,6 +347,14 @@ static int scan_segment(reader *r, const seg *s, const unsigned char *pfx, size_
 			break;
 		}
 		p += k;
+		/* FTS5 writes a segment's terms in strictly rising order and its
+		 * scan across segments relies on it (an entry and the delete that
+		 * cancels it are paired by term): out of order, decline */
+		if (seen && !rises(tb, tl, (size_t)pre, p, (size_t)n)) {
+			rc = PARLEY_ELIMIT;
+			break;
+		}
+		seen = 1;
 		memcpy(tb + pre, p, n);
 		tl = pre + n;
 		p += n;
@@ -313,9 +362,19 @@ static int scan_segment(reader *r, const seg *s, const unsigned char *pfx, size_
 		if (c > 0)
 			break; /* past every term of the prefix */
 		if (c < 0 || tl < plen) {
+			/* a term before the prefix: only on the leaf the %_idx
+			 * b-tree named, before the prefix's terms.  Anywhere else the
+			 * records are out of order, and FTS5 (which takes the first
+			 * term past that leaf as the seek's answer) reads them
+			 * otherwise */
+			if (matched || r->pg != start) {
+				rc = PARLEY_ELIMIT;
+				break;
+			}
 			ti++;
 			continue;
 		}
+		matched = 1;
 		rc = run_start(r, tb, tl, age);
 		if (!rc)
 			rc = doclist(r, (int)(p - l->p), &ti, &done);
@@ -341,7 +400,8 @@ static int segments(parley_db *db, seg **out, int *n)
 	int ns = 0;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		const unsigned char *p = sqlite3_column_blob(st, 0);
-		const unsigned char *end = p + sqlite3_column_bytes(st, 0);
+		/* an empty record's blob is NULL, where no offset may be added */
+		const unsigned char *end = p ? p + sqlite3_column_bytes(st, 0) : NULL;
 		uint64_t nlevel, nseg, wc;
 		int k;
 		/* a V2 record (contentless_delete tables) is not read here */

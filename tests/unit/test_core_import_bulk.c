@@ -100,11 +100,19 @@ static void write_base(const char *name)
 
 /* Changes to visits of the base: another pair, year, level and status for
  * some (their tally rows move), a new summary for others (their search
- * text changes), and new visits. */
+ * text changes), and new visits, some of them before the changes: a bulk
+ * import logs inserts set-based, and must write theirs before the audit
+ * row of the first update (the same order of seq as row by row). */
 static void write_update(const char *name)
 {
 	pl_buf b;
 	pl_buf_init(&b, 1 << 20);
+	for (int i = 430; i < 433; i++)
+		pl_buf_addf(&b, "{\"concept\":\"visit\",\"id\":\"syn-v%03d\",\"visitor\":\"syn-p%d\","
+		                "\"from_country\":\"CCC\",\"to_country\":\"DDD\",\"start_date\":\"2021\","
+		                "\"level\":\"deputy\",\"type\":\"official\",\"status\":\"candidate\","
+		                "\"summary\":\"early %s visit\"}\n",
+		            i, i % 12, words[i % 6]);
 	for (int i = 0; i < 400; i += 11)
 		pl_buf_addf(&b, "{\"concept\":\"visit\",\"id\":\"syn-v%03d\",\"visitor\":\"syn-p%d\","
 		                "\"from_country\":\"%s\",\"to_country\":\"%s\",\"start_date\":\"%d-06-01\","
@@ -247,6 +255,14 @@ static void integrity(parley_db *db)
 	char *r = rows(db, "PRAGMA integrity_check");
 	assert_string_equal(r, "ok\n");
 	free(r);
+	/* every reference has its record (a bulk import checks them itself,
+	 * SQLite's own check off), and the check is on again */
+	r = rows(db, "PRAGMA foreign_key_check");
+	assert_string_equal(r, "");
+	free(r);
+	r = rows(db, "PRAGMA foreign_keys");
+	assert_string_equal(r, "1\n");
+	free(r);
 	assert_int_equal(sqlite3_exec(db->sql,
 	                              "INSERT INTO visit_fts(visit_fts, rank) VALUES ('integrity-check', 1)",
 	                              NULL, NULL, NULL),
@@ -299,13 +315,17 @@ static void bulk_equals_row_by_row(void **s)
 	write_update("update.ndjson");
 	parley_db *row = fresh_store(), *bulk = fresh_store();
 	import_ok(row, "base.ndjson", -1);
+	/* the audit of the inserts written every 7 rows: mid-run, at odd
+	 * places (import_bulk.c), as well as before an update and at the end */
+	pl_bulk_audit_batch = 7;
 	import_ok(bulk, "base.ndjson", 1);
 	assert_int_equal(parley_count(bulk, "visit", NULL), 400);
 	for (size_t i = 0; i < PL_ARRAY_LEN(compared); i++)
 		same(row, bulk, compared[i]);
 	import_ok(row, "update.ndjson", -1);
 	import_ok(bulk, "update.ndjson", 1);
-	assert_int_equal(parley_count(bulk, "visit", NULL), 430);
+	pl_bulk_audit_batch = 8192;
+	assert_int_equal(parley_count(bulk, "visit", NULL), 433);
 	for (size_t i = 0; i < PL_ARRAY_LEN(compared); i++)
 		same(row, bulk, compared[i]);
 	integrity(row);
@@ -513,6 +533,66 @@ static void bulk_is_chosen_for_large_inputs(void **s)
 	parley_close(db);
 }
 
+/* What a bulk import finds without noting its visits' lines (they are
+ * known by rowid, import.c): the visits it links to ones the store holds
+ * (by external id) and a visit added without a source come out as row by
+ * row: the same findings, the same store. */
+static void bulk_links_and_sources_as_row_by_row(void **s)
+{
+	(void)s;
+	write_base("base5.ndjson");
+	write_file("ids5.ndjson", "{\"concept\":\"external_id\",\"entity\":\"visit\",\"entity_id\":"
+	                          "\"syn-v001\",\"scheme\":\"syn\",\"value\":\"one\"}\n");
+	write_file("link5.ndjson",
+	           "{\"concept\":\"visit\",\"id\":\"syn-w001\",\"from_country\":\"AAA\",\"to_country\":"
+	           "\"BBB\",\"start_date\":\"2003\",\"level\":\"deputy\",\"type\":\"working\",\"status\":\"confirmed\"}\n"
+	           "{\"concept\":\"external_id\",\"entity\":\"visit\",\"entity_id\":\"syn-w001\","
+	           "\"scheme\":\"syn\",\"value\":\"one\"}\n"
+	           "{\"concept\":\"visit_source\",\"visit\":\"syn-w001\",\"source\":\"syn-s2\"}\n"
+	           "{\"concept\":\"visit\",\"id\":\"syn-w002\",\"from_country\":\"AAA\",\"to_country\":"
+	           "\"BBB\",\"start_date\":\"2004\",\"level\":\"deputy\",\"type\":\"working\",\"status\":\"confirmed\"}\n"
+	           "{\"concept\":\"visit_source\",\"visit\":\"syn-w002\",\"source\":\"syn-s2\"}\n");
+	write_file("nosource5.ndjson",
+	           "{\"concept\":\"visit\",\"id\":\"syn-w003\",\"from_country\":\"AAA\",\"to_country\":"
+	           "\"BBB\",\"start_date\":\"2005\",\"level\":\"deputy\",\"type\":\"working\",\"status\":\"confirmed\"}\n"
+	           "{\"concept\":\"visit\",\"id\":\"syn-w004\",\"from_country\":\"AAA\",\"to_country\":"
+	           "\"BBB\",\"start_date\":\"2006\",\"level\":\"deputy\",\"type\":\"working\",\"status\":\"confirmed\"}\n"
+	           "{\"concept\":\"visit_source\",\"visit\":\"syn-w003\",\"source\":\"syn-s2\"}\n");
+	parley_db *row = fresh_store(), *bulk = fresh_store();
+	import_ok(row, "base5.ndjson", -1);
+	import_ok(bulk, "base5.ndjson", 1);
+	import_ok(row, "ids5.ndjson", -1);
+	import_ok(bulk, "ids5.ndjson", 1);
+	int rr, rb;
+	char *a = findings(row, "link5.ndjson", -1, &rr), *b = findings(bulk, "link5.ndjson", 1, &rb);
+	if (rr || rb)
+		fprintf(stderr, "%s\n%s\n", a, b);
+	assert_int_equal(rr, PARLEY_OK);
+	assert_int_equal(rb, PARLEY_OK);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "syn-w001 is the existing visit syn-v001"));
+	free(a);
+	free(b);
+	assert_int_equal(parley_count(bulk, "visit", NULL), 401); /* syn-w002 only */
+	for (size_t i = 0; i < PL_ARRAY_LEN(compared); i++)
+		same(row, bulk, compared[i]);
+	a = findings(row, "nosource5.ndjson", -1, &rr);
+	b = findings(bulk, "nosource5.ndjson", 1, &rb);
+	assert_int_equal(rr, PARLEY_EDATA);
+	assert_int_equal(rb, PARLEY_EDATA);
+	assert_string_equal(a, b);
+	assert_non_null(strstr(a, "syn-w004"));
+	assert_non_null(strstr(a, "no-source"));
+	free(a);
+	free(b);
+	for (size_t i = 0; i < PL_ARRAY_LEN(compared); i++)
+		same(row, bulk, compared[i]);
+	integrity(row);
+	integrity(bulk);
+	parley_close(row);
+	parley_close(bulk);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +601,7 @@ int main(void)
 	    cmocka_unit_test(quick_ndjson_read_equals_jansson),
 	    cmocka_unit_test(bulk_journal_and_other_connections),
 	    cmocka_unit_test(bulk_is_chosen_for_large_inputs),
+	    cmocka_unit_test(bulk_links_and_sources_as_row_by_row),
 	};
 	return RUN_IN_TMPDIR("bulk", tests);
 }
