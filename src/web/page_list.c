@@ -271,6 +271,23 @@ static int put_country(pl_page *pg, pl_buf *d, const char *pre, const char *code
 
 static void visits(pl_page *pg, int fmt, pl_wq *qp);
 
+/* n with a comma between thousands ("100,000") into out, for the text of
+ * a page; out holds at least 32 bytes. */
+static void grouped(long n, char *out, size_t size)
+{
+	char d[32];
+	int len = snprintf(d, sizeof d, "%ld", n < 0 ? -n : n);
+	size_t o = 0;
+	if (n < 0 && o + 1 < size)
+		out[o++] = '-';
+	for (int i = 0; i < len && o + 1 < size; i++) {
+		if (i > 0 && (len - i) % 3 == 0 && o + 2 < size)
+			out[o++] = ',';
+		out[o++] = d[i];
+	}
+	out[o] = '\0';
+}
+
 void pl_page_visits(pl_page *pg, int fmt)
 {
 	pl_wq q;
@@ -286,6 +303,11 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 {
 	pl_wq q = *qp;
 	int all = fmt == 2 || pg->w->site;
+	/* a static list page and the site's JSON file hold at most
+	 * PL_SITE_LIST_MAX rows, so they stay under PL_BODY_MAX; the CSV
+	 * beside them holds every row */
+	if (pg->w->site && fmt != 2)
+		q.cap = pg->w->list_max > 0 ? pg->w->list_max : PL_SITE_LIST_MAX;
 	json_t *rows = NULL;
 	long total = 0;
 	int rc = pl_wq_visits(pg->w->db, &q, all, pg->w->site, &rows, &total, &pg->err);
@@ -333,11 +355,25 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 		char *csv = with_param(pg, "/api/v1/visits.csv", "after", NULL);
 		json_object_set_new(links, "csv", json_string(csv));
 		free(csv);
+		json_t *listed = NULL;
+		if (q.cap && total > (long)json_array_size(rows)) {
+			/* the static file of a list over the cap says what it holds */
+			char n[32], all_n[32], note[160];
+			grouped((long)json_array_size(rows), n, sizeof n);
+			grouped(total, all_n, sizeof all_n);
+			snprintf(note, sizeof note,
+			         "The first %s of %s visits (oldest first); every visit is in visits.csv beside this file.", n, all_n);
+			listed = json_pack("{s:I,s:s}", "listed", (json_int_t)json_array_size(rows), "note", note);
+		}
 		/* a page reached by after= has no number: "page" is null */
-		pl_send_json(pg, json_pack("{s:I,s:o,s:I,s:I,s:o,s:o}", "total", (json_int_t)total,
+		json_t *body = json_pack("{s:I,s:o,s:I,s:I,s:o,s:o}", "total", (json_int_t)total,
 		                           "page", keyed ? json_null() : json_integer(q.page),
 		                           "per_page", (json_int_t)q.per_page,
-		                           "pages", (json_int_t)pages, "links", links, "visits", rows));
+		                           "pages", (json_int_t)pages, "links", links, "visits", rows);
+		if (body && listed)
+			json_object_update(body, listed);
+		json_decref(listed);
+		pl_send_json(pg, body);
 		return;
 	}
 	/* HTML */
@@ -350,6 +386,15 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	json_object_set_new(ctx, "total", json_integer(total));
 	json_object_set_new(ctx, "visits", rows);
 	json_object_set_new(ctx, "shown", json_integer((json_int_t)json_array_size(rows)));
+	if (q.cap && total > (long)json_array_size(rows)) {
+		/* the page says plainly that it lists a part; app.js reads the
+		 * numbers to keep its count honest */
+		char listed[32], all_n[32];
+		grouped((long)json_array_size(rows), listed, sizeof listed);
+		grouped(total, all_n, sizeof all_n);
+		json_object_set_new(ctx, "capped", json_pack("{s:s,s:s,s:I}", "listed", listed, "total", all_n,
+		                                              "listed_n", (json_int_t)json_array_size(rows)));
+	}
 	json_t *f = json_object();
 	for (size_t i = 0; i < pg->rq->nparams; i++)
 		json_object_set_new(f, pg->rq->params[i].key, json_string(pg->rq->params[i].value));

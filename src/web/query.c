@@ -142,6 +142,8 @@ int pl_wq_visits(parley_db *db, pl_wq *q, int all, int search, json_t **out_rows
 {
 	parley_query pq;
 	to_query(q, all, &pq);
+	if (all && q->cap > 0)
+		pq.limit = q->cap;
 	parley_visits *r = NULL;
 	int rc = parley_visits_find(db, &pq, search, &r, err);
 	if (rc)

@@ -484,6 +484,12 @@ int parley_site_with(const char *db_path, const char *out_dir, const parley_site
 		pl_strlcpy(s.w.home_b, one_b, sizeof s.w.home_b);
 	}
 	s.w.png = 1; /* PNG twins are drawn in process (png.c) */
+	/* Test hook: PARLEY_SITE_LIST_MAX (1..PL_SITE_LIST_MAX) lowers the rows
+	 * of a list page so a test can pass the cap with a small store. */
+	const char *lm = getenv("PARLEY_SITE_LIST_MAX");
+	char *lend = NULL;
+	long lmax = lm ? strtol(lm, &lend, 10) : 0;
+	s.w.list_max = lm && *lm && lend && !*lend && lmax > 0 && lmax <= PL_SITE_LIST_MAX ? lmax : PL_SITE_LIST_MAX;
 	/* Static assets. */
 	for (size_t i = 0; rc == PARLEY_OK && pl_asset_at(i); i++) {
 		const pl_asset *a = pl_asset_at(i);

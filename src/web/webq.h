@@ -15,6 +15,10 @@
 #define PL_WQ_MAX_PER_PAGE 1000
 #define PL_MAX_PARAMS 24        /* query parameters per request */
 #define PL_BODY_MAX (64u << 20) /* largest response body */
+/* Rows of one static list page (`parley site`): a longer list shows its
+ * first PL_SITE_LIST_MAX in list order and says so; the CSV beside it
+ * holds every row.  Keeps a page under PL_BODY_MAX and usable in a browser. */
+#define PL_SITE_LIST_MAX 10000
 
 typedef struct pl_param {
 	const char *key, *value;
@@ -35,6 +39,7 @@ typedef struct pl_wq {
 	const char *office;    /* office=ID: the visitor held it */
 	const char *top;       /* top=A[,B]: by the paramount leader of A (and B), per the analysis */
 	long page, per_page;
+	long cap;              /* with all rows: at most cap of them (0 = every one); the total stays all */
 	const char *bad_param; /* set when parsing fails */
 	char next_after[256];  /* set by pl_wq_visits: after= of the next page, "" on the last */
 } pl_wq;
@@ -48,7 +53,7 @@ extern const char *const pl_wq_list_params[];
 int pl_wq_parse(pl_wq *q, const pl_param *ps, size_t n, const char *const *allowed,
                 parley_err *err);
 /* Visits matching q (parley_visits_find): one page (or all rows when all),
- * and the total; q->next_after gets the next page's cursor.  search: each row also gets "search" (the folded text)
+ * capped at q->cap when set, and the total; q->next_after gets the next page's cursor.  search: each row also gets "search" (the folded text)
  * and "people" (ids of visitor, hosts and delegation) for the static
  * site's filter.  *out_rows is a new array; caller decrefs.  A filter the
  * store rejects (unknown person or office) is PARLEY_EDATA with
@@ -76,6 +81,7 @@ typedef struct pl_web {
 	int site;           /* 1: links for the static site (relative, .html) */
 	char today[16];     /* as-of date of the pages (YYYY-MM-DD) */
 	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
+	long list_max;      /* static site: rows of a list page (PL_SITE_LIST_MAX unless a test sets it) */
 	int png;            /* static site: charts also get a PNG twin (chart/NAME.png); the server always has them */
 	int preview;        /* 1: /briefs/ID also shows drafts (parley brief render) */
 	struct pl_brief_list *briefs; /* static site: the published briefs, read once (page_brief_index.c) */

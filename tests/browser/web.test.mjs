@@ -349,6 +349,31 @@ test('site: without JavaScript every list still lists its visits, and facets lea
   await ctx.close();
 });
 
+test('site: a list over the cap says how many it lists, and its filter counts the listed rows', async () => {
+  // the cap lowered to 50 by the test hook (PARLEY_SITE_LIST_MAX); the bundled pair has more
+  const out = join(work, 'site-capped');
+  execFileSync(PARLEY, ['--db', db, 'site', '--pair', 'CHN-PRK', '--out', out], {
+    stdio: 'ignore', env: { ...process.env, PARLEY_SITE_LIST_MAX: '50' },
+  });
+  const all = await apiTotal('between=CHN:PRK');
+  assert.ok(all > 50, `the pair has ${all} visits`);
+  const { page, errors, close } = await newPage();
+  await page.goto(`file://${out}/visits.html`);
+  assert.equal(await page.locator('table.visits tbody tr.visit').count(), 50, 'exactly the cap is listed');
+  // unfiltered, the count stays the whole list's and the note says what is listed
+  assert.equal(await page.locator('#total').innerText(), String(all));
+  const note = await page.locator('#capped').innerText();
+  assert.ok(note.startsWith(`The first 50 of ${all} visits (oldest first) are listed here; every visit is in the CSV.`), note);
+  assert.equal(await page.locator('#capped a').getAttribute('href'), 'api/v1/visits.csv');
+  // filtered, the count is of the listed rows, and says so
+  await page.goto(`file://${out}/visits.html?level=head_of_state`);
+  const shown = await page.locator('table.visits tbody tr.visit[data-level="head_of_state"]').count();
+  assert.equal(await page.locator('#total').innerText(), String(shown));
+  assert.match(await page.locator('p.count').innerText(), new RegExp(`^${shown} visit\\(s\\) among the 50 listed here`));
+  assert.deepEqual(errors, []);
+  await close();
+});
+
 test('site: works from file:// with the filter in the URL', async () => {
   const t = targets.site;
   const { page, errors, close } = await newPage();

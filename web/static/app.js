@@ -149,9 +149,15 @@
       rows.forEach(function (r) { r.hidden = true; });
       onPage.forEach(function (r) { r.hidden = false; });
       var total = document.getElementById('total');
-      if (total) total.textContent = String(match.length);
+      // A capped page (#capped) lists the first of its visits: unfiltered
+      // it keeps the whole list's total, filtered it counts the listed ones
+      // and says so.
+      var capped = document.getElementById('capped');
+      var filtering = Object.keys(state).some(function (k) { return state[k] && k !== 'sort' && k !== 'page'; });
+      if (total && (!capped || filtering)) total.textContent = String(match.length);
       var note = document.getElementById('shown-note');
-      if (note) note.textContent = pages > 1 ? ', page ' + page + ' of ' + pages : '';
+      var of = capped && filtering ? ' among the ' + capped.dataset.listed + ' listed here' : '';
+      if (note) note.textContent = of + (pages > 1 ? ', page ' + page + ' of ' + pages : '');
       // Facets: the count each value would give, and a link that adds it.
       document.querySelectorAll('a[data-facet]').forEach(function (a) {
         var d = a.dataset.facet, v = a.dataset.value;
