@@ -24,8 +24,9 @@
 #include "test_sql.h"
 
 static char dir[64];
-static char path[128];
 static parley_db *db;
+
+#include "test_tmpdir.h"
 
 /* The ids of q's whole list, sorted by one query over every match (the
  * list's WHERE and ORDER BY), as a JSON array of strings in *out. */
@@ -114,6 +115,7 @@ static void sorted_pages_are_the_sorted_list(void **s)
 {
 	(void)s;
 	parley_err err = {0, ""};
+	db = fresh_store();
 	if (parley_load_bundled(db, NULL, NULL, &err) != PARLEY_OK)
 		fail_msg("bundled: %s", err.msg);
 	/* names equal but for case: two people and a label with no person;
@@ -161,30 +163,7 @@ static void sorted_pages_are_the_sorted_list(void **s)
 			pages_agree(filters[i]);
 	}
 	pl_tally_off = 0;
-}
-
-static int setup(void **s)
-{
-	(void)s;
-	snprintf(dir, sizeof dir, "/tmp/parley-qsort-XXXXXX");
-	if (!mkdtemp(dir))
-		return -1;
-	snprintf(path, sizeof path, "%s/t.db", dir);
-	return parley_open(path, PARLEY_OPEN_CREATE, &db, NULL) == PARLEY_OK ? 0 : -1;
-}
-
-static int teardown(void **s)
-{
-	(void)s;
 	parley_close(db);
-	char p[160];
-	const char *const suffix[] = {"", "-wal", "-shm", "-journal"};
-	for (size_t i = 0; i < 4; i++) {
-		snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(dir);
-	return 0;
 }
 
 int main(void)
@@ -192,5 +171,5 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(sorted_pages_are_the_sorted_list),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return RUN_IN_TMPDIR("query-sort", tests);
 }
