@@ -83,7 +83,6 @@ typedef struct an_person {
 typedef struct an_data {
 	an_arena arena;
 	an_visit *v; size_t nv, capv;
-	size_t v_mapped;       /* length of v's own mapping (an_data.c), 0: malloc'd */
 	an_tenure *t; size_t nt, capt;
 	an_cover *c; size_t nc, capc;
 	an_member *m; size_t nm, capm;

@@ -13,13 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/mman.h>
 
 struct an_chunk {
 	an_chunk *next;
 	size_t used, cap;
-	size_t mapped;     /* the length of its own huge mapping (huge_map), 0: malloc'd;
-	                    * a mapped chunk's bytes are zero until handed out, once */
 	max_align_t data[];
 };
 
@@ -27,56 +24,20 @@ struct an_chunk {
 /* Chunks double from AN_CHUNK up to AN_CHUNK_MAX: a pair of 100,000 visits
  * fills a few large chunks, not two hundred of 64 KiB. */
 #define AN_CHUNK_MAX ((size_t)4 << 20)
-/* One transparent huge page (x86-64, arm64 with 4 KiB pages). */
-#define AN_HUGE ((size_t)2 << 20)
+/* The chunks and the visits array are ordinary heap memory, not mappings
+ * advised MADV_HUGEPAGE (as they were in the fifth session: 5,714 page
+ * faults of eras CHN USA at 1M became 1,568, some 6 ms).  A huge page is
+ * a free 2 MiB block, which the kernel may have to compact memory for,
+ * and which a VM whose balloon reports free pages (this machine:
+ * page_reporting_order 9) has handed back to the host: clearing it then
+ * faults on the host page by page.  That made one run in 10-20 of eras
+ * and of a fresh server's /pair/CHN-USA take 100-250 ms more, all of it
+ * kernel time in clear_page_erms or compaction (docs/performance.md,
+ * "First-request outliers").  The heap also keeps what a server's request
+ * freed for its next one. */
 
-/* len bytes (a multiple of AN_HUGE) of fresh zeroed memory, aligned to
- * AN_HUGE and advised MADV_HUGEPAGE; NULL when the system refuses.  Why:
- * a fresh 4 KiB page costs a fault and its clearing, and the arrays of a
- * 100,000-visit pair are some 3,000 of them, a tenth of its eras (issue 13);
- * one huge page is one fault for 512 of them.  Where THP is off ("never")
- * the advice is refused and the pages stay small: the same memory, only
- * slower.  Freed with munmap(p, len). */
-/* Under AddressSanitizer none: the heap, whose bounds it checks. */
-#if defined(__SANITIZE_ADDRESS__)
-#define AN_NO_HUGE 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define AN_NO_HUGE 1
-#endif
-#endif
-static void *huge_map(size_t len)
-{
-#ifdef AN_NO_HUGE
-	(void)len;
-	return NULL;
-#endif
-	if (len > SIZE_MAX - AN_HUGE)
-		return NULL;
-	char *m = mmap(NULL, len + AN_HUGE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-	               -1, 0);
-	if (m == MAP_FAILED)
-		return NULL;
-	/* the aligned part kept, the rest handed back */
-	char *a = (char *)(((uintptr_t)m + AN_HUGE - 1) & ~(uintptr_t)(AN_HUGE - 1));
-	if (a > m)
-		munmap(m, (size_t)(a - m));
-	if (m + AN_HUGE > a)
-		munmap(a + len, (size_t)(m + AN_HUGE - a));
-#ifdef MADV_HUGEPAGE
-	(void)madvise(a, len, MADV_HUGEPAGE); /* advice: refused means small pages */
-#endif
-	return a;
-}
-
-static size_t huge_round(size_t n)
-{
-	return n > SIZE_MAX - AN_HUGE ? 0 : (n + AN_HUGE - 1) / AN_HUGE * AN_HUGE;
-}
-
-/* n bytes, not zeroed (an_strdup overwrites them all); *zero says whether
- * they are zero anyway (from a huge mapping, where no byte is reused). */
-static void *alloc_raw(an_arena *a, size_t n, int *zero)
+/* n bytes, not zeroed (an_strdup overwrites them all). */
+static void *alloc_raw(an_arena *a, size_t n)
 {
 	if (n > SIZE_MAX / 2)
 		return NULL; /* the rounding and the chunk header below must not wrap */
@@ -88,34 +49,22 @@ static void *alloc_raw(an_arena *a, size_t n, int *zero)
 		size_t cap = !c ? AN_CHUNK : c->cap >= AN_CHUNK_MAX / 2 ? AN_CHUNK_MAX : c->cap * 2;
 		if (cap < n)
 			cap = n;
-		size_t len = huge_round(sizeof *c + cap), mapped = 0;
-		if (len && len / 2 <= cap) { /* half a huge page or more: its own mapping */
-			c = huge_map(len);
-			mapped = c ? len : 0;
-			cap = c ? len - sizeof *c : cap;
-		} else {
-			c = NULL;
-		}
-		if (!c && !(c = malloc(sizeof *c + cap)))
+		if (!(c = malloc(sizeof *c + cap)))
 			return NULL;
 		c->next = a->head;
 		c->used = 0;
 		c->cap = cap;
-		c->mapped = mapped;
 		a->head = c;
 	}
 	void *p = (char *)c->data + c->used;
 	c->used += n;
-	if (zero)
-		*zero = c->mapped != 0;
 	return p;
 }
 
 void *an_alloc(an_arena *a, size_t n)
 {
-	int zero = 0;
-	void *p = alloc_raw(a, n, &zero);
-	if (p && !zero)
+	void *p = alloc_raw(a, n);
+	if (p)
 		memset(p, 0, n);
 	return p;
 }
@@ -125,7 +74,7 @@ const char *an_strdup(an_arena *a, const char *s)
 	if (!s)
 		return NULL;
 	size_t n = strlen(s);
-	char *p = alloc_raw(a, n + 1, NULL);
+	char *p = alloc_raw(a, n + 1);
 	if (p)
 		memcpy(p, s, n + 1);
 	return p;
@@ -136,10 +85,7 @@ void an_arena_free(an_arena *a)
 	an_chunk *c = a->head;
 	while (c) {
 		an_chunk *n = c->next;
-		if (c->mapped)
-			munmap(c, c->mapped);
-		else
-			free(c);
+		free(c);
 		c = n;
 	}
 	a->head = NULL;
@@ -162,10 +108,7 @@ void an_data_free(an_data *d)
 		return;
 	}
 	an_arena_free(&d->arena);
-	if (d->v_mapped)
-		munmap(d->v, d->v_mapped);
-	else
-		free(d->v);
+	free(d->v);
 	free(d->t);
 	free(d->c);
 	free(d->m);
@@ -191,40 +134,6 @@ static int grow(void **arr, size_t *cap, size_t n, size_t sz)
 		return PARLEY_ENOMEM;
 	*arr = p;
 	*cap = nc;
-	return PARLEY_OK;
-}
-
-/* grow() for the visits, the one array that reaches megabytes (104 bytes
- * a visit): past half a huge page it moves to its own huge mapping
- * (huge_map), which then grows by mremap, keeping the pages it has. */
-static int grow_visits(an_data *d)
-{
-	if (d->nv < d->capv)
-		return PARLEY_OK;
-	size_t sz = sizeof *d->v;
-	if (d->capv > SIZE_MAX / 2 / sz)
-		return PARLEY_ENOMEM;
-	size_t want = (d->capv ? d->capv * 2 : 64) * sz, len = huge_round(want);
-	if (!len || len / 2 > want) /* small: the heap */
-		return grow((void **)&d->v, &d->capv, d->nv, sz);
-	void *p;
-	if (d->v_mapped) {
-		p = mremap(d->v, d->v_mapped, len, MREMAP_MAYMOVE);
-		if (p == MAP_FAILED)
-			return PARLEY_ENOMEM;
-#ifdef MADV_HUGEPAGE
-		(void)madvise(p, len, MADV_HUGEPAGE); /* the new part too (advice) */
-#endif
-	} else {
-		if (!(p = huge_map(len)))
-			return grow((void **)&d->v, &d->capv, d->nv, sz);
-		if (d->nv)
-			memcpy(p, d->v, d->nv * sz);
-		free(d->v);
-	}
-	d->v = p;
-	d->v_mapped = len;
-	d->capv = len / sz;
 	return PARLEY_OK;
 }
 
@@ -334,7 +243,7 @@ int an_add_visit(an_data *d, const char *id, const char *visitor, const char *na
 {
 	if (!id || !from || !to)
 		return parley_err_set(err, PARLEY_EDATA, "analysis: visit without id or countries");
-	if (grow_visits(d))
+	if (grow((void **)&d->v, &d->capv, d->nv, sizeof *d->v))
 		return parley_err_set(err, PARLEY_ENOMEM, "analysis: out of memory adding visit %s", id);
 	an_visit v = {0};
 	/* visits come in date order, a few on each day: a start like the

@@ -333,11 +333,10 @@ static void test_bundled(void **state)
 	unlink(side);
 }
 
-/* A dataset past the size where the visits and the arena move to their
- * own huge-page mappings (an_data.c: half of 2 MiB, so some 9,000 visits
- * of 120 bytes, then mremap at each doubling): every visit reads back as
- * it was added, every arena allocation is zeroed however its chunk was
- * made, and the eras of the whole still sum (check_eras). */
+/* A large dataset (the visits array doubling many times, arena chunks
+ * doubling to their largest and allocations past it): every visit reads
+ * back as it was added, every arena allocation is zeroed however its chunk
+ * was made, and the eras of the whole still sum (check_eras). */
 static void test_large_dataset(void **state)
 {
 	(void)state;
@@ -357,7 +356,7 @@ static void test_large_dataset(void **state)
 		                              statuses[i % 2], s, NULL),
 		                 0);
 		/* arena allocations of every size between the visits: small,
-		 * chunk-sized and past a huge page; each fresh one is zero */
+		 * chunk-sized and past the largest chunk; each fresh one is zero */
 		size_t n = i % 1000 == 0 ? (size_t)(3u << 20) : i % 97 == 0 ? 70000 : 40;
 		unsigned char *p = an_alloc(&d->arena, n);
 		assert_non_null(p);
