@@ -166,10 +166,41 @@ static void sorted_pages_are_the_sorted_list(void **s)
 	parley_close(db);
 }
 
+/* Pages in date order (either way) of a country, a level and a type, from
+ * every offset and past the last: whether a page walks the list order or
+ * reads the filter's index and sorts (walk_first weighs a country's rows
+ * as table reads), and a page past the last (empty from the tally's total
+ * alone), the rows are the slice of the one sorted query. */
+static void date_pages_are_the_list(void **s)
+{
+	(void)s;
+	parley_err err = {0, ""};
+	db = fresh_store();
+	if (parley_load_bundled(db, NULL, NULL, &err) != PARLEY_OK)
+		fail_msg("bundled: %s", err.msg);
+	static const char *const filters[][10] = {
+	    {"country", "PRK", NULL},
+	    {"sort", "-date", "country", "PRK", NULL},
+	    {"country", "CHN", "from", "1960", "to", "1995", NULL},
+	    {"sort", "-date", "country", "CHN", "status", "all", NULL},
+	    {"country", "PRK", "min_level", "head_of_government", NULL},
+	    {"min_level", "head_of_state", NULL},
+	    {"sort", "-date", "type", "official,state", NULL},
+	};
+	for (int off = 0; off < 2; off++) {
+		pl_tally_off = off;
+		for (size_t i = 0; i < sizeof filters / sizeof filters[0]; i++)
+			pages_agree(filters[i]);
+	}
+	pl_tally_off = 0;
+	parley_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(sorted_pages_are_the_sorted_list),
+	    cmocka_unit_test(date_pages_are_the_list),
 	};
 	return RUN_IN_TMPDIR("query-sort", tests);
 }
