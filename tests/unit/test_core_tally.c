@@ -549,6 +549,41 @@ static void search_forgets_a_rollback(void **s)
 	assert_int_equal(search_total("Qzxrollback"), 0);
 }
 
+/* A connection keeps the matches of its last few one-word searches
+ * (query_search_pack.c, words_keep): asked in turn, five words of 1 to 5
+ * matches each give their own totals whether kept, moved to the front, or
+ * pushed out and read again; a write drops them all. */
+static void search_keeps_words_in_turn(void **s)
+{
+	(void)s;
+	static const char *const words[] = {"qzxwa", "qzxwb", "qzxwc", "qzxwd", "qzxwe"};
+	for (int w = 0; w < 5; w++)
+		for (int i = 0; i <= w; i++) {
+			char sql[256];
+			snprintf(sql, sizeof sql, "INSERT INTO visit(id, from_country, to_country, start_date, summary)"
+			         " VALUES ('tally-w%d-%d', 'CHN', 'PRK', '1999-01-0%d', '%s talks')", w, i, i + 1,
+			         words[w]);
+			exec(sql);
+		}
+	static const int turns[] = {0, 1, 0, 2, 1, 3, 4, 0, 2, 4, 4, 1, 3, 0};
+	for (size_t t = 0; t < sizeof turns / sizeof turns[0]; t++) {
+		parley_query q;
+		parley_query_init(&q);
+		q.text = words[turns[t]];
+		parley_err err = {0, ""};
+		assert_int_equal(pack_answers(db, &q, &err), PARLEY_OK);
+		assert_int_equal(search_total(words[turns[t]]), turns[t] + 1);
+	}
+	exec("INSERT INTO visit(id, from_country, to_country, start_date, summary)"
+	     " VALUES ('tally-w1-9', 'CHN', 'PRK', '1999-02-01', 'qzxwb and qzxwd')");
+	assert_int_equal(search_total("qzxwb"), 3);
+	assert_int_equal(search_total("qzxwd"), 5);
+	assert_int_equal(search_total("qzxwa"), 1);
+	exec("DELETE FROM visit WHERE id LIKE 'tally-w%'");
+	for (int w = 0; w < 5; w++)
+		assert_int_equal(search_total(words[w]), 0);
+}
+
 /* The search pack answers only when no chunk is marked: a raw write that
  * did not go through the library (no flush) leaves its mark, and the search
  * then reads its rows, with the same, exact answer; the library's next flush
@@ -640,6 +675,7 @@ int main(void)
 	    cmocka_unit_test(people_search_follows_writes),
 	    cmocka_unit_test(search_forgets_a_rollback),
 	    cmocka_unit_test(search_pack_follows_raw_writes),
+	    cmocka_unit_test(search_keeps_words_in_turn),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
