@@ -298,6 +298,68 @@ void pl_page_visits(pl_page *pg, int fmt)
 	visits(pg, fmt, &q);
 }
 
+/* pl_visits_csv_write's sink: where the buffered lines go. */
+typedef struct csv_out {
+	int (*write)(void *ctx, const char *data, size_t n);
+	void *ctx;
+} csv_out;
+
+static int csv_flush(void *ctx, pl_buf *b)
+{
+	csv_out *o = ctx;
+	int rc = b->len ? o->write(o->ctx, b->data, b->len) : PARLEY_OK;
+	pl_buf_reset(b);
+	return rc;
+}
+
+int pl_visits_csv_write(pl_web *w, const pl_web_req *rq, long chunk,
+                        int (*write)(void *ctx, const char *data, size_t n), void *ctx,
+                        int *status, parley_err *err)
+{
+	*status = 400;
+	pl_wq q;
+	if (pl_wq_parse(&q, rq->params, rq->nparams, pl_wq_list_params, err) != PARLEY_OK)
+		return PARLEY_EDATA;
+	/* the date sorts go on by key (each chunk as cheap as the first);
+	 * level and visitor by offset, in the same order as one read */
+	int keyed = strcmp(q.sort, "date") == 0 || strcmp(q.sort, "-date") == 0;
+	char after[sizeof q.next_after];
+	q.cap = chunk > 0 ? chunk : PL_CSV_CHUNK;
+	csv_out o = {write, ctx};
+	pl_buf b;
+	pl_buf_init(&b, 0); /* bounded by the flushes, not by a cap */
+	int rc = PARLEY_OK;
+	for (long done = 0;; done += q.cap) {
+		json_t *rows = NULL;
+		long total = 0;
+		rc = pl_wq_visits(w->db, &q, 1, 0, &rows, &total, err);
+		if (rc != PARLEY_OK) {
+			*status = rc == PARLEY_EDATA ? 400 : 500;
+			break;
+		}
+		*status = 200;
+		size_t n = json_array_size(rows);
+		rc = pl_csv_rows(&b, rows, csv_cols, done == 0, csv_flush, &o);
+		json_decref(rows);
+		if (rc != PARLEY_OK)
+			break;
+		if (n == 0 || (keyed ? !q.next_after[0] : n < (size_t)q.cap))
+			break;
+		if (keyed) { /* the next chunk: the rows after this one's last */
+			pl_strlcpy(after, q.next_after, sizeof after);
+			q.pq.after = after;
+		} else {
+			q.skip = done + q.cap;
+		}
+	}
+	if (rc == PARLEY_OK)
+		rc = csv_flush(&o, &b);
+	else if (*status == 200)
+		*status = 500;
+	pl_buf_free(&b);
+	return rc;
+}
+
 /* The list of a parsed and resolved filter. */
 static void visits(pl_page *pg, int fmt, pl_wq *qp)
 {
