@@ -91,6 +91,12 @@ int pl_person_key_total(parley_db *db, const parley_query *q, an_arena *arena, l
 		rc = arms(db, q, 0, &sql, &b, err);
 	else
 		rc = parley_err_set(err, rc, "out of memory");
+	/* the arms merged in list order, which drops a visit named twice as
+	 * it passes: without the order (and its LIMIT, which keeps it in a
+	 * subquery) the UNION dedupes through a temporary b-tree, 10x the CPU
+	 * for a person of 12,619 visits at 1M */
+	if (!rc && q->person && (rc = pl_buf_puts(&sql, " ORDER BY 1, 2 LIMIT -1")))
+		rc = parley_err_set(err, rc, "out of memory");
 	if (!rc && (rc = pl_buf_putc(&sql, ')')))
 		rc = parley_err_set(err, rc, "out of memory");
 	sqlite3_stmt *st = NULL;
