@@ -123,8 +123,15 @@ int pl_sort_page_ids(parley_db *db, const parley_query *q, const char *where, co
 
 /* A person's visits in a role or any role, in date order, from
  * visit_person_key (query_person_key.c). */
-/* Whether q is host=, companion= or person= alone (status aside) in date order. */
+/* Whether q is host=, companion= or person= alone (status aside). */
+int pl_person_key_filter(const parley_query *q);
+/* The same, in date order (its page too is read from the key). */
 int pl_person_key_covers(const parley_query *q);
+/* head ("SELECT ... FROM (") and q's visits (after= aside) as the subquery
+ * "k" with the columns start_key, visit, status, from_country, to_country,
+ * level and type, one row per visit, into sql with b's parameters. */
+int pl_person_key_facets(parley_db *db, const parley_query *q, const char *head, pl_buf *sql,
+                         pl_binds *b, parley_err *err);
 /* The number of q's visits (after= aside), into *total. */
 int pl_person_key_total(parley_db *db, const parley_query *q, struct an_arena *arena, long *total,
                         parley_err *err);

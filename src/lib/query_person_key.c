@@ -32,12 +32,17 @@
  * write, so person= is the visitor and these. */
 static const char *const roles[] = {"companion", "host"};
 
-int pl_person_key_covers(const parley_query *q)
+int pl_person_key_filter(const parley_query *q)
 {
 	int people = !!q->host + !!q->companion + !!q->person;
-	return people == 1 && pl_keyset_sort(q) && !q->a[0] && !q->dir_from[0] && !q->country[0] &&
+	return people == 1 && !q->a[0] && !q->dir_from[0] && !q->country[0] &&
 	       !q->from[0] && !q->to[0] && !q->as_of[0] && !q->since[0] && !q->level &&
 	       !q->min_level && !q->type && !q->office && !q->visitor && !q->top && !q->text && !q->ids;
+}
+
+int pl_person_key_covers(const parley_query *q)
+{
+	return pl_person_key_filter(q) && pl_keyset_sort(q);
 }
 
 /* One arm: the (start_key, visit) of the visitor's visits (role NULL) or
@@ -46,9 +51,15 @@ int pl_person_key_covers(const parley_query *q)
 static int arm(parley_db *db, const parley_query *q, const char *id, const char *role, int keyset,
                pl_buf *sql, pl_binds *b, parley_err *err)
 {
-	int rc = role ? pl_buf_puts(sql, "SELECT k.start_key, k.visit FROM visit_person_key k"
+	/* the columns of the facets too (pl_person_key_facets): the visitor's
+	 * covering index and the key's rows hold them all */
+	int rc = role ? pl_buf_puts(sql, "SELECT k.start_key, k.visit, k.status, k.from_country,"
+	                                 " k.to_country, k.level, k.type FROM visit_person_key k"
 	                                 " WHERE k.person = ? AND k.role = ?")
-	              : pl_buf_puts(sql, "SELECT v.start_key, v.id FROM visit v WHERE v.visitor = ?");
+	              : pl_buf_puts(sql, "SELECT v.start_key AS start_key, v.id AS visit,"
+	                                 " v.status AS status, v.from_country AS from_country,"
+	                                 " v.to_country AS to_country, v.level AS level,"
+	                                 " v.type AS type FROM visit v WHERE v.visitor = ?");
 	if (!rc)
 		rc = pl_bind(b, id);
 	if (!rc && role)
@@ -80,25 +91,42 @@ static int arms(parley_db *db, const parley_query *q, int keyset, pl_buf *sql, p
 	return rc;
 }
 
-int pl_person_key_total(parley_db *db, const parley_query *q, an_arena *arena, long *total,
-                        parley_err *err)
+/* head, then q's arms (all of them, after= aside) merged as a subquery "k". */
+static int over_arms(parley_db *db, const parley_query *q, const char *head, pl_buf *sql,
+                     pl_binds *b, parley_err *err)
 {
-	pl_binds b = {.n = 0, .arena = arena};
-	pl_buf sql;
-	pl_buf_init(&sql, MAX_SQL);
-	int rc = pl_buf_puts(&sql, "SELECT count(*) FROM (");
+	int rc = pl_buf_puts(sql, head);
 	if (!rc)
-		rc = arms(db, q, 0, &sql, &b, err);
+		rc = arms(db, q, 0, sql, b, err);
 	else
 		rc = parley_err_set(err, rc, "out of memory");
 	/* the arms merged in list order, which drops a visit named twice as
 	 * it passes: without the order (and its LIMIT, which keeps it in a
 	 * subquery) the UNION dedupes through a temporary b-tree, 10x the CPU
 	 * for a person of 12,619 visits at 1M */
-	if (!rc && q->person && (rc = pl_buf_puts(&sql, " ORDER BY 1, 2 LIMIT -1")))
+	if (!rc && q->person && (rc = pl_buf_puts(sql, " ORDER BY 1, 2 LIMIT -1")))
 		rc = parley_err_set(err, rc, "out of memory");
-	if (!rc && (rc = pl_buf_putc(&sql, ')')))
+	if (!rc && (rc = pl_buf_puts(sql, ") k")))
 		rc = parley_err_set(err, rc, "out of memory");
+	return rc;
+}
+
+int pl_person_key_facets(parley_db *db, const parley_query *q, const char *head, pl_buf *sql,
+                         pl_binds *b, parley_err *err)
+{
+	/* an unknown person is an error, as the filter's WHERE makes it */
+	int rc = pl_query_must_exist(db, "person", q->host ? "host" : q->companion ? "companion" : "person",
+	                             q->host ? q->host : q->companion ? q->companion : q->person, err);
+	return rc ? rc : over_arms(db, q, head, sql, b, err);
+}
+
+int pl_person_key_total(parley_db *db, const parley_query *q, an_arena *arena, long *total,
+                        parley_err *err)
+{
+	pl_binds b = {.n = 0, .arena = arena};
+	pl_buf sql;
+	pl_buf_init(&sql, MAX_SQL);
+	int rc = over_arms(db, q, "SELECT count(*) FROM (", &sql, &b, err);
 	sqlite3_stmt *st = NULL;
 	if (!rc && !(rc = pl_prepare_bound(db, sql.data, &b, &st, err))) {
 		int s = sqlite3_step(st);

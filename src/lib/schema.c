@@ -812,20 +812,24 @@ static const char *const migration_sort_cover =
  * latest 50 of 24,520 visits hosted at 1M visits, or its deep pages, were
  * every hosted visit's table row read by rowid and sorted; here they are
  * one range of this table's key, with the status beside each row for the
- * default filter and the count.  One row per (person, role, visit) named
+ * default filter and the count, and the countries, level and type for the
+ * facets of the list page (query_facets.c).  One row per (person, role, visit) named
  * with a person id in visit_person; the visitor's own visits are already
  * in list order in visit_by_visitor_cover.  Kept by the triggers below;
  * a bulk import drops them and refills the table (pl_person_key_fill_sql).
  *  - visit_person rows inserted, deleted or changed: their (person, role,
  *    visit) added, or removed once no row of the visit names the person in
  *    that role any more;
- *  - a visit's date or status changed: its rows moved to the new key;
+ *  - a visit's date, status, countries, level or type changed: its rows
+ *    moved to the new key, or given the new values;
  *  - a visit inserted after rows that name it: their rows added;
  *  - a visit deleted: its rows removed BEFORE, while its visit_person rows
  *    (deleted by the cascade) still say which they are. */
+#define PL_PERSON_KEY_COLS "person, role, start_key, visit, status, from_country, to_country, level, type"
 #define PL_PERSON_KEY_ADD(R)                                                                \
-	"INSERT OR IGNORE INTO visit_person_key(person, role, start_key, visit, status)"        \
-	" SELECT " R ".person, " R ".role, v.start_key, v.id, v.status FROM visit v"            \
+	"INSERT OR IGNORE INTO visit_person_key(" PL_PERSON_KEY_COLS ")"                        \
+	" SELECT " R ".person, " R ".role, v.start_key, v.id, v.status, v.from_country,"         \
+	" v.to_country, v.level, v.type FROM visit v"                                           \
 	" WHERE v.id = " R ".visit AND " R ".person IS NOT NULL;"
 #define PL_PERSON_KEY_DEL(R)                                                                \
 	"DELETE FROM visit_person_key WHERE person = " R ".person AND role = " R ".role"        \
@@ -833,13 +837,16 @@ static const char *const migration_sort_cover =
 	" AND visit = " R ".visit AND NOT EXISTS (SELECT 1 FROM visit_person vp"                \
 	" WHERE vp.visit = " R ".visit AND vp.role = " R ".role AND vp.person = " R ".person);"
 #define PL_PERSON_KEY_FILL                                                                  \
-	"INSERT INTO visit_person_key(person, role, start_key, visit, status)"                 \
-	" SELECT DISTINCT vp.person, vp.role, v.start_key, v.id, v.status FROM visit_person vp" \
+	"INSERT INTO visit_person_key(" PL_PERSON_KEY_COLS ")"                                  \
+	" SELECT DISTINCT vp.person, vp.role, v.start_key, v.id, v.status, v.from_country,"     \
+	" v.to_country, v.level, v.type FROM visit_person vp"                                   \
 	" JOIN visit v ON v.id = vp.visit WHERE vp.person IS NOT NULL ORDER BY 1, 2, 3, 4;"
 static const char *const migration_person_key =
     "CREATE TABLE visit_person_key("
     " person TEXT NOT NULL, role TEXT NOT NULL, start_key TEXT NOT NULL, visit TEXT NOT NULL,"
-    " status TEXT NOT NULL, PRIMARY KEY(person, role, start_key, visit)) STRICT, WITHOUT ROWID;"
+    " status TEXT NOT NULL, from_country TEXT NOT NULL, to_country TEXT NOT NULL,"
+    " level TEXT NOT NULL, type TEXT NOT NULL,"
+    " PRIMARY KEY(person, role, start_key, visit)) STRICT, WITHOUT ROWID;"
     PL_PERSON_KEY_FILL
     "CREATE TRIGGER visit_person_key_ai AFTER INSERT ON visit_person BEGIN "
     PL_PERSON_KEY_ADD("new") " END;"
@@ -847,14 +854,19 @@ static const char *const migration_person_key =
     PL_PERSON_KEY_DEL("old") " END;"
     "CREATE TRIGGER visit_person_key_au AFTER UPDATE OF visit, role, person ON visit_person BEGIN "
     PL_PERSON_KEY_DEL("old") PL_PERSON_KEY_ADD("new") " END;"
-    "CREATE TRIGGER visit_person_key_vu AFTER UPDATE OF start_date, status ON visit"
-    " WHEN old.start_key IS NOT new.start_key OR old.status IS NOT new.status BEGIN "
-    "UPDATE visit_person_key SET start_key = new.start_key, status = new.status"
+    "CREATE TRIGGER visit_person_key_vu AFTER UPDATE OF start_date, status, from_country,"
+    " to_country, level, type ON visit WHEN (old.start_key, old.status, old.from_country,"
+    " old.to_country, old.level, old.type) IS NOT (new.start_key, new.status, new.from_country,"
+    " new.to_country, new.level, new.type) BEGIN "
+    "UPDATE visit_person_key SET start_key = new.start_key, status = new.status,"
+    " from_country = new.from_country, to_country = new.to_country, level = new.level,"
+    " type = new.type"
     " WHERE (person, role, start_key, visit) IN (SELECT person, role, old.start_key, old.id"
     " FROM visit_person WHERE visit = old.id AND person IS NOT NULL); END;"
     "CREATE TRIGGER visit_person_key_vi AFTER INSERT ON visit BEGIN "
-    "INSERT OR IGNORE INTO visit_person_key(person, role, start_key, visit, status)"
-    " SELECT person, role, new.start_key, new.id, new.status FROM visit_person"
+    "INSERT OR IGNORE INTO visit_person_key(" PL_PERSON_KEY_COLS ")"
+    " SELECT person, role, new.start_key, new.id, new.status, new.from_country,"
+    " new.to_country, new.level, new.type FROM visit_person"
     " WHERE visit = new.id AND person IS NOT NULL; END;"
     "CREATE TRIGGER visit_person_key_vd BEFORE DELETE ON visit BEGIN "
     "DELETE FROM visit_person_key WHERE (person, role, start_key, visit) IN"
