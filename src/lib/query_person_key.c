@@ -49,17 +49,19 @@ int pl_person_key_covers(const parley_query *q)
  * of the person's range in role, with q's status and, when keyset, the
  * rows after q->after in the list's direction. */
 static int arm(parley_db *db, const parley_query *q, const char *id, const char *role, int keyset,
-               pl_buf *sql, pl_binds *b, parley_err *err)
+               int wide, pl_buf *sql, pl_binds *b, parley_err *err)
 {
-	/* the columns of the facets too (pl_person_key_facets): the visitor's
-	 * covering index and the key's rows hold them all */
-	int rc = role ? pl_buf_puts(sql, "SELECT k.start_key, k.visit, k.status, k.from_country,"
-	                                 " k.to_country, k.level, k.type FROM visit_person_key k"
-	                                 " WHERE k.person = ? AND k.role = ?")
-	              : pl_buf_puts(sql, "SELECT v.start_key AS start_key, v.id AS visit,"
-	                                 " v.status AS status, v.from_country AS from_country,"
-	                                 " v.to_country AS to_country, v.level AS level,"
-	                                 " v.type AS type FROM visit v WHERE v.visitor = ?");
+	/* wide: the columns of the facets too (pl_person_key_facets), which
+	 * the visitor's covering index and the key's rows hold; the page and
+	 * the count read only the key (merging 7 columns cost 3x 2 of them) */
+	int rc = pl_buf_puts(sql, role ? "SELECT k.start_key, k.visit" : "SELECT v.start_key AS start_key, v.id AS visit");
+	if (!rc && wide)
+		rc = pl_buf_puts(sql, role ? ", k.status, k.from_country, k.to_country, k.level, k.type"
+		                           : ", v.status AS status, v.from_country AS from_country,"
+		                             " v.to_country AS to_country, v.level AS level, v.type AS type");
+	if (!rc)
+		rc = pl_buf_puts(sql, role ? " FROM visit_person_key k WHERE k.person = ? AND k.role = ?"
+		                           : " FROM visit v WHERE v.visitor = ?");
 	if (!rc)
 		rc = pl_bind(b, id);
 	if (!rc && role)
@@ -74,30 +76,31 @@ static int arm(parley_db *db, const parley_query *q, const char *id, const char 
 }
 
 /* Every arm of q joined by UNION (one arm for host= or companion=). */
-static int arms(parley_db *db, const parley_query *q, int keyset, pl_buf *sql, pl_binds *b,
-                parley_err *err)
+static int arms(parley_db *db, const parley_query *q, int keyset, int wide, pl_buf *sql,
+                pl_binds *b, parley_err *err)
 {
 	if (!q->person)
 		return arm(db, q, q->host ? q->host : q->companion, q->host ? "host" : "companion", keyset,
-		           sql, b, err);
-	int rc = arm(db, q, q->person, NULL, keyset, sql, b, err);
+		           wide, sql, b, err);
+	int rc = arm(db, q, q->person, NULL, keyset, wide, sql, b, err);
 	for (size_t i = 0; !rc && i < PL_ARRAY_LEN(roles); i++) {
 		rc = pl_buf_puts(sql, " UNION ");
 		if (rc)
 			rc = parley_err_set(err, rc, "building the query: %s", parley_strstatus(rc));
 		else
-			rc = arm(db, q, q->person, roles[i], keyset, sql, b, err);
+			rc = arm(db, q, q->person, roles[i], keyset, wide, sql, b, err);
 	}
 	return rc;
 }
 
-/* head, then q's arms (all of them, after= aside) merged as a subquery "k". */
-static int over_arms(parley_db *db, const parley_query *q, const char *head, pl_buf *sql,
+/* head, then q's arms (all of them, after= aside; wide: with the facets'
+ * columns) merged as a subquery "k". */
+static int over_arms(parley_db *db, const parley_query *q, const char *head, int wide, pl_buf *sql,
                      pl_binds *b, parley_err *err)
 {
 	int rc = pl_buf_puts(sql, head);
 	if (!rc)
-		rc = arms(db, q, 0, sql, b, err);
+		rc = arms(db, q, 0, wide, sql, b, err);
 	else
 		rc = parley_err_set(err, rc, "out of memory");
 	/* the arms merged in list order, which drops a visit named twice as
@@ -117,7 +120,7 @@ int pl_person_key_facets(parley_db *db, const parley_query *q, const char *head,
 	/* an unknown person is an error, as the filter's WHERE makes it */
 	int rc = pl_query_must_exist(db, "person", q->host ? "host" : q->companion ? "companion" : "person",
 	                             q->host ? q->host : q->companion ? q->companion : q->person, err);
-	return rc ? rc : over_arms(db, q, head, sql, b, err);
+	return rc ? rc : over_arms(db, q, head, 1, sql, b, err);
 }
 
 int pl_person_key_total(parley_db *db, const parley_query *q, an_arena *arena, long *total,
@@ -126,7 +129,7 @@ int pl_person_key_total(parley_db *db, const parley_query *q, an_arena *arena, l
 	pl_binds b = {.n = 0, .arena = arena};
 	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
-	int rc = over_arms(db, q, "SELECT count(*) FROM (", &sql, &b, err);
+	int rc = over_arms(db, q, "SELECT count(*) FROM (", 0, &sql, &b, err);
 	sqlite3_stmt *st = NULL;
 	if (!rc && !(rc = pl_prepare_bound(db, sql.data, &b, &st, err))) {
 		int s = sqlite3_step(st);
@@ -149,7 +152,7 @@ int pl_person_key_page_ids(parley_db *db, const parley_query *q, an_arena *arena
 	pl_buf sql, out;
 	pl_buf_init(&sql, MAX_SQL);
 	pl_buf_init(&out, (size_t)PL_QUERY_MAX_SQL * 64);
-	int rc = arms(db, q, 1, &sql, &b, err);
+	int rc = arms(db, q, 1, 0, &sql, &b, err);
 	/* by column number: the arms name their columns apart (k.visit, v.id) */
 	if (!rc && (rc = pl_buf_printf(&sql, " ORDER BY 1%s, 2%s LIMIT %ld OFFSET %ld",
 	                                desc ? " DESC" : "", desc ? " DESC" : "", rows, offset)))
