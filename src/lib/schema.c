@@ -820,8 +820,8 @@ static const char *const migration_sort_cover =
  *  - visit_person rows inserted, deleted or changed: their (person, role,
  *    visit) added, or removed once no row of the visit names the person in
  *    that role any more;
- *  - a visit's date, status, countries, level or type changed: its rows
- *    moved to the new key, or given the new values;
+ *  - a visit's id, date, status, countries, level or type changed: its
+ *    rows moved to the new key, or given the new values;
  *  - a visit inserted after rows that name it: their rows added;
  *  - a visit deleted: its rows removed BEFORE, while its visit_person rows
  *    (deleted by the cascade) still say which they are. */
@@ -831,11 +831,18 @@ static const char *const migration_sort_cover =
 	" SELECT " R ".person, " R ".role, v.start_key, v.id, v.status, v.from_country,"         \
 	" v.to_country, v.level, v.type FROM visit v"                                           \
 	" WHERE v.id = " R ".visit AND " R ".person IS NOT NULL;"
+#define PL_PERSON_KEY_STILL(R)                                                              \
+	" AND NOT EXISTS (SELECT 1 FROM visit_person vp WHERE vp.visit = " R ".visit"           \
+	" AND vp.role = " R ".role AND vp.person = " R ".person);"
+/* one seek when the visit is there; when it is not (deleted or renamed
+ * first), the person's range in the role, searched for the visit */
 #define PL_PERSON_KEY_DEL(R)                                                                \
 	"DELETE FROM visit_person_key WHERE person = " R ".person AND role = " R ".role"        \
 	" AND start_key = (SELECT start_key FROM visit WHERE id = " R ".visit)"                 \
-	" AND visit = " R ".visit AND NOT EXISTS (SELECT 1 FROM visit_person vp"                \
-	" WHERE vp.visit = " R ".visit AND vp.role = " R ".role AND vp.person = " R ".person);"
+	" AND visit = " R ".visit" PL_PERSON_KEY_STILL(R)                                       \
+	"DELETE FROM visit_person_key WHERE person = " R ".person AND role = " R ".role"        \
+	" AND visit = " R ".visit AND NOT EXISTS (SELECT 1 FROM visit WHERE id = " R ".visit)"  \
+	PL_PERSON_KEY_STILL(R)
 #define PL_PERSON_KEY_FILL                                                                  \
 	"INSERT INTO visit_person_key(" PL_PERSON_KEY_COLS ")"                                  \
 	" SELECT DISTINCT vp.person, vp.role, v.start_key, v.id, v.status, v.from_country,"     \
@@ -854,15 +861,20 @@ static const char *const migration_person_key =
     PL_PERSON_KEY_DEL("old") " END;"
     "CREATE TRIGGER visit_person_key_au AFTER UPDATE OF visit, role, person ON visit_person BEGIN "
     PL_PERSON_KEY_DEL("old") PL_PERSON_KEY_ADD("new") " END;"
-    "CREATE TRIGGER visit_person_key_vu AFTER UPDATE OF start_date, status, from_country,"
-    " to_country, level, type ON visit WHEN (old.start_key, old.status, old.from_country,"
-    " old.to_country, old.level, old.type) IS NOT (new.start_key, new.status, new.from_country,"
-    " new.to_country, new.level, new.type) BEGIN "
-    "UPDATE visit_person_key SET start_key = new.start_key, status = new.status,"
+    "CREATE TRIGGER visit_person_key_vu AFTER UPDATE OF id, start_date, status, from_country,"
+    " to_country, level, type ON visit WHEN (old.id, old.start_key, old.status, old.from_country,"
+    " old.to_country, old.level, old.type) IS NOT (new.id, new.start_key, new.status,"
+    " new.from_country, new.to_country, new.level, new.type) BEGIN "
+    "UPDATE visit_person_key SET visit = new.id, start_key = new.start_key, status = new.status,"
     " from_country = new.from_country, to_country = new.to_country, level = new.level,"
     " type = new.type"
     " WHERE (person, role, start_key, visit) IN (SELECT person, role, old.start_key, old.id"
-    " FROM visit_person WHERE visit = old.id AND person IS NOT NULL); END;"
+    " FROM visit_person WHERE visit = old.id AND person IS NOT NULL);"
+    /* an id changed after its delegation rows moved to it */
+    "INSERT OR IGNORE INTO visit_person_key(" PL_PERSON_KEY_COLS ")"
+    " SELECT person, role, new.start_key, new.id, new.status, new.from_country,"
+    " new.to_country, new.level, new.type FROM visit_person"
+    " WHERE visit = new.id AND person IS NOT NULL AND old.id IS NOT new.id; END;"
     "CREATE TRIGGER visit_person_key_vi AFTER INSERT ON visit BEGIN "
     "INSERT OR IGNORE INTO visit_person_key(" PL_PERSON_KEY_COLS ")"
     " SELECT person, role, new.start_key, new.id, new.status, new.from_country,"
