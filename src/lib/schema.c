@@ -843,11 +843,15 @@ static const char *const migration_sort_cover =
 	"DELETE FROM visit_person_key WHERE person = " R ".person AND role = " R ".role"        \
 	" AND visit = " R ".visit AND NOT EXISTS (SELECT 1 FROM visit WHERE id = " R ".visit)"  \
 	PL_PERSON_KEY_STILL(R)
+/* the visits read in table order, each one's delegation rows by their key,
+ * sorted once for the inserts; a person named twice in a role on one visit
+ * is one row (OR IGNORE: cheaper than a DISTINCT's second temporary
+ * b-tree).  0.45 -> 0.23 s of CPU at 100k visits. */
 #define PL_PERSON_KEY_FILL                                                                  \
-	"INSERT INTO visit_person_key(" PL_PERSON_KEY_COLS ")"                                  \
-	" SELECT DISTINCT vp.person, vp.role, v.start_key, v.id, v.status, v.from_country,"     \
-	" v.to_country, v.level, v.type FROM visit_person vp"                                   \
-	" JOIN visit v ON v.id = vp.visit WHERE vp.person IS NOT NULL ORDER BY 1, 2, 3, 4;"
+	"INSERT OR IGNORE INTO visit_person_key(" PL_PERSON_KEY_COLS ")"                        \
+	" SELECT vp.person, vp.role, v.start_key, v.id, v.status, v.from_country,"              \
+	" v.to_country, v.level, v.type FROM visit v CROSS JOIN visit_person vp"                \
+	" ON vp.visit = v.id WHERE vp.person IS NOT NULL ORDER BY 1, 2, 3, 4;"
 static const char *const migration_person_key =
     "CREATE TABLE visit_person_key("
     " person TEXT NOT NULL, role TEXT NOT NULL, start_key TEXT NOT NULL, visit TEXT NOT NULL,"
@@ -855,6 +859,11 @@ static const char *const migration_person_key =
     " level TEXT NOT NULL, type TEXT NOT NULL,"
     " PRIMARY KEY(person, role, start_key, visit)) STRICT, WITHOUT ROWID;"
     PL_PERSON_KEY_FILL
+    /* visit_person_by_person_role (person, role, visit) answers every
+     * lookup by person this prefix answered, covering the visit too: one
+     * index fewer for an import to build (0.5 s of CPU at 1M visits),
+     * toward the cost of filling this table */
+    "DROP INDEX IF EXISTS visit_person_by_person;"
     "CREATE TRIGGER visit_person_key_ai AFTER INSERT ON visit_person BEGIN "
     PL_PERSON_KEY_ADD("new") " END;"
     "CREATE TRIGGER visit_person_key_ad AFTER DELETE ON visit_person BEGIN "
