@@ -10,10 +10,11 @@
  * carries the visit's start_key and status beside each (person, role,
  * visit), ordered by (person, role, start_key, visit): the page is one
  * range read from its offset (or from after=), the total one count of the
- * same range.  person= (any role) merges the visitor's own visits, in list
- * order in visit_by_visitor_cover, with the person's range in each role:
- * SQLite merges arms that are each in order (a UNION with ORDER BY), and
- * the UNION drops a visit named twice, as the filter's OR did.
+ * same range.  person= (any role) is three arms: the visitor's own visits,
+ * in list order in visit_by_visitor_cover, and the person's range in each
+ * role.  Its page merges them (a UNION with ORDER BY, which SQLite merges
+ * from arms each in order, dropping a visit named twice, as the filter's
+ * OR did); its total and facets read them made disjoint (over_arms).
  *
  * Only which visits is decided here; they are read whole and ordered again
  * by the caller (load_ids in query_visits.c), as for the sorts of
@@ -30,7 +31,7 @@
 
 /* The roles a delegation row may have: concept.c accepts no other on any
  * write, so person= is the visitor and these. */
-static const char *const roles[] = {"companion", "host"};
+static const char *const roles[] = {"companion", "host"}; /* arms 1 and 2; 0: the visitor */
 
 int pl_person_key_filter(const parley_query *q)
 {
@@ -45,17 +46,25 @@ int pl_person_key_covers(const parley_query *q)
 	return pl_person_key_filter(q) && pl_keyset_sort(q);
 }
 
-/* One arm: the (start_key, visit) of the visitor's visits (role NULL) or
- * of the person's range in role, with q's status and, when keyset, the
- * rows after q->after in the list's direction. */
-static int arm(parley_db *db, const parley_query *q, const char *id, const char *role, int keyset,
-               int wide, pl_buf *sql, pl_binds *b, parley_err *err)
+/* One arm: the (start_key, visit) of the visitor's visits (r 0) or of the
+ * person's range in role roles[r - 1], with q's status and, when keyset,
+ * the rows after q->after in the list's direction; without the visits
+ * of the arms in excl (nexcl of them), each found by one seek of its key
+ * (a visit has one status, so the other arm's status is the same). */
+static int arm(parley_db *db, const parley_query *q, const char *id, int r, int keyset, int wide,
+               const int *excl, size_t nexcl, pl_buf *sql, pl_binds *b, parley_err *err)
 {
-	/* wide: the columns of the facets too (pl_person_key_facets), which
+	const char *role = r ? roles[r - 1] : NULL;
+	/* wide > 0: the columns of the facets too (pl_person_key_facets), which
 	 * the visitor's covering index and the key's rows hold; the page and
 	 * the count read only the key (merging 7 columns cost 3x 2 of them) */
-	int rc = pl_buf_puts(sql, role ? "SELECT k.start_key, k.visit" : "SELECT v.start_key AS start_key, v.id AS visit");
-	if (!rc && wide)
+	/* wide < 0: rows to count, no column: the visitor's start_key is a
+	 * virtual column that SQLite (3.40) reads from the table row, never
+	 * from the index that holds it */
+	int rc = pl_buf_puts(sql, wide < 0 ? "SELECT 1"
+	                          : role   ? "SELECT k.start_key, k.visit"
+	                                   : "SELECT v.start_key AS start_key, v.id AS visit");
+	if (!rc && wide > 0)
 		rc = pl_buf_puts(sql, role ? ", k.status, k.from_country, k.to_country, k.level, k.type"
 		                           : ", v.status AS status, v.from_country AS from_country,"
 		                             " v.to_country AS to_country, v.level AS level, v.type AS type");
@@ -67,48 +76,114 @@ static int arm(parley_db *db, const parley_query *q, const char *id, const char 
 	if (!rc && role)
 		rc = pl_bind(b, role);
 	if (!rc && !(q->status && strcmp(q->status, "all") == 0))
-		rc = pl_bind_in_list(sql, b, role ? "k.status" : "v.status",
+		/* +v.status: the visitor's index, never the status index (most of
+		 * the store shares a status) */
+		rc = pl_bind_in_list(sql, b, role ? "k.status" : "+v.status",
 		                     q->status ? q->status : PL_QUERY_DEFAULT_STATUS);
+	for (size_t i = 0; !rc && i < nexcl; i++) {
+		rc = pl_buf_puts(sql, excl[i] ? " AND NOT EXISTS (SELECT 1 FROM visit_person_key x WHERE"
+		                                " x.person = ? AND x.role = ? AND x.start_key = "
+		                              : " AND NOT EXISTS (SELECT 1 FROM visit x WHERE"
+		                                " x.visitor = ? AND x.start_key = ");
+		if (!rc)
+			/* +x.id: the visitor's covering index answers, not the id's
+			 * index and the table row behind it */
+			rc = pl_buf_printf(sql, "%s.start_key AND %s = %s)", role ? "k" : "v",
+			                   excl[i] ? "x.visit" : "+x.id", role ? "k.visit" : "v.id");
+		if (!rc)
+			rc = pl_bind(b, id);
+		if (!rc && excl[i])
+			rc = pl_bind(b, roles[excl[i] - 1]);
+	}
 	if (rc)
 		return parley_err_set(err, rc == PARLEY_ENOMEM ? PARLEY_ENOMEM : PARLEY_ELIMIT,
 		                      "building the query: %s", parley_strstatus(rc));
 	return keyset && q->after ? pl_keyset_clause(db, q, sql, b, role ? "k" : "v", err) : PARLEY_OK;
 }
 
-/* Every arm of q joined by UNION (one arm for host= or companion=). */
+/* The one arm of host= or companion=: its role's number for arm(). */
+static int one_role(const parley_query *q)
+{
+	return q->host ? 2 : 1;
+}
+
+/* Every arm of q joined by UNION, to be merged in list order (one arm for
+ * host= or companion=). */
 static int arms(parley_db *db, const parley_query *q, int keyset, int wide, pl_buf *sql,
                 pl_binds *b, parley_err *err)
 {
 	if (!q->person)
-		return arm(db, q, q->host ? q->host : q->companion, q->host ? "host" : "companion", keyset,
-		           wide, sql, b, err);
-	int rc = arm(db, q, q->person, NULL, keyset, wide, sql, b, err);
-	for (size_t i = 0; !rc && i < PL_ARRAY_LEN(roles); i++) {
-		rc = pl_buf_puts(sql, " UNION ");
-		if (rc)
+		return arm(db, q, q->host ? q->host : q->companion, one_role(q), keyset, wide, NULL, 0,
+		           sql, b, err);
+	int rc = PARLEY_OK;
+	for (int r = 0; !rc && r < 3; r++) {
+		if (r && (rc = pl_buf_puts(sql, " UNION ")))
 			rc = parley_err_set(err, rc, "building the query: %s", parley_strstatus(rc));
-		else
-			rc = arm(db, q, q->person, roles[i], keyset, wide, sql, b, err);
+		if (!rc)
+			rc = arm(db, q, q->person, r, keyset, wide, NULL, 0, sql, b, err);
 	}
 	return rc;
 }
 
-/* head, then q's arms (all of them, after= aside; wide: with the facets'
- * columns) merged as a subquery "k". */
+/* The number of rows of arm r of person= (q's statuses). */
+static int arm_count(parley_db *db, const parley_query *q, an_arena *arena, int r, long *n,
+                     parley_err *err)
+{
+	pl_binds b = {.n = 0, .arena = arena};
+	pl_buf sql;
+	pl_buf_init(&sql, MAX_SQL);
+	int rc = pl_buf_puts(&sql, "SELECT count(*) FROM (");
+	if (rc)
+		rc = parley_err_set(err, rc, "out of memory");
+	else
+		rc = arm(db, q, q->person, r, 0, -1, NULL, 0, &sql, &b, err);
+	if (!rc && (rc = pl_buf_putc(&sql, ')')))
+		rc = parley_err_set(err, rc, "out of memory");
+	sqlite3_stmt *st = NULL;
+	if (!rc && !(rc = pl_prepare_bound(db, sql.data, &b, &st, err))) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			*n = (long)sqlite3_column_int64(st, 0);
+		else
+			rc = pl_db_error(db, err, "counting a person's visits");
+	}
+	sqlite3_finalize(st);
+	pl_buf_free(&sql);
+	return rc;
+}
+
+/* head, then q's visits (after= aside; wide: with the facets' columns, or
+ * below 0 no column at all, for a count), one
+ * row each, as a subquery "k".  person= is its arms made disjoint and
+ * joined by UNION ALL: the largest whole, the next without the visits of
+ * the largest, the smallest without either's, so only the smaller arms'
+ * rows seek the others and nothing is merged or deduped (merging a busy
+ * host's 26,035 rows of 7 columns cost 25 ms of CPU at 1M visits). */
 static int over_arms(parley_db *db, const parley_query *q, const char *head, int wide, pl_buf *sql,
                      pl_binds *b, parley_err *err)
 {
 	int rc = pl_buf_puts(sql, head);
-	if (!rc)
-		rc = arms(db, q, 0, wide, sql, b, err);
-	else
-		rc = parley_err_set(err, rc, "out of memory");
-	/* the arms merged in list order, which drops a visit named twice as
-	 * it passes: without the order (and its LIMIT, which keeps it in a
-	 * subquery) the UNION dedupes through a temporary b-tree, 10x the CPU
-	 * for a person of 12,619 visits at 1M */
-	if (!rc && q->person && (rc = pl_buf_puts(sql, " ORDER BY 1, 2 LIMIT -1")))
-		rc = parley_err_set(err, rc, "out of memory");
+	if (rc)
+		return parley_err_set(err, rc, "out of memory");
+	if (!q->person)
+		rc = arm(db, q, q->host ? q->host : q->companion, one_role(q), 0, wide, NULL, 0, sql, b, err);
+	long n[3] = {0, 0, 0};
+	int ord[3] = {0, 1, 2};
+	for (int r = 0; q->person && !rc && r < 3; r++)
+		rc = arm_count(db, q, b->arena, r, &n[r], err);
+	/* largest first */
+	for (int i = 0; q->person && !rc && i < 3; i++)
+		for (int j = i + 1; j < 3; j++)
+			if (n[ord[j]] > n[ord[i]]) {
+				int t = ord[i];
+				ord[i] = ord[j];
+				ord[j] = t;
+			}
+	for (int i = 0; q->person && !rc && i < 3; i++) {
+		if (i && (rc = pl_buf_puts(sql, " UNION ALL ")))
+			rc = parley_err_set(err, rc, "out of memory");
+		if (!rc)
+			rc = arm(db, q, q->person, ord[i], 0, wide, ord, (size_t)i, sql, b, err);
+	}
 	if (!rc && (rc = pl_buf_puts(sql, ") k")))
 		rc = parley_err_set(err, rc, "out of memory");
 	return rc;
@@ -129,7 +204,7 @@ int pl_person_key_total(parley_db *db, const parley_query *q, an_arena *arena, l
 	pl_binds b = {.n = 0, .arena = arena};
 	pl_buf sql;
 	pl_buf_init(&sql, MAX_SQL);
-	int rc = over_arms(db, q, "SELECT count(*) FROM (", 0, &sql, &b, err);
+	int rc = over_arms(db, q, "SELECT count(*) FROM (", -1, &sql, &b, err);
 	sqlite3_stmt *st = NULL;
 	if (!rc && !(rc = pl_prepare_bound(db, sql.data, &b, &st, err))) {
 		int s = sqlite3_step(st);
