@@ -139,6 +139,9 @@ int pl_person_key_total(parley_db *db, const parley_query *q, struct an_arena *a
  * *ids, which the caller frees with free(). */
 int pl_person_key_page_ids(parley_db *db, const parley_query *q, struct an_arena *arena,
                            long offset, long rows, char **ids, parley_err *err);
+/* The EXPLAIN QUERY PLAN of the count, the facets and the page of q (a
+ * pl_person_key_filter), one line per step, appended to plan. */
+int pl_person_key_plan(parley_db *db, const parley_query *q, pl_buf *plan, parley_err *err);
 /* ENOTFOUND naming param unless table has a row with id. */
 int pl_query_must_exist(parley_db *db, const char *table, const char *param, const char *id,
                         parley_err *err);

@@ -218,20 +218,57 @@ int pl_person_key_total(parley_db *db, const parley_query *q, an_arena *arena, l
 	return rc;
 }
 
+/* The page's (start_key, visit) rows: rows of them from offset (after
+ * after=), in q's date order. */
+static int page_sql(parley_db *db, const parley_query *q, long offset, long rows, pl_buf *sql,
+                    pl_binds *b, parley_err *err)
+{
+	int desc = q->sort && strcmp(q->sort, "-date") == 0;
+	int rc = arms(db, q, 1, 0, sql, b, err);
+	/* by column number: the arms name their columns apart (k.visit, v.id) */
+	if (!rc && (rc = pl_buf_printf(sql, " ORDER BY 1%s, 2%s LIMIT %ld OFFSET %ld",
+	                                desc ? " DESC" : "", desc ? " DESC" : "", rows, offset)))
+		rc = parley_err_set(err, rc, "out of memory");
+	return rc;
+}
+
+int pl_person_key_plan(parley_db *db, const parley_query *q, pl_buf *plan, parley_err *err)
+{
+	an_arena arena = {0};
+	int rc = PARLEY_OK;
+	for (int k = 0; !rc && k < 3; k++) {
+		pl_binds b = {.n = 0, .arena = &arena};
+		pl_buf sql;
+		pl_buf_init(&sql, MAX_SQL);
+		rc = k == 2 ? pl_buf_puts(&sql, "EXPLAIN QUERY PLAN ") : PARLEY_OK;
+		if (rc)
+			rc = parley_err_set(err, rc, "out of memory");
+		else if (k == 2)
+			rc = page_sql(db, q, 0, 51, &sql, &b, err);
+		else
+			rc = over_arms(db, q, k ? "EXPLAIN QUERY PLAN SELECT k.status FROM ("
+			                        : "EXPLAIN QUERY PLAN SELECT count(*) FROM (",
+			               k ? 1 : -1, &sql, &b, err);
+		sqlite3_stmt *st = NULL;
+		if (!rc && !(rc = pl_prepare_bound(db, sql.data, &b, &st, err)))
+			while (sqlite3_step(st) == SQLITE_ROW)
+				pl_buf_addf(plan, "%s\n", (const char *)sqlite3_column_text(st, 3));
+		sqlite3_finalize(st);
+		pl_buf_free(&sql);
+	}
+	an_arena_free(&arena);
+	return rc;
+}
+
 int pl_person_key_page_ids(parley_db *db, const parley_query *q, an_arena *arena, long offset,
                            long rows, char **ids, parley_err *err)
 {
 	*ids = NULL;
-	int desc = q->sort && strcmp(q->sort, "-date") == 0;
 	pl_binds b = {.n = 0, .arena = arena};
 	pl_buf sql, out;
 	pl_buf_init(&sql, MAX_SQL);
 	pl_buf_init(&out, (size_t)PL_QUERY_MAX_SQL * 64);
-	int rc = arms(db, q, 1, 0, &sql, &b, err);
-	/* by column number: the arms name their columns apart (k.visit, v.id) */
-	if (!rc && (rc = pl_buf_printf(&sql, " ORDER BY 1%s, 2%s LIMIT %ld OFFSET %ld",
-	                                desc ? " DESC" : "", desc ? " DESC" : "", rows, offset)))
-		rc = parley_err_set(err, rc, "out of memory");
+	int rc = page_sql(db, q, offset, rows, &sql, &b, err);
 	if (!rc && (rc = pl_buf_putc(&out, '[')))
 		rc = parley_err_set(err, rc, "out of memory");
 	sqlite3_stmt *st = NULL;

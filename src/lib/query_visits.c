@@ -1274,6 +1274,11 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 		rc = pl_buf_puts(&plan, "walk:\n");
 	if (!rc && walk)
 		rc = plan_of(db, q, NULL, 1, PLAN_WALK, "", &plan, err);
+	/* one person's visits from visit_person_key (query_person_key.c) */
+	if (!rc && pl_person_key_filter(q))
+		rc = pl_buf_puts(&plan, "person key:\n");
+	if (!rc && pl_person_key_filter(q))
+		rc = pl_person_key_plan(db, q, &plan, err);
 	/* a search from the index's rows: its count, facets and page */
 	int search = pl_search_covers(q);
 	if (!rc && search)
