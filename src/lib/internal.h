@@ -257,6 +257,10 @@ int pl_open_scratch(parley_db **out, parley_err *err);
  * mapping size to give pl_mmap_resume, 0 when none was on. */
 long long pl_mmap_pause(parley_db *db);
 void pl_mmap_resume(parley_db *db, long long size);
+/* Frees the pages db's page cache holds and no statement uses: after one
+ * pass over a large store, its 64 MiB of them would stay in the reader's
+ * memory while the reader goes on with what it read (compare). */
+void pl_cache_release(parley_db *db);
 /* SQL parley_brief_text(source): a brief file's searchable text, folded
  * (src/brief/brief_catalog.c; the brief search index's triggers call it). */
 void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);

@@ -407,6 +407,11 @@ void pl_mmap_resume(parley_db *db, long long size)
 	sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
 }
 
+void pl_cache_release(parley_db *db)
+{
+	sqlite3_db_release_memory(db->sql);
+}
+
 /* open_path's own flag, beside PARLEY_OPEN_*: a hot journal was rolled back
  * already (once is enough; a second means something else is wrong). */
 #define PL_OPEN_RECOVERED 0x100
