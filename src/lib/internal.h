@@ -95,6 +95,11 @@ void pl_map_free(pl_map *m);
 
 /* Terminal columns of s (textw.c): wide characters two, marks none. */
 size_t pl_display_width(const char *s);
+/* One row of parley_text_table's layout, its columns w[] wide (at most
+ * max_width, 0 = no limit): a table too large to hold whole is written a
+ * row at a time after a first pass has measured its widths (compare). */
+void pl_text_row(FILE *out, const char *const *cells, size_t ncols, const size_t *w,
+                 const bool *right, size_t max_width);
 /* Reads a whole file into memory (at most max bytes; 0 = 1 GiB).
  * *out is NUL-terminated; caller frees with free(). */
 int pl_read_file(const char *path, size_t max, char **out, size_t *len, parley_err *err);
