@@ -194,8 +194,10 @@ static int load(parley_db *db, bool members, bool only_through, an_data **out, p
 		parley_query q;
 		parley_query_init(&q);
 		rc = parley_query_set(&q, "status", "all", err);
+		/* by direction, the order of an index holding every column read;
+		 * an_prepare then sorts them into list order */
 		if (!rc)
-			rc = parley_visit_facts(db, &q, fact_add, &s, err);
+			rc = pl_visit_facts_by_direction(db, &q, fact_add, &s, err);
 		if (!rc)
 			rc = load_tenures(db, d, NULL, NULL, NULL, err);
 		if (!rc)

@@ -76,11 +76,17 @@ static int cand_cmp(const void *x, const void *y)
 	return a->j < b->j ? -1 : a->j > b->j;
 }
 
-/* One of B's visits in its direction's block, by the first day its start covers. */
+/* One of B's visits in its direction's block, by the first day its start
+ * covers, with its visitor's hash (0: no visitor id): the candidates of a
+ * visit of A with a visitor id are those of the same or no visitor, since
+ * the rule never matches two different visitor ids, and at a million
+ * visits a direction's visits within the tolerance of a date are a dozen
+ * people's (issue 13: each candidate cost the rule two dates parsed). */
 typedef struct bref {
 	size_t block;
-	long first;
 	size_t j;
+	int32_t first; /* a day number: 32 bits hold year 9999 (an.h, an_visit) */
+	uint32_t who;
 } bref;
 
 static int bref_cmp(const void *x, const void *y)
@@ -91,6 +97,12 @@ static int bref_cmp(const void *x, const void *y)
 	if (a->first != b->first)
 		return a->first < b->first ? -1 : 1;
 	return a->j < b->j ? -1 : a->j > b->j;
+}
+
+/* The hash bref.who keeps of a visitor id, never 0; 0 for none. */
+static uint32_t who_of(const char *visitor)
+{
+	return known(visitor) ? (uint32_t)pl_hash(visitor, strlen(visitor)) | 1u : 0;
 }
 
 static int size_cmp(const void *x, const void *y)
@@ -170,7 +182,8 @@ static int bindex_build(bindex *x, const parley_visit_desc *b, size_t nb)
 				return PARLEY_ENOMEM;
 			if (added)
 				sl->n = (long)++x->nblocks;
-			x->refs[x->nrefs++] = (bref){2 * ((size_t)sl->n - 1) + (last > first), first, j};
+			x->refs[x->nrefs++] = (bref){2 * ((size_t)sl->n - 1) + (last > first), j,
+			                             (int32_t)first, who_of(b[j].visitor)};
 			if (last - first > x->maxspan)
 				x->maxspan = last - first;
 		}
@@ -250,7 +263,8 @@ static long block_of(const bindex *x, const parley_visit_desc *a)
 }
 
 /* The visits of B in a's direction (block k) whose start lies within the
- * tolerance of a's, ascending, into *out. */
+ * tolerance of a's, ascending, into *out: when a has a visitor id, only
+ * those of the same visitor or none (the others the rule refuses). */
 static int range_candidates(const bindex *x, size_t k, const parley_visit_desc *a,
                             int tolerance_days, size_t **out, size_t *n, size_t *cap)
 {
@@ -258,6 +272,7 @@ static int range_candidates(const bindex *x, size_t k, const parley_visit_desc *
 	long first, last;
 	if (!day_range(a->start_date, &first, &last))
 		return PARLEY_OK;
+	uint32_t who = who_of(a->visitor);
 	for (size_t sub = 2 * k; sub <= 2 * k + 1; sub++) {
 		/* a day-dated visit's start is its first day: no span to allow for */
 		size_t lo = x->bstart[sub], hi = x->bstart[sub + 1];
@@ -270,7 +285,8 @@ static int range_candidates(const bindex *x, size_t k, const parley_visit_desc *
 				hi = mid;
 		}
 		for (size_t r = lo; r < x->bstart[sub + 1] && x->refs[r].first <= to; r++)
-			if (push_j(out, n, cap, x->refs[r].j))
+			if ((!who || !x->refs[r].who || x->refs[r].who == who) &&
+			    push_j(out, n, cap, x->refs[r].j))
 				return PARLEY_ENOMEM;
 	}
 	sort_unique(*out, n);

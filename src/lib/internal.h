@@ -95,6 +95,11 @@ void pl_map_free(pl_map *m);
 
 /* Terminal columns of s (textw.c): wide characters two, marks none. */
 size_t pl_display_width(const char *s);
+/* One row of parley_text_table's layout, its columns w[] wide (at most
+ * max_width, 0 = no limit): a table too large to hold whole is written a
+ * row at a time after a first pass has measured its widths (compare). */
+void pl_text_row(FILE *out, const char *const *cells, size_t ncols, const size_t *w,
+                 const bool *right, size_t max_width);
 /* Reads a whole file into memory (at most max bytes; 0 = 1 GiB).
  * *out is NUL-terminated; caller frees with free(). */
 int pl_read_file(const char *path, size_t max, char **out, size_t *len, parley_err *err);
@@ -257,6 +262,10 @@ int pl_open_scratch(parley_db **out, parley_err *err);
  * mapping size to give pl_mmap_resume, 0 when none was on. */
 long long pl_mmap_pause(parley_db *db);
 void pl_mmap_resume(parley_db *db, long long size);
+/* Frees the pages db's page cache holds and no statement uses: after one
+ * pass over a large store, its 64 MiB of them would stay in the reader's
+ * memory while the reader goes on with what it read (compare). */
+void pl_cache_release(parley_db *db);
 /* SQL parley_brief_text(source): a brief file's searchable text, folded
  * (src/brief/brief_catalog.c; the brief search index's triggers call it). */
 void pl_brief_sql_text(sqlite3_context *ctx, int argc, sqlite3_value **argv);

@@ -21,6 +21,11 @@ const char *pl_query_col(struct an_arena *a, sqlite3_stmt *st, int i, int *nomem
  * does not decode (query_analysis.c). */
 int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_visit_fact_fn fn,
                    void *ud, parley_err *err);
+/* The visits of q's filter (one query: not between=) by direction: from
+ * and to country, then list order within each, for a caller that reads
+ * them all and sorts them itself (an_load: the whole store). */
+int pl_visit_facts_by_direction(parley_db *db, const parley_query *q, parley_visit_fact_fn fn,
+                                void *ud, parley_err *err);
 /* What a callback of pl_visit_facts_back returns to end the walk there
  * (pl_visit_facts_back then returns PARLEY_OK). */
 #define PL_WALK_STOP 1

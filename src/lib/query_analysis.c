@@ -224,6 +224,30 @@ int pl_visit_facts(parley_db *db, const parley_query *q, int untyped, parley_vis
 	return merge_two(db, st, has, rc, &arena, emit_fact, &c, err);
 }
 
+int pl_visit_facts_by_direction(parley_db *db, const parley_query *q, parley_visit_fact_fn fn,
+                                void *ud, parley_err *err)
+{
+	static const parley_query none;
+	if (!db || !fn)
+		return parley_err_set(err, PARLEY_EINVAL, "parley_visit_facts: no store or no callback");
+	/* the order of visit_by_dir_cover, which holds every column read: one
+	 * pass over that index.  In list order (visit_by_key_cover, which
+	 * holds no visitor) each row was a lookup of the table by rowid in
+	 * random order: at a million visits the table (205 MB) outgrew the
+	 * page cache and every lookup went to the file, 4.4 s of CPU against
+	 * 0.7 s this way (issue 13, compare) */
+	an_arena arena = {0};
+	sqlite3_stmt *st[2] = {NULL, NULL};
+	int has[2] = {0, 0};
+	int rc = pl_query_prepare_where_cached(db, q ? q : &none, FACT_COLS,
+	                                       " ORDER BY v.from_country, v.to_country, v.start_key, v.id",
+	                                       &arena, &st[0], err);
+	if (!rc)
+		rc = step(db, st[0], &has[0], err);
+	struct fact_emit c = {fn, ud, {{NULL, NULL}, {NULL, NULL}}, {NULL}, 0};
+	return merge_two(db, st, has, rc, &arena, emit_fact, &c, err);
+}
+
 /* The last row of a filter: its index read backwards, one entry. */
 #define LAST_TAIL " ORDER BY v.start_key DESC, v.id DESC LIMIT 1"
 

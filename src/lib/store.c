@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#ifdef __GLIBC__
+#include <malloc.h> /* malloc_trim */
+#endif
 
 static void sql_actor(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
@@ -405,6 +408,16 @@ void pl_mmap_resume(parley_db *db, long long size)
 		return;
 	snprintf(pragma, sizeof pragma, "PRAGMA mmap_size = %lld", size);
 	sqlite3_exec(db->sql, pragma, NULL, NULL, NULL);
+}
+
+void pl_cache_release(parley_db *db)
+{
+	sqlite3_db_release_memory(db->sql);
+#ifdef __GLIBC__
+	/* handed back, not kept in the heap: the large arrays that follow are
+	 * mapped apart by malloc and could not reuse those pages */
+	malloc_trim(0);
+#endif
 }
 
 /* open_path's own flag, beside PARLEY_OPEN_*: a hot journal was rolled back

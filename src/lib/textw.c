@@ -40,7 +40,7 @@ static size_t prefix_bytes(const char *s, size_t cols, size_t *wout)
 	return i;
 }
 
-static size_t display_width(const char *s)
+size_t pl_display_width(const char *s)
 {
 	size_t w;
 	prefix_bytes(s, SIZE_MAX, &w);
@@ -63,33 +63,40 @@ int parley_text_table(FILE *out, const char *const *cells, size_t nrows, size_t 
 		max_width = SIZE_MAX;
 	for (size_t r = 0; r < nrows; r++)
 		for (size_t c = 0; c < ncols; c++) {
-			size_t x = display_width(cells[r * ncols + c]);
+			size_t x = pl_display_width(cells[r * ncols + c]);
 			if (x > max_width)
 				x = max_width;
 			if (x > w[c])
 				w[c] = x;
 		}
-	for (size_t r = 0; r < nrows; r++) {
-		for (size_t c = 0; c < ncols; c++) {
-			const char *s = cells[r * ncols + c];
-			size_t x = display_width(s), n = strlen(s);
-			int cut = x > max_width;
-			if (cut) {
-				n = prefix_bytes(s, max_width - 1, &x);
-				x++;
-			}
-			if (c)
-				fputs("  ", out);
-			if (right && right[c])
-				pad(out, w[c] - x);
-			fwrite(s, 1, n, out);
-			if (cut)
-				fputs("…", out);
-			if (!(right && right[c]) && c + 1 < ncols)
-				pad(out, w[c] - x);
-		}
-		fputc('\n', out);
-	}
+	for (size_t r = 0; r < nrows; r++)
+		pl_text_row(out, cells + r * ncols, ncols, w, right, max_width);
 	free(w);
 	return ferror(out) ? PARLEY_EIO : PARLEY_OK;
+}
+
+void pl_text_row(FILE *out, const char *const *cells, size_t ncols, const size_t *w,
+                 const bool *right, size_t max_width)
+{
+	if (!max_width)
+		max_width = SIZE_MAX;
+	for (size_t c = 0; c < ncols; c++) {
+		const char *s = cells[c];
+		size_t x = pl_display_width(s), n = strlen(s);
+		int cut = x > max_width;
+		if (cut) {
+			n = prefix_bytes(s, max_width - 1, &x);
+			x++;
+		}
+		if (c)
+			fputs("  ", out);
+		if (right && right[c])
+			pad(out, w[c] - x);
+		fwrite(s, 1, n, out);
+		if (cut)
+			fputs("…", out);
+		if (!(right && right[c]) && c + 1 < ncols)
+			pad(out, w[c] - x);
+	}
+	fputc('\n', out);
 }

@@ -149,14 +149,15 @@ static void pairwise(const parley_visit_desc *a, size_t na, const parley_visit_d
 }
 
 /* Random lists (a fixed seed) crowded into a few directions, years and
- * people, with every precision of date, unknown countries, names, levels
+ * people (by id, by name alone, or neither), with every precision of date,
+ * unknown countries, names, levels
  * and shared external ids: the indexed matching gives the pairwise result
  * for every tolerance. */
 static void test_indexed_equals_pairwise(void **state)
 {
 	(void)state;
 	static const char *const cc[] = {"CHN", "PRK", "USA", ""};
-	static const char *const who[] = {"xi", "kim", "mao", NULL, NULL};
+	static const char *const who[] = {"xi", "kim", "mao", NULL, ""}; /* "": no visitor id either */
 	static const char *const names[] = {"Kim Il Sung", "Kim Il-sung", "unidentified (list)", NULL};
 	static const char *const levels[] = {"paramount_leader", "ministerial", "at_least_ministerial",
 	                                     "head_of_state"};
