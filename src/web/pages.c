@@ -211,10 +211,11 @@ void pl_send_error(pl_page *pg, int status, const char *param, const char *msg)
 	pl_render_page(pg, "error", ctx); /* keeps status, or 500 when it fails */
 }
 
-void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
+int pl_csv_begin(pl_page *pg, const char *const *cols)
 {
 	pl_buf *b = &pg->rs->body;
 	pl_buf_reset(b);
+	pg->rs->type = csv_type;
 	int rc = PARLEY_OK;
 	for (size_t c = 0; cols[c] && rc == PARLEY_OK; c++) {
 		if (c)
@@ -222,8 +223,26 @@ void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
 		if (rc == PARLEY_OK)
 			rc = pl_esc_csv(b, cols[c]);
 	}
-	if (rc == PARLEY_OK)
-		rc = pl_buf_puts(b, "\r\n");
+	return rc == PARLEY_OK ? pl_buf_puts(b, "\r\n") : rc;
+}
+
+int pl_csv_row(pl_page *pg, const char *const *cells, size_t n)
+{
+	pl_buf *b = &pg->rs->body;
+	int rc = PARLEY_OK;
+	for (size_t c = 0; c < n && rc == PARLEY_OK; c++) {
+		if (c)
+			rc = pl_buf_putc(b, ',');
+		if (rc == PARLEY_OK && cells[c])
+			rc = pl_esc_csv(b, cells[c]);
+	}
+	return rc == PARLEY_OK ? pl_buf_puts(b, "\r\n") : rc;
+}
+
+void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
+{
+	pl_buf *b = &pg->rs->body;
+	int rc = pl_csv_begin(pg, cols);
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
@@ -245,11 +264,8 @@ void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
 		if (rc != PARLEY_OK)
 			break;
 	}
-	if (rc != PARLEY_OK) {
+	if (rc != PARLEY_OK)
 		pl_send_error(pg, 500, NULL, "CSV too large");
-		return;
-	}
-	pg->rs->type = csv_type;
 }
 
 /* ------------------------------------------------------------------ */
