@@ -106,14 +106,15 @@ int pl_import_bulk_mode;
  * marking the search pack's chunks (pl_search_refresh_all repacks them
  * all, once); and the audit triggers of inserts into the concept tables
  * (pl_bulk_begin leaves out those of other tables: their audit rows are
- * written set-based, pl_bulk_audit_flush). */
+ * written set-based, pl_bulk_audit_flush); and those keeping
+ * visit_person_key (pl_bulk_end refills it). */
 static const char *const dropped =
     "SELECT type, name, sql, tbl_name FROM sqlite_schema WHERE sql IS NOT NULL AND ("
     " (type = 'index' AND tbl_name IN ('visit', 'visit_person', 'place', 'activity',"
     "  'visit_source', 'external_id', 'audit', 'visit_tally'))"
     " OR (type = 'trigger' AND (name GLOB 'visit_tally_*' OR (name GLOB 'visit_search_*'"
     "  AND tbl_name IN ('visit', 'place', 'visit_person', 'activity'))"
-    "  OR name GLOB 'person_search_*' OR name GLOB 'search_pack_*'"
+    "  OR name GLOB 'person_search_*' OR name GLOB 'search_pack_*' OR name GLOB 'visit_person_key_*'"
     "  OR name = 'audit_' || tbl_name || '_insert')))"
     /* the tallies' own indexes last: made after the tallies are refilled,
      * not kept up by each of their half a million rows at 1M visits */
@@ -321,6 +322,10 @@ int pl_bulk_end(parley_db *db, pl_bulk *b, parley_err *err)
 		rc = pl_exec(db, b->sql[i], err);
 	if (!rc)
 		rc = pl_tally_refill(db, err);
+	/* a person's visits by role in list order, whose triggers were dropped:
+	 * refilled in one sorted pass rather than a seek per delegation row */
+	if (!rc)
+		rc = pl_exec(db, pl_person_key_fill_sql(), err);
 	for (size_t i = early; !rc && i < b->n; i++)
 		rc = pl_exec(db, b->sql[i], err);
 	/* the search text with the small cache too: it reads each table once

@@ -312,6 +312,9 @@ int pl_bind_text_or_null(sqlite3_stmt *st, int i, const char *s);
 
 int pl_schema_migration_count(void);
 const char *pl_schema_migration(int i);
+/* SQL that empties and refills visit_person_key from visit_person and visit
+ * (a bulk import, which drops its triggers); static, never freed. */
+const char *pl_person_key_fill_sql(void);
 /* The SQL that empties the visit tallies and fills them again from the
  * visits (migration_tally's own fill). */
 const char *pl_schema_tally_refill(void);

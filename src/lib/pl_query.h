@@ -121,6 +121,31 @@ int pl_sort_page_ids(parley_db *db, const parley_query *q, const char *where, co
                      const char *cwhere, const pl_binds *bc, int tally, long offset, long limit,
                      char **ids, parley_err *err);
 
+/* A person's visits in a role or any role, in date order, from
+ * visit_person_key (query_person_key.c). */
+/* Whether q is host=, companion= or person= alone (status aside). */
+int pl_person_key_filter(const parley_query *q);
+/* The same, in date order (its page too is read from the key). */
+int pl_person_key_covers(const parley_query *q);
+/* head ("SELECT ... FROM (") and q's visits (after= aside) as the subquery
+ * "k" with the columns start_key, visit, status, from_country, to_country,
+ * level and type, one row per visit, into sql with b's parameters. */
+int pl_person_key_facets(parley_db *db, const parley_query *q, const char *head, pl_buf *sql,
+                         pl_binds *b, parley_err *err);
+/* The number of q's visits (after= aside), into *total. */
+int pl_person_key_total(parley_db *db, const parley_query *q, struct an_arena *arena, long *total,
+                        parley_err *err);
+/* The ids of q's page (rows from offset, after after=) as a JSON array in
+ * *ids, which the caller frees with free(). */
+int pl_person_key_page_ids(parley_db *db, const parley_query *q, struct an_arena *arena,
+                           long offset, long rows, char **ids, parley_err *err);
+/* The EXPLAIN QUERY PLAN of the count, the facets and the page of q (a
+ * pl_person_key_filter), one line per step, appended to plan. */
+int pl_person_key_plan(parley_db *db, const parley_query *q, pl_buf *plan, parley_err *err);
+/* ENOTFOUND naming param unless table has a row with id. */
+int pl_query_must_exist(parley_db *db, const char *table, const char *param, const char *id,
+                        parley_err *err);
+
 /* Searches from the search index's rows (query_search.c). */
 /* Whether q is a search whose other filters the index's rows carry
  * (pair, direction, country, dates, level, type, status). */

@@ -44,6 +44,11 @@ const char *const pl_facet_pass_search =
     "SELECT s.from_country || ':' || s.to_country, s.level, s.type, s.status,"
     " substr(s.start_key, 1, 4), 1";
 
+/* The same over the person's visits (pl_person_key_facets' subquery k). */
+static const char *const facet_pass_person =
+    "SELECT k.from_country || ':' || k.to_country, k.level, k.type, k.status,"
+    " substr(k.start_key, 1, 4), 1 FROM (";
+
 static int by_count(const void *x, const void *y)
 {
 	const parley_facet_value *a = x, *b = y;
@@ -163,10 +168,17 @@ static int count_pass(parley_db *db, const parley_query *q, const int *want, pl_
 	pl_buf sql;
 	pl_buf_init(&sql, PL_QUERY_MAX_SQL);
 	int tally = pl_tally_covers(q), search = !tally && pl_search_covers(q);
-	int rc = pl_buf_puts(&sql, tally    ? pl_tally_pass(q, want[0])
-	                           : search ? pl_facet_pass_search
-	                                    : pl_facet_pass_visits);
-	if (!rc)
+	/* one person's visits (host=, companion=, person=): their range of
+	 * visit_person_key, which carries these columns, and not the rows of
+	 * a busy host's 24,520 visits at 1M (query_person_key.c) */
+	int person = !tally && !search && pl_person_key_filter(q);
+	int rc = person ? PARLEY_OK
+	                : pl_buf_puts(&sql, tally    ? pl_tally_pass(q, want[0])
+	                                    : search ? pl_facet_pass_search
+	                                             : pl_facet_pass_visits);
+	if (person)
+		rc = pl_person_key_facets(db, q, facet_pass_person, &sql, &b, err);
+	else if (!rc)
 		rc = tally    ? pl_tally_where(q, want[0], &sql, &b)
 		     : search ? pl_search_from(q, &sql, &b)
 		              : pl_query_where(db, q, &sql, &b, err);

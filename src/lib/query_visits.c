@@ -198,6 +198,12 @@ static int must_exist(parley_db *db, const char *table, const char *param, const
 	                      param, table, v);
 }
 
+int pl_query_must_exist(parley_db *db, const char *table, const char *param, const char *id,
+                        parley_err *err)
+{
+	return must_exist(db, table, param, id, err);
+}
+
 /* The office a visitor held on the visit's start (first possible day):
  * a tenure from its start up to, not including, the day it ended. */
 #define HELD_ON_START                                                                       \
@@ -690,8 +696,9 @@ int pl_keyset_clause(parley_db *db, const parley_query *q, pl_buf *sql, binds *b
 	if (rc)
 		return rc;
 	int desc = q->sort && strcmp(q->sort, "-date") == 0;
-	int srch = strcmp(alias, "s") == 0; /* the search index's rows: (start_key, visit) */
-	rc = pl_buf_printf(sql, " AND (%s.start_key, %s) %s (?, ?)", alias, srch ? "s.visit" : "v.id",
+	/* the search index's rows (s) and visit_person_key's (k): (start_key, visit) */
+	int own = strcmp(alias, "v") != 0;
+	rc = pl_buf_printf(sql, " AND (%s.start_key, %s.%s) %s (?, ?)", alias, alias, own ? "visit" : "id",
 	                   desc ? "<" : ">");
 	return rc ? rc : bind2(b, key, q->after);
 }
@@ -1002,6 +1009,25 @@ int parley_visits_find(parley_db *db, const parley_query *q, int details, parley
 	int tally = pl_tally_covers(q), search = !tally && pl_search_covers(q), rc = PARLEY_OK;
 	/* a search in date order picks its page from the index's rows */
 	int spage = search && limit > 0 && pl_keyset_sort(q);
+	/* one person's visits in date order: a range of visit_person_key for
+	 * the page and the total, never every visit's row (query_person_key.c) */
+	if (limit > 0 && pl_person_key_covers(q)) {
+		const char *param = q->host ? "host" : q->companion ? "companion" : "person";
+		char *ids = NULL;
+		rc = pl_query_must_exist(db, "person", param,
+		                         q->host ? q->host : q->companion ? q->companion : q->person, err);
+		if (!rc)
+			rc = pl_person_key_total(db, q, &r->arena, &r->pub.total, err);
+		if (!rc)
+			rc = pl_person_key_page_ids(db, q, &r->arena, offset, limit + 1, &ids, err);
+		if (!rc)
+			rc = load_ids(db, r, q, ids, details, (size_t)limit, err);
+		free(ids);
+		pl_buf_free(&where);
+		pl_buf_free(&cwhere);
+		pl_buf_free(&sql);
+		goto done;
+	}
 	bc.status_index = pl_query_status_only(q);
 	if (tally)
 		rc = pl_tally_where(q, 0, &cwhere, &bc);
@@ -1248,6 +1274,11 @@ int pl_query_plan(parley_db *db, const parley_query *q, char *out, size_t cap, p
 		rc = pl_buf_puts(&plan, "walk:\n");
 	if (!rc && walk)
 		rc = plan_of(db, q, NULL, 1, PLAN_WALK, "", &plan, err);
+	/* one person's visits from visit_person_key (query_person_key.c) */
+	if (!rc && pl_person_key_filter(q))
+		rc = pl_buf_puts(&plan, "person key:\n");
+	if (!rc && pl_person_key_filter(q))
+		rc = pl_person_key_plan(db, q, &plan, err);
 	/* a search from the index's rows: its count, facets and page */
 	int search = pl_search_covers(q);
 	if (!rc && search)

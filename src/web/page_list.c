@@ -338,6 +338,32 @@ static void grouped(long n, char *out, size_t size)
 	out[o] = '\0';
 }
 
+/* The visit list's JSON: the total, the paging, links and rows (both
+ * taken); a capped list (the static site's file) also says how many rows
+ * it holds.  NULL when out of memory. */
+static json_t *list_body(const pl_wq *q, long pages, json_t *rows, long total, json_t *links)
+{
+	json_t *listed = NULL;
+	if (q->cap && total > (long)json_array_size(rows)) {
+		/* the static file of a list over the cap says what it holds */
+		char n[32], all_n[32], note[160];
+		grouped((long)json_array_size(rows), n, sizeof n);
+		grouped(total, all_n, sizeof all_n);
+		snprintf(note, sizeof note,
+		         "The first %s of %s visits (oldest first); every visit is in visits.csv beside this file.", n, all_n);
+		listed = json_pack("{s:I,s:s}", "listed", (json_int_t)json_array_size(rows), "note", note);
+	}
+	/* a page reached by after= has no number: "page" is null */
+	json_t *body = json_pack("{s:I,s:o,s:I,s:I,s:o,s:o}", "total", (json_int_t)total,
+	                         "page", q->pq.after ? json_null() : json_integer(q->page),
+	                         "per_page", (json_int_t)q->per_page,
+	                         "pages", (json_int_t)pages, "links", links, "visits", rows);
+	if (body && listed)
+		json_object_update(body, listed);
+	json_decref(listed);
+	return body;
+}
+
 void pl_page_visits(pl_page *pg, int fmt)
 {
 	pl_wq q;
@@ -346,6 +372,68 @@ void pl_page_visits(pl_page *pg, int fmt)
 		return;
 	}
 	visits(pg, fmt, &q);
+}
+
+/* pl_visits_csv_write's sink: where the buffered lines go. */
+typedef struct csv_out {
+	int (*write)(void *ctx, const char *data, size_t n);
+	void *ctx;
+} csv_out;
+
+static int csv_flush(void *ctx, pl_buf *b)
+{
+	csv_out *o = ctx;
+	int rc = b->len ? o->write(o->ctx, b->data, b->len) : PARLEY_OK;
+	pl_buf_reset(b);
+	return rc;
+}
+
+int pl_visits_csv_write(pl_web *w, const pl_web_req *rq, long chunk,
+                        int (*write)(void *ctx, const char *data, size_t n), void *ctx,
+                        int *status, parley_err *err)
+{
+	*status = 400;
+	pl_wq q;
+	if (pl_wq_parse(&q, rq->params, rq->nparams, pl_wq_list_params, err) != PARLEY_OK)
+		return PARLEY_EDATA;
+	/* the date sorts go on by key (each chunk as cheap as the first);
+	 * level and visitor by offset, in the same order as one read */
+	int keyed = strcmp(q.sort, "date") == 0 || strcmp(q.sort, "-date") == 0;
+	char after[sizeof q.next_after];
+	q.cap = chunk > 0 ? chunk : PL_CSV_CHUNK;
+	csv_out o = {write, ctx};
+	pl_buf b;
+	pl_buf_init(&b, 0); /* bounded by the flushes, not by a cap */
+	int rc = PARLEY_OK;
+	for (long done = 0;; done += q.cap) {
+		json_t *rows = NULL;
+		long total = 0;
+		rc = pl_wq_visits(w->db, &q, 1, 0, &rows, &total, err);
+		if (rc != PARLEY_OK) {
+			*status = rc == PARLEY_EDATA ? 400 : 500;
+			break;
+		}
+		*status = 200;
+		size_t n = json_array_size(rows);
+		rc = pl_csv_rows(&b, rows, csv_cols, done == 0, csv_flush, &o);
+		json_decref(rows);
+		if (rc != PARLEY_OK)
+			break;
+		if (n == 0 || (keyed ? !q.next_after[0] : n < (size_t)q.cap))
+			break;
+		if (keyed) { /* the next chunk: the rows after this one's last */
+			pl_strlcpy(after, q.next_after, sizeof after);
+			q.pq.after = after;
+		} else {
+			q.skip = done + q.cap;
+		}
+	}
+	if (rc == PARLEY_OK)
+		rc = csv_flush(&o, &b);
+	else if (*status == 200)
+		*status = 500;
+	pl_buf_free(&b);
+	return rc;
 }
 
 /* The list of a parsed and resolved filter. */
@@ -379,28 +467,32 @@ static void visits(pl_page *pg, int fmt, pl_wq *qp)
 	}
 	const char *base = fmt == 1 ? "/api/v1/visits" : "visits";
 	int keyed = q.pq.after != NULL;
+	if (fmt == 1 && pg->w->site) {
+		/* the static file is the list's one page: its links name it and
+		 * the CSV beside it, relative like every link of the site (the
+		 * site writes the list's JSON as api/v1/visits.json only) */
+		json_t *links = json_object();
+		static const char *const names[][2] = {{"self", "api/v1/visits.json"}, {"first", "api/v1/visits.json"},
+		                                       {"last", "api/v1/visits.json"}, {"csv", "api/v1/visits.csv"}};
+		for (size_t i = 0; links && i < PL_ARRAY_LEN(names); i++) {
+			pl_buf u;
+			pl_buf_init(&u, 4096);
+			int urc = pl_buf_puts(&u, pg->rq->root ? pg->rq->root : "");
+			if (urc == PARLEY_OK)
+				urc = pl_buf_puts(&u, names[i][1]);
+			char *t = taken(&u, urc);
+			if (!t || json_object_set_new(links, names[i][0], json_string(t)))
+				links = (json_decref(links), NULL);
+			free(t);
+		}
+		json_t *body = links ? list_body(&q, pages, rows, total, links) : (json_decref(rows), NULL);
+		pl_send_json(pg, body);
+		return;
+	}
 	if (fmt == 1) {
 		json_t *links = json_links(pg, base, q.page, pages, keyed, next_link(pg, base, &q, pages),
 		                           "/api/v1/visits.csv", "after");
-		json_t *listed = NULL;
-		if (q.cap && total > (long)json_array_size(rows)) {
-			/* the static file of a list over the cap says what it holds */
-			char n[32], all_n[32], note[160];
-			grouped((long)json_array_size(rows), n, sizeof n);
-			grouped(total, all_n, sizeof all_n);
-			snprintf(note, sizeof note,
-			         "The first %s of %s visits (oldest first); every visit is in visits.csv beside this file.", n, all_n);
-			listed = json_pack("{s:I,s:s}", "listed", (json_int_t)json_array_size(rows), "note", note);
-		}
-		/* a page reached by after= has no number: "page" is null */
-		json_t *body = json_pack("{s:I,s:o,s:I,s:I,s:o,s:o}", "total", (json_int_t)total,
-		                           "page", keyed ? json_null() : json_integer(q.page),
-		                           "per_page", (json_int_t)q.per_page,
-		                           "pages", (json_int_t)pages, "links", links, "visits", rows);
-		if (body && listed)
-			json_object_update(body, listed);
-		json_decref(listed);
-		pl_send_json(pg, body);
+		pl_send_json(pg, list_body(&q, pages, rows, total, links));
 		return;
 	}
 	/* HTML */

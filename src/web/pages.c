@@ -211,38 +211,18 @@ void pl_send_error(pl_page *pg, int status, const char *param, const char *msg)
 	pl_render_page(pg, "error", ctx); /* keeps status, or 500 when it fails */
 }
 
-int pl_csv_begin(pl_page *pg, const char *const *cols)
+int pl_csv_rows(pl_buf *b, json_t *rows, const char *const *cols, int head,
+                int (*flush)(void *ctx, pl_buf *b), void *ctx)
 {
-	pl_buf *b = &pg->rs->body;
-	pl_buf_reset(b);
-	pg->rs->type = csv_type;
 	int rc = PARLEY_OK;
-	for (size_t c = 0; cols[c] && rc == PARLEY_OK; c++) {
+	for (size_t c = 0; head && cols[c] && rc == PARLEY_OK; c++) {
 		if (c)
 			rc = pl_buf_putc(b, ',');
 		if (rc == PARLEY_OK)
 			rc = pl_esc_csv(b, cols[c]);
 	}
-	return rc == PARLEY_OK ? pl_buf_puts(b, "\r\n") : rc;
-}
-
-int pl_csv_row(pl_page *pg, const char *const *cells, size_t n)
-{
-	pl_buf *b = &pg->rs->body;
-	int rc = PARLEY_OK;
-	for (size_t c = 0; c < n && rc == PARLEY_OK; c++) {
-		if (c)
-			rc = pl_buf_putc(b, ',');
-		if (rc == PARLEY_OK && cells[c])
-			rc = pl_esc_csv(b, cells[c]);
-	}
-	return rc == PARLEY_OK ? pl_buf_puts(b, "\r\n") : rc;
-}
-
-void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
-{
-	pl_buf *b = &pg->rs->body;
-	int rc = pl_csv_begin(pg, cols);
+	if (rc == PARLEY_OK && head)
+		rc = pl_buf_puts(b, "\r\n");
 	size_t i;
 	json_t *r;
 	json_array_foreach(rows, i, r) {
@@ -261,11 +241,46 @@ void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
 		}
 		if (rc == PARLEY_OK)
 			rc = pl_buf_puts(b, "\r\n");
+		if (rc == PARLEY_OK && flush && b->len >= PL_CSV_FLUSH)
+			rc = flush(ctx, b);
 		if (rc != PARLEY_OK)
 			break;
 	}
-	if (rc != PARLEY_OK)
+	return rc;
+}
+
+int pl_csv_row(pl_page *pg, const char *const *cells, size_t n)
+{
+	pl_buf *b = &pg->rs->body;
+	int rc = PARLEY_OK;
+	for (size_t c = 0; c < n && rc == PARLEY_OK; c++) {
+		if (c)
+			rc = pl_buf_putc(b, ',');
+		if (rc == PARLEY_OK && cells[c])
+			rc = pl_esc_csv(b, cells[c]);
+	}
+	return rc == PARLEY_OK ? pl_buf_puts(b, "\r\n") : rc;
+}
+
+int pl_csv_begin(pl_page *pg, const char *const *cols)
+{
+	pl_buf_reset(&pg->rs->body);
+	pg->rs->type = csv_type;
+	size_t n = 0;
+	while (cols[n])
+		n++;
+	return pl_csv_row(pg, cols, n); /* the header line: the names as cells */
+}
+
+void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
+{
+	pl_buf *b = &pg->rs->body;
+	pl_buf_reset(b);
+	if (pl_csv_rows(b, rows, cols, 1, NULL, NULL) != PARLEY_OK) {
 		pl_send_error(pg, 500, NULL, "CSV too large");
+		return;
+	}
+	pg->rs->type = csv_type;
 }
 
 /* ------------------------------------------------------------------ */
@@ -453,7 +468,7 @@ static int route_table(pl_page *pg, const char *p)
 
 static void route_page(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 {
-	pl_buf_init(&rs->body, PL_BODY_MAX);
+	pl_buf_init(&rs->body, w->body_max ? w->body_max : PL_BODY_MAX);
 	rs->status = 200;
 	rs->type = html_type;
 	rs->no_store = 0;

@@ -144,6 +144,8 @@ int pl_wq_visits(parley_db *db, pl_wq *q, int all, int search, json_t **out_rows
 	to_query(q, all, &pq);
 	if (all && q->cap > 0)
 		pq.limit = q->cap;
+	if (all && q->skip > 0)
+		pq.offset = q->skip;
 	parley_visits *r = NULL;
 	int rc = parley_visits_find(db, &pq, search, &r, err);
 	if (rc)

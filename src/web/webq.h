@@ -19,6 +19,11 @@
  * first PL_SITE_LIST_MAX in list order and says so; the CSV beside it
  * holds every row.  Keeps a page under PL_BODY_MAX and usable in a browser. */
 #define PL_SITE_LIST_MAX 10000
+/* A CSV written to a file (pl_visits_csv_write) goes out whenever this
+ * much is held, and is read from the store PL_CSV_CHUNK rows at a time:
+ * its memory is bounded by those two, whatever the list's length. */
+#define PL_CSV_FLUSH (1u << 16)
+#define PL_CSV_CHUNK 5000
 
 typedef struct pl_param {
 	const char *key, *value;
@@ -40,6 +45,7 @@ typedef struct pl_wq {
 	const char *top;       /* top=A[,B]: by the paramount leader of A (and B), per the analysis */
 	long page, per_page;
 	long cap;              /* with all rows: at most cap of them (0 = every one); the total stays all */
+	long skip;             /* with all rows: from the one after the first skip (0 = the first) */
 	const char *bad_param; /* set when parsing fails */
 	char next_after[256];  /* set by pl_wq_visits: after= of the next page, "" on the last */
 } pl_wq;
@@ -82,6 +88,7 @@ typedef struct pl_web {
 	char today[16];     /* as-of date of the pages (YYYY-MM-DD) */
 	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
 	long list_max;      /* static site: rows of a list page (PL_SITE_LIST_MAX unless a test sets it) */
+	size_t body_max;    /* largest response body; 0 = PL_BODY_MAX (a test lowers it) */
 	int png;            /* static site: charts also get a PNG twin (chart/NAME.png); the server always has them */
 	int preview;        /* 1: /briefs/ID also shows drafts (parley brief render) */
 	struct pl_brief_list *briefs; /* static site: the published briefs, read once (page_brief_index.c) */
@@ -172,6 +179,24 @@ void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols);
  * sends as a 500. */
 int pl_csv_begin(pl_page *pg, const char *const *cols);
 int pl_csv_row(pl_page *pg, const char *const *cells, size_t n);
+/* Appends rows as CSV lines of cols to b (with head, the header line
+ * first); with flush, calls flush(ctx, b) whenever b holds PL_CSV_FLUSH
+ * bytes or more (flush empties b).  The first failure, b's or flush's. */
+int pl_csv_rows(pl_buf *b, json_t *rows, const char *const *cols, int head,
+                int (*flush)(void *ctx, pl_buf *b), void *ctx);
+/* The visit list's CSV for rq (/visits.csv or /api/v1/visits.csv and
+ * their parameters), byte for byte the body pl_web_handle answers, but
+ * handed to write as it is read: chunk rows at a time from the store (by
+ * key after the last row for the date sorts, by offset for the others),
+ * out through a buffer of about PL_CSV_FLUSH bytes.  So a list of any
+ * length is written whole, past w->body_max, in bounded memory (the
+ * static site's whole-store files).  *status gets the status the server
+ * would answer (200; 400 for a bad filter, 500) and err its message;
+ * nothing is written unless the first chunk was read.  Returns
+ * PARLEY_OK, the store's failure or write's. */
+int pl_visits_csv_write(pl_web *w, const pl_web_req *rq, long chunk,
+                        int (*write)(void *ctx, const char *data, size_t n), void *ctx,
+                        int *status, parley_err *err);
 
 /* A code as a reader sees it: "paramount_leader" -> "Paramount leader",
  * "other_senior" -> "Other senior" (underscores to spaces, first letter

@@ -72,6 +72,12 @@ static const struct {
      " WHERE visitor IS NOT NULL UNION ALL SELECT person, 0, 1 FROM visit_person WHERE role = 'host'"
      " AND person IS NOT NULL)"
      " GROUP BY 1 ORDER BY 1"},
+    {"person key (visit_person_key)",
+     "SELECT person, role, start_key, visit, status, from_country, to_country, level, type"
+     " FROM visit_person_key ORDER BY 1, 2, 3, 4",
+     "SELECT DISTINCT vp.person, vp.role, v.start_key, v.id, v.status, v.from_country,"
+     " v.to_country, v.level, v.type FROM visit_person vp JOIN visit v ON v.id = vp.visit"
+     " WHERE vp.person IS NOT NULL ORDER BY 1, 2, 3, 4"},
     {"yearly tally",
      "SELECT year, level, type, status, n FROM visit_tally_year ORDER BY 1, 2, 3, 4",
      "SELECT substr(start_date, 1, 4), level, type, status, count(*) FROM visit"
