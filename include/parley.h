@@ -881,6 +881,13 @@ typedef struct parley_people {
  * parley_people_free().  EDB, ENOMEM. */
 int parley_people_find(parley_db *db, const char *text, size_t limit, parley_people **out,
                        parley_err *err);
+/* One page of that list: the people from offset (0 = the first), at
+ * most limit (0 = to the end), in the same order; *total (when total is
+ * not NULL) is how many the text matches in all, so a caller can page
+ * without reading the rest.  Caller frees *out with parley_people_free().
+ * EDB, ENOMEM. */
+int parley_people_page(parley_db *db, const char *text, size_t offset, size_t limit,
+                       parley_people **out, long *total, parley_err *err);
 void parley_people_free(parley_people *p);
 
 typedef struct parley_alias_row {

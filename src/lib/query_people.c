@@ -49,39 +49,92 @@ void parley_people_free(parley_people *p)
 	free(r);
 }
 
+/* The people the folded text fq matches (?1; NULL: everyone), by the
+ * phrase rule of the visit search: ' ' + text holds ' ' + the words.
+ * The folded text is the store's (person_search, kept at each commit);
+ * while marks of unrefreshed writes remain (raw SQL), the names are
+ * folded here, person by person.  instr(body, ?1) first: it reads the
+ * stored text in place, and only a row holding the words somewhere is
+ * copied behind a space for the word-start test (every person's text
+ * copied cost a search page a seventh of its CPU at 5,000 people).  One
+ * text for the page and its count, so the two always agree. */
+#define PEOPLE_MATCH \
+	" ?1 IS NULL OR CASE WHEN EXISTS (SELECT 1 FROM person_search_dirty)" \
+	" THEN instr(' ' || (SELECT body FROM person_search_text t WHERE t.person = p.id), ' ' || ?1) > 0" \
+	" ELSE p.id IN (SELECT person FROM person_search WHERE instr(body, ?1) > 0" \
+	" AND instr(' ' || body, ' ' || ?1) > 0) END"
+
+/* A row of the list: a person p with their aliases and tallies (pt). */
+#define PEOPLE_COLS \
+	" p.id, p.name, p.native_name, p.country," \
+	" (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id)," \
+	" coalesce(pt.trips, 0), coalesce(pt.hosted, 0)"
+
+/* How many people fq matches (PEOPLE_MATCH) into *total. */
+static int people_count(parley_db *db, const char *fq, long *total, parley_err *err)
+{
+	sqlite3_stmt *st;
+	int rc = pl_prepare_cached(db, "SELECT count(*) FROM person p WHERE" PEOPLE_MATCH, &st, err);
+	if (rc)
+		return rc;
+	if (fq)
+		sqlite3_bind_text(st, 1, fq, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	*total = rc == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+	rc = rc == SQLITE_ROW ? PARLEY_OK
+	                      : parley_err_set(err, PARLEY_EDB, "people: %s", sqlite3_errmsg(db->sql));
+	pl_release(db, st);
+	return rc;
+}
+
 int parley_people_find(parley_db *db, const char *text, size_t limit, parley_people **out,
                        parley_err *err)
+{
+	return parley_people_page(db, text, 0, limit, out, NULL, err);
+}
+
+int parley_people_page(parley_db *db, const char *text, size_t offset, size_t limit,
+                       parley_people **out, long *total, parley_err *err)
 {
 	*out = NULL;
 	char *fq = text ? parley_fold_words(text) : NULL;
 	if (text && !fq)
 		return parley_err_set(err, PARLEY_ENOMEM, "out of memory");
-	sqlite3_stmt *st;
-	/* phrase rule of the visit search: ' ' + text holds ' ' + the words.
-	 * The folded text is the store's (person_search, kept at each commit);
-	 * while marks of unrefreshed writes remain (raw SQL), the names are
-	 * folded here, person by person. */
-	/* instr(body, ?1) first: it reads the stored text in place, and only a
-	 * row holding the words somewhere is copied behind a space for the
-	 * word-start test (every person's text copied cost a search page a
-	 * seventh of its CPU at 5,000 people); the statement is kept */
-	int rc = pl_prepare_cached(db,
-	    "SELECT p.id, p.name, p.native_name, p.country,"
-	    " (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id),"
-	    " coalesce(pt.trips, 0), coalesce(pt.hosted, 0)"
-	    " FROM person p LEFT JOIN person_tally pt ON pt.person = p.id WHERE ?1 IS NULL OR CASE WHEN EXISTS (SELECT 1 FROM person_search_dirty)"
-	    " THEN instr(' ' || (SELECT body FROM person_search_text t WHERE t.person = p.id), ' ' || ?1) > 0"
-	    " ELSE p.id IN (SELECT person FROM person_search WHERE instr(body, ?1) > 0"
-	    " AND instr(' ' || body, ' ' || ?1) > 0) END"
-	    " ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2", &st, err);
+	if (fq && !*fq) {
+		free(fq);
+		fq = NULL;
+	}
+	/* the whole list counts itself (its rows); a page asks */
+	int whole = limit == 0 && offset == 0;
+	int rc = total && !whole ? people_count(db, fq, total, err) : PARLEY_OK;
 	if (rc) {
 		free(fq);
 		return rc;
 	}
-	if (fq && *fq)
+	sqlite3_stmt *st;
+	/* a page: its ids first, sorted on the name alone; only the page's
+	 * rows then read their aliases and tallies (one subquery per row of
+	 * the answer, not per person of the store: a page of 50 of 5,097).
+	 * The whole list: one sort of every row (sorting the ids, then the
+	 * rows again, cost it half as much again).  The statements are kept */
+	rc = pl_prepare_cached(db, whole
+	    ? "SELECT" PEOPLE_COLS " FROM person p LEFT JOIN person_tally pt ON pt.person = p.id"
+	      " WHERE" PEOPLE_MATCH " ORDER BY p.name COLLATE NOCASE, p.id"
+	    : "SELECT" PEOPLE_COLS " FROM (SELECT p.id, p.name FROM person p WHERE" PEOPLE_MATCH
+	      " ORDER BY p.name COLLATE NOCASE, p.id LIMIT ?2 OFFSET ?3) k"
+	      " JOIN person p ON p.id = k.id LEFT JOIN person_tally pt ON pt.person = p.id"
+	      " ORDER BY k.name COLLATE NOCASE, k.id", &st, err);
+	if (rc) {
+		free(fq);
+		return rc;
+	}
+	if (fq)
 		sqlite3_bind_text(st, 1, fq, -1, SQLITE_TRANSIENT);
 	free(fq);
-	sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+	if (!whole) {
+		sqlite3_bind_int64(st, 2, limit ? (sqlite3_int64)limit : -1);
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)offset);
+	}
 	presult *r = calloc(1, sizeof *r);
 	/* one pass (its WHERE folds every person's names): the rows grow in
 	 * a heap array, then move into the arena */
@@ -123,6 +176,8 @@ int parley_people_find(parley_db *db, const char *text, size_t limit, parley_peo
 			parley_people_free(&r->pub);
 		return parley_err_set(err, PARLEY_ENOMEM, "people: out of memory");
 	}
+	if (total && whole)
+		*total = (long)r->pub.n;
 	*out = &r->pub;
 	return PARLEY_OK;
 }

@@ -249,6 +249,29 @@ int pl_csv_rows(pl_buf *b, json_t *rows, const char *const *cols, int head,
 	return rc;
 }
 
+int pl_csv_row(pl_page *pg, const char *const *cells, size_t n)
+{
+	pl_buf *b = &pg->rs->body;
+	int rc = PARLEY_OK;
+	for (size_t c = 0; c < n && rc == PARLEY_OK; c++) {
+		if (c)
+			rc = pl_buf_putc(b, ',');
+		if (rc == PARLEY_OK && cells[c])
+			rc = pl_esc_csv(b, cells[c]);
+	}
+	return rc == PARLEY_OK ? pl_buf_puts(b, "\r\n") : rc;
+}
+
+int pl_csv_begin(pl_page *pg, const char *const *cols)
+{
+	pl_buf_reset(&pg->rs->body);
+	pg->rs->type = csv_type;
+	size_t n = 0;
+	while (cols[n])
+		n++;
+	return pl_csv_row(pg, cols, n); /* the header line: the names as cells */
+}
+
 void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
 {
 	pl_buf *b = &pg->rs->body;

@@ -172,6 +172,13 @@ void pl_send_json(pl_page *pg, json_t *v);
 void pl_send_error(pl_page *pg, int status, const char *param, const char *msg);
 /* CSV of rows (array of objects) with the given columns. */
 void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols);
+/* A CSV answer written row by row, without JSON rows: pl_csv_begin puts
+ * the header line of cols (NULL-ended) in pg's body and sets the type;
+ * pl_csv_row appends n text cells (NULL: an empty cell).  Each returns
+ * PARLEY_OK or the body's error (over PL_BODY_MAX), which the caller
+ * sends as a 500. */
+int pl_csv_begin(pl_page *pg, const char *const *cols);
+int pl_csv_row(pl_page *pg, const char *const *cells, size_t n);
 /* Appends rows as CSV lines of cols to b (with head, the header line
  * first); with flush, calls flush(ctx, b) whenever b holds PL_CSV_FLUSH
  * bytes or more (flush empties b).  The first failure, b's or flush's. */

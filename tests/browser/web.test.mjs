@@ -82,6 +82,7 @@ before(async () => {
     visit: (id) => `${base}/visit/${encodeURIComponent(id)}`,
     person: (id) => `${base}/person/${encodeURIComponent(id)}`,
     people: base + '/people',
+    peopleJson: base + '/api/v1/people?per_page=1000',
     methods: base + '/methods',
     list: base + '/visits',
   };
@@ -98,6 +99,7 @@ before(async () => {
     visit: (id) => `${sbase}/visit/${id}.html`,
     person: (id) => `${sbase}/person/${id}.html`,
     people: sbase + '/people.html',
+    peopleJson: sbase + '/api/v1/people.json',
     methods: sbase + '/methods.html',
     list: sbase + '/visits.html',
     dir: out,
@@ -182,6 +184,30 @@ for (const name of ['serve', 'site']) {
     assert.equal(await rows.count(), busiest.total, `visits listed for ${busiest.year}`);
     const yearsShown = new Set(await rows.evaluateAll((rs) => rs.map((r) => r.dataset.year)));
     assert.deepEqual([...yearsShown], [String(busiest.year)]);
+    await close();
+  });
+
+  test(`${name}: the people list reaches everyone (pages on the server, one page on the site)`, async () => {
+    const t = targets[name];
+    const all = await (await fetch(t.peopleJson)).json();
+    const want = all.people.map((p) => p.name);
+    assert.equal(want.length, all.total, 'the JSON holds every person');
+    const { page, errors, close } = await newPage();
+    await page.goto(t.people);
+    const seen = [];
+    for (let n = 1; ; n++) {
+      const names = await page.locator('table.people tr.person:visible td:first-child a').allInnerTexts();
+      if (name === 'serve') assert.ok(names.length <= 50, `page ${n}: at most 50 people`);
+      seen.push(...names);
+      const next = page.locator('nav.pager a[rel=next]');
+      if (name === 'site' || !(await next.count())) break;
+      assert.ok(n < 50, 'the pager ends');
+      await Promise.all([page.waitForNavigation(), next.click()]);
+      assert.match(await page.locator('p.count').innerText(), new RegExp(`page ${n + 1} of `));
+    }
+    assert.deepEqual(seen, want, 'every person once, in the list order');
+    if (name === 'serve') assert.ok(want.length > 50, 'more than one page was walked');
+    assert.deepEqual(errors, []);
     await close();
   });
 

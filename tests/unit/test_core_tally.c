@@ -517,6 +517,62 @@ static void people_search_follows_writes(void **s)
 	assert_int_equal(scalar("SELECT count(*) FROM person_search WHERE person LIKE 'tally-zoe%'"), 0);
 }
 
+/* Each page of parley_people_page is the slice of the whole list at its
+ * offset, in the same order, with the total of every match: for everyone
+ * and for a search, read from the names folded per person (raw SQL's
+ * marks) and from the kept text. */
+static void pages_are_slices(const char *text, const char *after)
+{
+	char *whole = people_ids(text);
+	size_t n = 0;
+	for (const char *c = whole; *c; c++)
+		n += *c == ' ';
+	pl_buf b;
+	pl_buf_init(&b, 1u << 20);
+	pl_buf_adds(&b, "");
+	for (size_t off = 0; off <= n + 3; off += 3) {
+		parley_people *ps = NULL;
+		parley_err err = {0, ""};
+		long total = -1;
+		if (parley_people_page(db, text, off, 3, &ps, &total, &err) != PARLEY_OK)
+			fail_msg("people page %s at %zu: %s", text ? text : "(all)", off, err.msg);
+		if (total != (long)n || ps->n != (off >= n ? 0 : n - off < 3 ? n - off : 3))
+			fail_msg("after %s, people '%s' at %zu: total %ld of %zu, %zu rows", after,
+			         text ? text : "(all)", off, total, n, ps->n);
+		for (size_t i = 0; i < ps->n; i++)
+			pl_buf_addf(&b, "%s ", ps->p[i].id);
+		parley_people_free(ps);
+	}
+	char *paged = pl_buf_take(&b);
+	assert_non_null(paged);
+	if (strcmp(paged, whole) != 0)
+		fail_msg("after %s, people '%s' page by page: '%s', whole: '%s'", after, text ? text : "(all)",
+		         paged, whole);
+	free(paged);
+	free(whole);
+}
+
+static void people_pages_follow_the_list(void **s)
+{
+	(void)s;
+	char *msg = NULL;
+	if (sqlite3_exec(parley_sqlite(db), "INSERT INTO person(id, name, country) VALUES"
+	                 " ('page-a', 'Pagetest Anna', 'USA'), ('page-b', 'pagetest bo', 'USA'),"
+	                 " ('page-c', 'Pagetest Cy', 'USA'), ('page-d', 'Pagetest Cy', 'USA'),"
+	                 " ('page-e', 'Pagetest Eve', 'USA'), ('page-f', 'Other Fay', 'USA'),"
+	                 " ('page-g', 'Pagetest Gus', 'USA')", NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("insert: %s", msg ? msg : "");
+	pages_are_slices(NULL, "a raw insert (unrefreshed)");
+	pages_are_slices("pagetest", "a raw insert (unrefreshed)");
+	people_are("pagetest", "page-a page-b page-c page-d page-e page-g ", "a raw insert (unrefreshed)");
+	parley_err err = {0, ""};
+	assert_int_equal(parley_search_sync(db, &err), PARLEY_OK);
+	pages_are_slices(NULL, "a refresh");
+	pages_are_slices("pagetest", "a refresh");
+	pages_are_slices("no such name at all", "a refresh");
+	exec("DELETE FROM person WHERE id LIKE 'page-%'");
+}
+
 /* The total of a search for text on this connection. */
 static long search_total(const char *text)
 {
@@ -679,6 +735,7 @@ int main(void)
 	    cmocka_unit_test(every_write_keeps_the_tally),
 	    cmocka_unit_test(other_filters_count_the_visits),
 	    cmocka_unit_test(people_search_follows_writes),
+	    cmocka_unit_test(people_pages_follow_the_list),
 	    cmocka_unit_test(search_forgets_a_rollback),
 	    cmocka_unit_test(search_pack_follows_raw_writes),
 	    cmocka_unit_test(search_keeps_words_in_turn),

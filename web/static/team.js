@@ -19,7 +19,7 @@
     }
   }
   async function people(q) {
-    const r = await fetch("/api/v1/people?q=" + encodeURIComponent(q));
+    const r = await fetch("/api/v1/people?per_page=20&q=" + encodeURIComponent(q));
     if (!r.ok) return [];
     const d = await r.json();
     return (d.people || []).map((p) => ({ id: p.id, label: p.name + (p.aliases ? " (" + p.aliases + ")" : "") }));
