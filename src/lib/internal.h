@@ -85,6 +85,10 @@ typedef struct pl_map {
 } pl_map;
 /* FNV-1a 64: stable across runs and builds. */
 uint64_t pl_hash(const void *p, size_t n);
+/* pl_hash continued: pl_hash(ab) == pl_hash_more(pl_hash(a), b), for a
+ * body hashed as it is written (PL_HASH_START before the first piece). */
+#define PL_HASH_START 14695981039346656037ULL
+uint64_t pl_hash_more(uint64_t h, const void *p, size_t n);
 /* The key's slot, or NULL when absent. */
 pl_map_slot *pl_map_find(const pl_map *m, const char *key, size_t n);
 /* The key's slot, inserted (n = 0, p = NULL, *added = 1) when absent; NULL

@@ -13,12 +13,16 @@
 
 /* FNV-1a, 64 bits: small, stable across runs (ETags depend on it) and good
  * enough for the key sets here (short ids and codes). */
-uint64_t pl_hash(const void *p, size_t n)
+uint64_t pl_hash_more(uint64_t h, const void *p, size_t n)
 {
-	uint64_t h = 14695981039346656037ULL; /* the FNV offset basis (the old copies lacked its last digit) */
 	for (const unsigned char *c = p; n--; c++)
 		h = (h ^ *c) * 1099511628211ULL;
 	return h;
+}
+
+uint64_t pl_hash(const void *p, size_t n)
+{
+	return pl_hash_more(PL_HASH_START, p, n); /* the FNV offset basis (the old copies lacked its last digit) */
 }
 
 static pl_map_slot *probe(const pl_map *m, const char *key, size_t n, uint64_t h)

@@ -8,6 +8,7 @@
  */
 #include "webq.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -436,9 +437,80 @@ int pl_visits_csv_write(pl_web *w, const pl_web_req *rq, long chunk,
 	return rc;
 }
 
+/* csv_spill's state: the answer it fills and the body cap. */
+typedef struct csv_spill {
+	pl_web_resp *rs;
+	size_t max;
+} csv_spill;
+
+/* pl_visits_csv_write's sink on the server: the body while it fits
+ * under the cap, then (all of it, what was in the body first) an
+ * unlinked temp file, so a whole-store CSV (164 MB at a million visits)
+ * is answered whole in bounded memory.  The hash goes along for the
+ * ETag, the same as the body's would be. */
+static int csv_spill_write(void *ctx, const char *data, size_t n)
+{
+	csv_spill *s = ctx;
+	pl_web_resp *rs = s->rs;
+	rs->file_hash = pl_hash_more(rs->file_len ? rs->file_hash : PL_HASH_START, data, n);
+	if (!rs->file && rs->body.len + n <= s->max) {
+		rs->file_len += n;
+		return pl_buf_append(&rs->body, data, n);
+	}
+	if (!rs->file) {
+		rs->file = tmpfile();
+		if (!rs->file ||
+		    (rs->body.len && fwrite(rs->body.data, 1, rs->body.len, rs->file) != rs->body.len))
+			return PARLEY_EIO;
+		pl_buf_reset(&rs->body);
+	}
+	rs->file_len += n;
+	return fwrite(data, 1, n, rs->file) == n ? PARLEY_OK : PARLEY_EIO;
+}
+
+/* The server's visit CSV: written as read (pl_visits_csv_write), into
+ * the body or, past the cap, a temp file (csv_spill_write).  A bad filter
+ * is found first by a one-row read of the same query, so its 400 names
+ * the parameter as the other formats' do. */
+static void visits_csv_spilled(pl_page *pg, const pl_wq *qp)
+{
+	pl_wq probe = *qp;
+	probe.cap = 1;
+	json_t *rows = NULL;
+	long total = 0;
+	int rc = pl_wq_visits(pg->w->db, &probe, 1, 0, &rows, &total, &pg->err);
+	json_decref(rows);
+	if (rc != PARLEY_OK) {
+		pl_send_error(pg, rc == PARLEY_EDATA ? 400 : 500, probe.bad_param, pg->err.msg);
+		return;
+	}
+	pl_web_resp *rs = pg->rs;
+	csv_spill s = {rs, pg->w->body_max ? pg->w->body_max : PL_BODY_MAX};
+	int status = 500;
+	pl_buf_reset(&rs->body);
+	rs->file_len = 0;
+	rc = pl_visits_csv_write(pg->w, pg->rq, PL_CSV_CHUNK, csv_spill_write, &s, &status, &pg->err);
+	if (rc == PARLEY_OK && rs->file && fflush(rs->file) != 0)
+		rc = PARLEY_EIO;
+	if (rc != PARLEY_OK) {
+		pl_web_resp_file_close(rs);
+		if (rc == PARLEY_EIO)
+			parley_err_set(&pg->err, PARLEY_EIO, "the CSV could not be written to a temp file: %s", strerror(errno));
+		pl_send_error(pg, status == 400 ? 400 : 500, NULL, pg->err.msg);
+		return;
+	}
+	if (rs->file)
+		rs->no_store = 1; /* a temp file is sent once, never cached */
+	rs->type = pl_csv_type;
+}
+
 /* The list of a parsed and resolved filter. */
 static void visits(pl_page *pg, int fmt, pl_wq *qp)
 {
+	if (fmt == 2 && pg->w->spill && !pg->w->site) {
+		visits_csv_spilled(pg, qp);
+		return;
+	}
 	pl_wq q = *qp;
 	int all = fmt == 2 || pg->w->site;
 	/* a static list page and the site's JSON file hold at most

@@ -15,7 +15,8 @@
 
 static const char *html_type = "text/html; charset=utf-8";
 static const char *json_ctype = "application/json; charset=utf-8";
-static const char *csv_type = "text/csv; charset=utf-8";
+const char pl_csv_type[] = "text/csv; charset=utf-8";
+static const char *csv_type = pl_csv_type;
 
 /* ------------------------------------------------------------------ */
 /* Links                                                               */
@@ -272,6 +273,14 @@ int pl_csv_begin(pl_page *pg, const char *const *cols)
 	return pl_csv_row(pg, cols, n); /* the header line: the names as cells */
 }
 
+void pl_web_resp_file_close(pl_web_resp *rs)
+{
+	if (rs->file)
+		fclose(rs->file);
+	rs->file = NULL;
+	rs->file_len = rs->file_hash = 0;
+}
+
 void pl_send_csv(pl_page *pg, json_t *rows, const char *const *cols)
 {
 	pl_buf *b = &pg->rs->body;
@@ -474,6 +483,8 @@ static void route_page(pl_web *w, const pl_web_req *rq, pl_web_resp *rs)
 	rs->no_store = 0;
 	rs->location[0] = '\0';
 	rs->etag[0] = '\0';
+	rs->file = NULL;
+	rs->file_len = rs->file_hash = 0;
 	pl_page pg = {.w = w, .rq = rq, .rs = rs};
 	const char *p = rq->path, *rest;
 	char id[512];

@@ -19,6 +19,8 @@ void pl_http_error(pl_web_resp *rs, int status, const char *msg)
 	rs->type = "application/json; charset=utf-8";
 	rs->no_store = 1;
 	rs->location[0] = '\0';
+	rs->file = NULL;
+	rs->file_len = rs->file_hash = 0;
 	json_t *v = json_pack("{s:{s:i,s:s}}", "error", "status", status, "message", msg);
 	char *s = v ? json_dumps(v, JSON_ENSURE_ASCII) : NULL;
 	json_decref(v);

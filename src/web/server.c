@@ -71,6 +71,10 @@ static pthread_rwlock_t cache_lock = PTHREAD_RWLOCK_INITIALIZER;
  * rendered from the store, so benches measure the uncached latency
  * (bench/scale/run, docs/performance.md). */
 static int g_no_cache;
+/* PARLEY_BODY_MAX=N (a test hook, like PARLEY_SITE_LIST_MAX): the body cap
+ * of every answer, so a test sees a small store's CSV go out through a
+ * temp file as a whole-store CSV of a million visits does. 0: PL_BODY_MAX. */
+static size_t g_body_max;
 
 static void entry_free(entry *e)
 {
@@ -257,11 +261,42 @@ static char *gzip(const char *data, size_t n, int level, size_t *out_n)
 	return out;
 }
 
+/* The one response of an answer in a temp file (a visit CSV past the
+ * body cap, pl_web_resp.file): MHD reads the file as it sends and closes
+ * it with the response.  Never gzipped (sent once, and a 164 MB deflate
+ * would hold the render thread); its ETag is the hash the body would
+ * have.  Takes (closes) rs->file, whatever the outcome. */
+static entry *entry_from_file(const char *key, pl_web_resp *rs)
+{
+	entry *e = calloc(1, sizeof *e);
+	int fd = rs->file ? dup(fileno(rs->file)) : -1;
+	uint64_t len = rs->file_len, hash = rs->file_hash;
+	pl_web_resp_file_close(rs);
+	if (!e || fd < 0 || !(e->key = pl_strdup(key))) {
+		if (fd >= 0)
+			close(fd);
+		entry_free(e);
+		return NULL;
+	}
+	snprintf(e->etag, sizeof e->etag, "\"%016llx\"", (unsigned long long)hash);
+	e->plain = MHD_create_response_from_fd64(len, fd);
+	if (!e->plain) {
+		close(fd);
+		entry_free(e);
+		return NULL;
+	}
+	add_headers(e->plain, rs->type, e->etag, 0);
+	e->bytes = strlen(key) + sizeof *e;
+	return e;
+}
+
 /* Builds the responses of a rendered page; takes body's memory.  gz: 0 no
  * gzip (a response sent once to a client that does not take it), 1 fast
  * (sent once), 2 small (kept in the cache and sent many times). */
 static entry *entry_new(const char *key, pl_web_resp *rs, int gz_mode)
 {
+	if (rs->file)
+		return entry_from_file(key, rs);
 	entry *e = calloc(1, sizeof *e);
 	if (!e)
 		return NULL;
@@ -346,6 +381,8 @@ static worker *get_worker(void)
 		return NULL;
 	}
 	w->seen_version = data_version(w);
+	w->web.spill = 1; /* a visit CSV past the cap goes out from a temp file */
+	w->web.body_max = g_body_max;
 	pthread_mutex_lock(&g_workers_lock);
 	w->next = g_workers;
 	g_workers = w;
@@ -975,6 +1012,7 @@ static void render_job_free(render_job *j)
 		return;
 	entry_free(j->e);
 	pl_buf_free(&j->rs.body);
+	pl_web_resp_file_close(&j->rs);
 	pl_http_req_free(&j->hr);
 	free(j);
 }
@@ -1260,6 +1298,8 @@ int parley_serve(const char *db_path, const parley_serve_opts *opts, parley_err 
 	g_editing = users > 0 || o.editable;
 	const char *nc = getenv("PARLEY_NO_RESPONSE_CACHE");
 	g_no_cache = nc && *nc && strcmp(nc, "0") != 0;
+	const char *bm = getenv("PARLEY_BODY_MAX");
+	g_body_max = bm && *bm ? (size_t)strtoull(bm, NULL, 10) : 0;
 	g_proxy.s_addr = 0;
 	if (o.trust_proxy && inet_pton(AF_INET, o.trust_proxy, &g_proxy) != 1)
 		return parley_err_set(err, PARLEY_EINVAL, "--trust-proxy '%s': expected an IPv4 address",

@@ -11,6 +11,8 @@
 
 #include "web.h"
 
+#include <stdio.h>
+
 #define PL_CODE_MAX 9           /* country code + NUL */
 #define PL_WQ_MAX_PER_PAGE 1000
 #define PL_MAX_PARAMS 24        /* query parameters per request */
@@ -89,6 +91,8 @@ typedef struct pl_web {
 	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
 	long list_max;      /* static site: rows of a list page (PL_SITE_LIST_MAX unless a test sets it) */
 	size_t body_max;    /* largest response body; 0 = PL_BODY_MAX (a test lowers it) */
+	int spill;          /* 1 (the server): a visit CSV past body_max goes on in a
+	                     * temp file (pl_web_resp.file); 0: it fails "CSV too large" */
 	int png;            /* static site: charts also get a PNG twin (chart/NAME.png); the server always has them */
 	int preview;        /* 1: /briefs/ID also shows drafts (parley brief render) */
 	struct pl_brief_list *briefs; /* static site: the published briefs, read once (page_brief_index.c) */
@@ -132,7 +136,19 @@ typedef struct pl_web_resp {
 	int no_store;       /* 1: do not cache (errors) */
 	char location[1024]; /* a redirect's Location header (renamed records), or "" */
 	char etag[48];      /* the record's version (a visit's JSON), or "": the body's hash */
+	/* A visit CSV past the body cap (pl_web.spill): the whole body is in
+	 * this unlinked temp file, file_len bytes hashing to file_hash, and
+	 * body is empty.  NULL otherwise.  Whoever sends the answer closes it
+	 * (pl_web_resp_file_close when it is not sent). */
+	FILE *file;
+	uint64_t file_len, file_hash;
 } pl_web_resp;
+
+/* The content type of every CSV answer. */
+extern const char pl_csv_type[];
+
+/* Closes rs->file, if any (an answer not sent). */
+void pl_web_resp_file_close(pl_web_resp *rs);
 
 /* Sets up w for a store (prepares the connection, picks the home pair). */
 int pl_web_init(pl_web *w, parley_db *db, int site, parley_err *err);
