@@ -867,6 +867,9 @@ typedef struct parley_person_row {
 	const char *aliases;    /* joined by ", ", or NULL */
 	long trips;             /* visits led */
 	long hosted;            /* visits where they were met as host */
+	const char *other_aliases; /* the aliases but the native name (or one of its forms
+	                            * "A / B"), joined by ", ", or NULL: what a list shows
+	                            * beside the native name */
 } parley_person_row;
 
 typedef struct parley_people {

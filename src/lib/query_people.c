@@ -68,7 +68,10 @@ void parley_people_free(parley_people *p)
 #define PEOPLE_COLS \
 	" p.id, p.name, p.native_name, p.country," \
 	" (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id)," \
-	" coalesce(pt.trips, 0), coalesce(pt.hosted, 0)"
+	" coalesce(pt.trips, 0), coalesce(pt.hosted, 0),"                                   \
+	" (SELECT group_concat(alias, ', ') FROM person_alias WHERE person = p.id"        \
+	"  AND (p.native_name IS NULL OR"                                                   \
+	"  instr(' / ' || p.native_name || ' / ', ' / ' || alias || ' / ') = 0))"
 
 /* How many people fq matches (PEOPLE_MATCH) into *total. */
 static int people_count(parley_db *db, const char *fq, long *total, parley_err *err)
@@ -162,6 +165,7 @@ int parley_people_page(parley_db *db, const char *text, size_t offset, size_t li
 		p->aliases = pl_query_col(&r->arena, st, 4, &nm);
 		p->trips = (long)sqlite3_column_int64(st, 5);
 		p->hosted = (long)sqlite3_column_int64(st, 6);
+		p->other_aliases = pl_query_col(&r->arena, st, 7, &nm);
 	}
 	pl_release(db, st);
 	if (!nm) {

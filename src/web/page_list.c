@@ -789,6 +789,11 @@ void pl_page_people(pl_page *pg, int fmt)
 		return;
 	}
 	json_t *rows = people_rows(pg, ps);
+	/* the page shows the native name and then the other aliases: the
+	 * native name is often an alias too, and was written twice */
+	for (size_t i = 0; fmt == 0 && i < ps->n; i++)
+		if (ps->p[i].other_aliases)
+			json_object_set_new(json_array_get(rows, i), "also", json_string(ps->p[i].other_aliases));
 	parley_people_free(ps);
 	if (fmt == 1 && all) { /* the static site's file: the whole list */
 		pl_send_json(pg, json_pack("{s:I,s:o}", "total", (json_int_t)total, "people", rows));
