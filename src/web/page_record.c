@@ -387,6 +387,21 @@ static json_t *list_note(pl_page *pg, const char *role, const char *id, size_t s
 	return o;
 }
 
+/* 1 when alias is native, or one of its forms ("최영림 / 崔永林"): the
+ * page's heading shows those already. */
+static int native_form(const char *native, const char *alias)
+{
+	size_t n = strlen(alias);
+	for (const char *s = native; s && *s;) {
+		const char *end = strstr(s, " / ");
+		size_t len = end ? (size_t)(end - s) : strlen(s);
+		if (len == n && memcmp(s, alias, n) == 0)
+			return 1;
+		s = end ? end + 3 : NULL;
+	}
+	return 0;
+}
+
 void pl_page_person(pl_page *pg, const char *id, int fmt)
 {
 	parley_person *pr = NULL;
@@ -419,10 +434,18 @@ void pl_page_person(pl_page *pg, const char *id, int fmt)
 	    "note", str_or_null(pr->note), "country_name", str_or_null(pr->country_name));
 	pl_set_url(pg, p, "url", "person", "id");
 	pl_set_url(pg, p, "country_url", "country", "country");
-	json_t *aliases = json_array(), *ten = json_array();
-	for (size_t i = 0; i < pr->naliases; i++)
+	json_t *aliases = json_array(), *ten = json_array(), *also = json_array();
+	for (size_t i = 0; i < pr->naliases; i++) {
 		json_array_append_new(aliases, json_pack("{s:s,s:o}", "alias", pr->aliases[i].alias, "kind",
 		                                         str_or_null(pr->aliases[i].kind)));
+		/* the page's "Also written": every alias the heading does not show */
+		if (fmt == 0 && !native_form(pr->native_name, pr->aliases[i].alias))
+			json_array_append_new(also, json_pack("{s:s}", "alias", pr->aliases[i].alias));
+	}
+	if (fmt == 0)
+		json_object_set_new(p, "also", also);
+	else
+		json_decref(also);
 	for (size_t i = 0; i < pr->ntenures; i++) {
 		const parley_tenure_row *t = &pr->tenures[i];
 		json_array_append_new(ten, json_pack("{s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o}", "id", t->id,
