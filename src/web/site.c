@@ -4,7 +4,8 @@
  * Every page is produced by the same pl_web_handle as the server, with
  * site links (relative, ending in .html), so the output works from any
  * static host or straight from disk.  Lists that the server filters by
- * query string become one file per year and per era; the visit list and
+ * query string become one file per year and per facet value, and per pair
+ * one per year, era and gap of that pair alone; the visit list and
  * the people list carry their search text so app.js can filter them.
  */
 #include "webq.h"
@@ -669,7 +670,8 @@ int parley_site_with(const char *db_path, const char *out_dir, const parley_site
 	if (rc == PARLEY_OK && have_pair)
 		rc = page(&s, "chart/eras.png", "/chart/eras.png", home);
 	/* One list per year from the first visit to the as-of year, empty years
-	 * too: every bar of the timeline, a zero one included, links to its list. */
+	 * too: the year links of the visit pages and of the list's year facet
+	 * (a pair's timeline bars link the pair's own year lists). */
 	parley_facet *years = rc == PARLEY_OK ? facet_of(&s, "year") : NULL;
 	if (years && years->n) { /* newest first */
 		long y0 = atol(years->values[years->n - 1].value);
