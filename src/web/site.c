@@ -443,10 +443,14 @@ static int pair_list(site *s, const char *a, const char *b, const char *from, co
 		return PARLEY_OK; /* not a file name: pl_list_url links no such file either */
 	const char *kv[7] = {"between", between};
 	size_t k = 2;
-	if (from)
-		kv[k++] = "from", kv[k++] = from;
-	if (to)
-		kv[k++] = "to", kv[k++] = to;
+	if (from) {
+		kv[k++] = "from";
+		kv[k++] = from;
+	}
+	if (to) {
+		kv[k++] = "to";
+		kv[k++] = to;
+	}
 	return page(s, rel, "/visits", kv);
 }
 
@@ -473,9 +477,10 @@ static int pair_pages(site *s, parley_db *db, const char *a, const char *b)
 	parley_query q;
 	parley_query_init(&q);
 	parley_facet *years = NULL;
-	if (rc == PARLEY_OK && parley_query_set(&q, "between", between, s->err) == PARLEY_OK &&
-	    parley_visits_facet(db, &q, "year", &years, s->err) != PARLEY_OK)
-		rc = PARLEY_EDB;
+	if (rc == PARLEY_OK)
+		rc = parley_query_set(&q, "between", between, s->err);
+	if (rc == PARLEY_OK)
+		rc = parley_visits_facet(db, &q, "year", &years, s->err);
 	if (years && years->n) {
 		long y0 = atol(years->values[years->n - 1].value);
 		long y1 = atol(years->values[0].value);
