@@ -4,7 +4,8 @@
  *
  * Links are built in one place (pl_url, pl_list_url) because the same pages
  * are served live (absolute paths, query strings) and written as a static
- * site (relative paths ending in .html, one list file per year or era).
+ * site (relative paths ending in .html, one list file per year or era, of
+ * the store and of each pair).
  */
 #include "request.h"
 #include "webq.h"
@@ -85,9 +86,19 @@ char *pl_list_url(const pl_page *pg, const char *a, const char *b, const char *f
 	pl_buf_init(&u, 4096);
 	int rc = pl_buf_puts(&u, pg->rq->root);
 	if (pg->w->site) {
-		/* The static site has one list file per year and per date range. */
+		/* The static site has one list file per year and per date range,
+		 * of the whole store, and of each pair (a pair's figures link its
+		 * own visits, as between=A:B does on the server). */
+		char rel[256];
+		if (pg->w->one_pair && (!a || !b) && (from || to)) {
+			/* one pair's site has no list of the whole store's dates */
+			a = pg->w->home_a;
+			b = pg->w->home_b;
+		}
 		if (rc != PARLEY_OK)
 			;
+		else if (a && b && pl_site_pair_file(a, b, from, to, rel, sizeof rel) == PARLEY_OK)
+			rc = pl_buf_puts(&u, rel);
 		else if (from && to && strlen(from) == 4 && strcmp(from, to) == 0)
 			rc = pl_buf_printf(&u, "visits/%s.html", from);
 		else if (from || to)

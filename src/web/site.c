@@ -4,7 +4,8 @@
  * Every page is produced by the same pl_web_handle as the server, with
  * site links (relative, ending in .html), so the output works from any
  * static host or straight from disk.  Lists that the server filters by
- * query string become one file per year and per era; the visit list and
+ * query string become one file per year and per facet value, and per pair
+ * one per year, era and gap of that pair alone; the visit list and
  * the people list carry their search text so app.js can filter them.
  */
 #include "webq.h"
@@ -91,6 +92,26 @@ int pl_site_top_file(const char *a, const char *b, const char *from, const char 
 		b = t;
 	}
 	int w = snprintf(out, n, "visits/top/%s-%s_%s_%s.html", a, b, from, to ? to : "now");
+	return w > 0 && (size_t)w < n ? PARLEY_OK : PARLEY_EINVAL;
+}
+
+int pl_site_pair_file(const char *a, const char *b, const char *from, const char *to, char *out,
+                      size_t n)
+{
+	if (!safe_name(a) || !safe_name(b) || (from && !safe_name(from)) || (to && !safe_name(to)))
+		return PARLEY_EINVAL;
+	if (strcmp(a, b) > 0) {
+		const char *t = a;
+		a = b;
+		b = t;
+	}
+	int w;
+	if (!from && !to)
+		w = snprintf(out, n, "visits/pair/%s-%s.html", a, b);
+	else if (from && to && strlen(from) == 4 && strcmp(from, to) == 0)
+		w = snprintf(out, n, "visits/pair/%s-%s/%s.html", a, b, from);
+	else
+		w = snprintf(out, n, "visits/pair/%s-%s/%s_%s.html", a, b, from ? from : "start", to ? to : "now");
 	return w > 0 && (size_t)w < n ? PARLEY_OK : PARLEY_EINVAL;
 }
 
@@ -411,21 +432,68 @@ static int visit_pages(site *s, parley_db *db, const char *between)
 	return rc;
 }
 
-/* A pair's dashboard, one list per era of the pair with its visits by
- * the two paramount leaders, and the list behind the longest gap (a and b
- * in alphabetical order).  The era and gap lists hold every visit of their
- * dates (the files the dashboards of all pairs link to), or with only,
- * in one pair's site, the pair's alone. */
-static int pair_pages(site *s, parley_db *db, const char *a, const char *b, int only)
+/* One list of the pair a-b's visits (between=A:B) from from to to
+ * (inclusive, NULL: open; both NULL: all of them), under the name
+ * pl_list_url links it by (pl_site_pair_file), with its CSV beside it. */
+static int pair_list(site *s, const char *a, const char *b, const char *from, const char *to)
+{
+	char between[2 * PL_CODE_MAX + 2], rel[256];
+	snprintf(between, sizeof between, "%s:%s", a, b);
+	if (pl_site_pair_file(a, b, from, to, rel, sizeof rel) != PARLEY_OK)
+		return PARLEY_OK; /* not a file name: pl_list_url links no such file either */
+	const char *kv[7] = {"between", between};
+	size_t k = 2;
+	if (from) {
+		kv[k++] = "from";
+		kv[k++] = from;
+	}
+	if (to) {
+		kv[k++] = "to";
+		kv[k++] = to;
+	}
+	return page(s, rel, "/visits", kv);
+}
+
+/* A pair's dashboard and every list its figures link (a and b in
+ * alphabetical order), each of the pair's visits alone, as between=A:B
+ * on the server: all of its visits; one list per year from its first
+ * visit to the as-of year, empty years too (every bar of its timeline
+ * links to its list); one per era with its visits by the two paramount
+ * leaders; and the list behind the longest gap.  The whole store's site
+ * writes them for every pair, one pair's site for that pair. */
+static int pair_pages(site *s, parley_db *db, const char *a, const char *b)
 {
 	char between[2 * PL_CODE_MAX + 2];
 	snprintf(between, sizeof between, "%s:%s", a, b);
-	int rc = PARLEY_OK;
-	char rel[64], path[64];
+	if (!safe_name(a) || !safe_name(b))
+		return PARLEY_OK;
+	char rel[512], path[512];
 	snprintf(rel, sizeof rel, "pair/%s-%s.html", a, b);
 	snprintf(path, sizeof path, "/pair/%s-%s", a, b);
-	if (rc == PARLEY_OK && safe_name(a) && safe_name(b))
-		rc = page(s, rel, path, NULL);
+	int rc = page(s, rel, path, NULL);
+	if (rc == PARLEY_OK)
+		rc = pair_list(s, a, b, NULL, NULL);
+	/* the years of the pair's listed visits (default statuses), newest first */
+	parley_query q;
+	parley_query_init(&q);
+	parley_facet *years = NULL;
+	if (rc == PARLEY_OK)
+		rc = parley_query_set(&q, "between", between, s->err);
+	if (rc == PARLEY_OK)
+		rc = parley_visits_facet(db, &q, "year", &years, s->err);
+	if (years && years->n) {
+		long y0 = atol(years->values[years->n - 1].value);
+		long y1 = atol(years->values[0].value);
+		long now = atol(s->w.today);
+		if (now > y1 && now - y0 < 1000)
+			y1 = now;
+		for (long y = y0; y <= y1 && rc == PARLEY_OK; y++) {
+			char ys[16];
+			snprintf(ys, sizeof ys, "%04ld", y);
+			rc = pair_list(s, a, b, ys, ys);
+		}
+	}
+	parley_facet_free(years);
 	json_t *eras = rc == PARLEY_OK ? pl_web_eras(db, a, b, s->err) : NULL;
 	size_t k;
 	json_t *e;
@@ -436,18 +504,13 @@ static int pair_pages(site *s, parley_db *db, const char *a, const char *b, int 
 		parley_date d;
 		if (end && parley_date_parse(end, strlen(end), &d, NULL) == PARLEY_OK)
 			parley_date_format(parley_date_from_day(parley_date_first_day(d) - 1), to, sizeof to);
-		char erel[96];
-		snprintf(erel, sizeof erel, "visits/%s_%s.html", from, to[0] ? to : "now");
-		const char *kv[] = {"from", from, to[0] ? "to" : NULL, to, NULL};
-		const char *pkv[] = {"between", between, "from", from, to[0] ? "to" : NULL, to, NULL};
 		if (rc == PARLEY_OK)
-			rc = page(s, erel, "/visits", only ? pkv : kv);
+			rc = pair_list(s, a, b, from, to[0] ? to : NULL);
 		/* and its visits by the two paramount leaders (the dashboard's
 		 * "by the two leaders" figure), as the server's top=A,B */
-		char trel[160], pr[2 * PL_CODE_MAX + 2], top[2 * PL_CODE_MAX + 2];
-		snprintf(pr, sizeof pr, "%s:%s", a, b);
+		char trel[160], top[2 * PL_CODE_MAX + 2];
 		snprintf(top, sizeof top, "%s,%s", a, b);
-		const char *tkv[] = {"between", pr, "top", top, "from", from, to[0] ? "to" : NULL, to, NULL};
+		const char *tkv[] = {"between", between, "top", top, "from", from, to[0] ? "to" : NULL, to, NULL};
 		if (rc == PARLEY_OK && pl_site_top_file(a, b, from, to[0] ? to : NULL, trel, sizeof trel) == PARLEY_OK)
 			rc = page(s, trel, "/visits", tkv);
 	}
@@ -456,13 +519,8 @@ static int pair_pages(site *s, parley_db *db, const char *a, const char *b, int 
 	parley_analysis_opts go = {.a = a, .b = b, .as_of = s->w.today};
 	parley_gaps *g = NULL;
 	if (rc == PARLEY_OK && parley_gaps_compute(db, &go, 1, 0, 0, &g, NULL) == PARLEY_OK) {
-		if (g->n > 0) {
-			char grel[96];
-			snprintf(grel, sizeof grel, "visits/%s_%s.html", g->gaps[0].start, g->gaps[0].end);
-			const char *kv[] = {"from", g->gaps[0].start, "to", g->gaps[0].end, NULL};
-			const char *pkv[] = {"between", between, "from", g->gaps[0].start, "to", g->gaps[0].end, NULL};
-			rc = page(s, grel, "/visits", only ? pkv : kv);
-		}
+		if (g->n > 0)
+			rc = pair_list(s, a, b, g->gaps[0].start, g->gaps[0].end);
 		parley_gaps_free(g);
 	}
 	return rc;
@@ -525,6 +583,7 @@ int parley_site_with(const char *db_path, const char *out_dir, const parley_site
 	if (one) {
 		pl_strlcpy(s.w.home_a, one_a, sizeof s.w.home_a);
 		pl_strlcpy(s.w.home_b, one_b, sizeof s.w.home_b);
+		s.w.one_pair = 1;
 	}
 	s.w.png = 1; /* PNG twins are drawn in process (png.c) */
 	/* Test hook: PARLEY_SITE_LIST_MAX (1..PL_SITE_LIST_MAX) lowers the rows
@@ -582,7 +641,7 @@ int parley_site_with(const char *db_path, const char *out_dir, const parley_site
 		if (rc == PARLEY_OK)
 			rc = page(&s, "chart/eras.png", "/chart/eras.png", home);
 		if (rc == PARLEY_OK)
-			rc = pair_pages(&s, db, one_a, one_b, 1);
+			rc = pair_pages(&s, db, one_a, one_b);
 		if (rc == PARLEY_OK) /* a page per visit of the pair, candidates and rejected ones too */
 			rc = visit_pages(&s, db, pair);
 		goto finish;
@@ -616,7 +675,8 @@ int parley_site_with(const char *db_path, const char *out_dir, const parley_site
 	if (rc == PARLEY_OK && have_pair)
 		rc = page(&s, "chart/eras.png", "/chart/eras.png", home);
 	/* One list per year from the first visit to the as-of year, empty years
-	 * too: every bar of the timeline, a zero one included, links to its list. */
+	 * too: the year links of the visit pages and of the list's year facet
+	 * (a pair's timeline bars link the pair's own year lists). */
 	parley_facet *years = rc == PARLEY_OK ? facet_of(&s, "year") : NULL;
 	if (years && years->n) { /* newest first */
 		long y0 = atol(years->values[years->n - 1].value);
@@ -644,7 +704,7 @@ int parley_site_with(const char *db_path, const char *out_dir, const parley_site
 		rc = facet_pages(&s, "type");
 	if (rc == PARLEY_OK)
 		rc = facet_pages(&s, "status");
-	/* One dashboard per pair, and one list per era of each pair. */
+	/* One dashboard per pair, and the lists of each pair's figures. */
 	/* the pairs of the listed visits, each once in alphabetical order */
 	parley_facet *dirs = rc == PARLEY_OK ? facet_of(&s, "direction") : NULL;
 	json_t *pairs = json_object();
@@ -666,7 +726,7 @@ int parley_site_with(const char *db_path, const char *out_dir, const parley_site
 	json_object_foreach(pairs, pk, r) {
 		if (rc == PARLEY_OK)
 			rc = pair_pages(&s, db, json_string_value(json_object_get(r, "a")),
-			                json_string_value(json_object_get(r, "b")), 0);
+			                json_string_value(json_object_get(r, "b")));
 	}
 	json_decref(pairs);
 	if (rc == PARLEY_OK)

@@ -89,6 +89,7 @@ typedef struct pl_web {
 	int site;           /* 1: links for the static site (relative, .html) */
 	char today[16];     /* as-of date of the pages (YYYY-MM-DD) */
 	char home_a[PL_CODE_MAX], home_b[PL_CODE_MAX]; /* the home page's pair */
+	int one_pair;       /* static site of the home pair alone (site --pair): its date lists are the pair's */
 	long list_max;      /* static site: rows of a list page (PL_SITE_LIST_MAX unless a test sets it) */
 	size_t body_max;    /* largest response body; 0 = PL_BODY_MAX (a test lowers it) */
 	int spill;          /* 1 (the server): a visit CSV past body_max goes on in a
@@ -124,6 +125,14 @@ int pl_site_facet_file(const char *param, const char *value, char *out, size_t n
  * part is not a safe file name (site.c). */
 int pl_site_top_file(const char *a, const char *b, const char *from, const char *to, char *out,
                      size_t n);
+/* The static site's list of one pair's visits (between=A:B, symmetric, so
+ * A and B are put in alphabetical order): all of them (from and to NULL)
+ * -> "visits/pair/A-B.html", a year (from == to, four digits) ->
+ * "visits/pair/A-B/YEAR.html", a date range (inclusive, either NULL: open)
+ * -> "visits/pair/A-B/FROM_TO.html" ("start", "now" for an open end).
+ * PARLEY_EINVAL when a part is not a safe file name (site.c). */
+int pl_site_pair_file(const char *a, const char *b, const char *from, const char *to, char *out,
+                      size_t n);
 /* The static site's list of the trips visitor led with companion in the
  * delegation (a person page's "N trip(s)"): "visits/with/VISITOR/COMPANION.html".
  * PARLEY_EINVAL when an id is not a safe file name (site.c). */
