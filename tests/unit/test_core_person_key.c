@@ -244,31 +244,18 @@ static const char *visit_json =
 
 static void etag(char *v, size_t cap)
 {
-	parley_err err = {0, ""};
-	if (parley_visit_etag(db, vid, v, cap, &err) != PARLEY_OK)
-		fail_msg("etag: %s", err.msg);
+	visit_etag(db, vid, v, cap);
 }
 
 static void write_ok(const char *id, const char *json, const char *why)
 {
-	char v[64] = "";
-	parley_err err = {0, ""};
-	if (id)
-		etag(v, sizeof v);
-	if (parley_visit_write(db, id, json, strlen(json), id ? v : NULL, why, NULL, 0, NULL, &err) !=
-	    PARLEY_OK)
-		fail_msg("%s: %s", why, err.msg);
+	visit_write_ok(db, id, json, why);
 	lists_agree(why);
 }
 
 static long scalar(const char *sql)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(parley_sqlite(db), sql, -1, &st, NULL) != SQLITE_OK)
-		fail_msg("%s: %s", sql, sqlite3_errmsg(parley_sqlite(db)));
-	long n = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : -1;
-	sqlite3_finalize(st);
-	return n;
+	return sql_scalar(db, sql);
 }
 
 /* The sequence number of the audit row of an update with reason why. */
