@@ -150,8 +150,14 @@ static int write_file(site *s, const char *rel, const char *data, size_t n)
 	if (rc != PARLEY_OK)
 		return rc;
 	size_t w = fwrite(data, 1, n, f);
-	if (fclose(f) != 0 || w != n)
-		return parley_err_set(s->err, PARLEY_EIO, "site: writing %s failed", path);
+	int why = w != n ? errno : 0;
+	if (fclose(f) != 0 && !why)
+		why = errno;
+	if (why || w != n) { /* a full disk: no half file left behind, and why */
+		unlink(path);
+		return parley_err_set(s->err, PARLEY_EIO, "site: writing %s failed: %s", path,
+		                      strerror(why ? why : EIO));
+	}
 	s->files++;
 	return PARLEY_OK;
 }
